@@ -1,0 +1,453 @@
+"""The `journal` command. Sits on the core only: it must never import Qt.
+
+`journal` alone starts the window; subcommands work headless. Heavy imports (SQLModel,
+ollama) happen inside the commands that need them so `--help` stays instant.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import signal
+import sys
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any, TextIO
+
+from journal import __version__
+
+if TYPE_CHECKING:
+    from journal.core.models import Experiment, Run
+    from journal.core.ollama_service import OllamaService
+    from journal.core.storage import Journal
+
+VERDICT_CHOICES = ("worked", "partly", "failed", "none")
+
+
+# -- plumbing ---------------------------------------------------------------------------
+
+
+def _open_journal(args: argparse.Namespace) -> Journal:
+    from journal.core.paths import resolve_db_path
+    from journal.core.storage import Journal
+
+    return Journal.open(resolve_db_path(args.db))
+
+
+def _service(args: argparse.Namespace) -> OllamaService:
+    from journal.core.ollama_service import OllamaService
+
+    return OllamaService(args.host)
+
+
+def _print_json(value: Any, out: TextIO) -> None:
+    json.dump(value, out, ensure_ascii=False, indent=2, default=str)
+    out.write("\n")
+
+
+def _run_record(run: Run) -> dict[str, Any]:
+    record = run.model_dump(mode="json", exclude={"owner", "heartbeat_at"})
+    record["tokens_per_second"] = run.tokens_per_second
+    return record
+
+
+def _experiment_record(experiment: Experiment, runs: list[Run]) -> dict[str, Any]:
+    record = experiment.model_dump(mode="json")
+    record["runs"] = [_run_record(run) for run in runs]
+    return record
+
+
+def _filters(args: argparse.Namespace) -> Any:
+    from journal.core.models import Verdict
+    from journal.core.queries import ExperimentFilter
+
+    verdict = getattr(args, "verdict", None)
+    return ExperimentFilter(
+        model=getattr(args, "model", None),
+        verdict=Verdict(verdict) if verdict else None,
+        tag=getattr(args, "tag", None),
+        search=getattr(args, "search", None),
+    )
+
+
+# -- commands ---------------------------------------------------------------------------
+
+
+def cmd_models(args: argparse.Namespace) -> int:
+    models = _service(args).list_models()
+    if args.json:
+        _print_json(
+            [
+                {
+                    "name": m.name,
+                    "digest": m.digest,
+                    "family": m.family,
+                    "parameter_size": m.parameter_size,
+                    "quantization_level": m.quantization_level,
+                    "size": m.size,
+                    "modified_at": m.modified_at,
+                }
+                for m in models
+            ],
+            sys.stdout,
+        )
+        return 0
+    if not models:
+        print("No models yet. Pull one with `ollama pull NAME`.", file=sys.stderr)
+        return 0
+    rows = [("NAME", "DIGEST", "FAMILY", "PARAMS", "QUANT")]
+    rows += [
+        (m.name, m.short_digest, m.family, m.parameter_size, m.quantization_level) for m in models
+    ]
+    _print_table(rows)
+    return 0
+
+
+def _read_text(value: str | None, label: str) -> str:
+    if value == "-":
+        return sys.stdin.read()
+    if value and value.startswith("@"):
+        from pathlib import Path
+
+        from journal.core.errors import InvalidInputError
+
+        path = Path(value[1:]).expanduser()
+        try:
+            return path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise InvalidInputError(f"Cannot read the {label} from {path}: {exc}.") from None
+    return value or ""
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from journal.core.cancel import CancelToken
+    from journal.core.errors import InvalidInputError
+    from journal.core.formatting import first_line, run_stats
+    from journal.core.models import RunStatus
+    from journal.core.options import parse_assignments
+    from journal.core.queries import create_experiment, get_experiment
+    from journal.core.runner import RunEvents, RunRecorder, RunSpec
+
+    prompt = _read_text(args.prompt, "prompt")
+    if not prompt.strip():
+        raise InvalidInputError("The prompt is empty: give it with -p TEXT, -p @FILE or -p -.")
+    system = _read_text(args.system, "system prompt")
+    options, request = parse_assignments(args.option or [])
+    with _open_journal(args) as journal:
+        with journal.write() as session:
+            if args.experiment is not None:
+                experiment = get_experiment(session, args.experiment)
+            else:
+                experiment = create_experiment(
+                    session,
+                    title=args.title or first_line(prompt),
+                    hypothesis=_read_text(args.hypothesis, "hypothesis"),
+                    tags=args.tag or [],
+                )
+            assert experiment.id is not None
+            experiment_id = experiment.id
+        recorder = RunRecorder(journal, _service(args))
+        spec = RunSpec(
+            experiment_id=experiment_id,
+            model=args.model,
+            prompt=prompt,
+            system_prompt=system,
+            options=options,
+            keep_alive=request.get("keep_alive"),
+            think=request.get("think"),
+        )
+        run = recorder.create(spec)
+        print(f"run {run.id} of experiment {experiment_id}: {args.model}", file=sys.stderr)
+        cancel = CancelToken()
+        shown_thinking = False
+
+        def on_chunk(content: str, thinking: str) -> None:
+            nonlocal shown_thinking
+            if thinking:
+                sys.stderr.write(thinking)
+                sys.stderr.flush()
+                shown_thinking = True
+            if content:
+                if shown_thinking:
+                    sys.stderr.write("\n")
+                    shown_thinking = False
+                sys.stdout.write(content)
+                sys.stdout.flush()
+
+        with _cancel_on_sigint(cancel):
+            run = recorder.execute(spec, cancel=cancel, events=RunEvents(chunk=on_chunk), run=run)
+        if run.response and not run.response.endswith("\n"):
+            sys.stdout.write("\n")
+            sys.stdout.flush()
+        stats = run_stats(run)
+        if run.status is RunStatus.DONE:
+            print(f"run {run.id} done · {stats}", file=sys.stderr)
+            return 0
+        if run.status is RunStatus.CANCELLED:
+            kept = len(run.response)
+            print(
+                f"run {run.id} cancelled; the partial answer is kept ({kept} characters).",
+                file=sys.stderr,
+            )
+            return 130
+        print(f"journal: error: {run.error}", file=sys.stderr)
+        print(f"run {run.id} recorded as {run.status.value}.", file=sys.stderr)
+        return 1
+
+
+class _cancel_on_sigint:  # noqa: N801 - used as a context manager, reads like a function
+    """First Ctrl-C cancels the stream (keeping the text); a second one aborts for real."""
+
+    def __init__(self, cancel: Any) -> None:
+        self.cancel = cancel
+        self.previous: Any = None
+
+    def _handler(self, signum: int, frame: Any) -> None:
+        if self.cancel.cancelled:
+            raise KeyboardInterrupt
+        print("\n(cancelling… press Ctrl-C again to abort)", file=sys.stderr)
+        self.cancel.cancel()
+
+    def __enter__(self) -> None:
+        self.previous = signal.signal(signal.SIGINT, self._handler)
+
+    def __exit__(self, *_: object) -> None:
+        signal.signal(signal.SIGINT, self.previous)
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    from journal.core.queries import list_experiments
+
+    with _open_journal(args) as journal, journal.read() as session:
+        rows = list_experiments(session, _filters(args), limit=args.limit)
+    if args.json:
+        _print_json([row.__dict__ for row in rows], sys.stdout)
+        return 0
+    if not rows:
+        print("No experiments match.", file=sys.stderr)
+        return 0
+    table = [("ID", "CREATED", "RUNS", "LAST MODEL", "VERDICT", "TITLE")]
+    for row in rows:
+        table.append(
+            (
+                str(row.id),
+                row.created_at[:16].replace("T", " "),
+                str(row.run_count),
+                row.last_model or "-",
+                row.last_verdict or "-",
+                row.title or "(untitled)",
+            )
+        )
+    _print_table(table)
+    return 0
+
+
+def cmd_show(args: argparse.Namespace) -> int:
+    from journal.core.formatting import model_label, options_label, run_stats
+    from journal.core.queries import experiment_detail
+
+    with _open_journal(args) as journal, journal.read() as session:
+        detail = experiment_detail(session, args.id)
+    experiment, runs = detail.experiment, detail.runs
+    if args.json:
+        _print_json(_experiment_record(experiment, runs), sys.stdout)
+        return 0
+    out = sys.stdout
+    out.write(f"# {experiment.id}: {experiment.title or '(untitled)'}\n")
+    if experiment.tags:
+        out.write(f"tags: {', '.join(experiment.tags)}\n")
+    for label, value in (
+        ("hypothesis", experiment.hypothesis),
+        ("expected", experiment.expected),
+        ("conclusion", experiment.conclusion),
+    ):
+        if value:
+            out.write(f"{label}: {value}\n")
+    for run in runs:
+        out.write(f"\n## run {run.id} · {model_label(run)} · {run.status.value}")
+        out.write(f" · {run.verdict.value if run.verdict else 'unrated'}\n")
+        if run.replay_of_id:
+            out.write(f"replays run {run.replay_of_id}\n")
+        if run.options:
+            out.write(f"options: {options_label(run)}\n")
+        if run.system_prompt:
+            out.write(f"system: {run.system_prompt}\n")
+        out.write(f"prompt: {run.prompt}\n")
+        if run.thinking:
+            out.write(f"thinking: {run.thinking}\n")
+        out.write(f"answer: {run.response}\n")
+        if run.error:
+            out.write(f"error: {run.error}\n")
+        if run.verdict_note:
+            out.write(f"why: {run.verdict_note}\n")
+        stats = run_stats(run)
+        if stats:
+            out.write(f"stats: {stats}\n")
+    return 0
+
+
+def cmd_verdict(args: argparse.Namespace) -> int:
+    from journal.core.models import Verdict
+    from journal.core.queries import set_verdict
+
+    verdict = None if args.verdict == "none" else Verdict(args.verdict)
+    with _open_journal(args) as journal, journal.write() as session:
+        run = set_verdict(session, args.run_id, verdict, args.why)
+        record = _run_record(run)
+    if args.json:
+        _print_json(record, sys.stdout)
+    else:
+        print(f"run {args.run_id}: {args.verdict if verdict else 'unrated'}", file=sys.stderr)
+    return 0
+
+
+def cmd_search(args: argparse.Namespace) -> int:
+    from journal.core.queries import search
+
+    highlight = sys.stdout.isatty() and not args.json
+    marks = ("\x1b[1;33m", "\x1b[0m") if highlight else ("[", "]")
+    with _open_journal(args) as journal, journal.read() as session:
+        hits = search(session, args.text, limit=args.limit, marks=marks)
+    if args.json:
+        _print_json([hit.__dict__ for hit in hits], sys.stdout)
+        return 0
+    if not hits:
+        print("Nothing matches.", file=sys.stderr)
+        return 0
+    for hit in hits:
+        snippet = " ".join(hit.snippet.split())
+        print(f"{hit.experiment_id}: {hit.title or '(untitled)'}\n    {snippet}")
+    return 0
+
+
+def cmd_gui(args: argparse.Namespace) -> int:
+    from journal.gui.app import run_app
+
+    return run_app(db=args.db, host=args.host)
+
+
+# -- parser -----------------------------------------------------------------------------
+
+
+def _print_table(rows: Sequence[tuple[str, ...]]) -> None:
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    for row in rows:
+        cells = [cell.ljust(width) for cell, width in zip(row[:-1], widths, strict=False)]
+        print("  ".join([*cells, row[-1]]).rstrip())
+
+
+def _common(parser: argparse.ArgumentParser, *, top: bool) -> None:
+    default = None if top else argparse.SUPPRESS
+    parser.add_argument(
+        "--db",
+        default=default,
+        metavar="PATH",
+        help="journal file (default: $JOURNAL_DB or the user data dir)",
+    )
+    parser.add_argument(
+        "--host",
+        default=default,
+        metavar="URL",
+        help="Ollama address (default: $OLLAMA_HOST or http://127.0.0.1:11434)",
+    )
+
+
+def _filter_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--model", metavar="M", help="only experiments with a run on this model")
+    parser.add_argument(
+        "--verdict",
+        choices=("worked", "partly", "failed"),
+        help="only experiments with a run judged so (on --model, if given)",
+    )
+    parser.add_argument("--tag", metavar="T", help="only experiments with this tag")
+    parser.add_argument("--search", metavar="TEXT", help="only experiments whose text matches")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="journal",
+        description="A lab notebook for experiments with local Ollama models. "
+        "Run without a command to open the window.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    _common(parser, top=True)
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    def add(
+        name: str,
+        handler: Callable[[argparse.Namespace], int],
+        help_text: str,
+        *,
+        json_output: bool = True,
+    ) -> argparse.ArgumentParser:
+        sub = commands.add_parser(name, help=help_text, description=help_text)
+        _common(sub, top=False)
+        if json_output:
+            sub.add_argument("--json", action="store_true", help="print records as JSON")
+        sub.set_defaults(handler=handler)
+        return sub
+
+    add("models", cmd_models, "list the models Ollama has")
+
+    run = add("run", cmd_run, "run a prompt on a model and record it", json_output=False)
+    run.add_argument("-m", "--model", required=True)
+    run.add_argument(
+        "-p",
+        "--prompt",
+        required=True,
+        help="the prompt; @FILE reads a file, - reads standard input",
+    )
+    run.add_argument("-s", "--system", help="system prompt (@FILE or - work too)")
+    run.add_argument("-H", "--hypothesis", help="what you expect to happen")
+    run.add_argument("-t", "--title", help="experiment title (default: the prompt's first line)")
+    run.add_argument("--tag", action="append", help="tag the new experiment (repeatable)")
+    run.add_argument(
+        "-o",
+        "--option",
+        action="append",
+        metavar="KEY=VALUE",
+        help="model option such as temperature=0.2, seed=42, stop=END; "
+        "also think=true and keep_alive=5m (repeatable)",
+    )
+    run.add_argument(
+        "--experiment",
+        type=int,
+        metavar="ID",
+        help="add the run to this experiment instead of a new one",
+    )
+
+    listing = add("list", cmd_list, "list experiments, newest first")
+    _filter_arguments(listing)
+    listing.add_argument("--limit", type=int, default=50, metavar="N")
+
+    show = add("show", cmd_show, "show an experiment with all its runs")
+    show.add_argument("id", type=int)
+
+    verdict = add("verdict", cmd_verdict, "judge a run")
+    verdict.add_argument("run_id", type=int, metavar="RUN_ID")
+    verdict.add_argument("verdict", choices=VERDICT_CHOICES)
+    verdict.add_argument("--why", help="why it worked or not")
+
+    searching = add("search", cmd_search, "full-text search, newest matches first")
+    searching.add_argument("text")
+    searching.add_argument("--limit", type=int, default=20, metavar="N")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    handler = getattr(args, "handler", cmd_gui)
+    from journal.core.errors import JournalError
+
+    try:
+        return handler(args)
+    except JournalError as exc:
+        print(f"journal: error: {exc.message}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("journal: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        # `journal list | head`: the reader left; that is not an error worth a traceback.
+        sys.stderr.close()
+        return 0

@@ -1,0 +1,168 @@
+"""Numbered, forward-only schema migrations.
+
+`PRAGMA user_version` records how many have been applied; each runs in its own immediate
+transaction together with the version bump, so a crash leaves the file at a whole version.
+A journal is recognised by `PRAGMA application_id`, set by the first migration.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+
+APPLICATION_ID = 0x4C4A524E  # "LJRN"
+
+# Each migration is one SQL script. Scripts, not functions, because Python's
+# executescript() commits any open transaction first: the script carries its own.
+
+_M001_BASE = f"""
+        -- Experiments, runs, and a tag table kept in step with experiment.tags by triggers.
+        PRAGMA application_id = {APPLICATION_ID};
+
+        CREATE TABLE experiment (
+            id          INTEGER PRIMARY KEY AUTOINCREMENT,
+            uuid        TEXT NOT NULL UNIQUE,
+            title       TEXT NOT NULL DEFAULT '',
+            hypothesis  TEXT NOT NULL DEFAULT '',
+            expected    TEXT NOT NULL DEFAULT '',
+            conclusion  TEXT NOT NULL DEFAULT '',
+            tags        JSON NOT NULL DEFAULT '[]',
+            created_at  TEXT NOT NULL,
+            updated_at  TEXT NOT NULL
+        );
+
+        CREATE TABLE run (
+            id                   INTEGER PRIMARY KEY AUTOINCREMENT,
+            uuid                 TEXT NOT NULL UNIQUE,
+            experiment_id        INTEGER NOT NULL REFERENCES experiment(id) ON DELETE CASCADE,
+            replay_of_id         INTEGER REFERENCES run(id) ON DELETE SET NULL,
+            model                TEXT NOT NULL,
+            model_digest         TEXT NOT NULL DEFAULT '',
+            model_family         TEXT NOT NULL DEFAULT '',
+            model_parameter_size TEXT NOT NULL DEFAULT '',
+            model_quantization   TEXT NOT NULL DEFAULT '',
+            model_details        JSON NOT NULL DEFAULT '{{}}',
+            ollama_version       TEXT NOT NULL DEFAULT '',
+            system_prompt        TEXT NOT NULL DEFAULT '',
+            messages             JSON NOT NULL DEFAULT '[]',
+            options              JSON NOT NULL DEFAULT '{{}}',
+            keep_alive           TEXT,
+            think                JSON,
+            response             TEXT NOT NULL DEFAULT '',
+            thinking             TEXT NOT NULL DEFAULT '',
+            status               TEXT NOT NULL DEFAULT 'pending',
+            error                TEXT NOT NULL DEFAULT '',
+            done_reason          TEXT NOT NULL DEFAULT '',
+            prompt_eval_count    INTEGER,
+            eval_count           INTEGER,
+            total_duration       INTEGER,
+            load_duration        INTEGER,
+            prompt_eval_duration INTEGER,
+            eval_duration        INTEGER,
+            final_chunk          JSON NOT NULL DEFAULT '{{}}',
+            first_token_seconds  REAL,
+            wall_seconds         REAL,
+            verdict              TEXT,
+            verdict_note         TEXT NOT NULL DEFAULT '',
+            owner                TEXT NOT NULL DEFAULT '',
+            heartbeat_at         TEXT,
+            created_at           TEXT NOT NULL,
+            started_at           TEXT,
+            finished_at          TEXT
+        );
+        CREATE INDEX run_experiment ON run(experiment_id, id);
+        CREATE INDEX run_model ON run(model);
+        CREATE INDEX run_replay_of ON run(replay_of_id);
+        CREATE INDEX run_live ON run(status) WHERE status IN ('pending', 'streaming');
+
+        CREATE TABLE tag (
+            experiment_id INTEGER NOT NULL REFERENCES experiment(id) ON DELETE CASCADE,
+            name          TEXT NOT NULL,
+            PRIMARY KEY (experiment_id, name)
+        ) WITHOUT ROWID;
+        CREATE INDEX tag_name ON tag(name, experiment_id);
+
+        CREATE TRIGGER experiment_tags_insert AFTER INSERT ON experiment BEGIN
+            INSERT OR IGNORE INTO tag(experiment_id, name)
+                SELECT new.id, value FROM json_each(new.tags);
+        END;
+        CREATE TRIGGER experiment_tags_update AFTER UPDATE OF tags ON experiment BEGIN
+            DELETE FROM tag WHERE experiment_id = new.id;
+            INSERT OR IGNORE INTO tag(experiment_id, name)
+                SELECT new.id, value FROM json_each(new.tags);
+        END;
+"""
+
+
+# The search document of an experiment: its own text plus the text of all its runs, so
+# that rowid = experiment id and "newest matches first" is a plain rowid scan.
+_SEARCH_DOCUMENT = """
+    SELECT e.id, e.title, e.hypothesis || char(10) || e.expected,
+        coalesce((SELECT group_concat(r.system_prompt || char(10) || coalesce(
+            (SELECT group_concat(json_extract(m.value, '$.content'), char(10))
+             FROM json_each(r.messages) AS m), ''), char(10))
+         FROM run AS r WHERE r.experiment_id = e.id), ''),
+        coalesce((SELECT group_concat(r.response || char(10) || r.thinking, char(10))
+         FROM run AS r WHERE r.experiment_id = e.id), ''),
+        e.conclusion || char(10) || coalesce((SELECT group_concat(r.verdict_note, char(10))
+         FROM run AS r WHERE r.experiment_id = e.id), '')
+    FROM experiment AS e
+"""
+
+
+def _refresh(id_expr: str) -> str:
+    return (
+        f"DELETE FROM search WHERE rowid = {id_expr};\n"
+        "INSERT INTO search(rowid, title, hypothesis, prompts, responses, notes)"
+        + _SEARCH_DOCUMENT
+        + f" WHERE e.id = {id_expr};"
+    )
+
+
+_M002_SEARCH = f"""
+        -- Full-text index over everything a person writes or a model answers.
+        CREATE VIRTUAL TABLE search USING fts5(
+            title, hypothesis, prompts, responses, notes,
+            tokenize = 'unicode61 remove_diacritics 2'
+        );
+        CREATE TRIGGER search_experiment_insert AFTER INSERT ON experiment BEGIN
+            {_refresh("new.id")}
+        END;
+        CREATE TRIGGER search_experiment_update
+            AFTER UPDATE OF title, hypothesis, expected, conclusion ON experiment BEGIN
+            {_refresh("new.id")}
+        END;
+        CREATE TRIGGER search_experiment_delete AFTER DELETE ON experiment BEGIN
+            DELETE FROM search WHERE rowid = old.id;
+        END;
+        CREATE TRIGGER search_run_insert AFTER INSERT ON run BEGIN
+            {_refresh("new.experiment_id")}
+        END;
+        CREATE TRIGGER search_run_update
+            AFTER UPDATE OF system_prompt, messages, response, thinking, verdict_note,
+                experiment_id ON run BEGIN
+            {_refresh("old.experiment_id")}
+            {_refresh("new.experiment_id")}
+        END;
+        CREATE TRIGGER search_run_delete AFTER DELETE ON run BEGIN
+            {_refresh("old.experiment_id")}
+        END;
+        INSERT INTO search(rowid, title, hypothesis, prompts, responses, notes)
+            {_SEARCH_DOCUMENT};
+"""
+
+MIGRATIONS: list[str] = [_M001_BASE, _M002_SEARCH]
+LATEST_VERSION = len(MIGRATIONS)
+
+
+def apply_migrations(conn: sqlite3.Connection, current: int, target: int = LATEST_VERSION) -> None:
+    """Bring `conn` from version `current` to `target`, one transaction per migration."""
+    for number in range(current, target):
+        try:
+            conn.executescript(
+                f"BEGIN IMMEDIATE;\n{MIGRATIONS[number]}\n"
+                f"PRAGMA user_version = {number + 1};\nCOMMIT;"
+            )
+        except BaseException:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise

@@ -1,0 +1,171 @@
+"""The journal's records: experiments and the runs made for them.
+
+The table classes map onto the schema that `migrations` builds; they never create tables
+themselves, so a journal file only changes shape through a numbered migration.
+"""
+
+from __future__ import annotations
+
+import enum
+import uuid as uuid_module
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import JSON, Column, String
+from sqlalchemy import Enum as SAEnum
+from sqlalchemy.engine import Dialect
+from sqlalchemy.types import TypeDecorator
+from sqlmodel import Field, SQLModel
+
+
+class RunStatus(enum.StrEnum):
+    PENDING = "pending"
+    STREAMING = "streaming"
+    DONE = "done"
+    CANCELLED = "cancelled"
+    FAILED = "failed"
+    INTERRUPTED = "interrupted"
+
+    @property
+    def is_live(self) -> bool:
+        return self in (RunStatus.PENDING, RunStatus.STREAMING)
+
+
+class Verdict(enum.StrEnum):
+    WORKED = "worked"
+    PARTLY = "partly"
+    FAILED = "failed"
+
+
+def _enum_type(enum_class: type[enum.StrEnum]) -> SAEnum:
+    """Store the enum's value as plain text, and give back the enum on read."""
+    return SAEnum(
+        enum_class,
+        native_enum=False,
+        create_constraint=False,
+        length=16,
+        values_callable=lambda members: [member.value for member in members],
+    )
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def to_iso(moment: datetime) -> str:
+    """The one text form of a moment in the file: UTC, microseconds, explicit offset."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC).isoformat(timespec="microseconds")
+
+
+def new_uuid() -> str:
+    return str(uuid_module.uuid4())
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """ISO 8601 text with an explicit UTC offset, so files sort and export unambiguously."""
+
+    impl = String
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> str | None:
+        return None if value is None else to_iso(value)
+
+    def process_result_value(self, value: str | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        parsed = datetime.fromisoformat(value)
+        return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+class Experiment(SQLModel, table=True):
+    """One question being tried out: what was expected and what was concluded."""
+
+    __tablename__ = "experiment"
+
+    id: int | None = Field(default=None, primary_key=True)
+    uuid: str = Field(default_factory=new_uuid)
+    title: str = ""
+    hypothesis: str = ""
+    expected: str = ""
+    conclusion: str = ""
+    tags: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class Run(SQLModel, table=True):
+    """One request to a model, recorded before it is sent and kept whatever happens."""
+
+    __tablename__ = "run"
+
+    id: int | None = Field(default=None, primary_key=True)
+    uuid: str = Field(default_factory=new_uuid)
+    experiment_id: int = Field(foreign_key="experiment.id")
+    replay_of_id: int | None = Field(default=None, foreign_key="run.id")
+
+    # What was asked, and of which model (identity as Ollama reported it at run time).
+    model: str
+    model_digest: str = ""
+    model_family: str = ""
+    model_parameter_size: str = ""
+    model_quantization: str = ""
+    model_details: dict[str, Any] = Field(
+        default_factory=dict, sa_column=Column(JSON, nullable=False)
+    )
+    ollama_version: str = ""
+    system_prompt: str = ""
+    messages: list[dict[str, Any]] = Field(
+        default_factory=list, sa_column=Column(JSON, nullable=False)
+    )
+    options: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    keep_alive: str | None = None
+    think: Any = Field(default=None, sa_column=Column(JSON, nullable=True))
+
+    # What came back.
+    response: str = ""
+    thinking: str = ""
+    status: RunStatus = Field(default=RunStatus.PENDING, sa_type=_enum_type(RunStatus))
+    error: str = ""
+    done_reason: str = ""
+    prompt_eval_count: int | None = None
+    eval_count: int | None = None
+    total_duration: int | None = None
+    load_duration: int | None = None
+    prompt_eval_duration: int | None = None
+    eval_duration: int | None = None
+    final_chunk: dict[str, Any] = Field(
+        default_factory=dict, sa_column=Column(JSON, nullable=False)
+    )
+    first_token_seconds: float | None = None
+    wall_seconds: float | None = None
+
+    # The person's judgement.
+    verdict: Verdict | None = Field(default=None, sa_type=_enum_type(Verdict))
+    verdict_note: str = ""
+
+    # Bookkeeping: who is streaming this run, so a crash can be told from a live stream.
+    owner: str = ""
+    heartbeat_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    started_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    finished_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+    @property
+    def tokens_per_second(self) -> float | None:
+        if self.eval_count and self.eval_duration:
+            return self.eval_count / self.eval_duration * 1e9
+        return None
+
+    @property
+    def short_digest(self) -> str:
+        return self.model_digest[:12]
+
+    @property
+    def prompt(self) -> str:
+        """The last user message: what people mean by "the prompt" of a run."""
+        for message in reversed(self.messages):
+            if message.get("role") == "user":
+                return str(message.get("content", ""))
+        return ""

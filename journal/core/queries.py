@@ -1,0 +1,353 @@
+"""Reading and writing experiments and runs. Every function takes the session it works in.
+
+Lists use keyset paging (`id < :before ORDER BY id DESC`) so the first page of a
+100,000-experiment journal costs the same as the first page of ten.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import text
+from sqlmodel import Session, col, select
+
+from journal.core.errors import InvalidInputError, NotFoundError
+from journal.core.models import Experiment, Run, RunStatus, Verdict, to_iso, utcnow
+
+LIVE_STATUSES = (RunStatus.PENDING, RunStatus.STREAMING)
+
+EDITABLE_EXPERIMENT_FIELDS = ("title", "hypothesis", "expected", "conclusion", "tags")
+
+
+@dataclass(frozen=True)
+class ExperimentFilter:
+    """The filters shared by the list, search, export and migration checks.
+
+    `model` and `verdict` must hold for the same run: "worked on llama3" means one run.
+    """
+
+    model: str | None = None
+    verdict: Verdict | None = None
+    tag: str | None = None
+    search: str | None = None
+    since: datetime | None = None
+    until: datetime | None = None
+
+    @property
+    def is_empty(self) -> bool:
+        return not any((self.model, self.verdict, self.tag, self.search, self.since, self.until))
+
+
+@dataclass(frozen=True)
+class ExperimentSummary:
+    """One row of the journal list."""
+
+    id: int
+    uuid: str
+    title: str
+    tags: list[str]
+    created_at: str
+    updated_at: str
+    run_count: int
+    last_model: str | None
+    last_verdict: str | None
+    last_run_at: str | None
+    snippet: str | None = None
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    experiment_id: int
+    title: str
+    snippet: str
+
+
+@dataclass
+class ExperimentDetail:
+    experiment: Experiment
+    runs: list[Run] = field(default_factory=list)
+
+
+# -- experiments ------------------------------------------------------------------------
+
+
+def normalise_tags(tags: list[str] | str) -> list[str]:
+    """Tags are trimmed, de-duplicated and kept in the order given; commas separate."""
+    raw = tags.split(",") if isinstance(tags, str) else tags
+    seen: dict[str, None] = {}
+    for tag in raw:
+        cleaned = " ".join(tag.split())
+        if cleaned:
+            seen.setdefault(cleaned, None)
+    return list(seen)
+
+
+def create_experiment(
+    session: Session,
+    *,
+    title: str = "",
+    hypothesis: str = "",
+    expected: str = "",
+    conclusion: str = "",
+    tags: list[str] | None = None,
+) -> Experiment:
+    experiment = Experiment(
+        title=title,
+        hypothesis=hypothesis,
+        expected=expected,
+        conclusion=conclusion,
+        tags=normalise_tags(tags or []),
+    )
+    session.add(experiment)
+    session.flush()
+    return experiment
+
+
+def get_experiment(session: Session, experiment_id: int) -> Experiment:
+    experiment = session.get(Experiment, experiment_id)
+    if experiment is None:
+        raise NotFoundError(f"There is no experiment {experiment_id}.")
+    return experiment
+
+
+def update_experiment(session: Session, experiment_id: int, **changes: Any) -> Experiment:
+    experiment = get_experiment(session, experiment_id)
+    for name, value in changes.items():
+        if name not in EDITABLE_EXPERIMENT_FIELDS:
+            raise InvalidInputError(f"An experiment has no editable field '{name}'.")
+        setattr(experiment, name, normalise_tags(value) if name == "tags" else value)
+    experiment.updated_at = utcnow()
+    session.add(experiment)
+    session.flush()
+    return experiment
+
+
+def delete_experiment(session: Session, experiment_id: int) -> None:
+    session.delete(get_experiment(session, experiment_id))
+    session.flush()
+
+
+def experiment_detail(session: Session, experiment_id: int) -> ExperimentDetail:
+    experiment = get_experiment(session, experiment_id)
+    return ExperimentDetail(experiment, runs_of(session, experiment_id))
+
+
+def all_tags(session: Session) -> list[str]:
+    rows = session.execute(text("SELECT DISTINCT name FROM tag ORDER BY name COLLATE NOCASE"))
+    return [row[0] for row in rows]
+
+
+def used_models(session: Session) -> list[str]:
+    rows = session.execute(text("SELECT DISTINCT model FROM run ORDER BY model"))
+    return [row[0] for row in rows]
+
+
+# -- runs -------------------------------------------------------------------------------
+
+
+def runs_of(session: Session, experiment_id: int) -> list[Run]:
+    statement = select(Run).where(Run.experiment_id == experiment_id).order_by(col(Run.id))
+    return list(session.exec(statement))
+
+
+def get_run(session: Session, run_id: int) -> Run:
+    run = session.get(Run, run_id)
+    if run is None:
+        raise NotFoundError(f"There is no run {run_id}.")
+    return run
+
+
+def replays_of(session: Session, run_id: int) -> list[Run]:
+    statement = select(Run).where(Run.replay_of_id == run_id).order_by(col(Run.id))
+    return list(session.exec(statement))
+
+
+def set_verdict(
+    session: Session, run_id: int, verdict: Verdict | None, why: str | None = None
+) -> Run:
+    run = get_run(session, run_id)
+    run.verdict = verdict
+    if why is not None:
+        run.verdict_note = why
+    session.add(run)
+    _touch_experiment(session, run.experiment_id)
+    session.flush()
+    return run
+
+
+def _touch_experiment(session: Session, experiment_id: int) -> None:
+    session.execute(
+        text("UPDATE experiment SET updated_at = :now WHERE id = :id"),
+        {"now": to_iso(utcnow()), "id": experiment_id},
+    )
+
+
+# -- lists and search -------------------------------------------------------------------
+
+_TOKEN = re.compile(r"\w+", re.UNICODE)
+
+
+def match_query(user_text: str, *, prefix_last: bool = True) -> str | None:
+    """Turn what a person typed into a safe FTS5 query: every word must appear.
+
+    Quoting each word means punctuation, `AND`, quotes or a stray `*` can never be a
+    syntax error; the last word matches as a prefix so results follow typing.
+    """
+    words = _TOKEN.findall(user_text)
+    if not words:
+        return None
+    terms = [f'"{word}"' for word in words]
+    if prefix_last:
+        terms[-1] += "*"
+    return " ".join(terms)
+
+
+def _filter_sql(filters: ExperimentFilter, params: dict[str, Any]) -> list[str]:
+    clauses: list[str] = []
+    if filters.model or filters.verdict:
+        run_clauses = ["r.experiment_id = e.id"]
+        if filters.model:
+            run_clauses.append("(r.model = :model OR r.model = :model_latest)")
+            params["model"] = filters.model
+            params["model_latest"] = (
+                filters.model if ":" in filters.model else f"{filters.model}:latest"
+            )
+        if filters.verdict:
+            run_clauses.append("r.verdict = :verdict")
+            params["verdict"] = str(filters.verdict)
+        clauses.append(f"EXISTS (SELECT 1 FROM run AS r WHERE {' AND '.join(run_clauses)})")
+    if filters.tag:
+        clauses.append(
+            "EXISTS (SELECT 1 FROM tag AS t WHERE t.experiment_id = e.id AND t.name = :tag)"
+        )
+        params["tag"] = filters.tag
+    if filters.search:
+        query = match_query(filters.search)
+        if query:
+            clauses.append("e.id IN (SELECT rowid FROM search WHERE search MATCH :query)")
+            params["query"] = query
+    if filters.since:
+        clauses.append("e.created_at >= :since")
+        params["since"] = to_iso(filters.since)
+    if filters.until:
+        clauses.append("e.created_at < :until")
+        params["until"] = to_iso(filters.until)
+    return clauses
+
+
+def list_experiments(
+    session: Session,
+    filters: ExperimentFilter | None = None,
+    *,
+    limit: int = 200,
+    before_id: int | None = None,
+) -> list[ExperimentSummary]:
+    """Newest first; pass the last id of a page as `before_id` for the next page."""
+    filters = filters or ExperimentFilter()
+    params: dict[str, Any] = {"limit": max(0, limit)}
+    clauses = _filter_sql(filters, params)
+    if before_id is not None:
+        clauses.append("e.id < :before")
+        params["before"] = before_id
+    where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
+    rows = session.execute(
+        text(
+            f"""
+            SELECT e.id, e.uuid, e.title, e.tags, e.created_at, e.updated_at,
+                (SELECT count(*) FROM run WHERE experiment_id = e.id),
+                last.model, last.verdict, last.created_at
+            FROM experiment AS e
+            LEFT JOIN run AS last ON last.id = (
+                SELECT max(id) FROM run WHERE experiment_id = e.id)
+            {where}
+            ORDER BY e.id DESC
+            LIMIT :limit
+            """
+        ),
+        params,
+    )
+    return [
+        ExperimentSummary(
+            id=row[0],
+            uuid=row[1],
+            title=row[2],
+            tags=json.loads(row[3]),
+            created_at=row[4],
+            updated_at=row[5],
+            run_count=row[6],
+            last_model=row[7],
+            last_verdict=row[8],
+            last_run_at=row[9],
+        )
+        for row in rows
+    ]
+
+
+def count_experiments(session: Session, filters: ExperimentFilter | None = None) -> int:
+    params: dict[str, Any] = {}
+    clauses = _filter_sql(filters or ExperimentFilter(), params)
+    where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
+    statement = text(f"SELECT count(*) FROM experiment AS e {where}")
+    return int(session.execute(statement, params).scalar_one())
+
+
+def search(
+    session: Session,
+    user_text: str,
+    *,
+    limit: int = 20,
+    marks: tuple[str, str] = ("[", "]"),
+) -> list[SearchHit]:
+    """Newest matching experiments first, each with a snippet around the best match.
+
+    Ordered by recency, not bm25: ranking scores every match, which costs hundreds of
+    milliseconds for a common word in a large journal; recency stays fast.
+    """
+    query = match_query(user_text)
+    if query is None:
+        return []
+    rows = session.execute(
+        text(
+            """
+            SELECT s.rowid, e.title, snippet(search, -1, :open, :close, '…', 12)
+            FROM search AS s JOIN experiment AS e ON e.id = s.rowid
+            WHERE search MATCH :query
+            ORDER BY s.rowid DESC
+            LIMIT :limit
+            """
+        ),
+        {"query": query, "limit": limit, "open": marks[0], "close": marks[1]},
+    )
+    return [SearchHit(experiment_id=row[0], title=row[1], snippet=row[2]) for row in rows]
+
+
+# -- recovery ---------------------------------------------------------------------------
+
+INTERRUPTED_MESSAGE = (
+    "The program recording this run stopped before the answer was complete; "
+    "the text received until then is kept."
+)
+
+
+def mark_interrupted_runs(session: Session) -> list[int]:
+    """Runs left live by a process that is gone become `interrupted`, text intact."""
+    from journal.core.ownership import owner_is_gone
+
+    now = utcnow()
+    live = session.exec(select(Run).where(col(Run.status).in_(list(LIVE_STATUSES))))
+    marked = []
+    for run in live:
+        if owner_is_gone(run.owner, run.heartbeat_at, now):
+            run.status = RunStatus.INTERRUPTED
+            run.error = run.error or INTERRUPTED_MESSAGE
+            run.finished_at = run.heartbeat_at or now
+            run.owner = ""
+            session.add(run)
+            assert run.id is not None
+            marked.append(run.id)
+    session.flush()
+    return marked
