@@ -1,0 +1,80 @@
+"""Shared fixtures: every test gets its own journal file and never touches real user data."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+# Must be set before Qt is imported anywhere: with no display, Qt would abort the run.
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+# Captured before the autouse fixture hides them: only `ollama`-marked tests may use them.
+REAL_OLLAMA_HOST = os.environ.get("OLLAMA_HOST", "")
+REAL_TEST_MODEL = os.environ.get("JOURNAL_TEST_MODEL", "")
+
+from journal.core.storage import Journal  # noqa: E402
+from tests.fake_ollama import FakeOllama, fake_ollama  # noqa: E402
+
+# Nothing listens on the discard port on loopback: a test that forgets to pass a host
+# gets a clear "unreachable" instead of talking to someone's real Ollama.
+UNREACHABLE_HOST = "http://127.0.0.1:9"
+
+
+@pytest.fixture(autouse=True)
+def _isolated_user_data(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    home = tmp_path_factory.mktemp("home")
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("XDG_DATA_HOME", str(home / "data"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(home / "config"))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(home / "cache"))
+    monkeypatch.delenv("JOURNAL_DB", raising=False)
+    monkeypatch.setenv("OLLAMA_HOST", UNREACHABLE_HOST)
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    return tmp_path / "journal.sqlite"
+
+
+@pytest.fixture
+def journal(db_path: Path) -> Iterator[Journal]:
+    with Journal.open(db_path) as opened:
+        yield opened
+
+
+@pytest.fixture
+def experiment_id(journal: Journal) -> int:
+    """An empty experiment in the test's journal, for runs to belong to."""
+    from journal.core.queries import create_experiment
+
+    with journal.write() as session:
+        experiment = create_experiment(session, title="test experiment")
+        assert experiment.id is not None
+        return experiment.id
+
+
+@pytest.fixture
+def real_ollama() -> str:
+    """The host of a real Ollama server, or skip: see the README's real-Ollama section."""
+    if not REAL_OLLAMA_HOST or not REAL_TEST_MODEL:
+        pytest.skip("set OLLAMA_HOST and JOURNAL_TEST_MODEL to run against a real Ollama")
+    import httpx
+
+    try:
+        httpx.get(f"{REAL_OLLAMA_HOST.rstrip('/')}/api/version", timeout=3).raise_for_status()
+    except httpx.HTTPError as exc:
+        pytest.skip(f"no Ollama answers at {REAL_OLLAMA_HOST}: {exc}")
+    return REAL_OLLAMA_HOST
+
+
+@pytest.fixture
+def real_model(real_ollama: str) -> str:
+    return REAL_TEST_MODEL
+
+
+__all__ = ["FakeOllama", "fake_ollama"]

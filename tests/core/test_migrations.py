@@ -1,0 +1,90 @@
+"""A journal written by the first schema opens in this version with nothing lost."""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+from pathlib import Path
+
+from sqlmodel import SQLModel
+
+from journal.core.migrations import LATEST_VERSION, apply_migrations
+from journal.core.models import RunStatus, Verdict
+from journal.core.queries import experiment_detail, list_experiments, search
+from journal.core.storage import Journal
+
+FIXTURE = Path(__file__).parents[1] / "fixtures" / "schema1_journal.sqlite"
+
+
+def _copy_fixture(tmp_path: Path) -> Path:
+    target = tmp_path / "old.sqlite"
+    shutil.copyfile(FIXTURE, target)
+    return target
+
+
+def test_fixture_really_is_schema_one() -> None:
+    conn = sqlite3.connect(f"{FIXTURE.resolve().as_uri()}?mode=ro", uri=True)
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == 1
+    conn.close()
+
+
+def test_schema_one_journal_opens_with_everything_kept(tmp_path: Path) -> None:
+    path = _copy_fixture(tmp_path)
+    with Journal.open(path) as journal, journal.read() as session:
+        rows = list_experiments(session)
+        assert [row.title for row in rows] == ["JSON extraction ünïcödé 🧪", "Haiku about rivers"]
+        haiku = experiment_detail(session, 1)
+        assert haiku.experiment.tags == ["poetry", "format"]
+        assert haiku.experiment.conclusion == "Mostly right"
+        first, replay = haiku.runs
+        assert first.model_digest == "a" * 64
+        assert first.options == {"temperature": 0.2, "seed": 42}
+        assert first.verdict is Verdict.WORKED
+        assert first.verdict_note == "syllables fine"
+        assert replay.replay_of_id == first.id
+        assert replay.response == "Rivers run"
+        # The run a crashed process left streaming is recovered with its text.
+        extraction = experiment_detail(session, 2).runs[0]
+        assert extraction.status is RunStatus.INTERRUPTED
+        assert extraction.response.startswith("```json")
+        # The search index arrived with schema 2 and covers the old rows.
+        assert [hit.experiment_id for hit in search(session, "zebra")] == [2]
+        assert [hit.experiment_id for hit in search(session, "stones")] == [1]
+
+
+def test_upgrade_keeps_a_backup_of_the_old_file(tmp_path: Path) -> None:
+    path = _copy_fixture(tmp_path)
+    Journal.open(path).close()
+    backup = path.with_name(path.name + ".schema1.bak")
+    conn = sqlite3.connect(backup)
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == 1
+    assert conn.execute("SELECT count(*) FROM run").fetchone()[0] == 3
+    conn.close()
+
+
+def _schema(path: Path) -> list[tuple[str, str]]:
+    conn = sqlite3.connect(path)
+    rows = conn.execute(
+        "SELECT name, sql FROM sqlite_master WHERE sql IS NOT NULL ORDER BY name"
+    ).fetchall()
+    conn.close()
+    return rows
+
+
+def test_upgraded_schema_equals_a_fresh_one(tmp_path: Path) -> None:
+    upgraded = _copy_fixture(tmp_path)
+    Journal.open(upgraded).close()
+    fresh = tmp_path / "fresh.sqlite"
+    Journal.open(fresh).close()
+    assert _schema(upgraded) == _schema(fresh)
+
+
+def test_table_classes_match_the_migrated_schema(tmp_path: Path) -> None:
+    path = tmp_path / "j.sqlite"
+    conn = sqlite3.connect(path, isolation_level=None)
+    apply_migrations(conn, 0)
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == LATEST_VERSION
+    for table in SQLModel.metadata.sorted_tables:
+        columns = {row[1] for row in conn.execute(f"PRAGMA table_info({table.name})")}
+        assert columns == {column.name for column in table.columns}, table.name
+    conn.close()
