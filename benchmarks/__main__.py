@@ -1,0 +1,33 @@
+"""Run every benchmark: `python -m benchmarks [--quick] [--only storage|streaming]`."""
+
+from __future__ import annotations
+
+import argparse
+import os
+from pathlib import Path
+
+from benchmarks import storage, streaming
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks")
+    parser.add_argument("--quick", action="store_true", help="10,000 experiments, fewer rounds")
+    parser.add_argument("--only", choices=("storage", "streaming"))
+    parser.add_argument(
+        "--cache",
+        type=Path,
+        default=Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache"))
+        / "llm-journal"
+        / "benchmarks",
+        help="where synthetic journals are kept between runs",
+    )
+    args = parser.parse_args()
+    if args.only in (None, "storage"):
+        storage.run(args.cache, 10_000 if args.quick else 100_000)
+    if args.only in (None, "streaming"):
+        streaming.run(3 if args.quick else 10)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

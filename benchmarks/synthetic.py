@@ -1,0 +1,99 @@
+"""A synthetic journal of realistic size, built through the real schema and triggers."""
+
+from __future__ import annotations
+
+import json
+import random
+import sqlite3
+from pathlib import Path
+
+from journal.core.storage import Journal
+
+GENERATOR_VERSION = 1
+COMMON = (
+    "the model answer prompt token context result because output format example "
+    "list reason value test check write explain summary step first then".split()
+)
+FILLER = [f"w{n}" for n in range(5000)]  # a long tail of ordinary words
+# Words with a known frequency, for search benchmarks.
+RARE_WORD = "quokka"  # in 10 experiments
+ONE_PERCENT_WORD = "axolotl"  # in 1% of experiments
+EVERY_ROW_WORD = "the"
+MODELS = ["llama3:8b", "qwen3:0.6b", "mistral:7b", "gemma3:4b", "phi4:14b"]
+
+
+def _text(rng: random.Random, words: int) -> str:
+    out = []
+    for _ in range(words):
+        out.append(rng.choice(COMMON) if rng.random() < 0.4 else rng.choice(FILLER))
+    return " ".join(out)
+
+
+def build(path: Path, experiments: int, seed: int = 1) -> None:
+    """About 2 KB of text per experiment, one or two runs each."""
+    path.unlink(missing_ok=True)
+    Journal.open(path).close()  # the real schema, triggers and all
+    rng = random.Random(seed)
+    rare = set(rng.sample(range(experiments), 10))
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute("PRAGMA synchronous = OFF")
+    conn.execute("BEGIN")
+    created = "2026-01-01T00:00:00.000000+00:00"
+    run_id = 0
+    for number in range(experiments):
+        extra = []
+        if number in rare:
+            extra.append(RARE_WORD)
+        if number % 100 == 0:
+            extra.append(ONE_PERCENT_WORD)
+        title = f"{_text(rng, 6)} {' '.join(extra)}".strip()
+        conn.execute(
+            "INSERT INTO experiment (uuid, title, hypothesis, expected, conclusion, tags,"
+            " created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                f"00000000-0000-4000-8000-{number:012d}",
+                title,
+                _text(rng, 30),
+                _text(rng, 10),
+                _text(rng, 15),
+                json.dumps([rng.choice(["json", "poetry", "code", "math"])]),
+                created,
+                created,
+            ),
+        )
+        experiment_id = number + 1
+        for _ in range(rng.choice((1, 2))):
+            run_id += 1
+            conn.execute(
+                "INSERT INTO run (uuid, experiment_id, model, model_digest, messages, options,"
+                " response, status, verdict, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    f"00000000-0000-4000-9000-{run_id:012d}",
+                    experiment_id,
+                    rng.choice(MODELS),
+                    f"{run_id:064x}",
+                    json.dumps([{"role": "user", "content": _text(rng, 40)}]),
+                    json.dumps({"temperature": 0.7, "seed": run_id}),
+                    _text(rng, 120 // 2),
+                    "done",
+                    rng.choice(["worked", "partly", "failed", None]),
+                    created,
+                ),
+            )
+    conn.execute("COMMIT")
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    conn.execute("PRAGMA optimize")
+    conn.close()
+
+
+def cached_journal(cache: Path, experiments: int) -> Path:
+    """Building 100,000 experiments takes a while: reuse the file between runs."""
+    path = cache / f"synthetic-{experiments}-v{GENERATOR_VERSION}.sqlite"
+    if not path.exists():
+        cache.mkdir(parents=True, exist_ok=True)
+        partial = path.with_suffix(".partial")
+        build(partial, experiments)
+        partial.rename(path)
+        for suffix in ("-wal", "-shm"):
+            Path(f"{partial}{suffix}").unlink(missing_ok=True)
+    return path
