@@ -60,16 +60,23 @@ def experiment_id(journal: Journal) -> int:
 
 @pytest.fixture
 def real_ollama() -> str:
-    """The host of a real Ollama server, or skip: see the README's real-Ollama section."""
+    """The host of a real Ollama server, or skip: see the README's real-Ollama section.
+
+    With JOURNAL_REQUIRE_OLLAMA=1 (as CI sets it) a missing server fails instead.
+    """
+    give_up = pytest.fail if os.environ.get("JOURNAL_REQUIRE_OLLAMA") == "1" else pytest.skip
     if not REAL_OLLAMA_HOST or not REAL_TEST_MODEL:
-        pytest.skip("set OLLAMA_HOST and JOURNAL_TEST_MODEL to run against a real Ollama")
+        give_up("set OLLAMA_HOST and JOURNAL_TEST_MODEL to run against a real Ollama")
     import httpx
 
+    from journal.core.paths import resolve_ollama_host
+
+    host = resolve_ollama_host(REAL_OLLAMA_HOST)
     try:
-        httpx.get(f"{REAL_OLLAMA_HOST.rstrip('/')}/api/version", timeout=3).raise_for_status()
+        httpx.get(f"{host}/api/version", timeout=3).raise_for_status()
     except httpx.HTTPError as exc:
-        pytest.skip(f"no Ollama answers at {REAL_OLLAMA_HOST}: {exc}")
-    return REAL_OLLAMA_HOST
+        give_up(f"no Ollama answers at {host}: {exc}")
+    return host
 
 
 @pytest.fixture

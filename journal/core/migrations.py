@@ -11,8 +11,7 @@ import sqlite3
 
 APPLICATION_ID = 0x4C4A524E  # "LJRN"
 
-# Each migration is one SQL script. Scripts, not functions, because Python's
-# executescript() commits any open transaction first: the script carries its own.
+# Each migration is one SQL script, run statement by statement inside one transaction.
 
 _M001_BASE = f"""
         -- Experiments, runs, and a tag table kept in step with experiment.tags by triggers.
@@ -154,15 +153,40 @@ MIGRATIONS: list[str] = [_M001_BASE, _M002_SEARCH]
 LATEST_VERSION = len(MIGRATIONS)
 
 
-def apply_migrations(conn: sqlite3.Connection, current: int, target: int = LATEST_VERSION) -> None:
-    """Bring `conn` from version `current` to `target`, one transaction per migration."""
-    for number in range(current, target):
+def _statements(script: str) -> list[str]:
+    """Split a script at statement ends (triggers hold `;` inside BEGIN ... END)."""
+    statements: list[str] = []
+    pending = ""
+    for line in script.splitlines(keepends=True):
+        pending += line
+        if sqlite3.complete_statement(pending):
+            if pending.strip().strip(";").strip():
+                statements.append(pending)
+            pending = ""
+    if pending.strip():
+        statements.append(pending)
+    return statements
+
+
+def apply_migrations(conn: sqlite3.Connection, target: int = LATEST_VERSION) -> None:
+    """Bring `conn` (in autocommit mode) up to `target`, one transaction per migration.
+
+    The version is read inside each write transaction, so two processes opening a new
+    journal at once cannot both apply the same migration.
+    """
+    if conn.execute("PRAGMA user_version").fetchone()[0] >= target:
+        return  # the common case: no write lock needed just to open a journal
+    while True:
+        conn.execute("BEGIN IMMEDIATE")
         try:
-            conn.executescript(
-                f"BEGIN IMMEDIATE;\n{MIGRATIONS[number]}\n"
-                f"PRAGMA user_version = {number + 1};\nCOMMIT;"
-            )
+            current = conn.execute("PRAGMA user_version").fetchone()[0]
+            if current >= target:
+                conn.execute("COMMIT")
+                return
+            for statement in _statements(MIGRATIONS[current]):
+                conn.execute(statement)
+            conn.execute(f"PRAGMA user_version = {current + 1}")
+            conn.execute("COMMIT")
         except BaseException:
-            if conn.in_transaction:
-                conn.execute("ROLLBACK")
+            conn.execute("ROLLBACK")
             raise

@@ -37,6 +37,8 @@ if TYPE_CHECKING:
 DEFAULT_CONNECT_TIMEOUT = 5.0
 # A cold model can take minutes to load before the first byte: be patient by default.
 DEFAULT_READ_TIMEOUT = 600.0
+# Listing, showing and the version answer at once even while a model loads.
+METADATA_TIMEOUT = 15.0
 
 
 @dataclass(frozen=True)
@@ -134,6 +136,9 @@ class OllamaService:
         self.connect_timeout = connect_timeout
         self.read_timeout = read_timeout
         self._timeout = httpx.Timeout(read_timeout, connect=connect_timeout)
+        self._metadata_timeout = httpx.Timeout(
+            min(read_timeout, METADATA_TIMEOUT), connect=connect_timeout
+        )
         self._lock = threading.Lock()
         self._ssl: ssl.SSLContext | None = None
 
@@ -151,7 +156,9 @@ class OllamaService:
     def _client(self) -> Iterator[ollama.Client]:
         import ollama
 
-        client = ollama.Client(host=self.host, timeout=self._timeout, verify=self._ssl_context())
+        client = ollama.Client(
+            host=self.host, timeout=self._metadata_timeout, verify=self._ssl_context()
+        )
         try:
             yield client
         finally:
@@ -162,7 +169,7 @@ class OllamaService:
         with (
             self._errors(),
             httpx.Client(
-                base_url=self.host, timeout=self._timeout, verify=self._ssl_context()
+                base_url=self.host, timeout=self._metadata_timeout, verify=self._ssl_context()
             ) as http,
         ):
             response = http.get("/api/version")

@@ -333,6 +333,11 @@ INTERRUPTED_MESSAGE = (
 )
 
 
+def has_live_runs(session: Session) -> bool:
+    statement = select(Run.id).where(col(Run.status).in_(list(LIVE_STATUSES))).limit(1)
+    return session.exec(statement).first() is not None
+
+
 def mark_interrupted_runs(session: Session) -> list[int]:
     """Runs left live by a process that is gone become `interrupted`, text intact."""
     from journal.core.ownership import owner_is_gone

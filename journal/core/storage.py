@@ -27,7 +27,7 @@ from journal.core.errors import (
     StorageError,
 )
 from journal.core.migrations import APPLICATION_ID, LATEST_VERSION, apply_migrations
-from journal.core.queries import mark_interrupted_runs
+from journal.core.queries import has_live_runs, mark_interrupted_runs
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 10_000
@@ -128,8 +128,7 @@ class Journal:
             try:
                 conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
                 conn.execute("PRAGMA journal_mode = WAL")
-                current = conn.execute("PRAGMA user_version").fetchone()[0]
-                apply_migrations(conn, current)
+                apply_migrations(conn)
             finally:
                 conn.close()
         except sqlite3.DatabaseError as exc:
@@ -142,8 +141,11 @@ class Journal:
         event.listen(engine, "connect", _configure_connection)
         event.listen(engine, "begin", _begin)
         journal = cls(path, engine)
-        with journal.write() as session:
-            mark_interrupted_runs(session)
+        with journal.read() as session:
+            anything_live = has_live_runs(session)
+        if anything_live:  # take the write lock only when there may be something to mark
+            with journal.write() as session:
+                mark_interrupted_runs(session)
         return journal
 
     def close(self) -> None:

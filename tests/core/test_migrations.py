@@ -82,9 +82,22 @@ def test_upgraded_schema_equals_a_fresh_one(tmp_path: Path) -> None:
 def test_table_classes_match_the_migrated_schema(tmp_path: Path) -> None:
     path = tmp_path / "j.sqlite"
     conn = sqlite3.connect(path, isolation_level=None)
-    apply_migrations(conn, 0)
+    apply_migrations(conn)
     assert conn.execute("PRAGMA user_version").fetchone()[0] == LATEST_VERSION
     for table in SQLModel.metadata.sorted_tables:
         columns = {row[1] for row in conn.execute(f"PRAGMA table_info({table.name})")}
         assert columns == {column.name for column in table.columns}, table.name
+    conn.close()
+
+
+def test_two_processes_creating_one_journal_at_once_both_succeed(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    path = tmp_path / "new.sqlite"
+    code = "import sys; from journal.core.storage import Journal; Journal.open(sys.argv[1]).close()"
+    openers = [subprocess.Popen([sys.executable, "-c", code, str(path)]) for _ in range(4)]
+    assert [opener.wait(timeout=60) for opener in openers] == [0, 0, 0, 0]
+    conn = sqlite3.connect(path)
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == LATEST_VERSION
     conn.close()
