@@ -21,7 +21,8 @@ def run(cache: Path, experiments: int) -> None:
     emit("journal_experiments", experiments, "count")
     emit("journal_file_size", path.stat().st_size / 2**20, "MiB")
 
-    from journal.core.queries import ExperimentFilter, list_experiments, search
+    from journal.core.domain import ExperimentFilter
+    from journal.core.queries import list_experiments, search
     from journal.core.storage import Journal
 
     open_times = []

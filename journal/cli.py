@@ -57,8 +57,8 @@ def _experiment_record(experiment: Experiment, runs: list[Run]) -> dict[str, Any
 
 
 def _filters(args: argparse.Namespace) -> Any:
+    from journal.core.domain import ExperimentFilter
     from journal.core.models import Verdict
-    from journal.core.queries import ExperimentFilter
 
     verdict = getattr(args, "verdict", None)
     return ExperimentFilter(

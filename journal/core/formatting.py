@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from journal.core.models import Run
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from journal.core.models import Run
 
 
 def seconds(value: float | None) -> str:

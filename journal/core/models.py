@@ -17,24 +17,9 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Field, SQLModel
 
+from journal.core.domain import RunStatus, Verdict
 
-class RunStatus(enum.StrEnum):
-    PENDING = "pending"
-    STREAMING = "streaming"
-    DONE = "done"
-    CANCELLED = "cancelled"
-    FAILED = "failed"
-    INTERRUPTED = "interrupted"
-
-    @property
-    def is_live(self) -> bool:
-        return self in (RunStatus.PENDING, RunStatus.STREAMING)
-
-
-class Verdict(enum.StrEnum):
-    WORKED = "worked"
-    PARTLY = "partly"
-    FAILED = "failed"
+__all__ = ["Experiment", "Run", "RunStatus", "Verdict", "to_iso", "utcnow"]
 
 
 def _enum_type(enum_class: type[enum.StrEnum]) -> SAEnum:

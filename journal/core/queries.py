@@ -9,61 +9,18 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
-from datetime import datetime
 from typing import Any
 
 from sqlalchemy import text
 from sqlmodel import Session, col, select
 
+from journal.core.domain import ExperimentFilter, ExperimentSummary, SearchHit
 from journal.core.errors import InvalidInputError, NotFoundError
 from journal.core.models import Experiment, Run, RunStatus, Verdict, to_iso, utcnow
 
 LIVE_STATUSES = (RunStatus.PENDING, RunStatus.STREAMING)
 
 EDITABLE_EXPERIMENT_FIELDS = ("title", "hypothesis", "expected", "conclusion", "tags")
-
-
-@dataclass(frozen=True)
-class ExperimentFilter:
-    """The filters shared by the list, search, export and migration checks.
-
-    `model` and `verdict` must hold for the same run: "worked on llama3" means one run.
-    """
-
-    model: str | None = None
-    verdict: Verdict | None = None
-    tag: str | None = None
-    search: str | None = None
-    since: datetime | None = None
-    until: datetime | None = None
-
-    @property
-    def is_empty(self) -> bool:
-        return not any((self.model, self.verdict, self.tag, self.search, self.since, self.until))
-
-
-@dataclass(frozen=True)
-class ExperimentSummary:
-    """One row of the journal list."""
-
-    id: int
-    uuid: str
-    title: str
-    tags: list[str]
-    created_at: str
-    updated_at: str
-    run_count: int
-    last_model: str | None
-    last_verdict: str | None
-    last_run_at: str | None
-    snippet: str | None = None
-
-
-@dataclass(frozen=True)
-class SearchHit:
-    experiment_id: int
-    title: str
-    snippet: str
 
 
 @dataclass

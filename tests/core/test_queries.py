@@ -8,10 +8,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from journal.core.domain import ExperimentFilter
 from journal.core.errors import InvalidInputError, NotFoundError
 from journal.core.models import Run, RunStatus, Verdict, utcnow
 from journal.core.queries import (
-    ExperimentFilter,
     all_tags,
     count_experiments,
     create_experiment,

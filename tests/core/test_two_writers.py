@@ -51,7 +51,7 @@ def test_two_processes_write_concurrently_without_loss(db_path: Path, tmp_path: 
         assert writer.stdout is not None
         writer.stdout.close()
     with Journal.open(db_path) as journal, journal.read() as session:
-        from journal.core.queries import ExperimentFilter
+        from journal.core.domain import ExperimentFilter
 
         assert count_experiments(session) == 300
         for name in ("alpha", "beta"):
