@@ -7,12 +7,13 @@ import os
 from pathlib import Path
 
 from benchmarks import storage, streaming
+from benchmarks.synthetic import cached_journal
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks")
     parser.add_argument("--quick", action="store_true", help="10,000 experiments, fewer rounds")
-    parser.add_argument("--only", choices=("storage", "streaming"))
+    parser.add_argument("--only", choices=("storage", "streaming", "gui"))
     parser.add_argument(
         "--cache",
         type=Path,
@@ -26,6 +27,12 @@ def main() -> int:
         storage.run(args.cache, 10_000 if args.quick else 100_000)
     if args.only in (None, "streaming"):
         streaming.run(3 if args.quick else 10)
+    if args.only in (None, "gui"):
+        from benchmarks import gui_latency, gui_startup
+
+        size = 10_000 if args.quick else 100_000
+        gui_startup.run(cached_journal(args.cache, size), 3 if args.quick else 7)
+        gui_latency.run()
     return 0
 
 

@@ -116,6 +116,15 @@ def parse_parameters(text: str) -> dict[str, Any]:
     return result
 
 
+def keep_alive_value(value: str | float | None) -> str | float | None:
+    """Ollama reads a keep_alive string as a Go duration ("5m"), where a bare "-1" or "90"
+    is an error: send plain numbers as numbers (seconds; negative keeps the model loaded)."""
+    if isinstance(value, str) and re.fullmatch(r"\s*-?\d+(\.\d+)?\s*", value):
+        number = float(value)
+        return int(number) if number.is_integer() else number
+    return value
+
+
 def normalise_model_name(name: str) -> str:
     """Ollama treats `llama3` as `llama3:latest`; compare names the same way."""
     last = name.rsplit("/", 1)[-1]
@@ -248,7 +257,7 @@ class OllamaService:
                     model=request.model,
                     messages=request.messages,
                     options=request.options or None,
-                    keep_alive=request.keep_alive,
+                    keep_alive=keep_alive_value(request.keep_alive),
                     think=request.think,
                     stream=True,
                 )
@@ -310,6 +319,8 @@ class OllamaService:
             finally:
                 unregister()
         finally:
+            # Close what a failed or cancelled stream left open before the loop goes away.
+            loop.run_until_complete(loop.shutdown_asyncgens())
             loop.close()
 
     # -- errors ---------------------------------------------------------------------------

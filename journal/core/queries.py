@@ -196,37 +196,17 @@ def _filter_sql(filters: ExperimentFilter, params: dict[str, Any]) -> list[str]:
     return clauses
 
 
-def list_experiments(
-    session: Session,
-    filters: ExperimentFilter | None = None,
-    *,
-    limit: int = 200,
-    before_id: int | None = None,
-) -> list[ExperimentSummary]:
-    """Newest first; pass the last id of a page as `before_id` for the next page."""
-    filters = filters or ExperimentFilter()
-    params: dict[str, Any] = {"limit": max(0, limit)}
-    clauses = _filter_sql(filters, params)
-    if before_id is not None:
-        clauses.append("e.id < :before")
-        params["before"] = before_id
-    where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
-    rows = session.execute(
-        text(
-            f"""
-            SELECT e.id, e.uuid, e.title, e.tags, e.created_at, e.updated_at,
-                (SELECT count(*) FROM run WHERE experiment_id = e.id),
-                last.model, last.verdict, last.created_at
-            FROM experiment AS e
-            LEFT JOIN run AS last ON last.id = (
-                SELECT max(id) FROM run WHERE experiment_id = e.id)
-            {where}
-            ORDER BY e.id DESC
-            LIMIT :limit
-            """
-        ),
-        params,
-    )
+_SUMMARY_SELECT = """
+    SELECT e.id, e.uuid, e.title, e.tags, e.created_at, e.updated_at,
+        (SELECT count(*) FROM run WHERE experiment_id = e.id),
+        last.model, last.verdict, last.created_at
+    FROM experiment AS e
+    LEFT JOIN run AS last ON last.id = (SELECT max(id) FROM run WHERE experiment_id = e.id)
+"""
+
+
+def _summaries(session: Session, where: str, params: dict[str, Any]) -> list[ExperimentSummary]:
+    rows = session.execute(text(f"{_SUMMARY_SELECT} {where}"), params)
     return [
         ExperimentSummary(
             id=row[0],
@@ -242,6 +222,32 @@ def list_experiments(
         )
         for row in rows
     ]
+
+
+def list_experiments(
+    session: Session,
+    filters: ExperimentFilter | None = None,
+    *,
+    limit: int = 200,
+    before_id: int | None = None,
+) -> list[ExperimentSummary]:
+    """Newest first; pass the last id of a page as `before_id` for the next page."""
+    filters = filters or ExperimentFilter()
+    params: dict[str, Any] = {"limit": max(0, limit)}
+    clauses = _filter_sql(filters, params)
+    if before_id is not None:
+        clauses.append("e.id < :before")
+        params["before"] = before_id
+    where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
+    return _summaries(session, f"{where} ORDER BY e.id DESC LIMIT :limit", params)
+
+
+def experiment_summary(session: Session, experiment_id: int) -> ExperimentSummary:
+    """The list row of one experiment, to refresh it after an edit or a run."""
+    rows = _summaries(session, "WHERE e.id = :id", {"id": experiment_id})
+    if not rows:
+        raise NotFoundError(f"There is no experiment {experiment_id}.")
+    return rows[0]
 
 
 def count_experiments(session: Session, filters: ExperimentFilter | None = None) -> int:

@@ -2,19 +2,39 @@
 
 from __future__ import annotations
 
+import os
 import sys
+import time
+from pathlib import Path
+
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication
+
+
+def _log_dir() -> Path:
+    import platformdirs
+
+    return Path(platformdirs.user_log_dir("llm-journal", appauthor=False))
 
 
 def run_app(db: str | None = None, host: str | None = None) -> int:
-    from PySide6.QtWidgets import QApplication
-
+    from journal.gui.crash_dialog import install_crash_handler
     from journal.gui.main_window import MainWindow
+    from journal.gui.resources import app_icon
 
     existing = QApplication.instance()
     app = existing if isinstance(existing, QApplication) else QApplication(sys.argv[:1])
     app.setApplicationName("LLM Journal")
     app.setOrganizationName("llm-journal")
     app.setDesktopFileName("llm-journal")
+    app.setWindowIcon(app_icon())
+    install_crash_handler(_log_dir() / "crash.log")
     window = MainWindow(db=db, host=host)
     window.show()
+    if os.environ.get("JOURNAL_REPORT_SHOWN"):
+        # For the start-up benchmark (benchmarks/gui_startup.py): when shown, when listed.
+        app.processEvents()
+        print(f"shown {time.monotonic():.6f}", flush=True)
+        window.journal_opened.connect(lambda _: print(f"loaded {time.monotonic():.6f}", flush=True))
+    QTimer.singleShot(0, window.start)
     return app.exec()

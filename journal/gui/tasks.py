@@ -1,85 +1,89 @@
 """Run blocking work (Ollama calls, database writes) off the GUI thread.
 
-A `Task` is a QObject that lives in the GUI thread; its work runs on a pool thread and
-reports back through signals whose receivers are the Task's own slots, so the callbacks
-always run on the GUI thread (in PySide6 a lambda connected straight to a worker's signal
-would run in the worker's thread). Callers never see threads, only callbacks.
+The pool thread only ever holds the work callable; the callbacks stay in a table on the GUI
+thread. When the work ends, the pool thread hands the outcome *and the callable itself* to
+the GUI thread through a queued signal, so the last reference to anything the work or the
+callbacks captured (often a widget) is dropped on the GUI thread: a widget destroyed on a
+pool thread crashes Qt. Callbacks therefore always run on the GUI thread, and callers
+never see threads.
 """
 
 from __future__ import annotations
 
+import itertools
 import sys
 import traceback
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
 
 from journal.core.errors import JournalError
 
-_live: set[Task] = set()  # keeps each Task alive until its callbacks have run
 
+@dataclass
+class Task:
+    """The GUI thread's record of one piece of background work."""
 
-class Task(QObject):
-    """One piece of background work and what to do with its outcome."""
-
-    _succeeded = Signal(object)
-    _failed = Signal(object)
-
-    def __init__(
-        self,
-        work: Callable[[], Any],
-        on_done: Callable[[Any], None] | None = None,
-        on_error: Callable[[JournalError], None] | None = None,
-    ) -> None:
-        super().__init__()
-        self._work = work
-        self._on_done = on_done
-        self._on_error = on_error
-        self.cancelled = False
-        self._succeeded.connect(self._deliver_result)
-        self._failed.connect(self._deliver_error)
+    on_done: Callable[[Any], None] | None
+    on_error: Callable[[JournalError], None] | None
+    cancelled: bool = False
 
     def cancel(self) -> None:
         """Drop the outcome: the work itself runs to its end, its callbacks do not run."""
         self.cancelled = True
 
-    def run(self) -> None:  # called on the pool thread
-        try:
-            result = self._work()
-        except JournalError as error:
-            self._failed.emit(error)
-        except BaseException:  # a bug: report it on the GUI thread, where the hook shows it
-            self._failed.emit(sys.exc_info())
-        else:
-            self._succeeded.emit(result)
 
-    @Slot(object)
-    def _deliver_result(self, result: Any) -> None:
-        _live.discard(self)
-        if not self.cancelled and self._on_done is not None:
-            self._on_done(result)
+class _Dispatcher(QObject):
+    """Lives on the GUI thread; its slot is where every outcome arrives."""
 
-    @Slot(object)
-    def _deliver_error(self, error: Any) -> None:
-        _live.discard(self)
-        if self.cancelled:
+    finished = Signal(int, bool, object, object)  # key, succeeded, outcome, the work itself
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.pending: dict[int, Task] = {}
+        self.finished.connect(self._on_finished)
+
+    @Slot(int, bool, object, object)
+    def _on_finished(self, key: int, succeeded: bool, outcome: Any, work: Any) -> None:
+        task = self.pending.pop(key, None)
+        del work  # released here, on the GUI thread
+        if task is None or task.cancelled:
             return
-        if isinstance(error, JournalError):
-            if self._on_error is not None:
-                self._on_error(error)
-            return
-        kind, value, trace = error
-        sys.excepthook(kind, value, trace)
+        if succeeded:
+            if task.on_done is not None:
+                task.on_done(outcome)
+        elif isinstance(outcome, JournalError):
+            if task.on_error is not None:
+                task.on_error(outcome)
+        else:  # a bug: the crash hook shows it
+            sys.excepthook(*outcome)
+
+
+_dispatcher: _Dispatcher | None = None
+_keys = itertools.count(1)
 
 
 class _Runnable(QRunnable):
-    def __init__(self, task: Task) -> None:
+    def __init__(self, key: int, work: Callable[[], Any], dispatcher: _Dispatcher) -> None:
         super().__init__()
-        self._task = task
+        self._key = key
+        self._work: Callable[[], Any] | None = work
+        self._dispatcher = dispatcher
 
     def run(self) -> None:
-        self._task.run()
+        work, self._work = self._work, None
+        assert work is not None
+        try:
+            outcome: Any = work()
+            succeeded = True
+        except JournalError as error:
+            outcome, succeeded = error, False
+        except BaseException:
+            outcome, succeeded = sys.exc_info(), False
+        self._dispatcher.finished.emit(self._key, succeeded, outcome, work)
+        del work, outcome  # the queued signal now holds the only references
 
 
 def run_in_background(
@@ -90,10 +94,15 @@ def run_in_background(
     pool: QThreadPool | None = None,
 ) -> Task:
     """Start `work` on a pool thread; `on_done(result)` or `on_error(error)` run on the GUI
-    thread. A JournalError goes to `on_error`; anything else is a bug for the crash hook."""
-    task = Task(work, on_done, on_error)
-    _live.add(task)
-    (pool or QThreadPool.globalInstance()).start(_Runnable(task))
+    thread. A JournalError goes to `on_error`; anything else is a bug for the crash hook.
+    Must be called from the GUI thread."""
+    global _dispatcher
+    if _dispatcher is None:
+        _dispatcher = _Dispatcher()
+    key = next(_keys)
+    task = Task(on_done, on_error)
+    _dispatcher.pending[key] = task
+    (pool or QThreadPool.globalInstance()).start(_Runnable(key, work, _dispatcher))
     return task
 
 

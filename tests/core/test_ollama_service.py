@@ -251,3 +251,18 @@ def test_huge_prompt_and_odd_unicode_round_trip(fake_ollama: FakeOllama) -> None
     body = fake_ollama.requests_for("/api/chat")[-1].body
     assert body is not None
     assert body["messages"][0]["content"] == prompt
+
+
+@pytest.mark.parametrize(
+    ("given", "sent"), [("5m", "5m"), ("0", 0), ("-1", -1), ("90", 90), ("1.5", 1.5), (None, None)]
+)
+def test_keep_alive_numbers_go_out_as_numbers(
+    fake_ollama: FakeOllama, given: str | None, sent: object
+) -> None:
+    request = ChatRequest(
+        model="llama3:8b", messages=[{"role": "user", "content": "x"}], keep_alive=given
+    )
+    _collect(OllamaService(fake_ollama.url), request)
+    body = fake_ollama.requests_for("/api/chat")[-1].body
+    assert body is not None
+    assert body.get("keep_alive") == sent

@@ -1,0 +1,188 @@
+"""The experiment's own words: title, hypothesis, expected outcome, tags and conclusion.
+
+Edits are reported in one debounced batch so the window can save them within a second
+without a Save button and without a write per keystroke.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QStringListModel, Qt, QTimer, Signal, Slot
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import (
+    QCompleter,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+SAVE_DELAY_MS = 400
+
+
+class _TagCompleter(QCompleter):
+    """Completes the tag being typed after the last comma, not the whole field."""
+
+    def splitPath(self, path: str) -> list[str]:  # noqa: N802 - Qt override
+        return [path.rsplit(",", 1)[-1].strip()]
+
+    def pathFromIndex(self, index: Any) -> str:  # noqa: N802 - Qt override
+        widget = self.widget()
+        typed = widget.text() if isinstance(widget, QLineEdit) else ""
+        head = typed.rsplit(",", 1)[0] + ", " if "," in typed else ""
+        return f"{head}{index.data()}, "
+
+
+def _note_box(placeholder: str, lines: int) -> QPlainTextEdit:
+    box = QPlainTextEdit()
+    box.setPlaceholderText(placeholder)
+    box.setTabChangesFocus(True)
+    height = box.fontMetrics().lineSpacing() * lines + 14
+    box.setMinimumHeight(height)
+    box.setMaximumHeight(height * 3)
+    return box
+
+
+class ExperimentEditor(QWidget):
+    """Shows one experiment; emits `edited` with only the fields that changed."""
+
+    edited = Signal(int, dict)  # experiment id, {field: new value}
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._experiment_id: int | None = None
+        self._saved: dict[str, Any] = {}
+        self._loading = False
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(SAVE_DELAY_MS)
+        self._timer.timeout.connect(self._on_timer_timeout)
+
+        self.title = QLineEdit()
+        self.title.setPlaceholderText("Untitled experiment — what are you trying?")
+        font = QFont(self.title.font())
+        font.setPointSizeF(font.pointSizeF() * 1.35)
+        font.setWeight(QFont.Weight.DemiBold)
+        self.title.setFont(font)
+        self.title.setFrame(False)
+        self.title.setAccessibleName("Title")
+
+        self.tags = QLineEdit()
+        self.tags.setPlaceholderText("tags, separated by commas")
+        self.tags.setAccessibleName("Tags")
+        self._tag_model = QStringListModel(self)
+        completer = _TagCompleter(self._tag_model, self)
+        completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self.tags.setCompleter(completer)
+
+        self.hypothesis = _note_box("Hypothesis: what do you expect, and why?", 2)
+        self.expected = _note_box("Expected outcome: what would count as “it worked”?", 2)
+        self.conclusion = _note_box("Conclusion: what did you learn?", 2)
+
+        form = QFormLayout()
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        form.setContentsMargins(0, 0, 0, 0)
+        form.addRow("Tags", self.tags)
+        form.addRow("Hypothesis", self.hypothesis)
+        form.addRow("Expected", self.expected)
+        form.addRow("Conclusion", self.conclusion)
+
+        self._empty = QLabel("Select an experiment, or press Ctrl+N to start one.")
+        self._empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self._empty.setEnabled(False)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(8, 6, 8, 6)
+        layout.addWidget(self.title)
+        layout.addLayout(form)
+        layout.addWidget(self._empty)
+
+        self.title.textEdited.connect(self._on_field_edited)
+        self.tags.textEdited.connect(self._on_field_edited)
+        for box in (self.hypothesis, self.expected, self.conclusion):
+            box.textChanged.connect(self._on_field_edited)
+        self.load(None)
+
+    # -- public -----------------------------------------------------------------------
+
+    def experiment_id(self) -> int | None:
+        return self._experiment_id
+
+    def load(self, experiment: Any | None) -> None:
+        """Show `experiment` (a core Experiment) or an empty state; flushes pending edits."""
+        self.flush()
+        self._loading = True
+        try:
+            self._experiment_id = experiment.id if experiment is not None else None
+            values = self._values_of(experiment)
+            self.title.setText(values["title"])
+            self.tags.setText(", ".join(values["tags"]))
+            self.hypothesis.setPlainText(values["hypothesis"])
+            self.expected.setPlainText(values["expected"])
+            self.conclusion.setPlainText(values["conclusion"])
+            self._saved = values
+        finally:
+            self._loading = False
+        has = experiment is not None
+        for widget in (self.title, self.tags, self.hypothesis, self.expected, self.conclusion):
+            widget.setEnabled(has)
+        self._empty.setVisible(not has)
+
+    def set_tag_choices(self, tags: list[str]) -> None:
+        self._tag_model.setStringList(tags)
+
+    def focus_title(self) -> None:
+        self.title.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.title.selectAll()
+
+    def flush(self) -> None:
+        """Emit pending edits now (before switching experiments or closing)."""
+        if self._timer.isActive():
+            self._timer.stop()
+            self._emit_changes()
+
+    def current_values(self) -> dict[str, Any]:
+        from journal.core.queries import normalise_tags
+
+        return {
+            "title": self.title.text().strip(),
+            "tags": normalise_tags(self.tags.text()),
+            "hypothesis": self.hypothesis.toPlainText(),
+            "expected": self.expected.toPlainText(),
+            "conclusion": self.conclusion.toPlainText(),
+        }
+
+    # -- internals ----------------------------------------------------------------------
+
+    @staticmethod
+    def _values_of(experiment: Any | None) -> dict[str, Any]:
+        if experiment is None:
+            return {"title": "", "tags": [], "hypothesis": "", "expected": "", "conclusion": ""}
+        return {
+            "title": experiment.title,
+            "tags": list(experiment.tags),
+            "hypothesis": experiment.hypothesis,
+            "expected": experiment.expected,
+            "conclusion": experiment.conclusion,
+        }
+
+    @Slot()
+    def _on_field_edited(self) -> None:
+        if not self._loading and self._experiment_id is not None:
+            self._timer.start()
+
+    @Slot()
+    def _on_timer_timeout(self) -> None:
+        self._emit_changes()
+
+    def _emit_changes(self) -> None:
+        if self._experiment_id is None:
+            return
+        values = self.current_values()
+        changes = {key: value for key, value in values.items() if self._saved.get(key) != value}
+        if changes:
+            self._saved.update(changes)
+            self.edited.emit(self._experiment_id, changes)

@@ -1,0 +1,446 @@
+"""The journal list as a Qt model: pages of experiments loaded newest first, only as scrolled."""
+
+from __future__ import annotations
+
+import bisect
+import enum
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import datetime
+from functools import lru_cache
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    QRectF,
+    Qt,
+    Signal,
+)
+from PySide6.QtGui import QColor, QFont, QGuiApplication, QIcon, QPainter, QPalette, QPixmap
+
+from journal.core.domain import ExperimentFilter, ExperimentSummary, Verdict
+from journal.core.errors import JournalError
+
+# (filters, before_id, limit) -> summaries with id < before_id, newest (highest id) first.
+PageFetcher = Callable[[ExperimentFilter, int | None, int], list[ExperimentSummary]]
+AnyIndex = QModelIndex | QPersistentModelIndex
+
+ID_ROLE = Qt.ItemDataRole.UserRole
+SUMMARY_ROLE = Qt.ItemDataRole.UserRole + 1
+
+# Mid-tone colours keep enough contrast on both light and dark bases (same as the run history).
+VERDICT_COLOURS = {
+    Verdict.WORKED: QColor(46, 160, 67),
+    Verdict.PARTLY: QColor(210, 153, 34),
+    Verdict.FAILED: QColor(218, 54, 51),
+}
+VERDICT_LABELS = {Verdict.WORKED: "Worked", Verdict.PARTLY: "Partly", Verdict.FAILED: "Failed"}
+UNTITLED = "(untitled)"
+
+
+class Column(enum.IntEnum):
+    TITLE = 0
+    MODEL = 1
+    VERDICT = 2
+    RUNS = 3
+    DATE = 4
+
+
+HEADERS = {
+    Column.TITLE: "Title",
+    Column.MODEL: "Last model",
+    Column.VERDICT: "Verdict",
+    Column.RUNS: "Runs",
+    Column.DATE: "Date",
+}
+
+_icons: dict[Verdict, QIcon] = {}
+
+
+def verdict_icon(verdict: Verdict) -> QIcon:
+    """A small filled dot in the verdict's colour (needs a QGuiApplication)."""
+    icon = _icons.get(verdict)
+    if icon is None:
+        icon = QIcon()
+        for size in (16, 32, 48):
+            pixmap = QPixmap(size, size)
+            pixmap.fill(Qt.GlobalColor.transparent)
+            painter = QPainter(pixmap)
+            painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(VERDICT_COLOURS[verdict])
+            diameter = size * 0.56
+            offset = (size - diameter) / 2
+            painter.drawEllipse(QRectF(offset, offset, diameter, diameter))
+            painter.end()
+            icon.addPixmap(pixmap)
+        _icons[verdict] = icon
+    return icon
+
+
+def parse_verdict(value: str | None) -> Verdict | None:
+    try:
+        return Verdict(value) if value else None
+    except ValueError:  # a verdict written by a newer version: show it as unrated
+        return None
+
+
+def format_date(iso: str, now: datetime | None = None) -> tuple[str, str]:
+    """(short, full) local-time texts for a stored timestamp: `27 Nov 14:05` within the
+    current year, `2025-03-01` before it; the full form is ISO 8601 for the tooltip."""
+    now = now or datetime.now().astimezone()
+    return _format_date(iso, now.year)
+
+
+@lru_cache(maxsize=8192)
+def _format_date(iso: str, this_year: int) -> tuple[str, str]:
+    try:
+        moment = datetime.fromisoformat(iso)
+    except ValueError:
+        return iso, iso
+    local = moment.astimezone()
+    full = local.isoformat(sep=" ", timespec="seconds")
+    if local.year == this_year:
+        return f"{local.day} {local:%b %H:%M}", full
+    return f"{local:%Y-%m-%d}", full
+
+
+class ExperimentListModel(QAbstractTableModel):
+    """Experiments newest first, fetched a page at a time through a callable.
+
+    Rows are always ordered by descending id (the fetcher's contract), which makes keyset
+    paging, `row_of` (a binary search) and `upsert` cheap at 100,000 rows.
+
+    Pages are fetched synchronously on the GUI thread (an indexed query of a few ms). All
+    fetching goes through `_fetch`, so making it asynchronous later means replacing that
+    call with a request whose answer is passed to `_append_page`.
+    """
+
+    load_failed = Signal(object)  # the JournalError raised by the fetcher
+    contents_edited = Signal()  # rows changed other than by paging: upsert, remove, refresh
+
+    def __init__(
+        self,
+        fetch_page: PageFetcher | None = None,
+        page_size: int = 200,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._fetch_page = fetch_page
+        self._page_size = max(1, page_size)
+        self._filter = ExperimentFilter()
+        self._rows: list[ExperimentSummary] = []
+        self._exhausted = fetch_page is None
+        self._error: JournalError | None = None  # from a fetch during a reset, reported after
+        self._busy = False  # set while fetching or changing rows: no nested fetchMore
+        if fetch_page is not None:
+            self._reload(self._page_size)
+
+    # -- configuration ------------------------------------------------------------------
+
+    def set_fetcher(self, fetch_page: PageFetcher | None) -> None:
+        """Start (or stop, with None) reading from storage; loads the first page."""
+        self._fetch_page = fetch_page
+        self._reload(self._page_size)
+
+    def has_fetcher(self) -> bool:
+        return self._fetch_page is not None
+
+    def set_filter(self, filters: ExperimentFilter) -> None:
+        self._filter = filters
+        self._reload(self._page_size)
+
+    def filter(self) -> ExperimentFilter:
+        return self._filter
+
+    def page_size(self) -> int:
+        return self._page_size
+
+    @contextmanager
+    def _changing(self) -> Iterator[None]:
+        """Guard a fetch or a change of rows: views (and model testers) react to row signals
+        by calling fetchMore, which must not start another fetch in the middle of this one."""
+        outer = self._busy
+        self._busy = True
+        try:
+            yield
+        finally:
+            self._busy = outer
+
+    # -- reading rows -------------------------------------------------------------------
+
+    def summary(self, row: int) -> ExperimentSummary:
+        return self._rows[row]
+
+    def row_of(self, experiment_id: int) -> int | None:
+        row = self._position_of(experiment_id)
+        if row < len(self._rows) and self._rows[row].id == experiment_id:
+            return row
+        return None
+
+    def _position_of(self, experiment_id: int) -> int:
+        return bisect.bisect_left(self._rows, -experiment_id, key=lambda summary: -summary.id)
+
+    # -- changes made elsewhere in the window -------------------------------------------
+
+    def refresh(self) -> None:
+        """Reload with the current filter, keeping as many rows loaded as now.
+
+        Rows are merged rather than reset, so the view keeps its selection and scroll
+        position when, say, one title changed.
+        """
+        if self._fetch_page is None:
+            return
+        with self._changing():
+            limit = max(self._page_size, len(self._rows))
+            page = self._fetch(None, limit)
+            if page is None:
+                return
+            self._merge(page)
+            self._exhausted = len(page) < limit
+        self.contents_edited.emit()
+
+    def upsert(self, summary: ExperimentSummary) -> None:
+        """Show a new or changed experiment without reloading.
+
+        A new experiment newer than every loaded row goes to the top even when a filter is
+        active: the person just made it and expects to see it. One older than the loaded
+        rows is left for paging to bring.
+        """
+        with self._changing():
+            row = self.row_of(summary.id)
+            if row is not None:
+                self._rows[row] = summary
+                self.dataChanged.emit(self.index(row, 0), self.index(row, len(Column) - 1))
+            else:
+                row = self._position_of(summary.id)
+                if row == len(self._rows) and self._rows and not self._exhausted:
+                    return
+                self.beginInsertRows(QModelIndex(), row, row)
+                self._rows.insert(row, summary)
+                self.endInsertRows()
+        self.contents_edited.emit()
+
+    def remove(self, experiment_id: int) -> None:
+        row = self.row_of(experiment_id)
+        if row is None:
+            return
+        with self._changing():
+            self.beginRemoveRows(QModelIndex(), row, row)
+            del self._rows[row]
+            self.endRemoveRows()
+        self.contents_edited.emit()
+
+    # -- Qt model interface -------------------------------------------------------------
+
+    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else len(Column)
+
+    def flags(self, index: AnyIndex) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return (
+            Qt.ItemFlag.ItemIsEnabled
+            | Qt.ItemFlag.ItemIsSelectable
+            | Qt.ItemFlag.ItemNeverHasChildren
+        )
+
+    def headerData(  # noqa: N802
+        self,
+        section: int,
+        orientation: Qt.Orientation,
+        role: int = Qt.ItemDataRole.DisplayRole,
+    ) -> Any:
+        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(Column):
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
+            return HEADERS[Column(section)]
+        if role == Qt.ItemDataRole.TextAlignmentRole and section == Column.RUNS:
+            return Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+        return None
+
+    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or index.parent().isValid():
+            return None
+        row, column = index.row(), index.column()
+        if not 0 <= row < len(self._rows) or not 0 <= column < len(Column):
+            return None
+        summary = self._rows[row]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._display(summary, Column(column))
+        if role == ID_ROLE:
+            return summary.id
+        if role == SUMMARY_ROLE:
+            return summary
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return self._tooltip(summary, Column(column))
+        if column == Column.TITLE and not summary.title.strip():
+            if role == Qt.ItemDataRole.FontRole:
+                font = QFont()
+                font.setItalic(True)
+                return font
+            if role == Qt.ItemDataRole.ForegroundRole:
+                return QGuiApplication.palette().brush(QPalette.ColorRole.PlaceholderText)
+        if role == Qt.ItemDataRole.DecorationRole and column == Column.VERDICT:
+            verdict = parse_verdict(summary.last_verdict)
+            return verdict_icon(verdict) if verdict else None
+        if role == Qt.ItemDataRole.TextAlignmentRole and column == Column.RUNS:
+            return Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+        return None
+
+    @staticmethod
+    def _display(summary: ExperimentSummary, column: Column) -> Any:
+        if column == Column.TITLE:
+            return " ".join(summary.title.split()) or UNTITLED
+        if column == Column.MODEL:
+            return summary.last_model or ""
+        if column == Column.VERDICT:
+            verdict = parse_verdict(summary.last_verdict)
+            return VERDICT_LABELS[verdict] if verdict else ""
+        if column == Column.RUNS:
+            return summary.run_count
+        return format_date(summary.created_at)[0]
+
+    @staticmethod
+    def _tooltip(summary: ExperimentSummary, column: Column) -> str | None:
+        if column == Column.TITLE:
+            lines = [summary.title.strip() or UNTITLED]
+            if summary.tags:
+                lines.append("Tags: " + ", ".join(summary.tags))
+            return "\n".join(lines)
+        if column == Column.DATE:
+            return "Created " + format_date(summary.created_at)[1]
+        if column == Column.VERDICT:
+            verdict = parse_verdict(summary.last_verdict)
+            if summary.run_count == 0:
+                return "No runs yet"
+            return f"Last run: {VERDICT_LABELS[verdict] if verdict else 'not rated'}"
+        if column == Column.MODEL and summary.last_run_at:
+            return f"{summary.last_model}, last run {format_date(summary.last_run_at)[1]}"
+        return None
+
+    # -- paging -------------------------------------------------------------------------
+
+    def canFetchMore(self, parent: AnyIndex = QModelIndex()) -> bool:  # noqa: B008, N802
+        if parent.isValid():
+            return False
+        return self._fetch_page is not None and not self._exhausted and not self._busy
+
+    def fetchMore(self, parent: AnyIndex = QModelIndex()) -> None:  # noqa: B008, N802
+        if parent.isValid() or not self.canFetchMore(parent):
+            return
+        self._fetch_next(self._page_size)
+
+    def fetch_until(self, experiment_id: int, max_rows: int = 100_000) -> int | None:
+        """Load pages until `experiment_id` is among the rows; its row, or None.
+
+        Rows come in descending id order, so once the loaded rows pass below the id it is
+        known not to match the filter and loading stops. Pages double in size so reaching
+        an old experiment takes a few queries, not hundreds.
+        """
+        limit = self._page_size
+        while (row := self.row_of(experiment_id)) is None:
+            if not self.canFetchMore() or len(self._rows) >= max_rows:
+                return None
+            if self._rows and self._rows[-1].id < experiment_id:
+                return None
+            self._fetch_next(min(limit, max_rows - len(self._rows)))
+            limit = min(limit * 2, 10_000)
+        return row
+
+    def _fetch_next(self, limit: int) -> None:
+        with self._changing():
+            before = self._rows[-1].id if self._rows else None
+            page = self._fetch(before, limit)
+            if page is None:
+                return
+            self._exhausted = len(page) < limit
+            if before is not None:
+                page = [summary for summary in page if summary.id < before]
+            self._append_page(page)
+
+    def _append_page(self, page: list[ExperimentSummary]) -> None:
+        n = len(page)
+        if n <= 0:
+            return
+        start = len(self._rows)
+        self.beginInsertRows(QModelIndex(), start, start + n - 1)
+        self._rows.extend(page)
+        self.endInsertRows()
+
+    def _fetch(self, before_id: int | None, limit: int) -> list[ExperimentSummary] | None:
+        """One page from storage, or None (after reporting it) when storage failed."""
+        assert self._fetch_page is not None
+        try:
+            return self._fetch_page(self._filter, before_id, limit)
+        except JournalError as error:
+            self._exhausted = True  # stop views asking again; refresh or set_filter retries
+            self.load_failed.emit(error)
+            return None
+
+    def _reload(self, limit: int) -> None:
+        with self._changing():
+            self._reset_to_first_page(limit)
+        if self._error is not None:
+            error, self._error = self._error, None
+            self.load_failed.emit(error)
+
+    def _reset_to_first_page(self, limit: int) -> None:
+        self.beginResetModel()
+        try:
+            self._rows = []
+            self._exhausted = True
+            if self._fetch_page is not None:
+                try:
+                    page = self._fetch_page(self._filter, None, limit)
+                except JournalError as caught:
+                    self._error = caught
+                else:
+                    self._rows = list(page)
+                    self._exhausted = len(page) < limit
+        finally:
+            self.endResetModel()
+
+    def _merge(self, new: list[ExperimentSummary]) -> None:
+        """Turn the rows into `new` with row removals and insertions, then refresh data."""
+        root = QModelIndex()
+        new_ids = {summary.id for summary in new}
+        row = len(self._rows) - 1
+        while row >= 0:
+            if self._rows[row].id in new_ids:
+                row -= 1
+                continue
+            last = row
+            while row >= 0 and self._rows[row].id not in new_ids:
+                row -= 1
+            self.beginRemoveRows(root, row + 1, last)
+            del self._rows[row + 1 : last + 1]
+            self.endRemoveRows()
+        # What is left is an ordered subsequence of `new`: insert the gaps, top down.
+        row = 0
+        i = 0
+        while i < len(new):
+            if row < len(self._rows) and self._rows[row].id == new[i].id:
+                row += 1
+                i += 1
+                continue
+            next_kept = self._rows[row].id if row < len(self._rows) else None
+            j = i
+            while j < len(new) and new[j].id != next_kept:
+                j += 1
+            self.beginInsertRows(root, row, row + (j - i) - 1)
+            self._rows[row:row] = new[i:j]
+            self.endInsertRows()
+            row += j - i
+            i = j
+        self._rows[:] = new
+        if self._rows:
+            self.dataChanged.emit(
+                self.index(0, 0), self.index(len(self._rows) - 1, len(Column) - 1)
+            )

@@ -1,0 +1,590 @@
+"""The journal list pane: find an experiment by typing or filtering, and pick it to open it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from functools import partial
+
+from PySide6.QtCore import (
+    QEvent,
+    QItemSelectionModel,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    QPointF,
+    QRectF,
+    QSize,
+    Qt,
+    QTimer,
+    Signal,
+    Slot,
+)
+from PySide6.QtGui import QFontMetrics, QIcon, QKeyEvent, QPainter, QPalette, QPen, QPixmap
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QApplication,
+    QComboBox,
+    QGridLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QToolButton,
+    QTreeView,
+    QVBoxLayout,
+    QWidget,
+)
+from shiboken6 import isValid
+
+from journal.core.domain import ExperimentFilter, Verdict
+from journal.core.errors import JournalError
+from journal.gui.experiment_list_model import (
+    ID_ROLE,
+    VERDICT_LABELS,
+    Column,
+    ExperimentListModel,
+    verdict_icon,
+)
+from journal.gui.tasks import Task, run_in_background
+
+Counter = Callable[[ExperimentFilter], int]
+
+SEARCH_PLACEHOLDER = "Search title, prompts, answers, notes…"
+EMPTY_JOURNAL = "No experiments yet — press Ctrl+N to start one"
+EMPTY_FILTERED = "Nothing matches these filters"
+DATE_RANGES = (
+    ("Any time", None),
+    ("Today", "today"),
+    ("Last 7 days", "7d"),
+    ("Last 30 days", "30d"),
+    ("This year", "year"),
+)
+
+
+def since_for(date_range: str | None, now: datetime | None = None) -> datetime | None:
+    """The start (aware, local time) of a date range named in DATE_RANGES."""
+    local = (now or datetime.now()).astimezone()
+    midnight = local.replace(hour=0, minute=0, second=0, microsecond=0)
+    if date_range == "today":
+        return midnight
+    if date_range == "7d":
+        return local - timedelta(days=7)
+    if date_range == "30d":
+        return local - timedelta(days=30)
+    if date_range == "year":
+        return midnight.replace(month=1, day=1)
+    return None
+
+
+def _search_icon(palette: QPalette) -> QIcon:
+    """The theme's find icon, or a drawn magnifier in the palette's muted text colour."""
+    themed = QIcon.fromTheme(QIcon.ThemeIcon.EditFind)
+    if not themed.isNull():
+        return themed
+    icon = QIcon()
+    for size in (16, 32):
+        pixmap = QPixmap(size, size)
+        pixmap.fill(Qt.GlobalColor.transparent)
+        painter = QPainter(pixmap)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        unit = size / 16
+        pen = QPen(palette.color(QPalette.ColorRole.PlaceholderText), 1.6 * unit)
+        pen.setCapStyle(Qt.PenCapStyle.RoundCap)
+        painter.setPen(pen)
+        painter.drawEllipse(QRectF(2.5 * unit, 2.5 * unit, 8 * unit, 8 * unit))
+        painter.drawLine(QPointF(9.5 * unit, 9.5 * unit), QPointF(13.5 * unit, 13.5 * unit))
+        painter.end()
+        icon.addPixmap(pixmap)
+    return icon
+
+
+class _RowDelegate(QStyledItemDelegate):
+    """Rows a little taller than the style's minimum, easier to scan and to click; the
+    right-aligned run count keeps a gap so it does not run into the date beside it."""
+
+    def paint(
+        self,
+        painter: QPainter,
+        option: QStyleOptionViewItem,
+        index: QModelIndex | QPersistentModelIndex,
+    ) -> None:
+        if index.column() != Column.RUNS:
+            super().paint(painter, option, index)
+            return
+        # Background, selection and focus over the whole cell; the text inset on the right.
+        opt = QStyleOptionViewItem(option)
+        self.initStyleOption(opt, index)
+        text, opt.text = opt.text, ""
+        widget = opt.widget
+        style = widget.style() if widget is not None else QApplication.style()
+        style.drawControl(QStyle.ControlElement.CE_ItemViewItem, opt, painter, widget)
+        rect = style.subElementRect(QStyle.SubElement.SE_ItemViewItemText, opt, widget)
+        rect.setRight(rect.right() - opt.fontMetrics.horizontalAdvance("M"))
+        enabled = bool(opt.state & QStyle.StateFlag.State_Enabled)
+        group = QPalette.ColorGroup.Normal if enabled else QPalette.ColorGroup.Disabled
+        if enabled and not opt.state & QStyle.StateFlag.State_Active:
+            group = QPalette.ColorGroup.Inactive
+        selected = bool(opt.state & QStyle.StateFlag.State_Selected)
+        role = QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text
+        painter.save()
+        painter.setFont(opt.font)
+        painter.setPen(opt.palette.color(group, role))
+        painter.drawText(rect, opt.displayAlignment, text)
+        painter.restore()
+
+    def sizeHint(  # noqa: N802 - Qt override
+        self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
+    ) -> QSize:
+        size = super().sizeHint(option, index)
+        return QSize(size.width(), size.height() + 6)
+
+
+class ListPanel(QWidget):
+    """Search box, filter choices and the list of experiments, newest first."""
+
+    experiment_selected = Signal(int)
+    filters_changed = Signal(object)  # ExperimentFilter
+
+    SEARCH_DELAY_MS = 250
+    MAX_ROWS_TO_FIND = 100_000
+
+    def __init__(
+        self, model: ExperimentListModel | None = None, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self._model = model if model is not None else ExperimentListModel(parent=self)
+        self._counter: Counter | None = None
+        self._count_task: Task | None = None
+        self._counted: ExperimentFilter | None = None  # the filter the shown count is for
+        self._count_stale = True
+        self._emitted_id: int | None = None
+        self._restore_id: int | None = None
+        self._since: datetime | None = None
+
+        self._search = QLineEdit()
+        self._search.setPlaceholderText(SEARCH_PLACEHOLDER)
+        self._search.setClearButtonEnabled(True)
+        self._search.setObjectName("search")
+        self._search_action = self._search.addAction(
+            _search_icon(self.palette()), QLineEdit.ActionPosition.LeadingPosition
+        )
+        self._search_action.setToolTip("Search (Ctrl+F)")
+        self._search.installEventFilter(self)
+        self._search_timer = QTimer(self)
+        self._search_timer.setSingleShot(True)
+        self._search_timer.setInterval(self.SEARCH_DELAY_MS)
+
+        self._model_combo = self._combo("Any model", "Only experiments with a run of this model")
+        self._verdict_combo = self._combo("Any verdict", "Only experiments with a run rated so")
+        for verdict, label in VERDICT_LABELS.items():
+            self._verdict_combo.addItem(verdict_icon(verdict), label, verdict)
+        self._tag_combo = self._combo("Any tag", "Only experiments with this tag")
+        self._date_combo = self._combo(DATE_RANGES[0][0], "Only experiments created since")
+        for label, key in DATE_RANGES[1:]:
+            self._date_combo.addItem(label, key)
+
+        self._model_combo.setObjectName("model-filter")
+        self._verdict_combo.setObjectName("verdict-filter")
+        self._tag_combo.setObjectName("tag-filter")
+        self._date_combo.setObjectName("date-filter")
+
+        self._count_label = QLabel()
+        self._count_label.setObjectName("count")
+        self._count_label.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+        self._clear_button = QToolButton()
+        self._clear_button.setText("Clear filters")
+        self._clear_button.setObjectName("clear-filters")
+        self._clear_button.setAutoRaise(True)
+        self._clear_button.setToolTip("Show every experiment again")
+        policy = self._clear_button.sizePolicy()
+        policy.setRetainSizeWhenHidden(True)  # the row keeps its height: no jump when shown
+        self._clear_button.setSizePolicy(policy)
+        self._clear_button.hide()
+
+        self._view = QTreeView()
+        self._view.setModel(self._model)
+        self._view.setRootIsDecorated(False)
+        self._view.setItemsExpandable(False)
+        self._view.setUniformRowHeights(True)  # row heights are never measured: 100k rows stay fast
+        self._view.setAlternatingRowColors(True)
+        self._view.setSortingEnabled(False)  # newest first, by design
+        self._view.setAllColumnsShowFocus(True)
+        self._view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self._view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self._view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self._view.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self._view.setFrameShape(QTreeView.Shape.NoFrame)
+        self._view.setItemDelegate(_RowDelegate(self._view))
+        self._size_columns()
+
+        self._empty_label = QLabel(self._view.viewport())
+        self._empty_label.setObjectName("empty-state")
+        self._empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self._empty_label.setWordWrap(True)
+        self._empty_label.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+        self._empty_label.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+        self._empty_label.hide()
+        self._view.viewport().installEventFilter(self)
+
+        self._status_timer = QTimer(self)  # coalesces the many row signals into one update
+        self._status_timer.setSingleShot(True)
+        self._status_timer.setInterval(0)
+
+        self._lay_out()
+        self._connect_signals()
+        self._update_empty_state()
+        self._update_status()
+
+    def _combo(self, any_label: str, tooltip: str) -> QComboBox:
+        combo = QComboBox()
+        combo.addItem(any_label, None)
+        combo.setToolTip(tooltip)
+        combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        combo.setMinimumContentsLength(8)
+        return combo
+
+    def _lay_out(self) -> None:
+        filters = QGridLayout()
+        filters.setHorizontalSpacing(6)
+        filters.setVerticalSpacing(6)
+        filters.addWidget(self._model_combo, 0, 0)
+        filters.addWidget(self._verdict_combo, 0, 1)
+        filters.addWidget(self._tag_combo, 1, 0)
+        filters.addWidget(self._date_combo, 1, 1)
+
+        status = QHBoxLayout()
+        status.setContentsMargins(2, 0, 0, 0)
+        status.addWidget(self._count_label, 1)
+        status.addWidget(self._clear_button)
+
+        controls = QVBoxLayout()
+        controls.setContentsMargins(6, 6, 6, 0)
+        controls.setSpacing(6)
+        controls.addWidget(self._search)
+        controls.addLayout(filters)
+        controls.addLayout(status)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(2)
+        layout.addLayout(controls)
+        layout.addWidget(self._view, 1)
+        self.setFocusProxy(self._search)
+
+    def _size_columns(self) -> None:
+        metrics = QFontMetrics(self._view.font())
+        padding = metrics.horizontalAdvance("M") + 6
+        icon = self._view.style().pixelMetric(QStyle.PixelMetric.PM_SmallIconSize) + 4
+        samples = {
+            Column.MODEL: ("llama3.1:8b", 0),
+            Column.VERDICT: ("Worked", icon),
+            Column.RUNS: ("Runs", 0),
+            Column.DATE: ("27 Nov 14:05", 0),
+        }
+        header = self._view.header()
+        header.setStretchLastSection(False)
+        header.setSectionsMovable(False)
+        header.setMinimumSectionSize(metrics.horizontalAdvance("Runs") + padding)
+        header.setSectionResizeMode(Column.TITLE, QHeaderView.ResizeMode.Stretch)
+        for column, (sample, extra) in samples.items():
+            label = str(self._model.headerData(column, Qt.Orientation.Horizontal))
+            width = max(metrics.horizontalAdvance(sample) + extra, metrics.horizontalAdvance(label))
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
+            header.resizeSection(column, width + padding)
+
+    def _connect_signals(self) -> None:
+        self._search.textChanged.connect(self._on_search_text_changed)
+        self._search.returnPressed.connect(self._on_search_return_pressed)
+        self._search_timer.timeout.connect(self._on_search_timer_timeout)
+        for combo in (self._model_combo, self._verdict_combo, self._tag_combo):
+            combo.currentIndexChanged.connect(self._on_filter_combo_index_changed)
+        self._date_combo.currentIndexChanged.connect(self._on_date_combo_index_changed)
+        self._clear_button.clicked.connect(self._on_clear_button_clicked)
+        self._status_timer.timeout.connect(self._update_status)
+        selection = self._view.selectionModel()
+        selection.currentRowChanged.connect(self._on_selection_current_row_changed)
+        self._model.modelAboutToBeReset.connect(self._on_model_about_to_be_reset)
+        self._model.modelReset.connect(self._on_model_reset)
+        self._model.rowsInserted.connect(self._on_model_rows_changed)
+        self._model.rowsRemoved.connect(self._on_model_rows_changed)
+        self._model.contents_edited.connect(self._on_model_contents_edited)
+        self._model.load_failed.connect(self._on_model_load_failed)
+
+    # -- public interface ---------------------------------------------------------------
+
+    def model(self) -> ExperimentListModel:
+        return self._model
+
+    def view(self) -> QTreeView:
+        return self._view
+
+    @property
+    def search(self) -> QLineEdit:
+        """The search box (for the window's tests and focus chain)."""
+        return self._search
+
+    def filter(self) -> ExperimentFilter:
+        return self._model.filter()
+
+    def set_counter(self, count: Counter | None) -> None:
+        """How to count the experiments matching a filter (run in the background), for the
+        label under the filters; without one the label counts the loaded rows."""
+        self._counter = count
+        self._count_stale = True
+        self._status_timer.start()
+
+    def set_choices(self, models: list[str], tags: list[str]) -> None:
+        """Refill the model and tag choices, keeping the chosen ones that still exist."""
+        changed = self._refill(self._model_combo, models)
+        changed = self._refill(self._tag_combo, tags) or changed
+        if changed:
+            self._apply_filters()
+
+    def focus_search(self) -> None:
+        self._search.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self._search.selectAll()
+
+    def clear_filters(self) -> None:
+        self._search_timer.stop()
+        for widget in (self._search, *self._combos()):
+            widget.blockSignals(True)
+        try:
+            self._search.clear()
+            for combo in self._combos():
+                combo.setCurrentIndex(0)
+        finally:
+            for widget in (self._search, *self._combos()):
+                widget.blockSignals(False)
+        self._since = None
+        self._apply_filters()
+
+    def current_experiment_id(self) -> int | None:
+        index = self._view.selectionModel().currentIndex()
+        if not index.isValid():
+            return None
+        value = index.data(ID_ROLE)
+        return int(value) if value is not None else None
+
+    def select_experiment(self, experiment_id: int) -> bool:
+        """Make the experiment the current row, loading pages until it is found.
+
+        Emits experiment_selected if it was not already the selected one. Returns False
+        (and clears the selection) when it is not in the list, e.g. filtered out.
+        """
+        row = self._model.fetch_until(experiment_id, self.MAX_ROWS_TO_FIND)
+        if row is None:
+            self._view.selectionModel().clear()
+            self._emitted_id = None
+            return False
+        self._make_current(row)
+        return True
+
+    def select_first(self) -> None:
+        if self._model.rowCount() > 0:
+            self._make_current(0)
+
+    # -- filters ------------------------------------------------------------------------
+
+    def _combos(self) -> tuple[QComboBox, ...]:
+        return (self._model_combo, self._verdict_combo, self._tag_combo, self._date_combo)
+
+    @staticmethod
+    def _refill(combo: QComboBox, names: list[str]) -> bool:
+        """Replace the names after the "Any" item; True if the chosen name disappeared."""
+        chosen = combo.currentData()
+        combo.blockSignals(True)
+        try:
+            while combo.count() > 1:
+                combo.removeItem(combo.count() - 1)
+            for name in names:
+                combo.addItem(name, name)
+            index = combo.findData(chosen) if chosen is not None else 0
+            combo.setCurrentIndex(max(index, 0))
+        finally:
+            combo.blockSignals(False)
+        return chosen is not None and combo.currentData() != chosen
+
+    def _current_filter(self) -> ExperimentFilter:
+        verdict = self._verdict_combo.currentData()
+        return ExperimentFilter(
+            model=self._model_combo.currentData(),
+            verdict=Verdict(verdict) if verdict else None,
+            tag=self._tag_combo.currentData(),
+            search=self._search.text().strip() or None,
+            since=self._since,
+        )
+
+    def _apply_filters(self) -> None:
+        self._search_timer.stop()
+        filters = self._current_filter()
+        self._clear_button.setVisible(not filters.is_empty)
+        if filters == self._model.filter():
+            return
+        self._model.set_filter(filters)
+        self.filters_changed.emit(filters)
+
+    @Slot(str)
+    def _on_search_text_changed(self, _text: str) -> None:
+        self._search_timer.start()  # restarts: the search runs once typing pauses
+
+    @Slot()
+    def _on_search_return_pressed(self) -> None:
+        self._apply_filters()
+
+    @Slot()
+    def _on_search_timer_timeout(self) -> None:
+        self._apply_filters()
+
+    @Slot(int)
+    def _on_filter_combo_index_changed(self, _index: int) -> None:
+        self._apply_filters()
+
+    @Slot(int)
+    def _on_date_combo_index_changed(self, _index: int) -> None:
+        # Computed once per choice, so typing in the search box keeps the same filter.
+        self._since = since_for(self._date_combo.currentData())
+        self._apply_filters()
+
+    @Slot()
+    def _on_clear_button_clicked(self) -> None:
+        self.clear_filters()
+        self._view.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    # -- selection ----------------------------------------------------------------------
+
+    def _make_current(self, row: int) -> None:
+        index = self._model.index(row, 0)
+        flags = (
+            QItemSelectionModel.SelectionFlag.ClearAndSelect
+            | QItemSelectionModel.SelectionFlag.Rows
+        )
+        self._view.selectionModel().setCurrentIndex(index, flags)
+        self._view.scrollTo(index)
+
+    @Slot(QModelIndex, QModelIndex)
+    def _on_selection_current_row_changed(
+        self, current: QModelIndex, _previous: QModelIndex
+    ) -> None:
+        if not current.isValid():
+            return
+        experiment_id = current.data(ID_ROLE)
+        if experiment_id is None or experiment_id == self._emitted_id:
+            return
+        self._emitted_id = int(experiment_id)
+        self.experiment_selected.emit(self._emitted_id)
+
+    @Slot()
+    def _on_model_about_to_be_reset(self) -> None:
+        self._restore_id = self.current_experiment_id()
+
+    @Slot()
+    def _on_model_reset(self) -> None:
+        restore, self._restore_id = self._restore_id, None
+        row = self._model.row_of(restore) if restore is not None else None
+        if row is not None:
+            self._make_current(row)  # the same experiment: nothing is emitted
+        self._update_empty_state()
+        self._status_timer.start()
+
+    @Slot()
+    def _on_model_rows_changed(self) -> None:
+        self._update_empty_state()
+        self._status_timer.start()
+
+    @Slot()
+    def _on_model_contents_edited(self) -> None:
+        self._count_stale = True
+        self._status_timer.start()
+
+    @Slot(object)
+    def _on_model_load_failed(self, error: JournalError) -> None:
+        if self._model.rowCount() == 0:
+            self._empty_label.setText(f"The journal could not be read.\n{error.message}")
+            self._empty_label.show()
+
+    # -- empty state and count ----------------------------------------------------------
+
+    def _update_empty_state(self) -> None:
+        if self._model.rowCount() > 0 or not self._model.has_fetcher():
+            self._empty_label.hide()
+            return
+        filtered = not self._model.filter().is_empty
+        self._empty_label.setText(EMPTY_FILTERED if filtered else EMPTY_JOURNAL)
+        self._empty_label.show()
+
+    def empty_message(self) -> str | None:
+        """The text shown over an empty list, or None when rows (or nothing yet) show."""
+        return None if self._empty_label.isHidden() else self._empty_label.text()
+
+    def count_text(self) -> str:
+        return self._count_label.text()
+
+    @staticmethod
+    def _count_words(n: int, filtered: bool, more: bool = False) -> str:
+        shown = f"{n:,}{'+' if more else ''}"
+        if filtered:
+            return f"{shown} matching"
+        return f"{shown} experiment" if shown == "1" else f"{shown} experiments"
+
+    @Slot()
+    def _update_status(self) -> None:
+        filters = self._model.filter()
+        if not self._model.has_fetcher():
+            self._count_label.clear()
+            return
+        if self._counter is None:
+            more = self._model.canFetchMore(QModelIndex())
+            text = self._count_words(self._model.rowCount(), not filters.is_empty, more)
+            self._count_label.setText(text)
+            return
+        if not self._count_stale and filters == self._counted:
+            return
+        self._count_stale = False
+        self._counted = filters
+        if self._count_task is not None:
+            self._count_task.cancel()
+        counter = self._counter
+        self._count_task = run_in_background(
+            lambda: counter(filters),
+            partial(self._on_count_finished, filters),
+            self._on_count_failed,
+        )
+
+    def _on_count_finished(self, filters: ExperimentFilter, count: int) -> None:
+        if not isValid(self._count_label) or filters != self._model.filter():
+            return
+        self._count_task = None
+        self._count_label.setText(self._count_words(count, not filters.is_empty))
+
+    def _on_count_failed(self, _error: JournalError) -> None:
+        if isValid(self._count_label):
+            self._count_task = None
+            self._count_label.clear()
+            self._count_stale = True
+
+    # -- events -------------------------------------------------------------------------
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
+        if watched is self._view.viewport() and event.type() == QEvent.Type.Resize:
+            self._empty_label.setGeometry(self._view.viewport().rect().adjusted(16, 16, -16, -16))
+        elif watched is self._search and event.type() == QEvent.Type.KeyPress:
+            assert isinstance(event, QKeyEvent)
+            if event.key() == Qt.Key.Key_Down and self._model.rowCount() > 0:
+                if self.current_experiment_id() is None:
+                    self.select_first()
+                self._view.setFocus(Qt.FocusReason.TabFocusReason)
+                return True
+            if event.key() == Qt.Key.Key_Escape and self._search.text():
+                self._search.clear()
+                self._apply_filters()
+                return True
+        return super().eventFilter(watched, event)
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt override
+        if event.type() == QEvent.Type.PaletteChange:
+            self._search_action.setIcon(_search_icon(self.palette()))
+        super().changeEvent(event)

@@ -1,0 +1,77 @@
+"""Watches whether Ollama answers, in the background, and says so when it changes."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import QObject, QTimer, Signal, Slot
+
+from journal.core.errors import JournalError
+from journal.gui.tasks import run_in_background
+
+CHECK_WHEN_UP_MS = 30_000
+CHECK_WHEN_DOWN_MS = 5_000
+
+
+class OllamaStatus(QObject):
+    """Polls the server version: often while it is down, rarely while it is up."""
+
+    changed = Signal(bool, str, str)  # reachable, version, message
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._check: Callable[[], str] | None = None
+        self._host = ""
+        self.reachable: bool | None = None
+        self.version = ""
+        self.message = ""
+        self._in_flight = False
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.timeout.connect(self._on_timer_timeout)
+
+    def watch(self, host: str, check: Callable[[], str]) -> None:
+        """Start (or restart, for another host) watching; checks at once."""
+        self._host = host
+        self._check = check
+        self.reachable = None
+        self.check_now()
+
+    @property
+    def host(self) -> str:
+        return self._host
+
+    @Slot()
+    def check_now(self) -> None:
+        if self._check is None or self._in_flight:
+            return
+        self._in_flight = True
+        self._timer.stop()
+        host = self._host
+        run_in_background(
+            self._check,
+            lambda version: self._on_result(host, True, str(version), ""),
+            lambda error: self._on_result(host, False, "", error.message),
+        )
+
+    def _on_result(self, host: str, reachable: bool, version: str, message: str) -> None:
+        self._in_flight = False
+        if host != self._host:  # the host changed meanwhile: this answer is stale
+            self.check_now()
+            return
+        changed = (reachable, version, message) != (self.reachable, self.version, self.message)
+        self.reachable, self.version, self.message = reachable, version, message
+        self._timer.start(CHECK_WHEN_UP_MS if reachable else CHECK_WHEN_DOWN_MS)
+        if changed:
+            self.changed.emit(reachable, version, message)
+
+    @Slot()
+    def _on_timer_timeout(self) -> None:
+        self.check_now()
+
+    def report_failure(self, error: JournalError) -> None:
+        """Another part of the window met an Ollama error: check again soon."""
+        from journal.core.errors import OllamaUnreachableError
+
+        if isinstance(error, OllamaUnreachableError):
+            self.check_now()

@@ -1,0 +1,111 @@
+"""The person's judgement of a run: worked, partly, failed, and why."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QTimer, Signal, Slot
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QWidget,
+)
+
+from journal.core.domain import Verdict
+
+VERDICT_LABELS = {
+    Verdict.WORKED: ("Worked", "Ctrl+1"),
+    Verdict.PARTLY: ("Partly", "Ctrl+2"),
+    Verdict.FAILED: ("Failed", "Ctrl+3"),
+}
+
+
+class OutcomePanel(QWidget):
+    """Verdict buttons (exclusive, click again to clear) and a debounced "why" note."""
+
+    verdict_chosen = Signal(int, object)  # run id, Verdict | None
+    why_edited = Signal(int, str)  # run id, note
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._run_id: int | None = None
+        self._loading = False
+        self._group = QButtonGroup(self)
+        self._group.setExclusive(False)  # exclusive by hand, so a second click can clear
+        self._buttons: dict[Verdict, QPushButton] = {}
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(QLabel("Verdict"))
+        for verdict, (label, shortcut) in VERDICT_LABELS.items():
+            button = QPushButton(label)
+            button.setCheckable(True)
+            button.setToolTip(f"Mark this run as “{label.lower()}” ({shortcut}; again to clear)")
+            button.setObjectName(f"verdict-{verdict.value}")
+            self._group.addButton(button)
+            self._buttons[verdict] = button
+            layout.addWidget(button)
+        self.why = QLineEdit()
+        self.why.setPlaceholderText("Why? (what worked, what didn't)")
+        self.why.setClearButtonEnabled(True)
+        layout.addWidget(self.why, 1)
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(400)
+        self._timer.timeout.connect(self._on_timer_timeout)
+        self._group.buttonClicked.connect(self._on_group_clicked)
+        self.why.textEdited.connect(self._on_why_text_edited)
+        self.show_run(None, None, "")
+
+    def run_id(self) -> int | None:
+        return self._run_id
+
+    def show_run(self, run_id: int | None, verdict: Verdict | None, why: str) -> None:
+        self.flush()
+        self._loading = True
+        self._run_id = run_id
+        for value, button in self._buttons.items():
+            button.setChecked(value == verdict)
+            button.setEnabled(run_id is not None)
+        self.why.setText(why)
+        self.why.setEnabled(run_id is not None)
+        self._loading = False
+
+    def verdict(self) -> Verdict | None:
+        for value, button in self._buttons.items():
+            if button.isChecked():
+                return value
+        return None
+
+    def choose(self, verdict: Verdict | None) -> None:
+        """Set a verdict as if clicked (keyboard shortcuts); choosing the current one clears."""
+        if self._run_id is None:
+            return
+        new = None if verdict is not None and verdict == self.verdict() else verdict
+        for value, button in self._buttons.items():
+            button.setChecked(value == new)
+        self.verdict_chosen.emit(self._run_id, new)
+
+    def flush(self) -> None:
+        if self._timer.isActive():
+            self._timer.stop()
+            self._on_timer_timeout()
+
+    @Slot(object)
+    def _on_group_clicked(self, clicked: QPushButton) -> None:
+        chosen = next(value for value, button in self._buttons.items() if button is clicked)
+        for button in self._buttons.values():
+            if button is not clicked:
+                button.setChecked(False)
+        if self._run_id is not None:
+            self.verdict_chosen.emit(self._run_id, chosen if clicked.isChecked() else None)
+
+    @Slot()
+    def _on_why_text_edited(self) -> None:
+        if not self._loading:
+            self._timer.start()
+
+    @Slot()
+    def _on_timer_timeout(self) -> None:
+        if self._run_id is not None:
+            self.why_edited.emit(self._run_id, self.why.text())

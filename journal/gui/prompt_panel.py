@@ -1,0 +1,427 @@
+"""Where a run is set up: model, system prompt, prompt and settings, with Run and Stop."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import partial
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QEvent, Qt, Signal, Slot
+from PySide6.QtGui import QFontDatabase, QPainter, QPaintEvent, QPalette
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QPlainTextEdit,
+    QPushButton,
+    QSizePolicy,
+    QStyle,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from journal.core.errors import JournalError
+from journal.gui.model_picker import ModelPicker, muted, weak_callback
+from journal.gui.options_panel import OptionsPanel, error_color
+from journal.gui.tasks import Task, run_in_background
+
+if TYPE_CHECKING:
+    from journal.core.ollama_service import ModelShow
+
+RUN_TEXT = "Run  Ctrl+Enter"
+STOP_TEXT = "Stop  Esc"
+# Beyond this a whitespace-only check would copy the whole prompt on every keystroke.
+_CHEAP_CHECK_CHARS = 20_000
+
+
+def _editor_height(editor: QPlainTextEdit, lines: int) -> int:
+    margins = editor.contentsMargins()
+    return (
+        editor.fontMetrics().lineSpacing() * lines
+        + int(2 * editor.document().documentMargin())
+        + margins.top()
+        + margins.bottom()
+    )
+
+
+def _section_label(text: str, buddy: QWidget) -> QLabel:
+    label = QLabel(text)
+    font = label.font()
+    font.setBold(True)
+    label.setFont(font)
+    label.setBuddy(buddy)
+    return label
+
+
+class _ElidedLabel(QLabel):
+    """A one-line label that ends in … instead of being cut when space runs out."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setTextFormat(Qt.TextFormat.PlainText)
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt override
+        painter = QPainter(self)
+        painter.setPen(self.palette().color(self.foregroundRole()))
+        rect = self.contentsRect()
+        text = self.fontMetrics().elidedText(self.text(), Qt.TextElideMode.ElideRight, rect.width())
+        painter.drawText(rect, Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, text)
+
+
+class PromptPanel(QWidget):
+    """Edits the next run; the window decides what Run and Stop do."""
+
+    run_requested = Signal()
+    stop_requested = Signal()
+    prompt_edited = Signal()
+    """The system prompt or the prompt changed (every keystroke: the window debounces)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._running = False
+        self._show_model: Callable[[str], ModelShow] | None = None
+        self._shows: dict[str, ModelShow] = {}
+        self._show_task: Task | None = None
+        fixed = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
+
+        self._picker = ModelPicker()
+        self._picker.model_changed.connect(self._on_picker_model_changed)
+        self._picker.models_loaded.connect(self._on_picker_models_loaded)
+        model_label = _section_label("&Model", self._picker.combo)
+
+        self._system = QPlainTextEdit()
+        self._system.setAccessibleName("System prompt")
+        self._system.setPlaceholderText("Optional: instructions sent as the system message")
+        self._system.setTabChangesFocus(True)
+        self._system.setFixedHeight(_editor_height(self._system, 3))
+        self._system.textChanged.connect(self._on_system_text_changed)
+
+        self._prompt = QPlainTextEdit()
+        self._prompt.setAccessibleName("Prompt")
+        self._prompt.setPlaceholderText("Write the prompt to send to the model…")
+        self._prompt.setFont(fixed)
+        self._prompt.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
+        self._prompt.setUndoRedoEnabled(True)
+        self._prompt.setTabStopDistance(4 * self._prompt.fontMetrics().horizontalAdvance(" "))
+        self._prompt.setMinimumHeight(_editor_height(self._prompt, 4))
+        self._prompt.textChanged.connect(self._on_prompt_text_changed)
+
+        self._options = OptionsPanel()
+        self._options.changed.connect(self._on_options_changed)
+        self._settings_button = QToolButton()
+        self._settings_button.setText("Settings")
+        self._settings_button.setCheckable(True)
+        self._settings_button.setAutoRaise(True)
+        self._settings_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self._settings_button.setArrowType(Qt.ArrowType.RightArrow)
+        self._settings_button.setToolTip("Show or hide the run settings")
+        font = self._settings_button.font()
+        font.setBold(True)
+        self._settings_button.setFont(font)
+        self._settings_button.toggled.connect(self._on_settings_button_toggled)
+        self._settings_summary = _ElidedLabel()
+        self._options.hide()
+
+        self._run_button = QPushButton(RUN_TEXT)
+        self._run_button.setIcon(self.style().standardIcon(QStyle.StandardPixmap.SP_MediaPlay))
+        self._run_button.setDefault(True)
+        self._run_button.setAutoDefault(False)
+        self._run_button.clicked.connect(self._on_run_button_clicked)
+        self._stop_button = QPushButton(STOP_TEXT)
+        self._stop_button.setIcon(self.style().standardIcon(QStyle.StandardPixmap.SP_MediaStop))
+        self._stop_button.setAutoDefault(False)
+        self._stop_button.setEnabled(False)
+        self._stop_button.setToolTip("Stop the run (Esc); the text so far is kept")
+        self._stop_button.clicked.connect(self._on_stop_button_clicked)
+        self._hint = _ElidedLabel()
+
+        model_row = QHBoxLayout()
+        model_row.setSpacing(8)
+        model_row.addWidget(model_label)
+        model_row.addWidget(self._picker, 1)
+
+        settings_row = QHBoxLayout()
+        settings_row.setSpacing(4)
+        settings_row.addWidget(self._settings_button)
+        settings_row.addWidget(self._settings_summary, 1)
+
+        buttons = QHBoxLayout()
+        buttons.addWidget(self._hint, 1)
+        buttons.addWidget(self._stop_button)
+        buttons.addWidget(self._run_button)
+
+        layout = QVBoxLayout(self)
+        layout.setSpacing(4)
+        layout.addLayout(model_row)
+        layout.addSpacing(6)
+        layout.addWidget(_section_label("&System prompt", self._system))
+        layout.addWidget(self._system)
+        layout.addSpacing(6)
+        layout.addWidget(_section_label("&Prompt", self._prompt))
+        layout.addWidget(self._prompt, 1)
+        layout.addSpacing(2)
+        layout.addLayout(settings_row)
+        layout.addWidget(self._options)
+        layout.addSpacing(6)
+        layout.addLayout(buttons)
+
+        self._apply_muted_colors()
+        self._update_summary()
+        self._update_run_state()
+
+    # -- parts ----------------------------------------------------------------------------
+
+    @property
+    def model_picker(self) -> ModelPicker:
+        return self._picker
+
+    @property
+    def options_panel(self) -> OptionsPanel:
+        return self._options
+
+    @property
+    def run_button(self) -> QPushButton:
+        return self._run_button
+
+    @property
+    def stop_button(self) -> QPushButton:
+        return self._stop_button
+
+    @property
+    def prompt_edit(self) -> QPlainTextEdit:
+        return self._prompt
+
+    @property
+    def system_edit(self) -> QPlainTextEdit:
+        return self._system
+
+    def set_show_model(self, show_model: Callable[[str], ModelShow] | None) -> None:
+        """Where to ask for a model's defaults and capabilities (OllamaService.show_model)."""
+        self._show_model = show_model
+        self._shows.clear()
+        self._fetch_show(self._picker.current_model() or "")
+
+    # -- text -----------------------------------------------------------------------------
+
+    def system_prompt(self) -> str:
+        return self._system.toPlainText()
+
+    def set_system_prompt(self, text: str) -> None:
+        if text != self._system.toPlainText():
+            self._system.setPlainText(text)
+
+    def prompt(self) -> str:
+        return self._prompt.toPlainText()
+
+    def set_prompt(self, text: str) -> None:
+        if text != self._prompt.toPlainText():
+            self._prompt.setPlainText(text)
+
+    def focus_prompt(self) -> None:
+        self._prompt.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    # -- settings section -----------------------------------------------------------------
+
+    def settings_expanded(self) -> bool:
+        return self._settings_button.isChecked()
+
+    def set_settings_expanded(self, expanded: bool) -> None:
+        self._settings_button.setChecked(expanded)
+
+    @Slot(bool)
+    def _on_settings_button_toggled(self, expanded: bool) -> None:
+        self._settings_button.setArrowType(
+            Qt.ArrowType.DownArrow if expanded else Qt.ArrowType.RightArrow
+        )
+        self._options.setVisible(expanded)
+        self._update_summary()
+        self._update_run_state()
+
+    def settings_summary(self) -> str:
+        """What the folded Settings header says: the set options, or why they are invalid."""
+        return self._settings_summary.text()
+
+    def _update_summary(self) -> None:
+        if self._options.errors():
+            count = len(self._options.errors())
+            text = f"{count} invalid setting{'s' if count > 1 else ''}"
+        elif self.settings_expanded():
+            text = ""
+        else:
+            text = self._options.summary() or "model defaults"
+        self._settings_summary.setText(text)
+        self._settings_summary.setToolTip("\n".join(self._options.errors()) or text)
+        self._settings_summary.setPalette(self._summary_palette())
+
+    def _summary_palette(self) -> QPalette:
+        palette = self._settings_summary.palette()
+        base = self.palette()
+        if self._options.errors():
+            color = error_color(base)
+        else:
+            color = muted(
+                base.color(QPalette.ColorRole.WindowText), base.color(QPalette.ColorRole.Window)
+            )
+        palette.setColor(QPalette.ColorRole.WindowText, color)
+        return palette
+
+    # -- running --------------------------------------------------------------------------
+
+    def can_run(self) -> tuple[bool, str]:
+        """Whether Run may start, and if not, why (said to the person)."""
+        model = self._picker.current_model()
+        if not model:
+            if self._picker.is_loading():
+                return False, "Waiting for the list of models."
+            return False, "Choose a model to run."
+        if self._prompt_is_empty():
+            return False, "Write a prompt to run."
+        errors = self._options.errors()
+        if errors:
+            return False, f"Fix the settings first: {errors[0]}"
+        return True, ""
+
+    def _prompt_is_empty(self) -> bool:
+        document = self._prompt.document()
+        if document.isEmpty():
+            return True
+        if document.characterCount() > _CHEAP_CHECK_CHARS:
+            return False
+        return not self._prompt.toPlainText().strip()
+
+    def is_running(self) -> bool:
+        return self._running
+
+    def set_running(self, running: bool) -> None:
+        """Run off and Stop on while a run streams; the texts stay editable."""
+        self._running = running
+        self._stop_button.setEnabled(running)
+        self._update_run_state()
+
+    @Slot()
+    def request_run(self) -> bool:
+        """Emit run_requested if a run may start now (the window's Ctrl+Enter calls this)."""
+        if self._running or not self.can_run()[0]:
+            return False
+        self.run_requested.emit()
+        return True
+
+    @Slot()
+    def request_stop(self) -> bool:
+        """Emit stop_requested if a run is going (the window's Esc calls this)."""
+        if not self._running:
+            return False
+        self.stop_requested.emit()
+        return True
+
+    def _update_run_state(self) -> None:
+        ok, reason = self.can_run()
+        if self._running:
+            self._run_button.setEnabled(False)
+            self._run_button.setToolTip("A run is going; stop it first (Esc)")
+            self._hint.setText("")
+            return
+        self._run_button.setEnabled(ok)
+        self._run_button.setToolTip("Run the prompt (Ctrl+Enter)" if ok else reason)
+        if self._options.errors() and self.settings_expanded():
+            hint = "Fix the settings marked in red to run."  # the message is shown above
+        else:
+            hint = reason
+        self._hint.setText(hint)
+        self._hint.setToolTip(reason)
+
+    @Slot()
+    def _on_run_button_clicked(self) -> None:
+        self.request_run()
+
+    @Slot()
+    def _on_stop_button_clicked(self) -> None:
+        self.request_stop()
+
+    # -- reactions ------------------------------------------------------------------------
+
+    @Slot()
+    def _on_prompt_text_changed(self) -> None:
+        self._update_run_state()
+        self.prompt_edited.emit()
+
+    @Slot()
+    def _on_system_text_changed(self) -> None:
+        self.prompt_edited.emit()
+
+    @Slot()
+    def _on_options_changed(self) -> None:
+        self._update_summary()
+        self._update_run_state()
+
+    @Slot(str)
+    def _on_picker_model_changed(self, name: str) -> None:
+        self._update_run_state()
+        self._fetch_show(name)
+
+    @Slot(list)
+    def _on_picker_models_loaded(self, _models: list[object]) -> None:
+        # A model pulled again may have new defaults: ask afresh, keeping the current one.
+        current = self._picker.current_model()
+        self._shows = {k: v for k, v in self._shows.items() if k == current}
+        self._update_run_state()
+
+    def current_model_show(self) -> ModelShow | None:
+        """What the server said about the chosen model, once it has answered."""
+        current = self._picker.current_model()
+        return self._shows.get(current) if current else None
+
+    def _fetch_show(self, name: str) -> None:
+        if self._show_task is not None:
+            self._show_task.cancel()
+            self._show_task = None
+        if not name or self._show_model is None:
+            self._apply_show(None)
+            return
+        cached = self._shows.get(name)
+        if cached is not None:
+            self._apply_show(cached)
+            return
+        self._apply_show(None)  # the previous model's defaults would mislead meanwhile
+        show_model = self._show_model
+        self._show_task = run_in_background(
+            partial(show_model, name),
+            partial(weak_callback(self._on_show_done), name),
+            partial(weak_callback(self._on_show_failed), name),
+        )
+
+    def _on_show_done(self, name: str, show: ModelShow) -> None:
+        self._show_task = None
+        self._shows[name] = show
+        if name == self._picker.current_model():
+            self._apply_show(show)
+
+    def _on_show_failed(self, name: str, _error: JournalError) -> None:
+        # Not installed, or the server went away: no defaults to show, nothing to block.
+        self._show_task = None
+
+    def _apply_show(self, show: ModelShow | None) -> None:
+        if show is None:
+            self._options.set_model_defaults({})
+            self._options.set_thinking_supported(None)
+            return
+        self._options.set_model_defaults(show.parameter_defaults)
+        self._options.set_thinking_supported("thinking" in show.capabilities)
+
+    # -- looks ----------------------------------------------------------------------------
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt override
+        if event.type() == QEvent.Type.PaletteChange:
+            self._apply_muted_colors()
+        super().changeEvent(event)
+
+    def _apply_muted_colors(self) -> None:
+        base = self.palette()
+        color = muted(
+            base.color(QPalette.ColorRole.WindowText), base.color(QPalette.ColorRole.Window)
+        )
+        palette = self._hint.palette()
+        palette.setColor(QPalette.ColorRole.WindowText, color)
+        self._hint.setPalette(palette)
+        self._settings_summary.setPalette(self._summary_palette())

@@ -1,0 +1,356 @@
+"""Pull a model from the Ollama library with live, throttled progress and a prompt Cancel."""
+
+from __future__ import annotations
+
+import threading
+import weakref
+from collections.abc import Callable
+
+from PySide6.QtCore import Qt, QTimer, Signal, Slot
+from PySide6.QtGui import QColor, QKeyEvent, QPalette
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QProgressBar,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from journal.core.cancel import CancelToken, StreamCancelled
+from journal.core.errors import JournalError
+from journal.gui.tasks import Task, run_in_background
+
+ProgressCallback = Callable[[str, int, int], None]
+PullFunction = Callable[[str, ProgressCallback, CancelToken], None]
+
+# Ollama sends hundreds of progress lines a second; people can read about twenty.
+RENDER_INTERVAL_MS = 50
+
+
+def human_size(count: int) -> str:
+    """Bytes in decimal units, as Ollama prints them: `312 MB`, `4.7 GB`."""
+    value = float(count)
+    for unit in ("B", "KB", "MB", "GB", "TB"):
+        if abs(value) < 1000 or unit == "TB":
+            if unit == "B":
+                return f"{int(value)} B"
+            return f"{value:.1f} {unit}" if abs(value) < 10 else f"{value:.0f} {unit}"
+        value /= 1000
+    raise AssertionError("unreachable")
+
+
+def weak_callback(method: Callable[..., None]) -> Callable[..., None]:
+    """A callback for `run_in_background` that does not keep its dialog alive.
+
+    The task, and so its callbacks, may be released last on the pool thread; if that
+    released the last reference to a dialog, Qt would destroy its widgets on the wrong
+    thread (seen as a crash in QProgressBar painting). A dead dialog just gets no call.
+    """
+    ref = weakref.WeakMethod(method)
+
+    def call(*args: object) -> None:
+        bound = ref()
+        if bound is not None:
+            bound(*args)
+
+    return call
+
+
+def fit_height(widget: QWidget) -> None:
+    """Grow a window to fit a message that just appeared.
+
+    A window does not grow by itself when a word-wrapped label needs more lines, and its
+    neighbours get squeezed over each other. Call it once the label has its new size
+    (e.g. from a zero timer).
+    """
+    layout = widget.layout()
+    if layout is None:
+        return
+    layout.activate()
+    width = widget.width()
+    needed = (
+        layout.heightForWidth(width) if layout.hasHeightForWidth() else layout.sizeHint().height()
+    )
+    if needed > widget.height():
+        widget.resize(width, needed)
+
+
+def mark_as_error(label: QLabel) -> None:
+    """Bold red text that stays readable on light and dark palettes, and can be copied."""
+    palette = label.palette()
+    dark = palette.color(QPalette.ColorRole.Window).lightness() < 128
+    palette.setColor(QPalette.ColorRole.WindowText, QColor("#ff7b72" if dark else "#c62828"))
+    label.setPalette(palette)
+    font = label.font()
+    font.setBold(True)
+    label.setFont(font)
+    label.setWordWrap(True)
+    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+
+
+class _PullProgress:
+    """One pull's progress lines, collected on the pull thread and read on the GUI thread.
+
+    Plain Python behind a lock, polled by the dialog's 20 Hz timer while a pull runs:
+    Ollama's hundreds of lines a second coalesce into one repaint per tick, and the pull
+    thread never touches a Qt object, so no QObject can end up owned, or deleted, by the
+    pool thread after the dialog has gone.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._status = ""
+        self._layers: dict[str, tuple[int, int]] = {}
+        self._unread = False
+
+    def report(self, status: str, completed: int, total: int) -> None:  # pull thread
+        with self._lock:
+            if status:
+                self._status = status
+            if total > 0:
+                # Ollama names each layer in the status ("pulling 6a0746a1ec1a"); the sum
+                # over layers is the overall download, as `ollama pull` shows it.
+                self._layers[status] = (min(max(completed, 0), total), total)
+            self._unread = True
+
+    def take(self) -> tuple[str, int, int] | None:
+        """(latest status, bytes done, bytes known in total), or None if nothing new."""
+        with self._lock:
+            if not self._unread:
+                return None
+            self._unread = False
+            done = sum(completed for completed, _ in self._layers.values())
+            total = sum(size for _, size in self._layers.values())
+            return self._status, done, total
+
+
+class PullDialog(QDialog):
+    """Asks for a model name and pulls it; stays open to show success, failure or cancel."""
+
+    pulled = Signal(str)
+
+    def __init__(self, pull: PullFunction, name: str = "", parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._pull = pull
+        self._token: CancelToken | None = None
+        self._task: Task | None = None
+        self._progress: _PullProgress | None = None
+        self._pulling_name = ""
+        self._bytes_total = 0
+
+        self.setWindowTitle("Pull a model")
+        self.setMinimumWidth(460)
+
+        intro = QLabel(
+            "Download a model from the Ollama library. "
+            'Names look like <i>family:tag</i>; browse them at <a href="https://ollama.com/library">'
+            "ollama.com/library</a>."
+        )
+        intro.setWordWrap(True)
+        intro.setOpenExternalLinks(True)
+        intro.setTextFormat(Qt.TextFormat.RichText)
+
+        self.name_edit = QLineEdit(name)
+        self.name_edit.setPlaceholderText("e.g. llama3.2:3b")
+        self.name_edit.setClearButtonEnabled(True)
+        form = QFormLayout()
+        form.addRow("&Model:", self.name_edit)
+
+        self.progress_bar = QProgressBar()
+        self.progress_bar.setRange(0, 1000)
+        self.progress_bar.setValue(0)
+        self.progress_bar.setTextVisible(True)
+        self.progress_bar.setFormat("")
+
+        self.status_label = QLabel(" ")
+        self.status_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.status_label.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+
+        self.error_label = QLabel()
+        mark_as_error(self.error_label)
+        self.error_label.hide()
+
+        self.pull_button = QPushButton("&Pull")
+        self.pull_button.setDefault(True)
+        self.close_button = QPushButton("Close")
+        self.close_button.setAutoDefault(False)
+        buttons = QDialogButtonBox()
+        buttons.addButton(self.pull_button, QDialogButtonBox.ButtonRole.ActionRole)
+        buttons.addButton(self.close_button, QDialogButtonBox.ButtonRole.RejectRole)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
+        layout.addSpacing(4)
+        layout.addLayout(form)
+        layout.addSpacing(4)
+        layout.addWidget(self.progress_bar)
+        layout.addWidget(self.status_label)
+        layout.addWidget(self.error_label)
+        layout.addStretch(1)
+        layout.addWidget(buttons)
+
+        self._render_timer = QTimer(self)
+        self._render_timer.setInterval(RENDER_INTERVAL_MS)
+        self._render_timer.timeout.connect(self._on_render_timer_timeout)
+
+        self.name_edit.textChanged.connect(self._on_name_edit_text_changed)
+        self.pull_button.clicked.connect(self._on_pull_clicked)
+        self.close_button.clicked.connect(self._on_close_clicked)
+        self._update_buttons()
+
+    # -- state ----------------------------------------------------------------------------
+
+    def is_pulling(self) -> bool:
+        return self._token is not None
+
+    def start(self) -> None:
+        """Start pulling the name in the field (what the Pull button and Enter do)."""
+        name = self.name_edit.text().strip()
+        if not name or self.is_pulling():
+            return
+        self._pulling_name = name
+        self._bytes_total = 0
+        self._token = token = CancelToken()
+        self._progress = progress = _PullProgress()
+        pull = self._pull
+
+        def report(status: str, completed: int, total: int) -> None:
+            if not token.cancelled:
+                progress.report(status, completed, total)
+
+        def work() -> bool:  # pool thread: touches no widget
+            try:
+                pull(name, report, token)
+            except StreamCancelled:
+                return False
+            return True
+
+        self.error_label.hide()
+        self.progress_bar.setRange(0, 0)  # busy until Ollama tells sizes
+        self.progress_bar.setFormat("")
+        self._set_status("Starting…")
+        self._task = run_in_background(
+            work, weak_callback(self._on_pull_done), weak_callback(self._on_pull_failed)
+        )
+        self._render_timer.start()
+        self._update_buttons()
+
+    def cancel(self) -> None:
+        """Stop a running pull; the dialog stays open and says so."""
+        if self._token is not None:
+            self._set_status("Cancelling…")
+            self._token.cancel()
+
+    def _finish(self) -> None:
+        self._token = None
+        self._task = None
+        self._progress = None
+        self._render_timer.stop()
+        self._update_buttons()
+
+    def _update_buttons(self) -> None:
+        pulling = self.is_pulling()
+        self.pull_button.setEnabled(not pulling and bool(self.name_edit.text().strip()))
+        self.name_edit.setReadOnly(pulling)
+        self.close_button.setText("Cancel" if pulling else "Close")
+
+    def _set_status(self, text: str) -> None:
+        self.status_label.setText(text or " ")
+
+    # -- rendering ------------------------------------------------------------------------
+
+    def _render_progress(self) -> None:
+        news = self._progress.take() if self._progress is not None else None
+        if news is None:
+            return
+        status, done, total = news
+        self._set_status(status)
+        if total > 0:
+            self._bytes_total = total
+            self.progress_bar.setRange(0, 1000)
+            self.progress_bar.setValue(round(1000 * done / total))
+            self.progress_bar.setFormat(f"{human_size(done)} of {human_size(total)}  (%p%)")
+        else:
+            self.progress_bar.setRange(0, 0)
+
+    @Slot()
+    def _on_render_timer_timeout(self) -> None:
+        self._render_progress()
+
+    # -- outcomes -------------------------------------------------------------------------
+
+    def _on_pull_done(self, completed: bool) -> None:
+        self._render_progress()
+        name = self._pulling_name
+        self._finish()
+        if completed:
+            self.progress_bar.setRange(0, 1000)
+            self.progress_bar.setValue(1000)
+            size = human_size(self._bytes_total)
+            self.progress_bar.setFormat(f"{size} of {size}  (%p%)" if self._bytes_total else "%p%")
+            self._set_status("success")
+            self.pulled.emit(name)
+        else:
+            self._show_stopped()
+            self._set_status("Pull cancelled. Pull again to resume where it stopped.")
+
+    def _on_pull_failed(self, error: JournalError) -> None:
+        self._finish()
+        self._show_stopped()
+        self._set_status("Pull failed.")
+        message = error.message
+        if "manifest" in message and "does not exist" in message:
+            message += "\nThe library has no model by that name: check the spelling and the tag."
+        self.error_label.setText(message)
+        self.error_label.show()
+        QTimer.singleShot(0, self._fit_height)
+
+    @Slot()
+    def _fit_height(self) -> None:
+        fit_height(self)
+
+    def _show_stopped(self) -> None:
+        if self.progress_bar.maximum() == 0:  # never got sizes: leave an empty bar, not a busy one
+            self.progress_bar.setRange(0, 1000)
+            self.progress_bar.setValue(0)
+
+    # -- user actions ---------------------------------------------------------------------
+
+    @Slot()
+    def _on_pull_clicked(self) -> None:
+        self.start()
+
+    @Slot()
+    def _on_close_clicked(self) -> None:
+        if self.is_pulling():
+            self.cancel()
+        else:
+            self.reject()
+
+    @Slot(str)
+    def _on_name_edit_text_changed(self, _text: str) -> None:
+        self._update_buttons()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 (Qt override)
+        # Esc first stops a running pull, a second Esc closes.
+        if event.key() == Qt.Key.Key_Escape and self.is_pulling():
+            self.cancel()
+            event.accept()
+            return
+        super().keyPressEvent(event)
+
+    def done(self, result: int) -> None:
+        # Closing the window any way (X, Esc, Close) must not leave a download running.
+        if self._token is not None:
+            self._token.cancel()
+            if self._task is not None:
+                self._task.cancel()
+            self._finish()
+        super().done(result)
+
+
+__all__ = ["PullDialog", "fit_height", "human_size", "mark_as_error", "weak_callback"]

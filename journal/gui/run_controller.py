@@ -1,0 +1,140 @@
+"""Runs a prompt in the background and feeds the window coalesced batches of text.
+
+The recorder calls back for every chunk on its own thread; appending there is only a list
+append under a lock. A GUI-thread timer drains the buffer ~25 times a second, so a stream
+of 5,000 tiny chunks becomes a few dozen repaints instead of 5,000 signals.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from typing import Any
+
+from PySide6.QtCore import QObject, QThreadPool, QTimer, Signal, Slot
+
+from journal.core.cancel import CancelToken
+from journal.core.errors import JournalError
+from journal.gui.tasks import run_in_background
+
+DRAIN_INTERVAL_MS = 40
+
+
+class _Buffer:
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._content: list[str] = []
+        self._thinking: list[str] = []
+        self.chunks = 0
+        self.first_chunk_at: float | None = None
+
+    def add(self, content: str, thinking: str) -> None:
+        with self._lock:
+            if self.first_chunk_at is None:
+                self.first_chunk_at = time.monotonic()
+            self.chunks += 1
+            if content:
+                self._content.append(content)
+            if thinking:
+                self._thinking.append(thinking)
+
+    def take(self) -> tuple[str, str]:
+        with self._lock:
+            content, self._content = "".join(self._content), []
+            thinking, self._thinking = "".join(self._thinking), []
+        return content, thinking
+
+
+class RunController(QObject):
+    """One run at a time; `stop()` cancels within milliseconds, keeping the partial text."""
+
+    started = Signal(object)  # the pending Run, already on disk
+    text_received = Signal(str, str)  # content, thinking (a batch)
+    stats_updated = Signal(dict)  # live figures: chunks, seconds, first_token, rate
+    finished = Signal(object)  # the recorded Run, whatever its status
+    failed = Signal(object)  # a JournalError that kept the run from being recorded
+
+    _run_created = Signal(object)
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._pool = QThreadPool(self)
+        self._pool.setMaxThreadCount(1)
+        self._cancel: CancelToken | None = None
+        self._buffer: _Buffer | None = None
+        self._started_at = 0.0
+        self._timer = QTimer(self)
+        self._timer.setInterval(DRAIN_INTERVAL_MS)
+        self._timer.timeout.connect(self._on_timer_timeout)
+        self._run_created.connect(self._on_run_created)
+
+    @property
+    def is_running(self) -> bool:
+        return self._cancel is not None
+
+    def start(self, journal: Any, service: Any, spec: Any) -> bool:
+        """Start `spec` (a core RunSpec); False if a run is already going."""
+        if self._cancel is not None:
+            return False
+        from journal.core.runner import RunEvents, RunRecorder
+
+        cancel = CancelToken()
+        buffer = _Buffer()
+        self._cancel, self._buffer = cancel, buffer
+        self._started_at = time.monotonic()
+        recorder = RunRecorder(journal, service)
+        events = RunEvents(started=self._run_created.emit, chunk=buffer.add)
+
+        def work() -> Any:
+            return recorder.execute(spec, cancel=cancel, events=events)
+
+        run_in_background(work, self._on_done, self._on_error, pool=self._pool)
+        self._timer.start()
+        return True
+
+    def stop(self) -> None:
+        if self._cancel is not None:
+            self._cancel.cancel()
+
+    def wait(self, msecs: int = 5000) -> bool:
+        """Block until the run's thread is done (used when quitting)."""
+        return bool(self._pool.waitForDone(msecs))
+
+    @Slot(object)
+    def _on_run_created(self, run: Any) -> None:
+        self.started.emit(run)
+
+    @Slot()
+    def _on_timer_timeout(self) -> None:
+        self._drain()
+
+    def _drain(self) -> None:
+        buffer = self._buffer
+        if buffer is None:
+            return
+        content, thinking = buffer.take()
+        if content or thinking:
+            self.text_received.emit(content, thinking)
+        now = time.monotonic()
+        first = buffer.first_chunk_at
+        stats: dict[str, Any] = {"chunks": buffer.chunks, "seconds": now - self._started_at}
+        if first is not None:
+            stats["first_token"] = first - self._started_at
+            streaming = now - first
+            if streaming > 0.2:
+                stats["rate"] = buffer.chunks / streaming
+        self.stats_updated.emit(stats)
+
+    def _finish(self) -> None:
+        self._timer.stop()
+        self._drain()
+        self._cancel = None
+        self._buffer = None
+
+    def _on_done(self, run: Any) -> None:
+        self._finish()
+        self.finished.emit(run)
+
+    def _on_error(self, error: JournalError) -> None:
+        self._finish()
+        self.failed.emit(error)

@@ -1,0 +1,221 @@
+"""Save a PNG of the journal window mid-experiment, on a generated demo journal.
+
+    scripts/screenshot [OUT.png] [--dark]
+
+Runs the real window against the fake Ollama server (tests/fake_ollama.py) with demo
+experiments, starts a run, and grabs the window while the answer is streaming.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+ANSWER = """Here are three rivers that flow through more than one European country:
+
+1. **Danube** — ten countries, from Germany to the Black Sea.
+2. **Rhine** — Switzerland, Austria, Liechtenstein, Germany, France and the Netherlands.
+3. **Elbe** — Czechia and Germany.
+
+| River | Length | Mouth |
+|---|---|---|
+| Danube | 2,850 km | Black Sea |
+| Rhine | 1,230 km | North Sea |
+| Elbe | 1,094 km | North Sea |
+
+```python
+rivers = {"Danube": 2850, "Rhine": 1230, "Elbe": 1094}
+longest = max(rivers, key=rivers.get)
+```
+"""
+
+DEMO = [
+    (
+        "JSON extraction from invoices",
+        "Returns valid JSON with total and date",
+        ["json", "extraction"],
+        [("llama3.2:3b", "worked"), ("qwen3:4b", "partly")],
+    ),
+    (
+        "Haiku about autumn rivers",
+        "Keeps the 5-7-5 form",
+        ["poetry"],
+        [("gemma3:4b", "failed"), ("llama3.2:3b", "worked")],
+    ),
+    (
+        "Summarise a bug report in one line",
+        "One sentence, names the component",
+        ["summary"],
+        [("mistral:7b", "worked")],
+    ),
+    (
+        "SQL from a plain-English question",
+        "Query runs on SQLite unchanged",
+        ["code", "sql"],
+        [("qwen3:4b", "worked"), ("gemma3:4b", "partly")],
+    ),
+    (
+        "Translate a shipping notice to German",
+        "Formal register, no English left",
+        ["translation"],
+        [("llama3.2:3b", "partly")],
+    ),
+    (
+        "Regex for ISO dates",
+        "Matches 2026-11-27, rejects 2026-13-01",
+        ["code", "regex"],
+        [("mistral:7b", "failed"), ("qwen3:4b", "worked")],
+    ),
+    (
+        "Classify support tickets by urgency",
+        "Three labels, no explanations",
+        ["classification"],
+        [("gemma3:4b", "worked")],
+    ),
+    (
+        "Explain a Python traceback to a beginner",
+        "Plain words, points at the line",
+        ["teaching"],
+        [("llama3.2:3b", None)],
+    ),
+]
+
+
+def build_demo(db: Path, url: str) -> None:
+    from journal.core.domain import Verdict
+    from journal.core.ollama_service import OllamaService
+    from journal.core.queries import create_experiment, set_verdict
+    from journal.core.runner import RunRecorder, RunSpec
+    from journal.core.storage import Journal
+
+    with Journal.open(db) as journal:
+        recorder = RunRecorder(journal, OllamaService(url))
+        for title, hypothesis, tags, runs in DEMO:
+            with journal.write() as session:
+                experiment = create_experiment(
+                    session, title=title, hypothesis=hypothesis, tags=tags
+                )
+            assert experiment.id is not None
+            for model, verdict in runs:
+                run = recorder.execute(
+                    RunSpec(
+                        experiment_id=experiment.id,
+                        model=model,
+                        prompt=title,
+                        options={"temperature": 0.2, "seed": 42},
+                    )
+                )
+                if verdict:
+                    with journal.write() as session:
+                        set_verdict(session, run.id or 0, Verdict(verdict))
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("out", nargs="?", default=str(ROOT / "resources" / "screenshot.png"))
+    parser.add_argument("--dark", action="store_true")
+    args = parser.parse_args()
+    os.environ.setdefault(
+        "QT_QPA_PLATFORM", "offscreen" if not os.environ.get("DISPLAY") else "xcb"
+    )
+
+    from PySide6.QtCore import QSettings
+    from PySide6.QtGui import QColor, QPalette
+    from PySide6.QtWidgets import QApplication
+
+    from journal.gui.main_window import MainWindow
+    from journal.gui.resources import app_icon
+    from journal.gui.settings_store import SettingsStore
+    from tests.fake_ollama import FakeModel, FakeOllama
+
+    models = [
+        FakeModel(
+            "llama3.2:3b",
+            family="llama",
+            parameter_size="3.2B",
+            quantization_level="Q4_K_M",
+            reply=lambda *_: ANSWER,
+        ),
+        FakeModel(
+            "qwen3:4b",
+            family="qwen3",
+            parameter_size="4.0B",
+            quantization_level="Q4_K_M",
+            capabilities=["completion", "thinking"],
+        ),
+        FakeModel("gemma3:4b", family="gemma3", parameter_size="4.3B", quantization_level="Q4_K_M"),
+        FakeModel("mistral:7b", family="llama", parameter_size="7.2B", quantization_level="Q4_0"),
+    ]
+    app = QApplication.instance() or QApplication([])
+    app.setWindowIcon(app_icon())
+    if args.dark:
+        app.setStyle("Fusion")
+        palette = QPalette()
+        for role, colour in (
+            (QPalette.ColorRole.Window, "#2b2b2b"),
+            (QPalette.ColorRole.WindowText, "#e6e6e6"),
+            (QPalette.ColorRole.Base, "#1f1f1f"),
+            (QPalette.ColorRole.AlternateBase, "#262626"),
+            (QPalette.ColorRole.Text, "#e6e6e6"),
+            (QPalette.ColorRole.Button, "#353535"),
+            (QPalette.ColorRole.ButtonText, "#e6e6e6"),
+            (QPalette.ColorRole.Highlight, "#3d6fa8"),
+            (QPalette.ColorRole.HighlightedText, "#ffffff"),
+            (QPalette.ColorRole.PlaceholderText, "#8a8a8a"),
+        ):
+            palette.setColor(role, QColor(colour))
+        app.setPalette(palette)
+    with FakeOllama(models) as fake, tempfile.TemporaryDirectory() as folder:
+        db = Path(folder) / "demo.sqlite"
+        build_demo(db, fake.url)
+        fake.chunk_delay = 0.03
+        settings = SettingsStore(QSettings(str(Path(folder) / "s.ini"), QSettings.Format.IniFormat))
+        window = MainWindow(db=str(db), host=fake.url, settings=settings)
+        window.resize(1440, 900)
+        window.show()
+        window.start()
+
+        def wait(condition: object, seconds: float = 15) -> None:
+            deadline = time.monotonic() + seconds
+            while not condition() and time.monotonic() < deadline:  # type: ignore[operator]
+                app.processEvents()
+                time.sleep(0.01)
+
+        picker = window.prompt_panel.model_picker
+        wait(lambda: window.journal is not None and len(picker.models()) == len(models))
+        wait(lambda: window.editor.experiment_id() is not None)
+        list_model = window.list_panel.model()
+        window.list_panel.select_experiment(list_model.summary(list_model.rowCount() - 2).id)
+        wait(lambda: window.history_model.rowCount() > 0)
+        window.editor.title.setText("Rivers that cross borders")
+        window.editor.hypothesis.setPlainText(
+            "A 3B model names three real rivers that each cross a border, with lengths."
+        )
+        window.editor.expected.setPlainText("Three rivers, a table of lengths, no invented names.")
+        picker.set_current_model("llama3.2:3b")
+        window.prompt_panel.set_system_prompt("Answer in Markdown. Be accurate about geography.")
+        window.prompt_panel.set_prompt(
+            "Name three European rivers that flow through more than one country.\n"
+            "Give their length and where they end, as a table, and a Python dict."
+        )
+        window.prompt_panel.options_panel.set_values({"temperature": 0.2, "seed": 42}, "5m", None)
+        window.run_prompt()
+        wait(lambda: len(window.answer_view.answer_text()) > 420, 30)
+        app.processEvents()
+        window.grab().save(args.out)
+        window.runs.stop()
+        wait(lambda: not window.runs.is_running)
+        window.close()
+    print(args.out)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,185 @@
+"""The journal window end to end against the fake Ollama server."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
+
+from journal.core.domain import RunStatus, Verdict
+from journal.core.queries import experiment_detail, list_experiments
+from journal.core.storage import Journal
+from journal.gui.main_window import MainWindow
+from journal.gui.settings_store import SettingsStore
+from tests.fake_ollama import FakeOllama
+
+WindowFactory = Callable[..., MainWindow]
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> SettingsStore:
+    return SettingsStore(QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat))
+
+
+@pytest.fixture
+def open_window(qtbot: QtBot, db_path: Path, settings: SettingsStore) -> Iterator[WindowFactory]:
+    windows: list[MainWindow] = []
+
+    def factory(host: str, *, wait_models: bool = True) -> MainWindow:
+        window = MainWindow(db=str(db_path), host=host, settings=settings)
+        qtbot.addWidget(window)
+        window.show()
+        window.start()
+        qtbot.waitUntil(lambda: window.journal is not None, timeout=10_000)
+        if wait_models:
+            picker = window.prompt_panel.model_picker
+            qtbot.waitUntil(lambda: len(picker.models()) > 0, timeout=10_000)
+        windows.append(window)
+        return window
+
+    yield factory
+    for window in windows:
+        if window.runs.is_running:
+            window.runs.stop()
+            window.runs.wait(5000)
+
+
+def _type_prompt(qtbot: QtBot, window: MainWindow, text: str, model: str = "llama3:8b") -> None:
+    window.prompt_panel.model_picker.set_current_model(model)
+    window.prompt_panel.set_prompt(text)
+
+
+def _run_and_wait(qtbot: QtBot, window: MainWindow, timeout: int = 15_000) -> None:
+    with qtbot.waitSignal(window.runs.finished, timeout=timeout):
+        QTest.keyClick(window.prompt_panel, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+
+
+def test_log_run_judge_and_find_it_again_after_reopening(
+    qtbot: QtBot, open_window: WindowFactory, fake_ollama: FakeOllama, db_path: Path
+) -> None:
+    fake_ollama.chunk_delay = 0.01
+    window = open_window(fake_ollama.url)
+    QTest.keyClick(window, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: window.editor.experiment_id() is not None)
+    experiment_id = window.editor.experiment_id()
+    QTest.keyClicks(window.editor.title, "Rivers of Europe")
+    window.editor.hypothesis.setPlainText("It names three real rivers")
+    _type_prompt(qtbot, window, "Name three rivers in Europe")
+    seen: list[str] = []
+    window.runs.text_received.connect(lambda content, _: seen.append(content))
+    _run_and_wait(qtbot, window)
+    assert len(seen) >= 1  # streamed in batches, not one signal per token
+    answer = window.answer_view.answer_text()
+    assert answer.strip()
+    assert window.history_model.rowCount() == 1
+    QTest.keyClick(window, Qt.Key.Key_1, Qt.KeyboardModifier.ControlModifier)
+    QTest.keyClicks(window.outcome.why, "three real ones")
+    window.close()
+    assert not window.isVisible()
+
+    with Journal.open(db_path) as journal, journal.read() as session:
+        detail = experiment_detail(session, experiment_id or 0)
+    assert detail.experiment.title == "Rivers of Europe"
+    assert detail.experiment.hypothesis == "It names three real rivers"
+    (run,) = detail.runs
+    assert run.status is RunStatus.DONE
+    assert run.verdict is Verdict.WORKED
+    assert run.verdict_note == "three real ones"
+    assert run.response.strip() == answer.strip()
+
+    again = open_window(fake_ollama.url)
+    qtbot.waitUntil(lambda: again.editor.experiment_id() == experiment_id)
+    assert again.editor.title.text() == "Rivers of Europe"
+    assert again.outcome.verdict() is Verdict.WORKED
+    assert again.answer_view.answer_text().strip() == answer.strip()
+
+
+def test_stop_keeps_the_partial_answer(
+    qtbot: QtBot, open_window: WindowFactory, fake_ollama: FakeOllama, db_path: Path
+) -> None:
+    fake_ollama.stall_after = 5
+    window = open_window(fake_ollama.url)
+    _type_prompt(qtbot, window, "Tell me a long story")
+    QTest.keyClick(window.prompt_panel, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: len(window.answer_view.answer_text().split()) >= 5, timeout=10_000)
+    with qtbot.waitSignal(window.runs.finished, timeout=5000):
+        QTest.keyClick(window, Qt.Key.Key_Escape)
+    with Journal.open(db_path) as journal, journal.read() as session:
+        rows = list_experiments(session)
+        run = experiment_detail(session, rows[0].id).runs[0]
+    assert run.status is RunStatus.CANCELLED
+    assert run.response.strip()
+    assert window.answer_view.answer_text().strip() == run.response.strip()
+    assert rows[0].title == "Tell me a long story"  # a run without an experiment made one
+
+
+def test_unreachable_server_shows_a_banner_and_recovers(
+    qtbot: QtBot, open_window: WindowFactory
+) -> None:
+    server = FakeOllama()
+    server.start()
+    url = server.url
+    server.stop()
+    try:
+        window = open_window(url, wait_models=False)
+        qtbot.waitUntil(lambda: window.banner.isVisible(), timeout=10_000)
+        assert url in window.banner.text() and "ollama serve" in window.banner.text()
+        # browsing and editing still work while Ollama is down
+        QTest.keyClick(window, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+        qtbot.waitUntil(lambda: window.editor.experiment_id() is not None)
+        server.start()
+        window.banner.button.click()
+        qtbot.waitUntil(lambda: not window.banner.isVisible(), timeout=10_000)
+        assert "0.10.1" in window.ollama_label.text()
+    finally:
+        server.stop()
+
+
+def test_unknown_model_says_how_to_get_it(
+    qtbot: QtBot, open_window: WindowFactory, fake_ollama: FakeOllama
+) -> None:
+    window = open_window(fake_ollama.url)
+    _type_prompt(qtbot, window, "hello", model="ghost:1b")
+    _run_and_wait(qtbot, window)
+    assert "ollama pull ghost:1b" in window.answer_view.status_text()
+
+
+def test_closing_during_a_stream_asks_first(
+    qtbot: QtBot,
+    open_window: WindowFactory,
+    fake_ollama: FakeOllama,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    fake_ollama.stall_after = 3
+    window = open_window(fake_ollama.url)
+    _type_prompt(qtbot, window, "A long answer please")
+    QTest.keyClick(window.prompt_panel, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: window._streaming_run_id is not None, timeout=10_000)
+    answers = iter([False, True])
+    monkeypatch.setattr(MainWindow, "ask_stop_running", classmethod(lambda cls, p: next(answers)))
+    window.close()
+    assert window.isVisible()  # said no: still streaming
+    window.close()
+    assert not window.isVisible()
+    QApplication.processEvents()
+
+
+def test_search_narrows_the_list(
+    qtbot: QtBot, open_window: WindowFactory, fake_ollama: FakeOllama
+) -> None:
+    window = open_window(fake_ollama.url)
+    for prompt in ("about zebras", "about otters"):
+        _type_prompt(qtbot, window, prompt)
+        window.editor.load(None)  # a run with no experiment selected starts a new one
+        _run_and_wait(qtbot, window)
+    model = window.list_panel.model()
+    assert model.rowCount() == 2
+    QTest.keyClick(window, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    QTest.keyClicks(window.list_panel.search, "otters")
+    qtbot.waitUntil(lambda: model.rowCount() == 1)
+    assert model.summary(0).title == "about otters"
