@@ -121,6 +121,7 @@ def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("out", nargs="?", default=str(ROOT / "resources" / "screenshot.png"))
     parser.add_argument("--dark", action="store_true")
+    parser.add_argument("--done", action="store_true", help="wait for the answer to finish")
     args = parser.parse_args()
     os.environ.setdefault(
         "QT_QPA_PLATFORM", "offscreen" if not os.environ.get("DISPLAY") else "xcb"
@@ -195,6 +196,7 @@ def main() -> int:
         window.list_panel.select_experiment(list_model.summary(list_model.rowCount() - 2).id)
         wait(lambda: window.history_model.rowCount() > 0)
         window.editor.title.setText("Rivers that cross borders")
+        window.editor.tags.setText("geography, facts")
         window.editor.hypothesis.setPlainText(
             "A 3B model names three real rivers that each cross a border, with lengths."
         )
@@ -207,7 +209,11 @@ def main() -> int:
         )
         window.prompt_panel.options_panel.set_values({"temperature": 0.2, "seed": 42}, "5m", None)
         window.run_prompt()
-        wait(lambda: len(window.answer_view.answer_text()) > 420, 30)
+        if args.done:
+            wait(lambda: not window.runs.is_running, 60)
+            wait(lambda: window.answer_view.is_rendered(), 10)
+        else:
+            wait(lambda: len(window.answer_view.answer_text()) > 420, 30)
         app.processEvents()
         window.grab().save(args.out)
         window.runs.stop()
