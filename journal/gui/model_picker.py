@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import weakref
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-import shiboken6
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QSize, Qt, Signal, Slot
 from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPalette, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
@@ -39,23 +37,6 @@ LOADING_TEXT = "Loading models…"
 _GAP = 12  # pixels between a model's name and its details
 
 ModelIndex = QModelIndex | QPersistentModelIndex
-
-
-def weak_callback(method: Callable[..., None]) -> Callable[..., None]:
-    """`method`, without keeping its widget alive.
-
-    A Task's last reference may be dropped on the pool thread; if its callbacks held a widget
-    (a bound method does), the widget would be destroyed there, which crashes Qt. The widget
-    may also be gone by the time the answer arrives: then nothing is called.
-    """
-    ref = weakref.WeakMethod(method)
-
-    def call(*args: Any) -> None:
-        bound = ref()
-        if bound is not None and shiboken6.isValid(getattr(bound, "__self__", None)):
-            bound(*args)
-
-    return call
 
 
 def muted(foreground: QColor, background: QColor, amount: float = 0.45) -> QColor:
@@ -267,9 +248,7 @@ class ModelPicker(QWidget):
         self._refresh_button.setToolTip(LOADING_TEXT)
         if not self._models and self.current_model() is None:
             self._fill_status(None, LOADING_TEXT, "")
-        self._task = run_in_background(
-            self._lister, weak_callback(self._on_list_done), weak_callback(self._on_list_failed)
-        )
+        self._task = run_in_background(self._lister, self._on_list_done, self._on_list_failed)
 
     def _on_list_done(self, models: list[ModelInfo]) -> None:
         self._end_loading()

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from journal.core.errors import JournalError
-from journal.gui.model_picker import ModelPicker, muted, weak_callback
+from journal.gui.model_picker import ModelPicker, muted
 from journal.gui.options_panel import OptionsPanel, error_color
 from journal.gui.tasks import Task, run_in_background
 
@@ -387,8 +387,8 @@ class PromptPanel(QWidget):
         show_model = self._show_model
         self._show_task = run_in_background(
             partial(show_model, name),
-            partial(weak_callback(self._on_show_done), name),
-            partial(weak_callback(self._on_show_failed), name),
+            partial(self._on_show_done, name),
+            partial(self._on_show_failed, name),
         )
 
     def _on_show_done(self, name: str, show: ModelShow) -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import threading
-import weakref
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt, QTimer, Signal, Slot
@@ -41,23 +40,6 @@ def human_size(count: int) -> str:
             return f"{value:.1f} {unit}" if abs(value) < 10 else f"{value:.0f} {unit}"
         value /= 1000
     raise AssertionError("unreachable")
-
-
-def weak_callback(method: Callable[..., None]) -> Callable[..., None]:
-    """A callback for `run_in_background` that does not keep its dialog alive.
-
-    The task, and so its callbacks, may be released last on the pool thread; if that
-    released the last reference to a dialog, Qt would destroy its widgets on the wrong
-    thread (seen as a crash in QProgressBar painting). A dead dialog just gets no call.
-    """
-    ref = weakref.WeakMethod(method)
-
-    def call(*args: object) -> None:
-        bound = ref()
-        if bound is not None:
-            bound(*args)
-
-    return call
 
 
 def fit_height(widget: QWidget) -> None:
@@ -233,9 +215,7 @@ class PullDialog(QDialog):
         self.progress_bar.setRange(0, 0)  # busy until Ollama tells sizes
         self.progress_bar.setFormat("")
         self._set_status("Starting…")
-        self._task = run_in_background(
-            work, weak_callback(self._on_pull_done), weak_callback(self._on_pull_failed)
-        )
+        self._task = run_in_background(work, self._on_pull_done, self._on_pull_failed)
         self._render_timer.start()
         self._update_buttons()
 
@@ -353,4 +333,4 @@ class PullDialog(QDialog):
         super().done(result)
 
 
-__all__ = ["PullDialog", "fit_height", "human_size", "mark_as_error", "weak_callback"]
+__all__ = ["PullDialog", "fit_height", "human_size", "mark_as_error"]

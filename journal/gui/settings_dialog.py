@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 from journal.core.errors import InvalidInputError, JournalError
 from journal.core.options import parse_assignments
 from journal.core.paths import resolve_ollama_host
-from journal.gui.pull_dialog import fit_height, mark_as_error, weak_callback
+from journal.gui.pull_dialog import fit_height, mark_as_error
 from journal.gui.settings_store import SettingsStore
 from journal.gui.tasks import Task, run_in_background
 
@@ -288,8 +288,8 @@ class SettingsDialog(QDialog):
 
         self._check_task = run_in_background(
             lambda: check(host),
-            weak_callback(self._on_check_succeeded),
-            weak_callback(self._on_check_failed),
+            self._on_check_succeeded,
+            self._on_check_failed,
         )
 
     def _on_check_succeeded(self, version: str) -> None:

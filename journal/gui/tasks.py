@@ -10,6 +10,7 @@ never see threads.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import sys
 import traceback
@@ -17,6 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
 
 from journal.core.errors import JournalError
@@ -33,6 +35,14 @@ class Task:
     def cancel(self) -> None:
         """Drop the outcome: the work itself runs to its end, its callbacks do not run."""
         self.cancelled = True
+
+
+def _receiver_alive(callback: Callable[..., Any]) -> bool:
+    """False when `callback` is a method of a widget closed and deleted meanwhile."""
+    while isinstance(callback, functools.partial):
+        callback = callback.func
+    owner = getattr(callback, "__self__", None)
+    return not isinstance(owner, QObject) or shiboken6.isValid(owner)
 
 
 class _Dispatcher(QObject):
@@ -52,10 +62,10 @@ class _Dispatcher(QObject):
         if task is None or task.cancelled:
             return
         if succeeded:
-            if task.on_done is not None:
+            if task.on_done is not None and _receiver_alive(task.on_done):
                 task.on_done(outcome)
         elif isinstance(outcome, JournalError):
-            if task.on_error is not None:
+            if task.on_error is not None and _receiver_alive(task.on_error):
                 task.on_error(outcome)
         else:  # a bug: the crash hook shows it
             sys.excepthook(*outcome)
@@ -95,7 +105,8 @@ def run_in_background(
 ) -> Task:
     """Start `work` on a pool thread; `on_done(result)` or `on_error(error)` run on the GUI
     thread. A JournalError goes to `on_error`; anything else is a bug for the crash hook.
-    Must be called from the GUI thread."""
+    A callback that is a method of a widget deleted meanwhile is skipped. Must be called
+    from the GUI thread."""
     global _dispatcher
     if _dispatcher is None:
         _dispatcher = _Dispatcher()
