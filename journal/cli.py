@@ -7,75 +7,34 @@ ollama) happen inside the commands that need them so `--help` stays instant.
 from __future__ import annotations
 
 import argparse
-import json
-import signal
 import sys
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any, TextIO
 
 from journal import __version__
-
-if TYPE_CHECKING:
-    from journal.core.models import Experiment, Run
-    from journal.core.ollama_service import OllamaService
-    from journal.core.storage import Journal
+from journal.cli_support import (
+    AddCommand,
+    add_filter_arguments,
+    cancel_on_sigint,
+    experiment_record,
+    filters_from,
+    open_journal,
+    print_json,
+    print_table,
+    read_text,
+    run_record,
+    service,
+)
 
 VERDICT_CHOICES = ("worked", "partly", "failed", "none")
-
-
-# -- plumbing ---------------------------------------------------------------------------
-
-
-def _open_journal(args: argparse.Namespace) -> Journal:
-    from journal.core.paths import resolve_db_path
-    from journal.core.storage import Journal
-
-    return Journal.open(resolve_db_path(args.db))
-
-
-def _service(args: argparse.Namespace) -> OllamaService:
-    from journal.core.ollama_service import OllamaService
-
-    return OllamaService(args.host)
-
-
-def _print_json(value: Any, out: TextIO) -> None:
-    json.dump(value, out, ensure_ascii=False, indent=2, default=str)
-    out.write("\n")
-
-
-def _run_record(run: Run) -> dict[str, Any]:
-    record = run.model_dump(mode="json", exclude={"owner", "heartbeat_at"})
-    record["tokens_per_second"] = run.tokens_per_second
-    return record
-
-
-def _experiment_record(experiment: Experiment, runs: list[Run]) -> dict[str, Any]:
-    record = experiment.model_dump(mode="json")
-    record["runs"] = [_run_record(run) for run in runs]
-    return record
-
-
-def _filters(args: argparse.Namespace) -> Any:
-    from journal.core.domain import ExperimentFilter
-    from journal.core.models import Verdict
-
-    verdict = getattr(args, "verdict", None)
-    return ExperimentFilter(
-        model=getattr(args, "model", None),
-        verdict=Verdict(verdict) if verdict else None,
-        tag=getattr(args, "tag", None),
-        search=getattr(args, "search", None),
-    )
 
 
 # -- commands ---------------------------------------------------------------------------
 
 
 def cmd_models(args: argparse.Namespace) -> int:
-    models = _service(args).list_models()
+    models = service(args).list_models()
     if args.json:
-        _print_json(
+        print_json(
             [
                 {
                     "name": m.name,
@@ -98,24 +57,8 @@ def cmd_models(args: argparse.Namespace) -> int:
     rows += [
         (m.name, m.short_digest, m.family, m.parameter_size, m.quantization_level) for m in models
     ]
-    _print_table(rows)
+    print_table(rows)
     return 0
-
-
-def _read_text(value: str | None, label: str) -> str:
-    if value == "-":
-        return sys.stdin.read()
-    if value and value.startswith("@"):
-        from pathlib import Path
-
-        from journal.core.errors import InvalidInputError
-
-        path = Path(value[1:]).expanduser()
-        try:
-            return path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
-            raise InvalidInputError(f"Cannot read the {label} from {path}: {exc}.") from None
-    return value or ""
 
 
 def cmd_run(args: argparse.Namespace) -> int:
@@ -127,12 +70,12 @@ def cmd_run(args: argparse.Namespace) -> int:
     from journal.core.queries import create_experiment, get_experiment
     from journal.core.runner import RunEvents, RunRecorder, RunSpec
 
-    prompt = _read_text(args.prompt, "prompt")
+    prompt = read_text(args.prompt, "prompt")
     if not prompt.strip():
         raise InvalidInputError("The prompt is empty: give it with -p TEXT, -p @FILE or -p -.")
-    system = _read_text(args.system, "system prompt")
+    system = read_text(args.system, "system prompt")
     options, request = parse_assignments(args.option or [])
-    with _open_journal(args) as journal:
+    with open_journal(args) as journal:
         with journal.write() as session:
             if args.experiment is not None:
                 experiment = get_experiment(session, args.experiment)
@@ -140,12 +83,12 @@ def cmd_run(args: argparse.Namespace) -> int:
                 experiment = create_experiment(
                     session,
                     title=args.title or first_line(prompt),
-                    hypothesis=_read_text(args.hypothesis, "hypothesis"),
+                    hypothesis=read_text(args.hypothesis, "hypothesis"),
                     tags=args.tag or [],
                 )
             assert experiment.id is not None
             experiment_id = experiment.id
-        recorder = RunRecorder(journal, _service(args))
+        recorder = RunRecorder(journal, service(args))
         spec = RunSpec(
             experiment_id=experiment_id,
             model=args.model,
@@ -173,7 +116,7 @@ def cmd_run(args: argparse.Namespace) -> int:
                 sys.stdout.write(content)
                 sys.stdout.flush()
 
-        with _cancel_on_sigint(cancel):
+        with cancel_on_sigint(cancel):
             run = recorder.execute(spec, cancel=cancel, events=RunEvents(chunk=on_chunk), run=run)
         if run.response and not run.response.endswith("\n"):
             sys.stdout.write("\n")
@@ -194,33 +137,13 @@ def cmd_run(args: argparse.Namespace) -> int:
         return 1
 
 
-class _cancel_on_sigint:  # noqa: N801 - used as a context manager, reads like a function
-    """First Ctrl-C cancels the stream (keeping the text); a second one aborts for real."""
-
-    def __init__(self, cancel: Any) -> None:
-        self.cancel = cancel
-        self.previous: Any = None
-
-    def _handler(self, signum: int, frame: Any) -> None:
-        if self.cancel.cancelled:
-            raise KeyboardInterrupt
-        print("\n(cancelling… press Ctrl-C again to abort)", file=sys.stderr)
-        self.cancel.cancel()
-
-    def __enter__(self) -> None:
-        self.previous = signal.signal(signal.SIGINT, self._handler)
-
-    def __exit__(self, *_: object) -> None:
-        signal.signal(signal.SIGINT, self.previous)
-
-
 def cmd_list(args: argparse.Namespace) -> int:
     from journal.core.queries import list_experiments
 
-    with _open_journal(args) as journal, journal.read() as session:
-        rows = list_experiments(session, _filters(args), limit=args.limit)
+    with open_journal(args) as journal, journal.read() as session:
+        rows = list_experiments(session, filters_from(args), limit=args.limit)
     if args.json:
-        _print_json([row.__dict__ for row in rows], sys.stdout)
+        print_json([row.__dict__ for row in rows], sys.stdout)
         return 0
     if not rows:
         print("No experiments match.", file=sys.stderr)
@@ -237,7 +160,7 @@ def cmd_list(args: argparse.Namespace) -> int:
                 row.title or "(untitled)",
             )
         )
-    _print_table(table)
+    print_table(table)
     return 0
 
 
@@ -245,11 +168,11 @@ def cmd_show(args: argparse.Namespace) -> int:
     from journal.core.formatting import model_label, options_label, run_stats
     from journal.core.queries import experiment_detail
 
-    with _open_journal(args) as journal, journal.read() as session:
+    with open_journal(args) as journal, journal.read() as session:
         detail = experiment_detail(session, args.id)
     experiment, runs = detail.experiment, detail.runs
     if args.json:
-        _print_json(_experiment_record(experiment, runs), sys.stdout)
+        print_json(experiment_record(experiment, runs), sys.stdout)
         return 0
     out = sys.stdout
     out.write(f"# {experiment.id}: {experiment.title or '(untitled)'}\n")
@@ -290,11 +213,11 @@ def cmd_verdict(args: argparse.Namespace) -> int:
     from journal.core.queries import set_verdict
 
     verdict = None if args.verdict == "none" else Verdict(args.verdict)
-    with _open_journal(args) as journal, journal.write() as session:
+    with open_journal(args) as journal, journal.write() as session:
         run = set_verdict(session, args.run_id, verdict, args.why)
-        record = _run_record(run)
+        record = run_record(run)
     if args.json:
-        _print_json(record, sys.stdout)
+        print_json(record, sys.stdout)
     else:
         print(f"run {args.run_id}: {args.verdict if verdict else 'unrated'}", file=sys.stderr)
     return 0
@@ -305,10 +228,10 @@ def cmd_search(args: argparse.Namespace) -> int:
 
     highlight = sys.stdout.isatty() and not args.json
     marks = ("\x1b[1;33m", "\x1b[0m") if highlight else ("[", "]")
-    with _open_journal(args) as journal, journal.read() as session:
+    with open_journal(args) as journal, journal.read() as session:
         hits = search(session, args.text, limit=args.limit, marks=marks)
     if args.json:
-        _print_json([hit.__dict__ for hit in hits], sys.stdout)
+        print_json([hit.__dict__ for hit in hits], sys.stdout)
         return 0
     if not hits:
         print("Nothing matches.", file=sys.stderr)
@@ -328,13 +251,6 @@ def cmd_gui(args: argparse.Namespace) -> int:
 # -- parser -----------------------------------------------------------------------------
 
 
-def _print_table(rows: Sequence[tuple[str, ...]]) -> None:
-    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
-    for row in rows:
-        cells = [cell.ljust(width) for cell, width in zip(row[:-1], widths, strict=False)]
-        print("  ".join([*cells, row[-1]]).rstrip())
-
-
 def _common(parser: argparse.ArgumentParser, *, top: bool) -> None:
     default = None if top else argparse.SUPPRESS
     parser.add_argument(
@@ -351,15 +267,9 @@ def _common(parser: argparse.ArgumentParser, *, top: bool) -> None:
     )
 
 
-def _filter_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--model", metavar="M", help="only experiments with a run on this model")
-    parser.add_argument(
-        "--verdict",
-        choices=("worked", "partly", "failed"),
-        help="only experiments with a run judged so (on --model, if given)",
-    )
-    parser.add_argument("--tag", metavar="T", help="only experiments with this tag")
-    parser.add_argument("--search", metavar="TEXT", help="only experiments whose text matches")
+def _feature_commands() -> list[Callable[[AddCommand], None]]:
+    """Each feature module registers its own subcommands (kept light to import)."""
+    return []
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -416,7 +326,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
 
     listing = add("list", cmd_list, "list experiments, newest first")
-    _filter_arguments(listing)
+    add_filter_arguments(listing)
     listing.add_argument("--limit", type=int, default=50, metavar="N")
 
     show = add("show", cmd_show, "show an experiment with all its runs")
@@ -430,6 +340,8 @@ def build_parser() -> argparse.ArgumentParser:
     searching = add("search", cmd_search, "full-text search, newest matches first")
     searching.add_argument("text")
     searching.add_argument("--limit", type=int, default=20, metavar="N")
+    for register in _feature_commands():
+        register(add)
     return parser
 
 

@@ -101,6 +101,7 @@ class MainWindow(QMainWindow):
 
     def _build_panes(self) -> None:
         self.banner = Banner("Retry now")
+        self.journal_banner = Banner("Open another journal…")
         self.list_panel = ListPanel()
         self.editor = ExperimentEditor()
         self.prompt_panel = PromptPanel()
@@ -163,6 +164,7 @@ class MainWindow(QMainWindow):
         central = QWidget()
         layout = QVBoxLayout(central)
         layout.setContentsMargins(6, 6, 6, 0)
+        layout.addWidget(self.journal_banner)
         layout.addWidget(self.banner)
         layout.addWidget(self.main_splitter, 1)
         self.setCentralWidget(central)
@@ -238,6 +240,7 @@ class MainWindow(QMainWindow):
 
     def _connect_signals(self) -> None:
         self.banner.action_clicked.connect(self.ollama.check_now)
+        self.journal_banner.action_clicked.connect(self.choose_journal)
         self.list_panel.experiment_selected.connect(self._on_list_experiment_selected)
         self.editor.edited.connect(self._on_editor_edited)
         self.prompt_panel.run_requested.connect(self.run_prompt)
@@ -301,6 +304,7 @@ class MainWindow(QMainWindow):
             self.journal.close()
         self.journal = journal
         self.db_path = journal.path
+        self.journal_banner.hide()
         self.settings.add_recent_journal(str(journal.path))
         self.journal_label.setText(str(journal.path))
         self.statusBar().clearMessage()
@@ -314,9 +318,12 @@ class MainWindow(QMainWindow):
         self.journal_opened.emit(journal)
 
     def _on_journal_failed(self, error: JournalError) -> None:
+        from html import escape
+
         self.statusBar().clearMessage()
-        self.banner.show_message(f"<b>The journal could not be opened.</b> {error.message}")
-        QMessageBox.critical(self, "Cannot open the journal", error.message)
+        self.journal_banner.show_message(
+            f"<b>The journal could not be opened.</b> {escape(error.message)}"
+        )
 
     def _connect_ollama(self, host: str) -> None:
         from journal.core.ollama_service import OllamaService

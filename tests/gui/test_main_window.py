@@ -183,3 +183,29 @@ def test_search_narrows_the_list(
     QTest.keyClicks(window.list_panel.search, "otters")
     qtbot.waitUntil(lambda: model.rowCount() == 1)
     assert model.summary(0).title == "about otters"
+
+
+def test_a_file_that_is_not_a_journal_is_refused_with_a_way_out(
+    qtbot: QtBot,
+    db_path: Path,
+    tmp_path: Path,
+    settings: SettingsStore,
+    fake_ollama: FakeOllama,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    db_path.write_text("my notes, not a journal")
+    window = MainWindow(db=str(db_path), host=fake_ollama.url, settings=settings)
+    qtbot.addWidget(window)
+    window.show()
+    window.start()
+    qtbot.waitUntil(lambda: window.journal_banner.isVisible(), timeout=10_000)
+    assert "not an LLM Journal file" in window.journal_banner.text()
+    assert db_path.read_text() == "my notes, not a journal"
+    other = tmp_path / "other.sqlite"
+    from journal.gui.settings_dialog import SettingsDialog
+
+    monkeypatch.setattr(SettingsDialog, "pick_journal_file", staticmethod(lambda *_: str(other)))
+    window.journal_banner.button.click()
+    qtbot.waitUntil(lambda: window.journal is not None, timeout=10_000)
+    assert not window.journal_banner.isVisible()
+    assert window.journal_label.text() == str(other)
