@@ -13,7 +13,7 @@ from benchmarks.synthetic import cached_journal
 def main() -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks")
     parser.add_argument("--quick", action="store_true", help="10,000 experiments, fewer rounds")
-    parser.add_argument("--only", choices=("storage", "streaming", "gui"))
+    parser.add_argument("--only", choices=("storage", "streaming", "gui", "export"))
     parser.add_argument(
         "--cache",
         type=Path,
@@ -33,6 +33,10 @@ def main() -> int:
         size = 10_000 if args.quick else 100_000
         gui_startup.run(cached_journal(args.cache, size), 3 if args.quick else 7)
         gui_latency.run()
+    if args.only in (None, "export"):
+        from benchmarks import export_import
+
+        export_import.run(args.cache, args.quick)
     return 0
 
 

@@ -269,7 +269,14 @@ def _common(parser: argparse.ArgumentParser, *, top: bool) -> None:
 
 def _feature_commands() -> list[Callable[[AddCommand], None]]:
     """Each feature module registers its own subcommands (kept light to import)."""
-    return []
+    commands: list[Callable[[AddCommand], None]] = []
+    from journal.cli_replay import register as register_replay  # replay, check, triage, matrix
+
+    commands.append(register_replay)
+    from journal.cli_export import register as register_export  # export, import
+
+    commands.append(register_export)
+    return commands
 
 
 def build_parser() -> argparse.ArgumentParser:

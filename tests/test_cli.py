@@ -147,6 +147,7 @@ def test_list_verdict_and_search(
         (["verdict", "5", "worked"], "There is no run 5."),
         (["run", "-m", "llama3:8b", "-p", "  "], "The prompt is empty"),
         (["run", "-m", "llama3:8b", "-p", "x", "-o", "seed=abc"], "seed needs a whole number"),
+        (["run", "-m", "llama3:8b", "-p", "x", "-o", "temperature=nan"], "a finite number"),
         (["run", "-m", "llama3:8b", "-p", "x", "-o", "oops"], "Options are KEY=VALUE"),
         (["run", "-m", "llama3:8b", "-p", "@/no/such/file"], "Cannot read the prompt"),
         (["models"], "Cannot reach Ollama at http://127.0.0.1:9"),

@@ -149,7 +149,41 @@ _M002_SEARCH = f"""
             {_SEARCH_DOCUMENT};
 """
 
-MIGRATIONS: list[str] = [_M001_BASE, _M002_SEARCH]
+
+# Replays remember what they compared (the digest the replayed run saw, the one found now);
+# migration checks keep their selection and progress so a killed check can be resumed.
+_M003_REPLAY_AND_CHECKS = """
+        ALTER TABLE run ADD COLUMN replay_info JSON;
+
+        CREATE TABLE migration_check (
+            id            INTEGER PRIMARY KEY AUTOINCREMENT,
+            uuid          TEXT NOT NULL UNIQUE,
+            name          TEXT NOT NULL DEFAULT '',
+            source_filter JSON NOT NULL DEFAULT '{}',
+            target_model  TEXT NOT NULL,
+            target_digest TEXT NOT NULL DEFAULT '',
+            status        TEXT NOT NULL DEFAULT 'running',
+            owner         TEXT NOT NULL DEFAULT '',
+            heartbeat_at  TEXT,
+            created_at    TEXT NOT NULL,
+            updated_at    TEXT NOT NULL,
+            finished_at   TEXT
+        );
+
+        CREATE TABLE migration_check_item (
+            id            INTEGER PRIMARY KEY AUTOINCREMENT,
+            check_id      INTEGER NOT NULL REFERENCES migration_check(id) ON DELETE CASCADE,
+            position      INTEGER NOT NULL,
+            source_run_id INTEGER NOT NULL REFERENCES run(id) ON DELETE CASCADE,
+            new_run_id    INTEGER REFERENCES run(id) ON DELETE SET NULL
+        );
+        CREATE UNIQUE INDEX migration_check_item_position
+            ON migration_check_item(check_id, position);
+        CREATE INDEX migration_check_item_source ON migration_check_item(source_run_id);
+        CREATE INDEX migration_check_item_new_run ON migration_check_item(new_run_id);
+"""
+
+MIGRATIONS: list[str] = [_M001_BASE, _M002_SEARCH, _M003_REPLAY_AND_CHECKS]
 LATEST_VERSION = len(MIGRATIONS)
 
 

@@ -89,6 +89,10 @@ class Run(SQLModel, table=True):
     uuid: str = Field(default_factory=new_uuid)
     experiment_id: int = Field(foreign_key="experiment.id")
     replay_of_id: int | None = Field(default=None, foreign_key="run.id")
+    # For a replay: the model identity compared before it ran (see core.replay.ModelIdentity).
+    replay_info: dict[str, Any] | None = Field(
+        default=None, sa_column=Column(JSON(none_as_null=True), nullable=True)
+    )
 
     # What was asked, and of which model (identity as Ollama reported it at run time).
     model: str
@@ -154,3 +158,47 @@ class Run(SQLModel, table=True):
             if message.get("role") == "user":
                 return str(message.get("content", ""))
         return ""
+
+
+class CheckStatus(enum.StrEnum):
+    """Where a migration check stands; `interrupted` is also inferred from a dead owner."""
+
+    RUNNING = "running"
+    DONE = "done"
+    CANCELLED = "cancelled"
+    INTERRUPTED = "interrupted"
+
+
+class MigrationCheck(SQLModel, table=True):
+    """A set of past runs replayed on one target model, to see what still works."""
+
+    __tablename__ = "migration_check"
+
+    id: int | None = Field(default=None, primary_key=True)
+    uuid: str = Field(default_factory=new_uuid)
+    name: str = ""
+    # How the runs were picked: the filter's fields, or {"run_ids": [...]}.
+    source_filter: dict[str, Any] = Field(
+        default_factory=dict, sa_column=Column(JSON, nullable=False)
+    )
+    target_model: str
+    target_digest: str = ""
+    status: CheckStatus = Field(default=CheckStatus.RUNNING, sa_type=_enum_type(CheckStatus))
+    # Which process runs the check, so a killed one reads as interrupted (see ownership).
+    owner: str = ""
+    heartbeat_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    finished_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+class MigrationCheckItem(SQLModel, table=True):
+    """One past run of a check and, once it ran, its replay on the target model."""
+
+    __tablename__ = "migration_check_item"
+
+    id: int | None = Field(default=None, primary_key=True)
+    check_id: int = Field(foreign_key="migration_check.id")
+    position: int  # 1-based order within the check
+    source_run_id: int = Field(foreign_key="run.id")
+    new_run_id: int | None = Field(default=None, foreign_key="run.id")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 from typing import Any
 
 from journal.core.errors import InvalidInputError
@@ -45,7 +46,10 @@ def parse_value(key: str, raw: str) -> Any:
         if key in INT_OPTIONS:
             return int(text)
         if key in FLOAT_OPTIONS:
-            return float(text)
+            number = float(text)
+            if not math.isfinite(number):
+                raise InvalidInputError(f"Option {key} needs a finite number, not '{raw}'.")
+            return number
     except ValueError:
         kind = "a whole number" if key in INT_OPTIONS else "a number"
         raise InvalidInputError(f"Option {key} needs {kind}, not '{raw}'.") from None
@@ -69,17 +73,24 @@ def parse_value(key: str, raw: str) -> Any:
         return text
     if text and (text[0] in '[{"-' or text[0].isdigit() or text in ("true", "false", "null")):
         try:
-            return json.loads(text)
-        except json.JSONDecodeError:
+            return json.loads(text, parse_constant=_no_constant)
+        except (json.JSONDecodeError, ValueError):
             return raw
     return raw
 
 
+def _no_constant(name: str) -> Any:
+    # json.loads would turn NaN/Infinity into floats that JSON (and the journal) cannot hold.
+    raise ValueError(name)
+
+
 def _json(key: str, text: str) -> Any:
     try:
-        return json.loads(text)
+        return json.loads(text, parse_constant=_no_constant)
     except json.JSONDecodeError as exc:
         raise InvalidInputError(f"Option {key}: {exc.msg} in '{text}'.") from None
+    except ValueError as exc:
+        raise InvalidInputError(f"Option {key}: {exc} is not allowed in '{text}'.") from None
 
 
 def parse_assignments(pairs: list[str]) -> tuple[dict[str, Any], dict[str, Any]]:

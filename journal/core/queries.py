@@ -163,7 +163,9 @@ def match_query(user_text: str, *, prefix_last: bool = True) -> str | None:
     return " ".join(terms)
 
 
-def _filter_sql(filters: ExperimentFilter, params: dict[str, Any]) -> list[str]:
+def filter_clauses(filters: ExperimentFilter, params: dict[str, Any]) -> list[str]:
+    """SQL conditions on `experiment AS e` for `filters`, adding their values to `params`;
+    shared by the list, export, migration checks and the matrix so all select alike."""
     clauses: list[str] = []
     if filters.model or filters.verdict:
         run_clauses = ["r.experiment_id = e.id"]
@@ -234,7 +236,7 @@ def list_experiments(
     """Newest first; pass the last id of a page as `before_id` for the next page."""
     filters = filters or ExperimentFilter()
     params: dict[str, Any] = {"limit": max(0, limit)}
-    clauses = _filter_sql(filters, params)
+    clauses = filter_clauses(filters, params)
     if before_id is not None:
         clauses.append("e.id < :before")
         params["before"] = before_id
@@ -252,7 +254,7 @@ def experiment_summary(session: Session, experiment_id: int) -> ExperimentSummar
 
 def count_experiments(session: Session, filters: ExperimentFilter | None = None) -> int:
     params: dict[str, Any] = {}
-    clauses = _filter_sql(filters or ExperimentFilter(), params)
+    clauses = filter_clauses(filters or ExperimentFilter(), params)
     where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
     statement = text(f"SELECT count(*) FROM experiment AS e {where}")
     return int(session.execute(statement, params).scalar_one())

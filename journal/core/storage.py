@@ -42,7 +42,8 @@ class FileState:
 
 
 def _json_dumps(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False)
+    # allow_nan=False: NaN/Infinity are not JSON and SQLite's JSON functions reject them.
+    return json.dumps(value, ensure_ascii=False, allow_nan=False)
 
 
 def inspect_file(path: Path) -> FileState:
@@ -195,7 +196,7 @@ def _storage_error(path: Path, exc: sqlite3.DatabaseError) -> StorageError:
             f"The journal {path} is busy: another program held it for more than "
             f"{BUSY_TIMEOUT_MS // 1000} s. Nothing was lost; try again."
         )
-    if "malformed" in lowered or "not a database" in lowered or "corrupt" in lowered:
+    if "disk image is malformed" in lowered or "not a database" in lowered or "corrupt" in lowered:
         return CorruptJournalError(
             f"The journal {path} is damaged ({text}). It was not changed; restore it from a backup."
         )

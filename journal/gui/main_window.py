@@ -63,6 +63,8 @@ SHORTCUTS: list[tuple[str, str]] = [
     ("Ctrl+L", "Focus the prompt"),
     ("F5", "Refresh the model list"),
     ("Ctrl+Shift+P", "Pull a model"),
+    ("Ctrl+E", "Export the journal as Markdown"),
+    ("Ctrl+I", "Import a Markdown export"),
     ("Ctrl+,", "Settings"),
     ("Ctrl+Q", "Quit"),
 ]
@@ -189,6 +191,8 @@ class MainWindow(QMainWindow):
     def _build_actions(self) -> None:
         self.new_action = self._action("&New experiment", self.new_experiment, ["Ctrl+N"])
         self.open_action = self._action("&Open journal…", self.choose_journal, ["Ctrl+O"])
+        self.export_action = self._action("&Export as Markdown…", self.export_markdown, ["Ctrl+E"])
+        self.import_action = self._action("&Import…", self.import_markdown, ["Ctrl+I"])
         self.quit_action = self._action("&Quit", self.close, ["Ctrl+Q"])
         self.run_action = self._action("&Run", self.run_prompt, ["Ctrl+Return", "Ctrl+Enter"])
         self.stop_action = self._action("&Stop", self.stop_run, ["Esc"])
@@ -215,6 +219,8 @@ class MainWindow(QMainWindow):
         bar = self.menuBar()
         file_menu = bar.addMenu("&File")
         file_menu.addActions([self.new_action, self.open_action])
+        file_menu.addSeparator()
+        file_menu.addActions([self.export_action, self.import_action])
         file_menu.addSeparator()
         file_menu.addAction(self.settings_action)
         file_menu.addSeparator()
@@ -705,6 +711,42 @@ class MainWindow(QMainWindow):
         service = self.service
         if name and service is not None:
             ModelDetailsDialog.open_for(self, name, lambda: service)
+
+    # -- export and import --------------------------------------------------------------
+
+    @Slot()
+    def export_markdown(self) -> None:
+        from journal.gui.export_dialog import ExportDialog
+
+        if self.journal is None:
+            return
+        self.editor.flush()
+        self.outcome.flush()
+        self._writes.waitForDone(5000)  # export what the person sees, edits included
+        dialog = ExportDialog(
+            self.journal, self.list_panel.filter(), self.editor.experiment_id(), self
+        )
+        dialog.exported.connect(self._on_export_dialog_exported)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+
+    @Slot(object)
+    def _on_export_dialog_exported(self, result: Any) -> None:
+        self.statusBar().showMessage(f"Exported to {getattr(result, 'path', '')}.", 10_000)
+
+    @Slot()
+    def import_markdown(self) -> None:
+        from journal.gui.export_dialog import import_journal_file
+
+        if self.journal is None:
+            return
+        dialog = import_journal_file(self, self.journal)
+        dialog.imported.connect(self._on_import_dialog_imported)
+
+    @Slot(object)
+    def _on_import_dialog_imported(self, result: Any) -> None:
+        self.list_panel.model().refresh()
+        self._refresh_choices()
 
     # -- settings, help, journal switching ----------------------------------------------
 

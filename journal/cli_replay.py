@@ -1,0 +1,541 @@
+"""`journal replay`, `journal check`, `journal triage` and `journal matrix`.
+
+Answers stream to stdout like `journal run`; identity warnings, progress and run ids go to
+stderr, so `journal replay 12 > answer.txt` keeps only the answer. Light to import: the
+core is imported inside the handlers.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import TYPE_CHECKING, Any
+
+from journal.cli_support import (
+    AddCommand,
+    add_filter_arguments,
+    cancel_on_sigint,
+    filters_from,
+    open_journal,
+    print_json,
+    print_table,
+    read_text,
+    run_record,
+    service,
+)
+
+if TYPE_CHECKING:
+    from journal.core.cancel import CancelToken
+    from journal.core.migration_check import CheckItemView, CheckView, DiffOp
+    from journal.core.models import Run
+    from journal.core.ollama_service import OllamaService
+    from journal.core.replay import ModelIdentity, ReplayEdits
+
+VERDICTS = ("worked", "partly", "failed")
+
+
+def _say(text: str) -> None:
+    print(text, file=sys.stderr, flush=True)
+
+
+# -- shared pieces ----------------------------------------------------------------------
+
+
+def _edits(args: argparse.Namespace) -> ReplayEdits:
+    """`-o KEY=VALUE` overrides an option, `-o KEY=` removes it; -p/-s replace the text."""
+    from journal.core.options import REQUEST_FIELDS, parse_assignments
+    from journal.core.replay import ReplayEdits
+
+    pairs = args.option or []
+    removed = [pair[:-1].strip() for pair in pairs if pair.endswith("=") and pair.count("=") == 1]
+    options, request = parse_assignments(
+        [pair for pair in pairs if not (pair.endswith("=") and pair.count("=") == 1)]
+    )
+    merged_options: dict[str, Any] = dict(options)
+    merged_request: dict[str, Any] = dict(request)
+    for key in removed:
+        (merged_request if key in REQUEST_FIELDS else merged_options)[key] = None
+    return ReplayEdits(
+        options=merged_options,
+        request=merged_request,
+        prompt=read_text(args.prompt, "prompt") if args.prompt is not None else None,
+        system_prompt=read_text(args.system, "system prompt") if args.system is not None else None,
+    )
+
+
+def _missing_model(model: str, host: str, *, suggest_pull: bool) -> Exception:
+    from journal.core.errors import ModelNotFoundError
+
+    error = ModelNotFoundError(model, host)
+    if not suggest_pull:
+        return error
+    from journal.core.errors import JournalError
+
+    return JournalError(f"{error.message[:-1]}, or add --pull to pull it first.")
+
+
+class _PullProgress:
+    """Pull progress on stderr: a live percentage on a terminal, else one line per step."""
+
+    def __init__(self, live: bool) -> None:
+        self.live = live
+        self.last = ""
+
+    def __call__(self, status: str, completed: int, total: int) -> None:
+        if self.live and total:
+            sys.stderr.write(f"\r  {status}: {completed * 100 // total}%")
+            if completed >= total:
+                sys.stderr.write("\n")
+            sys.stderr.flush()
+        elif status != self.last:
+            _say(f"  {status}")
+        self.last = status
+
+
+def _pull(ollama: OllamaService, names: list[str], cancel: CancelToken) -> None:
+    """Pull each model with its progress on stderr (one line per step; a live percentage
+    on a terminal)."""
+    from journal.core.cancel import StreamCancelled
+    from journal.core.errors import JournalError
+
+    live = sys.stderr.isatty()
+    for name in names:
+        _say(f"pulling {name}")
+        try:
+            with cancel_on_sigint(cancel):
+                ollama.pull(name, _PullProgress(live), cancel)
+        except StreamCancelled:
+            raise JournalError(f"Pulling {name} was cancelled; nothing was replayed.") from None
+
+
+class _Warnings:
+    """Say each digest change once, however many runs share it."""
+
+    def __init__(self) -> None:
+        self._said: set[tuple[str, str | None, str | None]] = set()
+
+    def __call__(self, identities: list[ModelIdentity]) -> None:
+        for identity in identities:
+            key = (identity.display_name, identity.digest_before, identity.digest_now)
+            warning = identity.warning()
+            if warning and key not in self._said:
+                self._said.add(key)
+                _say(f"warning: {warning}")
+
+
+def _status_line(run: Run) -> str:
+    from journal.core.formatting import run_stats
+    from journal.core.models import RunStatus
+
+    if run.status is RunStatus.DONE:
+        stats = run_stats(run)
+        return f"run {run.id} done" + (f" · {stats}" if stats else "")
+    if run.status is RunStatus.CANCELLED:
+        return (
+            f"run {run.id} cancelled; the partial answer is kept ({len(run.response)} characters)."
+        )
+    return f"run {run.id} recorded as {run.status.value}: {run.error}"
+
+
+# -- journal replay ---------------------------------------------------------------------
+
+
+def cmd_replay(args: argparse.Namespace) -> int:
+    from journal.core.cancel import CancelToken
+    from journal.core.models import RunStatus
+    from journal.core.replay import (
+        QueueEvents,
+        Replayer,
+        ReplayQueue,
+        missing_models,
+    )
+
+    edits = _edits(args)
+    cancel = CancelToken()
+    with open_journal(args) as journal:
+        ollama = service(args)
+        replayer = Replayer(journal, ollama)
+        plans = replayer.fan_out(args.run_id, args.model or [], edits)
+        identities = replayer.identify_all(plans)
+        missing = missing_models(identities)
+        if missing and args.pull:
+            _pull(ollama, missing, cancel)
+            identities = replayer.identify_all(plans)
+            missing = missing_models(identities)
+        if missing:
+            raise _missing_model(missing[0], ollama.host, suggest_pull=not args.pull)
+        _Warnings()(identities)
+        if len(plans) > 1:
+            _say(f"replaying run {args.run_id} on {len(plans)} models, one at a time")
+        stream = not args.json
+        thinking_shown = [False]
+
+        def started(index: int, total: int, run: Run) -> None:
+            prefix = f"[{index}/{total}] " if total > 1 else ""
+            _say(f"{prefix}run {run.id} replays run {run.replay_of_id} on {run.model}")
+
+        def chunk(index: int, content: str, thinking: str) -> None:
+            if not stream:
+                return
+            if thinking:
+                sys.stderr.write(thinking)
+                sys.stderr.flush()
+                thinking_shown[0] = True
+            if content:
+                if thinking_shown[0]:
+                    sys.stderr.write("\n")
+                    thinking_shown[0] = False
+                sys.stdout.write(content)
+                sys.stdout.flush()
+
+        def progress(index: int, total: int, run: Run) -> None:
+            if stream:
+                if run.response and not run.response.endswith("\n"):
+                    sys.stdout.write("\n")
+                if index < total:
+                    sys.stdout.write("\n")  # a blank line between answers
+                sys.stdout.flush()
+            _say(_status_line(run))
+
+        queue = ReplayQueue(replayer, plans)
+        with cancel_on_sigint(cancel):
+            runs = queue.run(cancel, progress, QueueEvents(started=started, chunk=chunk))
+    if args.json:
+        print_json([run_record(run) for run in runs], sys.stdout)
+    skipped = len(plans) - len(runs)
+    if cancel.cancelled:
+        if skipped:
+            _say(f"{skipped} replay{'s' if skipped != 1 else ''} not started (cancelled).")
+        return 130
+    if any(run.status is not RunStatus.DONE for run in runs):
+        return 1
+    return 0
+
+
+# -- journal check ----------------------------------------------------------------------
+
+
+def _progress_line(index: int, total: int, run: Run) -> str:
+    seconds = f", {run.wall_seconds:.1f} s" if run.wall_seconds is not None else ""
+    line = f"[{index}/{total}] run {run.replay_of_id} -> run {run.id}: {run.status.value}"
+    if run.error and run.status.value == "failed":
+        line += f" ({run.error})"
+    return line + seconds
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    if args.list:
+        return _check_list(args)
+    if args.show is not None:
+        return _check_show(args)
+    return _check_run(args)
+
+
+def _check_run(args: argparse.Namespace) -> int:
+    from journal.core.cancel import CancelToken
+    from journal.core.errors import InvalidInputError
+    from journal.core.migration_check import (
+        CheckEvents,
+        CheckRunResult,
+        MigrationChecker,
+        get_check,
+    )
+    from journal.core.models import CheckStatus
+
+    if args.run and any((args.model, args.verdict, args.tag, args.search)):
+        raise InvalidInputError("Pick the runs with --run or with filters, not both.")
+    cancel = CancelToken()
+    warn = _Warnings()
+
+    def starting(position: int, total: int, source_id: int, identity: ModelIdentity) -> None:
+        warn([identity])
+
+    def progress(index: int, total: int, run: Run) -> None:
+        _say(_progress_line(index, total, run))
+
+    events = CheckEvents(starting=starting)
+    with open_journal(args) as journal:
+        ollama = service(args)
+        checker = MigrationChecker(journal, ollama)
+        view = None
+        if args.resume is not None:
+            with journal.read() as session:
+                view = get_check(session, args.resume)
+            if not view.resumable and view.status is not CheckStatus.RUNNING:
+                _say(f"check {view.id} has nothing left to run.")
+                return _print_summary(args, view)
+        target = view.target_model if view else args.target
+        if ollama.find_model(target) is None:
+            if not args.pull:
+                raise _missing_model(target, ollama.host, suggest_pull=True)
+            _pull(ollama, [target], cancel)
+        result: CheckRunResult
+        if view is not None:
+            check_id = view.id
+            if view.status is not CheckStatus.RUNNING:  # else resume says who runs it
+                _say(f"resuming check {check_id}: {view.summary.line()}")
+            with cancel_on_sigint(cancel):
+                result = checker.resume(check_id, cancel=cancel, progress=progress, events=events)
+        else:
+            check_id = checker.create(
+                target,
+                filters=None if args.run else filters_from(args),
+                run_ids=args.run,
+                name=args.name or "",
+            )
+            with journal.read() as session:
+                created = get_check(session, check_id)
+            _say(
+                f"check {check_id}: {created.summary.total} runs on {target} "
+                f"@ {created.target_digest[:12]} · {created.name}"
+            )
+            with cancel_on_sigint(cancel):
+                result = checker.run(check_id, cancel=cancel, progress=progress, events=events)
+        for warning in result.warnings:
+            _say(f"warning: {warning}")
+        with journal.read() as session:
+            view = get_check(session, check_id)
+    code = _print_summary(args, view)
+    if result.cancelled:
+        _say(f"check {check_id} cancelled; resume it with `journal check --resume {check_id}`.")
+        return 130
+    return code
+
+
+def _print_summary(args: argparse.Namespace, view: CheckView) -> int:
+    if args.json:
+        print_json(view.as_dict(), sys.stdout)
+    else:
+        print(view.summary.line())
+    return 0
+
+
+def _check_list(args: argparse.Namespace) -> int:
+    from journal.core.migration_check import list_checks
+
+    with open_journal(args) as journal, journal.read() as session:
+        checks = list_checks(session, limit=args.limit)
+    if args.json:
+        print_json([check.as_dict() for check in checks], sys.stdout)
+        return 0
+    if not checks:
+        _say("No checks yet. Start one with `journal check --target MODEL --verdict worked`.")
+        return 0
+    table = [("ID", "CREATED", "STATUS", "TARGET", "DONE", "SUMMARY")]
+    for check in checks:
+        summary = check.summary
+        finished = summary.total - summary.pending
+        table.append(
+            (
+                str(check.id),
+                check.created_at.isoformat()[:16].replace("T", " "),
+                check.status.value,
+                f"{check.target_model}@{check.target_digest[:12]}",
+                f"{finished}/{summary.total}",
+                f"{check.name}: {summary.line()}",
+            )
+        )
+    print_table(table)
+    return 0
+
+
+def _render_diff(ops: list[DiffOp], colour: bool) -> str:
+    marks = ("\x1b[31m", "\x1b[0m", "\x1b[32m", "\x1b[0m") if colour else ("[-", "-]", "{+", "+}")
+    out: list[str] = []
+    for op in ops:
+        if op.kind == "equal":
+            out.append(op.old)
+            continue
+        if op.old:
+            out.append(f"{marks[0]}{op.old}{marks[1]}")
+        if op.new:
+            out.append(f"{marks[2]}{op.new}{marks[3]}")
+    return "".join(out)
+
+
+def _item_row(item: CheckItemView) -> tuple[str, ...]:
+    from journal.core.formatting import first_line
+
+    return (
+        str(item.position),
+        str(item.source_run_id),
+        str(item.new_run_id or "-"),
+        item.baseline.value if item.baseline else "-",
+        item.new_verdict.value if item.new_verdict else "-",
+        item.new_status.value if item.new_status else "-",
+        item.outcome.value,
+        first_line(item.prompt, 48) or first_line(item.experiment_title, 48),
+    )
+
+
+def _check_show(args: argparse.Namespace) -> int:
+    from journal.core.migration_check import (
+        check_items,
+        diff_records,
+        get_check,
+        item_runs,
+        word_diff,
+    )
+
+    with open_journal(args) as journal, journal.read() as session:
+        view = get_check(session, args.show)
+        items = check_items(session, args.show)
+        diffs: dict[int, list[DiffOp]] = {}
+        if args.diff:
+            for item in items:
+                source, new = item_runs(session, args.show, item.position)
+                if new is not None:
+                    diffs[item.position] = word_diff(source.response, new.response)
+    if args.json:
+        record = view.as_dict()
+        record["items"] = [item.as_dict() for item in items]
+        for entry in record["items"]:
+            if entry["position"] in diffs:
+                entry["diff"] = diff_records(diffs[entry["position"]])
+        print_json(record, sys.stdout)
+        return 0
+    out = sys.stdout
+    out.write(f"# check {view.id}: {view.name}\n")
+    out.write(
+        f"target: {view.target_model}@{view.target_digest[:12]} · {view.status.value} · "
+        f"created {view.created_at.isoformat()[:16].replace('T', ' ')}\n"
+    )
+    table: list[tuple[str, ...]] = [
+        ("#", "RUN", "NEW", "BASELINE", "NOW", "STATUS", "OUTCOME", "PROMPT")
+    ]
+    table += [_item_row(item) for item in items]
+    print_table(table)
+    colour = out.isatty()
+    for position, ops in diffs.items():
+        item = items[position - 1]
+        out.write(f"\n## {position}: run {item.source_run_id} -> run {item.new_run_id}\n")
+        out.write(_render_diff(ops, colour).rstrip("\n") + "\n")
+    out.write(f"\n{view.summary.line()}\n")
+    if view.resumable:
+        _say(f"resume it with `journal check --resume {view.id}`")
+    return 0
+
+
+# -- journal triage ---------------------------------------------------------------------
+
+
+def cmd_triage(args: argparse.Namespace) -> int:
+    from journal.core.migration_check import get_check, triage
+    from journal.core.models import Verdict
+
+    verdict = None if args.verdict == "none" else Verdict(args.verdict)
+    with open_journal(args) as journal:
+        with journal.write() as session:
+            run = triage(session, args.check_id, args.item, verdict, args.why)
+            record = run_record(run)
+        with journal.read() as session:
+            summary = get_check(session, args.check_id).summary
+    if args.json:
+        print_json(record, sys.stdout)
+    else:
+        _say(
+            f"check {args.check_id} item {args.item} (run {run.id}): "
+            f"{args.verdict if verdict else 'unrated'}"
+        )
+        print(summary.line())
+    return 0
+
+
+# -- journal matrix ---------------------------------------------------------------------
+
+
+def cmd_matrix(args: argparse.Namespace) -> int:
+    from journal.core.formatting import first_line
+    from journal.core.matrix import experiment_matrix
+
+    with open_journal(args) as journal, journal.read() as session:
+        matrix = experiment_matrix(
+            session,
+            filters_from(args),
+            limit=args.limit,
+            before_id=args.before,
+            models=args.column or None,
+        )
+    if args.json:
+        print_json(matrix.as_dict(), sys.stdout)
+        return 0
+    if not matrix.rows:
+        _say("No experiments match.")
+        return 0
+    table = [("ID", *(column.label for column in matrix.columns), "TITLE")]
+    for row in matrix.rows:
+        cells = []
+        for column in matrix.columns:
+            cell = row.cells.get(column)
+            if cell is None:
+                cells.append("-")
+            else:
+                verdict = cell.verdict.value if cell.verdict else "unrated"
+                cells.append(f"{verdict}#{cell.run_id}")
+        table.append((str(row.experiment_id), *cells, first_line(row.title, 60) or "(untitled)"))
+    print_table(table)
+    if matrix.next_before_id is not None:
+        _say(f"more: journal matrix --before {matrix.next_before_id}")
+    return 0
+
+
+# -- registration -----------------------------------------------------------------------
+
+
+def register(add: AddCommand) -> None:
+    replay = add(
+        "replay",
+        cmd_replay,
+        "replay a past run (same model, prompt, options and seed), or edit it first",
+    )
+    replay.add_argument("run_id", type=int, metavar="RUN_ID")
+    replay.add_argument(
+        "-m",
+        "--model",
+        action="append",
+        metavar="MODEL",
+        help="replay on this model instead (repeat to fan out to several, one at a time)",
+    )
+    replay.add_argument(
+        "-o",
+        "--option",
+        action="append",
+        metavar="KEY=VALUE",
+        help="override an option (KEY= removes it); also think=... and keep_alive=...",
+    )
+    replay.add_argument("-p", "--prompt", help="replace the prompt (@FILE or - work too)")
+    replay.add_argument("-s", "--system", help="replace the system prompt (@FILE or -)")
+    replay.add_argument("--pull", action="store_true", help="pull a missing model first")
+
+    check = add("check", cmd_check, "replay past runs on a new model and see what still works")
+    mode = check.add_mutually_exclusive_group(required=True)
+    mode.add_argument("--target", metavar="MODEL", help="start a check against this model")
+    mode.add_argument("--show", type=int, metavar="ID", help="print a saved check")
+    mode.add_argument("--resume", type=int, metavar="ID", help="continue a check")
+    mode.add_argument("--list", action="store_true", help="list saved checks")
+    add_filter_arguments(check)
+    check.add_argument(
+        "--run",
+        type=int,
+        action="append",
+        metavar="ID",
+        help="check these runs instead of filtering (repeatable)",
+    )
+    check.add_argument("--name", help="a name for the check")
+    check.add_argument("--pull", action="store_true", help="pull the target model first")
+    check.add_argument("--diff", action="store_true", help="with --show: word diff of answers")
+    check.add_argument("--limit", type=int, default=50, metavar="N", help="with --list")
+
+    triage = add("triage", cmd_triage, "judge a replay of a check (same as verdict NEW_RUN)")
+    triage.add_argument("check_id", type=int, metavar="CHECK_ID")
+    triage.add_argument("item", type=int, metavar="ITEM", help="the item's # in check --show")
+    triage.add_argument("verdict", choices=(*VERDICTS, "none"))
+    triage.add_argument("--why", help="why it worked or not")
+
+    matrix = add("matrix", cmd_matrix, "experiments x models (by digest): the latest verdicts")
+    add_filter_arguments(matrix)
+    matrix.add_argument("--limit", type=int, default=50, metavar="N")
+    matrix.add_argument("--before", type=int, metavar="ID", help="the page after this id")
+    matrix.add_argument(
+        "--column", action="append", metavar="MODEL", help="only these models as columns"
+    )

@@ -1,0 +1,888 @@
+"""Export experiments as a Markdown lab notebook: one file, or a folder of one file each.
+
+Experiments are read in keyset pages of ascending id inside one read transaction (one
+consistent snapshot) and written as they are read, so memory stays flat whatever the size
+of the journal. Nothing depends on the clock or the machine: the same journal gives the
+same bytes. Files appear atomically and replace nothing unless asked to.
+"""
+
+from __future__ import annotations
+
+import enum
+import os
+import re
+import secrets
+import shutil
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, TextIO
+
+from sqlalchemy import bindparam, text
+from sqlmodel import Session
+
+from journal.core.domain import ExperimentFilter
+from journal.core.formatting import nanoseconds, seconds
+from journal.core.notebook_format import (
+    FORMAT_KEY,
+    FORMAT_VERSION,
+    INDEX_NAME,
+    KIND_END,
+    KIND_EXPERIMENT,
+    KIND_RUN,
+    LAYOUT_KEY,
+    REPLAY_OF_UUID,
+    ExportError,
+    ExportTargetExistsError,
+    code_span,
+    encode_json,
+    experiment_file_name,
+    fence_for,
+    front_matter,
+    is_export_folder,
+    load_json,
+    metadata_block,
+)
+from journal.core.queries import filter_clauses
+from journal.core.storage import SQLITE_HEADER, Journal
+
+PAGE_SIZE = 500
+DOCUMENT_TITLE = "LLM Journal"
+
+# The preview in the window shows this much of the export at most.
+PREVIEW_EXPERIMENTS = 3
+PREVIEW_CHARS = 60_000
+
+
+class Layout(enum.StrEnum):
+    FILE = "file"  # one Markdown file
+    FOLDER = "folder"  # index.md plus one file per experiment
+
+
+@dataclass(frozen=True)
+class ExportSelection:
+    """Which experiments: those matching `filters`, or only `experiment_id` among them."""
+
+    filters: ExperimentFilter = field(default_factory=ExperimentFilter)
+    experiment_id: int | None = None
+
+    def describe(self) -> str:
+        """One sentence for the top of the export; empty for the whole journal."""
+        if self.experiment_id is not None and self.filters.is_empty:
+            return f"Experiment {self.experiment_id} only."
+        parts = []
+        f = self.filters
+        if f.model and f.verdict:
+            parts.append(f"with a run on {code_span(f.model)} judged {f.verdict.value}")
+        elif f.model:
+            parts.append(f"with a run on {code_span(f.model)}")
+        elif f.verdict:
+            parts.append(f"with a run judged {f.verdict.value}")
+        if f.tag:
+            parts.append(f"tagged {code_span(f.tag)}")
+        if f.search:
+            parts.append(f"matching {code_span(f.search)}")
+        if f.since:
+            parts.append(f"created since {_when(f.since)}")
+        if f.until:
+            parts.append(f"created before {_when(f.until)}")
+        if self.experiment_id is not None:
+            parts.append(f"only experiment {self.experiment_id}")
+        return f"Experiments {', '.join(parts)}." if parts else ""
+
+
+@dataclass(frozen=True)
+class ExportResult:
+    path: Path | None  # None when written to a stream
+    layout: Layout
+    experiments: int
+    runs: int
+    size: int | None  # bytes on disk, when written to a path
+
+    def summary(self) -> str:
+        where = "standard output" if self.path is None else str(self.path)
+        size = f" ({_human_size(self.size)})" if self.size is not None else ""
+        return (
+            f"Exported {_plural(self.experiments, 'experiment')} and "
+            f"{_plural(self.runs, 'run')} to {where}{size}."
+        )
+
+
+@dataclass
+class RunEntry:
+    record: dict[str, Any]  # every column, plus replay_of_uuid
+    replayed_experiment_id: int | None = None  # for the reader: where the replayed run lives
+
+
+@dataclass
+class ExperimentEntry:
+    record: dict[str, Any]  # every column
+    runs: list[RunEntry]
+
+
+# -- reading -------------------------------------------------------------------------------
+
+
+def _json_columns(session: Session, table: str) -> frozenset[str]:
+    rows = session.execute(text(f"PRAGMA table_info({table})"))
+    return frozenset(row[1] for row in rows if str(row[2]).upper() == "JSON")
+
+
+def _record(
+    table: str, keys: list[str], row: Iterable[Any], json_columns: frozenset[str]
+) -> dict[str, Any]:
+    record = dict(zip(keys, row, strict=True))
+    for name in json_columns:
+        value = record.get(name)
+        if value is not None:
+            try:
+                record[name] = load_json(value)
+            except ValueError:
+                raise ExportError(
+                    f"The journal's {table} {record.get('id')} holds damaged JSON in "
+                    f"{name}; nothing was written."
+                ) from None
+    return record
+
+
+def _selection_clauses(selection: ExportSelection, params: dict[str, Any]) -> list[str]:
+    clauses = filter_clauses(selection.filters, params)
+    if selection.experiment_id is not None:
+        clauses.append("e.id = :only_id")
+        params["only_id"] = selection.experiment_id
+    return clauses
+
+
+_RUNS_OF = text(
+    f"""
+    SELECT r.*, o.uuid AS {REPLAY_OF_UUID}, o.experiment_id AS replayed_experiment_id
+    FROM run AS r LEFT JOIN run AS o ON o.id = r.replay_of_id
+    WHERE r.experiment_id IN :ids
+    ORDER BY r.experiment_id, r.id
+    """
+).bindparams(bindparam("ids", expanding=True))
+
+
+def iter_entries(
+    session: Session, selection: ExportSelection, *, page_size: int = PAGE_SIZE
+) -> Iterator[ExperimentEntry]:
+    """The selected experiments with their runs, by ascending id, `page_size` at a time."""
+    experiment_json = _json_columns(session, "experiment")
+    run_json = _json_columns(session, "run")
+    after = 0
+    while True:
+        params: dict[str, Any] = {"after": after, "limit": page_size}
+        clauses = [*_selection_clauses(selection, params), "e.id > :after"]
+        result = session.execute(
+            text(
+                f"SELECT e.* FROM experiment AS e WHERE {' AND '.join(clauses)} "
+                "ORDER BY e.id LIMIT :limit"
+            ),
+            params,
+        )
+        keys = list(result.keys())
+        experiments = [_record("experiment", keys, row, experiment_json) for row in result]
+        if not experiments:
+            return
+        runs: dict[int, list[RunEntry]] = {record["id"]: [] for record in experiments}
+        result = session.execute(_RUNS_OF, {"ids": list(runs)})
+        keys = list(result.keys())
+        for row in result:
+            record = _record("run", keys, row, run_json)
+            replayed = record.pop("replayed_experiment_id")
+            runs[record["experiment_id"]].append(RunEntry(record, replayed))
+        for record in experiments:
+            yield ExperimentEntry(record, runs[record["id"]])
+        after = experiments[-1]["id"]
+        if len(experiments) < page_size:
+            return
+
+
+def count_selection(session: Session, selection: ExportSelection) -> tuple[int, int]:
+    """(experiments, runs) that `selection` would export."""
+    params: dict[str, Any] = {}
+    clauses = _selection_clauses(selection, params)
+    where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
+    row = session.execute(
+        text(
+            f"""
+            SELECT count(*), coalesce(sum(
+                (SELECT count(*) FROM run WHERE run.experiment_id = e.id)), 0)
+            FROM experiment AS e {where}
+            """
+        ),
+        params,
+    ).one()
+    return int(row[0]), int(row[1])
+
+
+# -- readable text -------------------------------------------------------------------------
+
+# Control characters show as their Unicode pictures (␀, ␛): visible, and never binary.
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# Outside code: what would load something (images, raw HTML) or hide the rest of the page
+# (an Obsidian %% comment). A Markdown image then shows as a link, as in the window.
+_TAG_START = re.compile(r"<(?=[A-Za-z/!?])")
+_ENTITY = re.compile(r"&(?=#?[A-Za-z0-9]+;)")
+_CODE_SPAN = re.compile(r"(?<!`)(`+)(?!`).*?(?<!`)\1(?!`)")
+_CANONICAL_UTC = re.compile(
+    r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]+)?\+00:00$"
+)
+_NOT_PLAIN = re.compile(r"[\x00-\x1f\x7f-\x9f\[\]<!%#&]|  ")
+_OPEN_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+
+
+def _picture(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    if code < 0x20:
+        return chr(0x2400 + code)
+    return "\u2421" if code == 0x7F else "\ufffd"
+
+
+def _readable(value: str) -> str:
+    """Text for people: one kind of line ending, no control characters."""
+    if "\r" in value:
+        value = value.replace("\r\n", "\n").replace("\r", "\n")
+    return _CONTROL.sub(_picture, value) if _CONTROL.search(value) else value
+
+
+def _defuse_plain(text: str) -> str:
+    if "&" in text:
+        text = _ENTITY.sub("&amp;", text)  # `&amp;` typed in a text shows as typed
+    if "<" in text:
+        text = _TAG_START.sub("&lt;", text)
+    if "![" in text:
+        text = text.replace("![", "!\\[")
+    if "%%" in text:
+        text = text.replace("%%", "%&#37;")
+    return text
+
+
+def _defuse(text: str) -> str:
+    """`text` with images and raw HTML made harmless, except inside inline code spans.
+
+    Entities rather than backslashes: CommonMark (GitHub, Obsidian) and Python-Markdown
+    (the window's preview) agree on `&lt;`, not on `\\<`.
+    """
+    if "`" not in text:
+        return _defuse_plain(text)
+    parts, last = [], 0
+    for span in _CODE_SPAN.finditer(text):
+        parts.append(_defuse_plain(text[last : span.start()]))
+        parts.append(span.group())
+        last = span.end()
+    parts.append(_defuse_plain(text[last:]))
+    return "".join(parts)
+
+
+def _inline(value: Any) -> str:
+    """A value on one line of Markdown: spaces collapsed, nothing that loads or hides."""
+    if type(value) is str and not _NOT_PLAIN.search(value) and value == value.strip(" "):
+        return value
+    shown = " ".join(_readable(str(value)).split())
+    shown = _defuse(shown).replace("[", "\\[").replace("]", "\\]")
+    return shown[:-1] + "\\#" if shown.endswith("#") else shown
+
+
+def _quote(value: str) -> str:
+    """`value` rendered as Markdown inside a blockquote, which contains whatever it holds:
+    an unclosed fence or HTML block ends with the quote. Its own code blocks stay as
+    written; elsewhere images and raw HTML are defused."""
+    shown = _readable(value).rstrip("\n")
+    if "```" not in shown and "~~~" not in shown:  # the common case: no code blocks inside
+        return "\n".join(f"> {line}" if line else ">" for line in _defuse(shown).split("\n")) + (
+            "\n\n"
+        )
+    lines = []
+    fence = ""
+    for line in shown.split("\n"):
+        if fence:
+            stripped = line.strip()
+            if stripped.startswith(fence) and not stripped.strip(fence[0]):
+                fence = ""
+        else:
+            match = _OPEN_FENCE.match(line)
+            if match:
+                fence = match.group(1)
+            else:
+                line = _defuse(line)
+        lines.append(f"> {line}" if line else ">")
+    return "\n".join(lines) + "\n\n"
+
+
+def _code_block(value: str, info: str = "text") -> str:
+    shown = _readable(value).rstrip("\n")
+    fence = fence_for(shown)
+    return f"{fence}{info}\n{shown}\n{fence}\n\n"
+
+
+def _heading(level: int, title: str) -> str:
+    return f"{'#' * level} {title}\n\n"
+
+
+def _when(value: Any) -> str:
+    """`2026-01-31 14:05:09 UTC` for people; the exact text is in the metadata."""
+    if value is None:
+        return "-"
+    if isinstance(value, str) and _CANONICAL_UTC.match(value):  # what the journal writes
+        return f"{value[:10]} {value[11:19]} UTC"
+    try:
+        moment = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
+    except ValueError:
+        return _inline(value)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
+
+
+def _plural(count: int, noun: str) -> str:
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+
+
+def _human_size(count: int | None) -> str:
+    value = float(count or 0)
+    for unit in ("bytes", "KB", "MB"):
+        if value < 1000:
+            return f"{int(value)} {unit}" if unit == "bytes" else f"{value:.1f} {unit}"
+        value /= 1000
+    return f"{value:.1f} GB"
+
+
+def _json_text(value: Any) -> str:
+    return _readable(encode_json(value))
+
+
+def _as_text(value: Any) -> str:
+    return value if isinstance(value, str) else ("" if value is None else _json_text(value))
+
+
+# -- rendering -----------------------------------------------------------------------------
+
+
+def _model_line(run: dict[str, Any]) -> str:
+    parts = [code_span(_readable(str(run.get("model", ""))))]
+    digest = str(run.get("model_digest") or "")
+    if digest:
+        parts.append(f"digest {code_span(_readable(digest[:12]))}")
+    for key in ("model_family", "model_parameter_size", "model_quantization"):
+        if run.get(key):
+            parts.append(_inline(run[key]))
+    return " · ".join(parts)
+
+
+def _options_line(run: dict[str, Any]) -> str:
+    options = run.get("options")
+    if not isinstance(options, dict) or not options:
+        return "model defaults"
+    return " · ".join(
+        code_span(f"{_readable(str(key))}={_json_text(value)}") for key, value in options.items()
+    )
+
+
+def _request_line(run: dict[str, Any]) -> str:
+    parts = []
+    if run.get("keep_alive") is not None:
+        parts.append(f"keep_alive {code_span(_as_text(run['keep_alive']))}")
+    if run.get("think") is not None:
+        parts.append(f"think {code_span(_json_text(run['think']))}")
+    return " · ".join(parts)
+
+
+def _number(value: Any) -> float | None:
+    return value if type(value) is int or type(value) is float else None
+
+
+def _stats_line(run: dict[str, Any]) -> str:
+    parts = []
+    eval_count, eval_duration = _number(run.get("eval_count")), _number(run.get("eval_duration"))
+    if eval_count is not None:
+        parts.append(f"{eval_count:g} tokens")
+    if eval_count and eval_duration:
+        parts.append(f"{eval_count / eval_duration * 1e9:.1f} tok/s")
+    if (prompt_tokens := _number(run.get("prompt_eval_count"))) is not None:
+        parts.append(f"prompt {prompt_tokens:g} tokens")
+    if (first := _number(run.get("first_token_seconds"))) is not None:
+        parts.append(f"first token {seconds(first)}")
+    for key, label in _DURATIONS:
+        if (value := _number(run.get(key))) is not None:
+            parts.append(f"{label} {nanoseconds(int(value))}")
+    if (wall := _number(run.get("wall_seconds"))) is not None:
+        parts.append(f"wall {seconds(wall)}")
+    return " · ".join(parts)
+
+
+_DURATIONS = (
+    ("load_duration", "load"),
+    ("prompt_eval_duration", "prompt eval"),
+    ("eval_duration", "eval"),
+    ("total_duration", "Ollama total"),
+)
+
+
+def _status_line(run: dict[str, Any]) -> str:
+    status = _inline(run.get("status") or "")
+    if run.get("done_reason"):
+        status += f" ({_inline(run['done_reason'])})"
+    parts = [status, f"recorded {_when(run.get('created_at'))}"]
+    if run.get("finished_at"):
+        parts.append(f"finished {_when(run['finished_at'])}")
+    if run.get("ollama_version"):
+        parts.append(f"Ollama {_inline(run['ollama_version'])}")
+    return " · ".join(parts)
+
+
+def _messages(run: dict[str, Any], level: int) -> Iterator[str]:
+    messages = run.get("messages")
+    if not isinstance(messages, list) or not messages:
+        return
+    only = messages[0] if len(messages) == 1 else None
+    if isinstance(only, dict) and only.get("role") == "user" and set(only) <= {"role", "content"}:
+        yield _heading(level, "Prompt")
+        yield _code_block(_as_text(only.get("content")))
+        return
+    yield _heading(level, "Conversation")
+    for message in messages:
+        if not isinstance(message, dict):
+            yield _code_block(_json_text(message), "json")
+            continue
+        extras = sorted(str(key) for key in message if key not in ("role", "content"))
+        note = f" ({', '.join(_inline(key) for key in extras)} in the metadata)" if extras else ""
+        yield f"**{_inline(_as_text(message.get('role')) or 'message')}:**{note}\n\n"
+        yield _code_block(_as_text(message.get("content")))
+
+
+def _render_run(entry: RunEntry, level: int, metadata: bool) -> Iterator[str]:
+    run = entry.record
+    if metadata:
+        yield metadata_block(KIND_RUN, run) + "\n"
+    title = [f"Run {run.get('id')}", _inline(run.get("model", ""))]
+    if run.get("status") != "done":
+        title.append(_inline(run.get("status") or ""))
+    title.append(_inline(run["verdict"]) if run.get("verdict") else "unrated")
+    yield _heading(level, " · ".join(title))
+    facts = [f"- **Model:** {_model_line(run)}", f"- **Options:** {_options_line(run)}"]
+    if request := _request_line(run):
+        facts.append(f"- **Request:** {request}")
+    if run.get("replay_of_id") is not None:
+        where = ""
+        if entry.replayed_experiment_id not in (None, run.get("experiment_id")):
+            where = f" of experiment {entry.replayed_experiment_id}"
+        facts.append(f"- **Replays:** run {run['replay_of_id']}{where}")
+    facts.append(f"- **Status:** {_status_line(run)}")
+    if stats := _stats_line(run):
+        facts.append(f"- **Stats:** {stats}")
+    yield "\n".join(facts) + "\n\n"
+    if _as_text(run.get("system_prompt")):
+        yield _heading(level + 1, "System prompt")
+        yield _code_block(_as_text(run["system_prompt"]))
+    yield from _messages(run, level + 1)
+    if _as_text(run.get("thinking")).strip():
+        yield _heading(level + 1, "Thinking")
+        yield _quote(_as_text(run["thinking"]))
+    yield _heading(level + 1, "Answer")
+    answer = _as_text(run.get("response"))
+    yield _quote(answer) if answer.strip() else "*No answer.*\n\n"
+    if _as_text(run.get("error")).strip():
+        yield _heading(level + 1, "Error")
+        yield _quote(_as_text(run["error"]))
+    note = _as_text(run.get("verdict_note"))
+    if run.get("verdict") or note.strip():
+        label = f"Verdict: {_inline(run['verdict'])}" if run.get("verdict") else "Note"
+        yield _heading(level + 1, label)
+        if note.strip():
+            yield _quote(note)
+
+
+def render_experiment(
+    entry: ExperimentEntry, *, level: int, metadata: bool, in_folder: bool = False
+) -> Iterator[str]:
+    """One notebook entry: title, what was expected and concluded, then every run."""
+    experiment = entry.record
+    if metadata and not in_folder:
+        yield metadata_block(KIND_EXPERIMENT, experiment) + "\n"
+    yield _heading(level, _inline(experiment.get("title") or "") or "(untitled)")
+    created, updated = _when(experiment.get("created_at")), _when(experiment.get("updated_at"))
+    facts = [f"Experiment {experiment.get('id')}", f"created {created}"]
+    if updated != created:
+        facts.append(f"updated {updated}")
+    facts.append(_plural(len(entry.runs), "run"))
+    line = f"*{' · '.join(facts)}*"
+    if in_folder:
+        line += f" · [index]({INDEX_NAME})"
+    tags = experiment.get("tags")
+    if isinstance(tags, list) and tags:
+        line += "  \n**Tags:** " + " · ".join(code_span(_readable(_as_text(t))) for t in tags)
+    yield line + "\n\n"
+    for label, key in (
+        ("Hypothesis", "hypothesis"),
+        ("Expected outcome", "expected"),
+        ("Conclusion", "conclusion"),
+    ):
+        value = _as_text(experiment.get(key))
+        if value.strip():
+            yield _heading(level + 1, label)
+            yield _quote(value)
+    for run in entry.runs:
+        yield from _render_run(run, level + 1, metadata)
+
+
+def _document_head(
+    layout: Layout, selection: ExportSelection, exported_at: datetime | None, metadata: bool
+) -> str:
+    header: dict[str, Any] = {FORMAT_KEY: FORMAT_VERSION, LAYOUT_KEY: layout.value}
+    if exported_at is not None:
+        header["exported_at"] = _iso(exported_at)
+    head = front_matter(header) + "\n" if metadata else ""
+    head += _heading(1, DOCUMENT_TITLE)
+    lines = [line for line in (selection.describe(),) if line]
+    if exported_at is not None:
+        lines.append(f"Exported {_when(exported_at)}.")
+    return head + "".join(f"{line}\n\n" for line in lines)
+
+
+def _iso(moment: datetime) -> str:
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC).isoformat(timespec="microseconds")
+
+
+def _index_row(entry: ExperimentEntry, name: str) -> str:
+    experiment = entry.record
+    title = _inline(experiment.get("title") or "") or "(untitled)"
+    models = list(dict.fromkeys(_inline(run.record.get("model", "")) for run in entry.runs))
+    verdicts: dict[str, int] = {}
+    for run in entry.runs:
+        verdict = str(run.record.get("verdict") or "unrated")
+        verdicts[verdict] = verdicts.get(verdict, 0) + 1
+    cells = [
+        f"[{experiment.get('id')} · {title}]({name})",
+        _when(experiment.get("created_at"))[:10],
+        str(len(entry.runs)),
+        ", ".join(models),
+        " · ".join(f"{count} {_inline(verdict)}" for verdict, count in verdicts.items()),
+    ]
+    return "| " + " | ".join(cell.replace("|", "\\|") for cell in cells) + " |\n"
+
+
+_INDEX_HEADER = "| Experiment | Created | Runs | Models | Verdicts |\n|---|---|--:|---|---|\n"
+_NOTHING = "*No experiments match.*\n\n"
+
+
+def write_single_file(
+    entries: Iterable[ExperimentEntry],
+    write: Callable[[str], object],
+    *,
+    selection: ExportSelection,
+    exported_at: datetime | None = None,
+    metadata: bool = True,
+) -> tuple[int, int]:
+    """Write the one-file export piece by piece; return (experiments, runs)."""
+    write(_document_head(Layout.FILE, selection, exported_at, metadata))
+    experiments = runs = 0
+    for entry in entries:
+        write("".join(render_experiment(entry, level=2, metadata=metadata)))
+        experiments += 1
+        runs += len(entry.runs)
+    if not experiments:
+        write(_NOTHING)
+    if metadata:
+        write(metadata_block(KIND_END, {"experiments": experiments, "runs": runs}, one_line=True))
+    return experiments, runs
+
+
+def _write_folder_contents(
+    folder: Path,
+    entries: Iterable[ExperimentEntry],
+    *,
+    selection: ExportSelection,
+    exported_at: datetime | None,
+) -> tuple[int, int]:
+    experiments = runs = 0
+    with _new_text_file(folder / INDEX_NAME) as index:
+        index.write(_document_head(Layout.FOLDER, selection, exported_at, True))
+        for entry in entries:
+            record = entry.record
+            name = experiment_file_name(int(record["id"]), str(record.get("title") or ""))
+            with _new_text_file(folder / name) as out:
+                out.write(
+                    front_matter({**record, FORMAT_KEY: FORMAT_VERSION, LAYOUT_KEY: "experiment"})
+                )
+                out.write("\n")
+                out.write("".join(render_experiment(entry, level=1, metadata=True, in_folder=True)))
+                out.write(metadata_block(KIND_END, {"runs": len(entry.runs)}, one_line=True))
+            if not experiments:
+                index.write(_INDEX_HEADER)
+            index.write(_index_row(entry, name))
+            experiments += 1
+            runs += len(entry.runs)
+        index.write("\n" if experiments else _NOTHING)
+        index.write(
+            metadata_block(KIND_END, {"experiments": experiments, "runs": runs}, one_line=True)
+        )
+    return experiments, runs
+
+
+# -- where it goes -------------------------------------------------------------------------
+
+
+@contextmanager
+def _new_text_file(path: Path) -> Iterator[TextIO]:
+    # "x": never clobber; newline="": the text holds only "\n", written as is everywhere.
+    with path.open("x", encoding="utf-8", newline="") as handle:
+        yield handle
+
+
+def _sibling(target: Path, role: str) -> Path:
+    return target.with_name(f".{target.name}.{secrets.token_hex(4)}.{role}")
+
+
+def _is_journal_file(path: Path, journal_path: Path | None) -> bool:
+    if journal_path is not None:
+        for candidate in (journal_path, Path(f"{journal_path}-wal"), Path(f"{journal_path}-shm")):
+            try:
+                if candidate.exists() and path.exists() and path.samefile(candidate):
+                    return True
+            except OSError:
+                pass
+    try:
+        with path.open("rb") as handle:
+            return handle.read(len(SQLITE_HEADER)) == SQLITE_HEADER
+    except OSError:
+        return False
+
+
+def check_target(
+    target: Path, layout: Layout, *, force: bool, journal_path: Path | None = None
+) -> bool:
+    """Raise ExportTargetExistsError if the export may not go to `target`; otherwise return
+    whether it will replace something there.
+
+    Even when told to replace, only a file that is not a database, or a folder that is empty
+    or an earlier export, is replaced: `--force` on a home folder must not delete it.
+    """
+    if not target.exists() and not target.is_symlink():
+        return False
+    if layout is Layout.FILE:
+        if target.is_dir():
+            raise ExportTargetExistsError(
+                target,
+                f"{target} is a folder. Choose a file name, or export as a folder.",
+                replaceable=False,
+            )
+        if _is_journal_file(target, journal_path):
+            raise ExportTargetExistsError(
+                target,
+                f"{target} is a journal database, not an export; it was left alone.",
+                replaceable=False,
+            )
+        if not force:
+            raise ExportTargetExistsError(
+                target, f"{target} already exists; nothing was written.", replaceable=True
+            )
+        return True
+    if not target.is_dir():
+        raise ExportTargetExistsError(
+            target,
+            f"{target} is a file. The folder layout needs the name of a folder.",
+            replaceable=False,
+        )
+    if not any(target.iterdir()):
+        return True  # an empty folder: nothing to lose
+    if not is_export_folder(target):
+        raise ExportTargetExistsError(
+            target,
+            f"{target} is a folder that is not an LLM Journal export; it was left alone. "
+            "Choose a new or empty folder.",
+            replaceable=False,
+        )
+    if not force:
+        raise ExportTargetExistsError(
+            target, f"{target} already exists; nothing was written.", replaceable=True
+        )
+    return True
+
+
+def _write_file_atomically(
+    target: Path, force: bool, write_into: Callable[[TextIO], tuple[int, int]]
+) -> tuple[int, int]:
+    temporary = _sibling(target, "tmp")
+    try:
+        with _new_text_file(temporary) as out:
+            counts = write_into(out)
+            out.flush()
+            os.fsync(out.fileno())
+        if force:
+            os.replace(temporary, target)
+        else:
+            _move_without_replacing(temporary, target)
+    finally:
+        temporary.unlink(missing_ok=True)
+    return counts
+
+
+def _move_without_replacing(source: Path, target: Path) -> None:
+    """Rename, failing rather than replacing a file created meanwhile (link is atomic)."""
+    try:
+        os.link(source, target)
+    except FileExistsError:
+        raise ExportTargetExistsError(
+            target, f"{target} appeared while exporting; nothing was written.", replaceable=True
+        ) from None
+    except OSError:  # a file system without hard links
+        if target.exists():
+            raise ExportTargetExistsError(
+                target, f"{target} already exists; nothing was written.", replaceable=True
+            ) from None
+        os.replace(source, target)
+    else:
+        source.unlink()
+
+
+def _write_folder_atomically(
+    target: Path, write_into: Callable[[Path], tuple[int, int]]
+) -> tuple[tuple[int, int], int]:
+    temporary = _sibling(target, "tmp")
+    temporary.mkdir()
+    try:
+        counts = write_into(temporary)
+        size = sum(entry.stat().st_size for entry in os.scandir(temporary))
+        if target.exists():
+            old = _sibling(target, "old")
+            os.rename(target, old)
+            try:
+                os.rename(temporary, target)
+            except OSError:
+                os.rename(old, target)  # put the old export back
+                raise
+            shutil.rmtree(old, ignore_errors=True)
+        else:
+            try:
+                os.rename(temporary, target)
+            except OSError:
+                if target.exists():
+                    raise ExportTargetExistsError(
+                        target,
+                        f"{target} appeared while exporting; nothing was written.",
+                        replaceable=True,
+                    ) from None
+                raise
+    finally:
+        if temporary.exists():
+            shutil.rmtree(temporary, ignore_errors=True)
+    return counts, size
+
+
+# -- public entry points -------------------------------------------------------------------
+
+
+def export_to_path(
+    journal: Journal,
+    target: Path | str,
+    *,
+    layout: Layout = Layout.FILE,
+    selection: ExportSelection | None = None,
+    force: bool = False,
+    exported_at: datetime | None = None,
+    page_size: int = PAGE_SIZE,
+) -> ExportResult:
+    """Write the export to `target` (a file, or a folder for Layout.FOLDER), atomically.
+
+    An existing target is replaced only with `force` (and only if safe, see check_target);
+    on any failure nothing at `target` has changed.
+    """
+    target = Path(target).expanduser()
+    selection = selection or ExportSelection()
+    check_target(target, layout, force=force, journal_path=journal.path)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with journal.read() as session:
+            entries = iter_entries(session, selection, page_size=page_size)
+            if layout is Layout.FILE:
+                experiments, runs = _write_file_atomically(
+                    target,
+                    force,
+                    lambda out: write_single_file(
+                        entries, out.write, selection=selection, exported_at=exported_at
+                    ),
+                )
+                size = target.stat().st_size
+            else:
+                (experiments, runs), size = _write_folder_atomically(
+                    target,
+                    lambda folder: _write_folder_contents(
+                        folder, entries, selection=selection, exported_at=exported_at
+                    ),
+                )
+    except OSError as exc:
+        raise ExportError(
+            f"Cannot write the export to {target}: {exc.strerror or exc}. "
+            "Nothing there was changed."
+        ) from exc
+    return ExportResult(target, layout, experiments, runs, size)
+
+
+def export_to_stream(
+    journal: Journal,
+    out: TextIO,
+    *,
+    selection: ExportSelection | None = None,
+    exported_at: datetime | None = None,
+    page_size: int = PAGE_SIZE,
+) -> ExportResult:
+    """Write the one-file export to `out` (standard output, say) as it is read."""
+    selection = selection or ExportSelection()
+    with journal.read() as session:
+        experiments, runs = write_single_file(
+            iter_entries(session, selection, page_size=page_size),
+            out.write,
+            selection=selection,
+            exported_at=exported_at,
+        )
+    return ExportResult(None, Layout.FILE, experiments, runs, None)
+
+
+def preview_markdown(
+    journal: Journal,
+    selection: ExportSelection,
+    *,
+    experiments: int = PREVIEW_EXPERIMENTS,
+    max_chars: int = PREVIEW_CHARS,
+) -> str:
+    """The readable part of the first `experiments` of an export (metadata left out)."""
+    pieces: list[str] = []
+    length = 0
+
+    def collect(piece: str) -> None:
+        nonlocal length
+        if length < max_chars:
+            pieces.append(piece[: max_chars - length])
+            length += len(pieces[-1])
+
+    with journal.read() as session:
+        entries = iter_entries(session, selection, page_size=experiments)
+        first = (entry for _, entry in zip(range(experiments), entries, strict=False))
+        write_single_file(first, collect, selection=selection, metadata=False)
+    shown = "".join(pieces)
+    if length >= max_chars:
+        shown = shown.rsplit("\n", 1)[0] + "\n\n*… (the preview stops here)*\n"
+    return shown
+
+
+__all__ = [
+    "ExperimentEntry",
+    "ExportResult",
+    "ExportSelection",
+    "Layout",
+    "RunEntry",
+    "check_target",
+    "count_selection",
+    "export_to_path",
+    "export_to_stream",
+    "is_export_folder",
+    "iter_entries",
+    "preview_markdown",
+    "render_experiment",
+    "write_single_file",
+]

@@ -1,0 +1,587 @@
+"""Read a Markdown export back into a journal: all of it or nothing, identity by UUID.
+
+Only the metadata (front matter and `llm-journal:` blocks) is read; the prose around it is
+skipped, code blocks included, so no text a model wrote can pass for metadata. The export
+is read twice: once to validate everything, so a damaged or foreign file is refused with
+its line number before anything is written, then again inside one write transaction that
+inserts as it reads and rolls back if anything is wrong after all. Between the passes only
+uuids are kept, never the texts, so a large export does not have to fit in memory.
+
+Into an empty journal the export's ids are kept (a restore gives back the same journal);
+into one that has entries, new experiments and runs get new ids after the existing ones.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any, NoReturn
+
+from sqlalchemy import TextClause, text
+from sqlmodel import Session
+
+from journal.core.domain import RunStatus, Verdict
+from journal.core.errors import InvalidInputError
+from journal.core.notebook_format import (
+    BLOCK_KINDS,
+    BLOCK_PREFIX,
+    BLOCK_SUFFIX,
+    EXPERIMENT_FILE,
+    FORMAT_KEY,
+    FORMAT_VERSION,
+    FRONT_MATTER_FENCE,
+    INDEX_NAME,
+    KIND_END,
+    KIND_EXPERIMENT,
+    KIND_RUN,
+    LAYOUT_KEY,
+    REPLAY_OF_UUID,
+    ImportFormatError,
+    is_export_folder,
+    load_json,
+)
+from journal.core.storage import Journal
+
+INT64 = 2**63
+
+# JSON columns whose shape the rest of the journal relies on.
+_SHAPES: dict[tuple[str, str], tuple[type, ...]] = {
+    ("experiment", "tags"): (list,),
+    ("run", "messages"): (list,),
+    ("run", "options"): (dict,),
+    ("run", "model_details"): (dict,),
+    ("run", "final_chunk"): (dict,),
+    ("run", "replay_info"): (dict, type(None)),
+}
+
+
+@dataclass
+class ImportResult:
+    source: Path
+    new_experiments: int = 0
+    new_runs: int = 0
+    present_experiments: int = 0
+    present_runs: int = 0
+    dropped_replay_links: int = 0  # replays of runs neither in the export nor the journal
+    kept_ids: bool = False  # the journal was empty, so the export's ids were kept
+
+    @property
+    def already_present(self) -> int:
+        return self.present_experiments + self.present_runs
+
+    def summary(self) -> str:
+        text = (
+            f"{_plural(self.new_experiments, 'new experiment')}, "
+            f"{_plural(self.new_runs, 'new run')}, {self.already_present} already present"
+        )
+        if self.already_present:
+            text += (
+                f" ({_plural(self.present_experiments, 'experiment')}, "
+                f"{_plural(self.present_runs, 'run')})"
+            )
+        if self.dropped_replay_links:
+            text += (
+                f"; {_plural(self.dropped_replay_links, 'replay link')} left out "
+                "(the replayed run is in neither the export nor this journal)"
+            )
+        return text + "."
+
+
+@dataclass
+class ParsedRun:
+    record: dict[str, Any]  # columns (source ids) plus replay_of_uuid
+    line: int
+
+
+@dataclass
+class ParsedExperiment:
+    record: dict[str, Any]
+    where: str  # "file:line", for messages
+    runs: list[ParsedRun] = field(default_factory=list)
+
+
+def _plural(count: int, noun: str) -> str:
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+
+
+# -- the target's schema -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Column:
+    name: str
+    kind: str  # INTEGER, REAL, TEXT or JSON, as the schema declares it
+    nullable: bool
+    required: bool  # NOT NULL without a default: the export must carry it
+
+
+def _columns(session: Session, table: str) -> dict[str, _Column]:
+    columns = {}
+    for row in session.execute(text(f"PRAGMA table_info({table})")):
+        name, kind, notnull, default, primary = row[1], str(row[2]).upper(), row[3], row[4], row[5]
+        columns[name] = _Column(
+            name, kind, nullable=not notnull, required=bool(notnull and default is None)
+        )
+        if primary:
+            columns[name] = _Column(name, kind, nullable=False, required=True)
+    return columns
+
+
+@dataclass(frozen=True)
+class _Schema:
+    experiment: dict[str, _Column]
+    run: dict[str, _Column]
+
+    @classmethod
+    def of(cls, journal: Journal) -> _Schema:
+        with journal.read() as session:
+            return cls(_columns(session, "experiment"), _columns(session, "run"))
+
+
+# -- lines, front matter and blocks --------------------------------------------------------
+
+
+@dataclass
+class _Event:
+    kind: str  # "header", or one of BLOCK_KINDS
+    record: dict[str, Any]
+    line: int
+
+
+class _Lines:
+    """A file's lines as bytes, numbered from 1, split at "\\n" only, without line endings.
+
+    Prose is skipped unread, so only lines that matter are decoded (see `text`).
+    """
+
+    def __init__(self, path: Path, shown: str) -> None:
+        self.path = path
+        self.shown = shown
+        self.last = 0
+
+    def fail(self, line: int, reason: str) -> NoReturn:
+        raise ImportFormatError(self.shown, line, reason)
+
+    def text(self, number: int, raw: bytes) -> str:
+        try:
+            return raw.decode("utf-8")
+        except UnicodeDecodeError:
+            self.fail(number, "this is not UTF-8 text")
+
+    def __iter__(self) -> Iterator[tuple[int, bytes]]:
+        try:
+            with self.path.open("rb") as handle:
+                for raw in handle:
+                    self.last += 1
+                    if self.last == 1:
+                        raw = raw.removeprefix(b"\xef\xbb\xbf")  # a byte order mark
+                    yield self.last, raw.rstrip(b"\r\n")
+        except OSError as exc:
+            raise InvalidInputError(f"Cannot read {self.shown}: {exc.strerror or exc}.") from exc
+
+
+def _parse_object(
+    lines: _Lines, payload: str, line: int, what: str, extra_data: str | None = None
+) -> dict[str, Any]:
+    try:
+        value = load_json(payload)
+    except json.JSONDecodeError as exc:
+        if extra_data is not None and exc.msg == "Extra data":
+            lines.fail(line, extra_data)
+        lines.fail(line + exc.lineno - 1, f"{what} is not valid JSON ({exc.msg})")
+    except RecursionError:
+        lines.fail(line, f"{what} is nested too deeply")
+    if not isinstance(value, dict):
+        lines.fail(line, f"{what} is not a JSON object")
+    return value
+
+
+_FENCE = FRONT_MATTER_FENCE.encode()
+_BLOCK = BLOCK_PREFIX.encode()
+_SUFFIX = BLOCK_SUFFIX.encode()
+
+
+def _events(lines: _Lines) -> Iterator[_Event]:
+    """The front matter, then every metadata block outside code blocks, in order."""
+    numbered = iter(lines)
+    first = next(numbered, None)
+    if first is None or first[1] != _FENCE:
+        lines.fail(1, "not an LLM Journal export: it does not start with llm-journal front matter")
+    collected = []
+    for number, raw in numbered:
+        if raw == _FENCE:
+            break
+        collected.append(lines.text(number, raw))
+    else:
+        lines.fail(1, "the front matter never ends (no closing --- line)")
+    header = _parse_object(lines, "\n".join(collected), 2, "the front matter")
+    version = header.get(FORMAT_KEY)
+    if type(version) is not int:
+        lines.fail(1, f"not an LLM Journal export: its front matter has no {FORMAT_KEY} version")
+    if version > FORMAT_VERSION:
+        lines.fail(
+            1,
+            f"written by a newer LLM Journal (export format {version}; this version reads "
+            f"format {FORMAT_VERSION}); update LLM Journal to import it",
+        )
+    if version < 1:
+        lines.fail(1, f"unknown export format {version}")
+    yield _Event("header", header, 1)
+    fence, fence_line = 0, 0
+    for number, raw in numbered:
+        if fence:
+            stripped = raw.rstrip(b" \t")
+            if len(stripped) >= fence and not stripped.strip(b"`"):
+                fence = 0
+        elif raw.startswith(b"```"):
+            fence, fence_line = len(raw) - len(raw.lstrip(b"`")), number
+        elif raw.startswith(_BLOCK):
+            yield _read_block(lines, numbered, number, raw)
+    if fence:
+        lines.fail(fence_line, "a code block opened here never closes; the file was edited or cut")
+
+
+def _read_block(
+    lines: _Lines, numbered: Iterator[tuple[int, bytes]], number: int, raw: bytes
+) -> _Event:
+    kind, _, payload = raw[len(_BLOCK) :].partition(b" ")
+    if kind.decode("utf-8", "replace") not in BLOCK_KINDS:
+        lines.fail(
+            number, f"unknown metadata block 'llm-journal:{kind.decode('utf-8', 'replace')}'"
+        )
+    parts = [payload]
+    while not parts[-1].rstrip().endswith(_SUFFIX):
+        following = next(numbered, None)
+        if following is None:
+            lines.fail(number, f"the llm-journal:{kind.decode()} block starting here never closes")
+        parts.append(following[1])
+    joined = b"\n".join(parts).rstrip()[: -len(_SUFFIX)]
+    try:
+        decoded = joined.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        lines.fail(number + joined.count(b"\n", 0, exc.start), "this is not UTF-8 text")
+    # With its --> missing, a block runs on into the next one: name the block, not the join.
+    unclosed = f"the llm-journal:{kind.decode()} block starting here lacks its -->"
+    record = _parse_object(lines, decoded, number, "metadata block", unclosed)
+    return _Event(kind.decode(), record, number)
+
+
+# -- checking records ----------------------------------------------------------------------
+
+
+def _describe(value: Any) -> str:
+    shown = json.dumps(value, ensure_ascii=False)
+    return shown if len(shown) <= 40 else shown[:39] + "…"
+
+
+def _check_value(table: str, column: _Column, value: Any) -> str | None:
+    """Why `value` cannot go into `column`, or None if it can."""
+    name = f"{table} field '{column.name}'"
+    if value is None:
+        return None if column.nullable else f"{name} must not be null"
+    kind = column.kind
+    if kind == "INTEGER":
+        if type(value) is not int or not -INT64 <= value < INT64:
+            return f"{name} must be a whole number, not {_describe(value)}"
+    elif kind == "REAL":
+        if type(value) not in (int, float):
+            return f"{name} must be a number, not {_describe(value)}"
+    elif kind == "TEXT":
+        if not isinstance(value, str):
+            return f"{name} must be text, not {_describe(value)}"
+        if column.name.endswith("_at"):
+            try:
+                datetime.fromisoformat(value)
+            except ValueError:
+                return f"{name} must be an ISO 8601 time, not {_describe(value)}"
+    shape = _SHAPES.get((table, column.name))
+    if shape is not None and not isinstance(value, shape):
+        return f"{name} has the wrong shape: {_describe(value)}"
+    return None
+
+
+def _check_record(
+    fail: Callable[[str], NoReturn],
+    table: str,
+    record: dict[str, Any],
+    columns: dict[str, _Column],
+    extra: frozenset[str] = frozenset(),
+) -> None:
+    for key in record:
+        if key not in columns and key not in extra:
+            fail(
+                f"{table} field '{key}' is unknown to this version of LLM Journal "
+                "(is the export from a newer one?)"
+            )
+    for column in columns.values():
+        if column.name not in record:
+            if column.required:
+                fail(f"{table} field '{column.name}' is missing")
+            continue
+        problem = _check_value(table, column, record[column.name])
+        if problem:
+            fail(problem)
+    uuid = record.get("uuid")
+    if not isinstance(uuid, str) or not uuid.strip():
+        fail(f"{table} uuid must be non-empty text")
+    if table == "experiment":
+        tags = record.get("tags", [])
+        if not all(isinstance(tag, str) for tag in tags):
+            fail("experiment tags must all be text")
+    else:
+        if record.get("status", RunStatus.PENDING.value) not in {s.value for s in RunStatus}:
+            fail(f"run status {_describe(record.get('status'))} is not one the journal knows")
+        verdict = record.get("verdict")
+        if verdict is not None and verdict not in {v.value for v in Verdict}:
+            fail(f"run verdict {_describe(verdict)} is not worked, partly, failed or null")
+        replay = record.get(REPLAY_OF_UUID)
+        if replay is not None and not isinstance(replay, str):
+            fail(f"run {REPLAY_OF_UUID} must be text or null")
+        messages = record.get("messages", [])
+        if not all(isinstance(message, dict) for message in messages):
+            fail("run messages must all be JSON objects")
+
+
+# -- files and folders ---------------------------------------------------------------------
+
+
+def _experiments_in_file(path: Path, shown: str, schema: _Schema) -> Iterator[ParsedExperiment]:
+    """The experiments of one export file (the whole journal, or one experiment's file)."""
+    lines = _Lines(path, shown)
+    events = _events(lines)
+    header = next(events)
+    layout = header.record.get(LAYOUT_KEY)
+    current: ParsedExperiment | None = None
+
+    def start(record: dict[str, Any], line: int) -> ParsedExperiment:
+        _check_record(
+            lambda reason: lines.fail(line, reason), "experiment", record, schema.experiment
+        )
+        return ParsedExperiment(record, f"{shown}:{line}")
+
+    if layout == "experiment":
+        record = {k: v for k, v in header.record.items() if k not in (FORMAT_KEY, LAYOUT_KEY)}
+        current = start(record, 1)
+    elif layout == "folder":
+        lines.fail(1, "this is the index of a folder export; import the folder itself")
+    elif layout != "file":
+        lines.fail(1, f"unknown export layout {_describe(layout)}")
+    experiments = runs = 0
+    end: _Event | None = None
+    for event in events:
+        if end is not None:
+            lines.fail(event.line, "metadata after the llm-journal:end marker")
+        if event.kind == KIND_EXPERIMENT:
+            if layout == "experiment":
+                lines.fail(event.line, "an experiment block inside one experiment's file")
+            if current is not None:
+                yield current
+            current = start(event.record, event.line)
+            experiments += 1
+        elif event.kind == KIND_RUN:
+            if current is None:
+                lines.fail(event.line, "a run block before any experiment")
+            _check_run(lines, event, current, schema)
+            current.runs.append(ParsedRun(event.record, event.line))
+            runs += 1
+        else:
+            end = event
+    if end is None:
+        lines.fail(lines.last, "the file ends without its llm-journal:end marker: it is incomplete")
+    expected = (
+        {"runs": runs} if layout == "experiment" else {"experiments": experiments, "runs": runs}
+    )
+    if end.record != expected:
+        lines.fail(
+            end.line,
+            f"the end marker counts {_describe(end.record)} but the file holds "
+            f"{_describe(expected)}: blocks were removed or added, or hidden by an edited "
+            "code block",
+        )
+    if current is not None:
+        yield current
+
+
+def _check_run(lines: _Lines, event: _Event, experiment: ParsedExperiment, schema: _Schema) -> None:
+    def fail(reason: str) -> NoReturn:
+        lines.fail(event.line, reason)
+
+    _check_record(fail, "run", event.record, schema.run, frozenset({REPLAY_OF_UUID}))
+    owner = experiment.record.get("id")
+    if event.record.get("experiment_id") != owner:
+        fail(
+            f"this run belongs to experiment {_describe(event.record.get('experiment_id'))} "
+            f"but sits under experiment {_describe(owner)}"
+        )
+
+
+def _experiment_files(folder: Path) -> list[str]:
+    try:
+        names = [name for name in os.listdir(folder) if EXPERIMENT_FILE.match(name)]
+    except OSError as exc:
+        raise InvalidInputError(f"Cannot read {folder}: {exc.strerror or exc}.") from exc
+    return sorted(names, key=lambda name: (int(name.partition("-")[0]), name))
+
+
+def _experiments_in_folder(folder: Path, schema: _Schema) -> Iterator[ParsedExperiment]:
+    index = folder / INDEX_NAME
+    if not index.is_file():
+        raise InvalidInputError(
+            f"{folder} is not an LLM Journal export folder: it has no {INDEX_NAME}."
+        )
+    lines = _Lines(index, str(index))
+    events = _events(lines)
+    if next(events).record.get(LAYOUT_KEY) != "folder":
+        lines.fail(1, "this is not the index of a folder export")
+    end: _Event | None = None
+    for event in events:
+        if event.kind != KIND_END or end is not None:
+            lines.fail(event.line, f"{INDEX_NAME} holds only the end marker")
+        end = event
+    if end is None:
+        lines.fail(lines.last, f"{INDEX_NAME} ends without its llm-journal:end marker")
+    experiments = runs = 0
+    for name in _experiment_files(folder):
+        for parsed in _experiments_in_file(folder / name, str(folder / name), schema):
+            experiments += 1
+            runs += len(parsed.runs)
+            yield parsed
+    found = {"experiments": experiments, "runs": runs}
+    if end.record != found:
+        lines.fail(
+            end.line,
+            f"the index counts {_describe(end.record)} but the folder holds {_describe(found)}: "
+            "experiment files are missing or were added",
+        )
+
+
+def _read(path: Path, schema: _Schema) -> Iterator[ParsedExperiment]:
+    if path.is_dir():
+        return _experiments_in_folder(path, schema)
+    if path.name == INDEX_NAME and is_export_folder(path.parent):
+        return _experiments_in_folder(path.parent, schema)
+    if not path.exists():
+        raise InvalidInputError(f"There is no file or folder {path}.")
+    return _experiments_in_file(path, str(path), schema)
+
+
+def _validate(path: Path, schema: _Schema) -> tuple[int, int]:
+    """Read everything once and refuse what is wrong; return (experiments, runs)."""
+    experiment_uuids: dict[str, str] = {}
+    run_uuids: dict[str, str] = {}
+    experiment_ids: dict[int, str] = {}
+    run_ids: dict[int, str] = {}
+    runs = 0
+    for parsed in _read(path, schema):
+        where = parsed.where
+        _unique(experiment_uuids, parsed.record["uuid"], where, "experiment uuid")
+        _unique(experiment_ids, parsed.record["id"], where, "experiment id")
+        shown, _, _ = where.rpartition(":")
+        for run in parsed.runs:
+            run_where = f"{shown}:{run.line}"
+            _unique(run_uuids, run.record["uuid"], run_where, "run uuid")
+            _unique(run_ids, run.record["id"], run_where, "run id")
+            runs += 1
+    return len(experiment_uuids), runs
+
+
+def _unique(seen: dict[Any, str], key: Any, where: str, what: str) -> None:
+    first = seen.setdefault(key, where)
+    if first != where:
+        shown, _, line = where.rpartition(":")
+        raise ImportFormatError(shown, int(line), f"{what} {_describe(key)} also at {first}")
+
+
+# -- writing -------------------------------------------------------------------------------
+
+
+class _Inserter:
+    """INSERTs straight from the records, with the exact texts and JSON the export holds."""
+
+    def __init__(self, session: Session, schema: _Schema, keep_ids: bool) -> None:
+        self.session = session
+        self.schema = schema
+        self.keep_ids = keep_ids
+        self._statements: dict[tuple[str, tuple[str, ...]], TextClause] = {}
+
+    def insert(self, table: str, record: dict[str, Any]) -> int:
+        columns = self.schema.experiment if table == "experiment" else self.schema.run
+        values: dict[str, Any] = {}
+        for name, value in record.items():
+            column = columns.get(name)
+            if column is None or (name == "id" and not self.keep_ids):
+                continue
+            if column.kind == "JSON" and value is not None:
+                value = json.dumps(value, ensure_ascii=False)
+            values[name] = value
+        key = (table, tuple(values))
+        statement = self._statements.get(key)
+        if statement is None:
+            names = ", ".join(f'"{name}"' for name in values)
+            params = ", ".join(f":{name}" for name in values)
+            statement = text(f"INSERT INTO {table} ({names}) VALUES ({params}) RETURNING id")
+            self._statements[key] = statement
+        return int(self.session.execute(statement, values).scalar_one())
+
+
+_EXPERIMENT_BY_UUID = text("SELECT id FROM experiment WHERE uuid = :uuid")
+_RUN_BY_UUID = text("SELECT id FROM run WHERE uuid = :uuid")
+_SET_REPLAY = text("UPDATE run SET replay_of_id = :replay WHERE id = :id")
+_IS_EMPTY = text("SELECT NOT EXISTS (SELECT 1 FROM experiment) AND NOT EXISTS (SELECT 1 FROM run)")
+
+
+def _write(session: Session, path: Path, schema: _Schema, result: ImportResult) -> None:
+    keep_ids = bool(session.execute(_IS_EMPTY).scalar_one())
+    result.kept_ids = keep_ids
+    inserter = _Inserter(session, schema, keep_ids)
+    links: list[tuple[int, str]] = []  # (new run id, uuid of the run it replays)
+    for parsed in _read(path, schema):
+        experiment_id = session.execute(
+            _EXPERIMENT_BY_UUID, {"uuid": parsed.record["uuid"]}
+        ).scalar_one_or_none()
+        if experiment_id is None:
+            experiment_id = inserter.insert("experiment", parsed.record)
+            result.new_experiments += 1
+        else:
+            result.present_experiments += 1
+        for run in parsed.runs:
+            if session.execute(_RUN_BY_UUID, {"uuid": run.record["uuid"]}).first() is not None:
+                result.present_runs += 1
+                continue
+            record = dict(run.record, experiment_id=experiment_id, replay_of_id=None)
+            replayed = record.pop(REPLAY_OF_UUID, None)
+            run_id = inserter.insert("run", record)
+            if replayed is not None:
+                links.append((run_id, replayed))
+            result.new_runs += 1
+    for run_id, replayed in links:  # after the inserts: a replayed run may come later
+        replay_id = session.execute(_RUN_BY_UUID, {"uuid": replayed}).scalar_one_or_none()
+        if replay_id is None:
+            result.dropped_replay_links += 1
+        else:
+            session.execute(_SET_REPLAY, {"replay": replay_id, "id": run_id})
+
+
+def import_markdown(journal: Journal, path: Path | str) -> ImportResult:
+    """Import an export file or folder into `journal`: everything new, or nothing.
+
+    Raises ImportFormatError (`file:line: reason`) for a damaged or foreign export and
+    InvalidInputError when the path cannot be read; the journal is then unchanged.
+    """
+    path = Path(path).expanduser()
+    schema = _Schema.of(journal)
+    _validate(path, schema)
+    result = ImportResult(path)
+    with journal.write() as session:
+        _write(session, path, schema, result)
+    return result
+
+
+def read_export(journal: Journal, path: Path | str) -> Iterator[ParsedExperiment]:
+    """The experiments of an export as the importer sees them (checked against `journal`'s
+    schema), without writing anything."""
+    return _read(Path(path).expanduser(), _Schema.of(journal))

@@ -1,0 +1,753 @@
+"""Migration checks: replay what worked before on a new model, then triage old against new.
+
+A check is saved before anything runs: its selection, target model and digest, and one item
+per past run. Each replay is linked to its item in the same transaction that records it, so
+a check killed mid-way keeps every finished item and `resume` runs only the items without a
+finished (`done`) replay. The original run's verdict is the baseline; the verdict on the new
+run (`queries.set_verdict`, or `triage`) is the result. Nothing here prints.
+"""
+
+from __future__ import annotations
+
+import difflib
+import enum
+import json
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from datetime import datetime
+from typing import Any, Literal
+
+from sqlalchemy import text
+from sqlmodel import Session, col, select
+
+from journal.core.cancel import CancelToken
+from journal.core.domain import ExperimentFilter
+from journal.core.errors import (
+    InvalidInputError,
+    JournalError,
+    ModelNotFoundError,
+    NotFoundError,
+    OllamaError,
+)
+from journal.core.models import (
+    CheckStatus,
+    MigrationCheck,
+    MigrationCheckItem,
+    Run,
+    RunStatus,
+    Verdict,
+    to_iso,
+    utcnow,
+)
+from journal.core.ollama_service import OllamaService, normalise_model_name
+from journal.core.ownership import current_owner, owner_is_gone
+from journal.core.queries import filter_clauses, get_run, set_verdict
+from journal.core.replay import (
+    ModelIdentity,
+    ProgressCallback,
+    ReplayEdits,
+    Replayer,
+    plan_replay,
+)
+from journal.core.runner import RunEvents
+from journal.core.storage import Journal
+
+
+class CheckBusyError(JournalError):
+    """The check is being run by a live program; two runners would replay items twice."""
+
+
+# -- outcomes and the summary -----------------------------------------------------------
+
+
+class Outcome(enum.StrEnum):
+    """Where one item stands. Every item has exactly one outcome (they partition a check)."""
+
+    STILL_WORKS = "still works"  # baseline worked, new worked
+    REGRESSED = "regressed"  # baseline worked, new partly or failed
+    IMPROVED = "improved"  # baseline partly, failed or unjudged; new worked
+    DOES_NOT_WORK = "does not work"  # baseline not worked; new partly or failed
+    UNTRIAGED = "untriaged"  # the replay finished and has no verdict yet
+    FAILED_TO_RUN = "failed to run"  # the replay ended failed, cancelled or interrupted
+    PENDING = "pending"  # not replayed yet (or replaying right now)
+
+
+def classify(
+    baseline: Verdict | None, new_status: RunStatus | None, new_verdict: Verdict | None
+) -> Outcome:
+    if new_status is None or new_status.is_live:
+        return Outcome.PENDING
+    if new_status is not RunStatus.DONE:
+        return Outcome.FAILED_TO_RUN
+    if new_verdict is None:
+        return Outcome.UNTRIAGED
+    worked_before = baseline is Verdict.WORKED
+    works_now = new_verdict is Verdict.WORKED
+    if worked_before:
+        return Outcome.STILL_WORKS if works_now else Outcome.REGRESSED
+    return Outcome.IMPROVED if works_now else Outcome.DOES_NOT_WORK
+
+
+@dataclass(frozen=True)
+class CheckSummary:
+    """Counts per outcome; they add up to `total`.
+
+    "31 of 40 still work on llama3:8b (4 regressed, 5 untriaged)": still work = the new
+    verdict is `worked` where the original's was; regressed = the original worked and the
+    new verdict is partly or failed; untriaged = replays that finished without a verdict.
+    Improved (now works, did not before), does-not-work (did not, still does not), failed
+    to run (failed/cancelled/interrupted replays) and not-run-yet items follow when present.
+    """
+
+    target_model: str
+    total: int = 0
+    still_work: int = 0
+    regressed: int = 0
+    improved: int = 0
+    does_not_work: int = 0
+    untriaged: int = 0
+    failed_to_run: int = 0
+    pending: int = 0
+    worked_before: int = 0
+
+    @classmethod
+    def of(
+        cls, target_model: str, outcomes: list[Outcome], baselines: list[Verdict | None]
+    ) -> CheckSummary:
+        counts = {outcome: outcomes.count(outcome) for outcome in Outcome}
+        return cls(
+            target_model=target_model,
+            total=len(outcomes),
+            still_work=counts[Outcome.STILL_WORKS],
+            regressed=counts[Outcome.REGRESSED],
+            improved=counts[Outcome.IMPROVED],
+            does_not_work=counts[Outcome.DOES_NOT_WORK],
+            untriaged=counts[Outcome.UNTRIAGED],
+            failed_to_run=counts[Outcome.FAILED_TO_RUN],
+            pending=counts[Outcome.PENDING],
+            worked_before=sum(1 for verdict in baselines if verdict is Verdict.WORKED),
+        )
+
+    def line(self) -> str:
+        head = (
+            f"{self.still_work} of {self.total} still work on {self.target_model} "
+            f"({self.regressed} regressed, {self.untriaged} untriaged)"
+        )
+        extras = [
+            (self.improved, "improved"),
+            (self.does_not_work, "do not work (nor did before)"),
+            (self.failed_to_run, "failed to run"),
+            (self.pending, "not run yet"),
+        ]
+        tail = "; ".join(f"{count} {label}" for count, label in extras if count)
+        return f"{head}; {tail}" if tail else head
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "target_model": self.target_model,
+            "total": self.total,
+            "still_work": self.still_work,
+            "regressed": self.regressed,
+            "improved": self.improved,
+            "does_not_work": self.does_not_work,
+            "untriaged": self.untriaged,
+            "failed_to_run": self.failed_to_run,
+            "pending": self.pending,
+            "worked_before": self.worked_before,
+            "line": self.line(),
+        }
+
+
+@dataclass(frozen=True)
+class CheckItemView:
+    """One row of a check: the original run against its replay."""
+
+    position: int
+    source_run_id: int
+    new_run_id: int | None
+    experiment_id: int
+    experiment_title: str
+    prompt: str
+    source_model: str
+    baseline: Verdict | None
+    new_status: RunStatus | None
+    new_verdict: Verdict | None
+    new_wall_seconds: float | None
+    outcome: Outcome
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "position": self.position,
+            "source_run_id": self.source_run_id,
+            "new_run_id": self.new_run_id,
+            "experiment_id": self.experiment_id,
+            "experiment_title": self.experiment_title,
+            "prompt": self.prompt,
+            "source_model": self.source_model,
+            "baseline": self.baseline.value if self.baseline else None,
+            "new_status": self.new_status.value if self.new_status else None,
+            "new_verdict": self.new_verdict.value if self.new_verdict else None,
+            "new_wall_seconds": self.new_wall_seconds,
+            "outcome": self.outcome.value,
+        }
+
+
+@dataclass(frozen=True)
+class CheckView:
+    """A saved check as people see it: `status` already says `interrupted` for a check
+    whose program died, even before anyone resumed it."""
+
+    id: int
+    uuid: str
+    name: str
+    source_filter: dict[str, Any]
+    target_model: str
+    target_digest: str
+    status: CheckStatus
+    owner: str
+    created_at: datetime
+    updated_at: datetime
+    finished_at: datetime | None
+    summary: CheckSummary
+
+    @property
+    def resumable(self) -> bool:
+        return self.status is not CheckStatus.RUNNING and (
+            self.summary.pending + self.summary.failed_to_run > 0
+        )
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "uuid": self.uuid,
+            "name": self.name,
+            "source_filter": self.source_filter,
+            "target_model": self.target_model,
+            "target_digest": self.target_digest,
+            "status": self.status.value,
+            "created_at": self.created_at.isoformat(),
+            "updated_at": self.updated_at.isoformat(),
+            "finished_at": self.finished_at.isoformat() if self.finished_at else None,
+            "summary": self.summary.as_dict(),
+        }
+
+
+@dataclass(frozen=True)
+class CheckRunResult:
+    """What one pass over a check did."""
+
+    check_id: int
+    summary: CheckSummary
+    ran: int  # replays recorded in this pass
+    cancelled: bool
+    warnings: tuple[str, ...] = ()
+
+
+# -- choosing the runs ------------------------------------------------------------------
+
+
+def filter_record(filters: ExperimentFilter) -> dict[str, Any]:
+    """The filter as JSON for the check's record (only the fields that are set)."""
+    record: dict[str, Any] = {}
+    for name in ("model", "verdict", "tag", "search"):
+        value = getattr(filters, name)
+        if value:
+            record[name] = str(value)
+    for name in ("since", "until"):
+        moment = getattr(filters, name)
+        if moment is not None:
+            record[name] = moment.isoformat()
+    return record
+
+
+def describe_selection(source_filter: dict[str, Any]) -> str:
+    """`verdict=worked model=llama3:8b` or `runs 3, 5, 8`: a default name for a check."""
+    if "run_ids" in source_filter:
+        ids = [str(run_id) for run_id in source_filter["run_ids"]]
+        shown = ", ".join(ids[:5]) + (", …" if len(ids) > 5 else "")
+        return f"run{'s' if len(ids) != 1 else ''} {shown}"
+    parts = [f"{key}={value}" for key, value in source_filter.items()]
+    return " ".join(parts) or "all experiments"
+
+
+def select_source_runs(session: Session, filters: ExperimentFilter) -> list[int]:
+    """For each matching experiment, its latest run satisfying the run-level filters.
+
+    Experiment-level filters (tag, search, dates) come from the list's own SQL so a check
+    and `journal list` agree; model and verdict must hold for the chosen run itself.
+    Runs still streaming are never chosen. Oldest experiment first.
+    """
+    params: dict[str, Any] = {}
+    clauses = filter_clauses(replace(filters, model=None, verdict=None), params)
+    clauses.append("r.status NOT IN ('pending', 'streaming')")
+    if filters.model:
+        clauses.append("(r.model = :run_model OR r.model = :run_model_latest)")
+        params["run_model"] = filters.model
+        params["run_model_latest"] = normalise_model_name(filters.model)
+    if filters.verdict:
+        clauses.append("r.verdict = :run_verdict")
+        params["run_verdict"] = str(filters.verdict)
+    rows = session.execute(
+        text(
+            f"""
+            SELECT max(r.id) FROM run AS r JOIN experiment AS e ON e.id = r.experiment_id
+            WHERE {" AND ".join(clauses)}
+            GROUP BY r.experiment_id ORDER BY r.experiment_id
+            """
+        ),
+        params,
+    )
+    return [row[0] for row in rows]
+
+
+def _explicit_runs(session: Session, run_ids: list[int]) -> list[int]:
+    unique = list(dict.fromkeys(run_ids))
+    for run_id in unique:
+        get_run(session, run_id)  # a clear "There is no run N." for a typo
+    return unique
+
+
+# -- reading checks ---------------------------------------------------------------------
+
+
+def _effective_status(check: MigrationCheck) -> CheckStatus:
+    if check.status is CheckStatus.RUNNING and owner_is_gone(
+        check.owner, check.heartbeat_at, utcnow()
+    ):
+        return CheckStatus.INTERRUPTED
+    return check.status
+
+
+def get_check_record(session: Session, check_id: int) -> MigrationCheck:
+    check = session.get(MigrationCheck, check_id)
+    if check is None:
+        raise NotFoundError(f"There is no check {check_id}.")
+    return check
+
+
+def _last_user_text(messages_json: str | None) -> str:
+    try:
+        messages = json.loads(messages_json or "[]")
+    except json.JSONDecodeError:
+        return ""
+    if not isinstance(messages, list):
+        return ""
+    for message in reversed(messages):
+        if isinstance(message, dict) and message.get("role") == "user":
+            return str(message.get("content", ""))
+    return ""
+
+
+_ITEMS_SQL = """
+    SELECT i.check_id, i.position, i.source_run_id, i.new_run_id, s.experiment_id, e.title,
+        s.messages, s.model, s.verdict, n.status, n.verdict, n.wall_seconds
+    FROM migration_check_item AS i
+    JOIN run AS s ON s.id = i.source_run_id
+    JOIN experiment AS e ON e.id = s.experiment_id
+    LEFT JOIN run AS n ON n.id = i.new_run_id
+    WHERE i.check_id IN (SELECT value FROM json_each(:ids))
+    ORDER BY i.check_id, i.position
+"""
+
+
+def _item_views(session: Session, check_ids: list[int]) -> dict[int, list[CheckItemView]]:
+    views: dict[int, list[CheckItemView]] = {check_id: [] for check_id in check_ids}
+    rows = session.execute(text(_ITEMS_SQL), {"ids": json.dumps(check_ids)})
+    for row in rows:
+        baseline = Verdict(row[8]) if row[8] else None
+        new_status = RunStatus(row[9]) if row[9] else None
+        new_verdict = Verdict(row[10]) if row[10] else None
+        views[row[0]].append(
+            CheckItemView(
+                position=row[1],
+                source_run_id=row[2],
+                new_run_id=row[3],
+                experiment_id=row[4],
+                experiment_title=row[5],
+                prompt=_last_user_text(row[6]),
+                source_model=row[7],
+                baseline=baseline,
+                new_status=new_status,
+                new_verdict=new_verdict,
+                new_wall_seconds=row[11],
+                outcome=classify(baseline, new_status, new_verdict),
+            )
+        )
+    return views
+
+
+def _view(check: MigrationCheck, items: list[CheckItemView]) -> CheckView:
+    assert check.id is not None
+    return CheckView(
+        id=check.id,
+        uuid=check.uuid,
+        name=check.name,
+        source_filter=dict(check.source_filter),
+        target_model=check.target_model,
+        target_digest=check.target_digest,
+        status=_effective_status(check),
+        owner=check.owner,
+        created_at=check.created_at,
+        updated_at=check.updated_at,
+        finished_at=check.finished_at,
+        summary=CheckSummary.of(
+            check.target_model,
+            [item.outcome for item in items],
+            [item.baseline for item in items],
+        ),
+    )
+
+
+def get_check(session: Session, check_id: int) -> CheckView:
+    check = get_check_record(session, check_id)
+    return _view(check, _item_views(session, [check_id])[check_id])
+
+
+def check_items(session: Session, check_id: int) -> list[CheckItemView]:
+    get_check_record(session, check_id)
+    return _item_views(session, [check_id])[check_id]
+
+
+def list_checks(
+    session: Session, *, limit: int = 50, before_id: int | None = None
+) -> list[CheckView]:
+    """Newest first, each with its summary (two queries whatever the page size)."""
+    statement = select(MigrationCheck).order_by(col(MigrationCheck.id).desc()).limit(limit)
+    if before_id is not None:
+        statement = statement.where(col(MigrationCheck.id) < before_id)
+    checks = list(session.exec(statement))
+    items = _item_views(session, [check.id for check in checks if check.id is not None])
+    return [_view(check, items[check.id]) for check in checks if check.id is not None]
+
+
+def _item(session: Session, check_id: int, position: int) -> MigrationCheckItem:
+    get_check_record(session, check_id)
+    item = session.exec(
+        select(MigrationCheckItem).where(
+            MigrationCheckItem.check_id == check_id, MigrationCheckItem.position == position
+        )
+    ).first()
+    if item is None:
+        raise NotFoundError(f"Check {check_id} has no item {position}.")
+    return item
+
+
+def item_runs(session: Session, check_id: int, position: int) -> tuple[Run, Run | None]:
+    """The original run of an item and its replay (None before it ran)."""
+    item = _item(session, check_id, position)
+    source = get_run(session, item.source_run_id)
+    return source, get_run(session, item.new_run_id) if item.new_run_id else None
+
+
+def triage(
+    session: Session,
+    check_id: int,
+    position: int,
+    verdict: Verdict | None,
+    why: str | None = None,
+) -> Run:
+    """Judge the replay of item `position`: the same as `set_verdict` on the new run."""
+    item = _item(session, check_id, position)
+    if item.new_run_id is None:
+        raise InvalidInputError(
+            f"Item {position} of check {check_id} has not been replayed yet: nothing to judge. "
+            f"Resume the check first (journal check --resume {check_id})."
+        )
+    return set_verdict(session, item.new_run_id, verdict, why)
+
+
+# -- running checks ---------------------------------------------------------------------
+
+
+@dataclass
+class CheckEvents:
+    """Optional per-item callbacks (run in the checking thread), like the replay queue's."""
+
+    starting: Callable[[int, int, int, ModelIdentity], None] | None = None
+    """(position, total, source_run_id, identity) before the replay is recorded."""
+    chunk: Callable[[int, str, str], None] | None = None
+    """(position, content, thinking)."""
+
+
+class MigrationChecker:
+    """Creates, runs and resumes checks for one journal and one Ollama."""
+
+    def __init__(
+        self, journal: Journal, service: OllamaService, *, replayer: Replayer | None = None
+    ) -> None:
+        self.journal = journal
+        self.service = service
+        self.replayer = replayer or Replayer(journal, service)
+
+    def create(
+        self,
+        target_model: str,
+        *,
+        filters: ExperimentFilter | None = None,
+        run_ids: list[int] | None = None,
+        name: str = "",
+    ) -> int:
+        """Save a check (status `running`, owned by this process) with one item per run.
+
+        Raises ModelNotFoundError when the target is not on the server, InvalidInputError
+        when nothing matches: an empty check is never saved.
+        """
+        target_model = target_model.strip()
+        if not target_model:
+            raise InvalidInputError("Name the model to check against.")
+        if (filters is None) == (run_ids is None):
+            raise InvalidInputError("Pick the runs by a filter or by their ids, not both.")
+        info = self.service.find_model(target_model)
+        if info is None:
+            raise ModelNotFoundError(target_model, self.service.host)
+        with self.journal.write() as session:
+            if run_ids is not None:
+                ids = _explicit_runs(session, run_ids)
+                source_filter: dict[str, Any] = {"run_ids": ids}
+            else:
+                assert filters is not None
+                ids = select_source_runs(session, filters)
+                source_filter = filter_record(filters)
+            if not ids:
+                raise InvalidInputError(
+                    f"No runs match ({describe_selection(source_filter)}): nothing to check."
+                )
+            now = utcnow()
+            check = MigrationCheck(
+                name=name.strip() or f"{describe_selection(source_filter)} on {target_model}",
+                source_filter=source_filter,
+                target_model=target_model,
+                target_digest=info.digest,
+                status=CheckStatus.RUNNING,
+                owner=current_owner(),
+                heartbeat_at=now,
+                created_at=now,
+                updated_at=now,
+            )
+            session.add(check)
+            session.flush()
+            assert check.id is not None
+            for position, run_id in enumerate(ids, start=1):
+                session.add(
+                    MigrationCheckItem(check_id=check.id, position=position, source_run_id=run_id)
+                )
+            session.flush()
+            return check.id
+
+    def resume(
+        self,
+        check_id: int,
+        *,
+        cancel: CancelToken | None = None,
+        progress: ProgressCallback | None = None,
+        events: CheckEvents | None = None,
+    ) -> CheckRunResult:
+        """Claim a cancelled, interrupted or finished check and replay what is left.
+
+        Only items without a `done` replay run again (failed ones are retried). Refused
+        while another live program runs the check.
+        """
+        with self.journal.read() as session:
+            target = get_check_record(session, check_id).target_model
+        info = self.service.find_model(target)
+        if info is None:
+            raise ModelNotFoundError(target, self.service.host)
+        with self.journal.write() as session:
+            check = get_check_record(session, check_id)
+            if _effective_status(check) is CheckStatus.RUNNING:
+                where = "this program" if check.owner == current_owner() else check.owner
+                raise CheckBusyError(
+                    f"Check {check_id} is still running (in {where}); "
+                    "wait for it to finish or cancel it first."
+                )
+            warnings: list[str] = []
+            if check.target_digest and info.digest != check.target_digest:
+                warnings.append(
+                    f"{normalise_model_name(target)} changed since check {check_id} started: "
+                    f"{check.target_digest[:12]} -> {info.digest[:12]}; the replays made from "
+                    "now on record the new digest."
+                )
+            now = utcnow()
+            check.status = CheckStatus.RUNNING
+            check.owner = current_owner()
+            check.heartbeat_at = now
+            check.updated_at = now
+            check.finished_at = None
+            session.add(check)
+        result = self.run(check_id, cancel=cancel, progress=progress, events=events)
+        return replace(result, warnings=(*warnings, *result.warnings))
+
+    def run(
+        self,
+        check_id: int,
+        *,
+        cancel: CancelToken | None = None,
+        progress: ProgressCallback | None = None,
+        events: CheckEvents | None = None,
+    ) -> CheckRunResult:
+        """Replay the check's unfinished items in order, sequentially.
+
+        `progress(position, total, run)` follows every replay. Cancel stops the stream in
+        progress and leaves the rest unrecorded (status `cancelled`); an unreachable
+        server or a vanished target model stops the check as `interrupted` and raises.
+        The check must be claimed by this process (`create` or `resume` do that).
+        """
+        cancel = cancel or CancelToken()
+        events = events or CheckEvents()
+        with self.journal.read() as session:
+            check = get_check_record(session, check_id)
+            if check.status is not CheckStatus.RUNNING or check.owner != current_owner():
+                raise CheckBusyError(
+                    f"Check {check_id} is not claimed by this program; resume it instead."
+                )
+            target = check.target_model
+            pending = self._unfinished(session, check_id)
+            total = session.execute(
+                text("SELECT count(*) FROM migration_check_item WHERE check_id = :id"),
+                {"id": check_id},
+            ).scalar_one()
+        adapt = self._adaptations(target)
+        ran = 0
+        try:
+            for item_id, position, source_id in pending:
+                if cancel.cancelled:
+                    break
+                run = self._replay_item(
+                    item_id, position, total, source_id, target, adapt, cancel, events
+                )
+                if run is None:
+                    continue
+                ran += 1
+                if progress is not None:
+                    progress(position, total, run)
+        except BaseException:
+            self._finish(check_id, CheckStatus.INTERRUPTED)
+            raise
+        status = CheckStatus.CANCELLED if cancel.cancelled else CheckStatus.DONE
+        self._finish(check_id, status)
+        with self.journal.read() as session:
+            summary = get_check(session, check_id).summary
+        return CheckRunResult(check_id, summary, ran, status is CheckStatus.CANCELLED)
+
+    # -- internals --------------------------------------------------------------------
+
+    @staticmethod
+    def _unfinished(session: Session, check_id: int) -> list[tuple[int, int, int]]:
+        rows = session.execute(
+            text(
+                """
+                SELECT i.id, i.position, i.source_run_id FROM migration_check_item AS i
+                LEFT JOIN run AS n ON n.id = i.new_run_id
+                WHERE i.check_id = :id AND (n.id IS NULL OR n.status != 'done')
+                ORDER BY i.position
+                """
+            ),
+            {"id": check_id},
+        )
+        return [(row[0], row[1], row[2]) for row in rows]
+
+    def _adaptations(self, target: str) -> ReplayEdits:
+        """A thinking request cannot go to a model that does not think: drop `think`
+        for such a target (the replay records the edit) instead of failing every item."""
+        try:
+            capabilities = self.service.show_model(target).capabilities
+        except OllamaError:
+            capabilities = []
+        if capabilities and "thinking" not in capabilities:
+            return ReplayEdits(model=target, request={"think": None})
+        return ReplayEdits(model=target)
+
+    def _replay_item(
+        self,
+        item_id: int,
+        position: int,
+        total: int,
+        source_id: int,
+        target: str,
+        edits: ReplayEdits,
+        cancel: CancelToken,
+        events: CheckEvents,
+    ) -> Run | None:
+        with self.journal.read() as session:
+            source = session.get(Run, source_id)
+        if source is None:  # its experiment was deleted meanwhile (the item went with it)
+            return None
+        plan = plan_replay(source, edits)
+        identity = self.replayer.identify(plan)  # raises when the server is unreachable
+        if not identity.available:
+            raise ModelNotFoundError(target, self.service.host)
+        if events.starting:
+            events.starting(position, total, source_id, identity)
+
+        def link(session: Session, run: Run) -> None:
+            item = session.get(MigrationCheckItem, item_id)
+            if item is not None:
+                item.new_run_id = run.id
+                session.add(item)
+            session.execute(
+                text(
+                    "UPDATE migration_check SET heartbeat_at = :now, updated_at = :now "
+                    "WHERE id = (SELECT check_id FROM migration_check_item WHERE id = :item)"
+                ),
+                {"now": to_iso(utcnow()), "item": item_id},
+            )
+
+        run_events = RunEvents()
+        if events.chunk:
+            chunk = events.chunk
+            run_events.chunk = lambda content, thinking: chunk(position, content, thinking)
+        return self.replayer.replay(
+            plan, cancel=cancel, events=run_events, identity=identity, link=link
+        )
+
+    def _finish(self, check_id: int, status: CheckStatus) -> None:
+        with self.journal.write() as session:
+            check = get_check_record(session, check_id)
+            now = utcnow()
+            check.status = status
+            check.owner = ""
+            check.heartbeat_at = None
+            check.updated_at = now
+            check.finished_at = now
+            session.add(check)
+
+
+# -- comparing answers ------------------------------------------------------------------
+
+DiffKind = Literal["equal", "delete", "insert", "replace"]
+
+_TOKENS = re.compile(r"\s+|\w+|[^\w\s]", re.UNICODE)
+
+
+@dataclass(frozen=True)
+class DiffOp:
+    """A stretch of the two answers: `old` and `new` text joined back exactly."""
+
+    kind: DiffKind
+    old: str
+    new: str
+
+
+def word_diff(old: str, new: str) -> list[DiffOp]:
+    """Word-level differences between two answers, for the CLI and the window to render.
+
+    Tokens are words, single punctuation marks and runs of whitespace; whitespace never
+    anchors a match (difflib's junk), so "a b" vs "a  c" reads as one replaced word.
+    Concatenating every op's `old` gives `old` back exactly, and likewise for `new`.
+    """
+    old_tokens = _TOKENS.findall(old)
+    new_tokens = _TOKENS.findall(new)
+    matcher = difflib.SequenceMatcher(str.isspace, old_tokens, new_tokens)
+    ops: list[DiffOp] = []
+    for kind, i1, i2, j1, j2 in matcher.get_opcodes():
+        op = DiffOp(kind, "".join(old_tokens[i1:i2]), "".join(new_tokens[j1:j2]))
+        if ops and ops[-1].kind == op.kind:
+            ops[-1] = DiffOp(op.kind, ops[-1].old + op.old, ops[-1].new + op.new)
+        else:
+            ops.append(op)
+    return ops
+
+
+def diff_records(ops: list[DiffOp]) -> list[dict[str, str]]:
+    return [{"op": op.kind, "old": op.old, "new": op.new} for op in ops]

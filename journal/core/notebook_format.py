@@ -1,0 +1,261 @@
+"""The Markdown export's format in one place, so what the exporter writes the importer reads.
+
+An export is Markdown for people plus metadata for the importer, and the metadata is the
+truth: every column of every experiment and run, as JSON, in front matter (`---` lines at
+the top of a file) or in `<!-- llm-journal:KIND {...} -->` blocks before each section.
+The readable text around it is a view of that data, free to tidy line endings and control
+characters; the importer never parses prose.
+
+The JSON escapes `<`, `>` and `&` (so a block can never be closed early or read as HTML),
+and every character YAML or JavaScript treat as a line break or refuse (C1 controls,
+U+2028/2029, U+FEFF, U+FFFE/FFFF), so front matter stays valid YAML for Obsidian and
+GitHub. Each top-level key sits on its own line, sorted, so a changed verdict is a
+one-line diff in git.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+import unicodedata
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any
+
+from journal.core.errors import InvalidInputError, JournalError
+
+FORMAT_VERSION = 1
+FORMAT_KEY = "llm_journal"  # in every file's front matter: the format version
+LAYOUT_KEY = "layout"  # in a header's front matter: "file" or "folder"
+
+FRONT_MATTER_FENCE = "---"
+BLOCK_PREFIX = "<!-- llm-journal:"
+BLOCK_SUFFIX = "-->"
+KIND_EXPERIMENT = "experiment"
+KIND_RUN = "run"
+KIND_END = "end"
+BLOCK_KINDS = (KIND_EXPERIMENT, KIND_RUN, KIND_END)
+
+# Not a column: a run names the run it replays by uuid, since ids differ between journals.
+REPLAY_OF_UUID = "replay_of_uuid"
+
+INDEX_NAME = "index.md"
+EXPERIMENT_FILE = re.compile(r"^[0-9]{4,}-[a-z0-9-]*\.md$")
+SLUG_LENGTH = 60
+
+# Characters the JSON must not carry raw: HTML-significant ones, and those YAML (front
+# matter) or JavaScript read as line breaks or refuse. They only ever occur inside JSON
+# strings, so replacing them in the encoded text with \u escapes is always valid JSON.
+_UNSAFE_IN_JSON = re.compile("[<>&\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff]")
+
+# Letters NFKD does not decompose into ASCII, folded by hand for file names.
+_FOLD = str.maketrans(
+    {"ß": "ss", "æ": "ae", "Æ": "ae", "ø": "o", "Ø": "o", "œ": "oe", "Œ": "oe", "đ": "d",
+     "Đ": "d", "ł": "l", "Ł": "l", "þ": "th", "Þ": "th", "ð": "d", "Ð": "d", "ı": "i"}
+)  # fmt: skip
+_NOT_SLUG = re.compile(r"[^a-z0-9]+")
+_BACKTICKS = re.compile(r"`+")
+
+
+class ExportError(JournalError):
+    """The export could not be written; what was there before is unchanged."""
+
+
+class ExportTargetExistsError(ExportError):
+    """The chosen file or folder exists and replacing it was not asked for (or not safe)."""
+
+    def __init__(self, path: Path, message: str, *, replaceable: bool) -> None:
+        self.path = path
+        self.replaceable = replaceable  # True: asking to replace it would be allowed
+        super().__init__(message)
+
+
+class ImportFormatError(InvalidInputError):
+    """An export file that is damaged or foreign: `path:line: reason`, nothing imported."""
+
+    def __init__(self, path: Path | str, line: int, reason: str) -> None:
+        self.path = str(path)
+        self.line = line
+        self.reason = reason
+        super().__init__(f"{path}:{line}: {reason}")
+
+
+# -- JSON ----------------------------------------------------------------------------------
+
+
+def _escape(match: re.Match[str]) -> str:
+    return f"\\u{ord(match.group()):04x}"
+
+
+_encode_string: Callable[[str], str] = json.encoder.encode_basestring
+
+
+def _no_default(value: Any) -> Any:
+    raise TypeError(f"{type(value).__name__} is not JSON serializable")
+
+
+# json.dumps(ensure_ascii=False) builds a new C encoder on every call; an export makes tens of
+# thousands of calls for options and messages, so one encoder is built once and reused.
+_c_make_encoder = getattr(json.encoder, "c_make_encoder", None)
+_container_encoder: Callable[[Any, int], Any] | None = (
+    None
+    if _c_make_encoder is None
+    else _c_make_encoder(None, _no_default, _encode_string, None, ": ", ", ", False, False, True)
+)
+
+
+def _encode(value: Any) -> str:
+    """JSON for one value, as json.dumps(ensure_ascii=False) writes it, without its per-call
+    setup for the common scalars (an export encodes hundreds of thousands of them)."""
+    kind = type(value)
+    if kind is str:
+        return _encode_string(value)
+    if value is None:
+        return "null"
+    if kind is bool:
+        return "true" if value else "false"
+    if kind is int:
+        return int.__repr__(value)
+    if kind is float and math.isfinite(value):
+        return float.__repr__(value)
+    if _container_encoder is not None and (kind is dict or kind is list):
+        return "".join(_container_encoder(value, 0))
+    return json.dumps(value, ensure_ascii=False)
+
+
+def encode_json(value: Any) -> str:
+    """`json.dumps(value, ensure_ascii=False)`, faster: what the journal itself stores."""
+    return _encode(value)
+
+
+def _escape_unsafe(encoded: str) -> str:
+    if encoded.isascii() and not any(c in encoded for c in "<>&\x7f"):
+        return encoded  # the common case, found by fast scans instead of a regex
+    return _UNSAFE_IN_JSON.sub(_escape, encoded)
+
+
+def dump_value(value: Any) -> str:
+    """One JSON value on one line, safe inside an HTML comment and in YAML front matter.
+
+    Object keys keep their order: the journal's own order is part of what round-trips.
+    """
+    return _escape_unsafe(_encode(value))
+
+
+_key_prefixes: dict[str, str] = {}
+
+
+def _key_prefix(key: str) -> str:
+    """`  "key": `; the same few column names come back for every record."""
+    prefix = _key_prefixes.get(key)
+    if prefix is None:
+        prefix = f"  {_encode_string(key)}: "
+        if len(_key_prefixes) < 1000:
+            _key_prefixes[key] = prefix
+    return prefix
+
+
+def dump_record(record: Mapping[str, Any]) -> str:
+    """A JSON object with one sorted top-level key per line (git diffs stay small)."""
+    if not record:
+        return "{}"
+    lines = []
+    for key in sorted(record):
+        value = record[key]
+        kind = type(value)  # the common scalars inline: this runs for every column
+        if kind is str:
+            encoded = _encode_string(value)
+        elif value is None:
+            encoded = "null"
+        elif kind is int:
+            encoded = int.__repr__(value)
+        else:
+            encoded = _encode(value)
+        lines.append(f"{_key_prefix(key)}{encoded}")
+    return _escape_unsafe("{\n" + ",\n".join(lines) + "\n}")
+
+
+_scan_json: Callable[[str, int], tuple[Any, int]] = getattr(json.JSONDecoder(), "scan_once")  # noqa: B009
+
+
+def load_json(text: str) -> Any:
+    """`json.loads(text)` without its per-call overhead when `text` is exactly one value."""
+    try:
+        value, end = _scan_json(text, 0)
+    except StopIteration:
+        return json.loads(text)  # raises the usual JSONDecodeError
+    return value if end == len(text) else json.loads(text)
+
+
+def front_matter(record: Mapping[str, Any]) -> str:
+    return f"{FRONT_MATTER_FENCE}\n{dump_record(record)}\n{FRONT_MATTER_FENCE}\n"
+
+
+def metadata_block(kind: str, record: Mapping[str, Any], *, one_line: bool = False) -> str:
+    payload = dump_value(dict(sorted(record.items()))) if one_line else dump_record(record)
+    return f"{BLOCK_PREFIX}{kind} {payload} {BLOCK_SUFFIX}\n"
+
+
+# -- Markdown pieces -----------------------------------------------------------------------
+
+
+def longest_backtick_run(text: str) -> int:
+    if "`" not in text:
+        return 0
+    return max((len(run) for run in _BACKTICKS.findall(text)), default=0)
+
+
+def fence_for(text: str) -> str:
+    """A backtick fence no line of `text` can close: longer than any run inside, at least 3."""
+    return "`" * max(3, longest_backtick_run(text) + 1)
+
+
+def code_span(text: str) -> str:
+    """`text` as inline code whatever backticks it holds (one line; newlines become spaces)."""
+    if "`" not in text and "\n" not in text and text.strip(" ") == text and text:
+        return f"`{text}`"
+    text = " ".join(text.split("\n"))
+    ticks = "`" * (longest_backtick_run(text) + 1)
+    if text.startswith(("`", " ")) or text.endswith(("`", " ")):
+        text = f" {text} "
+    return f"{ticks}{text}{ticks}"
+
+
+# -- file names ----------------------------------------------------------------------------
+
+
+def slugify(title: str, max_length: int = SLUG_LENGTH) -> str:
+    """ASCII, lowercase, dashes, at most `max_length` characters, never empty.
+
+    Only `[a-z0-9-]` survive, so a slug can hold no path separator, no `..` and no name
+    that means something to Windows on its own (it always follows the experiment id).
+    """
+    folded = unicodedata.normalize("NFKD", title.translate(_FOLD))
+    ascii_text = folded.encode("ascii", "ignore").decode("ascii").lower()
+    slug = _NOT_SLUG.sub("-", ascii_text).strip("-")
+    if len(slug) > max_length:
+        cut = slug[:max_length]
+        if slug[max_length] != "-" and "-" in cut[max_length // 2 :]:
+            cut = cut[: cut.rindex("-")]  # end on a whole word when one is near
+        slug = cut.strip("-")
+    return slug or "untitled"
+
+
+def experiment_file_name(experiment_id: int, title: str) -> str:
+    """`0042-rivers-that-cross-borders.md`: stable while the title stays the same."""
+    return f"{experiment_id:04d}-{slugify(title)}.md"
+
+
+def is_export_folder(path: Path) -> bool:
+    """Whether `path` is a folder an earlier export wrote: its index.md says so up front."""
+    try:
+        with (path / INDEX_NAME).open(encoding="utf-8", errors="replace") as handle:
+            head = [handle.readline().rstrip("\r\n") for _ in range(8)]
+    except OSError:
+        return False
+    return (
+        head[0] == FRONT_MATTER_FENCE
+        and any(line.startswith(f'  "{FORMAT_KEY}": ') for line in head)
+        and any(line.startswith(f'  "{LAYOUT_KEY}": "folder"') for line in head)
+    )

@@ -1,0 +1,608 @@
+"""Export the journal as a Markdown notebook (with a preview), and import such an export back."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QStandardPaths, Qt, QTimer, Signal, Slot
+from PySide6.QtGui import QPalette
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QProgressBar,
+    QPushButton,
+    QRadioButton,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from journal.core.domain import ExperimentFilter
+from journal.core.errors import JournalError
+from journal.gui.answer_view import HEADER_TINT, SafeTextBrowser, _for_qt, _qt_style_sheet, _tint
+from journal.gui.pull_dialog import fit_height, mark_as_error
+from journal.gui.tasks import Task, run_in_background
+
+if TYPE_CHECKING:
+    from journal.core.export_markdown import ExportResult, ExportSelection, Layout
+    from journal.core.import_markdown import ImportResult
+    from journal.core.storage import Journal
+
+SCOPE_ALL = "all"
+SCOPE_FILTER = "filter"
+SCOPE_EXPERIMENT = "experiment"
+DEFAULT_NAME = "llm-journal"
+
+
+def _plural(count: int, noun: str) -> str:
+    return f"{count:,} {noun}" if count == 1 else f"{count:,} {noun}s"
+
+
+def describe_filter(filters: ExperimentFilter) -> str:
+    """`model llama3:8b · worked · tag geo · “rivers” · since 2026-01-31`, for a label."""
+    parts = []
+    if filters.model:
+        parts.append(f"model {filters.model}")
+    if filters.verdict:
+        parts.append(filters.verdict.value)
+    if filters.tag:
+        parts.append(f"tag {filters.tag}")
+    if filters.search:
+        parts.append(f"“{filters.search}”")
+    if filters.since:
+        parts.append(f"since {filters.since:%Y-%m-%d}")
+    if filters.until:
+        parts.append(f"before {filters.until:%Y-%m-%d}")
+    return " · ".join(parts)
+
+
+def _hint(text: str) -> QLabel:
+    label = QLabel(text)
+    label.setTextFormat(Qt.TextFormat.PlainText)  # titles and filters are the person's text
+    label.setWordWrap(True)
+    label.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+    return label
+
+
+def _busy_bar() -> QProgressBar:
+    bar = QProgressBar()
+    bar.setRange(0, 0)  # indeterminate: an export reports no progress, only that it works
+    bar.setTextVisible(False)
+    bar.setMaximumHeight(10)
+    bar.hide()
+    return bar
+
+
+class ExportDialog(QDialog):
+    """Choose what (whole journal, current filter, current experiment), how (one file or a
+    folder) and where; preview the first entries; export in the background."""
+
+    exported = Signal(object)  # ExportResult
+    export_failed = Signal(str)  # the message shown
+    counts_shown = Signal()
+    preview_shown = Signal()
+
+    def __init__(
+        self,
+        journal: Journal,
+        filters: ExperimentFilter,
+        current_experiment_id: int | None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._journal = journal
+        self._filters = filters
+        self._current_id = current_experiment_id
+        self._preview_task: Task | None = None
+        self._export_task: Task | None = None
+
+        self.setWindowTitle("Export as Markdown")
+        self.resize(980, 640)
+
+        # What
+        self.all_radio = QRadioButton("The whole journal")
+        self.filter_radio = QRadioButton("The experiments the list shows")
+        self.experiment_radio = QRadioButton("The current experiment")
+        self.all_count = _hint("counting…")
+        self.filter_count = _hint(describe_filter(filters) or "No filter is set.")
+        self.experiment_count = _hint("" if current_experiment_id else "No experiment is open.")
+        self.scope_group = QButtonGroup(self)
+        scope_box = QGroupBox("What")
+        scope_layout = QVBoxLayout(scope_box)
+        for radio, hint, scope in (
+            (self.all_radio, self.all_count, SCOPE_ALL),
+            (self.filter_radio, self.filter_count, SCOPE_FILTER),
+            (self.experiment_radio, self.experiment_count, SCOPE_EXPERIMENT),
+        ):
+            radio.setProperty("scope", scope)
+            self.scope_group.addButton(radio)
+            hint.setContentsMargins(22, 0, 0, 4)
+            scope_layout.addWidget(radio)
+            scope_layout.addWidget(hint)
+        self.filter_radio.setEnabled(not filters.is_empty)
+        self.experiment_radio.setEnabled(current_experiment_id is not None)
+        if current_experiment_id is not None:
+            self.experiment_radio.setChecked(True)
+        elif not filters.is_empty:
+            self.filter_radio.setChecked(True)
+        else:
+            self.all_radio.setChecked(True)
+
+        # How
+        self.file_radio = QRadioButton("One Markdown file")
+        self.folder_radio = QRadioButton("A folder: index.md and one file per experiment")
+        self.file_radio.setChecked(True)
+        self.layout_group = QButtonGroup(self)
+        self.layout_group.addButton(self.file_radio)
+        self.layout_group.addButton(self.folder_radio)
+        layout_box = QGroupBox("How")
+        layout_layout = QVBoxLayout(layout_box)
+        layout_layout.addWidget(self.file_radio)
+        layout_layout.addWidget(self.folder_radio)
+        layout_layout.addWidget(
+            _hint(
+                "A folder suits git and Obsidian: stable file names such as "
+                "0042-rivers-that-cross-borders.md. Either way every value is kept, so "
+                "the export can be imported back."
+            )
+        )
+
+        # Where
+        documents = QStandardPaths.writableLocation(
+            QStandardPaths.StandardLocation.DocumentsLocation
+        )
+        self.path_edit = QLineEdit(str(Path(documents or Path.home()) / f"{DEFAULT_NAME}.md"))
+        self.path_edit.setClearButtonEnabled(True)
+        self.browse_button = QPushButton("Choose…")
+        where_box = QGroupBox("Where")
+        where_row = QHBoxLayout(where_box)
+        where_row.addWidget(self.path_edit, 1)
+        where_row.addWidget(self.browse_button)
+
+        self.busy_bar = _busy_bar()
+        self.status_label = QLabel()
+        self.status_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.status_label.setWordWrap(True)
+        self.status_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.error_label = QLabel()
+        self.error_label.setTextFormat(Qt.TextFormat.PlainText)
+        mark_as_error(self.error_label)
+        self.error_label.hide()
+
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 6, 0)
+        left_layout.addWidget(scope_box)
+        left_layout.addWidget(layout_box)
+        left_layout.addWidget(where_box)
+        left_layout.addStretch(1)
+        left_layout.addWidget(self.busy_bar)
+        left_layout.addWidget(self.status_label)
+        left_layout.addWidget(self.error_label)
+
+        # Preview
+        self.preview = SafeTextBrowser()
+        self.preview.setPlaceholderText("Preparing the preview…")
+        preview_title = QLabel("<b>Preview</b>")
+        self.preview_note = _hint(
+            "The first experiments as they will read. The machine-readable metadata that "
+            "keeps every value is not shown."
+        )
+        right = QWidget()
+        right_layout = QVBoxLayout(right)
+        right_layout.setContentsMargins(6, 0, 0, 0)
+        right_layout.addWidget(preview_title)
+        right_layout.addWidget(self.preview_note)
+        right_layout.addWidget(self.preview, 1)
+
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.addWidget(left)
+        splitter.addWidget(right)
+        splitter.setStretchFactor(0, 0)
+        splitter.setStretchFactor(1, 1)
+        splitter.setChildrenCollapsible(False)
+        splitter.setSizes([380, 600])
+
+        self.export_button = QPushButton("&Export")
+        self.export_button.setDefault(True)
+        self.close_button = QPushButton("Close")
+        self.close_button.setAutoDefault(False)
+        buttons = QDialogButtonBox()
+        buttons.addButton(self.export_button, QDialogButtonBox.ButtonRole.AcceptRole)
+        buttons.addButton(self.close_button, QDialogButtonBox.ButtonRole.RejectRole)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(splitter, 1)
+        layout.addWidget(buttons)
+
+        self.scope_group.buttonToggled.connect(self._on_scope_group_button_toggled)
+        self.layout_group.buttonToggled.connect(self._on_layout_group_button_toggled)
+        self.browse_button.clicked.connect(self._on_browse_clicked)
+        self.export_button.clicked.connect(self._on_export_clicked)
+        self.close_button.clicked.connect(self.reject)
+
+        self._count_scopes()
+        self._refresh_preview()
+
+    # -- asking the person (classmethods so tests can replace them) ----------------------
+
+    @staticmethod
+    def pick_destination(parent: QWidget | None, layout: Layout, start: str) -> str | None:
+        """A file to write, or (for the folder layout) a new or empty folder; None if cancelled."""
+        from journal.core.export_markdown import Layout
+
+        if layout is Layout.FOLDER:
+            chosen = QFileDialog.getExistingDirectory(
+                parent, "Export into a folder (new or empty, or an earlier export)", start
+            )
+        else:
+            chosen, _ = QFileDialog.getSaveFileName(
+                parent,
+                "Export to a Markdown file",
+                start,
+                "Markdown (*.md);;All files (*)",
+                options=QFileDialog.Option.DontConfirmOverwrite,  # we ask, with more to say
+            )
+        return chosen or None
+
+    @classmethod
+    def confirm_overwrite(cls, parent: QWidget | None, path: str) -> bool:
+        answer = QMessageBox.question(
+            parent,
+            "Replace the earlier export?",
+            f"{path} already exists.\n\nReplace it with this export? The old one is "
+            "replaced only once the new one is complete.",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+            QMessageBox.StandardButton.Cancel,
+        )
+        return answer == QMessageBox.StandardButton.Yes
+
+    # -- state -----------------------------------------------------------------------------
+
+    def scope(self) -> str:
+        checked = self.scope_group.checkedButton()
+        return str(checked.property("scope")) if checked is not None else SCOPE_ALL
+
+    def layout_choice(self) -> Layout:
+        from journal.core.export_markdown import Layout
+
+        return Layout.FOLDER if self.folder_radio.isChecked() else Layout.FILE
+
+    def selection(self) -> ExportSelection:
+        return self._selection_for(self.scope())
+
+    def _selection_for(self, scope: str) -> ExportSelection:
+        from journal.core.export_markdown import ExportSelection
+
+        if scope == SCOPE_EXPERIMENT and self._current_id is not None:
+            return ExportSelection(experiment_id=self._current_id)
+        if scope == SCOPE_FILTER:
+            return ExportSelection(self._filters)
+        return ExportSelection()
+
+    def is_exporting(self) -> bool:
+        return self._export_task is not None
+
+    # -- counts and preview, in the background ---------------------------------------------
+
+    def _count_scopes(self) -> None:
+        journal = self._journal
+        selections = {scope: self._selection_for(scope) for scope in (SCOPE_ALL, SCOPE_FILTER)}
+        current = self._current_id
+
+        def work() -> tuple[dict[str, tuple[int, int]], tuple[str, int] | None]:
+            from journal.core.export_markdown import ExportSelection, count_selection
+            from journal.core.queries import get_experiment
+
+            with journal.read() as session:
+                counts = {s: count_selection(session, sel) for s, sel in selections.items()}
+                experiment = None
+                if current is not None:
+                    title = get_experiment(session, current).title
+                    runs = count_selection(session, ExportSelection(experiment_id=current))[1]
+                    experiment = (title, runs)
+            return counts, experiment
+
+        run_in_background(work, self._on_counts_done, self._on_counts_failed)
+
+    @Slot(object)
+    def _on_counts_done(self, outcome: Any) -> None:
+        counts, experiment = outcome
+        experiments, runs = counts[SCOPE_ALL]
+        self.all_count.setText(f"{_plural(experiments, 'experiment')}, {_plural(runs, 'run')}")
+        if not self._filters.is_empty:
+            experiments, runs = counts[SCOPE_FILTER]
+            self.filter_count.setText(
+                f"{describe_filter(self._filters)}: {_plural(experiments, 'experiment')}, "
+                f"{_plural(runs, 'run')}"
+            )
+        if experiment is not None:
+            title, runs = experiment
+            self.experiment_count.setText(
+                f"#{self._current_id} {title or '(untitled)'}: {_plural(runs, 'run')}"
+            )
+        self.counts_shown.emit()
+
+    @Slot(object)
+    def _on_counts_failed(self, error: JournalError) -> None:
+        self._show_error(error.message)
+
+    def _refresh_preview(self) -> None:
+        if self._preview_task is not None:
+            self._preview_task.cancel()
+        journal, selection = self._journal, self.selection()
+        palette = self.palette()
+        header = _tint(palette, HEADER_TINT)
+
+        def work() -> str:
+            from journal.core.export_markdown import preview_markdown
+            from journal.core.markdown_render import render_markdown
+
+            return _for_qt(render_markdown(preview_markdown(journal, selection)), header)
+
+        self.preview.document().setDefaultStyleSheet(_qt_style_sheet(palette))
+        self._preview_task = run_in_background(work, self._on_preview_done, self._on_preview_failed)
+
+    @Slot(object)
+    def _on_preview_done(self, html: Any) -> None:
+        self._preview_task = None
+        self.preview.setHtml(str(html))
+        self.preview_shown.emit()
+
+    @Slot(object)
+    def _on_preview_failed(self, error: JournalError) -> None:
+        self._preview_task = None
+        self.preview.setPlainText(f"No preview: {error.message}")
+        self.preview_shown.emit()
+
+    # -- reacting --------------------------------------------------------------------------
+
+    @Slot(object, bool)
+    def _on_scope_group_button_toggled(self, _button: Any, checked: bool) -> None:
+        if checked:
+            self._refresh_preview()
+
+    @Slot(object, bool)
+    def _on_layout_group_button_toggled(self, _button: Any, checked: bool) -> None:
+        if not checked:
+            return
+        text = self.path_edit.text().strip()
+        if self.folder_radio.isChecked() and text.endswith(".md"):
+            self.path_edit.setText(text[: -len(".md")])
+        elif self.file_radio.isChecked() and text and not text.endswith(".md"):
+            self.path_edit.setText(f"{text}.md")
+
+    @Slot()
+    def _on_browse_clicked(self) -> None:
+        start = self.path_edit.text().strip() or str(Path.home())
+        chosen = self.pick_destination(self, self.layout_choice(), start)
+        if chosen:
+            self.path_edit.setText(chosen)
+
+    @Slot()
+    def _on_export_clicked(self) -> None:
+        self.start_export()
+
+    def start_export(self) -> None:
+        """What the Export button does: check the destination, ask before replacing, go."""
+        from journal.core.export_markdown import check_target, export_to_path
+        from journal.core.notebook_format import ExportTargetExistsError
+
+        if self.is_exporting():
+            return
+        self._clear_messages()
+        text = self.path_edit.text().strip()
+        if not text:
+            self._show_error("Choose where to save the export.")
+            return
+        target = Path(text).expanduser()
+        layout, selection, journal = self.layout_choice(), self.selection(), self._journal
+        try:
+            replace = check_target(target, layout, force=True, journal_path=journal.path)
+        except ExportTargetExistsError as error:
+            self._show_error(error.message)
+            return
+        empty_folder = target.is_dir() and not any(target.iterdir())
+        if replace and not empty_folder and not self.confirm_overwrite(self, str(target)):
+            return
+
+        def work() -> ExportResult:
+            return export_to_path(
+                journal, target, layout=layout, selection=selection, force=replace
+            )
+
+        self._set_busy(True, f"Exporting to {target}…")
+        self._export_task = run_in_background(work, self._on_export_done, self._on_export_failed)
+
+    @Slot(object)
+    def _on_export_done(self, result: Any) -> None:
+        self._export_task = None
+        self._set_busy(False, result.summary())
+        self.close_button.setDefault(True)
+        self.exported.emit(result)
+
+    @Slot(object)
+    def _on_export_failed(self, error: JournalError) -> None:
+        self._export_task = None
+        self._set_busy(False, "")
+        self._show_error(error.message)
+        self.export_failed.emit(error.message)
+
+    # -- messages --------------------------------------------------------------------------
+
+    def _set_busy(self, busy: bool, status: str) -> None:
+        self.busy_bar.setVisible(busy)
+        self.status_label.setText(status)
+        for widget in (self.export_button, self.browse_button, self.path_edit):
+            widget.setEnabled(not busy)
+
+    def _show_error(self, message: str) -> None:
+        self.error_label.setText(message)
+        self.error_label.show()
+
+    def _clear_messages(self) -> None:
+        self.error_label.hide()
+        self.status_label.clear()
+
+
+class ImportDialog(QDialog):
+    """Pick an export (a file or a folder) and import it in the background: all or nothing."""
+
+    imported = Signal(object)  # ImportResult
+    import_failed = Signal(str)  # the message shown, e.g. "notes.md:17: ..."
+
+    def __init__(self, journal: Journal, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._journal = journal
+        self._task: Task | None = None
+        self.setWindowTitle("Import a Markdown export")
+        self.setMinimumWidth(600)
+
+        intro = _hint(
+            "Import an export made by LLM Journal: one .md file, or an export folder. "
+            "Experiments and runs already in this journal are recognised and skipped; a "
+            "damaged file is refused as a whole."
+        )
+        self.path_edit = QLineEdit()
+        self.path_edit.setPlaceholderText("an exported .md file or export folder")
+        self.path_edit.setClearButtonEnabled(True)
+        self.file_button = QPushButton("File…")
+        self.folder_button = QPushButton("Folder…")
+        row = QHBoxLayout()
+        row.addWidget(self.path_edit, 1)
+        row.addWidget(self.file_button)
+        row.addWidget(self.folder_button)
+
+        self.busy_bar = _busy_bar()
+        self.result_label = QLabel()
+        self.result_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.result_label.setWordWrap(True)
+        self.result_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.error_label = QLabel()
+        self.error_label.setTextFormat(Qt.TextFormat.PlainText)
+        mark_as_error(self.error_label)
+        self.error_label.hide()
+
+        self.import_button = QPushButton("&Import")
+        self.import_button.setDefault(True)
+        self.close_button = QPushButton("Close")
+        self.close_button.setAutoDefault(False)
+        buttons = QDialogButtonBox()
+        buttons.addButton(self.import_button, QDialogButtonBox.ButtonRole.AcceptRole)
+        buttons.addButton(self.close_button, QDialogButtonBox.ButtonRole.RejectRole)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
+        layout.addSpacing(4)
+        layout.addLayout(row)
+        layout.addWidget(self.busy_bar)
+        layout.addWidget(self.result_label)
+        layout.addWidget(self.error_label)
+        layout.addStretch(1)
+        layout.addWidget(buttons)
+
+        self.file_button.clicked.connect(self._on_file_clicked)
+        self.folder_button.clicked.connect(self._on_folder_clicked)
+        self.import_button.clicked.connect(self._on_import_clicked)
+        self.close_button.clicked.connect(self.reject)
+        self.path_edit.textChanged.connect(self._on_path_edit_text_changed)
+        self._update_buttons()
+
+    @staticmethod
+    def pick_source(parent: QWidget | None, folder: bool, start: str) -> str | None:
+        """An export file, or an export folder when `folder`; None if cancelled."""
+        if folder:
+            chosen = QFileDialog.getExistingDirectory(parent, "Import an export folder", start)
+        else:
+            chosen, _ = QFileDialog.getOpenFileName(
+                parent, "Import an exported file", start, "Markdown (*.md);;All files (*)"
+            )
+        return chosen or None
+
+    def is_importing(self) -> bool:
+        return self._task is not None
+
+    def start_import(self) -> None:
+        """What the Import button does."""
+        text = self.path_edit.text().strip()
+        if not text or self.is_importing():
+            return
+        path, journal = Path(text).expanduser(), self._journal
+        self.error_label.hide()
+        self.result_label.setText(f"Importing {path}…")
+
+        def work() -> ImportResult:
+            from journal.core.import_markdown import import_markdown
+
+            return import_markdown(journal, path)
+
+        self._task = run_in_background(work, self._on_import_done, self._on_import_failed)
+        self._update_buttons()
+
+    def _pick(self, folder: bool) -> None:
+        start = self.path_edit.text().strip() or str(Path.home())
+        chosen = self.pick_source(self, folder, start)
+        if chosen:
+            self.path_edit.setText(chosen)
+
+    def _update_buttons(self) -> None:
+        busy = self.is_importing()
+        self.busy_bar.setVisible(busy)
+        self.import_button.setEnabled(not busy and bool(self.path_edit.text().strip()))
+        for widget in (self.file_button, self.folder_button, self.path_edit):
+            widget.setEnabled(not busy)
+
+    @Slot()
+    def _on_file_clicked(self) -> None:
+        self._pick(folder=False)
+
+    @Slot()
+    def _on_folder_clicked(self) -> None:
+        self._pick(folder=True)
+
+    @Slot()
+    def _on_import_clicked(self) -> None:
+        self.start_import()
+
+    @Slot(str)
+    def _on_path_edit_text_changed(self, _text: str) -> None:
+        self._update_buttons()
+
+    @Slot(object)
+    def _on_import_done(self, result: Any) -> None:
+        self._task = None
+        self._update_buttons()
+        self.result_label.setText(f"Imported: {result.summary()}")
+        QTimer.singleShot(0, self._on_fit_timer_timeout)
+        self.close_button.setDefault(True)
+        self.imported.emit(result)
+
+    @Slot(object)
+    def _on_import_failed(self, error: JournalError) -> None:
+        self._task = None
+        self._update_buttons()
+        self.result_label.setText("Nothing was imported.")
+        self.error_label.setText(error.message)
+        self.error_label.show()
+        QTimer.singleShot(0, self._on_fit_timer_timeout)  # once the label knows its height
+        self.import_failed.emit(error.message)
+
+    @Slot()
+    def _on_fit_timer_timeout(self) -> None:
+        fit_height(self)
+
+
+def import_journal_file(parent: QWidget | None, journal: Journal) -> ImportDialog:
+    """Open the import dialog (not modal) and return it; connect to its `imported` signal."""
+    dialog = ImportDialog(journal, parent)
+    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    dialog.open()
+    return dialog

@@ -1,0 +1,943 @@
+"""Markdown export and import: a readable notebook that reads back exactly, whatever it holds."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import sqlite3
+import tempfile
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from journal.core import export_markdown
+from journal.core.domain import ExperimentFilter, RunStatus, Verdict
+from journal.core.errors import InvalidInputError
+from journal.core.export_markdown import (
+    ExportSelection,
+    Layout,
+    export_to_path,
+    export_to_stream,
+    preview_markdown,
+)
+from journal.core.import_markdown import import_markdown, read_export
+from journal.core.models import Experiment, Run
+from journal.core.notebook_format import (
+    ExportError,
+    ExportTargetExistsError,
+    ImportFormatError,
+    experiment_file_name,
+    fence_for,
+    slugify,
+)
+from journal.core.queries import create_experiment, set_verdict
+from journal.core.storage import Journal
+
+T0 = datetime(2026, 1, 31, 14, 5, 9, 123456, tzinfo=UTC)
+DIGEST = "365c0bd3c000a25d28ddbf732fe1c6add414de7275464c4e4d1c3b5fcb5d8ad1"
+
+TRICKY_PROMPT = (
+    'Name three rivers.\n---\n<!-- llm-journal:experiment {"uuid": "fake"} -->\n'
+    "````\nstill the prompt\r\nwith CRLF\rand a lone CR\n"
+)
+TRICKY_ANSWER = (
+    "1. Rhine\n2. Danube\n3. Mekong\n\n```python\nprint('<b>')\n"  # an unclosed fence
+    "<!-- an HTML comment that never ends\n![tracker](http://example.com/x.png)\n"
+)
+
+
+def _text_of(path: Path) -> str:
+    return path.read_bytes().decode("utf-8")
+
+
+def _export(journal: Journal, selection: ExportSelection | None = None, **kw: Any) -> str:
+    with tempfile.TemporaryDirectory() as folder:
+        target = Path(folder) / "export.md"
+        export_to_path(journal, target, selection=selection, **kw)
+        return _text_of(target)
+
+
+def _folder_bytes(folder: Path) -> dict[str, bytes]:
+    return {path.name: path.read_bytes() for path in sorted(folder.iterdir())}
+
+
+def populate(journal: Journal) -> dict[str, int]:
+    """Three experiments: one with a judged run, a replay and thinking; one tricky; one empty."""
+    with journal.write() as session:
+        rivers = create_experiment(
+            session,
+            title="Rivers that cross borders",
+            hypothesis="It lists exactly three.",
+            expected="Three real rivers, one per line.",
+            conclusion="Works at temperature 0.2.",
+            tags=["geo", "rivers"],
+        )
+        tricky = create_experiment(
+            session,
+            title="`Ticks` & <b>HTML</b> | pipes #",
+            hypothesis="---\n```\nan unclosed fence in a hypothesis\n<!-- llm-journal:run {} -->",
+            conclusion="See ![chart](http://example.com/c.png) and <img src=x>",
+            tags=["odd"],
+        )
+        empty = create_experiment(session, title="")
+        assert rivers.id and tricky.id and empty.id
+        first = Run(
+            experiment_id=rivers.id,
+            model="llama3:8b",
+            model_digest=DIGEST,
+            model_family="llama",
+            model_parameter_size="8.0B",
+            model_quantization="Q4_0",
+            model_details={"family": "llama", "families": ["llama"], "size": 4661224676},
+            ollama_version="0.10.1",
+            system_prompt="You are terse.",
+            messages=[{"role": "user", "content": "Name three rivers"}],
+            options={"temperature": 0.2, "seed": 42, "top_p": 1.0, "stop": ["###"]},
+            keep_alive="5m",
+            think="low",
+            response="Rhine, Danube, Mekong.\n",
+            thinking="Three rivers that cross borders...",
+            status=RunStatus.DONE,
+            done_reason="stop",
+            prompt_eval_count=12,
+            eval_count=42,
+            total_duration=1_400_000_000,
+            load_duration=1_200_000_000,
+            prompt_eval_duration=50_000_000,
+            eval_duration=1_190_000_000,
+            final_chunk={"done": True, "done_reason": "stop", "eval_count": 42},
+            first_token_seconds=0.21,
+            wall_seconds=1.45,
+            created_at=T0,
+            started_at=T0,
+            finished_at=T0 + timedelta(seconds=2),
+        )
+        session.add(first)
+        session.flush()
+        assert first.id is not None
+        replay = Run(
+            experiment_id=rivers.id,
+            replay_of_id=first.id,
+            model="qwen3:0.6b",
+            messages=[{"role": "user", "content": "Name three rivers"}],
+            options={"temperature": 1, "seed": 42},
+            think=False,
+            response="",
+            status=RunStatus.FAILED,
+            error="Ollama reported an error (HTTP 500): boom",
+            created_at=T0 + timedelta(minutes=1),
+        )
+        odd = Run(
+            experiment_id=tricky.id,
+            model="llama3:8b",
+            system_prompt="``` three ticks ````` five ticks",
+            messages=[
+                {"role": "system", "content": "be odd"},
+                {"role": "user", "content": TRICKY_PROMPT, "images": ["aGVsbG8="]},
+            ],
+            response=TRICKY_ANSWER,
+            status=RunStatus.CANCELLED,
+            verdict_note="\x00NUL, \x1b escape, \u2028 line separator, \ufeff",
+            created_at=T0 + timedelta(minutes=2),
+        )
+        session.add_all([replay, odd])
+        session.flush()
+        assert replay.id and odd.id
+        set_verdict(session, first.id, Verdict.WORKED, "exactly three, all real")
+        set_verdict(session, odd.id, Verdict.FAILED)
+        return {
+            "rivers": rivers.id,
+            "tricky": tricky.id,
+            "empty": empty.id,
+            "first": first.id,
+            "replay": replay.id,
+            "odd": odd.id,
+        }
+
+
+def snapshot(path: Path) -> dict[str, Any]:
+    """Every value of every experiment and run, keyed by uuid, ids replaced by uuids."""
+    conn = sqlite3.connect(path)
+    conn.row_factory = sqlite3.Row
+    try:
+        experiments = {row["id"]: dict(row) for row in conn.execute("SELECT * FROM experiment")}
+        runs = {row["id"]: dict(row) for row in conn.execute("SELECT * FROM run")}
+        json_columns = {
+            table: {
+                row[1] for row in conn.execute(f"PRAGMA table_info({table})") if row[2] == "JSON"
+            }
+            for table in ("experiment", "run")
+        }
+    finally:
+        conn.close()
+
+    def normal(table: str, record: dict[str, Any]) -> dict[str, Any]:
+        out = {}
+        for key, value in record.items():
+            if key in json_columns[table] and value is not None:
+                value = json.dumps(json.loads(value))  # types exact: 1 and 1.0 differ
+                value = None if value == "null" else value
+            out[key] = value
+        out.pop("id")
+        return out
+
+    result: dict[str, Any] = {}
+    for record in experiments.values():
+        result[record["uuid"]] = normal("experiment", record)
+    for record in runs.values():
+        run = normal("run", record)
+        run["experiment_id"] = experiments[record["experiment_id"]]["uuid"]
+        replayed = record["replay_of_id"]
+        run["replay_of_id"] = None if replayed is None else runs[replayed]["uuid"]
+        result[record["uuid"]] = run
+    return result
+
+
+def count_rows(journal: Journal) -> tuple[int, int]:
+    conn = sqlite3.connect(journal.path)
+    try:
+        return (
+            conn.execute("SELECT count(*) FROM experiment").fetchone()[0],
+            conn.execute("SELECT count(*) FROM run").fetchone()[0],
+        )
+    finally:
+        conn.close()
+
+
+@pytest.fixture
+def ids(journal: Journal) -> dict[str, int]:
+    return populate(journal)
+
+
+@pytest.fixture
+def other(tmp_path: Path) -> Iterator[Journal]:
+    with Journal.open(tmp_path / "other.sqlite") as opened:
+        yield opened
+
+
+# -- reading like a notebook --------------------------------------------------------------
+
+
+def test_export_reads_like_a_lab_notebook(journal: Journal, ids: dict[str, int]) -> None:
+    text = _export(journal)
+    assert text.startswith(
+        '---\n{\n  "layout": "file",\n  "llm_journal": 1\n}\n---\n\n# LLM Journal\n'
+    )
+    assert "\n## Rivers that cross borders\n" in text
+    assert f"*Experiment {ids['rivers']} · created " in text
+    assert "**Tags:** `geo` · `rivers`" in text
+    assert "\n### Hypothesis\n\n> It lists exactly three.\n" in text
+    assert "\n### Expected outcome\n\n> Three real rivers, one per line.\n" in text
+    assert "\n### Conclusion\n\n> Works at temperature 0.2.\n" in text
+    run = text[text.index(f"### Run {ids['first']} · llama3:8b · worked") :]
+    assert "- **Model:** `llama3:8b` · digest `365c0bd3c000` · llama · 8.0B · Q4_0" in run
+    assert '- **Options:** `temperature=0.2` · `seed=42` · `top_p=1.0` · `stop=["###"]`' in run
+    assert '- **Request:** keep_alive `5m` · think `"low"`' in run
+    assert "first token 210 ms" in run and "35.3 tok/s" in run and "42 tokens" in run
+    assert "Ollama 0.10.1" in run and "2026-01-31 14:05:09 UTC" in run
+    assert "#### System prompt\n\n```text\nYou are terse.\n```\n" in run
+    assert "#### Prompt\n\n```text\nName three rivers\n```\n" in run
+    assert "#### Thinking\n\n> Three rivers that cross borders...\n" in run
+    assert "#### Answer\n\n> Rhine, Danube, Mekong.\n" in run
+    assert "#### Verdict: worked\n\n> exactly three, all real\n" in run
+    replay = text[text.index(f"### Run {ids['replay']} · qwen3:0.6b · failed · unrated") :]
+    assert f"- **Replays:** run {ids['first']}\n" in replay
+    assert "#### Error\n\n> Ollama reported an error (HTTP 500): boom\n" in replay
+    assert "\n## (untitled)\n" in text
+    assert text.endswith('<!-- llm-journal:end {"experiments": 3, "runs": 3} -->\n')
+
+
+def test_metadata_carries_every_column(journal: Journal, ids: dict[str, int]) -> None:
+    text = _export(journal)
+    start = text.index("<!-- llm-journal:run {")
+    block = text[start + len("<!-- llm-journal:run ") : text.index(" -->", start)]
+    record = json.loads(block)
+    assert set(Run.model_fields) <= set(record)
+    assert record["replay_of_uuid"] is None
+    assert record["model_digest"] == DIGEST
+    assert record["options"] == {"temperature": 0.2, "seed": 42, "top_p": 1.0, "stop": ["###"]}
+    assert isinstance(record["options"]["top_p"], float) and isinstance(
+        record["options"]["seed"], int
+    )
+    assert record["created_at"] == "2026-01-31T14:05:09.123456+00:00"
+    assert list(record) == sorted(record)
+
+
+def test_fences_are_longer_than_any_backtick_run_inside(
+    journal: Journal, ids: dict[str, int]
+) -> None:
+    text = _export(journal)
+    assert fence_for("no ticks") == "```"
+    assert fence_for("``` and `````") == "``````"
+    assert "``````text\n``` three ticks ````` five ticks\n``````\n" in text
+    # the prompt holds a line of four backticks: its fence has five
+    assert "`````text\nName three rivers.\n---\n" in text
+
+
+def test_tricky_text_cannot_pass_for_metadata_or_break_out(
+    journal: Journal, ids: dict[str, int], other: Journal
+) -> None:
+    text = _export(journal)
+    # The prompt's fake marker line stays verbatim, but inside a fence the importer skips.
+    fake = '<!-- llm-journal:experiment {"uuid": "fake"} -->'
+    markers = [line for line in text.split("\n") if line.startswith("<!-- llm-journal:")]
+    assert len(markers) == 3 + 3 + 1 + 1 and markers.count(fake) == 1
+    assert f"`````text\nName three rivers.\n---\n{fake}\n````\n" in text
+    assert "\r" not in text and "\x00" not in text  # line endings and NUL only in the JSON
+    assert "\u2028" not in text.split("# LLM Journal")[0]
+    # An unclosed fence and an endless HTML comment in an answer stay inside its quote.
+    answer = text[text.index("> 1. Rhine") : text.index("#### Verdict: failed")]
+    assert answer.endswith(
+        "> ```python\n> print('<b>')\n> <!-- an HTML comment that never ends\n"
+        "> ![tracker](http://example.com/x.png)\n\n"  # code until the quote ends, shown as text
+    )
+    # Outside code, images and raw HTML are defused: shown as a link and as text.
+    assert "> See !\\[chart](http://example.com/c.png) and &lt;img src=x>\n" in text
+    assert "> ␀NUL, ␛ escape" in text
+    assert "\n## `Ticks` & &lt;b>HTML&lt;/b> | pipes \\#\n" in text
+    before = snapshot(journal.path)
+    result = import_markdown(other, _write(text, other.path.parent / "tricky.md"))
+    assert (result.new_experiments, result.new_runs) == (3, 3)
+    assert snapshot(other.path) == before
+
+
+def _write(text: str, path: Path) -> Path:
+    path.write_bytes(text.encode("utf-8"))
+    return path
+
+
+# -- determinism, atomic writes, replacing ------------------------------------------------
+
+
+def test_the_same_journal_gives_the_same_bytes(
+    journal: Journal, ids: dict[str, int], tmp_path: Path
+) -> None:
+    assert _export(journal) == _export(journal) == _export(journal, page_size=1)
+    export_to_path(journal, tmp_path / "a", layout=Layout.FOLDER)
+    export_to_path(journal, tmp_path / "b", layout=Layout.FOLDER, page_size=2)
+    assert _folder_bytes(tmp_path / "a") == _folder_bytes(tmp_path / "b")
+
+
+def test_an_explicit_export_time_is_the_only_clock(journal: Journal, ids: dict[str, int]) -> None:
+    text = _export(journal, exported_at=T0)
+    assert '"exported_at": "2026-01-31T14:05:09.123456+00:00"' in text
+    assert "Exported 2026-01-31 14:05:09 UTC." in text
+
+
+def test_an_existing_file_is_replaced_only_when_asked(
+    journal: Journal, ids: dict[str, int], tmp_path: Path
+) -> None:
+    target = tmp_path / "notes.md"
+    target.write_text("my own notes\n")
+    with pytest.raises(ExportTargetExistsError) as refused:
+        export_to_path(journal, target)
+    assert refused.value.replaceable and "already exists" in refused.value.message
+    assert target.read_text() == "my own notes\n"
+    result = export_to_path(journal, target, force=True)
+    assert _text_of(target).startswith("---\n") and result.size == target.stat().st_size
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".notes.md")]
+
+
+def test_a_failed_export_leaves_the_target_as_it_was(
+    journal: Journal, ids: dict[str, int], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    target, folder = tmp_path / "notes.md", tmp_path / "notes"
+    export_to_path(journal, target)
+    export_to_path(journal, folder, layout=Layout.FOLDER)
+    before_file, before_folder = target.read_bytes(), _folder_bytes(folder)
+    entries_seen = 0
+    real = export_markdown.render_experiment
+
+    def failing(*args: Any, **kwargs: Any) -> Iterator[str]:
+        nonlocal entries_seen
+        entries_seen += 1
+        if entries_seen == 2:
+            raise OSError(28, "No space left on device")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(export_markdown, "render_experiment", failing)
+    with pytest.raises(ExportError, match="No space left on device"):
+        export_to_path(journal, target, force=True)
+    entries_seen = 0
+    with pytest.raises(ExportError, match="Nothing there was changed"):
+        export_to_path(journal, folder, layout=Layout.FOLDER, force=True)
+    assert target.read_bytes() == before_file
+    assert _folder_bytes(folder) == before_folder
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".notes")]  # no temp left
+
+
+def test_folders_are_replaced_only_if_they_hold_an_earlier_export(
+    journal: Journal, ids: dict[str, int], tmp_path: Path
+) -> None:
+    precious = tmp_path / "precious"
+    precious.mkdir()
+    (precious / "thesis.md").write_text("years of work")
+    with pytest.raises(ExportTargetExistsError) as refused:
+        export_to_path(journal, precious, layout=Layout.FOLDER, force=True)
+    assert not refused.value.replaceable
+    assert (precious / "thesis.md").read_text() == "years of work"
+
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    export_to_path(journal, empty, layout=Layout.FOLDER)  # nothing to lose
+    assert (empty / "index.md").exists()
+    with pytest.raises(ExportTargetExistsError):
+        export_to_path(journal, empty, layout=Layout.FOLDER)
+    (empty / "stale.md").write_text("left over")
+    export_to_path(journal, empty, layout=Layout.FOLDER, force=True)
+    assert not (empty / "stale.md").exists()
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []
+
+
+def test_refuses_to_write_over_a_journal_or_the_wrong_kind_of_path(
+    journal: Journal, ids: dict[str, int], tmp_path: Path
+) -> None:
+    with pytest.raises(ExportTargetExistsError, match="journal database"):
+        export_to_path(journal, journal.path, force=True)
+    with pytest.raises(ExportTargetExistsError, match="is a folder"):
+        export_to_path(journal, tmp_path, force=True)
+    with pytest.raises(ExportTargetExistsError, match="is a file"):
+        export_to_path(journal, journal.path, layout=Layout.FOLDER, force=True)
+    assert count_rows(journal) == (3, 3)
+
+
+# -- the folder layout ---------------------------------------------------------------------
+
+
+def test_folder_layout_has_an_index_and_a_file_per_experiment(
+    journal: Journal, ids: dict[str, int], tmp_path: Path
+) -> None:
+    folder = tmp_path / "export"
+    result = export_to_path(journal, folder, layout=Layout.FOLDER)
+    assert (result.experiments, result.runs) == (3, 3)
+    names = sorted(p.name for p in folder.iterdir())
+    rivers = f"{ids['rivers']:04d}-rivers-that-cross-borders.md"
+    tricky = f"{ids['tricky']:04d}-ticks-b-html-b-pipes.md"
+    untitled = f"{ids['empty']:04d}-untitled.md"
+    assert names == sorted(["index.md", rivers, tricky, untitled])
+    index = _text_of(folder / "index.md")
+    assert f"[{ids['rivers']} · Rivers that cross borders]({rivers})" in index
+    assert "| 2 | llama3:8b, qwen3:0.6b | 1 worked · 1 unrated |" in index
+    assert index.endswith('<!-- llm-journal:end {"experiments": 3, "runs": 3} -->\n')
+    page = _text_of(folder / rivers)
+    front, body = page.split("\n---\n", 1)
+    meta = json.loads(front.removeprefix("---\n"))
+    assert meta["title"] == "Rivers that cross borders" and meta["tags"] == ["geo", "rivers"]
+    assert meta["llm_journal"] == 1 and meta["layout"] == "experiment"
+    assert body.startswith("\n# Rivers that cross borders\n")
+    assert "[index](index.md)" in body
+    assert f"\n## Run {ids['first']} · llama3:8b · worked\n" in body
+    assert "\n### Prompt\n" in body
+    assert page.endswith('<!-- llm-journal:end {"runs": 2} -->\n')
+
+
+@pytest.mark.parametrize(
+    ("title", "slug"),
+    [
+        ("Rivers that cross borders", "rivers-that-cross-borders"),
+        ("Ünïcödé Straße, Ærøskøbing!", "unicode-strasse-aeroskobing"),
+        ("../../etc/passwd", "etc-passwd"),
+        ("..", "untitled"),
+        ("", "untitled"),
+        ("日本語のタイトル", "untitled"),
+        ("a/b\\c:d*e?f", "a-b-c-d-e-f"),
+        ("word " * 30, ("word-" * 12).rstrip("-")),
+        ("x" * 100, "x" * 60),
+    ],
+)
+def test_slugs_are_safe_file_names(title: str, slug: str) -> None:
+    assert slugify(title) == slug
+    assert len(slugify(title)) <= 60
+    assert experiment_file_name(42, title) == f"0042-{slug}.md"
+
+
+# -- selections ----------------------------------------------------------------------------
+
+
+def _exported_ids(journal: Journal, selection: ExportSelection) -> list[int]:
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "export.md"
+        export_to_path(journal, path, selection=selection)
+        return [parsed.record["id"] for parsed in read_export(journal, path)]
+
+
+def test_filters_and_one_experiment_select_what_is_exported(
+    journal: Journal, ids: dict[str, int]
+) -> None:
+    everything = [ids["rivers"], ids["tricky"], ids["empty"]]
+    cases = {
+        ExportSelection(): everything,
+        ExportSelection(ExperimentFilter(model="llama3:8b")): [ids["rivers"], ids["tricky"]],
+        ExportSelection(ExperimentFilter(model="qwen3:0.6b")): [ids["rivers"]],
+        ExportSelection(ExperimentFilter(verdict=Verdict.FAILED)): [ids["tricky"]],
+        ExportSelection(ExperimentFilter(tag="geo")): [ids["rivers"]],
+        ExportSelection(ExperimentFilter(search="unclosed")): [ids["tricky"]],
+        ExportSelection(ExperimentFilter(since=datetime.now(UTC) + timedelta(days=1))): [],
+        ExportSelection(experiment_id=ids["tricky"]): [ids["tricky"]],
+    }
+    for selection, expected in cases.items():
+        assert _exported_ids(journal, selection) == expected, selection
+    text = _export(journal, ExportSelection(ExperimentFilter(model="llama3:8b", tag="geo")))
+    assert "Experiments with a run on `llama3:8b`, tagged `geo`." in text
+    empty = _export(journal, ExportSelection(ExperimentFilter(tag="nothing")))
+    assert "*No experiments match.*" in empty
+    assert empty.endswith('<!-- llm-journal:end {"experiments": 0, "runs": 0} -->\n')
+
+
+def test_stream_export_and_preview(journal: Journal, ids: dict[str, int]) -> None:
+    import io
+
+    out = io.StringIO()
+    result = export_to_stream(journal, out)
+    assert (result.path, result.experiments, result.runs) == (None, 3, 3)
+    assert out.getvalue() == _export(journal)
+    preview = preview_markdown(journal, ExportSelection(), experiments=1)
+    assert "Rivers that cross borders" in preview and "Ticks" not in preview
+    assert "llm-journal" not in preview and not preview.startswith("---")
+    short = preview_markdown(journal, ExportSelection(), max_chars=200)
+    assert short.endswith("*… (the preview stops here)*\n") and len(short) < 260
+
+
+# -- importing -----------------------------------------------------------------------------
+
+
+def test_restore_into_an_empty_journal_gives_back_the_same_journal(
+    journal: Journal, ids: dict[str, int], other: Journal, tmp_path: Path
+) -> None:
+    path = tmp_path / "export.md"
+    export_to_path(journal, path)
+    result = import_markdown(other, path)
+    assert (result.new_experiments, result.new_runs, result.already_present) == (3, 3, 0)
+    assert result.kept_ids and result.dropped_replay_links == 0
+    assert snapshot(other.path) == snapshot(journal.path)
+    again = tmp_path / "again.md"
+    export_to_path(other, again)
+    assert again.read_bytes() == path.read_bytes()
+    # the search index and tag table are filled by the schema's own triggers
+    from journal.core.queries import list_experiments
+
+    with other.read() as session:
+        found = list_experiments(session, ExperimentFilter(search="Mekong", tag="geo"))
+    assert [row.id for row in found] == [ids["rivers"]]
+
+
+def test_importing_twice_adds_nothing(
+    journal: Journal, ids: dict[str, int], other: Journal, tmp_path: Path
+) -> None:
+    export_to_path(journal, tmp_path / "export", layout=Layout.FOLDER)
+    first = import_markdown(other, tmp_path / "export")
+    assert (first.new_experiments, first.new_runs) == (3, 3)
+    second = import_markdown(other, tmp_path / "export" / "index.md")
+    assert (second.new_experiments, second.new_runs, second.already_present) == (0, 0, 6)
+    assert second.summary() == (
+        "0 new experiments, 0 new runs, 6 already present (3 experiments, 3 runs)."
+    )
+    assert count_rows(other) == (3, 3)
+
+
+def test_one_file_of_a_folder_export_imports_on_its_own(
+    journal: Journal, ids: dict[str, int], other: Journal, tmp_path: Path
+) -> None:
+    export_to_path(journal, tmp_path / "export", layout=Layout.FOLDER)
+    result = import_markdown(other, tmp_path / "export" / "0001-rivers-that-cross-borders.md")
+    assert (result.new_experiments, result.new_runs) == (1, 2)
+    source = snapshot(journal.path)
+    assert all(source[uuid] == value for uuid, value in snapshot(other.path).items())
+
+
+def test_import_merges_into_a_journal_with_its_own_entries(
+    journal: Journal, ids: dict[str, int], other: Journal, tmp_path: Path
+) -> None:
+    with other.write() as session:
+        mine = create_experiment(session, title="already here")
+        assert mine.id is not None
+        session.add(Run(experiment_id=mine.id, model="m", response="mine"))
+    export_to_path(
+        journal, tmp_path / "one.md", selection=ExportSelection(experiment_id=ids["rivers"])
+    )
+    result = import_markdown(other, tmp_path / "one.md")
+    assert (result.new_experiments, result.new_runs) == (1, 2) and not result.kept_ids
+    conn = sqlite3.connect(other.path)
+    rows = dict(conn.execute("SELECT uuid, id FROM run").fetchall())
+    replay_of = conn.execute(
+        "SELECT o.uuid FROM run AS r JOIN run AS o ON o.id = r.replay_of_id"
+    ).fetchall()
+    conn.close()
+    source = snapshot(journal.path)
+    first_uuid = next(u for u, r in source.items() if r.get("model_digest") == DIGEST)
+    assert replay_of == [(first_uuid,)]  # re-resolved by uuid, under new ids
+    assert sorted(rows.values()) == [1, 2, 3]
+
+    # A run added to the experiment later joins the experiment already imported.
+    with journal.write() as session:
+        session.add(Run(experiment_id=ids["rivers"], model="gemma3:4b", response="later"))
+    export_to_path(
+        journal, tmp_path / "two.md", selection=ExportSelection(experiment_id=ids["rivers"])
+    )
+    later = import_markdown(other, tmp_path / "two.md")
+    assert (later.new_experiments, later.new_runs, later.present_experiments) == (0, 1, 1)
+    assert count_rows(other) == (2, 4)
+    merged, now = snapshot(other.path), snapshot(journal.path)
+    assert {k: v for k, v in merged.items() if k in now} == {
+        k: v for k, v in now.items() if k in merged
+    }
+    assert len([k for k in merged if k in now]) == 1 + 3  # the experiment and its three runs
+
+
+def test_a_replay_of_a_run_left_out_of_the_export_is_reported(
+    journal: Journal, ids: dict[str, int], other: Journal, tmp_path: Path
+) -> None:
+    with journal.write() as session:
+        session.add(Run(experiment_id=ids["empty"], replay_of_id=ids["first"], model="m"))
+    path = tmp_path / "one.md"
+    export_to_path(journal, path, selection=ExportSelection(experiment_id=ids["empty"]))
+    assert f"- **Replays:** run {ids['first']} of experiment {ids['rivers']}" in _text_of(path)
+    result = import_markdown(other, path)
+    assert result.new_runs == 1 and result.dropped_replay_links == 1
+    assert "1 replay link left out" in result.summary()
+
+
+def test_an_export_converted_to_crlf_still_imports_exactly(
+    journal: Journal, ids: dict[str, int], other: Journal, tmp_path: Path
+) -> None:
+    text = _export(journal)
+    path = _write("\ufeff" + text.replace("\n", "\r\n"), tmp_path / "windows.md")
+    import_markdown(other, path)
+    assert snapshot(other.path) == snapshot(journal.path)
+
+
+# -- damaged and foreign files -------------------------------------------------------------
+
+
+def _damage(text: str, old: str, new: str, count: int = 1) -> str:
+    assert old in text, old
+    return text.replace(old, new, count)
+
+
+def _run_uuids(text: str) -> list[str]:
+    # a block holds no raw "<" (its JSON escapes it), so [^<]* stays inside one block
+    return re.findall(r'<!-- llm-journal:run \{[^<]*?\n  "uuid": "([^"]+)"', text)
+
+
+def _line_of(text: str, needle: str) -> int:
+    return text[: text.index(needle)].count("\n") + 1
+
+
+DAMAGES: dict[str, Any] = {
+    "invalid JSON": (
+        lambda t: _damage(t, '  "model": "qwen3:0.6b",', '  "model": "qwen3:0.6b"'),
+        lambda t: _line_of(t, '  "model_details": {},\n  "model_digest": "",\n  "model_family"'),
+        "metadata block is not valid JSON (Expecting ',' delimiter)",
+    ),
+    "cut short": (
+        lambda t: t[: t.index("<!-- llm-journal:end")],
+        lambda t: t.count("\n"),
+        "the file ends without its llm-journal:end marker: it is incomplete",
+    ),
+    "not an export": (
+        lambda t: "# My notes\n\n" + t,
+        lambda t: 1,
+        "not an LLM Journal export: it does not start with llm-journal front matter",
+    ),
+    "newer format": (
+        lambda t: _damage(t, '"llm_journal": 1', '"llm_journal": 2'),
+        lambda t: 1,
+        "written by a newer LLM Journal (export format 2; this version reads format 1)",
+    ),
+    "unknown field": (
+        lambda t: _damage(
+            t, '  "model": "qwen3:0.6b",', '  "model": "qwen3:0.6b",\n  "colour": 1,'
+        ),
+        lambda t: _line_of(t, '<!-- llm-journal:run {\n  "created_at": "2026-01-31T14:06'),
+        "run field 'colour' is unknown to this version of LLM Journal",
+    ),
+    "bad status": (
+        lambda t: _damage(t, '"status": "failed"', '"status": "exploded"'),
+        lambda t: _line_of(t, '<!-- llm-journal:run {\n  "created_at": "2026-01-31T14:06'),
+        'run status "exploded" is not one the journal knows',
+    ),
+    "float count": (
+        lambda t: _damage(t, '"eval_count": 42,', '"eval_count": 42.5,'),
+        lambda t: _line_of(t, "<!-- llm-journal:run {"),
+        "run field 'eval_count' must be a whole number, not 42.5",
+    ),
+    "bad time": (
+        lambda t: _damage(
+            t, '"created_at": "2026-01-31T14:05:09.123456+00:00"', '"created_at": "soon"'
+        ),
+        lambda t: _line_of(t, "<!-- llm-journal:run {"),
+        "run field 'created_at' must be an ISO 8601 time",
+    ),
+    "block never closed": (
+        lambda t: _damage(t, '"wall_seconds": 1.45\n} -->', '"wall_seconds": 1.45\n}'),
+        lambda t: _line_of(t, "<!-- llm-journal:run {"),
+        "the llm-journal:run block starting here lacks its -->",
+    ),
+    "removed run": (
+        lambda t: (
+            t[: t.index('<!-- llm-journal:run {\n  "created_at": "2026-01-31T14:07')]
+            + t[t.index("#### Verdict: failed") :]
+        ),
+        lambda t: _line_of(t, "<!-- llm-journal:end"),
+        'the end marker counts {"experiments": 3, "runs": 3} but the file holds',
+    ),
+    "duplicate uuid": (
+        lambda t: t.replace(_run_uuids(t)[1], _run_uuids(t)[0]),
+        lambda t: _line_of(t, '<!-- llm-journal:run {\n  "created_at": "2026-01-31T14:06'),
+        "run uuid ",
+    ),
+    "unclosed fence": (
+        lambda t: _damage(t, "\n`````\n\n#### Answer", "\n\n#### Answer"),
+        lambda t: _line_of(t, "`````text\nName three rivers."),
+        "a code block opened here never closes",
+    ),
+    "moved run": (
+        lambda t: _damage(t, '"experiment_id": 1,', '"experiment_id": 2,'),
+        lambda t: _line_of(t, "<!-- llm-journal:run {"),
+        "this run belongs to experiment 2 but sits under experiment 1",
+    ),
+}
+
+
+@pytest.mark.parametrize("damage", sorted(DAMAGES))
+def test_a_damaged_export_is_refused_with_line_and_reason_and_nothing_imported(
+    journal: Journal, ids: dict[str, int], other: Journal, tmp_path: Path, damage: str
+) -> None:
+    assert ids["rivers"] == 1
+    change, line, reason = DAMAGES[damage]
+    damaged = change(_export(journal))
+    path = _write(damaged, tmp_path / "notes.md")
+    before = path.read_bytes()
+    with pytest.raises(ImportFormatError) as refused:
+        import_markdown(other, path)
+    assert refused.value.reason.startswith(reason), refused.value.reason
+    assert refused.value.line == line(damaged)
+    assert str(refused.value) == f"{path}:{refused.value.line}: {refused.value.reason}"
+    assert count_rows(other) == (0, 0)
+    assert path.read_bytes() == before
+
+
+def test_a_file_that_is_not_text_or_not_there_is_refused(other: Journal, tmp_path: Path) -> None:
+    binary = tmp_path / "picture.md"
+    binary.write_bytes(b"---\n\xff\xfe\n---\n")
+    with pytest.raises(ImportFormatError, match=r"picture.md:2: this is not UTF-8 text"):
+        import_markdown(other, binary)
+    with pytest.raises(InvalidInputError, match="There is no file or folder"):
+        import_markdown(other, tmp_path / "missing.md")
+    with pytest.raises(InvalidInputError, match=r"has no index\.md"):
+        import_markdown(other, tmp_path)
+    with pytest.raises(ImportFormatError, match="not an LLM Journal export"):
+        import_markdown(other, other.path)
+
+
+def test_a_damaged_file_late_in_a_folder_imports_nothing(
+    journal: Journal, ids: dict[str, int], other: Journal, tmp_path: Path
+) -> None:
+    folder = tmp_path / "export"
+    export_to_path(journal, folder, layout=Layout.FOLDER)
+    last = sorted(folder.glob("0*.md"))[-1]
+    last.write_text(last.read_text().replace('"runs": 0', '"runs": 5'))
+    with pytest.raises(ImportFormatError, match=rf"{last.name}:\d+: the end marker counts"):
+        import_markdown(other, folder)
+    assert count_rows(other) == (0, 0)
+    last.unlink()
+    with pytest.raises(ImportFormatError, match=r"index.md:\d+: the index counts"):
+        import_markdown(other, folder)
+    assert count_rows(other) == (0, 0)
+
+
+# -- any journal survives the round trip ---------------------------------------------------
+
+TRICKS = [
+    "---",
+    "```",
+    "````",
+    "~~~",
+    '<!-- llm-journal:experiment {"uuid": "x"} -->',
+    "<!-- llm-journal:end {} -->",
+    "<!--",
+    "-->",
+    "<script>alert(1)</script>",
+    "&amp;",
+    "\r\n",
+    "\r",
+    "\n",
+    "\n\n",
+    "\u2028",
+    "\u2029",
+    "\x85",
+    "\x00",
+    "\x1b[31m",
+    "\ufeff",
+    "\ufffe",
+    "%%",
+    "![x](http://example.com/x.png)",
+    "# heading",
+    "> quote",
+    "| a | b |",
+    "\t",
+    "  ",
+    "é",
+    "😀",
+    "\U0010ffff",
+]
+tricky_text = st.lists(st.one_of(st.text(max_size=8), st.sampled_from(TRICKS)), max_size=6).map(
+    "".join
+)
+# Non-finite floats cannot be in a journal: JSON has no NaN/Infinity and the core refuses them.
+finite = st.floats(allow_nan=False, allow_infinity=False)
+scalars = st.one_of(st.none(), st.booleans(), st.integers(), finite, tricky_text)
+json_values = st.recursive(
+    scalars,
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(tricky_text, inner, max_size=3),
+    max_leaves=6,
+)
+int64 = st.none() | st.integers(min_value=-(2**63), max_value=2**63 - 1)
+moments = st.datetimes(timezones=st.just(UTC))
+
+
+@st.composite
+def journals(draw: st.DrawFn) -> list[tuple[dict[str, Any], list[dict[str, Any]]]]:
+    experiments = []
+    for _ in range(draw(st.integers(1, 3))):
+        experiment = {
+            "title": draw(tricky_text),
+            "hypothesis": draw(tricky_text),
+            "expected": draw(tricky_text),
+            "conclusion": draw(tricky_text),
+            "tags": draw(st.lists(tricky_text, max_size=3)),
+            "created_at": draw(moments),
+            "updated_at": draw(moments),
+        }
+        runs = []
+        for _ in range(draw(st.integers(0, 3))):
+            runs.append(
+                {
+                    "model": draw(tricky_text),
+                    "model_digest": draw(tricky_text),
+                    "model_details": draw(st.dictionaries(tricky_text, json_values, max_size=3)),
+                    "system_prompt": draw(tricky_text),
+                    "messages": draw(
+                        st.lists(
+                            st.fixed_dictionaries(
+                                {"role": st.sampled_from(["user", "system", "assistant"])},
+                                optional={"content": tricky_text, "images": json_values},
+                            ),
+                            max_size=3,
+                        )
+                    ),
+                    "options": draw(st.dictionaries(tricky_text, json_values, max_size=4)),
+                    "keep_alive": draw(st.none() | tricky_text),
+                    "think": draw(st.none() | st.booleans() | st.sampled_from(["low", "high"])),
+                    "response": draw(tricky_text),
+                    "thinking": draw(tricky_text),
+                    "status": draw(st.sampled_from(list(RunStatus))),
+                    "error": draw(tricky_text),
+                    "eval_count": draw(int64),
+                    "eval_duration": draw(int64),
+                    "final_chunk": draw(st.dictionaries(tricky_text, json_values, max_size=3)),
+                    "first_token_seconds": draw(st.none() | finite),
+                    "verdict": draw(st.none() | st.sampled_from(list(Verdict))),
+                    "verdict_note": draw(tricky_text),
+                    "owner": draw(tricky_text),
+                    "heartbeat_at": draw(st.none() | moments),
+                    "created_at": draw(moments),
+                    "finished_at": draw(st.none() | moments),
+                    "replay": draw(st.none() | st.integers(0, 8)),
+                }
+            )
+        experiments.append((experiment, runs))
+    return experiments
+
+
+def _build(path: Path, plan: list[tuple[dict[str, Any], list[dict[str, Any]]]]) -> Journal:
+    journal = Journal.open(path)
+    with journal.write() as session:
+        made: list[Run] = []
+        for experiment_fields, runs in plan:
+            experiment = Experiment(**experiment_fields)
+            session.add(experiment)
+            session.flush()
+            assert experiment.id is not None
+            for fields in runs:
+                fields = dict(fields)
+                replay = fields.pop("replay")
+                run = Run(experiment_id=experiment.id, **fields)
+                if replay is not None and made:
+                    run.replay_of_id = made[replay % len(made)].id
+                session.add(run)
+                session.flush()
+                made.append(run)
+    return journal
+
+
+@settings(
+    max_examples=50,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+@given(plan=journals())
+def test_any_journal_survives_export_import_export_byte_for_byte(
+    plan: list[tuple[dict[str, Any], list[dict[str, Any]]]],
+) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        root = Path(folder)
+        with (
+            _build(root / "source.sqlite", plan) as source,
+            Journal.open(root / "target.sqlite") as target,
+        ):
+            export_to_path(source, root / "first.md")
+            export_to_path(source, root / "first", layout=Layout.FOLDER)
+            result = import_markdown(target, root / "first.md")
+            assert result.new_experiments == len(plan)
+            assert result.new_runs == sum(len(runs) for _, runs in plan)
+            export_to_path(target, root / "second.md")
+            assert (root / "second.md").read_bytes() == (root / "first.md").read_bytes()
+            assert snapshot(target.path) == snapshot(source.path)
+            again = import_markdown(target, root / "first")  # the folder holds the same
+            assert (again.new_experiments, again.new_runs) == (0, 0)
+
+
+# -- a journal recorded against a real Ollama ----------------------------------------------
+
+
+@pytest.mark.ollama
+def test_a_journal_recorded_with_real_ollama_round_trips(
+    journal: Journal, other: Journal, real_ollama: str, real_model: str, tmp_path: Path
+) -> None:
+    from journal.core.ollama_service import OllamaService
+    from journal.core.runner import RunRecorder, RunSpec
+
+    with journal.write() as session:
+        experiment = create_experiment(session, title="Real round trip", tags=["real"])
+        assert experiment.id is not None
+    recorder = RunRecorder(journal, OllamaService(real_ollama))
+    options = {"num_predict": 16, "temperature": 0.0, "seed": 42}
+    spec = RunSpec(experiment.id, real_model, prompt="Say hello.", options=options)
+    first = recorder.execute(spec)
+    replay = recorder.execute(
+        RunSpec(
+            experiment.id,
+            real_model,
+            prompt="Say hello.",
+            system_prompt="Answer in one word.",
+            options=options,
+            keep_alive="1m",
+            replay_of_id=first.id,
+        )
+    )
+    assert first.status is RunStatus.DONE and replay.status is RunStatus.DONE
+    assert first.model_digest and first.final_chunk and first.eval_count
+    export_to_path(journal, tmp_path / "first.md")
+    result = import_markdown(other, tmp_path / "first.md")
+    assert (result.new_experiments, result.new_runs) == (1, 2)
+    export_to_path(other, tmp_path / "second.md")
+    assert (tmp_path / "second.md").read_bytes() == (tmp_path / "first.md").read_bytes()
+    assert snapshot(other.path) == snapshot(journal.path)
+    assert os.path.getsize(tmp_path / "first.md") > 0
