@@ -209,3 +209,20 @@ def test_a_file_that_is_not_a_journal_is_refused_with_a_way_out(
     qtbot.waitUntil(lambda: window.journal is not None, timeout=10_000)
     assert not window.journal_banner.isVisible()
     assert window.journal_label.text() == str(other)
+
+
+def test_export_and_import_open_from_the_file_menu(
+    qtbot: QtBot, open_window: WindowFactory, fake_ollama: FakeOllama
+) -> None:
+    from journal.gui.export_dialog import ExportDialog, ImportDialog
+
+    window = open_window(fake_ollama.url)
+    QTest.keyClick(window, Qt.Key.Key_E, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(
+        lambda: any(isinstance(w, ExportDialog) for w in window.findChildren(ExportDialog))
+    )
+    export = window.findChildren(ExportDialog)[0]
+    export.close()
+    QTest.keyClick(window, Qt.Key.Key_I, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: len(window.findChildren(ImportDialog)) == 1)
+    window.findChildren(ImportDialog)[0].close()
