@@ -56,6 +56,8 @@ SHORTCUTS: list[tuple[str, str]] = [
     ("Ctrl+F", "Search the journal"),
     ("Ctrl+Return", "Run the prompt"),
     ("Esc", "Stop the running answer (the partial text is kept)"),
+    ("Ctrl+R", "Replay the selected run: same model, prompt, options and seed"),
+    ("Ctrl+Shift+R", "Replay the selected run on the model chosen in the picker"),
     ("Ctrl+1", "Verdict: worked"),
     ("Ctrl+2", "Verdict: partly"),
     ("Ctrl+3", "Verdict: failed"),
@@ -88,6 +90,7 @@ class MainWindow(QMainWindow):
         self._writes = QThreadPool(self)
         self._writes.setMaxThreadCount(1)  # one writer, in order: edits never overtake
         self._shown_run_id: int | None = None
+        self._pending_notice = ""
         self._streaming_run_id: int | None = None
 
         self.setWindowTitle("LLM Journal")
@@ -196,6 +199,12 @@ class MainWindow(QMainWindow):
         self.quit_action = self._action("&Quit", self.close, ["Ctrl+Q"])
         self.run_action = self._action("&Run", self.run_prompt, ["Ctrl+Return", "Ctrl+Enter"])
         self.stop_action = self._action("&Stop", self.stop_run, ["Esc"])
+        self.replay_action = self._action(
+            "Re&play the selected run", self.replay_selected_run, ["Ctrl+R"]
+        )
+        self.replay_on_action = self._action(
+            "Replay on the chosen &model", self.replay_selected_run_on_model, ["Ctrl+Shift+R"]
+        )
         self.stop_action.setEnabled(False)
         self.search_action = self._action("&Search", self.list_panel.focus_search, ["Ctrl+F"])
         self.prompt_action = self._action(
@@ -226,7 +235,9 @@ class MainWindow(QMainWindow):
         file_menu.addSeparator()
         file_menu.addAction(self.quit_action)
         run_menu = bar.addMenu("&Run")
-        run_menu.addActions([self.run_action, self.stop_action])
+        run_menu.addActions(
+            [self.run_action, self.stop_action, self.replay_action, self.replay_on_action]
+        )
         run_menu.addSeparator()
         run_menu.addActions(self.verdict_actions)
         run_menu.addSeparator()
@@ -261,6 +272,9 @@ class MainWindow(QMainWindow):
         self.runs.stats_updated.connect(self._on_runs_stats_updated)
         self.runs.finished.connect(self._on_runs_finished)
         self.runs.failed.connect(self._on_runs_failed)
+        self.runs.notice.connect(self._on_runs_notice)
+        self.history_view.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
+        self.history_view.addActions([self.replay_action, self.replay_on_action])
         self.ollama.changed.connect(self._on_ollama_changed)
         self.prompt_panel.model_picker.load_failed.connect(self._on_models_load_failed)
 
@@ -503,7 +517,10 @@ class MainWindow(QMainWindow):
             panel.options_panel.set_values(dict(run.options), run.keep_alive, run.think)
 
     def _show_run_status(self, run: Run) -> None:
-        if run.status is RunStatus.CANCELLED:
+        notice = _replay_notice(run)
+        if run.status is RunStatus.DONE and notice:
+            self.answer_view.set_status(notice, "warning")
+        elif run.status is RunStatus.CANCELLED:
             self.answer_view.set_status("Stopped — the partial answer is kept.", "warning")
         elif run.status is RunStatus.INTERRUPTED:
             self.answer_view.set_status(run.error or "Interrupted.", "warning")
@@ -568,8 +585,39 @@ class MainWindow(QMainWindow):
 
     def _set_running(self, running: bool) -> None:
         self.prompt_panel.set_running(running)
-        self.run_action.setEnabled(not running)
+        for action in (self.run_action, self.replay_action, self.replay_on_action):
+            action.setEnabled(not running)
         self.stop_action.setEnabled(running)
+
+    def _selected_run_id(self) -> int | None:
+        index = self.history_view.selectionModel().currentIndex()
+        return self.history_model.run(index.row()).id if index.isValid() else None
+
+    @Slot()
+    def replay_selected_run(self, model: str | None = None) -> None:
+        run_id = self._selected_run_id()
+        if run_id is None or self.journal is None or self.service is None:
+            self.statusBar().showMessage("Select a run in the history to replay it.", 6000)
+            return
+        self.outcome.flush()
+        if self.runs.start_replay(self.journal, self.service, run_id, model):
+            self._set_running(True)
+            self.answer_view.begin_stream()
+            self.answer_view.set_status("Checking the model, then replaying…", "info")
+            self.stats_label.setText(f"replaying run {run_id}…")
+
+    @Slot()
+    def replay_selected_run_on_model(self) -> None:
+        model = self.prompt_panel.model_picker.current_model()
+        if not model:
+            self.statusBar().showMessage("Choose a model to replay on.", 6000)
+            return
+        self.replay_selected_run(model)
+
+    @Slot(str)
+    def _on_runs_notice(self, text: str) -> None:
+        self.statusBar().showMessage(text, 30_000)
+        self._pending_notice = text
 
     @Slot()
     def stop_run(self) -> None:
@@ -583,6 +631,8 @@ class MainWindow(QMainWindow):
 
         self._streaming_run_id = run.id
         self.history_model.set_live_run(run.id)
+        if self._pending_notice:
+            self.answer_view.set_status(self._pending_notice, "warning")
         runs = self._read(lambda s: runs_of(s, run.experiment_id)) or []
         if self.editor.experiment_id() == run.experiment_id:
             self._load_history(runs, select_id=run.id)
@@ -593,7 +643,7 @@ class MainWindow(QMainWindow):
     @Slot(str, str)
     def _on_runs_text_received(self, content: str, thinking: str) -> None:
         if self._shown_run_id is not None and self._shown_run_id == self._streaming_run_id:
-            if self.answer_view.status_text() == "Waiting for the model…":
+            if self.answer_view.status_kind() == "info":
                 self.answer_view.set_status("", "info")
             self.answer_view.append_text(content, thinking)
 
@@ -616,6 +666,7 @@ class MainWindow(QMainWindow):
     def _on_runs_finished(self, run: Run) -> None:
         from journal.core.queries import runs_of
 
+        self._pending_notice = ""
         self._streaming_run_id = None
         self.history_model.set_live_run(None)
         self._set_running(False)
@@ -638,6 +689,7 @@ class MainWindow(QMainWindow):
 
     @Slot(object)
     def _on_runs_failed(self, error: JournalError) -> None:
+        self._pending_notice = ""
         self._streaming_run_id = None
         self.history_model.set_live_run(None)
         self._set_running(False)
@@ -831,3 +883,17 @@ class MainWindow(QMainWindow):
             self.journal.close()
             self.journal = None
         event.accept()
+
+
+def _replay_notice(run: Run) -> str:
+    """What a replay found about the model's identity, in one sentence (or nothing)."""
+    info = getattr(run, "replay_info", None) or {}
+    if run.replay_of_id is None:
+        return ""
+    if info.get("digest_changed"):
+        before = str(info.get("digest_before") or "")[:12]
+        now = str(info.get("digest_now") or "")[:12]
+        return (
+            f"Replay of run {run.replay_of_id}: {run.model} changed since then: {before} -> {now}"
+        )
+    return f"Replay of run {run.replay_of_id}."

@@ -53,8 +53,10 @@ class RunController(QObject):
     stats_updated = Signal(dict)  # live figures: chunks, seconds, first_token, rate
     finished = Signal(object)  # the recorded Run, whatever its status
     failed = Signal(object)  # a JournalError that kept the run from being recorded
+    notice = Signal(str)  # something to tell the person before the answer, e.g. new weights
 
     _run_created = Signal(object)
+    _notice_found = Signal(str)
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -67,6 +69,7 @@ class RunController(QObject):
         self._timer.setInterval(DRAIN_INTERVAL_MS)
         self._timer.timeout.connect(self._on_timer_timeout)
         self._run_created.connect(self._on_run_created)
+        self._notice_found.connect(self.notice)
 
     @property
     def is_running(self) -> bool:
@@ -74,21 +77,47 @@ class RunController(QObject):
 
     def start(self, journal: Any, service: Any, spec: Any) -> bool:
         """Start `spec` (a core RunSpec); False if a run is already going."""
+        from journal.core.runner import RunRecorder
+
+        recorder = RunRecorder(journal, service)
+        return self._launch(
+            lambda cancel, events: recorder.execute(spec, cancel=cancel, events=events)
+        )
+
+    def start_replay(self, journal: Any, service: Any, run_id: int, model: str | None) -> bool:
+        """Replay run `run_id` as recorded (on `model` instead, if given), linked to it.
+
+        Before anything is recorded the model's current digest is compared with the one the
+        run used; a changed tag or a missing model is said through `notice` / `failed`.
+        """
+        from journal.core.replay import ReplayEdits, Replayer, require_available
+
+        replayer = Replayer(journal, service)
+
+        def replay(cancel: CancelToken, events: Any) -> Any:
+            plan = replayer.plan(run_id, ReplayEdits(model=model) if model else None)
+            identity = replayer.identify(plan)
+            warning = identity.warning()
+            if warning and identity.available:
+                self._notice_found.emit(warning)
+            require_available([identity])
+            return replayer.replay(plan, cancel=cancel, events=events, identity=identity)
+
+        return self._launch(replay)
+
+    def _launch(self, execute: Any) -> bool:
         if self._cancel is not None:
             return False
-        from journal.core.runner import RunEvents, RunRecorder
+        from journal.core.runner import RunEvents
 
         cancel = CancelToken()
         buffer = _Buffer()
         self._cancel, self._buffer = cancel, buffer
         self._started_at = time.monotonic()
-        recorder = RunRecorder(journal, service)
         events = RunEvents(started=self._run_created.emit, chunk=buffer.add)
-
-        def work() -> Any:
-            return recorder.execute(spec, cancel=cancel, events=events)
-
-        run_in_background(work, self._on_done, self._on_error, pool=self._pool)
+        run_in_background(
+            lambda: execute(cancel, events), self._on_done, self._on_error, pool=self._pool
+        )
         self._timer.start()
         return True
 

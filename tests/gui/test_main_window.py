@@ -226,3 +226,27 @@ def test_export_and_import_open_from_the_file_menu(
     QTest.keyClick(window, Qt.Key.Key_I, Qt.KeyboardModifier.ControlModifier)
     qtbot.waitUntil(lambda: len(window.findChildren(ImportDialog)) == 1)
     window.findChildren(ImportDialog)[0].close()
+
+
+def test_replay_the_selected_run_and_say_when_the_weights_changed(
+    qtbot: QtBot, open_window: WindowFactory, fake_ollama: FakeOllama, db_path: Path
+) -> None:
+    from tests.fake_ollama import FakeModel
+
+    window = open_window(fake_ollama.url)
+    _type_prompt(qtbot, window, "Name a colour")
+    window.prompt_panel.options_panel.set_values({"seed": 7, "temperature": 0.3}, None, None)
+    _run_and_wait(qtbot, window)
+    original_id = window.history_model.run(0).id
+    # The tag now points to other weights (someone re-pulled llama3:8b).
+    fake_ollama.models["llama3:8b"] = FakeModel("llama3:8b", digest="9f" * 32)
+    window.prompt_panel.set_prompt("something else entirely")  # a replay ignores the panel
+    with qtbot.waitSignal(window.runs.finished, timeout=15_000):
+        QTest.keyClick(window, Qt.Key.Key_R, Qt.KeyboardModifier.ControlModifier)
+    assert window.history_model.rowCount() == 2
+    replay = window.history_model.run(0)
+    assert replay.replay_of_id == original_id
+    assert replay.prompt == "Name a colour"
+    assert replay.options == {"seed": 7, "temperature": 0.3}
+    assert "changed since" in window.answer_view.status_text()
+    assert "9f9f9f9f9f9f" in window.answer_view.status_text()
