@@ -683,9 +683,7 @@ class MainWindow(QMainWindow):
         self._refresh_list_row(run.experiment_id)
         self._refresh_choices()
         if run.status is RunStatus.FAILED:
-            from journal.core.errors import OllamaUnreachableError
-
-            self.ollama.report_failure(OllamaUnreachableError(self.host))
+            self.ollama.check_now()  # a failed run may mean the server went away
 
     @Slot(object)
     def _on_runs_failed(self, error: JournalError) -> None:
