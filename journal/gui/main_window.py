@@ -58,6 +58,9 @@ SHORTCUTS: list[tuple[str, str]] = [
     ("Esc", "Stop the running answer (the partial text is kept)"),
     ("Ctrl+R", "Replay the selected run: same model, prompt, options and seed"),
     ("Ctrl+Shift+R", "Replay the selected run on the model chosen in the picker"),
+    ("Ctrl+D", "Compare the runs selected in the history"),
+    ("Ctrl+Shift+M", "Migration check: replay what worked on a new model"),
+    ("Ctrl+M", "Experiment × model matrix"),
     ("Ctrl+1", "Verdict: worked"),
     ("Ctrl+2", "Verdict: partly"),
     ("Ctrl+3", "Verdict: failed"),
@@ -122,7 +125,8 @@ class MainWindow(QMainWindow):
         self.history_view.setRootIsDecorated(False)
         self.history_view.setUniformRowHeights(True)
         self.history_view.setAlternatingRowColors(True)
-        self.history_view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        # Several rows can be selected to compare them; the current row is the one shown.
+        self.history_view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.history_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.history_view.setAccessibleName("Run history")
         header = self.history_view.header()
@@ -205,6 +209,15 @@ class MainWindow(QMainWindow):
         self.replay_on_action = self._action(
             "Replay on the chosen &model", self.replay_selected_run_on_model, ["Ctrl+Shift+R"]
         )
+        self.compare_action = self._action(
+            "&Compare selected runs…", self.compare_selected_runs, ["Ctrl+D"]
+        )
+        self.check_action = self._action(
+            "Migration &check…", self.open_migration_check, ["Ctrl+Shift+M"]
+        )
+        self.matrix_action = self._action(
+            "Experiment × model &matrix…", self.open_matrix, ["Ctrl+M"]
+        )
         self.stop_action.setEnabled(False)
         self.search_action = self._action("&Search", self.list_panel.focus_search, ["Ctrl+F"])
         self.prompt_action = self._action(
@@ -238,6 +251,8 @@ class MainWindow(QMainWindow):
         run_menu.addActions(
             [self.run_action, self.stop_action, self.replay_action, self.replay_on_action]
         )
+        run_menu.addSeparator()
+        run_menu.addActions([self.compare_action, self.check_action, self.matrix_action])
         run_menu.addSeparator()
         run_menu.addActions(self.verdict_actions)
         run_menu.addSeparator()
@@ -274,7 +289,9 @@ class MainWindow(QMainWindow):
         self.runs.failed.connect(self._on_runs_failed)
         self.runs.notice.connect(self._on_runs_notice)
         self.history_view.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
-        self.history_view.addActions([self.replay_action, self.replay_on_action])
+        self.history_view.addActions(
+            [self.replay_action, self.replay_on_action, self.compare_action]
+        )
         self.ollama.changed.connect(self._on_ollama_changed)
         self.prompt_panel.model_picker.load_failed.connect(self._on_models_load_failed)
 
@@ -761,6 +778,85 @@ class MainWindow(QMainWindow):
         service = self.service
         if name and service is not None:
             ModelDetailsDialog.open_for(self, name, lambda: service)
+
+    # -- compare, migration checks, matrix ----------------------------------------------
+
+    @Slot()
+    def compare_selected_runs(self) -> None:
+        from journal.gui.compare_dialog import CompareDialog
+
+        rows = sorted({index.row() for index in self.history_view.selectionModel().selectedRows()})
+        if self.journal is None or len(rows) < 2:
+            self.statusBar().showMessage(
+                "Select two or more runs in the history (Ctrl+click) to compare them.", 6000
+            )
+            return
+        ids = [self.history_model.run(row).id for row in reversed(rows)]  # oldest first
+        dialog = CompareDialog(self.journal, ids, self)
+        dialog.verdict_changed.connect(self._on_compare_dialog_verdict_changed)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+
+    @Slot(int)
+    def _on_compare_dialog_verdict_changed(self, run_id: int) -> None:
+        self._reload_current_experiment(select_run=self._shown_run_id)
+
+    @Slot()
+    def open_migration_check(self) -> None:
+        from journal.gui.check_window import CheckWindow
+
+        if self.journal is None or self.service is None:
+            return
+        window = CheckWindow(self.journal, self.service, self)
+        window.set_source(self.list_panel.filter())
+        window.check_finished.connect(self._on_check_window_check_finished)
+        window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        window.show()
+
+    @Slot(int)
+    def _on_check_window_check_finished(self, _: int) -> None:
+        self.list_panel.model().refresh()
+        self._refresh_choices()
+
+    @Slot()
+    def open_matrix(self) -> None:
+        from journal.gui.matrix_dialog import MatrixDialog
+
+        if self.journal is None:
+            return
+        dialog = MatrixDialog(self.journal, self.list_panel.filter(), self)
+        dialog.run_activated.connect(self.open_run)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.show()
+
+    @Slot(int)
+    def open_run(self, run_id: int) -> None:
+        """Show run `run_id`: select its experiment in the list, then the run in the history."""
+        from journal.core.queries import get_run
+
+        run = self._read(lambda s: get_run(s, run_id))
+        if run is None:
+            return
+        elsewhere = self.editor.experiment_id() != run.experiment_id
+        if elsewhere and not self.list_panel.select_experiment(run.experiment_id):
+            self.list_panel.clear_filters()  # filtered out of the list: show everything
+            self.list_panel.select_experiment(run.experiment_id)
+        if self.editor.experiment_id() != run.experiment_id:  # selected already: load it
+            self._on_list_experiment_selected(run.experiment_id)
+        row = self.history_model.row_of(run_id)
+        if row is not None:
+            self._select_history_row(row)
+        self.activateWindow()
+
+    def _reload_current_experiment(self, select_run: int | None) -> None:
+        from journal.core.queries import runs_of
+
+        experiment_id = self.editor.experiment_id()
+        if experiment_id is None:
+            return
+        runs = self._read(lambda s: runs_of(s, experiment_id)) or []
+        self._load_history(runs, select_id=select_run)
+        self._refresh_list_row(experiment_id)
 
     # -- export and import --------------------------------------------------------------
 

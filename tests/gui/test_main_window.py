@@ -250,3 +250,47 @@ def test_replay_the_selected_run_and_say_when_the_weights_changed(
     assert replay.options == {"seed": 7, "temperature": 0.3}
     assert "changed since" in window.answer_view.status_text()
     assert "9f9f9f9f9f9f" in window.answer_view.status_text()
+
+
+def test_compare_check_and_matrix_open_from_the_run_menu(
+    qtbot: QtBot, open_window: WindowFactory, fake_ollama: FakeOllama
+) -> None:
+    from PySide6.QtCore import QItemSelectionModel
+
+    from journal.gui.check_window import CheckWindow
+    from journal.gui.compare_dialog import CompareDialog
+    from journal.gui.matrix_dialog import MatrixDialog
+
+    window = open_window(fake_ollama.url)
+    _type_prompt(qtbot, window, "Name a colour")
+    _run_and_wait(qtbot, window)
+    first_experiment = window.editor.experiment_id()
+    window.prompt_panel.model_picker.set_current_model("qwen3:0.6b")
+    _run_and_wait(qtbot, window)
+    selection = window.history_view.selectionModel()
+    for row in (0, 1):
+        selection.select(
+            window.history_model.index(row, 0),
+            QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows,
+        )
+    QTest.keyClick(window, Qt.Key.Key_D, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: len(window.findChildren(CompareDialog)) == 1)
+    compare = window.findChildren(CompareDialog)[0]
+    assert [run.model for run in compare.runs] == ["llama3:8b", "qwen3:0.6b"]
+    compare.close()
+
+    QTest.keyClick(window, Qt.Key.Key_M, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: len(window.findChildren(MatrixDialog)) == 1)
+    matrix = window.findChildren(MatrixDialog)[0]
+    assert matrix.model.rowCount() == 1 and matrix.model.columnCount() == 2
+    oldest_run = window.history_model.run(1).id
+    QTest.keyClick(window, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: window.editor.experiment_id() not in (None, first_experiment))
+    matrix.run_activated.emit(oldest_run)  # as a double-click on its cell does
+    assert window.editor.experiment_id() == first_experiment
+    assert window._shown_run_id == oldest_run
+    matrix.close()
+
+    window.check_action.trigger()
+    qtbot.waitUntil(lambda: len(window.findChildren(CheckWindow)) == 1)
+    window.findChildren(CheckWindow)[0].close()

@@ -1,0 +1,619 @@
+"""Migration checks in the window: replay what worked on a new model, then triage by keyboard."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QEvent,
+    QItemSelection,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+    QThreadPool,
+    QTimer,
+    Signal,
+    Slot,
+)
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QProgressBar,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from journal.core.cancel import CancelToken
+from journal.core.domain import ExperimentFilter, Verdict
+from journal.core.errors import JournalError
+from journal.gui.answer_view import SafeTextBrowser
+from journal.gui.compare_dialog import diff_html, plain_html
+from journal.gui.matrix_dialog import VERDICT_COLOURS
+from journal.gui.tasks import run_in_background
+
+if TYPE_CHECKING:
+    from journal.core.migration_check import CheckItemView, CheckRunResult, CheckView
+    from journal.core.models import Run
+    from journal.core.ollama_service import OllamaService
+    from journal.core.storage import Journal
+
+AnyIndex = QModelIndex | QPersistentModelIndex
+
+HEADERS = ("#", "Experiment", "Original model", "Original verdict", "New verdict", "Outcome")
+TRIAGE_KEYS = {
+    Qt.Key.Key_W: Verdict.WORKED,
+    Qt.Key.Key_P: Verdict.PARTLY,
+    Qt.Key.Key_F: Verdict.FAILED,
+    Qt.Key.Key_0: None,
+}
+PROGRESS_INTERVAL_MS = 100  # progress repaints at most this often, however fast replays end
+
+
+class CheckItemsModel(QAbstractTableModel):
+    """The items of one check: original run against its replay."""
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._items: list[CheckItemView] = []
+
+    def set_items(self, items: Sequence[CheckItemView]) -> None:
+        """Replace the rows; the same number of rows updates in place (keeps the selection)."""
+        items = list(items)
+        if len(items) == len(self._items) and items:
+            self._items = items
+            last = self.index(len(items) - 1, len(HEADERS) - 1)
+            self.dataChanged.emit(self.index(0, 0), last)
+            return
+        self.beginResetModel()
+        self._items = items
+        self.endResetModel()
+
+    def item(self, row: int) -> CheckItemView | None:
+        return self._items[row] if 0 <= row < len(self._items) else None
+
+    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else len(self._items)
+
+    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else len(HEADERS)
+
+    def flags(self, index: AnyIndex) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return (
+            Qt.ItemFlag.ItemIsEnabled
+            | Qt.ItemFlag.ItemIsSelectable
+            | Qt.ItemFlag.ItemNeverHasChildren
+        )
+
+    def headerData(  # noqa: N802
+        self,
+        section: int,
+        orientation: Qt.Orientation,
+        role: int = Qt.ItemDataRole.DisplayRole,
+    ) -> Any:
+        if (
+            orientation == Qt.Orientation.Horizontal
+            and role == Qt.ItemDataRole.DisplayRole
+            and 0 <= section < len(HEADERS)
+        ):
+            return HEADERS[section]
+        return None
+
+    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or index.parent().isValid():
+            return None
+        item = self.item(index.row())
+        if item is None or not 0 <= index.column() < len(HEADERS):
+            return None
+        column = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            values = (
+                item.position,
+                " ".join(item.experiment_title.split()) or "(untitled)",
+                item.source_model,
+                item.baseline.value if item.baseline else "·",
+                item.new_verdict.value if item.new_verdict else "·",
+                item.outcome.value,
+            )
+            return values[column]
+        if role == Qt.ItemDataRole.ForegroundRole:
+            verdict = {3: item.baseline, 4: item.new_verdict}.get(column)
+            return VERDICT_COLOURS[verdict] if verdict else None
+        if role == Qt.ItemDataRole.ToolTipRole:
+            new = f"run {item.new_run_id}" if item.new_run_id else "not replayed yet"
+            return f"Run {item.source_run_id} -> {new}\n{item.prompt[:300]}"
+        return None
+
+
+class _ProgressRelay(QObject):
+    """Lives on the GUI thread: the pool thread emits, the queued slot runs here."""
+
+    progressed = Signal(int, int, int, int)  # position, total, source run id, new run id
+
+
+class CheckWindow(QDialog):
+    """Create, run, resume and triage migration checks."""
+
+    check_started = Signal(int)  # a check id, as its replays begin
+    check_finished = Signal(int)  # a check id, when a pass ends (done or cancelled)
+    check_failed = Signal(str)  # the error shown when creating or running failed
+    item_triaged = Signal(int)  # the position of an item whose verdict was saved
+    models_loaded = Signal()
+    checks_listed = Signal()
+
+    def __init__(
+        self, journal: Journal, service: OllamaService, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Migration check")
+        self.resize(980, 720)
+        self._journal = journal
+        self._service = service
+        self._filters: ExperimentFilter | None = ExperimentFilter()
+        self._run_ids: list[int] | None = None
+        self._check_id: int | None = None
+        self._view: CheckView | None = None
+        self._cancel: CancelToken | None = None
+        self._running = False
+        self._pool = QThreadPool(self)
+        self._pool.setMaxThreadCount(1)
+        self._relay = _ProgressRelay(self)
+        self._relay.progressed.connect(self._on_relay_progressed)
+        self._latest: tuple[int, int, int, int] | None = None
+        self._throttle = QTimer(self)
+        self._throttle.setSingleShot(True)
+        self._throttle.setInterval(PROGRESS_INTERVAL_MS)
+        self._throttle.timeout.connect(self._on_throttle_timeout)
+
+        # saved checks
+        self.checks_box = QComboBox()
+        self.checks_box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.checks_box.setPlaceholderText("No saved checks")
+        self.checks_box.activated.connect(self._on_checks_box_activated)
+
+        # a new check
+        self.name_edit = QLineEdit()
+        self.name_edit.setPlaceholderText("(named after the selection and the model)")
+        self.target_box = QComboBox()
+        self.target_box.setEditable(True)
+        self.target_box.setMinimumContentsLength(22)
+        self._set_target_placeholder("Loading models…")
+        self.source_label = QLabel()
+        self.source_label.setWordWrap(True)
+        self.start_button = QPushButton("Start check")
+        self.start_button.setDefault(True)
+        self.start_button.clicked.connect(self._on_start_button_clicked)
+        self.resume_button = QPushButton("Resume")
+        self.resume_button.clicked.connect(self._on_resume_button_clicked)
+        self.cancel_button = QPushButton("Cancel")
+        self.cancel_button.clicked.connect(self._on_cancel_button_clicked)
+
+        form = QFormLayout()
+        form.addRow("Saved checks:", self.checks_box)
+        form.addRow("Name:", self.name_edit)
+        form.addRow("Target model:", self.target_box)
+        form.addRow("Runs to replay:", self.source_label)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(self.start_button)
+        buttons.addWidget(self.resume_button)
+        buttons.addWidget(self.cancel_button)
+
+        self.summary_label = QLabel("No check open.")
+        font = self.summary_label.font()
+        font.setBold(True)
+        self.summary_label.setFont(font)
+        self.summary_label.setWordWrap(True)
+        self.progress_bar = QProgressBar()
+        self.progress_bar.setTextVisible(False)
+        self.progress_label = QLabel()
+        self.message_label = QLabel()
+        self.message_label.setWordWrap(True)
+        progress = QHBoxLayout()
+        progress.addWidget(self.progress_bar, 1)
+        progress.addWidget(self.progress_label)
+
+        self.items_model = CheckItemsModel(self)
+        self.table = QTableView()
+        self.table.setModel(self.items_model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().hide()
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.table.selectionModel().selectionChanged.connect(self._on_table_selection_changed)
+        self.table.installEventFilter(self)
+        hint = QLabel("Judge the selected replay: W worked · P partly · F failed · 0 clear")
+        hint.setEnabled(False)
+
+        self.original_view = SafeTextBrowser()
+        self.new_view = SafeTextBrowser()
+        answers = QWidget()
+        answer_layout = QHBoxLayout(answers)
+        answer_layout.setContentsMargins(0, 0, 0, 0)
+        for caption, view in (
+            ("Original answer", self.original_view),
+            ("New answer, against the original", self.new_view),
+        ):
+            box = QVBoxLayout()
+            box.addWidget(QLabel(f"<b>{caption}</b>"))
+            box.addWidget(view)
+            answer_layout.addLayout(box)
+
+        table_box = QWidget()
+        table_layout = QVBoxLayout(table_box)
+        table_layout.setContentsMargins(0, 0, 0, 0)
+        table_layout.addWidget(self.table)
+        table_layout.addWidget(hint)
+        splitter = QSplitter(Qt.Orientation.Vertical)
+        splitter.addWidget(table_box)
+        splitter.addWidget(answers)
+        splitter.setChildrenCollapsible(False)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 2)
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addLayout(buttons)
+        layout.addWidget(self.summary_label)
+        layout.addLayout(progress)
+        layout.addWidget(self.message_label)
+        layout.addWidget(splitter, 1)
+
+        self._describe_source()
+        self._refresh_checks()
+        self._update_buttons()
+        run_in_background(service.list_models, self._on_models_listed, self._on_models_failed)
+
+    # -- public ----------------------------------------------------------------------------
+
+    def set_source(self, filters: ExperimentFilter) -> None:
+        """Check the latest run of each experiment the filter matches."""
+        self._filters, self._run_ids = filters, None
+        self._describe_source()
+
+    def set_runs(self, run_ids: list[int]) -> None:
+        """Check exactly these runs."""
+        self._filters, self._run_ids = None, list(run_ids)
+        self._describe_source()
+
+    def open_check(self, check_id: int) -> None:
+        """Show a saved check, its items and summary."""
+        self._check_id = check_id
+        self._reload()
+        row = self.checks_box.findData(check_id)
+        if row < 0:
+            self._refresh_checks()
+            row = self.checks_box.findData(check_id)
+        self.checks_box.setCurrentIndex(row)
+        if self.items_model.rowCount() and not self.table.selectionModel().hasSelection():
+            self.table.selectRow(0)
+
+    def current_check_id(self) -> int | None:
+        return self._check_id
+
+    def summary_text(self) -> str:
+        return self.summary_label.text()
+
+    def is_running(self) -> bool:
+        return self._running
+
+    # -- reading ---------------------------------------------------------------------------
+
+    def _describe_source(self) -> None:
+        from journal.core.migration_check import describe_selection, filter_record
+
+        if self._run_ids is not None:
+            record: dict[str, Any] = {"run_ids": self._run_ids}
+        else:
+            record = filter_record(self._filters or ExperimentFilter())
+        text = describe_selection(record)
+        if self._run_ids is None:
+            text = f"the latest run of each experiment matching: {text}"
+        self.source_label.setText(text)
+
+    def _refresh_checks(self) -> None:
+        from journal.core.migration_check import list_checks
+
+        try:
+            with self._journal.read() as session:
+                checks = list_checks(session, limit=200)
+        except JournalError as error:
+            self._say(f"Could not list the saved checks: {error}")
+            return
+        self.checks_box.blockSignals(True)
+        self.checks_box.clear()
+        for check in checks:
+            self.checks_box.addItem(f"#{check.id} {check.name} ({check.status.value})", check.id)
+        self.checks_box.setCurrentIndex(self.checks_box.findData(self._check_id))
+        self.checks_box.blockSignals(False)
+        self.checks_listed.emit()
+
+    def _reload(self) -> None:
+        """Re-read the open check: a short indexed read, fine on the GUI thread."""
+        if self._check_id is None:
+            return
+        from journal.core.migration_check import check_items, get_check
+
+        try:
+            with self._journal.read() as session:
+                view = get_check(session, self._check_id)
+                items = check_items(session, self._check_id)
+        except JournalError as error:
+            self._say(str(error))
+            return
+        self._view = view
+        self.items_model.set_items(items)
+        self.summary_label.setText(view.summary.line())
+        self.summary_label.setToolTip(
+            f"Check {view.id}: {view.name}\n{view.status.value}, target "
+            f"{view.target_model} @ {view.target_digest[:12]}"
+        )
+        self._show_selected()
+        self._update_buttons()
+
+    def _show_selected(self) -> None:
+        row = self.table.currentIndex().row()
+        item = self.items_model.item(row)
+        if item is None or self._check_id is None:
+            self.original_view.clear()
+            self.new_view.clear()
+            return
+        from journal.core.migration_check import item_runs, word_diff
+
+        try:
+            with self._journal.read() as session:
+                source, new = item_runs(session, self._check_id, item.position)
+                old_text, new_text = _answer(source), _answer(new) if new else None
+        except JournalError as error:
+            self._say(str(error))
+            return
+        self.original_view.setHtml(plain_html(old_text))
+        if new_text is None:
+            self.new_view.setHtml(plain_html("(not replayed yet)"))
+        else:
+            self.new_view.setHtml(diff_html(word_diff(old_text, new_text), self.palette()))
+
+    def _say(self, text: str) -> None:
+        self.message_label.setText(text)
+
+    def _update_buttons(self) -> None:
+        idle = not self._running
+        self.start_button.setEnabled(idle)
+        self.resume_button.setEnabled(idle and self._view is not None and self._view.resumable)
+        self.cancel_button.setEnabled(self._running)
+        self.name_edit.setEnabled(idle)
+        self.target_box.setEnabled(idle)
+        self.checks_box.setEnabled(idle)
+
+    # -- running ---------------------------------------------------------------------------
+
+    def _checker(self) -> Any:
+        from journal.core.migration_check import MigrationChecker
+
+        return MigrationChecker(self._journal, self._service)
+
+    def _progress_callback(self) -> Any:
+        relay = self._relay
+
+        def progress(position: int, total: int, run: Run) -> None:  # on the pool thread
+            relay.progressed.emit(position, total, run.replay_of_id or 0, run.id or 0)
+
+        return progress
+
+    @Slot()
+    def _on_start_button_clicked(self) -> None:
+        target = self.target_box.currentText().strip()
+        if not target:
+            self._say("Choose the model to check against.")
+            return
+        checker = self._checker()
+        filters, run_ids, name = self._filters, self._run_ids, self.name_edit.text()
+        self._begin("Saving the check…")
+
+        def create() -> int:
+            if run_ids is not None:
+                return int(checker.create(target, run_ids=run_ids, name=name))
+            return int(checker.create(target, filters=filters, name=name))
+
+        run_in_background(create, self._on_check_created, self._on_run_failed, pool=self._pool)
+
+    def _on_check_created(self, check_id: int) -> None:
+        self.open_check(check_id)
+        checker, cancel, progress = self._checker(), self._cancel, self._progress_callback()
+        self.check_started.emit(check_id)
+        run_in_background(
+            lambda: checker.run(check_id, cancel=cancel, progress=progress),
+            self._on_run_done,
+            self._on_run_failed,
+            pool=self._pool,
+        )
+
+    @Slot()
+    def _on_resume_button_clicked(self) -> None:
+        if self._check_id is None:
+            return
+        check_id = self._check_id
+        checker, progress = self._checker(), self._progress_callback()
+        self._begin("Resuming…")
+        cancel = self._cancel
+        self.check_started.emit(check_id)
+        run_in_background(
+            lambda: checker.resume(check_id, cancel=cancel, progress=progress),
+            self._on_run_done,
+            self._on_run_failed,
+            pool=self._pool,
+        )
+
+    def resume(self) -> None:
+        """Resume the open check (what the Resume button does)."""
+        self._on_resume_button_clicked()
+
+    def start(self) -> None:
+        """Create and run a check from the form (what the Start button does)."""
+        self._on_start_button_clicked()
+
+    def cancel(self) -> None:
+        """Stop the running check after the current stream ends; it can be resumed."""
+        if self._cancel is not None:
+            self._cancel.cancel()
+            self._say("Cancelling…")
+
+    @Slot()
+    def _on_cancel_button_clicked(self) -> None:
+        self.cancel()
+
+    def _begin(self, message: str) -> None:
+        self._cancel = CancelToken()
+        self._running = True
+        self._latest = None
+        self.progress_bar.setRange(0, 0)
+        self.progress_label.setText("")
+        self._say(message)
+        self._update_buttons()
+
+    def _end(self) -> None:
+        self._running = False
+        self._cancel = None
+        self._throttle.stop()
+        self._on_throttle_timeout()
+        self._refresh_checks()
+        self._reload()
+
+    def _on_run_done(self, result: CheckRunResult) -> None:
+        self._end()
+        self.progress_bar.setRange(0, 1)
+        self.progress_bar.setValue(1)
+        notes = " ".join(result.warnings)
+        if result.cancelled:
+            self._say(f"Cancelled after {result.ran} replays; resume to run the rest. {notes}")
+        else:
+            self._say(f"Finished: {result.ran} replays. {notes}".strip())
+        self.check_finished.emit(result.check_id)
+
+    def _on_run_failed(self, error: JournalError) -> None:
+        self._end()
+        self.progress_bar.setRange(0, 1)
+        self.progress_bar.setValue(0)
+        self._say(str(error))
+        self.check_failed.emit(str(error))
+
+    @Slot(int, int, int, int)
+    def _on_relay_progressed(self, position: int, total: int, source: int, new: int) -> None:
+        self._latest = (position, total, source, new)
+        if not self._throttle.isActive():
+            self._throttle.start()
+
+    @Slot()
+    def _on_throttle_timeout(self) -> None:
+        if self._latest is None:
+            return
+        position, total, source, new = self._latest
+        self.progress_bar.setRange(0, total)
+        self.progress_bar.setValue(position)
+        self.progress_label.setText(f"[{position}/{total}] run {source} -> run {new}")
+        if self._running:
+            self._reload()
+
+    @Slot(int)
+    def _on_checks_box_activated(self, row: int) -> None:
+        check_id = self.checks_box.itemData(row)
+        if isinstance(check_id, int):
+            self.open_check(check_id)
+
+    def _set_target_placeholder(self, text: str) -> None:
+        line = self.target_box.lineEdit()
+        if line is not None:
+            line.setPlaceholderText(text)
+
+    # -- models ----------------------------------------------------------------------------
+
+    def _on_models_listed(self, models: list[Any]) -> None:
+        current = self.target_box.currentText()
+        self.target_box.clear()
+        self.target_box.addItems(sorted(model.name for model in models))
+        if current:
+            self.target_box.setCurrentText(current)
+        else:
+            self.target_box.setCurrentIndex(-1)
+        self._set_target_placeholder("Choose or type a model")
+        self.models_loaded.emit()
+
+    def _on_models_failed(self, error: JournalError) -> None:
+        self._set_target_placeholder("Type a model name")
+        self._say(f"Could not list the models: {error}")
+        self.models_loaded.emit()
+
+    # -- triage ----------------------------------------------------------------------------
+
+    @Slot(QItemSelection, QItemSelection)
+    def _on_table_selection_changed(self, *_: Any) -> None:
+        self._show_selected()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        if watched is self.table and event.type() == QEvent.Type.KeyPress:
+            assert isinstance(event, QKeyEvent)
+            key = Qt.Key(event.key())
+            if key in TRIAGE_KEYS and not event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier:
+                self.triage_selected(TRIAGE_KEYS[key])
+                return True
+        return super().eventFilter(watched, event)
+
+    def triage_selected(self, verdict: Verdict | None) -> None:
+        """Judge the selected item's replay, then select the next item."""
+        row = self.table.currentIndex().row()
+        item = self.items_model.item(row)
+        if item is None or self._check_id is None:
+            return
+        if item.new_run_id is None:
+            self._say(f"Item {item.position} has not been replayed yet: nothing to judge.")
+            return
+        journal, check_id, position = self._journal, self._check_id, item.position
+
+        def work() -> int:
+            from journal.core.migration_check import triage
+
+            with journal.write() as session:
+                triage(session, check_id, position, verdict)
+            return position
+
+        run_in_background(
+            work, functools.partial(self._on_triaged, check_id), self._on_triage_failed
+        )
+        if row + 1 < self.items_model.rowCount():
+            self.table.selectRow(row + 1)
+
+    def _on_triaged(self, check_id: int, position: int) -> None:
+        if check_id == self._check_id:
+            self._reload()
+        self.item_triaged.emit(position)
+
+    def _on_triage_failed(self, error: JournalError) -> None:
+        self._say(f"The verdict was not saved: {error}")
+
+    def closeEvent(self, event: Any) -> None:  # noqa: N802
+        self.cancel()  # the replay stops at once; the check stays resumable
+        super().closeEvent(event)
+
+
+def _answer(run: Run) -> str:
+    if run.response or not run.error:
+        return run.response
+    return f"[{run.error}]"

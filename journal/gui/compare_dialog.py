@@ -1,0 +1,340 @@
+"""Runs side by side: which settings differ, how the answers differ, and a verdict for each."""
+
+from __future__ import annotations
+
+import functools
+import html
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtGui import QBrush, QColor, QGuiApplication, QPalette
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QGridLayout,
+    QHeaderView,
+    QLabel,
+    QSplitter,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from journal.core.domain import RunStatus, Verdict
+from journal.core.errors import JournalError
+from journal.core.formatting import seconds
+from journal.gui.answer_view import SafeTextBrowser
+from journal.gui.tasks import run_in_background
+
+if TYPE_CHECKING:
+    from journal.core.migration_check import DiffOp
+    from journal.core.models import Run
+    from journal.core.storage import Journal
+
+SHORT_DIGEST = 12
+INSERTED = QColor(46, 160, 67)
+DELETED = QColor(218, 54, 51)
+DIFFERS = QColor(210, 153, 34)
+VERDICT_CHOICES: list[tuple[str, Verdict | None]] = [
+    ("Not rated", None),
+    ("Worked", Verdict.WORKED),
+    ("Partly", Verdict.PARTLY),
+    ("Failed", Verdict.FAILED),
+]
+
+
+def tint(colour: QColor, amount: float = 0.3, palette: QPalette | None = None) -> QColor:
+    """`colour` mixed into the palette's base: a pale wash on light themes, a dark one on
+    dark themes, with the text colour readable on both."""
+    base = (palette or QGuiApplication.palette()).color(QPalette.ColorRole.Base)
+    return QColor(
+        round(base.red() + (colour.red() - base.red()) * amount),
+        round(base.green() + (colour.green() - base.green()) * amount),
+        round(base.blue() + (colour.blue() - base.blue()) * amount),
+    )
+
+
+def _escaped(text: str) -> str:
+    return html.escape(text).replace("\n", "<br>")
+
+
+def diff_html(ops: Sequence[DiffOp], palette: QPalette | None = None) -> str:
+    """The new answer with insertions washed green and deletions struck through in red.
+
+    Everything is HTML-escaped: answers are model output, never markup to trust.
+    """
+    inserted = tint(INSERTED, 0.35, palette).name()
+    deleted = tint(DELETED, 0.35, palette).name()
+    parts = []
+    for op in ops:
+        if op.kind == "equal":
+            parts.append(_escaped(op.new))
+            continue
+        if op.old:
+            parts.append(
+                f'<span style="background-color:{deleted}; text-decoration:line-through">'
+                f"{_escaped(op.old)}</span>"
+            )
+        if op.new:
+            parts.append(f'<span style="background-color:{inserted}">{_escaped(op.new)}</span>')
+    return f'<div style="white-space:pre-wrap">{"".join(parts)}</div>'
+
+
+def plain_html(text: str) -> str:
+    return f'<div style="white-space:pre-wrap">{_escaped(text)}</div>'
+
+
+def _option_text(value: Any) -> str:
+    if isinstance(value, str):
+        return value
+    return json.dumps(value, ensure_ascii=False)
+
+
+@dataclass(frozen=True)
+class RunFacts:
+    """What the dialog shows of a run, copied out of the session that read it."""
+
+    id: int
+    experiment_id: int
+    experiment_title: str
+    model: str
+    digest: str
+    status: RunStatus
+    tokens: int | None
+    tokens_per_second: float | None
+    wall_seconds: float | None
+    verdict: Verdict | None
+    answer: str
+    error: str
+    options: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, run: Run, title: str) -> RunFacts:
+        assert run.id is not None
+        return cls(
+            id=run.id,
+            experiment_id=run.experiment_id,
+            experiment_title=title,
+            model=run.model,
+            digest=run.model_digest,
+            status=RunStatus(run.status),
+            tokens=run.eval_count,
+            tokens_per_second=run.tokens_per_second,
+            wall_seconds=run.wall_seconds,
+            verdict=run.verdict,
+            answer=run.response,
+            error=run.error,
+            options=dict(run.options),
+        )
+
+
+def read_runs(journal: Journal, run_ids: Sequence[int]) -> list[RunFacts]:
+    from journal.core.queries import get_experiment, get_run
+
+    with journal.read() as session:
+        facts = []
+        for run_id in run_ids:
+            run = get_run(session, run_id)
+            title = get_experiment(session, run.experiment_id).title
+            facts.append(RunFacts.of(run, title))
+        return facts
+
+
+class CompareDialog(QDialog):
+    """Two or more runs (of one experiment or several) in columns; the first is the
+    reference every other answer is diffed against."""
+
+    verdict_changed = Signal(int)  # a run whose verdict was saved
+    verdict_failed = Signal(int, str)  # run id, the error shown
+
+    def __init__(self, journal: Journal, run_ids: list[int], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        if len(run_ids) < 2:
+            raise ValueError("CompareDialog needs two or more runs")
+        self.setWindowTitle("Compare runs")
+        self.resize(min(420 * len(run_ids), 1400), 680)
+        self._journal = journal
+        self.runs = read_runs(journal, run_ids)
+        self.verdict_boxes: list[QComboBox] = []
+        self.answer_views: list[SafeTextBrowser] = []
+        self._status = QLabel()
+        self._status.setWordWrap(True)
+
+        top = QWidget()
+        grid = QGridLayout(top)
+        grid.setContentsMargins(0, 0, 0, 0)
+        grid.setHorizontalSpacing(18)
+        for column, run in enumerate(self.runs):
+            grid.addWidget(self._header(run, column == 0), 0, column)
+            box = QComboBox()
+            for label, verdict in VERDICT_CHOICES:
+                box.addItem(label, verdict.value if verdict else "")
+            box.setCurrentIndex(self._choice_of(run.verdict))
+            box.setToolTip(f"Verdict of run {run.id}")
+            box.currentIndexChanged.connect(self._on_verdict_box_changed)
+            self.verdict_boxes.append(box)
+            form = QFormLayout()
+            form.addRow("Verdict:", box)
+            holder = QWidget()
+            holder.setLayout(form)
+            form.setContentsMargins(0, 0, 0, 0)
+            grid.addWidget(holder, 1, column, Qt.AlignmentFlag.AlignLeft)
+            grid.setColumnStretch(column, 1)
+
+        self.options_table = self._options_table()
+
+        answers = QWidget()
+        answer_grid = QGridLayout(answers)
+        answer_grid.setContentsMargins(0, 0, 0, 0)
+        answer_grid.setHorizontalSpacing(18)
+        reference = self.runs[0].answer
+        from journal.core.migration_check import word_diff
+
+        for column, run in enumerate(self.runs):
+            caption = "Answer" if column == 0 else "Answer, against the first run"
+            answer_grid.addWidget(QLabel(f"<b>{caption}</b>"), 0, column)
+            view = SafeTextBrowser()
+            view.setReadOnly(True)
+            text = run.answer if run.answer or not run.error else f"[{run.error}]"
+            if column == 0:
+                view.setHtml(plain_html(text))
+            else:
+                view.setHtml(diff_html(word_diff(reference, text), self.palette()))
+            self.answer_views.append(view)
+            answer_grid.addWidget(view, 1, column)
+            answer_grid.setColumnStretch(column, 1)
+
+        legend = QLabel(
+            f'<span style="background-color:{tint(INSERTED, 0.35, self.palette()).name()}">'
+            "&nbsp;added&nbsp;</span>&nbsp;&nbsp;"
+            f'<span style="background-color:{tint(DELETED, 0.35, self.palette()).name()};'
+            ' text-decoration:line-through">&nbsp;removed&nbsp;</span>'
+            "&nbsp;&nbsp;compared with the first run"
+        )
+        answer_grid.addWidget(legend, 2, 0, 1, len(self.runs))
+
+        splitter = QSplitter(Qt.Orientation.Vertical)
+        options_box = QWidget()
+        options_layout = QVBoxLayout(options_box)
+        options_layout.setContentsMargins(0, 0, 0, 0)
+        options_layout.addWidget(QLabel("<b>Options</b> (rows that differ are highlighted)"))
+        options_layout.addWidget(self.options_table)
+        splitter.addWidget(options_box)
+        splitter.addWidget(answers)
+        splitter.setStretchFactor(0, 1)
+        splitter.setStretchFactor(1, 3)
+        splitter.setChildrenCollapsible(False)
+
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.reject)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(top)
+        layout.addWidget(splitter, 1)
+        layout.addWidget(self._status)
+        layout.addWidget(buttons)
+        self._status.hide()
+
+    # -- building --------------------------------------------------------------------------
+
+    @staticmethod
+    def _choice_of(verdict: Verdict | None) -> int:
+        return next(i for i, (_, choice) in enumerate(VERDICT_CHOICES) if choice == verdict)
+
+    def _header(self, run: RunFacts, reference: bool) -> QLabel:
+        digest = run.digest[:SHORT_DIGEST] or "no digest"
+        stats = [
+            f"{run.tokens} tokens" if run.tokens is not None else "",
+            f"{run.tokens_per_second:.1f} tok/s" if run.tokens_per_second is not None else "",
+            f"total {seconds(run.wall_seconds)}" if run.wall_seconds is not None else "",
+        ]
+        role = " (reference)" if reference else ""
+        label = QLabel(
+            f"<b>Run {run.id}</b>{role} · {html.escape(run.experiment_title or '(untitled)')}"
+            f"<br><b>{html.escape(run.model)}</b> @ <code>{html.escape(digest)}</code>"
+            f"<br>{html.escape(run.status.value)}"
+            f"{' · ' if any(stats) else ''}{html.escape(' · '.join(s for s in stats if s))}"
+        )
+        label.setTextFormat(Qt.TextFormat.RichText)
+        label.setToolTip(f"digest {run.digest}" if run.digest else "The model was never reached")
+        label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        label.setWordWrap(True)
+        return label
+
+    def _options_table(self) -> QTableWidget:
+        keys = sorted({key for run in self.runs for key in run.options})
+        table = QTableWidget(len(keys), len(self.runs))
+        table.setHorizontalHeaderLabels([f"Run {run.id}" for run in self.runs])
+        table.setVerticalHeaderLabels(keys)
+        table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        wash = QBrush(tint(DIFFERS, 0.35, self.palette()))
+        for row, key in enumerate(keys):
+            texts = [
+                _option_text(run.options[key]) if key in run.options else "" for run in self.runs
+            ]
+            differs = len(set(texts)) > 1
+            for column, text in enumerate(texts):
+                item = QTableWidgetItem(text if key in self.runs[column].options else "—")
+                item.setToolTip(text or "not set")
+                if differs:
+                    item.setBackground(wash)
+                    item.setData(Qt.ItemDataRole.UserRole, True)
+                table.setItem(row, column, item)
+        if not keys:
+            table.setRowCount(1)
+            table.setVerticalHeaderLabels([""])
+            table.setSpan(0, 0, 1, len(self.runs))
+            table.setItem(0, 0, QTableWidgetItem("No run sets any option."))
+        return table
+
+    # -- reading back ----------------------------------------------------------------------
+
+    def differing_options(self) -> list[str]:
+        """The option keys whose values differ across the runs (the highlighted rows)."""
+        table = self.options_table
+        keys = []
+        for row in range(table.rowCount()):
+            item, header = table.item(row, 0), table.verticalHeaderItem(row)
+            if item is not None and header is not None and item.data(Qt.ItemDataRole.UserRole):
+                keys.append(header.text())
+        return keys
+
+    # -- verdicts --------------------------------------------------------------------------
+
+    @Slot(int)
+    def _on_verdict_box_changed(self, _index: int) -> None:
+        box = self.sender()
+        if not isinstance(box, QComboBox) or box not in self.verdict_boxes:
+            return
+        run_id = self.runs[self.verdict_boxes.index(box)].id
+        raw = box.currentData()
+        verdict = Verdict(raw) if raw else None
+        journal = self._journal
+
+        def work() -> int:
+            from journal.core.queries import set_verdict
+
+            with journal.write() as session:
+                set_verdict(session, run_id, verdict)
+            return run_id
+
+        run_in_background(
+            work, self._on_verdict_saved, functools.partial(self._on_verdict_error, run_id)
+        )
+
+    def _on_verdict_saved(self, run_id: int) -> None:
+        self._status.hide()
+        self.verdict_changed.emit(run_id)
+
+    def _on_verdict_error(self, run_id: int, error: JournalError) -> None:
+        self._status.setText(f"The verdict of run {run_id} was not saved: {error}")
+        self._status.show()
+        self.verdict_failed.emit(run_id, str(error))

@@ -1,0 +1,268 @@
+"""The experiment x model matrix: which experiments work on which weights, at a glance."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+    Slot,
+)
+from PySide6.QtGui import QColor, QGuiApplication, QPalette
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QDialogButtonBox,
+    QHeaderView,
+    QLabel,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from journal.core.domain import ExperimentFilter, Verdict
+from journal.core.errors import JournalError
+
+if TYPE_CHECKING:
+    from journal.core.matrix import Matrix, MatrixColumn, MatrixRow
+    from journal.core.storage import Journal
+
+AnyIndex = QModelIndex | QPersistentModelIndex
+
+# (before_id, limit) -> one page of the matrix.
+MatrixFetcher = Callable[[int | None, int], "Matrix"]
+
+RUN_ID_ROLE = Qt.ItemDataRole.UserRole
+
+VERDICT_COLOURS = {
+    Verdict.WORKED: QColor(46, 160, 67),
+    Verdict.PARTLY: QColor(210, 153, 34),
+    Verdict.FAILED: QColor(218, 54, 51),
+}
+VERDICT_TEXT = {Verdict.WORKED: "worked", Verdict.PARTLY: "partly", Verdict.FAILED: "failed"}
+UNRATED = "·"
+
+
+class MatrixModel(QAbstractTableModel):
+    """Experiments (rows, newest first, paged) by model@digest (columns).
+
+    Columns are the whole filtered journal's (`matrix_columns`) when given, so they stay put
+    while paging; otherwise a page's new columns are appended as it arrives.
+    """
+
+    load_failed = Signal(object)  # the JournalError raised by the fetcher
+
+    def __init__(
+        self,
+        fetch_page: MatrixFetcher,
+        columns: list[MatrixColumn] | None = None,
+        page_size: int = 100,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._fetch_page = fetch_page
+        self._page_size = max(1, page_size)
+        self._columns: list[MatrixColumn] = list(columns or [])
+        self._rows: list[MatrixRow] = []
+        self._next_before: int | None = None
+        self._exhausted = False
+        self._busy = False
+        self._load(reset=True)
+
+    # -- reading -------------------------------------------------------------------------
+
+    def columns(self) -> list[MatrixColumn]:
+        return list(self._columns)
+
+    def run_id_at(self, row: int, column: int) -> int | None:
+        if not (0 <= row < len(self._rows) and 0 <= column < len(self._columns)):
+            return None
+        cell = self._rows[row].cells.get(self._columns[column])
+        return cell.run_id if cell else None
+
+    # -- paging --------------------------------------------------------------------------
+
+    def _load(self, reset: bool = False) -> None:
+        self._busy = True
+        try:
+            try:
+                page = self._fetch_page(None if reset else self._next_before, self._page_size)
+            except JournalError as error:
+                self._exhausted = True
+                self.load_failed.emit(error)
+                return
+            new_columns = [c for c in page.columns if c not in set(self._columns)]
+            if new_columns:
+                first = len(self._columns)
+                self.beginInsertColumns(QModelIndex(), first, first + len(new_columns) - 1)
+                self._columns.extend(new_columns)
+                self.endInsertColumns()
+            if page.rows:
+                start = len(self._rows)
+                self.beginInsertRows(QModelIndex(), start, start + len(page.rows) - 1)
+                self._rows.extend(page.rows)
+                self.endInsertRows()
+            self._next_before = page.next_before_id
+            self._exhausted = page.next_before_id is None
+        finally:
+            self._busy = False
+
+    def canFetchMore(self, parent: AnyIndex = QModelIndex()) -> bool:  # noqa: B008, N802
+        return not parent.isValid() and not self._exhausted and not self._busy
+
+    def fetchMore(self, parent: AnyIndex = QModelIndex()) -> None:  # noqa: B008, N802
+        if parent.isValid() or self._exhausted or self._busy:
+            return
+        self._load()
+
+    # -- Qt model interface --------------------------------------------------------------
+
+    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else len(self._columns)
+
+    def flags(self, index: AnyIndex) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return (
+            Qt.ItemFlag.ItemIsEnabled
+            | Qt.ItemFlag.ItemIsSelectable
+            | Qt.ItemFlag.ItemNeverHasChildren
+        )
+
+    def headerData(  # noqa: N802
+        self,
+        section: int,
+        orientation: Qt.Orientation,
+        role: int = Qt.ItemDataRole.DisplayRole,
+    ) -> Any:
+        if orientation == Qt.Orientation.Horizontal:
+            if not 0 <= section < len(self._columns):
+                return None
+            column = self._columns[section]
+            if role == Qt.ItemDataRole.DisplayRole:
+                return column.label
+            if role == Qt.ItemDataRole.ToolTipRole:
+                return f"{column.model}\ndigest {column.digest}"
+            return None
+        if not 0 <= section < len(self._rows):
+            return None
+        row = self._rows[section]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return " ".join(row.title.split()) or "(untitled)"
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return f"Experiment {row.experiment_id}: {row.title}"
+        return None
+
+    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or index.parent().isValid():
+            return None
+        row, column = index.row(), index.column()
+        if not (0 <= row < len(self._rows) and 0 <= column < len(self._columns)):
+            return None
+        cell = self._rows[row].cells.get(self._columns[column])
+        if cell is None:
+            if role == Qt.ItemDataRole.ToolTipRole:
+                return "No run on these weights"
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
+            return VERDICT_TEXT[cell.verdict] if cell.verdict else UNRATED
+        if role == RUN_ID_ROLE:
+            return cell.run_id
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            return Qt.AlignmentFlag.AlignCenter
+        if role == Qt.ItemDataRole.BackgroundRole and cell.verdict:
+            return VERDICT_COLOURS[cell.verdict]
+        if role == Qt.ItemDataRole.ForegroundRole:
+            if cell.verdict:
+                return QColor(Qt.GlobalColor.white)
+            return QGuiApplication.palette().brush(QPalette.ColorRole.PlaceholderText)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            judged = VERDICT_TEXT[cell.verdict] if cell.verdict else "not rated"
+            plural = "s" if cell.runs != 1 else ""
+            return f"{judged} (run {cell.run_id}; {cell.runs} run{plural})\nDouble-click to open"
+        return None
+
+
+class MatrixDialog(QDialog):
+    """The matrix for the list's current filter; double-click a cell to open its run."""
+
+    run_activated = Signal(int)  # the run a double-clicked cell names
+
+    def __init__(
+        self, journal: Journal, filters: ExperimentFilter, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Experiments × models")
+        self.resize(860, 520)
+        self._journal = journal
+        self._filters = filters
+
+        from journal.core.matrix import experiment_matrix, matrix_columns
+
+        def fetch(before_id: int | None, limit: int) -> Matrix:
+            with journal.read() as session:
+                return experiment_matrix(session, filters, limit=limit, before_id=before_id)
+
+        try:
+            with journal.read() as session:
+                columns = matrix_columns(session, filters)
+        except JournalError:
+            columns = []  # the page's own columns still show
+        self.model = MatrixModel(fetch, columns, parent=self)
+
+        self._hint = QLabel(
+            "Latest verdict of each experiment on each model's weights "
+            f"({UNRATED} = ran, not rated). Double-click a cell to open its run."
+        )
+        self._hint.setWordWrap(True)
+        self._error = QLabel()
+        self._error.setWordWrap(True)
+        self._error.hide()
+        self.model.load_failed.connect(self._on_model_load_failed)
+
+        self.view = QTableView()
+        self.view.setModel(self.model)
+        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectItems)
+        self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.view.setAlternatingRowColors(False)
+        self.view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.view.horizontalHeader().setMinimumSectionSize(90)
+        self.view.verticalHeader().setMaximumWidth(320)
+        self.view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        # `activated` is a double-click (or Enter) on every platform's default style.
+        self.view.activated.connect(self._on_view_activated)
+
+        self._empty = QLabel("No experiment matches, or none has runs yet.")
+        self._empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self._empty.setVisible(self.model.rowCount() == 0)
+
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.reject)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(self._hint)
+        layout.addWidget(self._error)
+        layout.addWidget(self.view, 1)
+        layout.addWidget(self._empty)
+        layout.addWidget(buttons)
+
+    @Slot(object)
+    def _on_model_load_failed(self, error: JournalError) -> None:
+        self._error.setText(f"Could not read the journal: {error}")
+        self._error.show()
+
+    @Slot(QModelIndex)
+    def _on_view_activated(self, index: QModelIndex) -> None:
+        run_id = self.model.run_id_at(index.row(), index.column())
+        if run_id is not None:
+            self.run_activated.emit(run_id)

@@ -1,0 +1,233 @@
+"""The matrix, compare and migration-check windows against a real journal and the fake Ollama."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+from pytestqt.qtbot import QtBot
+
+from journal.core.domain import ExperimentFilter, Verdict
+from journal.core.storage import Journal
+from tests.fake_ollama import FakeModel, FakeOllama
+
+
+def _record(
+    journal: Journal,
+    fake: FakeOllama,
+    experiment_id: int,
+    model: str = "llama3:8b",
+    prompt: str = "Name a river",
+    options: dict[str, Any] | None = None,
+    verdict: Verdict | None = None,
+) -> int:
+    from journal.core.ollama_service import OllamaService
+    from journal.core.queries import set_verdict
+    from journal.core.runner import RunRecorder, RunSpec
+
+    spec = RunSpec(experiment_id, model, prompt=prompt, options=options or {})
+    run = RunRecorder(journal, OllamaService(fake.url)).execute(spec)
+    assert run.id is not None
+    if verdict is not None:
+        with journal.write() as session:
+            set_verdict(session, run.id, verdict)
+    return run.id
+
+
+def _experiment(journal: Journal, title: str) -> int:
+    from journal.core.queries import create_experiment
+
+    with journal.write() as session:
+        experiment = create_experiment(session, title=title)
+        assert experiment.id is not None
+        return experiment.id
+
+
+@pytest.fixture
+def answers(fake_ollama: FakeOllama) -> FakeOllama:
+    fake_ollama.add_model(FakeModel("llama3:8b", reply=lambda m, o: "The Nile is long."))
+    fake_ollama.add_model(
+        FakeModel("qwen3:0.6b", reply=lambda m, o: "The Amazon is long.", family="qwen3")
+    )
+    return fake_ollama
+
+
+# -- the matrix -------------------------------------------------------------------------
+
+
+def test_matrix_shows_verdicts_and_opens_runs(
+    qtbot: QtBot, qtmodeltester: Any, journal: Journal, answers: FakeOllama
+) -> None:
+    from journal.gui.matrix_dialog import UNRATED, VERDICT_COLOURS, MatrixDialog
+
+    first = _experiment(journal, "rivers")
+    worked = _record(journal, answers, first, verdict=Verdict.WORKED)
+    _record(journal, answers, first, model="qwen3:0.6b")
+    second = _experiment(journal, "lakes")
+    failed = _record(journal, answers, second, model="qwen3:0.6b", verdict=Verdict.FAILED)
+
+    dialog = MatrixDialog(journal, ExperimentFilter())
+    qtbot.addWidget(dialog)
+    model = dialog.model
+    qtmodeltester.check(model)
+    assert model.rowCount() == 2 and model.columnCount() == 2
+    labels = [model.headerData(c, Qt.Orientation.Horizontal) for c in range(2)]
+    assert labels[0].startswith("llama3:8b@") and labels[1].startswith("qwen3:0.6b@")
+    assert model.headerData(0, Qt.Orientation.Vertical) == "lakes"  # newest first
+    lakes_qwen, rivers_llama = model.index(0, 1), model.index(1, 0)
+    assert lakes_qwen.data() == "failed"
+    assert lakes_qwen.data(Qt.ItemDataRole.BackgroundRole) == VERDICT_COLOURS[Verdict.FAILED]
+    assert rivers_llama.data() == "worked"
+    assert model.index(1, 1).data() == UNRATED
+    assert model.index(0, 0).data() is None  # no run of lakes on llama3
+
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    view = dialog.view
+    for index, run_id in ((lakes_qwen, failed), (rivers_llama, worked)):
+        centre = view.visualRect(index).center()
+        # A real double-click is a press first: the view only activates the pressed cell.
+        QTest.mouseClick(
+            view.viewport(), Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, centre
+        )
+        with qtbot.waitSignal(dialog.run_activated, timeout=1000) as blocker:
+            QTest.mouseDClick(
+                view.viewport(), Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, centre
+            )
+        assert blocker.args == [run_id]
+
+
+def test_matrix_pages_through_many_experiments(
+    qtbot: QtBot, qtmodeltester: Any, journal: Journal, answers: FakeOllama
+) -> None:
+    from journal.gui.matrix_dialog import MatrixModel
+
+    ids = [_experiment(journal, f"e{n}") for n in range(5)]
+    _record(journal, answers, ids[0], verdict=Verdict.PARTLY)
+    from journal.core.matrix import experiment_matrix
+
+    def fetch(before_id: int | None, limit: int) -> Any:
+        with journal.read() as session:
+            return experiment_matrix(session, limit=limit, before_id=before_id)
+
+    model = MatrixModel(fetch, page_size=2)
+    assert model.rowCount() == 2 and model.canFetchMore()
+    qtmodeltester.check(model)
+    while model.canFetchMore():
+        model.fetchMore()
+    assert model.rowCount() == 5 and model.columnCount() == 1
+    assert model.index(4, 0).data() == "partly"
+
+
+# -- compare ----------------------------------------------------------------------------
+
+
+def test_compare_highlights_differences_and_saves_verdicts(
+    qtbot: QtBot, journal: Journal, answers: FakeOllama
+) -> None:
+    from journal.core.queries import get_run
+    from journal.gui.compare_dialog import CompareDialog
+
+    experiment = _experiment(journal, "rivers")
+    first = _record(journal, answers, experiment, options={"temperature": 0.2, "seed": 1})
+    other = _experiment(journal, "<b>lakes</b>")
+    second = _record(
+        journal, answers, other, model="qwen3:0.6b", options={"temperature": 0.7, "seed": 1}
+    )
+
+    dialog = CompareDialog(journal, [first, second])
+    qtbot.addWidget(dialog)
+    assert dialog.differing_options() == ["temperature"]
+    reference, diffed = (view.toPlainText() for view in dialog.answer_views)
+    assert reference == "The Nile is long."
+    assert "Nile" in diffed and "Amazon" in diffed  # the deletion and the insertion
+    assert "<b>" not in diffed  # no markup: just text
+    html = dialog.answer_views[1].toHtml()
+    assert "line-through" in html
+
+    box = dialog.verdict_boxes[1]
+    with qtbot.waitSignal(dialog.verdict_changed, timeout=3000) as blocker:
+        box.setCurrentIndex(box.findText("Partly"))
+    assert blocker.args == [second]
+    with journal.read() as session:
+        assert get_run(session, second).verdict is Verdict.PARTLY
+        assert get_run(session, first).verdict is None
+
+
+# -- migration checks -------------------------------------------------------------------
+
+
+@pytest.fixture
+def worked_runs(journal: Journal, answers: FakeOllama) -> list[int]:
+    return [
+        _record(journal, answers, _experiment(journal, f"task {n}"), verdict=Verdict.WORKED)
+        for n in range(3)
+    ]
+
+
+def _check_window(qtbot: QtBot, journal: Journal, fake: FakeOllama) -> Any:
+    from journal.core.ollama_service import OllamaService
+    from journal.gui.check_window import CheckWindow
+
+    window = CheckWindow(journal, OllamaService(fake.url))
+    qtbot.addWidget(window)
+    qtbot.waitUntil(lambda: window.target_box.count() == 2, timeout=3000)
+    window.set_source(ExperimentFilter(verdict=Verdict.WORKED))
+    window.target_box.setCurrentText("qwen3:0.6b")
+    return window
+
+
+def test_check_runs_and_triages_by_keyboard(
+    qtbot: QtBot, qtmodeltester: Any, journal: Journal, answers: FakeOllama, worked_runs: list[int]
+) -> None:
+    window = _check_window(qtbot, journal, answers)
+    with qtbot.waitSignal(window.check_finished, timeout=5000):
+        window.start_button.click()
+    qtmodeltester.check(window.items_model)
+    assert window.items_model.rowCount() == 3
+    assert window.summary_text() == "0 of 3 still work on qwen3:0.6b (0 regressed, 3 untriaged)"
+    assert window.progress_label.text().startswith("[3/3] run ")
+    assert "Amazon" in window.new_view.toPlainText()  # the first item's diff is shown
+    assert "Nile" in window.original_view.toPlainText()
+
+    window.table.setFocus()
+    window.table.selectRow(0)
+    with qtbot.waitSignal(window.item_triaged, timeout=3000):
+        QTest.keyClick(window.table, Qt.Key.Key_W)
+    assert window.table.currentIndex().row() == 1  # moved on
+    with qtbot.waitSignal(window.item_triaged, timeout=3000):
+        QTest.keyClick(window.table, Qt.Key.Key_P)
+    assert window.summary_text() == "1 of 3 still work on qwen3:0.6b (1 regressed, 1 untriaged)"
+    assert window.items_model.index(1, 5).data() == "regressed"
+
+    window.table.selectRow(0)
+    with qtbot.waitSignal(window.item_triaged, timeout=3000):
+        QTest.keyClick(window.table, Qt.Key.Key_0)
+    assert window.summary_text() == "0 of 3 still work on qwen3:0.6b (1 regressed, 2 untriaged)"
+
+    # reopening the saved check shows the same thing
+    other = _check_window(qtbot, journal, answers)
+    assert other.checks_box.count() == 1
+    other.open_check(window.current_check_id())
+    assert other.summary_text() == window.summary_text()
+
+
+def test_check_cancel_then_resume(
+    qtbot: QtBot, journal: Journal, answers: FakeOllama, worked_runs: list[int]
+) -> None:
+    window = _check_window(qtbot, journal, answers)
+    answers.chunk_delay = 0.2
+    with qtbot.waitSignal(window.check_finished, timeout=5000):
+        with qtbot.waitSignal(window.check_started, timeout=3000):
+            window.start_button.click()
+        window.cancel_button.click()
+    assert "not run yet" in window.summary_text() or "failed to run" in window.summary_text()
+    assert window.resume_button.isEnabled()
+
+    answers.chunk_delay = 0
+    with qtbot.waitSignal(window.check_finished, timeout=5000):
+        window.resume_button.click()
+    assert window.summary_text() == "0 of 3 still work on qwen3:0.6b (0 regressed, 3 untriaged)"
+    assert not window.resume_button.isEnabled()
