@@ -585,6 +585,7 @@ class MainWindow(QMainWindow):
         panel = self.prompt_panel
         request = panel.options_panel.request_fields()
         spec = RunSpec(
+            replay_of_id=self._edited_replay_source(experiment_id),
             experiment_id=experiment_id,
             model=panel.model_picker.current_model() or "",
             prompt=panel.prompt(),
@@ -599,6 +600,20 @@ class MainWindow(QMainWindow):
         self.answer_view.begin_stream()
         self.answer_view.set_status("Waiting for the model…", "info")
         self.stats_label.setText(f"{spec.model}  ·  starting…")
+
+    def _edited_replay_source(self, experiment_id: int) -> int | None:
+        """Running the shown run's own prompt again (model or settings changed, say) is a
+        replay with edits: link it. A new prompt is a new original run."""
+        shown = self._shown_run_id
+        row = self.history_model.row_of(shown) if shown is not None else None
+        if row is None:
+            return None
+        run = self.history_model.run(row)
+        same_prompt = (run.prompt, run.system_prompt) == (
+            self.prompt_panel.prompt(),
+            self.prompt_panel.system_prompt(),
+        )
+        return run.id if run.experiment_id == experiment_id and same_prompt else None
 
     def _set_running(self, running: bool) -> None:
         self.prompt_panel.set_running(running)

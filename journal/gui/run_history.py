@@ -135,10 +135,13 @@ class RunHistoryModel(QAbstractTableModel):
             return _local_time(run.started_at or run.created_at)
         return ""
 
-    @staticmethod
-    def _tooltip(run: Any, column: int) -> str | None:
-        if column == 0 and run.replay_of_id:
-            return f"Replays run {run.replay_of_id}"
+    def _tooltip(self, run: Any, column: int) -> str | None:
+        if column == 0:
+            lines = [f"Replays run {run.replay_of_id}"] if run.replay_of_id else []
+            replayed_by = [str(other.id) for other in self._runs if other.replay_of_id == run.id]
+            if replayed_by:
+                lines.append(f"Replayed by run {', '.join(reversed(replayed_by))}")
+            return "\n".join(lines) or None
         if column == 2:
             return str(run.model_digest) or "digest unknown (the run never reached Ollama)"
         if column == 3 and run.options:

@@ -294,3 +294,20 @@ def test_compare_check_and_matrix_open_from_the_run_menu(
     window.check_action.trigger()
     qtbot.waitUntil(lambda: len(window.findChildren(CheckWindow)) == 1)
     window.findChildren(CheckWindow)[0].close()
+
+
+def test_running_a_past_prompt_again_with_other_settings_links_it_as_a_replay(
+    qtbot: QtBot, open_window: WindowFactory, fake_ollama: FakeOllama
+) -> None:
+    window = open_window(fake_ollama.url)
+    _type_prompt(qtbot, window, "Name a colour")
+    _run_and_wait(qtbot, window)
+    first = window.history_model.run(0).id
+    window.prompt_panel.model_picker.set_current_model("qwen3:0.6b")  # edit, then run
+    _run_and_wait(qtbot, window)
+    assert window.history_model.run(0).replay_of_id == first
+    tip = window.history_model.data(window.history_model.index(1, 0), Qt.ItemDataRole.ToolTipRole)
+    assert f"Replayed by run {window.history_model.run(0).id}" in tip
+    window.prompt_panel.set_prompt("A different question")  # a new prompt is a new original
+    _run_and_wait(qtbot, window)
+    assert window.history_model.run(0).replay_of_id is None

@@ -65,6 +65,7 @@ def test_run_history_model_is_a_well_behaved_model(
         == "failed"
     )
     assert model.data(model.index(0, 4), Qt.ItemDataRole.ToolTipRole) == "Cannot reach Ollama"
+    assert model.data(model.index(0, 0), Qt.ItemDataRole.ToolTipRole) is None
     model.set_live_run(newest.id)
     assert model.data(model.index(0, 4)) == "streaming…"
 
