@@ -58,6 +58,7 @@ SHORTCUTS: list[tuple[str, str]] = [
     ("Esc", "Stop the running answer (the partial text is kept)"),
     ("Ctrl+R", "Replay the selected run: same model, prompt, options and seed"),
     ("Ctrl+Shift+R", "Replay the selected run on the model chosen in the picker"),
+    ("Ctrl+Alt+R", "Replay the selected run on several models, one after another"),
     ("Ctrl+D", "Compare the runs selected in the history"),
     ("Ctrl+Shift+M", "Migration check: replay what worked on a new model"),
     ("Ctrl+M", "Experiment × model matrix"),
@@ -94,6 +95,7 @@ class MainWindow(QMainWindow):
         self._writes.setMaxThreadCount(1)  # one writer, in order: edits never overtake
         self._shown_run_id: int | None = None
         self._pending_notice = ""
+        self._fan_out: tuple[int, list[str]] | None = None  # run to replay, models still to go
         self._streaming_run_id: int | None = None
 
         self.setWindowTitle("LLM Journal")
@@ -209,6 +211,9 @@ class MainWindow(QMainWindow):
         self.replay_on_action = self._action(
             "Replay on the chosen &model", self.replay_selected_run_on_model, ["Ctrl+Shift+R"]
         )
+        self.fan_out_action = self._action(
+            "Replay on &several models…", self.replay_on_several_models, ["Ctrl+Alt+R"]
+        )
         self.compare_action = self._action(
             "&Compare selected runs…", self.compare_selected_runs, ["Ctrl+D"]
         )
@@ -249,7 +254,13 @@ class MainWindow(QMainWindow):
         file_menu.addAction(self.quit_action)
         run_menu = bar.addMenu("&Run")
         run_menu.addActions(
-            [self.run_action, self.stop_action, self.replay_action, self.replay_on_action]
+            [
+                self.run_action,
+                self.stop_action,
+                self.replay_action,
+                self.replay_on_action,
+                self.fan_out_action,
+            ]
         )
         run_menu.addSeparator()
         run_menu.addActions([self.compare_action, self.check_action, self.matrix_action])
@@ -290,7 +301,7 @@ class MainWindow(QMainWindow):
         self.runs.notice.connect(self._on_runs_notice)
         self.history_view.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
         self.history_view.addActions(
-            [self.replay_action, self.replay_on_action, self.compare_action]
+            [self.replay_action, self.replay_on_action, self.fan_out_action, self.compare_action]
         )
         self.ollama.changed.connect(self._on_ollama_changed)
         self.prompt_panel.model_picker.load_failed.connect(self._on_models_load_failed)
@@ -617,7 +628,12 @@ class MainWindow(QMainWindow):
 
     def _set_running(self, running: bool) -> None:
         self.prompt_panel.set_running(running)
-        for action in (self.run_action, self.replay_action, self.replay_on_action):
+        for action in (
+            self.run_action,
+            self.replay_action,
+            self.replay_on_action,
+            self.fan_out_action,
+        ):
             action.setEnabled(not running)
         self.stop_action.setEnabled(running)
 
@@ -631,7 +647,31 @@ class MainWindow(QMainWindow):
         if run_id is None or self.journal is None or self.service is None:
             self.statusBar().showMessage("Select a run in the history to replay it.", 6000)
             return
+        self._replay(run_id, model)
+
+    @Slot()
+    def replay_on_several_models(self) -> None:
+        from journal.gui.fan_out_dialog import FanOutDialog
+
+        run_id = self._selected_run_id()
+        if run_id is None or self.journal is None or self.service is None:
+            self.statusBar().showMessage("Select a run in the history to replay it.", 6000)
+            return
+        names = [info.name for info in self.prompt_panel.model_picker.models()]
+        chosen = FanOutDialog.ask(self, run_id, names)
+        if chosen:
+            self._fan_out = (run_id, chosen[1:])
+            self._replay(run_id, chosen[0])
+
+    def _replay(self, run_id: int, model: str | None) -> None:
+        if self.journal is None or self.service is None:
+            return
         self.outcome.flush()
+        if self._fan_out is not None:
+            left = len(self._fan_out[1])
+            self.statusBar().showMessage(
+                f"Replaying run {run_id} on {model}" + (f"; {left} more queued" if left else "")
+            )
         if self.runs.start_replay(self.journal, self.service, run_id, model):
             self._set_running(True)
             self.answer_view.begin_stream()
@@ -653,6 +693,7 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def stop_run(self) -> None:
+        self._fan_out = None  # Esc stops the queue too
         if self.runs.is_running:
             self.answer_view.set_status("Stopping…", "info")
             self.runs.stop()
@@ -716,10 +757,23 @@ class MainWindow(QMainWindow):
         self._refresh_choices()
         if run.status is RunStatus.FAILED:
             self.ollama.check_now()  # a failed run may mean the server went away
+        self._next_fan_out()
+
+    def _next_fan_out(self) -> None:
+        if self._fan_out is None:
+            return
+        run_id, models = self._fan_out
+        if not models:
+            self._fan_out = None
+            self.statusBar().showMessage(f"Replayed run {run_id} on every chosen model.", 8000)
+            return
+        self._fan_out = (run_id, models[1:])
+        self._replay(run_id, models[0])
 
     @Slot(object)
     def _on_runs_failed(self, error: JournalError) -> None:
         self._pending_notice = ""
+        self._fan_out = None  # e.g. a missing model: stop rather than fail the rest too
         self._streaming_run_id = None
         self.history_model.set_live_run(None)
         self._set_running(False)

@@ -311,3 +311,47 @@ def test_running_a_past_prompt_again_with_other_settings_links_it_as_a_replay(
     window.prompt_panel.set_prompt("A different question")  # a new prompt is a new original
     _run_and_wait(qtbot, window)
     assert window.history_model.run(0).replay_of_id is None
+
+
+def test_replay_on_several_models_runs_them_one_after_another(
+    qtbot: QtBot,
+    open_window: WindowFactory,
+    fake_ollama: FakeOllama,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from journal.gui.fan_out_dialog import FanOutDialog
+
+    window = open_window(fake_ollama.url)
+    _type_prompt(qtbot, window, "Name a colour")
+    _run_and_wait(qtbot, window)
+    original = window.history_model.run(0).id
+    asked: list[list[str]] = []
+
+    def ask(cls: object, parent: object, run_id: int, models: list[str]) -> list[str]:
+        asked.append(models)
+        return ["qwen3:0.6b", "llama3:8b"]
+
+    monkeypatch.setattr(FanOutDialog, "ask", classmethod(ask))
+    window.fan_out_action.trigger()
+    qtbot.waitUntil(
+        lambda: window.history_model.rowCount() == 3 and not window.runs.is_running,
+        timeout=20_000,
+    )
+    assert asked == [["llama3:8b", "qwen3:0.6b"]]
+    replays = [window.history_model.run(row) for row in (1, 0)]
+    assert [run.model for run in replays] == ["qwen3:0.6b", "llama3:8b"]
+    assert all(run.replay_of_id == original for run in replays)
+
+
+def test_fan_out_dialog_enables_replay_once_a_model_is_ticked(qtbot: QtBot) -> None:
+    from PySide6.QtWidgets import QDialogButtonBox
+
+    from journal.gui.fan_out_dialog import FanOutDialog
+
+    dialog = FanOutDialog(3, ["a:1b", "b:2b"])
+    qtbot.addWidget(dialog)
+    ok = dialog.buttons.button(QDialogButtonBox.StandardButton.Ok)
+    assert not ok.isEnabled()
+    dialog.models.item(1).setCheckState(Qt.CheckState.Checked)
+    assert ok.isEnabled()
+    assert dialog.chosen() == ["b:2b"]

@@ -1,0 +1,62 @@
+"""Choose several models to replay one run on, one after another."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+
+class FanOutDialog(QDialog):
+    """A checkable list of local models; OK is enabled once at least one is ticked."""
+
+    def __init__(self, run_id: int, models: list[str], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Replay on several models")
+        intro = QLabel(
+            f"Replay run {run_id} on each model ticked below, one at a time so Ollama is "
+            "not overloaded. Esc stops the current answer and the rest of the queue."
+        )
+        intro.setWordWrap(True)
+        self.models = QListWidget()
+        for name in models:
+            item = QListWidgetItem(name)
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            item.setCheckState(Qt.CheckState.Unchecked)
+            self.models.addItem(item)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Replay")
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        self.models.itemChanged.connect(self._update_ok)
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
+        layout.addWidget(self.models, 1)
+        layout.addWidget(self.buttons)
+        self._update_ok()
+
+    def chosen(self) -> list[str]:
+        return [
+            self.models.item(row).text()
+            for row in range(self.models.count())
+            if self.models.item(row).checkState() == Qt.CheckState.Checked
+        ]
+
+    def _update_ok(self) -> None:
+        ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        ok.setEnabled(bool(self.chosen()))
+
+    @classmethod
+    def ask(cls, parent: QWidget | None, run_id: int, models: list[str]) -> list[str] | None:
+        """The models to replay on, in list order, or None when cancelled."""
+        dialog = cls(run_id, models, parent)
+        return dialog.chosen() if dialog.exec() == QDialog.DialogCode.Accepted else None
