@@ -60,6 +60,7 @@ SHORTCUTS: list[tuple[str, str]] = [
     ("Ctrl+Shift+R", "Replay the selected run on the model chosen in the picker"),
     ("Ctrl+Alt+R", "Replay the selected run on several models, one after another"),
     ("Ctrl+D", "Compare the runs selected in the history"),
+    ("Ctrl+Shift+D", "Compare any runs by id, across experiments"),
     ("Ctrl+Shift+M", "Migration check: replay what worked on a new model"),
     ("Ctrl+M", "Experiment × model matrix"),
     ("Ctrl+1", "Verdict: worked"),
@@ -217,6 +218,9 @@ class MainWindow(QMainWindow):
         self.compare_action = self._action(
             "&Compare selected runs…", self.compare_selected_runs, ["Ctrl+D"]
         )
+        self.compare_ids_action = self._action(
+            "Compare runs by &id…", self.compare_runs_by_id, ["Ctrl+Shift+D"]
+        )
         self.check_action = self._action(
             "Migration &check…", self.open_migration_check, ["Ctrl+Shift+M"]
         )
@@ -263,7 +267,9 @@ class MainWindow(QMainWindow):
             ]
         )
         run_menu.addSeparator()
-        run_menu.addActions([self.compare_action, self.check_action, self.matrix_action])
+        run_menu.addActions(
+            [self.compare_action, self.compare_ids_action, self.check_action, self.matrix_action]
+        )
         run_menu.addSeparator()
         run_menu.addActions(self.verdict_actions)
         run_menu.addSeparator()
@@ -772,13 +778,31 @@ class MainWindow(QMainWindow):
 
     @Slot(object)
     def _on_runs_failed(self, error: JournalError) -> None:
+        from journal.core.errors import ModelNotFoundError
+
         self._pending_notice = ""
         self._fan_out = None  # e.g. a missing model: stop rather than fail the rest too
         self._streaming_run_id = None
         self.history_model.set_live_run(None)
         self._set_running(False)
         self.answer_view.end_stream()
+        if isinstance(error, ModelNotFoundError):  # a replay's model is gone: offer to pull it
+            self.answer_view.set_status(error.message, "error")
+            if self.offer_pull(self, error.model):
+                self.pull_model(error.model)
+            return
         self._show_error(error)
+
+    @classmethod
+    def offer_pull(cls, parent: QWidget, model: str) -> bool:
+        answer = QMessageBox.question(
+            parent,
+            "Model not available",
+            f"{model} is not on this Ollama any more. Pull it now?",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.Yes,
+        )
+        return answer == QMessageBox.StandardButton.Yes
 
     @Slot(int, object)
     def _on_outcome_verdict_chosen(self, run_id: int, verdict: Verdict | None) -> None:
@@ -825,12 +849,14 @@ class MainWindow(QMainWindow):
         self.ollama.check_now()
 
     @Slot()
-    def pull_model(self) -> None:
+    def pull_model(self, name: str = "") -> None:
         from journal.gui.pull_dialog import PullDialog
 
         if self.service is None:
             return
-        dialog = PullDialog(self.service.pull, parent=self)
+        dialog = PullDialog(
+            self.service.pull, name=name if isinstance(name, str) else "", parent=self
+        )
         dialog.pulled.connect(self._on_pull_dialog_pulled)
         dialog.open()
 
@@ -852,7 +878,6 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def compare_selected_runs(self) -> None:
-        from journal.gui.compare_dialog import CompareDialog
 
         rows = sorted({index.row() for index in self.history_view.selectionModel().selectedRows()})
         if self.journal is None or len(rows) < 2:
@@ -861,6 +886,52 @@ class MainWindow(QMainWindow):
             )
             return
         ids = [self.history_model.run(row).id for row in reversed(rows)]  # oldest first
+        self._open_compare(ids)
+
+    @classmethod
+    def ask_run_ids(cls, parent: QWidget, suggested: str) -> str | None:
+        from PySide6.QtWidgets import QInputDialog
+
+        text, ok = QInputDialog.getText(
+            parent,
+            "Compare runs",
+            "Run ids to compare (any experiments), e.g. 12, 57, 58:",
+            text=suggested,
+        )
+        return text if ok else None
+
+    @Slot()
+    def compare_runs_by_id(self) -> None:
+        import re
+
+        if self.journal is None:
+            return
+        selected = [
+            str(self.history_model.run(index.row()).id)
+            for index in self.history_view.selectionModel().selectedRows()
+        ]
+        text = self.ask_run_ids(self, ", ".join(reversed(selected)))
+        if text is None:
+            return
+        ids = [int(number) for number in re.findall(r"\d+", text)]
+        if len(ids) < 2:
+            self.statusBar().showMessage("Give at least two run ids to compare.", 6000)
+            return
+        self._open_compare(ids)
+
+    def _open_compare(self, ids: list[int]) -> None:
+        from journal.core.errors import NotFoundError
+        from journal.core.queries import get_run
+        from journal.gui.compare_dialog import CompareDialog
+
+        assert self.journal is not None
+        try:
+            with self.journal.read() as session:
+                for run_id in ids:
+                    get_run(session, run_id)
+        except NotFoundError as error:
+            self.statusBar().showMessage(error.message, 8000)
+            return
         dialog = CompareDialog(self.journal, ids, self)
         dialog.verdict_changed.connect(self._on_compare_dialog_verdict_changed)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)

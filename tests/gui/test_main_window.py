@@ -355,3 +355,50 @@ def test_fan_out_dialog_enables_replay_once_a_model_is_ticked(qtbot: QtBot) -> N
     dialog.models.item(1).setCheckState(Qt.CheckState.Checked)
     assert ok.isEnabled()
     assert dialog.chosen() == ["b:2b"]
+
+
+def test_replaying_on_a_model_that_is_gone_offers_to_pull_it(
+    qtbot: QtBot,
+    open_window: WindowFactory,
+    fake_ollama: FakeOllama,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from journal.gui.pull_dialog import PullDialog
+
+    window = open_window(fake_ollama.url)
+    _type_prompt(qtbot, window, "Name a colour")
+    _run_and_wait(qtbot, window)
+    fake_ollama.remove_model("llama3:8b")
+    offered: list[str] = []
+
+    def offer_pull(cls: object, parent: object, model: str) -> bool:
+        offered.append(model)
+        return True
+
+    monkeypatch.setattr(MainWindow, "offer_pull", classmethod(offer_pull))
+    with qtbot.waitSignal(window.runs.failed, timeout=10_000):
+        window.replay_action.trigger()
+    assert offered == ["llama3:8b"]
+    assert "ollama pull llama3:8b" in window.answer_view.status_text()
+    qtbot.waitUntil(lambda: len(window.findChildren(PullDialog)) == 1)
+    assert window.findChildren(PullDialog)[0].name_edit.text() == "llama3:8b"
+
+
+def test_compare_by_id_works_across_experiments(
+    qtbot: QtBot,
+    open_window: WindowFactory,
+    fake_ollama: FakeOllama,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from journal.gui.compare_dialog import CompareDialog
+
+    window = open_window(fake_ollama.url)
+    for prompt in ("about zebras", "about otters"):
+        _type_prompt(qtbot, window, prompt)
+        window.editor.load(None)
+        _run_and_wait(qtbot, window)
+    monkeypatch.setattr(MainWindow, "ask_run_ids", classmethod(lambda cls, p, s: "1 and 2"))
+    window.compare_ids_action.trigger()
+    qtbot.waitUntil(lambda: len(window.findChildren(CompareDialog)) == 1)
+    compare = window.findChildren(CompareDialog)[0]
+    assert [run.id for run in compare.runs] == [1, 2]
