@@ -7,6 +7,7 @@ export or replay command) import this at top level and the heavy core inside fun
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import signal
 import sys
@@ -100,10 +101,13 @@ class cancel_on_sigint:  # noqa: N801 - a context manager that reads like a func
         self.previous: Any = None
 
     def _handler(self, signum: int, frame: Any) -> None:
+        # Runs between any two bytecodes of the main thread: cancel first, and never let a
+        # failed message (stderr may be mid-write: "reentrant call") stop the cancel.
         if self.cancel.cancelled:
             raise KeyboardInterrupt
-        print("\n(cancelling… press Ctrl-C again to abort)", file=sys.stderr)
         self.cancel.cancel()
+        with contextlib.suppress(RuntimeError, OSError):
+            print("\n(cancelling… press Ctrl-C again to abort)", file=sys.stderr, flush=True)
 
     def __enter__(self) -> None:
         self.previous = signal.signal(signal.SIGINT, self._handler)

@@ -1,4 +1,10 @@
-"""A cancel signal that one thread raises and another thread's stream obeys at once."""
+"""A cancel signal that one thread raises and another thread's stream obeys at once.
+
+`cancel()` may also be called from a signal handler (Ctrl-C in the CLI), which runs in the
+main thread *between any two bytecodes* — possibly while that same thread is inside
+`add_callback`. So the lock is re-entrant, and a callback registered while a cancel ran
+is still fired, exactly once.
+"""
 
 from __future__ import annotations
 
@@ -10,13 +16,22 @@ class StreamCancelled(Exception):
     """The person stopped the stream; what arrived so far is kept."""
 
 
+class _Entry:
+    __slots__ = ("callback", "fired")
+
+    def __init__(self, callback: Callable[[], None]) -> None:
+        self.callback = callback
+        self.fired = False
+
+
 class CancelToken:
-    """Thread-safe; callbacks run once, in the cancelling thread, so they must be quick."""
+    """Thread-safe and signal-safe; callbacks run once, in the cancelling thread, so they
+    must be quick."""
 
     def __init__(self) -> None:
-        self._lock = threading.Lock()
+        self._lock = threading.RLock()
         self._cancelled = False
-        self._callbacks: list[Callable[[], None]] = []
+        self._entries: list[_Entry] = []
 
     @property
     def cancelled(self) -> bool:
@@ -24,23 +39,28 @@ class CancelToken:
 
     def cancel(self) -> None:
         with self._lock:
-            if self._cancelled:
-                return
             self._cancelled = True
-            callbacks, self._callbacks = self._callbacks, []
-        for callback in callbacks:
-            callback()
+            entries, self._entries = self._entries, []
+        for entry in entries:
+            self._fire(entry)
 
     def add_callback(self, callback: Callable[[], None]) -> Callable[[], None]:
         """Register `callback`; run it now if already cancelled. Returns an unregister function."""
+        entry = _Entry(callback)
         with self._lock:
-            if not self._cancelled:
-                self._callbacks.append(callback)
-                return lambda: self._remove(callback)
-        callback()
-        return lambda: None
+            self._entries.append(entry)
+        if self._cancelled:  # cancelled before or while we registered: fire it ourselves
+            self._fire(entry)
+        return lambda: self._remove(entry)
 
-    def _remove(self, callback: Callable[[], None]) -> None:
+    def _fire(self, entry: _Entry) -> None:
         with self._lock:
-            if callback in self._callbacks:
-                self._callbacks.remove(callback)
+            if entry.fired:
+                return
+            entry.fired = True
+        entry.callback()
+
+    def _remove(self, entry: _Entry) -> None:
+        with self._lock:
+            if entry in self._entries:
+                self._entries.remove(entry)

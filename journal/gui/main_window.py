@@ -342,7 +342,7 @@ class MainWindow(QMainWindow):
         def import_service() -> None:
             import journal.core.ollama_service  # noqa: F401
 
-        run_in_background(import_service, lambda _: self._connect_ollama(self.host))
+        run_in_background(import_service, lambda _: self._connect_ollama(self.host), owner=self)
 
     def open_journal(self, path: Path) -> None:
         def work() -> Journal:
@@ -351,7 +351,7 @@ class MainWindow(QMainWindow):
             return Journal.open(path)
 
         self.statusBar().showMessage(f"Opening {path}…")
-        run_in_background(work, self._on_journal_opened, self._on_journal_failed)
+        run_in_background(work, self._on_journal_opened, self._on_journal_failed, owner=self)
 
     def _on_journal_opened(self, journal: Journal) -> None:
         if self.journal is not None:
@@ -416,7 +416,7 @@ class MainWindow(QMainWindow):
             with journal.write() as session:
                 return change(session)
 
-        run_in_background(work, on_done, self._show_error, pool=self._writes)
+        run_in_background(work, on_done, self._show_error, pool=self._writes, owner=self)
 
     def _fetch_page(self, filters: Any, before: int | None, limit: int) -> list[Any]:
         from journal.core.queries import list_experiments

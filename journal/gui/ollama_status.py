@@ -52,6 +52,7 @@ class OllamaStatus(QObject):
             self._check,
             lambda version: self._on_result(host, True, str(version), ""),
             lambda error: self._on_result(host, False, "", error.message),
+            owner=self,
         )
 
     def _on_result(self, host: str, reachable: bool, version: str, message: str) -> None:

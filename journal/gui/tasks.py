@@ -30,6 +30,7 @@ class Task:
 
     on_done: Callable[[Any], None] | None
     on_error: Callable[[JournalError], None] | None
+    owner: QObject | None = None
     cancelled: bool = False
 
     def cancel(self) -> None:
@@ -61,6 +62,8 @@ class _Dispatcher(QObject):
         del work  # released here, on the GUI thread
         if task is None or task.cancelled:
             return
+        if task.owner is not None and not shiboken6.isValid(task.owner):
+            return  # the window or dialog that asked is gone
         if succeeded:
             if task.on_done is not None and _receiver_alive(task.on_done):
                 task.on_done(outcome)
@@ -102,16 +105,18 @@ def run_in_background(
     on_error: Callable[[JournalError], None] | None = None,
     *,
     pool: QThreadPool | None = None,
+    owner: QObject | None = None,
 ) -> Task:
     """Start `work` on a pool thread; `on_done(result)` or `on_error(error)` run on the GUI
     thread. A JournalError goes to `on_error`; anything else is a bug for the crash hook.
-    A callback that is a method of a widget deleted meanwhile is skipped. Must be called
-    from the GUI thread."""
+    A callback that is a method of a widget deleted meanwhile is skipped, and so are both
+    callbacks once `owner` is deleted (pass it when the callbacks are closures). Must be
+    called from the GUI thread."""
     global _dispatcher
     if _dispatcher is None:
         _dispatcher = _Dispatcher()
     key = next(_keys)
-    task = Task(on_done, on_error)
+    task = Task(on_done, on_error, owner)
     _dispatcher.pending[key] = task
     (pool or QThreadPool.globalInstance()).start(_Runnable(key, work, _dispatcher))
     return task
