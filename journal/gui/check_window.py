@@ -42,7 +42,7 @@ from journal.core.domain import ExperimentFilter, Verdict
 from journal.core.errors import JournalError
 from journal.gui.answer_view import SafeTextBrowser
 from journal.gui.compare_dialog import diff_html, plain_html
-from journal.gui.matrix_dialog import VERDICT_COLOURS
+from journal.gui.table_style import VERDICT_COLOURS, read_only_flags
 from journal.gui.tasks import run_in_background
 
 if TYPE_CHECKING:
@@ -92,13 +92,7 @@ class CheckItemsModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(HEADERS)
 
     def flags(self, index: AnyIndex) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return (
-            Qt.ItemFlag.ItemIsEnabled
-            | Qt.ItemFlag.ItemIsSelectable
-            | Qt.ItemFlag.ItemNeverHasChildren
-        )
+        return read_only_flags(index)
 
     def headerData(  # noqa: N802
         self,

@@ -19,10 +19,11 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QColor, QFont, QGuiApplication, QIcon, QPainter, QPalette, QPixmap
+from PySide6.QtGui import QFont, QGuiApplication, QIcon, QPainter, QPalette, QPixmap
 
 from journal.core.domain import ExperimentFilter, ExperimentSummary, Verdict
 from journal.core.errors import JournalError
+from journal.gui.table_style import VERDICT_COLOURS, read_only_flags
 
 # (filters, before_id, limit) -> summaries with id < before_id, newest (highest id) first.
 PageFetcher = Callable[[ExperimentFilter, int | None, int], list[ExperimentSummary]]
@@ -31,12 +32,6 @@ AnyIndex = QModelIndex | QPersistentModelIndex
 ID_ROLE = Qt.ItemDataRole.UserRole
 SUMMARY_ROLE = Qt.ItemDataRole.UserRole + 1
 
-# Mid-tone colours keep enough contrast on both light and dark bases (same as the run history).
-VERDICT_COLOURS = {
-    Verdict.WORKED: QColor(46, 160, 67),
-    Verdict.PARTLY: QColor(210, 153, 34),
-    Verdict.FAILED: QColor(218, 54, 51),
-}
 VERDICT_LABELS = {Verdict.WORKED: "Worked", Verdict.PARTLY: "Partly", Verdict.FAILED: "Failed"}
 UNTITLED = "(untitled)"
 
@@ -243,13 +238,7 @@ class ExperimentListModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(Column)
 
     def flags(self, index: AnyIndex) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return (
-            Qt.ItemFlag.ItemIsEnabled
-            | Qt.ItemFlag.ItemIsSelectable
-            | Qt.ItemFlag.ItemNeverHasChildren
-        )
+        return read_only_flags(index)
 
     def headerData(  # noqa: N802
         self,

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 
 from journal.core.domain import ExperimentFilter, Verdict
 from journal.core.errors import JournalError
+from journal.gui.table_style import VERDICT_COLOURS, read_only_flags
 
 if TYPE_CHECKING:
     from journal.core.matrix import Matrix, MatrixColumn, MatrixRow
@@ -40,11 +41,6 @@ MatrixFetcher = Callable[[int | None, int], "Matrix"]
 
 RUN_ID_ROLE = Qt.ItemDataRole.UserRole
 
-VERDICT_COLOURS = {
-    Verdict.WORKED: QColor(46, 160, 67),
-    Verdict.PARTLY: QColor(210, 153, 34),
-    Verdict.FAILED: QColor(218, 54, 51),
-}
 VERDICT_TEXT = {Verdict.WORKED: "worked", Verdict.PARTLY: "partly", Verdict.FAILED: "failed"}
 UNRATED = "·"
 
@@ -130,13 +126,7 @@ class MatrixModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(self._columns)
 
     def flags(self, index: AnyIndex) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return (
-            Qt.ItemFlag.ItemIsEnabled
-            | Qt.ItemFlag.ItemIsSelectable
-            | Qt.ItemFlag.ItemNeverHasChildren
-        )
+        return read_only_flags(index)
 
     def headerData(  # noqa: N802
         self,

@@ -6,16 +6,12 @@ from datetime import datetime
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtGui import QBrush, QColor, QFont, QPalette
+from PySide6.QtGui import QBrush, QFont, QPalette
 from PySide6.QtWidgets import QApplication
 
 from journal.core.domain import RunStatus, Verdict
+from journal.gui.table_style import VERDICT_COLOURS
 
-VERDICT_COLOURS = {
-    Verdict.WORKED: QColor(46, 160, 67),
-    Verdict.PARTLY: QColor(210, 153, 34),
-    Verdict.FAILED: QColor(218, 54, 51),
-}
 KEY_OPTIONS = ("temperature", "seed", "num_ctx", "num_predict", "top_p", "top_k")
 
 Index = QModelIndex | QPersistentModelIndex

@@ -60,7 +60,8 @@ def answers(fake_ollama: FakeOllama) -> FakeOllama:
 def test_matrix_shows_verdicts_and_opens_runs(
     qtbot: QtBot, qtmodeltester: Any, journal: Journal, answers: FakeOllama
 ) -> None:
-    from journal.gui.matrix_dialog import UNRATED, VERDICT_COLOURS, MatrixDialog
+    from journal.gui.matrix_dialog import UNRATED, MatrixDialog
+    from journal.gui.table_style import VERDICT_COLOURS
 
     first = _experiment(journal, "rivers")
     worked = _record(journal, answers, first, verdict=Verdict.WORKED)
