@@ -24,11 +24,10 @@ from sqlmodel import Session, col, select
 
 from journal.core.cancel import CancelToken
 from journal.core.errors import InvalidInputError, ModelNotFoundError
-from journal.core.models import Run, utcnow
+from journal.core.models import Run
 from journal.core.ollama_service import ModelInfo, OllamaService, normalise_model_name
-from journal.core.ownership import current_owner
-from journal.core.queries import get_experiment, get_run, replays_of
-from journal.core.runner import RunEvents, RunRecorder, RunSpec
+from journal.core.queries import get_run, replays_of
+from journal.core.runner import RunEvents, RunRecorder, RunSpec, record_pending
 from journal.core.storage import Journal
 
 REQUEST_FIELDS = ("keep_alive", "think")
@@ -260,24 +259,7 @@ def missing_models(identities: Iterable[ModelIdentity]) -> list[str]:
 def record_replay(session: Session, plan: ReplayPlan, identity: ModelIdentity | None) -> Run:
     """Write the replay as `pending`, with its identity comparison, in the caller's
     transaction (so a migration check can link it to its item atomically)."""
-    spec = plan.spec
-    get_experiment(session, spec.experiment_id)
-    run = Run(
-        experiment_id=spec.experiment_id,
-        replay_of_id=spec.replay_of_id,
-        replay_info=identity.record(plan.edited) if identity else None,
-        model=spec.model,
-        system_prompt=spec.system_prompt,
-        messages=spec.conversation(),
-        options=dict(spec.options),
-        keep_alive=spec.keep_alive,
-        think=spec.think,
-        owner=current_owner(),
-        heartbeat_at=utcnow(),
-    )
-    session.add(run)
-    session.flush()
-    return run
+    return record_pending(session, plan.spec, identity.record(plan.edited) if identity else None)
 
 
 class Replayer:

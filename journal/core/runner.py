@@ -74,22 +74,7 @@ class RunRecorder:
     def create(self, spec: RunSpec) -> Run:
         """Write the run as `pending`: from here on nothing about it can be lost."""
         with self.journal.write() as session:
-            get_experiment(session, spec.experiment_id)
-            run = Run(
-                experiment_id=spec.experiment_id,
-                replay_of_id=spec.replay_of_id,
-                model=spec.model,
-                system_prompt=spec.system_prompt,
-                messages=spec.conversation(),
-                options=dict(spec.options),
-                keep_alive=spec.keep_alive,
-                think=spec.think,
-                owner=current_owner(),
-                heartbeat_at=utcnow(),
-            )
-            session.add(run)
-            session.flush()
-            return run
+            return record_pending(session, spec)
 
     def execute(
         self,
@@ -162,6 +147,30 @@ class RunRecorder:
     def _update(self, run_id: int, **values: Any) -> None:
         with self.journal.write() as session:
             _update_run(session, run_id, **values)
+
+
+def record_pending(
+    session: Session, spec: RunSpec, replay_info: dict[str, Any] | None = None
+) -> Run:
+    """Add `spec` as a `pending` run in the caller's transaction (a replay links it to a
+    migration check in the same one)."""
+    get_experiment(session, spec.experiment_id)
+    run = Run(
+        experiment_id=spec.experiment_id,
+        replay_of_id=spec.replay_of_id,
+        replay_info=replay_info,
+        model=spec.model,
+        system_prompt=spec.system_prompt,
+        messages=spec.conversation(),
+        options=dict(spec.options),
+        keep_alive=spec.keep_alive,
+        think=spec.think,
+        owner=current_owner(),
+        heartbeat_at=utcnow(),
+    )
+    session.add(run)
+    session.flush()
+    return run
 
 
 def _update_run(session: Session, run_id: int, **values: Any) -> None:
