@@ -17,7 +17,7 @@ import tracemalloc
 from pathlib import Path
 
 from benchmarks.figures import emit, note
-from benchmarks.synthetic import MODELS, _text
+from benchmarks.synthetic import MODELS, _text, cached
 
 GENERATOR_VERSION = 1
 RUNS_PER_EXPERIMENT = 3
@@ -104,14 +104,7 @@ def build(path: Path, experiments: int, seed: int = 7) -> None:
 
 def cached_journal(cache: Path, experiments: int) -> Path:
     path = cache / f"export-{experiments}x{RUNS_PER_EXPERIMENT}-v{GENERATOR_VERSION}.sqlite"
-    if not path.exists():
-        cache.mkdir(parents=True, exist_ok=True)
-        partial = path.with_suffix(".partial")
-        build(partial, experiments)
-        partial.rename(path)
-        for suffix in ("-wal", "-shm"):
-            Path(f"{partial}{suffix}").unlink(missing_ok=True)
-    return path
+    return cached(path, lambda partial: build(partial, experiments))
 
 
 def _folder_size(folder: Path) -> int:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import random
 import sqlite3
+from collections.abc import Callable
 from pathlib import Path
 
 from journal.core.storage import Journal
@@ -86,14 +87,19 @@ def build(path: Path, experiments: int, seed: int = 1) -> None:
     conn.close()
 
 
-def cached_journal(cache: Path, experiments: int) -> Path:
-    """Building 100,000 experiments takes a while: reuse the file between runs."""
-    path = cache / f"synthetic-{experiments}-v{GENERATOR_VERSION}.sqlite"
+def cached(path: Path, build_into: Callable[[Path], None]) -> Path:
+    """Big synthetic journals take a while to build: build once, under a partial name so an
+    interrupted build is never mistaken for a finished one, and reuse the file."""
     if not path.exists():
-        cache.mkdir(parents=True, exist_ok=True)
+        path.parent.mkdir(parents=True, exist_ok=True)
         partial = path.with_suffix(".partial")
-        build(partial, experiments)
+        build_into(partial)
         partial.rename(path)
         for suffix in ("-wal", "-shm"):
             Path(f"{partial}{suffix}").unlink(missing_ok=True)
     return path
+
+
+def cached_journal(cache: Path, experiments: int) -> Path:
+    path = cache / f"synthetic-{experiments}-v{GENERATOR_VERSION}.sqlite"
+    return cached(path, lambda partial: build(partial, experiments))

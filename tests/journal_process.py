@@ -11,6 +11,17 @@ import time
 from pathlib import Path
 from types import TracebackType
 
+import pytest
+
+
+def run_cli(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    """`journal ARGV` in this process: (exit code, stdout, stderr)."""
+    from journal.cli import main
+
+    code = main(list(argv))
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
 
 def journal_command(db: Path, *argv: str) -> list[str]:
     return [sys.executable, "-m", "journal", "--db", str(db), *argv]

@@ -15,12 +15,7 @@ from journal.core.storage import Journal
 from tests.conftest import UNREACHABLE_HOST
 from tests.fake_ollama import FakeOllama
 from tests.journal_process import StreamingJournal, run_journal
-
-
-def _cli(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    code = main(list(argv))
-    captured = capsys.readouterr()
-    return code, captured.out, captured.err
+from tests.journal_process import run_cli as _cli
 
 
 def test_models_table_and_json(capsys: pytest.CaptureFixture[str], fake_ollama: FakeOllama) -> None:

@@ -7,15 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from journal.cli import main
 from journal.core.storage import Journal
 from tests.core.test_export_import import count_rows, populate, snapshot
-
-
-def _cli(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    code = main(list(argv))
-    captured = capsys.readouterr()
-    return code, captured.out, captured.err
+from tests.journal_process import run_cli as _cli
 
 
 @pytest.fixture

@@ -20,15 +20,10 @@ from journal.core.storage import Journal
 from tests.conftest import UNREACHABLE_HOST
 from tests.fake_ollama import FakeModel, FakeOllama
 from tests.journal_process import StreamingJournal, journal_command
+from tests.journal_process import run_cli as _cli
 
 TARGET = "newmodel:1b"
 PROGRESS = re.compile(r"^\[(\d+)/(\d+)\] run (\d+) -> run (\d+): (\w+), \d+\.\d s$")
-
-
-def _cli(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    code = main(list(argv))
-    captured = capsys.readouterr()
-    return code, captured.out, captured.err
 
 
 def _prompt(messages: list[dict[str, Any]]) -> str:
