@@ -39,6 +39,7 @@ from urllib.parse import urlsplit
 import pytest
 
 __all__ = [
+    "OFFLINE_PULL_ERROR",
     "FakeModel",
     "FakeOllama",
     "RecordedRequest",
@@ -53,6 +54,12 @@ ReplyFn = Callable[[list[dict[str, Any]], dict[str, Any]], str]
 """(messages, options) -> text. Messages are chat-style even for /api/generate."""
 
 _HEX64 = re.compile(r"^[0-9a-f]{64}$")
+
+OFFLINE_PULL_ERROR = (
+    'pull model manifest: Get "https://registry.ollama.ai/v2/library/qwen3/manifests/0.6b": '
+    "dial tcp: lookup registry.ollama.ai on 127.0.0.53:53: no such host"
+)
+"""How Ollama 0.10.1 fails a pull with no internet (the resolver's address varies)."""
 
 # A fixed vocabulary keeps default replies readable in screenshots and stable across
 # Python versions (random.Random(int).choice/randint are stable for a given seed).
@@ -561,6 +568,23 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _write_line(self, obj: Any) -> None:
         data = _dumps(obj) + b"\n"
+        self._write_raw(data)
+
+    def _write_frame(self, frame: dict[str, Any]) -> None:
+        """A line of a generation stream, after the test's `mangle` (if any) had its say."""
+        mangle = self.fake.mangle
+        if mangle is None:
+            self._write_line(frame)
+            return
+        changed = mangle(frame)
+        if changed is None:
+            return
+        if isinstance(changed, bytes):
+            self._write_raw(changed if changed.endswith(b"\n") else changed + b"\n")
+        else:
+            self._write_line(changed)
+
+    def _write_raw(self, data: bytes) -> None:
         if self._chunked:
             data = b"%x\r\n%s\r\n" % (len(data), data)
         self.wfile.write(data)
@@ -753,7 +777,7 @@ class _Handler(BaseHTTPRequestHandler):
             if not first:
                 self._pause(fake.chunk_delay)
             first = False
-            self._write_line(self._frame(requested, chat, content="", thinking=thought))
+            self._write_frame(self._frame(requested, chat, content="", thinking=thought))
         sent = 0
         pieces: list[str | None] = [*plan.content, None]
         for piece in pieces:
@@ -768,12 +792,15 @@ class _Handler(BaseHTTPRequestHandler):
             first = False
             if piece is None:
                 break
-            self._write_line(self._frame(requested, chat, content=piece))
+            self._write_frame(self._frame(requested, chat, content=piece))
             sent += 1
+        if fake.end_without_done:  # a runner that died: the connection just ends
+            self._end_stream()
+            return
         final = self._frame(requested, chat, content="")
         final.update(done=True, done_reason=plan.done_reason)
         final.update(fake._metrics(model, plan.prompt_tokens, sent))
-        self._write_line(final)
+        self._write_frame(final)
         self._end_stream()
 
     def _answer_plan(self, requested: str, chat: bool, model: FakeModel, plan: _Plan) -> None:
@@ -809,6 +836,10 @@ class _Handler(BaseHTTPRequestHandler):
             return
         self._start_stream()
         self._write_line({"status": "pulling manifest"})
+        if fake.pull_error is not None:
+            self._write_line({"error": fake.pull_error})
+            self._end_stream()
+            return
         if model is None:
             self._write_line({"error": "pull model manifest: file does not exist"})
             self._end_stream()
@@ -816,6 +847,9 @@ class _Handler(BaseHTTPRequestHandler):
         for step in _pull_steps(model):
             self._pause(fake.pull_step_delay)
             self._write_line(step)
+        if fake.end_without_done:
+            self._end_stream()
+            return
         fake.add_model(model)
         self._write_line({"status": "success"})
         self._end_stream()
@@ -899,6 +933,14 @@ class FakeOllama:
         self.error_after: int | None = None
         self.error_message: str = "an error was encountered while running the model: unexpected EOF"
         self.chunks_per_reply: int | None = None
+        self.end_without_done = False
+        """End streams cleanly without their last line: a generation's `done` line (a dead
+        runner), a pull's "success"."""
+        self.mangle: Callable[[dict[str, Any]], dict[str, Any] | bytes | None] | None = None
+        """Rewrites each line of a generation stream: a dict is sent as JSON, bytes are sent
+        as they are (for raw characters and broken lines), None drops the line."""
+        self.pull_error: str | None = None
+        """Streamed pulls fail with this error line after "pulling manifest" (offline)."""
         self.pull_step_delay: float = 0.0
         self.disconnects = 0
         """How many waits ended because the client hung up (cancel tests assert on it)."""

@@ -514,9 +514,9 @@ def test_pull_unknown_model(fake_ollama: FakeOllama, client: ollama.Client) -> N
 
 
 def test_first_byte_delay_sends_no_headers(fake_ollama: FakeOllama) -> None:
-    fake_ollama.first_byte_delay = 10
+    # A delay longer than any test: what is checked is that no headers come, not when.
+    fake_ollama.first_byte_delay = 3600.0
     body = {"model": "llama3:8b", "messages": user("x")}
-    started = time.monotonic()
     with (
         httpx.Client(timeout=httpx.Timeout(5, read=0.1)) as http,
         pytest.raises(httpx.ReadTimeout),
@@ -529,8 +529,8 @@ def test_first_byte_delay_sends_no_headers(fake_ollama: FakeOllama) -> None:
         pytest.raises(httpx.ReadTimeout),
     ):
         impatient.chat("llama3:8b", messages=user("x"))
-    assert time.monotonic() - started < 2
-    fake_ollama.wait_until_idle()  # both waits noticed the clients hanging up
+    # Both waits notice the clients hanging up (a generous bound, not a timing check).
+    fake_ollama.wait_until_idle(timeout=60)
     assert fake_ollama.disconnects == 2
 
 

@@ -31,14 +31,23 @@ class CancelToken:
     def __init__(self) -> None:
         self._lock = threading.RLock()
         self._cancelled = False
+        self._reason = ""
         self._entries: list[_Entry] = []
 
     @property
     def cancelled(self) -> bool:
         return self._cancelled
 
-    def cancel(self) -> None:
+    @property
+    def reason(self) -> str:
+        """Why it was cancelled, when not by the person ("output closed"); the first reason
+        given wins. Recorded as the run's error."""
+        return self._reason
+
+    def cancel(self, reason: str = "") -> None:
         with self._lock:
+            if not self._cancelled:
+                self._reason = reason
             self._cancelled = True
             entries, self._entries = self._entries, []
         for entry in entries:

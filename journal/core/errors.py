@@ -82,3 +82,30 @@ class OllamaResponseError(OllamaError):
         self.detail = message
         where = "mid-stream" if status_code == -1 else f"HTTP {status_code}"
         super().__init__(f"Ollama reported an error ({where}): {message}")
+
+
+class OllamaIncompleteError(OllamaError):
+    """The stream ended cleanly but without Ollama's final line: the runner died, or a proxy
+    cut it. What arrived is not a whole answer, whatever it looks like."""
+
+    def __init__(self, host: str, what: str = "answer") -> None:
+        self.host = host
+        super().__init__(
+            f"The stream from Ollama at {host} ended before Ollama said it was done: the "
+            f"{what} may be incomplete. What arrived is kept."
+        )
+
+
+class OllamaRegistryUnreachableError(OllamaError):
+    """A pull failed because the Ollama server could not reach its model registry."""
+
+    def __init__(self, host: str, model: str, detail: str) -> None:
+        self.host = host
+        self.model = model
+        self.detail = detail
+        super().__init__(
+            f"The Ollama server at {host} could not reach its model registry to pull "
+            f"'{model}' (no internet there?). Without internet, make the model from a GGUF "
+            f"file instead: a Modelfile with the line `FROM ./model.gguf`, then "
+            f"`ollama create {model} -f Modelfile`. Ollama said: {detail}"
+        )

@@ -11,24 +11,31 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
+import os
 import re
 import ssl
 import threading
-from collections.abc import AsyncIterator, Callable, Coroutine, Iterator
-from contextlib import contextmanager
+from collections.abc import AsyncGenerator, Callable, Coroutine, Iterator
+from contextlib import aclosing, contextmanager
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, TypeVar
+from types import ModuleType
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import httpx
+import pydantic
 
 from journal.core.cancel import CancelToken, StreamCancelled
 from journal.core.errors import (
     ModelNotFoundError,
     OllamaError,
+    OllamaIncompleteError,
+    OllamaRegistryUnreachableError,
     OllamaResponseError,
     OllamaTimeoutError,
     OllamaUnreachableError,
 )
+from journal.core.ollama_stream import MalformedLineError, line_safe_client
 from journal.core.paths import resolve_ollama_host
 
 if TYPE_CHECKING:
@@ -39,6 +46,11 @@ DEFAULT_CONNECT_TIMEOUT = 5.0
 DEFAULT_READ_TIMEOUT = 600.0
 # Listing, showing and the version answer at once even while a model loads.
 METADATA_TIMEOUT = 15.0
+# After this long without a byte from a stream, the person is told how long it has been.
+SILENCE_NOTICE_AFTER = 3.0
+SILENCE_TICK = 0.5
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -125,6 +137,26 @@ def keep_alive_value(value: str | float | None) -> str | float | None:
     return value
 
 
+def import_ollama() -> ModuleType:
+    """The `ollama` package, imported even when OLLAMA_HOST holds something it cannot parse.
+
+    The package builds a default client when imported, from OLLAMA_HOST, and raises on a value
+    it cannot parse (`http://[::1`, port 99999). The journal never uses that client: it
+    validates the host itself and passes it to every client it builds. So when the import
+    fails that way, it is retried once with OLLAMA_HOST hidden.
+    """
+    try:
+        import ollama
+    except ValueError:
+        saved = os.environ.pop("OLLAMA_HOST", None)
+        try:
+            import ollama
+        finally:
+            if saved is not None:
+                os.environ["OLLAMA_HOST"] = saved
+    return ollama
+
+
 def normalise_model_name(name: str) -> str:
     """Ollama treats `llama3` as `llama3:latest`; compare names the same way."""
     last = name.rsplit("/", 1)[-1]
@@ -163,9 +195,7 @@ class OllamaService:
 
     @contextmanager
     def _client(self) -> Iterator[ollama.Client]:
-        import ollama
-
-        client = ollama.Client(
+        client: ollama.Client = import_ollama().Client(
             host=self.host, timeout=self._metadata_timeout, verify=self._ssl_context()
         )
         try:
@@ -240,39 +270,54 @@ class OllamaService:
         request: ChatRequest,
         on_chunk: ChunkCallback,
         cancel: CancelToken | None = None,
+        *,
+        on_silent: Callable[[float], None] | None = None,
+        silence_after: float = SILENCE_NOTICE_AFTER,
     ) -> dict[str, Any]:
         """Stream a chat; return every field of the final chunk except the message.
 
-        Raises StreamCancelled when `cancel` fires, an OllamaError on failure.
+        While Ollama sends nothing for `silence_after` seconds or more (a model loading
+        sends not even headers), `on_silent(seconds)` is called about twice a second; the
+        stream keeps waiting, up to the read timeout. Raises StreamCancelled when `cancel`
+        fires, an OllamaError on failure, including a stream that ends without Ollama's
+        final line. What the callbacks raise reaches the caller unchanged: a failure of ours
+        (a closed standard output, say) must never pass for one of Ollama's.
         """
 
         async def consume() -> dict[str, Any]:
-            import ollama
-
-            client = ollama.AsyncClient(
+            client = line_safe_client(
                 host=self.host, timeout=self._timeout, verify=self._ssl_context()
             )
+            watch = _SilenceWatch(on_silent, silence_after)
             try:
-                stream = await client.chat(
-                    model=request.model,
-                    messages=request.messages,
-                    options=request.options or None,
-                    keep_alive=keep_alive_value(request.keep_alive),
-                    think=request.think,
-                    stream=True,
+                # An async generator (LineSafeAsyncClient._stream_parts), typed as an iterator.
+                stream = cast(
+                    AsyncGenerator[Any],
+                    await client.chat(
+                        model=request.model,
+                        messages=request.messages,
+                        options=request.options or None,
+                        keep_alive=keep_alive_value(request.keep_alive),
+                        think=request.think,
+                        stream=True,
+                    ),
                 )
-                final: dict[str, Any] = {}
-                async for part in stream:
-                    message = part.message
-                    content = message.content or ""
-                    thinking = message.thinking or ""
-                    if content or thinking:
-                        on_chunk(content, thinking)
-                    if part.done:
-                        final = part.model_dump(mode="json", exclude_none=True)
-                        final.pop("message", None)
-                return final
+                async with aclosing(stream):  # closed here, in order, however it ends
+                    async for part in stream:
+                        watch.heard()
+                        message = part.message
+                        content = message.content or ""
+                        thinking = message.thinking or ""
+                        if content or thinking:
+                            with _callers_own():
+                                on_chunk(content, thinking)
+                        if part.done:
+                            final: dict[str, Any] = part.model_dump(mode="json", exclude_none=True)
+                            final.pop("message", None)
+                            return final
+                raise OllamaIncompleteError(self.host, "answer")
             finally:
+                watch.stop()
                 await client.close()  # type: ignore[no-untyped-call]
 
         return self._run_cancellable(consume(), cancel, model=request.model)
@@ -286,15 +331,24 @@ class OllamaService:
         """Pull a model, reporting (status, completed, total) as Ollama sends them."""
 
         async def consume() -> None:
-            import ollama
-
-            client = ollama.AsyncClient(
+            client = line_safe_client(
                 host=self.host, timeout=self._timeout, verify=self._ssl_context()
             )
             try:
-                progress: AsyncIterator[Any] = await client.pull(name, stream=True)
-                async for part in progress:
-                    on_progress(part.status or "", int(part.completed or 0), int(part.total or 0))
+                progress = cast(AsyncGenerator[Any], await client.pull(name, stream=True))
+                async with aclosing(progress):
+                    async for part in progress:
+                        status = part.status or ""
+                        with _callers_own():
+                            on_progress(status, int(part.completed or 0), int(part.total or 0))
+                        if status == "success":
+                            return
+                raise OllamaIncompleteError(self.host, "pull")
+            except Exception as exc:
+                registry = _registry_failure(exc)
+                if registry is not None:
+                    raise OllamaRegistryUnreachableError(self.host, name, registry) from None
+                raise
             finally:
                 await client.close()  # type: ignore[no-untyped-call]
 
@@ -316,6 +370,8 @@ class OllamaService:
                     return loop.run_until_complete(task)
             except asyncio.CancelledError:
                 raise StreamCancelled() from None
+            except _CallbackFailed as failed:
+                raise failed.error from failed.error.__cause__
             finally:
                 unregister()
         finally:
@@ -328,11 +384,10 @@ class OllamaService:
     @contextmanager
     def _errors(self, model: str | None = None) -> Iterator[None]:
         """Translate client and transport failures into the journal's typed errors."""
-        import ollama
-
+        response_error: type[ollama.ResponseError] = import_ollama().ResponseError
         try:
             yield
-        except ollama.ResponseError as exc:
+        except response_error as exc:
             message = str(exc.error)
             if exc.status_code == 404 and model and "not found" in message:
                 raise ModelNotFoundError(model, self.host) from None
@@ -352,16 +407,93 @@ class OllamaService:
             ) from None
         except httpx.TimeoutException:
             raise OllamaTimeoutError(self.host, "write", self.read_timeout) from None
-        except json.JSONDecodeError as exc:
-            # httpx splits stream lines at U+0085 too, which Ollama sends unescaped inside
-            # JSON strings: the client then sees half a line. Nothing received is lost.
+        except MalformedLineError as exc:
             raise OllamaError(
-                f"The answer from {self.host} could not be read past this point: a line of "
-                f"the stream was not valid JSON ({exc.msg}). This happens when the model "
-                "writes the control character U+0085; the text so far is kept."
+                f"A line of the answer from {self.host} could not be read: it is "
+                f"{exc.reason}. The text received until then is kept."
+            ) from None
+        except pydantic.ValidationError as exc:
+            raise OllamaError(
+                f"Ollama at {self.host} sent something the journal cannot read "
+                f"({_validation_detail(exc)}). The text received until then is kept."
+            ) from None
+        except json.JSONDecodeError as exc:
+            raise OllamaError(
+                f"Ollama at {self.host} answered with something that is not JSON ({exc.msg})."
             ) from None
         except httpx.InvalidURL as exc:
             raise OllamaError(f"'{self.host}' is not a usable Ollama address: {exc}.") from None
+
+
+class _SilenceWatch:
+    """Calls `on_silent(seconds)` every `SILENCE_TICK` while nothing arrives for at least
+    `after` seconds. Runs as a task in the stream's own loop, so it needs no thread."""
+
+    def __init__(self, on_silent: Callable[[float], None] | None, after: float) -> None:
+        self._on_silent = on_silent
+        self._after = after
+        self._loop = asyncio.get_running_loop()
+        self._last = self._loop.time()
+        self._task = self._loop.create_task(self._watch()) if on_silent else None
+
+    def heard(self) -> None:
+        self._last = self._loop.time()
+
+    def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+
+    async def _watch(self) -> None:
+        assert self._on_silent is not None
+        while True:
+            await asyncio.sleep(SILENCE_TICK)
+            quiet = self._loop.time() - self._last
+            if quiet >= self._after:
+                try:
+                    self._on_silent(quiet)
+                except Exception:  # a notice that cannot be shown must not stop the answer
+                    log.exception("reporting a silent stream failed")
+
+
+class _CallbackFailed(Exception):
+    """Carries what a caller's callback raised past the translation of Ollama's errors."""
+
+    def __init__(self, error: Exception) -> None:
+        super().__init__(str(error))
+        self.error = error
+
+
+@contextmanager
+def _callers_own() -> Iterator[None]:
+    try:
+        yield
+    except Exception as exc:
+        raise _CallbackFailed(exc) from exc
+
+
+# What Ollama's error line says when it could not fetch a manifest over the network (as
+# opposed to "file does not exist", a model the registry does not have).
+_NETWORK_FAILURE = re.compile(
+    r"no such host|dial tcp|i/o timeout|network is unreachable|connection refused|"
+    r"tls handshake|server misbehaving|temporary failure|no route to host",
+    re.IGNORECASE,
+)
+
+
+def _registry_failure(exc: BaseException) -> str | None:
+    """The network detail if `exc` is Ollama failing to reach its registry, else None."""
+    detail = str(getattr(exc, "error", "") or "")
+    if detail.startswith("pull model manifest") and _NETWORK_FAILURE.search(detail):
+        return detail
+    return None
+
+
+def _validation_detail(exc: pydantic.ValidationError) -> str:
+    errors = exc.errors()
+    if not errors:
+        return "an unexpected value"
+    where = ".".join(str(part) for part in errors[0]["loc"]) or "a line"
+    return f"{where}: {errors[0]['msg']}"
 
 
 def _connect_detail(exc: BaseException) -> str:

@@ -8,9 +8,10 @@ mid-stream leaves a `streaming` row that the next start marks `interrupted`.
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -18,14 +19,24 @@ from sqlalchemy import update
 from sqlmodel import Session
 
 from journal.core.cancel import CancelToken, StreamCancelled
-from journal.core.errors import ModelNotFoundError, OllamaError
+from journal.core.errors import JournalError, ModelNotFoundError, OllamaError, StorageError
 from journal.core.models import Run, RunStatus, utcnow
-from journal.core.ollama_service import ChatRequest, OllamaService
+from journal.core.ollama_service import (
+    SILENCE_NOTICE_AFTER,
+    ChatRequest,
+    ModelInfo,
+    OllamaService,
+)
 from journal.core.ownership import current_owner
 from journal.core.queries import get_experiment, get_run
 from journal.core.storage import Journal
 
 FLUSH_INTERVAL = 0.5
+# When the journal refuses the last write of a run, try again after these many seconds
+# (then every last one) until it works or the caller gives up.
+SAVE_RETRY_DELAYS = (0.5, 1.0, 2.0, 5.0)
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -50,11 +61,38 @@ class RunSpec:
 
 @dataclass
 class RunEvents:
-    """Optional callbacks; they run in the thread that executes the run."""
+    """Optional callbacks; they run in the thread that executes the run, except `flushed`,
+    `save_failed` and `saved`, which run in the thread that writes the streamed text."""
 
     started: Callable[[Run], None] | None = None
     chunk: Callable[[str, str], None] | None = None
     flushed: Callable[[int], None] | None = None
+    silent: Callable[[float], None] | None = None
+    """Seconds since Ollama last sent anything, repeated about twice a second while it is
+    silent for `SILENCE_NOTICE_AFTER` seconds or more (a model loading, a stuck server)."""
+    save_failed: Callable[[str], None] | None = None
+    """A write of the run failed (reason): its text is kept in memory and written again."""
+    saved: Callable[[], None] | None = None
+    """Writing works again after `save_failed`: everything received so far is on disk."""
+
+
+class RunNotSavedError(StorageError):
+    """The run ended but its record could not be written, and waiting was abandoned.
+
+    `text` is the whole answer (nothing of it was lost in memory), for the caller to show or
+    write elsewhere; the journal still holds the text of the last write that succeeded, and
+    the run will read `interrupted` there.
+    """
+
+    def __init__(self, run_id: int, reason: str, text: str, saved_chars: int) -> None:
+        self.run_id = run_id
+        self.reason = reason
+        self.text = text
+        self.saved_chars = saved_chars
+        super().__init__(
+            f"Run {run_id} was not saved: {reason} The journal keeps {saved_chars} of its "
+            f"{len(text)} characters and will say it was interrupted."
+        )
 
 
 class RunRecorder:
@@ -66,15 +104,27 @@ class RunRecorder:
         service: OllamaService,
         *,
         flush_interval: float = FLUSH_INTERVAL,
+        retry_delays: Sequence[float] = SAVE_RETRY_DELAYS,
+        silence_after: float = SILENCE_NOTICE_AFTER,
     ) -> None:
         self.journal = journal
         self.service = service
         self.flush_interval = flush_interval
+        self.retry_delays = tuple(retry_delays)
+        self.silence_after = silence_after
 
     def create(self, spec: RunSpec) -> Run:
         """Write the run as `pending`: from here on nothing about it can be lost."""
         with self.journal.write() as session:
             return record_pending(session, spec)
+
+    def check(self, model: str) -> ModelInfo:
+        """The model as the server has it now; raises before anything is written when the
+        server cannot be reached or lacks the model."""
+        info = self.service.find_model(model)
+        if info is None:
+            raise ModelNotFoundError(model, self.service.host)
+        return info
 
     def execute(
         self,
@@ -83,9 +133,17 @@ class RunRecorder:
         cancel: CancelToken | None = None,
         events: RunEvents | None = None,
         run: Run | None = None,
+        model_info: ModelInfo | None = None,
+        abandon: CancelToken | None = None,
     ) -> Run:
         """Run `spec` to its end and return the recorded run; Ollama failures are recorded,
-        not raised (the run's `status` and `error` say what happened)."""
+        not raised (the run's `status` and `error` say what happened).
+
+        `cancel` stops the stream (the text so far is kept, and `cancel.reason` becomes the
+        run's error). When the journal cannot be written at the end (disk full, locked), the
+        text stays in memory and the write is retried until it succeeds or `abandon` fires,
+        which raises RunNotSavedError. `model_info`, from `check`, saves asking again.
+        """
         events = events or RunEvents()
         cancel = cancel or CancelToken()
         run = run or self.create(spec)
@@ -95,7 +153,7 @@ class RunRecorder:
         stream = _StreamBuffer(self.journal, run.id, self.flush_interval, events)
         started = time.monotonic()
         try:
-            self._identify_model(run.id, spec.model)
+            self._identify_model(run.id, model_info or self.check(spec.model))
             if cancel.cancelled:
                 raise StreamCancelled()
             self._update(run.id, status=RunStatus.STREAMING, started_at=utcnow())
@@ -111,25 +169,51 @@ class RunRecorder:
                 ),
                 stream.on_chunk,
                 cancel,
+                on_silent=events.silent,
+                silence_after=self.silence_after,
             )
         except StreamCancelled:
-            stream.finish(RunStatus.CANCELLED, started)
-        except OllamaError as exc:
+            stream.finish(RunStatus.CANCELLED, started, error=cancel.reason)
+        except (OllamaError, StorageError) as exc:
             stream.finish(RunStatus.FAILED, started, error=exc.message)
         except BaseException as exc:
             # A bug or KeyboardInterrupt: keep the text, say what happened, re-raise.
             stream.finish(RunStatus.FAILED, started, error=f"{type(exc).__name__}: {exc}")
+            self._save(stream, events, abandon)
             raise
         else:
             stream.finish(RunStatus.DONE, started, final=final)
+        self._save(stream, events, abandon)
         with self.journal.read() as session:
             return get_run(session, run.id)
 
-    def _identify_model(self, run_id: int, model: str) -> None:
+    def _save(self, stream: _StreamBuffer, events: RunEvents, abandon: CancelToken | None) -> None:
+        """Write the run's last state, retrying while the journal refuses (nothing is lost
+        meanwhile: the text is in memory, and every attempt writes all of it)."""
+        delays = iter(self.retry_delays)
+        delay = 0.0
+        wake = threading.Event()
+        unregister = abandon.add_callback(wake.set) if abandon else (lambda: None)
+        try:
+            while True:
+                reason = stream.write_final()
+                if reason is None:
+                    if stream.reported_failure and events.saved:
+                        events.saved()
+                    return
+                if events.save_failed:
+                    events.save_failed(reason)
+                stream.reported_failure = True
+                delay = next(delays, delay)
+                if wake.wait(delay):
+                    raise RunNotSavedError(
+                        stream.run_id, reason, "".join(stream.content), stream.saved_chars
+                    )
+        finally:
+            unregister()
+
+    def _identify_model(self, run_id: int, info: ModelInfo) -> None:
         """Record which weights answer: a tag can point to other weights tomorrow."""
-        info = self.service.find_model(model)
-        if info is None:
-            raise ModelNotFoundError(model, self.service.host)
         try:
             version = self.service.version()
         except OllamaError:
@@ -189,7 +273,9 @@ class _StreamBuffer:
 
     The flush runs on its own thread, not per chunk, so text that arrived just before the
     server went silent still reaches the file on time, and the per-chunk cost stays an
-    append under a lock.
+    append under a lock. Text is only ever appended, so every write carries all of it: a
+    write that fails (a busy, full or read-only journal) loses nothing, and the flusher
+    simply tries again at the next tick with everything received by then.
     """
 
     HEARTBEAT_EVERY = 5.0
@@ -203,6 +289,9 @@ class _StreamBuffer:
         self.thinking: list[str] = []
         self.started = time.monotonic()
         self.first_token: float | None = None
+        self.saved_chars = 0  # of the answer, as of the last write that succeeded
+        self.reported_failure = False  # save_failed was said and saved was not yet
+        self._final: dict[str, Any] | None = None
         self._lock = threading.Lock()
         self._dirty = False
         self._stop = threading.Event()
@@ -221,6 +310,13 @@ class _StreamBuffer:
         if self.events.chunk:
             self.events.chunk(content, thinking)
 
+    def _text_values(self) -> dict[str, Any]:
+        return {
+            "response": "".join(self.content),
+            "thinking": "".join(self.thinking),
+            "first_token_seconds": self.first_token,
+        }
+
     def _flush_loop(self) -> None:
         last_write = time.monotonic()
         while not self._stop.wait(self.interval):
@@ -228,18 +324,38 @@ class _StreamBuffer:
                 dirty, self._dirty = self._dirty, False
                 values: dict[str, Any] = {"heartbeat_at": utcnow()}
                 if dirty:
-                    values.update(
-                        response="".join(self.content),
-                        thinking="".join(self.thinking),
-                        first_token_seconds=self.first_token,
-                    )
+                    values.update(self._text_values())
             if not dirty and time.monotonic() - last_write < self.HEARTBEAT_EVERY:
                 continue
-            with self.journal.write() as session:
-                _update_run(session, self.run_id, **values)
+            reason = self._write(values)
+            if reason is not None:
+                with self._lock:
+                    self._dirty = self._dirty or dirty  # write it all again next time
+                self.reported_failure = True
+                if self.events.save_failed:
+                    self.events.save_failed(reason)
+                continue
             last_write = time.monotonic()
+            if self.reported_failure:
+                self.reported_failure = False
+                if self.events.saved:
+                    self.events.saved()
             if dirty and self.events.flushed:
                 self.events.flushed(self.run_id)
+
+    def _write(self, values: dict[str, Any]) -> str | None:
+        """Write `values`; None on success, else why it failed (the caller keeps the text)."""
+        try:
+            with self.journal.write() as session:
+                _update_run(session, self.run_id, **values)
+        except JournalError as exc:
+            return exc.message
+        except Exception as exc:  # a bug must not cost the text: say it, keep trying
+            log.exception("writing run %s failed", self.run_id)
+            return f"{type(exc).__name__}: {exc}"
+        if "response" in values:
+            self.saved_chars = len(values["response"])
+        return None
 
     def finish(
         self,
@@ -249,15 +365,14 @@ class _StreamBuffer:
         error: str = "",
         final: dict[str, Any] | None = None,
     ) -> None:
+        """Stop the flusher and settle the run's last state; `write_final` writes it."""
         self._stop.set()
         self._flusher.join()
         final = final or {}
         values: dict[str, Any] = {
             "status": status,
             "error": error,
-            "response": "".join(self.content),
-            "thinking": "".join(self.thinking),
-            "first_token_seconds": self.first_token,
+            **self._text_values(),
             "wall_seconds": time.monotonic() - started,
             "finished_at": utcnow(),
             "heartbeat_at": None,
@@ -279,5 +394,8 @@ class _StreamBuffer:
                     )
                 },
             )
-        with self.journal.write() as session:
-            _update_run(session, self.run_id, **values)
+        self._final = values
+
+    def write_final(self) -> str | None:
+        assert self._final is not None, "finish() first"
+        return self._write(self._final)
