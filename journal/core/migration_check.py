@@ -14,7 +14,7 @@ import enum
 import json
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any, Literal
 
@@ -468,6 +468,8 @@ class CheckEvents:
     """(position, total, source_run_id, identity) before the replay is recorded."""
     chunk: Callable[[int, str, str], None] | None = None
     """(position, content, thinking)."""
+    run: RunEvents = field(default_factory=RunEvents)
+    """Passed to every replay as they are (`silent`, `save_failed`, `saved`)."""
 
 
 class MigrationChecker:
@@ -693,7 +695,7 @@ class MigrationChecker:
                 {"now": to_iso(utcnow()), "item": item_id},
             )
 
-        run_events = RunEvents()
+        run_events = replace(events.run)
         if events.chunk:
             chunk = events.chunk
             run_events.chunk = lambda content, thinking: chunk(position, content, thinking)

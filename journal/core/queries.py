@@ -187,7 +187,8 @@ def filter_clauses(filters: ExperimentFilter, params: dict[str, Any]) -> list[st
     if filters.search:
         query = match_query(filters.search)
         if query:
-            clauses.append("e.id IN (SELECT rowid FROM search WHERE search MATCH :query)")
+            # A document's rowid packs its experiment id above the low 32 bits (migration 4).
+            clauses.append("e.id IN (SELECT rowid >> 32 FROM search WHERE search MATCH :query)")
             params["query"] = query
     if filters.since:
         clauses.append("e.created_at >= :since")
@@ -267,27 +268,50 @@ def search(
     limit: int = 20,
     marks: tuple[str, str] = ("[", "]"),
 ) -> list[SearchHit]:
-    """Newest matching experiments first, each with a snippet around the best match.
+    """Newest matching experiments first, each with a snippet around its newest match.
 
     Ordered by recency, not bm25: ranking scores every match, which costs hundreds of
-    milliseconds for a common word in a large journal; recency stays fast.
+    milliseconds for a common word in a large journal; recency stays fast. An experiment
+    has several documents (its own text, one per run), so matches are read newest first in
+    small batches and folded into experiments until `limit` are found.
     """
     query = match_query(user_text)
-    if query is None:
+    if query is None or limit <= 0:
         return []
-    rows = session.execute(
-        text(
-            """
-            SELECT s.rowid, e.title, snippet(search, -1, :open, :close, '…', 12)
-            FROM search AS s JOIN experiment AS e ON e.id = s.rowid
-            WHERE search MATCH :query
-            ORDER BY s.rowid DESC
-            LIMIT :limit
-            """
-        ),
-        {"query": query, "limit": limit, "open": marks[0], "close": marks[1]},
-    )
-    return [SearchHit(experiment_id=row[0], title=row[1], snippet=row[2]) for row in rows]
+    hits: dict[int, SearchHit] = {}
+    before = 2**63 - 1
+    batch = max(4 * limit, 40)
+    while len(hits) < limit:
+        rows = session.execute(
+            _SEARCH_BATCH,
+            {
+                "query": query,
+                "before": before,
+                "batch": batch,
+                "open": marks[0],
+                "close": marks[1],
+            },
+        ).all()
+        for rowid, title, snippet in rows:
+            experiment_id = rowid >> 32
+            if experiment_id not in hits and len(hits) < limit:
+                hits[experiment_id] = SearchHit(experiment_id, title, snippet)
+        if len(rows) < batch:
+            break
+        before = rows[-1][0]
+    return list(hits.values())
+
+
+# CROSS JOIN keeps the full-text index as the outer loop: it yields matches newest first.
+_SEARCH_BATCH = text(
+    """
+    SELECT s.rowid, e.title, snippet(search, -1, :open, :close, '…', 12)
+    FROM search AS s CROSS JOIN experiment AS e ON e.id = s.rowid >> 32
+    WHERE search MATCH :query AND s.rowid < :before
+    ORDER BY s.rowid DESC
+    LIMIT :batch
+    """
+)
 
 
 # -- recovery ---------------------------------------------------------------------------

@@ -317,6 +317,7 @@ class Replayer:
         events: RunEvents | None = None,
         identity: ModelIdentity | None = None,
         link: LinkCallback | None = None,
+        abandon: CancelToken | None = None,
     ) -> Run:
         """Identify (unless given), record and stream one replay; returns the finished run.
 
@@ -326,7 +327,9 @@ class Replayer:
         """
         identity = identity or self.identify(plan)
         run = self.start(plan, identity, link=link)
-        return self.recorder.execute(plan.spec, cancel=cancel, events=events, run=run)
+        return self.recorder.execute(
+            plan.spec, cancel=cancel, events=events, run=run, abandon=abandon
+        )
 
 
 # -- the queue --------------------------------------------------------------------------
@@ -342,6 +345,9 @@ class QueueEvents:
     """(index, total, run) once the run is recorded, before anything is sent."""
     chunk: Callable[[int, str, str], None] | None = None
     """(index, content, thinking) for every streamed delta."""
+    run: RunEvents = field(default_factory=RunEvents)
+    """Passed to every run as they are (`silent`, `save_failed`, `saved`), with the
+    per-item callbacks above set on top."""
 
 
 class ReplayQueue:
@@ -431,7 +437,7 @@ class ReplayQueue:
             raise
         if events.starting:
             events.starting(index, total, plan, identity)
-        run_events = RunEvents()
+        run_events = replace(events.run)
         if events.started:
             started = events.started
             run_events.started = lambda run: started(index, total, run)

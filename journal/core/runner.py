@@ -105,13 +105,14 @@ class RunRecorder:
         *,
         flush_interval: float = FLUSH_INTERVAL,
         retry_delays: Sequence[float] = SAVE_RETRY_DELAYS,
-        silence_after: float = SILENCE_NOTICE_AFTER,
+        silence_after: float | None = None,
     ) -> None:
         self.journal = journal
         self.service = service
         self.flush_interval = flush_interval
         self.retry_delays = tuple(retry_delays)
-        self.silence_after = silence_after
+        # Read at construction, not import, so a test can shorten it for the whole program.
+        self.silence_after = SILENCE_NOTICE_AFTER if silence_after is None else silence_after
 
     def create(self, spec: RunSpec) -> Run:
         """Write the run as `pending`: from here on nothing about it can be lost."""

@@ -8,6 +8,7 @@ Ollama run in the background.
 
 from __future__ import annotations
 
+import html
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -16,6 +17,7 @@ from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QThreadPool, Si
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QFileDialog,
     QHeaderView,
     QLabel,
     QMainWindow,
@@ -98,6 +100,8 @@ class MainWindow(QMainWindow):
         self._pending_notice = ""
         self._fan_out: tuple[int, list[str]] | None = None  # run to replay, models still to go
         self._streaming_run_id: int | None = None
+        self._unsaved_reason = ""  # why the streaming run's text is not on disk yet
+        self._unsaved_text = ""  # an answer the journal never took (RunNotSavedError)
 
         self.setWindowTitle("LLM Journal")
         self.setWindowIcon(app_icon())
@@ -113,6 +117,7 @@ class MainWindow(QMainWindow):
     def _build_panes(self) -> None:
         self.banner = Banner("Retry now")
         self.journal_banner = Banner("Open another journal…")
+        self.save_banner = Banner("Save answer as…")
         self.list_panel = ListPanel()
         self.editor = ExperimentEditor()
         self.prompt_panel = PromptPanel()
@@ -177,6 +182,7 @@ class MainWindow(QMainWindow):
         layout = QVBoxLayout(central)
         layout.setContentsMargins(6, 6, 6, 0)
         layout.addWidget(self.journal_banner)
+        layout.addWidget(self.save_banner)
         layout.addWidget(self.banner)
         layout.addWidget(self.main_splitter, 1)
         self.setCentralWidget(central)
@@ -290,6 +296,7 @@ class MainWindow(QMainWindow):
     def _connect_signals(self) -> None:
         self.banner.action_clicked.connect(self.ollama.check_now)
         self.journal_banner.action_clicked.connect(self.choose_journal)
+        self.save_banner.action_clicked.connect(self.save_answer_as)
         self.list_panel.experiment_selected.connect(self._on_list_experiment_selected)
         self.editor.edited.connect(self._on_editor_edited)
         self.prompt_panel.run_requested.connect(self.run_prompt)
@@ -305,6 +312,9 @@ class MainWindow(QMainWindow):
         self.runs.finished.connect(self._on_runs_finished)
         self.runs.failed.connect(self._on_runs_failed)
         self.runs.notice.connect(self._on_runs_notice)
+        self.runs.silent.connect(self._on_runs_silent)
+        self.runs.save_failed.connect(self._on_runs_save_failed)
+        self.runs.saved.connect(self._on_runs_saved)
         self.history_view.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
         self.history_view.addActions(
             [self.replay_action, self.replay_on_action, self.fan_out_action, self.compare_action]
@@ -697,6 +707,55 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(text, 30_000)
         self._pending_notice = text
 
+    @Slot(float)
+    def _on_runs_silent(self, seconds: float) -> None:
+        # An "info" status gives way to the first text that arrives (_on_runs_text_received).
+        if (
+            self._shown_run_id == self._streaming_run_id
+            and self.answer_view.status_kind() == "info"
+        ):
+            self.answer_view.set_status(
+                f"No answer from Ollama for {int(seconds)} s. A model can take a while to "
+                "load; Esc stops.",
+                "info",
+            )
+
+    @Slot(str)
+    def _on_runs_save_failed(self, reason: str) -> None:
+        self._unsaved_reason = reason
+        self.save_banner.show_message(
+            f"<b>The answer is not saved yet:</b> {html.escape(reason)} It is kept in memory "
+            "and written to the journal as soon as it can be; you can also save it to a file."
+        )
+
+    @Slot()
+    def _on_runs_saved(self) -> None:
+        self._unsaved_reason = ""
+        self._unsaved_text = ""
+        self.save_banner.hide()
+        self.statusBar().showMessage("Saved: the whole answer is in the journal now.", 10_000)
+
+    @Slot()
+    def save_answer_as(self) -> None:
+        """Write the answer that the journal could not take yet to a file of the person's."""
+        text = self._unsaved_text or self.runs.answer_so_far()
+        path = self.ask_save_path(self)
+        if not path:
+            return
+        try:
+            Path(path).write_text(text, encoding="utf-8")
+        except OSError as exc:
+            QMessageBox.warning(self, "LLM Journal", f"Cannot write {path}: {exc.strerror or exc}.")
+            return
+        self.statusBar().showMessage(f"The answer ({len(text)} characters) is in {path}.", 15_000)
+
+    @classmethod
+    def ask_save_path(cls, parent: QWidget) -> str:
+        path, _ = QFileDialog.getSaveFileName(
+            parent, "Save the answer as", "answer.md", "Text (*.md *.txt);;All files (*)"
+        )
+        return path
+
     @Slot()
     def stop_run(self) -> None:
         self._fan_out = None  # Esc stops the queue too
@@ -786,6 +845,15 @@ class MainWindow(QMainWindow):
         self.history_model.set_live_run(None)
         self._set_running(False)
         self.answer_view.end_stream()
+        from journal.core.runner import RunNotSavedError
+
+        if isinstance(error, RunNotSavedError):  # the text is still here: offer it, no box
+            self._unsaved_text = error.text
+            self.save_banner.show_message(
+                f"<b>Run {error.run_id} was not saved:</b> {html.escape(error.reason)} "
+                "Save its answer to a file to keep it."
+            )
+            return
         if isinstance(error, ModelNotFoundError):  # a replay's model is gone: offer to pull it
             self.answer_view.set_status(error.message, "error")
             if self.offer_pull(self, error.model):
@@ -1099,8 +1167,37 @@ class MainWindow(QMainWindow):
         )
         return answer == QMessageBox.StandardButton.Yes
 
+    @classmethod
+    def ask_unsaved(cls, parent: QWidget, reason: str) -> str:
+        """ "save", "quit" or "cancel" for an answer the journal has not taken yet."""
+        box = QMessageBox(
+            QMessageBox.Icon.Warning,
+            "The answer is not saved",
+            f"The last answer is not in the journal yet: {reason}\n\n"
+            "Quitting now keeps only what was saved before. Save the answer to a file first?",
+            QMessageBox.StandardButton.Save
+            | QMessageBox.StandardButton.Discard
+            | QMessageBox.StandardButton.Cancel,
+            parent,
+        )
+        box.setDefaultButton(QMessageBox.StandardButton.Save)
+        choice = box.exec()
+        if choice == QMessageBox.StandardButton.Save:
+            return "save"
+        return "quit" if choice == QMessageBox.StandardButton.Discard else "cancel"
+
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
-        if self.runs.is_running:
+        if self.runs.is_running and self._unsaved_reason:
+            choice = self.ask_unsaved(self, self._unsaved_reason)
+            if choice == "cancel":
+                event.ignore()
+                return
+            if choice == "save":
+                self.save_answer_as()
+            self.runs.stop()
+            self.runs.abandon_saving()
+            self.runs.wait(5000)
+        elif self.runs.is_running:
             if not self.ask_stop_running(self):
                 event.ignore()
                 return

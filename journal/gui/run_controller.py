@@ -54,22 +54,34 @@ class RunController(QObject):
     finished = Signal(object)  # the recorded Run, whatever its status
     failed = Signal(object)  # a JournalError that kept the run from being recorded
     notice = Signal(str)  # something to tell the person before the answer, e.g. new weights
+    silent = Signal(float)  # seconds Ollama has sent nothing, repeated while it stays silent
+    save_failed = Signal(str)  # why the answer is not on disk yet; it is kept in memory
+    saved = Signal()  # after save_failed: everything received is on disk now
 
     _run_created = Signal(object)
     _notice_found = Signal(str)
+    _silence_found = Signal(float)
+    _save_failure_found = Signal(str)
+    _save_found = Signal()
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._pool = QThreadPool(self)
         self._pool.setMaxThreadCount(1)
         self._cancel: CancelToken | None = None
+        self._abandon: CancelToken | None = None
         self._buffer: _Buffer | None = None
+        self._answer: list[str] = []  # everything streamed so far, for "save answer as"
         self._started_at = 0.0
         self._timer = QTimer(self)
         self._timer.setInterval(DRAIN_INTERVAL_MS)
         self._timer.timeout.connect(self._on_timer_timeout)
         self._run_created.connect(self._on_run_created)
+        # Emitted from the run's threads; these connections deliver them in the GUI thread.
         self._notice_found.connect(self.notice)
+        self._silence_found.connect(self.silent)
+        self._save_failure_found.connect(self.save_failed)
+        self._save_found.connect(self.saved)
 
     @property
     def is_running(self) -> bool:
@@ -81,7 +93,9 @@ class RunController(QObject):
 
         recorder = RunRecorder(journal, service)
         return self._launch(
-            lambda cancel, events: recorder.execute(spec, cancel=cancel, events=events)
+            lambda cancel, events, abandon: recorder.execute(
+                spec, cancel=cancel, events=events, abandon=abandon
+            )
         )
 
     def start_replay(self, journal: Any, service: Any, run_id: int, model: str | None) -> bool:
@@ -94,14 +108,16 @@ class RunController(QObject):
 
         replayer = Replayer(journal, service)
 
-        def replay(cancel: CancelToken, events: Any) -> Any:
+        def replay(cancel: CancelToken, events: Any, abandon: CancelToken) -> Any:
             plan = replayer.plan(run_id, ReplayEdits(model=model) if model else None)
             identity = replayer.identify(plan)
             warning = identity.warning()
             if warning and identity.available:
                 self._notice_found.emit(warning)
             require_available([identity])
-            return replayer.replay(plan, cancel=cancel, events=events, identity=identity)
+            return replayer.replay(
+                plan, cancel=cancel, events=events, identity=identity, abandon=abandon
+            )
 
         return self._launch(replay)
 
@@ -110,13 +126,20 @@ class RunController(QObject):
             return False
         from journal.core.runner import RunEvents
 
-        cancel = CancelToken()
+        cancel, abandon = CancelToken(), CancelToken()
         buffer = _Buffer()
-        self._cancel, self._buffer = cancel, buffer
+        self._cancel, self._abandon, self._buffer = cancel, abandon, buffer
+        self._answer = []
         self._started_at = time.monotonic()
-        events = RunEvents(started=self._run_created.emit, chunk=buffer.add)
+        events = RunEvents(
+            started=self._run_created.emit,
+            chunk=buffer.add,
+            silent=self._silence_found.emit,
+            save_failed=self._save_failure_found.emit,
+            saved=self._save_found.emit,
+        )
         run_in_background(
-            lambda: execute(cancel, events), self._on_done, self._on_error, pool=self._pool
+            lambda: execute(cancel, events, abandon), self._on_done, self._on_error, pool=self._pool
         )
         self._timer.start()
         return True
@@ -124,6 +147,16 @@ class RunController(QObject):
     def stop(self) -> None:
         if self._cancel is not None:
             self._cancel.cancel()
+
+    def abandon_saving(self) -> None:
+        """Stop waiting for the journal to accept an answer it refused (disk full, say): the
+        run ends with RunNotSavedError, which carries the whole text, through `failed`."""
+        if self._abandon is not None:
+            self._abandon.cancel()
+
+    def answer_so_far(self) -> str:
+        """The answer text streamed by the current (or last) run, whatever is on disk."""
+        return "".join(self._answer)
 
     def wait(self, msecs: int = 5000) -> bool:
         """Block until the run's thread is done (used when quitting)."""
@@ -142,6 +175,8 @@ class RunController(QObject):
         if buffer is None:
             return
         content, thinking = buffer.take()
+        if content:
+            self._answer.append(content)
         if content or thinking:
             self.text_received.emit(content, thinking)
         now = time.monotonic()
@@ -158,6 +193,7 @@ class RunController(QObject):
         self._timer.stop()
         self._drain()
         self._cancel = None
+        self._abandon = None
         self._buffer = None
 
     def _on_done(self, run: Any) -> None:

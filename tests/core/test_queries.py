@@ -28,6 +28,8 @@ from journal.core.storage import Journal
 
 
 def _add_run(journal: Journal, experiment_id: int, **fields: object) -> int:
+    """A finished run (a live one's answer is not searchable until it ends)."""
+    fields.setdefault("status", RunStatus.DONE)
     with journal.write() as session:
         run = Run(experiment_id=experiment_id, **fields)  # type: ignore[arg-type]
         session.add(run)
@@ -220,7 +222,11 @@ def test_deleting_an_experiment_deletes_its_runs_and_keeps_replay_links_safe(
 
 def test_run_defaults_are_pending_and_unrated(journal: Journal) -> None:
     eid = _new(journal)
-    rid = _add_run(journal, eid, model="m")
+    with journal.write() as session:
+        added = Run(experiment_id=eid, model="m")
+        session.add(added)
+        session.flush()
+        rid = added.id
     with journal.read() as session:
         run = session.get(Run, rid)
         assert run is not None
