@@ -87,7 +87,7 @@ def test_a_full_disk_shows_not_saved_yet_offers_a_file_and_saves_all_once_space_
     assert "not saved yet" in window.save_banner.text() and "full" in window.save_banner.text()
     copy = tmp_path / "answer.md"
     monkeypatch.setattr(MainWindow, "ask_save_path", classmethod(lambda cls, parent: str(copy)))
-    qtbot.mouseClick(window.save_banner.button, Qt.MouseButton.LeftButton)
+    window.save_banner.button.click()
     assert copy.read_text(encoding="utf-8")  # what had arrived when the button was clicked
     assert REPLY.startswith(copy.read_text(encoding="utf-8"))
     with qtbot.waitSignal(window.runs.finished, timeout=30_000):
@@ -111,9 +111,12 @@ def test_quitting_with_an_unsaved_answer_asks_and_can_save_it_to_a_file(
     disk = FullDisk(window.journal)
     window.runs.started.connect(lambda _: setattr(disk, "full", True))
     asked: list[str] = []
-    monkeypatch.setattr(
-        MainWindow, "ask_unsaved", classmethod(lambda cls, parent, why: asked.append(why) or "save")
-    )
+
+    def ask_unsaved(cls: type[MainWindow], parent: object, why: str) -> str:
+        asked.append(why)
+        return "save"
+
+    monkeypatch.setattr(MainWindow, "ask_unsaved", classmethod(ask_unsaved))
     copy = tmp_path / "kept.md"
     monkeypatch.setattr(MainWindow, "ask_save_path", classmethod(lambda cls, parent: str(copy)))
     with qtbot.waitSignal(window.runs.save_failed, timeout=10_000):
