@@ -4,7 +4,6 @@ the core exactly as the command line's `-o` is."""
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Collection, Iterator
 from contextlib import contextmanager, suppress
 from typing import Any
@@ -57,7 +56,6 @@ TOOLTIPS = {
 
 ALLOW_UNKNOWN_HINT = "Tick “Allow unknown options” to send it anyway."
 
-_OPTION_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _ESCAPES = {"n": "\n", "t": "\t", ",": ",", "\\": "\\"}
 
 
@@ -166,8 +164,6 @@ def parse_extra(
             continue
         key = line.partition("=")[0].strip()
         where = f"Extra options, line {number}"
-        if "=" in line and not _OPTION_NAME.fullmatch(key):
-            raise InvalidInputError(f"{where}: '{key}' is not an option name.")
         if key in OWN_FIELDS:
             raise InvalidInputError(f"{where}: {key} has its own field above.")
         try:
