@@ -43,7 +43,7 @@ __all__ = [
     "parse_value",
 ]
 
-OPTION_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_OPTION_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _TRUE = ("true", "on", "yes", "1")
 _FALSE = ("false", "off", "no", "0")
 
@@ -58,7 +58,6 @@ class UnknownOptionError(InvalidInputError):
             reason = f"did you mean {self.suggestion}?"
         else:
             reason = "Ollama does not know it and would silently ignore it."
-        self.hint = hint
         super().__init__(f"Unknown option {key}: {reason}" + (f" {hint}" if hint else ""))
 
     def with_hint(self, hint: str) -> UnknownOptionError:
@@ -105,7 +104,7 @@ def check_recorded(options: Mapping[str, Any], keep_alive: Any = None, think: An
 
 
 def _check_name(key: str) -> None:
-    if not OPTION_NAME.fullmatch(key):
+    if not _OPTION_NAME.fullmatch(key):
         raise InvalidInputError(f"'{key}' is not an option name (letters, digits and _).")
 
 
