@@ -66,7 +66,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     from journal.core.errors import InvalidInputError
     from journal.core.formatting import first_line, run_stats
     from journal.core.models import RunStatus
-    from journal.core.options import parse_assignments
+    from journal.core.options import UnknownOptionError, parse_assignments
     from journal.core.queries import create_experiment, get_experiment
     from journal.core.runner import RunEvents, RunRecorder, RunSpec
 
@@ -74,7 +74,12 @@ def cmd_run(args: argparse.Namespace) -> int:
     if not prompt.strip():
         raise InvalidInputError("The prompt is empty: give it with -p TEXT, -p @FILE or -p -.")
     system = read_text(args.system, "system prompt")
-    options, request = parse_assignments(args.option or [])
+    try:
+        options, request = parse_assignments(
+            args.option or [], allow_unknown=args.allow_unknown_option
+        )
+    except UnknownOptionError as error:
+        raise error.with_hint("Add --allow-unknown-option to send it anyway.") from None
     with open_journal(args) as journal:
         with journal.write() as session:
             if args.experiment is not None:
@@ -324,6 +329,11 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="KEY=VALUE",
         help="model option such as temperature=0.2, seed=42, stop=END; "
         "also think=true and keep_alive=5m (repeatable)",
+    )
+    run.add_argument(
+        "--allow-unknown-option",
+        action="store_true",
+        help="send -o keys Ollama does not know (it ignores them silently)",
     )
     run.add_argument(
         "--experiment",

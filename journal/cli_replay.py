@@ -49,7 +49,8 @@ def _edits(args: argparse.Namespace) -> ReplayEdits:
     pairs = args.option or []
     removed = [pair[:-1].strip() for pair in pairs if pair.endswith("=") and pair.count("=") == 1]
     options, request = parse_assignments(
-        [pair for pair in pairs if not (pair.endswith("=") and pair.count("=") == 1)]
+        [pair for pair in pairs if not (pair.endswith("=") and pair.count("=") == 1)],
+        allow_unknown=True,  # the replayed run's own keys are no typo: plan_replay decides
     )
     merged_options: dict[str, Any] = dict(options)
     merged_request: dict[str, Any] = dict(request)
@@ -60,6 +61,7 @@ def _edits(args: argparse.Namespace) -> ReplayEdits:
         request=merged_request,
         prompt=read_text(args.prompt, "prompt") if args.prompt is not None else None,
         system_prompt=read_text(args.system, "system prompt") if args.system is not None else None,
+        allow_unknown=args.allow_unknown_option,
     )
 
 
@@ -143,6 +145,7 @@ def _status_line(run: Run) -> str:
 def cmd_replay(args: argparse.Namespace) -> int:
     from journal.core.cancel import CancelToken
     from journal.core.models import RunStatus
+    from journal.core.options import UnknownOptionError
     from journal.core.replay import (
         QueueEvents,
         Replayer,
@@ -155,7 +158,10 @@ def cmd_replay(args: argparse.Namespace) -> int:
     with open_journal(args) as journal:
         ollama = service(args)
         replayer = Replayer(journal, ollama)
-        plans = replayer.fan_out(args.run_id, args.model or [], edits)
+        try:
+            plans = replayer.fan_out(args.run_id, args.model or [], edits)
+        except UnknownOptionError as error:
+            raise error.with_hint("Add --allow-unknown-option to send it anyway.") from None
         identities = replayer.identify_all(plans)
         missing = missing_models(identities)
         if missing and args.pull:
@@ -502,6 +508,11 @@ def register(add: AddCommand) -> None:
         action="append",
         metavar="KEY=VALUE",
         help="override an option (KEY= removes it); also think=... and keep_alive=...",
+    )
+    replay.add_argument(
+        "--allow-unknown-option",
+        action="store_true",
+        help="send -o keys Ollama does not know (it ignores them silently)",
     )
     replay.add_argument("-p", "--prompt", help="replace the prompt (@FILE or - work too)")
     replay.add_argument("-s", "--system", help="replace the system prompt (@FILE or -)")

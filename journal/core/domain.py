@@ -10,6 +10,11 @@ import enum
 from dataclasses import dataclass
 from datetime import datetime
 
+MAX_RECORD_ID = 2**31 - 1
+"""The largest id an experiment or a run may have. The search index will pack an experiment
+id and a run id into one 64-bit rowid, so ids stay below 2^31; the journal itself never gets
+near (it counts up from 1), so only an import can bring such an id, and it refuses it."""
+
 
 class RunStatus(enum.StrEnum):
     PENDING = "pending"

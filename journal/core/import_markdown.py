@@ -9,23 +9,31 @@ uuids are kept, never the texts, so a large export does not have to fit in memor
 
 Into an empty journal the export's ids are kept (a restore gives back the same journal);
 into one that has entries, new experiments and runs get new ids after the existing ones.
+
+The validation pass refuses whatever would break the journal later, not only what breaks
+the import: times that cannot be shown in UTC, ids the journal could never count up to,
+NaN and lone surrogates (which JSON and SQLite cannot carry), options a replay could not
+send, and replays that replay themselves. A run exported while it was still streaming is
+imported as `interrupted`, which is what is true in the journal that receives it.
 """
 
 from __future__ import annotations
 
 import json
+import math
 import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, NoReturn
 
 from sqlalchemy import TextClause, text
 from sqlmodel import Session
 
-from journal.core.domain import RunStatus, Verdict
+from journal.core.domain import MAX_RECORD_ID, RunStatus, Verdict
 from journal.core.errors import InvalidInputError
+from journal.core.models import to_iso
 from journal.core.notebook_format import (
     BLOCK_KINDS,
     BLOCK_PREFIX,
@@ -44,9 +52,19 @@ from journal.core.notebook_format import (
     is_export_folder,
     load_json,
 )
+from journal.core.option_schema import shown as shown_value
+from journal.core.options import check_recorded, check_request
 from journal.core.storage import Journal
 
 INT64 = 2**63
+ID_COLUMNS = ("id", "experiment_id", "replay_of_id")  # must stay within 1..MAX_RECORD_ID
+EARLIEST = datetime(1970, 1, 1, tzinfo=UTC)  # no journal holds an earlier moment
+
+LIVE_STATUSES = (RunStatus.PENDING.value, RunStatus.STREAMING.value)
+EXPORTED_LIVE_MESSAGE = (
+    "The export was made while this run was still in progress; "
+    "the text received until then is kept."
+)
 
 # JSON columns whose shape the rest of the journal relies on.
 _SHAPES: dict[tuple[str, str], tuple[type, ...]] = {
@@ -68,6 +86,7 @@ class ImportResult:
     present_runs: int = 0
     dropped_replay_links: int = 0  # replays of runs neither in the export nor the journal
     kept_ids: bool = False  # the journal was empty, so the export's ids were kept
+    interrupted_runs: int = 0  # exported while still streaming: imported as interrupted
 
     @property
     def already_present(self) -> int:
@@ -87,6 +106,11 @@ class ImportResult:
             text += (
                 f"; {_plural(self.dropped_replay_links, 'replay link')} left out "
                 "(the replayed run is in neither the export nor this journal)"
+            )
+        if self.interrupted_runs:
+            text += (
+                f"; {_plural(self.interrupted_runs, 'run')} still in progress when exported, "
+                "imported as interrupted"
             )
         return text + "."
 
@@ -278,6 +302,49 @@ def _describe(value: Any) -> str:
     return shown if len(shown) <= 40 else shown[:39] + "…"
 
 
+def utc_moment(text: str) -> datetime | None:
+    """`text` as a UTC moment the journal can store, show and export, or None.
+
+    A time without an offset is UTC, as the journal reads it. Year 1 at +14:00 is a valid
+    ISO time but no UTC one, and every later export would fail on it.
+    """
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    try:
+        moment = moment.astimezone(UTC)
+    except OverflowError:
+        return None
+    return moment if moment >= EARLIEST else None
+
+
+def _unusable(value: Any) -> str | None:
+    """Why a parsed JSON value cannot be stored and read back, or None: Python's json
+    accepts NaN and Infinity (JSON has neither) and lone surrogates (SQLite refuses them)."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        kind = type(item)  # exact types: these values come straight from json
+        if kind is str:
+            if not item.isascii():
+                try:
+                    item.encode("utf-8")
+                except UnicodeEncodeError:
+                    return "holds text that is not valid Unicode (a lone surrogate)"
+        elif kind is float:
+            if not math.isfinite(item):
+                return f"holds {shown_value(item)}, which JSON does not allow"
+        elif kind is dict:
+            stack.extend(item)
+            stack.extend(item.values())
+        elif kind is list:
+            stack.extend(item)
+    return None
+
+
 def _check_value(table: str, column: _Column, value: Any) -> str | None:
     """Why `value` cannot go into `column`, or None if it can."""
     name = f"{table} field '{column.name}'"
@@ -287,6 +354,8 @@ def _check_value(table: str, column: _Column, value: Any) -> str | None:
     if kind == "INTEGER":
         if type(value) is not int or not -INT64 <= value < INT64:
             return f"{name} must be a whole number, not {_describe(value)}"
+        if column.name in ID_COLUMNS and not 1 <= value <= MAX_RECORD_ID:
+            return f"{name} must be between 1 and {MAX_RECORD_ID}, not {_describe(value)}"
     elif kind == "REAL":
         if type(value) not in (int, float):
             return f"{name} must be a number, not {_describe(value)}"
@@ -298,6 +367,8 @@ def _check_value(table: str, column: _Column, value: Any) -> str | None:
                 datetime.fromisoformat(value)
             except ValueError:
                 return f"{name} must be an ISO 8601 time, not {_describe(value)}"
+            if utc_moment(value) is None:
+                return f"{name} must be a time from 1970 to 9999 in UTC, not {_describe(value)}"
     shape = _SHAPES.get((table, column.name))
     if shape is not None and not isinstance(value, shape):
         return f"{name} has the wrong shape: {_describe(value)}"
@@ -317,6 +388,11 @@ def _check_record(
                 f"{table} field '{key}' is unknown to this version of LLM Journal "
                 "(is the export from a newer one?)"
             )
+    if _unusable(record):  # one walk for the whole record; then find the field to name
+        for key, value in record.items():
+            problem = _unusable(value)
+            if problem:
+                fail(f"{table} field '{key}' {problem}")
     for column in columns.values():
         if column.name not in record:
             if column.required:
@@ -344,6 +420,19 @@ def _check_record(
         messages = record.get("messages", [])
         if not all(isinstance(message, dict) for message in messages):
             fail("run messages must all be JSON objects")
+        for message in messages:
+            if not isinstance(message.get("role"), str) or not message["role"]:
+                fail(f"run message {_describe(message)} has no role")
+            if not isinstance(message.get("content", ""), str):
+                fail(f"run message content must be text, not {_describe(message['content'])}")
+        try:  # what a replay of it will send
+            check_recorded(record.get("options", {}))
+        except InvalidInputError as error:
+            fail(f"run options: {error.message.rstrip('.')}")
+        try:
+            check_request(record.get("keep_alive"), record.get("think"))
+        except InvalidInputError as error:
+            fail(f"run {error.message.rstrip('.')}")
 
 
 # -- files and folders ---------------------------------------------------------------------
@@ -475,6 +564,7 @@ def _validate(path: Path, schema: _Schema) -> tuple[int, int]:
     run_uuids: dict[str, str] = {}
     experiment_ids: dict[int, str] = {}
     run_ids: dict[int, str] = {}
+    replays: dict[str, _Replay] = {}
     runs = 0
     for parsed in _read(path, schema):
         where = parsed.where
@@ -485,8 +575,47 @@ def _validate(path: Path, schema: _Schema) -> tuple[int, int]:
             run_where = f"{shown}:{run.line}"
             _unique(run_uuids, run.record["uuid"], run_where, "run uuid")
             _unique(run_ids, run.record["id"], run_where, "run id")
+            replayed = run.record.get(REPLAY_OF_UUID)
+            if replayed is not None:
+                replays[run.record["uuid"]] = _Replay(replayed, run.record["id"], run_where)
             runs += 1
+    _refuse_replay_cycles(replays)
     return len(experiment_uuids), runs
+
+
+@dataclass(frozen=True)
+class _Replay:
+    replays_uuid: str
+    run_id: int
+    where: str
+
+
+def _refuse_replay_cycles(replays: dict[str, _Replay]) -> None:
+    """A run cannot replay itself, nor a run that (through others) replays it: the
+    journal follows replay links back to the first original."""
+    finished: set[str] = set()
+    for start in replays:
+        path: list[str] = []
+        position: dict[str, int] = {}
+        current: str | None = start
+        while current in replays and current not in finished:
+            if current in position:
+                _refuse_cycle([replays[uuid] for uuid in path[position[current] :]])
+            position[current] = len(path)
+            path.append(current)
+            current = replays[current].replays_uuid
+        finished.update(path)
+
+
+def _refuse_cycle(cycle: list[_Replay]) -> NoReturn:
+    first = cycle[0]
+    shown, _, line = first.where.rpartition(":")
+    if len(cycle) == 1:
+        reason = f"run {first.run_id} replays itself"
+    else:
+        chain = " -> ".join(str(replay.run_id) for replay in [*cycle, first])
+        reason = f"runs replay each other in a cycle ({chain}); a replay needs an original"
+    raise ImportFormatError(shown, int(line), reason)
 
 
 def _unique(seen: dict[Any, str], key: Any, where: str, what: str) -> None:
@@ -517,6 +646,10 @@ class _Inserter:
                 continue
             if column.kind == "JSON" and value is not None:
                 value = json.dumps(value, ensure_ascii=False)
+            elif name.endswith("_at") and isinstance(value, str):
+                moment = utc_moment(value)
+                assert moment is not None  # the validation pass refused it otherwise
+                value = to_iso(moment)  # the one form the journal sorts and filters by
             values[name] = value
         key = (table, tuple(values))
         statement = self._statements.get(key)
@@ -554,6 +687,9 @@ def _write(session: Session, path: Path, schema: _Schema, result: ImportResult) 
                 continue
             record = dict(run.record, experiment_id=experiment_id, replay_of_id=None)
             replayed = record.pop(REPLAY_OF_UUID, None)
+            if record.get("status", RunStatus.PENDING.value) in LIVE_STATUSES:
+                _as_interrupted(record)
+                result.interrupted_runs += 1
             run_id = inserter.insert("run", record)
             if replayed is not None:
                 links.append((run_id, replayed))
@@ -564,6 +700,17 @@ def _write(session: Session, path: Path, schema: _Schema, result: ImportResult) 
             result.dropped_replay_links += 1
         else:
             session.execute(_SET_REPLAY, {"replay": replay_id, "id": run_id})
+
+
+def _as_interrupted(record: dict[str, Any]) -> None:
+    """A run exported mid-stream: no program here streams it, so it is interrupted."""
+    record.update(
+        status=RunStatus.INTERRUPTED.value,
+        error=EXPORTED_LIVE_MESSAGE,
+        owner="",
+        heartbeat_at=None,
+        finished_at=record.get("finished_at") or record.get("heartbeat_at"),
+    )
 
 
 def import_markdown(journal: Journal, path: Path | str) -> ImportResult:

@@ -1,81 +1,186 @@
-"""Turning `KEY=VALUE` text into Ollama options with the types Ollama expects."""
+"""Options as people give them (`KEY=VALUE` text) and as runs record them, checked once.
+
+The one validator behind `-o` on the command line, the window's settings, the default
+options in the preferences, replays and imports. Three ways to meet an option:
+
+- new (typed now): an unknown key is refused with a suggestion, unless the person allows
+  unknown options: real Ollama ignores them silently, so a typo would make a record that
+  lies about the settings;
+- forced (unknown options allowed): any key that looks like an option name;
+- recorded (a run already holds it): the key is accepted, a recorded unknown key is not a
+  new typo; the value is still checked.
+
+Values are always checked against the rules in `option_schema`.
+"""
 
 from __future__ import annotations
 
 import json
 import math
+import re
+from collections.abc import Collection, Mapping
 from typing import Any
 
 from journal.core.errors import InvalidInputError
+from journal.core.option_schema import (
+    MAX_VALUE_CHARS,
+    OPTION_RULES,
+    REQUEST_FIELDS,
+    OptionKind,
+    check_keep_alive,
+    check_think,
+    check_value,
+    suggestion,
+)
 
-INT_OPTIONS = frozenset(
-    {
-        "seed",
-        "top_k",
-        "num_ctx",
-        "num_predict",
-        "num_keep",
-        "repeat_last_n",
-        "num_batch",
-        "num_gpu",
-        "main_gpu",
-        "num_thread",
-        "mirostat",
-    }
-)
-FLOAT_OPTIONS = frozenset(
-    {
-        "temperature",
-        "top_p",
-        "min_p",
-        "typical_p",
-        "repeat_penalty",
-        "presence_penalty",
-        "frequency_penalty",
-        "mirostat_tau",
-        "mirostat_eta",
-    }
-)
-# Not model options but request fields; accepted with -o for convenience.
-REQUEST_FIELDS = frozenset({"keep_alive", "think"})
+__all__ = [
+    "REQUEST_FIELDS",
+    "UnknownOptionError",
+    "check_options",
+    "check_recorded",
+    "check_request",
+    "parse_assignments",
+    "parse_value",
+]
+
+_OPTION_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_TRUE = ("true", "on", "yes", "1")
+_FALSE = ("false", "off", "no", "0")
+
+
+class UnknownOptionError(InvalidInputError):
+    """A key Ollama does not know, typed now: most likely a typo."""
+
+    def __init__(self, key: str, hint: str = "") -> None:
+        self.key = key
+        self.suggestion = suggestion(key)
+        if self.suggestion and self.suggestion != key:
+            reason = f"did you mean {self.suggestion}?"
+        else:
+            reason = "Ollama does not know it and would silently ignore it."
+        super().__init__(f"Unknown option {key}: {reason}" + (f" {hint}" if hint else ""))
+
+    def with_hint(self, hint: str) -> UnknownOptionError:
+        """The same refusal, plus what to do where it is shown (a flag, a checkbox)."""
+        return UnknownOptionError(self.key, hint)
+
+
+# -- typed values ------------------------------------------------------------------------
+
+
+def check_options(
+    options: Mapping[str, Any],
+    *,
+    allow_unknown: bool = False,
+    recorded: Collection[str] = (),
+) -> None:
+    """Refuse the first option that cannot be sent as it stands (InvalidInputError).
+
+    `recorded` are keys a run already holds: accepted even when unknown.
+    """
+    for key, value in options.items():
+        if not isinstance(key, str):
+            raise InvalidInputError(f"An option name must be text, not {key!r}.")
+        if key not in OPTION_RULES and key not in recorded:
+            if key in REQUEST_FIELDS:
+                raise InvalidInputError(f"{key} is a request field, not a model option.")
+            if not allow_unknown:
+                raise UnknownOptionError(key)
+            _check_name(key)
+        check_value(key, value)
+
+
+def check_request(keep_alive: Any = None, think: Any = None) -> None:
+    check_keep_alive(keep_alive)
+    check_think(think)
+
+
+def check_recorded(options: Mapping[str, Any], keep_alive: Any = None, think: Any = None) -> None:
+    """What a replay or an import accepts from a run: every recorded key, checked values."""
+    if not isinstance(options, Mapping):
+        raise InvalidInputError("Recorded options must be a JSON object.")
+    check_options(options, allow_unknown=True, recorded=options.keys())
+    check_request(keep_alive, think)
+
+
+def _check_name(key: str) -> None:
+    if not _OPTION_NAME.fullmatch(key):
+        raise InvalidInputError(f"'{key}' is not an option name (letters, digits and _).")
+
+
+# -- text --------------------------------------------------------------------------------
 
 
 def parse_value(key: str, raw: str) -> Any:
+    """The value `raw` means for `key`, checked; InvalidInputError naming key and reason."""
+    if len(raw) > MAX_VALUE_CHARS:
+        raise InvalidInputError(f"Option {key} is longer than {MAX_VALUE_CHARS} characters.")
     text = raw.strip()
-    try:
-        if key in INT_OPTIONS:
-            return int(text)
-        if key in FLOAT_OPTIONS:
-            number = float(text)
-            if not math.isfinite(number):
-                raise InvalidInputError(f"Option {key} needs a finite number, not '{raw}'.")
-            return number
-    except ValueError:
-        kind = "a whole number" if key in INT_OPTIONS else "a number"
-        raise InvalidInputError(f"Option {key} needs {kind}, not '{raw}'.") from None
-    if key == "stop":
-        if text.startswith("["):
-            parsed = _json(key, text)
-            if not isinstance(parsed, list) or not all(isinstance(s, str) for s in parsed):
-                raise InvalidInputError("Option stop takes a string or a JSON list of strings.")
-            return parsed
-        return [raw]
     if key == "think":
         lowered = text.lower()
-        if lowered in ("true", "on", "yes", "1"):
+        if lowered in _TRUE:
             return True
-        if lowered in ("false", "off", "no", "0"):
+        if lowered in _FALSE:
             return False
-        if lowered in ("low", "medium", "high"):
-            return lowered
-        raise InvalidInputError("think takes true, false, low, medium or high.")
+        check_think(lowered)
+        return lowered
     if key == "keep_alive":
+        check_keep_alive(text)
         return text
+    rule = OPTION_RULES.get(key)
+    if rule is None:
+        value = _loose(key, raw, text)
+    elif rule.kind is OptionKind.INT:
+        value = _whole(key, raw, text)
+    elif rule.kind is OptionKind.FLOAT:
+        value = _float(key, raw, text)
+    elif rule.kind is OptionKind.BOOL:
+        lowered = text.lower()
+        if lowered not in (*_TRUE, *_FALSE):
+            raise InvalidInputError(f"Option {key} needs true or false, not '{raw}'.")
+        value = lowered in _TRUE
+    else:  # a list of texts: one text, or a JSON list
+        value = _json(key, text) if text.startswith("[") else [raw]
+    check_value(key, value)
+    return value
+
+
+def _float(key: str, raw: str, text: str) -> float:
+    try:
+        number = float(text)
+    except ValueError:
+        raise InvalidInputError(f"Option {key} needs a number, not '{raw}'.") from None
+    if not math.isfinite(number):
+        raise InvalidInputError(f"Option {key} needs a finite number, not '{raw}'.")
+    return number
+
+
+def _whole(key: str, raw: str, text: str) -> int:
+    try:
+        return int(text)
+    except ValueError:
+        pass
+    try:
+        number = float(text)
+    except ValueError:
+        raise InvalidInputError(f"Option {key} needs a whole number, not '{raw}'.") from None
+    if not math.isfinite(number):
+        raise InvalidInputError(f"Option {key} needs a finite number, not '{raw}'.")
+    if not number.is_integer():
+        raise InvalidInputError(f"Option {key} needs a whole number, not '{raw}'.")
+    return int(number)
+
+
+def _loose(key: str, raw: str, text: str) -> Any:
+    """An unknown option: JSON when it looks like JSON (numbers, lists, objects, true,
+    false, null, quoted text), otherwise the text as typed."""
     if text and (text[0] in '[{"-' or text[0].isdigit() or text in ("true", "false", "null")):
         try:
             return json.loads(text, parse_constant=_no_constant)
-        except (json.JSONDecodeError, ValueError):
+        except ValueError:
             return raw
+        except RecursionError:
+            raise InvalidInputError(f"Option {key} is nested too deeply.") from None
     return raw
 
 
@@ -91,10 +196,18 @@ def _json(key: str, text: str) -> Any:
         raise InvalidInputError(f"Option {key}: {exc.msg} in '{text}'.") from None
     except ValueError as exc:
         raise InvalidInputError(f"Option {key}: {exc} is not allowed in '{text}'.") from None
+    except RecursionError:
+        raise InvalidInputError(f"Option {key} is nested too deeply.") from None
 
 
-def parse_assignments(pairs: list[str]) -> tuple[dict[str, Any], dict[str, Any]]:
-    """Split `-o` pairs into (model options, request fields). Repeated `stop` adds up."""
+def parse_assignments(
+    pairs: list[str],
+    *,
+    allow_unknown: bool = False,
+    recorded: Collection[str] = (),
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Split `-o` pairs into (model options, request fields), each checked. Repeated
+    `stop` adds up. Unknown keys are refused unless allowed or `recorded`."""
     options: dict[str, Any] = {}
     request: dict[str, Any] = {}
     for pair in pairs:
@@ -102,11 +215,16 @@ def parse_assignments(pairs: list[str]) -> tuple[dict[str, Any], dict[str, Any]]
         key = key.strip()
         if not sep or not key:
             raise InvalidInputError(f"Options are KEY=VALUE, like temperature=0.2; got '{pair}'.")
+        if key not in OPTION_RULES and key not in REQUEST_FIELDS and key not in recorded:
+            if not allow_unknown:
+                raise UnknownOptionError(key)
+            _check_name(key)
         value = parse_value(key, raw)
         if key in REQUEST_FIELDS:
             request[key] = value
         elif key == "stop" and "stop" in options:
             options["stop"] = [*options["stop"], *value]
+            check_value("stop", options["stop"])
         else:
             options[key] = value
     return options, request

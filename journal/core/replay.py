@@ -26,6 +26,7 @@ from journal.core.cancel import CancelToken
 from journal.core.errors import InvalidInputError, ModelNotFoundError
 from journal.core.models import Run
 from journal.core.ollama_service import ModelInfo, OllamaService, normalise_model_name
+from journal.core.options import check_options, check_request
 from journal.core.queries import get_run, replays_of
 from journal.core.runner import RunEvents, RunRecorder, RunSpec, record_pending
 from journal.core.storage import Journal
@@ -57,6 +58,8 @@ class ReplayEdits:
     request: Mapping[str, Any] = field(default_factory=dict)
     prompt: str | None = None
     system_prompt: str | None = None
+    allow_unknown: bool = False
+    """Send option keys Ollama does not know; the replayed run's own keys always go."""
 
     def __post_init__(self) -> None:
         unknown = set(self.request) - set(REQUEST_FIELDS)
@@ -121,6 +124,9 @@ def plan_replay(source: Run, edits: ReplayEdits | None = None) -> ReplayPlan:
     think = _think_value(source.think)
     if "think" in edits.request:
         think = _think_value(edits.request["think"])
+    # A key the run recorded is no new typo, but every value must still hold.
+    check_options(options, allow_unknown=edits.allow_unknown, recorded=source.options.keys())
+    check_request(keep_alive, think)
     spec = RunSpec(
         experiment_id=source.experiment_id,
         model=(edits.model or source.model).strip(),

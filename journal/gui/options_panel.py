@@ -1,17 +1,17 @@
-"""The settings of one run, each unset by default (the model decides) and typed by the core."""
+"""The settings of one run, each unset by default (the model decides), typed and checked by
+the core exactly as the command line's `-o` is."""
 
 from __future__ import annotations
 
 import json
-import math
-import re
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from contextlib import contextmanager, suppress
 from typing import Any
 
 from PySide6.QtCore import QEvent, QSize, Qt, Signal, Slot
 from PySide6.QtGui import QColor, QFontDatabase, QPalette, QResizeEvent
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QGridLayout,
     QLabel,
@@ -49,12 +49,13 @@ TOOLTIPS = {
     '\\\\ for a backslash; or give a JSON list like ["###", "User:"].',
     "extra": "Any other Ollama option, one key=value per line (e.g. repeat_penalty=1.1, "
     "min_p=0.05). Lines starting with # are ignored.",
+    "allow_unknown": "Send option names Ollama does not know. Ollama ignores them silently, "
+    "so a typo would be recorded as if it had been used; options of a loaded run are always "
+    "sent.",
 }
 
-_DURATION_STRICT = re.compile(
-    r"[-+]?((\d+(\.\d*)?|\.\d+)(ns|us|µs|ms|s|m|h))+|[-+]?(\d+(\.\d*)?|\.\d+)"
-)
-_OPTION_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+ALLOW_UNKNOWN_HINT = "Tick “Allow unknown options” to send it anyway."
+
 _ESCAPES = {"n": "\n", "t": "\t", ",": ",", "\\": "\\"}
 
 
@@ -66,10 +67,7 @@ def _core_parse(key: str, raw: str) -> Any:
 
 
 def parse_number(key: str, text: str) -> int | float:
-    value = _core_parse(key, text)
-    if isinstance(value, float) and not math.isfinite(value):
-        raise InvalidInputError(f"Option {key} needs a finite number, not '{text.strip()}'.")
-    return value  # type: ignore[no-any-return]
+    return _core_parse(key, text)  # type: ignore[no-any-return]
 
 
 def parse_stop(text: str) -> list[str]:
@@ -104,7 +102,14 @@ def parse_stop(text: str) -> list[str]:
         else:
             current.append((char, False))
     flush()
+    _check_stops(stops)
     return stops
+
+
+def _check_stops(stops: list[str]) -> None:
+    from journal.core.option_schema import check_value
+
+    check_value("stop", stops)
 
 
 def format_stop(stops: list[str]) -> str:
@@ -119,13 +124,7 @@ def format_stop(stops: list[str]) -> str:
 
 
 def check_keep_alive(text: str) -> str:
-    value = str(_core_parse("keep_alive", text))
-    if not _DURATION_STRICT.fullmatch(value):
-        raise InvalidInputError(
-            f"keep_alive takes a duration like 5m or 1h30m, or seconds like 90 "
-            f"(0 unloads at once, -1 keeps the model loaded), not '{value}'."
-        )
-    return value
+    return str(_core_parse("keep_alive", text))
 
 
 def format_value(value: Any) -> str:
@@ -150,9 +149,14 @@ def _format_extra(key: str, value: Any) -> str:
     return f"{key}={format_value(value)}"
 
 
-def parse_extra(text: str) -> dict[str, Any]:
-    """`key=value` lines (blank lines and # comments skipped) into typed options."""
-    from journal.core.options import parse_assignments
+def parse_extra(
+    text: str, *, allow_unknown: bool = False, recorded: Collection[str] = ()
+) -> dict[str, Any]:
+    """`key=value` lines (blank lines and # comments skipped) into typed options.
+
+    Unknown keys are refused unless allowed or `recorded` (a loaded run's own keys).
+    """
+    from journal.core.options import UnknownOptionError, parse_assignments
 
     options: dict[str, Any] = {}
     for number, line in enumerate(text.splitlines(), start=1):
@@ -160,17 +164,18 @@ def parse_extra(text: str) -> dict[str, Any]:
             continue
         key = line.partition("=")[0].strip()
         where = f"Extra options, line {number}"
-        if "=" in line and not _OPTION_NAME.fullmatch(key):
-            raise InvalidInputError(f"{where}: '{key}' is not an option name.")
         if key in OWN_FIELDS:
             raise InvalidInputError(f"{where}: {key} has its own field above.")
         try:
-            parsed, _request = parse_assignments([line])
+            parsed, _request = parse_assignments(
+                [line], allow_unknown=allow_unknown, recorded=recorded
+            )
+        except UnknownOptionError as error:
+            raise InvalidInputError(
+                f"{where}: {error.with_hint(ALLOW_UNKNOWN_HINT).message}"
+            ) from None
         except InvalidInputError as error:
             raise InvalidInputError(f"{where}: {error.message}") from None
-        for name, value in parsed.items():
-            if isinstance(value, float) and not math.isfinite(value):
-                raise InvalidInputError(f"{where}: {name} needs a finite number.")
         options.update(parsed)
     return options
 
@@ -192,6 +197,7 @@ class OptionsPanel(QWidget):
         self._defaults: dict[str, Any] = {}
         self._extra_tooltip = TOOLTIPS["extra"]
         self._errors: dict[str, str] = {}
+        self._recorded: frozenset[str] = frozenset()  # keys of the loaded run: not typos
         self._two_columns: bool | None = None
         self._labels: dict[str, QLabel] = {}
         self._edits: dict[str, QLineEdit] = {}
@@ -229,6 +235,10 @@ class OptionsPanel(QWidget):
         )
         self._extra.textChanged.connect(self._on_extra_text_changed)
 
+        self._allow_unknown = QCheckBox("Allow unknown options")
+        self._allow_unknown.setToolTip(TOOLTIPS["allow_unknown"])
+        self._allow_unknown.toggled.connect(self._on_allow_unknown_toggled)
+
         for key in (*NUMBER_FIELDS, "keep_alive", "think", "stop", "extra"):
             label = QLabel(key)
             label.setBuddy(self._widget(key))
@@ -258,7 +268,8 @@ class OptionsPanel(QWidget):
     # -- layout ---------------------------------------------------------------------------
 
     def editor(self, key: str) -> QWidget:
-        """The field for `key` ("temperature", ..., "think", "stop", "extra")."""
+        """The field for `key` ("temperature", ..., "think", "stop", "extra",
+        "allow_unknown")."""
         return self._widget(key)
 
     def _widget(self, key: str) -> QWidget:
@@ -266,6 +277,8 @@ class OptionsPanel(QWidget):
             return self._think
         if key == "extra":
             return self._extra
+        if key == "allow_unknown":
+            return self._allow_unknown
         return self._edits[key]
 
     def _two_column_width(self) -> int:
@@ -305,6 +318,8 @@ class OptionsPanel(QWidget):
             )
             self._grid.addWidget(self._labels[key], row, 0, align | vertical)
             self._grid.addWidget(self._widget(key), row, 1, 1, span)
+        self._grid.removeWidget(self._allow_unknown)
+        self._grid.addWidget(self._allow_unknown, next_row + 2, 1, 1, span)
         self._grid.setColumnStretch(1, 1)
         self._grid.setColumnStretch(3, 1 if two_columns else 0)
         # Breathing room between the two column pairs.
@@ -389,8 +404,17 @@ class OptionsPanel(QWidget):
             if stops:
                 options["stop"] = stops
         with suppress(InvalidInputError):
-            options.update(parse_extra(self._extra.toPlainText()))
+            options.update(self._parse_extra())
         return options
+
+    def allows_unknown(self) -> bool:
+        """Whether option names Ollama does not know are sent (the person ticked it)."""
+        return self._allow_unknown.isChecked()
+
+    def _parse_extra(self) -> dict[str, Any]:
+        return parse_extra(
+            self._extra.toPlainText(), allow_unknown=self.allows_unknown(), recorded=self._recorded
+        )
 
     def request_fields(self) -> dict[str, Any]:
         """keep_alive and think, when set."""
@@ -427,6 +451,7 @@ class OptionsPanel(QWidget):
         options.pop("think", None)
         with self._bulk():
             self._clear_fields()
+            self._recorded = frozenset(options)
             extra: list[str] = []
             for key, value in options.items():
                 if key in NUMBER_FIELDS:
@@ -446,6 +471,7 @@ class OptionsPanel(QWidget):
             self._clear_fields()
 
     def _clear_fields(self) -> None:
+        self._recorded = frozenset()
         for edit in self._edits.values():
             edit.clear()
         self._extra.clear()
@@ -470,7 +496,7 @@ class OptionsPanel(QWidget):
         message = ""
         try:
             if key == "extra":
-                parse_extra(self._extra.toPlainText())
+                self._parse_extra()
             else:
                 text = self._edits[key].text()
                 if text.strip():
@@ -551,6 +577,11 @@ class OptionsPanel(QWidget):
 
     @Slot(int)
     def _on_think_current_index_changed(self, _index: int) -> None:
+        self._notify()
+
+    @Slot(bool)
+    def _on_allow_unknown_toggled(self, _checked: bool) -> None:
+        self._validate("extra")
         self._notify()
 
 

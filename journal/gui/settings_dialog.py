@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, QUrl, Signal, Slot
 from PySide6.QtGui import QDesktopServices, QFontDatabase, QPalette
 from PySide6.QtWidgets import (
+    QCheckBox,
     QDialog,
     QDialogButtonBox,
     QFileDialog,
@@ -24,8 +25,9 @@ from PySide6.QtWidgets import (
 )
 
 from journal.core.errors import InvalidInputError, JournalError
-from journal.core.options import parse_assignments
+from journal.core.options import UnknownOptionError, parse_assignments
 from journal.core.paths import resolve_ollama_host
+from journal.gui.options_panel import ALLOW_UNKNOWN_HINT
 from journal.gui.pull_dialog import fit_height, mark_as_error
 from journal.gui.settings_store import SettingsStore
 from journal.gui.tasks import Task, run_in_background
@@ -33,10 +35,13 @@ from journal.gui.tasks import Task, run_in_background
 OPTIONS_PLACEHOLDER = "temperature=0.2\nseed=42\nnum_ctx=8192"
 
 
-def parse_option_lines(text: str) -> dict[str, Any]:
+def parse_option_lines(
+    text: str, *, allow_unknown: bool = False, recorded: Collection[str] = ()
+) -> dict[str, Any]:
     """`KEY=VALUE` lines (blank lines and `#` comments skipped) -> options and request fields.
 
-    Raises InvalidInputError naming the line at fault.
+    Checked as `journal run -o` checks them: unknown keys are refused unless allowed or
+    `recorded` (saved before). Raises InvalidInputError naming the line at fault.
     """
     lines: list[str] = []
     for number, line in enumerate(text.splitlines(), start=1):
@@ -44,11 +49,14 @@ def parse_option_lines(text: str) -> dict[str, Any]:
         if not stripped or stripped.startswith("#"):
             continue
         try:
-            parse_assignments([stripped])
+            parse_assignments([stripped], allow_unknown=allow_unknown, recorded=recorded)
+        except UnknownOptionError as error:
+            message = error.with_hint(ALLOW_UNKNOWN_HINT).message
+            raise InvalidInputError(f"Line {number}: {message}") from None
         except InvalidInputError as error:
             raise InvalidInputError(f"Line {number}: {error.message}") from None
         lines.append(stripped)
-    options, request = parse_assignments(lines)
+    options, request = parse_assignments(lines, allow_unknown=allow_unknown, recorded=recorded)
     return {**options, **request}
 
 
@@ -121,7 +129,9 @@ class SettingsDialog(QDialog):
         ollama_layout.addWidget(self.host_status_label)
 
         # -- defaults for new experiments
-        self.options_edit = QPlainTextEdit(format_option_lines(store.default_options()))
+        saved = store.default_options()
+        self._saved_keys = frozenset(saved)  # saved before: accepted even when unknown
+        self.options_edit = QPlainTextEdit(format_option_lines(saved))
         self.options_edit.setPlaceholderText(OPTIONS_PLACEHOLDER)
         self.options_edit.setFont(mono)
         self.options_edit.setTabChangesFocus(True)
@@ -132,6 +142,11 @@ class SettingsDialog(QDialog):
             " # starts a comment."
         )
         options_hint.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+        self.allow_unknown_check = QCheckBox("Allow unknown options")
+        self.allow_unknown_check.setToolTip(
+            "Save option names Ollama does not know. Ollama ignores them silently, so a typo "
+            "would be recorded as if it had been used."
+        )
         self.options_error_label = QLabel()
         mark_as_error(self.options_error_label)
         self.options_error_label.hide()
@@ -139,6 +154,7 @@ class SettingsDialog(QDialog):
         options_layout = QVBoxLayout(options_box)
         options_layout.addWidget(self.options_edit)
         options_layout.addWidget(options_hint)
+        options_layout.addWidget(self.allow_unknown_check)
         options_layout.addWidget(self.options_error_label)
 
         # -- journal file
@@ -174,6 +190,7 @@ class SettingsDialog(QDialog):
         self.test_button.clicked.connect(self._on_test_clicked)
         self.host_edit.textEdited.connect(self._on_host_edit_text_edited)
         self.options_edit.textChanged.connect(self._on_options_edit_text_changed)
+        self.allow_unknown_check.toggled.connect(self._on_allow_unknown_check_toggled)
         self.show_folder_button.clicked.connect(self._on_show_folder_clicked)
         self.open_other_button.clicked.connect(self._on_open_other_clicked)
         self.buttons.accepted.connect(self.accept)
@@ -228,7 +245,7 @@ class SettingsDialog(QDialog):
             return  # stay open: the messages say what to fix
         host = self.host_edit.text().strip()
         self._store.set_ollama_host(resolve_ollama_host(host) if host else None)
-        self._store.set_default_options(parse_option_lines(self.options_edit.toPlainText()))
+        self._store.set_default_options(self._parse_options())
         self._store.sync()
         super().accept()
 
@@ -240,9 +257,16 @@ class SettingsDialog(QDialog):
 
     # -- helpers --------------------------------------------------------------------------
 
+    def _parse_options(self) -> dict[str, Any]:
+        return parse_option_lines(
+            self.options_edit.toPlainText(),
+            allow_unknown=self.allow_unknown_check.isChecked(),
+            recorded=self._saved_keys,
+        )
+
     def _validate_options(self) -> bool:
         try:
-            parse_option_lines(self.options_edit.toPlainText())
+            self._parse_options()
         except InvalidInputError as error:
             self.options_error_label.setText(error.message)
             self.options_error_label.show()
@@ -315,6 +339,10 @@ class SettingsDialog(QDialog):
 
     @Slot()
     def _on_options_edit_text_changed(self) -> None:
+        self._validate_options()
+
+    @Slot(bool)
+    def _on_allow_unknown_check_toggled(self, _checked: bool) -> None:
         self._validate_options()
 
     @Slot()

@@ -36,6 +36,7 @@ from journal.core.notebook_format import (
     fence_for,
     slugify,
 )
+from journal.core.option_schema import OPTION_RULES, REQUEST_FIELDS
 from journal.core.queries import create_experiment, set_verdict
 from journal.core.storage import Journal
 
@@ -576,7 +577,14 @@ def test_import_merges_into_a_journal_with_its_own_entries(
 
     # A run added to the experiment later joins the experiment already imported.
     with journal.write() as session:
-        session.add(Run(experiment_id=ids["rivers"], model="gemma3:4b", response="later"))
+        session.add(
+            Run(
+                experiment_id=ids["rivers"],
+                model="gemma3:4b",
+                response="later",
+                status=RunStatus.DONE,  # a live run would be imported as interrupted
+            )
+        )
     export_to_path(
         journal, tmp_path / "two.md", selection=ExportSelection(experiment_id=ids["rivers"])
     )
@@ -799,7 +807,14 @@ json_values = st.recursive(
     max_leaves=6,
 )
 int64 = st.none() | st.integers(min_value=-(2**63), max_value=2**63 - 1)
-moments = st.datetimes(timezones=st.just(UTC))
+# What a journal can hold: times from 1970, options a replay can send, finished runs (a live
+# one is imported as interrupted), keep_alive as Ollama reads it.
+moments = st.datetimes(min_value=datetime(1970, 1, 1), timezones=st.just(UTC))
+unknown_option = tricky_text.filter(
+    lambda key: key not in OPTION_RULES and key not in REQUEST_FIELDS
+)
+settled = st.sampled_from([status for status in RunStatus if not status.is_live])
+keep_alives = st.sampled_from(["5m", "1h30m", "300ms", "-1", "0", "90", "1.5"])
 
 
 @st.composite
@@ -832,12 +847,12 @@ def journals(draw: st.DrawFn) -> list[tuple[dict[str, Any], list[dict[str, Any]]
                             max_size=3,
                         )
                     ),
-                    "options": draw(st.dictionaries(tricky_text, json_values, max_size=4)),
-                    "keep_alive": draw(st.none() | tricky_text),
+                    "options": draw(st.dictionaries(unknown_option, json_values, max_size=4)),
+                    "keep_alive": draw(st.none() | keep_alives),
                     "think": draw(st.none() | st.booleans() | st.sampled_from(["low", "high"])),
                     "response": draw(tricky_text),
                     "thinking": draw(tricky_text),
-                    "status": draw(st.sampled_from(list(RunStatus))),
+                    "status": draw(settled),
                     "error": draw(tricky_text),
                     "eval_count": draw(int64),
                     "eval_duration": draw(int64),

@@ -160,14 +160,14 @@ def test_options_are_typed_and_unset_fields_are_absent(qtbot: QtBot) -> None:
     think.setCurrentText("High")
     extra = options.editor("extra")
     assert isinstance(extra, QPlainTextEdit)
-    extra.setPlainText("# tuned\nrepeat_penalty=1.1\nmirostat=2\n")
+    extra.setPlainText("# tuned\nrepeat_penalty=1.1\nnum_batch=256\n")
     assert options.options() == {
         "temperature": 0.2,
         "seed": 42,
         "num_ctx": 8192,
         "stop": ["###", "User:", "\n\n"],
         "repeat_penalty": 1.1,
-        "mirostat": 2,
+        "num_batch": 256,
     }
     assert options.request_fields() == {"keep_alive": "5m", "think": "high"}
     assert options.is_valid()
