@@ -18,6 +18,7 @@ from journal.cli_support import (
     experiment_record,
     filters_from,
     open_journal,
+    open_journal_for_reading,
     print_json,
     print_table,
     read_text,
@@ -140,7 +141,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 def cmd_list(args: argparse.Namespace) -> int:
     from journal.core.queries import list_experiments
 
-    with open_journal(args) as journal, journal.read() as session:
+    with open_journal_for_reading(args) as journal, journal.read() as session:
         rows = list_experiments(session, filters_from(args), limit=args.limit)
     if args.json:
         print_json([row.__dict__ for row in rows], sys.stdout)
@@ -168,7 +169,7 @@ def cmd_show(args: argparse.Namespace) -> int:
     from journal.core.formatting import model_label, options_label, run_stats
     from journal.core.queries import experiment_detail
 
-    with open_journal(args) as journal, journal.read() as session:
+    with open_journal_for_reading(args) as journal, journal.read() as session:
         detail = experiment_detail(session, args.id)
     experiment, runs = detail.experiment, detail.runs
     if args.json:
@@ -228,7 +229,7 @@ def cmd_search(args: argparse.Namespace) -> int:
 
     highlight = sys.stdout.isatty() and not args.json
     marks = ("\x1b[1;33m", "\x1b[0m") if highlight else ("[", "]")
-    with open_journal(args) as journal, journal.read() as session:
+    with open_journal_for_reading(args) as journal, journal.read() as session:
         hits = search(session, args.text, limit=args.limit, marks=marks)
     if args.json:
         print_json([hit.__dict__ for hit in hits], sys.stdout)

@@ -14,7 +14,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from journal.cli_support import AddCommand, add_filter_arguments, filters_from, open_journal
+from journal.cli_support import (
+    AddCommand,
+    add_filter_arguments,
+    filters_from,
+    open_journal,
+    open_journal_for_reading,
+)
 from journal.cli_support import print_json as _print_json
 
 if TYPE_CHECKING:
@@ -74,7 +80,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     layout = Layout(args.layout)
     if args.output == "-" and layout is Layout.FOLDER:
         raise InvalidInputError("A folder cannot go to standard output: name a folder with -o.")
-    with open_journal(args) as journal:
+    with open_journal_for_reading(args) as journal:
         if args.experiment is not None:
             with journal.read() as session:
                 get_experiment(session, args.experiment)  # a clear "There is no experiment 42."

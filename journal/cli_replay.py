@@ -17,6 +17,7 @@ from journal.cli_support import (
     cancel_on_sigint,
     filters_from,
     open_journal,
+    open_journal_for_reading,
     print_json,
     print_table,
     read_text,
@@ -313,7 +314,7 @@ def _print_summary(args: argparse.Namespace, view: CheckView) -> int:
 def _check_list(args: argparse.Namespace) -> int:
     from journal.core.migration_check import list_checks
 
-    with open_journal(args) as journal, journal.read() as session:
+    with open_journal_for_reading(args) as journal, journal.read() as session:
         checks = list_checks(session, limit=args.limit)
     if args.json:
         print_json([check.as_dict() for check in checks], sys.stdout)
@@ -377,7 +378,7 @@ def _check_show(args: argparse.Namespace) -> int:
         word_diff,
     )
 
-    with open_journal(args) as journal, journal.read() as session:
+    with open_journal_for_reading(args) as journal, journal.read() as session:
         view = get_check(session, args.show)
         items = check_items(session, args.show)
         diffs: dict[int, list[DiffOp]] = {}
@@ -448,7 +449,7 @@ def cmd_matrix(args: argparse.Namespace) -> int:
     from journal.core.formatting import first_line
     from journal.core.matrix import experiment_matrix
 
-    with open_journal(args) as journal, journal.read() as session:
+    with open_journal_for_reading(args) as journal, journal.read() as session:
         matrix = experiment_matrix(
             session,
             filters_from(args),

@@ -35,10 +35,19 @@ class AddCommand(Protocol):
 
 
 def open_journal(args: argparse.Namespace) -> Journal:
+    """For commands that write: creates the journal if there is none yet."""
     from journal.core.paths import resolve_db_path
     from journal.core.storage import Journal
 
     return Journal.open(resolve_db_path(args.db))
+
+
+def open_journal_for_reading(args: argparse.Namespace) -> Journal:
+    """For commands that only read: never creates a journal, and reads one it cannot write."""
+    from journal.core.paths import resolve_db_path
+    from journal.core.storage import Journal
+
+    return Journal.open_for_reading(resolve_db_path(args.db))
 
 
 def service(args: argparse.Namespace) -> OllamaService:
