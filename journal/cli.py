@@ -13,15 +13,22 @@ from collections.abc import Callable, Sequence
 from journal import __version__
 from journal.cli_support import (
     AddCommand,
+    ArgumentsRefused,
+    JournalArgumentParser,
     add_filter_arguments,
     cancel_on_sigint,
+    count,
     experiment_record,
     filters_from,
+    free_text,
+    join_dash_values,
+    ollama_host,
     open_journal,
     open_journal_for_reading,
     print_json,
     print_table,
     read_text,
+    record_id,
     run_record,
     service,
 )
@@ -71,6 +78,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     from journal.core.queries import create_experiment, get_experiment
     from journal.core.runner import RunEvents, RunRecorder, RunSpec
 
+    ollama_host(args)  # a bad --host or OLLAMA_HOST is refused before anything is written
     prompt = read_text(args.prompt, "prompt")
     if not prompt.strip():
         raise InvalidInputError("The prompt is empty: give it with -p TEXT, -p @FILE or -p -.")
@@ -244,6 +252,7 @@ def cmd_search(args: argparse.Namespace) -> int:
 
 
 def cmd_gui(args: argparse.Namespace) -> int:
+    ollama_host(args)  # refused here, in one line, rather than in the window
     from journal.gui.app import run_app
 
     return run_app(db=args.db, host=args.host)
@@ -281,7 +290,7 @@ def _feature_commands() -> list[Callable[[AddCommand], None]]:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = JournalArgumentParser(
         prog="journal",
         description="A lab notebook for experiments with local Ollama models. "
         "Run without a command to open the window.",
@@ -312,12 +321,17 @@ def build_parser() -> argparse.ArgumentParser:
         "-p",
         "--prompt",
         required=True,
+        type=free_text,
         help="the prompt; @FILE reads a file, - reads standard input",
     )
-    run.add_argument("-s", "--system", help="system prompt (@FILE or - work too)")
-    run.add_argument("-H", "--hypothesis", help="what you expect to happen")
-    run.add_argument("-t", "--title", help="experiment title (default: the prompt's first line)")
-    run.add_argument("--tag", action="append", help="tag the new experiment (repeatable)")
+    run.add_argument("-s", "--system", type=free_text, help="system prompt (@FILE or - work too)")
+    run.add_argument("-H", "--hypothesis", type=free_text, help="what you expect to happen")
+    run.add_argument(
+        "-t", "--title", type=free_text, help="experiment title (default: the prompt's first line)"
+    )
+    run.add_argument(
+        "--tag", action="append", type=free_text, help="tag the new experiment (repeatable)"
+    )
     run.add_argument(
         "-o",
         "--option",
@@ -328,26 +342,26 @@ def build_parser() -> argparse.ArgumentParser:
     )
     run.add_argument(
         "--experiment",
-        type=int,
+        type=record_id,
         metavar="ID",
         help="add the run to this experiment instead of a new one",
     )
 
     listing = add("list", cmd_list, "list experiments, newest first")
     add_filter_arguments(listing)
-    listing.add_argument("--limit", type=int, default=50, metavar="N")
+    listing.add_argument("--limit", type=count, default=50, metavar="N")
 
     show = add("show", cmd_show, "show an experiment with all its runs")
-    show.add_argument("id", type=int)
+    show.add_argument("id", type=record_id, metavar="ID")
 
     verdict = add("verdict", cmd_verdict, "judge a run")
-    verdict.add_argument("run_id", type=int, metavar="RUN_ID")
+    verdict.add_argument("run_id", type=record_id, metavar="RUN_ID")
     verdict.add_argument("verdict", choices=VERDICT_CHOICES)
-    verdict.add_argument("--why", help="why it worked or not")
+    verdict.add_argument("--why", type=free_text, help="why it worked or not")
 
     searching = add("search", cmd_search, "full-text search, newest matches first")
-    searching.add_argument("text")
-    searching.add_argument("--limit", type=int, default=20, metavar="N")
+    searching.add_argument("text", type=free_text)
+    searching.add_argument("--limit", type=count, default=20, metavar="N")
     for register in _feature_commands():
         register(add)
     return parser
@@ -355,7 +369,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
+    tokens = join_dash_values(parser, sys.argv[1:] if argv is None else argv)
+    try:
+        args = parser.parse_args(tokens)
+    except ArgumentsRefused as exc:
+        print(exc.message, file=sys.stderr)
+        return 2
     handler = getattr(args, "handler", cmd_gui)
     from journal.core.errors import JournalError
 

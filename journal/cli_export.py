@@ -20,6 +20,7 @@ from journal.cli_support import (
     filters_from,
     open_journal,
     open_journal_for_reading,
+    record_id,
 )
 from journal.cli_support import print_json as _print_json
 
@@ -152,7 +153,7 @@ def register(add: AddCommand) -> None:
             metavar="DATE",
             help="only experiments created on or after DATE (2026-01-31, 2026-01-31T14:00)",
         )
-    export.add_argument("--experiment", type=int, metavar="ID", help="only this experiment")
+    export.add_argument("--experiment", type=record_id, metavar="ID", help="only this experiment")
     export.add_argument(
         "--layout",
         choices=("file", "folder"),

@@ -15,12 +15,16 @@ from journal.cli_support import (
     AddCommand,
     add_filter_arguments,
     cancel_on_sigint,
+    count,
     filters_from,
+    free_text,
+    ollama_host,
     open_journal,
     open_journal_for_reading,
     print_json,
     print_table,
     read_text,
+    record_id,
     run_record,
     service,
 )
@@ -151,6 +155,7 @@ def cmd_replay(args: argparse.Namespace) -> int:
         missing_models,
     )
 
+    ollama_host(args)  # a bad --host or OLLAMA_HOST is refused before the journal is opened
     edits = _edits(args)
     cancel = CancelToken()
     with open_journal(args) as journal:
@@ -245,6 +250,7 @@ def _check_run(args: argparse.Namespace) -> int:
 
     if args.run and any((args.model, args.verdict, args.tag, args.search)):
         raise InvalidInputError("Pick the runs with --run or with filters, not both.")
+    ollama_host(args)  # a bad --host or OLLAMA_HOST is refused before the journal is opened
     cancel = CancelToken()
     warn = _Warnings()
 
@@ -489,7 +495,7 @@ def register(add: AddCommand) -> None:
         cmd_replay,
         "replay a past run (same model, prompt, options and seed), or edit it first",
     )
-    replay.add_argument("run_id", type=int, metavar="RUN_ID")
+    replay.add_argument("run_id", type=record_id, metavar="RUN_ID")
     replay.add_argument(
         "-m",
         "--model",
@@ -504,39 +510,43 @@ def register(add: AddCommand) -> None:
         metavar="KEY=VALUE",
         help="override an option (KEY= removes it); also think=... and keep_alive=...",
     )
-    replay.add_argument("-p", "--prompt", help="replace the prompt (@FILE or - work too)")
-    replay.add_argument("-s", "--system", help="replace the system prompt (@FILE or -)")
+    replay.add_argument(
+        "-p", "--prompt", type=free_text, help="replace the prompt (@FILE or - work too)"
+    )
+    replay.add_argument(
+        "-s", "--system", type=free_text, help="replace the system prompt (@FILE or -)"
+    )
     replay.add_argument("--pull", action="store_true", help="pull a missing model first")
 
     check = add("check", cmd_check, "replay past runs on a new model and see what still works")
     mode = check.add_mutually_exclusive_group(required=True)
     mode.add_argument("--target", metavar="MODEL", help="start a check against this model")
-    mode.add_argument("--show", type=int, metavar="ID", help="print a saved check")
-    mode.add_argument("--resume", type=int, metavar="ID", help="continue a check")
+    mode.add_argument("--show", type=record_id, metavar="ID", help="print a saved check")
+    mode.add_argument("--resume", type=record_id, metavar="ID", help="continue a check")
     mode.add_argument("--list", action="store_true", help="list saved checks")
     add_filter_arguments(check)
     check.add_argument(
         "--run",
-        type=int,
+        type=record_id,
         action="append",
         metavar="ID",
         help="check these runs instead of filtering (repeatable)",
     )
-    check.add_argument("--name", help="a name for the check")
+    check.add_argument("--name", type=free_text, help="a name for the check")
     check.add_argument("--pull", action="store_true", help="pull the target model first")
     check.add_argument("--diff", action="store_true", help="with --show: word diff of answers")
-    check.add_argument("--limit", type=int, default=50, metavar="N", help="with --list")
+    check.add_argument("--limit", type=count, default=50, metavar="N", help="with --list")
 
     triage = add("triage", cmd_triage, "judge a replay of a check (same as verdict NEW_RUN)")
-    triage.add_argument("check_id", type=int, metavar="CHECK_ID")
-    triage.add_argument("item", type=int, metavar="ITEM", help="the item's # in check --show")
+    triage.add_argument("check_id", type=record_id, metavar="CHECK_ID")
+    triage.add_argument("item", type=count, metavar="ITEM", help="the item's # in check --show")
     triage.add_argument("verdict", choices=(*VERDICTS, "none"))
-    triage.add_argument("--why", help="why it worked or not")
+    triage.add_argument("--why", type=free_text, help="why it worked or not")
 
     matrix = add("matrix", cmd_matrix, "experiments x models (by digest): the latest verdicts")
     add_filter_arguments(matrix)
-    matrix.add_argument("--limit", type=int, default=50, metavar="N")
-    matrix.add_argument("--before", type=int, metavar="ID", help="the page after this id")
+    matrix.add_argument("--limit", type=count, default=50, metavar="N")
+    matrix.add_argument("--before", type=record_id, metavar="ID", help="the page after this id")
     matrix.add_argument(
         "--column", action="append", metavar="MODEL", help="only these models as columns"
     )

@@ -1,4 +1,4 @@
-"""What the `journal` subcommands share: opening the journal, printing, filters, Ctrl-C.
+"""What the `journal` subcommands share: opening the journal, arguments, printing, Ctrl-C.
 
 Qt-free and light to import: command modules (cli.py and feature modules such as an
 export or replay command) import this at top level and the heavy core inside functions.
@@ -12,7 +12,9 @@ import json
 import signal
 import sys
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any, Protocol, TextIO
+from typing import TYPE_CHECKING, Any, NoReturn, Protocol, TextIO
+
+from journal.core.errors import InvalidInputError
 
 if TYPE_CHECKING:
     from journal.core.domain import ExperimentFilter
@@ -50,10 +52,151 @@ def open_journal_for_reading(args: argparse.Namespace) -> Journal:
     return Journal.open_for_reading(resolve_db_path(args.db))
 
 
+def ollama_host(args: argparse.Namespace) -> str:
+    """The Ollama address from --host or OLLAMA_HOST, refused in one line if unusable."""
+    from journal.core.paths import resolve_ollama_host
+
+    return resolve_ollama_host(args.host, source="--host")
+
+
 def service(args: argparse.Namespace) -> OllamaService:
+    host = ollama_host(args)  # before the client is even imported
     from journal.core.ollama_service import OllamaService
 
-    return OllamaService(args.host)
+    return OllamaService(host)
+
+
+# -- arguments --------------------------------------------------------------------------
+
+LARGEST_ID = 2**63 - 1
+"""SQLite's largest integer: no record has a larger id, and the driver cannot even look
+one up (it raises OverflowError)."""
+
+
+class ArgumentsRefused(InvalidInputError):
+    """The command line cannot be parsed; main() prints it and exits with status 2."""
+
+
+class JournalArgumentParser(argparse.ArgumentParser):
+    """argparse, with each mistake told in one line instead of a usage block and an exit."""
+
+    def error(self, message: str) -> NoReturn:
+        raise ArgumentsRefused(f"{self.prog}: error: {message}. See `{self.prog} --help`.")
+
+
+def _whole_number(text: str) -> int | None:
+    digits = text.strip()
+    return int(digits) if digits.isascii() and digits.isdigit() else None
+
+
+def record_id(text: str) -> int:
+    """argparse type for the id of an experiment, run or check."""
+    number = _whole_number(text)
+    if number is None or not 1 <= number <= LARGEST_ID:
+        raise argparse.ArgumentTypeError(
+            f"'{text}' is not an id (ids are whole numbers from 1 to {LARGEST_ID})"
+        )
+    return number
+
+
+def count(text: str) -> int:
+    """argparse type for how many (a --limit, an item number)."""
+    number = _whole_number(text)
+    if number is None or not 1 <= number <= LARGEST_ID:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number from 1 to {LARGEST_ID}")
+    return number
+
+
+def free_text(text: str) -> str:
+    """argparse type marking an argument that holds prose (a prompt, a note, a tag): its
+    value may begin with a dash, see `join_dash_values`."""
+    return text
+
+
+def join_dash_values(parser: argparse.ArgumentParser, argv: Sequence[str]) -> list[str]:
+    """Let free text begin with a dash: `--why '---'`, `-p '-5 degrees?'`, `search -O2`.
+
+    argparse takes such a value for an option and stops. Joined to its option
+    (`--why=---`, `-p-5`) it cannot be mistaken; a search text that is no option of its
+    command moves behind `--`. `-` alone (standard input) is left as it is.
+    """
+    tokens = list(argv)
+    out: list[str] = []
+    moved: list[str] = []
+    current = parser
+    positionals = 0
+    index = 0
+    while index < len(tokens):
+        token = tokens[index]
+        index += 1
+        if token == "--":
+            out += tokens[index - 1 :]
+            moved = []  # the person already separated the texts: leave them be
+            break
+        action = _option_taking_a_value(current, token)
+        if action is not None and index < len(tokens):
+            value = tokens[index]
+            index += 1
+            if action.type is free_text and value.startswith("-") and value != "-":
+                out.append(f"{token}={value}" if token.startswith("--") else token + value)
+            else:
+                out += [token, value]
+            continue
+        if token.startswith("-") and token != "-" and not _is_option(current, token):
+            if positionals == 0 and not moved and _text_positional(current):
+                moved.append(token)
+                continue
+        elif not token.startswith("-") or token == "-":
+            command = _subcommand(current, token)
+            if command is not None:
+                current, positionals = command, 0
+            else:
+                positionals += 1
+        out.append(token)
+    return [*out, "--", *moved] if moved else out
+
+
+def _long_option(parser: argparse.ArgumentParser, token: str) -> argparse.Action | None:
+    """The action of a long option, exact or abbreviated as argparse allows."""
+    actions = parser._option_string_actions
+    if token in actions:
+        return actions[token]
+    matches = {actions[name] for name in actions if name.startswith(token)}
+    return matches.pop() if len(matches) == 1 else None
+
+
+def _is_option(parser: argparse.ArgumentParser, token: str) -> bool:
+    name = token.split("=", 1)[0]
+    if token.startswith("--"):
+        return _long_option(parser, name) is not None
+    return token[:2] in parser._option_string_actions
+
+
+def _option_taking_a_value(parser: argparse.ArgumentParser, token: str) -> argparse.Action | None:
+    """The action when `token` is an option whose value is the next token."""
+    if not token.startswith("-") or "=" in token:
+        return None
+    if token.startswith("--"):
+        action = _long_option(parser, token)
+    elif len(token) == 2:
+        action = parser._option_string_actions.get(token)
+    else:
+        return None  # -pVALUE: the value is attached already
+    return action if action is not None and action.nargs is None else None
+
+
+def _subcommand(parser: argparse.ArgumentParser, token: str) -> argparse.ArgumentParser | None:
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            found: argparse.ArgumentParser | None = action.choices.get(token)
+            return found
+    return None
+
+
+def _text_positional(parser: argparse.ArgumentParser) -> bool:
+    """True when the command's only positional argument is free text (`search TEXT`)."""
+    positional = [action for action in parser._actions if not action.option_strings]
+    return len(positional) == 1 and positional[0].type is free_text
 
 
 def print_json(value: Any, out: TextIO) -> None:
@@ -139,5 +282,7 @@ def add_filter_arguments(parser: argparse.ArgumentParser) -> None:
         choices=("worked", "partly", "failed"),
         help="only experiments with a run judged so (on --model, if given)",
     )
-    parser.add_argument("--tag", metavar="T", help="only experiments with this tag")
-    parser.add_argument("--search", metavar="TEXT", help="only experiments whose text matches")
+    parser.add_argument("--tag", metavar="T", type=free_text, help="only experiments with this tag")
+    parser.add_argument(
+        "--search", metavar="TEXT", type=free_text, help="only experiments whose text matches"
+    )
