@@ -12,6 +12,9 @@ from collections.abc import Callable, Sequence
 
 from journal import __version__
 from journal.cli_support import (
+    RAW_HELP,
+    STYLE_END,
+    STYLE_MATCH,
     AddCommand,
     ArgumentsRefused,
     JournalArgumentParser,
@@ -31,6 +34,8 @@ from journal.cli_support import (
     record_id,
     run_record,
     service,
+    terminal_output,
+    write_styled,
 )
 
 VERDICT_CHOICES = ("worked", "partly", "failed", "none")
@@ -236,7 +241,7 @@ def cmd_search(args: argparse.Namespace) -> int:
     from journal.core.queries import search
 
     highlight = sys.stdout.isatty() and not args.json
-    marks = ("\x1b[1;33m", "\x1b[0m") if highlight else ("[", "]")
+    marks = (STYLE_MATCH, STYLE_END) if highlight else ("[", "]")
     with open_journal_for_reading(args) as journal, journal.read() as session:
         hits = search(session, args.text, limit=args.limit, marks=marks)
     if args.json:
@@ -247,7 +252,8 @@ def cmd_search(args: argparse.Namespace) -> int:
         return 0
     for hit in hits:
         snippet = " ".join(hit.snippet.split())
-        print(f"{hit.experiment_id}: {hit.title or '(untitled)'}\n    {snippet}")
+        title = hit.title or "(untitled)"
+        write_styled(sys.stdout, f"{hit.experiment_id}: {title}\n    {snippet}\n")
     return 0
 
 
@@ -346,6 +352,7 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="ID",
         help="add the run to this experiment instead of a new one",
     )
+    run.add_argument("--raw", action="store_true", help=RAW_HELP)
 
     listing = add("list", cmd_list, "list experiments, newest first")
     add_filter_arguments(listing)
@@ -353,6 +360,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     show = add("show", cmd_show, "show an experiment with all its runs")
     show.add_argument("id", type=record_id, metavar="ID")
+    show.add_argument("--raw", action="store_true", help=RAW_HELP)
 
     verdict = add("verdict", cmd_verdict, "judge a run")
     verdict.add_argument("run_id", type=record_id, metavar="RUN_ID")
@@ -370,23 +378,25 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     tokens = join_dash_values(parser, sys.argv[1:] if argv is None else argv)
-    try:
-        args = parser.parse_args(tokens)
-    except ArgumentsRefused as exc:
-        print(exc.message, file=sys.stderr)
-        return 2
+    with terminal_output(raw=False):
+        try:
+            args = parser.parse_args(tokens)
+        except ArgumentsRefused as exc:
+            print(exc.message, file=sys.stderr)
+            return 2
     handler = getattr(args, "handler", cmd_gui)
     from journal.core.errors import JournalError
 
-    try:
-        return handler(args)
-    except JournalError as exc:
-        print(f"journal: error: {exc.message}", file=sys.stderr)
-        return 1
-    except KeyboardInterrupt:
-        print("journal: interrupted", file=sys.stderr)
-        return 130
-    except BrokenPipeError:
-        # `journal list | head`: the reader left; that is not an error worth a traceback.
-        sys.stderr.close()
-        return 0
+    with terminal_output(raw=getattr(args, "raw", False)):
+        try:
+            return handler(args)
+        except JournalError as exc:
+            print(f"journal: error: {exc.message}", file=sys.stderr)
+            return 1
+        except KeyboardInterrupt:
+            print("journal: interrupted", file=sys.stderr)
+            return 130
+        except BrokenPipeError:
+            # `journal list | head`: the reader left; that is not an error worth a traceback.
+            sys.stderr.close()
+            return 0

@@ -12,6 +12,10 @@ import sys
 from typing import TYPE_CHECKING, Any
 
 from journal.cli_support import (
+    RAW_HELP,
+    STYLE_ADDED,
+    STYLE_END,
+    STYLE_REMOVED,
     AddCommand,
     add_filter_arguments,
     cancel_on_sigint,
@@ -27,6 +31,8 @@ from journal.cli_support import (
     record_id,
     run_record,
     service,
+    write_exact,
+    write_styled,
 )
 
 if TYPE_CHECKING:
@@ -88,7 +94,8 @@ class _PullProgress:
 
     def __call__(self, status: str, completed: int, total: int) -> None:
         if self.live and total:
-            sys.stderr.write(f"\r  {status}: {completed * 100 // total}%")
+            write_exact(sys.stderr, "\r")
+            sys.stderr.write(f"  {status}: {completed * 100 // total}%")
             if completed >= total:
                 sys.stderr.write("\n")
             sys.stderr.flush()
@@ -347,7 +354,9 @@ def _check_list(args: argparse.Namespace) -> int:
 
 
 def _render_diff(ops: list[DiffOp], colour: bool) -> str:
-    marks = ("\x1b[31m", "\x1b[0m", "\x1b[32m", "\x1b[0m") if colour else ("[-", "-]", "{+", "+}")
+    marks = (
+        (STYLE_REMOVED, STYLE_END, STYLE_ADDED, STYLE_END) if colour else ("[-", "-]", "{+", "+}")
+    )
     out: list[str] = []
     for op in ops:
         if op.kind == "equal":
@@ -416,7 +425,7 @@ def _check_show(args: argparse.Namespace) -> int:
     for position, ops in diffs.items():
         item = items[position - 1]
         out.write(f"\n## {position}: run {item.source_run_id} -> run {item.new_run_id}\n")
-        out.write(_render_diff(ops, colour).rstrip("\n") + "\n")
+        write_styled(out, _render_diff(ops, colour).rstrip("\n") + "\n")
     out.write(f"\n{view.summary.line()}\n")
     if view.resumable:
         _say(f"resume it with `journal check --resume {view.id}`")
@@ -517,6 +526,7 @@ def register(add: AddCommand) -> None:
         "-s", "--system", type=free_text, help="replace the system prompt (@FILE or -)"
     )
     replay.add_argument("--pull", action="store_true", help="pull a missing model first")
+    replay.add_argument("--raw", action="store_true", help=RAW_HELP)
 
     check = add("check", cmd_check, "replay past runs on a new model and see what still works")
     mode = check.add_mutually_exclusive_group(required=True)
@@ -536,6 +546,7 @@ def register(add: AddCommand) -> None:
     check.add_argument("--pull", action="store_true", help="pull the target model first")
     check.add_argument("--diff", action="store_true", help="with --show: word diff of answers")
     check.add_argument("--limit", type=count, default=50, metavar="N", help="with --list")
+    check.add_argument("--raw", action="store_true", help=f"with --show: {RAW_HELP}")
 
     triage = add("triage", cmd_triage, "judge a replay of a check (same as verdict NEW_RUN)")
     triage.add_argument("check_id", type=record_id, metavar="CHECK_ID")

@@ -9,12 +9,14 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
+import re
 import signal
 import sys
-from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any, NoReturn, Protocol, TextIO
+from collections.abc import Callable, Iterator, Sequence
+from typing import TYPE_CHECKING, Any, NoReturn, Protocol, TextIO, cast
 
 from journal.core.errors import InvalidInputError
+from journal.core.terminal import visible_controls
 
 if TYPE_CHECKING:
     from journal.core.domain import ExperimentFilter
@@ -197,6 +199,79 @@ def _text_positional(parser: argparse.ArgumentParser) -> bool:
     """True when the command's only positional argument is free text (`search TEXT`)."""
     positional = [action for action in parser._actions if not action.option_strings]
     return len(positional) == 1 and positional[0].type is free_text
+
+
+# -- terminal output --------------------------------------------------------------------
+
+RAW_HELP = "write text to a terminal byte for byte, escape sequences included"
+
+# Placeholders for the journal's own styles; `write_styled` turns them into escape
+# sequences while everything around them goes through `visible_controls`.
+STYLE_END, STYLE_MATCH, STYLE_REMOVED, STYLE_ADDED = "\ue000", "\ue001", "\ue002", "\ue003"
+_STYLES = {
+    STYLE_END: "\x1b[0m",
+    STYLE_MATCH: "\x1b[1;33m",
+    STYLE_REMOVED: "\x1b[31m",
+    STYLE_ADDED: "\x1b[32m",
+}
+_STYLE_PATTERN = re.compile("|".join(_STYLES))
+
+
+class VisibleControls:
+    """A terminal stream that shows control characters instead of obeying them.
+
+    Stands in for sys.stdout or sys.stderr while a command runs on a terminal, so text a
+    model or an import wrote cannot retitle the window, clear the screen or plant links.
+    It has no `buffer`: bytes written there would bypass it.
+    """
+
+    def __init__(self, stream: TextIO) -> None:
+        self.stream = stream
+
+    def write(self, text: str) -> int:
+        self.stream.write(visible_controls(text))
+        return len(text)
+
+    def write_exact(self, text: str) -> None:
+        """For the journal's own control sequences (colours, a progress line's \\r)."""
+        self.stream.write(text)
+
+    def __getattr__(self, name: str) -> Any:
+        if name == "buffer":
+            raise AttributeError(name)
+        return getattr(self.stream, name)
+
+
+@contextlib.contextmanager
+def terminal_output(*, raw: bool) -> Iterator[None]:
+    """While a command runs, what it writes to a terminal shows controls visibly; with
+    `raw` (--raw), or when the output is piped, every byte goes out as it is."""
+    saved = sys.stdout, sys.stderr
+    if not raw:
+        for name in ("stdout", "stderr"):
+            stream = getattr(sys, name)
+            if stream is not None and stream.isatty():
+                setattr(sys, name, cast(TextIO, VisibleControls(stream)))
+    try:
+        yield
+    finally:
+        sys.stdout, sys.stderr = saved
+
+
+def write_exact(stream: TextIO, text: str) -> None:
+    """Write the journal's own control sequence, past a VisibleControls if there is one."""
+    exact: Callable[[str], object] = getattr(stream, "write_exact", stream.write)
+    exact(text)
+
+
+def write_styled(stream: TextIO, text: str) -> None:
+    """Write `text`, its STYLE_* placeholders as escape sequences and the rest as text."""
+    start = 0
+    for match in _STYLE_PATTERN.finditer(text):
+        stream.write(text[start : match.start()])
+        write_exact(stream, _STYLES[match.group()])
+        start = match.end()
+    stream.write(text[start:])
 
 
 def print_json(value: Any, out: TextIO) -> None:
