@@ -12,17 +12,30 @@ from collections.abc import Callable, Sequence
 
 from journal import __version__
 from journal.cli_support import (
+    RAW_HELP,
+    STYLE_END,
+    STYLE_MATCH,
     AddCommand,
+    ArgumentsRefused,
+    JournalArgumentParser,
     add_filter_arguments,
     cancel_on_sigint,
+    count,
     experiment_record,
     filters_from,
+    free_text,
+    join_dash_values,
+    ollama_host,
     open_journal,
+    open_journal_for_reading,
     print_json,
     print_table,
     read_text,
+    record_id,
     run_record,
     service,
+    terminal_output,
+    write_styled,
 )
 
 VERDICT_CHOICES = ("worked", "partly", "failed", "none")
@@ -70,6 +83,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     from journal.core.queries import create_experiment, get_experiment
     from journal.core.runner import RunEvents, RunRecorder, RunSpec
 
+    ollama_host(args)  # a bad --host or OLLAMA_HOST is refused before anything is written
     prompt = read_text(args.prompt, "prompt")
     if not prompt.strip():
         raise InvalidInputError("The prompt is empty: give it with -p TEXT, -p @FILE or -p -.")
@@ -145,7 +159,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 def cmd_list(args: argparse.Namespace) -> int:
     from journal.core.queries import list_experiments
 
-    with open_journal(args) as journal, journal.read() as session:
+    with open_journal_for_reading(args) as journal, journal.read() as session:
         rows = list_experiments(session, filters_from(args), limit=args.limit)
     if args.json:
         print_json([row.__dict__ for row in rows], sys.stdout)
@@ -173,7 +187,7 @@ def cmd_show(args: argparse.Namespace) -> int:
     from journal.core.formatting import model_label, options_label, run_stats
     from journal.core.queries import experiment_detail
 
-    with open_journal(args) as journal, journal.read() as session:
+    with open_journal_for_reading(args) as journal, journal.read() as session:
         detail = experiment_detail(session, args.id)
     experiment, runs = detail.experiment, detail.runs
     if args.json:
@@ -232,8 +246,8 @@ def cmd_search(args: argparse.Namespace) -> int:
     from journal.core.queries import search
 
     highlight = sys.stdout.isatty() and not args.json
-    marks = ("\x1b[1;33m", "\x1b[0m") if highlight else ("[", "]")
-    with open_journal(args) as journal, journal.read() as session:
+    marks = (STYLE_MATCH, STYLE_END) if highlight else ("[", "]")
+    with open_journal_for_reading(args) as journal, journal.read() as session:
         hits = search(session, args.text, limit=args.limit, marks=marks)
     if args.json:
         print_json([hit.__dict__ for hit in hits], sys.stdout)
@@ -243,11 +257,13 @@ def cmd_search(args: argparse.Namespace) -> int:
         return 0
     for hit in hits:
         snippet = " ".join(hit.snippet.split())
-        print(f"{hit.experiment_id}: {hit.title or '(untitled)'}\n    {snippet}")
+        title = hit.title or "(untitled)"
+        write_styled(sys.stdout, f"{hit.experiment_id}: {title}\n    {snippet}\n")
     return 0
 
 
 def cmd_gui(args: argparse.Namespace) -> int:
+    ollama_host(args)  # refused here, in one line, rather than in the window
     from journal.gui.app import run_app
 
     return run_app(db=args.db, host=args.host)
@@ -285,7 +301,7 @@ def _feature_commands() -> list[Callable[[AddCommand], None]]:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = JournalArgumentParser(
         prog="journal",
         description="A lab notebook for experiments with local Ollama models. "
         "Run without a command to open the window.",
@@ -316,12 +332,17 @@ def build_parser() -> argparse.ArgumentParser:
         "-p",
         "--prompt",
         required=True,
+        type=free_text,
         help="the prompt; @FILE reads a file, - reads standard input",
     )
-    run.add_argument("-s", "--system", help="system prompt (@FILE or - work too)")
-    run.add_argument("-H", "--hypothesis", help="what you expect to happen")
-    run.add_argument("-t", "--title", help="experiment title (default: the prompt's first line)")
-    run.add_argument("--tag", action="append", help="tag the new experiment (repeatable)")
+    run.add_argument("-s", "--system", type=free_text, help="system prompt (@FILE or - work too)")
+    run.add_argument("-H", "--hypothesis", type=free_text, help="what you expect to happen")
+    run.add_argument(
+        "-t", "--title", type=free_text, help="experiment title (default: the prompt's first line)"
+    )
+    run.add_argument(
+        "--tag", action="append", type=free_text, help="tag the new experiment (repeatable)"
+    )
     run.add_argument(
         "-o",
         "--option",
@@ -337,26 +358,28 @@ def build_parser() -> argparse.ArgumentParser:
     )
     run.add_argument(
         "--experiment",
-        type=int,
+        type=record_id,
         metavar="ID",
         help="add the run to this experiment instead of a new one",
     )
+    run.add_argument("--raw", action="store_true", help=RAW_HELP)
 
     listing = add("list", cmd_list, "list experiments, newest first")
     add_filter_arguments(listing)
-    listing.add_argument("--limit", type=int, default=50, metavar="N")
+    listing.add_argument("--limit", type=count, default=50, metavar="N")
 
     show = add("show", cmd_show, "show an experiment with all its runs")
-    show.add_argument("id", type=int)
+    show.add_argument("id", type=record_id, metavar="ID")
+    show.add_argument("--raw", action="store_true", help=RAW_HELP)
 
     verdict = add("verdict", cmd_verdict, "judge a run")
-    verdict.add_argument("run_id", type=int, metavar="RUN_ID")
+    verdict.add_argument("run_id", type=record_id, metavar="RUN_ID")
     verdict.add_argument("verdict", choices=VERDICT_CHOICES)
-    verdict.add_argument("--why", help="why it worked or not")
+    verdict.add_argument("--why", type=free_text, help="why it worked or not")
 
     searching = add("search", cmd_search, "full-text search, newest matches first")
-    searching.add_argument("text")
-    searching.add_argument("--limit", type=int, default=20, metavar="N")
+    searching.add_argument("text", type=free_text)
+    searching.add_argument("--limit", type=count, default=20, metavar="N")
     for register in _feature_commands():
         register(add)
     return parser
@@ -364,19 +387,26 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
+    tokens = join_dash_values(parser, sys.argv[1:] if argv is None else argv)
+    with terminal_output(raw=False):
+        try:
+            args = parser.parse_args(tokens)
+        except ArgumentsRefused as exc:
+            print(exc.message, file=sys.stderr)
+            return 2
     handler = getattr(args, "handler", cmd_gui)
     from journal.core.errors import JournalError
 
-    try:
-        return handler(args)
-    except JournalError as exc:
-        print(f"journal: error: {exc.message}", file=sys.stderr)
-        return 1
-    except KeyboardInterrupt:
-        print("journal: interrupted", file=sys.stderr)
-        return 130
-    except BrokenPipeError:
-        # `journal list | head`: the reader left; that is not an error worth a traceback.
-        sys.stderr.close()
-        return 0
+    with terminal_output(raw=getattr(args, "raw", False)):
+        try:
+            return handler(args)
+        except JournalError as exc:
+            print(f"journal: error: {exc.message}", file=sys.stderr)
+            return 1
+        except KeyboardInterrupt:
+            print("journal: interrupted", file=sys.stderr)
+            return 130
+        except BrokenPipeError:
+            # `journal list | head`: the reader left; that is not an error worth a traceback.
+            sys.stderr.close()
+            return 0

@@ -14,7 +14,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from journal.cli_support import AddCommand, add_filter_arguments, filters_from, open_journal
+from journal.cli_support import (
+    AddCommand,
+    add_filter_arguments,
+    filters_from,
+    open_journal,
+    open_journal_for_reading,
+    record_id,
+)
 from journal.cli_support import print_json as _print_json
 
 if TYPE_CHECKING:
@@ -74,7 +81,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     layout = Layout(args.layout)
     if args.output == "-" and layout is Layout.FOLDER:
         raise InvalidInputError("A folder cannot go to standard output: name a folder with -o.")
-    with open_journal(args) as journal:
+    with open_journal_for_reading(args) as journal:
         if args.experiment is not None:
             with journal.read() as session:
                 get_experiment(session, args.experiment)  # a clear "There is no experiment 42."
@@ -146,7 +153,7 @@ def register(add: AddCommand) -> None:
             metavar="DATE",
             help="only experiments created on or after DATE (2026-01-31, 2026-01-31T14:00)",
         )
-    export.add_argument("--experiment", type=int, metavar="ID", help="only this experiment")
+    export.add_argument("--experiment", type=record_id, metavar="ID", help="only this experiment")
     export.add_argument(
         "--layout",
         choices=("file", "folder"),

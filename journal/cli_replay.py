@@ -12,16 +12,27 @@ import sys
 from typing import TYPE_CHECKING, Any
 
 from journal.cli_support import (
+    RAW_HELP,
+    STYLE_ADDED,
+    STYLE_END,
+    STYLE_REMOVED,
     AddCommand,
     add_filter_arguments,
     cancel_on_sigint,
+    count,
     filters_from,
+    free_text,
+    ollama_host,
     open_journal,
+    open_journal_for_reading,
     print_json,
     print_table,
     read_text,
+    record_id,
     run_record,
     service,
+    write_exact,
+    write_styled,
 )
 
 if TYPE_CHECKING:
@@ -85,7 +96,8 @@ class _PullProgress:
 
     def __call__(self, status: str, completed: int, total: int) -> None:
         if self.live and total:
-            sys.stderr.write(f"\r  {status}: {completed * 100 // total}%")
+            write_exact(sys.stderr, "\r")
+            sys.stderr.write(f"  {status}: {completed * 100 // total}%")
             if completed >= total:
                 sys.stderr.write("\n")
             sys.stderr.flush()
@@ -153,6 +165,7 @@ def cmd_replay(args: argparse.Namespace) -> int:
         missing_models,
     )
 
+    ollama_host(args)  # a bad --host or OLLAMA_HOST is refused before the journal is opened
     edits = _edits(args)
     cancel = CancelToken()
     with open_journal(args) as journal:
@@ -250,6 +263,7 @@ def _check_run(args: argparse.Namespace) -> int:
 
     if args.run and any((args.model, args.verdict, args.tag, args.search)):
         raise InvalidInputError("Pick the runs with --run or with filters, not both.")
+    ollama_host(args)  # a bad --host or OLLAMA_HOST is refused before the journal is opened
     cancel = CancelToken()
     warn = _Warnings()
 
@@ -319,7 +333,7 @@ def _print_summary(args: argparse.Namespace, view: CheckView) -> int:
 def _check_list(args: argparse.Namespace) -> int:
     from journal.core.migration_check import list_checks
 
-    with open_journal(args) as journal, journal.read() as session:
+    with open_journal_for_reading(args) as journal, journal.read() as session:
         checks = list_checks(session, limit=args.limit)
     if args.json:
         print_json([check.as_dict() for check in checks], sys.stdout)
@@ -346,7 +360,9 @@ def _check_list(args: argparse.Namespace) -> int:
 
 
 def _render_diff(ops: list[DiffOp], colour: bool) -> str:
-    marks = ("\x1b[31m", "\x1b[0m", "\x1b[32m", "\x1b[0m") if colour else ("[-", "-]", "{+", "+}")
+    marks = (
+        (STYLE_REMOVED, STYLE_END, STYLE_ADDED, STYLE_END) if colour else ("[-", "-]", "{+", "+}")
+    )
     out: list[str] = []
     for op in ops:
         if op.kind == "equal":
@@ -383,7 +399,7 @@ def _check_show(args: argparse.Namespace) -> int:
         word_diff,
     )
 
-    with open_journal(args) as journal, journal.read() as session:
+    with open_journal_for_reading(args) as journal, journal.read() as session:
         view = get_check(session, args.show)
         items = check_items(session, args.show)
         diffs: dict[int, list[DiffOp]] = {}
@@ -415,7 +431,7 @@ def _check_show(args: argparse.Namespace) -> int:
     for position, ops in diffs.items():
         item = items[position - 1]
         out.write(f"\n## {position}: run {item.source_run_id} -> run {item.new_run_id}\n")
-        out.write(_render_diff(ops, colour).rstrip("\n") + "\n")
+        write_styled(out, _render_diff(ops, colour).rstrip("\n") + "\n")
     out.write(f"\n{view.summary.line()}\n")
     if view.resumable:
         _say(f"resume it with `journal check --resume {view.id}`")
@@ -454,7 +470,7 @@ def cmd_matrix(args: argparse.Namespace) -> int:
     from journal.core.formatting import first_line
     from journal.core.matrix import experiment_matrix
 
-    with open_journal(args) as journal, journal.read() as session:
+    with open_journal_for_reading(args) as journal, journal.read() as session:
         matrix = experiment_matrix(
             session,
             filters_from(args),
@@ -494,7 +510,7 @@ def register(add: AddCommand) -> None:
         cmd_replay,
         "replay a past run (same model, prompt, options and seed), or edit it first",
     )
-    replay.add_argument("run_id", type=int, metavar="RUN_ID")
+    replay.add_argument("run_id", type=record_id, metavar="RUN_ID")
     replay.add_argument(
         "-m",
         "--model",
@@ -514,39 +530,45 @@ def register(add: AddCommand) -> None:
         action="store_true",
         help="send -o keys Ollama does not know (it ignores them silently)",
     )
-    replay.add_argument("-p", "--prompt", help="replace the prompt (@FILE or - work too)")
-    replay.add_argument("-s", "--system", help="replace the system prompt (@FILE or -)")
+    replay.add_argument(
+        "-p", "--prompt", type=free_text, help="replace the prompt (@FILE or - work too)"
+    )
+    replay.add_argument(
+        "-s", "--system", type=free_text, help="replace the system prompt (@FILE or -)"
+    )
     replay.add_argument("--pull", action="store_true", help="pull a missing model first")
+    replay.add_argument("--raw", action="store_true", help=RAW_HELP)
 
     check = add("check", cmd_check, "replay past runs on a new model and see what still works")
     mode = check.add_mutually_exclusive_group(required=True)
     mode.add_argument("--target", metavar="MODEL", help="start a check against this model")
-    mode.add_argument("--show", type=int, metavar="ID", help="print a saved check")
-    mode.add_argument("--resume", type=int, metavar="ID", help="continue a check")
+    mode.add_argument("--show", type=record_id, metavar="ID", help="print a saved check")
+    mode.add_argument("--resume", type=record_id, metavar="ID", help="continue a check")
     mode.add_argument("--list", action="store_true", help="list saved checks")
     add_filter_arguments(check)
     check.add_argument(
         "--run",
-        type=int,
+        type=record_id,
         action="append",
         metavar="ID",
         help="check these runs instead of filtering (repeatable)",
     )
-    check.add_argument("--name", help="a name for the check")
+    check.add_argument("--name", type=free_text, help="a name for the check")
     check.add_argument("--pull", action="store_true", help="pull the target model first")
     check.add_argument("--diff", action="store_true", help="with --show: word diff of answers")
-    check.add_argument("--limit", type=int, default=50, metavar="N", help="with --list")
+    check.add_argument("--limit", type=count, default=50, metavar="N", help="with --list")
+    check.add_argument("--raw", action="store_true", help=f"with --show: {RAW_HELP}")
 
     triage = add("triage", cmd_triage, "judge a replay of a check (same as verdict NEW_RUN)")
-    triage.add_argument("check_id", type=int, metavar="CHECK_ID")
-    triage.add_argument("item", type=int, metavar="ITEM", help="the item's # in check --show")
+    triage.add_argument("check_id", type=record_id, metavar="CHECK_ID")
+    triage.add_argument("item", type=count, metavar="ITEM", help="the item's # in check --show")
     triage.add_argument("verdict", choices=(*VERDICTS, "none"))
-    triage.add_argument("--why", help="why it worked or not")
+    triage.add_argument("--why", type=free_text, help="why it worked or not")
 
     matrix = add("matrix", cmd_matrix, "experiments x models (by digest): the latest verdicts")
     add_filter_arguments(matrix)
-    matrix.add_argument("--limit", type=int, default=50, metavar="N")
-    matrix.add_argument("--before", type=int, metavar="ID", help="the page after this id")
+    matrix.add_argument("--limit", type=count, default=50, metavar="N")
+    matrix.add_argument("--before", type=record_id, metavar="ID", help="the page after this id")
     matrix.add_argument(
         "--column", action="append", metavar="MODEL", help="only these models as columns"
     )

@@ -1,4 +1,4 @@
-"""What the `journal` subcommands share: opening the journal, printing, filters, Ctrl-C.
+"""What the `journal` subcommands share: opening the journal, arguments, printing, Ctrl-C.
 
 Qt-free and light to import: command modules (cli.py and feature modules such as an
 export or replay command) import this at top level and the heavy core inside functions.
@@ -9,10 +9,14 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
+import re
 import signal
 import sys
-from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any, Protocol, TextIO
+from collections.abc import Callable, Iterator, Sequence
+from typing import TYPE_CHECKING, Any, NoReturn, Protocol, TextIO, cast
+
+from journal.core.errors import InvalidInputError
+from journal.core.terminal import visible_controls
 
 if TYPE_CHECKING:
     from journal.core.domain import ExperimentFilter
@@ -35,16 +39,239 @@ class AddCommand(Protocol):
 
 
 def open_journal(args: argparse.Namespace) -> Journal:
+    """For commands that write: creates the journal if there is none yet."""
     from journal.core.paths import resolve_db_path
     from journal.core.storage import Journal
 
     return Journal.open(resolve_db_path(args.db))
 
 
+def open_journal_for_reading(args: argparse.Namespace) -> Journal:
+    """For commands that only read: never creates a journal, and reads one it cannot write."""
+    from journal.core.paths import resolve_db_path
+    from journal.core.storage import Journal
+
+    return Journal.open_for_reading(resolve_db_path(args.db))
+
+
+def ollama_host(args: argparse.Namespace) -> str:
+    """The Ollama address from --host or OLLAMA_HOST, refused in one line if unusable."""
+    from journal.core.paths import resolve_ollama_host
+
+    return resolve_ollama_host(args.host, source="--host")
+
+
 def service(args: argparse.Namespace) -> OllamaService:
+    host = ollama_host(args)  # before the client is even imported
     from journal.core.ollama_service import OllamaService
 
-    return OllamaService(args.host)
+    return OllamaService(host)
+
+
+# -- arguments --------------------------------------------------------------------------
+
+LARGEST_ID = 2**63 - 1
+"""SQLite's largest integer: no record has a larger id, and the driver cannot even look
+one up (it raises OverflowError)."""
+
+
+class ArgumentsRefused(InvalidInputError):
+    """The command line cannot be parsed; main() prints it and exits with status 2."""
+
+
+class JournalArgumentParser(argparse.ArgumentParser):
+    """argparse, with each mistake told in one line instead of a usage block and an exit."""
+
+    def error(self, message: str) -> NoReturn:
+        raise ArgumentsRefused(f"{self.prog}: error: {message}. See `{self.prog} --help`.")
+
+
+def _whole_number(text: str) -> int | None:
+    digits = text.strip()
+    return int(digits) if digits.isascii() and digits.isdigit() else None
+
+
+def record_id(text: str) -> int:
+    """argparse type for the id of an experiment, run or check."""
+    number = _whole_number(text)
+    if number is None or not 1 <= number <= LARGEST_ID:
+        raise argparse.ArgumentTypeError(
+            f"'{text}' is not an id (ids are whole numbers from 1 to {LARGEST_ID})"
+        )
+    return number
+
+
+def count(text: str) -> int:
+    """argparse type for how many (a --limit, an item number)."""
+    number = _whole_number(text)
+    if number is None or not 1 <= number <= LARGEST_ID:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number from 1 to {LARGEST_ID}")
+    return number
+
+
+def free_text(text: str) -> str:
+    """argparse type marking an argument that holds prose (a prompt, a note, a tag): its
+    value may begin with a dash, see `join_dash_values`."""
+    return text
+
+
+def join_dash_values(parser: argparse.ArgumentParser, argv: Sequence[str]) -> list[str]:
+    """Let free text begin with a dash: `--why '---'`, `-p '-5 degrees?'`, `search -O2`.
+
+    argparse takes such a value for an option and stops. Joined to its option
+    (`--why=---`, `-p-5`) it cannot be mistaken; a search text that is no option of its
+    command moves behind `--`. `-` alone (standard input) is left as it is.
+    """
+    tokens = list(argv)
+    out: list[str] = []
+    moved: list[str] = []
+    current = parser
+    positionals = 0
+    index = 0
+    while index < len(tokens):
+        token = tokens[index]
+        index += 1
+        if token == "--":
+            out += tokens[index - 1 :]
+            moved = []  # the person already separated the texts: leave them be
+            break
+        action = _option_taking_a_value(current, token)
+        if action is not None and index < len(tokens):
+            value = tokens[index]
+            index += 1
+            if action.type is free_text and value.startswith("-") and value != "-":
+                out.append(f"{token}={value}" if token.startswith("--") else token + value)
+            else:
+                out += [token, value]
+            continue
+        if token.startswith("-") and token != "-" and not _is_option(current, token):
+            if positionals == 0 and not moved and _text_positional(current):
+                moved.append(token)
+                continue
+        elif not token.startswith("-") or token == "-":
+            command = _subcommand(current, token)
+            if command is not None:
+                current, positionals = command, 0
+            else:
+                positionals += 1
+        out.append(token)
+    return [*out, "--", *moved] if moved else out
+
+
+def _long_option(parser: argparse.ArgumentParser, token: str) -> argparse.Action | None:
+    """The action of a long option, exact or abbreviated as argparse allows."""
+    actions = parser._option_string_actions
+    if token in actions:
+        return actions[token]
+    matches = {actions[name] for name in actions if name.startswith(token)}
+    return matches.pop() if len(matches) == 1 else None
+
+
+def _is_option(parser: argparse.ArgumentParser, token: str) -> bool:
+    name = token.split("=", 1)[0]
+    if token.startswith("--"):
+        return _long_option(parser, name) is not None
+    return token[:2] in parser._option_string_actions
+
+
+def _option_taking_a_value(parser: argparse.ArgumentParser, token: str) -> argparse.Action | None:
+    """The action when `token` is an option whose value is the next token."""
+    if not token.startswith("-") or "=" in token:
+        return None
+    if token.startswith("--"):
+        action = _long_option(parser, token)
+    elif len(token) == 2:
+        action = parser._option_string_actions.get(token)
+    else:
+        return None  # -pVALUE: the value is attached already
+    return action if action is not None and action.nargs is None else None
+
+
+def _subcommand(parser: argparse.ArgumentParser, token: str) -> argparse.ArgumentParser | None:
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            found: argparse.ArgumentParser | None = action.choices.get(token)
+            return found
+    return None
+
+
+def _text_positional(parser: argparse.ArgumentParser) -> bool:
+    """True when the command's only positional argument is free text (`search TEXT`)."""
+    positional = [action for action in parser._actions if not action.option_strings]
+    return len(positional) == 1 and positional[0].type is free_text
+
+
+# -- terminal output --------------------------------------------------------------------
+
+RAW_HELP = "write text to a terminal byte for byte, escape sequences included"
+
+# Placeholders for the journal's own styles; `write_styled` turns them into escape
+# sequences while everything around them goes through `visible_controls`.
+STYLE_END, STYLE_MATCH, STYLE_REMOVED, STYLE_ADDED = "\ue000", "\ue001", "\ue002", "\ue003"
+_STYLES = {
+    STYLE_END: "\x1b[0m",
+    STYLE_MATCH: "\x1b[1;33m",
+    STYLE_REMOVED: "\x1b[31m",
+    STYLE_ADDED: "\x1b[32m",
+}
+_STYLE_PATTERN = re.compile("|".join(_STYLES))
+
+
+class VisibleControls:
+    """A terminal stream that shows control characters instead of obeying them.
+
+    Stands in for sys.stdout or sys.stderr while a command runs on a terminal, so text a
+    model or an import wrote cannot retitle the window, clear the screen or plant links.
+    It has no `buffer`: bytes written there would bypass it.
+    """
+
+    def __init__(self, stream: TextIO) -> None:
+        self.stream = stream
+
+    def write(self, text: str) -> int:
+        self.stream.write(visible_controls(text))
+        return len(text)
+
+    def write_exact(self, text: str) -> None:
+        """For the journal's own control sequences (colours, a progress line's \\r)."""
+        self.stream.write(text)
+
+    def __getattr__(self, name: str) -> Any:
+        if name == "buffer":
+            raise AttributeError(name)
+        return getattr(self.stream, name)
+
+
+@contextlib.contextmanager
+def terminal_output(*, raw: bool) -> Iterator[None]:
+    """While a command runs, what it writes to a terminal shows controls visibly; with
+    `raw` (--raw), or when the output is piped, every byte goes out as it is."""
+    saved = sys.stdout, sys.stderr
+    if not raw:
+        for name in ("stdout", "stderr"):
+            stream = getattr(sys, name)
+            if stream is not None and stream.isatty():
+                setattr(sys, name, cast(TextIO, VisibleControls(stream)))
+    try:
+        yield
+    finally:
+        sys.stdout, sys.stderr = saved
+
+
+def write_exact(stream: TextIO, text: str) -> None:
+    """Write the journal's own control sequence, past a VisibleControls if there is one."""
+    exact: Callable[[str], object] = getattr(stream, "write_exact", stream.write)
+    exact(text)
+
+
+def write_styled(stream: TextIO, text: str) -> None:
+    """Write `text`, its STYLE_* placeholders as escape sequences and the rest as text."""
+    start = 0
+    for match in _STYLE_PATTERN.finditer(text):
+        stream.write(text[start : match.start()])
+        write_exact(stream, _STYLES[match.group()])
+        start = match.end()
+    stream.write(text[start:])
 
 
 def print_json(value: Any, out: TextIO) -> None:
@@ -130,5 +357,7 @@ def add_filter_arguments(parser: argparse.ArgumentParser) -> None:
         choices=("worked", "partly", "failed"),
         help="only experiments with a run judged so (on --model, if given)",
     )
-    parser.add_argument("--tag", metavar="T", help="only experiments with this tag")
-    parser.add_argument("--search", metavar="TEXT", help="only experiments whose text matches")
+    parser.add_argument("--tag", metavar="T", type=free_text, help="only experiments with this tag")
+    parser.add_argument(
+        "--search", metavar="TEXT", type=free_text, help="only experiments whose text matches"
+    )

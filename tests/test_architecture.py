@@ -37,6 +37,8 @@ print("ok")
 
 def test_cli_commands_run_without_qt(tmp_path: object) -> None:
     code = f"""
+from journal.core.storage import Journal
+Journal.open(r"{tmp_path}/j.sqlite").close()  # `list` only reads: it creates no journal
 from journal.cli import main
 raise SystemExit(main(["--db", r"{tmp_path}/j.sqlite", "list"]))
 """

@@ -149,8 +149,9 @@ def test_list_verdict_and_search(
     ],
 )
 def test_errors_are_one_clear_line(
-    capsys: pytest.CaptureFixture[str], db_path: Path, argv: list[str], message: str
+    capsys: pytest.CaptureFixture[str], journal: Journal, argv: list[str], message: str
 ) -> None:
+    db_path = journal.path
     code, _, err = _cli(capsys, "--db", str(db_path), *argv)
     assert code == 1
     assert err.count("\n") == 1 and err.startswith("journal: error: ")
@@ -193,14 +194,19 @@ def test_journal_db_environment_variable(
 ) -> None:
     target = tmp_path / "env.sqlite"
     monkeypatch.setenv("JOURNAL_DB", str(target))
-    assert _cli(capsys, "list")[0] == 0
+    code, _, err = _cli(capsys, "list")  # reading creates nothing
+    assert code == 1 and f"There is no journal at {target} yet" in err
+    assert not target.exists()
+    _cli(capsys, "verdict", "1", "worked")  # writing creates it
     assert target.exists()
 
 
 def test_default_journal_lives_in_the_user_data_dir(capsys: pytest.CaptureFixture[str]) -> None:
-    assert _cli(capsys, "list")[0] == 0
-    data_home = Path(os.environ["XDG_DATA_HOME"])
-    assert (data_home / "llm-journal" / "journal.sqlite").exists()
+    default = Path(os.environ["XDG_DATA_HOME"]) / "llm-journal" / "journal.sqlite"
+    code, _, err = _cli(capsys, "list")
+    assert code == 1 and f"There is no journal at {default} yet" in err
+    _cli(capsys, "verdict", "1", "worked")
+    assert default.exists()
 
 
 def test_prompt_from_stdin_and_file(fake_ollama: FakeOllama, db_path: Path, tmp_path: Path) -> None:

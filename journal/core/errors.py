@@ -32,6 +32,26 @@ class NewerJournalError(StorageError):
     """The file was written by a newer version of LLM Journal."""
 
 
+class NoJournalError(StorageError):
+    """A command that only reads was pointed at a path with no journal; nothing was created."""
+
+
+class JournalBusyError(StorageError):
+    """Another program kept the journal locked for longer than the busy timeout."""
+
+
+class DiskFullError(StorageError):
+    """The disk holding the journal has no room left."""
+
+
+class ReadOnlyJournalError(StorageError):
+    """The journal (or its folder) cannot be written; reading it may still work."""
+
+
+class CannotOpenJournalError(StorageError):
+    """SQLite cannot open the file at all: missing, unreadable, or a disk error."""
+
+
 class NotFoundError(JournalError):
     """A record the person asked for (by id) does not exist."""
 

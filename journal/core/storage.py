@@ -1,12 +1,20 @@
 """Opening a journal file safely, and the sessions everything else reads and writes through.
 
 A file is inspected read-only before anything may write to it: a foreign or damaged file
-is refused with a clear message and left byte-for-byte as it was.
+is refused with a clear message and left byte-for-byte as it was. SQLite failures the
+environment is to blame for (busy, full, read-only, damaged, cannot open) become a
+StorageError with a message; any other SQLite error is a bug and propagates unchanged so
+it reaches a crash report instead of passing for a damaged file.
 """
 
 from __future__ import annotations
 
+import glob
 import json
+import os
+import re
+import shlex
+import shutil
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -16,14 +24,19 @@ from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine.interfaces import DBAPIConnection
-from sqlalchemy.exc import OperationalError
-from sqlalchemy.pool import ConnectionPoolEntry
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.pool import ConnectionPoolEntry, QueuePool
 from sqlmodel import Session
 
 from journal.core.errors import (
+    CannotOpenJournalError,
     CorruptJournalError,
+    DiskFullError,
+    JournalBusyError,
     NewerJournalError,
+    NoJournalError,
     NotAJournalError,
+    ReadOnlyJournalError,
     StorageError,
 )
 from journal.core.migrations import APPLICATION_ID, LATEST_VERSION, apply_migrations
@@ -31,6 +44,16 @@ from journal.core.queries import has_live_runs, mark_interrupted_runs
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 10_000
+NEARLY_FULL_BYTES = 64 * 1024 * 1024
+"""Below this much free space, SQLite's "database or disk is full" means the disk."""
+
+# SQLite's primary result codes (https://sqlite.org/rescode.html) that the environment,
+# not the program, is to blame for; and the extended codes whose reason we can name.
+_PERM, _BUSY, _LOCKED, _READONLY, _IOERR, _CORRUPT, _FULL, _CANTOPEN, _NOTADB = (
+    3, 5, 6, 8, 10, 11, 13, 14, 26
+)  # fmt: skip
+_READONLY_DBMOVED = _READONLY | (4 << 8)
+_READONLY_DIRECTORY = _READONLY | (6 << 8)
 
 
 @dataclass(frozen=True)
@@ -46,37 +69,176 @@ def _json_dumps(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, allow_nan=False)
 
 
+# -- which failures are the environment's, and what to say about them ------------------
+
+
+def storage_error(
+    path: Path, exc: BaseException | None, *, unchanged: bool = False
+) -> StorageError | None:
+    """The message for an SQLite failure a person can act on, or None for a bug.
+
+    `unchanged` says the failure happened before anything could have written to the file,
+    so the message may promise that; the storage layer cannot know it otherwise.
+    """
+    code = getattr(exc, "sqlite_errorcode", None)
+    if not isinstance(exc, sqlite3.Error) or not isinstance(code, int):
+        return None  # not SQLite's own verdict (e.g. misuse of the driver): a bug
+    primary = code & 0xFF
+    detail = str(exc)
+    if primary in (_BUSY, _LOCKED):
+        return JournalBusyError(
+            f"The journal {path} is busy: another program is writing to it. Try again in a moment."
+        )
+    if primary in (_CORRUPT, _NOTADB):
+        return CorruptJournalError(damaged_message(path, detail, unchanged=unchanged))
+    if primary == _FULL:
+        if not _disk_nearly_full(path):
+            return None  # "full" with room on the disk: a record id at SQLite's limit, a bug
+        return DiskFullError(f"The disk holding the journal {path} is full. Free some space.")
+    if primary in (_READONLY, _PERM) or (primary == _CANTOPEN and not _folder_writable(path)):
+        return ReadOnlyJournalError(
+            f"The journal {path} cannot be written: {_why_read_only(path, code, detail)}."
+        )
+    if primary == _CANTOPEN:
+        return CannotOpenJournalError(
+            f"The journal {path} cannot be opened ({detail}): "
+            "check that it exists and that you may read it."
+        )
+    if primary == _IOERR:
+        return StorageError(
+            f"The journal {path} could not be read or written ({detail}). Check the disk it is on."
+        )
+    return None
+
+
+def damaged_message(path: Path, detail: str, *, unchanged: bool = False) -> str:
+    """What happened, then how to get the data back: SQLite's recovery, or the backup."""
+    kept = "; it was left unchanged" if unchanged else ""
+    backup = latest_backup(path)
+    restore = f", or go back to {backup} (the copy kept before its last upgrade)" if backup else ""
+    return (
+        f"The journal {path} is damaged ({detail}){kept}.\n"
+        f"Recover what it holds with `sqlite3 {shlex.quote(str(path))} .recover | sqlite3 "
+        f"recovered.sqlite` and open that{restore}."
+    )
+
+
+def latest_backup(path: Path) -> Path | None:
+    """The newest `NAME.schemaN.bak` beside the journal (made before a migration), if any."""
+    pattern = re.compile(re.escape(path.name) + r"\.schema(\d+)\.bak")
+    try:
+        found = [
+            (int(match[1]), candidate)
+            for candidate in path.parent.glob(f"{glob.escape(path.name)}.schema*.bak")
+            if (match := pattern.fullmatch(candidate.name)) and candidate.is_file()
+        ]
+    except OSError:
+        return None
+    return max(found)[1] if found else None
+
+
+_EFFECTIVE_IDS = os.access in os.supports_effective_ids  # judge as the process acts
+
+
+def _may(path: Path | str, mode: int) -> bool:
+    return os.access(path, mode, effective_ids=_EFFECTIVE_IDS)
+
+
+def _folder_writable(path: Path) -> bool:
+    return _may(path.absolute().parent, os.W_OK | os.X_OK)
+
+
+def _why_read_only(path: Path, code: int, detail: str) -> str:
+    if code == _READONLY_DIRECTORY or not _folder_writable(path):
+        return f"its folder {path.absolute().parent} is read-only"
+    if os.path.exists(path) and not _may(path, os.W_OK):
+        return "the file is read-only"
+    if code == _READONLY_DBMOVED:
+        return "the file was moved or deleted while it was open"
+    return f"SQLite refused ({detail})"
+
+
+def _disk_nearly_full(path: Path) -> bool:
+    try:
+        return shutil.disk_usage(path.absolute().parent).free < NEARLY_FULL_BYTES
+    except OSError:
+        return True  # cannot tell: believe SQLite
+
+
+@contextmanager
+def _known_failures(path: Path, *, unchanged: bool = False) -> Iterator[None]:
+    """Turn the environment's SQLite failures into StorageErrors; let bugs through as they are."""
+    try:
+        yield
+    except DBAPIError as exc:  # SQLAlchemy's wrapper around the driver's exception
+        error = storage_error(path, exc.orig, unchanged=unchanged)
+        if error is None:
+            raise
+        raise error from exc
+    except sqlite3.Error as exc:
+        error = storage_error(path, exc, unchanged=unchanged)
+        if error is None:
+            raise
+        raise error from exc
+
+
+# -- looking at a file without writing to it --------------------------------------------
+
+
+def _read_only_uri(path: Path) -> str:
+    """`mode=ro`, or `immutable=1` when reading would need a -shm file that the folder
+    cannot hold (a WAL journal in a read-only folder)."""
+    base = path.resolve().as_uri()
+    try:
+        probe = sqlite3.connect(f"{base}?mode=ro", uri=True)
+        try:
+            probe.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        finally:
+            probe.close()
+    except sqlite3.DatabaseError as exc:
+        if (getattr(exc, "sqlite_errorcode", 0) & 0xFF) not in (_READONLY, _CANTOPEN):
+            raise
+        return f"{base}?immutable=1"
+    return f"{base}?mode=ro"
+
+
+def _size(path: Path) -> int | None:
+    """The file's size, None when nothing is there."""
+    try:
+        return path.stat().st_size
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        raise CannotOpenJournalError(f"Cannot read {path}: {exc.strerror or exc}.") from exc
+
+
 def inspect_file(path: Path) -> FileState:
     """Tell a journal from anything else, read-only; raise a StorageError to refuse it."""
-    if not path.exists() or path.stat().st_size == 0:
-        return FileState(exists=path.exists(), version=0)
+    size = _size(path)
+    if size is None or (size == 0 and not path.is_dir()):
+        return FileState(exists=size is not None, version=0)
     if path.is_dir():
         raise NotAJournalError(f"{path} is a folder, not a journal file.")
     try:
         with path.open("rb") as handle:
             header = handle.read(len(SQLITE_HEADER))
     except OSError as exc:
-        raise StorageError(f"Cannot read {path}: {exc.strerror or exc}.") from exc
+        raise CannotOpenJournalError(f"Cannot read {path}: {exc.strerror or exc}.") from exc
     if header != SQLITE_HEADER:
         raise NotAJournalError(
             f"{path} is not an LLM Journal file (it is not an SQLite database). "
             "It was left unchanged."
         )
-    try:
-        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    with _known_failures(path, unchanged=True):
+        conn = sqlite3.connect(_read_only_uri(path), uri=True)
         try:
             application_id = conn.execute("PRAGMA application_id").fetchone()[0]
             version = conn.execute("PRAGMA user_version").fetchone()[0]
             tables = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
         finally:
             conn.close()
-    except sqlite3.DatabaseError as exc:
-        raise CorruptJournalError(
-            f"{path} cannot be read as a journal: {exc}. It was left unchanged; "
-            "restore it from a backup or open another file."
-        ) from exc
-    if application_id == 0 and tables == 0:
-        return FileState(exists=True, version=0)
+    if application_id == 0 and tables == 0 and version == 0:
+        return FileState(exists=True, version=0)  # an empty database: ours to set up
     if application_id != APPLICATION_ID:
         raise NotAJournalError(
             f"{path} is an SQLite database but not an LLM Journal file. It was left unchanged."
@@ -106,12 +268,25 @@ def _begin(conn: Any) -> None:
 
 
 class Journal:
-    """An open journal file. Hand it around; nothing in the core holds a global one."""
+    """An open journal file. Hand it around; nothing in the core holds a global one.
 
-    def __init__(self, path: Path, engine: Engine) -> None:
+    `Journal.open` is for everything that may write: it creates a missing file and
+    upgrades an old one. `Journal.open_for_reading` is for commands that only read: it
+    never creates a file, and opens a journal it cannot write read-only.
+    """
+
+    def __init__(
+        self, path: Path, engine: Engine, *, read_only: ReadOnlyJournalError | None = None
+    ) -> None:
         self.path = path
         self.engine = engine
         self._write_engine = engine.execution_options(journal_write=True)
+        self._read_only = read_only
+
+    @property
+    def read_only(self) -> bool:
+        """True when opened read-only because the file or its folder cannot be written."""
+        return self._read_only is not None
 
     @classmethod
     def open(cls, path: Path | str) -> Journal:
@@ -122,32 +297,92 @@ class Journal:
             path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise StorageError(f"Cannot create the folder for {path}: {exc.strerror}.") from exc
+        return cls._open_writable(path, state, create=True)
+
+    @classmethod
+    def open_for_reading(cls, path: Path | str) -> Journal:
+        """Open an existing journal for reading; never create one.
+
+        A journal that cannot be written (a read-only file or folder) is opened read-only
+        (SQLite's `mode=ro`, or `immutable=1` when not even a -shm file can be created);
+        its `write()` then raises ReadOnlyJournalError saying why.
+        """
+        path = Path(path)
+        state = inspect_file(path)
+        if state.version == 0:
+            raise NoJournalError(
+                f"There is no journal at {path} yet; `journal run` or the window creates one."
+            )
+        try:
+            return cls._open_writable(path, state, create=False)
+        except ReadOnlyJournalError as reason:
+            return cls._open_read_only(path, state, reason)
+
+    @classmethod
+    def _open_writable(cls, path: Path, state: FileState, *, create: bool) -> Journal:
         if state.exists and 0 < state.version < LATEST_VERSION:
             _backup_before_migration(path, state.version)
-        try:
-            conn = sqlite3.connect(path, isolation_level=None)
+        # mode=rw: a file removed since it was inspected is an error, not a new journal.
+        target = str(path) if create else f"{path.resolve().as_uri()}?mode=rw"
+        with _known_failures(path):
+            conn = sqlite3.connect(target, isolation_level=None, uri=not create)
             try:
                 conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
                 conn.execute("PRAGMA journal_mode = WAL")
                 apply_migrations(conn)
             finally:
                 conn.close()
-        except sqlite3.DatabaseError as exc:
-            raise _storage_error(path, exc) from exc
         engine = create_engine(
             f"sqlite:///{path}",
             connect_args={"check_same_thread": False, "timeout": BUSY_TIMEOUT_MS / 1000},
             json_serializer=_json_dumps,
         )
+        journal = cls._with_engine(path, engine)
+        try:
+            with journal.read() as session:
+                anything_live = has_live_runs(session)
+            if anything_live:  # take the write lock only when there may be something to mark
+                with journal.write() as session:
+                    mark_interrupted_runs(session)
+        except BaseException:
+            journal.close()
+            raise
+        return journal
+
+    @classmethod
+    def _open_read_only(cls, path: Path, state: FileState, reason: ReadOnlyJournalError) -> Journal:
+        if state.version < LATEST_VERSION:
+            raise ReadOnlyJournalError(
+                f"{reason.message[:-1]}, and it was written by an older LLM Journal: "
+                "it must be upgraded, which needs write access, before it can be read."
+            )
+        with _known_failures(path, unchanged=True):
+            uri = _read_only_uri(path)
+        wal = path.with_name(path.name + "-wal")
+        if uri.endswith("immutable=1") and _size(wal):
+            # immutable=1 ignores the -wal file: reading now would show stale records.
+            raise ReadOnlyJournalError(
+                f"{reason.message[:-1]}, and the latest changes, still in {wal.name}, "
+                "cannot be read without write access to that folder."
+            )
+
+        def connect() -> sqlite3.Connection:
+            return sqlite3.connect(
+                uri, uri=True, check_same_thread=False, timeout=BUSY_TIMEOUT_MS / 1000
+            )
+
+        engine = create_engine(
+            "sqlite://", creator=connect, poolclass=QueuePool, json_serializer=_json_dumps
+        )
+        return cls._with_engine(path, engine, read_only=reason)
+
+    @classmethod
+    def _with_engine(
+        cls, path: Path, engine: Engine, *, read_only: ReadOnlyJournalError | None = None
+    ) -> Journal:
         event.listen(engine, "connect", _configure_connection)
         event.listen(engine, "begin", _begin)
-        journal = cls(path, engine)
-        with journal.read() as session:
-            anything_live = has_live_runs(session)
-        if anything_live:  # take the write lock only when there may be something to mark
-            with journal.write() as session:
-                mark_interrupted_runs(session)
-        return journal
+        return cls(path, engine, read_only=read_only)
 
     def close(self) -> None:
         self.engine.dispose()
@@ -167,6 +402,8 @@ class Journal:
     @contextmanager
     def write(self) -> Iterator[Session]:
         """A session that commits on success and holds the write lock from the start."""
+        if self._read_only is not None:
+            raise ReadOnlyJournalError(self._read_only.message)
         with (
             self._guard(),
             Session(self._write_engine, expire_on_commit=False) as session,
@@ -176,35 +413,8 @@ class Journal:
 
     @contextmanager
     def _guard(self) -> Iterator[None]:
-        try:
+        with _known_failures(self.path):
             yield
-        except OperationalError as exc:
-            orig = exc.orig
-            if isinstance(orig, sqlite3.DatabaseError):
-                raise _storage_error(self.path, orig) from exc
-            raise
-        except sqlite3.DatabaseError as exc:
-            raise _storage_error(self.path, exc) from exc
-
-
-def _storage_error(path: Path, exc: sqlite3.DatabaseError) -> StorageError:
-    """Turn SQLite's environment failures into text a person can act on."""
-    text = str(exc)
-    lowered = text.lower()
-    if "locked" in lowered or "busy" in lowered:
-        return StorageError(
-            f"The journal {path} is busy: another program held it for more than "
-            f"{BUSY_TIMEOUT_MS // 1000} s. Nothing was lost; try again."
-        )
-    if "disk image is malformed" in lowered or "not a database" in lowered or "corrupt" in lowered:
-        return CorruptJournalError(
-            f"The journal {path} is damaged ({text}). It was not changed; restore it from a backup."
-        )
-    if "disk" in lowered and "full" in lowered:
-        return StorageError(f"The disk holding {path} is full. Free some space; nothing was lost.")
-    if "readonly" in lowered or "read-only" in lowered or "unable to open" in lowered:
-        return StorageError(f"The journal {path} cannot be written: {text}.")
-    return StorageError(f"The journal {path} failed: {text}.")
 
 
 def _backup_before_migration(path: Path, version: int) -> None:

@@ -79,7 +79,10 @@ def format_option_lines(options: dict[str, Any]) -> str:
 def _host_problem(text: str) -> str | None:
     if not text:
         return None
-    host = resolve_ollama_host(text)
+    try:
+        host = resolve_ollama_host(text)
+    except InvalidInputError as exc:
+        return exc.message
     url = QUrl(host)
     if not url.isValid() or url.scheme() not in ("http", "https") or not url.host():
         return f"'{text}' is not a usable Ollama address; it looks like http://127.0.0.1:11434."
