@@ -49,7 +49,7 @@ def test_scopes_show_their_counts_and_the_preview_follows_the_choice(
     assert dialog.filter_count.text() == "tag geo: 1 experiment, 2 runs"
     assert dialog.experiment_count.text() == "#2 `Ticks` & <b>HTML</b> | pipes #: 1 run"
     shown = dialog.preview.toPlainText()
-    assert "Ticks & <b>HTML</b> | pipes #" in shown  # the person's HTML shows as text
+    assert "`Ticks` & <b>HTML</b> | pipes #" in shown  # the person's text shows as written
     assert "Rivers that cross borders" not in shown
     assert '"model_digest"' not in shown and '"layout"' not in shown  # no metadata
 
