@@ -5,18 +5,14 @@ consistent snapshot) and written as they are read, so memory stays flat whatever
 of the journal. Nothing depends on the clock or the machine: the same journal gives the
 same bytes. Nothing from the journal reaches a reader as Markdown it would interpret: what a
 model or a server wrote sits in fences, what a person wrote is escaped (notebook_format).
-Files appear atomically and replace nothing unless asked to.
+Files appear atomically and replace only an earlier export, and only when asked to
+(export_target).
 """
 
 from __future__ import annotations
 
-import enum
-import os
 import re
-import secrets
-import shutil
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -26,6 +22,12 @@ from sqlalchemy import bindparam, text
 from sqlmodel import Session
 
 from journal.core.domain import ExperimentFilter
+from journal.core.export_target import (
+    check_target,
+    new_text_file,
+    write_file_atomically,
+    write_folder_atomically,
+)
 from journal.core.formatting import nanoseconds, seconds
 from journal.core.notebook_format import (
     FORMAT_KEY,
@@ -37,7 +39,7 @@ from journal.core.notebook_format import (
     LAYOUT_KEY,
     REPLAY_OF_UUID,
     ExportError,
-    ExportTargetExistsError,
+    Layout,
     code_span,
     encode_json,
     escape_inline,
@@ -45,12 +47,11 @@ from journal.core.notebook_format import (
     experiment_file_name,
     fence_for,
     front_matter,
-    is_export_folder,
     load_json,
     metadata_block,
 )
 from journal.core.queries import filter_clauses
-from journal.core.storage import SQLITE_HEADER, Journal
+from journal.core.storage import Journal
 
 PAGE_SIZE = 500
 DOCUMENT_TITLE = "LLM Journal"
@@ -58,11 +59,6 @@ DOCUMENT_TITLE = "LLM Journal"
 # The preview in the window shows this much of the export at most.
 PREVIEW_EXPERIMENTS = 3
 PREVIEW_CHARS = 60_000
-
-
-class Layout(enum.StrEnum):
-    FILE = "file"  # one Markdown file
-    FOLDER = "folder"  # index.md plus one file per experiment
 
 
 @dataclass(frozen=True)
@@ -566,12 +562,12 @@ def _write_folder_contents(
     exported_at: datetime | None,
 ) -> tuple[int, int]:
     experiments = runs = 0
-    with _new_text_file(folder / INDEX_NAME) as index:
+    with new_text_file(folder / INDEX_NAME) as index:
         index.write(_document_head(Layout.FOLDER, selection, exported_at, True))
         for entry in entries:
             record = entry.record
             name = experiment_file_name(int(record["id"]), str(record.get("title") or ""))
-            with _new_text_file(folder / name) as out:
+            with new_text_file(folder / name) as out:
                 out.write(
                     front_matter({**record, FORMAT_KEY: FORMAT_VERSION, LAYOUT_KEY: "experiment"})
                 )
@@ -590,156 +586,6 @@ def _write_folder_contents(
     return experiments, runs
 
 
-# -- where it goes -------------------------------------------------------------------------
-
-
-@contextmanager
-def _new_text_file(path: Path) -> Iterator[TextIO]:
-    # "x": never clobber; newline="": the text holds only "\n", written as is everywhere.
-    with path.open("x", encoding="utf-8", newline="") as handle:
-        yield handle
-
-
-def _sibling(target: Path, role: str) -> Path:
-    return target.with_name(f".{target.name}.{secrets.token_hex(4)}.{role}")
-
-
-def _is_journal_file(path: Path, journal_path: Path | None) -> bool:
-    if journal_path is not None:
-        for candidate in (journal_path, Path(f"{journal_path}-wal"), Path(f"{journal_path}-shm")):
-            try:
-                if candidate.exists() and path.exists() and path.samefile(candidate):
-                    return True
-            except OSError:
-                pass
-    try:
-        with path.open("rb") as handle:
-            return handle.read(len(SQLITE_HEADER)) == SQLITE_HEADER
-    except OSError:
-        return False
-
-
-def check_target(
-    target: Path, layout: Layout, *, force: bool, journal_path: Path | None = None
-) -> bool:
-    """Raise ExportTargetExistsError if the export may not go to `target`; otherwise return
-    whether it will replace something there.
-
-    Even when told to replace, only a file that is not a database, or a folder that is empty
-    or an earlier export, is replaced: `--force` on a home folder must not delete it.
-    """
-    if not target.exists() and not target.is_symlink():
-        return False
-    if layout is Layout.FILE:
-        if target.is_dir():
-            raise ExportTargetExistsError(
-                target,
-                f"{target} is a folder. Choose a file name, or export as a folder.",
-                replaceable=False,
-            )
-        if _is_journal_file(target, journal_path):
-            raise ExportTargetExistsError(
-                target,
-                f"{target} is a journal database, not an export; it was left alone.",
-                replaceable=False,
-            )
-        if not force:
-            raise ExportTargetExistsError(
-                target, f"{target} already exists; nothing was written.", replaceable=True
-            )
-        return True
-    if not target.is_dir():
-        raise ExportTargetExistsError(
-            target,
-            f"{target} is a file. The folder layout needs the name of a folder.",
-            replaceable=False,
-        )
-    if not any(target.iterdir()):
-        return True  # an empty folder: nothing to lose
-    if not is_export_folder(target):
-        raise ExportTargetExistsError(
-            target,
-            f"{target} is a folder that is not an LLM Journal export; it was left alone. "
-            "Choose a new or empty folder.",
-            replaceable=False,
-        )
-    if not force:
-        raise ExportTargetExistsError(
-            target, f"{target} already exists; nothing was written.", replaceable=True
-        )
-    return True
-
-
-def _write_file_atomically(
-    target: Path, force: bool, write_into: Callable[[TextIO], tuple[int, int]]
-) -> tuple[int, int]:
-    temporary = _sibling(target, "tmp")
-    try:
-        with _new_text_file(temporary) as out:
-            counts = write_into(out)
-            out.flush()
-            os.fsync(out.fileno())
-        if force:
-            os.replace(temporary, target)
-        else:
-            _move_without_replacing(temporary, target)
-    finally:
-        temporary.unlink(missing_ok=True)
-    return counts
-
-
-def _move_without_replacing(source: Path, target: Path) -> None:
-    """Rename, failing rather than replacing a file created meanwhile (link is atomic)."""
-    try:
-        os.link(source, target)
-    except FileExistsError:
-        raise ExportTargetExistsError(
-            target, f"{target} appeared while exporting; nothing was written.", replaceable=True
-        ) from None
-    except OSError:  # a file system without hard links
-        if target.exists():
-            raise ExportTargetExistsError(
-                target, f"{target} already exists; nothing was written.", replaceable=True
-            ) from None
-        os.replace(source, target)
-    else:
-        source.unlink()
-
-
-def _write_folder_atomically(
-    target: Path, write_into: Callable[[Path], tuple[int, int]]
-) -> tuple[tuple[int, int], int]:
-    temporary = _sibling(target, "tmp")
-    temporary.mkdir()
-    try:
-        counts = write_into(temporary)
-        size = sum(entry.stat().st_size for entry in os.scandir(temporary))
-        if target.exists():
-            old = _sibling(target, "old")
-            os.rename(target, old)
-            try:
-                os.rename(temporary, target)
-            except OSError:
-                os.rename(old, target)  # put the old export back
-                raise
-            shutil.rmtree(old, ignore_errors=True)
-        else:
-            try:
-                os.rename(temporary, target)
-            except OSError:
-                if target.exists():
-                    raise ExportTargetExistsError(
-                        target,
-                        f"{target} appeared while exporting; nothing was written.",
-                        replaceable=True,
-                    ) from None
-                raise
-    finally:
-        if temporary.exists():
-            shutil.rmtree(temporary, ignore_errors=True)
-    return counts, size
-
-
 # -- public entry points -------------------------------------------------------------------
 
 
@@ -755,8 +601,8 @@ def export_to_path(
 ) -> ExportResult:
     """Write the export to `target` (a file, or a folder for Layout.FOLDER), atomically.
 
-    An existing target is replaced only with `force` (and only if safe, see check_target);
-    on any failure nothing at `target` has changed.
+    An existing target is replaced only with `force`, and then only what an earlier export
+    wrote (see export_target); on any failure nothing at `target` has changed.
     """
     target = Path(target).expanduser()
     selection = selection or ExportSelection()
@@ -766,20 +612,22 @@ def export_to_path(
         with journal.read() as session:
             entries = iter_entries(session, selection, page_size=page_size)
             if layout is Layout.FILE:
-                experiments, runs = _write_file_atomically(
+                experiments, runs = write_file_atomically(
                     target,
-                    force,
                     lambda out: write_single_file(
                         entries, out.write, selection=selection, exported_at=exported_at
                     ),
+                    force=force,
+                    journal_path=journal.path,
                 )
                 size = target.stat().st_size
             else:
-                (experiments, runs), size = _write_folder_atomically(
+                (experiments, runs), size = write_folder_atomically(
                     target,
                     lambda folder: _write_folder_contents(
                         folder, entries, selection=selection, exported_at=exported_at
                     ),
+                    force=force,
                 )
     except OSError as exc:
         raise ExportError(
@@ -846,7 +694,6 @@ __all__ = [
     "count_selection",
     "export_to_path",
     "export_to_stream",
-    "is_export_folder",
     "iter_entries",
     "preview_markdown",
     "render_experiment",

@@ -24,9 +24,12 @@ from OLDEST_FORMAT_VERSION on (it reads only the metadata, whose meaning never c
 
 from __future__ import annotations
 
+import enum
 import json
 import math
+import os
 import re
+import stat
 import unicodedata
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -39,6 +42,11 @@ FORMAT_VERSION = 2
 OLDEST_FORMAT_VERSION = 1
 FORMAT_KEY = "llm_journal"  # in every file's front matter: the format version
 LAYOUT_KEY = "layout"  # in a header's front matter: "file" or "folder"
+
+
+class Layout(enum.StrEnum):
+    FILE = "file"  # one Markdown file
+    FOLDER = "folder"  # index.md plus one file per experiment
 
 
 FRONT_MATTER_FENCE = "---"
@@ -82,6 +90,16 @@ class ExportTargetExistsError(ExportError):
         self.path = path
         self.replaceable = replaceable  # True: asking to replace it would be allowed
         super().__init__(message)
+
+
+class SpecialTargetError(ExportTargetExistsError):
+    """The chosen path is a named pipe, a device or a socket: an export writes only files."""
+
+    def __init__(self, path: Path, kind: str) -> None:
+        self.kind = kind
+        super().__init__(
+            path, f"{path} is {kind}, not a file; nothing was written.", replaceable=False
+        )
 
 
 class ImportFormatError(InvalidInputError):
@@ -401,15 +419,48 @@ def experiment_file_name(experiment_id: int, title: str) -> str:
     return f"{experiment_id:04d}-{slugify(title)}.md"
 
 
+# An export's front matter is small; a file whose first lines run past this is no export.
+FRONT_MATTER_LIMIT = 8 * 2**20
+_OPEN_QUIETLY = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOFOLLOW", 0)
+
+
+def export_layout(path: Path) -> str | None:
+    """The layout written in `path`'s front matter if an export wrote it ("file", "folder"
+    for a folder's index.md, "experiment"), else None.
+
+    Only a regular file is read: the open neither follows a symbolic link nor waits for a
+    named pipe's writer, and what it opened is checked before a byte is read.
+    """
+    try:
+        descriptor = os.open(path, _OPEN_QUIETLY)
+    except OSError:
+        return None
+    with os.fdopen(descriptor, "rb") as handle:
+        try:
+            if not stat.S_ISREG(os.fstat(descriptor).st_mode):
+                return None
+            if handle.readline(8).removeprefix(b"\xef\xbb\xbf").rstrip(b"\r\n") != b"---":
+                return None
+            lines: list[bytes] = []
+            size = 0
+            while True:
+                raw = handle.readline(FRONT_MATTER_LIMIT + 1 - size)
+                size += len(raw)
+                if not raw or size > FRONT_MATTER_LIMIT:
+                    return None
+                line = raw.rstrip(b"\r\n")
+                if line == b"---":
+                    break
+                lines.append(line)
+            header = load_json(b"\n".join(lines).decode("utf-8"))
+        except (OSError, ValueError, RecursionError):
+            return None
+    if not isinstance(header, dict) or type(header.get(FORMAT_KEY)) is not int:
+        return None
+    layout = header.get(LAYOUT_KEY)
+    return layout if isinstance(layout, str) else None
+
+
 def is_export_folder(path: Path) -> bool:
     """Whether `path` is a folder an earlier export wrote: its index.md says so up front."""
-    try:
-        with (path / INDEX_NAME).open(encoding="utf-8", errors="replace") as handle:
-            head = [handle.readline().rstrip("\r\n") for _ in range(8)]
-    except OSError:
-        return False
-    return (
-        head[0] == FRONT_MATTER_FENCE
-        and any(line.startswith(f'  "{FORMAT_KEY}": ') for line in head)
-        and any(line.startswith(f'  "{LAYOUT_KEY}": "folder"') for line in head)
-    )
+    return export_layout(path / INDEX_NAME) == Layout.FOLDER.value

@@ -335,13 +335,15 @@ def test_an_existing_file_is_replaced_only_when_asked(
     journal: Journal, ids: dict[str, int], tmp_path: Path
 ) -> None:
     target = tmp_path / "notes.md"
-    target.write_text("my own notes\n")
+    export_to_path(journal, target, selection=ExportSelection(experiment_id=ids["empty"]))
+    earlier = target.read_bytes()
     with pytest.raises(ExportTargetExistsError) as refused:
         export_to_path(journal, target)
     assert refused.value.replaceable and "already exists" in refused.value.message
-    assert target.read_text() == "my own notes\n"
+    assert target.read_bytes() == earlier
     result = export_to_path(journal, target, force=True)
     assert _text_of(target).startswith("---\n") and result.size == target.stat().st_size
+    assert target.read_bytes() != earlier
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".notes.md")]
 
 
@@ -390,9 +392,9 @@ def test_folders_are_replaced_only_if_they_hold_an_earlier_export(
     assert (empty / "index.md").exists()
     with pytest.raises(ExportTargetExistsError):
         export_to_path(journal, empty, layout=Layout.FOLDER)
-    (empty / "stale.md").write_text("left over")
+    (empty / "mine.md").write_text("a person's own file")
     export_to_path(journal, empty, layout=Layout.FOLDER, force=True)
-    assert not (empty / "stale.md").exists()
+    assert (empty / "mine.md").read_text() == "a person's own file"  # only the export's replaced
     assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []
 
 
