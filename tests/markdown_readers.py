@@ -63,10 +63,6 @@ def is_metadata_comment(html: str) -> bool:
     )
 
 
-def is_own_link(href: str, own_links: frozenset[str]) -> bool:
-    return href in own_links
-
-
 def own_links_of(name: str, folder_names: Iterable[str] = ()) -> frozenset[str]:
     """The links the exporter itself writes into the file `name` of an export."""
     if name == INDEX_NAME:
@@ -91,7 +87,7 @@ def markdown_it_problems(text: str, *, own_links: frozenset[str], blocks: int) -
         problems += [f"{name}: image {t.attrGet('src')!r}" for t in tokens if t.type == "image"]
         for token in tokens:
             href = token.attrGet("href") if token.type == "link_open" else None
-            if href is not None and not is_own_link(str(href), own_links):
+            if href is not None and href not in own_links:
                 problems.append(f"{name}: link to {href!r}")
     return problems
 
@@ -181,7 +177,7 @@ def html_problems(html: str, *, own_links: frozenset[str], blocks: int) -> list[
             elif name == "style" and not _ALIGN_STYLE.fullmatch(value or ""):
                 problems.append(f"<{tag} style={value!r}>")
     for href, shown in found.links:
-        if is_own_link(href, own_links) or href.lower().startswith(SAFE_SCHEMES):
+        if href in own_links or href.lower().startswith(SAFE_SCHEMES):
             continue
         # cmark-gfm links `xmpp:a@b.c` written as plain text, whatever escapes or entities
         # spell it (it looks for them after decoding): the reader's own doing, and inert.

@@ -100,8 +100,8 @@ def check_target(
             raise SpecialTargetError(target, kind)
         raise ExportTargetExistsError(
             target,
-            f"{target} is a symbolic link; it was left alone. Export to the "
-            f"{'file' if layout is Layout.FILE else 'folder'} it points to instead.",
+            f"{target} is a symbolic link; it was left alone. Name what it points to, "
+            "or a new path.",
             replaceable=False,
         )
     kind = _special_kind(mode)
@@ -264,7 +264,8 @@ def earlier_export_files(folder: Path) -> set[str]:
 def _swap(target: Path, new: Path, written: list[str]) -> None:
     """Put `new` in the place of the export folder `target`, with the person's own files
     moved along first; if anything fails, everything goes back where it was."""
-    keep = sorted(set(os.listdir(target)) - earlier_export_files(target))
+    earlier = earlier_export_files(target)
+    keep = sorted(set(os.listdir(target)) - earlier)
     clash = sorted(set(keep) & set(written))
     if clash:
         raise ExportTargetExistsError(
@@ -288,7 +289,13 @@ def _swap(target: Path, new: Path, written: list[str]) -> None:
     except BaseException:
         _move_back(new, target, moved)
         raise
-    shutil.rmtree(old, ignore_errors=True)
+    # Only what the earlier export wrote is deleted: anything else (a file saved into the
+    # folder in the instant of the swap) stays in the hidden old folder rather than be lost.
+    for name in earlier:
+        with suppress(OSError):
+            (old / name).unlink()
+    with suppress(OSError):
+        old.rmdir()
 
 
 def _move_back(new: Path, target: Path, names: list[str]) -> None:

@@ -219,7 +219,7 @@ def load_json(text: str) -> Any:
     return value if end == len(text) else json.loads(text)
 
 
-_JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
+_JSON_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"')
 # In front matter, what a CommonMark reader without front matter support would make a link
 # of: brackets, and the colon of `scheme://` and of `xmpp:` (GFM's extended autolinks).
 _LINK_SYNTAX = re.compile(r"[\[\]]|:(?=//)|(?<=xmpp):", re.IGNORECASE)
@@ -342,7 +342,7 @@ def _underscores(match: re.Match[str]) -> str:
 
 
 def escape_inline(text: str) -> str:
-    """`text` escaped for anywhere inside a line of Markdown (never at its start)."""
+    """One line of text escaped for anywhere in a line of Markdown but its start."""
     if "&" in text:
         text = _ENTITY.sub("&amp;", text)  # before the entities below are added
     text = text.translate(_INLINE)
@@ -382,7 +382,7 @@ def escape_lines(text: str) -> list[str]:
     Trailing spaces go (they would be hard breaks), runs of blank lines become one.
     """
     lines: list[str] = []
-    for line in text.split("\n"):
+    for line in _LINE_ENDING.split(text):
         line = line.rstrip(" \t")
         if not line.strip():
             if lines and lines[-1]:
