@@ -74,7 +74,7 @@ def _to_stdout(journal: Journal, selection: ExportSelection) -> ExportResult:
 def cmd_export(args: argparse.Namespace) -> int:
     from journal.core.errors import InvalidInputError
     from journal.core.export_markdown import ExportSelection, Layout, export_to_path
-    from journal.core.notebook_format import ExportTargetExistsError
+    from journal.core.notebook_format import ExportTargetExistsError, SpecialTargetError
     from journal.core.queries import get_experiment
 
     selection = ExportSelection(_filters(args), args.experiment)
@@ -93,6 +93,10 @@ def cmd_export(args: argparse.Namespace) -> int:
                     journal, Path(args.output), layout=layout, selection=selection, force=args.force
                 )
             except ExportTargetExistsError as exc:
+                if isinstance(exc, SpecialTargetError):
+                    raise InvalidInputError(
+                        f"{exc.message} To write to standard output, use -o -."
+                    ) from None
                 if exc.replaceable and not args.force:
                     raise InvalidInputError(f"{exc.message} Add --force to replace it.") from None
                 raise
@@ -161,7 +165,9 @@ def register(add: AddCommand) -> None:
         help="one Markdown file (default), or a folder with index.md and a file per experiment",
     )
     export.add_argument(
-        "--force", action="store_true", help="replace PATH if it exists (an earlier export)"
+        "--force",
+        action="store_true",
+        help="replace PATH if an earlier export wrote it (in a folder, only the export's files)",
     )
 
     importing = add(

@@ -3,18 +3,16 @@
 Experiments are read in keyset pages of ascending id inside one read transaction (one
 consistent snapshot) and written as they are read, so memory stays flat whatever the size
 of the journal. Nothing depends on the clock or the machine: the same journal gives the
-same bytes. Files appear atomically and replace nothing unless asked to.
+same bytes. Nothing from the journal reaches a reader as Markdown it would interpret: what a
+model or a server wrote sits in fences, what a person wrote is escaped (notebook_format).
+Files appear atomically and replace only an earlier export, and only when asked to
+(export_target).
 """
 
 from __future__ import annotations
 
-import enum
-import os
 import re
-import secrets
-import shutil
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -24,6 +22,12 @@ from sqlalchemy import bindparam, text
 from sqlmodel import Session
 
 from journal.core.domain import ExperimentFilter
+from journal.core.export_target import (
+    check_target,
+    new_text_file,
+    write_file_atomically,
+    write_folder_atomically,
+)
 from journal.core.formatting import nanoseconds, seconds
 from journal.core.notebook_format import (
     FORMAT_KEY,
@@ -35,18 +39,19 @@ from journal.core.notebook_format import (
     LAYOUT_KEY,
     REPLAY_OF_UUID,
     ExportError,
-    ExportTargetExistsError,
+    Layout,
     code_span,
     encode_json,
+    escape_inline,
+    escape_lines,
     experiment_file_name,
     fence_for,
     front_matter,
-    is_export_folder,
     load_json,
     metadata_block,
 )
 from journal.core.queries import filter_clauses
-from journal.core.storage import SQLITE_HEADER, Journal
+from journal.core.storage import Journal
 
 PAGE_SIZE = 500
 DOCUMENT_TITLE = "LLM Journal"
@@ -54,11 +59,6 @@ DOCUMENT_TITLE = "LLM Journal"
 # The preview in the window shows this much of the export at most.
 PREVIEW_EXPERIMENTS = 3
 PREVIEW_CHARS = 60_000
-
-
-class Layout(enum.StrEnum):
-    FILE = "file"  # one Markdown file
-    FOLDER = "folder"  # index.md plus one file per experiment
 
 
 @dataclass(frozen=True)
@@ -75,15 +75,15 @@ class ExportSelection:
         parts = []
         f = self.filters
         if f.model and f.verdict:
-            parts.append(f"with a run on {code_span(f.model)} judged {f.verdict.value}")
+            parts.append(f"with a run on {_code(f.model)} judged {f.verdict.value}")
         elif f.model:
-            parts.append(f"with a run on {code_span(f.model)}")
+            parts.append(f"with a run on {_code(f.model)}")
         elif f.verdict:
             parts.append(f"with a run judged {f.verdict.value}")
         if f.tag:
-            parts.append(f"tagged {code_span(f.tag)}")
+            parts.append(f"tagged {_code(f.tag)}")
         if f.search:
-            parts.append(f"matching {code_span(f.search)}")
+            parts.append(f"matching {_code(f.search)}")
         if f.since:
             parts.append(f"created since {_when(f.since)}")
         if f.until:
@@ -222,16 +222,11 @@ def count_selection(session: Session, selection: ExportSelection) -> tuple[int, 
 
 # Control characters show as their Unicode pictures (␀, ␛): visible, and never binary.
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-# Outside code: what would load something (images, raw HTML) or hide the rest of the page
-# (an Obsidian %% comment). A Markdown image then shows as a link, as in the window.
-_TAG_START = re.compile(r"<(?=[A-Za-z/!?])")
-_ENTITY = re.compile(r"&(?=#?[A-Za-z0-9]+;)")
-_CODE_SPAN = re.compile(r"(?<!`)(`+)(?!`).*?(?<!`)\1(?!`)")
 _CANONICAL_UTC = re.compile(
     r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]+)?\+00:00$"
 )
-_NOT_PLAIN = re.compile(r"[\x00-\x1f\x7f-\x9f\[\]<!%#&]|  ")
-_OPEN_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+# What escape_inline would change, or whitespace to collapse: anything else is plain.
+_NOT_PLAIN = re.compile(r"[\x00-\x1f\x7f-\x9f\\`*_\[\]{}|<~]|&#?\w+;|%%|:/|#$|\s\s|[^\S ]")
 
 
 def _picture(match: re.Match[str]) -> str:
@@ -248,71 +243,38 @@ def _readable(value: str) -> str:
     return _CONTROL.sub(_picture, value) if _CONTROL.search(value) else value
 
 
-def _defuse_plain(text: str) -> str:
-    if "&" in text:
-        text = _ENTITY.sub("&amp;", text)  # `&amp;` typed in a text shows as typed
-    if "<" in text:
-        text = _TAG_START.sub("&lt;", text)
-    if "![" in text:
-        text = text.replace("![", "!\\[")
-    if "%%" in text:
-        text = text.replace("%%", "%&#37;")
-    return text
-
-
-def _defuse(text: str) -> str:
-    """`text` with images and raw HTML made harmless, except inside inline code spans.
-
-    Entities rather than backslashes: CommonMark (GitHub, Obsidian) and Python-Markdown
-    (the window's preview) agree on `&lt;`, not on `\\<`.
-    """
-    if "`" not in text:
-        return _defuse_plain(text)
-    parts, last = [], 0
-    for span in _CODE_SPAN.finditer(text):
-        parts.append(_defuse_plain(text[last : span.start()]))
-        parts.append(span.group())
-        last = span.end()
-    parts.append(_defuse_plain(text[last:]))
-    return "".join(parts)
-
-
 def _inline(value: Any) -> str:
-    """A value on one line of Markdown: spaces collapsed, nothing that loads or hides."""
+    """A value a person (or Ollama) wrote, on one line of Markdown: spaces collapsed, shown
+    as written by every reader (see notebook_format.escape_inline)."""
     if type(value) is str and not _NOT_PLAIN.search(value) and value == value.strip(" "):
         return value
-    shown = " ".join(_readable(str(value)).split())
-    shown = _defuse(shown).replace("[", "\\[").replace("]", "\\]")
+    shown = escape_inline(" ".join(_readable(str(value)).split()))
+    # A heading's closing #s would vanish; one escaped # ends the sequence.
     return shown[:-1] + "\\#" if shown.endswith("#") else shown
 
 
 def _quote(value: str) -> str:
-    """`value` rendered as Markdown inside a blockquote, which contains whatever it holds:
-    an unclosed fence or HTML block ends with the quote. Its own code blocks stay as
-    written; elsewhere images and raw HTML are defused."""
-    shown = _readable(value).rstrip("\n")
-    if "```" not in shown and "~~~" not in shown:  # the common case: no code blocks inside
-        return "\n".join(f"> {line}" if line else ">" for line in _defuse(shown).split("\n")) + (
-            "\n\n"
-        )
-    lines = []
-    fence = ""
-    for line in shown.split("\n"):
-        if fence:
-            stripped = line.strip()
-            if stripped.startswith(fence) and not stripped.strip(fence[0]):
-                fence = ""
+    """A person's text (a hypothesis, a note) as a blockquote that shows it as written:
+    escaped line by line, its line breaks kept as hard breaks."""
+    lines = escape_lines(_readable(value)) or [""]
+    quoted = []
+    for number, line in enumerate(lines):
+        if not line:
+            quoted.append(">")
+        elif number + 1 < len(lines) and lines[number + 1]:
+            quoted.append(f"> {line}  ")  # two spaces: a line break every reader knows
         else:
-            match = _OPEN_FENCE.match(line)
-            if match:
-                fence = match.group(1)
-            else:
-                line = _defuse(line)
-        lines.append(f"> {line}" if line else ">")
-    return "\n".join(lines) + "\n\n"
+            quoted.append(f"> {line}")
+    return "\n".join(quoted) + "\n\n"
+
+
+def _code(value: str) -> str:
+    return code_span(_readable(value))
 
 
 def _code_block(value: str, info: str = "text") -> str:
+    """Text a model or a server wrote, in a fence no line of it can close: every reader
+    shows it as it is, line breaks and all, and interprets none of it."""
     shown = _readable(value).rstrip("\n")
     fence = fence_for(shown)
     return f"{fence}{info}\n{shown}\n{fence}\n\n"
@@ -362,10 +324,10 @@ def _as_text(value: Any) -> str:
 
 
 def _model_line(run: dict[str, Any]) -> str:
-    parts = [code_span(_readable(str(run.get("model", ""))))]
+    parts = [_code(str(run.get("model", "")))]
     digest = str(run.get("model_digest") or "")
     if digest:
-        parts.append(f"digest {code_span(_readable(digest[:12]))}")
+        parts.append(f"digest {_code(digest[:12])}")
     for key in ("model_family", "model_parameter_size", "model_quantization"):
         if run.get(key):
             parts.append(_inline(run[key]))
@@ -384,7 +346,7 @@ def _options_line(run: dict[str, Any]) -> str:
 def _request_line(run: dict[str, Any]) -> str:
     parts = []
     if run.get("keep_alive") is not None:
-        parts.append(f"keep_alive {code_span(_as_text(run['keep_alive']))}")
+        parts.append(f"keep_alive {_code(_as_text(run['keep_alive']))}")
     if run.get("think") is not None:
         parts.append(f"think {code_span(_json_text(run['think']))}")
     return " · ".join(parts)
@@ -480,13 +442,13 @@ def _render_run(entry: RunEntry, level: int, metadata: bool) -> Iterator[str]:
     yield from _messages(run, level + 1)
     if _as_text(run.get("thinking")).strip():
         yield _heading(level + 1, "Thinking")
-        yield _quote(_as_text(run["thinking"]))
+        yield _code_block(_as_text(run["thinking"]))
     yield _heading(level + 1, "Answer")
     answer = _as_text(run.get("response"))
-    yield _quote(answer) if answer.strip() else "*No answer.*\n\n"
+    yield _code_block(answer) if answer.strip() else "*No answer.*\n\n"
     if _as_text(run.get("error")).strip():
         yield _heading(level + 1, "Error")
-        yield _quote(_as_text(run["error"]))
+        yield _code_block(_as_text(run["error"]))
     note = _as_text(run.get("verdict_note"))
     if run.get("verdict") or note.strip():
         label = f"Verdict: {_inline(run['verdict'])}" if run.get("verdict") else "Note"
@@ -513,7 +475,7 @@ def render_experiment(
         line += f" · [index]({INDEX_NAME})"
     tags = experiment.get("tags")
     if isinstance(tags, list) and tags:
-        line += "  \n**Tags:** " + " · ".join(code_span(_readable(_as_text(t))) for t in tags)
+        line += "  \n**Tags:** " + " · ".join(_code(_as_text(t)) for t in tags)
     yield line + "\n\n"
     for label, key in (
         ("Hypothesis", "hypothesis"),
@@ -558,12 +520,12 @@ def _index_row(entry: ExperimentEntry, name: str) -> str:
         verdicts[verdict] = verdicts.get(verdict, 0) + 1
     cells = [
         f"[{experiment.get('id')} · {title}]({name})",
-        _when(experiment.get("created_at"))[:10],
+        _when(experiment.get("created_at")).split(" ", 1)[0],  # the day: no escape is cut
         str(len(entry.runs)),
         ", ".join(models),
         " · ".join(f"{count} {_inline(verdict)}" for verdict, count in verdicts.items()),
     ]
-    return "| " + " | ".join(cell.replace("|", "\\|") for cell in cells) + " |\n"
+    return "| " + " | ".join(cells) + " |\n"  # _inline escaped every | in them
 
 
 _INDEX_HEADER = "| Experiment | Created | Runs | Models | Verdicts |\n|---|---|--:|---|---|\n"
@@ -600,12 +562,12 @@ def _write_folder_contents(
     exported_at: datetime | None,
 ) -> tuple[int, int]:
     experiments = runs = 0
-    with _new_text_file(folder / INDEX_NAME) as index:
+    with new_text_file(folder / INDEX_NAME) as index:
         index.write(_document_head(Layout.FOLDER, selection, exported_at, True))
         for entry in entries:
             record = entry.record
             name = experiment_file_name(int(record["id"]), str(record.get("title") or ""))
-            with _new_text_file(folder / name) as out:
+            with new_text_file(folder / name) as out:
                 out.write(
                     front_matter({**record, FORMAT_KEY: FORMAT_VERSION, LAYOUT_KEY: "experiment"})
                 )
@@ -624,156 +586,6 @@ def _write_folder_contents(
     return experiments, runs
 
 
-# -- where it goes -------------------------------------------------------------------------
-
-
-@contextmanager
-def _new_text_file(path: Path) -> Iterator[TextIO]:
-    # "x": never clobber; newline="": the text holds only "\n", written as is everywhere.
-    with path.open("x", encoding="utf-8", newline="") as handle:
-        yield handle
-
-
-def _sibling(target: Path, role: str) -> Path:
-    return target.with_name(f".{target.name}.{secrets.token_hex(4)}.{role}")
-
-
-def _is_journal_file(path: Path, journal_path: Path | None) -> bool:
-    if journal_path is not None:
-        for candidate in (journal_path, Path(f"{journal_path}-wal"), Path(f"{journal_path}-shm")):
-            try:
-                if candidate.exists() and path.exists() and path.samefile(candidate):
-                    return True
-            except OSError:
-                pass
-    try:
-        with path.open("rb") as handle:
-            return handle.read(len(SQLITE_HEADER)) == SQLITE_HEADER
-    except OSError:
-        return False
-
-
-def check_target(
-    target: Path, layout: Layout, *, force: bool, journal_path: Path | None = None
-) -> bool:
-    """Raise ExportTargetExistsError if the export may not go to `target`; otherwise return
-    whether it will replace something there.
-
-    Even when told to replace, only a file that is not a database, or a folder that is empty
-    or an earlier export, is replaced: `--force` on a home folder must not delete it.
-    """
-    if not target.exists() and not target.is_symlink():
-        return False
-    if layout is Layout.FILE:
-        if target.is_dir():
-            raise ExportTargetExistsError(
-                target,
-                f"{target} is a folder. Choose a file name, or export as a folder.",
-                replaceable=False,
-            )
-        if _is_journal_file(target, journal_path):
-            raise ExportTargetExistsError(
-                target,
-                f"{target} is a journal database, not an export; it was left alone.",
-                replaceable=False,
-            )
-        if not force:
-            raise ExportTargetExistsError(
-                target, f"{target} already exists; nothing was written.", replaceable=True
-            )
-        return True
-    if not target.is_dir():
-        raise ExportTargetExistsError(
-            target,
-            f"{target} is a file. The folder layout needs the name of a folder.",
-            replaceable=False,
-        )
-    if not any(target.iterdir()):
-        return True  # an empty folder: nothing to lose
-    if not is_export_folder(target):
-        raise ExportTargetExistsError(
-            target,
-            f"{target} is a folder that is not an LLM Journal export; it was left alone. "
-            "Choose a new or empty folder.",
-            replaceable=False,
-        )
-    if not force:
-        raise ExportTargetExistsError(
-            target, f"{target} already exists; nothing was written.", replaceable=True
-        )
-    return True
-
-
-def _write_file_atomically(
-    target: Path, force: bool, write_into: Callable[[TextIO], tuple[int, int]]
-) -> tuple[int, int]:
-    temporary = _sibling(target, "tmp")
-    try:
-        with _new_text_file(temporary) as out:
-            counts = write_into(out)
-            out.flush()
-            os.fsync(out.fileno())
-        if force:
-            os.replace(temporary, target)
-        else:
-            _move_without_replacing(temporary, target)
-    finally:
-        temporary.unlink(missing_ok=True)
-    return counts
-
-
-def _move_without_replacing(source: Path, target: Path) -> None:
-    """Rename, failing rather than replacing a file created meanwhile (link is atomic)."""
-    try:
-        os.link(source, target)
-    except FileExistsError:
-        raise ExportTargetExistsError(
-            target, f"{target} appeared while exporting; nothing was written.", replaceable=True
-        ) from None
-    except OSError:  # a file system without hard links
-        if target.exists():
-            raise ExportTargetExistsError(
-                target, f"{target} already exists; nothing was written.", replaceable=True
-            ) from None
-        os.replace(source, target)
-    else:
-        source.unlink()
-
-
-def _write_folder_atomically(
-    target: Path, write_into: Callable[[Path], tuple[int, int]]
-) -> tuple[tuple[int, int], int]:
-    temporary = _sibling(target, "tmp")
-    temporary.mkdir()
-    try:
-        counts = write_into(temporary)
-        size = sum(entry.stat().st_size for entry in os.scandir(temporary))
-        if target.exists():
-            old = _sibling(target, "old")
-            os.rename(target, old)
-            try:
-                os.rename(temporary, target)
-            except OSError:
-                os.rename(old, target)  # put the old export back
-                raise
-            shutil.rmtree(old, ignore_errors=True)
-        else:
-            try:
-                os.rename(temporary, target)
-            except OSError:
-                if target.exists():
-                    raise ExportTargetExistsError(
-                        target,
-                        f"{target} appeared while exporting; nothing was written.",
-                        replaceable=True,
-                    ) from None
-                raise
-    finally:
-        if temporary.exists():
-            shutil.rmtree(temporary, ignore_errors=True)
-    return counts, size
-
-
 # -- public entry points -------------------------------------------------------------------
 
 
@@ -789,8 +601,8 @@ def export_to_path(
 ) -> ExportResult:
     """Write the export to `target` (a file, or a folder for Layout.FOLDER), atomically.
 
-    An existing target is replaced only with `force` (and only if safe, see check_target);
-    on any failure nothing at `target` has changed.
+    An existing target is replaced only with `force`, and then only what an earlier export
+    wrote (see export_target); on any failure nothing at `target` has changed.
     """
     target = Path(target).expanduser()
     selection = selection or ExportSelection()
@@ -800,20 +612,22 @@ def export_to_path(
         with journal.read() as session:
             entries = iter_entries(session, selection, page_size=page_size)
             if layout is Layout.FILE:
-                experiments, runs = _write_file_atomically(
+                experiments, runs = write_file_atomically(
                     target,
-                    force,
                     lambda out: write_single_file(
                         entries, out.write, selection=selection, exported_at=exported_at
                     ),
+                    force=force,
+                    journal_path=journal.path,
                 )
                 size = target.stat().st_size
             else:
-                (experiments, runs), size = _write_folder_atomically(
+                (experiments, runs), size = write_folder_atomically(
                     target,
                     lambda folder: _write_folder_contents(
                         folder, entries, selection=selection, exported_at=exported_at
                     ),
+                    force=force,
                 )
     except OSError as exc:
         raise ExportError(
@@ -880,7 +694,6 @@ __all__ = [
     "count_selection",
     "export_to_path",
     "export_to_stream",
-    "is_export_folder",
     "iter_entries",
     "preview_markdown",
     "render_experiment",

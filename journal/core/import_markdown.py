@@ -47,6 +47,7 @@ from journal.core.notebook_format import (
     KIND_EXPERIMENT,
     KIND_RUN,
     LAYOUT_KEY,
+    OLDEST_FORMAT_VERSION,
     REPLAY_OF_UUID,
     ImportFormatError,
     is_export_folder,
@@ -250,9 +251,10 @@ def _events(lines: _Lines) -> Iterator[_Event]:
         lines.fail(
             1,
             f"written by a newer LLM Journal (export format {version}; this version reads "
-            f"format {FORMAT_VERSION}); update LLM Journal to import it",
+            f"formats {OLDEST_FORMAT_VERSION} to {FORMAT_VERSION}); update LLM Journal to "
+            "import it",
         )
-    if version < 1:
+    if version < OLDEST_FORMAT_VERSION:
         lines.fail(1, f"unknown export format {version}")
     yield _Event("header", header, 1)
     fence, fence_line = 0, 0

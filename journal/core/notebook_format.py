@@ -11,13 +11,25 @@ and every character YAML or JavaScript treat as a line break or refuse (C1 contr
 U+2028/2029, U+FEFF, U+FFFE/FFFF), so front matter stays valid YAML for Obsidian and
 GitHub. Each top-level key sits on its own line, sorted, so a changed verdict is a
 one-line diff in git.
+
+The readable text must harm no reader, whatever the journal holds: a Markdown reader turns
+text into HTML, links and images. So nothing from the journal is ever written as Markdown
+it could interpret. What a model or a server wrote (answers, thinking, prompts, errors) goes
+in fenced code blocks that no line inside can close; what a person wrote (titles, notes,
+tags) is escaped so that every reader shows it as the very text; front matter, which readers
+without front matter support show as text, carries no link syntax either.
+Every change to what an export holds bumps FORMAT_VERSION; the importer reads every version
+from OLDEST_FORMAT_VERSION on (it reads only the metadata, whose meaning never changed).
 """
 
 from __future__ import annotations
 
+import enum
 import json
 import math
+import os
 import re
+import stat
 import unicodedata
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -25,9 +37,17 @@ from typing import Any
 
 from journal.core.errors import InvalidInputError, JournalError
 
-FORMAT_VERSION = 1
+# 1: the first format. 2: model text only in fences, a person's text escaped everywhere.
+FORMAT_VERSION = 2
+OLDEST_FORMAT_VERSION = 1
 FORMAT_KEY = "llm_journal"  # in every file's front matter: the format version
 LAYOUT_KEY = "layout"  # in a header's front matter: "file" or "folder"
+
+
+class Layout(enum.StrEnum):
+    FILE = "file"  # one Markdown file
+    FOLDER = "folder"  # index.md plus one file per experiment
+
 
 FRONT_MATTER_FENCE = "---"
 BLOCK_PREFIX = "<!-- llm-journal:"
@@ -56,6 +76,7 @@ _FOLD = str.maketrans(
 )  # fmt: skip
 _NOT_SLUG = re.compile(r"[^a-z0-9]+")
 _BACKTICKS = re.compile(r"`+")
+_LINE_ENDING = re.compile(r"\r\n|\r|\n")
 
 
 class ExportError(JournalError):
@@ -69,6 +90,16 @@ class ExportTargetExistsError(ExportError):
         self.path = path
         self.replaceable = replaceable  # True: asking to replace it would be allowed
         super().__init__(message)
+
+
+class SpecialTargetError(ExportTargetExistsError):
+    """The chosen path is a named pipe, a device or a socket: an export writes only files."""
+
+    def __init__(self, path: Path, kind: str) -> None:
+        self.kind = kind
+        super().__init__(
+            path, f"{path} is {kind}, not a file; nothing was written.", replaceable=False
+        )
 
 
 class ImportFormatError(InvalidInputError):
@@ -188,8 +219,21 @@ def load_json(text: str) -> Any:
     return value if end == len(text) else json.loads(text)
 
 
+_JSON_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"')
+# In front matter, what a CommonMark reader without front matter support would make a link
+# of: brackets, and the colon of `scheme://` and of `xmpp:` (GFM's extended autolinks).
+_LINK_SYNTAX = re.compile(r"[\[\]]|:(?=//)|(?<=xmpp):", re.IGNORECASE)
+
+
+def _no_link_syntax(match: re.Match[str]) -> str:
+    return _LINK_SYNTAX.sub(_escape, match.group())
+
+
 def front_matter(record: Mapping[str, Any]) -> str:
-    return f"{FRONT_MATTER_FENCE}\n{dump_record(record)}\n{FRONT_MATTER_FENCE}\n"
+    """The record as front matter: JSON, which is YAML too; its strings hold no link syntax
+    (\\u escapes instead), so a reader that shows it as Markdown shows only text."""
+    encoded = _JSON_STRING.sub(_no_link_syntax, dump_record(record))
+    return f"{FRONT_MATTER_FENCE}\n{encoded}\n{FRONT_MATTER_FENCE}\n"
 
 
 def metadata_block(kind: str, record: Mapping[str, Any], *, one_line: bool = False) -> str:
@@ -211,15 +255,143 @@ def fence_for(text: str) -> str:
     return "`" * max(3, longest_backtick_run(text) + 1)
 
 
+EMPTY_CODE = "*(empty)*"
+
+
 def code_span(text: str) -> str:
-    """`text` as inline code whatever backticks it holds (one line; newlines become spaces)."""
-    if "`" not in text and "\n" not in text and text.strip(" ") == text and text:
+    """`text` as inline code whatever backticks it holds (one line; line endings become
+    spaces).
+
+    Never empty: a lone pair of backticks is no code span, and would pair with the next
+    span's backticks and turn its contents into live Markdown.
+    """
+    if (
+        "`" not in text
+        and "\n" not in text
+        and "\r" not in text
+        and text.strip(" ") == text
+        and text
+    ):
         return f"`{text}`"
-    text = " ".join(text.split("\n"))
+    if not text:
+        return EMPTY_CODE
+    text = " ".join(_LINE_ENDING.split(text))  # a line ending could start a block instead
     ticks = "`" * (longest_backtick_run(text) + 1)
     if text.startswith(("`", " ")) or text.endswith(("`", " ")):
         text = f" {text} "
     return f"{ticks}{text}{ticks}"
+
+
+# -- a person's text as Markdown -----------------------------------------------------------
+#
+# Escaped so that CommonMark, GFM, pandoc and Python-Markdown (the window's preview) all show
+# the very text: a backslash before the ASCII punctuation all of them unescape; an entity for
+# the rest (`<` and `&` above all, which Python-Markdown does not unescape).
+
+# What starts an inline construct anywhere in a line: code, emphasis, links and images,
+# pandoc's attributes and spans, raw HTML and autolinks, table cells, strikethrough. (An `&`
+# only starts an entity, and a `_` between letters or digits starts nothing: see below.)
+_INLINE = str.maketrans(
+    {
+        "\\": "\\\\",
+        "`": "\\`",
+        "*": "\\*",
+        "[": "\\[",
+        "]": "\\]",
+        "{": "\\{",
+        "}": "\\}",
+        "|": "\\|",
+        "<": "&lt;",
+        "~": "&#126;",
+    }
+)
+_ENTITY = re.compile(r"&(?=#?[A-Za-z0-9]+;)")
+_UNDERSCORES = re.compile(r"_+")
+# The colon of `scheme://` for schemes other than these: GFM readers link `ftp://` text.
+_LIVE_SCHEMES = frozenset({"http", "https"})
+_SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.\-]*):(?=//)")
+# What starts a block at the start of a line, beyond what _INLINE escapes: headings,
+# quotes, list items, setext underlines, thematic breaks, pandoc's definition lists,
+# fenced divs, example lists and grid tables.
+_BLOCK_START = {
+    "#": "\\#",
+    ">": "\\>",
+    "+": "\\+",
+    "-": "\\-",
+    "=": "&#61;",
+    ":": "&#58;",
+    "(": "\\(",
+}
+# An ordered list item: CommonMark's `1.` and `1)`, pandoc's `a.`, `iv)` and `@.`; the
+# delimiter after it gets the backslash.
+_LIST_MARKER = re.compile(r"(?:[0-9]{1,9}|[A-Za-z]|[ivxlcdmIVXLCDM]+|@[\w-]*)(?=[.)](?:[ \t]|$))")
+_NBSP = "\u00a0"
+
+
+def _link_scheme(match: re.Match[str]) -> str:
+    scheme = match.group(1)
+    return match.group() if scheme.lower() in _LIVE_SCHEMES else f"{scheme}&#58;"
+
+
+def _underscores(match: re.Match[str]) -> str:
+    """`snake_case` stays as it is: no reader takes a `_` between letters for emphasis."""
+    text, start, end = match.string, match.start(), match.end()
+    if start > 0 and end < len(text) and text[start - 1].isalnum() and text[end].isalnum():
+        return match.group()
+    return "\\_" * (end - start)
+
+
+def escape_inline(text: str) -> str:
+    """One line of text escaped for anywhere in a line of Markdown but its start."""
+    if "&" in text:
+        text = _ENTITY.sub("&amp;", text)  # before the entities below are added
+    text = text.translate(_INLINE)
+    if "_" in text:
+        text = _UNDERSCORES.sub(_underscores, text)
+    if "%%" in text:  # an Obsidian comment would hide everything up to the next %%
+        text = text.replace("%%", "%&#37;")
+    if ":/" in text:
+        text = _SCHEME.sub(_link_scheme, text)
+    return text
+
+
+def escape_line(text: str) -> str:
+    """One line of a person's text, escaped to stand at the start of a Markdown line.
+
+    Leading spaces become no-break spaces: the indentation shows, and can make no code block.
+    """
+    body = text.lstrip(" \t")
+    indent = text[: len(text) - len(body)]
+    if indent:
+        indent = _NBSP * (len(indent) + 3 * indent.count("\t"))
+    if not body:
+        return indent
+    first = _BLOCK_START.get(body[0])
+    if first is not None:
+        return indent + first + escape_inline(body[1:])
+    marker = _LIST_MARKER.match(body)
+    if marker is not None:
+        end = marker.end()
+        return f"{indent}{escape_inline(body[:end])}\\{body[end]}{escape_inline(body[end + 1 :])}"
+    return indent + escape_inline(body)
+
+
+def escape_lines(text: str) -> list[str]:
+    """A person's text (several lines) as escaped Markdown lines; "" between paragraphs.
+
+    Trailing spaces go (they would be hard breaks), runs of blank lines become one.
+    """
+    lines: list[str] = []
+    for line in _LINE_ENDING.split(text):
+        line = line.rstrip(" \t")
+        if not line.strip():
+            if lines and lines[-1]:
+                lines.append("")
+            continue
+        lines.append(escape_line(line))
+    if lines and not lines[-1]:
+        lines.pop()
+    return lines
 
 
 # -- file names ----------------------------------------------------------------------------
@@ -247,15 +419,48 @@ def experiment_file_name(experiment_id: int, title: str) -> str:
     return f"{experiment_id:04d}-{slugify(title)}.md"
 
 
+# An export's front matter is small; a file whose first lines run past this is no export.
+FRONT_MATTER_LIMIT = 8 * 2**20
+_OPEN_QUIETLY = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOFOLLOW", 0)
+
+
+def export_layout(path: Path) -> str | None:
+    """The layout written in `path`'s front matter if an export wrote it ("file", "folder"
+    for a folder's index.md, "experiment"), else None.
+
+    Only a regular file is read: the open neither follows a symbolic link nor waits for a
+    named pipe's writer, and what it opened is checked before a byte is read.
+    """
+    try:
+        descriptor = os.open(path, _OPEN_QUIETLY)
+    except OSError:
+        return None
+    with os.fdopen(descriptor, "rb") as handle:
+        try:
+            if not stat.S_ISREG(os.fstat(descriptor).st_mode):
+                return None
+            if handle.readline(8).removeprefix(b"\xef\xbb\xbf").rstrip(b"\r\n") != b"---":
+                return None
+            lines: list[bytes] = []
+            size = 0
+            while True:
+                raw = handle.readline(FRONT_MATTER_LIMIT + 1 - size)
+                size += len(raw)
+                if not raw or size > FRONT_MATTER_LIMIT:
+                    return None
+                line = raw.rstrip(b"\r\n")
+                if line == b"---":
+                    break
+                lines.append(line)
+            header = load_json(b"\n".join(lines).decode("utf-8"))
+        except (OSError, ValueError, RecursionError):
+            return None
+    if not isinstance(header, dict) or type(header.get(FORMAT_KEY)) is not int:
+        return None
+    layout = header.get(LAYOUT_KEY)
+    return layout if isinstance(layout, str) else None
+
+
 def is_export_folder(path: Path) -> bool:
     """Whether `path` is a folder an earlier export wrote: its index.md says so up front."""
-    try:
-        with (path / INDEX_NAME).open(encoding="utf-8", errors="replace") as handle:
-            head = [handle.readline().rstrip("\r\n") for _ in range(8)]
-    except OSError:
-        return False
-    return (
-        head[0] == FRONT_MATTER_FENCE
-        and any(line.startswith(f'  "{FORMAT_KEY}": ') for line in head)
-        and any(line.startswith(f'  "{LAYOUT_KEY}": "folder"') for line in head)
-    )
+    return export_layout(path / INDEX_NAME) == Layout.FOLDER.value

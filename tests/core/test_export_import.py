@@ -228,7 +228,7 @@ def other(tmp_path: Path) -> Iterator[Journal]:
 def test_export_reads_like_a_lab_notebook(journal: Journal, ids: dict[str, int]) -> None:
     text = _export(journal)
     assert text.startswith(
-        '---\n{\n  "layout": "file",\n  "llm_journal": 1\n}\n---\n\n# LLM Journal\n'
+        '---\n{\n  "layout": "file",\n  "llm_journal": 2\n}\n---\n\n# LLM Journal\n'
     )
     assert "\n## Rivers that cross borders\n" in text
     assert f"*Experiment {ids['rivers']} · created " in text
@@ -244,12 +244,12 @@ def test_export_reads_like_a_lab_notebook(journal: Journal, ids: dict[str, int])
     assert "Ollama 0.10.1" in run and "2026-01-31 14:05:09 UTC" in run
     assert "#### System prompt\n\n```text\nYou are terse.\n```\n" in run
     assert "#### Prompt\n\n```text\nName three rivers\n```\n" in run
-    assert "#### Thinking\n\n> Three rivers that cross borders...\n" in run
-    assert "#### Answer\n\n> Rhine, Danube, Mekong.\n" in run
+    assert "#### Thinking\n\n```text\nThree rivers that cross borders...\n```\n" in run
+    assert "#### Answer\n\n```text\nRhine, Danube, Mekong.\n```\n" in run
     assert "#### Verdict: worked\n\n> exactly three, all real\n" in run
     replay = text[text.index(f"### Run {ids['replay']} · qwen3:0.6b · failed · unrated") :]
     assert f"- **Replays:** run {ids['first']}\n" in replay
-    assert "#### Error\n\n> Ollama reported an error (HTTP 500): boom\n" in replay
+    assert "#### Error\n\n```text\nOllama reported an error (HTTP 500): boom\n```\n" in replay
     assert "\n## (untitled)\n" in text
     assert text.endswith('<!-- llm-journal:end {"experiments": 3, "runs": 3} -->\n')
 
@@ -292,16 +292,17 @@ def test_tricky_text_cannot_pass_for_metadata_or_break_out(
     assert f"`````text\nName three rivers.\n---\n{fake}\n````\n" in text
     assert "\r" not in text and "\x00" not in text  # line endings and NUL only in the JSON
     assert "\u2028" not in text.split("# LLM Journal")[0]
-    # An unclosed fence and an endless HTML comment in an answer stay inside its quote.
-    answer = text[text.index("> 1. Rhine") : text.index("#### Verdict: failed")]
-    assert answer.endswith(
-        "> ```python\n> print('<b>')\n> <!-- an HTML comment that never ends\n"
-        "> ![tracker](http://example.com/x.png)\n\n"  # code until the quote ends, shown as text
-    )
-    # Outside code, images and raw HTML are defused: shown as a link and as text.
-    assert "> See !\\[chart](http://example.com/c.png) and &lt;img src=x>\n" in text
+    # An answer is code: its unclosed fence and endless HTML comment stay inside the fence.
+    assert (
+        "#### Answer\n\n````text\n1. Rhine\n2. Danube\n3. Mekong\n\n```python\n"
+        "print('<b>')\n<!-- an HTML comment that never ends\n"
+        "![tracker](http://example.com/x.png)\n````\n\n#### Verdict: failed\n"
+    ) in text
+    # A person's text is escaped: images, links and raw HTML show as the text they are.
+    assert "> See !\\[chart\\](http://example.com/c.png) and &lt;img src=x>\n" in text
+    assert "> \\---  \n> \\`\\`\\`  \n> an unclosed fence in a hypothesis  \n" in text
     assert "> ␀NUL, ␛ escape" in text
-    assert "\n## `Ticks` & &lt;b>HTML&lt;/b> | pipes \\#\n" in text
+    assert "\n## \\`Ticks\\` & &lt;b>HTML&lt;/b> \\| pipes \\#\n" in text
     before = snapshot(journal.path)
     result = import_markdown(other, _write(text, other.path.parent / "tricky.md"))
     assert (result.new_experiments, result.new_runs) == (3, 3)
@@ -335,13 +336,15 @@ def test_an_existing_file_is_replaced_only_when_asked(
     journal: Journal, ids: dict[str, int], tmp_path: Path
 ) -> None:
     target = tmp_path / "notes.md"
-    target.write_text("my own notes\n")
+    export_to_path(journal, target, selection=ExportSelection(experiment_id=ids["empty"]))
+    earlier = target.read_bytes()
     with pytest.raises(ExportTargetExistsError) as refused:
         export_to_path(journal, target)
     assert refused.value.replaceable and "already exists" in refused.value.message
-    assert target.read_text() == "my own notes\n"
+    assert target.read_bytes() == earlier
     result = export_to_path(journal, target, force=True)
     assert _text_of(target).startswith("---\n") and result.size == target.stat().st_size
+    assert target.read_bytes() != earlier
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".notes.md")]
 
 
@@ -390,9 +393,9 @@ def test_folders_are_replaced_only_if_they_hold_an_earlier_export(
     assert (empty / "index.md").exists()
     with pytest.raises(ExportTargetExistsError):
         export_to_path(journal, empty, layout=Layout.FOLDER)
-    (empty / "stale.md").write_text("left over")
+    (empty / "mine.md").write_text("a person's own file")
     export_to_path(journal, empty, layout=Layout.FOLDER, force=True)
-    assert not (empty / "stale.md").exists()
+    assert (empty / "mine.md").read_text() == "a person's own file"  # only the export's replaced
     assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []
 
 
@@ -430,7 +433,7 @@ def test_folder_layout_has_an_index_and_a_file_per_experiment(
     front, body = page.split("\n---\n", 1)
     meta = json.loads(front.removeprefix("---\n"))
     assert meta["title"] == "Rivers that cross borders" and meta["tags"] == ["geo", "rivers"]
-    assert meta["llm_journal"] == 1 and meta["layout"] == "experiment"
+    assert meta["llm_journal"] == 2 and meta["layout"] == "experiment"
     assert body.startswith("\n# Rivers that cross borders\n")
     assert "[index](index.md)" in body
     assert f"\n## Run {ids['first']} · llama3:8b · worked\n" in body
@@ -654,9 +657,9 @@ DAMAGES: dict[str, Any] = {
         "not an LLM Journal export: it does not start with llm-journal front matter",
     ),
     "newer format": (
-        lambda t: _damage(t, '"llm_journal": 1', '"llm_journal": 2'),
+        lambda t: _damage(t, '"llm_journal": 2', '"llm_journal": 3'),
         lambda t: 1,
-        "written by a newer LLM Journal (export format 2; this version reads format 1)",
+        "written by a newer LLM Journal (export format 3; this version reads formats 1 to 2)",
     ),
     "unknown field": (
         lambda t: _damage(

@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QLabel
 from pytestqt.qtbot import QtBot
 
 from journal.core.domain import ExperimentFilter
-from journal.core.export_markdown import Layout, export_to_path
+from journal.core.export_markdown import ExportSelection, Layout, export_to_path
 from journal.core.storage import Journal
 from journal.gui.export_dialog import ExportDialog, ImportDialog, import_journal_file
 from tests.core.test_export_import import count_rows, populate
@@ -49,7 +49,7 @@ def test_scopes_show_their_counts_and_the_preview_follows_the_choice(
     assert dialog.filter_count.text() == "tag geo: 1 experiment, 2 runs"
     assert dialog.experiment_count.text() == "#2 `Ticks` & <b>HTML</b> | pipes #: 1 run"
     shown = dialog.preview.toPlainText()
-    assert "Ticks & <b>HTML</b> | pipes #" in shown  # the person's HTML shows as text
+    assert "`Ticks` & <b>HTML</b> | pipes #" in shown  # the person's text shows as written
     assert "Rivers that cross borders" not in shown
     assert '"model_digest"' not in shown and '"layout"' not in shown  # no metadata
 
@@ -98,7 +98,8 @@ def test_replacing_an_earlier_export_asks_first(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     target = tmp_path / "notes.md"
-    target.write_text("an earlier export\n")
+    export_to_path(journal, target, selection=ExportSelection(experiment_id=ids["empty"]))
+    earlier = target.read_text(encoding="utf-8")
     asked: list[str] = []
     answer = False
 
@@ -111,13 +112,13 @@ def test_replacing_an_earlier_export_asks_first(
     dialog.path_edit.setText(str(target))
     dialog.export_button.click()
     assert asked == [str(target)] and not dialog.is_exporting()
-    assert target.read_text() == "an earlier export\n"
+    assert target.read_text(encoding="utf-8") == earlier
 
     answer = True
     with qtbot.waitSignal(dialog.exported):
         dialog.export_button.click()
     assert len(asked) == 2
-    assert target.read_text(encoding="utf-8").startswith("---\n")
+    assert target.read_text(encoding="utf-8") != earlier
 
 
 def test_folder_layout_with_the_destination_picker(

@@ -1,0 +1,95 @@
+"""Exports written in an older format still import, exactly: the metadata is the truth, and
+its meaning has not changed; only the readable text around it has.
+
+`tests/fixtures/export_format1.md` was written by the format-1 exporter (the commit before
+format 2, with a fixed clock and fixed uuids) from a small journal with tricky text, and is
+kept as it came out.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from journal.core.export_markdown import export_to_path
+from journal.core.import_markdown import import_markdown
+from journal.core.notebook_format import (
+    FORMAT_VERSION,
+    OLDEST_FORMAT_VERSION,
+    ImportFormatError,
+)
+from journal.core.storage import Journal
+from tests.core.test_export_import import snapshot
+from tests.markdown_readers import markdown_it_problems
+
+FIXTURE = Path(__file__).parents[1] / "fixtures" / "export_format1.md"
+
+
+def _rows(journal: Journal, sql: str) -> list[tuple[object, ...]]:
+    conn = sqlite3.connect(journal.path)
+    try:
+        return conn.execute(sql).fetchall()
+    finally:
+        conn.close()
+
+
+def test_the_fixture_is_a_format_1_export() -> None:
+    assert FORMAT_VERSION == 2 and OLDEST_FORMAT_VERSION == 1
+    head = FIXTURE.read_text(encoding="utf-8").split("\n---\n", 1)[0]
+    assert '"llm_journal": 1' in head and '"layout": "file"' in head
+
+
+def test_a_format_1_export_still_imports_exactly(journal: Journal, tmp_path: Path) -> None:
+    result = import_markdown(journal, FIXTURE)
+    assert (result.new_experiments, result.new_runs, result.already_present) == (2, 3, 0)
+    assert result.kept_ids and result.dropped_replay_links == 0
+    assert _rows(journal, "SELECT id, uuid, title, tags FROM experiment ORDER BY id") == [
+        (
+            1,
+            "7e1f0000-0000-4000-8000-000000000001",
+            "Rivers that cross borders",
+            '["geo", "rivers"]',
+        ),
+        (2, "7e1f0000-0000-4000-8000-000000000002", "`Ticks` & <b>HTML</b> | pipes #", '["odd"]'),
+    ]
+    runs = _rows(
+        journal,
+        "SELECT id, replay_of_id, status, verdict, verdict_note, options, response FROM run "
+        "ORDER BY id",
+    )
+    assert [run[:4] for run in runs] == [
+        (1, None, "done", "worked"),
+        (2, 1, "failed", None),
+        (3, None, "cancelled", "failed"),
+    ]
+    assert runs[0][5] == '{"temperature": 0.2, "seed": 42, "stop": ["###"]}'
+    assert runs[2][4] == "\x00NUL and \u2028 separator"
+    assert "\\`<script>alert(2)</script>`\n[x](javascript:alert(3))" in str(runs[2][6])
+
+    # Exported again, it is a format-2 export that round-trips byte for byte, and is safe.
+    again = tmp_path / "again.md"
+    export_to_path(journal, again)
+    text = again.read_text(encoding="utf-8")
+    assert text.startswith('---\n{\n  "layout": "file",\n  "llm_journal": 2\n}\n---\n')
+    assert not markdown_it_problems(text, own_links=frozenset(), blocks=2 + 3 + 1)
+    with Journal.open(tmp_path / "third.sqlite") as third:
+        import_markdown(third, again)
+        assert snapshot(third.path) == snapshot(journal.path)
+        export_to_path(third, tmp_path / "thrice.md")
+    assert (tmp_path / "thrice.md").read_bytes() == again.read_bytes()
+
+
+@pytest.mark.parametrize("version", [0, FORMAT_VERSION + 1])
+def test_a_format_outside_the_known_ones_is_refused(
+    journal: Journal, tmp_path: Path, version: int
+) -> None:
+    text = FIXTURE.read_text(encoding="utf-8").replace(
+        '"llm_journal": 1', f'"llm_journal": {version}', 1
+    )
+    path = tmp_path / "odd.md"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(ImportFormatError, match="export format"):
+        import_markdown(journal, path)
+    assert _rows(journal, "SELECT count(*) FROM run") == [(0,)]
