@@ -9,8 +9,10 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
 
 from journal import __version__
+from journal.cli_stream import EXIT_OUTPUT_CLOSED, AnswerPrinter, StopOnSignals
 from journal.cli_support import (
     RAW_HELP,
     STYLE_END,
@@ -19,7 +21,6 @@ from journal.cli_support import (
     ArgumentsRefused,
     JournalArgumentParser,
     add_filter_arguments,
-    cancel_on_sigint,
     count,
     experiment_record,
     filters_from,
@@ -37,6 +38,9 @@ from journal.cli_support import (
     terminal_output,
     write_styled,
 )
+
+if TYPE_CHECKING:
+    from journal.core.models import Run
 
 VERDICT_CHOICES = ("worked", "partly", "failed", "none")
 
@@ -77,11 +81,10 @@ def cmd_models(args: argparse.Namespace) -> int:
 def cmd_run(args: argparse.Namespace) -> int:
     from journal.core.cancel import CancelToken
     from journal.core.errors import InvalidInputError
-    from journal.core.formatting import first_line, run_stats
-    from journal.core.models import RunStatus
+    from journal.core.formatting import first_line
     from journal.core.options import UnknownOptionError, parse_assignments
     from journal.core.queries import create_experiment, get_experiment
-    from journal.core.runner import RunEvents, RunRecorder, RunSpec
+    from journal.core.runner import RunRecorder, RunSpec
 
     ollama_host(args)  # a bad --host or OLLAMA_HOST is refused before anything is written
     prompt = read_text(args.prompt, "prompt")
@@ -94,6 +97,11 @@ def cmd_run(args: argparse.Namespace) -> int:
         )
     except UnknownOptionError as error:
         raise error.with_hint("Add --allow-unknown-option to send it anyway.") from None
+    model_info = None
+    if args.experiment is None:
+        # A new experiment holding nothing but a failed run is noise: ask Ollama first and
+        # refuse before anything is written. An existing experiment records the attempt.
+        model_info = RunRecorder.check_model(service(args), args.model)
     with open_journal(args) as journal:
         with journal.write() as session:
             if args.experiment is not None:
@@ -120,40 +128,42 @@ def cmd_run(args: argparse.Namespace) -> int:
         run = recorder.create(spec)
         print(f"run {run.id} of experiment {experiment_id}: {args.model}", file=sys.stderr)
         cancel = CancelToken()
-        shown_thinking = False
-
-        def on_chunk(content: str, thinking: str) -> None:
-            nonlocal shown_thinking
-            if thinking:
-                sys.stderr.write(thinking)
-                sys.stderr.flush()
-                shown_thinking = True
-            if content:
-                if shown_thinking:
-                    sys.stderr.write("\n")
-                    shown_thinking = False
-                sys.stdout.write(content)
-                sys.stdout.flush()
-
-        with cancel_on_sigint(cancel):
-            run = recorder.execute(spec, cancel=cancel, events=RunEvents(chunk=on_chunk), run=run)
-        if run.response and not run.response.endswith("\n"):
-            sys.stdout.write("\n")
-            sys.stdout.flush()
-        stats = run_stats(run)
-        if run.status is RunStatus.DONE:
-            print(f"run {run.id} done · {stats}", file=sys.stderr)
-            return 0
-        if run.status is RunStatus.CANCELLED:
-            kept = len(run.response)
-            print(
-                f"run {run.id} cancelled; the partial answer is kept ({kept} characters).",
-                file=sys.stderr,
+        printer = AnswerPrinter(cancel)
+        # Stopping also gives up waiting for a journal that refuses the last write.
+        with StopOnSignals(cancel) as stop:
+            run = recorder.execute(
+                spec,
+                cancel=cancel,
+                events=printer.events(),
+                run=run,
+                model_info=model_info,
+                abandon=cancel,
             )
-            return 130
-        print(f"journal: error: {run.error}", file=sys.stderr)
-        print(f"run {run.id} recorded as {run.status.value}.", file=sys.stderr)
-        return 1
+        printer.end_answer()
+        return report_run(run, printer, stop)
+
+
+def report_run(run: Run, printer: AnswerPrinter, stop: StopOnSignals) -> int:
+    """The last word of `run`/`replay` on stderr, and the exit code a script can test."""
+    from journal.core.formatting import run_stats
+    from journal.core.models import RunStatus
+
+    if run.status is RunStatus.DONE:
+        print(f"run {run.id} done · {run_stats(run)}", file=sys.stderr)
+        return 0
+    if run.status is RunStatus.CANCELLED:
+        if printer.closed:
+            return EXIT_OUTPUT_CLOSED  # the reader left, as with `| head`: nothing to say
+        why = f" ({run.error})" if run.error else ""
+        print(
+            f"run {run.id} cancelled{why}; the partial answer is kept "
+            f"({len(run.response)} characters).",
+            file=sys.stderr,
+        )
+        return stop.exit_code
+    print(f"journal: error: {run.error}", file=sys.stderr)
+    print(f"run {run.id} recorded as {run.status.value}.", file=sys.stderr)
+    return 1
 
 
 def cmd_list(args: argparse.Namespace) -> int:

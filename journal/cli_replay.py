@@ -11,6 +11,7 @@ import argparse
 import sys
 from typing import TYPE_CHECKING, Any
 
+from journal.cli_stream import EXIT_OUTPUT_CLOSED, AnswerPrinter, Notices, StopOnSignals
 from journal.cli_support import (
     RAW_HELP,
     STYLE_ADDED,
@@ -18,7 +19,6 @@ from journal.cli_support import (
     STYLE_REMOVED,
     AddCommand,
     add_filter_arguments,
-    cancel_on_sigint,
     count,
     filters_from,
     free_text,
@@ -116,7 +116,7 @@ def _pull(ollama: OllamaService, names: list[str], cancel: CancelToken) -> None:
     for name in names:
         _say(f"pulling {name}")
         try:
-            with cancel_on_sigint(cancel):
+            with StopOnSignals(cancel):
                 ollama.pull(name, _PullProgress(live), cancel)
         except StreamCancelled:
             raise JournalError(f"Pulling {name} was cancelled; nothing was replayed.") from None
@@ -186,46 +186,37 @@ def cmd_replay(args: argparse.Namespace) -> int:
         _Warnings()(identities)
         if len(plans) > 1:
             _say(f"replaying run {args.run_id} on {len(plans)} models, one at a time")
-        stream = not args.json
-        thinking_shown = [False]
+        # With --json the answers are not streamed; notices still go to stderr.
+        printer = Notices() if args.json else AnswerPrinter(cancel)
 
         def started(index: int, total: int, run: Run) -> None:
             prefix = f"[{index}/{total}] " if total > 1 else ""
             _say(f"{prefix}run {run.id} replays run {run.replay_of_id} on {run.model}")
 
         def chunk(index: int, content: str, thinking: str) -> None:
-            if not stream:
-                return
-            if thinking:
-                sys.stderr.write(thinking)
-                sys.stderr.flush()
-                thinking_shown[0] = True
-            if content:
-                if thinking_shown[0]:
-                    sys.stderr.write("\n")
-                    thinking_shown[0] = False
-                sys.stdout.write(content)
-                sys.stdout.flush()
+            if isinstance(printer, AnswerPrinter):
+                printer.chunk(content, thinking)
 
         def progress(index: int, total: int, run: Run) -> None:
-            if stream:
-                if run.response and not run.response.endswith("\n"):
-                    sys.stdout.write("\n")
-                if index < total:
-                    sys.stdout.write("\n")  # a blank line between answers
-                sys.stdout.flush()
+            if isinstance(printer, AnswerPrinter):
+                printer.end_answer(gap=index < total)  # a blank line between answers
+                if printer.closed:
+                    return
             _say(_status_line(run))
 
         queue = ReplayQueue(replayer, plans)
-        with cancel_on_sigint(cancel):
-            runs = queue.run(cancel, progress, QueueEvents(started=started, chunk=chunk))
+        events = QueueEvents(started=started, chunk=chunk, run=printer.events())
+        with StopOnSignals(cancel) as stop:
+            runs = queue.run(cancel, progress, events)
     if args.json:
         print_json([run_record(run) for run in runs], sys.stdout)
     skipped = len(plans) - len(runs)
     if cancel.cancelled:
+        if isinstance(printer, AnswerPrinter) and printer.closed:
+            return EXIT_OUTPUT_CLOSED  # the reader left, as with `| head`: nothing to say
         if skipped:
             _say(f"{skipped} replay{'s' if skipped != 1 else ''} not started (cancelled).")
-        return 130
+        return stop.exit_code
     if any(run.status is not RunStatus.DONE for run in runs):
         return 1
     return 0
@@ -273,7 +264,7 @@ def _check_run(args: argparse.Namespace) -> int:
     def progress(index: int, total: int, run: Run) -> None:
         _say(_progress_line(index, total, run))
 
-    events = CheckEvents(starting=starting)
+    events = CheckEvents(starting=starting, run=Notices().events())
     with open_journal(args) as journal:
         ollama = service(args)
         checker = MigrationChecker(journal, ollama)
@@ -294,7 +285,7 @@ def _check_run(args: argparse.Namespace) -> int:
             check_id = view.id
             if view.status is not CheckStatus.RUNNING:  # else resume says who runs it
                 _say(f"resuming check {check_id}: {view.summary.line()}")
-            with cancel_on_sigint(cancel):
+            with StopOnSignals(cancel) as stop:
                 result = checker.resume(check_id, cancel=cancel, progress=progress, events=events)
         else:
             check_id = checker.create(
@@ -309,7 +300,7 @@ def _check_run(args: argparse.Namespace) -> int:
                 f"check {check_id}: {created.summary.total} runs on {target} "
                 f"@ {created.target_digest[:12]} · {created.name}"
             )
-            with cancel_on_sigint(cancel):
+            with StopOnSignals(cancel) as stop:
                 result = checker.run(check_id, cancel=cancel, progress=progress, events=events)
         for warning in result.warnings:
             _say(f"warning: {warning}")
@@ -318,7 +309,7 @@ def _check_run(args: argparse.Namespace) -> int:
     code = _print_summary(args, view)
     if result.cancelled:
         _say(f"check {check_id} cancelled; resume it with `journal check --resume {check_id}`.")
-        return 130
+        return stop.exit_code
     return code
 
 

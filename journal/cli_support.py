@@ -10,7 +10,6 @@ import argparse
 import contextlib
 import json
 import re
-import signal
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, NoReturn, Protocol, TextIO, cast
@@ -318,29 +317,6 @@ def read_text(value: str | None, label: str) -> str:
         except (OSError, UnicodeDecodeError) as exc:
             raise InvalidInputError(f"Cannot read the {label} from {path}: {exc}.") from None
     return value or ""
-
-
-class cancel_on_sigint:  # noqa: N801 - a context manager that reads like a function
-    """First Ctrl-C cancels the stream (keeping the text); a second one aborts for real."""
-
-    def __init__(self, cancel: Any) -> None:
-        self.cancel = cancel
-        self.previous: Any = None
-
-    def _handler(self, signum: int, frame: Any) -> None:
-        # Runs between any two bytecodes of the main thread: cancel first, and never let a
-        # failed message (stderr may be mid-write: "reentrant call") stop the cancel.
-        if self.cancel.cancelled:
-            raise KeyboardInterrupt
-        self.cancel.cancel()
-        with contextlib.suppress(RuntimeError, OSError):
-            print("\n(cancelling… press Ctrl-C again to abort)", file=sys.stderr, flush=True)
-
-    def __enter__(self) -> None:
-        self.previous = signal.signal(signal.SIGINT, self._handler)
-
-    def __exit__(self, *_: object) -> None:
-        signal.signal(signal.SIGINT, self.previous)
 
 
 def print_table(rows: Sequence[tuple[str, ...]]) -> None:

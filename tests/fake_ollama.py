@@ -5,7 +5,7 @@ client (httpx underneath) and, for a few calls, plain httpx. Bugs live in the wi
 chunked NDJSON, a ``{"error": ...}`` line arriving with HTTP 200, headers that arrive only
 with the first token, a socket that goes silent. Only a real socket on 127.0.0.1 exercises
 those paths, so this module implements the subset of Ollama's protocol the journal uses,
-following Ollama's ``docs/api.md`` and ``server/routes.go`` (see ``/work/shared/OLLAMA.md``).
+following Ollama's ``docs/api.md`` and ``server/routes.go``.
 
 Standard library only (plus pytest for the fixture), so benchmarks and manual runs can use
 it too::

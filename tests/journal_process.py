@@ -58,11 +58,20 @@ class StreamingJournal:
             self.received += data
         return self.received
 
-    def interrupt(self, timeout: float = 30) -> tuple[int, bytes, bytes]:
-        """Press Ctrl-C; return (exit code, all of stdout, stderr)."""
-        self.process.send_signal(signal.SIGINT)
+    def interrupt(
+        self, timeout: float = 30, signum: int = signal.SIGINT
+    ) -> tuple[int, bytes, bytes]:
+        """Press Ctrl-C (or send `signum`); return (exit code, all of stdout, stderr)."""
+        self.process.send_signal(signum)
         out, err = self.process.communicate(timeout=timeout)
         return self.process.returncode, self.received + out, err
+
+    def close_output(self, timeout: float = 30) -> tuple[int, bytes]:
+        """Stop reading, as `| head` does once it has enough; return (exit code, stderr)."""
+        assert self.process.stdout is not None and self.process.stderr is not None
+        self.process.stdout.close()
+        err = self.process.stderr.read()
+        return self.process.wait(timeout=timeout), err
 
     def kill(self) -> None:
         self.process.kill()

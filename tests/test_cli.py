@@ -10,7 +10,7 @@ import pytest
 
 from journal.cli import main
 from journal.core.models import RunStatus
-from journal.core.queries import get_run
+from journal.core.queries import create_experiment, get_run, list_experiments
 from journal.core.storage import Journal
 from tests.conftest import UNREACHABLE_HOST
 from tests.fake_ollama import FakeOllama
@@ -158,21 +158,35 @@ def test_errors_are_one_clear_line(
     assert message in err
 
 
-def test_run_against_a_dead_server_is_recorded_and_explained(
+def test_run_against_a_dead_server_writes_nothing_for_a_new_experiment(
     capsys: pytest.CaptureFixture[str], db_path: Path
 ) -> None:
-    code, _, err = _cli(
-        capsys,
-        "--db",
-        str(db_path),
-        "run",
-        "--host",
-        UNREACHABLE_HOST,
-        "-m",
-        "llama3:8b",
-        "-p",
-        "hello",
-    )
+    run = ["--db", str(db_path), "run", "--host", UNREACHABLE_HOST, "-m", "llama3:8b"]
+    code, _, err = _cli(capsys, *run, "-p", "hello")
+    assert code == 1
+    assert "ollama serve" in err and "recorded" not in err and "Traceback" not in err
+    assert not db_path.exists()  # no journal, no experiment holding one failed run
+
+
+def test_run_of_a_missing_model_writes_nothing_for_a_new_experiment(
+    capsys: pytest.CaptureFixture[str], db_path: Path, fake_ollama: FakeOllama
+) -> None:
+    Journal.open(db_path).close()
+    run = ["--db", str(db_path), "run", "--host", fake_ollama.url]
+    code, _, err = _cli(capsys, *run, "-m", "nope:1b", "-p", "hello")
+    assert code == 1 and "ollama pull nope:1b" in err
+    with Journal.open(db_path) as journal, journal.read() as session:
+        assert list_experiments(session) == []
+    assert fake_ollama.requests_for("/api/chat") == []
+
+
+def test_run_in_an_existing_experiment_records_the_failed_attempt(
+    capsys: pytest.CaptureFixture[str], db_path: Path
+) -> None:
+    with Journal.open(db_path) as journal, journal.write() as session:
+        create_experiment(session, title="rivers")
+    run = ["--db", str(db_path), "run", "--host", UNREACHABLE_HOST, "-m", "llama3:8b"]
+    code, _, err = _cli(capsys, *run, "-p", "hello", "--experiment", "1")
     assert code == 1
     assert "ollama serve" in err and "recorded as failed" in err
     with Journal.open(db_path) as journal, journal.read() as session:

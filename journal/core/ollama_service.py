@@ -1,10 +1,9 @@
 """Everything the journal asks of an Ollama server, with errors a person can act on.
 
 Streams run on an asyncio loop owned by the calling thread, because only the async client
-can be cancelled promptly from another thread (see shared/OLLAMA.md): the sync client
-blocks in a socket read until the server sends more bytes, which a loading model may not do
-for a minute. `ollama` itself is imported lazily so commands that never talk to the server
-don't pay for it.
+can be cancelled promptly from another thread: the sync client blocks in a socket read until
+the server sends more bytes, which a loading model may not do for a minute. `ollama` itself
+is imported lazily so commands that never talk to the server don't pay for it.
 """
 
 from __future__ import annotations

@@ -119,12 +119,13 @@ class RunRecorder:
         with self.journal.write() as session:
             return record_pending(session, spec)
 
-    def check(self, model: str) -> ModelInfo:
-        """The model as the server has it now; raises before anything is written when the
-        server cannot be reached or lacks the model."""
-        info = self.service.find_model(model)
+    @staticmethod
+    def check_model(service: OllamaService, model: str) -> ModelInfo:
+        """The model as the server has it now; raises (OllamaError) when the server cannot
+        be reached or lacks the model, so a caller can refuse before writing anything."""
+        info = service.find_model(model)
         if info is None:
-            raise ModelNotFoundError(model, self.service.host)
+            raise ModelNotFoundError(model, service.host)
         return info
 
     def execute(
@@ -143,7 +144,7 @@ class RunRecorder:
         `cancel` stops the stream (the text so far is kept, and `cancel.reason` becomes the
         run's error). When the journal cannot be written at the end (disk full, locked), the
         text stays in memory and the write is retried until it succeeds or `abandon` fires,
-        which raises RunNotSavedError. `model_info`, from `check`, saves asking again.
+        which raises RunNotSavedError. `model_info`, from `check_model`, saves asking again.
         """
         events = events or RunEvents()
         cancel = cancel or CancelToken()
@@ -154,7 +155,7 @@ class RunRecorder:
         stream = _StreamBuffer(self.journal, run.id, self.flush_interval, events)
         started = time.monotonic()
         try:
-            self._identify_model(run.id, model_info or self.check(spec.model))
+            self._identify_model(run.id, model_info or self.check_model(self.service, spec.model))
             if cancel.cancelled:
                 raise StreamCancelled()
             self._update(run.id, status=RunStatus.STREAMING, started_at=utcnow())

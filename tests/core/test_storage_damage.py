@@ -199,7 +199,7 @@ def test_a_foreign_database_with_only_a_user_version_is_refused_untouched(
         NotAJournalError, match=r"not an LLM Journal file\. It was left unchanged\."
     ):
         Journal.open(db_path)
-    code, _, err = run_cli(capsys, "--db", str(db_path), "run", "-m", "m", "-p", "hello")
+    code, _, err = run_cli(capsys, "--db", str(db_path), "verdict", "1", "worked")
     assert code == 1 and "not an LLM Journal file" in err
     assert _digest(db_path) == before
     assert not db_path.with_name(db_path.name + "-wal").exists()
@@ -312,7 +312,8 @@ def test_a_journal_in_a_read_only_folder_can_be_read_but_not_written(
         assert '"title": "rivers 59"' in listed
         _, shown, _ = _cli_as_anyone(capsys, db, "show", "3")
         assert "The Nile, the Amazon and the Danube." in shown
-        for argv in (["verdict", "1", "worked"], ["run", "-m", "m", "-p", "hi"]):
+        writing = (["verdict", "1", "worked"], ["run", "-m", "m", "-p", "hi", "--experiment", "1"])
+        for argv in writing:
             code, _, err = _cli_as_anyone(capsys, db, *argv)
             assert code == 1
             assert err == (
