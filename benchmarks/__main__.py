@@ -1,4 +1,4 @@
-"""Run every benchmark: `python -m benchmarks [--quick] [--only storage|streaming]`."""
+"""Run every benchmark: `python -m benchmarks [--quick] [--only storage|flush|...]`."""
 
 from __future__ import annotations
 
@@ -6,14 +6,14 @@ import argparse
 import os
 from pathlib import Path
 
-from benchmarks import storage, streaming
+from benchmarks import flush, storage, streaming
 from benchmarks.synthetic import cached_journal
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks")
     parser.add_argument("--quick", action="store_true", help="10,000 experiments, fewer rounds")
-    parser.add_argument("--only", choices=("storage", "streaming", "gui", "export"))
+    parser.add_argument("--only", choices=("storage", "flush", "streaming", "gui", "export"))
     parser.add_argument(
         "--cache",
         type=Path,
@@ -25,6 +25,8 @@ def main() -> int:
     args = parser.parse_args()
     if args.only in (None, "storage"):
         storage.run(args.cache, 10_000 if args.quick else 100_000)
+    if args.only in (None, "flush"):
+        flush.run(args.quick)
     if args.only in (None, "streaming"):
         streaming.run(3 if args.quick else 10)
     if args.only in (None, "gui"):

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from journal.core.storage import Journal
 
-GENERATOR_VERSION = 2  # bump when the schema changes, so a cached file is rebuilt
+GENERATOR_VERSION = 3  # bump when the schema changes, so a cached file is rebuilt
 COMMON = (
     "the model answer prompt token context result because output format example "
     "list reason value test check write explain summary step first then".split()

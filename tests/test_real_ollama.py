@@ -241,3 +241,40 @@ def test_cli_ctrl_c_keeps_the_partial_answer(
         run = get_run(session, 1)
     assert run.status is RunStatus.CANCELLED
     assert run.response
+
+
+def test_a_pull_the_registry_cannot_serve_is_explained(service: OllamaService) -> None:
+    """Offline (as in CI) the server cannot reach its registry; online the name is unknown
+    there. Either way the person gets a sentence, not a raw error line. Nothing is fetched:
+    the name does not exist in any registry."""
+    from journal.core.errors import OllamaRegistryUnreachableError, OllamaResponseError
+
+    with pytest.raises((OllamaRegistryUnreachableError, OllamaResponseError)) as caught:
+        service.pull("llm-journal-tests/no-such-model:0", lambda *_: None)
+    if isinstance(caught.value, OllamaRegistryUnreachableError):
+        assert "could not reach its model registry" in caught.value.message
+        assert "ollama create" in caught.value.message
+    else:
+        assert "file does not exist" in caught.value.message
+
+
+def test_cli_sigterm_and_a_closed_pipe_keep_the_partial_answer(
+    real_ollama: str, real_model: str, db_path: Path
+) -> None:
+    import signal
+
+    argv = ("--host", real_ollama, "run", "-m", real_model, "-o", "num_predict=400", "-p")
+    prompt = "Count from one to two hundred in words."
+    with StreamingJournal(db_path, *argv, prompt) as running:
+        running.read_words(3, timeout=120)
+        code, _, err = running.interrupt(signum=signal.SIGTERM)
+    assert code == 143, err
+    with StreamingJournal(db_path, *argv, prompt) as running:
+        running.read_words(3, timeout=120)
+        code, err = running.close_output()
+    assert code == 141, err
+    with Journal.open(db_path) as journal, journal.read() as session:
+        first, second = get_run(session, 1), get_run(session, 2)
+    assert (first.status, first.error) == (RunStatus.CANCELLED, "stopped by SIGTERM")
+    assert (second.status, second.error) == (RunStatus.CANCELLED, "output closed")
+    assert first.response and second.response

@@ -14,7 +14,6 @@ import json
 import os
 import re
 import shlex
-import shutil
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -44,8 +43,6 @@ from journal.core.queries import has_live_runs, mark_interrupted_runs
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 10_000
-NEARLY_FULL_BYTES = 64 * 1024 * 1024
-"""Below this much free space, SQLite's "database or disk is full" means the disk."""
 
 # SQLite's primary result codes (https://sqlite.org/rescode.html) that the environment,
 # not the program, is to blame for; and the extended codes whose reason we can name.
@@ -92,9 +89,12 @@ def storage_error(
     if primary in (_CORRUPT, _NOTADB):
         return CorruptJournalError(damaged_message(path, detail, unchanged=unchanged))
     if primary == _FULL:
-        if not _disk_nearly_full(path):
-            return None  # "full" with room on the disk: a record id at SQLite's limit, a bug
-        return DiskFullError(f"The disk holding the journal {path} is full. Free some space.")
+        # The disk, a quota or a size limit: all the same to the person. (Ids near SQLite's
+        # own limit, the other cause, are refused on import: domain.MAX_RECORD_ID.)
+        return DiskFullError(
+            f"The journal {path} cannot grow: the disk holding it is full (or a quota or "
+            "size limit was reached). Free some space."
+        )
     if primary in (_READONLY, _PERM) or (primary == _CANTOPEN and not _folder_writable(path)):
         return ReadOnlyJournalError(
             f"The journal {path} cannot be written: {_why_read_only(path, code, detail)}."
@@ -156,13 +156,6 @@ def _why_read_only(path: Path, code: int, detail: str) -> str:
     if code == _READONLY_DBMOVED:
         return "the file was moved or deleted while it was open"
     return f"SQLite refused ({detail})"
-
-
-def _disk_nearly_full(path: Path) -> bool:
-    try:
-        return shutil.disk_usage(path.absolute().parent).free < NEARLY_FULL_BYTES
-    except OSError:
-        return True  # cannot tell: believe SQLite
 
 
 @contextmanager
