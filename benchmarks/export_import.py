@@ -19,7 +19,7 @@ from pathlib import Path
 from benchmarks.figures import emit, note
 from benchmarks.synthetic import MODELS, _text, cached
 
-GENERATOR_VERSION = 1
+GENERATOR_VERSION = 2  # bump when the schema changes, so a cached file is rebuilt
 RUNS_PER_EXPERIMENT = 3
 
 
