@@ -1,9 +1,10 @@
 """Save a PNG of the journal window mid-experiment, on a generated demo journal.
 
-    scripts/screenshot [OUT.png] [--dark]
+    scripts/screenshot [OUT.png] [--dark] [--size 1366x768] [--scene streaming|done|silent|unsaved]
 
 Runs the real window against the fake Ollama server (tests/fake_ollama.py) with demo
-experiments, starts a run, and grabs the window while the answer is streaming.
+experiments, starts a run, and grabs the window while the answer is streaming (or once it is
+done; or while Ollama is silent; or while a full disk keeps the answer from being saved).
 """
 
 from __future__ import annotations
@@ -121,8 +122,14 @@ def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("out", nargs="?", default=str(ROOT / "resources" / "screenshot.png"))
     parser.add_argument("--dark", action="store_true")
-    parser.add_argument("--done", action="store_true", help="wait for the answer to finish")
+    parser.add_argument("--done", action="store_true", help="the same as --scene done")
+    parser.add_argument("--size", default="1440x900", help="window size, WIDTHxHEIGHT")
+    parser.add_argument(
+        "--scene", choices=("streaming", "done", "silent", "unsaved"), default="streaming"
+    )
     args = parser.parse_args()
+    scene = "done" if args.done else args.scene
+    width, height = (int(part) for part in args.size.lower().split("x"))
     os.environ.setdefault(
         "QT_QPA_PLATFORM", "offscreen" if not os.environ.get("DISPLAY") else "xcb"
     )
@@ -142,7 +149,8 @@ def main() -> int:
             family="llama",
             parameter_size="3.2B",
             quantization_level="Q4_K_M",
-            reply=lambda *_: ANSWER,
+            # Long enough in the "unsaved" scene that its pages cannot fit in a full file.
+            reply=lambda *_: ANSWER * (12 if scene == "unsaved" else 1),
         ),
         FakeModel(
             "qwen3:4b",
@@ -179,7 +187,7 @@ def main() -> int:
         fake.chunk_delay = 0.03
         settings = SettingsStore(QSettings(str(Path(folder) / "s.ini"), QSettings.Format.IniFormat))
         window = MainWindow(db=str(db), host=fake.url, settings=settings)
-        window.resize(1440, 900)
+        window.resize(width, height)
         window.show()
         window.start()
 
@@ -208,15 +216,34 @@ def main() -> int:
             "Give their length and where they end, as a table, and a Python dict."
         )
         window.prompt_panel.options_panel.set_values({"temperature": 0.2, "seed": 42}, "5m", None)
+        if scene == "silent":
+            import journal.core.runner
+
+            journal.core.runner.SILENCE_NOTICE_AFTER = 1.0
+            fake.stall_after = 0
+        disk = None
+        if scene == "unsaved":
+            from tests.storage_faults import FullDisk
+
+            assert window.journal is not None
+            disk = FullDisk(window.journal)
+            window.runs.started.connect(lambda _: setattr(disk, "full", True))
         window.run_prompt()
-        if args.done:
+        if scene == "done":
             wait(lambda: not window.runs.is_running, 60)
             wait(lambda: window.answer_view.is_rendered(), 10)
+        elif scene == "silent":
+            wait(lambda: "for 4 s" in window.answer_view.status_text(), 30)
+        elif scene == "unsaved":
+            wait(lambda: window.save_banner.isVisible(), 30)
+            wait(lambda: len(window.answer_view.answer_text()) > 420, 30)
         else:
             wait(lambda: len(window.answer_view.answer_text()) > 420, 30)
         app.processEvents()
         window.grab().save(args.out)
         window.runs.stop()
+        if disk is not None:
+            disk.full = False
         wait(lambda: not window.runs.is_running)
         window.close()
     print(args.out)

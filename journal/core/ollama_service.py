@@ -22,7 +22,6 @@ from types import ModuleType
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import httpx
-import pydantic
 
 from journal.core.cancel import CancelToken, StreamCancelled
 from journal.core.errors import (
@@ -39,6 +38,7 @@ from journal.core.paths import resolve_ollama_host
 
 if TYPE_CHECKING:
     import ollama
+    import pydantic
 
 DEFAULT_CONNECT_TIMEOUT = 5.0
 # A cold model can take minutes to load before the first byte: be patient by default.
@@ -384,6 +384,11 @@ class OllamaService:
     def _errors(self, model: str | None = None) -> Iterator[None]:
         """Translate client and transport failures into the journal's typed errors."""
         response_error: type[ollama.ResponseError] = import_ollama().ResponseError
+        # Imported here, not at the top: the window imports this module on a pool thread
+        # while another opens the journal (SQLModel, which imports pydantic too), and two
+        # threads importing pydantic at once trip PySide6's import hook.
+        from pydantic import ValidationError
+
         try:
             yield
         except response_error as exc:
@@ -411,7 +416,7 @@ class OllamaService:
                 f"A line of the answer from {self.host} could not be read: it is "
                 f"{exc.reason}. The text received until then is kept."
             ) from None
-        except pydantic.ValidationError as exc:
+        except ValidationError as exc:
             raise OllamaError(
                 f"Ollama at {self.host} sent something the journal cannot read "
                 f"({_validation_detail(exc)}). The text received until then is kept."

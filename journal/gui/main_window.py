@@ -347,12 +347,20 @@ class MainWindow(QMainWindow):
         Even the imports happen off the GUI thread (httpx and SQLModel take a few hundred
         milliseconds between them), so the freshly shown window stays responsive.
         """
-        self.open_journal(self.db_path)
 
-        def import_service() -> None:
-            import journal.core.ollama_service  # noqa: F401
+        def import_stack() -> None:
+            # One thread imports what both need: pydantic imported by two threads at once
+            # (SQLModel's and the ollama client's) trips PySide6's import hook.
+            import journal.core.storage  # noqa: F401
+            from journal.core.ollama_service import import_ollama
 
-        run_in_background(import_service, lambda _: self._connect_ollama(self.host), owner=self)
+            import_ollama()
+
+        def ready(_: object) -> None:
+            self.open_journal(self.db_path)
+            self._connect_ollama(self.host)
+
+        run_in_background(import_stack, ready, owner=self)
 
     def open_journal(self, path: Path) -> None:
         def work() -> Journal:
@@ -725,7 +733,7 @@ class MainWindow(QMainWindow):
         self._unsaved_reason = reason
         self.save_banner.show_message(
             f"<b>The answer is not saved yet:</b> {html.escape(reason)} It is kept in memory "
-            "and written to the journal as soon as it can be; you can also save it to a file."
+            "and saved as soon as the journal takes it, or save it to a file now."
         )
 
     @Slot()

@@ -9,10 +9,12 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QEvent, Qt, Signal, Slot
 from PySide6.QtGui import QFontDatabase, QPainter, QPaintEvent, QPalette
 from PySide6.QtWidgets import (
+    QFrame,
     QHBoxLayout,
     QLabel,
     QPlainTextEdit,
     QPushButton,
+    QScrollArea,
     QSizePolicy,
     QStyle,
     QToolButton,
@@ -121,7 +123,15 @@ class PromptPanel(QWidget):
         self._settings_button.setFont(font)
         self._settings_button.toggled.connect(self._on_settings_button_toggled)
         self._settings_summary = _ElidedLabel()
-        self._options.hide()
+        # Open settings share the panel's height with the prompt and scroll when it runs out:
+        # they never push the window taller, and squeezed fields never overlap.
+        self._options_area = QScrollArea()
+        self._options_area.setWidget(self._options)
+        self._options_area.setWidgetResizable(True)
+        self._options_area.setFrameShape(QFrame.Shape.NoFrame)
+        self._options_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self._options_area.setMinimumHeight(4 * self.fontMetrics().lineSpacing())
+        self._options_area.hide()
 
         self._run_button = QPushButton(RUN_TEXT)
         self._run_button.setIcon(self.style().standardIcon(QStyle.StandardPixmap.SP_MediaPlay))
@@ -162,7 +172,7 @@ class PromptPanel(QWidget):
         layout.addWidget(self._prompt, 1)
         layout.addSpacing(2)
         layout.addLayout(settings_row)
-        layout.addWidget(self._options)
+        layout.addWidget(self._options_area)
         layout.addSpacing(6)
         layout.addLayout(buttons)
 
@@ -234,7 +244,7 @@ class PromptPanel(QWidget):
         self._settings_button.setArrowType(
             Qt.ArrowType.DownArrow if expanded else Qt.ArrowType.RightArrow
         )
-        self._options.setVisible(expanded)
+        self._options_area.setVisible(expanded)
         self._update_summary()
         self._update_run_state()
 
