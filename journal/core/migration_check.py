@@ -699,8 +699,9 @@ class MigrationChecker:
         if events.chunk:
             chunk = events.chunk
             run_events.chunk = lambda content, thinking: chunk(position, content, thinking)
+        # Cancelling the check also stops waiting for a journal that refuses a run's text.
         return self.replayer.replay(
-            plan, cancel=cancel, events=run_events, identity=identity, link=link
+            plan, cancel=cancel, events=run_events, identity=identity, link=link, abandon=cancel
         )
 
     def _finish(self, check_id: int, status: CheckStatus) -> None:

@@ -450,7 +450,10 @@ class ReplayQueue:
         if events.chunk:
             chunk = events.chunk
             run_events.chunk = lambda content, thinking: chunk(index, content, thinking)
-        return self.replayer.replay(plan, cancel=cancel, events=run_events, identity=identity)
+        # Cancelling the queue also stops waiting for a journal that refuses a run's text.
+        return self.replayer.replay(
+            plan, cancel=cancel, events=run_events, identity=identity, abandon=cancel
+        )
 
 
 # -- lineage ----------------------------------------------------------------------------

@@ -294,6 +294,7 @@ class _StreamBuffer:
         self.saved_chars = 0  # of the answer, as of the last write that succeeded
         self.reported_failure = False  # save_failed was said and saved was not yet
         self._final: dict[str, Any] | None = None
+        self._logged: set[str] = set()
         self._lock = threading.Lock()
         self._dirty = False
         self._stop = threading.Event()
@@ -331,11 +332,12 @@ class _StreamBuffer:
                 continue
             reason = self._write(values)
             if reason is not None:
-                with self._lock:
-                    self._dirty = self._dirty or dirty  # write it all again next time
-                self.reported_failure = True
-                if self.events.save_failed:
-                    self.events.save_failed(reason)
+                if dirty:  # text is waiting (a heartbeat alone is not worth a word)
+                    with self._lock:
+                        self._dirty = True  # write it all again next time
+                    self.reported_failure = True
+                    if self.events.save_failed:
+                        self.events.save_failed(reason)
                 continue
             last_write = time.monotonic()
             if self.reported_failure:
@@ -353,8 +355,11 @@ class _StreamBuffer:
         except JournalError as exc:
             return exc.message
         except Exception as exc:  # a bug must not cost the text: say it, keep trying
-            log.exception("writing run %s failed", self.run_id)
-            return f"{type(exc).__name__}: {exc}"
+            reason = f"{type(exc).__name__}: {exc}"
+            if reason not in self._logged:  # once, not at every retry
+                self._logged.add(reason)
+                log.exception("writing run %s failed", self.run_id)
+            return reason
         if "response" in values:
             self.saved_chars = len(values["response"])
         return None
