@@ -37,6 +37,7 @@ from journal.core.notebook_format import (
     KIND_EXPERIMENT,
     KIND_RUN,
     LAYOUT_KEY,
+    RECORD_KEY,
     REPLAY_OF_UUID,
     ExportError,
     Layout,
@@ -568,9 +569,8 @@ def _write_folder_contents(
             record = entry.record
             name = experiment_file_name(int(record["id"]), str(record.get("title") or ""))
             with new_text_file(folder / name) as out:
-                out.write(
-                    front_matter({**record, FORMAT_KEY: FORMAT_VERSION, LAYOUT_KEY: "experiment"})
-                )
+                header = {FORMAT_KEY: FORMAT_VERSION, LAYOUT_KEY: "experiment", RECORD_KEY: record}
+                out.write(front_matter(header, expand=RECORD_KEY))
                 out.write("\n")
                 out.write("".join(render_experiment(entry, level=1, metadata=True, in_folder=True)))
                 out.write(metadata_block(KIND_END, {"runs": len(entry.runs)}, one_line=True))

@@ -48,6 +48,7 @@ from journal.core.notebook_format import (
     KIND_RUN,
     LAYOUT_KEY,
     OLDEST_FORMAT_VERSION,
+    RECORD_KEY,
     REPLAY_OF_UUID,
     ImportFormatError,
     is_export_folder,
@@ -455,8 +456,7 @@ def _experiments_in_file(path: Path, shown: str, schema: _Schema) -> Iterator[Pa
         return ParsedExperiment(record, f"{shown}:{line}")
 
     if layout == "experiment":
-        record = {k: v for k, v in header.record.items() if k not in (FORMAT_KEY, LAYOUT_KEY)}
-        current = start(record, 1)
+        current = start(_experiment_of_file(header, lines), 1)
     elif layout == "folder":
         lines.fail(1, "this is the index of a folder export; import the folder itself")
     elif layout != "file":
@@ -495,6 +495,17 @@ def _experiments_in_file(path: Path, shown: str, schema: _Schema) -> Iterator[Pa
         )
     if current is not None:
         yield current
+
+
+def _experiment_of_file(header: _Event, lines: _Lines) -> dict[str, Any]:
+    """The record in an experiment file's front matter: nested under RECORD_KEY from
+    format 2, the front matter itself (less the format keys) in format 1."""
+    if header.record[FORMAT_KEY] == 1:
+        return {k: v for k, v in header.record.items() if k not in (FORMAT_KEY, LAYOUT_KEY)}
+    record = header.record.get(RECORD_KEY)
+    if not isinstance(record, dict) or set(header.record) != {FORMAT_KEY, LAYOUT_KEY, RECORD_KEY}:
+        lines.fail(1, f"the front matter must hold the experiment under {RECORD_KEY!r}, only")
+    return record
 
 
 def _check_run(lines: _Lines, event: _Event, experiment: ParsedExperiment, schema: _Schema) -> None:

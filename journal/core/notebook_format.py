@@ -37,11 +37,16 @@ from typing import Any
 
 from journal.core.errors import InvalidInputError, JournalError
 
-# 1: the first format. 2: model text only in fences, a person's text escaped everywhere.
+# 1: the first format. 2: model text only in fences, a person's text escaped everywhere, and
+# a folder's experiment file holds its record under RECORD_KEY in the front matter.
 FORMAT_VERSION = 2
 OLDEST_FORMAT_VERSION = 1
 FORMAT_KEY = "llm_journal"  # in every file's front matter: the format version
 LAYOUT_KEY = "layout"  # in a header's front matter: "file" or "folder"
+# In a folder export's experiment file (from format 2): the experiment's record, nested, so
+# that no column lands where a reader looks for document metadata (pandoc -s renders a
+# top-level `title` as Markdown, raw HTML included).
+RECORD_KEY = "experiment"
 
 
 class Layout(enum.StrEnum):
@@ -187,15 +192,18 @@ def _key_prefix(key: str) -> str:
     return prefix
 
 
-def dump_record(record: Mapping[str, Any]) -> str:
-    """A JSON object with one sorted top-level key per line (git diffs stay small)."""
+def dump_record(record: Mapping[str, Any], *, expand: str | None = None) -> str:
+    """A JSON object with one sorted top-level key per line (git diffs stay small); the
+    object under `expand`, if any, gets one key per line too."""
     if not record:
         return "{}"
     lines = []
     for key in sorted(record):
         value = record[key]
         kind = type(value)  # the common scalars inline: this runs for every column
-        if kind is str:
+        if key == expand and kind is dict:
+            encoded = dump_record(value).replace("\n", "\n  ")
+        elif kind is str:
             encoded = _encode_string(value)
         elif value is None:
             encoded = "null"
@@ -229,10 +237,10 @@ def _no_link_syntax(match: re.Match[str]) -> str:
     return _LINK_SYNTAX.sub(_escape, match.group())
 
 
-def front_matter(record: Mapping[str, Any]) -> str:
+def front_matter(record: Mapping[str, Any], *, expand: str | None = None) -> str:
     """The record as front matter: JSON, which is YAML too; its strings hold no link syntax
     (\\u escapes instead), so a reader that shows it as Markdown shows only text."""
-    encoded = _JSON_STRING.sub(_no_link_syntax, dump_record(record))
+    encoded = _JSON_STRING.sub(_no_link_syntax, dump_record(record, expand=expand))
     return f"{FRONT_MATTER_FENCE}\n{encoded}\n{FRONT_MATTER_FENCE}\n"
 
 

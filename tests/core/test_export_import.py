@@ -432,8 +432,9 @@ def test_folder_layout_has_an_index_and_a_file_per_experiment(
     page = _text_of(folder / rivers)
     front, body = page.split("\n---\n", 1)
     meta = json.loads(front.removeprefix("---\n"))
-    assert meta["title"] == "Rivers that cross borders" and meta["tags"] == ["geo", "rivers"]
-    assert meta["llm_journal"] == 2 and meta["layout"] == "experiment"
+    record = meta["experiment"]  # nested: no column is a reader's document metadata
+    assert record["title"] == "Rivers that cross borders" and record["tags"] == ["geo", "rivers"]
+    assert meta == {"experiment": record, "llm_journal": 2, "layout": "experiment"}
     assert body.startswith("\n# Rivers that cross borders\n")
     assert "[index](index.md)" in body
     assert f"\n## Run {ids['first']} · llama3:8b · worked\n" in body

@@ -11,6 +11,8 @@ inside its fence while what a person wrote reads back as written.
 from __future__ import annotations
 
 import html
+import shutil
+import subprocess
 import tempfile
 from datetime import UTC, datetime
 from html.parser import HTMLParser
@@ -436,3 +438,22 @@ def test_any_hostile_journal_comes_out_as_text_in_pandoc_and_cmark(
     command: str, plan: Plan
 ) -> None:
     _check_with(command, plan, folder_too=False)
+
+
+@pytest.mark.skipif(shutil.which("pandoc") is None, reason="pandoc is not installed")
+def test_pandoc_standalone_renders_no_journal_content_as_document_metadata() -> None:
+    """`pandoc -s` reads YAML front matter and renders a top-level `title` as Markdown, raw
+    HTML included: an experiment file's record is nested, so no column is document metadata."""
+    plan = attack_plan("<script>alert(1)</script> <img src=x onerror=alert(2)>")
+    with tempfile.TemporaryDirectory() as folder:
+        files = _exports(plan, Path(folder))
+    for name, (text, _, _) in files.items():
+        page = subprocess.run(
+            ["pandoc", "-s", "-f", "markdown", "-t", "html", "--metadata", "pagetitle=x"],
+            input=text.encode("utf-8"),
+            capture_output=True,
+            check=True,
+            timeout=300,
+        ).stdout.decode("utf-8")
+        body = page.partition("<body>")[2]
+        assert "<script" not in body and "<img" not in body, (name, body[:400])
