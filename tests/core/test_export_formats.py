@@ -8,12 +8,13 @@ kept as it came out.
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from pathlib import Path
 
 import pytest
 
-from journal.core.export_markdown import export_to_path
+from journal.core.export_markdown import Layout, export_to_path
 from journal.core.import_markdown import import_markdown
 from journal.core.notebook_format import (
     FORMAT_VERSION,
@@ -93,3 +94,22 @@ def test_a_format_outside_the_known_ones_is_refused(
     with pytest.raises(ImportFormatError, match="export format"):
         import_markdown(journal, path)
     assert _rows(journal, "SELECT count(*) FROM run") == [(0,)]
+
+
+def test_a_format_1_folder_with_flat_front_matter_still_imports(
+    journal: Journal, tmp_path: Path
+) -> None:
+    """Format 1 wrote an experiment file's record as the front matter itself; format 2 nests
+    it. The fixture is imported, exported as a folder, and its front matter flattened back."""
+    import_markdown(journal, FIXTURE)
+    folder = tmp_path / "v1"
+    export_to_path(journal, folder, layout=Layout.FOLDER)
+    for page in folder.iterdir():
+        front, rest = page.read_text(encoding="utf-8").split("\n---\n", 1)
+        meta = json.loads(front.removeprefix("---\n"))
+        meta = {**meta.pop("experiment", {}), **meta, "llm_journal": 1}
+        page.write_text(f"---\n{json.dumps(meta, indent=2)}\n---\n{rest}", encoding="utf-8")
+    with Journal.open(tmp_path / "other.sqlite") as other:
+        result = import_markdown(other, folder)
+        assert (result.new_experiments, result.new_runs) == (2, 3)
+        assert snapshot(other.path) == snapshot(journal.path)
