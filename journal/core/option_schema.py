@@ -141,18 +141,22 @@ def suggestion(key: str) -> str | None:
 # -- values ------------------------------------------------------------------------------
 
 
-def check_value(key: str, value: Any) -> None:
+def check_value(key: str, value: Any, *, ranges: bool = True) -> None:
     """Raise InvalidInputError (naming `key` and the reason) unless Ollama can take `value`
-    for `key` and mean what it says; any key, known or not."""
+    for `key` and mean what it says; any key, known or not.
+
+    Without `ranges`, a value only has to be sendable (type, finiteness, size): for values a
+    run already recorded, which Ollama took then, and a replay must send again as they were.
+    """
     rule = OPTION_RULES.get(key)
     if rule is not None:
-        _check_known(key, rule, value)
+        _check_known(key, rule, value, ranges=ranges)
     problem = json_problem(value)
     if problem:
         raise InvalidInputError(f"Option {key} {problem}.")
 
 
-def _check_known(key: str, rule: OptionRule, value: Any) -> None:
+def _check_known(key: str, rule: OptionRule, value: Any, *, ranges: bool) -> None:
     if rule.kind is OptionKind.BOOL:
         if not isinstance(value, bool):
             raise InvalidInputError(f"Option {key} needs true or false, not {shown(value)}.")
@@ -181,6 +185,8 @@ def _check_known(key: str, rule: OptionRule, value: Any) -> None:
         raise InvalidInputError(
             f"Option {key} is beyond what Ollama can hold (a 32-bit float), not {shown(value)}."
         )
+    if not ranges:
+        return
     below = rule.minimum is not None and value < rule.minimum
     above = rule.maximum is not None and value > rule.maximum
     if below or above:

@@ -227,7 +227,6 @@ def test_nan_and_infinity_are_refused_so_replays_can_send_the_options(
 @pytest.mark.parametrize(
     ("options", "reason"),
     [
-        ({"top_p": 1.5}, "run options: Option top_p must be between 0 and 1, not 1.5"),
         ({"seed": 4.5}, "run options: Option seed needs a whole number, not 4.5"),
         ({"x": [[[[[[[[[[[[[[[[[[1]]]]]]]]]]]]]]]]]]}, "run options: Option x is nested deeper"),
         ({"stop": "###"}, "run options: Option stop needs a list of texts"),

@@ -176,10 +176,11 @@ def test_forced_values_are_still_checked() -> None:
 
 def test_recorded_options_keep_their_keys_but_values_are_checked() -> None:
     check_recorded({"mirostat": 2, "tag": "007", "": None}, "5m", "low")
+    # Ollama took it when the run was made: a replay sends it again, stricter ranges or not.
+    check_recorded({"top_p": 1.5, "num_ctx": 0})
     cases: list[tuple[dict[str, Any], str]] = [
         ({"temperature": math.nan}, "Option temperature needs a finite number, not NaN."),
         ({"mirostat": math.inf}, "Option mirostat holds Infinity"),
-        ({"top_p": 1.5}, "Option top_p must be between 0 and 1, not 1.5."),
         ({"seed": 2**63}, "Option seed must fit a 64-bit integer"),
         ({"top_k": 4.5}, "Option top_k needs a whole number, not 4.5."),
         ({"seed": True}, "Option seed needs a whole number, not true."),
