@@ -112,14 +112,17 @@ def storage_error(
 
 
 def damaged_message(path: Path, detail: str, *, unchanged: bool = False) -> str:
-    """What happened, then how to get the data back: SQLite's recovery, or the backup."""
+    """What happened, then how to get the data back: `journal recover`, or the backup.
+
+    Not SQLite's `.recover`: many builds (Debian's among them) lack what it needs, and its
+    output would not be recognised as a journal."""
     kept = "; it was left unchanged" if unchanged else ""
     backup = latest_backup(path)
     restore = f", or go back to {backup} (the copy kept before its last upgrade)" if backup else ""
     return (
         f"The journal {path} is damaged ({detail}){kept}.\n"
-        f"Recover what it holds with `sqlite3 {shlex.quote(str(path))} .recover | sqlite3 "
-        f"recovered.sqlite` and open that{restore}."
+        f"Recover what it still holds into a new file with `journal recover "
+        f"{shlex.quote(str(path))} -o recovered.sqlite`, then open that{restore}."
     )
 
 
