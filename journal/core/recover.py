@@ -274,13 +274,13 @@ def recover_journal(damaged: Path | str, target: Path | str) -> RecoveryReport:
             f"{target} already exists; name a new file for the recovered journal. "
             "Nothing was written."
         )
-    source, version, tables = _open_damaged(damaged)
+    source, version = _open_damaged(damaged)
     try:
         report = RecoveryReport(damaged, target, version)
         _make_folder(target)
         temporary = target.with_name(f".{target.name}.{secrets.token_hex(4)}.recovering")
         try:
-            _build(source, damaged, tables, temporary, target, report)
+            _build(source, damaged, temporary, target, report)
             if report.copied == 0 and not report.complete:
                 raise CorruptJournalError(
                     f"Nothing could be read from {damaged}: every record is in a damaged part "
@@ -320,9 +320,9 @@ def _refuse(path: Path, exc: sqlite3.Error) -> NoReturn:
     raise error from exc
 
 
-def _open_damaged(path: Path) -> tuple[sqlite3.Connection, int, set[str]]:
-    """A read-only connection to `path`, its schema version and its tables, or a
-    StorageError saying why there is nothing to recover from it."""
+def _open_damaged(path: Path) -> tuple[sqlite3.Connection, int]:
+    """A read-only connection to `path` and its schema version, or a StorageError saying
+    why there is nothing to recover from it."""
     try:
         if path.is_dir():
             raise NotAJournalError(f"{path} is a folder, not a journal file.")
@@ -355,17 +355,20 @@ def _open_damaged(path: Path) -> tuple[sqlite3.Connection, int, set[str]]:
     except sqlite3.Error as exc:
         _refuse(path, exc)
     try:
-        version, tables = _check_damaged(source, path)
+        version = _check_damaged(source, path)
     except BaseException:
         source.close()
         raise
-    return source, version, tables
+    return source, version
 
 
-def _check_damaged(source: sqlite3.Connection, path: Path) -> tuple[int, set[str]]:
+def _check_damaged(source: sqlite3.Connection, path: Path) -> int:
     try:
         source.execute("PRAGMA query_only = ON")
         source.execute("PRAGMA cell_size_check = ON")  # notice more damage, sooner
+        # An entry of the table list that no longer parses (a trigger's text, say) is then
+        # passed over instead of making the whole file unreadable; nothing is written.
+        source.execute("PRAGMA writable_schema = ON")
         application_id = source.execute("PRAGMA application_id").fetchone()[0]
         version = source.execute("PRAGMA user_version").fetchone()[0]
     except sqlite3.Error as exc:
@@ -385,7 +388,7 @@ def _check_damaged(source: sqlite3.Connection, path: Path) -> tuple[int, set[str
             f"knows up to {LATEST_VERSION}). Update LLM Journal to recover it."
         )
     try:
-        tables = {row[0] for row in source.execute("SELECT name FROM sqlite_master")}
+        source.execute("SELECT name FROM sqlite_master").fetchall()
     except sqlite3.Error as exc:
         if not _is_damage(exc):
             _refuse(path, exc)
@@ -395,7 +398,25 @@ def _check_damaged(source: sqlite3.Connection, path: Path) -> tuple[int, set[str
         ) from exc
     if version < 1:
         raise NotAJournalError(f"{path} holds no journal records; there is nothing to recover.")
-    return int(version), tables
+    return int(version)
+
+
+def _read(
+    source: sqlite3.Connection, path: Path, sql: str, parameters: tuple[Any, ...] = ()
+) -> list[Any] | None:
+    """The rows of `sql` in the damaged file, or None where it is damaged."""
+    try:
+        return source.execute(sql, parameters).fetchall()
+    except sqlite3.Error as exc:
+        if _is_damage(exc):
+            return None
+        _refuse(path, exc)
+
+
+def _sequence(source: sqlite3.Connection, path: Path, table: str) -> int | None:
+    """The table's AUTOINCREMENT counter: the highest id it ever gave, if that still reads."""
+    rows = _read(source, path, "SELECT seq FROM sqlite_sequence WHERE name = ?", (table,))
+    return rows[0][0] if rows and isinstance(rows[0][0], int) else None
 
 
 class _TableScan:
@@ -406,26 +427,19 @@ class _TableScan:
     and a binary search narrows the unreadable span down to the smallest one that skips it.
     """
 
-    def __init__(self, source: sqlite3.Connection, path: Path, table: str, columns: list[str]):
+    def __init__(self, source: sqlite3.Connection, path: Path, table: str):
         self.source = source
         self.path = path
         self.table = table
-        names = ", ".join(f'"{name}"' for name in columns)
-        self.select = (
-            f'SELECT rowid, {names} FROM "{table}" WHERE rowid >= ? ORDER BY rowid LIMIT ?'
-        )
+        # `*`: columns by position, as the schema version defines them; a name that damage
+        # changed in the table list cannot lose its column.
+        self.select = f'SELECT rowid, * FROM "{table}" WHERE rowid >= ? ORDER BY rowid LIMIT ?'
         self.unreadable: list[tuple[int, int]] = []
         self.last_id = 0  # the highest rowid read
         self._said: int | None = None
 
     def _read(self, sql: str, parameters: tuple[Any, ...] = ()) -> list[Any] | None:
-        """The rows of `sql`, or None where the file is damaged."""
-        try:
-            return self.source.execute(sql, parameters).fetchall()
-        except sqlite3.Error as exc:
-            if _is_damage(exc):
-                return None
-            _refuse(self.path, exc)
+        return _read(self.source, self.path, sql, parameters)
 
     def rows(self) -> Iterator[tuple[Any, ...]]:
         start = 1  # the next rowid to read from
@@ -461,9 +475,9 @@ class _TableScan:
             highest = self._read(f'SELECT max(rowid) FROM "{self.table}"')
             if highest and isinstance(highest[0][0], int):
                 said.append(highest[0][0])
-            sequence = self._read("SELECT seq FROM sqlite_sequence WHERE name = ?", (self.table,))
-            if sequence and isinstance(sequence[0][0], int):
-                said.append(sequence[0][0])
+            sequence = _sequence(self.source, self.path, self.table)
+            if sequence is not None:
+                said.append(sequence)
             self._said = min(max(said), MAX_RECORD_ID)
         return max(self._said, self.last_id)
 
@@ -499,11 +513,12 @@ class _TableScan:
         )
         for (name,) in indexes or []:
             # A partial index cannot list every row: SQLite refuses it ("no query solution").
+            quoted = str(name).replace('"', '""')
             try:
                 rows = self.source.execute(
-                    f'SELECT rowid FROM "{self.table}" INDEXED BY "{name}" ORDER BY rowid'
+                    f'SELECT rowid FROM "{self.table}" INDEXED BY "{quoted}" ORDER BY rowid'
                 ).fetchall()
-            except sqlite3.Error:
+            except (sqlite3.Error, ValueError):
                 continue
             return [row[0] for row in rows]
         return None
@@ -589,7 +604,6 @@ def _make_folder(target: Path) -> None:
 def _build(
     source: sqlite3.Connection,
     damaged: Path,
-    present: set[str],
     temporary: Path,
     target: Path,
     report: RecoveryReport,
@@ -603,8 +617,7 @@ def _build(
             apply_migrations(conn, target=report.source_version)
             conn.execute("BEGIN IMMEDIATE")
             for table in TABLES:
-                if table in present:
-                    _copy_table(source, damaged, conn, table, report)
+                _copy_table(source, damaged, conn, table, report)
             _mend_links(conn, report)
             conn.execute("COMMIT")
             apply_migrations(conn)
@@ -631,15 +644,24 @@ def _copy_table(
     table: str,
     report: RecoveryReport,
 ) -> None:
+    columns = _columns(conn, table)
+    if not columns:
+        return  # not in the damaged file's schema version
     counts = report.table(table)
-    wanted = set(_columns(source, table))
-    columns = [name for name in _columns(conn, table) if name in wanted]
+    if len(_columns(source, table)) != len(columns):
+        # The table's entry in the file's table list is damaged: its rows cannot be found.
+        highest = _sequence(source, damaged, table)
+        counts.lost = None
+        counts.unreadable = [(1, highest or MAX_RECORD_ID)]
+        _keep_sequence(conn, table, highest or 0)
+        return
     insert = (
         f'INSERT INTO "{table}" ({", ".join(columns)}) VALUES ({", ".join("?" * len(columns))})'
     )
-    scan = _TableScan(source, damaged, table, columns)
+    scan = _TableScan(source, damaged, table)
     for rowid, *values in scan.rows():
         row = dict(zip(columns, values, strict=True))
+        row["id"] = rowid  # the id is the rowid, whatever damage made of its declaration
         if not _usable(table, row):
             counts.skipped += 1
             counts.skipped_ids.append(rowid)

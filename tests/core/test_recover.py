@@ -28,7 +28,7 @@ from journal.core.errors import (
     NotAJournalError,
 )
 from journal.core.export_markdown import export_to_stream
-from journal.core.migrations import APPLICATION_ID, LATEST_VERSION
+from journal.core.migrations import APPLICATION_ID, LATEST_VERSION, apply_migrations
 from journal.core.models import (
     CheckStatus,
     MigrationCheck,
@@ -402,6 +402,63 @@ def test_without_an_intact_index_the_lost_ids_are_named_not_counted(
     )
 
 
+def garble_schema_text(path: Path, text: bytes, replacement: bytes) -> None:
+    """Change bytes of the file's table list (the CREATE statements) where `text` is."""
+    assert len(text) == len(replacement)
+    data = path.read_bytes()
+    assert data.count(text) == 1, text
+    path.write_bytes(data.replace(text, replacement))
+
+
+def test_a_table_list_entry_that_no_longer_parses_is_passed_over(
+    built: Built, tmp_path: Path
+) -> None:
+    garble_schema_text(
+        built.path,
+        b"CREATE TRIGGER search_run_delete AFTER",
+        b"CREATE TRIGGER search_run_delete A#TER",
+    )
+    with pytest.raises(CorruptJournalError, match="malformed database schema"):
+        Journal.open(built.path)
+    target = tmp_path / "recovered.sqlite"
+
+    report = recover_journal(built.path, target)
+
+    assert report.complete
+    assert len(table_rows(target, "run")) == EXPERIMENTS * RUNS_PER_EXPERIMENT
+    with Journal.open(target) as journal:  # the trigger is the new journal's own again
+        assert search_ids(journal, run_word(3, 1)) == [3]
+
+
+def test_a_damaged_column_name_loses_no_column(built: Built, tmp_path: Path) -> None:
+    responses = {run: row["response"] for run, row in table_rows(built.path, "run").items()}
+    garble_schema_text(built.path, b"response             TEXT", b"respXnse             TEXT")
+    target = tmp_path / "recovered.sqlite"
+
+    assert recover_journal(built.path, target).complete
+
+    assert {run: row["response"] for run, row in table_rows(target, "run").items()} == responses
+
+
+def test_when_a_table_cannot_be_found_its_loss_is_said(built: Built, tmp_path: Path) -> None:
+    garble_schema_text(built.path, b"CREATE TABLE experiment (", b"CREATE TABLE exper#ment (")
+    target = tmp_path / "recovered.sqlite"
+
+    report = recover_journal(built.path, target)
+
+    experiments = report.tables["experiment"]
+    assert (experiments.copied, experiments.lost) == (0, None)
+    assert experiments.unreadable == [(1, EXPERIMENTS)]
+    assert report.placeholder_experiments == list(range(1, EXPERIMENTS + 1))
+    assert report.tables["run"].copied == EXPERIMENTS * RUNS_PER_EXPERIMENT
+    assert report.summary().startswith(
+        f"Recovered 0 experiments, {EXPERIMENTS * RUNS_PER_EXPERIMENT} runs and 1 migration "
+        f"check into {target}; an unknown number of experiments (ids 1-{EXPERIMENTS}) in a "
+        "damaged part of the file could not be read. The runs of 40 lost experiments now "
+        "belong to placeholders titled '(recovered: experiment N was damaged)'"
+    )
+
+
 @pytest.mark.parametrize(
     ("column", "value"),
     [("options", '{"temperature": 0.2'), ("created_at", "yesterday"), ("status", "exploded")],
@@ -479,6 +536,44 @@ def test_a_first_schema_journal_recovers_to_the_latest_schema(tmp_path: Path) ->
         assert extraction.response.startswith("```json")
         assert [hit.experiment_id for hit in search(session, "zebra")] == [2]
         assert [hit.experiment_id for hit in search(session, "stones")] == [1]
+
+
+def _schema(path: Path) -> list[Any]:
+    return _all(path, "SELECT type, name, sql FROM sqlite_master ORDER BY name")
+
+
+@pytest.mark.parametrize("version", range(1, LATEST_VERSION + 1))
+def test_every_schema_version_recovers_to_the_schema_of_a_new_journal(
+    tmp_path: Path, version: int
+) -> None:
+    old = tmp_path / f"schema{version}.sqlite"
+    conn = sqlite3.connect(old, isolation_level=None)
+    apply_migrations(conn, target=version)
+    conn.execute(
+        "INSERT INTO experiment (uuid, title, tags, created_at, updated_at) "
+        "VALUES ('e1', 'otters', '[\"zoo\"]', ?, ?)",
+        (T0.isoformat(), T0.isoformat()),
+    )
+    conn.execute(
+        "INSERT INTO run (uuid, experiment_id, model, messages, response, status, created_at) "
+        'VALUES (\'r1\', 1, \'m\', \'[{"role": "user", "content": "beavers"}]\', '
+        "'walrus', 'done', ?)",
+        (T0.isoformat(),),
+    )
+    conn.close()
+    target = tmp_path / "recovered.sqlite"
+
+    report = recover_journal(old, target)
+
+    assert report.complete and report.source_version == version
+    fresh = tmp_path / "fresh.sqlite"
+    Journal.open(fresh).close()
+    assert _schema(target) == _schema(fresh)
+    with Journal.open(target) as journal:
+        for word in ("otters", "beavers", "walrus"):
+            assert search_ids(journal, word) == [1], word
+        with journal.read() as session:
+            assert [row.tags for row in list_experiments(session)] == [["zoo"]]
 
 
 def test_a_journal_with_nothing_readable_is_refused_and_nothing_is_written(
