@@ -307,6 +307,9 @@ def _feature_commands() -> list[Callable[[AddCommand], None]]:
     from journal.cli_export import register as register_export  # export, import
 
     commands.append(register_export)
+    from journal.cli_recover import register as register_recover  # recover
+
+    commands.append(register_recover)
     return commands
 
 

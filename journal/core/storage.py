@@ -112,14 +112,17 @@ def storage_error(
 
 
 def damaged_message(path: Path, detail: str, *, unchanged: bool = False) -> str:
-    """What happened, then how to get the data back: SQLite's recovery, or the backup."""
+    """What happened, then how to get the data back: `journal recover`, or the backup.
+
+    Not SQLite's `.recover`: many builds (Debian's among them) lack what it needs, and its
+    output would not be recognised as a journal."""
     kept = "; it was left unchanged" if unchanged else ""
     backup = latest_backup(path)
     restore = f", or go back to {backup} (the copy kept before its last upgrade)" if backup else ""
     return (
         f"The journal {path} is damaged ({detail}){kept}.\n"
-        f"Recover what it holds with `sqlite3 {shlex.quote(str(path))} .recover | sqlite3 "
-        f"recovered.sqlite` and open that{restore}."
+        f"Recover what it still holds into a new file with `journal recover "
+        f"{shlex.quote(str(path))} -o recovered.sqlite`, then open that{restore}."
     )
 
 
@@ -178,7 +181,7 @@ def _known_failures(path: Path, *, unchanged: bool = False) -> Iterator[None]:
 # -- looking at a file without writing to it --------------------------------------------
 
 
-def _read_only_uri(path: Path) -> str:
+def read_only_uri(path: Path) -> str:
     """`mode=ro`, or `immutable=1` when reading would need a -shm file that the folder
     cannot hold (a WAL journal in a read-only folder)."""
     base = path.resolve().as_uri()
@@ -223,7 +226,7 @@ def inspect_file(path: Path) -> FileState:
             "It was left unchanged."
         )
     with _known_failures(path, unchanged=True):
-        conn = sqlite3.connect(_read_only_uri(path), uri=True)
+        conn = sqlite3.connect(read_only_uri(path), uri=True)
         try:
             application_id = conn.execute("PRAGMA application_id").fetchone()[0]
             version = conn.execute("PRAGMA user_version").fetchone()[0]
@@ -350,7 +353,7 @@ class Journal:
                 "it must be upgraded, which needs write access, before it can be read."
             )
         with _known_failures(path, unchanged=True):
-            uri = _read_only_uri(path)
+            uri = read_only_uri(path)
         wal = path.with_name(path.name + "-wal")
         if uri.endswith("immutable=1") and _size(wal):
             # immutable=1 ignores the -wal file: reading now would show stale records.

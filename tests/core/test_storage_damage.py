@@ -103,7 +103,11 @@ def test_a_damaged_table_page_is_named_with_how_to_recover(
         f"journal: error: The journal {db_path} is damaged (database disk image is malformed)"
         in err
     )
-    assert f"`sqlite3 {db_path} .recover | sqlite3 recovered.sqlite`" in err
+    assert (
+        "Recover what it still holds into a new file with "
+        f"`journal recover {db_path} -o recovered.sqlite`, then open that." in err
+    )
+    assert ".recover |" not in err  # SQLite's .recover is missing from many builds
     assert ".bak" not in err  # there is no backup to offer
     assert _digest(db_path) == before
 
