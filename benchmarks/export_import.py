@@ -2,6 +2,8 @@
 
 Memory is measured with tracemalloc around a second file export: the peak must stay flat
 (a page of experiments) whatever the size of the journal; compare the figure with --quick.
+Next to each import's total, `..._lock_seconds` is the time spent inside the journal's write
+transaction, when no other program can write: the import reads the export without the lock.
 """
 
 from __future__ import annotations
@@ -14,10 +16,18 @@ import sqlite3
 import tempfile
 import time
 import tracemalloc
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from benchmarks.figures import emit, note
 from benchmarks.synthetic import MODELS, _text, cached
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
+
+    from journal.core.storage import Journal
 
 GENERATOR_VERSION = 2  # bump when the schema changes, so a cached file is rebuilt
 RUNS_PER_EXPERIMENT = 3
@@ -107,6 +117,26 @@ def cached_journal(cache: Path, experiments: int) -> Path:
     return cached(path, lambda partial: build(partial, experiments))
 
 
+@contextmanager
+def write_lock_time(journal: Journal) -> Iterator[list[float]]:
+    """The seconds each `journal.write()` lasted: the write lock taken, used and released."""
+    held: list[float] = []
+    original: Callable[[], AbstractContextManager[Session]] = journal.write
+
+    @contextmanager
+    def timed() -> Iterator[Session]:
+        started = time.perf_counter()
+        with original() as session:
+            yield session
+        held.append(time.perf_counter() - started)
+
+    journal.write = timed  # type: ignore[method-assign]
+    try:
+        yield held
+    finally:
+        del journal.write  # the class's method again
+
+
 def _folder_size(folder: Path) -> int:
     return sum(entry.stat().st_size for entry in folder.iterdir())
 
@@ -146,16 +176,21 @@ def run(cache: Path, quick: bool) -> None:
             (work / "traced.md").unlink()
 
         for name, path in (("file", file_path), ("folder", folder)):
-            with Journal.open(work / f"import-{name}.sqlite") as target:
+            with (
+                Journal.open(work / f"import-{name}.sqlite") as target,
+                write_lock_time(target) as held,
+            ):
                 started = time.perf_counter()
                 result = import_markdown(target, path)
                 emit(f"import_{label}_{name}_seconds", time.perf_counter() - started, "s")
+                emit(f"import_{label}_{name}_lock_seconds", sum(held), "s")
                 assert result.new_runs == experiments * RUNS_PER_EXPERIMENT, result.summary()
 
-        with Journal.open(work / "import-file.sqlite") as target:
+        with Journal.open(work / "import-file.sqlite") as target, write_lock_time(target) as held:
             started = time.perf_counter()
             result = import_markdown(target, file_path)
             emit(f"import_{label}_again_seconds", time.perf_counter() - started, "s")
+            emit(f"import_{label}_again_lock_seconds", sum(held), "s")
             assert result.new_runs == 0, result.summary()
     finally:
         shutil.rmtree(work, ignore_errors=True)

@@ -2,16 +2,18 @@
 
 Only the metadata (front matter and `llm-journal:` blocks) is read; the prose around it is
 skipped, code blocks included, so no text a model wrote can pass for metadata. The export
-is read twice: once to validate everything, so a damaged or foreign file is refused with
-its line number before anything is written, then again inside one write transaction that
-inserts as it reads and rolls back if anything is wrong after all. Between the passes only
-uuids are kept, never the texts, so a large export does not have to fit in memory.
+is read once, with no lock held: everything is checked, so a damaged or foreign file is
+refused with its line number before anything is written, and each record is staged, as
+the journal will store it, in a temporary SQLite file (see import_staging). Then one write
+transaction merges the staged records in with a few set-based statements; the journal's
+write lock is held for those seconds only, not for the reading. Nothing is kept in memory
+but uuids, so a large export does not have to fit in it.
 
 Into an empty journal the export's ids are kept (a restore gives back the same journal);
 into one that has entries, new experiments and runs get new ids after the existing ones.
 
-The validation pass refuses whatever would break the journal later, not only what breaks
-the import: times that cannot be shown in UTC, ids the journal could never count up to,
+The check refuses whatever would break the journal later, not only what breaks the
+import: times that cannot be shown in UTC, ids the journal could never count up to,
 NaN and lone surrogates (which JSON and SQLite cannot carry), options a replay could not
 send, and replays that replay themselves. A run exported while it was still streaming is
 imported as `interrupted`, which is what is true in the journal that receives it.
@@ -28,11 +30,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, NoReturn
 
-from sqlalchemy import TextClause, text
+from sqlalchemy import text
 from sqlmodel import Session
 
 from journal.core.domain import MAX_RECORD_ID, RunStatus, Verdict
 from journal.core.errors import InvalidInputError
+from journal.core.import_staging import Staging, merge
 from journal.core.models import to_iso
 from journal.core.notebook_format import (
     BLOCK_KINDS,
@@ -143,14 +146,36 @@ class _Column:
     kind: str  # INTEGER, REAL, TEXT or JSON, as the schema declares it
     nullable: bool
     required: bool  # NOT NULL without a default: the export must carry it
+    default: Any = None  # what the column holds when a record leaves it out
+
+    def stored(self, record: dict[str, Any]) -> Any:
+        """The record's value as the journal stores it: JSON as text, times in one form."""
+        if self.name not in record:
+            return self.default
+        value = record[self.name]
+        if value is None:
+            return None
+        if self.kind == "JSON":
+            return json.dumps(value, ensure_ascii=False)
+        if self.name.endswith("_at") and isinstance(value, str):
+            moment = utc_moment(value)
+            assert moment is not None  # checked when the record was read
+            return to_iso(moment)  # the one form the journal sorts and filters by
+        return value
 
 
 def _columns(session: Session, table: str) -> dict[str, _Column]:
     columns = {}
     for row in session.execute(text(f"PRAGMA table_info({table})")):
         name, kind, notnull, default, primary = row[1], str(row[2]).upper(), row[3], row[4], row[5]
+        # The default is an SQL expression of the journal's own schema, such as '[]'.
+        value = None if default is None else session.execute(text(f"SELECT {default}")).scalar()
         columns[name] = _Column(
-            name, kind, nullable=not notnull, required=bool(notnull and default is None)
+            name,
+            kind,
+            nullable=not notnull,
+            required=bool(notnull and default is None),
+            default=value,
         )
         if primary:
             columns[name] = _Column(name, kind, nullable=False, required=True)
@@ -166,6 +191,11 @@ class _Schema:
     def of(cls, journal: Journal) -> _Schema:
         with journal.read() as session:
             return cls(_columns(session, "experiment"), _columns(session, "run"))
+
+    @property
+    def staged_runs(self) -> list[_Column]:
+        """The run columns staged as read: the merge resolves the two ids by uuid."""
+        return [c for c in self.run.values() if c.name not in ("experiment_id", "replay_of_id")]
 
 
 # -- lines, front matter and blocks --------------------------------------------------------
@@ -571,18 +601,20 @@ def _read(path: Path, schema: _Schema) -> Iterator[ParsedExperiment]:
     return _experiments_in_file(path, str(path), schema)
 
 
-def _validate(path: Path, schema: _Schema) -> tuple[int, int]:
-    """Read everything once and refuse what is wrong; return (experiments, runs)."""
+def _stage(path: Path, schema: _Schema, staging: Staging) -> None:
+    """Read everything once, refuse what is wrong, and stage every record as it is read."""
     experiment_uuids: dict[str, str] = {}
     run_uuids: dict[str, str] = {}
     experiment_ids: dict[int, str] = {}
     run_ids: dict[int, str] = {}
     replays: dict[str, _Replay] = {}
-    runs = 0
+    experiment_columns = list(schema.experiment.values())
+    run_columns = schema.staged_runs
     for parsed in _read(path, schema):
         where = parsed.where
         _unique(experiment_uuids, parsed.record["uuid"], where, "experiment uuid")
         _unique(experiment_ids, parsed.record["id"], where, "experiment id")
+        staging.add_experiment([column.stored(parsed.record) for column in experiment_columns])
         shown, _, _ = where.rpartition(":")
         for run in parsed.runs:
             run_where = f"{shown}:{run.line}"
@@ -591,9 +623,18 @@ def _validate(path: Path, schema: _Schema) -> tuple[int, int]:
             replayed = run.record.get(REPLAY_OF_UUID)
             if replayed is not None:
                 replays[run.record["uuid"]] = _Replay(replayed, run.record["id"], run_where)
-            runs += 1
+            record = run.record
+            live = record.get("status", RunStatus.PENDING.value) in LIVE_STATUSES
+            if live:
+                record = _as_interrupted(record)
+            staging.add_run(
+                [column.stored(record) for column in run_columns],
+                experiment_uuid=parsed.record["uuid"],
+                replay_of_uuid=replayed,
+                was_live=live,
+            )
     _refuse_replay_cycles(replays)
-    return len(experiment_uuids), runs
+    staging.finish()
 
 
 @dataclass(frozen=True)
@@ -638,86 +679,13 @@ def _unique(seen: dict[Any, str], key: Any, where: str, what: str) -> None:
         raise ImportFormatError(shown, int(line), f"{what} {_describe(key)} also at {first}")
 
 
-# -- writing -------------------------------------------------------------------------------
+# -- importing -----------------------------------------------------------------------------
 
 
-class _Inserter:
-    """INSERTs straight from the records, with the exact texts and JSON the export holds."""
-
-    def __init__(self, session: Session, schema: _Schema, keep_ids: bool) -> None:
-        self.session = session
-        self.schema = schema
-        self.keep_ids = keep_ids
-        self._statements: dict[tuple[str, tuple[str, ...]], TextClause] = {}
-
-    def insert(self, table: str, record: dict[str, Any]) -> int:
-        columns = self.schema.experiment if table == "experiment" else self.schema.run
-        values: dict[str, Any] = {}
-        for name, value in record.items():
-            column = columns.get(name)
-            if column is None or (name == "id" and not self.keep_ids):
-                continue
-            if column.kind == "JSON" and value is not None:
-                value = json.dumps(value, ensure_ascii=False)
-            elif name.endswith("_at") and isinstance(value, str):
-                moment = utc_moment(value)
-                assert moment is not None  # the validation pass refused it otherwise
-                value = to_iso(moment)  # the one form the journal sorts and filters by
-            values[name] = value
-        key = (table, tuple(values))
-        statement = self._statements.get(key)
-        if statement is None:
-            names = ", ".join(f'"{name}"' for name in values)
-            params = ", ".join(f":{name}" for name in values)
-            statement = text(f"INSERT INTO {table} ({names}) VALUES ({params}) RETURNING id")
-            self._statements[key] = statement
-        return int(self.session.execute(statement, values).scalar_one())
-
-
-_EXPERIMENT_BY_UUID = text("SELECT id FROM experiment WHERE uuid = :uuid")
-_RUN_BY_UUID = text("SELECT id FROM run WHERE uuid = :uuid")
-_SET_REPLAY = text("UPDATE run SET replay_of_id = :replay WHERE id = :id")
-_IS_EMPTY = text("SELECT NOT EXISTS (SELECT 1 FROM experiment) AND NOT EXISTS (SELECT 1 FROM run)")
-
-
-def _write(session: Session, path: Path, schema: _Schema, result: ImportResult) -> None:
-    keep_ids = bool(session.execute(_IS_EMPTY).scalar_one())
-    result.kept_ids = keep_ids
-    inserter = _Inserter(session, schema, keep_ids)
-    links: list[tuple[int, str]] = []  # (new run id, uuid of the run it replays)
-    for parsed in _read(path, schema):
-        experiment_id = session.execute(
-            _EXPERIMENT_BY_UUID, {"uuid": parsed.record["uuid"]}
-        ).scalar_one_or_none()
-        if experiment_id is None:
-            experiment_id = inserter.insert("experiment", parsed.record)
-            result.new_experiments += 1
-        else:
-            result.present_experiments += 1
-        for run in parsed.runs:
-            if session.execute(_RUN_BY_UUID, {"uuid": run.record["uuid"]}).first() is not None:
-                result.present_runs += 1
-                continue
-            record = dict(run.record, experiment_id=experiment_id, replay_of_id=None)
-            replayed = record.pop(REPLAY_OF_UUID, None)
-            if record.get("status", RunStatus.PENDING.value) in LIVE_STATUSES:
-                _as_interrupted(record)
-                result.interrupted_runs += 1
-            run_id = inserter.insert("run", record)
-            if replayed is not None:
-                links.append((run_id, replayed))
-            result.new_runs += 1
-    for run_id, replayed in links:  # after the inserts: a replayed run may come later
-        replay_id = session.execute(_RUN_BY_UUID, {"uuid": replayed}).scalar_one_or_none()
-        if replay_id is None:
-            result.dropped_replay_links += 1
-        else:
-            session.execute(_SET_REPLAY, {"replay": replay_id, "id": run_id})
-
-
-def _as_interrupted(record: dict[str, Any]) -> None:
+def _as_interrupted(record: dict[str, Any]) -> dict[str, Any]:
     """A run exported mid-stream: no program here streams it, so it is interrupted."""
-    record.update(
+    return dict(
+        record,
         status=RunStatus.INTERRUPTED.value,
         error=EXPORTED_LIVE_MESSAGE,
         owner="",
@@ -734,11 +702,19 @@ def import_markdown(journal: Journal, path: Path | str) -> ImportResult:
     """
     path = Path(path).expanduser()
     schema = _Schema.of(journal)
-    _validate(path, schema)
-    result = ImportResult(path)
-    with journal.write() as session:
-        _write(session, path, schema, result)
-    return result
+    with Staging(list(schema.experiment), [c.name for c in schema.staged_runs]) as staging:
+        _stage(path, schema, staging)  # no lock: other programs keep writing meanwhile
+        merged = merge(journal, staging)  # the write lock, for set-based SQL only
+    return ImportResult(
+        path,
+        new_experiments=merged.new_experiments,
+        new_runs=merged.new_runs,
+        present_experiments=merged.present_experiments,
+        present_runs=merged.present_runs,
+        dropped_replay_links=merged.dropped_replay_links,
+        kept_ids=merged.kept_ids,
+        interrupted_runs=merged.interrupted_runs,
+    )
 
 
 def read_export(journal: Journal, path: Path | str) -> Iterator[ParsedExperiment]:
