@@ -24,8 +24,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-from sqlalchemy import Connection, Engine, text
-from sqlmodel import Session
+from sqlalchemy import Connection, text
 
 from journal.core.errors import StorageError
 from journal.core.storage import Journal
@@ -193,50 +192,8 @@ class Staging:
 
 def merge(journal: Journal, staging: Staging) -> Merged:
     """Add what the staging file holds and the journal lacks, in one write transaction."""
-    with _attached(journal, staging.path) as session:
+    with journal.write_attached(staging.path, ATTACHED_AS) as session:
         return _merge(session.connection(), staging)
-
-
-@contextmanager
-def _attached(journal: Journal, path: Path) -> Iterator[Session]:
-    """`journal.write()` on a connection that has `path` attached as ATTACHED_AS.
-
-    The file is attached before BEGIN and detached after COMMIT or ROLLBACK (SQLite refuses
-    to detach a file inside a transaction that read it), on a connection this import holds
-    throughout, so no other session of the journal ever sees it attached.
-    """
-    connection: Connection | None = None
-    attached = False
-    try:
-        with journal.write() as session:
-            engine = session.get_bind()  # no connection yet: it is taken at the first statement
-            assert isinstance(engine, Engine)
-            connection = engine.connect()
-            _driver(connection).execute(f"ATTACH DATABASE ? AS {ATTACHED_AS}", (str(path),))
-            attached = True
-            session.bind = connection  # the session's BEGIN IMMEDIATE runs on it
-            yield session
-    finally:
-        if connection is not None:
-            _release(connection, attached)
-
-
-def _driver(connection: Connection) -> sqlite3.Connection:
-    """The connection's sqlite3 object: statements on it bypass SQLAlchemy's autobegin."""
-    raw = connection.connection.driver_connection
-    assert isinstance(raw, sqlite3.Connection)
-    return raw
-
-
-def _release(connection: Connection, attached: bool) -> None:
-    try:
-        if attached:
-            _driver(connection).execute(f"DETACH DATABASE {ATTACHED_AS}")
-    except sqlite3.Error:
-        # Never hand a connection with the file attached back to the pool: closing it detaches.
-        connection.invalidate()
-    finally:
-        connection.close()
 
 
 def _merge(connection: Connection, staging: Staging) -> Merged:

@@ -408,6 +408,41 @@ class Journal:
             yield session
 
     @contextmanager
+    def write_attached(self, path: Path, name: str) -> Iterator[Session]:
+        """`write()`, with the SQLite file `path` attached as schema `name` for the
+        transaction (an import merges a staging file this way, with INSERT ... SELECT).
+
+        Attached before BEGIN and detached after COMMIT or ROLLBACK (SQLite refuses to detach
+        a file inside a transaction that read it), on a connection held throughout and never
+        handed back to the pool attached, so no other session ever sees it.
+        """
+        if self._read_only is not None:
+            raise ReadOnlyJournalError(self._read_only.message)
+        if not name.isidentifier():
+            raise ValueError(f"not a schema name: {name!r}")
+        with self._guard():
+            connection = self._write_engine.connect()
+            driver = connection.connection.driver_connection
+            assert isinstance(driver, sqlite3.Connection)
+            attached = False
+            try:
+                driver.execute(f"ATTACH DATABASE ? AS {name}", (str(path),))
+                attached = True
+                with (
+                    Session(bind=connection, expire_on_commit=False) as session,
+                    session.begin(),
+                ):
+                    yield session
+            finally:
+                try:
+                    if attached:
+                        driver.execute(f"DETACH DATABASE {name}")
+                except sqlite3.Error:
+                    connection.invalidate()  # closing it detaches; the pool never sees it
+                finally:
+                    connection.close()
+
+    @contextmanager
     def _guard(self) -> Iterator[None]:
         with _known_failures(self.path):
             yield
