@@ -128,8 +128,7 @@ def test_a_failed_write_leaves_the_old_file_and_no_temporary_one(
     with pytest.raises(SettingsFileError) as refused:
         store.update({HOSTS: ["http://b:11434"]})
     assert refused.value.message == (
-        f"Cannot save the settings file {store.path}: No space left on device. "
-        "Nothing was changed."
+        f"Cannot save the settings file {store.path}: No space left on device. Nothing was changed."
     )
     assert store.path.read_bytes() == before
     assert [p.name for p in store.path.parent.iterdir()] == ["settings.toml"]
@@ -304,7 +303,7 @@ def test_request_fields_and_models_take_one_checked_value() -> None:
     assert parse_setting(THINK, ["medium"]) == "medium"
     with pytest.raises(InvalidInputError, match="keep_alive takes a duration"):
         parse_setting(KEEP_ALIVE, ["soon"])
-    with pytest.raises(InvalidInputError, match="defaults.think takes one value, not 2"):
+    with pytest.raises(InvalidInputError, match=r"defaults\.think takes one value, not 2"):
         parse_setting(THINK, ["true", "false"])
     assert parse_setting(JUDGE_MODEL, ["qwen3:8b"]) == "qwen3:8b"
     with pytest.raises(InvalidInputError, match=r"^Unknown setting ollama.host: did you mean"):
