@@ -84,6 +84,12 @@ def cmd_config_unset(args: argparse.Namespace) -> int:
     return 0
 
 
+def _keys_help() -> str:
+    from journal.core.settings import KEYS  # light: the option rules, no database, no client
+
+    return "\n".join(["settings:", *(f"  {key.name:<20} {key.about}" for key in KEYS.values())])
+
+
 def _choose_an_action(args: argparse.Namespace) -> int:
     from journal.core.errors import InvalidInputError
 
@@ -97,6 +103,8 @@ def register(add: AddCommand) -> None:
         "read and change the settings the window shares: Ollama hosts, default options",
         json_output=False,
     )
+    config.formatter_class = argparse.RawDescriptionHelpFormatter
+    config.epilog = _keys_help()
     actions = config.add_subparsers(dest="action", metavar="ACTION", required=True)
 
     listing = actions.add_parser("list", help="every setting and its value")

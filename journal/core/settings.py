@@ -20,8 +20,6 @@ import json
 import os
 import re
 import stat
-import tempfile
-import tomllib
 from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -246,7 +244,7 @@ KEYS: dict[str, SettingKey] = {
     for key in (
         SettingKey(
             HOSTS,
-            "Ollama addresses; the first one is used unless --host or OLLAMA_HOST says otherwise",
+            "Ollama addresses, the first one used unless --host or OLLAMA_HOST says otherwise",
             list,
             _check_hosts,
             lambda words, _: list(words),
@@ -254,7 +252,7 @@ KEYS: dict[str, SettingKey] = {
         ),
         SettingKey(
             OPTIONS,
-            "options every new run starts with (KEY=VALUE ...; `journal run -o` overrides them)",
+            "options new runs start with, KEY=VALUE... (journal run -o overrides them)",
             dict,
             _check_options,
             _parse_options,
@@ -262,7 +260,7 @@ KEYS: dict[str, SettingKey] = {
         ),
         SettingKey(
             KEEP_ALIVE,
-            "how long Ollama keeps the model loaded after a new run (5m, 1h, -1)",
+            "how long Ollama keeps the model loaded after a new run: 5m, 1h, -1",
             lambda: None,
             _check_keep_alive,
             lambda words, _: parse_value("keep_alive", _one_word(KEEP_ALIVE, words)),
@@ -270,7 +268,7 @@ KEYS: dict[str, SettingKey] = {
         ),
         SettingKey(
             THINK,
-            "whether new runs ask the model to think (true, false, low, medium, high)",
+            "whether new runs ask the model to think: true, false, low, medium, high",
             lambda: None,
             _check_think,
             lambda words, _: parse_value("think", _one_word(THINK, words)),
@@ -278,7 +276,7 @@ KEYS: dict[str, SettingKey] = {
         ),
         SettingKey(
             JUDGE_MODEL,
-            "the model that judges answers against expectations",
+            "the model to judge answers with (kept for a coming feature; unused yet)",
             str,
             _model_check(JUDGE_MODEL),
             lambda words, _: _one_word(JUDGE_MODEL, words),
@@ -286,7 +284,7 @@ KEYS: dict[str, SettingKey] = {
         ),
         SettingKey(
             EMBEDDING_MODEL,
-            "the model that embeds answers to compare their meaning",
+            "the model to compare answers' meaning with (kept for a coming feature; unused yet)",
             str,
             _model_check(EMBEDDING_MODEL),
             lambda words, _: _one_word(EMBEDDING_MODEL, words),
@@ -399,6 +397,8 @@ class SettingsFile:
     # -- reading ----------------------------------------------------------------------
 
     def _read(self) -> tuple[dict[str, Any], str]:
+        import tomllib  # here: `journal --help` lists the keys and reads no file
+
         try:
             data = self.path.read_bytes()
         except FileNotFoundError:
@@ -461,6 +461,8 @@ class SettingsFile:
     # -- writing ----------------------------------------------------------------------
 
     def _write(self, document: dict[str, Any]) -> None:
+        import tempfile
+
         import tomli_w
 
         text = _FILE_HEADER + tomli_w.dumps(document)
