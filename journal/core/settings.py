@@ -316,8 +316,8 @@ def parse_setting(name: str, words: Sequence[str], *, allow_unknown: bool = Fals
 
 @dataclass(frozen=True)
 class Settings:
-    """The settings as read: every known key (its default when unset) and, as they were,
-    the keys this version does not know."""
+    """The settings as read: the known keys that are set (`settings[KEY]` gives the
+    default for the others) and, as they were, the keys this version does not know."""
 
     values: Mapping[str, Any] = field(default_factory=dict)
     unknown: Mapping[str, Any] = field(default_factory=dict)
@@ -346,9 +346,6 @@ class Settings:
     @property
     def embedding_model(self) -> str:
         return str(self[EMBEDDING_MODEL])
-
-    def is_set(self, name: str) -> bool:
-        return bool(self[name] != setting_key(name).default())
 
 
 # -- the file ----------------------------------------------------------------------------
