@@ -34,6 +34,7 @@ from journal.cli_support import (
     read_text,
     record_id,
     run_record,
+    saved_settings,
     service,
     terminal_output,
     write_styled,
@@ -82,18 +83,22 @@ def cmd_run(args: argparse.Namespace) -> int:
     from journal.core.cancel import CancelToken
     from journal.core.errors import InvalidInputError
     from journal.core.formatting import first_line
-    from journal.core.options import UnknownOptionError, parse_assignments
+    from journal.core.options import UnknownOptionError
     from journal.core.queries import create_experiment, get_experiment
     from journal.core.runner import RunRecorder, RunSpec
+    from journal.core.settings import new_run_options
 
-    ollama_host(args)  # a bad --host or OLLAMA_HOST is refused before anything is written
+    # A bad --host, OLLAMA_HOST or settings file is refused before anything is written.
+    ollama_host(args)
+    settings = saved_settings()
     prompt = read_text(args.prompt, "prompt")
     if not prompt.strip():
         raise InvalidInputError("The prompt is empty: give it with -p TEXT, -p @FILE or -p -.")
     system = read_text(args.system, "system prompt")
     try:
-        options, request = parse_assignments(
-            args.option or [], allow_unknown=args.allow_unknown_option
+        # The settings' default options first, then -o over them (KEY= drops one).
+        options, request = new_run_options(
+            settings, args.option or [], allow_unknown=args.allow_unknown_option
         )
     except UnknownOptionError as error:
         raise error.with_hint("Add --allow-unknown-option to send it anyway.") from None
@@ -273,7 +278,10 @@ def cmd_search(args: argparse.Namespace) -> int:
 
 
 def cmd_gui(args: argparse.Namespace) -> int:
-    ollama_host(args)  # refused here, in one line, rather than in the window
+    # Refused here, in one line, rather than in the window: a bad --host or OLLAMA_HOST, a
+    # settings file that does not parse (the window reads its hosts and default options).
+    ollama_host(args)
+    saved_settings()
     from journal.gui.app import run_app
 
     return run_app(db=args.db, host=args.host)
@@ -294,7 +302,8 @@ def _common(parser: argparse.ArgumentParser, *, top: bool) -> None:
         "--host",
         default=default,
         metavar="URL",
-        help="Ollama address (default: $OLLAMA_HOST or http://127.0.0.1:11434)",
+        help="Ollama address (default: $OLLAMA_HOST, else the first of `journal config get "
+        "ollama.hosts`, else http://127.0.0.1:11434)",
     )
 
 
@@ -310,6 +319,9 @@ def _feature_commands() -> list[Callable[[AddCommand], None]]:
     from journal.cli_recover import register as register_recover  # recover
 
     commands.append(register_recover)
+    from journal.cli_config import register as register_config  # config
+
+    commands.append(register_config)
     return commands
 
 
@@ -362,7 +374,8 @@ def build_parser() -> argparse.ArgumentParser:
         action="append",
         metavar="KEY=VALUE",
         help="model option such as temperature=0.2, seed=42, stop=END; "
-        "also think=true and keep_alive=5m (repeatable)",
+        "also think=true and keep_alive=5m (repeatable); these override the settings' "
+        "defaults.options, and KEY= drops one",
     )
     run.add_argument(
         "--allow-unknown-option",

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from journal.core.domain import ExperimentFilter
     from journal.core.models import Experiment, Run
     from journal.core.ollama_service import OllamaService
+    from journal.core.settings import Settings
     from journal.core.storage import Journal
 
 
@@ -54,10 +55,18 @@ def open_journal_for_reading(args: argparse.Namespace) -> Journal:
 
 
 def ollama_host(args: argparse.Namespace) -> str:
-    """The Ollama address from --host or OLLAMA_HOST, refused in one line if unusable."""
-    from journal.core.paths import resolve_ollama_host
+    """The Ollama address: --host, then OLLAMA_HOST, then the settings file's first host,
+    then the default (the core's one rule); refused in one line if unusable."""
+    from journal.core.settings import choose_host
 
-    return resolve_ollama_host(args.host, source="--host")
+    return choose_host(args.host, source="--host").host
+
+
+def saved_settings() -> Settings:
+    """The settings file (default options for new runs...), refused in one line if damaged."""
+    from journal.core.settings import SettingsFile
+
+    return SettingsFile().load()
 
 
 def service(args: argparse.Namespace) -> OllamaService:

@@ -1,4 +1,5 @@
-"""Where the journal lives and where Ollama answers: flags first, then the environment."""
+"""Where the journal and the settings file live and where Ollama answers: flags first, then
+the environment."""
 
 from __future__ import annotations
 
@@ -12,6 +13,8 @@ from journal.core.errors import InvalidInputError
 APP_NAME = "llm-journal"
 DB_ENV = "JOURNAL_DB"
 DB_FILENAME = "journal.sqlite"
+CONFIG_ENV = "JOURNAL_CONFIG"
+CONFIG_FILENAME = "settings.toml"
 DEFAULT_OLLAMA_HOST = "http://127.0.0.1:11434"
 OLLAMA_HOST_ENV = "OLLAMA_HOST"
 
@@ -30,6 +33,21 @@ def resolve_db_path(explicit: str | os.PathLike[str] | None = None) -> Path:
     if env:
         return Path(env).expanduser()
     return default_db_path()
+
+
+def default_config_path() -> Path:
+    import platformdirs
+
+    return Path(platformdirs.user_config_dir(APP_NAME, appauthor=False)) / CONFIG_FILENAME
+
+
+def resolve_config_path() -> Path:
+    """The settings file: JOURNAL_CONFIG, then the user config dir. Not the journal's folder:
+    the settings belong to the machine and the person, whichever journal is open."""
+    env = os.environ.get(CONFIG_ENV)
+    if env:
+        return Path(env).expanduser()
+    return default_config_path()
 
 
 def resolve_ollama_host(explicit: str | None = None, *, source: str = "") -> str:

@@ -1,9 +1,10 @@
-"""Preferences that outlive a session: the Ollama host, default options, which journal file."""
+"""Preferences that outlive a session: the Ollama hosts and default options (the settings
+file `journal config` reads too) and which journal file to use."""
 
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Collection
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +18,6 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QLabel,
-    QLineEdit,
     QPlainTextEdit,
     QPushButton,
     QVBoxLayout,
@@ -25,68 +25,35 @@ from PySide6.QtWidgets import (
 )
 
 from journal.core.errors import InvalidInputError, JournalError
-from journal.core.options import UnknownOptionError, parse_assignments
-from journal.core.paths import resolve_ollama_host
+from journal.core.paths import DEFAULT_OLLAMA_HOST, OLLAMA_HOST_ENV, resolve_ollama_host
+from journal.core.settings import (
+    choose_host,
+    format_option_lines,
+    parse_host_lines,
+    parse_option_lines,
+)
 from journal.gui.options_panel import ALLOW_UNKNOWN_HINT
 from journal.gui.pull_dialog import fit_height, mark_as_error
 from journal.gui.settings_store import SettingsStore
 from journal.gui.tasks import Task, run_in_background
 
 OPTIONS_PLACEHOLDER = "temperature=0.2\nseed=42\nnum_ctx=8192"
+HOSTS_PLACEHOLDER = f"{DEFAULT_OLLAMA_HOST}\n(one address per line; the first is used)"
 
 
-def parse_option_lines(
-    text: str, *, allow_unknown: bool = False, recorded: Collection[str] = ()
-) -> dict[str, Any]:
-    """`KEY=VALUE` lines (blank lines and `#` comments skipped) -> options and request fields.
-
-    Checked as `journal run -o` checks them: unknown keys are refused unless allowed or
-    `recorded` (saved before). Raises InvalidInputError naming the line at fault.
-    """
-    lines: list[str] = []
-    for number, line in enumerate(text.splitlines(), start=1):
-        stripped = line.strip()
-        if not stripped or stripped.startswith("#"):
-            continue
+def precedence_text() -> str:
+    """Which address the window uses, in the order the CLI uses too."""
+    order = f"--host, then OLLAMA_HOST, then this list, then {DEFAULT_OLLAMA_HOST}"
+    if os.environ.get(OLLAMA_HOST_ENV):
         try:
-            parse_assignments([stripped], allow_unknown=allow_unknown, recorded=recorded)
-        except UnknownOptionError as error:
-            message = error.with_hint(ALLOW_UNKNOWN_HINT).message
-            raise InvalidInputError(f"Line {number}: {message}") from None
-        except InvalidInputError as error:
-            raise InvalidInputError(f"Line {number}: {error.message}") from None
-        lines.append(stripped)
-    options, request = parse_assignments(lines, allow_unknown=allow_unknown, recorded=recorded)
-    return {**options, **request}
-
-
-def format_option_lines(options: dict[str, Any]) -> str:
-    """The inverse of parse_option_lines, so saved options show the way they were typed."""
-    import json
-
-    lines = []
-    for key, value in options.items():
-        if isinstance(value, str):
-            text = value
-        elif isinstance(value, float):
-            text = f"{value:g}" if "e" not in f"{value:g}" else repr(value)
-        else:
-            text = json.dumps(value)
-        lines.append(f"{key}={text}")
-    return "\n".join(lines)
-
-
-def _host_problem(text: str) -> str | None:
-    if not text:
-        return None
-    try:
-        host = resolve_ollama_host(text)
-    except InvalidInputError as exc:
-        return exc.message
-    url = QUrl(host)
-    if not url.isValid() or url.scheme() not in ("http", "https") or not url.host():
-        return f"'{text}' is not a usable Ollama address; it looks like http://127.0.0.1:11434."
-    return None
+            host = choose_host(None, saved_hosts=[]).host
+        except InvalidInputError:
+            host = os.environ[OLLAMA_HOST_ENV]
+        return (
+            f"OLLAMA_HOST is set ({host}): it overrides the first host here until it is "
+            f"unset. The order: {order}."
+        )
+    return f"The first host is used. The order: {order}."
 
 
 class SettingsDialog(QDialog):
@@ -109,42 +76,65 @@ class SettingsDialog(QDialog):
         self._checking_host = ""
         self.setWindowTitle("Settings")
         self.setMinimumWidth(560)
-        mono = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
+        saved = store.shared()
+        self._saved_keys = frozenset(saved.options)  # saved before: accepted even when unknown
 
-        # -- Ollama
-        self.host_edit = QLineEdit(store.ollama_host() or "")
-        self.host_edit.setPlaceholderText(self._default_host_text())
-        self.host_edit.setClearButtonEnabled(True)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self._init_ollama_box("\n".join(saved.hosts)))
+        layout.addWidget(self._init_options_box({**saved.options, **saved.request}))
+        layout.addWidget(self._init_journal_box(journal_path))
+        layout.addWidget(self._init_file_label())
+        layout.addStretch(1)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        layout.addWidget(self.buttons)
+        self._init_connections()
+
+    # -- layout ---------------------------------------------------------------------------
+
+    def _mono_edit(self, text: str, placeholder: str, lines: int) -> QPlainTextEdit:
+        edit = QPlainTextEdit(text)
+        edit.setPlaceholderText(placeholder)
+        edit.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
+        edit.setTabChangesFocus(True)  # Tab leaves the field: keyboard-friendly
+        edit.setFixedHeight(edit.fontMetrics().lineSpacing() * lines + 12)
+        return edit
+
+    @staticmethod
+    def _muted(text: str) -> QLabel:
+        label = QLabel(text)
+        label.setWordWrap(True)
+        label.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+        return label
+
+    def _init_ollama_box(self, hosts: str) -> QGroupBox:
+        self.hosts_edit = self._mono_edit(hosts, HOSTS_PLACEHOLDER, 3)
+        self.hosts_edit.setToolTip("One address per line, e.g. http://gpu-box:11434")
+        hosts_label = QLabel("&Hosts:")
+        hosts_label.setBuddy(self.hosts_edit)
         self.test_button = QPushButton("&Test connection")
         self.test_button.setAutoDefault(False)
-        host_label = QLabel("&Host:")
-        host_label.setBuddy(self.host_edit)
-        host_row = QHBoxLayout()
-        host_row.addWidget(host_label)
-        host_row.addWidget(self.host_edit, 1)
-        host_row.addWidget(self.test_button)
+        self.test_button.setToolTip("Ask the address on the cursor's line (or the first one)")
+        row = QHBoxLayout()
+        row.addWidget(hosts_label, 0, Qt.AlignmentFlag.AlignTop)
+        row.addWidget(self.hosts_edit, 1)
+        row.addWidget(self.test_button, 0, Qt.AlignmentFlag.AlignTop)
         self.host_status_label = QLabel()
         self.host_status_label.setWordWrap(True)
         self.host_status_label.hide()
-        ollama_box = QGroupBox("Ollama")
-        ollama_layout = QVBoxLayout(ollama_box)
-        ollama_layout.addLayout(host_row)
-        ollama_layout.addWidget(self.host_status_label)
+        self.precedence_label = self._muted(precedence_text())
+        if os.environ.get(OLLAMA_HOST_ENV):  # the list is not what is used: say it plainly
+            self.precedence_label.setForegroundRole(QPalette.ColorRole.WindowText)
+        box = QGroupBox("Ollama")
+        box_layout = QVBoxLayout(box)
+        box_layout.addLayout(row)
+        box_layout.addWidget(self.host_status_label)
+        box_layout.addWidget(self.precedence_label)
+        return box
 
-        # -- defaults for new experiments
-        saved = store.default_options()
-        self._saved_keys = frozenset(saved)  # saved before: accepted even when unknown
-        self.options_edit = QPlainTextEdit(format_option_lines(saved))
-        self.options_edit.setPlaceholderText(OPTIONS_PLACEHOLDER)
-        self.options_edit.setFont(mono)
-        self.options_edit.setTabChangesFocus(True)
-        line_height = self.options_edit.fontMetrics().lineSpacing()
-        self.options_edit.setFixedHeight(line_height * 5 + 12)
-        options_hint = QLabel(
-            "One <b>KEY=VALUE</b> per line, as with <code>journal run -o</code>;"
-            " # starts a comment."
-        )
-        options_hint.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+    def _init_options_box(self, defaults: dict[str, Any]) -> QGroupBox:
+        self.options_edit = self._mono_edit(format_option_lines(defaults), OPTIONS_PLACEHOLDER, 5)
         self.allow_unknown_check = QCheckBox("Allow unknown options")
         self.allow_unknown_check.setToolTip(
             "Save option names Ollama does not know. Ollama ignores them silently, so a typo "
@@ -153,14 +143,20 @@ class SettingsDialog(QDialog):
         self.options_error_label = QLabel()
         mark_as_error(self.options_error_label)
         self.options_error_label.hide()
-        options_box = QGroupBox("Default options for new experiments")
-        options_layout = QVBoxLayout(options_box)
-        options_layout.addWidget(self.options_edit)
-        options_layout.addWidget(options_hint)
-        options_layout.addWidget(self.allow_unknown_check)
-        options_layout.addWidget(self.options_error_label)
+        box = QGroupBox("Default options for new experiments and journal run")
+        box_layout = QVBoxLayout(box)
+        box_layout.addWidget(self.options_edit)
+        box_layout.addWidget(
+            self._muted(
+                "One <b>KEY=VALUE</b> per line, as with <code>journal run -o</code>;"
+                " # starts a comment."
+            )
+        )
+        box_layout.addWidget(self.allow_unknown_check)
+        box_layout.addWidget(self.options_error_label)
+        return box
 
-        # -- journal file
+    def _init_journal_box(self, journal_path: str) -> QGroupBox:
         self.journal_path_label = QLabel(journal_path)
         self.journal_path_label.setWordWrap(True)
         self.journal_path_label.setTextInteractionFlags(
@@ -170,39 +166,46 @@ class SettingsDialog(QDialog):
         self.show_folder_button.setAutoDefault(False)
         self.open_other_button = QPushButton("&Open another journal…")
         self.open_other_button.setAutoDefault(False)
-        journal_buttons = QHBoxLayout()
-        journal_buttons.addWidget(self.show_folder_button)
-        journal_buttons.addWidget(self.open_other_button)
-        journal_buttons.addStretch(1)
-        journal_box = QGroupBox("Journal file")
-        journal_layout = QVBoxLayout(journal_box)
-        journal_layout.addWidget(self.journal_path_label)
-        journal_layout.addLayout(journal_buttons)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.show_folder_button)
+        buttons.addWidget(self.open_other_button)
+        buttons.addStretch(1)
+        box = QGroupBox("Journal file")
+        box_layout = QVBoxLayout(box)
+        box_layout.addWidget(self.journal_path_label)
+        box_layout.addLayout(buttons)
+        return box
 
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+    def _init_file_label(self) -> QWidget:
+        """Where hosts and options are saved, and why they cannot be, while that is so."""
+        holder = QWidget()
+        holder_layout = QVBoxLayout(holder)
+        holder_layout.setContentsMargins(0, 0, 0, 0)
+        self.settings_file_label = self._muted(
+            f"Hosts and options are saved in {self._store.config.path}, "
+            "which <code>journal config</code> reads and writes too."
         )
+        self.settings_file_label.setTextInteractionFlags(
+            Qt.TextInteractionFlag.TextSelectableByMouse
+        )
+        self.file_error_label = QLabel()
+        mark_as_error(self.file_error_label)
+        problem = self._store.problem()
+        self.file_error_label.setText(problem)
+        self.file_error_label.setVisible(bool(problem))
+        holder_layout.addWidget(self.settings_file_label)
+        holder_layout.addWidget(self.file_error_label)
+        return holder
 
-        layout = QVBoxLayout(self)
-        layout.addWidget(ollama_box)
-        layout.addWidget(options_box)
-        layout.addWidget(journal_box)
-        layout.addStretch(1)
-        layout.addWidget(self.buttons)
-
+    def _init_connections(self) -> None:
         self.test_button.clicked.connect(self._on_test_clicked)
-        self.host_edit.textEdited.connect(self._on_host_edit_text_edited)
+        self.hosts_edit.textChanged.connect(self._on_hosts_edit_text_changed)
         self.options_edit.textChanged.connect(self._on_options_edit_text_changed)
         self.allow_unknown_check.toggled.connect(self._on_allow_unknown_check_toggled)
         self.show_folder_button.clicked.connect(self._on_show_folder_clicked)
         self.open_other_button.clicked.connect(self._on_open_other_clicked)
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
-
-    @staticmethod
-    def _default_host_text() -> str:
-        source = "from OLLAMA_HOST" if os.environ.get("OLLAMA_HOST") else "default"
-        return f"{resolve_ollama_host(None)} ({source})"
 
     # -- hooks tests replace --------------------------------------------------------------
 
@@ -233,22 +236,24 @@ class SettingsDialog(QDialog):
 
     def validate(self) -> bool:
         """Show what is wrong inline; True when everything can be saved."""
-        host_problem = _host_problem(self.host_edit.text().strip())
-        if host_problem:
-            self._show_host_status(host_problem, error=True)
+        hosts_ok = self._validate_hosts()
         options_ok = self._validate_options()
-        if host_problem:
-            self.host_edit.setFocus()
+        if not hosts_ok:
+            self.hosts_edit.setFocus()
         elif not options_ok:
             self.options_edit.setFocus()
-        return host_problem is None and options_ok
+        return hosts_ok and options_ok
 
     def accept(self) -> None:
         if not self.validate():
             return  # stay open: the messages say what to fix
-        host = self.host_edit.text().strip()
-        self._store.set_ollama_host(resolve_ollama_host(host) if host else None)
-        self._store.set_default_options(self._parse_options())
+        try:
+            self._store.save_shared(self._parse_hosts(), self._parse_options())
+        except JournalError as error:  # a settings file that is damaged or cannot be written
+            self.file_error_label.setText(error.message)
+            self.file_error_label.show()
+            QTimer.singleShot(0, self._fit_height)
+            return
         self._store.sync()
         super().accept()
 
@@ -260,12 +265,24 @@ class SettingsDialog(QDialog):
 
     # -- helpers --------------------------------------------------------------------------
 
+    def _parse_hosts(self) -> list[str]:
+        return parse_host_lines(self.hosts_edit.toPlainText())
+
     def _parse_options(self) -> dict[str, Any]:
         return parse_option_lines(
             self.options_edit.toPlainText(),
             allow_unknown=self.allow_unknown_check.isChecked(),
             recorded=self._saved_keys,
+            unknown_hint=ALLOW_UNKNOWN_HINT,
         )
+
+    def _validate_hosts(self) -> bool:
+        try:
+            self._parse_hosts()
+        except InvalidInputError as error:
+            self._show_host_status(error.message, error=True)
+            return False
+        return True
 
     def _validate_options(self) -> bool:
         try:
@@ -277,6 +294,15 @@ class SettingsDialog(QDialog):
             return False
         self.options_error_label.hide()
         return True
+
+    def _host_to_test(self) -> str:
+        """The address on the cursor's line, else the first listed, else what the window
+        would use without a list. InvalidInputError when the line cannot be an address."""
+        line = self.hosts_edit.textCursor().block().text().strip()
+        if line and not line.startswith("#"):
+            return resolve_ollama_host(line)
+        listed = self._parse_hosts()
+        return listed[0] if listed else choose_host(None, saved_hosts=[]).host
 
     def _show_host_status(self, text: str, *, error: bool) -> None:
         label = self.host_status_label
@@ -300,12 +326,11 @@ class SettingsDialog(QDialog):
 
     @Slot()
     def _on_test_clicked(self) -> None:
-        text = self.host_edit.text().strip()
-        problem = _host_problem(text)
-        if problem:
-            self._show_host_status(problem, error=True)
+        try:
+            host = self._host_to_test()
+        except InvalidInputError as error:
+            self._show_host_status(error.message, error=True)
             return
-        host = resolve_ollama_host(text or None)
         check = self._check_host
         if self._check_task is not None:
             self._check_task.cancel()
@@ -331,8 +356,8 @@ class SettingsDialog(QDialog):
         self.test_button.setEnabled(True)
         self._show_host_status(error.message, error=True)
 
-    @Slot(str)
-    def _on_host_edit_text_edited(self, _text: str) -> None:
+    @Slot()
+    def _on_hosts_edit_text_changed(self) -> None:
         # A result about another address would mislead.
         if self._check_task is not None:
             self._check_task.cancel()

@@ -1,27 +1,64 @@
-"""Typed access to the window's QSettings, so no caller spells keys or guesses value types."""
+"""Typed access to the person's preferences, so no caller spells keys or guesses value types.
+
+Two homes: what the command line needs too (Ollama hosts, default options for new runs)
+lives in the core's settings file (`journal config`); what only the window needs (its
+geometry, splitters, raw mode, recent journals) stays in QSettings.
+"""
 
 from __future__ import annotations
 
 import json
+import logging
 from typing import Any
 
 from PySide6.QtCore import QByteArray, QSettings
+
+from journal.core.errors import InvalidInputError, JournalError
+from journal.core.option_schema import REQUEST_FIELDS
+from journal.core.settings import (
+    HOSTS,
+    KEEP_ALIVE,
+    OPTIONS,
+    THINK,
+    Settings,
+    SettingsFile,
+    SettingsFileError,
+    choose_host,
+)
 
 ORGANIZATION = "llm-journal"
 APPLICATION = "LLM Journal"
 MAX_RECENT_JOURNALS = 8
 
+# Where the window kept these before they moved to the settings file.
+_OLD_HOST_KEY = "ollama/host"
+_OLD_OPTIONS_KEY = "experiments/default_options"
+
+log = logging.getLogger(__name__)
+
 
 class SettingsStore:
-    """Reads and writes the person's preferences. Pass a QSettings to keep tests off the real
-    user settings (e.g. `QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat)`)."""
+    """Reads and writes the person's preferences. Pass a QSettings and a SettingsFile to
+    keep tests off the real user settings (e.g.
+    `QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat)`); without a
+    SettingsFile, JOURNAL_CONFIG or the user config dir decides, as for `journal config`."""
 
-    def __init__(self, settings: QSettings | None = None) -> None:
+    def __init__(
+        self, settings: QSettings | None = None, config: SettingsFile | None = None
+    ) -> None:
         self._settings = settings if settings is not None else QSettings(ORGANIZATION, APPLICATION)
+        self._config = config if config is not None else SettingsFile()
+        self._reported = ""
+        self._move_to_config()
 
     @property
     def settings(self) -> QSettings:
         return self._settings
+
+    @property
+    def config(self) -> SettingsFile:
+        """The settings file shared with `journal config`."""
+        return self._config
 
     def sync(self) -> None:
         self._settings.sync()
@@ -60,25 +97,86 @@ class SettingsStore:
         except json.JSONDecodeError:
             return default
 
-    # -- Ollama ---------------------------------------------------------------------------
+    # -- the settings file ----------------------------------------------------------------
 
-    def ollama_host(self) -> str | None:
-        """The host the person chose, or None to use OLLAMA_HOST or the default."""
-        return self._text("ollama/host")
+    def shared(self) -> Settings:
+        """The settings file as it is now; an empty one while it cannot be read, so the
+        window still starts (`problem()` says why, the Settings dialog shows it)."""
+        try:
+            return self._config.load()
+        except SettingsFileError as error:
+            if error.message != self._reported:  # once, not at every new experiment
+                self._reported = error.message
+                log.warning("%s", error.message)
+            return Settings()
+
+    def problem(self) -> str:
+        """Why the settings file cannot be used as it stands, or ""."""
+        try:
+            self._config.load()
+        except SettingsFileError as error:
+            return error.message
+        return ""
+
+    def ollama_host(self) -> str:
+        """The host the window uses when no --host flag says otherwise: OLLAMA_HOST, then
+        the first saved host, then the default (the core's rule, as for the CLI)."""
+        return choose_host(None, saved_hosts=self.ollama_hosts()).host
+
+    def ollama_hosts(self) -> list[str]:
+        """The saved hosts, the first one the default."""
+        return self.shared().hosts
 
     def set_ollama_host(self, host: str | None) -> None:
-        self._set_text("ollama/host", host)
+        """Save `host` as the one host (None: none saved)."""
+        self.set_ollama_hosts([host] if host else [])
+
+    def set_ollama_hosts(self, hosts: list[str]) -> None:
+        """Raises JournalError (a bad address, a settings file that cannot be written)."""
+        self._config.update({HOSTS: hosts or None})
 
     def default_options(self) -> dict[str, Any]:
         """Options (and request fields such as `think`) that new experiments start with."""
-        value = self._json("experiments/default_options", {})
-        return dict(value) if isinstance(value, dict) else {}
+        saved = self.shared()
+        return {**saved.options, **saved.request}
 
     def set_default_options(self, options: dict[str, Any]) -> None:
-        if options:
-            self._settings.setValue("experiments/default_options", json.dumps(options))
-        else:
-            self._settings.remove("experiments/default_options")
+        """Raises JournalError (a bad value, a settings file that cannot be written)."""
+        self._config.update(_split_defaults(options))
+
+    def save_shared(self, hosts: list[str], defaults: dict[str, Any]) -> None:
+        """Hosts and default options in one write, as the Settings dialog's OK saves them."""
+        self._config.update({HOSTS: hosts or None, **_split_defaults(defaults)})
+
+    def _move_to_config(self) -> None:
+        """Once: move what older versions kept in QSettings into the settings file, where
+        the CLI reads it too. A value already in the file wins (it was set on purpose,
+        with `journal config`); one that cannot be saved is left in QSettings for next time."""
+        host = self._text(_OLD_HOST_KEY)
+        options = self._json(_OLD_OPTIONS_KEY, None)
+        if host is None and self._settings.value(_OLD_OPTIONS_KEY) is None:
+            return
+        try:
+            saved = self._config.load()
+        except SettingsFileError as error:
+            log.warning("Settings not moved to the settings file yet: %s", error.message)
+            return
+        changes: dict[str, Any] = {}
+        if host and not saved.hosts:
+            changes[HOSTS] = [host]
+        if isinstance(options, dict) and options and not saved.options and not saved.request:
+            changes.update(_split_defaults(options))
+        for key, value in changes.items():
+            try:
+                self._config.update({key: value})
+            except InvalidInputError as error:
+                log.warning("%s from the old window settings is dropped: %s", key, error.message)
+            except JournalError as error:
+                log.warning("Settings not moved to the settings file yet: %s", error.message)
+                return
+        self._settings.remove(_OLD_HOST_KEY)
+        self._settings.remove(_OLD_OPTIONS_KEY)
+        self._settings.sync()
 
     # -- journals -------------------------------------------------------------------------
 
@@ -128,3 +226,13 @@ class SettingsStore:
 
     def set_raw_mode(self, raw: bool) -> None:
         self._settings.setValue("view/raw_mode", bool(raw))
+
+
+def _split_defaults(defaults: dict[str, Any]) -> dict[str, Any]:
+    """The window's one list of defaults (options, keep_alive, think) as the file's keys."""
+    options = {key: value for key, value in defaults.items() if key not in REQUEST_FIELDS}
+    return {
+        OPTIONS: options or None,
+        KEEP_ALIVE: defaults.get("keep_alive"),
+        THINK: defaults.get("think"),
+    }

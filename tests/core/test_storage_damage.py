@@ -279,7 +279,9 @@ def _permissions_hold() -> Iterator[None]:
 def _cli_as_anyone(
     capsys: pytest.CaptureFixture[str], db: Path, *argv: str
 ) -> tuple[int, str, str]:
-    with _permissions_hold():
+    # `nobody` cannot reach this test's private home, where the settings file would be.
+    with pytest.MonkeyPatch.context() as patch, _permissions_hold():
+        patch.setenv("JOURNAL_CONFIG", str(db.parent.parent / "settings.toml"))
         return run_cli(capsys, "--db", str(db), *argv)
 
 

@@ -47,10 +47,12 @@ def _labels_text(widget: QWidget) -> str:
 # -- settings store -----------------------------------------------------------------------
 
 
-def test_settings_survive_a_restart(tmp_path: Path) -> None:
+def test_settings_survive_a_restart(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("OLLAMA_HOST")  # it would override the saved host
     path = str(tmp_path / "settings.ini")
     store = SettingsStore(QSettings(path, QSettings.Format.IniFormat))
-    assert store.ollama_host() is None
+    assert store.ollama_host() == "http://127.0.0.1:11434"
+    assert store.ollama_hosts() == []
     assert store.default_options() == {}
     assert store.recent_journals() == []
     assert store.last_journal() is None
@@ -92,7 +94,8 @@ def test_settings_survive_a_restart(tmp_path: Path) -> None:
 
     again.set_ollama_host(None)
     again.set_raw_mode(False)
-    assert again.ollama_host() is None
+    assert again.ollama_hosts() == []
+    assert again.ollama_host() == "http://127.0.0.1:11434"
     assert again.raw_mode() is False
 
 
@@ -294,18 +297,18 @@ def test_settings_dialog_saves_host_and_options(
 ) -> None:
     dialog = _settings_dialog(qtbot, store, str(db_path))
     assert dialog.windowTitle() == "Settings"
-    assert dialog.host_edit.placeholderText() == f"{UNREACHABLE_HOST} (from OLLAMA_HOST)"
+    assert f"OLLAMA_HOST is set ({UNREACHABLE_HOST})" in dialog.precedence_label.text()
     assert str(db_path) in dialog.journal_path_label.text()
 
-    dialog.host_edit.setText("gpu-box")
+    dialog.hosts_edit.setPlainText("gpu-box")
     dialog.options_edit.setPlainText("temperature=0.2\n\n# reproducible\nseed=42\nthink=false")
     dialog.buttons.button(dialog.buttons.StandardButton.Ok).click()
     assert dialog.result() == QDialog.DialogCode.Accepted
-    assert store.ollama_host() == "http://gpu-box:11434"
+    assert store.ollama_hosts() == ["http://gpu-box:11434"]
     assert store.default_options() == {"temperature": 0.2, "seed": 42, "think": False}
 
     reopened = _settings_dialog(qtbot, store, str(db_path))
-    assert reopened.host_edit.text() == "http://gpu-box:11434"
+    assert reopened.hosts_edit.toPlainText() == "http://gpu-box:11434"
     assert reopened.options_edit.toPlainText() == "temperature=0.2\nseed=42\nthink=false"
 
 
@@ -333,12 +336,12 @@ def test_test_connection_reports_version_or_error(
 ) -> None:
     dialog = _settings_dialog(qtbot, store, str(db_path))
     label = dialog.host_status_label
-    dialog.host_edit.setText(fake_ollama.url)
+    dialog.hosts_edit.setPlainText(fake_ollama.url)
     dialog.test_button.click()
     qtbot.waitUntil(lambda: "is answering" in label.text(), timeout=3000)
     assert "Ollama 0.10.1 is answering" in label.text()
 
-    dialog.host_edit.setText("http://127.0.0.1:9")
+    dialog.hosts_edit.setPlainText("http://127.0.0.1:9")
     dialog.test_button.click()
     qtbot.waitUntil(lambda: "Cannot reach" in label.text(), timeout=5000)
     assert "http://127.0.0.1:9" in label.text()

@@ -28,9 +28,9 @@ def test_a_bad_address_is_explained_not_raised(
     dialog = SettingsDialog(store, str(tmp_path / "j.sqlite"), lambda h: OllamaService(h).version())
     qtbot.addWidget(dialog)
     dialog.show()
-    dialog.host_edit.setText(typed)
+    dialog.hosts_edit.setPlainText(typed)
     dialog.test_button.click()
     assert f"'{typed}' is not a usable Ollama address" in dialog.host_status_label.text()
     assert reason in dialog.host_status_label.text()
     dialog.accept()  # refused: the dialog stays open and nothing is saved
-    assert dialog.isVisible() and store.ollama_host() is None
+    assert dialog.isVisible() and store.ollama_hosts() == []
