@@ -70,8 +70,8 @@ class OllamaUnreachableError(OllamaError):
         extra = f" ({detail})" if detail else ""
         super().__init__(
             f"Cannot reach Ollama at {host}{extra}. Is it running? "
-            "Start it with `ollama serve`, or point the journal elsewhere with "
-            "--host or OLLAMA_HOST."
+            "Start it with `ollama serve`, or point the journal elsewhere with --host, "
+            "OLLAMA_HOST or `journal config set ollama.hosts URL`."
         )
 
 
