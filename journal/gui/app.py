@@ -35,6 +35,8 @@ def run_app(db: str | None = None, host: str | None = None) -> int:
         # For the start-up benchmark (benchmarks/gui_startup.py): when shown, when listed.
         app.processEvents()
         print(f"shown {time.monotonic():.6f}", flush=True)
-        window.journal_opened.connect(lambda _: print(f"loaded {time.monotonic():.6f}", flush=True))
+        window.context.journal_opened.connect(
+            lambda _: print(f"loaded {time.monotonic():.6f}", flush=True)
+        )
     QTimer.singleShot(0, window.start)
     return app.exec()

@@ -268,19 +268,20 @@ def _versions() -> str:
     return f"LLM Journal {app}, Python {platform.python_version()}, Qt {qVersion()}"
 
 
-_reporter: _CrashReporter | None = None
-
-
-def install_crash_handler(log_path: Path) -> None:
-    """Route uncaught exceptions from every thread to `log_path` and a CrashDialog.
+def install_crash_handler(log_path: Path) -> QObject:
+    """Route uncaught exceptions from every thread to `log_path` and a CrashDialog; returns
+    the reporter, which the application owns (it replaces any reporter installed before).
 
     Call on the GUI thread, after the QApplication exists.
     """
-    global _reporter
     app = QApplication.instance()
     reporter = _CrashReporter(log_path)
-    if app is not None and reporter.thread() != app.thread():
-        raise RuntimeError("install_crash_handler must be called on the GUI thread")
-    _reporter = reporter
+    if app is not None:
+        if reporter.thread() != app.thread():
+            raise RuntimeError("install_crash_handler must be called on the GUI thread")
+        for earlier in app.findChildren(_CrashReporter):
+            earlier.setParent(None)  # the hooks below stop reaching it; Python frees it
+        reporter.setParent(app)
     sys.excepthook = reporter.excepthook
     threading.excepthook = reporter.thread_excepthook
+    return reporter

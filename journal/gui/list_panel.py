@@ -16,7 +16,6 @@ from PySide6.QtCore import (
     QRectF,
     QSize,
     Qt,
-    QTimer,
     Signal,
     Slot,
 )
@@ -50,6 +49,7 @@ from journal.gui.experiment_list_model import (
     verdict_icon,
 )
 from journal.gui.tasks import Task, run_in_background
+from journal.gui.throttle import Throttle
 
 Counter = Callable[[ExperimentFilter], int]
 
@@ -174,9 +174,10 @@ class ListPanel(QWidget):
         )
         self._search_action.setToolTip("Search (Ctrl+F)")
         self._search.installEventFilter(self)
-        self._search_timer = QTimer(self)
-        self._search_timer.setSingleShot(True)
-        self._search_timer.setInterval(self.SEARCH_DELAY_MS)
+        # The search runs once typing pauses.
+        self._search_later = Throttle(
+            self._apply_filters, self.SEARCH_DELAY_MS, debounce=True, parent=self
+        )
 
         self._model_combo = self._combo("Any model", "Only experiments with a run of this model")
         self._verdict_combo = self._combo("Any verdict", "Only experiments with a run rated so")
@@ -230,9 +231,8 @@ class ListPanel(QWidget):
         self._empty_label.hide()
         self._view.viewport().installEventFilter(self)
 
-        self._status_timer = QTimer(self)  # coalesces the many row signals into one update
-        self._status_timer.setSingleShot(True)
-        self._status_timer.setInterval(0)
+        # The many row signals of a page or a reset make one update of the count.
+        self._status_later = Throttle(self._update_status, 0, debounce=True, parent=self)
 
         self._lay_out()
         self._connect_signals()
@@ -299,12 +299,10 @@ class ListPanel(QWidget):
     def _connect_signals(self) -> None:
         self._search.textChanged.connect(self._on_search_text_changed)
         self._search.returnPressed.connect(self._on_search_return_pressed)
-        self._search_timer.timeout.connect(self._on_search_timer_timeout)
         for combo in (self._model_combo, self._verdict_combo, self._tag_combo):
             combo.currentIndexChanged.connect(self._on_filter_combo_index_changed)
         self._date_combo.currentIndexChanged.connect(self._on_date_combo_index_changed)
         self._clear_button.clicked.connect(self._on_clear_button_clicked)
-        self._status_timer.timeout.connect(self._update_status)
         selection = self._view.selectionModel()
         selection.currentRowChanged.connect(self._on_selection_current_row_changed)
         self._model.modelAboutToBeReset.connect(self._on_model_about_to_be_reset)
@@ -335,7 +333,7 @@ class ListPanel(QWidget):
         label under the filters; without one the label counts the loaded rows."""
         self._counter = count
         self._count_stale = True
-        self._status_timer.start()
+        self._status_later()
 
     def set_choices(self, models: list[str], tags: list[str]) -> None:
         """Refill the model and tag choices, keeping the chosen ones that still exist."""
@@ -349,7 +347,7 @@ class ListPanel(QWidget):
         self._search.selectAll()
 
     def clear_filters(self) -> None:
-        self._search_timer.stop()
+        self._search_later.cancel()
         for widget in (self._search, *self._combos()):
             widget.blockSignals(True)
         try:
@@ -419,7 +417,7 @@ class ListPanel(QWidget):
         )
 
     def _apply_filters(self) -> None:
-        self._search_timer.stop()
+        self._search_later.cancel()
         filters = self._current_filter()
         self._clear_button.setVisible(not filters.is_empty)
         if filters == self._model.filter():
@@ -429,14 +427,10 @@ class ListPanel(QWidget):
 
     @Slot(str)
     def _on_search_text_changed(self, _text: str) -> None:
-        self._search_timer.start()  # restarts: the search runs once typing pauses
+        self._search_later()
 
     @Slot()
     def _on_search_return_pressed(self) -> None:
-        self._apply_filters()
-
-    @Slot()
-    def _on_search_timer_timeout(self) -> None:
         self._apply_filters()
 
     @Slot(int)
@@ -488,17 +482,17 @@ class ListPanel(QWidget):
         if row is not None:
             self._make_current(row)  # the same experiment: nothing is emitted
         self._update_empty_state()
-        self._status_timer.start()
+        self._status_later()
 
     @Slot()
     def _on_model_rows_changed(self) -> None:
         self._update_empty_state()
-        self._status_timer.start()
+        self._status_later()
 
     @Slot()
     def _on_model_contents_edited(self) -> None:
         self._count_stale = True
-        self._status_timer.start()
+        self._status_later()
 
     @Slot(object)
     def _on_model_load_failed(self, error: JournalError) -> None:
