@@ -9,28 +9,23 @@ open to the ExperimentBrowser, and every message to the person comes from the Ap
 from __future__ import annotations
 
 import html
-from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Slot
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent
 from PySide6.QtWidgets import (
-    QApplication,
     QFileDialog,
-    QLabel,
     QMainWindow,
-    QMenu,
     QMessageBox,
     QSplitter,
     QVBoxLayout,
     QWidget,
 )
 
-from journal.core.domain import Verdict
 from journal.core.paths import resolve_db_path, resolve_ollama_host
 from journal.gui.banner import Banner
-from journal.gui.context import PROBLEM_SHOWN_MS, AppContext
+from journal.gui.context import AppContext
 from journal.gui.experiment_browser import ExperimentBrowser
 from journal.gui.experiment_editor import ExperimentEditor
 from journal.gui.list_panel import ListPanel
@@ -39,15 +34,48 @@ from journal.gui.resources import app_icon
 from journal.gui.run_controller import RunController
 from journal.gui.run_display import RunDisplay
 from journal.gui.settings_store import SettingsStore
+from journal.gui.status_display import StatusDisplay
+from journal.gui.window_actions import build_actions
+from journal.gui.window_dialogs import WindowDialogs
 
 if TYPE_CHECKING:
-    from journal.core.errors import JournalError, ModelNotFoundError
+    from journal.core.errors import ModelNotFoundError
     from journal.core.models import Run
     from journal.core.ollama_service import OllamaService
     from journal.core.storage import Journal
 
 
 class MainWindow(QMainWindow):
+    """The panes, the menus and the status bar; the parts they are wired to do the work."""
+
+    # Made from window_actions.MENUS (see _build_actions).
+    new_action: QAction
+    open_action: QAction
+    export_action: QAction
+    import_action: QAction
+    settings_action: QAction
+    quit_action: QAction
+    run_action: QAction
+    stop_action: QAction
+    replay_action: QAction
+    replay_on_action: QAction
+    fan_out_action: QAction
+    compare_action: QAction
+    compare_ids_action: QAction
+    check_action: QAction
+    matrix_action: QAction
+    worked_action: QAction
+    partly_action: QAction
+    failed_action: QAction
+    clear_verdict_action: QAction
+    search_action: QAction
+    prompt_action: QAction
+    refresh_models_action: QAction
+    pull_action: QAction
+    details_action: QAction
+    shortcuts_action: QAction
+    about_action: QAction
+
     def __init__(
         self,
         db: str | None = None,
@@ -62,20 +90,24 @@ class MainWindow(QMainWindow):
             parent=self,
         )
         self.runs = RunController(self.context, self)
+        self.dialogs = WindowDialogs(self)
         self.setWindowTitle("LLM Journal")
         self.setWindowIcon(app_icon())
         self.resize(1280, 820)
+        self.status = StatusDisplay(self, self.context)
         self._build_panes()
         self._build_actions()
-        self._build_status_bar()
         self._connect_signals()
         self._restore_layout()
 
     # -- layout -------------------------------------------------------------------------
 
     def _build_panes(self) -> None:
-        self.banner = Banner("Retry now")
-        self.journal_banner = Banner("Open another journal…")
+        # The status display's parts, by the names tests and scripts use.
+        self.banner = self.status.ollama_banner
+        self.journal_banner = self.status.journal_banner
+        self.journal_label = self.status.journal_label
+        self.ollama_label = self.status.ollama_label
         self.save_banner = Banner("Save answer as…")
         self.list_panel = ListPanel()
         self.editor = ExperimentEditor()
@@ -120,180 +152,23 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.main_splitter, 1)
         self.setCentralWidget(central)
 
-    def _action(
-        self, text: str, slot: Callable[[], object], keys: list[str] | None = None, does: str = ""
-    ) -> QAction:
-        """An action of the window; `does` is what the shortcut table (F1) says of it."""
-        action = QAction(text, self)
-        if keys:
-            action.setShortcuts([QKeySequence(key) for key in keys])
-            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
-        action.setWhatsThis(does or text.replace("&", ""))
-        action.triggered.connect(slot)
-        self.addAction(action)
-        return action
-
     def _build_actions(self) -> None:
-        a = self._action
-        self.new_action = a("&New experiment", self.new_experiment, ["Ctrl+N"])
-        self.open_action = a(
-            "&Open journal…", self.choose_journal, ["Ctrl+O"], "Open or create another journal"
-        )
-        self.export_action = a(
-            "&Export as Markdown…",
-            self.export_markdown,
-            ["Ctrl+E"],
-            "Export the journal as Markdown",
-        )
-        self.import_action = a(
-            "&Import…", self.import_markdown, ["Ctrl+I"], "Import a Markdown export"
-        )
-        self.settings_action = a("S&ettings…", self.open_settings, ["Ctrl+,"], "Settings")
-        self.quit_action = a("&Quit", self.close, ["Ctrl+Q"])
-        self.run_action = a(
-            "&Run", self.run_prompt, ["Ctrl+Return", "Ctrl+Enter"], "Run the prompt"
-        )
-        self.stop_action = a(
-            "&Stop", self.stop_run, ["Esc"], "Stop the running answer (the partial text is kept)"
-        )
+        for name, action in build_actions(self).items():
+            setattr(self, f"{name}_action", action)
         self.stop_action.setEnabled(False)
-        self.replay_action = a(
-            "Re&play the selected run",
-            self.replay_selected_run,
-            ["Ctrl+R"],
-            "Replay the selected run: same model, prompt, options and seed",
-        )
-        self.replay_on_action = a(
-            "Replay on the chosen &model",
-            self.replay_selected_run_on_model,
-            ["Ctrl+Shift+R"],
-            "Replay the selected run on the model chosen in the picker",
-        )
-        self.fan_out_action = a(
-            "Replay on &several models…",
-            self.replay_on_several_models,
-            ["Ctrl+Alt+R"],
-            "Replay the selected run on several models, one after another",
-        )
-        self.compare_action = a(
-            "&Compare selected runs…",
-            self.compare_selected_runs,
-            ["Ctrl+D"],
-            "Compare the runs selected in the history",
-        )
-        self.compare_ids_action = a(
-            "Compare runs by &id…",
-            self.compare_runs_by_id,
-            ["Ctrl+Shift+D"],
-            "Compare any runs by id, across experiments",
-        )
-        self.check_action = a(
-            "Migration &check…",
-            self.open_migration_check,
-            ["Ctrl+Shift+M"],
-            "Migration check: replay what worked on a new model",
-        )
-        self.matrix_action = a(
-            "Experiment × model &matrix…", self.open_matrix, ["Ctrl+M"], "Experiment × model matrix"
-        )
         self.verdict_actions = [
-            a(label, self._verdict_chooser(verdict), [key], does)
-            for label, verdict, key, does in (
-                ("Worked", Verdict.WORKED, "Ctrl+1", "Verdict: worked"),
-                ("Partly", Verdict.PARTLY, "Ctrl+2", "Verdict: partly"),
-                ("Failed", Verdict.FAILED, "Ctrl+3", "Verdict: failed"),
-                ("Clear verdict", None, "Ctrl+0", "Clear the verdict"),
-            )
+            self.worked_action,
+            self.partly_action,
+            self.failed_action,
+            self.clear_verdict_action,
         ]
-        self.search_action = a(
-            "&Search", self.list_panel.focus_search, ["Ctrl+F"], "Search the journal"
-        )
-        self.prompt_action = a(
-            "Focus &prompt", self.prompt_panel.focus_prompt, ["Ctrl+L"], "Focus the prompt"
-        )
-        self.refresh_models_action = a(
-            "&Refresh models",
-            self.prompt_panel.model_picker.refresh,
-            ["F5"],
-            "Refresh the model list",
-        )
-        self.pull_action = a("&Pull a model…", self.pull_model, ["Ctrl+Shift+P"], "Pull a model")
-        self.details_action = a("Model &details…", self.show_model_details)
-        self.shortcuts_action = a(
-            "&Keyboard shortcuts", self.show_shortcuts, ["F1"], "All keyboard shortcuts"
-        )
-        self.about_action = a("&About LLM Journal", self.show_about)
-        self._build_menus()
-
-    def _verdict_chooser(self, verdict: Verdict | None) -> Callable[[], None]:
-        return lambda: self.outcome.choose(verdict)
-
-    def _build_menus(self) -> None:
-        bar = self.menuBar()
-        for title, groups in (
-            (
-                "&File",
-                [
-                    [self.new_action, self.open_action],
-                    [self.export_action, self.import_action],
-                    [self.settings_action],
-                    [self.quit_action],
-                ],
-            ),
-            (
-                "&Run",
-                [
-                    [
-                        self.run_action,
-                        self.stop_action,
-                        self.replay_action,
-                        self.replay_on_action,
-                        self.fan_out_action,
-                    ],
-                    [
-                        self.compare_action,
-                        self.compare_ids_action,
-                        self.check_action,
-                        self.matrix_action,
-                    ],
-                    self.verdict_actions,
-                    [self.search_action, self.prompt_action],
-                ],
-            ),
-            ("&Models", [[self.refresh_models_action, self.pull_action, self.details_action]]),
-            ("&Help", [[self.shortcuts_action, self.about_action]]),
-        ):
-            menu = bar.addMenu(title)
-            for number, group in enumerate(groups):
-                if number:
-                    menu.addSeparator()
-                menu.addActions(group)
-
-    def shortcut_actions(self) -> list[QAction]:
-        """Every action of the window, in menu order (the shortcut table lists them)."""
-        found: list[QAction] = []
-        for menu in self.menuBar().findChildren(QMenu):
-            found.extend(action for action in menu.actions() if action.text())
-        return found + [action for action in self.actions() if action not in found]
-
-    def _build_status_bar(self) -> None:
-        self.journal_label = QLabel(str(self.context.path))
-        self.journal_label.setToolTip("The journal file")
-        self.ollama_label = QLabel(f"Ollama: checking {self.context.host}…")
-        bar = self.statusBar()
-        bar.addWidget(self.journal_label, 1)
-        bar.addPermanentWidget(self.ollama_label)
 
     def _connect_signals(self) -> None:
         context, runs = self.context, self.runs
-        context.said.connect(self._on_context_said)
-        context.problem.connect(self._on_context_problem)
         context.journal_opened.connect(self._on_context_journal_opened)
-        context.journal_failed.connect(self._on_context_journal_failed)
         context.service_changed.connect(self._on_context_service_changed)
-        context.ollama_status.changed.connect(self._on_ollama_changed)
-        self.banner.action_clicked.connect(context.ollama_status.check_now)
-        self.journal_banner.action_clicked.connect(self.choose_journal)
+        context.ollama_status.changed.connect(self._on_ollama_status_changed)
+        self.journal_banner.action_clicked.connect(self.dialogs.choose_journal)
         self.save_banner.action_clicked.connect(self.save_answer_as)
         self.prompt_panel.run_requested.connect(self.run_prompt)
         self.prompt_panel.stop_requested.connect(self.stop_run)
@@ -327,38 +202,15 @@ class MainWindow(QMainWindow):
             "work": self.work_splitter,
         }
 
-    # -- what the context says ------------------------------------------------------------
+    # -- the journal and Ollama -----------------------------------------------------------
 
     def start(self) -> None:
         """Open the journal and connect to Ollama, both in the background."""
         self.context.start()
 
-    @Slot(str, int)
-    def _on_context_said(self, text: str, msecs: int) -> None:
-        self.statusBar().showMessage(text, msecs)
-
-    @Slot(str)
-    def _on_context_problem(self, text: str) -> None:
-        self.statusBar().showMessage(text, PROBLEM_SHOWN_MS)
-        # Not exec(): a problem may be said from inside a view's fetchMore or a paint.
-        parent = QApplication.activeWindow() or self
-        box = QMessageBox(QMessageBox.Icon.Warning, "LLM Journal", text, parent=parent)
-        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        box.open()
-
     @Slot(object)
     def _on_context_journal_opened(self, journal: Journal) -> None:
-        self.journal_banner.hide()
         self.settings.add_recent_journal(str(journal.path))
-        self.journal_label.setText(str(journal.path))
-        self.statusBar().clearMessage()
-
-    @Slot(object)
-    def _on_context_journal_failed(self, error: JournalError) -> None:
-        self.statusBar().clearMessage()
-        self.journal_banner.show_message(
-            f"<b>The journal could not be opened.</b> {html.escape(error.message)}"
-        )
 
     @Slot(object)
     def _on_context_service_changed(self, service: OllamaService) -> None:
@@ -368,21 +220,9 @@ class MainWindow(QMainWindow):
         picker.refresh()
 
     @Slot(bool, str, str)
-    def _on_ollama_changed(self, reachable: bool, version: str, message: str) -> None:
-        host = self.context.host
-        if reachable:
-            self.banner.hide()
-            self.ollama_label.setText(f"● Ollama {version} at {host}")
-            self.ollama_label.setToolTip("Ollama is answering")
+    def _on_ollama_status_changed(self, reachable: bool, _version: str, _message: str) -> None:
+        if reachable:  # back (or there at last): list its models
             self.prompt_panel.model_picker.refresh()
-            return
-        self.ollama_label.setText(f"○ Ollama unreachable at {host}")
-        self.ollama_label.setToolTip(message)
-        self.banner.show_message(
-            f"<b>Ollama is not answering at {host}.</b> Start it with "
-            "<code>ollama serve</code>, or set another host in Settings. "
-            "The journal stays usable; checking again every few seconds."
-        )
 
     @Slot(str)
     def _on_models_load_failed(self, _message: str) -> None:
@@ -536,7 +376,7 @@ class MainWindow(QMainWindow):
     @Slot(object)
     def _on_runs_model_missing(self, error: ModelNotFoundError) -> None:
         if self.offer_pull(self, error.model):
-            self.pull_model(error.model)
+            self.dialogs.pull_model(error.model)
 
     @Slot()
     def save_answer_as(self) -> None:
@@ -554,197 +394,7 @@ class MainWindow(QMainWindow):
             return
         self.context.say(f"The answer ({len(text)} characters) is in {path}.", 15_000)
 
-    # -- dialogs --------------------------------------------------------------------------
-
-    @Slot()
-    def pull_model(self, name: str = "") -> None:
-        from journal.gui.pull_dialog import PullDialog
-
-        service = self.context.service
-        if service is not None:
-            dialog = PullDialog(
-                service.pull, name=name if isinstance(name, str) else "", parent=self
-            )
-            dialog.pulled.connect(self._on_pull_dialog_pulled)
-            dialog.open()
-
-    @Slot(str)
-    def _on_pull_dialog_pulled(self, name: str) -> None:
-        self.prompt_panel.model_picker.refresh()
-        self.context.say(f"Pulled {name}.", 8000)
-
-    @Slot()
-    def show_model_details(self) -> None:
-        from journal.gui.model_details_dialog import ModelDetailsDialog
-
-        name = self.prompt_panel.model_picker.current_model()
-        if name and self.context.service is not None:
-            ModelDetailsDialog.open_for(self, self.context, name)
-
-    @Slot()
-    def compare_selected_runs(self) -> None:
-        ids = self.display.selected_run_ids()
-        if self.context.journal is None or len(ids) < 2:
-            self.context.say(
-                "Select two or more runs in the history (Ctrl+click) to compare them.", 6000
-            )
-            return
-        self._open_compare(ids)
-
-    @Slot()
-    def compare_runs_by_id(self) -> None:
-        import re
-
-        if self.context.journal is None:
-            return
-        text = self.ask_run_ids(self, ", ".join(map(str, self.display.selected_run_ids())))
-        if text is None:
-            return
-        ids = [int(number) for number in re.findall(r"\d+", text)]
-        if len(ids) < 2:
-            self.context.say("Give at least two run ids to compare.", 6000)
-            return
-        self._open_compare(ids)
-
-    def _open_compare(self, ids: list[int]) -> None:
-        from journal.gui.compare_dialog import CompareDialog, read_runs
-
-        runs = self.context.read(lambda s: read_runs(s, ids), quiet=True)  # e.g. no run 99
-        if runs is not None:
-            dialog = CompareDialog(self.context, ids, self, runs=runs)
-            dialog.verdict_changed.connect(self._on_compare_dialog_verdict_changed)
-            self._show_dialog(dialog, modal=True)
-
-    @Slot(int)
-    def _on_compare_dialog_verdict_changed(self, _run_id: int) -> None:
-        self.display.reload()
-
-    @Slot()
-    def open_migration_check(self) -> None:
-        from journal.gui.check_window import CheckWindow
-
-        if self.context.journal is not None and self.context.service is not None:
-            window = CheckWindow(self.context, self)
-            window.set_source(self.list_panel.filter())
-            window.check_finished.connect(self._on_check_window_check_finished)
-            self._show_dialog(window)
-
-    @Slot(int)
-    def _on_check_window_check_finished(self, _check_id: int) -> None:
-        self.browser.refresh()
-
-    @Slot()
-    def open_matrix(self) -> None:
-        from journal.gui.matrix_dialog import MatrixDialog
-
-        if self.context.journal is not None:
-            dialog = MatrixDialog(self.context, self.list_panel.filter(), self)
-            dialog.run_activated.connect(self.open_run)
-            self._show_dialog(dialog)
-
-    @Slot()
-    def export_markdown(self) -> None:
-        from journal.gui.export_dialog import ExportDialog
-
-        if self.context.journal is None:
-            return
-        self.browser.flush()
-        self.context.wait_for_writes()  # export what the person sees, edits included
-        dialog = ExportDialog(
-            self.context, self.list_panel.filter(), self.editor.experiment_id(), self
-        )
-        dialog.exported.connect(self._on_export_dialog_exported)
-        self._show_dialog(dialog, modal=True)
-
-    @Slot(object)
-    def _on_export_dialog_exported(self, result: Any) -> None:
-        self.context.say(f"Exported to {getattr(result, 'path', '')}.", 10_000)
-
-    @Slot()
-    def import_markdown(self) -> None:
-        from journal.gui.export_dialog import import_journal_file
-
-        if self.context.journal is not None:
-            dialog = import_journal_file(self, self.context)
-            dialog.imported.connect(self._on_import_dialog_imported)
-
-    @Slot(object)
-    def _on_import_dialog_imported(self, _result: Any) -> None:
-        self.browser.refresh()
-
-    @staticmethod
-    def _show_dialog(dialog: QWidget, *, modal: bool = False) -> None:
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        if modal and hasattr(dialog, "open"):
-            dialog.open()
-        else:
-            dialog.show()
-
-    @Slot()
-    def open_settings(self) -> None:
-        from journal.gui.settings_dialog import SettingsDialog
-
-        def check_host(host: str) -> str:
-            from journal.core.ollama_service import OllamaService
-
-            return OllamaService(host).version()
-
-        dialog = SettingsDialog(self.settings, str(self.context.path), check_host, self)
-        dialog.journal_switch_requested.connect(self._on_settings_journal_switch_requested)
-        if dialog.exec():
-            host = resolve_ollama_host(self.settings.ollama_host())
-            if host != self.context.host:
-                self.context.connect_ollama(host)
-
-    @Slot()
-    def choose_journal(self) -> None:
-        from journal.gui.settings_dialog import SettingsDialog
-
-        start = str(self.context.path.parent) if self.context.path else ""
-        path = SettingsDialog.pick_journal_file(self, start)
-        if path:
-            self._on_settings_journal_switch_requested(path)
-
-    @Slot(str)
-    def _on_settings_journal_switch_requested(self, path: str) -> None:
-        if self.runs.is_running:
-            QMessageBox.information(
-                self, "A run is streaming", "Stop the running answer before switching journals."
-            )
-            return
-        self.browser.flush()
-        self.context.wait_for_writes()
-        self.context.open_journal(Path(path))
-
-    @Slot()
-    def show_shortcuts(self) -> None:
-        from journal.gui.help_dialogs import shortcut_rows, show_shortcuts
-
-        show_shortcuts(self, shortcut_rows(self.shortcut_actions()))
-
-    @Slot()
-    def show_about(self) -> None:
-        from journal.gui.help_dialogs import collect_versions, show_about
-
-        status = self.context.ollama_status
-        show_about(
-            self,
-            collect_versions(status.version if status.reachable else None, str(self.context.path)),
-        )
-
     # -- asking the person (classmethods, so tests can answer for them) -------------------
-
-    @classmethod
-    def ask_run_ids(cls, parent: QWidget, suggested: str) -> str | None:
-        from PySide6.QtWidgets import QInputDialog
-
-        text, ok = QInputDialog.getText(
-            parent,
-            "Compare runs",
-            "Run ids to compare (any experiments), e.g. 12, 57, 58:",
-            text=suggested,
-        )
-        return text if ok else None
 
     @classmethod
     def ask_save_path(cls, parent: QWidget) -> str:

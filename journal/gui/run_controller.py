@@ -20,6 +20,7 @@ from journal.core.domain import RunStatus
 from journal.core.errors import JournalError, ModelNotFoundError
 
 if TYPE_CHECKING:
+    from journal.core.models import Run
     from journal.core.runner import RunSpec
     from journal.gui.context import AppContext
     from journal.gui.tasks import Report
@@ -37,7 +38,7 @@ class RunController(QObject):
     started = Signal(object, str)  # the Run now streaming (pending on disk), a notice or ""
     text_received = Signal(str, str)  # content, thinking (a coalesced batch)
     stats_updated = Signal(dict)  # live figures: chunks, seconds, first_token, rate
-    finished = Signal(object)  # a recorded Run, whatever its status
+    finished = Signal(object)  # a recorded Run, whatever its status (the last: not running)
     failed = Signal(object)  # the JournalError that kept a run from being recorded
     silent = Signal(float)  # seconds Ollama has sent nothing, repeated while it stays silent
     save_failed = Signal(str)  # why the answer is not on disk yet; it is kept in memory
@@ -57,6 +58,8 @@ class RunController(QObject):
         self._unsaved_reason = ""  # why the live run's text is not on disk yet
         self._unsaved_text = ""  # an answer the journal never took (RunNotSavedError)
         self._fan_out: tuple[int, int] | None = None  # run replayed on several models, count
+        self._queued = 0  # replays still to come after the live one
+        self._last_run: Run | None = None  # said `finished` once the whole task has ended
         self._answer: list[str] = []  # everything streamed by the live run
         self._chunks = 0
         self._started_at = 0.0
@@ -241,6 +244,7 @@ class RunController(QObject):
         kind = item[0]
         if kind == "starting":
             _, index, total, model, at = item
+            self._queued = total - index
             if index > 1:
                 self._answer = []
                 self._begin_run(at)
@@ -266,9 +270,12 @@ class RunController(QObject):
             run = item[1]
             self._emit_stats()
             self._end_run()
-            self.finished.emit(run)
             if run.status is RunStatus.FAILED:  # a failed run may mean the server went away
                 self._context.ollama_status.check_now()
+            if self._queued:
+                self.finished.emit(run)
+            else:  # the last one: said once `is_running` is False, so Run works again
+                self._last_run = run
 
     def _say_queue(self, index: int, total: int, model: str) -> None:
         if self._fan_out is None:
@@ -311,8 +318,12 @@ class RunController(QObject):
         self._clock.stop()
         self._cancel = None
         self._abandon = None
+        self._queued = 0
         self._end_run()
         self.running_changed.emit(False)
+        last, self._last_run = self._last_run, None
+        if last is not None:
+            self.finished.emit(last)
 
     def _on_task_done(self, _: object) -> None:
         fan_out, self._fan_out = self._fan_out, None

@@ -147,6 +147,8 @@ def test_a_5000_chunk_stream_is_a_few_dozen_repaints(
     runs.text_received.connect(lambda content, _thinking: batches.append(content))
     running: list[bool] = []
     runs.running_changed.connect(running.append)
+    running_when_finished: list[bool] = []
+    runs.finished.connect(lambda _: running_when_finished.append(runs.is_running))
     with qtbot.waitSignal(runs.finished, timeout=30_000) as finished:
         assert runs.start(RunSpec(experiment.id, "llama3:8b", prompt="go"))
     run = finished.args[0]
@@ -154,6 +156,7 @@ def test_a_5000_chunk_stream_is_a_few_dozen_repaints(
     assert "".join(batches) == run.response == runs.answer_so_far()
     assert len(batches) < 100, f"{len(batches)} repaints for 5,000 chunks"
     assert running == [True, False]
+    assert running_when_finished == [False]  # Run works again from `finished` on
     assert not runs.is_running and runs.live_run_id is None
 
 
@@ -176,11 +179,14 @@ def test_replays_on_several_models_run_through_one_queue(
     said: list[str] = []
     runs.started.connect(lambda run, _notice: started.append(run.id))
     runs.finished.connect(finished.append)
+    running_when_finished: list[bool] = []
+    runs.finished.connect(lambda _: running_when_finished.append(runs.is_running))
     context.said.connect(lambda text, _ms: said.append(text))
     with qtbot.waitSignal(runs.running_changed, timeout=20_000, check_params_cb=lambda r: not r):
         assert runs.replay_on_models(original.id, ["qwen3:0.6b", "llama3:8b"])
     assert [run.model for run in finished] == ["qwen3:0.6b", "llama3:8b"]
     assert [run.id for run in finished] == started
     assert all(run.replay_of_id == original.id for run in finished)
+    assert running_when_finished == [True, False]  # the queue goes on after the first
     assert said[0] == f"Replaying run {original.id} on qwen3:0.6b; 1 more queued"
     assert said[-1] == f"Replayed run {original.id} on every chosen model."

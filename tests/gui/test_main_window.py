@@ -16,6 +16,7 @@ from journal.core.queries import experiment_detail, list_experiments
 from journal.core.storage import Journal
 from journal.gui.main_window import MainWindow
 from journal.gui.settings_store import SettingsStore
+from journal.gui.window_dialogs import WindowDialogs
 from tests.fake_ollama import FakeOllama
 
 WindowFactory = Callable[..., MainWindow]
@@ -397,7 +398,7 @@ def test_compare_by_id_works_across_experiments(
         _type_prompt(qtbot, window, prompt)
         window.editor.load(None)
         _run_and_wait(qtbot, window)
-    monkeypatch.setattr(MainWindow, "ask_run_ids", classmethod(lambda cls, p, s: "1 and 2"))
+    monkeypatch.setattr(WindowDialogs, "ask_run_ids", classmethod(lambda cls, p, s: "1 and 2"))
     window.compare_ids_action.trigger()
     qtbot.waitUntil(lambda: len(window.findChildren(CompareDialog)) == 1)
     compare = window.findChildren(CompareDialog)[0]
