@@ -28,7 +28,7 @@ def run_app(db: str | None = None, host: str | None = None) -> int:
     app.setOrganizationName("llm-journal")
     app.setDesktopFileName("llm-journal")
     app.setWindowIcon(app_icon())
-    install_crash_handler(_log_dir() / "crash.log")
+    install_crash_handler(lambda: _log_dir() / "crash.log")
     window = MainWindow(db=db, host=host)
     window.show()
     if os.environ.get("JOURNAL_REPORT_SHOWN"):

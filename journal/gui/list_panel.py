@@ -222,14 +222,10 @@ class ListPanel(QWidget):
         self._view.setItemDelegate(_RowDelegate(self._view))
         self._size_columns()
 
-        self._empty_label = QLabel(self._view.viewport())
-        self._empty_label.setObjectName("empty-state")
-        self._empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self._empty_label.setWordWrap(True)
-        self._empty_label.setForegroundRole(QPalette.ColorRole.PlaceholderText)
-        self._empty_label.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
-        self._empty_label.hide()
-        self._view.viewport().installEventFilter(self)
+        # Made when first shown: the first wrap of the view's viewport costs PySide ~8 ms,
+        # which the window need not pay before it shows.
+        self._empty_label: QLabel | None = None
+        self._viewport: QWidget | None = None
 
         # The many row signals of a page or a reset make one update of the count.
         self._status_later = Throttle(self._update_status, 0, debounce=True, parent=self)
@@ -497,22 +493,37 @@ class ListPanel(QWidget):
     @Slot(object)
     def _on_model_load_failed(self, error: JournalError) -> None:
         if self._model.rowCount() == 0:
-            self._empty_label.setText(f"The journal could not be read.\n{error.message}")
-            self._empty_label.show()
+            self._show_empty_state(f"The journal could not be read.\n{error.message}")
 
     # -- empty state and count ----------------------------------------------------------
 
     def _update_empty_state(self) -> None:
         if self._model.rowCount() > 0 or not self._model.has_fetcher():
-            self._empty_label.hide()
+            if self._empty_label is not None:
+                self._empty_label.hide()
             return
         filtered = not self._model.filter().is_empty
-        self._empty_label.setText(EMPTY_FILTERED if filtered else EMPTY_JOURNAL)
+        self._show_empty_state(EMPTY_FILTERED if filtered else EMPTY_JOURNAL)
+
+    def _show_empty_state(self, text: str) -> None:
+        if self._empty_label is None:
+            viewport = self._view.viewport()
+            label = QLabel(viewport)
+            label.setObjectName("empty-state")
+            label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+            label.setWordWrap(True)
+            label.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+            label.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+            label.setGeometry(viewport.rect().adjusted(16, 16, -16, -16))
+            viewport.installEventFilter(self)
+            self._empty_label, self._viewport = label, viewport
+        self._empty_label.setText(text)
         self._empty_label.show()
 
     def empty_message(self) -> str | None:
         """The text shown over an empty list, or None when rows (or nothing yet) show."""
-        return None if self._empty_label.isHidden() else self._empty_label.text()
+        label = self._empty_label
+        return None if label is None or label.isHidden() else label.text()
 
     def count_text(self) -> str:
         return self._count_label.text()
@@ -563,8 +574,9 @@ class ListPanel(QWidget):
     # -- events -------------------------------------------------------------------------
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
-        if watched is self._view.viewport() and event.type() == QEvent.Type.Resize:
-            self._empty_label.setGeometry(self._view.viewport().rect().adjusted(16, 16, -16, -16))
+        if watched is self._viewport and event.type() == QEvent.Type.Resize:
+            assert self._empty_label is not None and self._viewport is not None
+            self._empty_label.setGeometry(self._viewport.rect().adjusted(16, 16, -16, -16))
         elif watched is self._search and event.type() == QEvent.Type.KeyPress:
             assert isinstance(event, QKeyEvent)
             if event.key() == Qt.Key.Key_Down and self._model.rowCount() > 0:

@@ -8,20 +8,12 @@ open to the ExperimentBrowser, and every message to the person comes from the Ap
 
 from __future__ import annotations
 
-import html
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Slot
 from PySide6.QtGui import QAction, QCloseEvent
-from PySide6.QtWidgets import (
-    QFileDialog,
-    QMainWindow,
-    QMessageBox,
-    QSplitter,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QMainWindow, QSplitter, QVBoxLayout, QWidget
 
 from journal.core.paths import resolve_db_path, resolve_ollama_host
 from journal.gui.banner import Banner
@@ -357,6 +349,8 @@ class MainWindow(QMainWindow):
 
     @Slot(str)
     def _on_runs_save_failed(self, reason: str) -> None:
+        import html
+
         self.save_banner.show_message(
             f"<b>The answer is not saved yet:</b> {html.escape(reason)} It is kept in memory "
             "and saved as soon as the journal takes it, or save it to a file now."
@@ -368,6 +362,8 @@ class MainWindow(QMainWindow):
 
     @Slot(int, str)
     def _on_runs_not_saved(self, run_id: int, reason: str) -> None:
+        import html
+
         self.save_banner.show_message(
             f"<b>Run {run_id} was not saved:</b> {html.escape(reason)} "
             "Save its answer to a file to keep it."
@@ -395,9 +391,12 @@ class MainWindow(QMainWindow):
         self.context.say(f"The answer ({len(text)} characters) is in {path}.", 15_000)
 
     # -- asking the person (classmethods, so tests can answer for them) -------------------
+    # Their Qt classes are imported when asked: each costs start-up time the window need not.
 
     @classmethod
     def ask_save_path(cls, parent: QWidget) -> str:
+        from PySide6.QtWidgets import QFileDialog
+
         path, _ = QFileDialog.getSaveFileName(
             parent, "Save the answer as", "answer.md", "Text (*.md *.txt);;All files (*)"
         )
@@ -405,6 +404,8 @@ class MainWindow(QMainWindow):
 
     @classmethod
     def offer_pull(cls, parent: QWidget, model: str) -> bool:
+        from PySide6.QtWidgets import QMessageBox
+
         answer = QMessageBox.question(
             parent,
             "Model not available",
@@ -416,6 +417,8 @@ class MainWindow(QMainWindow):
 
     @classmethod
     def ask_stop_running(cls, parent: QWidget) -> bool:
+        from PySide6.QtWidgets import QMessageBox
+
         answer = QMessageBox.question(
             parent,
             "A run is still streaming",
@@ -429,6 +432,8 @@ class MainWindow(QMainWindow):
     @classmethod
     def ask_unsaved(cls, parent: QWidget, reason: str) -> str:
         """ "save", "quit" or "cancel" for an answer the journal has not taken yet."""
+        from PySide6.QtWidgets import QMessageBox
+
         box = QMessageBox(
             QMessageBox.Icon.Warning,
             "The answer is not saved",

@@ -270,14 +270,21 @@ class RunDisplay(QObject):
 
         self._live_run_id = None
         self.history_model.set_live_run(None)
-        if self._shown_run_id == run.id:
-            self.answer_view.end_stream()
-        if self._experiment_id == run.experiment_id:
-            runs = self._context.read(lambda s: runs_of(s, run.experiment_id)) or []
-            self.history_model.set_runs(runs)
-            row = self.history_model.row_of(run.id or 0)
-            if row is not None:
-                self._select_row(row)
+        if self._experiment_id != run.experiment_id:
+            if self._shown_run_id == run.id:
+                self.answer_view.end_stream()
+            self.runs_changed.emit(run.experiment_id)
+            return
+        # The run is shown again as recorded, once: selecting its row shows it (and loads its
+        # setup into the prompt); only a row that was current already needs showing here.
+        # A 5,000-chunk answer set three times over kept the event loop ~25 ms longer.
+        runs = self._context.read(lambda s: runs_of(s, run.experiment_id)) or []
+        self.history_model.set_runs(runs)
+        self._shown_run_id = None
+        row = self.history_model.row_of(run.id or 0)
+        if row is not None:
+            self._select_row(row)
+        if self._shown_run_id != run.id:
             self._show_run(run)
         self.runs_changed.emit(run.experiment_id)
 

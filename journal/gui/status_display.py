@@ -4,11 +4,10 @@ and a way out when either is missing)."""
 
 from __future__ import annotations
 
-import html
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Qt, Slot
-from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QMessageBox
+from PySide6.QtWidgets import QApplication, QLabel, QMainWindow
 
 from journal.gui.banner import Banner
 from journal.gui.context import PROBLEM_SHOWN_MS
@@ -47,6 +46,8 @@ class StatusDisplay(QObject):
 
     @Slot(str)
     def _on_context_problem(self, text: str) -> None:
+        from PySide6.QtWidgets import QMessageBox  # not before the window shows: it costs
+
         self._window.statusBar().showMessage(text, PROBLEM_SHOWN_MS)
         # Not exec(): a problem may be said from inside a view's fetchMore or a paint.
         parent = QApplication.activeWindow() or self._window
@@ -62,6 +63,8 @@ class StatusDisplay(QObject):
 
     @Slot(object)
     def _on_context_journal_failed(self, error: JournalError) -> None:
+        import html
+
         self._window.statusBar().clearMessage()
         self.journal_banner.show_message(
             f"<b>The journal could not be opened.</b> {html.escape(error.message)}"

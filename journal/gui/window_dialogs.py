@@ -8,11 +8,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Qt, Slot
-from PySide6.QtWidgets import QDialog, QMessageBox, QWidget
 
 from journal.core.paths import resolve_ollama_host
 
 if TYPE_CHECKING:
+    from PySide6.QtWidgets import QDialog, QWidget
+
     from journal.gui.main_window import MainWindow
 
 
@@ -195,6 +196,8 @@ class WindowDialogs(QObject):
     @Slot(str)
     def _on_settings_journal_switch_requested(self, path: str) -> None:
         if self._window.runs.is_running:
+            from PySide6.QtWidgets import QMessageBox
+
             QMessageBox.information(
                 self._window,
                 "A run is streaming",
