@@ -40,7 +40,7 @@ class AppContext(QObject):
     journal_failed = Signal(object)  # the JournalError that kept a journal from opening
     service_changed = Signal(object)  # the OllamaService now used (a new host)
     said = Signal(str, int)  # a quiet line for the status bar: text, ms to show (0: until replaced)
-    problem = Signal(str)  # what stopped the person's work: the window shows it in a box
+    problem_found = Signal(str)  # what stopped the person's work: the window shows it in a box
 
     def __init__(
         self,
@@ -93,9 +93,13 @@ class AppContext(QObject):
             # One thread imports what both need: pydantic imported by two threads at once
             # (SQLModel's and the ollama client's) trips PySide6's import hook.
             import journal.core.storage  # noqa: F401
+            from journal.core.markdown_render import render_markdown
             from journal.core.ollama_service import import_ollama
 
             import_ollama()
+            # Markdown and its extensions, loaded here rather than on the GUI thread when the
+            # first answer shows (~40 ms). Nothing is shown before this work is done.
+            render_markdown("*")
 
         def ready(_: object) -> None:
             if self.path is not None:
@@ -228,7 +232,7 @@ class AppContext(QObject):
         if quiet:
             self.say(text, PROBLEM_SHOWN_MS)
         else:
-            self.problem.emit(text)
+            self.problem_found.emit(text)
 
     def report_quietly(self, error: JournalError) -> None:
         """`report(error, quiet=True)`, as a slot-shaped callable."""

@@ -63,7 +63,7 @@ class ExperimentBrowser(QObject):
     def _on_list_experiment_selected(self, experiment_id: int) -> None:
         self.open_experiment(experiment_id)
 
-    def open_experiment(self, experiment_id: int, select_run: int | None = None) -> None:
+    def open_experiment(self, experiment_id: int) -> None:
         from journal.core.queries import experiment_detail
 
         self.flush()
@@ -71,7 +71,7 @@ class ExperimentBrowser(QObject):
         if detail is None:
             return
         self._editor.load(detail.experiment)
-        self._display.load(experiment_id, detail.runs, select_id=select_run)
+        self._display.load(experiment_id, detail.runs)
 
     def open_run(self, run_id: int) -> bool:
         """Show run `run_id`: select its experiment in the list, then the run in the history."""

@@ -164,7 +164,7 @@ class MainWindow(QMainWindow):
         self.save_banner.action_clicked.connect(self.save_answer_as)
         self.prompt_panel.run_requested.connect(self.run_prompt)
         self.prompt_panel.stop_requested.connect(self.stop_run)
-        self.prompt_panel.model_picker.load_failed.connect(self._on_models_load_failed)
+        self.prompt_panel.model_picker.load_failed.connect(self._on_model_picker_load_failed)
         self.browser.experiment_created.connect(self._on_browser_experiment_created)
         self.display.run_chosen.connect(self._on_display_run_chosen)
         self.history_view.addActions(
@@ -217,7 +217,7 @@ class MainWindow(QMainWindow):
             self.prompt_panel.model_picker.refresh()
 
     @Slot(str)
-    def _on_models_load_failed(self, _message: str) -> None:
+    def _on_model_picker_load_failed(self, _message: str) -> None:
         self.context.ollama_status.check_now()
 
     # -- experiments ----------------------------------------------------------------------

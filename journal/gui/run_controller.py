@@ -57,7 +57,7 @@ class RunController(QObject):
         self._pending_notice = ""  # what the replay found about its model, until it starts
         self._unsaved_reason = ""  # why the live run's text is not on disk yet
         self._unsaved_text = ""  # an answer the journal never took (RunNotSavedError)
-        self._fan_out: tuple[int, int] | None = None  # run replayed on several models, count
+        self._fan_out: int | None = None  # the run being replayed on several chosen models
         self._queued = 0  # replays still to come after the live one
         self._last_run: Run | None = None  # said `finished` once the whole task has ended
         self._answer: list[str] = []  # everything streamed by the live run
@@ -99,7 +99,7 @@ class RunController(QObject):
         from journal.core.runner import RunRecorder
 
         journal, service = self._context.journal, self._context.service
-        if journal is None or service is None:
+        if journal is None or service is None or self.is_running:
             return False
         recorder = RunRecorder(journal, service)
 
@@ -112,29 +112,24 @@ class RunController(QObject):
             run = recorder.execute(spec, cancel=cancel, events=events, abandon=abandon)
             report(("finished", run))
 
-        self._fan_out = None
-        return self._launch(execute)
+        return self._launch(execute, fan_out=None)
 
     def replay(self, run_id: int, model: str | None = None) -> bool:
         """Replay run `run_id` as recorded (on `model` instead, if given), linked to it."""
-        self._fan_out = None
-        return self._replay(run_id, [model] if model else [])
+        return self._replay(run_id, [model] if model else [], fan_out=False)
 
     def replay_on_models(self, run_id: int, models: list[str]) -> bool:
         """Replay run `run_id` on each of `models`, one after another; Esc stops the rest."""
-        if not models or not self._replay(run_id, list(models)):
-            return False
-        self._fan_out = (run_id, len(models))
-        return True
+        return bool(models) and self._replay(run_id, list(models), fan_out=True)
 
-    def _replay(self, run_id: int, models: list[str]) -> bool:
+    def _replay(self, run_id: int, models: list[str], *, fan_out: bool) -> bool:
         """Before anything is recorded, each model's digest is compared with the one the run
         used: a changed tag is said (`started`'s notice), a missing model is `failed`
         (ModelNotFoundError) and ends the queue."""
         from journal.core.replay import QueueEvents, Replayer, ReplayQueue, require_available
 
         journal, service = self._context.journal, self._context.service
-        if journal is None or service is None:
+        if journal is None or service is None or self.is_running:
             return False
         replayer = Replayer(journal, service)
 
@@ -159,7 +154,7 @@ class RunController(QObject):
             # The queue gives up waiting for a refusing journal when cancelled (as the CLI).
             queue.run(cancel, lambda index, total, run: report(("finished", run)), events)
 
-        return self._launch(execute)
+        return self._launch(execute, fan_out=run_id if fan_out else None)
 
     @staticmethod
     def _run_events(report: Report) -> Any:
@@ -171,9 +166,10 @@ class RunController(QObject):
             saved=lambda: report(("saved",)),
         )
 
-    def _launch(self, execute: Any) -> bool:
+    def _launch(self, execute: Any, *, fan_out: int | None) -> bool:
         if self._cancel is not None:
             return False
+        self._fan_out = fan_out
         cancel, abandon = CancelToken(), CancelToken()
         self._cancel, self._abandon = cancel, abandon
         self._answer = []
@@ -272,15 +268,15 @@ class RunController(QObject):
             self._end_run()
             if run.status is RunStatus.FAILED:  # a failed run may mean the server went away
                 self._context.ollama_status.check_now()
-            if self._queued:
+            if self._queued and not self._stopped():
                 self.finished.emit(run)
             else:  # the last one: said once `is_running` is False, so Run works again
                 self._last_run = run
 
     def _say_queue(self, index: int, total: int, model: str) -> None:
-        if self._fan_out is None:
+        run_id = self._fan_out
+        if run_id is None:
             return
-        run_id = self._fan_out[0]
         left = total - index
         self._context.say(
             f"Replaying run {run_id} on {model}" + (f"; {left} more queued" if left else ""), 0
@@ -325,11 +321,15 @@ class RunController(QObject):
         if last is not None:
             self.finished.emit(last)
 
+    def _stopped(self) -> bool:
+        return self._cancel is not None and self._cancel.cancelled
+
     def _on_task_done(self, _: object) -> None:
         fan_out, self._fan_out = self._fan_out, None
+        stopped = self._stopped()  # Esc stopped the queue: not every model was replayed
         self._finish()
-        if fan_out is not None:
-            self._context.say(f"Replayed run {fan_out[0]} on every chosen model.", 8000)
+        if fan_out is not None and not stopped:
+            self._context.say(f"Replayed run {fan_out} on every chosen model.", 8000)
 
     def _on_task_failed(self, error: JournalError) -> None:
         from journal.core.runner import RunNotSavedError

@@ -34,7 +34,7 @@ class StatusDisplay(QObject):
         bar.addWidget(self.journal_label, 1)
         bar.addPermanentWidget(self.ollama_label)
         context.said.connect(self._on_context_said)
-        context.problem.connect(self._on_context_problem)
+        context.problem_found.connect(self._on_context_problem_found)
         context.journal_opened.connect(self._on_context_journal_opened)
         context.journal_failed.connect(self._on_context_journal_failed)
         context.ollama_status.changed.connect(self._on_ollama_status_changed)
@@ -45,7 +45,7 @@ class StatusDisplay(QObject):
         self._window.statusBar().showMessage(text, msecs)
 
     @Slot(str)
-    def _on_context_problem(self, text: str) -> None:
+    def _on_context_problem_found(self, text: str) -> None:
         from PySide6.QtWidgets import QMessageBox  # not before the window shows: it costs
 
         self._window.statusBar().showMessage(text, PROBLEM_SHOWN_MS)

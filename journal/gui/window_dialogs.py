@@ -196,12 +196,10 @@ class WindowDialogs(QObject):
     @Slot(str)
     def _on_settings_journal_switch_requested(self, path: str) -> None:
         if self._window.runs.is_running:
-            from PySide6.QtWidgets import QMessageBox
+            from journal.core.errors import JournalError
 
-            QMessageBox.information(
-                self._window,
-                "A run is streaming",
-                "Stop the running answer before switching journals.",
+            self._context.report(
+                JournalError("A run is streaming: stop the answer before switching journals.")
             )
             return
         self._window.browser.flush()

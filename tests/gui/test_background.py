@@ -190,3 +190,31 @@ def test_replays_on_several_models_run_through_one_queue(
     assert running_when_finished == [True, False]  # the queue goes on after the first
     assert said[0] == f"Replaying run {original.id} on qwen3:0.6b; 1 more queued"
     assert said[-1] == f"Replayed run {original.id} on every chosen model."
+
+
+def test_stopping_a_queue_of_replays_stops_the_rest(
+    qtbot: QtBot, context: AppContext, journal: Journal, fake_ollama: FakeOllama
+) -> None:
+    from journal.core.domain import RunStatus
+    from journal.core.runner import RunRecorder
+
+    with journal.write() as session:
+        experiment = create_experiment(session, title="colours")
+    assert experiment.id is not None and context.service is not None
+    original = RunRecorder(journal, context.service).execute(
+        RunSpec(experiment.id, "llama3:8b", prompt="Name a colour")
+    )
+    assert original.id is not None
+    fake_ollama.stall_after = 2  # the first replay hangs until stopped
+    runs = RunController(context)
+    finished: list[Any] = []
+    said: list[str] = []
+    runs.finished.connect(finished.append)
+    context.said.connect(lambda text, _ms: said.append(text))
+    with qtbot.waitSignal(runs.started, timeout=10_000):
+        assert runs.replay_on_models(original.id, ["qwen3:0.6b", "llama3:8b"])
+    assert not runs.replay(original.id)  # one thing at a time
+    with qtbot.waitSignal(runs.running_changed, timeout=10_000, check_params_cb=lambda r: not r):
+        runs.stop()
+    assert [(run.model, run.status) for run in finished] == [("qwen3:0.6b", RunStatus.CANCELLED)]
+    assert not any("every chosen model" in text for text in said)

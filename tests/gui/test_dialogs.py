@@ -270,7 +270,7 @@ def test_model_details_error_is_said_through_the_context(
     qtbot.addWidget(parent)
     context = AppContext(host=fake_ollama.url)
     context.connect_ollama(fake_ollama.url)
-    with qtbot.waitSignal(context.problem, timeout=3000) as said:
+    with qtbot.waitSignal(context.problem_found, timeout=3000) as said:
         ModelDetailsDialog.open_for(parent, context, "nope:1b")
     message = said.args[0]
     assert message.startswith("Could not load the details of nope:1b.")

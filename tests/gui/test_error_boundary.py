@@ -62,7 +62,7 @@ def _boxes() -> list[QMessageBox]:
 def _said(context: AppContext) -> tuple[list[str], list[str]]:
     problems: list[str] = []
     quiet: list[str] = []
-    context.problem.connect(problems.append)
+    context.problem_found.connect(problems.append)
     context.said.connect(lambda text, _ms: quiet.append(text))
     return problems, quiet
 
@@ -147,7 +147,7 @@ def test_the_context_says_problems_and_lets_bugs_through(qtbot: QtBot, journal: 
     assert len(problems) == 2
 
     failed: list[JournalError] = []
-    with qtbot.waitSignal(context.problem, timeout=3000) as said:
+    with qtbot.waitSignal(context.problem_found, timeout=3000) as said:
         context.write(lambda _s: missing(None))  # no on_error: the context says it
     assert said.args == ["There is no run 99."]
     context.write(lambda _s: missing(None), on_error=failed.append)
