@@ -27,7 +27,9 @@ def run() -> None:
         window.start()
         deadline = time.monotonic() + 20
         picker = window.prompt_panel.model_picker
-        while (window.journal is None or not picker.models()) and time.monotonic() < deadline:
+        while (
+            window.context.journal is None or not picker.models()
+        ) and time.monotonic() < deadline:
             app.processEvents()
             time.sleep(0.005)
         picker.set_current_model("llama3:8b")

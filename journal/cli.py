@@ -411,15 +411,38 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def window_arguments(tokens: Sequence[str]) -> argparse.Namespace | None:
+    """The arguments when `tokens` only open the window (`journal`, `journal --db PATH --host
+    URL`), read without building every command's parser, which takes longer than showing the
+    window. None for anything else: the full parser reads it, and explains what is wrong."""
+    found: dict[str, str | None] = {"db": None, "host": None}
+    rest = list(tokens)
+    while rest:
+        option, equals, value = rest.pop(0).partition("=")
+        if option not in ("--db", "--host"):
+            return None
+        if not equals:
+            if not rest or rest[0].startswith("-"):
+                return None
+            value = rest.pop(0)
+        found[option[2:]] = value
+    return argparse.Namespace(command=None, **found)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    tokens = join_dash_values(parser, sys.argv[1:] if argv is None else argv)
-    with terminal_output(raw=False):
-        try:
-            args = parser.parse_args(tokens)
-        except ArgumentsRefused as exc:
-            print(exc.message, file=sys.stderr)
-            return 2
+    given = sys.argv[1:] if argv is None else argv
+    window = window_arguments(given)
+    if window is not None:
+        args = window
+    else:
+        parser = build_parser()
+        tokens = join_dash_values(parser, given)
+        with terminal_output(raw=False):
+            try:
+                args = parser.parse_args(tokens)
+            except ArgumentsRefused as exc:
+                print(exc.message, file=sys.stderr)
+                return 2
     handler = getattr(args, "handler", cmd_gui)
     from journal.core.errors import JournalError
 

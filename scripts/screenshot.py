@@ -198,7 +198,7 @@ def main() -> int:
                 time.sleep(0.01)
 
         picker = window.prompt_panel.model_picker
-        wait(lambda: window.journal is not None and len(picker.models()) == len(models))
+        wait(lambda: window.context.journal is not None and len(picker.models()) == len(models))
         wait(lambda: window.editor.experiment_id() is not None)
         list_model = window.list_panel.model()
         window.list_panel.select_experiment(list_model.summary(list_model.rowCount() - 2).id)
@@ -225,8 +225,8 @@ def main() -> int:
         if scene == "unsaved":
             from tests.storage_faults import FullDisk
 
-            assert window.journal is not None
-            disk = FullDisk(window.journal)
+            assert window.context.journal is not None
+            disk = FullDisk(window.context.journal)
             window.runs.started.connect(lambda _: setattr(disk, "full", True))
         window.run_prompt()
         if scene == "done":

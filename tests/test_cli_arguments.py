@@ -160,6 +160,62 @@ def test_the_window_does_not_start_on_a_bad_host(
 
 
 @pytest.mark.parametrize(
+    "argv",
+    [
+        [],
+        ["--db", "/j/a.sqlite"],
+        ["--host", "gpu-box", "--db=/j/b.sqlite"],
+        ["--db", "/j/a.sqlite", "--db", "/j/c.sqlite"],
+        ["--db="],
+        ["--host", "  spaced  "],
+    ],
+)
+def test_opening_the_window_reads_its_arguments_as_the_full_parser_does(argv: list[str]) -> None:
+    from journal.cli import build_parser, window_arguments
+
+    fast = window_arguments(argv)
+    full = build_parser().parse_args(argv)
+    assert fast is not None and not hasattr(full, "handler")
+    assert (fast.db, fast.host, fast.command) == (full.db, full.host, full.command)
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["list"],
+        ["--help"],
+        ["--version"],
+        ["--db"],
+        ["--db", "--host", "x"],
+        ["--d", "/j/a.sqlite"],  # an abbreviation: the full parser decides
+        ["--bogus"],
+        ["--db", "/j/a.sqlite", "models"],
+    ],
+)
+def test_anything_else_goes_to_the_full_parser(argv: list[str]) -> None:
+    from journal.cli import window_arguments
+
+    assert window_arguments(argv) is None
+
+
+def test_opening_the_window_builds_no_command_parser(
+    db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import journal.cli as cli
+
+    opened: list[tuple[str | None, str | None]] = []
+
+    def run_app(db: str | None, host: str | None) -> int:
+        opened.append((db, host))
+        return 0
+
+    monkeypatch.setattr(cli, "build_parser", lambda: pytest.fail("the full parser was built"))
+    monkeypatch.setattr("journal.gui.app.run_app", run_app)
+    assert cli.main(["--db", str(db_path), "--host", "gpu-box"]) == 0
+    assert opened == [(str(db_path), "gpu-box")]
+
+
+@pytest.mark.parametrize(
     ("given", "resolved"),
     [
         ("127.0.0.1:11500", "http://127.0.0.1:11500"),

@@ -28,13 +28,15 @@ def run_app(db: str | None = None, host: str | None = None) -> int:
     app.setOrganizationName("llm-journal")
     app.setDesktopFileName("llm-journal")
     app.setWindowIcon(app_icon())
-    install_crash_handler(_log_dir() / "crash.log")
+    install_crash_handler(lambda: _log_dir() / "crash.log")
     window = MainWindow(db=db, host=host)
     window.show()
     if os.environ.get("JOURNAL_REPORT_SHOWN"):
         # For the start-up benchmark (benchmarks/gui_startup.py): when shown, when listed.
         app.processEvents()
         print(f"shown {time.monotonic():.6f}", flush=True)
-        window.journal_opened.connect(lambda _: print(f"loaded {time.monotonic():.6f}", flush=True))
+        window.context.journal_opened.connect(
+            lambda _: print(f"loaded {time.monotonic():.6f}", flush=True)
+        )
     QTimer.singleShot(0, window.start)
     return app.exec()

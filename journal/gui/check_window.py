@@ -15,7 +15,6 @@ from PySide6.QtCore import (
     QPersistentModelIndex,
     Qt,
     QThreadPool,
-    QTimer,
     Signal,
     Slot,
 )
@@ -43,13 +42,14 @@ from journal.core.errors import JournalError
 from journal.gui.answer_view import SafeTextBrowser
 from journal.gui.compare_dialog import diff_html, plain_html
 from journal.gui.table_style import VERDICT_COLOURS, read_only_flags
-from journal.gui.tasks import run_in_background
 
 if TYPE_CHECKING:
+    from sqlmodel import Session
+
     from journal.core.migration_check import CheckItemView, CheckRunResult, CheckView
     from journal.core.models import Run
-    from journal.core.ollama_service import OllamaService
-    from journal.core.storage import Journal
+    from journal.gui.context import AppContext
+    from journal.gui.tasks import Report
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 
@@ -134,12 +134,6 @@ class CheckItemsModel(QAbstractTableModel):
         return None
 
 
-class _ProgressRelay(QObject):
-    """Lives on the GUI thread: the pool thread emits, the queued slot runs here."""
-
-    progressed = Signal(int, int, int, int)  # position, total, source run id, new run id
-
-
 class CheckWindow(QDialog):
     """Create, run, resume and triage migration checks."""
 
@@ -150,29 +144,19 @@ class CheckWindow(QDialog):
     models_loaded = Signal()
     checks_listed = Signal()
 
-    def __init__(
-        self, journal: Journal, service: OllamaService, parent: QWidget | None = None
-    ) -> None:
+    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Migration check")
         self.resize(980, 720)
-        self._journal = journal
-        self._service = service
+        self._context = context
         self._filters: ExperimentFilter | None = ExperimentFilter()
         self._run_ids: list[int] | None = None
         self._check_id: int | None = None
         self._view: CheckView | None = None
         self._cancel: CancelToken | None = None
         self._running = False
-        self._pool = QThreadPool(self)
+        self._pool = QThreadPool(self)  # one check at a time, apart from the writer
         self._pool.setMaxThreadCount(1)
-        self._relay = _ProgressRelay(self)
-        self._relay.progressed.connect(self._on_relay_progressed)
-        self._latest: tuple[int, int, int, int] | None = None
-        self._throttle = QTimer(self)
-        self._throttle.setSingleShot(True)
-        self._throttle.setInterval(PROGRESS_INTERVAL_MS)
-        self._throttle.timeout.connect(self._on_throttle_timeout)
 
         # saved checks
         self.checks_box = QComboBox()
@@ -274,7 +258,9 @@ class CheckWindow(QDialog):
         self._describe_source()
         self._refresh_checks()
         self._update_buttons()
-        run_in_background(service.list_models, self._on_models_listed, self._on_models_failed)
+        service = context.service
+        assert service is not None
+        context.run(service.list_models, self._on_models_listed, self._on_models_failed, owner=self)
 
     # -- public ----------------------------------------------------------------------------
 
@@ -326,11 +312,8 @@ class CheckWindow(QDialog):
     def _refresh_checks(self) -> None:
         from journal.core.migration_check import list_checks
 
-        try:
-            with self._journal.read() as session:
-                checks = list_checks(session, limit=200)
-        except JournalError as error:
-            self._say(f"Could not list the saved checks: {error}")
+        checks = self._context.read(lambda s: list_checks(s, limit=200))
+        if checks is None:
             return
         self.checks_box.blockSignals(True)
         self.checks_box.clear()
@@ -346,13 +329,15 @@ class CheckWindow(QDialog):
             return
         from journal.core.migration_check import check_items, get_check
 
-        try:
-            with self._journal.read() as session:
-                view = get_check(session, self._check_id)
-                items = check_items(session, self._check_id)
-        except JournalError as error:
-            self._say(str(error))
+        check_id = self._check_id
+
+        def read(session: Session) -> tuple[CheckView, list[CheckItemView]]:
+            return get_check(session, check_id), check_items(session, check_id)
+
+        found = self._context.read(read)
+        if found is None:
             return
+        view, items = found
         self._view = view
         self.items_model.set_items(items)
         self.summary_label.setText(view.summary.line())
@@ -372,13 +357,16 @@ class CheckWindow(QDialog):
             return
         from journal.core.migration_check import item_runs, word_diff
 
-        try:
-            with self._journal.read() as session:
-                source, new = item_runs(session, self._check_id, item.position)
-                old_text, new_text = _answer(source), _answer(new) if new else None
-        except JournalError as error:
-            self._say(str(error))
+        check_id, position = self._check_id, item.position
+
+        def read(session: Session) -> tuple[str, str | None]:
+            source, new = item_runs(session, check_id, position)
+            return _answer(source), _answer(new) if new else None
+
+        found = self._context.read(read)
+        if found is None:
             return
+        old_text, new_text = found
         self.original_view.setHtml(plain_html(old_text))
         if new_text is None:
             self.new_view.setHtml(plain_html("(not replayed yet)"))
@@ -386,6 +374,7 @@ class CheckWindow(QDialog):
             self.new_view.setHtml(diff_html(word_diff(old_text, new_text), self.palette()))
 
     def _say(self, text: str) -> None:
+        """The check's own progress; problems go through the context."""
         self.message_label.setText(text)
 
     def _update_buttons(self) -> None:
@@ -402,15 +391,31 @@ class CheckWindow(QDialog):
     def _checker(self) -> Any:
         from journal.core.migration_check import MigrationChecker
 
-        return MigrationChecker(self._journal, self._service)
+        journal, service = self._context.journal, self._context.service
+        assert journal is not None and service is not None, "opened only when both are"
+        return MigrationChecker(journal, service)
 
-    def _progress_callback(self) -> Any:
-        relay = self._relay
+    def _run_check(self, check_id: int, resume: bool) -> None:
+        """Run (or resume) the check in the background, its progress shown as it goes."""
+        checker, cancel = self._checker(), self._cancel
+        self.check_started.emit(check_id)
 
-        def progress(position: int, total: int, run: Run) -> None:  # on the pool thread
-            relay.progressed.emit(position, total, run.replay_of_id or 0, run.id or 0)
+        def work(report: Report) -> CheckRunResult:
+            def progress(position: int, total: int, run: Run) -> None:
+                report((position, total, run.replay_of_id or 0, run.id or 0))
 
-        return progress
+            go = checker.resume if resume else checker.run
+            return go(check_id, cancel=cancel, progress=progress)  # type: ignore[no-any-return]
+
+        self._context.tasks.run_reporting(
+            work,
+            self._on_check_progress,
+            self._on_run_done,
+            self._on_run_failed,
+            interval_ms=PROGRESS_INTERVAL_MS,
+            pool=self._pool,
+            owner=self,
+        )
 
     @Slot()
     def _on_start_button_clicked(self) -> None:
@@ -427,34 +432,20 @@ class CheckWindow(QDialog):
                 return int(checker.create(target, run_ids=run_ids, name=name))
             return int(checker.create(target, filters=filters, name=name))
 
-        run_in_background(create, self._on_check_created, self._on_run_failed, pool=self._pool)
+        self._context.tasks.run(
+            create, self._on_check_created, self._on_run_failed, pool=self._pool, owner=self
+        )
 
     def _on_check_created(self, check_id: int) -> None:
         self.open_check(check_id)
-        checker, cancel, progress = self._checker(), self._cancel, self._progress_callback()
-        self.check_started.emit(check_id)
-        run_in_background(
-            lambda: checker.run(check_id, cancel=cancel, progress=progress),
-            self._on_run_done,
-            self._on_run_failed,
-            pool=self._pool,
-        )
+        self._run_check(check_id, resume=False)
 
     @Slot()
     def _on_resume_button_clicked(self) -> None:
         if self._check_id is None:
             return
-        check_id = self._check_id
-        checker, progress = self._checker(), self._progress_callback()
         self._begin("Resuming…")
-        cancel = self._cancel
-        self.check_started.emit(check_id)
-        run_in_background(
-            lambda: checker.resume(check_id, cancel=cancel, progress=progress),
-            self._on_run_done,
-            self._on_run_failed,
-            pool=self._pool,
-        )
+        self._run_check(self._check_id, resume=True)
 
     def resume(self) -> None:
         """Resume the open check (what the Resume button does)."""
@@ -477,7 +468,6 @@ class CheckWindow(QDialog):
     def _begin(self, message: str) -> None:
         self._cancel = CancelToken()
         self._running = True
-        self._latest = None
         self.progress_bar.setRange(0, 0)
         self.progress_label.setText("")
         self._say(message)
@@ -486,8 +476,6 @@ class CheckWindow(QDialog):
     def _end(self) -> None:
         self._running = False
         self._cancel = None
-        self._throttle.stop()
-        self._on_throttle_timeout()
         self._refresh_checks()
         self._reload()
 
@@ -506,20 +494,12 @@ class CheckWindow(QDialog):
         self._end()
         self.progress_bar.setRange(0, 1)
         self.progress_bar.setValue(0)
-        self._say(str(error))
-        self.check_failed.emit(str(error))
+        self._say("The check stopped.")
+        self._context.report(error, about="The check stopped.")
+        self.check_failed.emit(error.message)
 
-    @Slot(int, int, int, int)
-    def _on_relay_progressed(self, position: int, total: int, source: int, new: int) -> None:
-        self._latest = (position, total, source, new)
-        if not self._throttle.isActive():
-            self._throttle.start()
-
-    @Slot()
-    def _on_throttle_timeout(self) -> None:
-        if self._latest is None:
-            return
-        position, total, source, new = self._latest
+    def _on_check_progress(self, items: list[tuple[int, int, int, int]]) -> None:
+        position, total, source, new = items[-1]  # only the latest counts
         self.progress_bar.setRange(0, total)
         self.progress_bar.setValue(position)
         self.progress_label.setText(f"[{position}/{total}] run {source} -> run {new}")
@@ -552,7 +532,7 @@ class CheckWindow(QDialog):
 
     def _on_models_failed(self, error: JournalError) -> None:
         self._set_target_placeholder("Type a model name")
-        self._say(f"Could not list the models: {error}")
+        self._context.report(error, quiet=True, about="Could not list the models.")
         self.models_loaded.emit()
 
     # -- triage ----------------------------------------------------------------------------
@@ -579,17 +559,16 @@ class CheckWindow(QDialog):
         if item.new_run_id is None:
             self._say(f"Item {item.position} has not been replayed yet: nothing to judge.")
             return
-        journal, check_id, position = self._journal, self._check_id, item.position
+        check_id, position = self._check_id, item.position
 
-        def work() -> int:
+        def change(session: Session) -> int:
             from journal.core.migration_check import triage
 
-            with journal.write() as session:
-                triage(session, check_id, position, verdict)
+            triage(session, check_id, position, verdict)
             return position
 
-        run_in_background(
-            work, functools.partial(self._on_triaged, check_id), self._on_triage_failed
+        self._context.write(
+            change, functools.partial(self._on_triaged, check_id), self._on_triage_failed
         )
         if row + 1 < self.items_model.rowCount():
             self.table.selectRow(row + 1)
@@ -600,7 +579,7 @@ class CheckWindow(QDialog):
         self.item_triaged.emit(position)
 
     def _on_triage_failed(self, error: JournalError) -> None:
-        self._say(f"The verdict was not saved: {error}")
+        self._context.report(error, about="The verdict was not saved.")
 
     def closeEvent(self, event: Any) -> None:  # noqa: N802
         self.cancel()  # the replay stops at once; the check stays resumable

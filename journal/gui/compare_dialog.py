@@ -31,12 +31,13 @@ from journal.core.domain import RunStatus, Verdict
 from journal.core.errors import JournalError
 from journal.core.formatting import seconds
 from journal.gui.answer_view import SafeTextBrowser
-from journal.gui.tasks import run_in_background
 
 if TYPE_CHECKING:
+    from sqlmodel import Session
+
     from journal.core.migration_check import DiffOp
     from journal.core.models import Run
-    from journal.core.storage import Journal
+    from journal.gui.context import AppContext
 
 SHORT_DIGEST = 12
 INSERTED = QColor(46, 160, 67)
@@ -135,16 +136,16 @@ class RunFacts:
         )
 
 
-def read_runs(journal: Journal, run_ids: Sequence[int]) -> list[RunFacts]:
+def read_runs(session: Session, run_ids: Sequence[int]) -> list[RunFacts]:
+    """The runs to compare, in order; NotFoundError names a run that does not exist."""
     from journal.core.queries import get_experiment, get_run
 
-    with journal.read() as session:
-        facts = []
-        for run_id in run_ids:
-            run = get_run(session, run_id)
-            title = get_experiment(session, run.experiment_id).title
-            facts.append(RunFacts.of(run, title))
-        return facts
+    facts = []
+    for run_id in run_ids:
+        run = get_run(session, run_id)
+        title = get_experiment(session, run.experiment_id).title
+        facts.append(RunFacts.of(run, title))
+    return facts
 
 
 class CompareDialog(QDialog):
@@ -152,20 +153,30 @@ class CompareDialog(QDialog):
     reference every other answer is diffed against."""
 
     verdict_changed = Signal(int)  # a run whose verdict was saved
-    verdict_failed = Signal(int, str)  # run id, the error shown
+    verdict_failed = Signal(int, str)  # run id, the error the context reported
 
-    def __init__(self, journal: Journal, run_ids: list[int], parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        context: AppContext,
+        run_ids: list[int],
+        parent: QWidget | None = None,
+        *,
+        runs: list[RunFacts] | None = None,
+    ) -> None:
+        """Compare `run_ids` (read now, raising JournalError, unless `runs` were read)."""
         super().__init__(parent)
         if len(run_ids) < 2:
             raise ValueError("CompareDialog needs two or more runs")
         self.setWindowTitle("Compare runs")
         self.resize(min(420 * len(run_ids), 1400), 680)
-        self._journal = journal
-        self.runs = read_runs(journal, run_ids)
+        self._context = context
+        if runs is None:
+            assert context.journal is not None
+            with context.journal.read() as session:
+                runs = read_runs(session, run_ids)
+        self.runs = runs
         self.verdict_boxes: list[QComboBox] = []
         self.answer_views: list[SafeTextBrowser] = []
-        self._status = QLabel()
-        self._status.setWordWrap(True)
 
         top = QWidget()
         grid = QGridLayout(top)
@@ -238,9 +249,7 @@ class CompareDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(top)
         layout.addWidget(splitter, 1)
-        layout.addWidget(self._status)
         layout.addWidget(buttons)
-        self._status.hide()
 
     # -- building --------------------------------------------------------------------------
 
@@ -317,24 +326,23 @@ class CompareDialog(QDialog):
         run_id = self.runs[self.verdict_boxes.index(box)].id
         raw = box.currentData()
         verdict = Verdict(raw) if raw else None
-        journal = self._journal
 
-        def work() -> int:
+        def change(session: Session) -> int:
             from journal.core.queries import set_verdict
 
-            with journal.write() as session:
-                set_verdict(session, run_id, verdict)
+            set_verdict(session, run_id, verdict)
             return run_id
 
-        run_in_background(
-            work, self._on_verdict_saved, functools.partial(self._on_verdict_error, run_id)
+        self._context.write(
+            change,
+            self._on_verdict_saved,
+            functools.partial(self._on_verdict_error, run_id),
+            owner=self,
         )
 
     def _on_verdict_saved(self, run_id: int) -> None:
-        self._status.hide()
         self.verdict_changed.emit(run_id)
 
     def _on_verdict_error(self, run_id: int, error: JournalError) -> None:
-        self._status.setText(f"The verdict of run {run_id} was not saved: {error}")
-        self._status.show()
-        self.verdict_failed.emit(run_id, str(error))
+        self._context.report(error, about=f"The verdict of run {run_id} was not saved.")
+        self.verdict_failed.emit(run_id, error.message)

@@ -6,6 +6,7 @@ import sys
 import threading
 import traceback
 from collections import deque
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 from types import TracebackType
@@ -173,14 +174,21 @@ class _CrashReporter(QObject):
 
     reported = Signal()
 
-    def __init__(self, log_path: Path) -> None:
+    def __init__(self, log_path: Path | Callable[[], Path]) -> None:
         super().__init__()
-        self.log_path = log_path
+        self._log_path = log_path
         self._showing = False
         self._lock = threading.Lock()
         self._log_lock = threading.Lock()
         self._pending: deque[tuple[str, str]] = deque()  # (traceback text, log problem)
         self.reported.connect(self._on_reports_pending)
+
+    @property
+    def log_path(self) -> Path:
+        """Worked out at the first report: finding the log folder costs start-up time."""
+        if callable(self._log_path):
+            self._log_path = self._log_path()
+        return self._log_path
 
     def excepthook(
         self,
@@ -268,19 +276,21 @@ def _versions() -> str:
     return f"LLM Journal {app}, Python {platform.python_version()}, Qt {qVersion()}"
 
 
-_reporter: _CrashReporter | None = None
-
-
-def install_crash_handler(log_path: Path) -> None:
-    """Route uncaught exceptions from every thread to `log_path` and a CrashDialog.
+def install_crash_handler(log_path: Path | Callable[[], Path]) -> QObject:
+    """Route uncaught exceptions from every thread to `log_path` (or where the callable says,
+    once something goes wrong) and a CrashDialog; returns the reporter, which the
+    application owns (it replaces any reporter installed before).
 
     Call on the GUI thread, after the QApplication exists.
     """
-    global _reporter
     app = QApplication.instance()
     reporter = _CrashReporter(log_path)
-    if app is not None and reporter.thread() != app.thread():
-        raise RuntimeError("install_crash_handler must be called on the GUI thread")
-    _reporter = reporter
+    if app is not None:
+        if reporter.thread() != app.thread():
+            raise RuntimeError("install_crash_handler must be called on the GUI thread")
+        for earlier in app.findChildren(_CrashReporter):
+            earlier.setParent(None)  # the hooks below stop reaching it; Python frees it
+        reporter.setParent(app)
     sys.excepthook = reporter.excepthook
     threading.excepthook = reporter.thread_excepthook
+    return reporter

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QStringListModel, Qt, QTimer, Signal, Slot
+from PySide6.QtCore import QStringListModel, Qt, Signal, Slot
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QCompleter,
@@ -19,6 +19,8 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+
+from journal.gui.throttle import Throttle
 
 SAVE_DELAY_MS = 400
 
@@ -56,10 +58,7 @@ class ExperimentEditor(QWidget):
         self._experiment_id: int | None = None
         self._saved: dict[str, Any] = {}
         self._loading = False
-        self._timer = QTimer(self)
-        self._timer.setSingleShot(True)
-        self._timer.setInterval(SAVE_DELAY_MS)
-        self._timer.timeout.connect(self._on_timer_timeout)
+        self._save_later = Throttle(self._emit_changes, SAVE_DELAY_MS, debounce=True, parent=self)
 
         self.title = QLineEdit()
         self.title.setPlaceholderText("Untitled experiment — what are you trying?")
@@ -140,9 +139,7 @@ class ExperimentEditor(QWidget):
 
     def flush(self) -> None:
         """Emit pending edits now (before switching experiments or closing)."""
-        if self._timer.isActive():
-            self._timer.stop()
-            self._emit_changes()
+        self._save_later.flush()
 
     def current_values(self) -> dict[str, Any]:
         from journal.core.queries import normalise_tags
@@ -172,11 +169,7 @@ class ExperimentEditor(QWidget):
     @Slot()
     def _on_field_edited(self) -> None:
         if not self._loading and self._experiment_id is not None:
-            self._timer.start()
-
-    @Slot()
-    def _on_timer_timeout(self) -> None:
-        self._emit_changes()
+            self._save_later()
 
     def _emit_changes(self) -> None:
         if self._experiment_id is None:

@@ -29,12 +29,13 @@ from journal.core.domain import ExperimentFilter
 from journal.core.errors import JournalError
 from journal.gui.answer_view import HEADER_TINT, SafeTextBrowser, _for_qt, _qt_style_sheet, _tint
 from journal.gui.pull_dialog import fit_height, mark_as_error
-from journal.gui.tasks import Task, run_in_background
 
 if TYPE_CHECKING:
     from journal.core.export_markdown import ExportResult, ExportSelection, Layout
     from journal.core.import_markdown import ImportResult
     from journal.core.storage import Journal
+    from journal.gui.context import AppContext
+    from journal.gui.tasks import Task
 
 SCOPE_ALL = "all"
 SCOPE_FILTER = "filter"
@@ -92,13 +93,13 @@ class ExportDialog(QDialog):
 
     def __init__(
         self,
-        journal: Journal,
+        context: AppContext,
         filters: ExperimentFilter,
         current_experiment_id: int | None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
-        self._journal = journal
+        self._context = context
         self._filters = filters
         self._current_id = current_experiment_id
         self._preview_task: Task | None = None
@@ -293,6 +294,12 @@ class ExportDialog(QDialog):
 
     # -- counts and preview, in the background ---------------------------------------------
 
+    @property
+    def _journal(self) -> Journal:
+        journal = self._context.journal
+        assert journal is not None, "the window opens the dialog on an open journal"
+        return journal
+
     def _count_scopes(self) -> None:
         journal = self._journal
         selections = {scope: self._selection_for(scope) for scope in (SCOPE_ALL, SCOPE_FILTER)}
@@ -311,7 +318,7 @@ class ExportDialog(QDialog):
                     experiment = (title, runs)
             return counts, experiment
 
-        run_in_background(work, self._on_counts_done, self._on_counts_failed)
+        self._context.run(work, self._on_counts_done, owner=self)  # a failure is reported
 
     @Slot(object)
     def _on_counts_done(self, outcome: Any) -> None:
@@ -331,10 +338,6 @@ class ExportDialog(QDialog):
             )
         self.counts_shown.emit()
 
-    @Slot(object)
-    def _on_counts_failed(self, error: JournalError) -> None:
-        self._show_error(error.message)
-
     def _refresh_preview(self) -> None:
         if self._preview_task is not None:
             self._preview_task.cancel()
@@ -349,7 +352,9 @@ class ExportDialog(QDialog):
             return _for_qt(render_markdown(preview_markdown(journal, selection)), header)
 
         self.preview.document().setDefaultStyleSheet(_qt_style_sheet(palette))
-        self._preview_task = run_in_background(work, self._on_preview_done, self._on_preview_failed)
+        self._preview_task = self._context.run(
+            work, self._on_preview_done, self._on_preview_failed, owner=self
+        )
 
     @Slot(object)
     def _on_preview_done(self, html: Any) -> None:
@@ -420,7 +425,9 @@ class ExportDialog(QDialog):
             )
 
         self._set_busy(True, f"Exporting to {target}…")
-        self._export_task = run_in_background(work, self._on_export_done, self._on_export_failed)
+        self._export_task = self._context.run(
+            work, self._on_export_done, self._on_export_failed, owner=self
+        )
 
     @Slot(object)
     def _on_export_done(self, result: Any) -> None:
@@ -459,9 +466,9 @@ class ImportDialog(QDialog):
     imported = Signal(object)  # ImportResult
     import_failed = Signal(str)  # the message shown, e.g. "notes.md:17: ..."
 
-    def __init__(self, journal: Journal, parent: QWidget | None = None) -> None:
+    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._journal = journal
+        self._context = context
         self._task: Task | None = None
         self.setWindowTitle("Import a Markdown export")
         self.setMinimumWidth(600)
@@ -535,7 +542,8 @@ class ImportDialog(QDialog):
         text = self.path_edit.text().strip()
         if not text or self.is_importing():
             return
-        path, journal = Path(text).expanduser(), self._journal
+        path, journal = Path(text).expanduser(), self._context.journal
+        assert journal is not None, "the window opens the dialog on an open journal"
         self.error_label.hide()
         self.result_label.setText(f"Importing {path}…")
 
@@ -544,7 +552,9 @@ class ImportDialog(QDialog):
 
             return import_markdown(journal, path)
 
-        self._task = run_in_background(work, self._on_import_done, self._on_import_failed)
+        self._task = self._context.run(
+            work, self._on_import_done, self._on_import_failed, owner=self
+        )
         self._update_buttons()
 
     def _pick(self, folder: bool) -> None:
@@ -600,9 +610,9 @@ class ImportDialog(QDialog):
         fit_height(self)
 
 
-def import_journal_file(parent: QWidget | None, journal: Journal) -> ImportDialog:
+def import_journal_file(parent: QWidget | None, context: AppContext) -> ImportDialog:
     """Open the import dialog (not modal) and return it; connect to its `imported` signal."""
-    dialog = ImportDialog(journal, parent)
+    dialog = ImportDialog(context, parent)
     dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     dialog.open()
     return dialog

@@ -6,9 +6,10 @@ import importlib.metadata
 import platform
 import sqlite3
 import sys
+from collections.abc import Iterable
 
 from PySide6.QtCore import Qt, Slot, qVersion
-from PySide6.QtGui import QGuiApplication, QKeySequence, QPalette
+from PySide6.QtGui import QAction, QGuiApplication, QKeySequence, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -61,6 +62,20 @@ def _existing(parent: QWidget | None, object_name: str) -> QDialog | None:
         found.activateWindow()
         return found
     return None
+
+
+def shortcut_rows(actions: Iterable[QAction]) -> list[tuple[str, str]]:
+    """(keys, what it does) for every action that has a shortcut, in the order given.
+
+    The table is made from the actions themselves, so it cannot drift from them.
+    """
+    rows = []
+    for action in actions:
+        keys = action.shortcut()
+        if not keys.isEmpty():
+            does = action.whatsThis() or action.text().replace("&", "")
+            rows.append((keys.toString(QKeySequence.SequenceFormat.PortableText), does))
+    return rows
 
 
 def show_shortcuts(parent: QWidget | None, shortcuts: list[tuple[str, str]]) -> QDialog:

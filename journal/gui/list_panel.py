@@ -16,7 +16,6 @@ from PySide6.QtCore import (
     QRectF,
     QSize,
     Qt,
-    QTimer,
     Signal,
     Slot,
 )
@@ -50,6 +49,7 @@ from journal.gui.experiment_list_model import (
     verdict_icon,
 )
 from journal.gui.tasks import Task, run_in_background
+from journal.gui.throttle import Throttle
 
 Counter = Callable[[ExperimentFilter], int]
 
@@ -174,9 +174,10 @@ class ListPanel(QWidget):
         )
         self._search_action.setToolTip("Search (Ctrl+F)")
         self._search.installEventFilter(self)
-        self._search_timer = QTimer(self)
-        self._search_timer.setSingleShot(True)
-        self._search_timer.setInterval(self.SEARCH_DELAY_MS)
+        # The search runs once typing pauses.
+        self._search_later = Throttle(
+            self._apply_filters, self.SEARCH_DELAY_MS, debounce=True, parent=self
+        )
 
         self._model_combo = self._combo("Any model", "Only experiments with a run of this model")
         self._verdict_combo = self._combo("Any verdict", "Only experiments with a run rated so")
@@ -221,18 +222,13 @@ class ListPanel(QWidget):
         self._view.setItemDelegate(_RowDelegate(self._view))
         self._size_columns()
 
-        self._empty_label = QLabel(self._view.viewport())
-        self._empty_label.setObjectName("empty-state")
-        self._empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self._empty_label.setWordWrap(True)
-        self._empty_label.setForegroundRole(QPalette.ColorRole.PlaceholderText)
-        self._empty_label.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
-        self._empty_label.hide()
-        self._view.viewport().installEventFilter(self)
+        # Made when first shown: the first wrap of the view's viewport costs PySide ~8 ms,
+        # which the window need not pay before it shows.
+        self._empty_label: QLabel | None = None
+        self._viewport: QWidget | None = None
 
-        self._status_timer = QTimer(self)  # coalesces the many row signals into one update
-        self._status_timer.setSingleShot(True)
-        self._status_timer.setInterval(0)
+        # The many row signals of a page or a reset make one update of the count.
+        self._status_later = Throttle(self._update_status, 0, debounce=True, parent=self)
 
         self._lay_out()
         self._connect_signals()
@@ -299,12 +295,10 @@ class ListPanel(QWidget):
     def _connect_signals(self) -> None:
         self._search.textChanged.connect(self._on_search_text_changed)
         self._search.returnPressed.connect(self._on_search_return_pressed)
-        self._search_timer.timeout.connect(self._on_search_timer_timeout)
         for combo in (self._model_combo, self._verdict_combo, self._tag_combo):
             combo.currentIndexChanged.connect(self._on_filter_combo_index_changed)
         self._date_combo.currentIndexChanged.connect(self._on_date_combo_index_changed)
         self._clear_button.clicked.connect(self._on_clear_button_clicked)
-        self._status_timer.timeout.connect(self._update_status)
         selection = self._view.selectionModel()
         selection.currentRowChanged.connect(self._on_selection_current_row_changed)
         self._model.modelAboutToBeReset.connect(self._on_model_about_to_be_reset)
@@ -335,7 +329,7 @@ class ListPanel(QWidget):
         label under the filters; without one the label counts the loaded rows."""
         self._counter = count
         self._count_stale = True
-        self._status_timer.start()
+        self._status_later()
 
     def set_choices(self, models: list[str], tags: list[str]) -> None:
         """Refill the model and tag choices, keeping the chosen ones that still exist."""
@@ -349,7 +343,7 @@ class ListPanel(QWidget):
         self._search.selectAll()
 
     def clear_filters(self) -> None:
-        self._search_timer.stop()
+        self._search_later.cancel()
         for widget in (self._search, *self._combos()):
             widget.blockSignals(True)
         try:
@@ -419,7 +413,7 @@ class ListPanel(QWidget):
         )
 
     def _apply_filters(self) -> None:
-        self._search_timer.stop()
+        self._search_later.cancel()
         filters = self._current_filter()
         self._clear_button.setVisible(not filters.is_empty)
         if filters == self._model.filter():
@@ -429,14 +423,10 @@ class ListPanel(QWidget):
 
     @Slot(str)
     def _on_search_text_changed(self, _text: str) -> None:
-        self._search_timer.start()  # restarts: the search runs once typing pauses
+        self._search_later()
 
     @Slot()
     def _on_search_return_pressed(self) -> None:
-        self._apply_filters()
-
-    @Slot()
-    def _on_search_timer_timeout(self) -> None:
         self._apply_filters()
 
     @Slot(int)
@@ -488,37 +478,52 @@ class ListPanel(QWidget):
         if row is not None:
             self._make_current(row)  # the same experiment: nothing is emitted
         self._update_empty_state()
-        self._status_timer.start()
+        self._status_later()
 
     @Slot()
     def _on_model_rows_changed(self) -> None:
         self._update_empty_state()
-        self._status_timer.start()
+        self._status_later()
 
     @Slot()
     def _on_model_contents_edited(self) -> None:
         self._count_stale = True
-        self._status_timer.start()
+        self._status_later()
 
     @Slot(object)
     def _on_model_load_failed(self, error: JournalError) -> None:
         if self._model.rowCount() == 0:
-            self._empty_label.setText(f"The journal could not be read.\n{error.message}")
-            self._empty_label.show()
+            self._show_empty_state(f"The journal could not be read.\n{error.message}")
 
     # -- empty state and count ----------------------------------------------------------
 
     def _update_empty_state(self) -> None:
         if self._model.rowCount() > 0 or not self._model.has_fetcher():
-            self._empty_label.hide()
+            if self._empty_label is not None:
+                self._empty_label.hide()
             return
         filtered = not self._model.filter().is_empty
-        self._empty_label.setText(EMPTY_FILTERED if filtered else EMPTY_JOURNAL)
+        self._show_empty_state(EMPTY_FILTERED if filtered else EMPTY_JOURNAL)
+
+    def _show_empty_state(self, text: str) -> None:
+        if self._empty_label is None:
+            viewport = self._view.viewport()
+            label = QLabel(viewport)
+            label.setObjectName("empty-state")
+            label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+            label.setWordWrap(True)
+            label.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+            label.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+            label.setGeometry(viewport.rect().adjusted(16, 16, -16, -16))
+            viewport.installEventFilter(self)
+            self._empty_label, self._viewport = label, viewport
+        self._empty_label.setText(text)
         self._empty_label.show()
 
     def empty_message(self) -> str | None:
         """The text shown over an empty list, or None when rows (or nothing yet) show."""
-        return None if self._empty_label.isHidden() else self._empty_label.text()
+        label = self._empty_label
+        return None if label is None or label.isHidden() else label.text()
 
     def count_text(self) -> str:
         return self._count_label.text()
@@ -569,8 +574,9 @@ class ListPanel(QWidget):
     # -- events -------------------------------------------------------------------------
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
-        if watched is self._view.viewport() and event.type() == QEvent.Type.Resize:
-            self._empty_label.setGeometry(self._view.viewport().rect().adjusted(16, 16, -16, -16))
+        if watched is self._viewport and event.type() == QEvent.Type.Resize:
+            assert self._empty_label is not None and self._viewport is not None
+            self._empty_label.setGeometry(self._viewport.rect().adjusted(16, 16, -16, -16))
         elif watched is self._search and event.type() == QEvent.Type.KeyPress:
             assert isinstance(event, QKeyEvent)
             if event.key() == Qt.Key.Key_Down and self._model.rowCount() > 0:

@@ -32,7 +32,7 @@ from journal.gui.table_style import VERDICT_COLOURS, read_only_flags
 
 if TYPE_CHECKING:
     from journal.core.matrix import Matrix, MatrixColumn, MatrixRow
-    from journal.core.storage import Journal
+    from journal.gui.context import AppContext
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 
@@ -188,13 +188,15 @@ class MatrixDialog(QDialog):
     run_activated = Signal(int)  # the run a double-clicked cell names
 
     def __init__(
-        self, journal: Journal, filters: ExperimentFilter, parent: QWidget | None = None
+        self, context: AppContext, filters: ExperimentFilter, parent: QWidget | None = None
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle("Experiments × models")
         self.resize(860, 520)
-        self._journal = journal
+        self._context = context
         self._filters = filters
+        journal = context.journal
+        assert journal is not None
 
         from journal.core.matrix import experiment_matrix, matrix_columns
 
@@ -206,7 +208,7 @@ class MatrixDialog(QDialog):
             with journal.read() as session:
                 columns = matrix_columns(session, filters)
         except JournalError:
-            columns = []  # the page's own columns still show
+            columns = []  # the page's own columns still show; its failure is said once
         self.model = MatrixModel(fetch, columns, parent=self)
 
         self._hint = QLabel(
@@ -214,9 +216,6 @@ class MatrixDialog(QDialog):
             f"({UNRATED} = ran, not rated). Double-click a cell to open its run."
         )
         self._hint.setWordWrap(True)
-        self._error = QLabel()
-        self._error.setWordWrap(True)
-        self._error.hide()
         self.model.load_failed.connect(self._on_model_load_failed)
 
         self.view = QTableView()
@@ -241,15 +240,13 @@ class MatrixDialog(QDialog):
 
         layout = QVBoxLayout(self)
         layout.addWidget(self._hint)
-        layout.addWidget(self._error)
         layout.addWidget(self.view, 1)
         layout.addWidget(self._empty)
         layout.addWidget(buttons)
 
     @Slot(object)
     def _on_model_load_failed(self, error: JournalError) -> None:
-        self._error.setText(f"Could not read the journal: {error}")
-        self._error.show()
+        self._context.report(error)
 
     @Slot(QModelIndex)
     def _on_view_activated(self, index: QModelIndex) -> None:

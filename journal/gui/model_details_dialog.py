@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import weakref
-from collections.abc import Callable
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -17,7 +16,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QTableWidget,
@@ -29,10 +27,11 @@ from PySide6.QtWidgets import (
 
 from journal.core.errors import JournalError
 from journal.gui.pull_dialog import human_size
-from journal.gui.tasks import Task, run_in_background
 
 if TYPE_CHECKING:
-    from journal.core.ollama_service import ModelInfo, ModelShow, OllamaService
+    from journal.core.ollama_service import ModelInfo, ModelShow
+    from journal.gui.context import AppContext
+    from journal.gui.tasks import Task
 
 MISSING = "—"
 
@@ -222,13 +221,13 @@ class ModelDetailsDialog(QDialog):
     # -- loading --------------------------------------------------------------------------
 
     @classmethod
-    def open_for(
-        cls, parent: QWidget, name: str, service_factory: Callable[[], OllamaService]
-    ) -> Task:
-        """Ask Ollama about `name` in the background, then show the dialog (or the error)."""
+    def open_for(cls, parent: QWidget, context: AppContext, name: str) -> Task:
+        """Ask Ollama about `name` in the background, then show the dialog; a failure is
+        reported through the context."""
+        service = context.service
+        assert service is not None, "the window asks only while connected"
 
         def work() -> tuple[ModelInfo | None, ModelShow]:
-            service = service_factory()
             return service.find_model(name), service.show_model(name)
 
         # Only a weak reference: the task may be released on the pool thread, and the last
@@ -245,22 +244,6 @@ class ModelDetailsDialog(QDialog):
             dialog.show()
 
         def on_error(error: JournalError) -> None:
-            owner = parent_ref()
-            if owner is not None:
-                cls.show_error(owner, name, error.message)
+            context.report(error, about=f"Could not load the details of {name}.")
 
-        return run_in_background(work, on_done, on_error)
-
-    @classmethod
-    def show_error(cls, parent: QWidget, name: str, message: str) -> None:
-        box = QMessageBox(
-            QMessageBox.Icon.Warning,
-            "Model details",
-            f"Could not load the details of {name}.",
-            QMessageBox.StandardButton.Close,
-            parent,
-        )
-        box.setInformativeText(message)
-        box.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        box.open()
+        return context.run(work, on_done, on_error)

@@ -156,12 +156,13 @@ def parse_extra(
 
     Unknown keys are refused unless allowed or `recorded` (a loaded run's own keys).
     """
-    from journal.core.options import UnknownOptionError, parse_assignments
-
     options: dict[str, Any] = {}
     for number, line in enumerate(text.splitlines(), start=1):
         if not line.strip() or line.lstrip().startswith("#"):
             continue
+        # Imported only for a line to parse: the empty field at start-up needs none of it.
+        from journal.core.options import UnknownOptionError, parse_assignments
+
         key = line.partition("=")[0].strip()
         where = f"Extra options, line {number}"
         if key in OWN_FIELDS:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QTimer, Signal, Slot
+from PySide6.QtCore import Signal, Slot
 from PySide6.QtWidgets import (
     QButtonGroup,
     QHBoxLayout,
@@ -13,6 +13,9 @@ from PySide6.QtWidgets import (
 )
 
 from journal.core.domain import Verdict
+from journal.gui.throttle import Throttle
+
+NOTE_DELAY_MS = 400  # the note is saved once typing pauses this long
 
 VERDICT_LABELS = {
     Verdict.WORKED: ("Worked", "Ctrl+1"),
@@ -49,10 +52,7 @@ class OutcomePanel(QWidget):
         self.why.setPlaceholderText("Why? (what worked, what didn't)")
         self.why.setClearButtonEnabled(True)
         layout.addWidget(self.why, 1)
-        self._timer = QTimer(self)
-        self._timer.setSingleShot(True)
-        self._timer.setInterval(400)
-        self._timer.timeout.connect(self._on_timer_timeout)
+        self._note_later = Throttle(self._emit_note, NOTE_DELAY_MS, debounce=True, parent=self)
         self._group.buttonClicked.connect(self._on_group_clicked)
         self.why.textEdited.connect(self._on_why_text_edited)
         self.show_run(None, None, "")
@@ -87,9 +87,8 @@ class OutcomePanel(QWidget):
         self.verdict_chosen.emit(self._run_id, new)
 
     def flush(self) -> None:
-        if self._timer.isActive():
-            self._timer.stop()
-            self._on_timer_timeout()
+        """Emit a note still being typed now (before another run is shown)."""
+        self._note_later.flush()
 
     @Slot(object)
     def _on_group_clicked(self, clicked: QPushButton) -> None:
@@ -103,9 +102,8 @@ class OutcomePanel(QWidget):
     @Slot()
     def _on_why_text_edited(self) -> None:
         if not self._loading:
-            self._timer.start()
+            self._note_later()
 
-    @Slot()
-    def _on_timer_timeout(self) -> None:
+    def _emit_note(self) -> None:
         if self._run_id is not None:
             self.why_edited.emit(self._run_id, self.why.text())

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt, QTimer, Signal, Slot
@@ -21,7 +20,7 @@ from PySide6.QtWidgets import (
 
 from journal.core.cancel import CancelToken, StreamCancelled
 from journal.core.errors import JournalError
-from journal.gui.tasks import Task, run_in_background
+from journal.gui.tasks import Report, Task, TaskRunner
 
 ProgressCallback = Callable[[str, int, int], None]
 PullFunction = Callable[[str, ProgressCallback, CancelToken], None]
@@ -75,39 +74,24 @@ def mark_as_error(label: QLabel) -> None:
 
 
 class _PullProgress:
-    """One pull's progress lines, collected on the pull thread and read on the GUI thread.
-
-    Plain Python behind a lock, polled by the dialog's 20 Hz timer while a pull runs:
-    Ollama's hundreds of lines a second coalesce into one repaint per tick, and the pull
-    thread never touches a Qt object, so no QObject can end up owned, or deleted, by the
-    pool thread after the dialog has gone.
-    """
+    """What the progress lines of one pull add up to, folded on the GUI thread."""
 
     def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._status = ""
+        self.status = ""
         self._layers: dict[str, tuple[int, int]] = {}
-        self._unread = False
 
-    def report(self, status: str, completed: int, total: int) -> None:  # pull thread
-        with self._lock:
-            if status:
-                self._status = status
-            if total > 0:
-                # Ollama names each layer in the status ("pulling 6a0746a1ec1a"); the sum
-                # over layers is the overall download, as `ollama pull` shows it.
-                self._layers[status] = (min(max(completed, 0), total), total)
-            self._unread = True
+    def add(self, status: str, completed: int, total: int) -> None:
+        if status:
+            self.status = status
+        if total > 0:
+            # Ollama names each layer in the status ("pulling 6a0746a1ec1a"); the sum
+            # over layers is the overall download, as `ollama pull` shows it.
+            self._layers[status] = (min(max(completed, 0), total), total)
 
-    def take(self) -> tuple[str, int, int] | None:
-        """(latest status, bytes done, bytes known in total), or None if nothing new."""
-        with self._lock:
-            if not self._unread:
-                return None
-            self._unread = False
-            done = sum(completed for completed, _ in self._layers.values())
-            total = sum(size for _, size in self._layers.values())
-            return self._status, done, total
+    def totals(self) -> tuple[int, int]:
+        """(bytes done, bytes known in total)."""
+        done = sum(completed for completed, _ in self._layers.values())
+        return done, sum(size for _, size in self._layers.values())
 
 
 class PullDialog(QDialog):
@@ -175,10 +159,6 @@ class PullDialog(QDialog):
         layout.addStretch(1)
         layout.addWidget(buttons)
 
-        self._render_timer = QTimer(self)
-        self._render_timer.setInterval(RENDER_INTERVAL_MS)
-        self._render_timer.timeout.connect(self._on_render_timer_timeout)
-
         self.name_edit.textChanged.connect(self._on_name_edit_text_changed)
         self.pull_button.clicked.connect(self._on_pull_clicked)
         self.close_button.clicked.connect(self._on_close_clicked)
@@ -197,16 +177,16 @@ class PullDialog(QDialog):
         self._pulling_name = name
         self._bytes_total = 0
         self._token = token = CancelToken()
-        self._progress = progress = _PullProgress()
+        self._progress = _PullProgress()
         pull = self._pull
 
-        def report(status: str, completed: int, total: int) -> None:
-            if not token.cancelled:
-                progress.report(status, completed, total)
+        def work(report: Report) -> bool:  # pool thread: touches no widget
+            def on_line(status: str, completed: int, total: int) -> None:
+                if not token.cancelled:
+                    report((status, completed, total))
 
-        def work() -> bool:  # pool thread: touches no widget
             try:
-                pull(name, report, token)
+                pull(name, on_line, token)
             except StreamCancelled:
                 return False
             return True
@@ -215,8 +195,15 @@ class PullDialog(QDialog):
         self.progress_bar.setRange(0, 0)  # busy until Ollama tells sizes
         self.progress_bar.setFormat("")
         self._set_status("Starting…")
-        self._task = run_in_background(work, self._on_pull_done, self._on_pull_failed)
-        self._render_timer.start()
+        # Hundreds of lines a second arrive as one batch per repaint.
+        self._task = TaskRunner.for_application().run_reporting(
+            work,
+            self._on_pull_progress,
+            self._on_pull_done,
+            self._on_pull_failed,
+            interval_ms=RENDER_INTERVAL_MS,
+            owner=self,
+        )
         self._update_buttons()
 
     def cancel(self) -> None:
@@ -229,7 +216,6 @@ class PullDialog(QDialog):
         self._token = None
         self._task = None
         self._progress = None
-        self._render_timer.stop()
         self._update_buttons()
 
     def _update_buttons(self) -> None:
@@ -243,12 +229,14 @@ class PullDialog(QDialog):
 
     # -- rendering ------------------------------------------------------------------------
 
-    def _render_progress(self) -> None:
-        news = self._progress.take() if self._progress is not None else None
-        if news is None:
+    def _on_pull_progress(self, lines: list[tuple[str, int, int]]) -> None:
+        progress = self._progress
+        if progress is None:
             return
-        status, done, total = news
-        self._set_status(status)
+        for line in lines:
+            progress.add(*line)
+        done, total = progress.totals()
+        self._set_status(progress.status)
         if total > 0:
             self._bytes_total = total
             self.progress_bar.setRange(0, 1000)
@@ -257,14 +245,9 @@ class PullDialog(QDialog):
         else:
             self.progress_bar.setRange(0, 0)
 
-    @Slot()
-    def _on_render_timer_timeout(self) -> None:
-        self._render_progress()
-
     # -- outcomes -------------------------------------------------------------------------
 
     def _on_pull_done(self, completed: bool) -> None:
-        self._render_progress()
         name = self._pulling_name
         self._finish()
         if completed:

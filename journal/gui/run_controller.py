@@ -1,205 +1,346 @@
-"""Runs a prompt in the background and feeds the window coalesced batches of text.
+"""Runs a prompt, or replays runs one after another, in the background; says what happens.
 
-The recorder calls back for every chunk on its own thread; appending there is only a list
-append under a lock. A GUI-thread timer drains the buffer ~25 times a second, so a stream
-of 5,000 tiny chunks becomes a few dozen repaints instead of 5,000 signals.
+The controller owns the workflow: which run is live, a queue of replays (the core's
+ReplayQueue, the same one `journal replay -m A -m B` drives), what a replay found about its
+model, and whether the answer is on disk yet. The run's thread reports every event through
+one relay (tasks.TaskRunner.run_reporting): thousands of chunks a second arrive on the GUI
+thread as a few dozen ordered batches, so a 5,000-chunk stream is a few dozen repaints.
+The window hears of all of it through signals only.
 """
 
 from __future__ import annotations
 
-import threading
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QThreadPool, QTimer, Signal, Slot
 
 from journal.core.cancel import CancelToken
-from journal.core.errors import JournalError
-from journal.gui.tasks import run_in_background
+from journal.core.domain import RunStatus
+from journal.core.errors import JournalError, ModelNotFoundError
 
-DRAIN_INTERVAL_MS = 40
+if TYPE_CHECKING:
+    from journal.core.models import Run
+    from journal.core.runner import RunSpec
+    from journal.gui.context import AppContext
+    from journal.gui.tasks import Report
 
-
-class _Buffer:
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._content: list[str] = []
-        self._thinking: list[str] = []
-        self.chunks = 0
-        self.first_chunk_at: float | None = None
-
-    def add(self, content: str, thinking: str) -> None:
-        with self._lock:
-            if self.first_chunk_at is None:
-                self.first_chunk_at = time.monotonic()
-            self.chunks += 1
-            if content:
-                self._content.append(content)
-            if thinking:
-                self._thinking.append(thinking)
-
-    def take(self) -> tuple[str, str]:
-        with self._lock:
-            content, self._content = "".join(self._content), []
-            thinking, self._thinking = "".join(self._thinking), []
-        return content, thinking
+DRAIN_INTERVAL_MS = 40  # text reaches the screen at most this often
+CLOCK_INTERVAL_MS = 40  # how often the seconds shown move on, even while Ollama is silent
+NOTICE_SHOWN_MS = 30_000
 
 
 class RunController(QObject):
-    """One run at a time; `stop()` cancels within milliseconds, keeping the partial text."""
+    """One run (or one queue of replays) at a time; `stop()` cancels within milliseconds,
+    keeping the partial text."""
 
-    started = Signal(object)  # the pending Run, already on disk
-    text_received = Signal(str, str)  # content, thinking (a batch)
+    running_changed = Signal(bool)  # a run or a queue began (True), or all of it ended
+    started = Signal(object, str)  # the Run now streaming (pending on disk), a notice or ""
+    text_received = Signal(str, str)  # content, thinking (a coalesced batch)
     stats_updated = Signal(dict)  # live figures: chunks, seconds, first_token, rate
-    finished = Signal(object)  # the recorded Run, whatever its status
-    failed = Signal(object)  # a JournalError that kept the run from being recorded
-    notice = Signal(str)  # something to tell the person before the answer, e.g. new weights
+    finished = Signal(object)  # a recorded Run, whatever its status (the last: not running)
+    failed = Signal(object)  # the JournalError that kept a run from being recorded
     silent = Signal(float)  # seconds Ollama has sent nothing, repeated while it stays silent
     save_failed = Signal(str)  # why the answer is not on disk yet; it is kept in memory
     saved = Signal()  # after save_failed: everything received is on disk now
+    not_saved = Signal(int, str)  # run id, why: the journal never took it; save it elsewhere
+    model_missing = Signal(object)  # the ModelNotFoundError of a replay: pull the model?
 
-    _run_created = Signal(object)
-    _notice_found = Signal(str)
-    _silence_found = Signal(float)
-    _save_failure_found = Signal(str)
-    _save_found = Signal()
-
-    def __init__(self, parent: QObject | None = None) -> None:
+    def __init__(self, context: AppContext, parent: QObject | None = None) -> None:
         super().__init__(parent)
+        self._context = context
         self._pool = QThreadPool(self)
         self._pool.setMaxThreadCount(1)
         self._cancel: CancelToken | None = None
         self._abandon: CancelToken | None = None
-        self._buffer: _Buffer | None = None
-        self._answer: list[str] = []  # everything streamed so far, for "save answer as"
+        self._live_run_id: int | None = None
+        self._pending_notice = ""  # what the replay found about its model, until it starts
+        self._unsaved_reason = ""  # why the live run's text is not on disk yet
+        self._unsaved_text = ""  # an answer the journal never took (RunNotSavedError)
+        self._fan_out: int | None = None  # the run being replayed on several chosen models
+        self._queued = 0  # replays still to come after the live one
+        self._last_run: Run | None = None  # said `finished` once the whole task has ended
+        self._answer: list[str] = []  # everything streamed by the live run
+        self._chunks = 0
         self._started_at = 0.0
-        self._timer = QTimer(self)
-        self._timer.setInterval(DRAIN_INTERVAL_MS)
-        self._timer.timeout.connect(self._on_timer_timeout)
-        self._run_created.connect(self._on_run_created)
-        # Emitted from the run's threads; these connections deliver them in the GUI thread.
-        self._notice_found.connect(self.notice)
-        self._silence_found.connect(self.silent)
-        self._save_failure_found.connect(self.save_failed)
-        self._save_found.connect(self.saved)
+        self._first_chunk_at: float | None = None
+        # A clock, not a throttle: the seconds shown keep counting while Ollama is silent.
+        self._clock = QTimer(self)
+        self._clock.setInterval(CLOCK_INTERVAL_MS)
+        self._clock.timeout.connect(self._on_clock_timeout)
+
+    # -- state ----------------------------------------------------------------------------
 
     @property
     def is_running(self) -> bool:
         return self._cancel is not None
 
-    def start(self, journal: Any, service: Any, spec: Any) -> bool:
-        """Start `spec` (a core RunSpec); False if a run is already going."""
-        from journal.core.runner import RunRecorder
+    @property
+    def live_run_id(self) -> int | None:
+        """The run whose answer is streaming now, once it is on disk."""
+        return self._live_run_id
 
-        recorder = RunRecorder(journal, service)
-        return self._launch(
-            lambda cancel, events, abandon: recorder.execute(
-                spec, cancel=cancel, events=events, abandon=abandon
-            )
-        )
-
-    def start_replay(self, journal: Any, service: Any, run_id: int, model: str | None) -> bool:
-        """Replay run `run_id` as recorded (on `model` instead, if given), linked to it.
-
-        Before anything is recorded the model's current digest is compared with the one the
-        run used; a changed tag or a missing model is said through `notice` / `failed`.
-        """
-        from journal.core.replay import ReplayEdits, Replayer, require_available
-
-        replayer = Replayer(journal, service)
-
-        def replay(cancel: CancelToken, events: Any, abandon: CancelToken) -> Any:
-            plan = replayer.plan(run_id, ReplayEdits(model=model) if model else None)
-            identity = replayer.identify(plan)
-            warning = identity.warning()
-            if warning and identity.available:
-                self._notice_found.emit(warning)
-            require_available([identity])
-            return replayer.replay(
-                plan, cancel=cancel, events=events, identity=identity, abandon=abandon
-            )
-
-        return self._launch(replay)
-
-    def _launch(self, execute: Any) -> bool:
-        if self._cancel is not None:
-            return False
-        from journal.core.runner import RunEvents
-
-        cancel, abandon = CancelToken(), CancelToken()
-        buffer = _Buffer()
-        self._cancel, self._abandon, self._buffer = cancel, abandon, buffer
-        self._answer = []
-        self._started_at = time.monotonic()
-        events = RunEvents(
-            started=self._run_created.emit,
-            chunk=buffer.add,
-            silent=self._silence_found.emit,
-            save_failed=self._save_failure_found.emit,
-            saved=self._save_found.emit,
-        )
-        run_in_background(
-            lambda: execute(cancel, events, abandon), self._on_done, self._on_error, pool=self._pool
-        )
-        self._timer.start()
-        return True
-
-    def stop(self) -> None:
-        if self._cancel is not None:
-            self._cancel.cancel()
-
-    def abandon_saving(self) -> None:
-        """Stop waiting for the journal to accept an answer it refused (disk full, say): the
-        run ends with RunNotSavedError, which carries the whole text, through `failed`."""
-        if self._abandon is not None:
-            self._abandon.cancel()
+    def unsaved_reason(self) -> str:
+        """Why the live run's answer is not in the journal yet ("" when it is)."""
+        return self._unsaved_reason if self.is_running else ""
 
     def answer_so_far(self) -> str:
         """The answer text streamed by the current (or last) run, whatever is on disk."""
         return "".join(self._answer)
 
+    def answer_to_keep(self) -> str:
+        """What "save the answer as" writes: an answer the journal refused, else the last."""
+        return self._unsaved_text or self.answer_so_far()
+
+    # -- starting ---------------------------------------------------------------------------
+
+    def start(self, spec: RunSpec) -> bool:
+        """Run `spec` (a core RunSpec); False if a run is already going or nothing is open."""
+        from journal.core.runner import RunRecorder
+
+        journal, service = self._context.journal, self._context.service
+        if journal is None or service is None or self.is_running:
+            return False
+        recorder = RunRecorder(journal, service)
+
+        def execute(report: Report, cancel: CancelToken, abandon: CancelToken) -> None:
+            events = self._run_events(report)
+            events.started = lambda run: report(("started", run))
+            events.chunk = lambda content, thinking: report(
+                ("chunk", content, thinking, time.monotonic())
+            )
+            run = recorder.execute(spec, cancel=cancel, events=events, abandon=abandon)
+            report(("finished", run))
+
+        return self._launch(execute, fan_out=None)
+
+    def replay(self, run_id: int, model: str | None = None) -> bool:
+        """Replay run `run_id` as recorded (on `model` instead, if given), linked to it."""
+        return self._replay(run_id, [model] if model else [], fan_out=False)
+
+    def replay_on_models(self, run_id: int, models: list[str]) -> bool:
+        """Replay run `run_id` on each of `models`, one after another; Esc stops the rest."""
+        return bool(models) and self._replay(run_id, list(models), fan_out=True)
+
+    def _replay(self, run_id: int, models: list[str], *, fan_out: bool) -> bool:
+        """Before anything is recorded, each model's digest is compared with the one the run
+        used: a changed tag is said (`started`'s notice), a missing model is `failed`
+        (ModelNotFoundError) and ends the queue."""
+        from journal.core.replay import QueueEvents, Replayer, ReplayQueue, require_available
+
+        journal, service = self._context.journal, self._context.service
+        if journal is None or service is None or self.is_running:
+            return False
+        replayer = Replayer(journal, service)
+
+        def execute(report: Report, cancel: CancelToken, abandon: CancelToken) -> None:
+            queue = ReplayQueue(replayer, replayer.fan_out(run_id, models))
+
+            def starting(index: int, total: int, plan: Any, identity: Any) -> None:
+                warning = identity.warning()
+                report(("starting", index, total, plan.model, time.monotonic()))
+                if warning and identity.available:
+                    report(("notice", warning))
+                require_available([identity])  # nothing is recorded for a missing model
+
+            events = QueueEvents(
+                starting=starting,
+                started=lambda index, total, run: report(("started", run)),
+                chunk=lambda index, content, thinking: report(
+                    ("chunk", content, thinking, time.monotonic())
+                ),
+                run=self._run_events(report),
+            )
+            # The queue gives up waiting for a refusing journal when cancelled (as the CLI).
+            queue.run(cancel, lambda index, total, run: report(("finished", run)), events)
+
+        return self._launch(execute, fan_out=run_id if fan_out else None)
+
+    @staticmethod
+    def _run_events(report: Report) -> Any:
+        from journal.core.runner import RunEvents
+
+        return RunEvents(
+            silent=lambda seconds: report(("silent", seconds)),
+            save_failed=lambda reason: report(("save_failed", reason)),
+            saved=lambda: report(("saved",)),
+        )
+
+    def _launch(self, execute: Any, *, fan_out: int | None) -> bool:
+        if self._cancel is not None:
+            return False
+        self._fan_out = fan_out
+        cancel, abandon = CancelToken(), CancelToken()
+        self._cancel, self._abandon = cancel, abandon
+        self._answer = []
+        self._unsaved_text = ""
+        self._begin_run(time.monotonic())
+        self._context.tasks.run_reporting(
+            lambda report: execute(report, cancel, abandon),
+            self._on_task_progress,
+            self._on_task_done,
+            self._on_task_failed,
+            interval_ms=DRAIN_INTERVAL_MS,
+            pool=self._pool,
+            owner=self,
+        )
+        self._clock.start()
+        self.running_changed.emit(True)
+        return True
+
+    # -- stopping ---------------------------------------------------------------------------
+
+    def stop(self) -> None:
+        """Stop the answer streaming now (its text is kept) and any replays still queued."""
+        if self._cancel is not None:
+            self._cancel.cancel()
+
+    def abandon_saving(self) -> None:
+        """Stop waiting for the journal to accept an answer it refused (disk full, say): the
+        run ends with RunNotSavedError, which carries the whole text, through `not_saved`.
+        A replay queue gives up when stopped, as in the CLI: `stop()` as well."""
+        if self._abandon is not None:
+            self._abandon.cancel()
+
     def wait(self, msecs: int = 5000) -> bool:
         """Block until the run's thread is done (used when quitting)."""
         return bool(self._pool.waitForDone(msecs))
 
-    @Slot(object)
-    def _on_run_created(self, run: Any) -> None:
-        self.started.emit(run)
+    # -- what the run's thread reports, in order --------------------------------------------
+
+    @Slot(list)
+    def _on_task_progress(self, items: list[Any]) -> None:
+        content: list[str] = []
+        thinking: list[str] = []
+        for item in items:
+            if item[0] == "chunk":
+                _, text, thought, at = item
+                self._chunks += 1
+                if self._first_chunk_at is None:
+                    self._first_chunk_at = at
+                if text:
+                    content.append(text)
+                if thought:
+                    thinking.append(thought)
+                continue
+            self._emit_text(content, thinking)
+            content, thinking = [], []
+            self._on_event(item)
+        self._emit_text(content, thinking)
+
+    def _emit_text(self, content: list[str], thinking: list[str]) -> None:
+        if not content and not thinking:
+            return
+        text = "".join(content)
+        if text:
+            self._answer.append(text)
+        self.text_received.emit(text, "".join(thinking))
+
+    def _on_event(self, item: tuple[Any, ...]) -> None:
+        kind = item[0]
+        if kind == "starting":
+            _, index, total, model, at = item
+            self._queued = total - index
+            if index > 1:
+                self._answer = []
+                self._begin_run(at)
+            self._say_queue(index, total, model)
+        elif kind == "notice":
+            self._pending_notice = item[1]
+            self._context.say(item[1], NOTICE_SHOWN_MS)
+        elif kind == "started":
+            run = item[1]
+            self._live_run_id = run.id
+            self.started.emit(run, self._pending_notice)
+        elif kind == "silent":
+            self.silent.emit(item[1])
+        elif kind == "save_failed":
+            self._unsaved_reason = item[1]
+            self.save_failed.emit(item[1])
+        elif kind == "saved":
+            self._unsaved_reason = ""
+            self._unsaved_text = ""
+            self.saved.emit()
+            self._context.say("Saved: the whole answer is in the journal now.", 10_000)
+        elif kind == "finished":
+            run = item[1]
+            self._emit_stats()
+            self._end_run()
+            if run.status is RunStatus.FAILED:  # a failed run may mean the server went away
+                self._context.ollama_status.check_now()
+            if self._queued and not self._stopped():
+                self.finished.emit(run)
+            else:  # the last one: said once `is_running` is False, so Run works again
+                self._last_run = run
+
+    def _say_queue(self, index: int, total: int, model: str) -> None:
+        run_id = self._fan_out
+        if run_id is None:
+            return
+        left = total - index
+        self._context.say(
+            f"Replaying run {run_id} on {model}" + (f"; {left} more queued" if left else ""), 0
+        )
+
+    def _begin_run(self, at: float) -> None:
+        self._started_at = at
+        self._chunks = 0
+        self._first_chunk_at = None
+        self._unsaved_reason = ""
+
+    def _end_run(self) -> None:
+        self._live_run_id = None
+        self._pending_notice = ""
+        self._unsaved_reason = ""
 
     @Slot()
-    def _on_timer_timeout(self) -> None:
-        self._drain()
+    def _on_clock_timeout(self) -> None:
+        self._emit_stats()
 
-    def _drain(self) -> None:
-        buffer = self._buffer
-        if buffer is None:
-            return
-        content, thinking = buffer.take()
-        if content:
-            self._answer.append(content)
-        if content or thinking:
-            self.text_received.emit(content, thinking)
+    def _emit_stats(self) -> None:
         now = time.monotonic()
-        first = buffer.first_chunk_at
-        stats: dict[str, Any] = {"chunks": buffer.chunks, "seconds": now - self._started_at}
+        first = self._first_chunk_at
+        stats: dict[str, Any] = {"chunks": self._chunks, "seconds": now - self._started_at}
         if first is not None:
             stats["first_token"] = first - self._started_at
             streaming = now - first
             if streaming > 0.2:
-                stats["rate"] = buffer.chunks / streaming
+                stats["rate"] = self._chunks / streaming
         self.stats_updated.emit(stats)
 
+    # -- how it ended -----------------------------------------------------------------------
+
     def _finish(self) -> None:
-        self._timer.stop()
-        self._drain()
+        self._clock.stop()
         self._cancel = None
         self._abandon = None
-        self._buffer = None
+        self._queued = 0
+        self._end_run()
+        self.running_changed.emit(False)
+        last, self._last_run = self._last_run, None
+        if last is not None:
+            self.finished.emit(last)
 
-    def _on_done(self, run: Any) -> None:
+    def _stopped(self) -> bool:
+        return self._cancel is not None and self._cancel.cancelled
+
+    def _on_task_done(self, _: object) -> None:
+        fan_out, self._fan_out = self._fan_out, None
+        stopped = self._stopped()  # Esc stopped the queue: not every model was replayed
         self._finish()
-        self.finished.emit(run)
+        if fan_out is not None and not stopped:
+            self._context.say(f"Replayed run {fan_out} on every chosen model.", 8000)
 
-    def _on_error(self, error: JournalError) -> None:
+    def _on_task_failed(self, error: JournalError) -> None:
+        from journal.core.runner import RunNotSavedError
+
+        self._fan_out = None  # e.g. a missing model: stop rather than fail the rest too
         self._finish()
         self.failed.emit(error)
+        if isinstance(error, RunNotSavedError):  # the text is still here: offer it, no box
+            self._unsaved_text = error.text
+            self.not_saved.emit(error.run_id, error.reason)
+        elif isinstance(error, ModelNotFoundError):  # a replay's model is gone: pull it?
+            self.model_missing.emit(error)
+        else:
+            self._context.report(error)

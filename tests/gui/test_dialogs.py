@@ -19,6 +19,7 @@ from pytestqt.qtbot import QtBot
 
 from journal.core.cancel import CancelToken, StreamCancelled
 from journal.core.ollama_service import OllamaService
+from journal.gui.context import AppContext
 from journal.gui.crash_dialog import CrashDialog, install_crash_handler
 from journal.gui.help_dialogs import collect_versions, show_about, show_shortcuts
 from journal.gui.model_details_dialog import ModelDetailsDialog
@@ -256,27 +257,27 @@ def test_model_details_show_what_ollama_knows(
 def test_model_details_open_in_the_background(qtbot: QtBot, fake_ollama: FakeOllama) -> None:
     parent = QWidget()
     qtbot.addWidget(parent)
-    ModelDetailsDialog.open_for(parent, "qwen3:0.6b", lambda: OllamaService(fake_ollama.url))
+    context = AppContext(host=fake_ollama.url)
+    context.connect_ollama(fake_ollama.url)
+    ModelDetailsDialog.open_for(parent, context, "qwen3:0.6b")
     qtbot.waitUntil(lambda: parent.findChild(ModelDetailsDialog) is not None, timeout=3000)
     dialog = parent.findChild(ModelDetailsDialog)
     assert dialog is not None and dialog.isVisible()
     assert "thinking" in [chip.text() for chip in dialog.capability_labels]
 
 
-def test_model_details_error_is_shown(
-    qtbot: QtBot, fake_ollama: FakeOllama, monkeypatch: pytest.MonkeyPatch
+def test_model_details_error_is_said_through_the_context(
+    qtbot: QtBot, fake_ollama: FakeOllama
 ) -> None:
-    shown: list[str] = []
-    monkeypatch.setattr(
-        ModelDetailsDialog,
-        "show_error",
-        classmethod(lambda cls, parent, name, message: shown.append(message)),
-    )
     parent = QWidget()
     qtbot.addWidget(parent)
-    ModelDetailsDialog.open_for(parent, "nope:1b", lambda: OllamaService(fake_ollama.url))
-    qtbot.waitUntil(lambda: bool(shown), timeout=3000)
-    assert "nope:1b" in shown[0] and "not available" in shown[0]
+    context = AppContext(host=fake_ollama.url)
+    context.connect_ollama(fake_ollama.url)
+    with qtbot.waitSignal(context.problem_found, timeout=3000) as said:
+        ModelDetailsDialog.open_for(parent, context, "nope:1b")
+    message = said.args[0]
+    assert message.startswith("Could not load the details of nope:1b.")
+    assert "nope:1b" in message and "not available" in message
     assert parent.findChild(ModelDetailsDialog) is None
 
 

@@ -12,6 +12,7 @@ from pytestqt.qtbot import QtBot
 from journal.core.domain import ExperimentFilter
 from journal.core.export_markdown import ExportSelection, Layout, export_to_path
 from journal.core.storage import Journal
+from journal.gui.context import AppContext
 from journal.gui.export_dialog import ExportDialog, ImportDialog, import_journal_file
 from tests.core.test_export_import import count_rows, populate
 
@@ -28,7 +29,7 @@ def _open(
     current: int | None = None,
 ) -> ExportDialog:
     # waitSignal runs a real event loop: the pool thread gets the interpreter meanwhile.
-    dialog = ExportDialog(journal, filters or ExperimentFilter(), current)
+    dialog = ExportDialog(AppContext.for_journal(journal), filters or ExperimentFilter(), current)
     qtbot.addWidget(dialog)
     with qtbot.waitSignals([dialog.counts_shown, dialog.preview_shown], timeout=10_000):
         dialog.show()
@@ -197,7 +198,7 @@ def test_import_reports_counts_then_nothing_new(
         ImportDialog, "pick_source", staticmethod(lambda parent, folder, start: str(export))
     )
     with Journal.open(tmp_path / "other.sqlite") as other:
-        dialog = ImportDialog(other)
+        dialog = ImportDialog(AppContext.for_journal(other))
         qtbot.addWidget(dialog)
         dialog.show()
         assert not dialog.import_button.isEnabled()
@@ -224,7 +225,7 @@ def test_a_damaged_export_is_refused_with_its_line(
     text = notes.read_text(encoding="utf-8")
     notes.write_text(text.replace('"status": "failed"', '"status": "exploded"'), encoding="utf-8")
     with Journal.open(tmp_path / "other.sqlite") as other:
-        dialog = import_journal_file(None, other)
+        dialog = import_journal_file(None, AppContext.for_journal(other))
         qtbot.addWidget(dialog)
         assert dialog.isVisible()
         dialog.path_edit.setText(str(notes))

@@ -11,6 +11,7 @@ from pytestqt.qtbot import QtBot
 
 from journal.core.domain import ExperimentFilter, Verdict
 from journal.core.storage import Journal
+from journal.gui.context import AppContext
 from tests.fake_ollama import FakeModel, FakeOllama
 
 
@@ -69,7 +70,7 @@ def test_matrix_shows_verdicts_and_opens_runs(
     second = _experiment(journal, "lakes")
     failed = _record(journal, answers, second, model="qwen3:0.6b", verdict=Verdict.FAILED)
 
-    dialog = MatrixDialog(journal, ExperimentFilter())
+    dialog = MatrixDialog(AppContext.for_journal(journal), ExperimentFilter())
     qtbot.addWidget(dialog)
     model = dialog.model
     qtmodeltester.check(model)
@@ -138,7 +139,7 @@ def test_compare_highlights_differences_and_saves_verdicts(
         journal, answers, other, model="qwen3:0.6b", options={"temperature": 0.7, "seed": 1}
     )
 
-    dialog = CompareDialog(journal, [first, second])
+    dialog = CompareDialog(AppContext.for_journal(journal), [first, second])
     qtbot.addWidget(dialog)
     assert dialog.differing_options() == ["temperature"]
     reference, diffed = (view.toPlainText() for view in dialog.answer_views)
@@ -172,7 +173,7 @@ def _check_window(qtbot: QtBot, journal: Journal, fake: FakeOllama) -> Any:
     from journal.core.ollama_service import OllamaService
     from journal.gui.check_window import CheckWindow
 
-    window = CheckWindow(journal, OllamaService(fake.url))
+    window = CheckWindow(AppContext.for_journal(journal, OllamaService(fake.url)))
     qtbot.addWidget(window)
     qtbot.waitUntil(lambda: window.target_box.count() == 2, timeout=3000)
     window.set_source(ExperimentFilter(verdict=Verdict.WORKED))

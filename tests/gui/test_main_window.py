@@ -16,6 +16,7 @@ from journal.core.queries import experiment_detail, list_experiments
 from journal.core.storage import Journal
 from journal.gui.main_window import MainWindow
 from journal.gui.settings_store import SettingsStore
+from journal.gui.window_dialogs import WindowDialogs
 from tests.fake_ollama import FakeOllama
 
 WindowFactory = Callable[..., MainWindow]
@@ -35,7 +36,7 @@ def open_window(qtbot: QtBot, db_path: Path, settings: SettingsStore) -> Iterato
         qtbot.addWidget(window)
         window.show()
         window.start()
-        qtbot.waitUntil(lambda: window.journal is not None, timeout=10_000)
+        qtbot.waitUntil(lambda: window.context.journal is not None, timeout=10_000)
         if wait_models:
             picker = window.prompt_panel.model_picker
             qtbot.waitUntil(lambda: len(picker.models()) > 0, timeout=10_000)
@@ -159,7 +160,7 @@ def test_closing_during_a_stream_asks_first(
     window = open_window(fake_ollama.url)
     _type_prompt(qtbot, window, "A long answer please")
     QTest.keyClick(window.prompt_panel, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
-    qtbot.waitUntil(lambda: window._streaming_run_id is not None, timeout=10_000)
+    qtbot.waitUntil(lambda: window.runs.live_run_id is not None, timeout=10_000)
     answers = iter([False, True])
     monkeypatch.setattr(MainWindow, "ask_stop_running", classmethod(lambda cls, p: next(answers)))
     window.close()
@@ -206,7 +207,7 @@ def test_a_file_that_is_not_a_journal_is_refused_with_a_way_out(
 
     monkeypatch.setattr(SettingsDialog, "pick_journal_file", staticmethod(lambda *_: str(other)))
     window.journal_banner.button.click()
-    qtbot.waitUntil(lambda: window.journal is not None, timeout=10_000)
+    qtbot.waitUntil(lambda: window.context.journal is not None, timeout=10_000)
     assert not window.journal_banner.isVisible()
     assert window.journal_label.text() == str(other)
 
@@ -288,7 +289,7 @@ def test_compare_check_and_matrix_open_from_the_run_menu(
     qtbot.waitUntil(lambda: window.editor.experiment_id() not in (None, first_experiment))
     matrix.run_activated.emit(oldest_run)  # as a double-click on its cell does
     assert window.editor.experiment_id() == first_experiment
-    assert window._shown_run_id == oldest_run
+    assert window.display.shown_run_id == oldest_run
     matrix.close()
 
     window.check_action.trigger()
@@ -397,8 +398,33 @@ def test_compare_by_id_works_across_experiments(
         _type_prompt(qtbot, window, prompt)
         window.editor.load(None)
         _run_and_wait(qtbot, window)
-    monkeypatch.setattr(MainWindow, "ask_run_ids", classmethod(lambda cls, p, s: "1 and 2"))
+    monkeypatch.setattr(WindowDialogs, "ask_run_ids", classmethod(lambda cls, p, s: "1 and 2"))
     window.compare_ids_action.trigger()
     qtbot.waitUntil(lambda: len(window.findChildren(CompareDialog)) == 1)
     compare = window.findChildren(CompareDialog)[0]
     assert [run.id for run in compare.runs] == [1, 2]
+
+
+def test_the_shortcut_table_lists_every_action_with_a_shortcut(
+    qtbot: QtBot, db_path: Path, settings: SettingsStore
+) -> None:
+    from PySide6.QtGui import QKeySequence
+    from PySide6.QtWidgets import QTableWidget
+
+    window = MainWindow(db=str(db_path), host="http://127.0.0.1:9", settings=settings)
+    qtbot.addWidget(window)
+    window.shortcuts_action.trigger()  # F1
+    table = window.findChild(QTableWidget, "shortcutsTable")
+    assert table is not None
+    cells = [(table.item(row, 0), table.item(row, 1)) for row in range(table.rowCount())]
+    rows = {(keys.text(), does.text()) for keys, does in cells if keys and does}
+    native = QKeySequence.SequenceFormat.NativeText
+    expected = {
+        action.shortcut().toString(native)
+        for action in window.actions()
+        if not action.shortcut().isEmpty()
+    }
+    assert {keys for keys, _ in rows} == expected
+    assert len(rows) == len(expected)  # each once
+    assert (QKeySequence("Ctrl+O").toString(native), "Open or create another journal") in rows
+    assert (QKeySequence("Ctrl+R").toString(native), window.replay_action.whatsThis()) in rows

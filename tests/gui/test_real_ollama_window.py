@@ -24,7 +24,7 @@ def _window(qtbot: QtBot, db_path: Path, host: str, tmp_path: Path) -> MainWindo
     qtbot.addWidget(window)
     window.show()
     window.start()
-    qtbot.waitUntil(lambda: window.journal is not None, timeout=20_000)
+    qtbot.waitUntil(lambda: window.context.journal is not None, timeout=20_000)
     picker = window.prompt_panel.model_picker
     qtbot.waitUntil(lambda: len(picker.models()) > 0, timeout=20_000)
     return window

@@ -32,7 +32,7 @@ def window(
     qtbot.addWidget(opened)
     opened.show()
     opened.start()
-    qtbot.waitUntil(lambda: opened.journal is not None, timeout=10_000)
+    qtbot.waitUntil(lambda: opened.context.journal is not None, timeout=10_000)
     picker = opened.prompt_panel.model_picker
     qtbot.waitUntil(lambda: len(picker.models()) > 0, timeout=10_000)
     picker.set_current_model("big:1b")
@@ -78,8 +78,8 @@ def test_a_full_disk_shows_not_saved_yet_offers_a_file_and_saves_all_once_space_
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    assert window.journal is not None
-    disk = FullDisk(window.journal)
+    assert window.context.journal is not None
+    disk = FullDisk(window.context.journal)
     fake_ollama.chunk_delay = 0.01
     window.runs.started.connect(lambda _: setattr(disk, "full", True))
     _run(window)
@@ -107,8 +107,8 @@ def test_quitting_with_an_unsaved_answer_asks_and_can_save_it_to_a_file(
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    assert window.journal is not None
-    disk = FullDisk(window.journal)
+    assert window.context.journal is not None
+    disk = FullDisk(window.context.journal)
     window.runs.started.connect(lambda _: setattr(disk, "full", True))
     asked: list[str] = []
 

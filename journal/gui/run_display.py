@@ -1,0 +1,337 @@
+"""The runs of the open experiment: the answer shown (or streaming in), its figures and verdict,
+and the history of runs below; which run is shown is kept here and nowhere else."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, QObject, Qt, Signal, Slot
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHeaderView,
+    QLabel,
+    QTreeView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from journal.core.domain import RunStatus, Verdict
+from journal.gui.answer_view import AnswerView
+from journal.gui.outcome_panel import OutcomePanel
+from journal.gui.run_history import RunHistoryModel
+
+if TYPE_CHECKING:
+    from journal.core.errors import ModelNotFoundError
+    from journal.core.models import Run
+    from journal.gui.context import AppContext
+    from journal.gui.run_controller import RunController
+
+
+class RunDisplay(QObject):
+    """Owns the answer pane and the run history (the window places them); follows the run
+    controller's signals while a run streams; saves verdicts through the context."""
+
+    run_chosen = Signal(object)  # the person selected this Run in the history: load its setup
+    runs_changed = Signal(int)  # an experiment whose runs changed (started, ended, judged)
+
+    def __init__(
+        self,
+        context: AppContext,
+        runs: RunController,
+        current_model: Callable[[], str | None],
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._context = context
+        self._current_model = current_model
+        self._experiment_id: int | None = None
+        self._shown_run_id: int | None = None
+        self._live_run_id: int | None = None
+        self._init_widgets()
+        self._init_connections(runs)
+
+    def _init_widgets(self) -> None:
+        self.answer_view = AnswerView()
+        self.answer_view.set_placeholder("Run the prompt to see the answer here.")
+        self.stats_label = QLabel()
+        self.stats_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.stats_label.setEnabled(False)  # muted text
+        self.outcome = OutcomePanel()
+        self.answer_pane = QWidget()
+        layout = QVBoxLayout(self.answer_pane)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.answer_view, 1)
+        layout.addWidget(self.stats_label)
+        layout.addWidget(self.outcome)
+
+        self.history_model = RunHistoryModel(self)
+        self.history_view = view = QTreeView()
+        view.setModel(self.history_model)
+        view.setRootIsDecorated(False)
+        view.setUniformRowHeights(True)
+        view.setAlternatingRowColors(True)
+        # Several rows can be selected to compare them; the current row is the one shown.
+        view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        view.setAccessibleName("Run history")
+        view.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
+        header = view.header()
+        header.setStretchLastSection(False)
+        for column in range(self.history_model.columnCount()):
+            stretch = QHeaderView.ResizeMode.Stretch
+            header.setSectionResizeMode(
+                column, stretch if column == 3 else QHeaderView.ResizeMode.ResizeToContents
+            )
+
+    def _init_connections(self, runs: RunController) -> None:
+        self.history_view.selectionModel().currentRowChanged.connect(
+            self._on_history_current_changed
+        )
+        self.outcome.verdict_chosen.connect(self._on_outcome_verdict_chosen)
+        self.outcome.why_edited.connect(self._on_outcome_why_edited)
+        runs.started.connect(self._on_runs_started)
+        runs.text_received.connect(self._on_runs_text_received)
+        runs.stats_updated.connect(self._on_runs_stats_updated)
+        runs.silent.connect(self._on_runs_silent)
+        runs.finished.connect(self._on_runs_finished)
+        runs.failed.connect(self._on_runs_failed)
+        runs.model_missing.connect(self._on_runs_model_missing)
+
+    # -- what is shown --------------------------------------------------------------------
+
+    @property
+    def shown_run_id(self) -> int | None:
+        return self._shown_run_id
+
+    def clear(self) -> None:
+        """No experiment (another journal was opened)."""
+        self._experiment_id = None
+        self.history_model.set_runs([])
+        self._show_run(None)
+
+    def load(self, experiment_id: int, runs: list[Run], select_id: int | None = None) -> None:
+        """Show the runs of `experiment_id`, the newest (or `select_id`) selected."""
+        self._experiment_id = experiment_id
+        self.history_model.set_runs(runs)
+        if not runs:
+            self._show_run(None)
+            return
+        row = self.history_model.row_of(select_id) if select_id is not None else 0
+        self._select_row(row or 0)
+
+    def reload(self) -> None:
+        """Read the experiment's runs again, keeping the shown one (a verdict set elsewhere)."""
+        from journal.core.queries import runs_of
+
+        experiment_id = self._experiment_id
+        if experiment_id is None:
+            return
+        runs = self._context.read(lambda s: runs_of(s, experiment_id)) or []
+        self.load(experiment_id, runs, select_id=self._shown_run_id)
+        self.runs_changed.emit(experiment_id)
+
+    def select_run(self, run_id: int) -> bool:
+        row = self.history_model.row_of(run_id)
+        if row is not None:
+            self._select_row(row)
+        return row is not None
+
+    def current_run_id(self) -> int | None:
+        index = self.history_view.selectionModel().currentIndex()
+        return self.history_model.run(index.row()).id if index.isValid() else None
+
+    def selected_run_ids(self) -> list[int]:
+        """The runs selected in the history, oldest first."""
+        rows = sorted({index.row() for index in self.history_view.selectionModel().selectedRows()})
+        return [self.history_model.run(row).id for row in reversed(rows)]
+
+    def flush(self) -> None:
+        """Save a verdict note still being typed."""
+        self.outcome.flush()
+
+    def edited_replay_source(self, experiment_id: int, prompt: str, system: str) -> int | None:
+        """Running the shown run's own prompt again (model or settings changed, say) is a
+        replay with edits: link it. A new prompt is a new original run."""
+        shown = self._shown_run_id
+        row = self.history_model.row_of(shown) if shown is not None else None
+        if row is None:
+            return None
+        run = self.history_model.run(row)
+        same_prompt = (run.prompt, run.system_prompt) == (prompt, system)
+        return run.id if run.experiment_id == experiment_id and same_prompt else None
+
+    def begin_stream(self, status: str, stats: str) -> None:
+        """A run or replay is on its way: the answer view waits for it."""
+        self.answer_view.begin_stream()
+        self.answer_view.set_status(status, "info")
+        self.stats_label.setText(stats)
+
+    def set_status(self, text: str, kind: str = "info") -> None:
+        self.answer_view.set_status(text, kind)
+
+    def _select_row(self, row: int) -> None:
+        index = self.history_model.index(row, 0)
+        self.history_view.selectionModel().setCurrentIndex(
+            index,
+            QItemSelectionModel.SelectionFlag.ClearAndSelect
+            | QItemSelectionModel.SelectionFlag.Rows,
+        )
+
+    def _show_run(self, run: Run | None, *, chosen: bool = False) -> None:
+        from journal.core.formatting import model_label, run_stats
+
+        self._shown_run_id = run.id if run is not None else None
+        if run is None:
+            self.answer_view.clear()
+            self.stats_label.clear()
+            self.outcome.show_run(None, None, "")
+            return
+        if run.id == self._live_run_id:
+            return  # the live stream owns the answer view
+        self.answer_view.show_answer(run.response, run.thinking)
+        self._show_status(run)
+        stats = run_stats(run)
+        self.stats_label.setText(f"{model_label(run)}" + (f"  ·  {stats}" if stats else ""))
+        self.outcome.show_run(run.id, run.verdict, run.verdict_note)
+        if chosen:
+            self.run_chosen.emit(run)
+
+    def _show_status(self, run: Run) -> None:
+        notice = replay_notice(run)
+        if run.status is RunStatus.DONE and notice:
+            self.answer_view.set_status(notice, "warning")
+        elif run.status is RunStatus.CANCELLED:
+            self.answer_view.set_status("Stopped — the partial answer is kept.", "warning")
+        elif run.status is RunStatus.INTERRUPTED:
+            self.answer_view.set_status(run.error or "Interrupted.", "warning")
+        elif run.status is RunStatus.FAILED:
+            self.answer_view.set_status(run.error or "The run failed.", "error")
+        else:
+            self.answer_view.set_status("", "info")
+
+    @Slot(QModelIndex, QModelIndex)
+    def _on_history_current_changed(self, current: QModelIndex, _: QModelIndex) -> None:
+        if current.isValid():
+            self._show_run(self.history_model.run(current.row()), chosen=True)
+
+    # -- a run streaming ------------------------------------------------------------------
+
+    @Slot(object, str)
+    def _on_runs_started(self, run: Run, notice: str) -> None:
+        from journal.core.queries import runs_of
+
+        self._live_run_id = run.id
+        self.history_model.set_live_run(run.id)
+        if notice:
+            self.answer_view.set_status(notice, "warning")
+        if self._experiment_id == run.experiment_id:
+            runs = self._context.read(lambda s: runs_of(s, run.experiment_id)) or []
+            self.load(run.experiment_id, runs, select_id=run.id)
+            self._shown_run_id = run.id
+            self.outcome.show_run(run.id, None, "")
+        self.runs_changed.emit(run.experiment_id)
+
+    @Slot(str, str)
+    def _on_runs_text_received(self, content: str, thinking: str) -> None:
+        if self._shown_run_id is not None and self._shown_run_id == self._live_run_id:
+            if self.answer_view.status_kind() == "info":
+                self.answer_view.set_status("", "info")
+            self.answer_view.append_text(content, thinking)
+
+    @Slot(dict)
+    def _on_runs_stats_updated(self, stats: dict[str, Any]) -> None:
+        from journal.core.formatting import seconds
+
+        if self._shown_run_id != self._live_run_id:
+            return
+        parts = [f"{stats['chunks']} tokens"]
+        if "rate" in stats:
+            parts.append(f"{stats['rate']:.1f} tok/s")
+        if "first_token" in stats:
+            parts.append(f"first token {seconds(stats['first_token'])}")
+        parts.append(f"{seconds(stats['seconds'])}")
+        model = self._current_model() or ""
+        self.stats_label.setText(f"{model}  ·  streaming  ·  " + " · ".join(parts))
+
+    @Slot(float)
+    def _on_runs_silent(self, seconds: float) -> None:
+        # An "info" status gives way to the first text that arrives (_on_runs_text_received).
+        if self._shown_run_id == self._live_run_id and self.answer_view.status_kind() == "info":
+            self.answer_view.set_status(
+                f"No answer from Ollama for {int(seconds)} s. A model can take a while to "
+                "load; Esc stops.",
+                "info",
+            )
+
+    @Slot(object)
+    def _on_runs_finished(self, run: Run) -> None:
+        from journal.core.queries import runs_of
+
+        self._live_run_id = None
+        self.history_model.set_live_run(None)
+        if self._experiment_id != run.experiment_id:
+            if self._shown_run_id == run.id:
+                self.answer_view.end_stream()
+            self.runs_changed.emit(run.experiment_id)
+            return
+        # The run is shown again as recorded, once: selecting its row shows it (and loads its
+        # setup into the prompt); only a row that was current already needs showing here.
+        # A 5,000-chunk answer set three times over kept the event loop ~25 ms longer.
+        runs = self._context.read(lambda s: runs_of(s, run.experiment_id)) or []
+        self.history_model.set_runs(runs)
+        self._shown_run_id = None
+        row = self.history_model.row_of(run.id or 0)
+        if row is not None:
+            self._select_row(row)
+        if self._shown_run_id != run.id:
+            self._show_run(run)
+        self.runs_changed.emit(run.experiment_id)
+
+    @Slot(object)
+    def _on_runs_failed(self, _error: object) -> None:
+        self._live_run_id = None
+        self.history_model.set_live_run(None)
+        self.answer_view.end_stream()
+
+    @Slot(object)
+    def _on_runs_model_missing(self, error: ModelNotFoundError) -> None:
+        self.answer_view.set_status(error.message, "error")
+
+    # -- verdicts -------------------------------------------------------------------------
+
+    @Slot(int, object)
+    def _on_outcome_verdict_chosen(self, run_id: int, verdict: Verdict | None) -> None:
+        from journal.core.queries import set_verdict
+
+        self._context.write(lambda s: set_verdict(s, run_id, verdict), self._on_verdict_saved)
+
+    @Slot(int, str)
+    def _on_outcome_why_edited(self, run_id: int, why: str) -> None:
+        from journal.core.queries import set_verdict
+
+        verdict = self.outcome.verdict() if self.outcome.run_id() == run_id else None
+        self._context.write(lambda s: set_verdict(s, run_id, verdict, why), self._on_verdict_saved)
+
+    def _on_verdict_saved(self, run: Run) -> None:
+        row = self.history_model.row_of(run.id or 0)
+        if row is not None:
+            runs = [self.history_model.run(r) for r in range(self.history_model.rowCount())]
+            runs[row] = run
+            self.history_model.set_runs(runs)
+            self._select_row(self.history_model.row_of(run.id or 0) or 0)
+        self.runs_changed.emit(run.experiment_id)
+
+
+def replay_notice(run: Run) -> str:
+    """What a replay found about the model's identity, in one sentence (or nothing)."""
+    info = getattr(run, "replay_info", None) or {}
+    if run.replay_of_id is None:
+        return ""
+    if info.get("digest_changed"):
+        before = str(info.get("digest_before") or "")[:12]
+        now = str(info.get("digest_now") or "")[:12]
+        return (
+            f"Replay of run {run.replay_of_id}: {run.model} changed since then: {before} -> {now}"
+        )
+    return f"Replay of run {run.replay_of_id}."

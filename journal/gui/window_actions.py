@@ -1,0 +1,248 @@
+"""The window's actions in one table: what each calls, its keys, what it does and its place in
+the menus. The keyboard shortcut table (F1) is made from the actions built here, so it
+cannot drift from them."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import reduce
+from typing import Any, NamedTuple, cast
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QMainWindow
+
+from journal.core.domain import Verdict
+
+
+class ActionSpec(NamedTuple):  # not a dataclass: those cost a millisecond at start-up
+    name: str  # the window keeps it as `{name}_action`
+    text: str  # the menu text, & marking the mnemonic
+    slot: str  # what it calls: a dotted path from the window, e.g. "dialogs.open_matrix"
+    keys: tuple[str, ...] = ()
+    does: str = ""  # what F1 says it does (else the menu text)
+    args: tuple[Any, ...] = ()
+
+
+A = ActionSpec
+REPLAY_DOES = "Replay the selected run"
+
+MENUS: tuple[tuple[str, tuple[tuple[ActionSpec, ...], ...]], ...] = (
+    (
+        "&File",
+        (
+            (
+                A("new", "&New experiment", "new_experiment", ("Ctrl+N",)),
+                A(
+                    "open",
+                    "&Open journal…",
+                    "dialogs.choose_journal",
+                    ("Ctrl+O",),
+                    "Open or create another journal",
+                ),
+            ),
+            (
+                A(
+                    "export",
+                    "&Export as Markdown…",
+                    "dialogs.export_markdown",
+                    ("Ctrl+E",),
+                    "Export the journal as Markdown",
+                ),
+                A(
+                    "import",
+                    "&Import…",
+                    "dialogs.import_markdown",
+                    ("Ctrl+I",),
+                    "Import a Markdown export",
+                ),
+            ),
+            (A("settings", "S&ettings…", "dialogs.open_settings", ("Ctrl+,",), "Settings"),),
+            (A("quit", "&Quit", "close", ("Ctrl+Q",)),),
+        ),
+    ),
+    (
+        "&Run",
+        (
+            (
+                A("run", "&Run", "run_prompt", ("Ctrl+Return", "Ctrl+Enter"), "Run the prompt"),
+                A(
+                    "stop",
+                    "&Stop",
+                    "stop_run",
+                    ("Esc",),
+                    "Stop the running answer (the partial text is kept)",
+                ),
+                A(
+                    "replay",
+                    "Re&play the selected run",
+                    "replay_selected_run",
+                    ("Ctrl+R",),
+                    f"{REPLAY_DOES}: same model, prompt, options and seed",
+                ),
+                A(
+                    "replay_on",
+                    "Replay on the chosen &model",
+                    "replay_selected_run_on_model",
+                    ("Ctrl+Shift+R",),
+                    f"{REPLAY_DOES} on the model chosen in the picker",
+                ),
+                A(
+                    "fan_out",
+                    "Replay on &several models…",
+                    "replay_on_several_models",
+                    ("Ctrl+Alt+R",),
+                    f"{REPLAY_DOES} on several models, one after another",
+                ),
+            ),
+            (
+                A(
+                    "compare",
+                    "&Compare selected runs…",
+                    "dialogs.compare_selected_runs",
+                    ("Ctrl+D",),
+                    "Compare the runs selected in the history",
+                ),
+                A(
+                    "compare_ids",
+                    "Compare runs by &id…",
+                    "dialogs.compare_runs_by_id",
+                    ("Ctrl+Shift+D",),
+                    "Compare any runs by id, across experiments",
+                ),
+                A(
+                    "check",
+                    "Migration &check…",
+                    "dialogs.open_migration_check",
+                    ("Ctrl+Shift+M",),
+                    "Migration check: replay what worked on a new model",
+                ),
+                A(
+                    "matrix",
+                    "Experiment × model &matrix…",
+                    "dialogs.open_matrix",
+                    ("Ctrl+M",),
+                    "Experiment × model matrix",
+                ),
+            ),
+            (
+                A(
+                    "worked",
+                    "Worked",
+                    "outcome.choose",
+                    ("Ctrl+1",),
+                    "Verdict: worked",
+                    (Verdict.WORKED,),
+                ),
+                A(
+                    "partly",
+                    "Partly",
+                    "outcome.choose",
+                    ("Ctrl+2",),
+                    "Verdict: partly",
+                    (Verdict.PARTLY,),
+                ),
+                A(
+                    "failed",
+                    "Failed",
+                    "outcome.choose",
+                    ("Ctrl+3",),
+                    "Verdict: failed",
+                    (Verdict.FAILED,),
+                ),
+                A(
+                    "clear_verdict",
+                    "Clear verdict",
+                    "outcome.choose",
+                    ("Ctrl+0",),
+                    "Clear the verdict",
+                    (None,),
+                ),
+            ),
+            (
+                A(
+                    "search",
+                    "&Search",
+                    "list_panel.focus_search",
+                    ("Ctrl+F",),
+                    "Search the journal",
+                ),
+                A(
+                    "prompt",
+                    "Focus &prompt",
+                    "prompt_panel.focus_prompt",
+                    ("Ctrl+L",),
+                    "Focus the prompt",
+                ),
+            ),
+        ),
+    ),
+    (
+        "&Models",
+        (
+            (
+                A(
+                    "refresh_models",
+                    "&Refresh models",
+                    "prompt_panel.model_picker.refresh",
+                    ("F5",),
+                    "Refresh the model list",
+                ),
+                A(
+                    "pull",
+                    "&Pull a model…",
+                    "dialogs.pull_model",
+                    ("Ctrl+Shift+P",),
+                    "Pull a model",
+                ),
+                A("details", "Model &details…", "dialogs.show_model_details"),
+            ),
+        ),
+    ),
+    (
+        "&Help",
+        (
+            (
+                A(
+                    "shortcuts",
+                    "&Keyboard shortcuts",
+                    "dialogs.show_shortcuts",
+                    ("F1",),
+                    "All keyboard shortcuts",
+                ),
+                A("about", "&About LLM Journal", "dialogs.show_about"),
+            ),
+        ),
+    ),
+)
+
+
+def _target(window: QMainWindow, spec: ActionSpec) -> Callable[[], object]:
+    slot = cast(Callable[..., object], reduce(getattr, spec.slot.split("."), window))
+    if spec.args:
+        args = spec.args
+        return lambda: slot(*args)
+    return slot
+
+
+def build_actions(window: QMainWindow) -> dict[str, QAction]:
+    """Make every action of MENUS on `window` (its shortcuts work anywhere in it) and fill
+    its menu bar; returns the actions by name, in menu order."""
+    actions: dict[str, QAction] = {}
+    bar = window.menuBar()
+    for title, groups in MENUS:
+        menu = bar.addMenu(title)
+        for number, group in enumerate(groups):
+            if number:
+                menu.addSeparator()
+            for spec in group:
+                action = QAction(spec.text, window)
+                if spec.keys:
+                    action.setShortcuts([QKeySequence(key) for key in spec.keys])
+                    action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+                action.setWhatsThis(spec.does or spec.text.replace("&", ""))
+                action.triggered.connect(_target(window, spec))
+                window.addAction(action)
+                menu.addAction(action)
+                actions[spec.name] = action
+    return actions
