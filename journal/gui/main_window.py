@@ -76,6 +76,7 @@ class MainWindow(QMainWindow):
     ) -> None:
         super().__init__()
         self.settings = settings or SettingsStore()
+        self.host_flag = host  # --host: wins over the settings for as long as the window runs
         self.context = AppContext(
             resolve_db_path(db),
             resolve_ollama_host(host or self.settings.ollama_host()),

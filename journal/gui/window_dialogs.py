@@ -180,7 +180,7 @@ class WindowDialogs(QObject):
         dialog = SettingsDialog(settings, str(self._context.path), check_host, self._window)
         dialog.journal_switch_requested.connect(self._on_settings_journal_switch_requested)
         if dialog.exec():
-            host = resolve_ollama_host(settings.ollama_host())
+            host = resolve_ollama_host(self._window.host_flag or settings.ollama_host())
             if host != self._context.host:
                 self._context.connect_ollama(host)
 

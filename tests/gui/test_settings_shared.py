@@ -115,7 +115,7 @@ def test_the_window_picks_its_host_by_the_clis_rule(
     def window_host(flag: str | None = None) -> str:
         window = MainWindow(db=str(db_path), host=flag, settings=SettingsStore(_qsettings(ini)))
         qtbot.addWidget(window)
-        return window.host
+        return window.context.host
 
     assert window_host("http://flag:11434") == "http://flag:11434"
     assert window_host() == UNREACHABLE_HOST  # OLLAMA_HOST beats the saved host
@@ -202,7 +202,22 @@ def test_a_new_experiment_starts_from_the_defaults_journal_config_set(
     qtbot.addWidget(window)
     window.show()
     window.start()
-    qtbot.waitUntil(lambda: window.journal is not None, timeout=10_000)
+    qtbot.waitUntil(lambda: window.context.journal is not None, timeout=10_000)
     window.new_experiment()
     panel = window.prompt_panel.options_panel
     qtbot.waitUntil(lambda: panel.options() == {"temperature": 0.3, "seed": 9}, timeout=10_000)
+
+
+def test_ok_in_settings_keeps_the_host_given_with_host(
+    qtbot: QtBot, config: Path, ini: str, db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from journal.gui.settings_dialog import SettingsDialog
+
+    SettingsFile().update({"ollama.hosts": ["http://saved:11434"]})
+    window = MainWindow(
+        db=str(db_path), host="http://flag:11434", settings=SettingsStore(_qsettings(ini))
+    )
+    qtbot.addWidget(window)
+    monkeypatch.setattr(SettingsDialog, "exec", lambda self: 1)  # the person presses OK
+    window.dialogs.open_settings()
+    assert window.context.host == "http://flag:11434"
