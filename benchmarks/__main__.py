@@ -13,7 +13,9 @@ from benchmarks.synthetic import cached_journal
 def main() -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks")
     parser.add_argument("--quick", action="store_true", help="10,000 experiments, fewer rounds")
-    parser.add_argument("--only", choices=("storage", "flush", "streaming", "gui", "export"))
+    parser.add_argument(
+        "--only", choices=("storage", "flush", "streaming", "gui", "export", "grading")
+    )
     parser.add_argument(
         "--cache",
         type=Path,
@@ -29,6 +31,10 @@ def main() -> int:
         flush.run(args.quick)
     if args.only in (None, "streaming"):
         streaming.run(3 if args.quick else 10)
+    if args.only in (None, "grading"):
+        from benchmarks import grading
+
+        grading.run(args.quick)
     if args.only in (None, "gui"):
         from benchmarks import gui_latency, gui_startup
 

@@ -1,0 +1,572 @@
+"""What a good answer must satisfy: expectations, their one-line text form, and the checks
+made when one is saved.
+
+"Expected outcome" is free text a person has to read; an expectation is a rule the journal
+can check by itself, so every run can be graded and a migration check can sort itself. The
+one-line form `[not-]KIND[(ARG)]:VALUE` is what the command line takes, the window shows and
+an export writes, so it must read back exactly: `format_expectation(parse_expectation(x))`
+is `x` for every valid line, and `parse_expectation(format_expectation(e))` is `e`.
+
+Escapes: in a text value (contains, icontains, equals, starts-with, done-reason, similar,
+judge) `\\n` stands for a newline. To keep that reversible, backslashes right before an `n`
+are halved (`\\\\n` is a backslash and an `n`), an odd one left over with the `n` making
+the newline; every other backslash is itself. `regex` and `json-schema` values are taken as
+written: they have escapes of their own, in which `\\n` already means a newline.
+
+Everything here is checked when an expectation is saved (a bad regex, a schema that is not
+JSON or points at the network), so grading a run never meets a rule that cannot work.
+"""
+
+from __future__ import annotations
+
+import difflib
+import enum
+import json
+import math
+import re
+from dataclasses import dataclass, replace
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from journal.core.errors import InvalidInputError
+
+if TYPE_CHECKING:
+    from jsonschema.protocols import Validator
+
+__all__ = [
+    "DEFAULT_SIMILARITY",
+    "REGEX_TIMEOUT",
+    "Comparison",
+    "Expectation",
+    "Kind",
+    "Target",
+    "check_expectation",
+    "format_expectation",
+    "load_schema_file",
+    "parse_expectation",
+    "schema_validator",
+]
+
+
+class Kind(enum.StrEnum):
+    """The kinds of expectation, as their one-line form names them."""
+
+    CONTAINS = "contains"
+    ICONTAINS = "icontains"
+    EQUALS = "equals"
+    STARTS_WITH = "starts-with"
+    REGEX = "regex"
+    IS_JSON = "is-json"
+    JSON_SCHEMA = "json-schema"
+    WORDS = "words"
+    CHARS = "chars"
+    LINES = "lines"
+    TOKENS_PER_SECOND = "tokens-per-second"
+    FIRST_TOKEN = "first-token"
+    DONE_REASON = "done-reason"
+    SIMILAR = "similar"
+    JUDGE = "judge"
+
+    @property
+    def compares(self) -> bool:
+        """Written `KIND<=N` (an operator and a number), not `KIND:VALUE`."""
+        return self in _COMPARISONS
+
+    @property
+    def needs_ollama(self) -> bool:
+        """Graded in the background through Ollama (an embedding model, a judge model)."""
+        return self in (Kind.SIMILAR, Kind.JUDGE)
+
+    @property
+    def about_the_run(self) -> bool:
+        """About how the run went (speed, why it stopped), not about a text."""
+        return self in (Kind.TOKENS_PER_SECOND, Kind.FIRST_TOKEN, Kind.DONE_REASON)
+
+
+_COMPARISONS = frozenset(
+    {Kind.WORDS, Kind.CHARS, Kind.LINES, Kind.TOKENS_PER_SECOND, Kind.FIRST_TOKEN}
+)
+# Kinds whose value is text a person wrote, where `\n` stands for a newline.
+_TEXT_VALUES = frozenset(
+    {
+        Kind.CONTAINS,
+        Kind.ICONTAINS,
+        Kind.EQUALS,
+        Kind.STARTS_WITH,
+        Kind.DONE_REASON,
+        Kind.SIMILAR,
+        Kind.JUDGE,
+    }
+)
+
+
+class Target(enum.StrEnum):
+    """Which text of a run an expectation reads: the answer, or the model's thinking."""
+
+    ANSWER = "answer"
+    THINKING = "thinking"
+
+
+DEFAULT_SIMILARITY = 0.8
+"""The cosine similarity `similar:TEXT` needs when no `(ARG)` says otherwise."""
+
+MAX_WEIGHT = 1000.0
+
+REGEX_TIMEOUT = 0.5
+"""Seconds a regex may take on one answer. A pattern like `(a+)+$` takes exponential time
+on a long run of a's; the `regex` package stops it here and the grade says so."""
+
+_EXAMPLES = {
+    Kind.CONTAINS: "contains:Paris",
+    Kind.ICONTAINS: "icontains:paris",
+    Kind.EQUALS: "equals:42",
+    Kind.STARTS_WITH: "starts-with:{",
+    Kind.REGEX: r"regex:^\d{3}-\d{4}$",
+    Kind.IS_JSON: "is-json",
+    Kind.JSON_SCHEMA: 'json-schema:{"type": "object"} or json-schema:@schema.json',
+    Kind.WORDS: "words<=50",
+    Kind.CHARS: "chars>=200",
+    Kind.LINES: "lines==3",
+    Kind.TOKENS_PER_SECOND: "tokens-per-second>=20",
+    Kind.FIRST_TOKEN: "first-token<=2s",
+    Kind.DONE_REASON: "done-reason:stop",
+    Kind.SIMILAR: "similar(0.8):the reference answer",
+    Kind.JUDGE: "judge:names three real rivers",
+}
+
+_OPERATORS = ("<=", ">=", "==", "<", ">")
+_NUMBER = r"[0-9]+(?:\.[0-9]+)?"
+_COMPARISON = re.compile(rf"\s*(<=|>=|==|<|>)\s*({_NUMBER})\s*(ms|s)?\s*")
+_HEAD = re.compile(r"(not-)?([a-z][a-z-]*)")
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """`<=50` read: an operator and a number (a first-token duration in seconds)."""
+
+    operator: str
+    number: float
+
+    def holds(self, measured: float) -> bool:
+        if self.operator == "<=":
+            return measured <= self.number
+        if self.operator == ">=":
+            return measured >= self.number
+        if self.operator == "<":
+            return measured < self.number
+        if self.operator == ">":
+            return measured > self.number
+        return measured == self.number
+
+
+@dataclass(frozen=True)
+class Expectation:
+    """One rule a run's answer should meet.
+
+    `value` is the decoded value (a real newline where the line form says `\\n`; for a
+    comparison, the text after the kind, like `<=50`). `arg` is the text in `(ARG)` as
+    written (only `similar` takes one: its threshold). Name, weight and target are not part
+    of the line form: they are separate fields wherever an expectation is written.
+    Built from stored rows without checks; `parse_expectation` and `check_expectation` are
+    the doors for what a person typed.
+    """
+
+    kind: Kind
+    value: str = ""
+    arg: str | None = None
+    negated: bool = False
+    name: str = ""
+    weight: float = 1.0
+    target: Target = Target.ANSWER
+
+    @property
+    def text(self) -> str:
+        """The one-line form."""
+        return format_expectation(self)
+
+    @property
+    def label(self) -> str:
+        """What to call it in a message: its name, else its line."""
+        return self.name or self.text
+
+    @property
+    def comparison(self) -> Comparison:
+        """The operator and number of a comparison kind (ValueError for other kinds)."""
+        match = _COMPARISON.fullmatch(self.value)
+        if not self.kind.compares or match is None:
+            raise ValueError(f"{self.text} is not a comparison")
+        number = float(match[2])
+        if match[3] == "ms":
+            number /= 1000
+        return Comparison(match[1], number)
+
+    @property
+    def threshold(self) -> float:
+        """The similarity `similar` needs: its `(ARG)`, else DEFAULT_SIMILARITY."""
+        return DEFAULT_SIMILARITY if self.arg is None else float(self.arg)
+
+
+# -- the line form -------------------------------------------------------------------------
+
+_BACKSLASHES_THEN_N = re.compile(r"(\\*)n")
+_BACKSLASHES_BEFORE = re.compile(r"(\\*)(n|\n)")
+
+
+def _decode(text: str) -> str:
+    """`\\n` -> newline; a run of k backslashes before `n` -> k // 2 of them, the `n` a
+    newline when k is odd. Every other backslash is itself (regexes read as written)."""
+
+    def one(match: re.Match[str]) -> str:
+        count = len(match[1])
+        return "\\" * (count // 2) + ("\n" if count % 2 else "n")
+
+    return _BACKSLASHES_THEN_N.sub(one, text)
+
+
+def _encode(value: str) -> str:
+    """The inverse of `_decode`: double the backslashes before an `n` or a newline, and
+    write each newline as `\\n`."""
+
+    def one(match: re.Match[str]) -> str:
+        doubled = "\\" * (2 * len(match[1]))
+        return doubled + ("\\n" if match[2] == "\n" else "n")
+
+    return _BACKSLASHES_BEFORE.sub(one, value)
+
+
+def format_expectation(expectation: Expectation) -> str:
+    """`[not-]KIND[(ARG)]:VALUE`, exactly as `parse_expectation` reads it back."""
+    head = ("not-" if expectation.negated else "") + expectation.kind.value
+    if expectation.kind.compares:
+        return head + expectation.value
+    if expectation.arg is not None:
+        head += f"({expectation.arg})"
+    if expectation.kind is Kind.IS_JSON:
+        return head
+    value = _encode(expectation.value) if expectation.kind in _TEXT_VALUES else expectation.value
+    return f"{head}:{value}"
+
+
+def parse_expectation(
+    line: str,
+    *,
+    name: str = "",
+    weight: float | str = 1.0,
+    target: Target | str = Target.ANSWER,
+) -> Expectation:
+    """Read one line (and the separate fields) into a checked Expectation.
+
+    Raises InvalidInputError, one line naming the expectation, for anything that could not
+    grade a run: an unknown kind, a missing value, a bad regex or schema, a weight <= 0.
+    A `json-schema:@path` stays a path here; `load_schema_file` reads it when it is saved.
+    """
+    if "\n" in line or "\r" in line:
+        raise _refused(line.splitlines()[0] if line.strip() else line, "it must be one line.")
+    head = _HEAD.match(line)
+    if head is None:
+        raise _refused(line, f"it starts with a kind, like {_EXAMPLES[Kind.CONTAINS]}.")
+    negated, kind = bool(head[1]), _kind(line, head[2])
+    rest = line[head.end() :]
+    arg: str | None = None
+    if kind.compares:
+        if rest.startswith(":"):
+            raise _refused(line, f"{kind} compares a number: {_EXAMPLES[kind]}.")
+        value = rest
+    else:
+        if rest.startswith("("):
+            close = rest.find(")")
+            if close < 0:
+                raise _refused(line, "the ( after the kind is never closed.")
+            arg, rest = rest[1:close], rest[close + 1 :]
+        if kind is Kind.IS_JSON and not rest:
+            value = ""
+        elif not rest.startswith(":"):
+            raise _refused(line, f"a : goes after the kind: {_EXAMPLES[kind]}.")
+        else:
+            value = _decode(rest[1:]) if kind in _TEXT_VALUES else rest[1:]
+            if kind is Kind.IS_JSON:
+                raise _refused(line, "is-json takes no value: write is-json alone.")
+    expectation = Expectation(
+        kind=kind,
+        value=value,
+        arg=arg,
+        negated=negated,
+        name=name,
+        weight=_weight(line, weight),
+        target=_target(line, target),
+    )
+    return check_expectation(expectation)
+
+
+def _kind(line: str, word: str) -> Kind:
+    try:
+        return Kind(word)
+    except ValueError:
+        close = difflib.get_close_matches(word, [kind.value for kind in Kind], n=1)
+        hint = (
+            f"did you mean {close[0]}?"
+            if close
+            else f"the kinds are {', '.join(kind.value for kind in Kind)}."
+        )
+        raise _refused(line, f"there is no kind {word}: {hint}") from None
+
+
+def _weight(line: str, weight: float | str) -> float:
+    try:
+        number = float(weight)
+    except (TypeError, ValueError):
+        raise _refused(line, f"the weight is a number, not {weight!r}.") from None
+    if not (0 < number <= MAX_WEIGHT):  # NaN fails this too
+        raise _refused(line, f"the weight is a number above 0, up to {MAX_WEIGHT:g}.")
+    return number
+
+
+def _target(line: str, target: Target | str) -> Target:
+    try:
+        return Target(target)
+    except ValueError:
+        raise _refused(line, f"it reads the answer or the thinking, not {target!r}.") from None
+
+
+def _refused(line: str, reason: str) -> InvalidInputError:
+    shown = line if len(line) <= 60 else line[:59] + "…"
+    return InvalidInputError(f"Expectation {shown!r}: {reason}")
+
+
+# -- checks made when saving ---------------------------------------------------------------
+
+
+def check_expectation(expectation: Expectation) -> Expectation:
+    """`expectation` itself if it can grade a run; InvalidInputError (one line, naming it)
+    if not. The one rule for the CLI, the window and an import alike."""
+    line = expectation.text
+    shown = expectation.name or line
+
+    def refuse(reason: str) -> InvalidInputError:
+        return _refused(shown, reason)
+
+    kind, value = expectation.kind, expectation.value
+    _weight(shown, expectation.weight)
+    if "\n" in expectation.name or "\r" in expectation.name:
+        raise refuse("a name is one line.")
+    if kind.about_the_run and expectation.target is Target.THINKING:
+        raise refuse(f"{kind} is about the run, not its thinking: leave the target answer.")
+    if expectation.arg is not None and kind is not Kind.SIMILAR:
+        raise refuse(f"{kind} takes no (...): {_EXAMPLES[kind]}.")
+    if kind.compares:
+        _check_comparison(expectation, refuse)
+    elif kind is Kind.IS_JSON:
+        if value:
+            raise refuse("is-json takes no value: write is-json alone.")
+    elif kind is Kind.EQUALS:
+        pass  # an empty value is fair: the answer must be blank
+    elif not value.strip():
+        raise refuse(f"{kind} needs a value: {_EXAMPLES[kind]}.")
+    if kind in (Kind.REGEX, Kind.JSON_SCHEMA) and ("\n" in value or "\r" in value):
+        raise refuse(f"a {kind} is one line: write a newline as \\n.")
+    if kind is Kind.REGEX:
+        _check_regex(value, refuse)
+    elif kind is Kind.JSON_SCHEMA and not value.startswith("@"):
+        _check_schema_text(value, refuse)
+    elif kind is Kind.SIMILAR and expectation.arg is not None:
+        _check_threshold(expectation.arg, refuse)
+    return expectation
+
+
+def _check_comparison(expectation: Expectation, refuse: Any) -> None:
+    kind = expectation.kind
+    match = _COMPARISON.fullmatch(expectation.value)
+    if match is None:
+        raise refuse(
+            f"{kind} compares with {', '.join(_OPERATORS)} and a number: {_EXAMPLES[kind]}."
+        )
+    if match[3] and kind is not Kind.FIRST_TOKEN:
+        raise refuse(f"{kind} counts without a unit: {_EXAMPLES[kind]}.")
+    if kind in (Kind.WORDS, Kind.CHARS, Kind.LINES) and "." in match[2]:
+        raise refuse(f"{kind} counts whole numbers: {_EXAMPLES[kind]}.")
+
+
+def _check_threshold(arg: str, refuse: Any) -> None:
+    try:
+        threshold = float(arg)
+    except ValueError:
+        raise refuse(f"similar(ARG) is a similarity from 0 to 1, not {arg!r}.") from None
+    if not (0 < threshold <= 1) or arg != arg.strip():
+        raise refuse(f"similar(ARG) is a similarity above 0, up to 1, not {arg!r}.")
+
+
+def _check_regex(pattern: str, refuse: Any) -> None:
+    import regex
+
+    try:
+        regex.compile(pattern)
+    except regex.error as exc:
+        raise refuse(f"not a valid regex: {exc}.") from None
+    except (OverflowError, RecursionError, ValueError) as exc:
+        raise refuse(f"not a usable regex: {exc}.") from None
+
+
+def _refuse_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not JSON")
+
+
+def parse_json(text: str) -> Any:
+    """JSON as the journal reads it: NaN and Infinity are not JSON, control characters in
+    strings are allowed (a newline the line form decoded). ValueError says why not."""
+    return json.loads(text, parse_constant=_refuse_constant, strict=False)
+
+
+def _check_schema_text(text: str, refuse: Any) -> None:
+    try:
+        schema = parse_json(text)
+    except RecursionError:
+        raise refuse("the schema is nested too deeply.") from None
+    except ValueError as exc:
+        raise refuse(f"the schema is not JSON ({_json_reason(exc)}).") from None
+    _check_schema(schema, refuse)
+
+
+def _check_schema(schema: Any, refuse: Any) -> None:
+    from jsonschema import Draft202012Validator
+    from jsonschema.exceptions import SchemaError
+
+    if not isinstance(schema, dict | bool):
+        raise refuse('a schema is a JSON object, like {"type": "object"}.')
+    try:
+        Draft202012Validator.check_schema(schema)
+    except SchemaError as exc:
+        where = exc.json_path if exc.path else "$"
+        raise refuse(f"not a valid JSON schema: {where}: {_one_line(exc.message)}.") from None
+    except RecursionError:
+        raise refuse("the schema is nested too deeply.") from None
+    remote = next(_outside_references(schema, _local_ids(schema)), None)
+    if remote is not None:
+        raise refuse(
+            f"$ref {remote!r} points outside the schema; remote references are never "
+            "fetched (no network): put the definition under $defs."
+        )
+
+
+def _local_ids(schema: Any) -> set[str]:
+    """The `$id`s a schema gives itself, which `$ref` may name without the network."""
+    found: set[str] = set()
+    stack = [schema]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            if isinstance(node.get("$id"), str):
+                found.add(node["$id"].rstrip("#"))
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
+    return found
+
+
+def _outside_references(schema: Any, ids: set[str]) -> Any:
+    stack = [schema]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            for key in ("$ref", "$dynamicRef"):
+                ref = node.get(key)
+                if isinstance(ref, str) and not ref.startswith("#"):
+                    base = ref.split("#", 1)[0]
+                    if base not in ids:
+                        yield ref
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
+
+
+def _json_reason(exc: ValueError) -> str:
+    if isinstance(exc, json.JSONDecodeError):
+        return f"{exc.msg} at character {exc.pos + 1}"
+    return str(exc)
+
+
+def _one_line(text: str, limit: int = 160) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
+
+
+def load_schema_file(expectation: Expectation, base_dir: Path | None = None) -> Expectation:
+    """A `json-schema:@path` with the file's schema inline, read now and checked, so that a
+    saved expectation never depends on a file that may change or vanish; any other
+    expectation as it is. A relative path is read from `base_dir` (default: the current
+    folder)."""
+    if expectation.kind is not Kind.JSON_SCHEMA or not expectation.value.startswith("@"):
+        return expectation
+    shown = expectation.name or expectation.text
+    relative = expectation.value[1:].strip()
+    if not relative:
+        raise _refused(shown, "json-schema:@ needs a file name, like json-schema:@schema.json.")
+    path = Path(relative).expanduser()
+    if not path.is_absolute():
+        path = (base_dir or Path.cwd()) / path
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        reason = getattr(exc, "strerror", None) or str(exc)
+        raise _refused(shown, f"cannot read {path}: {reason}.") from None
+
+    def refuse(reason: str) -> InvalidInputError:
+        return _refused(shown, f"{path}: {reason}")
+
+    try:
+        schema = parse_json(text)
+    except RecursionError:
+        raise refuse("the schema is nested too deeply.") from None
+    except ValueError as exc:
+        raise refuse(f"the schema is not JSON ({_json_reason(exc)}).") from None
+    _check_schema(schema, refuse)
+    inline = json.dumps(schema, ensure_ascii=False, separators=(",", ":"))
+    return replace(expectation, value=inline)
+
+
+@lru_cache(maxsize=256)
+def schema_validator(text: str) -> Validator:
+    """The compiled validator of an inline schema (cached: a migration check grades the
+    same schema hundreds of times). Remote `$ref`s resolve to nothing, never the network;
+    `pattern` and `patternProperties` run under the regex time limit."""
+    from jsonschema_specifications import REGISTRY  # type: ignore[import-untyped]
+
+    validator_class = _limited_validator_class()
+    schema = parse_json(text)
+    # An explicit registry: jsonschema's default one fetches unknown http(s) URLs (with a
+    # deprecation warning). This one knows the meta-schemas and nothing else.
+    validator: Validator = validator_class(schema, registry=REGISTRY)
+    return validator
+
+
+@lru_cache(maxsize=1)
+def _limited_validator_class() -> Any:
+    """Draft 2020-12, with the two keywords that run a regex on model text switched to the
+    `regex` package and its time limit (Python's `re` cannot be interrupted)."""
+    import regex
+    from jsonschema import Draft202012Validator, validators
+    from jsonschema.exceptions import ValidationError
+
+    def pattern(validator: Any, patrn: str, instance: Any, schema: Any) -> Any:
+        if validator.is_type(instance, "string") and not regex.search(
+            patrn, instance, timeout=REGEX_TIMEOUT
+        ):
+            yield ValidationError(f"{instance!r} does not match {patrn!r}")
+
+    def pattern_properties(validator: Any, patterns: Any, instance: Any, schema: Any) -> Any:
+        if not validator.is_type(instance, "object"):
+            return
+        for patrn, subschema in patterns.items():
+            for key, item in instance.items():
+                if regex.search(patrn, key, timeout=REGEX_TIMEOUT):
+                    yield from validator.descend(item, subschema, path=key, schema_path=patrn)
+
+    return validators.extend(  # type: ignore[no-untyped-call]
+        Draft202012Validator,
+        validators={"pattern": pattern, "patternProperties": pattern_properties},
+    )
+
+
+def is_finite_number(value: Any) -> bool:
+    """A real JSON number: not a bool, not NaN or infinite."""
+    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)

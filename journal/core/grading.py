@@ -1,0 +1,531 @@
+"""Grading a run against its experiment's expectations, and what the grades add up to.
+
+Deterministic kinds are graded here, synchronously: they read the run's text and numbers
+and nothing else, so they cost microseconds and can run the moment a run ends. `similar`
+and `judge` need Ollama; `journal.core.judging` grades them in the background.
+
+A grade is a fact about a run, said in words a person can read ("missing 'Paris'",
+"$.rivers: expected array, got string"). What the grades add up to (`combine`) is a
+suggestion only: the person's verdict, when set, is the last word and grading never
+writes it.
+"""
+
+from __future__ import annotations
+
+import enum
+import json
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from typing import Any, Protocol
+
+from journal.core.domain import RunStatus, Verdict
+from journal.core.expectations import (
+    REGEX_TIMEOUT,
+    Expectation,
+    Kind,
+    Target,
+    parse_json,
+    schema_validator,
+)
+
+__all__ = [
+    "CombineRule",
+    "Gradable",
+    "GradeResult",
+    "GradeStatus",
+    "OutcomeStatus",
+    "RunOutcome",
+    "combine",
+    "grade_deterministic",
+    "not_graded",
+    "shown_verdict",
+]
+
+_WORD = re.compile(r"\w+")
+
+
+class GradeStatus(enum.StrEnum):
+    """How one expectation went on one run. `unsure`: a judge could not say (a reply that
+    did not parse, a score between its thresholds); `error`: grading itself failed (a
+    regex that ran out of time, a missing model)."""
+
+    PASS = "pass"
+    FAIL = "fail"
+    UNSURE = "unsure"
+    ERROR = "error"
+
+    @property
+    def decided(self) -> bool:
+        return self in (GradeStatus.PASS, GradeStatus.FAIL)
+
+
+@dataclass(frozen=True)
+class GradeResult:
+    """One grading, before it is stored. `score` is what it earns toward a weighted rule
+    (1 or 0, except a judge's own score); None when nothing was decided. `grader` is the
+    record of a judge or embedding call (model, digest, what was sent, the raw reply)."""
+
+    status: GradeStatus
+    reason: str
+    score: float | None = None
+    grader: dict[str, Any] | None = None
+
+
+class Gradable(Protocol):
+    """What grading reads of a run (a `models.Run` is one)."""
+
+    @property
+    def response(self) -> str: ...
+    @property
+    def thinking(self) -> str: ...
+    @property
+    def done_reason(self) -> str: ...
+    @property
+    def eval_count(self) -> int | None: ...
+    @property
+    def eval_duration(self) -> int | None: ...
+    @property
+    def first_token_seconds(self) -> float | None: ...
+
+
+# -- one expectation, one run ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Finding:
+    """What a check found, true either way: `met` before negation, `fact` a reason that
+    reads right whether the expectation was negated or not."""
+
+    met: bool
+    fact: str
+
+
+class _Unusable(Exception):
+    """The check could not be made (a regex out of time): an `error` grade."""
+
+
+def text_of(expectation: Expectation, run: Gradable) -> str:
+    return run.thinking if expectation.target is Target.THINKING else run.response
+
+
+def grade_deterministic(expectation: Expectation, run: Gradable) -> GradeResult:
+    """Grade one deterministic expectation on one finished run, in microseconds for a
+    typical answer. ValueError for `similar`/`judge`, which need Ollama (see judging)."""
+    if expectation.kind.needs_ollama:
+        raise ValueError(f"{expectation.kind} is graded through Ollama, not here")
+    try:
+        finding = _CHECKS[expectation.kind](expectation, run)
+    except _Unusable as exc:
+        return GradeResult(GradeStatus.ERROR, str(exc))
+    passed = finding.met != expectation.negated
+    status = GradeStatus.PASS if passed else GradeStatus.FAIL
+    return GradeResult(status, finding.fact, 1.0 if passed else 0.0)
+
+
+def _quoted(text: str, limit: int = 40) -> str:
+    """A value inside a one-line reason: quoted, newlines shown as \\n, cut when long."""
+    flat = text.replace("\\", "\\\\").replace("\n", "\\n").replace("\r", "\\r")
+    if len(flat) > limit:
+        flat = flat[: limit - 1] + "…"
+    return f"'{flat}'"
+
+
+def _contains(expectation: Expectation, run: Gradable) -> _Finding:
+    value = expectation.value
+    if value in text_of(expectation, run):
+        return _Finding(True, f"contains {_quoted(value)}")
+    return _Finding(False, f"missing {_quoted(value)}")
+
+
+def _icontains(expectation: Expectation, run: Gradable) -> _Finding:
+    value = expectation.value
+    if value.casefold() in text_of(expectation, run).casefold():
+        return _Finding(True, f"contains {_quoted(value)} (ignoring case)")
+    return _Finding(False, f"missing {_quoted(value)} (ignoring case)")
+
+
+def _equals(expectation: Expectation, run: Gradable) -> _Finding:
+    wanted, text = expectation.value.strip(), text_of(expectation, run).strip()
+    if text == wanted:
+        return _Finding(True, f"is {_quoted(wanted)}")
+    return _Finding(False, f"is {_quoted(text)}, not {_quoted(wanted)}")
+
+
+def _starts_with(expectation: Expectation, run: Gradable) -> _Finding:
+    value, text = expectation.value, text_of(expectation, run)
+    if text.startswith(value):
+        return _Finding(True, f"starts with {_quoted(value)}")
+    return _Finding(
+        False, f"starts with {_quoted(text[: max(len(value), 1)])}, not {_quoted(value)}"
+    )
+
+
+def _regex(expectation: Expectation, run: Gradable) -> _Finding:
+    import regex
+
+    pattern = expectation.value
+    try:
+        match = regex.search(pattern, text_of(expectation, run), timeout=REGEX_TIMEOUT)
+    except TimeoutError:
+        raise _Unusable(
+            f"regex {_quoted(pattern)} ran out of time ({REGEX_TIMEOUT:g} s) on this answer "
+            "and was stopped: simplify the pattern"
+        ) from None
+    except regex.error as exc:  # saved before the pattern was checked (an import)
+        raise _Unusable(f"regex {_quoted(pattern)} is not valid: {exc}") from None
+    if match is None:
+        return _Finding(False, f"no match for /{pattern}/")
+    return _Finding(True, f"matches /{pattern}/ at {_quoted(match[0])}")
+
+
+def _load_json(text: str) -> tuple[bool, Any, str]:
+    """(parsed, value, why not) for an answer that should be JSON."""
+    try:
+        return True, parse_json(text), ""
+    except RecursionError:
+        return False, None, "not JSON (nested too deeply to read)"
+    except json.JSONDecodeError as exc:
+        start = _quoted(text.lstrip()[:12], 16) if text.strip() else "nothing"
+        return False, None, f"not JSON ({exc.msg} at character {exc.pos + 1}; starts {start})"
+    except ValueError as exc:
+        return False, None, f"not JSON ({exc})"
+
+
+def _is_json(expectation: Expectation, run: Gradable) -> _Finding:
+    parsed, value, why = _load_json(text_of(expectation, run))
+    if not parsed:
+        return _Finding(False, why)
+    return _Finding(True, f"is JSON ({_json_type(value)})")
+
+
+def _json_type(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int):
+        return "integer"
+    if isinstance(value, float):
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    if isinstance(value, list):
+        return "array"
+    return "object"
+
+
+def _json_schema(expectation: Expectation, run: Gradable) -> _Finding:
+    from jsonschema.exceptions import best_match
+    from referencing.exceptions import Unresolvable
+
+    if expectation.value.startswith("@"):
+        raise _Unusable(f"json-schema {expectation.value} was never read: save it again")
+    try:
+        validator = schema_validator(expectation.value)
+    except ValueError as exc:
+        raise _Unusable(f"the schema is not JSON ({exc})") from None
+    parsed, value, why = _load_json(text_of(expectation, run))
+    if not parsed:
+        return _Finding(False, why)
+    try:
+        error = best_match(validator.iter_errors(value))
+    except Unresolvable as exc:
+        raise _Unusable(
+            f"the schema's $ref {_quoted(str(exc.ref))} "
+            "cannot be resolved: remote references are never fetched"
+        ) from None
+    except TimeoutError:
+        raise _Unusable(
+            f"a pattern in the schema ran out of time ({REGEX_TIMEOUT:g} s) on this answer"
+        ) from None
+    except RecursionError:
+        raise _Unusable("the schema or the answer is nested too deeply to check") from None
+    if error is None:
+        return _Finding(True, "matches the schema")
+    where = error.json_path
+    if error.validator == "type":
+        expected = error.validator_value
+        wanted = " or ".join(expected) if isinstance(expected, list) else str(expected)
+        return _Finding(False, f"{where}: expected {wanted}, got {_json_type(error.instance)}")
+    message = " ".join(error.message.split())
+    if len(message) > 120:
+        message = message[:119] + "…"
+    return _Finding(False, f"{where}: {message}")
+
+
+def _compared(expectation: Expectation, measured: float, shown: str) -> _Finding:
+    comparison = expectation.comparison
+    met = comparison.holds(measured)
+    if met != expectation.negated:
+        return _Finding(met, shown)
+    wanted = expectation.value.strip()
+    return _Finding(met, f"{shown}, expected {'not ' if expectation.negated else ''}{wanted}")
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}" + ("" if count == 1 else "s")
+
+
+def _words(expectation: Expectation, run: Gradable) -> _Finding:
+    count = len(_WORD.findall(text_of(expectation, run)))
+    return _compared(expectation, count, _plural(count, "word"))
+
+
+def _chars(expectation: Expectation, run: Gradable) -> _Finding:
+    count = len(text_of(expectation, run))
+    return _compared(expectation, count, _plural(count, "character"))
+
+
+def _lines(expectation: Expectation, run: Gradable) -> _Finding:
+    # Surrounding blank space trimmed: a model's trailing newline is not a line.
+    text = text_of(expectation, run).strip()
+    count = text.count("\n") + 1 if text else 0
+    return _compared(expectation, count, _plural(count, "line"))
+
+
+def _tokens_per_second(expectation: Expectation, run: Gradable) -> _Finding:
+    if not run.eval_count or not run.eval_duration:
+        raise _Unusable("Ollama reported no token count or duration for this run")
+    speed = run.eval_count / run.eval_duration * 1e9
+    return _compared(expectation, speed, f"{speed:.1f} tokens per second")
+
+
+def _first_token(expectation: Expectation, run: Gradable) -> _Finding:
+    seconds = run.first_token_seconds
+    if seconds is None:
+        raise _Unusable("no first token was recorded for this run")
+    took = f"{seconds * 1000:.0f} ms" if seconds < 1 else f"{seconds:.2f} s"
+    shown = f"first token after {took}"
+    return _compared(expectation, seconds, shown)
+
+
+def _done_reason(expectation: Expectation, run: Gradable) -> _Finding:
+    wanted, actual = expectation.value.strip(), run.done_reason
+    if actual == wanted:
+        return _Finding(True, f"done because {_quoted(actual)}")
+    return _Finding(False, f"done because {_quoted(actual or 'nothing')}, not {_quoted(wanted)}")
+
+
+_CHECKS = {
+    Kind.CONTAINS: _contains,
+    Kind.ICONTAINS: _icontains,
+    Kind.EQUALS: _equals,
+    Kind.STARTS_WITH: _starts_with,
+    Kind.REGEX: _regex,
+    Kind.IS_JSON: _is_json,
+    Kind.JSON_SCHEMA: _json_schema,
+    Kind.WORDS: _words,
+    Kind.CHARS: _chars,
+    Kind.LINES: _lines,
+    Kind.TOKENS_PER_SECOND: _tokens_per_second,
+    Kind.FIRST_TOKEN: _first_token,
+    Kind.DONE_REASON: _done_reason,
+}
+
+
+# -- what the grades add up to -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CombineRule:
+    """How an experiment's grades combine: every expectation must pass (`threshold` None,
+    the default), or the weighted score (sum of weight x score over the sum of weights)
+    must reach `threshold`."""
+
+    threshold: float | None = None
+
+    @property
+    def weighted(self) -> bool:
+        return self.threshold is not None
+
+    @property
+    def text(self) -> str:
+        """`all`, or `score>=0.7`: what `parse` reads back."""
+        return "all" if self.threshold is None else f"score>={self.threshold:g}"
+
+    @classmethod
+    def parse(cls, text: str) -> CombineRule:
+        """`all` or `score>=N` (0 < N <= 1); InvalidInputError otherwise."""
+        from journal.core.errors import InvalidInputError
+
+        cleaned = text.strip()
+        if cleaned == "all":
+            return cls()
+        match = re.fullmatch(r"score\s*>=\s*([0-9]*\.?[0-9]+)", cleaned)
+        if match is None:
+            raise InvalidInputError(
+                f"How results combine is 'all' (every one must pass) or 'score>=0.7' "
+                f"(a weighted score), not {text!r}."
+            )
+        return cls.weighted_at(float(match[1]))
+
+    @classmethod
+    def weighted_at(cls, threshold: float) -> CombineRule:
+        from journal.core.errors import InvalidInputError
+
+        if not (0 < threshold <= 1):  # NaN fails too
+            raise InvalidInputError(
+                f"A score threshold is above 0, up to 1 (like score>=0.7), not {threshold:g}."
+            )
+        return cls(float(threshold))
+
+
+class OutcomeStatus(enum.StrEnum):
+    """Where a run stands: passes, fails, or needs a person to look (not graded: a failed
+    or cancelled run, no expectations, grades still missing; or a grade unsure or in
+    error that could change the outcome)."""
+
+    PASS = "pass"
+    FAIL = "fail"
+    NEEDS_LOOK = "needs-look"
+
+
+@dataclass(frozen=True)
+class RunOutcome:
+    """What a run's grades add up to.
+
+    `score` is the weighted score of the decided grades over all weights (0..1), None when
+    nothing was graded. `suggested_verdict` follows from the grades (all pass: worked; some:
+    partly; none: failed; under a weighted rule, reaching the threshold is worked) and is
+    None while the outcome needs a look. `reason` is one line for a person.
+    """
+
+    status: OutcomeStatus
+    reason: str
+    suggested_verdict: Verdict | None = None
+    score: float | None = None
+    total: int = 0
+    passed: int = 0
+    failed: int = 0
+    unsure: int = 0
+    errors: int = 0
+    ungraded: int = 0
+
+    @property
+    def summary(self) -> str:
+        """`2 of 3 pass`, with what else is there: `(1 unsure, 1 not graded)`."""
+        extra = [
+            f"{count} {word}"
+            for count, word in (
+                (self.unsure, "unsure"),
+                (self.errors, "error" if self.errors == 1 else "errors"),
+                (self.ungraded, "not graded"),
+            )
+            if count
+        ]
+        text = f"{self.passed} of {self.total} pass"
+        return f"{text} ({', '.join(extra)})" if extra else text
+
+
+def not_graded(run_status: RunStatus | str, expectations: int) -> RunOutcome | None:
+    """The outcome of a run that is not graded at all, or None when it is graded.
+
+    A failed, cancelled or interrupted run is never graded: its answer is not whole, so it
+    needs a look. A live run is not graded yet."""
+    status = RunStatus(run_status)
+    if status is RunStatus.DONE:
+        if expectations == 0:
+            return RunOutcome(OutcomeStatus.NEEDS_LOOK, "no expectations to grade it by", total=0)
+        return None
+    if status.is_live:
+        reason = "still running: graded when it ends"
+    else:
+        reason = f"the run {status.value}: not graded"
+    return RunOutcome(OutcomeStatus.NEEDS_LOOK, reason, total=expectations, ungraded=expectations)
+
+
+def combine(rule: CombineRule, graded: Sequence[tuple[float, GradeResult | None]]) -> RunOutcome:
+    """What (weight, grade or None when not graded yet) pairs add up to under `rule`.
+
+    An unsure, failed-to-grade or missing grade only makes the run "need a look" when it
+    could change the outcome: under "all must pass" a definite fail is a fail whatever the
+    others say; under a weighted rule, the outcome is decided when even the best (or worst)
+    the open grades could earn would not change which side of the threshold it is on.
+    """
+    total = len(graded)
+    if total == 0:
+        return RunOutcome(OutcomeStatus.NEEDS_LOOK, "no expectations to grade it by")
+    counts = {status: 0 for status in GradeStatus}
+    ungraded = 0
+    first_fail = ""
+    first_open = ""
+    earned = 0.0
+    open_weight = 0.0
+    weights = 0.0
+    for weight, grade in graded:
+        weights += weight
+        if grade is None:
+            ungraded += 1
+            open_weight += weight
+            first_open = first_open or "not graded yet"
+            continue
+        counts[grade.status] += 1
+        if grade.status.decided:
+            earned += weight * (grade.score if grade.score is not None else 0.0)
+            if grade.status is GradeStatus.FAIL and not first_fail:
+                first_fail = grade.reason
+        else:
+            open_weight += weight
+            first_open = first_open or f"{grade.status.value}: {grade.reason}"
+    passed, failed = counts[GradeStatus.PASS], counts[GradeStatus.FAIL]
+    unsure, errors = counts[GradeStatus.UNSURE], counts[GradeStatus.ERROR]
+    decided_any = passed + failed > 0
+    score = earned / weights if decided_any and weights else None
+    if rule.threshold is None:
+        if failed:
+            status = OutcomeStatus.FAIL
+        elif open_weight:
+            status = OutcomeStatus.NEEDS_LOOK
+        else:
+            status = OutcomeStatus.PASS
+    else:
+        low, high = earned / weights, (earned + open_weight) / weights
+        if low >= rule.threshold:
+            status = OutcomeStatus.PASS
+        elif high < rule.threshold:
+            status = OutcomeStatus.FAIL
+        else:
+            status = OutcomeStatus.NEEDS_LOOK
+    outcome = RunOutcome(
+        status,
+        "",
+        score=score,
+        total=total,
+        passed=passed,
+        failed=failed,
+        unsure=unsure,
+        errors=errors,
+        ungraded=ungraded,
+    )
+    return _explained(outcome, rule, first_fail, first_open)
+
+
+def _explained(
+    outcome: RunOutcome, rule: CombineRule, first_fail: str, first_open: str
+) -> RunOutcome:
+
+    summary = outcome.summary
+    if rule.threshold is not None and outcome.score is not None:
+        summary += f", score {outcome.score:.2f} (needs {rule.threshold:g})"
+    if outcome.status is OutcomeStatus.NEEDS_LOOK:
+        return replace(outcome, reason=f"{summary}; {first_open}")
+    if outcome.status is OutcomeStatus.FAIL:
+        reason = f"{summary}; {first_fail}" if first_fail else summary
+        return replace(outcome, reason=reason, suggested_verdict=_suggestion(outcome))
+    return replace(outcome, reason=summary, suggested_verdict=Verdict.WORKED)
+
+
+def _suggestion(outcome: RunOutcome) -> Verdict:
+    """A failing outcome: partly when something passed (or earned a score), else failed."""
+    if outcome.passed or (outcome.score or 0) > 0:
+        return Verdict.PARTLY
+    return Verdict.FAILED
+
+
+def shown_verdict(person: Verdict | None, outcome: RunOutcome) -> tuple[Verdict | None, bool]:
+    """(the verdict to show, whether it is only the grades' suggestion): the person's
+    verdict, when set, wins and is never replaced."""
+    if person is not None:
+        return person, False
+    return outcome.suggested_verdict, outcome.suggested_verdict is not None
