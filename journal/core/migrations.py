@@ -260,11 +260,62 @@ _M004_SEARCH_PER_RUN = f"""
         {_run_document("r")} FROM run AS r;
 """
 
+# Expectations an experiment's answers should meet, how their grades combine, and the grades.
+# A grade keeps the expectation as it was when graded (its line, name, weight, target), so
+# editing or removing an expectation never rewrites a past result; re-grading adds rows and
+# the newest per run and expectation is the current one. Judge and embedding calls are
+# recorded in `grade.grader`, never as runs: they must not fill the list, matrix or stats.
+_M005_EXPECTATIONS_AND_GRADES = """
+        CREATE TABLE expectation (
+            id            INTEGER PRIMARY KEY AUTOINCREMENT,
+            uuid          TEXT NOT NULL UNIQUE,
+            experiment_id INTEGER NOT NULL REFERENCES experiment(id) ON DELETE CASCADE,
+            position      INTEGER NOT NULL,
+            kind          TEXT NOT NULL,
+            negated       INTEGER NOT NULL DEFAULT 0,
+            arg           TEXT,
+            value         TEXT NOT NULL DEFAULT '',
+            name          TEXT NOT NULL DEFAULT '',
+            weight        REAL NOT NULL DEFAULT 1.0,
+            target        TEXT NOT NULL DEFAULT 'answer',
+            created_at    TEXT NOT NULL,
+            updated_at    TEXT NOT NULL
+        );
+        CREATE UNIQUE INDEX expectation_position ON expectation(experiment_id, position);
+
+        -- No row: every expectation must pass. A threshold: the weighted score must reach it.
+        CREATE TABLE experiment_grading (
+            experiment_id INTEGER PRIMARY KEY REFERENCES experiment(id) ON DELETE CASCADE,
+            threshold     REAL,
+            updated_at    TEXT NOT NULL
+        );
+
+        CREATE TABLE grade (
+            id               INTEGER PRIMARY KEY AUTOINCREMENT,
+            uuid             TEXT NOT NULL UNIQUE,
+            run_id           INTEGER NOT NULL REFERENCES run(id) ON DELETE CASCADE,
+            expectation_id   INTEGER REFERENCES expectation(id) ON DELETE SET NULL,
+            expectation_uuid TEXT NOT NULL,
+            expectation      TEXT NOT NULL,
+            name             TEXT NOT NULL DEFAULT '',
+            weight           REAL NOT NULL DEFAULT 1.0,
+            target           TEXT NOT NULL DEFAULT 'answer',
+            status           TEXT NOT NULL,
+            score            REAL,
+            reason           TEXT NOT NULL DEFAULT '',
+            grader           JSON,
+            created_at       TEXT NOT NULL
+        );
+        CREATE INDEX grade_run ON grade(run_id, expectation_id, id);
+        CREATE INDEX grade_expectation ON grade(expectation_id);
+"""
+
 MIGRATIONS: list[str] = [
     _M001_BASE,
     _M002_SEARCH,
     _M003_REPLAY_AND_CHECKS,
     _M004_SEARCH_PER_RUN,
+    _M005_EXPECTATIONS_AND_GRADES,
 ]
 LATEST_VERSION = len(MIGRATIONS)
 

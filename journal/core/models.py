@@ -19,7 +19,17 @@ from sqlmodel import Field, SQLModel
 
 from journal.core.domain import RunStatus, Verdict
 
-__all__ = ["Experiment", "Run", "RunStatus", "Verdict", "to_iso", "utcnow"]
+__all__ = [
+    "ExpectationRow",
+    "Experiment",
+    "GradeRow",
+    "GradingRule",
+    "Run",
+    "RunStatus",
+    "Verdict",
+    "to_iso",
+    "utcnow",
+]
 
 
 def _enum_type(enum_class: type[enum.StrEnum]) -> SAEnum:
@@ -202,3 +212,60 @@ class MigrationCheckItem(SQLModel, table=True):
     position: int  # 1-based order within the check
     source_run_id: int = Field(foreign_key="run.id")
     new_run_id: int | None = Field(default=None, foreign_key="run.id")
+
+
+class ExpectationRow(SQLModel, table=True):
+    """One expectation of an experiment, in its place in the list (1-based `position`).
+
+    Kind, target and the rest are kept as plain text; `journal.core.grades` turns a row into
+    an `expectations.Expectation` and back."""
+
+    __tablename__ = "expectation"
+
+    id: int | None = Field(default=None, primary_key=True)
+    uuid: str = Field(default_factory=new_uuid)
+    experiment_id: int = Field(foreign_key="experiment.id")
+    position: int
+    kind: str
+    negated: bool = False
+    arg: str | None = None
+    value: str = ""
+    name: str = ""
+    weight: float = 1.0
+    target: str = "answer"
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class GradingRule(SQLModel, table=True):
+    """How an experiment's grades combine; no row means every expectation must pass."""
+
+    __tablename__ = "experiment_grading"
+
+    experiment_id: int = Field(primary_key=True, foreign_key="experiment.id")
+    threshold: float | None = None
+    updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class GradeRow(SQLModel, table=True):
+    """One grading of one run against one expectation, as the expectation was then."""
+
+    __tablename__ = "grade"
+
+    id: int | None = Field(default=None, primary_key=True)
+    uuid: str = Field(default_factory=new_uuid)
+    run_id: int = Field(foreign_key="run.id")
+    expectation_id: int | None = Field(default=None, foreign_key="expectation.id")
+    expectation_uuid: str
+    expectation: str  # the one-line form when graded
+    name: str = ""
+    weight: float = 1.0
+    target: str = "answer"
+    status: str
+    score: float | None = None
+    reason: str = ""
+    # For judge and similar: model, digest, options, what was sent and the raw reply.
+    grader: dict[str, Any] | None = Field(
+        default=None, sa_column=Column(JSON(none_as_null=True), nullable=True)
+    )
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)

@@ -1,0 +1,471 @@
+"""Storing expectations and grades, and reading what a run's grades add up to.
+
+Every function takes the session it works in, like `queries`. Expectations are kept in
+order (1-based positions, no gaps). A grade is written once and never changed: re-grading
+adds a row, the newest per run and expectation is the current one, and the older ones stay
+as history. Nothing here ever writes a run's verdict: the person's verdict is theirs, and
+the grades only suggest one (`RunOutcome.suggested_verdict`).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import text
+from sqlmodel import Session, col, select
+
+from journal.core.domain import ExperimentFilter
+from journal.core.errors import InvalidInputError, NotFoundError
+from journal.core.expectations import (
+    Expectation,
+    Kind,
+    Target,
+    check_expectation,
+    load_schema_file,
+)
+from journal.core.grading import (
+    CombineRule,
+    GradeResult,
+    GradeStatus,
+    RunOutcome,
+    combine,
+    not_graded,
+)
+from journal.core.models import (
+    ExpectationRow,
+    GradeRow,
+    GradingRule,
+    RunStatus,
+    to_iso,
+    utcnow,
+)
+from journal.core.queries import filter_clauses, get_experiment, get_run
+
+__all__ = [
+    "Grade",
+    "SavedExpectation",
+    "add_expectation",
+    "current_grades",
+    "get_combine_rule",
+    "get_expectation",
+    "grade_history",
+    "list_expectations",
+    "move_expectation",
+    "record_grade",
+    "remove_expectation",
+    "reorder_expectations",
+    "run_outcome",
+    "runs_to_grade",
+    "set_combine_rule",
+    "update_expectation",
+]
+
+
+@dataclass(frozen=True)
+class SavedExpectation:
+    """An expectation as stored: its id, uuid and place in its experiment's list."""
+
+    id: int
+    uuid: str
+    experiment_id: int
+    position: int
+    expectation: Expectation
+    created_at: datetime
+    updated_at: datetime
+
+    @property
+    def text(self) -> str:
+        return self.expectation.text
+
+    @property
+    def label(self) -> str:
+        return self.expectation.label
+
+
+@dataclass(frozen=True)
+class Grade:
+    """One stored grading. `expectation_text`, `name`, `weight` and `target` are the
+    expectation's as they were when graded; `expectation_id` is None once the expectation
+    was removed. `stale` (current grades only): the expectation has been edited since,
+    so this grade is about the old rule until the run is re-graded."""
+
+    id: int
+    uuid: str
+    run_id: int
+    expectation_id: int | None
+    expectation_uuid: str
+    expectation_text: str
+    name: str
+    weight: float
+    target: Target
+    status: GradeStatus
+    score: float | None
+    reason: str
+    grader: dict[str, Any] | None
+    created_at: datetime
+    stale: bool = False
+
+    @property
+    def label(self) -> str:
+        return self.name or self.expectation_text
+
+    @property
+    def result(self) -> GradeResult:
+        return GradeResult(self.status, self.reason, self.score, self.grader)
+
+
+# -- expectations ------------------------------------------------------------------------
+
+
+def _saved(row: ExpectationRow) -> SavedExpectation:
+    assert row.id is not None
+    return SavedExpectation(
+        id=row.id,
+        uuid=row.uuid,
+        experiment_id=row.experiment_id,
+        position=row.position,
+        expectation=Expectation(
+            kind=Kind(row.kind),
+            value=row.value,
+            arg=row.arg,
+            negated=bool(row.negated),
+            name=row.name,
+            weight=row.weight,
+            target=Target(row.target),
+        ),
+        created_at=row.created_at,
+        updated_at=row.updated_at,
+    )
+
+
+def _fill(row: ExpectationRow, expectation: Expectation) -> None:
+    row.kind = expectation.kind.value
+    row.value = expectation.value
+    row.arg = expectation.arg
+    row.negated = expectation.negated
+    row.name = expectation.name.strip()
+    row.weight = float(expectation.weight)
+    row.target = expectation.target.value
+
+
+def _rows(session: Session, experiment_id: int) -> list[ExpectationRow]:
+    statement = (
+        select(ExpectationRow)
+        .where(ExpectationRow.experiment_id == experiment_id)
+        .order_by(col(ExpectationRow.position))
+    )
+    return list(session.exec(statement))
+
+
+def _row(session: Session, expectation_id: int) -> ExpectationRow:
+    row = session.get(ExpectationRow, expectation_id)
+    if row is None:
+        raise NotFoundError(f"There is no expectation {expectation_id}.")
+    return row
+
+
+def _ready(expectation: Expectation, base_dir: Path | None) -> Expectation:
+    """Checked, with a `json-schema:@file` read in: what is stored never needs a file."""
+    return check_expectation(load_schema_file(check_expectation(expectation), base_dir))
+
+
+def list_expectations(session: Session, experiment_id: int) -> list[SavedExpectation]:
+    """The experiment's expectations in order."""
+    return [_saved(row) for row in _rows(session, experiment_id)]
+
+
+def get_expectation(session: Session, expectation_id: int) -> SavedExpectation:
+    return _saved(_row(session, expectation_id))
+
+
+def add_expectation(
+    session: Session,
+    experiment_id: int,
+    expectation: Expectation,
+    *,
+    position: int | None = None,
+    base_dir: Path | None = None,
+) -> SavedExpectation:
+    """Check `expectation` and add it at `position` (1-based; None: at the end). A
+    `json-schema:@path` is read now, from `base_dir` when relative."""
+    get_experiment(session, experiment_id)
+    ready = _ready(expectation, base_dir)
+    rows = _rows(session, experiment_id)
+    place = len(rows) + 1 if position is None else _position(position, len(rows) + 1)
+    if place <= len(rows):
+        _renumber(session, [*rows[: place - 1], None, *rows[place - 1 :]])
+    row = ExpectationRow(experiment_id=experiment_id, position=place, kind=ready.kind.value)
+    _fill(row, ready)
+    session.add(row)
+    session.flush()
+    _touch(session, experiment_id)
+    return _saved(row)
+
+
+def update_expectation(
+    session: Session,
+    expectation_id: int,
+    expectation: Expectation,
+    *,
+    base_dir: Path | None = None,
+) -> SavedExpectation:
+    """Replace what an expectation says, keeping its place and uuid. Its grades stay as
+    they were (each keeps the text it was graded against) until the runs are re-graded."""
+    row = _row(session, expectation_id)
+    _fill(row, _ready(expectation, base_dir))
+    row.updated_at = utcnow()
+    session.add(row)
+    session.flush()
+    _touch(session, row.experiment_id)
+    return _saved(row)
+
+
+def move_expectation(
+    session: Session, expectation_id: int, position: int
+) -> list[SavedExpectation]:
+    """Move one expectation to `position` (1-based); the others keep their order."""
+    row = _row(session, expectation_id)
+    rows = [other for other in _rows(session, row.experiment_id) if other.id != row.id]
+    place = _position(position, len(rows) + 1)
+    rows.insert(place - 1, row)
+    _renumber(session, rows)
+    _touch(session, row.experiment_id)
+    return [_saved(item) for item in rows]
+
+
+def reorder_expectations(
+    session: Session, experiment_id: int, expectation_ids: Sequence[int]
+) -> list[SavedExpectation]:
+    """Put the experiment's expectations in the order of `expectation_ids` (all of them,
+    each once)."""
+    rows: dict[int, ExpectationRow] = {}
+    for row in _rows(session, experiment_id):
+        assert row.id is not None
+        rows[row.id] = row
+    if sorted(expectation_ids) != sorted(rows):
+        raise InvalidInputError(
+            f"A new order lists every expectation of experiment {experiment_id} once "
+            f"({len(rows)} of them)."
+        )
+    ordered = [rows[expectation_id] for expectation_id in expectation_ids]
+    _renumber(session, ordered)
+    _touch(session, experiment_id)
+    return [_saved(row) for row in ordered]
+
+
+def remove_expectation(session: Session, expectation_id: int) -> None:
+    """Remove an expectation. Its grades stay in the runs' history, with the text they
+    were graded against (a result is a fact about a run)."""
+    row = _row(session, expectation_id)
+    experiment_id = row.experiment_id
+    session.delete(row)
+    session.flush()
+    _renumber(session, _rows(session, experiment_id))
+    _touch(session, experiment_id)
+
+
+def _position(position: int, last: int) -> int:
+    if not 1 <= position <= last:
+        raise InvalidInputError(f"A position is from 1 to {last}, not {position}.")
+    return position
+
+
+def _renumber(session: Session, rows: Sequence[ExpectationRow | None]) -> None:
+    """Give `rows` the positions 1, 2, ... in order (None leaves a gap for a new row).
+
+    In two steps, through negative numbers, because SQLite checks the unique index on
+    (experiment, position) row by row, not at the end of the statement."""
+    changed = [
+        (place, row) for place, row in enumerate(rows, start=1) if row and row.position != place
+    ]
+    for _, row in changed:
+        session.execute(
+            text("UPDATE expectation SET position = -position WHERE id = :id"), {"id": row.id}
+        )
+    for place, row in changed:
+        session.execute(
+            text("UPDATE expectation SET position = :place WHERE id = :id"),
+            {"place": place, "id": row.id},
+        )
+        row.position = place
+    session.flush()
+    for _, row in changed:
+        session.expire(row)
+
+
+def _touch(session: Session, experiment_id: int) -> None:
+    session.execute(
+        text("UPDATE experiment SET updated_at = :now WHERE id = :id"),
+        {"now": to_iso(utcnow()), "id": experiment_id},
+    )
+
+
+# -- how grades combine --------------------------------------------------------------------
+
+
+def get_combine_rule(session: Session, experiment_id: int) -> CombineRule:
+    rule = session.get(GradingRule, experiment_id)
+    return CombineRule(rule.threshold if rule else None)
+
+
+def set_combine_rule(session: Session, experiment_id: int, rule: CombineRule) -> None:
+    get_experiment(session, experiment_id)
+    stored = session.get(GradingRule, experiment_id)
+    if rule.threshold is None:
+        if stored is not None:
+            session.delete(stored)
+    else:
+        stored = stored or GradingRule(experiment_id=experiment_id)
+        stored.threshold = rule.threshold
+        stored.updated_at = utcnow()
+        session.add(stored)
+    session.flush()
+    _touch(session, experiment_id)
+
+
+# -- grades --------------------------------------------------------------------------------
+
+
+def record_grade(
+    session: Session, run_id: int, saved: SavedExpectation, result: GradeResult
+) -> Grade:
+    """Add one grading of `run_id` against `saved` as it is now; the run's verdict is
+    never touched."""
+    score = result.score
+    if score is not None and not math.isfinite(score):
+        score = None  # a NaN from a judge is no score (its status says unsure)
+    row = GradeRow(
+        run_id=run_id,
+        expectation_id=saved.id,
+        expectation_uuid=saved.uuid,
+        expectation=saved.text,
+        name=saved.expectation.name,
+        weight=saved.expectation.weight,
+        target=saved.expectation.target.value,
+        status=result.status.value,
+        score=score,
+        reason=result.reason,
+        grader=result.grader,
+    )
+    session.add(row)
+    session.flush()
+    return _grade(row)
+
+
+def _grade(row: GradeRow, current: SavedExpectation | None = None) -> Grade:
+    assert row.id is not None
+    stale = current is not None and (
+        current.text != row.expectation or current.expectation.target.value != row.target
+    )
+    return Grade(
+        id=row.id,
+        uuid=row.uuid,
+        run_id=row.run_id,
+        expectation_id=row.expectation_id,
+        expectation_uuid=row.expectation_uuid,
+        expectation_text=row.expectation,
+        name=row.name,
+        weight=row.weight,
+        target=Target(row.target),
+        status=GradeStatus(row.status),
+        score=row.score,
+        reason=row.reason,
+        grader=row.grader,
+        created_at=row.created_at,
+        stale=stale,
+    )
+
+
+def _current_rows(session: Session, run_id: int) -> dict[int, GradeRow]:
+    newest = (
+        select(GradeRow)
+        .where(GradeRow.run_id == run_id, col(GradeRow.expectation_id).is_not(None))
+        .order_by(col(GradeRow.id))
+    )
+    rows: dict[int, GradeRow] = {}
+    for row in session.exec(newest):
+        assert row.expectation_id is not None
+        rows[row.expectation_id] = row  # ordered by id: the last one wins
+    return rows
+
+
+def current_grades(session: Session, run_id: int) -> list[Grade]:
+    """The newest grade of the run for each of its experiment's expectations that has one,
+    in the expectations' order."""
+    run = get_run(session, run_id)
+    rows = _current_rows(session, run_id)
+    return [
+        _grade(rows[saved.id], saved)
+        for saved in list_expectations(session, run.experiment_id)
+        if saved.id in rows
+    ]
+
+
+def grade_history(
+    session: Session, run_id: int, *, expectation_id: int | None = None
+) -> list[Grade]:
+    """Every grading of the run, oldest first (removed expectations' included); only one
+    expectation's with `expectation_id`."""
+    get_run(session, run_id)
+    statement = select(GradeRow).where(GradeRow.run_id == run_id)
+    if expectation_id is not None:
+        statement = statement.where(GradeRow.expectation_id == expectation_id)
+    return [_grade(row) for row in session.exec(statement.order_by(col(GradeRow.id)))]
+
+
+def run_outcome(session: Session, run_id: int) -> RunOutcome:
+    """What the run's current grades add up to under its experiment's rule; a run that did
+    not finish (failed, cancelled, interrupted) is not graded and needs a look."""
+    run = get_run(session, run_id)
+    expectations = list_expectations(session, run.experiment_id)
+    unfinished = not_graded(run.status, len(expectations))
+    if unfinished is not None:
+        return unfinished
+    rows = _current_rows(session, run_id)
+    graded = [
+        (saved.expectation.weight, _grade(rows[saved.id]).result if saved.id in rows else None)
+        for saved in expectations
+    ]
+    return combine(get_combine_rule(session, run.experiment_id), graded)
+
+
+def runs_to_grade(
+    session: Session,
+    *,
+    run_id: int | None = None,
+    experiment_id: int | None = None,
+    filters: ExperimentFilter | None = None,
+) -> list[int]:
+    """The finished runs a re-grade covers, oldest first: one run, an experiment's runs, or
+    the runs of the experiments `filters` selects (its model and verdict, when given, must
+    hold for the run itself). Only runs whose experiment has expectations; never a run
+    that failed, was cancelled or is still going (those are not graded)."""
+    params: dict[str, Any] = {"done": RunStatus.DONE.value}
+    clauses = filter_clauses(filters or ExperimentFilter(), params)
+    if filters is not None and filters.model:
+        clauses.append("(r.model = :model OR r.model = :model_latest)")
+    if filters is not None and filters.verdict:
+        clauses.append("r.verdict = :verdict")
+    if run_id is not None:
+        get_run(session, run_id)
+        clauses.append("r.id = :run_id")
+        params["run_id"] = run_id
+    if experiment_id is not None:
+        get_experiment(session, experiment_id)
+        clauses.append("r.experiment_id = :experiment_id")
+        params["experiment_id"] = experiment_id
+    clauses.append("EXISTS (SELECT 1 FROM expectation AS x WHERE x.experiment_id = e.id)")
+    where = " AND ".join(["r.status = :done", *clauses])
+    rows = session.execute(
+        text(
+            "SELECT r.id FROM run AS r JOIN experiment AS e ON e.id = r.experiment_id "
+            f"WHERE {where} ORDER BY r.id"
+        ),
+        params,
+    )
+    return [row[0] for row in rows]
