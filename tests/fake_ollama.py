@@ -46,7 +46,9 @@ __all__ = [
     "default_models",
     "default_reply",
     "default_thinking",
+    "fake_embedding",
     "fake_ollama",
+    "schema_instance",
     "tokenize",
 ]
 
@@ -117,6 +119,9 @@ class FakeModel:
     license: str = "Fake license"
     system: str = ""
     context_length: int = 8192
+    embedding_length: int = 384
+    """Length of the vectors /api/embed answers (real Ollama embeds with generative models
+    too: smollm2:135m gives 576)."""
     reply: ReplyFn | None = None
     thinking: ReplyFn | None = None
     modified_at: str = ""
@@ -243,6 +248,100 @@ def default_thinking(model: str, messages: list[dict[str, Any]], options: dict[s
     rng = random.Random(_seed_for("thinking", model, messages, options))
     text = _sentences(rng, rng.randint(10, 30))
     return "Okay, " + text[:1].lower() + text[1:]
+
+
+def fake_embedding(model: str, text: str, length: int) -> list[float]:
+    """A deterministic unit vector for `text`: a hashed bag of its lowercased words, so
+    texts that share words are similar (cosine) and unrelated ones are not. Like Ollama's,
+    vectors are L2-normalised; each model hashes differently."""
+    vector = [0.0] * length
+    words = re.findall(r"\w+", text.lower()) or [text.strip() or text]
+    for word in words:
+        digest = hashlib.sha256(f"{model}\x00{word}".encode("utf-8", "surrogatepass")).digest()
+        index = int.from_bytes(digest[:4], "big") % length
+        vector[index] += 1.0 if digest[4] & 1 else -1.0
+    norm = math.sqrt(sum(value * value for value in vector)) or 1.0
+    return [round(value / norm, 9) for value in vector]
+
+
+_JSON_TYPES = ("object", "array", "string", "number", "integer", "boolean", "null")
+
+
+def schema_instance(schema: Any, rng: random.Random, depth: int = 0) -> Any:
+    """A value that follows `schema` (the subset structured output is used with: types,
+    properties, items, enum, const, min/max, lengths, anyOf/oneOf/allOf), built from `rng`
+    so the same request gets the same reply. Every property is filled in, as a
+    grammar-constrained model does."""
+    if not isinstance(schema, dict) or depth > 8:
+        return None if depth > 8 else "value"
+    if "const" in schema:
+        return schema["const"]
+    if isinstance(schema.get("enum"), list) and schema["enum"]:
+        return rng.choice(schema["enum"])
+    for key in ("anyOf", "oneOf"):
+        if isinstance(schema.get(key), list) and schema[key]:
+            return schema_instance(schema[key][0], rng, depth + 1)
+    if isinstance(schema.get("allOf"), list):
+        merged: dict[str, Any] = {k: v for k, v in schema.items() if k != "allOf"}
+        for part in schema["allOf"]:
+            if isinstance(part, dict):
+                merged.update(part)
+        return schema_instance(merged, rng, depth + 1)
+    kind = schema.get("type")
+    if isinstance(kind, list):
+        kind = next((item for item in kind if item != "null"), "null")
+    if kind is None:
+        kind = "object" if "properties" in schema else "array" if "items" in schema else "string"
+    if kind == "object":
+        properties = schema.get("properties")
+        properties = properties if isinstance(properties, dict) else {}
+        value = {name: schema_instance(sub, rng, depth + 1) for name, sub in properties.items()}
+        for name in schema.get("required") or []:
+            if isinstance(name, str) and name not in value:
+                value[name] = "value"
+        return value
+    if kind == "array":
+        fewest = int(schema.get("minItems") or 0)
+        most = int(schema.get("maxItems") or max(fewest, 3))
+        count = max(fewest, min(most, 2))
+        return [schema_instance(schema.get("items", {}), rng, depth + 1) for _ in range(count)]
+    if kind == "string":
+        text = " ".join(rng.choice(_WORDS) for _ in range(rng.randint(2, 6)))
+        text = text.ljust(int(schema.get("minLength") or 0), "x")
+        if "maxLength" in schema:
+            text = text[: int(schema["maxLength"])]
+        return text
+    if kind in ("number", "integer"):
+        low = _bound(schema, "minimum", "exclusiveMinimum", default=0.0)
+        high = _bound(schema, "maximum", "exclusiveMaximum", default=low + 100)
+        if kind == "integer":
+            return rng.randint(math.ceil(low), max(math.ceil(low), math.floor(high)))
+        return min(max(round(rng.uniform(low, high), 2), low), high)
+    if kind == "boolean":
+        return rng.random() < 0.5
+    return None
+
+
+def _bound(schema: dict[str, Any], *keys: str, default: float) -> float:
+    for key in keys:
+        value = schema.get(key)
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            return float(value)
+    return default
+
+
+def _format_problem(fmt: Any) -> str | None:
+    """Ollama's refusal of a `format` it cannot use, word for word; None when usable."""
+    if fmt is None or fmt in ("", "json"):
+        return None
+    if isinstance(fmt, dict):
+        kinds = fmt.get("type")
+        listed = kinds if isinstance(kinds, list) else [kinds] if kinds is not None else []
+        if any(kind not in _JSON_TYPES for kind in listed):
+            return "invalid JSON schema in format"
+        return None
+    raw = json.dumps(fmt, ensure_ascii=False, separators=(",", ":"))
+    return f'invalid format: {json.dumps(raw)}; expected "json" or a valid JSON Schema object'
 
 
 # ------------------------------------------------------------------------------ helpers
@@ -701,6 +800,9 @@ class _Handler(BaseHTTPRequestHandler):
             keep_alive = _parse_keep_alive(body.get("keep_alive"))
         except ValueError as exc:
             raise _BadRequest(str(exc)) from None
+        fmt = body.get("format")
+        stream = body.get("stream")
+        stream = True if stream is None else bool(stream)
 
         messages: list[dict[str, Any]]
         if chat:
@@ -723,8 +825,6 @@ class _Handler(BaseHTTPRequestHandler):
             ]
             empty = prompt == ""
 
-        stream = body.get("stream")
-        stream = True if stream is None else bool(stream)
         num_ctx = options.get("num_ctx")
         fake._mark_loaded(model, keep_alive, int(num_ctx) if num_ctx else model.context_length)
 
@@ -742,8 +842,17 @@ class _Handler(BaseHTTPRequestHandler):
             self._send_json(200, final)
             return
 
+        problem = _format_problem(fmt)  # checked after a load request, as Ollama does
+        if problem is not None:
+            # Real Ollama: HTTP 500 when not streaming; a 200 stream of one error line when it is.
+            if not stream:
+                raise _BadRequest(problem, 500)
+            self._start_stream()
+            self._write_line({"error": problem})
+            self._end_stream()
+            return
         try:
-            plan = fake._plan(model, messages, options, bool(think))
+            plan = fake._plan(model, messages, options, bool(think), fmt)
         except Exception as exc:  # a test's reply callable failed: make it visible
             raise _BadRequest(f"fake reply function failed: {exc!r}", 500) from None
         if stream:
@@ -816,6 +925,47 @@ class _Handler(BaseHTTPRequestHandler):
         answer.update(done=True, done_reason=plan.done_reason)
         answer.update(fake._metrics(model, plan.prompt_tokens, len(plan.content)))
         self._send_json(200, answer)
+
+    def _embed(self, body: dict[str, Any]) -> None:
+        """/api/embed as Ollama 0.10.1 answers it (shapes and errors captured from it)."""
+        fake = self.fake
+        raw = body.get("input")
+        if raw is None or raw == "":
+            inputs: list[str] = []
+        elif isinstance(raw, str):
+            inputs = [raw]
+        elif isinstance(raw, list) and all(isinstance(item, str) for item in raw):
+            inputs = list(raw)
+        else:
+            raise _BadRequest("invalid input type")
+        requested = _as_text(body.get("model"))
+        model = fake._lookup(fake.models, requested)
+        if model is None:
+            raise _BadRequest(f'model "{requested}" not found, try pulling it first', 404)
+        try:
+            keep_alive = _parse_keep_alive(body.get("keep_alive"))
+        except ValueError as exc:
+            raise _BadRequest(str(exc)) from None
+        if not inputs:  # Ollama answers nothing with nothing, and loads no model
+            self._send_json(200, {"model": requested, "embeddings": []})
+            return
+        if any(item == "" for item in inputs):
+            raise _BadRequest("Failed to create new sequence: no input provided", 500)
+        fake._mark_loaded(model, keep_alive, model.context_length)
+        self._pause(fake.first_byte_delay)
+        vectors = [fake_embedding(model.name, item, model.embedding_length) for item in inputs]
+        tokens = sum(len(tokenize(item)) for item in inputs)
+        metrics = fake._metrics(model, tokens, 0)
+        self._send_json(
+            200,
+            {
+                "model": requested,
+                "embeddings": vectors,
+                "total_duration": metrics["total_duration"],
+                "load_duration": metrics["load_duration"],
+                "prompt_eval_count": tokens,
+            },
+        )
 
     def _pull(self, body: dict[str, Any]) -> None:
         fake = self.fake
@@ -901,6 +1051,7 @@ _ROUTES: dict[str, dict[str, _Route]] = {
     "/api/chat": {"POST": _Handler._chat},
     "/api/generate": {"POST": _Handler._generate},
     "/api/pull": {"POST": _Handler._pull},
+    "/api/embed": {"POST": _Handler._embed},
 }
 
 
@@ -1151,10 +1302,22 @@ class FakeOllama:
         messages: list[dict[str, Any]],
         options: dict[str, Any],
         think: bool,
+        fmt: Any = None,
     ) -> _Plan:
-        """Decide every chunk up front so streaming and non-streaming answers agree exactly."""
+        """Decide every chunk up front so streaming and non-streaming answers agree exactly.
+
+        With a `format` the default reply is JSON (an object for "json", an instance of the
+        schema otherwise); a test's `reply` function is sent as it is, so a test can script
+        a judge that answers badly."""
         if model.reply is not None:
             text = model.reply(messages, options)
+        elif fmt == "json" or isinstance(fmt, dict):
+            rng = random.Random(_seed_for("format", model.name, messages, options))
+            if isinstance(fmt, dict) and fmt:
+                value = schema_instance(fmt, rng)
+            else:
+                value = {"answer": default_reply(model.name, messages, options)}
+            text = json.dumps(value, ensure_ascii=False)
         else:
             text = default_reply(model.name, messages, options)
         if self.chunks_per_reply is not None:

@@ -15,16 +15,17 @@ import os
 import re
 import ssl
 import threading
-from collections.abc import AsyncGenerator, Callable, Coroutine, Iterator
+from collections.abc import AsyncGenerator, Callable, Coroutine, Iterator, Sequence
 from contextlib import aclosing, contextmanager
 from dataclasses import dataclass, field
 from types import ModuleType
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Literal, TypeVar, cast
 
 import httpx
 
 from journal.core.cancel import CancelToken, StreamCancelled
 from journal.core.errors import (
+    InvalidInputError,
     ModelNotFoundError,
     OllamaError,
     OllamaIncompleteError,
@@ -33,6 +34,7 @@ from journal.core.errors import (
     OllamaTimeoutError,
     OllamaUnreachableError,
 )
+from journal.core.host_gate import gate_for
 from journal.core.ollama_stream import MalformedLineError, line_safe_client
 from journal.core.paths import resolve_ollama_host
 
@@ -98,6 +100,8 @@ class ChatRequest:
     options: dict[str, Any] = field(default_factory=dict)
     keep_alive: str | float | None = None
     think: bool | str | None = None
+    format: Literal["", "json"] | dict[str, Any] | None = None
+    """Structured output: "json", or a JSON schema the reply must follow (a judge's)."""
 
 
 T = TypeVar("T")
@@ -272,8 +276,13 @@ class OllamaService:
         *,
         on_silent: Callable[[float], None] | None = None,
         silence_after: float = SILENCE_NOTICE_AFTER,
+        background: bool = False,
     ) -> dict[str, Any]:
         """Stream a chat; return every field of the final chunk except the message.
+
+        A chat is the person's run unless `background` says it is the journal's own work (a
+        judge): a run holds the host's gate (see host_gate) so background work waits for it;
+        a background chat holds nothing here, its caller waits for its turn first.
 
         While Ollama sends nothing for `silence_after` seconds or more (a model loading
         sends not even headers), `on_silent(seconds)` is called about twice a second; the
@@ -298,6 +307,7 @@ class OllamaService:
                         options=request.options or None,
                         keep_alive=keep_alive_value(request.keep_alive),
                         think=request.think,
+                        format=request.format,
                         stream=True,
                     ),
                 )
@@ -319,7 +329,41 @@ class OllamaService:
                 watch.stop()
                 await client.close()  # type: ignore[no-untyped-call]
 
-        return self._run_cancellable(consume(), cancel, model=request.model)
+        if background:
+            return self._run_cancellable(consume(), cancel, model=request.model)
+        with gate_for(self.host).foreground():
+            return self._run_cancellable(consume(), cancel, model=request.model)
+
+    def embed(
+        self, model: str, texts: Sequence[str], cancel: CancelToken | None = None
+    ) -> list[list[float]]:
+        """One embedding vector per text (POST /api/embed), in order.
+
+        Ollama answers an empty text with no vector at all, or an error in a list, so an
+        empty text is refused before anything is sent. Raises StreamCancelled when `cancel`
+        fires, the typed OllamaErrors otherwise (a missing model is ModelNotFoundError)."""
+        if not texts:
+            return []
+        if any(not text for text in texts):
+            raise InvalidInputError("Ollama cannot embed an empty text.")
+
+        async def ask() -> list[list[float]]:
+            client = line_safe_client(
+                host=self.host, timeout=self._timeout, verify=self._ssl_context()
+            )
+            try:
+                response = await client.embed(model=model, input=list(texts))
+            finally:
+                await client.close()  # type: ignore[no-untyped-call]
+            vectors = [[float(number) for number in vector] for vector in response.embeddings]
+            if len(vectors) != len(texts) or any(not vector for vector in vectors):
+                raise OllamaError(
+                    f"Ollama at {self.host} answered {len(vectors)} embeddings for "
+                    f"{len(texts)} texts: the model may not make embeddings."
+                )
+            return vectors
+
+        return self._run_cancellable(ask(), cancel, model=model)
 
     def pull(
         self,
