@@ -36,6 +36,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "DEFAULT_SIMILARITY",
+    "MAX_WEIGHT",
     "REGEX_TIMEOUT",
     "Comparison",
     "Expectation",
@@ -43,8 +44,10 @@ __all__ = [
     "Target",
     "check_expectation",
     "format_expectation",
+    "is_finite_number",
     "load_schema_file",
     "parse_expectation",
+    "parse_json",
     "schema_validator",
 ]
 

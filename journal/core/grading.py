@@ -40,6 +40,7 @@ __all__ = [
     "grade_deterministic",
     "not_graded",
     "shown_verdict",
+    "text_of",
 ]
 
 _WORD = re.compile(r"\w+")
@@ -106,6 +107,7 @@ class _Unusable(Exception):
 
 
 def text_of(expectation: Expectation, run: Gradable) -> str:
+    """The text an expectation reads: the answer, or the thinking when it targets that."""
     return run.thinking if expectation.target is Target.THINKING else run.response
 
 

@@ -24,7 +24,7 @@ from typing import Any
 from journal.core.cancel import CancelToken, StreamCancelled
 from journal.core.domain import ExperimentFilter, RunStatus
 from journal.core.errors import JournalError
-from journal.core.expectations import Kind
+from journal.core.expectations import Expectation, Kind
 from journal.core.grades import (
     Grade,
     SavedExpectation,
@@ -35,13 +35,13 @@ from journal.core.grades import (
 )
 from journal.core.grading import GradeResult, GradeStatus, RunOutcome, grade_deterministic
 from journal.core.host_gate import gate_for
-from journal.core.judging import judge, similar
+from journal.core.judging import JudgedRun, judge, similar
 from journal.core.models import Run
 from journal.core.ollama_service import OllamaService
 from journal.core.queries import get_run
 from journal.core.storage import Journal
 
-__all__ = ["GradingEvents", "GradingQueue", "grade_now"]
+__all__ = ["GradingEvents", "GradingQueue", "grade_now", "grade_one", "grading_model"]
 
 log = logging.getLogger(__name__)
 
@@ -84,6 +84,47 @@ def grade_now(journal: Journal, run_id: int) -> list[Grade]:
     if run.status is not RunStatus.DONE:
         return []
     return _deterministic(journal, run, expectations)
+
+
+def grading_model(kind: Kind, override: str | None = None) -> str:
+    """The model `kind` is graded with: `override` (--judge, --embed-model), else the
+    settings (`models.judge`, `models.embedding`), read now; "" when none is set.
+    Raises SettingsFileError when the settings file cannot be read."""
+    if override is not None:
+        return override.strip()
+    from journal.core.settings import SettingsFile
+
+    settings = SettingsFile().load()
+    return settings.judge_model if kind is Kind.JUDGE else settings.embedding_model
+
+
+def grade_one(
+    expectation: Expectation,
+    run: JudgedRun,
+    service: OllamaService | None = None,
+    *,
+    judge_model: str | None = None,
+    embedding_model: str | None = None,
+    judge_options: dict[str, Any] | None = None,
+    cancel: CancelToken | None = None,
+) -> GradeResult:
+    """Grade one expectation on one run and store nothing: "Try on the selected run" in
+    the window, `journal expect ... test`. Deterministic kinds answer at once; `judge` and
+    `similar` wait for their turn behind the person's runs on the service's host, then ask
+    it (blocking: call from a worker thread). Raises StreamCancelled when `cancel` fires."""
+    kind = expectation.kind
+    if not kind.needs_ollama:
+        return grade_deterministic(expectation, run)
+    if service is None:
+        raise ValueError(f"{kind} needs an Ollama service")
+    try:
+        model = grading_model(kind, judge_model if kind is Kind.JUDGE else embedding_model)
+    except JournalError as exc:  # a settings file that cannot be read
+        return GradeResult(GradeStatus.ERROR, exc.message)
+    with gate_for(service.host).background_turn(cancel):
+        if kind is Kind.JUDGE:
+            return judge(service, model, expectation, run, cancel=cancel, options=judge_options)
+        return similar(service, model, expectation, run, cancel=cancel)
 
 
 @dataclass(frozen=True)
@@ -252,26 +293,15 @@ class GradingQueue:
         self._emit(self.events.finished, job.run_id, outcome)
 
     def _ask_ollama(self, saved: SavedExpectation, run: Run, token: CancelToken) -> GradeResult:
-        expectation = saved.expectation
-        try:
-            model = self._model(expectation.kind)
-        except JournalError as exc:  # a settings file that cannot be read
-            return GradeResult(GradeStatus.ERROR, exc.message)
-        with gate_for(self.service.host).background_turn(token):
-            if expectation.kind is Kind.JUDGE:
-                return judge(
-                    self.service, model, expectation, run, cancel=token, options=self.judge_options
-                )
-            return similar(self.service, model, expectation, run, cancel=token)
-
-    def _model(self, kind: Kind) -> str:
-        override = self.judge_model if kind is Kind.JUDGE else self.embedding_model
-        if override is not None:
-            return override.strip()
-        from journal.core.settings import SettingsFile
-
-        settings = SettingsFile().load()
-        return settings.judge_model if kind is Kind.JUDGE else settings.embedding_model
+        return grade_one(
+            saved.expectation,
+            run,
+            self.service,
+            judge_model=self.judge_model,
+            embedding_model=self.embedding_model,
+            judge_options=self.judge_options,
+            cancel=token,
+        )
 
     def _emit(self, callback: Callable[..., None] | None, *args: Any) -> None:
         if callback is None:

@@ -240,3 +240,11 @@ def test_waiting_for_a_turn_can_be_cancelled() -> None:
     assert gate.background == 0
     with gate.background_turn():
         assert gate.background == 1
+
+
+def test_generate_follows_a_schema_too(fake_ollama: FakeOllama) -> None:
+    answer = httpx.post(
+        f"{fake_ollama.url}/api/generate",
+        json={"model": "llama3:8b", "prompt": "x", "format": SCHEMA, "stream": False},
+    ).json()
+    Draft202012Validator(SCHEMA).validate(json.loads(answer["response"]))

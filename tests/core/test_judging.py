@@ -418,3 +418,25 @@ def test_cancelling_a_token_before_a_turn_gives_no_turn() -> None:
 
     with gate.foreground(), pytest.raises(StreamCancelled), gate.background_turn(token):
         pass
+
+
+def test_grade_one_tries_an_expectation_without_storing_it(
+    journal: Journal, experiment_id: int, service: OllamaService
+) -> None:
+    from journal.core.grading_queue import grade_one
+
+    run = _run(journal, experiment_id)
+    assert grade_one(parse_expectation("contains:Loire"), run).status is GradeStatus.PASS
+    judged = grade_one(parse_expectation("judge:x"), run, service, judge_model="judge:1b")
+    assert judged.status is GradeStatus.PASS and judged.grader is not None
+    compared = grade_one(
+        parse_expectation("similar(0.5):Rhine Danube Loire"),
+        run,
+        service,
+        embedding_model="embed:1b",
+    )
+    assert compared.status is GradeStatus.PASS
+    with pytest.raises(ValueError, match="needs an Ollama service"):
+        grade_one(parse_expectation("judge:x"), run)
+    with journal.read() as session:
+        assert session.execute(text("SELECT count(*) FROM grade")).scalar_one() == 0
