@@ -322,6 +322,9 @@ def _feature_commands() -> list[Callable[[AddCommand], None]]:
     from journal.cli_config import register as register_config  # config
 
     commands.append(register_config)
+    from journal.cli_expect import register as register_expect  # expect, grade
+
+    commands.append(register_expect)
     return commands
 
 
