@@ -12,6 +12,7 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from journal import __version__
+from journal.cli_grading import add_grading_arguments
 from journal.cli_stream import EXIT_OUTPUT_CLOSED, AnswerPrinter, StopOnSignals
 from journal.cli_support import (
     RAW_HELP,
@@ -80,6 +81,8 @@ def cmd_models(args: argparse.Namespace) -> int:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
+    from journal.cli_expect import add_expectations, read_expectation
+    from journal.cli_grading import expectation_line, grading_from_args
     from journal.core.cancel import CancelToken
     from journal.core.errors import InvalidInputError
     from journal.core.formatting import first_line
@@ -102,6 +105,8 @@ def cmd_run(args: argparse.Namespace) -> int:
         )
     except UnknownOptionError as error:
         raise error.with_hint("Add --allow-unknown-option to send it anyway.") from None
+    # So is an expectation that could not grade anything.
+    expectations = [read_expectation(line) for line in args.expect or []]
     model_info = None
     if args.experiment is None:
         # A new experiment holding nothing but a failed run is noise: ask Ollama first and
@@ -120,6 +125,9 @@ def cmd_run(args: argparse.Namespace) -> int:
                 )
             assert experiment.id is not None
             experiment_id = experiment.id
+            added = add_expectations(session, experiment_id, expectations)
+        for saved in added:
+            print(f"experiment {experiment_id} expects {expectation_line(saved)}", file=sys.stderr)
         recorder = RunRecorder(journal, service(args))
         spec = RunSpec(
             experiment_id=experiment_id,
@@ -134,18 +142,27 @@ def cmd_run(args: argparse.Namespace) -> int:
         print(f"run {run.id} of experiment {experiment_id}: {args.model}", file=sys.stderr)
         cancel = CancelToken()
         printer = AnswerPrinter(cancel)
-        # Stopping also gives up waiting for a journal that refuses the last write.
-        with StopOnSignals(cancel) as stop:
-            run = recorder.execute(
-                spec,
-                cancel=cancel,
-                events=printer.events(),
-                run=run,
-                model_info=model_info,
-                abandon=cancel,
-            )
-        printer.end_answer()
-        return report_run(run, printer, stop)
+        grading = grading_from_args(journal, args)
+        try:
+            # Stopping also gives up waiting for a journal that refuses the last write.
+            with StopOnSignals(cancel) as stop:
+                run = recorder.execute(
+                    spec,
+                    cancel=cancel,
+                    events=printer.events(),
+                    run=run,
+                    model_info=model_info,
+                    abandon=cancel,
+                )
+            printer.end_answer()
+            code = report_run(run, printer, stop)
+            if printer.closed:
+                return code
+            grading.finished(run)
+            stopped = grading.wait_for_results()
+        finally:
+            grading.close()
+        return code if stopped is None else stopped
 
 
 def report_run(run: Run, printer: AnswerPrinter, stop: StopOnSignals) -> int:
@@ -391,6 +408,15 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="ID",
         help="add the run to this experiment instead of a new one",
     )
+    run.add_argument(
+        "--expect",
+        action="append",
+        type=free_text,
+        metavar="LINE",
+        help="an expectation every run of the experiment is graded by, like contains:Paris, "
+        "words<=50 or judge:names three real rivers (repeatable; added to the experiment)",
+    )
+    add_grading_arguments(run)
     run.add_argument("--raw", action="store_true", help=RAW_HELP)
 
     listing = add("list", cmd_list, "list experiments, newest first")

@@ -214,6 +214,10 @@ def _plural(count: int, one: str, many: str | None = None) -> str:
     return f"{count} {one if count == 1 else (many or one + 's')}"
 
 
+def _them(count: int) -> str:
+    return "it" if count == 1 else "them"
+
+
 @dataclass
 class _Event:
     kind: str  # "graded", "finished", "failed", "stopped"
@@ -313,7 +317,7 @@ class RunGrading:
         elif later:
             _say(
                 f"  {_plural(later, 'judge/similar result')} not graded yet: "
-                f"`journal grade {run.id}` grades them (or add --wait-grades)"
+                f"`journal grade {run.id}` grades {_them(later)} (or add --wait-grades)"
             )
         self._print_arrived()
 
@@ -393,7 +397,7 @@ class RunGrading:
             if count and self.wait:
                 _say(
                     f"run {run_id}: {_plural(count, 'judge/similar result')} missing: "
-                    f"`journal grade {run_id}` grades them"
+                    f"`journal grade {run_id}` grades {_them(count)}"
                 )
 
     def close(self) -> None:
