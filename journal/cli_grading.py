@@ -382,6 +382,14 @@ class RunGrading:
                 self._print(event)
         if not stopped:
             return None
+        self.give_up()
+        return stop.exit_code
+
+    def give_up(self) -> None:
+        """Stop grading in the background (the runs were stopped, or Ctrl-C while waiting)
+        and say which results are missing."""
+        if not self._waiting:
+            return
         self.close()  # cancels what is in flight; nothing half-done is stored
         self._print_arrived()
         for run_id, waiting in self._waiting.items():
@@ -389,7 +397,6 @@ class RunGrading:
         self._waiting.clear()
         _say("stopped waiting for grades.")
         self.say_left()
-        return stop.exit_code
 
     def say_left(self) -> None:
         """One line per run whose judge/similar results are missing, if waiting stopped."""

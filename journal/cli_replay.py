@@ -11,6 +11,7 @@ import argparse
 import sys
 from typing import TYPE_CHECKING, Any
 
+from journal.cli_grading import add_grading_arguments, grading_from_args, run_grading_record
 from journal.cli_stream import EXIT_OUTPUT_CLOSED, AnswerPrinter, Notices, StopOnSignals
 from journal.cli_support import (
     RAW_HELP,
@@ -40,7 +41,9 @@ if TYPE_CHECKING:
     from journal.core.migration_check import CheckItemView, CheckView, DiffOp
     from journal.core.models import Run
     from journal.core.ollama_service import OllamaService
-    from journal.core.replay import ModelIdentity, ReplayEdits
+    from journal.core.replay import ModelIdentity, ReplayEdits, ReplayPlan
+    from journal.core.stability import RepeatSeeds
+    from journal.core.storage import Journal
 
 VERDICTS = ("worked", "partly", "failed")
 
@@ -164,6 +167,7 @@ def cmd_replay(args: argparse.Namespace) -> int:
         ReplayQueue,
         missing_models,
     )
+    from journal.core.stability import repeated_plans
 
     ollama_host(args)  # a bad --host or OLLAMA_HOST is refused before the journal is opened
     edits = _edits(args)
@@ -172,7 +176,11 @@ def cmd_replay(args: argparse.Namespace) -> int:
         ollama = service(args)
         replayer = Replayer(journal, ollama)
         try:
-            plans = replayer.fan_out(args.run_id, args.model or [], edits)
+            fanned = replayer.fan_out(args.run_id, args.model or [], edits)
+            plans: list[ReplayPlan] = fanned
+            seeds: list[RepeatSeeds] = []
+            if args.repeat is not None:
+                plans, seeds = repeated_plans(fanned, args.repeat, edits)
         except UnknownOptionError as error:
             raise error.with_hint("Add --allow-unknown-option to send it anyway.") from None
         identities = replayer.identify_all(plans)
@@ -184,14 +192,19 @@ def cmd_replay(args: argparse.Namespace) -> int:
         if missing:
             raise _missing_model(missing[0], ollama.host, suggest_pull=not args.pull)
         _Warnings()(identities)
-        if len(plans) > 1:
+        for plan, chosen in zip(fanned, seeds, strict=False):
+            times = f"{chosen.count} time{'s' if chosen.count != 1 else ''}"
+            _say(f"replaying run {args.run_id} on {plan.model} {times}: {chosen.description}")
+        if not seeds and len(plans) > 1:
             _say(f"replaying run {args.run_id} on {len(plans)} models, one at a time")
         # With --json the answers are not streamed; notices still go to stderr.
         printer = Notices() if args.json else AnswerPrinter(cancel)
+        grading = grading_from_args(journal, args)
 
         def started(index: int, total: int, run: Run) -> None:
             prefix = f"[{index}/{total}] " if total > 1 else ""
-            _say(f"{prefix}run {run.id} replays run {run.replay_of_id} on {run.model}")
+            seed = f" (seed {run.options.get('seed')})" if seeds else ""
+            _say(f"{prefix}run {run.id} replays run {run.replay_of_id} on {run.model}{seed}")
 
         def chunk(index: int, content: str, thinking: str) -> None:
             if isinstance(printer, AnswerPrinter):
@@ -203,13 +216,27 @@ def cmd_replay(args: argparse.Namespace) -> int:
                 if printer.closed:
                     return
             _say(_status_line(run))
+            grading.finished(run)
 
         queue = ReplayQueue(replayer, plans)
         events = QueueEvents(started=started, chunk=chunk, run=printer.events())
-        with StopOnSignals(cancel) as stop:
-            runs = queue.run(cancel, progress, events)
-    if args.json:
-        print_json([run_record(run) for run in runs], sys.stdout)
+        stopped: int | None = None
+        try:
+            with StopOnSignals(cancel) as stop:
+                runs = queue.run(cancel, progress, events)
+            if cancel.cancelled:
+                grading.give_up()  # a stop stops the grading too
+            else:
+                stopped = grading.wait_for_results()
+        finally:
+            grading.close()
+        if seeds:
+            _say_stability(journal, [plan.model for plan in fanned], runs)
+        if args.json:
+            print_json(
+                [{**run_record(run), **run_grading_record(journal, run)} for run in runs],
+                sys.stdout,
+            )
     skipped = len(plans) - len(runs)
     if cancel.cancelled:
         if isinstance(printer, AnswerPrinter) and printer.closed:
@@ -217,9 +244,22 @@ def cmd_replay(args: argparse.Namespace) -> int:
         if skipped:
             _say(f"{skipped} replay{'s' if skipped != 1 else ''} not started (cancelled).")
         return stop.exit_code
+    if stopped is not None:
+        return stopped
     if any(run.status is not RunStatus.DONE for run in runs):
         return 1
     return 0
+
+
+def _say_stability(journal: Journal, models: list[str], runs: list[Run]) -> None:
+    """What each model's repeats add up to: `qwen3:8b: 3 of 5 pass, 2 distinct answers`."""
+    from journal.core.stability import stability_of
+
+    with journal.read() as session:
+        for model in models:
+            ids = [run.id for run in runs if run.model == model and run.id is not None]
+            if ids:
+                _say(f"{model}: {stability_of(session, ids).line}")
 
 
 # -- journal check ----------------------------------------------------------------------
@@ -528,6 +568,14 @@ def register(add: AddCommand) -> None:
         "-s", "--system", type=free_text, help="replace the system prompt (@FILE or -)"
     )
     replay.add_argument("--pull", action="store_true", help="pull a missing model first")
+    replay.add_argument(
+        "--repeat",
+        type=count,
+        metavar="N",
+        help="replay N times (on each model) with the seeds s, s+1, ... (s: the run's seed, "
+        "else 0), grade each, and say how many pass and how many answers differ",
+    )
+    add_grading_arguments(replay)
     replay.add_argument("--raw", action="store_true", help=RAW_HELP)
 
     check = add("check", cmd_check, "replay past runs on a new model and see what still works")

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from sqlmodel import Session, col, select
@@ -23,6 +23,7 @@ from journal.core.grades import run_outcome
 from journal.core.grading import OutcomeStatus
 from journal.core.models import Run
 from journal.core.option_schema import INT64_MAX
+from journal.core.replay import ReplayEdits, ReplayPlan, plan_replay
 
 __all__ = [
     "DEFAULT_SEED",
@@ -32,6 +33,7 @@ __all__ = [
     "Stability",
     "repeat_groups",
     "repeat_seeds",
+    "repeated_plans",
     "stability_of",
     "with_seed",
     "works_only_sometimes",
@@ -95,6 +97,24 @@ def repeat_seeds(options: Mapping[str, Any], count: int) -> RepeatSeeds:
 def with_seed(options: Mapping[str, Any], seed: int) -> dict[str, Any]:
     """`options` with `seed` set: what one repeat sends and records."""
     return {**options, "seed": seed}
+
+
+def repeated_plans(
+    plans: Sequence[ReplayPlan], count: int, edits: ReplayEdits | None = None
+) -> tuple[list[ReplayPlan], list[RepeatSeeds]]:
+    """Each replay plan `count` times in a row, with the seeds s, s+1, ... (s the seed the
+    plan sends, else DEFAULT_SEED), and the seeds of each plan. `edits` are the ones the
+    plans were made with: each repeat is planned again with its seed on top."""
+    edits = edits or ReplayEdits()
+    repeated: list[ReplayPlan] = []
+    seeds: list[RepeatSeeds] = []
+    for plan in plans:
+        chosen = repeat_seeds(plan.spec.options, count)
+        seeds.append(chosen)
+        for seed in chosen.seeds:
+            reseeded = replace(edits, model=plan.model, options={**edits.options, "seed": seed})
+            repeated.append(plan_replay(plan.source, reseeded))
+    return repeated, seeds
 
 
 # -- what repeats add up to ----------------------------------------------------------------
