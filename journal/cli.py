@@ -269,14 +269,21 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 
 def cmd_show(args: argparse.Namespace) -> int:
+    from journal.cli_grading import experiment_grades
     from journal.core.formatting import model_label, options_label, run_stats
     from journal.core.queries import experiment_detail
 
-    with open_journal_for_reading(args) as journal, journal.read() as session:
-        detail = experiment_detail(session, args.id)
+    with open_journal_for_reading(args) as journal:
+        with journal.read() as session:
+            detail = experiment_detail(session, args.id)
+        grading = experiment_grades(journal, args.id, detail.runs, history=args.history)
     experiment, runs = detail.experiment, detail.runs
     if args.json:
-        print_json(experiment_record(experiment, runs), sys.stdout)
+        record = experiment_record(experiment, runs)
+        record.update(grading.record())
+        for run, run_json in zip(runs, record["runs"], strict=True):
+            run_json.update(grading.run_record(run, history=args.history))
+        print_json(record, sys.stdout)
         return 0
     out = sys.stdout
     out.write(f"# {experiment.id}: {experiment.title or '(untitled)'}\n")
@@ -289,6 +296,8 @@ def cmd_show(args: argparse.Namespace) -> int:
     ):
         if value:
             out.write(f"{label}: {value}\n")
+    for line in grading.text_lines():
+        out.write(line + "\n")
     for run in runs:
         out.write(f"\n## run {run.id} · {model_label(run)} · {run.status.value}")
         out.write(f" · {run.verdict.value if run.verdict else 'unrated'}\n")
@@ -309,6 +318,8 @@ def cmd_show(args: argparse.Namespace) -> int:
         stats = run_stats(run)
         if stats:
             out.write(f"stats: {stats}\n")
+        for line in grading.run_lines(run):
+            out.write(line + "\n")
     return 0
 
 
@@ -483,8 +494,15 @@ def build_parser() -> argparse.ArgumentParser:
     add_filter_arguments(listing)
     listing.add_argument("--limit", type=count, default=50, metavar="N")
 
-    show = add("show", cmd_show, "show an experiment with all its runs")
+    show = add(
+        "show", cmd_show, "show an experiment with its expectations and all its runs and grades"
+    )
     show.add_argument("id", type=record_id, metavar="ID")
+    show.add_argument(
+        "--history",
+        action="store_true",
+        help="with --json: every grade of each run, not only the current ones",
+    )
     show.add_argument("--raw", action="store_true", help=RAW_HELP)
 
     verdict = add("verdict", cmd_verdict, "judge a run")

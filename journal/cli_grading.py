@@ -422,3 +422,102 @@ def grading_from_args(journal: Journal, args: argparse.Namespace) -> RunGrading:
         embedding_model=getattr(args, "embed_model", None),
         wait=getattr(args, "wait_grades", False),
     )
+
+
+# -- journal show -----------------------------------------------------------------------
+
+
+@dataclass
+class RunGrades:
+    grades: list[Grade]
+    outcome: RunOutcome
+    history: list[Grade]
+
+
+@dataclass
+class ExperimentGrades:
+    """What `journal show` says about an experiment's grading."""
+
+    expectations: list[SavedExpectation]
+    threshold: float | None
+    rule: str
+    runs: dict[int, RunGrades]
+    repeats: list[RepeatGroup]
+
+    @property
+    def works_only_sometimes(self) -> bool:
+        return any(group.stability.sometimes for group in self.repeats)
+
+    def text_lines(self) -> list[str]:
+        """The experiment's part: its expectations and its repeats."""
+        lines = []
+        if self.expectations:
+            lines.append(f"expectations ({rule_text(self.threshold)}):")
+            lines += [f"  {expectation_line(saved)}" for saved in self.expectations]
+        for group in self.repeats:
+            ids = ", ".join(str(run_id) for run_id in group.run_ids[:8])
+            if len(group.run_ids) > 8:
+                ids += f", … {len(group.run_ids) - 8} more"
+            lines.append(f"repeats on {group.model} (runs {ids}): {group.stability.line}")
+        return lines
+
+    def run_lines(self, run: Run) -> list[str]:
+        """A run's part: its outcome, then one line per current grade."""
+        assert run.id is not None
+        graded = self.runs[run.id]
+        if not self.expectations and not graded.grades:
+            return []
+        lines = [f"grades: {outcome_line(graded.outcome, run.verdict)}"]
+        lines += [f"  {grade_line(grade)}" for grade in graded.grades]
+        return lines
+
+    def record(self) -> dict[str, Any]:
+        return {
+            "expectations": [expectation_record(saved) for saved in self.expectations],
+            "rule": self.rule,
+            "repeats": [repeat_record(group) for group in self.repeats],
+            "works_only_sometimes": self.works_only_sometimes,
+        }
+
+    def run_record(self, run: Run, *, history: bool) -> dict[str, Any]:
+        assert run.id is not None
+        graded = self.runs[run.id]
+        record: dict[str, Any] = {
+            "grades": [grade_record(grade) for grade in graded.grades],
+            "outcome": outcome_record(graded.outcome, run.verdict),
+        }
+        if history:
+            record["grade_history"] = [grade_record(grade) for grade in graded.history]
+        return record
+
+
+def experiment_grades(
+    journal: Journal, experiment_id: int, runs: list[Run], *, history: bool = False
+) -> ExperimentGrades:
+    from journal.core.grades import (
+        current_grades,
+        get_combine_rule,
+        grade_history,
+        list_expectations,
+        run_outcome,
+    )
+    from journal.core.stability import repeat_groups
+
+    with journal.read() as session:
+        rule = get_combine_rule(session, experiment_id)
+        graded = {
+            run.id: RunGrades(
+                current_grades(session, run.id),
+                run_outcome(session, run.id),
+                grade_history(session, run.id) if history else [],
+            )
+            for run in runs
+            if run.id is not None
+        }
+        return ExperimentGrades(
+            expectations=list_expectations(session, experiment_id),
+            threshold=rule.threshold,
+            rule=rule.text,
+            runs=graded,
+            repeats=repeat_groups(session, experiment_id),
+        )
