@@ -285,12 +285,14 @@ class RunGrading:
     def finished(self, run: Run) -> None:
         """A run just ended: grade it (deterministic results now) and say so."""
         from journal.core.domain import RunStatus
-        from journal.core.grades import list_expectations
+        from journal.core.grades import get_combine_rule, list_expectations
+        from journal.core.grading import combine
         from journal.core.grading_queue import grade_now
 
         assert run.id is not None
         with self.journal.read() as session:
             expectations = list_expectations(session, run.experiment_id)
+            rule = get_combine_rule(session, run.experiment_id)
         if not expectations:
             return
         if run.status is not RunStatus.DONE:
@@ -308,12 +310,14 @@ class RunGrading:
         for grade in grades:
             self._printed.add(grade.id)
             _say("  " + grade_line(grade))
-        self._say_outcome(run.id)
+        # As of these results: the queue may already be asking about the others.
+        results = {grade.expectation_id: grade.result for grade in grades}
+        outcome = combine(
+            rule, [(saved.expectation.weight, results.get(saved.id)) for saved in expectations]
+        )
+        _say(f"  run {run.id}: {outcome_line(outcome, run.verdict)}")
         if later and self.wait:
-            _say(
-                f"  {_plural(later, 'judge/similar result')} to follow "
-                "(Ctrl-C stops waiting for them)"
-            )
+            _say(f"  {_plural(later, 'judge/similar result')} to follow")
         elif later:
             _say(
                 f"  {_plural(later, 'judge/similar result')} not graded yet: "
@@ -321,14 +325,14 @@ class RunGrading:
             )
         self._print_arrived()
 
-    def _say_outcome(self, run_id: int, prefix: str = "  ") -> None:
+    def _say_outcome(self, run_id: int) -> None:
         from journal.core.grades import run_outcome
         from journal.core.queries import get_run
 
         with self.journal.read() as session:
             person = get_run(session, run_id).verdict
             outcome = run_outcome(session, run_id)
-        _say(f"{prefix}run {run_id}: {outcome_line(outcome, person)}")
+        _say(f"run {run_id}: {outcome_line(outcome, person)}")
 
     def _print_arrived(self) -> None:
         """Print the results that came in so far, without waiting."""
@@ -354,7 +358,7 @@ class RunGrading:
             del self._waiting[event.run_id]
             if waiting.arrived < waiting.later:
                 self.left[event.run_id] = waiting.later - waiting.arrived
-            self._say_outcome(event.run_id, prefix="")
+            self._say_outcome(event.run_id)
         elif event.kind == "failed":
             if waiting is not None:
                 del self._waiting[event.run_id]
@@ -374,6 +378,8 @@ class RunGrading:
         stop_token.add_callback(lambda: self._events.put(_Event("stopped")))
         stopped = False
         with StopOnSignals(stop_token) as stop:
+            missing = sum(waiting.later - waiting.arrived for waiting in self._waiting.values())
+            _say(f"waiting for {_plural(missing, 'judge/similar result')} (Ctrl-C stops waiting)")
             while self._waiting:
                 event = self._events.get()
                 if event.kind == "stopped":
