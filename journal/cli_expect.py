@@ -9,11 +9,11 @@ the history. Light to import: the core is imported inside the handlers.
 from __future__ import annotations
 
 import argparse
-import queue
 import sys
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from journal.cli_grading import (
+    GradingInbox,
     add_grading_arguments,
     expectation_line,
     expectation_record,
@@ -44,7 +44,6 @@ if TYPE_CHECKING:
 
     from journal.core.expectations import Expectation
     from journal.core.grades import SavedExpectation
-    from journal.core.grading import RunOutcome
     from journal.core.models import Run
     from journal.core.storage import Journal
 
@@ -174,11 +173,10 @@ def cmd_expect_move(args: argparse.Namespace) -> int:
 def cmd_expect_rule(args: argparse.Namespace) -> int:
     from journal.core.grades import get_combine_rule, set_combine_rule
     from journal.core.grading import CombineRule
+    from journal.core.queries import get_experiment
 
     if args.rule is None:
         with open_journal_for_reading(args) as journal, journal.read() as session:
-            from journal.core.queries import get_experiment
-
             get_experiment(session, args.experiment)
             rule = get_combine_rule(session, args.experiment)
         print(rule.text)
@@ -332,14 +330,14 @@ def cmd_grade(args: argparse.Namespace) -> int:
 
 def _grade_runs(journal: Journal, args: argparse.Namespace, run_ids: list[int]) -> int:
     from journal.core.cancel import CancelToken
-    from journal.core.grading_queue import GradingEvents, GradingQueue
+    from journal.core.grading_queue import GradingQueue
     from journal.core.queries import get_run
 
-    events: queue.SimpleQueue[tuple[str, int, Any]] = queue.SimpleQueue()
     total = len(run_ids)
     _say(f"grading {total} run{'s' if total != 1 else ''} (Ctrl-C stops)")
+    inbox = GradingInbox()
     stop_token = CancelToken()
-    stop_token.add_callback(lambda: events.put(("stopped", 0, None)))
+    stop_token.add_callback(inbox.stop)
     done: list[int] = []
     failed = 0
     counts = {"pass": 0, "fail": 0, "needs-look": 0}
@@ -348,33 +346,28 @@ def _grade_runs(journal: Journal, args: argparse.Namespace, run_ids: list[int]) 
         service(args),
         judge_model=args.judge,
         embedding_model=args.embed_model,
-        events=GradingEvents(
-            graded=lambda grade: events.put(("graded", grade.run_id, grade)),
-            finished=lambda run_id, outcome: events.put(("finished", run_id, outcome)),
-            failed=lambda run_id, message: events.put(("failed", run_id, message)),
-        ),
+        events=inbox.events(),
     )
     with grading, StopOnSignals(stop_token) as stop:
         grading.regrade(run_ids)
         while len(done) < total:
-            kind, run_id, payload = events.get()
-            if kind == "stopped":
+            event = inbox.next()
+            if event.kind == "stopped":
                 break
-            place = f"[{len(done) + 1}/{total}] run {run_id}"
-            if kind == "graded":
-                _say(f"{place}: {grade_line(payload)}")
+            place = f"[{len(done) + 1}/{total}] run {event.run_id}"
+            if event.grade is not None:
+                _say(f"{place}: {grade_line(event.grade)}")
                 continue
-            done.append(run_id)
-            if kind == "failed":
+            done.append(event.run_id)
+            if event.outcome is None:
                 failed += 1
-                _say(f"{place}: grading failed: {payload}")
+                _say(f"{place}: grading failed: {event.message}")
                 continue
-            outcome: RunOutcome = payload
-            counts[outcome.status.value] += 1
+            counts[event.outcome.status.value] += 1
             with journal.read() as session:
-                run = get_run(session, run_id)
+                run = get_run(session, event.run_id)
             if not args.json:
-                print(f"run {run_id} · {run.model}: {outcome_line(outcome, run.verdict)}")
+                print(f"run {run.id} · {run.model}: {outcome_line(event.outcome, run.verdict)}")
                 sys.stdout.flush()
     if args.json:
         records = []

@@ -13,7 +13,7 @@ from __future__ import annotations
 import argparse
 import queue
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -22,7 +22,7 @@ from journal.cli_stream import StopOnSignals
 if TYPE_CHECKING:
     from journal.core.grades import Grade, SavedExpectation
     from journal.core.grading import GradeResult, RunOutcome
-    from journal.core.grading_queue import GradingQueue
+    from journal.core.grading_queue import GradingEvents, GradingQueue
     from journal.core.models import Run, Verdict
     from journal.core.ollama_service import OllamaService
     from journal.core.stability import RepeatGroup
@@ -218,13 +218,47 @@ def _them(count: int) -> str:
     return "it" if count == 1 else "them"
 
 
-@dataclass
-class _Event:
-    kind: str  # "graded", "finished", "failed", "stopped"
+@dataclass(frozen=True)
+class GradingEvent:
+    kind: str  # "graded", "finished", "failed", or "stopped" (Ctrl-C)
     run_id: int = 0
     grade: Grade | None = None
     outcome: RunOutcome | None = None
     message: str = ""
+
+
+class GradingInbox:
+    """A grading queue's events, handed to the command's main thread in order: the queue's
+    worker puts them here and the command takes them, so only one thread ever writes to
+    the terminal. `stop` (from a signal handler: SimpleQueue.put is reentrant) ends a wait."""
+
+    def __init__(self) -> None:
+        self._events: queue.SimpleQueue[GradingEvent] = queue.SimpleQueue()
+
+    def events(self) -> GradingEvents:
+        from journal.core.grading_queue import GradingEvents
+
+        put = self._events.put
+        return GradingEvents(
+            graded=lambda grade: put(GradingEvent("graded", grade.run_id, grade=grade)),
+            finished=lambda run_id, outcome: put(GradingEvent("finished", run_id, outcome=outcome)),
+            failed=lambda run_id, message: put(GradingEvent("failed", run_id, message=message)),
+        )
+
+    def stop(self) -> None:
+        self._events.put(GradingEvent("stopped"))
+
+    def next(self) -> GradingEvent:
+        """The next event, waiting for it."""
+        return self._events.get()
+
+    def arrived(self) -> Iterator[GradingEvent]:
+        """The events that came in so far, without waiting."""
+        while True:
+            try:
+                yield self._events.get_nowait()
+            except queue.Empty:
+                return
 
 
 @dataclass
@@ -257,28 +291,21 @@ class RunGrading:
         self.embedding_model = embedding_model
         self.wait = wait
         self._queue: GradingQueue | None = None
-        self._events: queue.SimpleQueue[_Event] = queue.SimpleQueue()
+        self._inbox = GradingInbox()
         self._printed: set[int] = set()  # grade ids already said
         self._waiting: dict[int, _Waiting] = {}
-        self.left: dict[int, int] = {}  # run id -> judge/similar results not graded
+        self._left: dict[int, int] = {}  # run id -> judge/similar results not graded
 
     def _grading_queue(self) -> GradingQueue:
         if self._queue is None:
-            from journal.core.grading_queue import GradingEvents, GradingQueue
+            from journal.core.grading_queue import GradingQueue
 
-            put = self._events.put
             self._queue = GradingQueue(
                 self.journal,
                 self._service(),
                 judge_model=self.judge_model,
                 embedding_model=self.embedding_model,
-                events=GradingEvents(
-                    graded=lambda grade: put(_Event("graded", grade.run_id, grade=grade)),
-                    finished=lambda run_id, outcome: put(
-                        _Event("finished", run_id, outcome=outcome)
-                    ),
-                    failed=lambda run_id, message: put(_Event("failed", run_id, message=message)),
-                ),
+                events=self._inbox.events(),
             )
         return self._queue
 
@@ -305,7 +332,7 @@ class RunGrading:
         else:
             grades = grade_now(self.journal, run.id)
             if later:
-                self.left[run.id] = later
+                self._left[run.id] = later
         _say(f"grades of run {run.id}:")
         for grade in grades:
             self._printed.add(grade.id)
@@ -336,14 +363,10 @@ class RunGrading:
 
     def _print_arrived(self) -> None:
         """Print the results that came in so far, without waiting."""
-        while True:
-            try:
-                event = self._events.get_nowait()
-            except queue.Empty:
-                return
+        for event in self._inbox.arrived():
             self._print(event)
 
-    def _print(self, event: _Event) -> None:
+    def _print(self, event: GradingEvent) -> None:
         waiting = self._waiting.get(event.run_id)
         if event.kind == "graded" and event.grade is not None:
             if event.grade.id in self._printed:
@@ -357,12 +380,12 @@ class RunGrading:
                 return
             del self._waiting[event.run_id]
             if waiting.arrived < waiting.later:
-                self.left[event.run_id] = waiting.later - waiting.arrived
+                self._left[event.run_id] = waiting.later - waiting.arrived
             self._say_outcome(event.run_id)
         elif event.kind == "failed":
             if waiting is not None:
                 del self._waiting[event.run_id]
-                self.left[event.run_id] = waiting.later - waiting.arrived
+                self._left[event.run_id] = waiting.later - waiting.arrived
             _say(f"run {event.run_id}: grading failed: {event.message}")
 
     def wait_for_results(self) -> int | None:
@@ -375,13 +398,13 @@ class RunGrading:
         if not self._waiting:
             return None
         stop_token = CancelToken()
-        stop_token.add_callback(lambda: self._events.put(_Event("stopped")))
+        stop_token.add_callback(self._inbox.stop)
         stopped = False
         with StopOnSignals(stop_token) as stop:
             missing = sum(waiting.later - waiting.arrived for waiting in self._waiting.values())
             _say(f"waiting for {_plural(missing, 'judge/similar result')} (Ctrl-C stops waiting)")
             while self._waiting:
-                event = self._events.get()
+                event = self._inbox.next()
                 if event.kind == "stopped":
                     stopped = True
                     break
@@ -399,14 +422,14 @@ class RunGrading:
         self.close()  # cancels what is in flight; nothing half-done is stored
         self._print_arrived()
         for run_id, waiting in self._waiting.items():
-            self.left[run_id] = waiting.later - waiting.arrived
+            self._left[run_id] = waiting.later - waiting.arrived
         self._waiting.clear()
         _say("stopped waiting for grades.")
-        self.say_left()
+        self._say_left()
 
-    def say_left(self) -> None:
+    def _say_left(self) -> None:
         """One line per run whose judge/similar results are missing, if waiting stopped."""
-        for run_id, count in self.left.items():
+        for run_id, count in self._left.items():
             if count and self.wait:
                 _say(
                     f"run {run_id}: {_plural(count, 'judge/similar result')} missing: "

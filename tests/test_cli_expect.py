@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from journal.cli import main
 from journal.core.grades import current_grades, get_combine_rule, list_expectations
 from journal.core.queries import create_experiment
 from journal.core.storage import Journal
@@ -205,3 +206,20 @@ def test_test_asks_a_judge_and_the_embedding_model(
     # No judge chosen anywhere: an error result that says how to choose one, not a crash.
     out, _ = ok(capsys, *db, "expect", "1", "test", "judge:anything")
     assert out.startswith("error   judge:anything — judge: no judge model is set")
+
+
+def test_help_names_the_grading_commands(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        main(["--help"])
+    out = capsys.readouterr().out
+    assert "expect" in out and "grade" in out
+    with pytest.raises(SystemExit):
+        main(["expect", "1", "add", "--help"])
+    out = capsys.readouterr().out
+    assert "--weight W" in out and "--on {answer,thinking}" in out and "--at POSITION" in out
+    for command in ("run", "replay"):
+        with pytest.raises(SystemExit):
+            main([command, "--help"])
+        out = capsys.readouterr().out
+        for option in ("--expect" if command == "run" else "--repeat", "--judge", "--wait-grades"):
+            assert option in out
