@@ -37,10 +37,11 @@ from journal.cli_support import (
 
 if TYPE_CHECKING:
     from journal.core.cancel import CancelToken
-    from journal.core.migration_check import CheckItemView, CheckView, DiffOp
+    from journal.core.migration_check import CheckItemView, CheckView
     from journal.core.models import Run
     from journal.core.ollama_service import OllamaService
     from journal.core.replay import ModelIdentity, ReplayEdits
+    from journal.core.word_diff import DiffOp
 
 VERDICTS = ("worked", "partly", "failed")
 
@@ -382,13 +383,8 @@ def _item_row(item: CheckItemView) -> tuple[str, ...]:
 
 
 def _check_show(args: argparse.Namespace) -> int:
-    from journal.core.migration_check import (
-        check_items,
-        diff_records,
-        get_check,
-        item_runs,
-        word_diff,
-    )
+    from journal.core.migration_check import check_items, get_check, item_runs
+    from journal.core.word_diff import diff_records, word_diff
 
     with open_journal_for_reading(args) as journal, journal.read() as session:
         view = get_check(session, args.show)

@@ -355,7 +355,8 @@ class CheckWindow(QDialog):
             self.original_view.clear()
             self.new_view.clear()
             return
-        from journal.core.migration_check import item_runs, word_diff
+        from journal.core.migration_check import item_runs
+        from journal.core.word_diff import word_diff
 
         check_id, position = self._check_id, item.position
 

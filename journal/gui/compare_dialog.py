@@ -35,8 +35,8 @@ from journal.gui.answer_view import SafeTextBrowser
 if TYPE_CHECKING:
     from sqlmodel import Session
 
-    from journal.core.migration_check import DiffOp
     from journal.core.models import Run
+    from journal.core.word_diff import DiffOp
     from journal.gui.context import AppContext
 
 SHORT_DIGEST = 12
@@ -206,7 +206,7 @@ class CompareDialog(QDialog):
         answer_grid.setContentsMargins(0, 0, 0, 0)
         answer_grid.setHorizontalSpacing(18)
         reference = self.runs[0].answer
-        from journal.core.migration_check import word_diff
+        from journal.core.word_diff import word_diff
 
         for column, run in enumerate(self.runs):
             caption = "Answer" if column == 0 else "Answer, against the first run"

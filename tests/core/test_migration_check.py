@@ -7,8 +7,6 @@ import socket
 from typing import Any
 
 import pytest
-from hypothesis import given
-from hypothesis import strategies as st
 from sqlalchemy import text
 
 from journal.core.cancel import CancelToken
@@ -32,7 +30,6 @@ from journal.core.migration_check import (
     list_checks,
     select_source_runs,
     triage,
-    word_diff,
 )
 from journal.core.models import CheckStatus, Run, RunStatus, Verdict
 from journal.core.ollama_service import OllamaService
@@ -482,24 +479,3 @@ def test_deleting_an_experiment_drops_its_items(
         items = check_items(session, check_id)
         assert [item.experiment_id for item in items] == [2]
         assert runs_of(session, 1) == []
-
-
-def test_word_diff_marks_changed_words() -> None:
-    ops = word_diff("The quick brown fox.", "The slow brown fox!")
-    assert [(op.kind, op.old, op.new) for op in ops] == [
-        ("equal", "The ", "The "),
-        ("replace", "quick", "slow"),
-        ("equal", " brown fox", " brown fox"),
-        ("replace", ".", "!"),
-    ]
-    assert [op.kind for op in word_diff("", "new words")] == ["insert"]
-    assert [op.kind for op in word_diff("old words", "")] == ["delete"]
-    assert word_diff("", "") == []
-
-
-@given(st.text(), st.text())
-def test_word_diff_gives_both_texts_back(old: str, new: str) -> None:
-    ops = word_diff(old, new)
-    assert "".join(op.old for op in ops) == old
-    assert "".join(op.new for op in ops) == new
-    assert all(op.old == op.new for op in ops if op.kind == "equal")
