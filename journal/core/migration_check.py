@@ -28,6 +28,7 @@ from journal.core.errors import (
     NotFoundError,
     OllamaError,
 )
+from journal.core.formatting import short_digest
 from journal.core.models import (
     CheckStatus,
     MigrationCheck,
@@ -565,7 +566,8 @@ class MigrationChecker:
             if check.target_digest and info.digest != check.target_digest:
                 warnings.append(
                     f"{normalise_model_name(target)} changed since check {check_id} started: "
-                    f"{check.target_digest[:12]} -> {info.digest[:12]}; the replays made from "
+                    f"{short_digest(check.target_digest)} -> {short_digest(info.digest)}; the "
+                    "replays made from "
                     "now on record the new digest."
                 )
             now = utcnow()

@@ -68,7 +68,9 @@ class ModelInfo:
 
     @property
     def short_digest(self) -> str:
-        return self.digest[:12]
+        from journal.core.formatting import short_digest
+
+        return short_digest(self.digest)
 
 
 @dataclass(frozen=True)

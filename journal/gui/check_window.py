@@ -39,6 +39,7 @@ from PySide6.QtWidgets import (
 from journal.core.cancel import CancelToken
 from journal.core.domain import ExperimentFilter, Verdict
 from journal.core.errors import JournalError
+from journal.core.formatting import short_digest
 from journal.gui.answer_view import SafeTextBrowser
 from journal.gui.compare_dialog import diff_html, plain_html
 from journal.gui.table_style import VERDICT_COLOURS, read_only_flags
@@ -343,7 +344,7 @@ class CheckWindow(QDialog):
         self.summary_label.setText(view.summary.line())
         self.summary_label.setToolTip(
             f"Check {view.id}: {view.name}\n{view.status.value}, target "
-            f"{view.target_model} @ {view.target_digest[:12]}"
+            f"{view.target_model} @ {short_digest(view.target_digest)}"
         )
         self._show_selected()
         self._update_buttons()

@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 
 from journal.core.domain import RunStatus, Verdict
 from journal.core.errors import JournalError
-from journal.core.formatting import seconds
+from journal.core.formatting import seconds, short_digest
 from journal.gui.answer_view import SafeTextBrowser
 
 if TYPE_CHECKING:
@@ -39,7 +39,6 @@ if TYPE_CHECKING:
     from journal.core.word_diff import DiffOp
     from journal.gui.context import AppContext
 
-SHORT_DIGEST = 12
 INSERTED = QColor(46, 160, 67)
 DELETED = QColor(218, 54, 51)
 DIFFERS = QColor(210, 153, 34)
@@ -258,7 +257,7 @@ class CompareDialog(QDialog):
         return next(i for i, (_, choice) in enumerate(VERDICT_CHOICES) if choice == verdict)
 
     def _header(self, run: RunFacts, reference: bool) -> QLabel:
-        digest = run.digest[:SHORT_DIGEST] or "no digest"
+        digest = short_digest(run.digest) or "no digest"
         stats = [
             f"{run.tokens} tokens" if run.tokens is not None else "",
             f"{run.tokens_per_second:.1f} tok/s" if run.tokens_per_second is not None else "",

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from journal.core.domain import ExperimentFilter
 from journal.core.errors import JournalError
+from journal.core.formatting import describe_filter, plural
 from journal.gui.answer_view import HEADER_TINT, SafeTextBrowser, _for_qt, _qt_style_sheet, _tint
 from journal.gui.pull_dialog import fit_height, mark_as_error
 
@@ -41,28 +42,6 @@ SCOPE_ALL = "all"
 SCOPE_FILTER = "filter"
 SCOPE_EXPERIMENT = "experiment"
 DEFAULT_NAME = "llm-journal"
-
-
-def _plural(count: int, noun: str) -> str:
-    return f"{count:,} {noun}" if count == 1 else f"{count:,} {noun}s"
-
-
-def describe_filter(filters: ExperimentFilter) -> str:
-    """`model llama3:8b · worked · tag geo · “rivers” · since 2026-01-31`, for a label."""
-    parts = []
-    if filters.model:
-        parts.append(f"model {filters.model}")
-    if filters.verdict:
-        parts.append(filters.verdict.value)
-    if filters.tag:
-        parts.append(f"tag {filters.tag}")
-    if filters.search:
-        parts.append(f"“{filters.search}”")
-    if filters.since:
-        parts.append(f"since {filters.since:%Y-%m-%d}")
-    if filters.until:
-        parts.append(f"before {filters.until:%Y-%m-%d}")
-    return " · ".join(parts)
 
 
 def _hint(text: str) -> QLabel:
@@ -324,17 +303,17 @@ class ExportDialog(QDialog):
     def _on_counts_done(self, outcome: Any) -> None:
         counts, experiment = outcome
         experiments, runs = counts[SCOPE_ALL]
-        self.all_count.setText(f"{_plural(experiments, 'experiment')}, {_plural(runs, 'run')}")
+        self.all_count.setText(f"{plural(experiments, 'experiment')}, {plural(runs, 'run')}")
         if not self._filters.is_empty:
             experiments, runs = counts[SCOPE_FILTER]
             self.filter_count.setText(
-                f"{describe_filter(self._filters)}: {_plural(experiments, 'experiment')}, "
-                f"{_plural(runs, 'run')}"
+                f"{describe_filter(self._filters)}: {plural(experiments, 'experiment')}, "
+                f"{plural(runs, 'run')}"
             )
         if experiment is not None:
             title, runs = experiment
             self.experiment_count.setText(
-                f"#{self._current_id} {title or '(untitled)'}: {_plural(runs, 'run')}"
+                f"#{self._current_id} {title or '(untitled)'}: {plural(runs, 'run')}"
             )
         self.counts_shown.emit()
 

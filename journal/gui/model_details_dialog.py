@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from journal.core.errors import JournalError
-from journal.gui.pull_dialog import human_size
+from journal.core.formatting import human_size
 
 if TYPE_CHECKING:
     from journal.core.ollama_service import ModelInfo, ModelShow

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from journal.core.errors import JournalError
+from journal.core.formatting import plural
 from journal.gui.model_picker import ModelPicker, muted
 from journal.gui.options_panel import OptionsPanel, error_color
 from journal.gui.tasks import Task, run_in_background
@@ -255,7 +256,7 @@ class PromptPanel(QWidget):
     def _update_summary(self) -> None:
         if self._options.errors():
             count = len(self._options.errors())
-            text = f"{count} invalid setting{'s' if count > 1 else ''}"
+            text = plural(count, "invalid setting")
         elif self.settings_expanded():
             text = ""
         else:

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 
 from journal.core.cancel import CancelToken, StreamCancelled
 from journal.core.errors import JournalError
+from journal.core.formatting import human_size
 from journal.gui.tasks import Report, Task, TaskRunner
 
 ProgressCallback = Callable[[str, int, int], None]
@@ -27,18 +28,6 @@ PullFunction = Callable[[str, ProgressCallback, CancelToken], None]
 
 # Ollama sends hundreds of progress lines a second; people can read about twenty.
 RENDER_INTERVAL_MS = 50
-
-
-def human_size(count: int) -> str:
-    """Bytes in decimal units, as Ollama prints them: `312 MB`, `4.7 GB`."""
-    value = float(count)
-    for unit in ("B", "KB", "MB", "GB", "TB"):
-        if abs(value) < 1000 or unit == "TB":
-            if unit == "B":
-                return f"{int(value)} B"
-            return f"{value:.1f} {unit}" if abs(value) < 10 else f"{value:.0f} {unit}"
-        value /= 1000
-    raise AssertionError("unreachable")
 
 
 def fit_height(widget: QWidget) -> None:
@@ -316,4 +305,4 @@ class PullDialog(QDialog):
         super().done(result)
 
 
-__all__ = ["PullDialog", "fit_height", "human_size", "mark_as_error"]
+__all__ = ["PullDialog", "fit_height", "mark_as_error"]
