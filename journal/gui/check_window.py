@@ -41,7 +41,7 @@ from journal.core.domain import ExperimentFilter, Verdict
 from journal.core.errors import JournalError
 from journal.core.formatting import short_digest
 from journal.gui.answer_view import SafeTextBrowser
-from journal.gui.compare_dialog import diff_html, plain_html
+from journal.gui.dialog_helpers import diff_html, plain_html
 from journal.gui.table_style import VERDICT_COLOURS, read_only_flags
 
 if TYPE_CHECKING:

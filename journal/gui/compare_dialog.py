@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, Signal, Slot
-from PySide6.QtGui import QBrush, QColor, QGuiApplication, QPalette
+from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -31,16 +31,14 @@ from journal.core.domain import RunStatus, Verdict
 from journal.core.errors import JournalError
 from journal.core.formatting import seconds, short_digest
 from journal.gui.answer_view import SafeTextBrowser
+from journal.gui.dialog_helpers import DELETED, INSERTED, diff_html, plain_html, tint
 
 if TYPE_CHECKING:
     from sqlmodel import Session
 
     from journal.core.models import Run
-    from journal.core.word_diff import DiffOp
     from journal.gui.context import AppContext
 
-INSERTED = QColor(46, 160, 67)
-DELETED = QColor(218, 54, 51)
 DIFFERS = QColor(210, 153, 34)
 VERDICT_CHOICES: list[tuple[str, Verdict | None]] = [
     ("Not rated", None),
@@ -48,47 +46,6 @@ VERDICT_CHOICES: list[tuple[str, Verdict | None]] = [
     ("Partly", Verdict.PARTLY),
     ("Failed", Verdict.FAILED),
 ]
-
-
-def tint(colour: QColor, amount: float = 0.3, palette: QPalette | None = None) -> QColor:
-    """`colour` mixed into the palette's base: a pale wash on light themes, a dark one on
-    dark themes, with the text colour readable on both."""
-    base = (palette or QGuiApplication.palette()).color(QPalette.ColorRole.Base)
-    return QColor(
-        round(base.red() + (colour.red() - base.red()) * amount),
-        round(base.green() + (colour.green() - base.green()) * amount),
-        round(base.blue() + (colour.blue() - base.blue()) * amount),
-    )
-
-
-def _escaped(text: str) -> str:
-    return html.escape(text).replace("\n", "<br>")
-
-
-def diff_html(ops: Sequence[DiffOp], palette: QPalette | None = None) -> str:
-    """The new answer with insertions washed green and deletions struck through in red.
-
-    Everything is HTML-escaped: answers are model output, never markup to trust.
-    """
-    inserted = tint(INSERTED, 0.35, palette).name()
-    deleted = tint(DELETED, 0.35, palette).name()
-    parts = []
-    for op in ops:
-        if op.kind == "equal":
-            parts.append(_escaped(op.new))
-            continue
-        if op.old:
-            parts.append(
-                f'<span style="background-color:{deleted}; text-decoration:line-through">'
-                f"{_escaped(op.old)}</span>"
-            )
-        if op.new:
-            parts.append(f'<span style="background-color:{inserted}">{_escaped(op.new)}</span>')
-    return f'<div style="white-space:pre-wrap">{"".join(parts)}</div>'
-
-
-def plain_html(text: str) -> str:
-    return f'<div style="white-space:pre-wrap">{_escaped(text)}</div>'
 
 
 def _option_text(value: Any) -> str:

@@ -1,12 +1,11 @@
-"""Export the journal as a Markdown notebook (with a preview), and import such an export back."""
+"""Export the journal as a Markdown notebook, with a preview (import_dialog reads it back)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QStandardPaths, Qt, QTimer, Signal, Slot
-from PySide6.QtGui import QPalette
+from PySide6.QtCore import QStandardPaths, Qt, Signal, Slot
 from PySide6.QtWidgets import (
     QButtonGroup,
     QDialog,
@@ -17,7 +16,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QMessageBox,
-    QProgressBar,
     QPushButton,
     QRadioButton,
     QSplitter,
@@ -29,11 +27,10 @@ from journal.core.domain import ExperimentFilter
 from journal.core.errors import JournalError
 from journal.core.formatting import describe_filter, plural
 from journal.gui.answer_view import HEADER_TINT, SafeTextBrowser, _for_qt, _qt_style_sheet, _tint
-from journal.gui.pull_dialog import fit_height, mark_as_error
+from journal.gui.dialog_helpers import busy_bar, error_label, hint_label
 
 if TYPE_CHECKING:
     from journal.core.export_markdown import ExportResult, ExportSelection, Layout
-    from journal.core.import_markdown import ImportResult
     from journal.core.storage import Journal
     from journal.gui.context import AppContext
     from journal.gui.tasks import Task
@@ -42,23 +39,6 @@ SCOPE_ALL = "all"
 SCOPE_FILTER = "filter"
 SCOPE_EXPERIMENT = "experiment"
 DEFAULT_NAME = "llm-journal"
-
-
-def _hint(text: str) -> QLabel:
-    label = QLabel(text)
-    label.setTextFormat(Qt.TextFormat.PlainText)  # titles and filters are the person's text
-    label.setWordWrap(True)
-    label.setForegroundRole(QPalette.ColorRole.PlaceholderText)
-    return label
-
-
-def _busy_bar() -> QProgressBar:
-    bar = QProgressBar()
-    bar.setRange(0, 0)  # indeterminate: an export reports no progress, only that it works
-    bar.setTextVisible(False)
-    bar.setMaximumHeight(10)
-    bar.hide()
-    return bar
 
 
 class ExportDialog(QDialog):
@@ -91,9 +71,11 @@ class ExportDialog(QDialog):
         self.all_radio = QRadioButton("The whole journal")
         self.filter_radio = QRadioButton("The experiments the list shows")
         self.experiment_radio = QRadioButton("The current experiment")
-        self.all_count = _hint("counting…")
-        self.filter_count = _hint(describe_filter(filters) or "No filter is set.")
-        self.experiment_count = _hint("" if current_experiment_id else "No experiment is open.")
+        self.all_count = hint_label("counting…")
+        self.filter_count = hint_label(describe_filter(filters) or "No filter is set.")
+        self.experiment_count = hint_label(
+            "" if current_experiment_id else "No experiment is open."
+        )
         self.scope_group = QButtonGroup(self)
         scope_box = QGroupBox("What")
         scope_layout = QVBoxLayout(scope_box)
@@ -128,7 +110,7 @@ class ExportDialog(QDialog):
         layout_layout.addWidget(self.file_radio)
         layout_layout.addWidget(self.folder_radio)
         layout_layout.addWidget(
-            _hint(
+            hint_label(
                 "A folder suits git and Obsidian: stable file names such as "
                 "0042-rivers-that-cross-borders.md. Either way every value is kept, so "
                 "the export can be imported back."
@@ -147,15 +129,12 @@ class ExportDialog(QDialog):
         where_row.addWidget(self.path_edit, 1)
         where_row.addWidget(self.browse_button)
 
-        self.busy_bar = _busy_bar()
+        self.busy_bar = busy_bar()
         self.status_label = QLabel()
         self.status_label.setTextFormat(Qt.TextFormat.PlainText)
         self.status_label.setWordWrap(True)
         self.status_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.error_label = QLabel()
-        self.error_label.setTextFormat(Qt.TextFormat.PlainText)
-        mark_as_error(self.error_label)
-        self.error_label.hide()
+        self.error_label = error_label()
 
         left = QWidget()
         left_layout = QVBoxLayout(left)
@@ -172,7 +151,7 @@ class ExportDialog(QDialog):
         self.preview = SafeTextBrowser()
         self.preview.setPlaceholderText("Preparing the preview…")
         preview_title = QLabel("<b>Preview</b>")
-        self.preview_note = _hint(
+        self.preview_note = hint_label(
             "The first experiments as they will read. The machine-readable metadata that "
             "keeps every value is not shown."
         )
@@ -437,161 +416,3 @@ class ExportDialog(QDialog):
     def _clear_messages(self) -> None:
         self.error_label.hide()
         self.status_label.clear()
-
-
-class ImportDialog(QDialog):
-    """Pick an export (a file or a folder) and import it in the background: all or nothing."""
-
-    imported = Signal(object)  # ImportResult
-    import_failed = Signal(str)  # the message shown, e.g. "notes.md:17: ..."
-
-    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._context = context
-        self._task: Task | None = None
-        self.setWindowTitle("Import a Markdown export")
-        self.setMinimumWidth(600)
-
-        intro = _hint(
-            "Import an export made by LLM Journal: one .md file, or an export folder. "
-            "Experiments and runs already in this journal are recognised and skipped; a "
-            "damaged file is refused as a whole."
-        )
-        self.path_edit = QLineEdit()
-        self.path_edit.setPlaceholderText("an exported .md file or export folder")
-        self.path_edit.setClearButtonEnabled(True)
-        self.file_button = QPushButton("File…")
-        self.folder_button = QPushButton("Folder…")
-        row = QHBoxLayout()
-        row.addWidget(self.path_edit, 1)
-        row.addWidget(self.file_button)
-        row.addWidget(self.folder_button)
-
-        self.busy_bar = _busy_bar()
-        self.result_label = QLabel()
-        self.result_label.setTextFormat(Qt.TextFormat.PlainText)
-        self.result_label.setWordWrap(True)
-        self.result_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.error_label = QLabel()
-        self.error_label.setTextFormat(Qt.TextFormat.PlainText)
-        mark_as_error(self.error_label)
-        self.error_label.hide()
-
-        self.import_button = QPushButton("&Import")
-        self.import_button.setDefault(True)
-        self.close_button = QPushButton("Close")
-        self.close_button.setAutoDefault(False)
-        buttons = QDialogButtonBox()
-        buttons.addButton(self.import_button, QDialogButtonBox.ButtonRole.AcceptRole)
-        buttons.addButton(self.close_button, QDialogButtonBox.ButtonRole.RejectRole)
-
-        layout = QVBoxLayout(self)
-        layout.addWidget(intro)
-        layout.addSpacing(4)
-        layout.addLayout(row)
-        layout.addWidget(self.busy_bar)
-        layout.addWidget(self.result_label)
-        layout.addWidget(self.error_label)
-        layout.addStretch(1)
-        layout.addWidget(buttons)
-
-        self.file_button.clicked.connect(self._on_file_clicked)
-        self.folder_button.clicked.connect(self._on_folder_clicked)
-        self.import_button.clicked.connect(self._on_import_clicked)
-        self.close_button.clicked.connect(self.reject)
-        self.path_edit.textChanged.connect(self._on_path_edit_text_changed)
-        self._update_buttons()
-
-    @staticmethod
-    def pick_source(parent: QWidget | None, folder: bool, start: str) -> str | None:
-        """An export file, or an export folder when `folder`; None if cancelled."""
-        if folder:
-            chosen = QFileDialog.getExistingDirectory(parent, "Import an export folder", start)
-        else:
-            chosen, _ = QFileDialog.getOpenFileName(
-                parent, "Import an exported file", start, "Markdown (*.md);;All files (*)"
-            )
-        return chosen or None
-
-    def is_importing(self) -> bool:
-        return self._task is not None
-
-    def start_import(self) -> None:
-        """What the Import button does."""
-        text = self.path_edit.text().strip()
-        if not text or self.is_importing():
-            return
-        path, journal = Path(text).expanduser(), self._context.journal
-        assert journal is not None, "the window opens the dialog on an open journal"
-        self.error_label.hide()
-        self.result_label.setText(f"Importing {path}…")
-
-        def work() -> ImportResult:
-            from journal.core.import_markdown import import_markdown
-
-            return import_markdown(journal, path)
-
-        self._task = self._context.run(
-            work, self._on_import_done, self._on_import_failed, owner=self
-        )
-        self._update_buttons()
-
-    def _pick(self, folder: bool) -> None:
-        start = self.path_edit.text().strip() or str(Path.home())
-        chosen = self.pick_source(self, folder, start)
-        if chosen:
-            self.path_edit.setText(chosen)
-
-    def _update_buttons(self) -> None:
-        busy = self.is_importing()
-        self.busy_bar.setVisible(busy)
-        self.import_button.setEnabled(not busy and bool(self.path_edit.text().strip()))
-        for widget in (self.file_button, self.folder_button, self.path_edit):
-            widget.setEnabled(not busy)
-
-    @Slot()
-    def _on_file_clicked(self) -> None:
-        self._pick(folder=False)
-
-    @Slot()
-    def _on_folder_clicked(self) -> None:
-        self._pick(folder=True)
-
-    @Slot()
-    def _on_import_clicked(self) -> None:
-        self.start_import()
-
-    @Slot(str)
-    def _on_path_edit_text_changed(self, _text: str) -> None:
-        self._update_buttons()
-
-    @Slot(object)
-    def _on_import_done(self, result: Any) -> None:
-        self._task = None
-        self._update_buttons()
-        self.result_label.setText(f"Imported: {result.summary()}")
-        QTimer.singleShot(0, self._on_fit_timer_timeout)
-        self.close_button.setDefault(True)
-        self.imported.emit(result)
-
-    @Slot(object)
-    def _on_import_failed(self, error: JournalError) -> None:
-        self._task = None
-        self._update_buttons()
-        self.result_label.setText("Nothing was imported.")
-        self.error_label.setText(error.message)
-        self.error_label.show()
-        QTimer.singleShot(0, self._on_fit_timer_timeout)  # once the label knows its height
-        self.import_failed.emit(error.message)
-
-    @Slot()
-    def _on_fit_timer_timeout(self) -> None:
-        fit_height(self)
-
-
-def import_journal_file(parent: QWidget | None, context: AppContext) -> ImportDialog:
-    """Open the import dialog (not modal) and return it; connect to its `imported` signal."""
-    dialog = ImportDialog(context, parent)
-    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-    dialog.open()
-    return dialog

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt, QTimer, Signal, Slot
-from PySide6.QtGui import QColor, QKeyEvent, QPalette
+from PySide6.QtGui import QKeyEvent, QPalette
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 from journal.core.cancel import CancelToken, StreamCancelled
 from journal.core.errors import JournalError
 from journal.core.formatting import human_size
+from journal.gui.dialog_helpers import error_label, fit_height
 from journal.gui.tasks import Report, Task, TaskRunner
 
 ProgressCallback = Callable[[str, int, int], None]
@@ -28,38 +29,6 @@ PullFunction = Callable[[str, ProgressCallback, CancelToken], None]
 
 # Ollama sends hundreds of progress lines a second; people can read about twenty.
 RENDER_INTERVAL_MS = 50
-
-
-def fit_height(widget: QWidget) -> None:
-    """Grow a window to fit a message that just appeared.
-
-    A window does not grow by itself when a word-wrapped label needs more lines, and its
-    neighbours get squeezed over each other. Call it once the label has its new size
-    (e.g. from a zero timer).
-    """
-    layout = widget.layout()
-    if layout is None:
-        return
-    layout.activate()
-    width = widget.width()
-    needed = (
-        layout.heightForWidth(width) if layout.hasHeightForWidth() else layout.sizeHint().height()
-    )
-    if needed > widget.height():
-        widget.resize(width, needed)
-
-
-def mark_as_error(label: QLabel) -> None:
-    """Bold red text that stays readable on light and dark palettes, and can be copied."""
-    palette = label.palette()
-    dark = palette.color(QPalette.ColorRole.Window).lightness() < 128
-    palette.setColor(QPalette.ColorRole.WindowText, QColor("#ff7b72" if dark else "#c62828"))
-    label.setPalette(palette)
-    font = label.font()
-    font.setBold(True)
-    label.setFont(font)
-    label.setWordWrap(True)
-    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
 
 
 class _PullProgress:
@@ -125,9 +94,7 @@ class PullDialog(QDialog):
         self.status_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.status_label.setForegroundRole(QPalette.ColorRole.PlaceholderText)
 
-        self.error_label = QLabel()
-        mark_as_error(self.error_label)
-        self.error_label.hide()
+        self.error_label = error_label()
 
         self.pull_button = QPushButton("&Pull")
         self.pull_button.setDefault(True)
@@ -303,6 +270,3 @@ class PullDialog(QDialog):
                 self._task.cancel()
             self._finish()
         super().done(result)
-
-
-__all__ = ["PullDialog", "fit_height", "mark_as_error"]
