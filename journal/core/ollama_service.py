@@ -259,11 +259,6 @@ class OllamaService:
             capabilities=list(shown.capabilities or []),
         )
 
-    def running_models(self) -> list[dict[str, Any]]:
-        with self._errors(), self._client() as client:
-            listed = client.ps()
-        return [entry.model_dump(mode="json", exclude_none=True) for entry in listed.models]
-
     # -- streams --------------------------------------------------------------------------
 
     def chat(

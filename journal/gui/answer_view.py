@@ -347,9 +347,6 @@ class AnswerView(QWidget):
     def thinking_expanded(self) -> bool:
         return self._thinking_expanded
 
-    def set_thinking_expanded(self, expanded: bool) -> None:
-        self._set_thinking_expanded(expanded)
-
     def is_rendered(self) -> bool:
         """Whether the answer shows as rendered Markdown (not raw, streaming or pending)."""
         return self._rendered

@@ -83,7 +83,6 @@ class ModelDetailsDialog(QDialog):
     ) -> None:
         super().__init__(parent)
         self.info = info
-        self.show_data = show
         self.setWindowTitle(f"Model {show.name}")
         self.resize(680, 400)
 

@@ -195,7 +195,6 @@ class OptionsPanel(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._quiet = 0
-        self._defaults: dict[str, Any] = {}
         self._extra_tooltip = TOOLTIPS["extra"]
         self._errors: dict[str, str] = {}
         self._recorded: frozenset[str] = frozenset()  # keys of the loaded run: not typos
@@ -350,7 +349,6 @@ class OptionsPanel(QWidget):
 
     def set_model_defaults(self, defaults: dict[str, Any]) -> None:
         """Show the model's own values as placeholders: "0.7 (model default)"."""
-        self._defaults = dict(defaults)
         for key, edit in self._edits.items():
             if key in defaults:
                 value = defaults[key]
@@ -371,9 +369,6 @@ class OptionsPanel(QWidget):
         self._extra_tooltip = tooltip
         if "extra" not in self._errors:
             self._extra.setToolTip(tooltip)
-
-    def model_defaults(self) -> dict[str, Any]:
-        return dict(self._defaults)
 
     def set_thinking_supported(self, supported: bool | None) -> None:
         """False: the model cannot think, so Default is chosen and the tooltip says why

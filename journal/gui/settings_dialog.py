@@ -227,11 +227,6 @@ class SettingsDialog(QDialog):
 
     # -- public ---------------------------------------------------------------------------
 
-    def set_journal_path(self, path: str) -> None:
-        """The window calls this once it has switched to another journal."""
-        self._journal_path = path
-        self.journal_path_label.setText(path)
-
     def validate(self) -> bool:
         """Show what is wrong inline; True when everything can be saved."""
         hosts_ok = self._validate_hosts()

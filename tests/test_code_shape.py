@@ -1,0 +1,56 @@
+"""The code stays lean: nothing defined that nothing uses. Read from source; nothing runs."""
+
+from __future__ import annotations
+
+import ast
+import re
+from collections import Counter
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+# Where code may be used from; tests count (an inspection method the tests need is alive).
+READ_FROM = ("journal", "tests", "scripts", "benchmarks")
+# Where every function must be used somewhere: the package and the fake Ollama.
+CHECKED = [ROOT / "journal", ROOT / "tests" / "fake_ollama.py"]
+# Hooks a framework calls by name: Qt's camelCase overrides, http.server's do_GET,
+# HTMLParser's handle_*, SQLAlchemy's process_* and pytest's autouse fixtures.
+CALLED_BY_NAME = re.compile(
+    r"^(__\w+__|[a-z]+[A-Z]\w*|do_[A-Z]+|handle_\w+|log_message|process_\w+|test_\w+)$"
+)
+
+
+def _python_files(*places: Path) -> list[Path]:
+    files: list[Path] = []
+    for place in places:
+        files += sorted(place.rglob("*.py")) if place.is_dir() else [place]
+    return [path for path in files if path.resolve() != Path(__file__).resolve()]
+
+
+def _uses() -> Counter[str]:
+    """Every name read anywhere: variables, attributes, imports, and words in strings
+    (getattr, connections by name, setattr(f"{name}_action"))."""
+    used: Counter[str] = Counter()
+    for path in _python_files(*(ROOT / place for place in READ_FROM)):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Name):
+                used[node.id] += 1
+            elif isinstance(node, ast.Attribute):
+                used[node.attr] += 1
+            elif isinstance(node, ast.alias):
+                used[node.name.rsplit(".", 1)[-1]] += 1
+            elif isinstance(node, ast.Constant) and isinstance(node.value, str):
+                used.update(re.findall(r"[A-Za-z_]\w*", node.value))
+    return used
+
+
+def test_every_function_and_class_is_used_somewhere() -> None:
+    used = _uses()
+    unused = []
+    for path in _python_files(*CHECKED):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+                continue
+            if CALLED_BY_NAME.match(node.name) or used[node.name]:
+                continue
+            unused.append(f"{path.relative_to(ROOT)}:{node.lineno}: {node.name}")
+    assert unused == [], "defined but never used; remove it or use it"
