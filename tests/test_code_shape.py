@@ -54,3 +54,13 @@ def test_every_function_and_class_is_used_somewhere() -> None:
                 continue
             unused.append(f"{path.relative_to(ROOT)}:{node.lineno}: {node.name}")
     assert unused == [], "defined but never used; remove it or use it"
+
+
+def test_test_files_are_named_after_what_they_test() -> None:
+    """`test_issue5_gui.py` said when it was written, not what it checks."""
+    named_after_issues = [
+        str(path.relative_to(ROOT))
+        for path in (ROOT / "tests").rglob("test_*.py")
+        if re.search(r"issue_?\d", path.name)
+    ]
+    assert named_after_issues == []
