@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import ast
+import os
 import re
 from collections import Counter
+from collections.abc import Iterator
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -64,3 +66,30 @@ def test_test_files_are_named_after_what_they_test() -> None:
         if re.search(r"issue_?\d", path.name)
     ]
     assert named_after_issues == []
+
+
+# Another checkout's shared notes or this machine's workspace: a clone has neither.
+OUTSIDE = re.compile(r"\.\./shared\b|/work/")
+NOT_OURS = {".git", ".venv", ".hypothesis", "__pycache__", ".mypy_cache", ".ruff_cache"}
+NOT_OURS |= {".pytest_cache", "build", "dist", "screenshots"}
+
+
+def _repository_files() -> Iterator[Path]:
+    """Every file of the checkout but what git ignores (the virtualenv, caches, builds)."""
+    for folder, folders, files in os.walk(ROOT):
+        folders[:] = [f for f in folders if f not in NOT_OURS and not f.endswith(".egg-info")]
+        yield from (Path(folder) / name for name in files if name not in NOT_OURS)
+
+
+def test_no_file_refers_to_anything_outside_the_repository() -> None:
+    found = []
+    for path in sorted(_repository_files()):
+        if path.resolve() == Path(__file__).resolve():
+            continue
+        data = path.read_bytes()
+        if b"\0" in data:
+            continue  # a picture or a journal file
+        for number, line in enumerate(data.decode("utf-8", "replace").splitlines(), 1):
+            if OUTSIDE.search(line):
+                found.append(f"{path.relative_to(ROOT)}:{number}: {line.strip()}")
+    assert found == []
