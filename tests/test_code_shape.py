@@ -93,3 +93,23 @@ def test_no_file_refers_to_anything_outside_the_repository() -> None:
             if OUTSIDE.search(line):
                 found.append(f"{path.relative_to(ROOT)}:{number}: {line.strip()}")
     assert found == []
+
+
+CONSTRUCTOR_LINES = 60
+
+
+def test_widget_constructors_stay_short() -> None:
+    """A window's __init__ reads as an outline: the layout, connections and state it needs
+    are built in small `_init_*` methods, not in one long run of statements."""
+    long = []
+    for path in _python_files(ROOT / "journal" / "gui"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(node, ast.ClassDef):
+                continue
+            for method in node.body:
+                if isinstance(method, ast.FunctionDef) and method.name == "__init__":
+                    assert method.end_lineno is not None
+                    lines = method.end_lineno - method.lineno + 1
+                    if lines > CONSTRUCTOR_LINES:
+                        long.append(f"{path.relative_to(ROOT)}: {node.name} ({lines} lines)")
+    assert long == []

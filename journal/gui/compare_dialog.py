@@ -134,6 +134,24 @@ class CompareDialog(QDialog):
         self.verdict_boxes: list[QComboBox] = []
         self.answer_views: list[SafeTextBrowser] = []
 
+        top = self._init_verdicts()
+        splitter = QSplitter(Qt.Orientation.Vertical)
+        splitter.addWidget(self._init_options())
+        splitter.addWidget(self._init_answers())
+        splitter.setStretchFactor(0, 1)
+        splitter.setStretchFactor(1, 3)
+        splitter.setChildrenCollapsible(False)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        layout = QVBoxLayout(self)
+        layout.addWidget(top)
+        layout.addWidget(splitter, 1)
+        layout.addWidget(self.buttons)
+        self._init_connections()
+
+    # -- layout ----------------------------------------------------------------------------
+
+    def _init_verdicts(self) -> QWidget:
+        """A header per run (model, digest, stats) over its verdict, editable in place."""
         top = QWidget()
         grid = QGridLayout(top)
         grid.setContentsMargins(0, 0, 0, 0)
@@ -145,7 +163,6 @@ class CompareDialog(QDialog):
                 box.addItem(label, verdict.value if verdict else "")
             box.setCurrentIndex(self._choice_of(run.verdict))
             box.setToolTip(f"Verdict of run {run.id}")
-            box.currentIndexChanged.connect(self._on_verdict_box_changed)
             self.verdict_boxes.append(box)
             form = QFormLayout()
             form.addRow("Verdict:", box)
@@ -154,16 +171,26 @@ class CompareDialog(QDialog):
             form.setContentsMargins(0, 0, 0, 0)
             grid.addWidget(holder, 1, column, Qt.AlignmentFlag.AlignLeft)
             grid.setColumnStretch(column, 1)
+        return top
 
+    def _init_options(self) -> QWidget:
         self.options_table = self._options_table()
+        options_box = QWidget()
+        options_layout = QVBoxLayout(options_box)
+        options_layout.setContentsMargins(0, 0, 0, 0)
+        options_layout.addWidget(QLabel("<b>Options</b> (rows that differ are highlighted)"))
+        options_layout.addWidget(self.options_table)
+        return options_box
+
+    def _init_answers(self) -> QWidget:
+        """Each answer in its column, every one after the first diffed against the first."""
+        from journal.core.word_diff import word_diff
 
         answers = QWidget()
         answer_grid = QGridLayout(answers)
         answer_grid.setContentsMargins(0, 0, 0, 0)
         answer_grid.setHorizontalSpacing(18)
         reference = self.runs[0].answer
-        from journal.core.word_diff import word_diff
-
         for column, run in enumerate(self.runs):
             caption = "Answer" if column == 0 else "Answer, against the first run"
             answer_grid.addWidget(QLabel(f"<b>{caption}</b>"), 0, column)
@@ -186,26 +213,12 @@ class CompareDialog(QDialog):
             "&nbsp;&nbsp;compared with the first run"
         )
         answer_grid.addWidget(legend, 2, 0, 1, len(self.runs))
+        return answers
 
-        splitter = QSplitter(Qt.Orientation.Vertical)
-        options_box = QWidget()
-        options_layout = QVBoxLayout(options_box)
-        options_layout.setContentsMargins(0, 0, 0, 0)
-        options_layout.addWidget(QLabel("<b>Options</b> (rows that differ are highlighted)"))
-        options_layout.addWidget(self.options_table)
-        splitter.addWidget(options_box)
-        splitter.addWidget(answers)
-        splitter.setStretchFactor(0, 1)
-        splitter.setStretchFactor(1, 3)
-        splitter.setChildrenCollapsible(False)
-
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
-        buttons.rejected.connect(self.reject)
-
-        layout = QVBoxLayout(self)
-        layout.addWidget(top)
-        layout.addWidget(splitter, 1)
-        layout.addWidget(buttons)
+    def _init_connections(self) -> None:
+        for box in self.verdict_boxes:
+            box.currentIndexChanged.connect(self._on_verdict_box_changed)
+        self.buttons.rejected.connect(self.reject)
 
     # -- building --------------------------------------------------------------------------
 

@@ -66,69 +66,30 @@ class ExportDialog(QDialog):
 
         self.setWindowTitle("Export as Markdown")
         self.resize(980, 640)
+        left = self._init_choices(filters, current_experiment_id)
+        right = self._init_preview()
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.addWidget(left)
+        splitter.addWidget(right)
+        splitter.setStretchFactor(0, 0)
+        splitter.setStretchFactor(1, 1)
+        splitter.setChildrenCollapsible(False)
+        splitter.setSizes([380, 600])
+        layout = QVBoxLayout(self)
+        layout.addWidget(splitter, 1)
+        layout.addWidget(self._init_buttons())
+        self._init_connections()
 
-        # What
-        self.all_radio = QRadioButton("The whole journal")
-        self.filter_radio = QRadioButton("The experiments the list shows")
-        self.experiment_radio = QRadioButton("The current experiment")
-        self.all_count = hint_label("counting…")
-        self.filter_count = hint_label(describe_filter(filters) or "No filter is set.")
-        self.experiment_count = hint_label(
-            "" if current_experiment_id else "No experiment is open."
-        )
-        self.scope_group = QButtonGroup(self)
-        scope_box = QGroupBox("What")
-        scope_layout = QVBoxLayout(scope_box)
-        for radio, hint, scope in (
-            (self.all_radio, self.all_count, SCOPE_ALL),
-            (self.filter_radio, self.filter_count, SCOPE_FILTER),
-            (self.experiment_radio, self.experiment_count, SCOPE_EXPERIMENT),
-        ):
-            radio.setProperty("scope", scope)
-            self.scope_group.addButton(radio)
-            hint.setContentsMargins(22, 0, 0, 4)
-            scope_layout.addWidget(radio)
-            scope_layout.addWidget(hint)
-        self.filter_radio.setEnabled(not filters.is_empty)
-        self.experiment_radio.setEnabled(current_experiment_id is not None)
-        if current_experiment_id is not None:
-            self.experiment_radio.setChecked(True)
-        elif not filters.is_empty:
-            self.filter_radio.setChecked(True)
-        else:
-            self.all_radio.setChecked(True)
+        self._count_scopes()
+        self._refresh_preview()
 
-        # How
-        self.file_radio = QRadioButton("One Markdown file")
-        self.folder_radio = QRadioButton("A folder: index.md and one file per experiment")
-        self.file_radio.setChecked(True)
-        self.layout_group = QButtonGroup(self)
-        self.layout_group.addButton(self.file_radio)
-        self.layout_group.addButton(self.folder_radio)
-        layout_box = QGroupBox("How")
-        layout_layout = QVBoxLayout(layout_box)
-        layout_layout.addWidget(self.file_radio)
-        layout_layout.addWidget(self.folder_radio)
-        layout_layout.addWidget(
-            hint_label(
-                "A folder suits git and Obsidian: stable file names such as "
-                "0042-rivers-that-cross-borders.md. Either way every value is kept, so "
-                "the export can be imported back."
-            )
-        )
+    # -- layout ----------------------------------------------------------------------------
 
-        # Where
-        documents = QStandardPaths.writableLocation(
-            QStandardPaths.StandardLocation.DocumentsLocation
-        )
-        self.path_edit = QLineEdit(str(Path(documents or Path.home()) / f"{DEFAULT_NAME}.md"))
-        self.path_edit.setClearButtonEnabled(True)
-        self.browse_button = QPushButton("Choose…")
-        where_box = QGroupBox("Where")
-        where_row = QHBoxLayout(where_box)
-        where_row.addWidget(self.path_edit, 1)
-        where_row.addWidget(self.browse_button)
-
+    def _init_choices(self, filters: ExperimentFilter, current_id: int | None) -> QWidget:
+        """The left column: what, how and where, then what the export is doing."""
+        scope_box = self._init_scope_box(filters, current_id)
+        layout_box = self._init_layout_box()
+        where_box = self._init_where_box()
         self.busy_bar = busy_bar()
         self.status_label = QLabel()
         self.status_label.setTextFormat(Qt.TextFormat.PlainText)
@@ -146,8 +107,76 @@ class ExportDialog(QDialog):
         left_layout.addWidget(self.busy_bar)
         left_layout.addWidget(self.status_label)
         left_layout.addWidget(self.error_label)
+        return left
 
-        # Preview
+    def _init_scope_box(self, filters: ExperimentFilter, current_id: int | None) -> QGroupBox:
+        """What: the whole journal, the list's filter or the open experiment, with counts."""
+        self.all_radio = QRadioButton("The whole journal")
+        self.filter_radio = QRadioButton("The experiments the list shows")
+        self.experiment_radio = QRadioButton("The current experiment")
+        self.all_count = hint_label("counting…")
+        self.filter_count = hint_label(describe_filter(filters) or "No filter is set.")
+        self.experiment_count = hint_label("" if current_id else "No experiment is open.")
+        self.scope_group = QButtonGroup(self)
+        scope_box = QGroupBox("What")
+        scope_layout = QVBoxLayout(scope_box)
+        for radio, hint, scope in (
+            (self.all_radio, self.all_count, SCOPE_ALL),
+            (self.filter_radio, self.filter_count, SCOPE_FILTER),
+            (self.experiment_radio, self.experiment_count, SCOPE_EXPERIMENT),
+        ):
+            radio.setProperty("scope", scope)
+            self.scope_group.addButton(radio)
+            hint.setContentsMargins(22, 0, 0, 4)
+            scope_layout.addWidget(radio)
+            scope_layout.addWidget(hint)
+        self.filter_radio.setEnabled(not filters.is_empty)
+        self.experiment_radio.setEnabled(current_id is not None)
+        if current_id is not None:
+            self.experiment_radio.setChecked(True)
+        elif not filters.is_empty:
+            self.filter_radio.setChecked(True)
+        else:
+            self.all_radio.setChecked(True)
+        return scope_box
+
+    def _init_layout_box(self) -> QGroupBox:
+        """How: one file or a folder."""
+        self.file_radio = QRadioButton("One Markdown file")
+        self.folder_radio = QRadioButton("A folder: index.md and one file per experiment")
+        self.file_radio.setChecked(True)
+        self.layout_group = QButtonGroup(self)
+        self.layout_group.addButton(self.file_radio)
+        self.layout_group.addButton(self.folder_radio)
+        layout_box = QGroupBox("How")
+        layout_layout = QVBoxLayout(layout_box)
+        layout_layout.addWidget(self.file_radio)
+        layout_layout.addWidget(self.folder_radio)
+        layout_layout.addWidget(
+            hint_label(
+                "A folder suits git and Obsidian: stable file names such as "
+                "0042-rivers-that-cross-borders.md. Either way every value is kept, so "
+                "the export can be imported back."
+            )
+        )
+        return layout_box
+
+    def _init_where_box(self) -> QGroupBox:
+        """Where: a path in the person's documents to start from, and a picker."""
+        documents = QStandardPaths.writableLocation(
+            QStandardPaths.StandardLocation.DocumentsLocation
+        )
+        self.path_edit = QLineEdit(str(Path(documents or Path.home()) / f"{DEFAULT_NAME}.md"))
+        self.path_edit.setClearButtonEnabled(True)
+        self.browse_button = QPushButton("Choose…")
+        where_box = QGroupBox("Where")
+        where_row = QHBoxLayout(where_box)
+        where_row.addWidget(self.path_edit, 1)
+        where_row.addWidget(self.browse_button)
+        return where_box
+
+    def _init_preview(self) -> QWidget:
+        """The right column: the first entries as they will read."""
         self.preview = SafeTextBrowser()
         self.preview.setPlaceholderText("Preparing the preview…")
         preview_title = QLabel("<b>Preview</b>")
@@ -161,15 +190,9 @@ class ExportDialog(QDialog):
         right_layout.addWidget(preview_title)
         right_layout.addWidget(self.preview_note)
         right_layout.addWidget(self.preview, 1)
+        return right
 
-        splitter = QSplitter(Qt.Orientation.Horizontal)
-        splitter.addWidget(left)
-        splitter.addWidget(right)
-        splitter.setStretchFactor(0, 0)
-        splitter.setStretchFactor(1, 1)
-        splitter.setChildrenCollapsible(False)
-        splitter.setSizes([380, 600])
-
+    def _init_buttons(self) -> QDialogButtonBox:
         self.export_button = QPushButton("&Export")
         self.export_button.setDefault(True)
         self.close_button = QPushButton("Close")
@@ -177,19 +200,14 @@ class ExportDialog(QDialog):
         buttons = QDialogButtonBox()
         buttons.addButton(self.export_button, QDialogButtonBox.ButtonRole.AcceptRole)
         buttons.addButton(self.close_button, QDialogButtonBox.ButtonRole.RejectRole)
+        return buttons
 
-        layout = QVBoxLayout(self)
-        layout.addWidget(splitter, 1)
-        layout.addWidget(buttons)
-
+    def _init_connections(self) -> None:
         self.scope_group.buttonToggled.connect(self._on_scope_group_button_toggled)
         self.layout_group.buttonToggled.connect(self._on_layout_group_button_toggled)
         self.browse_button.clicked.connect(self._on_browse_clicked)
         self.export_button.clicked.connect(self._on_export_clicked)
         self.close_button.clicked.connect(self.reject)
-
-        self._count_scopes()
-        self._refresh_preview()
 
     # -- asking the person (classmethods so tests can replace them) ----------------------
 

@@ -194,6 +194,17 @@ class OptionsPanel(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self._init_state()
+        self._init_fields()
+        self._init_extra()
+        self._init_labels()
+        self._init_layout()
+        self._init_connections()
+        self._arrange(two_columns=True)
+        self.set_model_defaults({})
+        self._apply_error_colors()
+
+    def _init_state(self) -> None:
         self._quiet = 0
         self._extra_tooltip = TOOLTIPS["extra"]
         self._errors: dict[str, str] = {}
@@ -201,8 +212,9 @@ class OptionsPanel(QWidget):
         self._two_columns: bool | None = None
         self._labels: dict[str, QLabel] = {}
         self._edits: dict[str, QLineEdit] = {}
-        fixed = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
 
+    def _init_fields(self) -> None:
+        """A line per number, keep_alive and stop; a choice for think."""
         for key in (*NUMBER_FIELDS, "keep_alive", "stop"):
             edit = QLineEdit()
             edit.setClearButtonEnabled(True)
@@ -210,17 +222,17 @@ class OptionsPanel(QWidget):
             edit.setAccessibleName(key)
             edit.setMinimumWidth(self.fontMetrics().horizontalAdvance("0.95 (model default)") + 24)
             edit.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
-            edit.textChanged.connect(self._on_field_text_changed)
             self._edits[key] = edit
 
         self._think = QComboBox()
         self._think.addItems(list(THINK_CHOICES))
         self._think.setToolTip(TOOLTIPS["think"])
         self._think.setAccessibleName("think")
-        self._think.currentIndexChanged.connect(self._on_think_current_index_changed)
 
+    def _init_extra(self) -> None:
+        """Any other option, one `key=value` a line, and whether unknown names may pass."""
         self._extra = QPlainTextEdit()
-        self._extra.setFont(fixed)
+        self._extra.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
         self._extra.setTabChangesFocus(True)
         self._extra.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
         self._extra.setToolTip(TOOLTIPS["extra"])
@@ -233,12 +245,10 @@ class OptionsPanel(QWidget):
             + margins.top()
             + margins.bottom()
         )
-        self._extra.textChanged.connect(self._on_extra_text_changed)
-
         self._allow_unknown = QCheckBox("Allow unknown options")
         self._allow_unknown.setToolTip(TOOLTIPS["allow_unknown"])
-        self._allow_unknown.toggled.connect(self._on_allow_unknown_toggled)
 
+    def _init_labels(self) -> None:
         for key in (*NUMBER_FIELDS, "keep_alive", "think", "stop", "extra"):
             label = QLabel(key)
             label.setBuddy(self._widget(key))
@@ -250,6 +260,8 @@ class OptionsPanel(QWidget):
         self._error_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self._error_label.hide()
 
+    def _init_layout(self) -> None:
+        """A grid that _arrange fills with one or two columns, and the errors under it."""
         self._grid = QGridLayout()
         self._grid.setContentsMargins(0, 0, 0, 0)
         self._grid.setHorizontalSpacing(8)
@@ -261,9 +273,13 @@ class OptionsPanel(QWidget):
         layout.setSizeConstraint(QLayout.SizeConstraint.SetNoConstraint)
         layout.addLayout(self._grid)
         layout.addWidget(self._error_label)
-        self._arrange(two_columns=True)
-        self.set_model_defaults({})
-        self._apply_error_colors()
+
+    def _init_connections(self) -> None:
+        for edit in self._edits.values():
+            edit.textChanged.connect(self._on_field_text_changed)
+        self._think.currentIndexChanged.connect(self._on_think_current_index_changed)
+        self._extra.textChanged.connect(self._on_extra_text_changed)
+        self._allow_unknown.toggled.connect(self._on_allow_unknown_toggled)
 
     # -- layout ---------------------------------------------------------------------------
 

@@ -68,42 +68,10 @@ class PullDialog(QDialog):
 
         self.setWindowTitle("Pull a model")
         self.setMinimumWidth(460)
-
-        intro = QLabel(
-            "Download a model from the Ollama library. "
-            'Names look like <i>family:tag</i>; browse them at <a href="https://ollama.com/library">'
-            "ollama.com/library</a>."
-        )
-        intro.setWordWrap(True)
-        intro.setOpenExternalLinks(True)
-        intro.setTextFormat(Qt.TextFormat.RichText)
-
-        self.name_edit = QLineEdit(name)
-        self.name_edit.setPlaceholderText("e.g. llama3.2:3b")
-        self.name_edit.setClearButtonEnabled(True)
-        form = QFormLayout()
-        form.addRow("&Model:", self.name_edit)
-
-        self.progress_bar = QProgressBar()
-        self.progress_bar.setRange(0, 1000)
-        self.progress_bar.setValue(0)
-        self.progress_bar.setTextVisible(True)
-        self.progress_bar.setFormat("")
-
-        self.status_label = QLabel(" ")
-        self.status_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.status_label.setForegroundRole(QPalette.ColorRole.PlaceholderText)
-
-        self.error_label = error_label()
-
-        self.pull_button = QPushButton("&Pull")
-        self.pull_button.setDefault(True)
-        self.close_button = QPushButton("Close")
-        self.close_button.setAutoDefault(False)
-        buttons = QDialogButtonBox()
-        buttons.addButton(self.pull_button, QDialogButtonBox.ButtonRole.ActionRole)
-        buttons.addButton(self.close_button, QDialogButtonBox.ButtonRole.RejectRole)
-
+        intro = self._init_intro()
+        form = self._init_form(name)
+        self._init_progress()
+        buttons = self._init_buttons()
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
         layout.addSpacing(4)
@@ -114,11 +82,57 @@ class PullDialog(QDialog):
         layout.addWidget(self.error_label)
         layout.addStretch(1)
         layout.addWidget(buttons)
+        self._init_connections()
+        self._update_buttons()
 
+    # -- layout ---------------------------------------------------------------------------
+
+    @staticmethod
+    def _init_intro() -> QLabel:
+        intro = QLabel(
+            "Download a model from the Ollama library. "
+            'Names look like <i>family:tag</i>; browse them at <a href="https://ollama.com/library">'
+            "ollama.com/library</a>."
+        )
+        intro.setWordWrap(True)
+        intro.setOpenExternalLinks(True)
+        intro.setTextFormat(Qt.TextFormat.RichText)
+        return intro
+
+    def _init_form(self, name: str) -> QFormLayout:
+        self.name_edit = QLineEdit(name)
+        self.name_edit.setPlaceholderText("e.g. llama3.2:3b")
+        self.name_edit.setClearButtonEnabled(True)
+        form = QFormLayout()
+        form.addRow("&Model:", self.name_edit)
+        return form
+
+    def _init_progress(self) -> None:
+        """The download's progress, Ollama's last status line, and any error."""
+        self.progress_bar = QProgressBar()
+        self.progress_bar.setRange(0, 1000)
+        self.progress_bar.setValue(0)
+        self.progress_bar.setTextVisible(True)
+        self.progress_bar.setFormat("")
+        self.status_label = QLabel(" ")
+        self.status_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.status_label.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+        self.error_label = error_label()
+
+    def _init_buttons(self) -> QDialogButtonBox:
+        self.pull_button = QPushButton("&Pull")
+        self.pull_button.setDefault(True)
+        self.close_button = QPushButton("Close")
+        self.close_button.setAutoDefault(False)
+        buttons = QDialogButtonBox()
+        buttons.addButton(self.pull_button, QDialogButtonBox.ButtonRole.ActionRole)
+        buttons.addButton(self.close_button, QDialogButtonBox.ButtonRole.RejectRole)
+        return buttons
+
+    def _init_connections(self) -> None:
         self.name_edit.textChanged.connect(self._on_name_edit_text_changed)
         self.pull_button.clicked.connect(self._on_pull_clicked)
         self.close_button.clicked.connect(self._on_close_clicked)
-        self._update_buttons()
 
     # -- state ----------------------------------------------------------------------------
 
