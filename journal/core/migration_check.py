@@ -566,9 +566,8 @@ class MigrationChecker:
             if check.target_digest and info.digest != check.target_digest:
                 warnings.append(
                     f"{normalise_model_name(target)} changed since check {check_id} started: "
-                    f"{short_digest(check.target_digest)} -> {short_digest(info.digest)}; the "
-                    "replays made from "
-                    "now on record the new digest."
+                    f"{short_digest(check.target_digest)} -> {short_digest(info.digest)}; "
+                    "the replays made from now on record the new digest."
                 )
             now = utcnow()
             check.status = CheckStatus.RUNNING
