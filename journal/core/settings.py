@@ -154,7 +154,11 @@ def format_assignment(key: str, value: Any) -> str:
     if isinstance(value, str):
         text = value
     elif isinstance(value, float):
-        text = f"{value:g}" if "e" not in f"{value:g}" else repr(value)
+        # repr is the shortest text that reads back as the same float (0.123456789 stays it);
+        # a whole float keeps its ".0" off so "temperature=1" reads as typed.
+        text = repr(value)
+        if text.endswith(".0"):
+            text = text[:-2]
     else:
         text = json.dumps(value, ensure_ascii=False)
     return f"{key}={text}"
