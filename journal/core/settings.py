@@ -280,7 +280,7 @@ KEYS: dict[str, SettingKey] = {
         ),
         SettingKey(
             JUDGE_MODEL,
-            "the model to judge answers with (kept for a coming feature; unused yet)",
+            "the local model that grades judge: expectations (--judge overrides it)",
             str,
             _model_check(JUDGE_MODEL),
             lambda words, _: _one_word(JUDGE_MODEL, words),
