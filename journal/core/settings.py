@@ -288,7 +288,7 @@ KEYS: dict[str, SettingKey] = {
         ),
         SettingKey(
             EMBEDDING_MODEL,
-            "the model to compare answers' meaning with (kept for a coming feature; unused yet)",
+            "the local model whose embeddings grade similar: expectations (--embed-model wins)",
             str,
             _model_check(EMBEDDING_MODEL),
             lambda words, _: _one_word(EMBEDDING_MODEL, words),
