@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from journal import __version__
 from journal.cli_grading import add_grading_arguments
-from journal.cli_stream import EXIT_OUTPUT_CLOSED, AnswerPrinter, StopOnSignals
+from journal.cli_stream import EXIT_INTERRUPTED, EXIT_OUTPUT_CLOSED, AnswerPrinter, StopOnSignals
 from journal.cli_support import (
     RAW_HELP,
     STYLE_END,
@@ -158,6 +158,7 @@ def _run_and_grade(
 
     from journal.cli_grading import grading_from_args
     from journal.core.cancel import CancelToken
+    from journal.core.formatting import plural
     from journal.core.runner import RunRecorder
     from journal.core.stability import stability_of, with_seed
 
@@ -200,7 +201,7 @@ def _run_and_grade(
                 break
         left = len(seeds) - len(runs)
         if left:
-            print(f"{left} run{'s' if left != 1 else ''} not started (cancelled).", file=sys.stderr)
+            print(f"{plural(left, 'run')} not started (cancelled).", file=sys.stderr)
         stopped = None
         if cancel.cancelled:
             grading.give_up()  # a stop stops the grading too
@@ -561,7 +562,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 1
         except KeyboardInterrupt:
             print("journal: interrupted", file=sys.stderr)
-            return 130
+            return EXIT_INTERRUPTED
         except BrokenPipeError:
             # `journal list | head`: the reader left; that is not an error worth a traceback.
             sys.stderr.close()

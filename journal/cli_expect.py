@@ -330,11 +330,12 @@ def cmd_grade(args: argparse.Namespace) -> int:
 
 def _grade_runs(journal: Journal, args: argparse.Namespace, run_ids: list[int]) -> int:
     from journal.core.cancel import CancelToken
+    from journal.core.formatting import plural
     from journal.core.grading_queue import GradingQueue
     from journal.core.queries import get_run
 
     total = len(run_ids)
-    _say(f"grading {total} run{'s' if total != 1 else ''} (Ctrl-C stops)")
+    _say(f"grading {plural(total, 'run')} (Ctrl-C stops)")
     inbox = GradingInbox()
     stop_token = CancelToken()
     stop_token.add_callback(inbox.stop)
@@ -394,7 +395,7 @@ def _grade_runs(journal: Journal, args: argparse.Namespace, run_ids: list[int]) 
     if stop_token.cancelled:
         left = total - len(done)
         _say(
-            f"grading stopped: {left} run{'s' if left != 1 else ''} not graded again; "
+            f"grading stopped: {plural(left, 'run')} not graded again; "
             "what was graded is kept and earlier grades stand for the rest."
         )
         return stop.exit_code

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from journal.cli_stream import StopOnSignals
+from journal.core.formatting import plural
 
 if TYPE_CHECKING:
     from journal.core.grades import Grade, SavedExpectation
@@ -210,10 +211,6 @@ def add_grading_arguments(parser: argparse.ArgumentParser, *, wait: bool = True)
         )
 
 
-def _plural(count: int, one: str, many: str | None = None) -> str:
-    return f"{count} {one if count == 1 else (many or one + 's')}"
-
-
 def _them(count: int) -> str:
     return "it" if count == 1 else "them"
 
@@ -344,10 +341,10 @@ class RunGrading:
         )
         _say(f"  run {run.id}: {outcome_line(outcome, run.verdict)}")
         if later and self.wait:
-            _say(f"  {_plural(later, 'judge/similar result')} to follow")
+            _say(f"  {plural(later, 'judge/similar result')} to follow")
         elif later:
             _say(
-                f"  {_plural(later, 'judge/similar result')} not graded yet: "
+                f"  {plural(later, 'judge/similar result')} not graded yet: "
                 f"`journal grade {run.id}` grades {_them(later)} (or add --wait-grades)"
             )
         self._print_arrived()
@@ -402,7 +399,7 @@ class RunGrading:
         stopped = False
         with StopOnSignals(stop_token) as stop:
             missing = sum(waiting.later - waiting.arrived for waiting in self._waiting.values())
-            _say(f"waiting for {_plural(missing, 'judge/similar result')} (Ctrl-C stops waiting)")
+            _say(f"waiting for {plural(missing, 'judge/similar result')} (Ctrl-C stops waiting)")
             while self._waiting:
                 event = self._inbox.next()
                 if event.kind == "stopped":
@@ -432,7 +429,7 @@ class RunGrading:
         for run_id, count in self._left.items():
             if count and self.wait:
                 _say(
-                    f"run {run_id}: {_plural(count, 'judge/similar result')} missing: "
+                    f"run {run_id}: {plural(count, 'judge/similar result')} missing: "
                     f"`journal grade {run_id}` grades {_them(count)}"
                 )
 

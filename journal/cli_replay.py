@@ -38,12 +38,13 @@ from journal.cli_support import (
 
 if TYPE_CHECKING:
     from journal.core.cancel import CancelToken
-    from journal.core.migration_check import CheckItemView, CheckView, DiffOp
+    from journal.core.migration_check import CheckItemView, CheckView
     from journal.core.models import Run
     from journal.core.ollama_service import OllamaService
     from journal.core.replay import ModelIdentity, ReplayEdits, ReplayPlan
     from journal.core.stability import RepeatSeeds
     from journal.core.storage import Journal
+    from journal.core.word_diff import DiffOp
 
 VERDICTS = ("worked", "partly", "failed")
 
@@ -159,6 +160,7 @@ def _status_line(run: Run) -> str:
 
 def cmd_replay(args: argparse.Namespace) -> int:
     from journal.core.cancel import CancelToken
+    from journal.core.formatting import plural
     from journal.core.models import RunStatus
     from journal.core.options import UnknownOptionError
     from journal.core.replay import (
@@ -193,7 +195,7 @@ def cmd_replay(args: argparse.Namespace) -> int:
             raise _missing_model(missing[0], ollama.host, suggest_pull=not args.pull)
         _Warnings()(identities)
         for plan, chosen in zip(fanned, seeds, strict=False):
-            times = f"{chosen.count} time{'s' if chosen.count != 1 else ''}"
+            times = plural(chosen.count, "time")
             _say(f"replaying run {args.run_id} on {plan.model} {times}: {chosen.description}")
         if not seeds and len(plans) > 1:
             _say(f"replaying run {args.run_id} on {len(plans)} models, one at a time")
@@ -242,7 +244,7 @@ def cmd_replay(args: argparse.Namespace) -> int:
         if isinstance(printer, AnswerPrinter) and printer.closed:
             return EXIT_OUTPUT_CLOSED  # the reader left, as with `| head`: nothing to say
         if skipped:
-            _say(f"{skipped} replay{'s' if skipped != 1 else ''} not started (cancelled).")
+            _say(f"{plural(skipped, 'replay')} not started (cancelled).")
         return stop.exit_code
     if stopped is not None:
         return stopped
@@ -284,6 +286,7 @@ def cmd_check(args: argparse.Namespace) -> int:
 def _check_run(args: argparse.Namespace) -> int:
     from journal.core.cancel import CancelToken
     from journal.core.errors import InvalidInputError
+    from journal.core.formatting import plural, short_digest
     from journal.core.migration_check import (
         CheckEvents,
         CheckRunResult,
@@ -337,8 +340,8 @@ def _check_run(args: argparse.Namespace) -> int:
             with journal.read() as session:
                 created = get_check(session, check_id)
             _say(
-                f"check {check_id}: {created.summary.total} runs on {target} "
-                f"@ {created.target_digest[:12]} · {created.name}"
+                f"check {check_id}: {plural(created.summary.total, 'run')} on {target} "
+                f"@ {short_digest(created.target_digest)} · {created.name}"
             )
             with StopOnSignals(cancel) as stop:
                 result = checker.run(check_id, cancel=cancel, progress=progress, events=events)
@@ -362,6 +365,7 @@ def _print_summary(args: argparse.Namespace, view: CheckView) -> int:
 
 
 def _check_list(args: argparse.Namespace) -> int:
+    from journal.core.formatting import short_digest
     from journal.core.migration_check import list_checks
 
     with open_journal_for_reading(args) as journal, journal.read() as session:
@@ -381,7 +385,7 @@ def _check_list(args: argparse.Namespace) -> int:
                 str(check.id),
                 check.created_at.isoformat()[:16].replace("T", " "),
                 check.status.value,
-                f"{check.target_model}@{check.target_digest[:12]}",
+                f"{check.target_model}@{short_digest(check.target_digest)}",
                 f"{finished}/{summary.total}",
                 f"{check.name}: {summary.line()}",
             )
@@ -422,13 +426,9 @@ def _item_row(item: CheckItemView) -> tuple[str, ...]:
 
 
 def _check_show(args: argparse.Namespace) -> int:
-    from journal.core.migration_check import (
-        check_items,
-        diff_records,
-        get_check,
-        item_runs,
-        word_diff,
-    )
+    from journal.core.formatting import short_digest
+    from journal.core.migration_check import check_items, get_check, item_runs
+    from journal.core.word_diff import diff_records, word_diff
 
     with open_journal_for_reading(args) as journal, journal.read() as session:
         view = get_check(session, args.show)
@@ -450,7 +450,7 @@ def _check_show(args: argparse.Namespace) -> int:
     out = sys.stdout
     out.write(f"# check {view.id}: {view.name}\n")
     out.write(
-        f"target: {view.target_model}@{view.target_digest[:12]} · {view.status.value} · "
+        f"target: {view.target_model}@{short_digest(view.target_digest)} · {view.status.value} · "
         f"created {view.created_at.isoformat()[:16].replace('T', ' ')}\n"
     )
     table: list[tuple[str, ...]] = [

@@ -4,12 +4,9 @@
 from __future__ import annotations
 
 import json
-import os
-import select
 import signal
 import subprocess
 import threading
-import time
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +15,7 @@ import pytest
 from journal.core.grades import grade_history
 from journal.core.storage import Journal
 from tests.fake_ollama import FakeModel, FakeOllama
-from tests.journal_process import journal_command, run_cli
+from tests.journal_process import journal_command, read_stderr_until, run_cli
 
 VERDICT = json.dumps({"pass": True, "score": 0.9, "reason": "names the capital"})
 
@@ -163,21 +160,6 @@ def test_grade_says_why_nothing_is_graded(
     )
 
 
-def _read_until(process: subprocess.Popen[bytes], marker: bytes, timeout: float = 60) -> bytes:
-    assert process.stderr is not None
-    seen = b""
-    deadline = time.monotonic() + timeout
-    while marker not in seen:
-        left = deadline - time.monotonic()
-        if left <= 0 or not select.select([process.stderr], [], [], left)[0]:
-            break
-        data = os.read(process.stderr.fileno(), 4096)
-        if not data:
-            break
-        seen += data
-    return seen
-
-
 def test_ctrl_c_stops_grading_cleanly(
     capsys: pytest.CaptureFixture[str], db: list[str], db_path: Path, fake_ollama: FakeOllama
 ) -> None:
@@ -197,7 +179,7 @@ def test_ctrl_c_stops_grading_cleanly(
     )
     try:
         assert asked.wait(60), "the judge was never asked"
-        seen = _read_until(process, b"contains:Paris")
+        seen = read_stderr_until(process, b"contains:Paris")
         process.send_signal(signal.SIGINT)
         out, err = process.communicate(timeout=60)
     finally:

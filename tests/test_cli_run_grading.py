@@ -5,12 +5,9 @@ once, judge results waited for (or left for `journal grade`), Ctrl-C while waiti
 from __future__ import annotations
 
 import json
-import os
-import select
 import signal
 import subprocess
 import threading
-import time
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +16,7 @@ import pytest
 from journal.core.grades import current_grades, list_expectations
 from journal.core.storage import Journal
 from tests.fake_ollama import FakeModel, FakeOllama
-from tests.journal_process import journal_command, run_cli
+from tests.journal_process import journal_command, read_stderr_until, run_cli
 
 VERDICT = json.dumps({"pass": True, "score": 0.9, "reason": "names the capital"})
 
@@ -207,21 +204,6 @@ def test_wait_grades_with_a_missing_judge_says_how_to_choose_one(
     assert "run 1: needs a look · 0 of 1 pass (1 error)" in err
 
 
-def _read_until(process: subprocess.Popen[bytes], marker: bytes, timeout: float = 60) -> bytes:
-    assert process.stderr is not None
-    seen = b""
-    deadline = time.monotonic() + timeout
-    while marker not in seen:
-        left = deadline - time.monotonic()
-        if left <= 0 or not select.select([process.stderr], [], [], left)[0]:
-            break
-        data = os.read(process.stderr.fileno(), 4096)
-        if not data:
-            break
-        seen += data
-    return seen
-
-
 def test_ctrl_c_stops_waiting_and_says_what_is_missing(
     db_path: Path, fake_ollama: FakeOllama
 ) -> None:
@@ -256,7 +238,7 @@ def test_ctrl_c_stops_waiting_and_says_what_is_missing(
         stderr=subprocess.PIPE,
     )
     try:
-        seen = _read_until(process, b"(Ctrl-C stops waiting)")
+        seen = read_stderr_until(process, b"(Ctrl-C stops waiting)")
         assert asked.wait(60), seen.decode()
         process.send_signal(signal.SIGINT)
         out, err = process.communicate(timeout=60)

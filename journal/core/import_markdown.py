@@ -35,6 +35,7 @@ from sqlmodel import Session
 
 from journal.core.domain import MAX_RECORD_ID, RunStatus, Verdict
 from journal.core.errors import InvalidInputError
+from journal.core.formatting import plural
 from journal.core.import_staging import Staging, merge
 from journal.core.models import to_iso
 from journal.core.notebook_format import (
@@ -99,22 +100,22 @@ class ImportResult:
 
     def summary(self) -> str:
         text = (
-            f"{_plural(self.new_experiments, 'new experiment')}, "
-            f"{_plural(self.new_runs, 'new run')}, {self.already_present} already present"
+            f"{plural(self.new_experiments, 'new experiment')}, "
+            f"{plural(self.new_runs, 'new run')}, {self.already_present:,} already present"
         )
         if self.already_present:
             text += (
-                f" ({_plural(self.present_experiments, 'experiment')}, "
-                f"{_plural(self.present_runs, 'run')})"
+                f" ({plural(self.present_experiments, 'experiment')}, "
+                f"{plural(self.present_runs, 'run')})"
             )
         if self.dropped_replay_links:
             text += (
-                f"; {_plural(self.dropped_replay_links, 'replay link')} left out "
+                f"; {plural(self.dropped_replay_links, 'replay link')} left out "
                 "(the replayed run is in neither the export nor this journal)"
             )
         if self.interrupted_runs:
             text += (
-                f"; {_plural(self.interrupted_runs, 'run')} still in progress when exported, "
+                f"; {plural(self.interrupted_runs, 'run')} still in progress when exported, "
                 "imported as interrupted"
             )
         return text + "."
@@ -131,10 +132,6 @@ class ParsedExperiment:
     record: dict[str, Any]
     where: str  # "file:line", for messages
     runs: list[ParsedRun] = field(default_factory=list)
-
-
-def _plural(count: int, noun: str) -> str:
-    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
 
 
 # -- the target's schema -------------------------------------------------------------------

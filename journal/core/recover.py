@@ -32,6 +32,7 @@ from journal.core.errors import (
     NotAJournalError,
     StorageError,
 )
+from journal.core.formatting import plural
 from journal.core.migrations import APPLICATION_ID, LATEST_VERSION, apply_migrations
 from journal.core.models import CheckStatus, new_uuid, to_iso, utcnow
 from journal.core.queries import INTERRUPTED_MESSAGE
@@ -154,12 +155,12 @@ class RecoveryReport:
         """One sentence for what was recovered and lost; a second for what was mended."""
         empty = TableRecovery()
         copied = [
-            _count(self.tables.get("experiment", empty).copied, "experiment"),
-            _count(self.tables.get("run", empty).copied, "run"),
+            plural(self.tables.get("experiment", empty).copied, "experiment"),
+            plural(self.tables.get("run", empty).copied, "run"),
         ]
         checks = self.tables.get("migration_check", empty).copied
         if checks:
-            copied.append(_count(checks, "migration check"))
+            copied.append(plural(checks, "migration check"))
         text = f"Recovered {_join(copied)} into {self.target}"
         losses = []
         for name, table in self.tables.items():
@@ -171,11 +172,11 @@ class RecoveryReport:
                 )
             elif table.lost:
                 losses.append(
-                    f"{_count(table.lost, noun)} in a damaged part of the file could not be read"
+                    f"{plural(table.lost, noun)} in a damaged part of the file could not be read"
                 )
             if table.skipped:
                 losses.append(
-                    f"{_count(table.skipped, noun)} whose values are damaged "
+                    f"{plural(table.skipped, noun)} whose values are damaged "
                     f"{_verb(table.skipped, 'was', 'were')} left out"
                 )
         text += f"; {'; '.join(losses)}." if losses else "; nothing was lost."
@@ -189,25 +190,25 @@ class RecoveryReport:
         if self.placeholder_experiments:
             number = len(self.placeholder_experiments)
             mended.append(
-                f"the runs of {_count(number, 'lost experiment')} now belong to "
+                f"the runs of {plural(number, 'lost experiment')} now belong to "
                 f"{_verb(number, 'a placeholder', 'placeholders')} titled "
                 f"'{PLACEHOLDER_TITLE.format(id='N')}'"
             )
         if self.replay_links_removed:
             number = len(self.replay_links_removed)
             mended.append(
-                f"{_count(number, 'run')} no longer {_verb(number, 'links', 'link')} to the "
+                f"{plural(number, 'run')} no longer {_verb(number, 'links', 'link')} to the "
                 f"lost {_verb(number, 'run it', 'runs they')} replayed"
             )
         if self.check_items_dropped:
             number = len(self.check_items_dropped)
             mended.append(
-                f"{_count(number, 'migration check item')} whose run or check was lost "
+                f"{plural(number, 'migration check item')} whose run or check was lost "
                 f"{_verb(number, 'was', 'were')} dropped"
             )
         if self.check_items_unlinked:
             mended.append(
-                f"{_count(len(self.check_items_unlinked), 'migration check item')} whose replay "
+                f"{plural(len(self.check_items_unlinked), 'migration check item')} whose replay "
                 "was lost will run again on resume"
             )
         for live, noun, left in (
@@ -216,7 +217,7 @@ class RecoveryReport:
         ):
             if live:
                 mended.append(
-                    f"{_count(len(live), noun)} left {left} {_verb(len(live), 'is', 'are')} "
+                    f"{plural(len(live), noun)} left {left} {_verb(len(live), 'is', 'are')} "
                     "now marked interrupted"
                 )
         return mended
@@ -236,10 +237,6 @@ class RecoveryReport:
             "complete": self.complete,
             "summary": self.summary(),
         }
-
-
-def _count(number: int, noun: str) -> str:
-    return f"{number:,} {noun}" if number == 1 else f"{number:,} {noun}s"
 
 
 def _verb(number: int, singular: str, plural: str) -> str:

@@ -19,6 +19,7 @@ from sqlmodel import Session, col, select
 
 from journal.core.domain import RunStatus, Verdict
 from journal.core.errors import InvalidInputError
+from journal.core.formatting import plural
 from journal.core.grades import run_outcome
 from journal.core.grading import OutcomeStatus
 from journal.core.models import Run
@@ -144,8 +145,9 @@ class Stability:
     @property
     def line(self) -> str:
         """`3 of 5 pass, 2 distinct answers (1 needs a look)`."""
-        answers = "answer" if self.distinct_answers == 1 else "answers"
-        text = f"{self.passed} of {self.runs} pass, {self.distinct_answers} distinct {answers}"
+        text = (
+            f"{self.passed} of {self.runs} pass, {plural(self.distinct_answers, 'distinct answer')}"
+        )
         if self.needs_look:
             verb = "needs" if self.needs_look == 1 else "need"
             text += f" ({self.needs_look} {verb} a look)"
