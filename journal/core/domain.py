@@ -72,6 +72,14 @@ class PassRate:
     last_failure: str = ""
 
     @property
+    def fraction(self) -> str:
+        """`3/4`, or `—` when there is nothing to grade by or no run to grade (the list's
+        column, headed "Passes")."""
+        if not self.expectations or not self.runs:
+            return "—"
+        return f"{self.passed}/{self.runs}"
+
+    @property
     def short(self) -> str:
         """`3/4 pass`, or `—` when there is nothing to grade by or no run to grade."""
         if not self.expectations or not self.runs:

@@ -330,7 +330,7 @@ class ExperimentListModel(QAbstractTableModel):
             verdict = parse_verdict(summary.last_verdict)
             return VERDICT_LABELS[verdict] if verdict else ""
         if column == Column.PASS_RATE:
-            return summary.pass_rate.short if summary.pass_rate is not None else ""
+            return summary.pass_rate.fraction if summary.pass_rate is not None else ""
         if column == Column.RUNS:
             return summary.run_count
         return format_date(summary.created_at)[0]

@@ -83,7 +83,7 @@ def test_the_list_shows_pass_rates_and_a_dash_without_expectations(
         assert row is not None
         return model.index(row, Column.PASS_RATE).data(role)
 
-    assert cell(graded) == "1/2 pass"
+    assert cell(graded) == "1/2"  # under "Passes"
     tooltip = str(cell(graded, Qt.ItemDataRole.ToolTipRole))
     assert tooltip.startswith("1 of 2 runs on llama3:8b pass (1 failed)")
     assert "Latest failure: 0 of 1 pass; missing 'Paris'" in tooltip
