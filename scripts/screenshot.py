@@ -1,10 +1,12 @@
 """Save a PNG of the journal window mid-experiment, on a generated demo journal.
 
-    scripts/screenshot [OUT.png] [--dark] [--size 1366x768] [--scene streaming|done|silent|unsaved|repeat|matrix]
+    scripts/screenshot [OUT.png] [--dark] [--size 1366x768] [--scene SCENE]
 
 Runs the real window against the fake Ollama server (tests/fake_ollama.py) with demo
 experiments, starts a run, and grabs the window while the answer is streaming (or once it is
-done; or while Ollama is silent; or while a full disk keeps the answer from being saved).
+done; or while Ollama is silent; or while a full disk keeps the answer from being saved;
+or, with graded demo runs, after a Repeat of 3 (`repeat`) or in the matrix with pass rates
+(`matrix`; scenes: streaming, done, silent, unsaved, repeat, matrix).
 """
 
 from __future__ import annotations
