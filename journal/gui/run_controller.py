@@ -264,6 +264,7 @@ class RunController(QObject):
             self._context.say("Saved: the whole answer is in the journal now.", 10_000)
         elif kind == "finished":
             run = item[1]
+            self._context.grading.grade_finished(run)  # a failed run is not graded
             self._emit_stats()
             self._end_run()
             if run.status is RunStatus.FAILED:  # a failed run may mean the server went away
