@@ -26,6 +26,8 @@ from journal.gui.table_style import VERDICT_COLOURS
 if TYPE_CHECKING:
     from sqlmodel import Session
 
+    from journal.core.grades import Grade, SavedExpectation
+
 SYMBOLS = {
     GradeStatus.PASS: "✓",
     GradeStatus.FAIL: "✗",
@@ -136,18 +138,47 @@ def read_run_grades(session: Session, run_id: int, *, pending: bool = False) -> 
     from journal.core.queries import get_run
 
     run = get_run(session, run_id)
-    grades = {grade.expectation_id: grade for grade in current_grades(session, run_id)}
+    expectations = list_expectations(session, run.experiment_id)
+    grades = current_grades(session, run_id)
+    outcome = run_outcome(session, run_id)
+    return _run_grades(run_id, run.status, expectations, grades, outcome, pending)
+
+
+def read_experiment_grades(
+    session: Session, experiment_id: int, runs: dict[int, RunStatus], pending: set[int]
+) -> list[RunGrades]:
+    """The grades of `runs` (id: status) of the experiment, all read at once."""
+    from journal.core.grades import experiment_grades, list_expectations
+
+    expectations = list_expectations(session, experiment_id)
+    found = experiment_grades(session, experiment_id)
+    return [
+        _run_grades(run_id, status, expectations, *found[run_id], run_id in pending)
+        for run_id, status in runs.items()
+        if run_id in found
+    ]
+
+
+def _run_grades(
+    run_id: int,
+    status: RunStatus,
+    expectations: list[SavedExpectation],
+    grades: list[Grade],
+    outcome: RunOutcome,
+    pending: bool,
+) -> RunGrades:
+    by_expectation = {grade.expectation_id: grade for grade in grades}
     marks = []
-    for saved in list_expectations(session, run.experiment_id):
-        grade = grades.get(saved.id)
+    for saved in expectations:
+        grade = by_expectation.get(saved.id)
         if grade is not None:
             old = grade.expectation_text if grade.stale else ""
             marks.append(Mark(saved.label, grade.status, grade.reason, old_text=old))
             continue
-        waiting = pending and run.status is RunStatus.DONE
-        why = "" if waiting else _why_ungraded(run.status)
+        waiting = pending and status is RunStatus.DONE
+        why = "" if waiting else _why_ungraded(status)
         marks.append(Mark(saved.label, None, why, pending=waiting))
-    return RunGrades(run_id, tuple(marks), run_outcome(session, run_id), pending)
+    return RunGrades(run_id, tuple(marks), outcome, pending)
 
 
 def _why_ungraded(status: RunStatus) -> str:

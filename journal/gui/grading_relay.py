@@ -14,7 +14,7 @@ from __future__ import annotations
 import threading
 from collections import Counter
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from PySide6.QtCore import QObject, Signal
 
@@ -41,13 +41,18 @@ class GradingRelay(QObject):
     pending_changed = Signal(int)  # runs waiting for background grades now
 
     def __init__(self, context: AppContext) -> None:
-        super().__init__(context)
-        self._context = context
+        super().__init__(context)  # reached as the parent, not kept: no reference cycle
         self._models: ModelSource | None = None
         self._queue: GradingQueue | None = None
         self._listener: Listener | None = None
         self._lock = threading.Lock()  # guards _waiting: the worker thread counts down
         self._waiting: Counter[int] = Counter()
+
+    @property
+    def _context(self) -> AppContext:
+        # The parent, asked for each time: a reference kept here would make the context
+        # part of a cycle, freed by the garbage collector on whatever thread it runs on.
+        return cast("AppContext", self.parent())
 
     # -- what the window asks --------------------------------------------------------------
 

@@ -19,7 +19,12 @@ from PySide6.QtWidgets import (
 from journal.core.domain import RunStatus, Verdict
 from journal.core.formatting import short_digest
 from journal.gui.answer_view import AnswerView
-from journal.gui.grade_marks import GradeStrip, RunGrades, read_run_grades
+from journal.gui.grade_marks import (
+    GradeStrip,
+    RunGrades,
+    read_experiment_grades,
+    read_run_grades,
+)
 from journal.gui.outcome_panel import OutcomePanel
 from journal.gui.run_history import RunHistoryModel
 
@@ -315,13 +320,22 @@ class RunDisplay(QObject):
     # -- grades ---------------------------------------------------------------------------
 
     def _read_grades(self, run_ids: list[int]) -> None:
-        relay = self._context.grading
+        """Read the grades of these runs of the shown experiment into the history."""
+        relay, experiment_id = self._context.grading, self._experiment_id
+        if experiment_id is None or not run_ids:
+            return
+        if len(run_ids) == 1:  # one run's grades changed
 
-        def read(session: Session) -> list[RunGrades]:
-            return [
-                read_run_grades(session, run_id, pending=relay.is_pending(run_id))
-                for run_id in run_ids
-            ]
+            def read(session: Session) -> list[RunGrades]:
+                return [read_run_grades(session, run_ids[0], pending=relay.is_pending(run_ids[0]))]
+
+        else:  # a whole history: in a few queries, however many runs
+            model = self.history_model
+            runs = {run_id: model.run(model.row_of(run_id) or 0).status for run_id in run_ids}
+            waiting = {run_id for run_id in run_ids if relay.is_pending(run_id)}
+
+            def read(session: Session) -> list[RunGrades]:
+                return read_experiment_grades(session, experiment_id, runs, waiting)
 
         for grades in self._context.read(read, quiet=True) or []:
             self.history_model.set_grades(grades)
