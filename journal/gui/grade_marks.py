@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Slot
-from PySide6.QtGui import QBrush, QColor, QFont
+from PySide6.QtGui import QBrush, QColor, QFont, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QLabel,
@@ -207,8 +207,7 @@ class GradeStrip(QWidget):
         self.marks.setSpacing(2)
         self.marks.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.marks.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        row = self.marks.fontMetrics().height() + 8
-        self.marks.setFixedHeight(row * MARK_ROWS + 2 * self.marks.frameWidth() + 4)
+        self._row_height = self.marks.fontMetrics().height() + 8
         self.details_label = QLabel()
         self.details_label.setObjectName("gradeDetails")
         self.details_label.setTextFormat(Qt.TextFormat.PlainText)
@@ -249,6 +248,22 @@ class GradeStrip(QWidget):
         else:
             self.details_label.hide()
         self.show()
+        self._fit_marks()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt override
+        super().resizeEvent(event)
+        self._fit_marks()
+
+    def _fit_marks(self) -> None:
+        """As tall as the marks need (they wrap at the pane's width), up to MARK_ROWS rows."""
+        marks = self.marks
+        if not marks.count():
+            return
+        marks.doItemsLayout()
+        bottom = max(marks.visualItemRect(marks.item(i)).bottom() for i in range(marks.count()))
+        needed = bottom + marks.verticalScrollBar().value() + 1 + 2 * marks.spacing()
+        tallest = self._row_height * MARK_ROWS + 4
+        marks.setFixedHeight(max(min(needed, tallest), self._row_height) + 2 * marks.frameWidth())
 
     @Slot(int)
     def _on_marks_current_row_changed(self, row: int) -> None:

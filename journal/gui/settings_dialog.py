@@ -202,7 +202,7 @@ class SettingsDialog(QDialog):
             self._muted(
                 "A judge grades an answer against a rubric in plain words; an embedding model "
                 "compares it with a reference text. The command line uses them too "
-                "(--judge and --embed-model override them there)."
+                "(<nobr>--judge</nobr> and <nobr>--embed-model</nobr> override them there)."
             ),
             2,
             0,
