@@ -6,7 +6,9 @@ Runs the real window against the fake Ollama server (tests/fake_ollama.py) with 
 experiments, starts a run, and grabs the window while the answer is streaming (or once it is
 done; or while Ollama is silent; or while a full disk keeps the answer from being saved;
 or, with graded demo runs, after a Repeat of 3 (`repeat`) or in the matrix with pass rates
-(`matrix`; scenes: streaming, done, silent, unsaved, repeat, matrix).
+(`matrix`); scenes: streaming, done, silent, unsaved, repeat, matrix. With --expectations
+the experiment has expectations (one of them for a judge), so the answer shows its grades
+and the outcome a suggested verdict.
 """
 
 from __future__ import annotations
@@ -91,6 +93,28 @@ DEMO = [
 ]
 
 
+EXPECTATIONS = (
+    "contains:Danube",
+    "regex:\\| Rhine +\\|",
+    "not-contains:As an AI",
+    "words<=60",
+    "judge:names three real rivers that each cross a border",
+)
+JUDGE_REPLY = '{"pass": true, "score": 0.9, "reason": "three real rivers, each crosses a border"}'
+
+
+def add_expectations(window: object, lines: tuple[str, ...]) -> None:
+    """The open experiment's expectations, written through the core as the editor would."""
+    from journal.core.expectations import parse_expectation
+    from journal.core.grades import add_expectation
+
+    journal = window.context.journal  # type: ignore[attr-defined]
+    experiment_id = window.editor.experiment_id()  # type: ignore[attr-defined]
+    with journal.write() as session:
+        for line in lines:
+            add_expectation(session, experiment_id, parse_expectation(line))
+
+
 def build_demo(db: Path, url: str) -> None:
     from journal.core.domain import Verdict
     from journal.core.ollama_service import OllamaService
@@ -154,6 +178,9 @@ def main() -> int:
         choices=("streaming", "done", "silent", "unsaved", "repeat", "matrix"),
         default="streaming",
     )
+    parser.add_argument(
+        "--expectations", action="store_true", help="grade the run against expectations"
+    )
     args = parser.parse_args()
     scene = "done" if args.done else args.scene
     width, height = (int(part) for part in args.size.lower().split("x"))
@@ -188,6 +215,13 @@ def main() -> int:
         ),
         FakeModel("gemma3:4b", family="gemma3", parameter_size="4.3B", quantization_level="Q4_K_M"),
         FakeModel("mistral:7b", family="llama", parameter_size="7.2B", quantization_level="Q4_0"),
+        FakeModel(
+            "judge:4b",
+            family="qwen3",
+            parameter_size="4.0B",
+            quantization_level="Q4_K_M",
+            reply=lambda *_: JUDGE_REPLY,
+        ),
     ]
     app = QApplication.instance() or QApplication([])
     app.setWindowIcon(app_icon())
@@ -210,6 +244,11 @@ def main() -> int:
         app.setPalette(palette)
     with FakeOllama(models) as fake, tempfile.TemporaryDirectory() as folder:
         db = Path(folder) / "demo.sqlite"
+        os.environ["JOURNAL_CONFIG"] = str(Path(folder) / "settings.toml")  # not the user's
+        if args.expectations:
+            from journal.core.settings import SettingsFile
+
+            SettingsFile().update({"models.judge": "judge:4b"})
         build_demo(db, fake.url)
         if scene in ("repeat", "matrix"):
             grade_demo(db)
@@ -245,6 +284,8 @@ def main() -> int:
             "Give their length and where they end, as a table, and a Python dict."
         )
         window.prompt_panel.options_panel.set_values({"temperature": 0.2, "seed": 42}, "5m", None)
+        if args.expectations:
+            add_expectations(window, EXPECTATIONS)
         if scene == "silent":
             import journal.core.runner
 
@@ -258,11 +299,6 @@ def main() -> int:
             disk = FullDisk(window.context.journal)
             window.runs.started.connect(lambda _: setattr(disk, "full", True))
         if scene == "repeat":
-            journal_ = window.context.journal
-            assert journal_ is not None
-            from journal.core.grading_queue import grade_now
-
-            window.runs.finished.connect(lambda run: grade_now(journal_, run.id))
             window.prompt_panel.repeat_box.setValue(3)
         if scene != "matrix":
             window.run_prompt()
@@ -280,6 +316,16 @@ def main() -> int:
         elif scene in ("done", "repeat"):
             wait(lambda: not window.runs.is_running, 60)
             wait(lambda: window.answer_view.is_rendered(), 10)
+            if args.expectations:
+                strip = window.display.grade_strip
+                wait(
+                    lambda: (
+                        not window.context.grading.pending
+                        and "grading…" not in strip.summary_label.text()
+                        and window.outcome.suggestion() is not None
+                    ),
+                    30,
+                )
         elif scene == "silent":
             wait(lambda: "for 4 s" in window.answer_view.status_text(), 30)
         elif scene == "unsaved":

@@ -40,6 +40,7 @@ from journal.core.models import (
     ExpectationRow,
     GradeRow,
     GradingRule,
+    Run,
     RunStatus,
     to_iso,
     utcnow,
@@ -51,6 +52,7 @@ __all__ = [
     "SavedExpectation",
     "add_expectation",
     "current_grades",
+    "experiment_grades",
     "find_expectation",
     "get_combine_rule",
     "get_expectation",
@@ -502,3 +504,47 @@ def runs_to_grade(
         params,
     )
     return [row[0] for row in rows]
+
+
+def experiment_grades(
+    session: Session, experiment_id: int
+) -> dict[int, tuple[list[Grade], RunOutcome]]:
+    """For every run of the experiment, its current grades (as `current_grades`) and its
+    outcome (as `run_outcome`), in a few queries whatever the number of runs: what a list
+    of runs shows at once."""
+    expectations = list_expectations(session, experiment_id)
+    rule = get_combine_rule(session, experiment_id)
+    runs = session.exec(select(Run.id, Run.status).where(Run.experiment_id == experiment_id)).all()
+    newest: dict[tuple[int, int], GradeRow] = {}
+    rows = session.exec(
+        select(GradeRow)
+        .join(Run, col(Run.id) == col(GradeRow.run_id))
+        .where(Run.experiment_id == experiment_id, col(GradeRow.expectation_id).is_not(None))
+        .order_by(col(GradeRow.id))
+    )
+    for row in rows:
+        assert row.expectation_id is not None
+        newest[(row.run_id, row.expectation_id)] = row  # ordered by id: the last one wins
+    found: dict[int, tuple[list[Grade], RunOutcome]] = {}
+    for run_id, status in runs:
+        assert run_id is not None
+        grades = [
+            _grade(newest[(run_id, saved.id)], saved)
+            for saved in expectations
+            if (run_id, saved.id) in newest
+        ]
+        outcome = not_graded(status, len(expectations))
+        if outcome is None:
+            by_expectation = {grade.expectation_id: grade for grade in grades}
+            outcome = combine(
+                rule,
+                [
+                    (
+                        saved.expectation.weight,
+                        by_expectation[saved.id].result if saved.id in by_expectation else None,
+                    )
+                    for saved in expectations
+                ],
+            )
+        found[run_id] = (grades, outcome)
+    return found

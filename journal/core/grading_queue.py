@@ -221,13 +221,17 @@ class GradingQueue:
         with self._changed:
             return self._changed.wait_for(lambda: not self._jobs and not self._busy, timeout)
 
-    def close(self) -> None:
-        """Cancel everything and stop the worker."""
+    def close(self, timeout: float | None = 30) -> bool:
+        """Cancel everything and stop the worker, waiting up to `timeout` seconds for it
+        (a window closing waits briefly: a cancelled judgement ends within milliseconds).
+        False when the worker was still busy when the time ran out."""
         with self._changed:
             self._closed = True
         self.cancel()
         if self._worker is not None:
-            self._worker.join(timeout=30)
+            self._worker.join(timeout=timeout)
+            return not self._worker.is_alive()
+        return True
 
     def __enter__(self) -> GradingQueue:
         return self

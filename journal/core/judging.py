@@ -168,7 +168,7 @@ def judge(
     }
     if not model:
         return _error(
-            "judge: no judge model is set; choose one with "
+            "judge: no judge model is set; choose one in Settings or with "
             "`journal config set models.judge NAME` (or --judge NAME)",
             record,
         )
@@ -243,7 +243,7 @@ def similar(
     }
     if not model:
         return _error(
-            "similar: no embedding model is set; choose one with "
+            "similar: no embedding model is set; choose one in Settings or with "
             "`journal config set models.embedding NAME` (or --embed-model NAME)",
             record,
         )

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, TypeVar
 from PySide6.QtCore import QObject, QThreadPool, Signal
 
 from journal.core.errors import JournalError, OllamaError
+from journal.gui.grading_relay import GradingRelay
 from journal.gui.ollama_status import OllamaStatus
 from journal.gui.tasks import Task, TaskRunner
 
@@ -58,6 +59,7 @@ class AppContext(QObject):
         self._writes = QThreadPool(self)
         self._writes.setMaxThreadCount(1)  # one writer, in order: edits never overtake
         self.ollama_status = OllamaStatus(self)
+        self.grading = GradingRelay(self)  # grades every run that ends; see grading_relay
 
     @classmethod
     def for_journal(
@@ -126,7 +128,9 @@ class AppContext(QObject):
         self.journal_opened.emit(journal)
 
     def close_journal(self, wait_ms: int = 5000) -> None:
-        """Let queued writes finish, then close the journal (on quitting or switching)."""
+        """Stop grading (never waiting on a judge), let queued writes finish, then close
+        the journal (on quitting or switching)."""
+        self.grading.close()
         self.wait_for_writes(wait_ms)
         if self._journal is not None:
             self._journal.close()
@@ -138,6 +142,7 @@ class AppContext(QObject):
 
         self.host = host
         self._service = service = OllamaService(host)
+        self.grading.close()  # the next grade asks the new host
         self.service_changed.emit(service)
         self.ollama_status.watch(host, service.version)
         return service
@@ -177,6 +182,16 @@ class AppContext(QObject):
         return self.tasks.run(
             work, on_done, on_error or self.report, pool=self._writes, owner=owner
         )
+
+    def write_in_order(
+        self,
+        work: Callable[[], T],
+        on_done: Callable[[T], None] | None = None,
+        on_error: Callable[[JournalError], None] | None = None,
+    ) -> Task:
+        """Run `work`, which opens its own write sessions (grading a run that ended), on
+        the writer thread, in order with every other write."""
+        return self.run(work, on_done, on_error, pool=self._writes)
 
     def wait_for_writes(self, msecs: int = 5000) -> bool:
         """Block until queued writes are on disk (before exporting what the person sees)."""

@@ -20,6 +20,7 @@ from journal.gui.banner import Banner
 from journal.gui.context import AppContext
 from journal.gui.experiment_browser import ExperimentBrowser
 from journal.gui.experiment_editor import ExperimentEditor
+from journal.gui.grading_controls import GradingControls
 from journal.gui.list_panel import ListPanel
 from journal.gui.prompt_panel import PromptPanel
 from journal.gui.resources import app_icon
@@ -60,6 +61,10 @@ class MainWindow(QMainWindow):
     partly_action: QAction
     failed_action: QAction
     clear_verdict_action: QAction
+    accept_suggestion_action: QAction
+    regrade_action: QAction
+    regrade_experiment_action: QAction
+    stop_grading_action: QAction
     search_action: QAction
     prompt_action: QAction
     refresh_models_action: QAction
@@ -88,6 +93,7 @@ class MainWindow(QMainWindow):
         self.setWindowIcon(app_icon())
         self.resize(1280, 820)
         self.status = StatusDisplay(self, self.context)
+        self.grading = GradingControls(self)
         self._build_panes()
         self._build_actions()
         self._connect_signals()
@@ -149,6 +155,7 @@ class MainWindow(QMainWindow):
         for name, action in build_actions(self).items():
             setattr(self, f"{name}_action", action)
         self.stop_action.setEnabled(False)
+        self.stop_grading_action.setEnabled(False)
 
     def _connect_signals(self) -> None:
         context, runs = self.context, self.runs
@@ -163,7 +170,13 @@ class MainWindow(QMainWindow):
         self.browser.experiment_created.connect(self._on_browser_experiment_created)
         self.display.run_chosen.connect(self._on_display_run_chosen)
         self.history_view.addActions(
-            [self.replay_action, self.replay_on_action, self.fan_out_action, self.compare_action]
+            [
+                self.replay_action,
+                self.replay_on_action,
+                self.fan_out_action,
+                self.compare_action,
+                self.regrade_action,
+            ]
         )
         runs.running_changed.connect(self._on_runs_running_changed)
         runs.finished.connect(self._on_runs_finished)

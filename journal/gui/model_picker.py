@@ -176,9 +176,12 @@ class ModelPicker(QWidget):
         self,
         list_models: Callable[[], list[ModelInfo]] | None = None,
         parent: QWidget | None = None,
+        *,
+        none_text: str = "",
     ) -> None:
         super().__init__(parent)
         self._lister = list_models
+        self._none_text = none_text  # when set: a first row that means "no model", choosable
         self._models: list[ModelInfo] = []
         self._task: Task | None = None
         self._announced: str = ""  # the last name model_changed carried
@@ -212,6 +215,7 @@ class ModelPicker(QWidget):
         layout.addWidget(self._combo, 1)
         layout.addWidget(self._refresh_button)
         self.setFocusProxy(self._combo)
+        self._append_none()
 
     # -- configuration --------------------------------------------------------------------
 
@@ -272,6 +276,7 @@ class ModelPicker(QWidget):
         try:
             self._items.clear()
             self._combo.setPlaceholderText("No model")
+            self._append_none()
             for model in models:
                 item = QStandardItem(model.name)
                 item.setData(model.name, NAME_ROLE)
@@ -305,7 +310,12 @@ class ModelPicker(QWidget):
         self._combo.blockSignals(True)
         try:
             self._items.clear()
-            if text == LOADING_TEXT:
+            if self._none_text:  # "none" stays a choice, and so does the model chosen
+                self._append_none()
+                self._append_status(icon, text, tooltip)
+                chosen = self._last_choice
+                self._combo.setCurrentIndex(self._append_missing(chosen) if chosen else 0)
+            elif text == LOADING_TEXT:
                 self._combo.setPlaceholderText(LOADING_TEXT)
                 self._combo.setCurrentIndex(-1)
             else:
@@ -324,6 +334,13 @@ class ModelPicker(QWidget):
         item.setEnabled(False)
         if icon is not None:
             item.setIcon(self.style().standardIcon(icon))
+        self._items.appendRow(item)
+
+    def _append_none(self) -> None:
+        if not self._none_text:
+            return
+        item = QStandardItem(self._none_text)
+        item.setData("", NAME_ROLE)
         self._items.appendRow(item)
 
     def _append_missing(self, name: str) -> int:
@@ -365,7 +382,7 @@ class ModelPicker(QWidget):
         """Choose `name`; a model the server does not list is added, marked (not installed)."""
         if not name:
             self._last_choice = None
-            self._combo.setCurrentIndex(-1)
+            self._combo.setCurrentIndex(0 if self._none_text else -1)
             return
         row = self._row_of(name)
         if row < 0:
@@ -396,6 +413,8 @@ class ModelPicker(QWidget):
         current = self.current_model() or ""
         if current:
             self._last_choice = current
+        elif self._none_text and self._combo.currentIndex() == 0:
+            self._last_choice = None  # "none" chosen: a refresh keeps it
         self._combo.setToolTip(str(self._combo.currentData(Qt.ItemDataRole.ToolTipRole) or ""))
         if current != self._announced:
             self._announced = current

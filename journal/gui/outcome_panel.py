@@ -1,4 +1,5 @@
-"""The person's judgement of a run: worked, partly, failed, and why."""
+"""The person's judgement of a run: worked, partly, failed, and why; and, until they give
+one, the verdict the grades suggest, shown as a suggestion only."""
 
 from __future__ import annotations
 
@@ -9,12 +10,15 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
+    QToolButton,
     QWidget,
 )
 
 from journal.core.domain import Verdict
+from journal.gui.table_style import VERDICT_COLOURS
 from journal.gui.throttle import Throttle
 
+ACCEPT_KEYS = "Ctrl+Shift+A"
 NOTE_DELAY_MS = 400  # the note is saved once typing pauses this long
 
 VERDICT_LABELS = {
@@ -33,6 +37,8 @@ class OutcomePanel(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._run_id: int | None = None
+        self._suggestion: Verdict | None = None
+        self._suggestion_why = ""
         self._loading = False
         self._group = QButtonGroup(self)
         self._group.setExclusive(False)  # exclusive by hand, so a second click can clear
@@ -48,12 +54,18 @@ class OutcomePanel(QWidget):
             self._group.addButton(button)
             self._buttons[verdict] = button
             layout.addWidget(button)
+        self.accept_button = QToolButton()
+        self.accept_button.setObjectName("acceptSuggestion")
+        self.accept_button.setAutoRaise(True)
+        self.accept_button.hide()
+        layout.addWidget(self.accept_button)
         self.why = QLineEdit()
         self.why.setPlaceholderText("Why? (what worked, what didn't)")
         self.why.setClearButtonEnabled(True)
         layout.addWidget(self.why, 1)
         self._note_later = Throttle(self._emit_note, NOTE_DELAY_MS, debounce=True, parent=self)
         self._group.buttonClicked.connect(self._on_group_clicked)
+        self.accept_button.clicked.connect(self.accept_suggestion)
         self.why.textEdited.connect(self._on_why_text_edited)
         self.show_run(None, None, "")
 
@@ -70,6 +82,51 @@ class OutcomePanel(QWidget):
         self.why.setText(why)
         self.why.setEnabled(run_id is not None)
         self._loading = False
+        self.set_suggestion(None, "")
+
+    def suggestion(self) -> Verdict | None:
+        """The verdict the grades suggest, while the person has not given one."""
+        return self._suggestion if self.verdict() is None else None
+
+    def set_suggestion(self, verdict: Verdict | None, why: str) -> None:
+        """Show `verdict` as the grades' suggestion (`why`: what they add up to): the
+        button outlined, never pressed; the person's own verdict, once given, wins."""
+        self._suggestion = verdict if self._run_id is not None else None
+        self._suggestion_why = why
+        self._show_suggestion()
+
+    def accept_suggestion(self) -> None:
+        """Make the suggested verdict the person's (one click, or Ctrl+Shift+A)."""
+        suggested = self.suggestion()
+        if suggested is not None:
+            self.choose(suggested)
+
+    def _show_suggestion(self) -> None:
+        suggested = self.suggestion()
+        for value, button in self._buttons.items():
+            label, shortcut = VERDICT_LABELS[value]
+            if value is suggested:
+                colour = VERDICT_COLOURS[value].name()
+                button.setStyleSheet(
+                    f"QPushButton {{ border: 2px dashed {colour}; border-radius: 4px;"
+                    " padding: 3px 10px; }"
+                )
+                button.setToolTip(
+                    f"Suggested by the grades ({self._suggestion_why}). Click, or "
+                    f"{ACCEPT_KEYS}, to make it your verdict."
+                )
+            else:
+                button.setStyleSheet("")
+                button.setToolTip(
+                    f"Mark this run as “{label.lower()}” ({shortcut}; again to clear)"
+                )
+        self.accept_button.setVisible(suggested is not None)
+        if suggested is not None:
+            self.accept_button.setText(f"Suggested: {suggested.value} ✓")
+            self.accept_button.setToolTip(
+                f"The grades suggest “{suggested.value}” ({self._suggestion_why}); "
+                f"click or {ACCEPT_KEYS} to accept it"
+            )
 
     def verdict(self) -> Verdict | None:
         for value, button in self._buttons.items():
@@ -84,6 +141,7 @@ class OutcomePanel(QWidget):
         new = None if verdict is not None and verdict == self.verdict() else verdict
         for value, button in self._buttons.items():
             button.setChecked(value == new)
+        self._show_suggestion()
         self.verdict_chosen.emit(self._run_id, new)
 
     def flush(self) -> None:
@@ -96,6 +154,7 @@ class OutcomePanel(QWidget):
         for button in self._buttons.values():
             if button is not clicked:
                 button.setChecked(False)
+        self._show_suggestion()
         if self._run_id is not None:
             self.verdict_chosen.emit(self._run_id, chosen if clicked.isChecked() else None)
 

@@ -302,6 +302,7 @@ class RunController(QObject):
             self._context.say("Saved: the whole answer is in the journal now.", 10_000)
         elif kind == "finished":
             run = item[1]
+            self._context.grading.grade_finished(run)  # a failed run is not graded
             if self._repeat is not None and run.id is not None:
                 self._repeated.append(run.id)
             self._emit_stats()
@@ -384,19 +385,27 @@ class RunController(QObject):
         run_ids, self._repeated = self._repeated, []
         if seeds is None or not run_ids:
             return
-        from journal.core.stability import stability_of
+        from journal.core.stability import Stability, stability_of
 
-        stability = self._context.read(lambda session: stability_of(session, run_ids))
-        if stability is None:
+        journal = self._context.journal
+        if journal is None:
             return
-        made = (
-            f"Stopped after {len(run_ids)} of {seeds.count} runs"
-            if stopped
-            else f"Repeated {seeds.count} times"
-        )
-        last = seeds.first + seeds.count - 1
-        self._context.say(f"{made} (seeds {seeds.first} to {last}): {stability.line}.", 0)
-        self.repeated.emit(run_ids)
+
+        def read() -> Stability:  # on the writer thread: after the runs' own grades are stored
+            with journal.read() as session:
+                return stability_of(session, run_ids)
+
+        def say(stability: Stability) -> None:
+            made = (
+                f"Stopped after {len(run_ids)} of {seeds.count} runs"
+                if stopped
+                else f"Repeated {seeds.count} times"
+            )
+            last = seeds.first + seeds.count - 1
+            self._context.say(f"{made} (seeds {seeds.first} to {last}): {stability.line}.", 0)
+            self.repeated.emit(run_ids)
+
+        self._context.write_in_order(read, say, self._context.report)
 
     def _on_task_failed(self, error: JournalError) -> None:
         from journal.core.runner import RunNotSavedError

@@ -19,10 +19,18 @@ from PySide6.QtWidgets import (
 from journal.core.domain import RunStatus, Verdict
 from journal.core.formatting import short_digest
 from journal.gui.answer_view import AnswerView
+from journal.gui.grade_marks import (
+    GradeStrip,
+    RunGrades,
+    read_experiment_grades,
+    read_run_grades,
+)
 from journal.gui.outcome_panel import OutcomePanel
 from journal.gui.run_history import RunHistoryModel
 
 if TYPE_CHECKING:
+    from sqlmodel import Session
+
     from journal.core.errors import ModelNotFoundError
     from journal.core.models import Run
     from journal.gui.context import AppContext
@@ -59,10 +67,12 @@ class RunDisplay(QObject):
         self.stats_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.stats_label.setEnabled(False)  # muted text
         self.outcome = OutcomePanel()
+        self.grade_strip = GradeStrip()
         self.answer_pane = QWidget()
         layout = QVBoxLayout(self.answer_pane)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.answer_view, 1)
+        layout.addWidget(self.grade_strip)
         layout.addWidget(self.stats_label)
         layout.addWidget(self.outcome)
 
@@ -80,10 +90,13 @@ class RunDisplay(QObject):
         header = view.header()
         header.setStretchLastSection(False)
         for column in range(self.history_model.columnCount()):
-            stretch = QHeaderView.ResizeMode.Stretch
-            header.setSectionResizeMode(
-                column, stretch if column == 3 else QHeaderView.ResizeMode.ResizeToContents
+            options = column == RunHistoryModel.OPTIONS
+            mode = (
+                QHeaderView.ResizeMode.Stretch
+                if options
+                else QHeaderView.ResizeMode.ResizeToContents
             )
+            header.setSectionResizeMode(column, mode)
 
     def _init_connections(self, runs: RunController) -> None:
         self.history_view.selectionModel().currentRowChanged.connect(
@@ -98,6 +111,7 @@ class RunDisplay(QObject):
         runs.finished.connect(self._on_runs_finished)
         runs.failed.connect(self._on_runs_failed)
         runs.model_missing.connect(self._on_runs_model_missing)
+        self._context.grading.grades_changed.connect(self._on_grading_grades_changed)
 
     # -- what is shown --------------------------------------------------------------------
 
@@ -115,6 +129,7 @@ class RunDisplay(QObject):
         """Show the runs of `experiment_id`, the newest (or `select_id`) selected."""
         self._experiment_id = experiment_id
         self.history_model.set_runs(runs)
+        self._read_grades([run.id for run in runs if run.id is not None])
         if not runs:
             self._show_run(None)
             return
@@ -187,6 +202,7 @@ class RunDisplay(QObject):
             self.answer_view.clear()
             self.stats_label.clear()
             self.outcome.show_run(None, None, "")
+            self.grade_strip.show_grades(None)
             return
         if run.id == self._live_run_id:
             return  # the live stream owns the answer view
@@ -195,6 +211,7 @@ class RunDisplay(QObject):
         stats = run_stats(run)
         self.stats_label.setText(f"{model_label(run)}" + (f"  ·  {stats}" if stats else ""))
         self.outcome.show_run(run.id, run.verdict, run.verdict_note)
+        self._show_grades(self.history_model.grades(run.id or 0))
         if chosen:
             self.run_chosen.emit(run)
 
@@ -231,6 +248,7 @@ class RunDisplay(QObject):
             self.load(run.experiment_id, runs, select_id=run.id)
             self._shown_run_id = run.id
             self.outcome.show_run(run.id, None, "")
+            self.grade_strip.show_grades(None)
         self.runs_changed.emit(run.experiment_id)
 
     @Slot(str, str)
@@ -298,6 +316,43 @@ class RunDisplay(QObject):
     @Slot(object)
     def _on_runs_model_missing(self, error: ModelNotFoundError) -> None:
         self.answer_view.set_status(error.message, "error")
+
+    # -- grades ---------------------------------------------------------------------------
+
+    def _read_grades(self, run_ids: list[int]) -> None:
+        """Read the grades of these runs of the shown experiment into the history."""
+        relay, experiment_id = self._context.grading, self._experiment_id
+        if experiment_id is None or not run_ids:
+            return
+        if len(run_ids) == 1:  # one run's grades changed
+
+            def read(session: Session) -> list[RunGrades]:
+                return [read_run_grades(session, run_ids[0], pending=relay.is_pending(run_ids[0]))]
+
+        else:  # a whole history: in a few queries, however many runs
+            model = self.history_model
+            runs = {run_id: model.run(model.row_of(run_id) or 0).status for run_id in run_ids}
+            waiting = {run_id for run_id in run_ids if relay.is_pending(run_id)}
+
+            def read(session: Session) -> list[RunGrades]:
+                return read_experiment_grades(session, experiment_id, runs, waiting)
+
+        for grades in self._context.read(read, quiet=True) or []:
+            self.history_model.set_grades(grades)
+
+    def _show_grades(self, grades: RunGrades | None) -> None:
+        self.grade_strip.show_grades(grades)
+        outcome = grades.outcome if grades is not None else None
+        suggestion = outcome.suggested_verdict if outcome is not None else None
+        self.outcome.set_suggestion(suggestion, outcome.summary if outcome is not None else "")
+
+    @Slot(int)
+    def _on_grading_grades_changed(self, run_id: int) -> None:
+        if self.history_model.row_of(run_id) is None:
+            return
+        self._read_grades([run_id])
+        if run_id == self._shown_run_id and run_id != self._live_run_id:
+            self._show_grades(self.history_model.grades(run_id))
 
     # -- verdicts -------------------------------------------------------------------------
 

@@ -10,7 +10,15 @@ from PySide6.QtGui import QBrush, QFont, QPalette
 from PySide6.QtWidgets import QApplication
 
 from journal.core.domain import RunStatus, Verdict
+from journal.core.grading import OutcomeStatus
+from journal.gui.grade_marks import RunGrades
 from journal.gui.table_style import VERDICT_COLOURS
+
+GRADE_COLOURS = {
+    OutcomeStatus.PASS: VERDICT_COLOURS[Verdict.WORKED],
+    OutcomeStatus.FAIL: VERDICT_COLOURS[Verdict.FAILED],
+    OutcomeStatus.NEEDS_LOOK: VERDICT_COLOURS[Verdict.PARTLY],
+}
 
 KEY_OPTIONS = ("temperature", "seed", "num_ctx", "num_predict", "top_p", "top_k")
 
@@ -40,18 +48,32 @@ def options_summary(options: dict[str, Any]) -> str:
 class RunHistoryModel(QAbstractTableModel):
     """Holds core Run objects; the window reloads it after each run or verdict."""
 
-    HEADERS = ("#", "Model", "Digest", "Options", "Status", "Verdict", "When")
+    HEADERS = ("#", "Model", "Digest", "Options", "Status", "Grades", "Verdict", "When")
+    ID, MODEL, DIGEST, OPTIONS, STATUS, GRADES, VERDICT, WHEN = range(8)
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
         self._runs: list[Any] = []
         self._live_run_id: int | None = None
+        self._grades: dict[int, RunGrades] = {}
+
+    def set_grades(self, grades: RunGrades) -> None:
+        """What a run's grades add up to, shown in the Grades column (and its tooltip)."""
+        self._grades[grades.run_id] = grades
+        row = self.row_of(grades.run_id)
+        if row is not None:
+            index = self.index(row, self.GRADES)
+            self.dataChanged.emit(index, index)
+
+    def grades(self, run_id: int) -> RunGrades | None:
+        return self._grades.get(run_id)
 
     def set_live_run(self, run_id: int | None) -> None:
         """The run streaming right now shows as such until it is reloaded from disk."""
         self._live_run_id = run_id
         if self._runs:
-            self.dataChanged.emit(self.index(0, 4), self.index(len(self._runs) - 1, 4))
+            column = self.STATUS
+            self.dataChanged.emit(self.index(0, column), self.index(len(self._runs) - 1, column))
 
     def set_runs(self, runs: list[Any]) -> None:
         self.beginResetModel()
@@ -89,8 +111,10 @@ class RunHistoryModel(QAbstractTableModel):
             return None
         run = self._runs[index.row()]
         column = index.column()
+        if column == self.GRADES:
+            return self._grades_data(run.id, role)
         if role == Qt.ItemDataRole.DisplayRole:
-            if column == 4 and run.id == self._live_run_id:
+            if column == self.STATUS and run.id == self._live_run_id:
                 return "streaming…"
             return self._display(run, column)
         if role == Qt.ItemDataRole.ToolTipRole:
@@ -98,14 +122,14 @@ class RunHistoryModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.UserRole:
             return run.id
         if role == Qt.ItemDataRole.ForegroundRole:
-            if column == 5 and run.verdict in VERDICT_COLOURS:
+            if column == self.VERDICT and run.verdict in VERDICT_COLOURS:
                 return QBrush(VERDICT_COLOURS[run.verdict])
-            if column == 4 and run.status in (RunStatus.FAILED, RunStatus.INTERRUPTED):
+            if column == self.STATUS and run.status in (RunStatus.FAILED, RunStatus.INTERRUPTED):
                 return QBrush(VERDICT_COLOURS[Verdict.FAILED])
-            if column in (2, 6):
+            if column in (self.DIGEST, self.WHEN):
                 palette = QApplication.palette()
                 return palette.brush(QPalette.ColorGroup.Disabled, QPalette.ColorRole.Text)
-        if role == Qt.ItemDataRole.FontRole and column == 2:
+        if role == Qt.ItemDataRole.FontRole and column == self.DIGEST:
             font = QFont("monospace")
             font.setStyleHint(QFont.StyleHint.Monospace)
             return font
@@ -113,40 +137,52 @@ class RunHistoryModel(QAbstractTableModel):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
 
-    @staticmethod
-    def _display(run: Any, column: int) -> str:
-        if column == 0:
+    def _grades_data(self, run_id: int, role: int) -> Any:
+        grades = self._grades.get(run_id)
+        if grades is None:
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
+            return grades.cell
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return grades.tooltip if grades.outcome.total else None
+        if role == Qt.ItemDataRole.ForegroundRole and not grades.pending:
+            colour = GRADE_COLOURS.get(grades.outcome.status)
+            return QBrush(colour) if colour is not None else None
+        return None
+
+    def _display(self, run: Any, column: int) -> str:
+        if column == self.ID:
             return f"{run.id}" + (" ↻" if run.replay_of_id else "")
-        if column == 1:
+        if column == self.MODEL:
             return str(run.model)
-        if column == 2:
+        if column == self.DIGEST:
             return str(run.short_digest)
-        if column == 3:
+        if column == self.OPTIONS:
             return options_summary(run.options)
-        if column == 4:
+        if column == self.STATUS:
             return str(run.status.value)
-        if column == 5:
+        if column == self.VERDICT:
             return run.verdict.value if run.verdict else "—"
-        if column == 6:
+        if column == self.WHEN:
             return _local_time(run.started_at or run.created_at)
         return ""
 
     def _tooltip(self, run: Any, column: int) -> str | None:
-        if column == 0:
+        if column == self.ID:
             lines = [f"Replays run {run.replay_of_id}"] if run.replay_of_id else []
             replayed_by = [str(other.id) for other in self._runs if other.replay_of_id == run.id]
             if replayed_by:
                 lines.append(f"Replayed by run {', '.join(reversed(replayed_by))}")
             return "\n".join(lines) or None
-        if column == 2:
+        if column == self.DIGEST:
             return str(run.model_digest) or "digest unknown (the run never reached Ollama)"
-        if column == 3 and run.options:
+        if column == self.OPTIONS and run.options:
             return "\n".join(f"{key} = {value}" for key, value in sorted(run.options.items()))
-        if column == 4 and run.error:
+        if column == self.STATUS and run.error:
             return str(run.error)
-        if column == 5 and run.verdict_note:
+        if column == self.VERDICT and run.verdict_note:
             return str(run.verdict_note)
-        if column == 6:
+        if column == self.WHEN:
             moment = run.started_at or run.created_at
             return moment.astimezone().isoformat(timespec="seconds") if moment else None
         return None

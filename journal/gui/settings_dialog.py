@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, QTimer, QUrl, Signal, Slot
 from PySide6.QtGui import QDesktopServices, QFontDatabase, QPalette
@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFileDialog,
+    QGridLayout,
     QGroupBox,
     QHBoxLayout,
     QLabel,
@@ -33,9 +34,13 @@ from journal.core.settings import (
     parse_option_lines,
 )
 from journal.gui.dialog_helpers import error_label, fit_height, mark_as_error
+from journal.gui.model_picker import ModelPicker
 from journal.gui.options_panel import ALLOW_UNKNOWN_HINT
 from journal.gui.settings_store import SettingsStore
 from journal.gui.tasks import Task, run_in_background
+
+if TYPE_CHECKING:
+    from journal.core.ollama_service import ModelInfo
 
 OPTIONS_PLACEHOLDER = "temperature=0.2\nseed=42\nnum_ctx=8192"
 HOSTS_PLACEHOLDER = f"{DEFAULT_OLLAMA_HOST}\n(one address per line; the first is used)"
@@ -67,6 +72,8 @@ class SettingsDialog(QDialog):
         journal_path: str,
         check_host: Callable[[str], str],
         parent: QWidget | None = None,
+        *,
+        list_models: Callable[[], list[ModelInfo]] | None = None,
     ) -> None:
         super().__init__(parent)
         self._store = store
@@ -82,6 +89,9 @@ class SettingsDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(self._init_ollama_box("\n".join(saved.hosts)))
         layout.addWidget(self._init_options_box({**saved.options, **saved.request}))
+        layout.addWidget(
+            self._init_grading_box(list_models, saved.judge_model, saved.embedding_model)
+        )
         layout.addWidget(self._init_journal_box(journal_path))
         layout.addWidget(self._init_file_label())
         layout.addStretch(1)
@@ -154,6 +164,54 @@ class SettingsDialog(QDialog):
         box_layout.addWidget(self.options_error_label)
         return box
 
+    def _init_grading_box(
+        self,
+        list_models: Callable[[], list[ModelInfo]] | None,
+        judge: str,
+        embedding: str,
+    ) -> QGroupBox:
+        """The local models that grade `judge:` and `similar:` expectations; "none" is a
+        choice (those expectations then need a look)."""
+        self.judge_picker = ModelPicker(
+            list_models, none_text="None (judge: expectations need a look)"
+        )
+        self.judge_picker.setAccessibleName("Judge model")
+        self.judge_picker.combo.setToolTip("The model that grades judge: expectations")
+        self.embedding_picker = ModelPicker(
+            list_models, none_text="None (similar: expectations need a look)"
+        )
+        self.embedding_picker.setAccessibleName("Embedding model")
+        self.embedding_picker.combo.setToolTip(
+            "The model whose embeddings grade similar: expectations"
+        )
+        box = QGroupBox("Grading")
+        grid = QGridLayout(box)
+        for row, (text, picker, chosen) in enumerate(
+            (
+                ("&Judge model:", self.judge_picker, judge),
+                ("E&mbedding model:", self.embedding_picker, embedding),
+            )
+        ):
+            label = QLabel(text)
+            label.setBuddy(picker.combo)
+            grid.addWidget(label, row, 0)
+            grid.addWidget(picker, row, 1)
+            picker.set_current_model(chosen or None)
+            picker.refresh()
+        grid.addWidget(
+            self._muted(
+                "A judge grades an answer against a rubric in plain words; an embedding model "
+                "compares it with a reference text. The command line uses them too "
+                "(<nobr>--judge</nobr> and <nobr>--embed-model</nobr> override them there)."
+            ),
+            2,
+            0,
+            1,
+            2,
+        )
+        grid.setColumnStretch(1, 1)
+        return box
+
     def _init_journal_box(self, journal_path: str) -> QGroupBox:
         self.journal_path_label = QLabel(journal_path)
         self.journal_path_label.setWordWrap(True)
@@ -180,7 +238,7 @@ class SettingsDialog(QDialog):
         holder_layout = QVBoxLayout(holder)
         holder_layout.setContentsMargins(0, 0, 0, 0)
         self.settings_file_label = self._muted(
-            f"Hosts and options are saved in {self._store.config.path}, "
+            f"Hosts, options and grading models are saved in {self._store.config.path}, "
             "which <code>journal config</code> reads and writes too."
         )
         self.settings_file_label.setTextInteractionFlags(
@@ -241,7 +299,12 @@ class SettingsDialog(QDialog):
         if not self.validate():
             return  # stay open: the messages say what to fix
         try:
-            self._store.save_shared(self._parse_hosts(), self._parse_options())
+            self._store.save_shared(
+                self._parse_hosts(),
+                self._parse_options(),
+                judge_model=self.judge_picker.current_model() or "",
+                embedding_model=self.embedding_picker.current_model() or "",
+            )
         except JournalError as error:  # a settings file that is damaged or cannot be written
             self.file_error_label.setText(error.message)
             self.file_error_label.show()

@@ -16,7 +16,9 @@ from PySide6.QtCore import QByteArray, QSettings
 from journal.core.errors import InvalidInputError, JournalError
 from journal.core.option_schema import REQUEST_FIELDS
 from journal.core.settings import (
+    EMBEDDING_MODEL,
     HOSTS,
+    JUDGE_MODEL,
     KEEP_ALIVE,
     OPTIONS,
     THINK,
@@ -144,9 +146,30 @@ class SettingsStore:
         """Raises JournalError (a bad value, a settings file that cannot be written)."""
         self._config.update(_split_defaults(options))
 
-    def save_shared(self, hosts: list[str], defaults: dict[str, Any]) -> None:
-        """Hosts and default options in one write, as the Settings dialog's OK saves them."""
-        self._config.update({HOSTS: hosts or None, **_split_defaults(defaults)})
+    def judge_model(self) -> str:
+        """The model that grades `judge:` expectations; "" for none."""
+        return self.shared().judge_model
+
+    def embedding_model(self) -> str:
+        """The model whose embeddings grade `similar:` expectations; "" for none."""
+        return self.shared().embedding_model
+
+    def save_shared(
+        self,
+        hosts: list[str],
+        defaults: dict[str, Any],
+        *,
+        judge_model: str | None = None,
+        embedding_model: str | None = None,
+    ) -> None:
+        """Hosts, default options and (when given; "" for none) the grading models in one
+        write, as the Settings dialog's OK saves them."""
+        changes: dict[str, Any] = {HOSTS: hosts or None, **_split_defaults(defaults)}
+        if judge_model is not None:
+            changes[JUDGE_MODEL] = judge_model or None
+        if embedding_model is not None:
+            changes[EMBEDDING_MODEL] = embedding_model or None
+        self._config.update(changes)
 
     def _move_to_config(self) -> None:
         """Once: move what older versions kept in QSettings into the settings file, where

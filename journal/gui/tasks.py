@@ -111,6 +111,14 @@ class _Runnable(QRunnable):
         del work, outcome  # the queued signal now holds the only references
 
 
+class Listener:
+    """A report line open until closed (`TaskRunner.listen`)."""
+
+    def __init__(self, report: Report, close: Callable[[], None]) -> None:
+        self.report = report
+        self.close = close
+
+
 class TaskRunner(QObject):
     """The GUI thread's end of all background work: where outcomes and progress arrive.
 
@@ -177,6 +185,32 @@ class TaskRunner(QObject):
         task.throttle = Throttle(functools.partial(self._deliver, task), interval_ms, parent=self)
         mailbox = task.mailbox
         return self._start(task, lambda: work(mailbox.post), pool, key)
+
+    def listen(
+        self,
+        on_progress: Callable[[list[Any]], None],
+        *,
+        interval_ms: int,
+        owner: QObject | None = None,
+    ) -> Listener:
+        """A report line for work on a thread this runner did not start (a core queue's own
+        worker): whatever is posted to `listener.report`, from any thread, reaches
+        `on_progress` in order and in batches on the GUI thread, as `run_reporting`'s items
+        do, until `listener.close()` (GUI thread) delivers the last batch."""
+        task = Task(None, None, owner, on_progress)
+        key = next(self._keys)
+        task.mailbox = _Mailbox(functools.partial(self._progressed.emit, key))
+        task.throttle = Throttle(functools.partial(self._deliver, task), interval_ms, parent=self)
+        self._pending[key] = task
+        return Listener(task.mailbox.post, functools.partial(self._close_listener, key))
+
+    def _close_listener(self, key: int) -> None:
+        task = self._pending.pop(key, None)
+        if task is not None and task.throttle is not None:
+            task.throttle.cancel()
+            self._deliver(task)
+            task.throttle.deleteLater()
+            task.throttle = None
 
     def _start(
         self,

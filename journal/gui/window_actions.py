@@ -158,6 +158,36 @@ MENUS: tuple[tuple[str, tuple[tuple[ActionSpec, ...], ...]], ...] = (
                     "Clear the verdict",
                     (None,),
                 ),
+                A(
+                    "accept_suggestion",
+                    "&Accept the suggested verdict",
+                    "outcome.accept_suggestion",
+                    ("Ctrl+Shift+A",),
+                    "Make the verdict the grades suggest your own",
+                ),
+            ),
+            (
+                A(
+                    "regrade",
+                    "Re-&grade the selected runs",
+                    "grading.regrade_selected",
+                    ("Ctrl+G",),
+                    "Grade the selected runs again against the expectations as they are now",
+                ),
+                A(
+                    "regrade_experiment",
+                    "Re-grade the &whole experiment",
+                    "grading.regrade_experiment",
+                    ("Ctrl+Shift+G",),
+                    "Grade every finished run of the experiment again",
+                ),
+                A(
+                    "stop_grading",
+                    "Stop gra&ding",
+                    "grading.stop",
+                    ("Ctrl+Alt+G",),
+                    "Stop grading (judge results in flight are not stored)",
+                ),
             ),
             (
                 A(

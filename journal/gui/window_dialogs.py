@@ -177,12 +177,20 @@ class WindowDialogs(QObject):
             return OllamaService(host).version()
 
         settings = self._window.settings
-        dialog = SettingsDialog(settings, str(self._context.path), check_host, self._window)
+        service = self._context.service
+        dialog = SettingsDialog(
+            settings,
+            str(self._context.path),
+            check_host,
+            self._window,
+            list_models=service.list_models if service is not None else None,
+        )
         dialog.journal_switch_requested.connect(self._on_settings_journal_switch_requested)
         if dialog.exec():
             host = resolve_ollama_host(self._window.host_flag or settings.ollama_host())
             if host != self._context.host:
                 self._context.connect_ollama(host)
+            self._context.grading.models_may_have_changed()
 
     @Slot()
     def choose_journal(self) -> None:

@@ -146,8 +146,6 @@ def test_repeat_three_records_seeds_s_to_s_plus_2_and_says_how_many_pass(
     experiment_id = _new_experiment_with(qtbot, window, "contains:Paris")
     journal = window.context.journal
     assert journal is not None
-    # Grading on finish, as the window does it: deterministic grades at once.
-    window.runs.finished.connect(lambda run: grade_now(journal, run.id))
     said: list[str] = []
     window.context.said.connect(lambda text, _ms: said.append(text))
     panel = window.prompt_panel
@@ -187,7 +185,7 @@ def test_stopping_a_repeat_stops_the_runs_still_to_come(
     window.context.said.connect(lambda text, _ms: said.append(text))
     QTest.keyClick(panel, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
     qtbot.waitUntil(lambda: window.runs.live_run_id is not None, timeout=10_000)
-    with qtbot.waitSignal(window.runs.running_changed, timeout=10_000):
+    with qtbot.waitSignal(window.runs.repeated, timeout=10_000):
         QTest.keyClick(window, Qt.Key.Key_Escape)
     journal = window.context.journal
     assert journal is not None

@@ -53,7 +53,7 @@ def test_run_history_model_is_a_well_behaved_model(
     assert model.rowCount() == 2
     newest, oldest = model.run(0), model.run(1)
     assert newest.id > oldest.id  # newest first
-    assert model.data(model.index(1, 5)) == "worked"
+    assert model.data(model.index(1, model.VERDICT)) == "worked"
     assert model.data(model.index(1, 2)) == "a" * 12
     assert (
         model.data(
