@@ -39,7 +39,7 @@ def _rows(journal: Journal, sql: str) -> list[tuple[object, ...]]:
 
 
 def test_the_fixture_is_a_format_1_export() -> None:
-    assert FORMAT_VERSION == 2 and OLDEST_FORMAT_VERSION == 1
+    assert FORMAT_VERSION == 3 and OLDEST_FORMAT_VERSION == 1
     head = FIXTURE.read_text(encoding="utf-8").split("\n---\n", 1)[0]
     assert '"llm_journal": 1' in head and '"layout": "file"' in head
 
@@ -75,7 +75,7 @@ def test_a_format_1_export_still_imports_exactly(journal: Journal, tmp_path: Pat
     again = tmp_path / "again.md"
     export_to_path(journal, again)
     text = again.read_text(encoding="utf-8")
-    assert text.startswith('---\n{\n  "layout": "file",\n  "llm_journal": 2\n}\n---\n')
+    assert text.startswith('---\n{\n  "layout": "file",\n  "llm_journal": 3\n}\n---\n')
     assert not markdown_it_problems(text, own_links=frozenset(), blocks=2 + 3 + 1)
     with Journal.open(tmp_path / "third.sqlite") as third:
         import_markdown(third, again)
