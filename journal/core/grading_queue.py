@@ -28,6 +28,7 @@ from journal.core.expectations import Expectation, Kind
 from journal.core.grades import (
     Grade,
     SavedExpectation,
+    current_grades,
     list_expectations,
     record_grade,
     run_outcome,
@@ -62,6 +63,15 @@ def _read(journal: Journal, run_id: int) -> tuple[Run, list[SavedExpectation]]:
     with journal.read() as session:
         run = get_run(session, run_id)
         return run, list_expectations(session, run.experiment_id)
+
+
+def _ungraded(journal: Journal, run_id: int) -> tuple[Run, list[SavedExpectation]]:
+    """The run, and those of its expectations that have no grade yet."""
+    with journal.read() as session:
+        run = get_run(session, run_id)
+        graded = {grade.expectation_id for grade in current_grades(session, run_id)}
+        expectations = list_expectations(session, run.experiment_id)
+    return run, [saved for saved in expectations if saved.id not in graded]
 
 
 def _deterministic(journal: Journal, run: Run, expectations: list[SavedExpectation]) -> list[Grade]:
@@ -131,6 +141,7 @@ def grade_one(
 class _Job:
     run_id: int
     everything: bool  # deterministic kinds too (a re-grade), or only Ollama's
+    missing_only: bool = False  # only expectations without a grade yet
 
 
 class GradingQueue:
@@ -178,6 +189,22 @@ class GradingQueue:
         if any(saved.expectation.kind.needs_ollama for saved in expectations):
             self._enqueue([_Job(run_id, everything=False)])
         return grades
+
+    def grade_missing(self, run_id: int) -> tuple[list[Grade], bool]:
+        """Grade only what the run has no grade for yet: its deterministic expectations now
+        (returned, in order), the ones that need Ollama queued; and whether anything was
+        queued. A grade already given is kept and never asked again (what resuming a
+        cancelled check needs); for a run just finished it is `grade_finished`."""
+        run, missing = _ungraded(self.journal, run_id)
+        if run.status is not RunStatus.DONE:
+            return [], False
+        grades = _deterministic(self.journal, run, missing)
+        for grade in grades:
+            self._emit(self.events.graded, grade)
+        queued = any(saved.expectation.kind.needs_ollama for saved in missing)
+        if queued:
+            self._enqueue([_Job(run_id, everything=False, missing_only=True)])
+        return grades, queued
 
     def regrade(self, run_ids: Iterable[int]) -> int:
         """Queue a full re-grade of each run (history is kept); returns how many."""
@@ -273,7 +300,10 @@ class GradingQueue:
     def _grade(self, job: _Job, token: CancelToken) -> None:
         if token.cancelled:
             return
-        run, expectations = _read(self.journal, job.run_id)
+        if job.missing_only:
+            run, expectations = _ungraded(self.journal, job.run_id)
+        else:
+            run, expectations = _read(self.journal, job.run_id)
         if run.status is RunStatus.DONE:
             if job.everything:
                 for grade in _deterministic(self.journal, run, expectations):
