@@ -23,7 +23,8 @@ from tests.journal_process import StreamingJournal, journal_command
 from tests.journal_process import run_cli as _cli
 
 TARGET = "newmodel:1b"
-PROGRESS = re.compile(r"^\[(\d+)/(\d+)\] run (\d+) -> run (\d+): (\w+), \d+\.\d s$")
+# A replay's progress line; where it stands once graded follows the " · ".
+PROGRESS = re.compile(r"^\[(\d+)/(\d+)\] run (\d+) -> run (\d+): (\w+), \d+\.\d s(?: · .*)?$")
 
 
 def _prompt(messages: list[dict[str, Any]]) -> str:
@@ -291,7 +292,12 @@ def test_check_runs_headless_and_shows_triages_lists(
     code, out, _ = _cli(capsys, *db, "check", "--show", "1", "--diff")
     assert code == 0
     assert out.startswith(f"# check 1: verdict=worked on {TARGET}\n")
-    assert re.search(r"^2\s+2\s+5\s+worked\s+failed\s+done\s+regressed\s+hard one$", out, re.M)
+    assert "\npasses (2)\n#  RUN" in out and "\nfails (1)\n#  RUN" in out
+    assert re.search(
+        r"^2\s+2\s+5\s+worked\s+failed\s+done\s+regressed\s+hard one\s+your verdict: failed$",
+        out,
+        re.M,
+    )
     assert "## 2: run 2 -> run 5\n[-old-]{+BAD+} answer[- to hard one-]" in out
     assert out.endswith(f"2 of 3 pass on {TARGET} (1 fail, 0 need a look; 3 by your verdict)\n")
 
