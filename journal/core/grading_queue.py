@@ -21,6 +21,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from sqlmodel import col, select
+
 from journal.core.cancel import CancelToken, StreamCancelled
 from journal.core.domain import ExperimentFilter, RunStatus
 from journal.core.errors import JournalError
@@ -28,16 +30,16 @@ from journal.core.expectations import Expectation, Kind
 from journal.core.grades import (
     Grade,
     SavedExpectation,
-    current_grades,
     list_expectations,
     record_grade,
+    record_grades,
     run_outcome,
     runs_to_grade,
 )
 from journal.core.grading import GradeResult, GradeStatus, RunOutcome, grade_deterministic
 from journal.core.host_gate import gate_for
 from journal.core.judging import JudgedRun, judge, similar
-from journal.core.models import Run
+from journal.core.models import GradeRow, Run
 from journal.core.ollama_service import OllamaService
 from journal.core.queries import get_run
 from journal.core.storage import Journal
@@ -69,7 +71,13 @@ def _ungraded(journal: Journal, run_id: int) -> tuple[Run, list[SavedExpectation
     """The run, and those of its expectations that have no grade yet."""
     with journal.read() as session:
         run = get_run(session, run_id)
-        graded = {grade.expectation_id for grade in current_grades(session, run_id)}
+        graded = set(
+            session.exec(
+                select(GradeRow.expectation_id)
+                .where(GradeRow.run_id == run_id, col(GradeRow.expectation_id).is_not(None))
+                .distinct()
+            )
+        )
         expectations = list_expectations(session, run.experiment_id)
     return run, [saved for saved in expectations if saved.id not in graded]
 
@@ -84,7 +92,7 @@ def _deterministic(journal: Journal, run: Run, expectations: list[SavedExpectati
         return []
     assert run.id is not None
     with journal.write() as session:
-        return [record_grade(session, run.id, saved, result) for saved, result in results]
+        return record_grades(session, run.id, results)
 
 
 def grade_now(journal: Journal, run_id: int) -> list[Grade]:
