@@ -597,9 +597,9 @@ class MigrationChecker:
     """Creates, runs and resumes checks for one journal and one Ollama, and grades their
     replays: deterministically as each one ends, with judge and similarity grades on its
     own grading queue, in the background (`judge_model`, `embedding_model` override the
-    settings). Grading goes on after `run` returns: `grading_runs` says what is still
-    coming, `wait_grades` waits for it, `cancel_grades` stops it (resuming the check grades
-    the rest); `close` when done."""
+    settings; `judge_options` the judge's). Grading goes on after `run` returns:
+    `grading_runs` says what is still coming, `wait_grades` waits for it, `cancel_grades`
+    stops it (resuming the check grades the rest); `close` when done."""
 
     def __init__(
         self,
@@ -609,6 +609,7 @@ class MigrationChecker:
         replayer: Replayer | None = None,
         judge_model: str | None = None,
         embedding_model: str | None = None,
+        judge_options: dict[str, Any] | None = None,
     ) -> None:
         self.journal = journal
         self.service = service
@@ -620,6 +621,7 @@ class MigrationChecker:
             service,
             judge_model=judge_model,
             embedding_model=embedding_model,
+            judge_options=judge_options,
             events=GradingEvents(finished=self._grades_landed, failed=self._grading_failed),
         )
 
