@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from journal import __version__
-from journal.cli_stream import EXIT_OUTPUT_CLOSED, AnswerPrinter, StopOnSignals
+from journal.cli_stream import EXIT_INTERRUPTED, EXIT_OUTPUT_CLOSED, AnswerPrinter, StopOnSignals
 from journal.cli_support import (
     RAW_HELP,
     STYLE_END,
@@ -454,7 +454,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 1
         except KeyboardInterrupt:
             print("journal: interrupted", file=sys.stderr)
-            return 130
+            return EXIT_INTERRUPTED
         except BrokenPipeError:
             # `journal list | head`: the reader left; that is not an error worth a traceback.
             sys.stderr.close()

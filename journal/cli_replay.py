@@ -39,10 +39,11 @@ from journal.cli_support import (
 if TYPE_CHECKING:
     from journal.core.cancel import CancelToken
     from journal.core.check_triage import Group, ItemTriage
-    from journal.core.migration_check import CheckItemView, CheckView, DiffOp, MigrationChecker
+    from journal.core.migration_check import CheckItemView, CheckView, MigrationChecker
     from journal.core.models import Run
     from journal.core.ollama_service import OllamaService
     from journal.core.replay import ModelIdentity, ReplayEdits
+    from journal.core.word_diff import DiffOp
 
 VERDICTS = ("worked", "partly", "failed")
 
@@ -158,6 +159,7 @@ def _status_line(run: Run) -> str:
 
 def cmd_replay(args: argparse.Namespace) -> int:
     from journal.core.cancel import CancelToken
+    from journal.core.formatting import plural
     from journal.core.models import RunStatus
     from journal.core.options import UnknownOptionError
     from journal.core.replay import (
@@ -217,7 +219,7 @@ def cmd_replay(args: argparse.Namespace) -> int:
         if isinstance(printer, AnswerPrinter) and printer.closed:
             return EXIT_OUTPUT_CLOSED  # the reader left, as with `| head`: nothing to say
         if skipped:
-            _say(f"{skipped} replay{'s' if skipped != 1 else ''} not started (cancelled).")
+            _say(f"{plural(skipped, 'replay')} not started (cancelled).")
         return stop.exit_code
     if any(run.status is not RunStatus.DONE for run in runs):
         return 1
@@ -270,6 +272,7 @@ def cmd_check(args: argparse.Namespace) -> int:
 def _check_run(args: argparse.Namespace) -> int:
     from journal.core.cancel import CancelToken
     from journal.core.errors import InvalidInputError
+    from journal.core.formatting import plural, short_digest
     from journal.core.migration_check import (
         CheckEvents,
         CheckRunResult,
@@ -350,8 +353,8 @@ def _check_run(args: argparse.Namespace) -> int:
                 created = get_check(session, check_id)
             replaying.update(range(1, created.summary.total + 1))
             _say(
-                f"check {check_id}: {created.summary.total} runs on {target} "
-                f"@ {created.target_digest[:12]} · {created.name}"
+                f"check {check_id}: {plural(created.summary.total, 'run')} on {target} "
+                f"@ {short_digest(created.target_digest)} · {created.name}"
             )
             with StopOnSignals(cancel) as stop:
                 result = checker.run(check_id, cancel=cancel, progress=progress, events=events)
@@ -408,6 +411,7 @@ def _print_summary(args: argparse.Namespace, view: CheckView) -> int:
 
 
 def _check_list(args: argparse.Namespace) -> int:
+    from journal.core.formatting import short_digest
     from journal.core.migration_check import list_checks
 
     with open_journal_for_reading(args) as journal, journal.read() as session:
@@ -427,7 +431,7 @@ def _check_list(args: argparse.Namespace) -> int:
                 str(check.id),
                 check.created_at.isoformat()[:16].replace("T", " "),
                 check.status.value,
-                f"{check.target_model}@{check.target_digest[:12]}",
+                f"{check.target_model}@{short_digest(check.target_digest)}",
                 f"{finished}/{summary.total}",
                 f"{check.name}: {summary.line()}",
             )
@@ -493,14 +497,9 @@ def _print_groups(groups: dict[Group, list[CheckItemView]]) -> None:
 
 def _check_show(args: argparse.Namespace) -> int:
     from journal.core.check_triage import Group
-    from journal.core.migration_check import (
-        check_groups,
-        check_items,
-        diff_records,
-        get_check,
-        item_runs,
-        word_diff,
-    )
+    from journal.core.formatting import short_digest
+    from journal.core.migration_check import check_groups, check_items, get_check, item_runs
+    from journal.core.word_diff import diff_records, word_diff
 
     with open_journal_for_reading(args) as journal, journal.read() as session:
         view = get_check(session, args.show)
@@ -526,7 +525,7 @@ def _check_show(args: argparse.Namespace) -> int:
     out = sys.stdout
     out.write(f"# check {view.id}: {view.name}\n")
     out.write(
-        f"target: {view.target_model}@{view.target_digest[:12]} · {view.status.value} · "
+        f"target: {view.target_model}@{short_digest(view.target_digest)} · {view.status.value} · "
         f"created {view.created_at.isoformat()[:16].replace('T', ' ')}\n\n"
     )
     _print_groups(groups)

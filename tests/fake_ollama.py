@@ -1403,11 +1403,6 @@ class FakeOllama:
         with self._lock:
             self._connections.discard(conn)
 
-    @property
-    def active_requests(self) -> int:
-        """Requests whose handler is still running (e.g. a stalled stream)."""
-        return self._active
-
     def wait_for_requests(self, n: int, timeout: float = 5.0) -> None:
         """Block until at least ``n`` requests have arrived; TimeoutError otherwise.
 

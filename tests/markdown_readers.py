@@ -121,6 +121,9 @@ ATTRIBUTES = frozenset({"id", "class", "href", "align", "style", "data-cites", "
 _ALIGN_STYLE = re.compile(r"text-align: (left|right|center);?|width: [0-9]+%;?")
 
 
+_CMARK_XMPP = re.compile(r"[A-Za-z0-9.+_-]*xmpp:.*", re.DOTALL)
+
+
 class _Collector(HTMLParser):
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
@@ -180,8 +183,9 @@ def html_problems(html: str, *, own_links: frozenset[str], blocks: int) -> list[
         if href in own_links or href.lower().startswith(SAFE_SCHEMES):
             continue
         # cmark-gfm links `xmpp:a@b.c` written as plain text, whatever escapes or entities
-        # spell it (it looks for them after decoding): the reader's own doing, and inert.
-        if href.startswith("xmpp:") and href == shown:
+        # spell it (it looks for them after decoding), and takes in the letters, digits and
+        # `.+-_` in front of `xmpp:` too (`---xmpp:a@b.c`): the reader's own doing, and inert.
+        if _CMARK_XMPP.fullmatch(href) and href == shown:
             continue
         problems.append(f"link to {href!r} ({shown!r})")
     return problems

@@ -15,12 +15,11 @@ from pathlib import Path
 
 import pytest
 
-from journal.core.expectations import parse_expectation
-from journal.core.grades import add_expectation, grade_history
-from journal.core.models import Run, RunStatus, Verdict
-from journal.core.queries import create_experiment, get_run
+from journal.core.grades import grade_history
+from journal.core.models import Verdict
+from journal.core.queries import get_run
 from journal.core.storage import Journal
-from tests.core.test_check_triage import JUDGE, HeldJudge
+from tests.core.test_check_triage import JUDGE, HeldJudge, _experiments
 from tests.core.test_migration_check import _target_reply
 from tests.fake_ollama import FakeModel, FakeOllama
 from tests.journal_process import journal_command
@@ -31,22 +30,8 @@ TARGET = "newmodel:1b"
 
 def _seed(db_path: Path, plan: list[tuple[str, list[str]]]) -> None:
     """One experiment per (prompt, expectation lines), with a past run that worked."""
-    with Journal.open(db_path) as journal, journal.write() as session:
-        for prompt, lines in plan:
-            experiment = create_experiment(session, title=prompt).id or 0
-            for line in lines:
-                add_expectation(session, experiment, parse_expectation(line))
-            session.add(
-                Run(
-                    experiment_id=experiment,
-                    model="llama3:8b",
-                    model_digest=FakeModel("llama3:8b").digest,
-                    messages=[{"role": "user", "content": prompt}],
-                    response=f"old answer to {prompt}",
-                    status=RunStatus.DONE,
-                    verdict=Verdict.WORKED,
-                )
-            )
+    with Journal.open(db_path) as journal:
+        _experiments(journal, plan)
 
 
 @pytest.fixture

@@ -14,13 +14,14 @@ from typing import Any
 import pytest
 
 from journal.cli import main
-from journal.core.models import Run, RunStatus, Verdict
-from journal.core.queries import create_experiment, get_run, runs_of
+from journal.core.models import RunStatus
+from journal.core.queries import get_run, runs_of
 from journal.core.storage import Journal
 from tests.conftest import UNREACHABLE_HOST
 from tests.fake_ollama import FakeModel, FakeOllama
 from tests.journal_process import StreamingJournal, journal_command
 from tests.journal_process import run_cli as _cli
+from tests.past_runs import seed_past_runs
 
 TARGET = "newmodel:1b"
 # A replay's progress line; where it stands once graded follows the " · ".
@@ -46,25 +47,6 @@ class Gate:
             self.reached.set()
             self.release.wait(60)
         return "BAD answer" if "hard" in prompt else f"GOOD answer to {prompt}"
-
-
-def _seed(db_path: Path, prompts: list[str], verdict: Verdict | None = Verdict.WORKED) -> None:
-    """One experiment per prompt with a past run on llama3:8b (digest as the fake has it)."""
-    with Journal.open(db_path) as journal, journal.write() as session:
-        for prompt in prompts:
-            experiment = create_experiment(session, title=prompt)
-            session.add(
-                Run(
-                    experiment_id=experiment.id or 0,
-                    model="llama3:8b",
-                    model_digest=FakeModel("llama3:8b").digest,
-                    messages=[{"role": "user", "content": prompt}],
-                    options={"seed": 11},
-                    response=f"old answer to {prompt}",
-                    status=RunStatus.DONE,
-                    verdict=verdict,
-                )
-            )
 
 
 @pytest.fixture
@@ -243,7 +225,7 @@ def test_errors_are_one_clear_line(
 def test_ctrl_c_stops_the_stream_and_skips_the_other_models(
     fake_ollama: FakeOllama, db_path: Path
 ) -> None:
-    _seed(db_path, ["a long story"])
+    seed_past_runs(db_path, ["a long story"])
     fake_ollama.stall_after = 4
     argv = ("replay", "--host", fake_ollama.url, "1", "-m", "llama3:8b", "-m", "qwen3:0.6b")
     with StreamingJournal(db_path, *argv) as running:
@@ -265,7 +247,7 @@ def test_check_runs_headless_and_shows_triages_lists(
     capsys: pytest.CaptureFixture[str], fake_ollama: FakeOllama, db_path: Path
 ) -> None:
     fake_ollama.add_model(FakeModel(TARGET, reply=Gate("never").reply))
-    _seed(db_path, ["easy one", "hard one", "easy two"])
+    seed_past_runs(db_path, ["easy one", "hard one", "easy two"])
     db = ("--db", str(db_path))
     code, out, err = _cli(
         capsys, *db, "check", "--host", fake_ollama.url, "--target", TARGET, "--verdict", "worked"
@@ -328,7 +310,7 @@ def test_a_check_running_elsewhere_is_not_resumed(
     from journal.core.migration_check import MigrationChecker
     from journal.core.ollama_service import OllamaService
 
-    _seed(db_path, ["q"])
+    seed_past_runs(db_path, ["q"])
     with Journal.open(db_path) as journal:  # created, so claimed by this (live) process
         MigrationChecker(journal, OllamaService(fake_ollama.url)).create("qwen3:0.6b", run_ids=[1])
     code, _, err = _cli(
@@ -344,7 +326,7 @@ def test_a_check_running_elsewhere_is_not_resumed(
 def test_check_of_explicit_runs_pulls_the_target(
     capsys: pytest.CaptureFixture[str], fake_ollama: FakeOllama, db_path: Path
 ) -> None:
-    _seed(db_path, ["a", "b", "c"])
+    seed_past_runs(db_path, ["a", "b", "c"])
     fake_ollama.pullable[TARGET] = FakeModel(TARGET)
     code, out, err = _cli(
         capsys,
@@ -383,7 +365,7 @@ def test_a_check_killed_mid_way_resumes_where_it_stopped(
 ) -> None:
     gate = Gate("question 4")
     fake_ollama.add_model(FakeModel(TARGET, reply=gate.reply))
-    _seed(db_path, [f"question {n}" for n in range(1, 7)])
+    seed_past_runs(db_path, [f"question {n}" for n in range(1, 7)])
     process = _check_process(db_path, fake_ollama)
     try:
         assert gate.reached.wait(60), "the check never reached item 4"
@@ -433,7 +415,7 @@ def test_ctrl_c_cancels_a_check_promptly_and_it_can_resume(
 ) -> None:
     gate = Gate("question 2")
     fake_ollama.add_model(FakeModel(TARGET, reply=gate.reply))
-    _seed(db_path, [f"question {n}" for n in range(1, 5)])
+    seed_past_runs(db_path, [f"question {n}" for n in range(1, 5)])
     process = _check_process(db_path, fake_ollama)
     try:
         assert gate.reached.wait(60)
@@ -462,7 +444,7 @@ def test_ctrl_c_cancels_a_check_promptly_and_it_can_resume(
 def test_matrix_table_and_json(
     capsys: pytest.CaptureFixture[str], fake_ollama: FakeOllama, db_path: Path
 ) -> None:
-    _seed(db_path, ["first", "second"])
+    seed_past_runs(db_path, ["first", "second"])
     db = ("--db", str(db_path))
     code, _, err = _cli(capsys, *db, "replay", "--host", fake_ollama.url, "2", "-m", "qwen3:0.6b")
     assert code == 0, err

@@ -29,7 +29,7 @@ from journal.core.export_target import (
     write_file_atomically,
     write_folder_atomically,
 )
-from journal.core.formatting import nanoseconds, seconds
+from journal.core.formatting import human_size, nanoseconds, plural, seconds, short_digest
 from journal.core.notebook_format import (
     FORMAT_KEY,
     FORMAT_VERSION,
@@ -110,10 +110,10 @@ class ExportResult:
 
     def summary(self) -> str:
         where = "standard output" if self.path is None else str(self.path)
-        size = f" ({_human_size(self.size)})" if self.size is not None else ""
+        size = f" ({human_size(self.size)})" if self.size is not None else ""
         return (
-            f"Exported {_plural(self.experiments, 'experiment')} and "
-            f"{_plural(self.runs, 'run')} to {where}{size}."
+            f"Exported {plural(self.experiments, 'experiment')} and "
+            f"{plural(self.runs, 'run')} to {where}{size}."
         )
 
 
@@ -346,19 +346,6 @@ def _when(value: Any) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
 
 
-def _plural(count: int, noun: str) -> str:
-    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
-
-
-def _human_size(count: int | None) -> str:
-    value = float(count or 0)
-    for unit in ("bytes", "KB", "MB"):
-        if value < 1000:
-            return f"{int(value)} {unit}" if unit == "bytes" else f"{value:.1f} {unit}"
-        value /= 1000
-    return f"{value:.1f} GB"
-
-
 def _json_text(value: Any) -> str:
     return _readable(encode_json(value))
 
@@ -374,7 +361,7 @@ def _model_line(run: dict[str, Any]) -> str:
     parts = [_code(str(run.get("model", "")))]
     digest = str(run.get("model_digest") or "")
     if digest:
-        parts.append(f"digest {_code(digest[:12])}")
+        parts.append(f"digest {_code(short_digest(digest))}")
     for key in ("model_family", "model_parameter_size", "model_quantization"):
         if run.get(key):
             parts.append(_inline(run[key]))
@@ -546,7 +533,7 @@ def _grades(
     others = len(entry.grades) - len(shown)
     if others:
         yield (
-            f"*{_plural(others, 'other grade')} (earlier, or of an expectation since removed) "
+            f"*{plural(others, 'other grade')} (earlier, or of an expectation since removed) "
             "in the metadata.*\n\n"
         )
 
@@ -608,7 +595,7 @@ def render_experiment(
     facts = [f"Experiment {experiment.get('id')}", f"created {created}"]
     if updated != created:
         facts.append(f"updated {updated}")
-    facts.append(_plural(len(entry.runs), "run"))
+    facts.append(plural(len(entry.runs), "run"))
     line = f"*{' · '.join(facts)}*"
     if in_folder:
         line += f" · [index]({INDEX_NAME})"

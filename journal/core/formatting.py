@@ -1,11 +1,60 @@
-"""Short human descriptions of runs, shared by the CLI and the window."""
+"""Short human descriptions (counts, sizes, digests, filters, runs), one wording for all.
+
+The window, the CLI, the export and the import say these the same way because they call
+these helpers; none keeps a copy of its own.
+"""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from journal.core.domain import ExperimentFilter
     from journal.core.models import Run
+
+# Hex digits of a model digest shown to people: what `ollama list` shows, enough to tell
+# weights apart.
+SHORT_DIGEST = 12
+
+
+def short_digest(digest: str | None) -> str:
+    """`1a2b3c4d5e6f` for a full sha256 digest; empty when there is none."""
+    return (digest or "")[:SHORT_DIGEST]
+
+
+def plural(count: int, noun: str) -> str:
+    """`1 run`, `2 runs`, `1,234 experiments` (the noun takes a plain s)."""
+    return f"{count:,} {noun}" if count == 1 else f"{count:,} {noun}s"
+
+
+def human_size(count: int) -> str:
+    """Bytes in decimal units, as Ollama prints them: `512 B`, `4.7 GB`, `312 MB`."""
+    value = float(count)
+    for unit in ("B", "KB", "MB", "GB", "TB"):
+        if abs(value) < 1000 or unit == "TB":
+            if unit == "B":
+                return f"{int(value)} B"
+            return f"{value:.1f} {unit}" if abs(value) < 10 else f"{value:.0f} {unit}"
+        value /= 1000
+    raise AssertionError("unreachable")
+
+
+def describe_filter(filters: ExperimentFilter) -> str:
+    """`model llama3:8b · worked · tag geo · “rivers” · since 2026-01-31`; empty for none."""
+    parts = []
+    if filters.model:
+        parts.append(f"model {filters.model}")
+    if filters.verdict:
+        parts.append(filters.verdict.value)
+    if filters.tag:
+        parts.append(f"tag {filters.tag}")
+    if filters.search:
+        parts.append(f"“{filters.search}”")
+    if filters.since:
+        parts.append(f"since {filters.since:%Y-%m-%d}")
+    if filters.until:
+        parts.append(f"before {filters.until:%Y-%m-%d}")
+    return " · ".join(parts)
 
 
 def seconds(value: float | None) -> str:

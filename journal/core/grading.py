@@ -28,6 +28,7 @@ from journal.core.expectations import (
     parse_json,
     schema_validator,
 )
+from journal.core.formatting import plural
 
 __all__ = [
     "CombineRule",
@@ -44,6 +45,7 @@ __all__ = [
 ]
 
 _WORD = re.compile(r"\w+")
+_START_SHOWN = 12  # characters of an answer quoted when it is not JSON
 
 
 class GradeStatus(enum.StrEnum):
@@ -188,7 +190,7 @@ def _load_json(text: str) -> tuple[bool, Any, str]:
     except RecursionError:
         return False, None, "not JSON (nested too deeply to read)"
     except json.JSONDecodeError as exc:
-        start = _quoted(text.lstrip()[:12], 16) if text.strip() else "nothing"
+        start = _quoted(text.lstrip()[:_START_SHOWN], 16) if text.strip() else "nothing"
         return False, None, f"not JSON ({exc.msg} at character {exc.pos + 1}; starts {start})"
     except ValueError as exc:
         return False, None, f"not JSON ({exc})"
@@ -265,25 +267,21 @@ def _compared(expectation: Expectation, measured: float, shown: str) -> _Finding
     return _Finding(met, f"{shown}, expected {'not ' if expectation.negated else ''}{wanted}")
 
 
-def _plural(count: int, word: str) -> str:
-    return f"{count} {word}" + ("" if count == 1 else "s")
-
-
 def _words(expectation: Expectation, run: Gradable) -> _Finding:
     count = len(_WORD.findall(text_of(expectation, run)))
-    return _compared(expectation, count, _plural(count, "word"))
+    return _compared(expectation, count, plural(count, "word"))
 
 
 def _chars(expectation: Expectation, run: Gradable) -> _Finding:
     count = len(text_of(expectation, run))
-    return _compared(expectation, count, _plural(count, "character"))
+    return _compared(expectation, count, plural(count, "character"))
 
 
 def _lines(expectation: Expectation, run: Gradable) -> _Finding:
     # Surrounding blank space trimmed: a model's trailing newline is not a line.
     text = text_of(expectation, run).strip()
     count = text.count("\n") + 1 if text else 0
-    return _compared(expectation, count, _plural(count, "line"))
+    return _compared(expectation, count, plural(count, "line"))
 
 
 def _tokens_per_second(expectation: Expectation, run: Gradable) -> _Finding:

@@ -39,6 +39,7 @@ from sqlmodel import Session
 from journal.core.domain import MAX_RECORD_ID, RunStatus, Verdict
 from journal.core.errors import InvalidInputError
 from journal.core.expectations import MAX_WEIGHT, Expectation, Kind, Target, check_expectation
+from journal.core.formatting import plural
 from journal.core.grading import CombineRule, GradeStatus
 from journal.core.import_staging import Staging, merge
 from journal.core.models import to_iso
@@ -112,28 +113,28 @@ class ImportResult:
 
     def summary(self) -> str:
         text = (
-            f"{_plural(self.new_experiments, 'new experiment')}, "
-            f"{_plural(self.new_runs, 'new run')}, {self.already_present} already present"
+            f"{plural(self.new_experiments, 'new experiment')}, "
+            f"{plural(self.new_runs, 'new run')}, {self.already_present:,} already present"
         )
         if self.already_present:
             text += (
-                f" ({_plural(self.present_experiments, 'experiment')}, "
-                f"{_plural(self.present_runs, 'run')})"
+                f" ({plural(self.present_experiments, 'experiment')}, "
+                f"{plural(self.present_runs, 'run')})"
             )
         if self.dropped_replay_links:
             text += (
-                f"; {_plural(self.dropped_replay_links, 'replay link')} left out "
+                f"; {plural(self.dropped_replay_links, 'replay link')} left out "
                 "(the replayed run is in neither the export nor this journal)"
             )
         if self.interrupted_runs:
             text += (
-                f"; {_plural(self.interrupted_runs, 'run')} still in progress when exported, "
+                f"; {plural(self.interrupted_runs, 'run')} still in progress when exported, "
                 "imported as interrupted"
             )
         if self.new_expectations or self.new_grades:
             text += (
-                f"; {_plural(self.new_expectations, 'new expectation')} and "
-                f"{_plural(self.new_grades, 'new grade')}"
+                f"; {plural(self.new_expectations, 'new expectation')} and "
+                f"{plural(self.new_grades, 'new grade')}"
             )
         return text + "."
 
@@ -159,10 +160,6 @@ class ParsedExperiment:
     where: str  # "file:line", for messages
     runs: list[ParsedRun] = field(default_factory=list)
     expectations: list[ParsedRecord] = field(default_factory=list)
-
-
-def _plural(count: int, noun: str) -> str:
-    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
 
 
 # -- the target's schema -------------------------------------------------------------------

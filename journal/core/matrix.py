@@ -17,10 +17,9 @@ from sqlalchemy import text
 from sqlmodel import Session
 
 from journal.core.domain import ExperimentFilter, Verdict
+from journal.core.formatting import short_digest
 from journal.core.ollama_service import normalise_model_name
 from journal.core.queries import filter_clauses
-
-SHORT_DIGEST = 12
 
 
 @dataclass(frozen=True)
@@ -30,7 +29,7 @@ class MatrixColumn:
 
     @property
     def label(self) -> str:
-        return f"{self.model}@{self.digest[:SHORT_DIGEST]}"
+        return f"{self.model}@{short_digest(self.digest)}"
 
 
 @dataclass(frozen=True)

@@ -13,15 +13,13 @@ prints.
 
 from __future__ import annotations
 
-import difflib
 import enum
 import json
-import re
 import threading
 from collections.abc import Callable, Collection
 from dataclasses import dataclass, field, replace
 from datetime import datetime
-from typing import Any, Literal
+from typing import Any
 
 from sqlalchemy import text
 from sqlmodel import Session, col, select
@@ -42,6 +40,7 @@ from journal.core.errors import (
     NotFoundError,
     OllamaError,
 )
+from journal.core.formatting import short_digest
 from journal.core.grading import RunOutcome
 from journal.core.grading_queue import GradingEvents, GradingQueue
 from journal.core.models import (
@@ -781,8 +780,8 @@ class MigrationChecker:
             if check.target_digest and info.digest != check.target_digest:
                 warnings.append(
                     f"{normalise_model_name(target)} changed since check {check_id} started: "
-                    f"{check.target_digest[:12]} -> {info.digest[:12]}; the replays made from "
-                    "now on record the new digest."
+                    f"{short_digest(check.target_digest)} -> {short_digest(info.digest)}; "
+                    "the replays made from now on record the new digest."
                 )
             now = utcnow()
             check.status = CheckStatus.RUNNING
@@ -941,43 +940,3 @@ class MigrationChecker:
             check.updated_at = now
             check.finished_at = now
             session.add(check)
-
-
-# -- comparing answers ------------------------------------------------------------------
-
-DiffKind = Literal["equal", "delete", "insert", "replace"]
-
-_TOKENS = re.compile(r"\s+|\w+|[^\w\s]", re.UNICODE)
-
-
-@dataclass(frozen=True)
-class DiffOp:
-    """A stretch of the two answers: `old` and `new` text joined back exactly."""
-
-    kind: DiffKind
-    old: str
-    new: str
-
-
-def word_diff(old: str, new: str) -> list[DiffOp]:
-    """Word-level differences between two answers, for the CLI and the window to render.
-
-    Tokens are words, single punctuation marks and runs of whitespace; whitespace never
-    anchors a match (difflib's junk), so "a b" vs "a  c" reads as one replaced word.
-    Concatenating every op's `old` gives `old` back exactly, and likewise for `new`.
-    """
-    old_tokens = _TOKENS.findall(old)
-    new_tokens = _TOKENS.findall(new)
-    matcher = difflib.SequenceMatcher(str.isspace, old_tokens, new_tokens)
-    ops: list[DiffOp] = []
-    for kind, i1, i2, j1, j2 in matcher.get_opcodes():
-        op = DiffOp(kind, "".join(old_tokens[i1:i2]), "".join(new_tokens[j1:j2]))
-        if ops and ops[-1].kind == op.kind:
-            ops[-1] = DiffOp(op.kind, ops[-1].old + op.old, ops[-1].new + op.new)
-        else:
-            ops.append(op)
-    return ops
-
-
-def diff_records(ops: list[DiffOp]) -> list[dict[str, str]]:
-    return [{"op": op.kind, "old": op.old, "new": op.new} for op in ops]

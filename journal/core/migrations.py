@@ -190,8 +190,6 @@ _M003_REPLAY_AND_CHECKS = """
 # rowid = experiment id * 2^32 + run id (0 for the experiment's own text): newest experiments
 # first is still a plain descending rowid scan, and an experiment's documents are one range.
 # Ids stay below 2^31 (domain.MAX_RECORD_ID), so the packing cannot overflow or collide.
-SEARCH_ROWID_SHIFT = 32
-
 _SEARCH_COLUMNS = "INSERT INTO search(rowid, title, hypothesis, prompts, responses, notes)"
 
 

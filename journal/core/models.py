@@ -159,7 +159,9 @@ class Run(SQLModel, table=True):
 
     @property
     def short_digest(self) -> str:
-        return self.model_digest[:12]
+        from journal.core.formatting import short_digest
+
+        return short_digest(self.model_digest)
 
     @property
     def prompt(self) -> str:

@@ -70,7 +70,9 @@ class ModelInfo:
 
     @property
     def short_digest(self) -> str:
-        return self.digest[:12]
+        from journal.core.formatting import short_digest
+
+        return short_digest(self.digest)
 
 
 @dataclass(frozen=True)
@@ -260,11 +262,6 @@ class OllamaService:
             model_info=dict(shown.modelinfo or {}),
             capabilities=list(shown.capabilities or []),
         )
-
-    def running_models(self) -> list[dict[str, Any]]:
-        with self._errors(), self._client() as client:
-            listed = client.ps()
-        return [entry.model_dump(mode="json", exclude_none=True) for entry in listed.models]
 
     # -- streams --------------------------------------------------------------------------
 

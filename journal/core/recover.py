@@ -33,6 +33,7 @@ from journal.core.errors import (
     StorageError,
 )
 from journal.core.expectations import Kind, Target
+from journal.core.formatting import plural
 from journal.core.grading import GradeStatus
 from journal.core.migrations import APPLICATION_ID, LATEST_VERSION, apply_migrations
 from journal.core.models import CheckStatus, new_uuid, to_iso, utcnow
@@ -183,8 +184,8 @@ class RecoveryReport:
         """One sentence for what was recovered and lost; a second for what was mended."""
         empty = TableRecovery()
         copied = [
-            _count(self.tables.get("experiment", empty).copied, "experiment"),
-            _count(self.tables.get("run", empty).copied, "run"),
+            plural(self.tables.get("experiment", empty).copied, "experiment"),
+            plural(self.tables.get("run", empty).copied, "run"),
         ]
         for name, noun in (
             ("migration_check", "migration check"),
@@ -193,7 +194,7 @@ class RecoveryReport:
         ):
             number = self.tables.get(name, empty).copied
             if number:
-                copied.append(_count(number, noun))
+                copied.append(plural(number, noun))
         text = f"Recovered {_join(copied)} into {self.target}"
         losses = []
         for name, table in self.tables.items():
@@ -205,11 +206,11 @@ class RecoveryReport:
                 )
             elif table.lost:
                 losses.append(
-                    f"{_count(table.lost, noun)} in a damaged part of the file could not be read"
+                    f"{plural(table.lost, noun)} in a damaged part of the file could not be read"
                 )
             if table.skipped:
                 losses.append(
-                    f"{_count(table.skipped, noun)} whose values are damaged "
+                    f"{plural(table.skipped, noun)} whose values are damaged "
                     f"{_verb(table.skipped, 'was', 'were')} left out"
                 )
         text += f"; {'; '.join(losses)}." if losses else "; nothing was lost."
@@ -224,42 +225,42 @@ class RecoveryReport:
             number = len(self.placeholder_experiments)
             held = "runs and expectations" if self.placeholder_expectations else "runs"
             mended.append(
-                f"the {held} of {_count(number, 'lost experiment')} now belong to "
+                f"the {held} of {plural(number, 'lost experiment')} now belong to "
                 f"{_verb(number, 'a placeholder', 'placeholders')} titled "
                 f"'{PLACEHOLDER_TITLE.format(id='N')}'"
             )
         if self.replay_links_removed:
             number = len(self.replay_links_removed)
             mended.append(
-                f"{_count(number, 'run')} no longer {_verb(number, 'links', 'link')} to the "
+                f"{plural(number, 'run')} no longer {_verb(number, 'links', 'link')} to the "
                 f"lost {_verb(number, 'run it', 'runs they')} replayed"
             )
         if self.check_items_dropped:
             number = len(self.check_items_dropped)
             mended.append(
-                f"{_count(number, 'migration check item')} whose run or check was lost "
+                f"{plural(number, 'migration check item')} whose run or check was lost "
                 f"{_verb(number, 'was', 'were')} dropped"
             )
         if self.check_items_unlinked:
             mended.append(
-                f"{_count(len(self.check_items_unlinked), 'migration check item')} whose replay "
+                f"{plural(len(self.check_items_unlinked), 'migration check item')} whose replay "
                 "was lost will run again on resume"
             )
         if self.grades_dropped:
             number = len(self.grades_dropped)
             mended.append(
-                f"{_count(number, 'grade')} of lost runs {_verb(number, 'was', 'were')} dropped"
+                f"{plural(number, 'grade')} of lost runs {_verb(number, 'was', 'were')} dropped"
             )
         if self.grades_unlinked:
             number = len(self.grades_unlinked)
             mended.append(
-                f"{_count(number, 'grade')} of lost expectations {_verb(number, 'keeps', 'keep')} "
+                f"{plural(number, 'grade')} of lost expectations {_verb(number, 'keeps', 'keep')} "
                 "the expectation's text, as a removed one's would"
             )
         if self.renumbered_experiments:
             number = len(self.renumbered_experiments)
             mended.append(
-                f"the expectations of {_count(number, 'experiment')} were renumbered to close "
+                f"the expectations of {plural(number, 'experiment')} were renumbered to close "
                 "the gaps lost ones left"
             )
         for live, noun, left in (
@@ -268,7 +269,7 @@ class RecoveryReport:
         ):
             if live:
                 mended.append(
-                    f"{_count(len(live), noun)} left {left} {_verb(len(live), 'is', 'are')} "
+                    f"{plural(len(live), noun)} left {left} {_verb(len(live), 'is', 'are')} "
                     "now marked interrupted"
                 )
         return mended
@@ -292,10 +293,6 @@ class RecoveryReport:
             "complete": self.complete,
             "summary": self.summary(),
         }
-
-
-def _count(number: int, noun: str) -> str:
-    return f"{number:,} {noun}" if number == 1 else f"{number:,} {noun}s"
 
 
 def _verb(number: int, singular: str, plural: str) -> str:

@@ -24,6 +24,7 @@ from sqlmodel import Session, col, select
 
 from journal.core.cancel import CancelToken
 from journal.core.errors import InvalidInputError, ModelNotFoundError
+from journal.core.formatting import short_digest
 from journal.core.models import Run
 from journal.core.ollama_service import ModelInfo, OllamaService, normalise_model_name
 from journal.core.options import check_options, check_request
@@ -200,7 +201,7 @@ class ModelIdentity:
             assert self.digest_before is not None and self.digest_now is not None
             return (
                 f"{self.display_name} changed since run {self.source_run_id}: "
-                f"{self.digest_before[:12]} -> {self.digest_now[:12]}"
+                f"{short_digest(self.digest_before)} -> {short_digest(self.digest_now)}"
             )
         return None
 

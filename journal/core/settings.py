@@ -154,7 +154,11 @@ def format_assignment(key: str, value: Any) -> str:
     if isinstance(value, str):
         text = value
     elif isinstance(value, float):
-        text = f"{value:g}" if "e" not in f"{value:g}" else repr(value)
+        # repr is the shortest text that reads back as the same float (0.123456789 stays it);
+        # a whole float keeps its ".0" off so "temperature=1" reads as typed.
+        text = repr(value)
+        if text.endswith(".0"):
+            text = text[:-2]
     else:
         text = json.dumps(value, ensure_ascii=False)
     return f"{key}={text}"
@@ -276,7 +280,7 @@ KEYS: dict[str, SettingKey] = {
         ),
         SettingKey(
             JUDGE_MODEL,
-            "the model to judge answers with (kept for a coming feature; unused yet)",
+            "the local model that grades judge: expectations (--judge overrides it)",
             str,
             _model_check(JUDGE_MODEL),
             lambda words, _: _one_word(JUDGE_MODEL, words),
@@ -284,7 +288,7 @@ KEYS: dict[str, SettingKey] = {
         ),
         SettingKey(
             EMBEDDING_MODEL,
-            "the model to compare answers' meaning with (kept for a coming feature; unused yet)",
+            "the local model whose embeddings grade similar: expectations (--embed-model wins)",
             str,
             _model_check(EMBEDDING_MODEL),
             lambda words, _: _one_word(EMBEDDING_MODEL, words),

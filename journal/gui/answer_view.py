@@ -124,6 +124,27 @@ class AnswerView(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self._init_state()
+        header = self._init_header()
+        self._init_thinking()
+        self._init_status()
+        self._init_browser()
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(4)
+        layout.addLayout(header)
+        layout.addWidget(self._thinking_edit)
+        layout.addWidget(self._status)
+        layout.addWidget(self._browser, 1)
+        self._init_connections()
+
+        self._apply_palette()
+        self._update_thinking_section()
+        self.set_placeholder("Run the prompt to see the answer here")
+
+    # --- layout and state -----------------------------------------------------------------
+
+    def _init_state(self) -> None:
         # The answer arrives in many small batches: keep the pieces, join them when asked.
         self._parts: list[str] = []
         self._thinking_parts: list[str] = []
@@ -142,13 +163,14 @@ class AnswerView(QWidget):
         self._thinking_expanded = False
         self._thinking_touched = False  # the user opened or closed the section this run
 
+    def _init_header(self) -> QHBoxLayout:
+        """The thinking section's toggle on the left, Raw on the right."""
         self._thinking_button = QToolButton(self)
         self._thinking_button.setObjectName("thinkingToggle")
         self._thinking_button.setAutoRaise(True)  # not checkable: a checked button looks sunken
         self._thinking_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         self._thinking_button.setArrowType(Qt.ArrowType.RightArrow)
         self._thinking_button.setToolTip("Show or hide the model's thinking")
-        self._thinking_button.clicked.connect(self._on_thinking_button_clicked)
         policy = self._thinking_button.sizePolicy()
         policy.setRetainSizeWhenHidden(True)  # the header keeps its height without thinking
         self._thinking_button.setSizePolicy(policy)
@@ -159,8 +181,16 @@ class AnswerView(QWidget):
         self._raw_button.setCheckable(True)
         self._raw_button.setAutoRaise(True)
         self._raw_button.setToolTip("Show the exact text instead of rendered Markdown")
-        self._raw_button.toggled.connect(self._on_raw_button_toggled)
 
+        header = QHBoxLayout()
+        header.setContentsMargins(0, 0, 0, 0)
+        header.setSpacing(4)
+        header.addWidget(self._thinking_button)
+        header.addStretch(1)
+        header.addWidget(self._raw_button)
+        return header
+
+    def _init_thinking(self) -> None:
         # A QTextEdit rather than a QPlainTextEdit: its layout knows its height in pixels, so
         # the section can be as tall as its text, up to THINKING_LINES lines, then scroll.
         self._thinking_edit = QTextEdit(self)
@@ -175,11 +205,10 @@ class AnswerView(QWidget):
             "QTextEdit#thinkingText { background: rgba(127, 127, 127, 0.08); border: none;"
             " border-left: 3px solid rgba(127, 127, 127, 0.45); padding: 2px 4px; }"
         )
-        self._thinking_edit.document().documentLayout().documentSizeChanged.connect(
-            self._on_thinking_layout_size_changed
-        )
         self._thinking_edit.hide()
 
+    def _init_status(self) -> None:
+        """A line above the answer: waiting, stopped, failed."""
         self._status = QLabel(self)
         self._status.setObjectName("answerStatus")
         self._status.setWordWrap(True)
@@ -188,6 +217,7 @@ class AnswerView(QWidget):
         self._status.setContentsMargins(6, 4, 6, 4)
         self._status.hide()
 
+    def _init_browser(self) -> None:
         self._browser = SafeTextBrowser(self)
         self._browser.setObjectName("answerText")
         self._browser.setTextInteractionFlags(
@@ -196,29 +226,17 @@ class AnswerView(QWidget):
         )
         self._browser.setWordWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
         _prepare_document(self._browser.document())
+
+    def _init_connections(self) -> None:
+        self._thinking_button.clicked.connect(self._on_thinking_button_clicked)
+        self._raw_button.toggled.connect(self._on_raw_button_toggled)
+        self._thinking_edit.document().documentLayout().documentSizeChanged.connect(
+            self._on_thinking_layout_size_changed
+        )
         bar = self._browser.verticalScrollBar()
         bar.rangeChanged.connect(self._on_scroll_bar_range_changed)
         bar.valueChanged.connect(self._on_scroll_bar_value_changed)
         bar.actionTriggered.connect(self._on_scroll_bar_action_triggered)
-
-        header = QHBoxLayout()
-        header.setContentsMargins(0, 0, 0, 0)
-        header.setSpacing(4)
-        header.addWidget(self._thinking_button)
-        header.addStretch(1)
-        header.addWidget(self._raw_button)
-
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.setSpacing(4)
-        layout.addLayout(header)
-        layout.addWidget(self._thinking_edit)
-        layout.addWidget(self._status)
-        layout.addWidget(self._browser, 1)
-
-        self._apply_palette()
-        self._update_thinking_section()
-        self.set_placeholder("Run the prompt to see the answer here")
 
     # --- public API -----------------------------------------------------------------------
 
@@ -346,9 +364,6 @@ class AnswerView(QWidget):
 
     def thinking_expanded(self) -> bool:
         return self._thinking_expanded
-
-    def set_thinking_expanded(self, expanded: bool) -> None:
-        self._set_thinking_expanded(expanded)
 
     def is_rendered(self) -> bool:
         """Whether the answer shows as rendered Markdown (not raw, streaming or pending)."""

@@ -39,8 +39,9 @@ from PySide6.QtWidgets import (
 from journal.core.cancel import CancelToken
 from journal.core.domain import ExperimentFilter, Verdict
 from journal.core.errors import JournalError
+from journal.core.formatting import short_digest
 from journal.gui.answer_view import SafeTextBrowser
-from journal.gui.compare_dialog import diff_html, plain_html
+from journal.gui.dialog_helpers import diff_html, plain_html
 from journal.gui.table_style import VERDICT_COLOURS, read_only_flags
 
 if TYPE_CHECKING:
@@ -158,13 +159,39 @@ class CheckWindow(QDialog):
         self._pool = QThreadPool(self)  # one check at a time, apart from the writer
         self._pool.setMaxThreadCount(1)
 
-        # saved checks
+        form = self._init_form()
+        buttons = self._init_buttons()
+        progress = self._init_progress()
+        splitter = QSplitter(Qt.Orientation.Vertical)
+        splitter.addWidget(self._init_table())
+        splitter.addWidget(self._init_answers())
+        splitter.setChildrenCollapsible(False)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 2)
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addLayout(buttons)
+        layout.addWidget(self.summary_label)
+        layout.addLayout(progress)
+        layout.addWidget(self.message_label)
+        layout.addWidget(splitter, 1)
+        self._init_connections()
+
+        self._describe_source()
+        self._refresh_checks()
+        self._update_buttons()
+        service = context.service
+        assert service is not None
+        context.run(service.list_models, self._on_models_listed, self._on_models_failed, owner=self)
+
+    # -- layout ----------------------------------------------------------------------------
+
+    def _init_form(self) -> QFormLayout:
+        """The saved checks, and what a new check replays on which model."""
         self.checks_box = QComboBox()
         self.checks_box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.checks_box.setPlaceholderText("No saved checks")
-        self.checks_box.activated.connect(self._on_checks_box_activated)
-
-        # a new check
         self.name_edit = QLineEdit()
         self.name_edit.setPlaceholderText("(named after the selection and the model)")
         self.target_box = QComboBox()
@@ -173,25 +200,27 @@ class CheckWindow(QDialog):
         self._set_target_placeholder("Loading models…")
         self.source_label = QLabel()
         self.source_label.setWordWrap(True)
-        self.start_button = QPushButton("Start check")
-        self.start_button.setDefault(True)
-        self.start_button.clicked.connect(self._on_start_button_clicked)
-        self.resume_button = QPushButton("Resume")
-        self.resume_button.clicked.connect(self._on_resume_button_clicked)
-        self.cancel_button = QPushButton("Cancel")
-        self.cancel_button.clicked.connect(self._on_cancel_button_clicked)
-
         form = QFormLayout()
         form.addRow("Saved checks:", self.checks_box)
         form.addRow("Name:", self.name_edit)
         form.addRow("Target model:", self.target_box)
         form.addRow("Runs to replay:", self.source_label)
+        return form
+
+    def _init_buttons(self) -> QHBoxLayout:
+        self.start_button = QPushButton("Start check")
+        self.start_button.setDefault(True)
+        self.resume_button = QPushButton("Resume")
+        self.cancel_button = QPushButton("Cancel")
         buttons = QHBoxLayout()
         buttons.addStretch(1)
         buttons.addWidget(self.start_button)
         buttons.addWidget(self.resume_button)
         buttons.addWidget(self.cancel_button)
+        return buttons
 
+    def _init_progress(self) -> QHBoxLayout:
+        """The summary line, the progress of a pass and what it last said."""
         self.summary_label = QLabel("No check open.")
         font = self.summary_label.font()
         font.setBold(True)
@@ -205,7 +234,10 @@ class CheckWindow(QDialog):
         progress = QHBoxLayout()
         progress.addWidget(self.progress_bar, 1)
         progress.addWidget(self.progress_label)
+        return progress
 
+    def _init_table(self) -> QWidget:
+        """The check's items, judged from the keyboard (see eventFilter)."""
         self.items_model = CheckItemsModel(self)
         self.table = QTableView()
         self.table.setModel(self.items_model)
@@ -216,11 +248,18 @@ class CheckWindow(QDialog):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        self.table.selectionModel().selectionChanged.connect(self._on_table_selection_changed)
         self.table.installEventFilter(self)
         hint = QLabel("Judge the selected replay: W worked · P partly · F failed · 0 clear")
         hint.setEnabled(False)
+        table_box = QWidget()
+        table_layout = QVBoxLayout(table_box)
+        table_layout.setContentsMargins(0, 0, 0, 0)
+        table_layout.addWidget(self.table)
+        table_layout.addWidget(hint)
+        return table_box
 
+    def _init_answers(self) -> QWidget:
+        """The selected item's original answer, and the new one diffed against it."""
         self.original_view = SafeTextBrowser()
         self.new_view = SafeTextBrowser()
         answers = QWidget()
@@ -234,33 +273,14 @@ class CheckWindow(QDialog):
             box.addWidget(QLabel(f"<b>{caption}</b>"))
             box.addWidget(view)
             answer_layout.addLayout(box)
+        return answers
 
-        table_box = QWidget()
-        table_layout = QVBoxLayout(table_box)
-        table_layout.setContentsMargins(0, 0, 0, 0)
-        table_layout.addWidget(self.table)
-        table_layout.addWidget(hint)
-        splitter = QSplitter(Qt.Orientation.Vertical)
-        splitter.addWidget(table_box)
-        splitter.addWidget(answers)
-        splitter.setChildrenCollapsible(False)
-        splitter.setStretchFactor(0, 3)
-        splitter.setStretchFactor(1, 2)
-
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addLayout(buttons)
-        layout.addWidget(self.summary_label)
-        layout.addLayout(progress)
-        layout.addWidget(self.message_label)
-        layout.addWidget(splitter, 1)
-
-        self._describe_source()
-        self._refresh_checks()
-        self._update_buttons()
-        service = context.service
-        assert service is not None
-        context.run(service.list_models, self._on_models_listed, self._on_models_failed, owner=self)
+    def _init_connections(self) -> None:
+        self.checks_box.activated.connect(self._on_checks_box_activated)
+        self.start_button.clicked.connect(self._on_start_button_clicked)
+        self.resume_button.clicked.connect(self._on_resume_button_clicked)
+        self.cancel_button.clicked.connect(self._on_cancel_button_clicked)
+        self.table.selectionModel().selectionChanged.connect(self._on_table_selection_changed)
 
     # -- public ----------------------------------------------------------------------------
 
@@ -343,7 +363,7 @@ class CheckWindow(QDialog):
         self.summary_label.setText(view.summary.line())
         self.summary_label.setToolTip(
             f"Check {view.id}: {view.name}\n{view.status.value}, target "
-            f"{view.target_model} @ {view.target_digest[:12]}"
+            f"{view.target_model} @ {short_digest(view.target_digest)}"
         )
         self._show_selected()
         self._update_buttons()
@@ -355,7 +375,8 @@ class CheckWindow(QDialog):
             self.original_view.clear()
             self.new_view.clear()
             return
-        from journal.core.migration_check import item_runs, word_diff
+        from journal.core.migration_check import item_runs
+        from journal.core.word_diff import word_diff
 
         check_id, position = self._check_id, item.position
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, Signal, Slot
-from PySide6.QtGui import QBrush, QColor, QGuiApplication, QPalette
+from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -29,19 +29,16 @@ from PySide6.QtWidgets import (
 
 from journal.core.domain import RunStatus, Verdict
 from journal.core.errors import JournalError
-from journal.core.formatting import seconds
+from journal.core.formatting import seconds, short_digest
 from journal.gui.answer_view import SafeTextBrowser
+from journal.gui.dialog_helpers import DELETED, INSERTED, diff_html, plain_html, tint
 
 if TYPE_CHECKING:
     from sqlmodel import Session
 
-    from journal.core.migration_check import DiffOp
     from journal.core.models import Run
     from journal.gui.context import AppContext
 
-SHORT_DIGEST = 12
-INSERTED = QColor(46, 160, 67)
-DELETED = QColor(218, 54, 51)
 DIFFERS = QColor(210, 153, 34)
 VERDICT_CHOICES: list[tuple[str, Verdict | None]] = [
     ("Not rated", None),
@@ -49,47 +46,6 @@ VERDICT_CHOICES: list[tuple[str, Verdict | None]] = [
     ("Partly", Verdict.PARTLY),
     ("Failed", Verdict.FAILED),
 ]
-
-
-def tint(colour: QColor, amount: float = 0.3, palette: QPalette | None = None) -> QColor:
-    """`colour` mixed into the palette's base: a pale wash on light themes, a dark one on
-    dark themes, with the text colour readable on both."""
-    base = (palette or QGuiApplication.palette()).color(QPalette.ColorRole.Base)
-    return QColor(
-        round(base.red() + (colour.red() - base.red()) * amount),
-        round(base.green() + (colour.green() - base.green()) * amount),
-        round(base.blue() + (colour.blue() - base.blue()) * amount),
-    )
-
-
-def _escaped(text: str) -> str:
-    return html.escape(text).replace("\n", "<br>")
-
-
-def diff_html(ops: Sequence[DiffOp], palette: QPalette | None = None) -> str:
-    """The new answer with insertions washed green and deletions struck through in red.
-
-    Everything is HTML-escaped: answers are model output, never markup to trust.
-    """
-    inserted = tint(INSERTED, 0.35, palette).name()
-    deleted = tint(DELETED, 0.35, palette).name()
-    parts = []
-    for op in ops:
-        if op.kind == "equal":
-            parts.append(_escaped(op.new))
-            continue
-        if op.old:
-            parts.append(
-                f'<span style="background-color:{deleted}; text-decoration:line-through">'
-                f"{_escaped(op.old)}</span>"
-            )
-        if op.new:
-            parts.append(f'<span style="background-color:{inserted}">{_escaped(op.new)}</span>')
-    return f'<div style="white-space:pre-wrap">{"".join(parts)}</div>'
-
-
-def plain_html(text: str) -> str:
-    return f'<div style="white-space:pre-wrap">{_escaped(text)}</div>'
 
 
 def _option_text(value: Any) -> str:
@@ -178,6 +134,24 @@ class CompareDialog(QDialog):
         self.verdict_boxes: list[QComboBox] = []
         self.answer_views: list[SafeTextBrowser] = []
 
+        top = self._init_verdicts()
+        splitter = QSplitter(Qt.Orientation.Vertical)
+        splitter.addWidget(self._init_options())
+        splitter.addWidget(self._init_answers())
+        splitter.setStretchFactor(0, 1)
+        splitter.setStretchFactor(1, 3)
+        splitter.setChildrenCollapsible(False)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        layout = QVBoxLayout(self)
+        layout.addWidget(top)
+        layout.addWidget(splitter, 1)
+        layout.addWidget(self.buttons)
+        self._init_connections()
+
+    # -- layout ----------------------------------------------------------------------------
+
+    def _init_verdicts(self) -> QWidget:
+        """A header per run (model, digest, stats) over its verdict, editable in place."""
         top = QWidget()
         grid = QGridLayout(top)
         grid.setContentsMargins(0, 0, 0, 0)
@@ -189,7 +163,6 @@ class CompareDialog(QDialog):
                 box.addItem(label, verdict.value if verdict else "")
             box.setCurrentIndex(self._choice_of(run.verdict))
             box.setToolTip(f"Verdict of run {run.id}")
-            box.currentIndexChanged.connect(self._on_verdict_box_changed)
             self.verdict_boxes.append(box)
             form = QFormLayout()
             form.addRow("Verdict:", box)
@@ -198,16 +171,26 @@ class CompareDialog(QDialog):
             form.setContentsMargins(0, 0, 0, 0)
             grid.addWidget(holder, 1, column, Qt.AlignmentFlag.AlignLeft)
             grid.setColumnStretch(column, 1)
+        return top
 
+    def _init_options(self) -> QWidget:
         self.options_table = self._options_table()
+        options_box = QWidget()
+        options_layout = QVBoxLayout(options_box)
+        options_layout.setContentsMargins(0, 0, 0, 0)
+        options_layout.addWidget(QLabel("<b>Options</b> (rows that differ are highlighted)"))
+        options_layout.addWidget(self.options_table)
+        return options_box
+
+    def _init_answers(self) -> QWidget:
+        """Each answer in its column, every one after the first diffed against the first."""
+        from journal.core.word_diff import word_diff
 
         answers = QWidget()
         answer_grid = QGridLayout(answers)
         answer_grid.setContentsMargins(0, 0, 0, 0)
         answer_grid.setHorizontalSpacing(18)
         reference = self.runs[0].answer
-        from journal.core.migration_check import word_diff
-
         for column, run in enumerate(self.runs):
             caption = "Answer" if column == 0 else "Answer, against the first run"
             answer_grid.addWidget(QLabel(f"<b>{caption}</b>"), 0, column)
@@ -230,26 +213,12 @@ class CompareDialog(QDialog):
             "&nbsp;&nbsp;compared with the first run"
         )
         answer_grid.addWidget(legend, 2, 0, 1, len(self.runs))
+        return answers
 
-        splitter = QSplitter(Qt.Orientation.Vertical)
-        options_box = QWidget()
-        options_layout = QVBoxLayout(options_box)
-        options_layout.setContentsMargins(0, 0, 0, 0)
-        options_layout.addWidget(QLabel("<b>Options</b> (rows that differ are highlighted)"))
-        options_layout.addWidget(self.options_table)
-        splitter.addWidget(options_box)
-        splitter.addWidget(answers)
-        splitter.setStretchFactor(0, 1)
-        splitter.setStretchFactor(1, 3)
-        splitter.setChildrenCollapsible(False)
-
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
-        buttons.rejected.connect(self.reject)
-
-        layout = QVBoxLayout(self)
-        layout.addWidget(top)
-        layout.addWidget(splitter, 1)
-        layout.addWidget(buttons)
+    def _init_connections(self) -> None:
+        for box in self.verdict_boxes:
+            box.currentIndexChanged.connect(self._on_verdict_box_changed)
+        self.buttons.rejected.connect(self.reject)
 
     # -- building --------------------------------------------------------------------------
 
@@ -258,7 +227,7 @@ class CompareDialog(QDialog):
         return next(i for i, (_, choice) in enumerate(VERDICT_CHOICES) if choice == verdict)
 
     def _header(self, run: RunFacts, reference: bool) -> QLabel:
-        digest = run.digest[:SHORT_DIGEST] or "no digest"
+        digest = short_digest(run.digest) or "no digest"
         stats = [
             f"{run.tokens} tokens" if run.tokens is not None else "",
             f"{run.tokens_per_second:.1f} tok/s" if run.tokens_per_second is not None else "",

@@ -233,7 +233,3 @@ class AppContext(QObject):
             self.say(text, PROBLEM_SHOWN_MS)
         else:
             self.problem_found.emit(text)
-
-    def report_quietly(self, error: JournalError) -> None:
-        """`report(error, quiet=True)`, as a slot-shaped callable."""
-        self.report(error, quiet=True)

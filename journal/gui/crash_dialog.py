@@ -32,6 +32,18 @@ HEADLINE = "Something went wrong inside LLM Journal."
 REASSURANCE = "Your journal is saved: every run is written as it happens."
 
 
+def _where_logged(log_path: Path | None, log_problem: str) -> str:
+    """Where the details were written, or why they were not (rich text)."""
+    if log_path is not None and not log_problem:
+        return f"The details were also written to:<br><code>{_escape(str(log_path))}</code>"
+    if log_path is not None:
+        return (
+            f"The details could not be written to <code>{_escape(str(log_path))}</code> "
+            f"({_escape(log_problem)}); copy them from here."
+        )
+    return "Copy the details from here; they were not written to a log file."
+
+
 class CrashDialog(QDialog):
     """Shows one unexpected error (and any that follow while it is open)."""
 
@@ -47,7 +59,21 @@ class CrashDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle("LLM Journal – unexpected error")
         self.setMinimumWidth(520)
+        top = self._init_message(log_path, log_problem)
+        self._init_details(text)
+        self.buttons = self._init_buttons()
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addSpacing(4)
+        layout.addWidget(self.details_button, 0, Qt.AlignmentFlag.AlignLeft)
+        layout.addWidget(self.details_view, 1)
+        layout.addWidget(self.buttons)
+        self._init_connections()
 
+    # -- layout ----------------------------------------------------------------------------
+
+    def _init_message(self, log_path: Path | None, log_problem: str) -> QHBoxLayout:
+        """An icon beside what happened, that the journal is safe, and where the log is."""
         icon = QLabel()
         size = self.style().pixelMetric(QStyle.PixelMetric.PM_MessageBoxIconSize)
         icon.setPixmap(
@@ -64,17 +90,7 @@ class CrashDialog(QDialog):
             "application. Please report the details below."
         )
         reassurance.setWordWrap(True)
-
-        if log_path is not None and not log_problem:
-            where = f"The details were also written to:<br><code>{_escape(str(log_path))}</code>"
-        elif log_path is not None:
-            where = (
-                f"The details could not be written to <code>{_escape(str(log_path))}</code> "
-                f"({_escape(log_problem)}); copy them from here."
-            )
-        else:
-            where = "Copy the details from here; they were not written to a log file."
-        self.log_label = QLabel(where)
+        self.log_label = QLabel(_where_logged(log_path, log_problem))
         self.log_label.setWordWrap(True)
         self.log_label.setTextFormat(Qt.TextFormat.RichText)
         self.log_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -88,7 +104,10 @@ class CrashDialog(QDialog):
         top.addWidget(icon)
         top.addSpacing(8)
         top.addLayout(text_column, 1)
+        return top
 
+    def _init_details(self, text: str) -> None:
+        """The traceback, folded away behind a Details button."""
         self.details_button = QToolButton()
         self.details_button.setText("Details")
         self.details_button.setCheckable(True)
@@ -102,23 +121,21 @@ class CrashDialog(QDialog):
         self.details_view.setMinimumHeight(200)
         self.details_view.hide()
 
+    def _init_buttons(self) -> QDialogButtonBox:
         self.copy_button = QPushButton("&Copy details")
         self.copy_button.setAutoDefault(False)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.addButton(self.copy_button, QDialogButtonBox.ButtonRole.ActionRole)
         close_button = buttons.button(QDialogButtonBox.StandardButton.Close)
         close_button.setDefault(True)
+        return buttons
 
-        layout = QVBoxLayout(self)
-        layout.addLayout(top)
-        layout.addSpacing(4)
-        layout.addWidget(self.details_button, 0, Qt.AlignmentFlag.AlignLeft)
-        layout.addWidget(self.details_view, 1)
-        layout.addWidget(buttons)
-
+    def _init_connections(self) -> None:
         self.details_button.toggled.connect(self._on_details_button_toggled)
         self.copy_button.clicked.connect(self._on_copy_clicked)
-        buttons.rejected.connect(self.reject)
+        self.buttons.rejected.connect(self.reject)
+
+    # -- public ----------------------------------------------------------------------------
 
     def details(self) -> str:
         return self.details_view.toPlainText()

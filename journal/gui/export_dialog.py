@@ -1,12 +1,11 @@
-"""Export the journal as a Markdown notebook (with a preview), and import such an export back."""
+"""Export the journal as a Markdown notebook, with a preview (import_dialog reads it back)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QStandardPaths, Qt, QTimer, Signal, Slot
-from PySide6.QtGui import QPalette
+from PySide6.QtCore import QStandardPaths, Qt, Signal, Slot
 from PySide6.QtWidgets import (
     QButtonGroup,
     QDialog,
@@ -17,7 +16,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QMessageBox,
-    QProgressBar,
     QPushButton,
     QRadioButton,
     QSplitter,
@@ -27,12 +25,12 @@ from PySide6.QtWidgets import (
 
 from journal.core.domain import ExperimentFilter
 from journal.core.errors import JournalError
+from journal.core.formatting import describe_filter, plural
 from journal.gui.answer_view import HEADER_TINT, SafeTextBrowser, _for_qt, _qt_style_sheet, _tint
-from journal.gui.pull_dialog import fit_height, mark_as_error
+from journal.gui.dialog_helpers import busy_bar, error_label, hint_label
 
 if TYPE_CHECKING:
     from journal.core.export_markdown import ExportResult, ExportSelection, Layout
-    from journal.core.import_markdown import ImportResult
     from journal.core.storage import Journal
     from journal.gui.context import AppContext
     from journal.gui.tasks import Task
@@ -41,45 +39,6 @@ SCOPE_ALL = "all"
 SCOPE_FILTER = "filter"
 SCOPE_EXPERIMENT = "experiment"
 DEFAULT_NAME = "llm-journal"
-
-
-def _plural(count: int, noun: str) -> str:
-    return f"{count:,} {noun}" if count == 1 else f"{count:,} {noun}s"
-
-
-def describe_filter(filters: ExperimentFilter) -> str:
-    """`model llama3:8b · worked · tag geo · “rivers” · since 2026-01-31`, for a label."""
-    parts = []
-    if filters.model:
-        parts.append(f"model {filters.model}")
-    if filters.verdict:
-        parts.append(filters.verdict.value)
-    if filters.tag:
-        parts.append(f"tag {filters.tag}")
-    if filters.search:
-        parts.append(f"“{filters.search}”")
-    if filters.since:
-        parts.append(f"since {filters.since:%Y-%m-%d}")
-    if filters.until:
-        parts.append(f"before {filters.until:%Y-%m-%d}")
-    return " · ".join(parts)
-
-
-def _hint(text: str) -> QLabel:
-    label = QLabel(text)
-    label.setTextFormat(Qt.TextFormat.PlainText)  # titles and filters are the person's text
-    label.setWordWrap(True)
-    label.setForegroundRole(QPalette.ColorRole.PlaceholderText)
-    return label
-
-
-def _busy_bar() -> QProgressBar:
-    bar = QProgressBar()
-    bar.setRange(0, 0)  # indeterminate: an export reports no progress, only that it works
-    bar.setTextVisible(False)
-    bar.setMaximumHeight(10)
-    bar.hide()
-    return bar
 
 
 class ExportDialog(QDialog):
@@ -107,14 +66,57 @@ class ExportDialog(QDialog):
 
         self.setWindowTitle("Export as Markdown")
         self.resize(980, 640)
+        left = self._init_choices(filters, current_experiment_id)
+        right = self._init_preview()
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.addWidget(left)
+        splitter.addWidget(right)
+        splitter.setStretchFactor(0, 0)
+        splitter.setStretchFactor(1, 1)
+        splitter.setChildrenCollapsible(False)
+        splitter.setSizes([380, 600])
+        layout = QVBoxLayout(self)
+        layout.addWidget(splitter, 1)
+        layout.addWidget(self._init_buttons())
+        self._init_connections()
 
-        # What
+        self._count_scopes()
+        self._refresh_preview()
+
+    # -- layout ----------------------------------------------------------------------------
+
+    def _init_choices(self, filters: ExperimentFilter, current_id: int | None) -> QWidget:
+        """The left column: what, how and where, then what the export is doing."""
+        scope_box = self._init_scope_box(filters, current_id)
+        layout_box = self._init_layout_box()
+        where_box = self._init_where_box()
+        self.busy_bar = busy_bar()
+        self.status_label = QLabel()
+        self.status_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.status_label.setWordWrap(True)
+        self.status_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.error_label = error_label()
+
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 6, 0)
+        left_layout.addWidget(scope_box)
+        left_layout.addWidget(layout_box)
+        left_layout.addWidget(where_box)
+        left_layout.addStretch(1)
+        left_layout.addWidget(self.busy_bar)
+        left_layout.addWidget(self.status_label)
+        left_layout.addWidget(self.error_label)
+        return left
+
+    def _init_scope_box(self, filters: ExperimentFilter, current_id: int | None) -> QGroupBox:
+        """What: the whole journal, the list's filter or the open experiment, with counts."""
         self.all_radio = QRadioButton("The whole journal")
         self.filter_radio = QRadioButton("The experiments the list shows")
         self.experiment_radio = QRadioButton("The current experiment")
-        self.all_count = _hint("counting…")
-        self.filter_count = _hint(describe_filter(filters) or "No filter is set.")
-        self.experiment_count = _hint("" if current_experiment_id else "No experiment is open.")
+        self.all_count = hint_label("counting…")
+        self.filter_count = hint_label(describe_filter(filters) or "No filter is set.")
+        self.experiment_count = hint_label("" if current_id else "No experiment is open.")
         self.scope_group = QButtonGroup(self)
         scope_box = QGroupBox("What")
         scope_layout = QVBoxLayout(scope_box)
@@ -129,15 +131,17 @@ class ExportDialog(QDialog):
             scope_layout.addWidget(radio)
             scope_layout.addWidget(hint)
         self.filter_radio.setEnabled(not filters.is_empty)
-        self.experiment_radio.setEnabled(current_experiment_id is not None)
-        if current_experiment_id is not None:
+        self.experiment_radio.setEnabled(current_id is not None)
+        if current_id is not None:
             self.experiment_radio.setChecked(True)
         elif not filters.is_empty:
             self.filter_radio.setChecked(True)
         else:
             self.all_radio.setChecked(True)
+        return scope_box
 
-        # How
+    def _init_layout_box(self) -> QGroupBox:
+        """How: one file or a folder."""
         self.file_radio = QRadioButton("One Markdown file")
         self.folder_radio = QRadioButton("A folder: index.md and one file per experiment")
         self.file_radio.setChecked(True)
@@ -149,14 +153,16 @@ class ExportDialog(QDialog):
         layout_layout.addWidget(self.file_radio)
         layout_layout.addWidget(self.folder_radio)
         layout_layout.addWidget(
-            _hint(
+            hint_label(
                 "A folder suits git and Obsidian: stable file names such as "
                 "0042-rivers-that-cross-borders.md. Either way every value is kept, so "
                 "the export can be imported back."
             )
         )
+        return layout_box
 
-        # Where
+    def _init_where_box(self) -> QGroupBox:
+        """Where: a path in the person's documents to start from, and a picker."""
         documents = QStandardPaths.writableLocation(
             QStandardPaths.StandardLocation.DocumentsLocation
         )
@@ -167,33 +173,14 @@ class ExportDialog(QDialog):
         where_row = QHBoxLayout(where_box)
         where_row.addWidget(self.path_edit, 1)
         where_row.addWidget(self.browse_button)
+        return where_box
 
-        self.busy_bar = _busy_bar()
-        self.status_label = QLabel()
-        self.status_label.setTextFormat(Qt.TextFormat.PlainText)
-        self.status_label.setWordWrap(True)
-        self.status_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.error_label = QLabel()
-        self.error_label.setTextFormat(Qt.TextFormat.PlainText)
-        mark_as_error(self.error_label)
-        self.error_label.hide()
-
-        left = QWidget()
-        left_layout = QVBoxLayout(left)
-        left_layout.setContentsMargins(0, 0, 6, 0)
-        left_layout.addWidget(scope_box)
-        left_layout.addWidget(layout_box)
-        left_layout.addWidget(where_box)
-        left_layout.addStretch(1)
-        left_layout.addWidget(self.busy_bar)
-        left_layout.addWidget(self.status_label)
-        left_layout.addWidget(self.error_label)
-
-        # Preview
+    def _init_preview(self) -> QWidget:
+        """The right column: the first entries as they will read."""
         self.preview = SafeTextBrowser()
         self.preview.setPlaceholderText("Preparing the preview…")
         preview_title = QLabel("<b>Preview</b>")
-        self.preview_note = _hint(
+        self.preview_note = hint_label(
             "The first experiments as they will read. The machine-readable metadata that "
             "keeps every value is not shown."
         )
@@ -203,15 +190,9 @@ class ExportDialog(QDialog):
         right_layout.addWidget(preview_title)
         right_layout.addWidget(self.preview_note)
         right_layout.addWidget(self.preview, 1)
+        return right
 
-        splitter = QSplitter(Qt.Orientation.Horizontal)
-        splitter.addWidget(left)
-        splitter.addWidget(right)
-        splitter.setStretchFactor(0, 0)
-        splitter.setStretchFactor(1, 1)
-        splitter.setChildrenCollapsible(False)
-        splitter.setSizes([380, 600])
-
+    def _init_buttons(self) -> QDialogButtonBox:
         self.export_button = QPushButton("&Export")
         self.export_button.setDefault(True)
         self.close_button = QPushButton("Close")
@@ -219,19 +200,14 @@ class ExportDialog(QDialog):
         buttons = QDialogButtonBox()
         buttons.addButton(self.export_button, QDialogButtonBox.ButtonRole.AcceptRole)
         buttons.addButton(self.close_button, QDialogButtonBox.ButtonRole.RejectRole)
+        return buttons
 
-        layout = QVBoxLayout(self)
-        layout.addWidget(splitter, 1)
-        layout.addWidget(buttons)
-
+    def _init_connections(self) -> None:
         self.scope_group.buttonToggled.connect(self._on_scope_group_button_toggled)
         self.layout_group.buttonToggled.connect(self._on_layout_group_button_toggled)
         self.browse_button.clicked.connect(self._on_browse_clicked)
         self.export_button.clicked.connect(self._on_export_clicked)
         self.close_button.clicked.connect(self.reject)
-
-        self._count_scopes()
-        self._refresh_preview()
 
     # -- asking the person (classmethods so tests can replace them) ----------------------
 
@@ -324,17 +300,17 @@ class ExportDialog(QDialog):
     def _on_counts_done(self, outcome: Any) -> None:
         counts, experiment = outcome
         experiments, runs = counts[SCOPE_ALL]
-        self.all_count.setText(f"{_plural(experiments, 'experiment')}, {_plural(runs, 'run')}")
+        self.all_count.setText(f"{plural(experiments, 'experiment')}, {plural(runs, 'run')}")
         if not self._filters.is_empty:
             experiments, runs = counts[SCOPE_FILTER]
             self.filter_count.setText(
-                f"{describe_filter(self._filters)}: {_plural(experiments, 'experiment')}, "
-                f"{_plural(runs, 'run')}"
+                f"{describe_filter(self._filters)}: {plural(experiments, 'experiment')}, "
+                f"{plural(runs, 'run')}"
             )
         if experiment is not None:
             title, runs = experiment
             self.experiment_count.setText(
-                f"#{self._current_id} {title or '(untitled)'}: {_plural(runs, 'run')}"
+                f"#{self._current_id} {title or '(untitled)'}: {plural(runs, 'run')}"
             )
         self.counts_shown.emit()
 
@@ -458,161 +434,3 @@ class ExportDialog(QDialog):
     def _clear_messages(self) -> None:
         self.error_label.hide()
         self.status_label.clear()
-
-
-class ImportDialog(QDialog):
-    """Pick an export (a file or a folder) and import it in the background: all or nothing."""
-
-    imported = Signal(object)  # ImportResult
-    import_failed = Signal(str)  # the message shown, e.g. "notes.md:17: ..."
-
-    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._context = context
-        self._task: Task | None = None
-        self.setWindowTitle("Import a Markdown export")
-        self.setMinimumWidth(600)
-
-        intro = _hint(
-            "Import an export made by LLM Journal: one .md file, or an export folder. "
-            "Experiments and runs already in this journal are recognised and skipped; a "
-            "damaged file is refused as a whole."
-        )
-        self.path_edit = QLineEdit()
-        self.path_edit.setPlaceholderText("an exported .md file or export folder")
-        self.path_edit.setClearButtonEnabled(True)
-        self.file_button = QPushButton("File…")
-        self.folder_button = QPushButton("Folder…")
-        row = QHBoxLayout()
-        row.addWidget(self.path_edit, 1)
-        row.addWidget(self.file_button)
-        row.addWidget(self.folder_button)
-
-        self.busy_bar = _busy_bar()
-        self.result_label = QLabel()
-        self.result_label.setTextFormat(Qt.TextFormat.PlainText)
-        self.result_label.setWordWrap(True)
-        self.result_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.error_label = QLabel()
-        self.error_label.setTextFormat(Qt.TextFormat.PlainText)
-        mark_as_error(self.error_label)
-        self.error_label.hide()
-
-        self.import_button = QPushButton("&Import")
-        self.import_button.setDefault(True)
-        self.close_button = QPushButton("Close")
-        self.close_button.setAutoDefault(False)
-        buttons = QDialogButtonBox()
-        buttons.addButton(self.import_button, QDialogButtonBox.ButtonRole.AcceptRole)
-        buttons.addButton(self.close_button, QDialogButtonBox.ButtonRole.RejectRole)
-
-        layout = QVBoxLayout(self)
-        layout.addWidget(intro)
-        layout.addSpacing(4)
-        layout.addLayout(row)
-        layout.addWidget(self.busy_bar)
-        layout.addWidget(self.result_label)
-        layout.addWidget(self.error_label)
-        layout.addStretch(1)
-        layout.addWidget(buttons)
-
-        self.file_button.clicked.connect(self._on_file_clicked)
-        self.folder_button.clicked.connect(self._on_folder_clicked)
-        self.import_button.clicked.connect(self._on_import_clicked)
-        self.close_button.clicked.connect(self.reject)
-        self.path_edit.textChanged.connect(self._on_path_edit_text_changed)
-        self._update_buttons()
-
-    @staticmethod
-    def pick_source(parent: QWidget | None, folder: bool, start: str) -> str | None:
-        """An export file, or an export folder when `folder`; None if cancelled."""
-        if folder:
-            chosen = QFileDialog.getExistingDirectory(parent, "Import an export folder", start)
-        else:
-            chosen, _ = QFileDialog.getOpenFileName(
-                parent, "Import an exported file", start, "Markdown (*.md);;All files (*)"
-            )
-        return chosen or None
-
-    def is_importing(self) -> bool:
-        return self._task is not None
-
-    def start_import(self) -> None:
-        """What the Import button does."""
-        text = self.path_edit.text().strip()
-        if not text or self.is_importing():
-            return
-        path, journal = Path(text).expanduser(), self._context.journal
-        assert journal is not None, "the window opens the dialog on an open journal"
-        self.error_label.hide()
-        self.result_label.setText(f"Importing {path}…")
-
-        def work() -> ImportResult:
-            from journal.core.import_markdown import import_markdown
-
-            return import_markdown(journal, path)
-
-        self._task = self._context.run(
-            work, self._on_import_done, self._on_import_failed, owner=self
-        )
-        self._update_buttons()
-
-    def _pick(self, folder: bool) -> None:
-        start = self.path_edit.text().strip() or str(Path.home())
-        chosen = self.pick_source(self, folder, start)
-        if chosen:
-            self.path_edit.setText(chosen)
-
-    def _update_buttons(self) -> None:
-        busy = self.is_importing()
-        self.busy_bar.setVisible(busy)
-        self.import_button.setEnabled(not busy and bool(self.path_edit.text().strip()))
-        for widget in (self.file_button, self.folder_button, self.path_edit):
-            widget.setEnabled(not busy)
-
-    @Slot()
-    def _on_file_clicked(self) -> None:
-        self._pick(folder=False)
-
-    @Slot()
-    def _on_folder_clicked(self) -> None:
-        self._pick(folder=True)
-
-    @Slot()
-    def _on_import_clicked(self) -> None:
-        self.start_import()
-
-    @Slot(str)
-    def _on_path_edit_text_changed(self, _text: str) -> None:
-        self._update_buttons()
-
-    @Slot(object)
-    def _on_import_done(self, result: Any) -> None:
-        self._task = None
-        self._update_buttons()
-        self.result_label.setText(f"Imported: {result.summary()}")
-        QTimer.singleShot(0, self._on_fit_timer_timeout)
-        self.close_button.setDefault(True)
-        self.imported.emit(result)
-
-    @Slot(object)
-    def _on_import_failed(self, error: JournalError) -> None:
-        self._task = None
-        self._update_buttons()
-        self.result_label.setText("Nothing was imported.")
-        self.error_label.setText(error.message)
-        self.error_label.show()
-        QTimer.singleShot(0, self._on_fit_timer_timeout)  # once the label knows its height
-        self.import_failed.emit(error.message)
-
-    @Slot()
-    def _on_fit_timer_timeout(self) -> None:
-        fit_height(self)
-
-
-def import_journal_file(parent: QWidget | None, context: AppContext) -> ImportDialog:
-    """Open the import dialog (not modal) and return it; connect to its `imported` signal."""
-    dialog = ImportDialog(context, parent)
-    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-    dialog.open()
-    return dialog

@@ -157,6 +157,19 @@ class ListPanel(QWidget):
     ) -> None:
         super().__init__(parent)
         self._model = model if model is not None else ExperimentListModel(parent=self)
+        self._init_state()
+        self._init_search()
+        self._init_filters()
+        self._init_status_row()
+        self._init_view()
+        self._init_layout()
+        self._init_connections()
+        self._update_empty_state()
+        self._update_status()
+
+    # -- layout and state -----------------------------------------------------------------
+
+    def _init_state(self) -> None:
         self._counter: Counter | None = None
         self._count_task: Task | None = None
         self._counted: ExperimentFilter | None = None  # the filter the shown count is for
@@ -164,7 +177,14 @@ class ListPanel(QWidget):
         self._emitted_id: int | None = None
         self._restore_id: int | None = None
         self._since: datetime | None = None
+        # Made when first shown: the first wrap of the view's viewport costs PySide ~8 ms,
+        # which the window need not pay before it shows.
+        self._empty_label: QLabel | None = None
+        self._viewport: QWidget | None = None
+        # The many row signals of a page or a reset make one update of the count.
+        self._status_later = Throttle(self._update_status, 0, debounce=True, parent=self)
 
+    def _init_search(self) -> None:
         self._search = QLineEdit()
         self._search.setPlaceholderText(SEARCH_PLACEHOLDER)
         self._search.setClearButtonEnabled(True)
@@ -179,6 +199,7 @@ class ListPanel(QWidget):
             self._apply_filters, self.SEARCH_DELAY_MS, debounce=True, parent=self
         )
 
+    def _init_filters(self) -> None:
         self._model_combo = self._combo("Any model", "Only experiments with a run of this model")
         self._verdict_combo = self._combo("Any verdict", "Only experiments with a run rated so")
         for verdict, label in VERDICT_LABELS.items():
@@ -193,6 +214,8 @@ class ListPanel(QWidget):
         self._tag_combo.setObjectName("tag-filter")
         self._date_combo.setObjectName("date-filter")
 
+    def _init_status_row(self) -> None:
+        """How many experiments show, and a way back to all of them."""
         self._count_label = QLabel()
         self._count_label.setObjectName("count")
         self._count_label.setForegroundRole(QPalette.ColorRole.PlaceholderText)
@@ -206,6 +229,7 @@ class ListPanel(QWidget):
         self._clear_button.setSizePolicy(policy)
         self._clear_button.hide()
 
+    def _init_view(self) -> None:
         self._view = QTreeView()
         self._view.setModel(self._model)
         self._view.setRootIsDecorated(False)
@@ -222,19 +246,6 @@ class ListPanel(QWidget):
         self._view.setItemDelegate(_RowDelegate(self._view))
         self._size_columns()
 
-        # Made when first shown: the first wrap of the view's viewport costs PySide ~8 ms,
-        # which the window need not pay before it shows.
-        self._empty_label: QLabel | None = None
-        self._viewport: QWidget | None = None
-
-        # The many row signals of a page or a reset make one update of the count.
-        self._status_later = Throttle(self._update_status, 0, debounce=True, parent=self)
-
-        self._lay_out()
-        self._connect_signals()
-        self._update_empty_state()
-        self._update_status()
-
     def _combo(self, any_label: str, tooltip: str) -> QComboBox:
         combo = QComboBox()
         combo.addItem(any_label, None)
@@ -243,7 +254,7 @@ class ListPanel(QWidget):
         combo.setMinimumContentsLength(8)
         return combo
 
-    def _lay_out(self) -> None:
+    def _init_layout(self) -> None:
         filters = QGridLayout()
         filters.setHorizontalSpacing(6)
         filters.setVerticalSpacing(6)
@@ -292,7 +303,7 @@ class ListPanel(QWidget):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
             header.resizeSection(column, width + padding)
 
-    def _connect_signals(self) -> None:
+    def _init_connections(self) -> None:
         self._search.textChanged.connect(self._on_search_text_changed)
         self._search.returnPressed.connect(self._on_search_return_pressed)
         for combo in (self._model_combo, self._verdict_combo, self._tag_combo):

@@ -149,12 +149,6 @@ class MainWindow(QMainWindow):
         for name, action in build_actions(self).items():
             setattr(self, f"{name}_action", action)
         self.stop_action.setEnabled(False)
-        self.verdict_actions = [
-            self.worked_action,
-            self.partly_action,
-            self.failed_action,
-            self.clear_verdict_action,
-        ]
 
     def _connect_signals(self) -> None:
         context, runs = self.context, self.runs

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 
 from journal.core.domain import ExperimentFilter, Verdict
 from journal.core.errors import JournalError
+from journal.core.formatting import plural
 from journal.gui.table_style import VERDICT_COLOURS, read_only_flags
 
 if TYPE_CHECKING:
@@ -177,8 +178,7 @@ class MatrixModel(QAbstractTableModel):
             return QGuiApplication.palette().brush(QPalette.ColorRole.PlaceholderText)
         if role == Qt.ItemDataRole.ToolTipRole:
             judged = VERDICT_TEXT[cell.verdict] if cell.verdict else "not rated"
-            plural = "s" if cell.runs != 1 else ""
-            return f"{judged} (run {cell.run_id}; {cell.runs} run{plural})\nDouble-click to open"
+            return f"{judged} (run {cell.run_id}; {plural(cell.runs, 'run')})\nDouble-click to open"
         return None
 
 

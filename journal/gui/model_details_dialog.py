@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from journal.core.errors import JournalError
-from journal.gui.pull_dialog import human_size
+from journal.core.formatting import human_size
 
 if TYPE_CHECKING:
     from journal.core.ollama_service import ModelInfo, ModelShow
@@ -83,7 +83,6 @@ class ModelDetailsDialog(QDialog):
     ) -> None:
         super().__init__(parent)
         self.info = info
-        self.show_data = show
         self.setWindowTitle(f"Model {show.name}")
         self.resize(680, 400)
 

@@ -180,7 +180,6 @@ class ModelPicker(QWidget):
         super().__init__(parent)
         self._lister = list_models
         self._models: list[ModelInfo] = []
-        self._preferred: str | None = None
         self._task: Task | None = None
         self._announced: str = ""  # the last name model_changed carried
         self._last_choice: str | None = None  # survives a failed refresh
@@ -227,10 +226,6 @@ class ModelPicker(QWidget):
     def set_lister(self, list_models: Callable[[], list[ModelInfo]] | None) -> None:
         """Use another source of models (e.g. after the host changed); call refresh() next."""
         self._lister = list_models
-
-    def set_preferred(self, name: str | None) -> None:
-        """The model to choose after loading when nothing is chosen yet (the last one used)."""
-        self._preferred = name or None
 
     # -- loading --------------------------------------------------------------------------
 
@@ -297,11 +292,7 @@ class ModelPicker(QWidget):
                 if row < 0:
                     row = self._append_missing(chosen)
             else:
-                row = -1
-                for wanted in (self._last_choice, self._preferred):
-                    if row < 0 and wanted:
-                        row = self._row_of(wanted)
-                row = max(row, 0)
+                row = max(self._row_of(self._last_choice) if self._last_choice else -1, 0)
             self._combo.setCurrentIndex(row)
         finally:
             self._combo.blockSignals(False)

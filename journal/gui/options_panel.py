@@ -194,16 +194,27 @@ class OptionsPanel(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self._init_state()
+        self._init_fields()
+        self._init_extra()
+        self._init_labels()
+        self._init_layout()
+        self._init_connections()
+        self._arrange(two_columns=True)
+        self.set_model_defaults({})
+        self._apply_error_colors()
+
+    def _init_state(self) -> None:
         self._quiet = 0
-        self._defaults: dict[str, Any] = {}
         self._extra_tooltip = TOOLTIPS["extra"]
         self._errors: dict[str, str] = {}
         self._recorded: frozenset[str] = frozenset()  # keys of the loaded run: not typos
         self._two_columns: bool | None = None
         self._labels: dict[str, QLabel] = {}
         self._edits: dict[str, QLineEdit] = {}
-        fixed = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
 
+    def _init_fields(self) -> None:
+        """A line per number, keep_alive and stop; a choice for think."""
         for key in (*NUMBER_FIELDS, "keep_alive", "stop"):
             edit = QLineEdit()
             edit.setClearButtonEnabled(True)
@@ -211,17 +222,17 @@ class OptionsPanel(QWidget):
             edit.setAccessibleName(key)
             edit.setMinimumWidth(self.fontMetrics().horizontalAdvance("0.95 (model default)") + 24)
             edit.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
-            edit.textChanged.connect(self._on_field_text_changed)
             self._edits[key] = edit
 
         self._think = QComboBox()
         self._think.addItems(list(THINK_CHOICES))
         self._think.setToolTip(TOOLTIPS["think"])
         self._think.setAccessibleName("think")
-        self._think.currentIndexChanged.connect(self._on_think_current_index_changed)
 
+    def _init_extra(self) -> None:
+        """Any other option, one `key=value` a line, and whether unknown names may pass."""
         self._extra = QPlainTextEdit()
-        self._extra.setFont(fixed)
+        self._extra.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
         self._extra.setTabChangesFocus(True)
         self._extra.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
         self._extra.setToolTip(TOOLTIPS["extra"])
@@ -234,12 +245,10 @@ class OptionsPanel(QWidget):
             + margins.top()
             + margins.bottom()
         )
-        self._extra.textChanged.connect(self._on_extra_text_changed)
-
         self._allow_unknown = QCheckBox("Allow unknown options")
         self._allow_unknown.setToolTip(TOOLTIPS["allow_unknown"])
-        self._allow_unknown.toggled.connect(self._on_allow_unknown_toggled)
 
+    def _init_labels(self) -> None:
         for key in (*NUMBER_FIELDS, "keep_alive", "think", "stop", "extra"):
             label = QLabel(key)
             label.setBuddy(self._widget(key))
@@ -251,6 +260,8 @@ class OptionsPanel(QWidget):
         self._error_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self._error_label.hide()
 
+    def _init_layout(self) -> None:
+        """A grid that _arrange fills with one or two columns, and the errors under it."""
         self._grid = QGridLayout()
         self._grid.setContentsMargins(0, 0, 0, 0)
         self._grid.setHorizontalSpacing(8)
@@ -262,9 +273,13 @@ class OptionsPanel(QWidget):
         layout.setSizeConstraint(QLayout.SizeConstraint.SetNoConstraint)
         layout.addLayout(self._grid)
         layout.addWidget(self._error_label)
-        self._arrange(two_columns=True)
-        self.set_model_defaults({})
-        self._apply_error_colors()
+
+    def _init_connections(self) -> None:
+        for edit in self._edits.values():
+            edit.textChanged.connect(self._on_field_text_changed)
+        self._think.currentIndexChanged.connect(self._on_think_current_index_changed)
+        self._extra.textChanged.connect(self._on_extra_text_changed)
+        self._allow_unknown.toggled.connect(self._on_allow_unknown_toggled)
 
     # -- layout ---------------------------------------------------------------------------
 
@@ -350,7 +365,6 @@ class OptionsPanel(QWidget):
 
     def set_model_defaults(self, defaults: dict[str, Any]) -> None:
         """Show the model's own values as placeholders: "0.7 (model default)"."""
-        self._defaults = dict(defaults)
         for key, edit in self._edits.items():
             if key in defaults:
                 value = defaults[key]
@@ -371,9 +385,6 @@ class OptionsPanel(QWidget):
         self._extra_tooltip = tooltip
         if "extra" not in self._errors:
             self._extra.setToolTip(tooltip)
-
-    def model_defaults(self) -> dict[str, Any]:
-        return dict(self._defaults)
 
     def set_thinking_supported(self, supported: bool | None) -> None:
         """False: the model cannot think, so Default is chosen and the tooltip says why

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from journal.core.errors import JournalError
+from journal.core.formatting import plural
 from journal.gui.model_picker import ModelPicker, muted
 from journal.gui.options_panel import OptionsPanel, error_color
 from journal.gui.tasks import Task, run_in_background
@@ -85,82 +86,11 @@ class PromptPanel(QWidget):
         self._show_model: Callable[[str], ModelShow] | None = None
         self._shows: dict[str, ModelShow] = {}
         self._show_task: Task | None = None
-        fixed = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
 
-        self._picker = ModelPicker()
-        self._picker.model_changed.connect(self._on_picker_model_changed)
-        self._picker.models_loaded.connect(self._on_picker_models_loaded)
-        model_label = _section_label("&Model", self._picker.combo)
-
-        self._system = QPlainTextEdit()
-        self._system.setAccessibleName("System prompt")
-        self._system.setPlaceholderText("Optional: instructions sent as the system message")
-        self._system.setTabChangesFocus(True)
-        self._system.setFixedHeight(_editor_height(self._system, 3))
-        self._system.textChanged.connect(self._on_system_text_changed)
-
-        self._prompt = QPlainTextEdit()
-        self._prompt.setAccessibleName("Prompt")
-        self._prompt.setPlaceholderText("Write the prompt to send to the model…")
-        self._prompt.setFont(fixed)
-        self._prompt.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
-        self._prompt.setUndoRedoEnabled(True)
-        self._prompt.setTabStopDistance(4 * self._prompt.fontMetrics().horizontalAdvance(" "))
-        self._prompt.setMinimumHeight(_editor_height(self._prompt, 4))
-        self._prompt.textChanged.connect(self._on_prompt_text_changed)
-
-        self._options = OptionsPanel()
-        self._options.changed.connect(self._on_options_changed)
-        self._settings_button = QToolButton()
-        self._settings_button.setText("Settings")
-        self._settings_button.setCheckable(True)
-        self._settings_button.setAutoRaise(True)
-        self._settings_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
-        self._settings_button.setArrowType(Qt.ArrowType.RightArrow)
-        self._settings_button.setToolTip("Show or hide the run settings")
-        font = self._settings_button.font()
-        font.setBold(True)
-        self._settings_button.setFont(font)
-        self._settings_button.toggled.connect(self._on_settings_button_toggled)
-        self._settings_summary = _ElidedLabel()
-        # Open settings share the panel's height with the prompt and scroll when it runs out:
-        # they never push the window taller, and squeezed fields never overlap.
-        self._options_area = QScrollArea()
-        self._options_area.setWidget(self._options)
-        self._options_area.setWidgetResizable(True)
-        self._options_area.setFrameShape(QFrame.Shape.NoFrame)
-        self._options_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self._options_area.setMinimumHeight(4 * self.fontMetrics().lineSpacing())
-        self._options_area.hide()
-
-        self._run_button = QPushButton(RUN_TEXT)
-        self._run_button.setIcon(self.style().standardIcon(QStyle.StandardPixmap.SP_MediaPlay))
-        self._run_button.setDefault(True)
-        self._run_button.setAutoDefault(False)
-        self._run_button.clicked.connect(self._on_run_button_clicked)
-        self._stop_button = QPushButton(STOP_TEXT)
-        self._stop_button.setIcon(self.style().standardIcon(QStyle.StandardPixmap.SP_MediaStop))
-        self._stop_button.setAutoDefault(False)
-        self._stop_button.setEnabled(False)
-        self._stop_button.setToolTip("Stop the run (Esc); the text so far is kept")
-        self._stop_button.clicked.connect(self._on_stop_button_clicked)
-        self._hint = _ElidedLabel()
-
-        model_row = QHBoxLayout()
-        model_row.setSpacing(8)
-        model_row.addWidget(model_label)
-        model_row.addWidget(self._picker, 1)
-
-        settings_row = QHBoxLayout()
-        settings_row.setSpacing(4)
-        settings_row.addWidget(self._settings_button)
-        settings_row.addWidget(self._settings_summary, 1)
-
-        buttons = QHBoxLayout()
-        buttons.addWidget(self._hint, 1)
-        buttons.addWidget(self._stop_button)
-        buttons.addWidget(self._run_button)
-
+        model_row = self._init_model_row()
+        self._init_editors()
+        settings_row = self._init_settings()
+        buttons = self._init_buttons()
         layout = QVBoxLayout(self)
         layout.setSpacing(4)
         layout.addLayout(model_row)
@@ -175,10 +105,96 @@ class PromptPanel(QWidget):
         layout.addWidget(self._options_area)
         layout.addSpacing(6)
         layout.addLayout(buttons)
+        self._init_connections()
 
         self._apply_muted_colors()
         self._update_summary()
         self._update_run_state()
+
+    # -- layout ---------------------------------------------------------------------------
+
+    def _init_model_row(self) -> QHBoxLayout:
+        self._picker = ModelPicker()
+        model_label = _section_label("&Model", self._picker.combo)
+        model_row = QHBoxLayout()
+        model_row.setSpacing(8)
+        model_row.addWidget(model_label)
+        model_row.addWidget(self._picker, 1)
+        return model_row
+
+    def _init_editors(self) -> None:
+        """The system prompt (a few lines) and the prompt (monospaced, takes the height)."""
+        self._system = QPlainTextEdit()
+        self._system.setAccessibleName("System prompt")
+        self._system.setPlaceholderText("Optional: instructions sent as the system message")
+        self._system.setTabChangesFocus(True)
+        self._system.setFixedHeight(_editor_height(self._system, 3))
+
+        self._prompt = QPlainTextEdit()
+        self._prompt.setAccessibleName("Prompt")
+        self._prompt.setPlaceholderText("Write the prompt to send to the model…")
+        self._prompt.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
+        self._prompt.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
+        self._prompt.setUndoRedoEnabled(True)
+        self._prompt.setTabStopDistance(4 * self._prompt.fontMetrics().horizontalAdvance(" "))
+        self._prompt.setMinimumHeight(_editor_height(self._prompt, 4))
+
+    def _init_settings(self) -> QHBoxLayout:
+        """The folding Settings header with its summary, and the options it unfolds."""
+        self._options = OptionsPanel()
+        self._settings_button = QToolButton()
+        self._settings_button.setText("Settings")
+        self._settings_button.setCheckable(True)
+        self._settings_button.setAutoRaise(True)
+        self._settings_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self._settings_button.setArrowType(Qt.ArrowType.RightArrow)
+        self._settings_button.setToolTip("Show or hide the run settings")
+        font = self._settings_button.font()
+        font.setBold(True)
+        self._settings_button.setFont(font)
+        self._settings_summary = _ElidedLabel()
+        # Open settings share the panel's height with the prompt and scroll when it runs out:
+        # they never push the window taller, and squeezed fields never overlap.
+        self._options_area = QScrollArea()
+        self._options_area.setWidget(self._options)
+        self._options_area.setWidgetResizable(True)
+        self._options_area.setFrameShape(QFrame.Shape.NoFrame)
+        self._options_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self._options_area.setMinimumHeight(4 * self.fontMetrics().lineSpacing())
+        self._options_area.hide()
+        settings_row = QHBoxLayout()
+        settings_row.setSpacing(4)
+        settings_row.addWidget(self._settings_button)
+        settings_row.addWidget(self._settings_summary, 1)
+        return settings_row
+
+    def _init_buttons(self) -> QHBoxLayout:
+        """Run and Stop, with a hint beside them."""
+        self._run_button = QPushButton(RUN_TEXT)
+        self._run_button.setIcon(self.style().standardIcon(QStyle.StandardPixmap.SP_MediaPlay))
+        self._run_button.setDefault(True)
+        self._run_button.setAutoDefault(False)
+        self._stop_button = QPushButton(STOP_TEXT)
+        self._stop_button.setIcon(self.style().standardIcon(QStyle.StandardPixmap.SP_MediaStop))
+        self._stop_button.setAutoDefault(False)
+        self._stop_button.setEnabled(False)
+        self._stop_button.setToolTip("Stop the run (Esc); the text so far is kept")
+        self._hint = _ElidedLabel()
+        buttons = QHBoxLayout()
+        buttons.addWidget(self._hint, 1)
+        buttons.addWidget(self._stop_button)
+        buttons.addWidget(self._run_button)
+        return buttons
+
+    def _init_connections(self) -> None:
+        self._picker.model_changed.connect(self._on_picker_model_changed)
+        self._picker.models_loaded.connect(self._on_picker_models_loaded)
+        self._system.textChanged.connect(self._on_system_text_changed)
+        self._prompt.textChanged.connect(self._on_prompt_text_changed)
+        self._options.changed.connect(self._on_options_changed)
+        self._settings_button.toggled.connect(self._on_settings_button_toggled)
+        self._run_button.clicked.connect(self._on_run_button_clicked)
+        self._stop_button.clicked.connect(self._on_stop_button_clicked)
 
     # -- parts ----------------------------------------------------------------------------
 
@@ -255,7 +271,7 @@ class PromptPanel(QWidget):
     def _update_summary(self) -> None:
         if self._options.errors():
             count = len(self._options.errors())
-            text = f"{count} invalid setting{'s' if count > 1 else ''}"
+            text = plural(count, "invalid setting")
         elif self.settings_expanded():
             text = ""
         else:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt, QTimer, Signal, Slot
-from PySide6.QtGui import QColor, QKeyEvent, QPalette
+from PySide6.QtGui import QKeyEvent, QPalette
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -20,6 +20,8 @@ from PySide6.QtWidgets import (
 
 from journal.core.cancel import CancelToken, StreamCancelled
 from journal.core.errors import JournalError
+from journal.core.formatting import human_size
+from journal.gui.dialog_helpers import error_label, fit_height
 from journal.gui.tasks import Report, Task, TaskRunner
 
 ProgressCallback = Callable[[str, int, int], None]
@@ -27,50 +29,6 @@ PullFunction = Callable[[str, ProgressCallback, CancelToken], None]
 
 # Ollama sends hundreds of progress lines a second; people can read about twenty.
 RENDER_INTERVAL_MS = 50
-
-
-def human_size(count: int) -> str:
-    """Bytes in decimal units, as Ollama prints them: `312 MB`, `4.7 GB`."""
-    value = float(count)
-    for unit in ("B", "KB", "MB", "GB", "TB"):
-        if abs(value) < 1000 or unit == "TB":
-            if unit == "B":
-                return f"{int(value)} B"
-            return f"{value:.1f} {unit}" if abs(value) < 10 else f"{value:.0f} {unit}"
-        value /= 1000
-    raise AssertionError("unreachable")
-
-
-def fit_height(widget: QWidget) -> None:
-    """Grow a window to fit a message that just appeared.
-
-    A window does not grow by itself when a word-wrapped label needs more lines, and its
-    neighbours get squeezed over each other. Call it once the label has its new size
-    (e.g. from a zero timer).
-    """
-    layout = widget.layout()
-    if layout is None:
-        return
-    layout.activate()
-    width = widget.width()
-    needed = (
-        layout.heightForWidth(width) if layout.hasHeightForWidth() else layout.sizeHint().height()
-    )
-    if needed > widget.height():
-        widget.resize(width, needed)
-
-
-def mark_as_error(label: QLabel) -> None:
-    """Bold red text that stays readable on light and dark palettes, and can be copied."""
-    palette = label.palette()
-    dark = palette.color(QPalette.ColorRole.Window).lightness() < 128
-    palette.setColor(QPalette.ColorRole.WindowText, QColor("#ff7b72" if dark else "#c62828"))
-    label.setPalette(palette)
-    font = label.font()
-    font.setBold(True)
-    label.setFont(font)
-    label.setWordWrap(True)
-    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
 
 
 class _PullProgress:
@@ -110,44 +68,10 @@ class PullDialog(QDialog):
 
         self.setWindowTitle("Pull a model")
         self.setMinimumWidth(460)
-
-        intro = QLabel(
-            "Download a model from the Ollama library. "
-            'Names look like <i>family:tag</i>; browse them at <a href="https://ollama.com/library">'
-            "ollama.com/library</a>."
-        )
-        intro.setWordWrap(True)
-        intro.setOpenExternalLinks(True)
-        intro.setTextFormat(Qt.TextFormat.RichText)
-
-        self.name_edit = QLineEdit(name)
-        self.name_edit.setPlaceholderText("e.g. llama3.2:3b")
-        self.name_edit.setClearButtonEnabled(True)
-        form = QFormLayout()
-        form.addRow("&Model:", self.name_edit)
-
-        self.progress_bar = QProgressBar()
-        self.progress_bar.setRange(0, 1000)
-        self.progress_bar.setValue(0)
-        self.progress_bar.setTextVisible(True)
-        self.progress_bar.setFormat("")
-
-        self.status_label = QLabel(" ")
-        self.status_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.status_label.setForegroundRole(QPalette.ColorRole.PlaceholderText)
-
-        self.error_label = QLabel()
-        mark_as_error(self.error_label)
-        self.error_label.hide()
-
-        self.pull_button = QPushButton("&Pull")
-        self.pull_button.setDefault(True)
-        self.close_button = QPushButton("Close")
-        self.close_button.setAutoDefault(False)
-        buttons = QDialogButtonBox()
-        buttons.addButton(self.pull_button, QDialogButtonBox.ButtonRole.ActionRole)
-        buttons.addButton(self.close_button, QDialogButtonBox.ButtonRole.RejectRole)
-
+        intro = self._init_intro()
+        form = self._init_form(name)
+        self._init_progress()
+        buttons = self._init_buttons()
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
         layout.addSpacing(4)
@@ -158,11 +82,57 @@ class PullDialog(QDialog):
         layout.addWidget(self.error_label)
         layout.addStretch(1)
         layout.addWidget(buttons)
+        self._init_connections()
+        self._update_buttons()
 
+    # -- layout ---------------------------------------------------------------------------
+
+    @staticmethod
+    def _init_intro() -> QLabel:
+        intro = QLabel(
+            "Download a model from the Ollama library. "
+            'Names look like <i>family:tag</i>; browse them at <a href="https://ollama.com/library">'
+            "ollama.com/library</a>."
+        )
+        intro.setWordWrap(True)
+        intro.setOpenExternalLinks(True)
+        intro.setTextFormat(Qt.TextFormat.RichText)
+        return intro
+
+    def _init_form(self, name: str) -> QFormLayout:
+        self.name_edit = QLineEdit(name)
+        self.name_edit.setPlaceholderText("e.g. llama3.2:3b")
+        self.name_edit.setClearButtonEnabled(True)
+        form = QFormLayout()
+        form.addRow("&Model:", self.name_edit)
+        return form
+
+    def _init_progress(self) -> None:
+        """The download's progress, Ollama's last status line, and any error."""
+        self.progress_bar = QProgressBar()
+        self.progress_bar.setRange(0, 1000)
+        self.progress_bar.setValue(0)
+        self.progress_bar.setTextVisible(True)
+        self.progress_bar.setFormat("")
+        self.status_label = QLabel(" ")
+        self.status_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.status_label.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+        self.error_label = error_label()
+
+    def _init_buttons(self) -> QDialogButtonBox:
+        self.pull_button = QPushButton("&Pull")
+        self.pull_button.setDefault(True)
+        self.close_button = QPushButton("Close")
+        self.close_button.setAutoDefault(False)
+        buttons = QDialogButtonBox()
+        buttons.addButton(self.pull_button, QDialogButtonBox.ButtonRole.ActionRole)
+        buttons.addButton(self.close_button, QDialogButtonBox.ButtonRole.RejectRole)
+        return buttons
+
+    def _init_connections(self) -> None:
         self.name_edit.textChanged.connect(self._on_name_edit_text_changed)
         self.pull_button.clicked.connect(self._on_pull_clicked)
         self.close_button.clicked.connect(self._on_close_clicked)
-        self._update_buttons()
 
     # -- state ----------------------------------------------------------------------------
 
@@ -314,6 +284,3 @@ class PullDialog(QDialog):
                 self._task.cancel()
             self._finish()
         super().done(result)
-
-
-__all__ = ["PullDialog", "fit_height", "human_size", "mark_as_error"]

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from journal.core.domain import RunStatus, Verdict
+from journal.core.formatting import short_digest
 from journal.gui.answer_view import AnswerView
 from journal.gui.outcome_panel import OutcomePanel
 from journal.gui.run_history import RunHistoryModel
@@ -329,8 +330,8 @@ def replay_notice(run: Run) -> str:
     if run.replay_of_id is None:
         return ""
     if info.get("digest_changed"):
-        before = str(info.get("digest_before") or "")[:12]
-        now = str(info.get("digest_now") or "")[:12]
+        before = short_digest(str(info.get("digest_before") or ""))
+        now = short_digest(str(info.get("digest_now") or ""))
         return (
             f"Replay of run {run.replay_of_id}: {run.model} changed since then: {before} -> {now}"
         )

@@ -32,8 +32,8 @@ from journal.core.settings import (
     parse_host_lines,
     parse_option_lines,
 )
+from journal.gui.dialog_helpers import error_label, fit_height, mark_as_error
 from journal.gui.options_panel import ALLOW_UNKNOWN_HINT
-from journal.gui.pull_dialog import fit_height, mark_as_error
 from journal.gui.settings_store import SettingsStore
 from journal.gui.tasks import Task, run_in_background
 
@@ -140,9 +140,7 @@ class SettingsDialog(QDialog):
             "Save option names Ollama does not know. Ollama ignores them silently, so a typo "
             "would be recorded as if it had been used."
         )
-        self.options_error_label = QLabel()
-        mark_as_error(self.options_error_label)
-        self.options_error_label.hide()
+        self.options_error_label = error_label()
         box = QGroupBox("Default options for new experiments and journal run")
         box_layout = QVBoxLayout(box)
         box_layout.addWidget(self.options_edit)
@@ -228,11 +226,6 @@ class SettingsDialog(QDialog):
         QDesktopServices.openUrl(QUrl.fromLocalFile(folder))
 
     # -- public ---------------------------------------------------------------------------
-
-    def set_journal_path(self, path: str) -> None:
-        """The window calls this once it has switched to another journal."""
-        self._journal_path = path
-        self.journal_path_label.setText(path)
 
     def validate(self) -> bool:
         """Show what is wrong inline; True when everything can be saved."""

@@ -155,7 +155,7 @@ class WindowDialogs(QObject):
 
     @Slot()
     def import_markdown(self) -> None:
-        from journal.gui.export_dialog import import_journal_file
+        from journal.gui.import_dialog import import_journal_file
 
         if self._context.journal is not None:
             dialog = import_journal_file(self._window, self._context)

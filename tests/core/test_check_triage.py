@@ -48,8 +48,9 @@ from journal.core.models import Run
 from journal.core.ollama_service import OllamaService
 from journal.core.queries import create_experiment, get_run, set_verdict
 from journal.core.storage import Journal
-from tests.core.test_migration_check import TARGET, _past, _target_reply
+from tests.core.test_migration_check import TARGET, _target_reply
 from tests.fake_ollama import FakeModel, FakeOllama
+from tests.past_runs import add_past_run
 
 JUDGE = "judge:1b"
 VERDICT = json.dumps({"pass": True, "score": 0.9, "reason": "it answers"})
@@ -109,7 +110,7 @@ def _experiments(journal: Journal, plan: list[tuple[str, list[str]]]) -> list[in
             experiment = create_experiment(session, title=prompt).id or 0
             for line in lines:
                 add_expectation(session, experiment, parse_expectation(line))
-            sources.append(_past(session, experiment, prompt, Verdict.WORKED))
+            sources.append(add_past_run(session, experiment, prompt, Verdict.WORKED))
         return sources
 
 
@@ -412,11 +413,11 @@ def test_outcomes_of_many_runs_agree_with_run_outcome(journal: Journal) -> None:
         add_expectation(session, weighted, parse_expectation("judge:three rivers"))
         set_combine_rule(session, weighted, CombineRule.parse("score>=0.7"))
         runs = [
-            _past(session, plain, "p"),
-            _past(session, plain, "p", status=RunStatus.FAILED),
-            _past(session, weighted, "p"),
-            _past(session, weighted, "p"),
-            _past(session, bare, "p"),
+            add_past_run(session, plain, "p", Verdict.WORKED),
+            add_past_run(session, plain, "p", Verdict.WORKED, status=RunStatus.FAILED),
+            add_past_run(session, weighted, "p", Verdict.WORKED),
+            add_past_run(session, weighted, "p", Verdict.WORKED),
+            add_past_run(session, bare, "p", Verdict.WORKED),
         ]
         record_grade(session, runs[0], rhine, GradeResult(GradeStatus.FAIL, "no", 0.0))
         record_grade(session, runs[0], rhine, GradeResult(GradeStatus.PASS, "yes", 1.0))
@@ -435,7 +436,7 @@ def test_a_check_of_runs_without_expectations_still_counts_verdicts(
 ) -> None:
     with journal.write() as session:
         experiment = create_experiment(session, title="x").id or 0
-        source = _past(session, experiment, "easy")
+        source = add_past_run(session, experiment, "easy", Verdict.WORKED)
     check_id = checker.create(TARGET, run_ids=[source])
     checker.run(check_id)
     with journal.write() as session:

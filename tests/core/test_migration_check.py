@@ -7,8 +7,6 @@ import socket
 from typing import Any
 
 import pytest
-from hypothesis import given
-from hypothesis import strategies as st
 from sqlalchemy import text
 
 from journal.core.cancel import CancelToken
@@ -32,13 +30,13 @@ from journal.core.migration_check import (
     list_checks,
     select_source_runs,
     triage,
-    word_diff,
 )
 from journal.core.models import CheckStatus, Run, RunStatus, Verdict
 from journal.core.ollama_service import OllamaService
 from journal.core.queries import create_experiment, delete_experiment, get_run, runs_of
 from journal.core.storage import Journal
 from tests.fake_ollama import FakeModel, FakeOllama
+from tests.past_runs import PAST_OPTIONS, add_past_run, seed_past_runs
 
 TARGET = "newmodel:1b"
 
@@ -66,44 +64,6 @@ def checker(journal: Journal, fake_ollama: FakeOllama, target: str) -> Migration
     return MigrationChecker(journal, OllamaService(fake_ollama.url))
 
 
-def _past(
-    session: Any,
-    experiment_id: int,
-    prompt: str,
-    verdict: Verdict | None = Verdict.WORKED,
-    *,
-    model: str = "llama3:8b",
-    status: RunStatus = RunStatus.DONE,
-    **fields: Any,
-) -> int:
-    run = Run(
-        experiment_id=experiment_id,
-        model=model,
-        model_digest=FakeModel(model).digest,
-        messages=[{"role": "user", "content": prompt}],
-        options={"seed": 3, "temperature": 0.1},
-        response=f"old answer to {prompt}",
-        status=status,
-        verdict=verdict,
-        **fields,
-    )
-    session.add(run)
-    session.flush()
-    assert run.id is not None
-    return run.id
-
-
-def _seed(journal: Journal, rows: list[tuple[str, Verdict | None]]) -> list[int]:
-    """One experiment per (prompt, verdict), each with one past run on llama3:8b."""
-    with journal.write() as session:
-        ids = []
-        for prompt, verdict in rows:
-            experiment = create_experiment(session, title=prompt)
-            assert experiment.id is not None
-            ids.append(_past(session, experiment.id, prompt, verdict))
-        return ids
-
-
 WORKED_ON_LLAMA = ExperimentFilter(model="llama3:8b", verdict=Verdict.WORKED)
 
 
@@ -117,13 +77,13 @@ def test_selection_takes_the_latest_run_meeting_the_run_filters_per_experiment(
         a = create_experiment(session, title="rivers", tags=["x"]).id or 0
         b = create_experiment(session, title="zebra facts", tags=["y"]).id or 0
         c = create_experiment(session, title="otters").id or 0
-        a1 = _past(session, a, "p", Verdict.WORKED)
-        a2 = _past(session, a, "p", Verdict.FAILED, model="qwen3:0.6b")
-        a3 = _past(session, a, "p", Verdict.FAILED)
-        b1 = _past(session, b, "p", Verdict.WORKED, model="qwen3:0.6b")
-        b2 = _past(session, b, "p", Verdict.WORKED)
-        _past(session, b, "p", Verdict.WORKED, status=RunStatus.STREAMING)  # never chosen
-        c1 = _past(session, c, "p", None)
+        a1 = add_past_run(session, a, "p", Verdict.WORKED)
+        a2 = add_past_run(session, a, "p", Verdict.FAILED, model="qwen3:0.6b")
+        a3 = add_past_run(session, a, "p", Verdict.FAILED)
+        b1 = add_past_run(session, b, "p", Verdict.WORKED, model="qwen3:0.6b")
+        b2 = add_past_run(session, b, "p", Verdict.WORKED)
+        add_past_run(session, b, "p", Verdict.WORKED, status=RunStatus.STREAMING)  # never chosen
+        c1 = add_past_run(session, c, "p", None)
     with journal.read() as session:
 
         def chosen(**filters: Any) -> list[int]:
@@ -145,7 +105,7 @@ def test_selection_takes_the_latest_run_meeting_the_run_filters_per_experiment(
 def test_a_check_of_fifty_runs_cancelled_and_resumed(
     journal: Journal, checker: MigrationChecker, fake_ollama: FakeOllama
 ) -> None:
-    sources = _seed(journal, [(f"question {n}", Verdict.WORKED) for n in range(50)])
+    sources = seed_past_runs(journal, [(f"question {n}", Verdict.WORKED) for n in range(50)])
     check_id = checker.create(TARGET, filters=WORKED_ON_LLAMA)
     cancel = CancelToken()
     seen: list[tuple[int, int]] = []
@@ -181,13 +141,13 @@ def test_a_check_of_fifty_runs_cancelled_and_resumed(
         assert run.replay_of_id == source_id
         assert run.model == TARGET and run.status is RunStatus.DONE
         assert run.model_digest == view.target_digest == FakeModel(TARGET).digest
-        assert run.options == {"seed": 3, "temperature": 0.1}
+        assert run.options == PAST_OPTIONS
 
 
 def test_cancel_mid_stream_keeps_the_partial_run_and_resume_runs_that_item_again(
     journal: Journal, checker: MigrationChecker, fake_ollama: FakeOllama
 ) -> None:
-    _seed(journal, [(f"a long question {n}", Verdict.WORKED) for n in range(5)])
+    seed_past_runs(journal, [(f"a long question {n}", Verdict.WORKED) for n in range(5)])
     fake_ollama.chunks_per_reply = 12
     check_id = checker.create(TARGET, filters=WORKED_ON_LLAMA)
     cancel = CancelToken()
@@ -237,7 +197,7 @@ def test_summary_counts_after_triage(
         ("boom", Verdict.WORKED),  # failed to run
         ("easy e", None),  # improved (no baseline counts as not worked)
     ]
-    sources = _seed(journal, rows)
+    sources = seed_past_runs(journal, rows)
     check_id = checker.create(TARGET, run_ids=sources, name="new model day")
     result = checker.run(check_id)
     assert not result.cancelled and result.ran == 9
@@ -333,7 +293,7 @@ def test_classify(
 def test_a_running_check_cannot_be_resumed_twice_or_run_unclaimed(
     journal: Journal, checker: MigrationChecker
 ) -> None:
-    _seed(journal, [("q", Verdict.WORKED)])
+    seed_past_runs(journal, [("q", Verdict.WORKED)])
     check_id = checker.create(TARGET, filters=WORKED_ON_LLAMA)
     with pytest.raises(CheckBusyError, match="still running \\(in this program\\)"):
         checker.resume(check_id)
@@ -345,7 +305,7 @@ def test_a_running_check_cannot_be_resumed_twice_or_run_unclaimed(
 def test_a_check_whose_program_died_reads_as_interrupted_and_resumes(
     journal: Journal, checker: MigrationChecker
 ) -> None:
-    _seed(journal, [("q1", Verdict.WORKED), ("q2", Verdict.WORKED)])
+    seed_past_runs(journal, [("q1", Verdict.WORKED), ("q2", Verdict.WORKED)])
     check_id = checker.create(TARGET, filters=WORKED_ON_LLAMA)
     dead = f"{socket.gethostname()}:{2**22 + 1}"  # above any pid_max: no such process
     with journal.write() as session:
@@ -365,7 +325,7 @@ def test_a_check_whose_program_died_reads_as_interrupted_and_resumes(
 def test_a_server_gone_mid_check_interrupts_it_without_recording_failures(
     journal: Journal, checker: MigrationChecker, fake_ollama: FakeOllama
 ) -> None:
-    _seed(journal, [(f"q{n}", Verdict.WORKED) for n in range(5)])
+    seed_past_runs(journal, [(f"q{n}", Verdict.WORKED) for n in range(5)])
     check_id = checker.create(TARGET, filters=WORKED_ON_LLAMA)
 
     def stop_after_two(index: int, total: int, run: Run) -> None:
@@ -386,7 +346,7 @@ def test_a_server_gone_mid_check_interrupts_it_without_recording_failures(
 def test_a_target_deleted_mid_check_interrupts_it(
     journal: Journal, checker: MigrationChecker, fake_ollama: FakeOllama
 ) -> None:
-    _seed(journal, [(f"q{n}", Verdict.WORKED) for n in range(3)])
+    seed_past_runs(journal, [(f"q{n}", Verdict.WORKED) for n in range(3)])
     check_id = checker.create(TARGET, filters=WORKED_ON_LLAMA)
     with pytest.raises(ModelNotFoundError, match=f"ollama pull {TARGET}"):
         checker.run(check_id, progress=lambda i, t, run: fake_ollama.remove_model(TARGET))
@@ -406,7 +366,9 @@ def test_a_thinking_request_goes_to_a_target_without_thinking_as_plain(
 ) -> None:
     with journal.write() as session:
         experiment = create_experiment(session, title="think").id or 0
-        source = _past(session, experiment, "why?", model="qwen3:0.6b", think=True)
+        source = add_past_run(
+            session, experiment, "why?", Verdict.WORKED, model="qwen3:0.6b", think=True
+        )
     checker = MigrationChecker(journal, OllamaService(fake_ollama.url))
     check_id = checker.create("llama3:8b", run_ids=[source])
     result = checker.run(check_id)
@@ -422,7 +384,7 @@ def test_a_thinking_request_goes_to_a_target_without_thinking_as_plain(
 def test_creating_a_check_refuses_bad_input_and_saves_nothing(
     journal: Journal, checker: MigrationChecker
 ) -> None:
-    sources = _seed(journal, [("q", Verdict.FAILED)])
+    sources = seed_past_runs(journal, [("q", Verdict.FAILED)])
     with pytest.raises(ModelNotFoundError, match="ollama pull nosuch:1b"):
         checker.create("nosuch:1b", filters=WORKED_ON_LLAMA)
     with pytest.raises(InvalidInputError, match=r"No runs match \(model=llama3:8b verdict=worked"):
@@ -445,7 +407,7 @@ def test_creating_a_check_refuses_bad_input_and_saves_nothing(
 
 
 def test_triage_list_and_item_runs(journal: Journal, checker: MigrationChecker) -> None:
-    sources = _seed(journal, [("easy", Verdict.WORKED), ("hard", Verdict.WORKED)])
+    sources = seed_past_runs(journal, [("easy", Verdict.WORKED), ("hard", Verdict.WORKED)])
     first = checker.create(TARGET, filters=WORKED_ON_LLAMA)
     checker.run(first)
     second = checker.create(TARGET, run_ids=[sources[1], sources[1]])
@@ -476,7 +438,7 @@ def test_triage_list_and_item_runs(journal: Journal, checker: MigrationChecker) 
 def test_deleting_an_experiment_drops_its_items(
     journal: Journal, checker: MigrationChecker
 ) -> None:
-    _seed(journal, [("q1", Verdict.WORKED), ("q2", Verdict.WORKED)])
+    seed_past_runs(journal, [("q1", Verdict.WORKED), ("q2", Verdict.WORKED)])
     check_id = checker.create(TARGET, filters=WORKED_ON_LLAMA)
     checker.run(check_id)
     with journal.write() as session:
@@ -485,24 +447,3 @@ def test_deleting_an_experiment_drops_its_items(
         items = check_items(session, check_id)
         assert [item.experiment_id for item in items] == [2]
         assert runs_of(session, 1) == []
-
-
-def test_word_diff_marks_changed_words() -> None:
-    ops = word_diff("The quick brown fox.", "The slow brown fox!")
-    assert [(op.kind, op.old, op.new) for op in ops] == [
-        ("equal", "The ", "The "),
-        ("replace", "quick", "slow"),
-        ("equal", " brown fox", " brown fox"),
-        ("replace", ".", "!"),
-    ]
-    assert [op.kind for op in word_diff("", "new words")] == ["insert"]
-    assert [op.kind for op in word_diff("old words", "")] == ["delete"]
-    assert word_diff("", "") == []
-
-
-@given(st.text(), st.text())
-def test_word_diff_gives_both_texts_back(old: str, new: str) -> None:
-    ops = word_diff(old, new)
-    assert "".join(op.old for op in ops) == old
-    assert "".join(op.new for op in ops) == new
-    assert all(op.old == op.new for op in ops if op.kind == "equal")

@@ -25,17 +25,7 @@ from journal.core.queries import (
     update_experiment,
 )
 from journal.core.storage import Journal
-
-
-def _add_run(journal: Journal, experiment_id: int, **fields: object) -> int:
-    """A finished run (a live one's answer is not searchable until it ends)."""
-    fields.setdefault("status", RunStatus.DONE)
-    with journal.write() as session:
-        run = Run(experiment_id=experiment_id, **fields)  # type: ignore[arg-type]
-        session.add(run)
-        session.flush()
-        assert run.id is not None
-        return run.id
+from tests.past_runs import add_past_run
 
 
 def _new(journal: Journal, **fields: object) -> int:
@@ -70,8 +60,9 @@ def test_missing_records_say_which_id(journal: Journal) -> None:
 def test_list_is_newest_first_with_last_run_summary(journal: Journal) -> None:
     first = _new(journal, title="first")
     second = _new(journal, title="second")
-    _add_run(journal, first, model="llama3:8b", verdict=Verdict.FAILED)
-    _add_run(journal, first, model="qwen3:0.6b", verdict=Verdict.WORKED)
+    with journal.write() as session:
+        add_past_run(session, first, verdict=Verdict.FAILED)
+        add_past_run(session, first, verdict=Verdict.WORKED, model="qwen3:0.6b")
     with journal.read() as session:
         rows = list_experiments(session)
     assert [row.id for row in rows] == [second, first]
@@ -95,11 +86,16 @@ def test_keyset_paging_walks_everything_once(journal: Journal) -> None:
 def test_filters_narrow_the_list(journal: Journal) -> None:
     haiku = _new(journal, title="haiku", tags=["poetry"])
     json_task = _new(journal, title="json", tags=["json", "format"])
-    _add_run(journal, haiku, model="llama3:8b", verdict=Verdict.WORKED)
-    _add_run(journal, haiku, model="qwen3:0.6b", verdict=Verdict.FAILED)
-    _add_run(
-        journal, json_task, model="qwen3:0.6b", verdict=Verdict.WORKED, response="a zebra answer"
-    )
+    with journal.write() as session:
+        add_past_run(session, haiku, verdict=Verdict.WORKED)
+        add_past_run(session, haiku, verdict=Verdict.FAILED, model="qwen3:0.6b")
+        add_past_run(
+            session,
+            json_task,
+            verdict=Verdict.WORKED,
+            model="qwen3:0.6b",
+            response="a zebra answer",
+        )
 
     def ids(**kwargs: object) -> list[int]:
         with journal.read() as session:
@@ -121,7 +117,8 @@ def test_filters_narrow_the_list(journal: Journal) -> None:
 
 def test_model_filter_treats_bare_name_as_latest(journal: Journal) -> None:
     eid = _new(journal, title="x")
-    _add_run(journal, eid, model="llama3:latest")
+    with journal.write() as session:
+        add_past_run(session, eid, model="llama3:latest")
     with journal.read() as session:
         assert [r.id for r in list_experiments(session, ExperimentFilter(model="llama3"))] == [eid]
 
@@ -140,15 +137,16 @@ def test_search_index_follows_every_write_and_delete(journal: Journal) -> None:
     assert found("platypus") == []
     assert found("echidna") == [eid]
     assert found("spiny") == [eid]
-    run_id = _add_run(
-        journal,
-        eid,
-        model="m",
-        system_prompt="be terse",
-        messages=[{"role": "user", "content": "describe the quoll"}],
-        response="A marsupial",
-        thinking="hmm carnivore",
-    )
+    with journal.write() as session:
+        run_id = add_past_run(
+            session,
+            eid,
+            "describe the quoll",
+            model="m",
+            system_prompt="be terse",
+            response="A marsupial",
+            thinking="hmm carnivore",
+        )
     for word in ("terse", "quoll", "marsupial", "carnivore"):
         assert found(word) == [eid], word
     with journal.write() as session:
@@ -209,8 +207,9 @@ def test_deleting_an_experiment_deletes_its_runs_and_keeps_replay_links_safe(
 ) -> None:
     one = _new(journal, title="one")
     two = _new(journal, title="two")
-    original = _add_run(journal, one, model="m")
-    replay = _add_run(journal, two, model="m", replay_of_id=original)
+    with journal.write() as session:
+        original = add_past_run(session, one, model="m")
+        replay = add_past_run(session, two, model="m", replay_of_id=original)
     with journal.write() as session:
         delete_experiment(session, one)
     with journal.read() as session:

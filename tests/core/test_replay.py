@@ -25,9 +25,9 @@ from journal.core.replay import (
     plan_replay,
     require_available,
 )
-from journal.core.runner import RunRecorder, RunSpec
 from journal.core.storage import Journal
 from tests.fake_ollama import FakeModel, FakeOllama
+from tests.past_runs import add_past_run, record_run
 
 OLD_DIGEST = "1a2b3c4d5e6f" + "0" * 52
 NEW_DIGEST = "9f8e7d6c5b4a" + "1" * 52
@@ -43,24 +43,14 @@ def replayer(journal: Journal, ollama: OllamaService) -> Replayer:
     return Replayer(journal, ollama)
 
 
-def _record(journal: Journal, ollama: OllamaService, spec: RunSpec) -> Run:
-    run = RunRecorder(journal, ollama).execute(spec)
-    assert run.status is RunStatus.DONE, run.error
-    return run
-
-
 def _original(journal: Journal, ollama: OllamaService, experiment_id: int, **changes: Any) -> Run:
-    spec = RunSpec(
-        experiment_id=experiment_id,
-        model="llama3:8b",
-        prompt="Name three rivers",
-        system_prompt="Be brief.",
-        options={"temperature": 0.2, "seed": 42, "stop": ["END"]},
-        keep_alive="2m",
-    )
-    for name, value in changes.items():
-        setattr(spec, name, value)
-    return _record(journal, ollama, spec)
+    """A recorded run with a system prompt, options and keep_alive, for replays to repeat."""
+    spec: dict[str, Any] = {
+        "system_prompt": "Be brief.",
+        "options": {"temperature": 0.2, "seed": 42, "stop": ["END"]},
+        "keep_alive": "2m",
+    }
+    return record_run(journal, ollama, experiment_id, **(spec | changes))
 
 
 def _chat_bodies(fake: FakeOllama) -> list[dict[str, Any]]:
@@ -399,35 +389,20 @@ def test_lineage_follows_replays_both_ways(
 # -- the matrix -------------------------------------------------------------------------
 
 
-def _past(
-    session: Any, experiment_id: int, model: str, digest: str, verdict: Verdict | None
-) -> int:
-    run = Run(
-        experiment_id=experiment_id,
-        model=model,
-        model_digest=digest,
-        status=RunStatus.DONE,
-        verdict=verdict,
-        messages=[{"role": "user", "content": "x"}],
-    )
-    session.add(run)
-    session.flush()
-    assert run.id is not None
-    return run.id
-
-
 def test_matrix_cells_hold_the_latest_verdict_per_model_and_digest(journal: Journal) -> None:
     a, b = "a" * 64, "b" * 64
     with journal.write() as session:
         first = create_experiment(session, title="first").id or 0
         second = create_experiment(session, title="second").id or 0
         empty = create_experiment(session, title="no runs").id or 0
-        _past(session, first, "llama3", a, Verdict.WORKED)
-        r2 = _past(session, first, "llama3:latest", a, Verdict.FAILED)  # same weights
-        r3 = _past(session, first, "llama3:latest", a, None)  # newer but unjudged
-        r4 = _past(session, first, "llama3:latest", b, Verdict.PARTLY)  # new weights
-        r5 = _past(session, second, "qwen3:0.6b", b, None)
-        _past(session, second, "qwen3:0.6b", "", None)  # never reached a model: no cell
+        add_past_run(session, first, verdict=Verdict.WORKED, model="llama3", digest=a)
+        latest = "llama3:latest"
+        # the same weights under another name, then newer but unjudged, then new weights
+        r2 = add_past_run(session, first, verdict=Verdict.FAILED, model=latest, digest=a)
+        r3 = add_past_run(session, first, model=latest, digest=a)
+        r4 = add_past_run(session, first, verdict=Verdict.PARTLY, model=latest, digest=b)
+        r5 = add_past_run(session, second, model="qwen3:0.6b", digest=b)
+        add_past_run(session, second, model="qwen3:0.6b", digest="")  # never reached a model
     with journal.read() as session:
         matrix = experiment_matrix(session)
     old, new, qwen = (
@@ -469,8 +444,8 @@ def test_matrix_pages_filters_and_uses_one_query(journal: Journal) -> None:
             )
             assert experiment.id is not None
             ids.append(experiment.id)
-            _past(session, experiment.id, "llama3:8b", digest, Verdict.WORKED)
-            _past(session, experiment.id, f"m{number}:1b", digest, None)
+            add_past_run(session, experiment.id, verdict=Verdict.WORKED, digest=digest)
+            add_past_run(session, experiment.id, model=f"m{number}:1b", digest=digest)
     statements: list[str] = []
 
     def count(*args: Any) -> None:

@@ -388,3 +388,12 @@ def test_a_new_run_starts_from_the_defaults_then_o_overrides_and_key_equals_drop
         new_run_options(saved, ["temprature="])
     with pytest.raises(UnknownOptionError):
         new_run_options(saved, ["mirostat_x=1"])
+
+
+def test_an_option_reads_back_as_the_same_number() -> None:
+    from journal.core.settings import format_assignment
+
+    for value in (0.123456789, 0.1, 1.0, 1e-7, 2.5e10, 123456789.0):
+        text = format_assignment("temperature", value)
+        assert float(text.partition("=")[2]) == value, text
+    assert format_assignment("temperature", 1.0) == "temperature=1"

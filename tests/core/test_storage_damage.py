@@ -23,10 +23,10 @@ from journal.core.errors import (
     NoJournalError,
     NotAJournalError,
 )
-from journal.core.models import Run, RunStatus
 from journal.core.queries import create_experiment, list_experiments
 from journal.core.storage import Journal, storage_error
 from tests.journal_process import run_cli
+from tests.past_runs import add_past_run
 
 READING_COMMANDS = [
     ["list"],
@@ -51,15 +51,13 @@ def _journal_with_content(path: Path) -> None:
                 session, title=f"rivers {number}", hypothesis="x" * 400, tags=["geo"]
             )
             assert experiment.id is not None
-            session.add(
-                Run(
-                    experiment_id=experiment.id,
-                    model="llama3:8b",
-                    model_digest="ab" * 32,
-                    messages=[{"role": "user", "content": f"Name {number} rivers"}],
-                    response="The Nile, the Amazon and the Danube.",
-                    status=RunStatus.DONE,
-                )
+            add_past_run(
+                session,
+                experiment.id,
+                f"Name {number} rivers",
+                digest="ab" * 32,
+                options={},
+                response="The Nile, the Amazon and the Danube.",
             )
     conn = sqlite3.connect(path)  # a saved check, for `check --list/--show`
     conn.execute(

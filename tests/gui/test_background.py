@@ -19,6 +19,7 @@ from journal.gui.run_controller import RunController
 from journal.gui.tasks import Report, TaskRunner
 from journal.gui.throttle import Throttle
 from tests.fake_ollama import FakeOllama
+from tests.past_runs import record_run
 
 # -- the task runner ------------------------------------------------------------------------
 
@@ -163,16 +164,11 @@ def test_a_5000_chunk_stream_is_a_few_dozen_repaints(
 def test_replays_on_several_models_run_through_one_queue(
     qtbot: QtBot, context: AppContext, journal: Journal
 ) -> None:
-    from journal.core.ollama_service import OllamaService
-    from journal.core.runner import RunRecorder
-
     with journal.write() as session:
         experiment = create_experiment(session, title="colours")
     assert experiment.id is not None and context.service is not None
-    original = RunRecorder(journal, context.service).execute(
-        RunSpec(experiment.id, "llama3:8b", prompt="Name a colour")
-    )
-    assert isinstance(context.service, OllamaService) and original.id is not None
+    original = record_run(journal, context.service, experiment.id, "Name a colour")
+    assert original.id is not None
     runs = RunController(context)
     started: list[int] = []
     finished: list[Any] = []
@@ -196,14 +192,11 @@ def test_stopping_a_queue_of_replays_stops_the_rest(
     qtbot: QtBot, context: AppContext, journal: Journal, fake_ollama: FakeOllama
 ) -> None:
     from journal.core.domain import RunStatus
-    from journal.core.runner import RunRecorder
 
     with journal.write() as session:
         experiment = create_experiment(session, title="colours")
     assert experiment.id is not None and context.service is not None
-    original = RunRecorder(journal, context.service).execute(
-        RunSpec(experiment.id, "llama3:8b", prompt="Name a colour")
-    )
+    original = record_run(journal, context.service, experiment.id, "Name a colour")
     assert original.id is not None
     fake_ollama.stall_after = 2  # the first replay hangs until stopped
     runs = RunController(context)

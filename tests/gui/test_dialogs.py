@@ -23,7 +23,7 @@ from journal.gui.context import AppContext
 from journal.gui.crash_dialog import CrashDialog, install_crash_handler
 from journal.gui.help_dialogs import collect_versions, show_about, show_shortcuts
 from journal.gui.model_details_dialog import ModelDetailsDialog
-from journal.gui.pull_dialog import PullDialog, human_size
+from journal.gui.pull_dialog import PullDialog
 from journal.gui.settings_dialog import SettingsDialog
 from journal.gui.settings_store import SettingsStore
 from tests.conftest import UNREACHABLE_HOST
@@ -215,12 +215,6 @@ def test_pulling_an_unknown_model_shows_the_error(qtbot: QtBot, fake_ollama: Fak
     with qtbot.waitSignal(dialog.pulled, timeout=5000):
         dialog.pull_button.click()
     assert not dialog.error_label.isVisible()
-
-
-def test_human_sizes_read_like_ollama() -> None:
-    assert human_size(312_000_000) == "312 MB"
-    assert human_size(4_661_224_676) == "4.7 GB"
-    assert human_size(512) == "512 B"
 
 
 # -- model details ------------------------------------------------------------------------

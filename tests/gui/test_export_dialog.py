@@ -1,4 +1,4 @@
-"""The export dialog (scope, layout, destination, preview, exporting) and the import dialog."""
+"""The export dialog: scope, layout, destination, preview, exporting."""
 
 from __future__ import annotations
 
@@ -13,8 +13,8 @@ from journal.core.domain import ExperimentFilter
 from journal.core.export_markdown import ExportSelection, Layout, export_to_path
 from journal.core.storage import Journal
 from journal.gui.context import AppContext
-from journal.gui.export_dialog import ExportDialog, ImportDialog, import_journal_file
-from tests.core.test_export_import import count_rows, populate
+from journal.gui.export_dialog import ExportDialog
+from tests.core.test_export_import import populate
 
 
 @pytest.fixture
@@ -36,7 +36,7 @@ def _open(
     return dialog
 
 
-def _visible_error(label: QLabel) -> str:
+def visible_error(label: QLabel) -> str:
     assert label.isVisibleTo(label.window())
     return label.text()
 
@@ -162,13 +162,13 @@ def test_a_destination_that_must_not_be_replaced_is_refused_with_the_reason(
     dialog.folder_radio.click()
     dialog.path_edit.setText(str(precious))
     dialog.export_button.click()
-    assert "not an LLM Journal export; it was left alone" in _visible_error(dialog.error_label)
+    assert "not an LLM Journal export; it was left alone" in visible_error(dialog.error_label)
     assert not dialog.is_exporting()
     assert sorted(p.name for p in precious.iterdir()) == ["chapter1.md"]
 
     dialog.path_edit.setText("")
     dialog.export_button.click()
-    assert _visible_error(dialog.error_label) == "Choose where to save the export."
+    assert visible_error(dialog.error_label) == "Choose where to save the export."
 
 
 def test_a_failing_export_says_why(
@@ -181,58 +181,5 @@ def test_a_failing_export_says_why(
     with qtbot.waitSignal(dialog.export_failed) as failed:
         dialog.export_button.click()
     assert failed.args[0].startswith(f"Cannot write the export to {blocker / 'notes.md'}")
-    assert _visible_error(dialog.error_label) == failed.args[0]
+    assert visible_error(dialog.error_label) == failed.args[0]
     assert dialog.export_button.isEnabled() and not dialog.busy_bar.isVisibleTo(dialog)
-
-
-def test_import_reports_counts_then_nothing_new(
-    qtbot: QtBot,
-    journal: Journal,
-    ids: dict[str, int],
-    tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    export = tmp_path / "export"
-    export_to_path(journal, export, layout=Layout.FOLDER)
-    monkeypatch.setattr(
-        ImportDialog, "pick_source", staticmethod(lambda parent, folder, start: str(export))
-    )
-    with Journal.open(tmp_path / "other.sqlite") as other:
-        dialog = ImportDialog(AppContext.for_journal(other))
-        qtbot.addWidget(dialog)
-        dialog.show()
-        assert not dialog.import_button.isEnabled()
-        dialog.folder_button.click()
-        assert dialog.path_edit.text() == str(export)
-        with qtbot.waitSignal(dialog.imported) as imported:
-            dialog.import_button.click()
-            assert dialog.busy_bar.isVisibleTo(dialog) and not dialog.import_button.isEnabled()
-        assert imported.args[0].new_experiments == 3
-        assert dialog.result_label.text() == (
-            "Imported: 3 new experiments, 3 new runs, 0 already present."
-        )
-        with qtbot.waitSignal(dialog.imported):
-            dialog.import_button.click()
-        assert "0 new experiments, 0 new runs, 6 already present" in dialog.result_label.text()
-        assert count_rows(other) == (3, 3)
-
-
-def test_a_damaged_export_is_refused_with_its_line(
-    qtbot: QtBot, journal: Journal, ids: dict[str, int], tmp_path: Path
-) -> None:
-    notes = tmp_path / "notes.md"
-    export_to_path(journal, notes)
-    text = notes.read_text(encoding="utf-8")
-    notes.write_text(text.replace('"status": "failed"', '"status": "exploded"'), encoding="utf-8")
-    with Journal.open(tmp_path / "other.sqlite") as other:
-        dialog = import_journal_file(None, AppContext.for_journal(other))
-        qtbot.addWidget(dialog)
-        assert dialog.isVisible()
-        dialog.path_edit.setText(str(notes))
-        with qtbot.waitSignal(dialog.import_failed) as failed:
-            dialog.start_import()
-        assert failed.args[0].startswith(f"{notes}:")
-        assert 'run status "exploded" is not one the journal knows' in failed.args[0]
-        assert _visible_error(dialog.error_label) == failed.args[0]
-        assert dialog.result_label.text() == "Nothing was imported."
-        assert count_rows(other) == (0, 0)

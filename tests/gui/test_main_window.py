@@ -215,7 +215,8 @@ def test_a_file_that_is_not_a_journal_is_refused_with_a_way_out(
 def test_export_and_import_open_from_the_file_menu(
     qtbot: QtBot, open_window: WindowFactory, fake_ollama: FakeOllama
 ) -> None:
-    from journal.gui.export_dialog import ExportDialog, ImportDialog
+    from journal.gui.export_dialog import ExportDialog
+    from journal.gui.import_dialog import ImportDialog
 
     window = open_window(fake_ollama.url)
     QTest.keyClick(window, Qt.Key.Key_E, Qt.KeyboardModifier.ControlModifier)

@@ -13,28 +13,7 @@ from journal.core.domain import ExperimentFilter, Verdict
 from journal.core.storage import Journal
 from journal.gui.context import AppContext
 from tests.fake_ollama import FakeModel, FakeOllama
-
-
-def _record(
-    journal: Journal,
-    fake: FakeOllama,
-    experiment_id: int,
-    model: str = "llama3:8b",
-    prompt: str = "Name a river",
-    options: dict[str, Any] | None = None,
-    verdict: Verdict | None = None,
-) -> int:
-    from journal.core.ollama_service import OllamaService
-    from journal.core.queries import set_verdict
-    from journal.core.runner import RunRecorder, RunSpec
-
-    spec = RunSpec(experiment_id, model, prompt=prompt, options=options or {})
-    run = RunRecorder(journal, OllamaService(fake.url)).execute(spec)
-    assert run.id is not None
-    if verdict is not None:
-        with journal.write() as session:
-            set_verdict(session, run.id, verdict)
-    return run.id
+from tests.past_runs import record_run
 
 
 def _experiment(journal: Journal, title: str) -> int:
@@ -64,11 +43,11 @@ def test_matrix_shows_verdicts_and_opens_runs(
     from journal.gui.matrix_dialog import UNRATED, MatrixDialog
     from journal.gui.table_style import VERDICT_COLOURS
 
-    first = _experiment(journal, "rivers")
-    worked = _record(journal, answers, first, verdict=Verdict.WORKED)
-    _record(journal, answers, first, model="qwen3:0.6b")
+    first, qwen = _experiment(journal, "rivers"), "qwen3:0.6b"
+    worked = record_run(journal, answers.url, first, verdict=Verdict.WORKED).id or 0
+    record_run(journal, answers.url, first, model=qwen)
     second = _experiment(journal, "lakes")
-    failed = _record(journal, answers, second, model="qwen3:0.6b", verdict=Verdict.FAILED)
+    failed = record_run(journal, answers.url, second, model=qwen, verdict=Verdict.FAILED).id or 0
 
     dialog = MatrixDialog(AppContext.for_journal(journal), ExperimentFilter())
     qtbot.addWidget(dialog)
@@ -107,7 +86,7 @@ def test_matrix_pages_through_many_experiments(
     from journal.gui.matrix_dialog import MatrixModel
 
     ids = [_experiment(journal, f"e{n}") for n in range(5)]
-    _record(journal, answers, ids[0], verdict=Verdict.PARTLY)
+    record_run(journal, answers.url, ids[0], verdict=Verdict.PARTLY)
     from journal.core.matrix import experiment_matrix
 
     def fetch(before_id: int | None, limit: int) -> Any:
@@ -133,10 +112,14 @@ def test_compare_highlights_differences_and_saves_verdicts(
     from journal.gui.compare_dialog import CompareDialog
 
     experiment = _experiment(journal, "rivers")
-    first = _record(journal, answers, experiment, options={"temperature": 0.2, "seed": 1})
+    options = {"temperature": 0.2, "seed": 1}
+    first = record_run(journal, answers.url, experiment, options=options).id or 0
     other = _experiment(journal, "<b>lakes</b>")
-    second = _record(
-        journal, answers, other, model="qwen3:0.6b", options={"temperature": 0.7, "seed": 1}
+    second = (
+        record_run(
+            journal, answers.url, other, model="qwen3:0.6b", options={"temperature": 0.7, "seed": 1}
+        ).id
+        or 0
     )
 
     dialog = CompareDialog(AppContext.for_journal(journal), [first, second])
@@ -164,7 +147,10 @@ def test_compare_highlights_differences_and_saves_verdicts(
 @pytest.fixture
 def worked_runs(journal: Journal, answers: FakeOllama) -> list[int]:
     return [
-        _record(journal, answers, _experiment(journal, f"task {n}"), verdict=Verdict.WORKED)
+        record_run(
+            journal, answers.url, _experiment(journal, f"task {n}"), verdict=Verdict.WORKED
+        ).id
+        or 0
         for n in range(3)
     ]
 
