@@ -12,6 +12,7 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from journal import __version__
+from journal.cli_grading import add_grading_arguments
 from journal.cli_stream import EXIT_INTERRUPTED, EXIT_OUTPUT_CLOSED, AnswerPrinter, StopOnSignals
 from journal.cli_support import (
     RAW_HELP,
@@ -42,6 +43,10 @@ from journal.cli_support import (
 
 if TYPE_CHECKING:
     from journal.core.models import Run
+    from journal.core.ollama_service import ModelInfo
+    from journal.core.runner import RunSpec
+    from journal.core.stability import RepeatSeeds
+    from journal.core.storage import Journal
 
 VERDICT_CHOICES = ("worked", "partly", "failed", "none")
 
@@ -80,13 +85,15 @@ def cmd_models(args: argparse.Namespace) -> int:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    from journal.core.cancel import CancelToken
+    from journal.cli_expect import add_expectations, read_expectation
+    from journal.cli_grading import expectation_line
     from journal.core.errors import InvalidInputError
     from journal.core.formatting import first_line
     from journal.core.options import UnknownOptionError
     from journal.core.queries import create_experiment, get_experiment
     from journal.core.runner import RunRecorder, RunSpec
     from journal.core.settings import new_run_options
+    from journal.core.stability import repeat_seeds
 
     # A bad --host, OLLAMA_HOST or settings file is refused before anything is written.
     ollama_host(args)
@@ -102,6 +109,9 @@ def cmd_run(args: argparse.Namespace) -> int:
         )
     except UnknownOptionError as error:
         raise error.with_hint("Add --allow-unknown-option to send it anyway.") from None
+    # So is an expectation that could not grade anything, or a repeat without room.
+    expectations = [read_expectation(line) for line in args.expect or []]
+    repeat = repeat_seeds(options, args.repeat) if args.repeat is not None else None
     model_info = None
     if args.experiment is None:
         # A new experiment holding nothing but a failed run is noise: ask Ollama first and
@@ -120,7 +130,9 @@ def cmd_run(args: argparse.Namespace) -> int:
                 )
             assert experiment.id is not None
             experiment_id = experiment.id
-        recorder = RunRecorder(journal, service(args))
+            added = add_expectations(session, experiment_id, expectations)
+        for saved in added:
+            print(f"experiment {experiment_id} expects {expectation_line(saved)}", file=sys.stderr)
         spec = RunSpec(
             experiment_id=experiment_id,
             model=args.model,
@@ -130,22 +142,81 @@ def cmd_run(args: argparse.Namespace) -> int:
             keep_alive=request.get("keep_alive"),
             think=request.get("think"),
         )
-        run = recorder.create(spec)
-        print(f"run {run.id} of experiment {experiment_id}: {args.model}", file=sys.stderr)
-        cancel = CancelToken()
-        printer = AnswerPrinter(cancel)
-        # Stopping also gives up waiting for a journal that refuses the last write.
-        with StopOnSignals(cancel) as stop:
-            run = recorder.execute(
-                spec,
-                cancel=cancel,
-                events=printer.events(),
-                run=run,
-                model_info=model_info,
-                abandon=cancel,
+        return _run_and_grade(journal, args, spec, repeat, model_info)
+
+
+def _run_and_grade(
+    journal: Journal,
+    args: argparse.Namespace,
+    spec: RunSpec,
+    repeat: RepeatSeeds | None,
+    model_info: ModelInfo | None,
+) -> int:
+    """Run `spec` (once, or once per seed of `repeat`), streaming each answer, grading each
+    run as it ends; with a repeat, say what the runs add up to."""
+    from dataclasses import replace
+
+    from journal.cli_grading import grading_from_args
+    from journal.core.cancel import CancelToken
+    from journal.core.formatting import plural
+    from journal.core.runner import RunRecorder
+    from journal.core.stability import stability_of, with_seed
+
+    recorder = RunRecorder(journal, service(args))
+    seeds: list[int | None] = [None] if repeat is None else list(repeat.seeds)
+    if repeat is not None:
+        print(f"{repeat.count} runs with {repeat.description}", file=sys.stderr)
+    cancel = CancelToken()
+    printer = AnswerPrinter(cancel)
+    grading = grading_from_args(journal, args)
+    runs: list[Run] = []
+    codes: list[int] = []
+    try:
+        for index, seed in enumerate(seeds, start=1):
+            seeded = spec if seed is None else replace(spec, options=with_seed(spec.options, seed))
+            run = recorder.create(seeded)
+            where = "" if repeat is None else f"[{index}/{len(seeds)}] "
+            which = "" if seed is None else f" (seed {seed})"
+            print(
+                f"{where}run {run.id} of experiment {spec.experiment_id}: {spec.model}{which}",
+                file=sys.stderr,
             )
-        printer.end_answer()
-        return report_run(run, printer, stop)
+            # Stopping also gives up waiting for a journal that refuses the last write.
+            with StopOnSignals(cancel) as stop:
+                run = recorder.execute(
+                    seeded,
+                    cancel=cancel,
+                    events=printer.events(),
+                    run=run,
+                    model_info=model_info,
+                    abandon=cancel,
+                )
+            printer.end_answer(gap=index < len(seeds) and not cancel.cancelled)
+            codes.append(report_run(run, printer, stop))
+            if printer.closed:
+                return codes[-1]
+            runs.append(run)
+            grading.finished(run)
+            if cancel.cancelled:
+                break
+        left = len(seeds) - len(runs)
+        if left:
+            print(f"{plural(left, 'run')} not started (cancelled).", file=sys.stderr)
+        stopped = None
+        if cancel.cancelled:
+            grading.give_up()  # a stop stops the grading too
+        else:
+            stopped = grading.wait_for_results()
+    finally:
+        grading.close()
+    if repeat is not None:
+        with journal.read() as session:
+            stability = stability_of(session, [run.id for run in runs if run.id is not None])
+        print(f"{spec.model}: {stability.line}", file=sys.stderr)
+    if stopped is not None:
+        return stopped
+    # A stop (130, 141, ...) says more than a failed run (1), which says more than success.
+    return next((code for code in codes if code > 1), max(codes))
 
 
 def report_run(run: Run, printer: AnswerPrinter, stop: StopOnSignals) -> int:
@@ -199,14 +270,21 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 
 def cmd_show(args: argparse.Namespace) -> int:
+    from journal.cli_grading import experiment_grades
     from journal.core.formatting import model_label, options_label, run_stats
     from journal.core.queries import experiment_detail
 
-    with open_journal_for_reading(args) as journal, journal.read() as session:
-        detail = experiment_detail(session, args.id)
+    with open_journal_for_reading(args) as journal:
+        with journal.read() as session:
+            detail = experiment_detail(session, args.id)
+        grading = experiment_grades(journal, args.id, detail.runs, history=args.history)
     experiment, runs = detail.experiment, detail.runs
     if args.json:
-        print_json(experiment_record(experiment, runs), sys.stdout)
+        record = experiment_record(experiment, runs)
+        record.update(grading.record())
+        for run, run_json in zip(runs, record["runs"], strict=True):
+            run_json.update(grading.run_record(run, history=args.history))
+        print_json(record, sys.stdout)
         return 0
     out = sys.stdout
     out.write(f"# {experiment.id}: {experiment.title or '(untitled)'}\n")
@@ -219,6 +297,8 @@ def cmd_show(args: argparse.Namespace) -> int:
     ):
         if value:
             out.write(f"{label}: {value}\n")
+    for line in grading.text_lines():
+        out.write(line + "\n")
     for run in runs:
         out.write(f"\n## run {run.id} · {model_label(run)} · {run.status.value}")
         out.write(f" · {run.verdict.value if run.verdict else 'unrated'}\n")
@@ -239,6 +319,8 @@ def cmd_show(args: argparse.Namespace) -> int:
         stats = run_stats(run)
         if stats:
             out.write(f"stats: {stats}\n")
+        for line in grading.run_lines(run):
+            out.write(line + "\n")
     return 0
 
 
@@ -322,6 +404,9 @@ def _feature_commands() -> list[Callable[[AddCommand], None]]:
     from journal.cli_config import register as register_config  # config
 
     commands.append(register_config)
+    from journal.cli_expect import register as register_expect  # expect, grade
+
+    commands.append(register_expect)
     return commands
 
 
@@ -388,14 +473,37 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="ID",
         help="add the run to this experiment instead of a new one",
     )
+    run.add_argument(
+        "--expect",
+        action="append",
+        type=free_text,
+        metavar="LINE",
+        help="an expectation every run of the experiment is graded by, like contains:Paris, "
+        "words<=50 or judge:names three real rivers (repeatable; added to the experiment)",
+    )
+    add_grading_arguments(run)
+    run.add_argument(
+        "--repeat",
+        type=count,
+        metavar="N",
+        help="run it N times with the seeds s, s+1, ... (s: the seed option, else 0), "
+        "grade each, and say how many pass and how many answers differ",
+    )
     run.add_argument("--raw", action="store_true", help=RAW_HELP)
 
     listing = add("list", cmd_list, "list experiments, newest first")
     add_filter_arguments(listing)
     listing.add_argument("--limit", type=count, default=50, metavar="N")
 
-    show = add("show", cmd_show, "show an experiment with all its runs")
+    show = add(
+        "show", cmd_show, "show an experiment with its expectations and all its runs and grades"
+    )
     show.add_argument("id", type=record_id, metavar="ID")
+    show.add_argument(
+        "--history",
+        action="store_true",
+        help="with --json: every grade of each run, not only the current ones",
+    )
     show.add_argument("--raw", action="store_true", help=RAW_HELP)
 
     verdict = add("verdict", cmd_verdict, "judge a run")

@@ -12,6 +12,7 @@ import sys
 import threading
 from typing import TYPE_CHECKING, Any
 
+from journal.cli_grading import add_grading_arguments, grading_from_args, run_grading_record
 from journal.cli_stream import EXIT_OUTPUT_CLOSED, AnswerPrinter, Notices, StopOnSignals
 from journal.cli_support import (
     RAW_HELP,
@@ -42,7 +43,9 @@ if TYPE_CHECKING:
     from journal.core.migration_check import CheckItemView, CheckView, MigrationChecker
     from journal.core.models import Run
     from journal.core.ollama_service import OllamaService
-    from journal.core.replay import ModelIdentity, ReplayEdits
+    from journal.core.replay import ModelIdentity, ReplayEdits, ReplayPlan
+    from journal.core.stability import RepeatSeeds
+    from journal.core.storage import Journal
     from journal.core.word_diff import DiffOp
 
 VERDICTS = ("worked", "partly", "failed")
@@ -168,6 +171,7 @@ def cmd_replay(args: argparse.Namespace) -> int:
         ReplayQueue,
         missing_models,
     )
+    from journal.core.stability import repeated_plans
 
     ollama_host(args)  # a bad --host or OLLAMA_HOST is refused before the journal is opened
     edits = _edits(args)
@@ -176,7 +180,11 @@ def cmd_replay(args: argparse.Namespace) -> int:
         ollama = service(args)
         replayer = Replayer(journal, ollama)
         try:
-            plans = replayer.fan_out(args.run_id, args.model or [], edits)
+            fanned = replayer.fan_out(args.run_id, args.model or [], edits)
+            plans: list[ReplayPlan] = fanned
+            seeds: list[RepeatSeeds] = []
+            if args.repeat is not None:
+                plans, seeds = repeated_plans(fanned, args.repeat, edits)
         except UnknownOptionError as error:
             raise error.with_hint("Add --allow-unknown-option to send it anyway.") from None
         identities = replayer.identify_all(plans)
@@ -188,14 +196,19 @@ def cmd_replay(args: argparse.Namespace) -> int:
         if missing:
             raise _missing_model(missing[0], ollama.host, suggest_pull=not args.pull)
         _Warnings()(identities)
-        if len(plans) > 1:
+        for plan, chosen in zip(fanned, seeds, strict=False):
+            times = plural(chosen.count, "time")
+            _say(f"replaying run {args.run_id} on {plan.model} {times}: {chosen.description}")
+        if not seeds and len(plans) > 1:
             _say(f"replaying run {args.run_id} on {len(plans)} models, one at a time")
         # With --json the answers are not streamed; notices still go to stderr.
         printer = Notices() if args.json else AnswerPrinter(cancel)
+        grading = grading_from_args(journal, args)
 
         def started(index: int, total: int, run: Run) -> None:
             prefix = f"[{index}/{total}] " if total > 1 else ""
-            _say(f"{prefix}run {run.id} replays run {run.replay_of_id} on {run.model}")
+            seed = f" (seed {run.options.get('seed')})" if seeds else ""
+            _say(f"{prefix}run {run.id} replays run {run.replay_of_id} on {run.model}{seed}")
 
         def chunk(index: int, content: str, thinking: str) -> None:
             if isinstance(printer, AnswerPrinter):
@@ -207,13 +220,27 @@ def cmd_replay(args: argparse.Namespace) -> int:
                 if printer.closed:
                     return
             _say(_status_line(run))
+            grading.finished(run)
 
         queue = ReplayQueue(replayer, plans)
         events = QueueEvents(started=started, chunk=chunk, run=printer.events())
-        with StopOnSignals(cancel) as stop:
-            runs = queue.run(cancel, progress, events)
-    if args.json:
-        print_json([run_record(run) for run in runs], sys.stdout)
+        stopped: int | None = None
+        try:
+            with StopOnSignals(cancel) as stop:
+                runs = queue.run(cancel, progress, events)
+            if cancel.cancelled:
+                grading.give_up()  # a stop stops the grading too
+            else:
+                stopped = grading.wait_for_results()
+        finally:
+            grading.close()
+        if seeds:
+            _say_stability(journal, [plan.model for plan in fanned], runs)
+        if args.json:
+            print_json(
+                [{**run_record(run), **run_grading_record(journal, run)} for run in runs],
+                sys.stdout,
+            )
     skipped = len(plans) - len(runs)
     if cancel.cancelled:
         if isinstance(printer, AnswerPrinter) and printer.closed:
@@ -221,9 +248,22 @@ def cmd_replay(args: argparse.Namespace) -> int:
         if skipped:
             _say(f"{plural(skipped, 'replay')} not started (cancelled).")
         return stop.exit_code
+    if stopped is not None:
+        return stopped
     if any(run.status is not RunStatus.DONE for run in runs):
         return 1
     return 0
+
+
+def _say_stability(journal: Journal, models: list[str], runs: list[Run]) -> None:
+    """What each model's repeats add up to: `qwen3:8b: 3 of 5 pass, 2 distinct answers`."""
+    from journal.core.stability import stability_of
+
+    with journal.read() as session:
+        for model in models:
+            ids = [run.id for run in runs if run.model == model and run.id is not None]
+            if ids:
+                _say(f"{model}: {stability_of(session, ids).line}")
 
 
 # -- journal check ----------------------------------------------------------------------
@@ -250,13 +290,6 @@ def _standing(triage: ItemTriage) -> str:
 
 def _one_line(text: str) -> str:
     return " ".join(text.split())
-
-
-def count_of(number: int, noun: str) -> str:
-    """`1 replay`, `2 replays`, `3 passes`."""
-    if number == 1:
-        return f"{number} {noun}"
-    return f"{number} {noun}es" if noun.endswith("s") else f"{number} {noun}s"
 
 
 def cmd_check(args: argparse.Namespace) -> int:
@@ -339,7 +372,7 @@ def _check_run(args: argparse.Namespace) -> int:
             if view.status is not CheckStatus.RUNNING:  # else resume says who runs it
                 _say(f"resuming check {check_id}: {view.summary.line()}")
                 if view.summary.ungraded:
-                    _say(f"grading the {count_of(view.summary.ungraded, 'replay')} left ungraded")
+                    _say(f"grading the {plural(view.summary.ungraded, 'replay')} left ungraded")
             with StopOnSignals(cancel) as stop:
                 result = checker.resume(check_id, cancel=cancel, progress=progress, events=events)
         else:
@@ -386,13 +419,14 @@ def _wait_for_grades(checker: MigrationChecker, check_id: int) -> int | None:
     """Wait for the judge and similarity grades still coming, each said as it lands.
     Ctrl-C stops waiting (what landed is kept, resuming grades the rest): its exit code."""
     from journal.core.cancel import CancelToken
+    from journal.core.formatting import plural
 
     stop_waiting = CancelToken()
     stop_waiting.add_callback(checker.cancel_grades)
     with StopOnSignals(stop_waiting) as stop:
         waiting = len(checker.grading_runs)
         _say(
-            f"waiting for the judge and similarity grades of {count_of(waiting, 'replay')} "
+            f"waiting for the judge and similarity grades of {plural(waiting, 'replay')} "
             f"(Ctrl-C stops; `journal check --resume {check_id}` grades the rest)"
         )
         checker.wait_grades()
@@ -544,6 +578,7 @@ def _check_show(args: argparse.Namespace) -> int:
 
 def _check_accept(args: argparse.Namespace) -> int:
     """Every passing replay without a verdict becomes `worked`; a verdict given stays."""
+    from journal.core.formatting import plural
     from journal.core.migration_check import accept_passes, get_check
 
     check_id = args.accept_passes
@@ -558,7 +593,8 @@ def _check_accept(args: argparse.Namespace) -> int:
     if accepted:
         shown = ", ".join(str(run_id) for run_id in accepted)
         _say(
-            f"check {check_id}: {count_of(len(accepted), 'pass')} accepted as worked (runs {shown})"
+            f"check {check_id}: {plural(len(accepted), 'passing replay')} accepted as worked "
+            f"(runs {shown})"
         )
     else:
         _say(f"check {check_id}: no pass is waiting for your verdict; nothing changed.")
@@ -665,6 +701,14 @@ def register(add: AddCommand) -> None:
         "-s", "--system", type=free_text, help="replace the system prompt (@FILE or -)"
     )
     replay.add_argument("--pull", action="store_true", help="pull a missing model first")
+    replay.add_argument(
+        "--repeat",
+        type=count,
+        metavar="N",
+        help="replay N times (on each model) with the seeds s, s+1, ... (s: the run's seed, "
+        "else 0), grade each, and say how many pass and how many answers differ",
+    )
+    add_grading_arguments(replay)
     replay.add_argument("--raw", action="store_true", help=RAW_HELP)
 
     check = add(

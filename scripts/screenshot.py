@@ -1,10 +1,12 @@
 """Save a PNG of the journal window mid-experiment, on a generated demo journal.
 
-    scripts/screenshot [OUT.png] [--dark] [--size 1366x768] [--scene streaming|done|silent|unsaved]
+    scripts/screenshot [OUT.png] [--dark] [--size 1366x768] [--scene SCENE]
 
 Runs the real window against the fake Ollama server (tests/fake_ollama.py) with demo
 experiments, starts a run, and grabs the window while the answer is streaming (or once it is
-done; or while Ollama is silent; or while a full disk keeps the answer from being saved).
+done; or while Ollama is silent; or while a full disk keeps the answer from being saved;
+or, with graded demo runs, after a Repeat of 3 (`repeat`) or in the matrix with pass rates
+(`matrix`; scenes: streaming, done, silent, unsaved, repeat, matrix).
 """
 
 from __future__ import annotations
@@ -118,6 +120,29 @@ def build_demo(db: Path, url: str) -> None:
                         set_verdict(session, run.id or 0, Verdict(verdict))
 
 
+def grade_demo(db: Path) -> None:
+    """Expectations on every demo experiment, its runs graded: pass rates to show."""
+    from journal.core.expectations import parse_expectation
+    from journal.core.grades import add_expectation
+    from journal.core.grading_queue import grade_now
+    from journal.core.queries import list_experiments, runs_of
+    from journal.core.storage import Journal
+
+    with Journal.open(db) as journal:
+        with journal.read() as session:
+            experiments = [row.id for row in list_experiments(session)]
+        for number, experiment_id in enumerate(experiments):
+            if number % 3 == 2:
+                continue  # some experiments state no expectations: a dash
+            with journal.write() as session:
+                add_expectation(session, experiment_id, parse_expectation("words<=400"))
+                word = "Danube" if number % 2 else "river"
+                add_expectation(session, experiment_id, parse_expectation(f"icontains:{word}"))
+                runs = [run.id for run in runs_of(session, experiment_id)]
+            for run_id in runs:
+                grade_now(journal, run_id or 0)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("out", nargs="?", default=str(ROOT / "resources" / "screenshot.png"))
@@ -125,7 +150,9 @@ def main() -> int:
     parser.add_argument("--done", action="store_true", help="the same as --scene done")
     parser.add_argument("--size", default="1440x900", help="window size, WIDTHxHEIGHT")
     parser.add_argument(
-        "--scene", choices=("streaming", "done", "silent", "unsaved"), default="streaming"
+        "--scene",
+        choices=("streaming", "done", "silent", "unsaved", "repeat", "matrix"),
+        default="streaming",
     )
     args = parser.parse_args()
     scene = "done" if args.done else args.scene
@@ -184,6 +211,8 @@ def main() -> int:
     with FakeOllama(models) as fake, tempfile.TemporaryDirectory() as folder:
         db = Path(folder) / "demo.sqlite"
         build_demo(db, fake.url)
+        if scene in ("repeat", "matrix"):
+            grade_demo(db)
         fake.chunk_delay = 0.03
         settings = SettingsStore(QSettings(str(Path(folder) / "s.ini"), QSettings.Format.IniFormat))
         window = MainWindow(db=str(db), host=fake.url, settings=settings)
@@ -228,8 +257,27 @@ def main() -> int:
             assert window.context.journal is not None
             disk = FullDisk(window.context.journal)
             window.runs.started.connect(lambda _: setattr(disk, "full", True))
-        window.run_prompt()
-        if scene == "done":
+        if scene == "repeat":
+            journal_ = window.context.journal
+            assert journal_ is not None
+            from journal.core.grading_queue import grade_now
+
+            window.runs.finished.connect(lambda run: grade_now(journal_, run.id))
+            window.prompt_panel.repeat_box.setValue(3)
+        if scene != "matrix":
+            window.run_prompt()
+        if scene == "matrix":
+            from journal.core.domain import ExperimentFilter
+            from journal.gui.matrix_dialog import MatrixDialog
+
+            dialog = MatrixDialog(window.context, ExperimentFilter(), window)
+            dialog.resize(min(width - 100, 1100), min(height - 100, 560))
+            dialog.show()
+            dialog.rates_box.setChecked(True)
+            wait(lambda: False, 0.5)
+            dialog.grab().save(args.out)
+            dialog.close()
+        elif scene in ("done", "repeat"):
             wait(lambda: not window.runs.is_running, 60)
             wait(lambda: window.answer_view.is_rendered(), 10)
         elif scene == "silent":
@@ -240,7 +288,11 @@ def main() -> int:
         else:
             wait(lambda: len(window.answer_view.answer_text()) > 420, 30)
         app.processEvents()
-        window.grab().save(args.out)
+        if scene == "repeat":
+            window.list_panel.model().refresh()
+            wait(lambda: False, 0.5)
+        if scene != "matrix":
+            window.grab().save(args.out)
         window.runs.stop()
         if disk is not None:
             disk.full = False

@@ -35,6 +35,24 @@ def run_journal(
     )
 
 
+def read_stderr_until(
+    process: subprocess.Popen[bytes], marker: bytes, timeout: float = 60
+) -> bytes:
+    """What a child `journal` said on stderr until it said `marker` (or the deadline passed)."""
+    assert process.stderr is not None
+    seen = b""
+    deadline = time.monotonic() + timeout
+    while marker not in seen:
+        left = deadline - time.monotonic()
+        if left <= 0 or not select.select([process.stderr], [], [], left)[0]:
+            break
+        data = os.read(process.stderr.fileno(), 4096)
+        if not data:
+            break
+        seen += data
+    return seen
+
+
 class StreamingJournal:
     """A `journal run` in flight; reads its stdout without ever blocking past a deadline."""
 

@@ -91,7 +91,7 @@ def test_a_check_says_where_each_replay_stands_and_shows_them_in_groups(
 
     code, out, err = _cli(capsys, *db, "check", "--accept-passes", "1")
     assert code == 0
-    assert err == "check 1: 1 pass accepted as worked (runs 5)\n"
+    assert err == "check 1: 1 passing replay accepted as worked (runs 5)\n"
     assert out == f"1 of 4 pass on {TARGET} (1 fail, 2 need a look; 1 by your verdict)\n"
     code, out, err = _cli(capsys, *db, "check", "--accept-passes", "1", "--json")
     assert json.loads(out)["accepted_runs"] == []

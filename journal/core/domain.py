@@ -55,6 +55,63 @@ class ExperimentFilter:
 
 
 @dataclass(frozen=True)
+class PassRate:
+    """How a set of runs stands against its experiment's expectations: `passed` of `runs`
+    pass (the person's verdict, when set, counts over the grades, as everywhere else).
+    `expectations` is how many the experiment has (0: nothing to grade by); `sometimes`
+    marks a request that, repeated, worked only some of the time; `last_failure` says why
+    the latest failing run failed."""
+
+    runs: int
+    passed: int
+    failed: int
+    needs_look: int
+    expectations: int
+    model: str = ""
+    sometimes: bool = False
+    last_failure: str = ""
+
+    @property
+    def fraction(self) -> str:
+        """`3/4`, or `—` when there is nothing to grade by or no run to grade (the list's
+        column, headed "Passes")."""
+        if not self.expectations or not self.runs:
+            return "—"
+        return f"{self.passed}/{self.runs}"
+
+    @property
+    def short(self) -> str:
+        """`3/4 pass`, or `—` when there is nothing to grade by or no run to grade."""
+        if not self.expectations or not self.runs:
+            return "—"
+        return f"{self.passed}/{self.runs} pass"
+
+    @property
+    def description(self) -> str:
+        """Lines for a tooltip: `3 of 4 runs on llama3:8b pass (1 needs a look)`, why the
+        latest failure failed, and the mark."""
+        if not self.expectations:
+            lines = ["No expectations: nothing to grade the runs by."]
+        elif not self.runs:
+            lines = ["No finished runs to grade yet."]
+        else:
+            noun = "run" if self.runs == 1 else "runs"
+            on = f" on {self.model}" if self.model else ""
+            verb = "passes" if self.runs == 1 else "pass"
+            text = f"{self.passed} of {self.runs} {noun}{on} {verb}"
+            extra = [f"{self.failed} failed"] if self.failed else []
+            if self.needs_look:
+                verb = "needs" if self.needs_look == 1 else "need"
+                extra.append(f"{self.needs_look} {verb} a look")
+            lines = [f"{text} ({', '.join(extra)})" if extra else text]
+            if self.last_failure:
+                lines.append(f"Latest failure: {self.last_failure}")
+        if self.sometimes:
+            lines.append("Worked only some of the time: one request, repeated, passed and failed.")
+        return "\n".join(lines)
+
+
+@dataclass(frozen=True)
 class ExperimentSummary:
     """One row of the journal list."""
 
@@ -69,6 +126,8 @@ class ExperimentSummary:
     last_verdict: str | None
     last_run_at: str | None
     snippet: str | None = None
+    pass_rate: PassRate | None = None
+    """Set by `list_experiments(..., pass_rates=True)`; None otherwise."""
 
 
 @dataclass(frozen=True)

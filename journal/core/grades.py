@@ -52,6 +52,7 @@ __all__ = [
     "SavedExpectation",
     "add_expectation",
     "current_grades",
+    "find_expectation",
     "get_combine_rule",
     "get_expectation",
     "grade_history",
@@ -183,6 +184,38 @@ def list_expectations(session: Session, experiment_id: int) -> list[SavedExpecta
 
 def get_expectation(session: Session, expectation_id: int) -> SavedExpectation:
     return _saved(_row(session, expectation_id))
+
+
+def find_expectation(session: Session, experiment_id: int, ref: str) -> SavedExpectation:
+    """The experiment's expectation that `ref` names: its position (`2`), else its name,
+    else its exact one-line text. NotFoundError or InvalidInputError say why none fits."""
+    get_experiment(session, experiment_id)
+    saved = list_expectations(session, experiment_id)
+    wanted = ref.strip()
+    if wanted.isascii() and wanted.isdigit():
+        position = int(wanted)
+        if not saved:
+            raise NotFoundError(f"Experiment {experiment_id} has no expectations.")
+        if not 1 <= position <= len(saved):
+            raise NotFoundError(
+                f"Experiment {experiment_id} has expectations 1 to {len(saved)}, not {position}."
+            )
+        return saved[position - 1]
+    for matches in (
+        [item for item in saved if item.expectation.name and item.expectation.name == wanted],
+        [item for item in saved if item.text == ref],
+    ):
+        if len(matches) == 1:
+            return matches[0]
+        if matches:
+            places = ", ".join(str(item.position) for item in matches)
+            raise InvalidInputError(
+                f"Expectations {places} of experiment {experiment_id} are all {wanted!r}: "
+                "name one by its position."
+            )
+    raise NotFoundError(
+        f"Experiment {experiment_id} has no expectation at position or named {wanted!r}."
+    )
 
 
 def add_expectation(

@@ -3,20 +3,21 @@
 Rows are experiments (newest first, paged like the list, with the list's filters); columns
 are models *by digest*, because `llama3:latest` last spring and today may be other weights;
 a cell is the latest verdict of that experiment's runs on that model and digest, with the
-run to open. One SQL query per page, whatever the journal's size.
+run to open, and on request their pass rate (`pass_rates=True`). One SQL query per page,
+whatever the journal's size (two with the pass rates).
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from sqlalchemy import text
 from sqlmodel import Session
 
-from journal.core.domain import ExperimentFilter, Verdict
+from journal.core.domain import ExperimentFilter, PassRate, Verdict
 from journal.core.formatting import short_digest
 from journal.core.ollama_service import normalise_model_name
 from journal.core.queries import filter_clauses
@@ -38,14 +39,25 @@ class MatrixCell:
     run_id: int  # the run to open: the latest judged one, else the latest one
     latest_run_id: int
     runs: int
+    pass_rate: PassRate | None = None  # with `pass_rates=True`: its finished runs' pass rate
 
     def as_dict(self) -> dict[str, Any]:
-        return {
+        record: dict[str, Any] = {
             "verdict": self.verdict.value if self.verdict else None,
             "run_id": self.run_id,
             "latest_run_id": self.latest_run_id,
             "runs": self.runs,
         }
+        rate = self.pass_rate
+        if rate is not None:
+            record["pass_rate"] = {
+                "passed": rate.passed,
+                "runs": rate.runs,
+                "failed": rate.failed,
+                "needs_look": rate.needs_look,
+                "last_failure": rate.last_failure,
+            }
+        return record
 
 
 @dataclass(frozen=True)
@@ -128,9 +140,11 @@ def experiment_matrix(
     limit: int = 50,
     before_id: int | None = None,
     models: Sequence[str] | None = None,
+    pass_rates: bool = False,
 ) -> Matrix:
     """One page of the matrix. Columns are those the page's runs use (oldest weights of a
-    model first); `models` restricts the columns to those model names."""
+    model first); `models` restricts the columns to those model names. With `pass_rates`,
+    each cell carries its runs' pass rate (one more statement for the page)."""
     params: dict[str, Any] = {"limit": max(0, limit)}
     clauses = filter_clauses(filters or ExperimentFilter(), params)
     if before_id is not None:
@@ -157,8 +171,35 @@ def experiment_matrix(
         matrix_row.cells[column] = cell if previous is None else _merge(previous, cell)
     columns = sorted(first_seen, key=lambda column: (column.model, first_seen[column]))
     page = list(rows.values())
+    if pass_rates:
+        page = _with_pass_rates(session, page)
     next_before = page[-1].experiment_id if page and len(page) == limit else None
     return Matrix(columns, page, next_before)
+
+
+def _with_pass_rates(session: Session, page: list[MatrixRow]) -> list[MatrixRow]:
+    """The page's rows with each cell's pass rate: its finished runs on those weights."""
+    from journal.core.pass_rates import RunStanding, pass_rate_of, read_standings
+
+    found = read_standings(session, [row.experiment_id for row in page])
+    rated: list[MatrixRow] = []
+    for row in page:
+        experiment = found.get(row.experiment_id)
+        by_column: dict[MatrixColumn, list[RunStanding]] = {}
+        for standing in experiment.standings if experiment else []:
+            if standing.digest:
+                column = MatrixColumn(normalise_model_name(standing.model), standing.digest)
+                by_column.setdefault(column, []).append(standing)
+        expectations = len(experiment.expectations) if experiment else 0
+        cells = {
+            column: replace(
+                cell,
+                pass_rate=pass_rate_of(by_column.get(column, []), expectations, model=column.label),
+            )
+            for column, cell in row.cells.items()
+        }
+        rated.append(MatrixRow(row.experiment_id, row.title, cells))
+    return rated
 
 
 def matrix_columns(

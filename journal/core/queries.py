@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from sqlalchemy import text
@@ -233,8 +233,10 @@ def list_experiments(
     *,
     limit: int = 200,
     before_id: int | None = None,
+    pass_rates: bool = False,
 ) -> list[ExperimentSummary]:
-    """Newest first; pass the last id of a page as `before_id` for the next page."""
+    """Newest first; pass the last id of a page as `before_id` for the next page. With
+    `pass_rates`, each row carries its pass rate (one more statement for the page)."""
     filters = filters or ExperimentFilter()
     params: dict[str, Any] = {"limit": max(0, limit)}
     clauses = filter_clauses(filters, params)
@@ -242,15 +244,27 @@ def list_experiments(
         clauses.append("e.id < :before")
         params["before"] = before_id
     where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
-    return _summaries(session, f"{where} ORDER BY e.id DESC LIMIT :limit", params)
+    rows = _summaries(session, f"{where} ORDER BY e.id DESC LIMIT :limit", params)
+    return _with_pass_rates(session, rows) if pass_rates else rows
 
 
-def experiment_summary(session: Session, experiment_id: int) -> ExperimentSummary:
+def experiment_summary(
+    session: Session, experiment_id: int, *, pass_rates: bool = False
+) -> ExperimentSummary:
     """The list row of one experiment, to refresh it after an edit or a run."""
     rows = _summaries(session, "WHERE e.id = :id", {"id": experiment_id})
     if not rows:
         raise NotFoundError(f"There is no experiment {experiment_id}.")
-    return rows[0]
+    return _with_pass_rates(session, rows)[0] if pass_rates else rows[0]
+
+
+def _with_pass_rates(session: Session, rows: list[ExperimentSummary]) -> list[ExperimentSummary]:
+    from journal.core.pass_rates import experiment_pass_rates
+
+    if not rows:
+        return rows
+    rates = experiment_pass_rates(session, [row.id for row in rows])
+    return [replace(row, pass_rate=rates.get(row.id)) for row in rows]
 
 
 def count_experiments(session: Session, filters: ExperimentFilter | None = None) -> int:

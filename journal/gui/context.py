@@ -203,7 +203,9 @@ class AppContext(QObject):
         if self._journal is None:
             return []
         with self._journal.read() as session:
-            return list_experiments(session, filters, limit=limit, before_id=before)
+            return list_experiments(
+                session, filters, limit=limit, before_id=before, pass_rates=True
+            )
 
     def count(self, filters: ExperimentFilter) -> int:
         """How many experiments match; runs on a pool thread (the list counts in the

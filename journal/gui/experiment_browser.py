@@ -100,7 +100,7 @@ class ExperimentBrowser(QObject):
         def create(session: Session) -> Any:
             experiment = create_experiment(session, title=title)
             assert experiment.id is not None
-            return experiment_summary(session, experiment.id)
+            return experiment_summary(session, experiment.id, pass_rates=True)
 
         def created(summary: Any) -> None:
             self._list.model().upsert(summary)
@@ -136,7 +136,9 @@ class ExperimentBrowser(QObject):
     def refresh_row(self, experiment_id: int) -> None:
         from journal.core.queries import experiment_summary
 
-        summary = self._context.read(lambda s: experiment_summary(s, experiment_id))
+        summary = self._context.read(
+            lambda s: experiment_summary(s, experiment_id, pass_rates=True)
+        )
         if summary is not None:
             self._list.model().upsert(summary)
 

@@ -40,19 +40,28 @@ class Column(enum.IntEnum):
     TITLE = 0
     MODEL = 1
     VERDICT = 2
-    RUNS = 3
-    DATE = 4
+    PASS_RATE = 3
+    RUNS = 4
+    DATE = 5
 
 
 HEADERS = {
     Column.TITLE: "Title",
     Column.MODEL: "Last model",
     Column.VERDICT: "Verdict",
+    Column.PASS_RATE: "Passes",
     Column.RUNS: "Runs",
     Column.DATE: "Date",
 }
 
+HEADER_TIPS = {
+    Column.PASS_RATE: "How many of the runs on the last model pass the experiment's "
+    "expectations (your verdict counts over the grades); — when it has none. "
+    "A half-and-half dot: worked only some of the time.",
+}
+
 _icons: dict[Verdict, QIcon] = {}
+_sometimes_icons: list[QIcon] = []
 
 
 def verdict_icon(verdict: Verdict) -> QIcon:
@@ -74,6 +83,29 @@ def verdict_icon(verdict: Verdict) -> QIcon:
             icon.addPixmap(pixmap)
         _icons[verdict] = icon
     return icon
+
+
+def sometimes_icon() -> QIcon:
+    """A dot half in the worked colour, half in the failed one: "worked only some of the
+    time" (needs a QGuiApplication)."""
+    if not _sometimes_icons:
+        icon = QIcon()
+        for size in (16, 32, 48):
+            pixmap = QPixmap(size, size)
+            pixmap.fill(Qt.GlobalColor.transparent)
+            painter = QPainter(pixmap)
+            painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+            painter.setPen(Qt.PenStyle.NoPen)
+            diameter = size * 0.56
+            offset = (size - diameter) / 2
+            circle = QRectF(offset, offset, diameter, diameter)
+            for verdict, start in ((Verdict.WORKED, 90), (Verdict.FAILED, 270)):
+                painter.setBrush(VERDICT_COLOURS[verdict])
+                painter.drawPie(circle, start * 16, 180 * 16)
+            painter.end()
+            icon.addPixmap(pixmap)
+        _sometimes_icons.append(icon)
+    return _sometimes_icons[0]
 
 
 def parse_verdict(value: str | None) -> Verdict | None:
@@ -250,6 +282,8 @@ class ExperimentListModel(QAbstractTableModel):
             return None
         if role == Qt.ItemDataRole.DisplayRole:
             return HEADERS[Column(section)]
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return HEADER_TIPS.get(Column(section))
         if role == Qt.ItemDataRole.TextAlignmentRole and section == Column.RUNS:
             return Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
         return None
@@ -279,6 +313,9 @@ class ExperimentListModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DecorationRole and column == Column.VERDICT:
             verdict = parse_verdict(summary.last_verdict)
             return verdict_icon(verdict) if verdict else None
+        if role == Qt.ItemDataRole.DecorationRole and column == Column.PASS_RATE:
+            rate = summary.pass_rate
+            return sometimes_icon() if rate is not None and rate.sometimes else None
         if role == Qt.ItemDataRole.TextAlignmentRole and column == Column.RUNS:
             return Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
         return None
@@ -292,6 +329,8 @@ class ExperimentListModel(QAbstractTableModel):
         if column == Column.VERDICT:
             verdict = parse_verdict(summary.last_verdict)
             return VERDICT_LABELS[verdict] if verdict else ""
+        if column == Column.PASS_RATE:
+            return summary.pass_rate.fraction if summary.pass_rate is not None else ""
         if column == Column.RUNS:
             return summary.run_count
         return format_date(summary.created_at)[0]
@@ -310,6 +349,8 @@ class ExperimentListModel(QAbstractTableModel):
             if summary.run_count == 0:
                 return "No runs yet"
             return f"Last run: {VERDICT_LABELS[verdict] if verdict else 'not rated'}"
+        if column == Column.PASS_RATE and summary.pass_rate is not None:
+            return summary.pass_rate.description
         if column == Column.MODEL and summary.last_run_at:
             return f"{summary.last_model}, last run {format_date(summary.last_run_at)[1]}"
         return None

@@ -289,6 +289,7 @@ class ListPanel(QWidget):
         samples = {
             Column.MODEL: ("llama3.1:8b", 0),
             Column.VERDICT: ("Worked", icon),
+            Column.PASS_RATE: ("10/10", icon),
             Column.RUNS: ("Runs", 0),
             Column.DATE: ("27 Nov 14:05", 0),
         }

@@ -281,7 +281,7 @@ class MainWindow(QMainWindow):
             keep_alive=request.get("keep_alive"),
             think=request.get("think"),
         )
-        if self.runs.start(spec):
+        if self.runs.start(spec, repeat=panel.repeat()):
             self.display.begin_stream("Waiting for the model…", f"{spec.model}  ·  starting…")
 
     @Slot()

@@ -17,6 +17,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QColor, QGuiApplication, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QCheckBox,
     QDialog,
     QDialogButtonBox,
     QHeaderView,
@@ -26,13 +27,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from journal.core.domain import ExperimentFilter, Verdict
+from journal.core.domain import ExperimentFilter, PassRate, Verdict
 from journal.core.errors import JournalError
 from journal.core.formatting import plural
 from journal.gui.table_style import VERDICT_COLOURS, read_only_flags
 
 if TYPE_CHECKING:
-    from journal.core.matrix import Matrix, MatrixColumn, MatrixRow
+    from journal.core.matrix import Matrix, MatrixCell, MatrixColumn, MatrixRow
     from journal.gui.context import AppContext
 
 AnyIndex = QModelIndex | QPersistentModelIndex
@@ -67,6 +68,7 @@ class MatrixModel(QAbstractTableModel):
         self._page_size = max(1, page_size)
         self._columns: list[MatrixColumn] = list(columns or [])
         self._rows: list[MatrixRow] = []
+        self._show_rates = False
         self._next_before: int | None = None
         self._exhausted = False
         self._busy = False
@@ -82,6 +84,18 @@ class MatrixModel(QAbstractTableModel):
             return None
         cell = self._rows[row].cells.get(self._columns[column])
         return cell.run_id if cell else None
+
+    def show_rates(self) -> bool:
+        return self._show_rates
+
+    def set_show_rates(self, show: bool) -> None:
+        """Cells show their runs' pass rate (True) or the latest verdict (False)."""
+        if show == self._show_rates:
+            return
+        self._show_rates = show
+        if self._rows and self._columns:
+            last = self.index(len(self._rows) - 1, len(self._columns) - 1)
+            self.dataChanged.emit(self.index(0, 0), last)
 
     # -- paging --------------------------------------------------------------------------
 
@@ -164,6 +178,9 @@ class MatrixModel(QAbstractTableModel):
             if role == Qt.ItemDataRole.ToolTipRole:
                 return "No run on these weights"
             return None
+        rate = cell.pass_rate if self._show_rates else None
+        if rate is not None:
+            return self._rate_data(cell, rate, role)
         if role == Qt.ItemDataRole.DisplayRole:
             return VERDICT_TEXT[cell.verdict] if cell.verdict else UNRATED
         if role == RUN_ID_ROLE:
@@ -181,6 +198,33 @@ class MatrixModel(QAbstractTableModel):
             return f"{judged} (run {cell.run_id}; {plural(cell.runs, 'run')})\nDouble-click to open"
         return None
 
+    @staticmethod
+    def _rate_data(cell: MatrixCell, rate: PassRate, role: int) -> Any:
+        """A cell showing its pass rate: `2/3 pass`, green when all pass, red when none
+        does, amber between; `—` (plain) with nothing to grade by."""
+        graded = bool(rate.expectations and rate.runs)
+        if role == Qt.ItemDataRole.DisplayRole:
+            return rate.short + (" ~" if rate.sometimes else "")
+        if role == RUN_ID_ROLE:
+            return cell.run_id
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            return Qt.AlignmentFlag.AlignCenter
+        if role == Qt.ItemDataRole.BackgroundRole and graded:
+            return VERDICT_COLOURS[_rate_colour(rate)]
+        if role == Qt.ItemDataRole.ForegroundRole:
+            if graded:
+                return QColor(Qt.GlobalColor.white)
+            return QGuiApplication.palette().brush(QPalette.ColorRole.PlaceholderText)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return f"{rate.description}\nDouble-click to open run {cell.run_id}"
+        return None
+
+
+def _rate_colour(rate: PassRate) -> Verdict:
+    if rate.passed == rate.runs:
+        return Verdict.WORKED
+    return Verdict.FAILED if rate.passed == 0 else Verdict.PARTLY
+
 
 class MatrixDialog(QDialog):
     """The matrix for the list's current filter; double-click a cell to open its run."""
@@ -195,14 +239,22 @@ class MatrixDialog(QDialog):
         self.resize(860, 520)
         self._context = context
         self._filters = filters
-        journal = context.journal
+        self._init_model()
+        self._init_view()
+        self._init_layout()
+
+    def _init_model(self) -> None:
+        journal = self._context.journal
         assert journal is not None
+        filters = self._filters
 
         from journal.core.matrix import experiment_matrix, matrix_columns
 
         def fetch(before_id: int | None, limit: int) -> Matrix:
             with journal.read() as session:
-                return experiment_matrix(session, filters, limit=limit, before_id=before_id)
+                return experiment_matrix(
+                    session, filters, limit=limit, before_id=before_id, pass_rates=True
+                )
 
         try:
             with journal.read() as session:
@@ -210,13 +262,18 @@ class MatrixDialog(QDialog):
         except JournalError:
             columns = []  # the page's own columns still show; its failure is said once
         self.model = MatrixModel(fetch, columns, parent=self)
-
-        self._hint = QLabel(
-            "Latest verdict of each experiment on each model's weights "
-            f"({UNRATED} = ran, not rated). Double-click a cell to open its run."
-        )
-        self._hint.setWordWrap(True)
         self.model.load_failed.connect(self._on_model_load_failed)
+
+    def _init_view(self) -> None:
+        self._hint = QLabel()
+        self._hint.setWordWrap(True)
+        self.rates_box = QCheckBox("Show &pass rates")
+        self.rates_box.setToolTip(
+            "Show how many of each cell's runs pass the experiment's expectations "
+            "instead of the latest verdict (Alt+P)"
+        )
+        self.rates_box.toggled.connect(self._on_rates_box_toggled)
+        self._say_what_cells_show()
 
         self.view = QTableView()
         self.view.setModel(self.model)
@@ -235,14 +292,35 @@ class MatrixDialog(QDialog):
         self._empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self._empty.setVisible(self.model.rowCount() == 0)
 
+    def _init_layout(self) -> None:
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
-
         layout = QVBoxLayout(self)
         layout.addWidget(self._hint)
+        layout.addWidget(self.rates_box)
         layout.addWidget(self.view, 1)
         layout.addWidget(self._empty)
         layout.addWidget(buttons)
+        self.setTabOrder(self.rates_box, self.view)
+
+    def _say_what_cells_show(self) -> None:
+        if self.model.show_rates():
+            text = (
+                "How many runs on each model's weights pass the experiment's expectations "
+                "(— = nothing to grade by; ~ = worked only some of the time). "
+                "Double-click a cell to open its run."
+            )
+        else:
+            text = (
+                "Latest verdict of each experiment on each model's weights "
+                f"({UNRATED} = ran, not rated). Double-click a cell to open its run."
+            )
+        self._hint.setText(text)
+
+    @Slot(bool)
+    def _on_rates_box_toggled(self, checked: bool) -> None:
+        self.model.set_show_rates(checked)
+        self._say_what_cells_show()
 
     @Slot(object)
     def _on_model_load_failed(self, error: JournalError) -> None:

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QPushButton,
     QScrollArea,
     QSizePolicy,
+    QSpinBox,
     QStyle,
     QToolButton,
     QVBoxLayout,
@@ -32,6 +33,8 @@ if TYPE_CHECKING:
     from journal.core.ollama_service import ModelShow
 
 RUN_TEXT = "Run  Ctrl+Enter"
+REPEAT_LIMIT = 100  # in the window (the core allows stability.MAX_REPEAT, not imported
+# here: the window shows before the storage layer is loaded)
 STOP_TEXT = "Stop  Esc"
 # Beyond this a whitespace-only check would copy the whole prompt on every keystroke.
 _CHEAP_CHECK_CHARS = 20_000
@@ -182,9 +185,29 @@ class PromptPanel(QWidget):
         self._hint = _ElidedLabel()
         buttons = QHBoxLayout()
         buttons.addWidget(self._hint, 1)
+        buttons.addLayout(self._init_repeat())
         buttons.addWidget(self._stop_button)
         buttons.addWidget(self._run_button)
         return buttons
+
+    def _init_repeat(self) -> QHBoxLayout:
+        """How many times Run sends the prompt, with seeds s, s+1, ... (the stability core's)."""
+        self._repeat = QSpinBox()
+        self._repeat.setRange(1, REPEAT_LIMIT)
+        self._repeat.setValue(1)
+        self._repeat.setAccessibleName("Repeat")
+        self._repeat.setToolTip(
+            "Run the prompt this many times, one after another, with seeds s, s+1, … "
+            "(s: the seed setting, else 0), to see whether it works every time (Alt+T)"
+        )
+        label = QLabel("Repea&t")
+        label.setBuddy(self._repeat)
+        row = QHBoxLayout()
+        row.setSpacing(4)
+        row.addWidget(label)
+        row.addWidget(self._repeat)
+        row.addSpacing(8)
+        return row
 
     def _init_connections(self) -> None:
         self._picker.model_changed.connect(self._on_picker_model_changed)
@@ -205,6 +228,14 @@ class PromptPanel(QWidget):
     @property
     def options_panel(self) -> OptionsPanel:
         return self._options
+
+    @property
+    def repeat_box(self) -> QSpinBox:
+        return self._repeat
+
+    def repeat(self) -> int:
+        """How many times Run sends the prompt (1: once)."""
+        return self._repeat.value()
 
     @property
     def run_button(self) -> QPushButton:

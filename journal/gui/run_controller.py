@@ -22,6 +22,7 @@ from journal.core.errors import JournalError, ModelNotFoundError
 if TYPE_CHECKING:
     from journal.core.models import Run
     from journal.core.runner import RunSpec
+    from journal.core.stability import RepeatSeeds
     from journal.gui.context import AppContext
     from journal.gui.tasks import Report
 
@@ -45,6 +46,7 @@ class RunController(QObject):
     saved = Signal()  # after save_failed: everything received is on disk now
     not_saved = Signal(int, str)  # run id, why: the journal never took it; save it elsewhere
     model_missing = Signal(object)  # the ModelNotFoundError of a replay: pull the model?
+    repeated = Signal(list)  # the run ids of a repeat once it ended (its summary is said)
 
     def __init__(self, context: AppContext, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -58,6 +60,8 @@ class RunController(QObject):
         self._unsaved_reason = ""  # why the live run's text is not on disk yet
         self._unsaved_text = ""  # an answer the journal never took (RunNotSavedError)
         self._fan_out: int | None = None  # the run being replayed on several chosen models
+        self._repeat: RepeatSeeds | None = None  # the seeds of a repeated prompt
+        self._repeated: list[int] = []  # the runs a repeat has recorded so far
         self._queued = 0  # replays still to come after the live one
         self._last_run: Run | None = None  # said `finished` once the whole task has ended
         self._answer: list[str] = []  # everything streamed by the live run
@@ -94,14 +98,17 @@ class RunController(QObject):
 
     # -- starting ---------------------------------------------------------------------------
 
-    def start(self, spec: RunSpec) -> bool:
-        """Run `spec` (a core RunSpec); False if a run is already going or nothing is open."""
+    def start(self, spec: RunSpec, repeat: int = 1) -> bool:
+        """Run `spec` (a core RunSpec), `repeat` times with seeds s, s+1, ... when more than
+        once; False if a run is already going, nothing is open or the seeds cannot be."""
         from journal.core.runner import RunRecorder
 
         journal, service = self._context.journal, self._context.service
         if journal is None or service is None or self.is_running:
             return False
         recorder = RunRecorder(journal, service)
+        if repeat > 1:
+            return self._start_repeat(recorder, spec, repeat)
 
         def execute(report: Report, cancel: CancelToken, abandon: CancelToken) -> None:
             events = self._run_events(report)
@@ -112,6 +119,37 @@ class RunController(QObject):
             run = recorder.execute(spec, cancel=cancel, events=events, abandon=abandon)
             report(("finished", run))
 
+        return self._launch(execute, fan_out=None)
+
+    def _start_repeat(self, recorder: Any, spec: RunSpec, repeat: int) -> bool:
+        """One run per seed, one after another, like a fan-out; Esc stops the rest."""
+        from dataclasses import replace
+
+        from journal.core.stability import repeat_seeds, with_seed
+
+        try:
+            seeds = repeat_seeds(spec.options, repeat)
+        except JournalError as error:
+            self._context.report(error)
+            return False
+
+        def execute(report: Report, cancel: CancelToken, abandon: CancelToken) -> None:
+            for index, seed in enumerate(seeds.seeds, start=1):
+                if cancel.cancelled:
+                    return
+                report(("starting", index, seeds.count, spec.model, time.monotonic()))
+                events = self._run_events(report)
+                events.started = lambda run: report(("started", run))
+                events.chunk = lambda content, thinking: report(
+                    ("chunk", content, thinking, time.monotonic())
+                )
+                one = replace(spec, options=with_seed(spec.options, seed))
+                run = recorder.execute(one, cancel=cancel, events=events, abandon=abandon)
+                report(("finished", run))
+                if run.status is RunStatus.FAILED:
+                    return  # the server or the model is gone: the rest would fail alike
+
+        self._repeat, self._repeated = seeds, []
         return self._launch(execute, fan_out=None)
 
     def replay(self, run_id: int, model: str | None = None) -> bool:
@@ -264,6 +302,8 @@ class RunController(QObject):
             self._context.say("Saved: the whole answer is in the journal now.", 10_000)
         elif kind == "finished":
             run = item[1]
+            if self._repeat is not None and run.id is not None:
+                self._repeated.append(run.id)
             self._emit_stats()
             self._end_run()
             if run.status is RunStatus.FAILED:  # a failed run may mean the server went away
@@ -274,6 +314,11 @@ class RunController(QObject):
                 self._last_run = run
 
     def _say_queue(self, index: int, total: int, model: str) -> None:
+        seeds = self._repeat
+        if seeds is not None:
+            seed = seeds.first + index - 1
+            self._context.say(f"Run {index} of {total} on {model} (seed {seed}); Esc stops", 0)
+            return
         run_id = self._fan_out
         if run_id is None:
             return
@@ -327,14 +372,37 @@ class RunController(QObject):
     def _on_task_done(self, _: object) -> None:
         fan_out, self._fan_out = self._fan_out, None
         stopped = self._stopped()  # Esc stopped the queue: not every model was replayed
-        self._finish()
+        self._finish()  # says `finished` for the last run: grading on finish comes first
         if fan_out is not None and not stopped:
             self._context.say(f"Replayed run {fan_out} on every chosen model.", 8000)
+        self._say_repeated(stopped)
+
+    def _say_repeated(self, stopped: bool) -> None:
+        """What a repeat added up to ("2 of 3 pass, 2 distinct answers"), as the grades
+        stand now, in the status line."""
+        seeds, self._repeat = self._repeat, None
+        run_ids, self._repeated = self._repeated, []
+        if seeds is None or not run_ids:
+            return
+        from journal.core.stability import stability_of
+
+        stability = self._context.read(lambda session: stability_of(session, run_ids))
+        if stability is None:
+            return
+        made = (
+            f"Stopped after {len(run_ids)} of {seeds.count} runs"
+            if stopped
+            else f"Repeated {seeds.count} times"
+        )
+        last = seeds.first + seeds.count - 1
+        self._context.say(f"{made} (seeds {seeds.first} to {last}): {stability.line}.", 0)
+        self.repeated.emit(run_ids)
 
     def _on_task_failed(self, error: JournalError) -> None:
         from journal.core.runner import RunNotSavedError
 
         self._fan_out = None  # e.g. a missing model: stop rather than fail the rest too
+        self._repeat, self._repeated = None, []
         self._finish()
         self.failed.emit(error)
         if isinstance(error, RunNotSavedError):  # the text is still here: offer it, no box

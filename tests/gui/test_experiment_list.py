@@ -200,8 +200,8 @@ def test_columns_show_what_a_person_reads(journal: Journal, qtmodeltester: Model
     ids = _fill(journal, 10)
     model = ExperimentListModel(_fetcher(journal))
     _check(qtmodeltester, model)
-    headers = [model.headerData(c, Qt.Orientation.Horizontal) for c in range(5)]
-    assert headers == ["Title", "Last model", "Verdict", "Runs", "Date"]
+    headers = [model.headerData(c, Qt.Orientation.Horizontal) for c in range(6)]
+    assert headers == ["Title", "Last model", "Verdict", "Passes", "Runs", "Date"]
 
     def cell(experiment: int, column: Column, role: int = Qt.ItemDataRole.DisplayRole) -> object:
         row = model.row_of(ids[experiment])

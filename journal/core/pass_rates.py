@@ -1,0 +1,211 @@
+"""Pass rates for a page of experiments, in one query: the list's and the matrix's.
+
+A run passes when the person judged it worked, or, unjudged, when its current grades pass
+under the experiment's rule; it fails when judged partly or failed, or when the grades
+fail; anything else (not graded, unsure, a run that did not finish) needs a look: the
+rule `stability` counts repeats by. Here it is applied to a whole page of experiments
+(the list pages 200 at a time over 100,000) with one SQL statement that reads every
+finished run of the page with its current grades, its experiment's expectations and rule,
+and which request it repeats; the outcome of each run is then `grading.combine`'s.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
+from typing import Any
+
+from sqlalchemy import text
+from sqlmodel import Session
+
+from journal.core.domain import PassRate, RunStatus, Verdict
+from journal.core.grading import (
+    CombineRule,
+    GradeResult,
+    GradeStatus,
+    OutcomeStatus,
+    combine,
+    not_graded,
+)
+
+__all__ = [
+    "ExperimentStandings",
+    "RunStanding",
+    "experiment_pass_rates",
+    "pass_rate_of",
+    "read_standings",
+]
+
+
+@dataclass(frozen=True)
+class RunStanding:
+    """Where one finished (not live) run stands, and what it repeats."""
+
+    experiment_id: int
+    run_id: int
+    model: str
+    digest: str
+    request: int
+    """Runs of one experiment with the same `request` sent the same request but for the
+    seed (as `stability.repeat_groups` groups them)."""
+    status: OutcomeStatus
+    reason: str
+
+
+# One statement for the page. Live runs are left out (not graded yet). `request` numbers
+# what a run sent but for the seed within its experiment, like stability's request key.
+# A run's current grades are the newest per expectation still there.
+_STANDINGS_SQL = """
+    WITH page(id) AS (
+        SELECT id FROM experiment WHERE id IN (SELECT value FROM json_each(:ids))
+    ),
+    runs AS (
+        SELECT r.id, r.experiment_id, r.status, r.verdict, r.verdict_note, r.model,
+            r.model_digest,
+            dense_rank() OVER (
+                PARTITION BY r.experiment_id
+                ORDER BY r.model, r.system_prompt, r.messages,
+                    json_remove(r.options, '$.seed'), r.think
+            ) AS request
+        FROM run AS r
+        WHERE r.experiment_id IN (SELECT id FROM page)
+            AND r.status NOT IN ('pending', 'streaming')
+    ),
+    expected AS (
+        SELECT experiment_id, json_group_array(json_array(id, weight, position)) AS items
+        FROM expectation WHERE experiment_id IN (SELECT id FROM page)
+        GROUP BY experiment_id
+    ),
+    graded AS (
+        SELECT run_id, json_group_array(json_array(expectation_id, status, score, reason))
+            AS items
+        FROM grade
+        WHERE id IN (
+            SELECT max(id) FROM grade
+            WHERE run_id IN (SELECT id FROM runs) AND expectation_id IS NOT NULL
+            GROUP BY run_id, expectation_id
+        )
+        GROUP BY run_id
+    )
+    SELECT p.id, x.items, rule.threshold, last.model,
+        r.id, r.status, r.verdict, r.verdict_note, r.model, r.model_digest, r.request,
+        g.items
+    FROM page AS p
+    LEFT JOIN expected AS x ON x.experiment_id = p.id
+    LEFT JOIN experiment_grading AS rule ON rule.experiment_id = p.id
+    LEFT JOIN run AS last ON last.id = (SELECT max(id) FROM run WHERE experiment_id = p.id)
+    LEFT JOIN runs AS r ON r.experiment_id = p.id
+    LEFT JOIN graded AS g ON g.run_id = r.id
+    ORDER BY p.id, r.id
+"""
+
+
+@dataclass
+class ExperimentStandings:
+    """An experiment's finished runs, oldest first, each with where it stands."""
+
+    expectations: list[tuple[int, float]]  # (expectation id, weight) in order
+    rule: CombineRule
+    last_model: str  # of its newest run, live or not ("" without runs)
+    standings: list[RunStanding]
+
+
+def _expectations(items: str | None) -> list[tuple[int, float]]:
+    if not items:
+        return []
+    rows = sorted(json.loads(items), key=lambda item: item[2])
+    return [(int(item[0]), float(item[1])) for item in rows]
+
+
+def _grades(items: str | None) -> dict[int, GradeResult]:
+    if not items:
+        return {}
+    return {
+        int(expectation_id): GradeResult(GradeStatus(status), reason, score)
+        for expectation_id, status, score, reason in json.loads(items)
+    }
+
+
+def _standing(experiment: ExperimentStandings, row: Sequence[Any]) -> tuple[OutcomeStatus, str]:
+    verdict, note = row[6], row[7]
+    if verdict:
+        judged = Verdict(verdict)
+        reason = f"judged {judged.value}" + (f": {note}" if note else "")
+        passed = judged is Verdict.WORKED
+        return (OutcomeStatus.PASS if passed else OutcomeStatus.FAIL), reason
+    expectations = experiment.expectations
+    unfinished = not_graded(RunStatus(row[5]), len(expectations))
+    if unfinished is not None:
+        return unfinished.status, unfinished.reason
+    grades = _grades(row[11])
+    outcome = combine(
+        experiment.rule, [(weight, grades.get(ident)) for ident, weight in expectations]
+    )
+    return outcome.status, outcome.reason
+
+
+def read_standings(
+    session: Session, experiment_ids: Iterable[int]
+) -> dict[int, ExperimentStandings]:
+    """Where every finished run of these experiments stands (those that exist, in id
+    order): one statement, whatever the number of experiments, runs or grades."""
+    ids = sorted(set(experiment_ids))
+    found: dict[int, ExperimentStandings] = {}
+    if not ids:
+        return found
+    rows = session.execute(text(_STANDINGS_SQL), {"ids": json.dumps(ids)})
+    for row in rows:
+        experiment = found.get(row[0])
+        if experiment is None:
+            threshold = row[2]
+            experiment = found[row[0]] = ExperimentStandings(
+                _expectations(row[1]),
+                CombineRule(float(threshold) if threshold is not None else None),
+                row[3] or "",
+                [],
+            )
+        if row[4] is None:
+            continue  # no finished run
+        status, reason = _standing(experiment, row)
+        experiment.standings.append(
+            RunStanding(row[0], row[4], row[8], row[9], row[10], status, reason)
+        )
+    return found
+
+
+def pass_rate_of(
+    standings: Sequence[RunStanding], expectations: int, *, model: str = ""
+) -> PassRate:
+    """What `standings` (of one experiment, oldest first) add up to; `sometimes` when
+    two runs of one request among them passed and failed."""
+    statuses = [standing.status for standing in standings]
+    by_request: dict[int, set[OutcomeStatus]] = {}
+    for standing in standings:
+        by_request.setdefault(standing.request, set()).add(standing.status)
+    failures = [s.reason for s in standings if s.status is OutcomeStatus.FAIL]
+    return PassRate(
+        runs=len(standings),
+        passed=statuses.count(OutcomeStatus.PASS),
+        failed=statuses.count(OutcomeStatus.FAIL),
+        needs_look=statuses.count(OutcomeStatus.NEEDS_LOOK),
+        expectations=expectations,
+        model=model,
+        sometimes=any(
+            {OutcomeStatus.PASS, OutcomeStatus.FAIL} <= seen for seen in by_request.values()
+        ),
+        last_failure=failures[-1] if failures else "",
+    )
+
+
+def experiment_pass_rates(session: Session, experiment_ids: Iterable[int]) -> dict[int, PassRate]:
+    """Each experiment's pass rate on its latest model (the model of its newest run): its
+    finished runs there, with the mark when any repeated request of the experiment, on
+    any model, worked only some of the time. One statement for the whole page."""
+    rates: dict[int, PassRate] = {}
+    for experiment_id, experiment in read_standings(session, experiment_ids).items():
+        latest = [s for s in experiment.standings if s.model == experiment.last_model]
+        everything = pass_rate_of(experiment.standings, len(experiment.expectations))
+        rate = pass_rate_of(latest, len(experiment.expectations), model=experiment.last_model)
+        rates[experiment_id] = replace(rate, sometimes=everything.sometimes)
+    return rates

@@ -1,0 +1,220 @@
+"""Does a prompt work every time, or only sometimes? Repeats with seeds, and what they add up to.
+
+One good answer may be luck: the same request sent again with another seed can fail. A
+repeat sends the same request N times with the seeds s, s+1, ... (s the request's own
+`seed` option, else DEFAULT_SEED), so every answer can be reproduced, and each run records
+the seed it used. What the runs add up to ("3 of 5 pass, 2 distinct answers") is computed
+from the runs and their grades, never stored: the person's verdict, when set, counts over
+the grades, as everywhere else.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from journal.core.domain import RunStatus, Verdict
+from journal.core.errors import InvalidInputError
+from journal.core.formatting import plural
+from journal.core.grades import run_outcome
+from journal.core.grading import OutcomeStatus
+from journal.core.models import Run
+from journal.core.option_schema import INT64_MAX
+from journal.core.replay import ReplayEdits, ReplayPlan, plan_replay
+
+__all__ = [
+    "DEFAULT_SEED",
+    "MAX_REPEAT",
+    "RepeatGroup",
+    "RepeatSeeds",
+    "Stability",
+    "repeat_groups",
+    "repeat_seeds",
+    "repeated_plans",
+    "stability_of",
+    "with_seed",
+    "works_only_sometimes",
+]
+
+DEFAULT_SEED = 0
+"""The first seed of a repeat whose request sets none: fixed, so the repeat can be replayed."""
+
+MAX_REPEAT = 1000
+"""More repeats than this in one go is a typo, not an experiment."""
+
+
+@dataclass(frozen=True)
+class RepeatSeeds:
+    """The seeds of a repeat: `first`, `first + 1`, ... `count` of them."""
+
+    first: int
+    count: int
+    from_options: bool
+    """True when `first` is the request's own seed; False when none was set (DEFAULT_SEED)."""
+
+    @property
+    def seeds(self) -> list[int]:
+        return list(range(self.first, self.first + self.count))
+
+    @property
+    def description(self) -> str:
+        """`seeds 42 to 46 (from the seed option)`, for a line on the terminal."""
+        span = (
+            f"seed {self.first}"
+            if self.count == 1
+            else f"seeds {self.first} to {self.first + self.count - 1}"
+        )
+        where = "from the seed option" if self.from_options else "no seed set: starting at 0"
+        return f"{span} ({where})"
+
+
+def repeat_seeds(options: Mapping[str, Any], count: int) -> RepeatSeeds:
+    """The seeds for `count` repeats of a request with `options`; InvalidInputError for a
+    count out of range or a seed that cannot start a repeat (a negative seed asks Ollama
+    for a random one, so the runs could not be reproduced)."""
+    if not 1 <= count <= MAX_REPEAT:
+        raise InvalidInputError(f"A repeat runs 1 to {MAX_REPEAT} times, not {count}.")
+    seed = options.get("seed")
+    if seed is None:
+        return RepeatSeeds(DEFAULT_SEED, count, from_options=False)
+    if isinstance(seed, bool) or not isinstance(seed, int):
+        raise InvalidInputError(f"The seed is a whole number, not {seed!r}: a repeat counts up.")
+    if seed < 0:
+        raise InvalidInputError(
+            f"seed={seed} asks Ollama for a random seed, so repeats could not be replayed: "
+            "set seed=0 or more (or drop it to start at 0)."
+        )
+    if seed + count - 1 > INT64_MAX:
+        raise InvalidInputError(
+            f"seed={seed} leaves no room for {count} repeats: the largest seed is {INT64_MAX}."
+        )
+    return RepeatSeeds(seed, count, from_options=True)
+
+
+def with_seed(options: Mapping[str, Any], seed: int) -> dict[str, Any]:
+    """`options` with `seed` set: what one repeat sends and records."""
+    return {**options, "seed": seed}
+
+
+def repeated_plans(
+    plans: Sequence[ReplayPlan], count: int, edits: ReplayEdits | None = None
+) -> tuple[list[ReplayPlan], list[RepeatSeeds]]:
+    """Each replay plan `count` times in a row, with the seeds s, s+1, ... (s the seed the
+    plan sends, else DEFAULT_SEED), and the seeds of each plan. `edits` are the ones the
+    plans were made with: each repeat is planned again with its seed on top."""
+    edits = edits or ReplayEdits()
+    repeated: list[ReplayPlan] = []
+    seeds: list[RepeatSeeds] = []
+    for plan in plans:
+        chosen = repeat_seeds(plan.spec.options, count)
+        seeds.append(chosen)
+        for seed in chosen.seeds:
+            reseeded = replace(edits, model=plan.model, options={**edits.options, "seed": seed})
+            repeated.append(plan_replay(plan.source, reseeded))
+    return repeated, seeds
+
+
+# -- what repeats add up to ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Stability:
+    """What a set of runs of the same request adds up to.
+
+    A run passes when the person judged it worked, or, unjudged, when its grades pass; it
+    fails when the person judged it partly or failed, or the grades fail; anything else
+    (not graded, unsure, a run that did not finish) needs a look. `distinct_answers`
+    counts the different answers of the runs that finished (surrounding space ignored).
+    """
+
+    runs: int
+    passed: int
+    failed: int
+    needs_look: int
+    distinct_answers: int
+
+    @property
+    def sometimes(self) -> bool:
+        """It worked only some of the time: at least one run passed and one did not."""
+        return self.passed > 0 and self.failed > 0
+
+    @property
+    def line(self) -> str:
+        """`3 of 5 pass, 2 distinct answers (1 needs a look)`."""
+        text = (
+            f"{self.passed} of {self.runs} pass, {plural(self.distinct_answers, 'distinct answer')}"
+        )
+        if self.needs_look:
+            verb = "needs" if self.needs_look == 1 else "need"
+            text += f" ({self.needs_look} {verb} a look)"
+        if self.sometimes:
+            text += ": worked only some of the time"
+        return text
+
+
+def _standing(session: Session, run: Run) -> OutcomeStatus:
+    if run.verdict is not None:
+        return OutcomeStatus.PASS if run.verdict is Verdict.WORKED else OutcomeStatus.FAIL
+    assert run.id is not None
+    return run_outcome(session, run.id).status
+
+
+def _stability(session: Session, runs: Sequence[Run]) -> Stability:
+    standings = [_standing(session, run) for run in runs]
+    answers = {run.response.strip() for run in runs if run.status is RunStatus.DONE}
+    return Stability(
+        runs=len(runs),
+        passed=standings.count(OutcomeStatus.PASS),
+        failed=standings.count(OutcomeStatus.FAIL),
+        needs_look=standings.count(OutcomeStatus.NEEDS_LOOK),
+        distinct_answers=len(answers),
+    )
+
+
+def stability_of(session: Session, run_ids: Iterable[int]) -> Stability:
+    """What these runs (a repeat just made) add up to."""
+    ids = list(dict.fromkeys(run_ids))
+    found = {run.id: run for run in session.exec(select(Run).where(col(Run.id).in_(ids)))}
+    return _stability(session, [found[run_id] for run_id in ids if run_id in found])
+
+
+@dataclass(frozen=True)
+class RepeatGroup:
+    """Runs of one experiment that sent the same request but for the seed."""
+
+    model: str
+    run_ids: list[int]
+    stability: Stability
+
+
+def _request_key(run: Run) -> str:
+    """What makes two runs repeats of one request: everything sent but the seed."""
+    options = {key: value for key, value in run.options.items() if key != "seed"}
+    sent = [run.model, run.system_prompt, run.messages, options, run.think]
+    return json.dumps(sent, sort_keys=True, ensure_ascii=False, default=str)
+
+
+def repeat_groups(session: Session, experiment_id: int) -> list[RepeatGroup]:
+    """The experiment's repeated requests (two runs or more, live runs left out), in the
+    order of their first run."""
+    statement = select(Run).where(Run.experiment_id == experiment_id).order_by(col(Run.id))
+    groups: dict[str, list[Run]] = {}
+    for run in session.exec(statement):
+        if not run.status.is_live:
+            groups.setdefault(_request_key(run), []).append(run)
+    return [
+        RepeatGroup(runs[0].model, [run.id for run in runs if run.id is not None], stability)
+        for runs in groups.values()
+        if len(runs) > 1
+        for stability in [_stability(session, runs)]
+    ]
+
+
+def works_only_sometimes(session: Session, experiment_id: int) -> bool:
+    """True when some request of the experiment, repeated, worked only some of the time:
+    the mark the window and the command line show on such an experiment."""
+    return any(group.stability.sometimes for group in repeat_groups(session, experiment_id))
