@@ -14,7 +14,8 @@ def main() -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks")
     parser.add_argument("--quick", action="store_true", help="10,000 experiments, fewer rounds")
     parser.add_argument(
-        "--only", choices=("storage", "flush", "streaming", "gui", "export", "grading")
+        "--only",
+        choices=("storage", "flush", "streaming", "gui", "export", "grading", "check"),
     )
     parser.add_argument(
         "--cache",
@@ -35,6 +36,10 @@ def main() -> int:
         from benchmarks import grading
 
         grading.run(args.quick)
+    if args.only in (None, "check"):
+        from benchmarks import check_grading
+
+        check_grading.run(args.quick)
     if args.only in (None, "gui"):
         from benchmarks import gui_latency, gui_startup
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import threading
 from typing import TYPE_CHECKING, Any
 
 from journal.cli_grading import add_grading_arguments, grading_from_args, run_grading_record
@@ -38,7 +39,8 @@ from journal.cli_support import (
 
 if TYPE_CHECKING:
     from journal.core.cancel import CancelToken
-    from journal.core.migration_check import CheckItemView, CheckView
+    from journal.core.check_triage import Group, ItemTriage
+    from journal.core.migration_check import CheckItemView, CheckView, MigrationChecker
     from journal.core.models import Run
     from journal.core.ollama_service import OllamaService
     from journal.core.replay import ModelIdentity, ReplayEdits, ReplayPlan
@@ -267,12 +269,27 @@ def _say_stability(journal: Journal, models: list[str], runs: list[Run]) -> None
 # -- journal check ----------------------------------------------------------------------
 
 
-def _progress_line(index: int, total: int, run: Run) -> str:
+def _progress_line(index: int, total: int, run: Run, triage: ItemTriage | None = None) -> str:
     seconds = f", {run.wall_seconds:.1f} s" if run.wall_seconds is not None else ""
     line = f"[{index}/{total}] run {run.replay_of_id} -> run {run.id}: {run.status.value}"
     if run.error and run.status.value == "failed":
         line += f" ({run.error})"
-    return line + seconds
+    return line + seconds + (f" · {_standing(triage)}" if triage else "")
+
+
+def _standing(triage: ItemTriage) -> str:
+    """`pass`, `fail: 0 of 1 pass; missing 'Paris'`, `needs a look: ...`."""
+    from journal.core.check_triage import Group
+
+    if triage.group is Group.PASS:
+        return "pass"
+    if triage.group is Group.GRADING:
+        return "more grades coming"
+    return f"{triage.group.value}: {_one_line(triage.reason)}"
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
 
 
 def cmd_check(args: argparse.Namespace) -> int:
@@ -280,6 +297,8 @@ def cmd_check(args: argparse.Namespace) -> int:
         return _check_list(args)
     if args.show is not None:
         return _check_show(args)
+    if args.accept_passes is not None:
+        return _check_accept(args)
     return _check_run(args)
 
 
@@ -290,31 +309,55 @@ def _check_run(args: argparse.Namespace) -> int:
     from journal.core.migration_check import (
         CheckEvents,
         CheckRunResult,
-        MigrationChecker,
+        check_items,
         get_check,
     )
-    from journal.core.models import CheckStatus
+    from journal.core.models import CheckStatus, RunStatus
 
     if args.run and any((args.model, args.verdict, args.tag, args.search)):
         raise InvalidInputError("Pick the runs with --run or with filters, not both.")
     ollama_host(args)  # a bad --host or OLLAMA_HOST is refused before the journal is opened
     cancel = CancelToken()
     warn = _Warnings()
+    replaying: set[int] = set()  # items whose progress line is still to come
+    standing: dict[int, ItemTriage] = {}  # where they stand, for that line
+    said = threading.Lock()  # grades land on the grading thread
 
     def starting(position: int, total: int, source_id: int, identity: ModelIdentity) -> None:
         warn([identity])
 
     def progress(index: int, total: int, run: Run) -> None:
-        _say(_progress_line(index, total, run))
+        with said:
+            _say(_progress_line(index, total, run, standing.pop(index, None)))
+            replaying.discard(index)
 
-    events = CheckEvents(starting=starting, run=Notices().events())
-    with open_journal(args) as journal:
-        ollama = service(args)
-        checker = MigrationChecker(journal, ollama)
+    def graded(position: int, run_id: int, triage: ItemTriage) -> None:
+        with said:
+            if position in replaying:
+                standing[position] = triage
+            else:  # its line is out (or none comes): said as it lands
+                _say(f"item {position} (run {run_id}) graded: {_standing(triage)}")
+
+    def grading_failed(position: int, message: str) -> None:
+        _say(f"item {position}: grading failed: {message}")
+
+    events = CheckEvents(
+        starting=starting,
+        run=Notices().events(),
+        graded=graded,
+        grading_failed=grading_failed,
+    )
+    with open_journal(args) as journal, _checker(args, journal) as checker:
+        ollama = checker.service
         view = None
         if args.resume is not None:
             with journal.read() as session:
                 view = get_check(session, args.resume)
+                replaying.update(
+                    item.position
+                    for item in check_items(session, args.resume)
+                    if item.new_status is not RunStatus.DONE
+                )
             if not view.resumable and view.status is not CheckStatus.RUNNING:
                 _say(f"check {view.id} has nothing left to run.")
                 return _print_summary(args, view)
@@ -328,6 +371,8 @@ def _check_run(args: argparse.Namespace) -> int:
             check_id = view.id
             if view.status is not CheckStatus.RUNNING:  # else resume says who runs it
                 _say(f"resuming check {check_id}: {view.summary.line()}")
+                if view.summary.ungraded:
+                    _say(f"grading the {plural(view.summary.ungraded, 'replay')} left ungraded")
             with StopOnSignals(cancel) as stop:
                 result = checker.resume(check_id, cancel=cancel, progress=progress, events=events)
         else:
@@ -339,6 +384,7 @@ def _check_run(args: argparse.Namespace) -> int:
             )
             with journal.read() as session:
                 created = get_check(session, check_id)
+            replaying.update(range(1, created.summary.total + 1))
             _say(
                 f"check {check_id}: {plural(created.summary.total, 'run')} on {target} "
                 f"@ {short_digest(created.target_digest)} · {created.name}"
@@ -347,13 +393,47 @@ def _check_run(args: argparse.Namespace) -> int:
                 result = checker.run(check_id, cancel=cancel, progress=progress, events=events)
         for warning in result.warnings:
             _say(f"warning: {warning}")
+        stopped = None
+        if result.cancelled:
+            checker.cancel_grades()  # Ctrl-C stops everything; resume grades the rest
+        elif checker.grading_runs:
+            stopped = _wait_for_grades(checker, check_id)
         with journal.read() as session:
-            view = get_check(session, check_id)
+            view = get_check(session, check_id, grading=checker.grading_runs)
     code = _print_summary(args, view)
     if result.cancelled:
         _say(f"check {check_id} cancelled; resume it with `journal check --resume {check_id}`.")
         return stop.exit_code
-    return code
+    return stopped if stopped is not None else code
+
+
+def _checker(args: argparse.Namespace, journal: Any) -> MigrationChecker:
+    from journal.core.migration_check import MigrationChecker
+
+    return MigrationChecker(
+        journal, service(args), judge_model=args.judge, embedding_model=args.embed_model
+    )
+
+
+def _wait_for_grades(checker: MigrationChecker, check_id: int) -> int | None:
+    """Wait for the judge and similarity grades still coming, each said as it lands.
+    Ctrl-C stops waiting (what landed is kept, resuming grades the rest): its exit code."""
+    from journal.core.cancel import CancelToken
+    from journal.core.formatting import plural
+
+    stop_waiting = CancelToken()
+    stop_waiting.add_callback(checker.cancel_grades)
+    with StopOnSignals(stop_waiting) as stop:
+        waiting = len(checker.grading_runs)
+        _say(
+            f"waiting for the judge and similarity grades of {plural(waiting, 'replay')} "
+            f"(Ctrl-C stops; `journal check --resume {check_id}` grades the rest)"
+        )
+        checker.wait_grades()
+    if not stop_waiting.cancelled:
+        return None
+    _say(f"grading stopped; `journal check --resume {check_id}` grades the rest.")
+    return stop.exit_code
 
 
 def _print_summary(args: argparse.Namespace, view: CheckView) -> int:
@@ -410,6 +490,16 @@ def _render_diff(ops: list[DiffOp], colour: bool) -> str:
     return "".join(out)
 
 
+_ITEM_HEADER = ("#", "RUN", "NEW", "BASELINE", "NOW", "STATUS", "OUTCOME", "PROMPT", "WHY")
+_GROUP_TITLES = {
+    "pass": "passes",
+    "fail": "fails",
+    "needs a look": "needs a look",
+    "grading": "still grading",
+    "pending": "not run yet",
+}
+
+
 def _item_row(item: CheckItemView) -> tuple[str, ...]:
     from journal.core.formatting import first_line
 
@@ -421,13 +511,28 @@ def _item_row(item: CheckItemView) -> tuple[str, ...]:
         item.new_verdict.value if item.new_verdict else "-",
         item.new_status.value if item.new_status else "-",
         item.outcome.value,
-        first_line(item.prompt, 48) or first_line(item.experiment_title, 48),
+        first_line(item.prompt, 40) or first_line(item.experiment_title, 40),
+        _one_line(item.reason),
     )
 
 
+def _print_groups(groups: dict[Group, list[CheckItemView]]) -> None:
+    """Each group that has items: a heading, then its items (the reason last, whole)."""
+    first = True
+    for group, items in groups.items():
+        if not items:
+            continue
+        if not first:
+            print()
+        first = False
+        print(f"{_GROUP_TITLES[group.value]} ({len(items)})")
+        print_table([_ITEM_HEADER, *(_item_row(item) for item in items)])
+
+
 def _check_show(args: argparse.Namespace) -> int:
+    from journal.core.check_triage import Group
     from journal.core.formatting import short_digest
-    from journal.core.migration_check import check_items, get_check, item_runs
+    from journal.core.migration_check import check_groups, check_items, get_check, item_runs
     from journal.core.word_diff import diff_records, word_diff
 
     with open_journal_for_reading(args) as journal, journal.read() as session:
@@ -439,8 +544,12 @@ def _check_show(args: argparse.Namespace) -> int:
                 source, new = item_runs(session, args.show, item.position)
                 if new is not None:
                     diffs[item.position] = word_diff(source.response, new.response)
+    groups = check_groups(items)
     if args.json:
         record = view.as_dict()
+        record["groups"] = {
+            group.value: [item.position for item in members] for group, members in groups.items()
+        }
         record["items"] = [item.as_dict() for item in items]
         for entry in record["items"]:
             if entry["position"] in diffs:
@@ -451,13 +560,9 @@ def _check_show(args: argparse.Namespace) -> int:
     out.write(f"# check {view.id}: {view.name}\n")
     out.write(
         f"target: {view.target_model}@{short_digest(view.target_digest)} · {view.status.value} · "
-        f"created {view.created_at.isoformat()[:16].replace('T', ' ')}\n"
+        f"created {view.created_at.isoformat()[:16].replace('T', ' ')}\n\n"
     )
-    table: list[tuple[str, ...]] = [
-        ("#", "RUN", "NEW", "BASELINE", "NOW", "STATUS", "OUTCOME", "PROMPT")
-    ]
-    table += [_item_row(item) for item in items]
-    print_table(table)
+    _print_groups(groups)
     colour = out.isatty()
     for position, ops in diffs.items():
         item = items[position - 1]
@@ -466,6 +571,34 @@ def _check_show(args: argparse.Namespace) -> int:
     out.write(f"\n{view.summary.line()}\n")
     if view.resumable:
         _say(f"resume it with `journal check --resume {view.id}`")
+    if any(item.new_verdict is None for item in groups[Group.PASS]):
+        _say(f"accept the passes as worked with `journal check --accept-passes {view.id}`")
+    return 0
+
+
+def _check_accept(args: argparse.Namespace) -> int:
+    """Every passing replay without a verdict becomes `worked`; a verdict given stays."""
+    from journal.core.formatting import plural
+    from journal.core.migration_check import accept_passes, get_check
+
+    check_id = args.accept_passes
+    with open_journal(args) as journal:
+        with journal.write() as session:
+            accepted = accept_passes(session, check_id)
+        with journal.read() as session:
+            view = get_check(session, check_id)
+    if args.json:
+        print_json({**view.as_dict(), "accepted_runs": accepted}, sys.stdout)
+        return 0
+    if accepted:
+        shown = ", ".join(str(run_id) for run_id in accepted)
+        _say(
+            f"check {check_id}: {plural(len(accepted), 'passing replay')} accepted as worked "
+            f"(runs {shown})"
+        )
+    else:
+        _say(f"check {check_id}: no pass is waiting for your verdict; nothing changed.")
+    print(view.summary.line())
     return 0
 
 
@@ -578,12 +711,26 @@ def register(add: AddCommand) -> None:
     add_grading_arguments(replay)
     replay.add_argument("--raw", action="store_true", help=RAW_HELP)
 
-    check = add("check", cmd_check, "replay past runs on a new model and see what still works")
+    check = add(
+        "check",
+        cmd_check,
+        "replay past runs on a new model, each replay graded: what passes, fails, needs a look",
+    )
     mode = check.add_mutually_exclusive_group(required=True)
     mode.add_argument("--target", metavar="MODEL", help="start a check against this model")
-    mode.add_argument("--show", type=record_id, metavar="ID", help="print a saved check")
-    mode.add_argument("--resume", type=record_id, metavar="ID", help="continue a check")
+    mode.add_argument(
+        "--show", type=record_id, metavar="ID", help="print a saved check, its items in groups"
+    )
+    mode.add_argument(
+        "--resume", type=record_id, metavar="ID", help="continue a check, grading what is left"
+    )
     mode.add_argument("--list", action="store_true", help="list saved checks")
+    mode.add_argument(
+        "--accept-passes",
+        type=record_id,
+        metavar="ID",
+        help="judge every passing replay without a verdict as worked (a verdict given stays)",
+    )
     add_filter_arguments(check)
     check.add_argument(
         "--run",
@@ -594,6 +741,14 @@ def register(add: AddCommand) -> None:
     )
     check.add_argument("--name", type=free_text, help="a name for the check")
     check.add_argument("--pull", action="store_true", help="pull the target model first")
+    check.add_argument(
+        "--judge", metavar="MODEL", help="the model for judge: expectations (not models.judge)"
+    )
+    check.add_argument(
+        "--embed-model",
+        metavar="MODEL",
+        help="the model for similar: expectations (not models.embedding)",
+    )
     check.add_argument("--diff", action="store_true", help="with --show: word diff of answers")
     check.add_argument("--limit", type=count, default=50, metavar="N", help="with --list")
     check.add_argument("--raw", action="store_true", help=f"with --show: {RAW_HELP}")

@@ -24,7 +24,8 @@ from tests.journal_process import run_cli as _cli
 from tests.past_runs import seed_past_runs
 
 TARGET = "newmodel:1b"
-PROGRESS = re.compile(r"^\[(\d+)/(\d+)\] run (\d+) -> run (\d+): (\w+), \d+\.\d s$")
+# A replay's progress line; where it stands once graded follows the " · ".
+PROGRESS = re.compile(r"^\[(\d+)/(\d+)\] run (\d+) -> run (\d+): (\w+), \d+\.\d s(?: · .*)?$")
 
 
 def _prompt(messages: list[dict[str, Any]]) -> str:
@@ -261,21 +262,26 @@ def test_check_runs_headless_and_shows_triages_lists(
         ("2", "3", "2"),
         ("3", "3", "3"),
     ]
-    assert out == f"0 of 3 still work on {TARGET} (0 regressed, 3 untriaged)\n"
+    assert out == f"0 of 3 pass on {TARGET} (0 fail, 3 need a look)\n"
 
     assert _cli(capsys, *db, "triage", "1", "1", "worked")[0] == 0
     code, out, err = _cli(capsys, *db, "triage", "1", "2", "failed", "--why", "wrong")
     assert code == 0 and "check 1 item 2 (run 5): failed" in err
-    assert out == f"1 of 3 still work on {TARGET} (1 regressed, 1 untriaged)\n"
+    assert out == f"1 of 3 pass on {TARGET} (1 fail, 1 needs a look; 2 by your verdict)\n"
     code, _, err = _cli(capsys, *db, "verdict", "6", "worked")  # the same, by run id
     assert code == 0
 
     code, out, _ = _cli(capsys, *db, "check", "--show", "1", "--diff")
     assert code == 0
     assert out.startswith(f"# check 1: verdict=worked on {TARGET}\n")
-    assert re.search(r"^2\s+2\s+5\s+worked\s+failed\s+done\s+regressed\s+hard one$", out, re.M)
+    assert "\npasses (2)\n#  RUN" in out and "\nfails (1)\n#  RUN" in out
+    assert re.search(
+        r"^2\s+2\s+5\s+worked\s+failed\s+done\s+regressed\s+hard one\s+your verdict: failed$",
+        out,
+        re.M,
+    )
     assert "## 2: run 2 -> run 5\n[-old-]{+BAD+} answer[- to hard one-]" in out
-    assert out.endswith(f"2 of 3 still work on {TARGET} (1 regressed, 0 untriaged)\n")
+    assert out.endswith(f"2 of 3 pass on {TARGET} (1 fail, 0 need a look; 3 by your verdict)\n")
 
     code, out, _ = _cli(capsys, *db, "check", "--show", "1", "--json", "--diff")
     record = json.loads(out)
@@ -295,7 +301,7 @@ def test_check_runs_headless_and_shows_triages_lists(
 
     code, out, err = _cli(capsys, *db, "check", "--resume", "1", "--host", fake_ollama.url)
     assert code == 0 and "nothing left to run" in err
-    assert out.startswith("2 of 3 still work")
+    assert out.startswith("2 of 3 pass")
 
 
 def test_a_check_running_elsewhere_is_not_resumed(
@@ -397,7 +403,7 @@ def test_a_check_killed_mid_way_resumes_where_it_stopped(
         ("5", "5"),
         ("6", "6"),
     ]
-    assert out == f"0 of 6 still work on {TARGET} (0 regressed, 6 untriaged)\n"
+    assert out == f"0 of 6 pass on {TARGET} (0 fail, 6 need a look)\n"
     with Journal.open(db_path) as journal, journal.read() as session:
         replays_of_four = [r for r in runs_of(session, 4) if r.replay_of_id == 4]
     # The killed attempt is kept (interrupted) beside the one that finished.
@@ -424,12 +430,12 @@ def test_ctrl_c_cancels_a_check_promptly_and_it_can_resume(
     assert "Traceback" not in err
     assert "check 1 cancelled; resume it with `journal check --resume 1`" in err
     assert "[2/4] run 2 -> run 6: cancelled" in err
-    assert "1 failed to run; 2 not run yet" in out
+    assert out == f"0 of 4 pass on {TARGET} (0 fail, 2 need a look); 2 not run yet\n"
     code, out, err = _cli(
         capsys, "--db", str(db_path), "check", "--resume", "1", "--host", fake_ollama.url
     )
     assert code == 0, err
-    assert out == f"0 of 4 still work on {TARGET} (0 regressed, 4 untriaged)\n"
+    assert out == f"0 of 4 pass on {TARGET} (0 fail, 4 need a look)\n"
 
 
 # -- matrix -----------------------------------------------------------------------------

@@ -22,6 +22,7 @@ from sqlalchemy import bindparam, text
 from sqlmodel import Session
 
 from journal.core.domain import ExperimentFilter
+from journal.core.expectations import Expectation, Kind, Target, format_expectation
 from journal.core.export_target import (
     check_target,
     new_text_file,
@@ -32,9 +33,12 @@ from journal.core.formatting import human_size, nanoseconds, plural, seconds, sh
 from journal.core.notebook_format import (
     FORMAT_KEY,
     FORMAT_VERSION,
+    GRADING_KEY,
     INDEX_NAME,
     KIND_END,
+    KIND_EXPECTATION,
     KIND_EXPERIMENT,
+    KIND_GRADE,
     KIND_RUN,
     LAYOUT_KEY,
     RECORD_KEY,
@@ -43,7 +47,9 @@ from journal.core.notebook_format import (
     Layout,
     code_span,
     encode_json,
+    end_record,
     escape_inline,
+    escape_line,
     escape_lines,
     experiment_file_name,
     fence_for,
@@ -115,12 +121,18 @@ class ExportResult:
 class RunEntry:
     record: dict[str, Any]  # every column, plus replay_of_uuid
     replayed_experiment_id: int | None = None  # for the reader: where the replayed run lives
+    grades: list[dict[str, Any]] = field(default_factory=list)  # every column, oldest first
 
 
 @dataclass
 class ExperimentEntry:
-    record: dict[str, Any]  # every column
+    record: dict[str, Any]  # every column, plus GRADING_KEY
     runs: list[RunEntry]
+    expectations: list[dict[str, Any]] = field(default_factory=list)  # in their order
+
+    @property
+    def grades(self) -> int:
+        return sum(len(run.grades) for run in self.runs)
 
 
 # -- reading -------------------------------------------------------------------------------
@@ -164,6 +176,20 @@ _RUNS_OF = text(
     ORDER BY r.experiment_id, r.id
     """
 ).bindparams(bindparam("ids", expanding=True))
+_EXPECTATIONS_OF = text(
+    "SELECT * FROM expectation WHERE experiment_id IN :ids ORDER BY experiment_id, position"
+).bindparams(bindparam("ids", expanding=True))
+_GRADINGS_OF = text(
+    "SELECT experiment_id, threshold, updated_at FROM experiment_grading "
+    "WHERE experiment_id IN :ids"
+).bindparams(bindparam("ids", expanding=True))
+_GRADES_OF = text(
+    """
+    SELECT g.* FROM grade AS g JOIN run AS r ON r.id = g.run_id
+    WHERE r.experiment_id IN :ids
+    ORDER BY g.run_id, g.id
+    """
+).bindparams(bindparam("ids", expanding=True))
 
 
 def iter_entries(
@@ -172,6 +198,7 @@ def iter_entries(
     """The selected experiments with their runs, by ascending id, `page_size` at a time."""
     experiment_json = _json_columns(session, "experiment")
     run_json = _json_columns(session, "run")
+    grade_json = _json_columns(session, "grade")
     after = 0
     while True:
         params: dict[str, Any] = {"after": after, "limit": page_size}
@@ -188,14 +215,33 @@ def iter_entries(
         if not experiments:
             return
         runs: dict[int, list[RunEntry]] = {record["id"]: [] for record in experiments}
-        result = session.execute(_RUNS_OF, {"ids": list(runs)})
+        ids = {"ids": list(runs)}
+        by_id: dict[int, RunEntry] = {}
+        result = session.execute(_RUNS_OF, ids)
         keys = list(result.keys())
         for row in result:
             record = _record("run", keys, row, run_json)
             replayed = record.pop("replayed_experiment_id")
-            runs[record["experiment_id"]].append(RunEntry(record, replayed))
+            by_id[record["id"]] = RunEntry(record, replayed)
+            runs[record["experiment_id"]].append(by_id[record["id"]])
+        result = session.execute(_GRADES_OF, ids)
+        keys = list(result.keys())
+        for row in result:
+            grade = _record("grade", keys, row, grade_json)
+            by_id[grade["run_id"]].grades.append(grade)
+        expectations: dict[int, list[dict[str, Any]]] = {experiment: [] for experiment in runs}
+        result = session.execute(_EXPECTATIONS_OF, ids)
+        keys = list(result.keys())
+        for row in result:
+            expectation = dict(zip(keys, row, strict=True))
+            expectations[expectation["experiment_id"]].append(expectation)
+        gradings = {
+            row[0]: {"threshold": row[1], "updated_at": row[2]}
+            for row in session.execute(_GRADINGS_OF, ids)
+        }
         for record in experiments:
-            yield ExperimentEntry(record, runs[record["id"]])
+            record[GRADING_KEY] = gradings.get(record["id"])
+            yield ExperimentEntry(record, runs[record["id"]], expectations[record["id"]])
         after = experiments[-1]["id"]
         if len(experiments) < page_size:
             return
@@ -403,7 +449,98 @@ def _messages(run: dict[str, Any], level: int) -> Iterator[str]:
         yield _code_block(_as_text(message.get("content")))
 
 
-def _render_run(entry: RunEntry, level: int, metadata: bool) -> Iterator[str]:
+def _list_item(value: str) -> str:
+    """A person's text as one list item: a list item's text starts a block, so it is
+    escaped as a line's start is (spaces collapsed)."""
+    return "- " + escape_line(" ".join(_readable(value).split()))
+
+
+def _expectation_line(record: dict[str, Any]) -> str:
+    """The expectation's one-line form, as `journal expect` takes it."""
+    try:
+        expectation = Expectation(
+            kind=Kind(str(record.get("kind"))),
+            value=str(record.get("value") or ""),
+            arg=record.get("arg"),
+            negated=bool(record.get("negated")),
+        )
+    except ValueError:  # a kind this version does not know: show what is there
+        return f"{record.get('kind')}:{record.get('value')}"
+    return format_expectation(expectation)
+
+
+def _expectation_item(record: dict[str, Any]) -> str:
+    extras = []
+    if _as_text(record.get("name")).strip():
+        extras.append(f"named {_inline(record['name'])}")
+    weight = _number(record.get("weight"))
+    if weight is not None and weight != 1:
+        extras.append(f"weight {weight:g}")
+    target = _as_text(record.get("target"))
+    if target and target != Target.ANSWER.value:
+        extras.append(f"on the {_inline(target)}")
+    return " · ".join([_list_item(_expectation_line(record)), *extras])
+
+
+def _combine_line(grading: Any) -> str:
+    threshold = _number(grading.get("threshold")) if isinstance(grading, dict) else None
+    if threshold is None:
+        return "*Every expectation must pass.*"
+    return f"*A run passes with a weighted score of {threshold:g} or more.*"
+
+
+def _expectations(entry: ExperimentEntry, level: int, metadata: bool) -> Iterator[str]:
+    """The expectations as a list of their one-line forms, and how their grades combine."""
+    grading = entry.record.get(GRADING_KEY)
+    if not entry.expectations and grading is None:
+        return
+    if metadata:
+        for expectation in entry.expectations:
+            yield metadata_block(KIND_EXPECTATION, expectation) + "\n"
+    yield _heading(level, "Expectations")
+    if entry.expectations:
+        yield "\n".join(_expectation_item(record) for record in entry.expectations) + "\n\n"
+    yield _combine_line(grading) + "\n\n"
+
+
+def _grade_item(grade: dict[str, Any]) -> str:
+    parts = [f"- **{_inline(_as_text(grade.get('status')))}**"]
+    parts.append(_inline(_as_text(grade.get("expectation"))))
+    reason = _as_text(grade.get("reason"))
+    if reason.strip():
+        parts.append(code_span(_readable(reason)))  # a judge's reason is a model's text
+    return " · ".join(parts)
+
+
+def _grades(
+    entry: RunEntry, expectations: list[dict[str, Any]], level: int, metadata: bool
+) -> Iterator[str]:
+    """Every grade of the run in the metadata; for people, the current one of each
+    expectation (the newest), in the expectations' order: pass or fail, and why."""
+    if not entry.grades:
+        return
+    if metadata:
+        for grade in entry.grades:
+            yield metadata_block(KIND_GRADE, grade) + "\n"
+    current: dict[Any, dict[str, Any]] = {}
+    for grade in entry.grades:  # oldest first: the newest of each expectation stays
+        if grade.get("expectation_id") is not None:
+            current[grade["expectation_id"]] = grade
+    shown = [current[record["id"]] for record in expectations if record["id"] in current]
+    yield _heading(level, "Grades")
+    if shown:
+        yield "\n".join(_grade_item(grade) for grade in shown) + "\n\n"
+    others = len(entry.grades) - len(shown)
+    if others:
+        yield (
+            f"*{plural(others, 'other grade')} (earlier, or of an expectation since removed) "
+            "in the metadata.*\n\n"
+        )
+
+
+def _render_run(
+    entry: RunEntry, level: int, metadata: bool, expectations: list[dict[str, Any]]
+) -> Iterator[str]:
     run = entry.record
     if metadata:
         yield metadata_block(KIND_RUN, run) + "\n"
@@ -437,6 +574,7 @@ def _render_run(entry: RunEntry, level: int, metadata: bool) -> Iterator[str]:
     if _as_text(run.get("error")).strip():
         yield _heading(level + 1, "Error")
         yield _code_block(_as_text(run["error"]))
+    yield from _grades(entry, expectations, level + 1, metadata)
     note = _as_text(run.get("verdict_note"))
     if run.get("verdict") or note.strip():
         label = f"Verdict: {_inline(run['verdict'])}" if run.get("verdict") else "Note"
@@ -470,12 +608,14 @@ def render_experiment(
         ("Expected outcome", "expected"),
         ("Conclusion", "conclusion"),
     ):
+        if key == "conclusion":
+            yield from _expectations(entry, level + 1, metadata)
         value = _as_text(experiment.get(key))
         if value.strip():
             yield _heading(level + 1, label)
             yield _quote(value)
     for run in entry.runs:
-        yield from _render_run(run, level + 1, metadata)
+        yield from _render_run(run, level + 1, metadata, entry.expectations)
 
 
 def _document_head(
@@ -530,15 +670,20 @@ def write_single_file(
 ) -> tuple[int, int]:
     """Write the one-file export piece by piece; return (experiments, runs)."""
     write(_document_head(Layout.FILE, selection, exported_at, metadata))
-    experiments = runs = 0
+    experiments = runs = expectations = grades = 0
     for entry in entries:
         write("".join(render_experiment(entry, level=2, metadata=metadata)))
         experiments += 1
         runs += len(entry.runs)
+        expectations += len(entry.expectations)
+        grades += entry.grades
     if not experiments:
         write(_NOTHING)
     if metadata:
-        write(metadata_block(KIND_END, {"experiments": experiments, "runs": runs}, one_line=True))
+        counts = end_record(
+            experiments=experiments, runs=runs, expectations=expectations, grades=grades
+        )
+        write(metadata_block(KIND_END, counts, one_line=True))
     return experiments, runs
 
 
@@ -549,7 +694,7 @@ def _write_folder_contents(
     selection: ExportSelection,
     exported_at: datetime | None,
 ) -> tuple[int, int]:
-    experiments = runs = 0
+    experiments = runs = expectations = grades = 0
     with new_text_file(folder / INDEX_NAME) as index:
         index.write(_document_head(Layout.FOLDER, selection, exported_at, True))
         for entry in entries:
@@ -560,16 +705,22 @@ def _write_folder_contents(
                 out.write(front_matter(header, expand=RECORD_KEY))
                 out.write("\n")
                 out.write("".join(render_experiment(entry, level=1, metadata=True, in_folder=True)))
-                out.write(metadata_block(KIND_END, {"runs": len(entry.runs)}, one_line=True))
+                counts = end_record(
+                    runs=len(entry.runs), expectations=len(entry.expectations), grades=entry.grades
+                )
+                out.write(metadata_block(KIND_END, counts, one_line=True))
             if not experiments:
                 index.write(_INDEX_HEADER)
             index.write(_index_row(entry, name))
             experiments += 1
             runs += len(entry.runs)
+            expectations += len(entry.expectations)
+            grades += entry.grades
         index.write("\n" if experiments else _NOTHING)
-        index.write(
-            metadata_block(KIND_END, {"experiments": experiments, "runs": runs}, one_line=True)
+        counts = end_record(
+            experiments=experiments, runs=runs, expectations=expectations, grades=grades
         )
+        index.write(metadata_block(KIND_END, counts, one_line=True))
     return experiments, runs
 
 

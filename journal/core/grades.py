@@ -16,7 +16,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import text
+from sqlalchemy import insert, text
 from sqlmodel import Session, col, select
 
 from journal.core.domain import ExperimentFilter
@@ -42,6 +42,7 @@ from journal.core.models import (
     GradingRule,
     Run,
     RunStatus,
+    new_uuid,
     to_iso,
     utcnow,
 )
@@ -60,6 +61,7 @@ __all__ = [
     "list_expectations",
     "move_expectation",
     "record_grade",
+    "record_grades",
     "remove_expectation",
     "reorder_expectations",
     "run_outcome",
@@ -371,25 +373,61 @@ def record_grade(
 ) -> Grade:
     """Add one grading of `run_id` against `saved` as it is now; the run's verdict is
     never touched."""
-    score = result.score
-    if score is not None and not math.isfinite(score):
-        score = None  # a NaN from a judge is no score (its status says unsure)
-    row = GradeRow(
-        run_id=run_id,
-        expectation_id=saved.id,
-        expectation_uuid=saved.uuid,
-        expectation=saved.text,
-        name=saved.expectation.name,
-        weight=saved.expectation.weight,
-        target=saved.expectation.target.value,
-        status=result.status.value,
-        score=score,
-        reason=result.reason,
-        grader=result.grader,
-    )
-    session.add(row)
-    session.flush()
-    return _grade(row)
+    return record_grades(session, run_id, [(saved, result)])[0]
+
+
+def record_grades(
+    session: Session, run_id: int, graded: Sequence[tuple[SavedExpectation, GradeResult]]
+) -> list[Grade]:
+    """`record_grade` for several expectations of one run at once, in one statement: a
+    migration check stores each replay's grades as it ends, and must not slow down."""
+    if not graded:
+        return []
+    now = utcnow()
+    values: list[dict[str, Any]] = []
+    for saved, result in graded:
+        score = result.score
+        if score is not None and not math.isfinite(score):
+            score = None  # a NaN from a judge is no score (its status says unsure)
+        values.append(
+            {
+                "uuid": new_uuid(),
+                "run_id": run_id,
+                "expectation_id": saved.id,
+                "expectation_uuid": saved.uuid,
+                "expectation": saved.text,
+                "name": saved.expectation.name,
+                "weight": float(saved.expectation.weight),
+                "target": saved.expectation.target.value,
+                "status": result.status.value,
+                "score": score,
+                "reason": result.reason,
+                "grader": result.grader,
+                "created_at": now,
+            }
+        )
+    ids = session.execute(
+        insert(GradeRow).returning(col(GradeRow.id), sort_by_parameter_order=True), values
+    ).scalars()
+    return [
+        Grade(
+            id=grade_id,
+            uuid=value["uuid"],
+            run_id=run_id,
+            expectation_id=value["expectation_id"],
+            expectation_uuid=value["expectation_uuid"],
+            expectation_text=value["expectation"],
+            name=value["name"],
+            weight=value["weight"],
+            target=Target(value["target"]),
+            status=GradeStatus(value["status"]),
+            score=value["score"],
+            reason=value["reason"],
+            grader=value["grader"],
+            created_at=now,
+        )
+        for grade_id, value in zip(ids, values, strict=True)
+    ]
 
 
 def _grade(row: GradeRow, current: SavedExpectation | None = None) -> Grade:

@@ -21,6 +21,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from sqlmodel import col, select
+
 from journal.core.cancel import CancelToken, StreamCancelled
 from journal.core.domain import ExperimentFilter, RunStatus
 from journal.core.errors import JournalError
@@ -30,13 +32,14 @@ from journal.core.grades import (
     SavedExpectation,
     list_expectations,
     record_grade,
+    record_grades,
     run_outcome,
     runs_to_grade,
 )
 from journal.core.grading import GradeResult, GradeStatus, RunOutcome, grade_deterministic
 from journal.core.host_gate import gate_for
 from journal.core.judging import JudgedRun, judge, similar
-from journal.core.models import Run
+from journal.core.models import GradeRow, Run
 from journal.core.ollama_service import OllamaService
 from journal.core.queries import get_run
 from journal.core.storage import Journal
@@ -64,6 +67,21 @@ def _read(journal: Journal, run_id: int) -> tuple[Run, list[SavedExpectation]]:
         return run, list_expectations(session, run.experiment_id)
 
 
+def _ungraded(journal: Journal, run_id: int) -> tuple[Run, list[SavedExpectation]]:
+    """The run, and those of its expectations that have no grade yet."""
+    with journal.read() as session:
+        run = get_run(session, run_id)
+        graded = set(
+            session.exec(
+                select(GradeRow.expectation_id)
+                .where(GradeRow.run_id == run_id, col(GradeRow.expectation_id).is_not(None))
+                .distinct()
+            )
+        )
+        expectations = list_expectations(session, run.experiment_id)
+    return run, [saved for saved in expectations if saved.id not in graded]
+
+
 def _deterministic(journal: Journal, run: Run, expectations: list[SavedExpectation]) -> list[Grade]:
     results = [
         (saved, grade_deterministic(saved.expectation, run))
@@ -74,7 +92,7 @@ def _deterministic(journal: Journal, run: Run, expectations: list[SavedExpectati
         return []
     assert run.id is not None
     with journal.write() as session:
-        return [record_grade(session, run.id, saved, result) for saved, result in results]
+        return record_grades(session, run.id, results)
 
 
 def grade_now(journal: Journal, run_id: int) -> list[Grade]:
@@ -131,6 +149,7 @@ def grade_one(
 class _Job:
     run_id: int
     everything: bool  # deterministic kinds too (a re-grade), or only Ollama's
+    missing_only: bool = False  # only expectations without a grade yet
 
 
 class GradingQueue:
@@ -178,6 +197,22 @@ class GradingQueue:
         if any(saved.expectation.kind.needs_ollama for saved in expectations):
             self._enqueue([_Job(run_id, everything=False)])
         return grades
+
+    def grade_missing(self, run_id: int) -> tuple[list[Grade], bool]:
+        """Grade only what the run has no grade for yet: its deterministic expectations now
+        (returned, in order), the ones that need Ollama queued; and whether anything was
+        queued. A grade already given is kept and never asked again (what resuming a
+        cancelled check needs); for a run just finished it is `grade_finished`."""
+        run, missing = _ungraded(self.journal, run_id)
+        if run.status is not RunStatus.DONE:
+            return [], False
+        grades = _deterministic(self.journal, run, missing)
+        for grade in grades:
+            self._emit(self.events.graded, grade)
+        queued = any(saved.expectation.kind.needs_ollama for saved in missing)
+        if queued:
+            self._enqueue([_Job(run_id, everything=False, missing_only=True)])
+        return grades, queued
 
     def regrade(self, run_ids: Iterable[int]) -> int:
         """Queue a full re-grade of each run (history is kept); returns how many."""
@@ -277,7 +312,10 @@ class GradingQueue:
     def _grade(self, job: _Job, token: CancelToken) -> None:
         if token.cancelled:
             return
-        run, expectations = _read(self.journal, job.run_id)
+        if job.missing_only:
+            run, expectations = _ungraded(self.journal, job.run_id)
+        else:
+            run, expectations = _read(self.journal, job.run_id)
         if run.status is RunStatus.DONE:
             if job.everything:
                 for grade in _deterministic(self.journal, run, expectations):

@@ -11,6 +11,9 @@ but uuids, so a large export does not have to fit in it.
 
 Into an empty journal the export's ids are kept (a restore gives back the same journal);
 into one that has entries, new experiments and runs get new ids after the existing ones.
+Expectations and grades (format 3) come along the same way: by uuid, checked before the first
+write (an expectation by the rules that saving one follows, a grade's status, score and the
+run and expectation it is about), new ones added, those already there left as they are.
 
 The check refuses whatever would break the journal later, not only what breaks the
 import: times that cannot be shown in UTC, ids the journal could never count up to,
@@ -35,7 +38,9 @@ from sqlmodel import Session
 
 from journal.core.domain import MAX_RECORD_ID, RunStatus, Verdict
 from journal.core.errors import InvalidInputError
+from journal.core.expectations import MAX_WEIGHT, Expectation, Kind, Target, check_expectation
 from journal.core.formatting import plural
+from journal.core.grading import CombineRule, GradeStatus
 from journal.core.import_staging import Staging, merge
 from journal.core.models import to_iso
 from journal.core.notebook_format import (
@@ -46,15 +51,19 @@ from journal.core.notebook_format import (
     FORMAT_KEY,
     FORMAT_VERSION,
     FRONT_MATTER_FENCE,
+    GRADING_KEY,
     INDEX_NAME,
     KIND_END,
+    KIND_EXPECTATION,
     KIND_EXPERIMENT,
+    KIND_GRADE,
     KIND_RUN,
     LAYOUT_KEY,
     OLDEST_FORMAT_VERSION,
     RECORD_KEY,
     REPLAY_OF_UUID,
     ImportFormatError,
+    end_record,
     is_export_folder,
     load_json,
 )
@@ -63,7 +72,8 @@ from journal.core.options import check_recorded, check_request
 from journal.core.storage import Journal
 
 INT64 = 2**63
-ID_COLUMNS = ("id", "experiment_id", "replay_of_id")  # must stay within 1..MAX_RECORD_ID
+# Must stay within 1..MAX_RECORD_ID.
+ID_COLUMNS = ("id", "experiment_id", "replay_of_id", "run_id", "expectation_id")
 EARLIEST = datetime(1970, 1, 1, tzinfo=UTC)  # no journal holds an earlier moment
 
 LIVE_STATUSES = (RunStatus.PENDING.value, RunStatus.STREAMING.value)
@@ -80,6 +90,7 @@ _SHAPES: dict[tuple[str, str], tuple[type, ...]] = {
     ("run", "model_details"): (dict,),
     ("run", "final_chunk"): (dict,),
     ("run", "replay_info"): (dict, type(None)),
+    ("grade", "grader"): (dict, type(None)),
 }
 
 
@@ -93,6 +104,8 @@ class ImportResult:
     dropped_replay_links: int = 0  # replays of runs neither in the export nor the journal
     kept_ids: bool = False  # the journal was empty, so the export's ids were kept
     interrupted_runs: int = 0  # exported while still streaming: imported as interrupted
+    new_expectations: int = 0
+    new_grades: int = 0
 
     @property
     def already_present(self) -> int:
@@ -118,20 +131,35 @@ class ImportResult:
                 f"; {plural(self.interrupted_runs, 'run')} still in progress when exported, "
                 "imported as interrupted"
             )
+        if self.new_expectations or self.new_grades:
+            text += (
+                f"; {plural(self.new_expectations, 'new expectation')} and "
+                f"{plural(self.new_grades, 'new grade')}"
+            )
         return text + "."
+
+
+@dataclass
+class ParsedRecord:
+    """An expectation's or a grade's columns (source ids), and where its block starts."""
+
+    record: dict[str, Any]
+    line: int
 
 
 @dataclass
 class ParsedRun:
     record: dict[str, Any]  # columns (source ids) plus replay_of_uuid
     line: int
+    grades: list[ParsedRecord] = field(default_factory=list)
 
 
 @dataclass
 class ParsedExperiment:
-    record: dict[str, Any]
+    record: dict[str, Any]  # columns (source ids) plus GRADING_KEY
     where: str  # "file:line", for messages
     runs: list[ParsedRun] = field(default_factory=list)
+    expectations: list[ParsedRecord] = field(default_factory=list)
 
 
 # -- the target's schema -------------------------------------------------------------------
@@ -183,16 +211,31 @@ def _columns(session: Session, table: str) -> dict[str, _Column]:
 class _Schema:
     experiment: dict[str, _Column]
     run: dict[str, _Column]
+    expectation: dict[str, _Column]
+    grade: dict[str, _Column]
 
     @classmethod
     def of(cls, journal: Journal) -> _Schema:
         with journal.read() as session:
-            return cls(_columns(session, "experiment"), _columns(session, "run"))
+            return cls(*(_columns(session, table) for table in _TABLES))
 
     @property
     def staged_runs(self) -> list[_Column]:
         """The run columns staged as read: the merge resolves the two ids by uuid."""
         return [c for c in self.run.values() if c.name not in ("experiment_id", "replay_of_id")]
+
+    @property
+    def staged_expectations(self) -> list[_Column]:
+        """The merge finds the experiment by uuid and places each after what it holds."""
+        return [c for c in self.expectation.values() if c.name not in ("experiment_id", "position")]
+
+    @property
+    def staged_grades(self) -> list[_Column]:
+        """The merge finds the run and the expectation by uuid."""
+        return [c for c in self.grade.values() if c.name not in ("run_id", "expectation_id")]
+
+
+_TABLES = ("experiment", "run", "expectation", "grade")
 
 
 # -- lines, front matter and blocks --------------------------------------------------------
@@ -438,6 +481,11 @@ def _check_record(
         tags = record.get("tags", [])
         if not all(isinstance(tag, str) for tag in tags):
             fail("experiment tags must all be text")
+        _check_grading(fail, record.get(GRADING_KEY))
+    elif table == "expectation":
+        _check_expectation(fail, record)
+    elif table == "grade":
+        _check_grade(fail, record)
     else:
         if record.get("status", RunStatus.PENDING.value) not in {s.value for s in RunStatus}:
             fail(f"run status {_describe(record.get('status'))} is not one the journal knows")
@@ -465,6 +513,122 @@ def _check_record(
             fail(f"run {error.message.rstrip('.')}")
 
 
+def _check_grading(fail: Callable[[str], NoReturn], grading: Any) -> None:
+    """An experiment's rule for combining grades, as `journal expect` would set it."""
+    if grading is None:
+        return
+    if not isinstance(grading, dict) or set(grading) != {"threshold", "updated_at"}:
+        fail(
+            f"experiment {GRADING_KEY} must be null or an object with threshold and "
+            f"updated_at, not {_describe(grading)}"
+        )
+    threshold = grading["threshold"]
+    if threshold is not None:
+        if type(threshold) not in (int, float):
+            fail(f"experiment {GRADING_KEY} threshold must be a number, not {_describe(threshold)}")
+        try:
+            CombineRule.weighted_at(threshold)
+        except InvalidInputError as error:
+            fail(f"experiment {GRADING_KEY}: {error.message.rstrip('.')}")
+    updated = grading["updated_at"]
+    if not isinstance(updated, str) or utc_moment(updated) is None:
+        fail(
+            f"experiment {GRADING_KEY} updated_at must be a time from 1970 to 9999 in UTC, "
+            f"not {_describe(updated)}"
+        )
+
+
+def _check_expectation(fail: Callable[[str], NoReturn], record: dict[str, Any]) -> None:
+    """The rules an expectation must meet when a person saves one (a valid regex, a schema
+    that is JSON and fetches nothing, a weight above 0), applied before anything is written."""
+    negated = record.get("negated", 0)
+    if type(negated) is not int or negated not in (0, 1):
+        fail(f"expectation field 'negated' must be 0 or 1, not {_describe(negated)}")
+    if record["position"] < 1:
+        fail(f"expectation position must be 1 or more, not {_describe(record['position'])}")
+    try:
+        kind = Kind(record["kind"])
+    except ValueError:
+        fail(
+            f"expectation kind {_describe(record['kind'])} is not one this version of "
+            "LLM Journal knows (is the export from a newer one?)"
+        )
+    try:
+        target = Target(record.get("target", Target.ANSWER.value))
+    except ValueError:
+        fail(f"expectation target {_describe(record.get('target'))} is not answer or thinking")
+    value = record.get("value", "")
+    if kind is Kind.JSON_SCHEMA and value.startswith("@"):
+        fail("expectation json-schema names a file; an export carries the schema itself")
+    expectation = Expectation(
+        kind=kind,
+        value=value,
+        arg=record.get("arg"),
+        negated=bool(negated),
+        name=record.get("name", ""),
+        weight=record.get("weight", 1.0),
+        target=target,
+    )
+    try:
+        check_expectation(expectation)
+    except InvalidInputError as error:
+        fail(error.message.rstrip("."))
+
+
+def _check_grade(fail: Callable[[str], NoReturn], record: dict[str, Any]) -> None:
+    """A grade as grading stores it: a status it knows, a score from 0 to 1, the weight and
+    target of an expectation. Which run and expectation it is about is checked with its
+    experiment (`_check_links`)."""
+    status = record["status"]
+    if status not in {grade.value for grade in GradeStatus}:
+        fail(f"grade status {_describe(status)} is not pass, fail, unsure or error")
+    score = record.get("score")
+    if score is not None and not 0 <= score <= 1:
+        fail(f"grade score must be from 0 to 1, or null, not {_describe(score)}")
+    weight = record.get("weight", 1.0)
+    if not 0 < weight <= MAX_WEIGHT:
+        fail(f"grade weight must be above 0, up to {MAX_WEIGHT:g}, not {_describe(weight)}")
+    if record.get("target", Target.ANSWER.value) not in {target.value for target in Target}:
+        fail(f"grade target {_describe(record.get('target'))} is not answer or thinking")
+    if not record["expectation_uuid"].strip():
+        fail("grade expectation_uuid must be non-empty text")
+
+
+def _check_links(lines: _Lines, experiment: ParsedExperiment) -> None:
+    """An experiment's expectations are numbered 1, 2, ... in the order they come, and each
+    grade that names an expectation names one of them, by id and by uuid alike."""
+    uuids: dict[Any, str] = {}
+    seen: dict[str, str] = {}
+    for number, expectation in enumerate(experiment.expectations, start=1):
+        position = expectation.record["position"]
+        if position != number:
+            lines.fail(
+                expectation.line,
+                f"expectation position {_describe(position)} where {number} was expected: "
+                "an experiment's expectations are numbered 1, 2, ... in their order",
+            )
+        uuid = expectation.record["uuid"]
+        _unique(seen, uuid, f"{lines.shown}:{expectation.line}", "expectation uuid")
+        uuids[expectation.record["id"]] = uuid
+    for run in experiment.runs:
+        for grade in run.grades:
+            named = grade.record.get("expectation_id")
+            if named is None:
+                continue  # an expectation removed since: the grade keeps its uuid and text
+            if named not in uuids:
+                lines.fail(
+                    grade.line,
+                    f"this grade is about expectation {_describe(named)}, which is not one of "
+                    f"experiment {_describe(experiment.record.get('id'))}'s expectations",
+                )
+            if uuids[named] != grade.record["expectation_uuid"]:
+                lines.fail(
+                    grade.line,
+                    f"this grade's expectation_uuid is not the uuid of expectation "
+                    f"{_describe(named)}",
+                )
+
+
 # -- files and folders ---------------------------------------------------------------------
 
 
@@ -478,7 +642,11 @@ def _experiments_in_file(path: Path, shown: str, schema: _Schema) -> Iterator[Pa
 
     def start(record: dict[str, Any], line: int) -> ParsedExperiment:
         _check_record(
-            lambda reason: lines.fail(line, reason), "experiment", record, schema.experiment
+            lambda reason: lines.fail(line, reason),
+            "experiment",
+            record,
+            schema.experiment,
+            frozenset({GRADING_KEY}),
         )
         return ParsedExperiment(record, f"{shown}:{line}")
 
@@ -488,7 +656,7 @@ def _experiments_in_file(path: Path, shown: str, schema: _Schema) -> Iterator[Pa
         lines.fail(1, "this is the index of a folder export; import the folder itself")
     elif layout != "file":
         lines.fail(1, f"unknown export layout {_describe(layout)}")
-    experiments = runs = 0
+    experiments = runs = expectations = grades = 0
     end: _Event | None = None
     for event in events:
         if end is not None:
@@ -497,6 +665,7 @@ def _experiments_in_file(path: Path, shown: str, schema: _Schema) -> Iterator[Pa
             if layout == "experiment":
                 lines.fail(event.line, "an experiment block inside one experiment's file")
             if current is not None:
+                _check_links(lines, current)
                 yield current
             current = start(event.record, event.line)
             experiments += 1
@@ -506,12 +675,28 @@ def _experiments_in_file(path: Path, shown: str, schema: _Schema) -> Iterator[Pa
             _check_run(lines, event, current, schema)
             current.runs.append(ParsedRun(event.record, event.line))
             runs += 1
+        elif event.kind == KIND_EXPECTATION:
+            if current is None:
+                lines.fail(event.line, "an expectation block before any experiment")
+            _check_owned(lines, event, "expectation", schema.expectation, current.record)
+            current.expectations.append(ParsedRecord(event.record, event.line))
+            expectations += 1
+        elif event.kind == KIND_GRADE:
+            if current is None or not current.runs:
+                lines.fail(event.line, "a grade block before any run")
+            run = current.runs[-1]
+            _check_owned(lines, event, "grade", schema.grade, run.record)
+            run.grades.append(ParsedRecord(event.record, event.line))
+            grades += 1
         else:
             end = event
     if end is None:
         lines.fail(lines.last, "the file ends without its llm-journal:end marker: it is incomplete")
-    expected = (
-        {"runs": runs} if layout == "experiment" else {"experiments": experiments, "runs": runs}
+    expected = end_record(
+        experiments=None if layout == "experiment" else experiments,
+        runs=runs,
+        expectations=expectations,
+        grades=grades,
     )
     if end.record != expected:
         lines.fail(
@@ -521,6 +706,7 @@ def _experiments_in_file(path: Path, shown: str, schema: _Schema) -> Iterator[Pa
             "code block",
         )
     if current is not None:
+        _check_links(lines, current)
         yield current
 
 
@@ -545,6 +731,23 @@ def _check_run(lines: _Lines, event: _Event, experiment: ParsedExperiment, schem
         fail(
             f"this run belongs to experiment {_describe(event.record.get('experiment_id'))} "
             f"but sits under experiment {_describe(owner)}"
+        )
+
+
+def _check_owned(
+    lines: _Lines, event: _Event, table: str, columns: dict[str, _Column], owner: dict[str, Any]
+) -> None:
+    """An expectation sits under its experiment's block, a grade under its run's."""
+
+    def fail(reason: str) -> NoReturn:
+        lines.fail(event.line, reason)
+
+    _check_record(fail, table, event.record, columns)
+    key, noun = ("experiment_id", "experiment") if table == "expectation" else ("run_id", "run")
+    if event.record.get(key) != owner.get("id"):
+        fail(
+            f"this {table} belongs to {noun} {_describe(event.record.get(key))} "
+            f"but sits under {noun} {_describe(owner.get('id'))}"
         )
 
 
@@ -573,13 +776,15 @@ def _experiments_in_folder(folder: Path, schema: _Schema) -> Iterator[ParsedExpe
         end = event
     if end is None:
         lines.fail(lines.last, f"{INDEX_NAME} ends without its llm-journal:end marker")
-    experiments = runs = 0
+    experiments = runs = expectations = grades = 0
     for name in _experiment_files(folder):
         for parsed in _experiments_in_file(folder / name, str(folder / name), schema):
             experiments += 1
             runs += len(parsed.runs)
+            expectations += len(parsed.expectations)
+            grades += sum(len(run.grades) for run in parsed.runs)
             yield parsed
-    found = {"experiments": experiments, "runs": runs}
+    found = end_record(experiments=experiments, runs=runs, expectations=expectations, grades=grades)
     if end.record != found:
         lines.fail(
             end.line,
@@ -604,15 +809,33 @@ def _stage(path: Path, schema: _Schema, staging: Staging) -> None:
     run_uuids: dict[str, str] = {}
     experiment_ids: dict[int, str] = {}
     run_ids: dict[int, str] = {}
+    expectation_uuids: dict[str, str] = {}
+    expectation_ids: dict[int, str] = {}
+    grade_uuids: dict[str, str] = {}
+    grade_ids: dict[int, str] = {}
     replays: dict[str, _Replay] = {}
     experiment_columns = list(schema.experiment.values())
     run_columns = schema.staged_runs
+    expectation_columns = schema.staged_expectations
+    grade_columns = schema.staged_grades
     for parsed in _read(path, schema):
         where = parsed.where
         _unique(experiment_uuids, parsed.record["uuid"], where, "experiment uuid")
         _unique(experiment_ids, parsed.record["id"], where, "experiment id")
-        staging.add_experiment([column.stored(parsed.record) for column in experiment_columns])
+        grading = parsed.record.get(GRADING_KEY)
+        staging.add_experiment(
+            [column.stored(parsed.record) for column in experiment_columns],
+            grading=None if grading is None else _stored_grading(grading),
+        )
         shown, _, _ = where.rpartition(":")
+        for expectation in parsed.expectations:
+            record, found = expectation.record, f"{shown}:{expectation.line}"
+            _unique(expectation_uuids, record["uuid"], found, "expectation uuid")
+            _unique(expectation_ids, record["id"], found, "expectation id")
+            staging.add_expectation(
+                [column.stored(record) for column in expectation_columns],
+                experiment_uuid=parsed.record["uuid"],
+            )
         for run in parsed.runs:
             run_where = f"{shown}:{run.line}"
             _unique(run_uuids, run.record["uuid"], run_where, "run uuid")
@@ -630,8 +853,24 @@ def _stage(path: Path, schema: _Schema, staging: Staging) -> None:
                 replay_of_uuid=replayed,
                 was_live=live,
             )
+            for grade in run.grades:
+                found = f"{shown}:{grade.line}"
+                _unique(grade_uuids, grade.record["uuid"], found, "grade uuid")
+                _unique(grade_ids, grade.record["id"], found, "grade id")
+                staging.add_grade(
+                    [column.stored(grade.record) for column in grade_columns],
+                    run_uuid=run.record["uuid"],
+                    linked=grade.record.get("expectation_id") is not None,
+                )
     _refuse_replay_cycles(replays)
     staging.finish()
+
+
+def _stored_grading(grading: dict[str, Any]) -> tuple[float | None, str]:
+    """(threshold, updated_at) as `experiment_grading` stores them."""
+    moment = utc_moment(grading["updated_at"])
+    assert moment is not None  # checked when the record was read
+    return grading["threshold"], to_iso(moment)
 
 
 @dataclass(frozen=True)
@@ -699,7 +938,12 @@ def import_markdown(journal: Journal, path: Path | str) -> ImportResult:
     """
     path = Path(path).expanduser()
     schema = _Schema.of(journal)
-    with Staging(list(schema.experiment), [c.name for c in schema.staged_runs]) as staging:
+    with Staging(
+        list(schema.experiment),
+        [c.name for c in schema.staged_runs],
+        [c.name for c in schema.staged_expectations],
+        [c.name for c in schema.staged_grades],
+    ) as staging:
         _stage(path, schema, staging)  # no lock: other programs keep writing meanwhile
         merged = merge(journal, staging)  # the write lock, for set-based SQL only
     return ImportResult(
@@ -711,6 +955,8 @@ def import_markdown(journal: Journal, path: Path | str) -> ImportResult:
         dropped_replay_links=merged.dropped_replay_links,
         kept_ids=merged.kept_ids,
         interrupted_runs=merged.interrupted_runs,
+        new_expectations=merged.new_expectations,
+        new_grades=merged.new_grades,
     )
 
 

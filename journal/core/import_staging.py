@@ -37,12 +37,27 @@ _SEQ = "staging_seq"  # the order records were read in: new ids follow it
 _EXPERIMENT_UUID = "staging_experiment_uuid"  # the run's experiment, by uuid
 _REPLAY_OF_UUID = "staging_replay_of_uuid"  # the run it replays, by uuid
 _WAS_LIVE = "staging_was_live"  # exported while streaming: staged as interrupted
+_HAS_GRADING = "staging_has_grading"  # the experiment has a row of experiment_grading
+_THRESHOLD = "staging_threshold"  # ... and these are its values
+_GRADING_UPDATED_AT = "staging_grading_updated_at"
+_RUN_UUID = "staging_run_uuid"  # the grade's run, by uuid
+_LINKED = "staging_linked"  # the grade names its expectation (by expectation_uuid), or none
 
 
 def _quoted(names: Sequence[str], table: str = "") -> str:
     """`"a", "b"`, or with `table` `s."a", s."b"`: names from the journal's own schema."""
     prefix = f"{table}." if table else ""
     return ", ".join(f'{prefix}"{name}"' for name in names)
+
+
+def _columns_then(names: Sequence[str]) -> str:
+    """`"a", "b", ` (ready for more columns), or nothing for no names."""
+    return f"{_quoted(names)}, " if names else ""
+
+
+def _insert(table: str, columns: Sequence[str], *bookkeeping: str) -> str:
+    names = [*(f'"{name}"' for name in columns), *bookkeeping]
+    return f"INSERT INTO {table} ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})"
 
 
 @dataclass(frozen=True)
@@ -56,6 +71,10 @@ class Merged:
     interrupted_runs: int  # among the new runs
     dropped_replay_links: int  # new runs replaying a run in neither the export nor the journal
     kept_ids: bool
+    new_expectations: int = 0
+    present_expectations: int = 0
+    new_grades: int = 0
+    present_grades: int = 0
 
 
 class Staging:
@@ -63,14 +82,27 @@ class Staging:
 
     `experiment_columns` are the journal's experiment columns (id included);
     `run_columns` its run columns without experiment_id and replay_of_id, which the merge
-    resolves by uuid. The file is removed when the context ends, whatever happened.
+    resolves by uuid; `expectation_columns` without experiment_id and position (the merge
+    places each after what its experiment holds); `grade_columns` without run_id and
+    expectation_id (resolved by uuid). The file is removed when the context ends, whatever
+    happened.
     """
 
-    def __init__(self, experiment_columns: Sequence[str], run_columns: Sequence[str]) -> None:
+    def __init__(
+        self,
+        experiment_columns: Sequence[str],
+        run_columns: Sequence[str],
+        expectation_columns: Sequence[str] = (),
+        grade_columns: Sequence[str] = (),
+    ) -> None:
         self.experiment_columns = tuple(experiment_columns)
         self.run_columns = tuple(run_columns)
+        self.expectation_columns = tuple(expectation_columns)
+        self.grade_columns = tuple(grade_columns)
         self._experiments: list[tuple[Any, ...]] = []
         self._runs: list[tuple[Any, ...]] = []
+        self._expectations: list[tuple[Any, ...]] = []
+        self._grades: list[tuple[Any, ...]] = []
         self._conn: sqlite3.Connection | None = None
         with self._failures():
             handle, name = tempfile.mkstemp(prefix="journal-import-", suffix=".sqlite")
@@ -82,15 +114,14 @@ class Staging:
         except BaseException:
             self.remove()
             raise
-        self._add_experiments = (
-            f"INSERT INTO experiment ({_quoted(self.experiment_columns)}) "
-            f"VALUES ({', '.join('?' * len(self.experiment_columns))})"
+        self._add_experiments = _insert(
+            "experiment", self.experiment_columns, _HAS_GRADING, _THRESHOLD, _GRADING_UPDATED_AT
         )
-        self._add_runs = (
-            f"INSERT INTO run ({_quoted(self.run_columns)}, {_EXPERIMENT_UUID}, "
-            f"{_REPLAY_OF_UUID}, {_WAS_LIVE}) "
-            f"VALUES ({', '.join('?' * (len(self.run_columns) + 3))})"
+        self._add_runs = _insert(
+            "run", self.run_columns, _EXPERIMENT_UUID, _REPLAY_OF_UUID, _WAS_LIVE
         )
+        self._add_expectations = _insert("expectation", self.expectation_columns, _EXPERIMENT_UUID)
+        self._add_grades = _insert("grade", self.grade_columns, _RUN_UUID, _LINKED)
 
     def _create(self) -> sqlite3.Connection:
         conn = sqlite3.connect(self.path, isolation_level=None)
@@ -100,11 +131,20 @@ class Staging:
             conn.execute("PRAGMA synchronous = OFF")
             conn.execute(
                 f"CREATE TABLE experiment ({_SEQ} INTEGER PRIMARY KEY, "
-                f"{_quoted(self.experiment_columns)})"
+                f"{_quoted(self.experiment_columns)}, "
+                f"{_HAS_GRADING}, {_THRESHOLD}, {_GRADING_UPDATED_AT})"
             )
             conn.execute(
                 f"CREATE TABLE run ({_SEQ} INTEGER PRIMARY KEY, {_quoted(self.run_columns)}, "
                 f"{_EXPERIMENT_UUID}, {_REPLAY_OF_UUID}, {_WAS_LIVE})"
+            )
+            conn.execute(
+                f"CREATE TABLE expectation ({_SEQ} INTEGER PRIMARY KEY, "
+                f"{_columns_then(self.expectation_columns)}{_EXPERIMENT_UUID})"
+            )
+            conn.execute(
+                f"CREATE TABLE grade ({_SEQ} INTEGER PRIMARY KEY, "
+                f"{_columns_then(self.grade_columns)}{_RUN_UUID}, {_LINKED})"
             )
             conn.execute("BEGIN")
         except BaseException:
@@ -112,10 +152,28 @@ class Staging:
             raise
         return conn
 
-    def add_experiment(self, values: Sequence[Any]) -> None:
-        """One experiment, its values in the order of `experiment_columns`."""
-        self._experiments.append(tuple(values))
+    def add_experiment(
+        self, values: Sequence[Any], grading: tuple[float | None, str] | None = None
+    ) -> None:
+        """One experiment, its values in the order of `experiment_columns`; `grading` its
+        row of experiment_grading (threshold, updated_at), if it has one."""
+        threshold, updated_at = grading or (None, None)
+        self._experiments.append((*values, int(grading is not None), threshold, updated_at))
         if len(self._experiments) >= BATCH:
+            self._flush()
+
+    def add_expectation(self, values: Sequence[Any], experiment_uuid: str) -> None:
+        """One expectation, its values in the order of `expectation_columns`, in its
+        experiment's order."""
+        self._expectations.append((*values, experiment_uuid))
+        if len(self._expectations) >= BATCH:
+            self._flush()
+
+    def add_grade(self, values: Sequence[Any], run_uuid: str, linked: bool) -> None:
+        """One grade, its values in the order of `grade_columns`; `linked` when it names
+        its expectation (which the merge finds by the grade's expectation_uuid)."""
+        self._grades.append((*values, run_uuid, int(linked)))
+        if len(self._grades) >= BATCH:
             self._flush()
 
     def add_run(
@@ -148,8 +206,14 @@ class Staging:
                 conn.executemany(self._add_experiments, self._experiments)
             if self._runs:
                 conn.executemany(self._add_runs, self._runs)
+            if self._expectations:
+                conn.executemany(self._add_expectations, self._expectations)
+            if self._grades:
+                conn.executemany(self._add_grades, self._grades)
         self._experiments.clear()
         self._runs.clear()
+        self._expectations.clear()
+        self._grades.clear()
 
     def _open(self) -> sqlite3.Connection:
         if self._conn is None:
@@ -209,6 +273,7 @@ def _merge(connection: Connection, staging: Staging) -> Merged:
         return connection.execute(text(sql), params).one()
 
     kept_ids = bool(one(_IS_EMPTY)[0])
+    last_experiment_id = one("SELECT coalesce(max(id), 0) FROM main.experiment")[0]
 
     experiments, present_experiments = one(
         f"SELECT count(*), count(m.id) FROM {staged}.experiment AS s "
@@ -256,6 +321,9 @@ def _merge(connection: Connection, staging: Staging) -> Merged:
         ),
         {"last": last_run_id},
     ).rowcount
+    _merge_gradings(connection, last_experiment_id)
+    expectations, present_expectations = _merge_expectations(connection, staging, kept_ids)
+    grades, present_grades = _merge_grades(connection, staging, kept_ids)
     return Merged(
         new_experiments=experiments - present_experiments,
         present_experiments=present_experiments,
@@ -264,7 +332,91 @@ def _merge(connection: Connection, staging: Staging) -> Merged:
         interrupted_runs=interrupted,
         dropped_replay_links=links - linked,
         kept_ids=kept_ids,
+        new_expectations=expectations - present_expectations,
+        present_expectations=present_expectations,
+        new_grades=grades - present_grades,
+        present_grades=present_grades,
     )
+
+
+def _merge_gradings(connection: Connection, last_experiment_id: int) -> None:
+    """A new experiment comes with its rule for combining grades; an experiment the journal
+    has already keeps its own (an import never edits what is there)."""
+    connection.execute(
+        text(
+            "INSERT INTO main.experiment_grading (experiment_id, threshold, updated_at) "
+            f"SELECT e.id, s.{_THRESHOLD}, s.{_GRADING_UPDATED_AT} "
+            f"FROM {ATTACHED_AS}.experiment AS s JOIN main.experiment AS e ON e.uuid = s.uuid "
+            f"WHERE s.{_HAS_GRADING} AND e.id > :last ORDER BY s.{_SEQ}"
+        ),
+        {"last": last_experiment_id},
+    )
+
+
+def _merge_expectations(
+    connection: Connection, staging: Staging, kept_ids: bool
+) -> tuple[int, int]:
+    """New expectations (by uuid) go after what their experiment already holds, in the
+    export's order: into a new experiment, at the positions they had. (staged, present)"""
+    staged = ATTACHED_AS
+    total, present = connection.execute(
+        text(
+            f"SELECT count(*), count(m.id) FROM {staged}.expectation AS s "
+            "LEFT JOIN main.expectation AS m ON m.uuid = s.uuid"
+        )
+    ).one()
+    columns = [c for c in staging.expectation_columns if kept_ids or c != "id"]
+    # The SELECT reads the table it fills, so SQLite runs it to the end before inserting:
+    # every new row's position counts from what the experiment held before this statement.
+    inserted = connection.execute(
+        text(
+            f"""
+            INSERT INTO main.expectation ({_quoted(columns)}, "experiment_id", "position")
+            SELECT {_quoted(columns, "f")}, e.id, f.rank + coalesce(
+                (SELECT max(m.position) FROM main.expectation AS m
+                 WHERE m.experiment_id = e.id), 0)
+            FROM (
+                SELECT s.*, row_number() OVER (
+                    PARTITION BY s.{_EXPERIMENT_UUID} ORDER BY s.{_SEQ}) AS rank
+                FROM {staged}.expectation AS s
+                WHERE NOT EXISTS (SELECT 1 FROM main.expectation AS m WHERE m.uuid = s.uuid)
+            ) AS f JOIN main.experiment AS e ON e.uuid = f.{_EXPERIMENT_UUID}
+            ORDER BY f.{_SEQ}
+            """
+        )
+    ).rowcount
+    assert inserted == total - present, (inserted, total, present)
+    return total, present
+
+
+def _merge_grades(connection: Connection, staging: Staging, kept_ids: bool) -> tuple[int, int]:
+    """New grades (by uuid), about their run and expectation as this journal numbers them;
+    a grade of an expectation since removed stays unlinked, as it was. (staged, present)"""
+    staged = ATTACHED_AS
+    total, present = connection.execute(
+        text(
+            f"SELECT count(*), count(m.id) FROM {staged}.grade AS s "
+            "LEFT JOIN main.grade AS m ON m.uuid = s.uuid"
+        )
+    ).one()
+    columns = [c for c in staging.grade_columns if kept_ids or c != "id"]
+    inserted = connection.execute(
+        text(
+            f"""
+            INSERT INTO main.grade ({_quoted(columns)}, "run_id", "expectation_id")
+            SELECT {_quoted(columns, "s")},
+                (SELECT r.id FROM main.run AS r WHERE r.uuid = s.{_RUN_UUID}),
+                CASE WHEN s.{_LINKED} THEN (
+                    SELECT x.id FROM main.expectation AS x WHERE x.uuid = s.expectation_uuid)
+                END
+            FROM {staged}.grade AS s
+            WHERE NOT EXISTS (SELECT 1 FROM main.grade AS m WHERE m.uuid = s.uuid)
+            ORDER BY s.{_SEQ}
+            """
+        )
+    ).rowcount
+    assert inserted == total - present, (inserted, total, present)
+    return total, present
 
 
 _IS_EMPTY = (

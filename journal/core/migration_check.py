@@ -1,17 +1,22 @@
-"""Migration checks: replay what worked before on a new model, then triage old against new.
+"""Migration checks: replay what worked before on a new model, and see what still passes.
 
 A check is saved before anything runs: its selection, target model and digest, and one item
 per past run. Each replay is linked to its item in the same transaction that records it, so
 a check killed mid-way keeps every finished item and `resume` runs only the items without a
-finished (`done`) replay. The original run's verdict is the baseline; the verdict on the new
-run (`queries.set_verdict`, or `triage`) is the result. Nothing here prints.
+finished (`done`) replay. Every replay is graded as it finishes against its experiment's
+expectations (deterministic ones at once, judge and similarity in the background), so the
+check sorts itself into passes, fails and what needs a look (`check_triage`); the person's
+verdict on a replay (`queries.set_verdict`, `triage`, `accept_passes`) overrides its grades.
+The original run's verdict is the baseline the older outcomes compare with. Nothing here
+prints.
 """
 
 from __future__ import annotations
 
 import enum
 import json
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
@@ -20,6 +25,13 @@ from sqlalchemy import text
 from sqlmodel import Session, col, select
 
 from journal.core.cancel import CancelToken
+from journal.core.check_triage import (
+    Group,
+    ItemTriage,
+    outcome_record,
+    outcomes_of,
+    triage_item,
+)
 from journal.core.domain import ExperimentFilter
 from journal.core.errors import (
     InvalidInputError,
@@ -29,6 +41,8 @@ from journal.core.errors import (
     OllamaError,
 )
 from journal.core.formatting import short_digest
+from journal.core.grading import RunOutcome
+from journal.core.grading_queue import GradingEvents, GradingQueue
 from journal.core.models import (
     CheckStatus,
     MigrationCheck,
@@ -90,17 +104,30 @@ def classify(
 
 @dataclass(frozen=True)
 class CheckSummary:
-    """Counts per outcome; they add up to `total`.
+    """Counts per group, and per outcome; each set adds up to `total`.
 
-    "31 of 40 still work on llama3:8b (4 regressed, 5 untriaged)": still work = the new
-    verdict is `worked` where the original's was; regressed = the original worked and the
-    new verdict is partly or failed; untriaged = replays that finished without a verdict.
-    Improved (now works, did not before), does-not-work (did not, still does not), failed
-    to run (failed/cancelled/interrupted replays) and not-run-yet items follow when present.
+    "34 of 40 pass on qwen3:8b (4 fail, 2 need a look)": the groups of `check_triage`,
+    where the person's verdict, once given, overrides the grades (`by_verdict` of the
+    counted items carry one: "(4 fail, 2 need a look; 3 by your verdict)"). Items whose
+    judge grades are still coming and items not replayed yet follow when present.
+    `ungraded`: finished replays with grades missing and none coming (a cancelled
+    grading): resuming the check grades them.
+
+    The outcomes compare verdicts with the baseline (the original run's verdict): still
+    work = the new verdict is `worked` where the original's was; regressed = the original
+    worked and the new verdict is partly or failed; untriaged = replays that finished
+    without a verdict; improved, does-not-work, failed to run (failed, cancelled or
+    interrupted replays) and pending.
     """
 
     target_model: str
     total: int = 0
+    passed: int = 0
+    failed: int = 0
+    needs_look: int = 0
+    grading: int = 0
+    by_verdict: int = 0
+    ungraded: int = 0
     still_work: int = 0
     regressed: int = 0
     improved: int = 0
@@ -111,34 +138,35 @@ class CheckSummary:
     worked_before: int = 0
 
     @classmethod
-    def of(
-        cls, target_model: str, outcomes: list[Outcome], baselines: list[Verdict | None]
-    ) -> CheckSummary:
-        counts = {outcome: outcomes.count(outcome) for outcome in Outcome}
+    def of(cls, target_model: str, items: list[CheckItemView]) -> CheckSummary:
+        groups = [item.group for item in items]
+        outcomes = [item.outcome for item in items]
         return cls(
             target_model=target_model,
-            total=len(outcomes),
-            still_work=counts[Outcome.STILL_WORKS],
-            regressed=counts[Outcome.REGRESSED],
-            improved=counts[Outcome.IMPROVED],
-            does_not_work=counts[Outcome.DOES_NOT_WORK],
-            untriaged=counts[Outcome.UNTRIAGED],
-            failed_to_run=counts[Outcome.FAILED_TO_RUN],
-            pending=counts[Outcome.PENDING],
-            worked_before=sum(1 for verdict in baselines if verdict is Verdict.WORKED),
+            total=len(items),
+            passed=groups.count(Group.PASS),
+            failed=groups.count(Group.FAIL),
+            needs_look=groups.count(Group.NEEDS_LOOK),
+            grading=groups.count(Group.GRADING),
+            by_verdict=sum(1 for item in items if item.by_verdict),
+            ungraded=sum(1 for item in items if item.ungraded),
+            still_work=outcomes.count(Outcome.STILL_WORKS),
+            regressed=outcomes.count(Outcome.REGRESSED),
+            improved=outcomes.count(Outcome.IMPROVED),
+            does_not_work=outcomes.count(Outcome.DOES_NOT_WORK),
+            untriaged=outcomes.count(Outcome.UNTRIAGED),
+            failed_to_run=outcomes.count(Outcome.FAILED_TO_RUN),
+            pending=outcomes.count(Outcome.PENDING),
+            worked_before=sum(1 for item in items if item.baseline is Verdict.WORKED),
         )
 
     def line(self) -> str:
-        head = (
-            f"{self.still_work} of {self.total} still work on {self.target_model} "
-            f"({self.regressed} regressed, {self.untriaged} untriaged)"
-        )
-        extras = [
-            (self.improved, "improved"),
-            (self.does_not_work, "do not work (nor did before)"),
-            (self.failed_to_run, "failed to run"),
-            (self.pending, "not run yet"),
-        ]
+        looks = "needs a look" if self.needs_look == 1 else "need a look"
+        inside = f"{self.failed} fail, {self.needs_look} {looks}"
+        if self.by_verdict:
+            inside += f"; {self.by_verdict} by your verdict"
+        head = f"{self.passed} of {self.total} pass on {self.target_model} ({inside})"
+        extras = [(self.grading, "still grading"), (self.pending, "not run yet")]
         tail = "; ".join(f"{count} {label}" for count, label in extras if count)
         return f"{head}; {tail}" if tail else head
 
@@ -146,6 +174,12 @@ class CheckSummary:
         return {
             "target_model": self.target_model,
             "total": self.total,
+            "passed": self.passed,
+            "failed": self.failed,
+            "needs_look": self.needs_look,
+            "grading": self.grading,
+            "by_verdict": self.by_verdict,
+            "ungraded": self.ungraded,
             "still_work": self.still_work,
             "regressed": self.regressed,
             "improved": self.improved,
@@ -174,6 +208,31 @@ class CheckItemView:
     new_verdict: Verdict | None
     new_wall_seconds: float | None
     outcome: Outcome
+    triage: ItemTriage = field(default_factory=lambda: ItemTriage(Group.PENDING, ""))
+
+    @property
+    def group(self) -> Group:
+        return self.triage.group
+
+    @property
+    def reason(self) -> str:
+        """Why it is in its group, in one line: what failed, what needs a look."""
+        return self.triage.reason
+
+    @property
+    def by_verdict(self) -> bool:
+        return self.triage.by_verdict
+
+    @property
+    def ungraded(self) -> bool:
+        """A finished replay with grades missing and none coming: resuming grades it."""
+        outcome = self.triage.outcome
+        return (
+            self.new_status is RunStatus.DONE
+            and self.group is not Group.GRADING
+            and outcome is not None
+            and outcome.ungraded > 0
+        )
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -189,6 +248,10 @@ class CheckItemView:
             "new_verdict": self.new_verdict.value if self.new_verdict else None,
             "new_wall_seconds": self.new_wall_seconds,
             "outcome": self.outcome.value,
+            "group": self.group.value,
+            "reason": self.reason,
+            "by_verdict": self.by_verdict,
+            "grades": outcome_record(self.triage.outcome),
         }
 
 
@@ -212,8 +275,10 @@ class CheckView:
 
     @property
     def resumable(self) -> bool:
+        """Not running, with replays to run or grades to give."""
+        summary = self.summary
         return self.status is not CheckStatus.RUNNING and (
-            self.summary.pending + self.summary.failed_to_run > 0
+            summary.pending + summary.failed_to_run + summary.ungraded > 0
         )
 
     def as_dict(self) -> dict[str, Any]:
@@ -350,13 +415,18 @@ _ITEMS_SQL = """
 """
 
 
-def _item_views(session: Session, check_ids: list[int]) -> dict[int, list[CheckItemView]]:
+def _item_views(
+    session: Session, check_ids: list[int], grading: Collection[int] = ()
+) -> dict[int, list[CheckItemView]]:
     views: dict[int, list[CheckItemView]] = {check_id: [] for check_id in check_ids}
-    rows = session.execute(text(_ITEMS_SQL), {"ids": json.dumps(check_ids)})
+    rows = list(session.execute(text(_ITEMS_SQL), {"ids": json.dumps(check_ids)}))
+    finished = [row[3] for row in rows if row[9] and not RunStatus(row[9]).is_live]
+    outcomes = outcomes_of(session, finished)
     for row in rows:
         baseline = Verdict(row[8]) if row[8] else None
         new_status = RunStatus(row[9]) if row[9] else None
         new_verdict = Verdict(row[10]) if row[10] else None
+        outcome = outcomes.get(row[3]) if row[3] is not None else None
         views[row[0]].append(
             CheckItemView(
                 position=row[1],
@@ -371,6 +441,7 @@ def _item_views(session: Session, check_ids: list[int]) -> dict[int, list[CheckI
                 new_verdict=new_verdict,
                 new_wall_seconds=row[11],
                 outcome=classify(baseline, new_status, new_verdict),
+                triage=triage_item(new_status, new_verdict, outcome, grading=row[3] in grading),
             )
         )
     return views
@@ -390,22 +461,57 @@ def _view(check: MigrationCheck, items: list[CheckItemView]) -> CheckView:
         created_at=check.created_at,
         updated_at=check.updated_at,
         finished_at=check.finished_at,
-        summary=CheckSummary.of(
-            check.target_model,
-            [item.outcome for item in items],
-            [item.baseline for item in items],
-        ),
+        summary=CheckSummary.of(check.target_model, items),
     )
 
 
-def get_check(session: Session, check_id: int) -> CheckView:
+def get_check(session: Session, check_id: int, *, grading: Collection[int] = ()) -> CheckView:
+    """The check and its summary. `grading`: the replays whose judge or similarity grades
+    this program is still waiting for (`MigrationChecker.grading_runs`): "still grading"
+    rather than "needs a look"."""
     check = get_check_record(session, check_id)
-    return _view(check, _item_views(session, [check_id])[check_id])
+    return _view(check, _item_views(session, [check_id], grading)[check_id])
 
 
-def check_items(session: Session, check_id: int) -> list[CheckItemView]:
+def check_items(
+    session: Session, check_id: int, *, grading: Collection[int] = ()
+) -> list[CheckItemView]:
     get_check_record(session, check_id)
-    return _item_views(session, [check_id])[check_id]
+    return _item_views(session, [check_id], grading)[check_id]
+
+
+def check_groups(items: list[CheckItemView]) -> dict[Group, list[CheckItemView]]:
+    """The items by group, in the groups' order, each in the check's order."""
+    groups: dict[Group, list[CheckItemView]] = {group: [] for group in Group}
+    for item in items:
+        groups[item.group].append(item)
+    return groups
+
+
+def items_left(
+    session: Session, check_id: int, *, grading: Collection[int] = ()
+) -> list[CheckItemView]:
+    """What a person still has to judge, in the check's order: replays without their
+    verdict that do not pass (fails, and what needs a look). Passes are settled by their
+    grades (`accept_passes` makes it the person's word); items still grading or not
+    replayed yet are not ready."""
+    return [
+        item
+        for item in check_items(session, check_id, grading=grading)
+        if item.new_verdict is None and item.group in (Group.FAIL, Group.NEEDS_LOOK)
+    ]
+
+
+def accept_passes(session: Session, check_id: int) -> list[int]:
+    """Set the person's verdict `worked` on every replay whose grades pass and that has no
+    verdict yet; a verdict already given is never changed. Returns the runs accepted."""
+    accepted = []
+    for item in check_items(session, check_id):
+        if item.group is Group.PASS and item.new_verdict is None and item.new_run_id:
+            why = f"accepted in check {check_id}: its grades pass ({item.reason})"
+            set_verdict(session, item.new_run_id, Verdict.WORKED, why)
+            accepted.append(item.new_run_id)
+    return accepted
 
 
 def list_checks(
@@ -469,17 +575,124 @@ class CheckEvents:
     """(position, content, thinking)."""
     run: RunEvents = field(default_factory=RunEvents)
     """Passed to every replay as they are (`silent`, `save_failed`, `saved`)."""
+    graded: Callable[[int, int, ItemTriage], None] | None = None
+    """(position, new run id, where it stands) once a replay's deterministic grades are in,
+    and again when its judge or similarity grades land: read the check again. From the
+    grading thread for the latter, possibly after `run` returned."""
+    grading_failed: Callable[[int, str], None] | None = None
+    """(position, the journal's message): an item's queued grading could not be stored."""
+
+
+@dataclass(frozen=True)
+class _Waiting:
+    """An item whose judge or similarity grades are queued."""
+
+    check_id: int
+    position: int
+    events: CheckEvents
 
 
 class MigrationChecker:
-    """Creates, runs and resumes checks for one journal and one Ollama."""
+    """Creates, runs and resumes checks for one journal and one Ollama, and grades their
+    replays: deterministically as each one ends, with judge and similarity grades on its
+    own grading queue, in the background (`judge_model`, `embedding_model` override the
+    settings; `judge_options` the judge's). Grading goes on after `run` returns:
+    `grading_runs` says what is still coming, `wait_grades` waits for it, `cancel_grades`
+    stops it (resuming the check grades the rest); `close` when done."""
 
     def __init__(
-        self, journal: Journal, service: OllamaService, *, replayer: Replayer | None = None
+        self,
+        journal: Journal,
+        service: OllamaService,
+        *,
+        replayer: Replayer | None = None,
+        judge_model: str | None = None,
+        embedding_model: str | None = None,
+        judge_options: dict[str, Any] | None = None,
     ) -> None:
         self.journal = journal
         self.service = service
         self.replayer = replayer or Replayer(journal, service)
+        self._lock = threading.RLock()  # a signal handler may cancel meanwhile
+        self._waiting: dict[int, _Waiting] = {}
+        self.grading = GradingQueue(
+            journal,
+            service,
+            judge_model=judge_model,
+            embedding_model=embedding_model,
+            judge_options=judge_options,
+            events=GradingEvents(finished=self._grades_landed, failed=self._grading_failed),
+        )
+
+    # -- grading ------------------------------------------------------------------------
+
+    @property
+    def grading_runs(self) -> frozenset[int]:
+        """The replays whose queued grades have not all landed (pass to `get_check`)."""
+        with self._lock:
+            return frozenset(self._waiting)
+
+    def wait_grades(self, timeout: float | None = None) -> bool:
+        """Block until every queued grade has landed; False on timeout."""
+        return self.grading.wait(timeout)
+
+    def cancel_grades(self) -> None:
+        """Stop grading: the grades given so far stay; `resume` grades the rest."""
+        with self._lock:
+            self._waiting.clear()
+        self.grading.cancel()
+
+    def close(self) -> None:
+        self.cancel_grades()
+        self.grading.close()
+
+    def __enter__(self) -> MigrationChecker:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
+
+    def _grade(self, check_id: int, position: int, run: Run, events: CheckEvents) -> None:
+        """Grade a finished replay now, what it has no grade for (all of it when it is
+        new): deterministic expectations at once, the rest queued."""
+        assert run.id is not None
+        waiting = _Waiting(check_id, position, events)
+        with self._lock:  # before queueing: the grades may land before this returns
+            self._waiting[run.id] = waiting
+        try:
+            _, queued = self.grading.grade_missing(run.id)
+        except BaseException:
+            with self._lock:
+                self._waiting.pop(run.id, None)
+            raise
+        if not queued:
+            with self._lock:
+                self._waiting.pop(run.id, None)
+        if events.graded is not None:
+            self._tell(waiting, run.id, None)
+
+    def _tell(self, waiting: _Waiting, run_id: int, outcome: RunOutcome | None) -> None:
+        """Where the item stands now, to whoever listens."""
+        if waiting.events.graded is None:
+            return
+        with self.journal.read() as session:
+            run = get_run(session, run_id)
+            if outcome is None:
+                outcome = outcomes_of(session, [run_id])[run_id]
+        triage = triage_item(run.status, run.verdict, outcome, grading=run_id in self.grading_runs)
+        waiting.events.graded(waiting.position, run_id, triage)
+
+    def _grades_landed(self, run_id: int, outcome: RunOutcome) -> None:
+        with self._lock:
+            waiting = self._waiting.pop(run_id, None)
+        if waiting is not None:
+            self._tell(waiting, run_id, outcome)
+
+    def _grading_failed(self, run_id: int, message: str) -> None:
+        with self._lock:
+            waiting = self._waiting.pop(run_id, None)
+        if waiting is not None and waiting.events.grading_failed is not None:
+            waiting.events.grading_failed(waiting.position, message)
 
     def create(
         self,
@@ -546,8 +759,9 @@ class MigrationChecker:
     ) -> CheckRunResult:
         """Claim a cancelled, interrupted or finished check and replay what is left.
 
-        Only items without a `done` replay run again (failed ones are retried). Refused
-        while another live program runs the check.
+        Only items without a `done` replay run again (failed ones are retried); finished
+        replays with grades missing (a grading cancelled) get those, and keep the grades
+        they have. Refused while another live program runs the check.
         """
         with self.journal.read() as session:
             target = get_check_record(session, check_id).target_model
@@ -587,12 +801,15 @@ class MigrationChecker:
         progress: ProgressCallback | None = None,
         events: CheckEvents | None = None,
     ) -> CheckRunResult:
-        """Replay the check's unfinished items in order, sequentially.
+        """Replay the check's unfinished items in order, sequentially, grading each one
+        as it finishes (and first whatever finished replay still lacks grades).
 
-        `progress(position, total, run)` follows every replay. Cancel stops the stream in
-        progress and leaves the rest unrecorded (status `cancelled`); an unreachable
-        server or a vanished target model stops the check as `interrupted` and raises.
-        The check must be claimed by this process (`create` or `resume` do that).
+        `progress(position, total, run)` follows every replay, once its deterministic
+        grades are in. Cancel stops the stream in progress and leaves the rest unrecorded
+        (status `cancelled`); queued grading goes on unless `cancel_grades`. An
+        unreachable server or a vanished target model stops the check as `interrupted`
+        and raises. The check must be claimed by this process (`create` or `resume` do
+        that).
         """
         cancel = cancel or CancelToken()
         events = events or CheckEvents()
@@ -604,6 +821,11 @@ class MigrationChecker:
                 )
             target = check.target_model
             pending = self._unfinished(session, check_id)
+            ungraded = [
+                (item.position, item.new_run_id)
+                for item in check_items(session, check_id, grading=self.grading_runs)
+                if item.ungraded and item.new_run_id is not None
+            ]
             total = session.execute(
                 text("SELECT count(*) FROM migration_check_item WHERE check_id = :id"),
                 {"id": check_id},
@@ -611,6 +833,9 @@ class MigrationChecker:
         adapt = self._adaptations(target)
         ran = 0
         try:
+            for position, run_id in ungraded:
+                with self.journal.read() as session:
+                    self._grade(check_id, position, get_run(session, run_id), events)
             for item_id, position, source_id in pending:
                 if cancel.cancelled:
                     break
@@ -620,6 +845,8 @@ class MigrationChecker:
                 if run is None:
                     continue
                 ran += 1
+                if run.status is RunStatus.DONE:
+                    self._grade(check_id, position, run, events)
                 if progress is not None:
                     progress(position, total, run)
         except BaseException:
@@ -628,7 +855,7 @@ class MigrationChecker:
         status = CheckStatus.CANCELLED if cancel.cancelled else CheckStatus.DONE
         self._finish(check_id, status)
         with self.journal.read() as session:
-            summary = get_check(session, check_id).summary
+            summary = get_check(session, check_id, grading=self.grading_runs).summary
         return CheckRunResult(check_id, summary, ran, status is CheckStatus.CANCELLED)
 
     # -- internals --------------------------------------------------------------------

@@ -39,7 +39,9 @@ from journal.core.errors import InvalidInputError, JournalError
 
 # 1: the first format. 2: model text only in fences, a person's text escaped everywhere, and
 # a folder's experiment file holds its record under RECORD_KEY in the front matter.
-FORMAT_VERSION = 2
+# 3: expectations (a block each after the experiment's), how their grades combine (GRADING_KEY
+# in the experiment's record) and grades (a block each in their run's section).
+FORMAT_VERSION = 3
 OLDEST_FORMAT_VERSION = 1
 FORMAT_KEY = "llm_journal"  # in every file's front matter: the format version
 LAYOUT_KEY = "layout"  # in a header's front matter: "file" or "folder"
@@ -59,11 +61,33 @@ BLOCK_PREFIX = "<!-- llm-journal:"
 BLOCK_SUFFIX = "-->"
 KIND_EXPERIMENT = "experiment"
 KIND_RUN = "run"
+KIND_EXPECTATION = "expectation"
+KIND_GRADE = "grade"
 KIND_END = "end"
-BLOCK_KINDS = (KIND_EXPERIMENT, KIND_RUN, KIND_END)
+BLOCK_KINDS = (KIND_EXPERIMENT, KIND_RUN, KIND_EXPECTATION, KIND_GRADE, KIND_END)
 
 # Not a column: a run names the run it replays by uuid, since ids differ between journals.
 REPLAY_OF_UUID = "replay_of_uuid"
+# Not a column: an experiment's row of `experiment_grading` (how its grades combine), as
+# {"threshold": ..., "updated_at": ...}, or null when it has none (every expectation must
+# pass). From format 3; an older export's experiments have none.
+GRADING_KEY = "grading"
+
+
+def end_record(
+    *, experiments: int | None = None, runs: int, expectations: int = 0, grades: int = 0
+) -> dict[str, int]:
+    """What an end marker counts, so that a block removed or added is noticed: experiments
+    (not in one experiment's file) and runs always, expectations and grades when there are
+    any (an export without them reads as formats 1 and 2 wrote it)."""
+    record = {} if experiments is None else {"experiments": experiments}
+    record["runs"] = runs
+    if expectations:
+        record["expectations"] = expectations
+    if grades:
+        record["grades"] = grades
+    return record
+
 
 INDEX_NAME = "index.md"
 EXPERIMENT_FILE = re.compile(r"^[0-9]{4,}-[a-z0-9-]*\.md$")

@@ -32,7 +32,9 @@ from journal.core.errors import (
     NotAJournalError,
     StorageError,
 )
+from journal.core.expectations import Kind, Target
 from journal.core.formatting import plural
+from journal.core.grading import GradeStatus
 from journal.core.migrations import APPLICATION_ID, LATEST_VERSION, apply_migrations
 from journal.core.models import CheckStatus, new_uuid, to_iso, utcnow
 from journal.core.queries import INTERRUPTED_MESSAGE
@@ -46,7 +48,15 @@ from journal.core.storage import (
 
 # The tables that hold what people recorded, parents first. `tag` and the `search` index
 # are derived from them by the schema's own triggers and migrations, so they are rebuilt.
-TABLES = ("experiment", "run", "migration_check", "migration_check_item")
+TABLES = (
+    "experiment",
+    "run",
+    "migration_check",
+    "migration_check_item",
+    "expectation",
+    "experiment_grading",
+    "grade",
+)
 PLACEHOLDER_TITLE = "(recovered: experiment {id} was damaged)"
 
 _NOUNS = {
@@ -54,7 +64,12 @@ _NOUNS = {
     "run": "run",
     "migration_check": "migration check",
     "migration_check_item": "migration check item",
+    "expectation": "expectation",
+    "experiment_grading": "rule for combining grades",
+    "grade": "grade",
 }
+# Tables whose ids AUTOINCREMENT counts (the others have no counter to keep).
+_COUNTED = frozenset(TABLES) - {"experiment_grading"}
 
 # What each column must hold for the journal to read the row back (the models' types).
 _JSON_SHAPES: dict[str, dict[str, type | None]] = {
@@ -68,24 +83,34 @@ _JSON_SHAPES: dict[str, dict[str, type | None]] = {
         "replay_info": dict,
     },
     "migration_check": {"source_filter": dict},
+    "grade": {"grader": dict},
 }
 _MOMENTS = {
     "experiment": ("created_at", "updated_at"),
     "run": ("heartbeat_at", "created_at", "started_at", "finished_at"),
     "migration_check": ("heartbeat_at", "created_at", "updated_at", "finished_at"),
+    "expectation": ("created_at", "updated_at"),
+    "experiment_grading": ("updated_at",),
+    "grade": ("created_at",),
 }
+_TARGETS = frozenset(target.value for target in Target)
 _CHOICES: dict[str, dict[str, frozenset[str | None]]] = {
     "run": {
         "status": frozenset(status.value for status in RunStatus),
         "verdict": frozenset([None, *(verdict.value for verdict in Verdict)]),
     },
     "migration_check": {"status": frozenset(status.value for status in CheckStatus)},
+    "expectation": {"kind": frozenset(kind.value for kind in Kind), "target": _TARGETS},
+    "grade": {"status": frozenset(status.value for status in GradeStatus), "target": _TARGETS},
 }
 _RECORD_IDS = {
     "experiment": ("id",),
     "run": ("id", "experiment_id", "replay_of_id"),
     "migration_check": ("id",),
     "migration_check_item": ("id", "check_id", "source_run_id", "new_run_id"),
+    "expectation": ("id", "experiment_id"),
+    "experiment_grading": ("experiment_id",),
+    "grade": ("id", "run_id", "expectation_id"),
 }
 
 PAGE_ROWS = 200
@@ -133,9 +158,13 @@ class RecoveryReport:
     source_version: int
     tables: dict[str, TableRecovery] = field(default_factory=dict)
     placeholder_experiments: list[int] = field(default_factory=list)
+    placeholder_expectations: int = 0  # expectations kept under those placeholders
     replay_links_removed: list[int] = field(default_factory=list)  # runs that replayed a lost run
     check_items_dropped: list[int] = field(default_factory=list)  # their run or check was lost
     check_items_unlinked: list[int] = field(default_factory=list)  # their replay was lost
+    grades_dropped: list[int] = field(default_factory=list)  # their run was lost
+    grades_unlinked: list[int] = field(default_factory=list)  # their expectation was lost
+    renumbered_experiments: list[int] = field(default_factory=list)  # gaps in expectations
     interrupted_runs: list[int] = field(default_factory=list)
     interrupted_checks: list[int] = field(default_factory=list)
 
@@ -158,9 +187,14 @@ class RecoveryReport:
             plural(self.tables.get("experiment", empty).copied, "experiment"),
             plural(self.tables.get("run", empty).copied, "run"),
         ]
-        checks = self.tables.get("migration_check", empty).copied
-        if checks:
-            copied.append(plural(checks, "migration check"))
+        for name, noun in (
+            ("migration_check", "migration check"),
+            ("expectation", "expectation"),
+            ("grade", "grade"),
+        ):
+            number = self.tables.get(name, empty).copied
+            if number:
+                copied.append(plural(number, noun))
         text = f"Recovered {_join(copied)} into {self.target}"
         losses = []
         for name, table in self.tables.items():
@@ -189,8 +223,9 @@ class RecoveryReport:
         mended = []
         if self.placeholder_experiments:
             number = len(self.placeholder_experiments)
+            held = "runs and expectations" if self.placeholder_expectations else "runs"
             mended.append(
-                f"the runs of {plural(number, 'lost experiment')} now belong to "
+                f"the {held} of {plural(number, 'lost experiment')} now belong to "
                 f"{_verb(number, 'a placeholder', 'placeholders')} titled "
                 f"'{PLACEHOLDER_TITLE.format(id='N')}'"
             )
@@ -211,6 +246,23 @@ class RecoveryReport:
                 f"{plural(len(self.check_items_unlinked), 'migration check item')} whose replay "
                 "was lost will run again on resume"
             )
+        if self.grades_dropped:
+            number = len(self.grades_dropped)
+            mended.append(
+                f"{plural(number, 'grade')} of lost runs {_verb(number, 'was', 'were')} dropped"
+            )
+        if self.grades_unlinked:
+            number = len(self.grades_unlinked)
+            mended.append(
+                f"{plural(number, 'grade')} of lost expectations {_verb(number, 'keeps', 'keep')} "
+                "the expectation's text, as a removed one's would"
+            )
+        if self.renumbered_experiments:
+            number = len(self.renumbered_experiments)
+            mended.append(
+                f"the expectations of {plural(number, 'experiment')} were renumbered to close "
+                "the gaps lost ones left"
+            )
         for live, noun, left in (
             (self.interrupted_runs, "run", "streaming"),
             (self.interrupted_checks, "migration check", "running"),
@@ -229,9 +281,13 @@ class RecoveryReport:
             "source_schema": self.source_version,
             "tables": {name: table.as_dict() for name, table in self.tables.items()},
             "placeholder_experiments": self.placeholder_experiments,
+            "placeholder_expectations": self.placeholder_expectations,
             "replay_links_removed": self.replay_links_removed,
             "check_items_dropped": self.check_items_dropped,
             "check_items_unlinked": self.check_items_unlinked,
+            "grades_dropped": self.grades_dropped,
+            "grades_unlinked": self.grades_unlinked,
+            "renumbered_experiments": self.renumbered_experiments,
             "interrupted_runs": self.interrupted_runs,
             "interrupted_checks": self.interrupted_checks,
             "complete": self.complete,
@@ -650,7 +706,8 @@ def _copy_table(
         highest = _sequence(source, damaged, table)
         counts.lost = None
         counts.unreadable = [(1, highest or MAX_RECORD_ID)]
-        _keep_sequence(conn, table, highest or 0)
+        if table in _COUNTED:
+            _keep_sequence(conn, table, highest or 0)
         return
     insert = (
         f'INSERT INTO "{table}" ({", ".join(columns)}) VALUES ({", ".join("?" * len(columns))})'
@@ -673,7 +730,8 @@ def _copy_table(
         counts.copied += 1
     counts.unreadable = scan.unreadable
     counts.lost = _lost(scan) if scan.unreadable else 0
-    _keep_sequence(conn, table, scan.highest_used())
+    if table in _COUNTED:
+        _keep_sequence(conn, table, scan.highest_used())
 
 
 def _lost(scan: _TableScan) -> int | None:
@@ -697,13 +755,30 @@ def _keep_sequence(conn: sqlite3.Connection, table: str, highest: int) -> None:
             conn.execute("INSERT INTO sqlite_sequence (name, seq) VALUES (?, ?)", (table, highest))
 
 
+def _has_table(conn: sqlite3.Connection, table: str) -> bool:
+    found = conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (table,))
+    return found.fetchone() is not None
+
+
 def _mend_links(conn: sqlite3.Connection, report: RecoveryReport) -> None:
     """Keep what survived whole where what it points to was lost, and say so."""
+    grading = _has_table(conn, "expectation")  # schema 5 on
+    owned = ["SELECT experiment_id, created_at FROM run"]
+    if grading:
+        owned += [
+            "SELECT experiment_id, created_at FROM expectation",
+            "SELECT experiment_id, updated_at FROM experiment_grading",
+        ]
     orphans = conn.execute(
-        "SELECT experiment_id, min(created_at) FROM run "
+        f"SELECT experiment_id, min(created_at) FROM ({' UNION ALL '.join(owned)}) "
         "WHERE experiment_id NOT IN (SELECT id FROM experiment) "
         "GROUP BY experiment_id ORDER BY experiment_id"
     ).fetchall()
+    if grading:
+        report.placeholder_expectations = conn.execute(
+            "SELECT count(*) FROM expectation "
+            "WHERE experiment_id NOT IN (SELECT id FROM experiment)"
+        ).fetchone()[0]
     for experiment_id, created_at in orphans:
         conn.execute(
             "INSERT INTO experiment (id, uuid, title, tags, created_at, updated_at) "
@@ -728,6 +803,9 @@ def _mend_links(conn: sqlite3.Connection, report: RecoveryReport) -> None:
     )
     if conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'migration_check_item'").fetchone():
         _mend_check_items(conn, report)
+    if grading:
+        _mend_grades(conn, report)
+        _renumber_expectations(conn, report)
 
 
 def _mend_check_items(conn: sqlite3.Connection, report: RecoveryReport) -> None:
@@ -746,6 +824,45 @@ def _mend_check_items(conn: sqlite3.Connection, report: RecoveryReport) -> None:
         conn, f"SELECT id FROM migration_check_item WHERE {lost_replay} ORDER BY id"
     )
     conn.execute(f"UPDATE migration_check_item SET new_run_id = NULL WHERE {lost_replay}")
+
+
+def _mend_grades(conn: sqlite3.Connection, report: RecoveryReport) -> None:
+    # As the schema's own ON DELETE rules do: a grade goes with its run; a grade whose
+    # expectation is gone keeps the expectation's uuid and text, as a removed one's does.
+    lost_run = "run_id NOT IN (SELECT id FROM run)"
+    report.grades_dropped = _ids(conn, f"SELECT id FROM grade WHERE {lost_run} ORDER BY id")
+    conn.execute(f"DELETE FROM grade WHERE {lost_run}")
+    lost_expectation = (
+        "expectation_id IS NOT NULL AND expectation_id NOT IN (SELECT id FROM expectation)"
+    )
+    report.grades_unlinked = _ids(
+        conn, f"SELECT id FROM grade WHERE {lost_expectation} ORDER BY id"
+    )
+    conn.execute(f"UPDATE grade SET expectation_id = NULL WHERE {lost_expectation}")
+
+
+def _renumber_expectations(conn: sqlite3.Connection, report: RecoveryReport) -> None:
+    """An experiment's expectations are numbered 1, 2, ... with no gap (adding one relies on
+    it): where a lost one left a gap, those after it move up, their order kept."""
+    rows = conn.execute(
+        "SELECT id, experiment_id, position FROM expectation ORDER BY experiment_id, position"
+    ).fetchall()
+    moves: list[tuple[int, int]] = []
+    place, current = 0, None
+    for expectation_id, experiment_id, position in rows:
+        place = place + 1 if experiment_id == current else 1
+        current = experiment_id
+        if position != place:
+            moves.append((expectation_id, place))
+            if experiment_id not in report.renumbered_experiments:
+                report.renumbered_experiments.append(experiment_id)
+    # Through negative numbers: SQLite checks the unique (experiment, position) row by row.
+    conn.executemany(
+        "UPDATE expectation SET position = -? WHERE id = ?", [(p, i) for i, p in moves]
+    )
+    conn.executemany(
+        "UPDATE expectation SET position = -position WHERE id = ?", [(i,) for i, _ in moves]
+    )
 
 
 def _ids(conn: sqlite3.Connection, sql: str) -> list[int]:

@@ -3,7 +3,8 @@ its meaning has not changed; only the readable text around it has.
 
 `tests/fixtures/export_format1.md` was written by the format-1 exporter (the commit before
 format 2, with a fixed clock and fixed uuids) from a small journal with tricky text, and is
-kept as it came out.
+kept as it came out. `tests/fixtures/export_format2.md` is that journal (the format-1 file
+imported) written by the format-2 exporter, the commit before format 3, with the same clock.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from tests.core.test_export_import import snapshot
 from tests.markdown_readers import markdown_it_problems
 
 FIXTURE = Path(__file__).parents[1] / "fixtures" / "export_format1.md"
+FORMAT_2 = Path(__file__).parents[1] / "fixtures" / "export_format2.md"
 
 
 def _rows(journal: Journal, sql: str) -> list[tuple[object, ...]]:
@@ -37,7 +39,7 @@ def _rows(journal: Journal, sql: str) -> list[tuple[object, ...]]:
 
 
 def test_the_fixture_is_a_format_1_export() -> None:
-    assert FORMAT_VERSION == 2 and OLDEST_FORMAT_VERSION == 1
+    assert FORMAT_VERSION == 3 and OLDEST_FORMAT_VERSION == 1
     head = FIXTURE.read_text(encoding="utf-8").split("\n---\n", 1)[0]
     assert '"llm_journal": 1' in head and '"layout": "file"' in head
 
@@ -73,8 +75,25 @@ def test_a_format_1_export_still_imports_exactly(journal: Journal, tmp_path: Pat
     again = tmp_path / "again.md"
     export_to_path(journal, again)
     text = again.read_text(encoding="utf-8")
-    assert text.startswith('---\n{\n  "layout": "file",\n  "llm_journal": 2\n}\n---\n')
+    assert text.startswith('---\n{\n  "layout": "file",\n  "llm_journal": 3\n}\n---\n')
     assert not markdown_it_problems(text, own_links=frozenset(), blocks=2 + 3 + 1)
+    with Journal.open(tmp_path / "third.sqlite") as third:
+        import_markdown(third, again)
+        assert snapshot(third.path) == snapshot(journal.path)
+        export_to_path(third, tmp_path / "thrice.md")
+    assert (tmp_path / "thrice.md").read_bytes() == again.read_bytes()
+
+
+def test_a_format_2_export_still_imports_exactly(journal: Journal, tmp_path: Path) -> None:
+    head = FORMAT_2.read_text(encoding="utf-8").split("\n---\n", 1)[0]
+    assert '"llm_journal": 2' in head and '"layout": "file"' in head
+    result = import_markdown(journal, FORMAT_2)
+    assert (result.new_experiments, result.new_runs, result.already_present) == (2, 3, 0)
+    with Journal.open(tmp_path / "from_format_1.sqlite") as older:
+        import_markdown(older, FIXTURE)
+        assert snapshot(journal.path) == snapshot(older.path)  # the same journal, both ways
+    again = tmp_path / "again.md"
+    export_to_path(journal, again)
     with Journal.open(tmp_path / "third.sqlite") as third:
         import_markdown(third, again)
         assert snapshot(third.path) == snapshot(journal.path)

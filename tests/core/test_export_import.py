@@ -13,12 +13,19 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from journal.core import export_markdown
 from journal.core.domain import ExperimentFilter, RunStatus, Verdict
 from journal.core.errors import InvalidInputError
+from journal.core.expectations import (
+    Expectation,
+    Kind,
+    Target,
+    check_expectation,
+    format_expectation,
+)
 from journal.core.export_markdown import (
     ExportSelection,
     Layout,
@@ -26,8 +33,9 @@ from journal.core.export_markdown import (
     export_to_stream,
     preview_markdown,
 )
+from journal.core.grading import GradeStatus
 from journal.core.import_markdown import import_markdown, read_export
-from journal.core.models import Experiment, Run
+from journal.core.models import ExpectationRow, Experiment, GradeRow, GradingRule, Run
 from journal.core.notebook_format import (
     ExportError,
     ExportTargetExistsError,
@@ -163,17 +171,21 @@ def populate(journal: Journal) -> dict[str, int]:
 
 
 def snapshot(path: Path) -> dict[str, Any]:
-    """Every value of every experiment and run, keyed by uuid, ids replaced by uuids."""
+    """Every value of every experiment, run, expectation, combine rule and grade, keyed by
+    uuid (a rule by its experiment's), ids replaced by uuids."""
     conn = sqlite3.connect(path)
     conn.row_factory = sqlite3.Row
     try:
         experiments = {row["id"]: dict(row) for row in conn.execute("SELECT * FROM experiment")}
         runs = {row["id"]: dict(row) for row in conn.execute("SELECT * FROM run")}
+        expectations = {row["id"]: dict(row) for row in conn.execute("SELECT * FROM expectation")}
+        rules = [dict(row) for row in conn.execute("SELECT * FROM experiment_grading")]
+        grades = [dict(row) for row in conn.execute("SELECT * FROM grade")]
         json_columns = {
             table: {
                 row[1] for row in conn.execute(f"PRAGMA table_info({table})") if row[2] == "JSON"
             }
-            for table in ("experiment", "run")
+            for table in ("experiment", "run", "expectation", "grade")
         }
     finally:
         conn.close()
@@ -197,6 +209,19 @@ def snapshot(path: Path) -> dict[str, Any]:
         replayed = record["replay_of_id"]
         run["replay_of_id"] = None if replayed is None else runs[replayed]["uuid"]
         result[record["uuid"]] = run
+    for record in expectations.values():
+        expectation = normal("expectation", record)
+        expectation["experiment_id"] = experiments[record["experiment_id"]]["uuid"]
+        result[record["uuid"]] = expectation
+    for rule in rules:
+        uuid = experiments[rule.pop("experiment_id")]["uuid"]
+        result[f"grading of {uuid}"] = rule
+    for record in grades:
+        grade = normal("grade", record)
+        grade["run_id"] = runs[record["run_id"]]["uuid"]
+        graded = record["expectation_id"]
+        grade["expectation_id"] = None if graded is None else expectations[graded]["uuid"]
+        result[record["uuid"]] = grade
     return result
 
 
@@ -228,7 +253,7 @@ def other(tmp_path: Path) -> Iterator[Journal]:
 def test_export_reads_like_a_lab_notebook(journal: Journal, ids: dict[str, int]) -> None:
     text = _export(journal)
     assert text.startswith(
-        '---\n{\n  "layout": "file",\n  "llm_journal": 2\n}\n---\n\n# LLM Journal\n'
+        '---\n{\n  "layout": "file",\n  "llm_journal": 3\n}\n---\n\n# LLM Journal\n'
     )
     assert "\n## Rivers that cross borders\n" in text
     assert f"*Experiment {ids['rivers']} · created " in text
@@ -434,7 +459,7 @@ def test_folder_layout_has_an_index_and_a_file_per_experiment(
     meta = json.loads(front.removeprefix("---\n"))
     record = meta["experiment"]  # nested: no column is a reader's document metadata
     assert record["title"] == "Rivers that cross borders" and record["tags"] == ["geo", "rivers"]
-    assert meta == {"experiment": record, "llm_journal": 2, "layout": "experiment"}
+    assert meta == {"experiment": record, "llm_journal": 3, "layout": "experiment"}
     assert body.startswith("\n# Rivers that cross borders\n")
     assert "[index](index.md)" in body
     assert f"\n## Run {ids['first']} · llama3:8b · worked\n" in body
@@ -658,9 +683,9 @@ DAMAGES: dict[str, Any] = {
         "not an LLM Journal export: it does not start with llm-journal front matter",
     ),
     "newer format": (
-        lambda t: _damage(t, '"llm_journal": 2', '"llm_journal": 3'),
+        lambda t: _damage(t, '"llm_journal": 3', '"llm_journal": 4'),
         lambda t: 1,
-        "written by a newer LLM Journal (export format 3; this version reads formats 1 to 2)",
+        "written by a newer LLM Journal (export format 4; this version reads formats 1 to 3)",
     ),
     "unknown field": (
         lambda t: _damage(
@@ -821,6 +846,62 @@ settled = st.sampled_from([status for status in RunStatus if not status.is_live]
 keep_alives = st.sampled_from(["5m", "1h30m", "300ms", "-1", "0", "90", "1.5"])
 
 
+one_line = tricky_text.filter(lambda text: "\n" not in text and "\r" not in text)
+_VALUES: dict[Kind, st.SearchStrategy[str]] = {
+    Kind.REGEX: st.sampled_from([r"^\d{3}-\d{4}$", "Rhine|Danube", "(?i)<b>", r"\n\\n"]),
+    Kind.IS_JSON: st.just(""),
+    Kind.JSON_SCHEMA: st.sampled_from(['{"type":"object"}', '{"items":{"type":"string"}}']),
+    Kind.WORDS: st.integers(0, 500).map(lambda n: f"<={n}"),
+    Kind.CHARS: st.integers(0, 500).map(lambda n: f">={n}"),
+    Kind.LINES: st.integers(0, 9).map(lambda n: f"=={n}"),
+    Kind.TOKENS_PER_SECOND: st.sampled_from([">=20", "<3.5"]),
+    Kind.FIRST_TOKEN: st.sampled_from(["<=2s", "<500ms"]),
+    Kind.EQUALS: tricky_text,
+}
+
+
+@st.composite
+def expectations(draw: st.DrawFn) -> dict[str, Any]:
+    """An expectation a person could have saved: any kind, tricky text where it is free."""
+    kind = draw(st.sampled_from(list(Kind)))
+    value = draw(_VALUES.get(kind, tricky_text.filter(str.strip)))
+    expectation = Expectation(
+        kind=kind,
+        value=value,
+        arg=draw(st.none() | st.just("0.85")) if kind is Kind.SIMILAR else None,
+        negated=draw(st.booleans()),
+        name=draw(one_line),
+        weight=draw(st.sampled_from([1.0, 0.5, 2, 3.25])),
+        target=Target.ANSWER if kind.about_the_run else draw(st.sampled_from(list(Target))),
+    )
+    try:
+        check_expectation(expectation)
+    except InvalidInputError:
+        assume(False)
+    return {
+        "expectation": expectation,
+        "created_at": draw(moments),
+        "updated_at": draw(moments),
+    }
+
+
+grades = st.fixed_dictionaries(
+    {
+        "expectation": st.none() | st.integers(0, 7),  # which of its experiment's, or removed
+        "expectation_uuid": st.uuids().map(str),
+        "expectation_text": tricky_text,
+        "name": tricky_text,
+        "weight": st.sampled_from([1.0, 0.25, 4]),
+        "target": st.sampled_from([target.value for target in Target]),
+        "status": st.sampled_from([status.value for status in GradeStatus]),
+        "score": st.none() | st.floats(0, 1),
+        "reason": tricky_text,
+        "grader": st.none() | st.dictionaries(tricky_text, json_values, max_size=3),
+        "created_at": moments,
+    }
+)
+
+
 @st.composite
 def journals(draw: st.DrawFn) -> list[tuple[dict[str, Any], list[dict[str, Any]]]]:
     experiments = []
@@ -833,6 +914,8 @@ def journals(draw: st.DrawFn) -> list[tuple[dict[str, Any], list[dict[str, Any]]
             "tags": draw(st.lists(tricky_text, max_size=3)),
             "created_at": draw(moments),
             "updated_at": draw(moments),
+            "expectations": draw(st.lists(expectations(), max_size=3)),
+            "grading": draw(st.none() | st.tuples(st.floats(0, 1, exclude_min=True), moments)),
         }
         runs = []
         for _ in range(draw(st.integers(0, 3))):
@@ -869,6 +952,7 @@ def journals(draw: st.DrawFn) -> list[tuple[dict[str, Any], list[dict[str, Any]]
                     "created_at": draw(moments),
                     "finished_at": draw(st.none() | moments),
                     "replay": draw(st.none() | st.integers(0, 8)),
+                    "grades": draw(st.lists(grades, max_size=3)),
                 }
             )
         experiments.append((experiment, runs))
@@ -876,24 +960,91 @@ def journals(draw: st.DrawFn) -> list[tuple[dict[str, Any], list[dict[str, Any]]
 
 
 def _build(path: Path, plan: list[tuple[dict[str, Any], list[dict[str, Any]]]]) -> Journal:
+    """A journal holding exactly what `plan` says: an experiment's fields may hold its
+    "expectations" and "grading" (threshold, updated_at), a run's its "grades"."""
     journal = Journal.open(path)
     with journal.write() as session:
         made: list[Run] = []
         for experiment_fields, runs in plan:
+            experiment_fields = dict(experiment_fields)
+            wanted = experiment_fields.pop("expectations", [])
+            grading = experiment_fields.pop("grading", None)
             experiment = Experiment(**experiment_fields)
             session.add(experiment)
             session.flush()
             assert experiment.id is not None
+            saved = _add_expectations(session, experiment.id, wanted)
+            if grading is not None:
+                threshold, updated_at = grading
+                rule = GradingRule(
+                    experiment_id=experiment.id, threshold=threshold, updated_at=updated_at
+                )
+                session.add(rule)
             for fields in runs:
                 fields = dict(fields)
                 replay = fields.pop("replay")
+                graded = fields.pop("grades", [])
                 run = Run(experiment_id=experiment.id, **fields)
                 if replay is not None and made:
                     run.replay_of_id = made[replay % len(made)].id
                 session.add(run)
                 session.flush()
+                assert run.id is not None
                 made.append(run)
+                for grade in graded:
+                    session.add(_grade_row(run.id, saved, grade))
+            session.flush()
     return journal
+
+
+def _add_expectations(
+    session: Any, experiment_id: int, wanted: list[dict[str, Any]]
+) -> list[ExpectationRow]:
+    rows = []
+    for position, fields in enumerate(wanted, start=1):
+        expectation: Expectation = fields["expectation"]
+        row = ExpectationRow(
+            experiment_id=experiment_id,
+            position=position,
+            kind=expectation.kind.value,
+            negated=expectation.negated,
+            arg=expectation.arg,
+            value=expectation.value,
+            name=expectation.name,
+            weight=expectation.weight,
+            target=expectation.target.value,
+            created_at=fields["created_at"],
+            updated_at=fields["updated_at"],
+        )
+        session.add(row)
+        session.flush()
+        rows.append(row)
+    return rows
+
+
+def _grade_row(run_id: int, saved: list[ExpectationRow], fields: dict[str, Any]) -> GradeRow:
+    """A grade as grading stores one; of one of `saved`, or of an expectation since removed."""
+    which = fields["expectation"]
+    row = saved[which % len(saved)] if which is not None and saved else None
+    text = fields["expectation_text"]
+    if row is not None:
+        text = format_expectation(
+            Expectation(Kind(row.kind), row.value, row.arg, bool(row.negated))
+        )
+    return GradeRow(
+        run_id=run_id,
+        expectation_id=row.id if row is not None else None,
+        expectation_uuid=row.uuid if row is not None else fields["expectation_uuid"],
+        expectation=text,
+        name=fields["name"],
+        weight=fields["weight"],
+        target=fields["target"],
+        status=fields["status"],
+        score=fields["score"],
+        reason=fields["reason"],
+        grader=fields["grader"],
+        created_at=fields["created_at"],
+    )
 
 
 @settings(
@@ -916,6 +1067,8 @@ def test_any_journal_survives_export_import_export_byte_for_byte(
             result = import_markdown(target, root / "first.md")
             assert result.new_experiments == len(plan)
             assert result.new_runs == sum(len(runs) for _, runs in plan)
+            assert result.new_expectations == sum(len(e["expectations"]) for e, _ in plan)
+            assert result.new_grades == sum(len(r["grades"]) for _, runs in plan for r in runs)
             export_to_path(target, root / "second.md")
             assert (root / "second.md").read_bytes() == (root / "first.md").read_bytes()
             assert snapshot(target.path) == snapshot(source.path)

@@ -1,11 +1,12 @@
 """An export no Markdown reader can be attacked through, whatever the journal holds.
 
-A model's answer, a server's error or a person's title may hold HTML, links, images or
-Markdown built to escape whatever the exporter puts around it. Rendered by real readers
-(markdown-it-py always; pandoc and cmark-gfm when installed), an export yields no HTML but
-the exporter's metadata comments, no image, no link but the exporter's own (and the http,
-https and mailto links a GFM reader makes of plain text), and what a model wrote stays whole
-inside its fence while what a person wrote reads back as written.
+A model's answer, a server's error, a judge's reason or a person's title or expectation may
+hold HTML, links, images or Markdown built to escape whatever the exporter puts around it.
+Rendered by real readers (markdown-it-py always; pandoc and cmark-gfm when installed), an
+export yields no HTML but the exporter's metadata comments, no image, no link but the
+exporter's own (and the http, https and mailto links a GFM reader makes of plain text), and
+what a model wrote stays whole inside its fence while what a person wrote reads back as
+written.
 """
 
 from __future__ import annotations
@@ -24,7 +25,10 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from journal.core.domain import RunStatus, Verdict
+from journal.core.errors import InvalidInputError
+from journal.core.expectations import Expectation, Kind, Target, check_expectation
 from journal.core.export_markdown import Layout, _inline, _quote, _readable, export_to_path
+from journal.core.grading import GradeStatus
 from journal.core.markdown_render import render_markdown
 from journal.core.notebook_format import INDEX_NAME, code_span, experiment_file_name
 from tests.core.test_export_import import TRICKS, _build
@@ -123,6 +127,49 @@ hostile_text = st.lists(
 ).map("".join)
 
 
+def _expectations(text: str) -> list[dict[str, Any]]:
+    """Expectations holding `text` wherever a person can put it (a value, a name), those of
+    the kinds that take it."""
+    name = " ".join(text.splitlines()) if "\r" not in text else text.replace("\r", " ")
+    made = []
+    for kind, value in (
+        (Kind.CONTAINS, text),
+        (Kind.JUDGE, text),
+        (Kind.EQUALS, text),
+        (Kind.REGEX, text),
+        (Kind.JSON_SCHEMA, text),
+        (Kind.IS_JSON, ""),
+    ):
+        expectation = Expectation(kind, value, name=" ".join(name.split("\n")), weight=2)
+        try:
+            check_expectation(expectation)
+        except InvalidInputError:
+            continue
+        made.append({"expectation": expectation, "created_at": T0, "updated_at": T0})
+    return made
+
+
+def _grades(text: str, count: int) -> list[dict[str, Any]]:
+    """Grades of the experiment's first `count` expectations (and of a removed one), with
+    `text` as a judge's reason and as the expectation's text when graded."""
+    return [
+        {
+            "expectation": which,
+            "expectation_uuid": "0e0e0000-0000-4000-8000-000000000001",
+            "expectation_text": text,
+            "name": text,
+            "weight": 1.0,
+            "target": Target.ANSWER.value,
+            "status": status.value,
+            "score": 0.5,
+            "reason": text,
+            "grader": {"raw": text, text: text},
+            "created_at": T0,
+        }
+        for which, status in zip([None, *range(count)], [*GradeStatus, *GradeStatus], strict=False)
+    ]
+
+
 def _run(text: Any, **fields: Any) -> dict[str, Any]:
     """A run with `text` in every field a model, a server or a person can fill."""
     run = {
@@ -146,6 +193,7 @@ def _run(text: Any, **fields: Any) -> dict[str, Any]:
         "verdict_note": text,
         "created_at": T0,
         "replay": None,
+        "grades": _grades(text, 3),
     }
     return {**run, **fields}
 
@@ -159,6 +207,8 @@ def _experiment(text: Any, tags: list[str]) -> dict[str, Any]:
         "tags": tags,
         "created_at": T0,
         "updated_at": T0,
+        "expectations": _expectations(text),
+        "grading": (0.5, T0),
     }
 
 
@@ -200,6 +250,7 @@ def hostile_journals(draw: st.DrawFn) -> Plan:
                     verdict_note=draw(hostile_text),
                     status=draw(st.sampled_from(list(RunStatus))),
                     verdict=draw(st.none() | st.sampled_from(list(Verdict))),
+                    grades=_grades(draw(hostile_text), draw(st.integers(0, 3))),
                 )
             )
         plan.append((experiment, runs))
@@ -220,10 +271,15 @@ def _exports(plan: Plan, folder: Path) -> dict[str, tuple[str, frozenset[str], i
     with _build(folder / "journal.sqlite", plan) as journal:
         export_to_path(journal, folder / "export.md")
         export_to_path(journal, folder / "export", layout=Layout.FOLDER)
-    runs = sum(len(r) for _, r in plan)
+
+    def blocks_of(experiment: dict[str, Any], runs: list[dict[str, Any]]) -> int:
+        """Its runs, expectations and grades, each a block."""
+        grades = sum(len(run.get("grades", [])) for run in runs)
+        return len(runs) + len(experiment.get("expectations", [])) + grades
+
     single = (folder / "export.md").read_text(encoding="utf-8")
     files: dict[str, tuple[str, frozenset[str], int]] = {
-        "export.md": (single, frozenset(), len(plan) + runs + 1)
+        "export.md": (single, frozenset(), len(plan) + sum(blocks_of(*e) for e in plan) + 1)
     }
     names = export_files(folder / "export")
     for name, text in names.items():
@@ -231,7 +287,7 @@ def _exports(plan: Plan, folder: Path) -> dict[str, tuple[str, frozenset[str], i
             blocks = 1
         else:
             number = int(name.partition("-")[0]) - 1
-            blocks = len(plan[number][1]) + 1
+            blocks = blocks_of(*plan[number]) + 1
             assert name == experiment_file_name(number + 1, str(plan[number][0]["title"]))
         files[f"export/{name}"] = (text, own_links_of(name, names), blocks)
     return files

@@ -234,6 +234,10 @@ def test_summary_counts_after_triage(
     assert summary == CheckSummary(
         target_model=TARGET,
         total=9,
+        passed=4,  # the four judged worked: no expectations, so the verdicts decide
+        failed=3,
+        needs_look=2,  # "easy c" (no expectations, no verdict) and "boom" (failed to run)
+        by_verdict=7,
         still_work=2,
         regressed=2,
         improved=2,
@@ -243,20 +247,19 @@ def test_summary_counts_after_triage(
         pending=0,
         worked_before=6,
     )
-    assert summary.line() == (
-        "2 of 9 still work on newmodel:1b (2 regressed, 1 untriaged); 2 improved; "
-        "1 do not work (nor did before); 1 failed to run"
-    )
+    assert summary.line() == "4 of 9 pass on newmodel:1b (3 fail, 2 need a look; 7 by your verdict)"
     assert view.name == "new model day"
     assert view.source_filter == {"run_ids": sources}
     assert items[7].new_status is RunStatus.FAILED and items[7].baseline is Verdict.WORKED
 
 
 def test_the_summary_line_reads_like_the_example() -> None:
-    summary = CheckSummary("llama3:8b", total=40, still_work=31, regressed=4, untriaged=5)
-    assert summary.line() == "31 of 40 still work on llama3:8b (4 regressed, 5 untriaged)"
-    assert CheckSummary("m", total=3, pending=3).line() == (
-        "0 of 3 still work on m (0 regressed, 0 untriaged); 3 not run yet"
+    summary = CheckSummary("qwen3:8b", total=40, passed=34, failed=4, needs_look=2)
+    assert summary.line() == "34 of 40 pass on qwen3:8b (4 fail, 2 need a look)"
+    summary = CheckSummary("qwen3:8b", total=40, passed=34, failed=5, needs_look=1, by_verdict=3)
+    assert summary.line() == "34 of 40 pass on qwen3:8b (5 fail, 1 needs a look; 3 by your verdict)"
+    assert CheckSummary("m", total=5, needs_look=1, grading=1, pending=3).line() == (
+        "0 of 5 pass on m (0 fail, 1 needs a look); 1 still grading; 3 not run yet"
     )
 
 
@@ -426,7 +429,7 @@ def test_triage_list_and_item_runs(journal: Journal, checker: MigrationChecker) 
     assert checks[1].source_filter == {"model": "llama3:8b", "verdict": "worked"}
     assert checks[1].summary.regressed == 1
     record = checks[1].as_dict()
-    assert record["summary"]["line"].startswith("0 of 2 still work")
+    assert record["summary"]["line"].startswith("0 of 2 pass")
     assert record["status"] == "done"
     assert source.id == sources[1] and new is not None and new.response == "BAD answer"
     assert pending_source.id == sources[1] and nothing is None

@@ -175,7 +175,7 @@ def test_check_runs_and_triages_by_keyboard(
         window.start_button.click()
     qtmodeltester.check(window.items_model)
     assert window.items_model.rowCount() == 3
-    assert window.summary_text() == "0 of 3 still work on qwen3:0.6b (0 regressed, 3 untriaged)"
+    assert window.summary_text() == "0 of 3 pass on qwen3:0.6b (0 fail, 3 need a look)"
     assert window.progress_label.text().startswith("[3/3] run ")
     assert "Amazon" in window.new_view.toPlainText()  # the first item's diff is shown
     assert "Nile" in window.original_view.toPlainText()
@@ -187,13 +187,17 @@ def test_check_runs_and_triages_by_keyboard(
     assert window.table.currentIndex().row() == 1  # moved on
     with qtbot.waitSignal(window.item_triaged, timeout=3000):
         QTest.keyClick(window.table, Qt.Key.Key_P)
-    assert window.summary_text() == "1 of 3 still work on qwen3:0.6b (1 regressed, 1 untriaged)"
+    assert window.summary_text() == (
+        "1 of 3 pass on qwen3:0.6b (1 fail, 1 needs a look; 2 by your verdict)"
+    )
     assert window.items_model.index(1, 5).data() == "regressed"
 
     window.table.selectRow(0)
     with qtbot.waitSignal(window.item_triaged, timeout=3000):
         QTest.keyClick(window.table, Qt.Key.Key_0)
-    assert window.summary_text() == "0 of 3 still work on qwen3:0.6b (1 regressed, 2 untriaged)"
+    assert window.summary_text() == (
+        "0 of 3 pass on qwen3:0.6b (1 fail, 2 need a look; 1 by your verdict)"
+    )
 
     # reopening the saved check shows the same thing
     other = _check_window(qtbot, journal, answers)
@@ -211,11 +215,11 @@ def test_check_cancel_then_resume(
         with qtbot.waitSignal(window.check_started, timeout=3000):
             window.start_button.click()
         window.cancel_button.click()
-    assert "not run yet" in window.summary_text() or "failed to run" in window.summary_text()
+    assert window.summary_text().startswith("0 of 3 pass on qwen3:0.6b (0 fail, ")
     assert window.resume_button.isEnabled()
 
     answers.chunk_delay = 0
     with qtbot.waitSignal(window.check_finished, timeout=5000):
         window.resume_button.click()
-    assert window.summary_text() == "0 of 3 still work on qwen3:0.6b (0 regressed, 3 untriaged)"
+    assert window.summary_text() == "0 of 3 pass on qwen3:0.6b (0 fail, 3 need a look)"
     assert not window.resume_button.isEnabled()

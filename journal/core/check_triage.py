@@ -1,0 +1,173 @@
+"""Where each item of a migration check stands: passes, fails, or needs a person to look.
+
+A replay is graded like any run (its experiment's expectations); what its grades add up to
+(`grading.combine`) sorts it. The person's verdict on the replay, once given, is the last
+word: it overrides the grades, in the groups and in the counts. A replay that failed or was
+cancelled is not graded and needs a look; so does one whose grades cannot decide (no
+expectations, a grading error, an unsure judge). While a check's judge or similarity grades
+are still coming, its item is "grading" rather than "needs a look": only the program that
+queued them knows they are coming, so it names those runs (`grading`). Nothing here writes.
+"""
+
+from __future__ import annotations
+
+import enum
+import json
+from collections.abc import Collection, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import text
+from sqlmodel import Session
+
+from journal.core.domain import RunStatus, Verdict
+from journal.core.grading import (
+    CombineRule,
+    GradeResult,
+    GradeStatus,
+    OutcomeStatus,
+    RunOutcome,
+    combine,
+    not_graded,
+)
+
+__all__ = ["Group", "ItemTriage", "outcome_record", "outcomes_of", "triage_item"]
+
+
+class Group(enum.StrEnum):
+    """Where an item stands; every item is in exactly one group."""
+
+    PASS = "pass"  # its grades pass, or the person said it worked
+    FAIL = "fail"  # its grades fail (with the reason), or the person said partly or failed
+    NEEDS_LOOK = "needs a look"  # not graded, or its grades cannot decide
+    GRADING = "grading"  # judge or similarity grades still coming
+    PENDING = "pending"  # not replayed yet (or replaying now)
+
+
+@dataclass(frozen=True)
+class ItemTriage:
+    """An item's group and the one line that says why. `by_verdict`: the person's verdict
+    decided it. `outcome` is what the grades say, whatever the verdict (None before the
+    replay ran)."""
+
+    group: Group
+    reason: str
+    by_verdict: bool = False
+    outcome: RunOutcome | None = None
+
+    @property
+    def suggested_verdict(self) -> Verdict | None:
+        return self.outcome.suggested_verdict if self.outcome else None
+
+
+_UNFINISHED = {
+    RunStatus.FAILED: "the replay failed: not graded",
+    RunStatus.CANCELLED: "the replay was cancelled: not graded",
+    RunStatus.INTERRUPTED: "the replay was interrupted: not graded",
+}
+
+
+def triage_item(
+    status: RunStatus | None,
+    verdict: Verdict | None,
+    outcome: RunOutcome | None,
+    *,
+    grading: bool = False,
+) -> ItemTriage:
+    """Sort one item by its replay's `status`, the person's `verdict` on it and what its
+    grades add up to; `grading`: its queued grades are still coming."""
+    if status is None:
+        return ItemTriage(Group.PENDING, "not replayed yet")
+    if status.is_live:
+        return ItemTriage(Group.PENDING, "replaying now")
+    if verdict is not None:
+        group = Group.PASS if verdict is Verdict.WORKED else Group.FAIL
+        return ItemTriage(group, f"your verdict: {verdict.value}", True, outcome)
+    if status is not RunStatus.DONE:
+        return ItemTriage(Group.NEEDS_LOOK, _UNFINISHED[status], outcome=outcome)
+    assert outcome is not None, "a finished replay has an outcome"
+    if outcome.status is OutcomeStatus.PASS:
+        return ItemTriage(Group.PASS, outcome.reason, outcome=outcome)
+    if outcome.status is OutcomeStatus.FAIL:
+        return ItemTriage(Group.FAIL, outcome.reason, outcome=outcome)
+    if grading and outcome.ungraded:
+        return ItemTriage(Group.GRADING, f"{outcome.summary}; more grades coming", outcome=outcome)
+    return ItemTriage(Group.NEEDS_LOOK, outcome.reason, outcome=outcome)
+
+
+# -- outcomes of many runs at once -----------------------------------------------------------
+
+
+def _ids_json(ids: Iterable[int]) -> str:
+    return json.dumps(sorted(set(ids)))
+
+
+def outcomes_of(session: Session, run_ids: Collection[int]) -> dict[int, RunOutcome]:
+    """What each run's current grades add up to, as `grades.run_outcome` says one run's,
+    in four queries however many runs: a check of hundreds of items reads at once."""
+    if not run_ids:
+        return {}
+    ids = {"ids": _ids_json(run_ids)}
+    runs = [
+        (row[0], row[1], RunStatus(row[2]))
+        for row in session.execute(
+            text(
+                "SELECT id, experiment_id, status FROM run "
+                "WHERE id IN (SELECT value FROM json_each(:ids))"
+            ),
+            ids,
+        )
+    ]
+    experiments = {"ids": _ids_json(experiment for _, experiment, _ in runs)}
+    weights: dict[int, list[tuple[int, float]]] = {}
+    for row in session.execute(
+        text(
+            "SELECT experiment_id, id, weight FROM expectation "
+            "WHERE experiment_id IN (SELECT value FROM json_each(:ids)) "
+            "ORDER BY experiment_id, position"
+        ),
+        experiments,
+    ):
+        weights.setdefault(row[0], []).append((row[1], row[2]))
+    rules = {
+        row[0]: CombineRule(row[1])
+        for row in session.execute(
+            text(
+                "SELECT experiment_id, threshold FROM experiment_grading "
+                "WHERE experiment_id IN (SELECT value FROM json_each(:ids))"
+            ),
+            experiments,
+        )
+    }
+    current: dict[tuple[int, int], GradeResult] = {}
+    for row in session.execute(
+        text(
+            "SELECT run_id, expectation_id, status, score, reason FROM grade "
+            "WHERE run_id IN (SELECT value FROM json_each(:ids)) "
+            "AND expectation_id IS NOT NULL ORDER BY id"
+        ),
+        ids,
+    ):  # ordered by id: the newest of each run and expectation stays
+        current[(row[0], row[1])] = GradeResult(GradeStatus(row[2]), row[4], row[3])
+    outcomes: dict[int, RunOutcome] = {}
+    for run_id, experiment_id, status in runs:
+        expected = weights.get(experiment_id, [])
+        outcome = not_graded(status, len(expected))
+        if outcome is None:
+            graded = [(weight, current.get((run_id, saved))) for saved, weight in expected]
+            outcome = combine(rules.get(experiment_id, CombineRule()), graded)
+        outcomes[run_id] = outcome
+    return outcomes
+
+
+def outcome_record(outcome: RunOutcome | None) -> dict[str, Any] | None:
+    """What the grades say, for `--json`."""
+    if outcome is None:
+        return None
+    return {
+        "status": outcome.status.value,
+        "summary": outcome.summary,
+        "reason": outcome.reason,
+        "score": outcome.score,
+        "suggested_verdict": outcome.suggested_verdict.value if outcome.suggested_verdict else None,
+    }
