@@ -6,7 +6,7 @@ without a Save button and without a write per keystroke.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QStringListModel, Qt, Signal, Slot
 from PySide6.QtGui import QFont
@@ -20,7 +20,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from journal.gui.expectations_editor import ExpectationsEditor
 from journal.gui.throttle import Throttle
+
+if TYPE_CHECKING:
+    from journal.gui.context import AppContext
 
 SAVE_DELAY_MS = 400
 
@@ -53,7 +57,7 @@ class ExperimentEditor(QWidget):
 
     edited = Signal(int, dict)  # experiment id, {field: new value}
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, context: AppContext | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._experiment_id: int | None = None
         self._saved: dict[str, Any] = {}
@@ -80,6 +84,8 @@ class ExperimentEditor(QWidget):
         self.hypothesis = _note_box("Hypothesis: what do you expect, and why?", 2)
         self.expected = _note_box("Expected outcome: what would count as “it worked”?", 2)
         self.conclusion = _note_box("Conclusion: what did you learn?", 2)
+        # Saves its own rows through the context; loaded and flushed with the rest.
+        self.expectations = ExpectationsEditor(context)
 
         form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
@@ -87,6 +93,7 @@ class ExperimentEditor(QWidget):
         form.addRow("Tags", self.tags)
         form.addRow("Hypothesis", self.hypothesis)
         form.addRow("Expected", self.expected)
+        form.addRow("", self.expectations)
         form.addRow("Conclusion", self.conclusion)
 
         self._empty = QLabel("Select an experiment, or press Ctrl+N to start one.")
@@ -125,6 +132,7 @@ class ExperimentEditor(QWidget):
             self._saved = values
         finally:
             self._loading = False
+        self.expectations.load(self._experiment_id)
         has = experiment is not None
         for widget in (self.title, self.tags, self.hypothesis, self.expected, self.conclusion):
             widget.setEnabled(has)
@@ -140,6 +148,7 @@ class ExperimentEditor(QWidget):
     def flush(self) -> None:
         """Emit pending edits now (before switching experiments or closing)."""
         self._save_later.flush()
+        self.expectations.flush()
 
     def current_values(self) -> dict[str, Any]:
         from journal.core.queries import normalise_tags
