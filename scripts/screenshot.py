@@ -1,10 +1,12 @@
 """Save a PNG of the journal window mid-experiment, on a generated demo journal.
 
-    scripts/screenshot [OUT.png] [--dark] [--size 1366x768] [--scene streaming|done|silent|unsaved]
+    scripts/screenshot [OUT.png] [--dark] [--size 1366x768]
+        [--scene streaming|done|silent|unsaved|expectations]
 
 Runs the real window against the fake Ollama server (tests/fake_ollama.py) with demo
 experiments, starts a run, and grabs the window while the answer is streaming (or once it is
-done; or while Ollama is silent; or while a full disk keeps the answer from being saved).
+done; or while Ollama is silent; or while a full disk keeps the answer from being saved; or,
+with `expectations`, once done, with four expectations tried on the answer, a judge among them).
 """
 
 from __future__ import annotations
@@ -118,6 +120,39 @@ def build_demo(db: Path, url: str) -> None:
                         set_verdict(session, run.id or 0, Verdict(verdict))
 
 
+EXPECTATIONS = [
+    ("judge:names three real rivers that each cross a border", "", 2.0),
+    ("contains:Danube", "danube", 1.0),
+    (r"regex:\|\s*River\s*\|", "table", 1.0),
+    ("not-icontains:as an ai", "", 1.0),
+]
+
+
+def _judge_reply(*_: object) -> str:
+    import json
+
+    reason = "all three are real and cross borders"
+    return json.dumps({"pass": True, "score": 0.9, "reason": reason})
+
+
+def add_expectations(window: object, config: Path) -> None:
+    """Four expectations on the experiment shown, and a judge model to try them with."""
+    from journal.core.expectations import parse_expectation
+    from journal.core.grades import add_expectation, list_expectations
+    from journal.core.settings import SettingsFile
+
+    SettingsFile(config).update({"models.judge": "judge:4b"})
+    editor = window.editor  # type: ignore[attr-defined]
+    experiment_id = editor.experiment_id()
+    journal = window.context.journal  # type: ignore[attr-defined]
+    with journal.write() as session:
+        if not list_expectations(session, experiment_id):
+            for line, name, weight in EXPECTATIONS:
+                expectation = parse_expectation(line, name=name, weight=weight)
+                add_expectation(session, experiment_id, expectation)
+    editor.expectations.load(experiment_id)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("out", nargs="?", default=str(ROOT / "resources" / "screenshot.png"))
@@ -125,10 +160,14 @@ def main() -> int:
     parser.add_argument("--done", action="store_true", help="the same as --scene done")
     parser.add_argument("--size", default="1440x900", help="window size, WIDTHxHEIGHT")
     parser.add_argument(
-        "--scene", choices=("streaming", "done", "silent", "unsaved"), default="streaming"
+        "--scene",
+        choices=("streaming", "done", "silent", "unsaved", "expectations"),
+        default="streaming",
     )
     args = parser.parse_args()
     scene = "done" if args.done else args.scene
+    config = Path(tempfile.mkdtemp()) / "journal.toml"
+    os.environ["JOURNAL_CONFIG"] = str(config)  # the judge model of the scene, not yours
     width, height = (int(part) for part in args.size.lower().split("x"))
     os.environ.setdefault(
         "QT_QPA_PLATFORM", "offscreen" if not os.environ.get("DISPLAY") else "xcb"
@@ -161,6 +200,7 @@ def main() -> int:
         ),
         FakeModel("gemma3:4b", family="gemma3", parameter_size="4.3B", quantization_level="Q4_K_M"),
         FakeModel("mistral:7b", family="llama", parameter_size="7.2B", quantization_level="Q4_0"),
+        FakeModel("judge:4b", family="qwen3", parameter_size="4.0B", reply=_judge_reply),
     ]
     app = QApplication.instance() or QApplication([])
     app.setWindowIcon(app_icon())
@@ -203,6 +243,8 @@ def main() -> int:
         list_model = window.list_panel.model()
         window.list_panel.select_experiment(list_model.summary(list_model.rowCount() - 2).id)
         wait(lambda: window.history_model.rowCount() > 0)
+        if scene == "expectations":
+            add_expectations(window, config)
         window.editor.title.setText("Rivers that cross borders")
         window.editor.tags.setText("geography, facts")
         window.editor.hypothesis.setPlainText(
@@ -229,9 +271,13 @@ def main() -> int:
             disk = FullDisk(window.context.journal)
             window.runs.started.connect(lambda _: setattr(disk, "full", True))
         window.run_prompt()
-        if scene == "done":
+        if scene in ("done", "expectations"):
             wait(lambda: not window.runs.is_running, 60)
             wait(lambda: window.answer_view.is_rendered(), 10)
+        if scene == "expectations":
+            expectations = window.editor.expectations
+            expectations.try_selected_run()
+            wait(lambda: not any(r.message_text() == "trying…" for r in expectations.rows()))
         elif scene == "silent":
             wait(lambda: "for 4 s" in window.answer_view.status_text(), 30)
         elif scene == "unsaved":

@@ -12,7 +12,7 @@ from __future__ import annotations
 import itertools
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Qt, Slot
+from PySide6.QtCore import QSize, Qt, Slot
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
@@ -44,10 +44,19 @@ if TYPE_CHECKING:
     from journal.gui.context import AppContext
 
 SAVE_DELAY_MS = 400
-ROWS_SHOWN = 3.5  # the list's height, in rows: it scrolls beyond, and never grows
+ROWS_SHOWN = 2.75  # the list's height, in rows with a result: it scrolls beyond, never grows
 DEFAULT_THRESHOLD = 0.7
 TRY_KEYS = "Ctrl+T"
 TRY_TIP = f"Grade the selected run against these expectations, without saving ({TRY_KEYS})"
+
+
+class _RowsArea(QScrollArea):
+    """Asks for its full height, so a short window shrinks it with the notes around it
+    rather than first."""
+
+    def sizeHint(self) -> QSize:  # noqa: N802 - Qt override
+        hint = super().sizeHint()
+        return QSize(hint.width(), self.maximumHeight())
 
 
 class ExpectationsEditor(QWidget):
@@ -80,7 +89,6 @@ class ExpectationsEditor(QWidget):
         self.toggle.setAutoRaise(True)
         self.toggle.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         self.toggle.setArrowType(Qt.ArrowType.DownArrow)
-        self.toggle.setToolTip("Show or hide the expectations (Alt+E)")
         self.summary = QLabel()
         self.summary.setEnabled(False)  # muted
         self.try_button = QPushButton("&Try on the selected run")
@@ -90,22 +98,30 @@ class ExpectationsEditor(QWidget):
         self._rows_layout = QVBoxLayout(self._rows_box)
         self._rows_layout.setContentsMargins(0, 0, 4, 0)
         self._rows_layout.setSpacing(2)
-        self._none = QLabel("No expectations yet: type one below (like contains:Paris) or Add.")
+        self._none = QLabel("No expectations yet: type one above (like contains:Paris) or Add.")
         self._none.setEnabled(False)
         self._rows_layout.addWidget(self._none)
         self._rows_layout.addStretch(1)
-        self.rows_area = QScrollArea()
+        self.rows_area = _RowsArea()
         self.rows_area.setWidget(self._rows_box)
         self.rows_area.setWidgetResizable(True)
         self.rows_area.setFrameShape(QScrollArea.Shape.NoFrame)
         self.rows_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        line = QLineEdit().sizeHint().height() + 2
-        self.rows_area.setFixedHeight(int(line * ROWS_SHOWN))
+        sample = ExpectationRow()
+        line = sample.sizeHint().height()
+        sample.show_message("✓")
+        row = sample.sizeHint().height() + self._rows_layout.spacing()
+        sample.deleteLater()
+        # As tall as ROWS_SHOWN rows whatever their number, so nothing moves as rows come
+        # and go; down to one row when the window is too short for more.
+        self.rows_area.setMinimumHeight(line)
+        self.rows_area.setMaximumHeight(int(row * ROWS_SHOWN))
+        self.rows_area.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.rows_area.setAccessibleName("Expectations")
 
     def _init_footer(self) -> None:
         self.add_line = QLineEdit()
-        self.add_line.setPlaceholderText("Add: contains:Paris, not-contains:As an AI, words<=50…")
+        self.add_line.setPlaceholderText("Add: contains:Paris, not-icontains:as an AI, words<=50…")
         self.add_line.setToolTip("Type or paste an expectation's line and press Enter")
         self.add_line.setAccessibleName("New expectation")
         self.add_button = QPushButton("&Add")
@@ -120,6 +136,7 @@ class ExpectationsEditor(QWidget):
         self.combine.addItem("all must pass", False)
         self.combine.addItem("weighted score at least", True)
         self.combine.setToolTip("How the results add up to a run's outcome")
+        self.combine.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.combine.setAccessibleName("How results combine")
         self.threshold = QDoubleSpinBox()
         self.threshold.setRange(0.05, 1.0)
@@ -130,31 +147,34 @@ class ExpectationsEditor(QWidget):
         self.threshold.setAccessibleName("Score needed")
 
     def _init_layout(self) -> None:
+        """One line of controls (the summary in their place when folded), then the rows."""
+        self.controls = QWidget()
+        controls = QHBoxLayout(self.controls)
+        controls.setContentsMargins(0, 0, 0, 0)
+        controls.addWidget(self.add_line, 1)
+        controls.addWidget(self.add_button)
+        controls.addSpacing(8)
+        controls.addWidget(self.combine)
+        controls.addWidget(self.threshold)
         header = QHBoxLayout()
         header.setContentsMargins(0, 0, 0, 0)
         header.addWidget(self.toggle)
         header.addWidget(self.summary, 1)
+        header.addWidget(self.controls, 1)
         header.addWidget(self.try_button)
-        footer = QHBoxLayout()
-        footer.setContentsMargins(0, 0, 0, 0)
-        footer.addWidget(self.add_line, 1)
-        footer.addWidget(self.add_button)
-        footer.addSpacing(12)
-        footer.addWidget(QLabel("Results:"))
-        footer.addWidget(self.combine)
-        footer.addWidget(self.threshold)
         self.body = QWidget()
         body = QVBoxLayout(self.body)
         body.setContentsMargins(0, 0, 0, 0)
         body.setSpacing(2)
         body.addWidget(self.rows_area)
-        body.addLayout(footer)
         body.addWidget(self.add_message)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(2)
         layout.addLayout(header)
         layout.addWidget(self.body)
+        # Height to spare goes to the rows first (up to ROWS_SHOWN), then to the notes.
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Expanding)
 
     def _init_actions(self) -> None:
         """Keys that work with the focus anywhere in the list of rows."""
@@ -183,6 +203,7 @@ class ExpectationsEditor(QWidget):
         self.threshold.valueChanged.connect(self._on_rule_edited)
         self._trial.graded.connect(self._on_trial_graded)
         self._trial.finished.connect(self._on_trial_finished)
+        self._on_toggle_toggled(self.toggle.isChecked())
 
     # -- what is shown --------------------------------------------------------------------
 
@@ -483,7 +504,9 @@ class ExpectationsEditor(QWidget):
     def _refresh(self) -> None:
         self._none.setVisible(not self._rows)
         self.threshold.setEnabled(self._rule.weighted)
-        self.summary.setText(combine_summary(len(self._rows), self._rule))
+        summary = combine_summary(len(self._rows), self._rule)
+        self.summary.setText(summary)
+        self.toggle.setToolTip(f"{summary}. Show or hide them (Alt+E)")
         self._refresh_try()
 
     def _refresh_try(self) -> None:
@@ -507,6 +530,8 @@ class ExpectationsEditor(QWidget):
     @Slot(bool)
     def _on_toggle_toggled(self, shown: bool) -> None:
         self.body.setVisible(shown)
+        self.controls.setVisible(shown)
+        self.summary.setVisible(not shown)
         arrow = Qt.ArrowType.DownArrow if shown else Qt.ArrowType.RightArrow
         self.toggle.setArrowType(arrow)
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QStringListModel, Qt, Signal, Slot
+from PySide6.QtCore import QSize, QStringListModel, Qt, Signal, Slot
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QCompleter,
@@ -42,8 +42,16 @@ class _TagCompleter(QCompleter):
         return f"{head}{index.data()}, "
 
 
+class _NoteBox(QPlainTextEdit):
+    """A note that asks for its smallest height and grows into what is left over, so the
+    expectations beside it get their rows first."""
+
+    def sizeHint(self) -> QSize:  # noqa: N802 - Qt override
+        return QSize(super().sizeHint().width(), self.minimumHeight())
+
+
 def _note_box(placeholder: str, lines: int) -> QPlainTextEdit:
-    box = QPlainTextEdit()
+    box = _NoteBox()
     box.setPlaceholderText(placeholder)
     box.setTabChangesFocus(True)
     height = box.fontMetrics().lineSpacing() * lines + 14

@@ -129,7 +129,7 @@ class MainWindow(QMainWindow):
         self.right_splitter.addWidget(self.history_view)
         for index, stretch in enumerate((0, 1, 0)):
             self.right_splitter.setStretchFactor(index, stretch)
-        self.right_splitter.setSizes([190, 500, 110])
+        self.right_splitter.setSizes([420, 420, 110])  # room for a few expectations
 
         self.main_splitter = QSplitter(Qt.Orientation.Horizontal)
         self.main_splitter.addWidget(self.list_panel)
