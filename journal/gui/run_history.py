@@ -111,8 +111,9 @@ class RunHistoryModel(QAbstractTableModel):
             return None
         run = self._runs[index.row()]
         column = index.column()
-        if column == self.GRADES:
-            return self._grades_data(run.id, role)
+        if column == self.GRADES:  # a run still streaming has no grades yet, not "needs a look"
+            live = run.status.is_live or run.id == self._live_run_id
+            return None if live else self._grades_data(run.id, role)
         if role == Qt.ItemDataRole.DisplayRole:
             if column == self.STATUS and run.id == self._live_run_id:
                 return "streaming…"

@@ -33,6 +33,7 @@ from journal.gui.run_history import RunHistoryModel
 from journal.gui.settings_dialog import SettingsDialog
 from journal.gui.settings_store import SettingsStore
 from tests.fake_ollama import FakeModel, FakeOllama
+from tests.gui.window_teardown import stop_runs
 
 ANSWER = "Paris is the capital of France."
 
@@ -101,9 +102,7 @@ def open_window(
 
     yield factory
     for window in windows:
-        if window.runs.is_running:
-            window.runs.stop()
-            window.runs.wait(5000)
+        stop_runs(qtbot, window)
         window.close()
 
 
@@ -204,8 +203,10 @@ def test_a_stopped_run_is_not_graded_and_needs_a_look(
     server.stall_after = 2
     window = open_window("contains:Paris")
     QTest.keyClick(window.prompt_panel, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
-    qtbot.waitUntil(lambda: window.runs.live_run_id is not None, timeout=10_000)
-    assert gate_for(window.context.host).runs == 1  # the window's run holds the host's gate
+    # The window's run holds the host's gate (taken just after the run is recorded).
+    qtbot.waitUntil(lambda: gate_for(window.context.host).runs == 1, timeout=10_000)
+    qtbot.waitUntil(lambda: window.history_model.rowCount() == 1)
+    assert _cell(window) is None  # still streaming: no grades yet, not "needs a look"
     with qtbot.waitSignal(window.runs.finished, timeout=10_000):
         QTest.keyClick(window, Qt.Key.Key_Escape)
     qtbot.waitUntil(lambda: window.display.grade_strip.isVisible())

@@ -18,6 +18,7 @@ from journal.gui.main_window import MainWindow
 from journal.gui.settings_store import SettingsStore
 from journal.gui.window_dialogs import WindowDialogs
 from tests.fake_ollama import FakeOllama
+from tests.gui.window_teardown import stop_runs
 
 WindowFactory = Callable[..., MainWindow]
 
@@ -45,9 +46,7 @@ def open_window(qtbot: QtBot, db_path: Path, settings: SettingsStore) -> Iterato
 
     yield factory
     for window in windows:
-        if window.runs.is_running:
-            window.runs.stop()
-            window.runs.wait(5000)
+        stop_runs(qtbot, window)
 
 
 def _type_prompt(qtbot: QtBot, window: MainWindow, text: str, model: str = "llama3:8b") -> None:

@@ -23,6 +23,7 @@ from journal.gui.main_window import MainWindow
 from journal.gui.matrix_dialog import MatrixDialog
 from journal.gui.settings_store import SettingsStore
 from tests.fake_ollama import FakeModel, FakeOllama
+from tests.gui.window_teardown import stop_runs
 from tests.past_runs import add_past_run
 
 WindowFactory = Callable[[str], MainWindow]
@@ -44,9 +45,7 @@ def open_window(qtbot: QtBot, db_path: Path, tmp_path: Path) -> Iterator[WindowF
 
     yield factory
     for window in windows:
-        if window.runs.is_running:
-            window.runs.stop()
-            window.runs.wait(5000)
+        stop_runs(qtbot, window)
 
 
 def _graded_journal(db_path: Path) -> tuple[int, int]:

@@ -17,6 +17,7 @@ from journal.core.storage import Journal
 from journal.gui.main_window import MainWindow
 from journal.gui.settings_store import SettingsStore
 from tests.fake_ollama import FakeModel, FakeOllama
+from tests.gui.window_teardown import stop_runs
 from tests.storage_faults import FullDisk
 
 REPLY = " ".join(f"word{n:03d}" + "y" * 90 for n in range(200))
@@ -38,10 +39,7 @@ def window(
     picker.set_current_model("big:1b")
     opened.prompt_panel.set_prompt("Write at length")
     yield opened
-    if opened.runs.is_running:
-        opened.runs.stop()
-        opened.runs.abandon_saving()
-        opened.runs.wait(5000)
+    stop_runs(qtbot, opened, abandon_saving=True)
 
 
 def _run(window: MainWindow) -> None:
