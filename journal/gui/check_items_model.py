@@ -129,9 +129,6 @@ class CheckItemsModel(QAbstractItemModel):
                     return self.index(child, column, self.index(row, 0))
         return QModelIndex()
 
-    def group_row(self, group: Group) -> int:
-        return GROUPS.index(group)
-
     def count(self, group: Group) -> int:
         return len(self._groups[group])
 

@@ -268,7 +268,7 @@ class CheckWindow(QDialog):
 
     def open_check(self, check_id: int) -> None:
         """Show a saved check, its items in their groups and its summary; the first item
-        left to look at is selected."""
+        left to look at is selected (as soon as there is one, while the check runs)."""
         self._check_id = check_id
         self._reload()
         row = self.checks_box.findData(check_id)
@@ -276,12 +276,10 @@ class CheckWindow(QDialog):
             self._refresh_checks()
             row = self.checks_box.findData(check_id)
         self.checks_box.setCurrentIndex(row)
-        if self._selected() is None:
-            left = self._left()
-            items = self.items_model.items()
-            first = left[0] if left else items[0] if items else None
-            if first is not None:
-                self.select_position(first.position)
+        items = self.items_model.items()
+        waiting = self._view is not None and self._view.summary.pending > 0
+        if self._selected() is None and items and not waiting:
+            self.select_position(items[0].position)  # nothing left: the first item
 
     def current_check_id(self) -> int | None:
         return self._check_id
@@ -352,6 +350,9 @@ class CheckWindow(QDialog):
             self._lay_out_groups()
             if selected is not None:
                 self.select_position(selected)
+        left = self._left()
+        if self._selected() is None and left:
+            self.select_position(left[0].position)  # the first one to look at, as it arrives
         self.summary_label.setText(view.summary.line())
         self.summary_label.setToolTip(
             f"Check {view.id}: {view.name}\n{view.status.value}, target "
