@@ -6,10 +6,11 @@ Runs the real window against the fake Ollama server (tests/fake_ollama.py) with 
 experiments, starts a run, and grabs the window while the answer is streaming (or once it is
 done; or while Ollama is silent; or while a full disk keeps the answer from being saved;
 or, with graded demo runs, after a Repeat of 3 (`repeat`) or in the matrix with pass rates
-(`matrix`); or a migration check sorted into passes, fails, needs a look and still grading
-(`check`); scenes: streaming, done, silent, unsaved, repeat, matrix, check. With --expectations
-the experiment has expectations (one of them for a judge), so the answer shows its grades
-and the outcome a suggested verdict.
+(`matrix`), or with its expectations tried on the answer in the editor (`expectations`),
+or a migration check sorted into passes, fails, needs a look and still grading (`check`);
+scenes: streaming, done, silent, unsaved, repeat, matrix, expectations, check. With
+--expectations (implied by the `expectations` scene) the experiment has expectations, one of
+them for a judge, so the answer shows its grades and the outcome a suggested verdict.
 """
 
 from __future__ import annotations
@@ -223,7 +224,16 @@ def main() -> int:
     parser.add_argument("--size", default="1440x900", help="window size, WIDTHxHEIGHT")
     parser.add_argument(
         "--scene",
-        choices=("streaming", "done", "silent", "unsaved", "repeat", "matrix", "check"),
+        choices=(
+            "streaming",
+            "done",
+            "silent",
+            "unsaved",
+            "repeat",
+            "matrix",
+            "expectations",
+            "check",
+        ),
         default="streaming",
     )
     parser.add_argument(
@@ -231,6 +241,7 @@ def main() -> int:
     )
     args = parser.parse_args()
     scene = "done" if args.done else args.scene
+    args.expectations = args.expectations or scene == "expectations"
     width, height = (int(part) for part in args.size.lower().split("x"))
     os.environ.setdefault(
         "QT_QPA_PLATFORM", "offscreen" if not os.environ.get("DISPLAY") else "xcb"
@@ -343,6 +354,7 @@ def main() -> int:
         window.prompt_panel.options_panel.set_values({"temperature": 0.2, "seed": 42}, "5m", None)
         if args.expectations:
             add_expectations(window, EXPECTATIONS)
+            window.editor.expectations.load(window.editor.experiment_id())
         if scene == "silent":
             import journal.core.runner
 
@@ -373,7 +385,7 @@ def main() -> int:
             wait(lambda: False, 0.5)
             dialog.grab().save(args.out)
             dialog.close()
-        elif scene in ("done", "repeat"):
+        elif scene in ("done", "repeat", "expectations"):
             wait(lambda: not window.runs.is_running, 60)
             wait(lambda: window.answer_view.is_rendered(), 10)
             if args.expectations:
@@ -386,6 +398,10 @@ def main() -> int:
                     ),
                     30,
                 )
+            if scene == "expectations":
+                rows = window.editor.expectations
+                rows.try_selected_run()
+                wait(lambda: not any(r.message_text() == "trying…" for r in rows.rows()), 30)
         elif scene == "silent":
             wait(lambda: "for 4 s" in window.answer_view.status_text(), 30)
         elif scene == "unsaved":

@@ -29,6 +29,7 @@ from journal.core.grading import (
     RunOutcome,
     combine,
     not_graded,
+    verdict_standing,
 )
 
 __all__ = ["Group", "ItemTriage", "outcome_record", "outcomes_of", "triage_item"]
@@ -81,7 +82,8 @@ def triage_item(
     if status.is_live:
         return ItemTriage(Group.PENDING, "replaying now")
     if verdict is not None:
-        group = Group.PASS if verdict is Verdict.WORKED else Group.FAIL
+        passes = verdict_standing(verdict) is OutcomeStatus.PASS
+        group = Group.PASS if passes else Group.FAIL
         return ItemTriage(group, f"your verdict: {verdict.value}", True, outcome)
     if status is not RunStatus.DONE:
         return ItemTriage(Group.NEEDS_LOOK, _UNFINISHED[status], outcome=outcome)

@@ -86,6 +86,11 @@ class Kind(enum.StrEnum):
         """About how the run went (speed, why it stopped), not about a text."""
         return self in (Kind.TOKENS_PER_SECOND, Kind.FIRST_TOKEN, Kind.DONE_REASON)
 
+    @property
+    def example(self) -> str:
+        """One valid line of this kind, to show a person how it is written."""
+        return _EXAMPLES[self]
+
 
 _COMPARISONS = frozenset(
     {Kind.WORDS, Kind.CHARS, Kind.LINES, Kind.TOKENS_PER_SECOND, Kind.FIRST_TOKEN}

@@ -523,6 +523,12 @@ def _suggestion(outcome: RunOutcome) -> Verdict:
     return Verdict.FAILED
 
 
+def verdict_standing(verdict: Verdict) -> OutcomeStatus:
+    """Where the person's verdict puts a run, which overrides its grades wherever runs are
+    counted (pass rates, repeats, checks): only "worked" passes; "partly" is not a pass."""
+    return OutcomeStatus.PASS if verdict is Verdict.WORKED else OutcomeStatus.FAIL
+
+
 def shown_verdict(person: Verdict | None, outcome: RunOutcome) -> tuple[Verdict | None, bool]:
     """(the verdict to show, whether it is only the grades' suggestion): the person's
     verdict, when set, wins and is never replaced."""

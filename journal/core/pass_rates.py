@@ -27,6 +27,7 @@ from journal.core.grading import (
     OutcomeStatus,
     combine,
     not_graded,
+    verdict_standing,
 )
 
 __all__ = [
@@ -132,8 +133,7 @@ def _standing(experiment: ExperimentStandings, row: Sequence[Any]) -> tuple[Outc
     if verdict:
         judged = Verdict(verdict)
         reason = f"judged {judged.value}" + (f": {note}" if note else "")
-        passed = judged is Verdict.WORKED
-        return (OutcomeStatus.PASS if passed else OutcomeStatus.FAIL), reason
+        return verdict_standing(judged), reason
     expectations = experiment.expectations
     unfinished = not_graded(RunStatus(row[5]), len(expectations))
     if unfinished is not None:

@@ -17,11 +17,11 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from journal.core.domain import RunStatus, Verdict
+from journal.core.domain import RunStatus
 from journal.core.errors import InvalidInputError
 from journal.core.formatting import plural
 from journal.core.grades import run_outcome
-from journal.core.grading import OutcomeStatus
+from journal.core.grading import OutcomeStatus, verdict_standing
 from journal.core.models import Run
 from journal.core.option_schema import INT64_MAX
 from journal.core.replay import ReplayEdits, ReplayPlan, plan_replay
@@ -158,7 +158,7 @@ class Stability:
 
 def _standing(session: Session, run: Run) -> OutcomeStatus:
     if run.verdict is not None:
-        return OutcomeStatus.PASS if run.verdict is Verdict.WORKED else OutcomeStatus.FAIL
+        return verdict_standing(run.verdict)
     assert run.id is not None
     return run_outcome(session, run.id).status
 

@@ -6,9 +6,9 @@ without a Save button and without a write per keystroke.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QStringListModel, Qt, Signal, Slot
+from PySide6.QtCore import QSize, QStringListModel, Qt, Signal, Slot
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QCompleter,
@@ -20,7 +20,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from journal.gui.expectations_editor import ExpectationsEditor
 from journal.gui.throttle import Throttle
+
+if TYPE_CHECKING:
+    from journal.gui.context import AppContext
 
 SAVE_DELAY_MS = 400
 
@@ -38,8 +42,16 @@ class _TagCompleter(QCompleter):
         return f"{head}{index.data()}, "
 
 
+class _NoteBox(QPlainTextEdit):
+    """A note that asks for its smallest height and grows into what is left over, so the
+    expectations beside it get their rows first."""
+
+    def sizeHint(self) -> QSize:  # noqa: N802 - Qt override
+        return QSize(super().sizeHint().width(), self.minimumHeight())
+
+
 def _note_box(placeholder: str, lines: int) -> QPlainTextEdit:
-    box = QPlainTextEdit()
+    box = _NoteBox()
     box.setPlaceholderText(placeholder)
     box.setTabChangesFocus(True)
     height = box.fontMetrics().lineSpacing() * lines + 14
@@ -53,7 +65,7 @@ class ExperimentEditor(QWidget):
 
     edited = Signal(int, dict)  # experiment id, {field: new value}
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, context: AppContext | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._experiment_id: int | None = None
         self._saved: dict[str, Any] = {}
@@ -80,6 +92,8 @@ class ExperimentEditor(QWidget):
         self.hypothesis = _note_box("Hypothesis: what do you expect, and why?", 2)
         self.expected = _note_box("Expected outcome: what would count as “it worked”?", 2)
         self.conclusion = _note_box("Conclusion: what did you learn?", 2)
+        # Saves its own rows through the context; loaded and flushed with the rest.
+        self.expectations = ExpectationsEditor(context)
 
         form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
@@ -87,6 +101,7 @@ class ExperimentEditor(QWidget):
         form.addRow("Tags", self.tags)
         form.addRow("Hypothesis", self.hypothesis)
         form.addRow("Expected", self.expected)
+        form.addRow("", self.expectations)
         form.addRow("Conclusion", self.conclusion)
 
         self._empty = QLabel("Select an experiment, or press Ctrl+N to start one.")
@@ -125,6 +140,7 @@ class ExperimentEditor(QWidget):
             self._saved = values
         finally:
             self._loading = False
+        self.expectations.load(self._experiment_id)
         has = experiment is not None
         for widget in (self.title, self.tags, self.hypothesis, self.expected, self.conclusion):
             widget.setEnabled(has)
@@ -140,6 +156,7 @@ class ExperimentEditor(QWidget):
     def flush(self) -> None:
         """Emit pending edits now (before switching experiments or closing)."""
         self._save_later.flush()
+        self.expectations.flush()
 
     def current_values(self) -> dict[str, Any]:
         from journal.core.queries import normalise_tags

@@ -57,6 +57,7 @@ class MainWindow(QMainWindow):
     compare_ids_action: QAction
     check_action: QAction
     matrix_action: QAction
+    try_expectations_action: QAction
     worked_action: QAction
     partly_action: QAction
     failed_action: QAction
@@ -109,7 +110,7 @@ class MainWindow(QMainWindow):
         self.ollama_label = self.status.ollama_label
         self.save_banner = Banner("Save answer as…")
         self.list_panel = ListPanel()
-        self.editor = ExperimentEditor()
+        self.editor = ExperimentEditor(self.context)
         self.prompt_panel = PromptPanel()
         picker = self.prompt_panel.model_picker
         self.display = RunDisplay(self.context, self.runs, picker.current_model, self)
@@ -134,7 +135,7 @@ class MainWindow(QMainWindow):
         self.right_splitter.addWidget(self.history_view)
         for index, stretch in enumerate((0, 1, 0)):
             self.right_splitter.setStretchFactor(index, stretch)
-        self.right_splitter.setSizes([190, 500, 110])
+        self.right_splitter.setSizes([420, 420, 110])  # room for a few expectations
 
         self.main_splitter = QSplitter(Qt.Orientation.Horizontal)
         self.main_splitter.addWidget(self.list_panel)
@@ -169,6 +170,7 @@ class MainWindow(QMainWindow):
         self.prompt_panel.model_picker.load_failed.connect(self._on_model_picker_load_failed)
         self.browser.experiment_created.connect(self._on_browser_experiment_created)
         self.display.run_chosen.connect(self._on_display_run_chosen)
+        self.display.shown_run_changed.connect(self.editor.expectations.set_selected_run)
         self.history_view.addActions(
             [
                 self.replay_action,

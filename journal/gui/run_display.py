@@ -43,6 +43,7 @@ class RunDisplay(QObject):
 
     run_chosen = Signal(object)  # the person selected this Run in the history: load its setup
     runs_changed = Signal(int)  # an experiment whose runs changed (started, ended, judged)
+    shown_run_changed = Signal(object)  # the id of the run shown now, or None
 
     def __init__(
         self,
@@ -197,7 +198,10 @@ class RunDisplay(QObject):
     def _show_run(self, run: Run | None, *, chosen: bool = False) -> None:
         from journal.core.formatting import model_label, run_stats
 
-        self._shown_run_id = run.id if run is not None else None
+        shown = run.id if run is not None else None
+        if shown != self._shown_run_id:
+            self._shown_run_id = shown
+            self.shown_run_changed.emit(shown)
         if run is None:
             self.answer_view.clear()
             self.stats_label.clear()

@@ -124,6 +124,13 @@ MENUS: tuple[tuple[str, tuple[tuple[ActionSpec, ...], ...]], ...] = (
                     ("Ctrl+M",),
                     "Experiment × model matrix",
                 ),
+                A(
+                    "try_expectations",
+                    "&Try expectations on the selected run",
+                    "editor.expectations.try_selected_run",
+                    ("Ctrl+T",),
+                    "Grade the selected run against the expectations, without saving",
+                ),
             ),
             (
                 A(

@@ -295,3 +295,38 @@ def test_closing_the_window_while_a_judge_is_slow_does_not_wait_for_it(
     )  # the judge is asked and does not answer
     window.close()
     qtbot.waitUntil(lambda: not window.isVisible())
+
+
+def test_three_expectations_typed_in_the_editor_grade_runs_on_two_models(
+    qtbot: QtBot, open_window: Opener, server: FakeOllama
+) -> None:
+    """The issue's "done when": a person writes three expectations, runs the experiment on two
+    models and sees which passed and why, in the answer view and the run history."""
+    server.add_model(FakeModel("geo:2b", reply=lambda *_: "Lyon, I think."))
+    window = open_window()
+    editor = window.editor.expectations
+    for line in ("contains:Paris", "words<=20", "not-icontains:as an ai"):
+        QTest.keyClicks(editor.add_line, line)
+        QTest.keyClick(editor.add_line, Qt.Key.Key_Return)
+    experiment_id = window.editor.experiment_id()
+    journal = window.context.journal
+    assert journal is not None and experiment_id is not None
+
+    def saved() -> list[str]:
+        with journal.read() as session:
+            return [item.expectation.text for item in list_expectations(session, experiment_id)]
+
+    qtbot.waitUntil(
+        lambda: saved() == ["contains:Paris", "words<=20", "not-icontains:as an ai"],
+        timeout=10_000,
+    )
+    _run(qtbot, window)
+    qtbot.waitUntil(lambda: _cell(window) == "✓ 3/3")
+    window.prompt_panel.model_picker.set_current_model("geo:2b")
+    _run(qtbot, window)
+    qtbot.waitUntil(lambda: _cell(window) == "✗ 2/3")  # the newest run is the first row
+    assert _marks(window)[0] == "✗ contains:Paris"
+    assert "missing 'Paris'" in _tip(window, 0)
+    assert "missing 'Paris'" in _cell(window, Qt.ItemDataRole.ToolTipRole)
+    model = window.history_model
+    assert model.data(model.index(1, RunHistoryModel.GRADES)) == "✓ 3/3"

@@ -1,0 +1,105 @@
+"""An expectation as a form shows it: a kind, a "not", an argument and a value in separate
+fields, next to name, weight and target.
+
+The window edits expectations field by field but every rule about what is valid lives in
+`parse_expectation`: the fields are put together into the one-line form and read back
+through it, so a form can never save what the command line would refuse, and a value reads
+the same in both (`\\n` typed in the value is a newline in a text value, as on the line).
+"""
+
+from __future__ import annotations
+
+from journal.core.expectations import (
+    Expectation,
+    Kind,
+    Target,
+    format_expectation,
+    parse_expectation,
+)
+from journal.core.formatting import plural
+from journal.core.grading import CombineRule
+
+__all__ = [
+    "KIND_HELP",
+    "combine_summary",
+    "from_fields",
+    "kind_help",
+    "negation_reads_well",
+    "value_text",
+]
+
+KIND_HELP: dict[Kind, str] = {
+    Kind.CONTAINS: "The text contains this, exactly as written.",
+    Kind.ICONTAINS: "The text contains this, ignoring upper and lower case.",
+    Kind.EQUALS: "The text is exactly this (surrounding spaces ignored).",
+    Kind.STARTS_WITH: "The text starts with this.",
+    Kind.REGEX: "A regular expression matches somewhere in the text.",
+    Kind.IS_JSON: "The text is valid JSON.",
+    Kind.JSON_SCHEMA: "The text is JSON that meets this JSON schema (or @file.json).",
+    Kind.WORDS: "How many words: an operator and a number.",
+    Kind.CHARS: "How many characters: an operator and a number.",
+    Kind.LINES: "How many lines: an operator and a number.",
+    Kind.TOKENS_PER_SECOND: "How fast the model answered, in tokens per second.",
+    Kind.FIRST_TOKEN: "How long until the first token (seconds, or ms).",
+    Kind.DONE_REASON: "Why the model stopped (stop, length, ...).",
+    Kind.SIMILAR: "Means about the same as this text (embedding similarity, 0 to 1).",
+    Kind.JUDGE: "A judge model reads the answer and decides whether it meets this rubric.",
+}
+
+
+def kind_help(kind: Kind) -> str:
+    """What a kind checks, and how a line of it is written."""
+    return f"{KIND_HELP[kind]} Example: {kind.example}"
+
+
+def negation_reads_well(kind: Kind) -> bool:
+    """Whether `not-` is worth offering: a comparison is turned around by its operator
+    (`words>50` rather than `not-words<=50`), though the line form takes both."""
+    return not kind.compares
+
+
+def _head(kind: Kind, negated: bool, arg: str | None) -> str:
+    head = ("not-" if negated else "") + kind.value
+    return head + (f"({arg})" if arg is not None else "")
+
+
+def value_text(expectation: Expectation) -> str:
+    """The VALUE part of the line form, as a person types it: `\\n` for a newline in a
+    text value, `<=50` for a comparison, "" for is-json."""
+    line = format_expectation(expectation)
+    rest = line[len(_head(expectation.kind, expectation.negated, expectation.arg)) :]
+    return rest.removeprefix(":") if not expectation.kind.compares else rest
+
+
+def from_fields(
+    kind: Kind,
+    value: str,
+    *,
+    negated: bool = False,
+    arg: str = "",
+    name: str = "",
+    weight: float | str = 1.0,
+    target: Target | str = Target.ANSWER,
+) -> Expectation:
+    """The expectation a form's fields say, checked exactly as the line form is; raises
+    InvalidInputError (one line, the reason) when it could not grade a run. An empty `arg`
+    is none (the default threshold)."""
+    head = _head(kind, negated, arg if arg.strip() else None)
+    if kind.compares:
+        line = head + value
+    elif kind is Kind.IS_JSON and not value:
+        line = head
+    else:
+        line = f"{head}:{value}"
+    return parse_expectation(line, name=name, weight=weight, target=target)
+
+
+def combine_summary(count: int, rule: CombineRule) -> str:
+    """One line for a collapsed list: "3 expectations, all must pass"."""
+    if count == 0:
+        return "No expectations: runs are not graded"
+    if rule.threshold is None:
+        how = "it must pass" if count == 1 else "all must pass"
+    else:
+        how = f"weighted score at least {rule.threshold:g}"
+    return f"{plural(count, 'expectation')}, {how}"

@@ -1,0 +1,232 @@
+"""One expectation as a row of fields, checked by the core as the person types.
+
+The row knows what it shows and whether that is valid; it does not save. Saving, order and
+trying belong to the list (expectations_editor), which asks each row for `expectation()`.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QSizePolicy,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from journal.core.errors import InvalidInputError
+from journal.core.expectation_form import from_fields, kind_help, negation_reads_well, value_text
+from journal.core.expectations import DEFAULT_SIMILARITY, Expectation, Kind, Target
+from journal.core.grading import GradeResult, GradeStatus
+
+ERROR_COLOUR = "#c62828"
+MARKS = {
+    GradeStatus.PASS: ("✓ pass", "#2e7d32"),
+    GradeStatus.FAIL: ("✗ fail", ERROR_COLOUR),
+    GradeStatus.UNSURE: ("? unsure", "#b26a00"),
+    GradeStatus.ERROR: ("! not graded", "#b26a00"),
+}
+
+
+def _fixed_slot(widget: QWidget) -> None:
+    """Keep a field's place when it is hidden, so the rows stay aligned."""
+    policy = widget.sizePolicy()
+    policy.setRetainSizeWhenHidden(True)
+    widget.setSizePolicy(policy)
+
+
+class ExpectationRow(QWidget):
+    """Kind, not, argument, value, name, weight and target; under them one line that says
+    why the fields are refused (red) or how the last try went."""
+
+    changed = Signal()  # a field was edited by the person
+    remove_requested = Signal()
+
+    def __init__(self, expectation: Expectation | None = None, saved_id: int | None = None) -> None:
+        super().__init__()
+        self.saved_id = saved_id  # None until the journal has it
+        self.saved: Expectation | None = expectation if saved_id is not None else None
+        self.adding = False  # an add is on its way to the journal
+        self.sent: Expectation | None = self.saved  # what was last handed to the writer
+        self.removed = False  # taken out of the list (an add on its way is undone)
+        self._loading = False
+        self._init_fields()
+        self._init_layout()
+        self._init_connections()
+        self.show_expectation(expectation or Expectation(Kind.CONTAINS))
+
+    def _init_fields(self) -> None:
+        self.kind = QComboBox()
+        for number, kind in enumerate(Kind):
+            self.kind.addItem(kind.value, kind)
+            self.kind.setItemData(number, kind_help(kind), Qt.ItemDataRole.ToolTipRole)
+        self.kind.setAccessibleName("Kind")
+        self.kind.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.negated = QCheckBox("not")
+        self.negated.setToolTip("Turn it around: the run passes when this is NOT so")
+        self.arg = QLineEdit()
+        self.arg.setPlaceholderText(f"{DEFAULT_SIMILARITY:g}")
+        self.arg.setToolTip("How similar, from 0 to 1 (empty: 0.8)")
+        self.arg.setAccessibleName("Similarity threshold")
+        self.arg.setFixedWidth(self.arg.fontMetrics().horizontalAdvance("0.888") + 16)
+        _fixed_slot(self.arg)
+        self.value = QLineEdit()
+        self.value.setAccessibleName("Value")
+        self.value.setToolTip("What to check; \\n stands for a new line")
+        self.name = QLineEdit()
+        self.name.setPlaceholderText("name")
+        self.name.setToolTip("A short name to show instead of the rule (optional)")
+        self.name.setAccessibleName("Name")
+        self.name.setFixedWidth(self.name.fontMetrics().horizontalAdvance("m") * 9)
+        self.weight = QLineEdit()
+        self.weight.setToolTip("Weight in a weighted score (above 0; 1 by default)")
+        self.weight.setAccessibleName("Weight")
+        self.weight.setFixedWidth(self.weight.fontMetrics().horizontalAdvance("00.00") + 16)
+        self.target = QComboBox()
+        for target in Target:
+            self.target.addItem(target.value, target)
+        self.target.setToolTip("Which text it reads: the answer or the model's thinking")
+        self.target.setAccessibleName("Reads")
+        self.remove = QToolButton()
+        self.remove.setText("✕")
+        self.remove.setAutoRaise(True)
+        self.remove.setToolTip("Remove this expectation (Alt+Delete)")
+        self.remove.setAccessibleName("Remove")
+        self.message = QLabel()
+        self.message.setTextFormat(Qt.TextFormat.PlainText)
+        self.message.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.message.setVisible(False)
+
+    def _init_layout(self) -> None:
+        fields = QHBoxLayout()
+        fields.setContentsMargins(0, 0, 0, 0)
+        fields.setSpacing(4)
+        for widget in self.fields():
+            fields.addWidget(widget, 1 if widget is self.value else 0)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 2)
+        layout.setSpacing(1)
+        layout.addLayout(fields)
+        layout.addWidget(self.message)
+
+    def _init_connections(self) -> None:
+        self.kind.currentIndexChanged.connect(self._on_kind_changed)
+        self.negated.toggled.connect(self._on_field_edited)
+        self.target.currentIndexChanged.connect(self._on_field_edited)
+        for edit in (self.arg, self.value, self.name, self.weight):
+            edit.textEdited.connect(self._on_field_edited)
+        self.remove.clicked.connect(self.remove_requested)
+
+    # -- what it shows --------------------------------------------------------------------
+
+    def show_expectation(self, expectation: Expectation) -> None:
+        self._loading = True
+        try:
+            self.kind.setCurrentIndex(self.kind.findData(expectation.kind))
+            self.negated.setChecked(expectation.negated)
+            self.arg.setText(expectation.arg or "")
+            self.value.setText(value_text(expectation))
+            self.name.setText(expectation.name)
+            self.weight.setText(f"{expectation.weight:g}")
+            self.target.setCurrentIndex(self.target.findData(expectation.target))
+        finally:
+            self._loading = False
+        self._fit_kind()
+        self.validate()
+
+    def current_kind(self) -> Kind:
+        return Kind(self.kind.currentData())
+
+    def expectation(self) -> Expectation | None:
+        """What the fields say, checked by the core; None when it is refused."""
+        try:
+            return self._read()
+        except InvalidInputError:
+            return None
+
+    def validate(self) -> Expectation | None:
+        """Check the fields now: the core's reason in red under the row, or nothing."""
+        try:
+            expectation = self._read()
+        except InvalidInputError as error:
+            self.show_message(error.message, ERROR_COLOUR)
+            return None
+        self.show_message("")
+        return expectation
+
+    def show_result(self, result: GradeResult) -> None:
+        mark, colour = MARKS[result.status]
+        self.show_message(f"{mark}: {result.reason}", colour)
+
+    def show_trying(self) -> None:
+        self.show_message("trying…", "")
+
+    def show_message(self, text: str, colour: str = "") -> None:
+        self.message.setText(text)
+        self.message.setToolTip(text)
+        self.message.setStyleSheet(f"color: {colour};" if colour else "")
+        self.message.setVisible(bool(text))
+
+    def message_text(self) -> str:
+        return "" if self.message.isHidden() else self.message.text()
+
+    def fields(self) -> list[QWidget]:
+        """The focusable fields, in tab order."""
+        return [
+            self.kind,
+            self.negated,
+            self.arg,
+            self.value,
+            self.name,
+            self.weight,
+            self.target,
+            self.remove,
+        ]
+
+    # -- internals ------------------------------------------------------------------------
+
+    def _read(self) -> Expectation:
+        kind = self.current_kind()
+        return from_fields(
+            kind,
+            self.value.text(),
+            negated=self.negated.isChecked(),
+            arg=self.arg.text() if kind is Kind.SIMILAR else "",
+            name=self.name.text(),
+            weight=self.weight.text().strip() or 1.0,
+            target=Target(self.target.currentData()),
+        )
+
+    def _fit_kind(self) -> None:
+        """Offer only the fields the kind takes."""
+        kind = self.current_kind()
+        self.kind.setToolTip(kind_help(kind))
+        self.arg.setVisible(kind is Kind.SIMILAR)
+        self.negated.setEnabled(negation_reads_well(kind) or self.negated.isChecked())
+        self.value.setEnabled(kind is not Kind.IS_JSON)
+        self.value.setPlaceholderText(kind.example.split(":", 1)[-1] if kind.example else "")
+        if kind.compares:
+            self.value.setPlaceholderText(kind.example[len(kind.value) :])
+        elif kind is Kind.IS_JSON:
+            self.value.setPlaceholderText("(takes no value)")
+
+    @Slot()
+    def _on_kind_changed(self) -> None:
+        if self._loading:
+            return
+        if self.current_kind() is Kind.IS_JSON:
+            self.value.clear()
+        self._fit_kind()
+        self._on_field_edited()
+
+    @Slot()
+    def _on_field_edited(self) -> None:
+        if self._loading:
+            return
+        self.validate()
+        self.changed.emit()
