@@ -6,10 +6,11 @@ Runs the real window against the fake Ollama server (tests/fake_ollama.py) with 
 experiments, starts a run, and grabs the window while the answer is streaming (or once it is
 done; or while Ollama is silent; or while a full disk keeps the answer from being saved;
 or, with graded demo runs, after a Repeat of 3 (`repeat`) or in the matrix with pass rates
-(`matrix`), or with its expectations tried on the answer in the editor (`expectations`);
-scenes: streaming, done, silent, unsaved, repeat, matrix, expectations. With --expectations
-(implied by the `expectations` scene) the experiment has expectations, one of them for a
-judge, so the answer shows its grades and the outcome a suggested verdict.
+(`matrix`), or with its expectations tried on the answer in the editor (`expectations`),
+or a migration check sorted into passes, fails, needs a look and still grading (`check`);
+scenes: streaming, done, silent, unsaved, repeat, matrix, expectations, check. With
+--expectations (implied by the `expectations` scene) the experiment has expectations, one of
+them for a judge, so the answer shows its grades and the outcome a suggested verdict.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import argparse
 import os
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -168,6 +170,52 @@ def grade_demo(db: Path) -> None:
                 grade_now(journal, run_id or 0)
 
 
+CHECK_EXPECTATIONS = {
+    "JSON extraction from invoices": ["contains:Danube", "words<=400"],
+    "Haiku about autumn rivers": ["contains:haiku", "lines<=5"],
+    "SQL from a plain-English question": ["icontains:select", "not-contains:As an AI"],
+    "Regex for ISO dates": ["judge:gives a regex that matches ISO dates"],
+    "Classify support tickets by urgency": ["contains:Rhine"],
+}  # the demo's other worked experiment states none: it needs a look
+
+
+def check_demo(db: Path) -> None:
+    """Expectations for the check scene: two pass on llama3.2:3b, two fail, one waits for
+    the judge (held back until the picture is taken), one has none."""
+    from journal.core.expectations import parse_expectation
+    from journal.core.grades import add_expectation
+    from journal.core.queries import list_experiments
+    from journal.core.settings import SettingsFile
+    from journal.core.storage import Journal
+
+    SettingsFile().update({"models.judge": "judge:4b"})
+    with Journal.open(db) as journal, journal.write() as session:
+        for row in list_experiments(session):
+            for line in CHECK_EXPECTATIONS.get(row.title, []):
+                add_expectation(session, row.id, parse_expectation(line))
+
+
+def show_check(window: object, width: int, height: int, wait: object, out: str) -> None:
+    """The check window over the main one: a check of every run that worked, on llama3.2:3b."""
+    from journal.core.domain import ExperimentFilter, Verdict
+    from journal.gui.check_window import CheckWindow
+
+    dialog = CheckWindow(window.context, window)  # type: ignore[attr-defined]
+    dialog.resize(width, height)
+    dialog.set_source(ExperimentFilter(verdict=Verdict.WORKED))
+    dialog.show()
+    wait(lambda: dialog.target_box.findText("llama3.2:3b") >= 0)  # type: ignore[operator]
+    dialog.target_box.setCurrentText("llama3.2:3b")
+    dialog.start()
+    wait(lambda: not dialog.is_running() and dialog.grading_text(), 60)  # type: ignore[operator]
+    fails = [item for item in dialog.items_model.items() if item.group.value == "fail"]
+    if fails:
+        dialog.select_position(fails[0].position)
+    wait(lambda: False, 0.5)  # type: ignore[operator]
+    dialog.grab().save(out)
+    dialog.close()
+
+
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("out", nargs="?", default=str(ROOT / "resources" / "screenshot.png"))
@@ -176,7 +224,16 @@ def main() -> int:
     parser.add_argument("--size", default="1440x900", help="window size, WIDTHxHEIGHT")
     parser.add_argument(
         "--scene",
-        choices=("streaming", "done", "silent", "unsaved", "repeat", "matrix", "expectations"),
+        choices=(
+            "streaming",
+            "done",
+            "silent",
+            "unsaved",
+            "repeat",
+            "matrix",
+            "expectations",
+            "check",
+        ),
         default="streaming",
     )
     parser.add_argument(
@@ -198,6 +255,13 @@ def main() -> int:
     from journal.gui.resources import app_icon
     from journal.gui.settings_store import SettingsStore
     from tests.fake_ollama import FakeModel, FakeOllama
+
+    judge_answers = threading.Event()  # the check scene's judge answers after the picture
+
+    def judge_reply(*_: object) -> str:
+        if scene == "check":
+            judge_answers.wait(30)
+        return JUDGE_REPLY
 
     models = [
         FakeModel(
@@ -222,7 +286,7 @@ def main() -> int:
             family="qwen3",
             parameter_size="4.0B",
             quantization_level="Q4_K_M",
-            reply=lambda *_: JUDGE_REPLY,
+            reply=judge_reply,
         ),
     ]
     app = QApplication.instance() or QApplication([])
@@ -254,6 +318,8 @@ def main() -> int:
         build_demo(db, fake.url)
         if scene in ("repeat", "matrix"):
             grade_demo(db)
+        if scene == "check":
+            check_demo(db)
         fake.chunk_delay = 0.03
         settings = SettingsStore(QSettings(str(Path(folder) / "s.ini"), QSettings.Format.IniFormat))
         window = MainWindow(db=str(db), host=fake.url, settings=settings)
@@ -303,9 +369,12 @@ def main() -> int:
             window.runs.started.connect(lambda _: setattr(disk, "full", True))
         if scene == "repeat":
             window.prompt_panel.repeat_box.setValue(3)
-        if scene != "matrix":
+        if scene not in ("matrix", "check"):
             window.run_prompt()
-        if scene == "matrix":
+        if scene == "check":
+            show_check(window, width, height, wait, args.out)
+            judge_answers.set()
+        elif scene == "matrix":
             from journal.core.domain import ExperimentFilter
             from journal.gui.matrix_dialog import MatrixDialog
 
@@ -344,7 +413,7 @@ def main() -> int:
         if scene == "repeat":
             window.list_panel.model().refresh()
             wait(lambda: False, 0.5)
-        if scene != "matrix":
+        if scene not in ("matrix", "check"):
             window.grab().save(args.out)
         window.runs.stop()
         if disk is not None:

@@ -495,11 +495,50 @@ def items_left(
     verdict that do not pass (fails, and what needs a look). Passes are settled by their
     grades (`accept_passes` makes it the person's word); items still grading or not
     replayed yet are not ready."""
+    return left_of(check_items(session, check_id, grading=grading))
+
+
+def left_of(items: list[CheckItemView]) -> list[CheckItemView]:
+    """`items_left` of items already read (the window keeps them)."""
     return [
         item
-        for item in check_items(session, check_id, grading=grading)
+        for item in items
         if item.new_verdict is None and item.group in (Group.FAIL, Group.NEEDS_LOOK)
     ]
+
+
+def nothing_left_line(items: list[CheckItemView]) -> str:
+    """What keyboard triage says when `left_of(items)` is empty: "Nothing left to look at:
+    34 pass, 6 judged by you" (passes by their grades; the verdicts given), then what is
+    not ready yet ("2 still grading", "3 not run yet")."""
+    passes = sum(1 for item in items if item.group is Group.PASS and not item.by_verdict)
+    judged = sum(1 for item in items if item.by_verdict)
+    line = f"Nothing left to look at: {passes} pass, {judged} judged by you"
+    waiting = [
+        (sum(1 for item in items if item.group is group), label)
+        for group, label in ((Group.GRADING, "still grading"), (Group.PENDING, "not run yet"))
+    ]
+    tail = "; ".join(f"{count} {label}" for count, label in waiting if count)
+    return f"{line}; {tail}" if tail else line
+
+
+def grades_coming(items: list[CheckItemView]) -> int:
+    """How many grades (judge, similarity) the items still grading wait for."""
+    return sum(
+        item.triage.outcome.ungraded
+        for item in items
+        if item.group is Group.GRADING and item.triage.outcome is not None
+    )
+
+
+def grades_missing(items: list[CheckItemView]) -> int:
+    """How many grades finished replays lack with none coming (a grading stopped when its
+    program or window closed): resuming the check gives exactly these."""
+    return sum(
+        item.triage.outcome.ungraded
+        for item in items
+        if item.ungraded and item.triage.outcome is not None
+    )
 
 
 def accept_passes(session: Session, check_id: int) -> list[int]:
@@ -642,9 +681,11 @@ class MigrationChecker:
             self._waiting.clear()
         self.grading.cancel()
 
-    def close(self) -> None:
+    def close(self, timeout: float | None = 30) -> bool:
+        """Stop grading and its worker, waiting up to `timeout` seconds (a window closing
+        waits briefly: a cancelled judgement ends within milliseconds)."""
         self.cancel_grades()
-        self.grading.close()
+        return self.grading.close(timeout)
 
     def __enter__(self) -> MigrationChecker:
         return self

@@ -1,24 +1,22 @@
-"""Migration checks in the window: replay what worked on a new model, then triage by keyboard."""
+"""Migration checks in the window: replay what worked on a new model; the replays arrive
+graded and sorted (passes, fails, needs a look, still grading), passes are accepted in one
+action, and keyboard triage walks only what is left for the person to judge."""
 
 from __future__ import annotations
 
 import functools
-from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QEvent,
     QItemSelection,
     QModelIndex,
     QObject,
-    QPersistentModelIndex,
     Qt,
-    QThreadPool,
     Signal,
     Slot,
 )
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtGui import QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -31,18 +29,21 @@ from PySide6.QtWidgets import (
     QProgressBar,
     QPushButton,
     QSplitter,
-    QTableView,
+    QTreeView,
     QVBoxLayout,
     QWidget,
 )
 
 from journal.core.cancel import CancelToken
+from journal.core.check_triage import Group
 from journal.core.domain import ExperimentFilter, Verdict
 from journal.core.errors import JournalError
-from journal.core.formatting import short_digest
+from journal.core.formatting import plural, short_digest
 from journal.gui.answer_view import SafeTextBrowser
+from journal.gui.check_items_model import GROUPS, HEADERS, WHY_COLUMN, CheckItemsModel, read_check
+from journal.gui.check_runner import CheckRunner, Progress
 from journal.gui.dialog_helpers import diff_html, plain_html
-from journal.gui.table_style import VERDICT_COLOURS, read_only_flags
+from journal.gui.grade_marks import GradeStrip
 
 if TYPE_CHECKING:
     from sqlmodel import Session
@@ -50,89 +51,16 @@ if TYPE_CHECKING:
     from journal.core.migration_check import CheckItemView, CheckRunResult, CheckView
     from journal.core.models import Run
     from journal.gui.context import AppContext
-    from journal.gui.tasks import Report
+    from journal.gui.grade_marks import RunGrades
 
-AnyIndex = QModelIndex | QPersistentModelIndex
-
-HEADERS = ("#", "Experiment", "Original model", "Original verdict", "New verdict", "Outcome")
 TRIAGE_KEYS = {
     Qt.Key.Key_W: Verdict.WORKED,
     Qt.Key.Key_P: Verdict.PARTLY,
     Qt.Key.Key_F: Verdict.FAILED,
     Qt.Key.Key_0: None,
 }
+ACCEPT_SHORTCUT = "Ctrl+Shift+A"
 PROGRESS_INTERVAL_MS = 100  # progress repaints at most this often, however fast replays end
-
-
-class CheckItemsModel(QAbstractTableModel):
-    """The items of one check: original run against its replay."""
-
-    def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self._items: list[CheckItemView] = []
-
-    def set_items(self, items: Sequence[CheckItemView]) -> None:
-        """Replace the rows; the same number of rows updates in place (keeps the selection)."""
-        items = list(items)
-        if len(items) == len(self._items) and items:
-            self._items = items
-            last = self.index(len(items) - 1, len(HEADERS) - 1)
-            self.dataChanged.emit(self.index(0, 0), last)
-            return
-        self.beginResetModel()
-        self._items = items
-        self.endResetModel()
-
-    def item(self, row: int) -> CheckItemView | None:
-        return self._items[row] if 0 <= row < len(self._items) else None
-
-    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008, N802
-        return 0 if parent.isValid() else len(self._items)
-
-    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008, N802
-        return 0 if parent.isValid() else len(HEADERS)
-
-    def flags(self, index: AnyIndex) -> Qt.ItemFlag:
-        return read_only_flags(index)
-
-    def headerData(  # noqa: N802
-        self,
-        section: int,
-        orientation: Qt.Orientation,
-        role: int = Qt.ItemDataRole.DisplayRole,
-    ) -> Any:
-        if (
-            orientation == Qt.Orientation.Horizontal
-            and role == Qt.ItemDataRole.DisplayRole
-            and 0 <= section < len(HEADERS)
-        ):
-            return HEADERS[section]
-        return None
-
-    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or index.parent().isValid():
-            return None
-        item = self.item(index.row())
-        if item is None or not 0 <= index.column() < len(HEADERS):
-            return None
-        column = index.column()
-        if role == Qt.ItemDataRole.DisplayRole:
-            values = (
-                item.position,
-                " ".join(item.experiment_title.split()) or "(untitled)",
-                item.source_model,
-                item.baseline.value if item.baseline else "·",
-                item.new_verdict.value if item.new_verdict else "·",
-                item.outcome.value,
-            )
-            return values[column]
-        if role == Qt.ItemDataRole.ForegroundRole:
-            verdict = {3: item.baseline, 4: item.new_verdict}.get(column)
-            return VERDICT_COLOURS[verdict] if verdict else None
-        if role == Qt.ItemDataRole.ToolTipRole:
-            new = f"run {item.new_run_id}" if item.new_run_id else "not replayed yet"
-            return f"Run {item.source_run_id} -> {new}\n{item.prompt[:300]}"
-        return None
 
 
 class CheckWindow(QDialog):
@@ -142,13 +70,15 @@ class CheckWindow(QDialog):
     check_finished = Signal(int)  # a check id, when a pass ends (done or cancelled)
     check_failed = Signal(str)  # the error shown when creating or running failed
     item_triaged = Signal(int)  # the position of an item whose verdict was saved
+    passes_accepted = Signal(int)  # how many passing replays were just marked worked
+    check_read = Signal()  # the open check was read again (its groups and summary)
     models_loaded = Signal()
     checks_listed = Signal()
 
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Migration check")
-        self.resize(980, 720)
+        self.resize(1040, 760)
         self._context = context
         self._filters: ExperimentFilter | None = ExperimentFilter()
         self._run_ids: list[int] | None = None
@@ -156,14 +86,14 @@ class CheckWindow(QDialog):
         self._view: CheckView | None = None
         self._cancel: CancelToken | None = None
         self._running = False
-        self._pool = QThreadPool(self)  # one check at a time, apart from the writer
-        self._pool.setMaxThreadCount(1)
+        self._awaiting_grades = False  # the pass said grades were coming; say when all are in
+        self._runner = CheckRunner(context, self)
 
         form = self._init_form()
         buttons = self._init_buttons()
         progress = self._init_progress()
         splitter = QSplitter(Qt.Orientation.Vertical)
-        splitter.addWidget(self._init_table())
+        splitter.addWidget(self._init_items())
         splitter.addWidget(self._init_answers())
         splitter.setChildrenCollapsible(False)
         splitter.setStretchFactor(0, 3)
@@ -173,6 +103,7 @@ class CheckWindow(QDialog):
         layout.addLayout(form)
         layout.addLayout(buttons)
         layout.addWidget(self.summary_label)
+        layout.addWidget(self.grading_label)
         layout.addLayout(progress)
         layout.addWidget(self.message_label)
         layout.addWidget(splitter, 1)
@@ -210,9 +141,21 @@ class CheckWindow(QDialog):
     def _init_buttons(self) -> QHBoxLayout:
         self.start_button = QPushButton("Start check")
         self.start_button.setDefault(True)
+        self.start_button.setToolTip("Replay the runs on the target model and grade each one")
         self.resume_button = QPushButton("Resume")
+        self.resume_button.setToolTip(
+            "Replay what is left of the open check and give the grades it is missing"
+        )
         self.cancel_button = QPushButton("Cancel")
+        self.cancel_button.setToolTip("Stop after the current answer; the check can be resumed")
+        self.accept_button = QPushButton("Accept all passes")
+        self.accept_button.setShortcut(QKeySequence(ACCEPT_SHORTCUT))
+        self.accept_button.setToolTip(
+            f"Mark every passing replay you have not judged as worked ({ACCEPT_SHORTCUT}); "
+            "verdicts you gave stay"
+        )
         buttons = QHBoxLayout()
+        buttons.addWidget(self.accept_button)
         buttons.addStretch(1)
         buttons.addWidget(self.start_button)
         buttons.addWidget(self.resume_button)
@@ -220,12 +163,14 @@ class CheckWindow(QDialog):
         return buttons
 
     def _init_progress(self) -> QHBoxLayout:
-        """The summary line, the progress of a pass and what it last said."""
+        """The summary line, grades still coming, the progress of a pass and its news."""
         self.summary_label = QLabel("No check open.")
         font = self.summary_label.font()
         font.setBold(True)
         self.summary_label.setFont(font)
         self.summary_label.setWordWrap(True)
+        self.grading_label = QLabel()
+        self.grading_label.hide()
         self.progress_bar = QProgressBar()
         self.progress_bar.setTextVisible(False)
         self.progress_label = QLabel()
@@ -236,32 +181,45 @@ class CheckWindow(QDialog):
         progress.addWidget(self.progress_label)
         return progress
 
-    def _init_table(self) -> QWidget:
-        """The check's items, judged from the keyboard (see eventFilter)."""
+    def _init_items(self) -> QWidget:
+        """The check's items in their groups, judged from the keyboard (see eventFilter)."""
         self.items_model = CheckItemsModel(self)
-        self.table = QTableView()
-        self.table.setModel(self.items_model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.verticalHeader().hide()
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        self.table.installEventFilter(self)
-        hint = QLabel("Judge the selected replay: W worked · P partly · F failed · 0 clear")
+        self.items_view = view = QTreeView()
+        view.setModel(self.items_model)
+        view.setAccessibleName("Items of the check, by group")
+        view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        view.setUniformRowHeights(True)
+        view.setTextElideMode(Qt.TextElideMode.ElideRight)
+        header = view.header()
+        header.setStretchLastSection(True)
+        header.setMinimumSectionSize(40)
+        for column in range(len(HEADERS)):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
+        for column, width in ((0, 64), (1, 250), (2, 120), (3, 110), (4, 100)):
+            header.resizeSection(column, width)
+        header.setSectionResizeMode(WHY_COLUMN, QHeaderView.ResizeMode.Stretch)
+        view.installEventFilter(self)
+        hint = QLabel(
+            "Judge the selected replay: W worked · P partly · F failed · 0 clear · "
+            "N next left to look at · Shift+N back"
+        )
         hint.setEnabled(False)
-        table_box = QWidget()
-        table_layout = QVBoxLayout(table_box)
-        table_layout.setContentsMargins(0, 0, 0, 0)
-        table_layout.addWidget(self.table)
-        table_layout.addWidget(hint)
-        return table_box
+        hint.setWordWrap(True)
+        box = QWidget()
+        box_layout = QVBoxLayout(box)
+        box_layout.setContentsMargins(0, 0, 0, 0)
+        box_layout.addWidget(view)
+        box_layout.addWidget(hint)
+        return box
 
     def _init_answers(self) -> QWidget:
-        """The selected item's original answer, and the new one diffed against it."""
+        """The selected item's original answer, the new one diffed against it, and the new
+        answer's grades (a mark and the reason per expectation)."""
         self.original_view = SafeTextBrowser()
         self.new_view = SafeTextBrowser()
+        self.grade_strip = GradeStrip()
         answers = QWidget()
         answer_layout = QHBoxLayout(answers)
         answer_layout.setContentsMargins(0, 0, 0, 0)
@@ -271,7 +229,9 @@ class CheckWindow(QDialog):
         ):
             box = QVBoxLayout()
             box.addWidget(QLabel(f"<b>{caption}</b>"))
-            box.addWidget(view)
+            box.addWidget(view, 1)
+            if view is self.new_view:
+                box.addWidget(self.grade_strip)
             answer_layout.addLayout(box)
         return answers
 
@@ -280,7 +240,19 @@ class CheckWindow(QDialog):
         self.start_button.clicked.connect(self._on_start_button_clicked)
         self.resume_button.clicked.connect(self._on_resume_button_clicked)
         self.cancel_button.clicked.connect(self._on_cancel_button_clicked)
-        self.table.selectionModel().selectionChanged.connect(self._on_table_selection_changed)
+        self.accept_button.clicked.connect(self._on_accept_button_clicked)
+        self.items_view.selectionModel().selectionChanged.connect(
+            self._on_items_view_selection_changed
+        )
+        self._runner.graded.connect(self._on_runner_graded)
+        self._runner.grading_failed.connect(self._say)
+        self.setTabOrder(self.checks_box, self.name_edit)
+        self.setTabOrder(self.name_edit, self.target_box)
+        self.setTabOrder(self.target_box, self.accept_button)
+        self.setTabOrder(self.accept_button, self.start_button)
+        self.setTabOrder(self.start_button, self.resume_button)
+        self.setTabOrder(self.resume_button, self.cancel_button)
+        self.setTabOrder(self.cancel_button, self.items_view)
 
     # -- public ----------------------------------------------------------------------------
 
@@ -295,7 +267,8 @@ class CheckWindow(QDialog):
         self._describe_source()
 
     def open_check(self, check_id: int) -> None:
-        """Show a saved check, its items and summary."""
+        """Show a saved check, its items in their groups and its summary; the first item
+        left to look at is selected (as soon as there is one, while the check runs)."""
         self._check_id = check_id
         self._reload()
         row = self.checks_box.findData(check_id)
@@ -303,8 +276,10 @@ class CheckWindow(QDialog):
             self._refresh_checks()
             row = self.checks_box.findData(check_id)
         self.checks_box.setCurrentIndex(row)
-        if self.items_model.rowCount() and not self.table.selectionModel().hasSelection():
-            self.table.selectRow(0)
+        items = self.items_model.items()
+        waiting = self._view is not None and self._view.summary.pending > 0
+        if self._selected() is None and items and not waiting:
+            self.select_position(items[0].position)  # nothing left: the first item
 
     def current_check_id(self) -> int | None:
         return self._check_id
@@ -312,8 +287,26 @@ class CheckWindow(QDialog):
     def summary_text(self) -> str:
         return self.summary_label.text()
 
+    def grading_text(self) -> str:
+        """ "3 grades still coming", "3 grades missing: …", or "" when none."""
+        return self.grading_label.text() if not self.grading_label.isHidden() else ""
+
+    def message_text(self) -> str:
+        return self.message_label.text()
+
     def is_running(self) -> bool:
         return self._running
+
+    def select_position(self, position: int) -> None:
+        """Select the item at `position` in the check (what a click on its row does)."""
+        index = self.items_model.index_of(position)
+        if index.isValid():
+            self.items_view.setCurrentIndex(index)
+            self.items_view.scrollTo(index)
+
+    def selected_position(self) -> int | None:
+        item = self._selected()
+        return item.position if item is not None else None
 
     # -- reading ---------------------------------------------------------------------------
 
@@ -344,55 +337,93 @@ class CheckWindow(QDialog):
         self.checks_listed.emit()
 
     def _reload(self) -> None:
-        """Re-read the open check: a short indexed read, fine on the GUI thread."""
+        """Re-read the open check: short indexed reads, fine on the GUI thread."""
         if self._check_id is None:
             return
-        from journal.core.migration_check import check_items, get_check
-
-        check_id = self._check_id
-
-        def read(session: Session) -> tuple[CheckView, list[CheckItemView]]:
-            return get_check(session, check_id), check_items(session, check_id)
-
-        found = self._context.read(read)
+        check_id, grading = self._check_id, self._runner.grading_runs
+        found = self._context.read(lambda s: read_check(s, check_id, grading))
         if found is None:
             return
-        view, items = found
-        self._view = view
-        self.items_model.set_items(items)
+        self._view = view = found.view
+        selected = self.selected_position()
+        if self.items_model.set_items(found.items, found.details):
+            self._lay_out_groups()
+            if selected is not None:
+                self.select_position(selected)
+        left = self._left()
+        if self._selected() is None and left:
+            self.select_position(left[0].position)  # the first one to look at, as it arrives
         self.summary_label.setText(view.summary.line())
         self.summary_label.setToolTip(
             f"Check {view.id}: {view.name}\n{view.status.value}, target "
             f"{view.target_model} @ {short_digest(view.target_digest)}"
         )
+        self._show_grading(found.items)
         self._show_selected()
         self._update_buttons()
+        self.check_read.emit()
+
+    def _lay_out_groups(self) -> None:
+        """After the items moved: every group open, the empty ones hidden, headers spanned."""
+        root = QModelIndex()
+        for row, group in enumerate(GROUPS):
+            self.items_view.setFirstColumnSpanned(row, root, True)
+            self.items_view.setRowHidden(row, root, self.items_model.count(group) == 0)
+        self.items_view.expandAll()
+
+    def _show_grading(self, items: list[CheckItemView]) -> None:
+        """Grades still coming, or missing (grading stopped when a window closed)."""
+        from journal.core.migration_check import grades_coming, grades_missing
+
+        coming, missing = grades_coming(items), grades_missing(items)
+        if coming:
+            text = f"{plural(coming, 'grade')} still coming"
+        elif missing and not self._running:
+            text = f"{plural(missing, 'grade')} missing (grading stopped): Resume grades them"
+        else:
+            text = ""
+        self.grading_label.setText(text)
+        self.grading_label.setVisible(bool(text))
+
+    def _selected(self) -> CheckItemView | None:
+        return self.items_model.item(self.items_view.currentIndex())
+
+    def _left(self) -> list[CheckItemView]:
+        from journal.core.migration_check import left_of
+
+        return left_of(self.items_model.items())
 
     def _show_selected(self) -> None:
-        row = self.table.currentIndex().row()
-        item = self.items_model.item(row)
+        item = self._selected()
         if item is None or self._check_id is None:
             self.original_view.clear()
             self.new_view.clear()
+            self.grade_strip.show_grades(None)
             return
         from journal.core.migration_check import item_runs
         from journal.core.word_diff import word_diff
+        from journal.gui.grade_marks import read_run_grades
 
         check_id, position = self._check_id, item.position
+        pending = item.new_run_id in self._runner.grading_runs
 
-        def read(session: Session) -> tuple[str, str | None]:
+        def read(session: Session) -> tuple[str, str | None, RunGrades | None]:
             source, new = item_runs(session, check_id, position)
-            return _answer(source), _answer(new) if new else None
+            if new is None or new.id is None:
+                return _answer(source), None, None
+            grades = read_run_grades(session, new.id, pending=pending)
+            return _answer(source), _answer(new), grades
 
         found = self._context.read(read)
         if found is None:
             return
-        old_text, new_text = found
+        old_text, new_text, grades = found
         self.original_view.setHtml(plain_html(old_text))
         if new_text is None:
             self.new_view.setHtml(plain_html("(not replayed yet)"))
         else:
             self.new_view.setHtml(diff_html(word_diff(old_text, new_text), self.palette()))
+        self.grade_strip.show_grades(grades)
 
     def _say(self, text: str) -> None:
         """The check's own progress; problems go through the context."""
@@ -406,36 +437,27 @@ class CheckWindow(QDialog):
         self.name_edit.setEnabled(idle)
         self.target_box.setEnabled(idle)
         self.checks_box.setEnabled(idle)
+        self.accept_button.setEnabled(
+            any(
+                item.group is Group.PASS and item.new_verdict is None
+                for item in self.items_model.items()
+            )
+        )
 
     # -- running ---------------------------------------------------------------------------
 
-    def _checker(self) -> Any:
-        from journal.core.migration_check import MigrationChecker
-
-        journal, service = self._context.journal, self._context.service
-        assert journal is not None and service is not None, "opened only when both are"
-        return MigrationChecker(journal, service)
-
     def _run_check(self, check_id: int, resume: bool) -> None:
         """Run (or resume) the check in the background, its progress shown as it goes."""
-        checker, cancel = self._checker(), self._cancel
+        assert self._cancel is not None
         self.check_started.emit(check_id)
-
-        def work(report: Report) -> CheckRunResult:
-            def progress(position: int, total: int, run: Run) -> None:
-                report((position, total, run.replay_of_id or 0, run.id or 0))
-
-            go = checker.resume if resume else checker.run
-            return go(check_id, cancel=cancel, progress=progress)  # type: ignore[no-any-return]
-
-        self._context.tasks.run_reporting(
-            work,
-            self._on_check_progress,
-            self._on_run_done,
-            self._on_run_failed,
+        self._runner.run(
+            check_id,
+            resume=resume,
+            cancel=self._cancel,
+            on_progress=self._on_check_progress,
+            on_done=self._on_run_done,
+            on_error=self._on_run_failed,
             interval_ms=PROGRESS_INTERVAL_MS,
-            pool=self._pool,
-            owner=self,
         )
 
     @Slot()
@@ -444,17 +466,14 @@ class CheckWindow(QDialog):
         if not target:
             self._say("Choose the model to check against.")
             return
-        checker = self._checker()
-        filters, run_ids, name = self._filters, self._run_ids, self.name_edit.text()
         self._begin("Saving the check…")
-
-        def create() -> int:
-            if run_ids is not None:
-                return int(checker.create(target, run_ids=run_ids, name=name))
-            return int(checker.create(target, filters=filters, name=name))
-
-        self._context.tasks.run(
-            create, self._on_check_created, self._on_run_failed, pool=self._pool, owner=self
+        self._runner.create(
+            target,
+            self._filters,
+            self._run_ids,
+            self.name_edit.text(),
+            self._on_check_created,
+            self._on_run_failed,
         )
 
     def _on_check_created(self, check_id: int) -> None:
@@ -488,6 +507,7 @@ class CheckWindow(QDialog):
 
     def _begin(self, message: str) -> None:
         self._cancel = CancelToken()
+        self._awaiting_grades = False
         self._running = True
         self.progress_bar.setRange(0, 0)
         self.progress_label.setText("")
@@ -505,10 +525,15 @@ class CheckWindow(QDialog):
         self.progress_bar.setRange(0, 1)
         self.progress_bar.setValue(1)
         notes = " ".join(result.warnings)
+        coming = self.grading_text()
         if result.cancelled:
-            self._say(f"Cancelled after {result.ran} replays; resume to run the rest. {notes}")
+            text = f"Cancelled after {plural(result.ran, 'replay')}; resume to run the rest."
+        elif coming:
+            self._awaiting_grades = True
+            text = f"Replays finished ({plural(result.ran, 'replay')}); {coming}."
         else:
-            self._say(f"Finished: {result.ran} replays. {notes}".strip())
+            text = f"Finished: {plural(result.ran, 'replay')}."
+        self._say(f"{text} {notes}".strip())
         self.check_finished.emit(result.check_id)
 
     def _on_run_failed(self, error: JournalError) -> None:
@@ -519,13 +544,21 @@ class CheckWindow(QDialog):
         self._context.report(error, about="The check stopped.")
         self.check_failed.emit(error.message)
 
-    def _on_check_progress(self, items: list[tuple[int, int, int, int]]) -> None:
+    def _on_check_progress(self, items: list[Progress]) -> None:
         position, total, source, new = items[-1]  # only the latest counts
         self.progress_bar.setRange(0, total)
         self.progress_bar.setValue(position)
         self.progress_label.setText(f"[{position}/{total}] run {source} -> run {new}")
         if self._running:
             self._reload()
+
+    @Slot()
+    def _on_runner_graded(self) -> None:
+        """Grades landed (relayed and throttled): the groups and counts move."""
+        self._reload()
+        if self._awaiting_grades and not self._running and not self.grading_text():
+            self._awaiting_grades = False
+            self._say("Finished: every grade is in.")
 
     @Slot(int)
     def _on_checks_box_activated(self, row: int) -> None:
@@ -559,22 +592,51 @@ class CheckWindow(QDialog):
     # -- triage ----------------------------------------------------------------------------
 
     @Slot(QItemSelection, QItemSelection)
-    def _on_table_selection_changed(self, *_: Any) -> None:
+    def _on_items_view_selection_changed(self, *_: Any) -> None:
         self._show_selected()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
-        if watched is self.table and event.type() == QEvent.Type.KeyPress:
+        if watched is self.items_view and event.type() == QEvent.Type.KeyPress:
             assert isinstance(event, QKeyEvent)
             key = Qt.Key(event.key())
-            if key in TRIAGE_KEYS and not event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier:
+            modifiers = event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
+            if key in TRIAGE_KEYS and not modifiers:
                 self.triage_selected(TRIAGE_KEYS[key])
+                return True
+            if key == Qt.Key.Key_N and modifiers in (
+                Qt.KeyboardModifier.NoModifier,
+                Qt.KeyboardModifier.ShiftModifier,
+            ):
+                self.go_to_left(backwards=bool(modifiers))
                 return True
         return super().eventFilter(watched, event)
 
+    def go_to_left(self, *, backwards: bool = False, skip: int | None = None) -> bool:
+        """Select the next item left to look at after the selected one (the one before
+        with `backwards`), round to the start; `skip`: a position just judged. False, and
+        the window says so, when nothing is left."""
+        left = [item.position for item in self._left() if item.position != skip]
+        if not left:
+            if skip is None:
+                self._say_nothing_left()
+            return False
+        here = self.selected_position() or 0
+        if backwards:
+            earlier = [position for position in left if position < here]
+            self.select_position(earlier[-1] if earlier else left[-1])
+        else:
+            later = [position for position in left if position > here]
+            self.select_position(later[0] if later else left[0])
+        return True
+
+    def _say_nothing_left(self) -> None:
+        from journal.core.migration_check import nothing_left_line
+
+        self._say(nothing_left_line(self.items_model.items()))
+
     def triage_selected(self, verdict: Verdict | None) -> None:
-        """Judge the selected item's replay, then select the next item."""
-        row = self.table.currentIndex().row()
-        item = self.items_model.item(row)
+        """Judge the selected item's replay, then go to the next item left to look at."""
+        item = self._selected()
         if item is None or self._check_id is None:
             return
         if item.new_run_id is None:
@@ -591,19 +653,51 @@ class CheckWindow(QDialog):
         self._context.write(
             change, functools.partial(self._on_triaged, check_id), self._on_triage_failed
         )
-        if row + 1 < self.items_model.rowCount():
-            self.table.selectRow(row + 1)
+        if verdict is not None:
+            self.go_to_left(skip=position)
 
     def _on_triaged(self, check_id: int, position: int) -> None:
         if check_id == self._check_id:
             self._reload()
+            if not self._left():
+                self._say_nothing_left()
         self.item_triaged.emit(position)
 
     def _on_triage_failed(self, error: JournalError) -> None:
         self._context.report(error, about="The verdict was not saved.")
 
+    def accept_passes(self) -> None:
+        """Mark every passing replay without a verdict as worked (the core's rule: a
+        verdict already given is never changed), and say how many."""
+        if self._check_id is None:
+            return
+        check_id = self._check_id
+
+        def change(session: Session) -> int:
+            from journal.core.migration_check import accept_passes
+
+            return len(accept_passes(session, check_id))
+
+        self._context.write(
+            change, functools.partial(self._on_passes_accepted, check_id), self._on_triage_failed
+        )
+
+    @Slot()
+    def _on_accept_button_clicked(self) -> None:
+        self.accept_passes()
+
+    def _on_passes_accepted(self, check_id: int, count: int) -> None:
+        if check_id == self._check_id:
+            self._reload()
+        if count:
+            self._say(f"Marked {plural(count, 'passing replay')} as worked.")
+        else:
+            self._say("No passing replay is left without your verdict: nothing to accept.")
+        self.passes_accepted.emit(count)
+
     def closeEvent(self, event: Any) -> None:  # noqa: N802
         self.cancel()  # the replay stops at once; the check stays resumable
+        self._runner.close()  # grading stops; resuming gives the missing grades
         super().closeEvent(event)
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import threading
 from collections.abc import Iterator
+from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -446,3 +447,44 @@ def test_a_check_of_runs_without_expectations_still_counts_verdicts(
         assert get_check(session, check_id).summary.line() == (
             "1 of 1 pass on newmodel:1b (0 fail, 0 need a look; 1 by your verdict)"
         )
+
+
+def _item(position: int, triage: ItemTriage, verdict: Verdict | None = None) -> Any:
+    from journal.core.migration_check import CheckItemView, Outcome
+
+    return CheckItemView(
+        position=position,
+        source_run_id=position,
+        new_run_id=position + 100,
+        experiment_id=position,
+        experiment_title=f"item {position}",
+        prompt="",
+        source_model="old:1b",
+        baseline=Verdict.WORKED,
+        new_status=RunStatus.DONE,
+        new_verdict=verdict,
+        new_wall_seconds=1.0,
+        outcome=Outcome.UNTRIAGED,
+        triage=triage,
+    )
+
+
+def test_what_the_window_says_of_what_is_left_and_the_grades_coming() -> None:
+    from journal.core.migration_check import grades_coming, grades_missing, left_of
+    from journal.core.migration_check import nothing_left_line as line
+
+    passing = RunOutcome(OutcomeStatus.PASS, "1 of 1 pass", total=1, passed=1)
+    open_two = RunOutcome(OutcomeStatus.NEEDS_LOOK, "not graded yet", total=3, ungraded=2)
+    items = [
+        _item(1, ItemTriage(Group.PASS, "1 of 1 pass", outcome=passing)),
+        _item(2, ItemTriage(Group.FAIL, "your verdict: failed", True, passing), Verdict.FAILED),
+        _item(3, ItemTriage(Group.GRADING, "more grades coming", outcome=open_two)),
+        _item(4, ItemTriage(Group.NEEDS_LOOK, "not graded yet", outcome=open_two)),
+    ]
+    assert [item.position for item in left_of(items)] == [4]
+    assert grades_coming(items) == 2 and grades_missing(items) == 2
+    assert line(items[:2]) == "Nothing left to look at: 1 pass, 1 judged by you"
+    pending = replace(items[0], triage=ItemTriage(Group.PENDING, "not replayed yet"))
+    assert line([*items[:3], pending]) == (
+        "Nothing left to look at: 1 pass, 1 judged by you; 1 still grading; 1 not run yet"
+    )

@@ -11,6 +11,7 @@ from pytestqt.qtbot import QtBot
 
 from journal.core.domain import ExperimentFilter, Verdict
 from journal.core.storage import Journal
+from journal.gui.check_items_model import WHY_COLUMN
 from journal.gui.context import AppContext
 from tests.fake_ollama import FakeModel, FakeOllama
 from tests.past_runs import record_run
@@ -174,30 +175,39 @@ def test_check_runs_and_triages_by_keyboard(
     with qtbot.waitSignal(window.check_finished, timeout=5000):
         window.start_button.click()
     qtmodeltester.check(window.items_model)
-    assert window.items_model.rowCount() == 3
+    model = window.items_model
+    assert [model.index(row, 0).data() for row in range(model.rowCount())] == [
+        "Passes (0)",
+        "Fails (0)",
+        "Needs a look (3)",
+        "Still grading (0)",
+        "Not run yet (0)",
+    ]
     assert window.summary_text() == "0 of 3 pass on qwen3:0.6b (0 fail, 3 need a look)"
     assert window.progress_label.text().startswith("[3/3] run ")
+    assert window.selected_position() == 1  # the first item left to look at
     assert "Amazon" in window.new_view.toPlainText()  # the first item's diff is shown
     assert "Nile" in window.original_view.toPlainText()
 
-    window.table.setFocus()
-    window.table.selectRow(0)
+    window.items_view.setFocus()
     with qtbot.waitSignal(window.item_triaged, timeout=3000):
-        QTest.keyClick(window.table, Qt.Key.Key_W)
-    assert window.table.currentIndex().row() == 1  # moved on
+        QTest.keyClick(window.items_view, Qt.Key.Key_W)
+    assert window.selected_position() == 2  # moved on
     with qtbot.waitSignal(window.item_triaged, timeout=3000):
-        QTest.keyClick(window.table, Qt.Key.Key_P)
+        QTest.keyClick(window.items_view, Qt.Key.Key_P)
     assert window.summary_text() == (
         "1 of 3 pass on qwen3:0.6b (1 fail, 1 needs a look; 2 by your verdict)"
     )
-    assert window.items_model.index(1, 5).data() == "regressed"
+    assert model.index_of(2, WHY_COLUMN).data() == "your verdict: partly"
+    assert model.index_of(2).parent().data() == "Fails (1)"
 
-    window.table.selectRow(0)
+    window.select_position(1)
     with qtbot.waitSignal(window.item_triaged, timeout=3000):
-        QTest.keyClick(window.table, Qt.Key.Key_0)
+        QTest.keyClick(window.items_view, Qt.Key.Key_0)
     assert window.summary_text() == (
         "0 of 3 pass on qwen3:0.6b (1 fail, 2 need a look; 1 by your verdict)"
     )
+    assert window.selected_position() == 1  # clearing stays on the item
 
     # reopening the saved check shows the same thing
     other = _check_window(qtbot, journal, answers)
