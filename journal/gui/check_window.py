@@ -530,7 +530,7 @@ class CheckWindow(QDialog):
             text = f"Cancelled after {plural(result.ran, 'replay')}; resume to run the rest."
         elif coming:
             self._awaiting_grades = True
-            text = f"Replays finished ({plural(result.ran, 'replay')}); {coming}."
+            text = f"Replays finished ({plural(result.ran, 'replay')}); grading goes on."
         else:
             text = f"Finished: {plural(result.ran, 'replay')}."
         self._say(f"{text} {notes}".strip())

@@ -236,7 +236,7 @@ def test_a_judge_item_is_still_grading_until_the_judge_replies(
         "1 of 2 pass on newmodel:1b (0 fail, 0 need a look); 1 still grading"
     )
     assert window.grading_text() == "1 grade still coming"
-    assert window.message_text() == "Replays finished (2 replays); 1 grade still coming."
+    assert window.message_text() == "Replays finished (2 replays); grading goes on."
     window.select_position(2)
     marks = window.grade_strip.marks
     assert [marks.item(row).text() for row in range(marks.count())] == [
