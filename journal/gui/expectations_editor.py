@@ -211,6 +211,7 @@ class ExpectationsEditor(QWidget):
         """Show the expectations of `experiment_id` (None: nothing); pending edits of the
         one shown before are written first."""
         self.flush()
+        self._say_refused()
         self._stop_trying()
         from journal.core.grades import get_combine_rule, list_expectations
 
@@ -235,6 +236,26 @@ class ExpectationsEditor(QWidget):
         self._show_add_message("")
         self.setEnabled(self._experiment_id is not None)
         self._refresh()
+
+    def _say_refused(self) -> None:
+        """Rows the core refuses are never written: say so when they are left, rather than
+        let typed text vanish without a word (a saved row keeps its saved version)."""
+        refused = [
+            row
+            for row in self._rows
+            if row.expectation() is None and (row.saved_id is not None or row.value.text().strip())
+        ]
+        if refused and self._context is not None:
+            from journal.core.formatting import plural
+
+            first = refused[0]
+            kept = " (the saved version is kept)" if first.saved_id is not None else ""
+            text = f"{first.current_kind().value}:{first.value.text()}"
+            self._context.say(
+                f"Not saved: {plural(len(refused), 'expectation')} the journal refuses, "
+                f"such as {text!r}{kept}.",
+                15_000,
+            )
 
     def set_selected_run(self, run_id: int | None) -> None:
         """The run shown in the answer view, the one "Try" grades (None: no run)."""

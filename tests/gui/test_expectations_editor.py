@@ -381,3 +381,22 @@ def test_the_window_tries_on_the_run_shown(
     (row,) = expectations.rows()
     assert row.message_text() == "✓ pass: contains 'Paris'"
     window.close()
+
+
+def test_leaving_a_refused_row_says_it_was_not_saved(
+    editing: Editing, journal: Journal, experiment_id: int
+) -> None:
+    with journal.write() as session:
+        other = create_experiment(session, title="other").id
+    assert other is not None
+    editing.open(experiment_id)
+    said: list[str] = []
+    editing.context.said.connect(lambda text, _ms: said.append(text))
+    QTest.mouseClick(editing.expectations.add_button, Qt.MouseButton.LeftButton)  # a blank row
+    (row,) = editing.expectations.rows()
+    row.kind.setCurrentIndex(row.kind.findData("regex"))
+    QTest.keyClicks(row.value, "[a-")  # a bad regex, refused at the row
+    assert row.message_text()
+    editing.open(other)
+    assert said == ["Not saved: 1 expectation the journal refuses, such as 'regex:[a-'."]
+    assert _saved_lines(journal, experiment_id) == []
