@@ -14,6 +14,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 # Captured before the autouse fixture hides them: only `ollama`-marked tests may use them.
 REAL_OLLAMA_HOST = os.environ.get("OLLAMA_HOST", "")
 REAL_TEST_MODEL = os.environ.get("JOURNAL_TEST_MODEL", "")
+REAL_TEST_MODEL2 = os.environ.get("JOURNAL_TEST_MODEL2", "")
 
 from journal.core.storage import Journal  # noqa: E402
 from tests.fake_ollama import FakeOllama, fake_ollama  # noqa: E402
@@ -82,6 +83,19 @@ def real_ollama() -> str:
 @pytest.fixture
 def real_model(real_ollama: str) -> str:
     return REAL_TEST_MODEL
+
+
+@pytest.fixture
+def real_model2(real_ollama: str) -> str:
+    """A second model on the same server, with other weights or another digest than
+    `real_model` (scripts/ollama-test-server prints it as JOURNAL_TEST_MODEL2), or skip.
+
+    With JOURNAL_REQUIRE_OLLAMA=1 (as CI sets it) a missing name fails instead.
+    """
+    if not REAL_TEST_MODEL2:
+        give_up = pytest.fail if os.environ.get("JOURNAL_REQUIRE_OLLAMA") == "1" else pytest.skip
+        give_up("set JOURNAL_TEST_MODEL2 to run the tests that need a second real model")
+    return REAL_TEST_MODEL2
 
 
 __all__ = ["FakeOllama", "fake_ollama"]
