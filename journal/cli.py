@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from journal import __version__
 from journal.cli_grading import add_grading_arguments
@@ -94,6 +94,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     from journal.core.runner import RunRecorder, RunSpec
     from journal.core.settings import new_run_options
     from journal.core.stability import repeat_seeds
+    from journal.core.templates import parse_assignments, render_run
 
     # A bad --host, OLLAMA_HOST or settings file is refused before anything is written.
     ollama_host(args)
@@ -102,6 +103,15 @@ def cmd_run(args: argparse.Namespace) -> int:
     if not prompt.strip():
         raise InvalidInputError("The prompt is empty: give it with -p TEXT, -p @FILE or -p -.")
     system = read_text(args.system, "system prompt")
+    # Every {{name}} needs a --var and every --var a {{name}}: refused, like a bad argument
+    # (exit 2), before anything is sent or written.
+    try:
+        texts = render_run(prompt, system, parse_assignments(args.var or []))
+    except InvalidInputError as error:
+        print(f"journal: error: {error.message}", file=sys.stderr)
+        return 2
+    if not texts.prompt.strip():
+        raise InvalidInputError("The prompt is empty once its variables are filled in.")
     try:
         # The settings' default options first, then -o over them (KEY= drops one).
         options, request = new_run_options(
@@ -136,8 +146,9 @@ def cmd_run(args: argparse.Namespace) -> int:
         spec = RunSpec(
             experiment_id=experiment_id,
             model=args.model,
-            prompt=prompt,
-            system_prompt=system,
+            prompt=texts.prompt,
+            system_prompt=texts.system,
+            template=None if texts.template is None else texts.template.to_json(),
             options=options,
             keep_alive=request.get("keep_alive"),
             think=request.get("think"),
@@ -306,6 +317,8 @@ def cmd_show(args: argparse.Namespace) -> int:
             out.write(f"replays run {run.replay_of_id}\n")
         if run.options:
             out.write(f"options: {options_label(run)}\n")
+        if run.template is not None:
+            out.write(template_lines(run.template))
         if run.system_prompt:
             out.write(f"system: {run.system_prompt}\n")
         out.write(f"prompt: {run.prompt}\n")
@@ -322,6 +335,18 @@ def cmd_show(args: argparse.Namespace) -> int:
         for line in grading.run_lines(run):
             out.write(line + "\n")
     return 0
+
+
+def template_lines(template: dict[str, Any]) -> str:
+    """What a run was rendered from, for `journal show`: its templates and values."""
+    lines = []
+    if template.get("system"):
+        lines.append(f"system template: {template['system']}")
+    lines.append(f"prompt template: {template.get('prompt', '')}")
+    values = template.get("values") or {}
+    shown = ", ".join(f"{name}={value}" for name, value in values.items())
+    lines.append(f"values: {shown or '(none)'}")
+    return "".join(line + "\n" for line in lines)
 
 
 def cmd_verdict(args: argparse.Namespace) -> int:
@@ -446,6 +471,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="the prompt; @FILE reads a file, - reads standard input",
     )
     run.add_argument("-s", "--system", type=free_text, help="system prompt (@FILE or - work too)")
+    run.add_argument(
+        "--var",
+        action="append",
+        type=free_text,
+        metavar="NAME=VALUE",
+        help="a value for {{NAME}} in the prompt or system prompt (repeatable); {{{{ writes {{",
+    )
     run.add_argument("-H", "--hypothesis", type=free_text, help="what you expect to happen")
     run.add_argument(
         "-t", "--title", type=free_text, help="experiment title (default: the prompt's first line)"

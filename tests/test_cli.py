@@ -269,3 +269,85 @@ def test_help_lists_every_command(capsys: pytest.CaptureFixture[str]) -> None:
     out = capsys.readouterr().out
     for command in ("models", "run", "list", "show", "verdict", "search"):
         assert command in out
+
+
+def test_run_with_variables_records_the_template_and_shows_it(
+    capsys: pytest.CaptureFixture[str], fake_ollama: FakeOllama, db_path: Path
+) -> None:
+    run = ["--db", str(db_path), "run", "--host", fake_ollama.url, "-m", "llama3:8b"]
+    code, _, err = _cli(
+        capsys,
+        *run,
+        "-p",
+        "say {{word}} {{{{literal}}",
+        "-s",
+        "Answer in {{lang}}.",
+        "--var",
+        "word=kiwi=fruit",
+        "--var",
+        "lang={{x}}",
+    )
+    assert code == 0, err
+    assert fake_ollama.requests_for("/api/chat")[-1].body["messages"] == [
+        {"role": "system", "content": "Answer in {{x}}."},
+        {"role": "user", "content": "say kiwi=fruit {{literal}}"},
+    ]
+    template = {
+        "prompt": "say {{word}} {{{{literal}}",
+        "system": "Answer in {{lang}}.",
+        "values": {"word": "kiwi=fruit", "lang": "{{x}}"},
+    }
+    with Journal.open(db_path) as journal, journal.read() as session:
+        recorded = get_run(session, 1)
+    assert recorded.prompt == "say kiwi=fruit {{literal}}"
+    assert recorded.system_prompt == "Answer in {{x}}."
+    assert recorded.template == template
+
+    code, out, _ = _cli(capsys, "--db", str(db_path), "show", "1")
+    assert code == 0
+    assert (
+        "system template: Answer in {{lang}}.\n"
+        "prompt template: say {{word}} {{{{literal}}\n"
+        "values: word=kiwi=fruit, lang={{x}}\n"
+        "system: Answer in {{x}}.\n"
+        "prompt: say kiwi=fruit {{literal}}\n"
+    ) in out
+    code, out, _ = _cli(capsys, "--db", str(db_path), "show", "1", "--json")
+    assert json.loads(out)["runs"][0]["template"] == template
+
+
+def test_a_run_without_variables_records_no_template(
+    capsys: pytest.CaptureFixture[str], fake_ollama: FakeOllama, db_path: Path
+) -> None:
+    run = ["--db", str(db_path), "run", "--host", fake_ollama.url, "-m", "llama3:8b"]
+    code, _, err = _cli(capsys, *run, "-p", "Fill {{ .Prompt }} and {{ name }}")
+    assert code == 0, err
+    with Journal.open(db_path) as journal, journal.read() as session:
+        recorded = get_run(session, 1)
+    assert recorded.prompt == "Fill {{ .Prompt }} and {{ name }}" and recorded.template is None
+    code, out, _ = _cli(capsys, "--db", str(db_path), "show", "1")
+    assert "template" not in out and "values:" not in out
+
+
+@pytest.mark.parametrize(
+    ("variables", "message"),
+    [
+        ([], "No value for the variable {{word}}: give NAME=VALUE for each (values given: none)."),
+        (["--var", "word=kiwi", "--var", "wrod=lime"], "The value for wrod would be used nowhere"),
+        (["--var", "word"], "'word' is no variable value: write NAME=VALUE"),
+        (["--var", "9=kiwi"], "'9' cannot be a variable name"),
+    ],
+)
+def test_a_variable_problem_is_one_line_and_nothing_is_sent_or_written(
+    capsys: pytest.CaptureFixture[str],
+    fake_ollama: FakeOllama,
+    db_path: Path,
+    variables: list[str],
+    message: str,
+) -> None:
+    run = ["--db", str(db_path), "run", "--host", fake_ollama.url, "-m", "llama3:8b"]
+    code, out, err = _cli(capsys, *run, "-p", "say {{word}}", *variables)
+    assert code == 2 and out == ""
+    assert err.count("\n") == 1 and err.startswith(f"journal: error: {message}")
+    assert fake_ollama.requests == []  # not even asked which models it has
+    assert not db_path.exists()

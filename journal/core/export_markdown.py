@@ -449,6 +449,30 @@ def _messages(run: dict[str, Any], level: int) -> Iterator[str]:
         yield _code_block(_as_text(message.get("content")))
 
 
+EMPTY_VALUE = "*(empty)*"
+
+
+def _template(template: Any, level: int) -> Iterator[str]:
+    """What the prompts above were rendered from: the templates as prompts are shown, each
+    value as a person's text (the metadata holds them exactly)."""
+    if not isinstance(template, dict):
+        return
+    yield _heading(level, "Template")
+    if _as_text(template.get("system")):
+        yield "**System prompt template:**\n\n"
+        yield _code_block(_as_text(template["system"]))
+    yield "**Prompt template:**\n\n"
+    yield _code_block(_as_text(template.get("prompt")))
+    values = template.get("values")
+    if isinstance(values, dict) and values:
+        yield "**Values:**\n\n"
+        items = [
+            f"- {_code(str(name))}: {_inline(_as_text(value)) or EMPTY_VALUE}"
+            for name, value in values.items()
+        ]
+        yield "\n".join(items) + "\n\n"
+
+
 def _list_item(value: str) -> str:
     """A person's text as one list item: a list item's text starts a block, so it is
     escaped as a line's start is (spaces collapsed)."""
@@ -565,6 +589,7 @@ def _render_run(
         yield _heading(level + 1, "System prompt")
         yield _code_block(_as_text(run["system_prompt"]))
     yield from _messages(run, level + 1)
+    yield from _template(run.get("template"), level + 1)
     if _as_text(run.get("thinking")).strip():
         yield _heading(level + 1, "Thinking")
         yield _code_block(_as_text(run["thinking"]))

@@ -70,6 +70,7 @@ from journal.core.notebook_format import (
 from journal.core.option_schema import shown as shown_value
 from journal.core.options import check_recorded, check_request
 from journal.core.storage import Journal
+from journal.core.templates import check_recorded as check_template
 
 INT64 = 2**63
 # Must stay within 1..MAX_RECORD_ID.
@@ -90,6 +91,7 @@ _SHAPES: dict[tuple[str, str], tuple[type, ...]] = {
     ("run", "model_details"): (dict,),
     ("run", "final_chunk"): (dict,),
     ("run", "replay_info"): (dict, type(None)),
+    ("run", "template"): (dict, type(None)),
     ("grade", "grader"): (dict, type(None)),
 }
 
@@ -503,6 +505,12 @@ def _check_record(
                 fail(f"run message {_describe(message)} has no role")
             if not isinstance(message.get("content", ""), str):
                 fail(f"run message content must be text, not {_describe(message['content'])}")
+        template = record.get("template")
+        if template is not None:
+            try:  # the text it says it sent must be what its template gives
+                check_template(template, _last_user_text(messages), record.get("system_prompt", ""))
+            except InvalidInputError as error:
+                fail(f"run template: {error.message}")
         try:  # what a replay of it will send
             check_recorded(record.get("options", {}))
         except InvalidInputError as error:
@@ -511,6 +519,14 @@ def _check_record(
             check_request(record.get("keep_alive"), record.get("think"))
         except InvalidInputError as error:
             fail(f"run {error.message.rstrip('.')}")
+
+
+def _last_user_text(messages: list[dict[str, Any]]) -> str:
+    """The run's prompt, as `Run.prompt` reads it: the last user message."""
+    for message in reversed(messages):
+        if message.get("role") == "user":
+            return str(message.get("content", ""))
+    return ""
 
 
 def _check_grading(fail: Callable[[str], NoReturn], grading: Any) -> None:

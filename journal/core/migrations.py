@@ -308,12 +308,20 @@ _M005_EXPECTATIONS_AND_GRADES = """
         CREATE INDEX grade_expectation ON grade(expectation_id);
 """
 
+# A run made from a template keeps it and the values it was given, as
+# {"prompt": ..., "system": ..., "values": {...}} (see core.templates); `system_prompt` and
+# `messages` stay the rendered text that was sent. NULL for a run without variables.
+_M006_RUN_TEMPLATE = """
+        ALTER TABLE run ADD COLUMN template JSON;
+"""
+
 MIGRATIONS: list[str] = [
     _M001_BASE,
     _M002_SEARCH,
     _M003_REPLAY_AND_CHECKS,
     _M004_SEARCH_PER_RUN,
     _M005_EXPECTATIONS_AND_GRADES,
+    _M006_RUN_TEMPLATE,
 ]
 LATEST_VERSION = len(MIGRATIONS)
 

@@ -114,9 +114,15 @@ class Run(SQLModel, table=True):
         default_factory=dict, sa_column=Column(JSON, nullable=False)
     )
     ollama_version: str = ""
+    # What was sent: the rendered text, whether or not it came from a template.
     system_prompt: str = ""
     messages: list[dict[str, Any]] = Field(
         default_factory=list, sa_column=Column(JSON, nullable=False)
+    )
+    # The template(s) and values the prompt and system prompt were rendered from, or None
+    # (see core.templates.TemplateRecord).
+    template: dict[str, Any] | None = Field(
+        default=None, sa_column=Column(JSON(none_as_null=True), nullable=True)
     )
     options: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     keep_alive: str | None = None

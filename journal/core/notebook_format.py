@@ -41,7 +41,9 @@ from journal.core.errors import InvalidInputError, JournalError
 # a folder's experiment file holds its record under RECORD_KEY in the front matter.
 # 3: expectations (a block each after the experiment's), how their grades combine (GRADING_KEY
 # in the experiment's record) and grades (a block each in their run's section).
-FORMAT_VERSION = 3
+# 4: a run made from a template holds it and its values (the `template` column), shown
+# under the run's prompt.
+FORMAT_VERSION = 4
 OLDEST_FORMAT_VERSION = 1
 FORMAT_KEY = "llm_journal"  # in every file's front matter: the format version
 LAYOUT_KEY = "layout"  # in a header's front matter: "file" or "folder"

@@ -81,6 +81,7 @@ _JSON_SHAPES: dict[str, dict[str, type | None]] = {
         "think": None,  # any JSON value
         "final_chunk": dict,
         "replay_info": dict,
+        "template": dict,
     },
     "migration_check": {"source_filter": dict},
     "grade": {"grader": dict},

@@ -128,15 +128,23 @@ def plan_replay(source: Run, edits: ReplayEdits | None = None) -> ReplayPlan:
     # A key the run recorded is no new typo, but every value must still hold.
     check_options(options, allow_unknown=edits.allow_unknown, recorded=source.options.keys())
     check_request(keep_alive, think)
+    system_prompt = source.system_prompt if edits.system_prompt is None else edits.system_prompt
     spec = RunSpec(
         experiment_id=source.experiment_id,
         model=(edits.model or source.model).strip(),
-        system_prompt=source.system_prompt if edits.system_prompt is None else edits.system_prompt,
+        system_prompt=system_prompt,
+        # The recorded, rendered text is sent as it is: a template is never rendered again.
         messages=messages,
         options=options,
         keep_alive=keep_alive,
         think=think,
         replay_of_id=source.id,
+        # The replay sends what the template gave only while the text is not edited.
+        template=(
+            source.template
+            if messages == source.messages and system_prompt == source.system_prompt
+            else None
+        ),
     )
     changes = {
         "model": normalise_model_name(spec.model) != normalise_model_name(source.model),

@@ -52,6 +52,9 @@ class RunSpec:
     keep_alive: str | None = None
     think: bool | str | None = None
     replay_of_id: int | None = None
+    # What the prompt and system prompt were rendered from (TemplateRecord.to_json()), or
+    # None; the run keeps it beside the rendered text it sends.
+    template: dict[str, Any] | None = None
 
     def conversation(self) -> list[dict[str, Any]]:
         if self.messages is not None:
@@ -248,6 +251,7 @@ def record_pending(
         model=spec.model,
         system_prompt=spec.system_prompt,
         messages=spec.conversation(),
+        template=None if spec.template is None else dict(spec.template),
         options=dict(spec.options),
         keep_alive=spec.keep_alive,
         think=spec.think,

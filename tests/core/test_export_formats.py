@@ -5,6 +5,9 @@ its meaning has not changed; only the readable text around it has.
 format 2, with a fixed clock and fixed uuids) from a small journal with tricky text, and is
 kept as it came out. `tests/fixtures/export_format2.md` is that journal (the format-1 file
 imported) written by the format-2 exporter, the commit before format 3, with the same clock.
+`tests/fixtures/export_format3.md` is the format-2 file imported, given two expectations
+and two grades (fixed uuids and times), and written by the format-3 exporter, the commit
+before format 4 (run templates), with the same clock.
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ from tests.markdown_readers import markdown_it_problems
 
 FIXTURE = Path(__file__).parents[1] / "fixtures" / "export_format1.md"
 FORMAT_2 = Path(__file__).parents[1] / "fixtures" / "export_format2.md"
+FORMAT_3 = Path(__file__).parents[1] / "fixtures" / "export_format3.md"
 
 
 def _rows(journal: Journal, sql: str) -> list[tuple[object, ...]]:
@@ -39,7 +43,7 @@ def _rows(journal: Journal, sql: str) -> list[tuple[object, ...]]:
 
 
 def test_the_fixture_is_a_format_1_export() -> None:
-    assert FORMAT_VERSION == 3 and OLDEST_FORMAT_VERSION == 1
+    assert FORMAT_VERSION == 4 and OLDEST_FORMAT_VERSION == 1
     head = FIXTURE.read_text(encoding="utf-8").split("\n---\n", 1)[0]
     assert '"llm_journal": 1' in head and '"layout": "file"' in head
 
@@ -75,7 +79,7 @@ def test_a_format_1_export_still_imports_exactly(journal: Journal, tmp_path: Pat
     again = tmp_path / "again.md"
     export_to_path(journal, again)
     text = again.read_text(encoding="utf-8")
-    assert text.startswith('---\n{\n  "layout": "file",\n  "llm_journal": 3\n}\n---\n')
+    assert text.startswith('---\n{\n  "layout": "file",\n  "llm_journal": 4\n}\n---\n')
     assert not markdown_it_problems(text, own_links=frozenset(), blocks=2 + 3 + 1)
     with Journal.open(tmp_path / "third.sqlite") as third:
         import_markdown(third, again)
@@ -94,6 +98,38 @@ def test_a_format_2_export_still_imports_exactly(journal: Journal, tmp_path: Pat
         assert snapshot(journal.path) == snapshot(older.path)  # the same journal, both ways
     again = tmp_path / "again.md"
     export_to_path(journal, again)
+    with Journal.open(tmp_path / "third.sqlite") as third:
+        import_markdown(third, again)
+        assert snapshot(third.path) == snapshot(journal.path)
+        export_to_path(third, tmp_path / "thrice.md")
+    assert (tmp_path / "thrice.md").read_bytes() == again.read_bytes()
+
+
+def test_a_format_3_export_still_imports_exactly(journal: Journal, tmp_path: Path) -> None:
+    head = FORMAT_3.read_text(encoding="utf-8").split("\n---\n", 1)[0]
+    assert '"llm_journal": 3' in head and '"layout": "file"' in head
+    result = import_markdown(journal, FORMAT_3)
+    assert (result.new_experiments, result.new_runs, result.already_present) == (2, 3, 0)
+    assert (result.new_expectations, result.new_grades) == (2, 2)
+    assert _rows(journal, "SELECT template FROM run") == [(None,), (None,), (None,)]
+    assert _rows(journal, "SELECT uuid, status, reason FROM grade ORDER BY id") == [
+        ("7e1f0000-0000-4000-8000-000000000303", "pass", "found 'Rhine'"),
+        ("7e1f0000-0000-4000-8000-000000000304", "fail", "61 words"),
+    ]
+    with Journal.open(tmp_path / "from_format_2.sqlite") as older:
+        import_markdown(older, FORMAT_2)
+        older_records = snapshot(older.path)
+    # The runs the format-2 file held came through unchanged (adding the expectations moved
+    # the experiment's updated_at); format 3 added the expectations and grades.
+    records = snapshot(journal.path)
+    runs = {uuid: record for uuid, record in older_records.items() if "model" in record}
+    assert len(runs) == 3 and {uuid: records[uuid] for uuid in runs} == runs
+    assert len(records) == len(older_records) + 4
+    again = tmp_path / "again.md"
+    export_to_path(journal, again)
+    assert again.read_text(encoding="utf-8").startswith(
+        '---\n{\n  "layout": "file",\n  "llm_journal": 4\n}\n---\n'
+    )
     with Journal.open(tmp_path / "third.sqlite") as third:
         import_markdown(third, again)
         assert snapshot(third.path) == snapshot(journal.path)

@@ -47,6 +47,7 @@ from journal.core.notebook_format import (
 from journal.core.option_schema import OPTION_RULES, REQUEST_FIELDS
 from journal.core.queries import create_experiment, set_verdict
 from journal.core.storage import Journal
+from journal.core.templates import render_all, variables_of
 
 T0 = datetime(2026, 1, 31, 14, 5, 9, 123456, tzinfo=UTC)
 DIGEST = "365c0bd3c000a25d28ddbf732fe1c6add414de7275464c4e4d1c3b5fcb5d8ad1"
@@ -253,7 +254,7 @@ def other(tmp_path: Path) -> Iterator[Journal]:
 def test_export_reads_like_a_lab_notebook(journal: Journal, ids: dict[str, int]) -> None:
     text = _export(journal)
     assert text.startswith(
-        '---\n{\n  "layout": "file",\n  "llm_journal": 3\n}\n---\n\n# LLM Journal\n'
+        '---\n{\n  "layout": "file",\n  "llm_journal": 4\n}\n---\n\n# LLM Journal\n'
     )
     assert "\n## Rivers that cross borders\n" in text
     assert f"*Experiment {ids['rivers']} · created " in text
@@ -459,7 +460,7 @@ def test_folder_layout_has_an_index_and_a_file_per_experiment(
     meta = json.loads(front.removeprefix("---\n"))
     record = meta["experiment"]  # nested: no column is a reader's document metadata
     assert record["title"] == "Rivers that cross borders" and record["tags"] == ["geo", "rivers"]
-    assert meta == {"experiment": record, "llm_journal": 3, "layout": "experiment"}
+    assert meta == {"experiment": record, "llm_journal": 4, "layout": "experiment"}
     assert body.startswith("\n# Rivers that cross borders\n")
     assert "[index](index.md)" in body
     assert f"\n## Run {ids['first']} · llama3:8b · worked\n" in body
@@ -683,9 +684,9 @@ DAMAGES: dict[str, Any] = {
         "not an LLM Journal export: it does not start with llm-journal front matter",
     ),
     "newer format": (
-        lambda t: _damage(t, '"llm_journal": 3', '"llm_journal": 4'),
+        lambda t: _damage(t, '"llm_journal": 4', '"llm_journal": 5'),
         lambda t: 1,
-        "written by a newer LLM Journal (export format 4; this version reads formats 1 to 3)",
+        "written by a newer LLM Journal (export format 5; this version reads formats 1 to 4)",
     ),
     "unknown field": (
         lambda t: _damage(
@@ -902,6 +903,29 @@ grades = st.fixed_dictionaries(
 )
 
 
+# A template: tricky text, variables, and double braces that are no variables.
+template_text = st.lists(
+    st.one_of(
+        tricky_text,
+        st.sampled_from(["{{word}}", "{{x_1}}", "{{_}}", "{{{{", "{{ .Prompt }}", '{{"a": 1}}']),
+    ),
+    max_size=5,
+).map("".join)
+
+
+@st.composite
+def templated(draw: st.DrawFn) -> dict[str, Any]:
+    """A run's template and values, and the prompt and system prompt they render to."""
+    prompt, system = draw(template_text), draw(template_text)
+    values = {name: draw(tricky_text) for name in variables_of([prompt, system])}
+    sent_prompt, sent_system = render_all([prompt, system], values)
+    return {
+        "template": {"prompt": prompt, "system": system, "values": values},
+        "prompt": sent_prompt,
+        "system_prompt": sent_system,
+    }
+
+
 @st.composite
 def journals(draw: st.DrawFn) -> list[tuple[dict[str, Any], list[dict[str, Any]]]]:
     experiments = []
@@ -917,7 +941,7 @@ def journals(draw: st.DrawFn) -> list[tuple[dict[str, Any], list[dict[str, Any]]
             "expectations": draw(st.lists(expectations(), max_size=3)),
             "grading": draw(st.none() | st.tuples(st.floats(0, 1, exclude_min=True), moments)),
         }
-        runs = []
+        runs: list[dict[str, Any]] = []
         for _ in range(draw(st.integers(0, 3))):
             runs.append(
                 {
@@ -955,6 +979,11 @@ def journals(draw: st.DrawFn) -> list[tuple[dict[str, Any], list[dict[str, Any]]
                     "grades": draw(st.lists(grades, max_size=3)),
                 }
             )
+            made = draw(st.none() | templated())
+            if made is not None:  # the text it sent is what the template gives
+                runs[-1]["template"] = made["template"]
+                runs[-1]["system_prompt"] = made["system_prompt"]
+                runs[-1]["messages"].append({"role": "user", "content": made["prompt"]})
         experiments.append((experiment, runs))
     return experiments
 

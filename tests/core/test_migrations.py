@@ -101,3 +101,45 @@ def test_two_processes_creating_one_journal_at_once_both_succeed(tmp_path: Path)
     conn = sqlite3.connect(path)
     assert conn.execute("PRAGMA user_version").fetchone()[0] == LATEST_VERSION
     conn.close()
+
+
+def test_migration_six_from_schema_five_adds_an_empty_template_to_every_run(
+    tmp_path: Path,
+) -> None:
+    from journal.core.queries import get_run
+    from journal.core.runner import RunSpec, record_pending
+
+    path = tmp_path / "five.sqlite"
+    conn = sqlite3.connect(path, isolation_level=None)
+    apply_migrations(conn, target=5)
+    now = "2026-01-01T00:00:00.000000+00:00"
+    conn.execute(
+        "INSERT INTO experiment (uuid, title, created_at, updated_at) VALUES ('e', 'R', ?, ?)",
+        (now, now),
+    )
+    conn.execute(
+        "INSERT INTO run (uuid, experiment_id, model, messages, status, response, created_at) "
+        "VALUES ('r', 1, 'm', '[{\"role\": \"user\", \"content\": \"say {{word}}\"}]', 'done', "
+        "'kiwi', ?)",
+        (now,),
+    )
+    conn.close()
+
+    with Journal.open(path) as journal:
+        with journal.read() as session:
+            old = get_run(session, 1)
+            assert (old.prompt, old.response, old.template) == ("say {{word}}", "kiwi", None)
+        template = {"prompt": "say {{word}}", "system": "", "values": {"word": "kiwi"}}
+        with journal.write() as session:
+            spec = RunSpec(1, "m", prompt="say kiwi", template=template)
+            new_id = record_pending(session, spec).id
+        with journal.read() as session:
+            assert new_id is not None and get_run(session, new_id).template == template
+    conn = sqlite3.connect(path)
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == LATEST_VERSION == 6
+    assert conn.execute("SELECT template FROM run ORDER BY id").fetchall() == [
+        (None,),
+        ('{"prompt": "say {{word}}", "system": "", "values": {"word": "kiwi"}}',),
+    ]
+    conn.close()
+    assert path.with_name("five.sqlite.schema5.bak").exists()

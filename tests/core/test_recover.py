@@ -658,3 +658,27 @@ def test_a_recovery_cut_short_leaves_no_file_that_looks_finished(
     with pytest.raises(KeyboardInterrupt):
         recover_journal(built.path, target)
     assert sorted(path.name for path in tmp_path.iterdir() if "damaged" not in path.name) == []
+
+
+def test_a_run_keeps_its_template_and_values_through_recovery(tmp_path: Path) -> None:
+    source = tmp_path / "templated.sqlite"
+    template = {"prompt": "say {{word}}", "system": "", "values": {"word": "{{x}}"}}
+    with Journal.open(source) as journal, journal.write() as session:
+        experiment = create_experiment(session, title="templates")
+        assert experiment.id is not None
+        session.add(
+            Run(
+                experiment_id=experiment.id,
+                model="m",
+                messages=[{"role": "user", "content": "say {{x}}"}],
+                template=template,
+                status=RunStatus.DONE,
+            )
+        )
+        session.add(Run(experiment_id=experiment.id, model="m", status=RunStatus.DONE))
+    target = tmp_path / "recovered.sqlite"
+
+    assert recover_journal(source, target).complete
+    with Journal.open(target) as journal, journal.read() as session:
+        first, second = experiment_detail(session, 1).runs
+        assert (first.template, second.template) == (template, None)

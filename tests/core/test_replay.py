@@ -26,6 +26,7 @@ from journal.core.replay import (
     require_available,
 )
 from journal.core.storage import Journal
+from journal.core.templates import render_run
 from tests.fake_ollama import FakeModel, FakeOllama
 from tests.past_runs import add_past_run, record_run
 
@@ -472,3 +473,40 @@ def test_matrix_pages_filters_and_uses_one_query(journal: Journal) -> None:
     assert [column.model for column in even.columns] == ["llama3:8b"]
     assert len(columns) == 8
     assert some == [MatrixColumn("m1:1b", digest)]
+
+
+def test_a_replay_sends_the_rendered_messages_and_never_renders_again(
+    journal: Journal,
+    ollama: OllamaService,
+    replayer: Replayer,
+    fake_ollama: FakeOllama,
+    experiment_id: int,
+) -> None:
+    # The value holds `{{x}}`: rendering again would read it as a variable and fail or change.
+    texts = render_run("Say {{word}}", "Answer in {{lang}}.", {"word": "{{x}}", "lang": "French"})
+    assert texts.template is not None
+    original = record_run(
+        journal,
+        ollama,
+        experiment_id,
+        texts.prompt,
+        system_prompt=texts.system,
+        template=texts.template.to_json(),
+    )
+    assert original.id is not None and original.prompt == "Say {{x}}"
+    assert original.template == {
+        "prompt": "Say {{word}}",
+        "system": "Answer in {{lang}}.",
+        "values": {"word": "{{x}}", "lang": "French"},
+    }
+    replay = replayer.replay(replayer.plan(original.id))
+    assert replay.status is RunStatus.DONE
+    assert _chat_bodies(fake_ollama)[-1]["messages"] == [
+        {"role": "system", "content": "Answer in French."},
+        {"role": "user", "content": "Say {{x}}"},
+    ]
+    assert replay.messages == original.messages and replay.template == original.template
+    # An edited prompt is no longer what the template gave: the replay keeps no template.
+    edited = replayer.replay(replayer.plan(original.id, ReplayEdits(prompt="Say {{y}}")))
+    assert _chat_bodies(fake_ollama)[-1]["messages"][-1]["content"] == "Say {{y}}"
+    assert edited.template is None
