@@ -397,7 +397,7 @@ def cmd_gui(args: argparse.Namespace) -> int:
 # -- parser -----------------------------------------------------------------------------
 
 
-def _common(parser: argparse.ArgumentParser, *, top: bool) -> None:
+def _common(parser: argparse.ArgumentParser, *, top: bool, many_hosts: bool = False) -> None:
     default = None if top else argparse.SUPPRESS
     parser.add_argument(
         "--db",
@@ -405,6 +405,16 @@ def _common(parser: argparse.ArgumentParser, *, top: bool) -> None:
         metavar="PATH",
         help="journal file (default: $JOURNAL_DB or the user data dir)",
     )
+    if many_hosts:
+        parser.add_argument(
+            "--host",
+            action="append",
+            default=default,
+            metavar="URL",
+            help="an Ollama address (repeatable; default: $OLLAMA_HOST, then the hosts of "
+            "`journal config get ollama.hosts`, else http://127.0.0.1:11434)",
+        )
+        return
     parser.add_argument(
         "--host",
         default=default,
@@ -432,6 +442,9 @@ def _feature_commands() -> list[Callable[[AddCommand], None]]:
     from journal.cli_expect import register as register_expect  # expect, grade
 
     commands.append(register_expect)
+    from journal.cli_hosts import register as register_hosts  # hosts
+
+    commands.append(register_hosts)
     return commands
 
 
@@ -451,9 +464,10 @@ def build_parser() -> argparse.ArgumentParser:
         help_text: str,
         *,
         json_output: bool = True,
+        many_hosts: bool = False,
     ) -> argparse.ArgumentParser:
         sub = commands.add_parser(name, help=help_text, description=help_text)
-        _common(sub, top=False)
+        _common(sub, top=False, many_hosts=many_hosts)
         if json_output:
             sub.add_argument("--json", action="store_true", help="print records as JSON")
         sub.set_defaults(handler=handler)

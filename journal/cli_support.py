@@ -26,7 +26,8 @@ if TYPE_CHECKING:
 
 
 class AddCommand(Protocol):
-    """`add(name, handler, help)` registers a subcommand with --db, --host (and --json)."""
+    """`add(name, handler, help)` registers a subcommand with --db, --host (and --json);
+    `many_hosts` makes its --host repeatable (a list of addresses)."""
 
     def __call__(
         self,
@@ -35,6 +36,7 @@ class AddCommand(Protocol):
         help_text: str,
         *,
         json_output: bool = True,
+        many_hosts: bool = False,
     ) -> argparse.ArgumentParser: ...
 
 

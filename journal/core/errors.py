@@ -67,6 +67,7 @@ class OllamaError(JournalError):
 class OllamaUnreachableError(OllamaError):
     def __init__(self, host: str, detail: str = "") -> None:
         self.host = host
+        self.detail = detail
         extra = f" ({detail})" if detail else ""
         super().__init__(
             f"Cannot reach Ollama at {host}{extra}. Is it running? "
