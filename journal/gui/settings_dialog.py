@@ -201,8 +201,9 @@ class SettingsDialog(QDialog):
         grid.addWidget(
             self._muted(
                 "A judge grades an answer against a rubric in plain words; an embedding model "
-                "compares it with a reference text. The command line uses them too "
-                "(<nobr>--judge</nobr> and <nobr>--embed-model</nobr> override them there)."
+                "compares it with a reference text. The command line uses them too; there "
+                '<span style="white-space: nowrap">--judge</span> and '
+                '<span style="white-space: nowrap">--embed-model</span> override them.'
             ),
             2,
             0,
