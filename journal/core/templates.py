@@ -87,6 +87,15 @@ def render(template: str, values: Mapping[str, str]) -> str:
     return render_all([template], values)[0]
 
 
+def values_line(template: Any) -> str:
+    """A run's variable values as one line ("word=kiwi, lang=French"), for a stored
+    `run.template`; "" when there is none or it holds no values."""
+    values = template.get("values") if isinstance(template, dict) else None
+    if not isinstance(values, dict):
+        return ""
+    return ", ".join(f"{name}={value}" for name, value in values.items())
+
+
 def parse_assignment(text: str) -> tuple[str, str]:
     """`NAME=VALUE` as (name, value); the value may hold `=` and may be empty."""
     name, equals, value = text.partition("=")

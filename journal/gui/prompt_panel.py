@@ -23,11 +23,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from journal.core.errors import JournalError
+from journal.core.errors import InvalidInputError, JournalError
 from journal.core.formatting import plural
+from journal.core.templates import RenderedTexts, render_run, variables_of
 from journal.gui.model_picker import ModelPicker, muted
 from journal.gui.options_panel import OptionsPanel, error_color
 from journal.gui.tasks import Task, run_in_background
+from journal.gui.variables_form import VariablesForm
 
 if TYPE_CHECKING:
     from journal.core.ollama_service import ModelShow
@@ -103,6 +105,7 @@ class PromptPanel(QWidget):
         layout.addSpacing(6)
         layout.addWidget(_section_label("&Prompt", self._prompt))
         layout.addWidget(self._prompt, 1)
+        layout.addWidget(self._variables)
         layout.addSpacing(2)
         layout.addLayout(settings_row)
         layout.addWidget(self._options_area)
@@ -141,6 +144,7 @@ class PromptPanel(QWidget):
         self._prompt.setUndoRedoEnabled(True)
         self._prompt.setTabStopDistance(4 * self._prompt.fontMetrics().horizontalAdvance(" "))
         self._prompt.setMinimumHeight(_editor_height(self._prompt, 4))
+        self._variables = VariablesForm()
 
     def _init_settings(self) -> QHBoxLayout:
         """The folding Settings header with its summary, and the options it unfolds."""
@@ -275,6 +279,33 @@ class PromptPanel(QWidget):
         if text != self._prompt.toPlainText():
             self._prompt.setPlainText(text)
 
+    @property
+    def variables_form(self) -> VariablesForm:
+        return self._variables
+
+    def set_variable_values(self, values: dict[str, str]) -> None:
+        """Values for the prompts' `{{name}}` variables (a run's), kept for names not used yet."""
+        self._variables.set_values(values)
+
+    def rendered(self) -> RenderedTexts | None:
+        """What Run sends, rendered by the core as the CLI renders it; None, with the core's
+        reason shown under the variables, when the values do not fit."""
+        try:
+            texts = render_run(self.prompt(), self.system_prompt(), self._variables.values())
+            if not texts.prompt.strip():
+                raise InvalidInputError("The prompt is empty once its variables are filled in.")
+        except InvalidInputError as error:
+            self._variables.show_error(error.message)
+            return None
+        return texts
+
+    def _update_variables(self) -> None:
+        self._variables.set_names(variables_of([self.prompt(), self.system_prompt()]))
+        # Fields made while typing come last in the tab order: put them after the prompt.
+        chain = [self._prompt, *map(self._variables.edit, self._variables.names())]
+        for before, after in zip(chain, [*chain[1:], self._settings_button], strict=True):
+            QWidget.setTabOrder(before, after)
+
     def focus_prompt(self) -> None:
         self._prompt.setFocus(Qt.FocusReason.OtherFocusReason)
 
@@ -400,11 +431,13 @@ class PromptPanel(QWidget):
 
     @Slot()
     def _on_prompt_text_changed(self) -> None:
+        self._update_variables()
         self._update_run_state()
         self.prompt_edited.emit()
 
     @Slot()
     def _on_system_text_changed(self) -> None:
+        self._update_variables()
         self.prompt_edited.emit()
 
     @Slot()
