@@ -10,9 +10,22 @@ from __future__ import annotations
 
 from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QPalette
-from PySide6.QtWidgets import QFormLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QFormLayout,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QScrollArea,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
 
+from journal.gui.elided_label import ElidedLabel
 from journal.gui.options_panel import error_color
+
+ROWS_SHOWN = 4
 
 
 class VariablesForm(QWidget):
@@ -29,22 +42,42 @@ class VariablesForm(QWidget):
         font.setBold(True)
         self._title.setFont(font)
         self._title.setToolTip("The values put in for each {{name}} of the prompts (Alt+V)")
-        self._form = QFormLayout()
-        self._form.setContentsMargins(0, 0, 0, 0)
-        self._form.setVerticalSpacing(2)
-        self._form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
-        self._error = QLabel()
-        self._error.setWordWrap(True)
-        self._error.setTextFormat(Qt.TextFormat.PlainText)
+        # The reason beside the title, not under the fields: the panel has no height to spare.
+        self._error = ElidedLabel()
         self._error.hide()
+        title_row = QHBoxLayout()
+        title_row.setSpacing(8)
+        title_row.addWidget(self._title)
+        title_row.addWidget(self._error, 1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(2)
-        layout.addWidget(self._title)
-        layout.addLayout(self._form)
-        layout.addWidget(self._error)
+        layout.addLayout(title_row)
+        layout.addWidget(self._init_rows())
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
         self._apply_error_color()
         self.hide()
+
+    def _init_rows(self) -> QScrollArea:
+        """The fields scroll past a few rows: the prompt keeps its room on a small screen."""
+        rows = QWidget()
+        self._form = QFormLayout(rows)
+        self._form.setContentsMargins(0, 0, 0, 0)
+        self._form.setVerticalSpacing(2)
+        self._form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        self._rows = QScrollArea()
+        self._rows.setWidget(rows)
+        self._rows.setWidgetResizable(True)
+        self._rows.setFrameShape(QFrame.Shape.NoFrame)
+        self._rows.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        return self._rows
+
+    def _fit_rows(self) -> None:
+        """At least two rows show (the rest scroll), at most ROWS_SHOWN without scrolling."""
+        count = len(self._edits)
+        row = QLineEdit().sizeHint().height() + self._form.verticalSpacing()
+        self._rows.setMinimumHeight(min(count, 2) * row)
+        self._rows.setMaximumHeight(min(count, ROWS_SHOWN) * row)
 
     def names(self) -> list[str]:
         """The variables asked for now, in order of first use."""
@@ -75,6 +108,7 @@ class VariablesForm(QWidget):
         self._edits = {name: self._edits[name] for name in names}
         if names:
             self._title.setBuddy(self._edits[names[0]])
+        self._fit_rows()
         self.clear_error()
         self.setVisible(bool(names))
 
@@ -106,6 +140,7 @@ class VariablesForm(QWidget):
     def show_error(self, message: str) -> None:
         """Say why the values do not fit, and take the person to the first empty field."""
         self._error.setText(message)
+        self._error.setToolTip(message)
         self._error.setVisible(True)
         empty = [edit for edit in self._edits.values() if not edit.text()]
         if empty:
@@ -117,6 +152,7 @@ class VariablesForm(QWidget):
 
     def clear_error(self) -> None:
         self._error.clear()
+        self._error.setToolTip("")
         self._error.hide()
 
     def _on_edit_text_edited(self, name: str, text: str) -> None:
