@@ -7,8 +7,10 @@ experiments, starts a run, and grabs the window while the answer is streaming (o
 done; or while Ollama is silent; or while a full disk keeps the answer from being saved;
 or, with graded demo runs, after a Repeat of 3 (`repeat`) or in the matrix with pass rates
 (`matrix`), or with its expectations tried on the answer in the editor (`expectations`),
-or a migration check sorted into passes, fails, needs a look and still grading (`check`);
-scenes: streaming, done, silent, unsaved, repeat, matrix, expectations, check. With
+or a migration check sorted into passes, fails, needs a look and still grading (`check`),
+or a prompt with {{variables}} run with their values, then one value cleared and Run
+pressed again, so the form says what is missing (`template`);
+scenes: streaming, done, silent, unsaved, repeat, matrix, expectations, check, template. With
 --expectations (implied by the `expectations` scene) the experiment has expectations, one of
 them for a judge, so the answer shows its grades and the outcome a suggested verdict.
 """
@@ -233,6 +235,7 @@ def main() -> int:
             "matrix",
             "expectations",
             "check",
+            "template",
         ),
         default="streaming",
     )
@@ -352,6 +355,13 @@ def main() -> int:
             "Give their length and where they end, as a table, and a Python dict."
         )
         window.prompt_panel.options_panel.set_values({"temperature": 0.2, "seed": 42}, "5m", None)
+        if scene == "template":
+            window.prompt_panel.set_system_prompt("Answer in {{language}}. Be accurate.")
+            window.prompt_panel.set_prompt(
+                "Name three rivers that flow through {{country}} and another country.\n"
+                "Give their length and where they end, as a table."
+            )
+            window.prompt_panel.set_variable_values({"country": "Germany", "language": "French"})
         if args.expectations:
             add_expectations(window, EXPECTATIONS)
             window.editor.expectations.load(window.editor.experiment_id())
@@ -385,7 +395,7 @@ def main() -> int:
             wait(lambda: False, 0.5)
             dialog.grab().save(args.out)
             dialog.close()
-        elif scene in ("done", "repeat", "expectations"):
+        elif scene in ("done", "repeat", "expectations", "template"):
             wait(lambda: not window.runs.is_running, 60)
             wait(lambda: window.answer_view.is_rendered(), 10)
             if args.expectations:
@@ -409,6 +419,10 @@ def main() -> int:
             wait(lambda: len(window.answer_view.answer_text()) > 420, 30)
         else:
             wait(lambda: len(window.answer_view.answer_text()) > 420, 30)
+        if scene == "template":  # the values it ran with, then one taken away
+            window.prompt_panel.variables_form.edit("language").clear()
+            window.run_prompt()
+            wait(lambda: False, 0.3)  # the form grows to hold the reason
         app.processEvents()
         if scene == "repeat":
             window.list_panel.model().refresh()

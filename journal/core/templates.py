@@ -48,17 +48,25 @@ def _names(names: Iterable[str]) -> str:
     return listed or "none"
 
 
-def check_values(templates: Sequence[str], values: Mapping[str, str]) -> None:
-    """Refuse (InvalidInputError, one line) a name without a value or a value without use."""
+# How a missing value is asked for, with one name and with several: the CLI's words by
+# default; the window has fields instead of NAME=VALUE (see `check_values`).
+Ask = tuple[str, str]
+
+
+def check_values(
+    templates: Sequence[str], values: Mapping[str, str], ask: Ask | None = None
+) -> None:
+    """Refuse (InvalidInputError, one line) a name without a value or a value without use;
+    `ask` says how to give a missing value, (for one name, for several)."""
     used = variables_of(templates)
     missing = [name for name in used if name not in values]
     if missing:
         what = "variable" if len(missing) == 1 else "variables"
         braces = ", ".join(f"{{{{{name}}}}}" for name in missing)
-        raise InvalidInputError(
-            f"No value for the {what} {braces}: give NAME=VALUE for each "
-            f"(values given: {_names(values)})."
-        )
+        how = f"give NAME=VALUE for each (values given: {_names(values)})"
+        if ask is not None:
+            how = ask[0] if len(missing) == 1 else ask[1]
+        raise InvalidInputError(f"No value for the {what} {braces}: {how}.")
     unused = [name for name in values if name not in used]
     if unused:
         what = "value" if len(unused) == 1 else "values"
@@ -76,15 +84,26 @@ def _substitute(template: str, values: Mapping[str, str]) -> str:
     return _TOKEN.sub(replace, template)
 
 
-def render_all(templates: Sequence[str], values: Mapping[str, str]) -> list[str]:
+def render_all(
+    templates: Sequence[str], values: Mapping[str, str], ask: Ask | None = None
+) -> list[str]:
     """Each template with its variables filled in, once every name and value checks out."""
-    check_values(templates, values)
+    check_values(templates, values, ask)
     return [_substitute(template, values) for template in templates]
 
 
 def render(template: str, values: Mapping[str, str]) -> str:
     """`template` with its variables filled in (see `render_all` for the checks)."""
     return render_all([template], values)[0]
+
+
+def values_line(template: Any) -> str:
+    """A run's variable values as one line ("word=kiwi, lang=French"), for a stored
+    `run.template`; "" when there is none or it holds no values."""
+    values = template.get("values") if isinstance(template, dict) else None
+    if not isinstance(values, dict):
+        return ""
+    return ", ".join(f"{name}={value}" for name, value in values.items())
 
 
 def parse_assignment(text: str) -> tuple[str, str]:
@@ -154,11 +173,13 @@ class RenderedTexts:
     template: TemplateRecord | None
 
 
-def render_run(prompt: str, system: str, values: Mapping[str, str]) -> RenderedTexts:
+def render_run(
+    prompt: str, system: str, values: Mapping[str, str], ask: Ask | None = None
+) -> RenderedTexts:
     """A run's prompt and system prompt as sent, checked together; the template is kept
     whenever rendering changed anything or used a value, so the run can say what it was
     made from. A prompt without variables and escapes is sent and stored as it is."""
-    sent_prompt, sent_system = render_all([prompt, system], values)
+    sent_prompt, sent_system = render_all([prompt, system], values, ask)
     if not values and sent_prompt == prompt and sent_system == system:
         return RenderedTexts(prompt, system, None)
     return RenderedTexts(sent_prompt, sent_system, TemplateRecord(prompt, system, dict(values)))

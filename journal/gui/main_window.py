@@ -245,10 +245,21 @@ class MainWindow(QMainWindow):
 
     @Slot(object)
     def _on_display_run_chosen(self, run: Run) -> None:
+        from contextlib import suppress
+
+        from journal.core.errors import InvalidInputError
+        from journal.core.templates import TemplateRecord
+
         panel = self.prompt_panel
         panel.model_picker.set_current_model(run.model)
-        panel.set_system_prompt(run.system_prompt)
-        panel.set_prompt(run.prompt)
+        # A run made from a template gives back its template and values, to run it again.
+        record = TemplateRecord(run.prompt, run.system_prompt)
+        if run.template is not None:
+            with suppress(InvalidInputError):  # a record the journal cannot read: as sent
+                record = TemplateRecord.from_json(run.template)
+        panel.set_variable_values(record.values)
+        panel.set_system_prompt(record.system)
+        panel.set_prompt(record.prompt)
         panel.options_panel.set_values(dict(run.options), run.keep_alive, run.think)
 
     @Slot(int)
@@ -270,6 +281,8 @@ class MainWindow(QMainWindow):
         if self.context.journal is None or self.context.service is None:
             self.context.say("The journal is still opening…", 5000)
             return
+        if self.prompt_panel.rendered() is None:  # the reason is shown under the variables
+            return
         self.editor.flush()
         experiment_id = self.editor.experiment_id()
         if experiment_id is not None:
@@ -283,15 +296,19 @@ class MainWindow(QMainWindow):
         from journal.core.runner import RunSpec
 
         panel = self.prompt_panel
+        texts = panel.rendered()  # the core's rendering, as in `journal run --var`
+        if texts is None:
+            return
         request = panel.options_panel.request_fields()
         spec = RunSpec(
             replay_of_id=self.display.edited_replay_source(
-                experiment_id, panel.prompt(), panel.system_prompt()
+                experiment_id, texts.prompt, texts.system
             ),
             experiment_id=experiment_id,
             model=panel.model_picker.current_model() or "",
-            prompt=panel.prompt(),
-            system_prompt=panel.system_prompt(),
+            prompt=texts.prompt,
+            system_prompt=texts.system,
+            template=None if texts.template is None else texts.template.to_json(),
             options=panel.options_panel.options(),
             keep_alive=request.get("keep_alive"),
             think=request.get("think"),

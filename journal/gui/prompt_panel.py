@@ -7,7 +7,7 @@ from functools import partial
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, Qt, Signal, Slot
-from PySide6.QtGui import QFontDatabase, QPainter, QPaintEvent, QPalette
+from PySide6.QtGui import QFontDatabase, QPalette
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QPushButton,
     QScrollArea,
-    QSizePolicy,
     QSpinBox,
     QStyle,
     QToolButton,
@@ -23,11 +22,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from journal.core.errors import JournalError
+from journal.core.errors import InvalidInputError, JournalError
 from journal.core.formatting import plural
+from journal.core.templates import RenderedTexts, render_run, variables_of
+from journal.gui.elided_label import ElidedLabel
 from journal.gui.model_picker import ModelPicker, muted
 from journal.gui.options_panel import OptionsPanel, error_color
 from journal.gui.tasks import Task, run_in_background
+from journal.gui.variables_form import VariablesForm
 
 if TYPE_CHECKING:
     from journal.core.ollama_service import ModelShow
@@ -36,6 +38,8 @@ RUN_TEXT = "Run  Ctrl+Enter"
 REPEAT_LIMIT = 100  # in the window (the core allows stability.MAX_REPEAT, not imported
 # here: the window shows before the storage layer is loaded)
 STOP_TEXT = "Stop  Esc"
+# How the core asks for a missing value here: the window has fields, not NAME=VALUE.
+ASK_FOR_VALUES = ("type its value under Variables", "type their values under Variables")
 # Beyond this a whitespace-only check would copy the whole prompt on every keystroke.
 _CHEAP_CHECK_CHARS = 20_000
 
@@ -57,22 +61,6 @@ def _section_label(text: str, buddy: QWidget) -> QLabel:
     label.setFont(font)
     label.setBuddy(buddy)
     return label
-
-
-class _ElidedLabel(QLabel):
-    """A one-line label that ends in … instead of being cut when space runs out."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.setTextFormat(Qt.TextFormat.PlainText)
-        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
-
-    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt override
-        painter = QPainter(self)
-        painter.setPen(self.palette().color(self.foregroundRole()))
-        rect = self.contentsRect()
-        text = self.fontMetrics().elidedText(self.text(), Qt.TextElideMode.ElideRight, rect.width())
-        painter.drawText(rect, Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, text)
 
 
 class PromptPanel(QWidget):
@@ -103,6 +91,7 @@ class PromptPanel(QWidget):
         layout.addSpacing(6)
         layout.addWidget(_section_label("&Prompt", self._prompt))
         layout.addWidget(self._prompt, 1)
+        layout.addWidget(self._variables)
         layout.addSpacing(2)
         layout.addLayout(settings_row)
         layout.addWidget(self._options_area)
@@ -141,6 +130,7 @@ class PromptPanel(QWidget):
         self._prompt.setUndoRedoEnabled(True)
         self._prompt.setTabStopDistance(4 * self._prompt.fontMetrics().horizontalAdvance(" "))
         self._prompt.setMinimumHeight(_editor_height(self._prompt, 4))
+        self._variables = VariablesForm()
 
     def _init_settings(self) -> QHBoxLayout:
         """The folding Settings header with its summary, and the options it unfolds."""
@@ -155,7 +145,7 @@ class PromptPanel(QWidget):
         font = self._settings_button.font()
         font.setBold(True)
         self._settings_button.setFont(font)
-        self._settings_summary = _ElidedLabel()
+        self._settings_summary = ElidedLabel()
         # Open settings share the panel's height with the prompt and scroll when it runs out:
         # they never push the window taller, and squeezed fields never overlap.
         self._options_area = QScrollArea()
@@ -182,7 +172,7 @@ class PromptPanel(QWidget):
         self._stop_button.setAutoDefault(False)
         self._stop_button.setEnabled(False)
         self._stop_button.setToolTip("Stop the run (Esc); the text so far is kept")
-        self._hint = _ElidedLabel()
+        self._hint = ElidedLabel()
         buttons = QHBoxLayout()
         buttons.addWidget(self._hint, 1)
         buttons.addLayout(self._init_repeat())
@@ -274,6 +264,38 @@ class PromptPanel(QWidget):
     def set_prompt(self, text: str) -> None:
         if text != self._prompt.toPlainText():
             self._prompt.setPlainText(text)
+
+    @property
+    def variables_form(self) -> VariablesForm:
+        return self._variables
+
+    def set_variable_values(self, values: dict[str, str]) -> None:
+        """Values for the prompts' `{{name}}` variables (a run's), kept for names not used yet."""
+        self._variables.set_values(values)
+
+    def rendered(self) -> RenderedTexts | None:
+        """What Run sends, rendered by the core as the CLI renders it; None, with the core's
+        reason shown under the variables, when the values do not fit."""
+        try:
+            texts = render_run(
+                self.prompt(), self.system_prompt(), self._variables.values(), ASK_FOR_VALUES
+            )
+            if not texts.prompt.strip():
+                raise InvalidInputError("The prompt is empty once its variables are filled in.")
+        except InvalidInputError as error:
+            self._variables.show_error(error.message)
+            return None
+        return texts
+
+    def _update_variables(self) -> None:
+        self._variables.set_names(variables_of([self.prompt(), self.system_prompt()]))
+        # The prompt scrolls: two lines of it are enough room beside the variables.
+        lines = 2 if self._variables.names() else 4
+        self._prompt.setMinimumHeight(_editor_height(self._prompt, lines))
+        # Fields made while typing come last in the tab order: put them after the prompt.
+        chain = [self._prompt, *map(self._variables.edit, self._variables.names())]
+        for before, after in zip(chain, [*chain[1:], self._settings_button], strict=True):
+            QWidget.setTabOrder(before, after)
 
     def focus_prompt(self) -> None:
         self._prompt.setFocus(Qt.FocusReason.OtherFocusReason)
@@ -400,11 +422,13 @@ class PromptPanel(QWidget):
 
     @Slot()
     def _on_prompt_text_changed(self) -> None:
+        self._update_variables()
         self._update_run_state()
         self.prompt_edited.emit()
 
     @Slot()
     def _on_system_text_changed(self) -> None:
+        self._update_variables()
         self.prompt_edited.emit()
 
     @Slot()

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QApplication
 
 from journal.core.domain import RunStatus, Verdict
 from journal.core.grading import OutcomeStatus
+from journal.core.templates import values_line
 from journal.gui.grade_marks import RunGrades
 from journal.gui.table_style import VERDICT_COLOURS
 
@@ -174,6 +175,9 @@ class RunHistoryModel(QAbstractTableModel):
             replayed_by = [str(other.id) for other in self._runs if other.replay_of_id == run.id]
             if replayed_by:
                 lines.append(f"Replayed by run {', '.join(reversed(replayed_by))}")
+            values = values_line(run.template)
+            if values:
+                lines.insert(0, f"Variables: {values}")
             return "\n".join(lines) or None
         if column == self.DIGEST:
             return str(run.model_digest) or "digest unknown (the run never reached Ollama)"

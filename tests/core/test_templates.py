@@ -15,6 +15,7 @@ from journal.core.templates import (
     render,
     render_all,
     render_run,
+    values_line,
     variables,
 )
 
@@ -198,3 +199,25 @@ def test_any_value_is_sent_verbatim(before: str, value: str) -> None:
     if variables(before) or "{" in before[-1:]:
         return
     assert render(before + "{{v}}", {"v": value}) == before.replace("{{{{", "{{") + value
+
+
+def test_the_window_asks_for_a_missing_value_in_its_own_words() -> None:
+    ask = ("type its value under Variables", "type their values under Variables")
+    with pytest.raises(InvalidInputError) as one:
+        render_run("say {{word}} in {{lang}}", "", {"word": "kiwi"}, ask)
+    assert (
+        one.value.message == "No value for the variable {{lang}}: type its value under Variables."
+    )
+    with pytest.raises(InvalidInputError) as two:
+        render_run("say {{word}} in {{lang}}", "", {}, ask)
+    assert two.value.message == (
+        "No value for the variables {{word}}, {{lang}}: type their values under Variables."
+    )
+
+
+def test_values_line_says_a_runs_values_in_one_line() -> None:
+    assert values_line({"prompt": "", "system": "", "values": {"word": "kiwi", "lang": "fr"}}) == (
+        "word=kiwi, lang=fr"
+    )
+    assert values_line(None) == ""
+    assert values_line({"values": "not a dict"}) == ""
