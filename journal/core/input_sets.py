@@ -49,7 +49,6 @@ __all__ = [
     "remove_row",
     "reorder_rows",
     "row_from_cells",
-    "set_variables",
     "update_row",
 ]
 
@@ -90,10 +89,6 @@ class SavedRow:
     expectations: tuple[str, ...]
     created_at: datetime
     updated_at: datetime
-
-    @property
-    def parsed_expectations(self) -> list[Expectation]:
-        return [parse_expectation(line) for line in self.expectations]
 
 
 # -- checking one row ------------------------------------------------------------------------
@@ -144,8 +139,9 @@ def row_from_cells(cells: Mapping[str, str], expect: Iterable[str] = ()) -> RowI
     lines: list[str] = []
     for name, cell in cells.items():
         if name == EXPECTED_COLUMN:
-            if cell:
-                lines.append(format_expectation(Expectation(Kind.CONTAINS, cell)))
+            if cell:  # one kind of line ending: the one-line form writes only \n
+                text = cell.replace("\r\n", "\n").replace("\r", "\n")
+                lines.append(format_expectation(Expectation(Kind.CONTAINS, text)))
         elif name == EXPECT_COLUMN:
             lines.extend(_expect_lines(cell))
         else:
@@ -184,12 +180,6 @@ def _row(session: Session, row_id: int) -> InputRow:
     if row is None:
         raise NotFoundError(f"There is no input row {row_id}.")
     return row
-
-
-def set_variables(session: Session, experiment_id: int) -> list[str]:
-    """The variables the experiment's rows name (in the first row's order; none when empty)."""
-    rows = _rows(session, experiment_id)
-    return list(rows[0].variables) if rows else []
 
 
 def _same_names(wanted: Sequence[str], row: RowInput, experiment_id: int) -> None:

@@ -116,6 +116,13 @@ def test_a_french_locale_csv_with_bom_and_semicolons(tmp_path: Path) -> None:
     assert rows[0].expectations == ("contains:1,5 km",)
 
 
+def test_an_expected_cell_over_several_lines_is_one_contains(tmp_path: Path) -> None:
+    path = tmp_path / "cases.csv"
+    path.write_bytes(b'a,expected\r\nx,"two\r\nlines"\r\n')
+    (row,) = read_input_file(path)
+    assert row.expectations == ("contains:two\\nlines",)
+
+
 def test_a_comma_csv_without_bom_and_a_1_mb_cell(tmp_path: Path) -> None:
     big = "x|`<b>" * 200_000
     path = tmp_path / "cases.csv"
