@@ -26,7 +26,7 @@ from typing import Any
 
 from sqlalchemy import Connection, text
 
-from journal.core.errors import StorageError
+from journal.core.errors import InvalidInputError, StorageError
 from journal.core.storage import Journal
 
 ATTACHED_AS = "journal_import"  # the staging file's schema name while attached
@@ -348,6 +348,8 @@ def _merge(connection: Connection, staging: Staging) -> Merged:
     inputs, present_inputs = _merge_ordered(
         connection, "input_row", staging.input_columns, kept_ids
     )
+    if inputs > present_inputs:
+        _refuse_mixed_input_sets(connection)
     grades, present_grades = _merge_grades(connection, staging, kept_ids)
     return Merged(
         new_experiments=experiments - present_experiments,
@@ -378,6 +380,30 @@ def _merge_gradings(connection: Connection, last_experiment_id: int) -> None:
         ),
         {"last": last_experiment_id},
     )
+
+
+def _refuse_mixed_input_sets(connection: Connection) -> None:
+    """Every row of an input set names the same variables: new rows merged into an
+    experiment the journal already holds must name what its rows name. Raising here rolls
+    the whole merge back."""
+    mixed = connection.execute(
+        text(
+            f"""
+            SELECT e.id FROM main.input_row AS r JOIN main.experiment AS e
+                ON e.id = r.experiment_id
+            WHERE e.uuid IN (SELECT {_EXPERIMENT_UUID} FROM {ATTACHED_AS}.input_row)
+            GROUP BY e.id
+            HAVING count(DISTINCT (SELECT group_concat(k.key, ',') FROM
+                (SELECT key FROM json_each(r.variables) ORDER BY key) AS k)) > 1
+            ORDER BY e.id LIMIT 1
+            """
+        )
+    ).scalar()
+    if mixed is not None:
+        raise InvalidInputError(
+            f"Cannot import: the export's input rows for experiment {mixed} name other "
+            "variables than the rows it already holds; nothing was imported."
+        )
 
 
 def _merge_ordered(

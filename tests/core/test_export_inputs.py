@@ -9,9 +9,10 @@ from pathlib import Path
 
 import pytest
 
+from journal.core.errors import InvalidInputError
 from journal.core.export_markdown import Layout, export_to_path
 from journal.core.import_markdown import import_markdown
-from journal.core.input_sets import add_row, check_row, list_rows
+from journal.core.input_sets import add_row, check_row, list_rows, remove_row
 from journal.core.notebook_format import ImportFormatError
 from journal.core.recover import recover_journal
 from journal.core.storage import Journal
@@ -145,3 +146,22 @@ def test_recover_keeps_the_input_rows(filled: Journal, tmp_path: Path) -> None:
     assert _rows(tmp_path / "recovered.sqlite") == _rows(filled.path)
     with Journal.open(tmp_path / "recovered.sqlite") as recovered, recovered.read() as session:
         assert [row.values["n"] for row in list_rows(session, 1)][-1] == "big"
+
+
+def test_rows_naming_other_variables_are_not_merged_into_an_existing_set(
+    filled: Journal, tmp_path: Path
+) -> None:
+    """The export's experiment is already in the journal, with rows of its own that name
+    other variables: merging would mix two sets, so nothing is imported."""
+    path = tmp_path / "export.md"
+    export_to_path(filled, path)
+    with Journal.open(tmp_path / "other.sqlite") as other:
+        import_markdown(other, path)
+        with other.write() as session:
+            for row in list_rows(session, 1):
+                remove_row(session, row.id)
+            add_row(session, 1, check_row({"city": "Paris"}))
+        before = snapshot(other.path)
+        with pytest.raises(InvalidInputError, match=r"name other variables.*nothing was imported"):
+            import_markdown(other, path)
+        assert snapshot(other.path) == before
