@@ -442,6 +442,9 @@ def _feature_commands() -> list[Callable[[AddCommand], None]]:
     from journal.cli_expect import register as register_expect  # expect, grade
 
     commands.append(register_expect)
+    from journal.cli_inputs import register as register_inputs  # inputs
+
+    commands.append(register_inputs)
     from journal.cli_hosts import register as register_hosts  # hosts
 
     commands.append(register_hosts)

@@ -39,6 +39,7 @@ from journal.core.notebook_format import (
     KIND_EXPECTATION,
     KIND_EXPERIMENT,
     KIND_GRADE,
+    KIND_INPUT,
     KIND_RUN,
     LAYOUT_KEY,
     RECORD_KEY,
@@ -129,6 +130,7 @@ class ExperimentEntry:
     record: dict[str, Any]  # every column, plus GRADING_KEY
     runs: list[RunEntry]
     expectations: list[dict[str, Any]] = field(default_factory=list)  # in their order
+    inputs: list[dict[str, Any]] = field(default_factory=list)  # input rows, in their order
 
     @property
     def grades(self) -> int:
@@ -179,6 +181,9 @@ _RUNS_OF = text(
 _EXPECTATIONS_OF = text(
     "SELECT * FROM expectation WHERE experiment_id IN :ids ORDER BY experiment_id, position"
 ).bindparams(bindparam("ids", expanding=True))
+_INPUTS_OF = text(
+    "SELECT * FROM input_row WHERE experiment_id IN :ids ORDER BY experiment_id, position"
+).bindparams(bindparam("ids", expanding=True))
 _GRADINGS_OF = text(
     "SELECT experiment_id, threshold, updated_at FROM experiment_grading "
     "WHERE experiment_id IN :ids"
@@ -199,6 +204,7 @@ def iter_entries(
     experiment_json = _json_columns(session, "experiment")
     run_json = _json_columns(session, "run")
     grade_json = _json_columns(session, "grade")
+    input_json = _json_columns(session, "input_row")
     after = 0
     while True:
         params: dict[str, Any] = {"after": after, "limit": page_size}
@@ -235,13 +241,21 @@ def iter_entries(
         for row in result:
             expectation = dict(zip(keys, row, strict=True))
             expectations[expectation["experiment_id"]].append(expectation)
+        inputs: dict[int, list[dict[str, Any]]] = {experiment: [] for experiment in runs}
+        result = session.execute(_INPUTS_OF, ids)
+        keys = list(result.keys())
+        for row in result:
+            input_row = _record("input_row", keys, row, input_json)
+            inputs[input_row["experiment_id"]].append(input_row)
         gradings = {
             row[0]: {"threshold": row[1], "updated_at": row[2]}
             for row in session.execute(_GRADINGS_OF, ids)
         }
         for record in experiments:
             record[GRADING_KEY] = gradings.get(record["id"])
-            yield ExperimentEntry(record, runs[record["id"]], expectations[record["id"]])
+            yield ExperimentEntry(
+                record, runs[record["id"]], expectations[record["id"]], inputs[record["id"]]
+            )
         after = experiments[-1]["id"]
         if len(experiments) < page_size:
             return
@@ -527,6 +541,50 @@ def _expectations(entry: ExperimentEntry, level: int, metadata: bool) -> Iterato
     yield _combine_line(grading) + "\n\n"
 
 
+def _input_names(rows: list[dict[str, Any]]) -> list[str]:
+    names: dict[str, None] = {}
+    for row in rows:
+        variables = row.get("variables")
+        if isinstance(variables, dict):
+            names.update(dict.fromkeys(str(name) for name in variables))
+    return list(names)
+
+
+def _input_cell(value: Any) -> str:
+    """A cell as a person's text on one line: every `|` escaped, so it stays one cell."""
+    return _inline(value) if value is not None else ""
+
+
+def _inputs(entry: ExperimentEntry, level: int, metadata: bool) -> Iterator[str]:
+    """The input set as a table: a row per case, a column per variable, then the row's
+    own expectations in their one-line form."""
+    if not entry.inputs:
+        return
+    if metadata:
+        for row in entry.inputs:
+            yield metadata_block(KIND_INPUT, row) + "\n"
+    yield _heading(level, "Inputs")
+    names = _input_names(entry.inputs)
+    header = ["#", *(_inline(name) for name in names), "Expectations"]
+    lines = ["| " + " | ".join(header) + " |", "|--:|" + "---|" * (len(names) + 1)]
+    for row in entry.inputs:
+        found = row.get("variables")
+        variables: dict[str, Any] = found if isinstance(found, dict) else {}
+        expectations = row.get("expectations")
+        shown = (
+            " · ".join(_inline(_as_text(line)) for line in expectations)
+            if isinstance(expectations, list)
+            else ""
+        )
+        cells = [
+            str(row.get("position")),
+            *(_input_cell(variables.get(name)) for name in names),
+            shown,
+        ]
+        lines.append("| " + " | ".join(cells) + " |")
+    yield "\n".join(lines) + "\n\n"
+
+
 def _grade_item(grade: dict[str, Any]) -> str:
     parts = [f"- **{_inline(_as_text(grade.get('status')))}**"]
     parts.append(_inline(_as_text(grade.get("expectation"))))
@@ -635,6 +693,7 @@ def render_experiment(
     ):
         if key == "conclusion":
             yield from _expectations(entry, level + 1, metadata)
+            yield from _inputs(entry, level + 1, metadata)
         value = _as_text(experiment.get(key))
         if value.strip():
             yield _heading(level + 1, label)
@@ -695,18 +754,23 @@ def write_single_file(
 ) -> tuple[int, int]:
     """Write the one-file export piece by piece; return (experiments, runs)."""
     write(_document_head(Layout.FILE, selection, exported_at, metadata))
-    experiments = runs = expectations = grades = 0
+    experiments = runs = expectations = grades = inputs = 0
     for entry in entries:
         write("".join(render_experiment(entry, level=2, metadata=metadata)))
         experiments += 1
         runs += len(entry.runs)
         expectations += len(entry.expectations)
         grades += entry.grades
+        inputs += len(entry.inputs)
     if not experiments:
         write(_NOTHING)
     if metadata:
         counts = end_record(
-            experiments=experiments, runs=runs, expectations=expectations, grades=grades
+            experiments=experiments,
+            runs=runs,
+            expectations=expectations,
+            grades=grades,
+            inputs=inputs,
         )
         write(metadata_block(KIND_END, counts, one_line=True))
     return experiments, runs
@@ -719,7 +783,7 @@ def _write_folder_contents(
     selection: ExportSelection,
     exported_at: datetime | None,
 ) -> tuple[int, int]:
-    experiments = runs = expectations = grades = 0
+    experiments = runs = expectations = grades = inputs = 0
     with new_text_file(folder / INDEX_NAME) as index:
         index.write(_document_head(Layout.FOLDER, selection, exported_at, True))
         for entry in entries:
@@ -731,7 +795,10 @@ def _write_folder_contents(
                 out.write("\n")
                 out.write("".join(render_experiment(entry, level=1, metadata=True, in_folder=True)))
                 counts = end_record(
-                    runs=len(entry.runs), expectations=len(entry.expectations), grades=entry.grades
+                    runs=len(entry.runs),
+                    expectations=len(entry.expectations),
+                    grades=entry.grades,
+                    inputs=len(entry.inputs),
                 )
                 out.write(metadata_block(KIND_END, counts, one_line=True))
             if not experiments:
@@ -741,9 +808,14 @@ def _write_folder_contents(
             runs += len(entry.runs)
             expectations += len(entry.expectations)
             grades += entry.grades
+            inputs += len(entry.inputs)
         index.write("\n" if experiments else _NOTHING)
         counts = end_record(
-            experiments=experiments, runs=runs, expectations=expectations, grades=grades
+            experiments=experiments,
+            runs=runs,
+            expectations=expectations,
+            grades=grades,
+            inputs=inputs,
         )
         index.write(metadata_block(KIND_END, counts, one_line=True))
     return experiments, runs

@@ -42,6 +42,7 @@ from journal.core.expectations import MAX_WEIGHT, Expectation, Kind, Target, che
 from journal.core.formatting import plural
 from journal.core.grading import CombineRule, GradeStatus
 from journal.core.import_staging import Staging, merge
+from journal.core.input_sets import check_row as check_input_row
 from journal.core.models import to_iso
 from journal.core.notebook_format import (
     BLOCK_KINDS,
@@ -57,6 +58,7 @@ from journal.core.notebook_format import (
     KIND_EXPECTATION,
     KIND_EXPERIMENT,
     KIND_GRADE,
+    KIND_INPUT,
     KIND_RUN,
     LAYOUT_KEY,
     OLDEST_FORMAT_VERSION,
@@ -93,6 +95,8 @@ _SHAPES: dict[tuple[str, str], tuple[type, ...]] = {
     ("run", "replay_info"): (dict, type(None)),
     ("run", "template"): (dict, type(None)),
     ("grade", "grader"): (dict, type(None)),
+    ("input_row", "variables"): (dict,),
+    ("input_row", "expectations"): (list,),
 }
 
 
@@ -108,6 +112,7 @@ class ImportResult:
     interrupted_runs: int = 0  # exported while still streaming: imported as interrupted
     new_expectations: int = 0
     new_grades: int = 0
+    new_inputs: int = 0
 
     @property
     def already_present(self) -> int:
@@ -138,6 +143,8 @@ class ImportResult:
                 f"; {plural(self.new_expectations, 'new expectation')} and "
                 f"{plural(self.new_grades, 'new grade')}"
             )
+        if self.new_inputs:
+            text += f"; {plural(self.new_inputs, 'new input row')}"
         return text + "."
 
 
@@ -162,6 +169,7 @@ class ParsedExperiment:
     where: str  # "file:line", for messages
     runs: list[ParsedRun] = field(default_factory=list)
     expectations: list[ParsedRecord] = field(default_factory=list)
+    inputs: list[ParsedRecord] = field(default_factory=list)
 
 
 # -- the target's schema -------------------------------------------------------------------
@@ -215,6 +223,7 @@ class _Schema:
     run: dict[str, _Column]
     expectation: dict[str, _Column]
     grade: dict[str, _Column]
+    input_row: dict[str, _Column]
 
     @classmethod
     def of(cls, journal: Journal) -> _Schema:
@@ -236,8 +245,13 @@ class _Schema:
         """The merge finds the run and the expectation by uuid."""
         return [c for c in self.grade.values() if c.name not in ("run_id", "expectation_id")]
 
+    @property
+    def staged_inputs(self) -> list[_Column]:
+        """Like expectations: found by the experiment's uuid, placed after what it holds."""
+        return [c for c in self.input_row.values() if c.name not in ("experiment_id", "position")]
 
-_TABLES = ("experiment", "run", "expectation", "grade")
+
+_TABLES = ("experiment", "run", "expectation", "grade", "input_row")
 
 
 # -- lines, front matter and blocks --------------------------------------------------------
@@ -488,6 +502,8 @@ def _check_record(
         _check_expectation(fail, record)
     elif table == "grade":
         _check_grade(fail, record)
+    elif table == "input_row":
+        _check_input(fail, record)
     else:
         if record.get("status", RunStatus.PENDING.value) not in {s.value for s in RunStatus}:
             fail(f"run status {_describe(record.get('status'))} is not one the journal knows")
@@ -591,6 +607,22 @@ def _check_expectation(fail: Callable[[str], NoReturn], record: dict[str, Any]) 
         fail(error.message.rstrip("."))
 
 
+def _check_input(fail: Callable[[str], NoReturn], record: dict[str, Any]) -> None:
+    """An input row as saving one checks it: variable names, text values, expectations in
+    their one-line form that the journal can grade by."""
+    if type(record["position"]) is not int or record["position"] < 1:
+        fail(f"input position must be 1 or more, not {_describe(record['position'])}")
+    expectations = record.get("expectations", [])
+    if not all(isinstance(line, str) for line in expectations):
+        fail("input expectations must all be text")
+    try:
+        row = check_input_row(record.get("variables", {}), expectations)
+    except InvalidInputError as error:
+        fail(f"input row: {error.message.rstrip('.')}")
+    if list(row.expectations) != expectations:
+        fail("input expectations must be written in their one-line form")
+
+
 def _check_grade(fail: Callable[[str], NoReturn], record: dict[str, Any]) -> None:
     """A grade as grading stores it: a status it knows, a score from 0 to 1, the weight and
     target of an expectation. Which run and expectation it is about is checked with its
@@ -615,6 +647,15 @@ def _check_links(lines: _Lines, experiment: ParsedExperiment) -> None:
     grade that names an expectation names one of them, by id and by uuid alike."""
     uuids: dict[Any, str] = {}
     seen: dict[str, str] = {}
+    input_uuids: dict[Any, str] = {}
+    for number, row in enumerate(experiment.inputs, start=1):
+        if row.record["position"] != number:
+            lines.fail(
+                row.line,
+                f"input position {_describe(row.record['position'])} where {number} was "
+                "expected: an experiment's input rows are numbered 1, 2, ... in their order",
+            )
+        _unique(input_uuids, row.record["uuid"], f"{lines.shown}:{row.line}", "input uuid")
     for number, expectation in enumerate(experiment.expectations, start=1):
         position = expectation.record["position"]
         if position != number:
@@ -672,7 +713,7 @@ def _experiments_in_file(path: Path, shown: str, schema: _Schema) -> Iterator[Pa
         lines.fail(1, "this is the index of a folder export; import the folder itself")
     elif layout != "file":
         lines.fail(1, f"unknown export layout {_describe(layout)}")
-    experiments = runs = expectations = grades = 0
+    experiments = runs = expectations = grades = inputs = 0
     end: _Event | None = None
     for event in events:
         if end is not None:
@@ -697,6 +738,12 @@ def _experiments_in_file(path: Path, shown: str, schema: _Schema) -> Iterator[Pa
             _check_owned(lines, event, "expectation", schema.expectation, current.record)
             current.expectations.append(ParsedRecord(event.record, event.line))
             expectations += 1
+        elif event.kind == KIND_INPUT:
+            if current is None:
+                lines.fail(event.line, "an input block before any experiment")
+            _check_owned(lines, event, "input_row", schema.input_row, current.record)
+            current.inputs.append(ParsedRecord(event.record, event.line))
+            inputs += 1
         elif event.kind == KIND_GRADE:
             if current is None or not current.runs:
                 lines.fail(event.line, "a grade block before any run")
@@ -713,6 +760,7 @@ def _experiments_in_file(path: Path, shown: str, schema: _Schema) -> Iterator[Pa
         runs=runs,
         expectations=expectations,
         grades=grades,
+        inputs=inputs,
     )
     if end.record != expected:
         lines.fail(
@@ -759,7 +807,7 @@ def _check_owned(
         lines.fail(event.line, reason)
 
     _check_record(fail, table, event.record, columns)
-    key, noun = ("experiment_id", "experiment") if table == "expectation" else ("run_id", "run")
+    key, noun = ("run_id", "run") if table == "grade" else ("experiment_id", "experiment")
     if event.record.get(key) != owner.get("id"):
         fail(
             f"this {table} belongs to {noun} {_describe(event.record.get(key))} "
@@ -792,15 +840,22 @@ def _experiments_in_folder(folder: Path, schema: _Schema) -> Iterator[ParsedExpe
         end = event
     if end is None:
         lines.fail(lines.last, f"{INDEX_NAME} ends without its llm-journal:end marker")
-    experiments = runs = expectations = grades = 0
+    experiments = runs = expectations = grades = inputs = 0
     for name in _experiment_files(folder):
         for parsed in _experiments_in_file(folder / name, str(folder / name), schema):
             experiments += 1
             runs += len(parsed.runs)
             expectations += len(parsed.expectations)
             grades += sum(len(run.grades) for run in parsed.runs)
+            inputs += len(parsed.inputs)
             yield parsed
-    found = end_record(experiments=experiments, runs=runs, expectations=expectations, grades=grades)
+    found = end_record(
+        experiments=experiments,
+        runs=runs,
+        expectations=expectations,
+        grades=grades,
+        inputs=inputs,
+    )
     if end.record != found:
         lines.fail(
             end.line,
@@ -829,11 +884,14 @@ def _stage(path: Path, schema: _Schema, staging: Staging) -> None:
     expectation_ids: dict[int, str] = {}
     grade_uuids: dict[str, str] = {}
     grade_ids: dict[int, str] = {}
+    input_uuids: dict[str, str] = {}
+    input_ids: dict[int, str] = {}
     replays: dict[str, _Replay] = {}
     experiment_columns = list(schema.experiment.values())
     run_columns = schema.staged_runs
     expectation_columns = schema.staged_expectations
     grade_columns = schema.staged_grades
+    input_columns = schema.staged_inputs
     for parsed in _read(path, schema):
         where = parsed.where
         _unique(experiment_uuids, parsed.record["uuid"], where, "experiment uuid")
@@ -850,6 +908,14 @@ def _stage(path: Path, schema: _Schema, staging: Staging) -> None:
             _unique(expectation_ids, record["id"], found, "expectation id")
             staging.add_expectation(
                 [column.stored(record) for column in expectation_columns],
+                experiment_uuid=parsed.record["uuid"],
+            )
+        for row in parsed.inputs:
+            record, found = row.record, f"{shown}:{row.line}"
+            _unique(input_uuids, record["uuid"], found, "input uuid")
+            _unique(input_ids, record["id"], found, "input id")
+            staging.add_input(
+                [column.stored(record) for column in input_columns],
                 experiment_uuid=parsed.record["uuid"],
             )
         for run in parsed.runs:
@@ -959,6 +1025,7 @@ def import_markdown(journal: Journal, path: Path | str) -> ImportResult:
         [c.name for c in schema.staged_runs],
         [c.name for c in schema.staged_expectations],
         [c.name for c in schema.staged_grades],
+        [c.name for c in schema.staged_inputs],
     ) as staging:
         _stage(path, schema, staging)  # no lock: other programs keep writing meanwhile
         merged = merge(journal, staging)  # the write lock, for set-based SQL only
@@ -973,6 +1040,7 @@ def import_markdown(journal: Journal, path: Path | str) -> ImportResult:
         interrupted_runs=merged.interrupted_runs,
         new_expectations=merged.new_expectations,
         new_grades=merged.new_grades,
+        new_inputs=merged.new_inputs,
     )
 
 

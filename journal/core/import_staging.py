@@ -26,7 +26,7 @@ from typing import Any
 
 from sqlalchemy import Connection, text
 
-from journal.core.errors import StorageError
+from journal.core.errors import InvalidInputError, StorageError
 from journal.core.storage import Journal
 
 ATTACHED_AS = "journal_import"  # the staging file's schema name while attached
@@ -75,6 +75,8 @@ class Merged:
     present_expectations: int = 0
     new_grades: int = 0
     present_grades: int = 0
+    new_inputs: int = 0
+    present_inputs: int = 0
 
 
 class Staging:
@@ -94,11 +96,14 @@ class Staging:
         run_columns: Sequence[str],
         expectation_columns: Sequence[str] = (),
         grade_columns: Sequence[str] = (),
+        input_columns: Sequence[str] = (),
     ) -> None:
         self.experiment_columns = tuple(experiment_columns)
         self.run_columns = tuple(run_columns)
         self.expectation_columns = tuple(expectation_columns)
         self.grade_columns = tuple(grade_columns)
+        self.input_columns = tuple(input_columns)
+        self._inputs: list[tuple[Any, ...]] = []
         self._experiments: list[tuple[Any, ...]] = []
         self._runs: list[tuple[Any, ...]] = []
         self._expectations: list[tuple[Any, ...]] = []
@@ -122,6 +127,7 @@ class Staging:
         )
         self._add_expectations = _insert("expectation", self.expectation_columns, _EXPERIMENT_UUID)
         self._add_grades = _insert("grade", self.grade_columns, _RUN_UUID, _LINKED)
+        self._add_inputs = _insert("input_row", self.input_columns, _EXPERIMENT_UUID)
 
     def _create(self) -> sqlite3.Connection:
         conn = sqlite3.connect(self.path, isolation_level=None)
@@ -141,6 +147,10 @@ class Staging:
             conn.execute(
                 f"CREATE TABLE expectation ({_SEQ} INTEGER PRIMARY KEY, "
                 f"{_columns_then(self.expectation_columns)}{_EXPERIMENT_UUID})"
+            )
+            conn.execute(
+                f"CREATE TABLE input_row ({_SEQ} INTEGER PRIMARY KEY, "
+                f"{_columns_then(self.input_columns)}{_EXPERIMENT_UUID})"
             )
             conn.execute(
                 f"CREATE TABLE grade ({_SEQ} INTEGER PRIMARY KEY, "
@@ -167,6 +177,13 @@ class Staging:
         experiment's order."""
         self._expectations.append((*values, experiment_uuid))
         if len(self._expectations) >= BATCH:
+            self._flush()
+
+    def add_input(self, values: Sequence[Any], experiment_uuid: str) -> None:
+        """One input row, its values in the order of `input_columns`, in its experiment's
+        order."""
+        self._inputs.append((*values, experiment_uuid))
+        if len(self._inputs) >= BATCH:
             self._flush()
 
     def add_grade(self, values: Sequence[Any], run_uuid: str, linked: bool) -> None:
@@ -210,10 +227,13 @@ class Staging:
                 conn.executemany(self._add_expectations, self._expectations)
             if self._grades:
                 conn.executemany(self._add_grades, self._grades)
+            if self._inputs:
+                conn.executemany(self._add_inputs, self._inputs)
         self._experiments.clear()
         self._runs.clear()
         self._expectations.clear()
         self._grades.clear()
+        self._inputs.clear()
 
     def _open(self) -> sqlite3.Connection:
         if self._conn is None:
@@ -322,7 +342,14 @@ def _merge(connection: Connection, staging: Staging) -> Merged:
         {"last": last_run_id},
     ).rowcount
     _merge_gradings(connection, last_experiment_id)
-    expectations, present_expectations = _merge_expectations(connection, staging, kept_ids)
+    expectations, present_expectations = _merge_ordered(
+        connection, "expectation", staging.expectation_columns, kept_ids
+    )
+    inputs, present_inputs = _merge_ordered(
+        connection, "input_row", staging.input_columns, kept_ids
+    )
+    if inputs > present_inputs:
+        _refuse_mixed_input_sets(connection)
     grades, present_grades = _merge_grades(connection, staging, kept_ids)
     return Merged(
         new_experiments=experiments - present_experiments,
@@ -336,6 +363,8 @@ def _merge(connection: Connection, staging: Staging) -> Merged:
         present_expectations=present_expectations,
         new_grades=grades - present_grades,
         present_grades=present_grades,
+        new_inputs=inputs - present_inputs,
+        present_inputs=present_inputs,
     )
 
 
@@ -353,33 +382,58 @@ def _merge_gradings(connection: Connection, last_experiment_id: int) -> None:
     )
 
 
-def _merge_expectations(
-    connection: Connection, staging: Staging, kept_ids: bool
+def _refuse_mixed_input_sets(connection: Connection) -> None:
+    """Every row of an input set names the same variables: new rows merged into an
+    experiment the journal already holds must name what its rows name. Raising here rolls
+    the whole merge back."""
+    mixed = connection.execute(
+        text(
+            f"""
+            SELECT e.id FROM main.input_row AS r JOIN main.experiment AS e
+                ON e.id = r.experiment_id
+            WHERE e.uuid IN (SELECT {_EXPERIMENT_UUID} FROM {ATTACHED_AS}.input_row)
+            GROUP BY e.id
+            HAVING count(DISTINCT (SELECT group_concat(k.key, ',') FROM
+                (SELECT key FROM json_each(r.variables) ORDER BY key) AS k)) > 1
+            ORDER BY e.id LIMIT 1
+            """
+        )
+    ).scalar()
+    if mixed is not None:
+        raise InvalidInputError(
+            f"Cannot import: the export's input rows for experiment {mixed} name other "
+            "variables than the rows it already holds; nothing was imported."
+        )
+
+
+def _merge_ordered(
+    connection: Connection, table: str, staged_columns: Sequence[str], kept_ids: bool
 ) -> tuple[int, int]:
-    """New expectations (by uuid) go after what their experiment already holds, in the
-    export's order: into a new experiment, at the positions they had. (staged, present)"""
+    """New expectations or input rows (by uuid) go after what their experiment already
+    holds, in the export's order: into a new experiment, at the positions they had.
+    (staged, present)"""
     staged = ATTACHED_AS
     total, present = connection.execute(
         text(
-            f"SELECT count(*), count(m.id) FROM {staged}.expectation AS s "
-            "LEFT JOIN main.expectation AS m ON m.uuid = s.uuid"
+            f"SELECT count(*), count(m.id) FROM {staged}.{table} AS s "
+            f"LEFT JOIN main.{table} AS m ON m.uuid = s.uuid"
         )
     ).one()
-    columns = [c for c in staging.expectation_columns if kept_ids or c != "id"]
+    columns = [c for c in staged_columns if kept_ids or c != "id"]
     # The SELECT reads the table it fills, so SQLite runs it to the end before inserting:
     # every new row's position counts from what the experiment held before this statement.
     inserted = connection.execute(
         text(
             f"""
-            INSERT INTO main.expectation ({_quoted(columns)}, "experiment_id", "position")
+            INSERT INTO main.{table} ({_quoted(columns)}, "experiment_id", "position")
             SELECT {_quoted(columns, "f")}, e.id, f.rank + coalesce(
-                (SELECT max(m.position) FROM main.expectation AS m
+                (SELECT max(m.position) FROM main.{table} AS m
                  WHERE m.experiment_id = e.id), 0)
             FROM (
                 SELECT s.*, row_number() OVER (
                     PARTITION BY s.{_EXPERIMENT_UUID} ORDER BY s.{_SEQ}) AS rank
-                FROM {staged}.expectation AS s
-                WHERE NOT EXISTS (SELECT 1 FROM main.expectation AS m WHERE m.uuid = s.uuid)
+                FROM {staged}.{table} AS s
+                WHERE NOT EXISTS (SELECT 1 FROM main.{table} AS m WHERE m.uuid = s.uuid)
             ) AS f JOIN main.experiment AS e ON e.uuid = f.{_EXPERIMENT_UUID}
             ORDER BY f.{_SEQ}
             """

@@ -315,6 +315,24 @@ _M006_RUN_TEMPLATE = """
         ALTER TABLE run ADD COLUMN template JSON;
 """
 
+# An experiment's input set: an ordered table of cases, one row each. `variables` maps a
+# variable name to its value (text); `expectations` lists the row's own expectations in their
+# one-line form (see core.input_sets). Runs copy the values they used (run.template), so
+# editing or removing a row never rewrites a run.
+_M007_INPUT_ROWS = """
+        CREATE TABLE input_row (
+            id            INTEGER PRIMARY KEY AUTOINCREMENT,
+            uuid          TEXT NOT NULL UNIQUE,
+            experiment_id INTEGER NOT NULL REFERENCES experiment(id) ON DELETE CASCADE,
+            position      INTEGER NOT NULL,
+            variables     JSON NOT NULL DEFAULT '{}',
+            expectations  JSON NOT NULL DEFAULT '[]',
+            created_at    TEXT NOT NULL,
+            updated_at    TEXT NOT NULL
+        );
+        CREATE UNIQUE INDEX input_row_position ON input_row(experiment_id, position);
+"""
+
 MIGRATIONS: list[str] = [
     _M001_BASE,
     _M002_SEARCH,
@@ -322,6 +340,7 @@ MIGRATIONS: list[str] = [
     _M004_SEARCH_PER_RUN,
     _M005_EXPECTATIONS_AND_GRADES,
     _M006_RUN_TEMPLATE,
+    _M007_INPUT_ROWS,
 ]
 LATEST_VERSION = len(MIGRATIONS)
 

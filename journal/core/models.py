@@ -24,6 +24,7 @@ __all__ = [
     "Experiment",
     "GradeRow",
     "GradingRule",
+    "InputRow",
     "Run",
     "RunStatus",
     "Verdict",
@@ -277,3 +278,19 @@ class GradeRow(SQLModel, table=True):
         default=None, sa_column=Column(JSON(none_as_null=True), nullable=True)
     )
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class InputRow(SQLModel, table=True):
+    """One case of an experiment's input set, in its place (1-based `position`): a value
+    per variable, and the row's own expectations in their one-line form."""
+
+    __tablename__ = "input_row"
+
+    id: int | None = Field(default=None, primary_key=True)
+    uuid: str = Field(default_factory=new_uuid)
+    experiment_id: int = Field(foreign_key="experiment.id")
+    position: int
+    variables: dict[str, str] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    expectations: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)

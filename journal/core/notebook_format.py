@@ -43,7 +43,8 @@ from journal.core.errors import InvalidInputError, JournalError
 # in the experiment's record) and grades (a block each in their run's section).
 # 4: a run made from a template holds it and its values (the `template` column), shown
 # under the run's prompt.
-FORMAT_VERSION = 4
+# 5: an experiment's input set (a block per row after its expectations), shown as a table.
+FORMAT_VERSION = 5
 OLDEST_FORMAT_VERSION = 1
 FORMAT_KEY = "llm_journal"  # in every file's front matter: the format version
 LAYOUT_KEY = "layout"  # in a header's front matter: "file" or "folder"
@@ -65,8 +66,9 @@ KIND_EXPERIMENT = "experiment"
 KIND_RUN = "run"
 KIND_EXPECTATION = "expectation"
 KIND_GRADE = "grade"
+KIND_INPUT = "input"
 KIND_END = "end"
-BLOCK_KINDS = (KIND_EXPERIMENT, KIND_RUN, KIND_EXPECTATION, KIND_GRADE, KIND_END)
+BLOCK_KINDS = (KIND_EXPERIMENT, KIND_RUN, KIND_EXPECTATION, KIND_GRADE, KIND_INPUT, KIND_END)
 
 # Not a column: a run names the run it replays by uuid, since ids differ between journals.
 REPLAY_OF_UUID = "replay_of_uuid"
@@ -77,17 +79,24 @@ GRADING_KEY = "grading"
 
 
 def end_record(
-    *, experiments: int | None = None, runs: int, expectations: int = 0, grades: int = 0
+    *,
+    experiments: int | None = None,
+    runs: int,
+    expectations: int = 0,
+    grades: int = 0,
+    inputs: int = 0,
 ) -> dict[str, int]:
     """What an end marker counts, so that a block removed or added is noticed: experiments
-    (not in one experiment's file) and runs always, expectations and grades when there are
-    any (an export without them reads as formats 1 and 2 wrote it)."""
+    (not in one experiment's file) and runs always, expectations, grades and input rows
+    when there are any (an export without them reads as earlier formats wrote it)."""
     record = {} if experiments is None else {"experiments": experiments}
     record["runs"] = runs
     if expectations:
         record["expectations"] = expectations
     if grades:
         record["grades"] = grades
+    if inputs:
+        record["inputs"] = inputs
     return record
 
 

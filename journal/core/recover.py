@@ -56,6 +56,7 @@ TABLES = (
     "expectation",
     "experiment_grading",
     "grade",
+    "input_row",
 )
 PLACEHOLDER_TITLE = "(recovered: experiment {id} was damaged)"
 
@@ -67,6 +68,7 @@ _NOUNS = {
     "expectation": "expectation",
     "experiment_grading": "rule for combining grades",
     "grade": "grade",
+    "input_row": "input row",
 }
 # Tables whose ids AUTOINCREMENT counts (the others have no counter to keep).
 _COUNTED = frozenset(TABLES) - {"experiment_grading"}
@@ -85,6 +87,7 @@ _JSON_SHAPES: dict[str, dict[str, type | None]] = {
     },
     "migration_check": {"source_filter": dict},
     "grade": {"grader": dict},
+    "input_row": {"variables": dict, "expectations": list},
 }
 _MOMENTS = {
     "experiment": ("created_at", "updated_at"),
@@ -93,6 +96,7 @@ _MOMENTS = {
     "expectation": ("created_at", "updated_at"),
     "experiment_grading": ("updated_at",),
     "grade": ("created_at",),
+    "input_row": ("created_at", "updated_at"),
 }
 _TARGETS = frozenset(target.value for target in Target)
 _CHOICES: dict[str, dict[str, frozenset[str | None]]] = {
@@ -112,6 +116,7 @@ _RECORD_IDS = {
     "expectation": ("id", "experiment_id"),
     "experiment_grading": ("experiment_id",),
     "grade": ("id", "run_id", "expectation_id"),
+    "input_row": ("id", "experiment_id"),
 }
 
 PAGE_ROWS = 200
@@ -166,6 +171,7 @@ class RecoveryReport:
     grades_dropped: list[int] = field(default_factory=list)  # their run was lost
     grades_unlinked: list[int] = field(default_factory=list)  # their expectation was lost
     renumbered_experiments: list[int] = field(default_factory=list)  # gaps in expectations
+    renumbered_input_sets: list[int] = field(default_factory=list)  # gaps in input rows
     interrupted_runs: list[int] = field(default_factory=list)
     interrupted_checks: list[int] = field(default_factory=list)
 
@@ -192,6 +198,7 @@ class RecoveryReport:
             ("migration_check", "migration check"),
             ("expectation", "expectation"),
             ("grade", "grade"),
+            ("input_row", "input row"),
         ):
             number = self.tables.get(name, empty).copied
             if number:
@@ -264,6 +271,12 @@ class RecoveryReport:
                 f"the expectations of {plural(number, 'experiment')} were renumbered to close "
                 "the gaps lost ones left"
             )
+        if self.renumbered_input_sets:
+            number = len(self.renumbered_input_sets)
+            mended.append(
+                f"the input rows of {plural(number, 'experiment')} were renumbered to close "
+                "the gaps lost ones left"
+            )
         for live, noun, left in (
             (self.interrupted_runs, "run", "streaming"),
             (self.interrupted_checks, "migration check", "running"),
@@ -289,6 +302,7 @@ class RecoveryReport:
             "grades_dropped": self.grades_dropped,
             "grades_unlinked": self.grades_unlinked,
             "renumbered_experiments": self.renumbered_experiments,
+            "renumbered_input_sets": self.renumbered_input_sets,
             "interrupted_runs": self.interrupted_runs,
             "interrupted_checks": self.interrupted_checks,
             "complete": self.complete,
@@ -764,7 +778,10 @@ def _has_table(conn: sqlite3.Connection, table: str) -> bool:
 def _mend_links(conn: sqlite3.Connection, report: RecoveryReport) -> None:
     """Keep what survived whole where what it points to was lost, and say so."""
     grading = _has_table(conn, "expectation")  # schema 5 on
+    inputs = _has_table(conn, "input_row")  # schema 7 on
     owned = ["SELECT experiment_id, created_at FROM run"]
+    if inputs:
+        owned.append("SELECT experiment_id, created_at FROM input_row")
     if grading:
         owned += [
             "SELECT experiment_id, created_at FROM expectation",
@@ -806,7 +823,9 @@ def _mend_links(conn: sqlite3.Connection, report: RecoveryReport) -> None:
         _mend_check_items(conn, report)
     if grading:
         _mend_grades(conn, report)
-        _renumber_expectations(conn, report)
+        _renumber(conn, "expectation", report)
+    if inputs:
+        _renumber(conn, "input_row", report)
 
 
 def _mend_check_items(conn: sqlite3.Connection, report: RecoveryReport) -> None:
@@ -842,27 +861,29 @@ def _mend_grades(conn: sqlite3.Connection, report: RecoveryReport) -> None:
     conn.execute(f"UPDATE grade SET expectation_id = NULL WHERE {lost_expectation}")
 
 
-def _renumber_expectations(conn: sqlite3.Connection, report: RecoveryReport) -> None:
-    """An experiment's expectations are numbered 1, 2, ... with no gap (adding one relies on
-    it): where a lost one left a gap, those after it move up, their order kept."""
+def _renumber(conn: sqlite3.Connection, table: str, report: RecoveryReport) -> None:
+    """An experiment's expectations (and input rows) are numbered 1, 2, ... with no gap
+    (adding one relies on it): where a lost one left a gap, those after it move up, their
+    order kept."""
     rows = conn.execute(
-        "SELECT id, experiment_id, position FROM expectation ORDER BY experiment_id, position"
+        f"SELECT id, experiment_id, position FROM {table} ORDER BY experiment_id, position"
     ).fetchall()
     moves: list[tuple[int, int]] = []
+    renumbered = (
+        report.renumbered_input_sets if table == "input_row" else report.renumbered_experiments
+    )
     place, current = 0, None
     for expectation_id, experiment_id, position in rows:
         place = place + 1 if experiment_id == current else 1
         current = experiment_id
         if position != place:
             moves.append((expectation_id, place))
-            if experiment_id not in report.renumbered_experiments:
-                report.renumbered_experiments.append(experiment_id)
+            if experiment_id not in renumbered:
+                renumbered.append(experiment_id)
     # Through negative numbers: SQLite checks the unique (experiment, position) row by row.
+    conn.executemany(f"UPDATE {table} SET position = -? WHERE id = ?", [(p, i) for i, p in moves])
     conn.executemany(
-        "UPDATE expectation SET position = -? WHERE id = ?", [(p, i) for i, p in moves]
-    )
-    conn.executemany(
-        "UPDATE expectation SET position = -position WHERE id = ?", [(i,) for i, _ in moves]
+        f"UPDATE {table} SET position = -position WHERE id = ?", [(i,) for i, _ in moves]
     )
 
 

@@ -7,7 +7,10 @@ kept as it came out. `tests/fixtures/export_format2.md` is that journal (the for
 imported) written by the format-2 exporter, the commit before format 3, with the same clock.
 `tests/fixtures/export_format3.md` is the format-2 file imported, given two expectations
 and two grades (fixed uuids and times), and written by the format-3 exporter, the commit
-before format 4 (run templates), with the same clock.
+before format 4 (run templates), with the same clock. `tests/fixtures/export_format4.md` is
+the format-3 file imported, given a run made from a template (fixed uuid and times), and
+written by the format-4 exporter, the commit before format 5 (input sets), with the same
+clock.
 """
 
 from __future__ import annotations
@@ -32,6 +35,7 @@ from tests.markdown_readers import markdown_it_problems
 FIXTURE = Path(__file__).parents[1] / "fixtures" / "export_format1.md"
 FORMAT_2 = Path(__file__).parents[1] / "fixtures" / "export_format2.md"
 FORMAT_3 = Path(__file__).parents[1] / "fixtures" / "export_format3.md"
+FORMAT_4 = Path(__file__).parents[1] / "fixtures" / "export_format4.md"
 
 
 def _rows(journal: Journal, sql: str) -> list[tuple[object, ...]]:
@@ -43,7 +47,7 @@ def _rows(journal: Journal, sql: str) -> list[tuple[object, ...]]:
 
 
 def test_the_fixture_is_a_format_1_export() -> None:
-    assert FORMAT_VERSION == 4 and OLDEST_FORMAT_VERSION == 1
+    assert FORMAT_VERSION == 5 and OLDEST_FORMAT_VERSION == 1
     head = FIXTURE.read_text(encoding="utf-8").split("\n---\n", 1)[0]
     assert '"llm_journal": 1' in head and '"layout": "file"' in head
 
@@ -79,7 +83,7 @@ def test_a_format_1_export_still_imports_exactly(journal: Journal, tmp_path: Pat
     again = tmp_path / "again.md"
     export_to_path(journal, again)
     text = again.read_text(encoding="utf-8")
-    assert text.startswith('---\n{\n  "layout": "file",\n  "llm_journal": 4\n}\n---\n')
+    assert text.startswith('---\n{\n  "layout": "file",\n  "llm_journal": 5\n}\n---\n')
     assert not markdown_it_problems(text, own_links=frozenset(), blocks=2 + 3 + 1)
     with Journal.open(tmp_path / "third.sqlite") as third:
         import_markdown(third, again)
@@ -128,7 +132,38 @@ def test_a_format_3_export_still_imports_exactly(journal: Journal, tmp_path: Pat
     again = tmp_path / "again.md"
     export_to_path(journal, again)
     assert again.read_text(encoding="utf-8").startswith(
-        '---\n{\n  "layout": "file",\n  "llm_journal": 4\n}\n---\n'
+        '---\n{\n  "layout": "file",\n  "llm_journal": 5\n}\n---\n'
+    )
+    with Journal.open(tmp_path / "third.sqlite") as third:
+        import_markdown(third, again)
+        assert snapshot(third.path) == snapshot(journal.path)
+        export_to_path(third, tmp_path / "thrice.md")
+    assert (tmp_path / "thrice.md").read_bytes() == again.read_bytes()
+
+
+def test_a_format_4_export_still_imports_exactly(journal: Journal, tmp_path: Path) -> None:
+    head = FORMAT_4.read_text(encoding="utf-8").split("\n---\n", 1)[0]
+    assert '"llm_journal": 4' in head and '"layout": "file"' in head
+    result = import_markdown(journal, FORMAT_4)
+    assert (result.new_experiments, result.new_runs, result.already_present) == (2, 4, 0)
+    assert (result.new_expectations, result.new_grades, result.new_inputs) == (2, 2, 0)
+    assert _rows(journal, "SELECT template FROM run WHERE template IS NOT NULL") == [
+        (
+            '{"prompt": "Name a river in {{country}}?", "system": "", '
+            '"values": {"country": "France | `Seine`"}}',
+        )
+    ]
+    assert _rows(journal, "SELECT count(*) FROM input_row") == [(0,)]
+    with Journal.open(tmp_path / "from_format_3.sqlite") as older:
+        import_markdown(older, FORMAT_3)
+        older_records = snapshot(older.path)
+    records = snapshot(journal.path)
+    kept = {uuid: record for uuid, record in older_records.items() if "model" in record}
+    assert len(kept) == 3 and {uuid: records[uuid] for uuid in kept} == kept
+    again = tmp_path / "again.md"
+    export_to_path(journal, again)
+    assert again.read_text(encoding="utf-8").startswith(
+        '---\n{\n  "layout": "file",\n  "llm_journal": 5\n}\n---\n'
     )
     with Journal.open(tmp_path / "third.sqlite") as third:
         import_markdown(third, again)

@@ -35,7 +35,15 @@ from journal.core.export_markdown import (
 )
 from journal.core.grading import GradeStatus
 from journal.core.import_markdown import import_markdown, read_export
-from journal.core.models import ExpectationRow, Experiment, GradeRow, GradingRule, Run
+from journal.core.input_sets import check_row
+from journal.core.models import (
+    ExpectationRow,
+    Experiment,
+    GradeRow,
+    GradingRule,
+    InputRow,
+    Run,
+)
 from journal.core.notebook_format import (
     ExportError,
     ExportTargetExistsError,
@@ -182,11 +190,12 @@ def snapshot(path: Path) -> dict[str, Any]:
         expectations = {row["id"]: dict(row) for row in conn.execute("SELECT * FROM expectation")}
         rules = [dict(row) for row in conn.execute("SELECT * FROM experiment_grading")]
         grades = [dict(row) for row in conn.execute("SELECT * FROM grade")]
+        inputs = [dict(row) for row in conn.execute("SELECT * FROM input_row")]
         json_columns = {
             table: {
                 row[1] for row in conn.execute(f"PRAGMA table_info({table})") if row[2] == "JSON"
             }
-            for table in ("experiment", "run", "expectation", "grade")
+            for table in ("experiment", "run", "expectation", "grade", "input_row")
         }
     finally:
         conn.close()
@@ -223,6 +232,10 @@ def snapshot(path: Path) -> dict[str, Any]:
         graded = record["expectation_id"]
         grade["expectation_id"] = None if graded is None else expectations[graded]["uuid"]
         result[record["uuid"]] = grade
+    for record in inputs:
+        row = normal("input_row", record)
+        row["experiment_id"] = experiments[record["experiment_id"]]["uuid"]
+        result[record["uuid"]] = row
     return result
 
 
@@ -254,7 +267,7 @@ def other(tmp_path: Path) -> Iterator[Journal]:
 def test_export_reads_like_a_lab_notebook(journal: Journal, ids: dict[str, int]) -> None:
     text = _export(journal)
     assert text.startswith(
-        '---\n{\n  "layout": "file",\n  "llm_journal": 4\n}\n---\n\n# LLM Journal\n'
+        '---\n{\n  "layout": "file",\n  "llm_journal": 5\n}\n---\n\n# LLM Journal\n'
     )
     assert "\n## Rivers that cross borders\n" in text
     assert f"*Experiment {ids['rivers']} · created " in text
@@ -460,7 +473,7 @@ def test_folder_layout_has_an_index_and_a_file_per_experiment(
     meta = json.loads(front.removeprefix("---\n"))
     record = meta["experiment"]  # nested: no column is a reader's document metadata
     assert record["title"] == "Rivers that cross borders" and record["tags"] == ["geo", "rivers"]
-    assert meta == {"experiment": record, "llm_journal": 4, "layout": "experiment"}
+    assert meta == {"experiment": record, "llm_journal": 5, "layout": "experiment"}
     assert body.startswith("\n# Rivers that cross borders\n")
     assert "[index](index.md)" in body
     assert f"\n## Run {ids['first']} · llama3:8b · worked\n" in body
@@ -684,9 +697,9 @@ DAMAGES: dict[str, Any] = {
         "not an LLM Journal export: it does not start with llm-journal front matter",
     ),
     "newer format": (
-        lambda t: _damage(t, '"llm_journal": 4', '"llm_journal": 5'),
+        lambda t: _damage(t, '"llm_journal": 5', '"llm_journal": 6'),
         lambda t: 1,
-        "written by a newer LLM Journal (export format 5; this version reads formats 1 to 4)",
+        "written by a newer LLM Journal (export format 6; this version reads formats 1 to 5)",
     ),
     "unknown field": (
         lambda t: _damage(
@@ -927,6 +940,40 @@ def templated(draw: st.DrawFn) -> dict[str, Any]:
 
 
 @st.composite
+def input_sets(draw: st.DrawFn) -> list[dict[str, Any]]:
+    """An input set: rows naming the same variables, tricky values, expectations of any
+    kind in their one-line form."""
+    names = draw(
+        st.lists(
+            st.sampled_from(["word", "x_1", "_", "Country", "expect_"]),
+            min_size=1,
+            max_size=3,
+            unique=True,
+        )
+    )
+    rows = []
+    for _ in range(draw(st.integers(0, 3))):
+        values = {name: draw(tricky_text) for name in names}
+        lines = [
+            format_expectation(item["expectation"])
+            for item in draw(st.lists(expectations(), max_size=2))
+        ]
+        try:  # only what saving a row lets through (a \r has no one-line form)
+            row = check_row(values, lines)
+        except InvalidInputError:
+            assume(False)
+        rows.append(
+            {
+                "variables": row.values,
+                "expectations": list(row.expectations),
+                "created_at": draw(moments),
+                "updated_at": draw(moments),
+            }
+        )
+    return rows
+
+
+@st.composite
 def journals(draw: st.DrawFn) -> list[tuple[dict[str, Any], list[dict[str, Any]]]]:
     experiments = []
     for _ in range(draw(st.integers(1, 3))):
@@ -940,6 +987,7 @@ def journals(draw: st.DrawFn) -> list[tuple[dict[str, Any], list[dict[str, Any]]
             "updated_at": draw(moments),
             "expectations": draw(st.lists(expectations(), max_size=3)),
             "grading": draw(st.none() | st.tuples(st.floats(0, 1, exclude_min=True), moments)),
+            "inputs": draw(input_sets()),
         }
         runs: list[dict[str, Any]] = []
         for _ in range(draw(st.integers(0, 3))):
@@ -998,10 +1046,13 @@ def _build(path: Path, plan: list[tuple[dict[str, Any], list[dict[str, Any]]]]) 
             experiment_fields = dict(experiment_fields)
             wanted = experiment_fields.pop("expectations", [])
             grading = experiment_fields.pop("grading", None)
+            inputs = experiment_fields.pop("inputs", [])
             experiment = Experiment(**experiment_fields)
             session.add(experiment)
             session.flush()
             assert experiment.id is not None
+            for position, row in enumerate(inputs, start=1):
+                session.add(InputRow(experiment_id=experiment.id, position=position, **row))
             saved = _add_expectations(session, experiment.id, wanted)
             if grading is not None:
                 threshold, updated_at = grading
@@ -1098,6 +1149,7 @@ def test_any_journal_survives_export_import_export_byte_for_byte(
             assert result.new_runs == sum(len(runs) for _, runs in plan)
             assert result.new_expectations == sum(len(e["expectations"]) for e, _ in plan)
             assert result.new_grades == sum(len(r["grades"]) for _, runs in plan for r in runs)
+            assert result.new_inputs == sum(len(e["inputs"]) for e, _ in plan)
             export_to_path(target, root / "second.md")
             assert (root / "second.md").read_bytes() == (root / "first.md").read_bytes()
             assert snapshot(target.path) == snapshot(source.path)

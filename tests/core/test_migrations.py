@@ -136,10 +136,32 @@ def test_migration_six_from_schema_five_adds_an_empty_template_to_every_run(
         with journal.read() as session:
             assert new_id is not None and get_run(session, new_id).template == template
     conn = sqlite3.connect(path)
-    assert conn.execute("PRAGMA user_version").fetchone()[0] == LATEST_VERSION == 6
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == LATEST_VERSION == 7
     assert conn.execute("SELECT template FROM run ORDER BY id").fetchall() == [
         (None,),
         ('{"prompt": "say {{word}}", "system": "", "values": {"word": "kiwi"}}',),
     ]
     conn.close()
     assert path.with_name("five.sqlite.schema5.bak").exists()
+
+
+def test_migration_7_adds_input_rows_to_a_schema_6_journal(tmp_path: Path) -> None:
+    from journal.core.input_sets import add_row, check_row, list_rows
+
+    path = tmp_path / "six.sqlite"
+    conn = sqlite3.connect(path, isolation_level=None)
+    apply_migrations(conn, target=6)
+    now = "2026-01-01T00:00:00.000000+00:00"
+    conn.execute(
+        "INSERT INTO experiment (uuid, title, created_at, updated_at) VALUES ('e', 'R', ?, ?)",
+        (now, now),
+    )
+    assert conn.execute("SELECT name FROM sqlite_master WHERE name = 'input_row'").fetchall() == []
+    conn.close()
+    with Journal.open(path) as journal:
+        with journal.write() as session:
+            add_row(session, 1, check_row({"word": "kiwi"}, ["contains:kiwi"]))
+        with journal.read() as session:
+            (row,) = list_rows(session, 1)
+    assert (row.position, row.values, row.expectations) == (1, {"word": "kiwi"}, ("contains:kiwi",))
+    assert path.with_name("six.sqlite.schema6.bak").exists()
