@@ -110,8 +110,6 @@ def cmd_run(args: argparse.Namespace) -> int:
     except InvalidInputError as error:
         print(f"journal: error: {error.message}", file=sys.stderr)
         return 2
-    if not texts.prompt.strip():
-        raise InvalidInputError("The prompt is empty once its variables are filled in.")
     try:
         # The settings' default options first, then -o over them (KEY= drops one).
         options, request = new_run_options(

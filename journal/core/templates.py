@@ -178,8 +178,11 @@ def render_run(
 ) -> RenderedTexts:
     """A run's prompt and system prompt as sent, checked together; the template is kept
     whenever rendering changed anything or used a value, so the run can say what it was
-    made from. A prompt without variables and escapes is sent and stored as it is."""
+    made from. A prompt without variables and escapes is sent and stored as it is; one
+    that only its values filled is refused when they leave it blank."""
     sent_prompt, sent_system = render_all([prompt, system], values, ask)
+    if prompt.strip() and not sent_prompt.strip():
+        raise InvalidInputError("The prompt is empty once its variables are filled in.")
     if not values and sent_prompt == prompt and sent_system == system:
         return RenderedTexts(prompt, system, None)
     return RenderedTexts(sent_prompt, sent_system, TemplateRecord(prompt, system, dict(values)))

@@ -280,8 +280,6 @@ class PromptPanel(QWidget):
             texts = render_run(
                 self.prompt(), self.system_prompt(), self._variables.values(), ASK_FOR_VALUES
             )
-            if not texts.prompt.strip():
-                raise InvalidInputError("The prompt is empty once its variables are filled in.")
         except InvalidInputError as error:
             self._variables.show_error(error.message)
             return None

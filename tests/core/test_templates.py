@@ -221,3 +221,9 @@ def test_values_line_says_a_runs_values_in_one_line() -> None:
     )
     assert values_line(None) == ""
     assert values_line({"values": "not a dict"}) == ""
+
+
+def test_a_prompt_its_values_leave_blank_is_refused_for_the_cli_and_the_window_alike() -> None:
+    with pytest.raises(InvalidInputError, match="empty once its variables are filled in"):
+        render_run("{{word}}", "", {"word": "  "})
+    assert render_run("say {{word}}", "", {"word": ""}).prompt == "say "
