@@ -107,6 +107,9 @@ def test_quitting_with_an_unsaved_answer_asks_and_can_save_it_to_a_file(
 ) -> None:
     assert window.context.journal is not None
     disk = FullDisk(window.context.journal)
+    # Slow enough that the disk is full before the answer is: `started` reaches the window
+    # through its event loop, and a busy machine could otherwise save everything first.
+    fake_ollama.chunk_delay = 0.01
     window.runs.started.connect(lambda _: setattr(disk, "full", True))
     asked: list[str] = []
 
