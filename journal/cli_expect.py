@@ -26,6 +26,7 @@ from journal.cli_grading import (
 from journal.cli_stream import StopOnSignals
 from journal.cli_support import (
     AddCommand,
+    accept_common_after_action,
     add_filter_arguments,
     count,
     filters_from,
@@ -405,12 +406,6 @@ def _grade_runs(journal: Journal, args: argparse.Namespace, run_ids: list[int]) 
 # -- registration ---------------------------------------------------------------------------
 
 
-def _common_after_action(parser: argparse.ArgumentParser) -> None:
-    """--db and --host after the action too (`journal expect 3 list --db j.sqlite`)."""
-    parser.add_argument("--db", default=argparse.SUPPRESS, metavar="PATH", help=argparse.SUPPRESS)
-    parser.add_argument("--host", default=argparse.SUPPRESS, metavar="URL", help=argparse.SUPPRESS)
-
-
 def register(add: AddCommand) -> None:
     expect = add(
         "expect",
@@ -469,7 +464,7 @@ def register(add: AddCommand) -> None:
     testing.set_defaults(handler=cmd_expect_test)
 
     for action in (adding, listing, removing, moving, rule, testing):
-        _common_after_action(action)
+        accept_common_after_action(action)
 
     grade = add(
         "grade",

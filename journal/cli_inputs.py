@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from journal.cli_support import (
     AddCommand,
+    accept_common_after_action,
     free_text,
     open_journal,
     open_journal_for_reading,
@@ -127,12 +128,6 @@ def cmd_inputs_remove(args: argparse.Namespace) -> int:
     return 0
 
 
-def _common_after_action(parser: argparse.ArgumentParser) -> None:
-    """--db and --host after the action too (`journal inputs 3 list --db j.sqlite`)."""
-    parser.add_argument("--db", default=argparse.SUPPRESS, metavar="PATH", help=argparse.SUPPRESS)
-    parser.add_argument("--host", default=argparse.SUPPRESS, metavar="URL", help=argparse.SUPPRESS)
-
-
 def register(add: AddCommand) -> None:
     inputs = add(
         "inputs",
@@ -172,4 +167,4 @@ def register(add: AddCommand) -> None:
     removing.set_defaults(handler=cmd_inputs_remove)
 
     for action in (importing, listing, adding, removing):
-        _common_after_action(action)
+        accept_common_after_action(action)

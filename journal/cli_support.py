@@ -96,6 +96,12 @@ class JournalArgumentParser(argparse.ArgumentParser):
         raise ArgumentsRefused(f"{self.prog}: error: {message}. See `{self.prog} --help`.")
 
 
+def accept_common_after_action(parser: argparse.ArgumentParser) -> None:
+    """--db and --host after an action too (`journal expect 3 list --db j.sqlite`)."""
+    parser.add_argument("--db", default=argparse.SUPPRESS, metavar="PATH", help=argparse.SUPPRESS)
+    parser.add_argument("--host", default=argparse.SUPPRESS, metavar="URL", help=argparse.SUPPRESS)
+
+
 def _whole_number(text: str) -> int | None:
     digits = text.strip()
     return int(digits) if digits.isascii() and digits.isdigit() else None

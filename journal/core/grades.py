@@ -43,10 +43,15 @@ from journal.core.models import (
     Run,
     RunStatus,
     new_uuid,
-    to_iso,
     utcnow,
 )
-from journal.core.queries import filter_clauses, get_experiment, get_run
+from journal.core.queries import (
+    filter_clauses,
+    get_experiment,
+    get_run,
+    renumber_positions,
+    touch_experiment,
+)
 
 __all__ = [
     "Grade",
@@ -235,12 +240,12 @@ def add_expectation(
     rows = _rows(session, experiment_id)
     place = len(rows) + 1 if position is None else _position(position, len(rows) + 1)
     if place <= len(rows):
-        _renumber(session, [*rows[: place - 1], None, *rows[place - 1 :]])
+        renumber_positions(session, "expectation", [*rows[: place - 1], None, *rows[place - 1 :]])
     row = ExpectationRow(experiment_id=experiment_id, position=place, kind=ready.kind.value)
     _fill(row, ready)
     session.add(row)
     session.flush()
-    _touch(session, experiment_id)
+    touch_experiment(session, experiment_id)
     return _saved(row)
 
 
@@ -258,7 +263,7 @@ def update_expectation(
     row.updated_at = utcnow()
     session.add(row)
     session.flush()
-    _touch(session, row.experiment_id)
+    touch_experiment(session, row.experiment_id)
     return _saved(row)
 
 
@@ -270,8 +275,8 @@ def move_expectation(
     rows = [other for other in _rows(session, row.experiment_id) if other.id != row.id]
     place = _position(position, len(rows) + 1)
     rows.insert(place - 1, row)
-    _renumber(session, rows)
-    _touch(session, row.experiment_id)
+    renumber_positions(session, "expectation", rows)
+    touch_experiment(session, row.experiment_id)
     return [_saved(item) for item in rows]
 
 
@@ -290,8 +295,8 @@ def reorder_expectations(
             f"({len(rows)} of them)."
         )
     ordered = [rows[expectation_id] for expectation_id in expectation_ids]
-    _renumber(session, ordered)
-    _touch(session, experiment_id)
+    renumber_positions(session, "expectation", ordered)
+    touch_experiment(session, experiment_id)
     return [_saved(row) for row in ordered]
 
 
@@ -302,44 +307,14 @@ def remove_expectation(session: Session, expectation_id: int) -> None:
     experiment_id = row.experiment_id
     session.delete(row)
     session.flush()
-    _renumber(session, _rows(session, experiment_id))
-    _touch(session, experiment_id)
+    renumber_positions(session, "expectation", _rows(session, experiment_id))
+    touch_experiment(session, experiment_id)
 
 
 def _position(position: int, last: int) -> int:
     if not 1 <= position <= last:
         raise InvalidInputError(f"A position is from 1 to {last}, not {position}.")
     return position
-
-
-def _renumber(session: Session, rows: Sequence[ExpectationRow | None]) -> None:
-    """Give `rows` the positions 1, 2, ... in order (None leaves a gap for a new row).
-
-    In two steps, through negative numbers, because SQLite checks the unique index on
-    (experiment, position) row by row, not at the end of the statement."""
-    changed = [
-        (place, row) for place, row in enumerate(rows, start=1) if row and row.position != place
-    ]
-    for _, row in changed:
-        session.execute(
-            text("UPDATE expectation SET position = -position WHERE id = :id"), {"id": row.id}
-        )
-    for place, row in changed:
-        session.execute(
-            text("UPDATE expectation SET position = :place WHERE id = :id"),
-            {"place": place, "id": row.id},
-        )
-        row.position = place
-    session.flush()
-    for _, row in changed:
-        session.expire(row)
-
-
-def _touch(session: Session, experiment_id: int) -> None:
-    session.execute(
-        text("UPDATE experiment SET updated_at = :now WHERE id = :id"),
-        {"now": to_iso(utcnow()), "id": experiment_id},
-    )
 
 
 # -- how grades combine --------------------------------------------------------------------
@@ -362,7 +337,7 @@ def set_combine_rule(session: Session, experiment_id: int, rule: CombineRule) ->
         stored.updated_at = utcnow()
         session.add(stored)
     session.flush()
-    _touch(session, experiment_id)
+    touch_experiment(session, experiment_id)
 
 
 # -- grades --------------------------------------------------------------------------------

@@ -22,13 +22,12 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import text
 from sqlmodel import Session, col, select
 
 from journal.core.errors import InvalidInputError, NotFoundError
 from journal.core.expectations import Expectation, Kind, format_expectation, parse_expectation
-from journal.core.models import InputRow, to_iso, utcnow
-from journal.core.queries import get_experiment
+from journal.core.models import InputRow, utcnow
+from journal.core.queries import get_experiment, renumber_positions, touch_experiment
 from journal.core.templates import NAME, NAME_RULE
 
 __all__ = [
@@ -235,7 +234,7 @@ def add_rows(session: Session, experiment_id: int, rows: Sequence[RowInput]) -> 
         session.add(record)
         added.append(record)
     session.flush()
-    _touch(session, experiment_id)
+    touch_experiment(session, experiment_id)
     return [_saved(record) for record in added]
 
 
@@ -254,7 +253,7 @@ def update_row(session: Session, row_id: int, row: RowInput) -> SavedRow:
     record.updated_at = utcnow()
     session.add(record)
     session.flush()
-    _touch(session, record.experiment_id)
+    touch_experiment(session, record.experiment_id)
     return _saved(record)
 
 
@@ -264,8 +263,8 @@ def remove_row(session: Session, row_id: int) -> None:
     experiment_id = record.experiment_id
     session.delete(record)
     session.flush()
-    _renumber(session, _rows(session, experiment_id))
-    _touch(session, experiment_id)
+    renumber_positions(session, "input_row", _rows(session, experiment_id))
+    touch_experiment(session, experiment_id)
 
 
 def reorder_rows(session: Session, experiment_id: int, row_ids: Sequence[int]) -> list[SavedRow]:
@@ -280,34 +279,9 @@ def reorder_rows(session: Session, experiment_id: int, row_ids: Sequence[int]) -
             f"({len(rows)} of them)."
         )
     ordered = [rows[row_id] for row_id in row_ids]
-    _renumber(session, ordered)
-    _touch(session, experiment_id)
+    renumber_positions(session, "input_row", ordered)
+    touch_experiment(session, experiment_id)
     return [_saved(row) for row in ordered]
-
-
-def _renumber(session: Session, rows: Sequence[InputRow]) -> None:
-    """Positions 1, 2, ... in order, through negative numbers: SQLite checks the unique
-    index on (experiment, position) row by row."""
-    changed = [(place, row) for place, row in enumerate(rows, start=1) if row.position != place]
-    for _, row in changed:
-        session.execute(
-            text("UPDATE input_row SET position = -position WHERE id = :id"), {"id": row.id}
-        )
-    for place, row in changed:
-        session.execute(
-            text("UPDATE input_row SET position = :place WHERE id = :id"),
-            {"place": place, "id": row.id},
-        )
-    session.flush()
-    for _, row in changed:
-        session.expire(row)
-
-
-def _touch(session: Session, experiment_id: int) -> None:
-    session.execute(
-        text("UPDATE experiment SET updated_at = :now WHERE id = :id"),
-        {"now": to_iso(utcnow()), "id": experiment_id},
-    )
 
 
 # -- reading files ---------------------------------------------------------------------------

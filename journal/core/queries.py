@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -131,16 +132,40 @@ def set_verdict(
     if why is not None:
         run.verdict_note = why
     session.add(run)
-    _touch_experiment(session, run.experiment_id)
+    touch_experiment(session, run.experiment_id)
     session.flush()
     return run
 
 
-def _touch_experiment(session: Session, experiment_id: int) -> None:
+def touch_experiment(session: Session, experiment_id: int) -> None:
     session.execute(
         text("UPDATE experiment SET updated_at = :now WHERE id = :id"),
         {"now": to_iso(utcnow()), "id": experiment_id},
     )
+
+
+def renumber_positions(session: Session, table: str, rows: Sequence[Any]) -> None:
+    """Give `rows` of `table` (expectations, input rows) the positions 1, 2, ... in order;
+    None leaves a gap for a row about to be added.
+
+    In two steps, through negative numbers, because SQLite checks the unique index on
+    (experiment, position) row by row, not at the end of the statement."""
+    changed = [
+        (place, row) for place, row in enumerate(rows, start=1) if row and row.position != place
+    ]
+    for _, row in changed:
+        session.execute(
+            text(f"UPDATE {table} SET position = -position WHERE id = :id"), {"id": row.id}
+        )
+    for place, row in changed:
+        session.execute(
+            text(f"UPDATE {table} SET position = :place WHERE id = :id"),
+            {"place": place, "id": row.id},
+        )
+        row.position = place
+    session.flush()
+    for _, row in changed:
+        session.expire(row)
 
 
 # -- lists and search -------------------------------------------------------------------
