@@ -333,6 +333,55 @@ _M007_INPUT_ROWS = """
         CREATE UNIQUE INDEX input_row_position ON input_row(experiment_id, position);
 """
 
+# Batches: an experiment's template run over its input rows x models x repeats, spread over
+# several Ollama hosts. A batch keeps what it was started with (the template, each model's
+# digest, the hosts and their limits) so `resume` runs the same thing; each item keeps the
+# row's values as they were then, and links its run in the transaction that records it (as
+# a migration check's item does), so a killed batch runs nothing twice. A run records the
+# host that served it and the input row it was made from (NULL once the row is removed: the
+# run keeps its values in `template`). A check keeps its hosts too, for `resume`.
+_M008_BATCHES_AND_HOSTS = """
+        ALTER TABLE run ADD COLUMN host TEXT NOT NULL DEFAULT '';
+        ALTER TABLE run ADD COLUMN input_row_id INTEGER REFERENCES input_row(id) ON DELETE SET NULL;
+        CREATE INDEX run_input_row ON run(input_row_id);
+        ALTER TABLE migration_check ADD COLUMN hosts JSON NOT NULL DEFAULT '[]';
+
+        CREATE TABLE batch (
+            id            INTEGER PRIMARY KEY AUTOINCREMENT,
+            uuid          TEXT NOT NULL UNIQUE,
+            experiment_id INTEGER NOT NULL REFERENCES experiment(id) ON DELETE CASCADE,
+            name          TEXT NOT NULL DEFAULT '',
+            prompt        TEXT NOT NULL,
+            system_prompt TEXT NOT NULL DEFAULT '',
+            options       JSON NOT NULL DEFAULT '{}',
+            think         JSON,
+            keep_alive    TEXT,
+            models        JSON NOT NULL DEFAULT '[]',
+            repeat        INTEGER NOT NULL DEFAULT 1,
+            hosts         JSON NOT NULL DEFAULT '[]',
+            status        TEXT NOT NULL DEFAULT 'running',
+            owner         TEXT NOT NULL DEFAULT '',
+            heartbeat_at  TEXT,
+            created_at    TEXT NOT NULL,
+            updated_at    TEXT NOT NULL,
+            finished_at   TEXT
+        );
+        CREATE INDEX batch_experiment ON batch(experiment_id);
+
+        CREATE TABLE batch_item (
+            id            INTEGER PRIMARY KEY AUTOINCREMENT,
+            batch_id      INTEGER NOT NULL REFERENCES batch(id) ON DELETE CASCADE,
+            position      INTEGER NOT NULL,
+            input_row_id  INTEGER REFERENCES input_row(id) ON DELETE SET NULL,
+            variables     JSON NOT NULL DEFAULT '{}',
+            model         TEXT NOT NULL,
+            repeat        INTEGER NOT NULL DEFAULT 1,
+            run_id        INTEGER REFERENCES run(id) ON DELETE SET NULL
+        );
+        CREATE UNIQUE INDEX batch_item_position ON batch_item(batch_id, position);
+        CREATE INDEX batch_item_run ON batch_item(run_id);
+"""
+
 MIGRATIONS: list[str] = [
     _M001_BASE,
     _M002_SEARCH,
@@ -341,6 +390,7 @@ MIGRATIONS: list[str] = [
     _M005_EXPECTATIONS_AND_GRADES,
     _M006_RUN_TEMPLATE,
     _M007_INPUT_ROWS,
+    _M008_BATCHES_AND_HOSTS,
 ]
 LATEST_VERSION = len(MIGRATIONS)
 

@@ -20,6 +20,8 @@ from sqlmodel import Field, SQLModel
 from journal.core.domain import RunStatus, Verdict
 
 __all__ = [
+    "Batch",
+    "BatchItem",
     "ExpectationRow",
     "Experiment",
     "GradeRow",
@@ -147,6 +149,11 @@ class Run(SQLModel, table=True):
     first_token_seconds: float | None = None
     wall_seconds: float | None = None
 
+    # Where it ran: the Ollama host that served it ("" before schema 8), and the input row
+    # it was made from (None once that row is removed; `template` keeps the values).
+    host: str = ""
+    input_row_id: int | None = Field(default=None, foreign_key="input_row.id")
+
     # The person's judgement.
     verdict: Verdict | None = Field(default=None, sa_type=_enum_type(Verdict))
     verdict_note: str = ""
@@ -180,10 +187,12 @@ class Run(SQLModel, table=True):
 
 
 class CheckStatus(enum.StrEnum):
-    """Where a migration check stands; `interrupted` is also inferred from a dead owner."""
+    """Where a migration check or a batch stands; `interrupted` is also inferred from a dead
+    owner. `paused`: the person stopped taking new items and let the running ones end."""
 
     RUNNING = "running"
     DONE = "done"
+    PAUSED = "paused"
     CANCELLED = "cancelled"
     INTERRUPTED = "interrupted"
 
@@ -202,6 +211,10 @@ class MigrationCheck(SQLModel, table=True):
     )
     target_model: str
     target_digest: str = ""
+    # The hosts it was spread over, [{"address": ..., "limit": n}] (see core.dispatch).
+    hosts: list[dict[str, Any]] = Field(
+        default_factory=list, sa_column=Column(JSON, nullable=False)
+    )
     status: CheckStatus = Field(default=CheckStatus.RUNNING, sa_type=_enum_type(CheckStatus))
     # Which process runs the check, so a killed one reads as interrupted (see ownership).
     owner: str = ""
@@ -294,3 +307,49 @@ class InputRow(SQLModel, table=True):
     expectations: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class Batch(SQLModel, table=True):
+    """An experiment's template run for each input row x model x repeat (see core.batches)."""
+
+    __tablename__ = "batch"
+
+    id: int | None = Field(default=None, primary_key=True)
+    uuid: str = Field(default_factory=new_uuid)
+    experiment_id: int = Field(foreign_key="experiment.id")
+    name: str = ""
+    prompt: str
+    system_prompt: str = ""
+    options: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    think: Any = Field(default=None, sa_column=Column(JSON, nullable=True))
+    keep_alive: str | None = None
+    # [{"name": ..., "digest": ...}]: each model as it was when the batch started.
+    models: list[dict[str, Any]] = Field(
+        default_factory=list, sa_column=Column(JSON, nullable=False)
+    )
+    repeat: int = 1
+    hosts: list[dict[str, Any]] = Field(
+        default_factory=list, sa_column=Column(JSON, nullable=False)
+    )
+    status: CheckStatus = Field(default=CheckStatus.RUNNING, sa_type=_enum_type(CheckStatus))
+    owner: str = ""
+    heartbeat_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    finished_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+class BatchItem(SQLModel, table=True):
+    """One case of a batch: a row's values (as they were), one model, one repeat; and the
+    run that answers it once it ran (the newest attempt)."""
+
+    __tablename__ = "batch_item"
+
+    id: int | None = Field(default=None, primary_key=True)
+    batch_id: int = Field(foreign_key="batch.id")
+    position: int
+    input_row_id: int | None = Field(default=None, foreign_key="input_row.id")
+    variables: dict[str, str] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    model: str
+    repeat: int = 1
+    run_id: int | None = Field(default=None, foreign_key="run.id")

@@ -55,6 +55,8 @@ class RunSpec:
     # What the prompt and system prompt were rendered from (TemplateRecord.to_json()), or
     # None; the run keeps it beside the rendered text it sends.
     template: dict[str, Any] | None = None
+    # The input row the values came from (a batch item's), kept on the run for its grades.
+    input_row_id: int | None = None
 
     def conversation(self) -> list[dict[str, Any]]:
         if self.messages is not None:
@@ -140,6 +142,7 @@ class RunRecorder:
         run: Run | None = None,
         model_info: ModelInfo | None = None,
         abandon: CancelToken | None = None,
+        server_version: str | None = None,
     ) -> Run:
         """Run `spec` to its end and return the recorded run; Ollama failures are recorded,
         not raised (the run's `status` and `error` say what happened).
@@ -147,7 +150,8 @@ class RunRecorder:
         `cancel` stops the stream (the text so far is kept, and `cancel.reason` becomes the
         run's error). When the journal cannot be written at the end (disk full, locked), the
         text stays in memory and the write is retried until it succeeds or `abandon` fires,
-        which raises RunNotSavedError. `model_info`, from `check_model`, saves asking again.
+        which raises RunNotSavedError. `model_info`, from `check_model`, and `server_version`
+        save asking again (a batch asks each host once).
         """
         events = events or RunEvents()
         cancel = cancel or CancelToken()
@@ -158,7 +162,9 @@ class RunRecorder:
         stream = _StreamBuffer(self.journal, run.id, self.flush_interval, events)
         started = time.monotonic()
         try:
-            self._identify_model(run.id, model_info or self.check_model(self.service, spec.model))
+            self._identify_model(
+                run.id, model_info or self.check_model(self.service, spec.model), server_version
+            )
             if cancel.cancelled:
                 raise StreamCancelled()
             self._update(run.id, status=RunStatus.STREAMING, started_at=utcnow())
@@ -217,14 +223,17 @@ class RunRecorder:
         finally:
             unregister()
 
-    def _identify_model(self, run_id: int, info: ModelInfo) -> None:
-        """Record which weights answer: a tag can point to other weights tomorrow."""
-        try:
-            version = self.service.version()
-        except OllamaError:
-            version = ""
+    def _identify_model(self, run_id: int, info: ModelInfo, version: str | None) -> None:
+        """Record which weights answer, and where: a tag can point to other weights
+        tomorrow, and another host can hold other weights under the same tag."""
+        if version is None:
+            try:
+                version = self.service.version()
+            except OllamaError:
+                version = ""
         self._update(
             run_id,
+            host=self.service.host,
             model_digest=info.digest,
             model_family=info.family,
             model_parameter_size=info.parameter_size,
@@ -252,6 +261,7 @@ def record_pending(
         system_prompt=spec.system_prompt,
         messages=spec.conversation(),
         template=None if spec.template is None else dict(spec.template),
+        input_row_id=spec.input_row_id,
         options=dict(spec.options),
         keep_alive=spec.keep_alive,
         think=spec.think,

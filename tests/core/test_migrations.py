@@ -136,7 +136,7 @@ def test_migration_six_from_schema_five_adds_an_empty_template_to_every_run(
         with journal.read() as session:
             assert new_id is not None and get_run(session, new_id).template == template
     conn = sqlite3.connect(path)
-    assert conn.execute("PRAGMA user_version").fetchone()[0] == LATEST_VERSION == 7
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == LATEST_VERSION
     assert conn.execute("SELECT template FROM run ORDER BY id").fetchall() == [
         (None,),
         ('{"prompt": "say {{word}}", "system": "", "values": {"word": "kiwi"}}',),
