@@ -446,6 +446,9 @@ def _feature_commands() -> list[Callable[[AddCommand], None]]:
     from journal.cli_hosts import register as register_hosts  # hosts
 
     commands.append(register_hosts)
+    from journal.cli_batch import register as register_batch  # batch
+
+    commands.append(register_batch)
     return commands
 
 

@@ -9,16 +9,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from journal.cli_support import AddCommand, print_json, print_table
-
-
-def given_hosts(args: argparse.Namespace) -> list[str]:
-    """The --host addresses: a list from `journal hosts --host A --host B`, one string from
-    `journal --host A hosts` (the option before the command), none when not given."""
-    given = getattr(args, "host", None)
-    if given is None:
-        return []
-    return [given] if isinstance(given, str) else list(given)
+from journal.cli_support import AddCommand, given_hosts, print_json, print_table
 
 
 def cmd_hosts(args: argparse.Namespace) -> int:

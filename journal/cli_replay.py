@@ -24,6 +24,7 @@ from journal.cli_support import (
     count,
     filters_from,
     free_text,
+    host_limits,
     ollama_host,
     open_journal,
     open_journal_for_reading,
@@ -362,7 +363,7 @@ def _check_run(args: argparse.Namespace) -> int:
                 _say(f"check {view.id} has nothing left to run.")
                 return _print_summary(args, view)
         target = view.target_model if view else args.target
-        if ollama.find_model(target) is None:
+        if len(checker.hosts) <= 1 and ollama.find_model(target) is None:
             if not args.pull:
                 raise _missing_model(target, ollama.host, suggest_pull=True)
             _pull(ollama, [target], cancel)
@@ -408,10 +409,17 @@ def _check_run(args: argparse.Namespace) -> int:
 
 
 def _checker(args: argparse.Namespace, journal: Any) -> MigrationChecker:
+    """Spread over --host (each given), else a new check over the settings' hosts and a
+    resumed one over its own."""
     from journal.core.migration_check import MigrationChecker
 
+    hosts = host_limits(args) if (args.host or args.resume is None) else []
     return MigrationChecker(
-        journal, service(args), judge_model=args.judge, embedding_model=args.embed_model
+        journal,
+        service(args),
+        hosts=hosts,
+        judge_model=args.judge,
+        embedding_model=args.embed_model,
     )
 
 
@@ -715,6 +723,7 @@ def register(add: AddCommand) -> None:
         "check",
         cmd_check,
         "replay past runs on a new model, each replay graded: what passes, fails, needs a look",
+        many_hosts=True,
     )
     mode = check.add_mutually_exclusive_group(required=True)
     mode.add_argument("--target", metavar="MODEL", help="start a check against this model")

@@ -19,6 +19,7 @@ from journal.core.terminal import visible_controls
 
 if TYPE_CHECKING:
     from journal.core.domain import ExperimentFilter
+    from journal.core.host_limits import HostLimit
     from journal.core.models import Experiment, Run
     from journal.core.ollama_service import OllamaService
     from journal.core.settings import Settings
@@ -56,12 +57,34 @@ def open_journal_for_reading(args: argparse.Namespace) -> Journal:
     return Journal.open_for_reading(resolve_db_path(args.db))
 
 
+def given_hosts(args: argparse.Namespace) -> list[str]:
+    """The --host values: a list from a command whose --host repeats (`journal batch --host A
+    --host B`), one string from the others (or `journal --host A batch`), none when not
+    given."""
+    given = getattr(args, "host", None)
+    if given is None:
+        return []
+    return [given] if isinstance(given, str) else list(given)
+
+
 def ollama_host(args: argparse.Namespace) -> str:
-    """The Ollama address: --host, then OLLAMA_HOST, then the settings file's first host,
-    then the default (the core's one rule); refused in one line if unusable."""
+    """The Ollama address: --host (the first one), then OLLAMA_HOST, then the settings
+    file's first host, then the default (the core's one rule); refused in one line if
+    unusable."""
+    given = given_hosts(args)
+    if len(given) > 1 or (given and "limit=" in given[0]):
+        return host_limits(args)[0].address
     from journal.core.settings import choose_host
 
-    return choose_host(args.host, source="--host").host
+    return choose_host(given[0] if given else None, source="--host").host
+
+
+def host_limits(args: argparse.Namespace) -> list[HostLimit]:
+    """The hosts a command spreading work uses, with their limits: each --host (`URL` or
+    `URL,limit=N`), else OLLAMA_HOST or the settings' first, then the settings' others."""
+    from journal.core.hosts import choose_host_limits
+
+    return choose_host_limits(given_hosts(args))
 
 
 def saved_settings() -> Settings:

@@ -13,6 +13,7 @@ from enum import StrEnum
 from typing import Any
 
 from journal.core.errors import OllamaError, OllamaTimeoutError, OllamaUnreachableError
+from journal.core.host_limits import HostLimit, parse_host_limit
 from journal.core.ollama_service import (
     METADATA_TIMEOUT,
     ModelInfo,
@@ -21,7 +22,7 @@ from journal.core.ollama_service import (
 )
 from journal.core.settings import SettingsFile, choose_host
 
-__all__ = ["HostReport", "HostState", "choose_hosts", "probe_hosts"]
+__all__ = ["HostReport", "HostState", "choose_host_limits", "choose_hosts", "probe_hosts"]
 
 PROBE_TIMEOUT = 3.0
 """Seconds to connect, and to wait for each answer: /api/version and /api/tags answer at
@@ -61,19 +62,30 @@ class HostReport:
 
 
 def choose_hosts(explicit: Sequence[str] = (), *, source: str = "--host") -> list[str]:
-    """The hosts a command spreading work would use, first one first.
+    """The addresses of `choose_host_limits`, first one first."""
+    return [host.address for host in choose_host_limits(explicit, source=source)]
 
-    Each `explicit` address (--host, given several times) when there is one; else the first
-    host by the one rule of `settings.choose_host` (OLLAMA_HOST, else the settings' first,
-    else the default) followed by the rest of the settings' `ollama.hosts`. OLLAMA_HOST
-    stays one address, as other Ollama tools read it. An address given twice counts once.
+
+def choose_host_limits(explicit: Sequence[str] = (), *, source: str = "--host") -> list[HostLimit]:
+    """The hosts a command spreading work would use, first one first, with their limits.
+
+    Each `explicit` host (--host, given several times, `URL` or `URL,limit=N`) when there is
+    one; else the first host by the one rule of `settings.choose_host` (OLLAMA_HOST, else
+    the settings' first, else the default) followed by the rest of the settings'
+    `ollama.hosts`, with the limits saved there. OLLAMA_HOST stays one address, as other
+    Ollama tools read it. An address given twice counts once (the first one given).
     """
     if explicit:
-        chosen = [choose_host(address, source=source).host for address in explicit]
-        return list(dict.fromkeys(chosen))
-    saved = SettingsFile().load().hosts
-    first = choose_host(None, saved_hosts=saved).host
-    return list(dict.fromkeys([first, *saved]))
+        chosen = [parse_host_limit(text, source=source) for text in explicit]
+    else:
+        saved = SettingsFile().load().host_limits
+        first = choose_host(None, saved_hosts=[host.address for host in saved]).host
+        limits = {host.address: host.limit for host in saved}
+        chosen = [HostLimit(first, limits.get(first, 1)), *saved]
+    unique: dict[str, HostLimit] = {}
+    for host in chosen:
+        unique.setdefault(host.address, host)
+    return list(unique.values())
 
 
 def probe_hosts(hosts: Sequence[str], *, timeout: float = PROBE_TIMEOUT) -> list[HostReport]:

@@ -16,12 +16,12 @@ from __future__ import annotations
 import enum
 import json
 import threading
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import text
+from sqlalchemy import insert, text
 from sqlmodel import Session, col, select
 
 from journal.core.cancel import CancelToken
@@ -32,17 +32,32 @@ from journal.core.check_triage import (
     outcomes_of,
     triage_item,
 )
+from journal.core.dispatch import (
+    Dispatcher,
+    DispatchEvents,
+    HostLimit,
+    Station,
+    Survey,
+    Work,
+    find_pinned,
+)
 from journal.core.domain import ExperimentFilter
 from journal.core.errors import (
     InvalidInputError,
-    JournalError,
-    ModelNotFoundError,
     NotFoundError,
     OllamaError,
 )
 from journal.core.formatting import short_digest
-from journal.core.grading import RunOutcome
-from journal.core.grading_queue import GradingEvents, GradingQueue
+from journal.core.jobs import (
+    JobBusyError,
+    JobGrading,
+    claim,
+    effective_status,
+    finish,
+    link_item,
+    require_claimed,
+    run_item,
+)
 from journal.core.models import (
     CheckStatus,
     MigrationCheck,
@@ -50,25 +65,24 @@ from journal.core.models import (
     Run,
     RunStatus,
     Verdict,
-    to_iso,
     utcnow,
 )
 from journal.core.ollama_service import OllamaService, normalise_model_name
-from journal.core.ownership import current_owner, owner_is_gone
+from journal.core.ownership import current_owner
 from journal.core.queries import filter_clauses, get_run, set_verdict
 from journal.core.replay import (
     ModelIdentity,
     ProgressCallback,
     ReplayEdits,
-    Replayer,
+    identity_from,
     plan_replay,
+    record_replay,
 )
-from journal.core.runner import RunEvents
+from journal.core.runner import RunEvents, RunRecorder
 from journal.core.storage import Journal
 
-
-class CheckBusyError(JournalError):
-    """The check is being run by a live program; two runners would replay items twice."""
+CheckBusyError = JobBusyError
+"""The check is being run by a live program; two runners would replay items twice."""
 
 
 # -- outcomes and the summary -----------------------------------------------------------
@@ -306,6 +320,7 @@ class CheckRunResult:
     ran: int  # replays recorded in this pass
     cancelled: bool
     warnings: tuple[str, ...] = ()
+    status: CheckStatus = CheckStatus.DONE  # how the pass left the check
 
 
 # -- choosing the runs ------------------------------------------------------------------
@@ -373,14 +388,6 @@ def _explicit_runs(session: Session, run_ids: list[int]) -> list[int]:
 
 
 # -- reading checks ---------------------------------------------------------------------
-
-
-def _effective_status(check: MigrationCheck) -> CheckStatus:
-    if check.status is CheckStatus.RUNNING and owner_is_gone(
-        check.owner, check.heartbeat_at, utcnow()
-    ):
-        return CheckStatus.INTERRUPTED
-    return check.status
 
 
 def get_check_record(session: Session, check_id: int) -> MigrationCheck:
@@ -456,7 +463,7 @@ def _view(check: MigrationCheck, items: list[CheckItemView]) -> CheckView:
         source_filter=dict(check.source_filter),
         target_model=check.target_model,
         target_digest=check.target_digest,
-        status=_effective_status(check),
+        status=effective_status(check),
         owner=check.owner,
         created_at=check.created_at,
         updated_at=check.updated_at,
@@ -622,20 +629,12 @@ class CheckEvents:
     """(position, the journal's message): an item's queued grading could not be stored."""
 
 
-@dataclass(frozen=True)
-class _Waiting:
-    """An item whose judge or similarity grades are queued."""
-
-    check_id: int
-    position: int
-    events: CheckEvents
-
-
 class MigrationChecker:
-    """Creates, runs and resumes checks for one journal and one Ollama, and grades their
-    replays: deterministically as each one ends, with judge and similarity grades on its
-    own grading queue, in the background (`judge_model`, `embedding_model` override the
-    settings; `judge_options` the judge's). Grading goes on after `run` returns:
+    """Creates, runs and resumes checks for one journal, spreading replays over the hosts
+    it is given (`hosts`; else the check's own, else `service`'s), and grades them:
+    deterministically as each one ends, with judge and similarity grades on its own grading
+    queue (through `service`), in the background (`judge_model`, `embedding_model` override
+    the settings; `judge_options` the judge's). Grading goes on after `run` returns:
     `grading_runs` says what is still coming, `wait_grades` waits for it, `cancel_grades`
     stops it (resuming the check grades the rest); `close` when done."""
 
@@ -644,23 +643,23 @@ class MigrationChecker:
         journal: Journal,
         service: OllamaService,
         *,
-        replayer: Replayer | None = None,
+        hosts: Sequence[HostLimit] = (),
+        recorder_for: Callable[[OllamaService], RunRecorder] | None = None,
         judge_model: str | None = None,
         embedding_model: str | None = None,
         judge_options: dict[str, Any] | None = None,
     ) -> None:
         self.journal = journal
         self.service = service
-        self.replayer = replayer or Replayer(journal, service)
-        self._lock = threading.RLock()  # a signal handler may cancel meanwhile
-        self._waiting: dict[int, _Waiting] = {}
-        self.grading = GradingQueue(
+        self.hosts = list(hosts)
+        self.recorder_for = recorder_for
+        self.dispatch_events = DispatchEvents()
+        self.grading = JobGrading(
             journal,
             service,
             judge_model=judge_model,
             embedding_model=embedding_model,
             judge_options=judge_options,
-            events=GradingEvents(finished=self._grades_landed, failed=self._grading_failed),
         )
 
     # -- grading ------------------------------------------------------------------------
@@ -668,8 +667,7 @@ class MigrationChecker:
     @property
     def grading_runs(self) -> frozenset[int]:
         """The replays whose queued grades have not all landed (pass to `get_check`)."""
-        with self._lock:
-            return frozenset(self._waiting)
+        return self.grading.grading_runs
 
     def wait_grades(self, timeout: float | None = None) -> bool:
         """Block until every queued grade has landed; False on timeout."""
@@ -677,14 +675,11 @@ class MigrationChecker:
 
     def cancel_grades(self) -> None:
         """Stop grading: the grades given so far stay; `resume` grades the rest."""
-        with self._lock:
-            self._waiting.clear()
         self.grading.cancel()
 
     def close(self, timeout: float | None = 30) -> bool:
         """Stop grading and its worker, waiting up to `timeout` seconds (a window closing
         waits briefly: a cancelled judgement ends within milliseconds)."""
-        self.cancel_grades()
         return self.grading.close(timeout)
 
     def __enter__(self) -> MigrationChecker:
@@ -693,47 +688,17 @@ class MigrationChecker:
     def __exit__(self, *_: object) -> None:
         self.close()
 
-    def _grade(self, check_id: int, position: int, run: Run, events: CheckEvents) -> None:
-        """Grade a finished replay now, what it has no grade for (all of it when it is
-        new): deterministic expectations at once, the rest queued."""
+    def _grade(self, position: int, run: Run, events: CheckEvents) -> None:
         assert run.id is not None
-        waiting = _Waiting(check_id, position, events)
-        with self._lock:  # before queueing: the grades may land before this returns
-            self._waiting[run.id] = waiting
-        try:
-            _, queued = self.grading.grade_missing(run.id)
-        except BaseException:
-            with self._lock:
-                self._waiting.pop(run.id, None)
-            raise
-        if not queued:
-            with self._lock:
-                self._waiting.pop(run.id, None)
-        if events.graded is not None:
-            self._tell(waiting, run.id, None)
+        self.grading.grade(position, run.id, events.graded, events.grading_failed)
 
-    def _tell(self, waiting: _Waiting, run_id: int, outcome: RunOutcome | None) -> None:
-        """Where the item stands now, to whoever listens."""
-        if waiting.events.graded is None:
-            return
-        with self.journal.read() as session:
-            run = get_run(session, run_id)
-            if outcome is None:
-                outcome = outcomes_of(session, [run_id])[run_id]
-        triage = triage_item(run.status, run.verdict, outcome, grading=run_id in self.grading_runs)
-        waiting.events.graded(waiting.position, run_id, triage)
-
-    def _grades_landed(self, run_id: int, outcome: RunOutcome) -> None:
-        with self._lock:
-            waiting = self._waiting.pop(run_id, None)
-        if waiting is not None:
-            self._tell(waiting, run_id, outcome)
-
-    def _grading_failed(self, run_id: int, message: str) -> None:
-        with self._lock:
-            waiting = self._waiting.pop(run_id, None)
-        if waiting is not None and waiting.events.grading_failed is not None:
-            waiting.events.grading_failed(waiting.position, message)
+    def _hosts_for(self, saved: list[dict[str, Any]]) -> list[HostLimit]:
+        """The hosts given to this checker, else those the check was run with, else the
+        service's own."""
+        if self.hosts:
+            return self.hosts
+        recorded = [HostLimit.from_record(value) for value in saved]
+        return recorded or [HostLimit(self.service.host)]
 
     def create(
         self,
@@ -743,19 +708,19 @@ class MigrationChecker:
         run_ids: list[int] | None = None,
         name: str = "",
     ) -> int:
-        """Save a check (status `running`, owned by this process) with one item per run.
+        """Save a check (status `running`, owned by this process) with one item per run,
+        pinned to the target's digest on the first host that has it.
 
-        Raises ModelNotFoundError when the target is not on the server, InvalidInputError
-        when nothing matches: an empty check is never saved.
+        Raises ModelNotFoundError when no host has the target, InvalidInputError when
+        nothing matches: an empty check is never saved.
         """
         target_model = target_model.strip()
         if not target_model:
             raise InvalidInputError("Name the model to check against.")
         if (filters is None) == (run_ids is None):
             raise InvalidInputError("Pick the runs by a filter or by their ids, not both.")
-        info = self.service.find_model(target_model)
-        if info is None:
-            raise ModelNotFoundError(target_model, self.service.host)
+        hosts = self._hosts_for([])
+        info = find_pinned(hosts, target_model)
         with self.journal.write() as session:
             if run_ids is not None:
                 ids = _explicit_runs(session, run_ids)
@@ -774,6 +739,7 @@ class MigrationChecker:
                 source_filter=source_filter,
                 target_model=target_model,
                 target_digest=info.digest,
+                hosts=[host.record() for host in hosts],
                 status=CheckStatus.RUNNING,
                 owner=current_owner(),
                 heartbeat_at=now,
@@ -783,11 +749,13 @@ class MigrationChecker:
             session.add(check)
             session.flush()
             assert check.id is not None
-            for position, run_id in enumerate(ids, start=1):
-                session.add(
-                    MigrationCheckItem(check_id=check.id, position=position, source_run_id=run_id)
-                )
-            session.flush()
+            session.execute(
+                insert(MigrationCheckItem),
+                [
+                    {"check_id": check.id, "position": position, "source_run_id": run_id}
+                    for position, run_id in enumerate(ids, start=1)
+                ],
+            )
             return check.id
 
     def resume(
@@ -798,38 +766,31 @@ class MigrationChecker:
         progress: ProgressCallback | None = None,
         events: CheckEvents | None = None,
     ) -> CheckRunResult:
-        """Claim a cancelled, interrupted or finished check and replay what is left.
+        """Claim a paused, cancelled, interrupted or finished check and replay what is left.
 
         Only items without a `done` replay run again (failed ones are retried); finished
         replays with grades missing (a grading cancelled) get those, and keep the grades
-        they have. Refused while another live program runs the check.
+        they have. Refused while another live program runs the check. When the target's
+        digest changed on every host, the check goes on with the new weights and says so;
+        a host that still has the old ones is preferred.
         """
         with self.journal.read() as session:
-            target = get_check_record(session, check_id).target_model
-        info = self.service.find_model(target)
-        if info is None:
-            raise ModelNotFoundError(target, self.service.host)
+            check = get_check_record(session, check_id)
+            target, pinned, saved = check.target_model, check.target_digest, check.hosts
+        hosts = self._hosts_for(saved)
+        info = find_pinned(hosts, target, pinned)
         with self.journal.write() as session:
             check = get_check_record(session, check_id)
-            if _effective_status(check) is CheckStatus.RUNNING:
-                where = "this program" if check.owner == current_owner() else check.owner
-                raise CheckBusyError(
-                    f"Check {check_id} is still running (in {where}); "
-                    "wait for it to finish or cancel it first."
-                )
+            claim(check, f"Check {check_id}")
             warnings: list[str] = []
-            if check.target_digest and info.digest != check.target_digest:
+            if pinned and info.digest != pinned:
                 warnings.append(
                     f"{normalise_model_name(target)} changed since check {check_id} started: "
-                    f"{short_digest(check.target_digest)} -> {short_digest(info.digest)}; "
+                    f"{short_digest(pinned)} -> {short_digest(info.digest)}; "
                     "the replays made from now on record the new digest."
                 )
-            now = utcnow()
-            check.status = CheckStatus.RUNNING
-            check.owner = current_owner()
-            check.heartbeat_at = now
-            check.updated_at = now
-            check.finished_at = None
+                check.target_digest = info.digest
+            check.hosts = [host.record() for host in hosts]
             session.add(check)
         result = self.run(check_id, cancel=cancel, progress=progress, events=events)
         return replace(result, warnings=(*warnings, *result.warnings))
@@ -841,26 +802,28 @@ class MigrationChecker:
         cancel: CancelToken | None = None,
         progress: ProgressCallback | None = None,
         events: CheckEvents | None = None,
+        drain: threading.Event | None = None,
     ) -> CheckRunResult:
-        """Replay the check's unfinished items in order, sequentially, grading each one
-        as it finishes (and first whatever finished replay still lacks grades).
+        """Replay the check's unfinished items, spread over its hosts (in order on one host
+        with limit 1), grading each one as it finishes (and first whatever finished replay
+        still lacks grades).
 
         `progress(position, total, run)` follows every replay, once its deterministic
-        grades are in. Cancel stops the stream in progress and leaves the rest unrecorded
-        (status `cancelled`); queued grading goes on unless `cancel_grades`. An
-        unreachable server or a vanished target model stops the check as `interrupted`
-        and raises. The check must be claimed by this process (`create` or `resume` do
-        that).
+        grades are in (from the thread that ran it). Cancel stops the streams in progress
+        and leaves the rest unrecorded (status `cancelled`); `drain` lets them end and
+        starts no more (status `paused`); queued grading goes on unless `cancel_grades`.
+        When no host can take what is left (all down, the target gone), the check stops as
+        `interrupted` and the error that says why is raised (an item whose host died
+        mid-answer keeps its failed run and goes to another host once first). The check
+        must be claimed by this process (`create` or `resume` do that).
         """
         cancel = cancel or CancelToken()
+        drain = drain or threading.Event()
         events = events or CheckEvents()
         with self.journal.read() as session:
             check = get_check_record(session, check_id)
-            if check.status is not CheckStatus.RUNNING or check.owner != current_owner():
-                raise CheckBusyError(
-                    f"Check {check_id} is not claimed by this program; resume it instead."
-                )
-            target = check.target_model
+            require_claimed(check, f"Check {check_id}", "resume it instead.")
+            target, pinned, saved = check.target_model, check.target_digest, check.hosts
             pending = self._unfinished(session, check_id)
             ungraded = [
                 (item.position, item.new_run_id)
@@ -871,33 +834,62 @@ class MigrationChecker:
                 text("SELECT count(*) FROM migration_check_item WHERE check_id = :id"),
                 {"id": check_id},
             ).scalar_one()
-        adapt = self._adaptations(target)
-        ran = 0
+        warnings: list[str] = []
         try:
             for position, run_id in ungraded:
                 with self.journal.read() as session:
-                    self._grade(check_id, position, get_run(session, run_id), events)
-            for item_id, position, source_id in pending:
-                if cancel.cancelled:
-                    break
+                    self._grade(position, get_run(session, run_id), events)
+            dispatcher = Dispatcher(
+                self.journal, self._hosts_for(saved), recorder_for=self.recorder_for
+            )
+            survey = dispatcher.survey({target: pinned}, job=f"check {check_id}")
+            warnings.extend(survey.notes)
+            adapt = self._adaptations(target, survey)
+            sources = {item_id: source_id for item_id, _, source_id in pending}
+
+            def execute(work: Work, station: Station, token: CancelToken) -> Run | None:
                 run = self._replay_item(
-                    item_id, position, total, source_id, target, adapt, cancel, events
+                    work, station, total, sources[work.item_id], adapt, token, events
                 )
-                if run is None:
-                    continue
-                ran += 1
-                if run.status is RunStatus.DONE:
-                    self._grade(check_id, position, run, events)
-                if progress is not None:
-                    progress(position, total, run)
+                if run is not None:
+                    if run.status is RunStatus.DONE:
+                        self._grade(work.position, run, events)
+                    if progress is not None:
+                        progress(work.position, total, run)
+                return run
+
+            work = [Work(item_id, position, target) for item_id, position, _ in pending]
+            result = dispatcher.run(
+                work,
+                execute,
+                survey,
+                cancel=cancel,
+                drain=drain,
+                events=self.dispatch_events,
+            )
         except BaseException:
-            self._finish(check_id, CheckStatus.INTERRUPTED)
+            finish(self.journal, MigrationCheck, check_id, CheckStatus.INTERRUPTED)
             raise
-        status = CheckStatus.CANCELLED if cancel.cancelled else CheckStatus.DONE
-        self._finish(check_id, status)
+        warnings.extend(result.down_lines)
+        if cancel.cancelled:
+            status = CheckStatus.CANCELLED
+        elif result.left:
+            status = CheckStatus.PAUSED if drain.is_set() else CheckStatus.INTERRUPTED
+        else:
+            status = CheckStatus.DONE
+        finish(self.journal, MigrationCheck, check_id, status)
+        if status is CheckStatus.INTERRUPTED:
+            result.raise_for_left({target: pinned})
         with self.journal.read() as session:
             summary = get_check(session, check_id, grading=self.grading_runs).summary
-        return CheckRunResult(check_id, summary, ran, status is CheckStatus.CANCELLED)
+        return CheckRunResult(
+            check_id,
+            summary,
+            result.ran,
+            status is CheckStatus.CANCELLED,
+            tuple(warnings),
+            status=status,
+        )
 
     # -- internals --------------------------------------------------------------------
 
@@ -916,24 +908,27 @@ class MigrationChecker:
         )
         return [(row[0], row[1], row[2]) for row in rows]
 
-    def _adaptations(self, target: str) -> ReplayEdits:
+    def _adaptations(self, target: str, survey: Survey) -> ReplayEdits:
         """A thinking request cannot go to a model that does not think: drop `think`
         for such a target (the replay records the edit) instead of failing every item."""
-        try:
-            capabilities = self.service.show_model(target).capabilities
-        except OllamaError:
-            capabilities = []
+        capabilities: list[str] = []
+        for station in survey.stations:
+            if station.model(target) is not None:
+                try:
+                    capabilities = station.service.show_model(target).capabilities
+                except OllamaError:
+                    capabilities = []
+                break
         if capabilities and "thinking" not in capabilities:
             return ReplayEdits(model=target, request={"think": None})
         return ReplayEdits(model=target)
 
     def _replay_item(
         self,
-        item_id: int,
-        position: int,
+        work: Work,
+        station: Station,
         total: int,
         source_id: int,
-        target: str,
         edits: ReplayEdits,
         cancel: CancelToken,
         events: CheckEvents,
@@ -943,41 +938,27 @@ class MigrationChecker:
         if source is None:  # its experiment was deleted meanwhile (the item went with it)
             return None
         plan = plan_replay(source, edits)
-        identity = self.replayer.identify(plan)  # raises when the server is unreachable
-        if not identity.available:
-            raise ModelNotFoundError(target, self.service.host)
+        identity = identity_from(plan, station.model(plan.model), station.address)
         if events.starting:
-            events.starting(position, total, source_id, identity)
+            events.starting(work.position, total, source_id, identity)
+
+        def record(session: Session) -> Run:
+            return record_replay(session, plan, identity)
 
         def link(session: Session, run: Run) -> None:
-            item = session.get(MigrationCheckItem, item_id)
-            if item is not None:
-                item.new_run_id = run.id
-                session.add(item)
-            session.execute(
-                text(
-                    "UPDATE migration_check SET heartbeat_at = :now, updated_at = :now "
-                    "WHERE id = (SELECT check_id FROM migration_check_item WHERE id = :item)"
-                ),
-                {"now": to_iso(utcnow()), "item": item_id},
+            link_item(
+                session,
+                item_table="migration_check_item",
+                run_column="new_run_id",
+                job_table="migration_check",
+                item_id=work.item_id,
+                run=run,
             )
 
         run_events = replace(events.run)
         if events.chunk:
             chunk = events.chunk
-            run_events.chunk = lambda content, thinking: chunk(position, content, thinking)
-        # Cancelling the check also stops waiting for a journal that refuses a run's text.
-        return self.replayer.replay(
-            plan, cancel=cancel, events=run_events, identity=identity, link=link, abandon=cancel
+            run_events.chunk = lambda content, thinking: chunk(work.position, content, thinking)
+        return run_item(
+            self.journal, station, plan.spec, record, link, cancel=cancel, events=run_events
         )
-
-    def _finish(self, check_id: int, status: CheckStatus) -> None:
-        with self.journal.write() as session:
-            check = get_check_record(session, check_id)
-            now = utcnow()
-            check.status = status
-            check.owner = ""
-            check.heartbeat_at = None
-            check.updated_at = now
-            check.finished_at = now
-            session.add(check)

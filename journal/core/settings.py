@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from journal.core.errors import InvalidInputError, JournalError
+from journal.core.host_limits import HostLimit, parse_host_limit
 from journal.core.option_schema import REQUEST_FIELDS, check_keep_alive, check_think, shown
 from journal.core.options import check_options, parse_assignments, parse_value
 from journal.core.paths import (
@@ -69,15 +70,19 @@ class _Problem(InvalidInputError):
 
 
 def _check_hosts(value: Any) -> list[str]:
+    """Addresses, each with `limit=N` when it takes more than one request at once."""
     if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
-        raise _Problem(f'{HOSTS} is a list of addresses, like ["{DEFAULT_OLLAMA_HOST}"].')
-    hosts: list[str] = []
+        raise _Problem(
+            f'{HOSTS} is a list of addresses, like ["{DEFAULT_OLLAMA_HOST}", '
+            '"http://gpu:11434 limit=2"].'
+        )
+    hosts: list[HostLimit] = []
     for item in value:
-        host = resolve_ollama_host(item, source=HOSTS)
-        if host in hosts:
-            raise _Problem(f"{HOSTS} lists {host} twice.")
+        host = parse_host_limit(item, source=HOSTS)
+        if any(known.address == host.address for known in hosts):
+            raise _Problem(f"{HOSTS} lists {host.address} twice.")
         hosts.append(host)
-    return hosts
+    return [host.text for host in hosts]
 
 
 def _toml_problem(value: Any) -> str | None:
@@ -208,18 +213,19 @@ def parse_option_lines(
 
 
 def parse_host_lines(text: str) -> list[str]:
-    """One Ollama address a line -> ollama.hosts, each checked and normalised as --host is;
-    InvalidInputError names the line at fault."""
-    hosts: list[str] = []
+    """One Ollama address a line, with `limit=N` when it takes several requests at once ->
+    ollama.hosts, each checked and normalised as --host is; InvalidInputError names the
+    line at fault."""
+    hosts: list[HostLimit] = []
     for number, line in _lines(text):
         try:
-            host = resolve_ollama_host(line)
+            host = parse_host_limit(line, source="")
         except InvalidInputError as error:
             raise InvalidInputError(f"Line {number}: {error.message}") from None
-        if host in hosts:
-            raise InvalidInputError(f"Line {number}: {host} is listed already.")
+        if any(known.address == host.address for known in hosts):
+            raise InvalidInputError(f"Line {number}: {host.address} is listed already.")
         hosts.append(host)
-    return hosts
+    return [host.text for host in hosts]
 
 
 def _scalar_words(value: Any) -> list[str]:
@@ -331,7 +337,12 @@ class Settings:
 
     @property
     def hosts(self) -> list[str]:
-        return list(self[HOSTS])
+        """The addresses, first one first (their limits left out)."""
+        return [host.address for host in self.host_limits]
+
+    @property
+    def host_limits(self) -> list[HostLimit]:
+        return [parse_host_limit(entry, source=HOSTS) for entry in self[HOSTS]]
 
     @property
     def options(self) -> dict[str, Any]:

@@ -322,7 +322,7 @@ def test_a_check_whose_program_died_reads_as_interrupted_and_resumes(
         assert get_check(session, check_id).status is CheckStatus.DONE
 
 
-def test_a_server_gone_mid_check_interrupts_it_without_recording_failures(
+def test_a_server_gone_mid_check_interrupts_it_keeping_the_attempt_that_failed(
     journal: Journal, checker: MigrationChecker, fake_ollama: FakeOllama
 ) -> None:
     seed_past_runs(journal, [(f"q{n}", Verdict.WORKED) for n in range(5)])
@@ -336,9 +336,11 @@ def test_a_server_gone_mid_check_interrupts_it_without_recording_failures(
         checker.run(check_id, progress=stop_after_two)
     with journal.read() as session:
         view = get_check(session, check_id)
-        assert session.execute(text("SELECT count(*) FROM run")).scalar_one() == 5 + 2
+        # Item 3 was sent before anyone knew: its failed run says so; 4 and 5 never were.
+        assert session.execute(text("SELECT count(*) FROM run")).scalar_one() == 5 + 3
     assert view.status is CheckStatus.INTERRUPTED
-    assert (view.summary.untriaged, view.summary.pending) == (2, 3)
+    summary = view.summary
+    assert (summary.untriaged, summary.failed_to_run, summary.pending) == (2, 1, 2)
     fake_ollama.start()
     assert checker.resume(check_id).ran == 3
 
@@ -352,7 +354,8 @@ def test_a_target_deleted_mid_check_interrupts_it(
         checker.run(check_id, progress=lambda i, t, run: fake_ollama.remove_model(TARGET))
     with journal.read() as session:
         view = get_check(session, check_id)
-    assert view.status is CheckStatus.INTERRUPTED and view.summary.pending == 2
+    assert view.status is CheckStatus.INTERRUPTED
+    assert (view.summary.failed_to_run, view.summary.pending) == (1, 1)
     with pytest.raises(ModelNotFoundError):
         checker.resume(check_id)  # refused before claiming: the check stays as it was
     fake_ollama.add_model(FakeModel(TARGET, digest="e" * 64, reply=_target_reply))

@@ -1,0 +1,240 @@
+"""What migration checks and batches share: a saved job of items, run to the end once.
+
+A job (a `migration_check` or a `batch` row) is saved before anything runs and claimed by
+the program that runs it (`owner`, `heartbeat_at`): a job whose program died reads
+`interrupted` and can be resumed; a live one cannot be run twice. Each item links the run
+that answers it in the transaction that records that run (`link_item`), so a job killed
+mid-way keeps every finished item, and a pass runs only items without a `done` run:
+exactly once counts finished runs. Items are spread over hosts by `dispatch`, and every
+finished run is graded (`JobGrading`): deterministic expectations at once, judge and
+similarity in the background.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from sqlalchemy import text
+from sqlmodel import Session
+
+from journal.core.cancel import CancelToken
+from journal.core.check_triage import ItemTriage, outcomes_of, triage_item
+from journal.core.dispatch import Station
+from journal.core.errors import JournalError
+from journal.core.grading import RunOutcome
+from journal.core.grading_queue import GradingEvents, GradingQueue
+from journal.core.models import Batch, CheckStatus, MigrationCheck, Run, to_iso, utcnow
+from journal.core.ollama_service import OllamaService
+from journal.core.ownership import current_owner, owner_is_gone
+from journal.core.queries import get_run
+from journal.core.runner import RunEvents, RunSpec
+from journal.core.storage import Journal
+
+__all__ = [
+    "JobBusyError",
+    "JobGrading",
+    "claim",
+    "effective_status",
+    "finish",
+    "run_item",
+]
+
+Job = TypeVar("Job", MigrationCheck, Batch)
+
+
+class JobBusyError(JournalError):
+    """The job is being run by a live program; two runners would run items twice."""
+
+
+def effective_status(job: MigrationCheck | Batch) -> CheckStatus:
+    """The status people see: `running` with a dead owner reads `interrupted`."""
+    if job.status is CheckStatus.RUNNING and owner_is_gone(job.owner, job.heartbeat_at, utcnow()):
+        return CheckStatus.INTERRUPTED
+    return job.status
+
+
+def claim(job: MigrationCheck | Batch, label: str) -> None:
+    """Make this program the job's runner (in the caller's write transaction); refused
+    while another live program, or this one, runs it."""
+    if effective_status(job) is CheckStatus.RUNNING:
+        where = "this program" if job.owner == current_owner() else job.owner
+        raise JobBusyError(
+            f"{label} is still running (in {where}); wait for it to finish or cancel it first."
+        )
+    now = utcnow()
+    job.status = CheckStatus.RUNNING
+    job.owner = current_owner()
+    job.heartbeat_at = now
+    job.updated_at = now
+    job.finished_at = None
+
+
+def require_claimed(job: MigrationCheck | Batch, label: str, resume_hint: str) -> None:
+    if job.status is not CheckStatus.RUNNING or job.owner != current_owner():
+        raise JobBusyError(f"{label} is not claimed by this program; {resume_hint}")
+
+
+def finish(journal: Journal, model: type[Job], job_id: int, status: CheckStatus) -> None:
+    """Record how the pass ended and release the job."""
+    with journal.write() as session:
+        job = session.get(model, job_id)
+        if job is None:
+            return  # deleted meanwhile (its experiment went)
+        now = utcnow()
+        job.status = status
+        job.owner = ""
+        job.heartbeat_at = None
+        job.updated_at = now
+        job.finished_at = now
+        session.add(job)
+
+
+def link_item(
+    session: Session, *, item_table: str, run_column: str, job_table: str, item_id: int, run: Run
+) -> None:
+    """Point the item at its run, and beat the job's heartbeat, in the run's transaction."""
+    now = to_iso(utcnow())
+    session.execute(
+        text(f"UPDATE {item_table} SET {run_column} = :run WHERE id = :item"),
+        {"run": run.id, "item": item_id},
+    )
+    job_column = "check_id" if job_table == "migration_check" else "batch_id"
+    session.execute(
+        text(
+            f"UPDATE {job_table} SET heartbeat_at = :now, updated_at = :now "
+            f"WHERE id = (SELECT {job_column} FROM {item_table} WHERE id = :item)"
+        ),
+        {"now": now, "item": item_id},
+    )
+
+
+def run_item(
+    journal: Journal,
+    station: Station,
+    spec: RunSpec,
+    record: Callable[[Session], Run],
+    link: Callable[[Session, Run], None],
+    *,
+    cancel: CancelToken,
+    events: RunEvents,
+) -> Run:
+    """Record the item's run (`record`) and link it (`link`) in one transaction, then stream
+    it on the station with what the survey already knows (no request beyond the chat)."""
+    with journal.write() as session:
+        run = record(session)
+        link(session, run)
+    info = station.model(spec.model)
+    return station.recorder.execute(
+        spec,
+        cancel=cancel,
+        events=events,
+        run=run,
+        model_info=info,
+        server_version=station.version,
+        abandon=cancel,  # cancelling the job also stops waiting for a journal that refuses
+    )
+
+
+# -- grading ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Waiting:
+    position: int
+    graded: Callable[[int, int, ItemTriage], None] | None
+    failed: Callable[[int, str], None] | None
+
+
+class JobGrading:
+    """Grades a job's finished runs and tells who listens where each item stands.
+
+    Deterministic expectations are graded at once, in the item's thread; judge and
+    similarity grades on a grading queue of their own, in the background (they go on
+    after a pass returns: `grading_runs`, `wait`, `cancel`)."""
+
+    def __init__(
+        self,
+        journal: Journal,
+        service: OllamaService,
+        *,
+        judge_model: str | None = None,
+        embedding_model: str | None = None,
+        judge_options: dict[str, Any] | None = None,
+    ) -> None:
+        self.journal = journal
+        self._lock = threading.RLock()  # a signal handler may cancel meanwhile
+        self._waiting: dict[int, _Waiting] = {}
+        self.queue = GradingQueue(
+            journal,
+            service,
+            judge_model=judge_model,
+            embedding_model=embedding_model,
+            judge_options=judge_options,
+            events=GradingEvents(finished=self._landed, failed=self._failed),
+        )
+
+    @property
+    def grading_runs(self) -> frozenset[int]:
+        """The runs whose queued grades have not all landed."""
+        with self._lock:
+            return frozenset(self._waiting)
+
+    def wait(self, timeout: float | None = None) -> bool:
+        return self.queue.wait(timeout)
+
+    def cancel(self) -> None:
+        """Stop grading: the grades given so far stay; resuming grades the rest."""
+        with self._lock:
+            self._waiting.clear()
+        self.queue.cancel()
+
+    def close(self, timeout: float | None = 30) -> bool:
+        self.cancel()
+        return self.queue.close(timeout)
+
+    def grade(
+        self,
+        position: int,
+        run_id: int,
+        graded: Callable[[int, int, ItemTriage], None] | None = None,
+        failed: Callable[[int, str], None] | None = None,
+    ) -> None:
+        """Grade what the finished run has no grade for (all of it when it is new)."""
+        waiting = _Waiting(position, graded, failed)
+        with self._lock:  # before queueing: the grades may land before this returns
+            self._waiting[run_id] = waiting
+        try:
+            _, queued = self.queue.grade_missing(run_id)
+        except BaseException:
+            with self._lock:
+                self._waiting.pop(run_id, None)
+            raise
+        if not queued:
+            with self._lock:
+                self._waiting.pop(run_id, None)
+        self._tell(waiting, run_id, None)
+
+    def _tell(self, waiting: _Waiting, run_id: int, outcome: RunOutcome | None) -> None:
+        if waiting.graded is None:
+            return
+        with self.journal.read() as session:
+            run = get_run(session, run_id)
+            if outcome is None:
+                outcome = outcomes_of(session, [run_id])[run_id]
+        triage = triage_item(run.status, run.verdict, outcome, grading=run_id in self.grading_runs)
+        waiting.graded(waiting.position, run_id, triage)
+
+    def _landed(self, run_id: int, outcome: RunOutcome) -> None:
+        with self._lock:
+            waiting = self._waiting.pop(run_id, None)
+        if waiting is not None:
+            self._tell(waiting, run_id, outcome)
+
+    def _failed(self, run_id: int, message: str) -> None:
+        with self._lock:
+            waiting = self._waiting.pop(run_id, None)
+        if waiting is not None and waiting.failed is not None:
+            waiting.failed(waiting.position, message)
