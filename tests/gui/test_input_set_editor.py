@@ -256,7 +256,12 @@ def test_selected_rows_are_removed_with_delete_once_confirmed(
 ) -> None:
     editing.open(cities)
     asked: list[int] = []
-    monkeypatch.setattr(editing.inputs, "confirm_removal", lambda n: asked.append(n) or True)
+
+    def confirm(count: int) -> bool:
+        asked.append(count)
+        return True
+
+    monkeypatch.setattr(editing.inputs, "confirm_removal", confirm)
     table = editing.inputs.table
     model = table.model()
     table.selectionModel().select(
@@ -318,3 +323,15 @@ def test_the_window_fills_an_empty_set_by_the_prompts_variables_and_reloads_afte
     window.browser.refresh()  # what an import does once it is in
     assert model.rowCount() == 3
     window.close()
+
+
+def test_adding_the_expect_column_lets_a_row_get_its_own_expectations(
+    qtbot: QtBot, editing: Editing, journal: Journal, experiment_id: int
+) -> None:
+    _add(journal, experiment_id, {"city": "Paris"})
+    editing.open(experiment_id)
+    assert editing.headers() == ["city"]
+    editing.inputs.add_column("expect")
+    assert editing.headers() == ["city", "expect"]
+    editing.type_into(0, 1, "contains:Seine")
+    qtbot.waitUntil(lambda: _expectations(journal, experiment_id) == [("contains:Seine",)])
