@@ -9,8 +9,10 @@ or, with graded demo runs, after a Repeat of 3 (`repeat`) or in the matrix with 
 (`matrix`), or with its expectations tried on the answer in the editor (`expectations`),
 or a migration check sorted into passes, fails, needs a look and still grading (`check`),
 or a prompt with {{variables}} run with their values, then one value cleared and Run
-pressed again, so the form says what is missing (`template`);
-scenes: streaming, done, silent, unsaved, repeat, matrix, expectations, check, template. With
+pressed again, so the form says what is missing (`template`), or that prompt with a table of
+inputs under the expectations, some with expectations of their own (`inputs`);
+scenes: streaming, done, silent, unsaved, repeat, matrix, expectations, check, template,
+inputs. With
 --expectations (implied by the `expectations` scene) the experiment has expectations, one of
 them for a judge, so the answer shows its grades and the outcome a suggested verdict.
 """
@@ -105,7 +107,30 @@ EXPECTATIONS = (
     "words<=60",
     "judge:names three real rivers that each cross a border",
 )
+INPUTS = (
+    ("Germany", "French", ""),
+    ("Austria", "German", "contains:Danube"),
+    ("Switzerland", "Italian", "contains:Rhine\nwords<=80"),
+    ("Czechia", "English", "contains:Elbe"),
+    ("Hungary", "German", ""),
+    ("Portugal", "Spanish", "contains:Tagus"),
+)
 JUDGE_REPLY = '{"pass": true, "score": 0.9, "reason": "three real rivers, each crosses a border"}'
+
+
+def add_inputs(window: object) -> None:
+    """The open experiment's inputs, written through the core as pasting them would."""
+    from journal.core.input_sets import add_rows, row_from_cells
+
+    journal = window.context.journal  # type: ignore[attr-defined]
+    experiment_id = window.editor.experiment_id()  # type: ignore[attr-defined]
+    rows = [
+        row_from_cells({"country": country, "language": language, "expect": expect})
+        for country, language, expect in INPUTS
+    ]
+    with journal.write() as session:
+        add_rows(session, experiment_id, rows)
+    window.editor.inputs.reload()  # type: ignore[attr-defined]
 
 
 def add_expectations(window: object, lines: tuple[str, ...]) -> None:
@@ -236,6 +261,7 @@ def main() -> int:
             "expectations",
             "check",
             "template",
+            "inputs",
         ),
         default="streaming",
     )
@@ -244,7 +270,7 @@ def main() -> int:
     )
     args = parser.parse_args()
     scene = "done" if args.done else args.scene
-    args.expectations = args.expectations or scene == "expectations"
+    args.expectations = args.expectations or scene in ("expectations", "inputs")
     width, height = (int(part) for part in args.size.lower().split("x"))
     os.environ.setdefault(
         "QT_QPA_PLATFORM", "offscreen" if not os.environ.get("DISPLAY") else "xcb"
@@ -355,16 +381,21 @@ def main() -> int:
             "Give their length and where they end, as a table, and a Python dict."
         )
         window.prompt_panel.options_panel.set_values({"temperature": 0.2, "seed": 42}, "5m", None)
-        if scene == "template":
+        if scene in ("template", "inputs"):
             window.prompt_panel.set_system_prompt("Answer in {{language}}. Be accurate.")
             window.prompt_panel.set_prompt(
                 "Name three rivers that flow through {{country}} and another country.\n"
                 "Give their length and where they end, as a table."
             )
             window.prompt_panel.set_variable_values({"country": "Germany", "language": "French"})
+        if scene == "inputs":
+            add_inputs(window)
         if args.expectations:
             add_expectations(window, EXPECTATIONS)
             window.editor.expectations.load(window.editor.experiment_id())
+        if scene == "inputs":  # opened, as Alt+I opens it; a short window folds the others
+            window.editor.inputs.toggle.setChecked(True)
+            window.editor.expectations.toggle.setChecked(height >= 900)
         if scene == "silent":
             import journal.core.runner
 
@@ -395,7 +426,7 @@ def main() -> int:
             wait(lambda: False, 0.5)
             dialog.grab().save(args.out)
             dialog.close()
-        elif scene in ("done", "repeat", "expectations", "template"):
+        elif scene in ("done", "repeat", "expectations", "template", "inputs"):
             wait(lambda: not window.runs.is_running, 60)
             wait(lambda: window.answer_view.is_rendered(), 10)
             if args.expectations:

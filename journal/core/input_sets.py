@@ -36,6 +36,7 @@ __all__ = [
     "InputFileError",
     "RowInput",
     "SavedRow",
+    "add_column",
     "add_row",
     "add_rows",
     "check_row",
@@ -45,7 +46,9 @@ __all__ = [
     "read_csv",
     "read_input_file",
     "read_jsonl",
+    "read_pasted",
     "remove_row",
+    "rename_column",
     "reorder_rows",
     "row_from_cells",
     "update_row",
@@ -284,6 +287,54 @@ def reorder_rows(session: Session, experiment_id: int, row_ids: Sequence[int]) -
     return [_saved(row) for row in ordered]
 
 
+def _columns_of(session: Session, experiment_id: int) -> list[InputRow]:
+    get_experiment(session, experiment_id)
+    rows = _rows(session, experiment_id)
+    if not rows:
+        raise InvalidInputError(
+            f"Experiment {experiment_id} has no input rows yet: add a row, then more columns."
+        )
+    return rows
+
+
+def _rewrite(session: Session, experiment_id: int, rows: Sequence[InputRow]) -> list[SavedRow]:
+    now = utcnow()
+    for row in rows:
+        row.updated_at = now
+        session.add(row)
+    session.flush()
+    touch_experiment(session, experiment_id)
+    return [_saved(row) for row in rows]
+
+
+def add_column(session: Session, experiment_id: int, name: str, value: str = "") -> list[SavedRow]:
+    """A new variable for every row of the set, each with `value`. Runs keep the values
+    they were made with."""
+    _check_name(name)
+    rows = _columns_of(session, experiment_id)
+    if name in rows[0].variables:
+        raise InvalidInputError(f"The inputs already have a column {name}: pick another name.")
+    for row in rows:
+        row.variables = {**row.variables, name: value}
+    return _rewrite(session, experiment_id, rows)
+
+
+def rename_column(session: Session, experiment_id: int, old: str, new: str) -> list[SavedRow]:
+    """Rename a variable in every row of the set, keeping its place; runs made before keep
+    the name they were made with."""
+    _check_name(new)
+    rows = _columns_of(session, experiment_id)
+    if old not in rows[0].variables:
+        raise InvalidInputError(f"The inputs have no column {old}.")
+    if new != old and new in rows[0].variables:
+        raise InvalidInputError(f"The inputs already have a column {new}: pick another name.")
+    for row in rows:
+        row.variables = {
+            (new if key == old else key): value for key, value in row.variables.items()
+        }
+    return _rewrite(session, experiment_id, rows)
+
+
 # -- reading files ---------------------------------------------------------------------------
 
 
@@ -327,13 +378,10 @@ def _cell_row(cells: Mapping[str, str], shown: str, line: int) -> RowInput:
         raise InputFileError(shown, line, error.message.rstrip(".")) from None
 
 
-def read_csv(content: str, shown: str) -> list[RowInput]:
-    """Rows of a CSV text (comma or semicolon separated, the first row naming the columns);
-    empty rows at the end are ignored, an empty row among the cases is refused."""
-    first_line = content.split("\n", 1)[0]
-    reader = csv.reader(
-        io.StringIO(content, newline=""), delimiter=_delimiter(first_line), strict=True
-    )
+def _table_lines(content: str, delimiter: str, shown: str) -> list[tuple[int, list[str]]]:
+    """Each row of a delimited text with the line it starts on (a quoted cell may hold line
+    breaks); empty rows at the end are dropped."""
+    reader = csv.reader(io.StringIO(content, newline=""), delimiter=delimiter, strict=True)
     previous_limit = csv.field_size_limit()
     csv.field_size_limit(MAX_FILE_BYTES)
     try:
@@ -349,23 +397,85 @@ def read_csv(content: str, shown: str) -> list[RowInput]:
         csv.field_size_limit(previous_limit)
     while parsed and not any(cell.strip() for cell in parsed[-1][1]):
         parsed.pop()
+    return parsed
+
+
+def _table_rows(
+    columns: Sequence[str],
+    lines: Sequence[tuple[int, list[str]]],
+    shown: str,
+    least: int,
+    named: str,
+) -> list[RowInput]:
+    """The rows under `columns` (which `named` describes), each with `least` cells to one
+    for every column (the ones left out at the end are empty); an empty row is refused."""
+    rows: list[RowInput] = []
+    for line, cells in lines:
+        if not any(cell.strip() for cell in cells):
+            raise InputFileError(shown, line, "an empty row among the cases; remove it")
+        if not least <= len(cells) <= len(columns):
+            raise InputFileError(shown, line, f"{len(cells)} cells where {named}")
+        by_name = dict.fromkeys(columns, "") | dict(zip(columns, cells, strict=False))
+        rows.append(_cell_row(by_name, shown, line))
+    return rows
+
+
+def read_csv(content: str, shown: str) -> list[RowInput]:
+    """Rows of a CSV text (comma or semicolon separated, the first row naming the columns);
+    empty rows at the end are ignored, an empty row among the cases is refused."""
+    first_line = content.split("\n", 1)[0]
+    parsed = _table_lines(content, _delimiter(first_line), shown)
     if not parsed:
         raise InputFileError(shown, 1, "the file is empty: the first row names the variables")
     header = _header(parsed[0][1], shown, parsed[0][0])
     if len(parsed) == 1:
         raise InputFileError(shown, parsed[0][0], "the header has no rows under it")
-    rows: list[RowInput] = []
-    for line, cells in parsed[1:]:
-        if not any(cell.strip() for cell in cells):
-            raise InputFileError(shown, line, "an empty row among the cases; remove it")
-        if len(cells) != len(header):
-            raise InputFileError(
-                shown,
-                line,
-                f"{len(cells)} cells where the header names {len(header)} columns",
-            )
-        rows.append(_cell_row(dict(zip(header, cells, strict=True)), shown, line))
-    return rows
+    named = f"the header names {len(header)} columns"
+    return _table_rows(header, parsed[1:], shown, len(header), named)
+
+
+PASTED = "the pasted text"
+NEED_HEADER = "Paste a header line first (the variable names), or add a row."
+
+
+def _is_header(cells: Sequence[str], columns: Sequence[str]) -> bool:
+    """Whether a pasted line names the columns (in any order, the expectation columns
+    optional); with no columns yet, whether it could name them."""
+    names = [cell.strip() for cell in cells]
+    variables = [name for name in columns if name not in EXPECTATION_COLUMNS]
+    if variables:
+        given = [name for name in names if name not in EXPECTATION_COLUMNS]
+        return len(set(names)) == len(names) and sorted(given) == sorted(variables)
+    try:
+        _header(names, PASTED, 1)
+    except InputFileError:
+        return False
+    return True
+
+
+def read_pasted(text: str, columns: Sequence[str]) -> list[RowInput]:
+    """Rows copied from a spreadsheet: tab-separated cells, lines ending in \\n or \\r\\n,
+    a cell holding a line break or a quote in double quotes (as Excel, LibreOffice and Google
+    Sheets copy them). A first line naming the columns is a header and cells go by name;
+    otherwise they fill `columns` in order, and may leave out the expectation columns at the
+    end. Every row is checked before any is returned (InvalidInputError, one line)."""
+    try:
+        parsed = _table_lines(text, "\t", PASTED)
+        if not parsed:
+            raise InvalidInputError("There is nothing to paste: copy some cells first.")
+        if _is_header(parsed[0][1], columns):
+            header = _header(parsed[0][1], PASTED, parsed[0][0])
+            if len(parsed) == 1:
+                raise InvalidInputError("Only a header line was pasted: copy the rows under it.")
+            named = f"the header names {len(header)} columns"
+            return _table_rows(header, parsed[1:], PASTED, len(header), named)
+        variables = [name for name in columns if name not in EXPECTATION_COLUMNS]
+        if not variables:
+            raise InvalidInputError(NEED_HEADER)
+        named = f"the columns are {', '.join(columns)}"
+        return _table_rows(columns, parsed, PASTED, len(variables), named)
+    except InputFileError as error:
+        raise InvalidInputError(f"Line {error.line} of the pasted text: {error.reason}.") from None
 
 
 def _refuse_constant(name: str) -> Any:

@@ -152,6 +152,8 @@ class ExperimentBrowser(QObject):
         self._editor.set_tag_choices(tags)
 
     def refresh(self) -> None:
-        """Everything may have changed (an import, a migration check): reload the list."""
+        """Everything may have changed (an import, a migration check): reload the list and
+        the inputs shown."""
         self._list.model().refresh()
         self.refresh_choices()
+        self._editor.inputs.reload()

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from journal.gui.expectations_editor import ExpectationsEditor
+from journal.gui.input_set_editor import InputSetEditor
 from journal.gui.throttle import Throttle
 
 if TYPE_CHECKING:
@@ -94,6 +95,7 @@ class ExperimentEditor(QWidget):
         self.conclusion = _note_box("Conclusion: what did you learn?", 2)
         # Saves its own rows through the context; loaded and flushed with the rest.
         self.expectations = ExpectationsEditor(context)
+        self.inputs = InputSetEditor(context)  # writes each change at once: nothing to flush
 
         form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
@@ -102,6 +104,7 @@ class ExperimentEditor(QWidget):
         form.addRow("Hypothesis", self.hypothesis)
         form.addRow("Expected", self.expected)
         form.addRow("", self.expectations)
+        form.addRow("", self.inputs)
         form.addRow("Conclusion", self.conclusion)
 
         self._empty = QLabel("Select an experiment, or press Ctrl+N to start one.")
@@ -141,6 +144,7 @@ class ExperimentEditor(QWidget):
         finally:
             self._loading = False
         self.expectations.load(self._experiment_id)
+        self.inputs.load(self._experiment_id)
         has = experiment is not None
         for widget in (self.title, self.tags, self.hypothesis, self.expected, self.conclusion):
             widget.setEnabled(has)

@@ -171,6 +171,8 @@ class MainWindow(QMainWindow):
         self.browser.experiment_created.connect(self._on_browser_experiment_created)
         self.display.run_chosen.connect(self._on_display_run_chosen)
         self.display.shown_run_changed.connect(self.editor.expectations.set_selected_run)
+        panel = self.prompt_panel
+        self.editor.inputs.set_prompt_source(lambda: [panel.prompt(), panel.system_prompt()])
         self.history_view.addActions(
             [
                 self.replay_action,

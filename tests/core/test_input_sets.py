@@ -11,12 +11,15 @@ import pytest
 from journal.core.errors import InvalidInputError
 from journal.core.input_sets import (
     InputFileError,
+    add_column,
     add_row,
     check_row,
     import_file,
     list_rows,
     read_input_file,
+    read_pasted,
     remove_row,
+    rename_column,
     reorder_rows,
     row_from_cells,
     update_row,
@@ -216,3 +219,86 @@ def test_an_import_that_does_not_fit_the_set_writes_nothing(
     ):
         import_file(session, experiment_id, path)
     assert _values(journal, experiment_id) == [{"city": "Paris"}]
+
+
+# -- pasted from a spreadsheet, and whole columns ------------------------------------------
+
+
+def test_pasted_cells_fill_the_columns_in_order_or_by_a_header_line() -> None:
+    plain = read_pasted("Paris\tFrance\r\nRome\tItaly\r\n", ["city", "country"])
+    assert [row.values for row in plain] == [
+        {"city": "Paris", "country": "France"},
+        {"city": "Rome", "country": "Italy"},
+    ]
+    named = read_pasted("country\tcity\texpected\nFrance\tParis\tSeine\n", ["city", "country"])
+    assert named[0].values == {"country": "France", "city": "Paris"}
+    assert named[0].expectations == ("contains:Seine",)
+    # A spreadsheet quotes a cell holding a line break or a quote; the expect column may be
+    # left out at the end of a line.
+    quoted = read_pasted('Paris\t"contains:Seine\ncontains:""Louvre"""\nRome\n', ["city", "expect"])
+    assert [row.expectations for row in quoted] == [
+        ("contains:Seine", 'contains:"Louvre"'),
+        (),
+    ]
+
+
+def test_pasted_text_is_checked_whole_and_needs_columns() -> None:
+    with pytest.raises(InvalidInputError, match="Paste a header line first"):
+        read_pasted("Paris\tFrance!\n", [])
+    with pytest.raises(InvalidInputError, match="Line 2 of the pasted text: 1 cells where"):
+        read_pasted("Paris\tFrance\nRome\n", ["city", "country"])
+    with pytest.raises(InvalidInputError, match=r"Line 2 of the pasted text: .*not-a-kind"):
+        read_pasted("city\texpect\nParis\tnot-a-kind:x\n", [])
+    with pytest.raises(InvalidInputError, match="nothing to paste"):
+        read_pasted("\n\n", ["city"])
+    rows = read_pasted("city\tcountry\nParis\tFrance\n", [])
+    assert rows[0].values == {"city": "Paris", "country": "France"}
+
+
+def test_columns_are_added_and_renamed_in_every_row_but_not_in_runs(
+    journal: Journal, experiment_id: int
+) -> None:
+    template = {"prompt": "say {{word}}", "system": "", "values": {"word": "kiwi"}}
+    with journal.write() as session:
+        add_row(session, experiment_id, check_row({"word": "kiwi"}))
+        add_row(session, experiment_id, check_row({"word": "fig"}, ["contains:f"]))
+        run = record_pending(
+            session, RunSpec(experiment_id, "m", prompt="say kiwi", template=template)
+        )
+        add_column(session, experiment_id, "tone", "calm")
+        rename_column(session, experiment_id, "word", "fruit")
+    assert _values(journal, experiment_id) == [
+        {"fruit": "kiwi", "tone": "calm"},
+        {"fruit": "fig", "tone": "calm"},
+    ]
+    with journal.read() as session:
+        assert list(list_rows(session, experiment_id)[0].values) == ["fruit", "tone"]
+        assert list_rows(session, experiment_id)[1].expectations == ("contains:f",)
+        assert run.id is not None
+        assert get_run(session, run.id).template == template
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (lambda s, e: add_column(s, e, "tone"), "already have a column tone"),
+        (lambda s, e: add_column(s, e, "2nd"), "cannot be a variable name"),
+        (lambda s, e: add_column(s, e, "expect"), "cannot be a variable"),
+        (lambda s, e: rename_column(s, e, "word", "tone"), "already have a column tone"),
+        (lambda s, e: rename_column(s, e, "word", "a b"), "cannot be a variable name"),
+        (lambda s, e: rename_column(s, e, "nope", "x"), "no column nope"),
+    ],
+)
+def test_a_column_clash_or_bad_name_is_refused_and_nothing_changes(
+    journal: Journal, experiment_id: int, change: object, message: str
+) -> None:
+    with journal.write() as session:
+        add_row(session, experiment_id, check_row({"word": "kiwi", "tone": "calm"}))
+    with pytest.raises(InvalidInputError, match=message), journal.write() as session:
+        change(session, experiment_id)  # type: ignore[operator]
+    assert _values(journal, experiment_id) == [{"word": "kiwi", "tone": "calm"}]
+
+
+def test_a_column_needs_a_row_to_go_in(journal: Journal, experiment_id: int) -> None:
+    with pytest.raises(InvalidInputError, match="no input rows yet"), journal.write() as s:
+        add_column(s, experiment_id, "tone")
