@@ -14,18 +14,26 @@ from journal.cli_support import AddCommand, given_hosts, print_json, print_table
 
 def cmd_hosts(args: argparse.Namespace) -> int:
     from journal.core.formatting import plural
-    from journal.core.hosts import HostState, choose_hosts, probe_hosts
+    from journal.core.hosts import HostState, choose_host_limits, probe_hosts
 
-    reports = probe_hosts(choose_hosts(given_hosts(args)))
+    hosts = choose_host_limits(given_hosts(args))
+    reports = probe_hosts([host.address for host in hosts])
     if args.json:
-        print_json([report.record() for report in reports], sys.stdout)
+        print_json(
+            [
+                {**report.record(), "limit": host.limit}
+                for host, report in zip(hosts, reports, strict=True)
+            ],
+            sys.stdout,
+        )
     else:
-        rows = [("ADDRESS", "STATE", "VERSION", "MODELS", "REASON")]
-        for report in reports:
+        rows = [("ADDRESS", "LIMIT", "STATE", "VERSION", "MODELS", "REASON")]
+        for host, report in zip(hosts, reports, strict=True):
             up = report.state is HostState.UP
             rows.append(
                 (
                     report.address,
+                    str(host.limit),
                     report.state.value,
                     report.version or "-",
                     str(len(report.models)) if up else "-",

@@ -40,14 +40,22 @@ def test_the_table_lists_each_host_in_order(
         "--host",
         UNREACHABLE_HOST,
         "--host",
-        second_ollama.url,
+        f"{second_ollama.url},limit=3",
     )
     assert (code, err) == (0, "")
     header, first, dead, second = out.splitlines()
-    assert header.split() == ["ADDRESS", "STATE", "VERSION", "MODELS", "REASON"]
-    assert first.split() == [fake_ollama.url, "up", "0.10.1", "2"]
-    assert dead.split() == [UNREACHABLE_HOST, "unreachable", "-", "-", "Connection", "refused"]
-    assert second.split() == [second_ollama.url, "up", "0.11.4", "1"]
+    assert header.split() == ["ADDRESS", "LIMIT", "STATE", "VERSION", "MODELS", "REASON"]
+    assert first.split() == [fake_ollama.url, "1", "up", "0.10.1", "2"]
+    assert dead.split() == [
+        UNREACHABLE_HOST,
+        "1",
+        "unreachable",
+        "-",
+        "-",
+        "Connection",
+        "refused",
+    ]
+    assert second.split() == [second_ollama.url, "3", "up", "0.11.4", "1"]
 
 
 def test_verbose_lists_the_models_with_short_digests(
@@ -91,6 +99,7 @@ def test_json_for_scripts(
         "reason": None,
         "version": "0.11.4",
         "models": [{"name": "smollm2:135m", "digest": digest, "short_digest": digest[:12]}],
+        "limit": 1,
     }
     assert dead == {
         "address": UNREACHABLE_HOST,
@@ -98,6 +107,7 @@ def test_json_for_scripts(
         "reason": "Connection refused",
         "version": None,
         "models": [],
+        "limit": 1,
     }
     assert [m["name"] for m in first["models"]] == ["llama3:8b", "qwen3:0.6b"]
 
@@ -148,3 +158,22 @@ def test_other_commands_keep_one_host(capsys: pytest.CaptureFixture[str]) -> Non
 
     args = build_parser().parse_args(["models", "--host", "a", "--host", "b"])
     assert args.host == "b"
+
+
+def test_the_settings_give_each_host_its_limit(
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    second_ollama: FakeOllama,
+) -> None:
+    monkeypatch.setenv("JOURNAL_CONFIG", str(tmp_path / "settings.toml"))
+    monkeypatch.delenv("OLLAMA_HOST")
+    hosts = [f"{second_ollama.url} limit=2", UNREACHABLE_HOST]
+    assert run_cli(capsys, "config", "set", "ollama.hosts", *hosts)[0] == 0
+    code, out, _ = run_cli(capsys, "hosts", "--json")
+    assert [(h["address"], h["limit"]) for h in json.loads(out)] == [
+        (second_ollama.url, 2),
+        (UNREACHABLE_HOST, 1),
+    ]
+    code, _, err = run_cli(capsys, "config", "set", "ollama.hosts", "http://a:1 limit=many")
+    assert code != 0 and "limit=many is not a number of requests from 1 to 64" in err

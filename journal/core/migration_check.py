@@ -351,11 +351,13 @@ def describe_selection(source_filter: dict[str, Any]) -> str:
 
 
 def select_source_runs(session: Session, filters: ExperimentFilter) -> list[int]:
-    """For each matching experiment, its latest run satisfying the run-level filters.
+    """For each matching experiment, its latest run satisfying the run-level filters; for
+    an experiment whose runs came from its input set, the latest such run of every row
+    (a check of a prompt that works for twenty inputs replays all twenty).
 
     Experiment-level filters (tag, search, dates) come from the list's own SQL so a check
     and `journal list` agree; model and verdict must hold for the chosen run itself.
-    Runs still streaming are never chosen. Oldest experiment first.
+    Runs still streaming are never chosen. Oldest experiment first, rows in their order.
     """
     params: dict[str, Any] = {}
     clauses = filter_clauses(replace(filters, model=None, verdict=None), params)
@@ -370,14 +372,20 @@ def select_source_runs(session: Session, filters: ExperimentFilter) -> list[int]
     rows = session.execute(
         text(
             f"""
-            SELECT max(r.id) FROM run AS r JOIN experiment AS e ON e.id = r.experiment_id
+            SELECT max(r.id), r.experiment_id, r.input_row_id, min(ir.position)
+            FROM run AS r JOIN experiment AS e ON e.id = r.experiment_id
+            LEFT JOIN input_row AS ir ON ir.id = r.input_row_id
             WHERE {" AND ".join(clauses)}
-            GROUP BY r.experiment_id ORDER BY r.experiment_id
+            GROUP BY r.experiment_id, r.input_row_id
+            ORDER BY r.experiment_id, min(ir.position)
             """
         ),
         params,
-    )
-    return [row[0] for row in rows]
+    ).all()
+    with_rows = {row[1] for row in rows if row[2] is not None}
+    # An experiment run from its rows is checked by its rows; its other runs (before the
+    # input set, or from a row since removed) are not the case being carried forward.
+    return [row[0] for row in rows if row[2] is not None or row[1] not in with_rows]
 
 
 def _explicit_runs(session: Session, run_ids: list[int]) -> list[int]:

@@ -145,6 +145,8 @@ def plan_replay(source: Run, edits: ReplayEdits | None = None) -> ReplayPlan:
             if messages == source.messages and system_prompt == source.system_prompt
             else None
         ),
+        # The same case of the same input set: the row's own expectations grade it too.
+        input_row_id=source.input_row_id,
     )
     changes = {
         "model": normalise_model_name(spec.model) != normalise_model_name(source.model),

@@ -162,12 +162,14 @@ class RunRecorder:
         stream = _StreamBuffer(self.journal, run.id, self.flush_interval, events)
         started = time.monotonic()
         try:
-            self._identify_model(
-                run.id, model_info or self.check_model(self.service, spec.model), server_version
+            identity = self._identity(
+                model_info or self.check_model(self.service, spec.model), server_version
             )
             if cancel.cancelled:
+                self._update(run.id, **identity)
                 raise StreamCancelled()
-            self._update(run.id, status=RunStatus.STREAMING, started_at=utcnow())
+            # One write: which weights answer, where, and that they are answering now.
+            self._update(run.id, **identity, status=RunStatus.STREAMING, started_at=utcnow())
             started = time.monotonic()
             stream.started = started
             final = self.service.chat(
@@ -223,16 +225,15 @@ class RunRecorder:
         finally:
             unregister()
 
-    def _identify_model(self, run_id: int, info: ModelInfo, version: str | None) -> None:
-        """Record which weights answer, and where: a tag can point to other weights
-        tomorrow, and another host can hold other weights under the same tag."""
+    def _identity(self, info: ModelInfo, version: str | None) -> dict[str, Any]:
+        """Which weights answer, and where, for the run's record: a tag can point to other
+        weights tomorrow, and another host can hold other weights under the same tag."""
         if version is None:
             try:
                 version = self.service.version()
             except OllamaError:
                 version = ""
-        self._update(
-            run_id,
+        return dict(
             host=self.service.host,
             model_digest=info.digest,
             model_family=info.family,

@@ -22,10 +22,12 @@ from journal.core.batches import (
 from journal.core.cancel import CancelToken
 from journal.core.check_triage import Group
 from journal.core.dispatch import HostLimit, parse_host_limit
+from journal.core.domain import ExperimentFilter
 from journal.core.errors import InvalidInputError, ModelNotFoundError, OllamaUnreachableError
 from journal.core.expectations import parse_expectation
 from journal.core.grades import add_expectation
 from journal.core.input_sets import RowInput, add_rows
+from journal.core.migration_check import MigrationChecker, check_items
 from journal.core.models import CheckStatus, Run, RunStatus
 from journal.core.ollama_service import OllamaService
 from journal.core.queries import create_experiment
@@ -300,3 +302,25 @@ def test_host_limits_parse_and_refuse_nonsense() -> None:
     for bad in ("http://gpu:11434 limit=0", "gpu limit=x", "gpu limit=65"):
         with pytest.raises(InvalidInputError, match="limit="):
             parse_host_limit(bad)
+
+
+def test_a_check_of_an_experiment_with_an_input_set_replays_every_row(
+    journal: Journal, hosts: tuple[FakeOllama, FakeOllama]
+) -> None:
+    first, _ = hosts
+    experiment_id = _experiment(journal, ["paris", "rome", "oslo"])
+    service = OllamaService(first.url)
+    with BatchRunner(journal, service) as runner:
+        runner.run(runner.create(experiment_id, [ALPHA], prompt="Capital of {{word}}"))
+    with MigrationChecker(journal, service) as checker:
+        check_id = checker.create(BETA, filters=ExperimentFilter())
+        checker.run(check_id)
+    with journal.read() as session:
+        items = check_items(session, check_id)
+        replays = [session.get(Run, item.new_run_id) for item in items]
+    assert [item.prompt for item in items] == [
+        "Capital of paris",
+        "Capital of rome",
+        "Capital of oslo",
+    ]
+    assert all(replay is not None and replay.input_row_id for replay in replays)
