@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text as sql
 
+from journal.core.domain import RunStatus
 from journal.core.export_markdown import Layout, export_to_path
 from journal.core.grades import current_grades, row_expectation_uuid, run_outcome
 from journal.core.grading import OutcomeStatus
@@ -41,14 +42,16 @@ def _filled(journal: Journal) -> tuple[int, str]:
                 Run(
                     experiment_id=experiment.id,
                     model="m",
-                    status="done",
+                    status=RunStatus.DONE,
                     messages=[{"role": "user", "content": "capital?"}],
                     response=answer,
                     host=host,
                     input_row_id=row_id,
                 )
             )
-        session.add(Run(experiment_id=experiment.id, model="m", status="done", response="?"))
+        session.add(
+            Run(experiment_id=experiment.id, model="m", status=RunStatus.DONE, response="?")
+        )
         experiment_id = experiment.id
     for run_id in (1, 2, 3):
         grade_now(journal, run_id)
@@ -79,7 +82,7 @@ def test_host_and_input_row_round_trip_and_the_row_grades_still_show(
             earlier = create_experiment(session, title="earlier")
             assert earlier.id is not None
             add_row(session, earlier.id, check_row({"country": "Spain"}))
-            session.add(Run(experiment_id=earlier.id, model="m", status="done"))
+            session.add(Run(experiment_id=earlier.id, model="m", status=RunStatus.DONE))
         import_markdown(other, exported)
         assert _runs(other.path)[1:] == _runs(journal.path)
         assert _runs(other.path)[2][1:] == (HOST, _runs(journal.path)[1][2])
