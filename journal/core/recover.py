@@ -33,7 +33,7 @@ from journal.core.errors import (
     StorageError,
 )
 from journal.core.expectations import Kind, Target
-from journal.core.formatting import plural as plain_plural
+from journal.core.formatting import plural, plural_noun
 from journal.core.grading import GradeStatus
 from journal.core.migrations import APPLICATION_ID, LATEST_VERSION, apply_migrations
 from journal.core.models import CheckStatus, new_uuid, to_iso, utcnow
@@ -205,8 +205,8 @@ class RecoveryReport:
         """One sentence for what was recovered and lost; a second for what was mended."""
         empty = TableRecovery()
         copied = [
-            _plural(self.tables.get("experiment", empty).copied, "experiment"),
-            _plural(self.tables.get("run", empty).copied, "run"),
+            plural(self.tables.get("experiment", empty).copied, "experiment"),
+            plural(self.tables.get("run", empty).copied, "run"),
         ]
         for name, noun in (
             ("migration_check", "migration check"),
@@ -217,23 +217,24 @@ class RecoveryReport:
         ):
             number = self.tables.get(name, empty).copied
             if number:
-                copied.append(_plural(number, noun))
+                copied.append(plural(number, noun))
         text = f"Recovered {_join(copied)} into {self.target}"
         losses = []
         for name, table in self.tables.items():
             noun = _NOUNS[name]
             if table.lost is None:
                 losses.append(
-                    f"an unknown number of {_many(noun)} (ids {_spans(table.unreadable)}) in a "
-                    "damaged part of the file could not be read"
+                    f"an unknown number of {plural_noun(noun)} "
+                    f"(ids {_spans(table.unreadable)}) in a damaged part of the file could "
+                    "not be read"
                 )
             elif table.lost:
                 losses.append(
-                    f"{_plural(table.lost, noun)} in a damaged part of the file could not be read"
+                    f"{plural(table.lost, noun)} in a damaged part of the file could not be read"
                 )
             if table.skipped:
                 losses.append(
-                    f"{_plural(table.skipped, noun)} whose values are damaged "
+                    f"{plural(table.skipped, noun)} whose values are damaged "
                     f"{_verb(table.skipped, 'was', 'were')} left out"
                 )
         text += f"; {'; '.join(losses)}." if losses else "; nothing was lost."
@@ -248,67 +249,67 @@ class RecoveryReport:
             number = len(self.placeholder_experiments)
             held = "runs and expectations" if self.placeholder_expectations else "runs"
             mended.append(
-                f"the {held} of {_plural(number, 'lost experiment')} now belong to "
+                f"the {held} of {plural(number, 'lost experiment')} now belong to "
                 f"{_verb(number, 'a placeholder', 'placeholders')} titled "
                 f"'{PLACEHOLDER_TITLE.format(id='N')}'"
             )
         if self.replay_links_removed:
             number = len(self.replay_links_removed)
             mended.append(
-                f"{_plural(number, 'run')} no longer {_verb(number, 'links', 'link')} to the "
+                f"{plural(number, 'run')} no longer {_verb(number, 'links', 'link')} to the "
                 f"lost {_verb(number, 'run it', 'runs they')} replayed"
             )
         if self.check_items_dropped:
             number = len(self.check_items_dropped)
             mended.append(
-                f"{_plural(number, 'migration check item')} whose run or check was lost "
+                f"{plural(number, 'migration check item')} whose run or check was lost "
                 f"{_verb(number, 'was', 'were')} dropped"
             )
         if self.check_items_unlinked:
             mended.append(
-                f"{_plural(len(self.check_items_unlinked), 'migration check item')} whose replay "
+                f"{plural(len(self.check_items_unlinked), 'migration check item')} whose replay "
                 "was lost will run again on resume"
             )
         if self.grades_dropped:
             number = len(self.grades_dropped)
             mended.append(
-                f"{_plural(number, 'grade')} of lost runs {_verb(number, 'was', 'were')} dropped"
+                f"{plural(number, 'grade')} of lost runs {_verb(number, 'was', 'were')} dropped"
             )
         if self.grades_unlinked:
             number = len(self.grades_unlinked)
             mended.append(
-                f"{_plural(number, 'grade')} of lost expectations {_verb(number, 'keeps', 'keep')} "
+                f"{plural(number, 'grade')} of lost expectations {_verb(number, 'keeps', 'keep')} "
                 "the expectation's text, as a removed one's would"
             )
         if self.renumbered_experiments:
             number = len(self.renumbered_experiments)
             mended.append(
-                f"the expectations of {_plural(number, 'experiment')} were renumbered to close "
+                f"the expectations of {plural(number, 'experiment')} were renumbered to close "
                 "the gaps lost ones left"
             )
         if self.runs_unlinked_from_rows:
             number = len(self.runs_unlinked_from_rows)
             mended.append(
-                f"{_plural(number, 'run')} whose input row was lost "
+                f"{plural(number, 'run')} whose input row was lost "
                 f"{_verb(number, 'is', 'are')} graded by its experiment's expectations only, "
                 "as once a row is removed"
             )
         if self.batch_items_dropped:
             number = len(self.batch_items_dropped)
             mended.append(
-                f"{_plural(number, 'batch item')} whose batch was lost "
+                f"{plural(number, 'batch item')} whose batch was lost "
                 f"{_verb(number, 'was', 'were')} dropped"
             )
         if self.batch_items_unlinked:
             number = len(self.batch_items_unlinked)
             mended.append(
-                f"{_plural(number, 'batch item')} whose run or input row was lost "
+                f"{plural(number, 'batch item')} whose run or input row was lost "
                 f"{_verb(number, 'keeps', 'keep')} its values without the link"
             )
         if self.renumbered_input_sets:
             number = len(self.renumbered_input_sets)
             mended.append(
-                f"the input rows of {_plural(number, 'experiment')} were renumbered to close "
+                f"the input rows of {plural(number, 'experiment')} were renumbered to close "
                 "the gaps lost ones left"
             )
         for live, noun, left in (
@@ -318,7 +319,7 @@ class RecoveryReport:
         ):
             if live:
                 mended.append(
-                    f"{_plural(len(live), noun)} left {left} {_verb(len(live), 'is', 'are')} "
+                    f"{plural(len(live), noun)} left {left} {_verb(len(live), 'is', 'are')} "
                     "now marked interrupted"
                 )
         return mended
@@ -347,16 +348,6 @@ class RecoveryReport:
             "complete": self.complete,
             "summary": self.summary(),
         }
-
-
-def _many(noun: str) -> str:
-    """`runs`, and `batches` (a noun ending in ch takes es)."""
-    return f"{noun}es" if noun.endswith("ch") else f"{noun}s"
-
-
-def _plural(number: int, noun: str) -> str:
-    """`formatting.plural`, and `2 batches`."""
-    return f"{number:,} {_many(noun)}" if number != 1 else plain_plural(number, noun)
 
 
 def _verb(number: int, singular: str, plural: str) -> str:

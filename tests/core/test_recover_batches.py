@@ -74,8 +74,8 @@ def test_an_intact_journal_keeps_its_batches_items_hosts_and_rows(tmp_path: Path
     recovered = table_rows(target, "batch")
     assert recovered[EXPERIMENTS]["status"] == "interrupted"
     assert recovered[EXPERIMENTS]["owner"] == ""
-    for batch in (batches, recovered):
-        for row in batch.values():
+    for table in (batches, recovered):
+        for row in table.values():
             for changed in ("status", "owner", "heartbeat_at", "finished_at"):
                 row.pop(changed)
     assert recovered == batches
