@@ -135,8 +135,9 @@ class RowExpectation(RunExpectation):
 class Grade:
     """One stored grading. `expectation_text`, `name`, `weight` and `target` are the
     expectation's as they were when graded; `expectation_id` is None once the expectation
-    was removed. `stale` (current grades only): the expectation has been edited since,
-    so this grade is about the old rule until the run is re-graded."""
+    was removed, and always for an input row's (`expectation_uuid` names it). `stale`
+    (current grades only): the expectation has been edited since, so this grade is about
+    the old rule until the run is re-graded."""
 
     id: int
     uuid: str
