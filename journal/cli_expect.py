@@ -275,14 +275,14 @@ def _choose_an_action(args: argparse.Namespace) -> int:
 def _nothing_to_grade(session: Session, args: argparse.Namespace) -> str:
     """Why the selection holds no run to grade, in one line."""
     from journal.core.domain import RunStatus
-    from journal.core.grades import list_expectations
+    from journal.core.grades import expectations_of_run, list_expectations
     from journal.core.queries import get_run
 
     if args.run_id is not None:
         run = get_run(session, args.run_id)
         if run.status is not RunStatus.DONE:
             return f"Run {run.id} {run.status.value}: a run that did not finish is not graded."
-        if not list_expectations(session, run.experiment_id):
+        if not expectations_of_run(session, run):
             return (
                 f"Experiment {run.experiment_id} of run {run.id} has no expectations: add one "
                 f"with `journal expect {run.experiment_id} add 'contains:TEXT'`."

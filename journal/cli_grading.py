@@ -309,13 +309,13 @@ class RunGrading:
     def finished(self, run: Run) -> None:
         """A run just ended: grade it (deterministic results now) and say so."""
         from journal.core.domain import RunStatus
-        from journal.core.grades import get_combine_rule, list_expectations
+        from journal.core.grades import expectations_of_run, get_combine_rule
         from journal.core.grading import combine
         from journal.core.grading_queue import grade_now
 
         assert run.id is not None
         with self.journal.read() as session:
-            expectations = list_expectations(session, run.experiment_id)
+            expectations = expectations_of_run(session, run)
             rule = get_combine_rule(session, run.experiment_id)
         if not expectations:
             return
@@ -335,9 +335,9 @@ class RunGrading:
             self._printed.add(grade.id)
             _say("  " + grade_line(grade))
         # As of these results: the queue may already be asking about the others.
-        results = {grade.expectation_id: grade.result for grade in grades}
+        results = {grade.expectation_uuid: grade.result for grade in grades}
         outcome = combine(
-            rule, [(saved.expectation.weight, results.get(saved.id)) for saved in expectations]
+            rule, [(saved.expectation.weight, results.get(saved.uuid)) for saved in expectations]
         )
         _say(f"  run {run.id}: {outcome_line(outcome, run.verdict)}")
         if later and self.wait:

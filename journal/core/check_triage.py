@@ -21,6 +21,7 @@ from sqlalchemy import text
 from sqlmodel import Session
 
 from journal.core.domain import RunStatus, Verdict
+from journal.core.grades import expectations_of_runs
 from journal.core.grading import (
     CombineRule,
     GradeResult,
@@ -106,31 +107,24 @@ def _ids_json(ids: Iterable[int]) -> str:
 
 def outcomes_of(session: Session, run_ids: Collection[int]) -> dict[int, RunOutcome]:
     """What each run's current grades add up to, as `grades.run_outcome` says one run's,
-    in four queries however many runs: a check of hundreds of items reads at once."""
+    in five queries however many runs: a check of hundreds of items reads at once."""
     if not run_ids:
         return {}
     ids = {"ids": _ids_json(run_ids)}
     runs = [
-        (row[0], row[1], RunStatus(row[2]))
+        (row[0], row[1], RunStatus(row[2]), row[3])
         for row in session.execute(
             text(
-                "SELECT id, experiment_id, status FROM run "
+                "SELECT id, experiment_id, status, input_row_id FROM run "
                 "WHERE id IN (SELECT value FROM json_each(:ids))"
             ),
             ids,
         )
     ]
-    experiments = {"ids": _ids_json(experiment for _, experiment, _ in runs)}
-    weights: dict[int, list[tuple[int, float]]] = {}
-    for row in session.execute(
-        text(
-            "SELECT experiment_id, id, weight FROM expectation "
-            "WHERE experiment_id IN (SELECT value FROM json_each(:ids)) "
-            "ORDER BY experiment_id, position"
-        ),
-        experiments,
-    ):
-        weights.setdefault(row[0], []).append((row[1], row[2]))
+    experiments = {"ids": _ids_json(experiment for _, experiment, _, _ in runs)}
+    expected = expectations_of_runs(
+        session, [(run_id, experiment_id, row_id) for run_id, experiment_id, _, row_id in runs]
+    )
     rules = {
         row[0]: CombineRule(row[1])
         for row in session.execute(
@@ -141,22 +135,24 @@ def outcomes_of(session: Session, run_ids: Collection[int]) -> dict[int, RunOutc
             experiments,
         )
     }
-    current: dict[tuple[int, int], GradeResult] = {}
+    current: dict[tuple[int, str], GradeResult] = {}
     for row in session.execute(
         text(
-            "SELECT run_id, expectation_id, status, score, reason FROM grade "
-            "WHERE run_id IN (SELECT value FROM json_each(:ids)) "
-            "AND expectation_id IS NOT NULL ORDER BY id"
+            "SELECT run_id, expectation_uuid, status, score, reason FROM grade "
+            "WHERE run_id IN (SELECT value FROM json_each(:ids)) ORDER BY id"
         ),
         ids,
     ):  # ordered by id: the newest of each run and expectation stays
         current[(row[0], row[1])] = GradeResult(GradeStatus(row[2]), row[4], row[3])
     outcomes: dict[int, RunOutcome] = {}
-    for run_id, experiment_id, status in runs:
-        expected = weights.get(experiment_id, [])
-        outcome = not_graded(status, len(expected))
+    for run_id, experiment_id, status, _ in runs:
+        expectations = expected[run_id]
+        outcome = not_graded(status, len(expectations))
         if outcome is None:
-            graded = [(weight, current.get((run_id, saved))) for saved, weight in expected]
+            graded = [
+                (saved.expectation.weight, current.get((run_id, saved.uuid)))
+                for saved in expectations
+            ]
             outcome = combine(rules.get(experiment_id, CombineRule()), graded)
         outcomes[run_id] = outcome
     return outcomes

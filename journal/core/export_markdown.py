@@ -30,11 +30,13 @@ from journal.core.export_target import (
     write_folder_atomically,
 )
 from journal.core.formatting import human_size, nanoseconds, plural, seconds, short_digest
+from journal.core.grades import row_expectation_uuid
 from journal.core.notebook_format import (
     FORMAT_KEY,
     FORMAT_VERSION,
     GRADING_KEY,
     INDEX_NAME,
+    INPUT_ROW_UUID,
     KIND_END,
     KIND_EXPECTATION,
     KIND_EXPERIMENT,
@@ -120,7 +122,7 @@ class ExportResult:
 
 @dataclass
 class RunEntry:
-    record: dict[str, Any]  # every column, plus replay_of_uuid
+    record: dict[str, Any]  # every column, plus replay_of_uuid and input_row (its uuid)
     replayed_experiment_id: int | None = None  # for the reader: where the replayed run lives
     grades: list[dict[str, Any]] = field(default_factory=list)  # every column, oldest first
 
@@ -172,8 +174,10 @@ def _selection_clauses(selection: ExportSelection, params: dict[str, Any]) -> li
 
 _RUNS_OF = text(
     f"""
-    SELECT r.*, o.uuid AS {REPLAY_OF_UUID}, o.experiment_id AS replayed_experiment_id
+    SELECT r.*, o.uuid AS {REPLAY_OF_UUID}, o.experiment_id AS replayed_experiment_id,
+        i.uuid AS {INPUT_ROW_UUID}
     FROM run AS r LEFT JOIN run AS o ON o.id = r.replay_of_id
+        LEFT JOIN input_row AS i ON i.id = r.input_row_id
     WHERE r.experiment_id IN :ids
     ORDER BY r.experiment_id, r.id
     """
@@ -379,6 +383,9 @@ def _model_line(run: dict[str, Any]) -> str:
     for key in ("model_family", "model_parameter_size", "model_quantization"):
         if run.get(key):
             parts.append(_inline(run[key]))
+    host = _as_text(run.get("host"))
+    if host:
+        parts.append(f"on {_inline(host)}")
     return " · ".join(parts)
 
 
@@ -594,9 +601,21 @@ def _grade_item(grade: dict[str, Any]) -> str:
     return " · ".join(parts)
 
 
-def _grades(
-    entry: RunEntry, expectations: list[dict[str, Any]], level: int, metadata: bool
-) -> Iterator[str]:
+def _expected_uuids(
+    run: dict[str, Any], expectations: list[dict[str, Any]], inputs: list[dict[str, Any]]
+) -> list[str]:
+    """The uuids of the run's expectations, in order: its experiment's, then its input
+    row's (as `grades.expectations_of_run` lists them)."""
+    uuids = [str(record["uuid"]) for record in expectations]
+    for row in inputs:
+        if run.get("input_row_id") is not None and row.get("id") == run["input_row_id"]:
+            lines = row.get("expectations")
+            count = len(lines) if isinstance(lines, list) else 0
+            uuids += [row_expectation_uuid(str(row["uuid"]), n) for n in range(1, count + 1)]
+    return uuids
+
+
+def _grades(entry: RunEntry, expected: list[str], level: int, metadata: bool) -> Iterator[str]:
     """Every grade of the run in the metadata; for people, the current one of each
     expectation (the newest), in the expectations' order: pass or fail, and why."""
     if not entry.grades:
@@ -606,9 +625,8 @@ def _grades(
             yield metadata_block(KIND_GRADE, grade) + "\n"
     current: dict[Any, dict[str, Any]] = {}
     for grade in entry.grades:  # oldest first: the newest of each expectation stays
-        if grade.get("expectation_id") is not None:
-            current[grade["expectation_id"]] = grade
-    shown = [current[record["id"]] for record in expectations if record["id"] in current]
+        current[grade.get("expectation_uuid")] = grade
+    shown = [current[uuid] for uuid in expected if uuid in current]
     yield _heading(level, "Grades")
     if shown:
         yield "\n".join(_grade_item(grade) for grade in shown) + "\n\n"
@@ -621,7 +639,11 @@ def _grades(
 
 
 def _render_run(
-    entry: RunEntry, level: int, metadata: bool, expectations: list[dict[str, Any]]
+    entry: RunEntry,
+    level: int,
+    metadata: bool,
+    expectations: list[dict[str, Any]],
+    inputs: list[dict[str, Any]],
 ) -> Iterator[str]:
     run = entry.record
     if metadata:
@@ -639,6 +661,9 @@ def _render_run(
         if entry.replayed_experiment_id not in (None, run.get("experiment_id")):
             where = f" of experiment {entry.replayed_experiment_id}"
         facts.append(f"- **Replays:** run {run['replay_of_id']}{where}")
+    for row in inputs:
+        if run.get("input_row_id") is not None and row.get("id") == run["input_row_id"]:
+            facts.append(f"- **Input row:** {row.get('position')}")
     facts.append(f"- **Status:** {_status_line(run)}")
     if stats := _stats_line(run):
         facts.append(f"- **Stats:** {stats}")
@@ -657,7 +682,7 @@ def _render_run(
     if _as_text(run.get("error")).strip():
         yield _heading(level + 1, "Error")
         yield _code_block(_as_text(run["error"]))
-    yield from _grades(entry, expectations, level + 1, metadata)
+    yield from _grades(entry, _expected_uuids(run, expectations, inputs), level + 1, metadata)
     note = _as_text(run.get("verdict_note"))
     if run.get("verdict") or note.strip():
         label = f"Verdict: {_inline(run['verdict'])}" if run.get("verdict") else "Note"
@@ -699,7 +724,7 @@ def render_experiment(
             yield _heading(level + 1, label)
             yield _quote(value)
     for run in entry.runs:
-        yield from _render_run(run, level + 1, metadata, entry.expectations)
+        yield from _render_run(run, level + 1, metadata, entry.expectations, entry.inputs)
 
 
 def _document_head(

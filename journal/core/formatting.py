@@ -22,9 +22,14 @@ def short_digest(digest: str | None) -> str:
     return (digest or "")[:SHORT_DIGEST]
 
 
+def plural_noun(noun: str) -> str:
+    """`runs`, `batches`: a plain s, or es after ch, sh, s or x."""
+    return f"{noun}es" if noun.endswith(("ch", "sh", "s", "x")) else f"{noun}s"
+
+
 def plural(count: int, noun: str) -> str:
-    """`1 run`, `2 runs`, `1,234 experiments` (the noun takes a plain s)."""
-    return f"{count:,} {noun}" if count == 1 else f"{count:,} {noun}s"
+    """`1 run`, `2 runs`, `1,234 experiments`, `3 batches`."""
+    return f"{count:,} {noun}" if count == 1 else f"{count:,} {plural_noun(noun)}"
 
 
 def human_size(count: int) -> str:

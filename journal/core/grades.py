@@ -10,7 +10,7 @@ the grades only suggest one (`RunOutcome.suggested_verdict`).
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -20,13 +20,14 @@ from sqlalchemy import insert, text
 from sqlmodel import Session, col, select
 
 from journal.core.domain import ExperimentFilter
-from journal.core.errors import InvalidInputError, NotFoundError
+from journal.core.errors import InvalidInputError, JournalError, NotFoundError
 from journal.core.expectations import (
     Expectation,
     Kind,
     Target,
     check_expectation,
     load_schema_file,
+    parse_expectation,
 )
 from journal.core.grading import (
     CombineRule,
@@ -40,6 +41,7 @@ from journal.core.models import (
     ExpectationRow,
     GradeRow,
     GradingRule,
+    InputRow,
     Run,
     RunStatus,
     new_uuid,
@@ -55,9 +57,13 @@ from journal.core.queries import (
 
 __all__ = [
     "Grade",
+    "RowExpectation",
+    "RunExpectation",
     "SavedExpectation",
     "add_expectation",
     "current_grades",
+    "expectations_of_run",
+    "expectations_of_runs",
     "experiment_grades",
     "find_expectation",
     "get_combine_rule",
@@ -69,6 +75,8 @@ __all__ = [
     "record_grades",
     "remove_expectation",
     "reorder_expectations",
+    "row_expectation_uuid",
+    "row_expectations",
     "run_outcome",
     "runs_to_grade",
     "set_combine_rule",
@@ -77,10 +85,11 @@ __all__ = [
 
 
 @dataclass(frozen=True)
-class SavedExpectation:
-    """An expectation as stored: its id, uuid and place in its experiment's list."""
+class RunExpectation:
+    """An expectation a run is graded by, in its place (1-based) in its list: one of its
+    experiment's (`SavedExpectation`) or of its input row's (`RowExpectation`). Grades
+    are found by `uuid`, unique for either kind."""
 
-    id: int
     uuid: str
     experiment_id: int
     position: int
@@ -96,13 +105,39 @@ class SavedExpectation:
     def label(self) -> str:
         return self.expectation.label
 
+    @property
+    def expectation_id(self) -> int | None:
+        """What a grade stores as `expectation_id`: the experiment expectation's id."""
+        return None
+
+
+@dataclass(frozen=True)
+class SavedExpectation(RunExpectation):
+    """An experiment's expectation as stored (table `expectation`): what the editors list."""
+
+    id: int
+
+    @property
+    def expectation_id(self) -> int | None:
+        return self.id
+
+
+@dataclass(frozen=True)
+class RowExpectation(RunExpectation):
+    """One of an input row's expectations: no row of its own (its grades have no
+    expectation_id), named by the row's uuid and its place (`row_expectation_uuid`), so
+    editing the row's line makes the grade stale like an edited experiment expectation."""
+
+    row_id: int
+
 
 @dataclass(frozen=True)
 class Grade:
     """One stored grading. `expectation_text`, `name`, `weight` and `target` are the
     expectation's as they were when graded; `expectation_id` is None once the expectation
-    was removed. `stale` (current grades only): the expectation has been edited since,
-    so this grade is about the old rule until the run is re-graded."""
+    was removed, and always for an input row's (`expectation_uuid` names it). `stale`
+    (current grades only): the expectation has been edited since, so this grade is about
+    the old rule until the run is re-graded."""
 
     id: int
     uuid: str
@@ -344,7 +379,7 @@ def set_combine_rule(session: Session, experiment_id: int, rule: CombineRule) ->
 
 
 def record_grade(
-    session: Session, run_id: int, saved: SavedExpectation, result: GradeResult
+    session: Session, run_id: int, saved: RunExpectation, result: GradeResult
 ) -> Grade:
     """Add one grading of `run_id` against `saved` as it is now; the run's verdict is
     never touched."""
@@ -352,7 +387,7 @@ def record_grade(
 
 
 def record_grades(
-    session: Session, run_id: int, graded: Sequence[tuple[SavedExpectation, GradeResult]]
+    session: Session, run_id: int, graded: Sequence[tuple[RunExpectation, GradeResult]]
 ) -> list[Grade]:
     """`record_grade` for several expectations of one run at once, in one statement: a
     migration check stores each replay's grades as it ends, and must not slow down."""
@@ -368,7 +403,7 @@ def record_grades(
             {
                 "uuid": new_uuid(),
                 "run_id": run_id,
-                "expectation_id": saved.id,
+                "expectation_id": saved.expectation_id,
                 "expectation_uuid": saved.uuid,
                 "expectation": saved.text,
                 "name": saved.expectation.name,
@@ -405,7 +440,7 @@ def record_grades(
     ]
 
 
-def _grade(row: GradeRow, current: SavedExpectation | None = None) -> Grade:
+def _grade(row: GradeRow, current: RunExpectation | None = None) -> Grade:
     assert row.id is not None
     stale = current is not None and (
         current.text != row.expectation or current.expectation.target.value != row.target
@@ -429,28 +464,24 @@ def _grade(row: GradeRow, current: SavedExpectation | None = None) -> Grade:
     )
 
 
-def _current_rows(session: Session, run_id: int) -> dict[int, GradeRow]:
-    newest = (
-        select(GradeRow)
-        .where(GradeRow.run_id == run_id, col(GradeRow.expectation_id).is_not(None))
-        .order_by(col(GradeRow.id))
-    )
-    rows: dict[int, GradeRow] = {}
+def _current_rows(session: Session, run_id: int) -> dict[str, GradeRow]:
+    """The run's newest grade by expectation uuid (an expectation's uuid is unique)."""
+    newest = select(GradeRow).where(GradeRow.run_id == run_id).order_by(col(GradeRow.id))
+    rows: dict[str, GradeRow] = {}
     for row in session.exec(newest):
-        assert row.expectation_id is not None
-        rows[row.expectation_id] = row  # ordered by id: the last one wins
+        rows[row.expectation_uuid] = row  # ordered by id: the last one wins
     return rows
 
 
 def current_grades(session: Session, run_id: int) -> list[Grade]:
-    """The newest grade of the run for each of its experiment's expectations that has one,
-    in the expectations' order."""
+    """The newest grade of the run for each of its expectations (`expectations_of_run`)
+    that has one, in the expectations' order."""
     run = get_run(session, run_id)
     rows = _current_rows(session, run_id)
     return [
-        _grade(rows[saved.id], saved)
-        for saved in list_expectations(session, run.experiment_id)
-        if saved.id in rows
+        _grade(rows[saved.uuid], saved)
+        for saved in expectations_of_run(session, run)
+        if saved.uuid in rows
     ]
 
 
@@ -470,13 +501,16 @@ def run_outcome(session: Session, run_id: int) -> RunOutcome:
     """What the run's current grades add up to under its experiment's rule; a run that did
     not finish (failed, cancelled, interrupted) is not graded and needs a look."""
     run = get_run(session, run_id)
-    expectations = list_expectations(session, run.experiment_id)
+    expectations = expectations_of_run(session, run)
     unfinished = not_graded(run.status, len(expectations))
     if unfinished is not None:
         return unfinished
     rows = _current_rows(session, run_id)
     graded = [
-        (saved.expectation.weight, _grade(rows[saved.id]).result if saved.id in rows else None)
+        (
+            saved.expectation.weight,
+            _grade(rows[saved.uuid]).result if saved.uuid in rows else None,
+        )
         for saved in expectations
     ]
     return combine(get_combine_rule(session, run.experiment_id), graded)
@@ -491,7 +525,8 @@ def runs_to_grade(
 ) -> list[int]:
     """The finished runs a re-grade covers, oldest first: one run, an experiment's runs, or
     the runs of the experiments `filters` selects (its model and verdict, when given, must
-    hold for the run itself). Only runs whose experiment has expectations; never a run
+    hold for the run itself). Only runs with expectations (their experiment's or their
+    input row's); never a run
     that failed, was cancelled or is still going (those are not graded)."""
     params: dict[str, Any] = {"done": RunStatus.DONE.value}
     clauses = filter_clauses(filters or ExperimentFilter(), params)
@@ -507,7 +542,11 @@ def runs_to_grade(
         get_experiment(session, experiment_id)
         clauses.append("r.experiment_id = :experiment_id")
         params["experiment_id"] = experiment_id
-    clauses.append("EXISTS (SELECT 1 FROM expectation AS x WHERE x.experiment_id = e.id)")
+    clauses.append(
+        "(EXISTS (SELECT 1 FROM expectation AS x WHERE x.experiment_id = e.id) "
+        "OR EXISTS (SELECT 1 FROM input_row AS i WHERE i.id = r.input_row_id "
+        "AND i.experiment_id = r.experiment_id AND json_array_length(i.expectations) > 0))"
+    )
     where = " AND ".join(["r.status = :done", *clauses])
     rows = session.execute(
         text(
@@ -525,39 +564,118 @@ def experiment_grades(
     """For every run of the experiment, its current grades (as `current_grades`) and its
     outcome (as `run_outcome`), in a few queries whatever the number of runs: what a list
     of runs shows at once."""
-    expectations = list_expectations(session, experiment_id)
     rule = get_combine_rule(session, experiment_id)
-    runs = session.exec(select(Run.id, Run.status).where(Run.experiment_id == experiment_id)).all()
-    newest: dict[tuple[int, int], GradeRow] = {}
+    runs = session.exec(
+        select(Run.id, Run.status, Run.input_row_id).where(Run.experiment_id == experiment_id)
+    ).all()
+    keys = [(run_id, experiment_id, row_id) for run_id, _, row_id in runs if run_id is not None]
+    expected = expectations_of_runs(session, keys)
+    newest: dict[tuple[int, str], GradeRow] = {}
     rows = session.exec(
         select(GradeRow)
         .join(Run, col(Run.id) == col(GradeRow.run_id))
-        .where(Run.experiment_id == experiment_id, col(GradeRow.expectation_id).is_not(None))
+        .where(Run.experiment_id == experiment_id)
         .order_by(col(GradeRow.id))
     )
     for row in rows:
-        assert row.expectation_id is not None
-        newest[(row.run_id, row.expectation_id)] = row  # ordered by id: the last one wins
+        newest[(row.run_id, row.expectation_uuid)] = row  # ordered by id: the last one wins
     found: dict[int, tuple[list[Grade], RunOutcome]] = {}
-    for run_id, status in runs:
+    for run_id, status, _ in runs:
         assert run_id is not None
+        expectations = expected[run_id]
         grades = [
-            _grade(newest[(run_id, saved.id)], saved)
+            _grade(newest[(run_id, saved.uuid)], saved)
             for saved in expectations
-            if (run_id, saved.id) in newest
+            if (run_id, saved.uuid) in newest
         ]
         outcome = not_graded(status, len(expectations))
         if outcome is None:
-            by_expectation = {grade.expectation_id: grade for grade in grades}
+            by_expectation = {grade.expectation_uuid: grade for grade in grades}
             outcome = combine(
                 rule,
                 [
                     (
                         saved.expectation.weight,
-                        by_expectation[saved.id].result if saved.id in by_expectation else None,
+                        by_expectation[saved.uuid].result if saved.uuid in by_expectation else None,
                     )
                     for saved in expectations
                 ],
             )
         found[run_id] = (grades, outcome)
     return found
+
+
+# -- a run's expectations: its experiment's, then its input row's ---------------------------
+
+ROW_EXPECTATION_PREFIX = "row:"
+
+
+def row_expectation_uuid(row_uuid: str, position: int) -> str:
+    """The stable name of the expectation at `position` (1-based) in an input row's list:
+    its grades are stored under it (`grade.expectation_uuid`, no expectation_id)."""
+    return f"{ROW_EXPECTATION_PREFIX}{row_uuid}:{position}"
+
+
+def row_expectations(row: InputRow) -> list[RowExpectation]:
+    """An input row's expectations, as its runs are graded by them. A line that no longer
+    reads as an expectation (saving a row checks each, so only a hand-edited journal holds
+    one) grades nothing rather than stopping every other grade."""
+    assert row.id is not None
+    found: list[RowExpectation] = []
+    for position, line in enumerate(row.expectations, start=1):
+        try:
+            expectation = parse_expectation(line)
+        except JournalError:
+            continue
+        found.append(
+            RowExpectation(
+                uuid=row_expectation_uuid(row.uuid, position),
+                experiment_id=row.experiment_id,
+                position=position,
+                expectation=expectation,
+                created_at=row.created_at,
+                updated_at=row.updated_at,
+                row_id=row.id,
+            )
+        )
+    return found
+
+
+def expectations_of_runs(
+    session: Session, runs: Iterable[tuple[int, int, int | None]]
+) -> dict[int, list[RunExpectation]]:
+    """Each run's expectations, by run id, from (run id, experiment id, input row id):
+    its experiment's, in order, followed by those of the input row it was made from (a
+    run whose row was removed has its experiment's only). Two queries however many runs:
+    every place that grades a run, or reads what its grades add up to, asks here."""
+    keys = list(runs)
+    experiment_ids = sorted({experiment_id for _, experiment_id, _ in keys})
+    row_ids = sorted({row_id for _, _, row_id in keys if row_id is not None})
+    by_experiment: dict[int, list[SavedExpectation]] = {}
+    if experiment_ids:
+        statement = (
+            select(ExpectationRow)
+            .where(col(ExpectationRow.experiment_id).in_(experiment_ids))
+            .order_by(col(ExpectationRow.experiment_id), col(ExpectationRow.position))
+        )
+        for expectation_row in session.exec(statement):
+            by_experiment.setdefault(expectation_row.experiment_id, []).append(
+                _saved(expectation_row)
+            )
+    by_row: dict[int, tuple[int, list[RowExpectation]]] = {}
+    if row_ids:
+        for input_row in session.exec(select(InputRow).where(col(InputRow.id).in_(row_ids))):
+            assert input_row.id is not None
+            by_row[input_row.id] = (input_row.experiment_id, row_expectations(input_row))
+    found: dict[int, list[RunExpectation]] = {}
+    for run_id, experiment_id, row_id in keys:
+        own = by_experiment.get(experiment_id, [])
+        row = by_row.get(row_id) if row_id is not None else None
+        found[run_id] = [*own, *row[1]] if row and row[0] == experiment_id else list(own)
+    return found
+
+
+def expectations_of_run(session: Session, run: Run) -> list[RunExpectation]:
+    """The expectations `run` is graded by: its experiment's, then its input row's."""
+    assert run.id is not None
+    return expectations_of_runs(session, [(run.id, run.experiment_id, run.input_row_id)])[run.id]

@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlmodel import col, select
+from sqlmodel import select
 
 from journal.core.cancel import CancelToken, StreamCancelled
 from journal.core.domain import ExperimentFilter, RunStatus
@@ -29,8 +29,8 @@ from journal.core.errors import JournalError
 from journal.core.expectations import Expectation, Kind
 from journal.core.grades import (
     Grade,
-    SavedExpectation,
-    list_expectations,
+    RunExpectation,
+    expectations_of_run,
     record_grade,
     record_grades,
     run_outcome,
@@ -61,28 +61,27 @@ class GradingEvents:
     """Grading a run could not be stored or read (the journal's message); others go on."""
 
 
-def _read(journal: Journal, run_id: int) -> tuple[Run, list[SavedExpectation]]:
+def _read(journal: Journal, run_id: int) -> tuple[Run, list[RunExpectation]]:
+    """The run, and its expectations: its experiment's, then its input row's."""
     with journal.read() as session:
         run = get_run(session, run_id)
-        return run, list_expectations(session, run.experiment_id)
+        return run, expectations_of_run(session, run)
 
 
-def _ungraded(journal: Journal, run_id: int) -> tuple[Run, list[SavedExpectation]]:
+def _ungraded(journal: Journal, run_id: int) -> tuple[Run, list[RunExpectation]]:
     """The run, and those of its expectations that have no grade yet."""
     with journal.read() as session:
         run = get_run(session, run_id)
         graded = set(
             session.exec(
-                select(GradeRow.expectation_id)
-                .where(GradeRow.run_id == run_id, col(GradeRow.expectation_id).is_not(None))
-                .distinct()
+                select(GradeRow.expectation_uuid).where(GradeRow.run_id == run_id).distinct()
             )
         )
-        expectations = list_expectations(session, run.experiment_id)
-    return run, [saved for saved in expectations if saved.id not in graded]
+        expectations = expectations_of_run(session, run)
+    return run, [saved for saved in expectations if saved.uuid not in graded]
 
 
-def _deterministic(journal: Journal, run: Run, expectations: list[SavedExpectation]) -> list[Grade]:
+def _deterministic(journal: Journal, run: Run, expectations: list[RunExpectation]) -> list[Grade]:
     results = [
         (saved, grade_deterministic(saved.expectation, run))
         for saved in expectations
@@ -334,7 +333,7 @@ class GradingQueue:
             outcome = run_outcome(session, job.run_id)
         self._emit(self.events.finished, job.run_id, outcome)
 
-    def _ask_ollama(self, saved: SavedExpectation, run: Run, token: CancelToken) -> GradeResult:
+    def _ask_ollama(self, saved: RunExpectation, run: Run, token: CancelToken) -> GradeResult:
         return grade_one(
             saved.expectation,
             run,

@@ -54,6 +54,7 @@ from journal.core.notebook_format import (
     FRONT_MATTER_FENCE,
     GRADING_KEY,
     INDEX_NAME,
+    INPUT_ROW_UUID,
     KIND_END,
     KIND_EXPECTATION,
     KIND_EXPERIMENT,
@@ -76,7 +77,11 @@ from journal.core.templates import check_recorded as check_template
 
 INT64 = 2**63
 # Must stay within 1..MAX_RECORD_ID.
-ID_COLUMNS = ("id", "experiment_id", "replay_of_id", "run_id", "expectation_id")
+ID_COLUMNS = ("id", "experiment_id", "replay_of_id", "run_id", "expectation_id", "input_row_id")
+# From this format a run carries its host and its input row (INPUT_ROW_UUID); an older
+# export's runs import with host "" and no row (a format-5 file may hold the columns, as
+# numbers of the journal it came from, which mean nothing here).
+RUN_PLACE_FORMAT = 6
 EARLIEST = datetime(1970, 1, 1, tzinfo=UTC)  # no journal holds an earlier moment
 
 LIVE_STATUSES = (RunStatus.PENDING.value, RunStatus.STREAMING.value)
@@ -158,7 +163,7 @@ class ParsedRecord:
 
 @dataclass
 class ParsedRun:
-    record: dict[str, Any]  # columns (source ids) plus replay_of_uuid
+    record: dict[str, Any]  # columns (source ids) plus replay_of_uuid and input_row
     line: int
     grades: list[ParsedRecord] = field(default_factory=list)
 
@@ -232,8 +237,12 @@ class _Schema:
 
     @property
     def staged_runs(self) -> list[_Column]:
-        """The run columns staged as read: the merge resolves the two ids by uuid."""
-        return [c for c in self.run.values() if c.name not in ("experiment_id", "replay_of_id")]
+        """The run columns staged as read: the merge resolves the three ids by uuid."""
+        return [
+            c
+            for c in self.run.values()
+            if c.name not in ("experiment_id", "replay_of_id", "input_row_id")
+        ]
 
     @property
     def staged_expectations(self) -> list[_Column]:
@@ -644,7 +653,8 @@ def _check_grade(fail: Callable[[str], NoReturn], record: dict[str, Any]) -> Non
 
 def _check_links(lines: _Lines, experiment: ParsedExperiment) -> None:
     """An experiment's expectations are numbered 1, 2, ... in the order they come, and each
-    grade that names an expectation names one of them, by id and by uuid alike."""
+    grade that names an expectation names one of them, by id and by uuid alike; a run made
+    from an input row names one of the experiment's rows, by id and by uuid alike."""
     uuids: dict[Any, str] = {}
     seen: dict[str, str] = {}
     input_uuids: dict[Any, str] = {}
@@ -656,6 +666,9 @@ def _check_links(lines: _Lines, experiment: ParsedExperiment) -> None:
                 "expected: an experiment's input rows are numbered 1, 2, ... in their order",
             )
         _unique(input_uuids, row.record["uuid"], f"{lines.shown}:{row.line}", "input uuid")
+    input_ids = {row.record["uuid"]: row.record["id"] for row in experiment.inputs}
+    for run in experiment.runs:
+        _check_input_link(lines, run, input_ids, experiment.record.get("id"))
     for number, expectation in enumerate(experiment.expectations, start=1):
         position = expectation.record["position"]
         if position != number:
@@ -686,6 +699,31 @@ def _check_links(lines: _Lines, experiment: ParsedExperiment) -> None:
                 )
 
 
+def _check_input_link(
+    lines: _Lines, run: ParsedRun, input_ids: dict[str, Any], experiment_id: Any
+) -> None:
+    row_uuid, row_id = run.record.get(INPUT_ROW_UUID), run.record.get("input_row_id")
+    if row_uuid is None:
+        if row_id is not None:
+            lines.fail(
+                run.line,
+                f"this run's input_row_id is {_describe(row_id)} but its {INPUT_ROW_UUID} is "
+                "null: give both or neither",
+            )
+        return
+    if row_uuid not in input_ids:
+        lines.fail(
+            run.line,
+            f"this run was made from input row {_describe(row_uuid)}, which is not one of "
+            f"experiment {_describe(experiment_id)}'s input rows",
+        )
+    if input_ids[row_uuid] != row_id:
+        lines.fail(
+            run.line,
+            f"this run's input_row_id is not the id of input row {_describe(row_uuid)}",
+        )
+
+
 # -- files and folders ---------------------------------------------------------------------
 
 
@@ -695,6 +733,7 @@ def _experiments_in_file(path: Path, shown: str, schema: _Schema) -> Iterator[Pa
     events = _events(lines)
     header = next(events)
     layout = header.record.get(LAYOUT_KEY)
+    version = header.record[FORMAT_KEY]
     current: ParsedExperiment | None = None
 
     def start(record: dict[str, Any], line: int) -> ParsedExperiment:
@@ -729,7 +768,7 @@ def _experiments_in_file(path: Path, shown: str, schema: _Schema) -> Iterator[Pa
         elif event.kind == KIND_RUN:
             if current is None:
                 lines.fail(event.line, "a run block before any experiment")
-            _check_run(lines, event, current, schema)
+            _check_run(lines, event, current, schema, version)
             current.runs.append(ParsedRun(event.record, event.line))
             runs += 1
         elif event.kind == KIND_EXPECTATION:
@@ -785,11 +824,20 @@ def _experiment_of_file(header: _Event, lines: _Lines) -> dict[str, Any]:
     return record
 
 
-def _check_run(lines: _Lines, event: _Event, experiment: ParsedExperiment, schema: _Schema) -> None:
+def _check_run(
+    lines: _Lines, event: _Event, experiment: ParsedExperiment, schema: _Schema, version: int
+) -> None:
     def fail(reason: str) -> NoReturn:
         lines.fail(event.line, reason)
 
-    _check_record(fail, "run", event.record, schema.run, frozenset({REPLAY_OF_UUID}))
+    _check_record(
+        fail, "run", event.record, schema.run, frozenset({REPLAY_OF_UUID, INPUT_ROW_UUID})
+    )
+    if version < RUN_PLACE_FORMAT:
+        event.record.update({"host": "", "input_row_id": None, INPUT_ROW_UUID: None})
+    row = event.record.get(INPUT_ROW_UUID)
+    if row is not None and not isinstance(row, str):
+        fail(f"run {INPUT_ROW_UUID} must be text or null, not {_describe(row)}")
     owner = experiment.record.get("id")
     if event.record.get("experiment_id") != owner:
         fail(
@@ -934,6 +982,7 @@ def _stage(path: Path, schema: _Schema, staging: Staging) -> None:
                 experiment_uuid=parsed.record["uuid"],
                 replay_of_uuid=replayed,
                 was_live=live,
+                input_row_uuid=record.get(INPUT_ROW_UUID),
             )
             for grade in run.grades:
                 found = f"{shown}:{grade.line}"

@@ -37,6 +37,7 @@ _SEQ = "staging_seq"  # the order records were read in: new ids follow it
 _EXPERIMENT_UUID = "staging_experiment_uuid"  # the run's experiment, by uuid
 _REPLAY_OF_UUID = "staging_replay_of_uuid"  # the run it replays, by uuid
 _WAS_LIVE = "staging_was_live"  # exported while streaming: staged as interrupted
+_INPUT_ROW_UUID = "staging_input_row_uuid"  # the input row it was made from, by uuid
 _HAS_GRADING = "staging_has_grading"  # the experiment has a row of experiment_grading
 _THRESHOLD = "staging_threshold"  # ... and these are its values
 _GRADING_UPDATED_AT = "staging_grading_updated_at"
@@ -83,11 +84,11 @@ class Staging:
     """A temporary SQLite file that collects an export's records as they are read.
 
     `experiment_columns` are the journal's experiment columns (id included);
-    `run_columns` its run columns without experiment_id and replay_of_id, which the merge
-    resolves by uuid; `expectation_columns` without experiment_id and position (the merge
-    places each after what its experiment holds); `grade_columns` without run_id and
-    expectation_id (resolved by uuid). The file is removed when the context ends, whatever
-    happened.
+    `run_columns` its run columns without experiment_id, replay_of_id and input_row_id,
+    which the merge resolves by uuid; `expectation_columns` without experiment_id and
+    position (the merge places each after what its experiment holds); `grade_columns`
+    without run_id and expectation_id (resolved by uuid). The file is removed when the
+    context ends, whatever happened.
     """
 
     def __init__(
@@ -123,7 +124,7 @@ class Staging:
             "experiment", self.experiment_columns, _HAS_GRADING, _THRESHOLD, _GRADING_UPDATED_AT
         )
         self._add_runs = _insert(
-            "run", self.run_columns, _EXPERIMENT_UUID, _REPLAY_OF_UUID, _WAS_LIVE
+            "run", self.run_columns, _EXPERIMENT_UUID, _REPLAY_OF_UUID, _WAS_LIVE, _INPUT_ROW_UUID
         )
         self._add_expectations = _insert("expectation", self.expectation_columns, _EXPERIMENT_UUID)
         self._add_grades = _insert("grade", self.grade_columns, _RUN_UUID, _LINKED)
@@ -142,7 +143,7 @@ class Staging:
             )
             conn.execute(
                 f"CREATE TABLE run ({_SEQ} INTEGER PRIMARY KEY, {_quoted(self.run_columns)}, "
-                f"{_EXPERIMENT_UUID}, {_REPLAY_OF_UUID}, {_WAS_LIVE})"
+                f"{_EXPERIMENT_UUID}, {_REPLAY_OF_UUID}, {_WAS_LIVE}, {_INPUT_ROW_UUID})"
             )
             conn.execute(
                 f"CREATE TABLE expectation ({_SEQ} INTEGER PRIMARY KEY, "
@@ -199,9 +200,11 @@ class Staging:
         experiment_uuid: str,
         replay_of_uuid: str | None,
         was_live: bool,
+        input_row_uuid: str | None = None,
     ) -> None:
-        """One run, its values in the order of `run_columns`."""
-        self._runs.append((*values, experiment_uuid, replay_of_uuid, int(was_live)))
+        """One run, its values in the order of `run_columns`; `input_row_uuid` the input
+        row of its experiment it was made from (which the merge finds by uuid)."""
+        self._runs.append((*values, experiment_uuid, replay_of_uuid, int(was_live), input_row_uuid))
         if len(self._runs) >= BATCH:
             self._flush()
 
@@ -285,7 +288,8 @@ def _merge(connection: Connection, staging: Staging) -> Merged:
 
     Into an empty journal the export's ids are kept; otherwise new records get new ids
     after the existing ones, in the order they were read. Records whose uuid the journal
-    already holds are skipped. Replay links are resolved by uuid once every run is in.
+    already holds are skipped. Input rows go in before runs, so a new run finds the row it
+    was made from by uuid; replay links are resolved by uuid once every run is in.
     """
     staged = ATTACHED_AS
 
@@ -309,6 +313,11 @@ def _merge(connection: Connection, staging: Staging) -> Merged:
         )
     ).rowcount
     assert inserted == experiments - present_experiments, (inserted, experiments)
+    inputs, present_inputs = _merge_ordered(
+        connection, "input_row", staging.input_columns, kept_ids
+    )
+    if inputs > present_inputs:
+        _refuse_mixed_input_sets(connection)
 
     last_run_id = one("SELECT coalesce(max(id), 0) FROM main.run")[0]
     runs, new_runs, interrupted, links = one(
@@ -320,10 +329,13 @@ def _merge(connection: Connection, staging: Staging) -> Merged:
     columns = [c for c in staging.run_columns if kept_ids or c != "id"]
     inserted = connection.execute(
         text(
-            f'INSERT INTO main.run ({_quoted(columns)}, "experiment_id", "replay_of_id") '
-            f"SELECT {_quoted(columns, 's')}, "
-            f"(SELECT e.id FROM main.experiment AS e WHERE e.uuid = s.{_EXPERIMENT_UUID}), "
-            f"NULL FROM {staged}.run AS s "
+            f"INSERT INTO main.run ({_quoted(columns)}, "
+            '"experiment_id", "replay_of_id", "input_row_id") '
+            f"SELECT {_quoted(columns, 's')}, e.id, NULL, "
+            "(SELECT i.id FROM main.input_row AS i "
+            f"WHERE i.uuid = s.{_INPUT_ROW_UUID} AND i.experiment_id = e.id) "
+            f"FROM {staged}.run AS s "
+            f"JOIN main.experiment AS e ON e.uuid = s.{_EXPERIMENT_UUID} "
             "WHERE NOT EXISTS (SELECT 1 FROM main.run AS r WHERE r.uuid = s.uuid) "
             f"ORDER BY s.{_SEQ}"
         )
@@ -345,11 +357,6 @@ def _merge(connection: Connection, staging: Staging) -> Merged:
     expectations, present_expectations = _merge_ordered(
         connection, "expectation", staging.expectation_columns, kept_ids
     )
-    inputs, present_inputs = _merge_ordered(
-        connection, "input_row", staging.input_columns, kept_ids
-    )
-    if inputs > present_inputs:
-        _refuse_mixed_input_sets(connection)
     grades, present_grades = _merge_grades(connection, staging, kept_ids)
     return Merged(
         new_experiments=experiments - present_experiments,

@@ -44,7 +44,10 @@ from journal.core.errors import InvalidInputError, JournalError
 # 4: a run made from a template holds it and its values (the `template` column), shown
 # under the run's prompt.
 # 5: an experiment's input set (a block per row after its expectations), shown as a table.
-FORMAT_VERSION = 5
+# 6: a run's `host` (the Ollama address that served it, shown on its model line) and the
+# input row it was made from, by uuid (INPUT_ROW_UUID); older formats import with host ""
+# and no row.
+FORMAT_VERSION = 6
 OLDEST_FORMAT_VERSION = 1
 FORMAT_KEY = "llm_journal"  # in every file's front matter: the format version
 LAYOUT_KEY = "layout"  # in a header's front matter: "file" or "folder"
@@ -72,6 +75,9 @@ BLOCK_KINDS = (KIND_EXPERIMENT, KIND_RUN, KIND_EXPECTATION, KIND_GRADE, KIND_INP
 
 # Not a column: a run names the run it replays by uuid, since ids differ between journals.
 REPLAY_OF_UUID = "replay_of_uuid"
+# Not a column: a run names the input row it was made from by uuid (or null), since ids
+# differ between journals; the row is one of its experiment's. From format 6.
+INPUT_ROW_UUID = "input_row"
 # Not a column: an experiment's row of `experiment_grading` (how its grades combine), as
 # {"threshold": ..., "updated_at": ...}, or null when it has none (every expectation must
 # pass). From format 3; an older export's experiments have none.

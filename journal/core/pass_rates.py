@@ -6,7 +6,10 @@ fail; anything else (not graded, unsure, a run that did not finish) needs a look
 rule `stability` counts repeats by. Here it is applied to a whole page of experiments
 (the list pages 200 at a time over 100,000) with one SQL statement that reads every
 finished run of the page with its current grades, its experiment's expectations and rule,
-and which request it repeats; the outcome of each run is then `grading.combine`'s.
+its input row's expectations, and which request it repeats; a run's expectations are its
+experiment's then its row's (`grades.expectations_of_runs` says so for one run or a few;
+here the row's lines are read by `grades.row_expectations`), and the outcome of each run
+is then `grading.combine`'s.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from sqlalchemy import text
 from sqlmodel import Session
 
 from journal.core.domain import PassRate, RunStatus, Verdict
+from journal.core.grades import row_expectations
 from journal.core.grading import (
     CombineRule,
     GradeResult,
@@ -29,6 +33,7 @@ from journal.core.grading import (
     not_graded,
     verdict_standing,
 )
+from journal.core.models import InputRow
 
 __all__ = [
     "ExperimentStandings",
@@ -56,14 +61,15 @@ class RunStanding:
 
 # One statement for the page. Live runs are left out (not graded yet). `request` numbers
 # what a run sent but for the seed within its experiment, like stability's request key.
-# A run's current grades are the newest per expectation still there.
+# A run's current grades are the newest per expectation (by uuid: an experiment's or an
+# input row's).
 _STANDINGS_SQL = """
     WITH page(id) AS (
         SELECT id FROM experiment WHERE id IN (SELECT value FROM json_each(:ids))
     ),
     runs AS (
         SELECT r.id, r.experiment_id, r.status, r.verdict, r.verdict_note, r.model,
-            r.model_digest,
+            r.model_digest, r.input_row_id,
             dense_rank() OVER (
                 PARTITION BY r.experiment_id
                 ORDER BY r.model, r.system_prompt, r.messages,
@@ -74,30 +80,31 @@ _STANDINGS_SQL = """
             AND r.status NOT IN ('pending', 'streaming')
     ),
     expected AS (
-        SELECT experiment_id, json_group_array(json_array(id, weight, position)) AS items
+        SELECT experiment_id, json_group_array(json_array(uuid, weight, position)) AS items
         FROM expectation WHERE experiment_id IN (SELECT id FROM page)
         GROUP BY experiment_id
     ),
     graded AS (
-        SELECT run_id, json_group_array(json_array(expectation_id, status, score, reason))
+        SELECT run_id, json_group_array(json_array(expectation_uuid, status, score, reason))
             AS items
         FROM grade
         WHERE id IN (
             SELECT max(id) FROM grade
-            WHERE run_id IN (SELECT id FROM runs) AND expectation_id IS NOT NULL
-            GROUP BY run_id, expectation_id
+            WHERE run_id IN (SELECT id FROM runs)
+            GROUP BY run_id, expectation_uuid
         )
         GROUP BY run_id
     )
     SELECT p.id, x.items, rule.threshold, last.model,
         r.id, r.status, r.verdict, r.verdict_note, r.model, r.model_digest, r.request,
-        g.items
+        g.items, i.id, i.uuid, i.expectations
     FROM page AS p
     LEFT JOIN expected AS x ON x.experiment_id = p.id
     LEFT JOIN experiment_grading AS rule ON rule.experiment_id = p.id
     LEFT JOIN run AS last ON last.id = (SELECT max(id) FROM run WHERE experiment_id = p.id)
     LEFT JOIN runs AS r ON r.experiment_id = p.id
     LEFT JOIN graded AS g ON g.run_id = r.id
+    LEFT JOIN input_row AS i ON i.id = r.input_row_id AND i.experiment_id = r.experiment_id
     ORDER BY p.id, r.id
 """
 
@@ -106,41 +113,53 @@ _STANDINGS_SQL = """
 class ExperimentStandings:
     """An experiment's finished runs, oldest first, each with where it stands."""
 
-    expectations: list[tuple[int, float]]  # (expectation id, weight) in order
+    expectations: list[tuple[str, float]]  # its own (expectation uuid, weight) in order
     rule: CombineRule
     last_model: str  # of its newest run, live or not ("" without runs)
     standings: list[RunStanding]
 
 
-def _expectations(items: str | None) -> list[tuple[int, float]]:
+def _expectations(items: str | None) -> list[tuple[str, float]]:
     if not items:
         return []
     rows = sorted(json.loads(items), key=lambda item: item[2])
-    return [(int(item[0]), float(item[1])) for item in rows]
+    return [(str(item[0]), float(item[1])) for item in rows]
 
 
-def _grades(items: str | None) -> dict[int, GradeResult]:
+def _row_expectations(row: Sequence[Any]) -> list[tuple[str, float]]:
+    """The (uuid, weight) of the expectations of the run's input row (none without one)."""
+    if row[12] is None:
+        return []
+    lines = json.loads(row[14]) if isinstance(row[14], str) else row[14]
+    record = InputRow(
+        id=row[12], uuid=row[13], experiment_id=row[0], position=0, expectations=lines
+    )
+    return [(saved.uuid, saved.expectation.weight) for saved in row_expectations(record)]
+
+
+def _grades(items: str | None) -> dict[str, GradeResult]:
     if not items:
         return {}
     return {
-        int(expectation_id): GradeResult(GradeStatus(status), reason, score)
-        for expectation_id, status, score, reason in json.loads(items)
+        str(expectation_uuid): GradeResult(GradeStatus(status), reason, score)
+        for expectation_uuid, status, score, reason in json.loads(items)
     }
 
 
-def _standing(experiment: ExperimentStandings, row: Sequence[Any]) -> tuple[OutcomeStatus, str]:
+def _standing(
+    experiment: ExperimentStandings, row: Sequence[Any], expectations: list[tuple[str, float]]
+) -> tuple[OutcomeStatus, str]:
     verdict, note = row[6], row[7]
     if verdict:
         judged = Verdict(verdict)
         reason = f"judged {judged.value}" + (f": {note}" if note else "")
         return verdict_standing(judged), reason
-    expectations = experiment.expectations
     unfinished = not_graded(RunStatus(row[5]), len(expectations))
     if unfinished is not None:
         return unfinished.status, unfinished.reason
     grades = _grades(row[11])
     outcome = combine(
-        experiment.rule, [(weight, grades.get(ident)) for ident, weight in expectations]
+        experiment.rule, [(weight, grades.get(uuid)) for uuid, weight in expectations]
     )
     return outcome.status, outcome.reason
 
@@ -155,6 +174,7 @@ def read_standings(
     if not ids:
         return found
     rows = session.execute(text(_STANDINGS_SQL), {"ids": json.dumps(ids)})
+    by_row: dict[int, list[tuple[str, float]]] = {}  # many runs share a row: read it once
     for row in rows:
         experiment = found.get(row[0])
         if experiment is None:
@@ -167,7 +187,10 @@ def read_standings(
             )
         if row[4] is None:
             continue  # no finished run
-        status, reason = _standing(experiment, row)
+        own = by_row.get(row[12]) if row[12] is not None else []
+        if own is None:
+            own = by_row[row[12]] = _row_expectations(row)
+        status, reason = _standing(experiment, row, [*experiment.expectations, *own])
         experiment.standings.append(
             RunStanding(row[0], row[4], row[8], row[9], row[10], status, reason)
         )

@@ -33,7 +33,7 @@ from journal.core.errors import (
     StorageError,
 )
 from journal.core.expectations import Kind, Target
-from journal.core.formatting import plural
+from journal.core.formatting import plural, plural_noun
 from journal.core.grading import GradeStatus
 from journal.core.migrations import APPLICATION_ID, LATEST_VERSION, apply_migrations
 from journal.core.models import CheckStatus, new_uuid, to_iso, utcnow
@@ -57,6 +57,8 @@ TABLES = (
     "experiment_grading",
     "grade",
     "input_row",
+    "batch",
+    "batch_item",
 )
 PLACEHOLDER_TITLE = "(recovered: experiment {id} was damaged)"
 
@@ -69,6 +71,8 @@ _NOUNS = {
     "experiment_grading": "rule for combining grades",
     "grade": "grade",
     "input_row": "input row",
+    "batch": "batch",
+    "batch_item": "batch item",
 }
 # Tables whose ids AUTOINCREMENT counts (the others have no counter to keep).
 _COUNTED = frozenset(TABLES) - {"experiment_grading"}
@@ -85,9 +89,11 @@ _JSON_SHAPES: dict[str, dict[str, type | None]] = {
         "replay_info": dict,
         "template": dict,
     },
-    "migration_check": {"source_filter": dict},
+    "migration_check": {"source_filter": dict, "hosts": list},
     "grade": {"grader": dict},
     "input_row": {"variables": dict, "expectations": list},
+    "batch": {"options": dict, "think": None, "models": list, "hosts": list},
+    "batch_item": {"variables": dict},
 }
 _MOMENTS = {
     "experiment": ("created_at", "updated_at"),
@@ -97,6 +103,7 @@ _MOMENTS = {
     "experiment_grading": ("updated_at",),
     "grade": ("created_at",),
     "input_row": ("created_at", "updated_at"),
+    "batch": ("heartbeat_at", "created_at", "updated_at", "finished_at"),
 }
 _TARGETS = frozenset(target.value for target in Target)
 _CHOICES: dict[str, dict[str, frozenset[str | None]]] = {
@@ -105,18 +112,21 @@ _CHOICES: dict[str, dict[str, frozenset[str | None]]] = {
         "verdict": frozenset([None, *(verdict.value for verdict in Verdict)]),
     },
     "migration_check": {"status": frozenset(status.value for status in CheckStatus)},
+    "batch": {"status": frozenset(status.value for status in CheckStatus)},
     "expectation": {"kind": frozenset(kind.value for kind in Kind), "target": _TARGETS},
     "grade": {"status": frozenset(status.value for status in GradeStatus), "target": _TARGETS},
 }
 _RECORD_IDS = {
     "experiment": ("id",),
-    "run": ("id", "experiment_id", "replay_of_id"),
+    "run": ("id", "experiment_id", "replay_of_id", "input_row_id"),
     "migration_check": ("id",),
     "migration_check_item": ("id", "check_id", "source_run_id", "new_run_id"),
     "expectation": ("id", "experiment_id"),
     "experiment_grading": ("experiment_id",),
     "grade": ("id", "run_id", "expectation_id"),
     "input_row": ("id", "experiment_id"),
+    "batch": ("id", "experiment_id"),
+    "batch_item": ("id", "batch_id", "input_row_id", "run_id"),
 }
 
 PAGE_ROWS = 200
@@ -172,8 +182,12 @@ class RecoveryReport:
     grades_unlinked: list[int] = field(default_factory=list)  # their expectation was lost
     renumbered_experiments: list[int] = field(default_factory=list)  # gaps in expectations
     renumbered_input_sets: list[int] = field(default_factory=list)  # gaps in input rows
+    runs_unlinked_from_rows: list[int] = field(default_factory=list)  # their input row was lost
+    batch_items_dropped: list[int] = field(default_factory=list)  # their batch was lost
+    batch_items_unlinked: list[int] = field(default_factory=list)  # their run or row was lost
     interrupted_runs: list[int] = field(default_factory=list)
     interrupted_checks: list[int] = field(default_factory=list)
+    interrupted_batches: list[int] = field(default_factory=list)
 
     def table(self, name: str) -> TableRecovery:
         return self.tables.setdefault(name, TableRecovery())
@@ -199,6 +213,7 @@ class RecoveryReport:
             ("expectation", "expectation"),
             ("grade", "grade"),
             ("input_row", "input row"),
+            ("batch", "batch"),
         ):
             number = self.tables.get(name, empty).copied
             if number:
@@ -209,8 +224,9 @@ class RecoveryReport:
             noun = _NOUNS[name]
             if table.lost is None:
                 losses.append(
-                    f"an unknown number of {noun}s (ids {_spans(table.unreadable)}) in a "
-                    "damaged part of the file could not be read"
+                    f"an unknown number of {plural_noun(noun)} "
+                    f"(ids {_spans(table.unreadable)}) in a damaged part of the file could "
+                    "not be read"
                 )
             elif table.lost:
                 losses.append(
@@ -271,6 +287,25 @@ class RecoveryReport:
                 f"the expectations of {plural(number, 'experiment')} were renumbered to close "
                 "the gaps lost ones left"
             )
+        if self.runs_unlinked_from_rows:
+            number = len(self.runs_unlinked_from_rows)
+            mended.append(
+                f"{plural(number, 'run')} whose input row was lost "
+                f"{_verb(number, 'is', 'are')} graded by its experiment's expectations only, "
+                "as once a row is removed"
+            )
+        if self.batch_items_dropped:
+            number = len(self.batch_items_dropped)
+            mended.append(
+                f"{plural(number, 'batch item')} whose batch was lost "
+                f"{_verb(number, 'was', 'were')} dropped"
+            )
+        if self.batch_items_unlinked:
+            number = len(self.batch_items_unlinked)
+            mended.append(
+                f"{plural(number, 'batch item')} whose run or input row was lost "
+                f"{_verb(number, 'keeps', 'keep')} its values without the link"
+            )
         if self.renumbered_input_sets:
             number = len(self.renumbered_input_sets)
             mended.append(
@@ -280,6 +315,7 @@ class RecoveryReport:
         for live, noun, left in (
             (self.interrupted_runs, "run", "streaming"),
             (self.interrupted_checks, "migration check", "running"),
+            (self.interrupted_batches, "batch", "running"),
         ):
             if live:
                 mended.append(
@@ -303,8 +339,12 @@ class RecoveryReport:
             "grades_unlinked": self.grades_unlinked,
             "renumbered_experiments": self.renumbered_experiments,
             "renumbered_input_sets": self.renumbered_input_sets,
+            "runs_unlinked_from_rows": self.runs_unlinked_from_rows,
+            "batch_items_dropped": self.batch_items_dropped,
+            "batch_items_unlinked": self.batch_items_unlinked,
             "interrupted_runs": self.interrupted_runs,
             "interrupted_checks": self.interrupted_checks,
+            "interrupted_batches": self.interrupted_batches,
             "complete": self.complete,
             "summary": self.summary(),
         }
@@ -649,14 +689,15 @@ def _no_longer_live(table: str, row: dict[str, Any], report: RecoveryReport) -> 
             owner="",
         )
         report.interrupted_runs.append(row["id"])
-    if table == "migration_check" and row.get("status") == CheckStatus.RUNNING:
+    if table in ("migration_check", "batch") and row.get("status") == CheckStatus.RUNNING:
         row.update(
             status=CheckStatus.INTERRUPTED.value,
             finished_at=row.get("heartbeat_at") or to_iso(utcnow()),
             owner="",
             heartbeat_at=None,
         )
-        report.interrupted_checks.append(row["id"])
+        interrupted = report.interrupted_checks if table != "batch" else report.interrupted_batches
+        interrupted.append(row["id"])
 
 
 # -- the new journal --------------------------------------------------------------------
@@ -779,9 +820,12 @@ def _mend_links(conn: sqlite3.Connection, report: RecoveryReport) -> None:
     """Keep what survived whole where what it points to was lost, and say so."""
     grading = _has_table(conn, "expectation")  # schema 5 on
     inputs = _has_table(conn, "input_row")  # schema 7 on
+    batches = _has_table(conn, "batch")  # schema 8 on
     owned = ["SELECT experiment_id, created_at FROM run"]
     if inputs:
         owned.append("SELECT experiment_id, created_at FROM input_row")
+    if batches:
+        owned.append("SELECT experiment_id, created_at FROM batch")
     if grading:
         owned += [
             "SELECT experiment_id, created_at FROM expectation",
@@ -826,6 +870,28 @@ def _mend_links(conn: sqlite3.Connection, report: RecoveryReport) -> None:
         _renumber(conn, "expectation", report)
     if inputs:
         _renumber(conn, "input_row", report)
+    if batches:
+        _mend_batches(conn, report)
+
+
+def _mend_batches(conn: sqlite3.Connection, report: RecoveryReport) -> None:
+    # As the schema's own ON DELETE rules do: a run or a batch item whose input row is gone
+    # keeps its values without the link; an item goes with its batch and keeps its values
+    # without a run that is gone (it runs again if the batch is resumed).
+    lost_row = "input_row_id IS NOT NULL AND input_row_id NOT IN (SELECT id FROM input_row)"
+    report.runs_unlinked_from_rows = _ids(conn, f"SELECT id FROM run WHERE {lost_row} ORDER BY id")
+    conn.execute(f"UPDATE run SET input_row_id = NULL WHERE {lost_row}")
+    lost_batch = "batch_id NOT IN (SELECT id FROM batch)"
+    report.batch_items_dropped = _ids(
+        conn, f"SELECT id FROM batch_item WHERE {lost_batch} ORDER BY id"
+    )
+    conn.execute(f"DELETE FROM batch_item WHERE {lost_batch}")
+    lost_run = "run_id IS NOT NULL AND run_id NOT IN (SELECT id FROM run)"
+    report.batch_items_unlinked = _ids(
+        conn, f"SELECT id FROM batch_item WHERE ({lost_row}) OR ({lost_run}) ORDER BY id"
+    )
+    conn.execute(f"UPDATE batch_item SET input_row_id = NULL WHERE {lost_row}")
+    conn.execute(f"UPDATE batch_item SET run_id = NULL WHERE {lost_run}")
 
 
 def _mend_check_items(conn: sqlite3.Connection, report: RecoveryReport) -> None:

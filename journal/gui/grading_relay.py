@@ -94,12 +94,12 @@ class GradingRelay(QObject):
         self._count(run_id, 1)  # "grading…" from now: the deterministic grades come first
 
         def work() -> None:
-            from journal.core.grades import list_expectations
+            from journal.core.grades import expectations_of_run
 
             queued = False
             try:
                 with queue.journal.read() as session:
-                    expectations = list_expectations(session, run.experiment_id)
+                    expectations = expectations_of_run(session, run)
                 queue.grade_finished(run_id)  # queues the background part last
                 queued = any(saved.expectation.kind.needs_ollama for saved in expectations)
             except RuntimeError:  # the queue was closed meanwhile (another journal, quitting)

@@ -10,7 +10,11 @@ and two grades (fixed uuids and times), and written by the format-3 exporter, th
 before format 4 (run templates), with the same clock. `tests/fixtures/export_format4.md` is
 the format-3 file imported, given a run made from a template (fixed uuid and times), and
 written by the format-4 exporter, the commit before format 5 (input sets), with the same
-clock.
+clock. `tests/fixtures/export_format5.md` is the format-4 file imported, given two input rows
+(fixed uuids and times) and, on its template run, a host and the first row as the run's
+input row (numbers a format-5 file may hold but that mean nothing in another journal), and
+written by the format-5 exporter, the commit before format 6 (a run's host and input row),
+with the same clock.
 """
 
 from __future__ import annotations
@@ -36,6 +40,7 @@ FIXTURE = Path(__file__).parents[1] / "fixtures" / "export_format1.md"
 FORMAT_2 = Path(__file__).parents[1] / "fixtures" / "export_format2.md"
 FORMAT_3 = Path(__file__).parents[1] / "fixtures" / "export_format3.md"
 FORMAT_4 = Path(__file__).parents[1] / "fixtures" / "export_format4.md"
+FORMAT_5 = Path(__file__).parents[1] / "fixtures" / "export_format5.md"
 
 
 def _rows(journal: Journal, sql: str) -> list[tuple[object, ...]]:
@@ -47,7 +52,7 @@ def _rows(journal: Journal, sql: str) -> list[tuple[object, ...]]:
 
 
 def test_the_fixture_is_a_format_1_export() -> None:
-    assert FORMAT_VERSION == 5 and OLDEST_FORMAT_VERSION == 1
+    assert FORMAT_VERSION == 6 and OLDEST_FORMAT_VERSION == 1
     head = FIXTURE.read_text(encoding="utf-8").split("\n---\n", 1)[0]
     assert '"llm_journal": 1' in head and '"layout": "file"' in head
 
@@ -83,7 +88,7 @@ def test_a_format_1_export_still_imports_exactly(journal: Journal, tmp_path: Pat
     again = tmp_path / "again.md"
     export_to_path(journal, again)
     text = again.read_text(encoding="utf-8")
-    assert text.startswith('---\n{\n  "layout": "file",\n  "llm_journal": 5\n}\n---\n')
+    assert text.startswith('---\n{\n  "layout": "file",\n  "llm_journal": 6\n}\n---\n')
     assert not markdown_it_problems(text, own_links=frozenset(), blocks=2 + 3 + 1)
     with Journal.open(tmp_path / "third.sqlite") as third:
         import_markdown(third, again)
@@ -132,7 +137,7 @@ def test_a_format_3_export_still_imports_exactly(journal: Journal, tmp_path: Pat
     again = tmp_path / "again.md"
     export_to_path(journal, again)
     assert again.read_text(encoding="utf-8").startswith(
-        '---\n{\n  "layout": "file",\n  "llm_journal": 5\n}\n---\n'
+        '---\n{\n  "layout": "file",\n  "llm_journal": 6\n}\n---\n'
     )
     with Journal.open(tmp_path / "third.sqlite") as third:
         import_markdown(third, again)
@@ -163,7 +168,44 @@ def test_a_format_4_export_still_imports_exactly(journal: Journal, tmp_path: Pat
     again = tmp_path / "again.md"
     export_to_path(journal, again)
     assert again.read_text(encoding="utf-8").startswith(
-        '---\n{\n  "layout": "file",\n  "llm_journal": 5\n}\n---\n'
+        '---\n{\n  "layout": "file",\n  "llm_journal": 6\n}\n---\n'
+    )
+    with Journal.open(tmp_path / "third.sqlite") as third:
+        import_markdown(third, again)
+        assert snapshot(third.path) == snapshot(journal.path)
+        export_to_path(third, tmp_path / "thrice.md")
+    assert (tmp_path / "thrice.md").read_bytes() == again.read_bytes()
+
+
+def test_a_format_5_export_still_imports_with_no_host_and_no_row(
+    journal: Journal, tmp_path: Path
+) -> None:
+    text = FORMAT_5.read_text(encoding="utf-8")
+    head = text.split("\n---\n", 1)[0]
+    assert '"llm_journal": 5' in head and '"layout": "file"' in head
+    assert '"host": "http://gpu-box:11434"' in text and '"input_row_id": 1,' in text
+    result = import_markdown(journal, FORMAT_5)
+    assert (result.new_experiments, result.new_runs, result.already_present) == (2, 4, 0)
+    assert (result.new_expectations, result.new_grades, result.new_inputs) == (2, 2, 2)
+    assert _rows(journal, "SELECT host, input_row_id FROM run") == [("", None)] * 4
+    assert _rows(journal, "SELECT uuid, variables, expectations FROM input_row") == [
+        ("7e1f0000-0000-4000-8000-000000000501", '{"country": "France"}', '["contains:Seine"]'),
+        (
+            "7e1f0000-0000-4000-8000-000000000502",
+            '{"country": "Chile | `Andes` <b>"}',
+            '["icontains:b\u00edo", "words<=40"]',
+        ),
+    ]
+    with Journal.open(tmp_path / "from_format_4.sqlite") as older:
+        import_markdown(older, FORMAT_4)
+        older_records = snapshot(older.path)
+    records = snapshot(journal.path)
+    kept = {uuid: record for uuid, record in older_records.items() if "model" in record}
+    assert len(kept) == 4 and {uuid: records[uuid] for uuid in kept} == kept
+    again = tmp_path / "again.md"
+    export_to_path(journal, again)
+    assert again.read_text(encoding="utf-8").startswith(
+        '---\n{\n  "layout": "file",\n  "llm_journal": 6\n}\n---\n'
     )
     with Journal.open(tmp_path / "third.sqlite") as third:
         import_markdown(third, again)

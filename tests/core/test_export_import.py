@@ -218,6 +218,9 @@ def snapshot(path: Path) -> dict[str, Any]:
         run["experiment_id"] = experiments[record["experiment_id"]]["uuid"]
         replayed = record["replay_of_id"]
         run["replay_of_id"] = None if replayed is None else runs[replayed]["uuid"]
+        made_from = record.get("input_row_id")
+        row_uuids = {row["id"]: row["uuid"] for row in inputs}
+        run["input_row_id"] = None if made_from is None else row_uuids[made_from]
         result[record["uuid"]] = run
     for record in expectations.values():
         expectation = normal("expectation", record)
@@ -267,7 +270,7 @@ def other(tmp_path: Path) -> Iterator[Journal]:
 def test_export_reads_like_a_lab_notebook(journal: Journal, ids: dict[str, int]) -> None:
     text = _export(journal)
     assert text.startswith(
-        '---\n{\n  "layout": "file",\n  "llm_journal": 5\n}\n---\n\n# LLM Journal\n'
+        '---\n{\n  "layout": "file",\n  "llm_journal": 6\n}\n---\n\n# LLM Journal\n'
     )
     assert "\n## Rivers that cross borders\n" in text
     assert f"*Experiment {ids['rivers']} · created " in text
@@ -473,7 +476,7 @@ def test_folder_layout_has_an_index_and_a_file_per_experiment(
     meta = json.loads(front.removeprefix("---\n"))
     record = meta["experiment"]  # nested: no column is a reader's document metadata
     assert record["title"] == "Rivers that cross borders" and record["tags"] == ["geo", "rivers"]
-    assert meta == {"experiment": record, "llm_journal": 5, "layout": "experiment"}
+    assert meta == {"experiment": record, "llm_journal": 6, "layout": "experiment"}
     assert body.startswith("\n# Rivers that cross borders\n")
     assert "[index](index.md)" in body
     assert f"\n## Run {ids['first']} · llama3:8b · worked\n" in body
@@ -697,9 +700,9 @@ DAMAGES: dict[str, Any] = {
         "not an LLM Journal export: it does not start with llm-journal front matter",
     ),
     "newer format": (
-        lambda t: _damage(t, '"llm_journal": 5', '"llm_journal": 6'),
+        lambda t: _damage(t, '"llm_journal": 6', '"llm_journal": 7'),
         lambda t: 1,
-        "written by a newer LLM Journal (export format 6; this version reads formats 1 to 5)",
+        "written by a newer LLM Journal (export format 7; this version reads formats 1 to 6)",
     ),
     "unknown field": (
         lambda t: _damage(

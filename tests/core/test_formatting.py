@@ -23,6 +23,7 @@ def test_plural_counts_with_thousands_separators() -> None:
     assert plural(1, "run") == "1 run"
     assert plural(0, "run") == "0 runs"
     assert plural(2, "new experiment") == "2 new experiments"
+    assert plural(3, "batch") == "3 batches" and plural(1, "batch") == "1 batch"
     assert plural(1234, "experiment") == "1,234 experiments"
 
 
