@@ -23,14 +23,14 @@ from sqlmodel import Session
 from journal.core.cancel import CancelToken
 from journal.core.check_triage import ItemTriage, outcomes_of, triage_item
 from journal.core.dispatch import Station
-from journal.core.errors import JournalError
+from journal.core.errors import JournalError, ModelNotFoundError
 from journal.core.grading import RunOutcome
 from journal.core.grading_queue import GradingEvents, GradingQueue
 from journal.core.models import Batch, CheckStatus, MigrationCheck, Run, to_iso, utcnow
 from journal.core.ollama_service import OllamaService
 from journal.core.ownership import current_owner, owner_is_gone
 from journal.core.queries import get_run
-from journal.core.runner import RunEvents, RunSpec
+from journal.core.runner import RunEvents, RunSpec, identify_streaming
 from journal.core.storage import Journal
 
 __all__ = [
@@ -121,19 +121,25 @@ def run_item(
     cancel: CancelToken,
     events: RunEvents,
 ) -> Run:
-    """Record the item's run (`record`) and link it (`link`) in one transaction, then stream
-    it on the station with what the survey already knows (no request beyond the chat)."""
+    """Record the item's run (`record`), link it (`link`) and mark it sent, with the model's
+    identity the survey found on this host, in one transaction; then stream it (no request
+    beyond the chat). A model the survey did not see here raises ModelNotFoundError before
+    anything is written (the dispatcher sends the item elsewhere)."""
+    info = station.model(spec.model)
+    if info is None:
+        raise ModelNotFoundError(spec.model, station.address)
+    identity = station.recorder.identity(info, station.version)
     with journal.write() as session:
         run = record(session)
         link(session, run)
-    info = station.model(spec.model)
+        assert run.id is not None
+        identify_streaming(session, run.id, identity)
     return station.recorder.execute(
         spec,
         cancel=cancel,
         events=events,
         run=run,
-        model_info=info,
-        server_version=station.version,
+        identified=True,
         abandon=cancel,  # cancelling the job also stops waiting for a journal that refuses
     )
 

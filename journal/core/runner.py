@@ -143,6 +143,7 @@ class RunRecorder:
         model_info: ModelInfo | None = None,
         abandon: CancelToken | None = None,
         server_version: str | None = None,
+        identified: bool = False,
     ) -> Run:
         """Run `spec` to its end and return the recorded run; Ollama failures are recorded,
         not raised (the run's `status` and `error` say what happened).
@@ -151,7 +152,8 @@ class RunRecorder:
         run's error). When the journal cannot be written at the end (disk full, locked), the
         text stays in memory and the write is retried until it succeeds or `abandon` fires,
         which raises RunNotSavedError. `model_info`, from `check_model`, and `server_version`
-        save asking again (a batch asks each host once).
+        save asking again (a batch asks each host once); `identified`: `run` was recorded
+        with them and as streaming already (`identify_streaming`), one write fewer.
         """
         events = events or RunEvents()
         cancel = cancel or CancelToken()
@@ -162,14 +164,17 @@ class RunRecorder:
         stream = _StreamBuffer(self.journal, run.id, self.flush_interval, events)
         started = time.monotonic()
         try:
-            identity = self._identity(
-                model_info or self.check_model(self.service, spec.model), server_version
-            )
-            if cancel.cancelled:
-                self._update(run.id, **identity)
+            if not identified:
+                identity = self.identity(
+                    model_info or self.check_model(self.service, spec.model), server_version
+                )
+                if cancel.cancelled:
+                    self._update(run.id, **identity)
+                    raise StreamCancelled()
+                # One write: which weights answer, where, and that they answer now.
+                self._update(run.id, **identity, status=RunStatus.STREAMING, started_at=utcnow())
+            elif cancel.cancelled:
                 raise StreamCancelled()
-            # One write: which weights answer, where, and that they are answering now.
-            self._update(run.id, **identity, status=RunStatus.STREAMING, started_at=utcnow())
             started = time.monotonic()
             stream.started = started
             final = self.service.chat(
@@ -225,7 +230,7 @@ class RunRecorder:
         finally:
             unregister()
 
-    def _identity(self, info: ModelInfo, version: str | None) -> dict[str, Any]:
+    def identity(self, info: ModelInfo, version: str | None) -> dict[str, Any]:
         """Which weights answer, and where, for the run's record: a tag can point to other
         weights tomorrow, and another host can hold other weights under the same tag."""
         if version is None:
@@ -272,6 +277,12 @@ def record_pending(
     session.add(run)
     session.flush()
     return run
+
+
+def identify_streaming(session: Session, run_id: int, identity: dict[str, Any]) -> None:
+    """Record the run's identity (`RunRecorder.identity`) and that it is being sent now, in
+    the caller's transaction: a batch records, links and starts an item in one write."""
+    _update_run(session, run_id, **identity, status=RunStatus.STREAMING, started_at=utcnow())
 
 
 def _update_run(session: Session, run_id: int, **values: Any) -> None:

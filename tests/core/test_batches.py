@@ -324,3 +324,26 @@ def test_a_check_of_an_experiment_with_an_input_set_replays_every_row(
         "Capital of oslo",
     ]
     assert all(replay is not None and replay.input_row_id for replay in replays)
+
+
+def test_each_row_is_graded_by_its_own_expectations_too(
+    journal: Journal, hosts: tuple[FakeOllama, FakeOllama]
+) -> None:
+    first, _ = hosts
+    experiment_id = _experiment(journal, [])
+    with journal.write() as session:
+        add_rows(
+            session,
+            experiment_id,
+            [
+                RowInput({"word": "paris"}, ("contains:PARIS",)),
+                RowInput({"word": "rome"}, ("contains:MADRID",)),
+            ],
+        )
+    with BatchRunner(journal, OllamaService(first.url)) as runner:
+        result = runner.run(runner.create(experiment_id, [ALPHA], prompt="Capital of {{word}}"))
+    with journal.read() as session:
+        items = batch_items(session, result.batch_id)
+    assert [item.group for item in items] == [Group.PASS, Group.FAIL]
+    assert "MADRID" in items[1].triage.reason
+    assert result.summary.line() == f"{ALPHA} 1/2"
