@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtGui import QColor, QGuiApplication, QPalette
+from PySide6.QtGui import QColor, QFont, QGuiApplication, QPalette
 
 from journal.core.check_triage import Group
 from journal.core.domain import Verdict
@@ -39,6 +39,9 @@ class BatchGridModel(QAbstractTableModel):
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._grid: ResultsGrid | None = None
+        self._mark_font = QFont(QGuiApplication.font())
+        self._mark_font.setBold(True)  # a mark reads at a glance, colour or not
+        self._mark_font.setPointSizeF(self._mark_font.pointSizeF() * 1.2)
 
     def set_grid(self, grid: ResultsGrid | None) -> None:
         """Show `grid`: the cells change in place while its shape stays (a running batch),
@@ -105,6 +108,8 @@ class BatchGridModel(QAbstractTableModel):
             return cell.text
         if role == Qt.ItemDataRole.TextAlignmentRole:
             return Qt.AlignmentFlag.AlignCenter
+        if role == Qt.ItemDataRole.FontRole:
+            return self._mark_font
         if role == Qt.ItemDataRole.BackgroundRole:
             return GROUP_COLOURS.get(group)
         if role == Qt.ItemDataRole.ForegroundRole:

@@ -61,6 +61,16 @@ def plan_text(rows: int, models: int, repeat: int) -> str:
     return f"{' × '.join(parts)} = {plural(max(rows, 1) * models * repeat, 'run')}"
 
 
+def _batch_label(batch: BatchView) -> str:
+    """ "#3 · interrupted · 12/60 · 2026-12-01 21:26 · 20 cases x qwen3:8b" """
+    summary = batch.summary
+    when = batch.created_at.strftime("%Y-%m-%d %H:%M")
+    return (
+        f"#{batch.id} · {batch.status.value} · {summary.done}/{summary.total} · "
+        f"{when} · {batch.name}"
+    )
+
+
 class BatchWindow(QDialog):
     """Start, pause, cancel and resume an experiment's batches; see their results grid."""
 
@@ -150,8 +160,11 @@ class BatchWindow(QDialog):
         models.addWidget(models_label)
         models.addWidget(self.models_list, 1)
 
+        left = QVBoxLayout()
+        left.addLayout(form)
+        left.addStretch(1)  # the rows keep their height however tall the models list is
         setup = QHBoxLayout()
-        setup.addLayout(form, 3)
+        setup.addLayout(left, 3)
         setup.addLayout(models, 2)
         return setup
 
@@ -345,13 +358,7 @@ class BatchWindow(QDialog):
         self.batches_box.blockSignals(True)
         self.batches_box.clear()
         for batch in batches:
-            summary = batch.summary
-            when = batch.created_at.strftime("%Y-%m-%d %H:%M")
-            self.batches_box.addItem(
-                f"#{batch.id} · {batch.status.value} · {summary.done}/{summary.total} · "
-                f"{when} · {batch.name}",
-                batch.id,
-            )
+            self.batches_box.addItem(_batch_label(batch), batch.id)
         self.batches_box.setCurrentIndex(self.batches_box.findData(self._batch_id))
         self.batches_box.blockSignals(False)
 
@@ -374,6 +381,9 @@ class BatchWindow(QDialog):
         self._left = sum(1 for item in items if item.status is not RunStatus.DONE)
         self.grid_model.set_grid(results_grid(self._view, items))
         summary = self._view.summary
+        row = self.batches_box.findData(batch_id)
+        if row >= 0:  # its status and count move as it runs
+            self.batches_box.setItemText(row, _batch_label(self._view))
         self.summary_label.setText(summary.line())
         self.summary_label.setToolTip(
             f"Batch {self._view.id}: {self._view.name} ({self._view.status.value})"
