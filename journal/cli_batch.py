@@ -85,7 +85,7 @@ def _batch_run(args: argparse.Namespace) -> int:
     from journal.core.cancel import CancelToken
     from journal.core.errors import InvalidInputError
     from journal.core.eta import Eta
-    from journal.core.formatting import plural
+    from journal.core.formatting import plural, short_digest
     from journal.core.models import RunStatus
 
     resuming = args.resume is not None
@@ -164,7 +164,7 @@ def _batch_run(args: argparse.Namespace) -> int:
             )
             with journal.read() as session:
                 view = get_batch(session, batch_id)
-            pins = ", ".join(f"{name}@{digest[:12]}" for name, digest in view.pins.items())
+            pins = ", ".join(f"{name}@{short_digest(digest)}" for name, digest in view.pins.items())
             _say(f"batch {batch_id}: {plural(view.summary.total, 'run')} ({view.name}) on {pins}")
         hosts_used.extend(host.text for host in (runner.hosts or view.hosts))
         if len(hosts_used) > 1:

@@ -187,7 +187,8 @@ def test_text_that_is_not_utf8_names_its_line(store: SettingsFile) -> None:
         (
             "[ollama]\nhosts = 'http://a:11434'\n",
             2,
-            'ollama.hosts is a list of addresses, like ["http://127.0.0.1:11434"].',
+            'ollama.hosts is a list of addresses, like ["http://127.0.0.1:11434", '
+            '"http://gpu:11434 limit=2"].',
             HOSTS,
         ),
         (
