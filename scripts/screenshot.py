@@ -10,9 +10,11 @@ or, with graded demo runs, after a Repeat of 3 (`repeat`) or in the matrix with 
 or a migration check sorted into passes, fails, needs a look and still grading (`check`),
 or a prompt with {{variables}} run with their values, then one value cleared and Run
 pressed again, so the form says what is missing (`template`), or that prompt with a table of
-inputs under the expectations, some with expectations of their own (`inputs`);
+inputs under the expectations, some with expectations of their own (`inputs`), or Run all rows
+of an experiment on three models over two hosts, while it runs and (OUT-done.png) once done
+(`batch`);
 scenes: streaming, done, silent, unsaved, repeat, matrix, expectations, check, template,
-inputs. With
+inputs, batch. With
 --expectations (implied by the `expectations` scene) the experiment has expectations, one of
 them for a judge, so the answer shows its grades and the outcome a suggested verdict.
 """
@@ -243,6 +245,44 @@ def show_check(window: object, width: int, height: int, wait: object, out: str) 
     dialog.close()
 
 
+BATCH_COUNTRIES = ["Germany", "France", "Austria", "Hungary", "Switzerland", "Netherlands"]
+BATCH_TEMPLATE = "Name three rivers that flow through {{country}} and another country."
+
+
+def show_batch(window: object, width: int, height: int, wait: object, out: str) -> None:
+    """Run all rows: six countries on three models over two hosts, grabbed while it runs
+    (OUT) and once it is done (OUT with -done before the extension)."""
+    from journal.core.expectations import parse_expectation
+    from journal.core.grades import add_expectation
+    from journal.core.input_sets import RowInput, add_rows
+    from journal.gui.batch_window import BatchWindow
+
+    journal = window.context.journal  # type: ignore[attr-defined]
+    experiment_id = window.editor.experiment_id()  # type: ignore[attr-defined]
+    with journal.write() as session:
+        add_expectation(session, experiment_id, parse_expectation("icontains:rivers"))
+        add_expectation(session, experiment_id, parse_expectation("words<=400"))
+        add_rows(session, experiment_id, [RowInput({"country": c}) for c in BATCH_COUNTRIES])
+    window.prompt_panel.set_prompt(BATCH_TEMPLATE)  # type: ignore[attr-defined]
+    window.prompt_panel.set_variable_values({"country": "Germany"})  # type: ignore[attr-defined]
+    window.run_prompt()  # type: ignore[attr-defined]
+    wait(lambda: not window.runs.is_running, 60)  # type: ignore[attr-defined,operator]
+    window.dialogs.open_batch_window()  # type: ignore[attr-defined]
+    dialog = next(w for w in window.findChildren(BatchWindow) if w.isVisible())  # type: ignore[attr-defined]
+    dialog.resize(min(width - 120, 1100), min(height - 60, 780))
+    wait(lambda: dialog.models_list.isEnabled())  # type: ignore[operator]
+    dialog.set_models(["llama3.2:3b", "qwen3:4b", "gemma3:4b"])
+    dialog.start()
+    wait(lambda: dialog.progress_bar.value() >= 7, 60)  # type: ignore[operator]
+    dialog.grab().save(out)
+    wait(lambda: not dialog.is_running(), 120)  # type: ignore[operator]
+    dialog.grid_view.setCurrentIndex(dialog.grid_model.index(1, 1))
+    wait(lambda: False, 0.5)  # type: ignore[operator]
+    done = Path(out)
+    dialog.grab().save(str(done.with_name(f"{done.stem}-done{done.suffix}")))
+    dialog.close()
+
+
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("out", nargs="?", default=str(ROOT / "resources" / "screenshot.png"))
@@ -262,6 +302,7 @@ def main() -> int:
             "check",
             "template",
             "inputs",
+            "batch",
         ),
         default="streaming",
     )
@@ -410,9 +451,18 @@ def main() -> int:
             window.runs.started.connect(lambda _: setattr(disk, "full", True))
         if scene == "repeat":
             window.prompt_panel.repeat_box.setValue(3)
-        if scene not in ("matrix", "check"):
+        if scene not in ("matrix", "check", "batch"):
             window.run_prompt()
-        if scene == "check":
+        if scene == "batch":
+            from tests.fake_ollama import FakeOllama as SecondOllama
+
+            with SecondOllama(models) as second:
+                from journal.core.settings import SettingsFile
+
+                SettingsFile().update({"ollama.hosts": [fake.url, f"{second.url} limit=2"]})
+                fake.chunk_delay = second.chunk_delay = 0.01
+                show_batch(window, width, height, wait, args.out)
+        elif scene == "check":
             show_check(window, width, height, wait, args.out)
             judge_answers.set()
         elif scene == "matrix":
@@ -458,7 +508,7 @@ def main() -> int:
         if scene == "repeat":
             window.list_panel.model().refresh()
             wait(lambda: False, 0.5)
-        if scene not in ("matrix", "check"):
+        if scene not in ("matrix", "check", "batch"):
             window.grab().save(args.out)
         window.runs.stop()
         if disk is not None:

@@ -63,6 +63,7 @@ __all__ = [
     "ModelTally",
     "ResultsGrid",
     "batch_items",
+    "default_template",
     "get_batch",
     "list_batches",
     "results_grid",
@@ -531,6 +532,13 @@ def _latest_template(session: Session, experiment_id: int) -> _Template | None:
     prompt = str(template["prompt"]) if template else run.prompt
     system = str(template["system"]) if template else run.system_prompt
     return _Template(prompt, system, dict(run.options), run.think, run.keep_alive)
+
+
+def default_template(session: Session, experiment_id: int) -> tuple[str, str] | None:
+    """(prompt, system prompt) a batch of the experiment runs when none is given: its
+    latest prompt (`create`'s default), or None before its first run."""
+    latest = _latest_template(session, experiment_id)
+    return (latest.prompt, latest.system) if latest is not None else None
 
 
 def _cases(

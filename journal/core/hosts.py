@@ -22,7 +22,14 @@ from journal.core.ollama_service import (
 )
 from journal.core.settings import SettingsFile, choose_host
 
-__all__ = ["HostReport", "HostState", "choose_host_limits", "choose_hosts", "probe_hosts"]
+__all__ = [
+    "HostReport",
+    "HostState",
+    "choose_host_limits",
+    "choose_hosts",
+    "hosts_led_by",
+    "probe_hosts",
+]
 
 PROBE_TIMEOUT = 3.0
 """Seconds to connect, and to wait for each answer: /api/version and /api/tags answer at
@@ -76,12 +83,20 @@ def choose_host_limits(explicit: Sequence[str] = (), *, source: str = "--host") 
     Ollama tools read it. An address given twice counts once (the first one given).
     """
     if explicit:
-        chosen = [parse_host_limit(text, source=source) for text in explicit]
-    else:
-        saved = SettingsFile().load().host_limits
-        first = choose_host(None, saved_hosts=[host.address for host in saved]).host
-        limits = {host.address: host.limit for host in saved}
-        chosen = [HostLimit(first, limits.get(first, 1)), *saved]
+        return _once_each([parse_host_limit(text, source=source) for text in explicit])
+    saved = SettingsFile().load().host_limits
+    first = choose_host(None, saved_hosts=[host.address for host in saved]).host
+    return hosts_led_by(first, saved)
+
+
+def hosts_led_by(first: str, saved: Sequence[HostLimit]) -> list[HostLimit]:
+    """`first` (the host a program talks to: the window's, after --host and OLLAMA_HOST),
+    with the limit the settings give it, then the settings' other hosts."""
+    limits = {host.address: host.limit for host in saved}
+    return _once_each([HostLimit(first, limits.get(first, 1)), *saved])
+
+
+def _once_each(chosen: Sequence[HostLimit]) -> list[HostLimit]:
     unique: dict[str, HostLimit] = {}
     for host in chosen:
         unique.setdefault(host.address, host)

@@ -155,7 +155,8 @@ class CheckRunner(QObject):
         self._listener = self._context.tasks.listen(
             self._on_listener_items, interval_ms=RELAY_INTERVAL_MS, owner=self
         )
-        self._checker = MigrationChecker(journal, service)  # the Settings' judge and embedder
+        # The Settings' judge and embedder; the replays spread over the Settings' hosts.
+        self._checker = MigrationChecker(journal, service, hosts=self._context.host_limits())
         return self._checker
 
     def _pass_ended(self, checker: MigrationChecker) -> None:

@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from sqlmodel import Session
 
     from journal.core.domain import ExperimentFilter, ExperimentSummary
+    from journal.core.host_limits import HostLimit
     from journal.core.ollama_service import OllamaService
     from journal.core.storage import Journal
 
@@ -146,6 +147,21 @@ class AppContext(QObject):
         self.service_changed.emit(service)
         self.ollama_status.watch(host, service.version)
         return service
+
+    def host_limits(self) -> list[HostLimit]:
+        """The hosts a batch or check spreads over: this window's host first (with the
+        limit the settings give it), then the settings' other hosts. While the settings
+        file cannot be read, this window's host alone (and the reason, quietly)."""
+        from journal.core.hosts import hosts_led_by
+        from journal.core.settings import SettingsFile
+
+        try:
+            saved = SettingsFile().load().host_limits
+        except JournalError as error:
+            self.report(error, quiet=True, about="Only this window's host is used.")
+            saved = []
+        first = self._service.host if self._service is not None else self.host
+        return hosts_led_by(first, saved)
 
     # -- reading and writing --------------------------------------------------------------
 

@@ -56,6 +56,7 @@ class MainWindow(QMainWindow):
     compare_action: QAction
     compare_ids_action: QAction
     check_action: QAction
+    batch_action: QAction
     matrix_action: QAction
     try_expectations_action: QAction
     worked_action: QAction
@@ -157,6 +158,7 @@ class MainWindow(QMainWindow):
             setattr(self, f"{name}_action", action)
         self.stop_action.setEnabled(False)
         self.stop_grading_action.setEnabled(False)
+        self.batch_action.setEnabled(False)  # until an experiment is open
 
     def _connect_signals(self) -> None:
         context, runs = self.context, self.runs
@@ -169,6 +171,7 @@ class MainWindow(QMainWindow):
         self.prompt_panel.stop_requested.connect(self.stop_run)
         self.prompt_panel.model_picker.load_failed.connect(self._on_model_picker_load_failed)
         self.browser.experiment_created.connect(self._on_browser_experiment_created)
+        self.list_panel.experiment_selected.connect(self._on_list_panel_experiment_selected)
         self.display.run_chosen.connect(self._on_display_run_chosen)
         self.display.shown_run_changed.connect(self.editor.expectations.set_selected_run)
         panel = self.prompt_panel
@@ -215,6 +218,7 @@ class MainWindow(QMainWindow):
     @Slot(object)
     def _on_context_journal_opened(self, journal: Journal) -> None:
         self.settings.add_recent_journal(str(journal.path))
+        self.batch_action.setEnabled(False)  # no experiment is open in the new journal yet
 
     @Slot(object)
     def _on_context_service_changed(self, service: OllamaService) -> None:
@@ -237,6 +241,10 @@ class MainWindow(QMainWindow):
     @Slot()
     def new_experiment(self) -> None:
         self.browser.create_experiment()
+
+    @Slot(int)
+    def _on_list_panel_experiment_selected(self, _experiment_id: int) -> None:
+        self.batch_action.setEnabled(True)
 
     @Slot(int)
     def _on_browser_experiment_created(self, _experiment_id: int) -> None:
@@ -494,7 +502,10 @@ class MainWindow(QMainWindow):
         event.accept()
 
     def _stop_before_closing(self) -> bool:
-        """Stop a streaming run, once the person agrees; False to keep the window open."""
+        """Stop a streaming run and running batches, once the person agrees; False to
+        keep the window open."""
+        if not self.dialogs.close_batch_windows():
+            return False
         if not self.runs.is_running:
             return True
         reason = self.runs.unsaved_reason()

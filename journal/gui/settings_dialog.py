@@ -26,7 +26,8 @@ from PySide6.QtWidgets import (
 )
 
 from journal.core.errors import InvalidInputError, JournalError
-from journal.core.paths import DEFAULT_OLLAMA_HOST, OLLAMA_HOST_ENV, resolve_ollama_host
+from journal.core.host_limits import parse_host_limit
+from journal.core.paths import DEFAULT_OLLAMA_HOST, OLLAMA_HOST_ENV
 from journal.core.settings import (
     choose_host,
     format_option_lines,
@@ -43,7 +44,15 @@ if TYPE_CHECKING:
     from journal.core.ollama_service import ModelInfo
 
 OPTIONS_PLACEHOLDER = "temperature=0.2\nseed=42\nnum_ctx=8192"
-HOSTS_PLACEHOLDER = f"{DEFAULT_OLLAMA_HOST}\n(one address per line; the first is used)"
+HOSTS_PLACEHOLDER = (
+    f"{DEFAULT_OLLAMA_HOST}\nhttp://gpu-box:11434 limit=2\n"
+    "(one address per line; the first is used; batches and checks use them all)"
+)
+HOSTS_TIP = (
+    "One address per line, e.g. http://gpu-box:11434. Add limit=N to give a host N answers "
+    "at once (http://gpu-box:11434 limit=2). The window runs on the first; batches and "
+    "migration checks spread over them all."
+)
 
 
 def precedence_text() -> str:
@@ -87,7 +96,8 @@ class SettingsDialog(QDialog):
         self._saved_keys = frozenset(saved.options)  # saved before: accepted even when unknown
 
         layout = QVBoxLayout(self)
-        layout.addWidget(self._init_ollama_box("\n".join(saved.hosts)))
+        hosts = "\n".join(host.text for host in saved.host_limits)  # limits kept
+        layout.addWidget(self._init_ollama_box(hosts))
         layout.addWidget(self._init_options_box({**saved.options, **saved.request}))
         layout.addWidget(
             self._init_grading_box(list_models, saved.judge_model, saved.embedding_model)
@@ -120,7 +130,7 @@ class SettingsDialog(QDialog):
 
     def _init_ollama_box(self, hosts: str) -> QGroupBox:
         self.hosts_edit = self._mono_edit(hosts, HOSTS_PLACEHOLDER, 3)
-        self.hosts_edit.setToolTip("One address per line, e.g. http://gpu-box:11434")
+        self.hosts_edit.setToolTip(HOSTS_TIP)
         hosts_label = QLabel("&Hosts:")
         hosts_label.setBuddy(self.hosts_edit)
         self.test_button = QPushButton("&Test connection")
@@ -357,9 +367,11 @@ class SettingsDialog(QDialog):
         would use without a list. InvalidInputError when the line cannot be an address."""
         line = self.hosts_edit.textCursor().block().text().strip()
         if line and not line.startswith("#"):
-            return resolve_ollama_host(line)
+            return parse_host_limit(line, source="").address  # its limit=N aside
         listed = self._parse_hosts()
-        return listed[0] if listed else choose_host(None, saved_hosts=[]).host
+        if listed:
+            return parse_host_limit(listed[0], source="").address
+        return choose_host(None, saved_hosts=[]).host
 
     def _show_host_status(self, text: str, *, error: bool) -> None:
         label = self.host_status_label

@@ -118,6 +118,13 @@ MENUS: tuple[tuple[str, tuple[tuple[ActionSpec, ...], ...]], ...] = (
                     "Migration check: replay what worked on a new model",
                 ),
                 A(
+                    "batch",
+                    "Run a&ll rows…",
+                    "dialogs.open_batch_window",
+                    ("Ctrl+Shift+Return", "Ctrl+Shift+Enter"),
+                    "Run the experiment's latest prompt for every input row on several models",
+                ),
+                A(
                     "matrix",
                     "Experiment × model &matrix…",
                     "dialogs.open_matrix",

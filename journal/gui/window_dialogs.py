@@ -3,6 +3,7 @@ list's filter, the runs selected), and what it reports back reaches the right pa
 
 from __future__ import annotations
 
+import functools
 import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -14,6 +15,7 @@ from journal.core.paths import resolve_ollama_host
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QDialog, QWidget
 
+    from journal.gui.batch_window import BatchWindow
     from journal.gui.main_window import MainWindow
 
 
@@ -24,6 +26,7 @@ class WindowDialogs(QObject):
         super().__init__(window)
         self._window = window
         self._context = window.context
+        self._batch_windows: dict[int, BatchWindow] = {}  # experiment id -> its open window
 
     def _show(self, dialog: QDialog, *, modal: bool = False) -> None:
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
@@ -122,6 +125,41 @@ class WindowDialogs(QObject):
     @Slot(int)
     def _on_check_window_check_finished(self, _check_id: int) -> None:
         self._window.browser.refresh()
+
+    @Slot()
+    def open_batch_window(self) -> None:
+        """Run all rows of the open experiment: its own window, one per experiment."""
+        from journal.gui.batch_window import BatchWindow
+
+        experiment_id = self._window.editor.experiment_id()
+        if experiment_id is None:
+            self._context.say("Select an experiment to run all its rows.", 6000)
+            return
+        if self._context.journal is None or self._context.service is None:
+            return
+        self._window.browser.flush()
+        window = self._batch_windows.get(experiment_id)
+        if window is None:
+            model = self._window.prompt_panel.model_picker.current_model() or ""
+            window = BatchWindow(self._context, experiment_id, model, self._window)
+            window.run_activated.connect(self._window.open_run)
+            window.batch_finished.connect(self._on_batch_window_batch_finished)
+            window.destroyed.connect(functools.partial(self._batch_windows.pop, experiment_id))
+            self._batch_windows[experiment_id] = window
+            self._show(window)
+        else:
+            window.show()
+            window.raise_()
+            window.activateWindow()
+
+    @Slot(int)
+    def _on_batch_window_batch_finished(self, _batch_id: int) -> None:
+        self._window.browser.refresh()  # new runs: pass rates, models
+        self._window.display.reload()
+
+    def close_batch_windows(self) -> bool:
+        """Close every batch window (each asks first while it runs); False when one stays."""
+        return all(window.close() for window in list(self._batch_windows.values()))
 
     @Slot()
     def open_matrix(self) -> None:

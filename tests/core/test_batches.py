@@ -15,6 +15,7 @@ from journal.core.batches import (
     BatchEvents,
     BatchRunner,
     batch_items,
+    default_template,
     get_batch,
     list_batches,
     results_grid,
@@ -131,7 +132,11 @@ def test_the_template_defaults_to_the_experiments_latest_prompt(
     with BatchRunner(journal, OllamaService(first.url)) as runner:
         with pytest.raises(InvalidInputError, match="has no runs yet"):
             runner.create(experiment_id, [ALPHA])
+        with journal.read() as session:
+            assert default_template(session, experiment_id) is None
         runner.run(runner.create(experiment_id, [ALPHA], prompt="Tell me {{word}}"))
+        with journal.read() as session:
+            assert default_template(session, experiment_id) == ("Tell me {{word}}", "")
         second = runner.create(experiment_id, [BETA], repeat=2)
         runner.run(second)
     with journal.read() as session:

@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from journal.core.hosts import HostState, choose_hosts, probe_hosts
+from journal.core.host_limits import HostLimit
+from journal.core.hosts import HostState, choose_hosts, hosts_led_by, probe_hosts
 from journal.core.settings import SettingsFile
 from tests.conftest import UNREACHABLE_HOST
 from tests.fake_ollama import FakeOllama
@@ -48,6 +49,13 @@ def test_without_ollama_host_the_saved_hosts_or_the_default(
     assert choose_hosts() == ["http://127.0.0.1:11434"]
     SettingsFile().update({"ollama.hosts": ["http://gpu-box:11434", "http://laptop:11434"]})
     assert choose_hosts() == ["http://gpu-box:11434", "http://laptop:11434"]
+
+
+def test_the_windows_host_leads_with_its_saved_limit_then_the_others() -> None:
+    saved = [HostLimit("http://a:11434"), HostLimit("http://gpu:11434", 2)]
+    assert hosts_led_by("http://gpu:11434", saved) == [saved[1], saved[0]]
+    assert hosts_led_by("http://b:11434", saved) == [HostLimit("http://b:11434"), *saved]
+    assert hosts_led_by("http://b:11434", []) == [HostLimit("http://b:11434")]
 
 
 def test_each_host_reports_its_version_and_models(fake_ollama: FakeOllama) -> None:

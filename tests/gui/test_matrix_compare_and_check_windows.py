@@ -233,3 +233,24 @@ def test_check_cancel_then_resume(
         window.resume_button.click()
     assert window.summary_text() == "0 of 3 pass on qwen3:0.6b (0 fail, 3 need a look)"
     assert not window.resume_button.isEnabled()
+
+
+def test_a_check_spreads_over_the_settings_hosts(
+    qtbot: QtBot, journal: Journal, answers: FakeOllama, worked_runs: list[int]
+) -> None:
+    from journal.core.models import MigrationCheck
+    from journal.core.settings import SettingsFile
+
+    with FakeOllama(list(answers.models.values())) as other:
+        SettingsFile().update({"ollama.hosts": [answers.url, f"{other.url} limit=2"]})
+        window = _check_window(qtbot, journal, answers)
+        with qtbot.waitSignal(window.check_finished, timeout=10_000):
+            window.start_button.click()
+        check_id = window.current_check_id()
+        with journal.read() as session:
+            check = session.get(MigrationCheck, check_id)
+            assert check is not None
+            assert check.hosts == [
+                {"address": answers.url, "limit": 1},
+                {"address": other.url, "limit": 2},
+            ]

@@ -221,3 +221,26 @@ def test_ok_in_settings_keeps_the_host_given_with_host(
     monkeypatch.setattr(SettingsDialog, "exec", lambda self: 1)  # the person presses OK
     window.dialogs.open_settings()
     assert window.context.host == "http://flag:11434"
+
+
+def test_host_limits_are_shown_kept_and_explained(
+    qtbot: QtBot, capsys: pytest.CaptureFixture[str], config: Path, ini: str, db_path: Path
+) -> None:
+    SettingsFile().update({"ollama.hosts": ["http://a:11434", "http://gpu:11434 limit=2"]})
+    store = SettingsStore(_qsettings(ini))
+    dialog = _dialog(qtbot, store, db_path)
+    assert dialog.hosts_edit.toPlainText() == "http://a:11434\nhttp://gpu:11434 limit=2"
+    assert "limit=N" in dialog.hosts_edit.toolTip()
+    assert "limit=2" in dialog.hosts_edit.placeholderText()
+    dialog.hosts_edit.setPlainText("http://gpu:11434 limit=3\nhttp://a:11434")
+    dialog.buttons.button(dialog.buttons.StandardButton.Ok).click()
+    assert _get(capsys, "ollama.hosts") == ["http://gpu:11434 limit=3", "http://a:11434"]
+
+
+def test_test_connection_asks_the_address_of_a_line_with_a_limit(
+    qtbot: QtBot, config: Path, ini: str, db_path: Path, fake_ollama: FakeOllama
+) -> None:
+    dialog = _dialog(qtbot, SettingsStore(_qsettings(ini)), db_path)
+    dialog.hosts_edit.setPlainText(f"{fake_ollama.url} limit=2")
+    dialog.test_button.click()
+    qtbot.waitUntil(lambda: "0.10.1" in dialog.host_status_label.text(), timeout=5000)
