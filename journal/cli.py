@@ -313,6 +313,8 @@ def cmd_show(args: argparse.Namespace) -> int:
         out.write(f" · {run.verdict.value if run.verdict else 'unrated'}\n")
         if run.replay_of_id:
             out.write(f"replays run {run.replay_of_id}\n")
+        if run.host:
+            out.write(f"host: {run.host}\n")
         if run.options:
             out.write(f"options: {options_label(run)}\n")
         if run.template is not None:

@@ -106,6 +106,8 @@ def test_a_batch_over_two_hosts_prints_progress_a_grid_and_a_summary_per_model(
     assert out.splitlines()[-1] == f"{MODEL} 0/3"  # no expectations: each needs a look
     assert "word=kiwi" in out and f"{MODEL}@{'e' * 12}" in out
 
+    code, out, _ = _cli(capsys, "--db", str(db_path), "show", "1")
+    assert code == 0 and out.count("\nhost: http://127.0.0.1:") == 3  # who served each run
     code, out, _ = _cli(capsys, "--db", str(db_path), "batch", "--list")
     assert code == 0 and "done" in out and "3/3" in out
     code, out, _ = _cli(capsys, "--db", str(db_path), "batch", "--show", "1", "--json")

@@ -139,6 +139,13 @@ class BatchJob(QObject):
 
     # -- internals --------------------------------------------------------------------
 
+    def set_hosts(self, hosts: Sequence[HostLimit]) -> None:
+        """The hosts the next pass spreads over (never changed under a running pass: the
+        window only lets them change while idle)."""
+        self._hosts = list(hosts)
+        if self._runner is not None:
+            self._runner.hosts = list(hosts)
+
     def _open(self) -> BatchRunner:
         if self._runner is not None:
             return self._runner

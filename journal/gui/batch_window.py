@@ -46,6 +46,7 @@ if TYPE_CHECKING:
 
     from journal.core.batches import BatchItemView, BatchRunResult, BatchView
     from journal.core.eta import Eta
+    from journal.core.host_limits import HostLimit
     from journal.core.hosts import HostReport
     from journal.gui.context import AppContext
 
@@ -140,15 +141,27 @@ class BatchWindow(QDialog):
         self.repeat_box = QSpinBox()
         self.repeat_box.setRange(1, MAX_REPEAT)
         self.repeat_box.setToolTip("Run each row this many times on each model")
-        self.hosts_label = QLabel(" · ".join(host.text for host in self._hosts))
-        self.hosts_label.setWordWrap(True)
-        self.hosts_label.setToolTip("The Ollama hosts in the Settings; limit=N: N answers at once")
+        self.hosts_list = QListWidget()
+        self.hosts_list.setAccessibleName("Ollama hosts to spread the batch over")
+        self.hosts_list.setToolTip(
+            "Tick the Ollama hosts to spread the runs over (from the Settings; limit=N: "
+            "N answers at once there). An item goes only to a host with its model's weights."
+        )
+        for host in self._hosts:
+            item = QListWidgetItem(host.text)
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            item.setCheckState(Qt.CheckState.Checked)
+            self.hosts_list.addItem(item)
+        rows = min(max(len(self._hosts), 1), 3)
+        self.hosts_list.setFixedHeight(self.hosts_list.sizeHintForRow(0) * rows + 6)
         self.count_label = QLabel()
         form = QFormLayout()
         form.addRow("&Batches:", self.batches_box)
         form.addRow("Prompt:", self.prompt_view)
         form.addRow("&Repeat:", self.repeat_box)
-        form.addRow("Hosts:", self.hosts_label)
+        hosts_label = QLabel("H&osts:")
+        hosts_label.setBuddy(self.hosts_list)
+        form.addRow(hosts_label, self.hosts_list)
         form.addRow("Runs:", self.count_label)
 
         self.models_list = QListWidget()
@@ -229,6 +242,7 @@ class BatchWindow(QDialog):
         self.batches_box.activated.connect(self._on_batches_box_activated)
         self.repeat_box.valueChanged.connect(self._on_setup_changed)
         self.models_list.itemChanged.connect(self._on_setup_changed)
+        self.hosts_list.itemChanged.connect(self._on_hosts_list_item_changed)
         self.start_button.clicked.connect(self._on_start_button_clicked)
         self.pause_button.clicked.connect(self._on_pause_button_clicked)
         self.resume_button.clicked.connect(self._on_resume_button_clicked)
@@ -242,6 +256,7 @@ class BatchWindow(QDialog):
         order = [
             self.batches_box,
             self.repeat_box,
+            self.hosts_list,
             self.models_list,
             self.start_button,
             self.pause_button,
@@ -280,6 +295,21 @@ class BatchWindow(QDialog):
             item = self.models_list.item(row)
             checked = item.text() in names
             item.setCheckState(Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked)
+
+    def chosen_hosts(self) -> list[HostLimit]:
+        """The ticked hosts, in the Settings' order."""
+        return [
+            host
+            for row, host in enumerate(self._hosts)
+            if self.hosts_list.item(row).checkState() == Qt.CheckState.Checked
+        ]
+
+    def set_hosts(self, addresses: list[str]) -> None:
+        """Tick exactly these hosts (what clicking their boxes does)."""
+        for row, host in enumerate(self._hosts):
+            checked = host.address in addresses
+            state = Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked
+            self.hosts_list.item(row).setCheckState(state)
 
     def chosen_models(self) -> list[str]:
         return [
@@ -419,12 +449,14 @@ class BatchWindow(QDialog):
         self.models_list.blockSignals(False)
         self.models_list.setEnabled(not self._running)
         down = {report.address for report in reports if report.state is not HostState.UP}
-        self.hosts_label.setText(
-            " · ".join(
-                host.text + (" (not answering)" if host.address in down else "")
-                for host in self._hosts
-            )
-        )
+        self.hosts_list.blockSignals(True)
+        for row, host in enumerate(self._hosts):
+            item = self.hosts_list.item(row)
+            item.setText(host.text + (" (not answering)" if host.address in down else ""))
+            if host.address in down:
+                item.setCheckState(Qt.CheckState.Unchecked)
+        self.hosts_list.blockSignals(False)
+        self._job.set_hosts(self.chosen_hosts())
         if not names:
             self._say("No host lists any model: start Ollama or pull a model, then reopen this.")
         self._update_count()
@@ -444,11 +476,11 @@ class BatchWindow(QDialog):
     def _update_buttons(self) -> None:
         idle = not self._running
         draining = self._drain is not None and self._drain.is_set()
-        self.start_button.setEnabled(idle and self._has_prompt)
+        self.start_button.setEnabled(idle and self._has_prompt and bool(self.chosen_hosts()))
         self.pause_button.setEnabled(self._running and not draining)
         self.cancel_button.setEnabled(self._running)
         self.resume_button.setEnabled(idle and self._view is not None and self._view.resumable)
-        for widget in (self.batches_box, self.repeat_box):
+        for widget in (self.batches_box, self.repeat_box, self.hosts_list):
             widget.setEnabled(idle)
         self.models_list.setEnabled(idle and self.models_list.count() > 0)
 
@@ -564,6 +596,10 @@ class BatchWindow(QDialog):
             self.eta_label.setText(eta.text())
 
     @Slot(str, str)
+    def _on_hosts_list_item_changed(self, _item: QListWidgetItem) -> None:
+        self._job.set_hosts(self.chosen_hosts())
+        self._update_buttons()
+
     def _on_job_host_down(self, address: str, _reason: str) -> None:
         self._down.add(address)
         self._notice(f"{address} stopped answering; its items go to the other hosts.")

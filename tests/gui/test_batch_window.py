@@ -133,7 +133,7 @@ def test_a_batch_of_three_rows_on_two_models_fills_the_grid_as_items_end(
     window = _window(qtbot, journal, first.url, experiment_id)
     assert window.prompt_view.toPlainText() == TEMPLATE
     assert window.chosen_models() == [ALPHA]  # the model chosen in the main window
-    assert window.hosts_label.text() == first.url
+    assert [host.address for host in window.chosen_hosts()] == [first.url]
     window.set_models([ALPHA, BETA])
     assert window.count_label.text() == "3 rows × 2 models = 6 runs"
 
@@ -255,7 +255,8 @@ def test_a_batch_spreads_over_the_settings_hosts_and_says_when_one_stops(
     words = [f"w{n}" for n in range(10)]
     experiment_id = _experiment(journal, first.url, words)
     window = _window(qtbot, journal, first.url, experiment_id)
-    assert window.hosts_label.text() == f"{first.url} · {second.url} limit=2"
+    shown = [window.hosts_list.item(row).text() for row in range(window.hosts_list.count())]
+    assert shown == [first.url, f"{second.url} limit=2"]
     first.chunk_delay = 0.01
     second.chunk_delay = 0.05  # mid-answer when it dies
     stopped: list[bool] = []
@@ -367,3 +368,20 @@ def test_run_all_opens_one_window_per_experiment_and_a_cell_opens_its_run(
     qtbot.waitUntil(lambda: main_window.display.current_run_id() == run_id, timeout=5000)
     assert not window.is_running()
     assert window.batches_box.count() == 1
+
+
+def test_only_the_ticked_hosts_take_items(
+    qtbot: QtBot, journal: Journal, hosts: tuple[FakeOllama, FakeOllama]
+) -> None:
+    first, second = hosts
+    SettingsFile().update({"ollama.hosts": [first.url, second.url]})
+    experiment_id = _experiment(journal, first.url, WORDS)
+    window = _window(qtbot, journal, first.url, experiment_id)
+    window.set_hosts([second.url])
+    asked_first = len(first.requests_for("/api/chat"))  # the experiment's own first run
+    with qtbot.waitSignal(window.batch_finished, timeout=30_000):
+        _start(qtbot, window, [ALPHA])
+    assert len(first.requests_for("/api/chat")) == asked_first
+    assert len(second.requests_for("/api/chat")) == len(WORDS)
+    window.set_hosts([])
+    assert not window.start_button.isEnabled()  # nowhere to run
