@@ -15,7 +15,7 @@ def main() -> int:
     parser.add_argument("--quick", action="store_true", help="10,000 experiments, fewer rounds")
     parser.add_argument(
         "--only",
-        choices=("storage", "flush", "streaming", "gui", "export", "grading", "check"),
+        choices=("storage", "flush", "streaming", "gui", "export", "grading", "check", "batch"),
     )
     parser.add_argument(
         "--cache",
@@ -40,6 +40,10 @@ def main() -> int:
         from benchmarks import check_grading
 
         check_grading.run(args.quick)
+    if args.only in (None, "batch"):
+        from benchmarks import batch
+
+        batch.run(args.quick)
     if args.only in (None, "gui"):
         from benchmarks import gui_latency, gui_startup
 

@@ -133,7 +133,7 @@ def run(quick: bool = False) -> None:
         emit("batch.overhead_per_item_median", batch_median - bare_median, "ms (goal < 5)")
         emit("batch.item_p95", percentile(batched, 0.95), "ms")
 
-        delay, count = 0.1, 20 if quick else 40
+        delay, count = 0.1, 40 if quick else 80
         with ExitStack() as stack:
             first = stack.enter_context(_server(delay))
             second = stack.enter_context(_server(delay))

@@ -117,7 +117,7 @@ def _batch_run(args: argparse.Namespace) -> int:
             if triage is not None:
                 line += f" · {_standing(triage)}"
             printed.add(position)
-            left = eta.text()
+            left = eta.text() if run.status is not RunStatus.CANCELLED else ""
             _say(line + (f" · {left}" if left else ""))
 
     def graded(position: int, run_id: int, triage: ItemTriage) -> None:

@@ -559,7 +559,15 @@ def _cases(
         return [(None, {})]
     cases: list[tuple[int | None, dict[str, str]]] = []
     for row in rows:
-        values = {name: row.values[name] for name in used if name in row.values}
+        missing = [name for name in used if name not in row.values]
+        if missing:
+            braces = ", ".join(f"{{{{{name}}}}}" for name in missing)
+            columns = ", ".join(row.values) or "none"
+            raise InvalidInputError(
+                f"The prompt uses {braces}, but input row {row.position} has no value for it "
+                f"(the input set's columns: {columns}): add the column, or fix the prompt."
+            )
+        values = {name: row.values[name] for name in used}
         try:
             render_run(prompt, system, values)
         except InvalidInputError as error:

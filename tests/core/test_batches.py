@@ -151,7 +151,7 @@ def test_a_row_that_cannot_fill_the_template_refuses_the_whole_batch(
     first, _ = hosts
     experiment_id = _experiment(journal, ["paris"])
     with BatchRunner(journal, OllamaService(first.url)) as runner:
-        with pytest.raises(InvalidInputError, match=r"Input row 1: No value for the variable"):
+        with pytest.raises(InvalidInputError, match=r"uses {{lang}}, but input row 1 has no"):
             runner.create(experiment_id, [ALPHA], prompt="{{word}} in {{lang}}")
         with pytest.raises(ModelNotFoundError, match="nosuch:1b"):
             runner.create(experiment_id, [ALPHA, "nosuch:1b"], prompt="{{word}}")
