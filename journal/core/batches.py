@@ -836,7 +836,9 @@ class BatchRunner:
                 )
                 if run.status is RunStatus.DONE:
                     assert run.id is not None
-                    self.grading.grade(work.position, run.id, events.graded, events.grading_failed)
+                    self.grading.grade(
+                        work.position, run.id, events.graded, events.grading_failed, run=run
+                    )
                 if events.finished is not None:
                     events.finished(work.position, total, run)
                 return run

@@ -68,10 +68,13 @@ def _read(journal: Journal, run_id: int) -> tuple[Run, list[RunExpectation]]:
         return run, expectations_of_run(session, run)
 
 
-def _ungraded(journal: Journal, run_id: int) -> tuple[Run, list[RunExpectation]]:
-    """The run, and those of its expectations that have no grade yet."""
+def _ungraded(
+    journal: Journal, run_id: int, run: Run | None = None
+) -> tuple[Run, list[RunExpectation]]:
+    """The run (read, unless given as it just ended), and those of its expectations that
+    have no grade yet."""
     with journal.read() as session:
-        run = get_run(session, run_id)
+        run = run if run is not None else get_run(session, run_id)
         graded = set(
             session.exec(
                 select(GradeRow.expectation_uuid).where(GradeRow.run_id == run_id).distinct()
@@ -197,12 +200,13 @@ class GradingQueue:
             self._enqueue([_Job(run_id, everything=False)])
         return grades
 
-    def grade_missing(self, run_id: int) -> tuple[list[Grade], bool]:
+    def grade_missing(self, run_id: int, run: Run | None = None) -> tuple[list[Grade], bool]:
         """Grade only what the run has no grade for yet: its deterministic expectations now
         (returned, in order), the ones that need Ollama queued; and whether anything was
         queued. A grade already given is kept and never asked again (what resuming a
-        cancelled check needs); for a run just finished it is `grade_finished`."""
-        run, missing = _ungraded(self.journal, run_id)
+        cancelled check needs); for a run just finished it is `grade_finished`. `run`: the
+        run as it ended, when the caller has it (a batch item), saving a read."""
+        run, missing = _ungraded(self.journal, run_id, run)
         if run.status is not RunStatus.DONE:
             return [], False
         grades = _deterministic(self.journal, run, missing)

@@ -207,13 +207,15 @@ class JobGrading:
         run_id: int,
         graded: Callable[[int, int, ItemTriage], None] | None = None,
         failed: Callable[[int, str], None] | None = None,
+        run: Run | None = None,
     ) -> None:
-        """Grade what the finished run has no grade for (all of it when it is new)."""
+        """Grade what the finished run has no grade for (all of it when it is new); `run`:
+        the run as it just ended, when the caller has it."""
         waiting = _Waiting(position, graded, failed)
         with self._lock:  # before queueing: the grades may land before this returns
             self._waiting[run_id] = waiting
         try:
-            _, queued = self.queue.grade_missing(run_id)
+            _, queued = self.queue.grade_missing(run_id, run)
         except BaseException:
             with self._lock:
                 self._waiting.pop(run_id, None)

@@ -698,7 +698,7 @@ class MigrationChecker:
 
     def _grade(self, position: int, run: Run, events: CheckEvents) -> None:
         assert run.id is not None
-        self.grading.grade(position, run.id, events.graded, events.grading_failed)
+        self.grading.grade(position, run.id, events.graded, events.grading_failed, run=run)
 
     def _hosts_for(self, saved: list[dict[str, Any]]) -> list[HostLimit]:
         """The hosts given to this checker, else those the check was run with, else the
