@@ -382,6 +382,37 @@ _M008_BATCHES_AND_HOSTS = """
         CREATE INDEX batch_item_run ON batch_item(run_id);
 """
 
+# Conversations, structured output and images. A follow-up run records its parent (the run
+# whose answer it continues); each run stores only its own turn's messages and its answer,
+# and the history a turn was sent with is rebuilt from the chain (core.conversations), so 50
+# turns never store 50 copies. Deleting a turn deletes the turns that followed it. `format`
+# is Ollama's `format` as sent: NULL (none), "json", or a JSON schema object. Images live
+# once each in `image`, addressed by the SHA-256 of their bytes; a message names its images
+# by that hash (`"images": [sha256, ...]`), and `run_image` says which runs use which, so a
+# journal opens and lists without reading a single image's bytes.
+_M009_CONVERSATIONS_FORMAT_IMAGES = """
+        ALTER TABLE run ADD COLUMN parent_id INTEGER REFERENCES run(id) ON DELETE CASCADE;
+        CREATE INDEX run_parent ON run(parent_id);
+        ALTER TABLE run ADD COLUMN format JSON;
+
+        CREATE TABLE image (
+            sha256     TEXT PRIMARY KEY,
+            mime       TEXT NOT NULL,
+            size       INTEGER NOT NULL,
+            width      INTEGER,
+            height     INTEGER,
+            data       BLOB NOT NULL,
+            created_at TEXT NOT NULL
+        );
+
+        CREATE TABLE run_image (
+            run_id INTEGER NOT NULL REFERENCES run(id) ON DELETE CASCADE,
+            sha256 TEXT NOT NULL REFERENCES image(sha256),
+            PRIMARY KEY (run_id, sha256)
+        );
+        CREATE INDEX run_image_sha256 ON run_image(sha256);
+"""
+
 MIGRATIONS: list[str] = [
     _M001_BASE,
     _M002_SEARCH,
@@ -391,6 +422,7 @@ MIGRATIONS: list[str] = [
     _M006_RUN_TEMPLATE,
     _M007_INPUT_ROWS,
     _M008_BATCHES_AND_HOSTS,
+    _M009_CONVERSATIONS_FORMAT_IMAGES,
 ]
 LATEST_VERSION = len(MIGRATIONS)
 

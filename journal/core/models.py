@@ -11,7 +11,7 @@ import uuid as uuid_module
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, String
+from sqlalchemy import JSON, Column, LargeBinary, String
 from sqlalchemy import Enum as SAEnum
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator
@@ -26,8 +26,10 @@ __all__ = [
     "Experiment",
     "GradeRow",
     "GradingRule",
+    "ImageRow",
     "InputRow",
     "Run",
+    "RunImage",
     "RunStatus",
     "Verdict",
     "to_iso",
@@ -153,6 +155,11 @@ class Run(SQLModel, table=True):
     # it was made from (None once that row is removed; `template` keeps the values).
     host: str = ""
     input_row_id: int | None = Field(default=None, foreign_key="input_row.id")
+    # A follow-up: the run whose answer this turn continues (see core.conversations); its
+    # `messages` hold only this turn's, the history is rebuilt from the chain.
+    parent_id: int | None = Field(default=None, foreign_key="run.id")
+    # Ollama's `format` as sent: None, "json", or a JSON schema (an object).
+    format: Any = Field(default=None, sa_column=Column(JSON(none_as_null=True), nullable=True))
 
     # The person's judgement.
     verdict: Verdict | None = Field(default=None, sa_type=_enum_type(Verdict))
@@ -353,3 +360,26 @@ class BatchItem(SQLModel, table=True):
     model: str
     repeat: int = 1
     run_id: int | None = Field(default=None, foreign_key="run.id")
+
+
+class ImageRow(SQLModel, table=True):
+    """An image's bytes, once, whatever number of messages show it (see core.images)."""
+
+    __tablename__ = "image"
+
+    sha256: str = Field(primary_key=True)
+    mime: str
+    size: int  # bytes
+    width: int | None = None
+    height: int | None = None
+    data: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class RunImage(SQLModel, table=True):
+    """Which runs' messages show which images."""
+
+    __tablename__ = "run_image"
+
+    run_id: int = Field(primary_key=True, foreign_key="run.id")
+    sha256: str = Field(primary_key=True, foreign_key="image.sha256")

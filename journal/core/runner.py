@@ -20,6 +20,7 @@ from sqlmodel import Session
 
 from journal.core.cancel import CancelToken, StreamCancelled
 from journal.core.errors import JournalError, ModelNotFoundError, OllamaError, StorageError
+from journal.core.images import link_images, with_image_data
 from journal.core.models import Run, RunStatus, utcnow
 from journal.core.ollama_service import (
     SILENCE_NOTICE_AFTER,
@@ -57,11 +58,23 @@ class RunSpec:
     template: dict[str, Any] | None = None
     # The input row the values came from (a batch item's), kept on the run for its grades.
     input_row_id: int | None = None
+    # A follow-up: the run whose answer this turn continues, and the conversation before
+    # this turn (core.conversations rebuilds it from the chain): sent, never stored again.
+    parent_id: int | None = None
+    history: list[dict[str, Any]] = field(default_factory=list)
+    # Ollama's `format`: None, "json" or a JSON schema.
+    format: Any = None
 
-    def conversation(self) -> list[dict[str, Any]]:
+    def turn(self) -> list[dict[str, Any]]:
+        """This turn's own messages: what the run stores. A user message may name images
+        by their SHA-256 (`"images": [...]`, see core.images)."""
         if self.messages is not None:
             return [dict(message) for message in self.messages]
         return [{"role": "user", "content": self.prompt}]
+
+    def conversation(self) -> list[dict[str, Any]]:
+        """Everything sent: the history, then this turn."""
+        return [*(dict(message) for message in self.history), *self.turn()]
 
 
 @dataclass
@@ -180,10 +193,13 @@ class RunRecorder:
             final = self.service.chat(
                 ChatRequest(
                     model=spec.model,
-                    messages=_with_system(spec.system_prompt, spec.conversation()),
+                    messages=with_image_data(
+                        self.journal, _with_system(spec.system_prompt, spec.conversation())
+                    ),
                     options=spec.options,
                     keep_alive=spec.keep_alive,
                     think=spec.think,
+                    format=spec.format,
                 ),
                 stream.on_chunk,
                 cancel,
@@ -265,7 +281,9 @@ def record_pending(
         replay_info=replay_info,
         model=spec.model,
         system_prompt=spec.system_prompt,
-        messages=spec.conversation(),
+        messages=spec.turn(),
+        parent_id=spec.parent_id,
+        format=spec.format,
         template=None if spec.template is None else dict(spec.template),
         input_row_id=spec.input_row_id,
         options=dict(spec.options),
@@ -276,6 +294,8 @@ def record_pending(
     )
     session.add(run)
     session.flush()
+    assert run.id is not None
+    link_images(session, run.id, run.messages)
     return run
 
 
