@@ -12,17 +12,15 @@ Against fake servers in their own processes (in-process, they would share our GI
 
 from __future__ import annotations
 
-import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
-from contextlib import ExitStack, contextmanager
+from contextlib import AbstractContextManager, ExitStack
 from pathlib import Path
 
 from benchmarks.figures import emit, note, percentile
+from benchmarks.server_process import fake_server
 
-ROOT = Path(__file__).resolve().parents[1]
 MODEL = "bench:1b"
 
 SERVE = f"""
@@ -42,22 +40,8 @@ fake.stop()
 """
 
 
-@contextmanager
-def _server(first_byte_delay: float) -> Iterator[str]:
-    process = subprocess.Popen(
-        [sys.executable, "-c", SERVE, str(first_byte_delay)],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        text=True,
-        cwd=ROOT,
-    )
-    assert process.stdout is not None and process.stdin is not None
-    try:
-        yield process.stdout.readline().strip()
-    finally:
-        process.stdin.close()
-        process.wait(timeout=30)
-        process.stdout.close()
+def _server(first_byte_delay: float) -> AbstractContextManager[str]:
+    return fake_server(SERVE, str(first_byte_delay))
 
 
 def _experiment(path: Path, rows: int) -> int:

@@ -12,18 +12,15 @@ wall time), both against the fake, whose answers take `CHUNK_DELAY` per chunk.
 
 from __future__ import annotations
 
-import subprocess
-import sys
 import tempfile
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any
 
 from benchmarks.figures import emit, note, percentile
+from benchmarks.server_process import fake_server
 
-ROOT = Path(__file__).resolve().parents[1]
 TARGET = "newmodel:1b"
 JUDGE = "judge:1b"
 CHUNK_DELAY = 0.002
@@ -57,22 +54,8 @@ fake.stop()
 """
 
 
-@contextmanager
-def _server(chunk_delay: float) -> Iterator[str]:
-    process = subprocess.Popen(
-        [sys.executable, "-c", SERVE, str(chunk_delay)],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        text=True,
-        cwd=ROOT,
-    )
-    assert process.stdout is not None and process.stdin is not None
-    try:
-        yield process.stdout.readline().strip()
-    finally:
-        process.stdin.close()
-        process.wait(timeout=30)
-        process.stdout.close()
+def _server(chunk_delay: float) -> AbstractContextManager[str]:
+    return fake_server(SERVE, str(chunk_delay))
 
 
 def _seed(path: Path, items: int, lines: tuple[str, ...]) -> list[int]:

@@ -2,20 +2,17 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 import tempfile
 import threading
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from pathlib import Path
 
 from benchmarks.figures import emit, percentile
+from benchmarks.server_process import fake_server
 from tests.fake_ollama import FakeOllama, default_models
 
 CHUNKS = 5000
-ROOT = Path(__file__).resolve().parents[1]
 
 SERVE = f"""
 import sys
@@ -29,24 +26,8 @@ fake.stop()
 """
 
 
-@contextmanager
-def _server_process() -> Iterator[str]:
-    """The fake server in its own process: in-process, it would share our GIL and the
-    measurement would be of the server as much as of the client."""
-    process = subprocess.Popen(
-        [sys.executable, "-c", SERVE],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        text=True,
-        cwd=ROOT,
-    )
-    assert process.stdout is not None and process.stdin is not None
-    try:
-        yield process.stdout.readline().strip()
-    finally:
-        process.stdin.close()
-        process.wait(timeout=10)
-        process.stdout.close()
+def _server_process() -> AbstractContextManager[str]:
+    return fake_server(SERVE)
 
 
 def _raw_client(url: str) -> float:

@@ -23,9 +23,8 @@ from sqlalchemy import insert, text
 from sqlmodel import Session, col, select
 
 from journal.core.cancel import CancelToken
-from journal.core.check_triage import Group, ItemTriage, outcomes_of, triage_item
+from journal.core.check_triage import Group, ItemTriage, left_ungraded, outcomes_of, triage_item
 from journal.core.dispatch import (
-    Dispatcher,
     DispatchEvents,
     HostLimit,
     Station,
@@ -37,20 +36,19 @@ from journal.core.errors import InvalidInputError, NotFoundError
 from journal.core.formatting import plural, short_digest
 from journal.core.input_sets import list_rows
 from journal.core.jobs import (
-    JobGrading,
+    JobRunner,
     claim,
     effective_status,
     finish,
     link_item,
     require_claimed,
     run_item,
+    settle,
 )
 from journal.core.models import Batch, BatchItem, CheckStatus, Run, utcnow
-from journal.core.ollama_service import OllamaService
 from journal.core.ownership import current_owner
 from journal.core.queries import get_experiment
-from journal.core.runner import RunEvents, RunRecorder, RunSpec, record_pending
-from journal.core.storage import Journal
+from journal.core.runner import RunEvents, RunSpec, record_pending
 from journal.core.templates import render_run, variables_of
 
 __all__ = [
@@ -101,13 +99,7 @@ class BatchItemView:
     @property
     def ungraded(self) -> bool:
         """A finished run with grades missing and none coming: resuming grades it."""
-        outcome = self.triage.outcome
-        return (
-            self.status is RunStatus.DONE
-            and self.group is not Group.GRADING
-            and outcome is not None
-            and outcome.ungraded > 0
-        )
+        return left_ungraded(self.status, self.triage)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -576,58 +568,10 @@ def _cases(
     return cases
 
 
-class BatchRunner:
+class BatchRunner(JobRunner):
     """Creates, runs and resumes batches for one journal, spreading items over the hosts
     it is given (`hosts`; else the batch's own, else `service`'s), and grades every
-    answer (judge and similarity through `service`, in the background)."""
-
-    def __init__(
-        self,
-        journal: Journal,
-        service: OllamaService,
-        *,
-        hosts: Sequence[HostLimit] = (),
-        recorder_for: Callable[[OllamaService], RunRecorder] | None = None,
-        judge_model: str | None = None,
-        embedding_model: str | None = None,
-        judge_options: dict[str, Any] | None = None,
-    ) -> None:
-        self.journal = journal
-        self.service = service
-        self.hosts = list(hosts)
-        self.recorder_for = recorder_for
-        self.grading = JobGrading(
-            journal,
-            service,
-            judge_model=judge_model,
-            embedding_model=embedding_model,
-            judge_options=judge_options,
-        )
-
-    @property
-    def grading_runs(self) -> frozenset[int]:
-        return self.grading.grading_runs
-
-    def wait_grades(self, timeout: float | None = None) -> bool:
-        return self.grading.wait(timeout)
-
-    def cancel_grades(self) -> None:
-        self.grading.cancel()
-
-    def close(self, timeout: float | None = 30) -> bool:
-        return self.grading.close(timeout)
-
-    def __enter__(self) -> BatchRunner:
-        return self
-
-    def __exit__(self, *_: object) -> None:
-        self.close()
-
-    def _hosts_for(self, saved: list[dict[str, Any]]) -> list[HostLimit]:
-        if self.hosts:
-            return self.hosts
-        recorded = [HostLimit.from_record(value) for value in saved]
-        return recorded or [HostLimit(self.service.host)]
+    answer (judge and similarity through `service`, in the background; see `JobRunner`)."""
 
     # -- creating ------------------------------------------------------------------------
 
@@ -672,7 +616,7 @@ class BatchRunner:
         )
         if not template.prompt.strip():
             raise InvalidInputError("The batch's prompt is empty: give one with -p.")
-        hosts = self._hosts_for([])
+        hosts = self.hosts_for([])
         pins = {name: find_pinned(hosts, name).digest for name in names}
         with self.journal.write() as session:
             cases = _cases(session, experiment_id, template.prompt, template.system)
@@ -788,9 +732,7 @@ class BatchRunner:
             for item in ungraded:
                 assert item.run_id is not None
                 self.grading.grade(item.position, item.run_id, events.graded, events.grading_failed)
-            dispatcher = Dispatcher(
-                self.journal, self._hosts_for(saved_hosts), recorder_for=self.recorder_for
-            )
+            dispatcher = self.dispatcher(saved_hosts)
             survey = dispatcher.survey(pins, job=f"batch {batch_id}")
             warnings.extend(survey.notes)
             by_position = {item.position: item for item in pending}
@@ -856,15 +798,7 @@ class BatchRunner:
             finish(self.journal, Batch, batch_id, CheckStatus.INTERRUPTED)
             raise
         warnings.extend(result.down_lines)
-        if cancel.cancelled:
-            status = CheckStatus.CANCELLED
-        elif result.left:
-            status = CheckStatus.PAUSED if drain.is_set() else CheckStatus.INTERRUPTED
-        else:
-            status = CheckStatus.DONE
-        finish(self.journal, Batch, batch_id, status)
-        if status is CheckStatus.INTERRUPTED:
-            result.raise_for_left(pins)
+        status = settle(self.journal, Batch, batch_id, result, pins, cancel=cancel, drain=drain)
         with self.journal.read() as session:
             summary = get_batch(session, batch_id, grading=self.grading_runs).summary
         return BatchRunResult(batch_id, summary, result.ran, status, tuple(warnings))

@@ -33,7 +33,14 @@ from journal.core.grading import (
     verdict_standing,
 )
 
-__all__ = ["Group", "ItemTriage", "outcome_record", "outcomes_of", "triage_item"]
+__all__ = [
+    "Group",
+    "ItemTriage",
+    "left_ungraded",
+    "outcome_record",
+    "outcomes_of",
+    "triage_item",
+]
 
 
 class Group(enum.StrEnum):
@@ -96,6 +103,18 @@ def triage_item(
     if grading and outcome.ungraded:
         return ItemTriage(Group.GRADING, f"{outcome.summary}; more grades coming", outcome=outcome)
     return ItemTriage(Group.NEEDS_LOOK, outcome.reason, outcome=outcome)
+
+
+def left_ungraded(status: RunStatus | None, triage: ItemTriage) -> bool:
+    """A finished run with grades missing and none coming (a grading stopped when its
+    program or window closed): resuming its check or batch grades it."""
+    outcome = triage.outcome
+    return (
+        status is RunStatus.DONE
+        and triage.group is not Group.GRADING
+        and outcome is not None
+        and outcome.ungraded > 0
+    )
 
 
 # -- outcomes of many runs at once -----------------------------------------------------------

@@ -13,16 +13,16 @@ similarity in the background.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any, Self, TypeVar
 
 from sqlalchemy import text
 from sqlmodel import Session
 
 from journal.core.cancel import CancelToken
 from journal.core.check_triage import ItemTriage, outcomes_of, triage_item
-from journal.core.dispatch import Station
+from journal.core.dispatch import Dispatcher, DispatchResult, HostLimit, Station
 from journal.core.errors import JournalError, ModelNotFoundError
 from journal.core.grading import RunOutcome
 from journal.core.grading_queue import GradingEvents, GradingQueue
@@ -30,16 +30,18 @@ from journal.core.models import Batch, CheckStatus, MigrationCheck, Run, to_iso,
 from journal.core.ollama_service import OllamaService
 from journal.core.ownership import current_owner, owner_is_gone
 from journal.core.queries import get_run
-from journal.core.runner import RunEvents, RunSpec, identify_streaming
+from journal.core.runner import RunEvents, RunRecorder, RunSpec, identify_streaming
 from journal.core.storage import Journal
 
 __all__ = [
     "JobBusyError",
     "JobGrading",
+    "JobRunner",
     "claim",
     "effective_status",
     "finish",
     "run_item",
+    "settle",
 ]
 
 Job = TypeVar("Job", MigrationCheck, Batch)
@@ -246,3 +248,95 @@ class JobGrading:
             waiting = self._waiting.pop(run_id, None)
         if waiting is not None and waiting.failed is not None:
             waiting.failed(waiting.position, message)
+
+
+# -- the runners' shared part ---------------------------------------------------------------
+
+
+class JobRunner:
+    """What a check's and a batch's runner share: the journal, the hosts they spread over
+    (`hosts`; else the job's own, else `service`'s), how runs are recorded on each host, and
+    grading (judge and similarity through `service`, in the background: `grading_runs`,
+    `wait_grades`, `cancel_grades`; `close` when done)."""
+
+    def __init__(
+        self,
+        journal: Journal,
+        service: OllamaService,
+        *,
+        hosts: Sequence[HostLimit] = (),
+        recorder_for: Callable[[OllamaService], RunRecorder] | None = None,
+        judge_model: str | None = None,
+        embedding_model: str | None = None,
+        judge_options: dict[str, Any] | None = None,
+    ) -> None:
+        self.journal = journal
+        self.service = service
+        self.hosts = list(hosts)
+        self.recorder_for = recorder_for
+        self.grading = JobGrading(
+            journal,
+            service,
+            judge_model=judge_model,
+            embedding_model=embedding_model,
+            judge_options=judge_options,
+        )
+
+    @property
+    def grading_runs(self) -> frozenset[int]:
+        """The runs whose queued grades have not all landed."""
+        return self.grading.grading_runs
+
+    def wait_grades(self, timeout: float | None = None) -> bool:
+        """Block until every queued grade has landed; False on timeout."""
+        return self.grading.wait(timeout)
+
+    def cancel_grades(self) -> None:
+        """Stop grading: the grades given so far stay; resuming grades the rest."""
+        self.grading.cancel()
+
+    def close(self, timeout: float | None = 30) -> bool:
+        """Stop grading and its worker, waiting up to `timeout` seconds (a window closing
+        waits briefly: a cancelled judgement ends within milliseconds)."""
+        return self.grading.close(timeout)
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
+
+    def hosts_for(self, saved: list[dict[str, Any]]) -> list[HostLimit]:
+        """The hosts given to this runner, else those the job was run with, else the
+        service's own."""
+        if self.hosts:
+            return self.hosts
+        recorded = [HostLimit.from_record(value) for value in saved]
+        return recorded or [HostLimit(self.service.host)]
+
+    def dispatcher(self, saved: list[dict[str, Any]]) -> Dispatcher:
+        return Dispatcher(self.journal, self.hosts_for(saved), recorder_for=self.recorder_for)
+
+
+def settle(
+    journal: Journal,
+    model: type[Job],
+    job_id: int,
+    result: DispatchResult,
+    pins: Mapping[str, str],
+    *,
+    cancel: CancelToken,
+    drain: threading.Event,
+) -> CheckStatus:
+    """How a pass left the job, recorded: cancelled, paused (drained with items left),
+    interrupted (items no host could take: the error that says why is raised), or done."""
+    if cancel.cancelled:
+        status = CheckStatus.CANCELLED
+    elif result.left:
+        status = CheckStatus.PAUSED if drain.is_set() else CheckStatus.INTERRUPTED
+    else:
+        status = CheckStatus.DONE
+    finish(journal, model, job_id, status)
+    if status is CheckStatus.INTERRUPTED:
+        result.raise_for_left(pins)
+    return status

@@ -16,7 +16,7 @@ from __future__ import annotations
 import enum
 import json
 import threading
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
@@ -28,14 +28,13 @@ from journal.core.cancel import CancelToken
 from journal.core.check_triage import (
     Group,
     ItemTriage,
+    left_ungraded,
     outcome_record,
     outcomes_of,
     triage_item,
 )
 from journal.core.dispatch import (
-    Dispatcher,
     DispatchEvents,
-    HostLimit,
     Station,
     Survey,
     Work,
@@ -50,13 +49,14 @@ from journal.core.errors import (
 from journal.core.formatting import short_digest
 from journal.core.jobs import (
     JobBusyError,
-    JobGrading,
+    JobRunner,
     claim,
     effective_status,
     finish,
     link_item,
     require_claimed,
     run_item,
+    settle,
 )
 from journal.core.models import (
     CheckStatus,
@@ -67,7 +67,7 @@ from journal.core.models import (
     Verdict,
     utcnow,
 )
-from journal.core.ollama_service import OllamaService, normalise_model_name
+from journal.core.ollama_service import normalise_model_name
 from journal.core.ownership import current_owner
 from journal.core.queries import filter_clauses, get_run, set_verdict
 from journal.core.replay import (
@@ -78,8 +78,7 @@ from journal.core.replay import (
     plan_replay,
     record_replay,
 )
-from journal.core.runner import RunEvents, RunRecorder
-from journal.core.storage import Journal
+from journal.core.runner import RunEvents
 
 CheckBusyError = JobBusyError
 """The check is being run by a live program; two runners would replay items twice."""
@@ -239,14 +238,8 @@ class CheckItemView:
 
     @property
     def ungraded(self) -> bool:
-        """A finished replay with grades missing and none coming: resuming grades it."""
-        outcome = self.triage.outcome
-        return (
-            self.new_status is RunStatus.DONE
-            and self.group is not Group.GRADING
-            and outcome is not None
-            and outcome.ungraded > 0
-        )
+        """A finished run with grades missing and none coming: resuming grades it."""
+        return left_ungraded(self.new_status, self.triage)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -637,76 +630,19 @@ class CheckEvents:
     """(position, the journal's message): an item's queued grading could not be stored."""
 
 
-class MigrationChecker:
+class MigrationChecker(JobRunner):
     """Creates, runs and resumes checks for one journal, spreading replays over the hosts
     it is given (`hosts`; else the check's own, else `service`'s), and grades them:
     deterministically as each one ends, with judge and similarity grades on its own grading
     queue (through `service`), in the background (`judge_model`, `embedding_model` override
-    the settings; `judge_options` the judge's). Grading goes on after `run` returns:
-    `grading_runs` says what is still coming, `wait_grades` waits for it, `cancel_grades`
-    stops it (resuming the check grades the rest); `close` when done."""
+    the settings; `judge_options` the judge's). Grading goes on after `run` returns (see
+    `JobRunner`)."""
 
-    def __init__(
-        self,
-        journal: Journal,
-        service: OllamaService,
-        *,
-        hosts: Sequence[HostLimit] = (),
-        recorder_for: Callable[[OllamaService], RunRecorder] | None = None,
-        judge_model: str | None = None,
-        embedding_model: str | None = None,
-        judge_options: dict[str, Any] | None = None,
-    ) -> None:
-        self.journal = journal
-        self.service = service
-        self.hosts = list(hosts)
-        self.recorder_for = recorder_for
-        self.dispatch_events = DispatchEvents()
-        self.grading = JobGrading(
-            journal,
-            service,
-            judge_model=judge_model,
-            embedding_model=embedding_model,
-            judge_options=judge_options,
-        )
-
-    # -- grading ------------------------------------------------------------------------
-
-    @property
-    def grading_runs(self) -> frozenset[int]:
-        """The replays whose queued grades have not all landed (pass to `get_check`)."""
-        return self.grading.grading_runs
-
-    def wait_grades(self, timeout: float | None = None) -> bool:
-        """Block until every queued grade has landed; False on timeout."""
-        return self.grading.wait(timeout)
-
-    def cancel_grades(self) -> None:
-        """Stop grading: the grades given so far stay; `resume` grades the rest."""
-        self.grading.cancel()
-
-    def close(self, timeout: float | None = 30) -> bool:
-        """Stop grading and its worker, waiting up to `timeout` seconds (a window closing
-        waits briefly: a cancelled judgement ends within milliseconds)."""
-        return self.grading.close(timeout)
-
-    def __enter__(self) -> MigrationChecker:
-        return self
-
-    def __exit__(self, *_: object) -> None:
-        self.close()
+    dispatch_events = DispatchEvents()
 
     def _grade(self, position: int, run: Run, events: CheckEvents) -> None:
         assert run.id is not None
         self.grading.grade(position, run.id, events.graded, events.grading_failed, run=run)
-
-    def _hosts_for(self, saved: list[dict[str, Any]]) -> list[HostLimit]:
-        """The hosts given to this checker, else those the check was run with, else the
-        service's own."""
-        if self.hosts:
-            return self.hosts
-        recorded = [HostLimit.from_record(value) for value in saved]
-        return recorded or [HostLimit(self.service.host)]
 
     def create(
         self,
@@ -727,7 +663,7 @@ class MigrationChecker:
             raise InvalidInputError("Name the model to check against.")
         if (filters is None) == (run_ids is None):
             raise InvalidInputError("Pick the runs by a filter or by their ids, not both.")
-        hosts = self._hosts_for([])
+        hosts = self.hosts_for([])
         info = find_pinned(hosts, target_model)
         with self.journal.write() as session:
             if run_ids is not None:
@@ -785,7 +721,7 @@ class MigrationChecker:
         with self.journal.read() as session:
             check = get_check_record(session, check_id)
             target, pinned, saved = check.target_model, check.target_digest, check.hosts
-        hosts = self._hosts_for(saved)
+        hosts = self.hosts_for(saved)
         info = find_pinned(hosts, target, pinned)
         with self.journal.write() as session:
             check = get_check_record(session, check_id)
@@ -847,9 +783,7 @@ class MigrationChecker:
             for position, run_id in ungraded:
                 with self.journal.read() as session:
                     self._grade(position, get_run(session, run_id), events)
-            dispatcher = Dispatcher(
-                self.journal, self._hosts_for(saved), recorder_for=self.recorder_for
-            )
+            dispatcher = self.dispatcher(saved)
             survey = dispatcher.survey({target: pinned}, job=f"check {check_id}")
             warnings.extend(survey.notes)
             adapt = self._adaptations(target, survey)
@@ -879,15 +813,10 @@ class MigrationChecker:
             finish(self.journal, MigrationCheck, check_id, CheckStatus.INTERRUPTED)
             raise
         warnings.extend(result.down_lines)
-        if cancel.cancelled:
-            status = CheckStatus.CANCELLED
-        elif result.left:
-            status = CheckStatus.PAUSED if drain.is_set() else CheckStatus.INTERRUPTED
-        else:
-            status = CheckStatus.DONE
-        finish(self.journal, MigrationCheck, check_id, status)
-        if status is CheckStatus.INTERRUPTED:
-            result.raise_for_left({target: pinned})
+        pins = {target: pinned}
+        status = settle(
+            self.journal, MigrationCheck, check_id, result, pins, cancel=cancel, drain=drain
+        )
         with self.journal.read() as session:
             summary = get_check(session, check_id, grading=self.grading_runs).summary
         return CheckRunResult(
