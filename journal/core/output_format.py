@@ -34,6 +34,7 @@ __all__ = [
     "expectation_for",
     "format_label",
     "parse_format",
+    "parse_schema",
     "schema_text",
 ]
 
@@ -71,11 +72,16 @@ def _schema_file(relative: str, base_dir: Path | None) -> dict[str, Any]:
     return _schema(text, f"The format in {path}")
 
 
+def parse_schema(text: str) -> dict[str, Any]:
+    """`text` as a JSON schema object (the window's schema editor), or InvalidInputError."""
+    return _schema(text, "")
+
+
 def _schema(text: str, where: str) -> dict[str, Any]:
     """`text` read as a JSON schema object, checked by the expectations' own rules."""
 
     def refuse(reason: str) -> InvalidInputError:
-        return InvalidInputError(f"{where}: {reason}")
+        return InvalidInputError(f"{where}: {reason}" if where else reason[:1].upper() + reason[1:])
 
     try:
         schema = parse_json(text)
