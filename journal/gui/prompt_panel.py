@@ -232,6 +232,11 @@ class PromptPanel(QWidget):
     def format_setting(self) -> FormatSetting:
         return self._format
 
+    def reveal_format(self) -> None:
+        """Open Settings and scroll to the Format setting (it sits below the options)."""
+        self.set_settings_expanded(True)
+        self._options_area.ensureWidgetVisible(self._format, 0, 0)
+
     def output_format(self) -> str | dict[str, Any] | None:
         """Ollama's `format` for the next run: None, "json" or a checked JSON schema."""
         return self._format.value()
