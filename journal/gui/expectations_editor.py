@@ -48,10 +48,9 @@ ROWS_SHOWN = 2.75  # the list's height, in rows with a result: it scrolls beyond
 DEFAULT_THRESHOLD = 0.7
 TRY_KEYS = "Ctrl+T"
 TRY_TIP = f"Grade the selected run against these expectations, without saving ({TRY_KEYS})"
-FROM_FORMAT_KEYS = "Ctrl+Shift+F"
 FROM_FORMAT_TIP = (
     "Add what the selected run's format asks for: is-json, or json-schema with its schema "
-    f"({FROM_FORMAT_KEYS})"
+    "(Ctrl+Shift+F)"
 )
 
 
@@ -189,11 +188,6 @@ class ExpectationsEditor(QWidget):
         self.move_up_action = self._row_action("Move up", ("Alt+Up",), -1)
         self.move_down_action = self._row_action("Move down", ("Alt+Down",), 1)
         self.remove_action = self._row_action("Remove", ("Alt+Delete", "Delete"), 0)
-        self.from_format_action = QAction("Add from format", self)
-        self.from_format_action.setShortcut(QKeySequence(FROM_FORMAT_KEYS))
-        self.from_format_action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
-        self.from_format_action.triggered.connect(self.add_from_format)
-        self.addAction(self.from_format_action)
 
     def _row_action(self, text: str, keys: tuple[str, ...], step: int) -> QAction:
         action = QAction(text, self.rows_area)

@@ -59,6 +59,7 @@ class MainWindow(QMainWindow):
     batch_action: QAction
     matrix_action: QAction
     try_expectations_action: QAction
+    expectation_from_format_action: QAction
     worked_action: QAction
     partly_action: QAction
     failed_action: QAction

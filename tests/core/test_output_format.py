@@ -150,3 +150,19 @@ def test_a_damaged_recorded_format_is_refused_before_sending(experiment_id: int)
     source = Run(id=3, experiment_id=experiment_id, model="m", format=["json"])
     with pytest.raises(InvalidInputError, match="recorded format"):
         plan_replay(source)
+
+
+def test_a_migration_check_replays_keep_the_format(
+    journal: Journal, fake_ollama: FakeOllama, experiment_id: int
+) -> None:
+    from journal.core.migration_check import MigrationChecker, item_runs
+
+    original = record_run(journal, fake_ollama.url, experiment_id, format=PERSON)
+    checker = MigrationChecker(journal, OllamaService(fake_ollama.url))
+    check_id = checker.create("qwen3:0.6b", run_ids=[original.id or 0])
+    checker.run(check_id)
+    assert _bodies(fake_ollama)[-1]["format"] == PERSON
+    with journal.read() as session:
+        new = item_runs(session, check_id, 1)[1]
+    assert new is not None and new.format == PERSON
+    assert check_answer(new.format, new.response).ok
