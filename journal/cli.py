@@ -44,11 +44,16 @@ from journal.cli_support import (
 if TYPE_CHECKING:
     from journal.core.models import Run
     from journal.core.ollama_service import ModelInfo
+    from journal.core.output_format import FormatCheck
     from journal.core.runner import RunSpec
     from journal.core.stability import RepeatSeeds
     from journal.core.storage import Journal
 
 VERDICT_CHOICES = ("worked", "partly", "failed", "none")
+FORMAT_HELP = (
+    'ask for structured output: json, a JSON schema (\'{"type": "object", ...}\') or '
+    "@schema.json; the run records it and journal show says whether the answer matched"
+)
 
 
 # -- commands ---------------------------------------------------------------------------
@@ -90,6 +95,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     from journal.core.errors import InvalidInputError
     from journal.core.formatting import first_line
     from journal.core.options import UnknownOptionError
+    from journal.core.output_format import parse_format
     from journal.core.queries import create_experiment, get_experiment
     from journal.core.runner import RunRecorder, RunSpec
     from journal.core.settings import new_run_options
@@ -103,6 +109,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     if not prompt.strip():
         raise InvalidInputError("The prompt is empty: give it with -p TEXT, -p @FILE or -p -.")
     system = read_text(args.system, "system prompt")
+    output_format = parse_format(args.format or "")
     # Every {{name}} needs a --var and every --var a {{name}}: refused, like a bad argument
     # (exit 2), before anything is sent or written.
     try:
@@ -150,6 +157,7 @@ def cmd_run(args: argparse.Namespace) -> int:
             options=options,
             keep_alive=request.get("keep_alive"),
             think=request.get("think"),
+            format=output_format,
         )
         return _run_and_grade(journal, args, spec, repeat, model_info)
 
@@ -293,6 +301,7 @@ def cmd_show(args: argparse.Namespace) -> int:
         record.update(grading.record())
         for run, run_json in zip(runs, record["runs"], strict=True):
             run_json.update(grading.run_record(run, history=args.history))
+            run_json["format_check"] = format_record(run)
         print_json(record, sys.stdout)
         return 0
     out = sys.stdout
@@ -317,6 +326,7 @@ def cmd_show(args: argparse.Namespace) -> int:
             out.write(f"host: {run.host}\n")
         if run.options:
             out.write(f"options: {options_label(run)}\n")
+        out.write(format_lines(run))
         if run.template is not None:
             out.write(template_lines(run.template))
         if run.system_prompt:
@@ -335,6 +345,38 @@ def cmd_show(args: argparse.Namespace) -> int:
         for line in grading.run_lines(run):
             out.write(line + "\n")
     return 0
+
+
+def _format_check(run: Run) -> FormatCheck | None:
+    """What a finished run's answer is against the format it asked for; None without one."""
+    from journal.core.domain import RunStatus
+    from journal.core.output_format import check_answer
+
+    if run.format is None or run.status is not RunStatus.DONE:
+        return None
+    return check_answer(run.format, run.response)
+
+
+def format_lines(run: Run) -> str:
+    """The format a run asked for, on one line, and what its answer turned out to be."""
+    from journal.core.output_format import format_label
+
+    if run.format is None:
+        return ""
+    lines = f"format: {format_label(run.format)}\n"
+    check = _format_check(run)
+    if check is not None:
+        status = {True: "pass", False: "fail", None: "unsure"}[check.ok]
+        lines += f"format check: {status} · {check.summary}\n"
+    return lines
+
+
+def format_record(run: Run) -> dict[str, Any] | None:
+    """`format_lines` for --json: parsed, valid (null: no schema or not checkable), why."""
+    check = _format_check(run)
+    if check is None:
+        return None
+    return {"parsed": check.parsed, "valid": check.valid, "summary": check.summary}
 
 
 def template_lines(template: dict[str, Any]) -> str:
@@ -519,6 +561,7 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="send -o keys Ollama does not know (it ignores them silently)",
     )
+    run.add_argument("--format", type=free_text, metavar="FORMAT", help=FORMAT_HELP)
     run.add_argument(
         "--experiment",
         type=record_id,

@@ -62,7 +62,8 @@ def _say(text: str) -> None:
 def _edits(args: argparse.Namespace) -> ReplayEdits:
     """`-o KEY=VALUE` overrides an option, `-o KEY=` removes it; -p/-s replace the text."""
     from journal.core.options import REQUEST_FIELDS, parse_assignments
-    from journal.core.replay import ReplayEdits
+    from journal.core.output_format import parse_format
+    from journal.core.replay import Recorded, ReplayEdits
 
     pairs = args.option or []
     removed = [pair[:-1].strip() for pair in pairs if pair.endswith("=") and pair.count("=") == 1]
@@ -80,6 +81,7 @@ def _edits(args: argparse.Namespace) -> ReplayEdits:
         prompt=read_text(args.prompt, "prompt") if args.prompt is not None else None,
         system_prompt=read_text(args.system, "system prompt") if args.system is not None else None,
         allow_unknown=args.allow_unknown_option,
+        format=Recorded.AS_RECORDED if args.format is None else parse_format(args.format),
     )
 
 
@@ -707,6 +709,13 @@ def register(add: AddCommand) -> None:
     )
     replay.add_argument(
         "-s", "--system", type=free_text, help="replace the system prompt (@FILE or -)"
+    )
+    replay.add_argument(
+        "--format",
+        type=free_text,
+        metavar="FORMAT",
+        help="send this format instead of the run's: json, a JSON schema ('{...}'), "
+        "@schema.json, or none to drop it",
     )
     replay.add_argument("--pull", action="store_true", help="pull a missing model first")
     replay.add_argument(

@@ -12,9 +12,10 @@ or a prompt with {{variables}} run with their values, then one value cleared and
 pressed again, so the form says what is missing (`template`), or that prompt with a table of
 inputs under the expectations, some with expectations of their own (`inputs`), or Run all rows
 of an experiment on three models over two hosts, while it runs and (OUT-done.png) once done
-(`batch`);
+(`batch`), or a run that asked for a JSON schema (set under Settings), its answer shown as
+indented JSON with whether it matches (`format`);
 scenes: streaming, done, silent, unsaved, repeat, matrix, expectations, check, template,
-inputs, batch. With
+inputs, batch, format. With
 --expectations (implied by the `expectations` scene) the experiment has expectations, one of
 them for a judge, so the answer shows its grades and the outcome a suggested verdict.
 """
@@ -283,6 +284,33 @@ def show_batch(window: object, width: int, height: int, wait: object, out: str) 
     dialog.close()
 
 
+RIVERS_SCHEMA = {
+    "type": "object",
+    "properties": {
+        "rivers": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {
+                    "name": {"type": "string"},
+                    "length_km": {"type": "integer"},
+                    "countries": {"type": "array", "items": {"type": "string"}},
+                },
+                "required": ["name", "length_km", "countries"],
+            },
+        }
+    },
+    "required": ["rivers"],
+}
+FORMAT_ANSWER = (
+    '{"rivers": [{"name": "Danube", "length_km": 2850, "countries": ["Germany", "Austria",'
+    ' "Slovakia", "Hungary", "Croatia", "Serbia", "Romania", "Bulgaria", "Moldova", "Ukraine"]},'
+    ' {"name": "Rhine", "length_km": 1233, "countries": ["Switzerland", "Liechtenstein",'
+    ' "Austria", "Germany", "France", "Netherlands"]}, {"name": "Elbe", "length_km": 1094,'
+    ' "countries": ["Czechia", "Germany"]}]}'
+)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("out", nargs="?", default=str(ROOT / "resources" / "screenshot.png"))
@@ -303,6 +331,7 @@ def main() -> int:
             "template",
             "inputs",
             "batch",
+            "format",
         ),
         default="streaming",
     )
@@ -340,7 +369,9 @@ def main() -> int:
             parameter_size="3.2B",
             quantization_level="Q4_K_M",
             # Long enough in the "unsaved" scene that its pages cannot fit in a full file.
-            reply=lambda *_: ANSWER * (12 if scene == "unsaved" else 1),
+            reply=lambda *_: (
+                FORMAT_ANSWER if scene == "format" else ANSWER * (12 if scene == "unsaved" else 1)
+            ),
         ),
         FakeModel(
             "qwen3:4b",
@@ -451,6 +482,11 @@ def main() -> int:
             window.runs.started.connect(lambda _: setattr(disk, "full", True))
         if scene == "repeat":
             window.prompt_panel.repeat_box.setValue(3)
+        if scene == "format":
+            window.prompt_panel.set_system_prompt("Be accurate about geography.")
+            window.prompt_panel.set_prompt("Name three European rivers that cross borders.")
+            window.prompt_panel.format_setting.set_value(RIVERS_SCHEMA)
+            window.prompt_panel.reveal_format()
         if scene not in ("matrix", "check", "batch"):
             window.run_prompt()
         if scene == "batch":
@@ -493,6 +529,11 @@ def main() -> int:
                 rows = window.editor.expectations
                 rows.try_selected_run()
                 wait(lambda: not any(r.message_text() == "trying…" for r in rows.rows()), 30)
+        elif scene == "format":
+            wait(lambda: not window.runs.is_running, 60)
+            wait(lambda: window.answer_view.format_status_text() != "", 10)
+            window.prompt_panel.reveal_format()
+            wait(lambda: False, 0.3)
         elif scene == "silent":
             wait(lambda: "for 4 s" in window.answer_view.status_text(), 30)
         elif scene == "unsaved":

@@ -12,6 +12,7 @@ Nothing here prints: callers get identities (with ready-made warnings), progress
 
 from __future__ import annotations
 
+import enum
 import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -28,6 +29,7 @@ from journal.core.formatting import short_digest
 from journal.core.models import Run
 from journal.core.ollama_service import ModelInfo, OllamaService, normalise_model_name
 from journal.core.options import check_options, check_request
+from journal.core.output_format import format_from_record
 from journal.core.queries import get_run, replays_of
 from journal.core.runner import RunEvents, RunRecorder, RunSpec, record_pending
 from journal.core.storage import Journal
@@ -43,6 +45,12 @@ LinkCallback = Callable[[Session, Run], None]
 
 
 # -- what to replay ---------------------------------------------------------------------
+
+
+class Recorded(enum.Enum):
+    """An edit that is no edit: the replay sends what the run recorded."""
+
+    AS_RECORDED = "as recorded"
 
 
 @dataclass(frozen=True)
@@ -61,6 +69,9 @@ class ReplayEdits:
     system_prompt: str | None = None
     allow_unknown: bool = False
     """Send option keys Ollama does not know; the replayed run's own keys always go."""
+    format: str | dict[str, Any] | Recorded | None = Recorded.AS_RECORDED
+    """Ollama's `format` to send instead of the recorded one (None: none); a checked value
+    (`output_format.parse_format`)."""
 
     def __post_init__(self) -> None:
         unknown = set(self.request) - set(REQUEST_FIELDS)
@@ -129,6 +140,9 @@ def plan_replay(source: Run, edits: ReplayEdits | None = None) -> ReplayPlan:
     check_options(options, allow_unknown=edits.allow_unknown, recorded=source.options.keys())
     check_request(keep_alive, think)
     system_prompt = source.system_prompt if edits.system_prompt is None else edits.system_prompt
+    output_format = (
+        format_from_record(source.format) if edits.format is Recorded.AS_RECORDED else edits.format
+    )
     spec = RunSpec(
         experiment_id=source.experiment_id,
         model=(edits.model or source.model).strip(),
@@ -147,6 +161,7 @@ def plan_replay(source: Run, edits: ReplayEdits | None = None) -> ReplayPlan:
         ),
         # The same case of the same input set: the row's own expectations grade it too.
         input_row_id=source.input_row_id,
+        format=output_format,
     )
     changes = {
         "model": normalise_model_name(spec.model) != normalise_model_name(source.model),
@@ -155,6 +170,7 @@ def plan_replay(source: Run, edits: ReplayEdits | None = None) -> ReplayPlan:
         "options": options != source.options,
         "keep_alive": keep_alive != source.keep_alive,
         "think": think != _think_value(source.think),
+        "format": output_format != source.format,
     }
     return ReplayPlan(source, spec, tuple(name for name, changed in changes.items() if changed))
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QByteArray, QEvent, QSizeF, Qt, QThread, QUrl, Signal, Slot
 from PySide6.QtGui import (
@@ -29,6 +29,9 @@ from PySide6.QtWidgets import (
 )
 
 from journal.gui.tasks import Task, run_in_background
+
+if TYPE_CHECKING:
+    from journal.core.output_format import FormatCheck
 
 # Schemes a clicked link may open in the user's browser or mail client.
 OPENABLE_SCHEMES = frozenset({"http", "https", "mailto"})
@@ -135,6 +138,7 @@ class AnswerView(QWidget):
         layout.addLayout(header)
         layout.addWidget(self._thinking_edit)
         layout.addWidget(self._status)
+        layout.addWidget(self._format_status)
         layout.addWidget(self._browser, 1)
         self._init_connections()
 
@@ -154,6 +158,7 @@ class AnswerView(QWidget):
         self._streaming = False
         self._rendered = False
         self._html: str | None = None  # the rendered fragment of the current answer
+        self._pretty: str | None = None  # the answer as indented JSON (a run with a format)
         self._render_task: Task | None = None
         self._generation = 0  # bumped whenever the answer changes, to drop stale renders
         self._follow_end = True
@@ -216,6 +221,14 @@ class AnswerView(QWidget):
         self._status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self._status.setContentsMargins(6, 4, 6, 4)
         self._status.hide()
+        # What the answer is against the format the run asked for: "✓ valid JSON, ...".
+        self._format_status = QLabel(self)
+        self._format_status.setObjectName("formatCheck")
+        self._format_status.setWordWrap(True)
+        self._format_status.setTextFormat(Qt.TextFormat.PlainText)
+        self._format_status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self._format_status.setContentsMargins(6, 2, 6, 2)
+        self._format_status.hide()
 
     def _init_browser(self) -> None:
         self._browser = SafeTextBrowser(self)
@@ -263,6 +276,8 @@ class AnswerView(QWidget):
         self._streaming = False
         self._parts.clear()
         self._html = None
+        self._pretty = None
+        self._format_status.hide()
         self._thinking_parts.clear()
         self._thinking_length = 0
         self._thinking_touched = False
@@ -311,15 +326,32 @@ class AnswerView(QWidget):
             # The streamed text on screen is the exact text unless long paragraphs were split.
             self._show_answer_text(keep_position=True, keep_screen=not self._answer_tail.broken)
 
-    def show_answer(self, response: str, thinking: str = "") -> None:
-        """Show a finished run (its thinking section starts folded)."""
+    def show_answer(
+        self, response: str, thinking: str = "", check: FormatCheck | None = None
+    ) -> None:
+        """Show a finished run (its thinking section starts folded). With `check` (a run
+        that asked for a format), what the answer is against it, and the answer as indented
+        JSON when it parses (Raw still shows the exact text)."""
         self.clear()
         if thinking:
             self._append_thinking(thinking)
             self._set_thinking_expanded(False)
         if response:
             self._parts.append(response)
+        if check is not None:
+            self._pretty = check.pretty if check.parsed else None
+            mark = {True: "✓", False: "✗", None: "?"}[check.ok]
+            self._format_status.setText(f"{mark} {check.summary}")
+            kind = {True: "info", False: "error", None: "warning"}[check.ok]
+            self._format_status.setStyleSheet(
+                _STATUS_STYLES[kind].replace("#answerStatus", "#formatCheck")
+            )
+            self._format_status.show()
         self._show_answer_text(keep_position=False)
+
+    def format_status_text(self) -> str:
+        """The line saying what the answer is against the run's format ("" without one)."""
+        return self._format_status.text() if self._format_status.isVisibleTo(self) else ""
 
     def set_status(self, text: str, kind: str = "info") -> None:
         """A line above the answer ("Cancelled — partial answer kept", an error); "" hides it.
@@ -489,6 +521,8 @@ class AnswerView(QWidget):
         text = self.response_text()
         if self.raw_mode or self._streaming or not text:
             self._show_plain(text)
+        elif self._pretty is not None:
+            self._show_plain(self._pretty)
         else:
             if self._html is None and len(text) <= BACKGROUND_RENDER_CHARS:
                 from journal.core.markdown_render import render_markdown_within

@@ -48,6 +48,10 @@ ROWS_SHOWN = 2.75  # the list's height, in rows with a result: it scrolls beyond
 DEFAULT_THRESHOLD = 0.7
 TRY_KEYS = "Ctrl+T"
 TRY_TIP = f"Grade the selected run against these expectations, without saving ({TRY_KEYS})"
+FROM_FORMAT_TIP = (
+    "Add what the selected run's format asks for: is-json, or json-schema with its schema "
+    "(Ctrl+Shift+F)"
+)
 
 
 class _RowsArea(QScrollArea):
@@ -128,6 +132,8 @@ class ExpectationsEditor(QWidget):
         self.add_button.setToolTip(
             "Add the line typed on the left, or an empty row to fill in when there is none"
         )
+        self.from_format_button = QPushButton("From format")
+        self.from_format_button.setToolTip(FROM_FORMAT_TIP)
         self.add_message = QLabel()
         self.add_message.setStyleSheet(f"color: {ERROR_COLOUR};")
         self.add_message.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
@@ -153,6 +159,7 @@ class ExpectationsEditor(QWidget):
         controls.setContentsMargins(0, 0, 0, 0)
         controls.addWidget(self.add_line, 1)
         controls.addWidget(self.add_button)
+        controls.addWidget(self.from_format_button)
         controls.addSpacing(8)
         controls.addWidget(self.combine)
         controls.addWidget(self.threshold)
@@ -199,6 +206,7 @@ class ExpectationsEditor(QWidget):
         self.add_line.returnPressed.connect(self.add_from_line)
         self.add_line.textEdited.connect(self._on_add_line_edited)
         self.add_button.clicked.connect(self.add_from_line)
+        self.from_format_button.clicked.connect(self.add_from_format)
         self.combine.currentIndexChanged.connect(self._on_rule_edited)
         self.threshold.valueChanged.connect(self._on_rule_edited)
         self._trial.graded.connect(self._on_trial_graded)
@@ -334,6 +342,33 @@ class ExpectationsEditor(QWidget):
         self._sync_order()
 
     # -- trying -------------------------------------------------------------------------
+
+    @Slot()
+    def add_from_format(self) -> None:
+        """Add the expectation the selected run's format stands for (`expectation_for`), so
+        every run is graded on whether its answer is what it asked for."""
+        from journal.core.output_format import expectation_for
+        from journal.core.queries import get_run
+
+        if self._experiment_id is None or self._context is None:
+            return
+        run_id = self._run_id
+        run = self._context.read(lambda s: get_run(s, run_id)) if run_id is not None else None
+        expectation = expectation_for(run.format) if run is not None else None
+        if expectation is None:
+            self._show_add_message(
+                "The selected run asked for no format: choose JSON or a schema under "
+                "Settings, run it, then add from its format."
+            )
+            return
+        self.toggle.setChecked(True)
+        if any(_same(row, expectation) for row in self._rows):
+            self._show_add_message(f"Already expected: {expectation.text}")
+            return
+        self._show_add_message("")
+        row = self._insert_row(ExpectationRow(expectation))
+        self._refresh()
+        self._add(row, expectation)
 
     @Slot()
     def try_selected_run(self) -> None:
@@ -564,6 +599,18 @@ class ExpectationsEditor(QWidget):
 
     def _fix_tab_order(self) -> None:
         fields = [field for row in self._rows for field in row.fields()]
-        chain = [*fields, self.add_line, self.add_button, self.combine, self.threshold]
+        chain = [*fields, self.add_line, self.add_button, self.from_format_button, self.combine]
+        chain.append(self.threshold)
         for first, second in itertools.pairwise(chain):
             QWidget.setTabOrder(first, second)
+
+
+def _same(row: ExpectationRow, expectation: Expectation) -> bool:
+    """The row checks what `expectation` checks (its name and weight aside)."""
+    mine = row.expectation()
+    return mine is not None and (mine.kind, mine.value, mine.negated, mine.target) == (
+        expectation.kind,
+        expectation.value,
+        expectation.negated,
+        expectation.target,
+    )

@@ -59,6 +59,7 @@ class MainWindow(QMainWindow):
     batch_action: QAction
     matrix_action: QAction
     try_expectations_action: QAction
+    expectation_from_format_action: QAction
     worked_action: QAction
     partly_action: QAction
     failed_action: QAction
@@ -251,6 +252,7 @@ class MainWindow(QMainWindow):
         self.prompt_panel.set_prompt("")
         self.prompt_panel.set_system_prompt("")
         self.prompt_panel.options_panel.set_values(self.settings.default_options(), None, None)
+        self.prompt_panel.format_setting.set_value(None)
         self.editor.focus_title()
 
     @Slot(object)
@@ -271,6 +273,7 @@ class MainWindow(QMainWindow):
         panel.set_system_prompt(record.system)
         panel.set_prompt(record.prompt)
         panel.options_panel.set_values(dict(run.options), run.keep_alive, run.think)
+        panel.format_setting.set_value(run.format)
 
     @Slot(int)
     def open_run(self, run_id: int) -> None:
@@ -322,6 +325,7 @@ class MainWindow(QMainWindow):
             options=panel.options_panel.options(),
             keep_alive=request.get("keep_alive"),
             think=request.get("think"),
+            format=panel.output_format(),
         )
         if self.runs.start(spec, repeat=panel.repeat()):
             self.display.begin_stream("Waiting for the model…", f"{spec.model}  ·  starting…")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import partial
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, Qt, Signal, Slot
 from PySide6.QtGui import QFontDatabase, QPalette
@@ -26,6 +26,7 @@ from journal.core.errors import InvalidInputError, JournalError
 from journal.core.formatting import plural
 from journal.core.templates import RenderedTexts, render_run, variables_of
 from journal.gui.elided_label import ElidedLabel
+from journal.gui.format_setting import FormatSetting
 from journal.gui.model_picker import ModelPicker, muted
 from journal.gui.options_panel import OptionsPanel, error_color
 from journal.gui.tasks import Task, run_in_background
@@ -135,6 +136,13 @@ class PromptPanel(QWidget):
     def _init_settings(self) -> QHBoxLayout:
         """The folding Settings header with its summary, and the options it unfolds."""
         self._options = OptionsPanel()
+        self._format = FormatSetting()
+        settings = QWidget()
+        settings_layout = QVBoxLayout(settings)
+        settings_layout.setContentsMargins(0, 0, 0, 0)
+        settings_layout.setSpacing(8)
+        settings_layout.addWidget(self._options)
+        settings_layout.addWidget(self._format)
         self._settings_button = QToolButton()
         self._settings_button.setText("Settings")
         self._settings_button.setCheckable(True)
@@ -149,7 +157,7 @@ class PromptPanel(QWidget):
         # Open settings share the panel's height with the prompt and scroll when it runs out:
         # they never push the window taller, and squeezed fields never overlap.
         self._options_area = QScrollArea()
-        self._options_area.setWidget(self._options)
+        self._options_area.setWidget(settings)
         self._options_area.setWidgetResizable(True)
         self._options_area.setFrameShape(QFrame.Shape.NoFrame)
         self._options_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
@@ -205,6 +213,7 @@ class PromptPanel(QWidget):
         self._system.textChanged.connect(self._on_system_text_changed)
         self._prompt.textChanged.connect(self._on_prompt_text_changed)
         self._options.changed.connect(self._on_options_changed)
+        self._format.changed.connect(self._on_options_changed)
         self._settings_button.toggled.connect(self._on_settings_button_toggled)
         self._run_button.clicked.connect(self._on_run_button_clicked)
         self._stop_button.clicked.connect(self._on_stop_button_clicked)
@@ -218,6 +227,19 @@ class PromptPanel(QWidget):
     @property
     def options_panel(self) -> OptionsPanel:
         return self._options
+
+    @property
+    def format_setting(self) -> FormatSetting:
+        return self._format
+
+    def reveal_format(self) -> None:
+        """Open Settings and scroll to the Format setting (it sits below the options)."""
+        self.set_settings_expanded(True)
+        self._options_area.ensureWidgetVisible(self._format, 0, 0)
+
+    def output_format(self) -> str | dict[str, Any] | None:
+        """Ollama's `format` for the next run: None, "json" or a checked JSON schema."""
+        return self._format.value()
 
     @property
     def repeat_box(self) -> QSpinBox:
@@ -319,22 +341,27 @@ class PromptPanel(QWidget):
         """What the folded Settings header says: the set options, or why they are invalid."""
         return self._settings_summary.text()
 
+    def _setting_errors(self) -> list[str]:
+        """Why the settings cannot be sent: the options', then the format's."""
+        return self._options.errors() + ([self._format.error()] if self._format.error() else [])
+
     def _update_summary(self) -> None:
-        if self._options.errors():
-            count = len(self._options.errors())
-            text = plural(count, "invalid setting")
+        errors = self._setting_errors()
+        if errors:
+            text = plural(len(errors), "invalid setting")
         elif self.settings_expanded():
             text = ""
         else:
-            text = self._options.summary() or "model defaults"
+            parts = [self._options.summary(), self._format.summary()]
+            text = " · ".join(part for part in parts if part) or "model defaults"
         self._settings_summary.setText(text)
-        self._settings_summary.setToolTip("\n".join(self._options.errors()) or text)
+        self._settings_summary.setToolTip("\n".join(errors) or text)
         self._settings_summary.setPalette(self._summary_palette())
 
     def _summary_palette(self) -> QPalette:
         palette = self._settings_summary.palette()
         base = self.palette()
-        if self._options.errors():
+        if self._setting_errors():
             color = error_color(base)
         else:
             color = muted(
@@ -354,7 +381,7 @@ class PromptPanel(QWidget):
             return False, "Choose a model to run."
         if self._prompt_is_empty():
             return False, "Write a prompt to run."
-        errors = self._options.errors()
+        errors = self._setting_errors()
         if errors:
             return False, f"Fix the settings first: {errors[0]}"
         return True, ""
@@ -401,7 +428,7 @@ class PromptPanel(QWidget):
             return
         self._run_button.setEnabled(ok)
         self._run_button.setToolTip("Run the prompt (Ctrl+Enter)" if ok else reason)
-        if self._options.errors() and self.settings_expanded():
+        if self._setting_errors() and self.settings_expanded():
             hint = "Fix the settings marked in red to run."  # the message is shown above
         else:
             hint = reason

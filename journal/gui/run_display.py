@@ -33,6 +33,7 @@ if TYPE_CHECKING:
 
     from journal.core.errors import ModelNotFoundError
     from journal.core.models import Run
+    from journal.core.output_format import FormatCheck
     from journal.gui.context import AppContext
     from journal.gui.run_controller import RunController
 
@@ -210,7 +211,7 @@ class RunDisplay(QObject):
             return
         if run.id == self._live_run_id:
             return  # the live stream owns the answer view
-        self.answer_view.show_answer(run.response, run.thinking)
+        self.answer_view.show_answer(run.response, run.thinking, format_check(run))
         self._show_status(run)
         stats = run_stats(run)
         self.stats_label.setText(f"{model_label(run)}" + (f"  ·  {stats}" if stats else ""))
@@ -381,6 +382,15 @@ class RunDisplay(QObject):
             self.history_model.set_runs(runs)
             self._select_row(self.history_model.row_of(run.id or 0) or 0)
         self.runs_changed.emit(run.experiment_id)
+
+
+def format_check(run: Run) -> FormatCheck | None:
+    """What a finished run's answer is against the format it asked for; None without one."""
+    from journal.core.output_format import check_answer
+
+    if run.format is None or run.status is not RunStatus.DONE:
+        return None
+    return check_answer(run.format, run.response)
 
 
 def replay_notice(run: Run) -> str:

@@ -138,6 +138,13 @@ MENUS: tuple[tuple[str, tuple[tuple[ActionSpec, ...], ...]], ...] = (
                     ("Ctrl+T",),
                     "Grade the selected run against the expectations, without saving",
                 ),
+                A(
+                    "expectation_from_format",
+                    "Add expectation from &format",
+                    "editor.expectations.add_from_format",
+                    ("Ctrl+Shift+F",),
+                    "Add what the selected run's format asks for as an expectation",
+                ),
             ),
             (
                 A(
