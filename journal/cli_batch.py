@@ -151,6 +151,11 @@ def _batch_run(args: argparse.Namespace) -> int:
             _say(f"resuming batch {batch_id}: {view.summary.line()}")
         else:
             options, request = _options(args)
+            format_given: dict[str, Any] = {}
+            if args.format is not None:
+                from journal.core.output_format import parse_format
+
+                format_given["format"] = parse_format(args.format)
             batch_id = runner.create(
                 args.experiment,
                 args.model,
@@ -159,6 +164,7 @@ def _batch_run(args: argparse.Namespace) -> int:
                 options=options,
                 think=request.get("think"),
                 keep_alive=request.get("keep_alive"),
+                **format_given,
                 repeat=args.repeat or 1,
                 name=args.name or "",
             )
@@ -316,6 +322,12 @@ def register(add: AddCommand) -> None:
         action="append",
         metavar="KEY=VALUE",
         help="an option for every run (default: the latest run's options)",
+    )
+    batch.add_argument(
+        "--format",
+        metavar="FORMAT",
+        help="structured output for every run: json, @schema.json, a schema, or none "
+        "(default: the latest run's)",
     )
     batch.add_argument("--repeat", type=count, metavar="N", help="run each case N times")
     batch.add_argument("--name", type=free_text, help="a name for the batch")

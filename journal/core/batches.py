@@ -69,6 +69,7 @@ __all__ = [
 
 MAX_REPEAT = 100
 MAX_ITEMS = 100_000
+UNSET: Any = object()  # `create(format=...)` not given: the latest run's
 
 
 # -- reading batches -------------------------------------------------------------------
@@ -510,6 +511,7 @@ class _Template:
     options: dict[str, Any]
     think: Any
     keep_alive: str | None
+    format: Any = None
 
 
 def _latest_template(session: Session, experiment_id: int) -> _Template | None:
@@ -523,7 +525,9 @@ def _latest_template(session: Session, experiment_id: int) -> _Template | None:
     template = run.template if isinstance(run.template, dict) else None
     prompt = str(template["prompt"]) if template else run.prompt
     system = str(template["system"]) if template else run.system_prompt
-    return _Template(prompt, system, dict(run.options), run.think, run.keep_alive)
+    return _Template(
+        prompt, system, dict(run.options), run.think, run.keep_alive, format=run.format
+    )
 
 
 def default_template(session: Session, experiment_id: int) -> tuple[str, str] | None:
@@ -585,12 +589,14 @@ class BatchRunner(JobRunner):
         options: dict[str, Any] | None = None,
         think: Any = None,
         keep_alive: str | None = None,
+        format: Any = UNSET,
         repeat: int = 1,
         name: str = "",
     ) -> int:
         """Save a batch (status `running`, owned by this process) with one item per input
         row x model x repeat; the template defaults to the experiment's latest prompt and
-        its settings. Every model is pinned to its digest on the first host that has it
+        its settings (its format too, unless `format` says otherwise: None for none).
+        Every model is pinned to its digest on the first host that has it
         (ModelNotFoundError when none has it); every row is checked against the template
         first (InvalidInputError naming the row): nothing is saved unless all of it can run.
         """
@@ -613,6 +619,7 @@ class BatchRunner(JobRunner):
             dict(options) if options is not None else dict(base.options),
             think if think is not None else base.think,
             keep_alive if keep_alive is not None else base.keep_alive,
+            base.format if format is UNSET else format,
         )
         if not template.prompt.strip():
             raise InvalidInputError("The batch's prompt is empty: give one with -p.")
@@ -637,6 +644,7 @@ class BatchRunner(JobRunner):
                 options=template.options,
                 think=template.think,
                 keep_alive=template.keep_alive,
+                format=template.format,
                 models=[{"name": n, "digest": d} for n, d in pins.items()],
                 repeat=repeat,
                 hosts=[host.record() for host in hosts],
@@ -720,6 +728,7 @@ class BatchRunner(JobRunner):
                 options=dict(batch.options),
                 keep_alive=batch.keep_alive,
                 think=batch.think,
+                format=batch.format,
             )
             prompt, system = batch.prompt, batch.system_prompt
             items = batch_items(session, batch_id, grading=self.grading_runs)

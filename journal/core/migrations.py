@@ -394,6 +394,7 @@ _M009_CONVERSATIONS_FORMAT_IMAGES = """
         ALTER TABLE run ADD COLUMN parent_id INTEGER REFERENCES run(id) ON DELETE CASCADE;
         CREATE INDEX run_parent ON run(parent_id);
         ALTER TABLE run ADD COLUMN format JSON;
+        ALTER TABLE batch ADD COLUMN format JSON;
 
         CREATE TABLE image (
             sha256     TEXT PRIMARY KEY,

@@ -330,6 +330,8 @@ class Batch(SQLModel, table=True):
     options: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     think: Any = Field(default=None, sa_column=Column(JSON, nullable=True))
     keep_alive: str | None = None
+    # Ollama's `format` every item sends (None, "json" or a schema), as run.format.
+    format: Any = Field(default=None, sa_column=Column(JSON(none_as_null=True), nullable=True))
     # [{"name": ..., "digest": ...}]: each model as it was when the batch started.
     models: list[dict[str, Any]] = Field(
         default_factory=list, sa_column=Column(JSON, nullable=False)

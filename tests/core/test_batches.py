@@ -352,3 +352,19 @@ def test_each_row_is_graded_by_its_own_expectations_too(
     assert [item.group for item in items] == [Group.PASS, Group.FAIL]
     assert "MADRID" in items[1].triage.reason
     assert result.summary.line() == f"{ALPHA} 1/2"
+
+
+def test_a_batch_sends_the_format_of_the_latest_run_unless_told_otherwise(
+    journal: Journal, hosts: tuple[FakeOllama, FakeOllama]
+) -> None:
+    first, _ = hosts
+    schema = {"type": "object", "properties": {"city": {"type": "string"}}, "required": ["city"]}
+    experiment_id = _experiment(journal, ["paris"])
+    with BatchRunner(journal, OllamaService(first.url)) as runner:
+        runner.run(runner.create(experiment_id, [ALPHA], prompt="{{word}}", format=schema))
+        runner.run(runner.create(experiment_id, [ALPHA]))  # the latest run's format
+        runner.run(runner.create(experiment_id, [ALPHA], format=None))
+    sent = [request.body.get("format") for request in first.requests_for("/api/chat")]
+    assert sent == [schema, schema, None]
+    with journal.read() as session:
+        assert [view.pins for view in list_batches(session)]  # three batches saved
