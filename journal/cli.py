@@ -101,10 +101,9 @@ def cmd_run(args: argparse.Namespace) -> int:
 
         return cmd_follow_up(args)
     if not args.model:
-        raise ArgumentsRefused(
-            "journal run: error: the following arguments are required: -m/--model "
-            "(only --continue RUN may leave it out). See `journal run --help`."
-        )
+        from journal.cli_conversation import refuse
+
+        return refuse("name the model with -m MODEL (only --continue RUN may leave it out).")
     # A bad --host, OLLAMA_HOST or settings file is refused before anything is written.
     ollama_host(args)
     settings = saved_settings()

@@ -15,7 +15,6 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from journal.cli_support import (
-    ArgumentsRefused,
     ollama_host,
     open_journal,
     print_json,
@@ -39,6 +38,12 @@ CONTINUE_CONFLICTS = (
 
 def _say(text: str) -> None:
     print(text, file=sys.stderr, flush=True)
+
+
+def refuse(message: str) -> int:
+    """Arguments that cannot go together: one line, and exit status 2 as for a bad one."""
+    _say(f"journal: error: {message}")
+    return 2
 
 
 # -- journal run --continue -------------------------------------------------------------
@@ -69,7 +74,7 @@ def cmd_follow_up(args: argparse.Namespace) -> int:
     from journal.cli import _run_and_grade
     from journal.cli_expect import add_expectations, read_expectation
     from journal.cli_grading import expectation_line
-    from journal.core.conversations import UNSET, check_context, follow_up
+    from journal.core.conversations import UNSET, chain_ids, check_context, follow_up
     from journal.core.errors import InvalidInputError
     from journal.core.options import UnknownOptionError
     from journal.core.queries import get_run
@@ -77,9 +82,9 @@ def cmd_follow_up(args: argparse.Namespace) -> int:
 
     given = [flag for name, flag in CONTINUE_CONFLICTS if getattr(args, name, None)]
     if given:
-        raise ArgumentsRefused(
-            f"journal run: error: --continue adds a turn to run {args.continue_run}'s "
-            f"experiment: {', '.join(given)} cannot go with it."
+        return refuse(
+            f"--continue adds a turn to run {args.continue_run}'s experiment: "
+            f"{', '.join(given)} cannot go with it."
         )
     ollama_host(args)
     prompt = read_text(args.prompt, "prompt")
@@ -90,6 +95,7 @@ def cmd_follow_up(args: argparse.Namespace) -> int:
     with open_journal(args) as journal:
         with journal.read() as session:
             parent = get_run(session, args.continue_run)
+            turn = len(chain_ids(session, args.continue_run)) + 1
             try:
                 changes, fields = _option_changes(
                     args.option or [], parent.options.keys(), args.allow_unknown_option
@@ -116,7 +122,7 @@ def cmd_follow_up(args: argparse.Namespace) -> int:
             added = add_expectations(session, spec.experiment_id, expectations)
         for saved in added:
             _say(f"experiment {spec.experiment_id} expects {expectation_line(saved)}")
-        _say(f"continuing run {args.continue_run} (turn {len(spec.history) // 2 + 2})")
+        _say(f"continuing run {args.continue_run} (turn {turn})")
         return _run_and_grade(journal, args, spec, repeat, None)
 
 
@@ -148,6 +154,7 @@ def regenerate_conversation(args: argparse.Namespace, edits: ReplayEdits) -> int
     new branch (on -m MODEL, else each turn's own model)."""
     from dataclasses import replace
 
+    from journal.cli_grading import grading_from_args
     from journal.cli_replay import _status_line, _Warnings
     from journal.cli_stream import EXIT_OUTPUT_CLOSED, AnswerPrinter, Notices, StopOnSignals
     from journal.core.cancel import CancelToken
@@ -163,9 +170,7 @@ def regenerate_conversation(args: argparse.Namespace, edits: ReplayEdits) -> int
     if len(args.model or []) > 1:
         refused.append("more than one -m")
     if refused:
-        raise ArgumentsRefused(
-            f"journal replay: error: --regenerate-all cannot go with {', '.join(refused)}."
-        )
+        return refuse(f"--regenerate-all cannot go with {', '.join(refused)}.")
     if args.model:
         edits = replace(edits, model=args.model[0])
     ollama_host(args)
@@ -177,6 +182,7 @@ def regenerate_conversation(args: argparse.Namespace, edits: ReplayEdits) -> int
         _say(f"regenerating the {total} turns of run {args.run_id}'s conversation, one by one")
         printer = Notices() if args.json else AnswerPrinter(cancel)
         warn = _Warnings()
+        grading = grading_from_args(journal, args)  # each new turn, as `replay` does
 
         def starting(index: int, total: int, plan: ReplayPlan, identity: ModelIdentity) -> None:
             warn([identity])
@@ -198,18 +204,29 @@ def regenerate_conversation(args: argparse.Namespace, edits: ReplayEdits) -> int
                 if printer.closed:
                     return
             _say(_status_line(run))
+            grading.finished(run)
 
         events = QueueEvents(starting=starting, started=started, chunk=chunk, run=printer.events())
-        with StopOnSignals(cancel) as stop:
-            runs = regenerate_all(
-                replayer, args.run_id, edits, cancel=cancel, progress=progress, events=events
-            )
+        stopped: int | None = None
+        try:
+            with StopOnSignals(cancel) as stop:
+                runs = regenerate_all(
+                    replayer, args.run_id, edits, cancel=cancel, progress=progress, events=events
+                )
+            if cancel.cancelled:
+                grading.give_up()  # a stop stops the grading too
+            else:
+                stopped = grading.wait_for_results()
+        finally:
+            grading.close()
         if args.json:
             print_json([run_record(run) for run in runs], sys.stdout)
     if cancel.cancelled:
         if isinstance(printer, AnswerPrinter) and printer.closed:
             return EXIT_OUTPUT_CLOSED
         return stop.exit_code
+    if stopped is not None:
+        return stopped
     if len(runs) < total:
         _say(f"stopped after turn {len(runs)} of {total}: the turns after it were not sent.")
         return 1

@@ -9,8 +9,17 @@ written: that is what the model saw. Continuing a turn that already has follow-u
 starts another branch.
 
 Reads walk the tree with one recursive query, whatever the depth. Nothing here prints or
-sends: the CLI and the window build specs with `follow_up`, warn with `context_estimate`,
-and show `conversation_tree` / `forest`.
+sends. For the CLI and the window:
+
+- `follow_up(session, parent_id, prompt, ...)` -> a RunSpec for `RunRecorder.execute`;
+- `check_context(service, spec, parent)` (asks /api/show: off the UI thread) or
+  `context_estimate(spec, parent, show)` -> ContextEstimate; `.warning()` is the line to
+  show when the conversation is near the model's context;
+- `history`, `chain`, `tip`; `conversation_tree(session, run_id)` and `forest(runs)` give
+  TurnNodes (`label()`, `walk()`, `tips()`) to show a conversation with its branches;
+- replays: `replay.Replayer.plan` sends a turn's recorded history (a sibling branch);
+  `conversation_replay.regenerate_all` replays every turn with the new answers;
+  `MigrationChecker.create(..., regenerate=True)` does that for each item of a check.
 """
 
 from __future__ import annotations
@@ -284,7 +293,7 @@ def follow_up(
         keep_alive=None if keep is None else str(keep),
         think=thinks,
         parent_id=parent_id,
-        history=history(session, parent),
+        history=history_of(chain(session, parent_id)),  # the parent's turn included
         format=parent.format if format is UNSET else format,
     )
 
