@@ -102,6 +102,14 @@ def cmd_run(args: argparse.Namespace) -> int:
     from journal.core.stability import repeat_seeds
     from journal.core.templates import parse_assignments, render_run
 
+    if args.continue_run is not None:
+        from journal.cli_conversation import cmd_follow_up
+
+        return cmd_follow_up(args)
+    if not args.model:
+        from journal.cli_conversation import refuse
+
+        return refuse("name the model with -m MODEL (only --continue RUN may leave it out).")
     # A bad --host, OLLAMA_HOST or settings file is refused before anything is written.
     ollama_host(args)
     settings = saved_settings()
@@ -287,6 +295,7 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 
 def cmd_show(args: argparse.Namespace) -> int:
+    from journal.cli_conversation import thread_blocks
     from journal.cli_grading import experiment_grades
     from journal.core.formatting import model_label, options_label, run_stats
     from journal.core.queries import experiment_detail
@@ -317,33 +326,42 @@ def cmd_show(args: argparse.Namespace) -> int:
             out.write(f"{label}: {value}\n")
     for line in grading.text_lines():
         out.write(line + "\n")
-    for run in runs:
-        out.write(f"\n## run {run.id} · {model_label(run)} · {run.status.value}")
-        out.write(f" · {run.verdict.value if run.verdict else 'unrated'}\n")
+
+    def block(run: Run) -> list[str]:
+        lines = [f"{model_label(run)} · {run.status.value}"]
+        lines[0] += f" · {run.verdict.value if run.verdict else 'unrated'}"
         if run.replay_of_id:
-            out.write(f"replays run {run.replay_of_id}\n")
+            lines.append(f"replays run {run.replay_of_id}")
         if run.host:
-            out.write(f"host: {run.host}\n")
+            lines.append(f"host: {run.host}")
         if run.options:
-            out.write(f"options: {options_label(run)}\n")
-        out.write(format_lines(run))
+            lines.append(f"options: {options_label(run)}")
+        lines.extend(format_lines(run).splitlines())
         if run.template is not None:
-            out.write(template_lines(run.template))
+            lines.append(template_lines(run.template).removesuffix("\n"))
         if run.system_prompt:
-            out.write(f"system: {run.system_prompt}\n")
-        out.write(f"prompt: {run.prompt}\n")
+            lines.append(f"system: {run.system_prompt}")
+        lines.append(f"prompt: {run.prompt}")
         if run.thinking:
-            out.write(f"thinking: {run.thinking}\n")
-        out.write(f"answer: {run.response}\n")
+            lines.append(f"thinking: {run.thinking}")
+        lines.append(f"answer: {run.response}")
         if run.error:
-            out.write(f"error: {run.error}\n")
+            lines.append(f"error: {run.error}")
         if run.verdict_note:
-            out.write(f"why: {run.verdict_note}\n")
+            lines.append(f"why: {run.verdict_note}")
         stats = run_stats(run)
         if stats:
-            out.write(f"stats: {stats}\n")
-        for line in grading.run_lines(run):
-            out.write(line + "\n")
+            lines.append(f"stats: {stats}")
+        lines.extend(grading.run_lines(run))
+        return lines
+
+    # A conversation's turns are shown as a thread: each under the one it continues.
+    for depth, title, lines in thread_blocks(runs, block):
+        indent = "  " * depth
+        out.write(f"\n{indent}## {title} · {lines[0]}\n")
+        for line in lines[1:]:
+            for part in line.split("\n"):
+                out.write(f"{indent}{part}\n")
     return 0
 
 
@@ -524,7 +542,7 @@ def build_parser() -> argparse.ArgumentParser:
     add("models", cmd_models, "list the models Ollama has")
 
     run = add("run", cmd_run, "run a prompt on a model and record it", json_output=False)
-    run.add_argument("-m", "--model", required=True)
+    run.add_argument("-m", "--model", help="the model (with --continue: the parent's if left out)")
     run.add_argument(
         "-p",
         "--prompt",
@@ -583,6 +601,15 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="N",
         help="run it N times with the seeds s, s+1, ... (s: the seed option, else 0), "
         "grade each, and say how many pass and how many answers differ",
+    )
+    run.add_argument(
+        "--continue",
+        dest="continue_run",
+        type=record_id,
+        metavar="RUN",
+        help="a follow-up: send the prompt as the next turn after RUN's answer, with its "
+        "conversation as history and its model and settings unless -m, -s or -o change them "
+        "(continuing a turn that already has follow-ups starts another branch)",
     )
     run.add_argument("--raw", action="store_true", help=RAW_HELP)
 

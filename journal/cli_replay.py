@@ -178,6 +178,10 @@ def cmd_replay(args: argparse.Namespace) -> int:
 
     ollama_host(args)  # a bad --host or OLLAMA_HOST is refused before the journal is opened
     edits = _edits(args)
+    if args.regenerate_all:
+        from journal.cli_conversation import regenerate_conversation
+
+        return regenerate_conversation(args, edits)
     cancel = CancelToken()
     with open_journal(args) as journal:
         ollama = service(args)
@@ -384,6 +388,7 @@ def _check_run(args: argparse.Namespace) -> int:
                 filters=None if args.run else filters_from(args),
                 run_ids=args.run,
                 name=args.name or "",
+                regenerate=args.regenerate_all,
             )
             with journal.read() as session:
                 created = get_check(session, check_id)
@@ -725,6 +730,12 @@ def register(add: AddCommand) -> None:
         help="replay N times (on each model) with the seeds s, s+1, ... (s: the run's seed, "
         "else 0), grade each, and say how many pass and how many answers differ",
     )
+    replay.add_argument(
+        "--regenerate-all",
+        action="store_true",
+        help="a turn of a conversation: every turn of it again, each sent with the new answers "
+        "as history, as a new branch (the last turn alone replays with the recorded history)",
+    )
     add_grading_arguments(replay)
     replay.add_argument("--raw", action="store_true", help=RAW_HELP)
 
@@ -758,6 +769,12 @@ def register(add: AddCommand) -> None:
         help="check these runs instead of filtering (repeatable)",
     )
     check.add_argument("--name", type=free_text, help="a name for the check")
+    check.add_argument(
+        "--regenerate-all",
+        action="store_true",
+        help="for a turn of a conversation, regenerate every turn on the target (each with "
+        "the new answers as history) instead of replaying the last with the recorded history",
+    )
     check.add_argument("--pull", action="store_true", help="pull the target model first")
     check.add_argument(
         "--judge", metavar="MODEL", help="the model for judge: expectations (not models.judge)"

@@ -33,6 +33,8 @@ from journal.core.check_triage import (
     outcomes_of,
     triage_item,
 )
+from journal.core.conversation_replay import regenerate_chain
+from journal.core.conversations import chain, history_of
 from journal.core.dispatch import (
     DispatchEvents,
     Station,
@@ -74,6 +76,7 @@ from journal.core.replay import (
     ModelIdentity,
     ProgressCallback,
     ReplayEdits,
+    ReplayPlan,
     identity_from,
     plan_replay,
     record_replay,
@@ -333,13 +336,23 @@ def filter_record(filters: ExperimentFilter) -> dict[str, Any]:
     return record
 
 
+HOW_KEYS = ("regenerate",)
+"""Keys of a check's `source_filter` that say how its items replay, not which runs."""
+
+
+def regenerates(source_filter: dict[str, Any]) -> bool:
+    """Whether a check replays every turn of a conversation again (`{"regenerate": true}`)
+    instead of only the last turn, sent with the recorded history."""
+    return bool(source_filter.get("regenerate"))
+
+
 def describe_selection(source_filter: dict[str, Any]) -> str:
     """`verdict=worked model=llama3:8b` or `runs 3, 5, 8`: a default name for a check."""
     if "run_ids" in source_filter:
         ids = [str(run_id) for run_id in source_filter["run_ids"]]
         shown = ", ".join(ids[:5]) + (", …" if len(ids) > 5 else "")
         return f"run{'s' if len(ids) != 1 else ''} {shown}"
-    parts = [f"{key}={value}" for key, value in source_filter.items()]
+    parts = [f"{key}={value}" for key, value in source_filter.items() if key not in HOW_KEYS]
     return " ".join(parts) or "all experiments"
 
 
@@ -651,9 +664,14 @@ class MigrationChecker(JobRunner):
         filters: ExperimentFilter | None = None,
         run_ids: list[int] | None = None,
         name: str = "",
+        regenerate: bool = False,
     ) -> int:
         """Save a check (status `running`, owned by this process) with one item per run,
         pinned to the target's digest on the first host that has it.
+
+        An item that is a turn of a conversation replays that turn with the recorded
+        history; with `regenerate`, every turn of its conversation again, each with the
+        new answers (kept in the check's `source_filter` as `{"regenerate": true}`).
 
         Raises ModelNotFoundError when no host has the target, InvalidInputError when
         nothing matches: an empty check is never saved.
@@ -677,6 +695,8 @@ class MigrationChecker(JobRunner):
                 raise InvalidInputError(
                     f"No runs match ({describe_selection(source_filter)}): nothing to check."
                 )
+            if regenerate:
+                source_filter["regenerate"] = True
             now = utcnow()
             check = MigrationCheck(
                 name=name.strip() or f"{describe_selection(source_filter)} on {target_model}",
@@ -768,6 +788,7 @@ class MigrationChecker(JobRunner):
             check = get_check_record(session, check_id)
             require_claimed(check, f"Check {check_id}", "resume it instead.")
             target, pinned, saved = check.target_model, check.target_digest, check.hosts
+            regenerate = regenerates(check.source_filter)
             pending = self._unfinished(session, check_id)
             ungraded = [
                 (item.position, item.new_run_id)
@@ -791,7 +812,7 @@ class MigrationChecker(JobRunner):
 
             def execute(work: Work, station: Station, token: CancelToken) -> Run | None:
                 run = self._replay_item(
-                    work, station, total, sources[work.item_id], adapt, token, events
+                    work, station, total, sources[work.item_id], adapt, token, events, regenerate
                 )
                 if run is not None:
                     if run.status is RunStatus.DONE:
@@ -869,20 +890,51 @@ class MigrationChecker(JobRunner):
         edits: ReplayEdits,
         cancel: CancelToken,
         events: CheckEvents,
+        regenerate: bool = False,
     ) -> Run | None:
+        """Replay the item's run (a turn of a conversation with the history it was sent);
+        with `regenerate`, every turn of its conversation, only the last linked to the item
+        (a turn before it that does not finish is returned unlinked: the item stays to do)."""
         with self.journal.read() as session:
-            source = session.get(Run, source_id)
-        if source is None:  # its experiment was deleted meanwhile (the item went with it)
-            return None
-        plan = plan_replay(source, edits)
+            if session.get(Run, source_id) is None:  # its experiment was deleted meanwhile
+                return None
+            turns = chain(session, source_id)
+        if not regenerate or len(turns) < 2:
+            plan = plan_replay(turns[-1], edits, history=history_of(turns[:-1]))
+            return self._replay_turn(work, station, total, plan, cancel, events, link=True)
+
+        def send(index: int, plan: ReplayPlan) -> Run | None:
+            if cancel.cancelled:
+                return None
+            last = index == len(turns)
+            return self._replay_turn(work, station, total, plan, cancel, events, link=last)
+
+        runs = regenerate_chain(turns, edits, send)
+        if not runs or (len(runs) < len(turns) and runs[-1].status is RunStatus.DONE):
+            return None  # cancelled between turns: the item was never linked
+        return runs[-1]
+
+    def _replay_turn(
+        self,
+        work: Work,
+        station: Station,
+        total: int,
+        plan: ReplayPlan,
+        cancel: CancelToken,
+        events: CheckEvents,
+        *,
+        link: bool,
+    ) -> Run:
         identity = identity_from(plan, station.model(plan.model), station.address)
-        if events.starting:
-            events.starting(work.position, total, source_id, identity)
+        if link and events.starting:
+            events.starting(work.position, total, plan.source_id, identity)
 
         def record(session: Session) -> Run:
             return record_replay(session, plan, identity)
 
-        def link(session: Session, run: Run) -> None:
+        def link_to_item(session: Session, run: Run) -> None:
+            if not link:  # an earlier turn of a regenerated conversation
+                return
             link_item(
                 session,
                 item_table="migration_check_item",
@@ -897,5 +949,5 @@ class MigrationChecker(JobRunner):
             chunk = events.chunk
             run_events.chunk = lambda content, thinking: chunk(work.position, content, thinking)
         return run_item(
-            self.journal, station, plan.spec, record, link, cancel=cancel, events=run_events
+            self.journal, station, plan.spec, record, link_to_item, cancel=cancel, events=run_events
         )

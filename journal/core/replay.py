@@ -24,6 +24,7 @@ from sqlalchemy import text
 from sqlmodel import Session, col, select
 
 from journal.core.cancel import CancelToken
+from journal.core.conversations import history
 from journal.core.errors import InvalidInputError, ModelNotFoundError
 from journal.core.formatting import short_digest
 from journal.core.models import Run
@@ -115,10 +116,25 @@ def _with_prompt(messages: list[dict[str, Any]], prompt: str) -> list[dict[str, 
     return [*edited, {"role": "user", "content": prompt}]
 
 
-def plan_replay(source: Run, edits: ReplayEdits | None = None) -> ReplayPlan:
-    """The request `source` made, with `edits` applied, as a RunSpec linked to `source`."""
+def plan_replay(
+    source: Run,
+    edits: ReplayEdits | None = None,
+    *,
+    history: Sequence[dict[str, Any]] | None = None,
+) -> ReplayPlan:
+    """The request `source` made, with `edits` applied, as a RunSpec linked to `source`.
+
+    A follow-up is replayed with the conversation it was sent (`history`, from
+    `conversations.history`) and the same parent: the replay is a sibling branch at the
+    same point of the conversation. Such a run cannot be planned without its history.
+    """
     if source.id is None:
         raise InvalidInputError("Only a recorded run can be replayed.")
+    if source.parent_id is not None and history is None:
+        raise InvalidInputError(
+            f"Run {source.id} continues run {source.parent_id}: its replay needs the "
+            "conversation before it (conversations.history)."
+        )
     edits = edits or ReplayEdits()
     options = dict(source.options)
     for key, value in edits.options.items():
@@ -162,6 +178,8 @@ def plan_replay(source: Run, edits: ReplayEdits | None = None) -> ReplayPlan:
         # The same case of the same input set: the row's own expectations grade it too.
         input_row_id=source.input_row_id,
         format=output_format,
+        parent_id=source.parent_id,
+        history=[dict(message) for message in history or ()],
     )
     changes = {
         "model": normalise_model_name(spec.model) != normalise_model_name(source.model),
@@ -311,7 +329,8 @@ class Replayer:
 
     def plan(self, run_id: int, edits: ReplayEdits | None = None) -> ReplayPlan:
         with self.journal.read() as session:
-            return plan_replay(get_run(session, run_id), edits)
+            source = get_run(session, run_id)
+            return plan_replay(source, edits, history=history(session, source))
 
     def fan_out(
         self, run_id: int, models: Sequence[str], edits: ReplayEdits | None = None
@@ -320,8 +339,11 @@ class Replayer:
         edits = edits or ReplayEdits()
         with self.journal.read() as session:
             source = get_run(session, run_id)
+            sent_before = history(session, source)
         names = list(dict.fromkeys(models)) or [edits.model or source.model]
-        return [plan_replay(source, replace(edits, model=name)) for name in names]
+        return [
+            plan_replay(source, replace(edits, model=name), history=sent_before) for name in names
+        ]
 
     def identify(self, plan: ReplayPlan) -> ModelIdentity:
         return identify(self.service, plan)

@@ -114,7 +114,7 @@ def repeated_plans(
         seeds.append(chosen)
         for seed in chosen.seeds:
             reseeded = replace(edits, model=plan.model, options={**edits.options, "seed": seed})
-            repeated.append(plan_replay(plan.source, reseeded))
+            repeated.append(plan_replay(plan.source, reseeded, history=plan.spec.history))
     return repeated, seeds
 
 
