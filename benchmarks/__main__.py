@@ -15,7 +15,17 @@ def main() -> int:
     parser.add_argument("--quick", action="store_true", help="10,000 experiments, fewer rounds")
     parser.add_argument(
         "--only",
-        choices=("storage", "flush", "streaming", "gui", "export", "grading", "check", "batch"),
+        choices=(
+            "storage",
+            "flush",
+            "streaming",
+            "gui",
+            "export",
+            "grading",
+            "check",
+            "batch",
+            "images",
+        ),
     )
     parser.add_argument(
         "--cache",
@@ -44,6 +54,10 @@ def main() -> int:
         from benchmarks import batch
 
         batch.run(args.quick)
+    if args.only in (None, "images"):
+        from benchmarks import images
+
+        images.run(args.quick)
     if args.only in (None, "gui"):
         from benchmarks import gui_latency, gui_startup
 
