@@ -23,6 +23,7 @@ from sqlalchemy import insert, text
 from sqlmodel import Session, col, select
 
 from journal.core.cancel import CancelToken
+from journal.core.capabilities import Needs, require_capable
 from journal.core.check_triage import Group, ItemTriage, outcomes_of, triage_item
 from journal.core.dispatch import (
     Dispatcher,
@@ -793,6 +794,11 @@ class BatchRunner:
             )
             survey = dispatcher.survey(pins, job=f"batch {batch_id}")
             warnings.extend(survey.notes)
+            # A model that cannot chat, or think when the batch asks it to, refuses the
+            # pass before any item runs: each model is asked once.
+            for model in dict.fromkeys(item.model for item in pending):
+                needs = Needs(thinking=spec_base.think not in (None, False))
+                require_capable(model, survey.capabilities(model), needs)
             by_position = {item.position: item for item in pending}
 
             def execute(work: Work, station: Station, token: CancelToken) -> Run | None:

@@ -25,6 +25,7 @@ from sqlalchemy import insert, text
 from sqlmodel import Session, col, select
 
 from journal.core.cancel import CancelToken
+from journal.core.capabilities import Needs, require_capable
 from journal.core.check_triage import (
     Group,
     ItemTriage,
@@ -45,7 +46,6 @@ from journal.core.domain import ExperimentFilter
 from journal.core.errors import (
     InvalidInputError,
     NotFoundError,
-    OllamaError,
 )
 from journal.core.formatting import short_digest
 from journal.core.jobs import (
@@ -852,8 +852,8 @@ class MigrationChecker:
             )
             survey = dispatcher.survey({target: pinned}, job=f"check {check_id}")
             warnings.extend(survey.notes)
-            adapt = self._adaptations(target, survey)
             sources = {item_id: source_id for item_id, _, source_id in pending}
+            adapt = self._adaptations(target, survey, list(sources.values()))
 
             def execute(work: Work, station: Station, token: CancelToken) -> Run | None:
                 run = self._replay_item(
@@ -916,20 +916,30 @@ class MigrationChecker:
         )
         return [(row[0], row[1], row[2]) for row in rows]
 
-    def _adaptations(self, target: str, survey: Survey) -> ReplayEdits:
+    def _adaptations(self, target: str, survey: Survey, sources: Sequence[int]) -> ReplayEdits:
         """A thinking request cannot go to a model that does not think: drop `think`
-        for such a target (the replay records the edit) instead of failing every item."""
-        capabilities: list[str] = []
-        for station in survey.stations:
-            if station.model(target) is not None:
-                try:
-                    capabilities = station.service.show_model(target).capabilities
-                except OllamaError:
-                    capabilities = []
-                break
+        for such a target (the replay records the edit) instead of failing every item.
+        A target that cannot chat, or cannot see the images some replays show, refuses
+        the pass (IncapableModelError) before anything is replayed."""
+        capabilities = survey.capabilities(target)
+        require_capable(target, capabilities, Needs(vision=self._show_images(sources)))
         if capabilities and "thinking" not in capabilities:
             return ReplayEdits(model=target, request={"think": None})
         return ReplayEdits(model=target)
+
+    def _show_images(self, source_ids: Sequence[int]) -> bool:
+        """Whether any of these runs' messages show an image."""
+        if not source_ids:
+            return False
+        with self.journal.read() as session:
+            found = session.execute(
+                text(
+                    "SELECT 1 FROM run_image WHERE run_id IN "
+                    "(SELECT value FROM json_each(:ids)) LIMIT 1"
+                ),
+                {"ids": json.dumps(list(source_ids))},
+            ).first()
+        return found is not None
 
     def _replay_item(
         self,
