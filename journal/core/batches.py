@@ -23,7 +23,7 @@ from sqlalchemy import insert, text
 from sqlmodel import Session, col, select
 
 from journal.core.cancel import CancelToken
-from journal.core.capabilities import Needs, require_capable
+from journal.core.capabilities import Needs, capabilities_on, require_capable, thinks
 from journal.core.check_triage import Group, ItemTriage, outcomes_of, triage_item
 from journal.core.dispatch import (
     Dispatcher,
@@ -675,6 +675,10 @@ class BatchRunner:
             raise InvalidInputError("The batch's prompt is empty: give one with -p.")
         hosts = self._hosts_for([])
         pins = {name: find_pinned(hosts, name).digest for name in names}
+        for model in names:  # nothing is saved for a model that cannot take the batch
+            addresses = [host.address for host in hosts]
+            needs = Needs(thinking=thinks(template.think))
+            require_capable(model, capabilities_on(addresses, model), needs)
         with self.journal.write() as session:
             cases = _cases(session, experiment_id, template.prompt, template.system)
             count = len(cases) * len(names) * repeat
@@ -797,7 +801,7 @@ class BatchRunner:
             # A model that cannot chat, or think when the batch asks it to, refuses the
             # pass before any item runs: each model is asked once.
             for model in dict.fromkeys(item.model for item in pending):
-                needs = Needs(thinking=spec_base.think not in (None, False))
+                needs = Needs(thinking=thinks(spec_base.think))
                 require_capable(model, survey.capabilities(model), needs)
             by_position = {item.position: item for item in pending}
 

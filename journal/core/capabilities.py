@@ -21,11 +21,13 @@ from journal.core.runner import RunSpec
 __all__ = [
     "IncapableModelError",
     "Needs",
+    "capabilities_on",
     "check_specs",
     "model_capabilities",
     "needs_of",
     "refusal",
     "require_capable",
+    "thinks",
 ]
 
 
@@ -46,12 +48,12 @@ class Needs:
 
 def needs_of(spec: RunSpec) -> Needs:
     """Vision when any message sent shows an image, thinking when `think` asks for it."""
-    return Needs(vision=bool(image_refs(spec.conversation())), thinking=_thinks(spec.think))
+    return Needs(vision=bool(image_refs(spec.conversation())), thinking=thinks(spec.think))
 
 
-def _thinks(think: Any) -> bool:
-    # true, or a level ("low", "high"); false and None ask for nothing.
-    return bool(think) and think not in ("false", "False")
+def thinks(think: Any) -> bool:
+    """Whether a `think` value asks for thinking: true, or a level ("low", "high")."""
+    return think is not None and think is not False
 
 
 def refusal(model: str, capabilities: Sequence[str], needs: Needs) -> str | None:
@@ -84,6 +86,16 @@ def model_capabilities(service: OllamaService, model: str) -> list[str]:
         return list(service.show_model(model).capabilities)
     except OllamaError:
         return []
+
+
+def capabilities_on(addresses: Iterable[str], model: str) -> list[str]:
+    """What the first of these hosts that can say tells about `model`; empty (unknown)
+    when none can (a job pins its models on the same hosts first)."""
+    for address in addresses:
+        capabilities = model_capabilities(OllamaService(address), model)
+        if capabilities:
+            return capabilities
+    return []
 
 
 def check_specs(service: OllamaService, specs: Iterable[RunSpec]) -> None:

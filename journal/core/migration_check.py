@@ -25,7 +25,7 @@ from sqlalchemy import insert, text
 from sqlmodel import Session, col, select
 
 from journal.core.cancel import CancelToken
-from journal.core.capabilities import Needs, require_capable
+from journal.core.capabilities import Needs, capabilities_on, require_capable
 from journal.core.check_triage import (
     Group,
     ItemTriage,
@@ -729,6 +729,7 @@ class MigrationChecker:
             raise InvalidInputError("Pick the runs by a filter or by their ids, not both.")
         hosts = self._hosts_for([])
         info = find_pinned(hosts, target_model)
+        capabilities = capabilities_on([host.address for host in hosts], target_model)
         with self.journal.write() as session:
             if run_ids is not None:
                 ids = _explicit_runs(session, run_ids)
@@ -741,6 +742,8 @@ class MigrationChecker:
                 raise InvalidInputError(
                     f"No runs match ({describe_selection(source_filter)}): nothing to check."
                 )
+            # A target that cannot take the replays: refused, and nothing is saved.
+            require_capable(target_model, capabilities, Needs(vision=_show_images(session, ids)))
             now = utcnow()
             check = MigrationCheck(
                 name=name.strip() or f"{describe_selection(source_filter)} on {target_model}",
@@ -922,24 +925,12 @@ class MigrationChecker:
         A target that cannot chat, or cannot see the images some replays show, refuses
         the pass (IncapableModelError) before anything is replayed."""
         capabilities = survey.capabilities(target)
-        require_capable(target, capabilities, Needs(vision=self._show_images(sources)))
+        with self.journal.read() as session:
+            vision = _show_images(session, sources)
+        require_capable(target, capabilities, Needs(vision=vision))
         if capabilities and "thinking" not in capabilities:
             return ReplayEdits(model=target, request={"think": None})
         return ReplayEdits(model=target)
-
-    def _show_images(self, source_ids: Sequence[int]) -> bool:
-        """Whether any of these runs' messages show an image."""
-        if not source_ids:
-            return False
-        with self.journal.read() as session:
-            found = session.execute(
-                text(
-                    "SELECT 1 FROM run_image WHERE run_id IN "
-                    "(SELECT value FROM json_each(:ids)) LIMIT 1"
-                ),
-                {"ids": json.dumps(list(source_ids))},
-            ).first()
-        return found is not None
 
     def _replay_item(
         self,
@@ -980,3 +971,14 @@ class MigrationChecker:
         return run_item(
             self.journal, station, plan.spec, record, link, cancel=cancel, events=run_events
         )
+
+
+def _show_images(session: Session, run_ids: Sequence[int]) -> bool:
+    """Whether any of these runs' messages show an image."""
+    if not run_ids:
+        return False
+    found = session.execute(
+        text("SELECT 1 FROM run_image WHERE run_id IN (SELECT value FROM json_each(:ids)) LIMIT 1"),
+        {"ids": json.dumps(list(run_ids))},
+    ).first()
+    return found is not None

@@ -129,7 +129,7 @@ def test_a_replay_sends_the_very_same_bytes(fake_ollama: FakeOllama, journal: Jo
     assert [row[0] for row in links] == [original.id, replay.id]
 
 
-def test_a_check_on_a_target_that_cannot_see_refuses_the_pass(
+def test_a_check_on_a_target_that_cannot_see_is_refused_before_it_is_saved_or_run(
     fake_ollama: FakeOllama, journal: Journal
 ) -> None:
     fake_ollama.add_model(VISION)
@@ -142,32 +142,48 @@ def test_a_check_on_a_target_that_cannot_see_refuses_the_pass(
     )
     assert source.id is not None
     checker = MigrationChecker(journal, service)
+    with pytest.raises(IncapableModelError, match=r"^llama3:8b cannot see images"):
+        checker.create("llama3:8b", run_ids=[source.id])
+    assert _count(journal, "migration_check") == 0
+    # Created while the target's capabilities were unknown, refused when its pass starts.
+    blind = fake_ollama.models["llama3:8b"]
+    blind.capabilities = []
     check_id = checker.create("llama3:8b", run_ids=[source.id])
+    blind.capabilities = ["completion"]
     chats = len(fake_ollama.requests_for("/api/chat"))
     with pytest.raises(IncapableModelError, match=r"^llama3:8b cannot see images"):
         checker.run(check_id)
     assert len(fake_ollama.requests_for("/api/chat")) == chats  # nothing was sent
     with journal.read() as session:
-        runs = session.execute(text("SELECT count(*) FROM run")).scalar_one()
         status = session.execute(
             text("SELECT status FROM migration_check WHERE id = :id"), {"id": check_id}
         ).scalar_one()
-    assert runs == 1 and status == CheckStatus.INTERRUPTED.value
+    assert _count(journal, "run") == 1 and status == CheckStatus.INTERRUPTED.value
 
 
-def test_a_batch_that_thinks_on_a_model_that_does_not_refuses_the_pass(
+def test_a_batch_that_thinks_on_a_model_that_does_not_is_refused(
     fake_ollama: FakeOllama, journal: Journal
 ) -> None:
     fake_ollama.add_model(EMBEDDER)
     with journal.write() as session:
         experiment = create_experiment(session, title="capitals").id or 0
     with BatchRunner(journal, OllamaService(fake_ollama.url)) as runner:
+        with pytest.raises(IncapableModelError, match=r"^llama3:8b does not think"):
+            runner.create(experiment, ["qwen3:0.6b", "llama3:8b"], prompt="hi", think=True)
+        with pytest.raises(IncapableModelError, match="is an embedding model; it cannot chat"):
+            runner.create(experiment, ["nomic-embed-text:latest"], prompt="hi")
+        assert _count(journal, "batch") == 0
+        # Created while capabilities were unknown, refused when its pass starts.
+        plain = fake_ollama.models["llama3:8b"]
+        plain.capabilities = []
         batch_id = runner.create(experiment, ["qwen3:0.6b", "llama3:8b"], prompt="hi", think=True)
+        plain.capabilities = ["completion"]
         with pytest.raises(IncapableModelError, match=r"^llama3:8b does not think"):
             runner.run(batch_id)
-        plain = runner.create(experiment, ["nomic-embed-text:latest"], prompt="hi")
-        with pytest.raises(IncapableModelError, match="is an embedding model; it cannot chat"):
-            runner.run(plain)
     assert fake_ollama.requests_for("/api/chat") == []
+    assert _count(journal, "run") == 0
+
+
+def _count(journal: Journal, table: str) -> int:
     with journal.read() as session:
-        assert session.execute(text("SELECT count(*) FROM run")).scalar_one() == 0
+        return int(session.execute(text(f"SELECT count(*) FROM {table}")).scalar_one())
