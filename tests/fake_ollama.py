@@ -352,7 +352,7 @@ NO_VISION_ERROR = (
 """How Ollama fails a request with images to a model that cannot see (HTTP 500 when not
 streaming; one error line in a 200 stream when streaming, like any runner failure)."""
 
-_BASE64_ALPHABET = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/")
+_BASE64_ALPHABET = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/")
 
 
 def _image_count(messages: list[dict[str, Any]]) -> int:
@@ -360,16 +360,16 @@ def _image_count(messages: list[dict[str, Any]]) -> int:
 
 
 def _base64_problem(image: Any) -> str | None:
-    """Go's refusal of an image that is not standard base64 (its []byte JSON decoding)."""
+    """Go's refusal of an image that is not padded standard base64 (how it decodes the
+    JSON string into []byte): the offset of the first byte it cannot take."""
     if not isinstance(image, str):
         return "json: cannot unmarshal images into Go struct field Message.messages.images"
-    raw = image.encode("utf-8", "surrogatepass")
-    body = raw.rstrip(b"=")
-    for index, byte in enumerate(body):
-        if byte not in _BASE64_ALPHABET:
+    body = image.rstrip("=")
+    for index, char in enumerate(body):
+        if char not in _BASE64_ALPHABET:
             return f"illegal base64 data at input byte {index}"
-    if len(raw) % 4 or len(raw) - len(body) > 2:
-        return f"illegal base64 data at input byte {len(raw) if len(raw) % 4 else len(body)}"
+    if len(image) % 4 or len(image) - len(body) > 2:
+        return f"illegal base64 data at input byte {len(body)}"
     return None
 
 

@@ -97,11 +97,7 @@ def recognise(data: bytes, name: str) -> ImageFile:
     its width and height from the header. InvalidInputError naming `name` otherwise."""
     if not data:
         raise InvalidInputError(f"{name} is empty: give a PNG, JPEG or WebP image.")
-    if len(data) > MAX_IMAGE_BYTES:
-        raise InvalidInputError(
-            f"{name} is {_size_label(len(data))}: images up to "
-            f"{_size_label(MAX_IMAGE_BYTES)} can be sent."
-        )
+    _refuse_too_big(name, len(data))
     if data.startswith(_PNG_MAGIC):
         mime, size = "image/png", _png_size(data)
     elif data.startswith(_JPEG_MAGIC):
@@ -123,8 +119,7 @@ def read_image_file(path: str | Path) -> ImageFile:
     path = Path(path).expanduser()
     name = str(path)
     try:
-        if path.stat().st_size > MAX_IMAGE_BYTES:  # refused before reading it all
-            return recognise(b"\0" * (MAX_IMAGE_BYTES + 1), name)
+        _refuse_too_big(name, path.stat().st_size)  # before reading it all
         data = path.read_bytes()
     except FileNotFoundError:
         raise InvalidInputError(f"{name} does not exist.") from None
@@ -193,6 +188,14 @@ def images_of_run(session: Session, run_id: int) -> list[StoredImage]:
     return [found[sha] for sha in order if sha in found] + [
         image for sha, image in sorted(found.items()) if sha not in order
     ]
+
+
+def _refuse_too_big(name: str, size: int) -> None:
+    if size > MAX_IMAGE_BYTES:
+        raise InvalidInputError(
+            f"{name} is {_size_label(size)}: images up to "
+            f"{_size_label(MAX_IMAGE_BYTES)} can be sent."
+        )
 
 
 def _size_label(size: int) -> str:
