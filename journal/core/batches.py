@@ -675,9 +675,9 @@ class BatchRunner:
             raise InvalidInputError("The batch's prompt is empty: give one with -p.")
         hosts = self._hosts_for([])
         pins = {name: find_pinned(hosts, name).digest for name in names}
-        for model in names:  # nothing is saved for a model that cannot take the batch
-            addresses = [host.address for host in hosts]
-            needs = Needs(thinking=thinks(template.think))
+        # Nothing is saved for a model that cannot take the batch.
+        addresses, needs = [host.address for host in hosts], Needs(thinking=thinks(template.think))
+        for model in names:
             require_capable(model, capabilities_on(addresses, model), needs)
         with self.journal.write() as session:
             cases = _cases(session, experiment_id, template.prompt, template.system)
