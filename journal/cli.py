@@ -42,6 +42,7 @@ from journal.cli_support import (
 )
 
 if TYPE_CHECKING:
+    from journal.core.images import ImageFile, StoredImage
     from journal.core.models import Run
     from journal.core.ollama_service import ModelInfo
     from journal.core.output_format import FormatCheck
@@ -92,8 +93,10 @@ def cmd_models(args: argparse.Namespace) -> int:
 def cmd_run(args: argparse.Namespace) -> int:
     from journal.cli_expect import add_expectations, read_expectation
     from journal.cli_grading import expectation_line
+    from journal.core.capabilities import Needs, model_capabilities, require_capable
     from journal.core.errors import InvalidInputError
     from journal.core.formatting import first_line
+    from journal.core.images import read_image_file, user_message
     from journal.core.options import UnknownOptionError
     from journal.core.output_format import parse_format
     from journal.core.queries import create_experiment, get_experiment
@@ -135,11 +138,19 @@ def cmd_run(args: argparse.Namespace) -> int:
     # So is an expectation that could not grade anything, or a repeat without room.
     expectations = [read_expectation(line) for line in args.expect or []]
     repeat = repeat_seeds(options, args.repeat) if args.repeat is not None else None
+    # An image that is missing, too big or no image at all is refused the same way.
+    images = [read_image_file(path) for path in args.image or []]
     model_info = None
     if args.experiment is None:
         # A new experiment holding nothing but a failed run is noise: ask Ollama first and
         # refuse before anything is written. An existing experiment records the attempt.
         model_info = RunRecorder.check_model(service(args), args.model)
+    # A model that cannot see the images or think is refused before anything is written.
+    require_capable(
+        args.model,
+        model_capabilities(service(args), args.model),
+        Needs(vision=bool(images), thinking=bool(request.get("think"))),
+    )
     with open_journal(args) as journal:
         with journal.write() as session:
             if args.experiment is not None:
@@ -161,13 +172,16 @@ def cmd_run(args: argparse.Namespace) -> int:
             model=args.model,
             prompt=texts.prompt,
             system_prompt=texts.system,
+            messages=(
+                [user_message(texts.prompt, [image.sha256 for image in images])] if images else None
+            ),
             template=None if texts.template is None else texts.template.to_json(),
             options=options,
             keep_alive=request.get("keep_alive"),
             think=request.get("think"),
             format=output_format,
         )
-        return _run_and_grade(journal, args, spec, repeat, model_info)
+        return _run_and_grade(journal, args, spec, repeat, model_info, images)
 
 
 def _run_and_grade(
@@ -176,15 +190,18 @@ def _run_and_grade(
     spec: RunSpec,
     repeat: RepeatSeeds | None,
     model_info: ModelInfo | None,
+    images: Sequence[ImageFile] = (),
 ) -> int:
     """Run `spec` (once, or once per seed of `repeat`), streaming each answer, grading each
-    run as it ends; with a repeat, say what the runs add up to."""
+    run as it ends; with a repeat, say what the runs add up to. The `images` its message
+    shows are stored with each run, in the transaction that records it."""
     from dataclasses import replace
 
     from journal.cli_grading import grading_from_args
     from journal.core.cancel import CancelToken
     from journal.core.formatting import plural
-    from journal.core.runner import RunRecorder
+    from journal.core.images import add_image
+    from journal.core.runner import RunRecorder, record_pending
     from journal.core.stability import stability_of, with_seed
 
     recorder = RunRecorder(journal, service(args))
@@ -199,7 +216,10 @@ def _run_and_grade(
     try:
         for index, seed in enumerate(seeds, start=1):
             seeded = spec if seed is None else replace(spec, options=with_seed(spec.options, seed))
-            run = recorder.create(seeded)
+            with journal.write() as session:
+                for image in images:
+                    add_image(session, image.data, image.name)
+                run = record_pending(session, seeded)
             where = "" if repeat is None else f"[{index}/{len(seeds)}] "
             which = "" if seed is None else f" (seed {seed})"
             print(
@@ -298,11 +318,15 @@ def cmd_show(args: argparse.Namespace) -> int:
     from journal.cli_conversation import thread_blocks
     from journal.cli_grading import experiment_grades
     from journal.core.formatting import model_label, options_label, run_stats
+    from journal.core.images import images_of_run
     from journal.core.queries import experiment_detail
 
     with open_journal_for_reading(args) as journal:
         with journal.read() as session:
             detail = experiment_detail(session, args.id)
+            shown: dict[int | None, list[StoredImage]] = {
+                run.id: images_of_run(session, run.id) for run in detail.runs if run.id
+            }
         grading = experiment_grades(journal, args.id, detail.runs, history=args.history)
     experiment, runs = detail.experiment, detail.runs
     if args.json:
@@ -311,6 +335,16 @@ def cmd_show(args: argparse.Namespace) -> int:
         for run, run_json in zip(runs, record["runs"], strict=True):
             run_json.update(grading.run_record(run, history=args.history))
             run_json["format_check"] = format_record(run)
+            run_json["images"] = [
+                {
+                    "sha256": image.sha256,
+                    "mime": image.mime,
+                    "size": image.size,
+                    "width": image.width,
+                    "height": image.height,
+                }
+                for image in shown.get(run.id, [])
+            ]
         print_json(record, sys.stdout)
         return 0
     out = sys.stdout
@@ -342,6 +376,8 @@ def cmd_show(args: argparse.Namespace) -> int:
         if run.system_prompt:
             lines.append(f"system: {run.system_prompt}")
         lines.append(f"prompt: {run.prompt}")
+        for image in shown.get(run.id, []):
+            lines.append(f"image: {image.label}")
         if run.thinking:
             lines.append(f"thinking: {run.thinking}")
         lines.append(f"answer: {run.response}")
@@ -557,6 +593,13 @@ def build_parser() -> argparse.ArgumentParser:
         type=free_text,
         metavar="NAME=VALUE",
         help="a value for {{NAME}} in the prompt or system prompt (repeatable); {{{{ writes {{",
+    )
+    run.add_argument(
+        "--image",
+        action="append",
+        metavar="FILE",
+        help="show the model this PNG, JPEG or WebP image with the prompt (repeatable; "
+        "needs a vision model); it is kept in the journal",
     )
     run.add_argument("-H", "--hypothesis", type=free_text, help="what you expect to happen")
     run.add_argument(

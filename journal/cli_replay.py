@@ -165,6 +165,7 @@ def _status_line(run: Run) -> str:
 
 def cmd_replay(args: argparse.Namespace) -> int:
     from journal.core.cancel import CancelToken
+    from journal.core.capabilities import check_specs
     from journal.core.formatting import plural
     from journal.core.models import RunStatus
     from journal.core.options import UnknownOptionError
@@ -203,6 +204,8 @@ def cmd_replay(args: argparse.Namespace) -> int:
         if missing:
             raise _missing_model(missing[0], ollama.host, suggest_pull=not args.pull)
         _Warnings()(identities)
+        # A model that cannot see the run's images or think is refused before any replay.
+        check_specs(ollama, [plan.spec for plan in plans])
         for plan, chosen in zip(fanned, seeds, strict=False):
             times = plural(chosen.count, "time")
             _say(f"replaying run {args.run_id} on {plan.model} {times}: {chosen.description}")

@@ -39,6 +39,7 @@ from urllib.parse import urlsplit
 import pytest
 
 __all__ = [
+    "NO_VISION_ERROR",
     "OFFLINE_PULL_ERROR",
     "FakeModel",
     "FakeOllama",
@@ -342,6 +343,34 @@ def _format_problem(fmt: Any) -> str | None:
         return None
     raw = json.dumps(fmt, ensure_ascii=False, separators=(",", ":"))
     return f'invalid format: {json.dumps(raw)}; expected "json" or a valid JSON Schema object'
+
+
+NO_VISION_ERROR = (
+    "Failed to create new sequence: failed to process inputs: "
+    "this model is missing data required for image input"
+)
+"""How Ollama fails a request with images to a model that cannot see (HTTP 500 when not
+streaming; one error line in a 200 stream when streaming, like any runner failure)."""
+
+_BASE64_ALPHABET = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/")
+
+
+def _image_count(messages: list[dict[str, Any]]) -> int:
+    return sum(len(message.get("images") or ()) for message in messages)
+
+
+def _base64_problem(image: Any) -> str | None:
+    """Go's refusal of an image that is not padded standard base64 (how it decodes the
+    JSON string into []byte): the offset of the first byte it cannot take."""
+    if not isinstance(image, str):
+        return "json: cannot unmarshal images into Go struct field Message.messages.images"
+    body = image.rstrip("=")
+    for index, char in enumerate(body):
+        if char not in _BASE64_ALPHABET:
+            return f"illegal base64 data at input byte {index}"
+    if len(image) % 4 or len(image) - len(body) > 2:
+        return f"illegal base64 data at input byte {len(body)}"
+    return None
 
 
 # ------------------------------------------------------------------------------ helpers
@@ -817,6 +846,11 @@ class _Handler(BaseHTTPRequestHandler):
                 )
             messages = raw_messages
             empty = not messages
+            for message in messages:
+                for image in message.get("images") or ():
+                    bad = _base64_problem(image)
+                    if bad is not None:
+                        raise _BadRequest(bad)
         else:
             prompt = _as_text(body.get("prompt"))
             system = _as_text(body.get("system"))
@@ -843,6 +877,9 @@ class _Handler(BaseHTTPRequestHandler):
             return
 
         problem = _format_problem(fmt)  # checked after a load request, as Ollama does
+        if problem is None and _image_count(messages) and "vision" not in model.capabilities:
+            # Ollama loads the model, then its runner finds no vision part to read them with.
+            problem = NO_VISION_ERROR
         if problem is not None:
             # Real Ollama: HTTP 500 when not streaming; a 200 stream of one error line when it is.
             if not stream:
@@ -1309,6 +1346,7 @@ class FakeOllama:
         With a `format` the default reply is JSON (an object for "json", an instance of the
         schema otherwise); a test's `reply` function is sent as it is, so a test can script
         a judge that answers badly."""
+        seen = _image_count(messages)
         if model.reply is not None:
             text = model.reply(messages, options)
         elif fmt == "json" or isinstance(fmt, dict):
@@ -1320,6 +1358,8 @@ class FakeOllama:
             text = json.dumps(value, ensure_ascii=False)
         else:
             text = default_reply(model.name, messages, options)
+            if seen:  # a vision model says how many images it was shown
+                text = f"I see {seen} image{'s' if seen != 1 else ''}. {text}"
         if self.chunks_per_reply is not None:
             wanted = max(self.chunks_per_reply, 0)
             tokens = tokenize(text)[:wanted]
@@ -1420,6 +1460,17 @@ class FakeOllama:
         with self._changed:
             if not self._changed.wait_for(lambda: self._active == 0, timeout):
                 raise TimeoutError(f"{self._active} requests still running after {timeout}s")
+
+    def images_sent(self) -> list[str]:
+        """Every image of every /api/chat request, as sent (base64), oldest first."""
+        return [
+            image
+            for request in self.requests_for("/api/chat")
+            if isinstance(request.body, dict)
+            for message in request.body.get("messages") or ()
+            if isinstance(message, dict)
+            for image in message.get("images") or ()
+        ]
 
     def requests_for(self, path: str) -> list[RecordedRequest]:
         """The recorded requests to one path, oldest first."""

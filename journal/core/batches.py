@@ -23,6 +23,7 @@ from sqlalchemy import insert, text
 from sqlmodel import Session, col, select
 
 from journal.core.cancel import CancelToken
+from journal.core.capabilities import Needs, capabilities_on, require_capable, thinks
 from journal.core.check_triage import Group, ItemTriage, left_ungraded, outcomes_of, triage_item
 from journal.core.dispatch import (
     DispatchEvents,
@@ -625,6 +626,10 @@ class BatchRunner(JobRunner):
             raise InvalidInputError("The batch's prompt is empty: give one with -p.")
         hosts = self.hosts_for([])
         pins = {name: find_pinned(hosts, name).digest for name in names}
+        # Nothing is saved for a model that cannot take the batch.
+        addresses, needs = [host.address for host in hosts], Needs(thinking=thinks(template.think))
+        for model in names:
+            require_capable(model, capabilities_on(addresses, model), needs)
         with self.journal.write() as session:
             cases = _cases(session, experiment_id, template.prompt, template.system)
             count = len(cases) * len(names) * repeat
@@ -744,6 +749,11 @@ class BatchRunner(JobRunner):
             dispatcher = self.dispatcher(saved_hosts)
             survey = dispatcher.survey(pins, job=f"batch {batch_id}")
             warnings.extend(survey.notes)
+            # A model that cannot chat, or think when the batch asks it to, refuses the
+            # pass before any item runs: each model is asked once.
+            for model in dict.fromkeys(item.model for item in pending):
+                needs = Needs(thinking=thinks(spec_base.think))
+                require_capable(model, survey.capabilities(model), needs)
             by_position = {item.position: item for item in pending}
 
             def execute(work: Work, station: Station, token: CancelToken) -> Run | None:

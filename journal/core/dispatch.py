@@ -97,6 +97,17 @@ class Survey:
         """The models no host up serves with the pinned digest."""
         return [name for name in models if not self.serving.get(normalise_model_name(name))]
 
+    def capabilities(self, model: str) -> list[str]:
+        """What the first host up that has `model` says it can do (/api/show), asked once
+        per pass; empty (unknown) when no host has it or the host cannot say."""
+        for station in self.stations:
+            if station.model(model) is not None:
+                try:
+                    return list(station.service.show_model(model).capabilities)
+                except OllamaError:
+                    return []
+        return []
+
 
 @dataclass
 class DispatchEvents:

@@ -25,6 +25,7 @@ from sqlalchemy import insert, text
 from sqlmodel import Session, col, select
 
 from journal.core.cancel import CancelToken
+from journal.core.capabilities import Needs, capabilities_on, require_capable
 from journal.core.check_triage import (
     Group,
     ItemTriage,
@@ -46,7 +47,6 @@ from journal.core.domain import ExperimentFilter
 from journal.core.errors import (
     InvalidInputError,
     NotFoundError,
-    OllamaError,
 )
 from journal.core.formatting import short_digest
 from journal.core.jobs import (
@@ -683,6 +683,7 @@ class MigrationChecker(JobRunner):
             raise InvalidInputError("Pick the runs by a filter or by their ids, not both.")
         hosts = self.hosts_for([])
         info = find_pinned(hosts, target_model)
+        capabilities = capabilities_on([host.address for host in hosts], target_model)
         with self.journal.write() as session:
             if run_ids is not None:
                 ids = _explicit_runs(session, run_ids)
@@ -697,6 +698,8 @@ class MigrationChecker(JobRunner):
                 )
             if regenerate:
                 source_filter["regenerate"] = True
+            # A target that cannot take the replays: refused, and nothing is saved.
+            require_capable(target_model, capabilities, Needs(vision=_show_images(session, ids)))
             now = utcnow()
             check = MigrationCheck(
                 name=name.strip() or f"{describe_selection(source_filter)} on {target_model}",
@@ -807,8 +810,8 @@ class MigrationChecker(JobRunner):
             dispatcher = self.dispatcher(saved)
             survey = dispatcher.survey({target: pinned}, job=f"check {check_id}")
             warnings.extend(survey.notes)
-            adapt = self._adaptations(target, survey)
             sources = {item_id: source_id for item_id, _, source_id in pending}
+            adapt = self._adaptations(target, survey, list(sources.values()))
 
             def execute(work: Work, station: Station, token: CancelToken) -> Run | None:
                 run = self._replay_item(
@@ -866,17 +869,15 @@ class MigrationChecker(JobRunner):
         )
         return [(row[0], row[1], row[2]) for row in rows]
 
-    def _adaptations(self, target: str, survey: Survey) -> ReplayEdits:
+    def _adaptations(self, target: str, survey: Survey, sources: Sequence[int]) -> ReplayEdits:
         """A thinking request cannot go to a model that does not think: drop `think`
-        for such a target (the replay records the edit) instead of failing every item."""
-        capabilities: list[str] = []
-        for station in survey.stations:
-            if station.model(target) is not None:
-                try:
-                    capabilities = station.service.show_model(target).capabilities
-                except OllamaError:
-                    capabilities = []
-                break
+        for such a target (the replay records the edit) instead of failing every item.
+        A target that cannot chat, or cannot see the images some replays show, refuses
+        the pass (IncapableModelError) before anything is replayed."""
+        capabilities = survey.capabilities(target)
+        with self.journal.read() as session:
+            vision = _show_images(session, sources)
+        require_capable(target, capabilities, Needs(vision=vision))
         if capabilities and "thinking" not in capabilities:
             return ReplayEdits(model=target, request={"think": None})
         return ReplayEdits(model=target)
@@ -951,3 +952,14 @@ class MigrationChecker(JobRunner):
         return run_item(
             self.journal, station, plan.spec, record, link_to_item, cancel=cancel, events=run_events
         )
+
+
+def _show_images(session: Session, run_ids: Sequence[int]) -> bool:
+    """Whether any of these runs' messages show an image."""
+    if not run_ids:
+        return False
+    found = session.execute(
+        text("SELECT 1 FROM run_image WHERE run_id IN (SELECT value FROM json_each(:ids)) LIMIT 1"),
+        {"ids": json.dumps(list(run_ids))},
+    ).first()
+    return found is not None

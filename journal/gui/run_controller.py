@@ -101,6 +101,7 @@ class RunController(QObject):
     def start(self, spec: RunSpec, repeat: int = 1) -> bool:
         """Run `spec` (a core RunSpec), `repeat` times with seeds s, s+1, ... when more than
         once; False if a run is already going, nothing is open or the seeds cannot be."""
+        from journal.core.capabilities import check_specs
         from journal.core.runner import RunRecorder
 
         journal, service = self._context.journal, self._context.service
@@ -111,6 +112,7 @@ class RunController(QObject):
             return self._start_repeat(recorder, spec, repeat)
 
         def execute(report: Report, cancel: CancelToken, abandon: CancelToken) -> None:
+            check_specs(service, [spec])  # a model that cannot: `failed`, nothing recorded
             events = self._run_events(report)
             events.started = lambda run: report(("started", run))
             events.chunk = lambda content, thinking: report(
@@ -125,6 +127,7 @@ class RunController(QObject):
         """One run per seed, one after another, like a fan-out; Esc stops the rest."""
         from dataclasses import replace
 
+        from journal.core.capabilities import check_specs
         from journal.core.stability import repeat_seeds, with_seed
 
         try:
@@ -134,6 +137,7 @@ class RunController(QObject):
             return False
 
         def execute(report: Report, cancel: CancelToken, abandon: CancelToken) -> None:
+            check_specs(recorder.service, [spec])
             for index, seed in enumerate(seeds.seeds, start=1):
                 if cancel.cancelled:
                     return
@@ -164,6 +168,7 @@ class RunController(QObject):
         """Before anything is recorded, each model's digest is compared with the one the run
         used: a changed tag is said (`started`'s notice), a missing model is `failed`
         (ModelNotFoundError) and ends the queue."""
+        from journal.core.capabilities import check_specs
         from journal.core.replay import QueueEvents, Replayer, ReplayQueue, require_available
 
         journal, service = self._context.journal, self._context.service
@@ -172,7 +177,9 @@ class RunController(QObject):
         replayer = Replayer(journal, service)
 
         def execute(report: Report, cancel: CancelToken, abandon: CancelToken) -> None:
-            queue = ReplayQueue(replayer, replayer.fan_out(run_id, models))
+            plans = replayer.fan_out(run_id, models)
+            check_specs(service, [plan.spec for plan in plans])  # before any is recorded
+            queue = ReplayQueue(replayer, plans)
 
             def starting(index: int, total: int, plan: Any, identity: Any) -> None:
                 warning = identity.warning()
