@@ -16,7 +16,7 @@ from __future__ import annotations
 import enum
 import json
 import threading
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
@@ -955,11 +955,21 @@ class MigrationChecker(JobRunner):
 
 
 def _show_images(session: Session, run_ids: Sequence[int]) -> bool:
-    """Whether any of these runs' messages show an image."""
+    """Whether any of these runs' messages, or those of the turns before them (a replay of
+    a follow-up sends its history), show an image."""
     if not run_ids:
         return False
     found = session.execute(
-        text("SELECT 1 FROM run_image WHERE run_id IN (SELECT value FROM json_each(:ids)) LIMIT 1"),
+        text(
+            """
+            WITH RECURSIVE up(id) AS (
+                SELECT value FROM json_each(:ids)
+                UNION SELECT r.parent_id FROM run AS r JOIN up ON r.id = up.id
+                WHERE r.parent_id IS NOT NULL
+            )
+            SELECT 1 FROM run_image WHERE run_id IN (SELECT id FROM up) LIMIT 1
+            """
+        ),
         {"ids": json.dumps(list(run_ids))},
     ).first()
     return found is not None

@@ -187,3 +187,26 @@ def test_a_batch_that_thinks_on_a_model_that_does_not_is_refused(
 def _count(journal: Journal, table: str) -> int:
     with journal.read() as session:
         return int(session.execute(text(f"SELECT count(*) FROM {table}")).scalar_one())
+
+
+def test_a_check_of_a_follow_up_whose_earlier_turn_shows_an_image_needs_vision(
+    fake_ollama: FakeOllama, journal: Journal
+) -> None:
+    from journal.core.conversations import follow_up
+
+    fake_ollama.add_model(VISION)
+    with journal.write() as session:
+        experiment = create_experiment(session, title="look, then ask").id or 0
+        sha = add_image(session, png(), "a.png").sha256
+    service = OllamaService(fake_ollama.url)
+    recorder = RunRecorder(journal, service)
+    first = recorder.execute(
+        RunSpec(experiment, "llava:7b", messages=[user_message("What is it?", [sha])])
+    )
+    assert first.id is not None
+    with journal.read() as session:
+        spec = follow_up(session, first.id, "And its colour?")
+    second = recorder.execute(spec)  # no image of its own: its history shows one
+    assert second.id is not None
+    with pytest.raises(IncapableModelError, match=r"^llama3:8b cannot see images"):
+        MigrationChecker(journal, service).create("llama3:8b", run_ids=[second.id])
