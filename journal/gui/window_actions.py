@@ -71,7 +71,15 @@ MENUS: tuple[tuple[str, tuple[tuple[ActionSpec, ...], ...]], ...] = (
                     "&Stop",
                     "stop_run",
                     ("Esc",),
-                    "Stop the running answer (the partial text is kept)",
+                    "Stop the running answer (the partial text is kept), else leave follow-up mode",
+                ),
+                A(
+                    "continue",
+                    "C&ontinue the selected run",
+                    "follow_ups.begin",
+                    ("Ctrl+Shift+F",),
+                    "Continue the selected run: the next Run sends a follow-up with the "
+                    "conversation so far",
                 ),
                 A(
                     "replay",
