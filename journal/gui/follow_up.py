@@ -104,6 +104,7 @@ class FollowUps(QObject):
         QWidget.setTabOrder(self.banner.close_button, panel.prompt_edit)
         self.banner.close_requested.connect(self.leave)
         runs.started.connect(self._on_runs_started)
+        context.journal_opened.connect(self._on_context_journal_opened)
 
     @property
     def active(self) -> bool:
@@ -178,6 +179,10 @@ class FollowUps(QObject):
             return True
         self.leave()
         return False
+
+    @Slot(object)
+    def _on_context_journal_opened(self, _journal: object) -> None:
+        self.leave()  # the run continued was in the journal closed
 
     @Slot(object, str)
     def _on_runs_started(self, run: Run, _notice: str) -> None:

@@ -360,10 +360,17 @@ class MainWindow(QMainWindow):
         if run_id is None:
             return
         names = [info.name for info in self.prompt_panel.model_picker.models()]
-        chosen = FanOutDialog.ask(self, run_id, names)
+        regenerate = False
+        node = self.history_model.turn(run_id)
+        if node is not None and node.depth > 0:  # a follow-up: its whole conversation?
+            answer = FanOutDialog.ask_conversation(self, run_id, names)
+            chosen, regenerate = answer if answer else (None, False)
+        else:
+            chosen = FanOutDialog.ask(self, run_id, names)
         if chosen:
             self.outcome.flush()
-            if self.runs.replay_on_models(run_id, chosen):
+            start = self.runs.regenerate if regenerate else self.runs.replay_on_models
+            if start(run_id, chosen):
                 self._replay_begun(run_id)
 
     def _run_to_replay(self) -> int | None:

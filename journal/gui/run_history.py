@@ -32,6 +32,8 @@ GRADE_COLOURS = {
 
 KEY_OPTIONS = ("temperature", "seed", "num_ctx", "num_predict", "top_p", "top_k")
 MAX_INDENT = 6  # deeper turns are marked as deep as this: the tooltip says which turn
+INDENT = "   "  # per level below turn 2: about the width of "↳ ", so each mark sits under
+# the model name of the turn it continues
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -174,7 +176,7 @@ class RunHistoryModel(QAbstractTableModel):
             node = self._nodes.get(run.id)
             if node is None or node.depth == 0:
                 return str(run.model)
-            return "  " * (min(node.depth, MAX_INDENT) - 1) + f"↳ {run.model}"
+            return INDENT * (min(node.depth, MAX_INDENT) - 1) + f"↳ {run.model}"
         if column == self.DIGEST:
             return str(run.short_digest)
         if column == self.OPTIONS:

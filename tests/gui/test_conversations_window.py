@@ -14,7 +14,7 @@ from journal.core.models import Run, RunStatus
 from journal.core.queries import get_run
 from journal.core.storage import Journal
 from journal.gui.main_window import MainWindow
-from journal.gui.run_history import MAX_INDENT, RunHistoryModel
+from journal.gui.run_history import INDENT, MAX_INDENT, RunHistoryModel
 from journal.gui.settings_store import SettingsStore
 from tests.fake_ollama import FakeOllama
 from tests.gui.window_teardown import stop_runs
@@ -133,10 +133,14 @@ def test_continuing_an_earlier_turn_makes_a_branch(
     assert _rows(window) == [
         (root.id, "llama3:8b", f"turn 1 (run {root.id})"),
         (turn2.id, "↳ llama3:8b", f"turn 2 (run {turn2.id}, follows run {root.id})"),
-        (turn3.id, "  ↳ llama3:8b", f"turn 3 (run {turn3.id}, branch 1 of 2 from run {turn2.id})"),
+        (
+            turn3.id,
+            INDENT + "↳ llama3:8b",
+            f"turn 3 (run {turn3.id}, branch 1 of 2 from run {turn2.id})",
+        ),
         (
             branch.id,
-            "  ↳ llama3:8b",
+            INDENT + "↳ llama3:8b",
             f"turn 3 (run {branch.id}, branch 2 of 2 from run {turn2.id})",
         ),
     ]
@@ -225,9 +229,65 @@ def test_a_fifty_turn_conversation_is_listed_as_one_indented_thread(
     cells = [model.data(model.index(row, model.MODEL)) for row in range(model.rowCount())]
     assert cells[0] == "llama3:8b"
     for depth in range(1, 50):
-        assert cells[depth] == "  " * (min(depth, MAX_INDENT) - 1) + "↳ llama3:8b"
-    assert cells[50] == "  ↳ llama3:8b"  # the branch from turn 2 is a turn 3
+        assert cells[depth] == INDENT * (min(depth, MAX_INDENT) - 1) + "↳ llama3:8b"
+    assert cells[50] == INDENT + "↳ llama3:8b"  # the branch from turn 2 is a turn 3
     assert cells[51] == "qwen3:0.6b"
     tooltip = model.data(model.index(49, model.MODEL), Qt.ItemDataRole.ToolTipRole)
     assert tooltip == f"turn 50 (run {chain[49].id}, follows run {chain[48].id})"
     assert model.data(model.index(51, model.MODEL), Qt.ItemDataRole.ToolTipRole) is None
+
+
+def test_replay_on_several_models_can_regenerate_every_turn_of_a_conversation(
+    qtbot: QtBot,
+    open_window: WindowFactory,
+    fake_ollama: FakeOllama,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from journal.gui.fan_out_dialog import FanOutDialog
+
+    window = open_window(fake_ollama.url)
+    window.prompt_panel.model_picker.set_current_model("llama3:8b")
+    root = _run(qtbot, window, "Name a colour.")
+    _continue(window)
+    turn2 = _run(qtbot, window, "And another?")
+    asked: list[int] = []
+
+    def ask_conversation(
+        cls: object, parent: object, run_id: int, models: list[str]
+    ) -> tuple[list[str], bool]:
+        asked.append(run_id)
+        return ["qwen3:0.6b"], True
+
+    monkeypatch.setattr(FanOutDialog, "ask_conversation", classmethod(ask_conversation))
+    window.fan_out_action.trigger()
+    qtbot.waitUntil(
+        lambda: window.history_model.rowCount() == 4 and not window.runs.is_running,
+        timeout=20_000,
+    )
+    assert asked == [turn2.id]
+    rows = [window.history_model.run(row) for row in range(4)]
+    new_root, new_turn = rows[0], rows[1]  # the newest thread first
+    assert (new_root.model, new_root.replay_of_id, new_root.parent_id) == (
+        "qwen3:0.6b",
+        root.id,
+        None,
+    )
+    assert (new_turn.replay_of_id, new_turn.parent_id) == (turn2.id, new_root.id)
+    sent = fake_ollama.requests_for("/api/chat")[-1].body["messages"]
+    assert [message["content"] for message in sent] == [
+        "Name a colour.",
+        new_root.response,  # the NEW answer, not the recorded one
+        "And another?",
+    ]
+
+
+def test_the_fan_out_dialog_offers_regeneration_only_for_a_conversation(qtbot: QtBot) -> None:
+    from journal.gui.fan_out_dialog import FanOutDialog
+
+    single = FanOutDialog(3, ["a:1b"])
+    turn = FanOutDialog(4, ["a:1b"], conversation=True)
+    for dialog in (single, turn):
+        qtbot.addWidget(dialog)
+    assert single.regenerate.isHidden()
+    assert not turn.regenerate.isHidden()
+    assert "every turn up to run 4 again" in turn.regenerate.toolTip()
