@@ -196,7 +196,7 @@ class RunHistoryModel(QAbstractTableModel):
         if column == self.ID:
             lines = [f"Replays run {run.replay_of_id}"] if run.replay_of_id else []
             if node is not None:
-                lines.insert(0, node.label())
+                lines[:0] = [node.label(), *_continued(node)]
             replayed_by = [str(other.id) for other in self._runs if other.replay_of_id == run.id]
             if replayed_by:
                 lines.append(f"Replayed by run {', '.join(reversed(replayed_by))}")
@@ -216,6 +216,16 @@ class RunHistoryModel(QAbstractTableModel):
             moment = run.started_at or run.created_at
             return moment.astimezone().isoformat(timespec="seconds") if moment else None
         return None
+
+
+def _continued(node: TurnNode) -> list[str]:
+    """Where the conversation goes on from `node`: the last turn of each branch below it."""
+    if not node.children:
+        return []
+    ends = [str(run.id) for run in node.tips()]
+    if len(ends) == 1:
+        return [f"Continued up to run {ends[0]}"]
+    return [f"Its {len(ends)} branches end at runs {', '.join(ends)}"]
 
 
 def threaded(runs: list[Any]) -> tuple[list[Any], dict[int, TurnNode]]:

@@ -144,6 +144,13 @@ def test_continuing_an_earlier_turn_makes_a_branch(
             f"turn 3 (run {branch.id}, branch 2 of 2 from run {turn2.id})",
         ),
     ]
+    model = window.history_model
+    assert model.data(model.index(0, model.ID), Qt.ItemDataRole.ToolTipRole) == (
+        f"turn 1 (run {root.id})\nIts 2 branches end at runs {turn3.id}, {branch.id}"
+    )
+    assert model.data(model.index(2, model.ID), Qt.ItemDataRole.ToolTipRole) == (
+        f"turn 3 (run {turn3.id}, branch 1 of 2 from run {turn2.id})"
+    )
     assert window.display.current_run_id() == branch.id
     assert window.display.turn_label.text() == (f"Turn 3 · follows run {turn2.id} · branch 2 of 2")
 
@@ -291,3 +298,25 @@ def test_the_fan_out_dialog_offers_regeneration_only_for_a_conversation(qtbot: Q
     assert single.regenerate.isHidden()
     assert not turn.regenerate.isHidden()
     assert "every turn up to run 4 again" in turn.regenerate.toolTip()
+
+
+def test_a_stopped_run_can_be_continued_with_its_partial_answer(
+    qtbot: QtBot, open_window: WindowFactory, fake_ollama: FakeOllama
+) -> None:
+    fake_ollama.stall_after = 3
+    window = open_window(fake_ollama.url)
+    window.prompt_panel.model_picker.set_current_model("llama3:8b")
+    window.prompt_panel.set_prompt("Tell me a long story.")
+    QTest.keyClick(window.prompt_panel, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: len(window.answer_view.answer_text().split()) >= 3, timeout=10_000)
+    with qtbot.waitSignal(window.runs.finished, timeout=5000) as finished:
+        QTest.keyClick(window, Qt.Key.Key_Escape)
+    stopped = finished.args[0]
+    assert stopped.status is RunStatus.CANCELLED
+    fake_ollama.stall_after = None
+    _continue(window)
+    assert window.follow_ups.banner.isVisible()
+    follow = _run(qtbot, window, "Go on.")
+    assert follow.parent_id == stopped.id
+    sent = fake_ollama.requests_for("/api/chat")[-1].body["messages"]
+    assert sent[1] == {"role": "assistant", "content": stopped.response}
