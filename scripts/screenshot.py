@@ -13,9 +13,10 @@ pressed again, so the form says what is missing (`template`), or that prompt wit
 inputs under the expectations, some with expectations of their own (`inputs`), or Run all rows
 of an experiment on three models over two hosts, while it runs and (OUT-done.png) once done
 (`batch`), or a run that asked for a JSON schema (set under Settings), its answer shown as
-indented JSON with whether it matches (`format`);
+indented JSON with whether it matches (`format`), or a three-turn conversation with a branch at
+turn 2, its newest turn selected and the prompt in follow-up mode (`conversation`);
 scenes: streaming, done, silent, unsaved, repeat, matrix, expectations, check, template,
-inputs, batch, format. With
+inputs, batch, format, conversation. With
 --expectations (implied by the `expectations` scene) the experiment has expectations, one of
 them for a judge, so the answer shows its grades and the outcome a suggested verdict.
 """
@@ -29,6 +30,7 @@ import tempfile
 import threading
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -311,6 +313,28 @@ FORMAT_ANSWER = (
 )
 
 
+def show_conversation(window: object, wait: object) -> None:
+    """Two follow-ups to the finished run, then a branch from turn 2; follow-up mode stays
+    on for the newest turn, a next question half written."""
+    w: Any = window
+
+    def follow(prompt: str) -> None:
+        w.prompt_panel.set_prompt(prompt)
+        w.run_prompt()
+        wait(lambda: w.runs.is_running, 5)  # type: ignore[operator]
+        wait(lambda: not w.runs.is_running, 60)  # type: ignore[operator]
+
+    w.continue_action.trigger()
+    follow("Which of the three is the longest, and by how much?")
+    turn2 = w.display.current_run_id()
+    follow("Convert the lengths to miles.")
+    w.display.select_run(turn2)
+    w.continue_action.trigger()
+    follow("Which of them is the shortest?")
+    w.prompt_panel.set_prompt("Where does it rise?")
+    wait(lambda: w.answer_view.is_rendered(), 10)  # type: ignore[operator]
+
+
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("out", nargs="?", default=str(ROOT / "resources" / "screenshot.png"))
@@ -332,6 +356,7 @@ def main() -> int:
             "inputs",
             "batch",
             "format",
+            "conversation",
         ),
         default="streaming",
     )
@@ -512,9 +537,11 @@ def main() -> int:
             wait(lambda: False, 0.5)
             dialog.grab().save(args.out)
             dialog.close()
-        elif scene in ("done", "repeat", "expectations", "template", "inputs"):
+        elif scene in ("done", "repeat", "expectations", "template", "inputs", "conversation"):
             wait(lambda: not window.runs.is_running, 60)
             wait(lambda: window.answer_view.is_rendered(), 10)
+            if scene == "conversation":
+                show_conversation(window, wait)
             if args.expectations:
                 strip = window.display.grade_strip
                 wait(

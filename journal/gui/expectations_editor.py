@@ -50,7 +50,7 @@ TRY_KEYS = "Ctrl+T"
 TRY_TIP = f"Grade the selected run against these expectations, without saving ({TRY_KEYS})"
 FROM_FORMAT_TIP = (
     "Add what the selected run's format asks for: is-json, or json-schema with its schema "
-    "(Ctrl+Shift+F)"
+    "(Ctrl+Alt+F)"
 )
 
 

@@ -1,9 +1,11 @@
-"""Choose several models to replay one run on, one after another."""
+"""Choose several models to replay one run on, one after another; for a turn of a
+conversation, whether to regenerate every turn instead."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
+    QCheckBox,
     QDialog,
     QDialogButtonBox,
     QLabel,
@@ -17,7 +19,14 @@ from PySide6.QtWidgets import (
 class FanOutDialog(QDialog):
     """A checkable list of local models; OK is enabled once at least one is ticked."""
 
-    def __init__(self, run_id: int, models: list[str], parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        run_id: int,
+        models: list[str],
+        parent: QWidget | None = None,
+        *,
+        conversation: bool = False,
+    ) -> None:
         super().__init__(parent)
         self.setWindowTitle("Replay on several models")
         intro = QLabel(
@@ -41,6 +50,15 @@ class FanOutDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
         layout.addWidget(self.models, 1)
+        # A turn of a conversation replays with the recorded history; regenerating sends
+        # every turn again instead, each after the new answers (core.conversation_replay).
+        self.regenerate = QCheckBox("Re&generate every turn")
+        self.regenerate.setToolTip(
+            f"Send every turn up to run {run_id} again, each after the new answers, as a "
+            "new branch; unticked, only this turn is replayed, after the recorded ones"
+        )
+        self.regenerate.setVisible(conversation)
+        layout.addWidget(self.regenerate)
         layout.addWidget(self.buttons)
         self._update_ok()
 
@@ -60,3 +78,14 @@ class FanOutDialog(QDialog):
         """The models to replay on, in list order, or None when cancelled."""
         dialog = cls(run_id, models, parent)
         return dialog.chosen() if dialog.exec() == QDialog.DialogCode.Accepted else None
+
+    @classmethod
+    def ask_conversation(
+        cls, parent: QWidget | None, run_id: int, models: list[str]
+    ) -> tuple[list[str], bool] | None:
+        """For a turn of a conversation: the models, and whether to regenerate every turn;
+        None when cancelled."""
+        dialog = cls(run_id, models, parent, conversation=True)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return None
+        return dialog.chosen(), dialog.regenerate.isChecked()

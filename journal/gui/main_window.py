@@ -20,6 +20,7 @@ from journal.gui.banner import Banner
 from journal.gui.context import AppContext
 from journal.gui.experiment_browser import ExperimentBrowser
 from journal.gui.experiment_editor import ExperimentEditor
+from journal.gui.follow_up import FollowUps
 from journal.gui.grading_controls import GradingControls
 from journal.gui.list_panel import ListPanel
 from journal.gui.prompt_panel import PromptPanel
@@ -51,6 +52,7 @@ class MainWindow(QMainWindow):
     run_action: QAction
     stop_action: QAction
     replay_action: QAction
+    continue_action: QAction
     replay_on_action: QAction
     fan_out_action: QAction
     compare_action: QAction
@@ -116,6 +118,7 @@ class MainWindow(QMainWindow):
         self.prompt_panel = PromptPanel()
         picker = self.prompt_panel.model_picker
         self.display = RunDisplay(self.context, self.runs, picker.current_model, self)
+        self.follow_ups = FollowUps(self.context, self.runs, self.display, self.prompt_panel, self)
         self.browser = ExperimentBrowser(
             self.context, self.list_panel, self.editor, self.display, self
         )
@@ -177,8 +180,10 @@ class MainWindow(QMainWindow):
         self.display.shown_run_changed.connect(self.editor.expectations.set_selected_run)
         panel = self.prompt_panel
         self.editor.inputs.set_prompt_source(lambda: [panel.prompt(), panel.system_prompt()])
+        self.follow_ups.active_changed.connect(self._on_follow_ups_active_changed)
         self.history_view.addActions(
             [
+                self.continue_action,
                 self.replay_action,
                 self.replay_on_action,
                 self.fan_out_action,
@@ -262,6 +267,8 @@ class MainWindow(QMainWindow):
         from journal.core.errors import InvalidInputError
         from journal.core.templates import TemplateRecord
 
+        if self.follow_ups.run_chosen(run):
+            return  # the turn continued stays, and so does the follow-up being written
         panel = self.prompt_panel
         panel.model_picker.set_current_model(run.model)
         # A run made from a template gives back its template and values, to run it again.
@@ -297,6 +304,9 @@ class MainWindow(QMainWindow):
         if self.prompt_panel.rendered() is None:  # the reason is shown under the variables
             return
         self.editor.flush()
+        if self.follow_ups.active:  # the parent's experiment, whichever is open
+            self.follow_ups.send()
+            return
         experiment_id = self.editor.experiment_id()
         if experiment_id is not None:
             self._start_run(experiment_id)
@@ -354,10 +364,17 @@ class MainWindow(QMainWindow):
         if run_id is None:
             return
         names = [info.name for info in self.prompt_panel.model_picker.models()]
-        chosen = FanOutDialog.ask(self, run_id, names)
+        regenerate = False
+        node = self.history_model.turn(run_id)
+        if node is not None and node.depth > 0:  # a follow-up: its whole conversation?
+            answer = FanOutDialog.ask_conversation(self, run_id, names)
+            chosen, regenerate = answer if answer else (None, False)
+        else:
+            chosen = FanOutDialog.ask(self, run_id, names)
         if chosen:
             self.outcome.flush()
-            if self.runs.replay_on_models(run_id, chosen):
+            start = self.runs.regenerate if regenerate else self.runs.replay_on_models
+            if start(run_id, chosen):
                 self._replay_begun(run_id)
 
     def _run_to_replay(self) -> int | None:
@@ -375,6 +392,12 @@ class MainWindow(QMainWindow):
         if self.runs.is_running:  # Esc stops a queue of replays too
             self.display.set_status("Stopping…")
             self.runs.stop()
+        else:  # Esc with nothing running leaves follow-up mode
+            self.follow_ups.leave()
+
+    @Slot(bool)
+    def _on_follow_ups_active_changed(self, active: bool) -> None:
+        self.stop_action.setEnabled(active or self.runs.is_running)
 
     @Slot(bool)
     def _on_runs_running_changed(self, running: bool) -> None:
@@ -382,7 +405,8 @@ class MainWindow(QMainWindow):
         for action in (self.run_action, self.replay_action, self.replay_on_action):
             action.setEnabled(not running)
         self.fan_out_action.setEnabled(not running)
-        self.stop_action.setEnabled(running)
+        self.continue_action.setEnabled(not running)
+        self.stop_action.setEnabled(running or self.follow_ups.active)
 
     @Slot(object)
     def _on_runs_finished(self, _run: Run) -> None:

@@ -90,6 +90,9 @@ class PromptPanel(QWidget):
         layout.addWidget(_section_label("&System prompt", self._system))
         layout.addWidget(self._system)
         layout.addSpacing(6)
+        self._above_prompt = QVBoxLayout()
+        self._above_prompt.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(self._above_prompt)
         layout.addWidget(_section_label("&Prompt", self._prompt))
         layout.addWidget(self._prompt, 1)
         layout.addWidget(self._variables)
@@ -264,6 +267,10 @@ class PromptPanel(QWidget):
     @property
     def system_edit(self) -> QPlainTextEdit:
         return self._system
+
+    def add_above_prompt(self, widget: QWidget) -> None:
+        """A line the window shows above the prompt (the follow-up banner)."""
+        self._above_prompt.addWidget(widget)
 
     def set_show_model(self, show_model: Callable[[str], ModelShow] | None) -> None:
         """Where to ask for a model's defaults and capabilities (OllamaService.show_model)."""

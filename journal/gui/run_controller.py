@@ -164,6 +164,49 @@ class RunController(QObject):
         """Replay run `run_id` on each of `models`, one after another; Esc stops the rest."""
         return bool(models) and self._replay(run_id, list(models), fan_out=True)
 
+    def regenerate(self, run_id: int, models: list[str]) -> bool:
+        """Every turn of run `run_id`'s conversation again on each of `models` (the core's
+        `regenerate_all`: each turn sent with the new answers before it, a new branch
+        from a new root), one model after another; Esc stops the rest."""
+        from journal.core.conversation_replay import regenerate_all
+        from journal.core.replay import QueueEvents, ReplayEdits, Replayer, require_available
+
+        journal, service = self._context.journal, self._context.service
+        if journal is None or service is None or self.is_running or not models:
+            return False
+        replayer = Replayer(journal, service)
+
+        def execute(report: Report, cancel: CancelToken, abandon: CancelToken) -> None:
+            def starting(index: int, total: int, plan: Any, identity: Any) -> None:
+                report(("starting", index, total, plan.model, time.monotonic()))
+                report(("say", f"Regenerating turn {index} of {total} on {plan.model}; Esc stops"))
+                warning = identity.warning()
+                if warning and identity.available:
+                    report(("notice", warning))
+                require_available([identity])
+
+            for model in models:
+                if cancel.cancelled:
+                    return
+                events = QueueEvents(
+                    starting=starting,
+                    started=lambda index, total, run: report(("started", run)),
+                    chunk=lambda index, content, thinking: report(
+                        ("chunk", content, thinking, time.monotonic())
+                    ),
+                    run=self._run_events(report),
+                )
+                regenerate_all(
+                    replayer,
+                    run_id,
+                    ReplayEdits(model=model),
+                    cancel=cancel,
+                    progress=lambda index, total, run: report(("finished", run)),
+                    events=events,
+                )
+
+        return self._launch(execute, fan_out=None)
+
     def _replay(self, run_id: int, models: list[str], *, fan_out: bool) -> bool:
         """Before anything is recorded, each model's digest is compared with the one the run
         used: a changed tag is said (`started`'s notice), a missing model is `failed`
@@ -290,6 +333,8 @@ class RunController(QObject):
                 self._answer = []
                 self._begin_run(at)
             self._say_queue(index, total, model)
+        elif kind == "say":
+            self._context.say(item[1], 0)
         elif kind == "notice":
             self._pending_notice = item[1]
             self._context.say(item[1], NOTICE_SHOWN_MS)

@@ -63,6 +63,10 @@ class RunDisplay(QObject):
         self._init_connections(runs)
 
     def _init_widgets(self) -> None:
+        # Which turn of a conversation the answer is: it was written with the turns before.
+        self.turn_label = QLabel()
+        self.turn_label.setAccessibleName("Conversation turn")
+        self.turn_label.hide()
         self.answer_view = AnswerView()
         self.answer_view.set_placeholder("Run the prompt to see the answer here.")
         self.stats_label = QLabel()
@@ -73,6 +77,7 @@ class RunDisplay(QObject):
         self.answer_pane = QWidget()
         layout = QVBoxLayout(self.answer_pane)
         layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.turn_label)
         layout.addWidget(self.answer_view, 1)
         layout.addWidget(self.grade_strip)
         layout.addWidget(self.stats_label)
@@ -161,8 +166,8 @@ class RunDisplay(QObject):
 
     def selected_run_ids(self) -> list[int]:
         """The runs selected in the history, oldest first."""
-        rows = sorted({index.row() for index in self.history_view.selectionModel().selectedRows()})
-        return [self.history_model.run(row).id for row in reversed(rows)]
+        rows = {index.row() for index in self.history_view.selectionModel().selectedRows()}
+        return sorted(self.history_model.run(row).id for row in rows)
 
     def flush(self) -> None:
         """Save a verdict note still being typed."""
@@ -203,6 +208,7 @@ class RunDisplay(QObject):
         if shown != self._shown_run_id:
             self._shown_run_id = shown
             self.shown_run_changed.emit(shown)
+        self._show_turn(run)
         if run is None:
             self.answer_view.clear()
             self.stats_label.clear()
@@ -219,6 +225,23 @@ class RunDisplay(QObject):
         self._show_grades(self.history_model.grades(run.id or 0))
         if chosen:
             self.run_chosen.emit(run)
+
+    def _show_turn(self, run: Run | None) -> None:
+        """ "Turn 3 · follows run 14" above a follow-up's answer; nothing for a single run."""
+        node = self.history_model.turn(run.id or 0) if run is not None else None
+        if run is None or run.parent_id is None:
+            self.turn_label.hide()
+            return
+        text = f"Follows run {run.parent_id}"
+        if node is not None:
+            text = f"Turn {node.turn} · follows run {run.parent_id}"
+        if node is not None and node.siblings > 1:
+            text += f" · branch {node.branch} of {node.siblings}"
+        self.turn_label.setText(text)
+        self.turn_label.setToolTip(
+            "The model was sent the earlier turns of this conversation with this prompt"
+        )
+        self.turn_label.show()
 
     def _show_status(self, run: Run) -> None:
         notice = replay_notice(run)
@@ -252,6 +275,7 @@ class RunDisplay(QObject):
             runs = self._context.read(lambda s: runs_of(s, run.experiment_id)) or []
             self.load(run.experiment_id, runs, select_id=run.id)
             self._shown_run_id = run.id
+            self._show_turn(run)
             self.outcome.show_run(run.id, None, "")
             self.grade_strip.show_grades(None)
         self.runs_changed.emit(run.experiment_id)

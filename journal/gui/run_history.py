@@ -1,9 +1,15 @@
-"""The runs of the current experiment, newest first: model, digest, key options, verdict."""
+"""The runs of the current experiment, newest first: model, digest, key options, verdict.
+
+A conversation's turns are listed together as a thread: its root, then its turns depth
+first (oldest branch first), each marked "↳" under the one it continues. Threads are
+ordered by their newest run, so the turn just added stays near the top. The order is
+built from the runs already loaded (`conversations.forest`), without a query.
+"""
 
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QFont, QPalette
@@ -15,6 +21,9 @@ from journal.core.templates import values_line
 from journal.gui.grade_marks import RunGrades
 from journal.gui.table_style import VERDICT_COLOURS
 
+if TYPE_CHECKING:
+    from journal.core.conversations import TurnNode
+
 GRADE_COLOURS = {
     OutcomeStatus.PASS: VERDICT_COLOURS[Verdict.WORKED],
     OutcomeStatus.FAIL: VERDICT_COLOURS[Verdict.FAILED],
@@ -22,6 +31,9 @@ GRADE_COLOURS = {
 }
 
 KEY_OPTIONS = ("temperature", "seed", "num_ctx", "num_predict", "top_p", "top_k")
+MAX_INDENT = 6  # deeper turns are marked as deep as this: the tooltip says which turn
+INDENT = "   "  # per level below turn 2: about the width of "↳ ", so each mark sits under
+# the model name of the turn it continues
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -57,6 +69,7 @@ class RunHistoryModel(QAbstractTableModel):
         self._runs: list[Any] = []
         self._live_run_id: int | None = None
         self._grades: dict[int, RunGrades] = {}
+        self._nodes: dict[int, TurnNode] = {}  # the turns of conversations, by run id
 
     def set_grades(self, grades: RunGrades) -> None:
         """What a run's grades add up to, shown in the Grades column (and its tooltip)."""
@@ -78,8 +91,12 @@ class RunHistoryModel(QAbstractTableModel):
 
     def set_runs(self, runs: list[Any]) -> None:
         self.beginResetModel()
-        self._runs = sorted(runs, key=lambda run: run.id, reverse=True)
+        self._runs, self._nodes = threaded(runs)
         self.endResetModel()
+
+    def turn(self, run_id: int) -> TurnNode | None:
+        """Where run `run_id` stands in its conversation; None for a run on its own."""
+        return self._nodes.get(run_id)
 
     def run(self, row: int) -> Any:
         return self._runs[row]
@@ -156,7 +173,10 @@ class RunHistoryModel(QAbstractTableModel):
         if column == self.ID:
             return f"{run.id}" + (" ↻" if run.replay_of_id else "")
         if column == self.MODEL:
-            return str(run.model)
+            node = self._nodes.get(run.id)
+            if node is None or node.depth == 0:
+                return str(run.model)
+            return INDENT * (min(node.depth, MAX_INDENT) - 1) + f"↳ {run.model}"
         if column == self.DIGEST:
             return str(run.short_digest)
         if column == self.OPTIONS:
@@ -170,8 +190,13 @@ class RunHistoryModel(QAbstractTableModel):
         return ""
 
     def _tooltip(self, run: Any, column: int) -> str | None:
+        node = self._nodes.get(run.id)
+        if column == self.MODEL and node is not None:
+            return node.label()
         if column == self.ID:
             lines = [f"Replays run {run.replay_of_id}"] if run.replay_of_id else []
+            if node is not None:
+                lines[:0] = [node.label(), *_continued(node)]
             replayed_by = [str(other.id) for other in self._runs if other.replay_of_id == run.id]
             if replayed_by:
                 lines.append(f"Replayed by run {', '.join(reversed(replayed_by))}")
@@ -191,3 +216,30 @@ class RunHistoryModel(QAbstractTableModel):
             moment = run.started_at or run.created_at
             return moment.astimezone().isoformat(timespec="seconds") if moment else None
         return None
+
+
+def _continued(node: TurnNode) -> list[str]:
+    """Where the conversation goes on from `node`: the last turn of each branch below it."""
+    if not node.children:
+        return []
+    ends = [str(run.id) for run in node.tips()]
+    if len(ends) == 1:
+        return [f"Continued up to run {ends[0]}"]
+    return [f"Its {len(ends)} branches end at runs {', '.join(ends)}"]
+
+
+def threaded(runs: list[Any]) -> tuple[list[Any], dict[int, TurnNode]]:
+    """The rows in order (threads by their newest run, newest first; each thread root
+    first, depth first) and the turns of conversations by run id (single runs left out)."""
+    if not runs:
+        return [], {}
+    from journal.core.conversations import forest  # runs are loaded: so is the storage layer
+
+    threads: list[tuple[int, list[TurnNode]]] = []
+    for root in forest(runs):
+        nodes = list(root.walk())
+        threads.append((max(node.run_id for node in nodes), nodes))
+    threads.sort(key=lambda thread: thread[0], reverse=True)
+    rows = [node.run for _, nodes in threads for node in nodes]
+    turns = {node.run_id: node for _, nodes in threads if len(nodes) > 1 for node in nodes}
+    return rows, turns

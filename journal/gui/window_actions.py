@@ -71,7 +71,15 @@ MENUS: tuple[tuple[str, tuple[tuple[ActionSpec, ...], ...]], ...] = (
                     "&Stop",
                     "stop_run",
                     ("Esc",),
-                    "Stop the running answer (the partial text is kept)",
+                    "Stop the running answer (the partial text is kept), else leave follow-up mode",
+                ),
+                A(
+                    "continue",
+                    "C&ontinue the selected run",
+                    "follow_ups.begin",
+                    ("Ctrl+Shift+F",),
+                    "Continue the selected run: the next Run sends a follow-up with the "
+                    "conversation so far",
                 ),
                 A(
                     "replay",
@@ -142,7 +150,7 @@ MENUS: tuple[tuple[str, tuple[tuple[ActionSpec, ...], ...]], ...] = (
                     "expectation_from_format",
                     "Add expectation from &format",
                     "editor.expectations.add_from_format",
-                    ("Ctrl+Shift+F",),
+                    ("Ctrl+Alt+F",),
                     "Add what the selected run's format asks for as an expectation",
                 ),
             ),

@@ -144,8 +144,8 @@ def test_choosing_a_run_brings_its_format_back_and_adds_the_expectation_from_it(
 
     qtbot.waitUntil(lambda: len(saved()) == 1, timeout=10_000)
     assert saved()[0].expectation.kind is Kind.JSON_SCHEMA
-    action = window.expectation_from_format_action  # Run menu, Ctrl+Shift+F
-    assert action.shortcut().toString() == "Ctrl+Shift+F"
+    action = window.expectation_from_format_action  # Run menu, Ctrl+Alt+F
+    assert action.shortcut().toString() == "Ctrl+Alt+F"
     action.trigger()
     assert "Already expected: json-schema:" in editor.add_message.text()
     assert len(editor.rows()) == 1
