@@ -33,7 +33,7 @@ def test_export_to_a_file_then_refuse_to_overwrite_it_without_force(
     assert code == 0 and out == ""
     assert err == f"Exported 3 experiments and 3 runs to {target} ({_kb(target)}).\n"
     first = target.read_bytes()
-    assert first.startswith(b'---\n{\n  "layout": "file",\n  "llm_journal": 6\n}\n---\n')
+    assert first.startswith(b'---\n{\n  "layout": "file",\n  "llm_journal": 7\n}\n---\n')
 
     code, _, err = _cli(capsys, "--db", str(db_path), "export", "-o", str(target), "--tag", "geo")
     line = _one_error_line(err)
