@@ -1112,8 +1112,9 @@ def export_to_stream(
     with journal.read() as session:
         if selection_has_images(session, selection):
             raise ExportError(
-                "These experiments show images, which standard output cannot carry; export "
-                "to a file or folder instead (journal export PATH). Nothing was written."
+                "These experiments show images, which standard output cannot carry (they are "
+                "files beside the export); export to a file or folder instead, such as "
+                "`journal export -o notebook.md`. Nothing was written."
             )
         experiments, runs = write_single_file(
             iter_entries(session, selection, page_size=page_size),
