@@ -40,7 +40,7 @@ from sqlmodel import Session
 from journal.core.domain import MAX_RECORD_ID, RunStatus, Verdict
 from journal.core.errors import InvalidInputError
 from journal.core.expectations import MAX_WEIGHT, Expectation, Kind, Target, check_expectation
-from journal.core.formatting import plural
+from journal.core.formatting import plural, short_digest
 from journal.core.grading import CombineRule, GradeStatus
 from journal.core.import_staging import Staging, merge
 from journal.core.input_sets import check_row as check_input_row
@@ -928,23 +928,21 @@ def _check_images(fail: Callable[[str], NoReturn], record: dict[str, Any]) -> No
         sha = image["sha256"]
         if not isinstance(sha, str) or not SHA256.match(sha):
             fail(f"run {IMAGES_KEY}: {_describe(sha)} is not a SHA-256 in lowercase hex")
+        which = f"run {IMAGES_KEY}: image {short_digest(sha)}…"
         if sha in seen or sha not in shown:
-            fail(f"run {IMAGES_KEY}: image {sha[:12]}… is listed twice, or no message shows it")
+            fail(f"{which} is listed twice, or no message shows it")
         seen.add(sha)
         if image["mime"] not in IMAGE_EXTENSIONS:
-            fail(
-                f"run {IMAGES_KEY}: image {sha[:12]}… is {_describe(image['mime'])}, not "
-                f"{', '.join(IMAGE_EXTENSIONS)}"
-            )
+            fail(f"{which} is {_describe(image['mime'])}, not {', '.join(IMAGE_EXTENSIONS)}")
         if type(image["size"]) is not int or image["size"] < 0:
-            fail(f"run {IMAGES_KEY}: image {sha[:12]}… size must be a whole number of bytes")
+            fail(f"{which} size must be a whole number of bytes")
         for side in ("width", "height"):
             value = image[side]
             if value is not None and (type(value) is not int or not 0 < value < INT64):
-                fail(f"run {IMAGES_KEY}: image {sha[:12]}… {side} must be a whole number or null")
+                fail(f"{which} {side} must be a whole number or null")
         created = image["created_at"]
         if not isinstance(created, str) or utc_moment(created) is None:
-            fail(f"run {IMAGES_KEY}: image {sha[:12]}… created_at must be a time in UTC")
+            fail(f"{which} created_at must be a time in UTC")
 
 
 def _check_owned(
@@ -1126,7 +1124,9 @@ class _Images:
         if first is not None:
             if first != image:
                 raise ImportFormatError(
-                    shown, int(line), f"image {sha[:12]}… is listed otherwise by another run"
+                    shown,
+                    int(line),
+                    f"image {short_digest(sha)}… is listed otherwise by another run",
                 )
             return
         path = self.folder / f"{sha}.{IMAGE_EXTENSIONS[image['mime']]}"

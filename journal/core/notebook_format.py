@@ -36,6 +36,7 @@ from pathlib import Path
 from typing import Any
 
 from journal.core.errors import InvalidInputError, JournalError
+from journal.core.formatting import short_digest
 
 # 1: the first format. 2: model text only in fences, a person's text escaped everywhere, and
 # a folder's experiment file holds its record under RECORD_KEY in the front matter.
@@ -104,8 +105,8 @@ def asset_name(sha256: str, mime: str) -> str:
     extension = IMAGE_EXTENSIONS.get(mime)
     if extension is None:
         raise ExportError(
-            f"Image {sha256[:12]}… is {mime!r}, which an export cannot carry (only PNG, JPEG "
-            "and WebP); nothing was written."
+            f"Image {short_digest(sha256)}… is {mime!r}, which an export cannot carry (only "
+            "PNG, JPEG and WebP); nothing was written."
         )
     return f"{sha256}.{extension}"
 
