@@ -72,8 +72,15 @@ def own_links_of(name: str, folder_names: Iterable[str] = ()) -> frozenset[str]:
     return frozenset()
 
 
-def markdown_it_problems(text: str, *, own_links: frozenset[str], blocks: int) -> list[str]:
-    """What markdown-it makes of `text` that journal content must never produce."""
+def markdown_it_problems(
+    text: str,
+    *,
+    own_links: frozenset[str],
+    blocks: int,
+    own_images: frozenset[str] = frozenset(),
+) -> list[str]:
+    """What markdown-it makes of `text` that journal content must never produce. The only
+    images are the exporter's own links to its assets (`own_images`), alt text `image N`."""
     problems = []
     for name, parser in MARKDOWN_IT.items():
         tokens = list(all_tokens(parser.parse(text)))
@@ -84,7 +91,12 @@ def markdown_it_problems(text: str, *, own_links: frozenset[str], blocks: int) -
         problems += [
             f"{name}: html_inline {t.content!r}" for t in tokens if t.type == "html_inline"
         ]
-        problems += [f"{name}: image {t.attrGet('src')!r}" for t in tokens if t.type == "image"]
+        problems += [
+            f"{name}: image {t.attrGet('src')!r}"
+            for t in tokens
+            if t.type == "image"
+            and (t.attrGet("src") not in own_images or not OWN_ALT.fullmatch(t.content))
+        ]
         for token in tokens:
             href = token.attrGet("href") if token.type == "link_open" else None
             if href is not None and href not in own_links:
@@ -162,8 +174,18 @@ class _Collector(HTMLParser):
         self.other.append(f"<![{data}]>")
 
 
-def html_problems(html: str, *, own_links: frozenset[str], blocks: int) -> list[str]:
-    """What in a reader's HTML journal content must never have put there."""
+OWN_ALT = re.compile(r"image [0-9]+")
+
+
+def html_problems(
+    html: str,
+    *,
+    own_links: frozenset[str],
+    blocks: int,
+    own_images: frozenset[str] = frozenset(),
+) -> list[str]:
+    """What in a reader's HTML journal content must never have put there (but the
+    exporter's own images, `own_images`, with their `image N` alt text)."""
     found = _Collector()
     found.feed(html)
     found.close()
@@ -172,6 +194,17 @@ def html_problems(html: str, *, own_links: frozenset[str], blocks: int) -> list[
     if len(ours) != len(found.comments) or len(ours) != blocks:
         problems.append(f"comments {found.comments!r}")
     for tag, attrs in found.tags:
+        if tag == "img":
+            image = dict(attrs)
+            if (
+                image.get("src") not in own_images
+                or not OWN_ALT.fullmatch(image.get("alt") or "")
+                or not set(image) <= {"src", "alt"}
+            ):
+                problems.append(f"<img {attrs}>")
+            continue
+        if own_images and tag in ("figure", "figcaption") and set(dict(attrs)) <= {"aria-hidden"}:
+            continue  # pandoc's figure around an image alone in its paragraph: the alt text
         if tag not in STRUCTURE_TAGS:
             problems.append(f"<{tag} {attrs}>")
         for name, value in attrs:

@@ -33,7 +33,7 @@ def test_export_to_a_file_then_refuse_to_overwrite_it_without_force(
     assert code == 0 and out == ""
     assert err == f"Exported 3 experiments and 3 runs to {target} ({_kb(target)}).\n"
     first = target.read_bytes()
-    assert first.startswith(b'---\n{\n  "layout": "file",\n  "llm_journal": 6\n}\n---\n')
+    assert first.startswith(b'---\n{\n  "layout": "file",\n  "llm_journal": 7\n}\n---\n')
 
     code, _, err = _cli(capsys, "--db", str(db_path), "export", "-o", str(target), "--tag", "geo")
     line = _one_error_line(err)
@@ -64,6 +64,24 @@ def test_export_to_stdout_is_the_same_document(
 
     code, _, err = _cli(capsys, "--db", str(db_path), "export", "-o", "-", "--layout", "folder")
     assert code == 1 and "A folder cannot go to standard output" in _one_error_line(err)
+
+
+def test_export_to_stdout_of_runs_showing_images_is_refused_in_one_line(
+    capsys: pytest.CaptureFixture[str], db_path: Path, tmp_path: Path
+) -> None:
+    from tests.core.test_export_conversations import conversation
+
+    with Journal.open(db_path) as journal:
+        conversation(journal)
+    code, out, err = _cli(capsys, "--db", str(db_path), "export", "-o", "-")
+    assert code == 1 and out == ""
+    assert _one_error_line(err) == (
+        "journal: error: These experiments show images, which standard output cannot carry "
+        "(they are files beside the export); export to a file or folder instead, such as "
+        "`journal export -o notebook.md`. Nothing was written."
+    )
+    code, out, _ = _cli(capsys, "--db", str(db_path), "export", "-o", "-", "--search", "alone")
+    assert code == 0 and '"llm_journal": 7' in out  # no images there: as before
 
 
 def test_export_a_folder_with_json_summary_and_replace_it(

@@ -11,6 +11,8 @@ Files appear atomically and replace only an earlier export, and only when asked 
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -26,15 +28,19 @@ from journal.core.expectations import Expectation, Kind, Target, format_expectat
 from journal.core.export_target import (
     check_target,
     new_text_file,
+    write_assets,
     write_file_atomically,
     write_folder_atomically,
 )
 from journal.core.formatting import human_size, nanoseconds, plural, seconds, short_digest
 from journal.core.grades import row_expectation_uuid
 from journal.core.notebook_format import (
+    ASSETS_DIR,
     FORMAT_KEY,
     FORMAT_VERSION,
     GRADING_KEY,
+    IMAGE_EXTENSIONS,
+    IMAGES_KEY,
     INDEX_NAME,
     INPUT_ROW_UUID,
     KIND_END,
@@ -44,10 +50,12 @@ from journal.core.notebook_format import (
     KIND_INPUT,
     KIND_RUN,
     LAYOUT_KEY,
+    PARENT_UUID,
     RECORD_KEY,
     REPLAY_OF_UUID,
     ExportError,
     Layout,
+    asset_name,
     code_span,
     encode_json,
     end_record,
@@ -58,6 +66,7 @@ from journal.core.notebook_format import (
     fence_for,
     front_matter,
     load_json,
+    message_images,
     metadata_block,
 )
 from journal.core.queries import filter_clauses
@@ -122,9 +131,12 @@ class ExportResult:
 
 @dataclass
 class RunEntry:
-    record: dict[str, Any]  # every column, plus replay_of_uuid and input_row (its uuid)
+    # Every column, plus replay_of_uuid, input_row and parent (their uuids) and images (the
+    # image rows its messages show, without their bytes).
+    record: dict[str, Any]
     replayed_experiment_id: int | None = None  # for the reader: where the replayed run lives
     grades: list[dict[str, Any]] = field(default_factory=list)  # every column, oldest first
+    parent_experiment_id: int | None = None  # where the run it follows lives
 
 
 @dataclass
@@ -175,9 +187,11 @@ def _selection_clauses(selection: ExportSelection, params: dict[str, Any]) -> li
 _RUNS_OF = text(
     f"""
     SELECT r.*, o.uuid AS {REPLAY_OF_UUID}, o.experiment_id AS replayed_experiment_id,
-        i.uuid AS {INPUT_ROW_UUID}
+        i.uuid AS {INPUT_ROW_UUID}, p.uuid AS {PARENT_UUID},
+        p.experiment_id AS parent_experiment_id
     FROM run AS r LEFT JOIN run AS o ON o.id = r.replay_of_id
         LEFT JOIN input_row AS i ON i.id = r.input_row_id
+        LEFT JOIN run AS p ON p.id = r.parent_id
     WHERE r.experiment_id IN :ids
     ORDER BY r.experiment_id, r.id
     """
@@ -192,6 +206,10 @@ _GRADINGS_OF = text(
     "SELECT experiment_id, threshold, updated_at FROM experiment_grading "
     "WHERE experiment_id IN :ids"
 ).bindparams(bindparam("ids", expanding=True))
+_IMAGES_OF = text(
+    "SELECT sha256, mime, size, width, height, created_at FROM image "
+    "WHERE sha256 IN (SELECT value FROM json_each(:refs))"
+)
 _GRADES_OF = text(
     """
     SELECT g.* FROM grade AS g JOIN run AS r ON r.id = g.run_id
@@ -232,8 +250,10 @@ def iter_entries(
         for row in result:
             record = _record("run", keys, row, run_json)
             replayed = record.pop("replayed_experiment_id")
-            by_id[record["id"]] = RunEntry(record, replayed)
+            parent_experiment = record.pop("parent_experiment_id")
+            by_id[record["id"]] = RunEntry(record, replayed, parent_experiment_id=parent_experiment)
             runs[record["experiment_id"]].append(by_id[record["id"]])
+        _list_images(session, list(by_id.values()))
         result = session.execute(_GRADES_OF, ids)
         keys = list(result.keys())
         for row in result:
@@ -263,6 +283,46 @@ def iter_entries(
         after = experiments[-1]["id"]
         if len(experiments) < page_size:
             return
+
+
+def _list_images(session: Session, entries: list[RunEntry]) -> None:
+    """Each run's IMAGES_KEY: the image rows its messages name that the journal holds (one
+    it lacks is named in the messages only), in first-use order; no bytes are read."""
+    wanted = {entry.record["id"]: message_images(entry.record.get("messages")) for entry in entries}
+    refs = sorted({ref for names in wanted.values() for ref in names})
+    held: dict[str, dict[str, Any]] = {}
+    if refs:
+        result = session.execute(_IMAGES_OF, {"refs": encode_json(refs)})
+        keys = list(result.keys())
+        held = {row[0]: dict(zip(keys, row, strict=True)) for row in result}
+    for entry in entries:
+        names = wanted[entry.record["id"]]
+        entry.record[IMAGES_KEY] = [held[name] for name in names if name in held]
+
+
+def selection_has_images(session: Session, selection: ExportSelection) -> bool:
+    """Whether an export of `selection` would carry an image (standard output cannot): a
+    message of one of its runs names an image the journal holds, as _list_images reads it."""
+    params: dict[str, Any] = {}
+    clauses = _selection_clauses(selection, params)
+    where = f"AND {' AND '.join(clauses)}" if clauses else ""
+    row = session.execute(
+        text(
+            f"""
+            SELECT EXISTS (
+                SELECT 1 FROM run AS r JOIN experiment AS e ON e.id = r.experiment_id,
+                    json_each(r.messages) AS m
+                WHERE instr(r.messages, '"images"') AND m.type = 'object'
+                    AND json_type(m.value, '$.images') = 'array'
+                    AND EXISTS (SELECT 1 FROM image AS g WHERE g.sha256 IN
+                        (SELECT value FROM json_each(m.value, '$.images')))
+                    {where}
+            )
+            """
+        ),
+        params,
+    ).scalar()
+    return bool(row)
 
 
 def count_selection(session: Session, selection: ExportSelection) -> tuple[int, int]:
@@ -404,7 +464,40 @@ def _request_line(run: dict[str, Any]) -> str:
         parts.append(f"keep_alive {_code(_as_text(run['keep_alive']))}")
     if run.get("think") is not None:
         parts.append(f"think {code_span(_json_text(run['think']))}")
+    if run.get("format") == "json":
+        parts.append("format: JSON")
+    elif run.get("format") is not None:
+        parts.append("format: JSON schema (below)")
     return " · ".join(parts)
+
+
+def _format_schema(run: dict[str, Any], level: int) -> Iterator[str]:
+    """The JSON schema the answer was asked to follow, as the model was sent it."""
+    schema = run.get("format")
+    if schema is None or schema == "json":
+        return
+    yield _heading(level, "Format: JSON schema")
+    yield _code_block(json.dumps(schema, ensure_ascii=False, indent=2))
+
+
+def _image_links(run: dict[str, Any], refs: Any) -> str:
+    """A message's images as links to their files in ASSETS_DIR, numbered as the run first
+    shows them; the alt text is only that number. One the journal lacks is said so."""
+    if not isinstance(refs, list):
+        return ""
+    numbers = {ref: n for n, ref in enumerate(message_images(run.get("messages")), start=1)}
+    held = {image["sha256"]: image for image in run.get(IMAGES_KEY) or ()}
+    shown = []
+    for ref in dict.fromkeys(ref for ref in refs if isinstance(ref, str)):
+        image = held.get(ref)
+        extension = None if image is None else IMAGE_EXTENSIONS.get(str(image["mime"]))
+        if image is None:
+            shown.append(f"*Image {numbers[ref]} is not in the journal.*")
+        elif extension is None:
+            shown.append(f"*Image {numbers[ref]} is of a type an export does not carry.*")
+        else:
+            shown.append(f"![image {numbers[ref]}]({ASSETS_DIR}/{ref}.{extension})")
+    return "".join(f"{line}\n\n" for line in shown)
 
 
 def _number(value: Any) -> float | None:
@@ -464,10 +557,13 @@ def _messages(run: dict[str, Any], level: int) -> Iterator[str]:
         if not isinstance(message, dict):
             yield _code_block(_json_text(message), "json")
             continue
-        extras = sorted(str(key) for key in message if key not in ("role", "content"))
+        images = message.get("images")
+        shown = ("role", "content", "images") if isinstance(images, list) else ("role", "content")
+        extras = sorted(str(key) for key in message if key not in shown)
         note = f" ({', '.join(_inline(key) for key in extras)} in the metadata)" if extras else ""
         yield f"**{_inline(_as_text(message.get('role')) or 'message')}:**{note}\n\n"
         yield _code_block(_as_text(message.get("content")))
+        yield _image_links(run, images)
 
 
 EMPTY_VALUE = "*(empty)*"
@@ -638,12 +734,72 @@ def _grades(entry: RunEntry, expected: list[str], level: int, metadata: bool) ->
         )
 
 
+def _in_conversations(runs: list[RunEntry]) -> tuple[list[RunEntry], dict[int, str]]:
+    """The runs in reading order, each conversation's turns under its root (depth first, a
+    turn's follow-ups in the order they were made), and for each run in a conversation the
+    line that says where it stands. A parent always comes before its follow-ups."""
+    by_id = {run.record["id"]: run for run in runs}
+    followers: dict[int, list[RunEntry]] = {}
+    for run in runs:  # ascending id: follow-ups in the order they were made
+        parent = run.record.get("parent_id")
+        if isinstance(parent, int) and parent in by_id and parent != run.record["id"]:
+            followers.setdefault(parent, []).append(run)
+    order: list[RunEntry] = []
+    lines: dict[int, str] = {}
+    seen: set[int] = set()
+
+    def walk(root: RunEntry) -> None:
+        stack = [(root, 1)]
+        while stack:
+            run, turn = stack.pop()
+            if run.record["id"] in seen:
+                continue
+            seen.add(run.record["id"])
+            order.append(run)
+            lines[run.record["id"]] = _turn_line(run, turn, root, by_id, followers)
+            stack.extend(
+                (child, turn + 1) for child in reversed(followers.get(run.record["id"], []))
+            )
+
+    for run in runs:
+        if run.record.get("parent_id") not in by_id:
+            walk(run)
+    for run in runs:  # a loop of parents (a damaged journal): shown all the same
+        if run.record["id"] not in seen:
+            walk(run)
+    return order, {key: line for key, line in lines.items() if line}
+
+
+def _turn_line(
+    run: RunEntry,
+    turn: int,
+    root: RunEntry,
+    by_id: dict[int, RunEntry],
+    followers: dict[int, list[RunEntry]],
+) -> str:
+    record = run.record
+    parent_id = record.get("parent_id")
+    after = [str(child.record["id"]) for child in followers.get(record["id"], [])]
+    followed = f"followed by {'run' if len(after) == 1 else 'runs'} {', '.join(after)}"
+    if turn == 1:
+        if parent_id is not None:  # its parent is not among this experiment's runs
+            where = f" of experiment {run.parent_experiment_id}" if run.parent_experiment_id else ""
+            line = f"follows run {parent_id}{where}"
+            return f"{line}; {followed}" if after else line
+        return f"turn 1 of run {record['id']}'s conversation; {followed}" if after else ""
+    line = f"turn {turn} of run {root.record['id']}'s conversation, after run {parent_id}"
+    if followers.get(parent_id or 0, [run])[0] is not run:
+        line += f": a branch from turn {turn - 1}"
+    return f"{line}; {followed}" if after else line
+
+
 def _render_run(
     entry: RunEntry,
     level: int,
     metadata: bool,
     expectations: list[dict[str, Any]],
     inputs: list[dict[str, Any]],
+    turn: str = "",
 ) -> Iterator[str]:
     run = entry.record
     if metadata:
@@ -661,6 +817,8 @@ def _render_run(
         if entry.replayed_experiment_id not in (None, run.get("experiment_id")):
             where = f" of experiment {entry.replayed_experiment_id}"
         facts.append(f"- **Replays:** run {run['replay_of_id']}{where}")
+    if turn:
+        facts.append(f"- **Conversation:** {turn}")
     for row in inputs:
         if run.get("input_row_id") is not None and row.get("id") == run["input_row_id"]:
             facts.append(f"- **Input row:** {row.get('position')}")
@@ -672,6 +830,7 @@ def _render_run(
         yield _heading(level + 1, "System prompt")
         yield _code_block(_as_text(run["system_prompt"]))
     yield from _messages(run, level + 1)
+    yield from _format_schema(run, level + 1)
     yield from _template(run.get("template"), level + 1)
     if _as_text(run.get("thinking")).strip():
         yield _heading(level + 1, "Thinking")
@@ -723,8 +882,10 @@ def render_experiment(
         if value.strip():
             yield _heading(level + 1, label)
             yield _quote(value)
-    for run in entry.runs:
-        yield from _render_run(run, level + 1, metadata, entry.expectations, entry.inputs)
+    runs, turns = _in_conversations(entry.runs)
+    for run in runs:
+        turn = turns.get(run.record["id"], "")
+        yield from _render_run(run, level + 1, metadata, entry.expectations, entry.inputs, turn)
 
 
 def _document_head(
@@ -776,12 +937,16 @@ def write_single_file(
     selection: ExportSelection,
     exported_at: datetime | None = None,
     metadata: bool = True,
+    assets: dict[str, str] | None = None,
 ) -> tuple[int, int]:
-    """Write the one-file export piece by piece; return (experiments, runs)."""
+    """Write the one-file export piece by piece; return (experiments, runs). `assets`, if
+    given, collects the images it links to (sha256 -> file name in ASSETS_DIR)."""
     write(_document_head(Layout.FILE, selection, exported_at, metadata))
     experiments = runs = expectations = grades = inputs = 0
     for entry in entries:
         write("".join(render_experiment(entry, level=2, metadata=metadata)))
+        if assets is not None:
+            _collect_assets(entry, assets)
         experiments += 1
         runs += len(entry.runs)
         expectations += len(entry.expectations)
@@ -801,14 +966,38 @@ def write_single_file(
     return experiments, runs
 
 
+def _collect_assets(entry: ExperimentEntry, assets: dict[str, str]) -> None:
+    for run in entry.runs:
+        for image in run.record.get(IMAGES_KEY) or ():
+            assets.setdefault(image["sha256"], asset_name(image["sha256"], str(image["mime"])))
+
+
+_IMAGE_DATA = text("SELECT data FROM image WHERE sha256 = :sha")
+
+
+def _asset_files(session: Session, assets: dict[str, str]) -> Iterator[tuple[str, bytes]]:
+    """Each image's file name and bytes, one image in memory at a time; an image whose
+    bytes no longer match their hash is not exported as if it were that image."""
+    for sha, name in sorted(assets.items()):
+        data = session.execute(_IMAGE_DATA, {"sha": sha}).scalar()
+        if not isinstance(data, bytes) or hashlib.sha256(data).hexdigest() != sha:
+            raise ExportError(
+                f"Image {short_digest(sha)}… is damaged in the journal (its bytes do not match "
+                "its SHA-256); nothing was written. `journal recover` drops it."
+            )
+        yield name, data
+
+
 def _write_folder_contents(
     folder: Path,
     entries: Iterable[ExperimentEntry],
     *,
     selection: ExportSelection,
     exported_at: datetime | None,
+    session: Session,
 ) -> tuple[int, int]:
     experiments = runs = expectations = grades = inputs = 0
+    assets: dict[str, str] = {}
     with new_text_file(folder / INDEX_NAME) as index:
         index.write(_document_head(Layout.FOLDER, selection, exported_at, True))
         for entry in entries:
@@ -819,6 +1008,7 @@ def _write_folder_contents(
                 out.write(front_matter(header, expand=RECORD_KEY))
                 out.write("\n")
                 out.write("".join(render_experiment(entry, level=1, metadata=True, in_folder=True)))
+                _collect_assets(entry, assets)
                 counts = end_record(
                     runs=len(entry.runs),
                     expectations=len(entry.expectations),
@@ -843,6 +1033,7 @@ def _write_folder_contents(
             inputs=inputs,
         )
         index.write(metadata_block(KIND_END, counts, one_line=True))
+    write_assets(folder / ASSETS_DIR, _asset_files(session, assets))
     return experiments, runs
 
 
@@ -872,20 +1063,30 @@ def export_to_path(
         with journal.read() as session:
             entries = iter_entries(session, selection, page_size=page_size)
             if layout is Layout.FILE:
+                assets: dict[str, str] = {}
                 experiments, runs = write_file_atomically(
                     target,
                     lambda out: write_single_file(
-                        entries, out.write, selection=selection, exported_at=exported_at
+                        entries,
+                        out.write,
+                        selection=selection,
+                        exported_at=exported_at,
+                        assets=assets,
                     ),
                     force=force,
                     journal_path=journal.path,
+                    assets=lambda: _asset_files(session, assets),
                 )
                 size = target.stat().st_size
             else:
                 (experiments, runs), size = write_folder_atomically(
                     target,
                     lambda folder: _write_folder_contents(
-                        folder, entries, selection=selection, exported_at=exported_at
+                        folder,
+                        entries,
+                        selection=selection,
+                        exported_at=exported_at,
+                        session=session,
                     ),
                     force=force,
                 )
@@ -905,9 +1106,16 @@ def export_to_stream(
     exported_at: datetime | None = None,
     page_size: int = PAGE_SIZE,
 ) -> ExportResult:
-    """Write the one-file export to `out` (standard output, say) as it is read."""
+    """Write the one-file export to `out` (standard output, say) as it is read. Images need
+    files beside the export: a selection that shows any is refused before a byte is written."""
     selection = selection or ExportSelection()
     with journal.read() as session:
+        if selection_has_images(session, selection):
+            raise ExportError(
+                "These experiments show images, which standard output cannot carry (they are "
+                "files beside the export); export to a file or folder instead, such as "
+                "`journal export -o notebook.md`. Nothing was written."
+            )
         experiments, runs = write_single_file(
             iter_entries(session, selection, page_size=page_size),
             out.write,
@@ -957,5 +1165,6 @@ __all__ = [
     "iter_entries",
     "preview_markdown",
     "render_experiment",
+    "selection_has_images",
     "write_single_file",
 ]

@@ -2,8 +2,11 @@
 
 `--force` replaces only what an earlier export wrote. A file is replaced only if it is an
 export itself (or empty); a folder only if its index.md says an export wrote it, and then
-only index.md and the experiment files that carry an export's front matter: anything else a
-person keeps in that folder stays. Named pipes, devices and sockets are refused after a stat,
+only index.md, the experiment files that carry an export's front matter and its `assets`
+folder of images named by their hashes: anything else a person keeps in that folder stays.
+A one-file export's images go into `assets` beside it, added to what is there (a file of
+the same name must be the same image: the name is its hash), and taken back out if the
+export fails. Named pipes, devices and sockets are refused after a stat,
 before anything opens them (opening a named pipe waits for a writer, forever).
 """
 
@@ -13,12 +16,14 @@ import os
 import secrets
 import shutil
 import stat
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import TextIO
 
 from journal.core.notebook_format import (
+    ASSET_NAME,
+    ASSETS_DIR,
     EXPERIMENT_FILE,
     INDEX_NAME,
     ExportError,
@@ -158,30 +163,137 @@ def _check_file_target(target: Path, is_dir: bool, journal_path: Path | None) ->
 # -- writing -------------------------------------------------------------------------------
 
 
+Assets = Callable[[], Iterable[tuple[str, bytes]]]
+
+
 def write_file_atomically(
     target: Path,
     write_into: Callable[[TextIO], tuple[int, int]],
     *,
     force: bool,
     journal_path: Path | None = None,
+    assets: Assets | None = None,
 ) -> tuple[int, int]:
     """Write a file beside `target`, then move it into place: the target is the old file or
-    the whole new one, never half of it."""
+    the whole new one, never half of it. `assets`, called once the text is written, gives
+    the images it links to (file name, bytes): they go into ASSETS_DIR beside it first, and
+    come out again if the file cannot be moved into place."""
     temporary = _sibling(target, "tmp")
     try:
         with new_text_file(temporary) as out:
             counts = write_into(out)
             out.flush()
             os.fsync(out.fileno())
-        if force:
-            # Checked again at the last moment: what appeared meanwhile is no export's.
-            check_target(target, Layout.FILE, force=True, journal_path=journal_path)
-            os.replace(temporary, target)
-        else:
-            _move_without_replacing(temporary, target)
+        with _assets_beside(target.parent / ASSETS_DIR, assets() if assets else ()):
+            if force:
+                # Checked again at the last moment: what appeared meanwhile is no export's.
+                check_target(target, Layout.FILE, force=True, journal_path=journal_path)
+                os.replace(temporary, target)
+            else:
+                _move_without_replacing(temporary, target)
     finally:
         temporary.unlink(missing_ok=True)
     return counts
+
+
+def _not_a_folder(folder: Path) -> ExportTargetExistsError:
+    return ExportTargetExistsError(
+        folder,
+        f"{folder} is not a folder, and this export's images go there; nothing was written.",
+        replaceable=False,
+    )
+
+
+@contextmanager
+def _assets_beside(folder: Path, files: Iterable[tuple[str, bytes]]) -> Iterator[None]:
+    """The files added to `folder` (made if need be) for the length of the block; if the
+    block fails, what was added is removed again, and the folder if it was made."""
+    created = False
+    placed: list[Path] = []
+    try:
+        for name, data in files:
+            if not placed and not created:
+                created = _asset_folder(folder)
+            path = folder / name
+            if os.path.lexists(path):
+                if not _holds(path, data):
+                    raise ExportTargetExistsError(
+                        path,
+                        f"{path} is not the image this export shows under that name; it was "
+                        "left alone and nothing was written. Move it elsewhere first.",
+                        replaceable=False,
+                    )
+                continue
+            temporary = _sibling(path, "tmp")
+            try:
+                with temporary.open("xb") as out:
+                    out.write(data)
+                    out.flush()
+                    os.fsync(out.fileno())
+                _move_without_replacing(temporary, path)
+            finally:
+                temporary.unlink(missing_ok=True)
+            placed.append(path)
+        yield
+    except BaseException:
+        for path in placed:
+            with suppress(OSError):
+                path.unlink()
+        if created:
+            with suppress(OSError):
+                folder.rmdir()
+        raise
+
+
+def _asset_folder(folder: Path) -> bool:
+    """Make sure `folder` is a real folder (not a link); return whether it was made."""
+    try:
+        mode = os.lstat(folder).st_mode
+    except FileNotFoundError:
+        folder.mkdir()
+        return True
+    if not stat.S_ISDIR(mode):
+        raise _not_a_folder(folder)
+    return False
+
+
+def _holds(path: Path, data: bytes) -> bool:
+    """Whether the regular file `path` holds exactly `data`."""
+    try:
+        if not stat.S_ISREG(os.lstat(path).st_mode) or os.path.getsize(path) != len(data):
+            return False
+        return path.read_bytes() == data
+    except OSError:
+        return False
+
+
+def write_assets(folder: Path, files: Iterable[tuple[str, bytes]]) -> None:
+    """A new export folder's images: `folder` is made for the first one (none, no folder)."""
+    made = False
+    for name, data in files:
+        if not made:
+            folder.mkdir()
+            made = True
+        with (folder / name).open("xb") as out:
+            out.write(data)
+
+
+def _size(entry: os.DirEntry[str]) -> int:
+    if entry.is_dir(follow_symlinks=False):
+        with os.scandir(entry.path) as inside:
+            return sum(item.stat().st_size for item in inside)
+    return entry.stat().st_size
+
+
+def _remove_written(path: Path) -> None:
+    """Remove what an export wrote at `path`: a file, or its assets folder (only images)."""
+    if path.name == ASSETS_DIR and path.is_dir() and not path.is_symlink():
+        for name in os.listdir(path):
+            if ASSET_NAME.match(name):
+                (path / name).unlink(missing_ok=True)
+        path.rmdir()
+    else:
+        path.unlink(missing_ok=True)
 
 
 def _move_without_replacing(source: Path, target: Path) -> None:
@@ -212,7 +324,7 @@ def write_folder_atomically(
     try:
         counts = write_into(temporary)
         with os.scandir(temporary) as entries:
-            sizes = {entry.name: entry.stat().st_size for entry in entries}
+            sizes = {entry.name: _size(entry) for entry in entries}
         written, size = list(sizes), sum(sizes.values())
     except BaseException:
         shutil.rmtree(temporary, ignore_errors=True)
@@ -227,7 +339,8 @@ def write_folder_atomically(
     finally:
         if os.path.lexists(temporary):  # it failed: remove what the export wrote, only that
             for name in written:
-                (temporary / name).unlink(missing_ok=True)
+                with suppress(OSError):
+                    _remove_written(temporary / name)
             with suppress(OSError):  # still holding a person's files: see _move_back
                 temporary.rmdir()
     return counts, size
@@ -245,11 +358,16 @@ def _rename_into_place(folder: Path, target: Path) -> None:
 
 
 def earlier_export_files(folder: Path) -> set[str]:
-    """The names in `folder` that an earlier export wrote: its index.md and the experiment
-    files with an export's front matter. Everything else there is a person's own."""
+    """The names in `folder` that an earlier export wrote: its index.md, the experiment
+    files with an export's front matter, and an assets folder that holds only images named
+    by their hashes. Everything else there is a person's own."""
     names = set()
     with os.scandir(folder) as entries:
         for entry in entries:
+            if entry.name == ASSETS_DIR:
+                if _only_assets(entry):
+                    names.add(entry.name)
+                continue
             if entry.name == INDEX_NAME:
                 layout = Layout.FOLDER.value
             elif EXPERIMENT_FILE.match(entry.name):
@@ -259,6 +377,15 @@ def earlier_export_files(folder: Path) -> set[str]:
             if export_layout(Path(entry.path)) == layout:
                 names.add(entry.name)
     return names
+
+
+def _only_assets(entry: os.DirEntry[str]) -> bool:
+    if not entry.is_dir(follow_symlinks=False):
+        return False
+    with os.scandir(entry.path) as inside:
+        return all(
+            ASSET_NAME.match(item.name) and item.is_file(follow_symlinks=False) for item in inside
+        )
 
 
 def _swap(target: Path, new: Path, written: list[str]) -> None:
@@ -293,7 +420,7 @@ def _swap(target: Path, new: Path, written: list[str]) -> None:
     # folder in the instant of the swap) stays in the hidden old folder rather than be lost.
     for name in earlier:
         with suppress(OSError):
-            (old / name).unlink()
+            _remove_written(old / name)
     with suppress(OSError):
         old.rmdir()
 

@@ -24,6 +24,7 @@ imported as `interrupted`, which is what is true in the journal that receives it
 
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 import os
@@ -39,12 +40,13 @@ from sqlmodel import Session
 from journal.core.domain import MAX_RECORD_ID, RunStatus, Verdict
 from journal.core.errors import InvalidInputError
 from journal.core.expectations import MAX_WEIGHT, Expectation, Kind, Target, check_expectation
-from journal.core.formatting import plural
+from journal.core.formatting import plural, short_digest
 from journal.core.grading import CombineRule, GradeStatus
 from journal.core.import_staging import Staging, merge
 from journal.core.input_sets import check_row as check_input_row
 from journal.core.models import to_iso
 from journal.core.notebook_format import (
+    ASSETS_DIR,
     BLOCK_KINDS,
     BLOCK_PREFIX,
     BLOCK_SUFFIX,
@@ -53,6 +55,9 @@ from journal.core.notebook_format import (
     FORMAT_VERSION,
     FRONT_MATTER_FENCE,
     GRADING_KEY,
+    IMAGE_EXTENSIONS,
+    IMAGE_FIELDS,
+    IMAGES_KEY,
     INDEX_NAME,
     INPUT_ROW_UUID,
     KIND_END,
@@ -63,12 +68,15 @@ from journal.core.notebook_format import (
     KIND_RUN,
     LAYOUT_KEY,
     OLDEST_FORMAT_VERSION,
+    PARENT_UUID,
     RECORD_KEY,
     REPLAY_OF_UUID,
+    SHA256,
     ImportFormatError,
     end_record,
     is_export_folder,
     load_json,
+    message_images,
 )
 from journal.core.option_schema import shown as shown_value
 from journal.core.options import check_recorded, check_request
@@ -77,11 +85,23 @@ from journal.core.templates import check_recorded as check_template
 
 INT64 = 2**63
 # Must stay within 1..MAX_RECORD_ID.
-ID_COLUMNS = ("id", "experiment_id", "replay_of_id", "run_id", "expectation_id", "input_row_id")
+ID_COLUMNS = (
+    "id",
+    "experiment_id",
+    "replay_of_id",
+    "run_id",
+    "expectation_id",
+    "input_row_id",
+    "parent_id",
+)
 # From this format a run carries its host and its input row (INPUT_ROW_UUID); an older
 # export's runs import with host "" and no row (a format-5 file may hold the columns, as
 # numbers of the journal it came from, which mean nothing here).
 RUN_PLACE_FORMAT = 6
+# From this format a run carries its parent (PARENT_UUID), its `format` and the images its
+# messages show (IMAGES_KEY, the bytes in ASSETS_DIR); an older export's runs import with
+# none of them.
+CONVERSATION_FORMAT = 7
 EARLIEST = datetime(1970, 1, 1, tzinfo=UTC)  # no journal holds an earlier moment
 
 LIVE_STATUSES = (RunStatus.PENDING.value, RunStatus.STREAMING.value)
@@ -118,6 +138,7 @@ class ImportResult:
     new_expectations: int = 0
     new_grades: int = 0
     new_inputs: int = 0
+    new_images: int = 0  # images the journal did not hold already
 
     @property
     def already_present(self) -> int:
@@ -150,6 +171,8 @@ class ImportResult:
             )
         if self.new_inputs:
             text += f"; {plural(self.new_inputs, 'new input row')}"
+        if self.new_images:
+            text += f"; {plural(self.new_images, 'new image')}"
         return text + "."
 
 
@@ -237,11 +260,11 @@ class _Schema:
 
     @property
     def staged_runs(self) -> list[_Column]:
-        """The run columns staged as read: the merge resolves the three ids by uuid."""
+        """The run columns staged as read: the merge resolves the four ids by uuid."""
         return [
             c
             for c in self.run.values()
-            if c.name not in ("experiment_id", "replay_of_id", "input_row_id")
+            if c.name not in ("experiment_id", "replay_of_id", "input_row_id", "parent_id")
         ]
 
     @property
@@ -669,6 +692,7 @@ def _check_links(lines: _Lines, experiment: ParsedExperiment) -> None:
     input_ids = {row.record["uuid"]: row.record["id"] for row in experiment.inputs}
     for run in experiment.runs:
         _check_input_link(lines, run, input_ids, experiment.record.get("id"))
+    _check_parents(lines, experiment)
     for number, expectation in enumerate(experiment.expectations, start=1):
         position = expectation.record["position"]
         if position != number:
@@ -697,6 +721,29 @@ def _check_links(lines: _Lines, experiment: ParsedExperiment) -> None:
                     f"this grade's expectation_uuid is not the uuid of expectation "
                     f"{_describe(named)}",
                 )
+
+
+def _check_parents(lines: _Lines, experiment: ParsedExperiment) -> None:
+    """A follow-up's parent, when it is in the export, is an earlier run of the same
+    experiment, by id and by uuid alike (so no run can follow itself, even through others);
+    one the export lacks must be in the journal (checked by the merge)."""
+    earlier: dict[Any, Any] = {}
+    later = {run.record["uuid"] for run in experiment.runs}
+    for run in experiment.runs:
+        parent = run.record.get(PARENT_UUID)
+        if parent is not None:
+            if parent in earlier:
+                if earlier[parent] != run.record.get("parent_id"):
+                    lines.fail(
+                        run.line, f"this run's parent_id is not the id of run {_describe(parent)}"
+                    )
+            elif parent in later:
+                lines.fail(
+                    run.line,
+                    f"this run follows run {_describe(parent)}, which comes after it: a turn "
+                    "follows the turn before it",
+                )
+        earlier[run.record["uuid"]] = run.record.get("id")
 
 
 def _check_input_link(
@@ -831,19 +878,71 @@ def _check_run(
         lines.fail(event.line, reason)
 
     _check_record(
-        fail, "run", event.record, schema.run, frozenset({REPLAY_OF_UUID, INPUT_ROW_UUID})
+        fail,
+        "run",
+        event.record,
+        schema.run,
+        frozenset({REPLAY_OF_UUID, INPUT_ROW_UUID, PARENT_UUID, IMAGES_KEY}),
     )
     if version < RUN_PLACE_FORMAT:
         event.record.update({"host": "", "input_row_id": None, INPUT_ROW_UUID: None})
+    if version < CONVERSATION_FORMAT:
+        event.record.update({"parent_id": None, PARENT_UUID: None, "format": None})
+        event.record[IMAGES_KEY] = []
     row = event.record.get(INPUT_ROW_UUID)
     if row is not None and not isinstance(row, str):
         fail(f"run {INPUT_ROW_UUID} must be text or null, not {_describe(row)}")
+    parent = event.record.get(PARENT_UUID)
+    if parent is not None and not isinstance(parent, str):
+        fail(f"run {PARENT_UUID} must be text or null, not {_describe(parent)}")
+    if (parent is None) != (event.record.get("parent_id") is None):
+        fail(f"this run's parent_id and its {PARENT_UUID} must be given both or neither")
+    answer_format = event.record.get("format")
+    if (
+        answer_format is not None
+        and answer_format != "json"
+        and not isinstance(answer_format, dict)
+    ):
+        shown = _describe(answer_format)
+        fail(f'run format must be null, "json" or a JSON schema object, not {shown}')
+    _check_images(fail, event.record)
     owner = experiment.record.get("id")
     if event.record.get("experiment_id") != owner:
         fail(
             f"this run belongs to experiment {_describe(event.record.get('experiment_id'))} "
             f"but sits under experiment {_describe(owner)}"
         )
+
+
+def _check_images(fail: Callable[[str], NoReturn], record: dict[str, Any]) -> None:
+    """A run's IMAGES_KEY lists image rows (their bytes are checked against the files when
+    staged), each one its messages show, each once."""
+    images = record.setdefault(IMAGES_KEY, [])
+    if not isinstance(images, list):
+        fail(f"run {IMAGES_KEY} must be a list, not {_describe(images)}")
+    shown = set(message_images(record.get("messages", [])))
+    seen: set[str] = set()
+    for image in images:
+        if not isinstance(image, dict) or set(image) != set(IMAGE_FIELDS):
+            fail(f"run {IMAGES_KEY}: each must be an object of {', '.join(IMAGE_FIELDS)}")
+        sha = image["sha256"]
+        if not isinstance(sha, str) or not SHA256.match(sha):
+            fail(f"run {IMAGES_KEY}: {_describe(sha)} is not a SHA-256 in lowercase hex")
+        which = f"run {IMAGES_KEY}: image {short_digest(sha)}…"
+        if sha in seen or sha not in shown:
+            fail(f"{which} is listed twice, or no message shows it")
+        seen.add(sha)
+        if image["mime"] not in IMAGE_EXTENSIONS:
+            fail(f"{which} is {_describe(image['mime'])}, not {', '.join(IMAGE_EXTENSIONS)}")
+        if type(image["size"]) is not int or image["size"] < 0:
+            fail(f"{which} size must be a whole number of bytes")
+        for side in ("width", "height"):
+            value = image[side]
+            if value is not None and (type(value) is not int or not 0 < value < INT64):
+                fail(f"{which} {side} must be a whole number or null")
+        created = image["created_at"]
+        if not isinstance(created, str) or utc_moment(created) is None:
+            fail(f"{which} created_at must be a time in UTC")
 
 
 def _check_owned(
@@ -940,6 +1039,7 @@ def _stage(path: Path, schema: _Schema, staging: Staging) -> None:
     expectation_columns = schema.staged_expectations
     grade_columns = schema.staged_grades
     input_columns = schema.staged_inputs
+    images = _Images(_assets_of(path), staging)
     for parsed in _read(path, schema):
         where = parsed.where
         _unique(experiment_uuids, parsed.record["uuid"], where, "experiment uuid")
@@ -983,7 +1083,11 @@ def _stage(path: Path, schema: _Schema, staging: Staging) -> None:
                 replay_of_uuid=replayed,
                 was_live=live,
                 input_row_uuid=record.get(INPUT_ROW_UUID),
+                parent_uuid=record.get(PARENT_UUID),
+                where=run_where,
             )
+            for image in record.get(IMAGES_KEY, []):
+                images.stage(image, run_where)
             for grade in run.grades:
                 found = f"{shown}:{grade.line}"
                 _unique(grade_uuids, grade.record["uuid"], found, "grade uuid")
@@ -995,6 +1099,69 @@ def _stage(path: Path, schema: _Schema, staging: Staging) -> None:
                 )
     _refuse_replay_cycles(replays)
     staging.finish()
+
+
+def _assets_of(path: Path) -> Path:
+    """Where an export's images are: ASSETS_DIR beside a one-file export, inside a folder."""
+    if path.is_dir():
+        return path / ASSETS_DIR
+    return path.parent / ASSETS_DIR
+
+
+class _Images:
+    """Each image an export lists, read once from its file, checked against its hash and
+    size, and staged with the row the listing gives."""
+
+    def __init__(self, folder: Path, staging: Staging) -> None:
+        self.folder = folder
+        self.staging = staging
+        self.seen: dict[str, dict[str, Any]] = {}
+
+    def stage(self, image: dict[str, Any], where: str) -> None:
+        shown, _, line = where.rpartition(":")
+        sha = image["sha256"]
+        first = self.seen.get(sha)
+        if first is not None:
+            if first != image:
+                raise ImportFormatError(
+                    shown,
+                    int(line),
+                    f"image {short_digest(sha)}… is listed otherwise by another run",
+                )
+            return
+        path = self.folder / f"{sha}.{IMAGE_EXTENSIONS[image['mime']]}"
+        try:
+            with path.open("rb") as handle:
+                data = handle.read(image["size"] + 1)
+        except FileNotFoundError:
+            raise ImportFormatError(
+                shown,
+                int(line),
+                f"the image file {path} is missing; copy the export's {ASSETS_DIR} folder "
+                "along with it",
+            ) from None
+        except OSError as exc:
+            raise InvalidInputError(f"Cannot read {path}: {exc.strerror or exc}.") from exc
+        if len(data) != image["size"] or hashlib.sha256(data).hexdigest() != sha:
+            raise ImportFormatError(
+                shown,
+                int(line),
+                f"the image file {path} is not the image it names: its bytes were altered",
+            )
+        moment = utc_moment(image["created_at"])
+        assert moment is not None  # checked when the record was read
+        self.staging.add_image(
+            [
+                sha,
+                image["mime"],
+                image["size"],
+                image["width"],
+                image["height"],
+                data,
+                to_iso(moment),
+            ]
+        )
+        self.seen[sha] = image
 
 
 def _stored_grading(grading: dict[str, Any]) -> tuple[float | None, str]:
@@ -1090,6 +1257,7 @@ def import_markdown(journal: Journal, path: Path | str) -> ImportResult:
         new_expectations=merged.new_expectations,
         new_grades=merged.new_grades,
         new_inputs=merged.new_inputs,
+        new_images=merged.new_images,
     )
 
 

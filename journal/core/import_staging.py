@@ -27,6 +27,7 @@ from typing import Any
 from sqlalchemy import Connection, text
 
 from journal.core.errors import InvalidInputError, StorageError
+from journal.core.notebook_format import ImportFormatError
 from journal.core.storage import Journal
 
 ATTACHED_AS = "journal_import"  # the staging file's schema name while attached
@@ -43,6 +44,9 @@ _THRESHOLD = "staging_threshold"  # ... and these are its values
 _GRADING_UPDATED_AT = "staging_grading_updated_at"
 _RUN_UUID = "staging_run_uuid"  # the grade's run, by uuid
 _LINKED = "staging_linked"  # the grade names its expectation (by expectation_uuid), or none
+_PARENT_UUID = "staging_parent_uuid"  # the run it follows (its conversation's previous turn)
+_WHERE = "staging_where"  # "file:line" of a run that follows another, for a refusal
+IMAGE_COLUMNS = ("sha256", "mime", "size", "width", "height", "data", "created_at")
 
 
 def _quoted(names: Sequence[str], table: str = "") -> str:
@@ -78,6 +82,8 @@ class Merged:
     present_grades: int = 0
     new_inputs: int = 0
     present_inputs: int = 0
+    new_images: int = 0
+    present_images: int = 0
 
 
 class Staging:
@@ -124,8 +130,16 @@ class Staging:
             "experiment", self.experiment_columns, _HAS_GRADING, _THRESHOLD, _GRADING_UPDATED_AT
         )
         self._add_runs = _insert(
-            "run", self.run_columns, _EXPERIMENT_UUID, _REPLAY_OF_UUID, _WAS_LIVE, _INPUT_ROW_UUID
+            "run",
+            self.run_columns,
+            _EXPERIMENT_UUID,
+            _REPLAY_OF_UUID,
+            _WAS_LIVE,
+            _INPUT_ROW_UUID,
+            _PARENT_UUID,
+            _WHERE,
         )
+        self._add_image = _insert("image", IMAGE_COLUMNS)
         self._add_expectations = _insert("expectation", self.expectation_columns, _EXPERIMENT_UUID)
         self._add_grades = _insert("grade", self.grade_columns, _RUN_UUID, _LINKED)
         self._add_inputs = _insert("input_row", self.input_columns, _EXPERIMENT_UUID)
@@ -143,8 +157,10 @@ class Staging:
             )
             conn.execute(
                 f"CREATE TABLE run ({_SEQ} INTEGER PRIMARY KEY, {_quoted(self.run_columns)}, "
-                f"{_EXPERIMENT_UUID}, {_REPLAY_OF_UUID}, {_WAS_LIVE}, {_INPUT_ROW_UUID})"
+                f"{_EXPERIMENT_UUID}, {_REPLAY_OF_UUID}, {_WAS_LIVE}, {_INPUT_ROW_UUID}, "
+                f"{_PARENT_UUID}, {_WHERE})"
             )
+            conn.execute(f"CREATE TABLE image ({_quoted(IMAGE_COLUMNS)}, PRIMARY KEY (sha256))")
             conn.execute(
                 f"CREATE TABLE expectation ({_SEQ} INTEGER PRIMARY KEY, "
                 f"{_columns_then(self.expectation_columns)}{_EXPERIMENT_UUID})"
@@ -201,12 +217,32 @@ class Staging:
         replay_of_uuid: str | None,
         was_live: bool,
         input_row_uuid: str | None = None,
+        parent_uuid: str | None = None,
+        where: str | None = None,
     ) -> None:
         """One run, its values in the order of `run_columns`; `input_row_uuid` the input
-        row of its experiment it was made from (which the merge finds by uuid)."""
-        self._runs.append((*values, experiment_uuid, replay_of_uuid, int(was_live), input_row_uuid))
+        row of its experiment it was made from, `parent_uuid` the run of its experiment it
+        follows (both found by uuid in the merge); `where` its file:line, for a refusal."""
+        self._runs.append(
+            (
+                *values,
+                experiment_uuid,
+                replay_of_uuid,
+                int(was_live),
+                input_row_uuid,
+                parent_uuid,
+                where if parent_uuid is not None else None,
+            )
+        )
         if len(self._runs) >= BATCH:
             self._flush()
+
+    def add_image(self, values: Sequence[Any]) -> None:
+        """One image, its values in the order of IMAGE_COLUMNS (bytes and all), written at
+        once: the bytes are not kept in memory. An image staged already is not staged again."""
+        conn = self._open()
+        with self._failures():
+            conn.execute(self._add_image.replace("INSERT", "INSERT OR IGNORE", 1), tuple(values))
 
     def finish(self) -> None:
         """Write what is still buffered and close the file, ready to be attached."""
@@ -341,6 +377,7 @@ def _merge(connection: Connection, staging: Staging) -> Merged:
         )
     ).rowcount
     assert inserted == new_runs, (inserted, new_runs)
+    _link_parents(connection, last_run_id)
 
     # The new runs are exactly those after the last id: AUTOINCREMENT never reuses one,
     # and into an empty journal (ids kept) every run is new.
@@ -353,6 +390,7 @@ def _merge(connection: Connection, staging: Staging) -> Merged:
         ),
         {"last": last_run_id},
     ).rowcount
+    new_images, present_images = _merge_images(connection, last_run_id)
     _merge_gradings(connection, last_experiment_id)
     expectations, present_expectations = _merge_ordered(
         connection, "expectation", staging.expectation_columns, kept_ids
@@ -372,7 +410,77 @@ def _merge(connection: Connection, staging: Staging) -> Merged:
         present_grades=present_grades,
         new_inputs=inputs - present_inputs,
         present_inputs=present_inputs,
+        new_images=new_images,
+        present_images=present_images,
     )
+
+
+def _link_parents(connection: Connection, last_run_id: int) -> None:
+    """Each new follow-up gets its parent: a run of its own experiment, found by uuid among
+    the runs just added or already in the journal. One found nowhere there is refused (the
+    whole merge rolls back), naming the run's place in the export."""
+    staged = ATTACHED_AS
+    connection.execute(
+        text(
+            "UPDATE main.run AS target SET parent_id = parent.id "
+            f"FROM {staged}.run AS s JOIN main.run AS parent ON parent.uuid = s.{_PARENT_UUID} "
+            "WHERE target.id > :last AND s.uuid = target.uuid "
+            "AND parent.experiment_id = target.experiment_id"
+        ),
+        {"last": last_run_id},
+    )
+    orphan = connection.execute(
+        text(
+            f"SELECT s.{_WHERE}, s.{_PARENT_UUID}, t.experiment_id FROM {staged}.run AS s "
+            "JOIN main.run AS t ON t.uuid = s.uuid "
+            f"WHERE t.id > :last AND s.{_PARENT_UUID} IS NOT NULL AND t.parent_id IS NULL "
+            f"ORDER BY s.{_SEQ} LIMIT 1"
+        ),
+        {"last": last_run_id},
+    ).first()
+    if orphan is not None:
+        where, parent, experiment = orphan
+        shown, _, line = str(where).rpartition(":")
+        raise ImportFormatError(
+            shown,
+            int(line),
+            f'this run follows run "{parent}", which is neither an earlier run of its '
+            f"experiment in the export nor one of experiment {experiment}'s runs in this journal",
+        )
+
+
+def _merge_images(connection: Connection, last_run_id: int) -> tuple[int, int]:
+    """Images the journal lacks are added (one it holds already is not written again), and
+    the new runs' links to the images their messages show are rebuilt. (new, present)"""
+    staged = ATTACHED_AS
+    total, present = connection.execute(
+        text(
+            f"SELECT count(*), count(m.sha256) FROM {staged}.image AS s "
+            "LEFT JOIN main.image AS m ON m.sha256 = s.sha256"
+        )
+    ).one()
+    connection.execute(
+        text(
+            f"INSERT INTO main.image ({_quoted(IMAGE_COLUMNS)}) "
+            f"SELECT {_quoted(IMAGE_COLUMNS, 's')} FROM {staged}.image AS s "
+            "WHERE NOT EXISTS (SELECT 1 FROM main.image AS m WHERE m.sha256 = s.sha256) "
+            "ORDER BY s.sha256"
+        )
+    )
+    connection.execute(
+        text(
+            """
+            INSERT OR IGNORE INTO main.run_image (run_id, sha256)
+            SELECT r.id, i.value FROM main.run AS r, json_each(r.messages) AS m,
+                json_each(m.value, '$.images') AS i
+            WHERE r.id > :last AND instr(r.messages, '"images"') AND m.type = 'object'
+                AND json_type(m.value, '$.images') = 'array' AND i.type = 'text'
+                AND i.value IN (SELECT sha256 FROM main.image)
+            """
+        ),
+        {"last": last_run_id},
+    )
+    return total - present, present
 
 
 def _merge_gradings(connection: Connection, last_experiment_id: int) -> None:

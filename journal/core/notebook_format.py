@@ -36,6 +36,7 @@ from pathlib import Path
 from typing import Any
 
 from journal.core.errors import InvalidInputError, JournalError
+from journal.core.formatting import short_digest
 
 # 1: the first format. 2: model text only in fences, a person's text escaped everywhere, and
 # a folder's experiment file holds its record under RECORD_KEY in the front matter.
@@ -47,7 +48,13 @@ from journal.core.errors import InvalidInputError, JournalError
 # 6: a run's `host` (the Ollama address that served it, shown on its model line) and the
 # input row it was made from, by uuid (INPUT_ROW_UUID); older formats import with host ""
 # and no row.
-FORMAT_VERSION = 6
+# 7: conversations, structured output and images: a run's parent by uuid (PARENT_UUID; the
+# readable text shows a follow-up as a turn of its root's conversation), its `format` (null,
+# "json" or a JSON schema object, shown on its request line), and the images its messages
+# show, listed in its metadata (IMAGES_KEY: sha256, mime, size, width, height, created_at)
+# and written as files `assets/<sha256>.<ext>` beside the Markdown (ASSETS_DIR), linked from
+# the text. Older formats import with no parent, no format and no images.
+FORMAT_VERSION = 7
 OLDEST_FORMAT_VERSION = 1
 FORMAT_KEY = "llm_journal"  # in every file's front matter: the format version
 LAYOUT_KEY = "layout"  # in a header's front matter: "file" or "folder"
@@ -78,6 +85,44 @@ REPLAY_OF_UUID = "replay_of_uuid"
 # Not a column: a run names the input row it was made from by uuid (or null), since ids
 # differ between journals; the row is one of its experiment's. From format 6.
 INPUT_ROW_UUID = "input_row"
+# Not a column: a run names the run whose answer it follows (its conversation's previous
+# turn) by uuid, or null; the parent is an earlier run of the same experiment. From format 7.
+PARENT_UUID = "parent"
+# Not a column: the images a run's messages show (the journal's `image` rows without their
+# bytes), in first-use order; the bytes are the files ASSETS_DIR/<sha256>.<ext>. From format 7.
+IMAGES_KEY = "images"
+IMAGE_FIELDS = ("sha256", "mime", "size", "width", "height", "created_at")
+# Beside a one-file export, inside a folder export: the images, one file each, by hash.
+ASSETS_DIR = "assets"
+IMAGE_EXTENSIONS = {"image/png": "png", "image/jpeg": "jpg", "image/webp": "webp"}
+ASSET_NAME = re.compile(r"^[0-9a-f]{64}\.(?:png|jpg|webp)$")
+SHA256 = re.compile(r"^[0-9a-f]{64}$")
+
+
+def asset_name(sha256: str, mime: str) -> str:
+    """`<sha256>.png`: the file an image is written to (ExportError for a type no export
+    carries)."""
+    extension = IMAGE_EXTENSIONS.get(mime)
+    if extension is None:
+        raise ExportError(
+            f"Image {short_digest(sha256)}… is {mime!r}, which an export cannot carry (only "
+            "PNG, JPEG and WebP); nothing was written."
+        )
+    return f"{sha256}.{extension}"
+
+
+def message_images(messages: Any) -> list[str]:
+    """The image hashes a run's messages name (a message's `images` list), first use first,
+    each once: what an export lists and an import links. Anything else is not an image."""
+    found: dict[str, None] = {}
+    if isinstance(messages, list):
+        for message in messages:
+            refs = message.get("images") if isinstance(message, dict) else None
+            if isinstance(refs, list):
+                found.update((ref, None) for ref in refs if isinstance(ref, str))
+    return list(found)
+
+
 # Not a column: an experiment's row of `experiment_grading` (how its grades combine), as
 # {"threshold": ..., "updated_at": ...}, or null when it has none (every expectation must
 # pass). From format 3; an older export's experiments have none.

@@ -12,6 +12,7 @@ and renamed only when it is whole, so a recovery cut short never looks finished.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
 import os
 import secrets
@@ -59,6 +60,8 @@ TABLES = (
     "input_row",
     "batch",
     "batch_item",
+    "image",
+    "run_image",
 )
 PLACEHOLDER_TITLE = "(recovered: experiment {id} was damaged)"
 
@@ -73,9 +76,11 @@ _NOUNS = {
     "input_row": "input row",
     "batch": "batch",
     "batch_item": "batch item",
+    "image": "image",
+    "run_image": "link from a run to an image",
 }
 # Tables whose ids AUTOINCREMENT counts (the others have no counter to keep).
-_COUNTED = frozenset(TABLES) - {"experiment_grading"}
+_COUNTED = frozenset(TABLES) - {"experiment_grading", "image", "run_image"}
 
 # What each column must hold for the journal to read the row back (the models' types).
 _JSON_SHAPES: dict[str, dict[str, type | None]] = {
@@ -88,6 +93,7 @@ _JSON_SHAPES: dict[str, dict[str, type | None]] = {
         "final_chunk": dict,
         "replay_info": dict,
         "template": dict,
+        "format": None,  # "json" or a JSON schema object: see _usable
     },
     "migration_check": {"source_filter": dict, "hosts": list},
     "grade": {"grader": dict},
@@ -118,7 +124,7 @@ _CHOICES: dict[str, dict[str, frozenset[str | None]]] = {
 }
 _RECORD_IDS = {
     "experiment": ("id",),
-    "run": ("id", "experiment_id", "replay_of_id", "input_row_id"),
+    "run": ("id", "experiment_id", "replay_of_id", "input_row_id", "parent_id"),
     "migration_check": ("id",),
     "migration_check_item": ("id", "check_id", "source_run_id", "new_run_id"),
     "expectation": ("id", "experiment_id"),
@@ -127,6 +133,7 @@ _RECORD_IDS = {
     "input_row": ("id", "experiment_id"),
     "batch": ("id", "experiment_id"),
     "batch_item": ("id", "batch_id", "input_row_id", "run_id"),
+    "run_image": ("run_id",),
 }
 
 PAGE_ROWS = 200
@@ -185,6 +192,9 @@ class RecoveryReport:
     runs_unlinked_from_rows: list[int] = field(default_factory=list)  # their input row was lost
     batch_items_dropped: list[int] = field(default_factory=list)  # their batch was lost
     batch_items_unlinked: list[int] = field(default_factory=list)  # their run or row was lost
+    runs_unlinked_from_parents: list[int] = field(default_factory=list)  # their parent was lost
+    images_dropped: list[str] = field(default_factory=list)  # bytes not matching their SHA-256
+    image_links_dropped: int = 0  # run_image rows whose run or image was lost
     interrupted_runs: list[int] = field(default_factory=list)
     interrupted_checks: list[int] = field(default_factory=list)
     interrupted_batches: list[int] = field(default_factory=list)
@@ -214,6 +224,7 @@ class RecoveryReport:
             ("grade", "grade"),
             ("input_row", "input row"),
             ("batch", "batch"),
+            ("image", "image"),
         ):
             number = self.tables.get(name, empty).copied
             if number:
@@ -306,6 +317,25 @@ class RecoveryReport:
                 f"{plural(number, 'batch item')} whose run or input row was lost "
                 f"{_verb(number, 'keeps', 'keep')} its values without the link"
             )
+        if self.runs_unlinked_from_parents:
+            number = len(self.runs_unlinked_from_parents)
+            mended.append(
+                f"{plural(number, 'run')} whose parent (the turn before it) was lost "
+                f"{_verb(number, 'keeps', 'keep')} its text and now "
+                f"{_verb(number, 'starts', 'start')} a conversation"
+            )
+        if self.images_dropped:
+            number = len(self.images_dropped)
+            mended.append(
+                f"{plural(number, 'image')} whose bytes no longer match "
+                f"{_verb(number, 'its', 'their')} SHA-256 {_verb(number, 'was', 'were')} dropped"
+            )
+        if self.image_links_dropped:
+            number = self.image_links_dropped
+            mended.append(
+                f"{plural(number, 'link')} from a run to an image whose run or image was lost "
+                f"{_verb(number, 'was', 'were')} dropped"
+            )
         if self.renumbered_input_sets:
             number = len(self.renumbered_input_sets)
             mended.append(
@@ -342,6 +372,9 @@ class RecoveryReport:
             "runs_unlinked_from_rows": self.runs_unlinked_from_rows,
             "batch_items_dropped": self.batch_items_dropped,
             "batch_items_unlinked": self.batch_items_unlinked,
+            "runs_unlinked_from_parents": self.runs_unlinked_from_parents,
+            "images_dropped": self.images_dropped,
+            "image_links_dropped": self.image_links_dropped,
             "interrupted_runs": self.interrupted_runs,
             "interrupted_checks": self.interrupted_checks,
             "interrupted_batches": self.interrupted_batches,
@@ -665,6 +698,16 @@ def _usable(table: str, row: dict[str, Any]) -> bool:
             return False
         if shape is not None and not isinstance(parsed, shape):
             return False
+    if table == "run" and row.get("format") is not None:
+        answer_format = _strict_json(row["format"])  # parsed above
+        if (
+            answer_format is not None
+            and answer_format != "json"
+            and not isinstance(answer_format, dict)
+        ):
+            return False
+    if table == "image" and not _whole_image(row):
+        return False
     for name in _MOMENTS.get(table, ()):
         value = row.get(name)
         if value is None:
@@ -676,6 +719,12 @@ def _usable(table: str, row: dict[str, Any]) -> bool:
     return all(
         row[name] in allowed for name, allowed in _CHOICES.get(table, {}).items() if name in row
     )
+
+
+def _whole_image(row: dict[str, Any]) -> bool:
+    """An image's bytes are what its name, their SHA-256, says: a message shows it by that."""
+    data, sha = row.get("data"), row.get("sha256")
+    return isinstance(data, bytes) and hashlib.sha256(data).hexdigest() == sha
 
 
 def _no_longer_live(table: str, row: dict[str, Any], report: RecoveryReport) -> None:
@@ -775,6 +824,8 @@ def _copy_table(
         if not _usable(table, row):
             counts.skipped += 1
             counts.skipped_ids.append(rowid)
+            if table == "image":
+                report.images_dropped.append(str(row.get("sha256")))
             continue
         _no_longer_live(table, row, report)
         try:
@@ -872,6 +923,23 @@ def _mend_links(conn: sqlite3.Connection, report: RecoveryReport) -> None:
         _renumber(conn, "input_row", report)
     if batches:
         _mend_batches(conn, report)
+    if _has_table(conn, "image"):  # schema 9 on
+        _mend_conversations(conn, report)
+
+
+def _mend_conversations(conn: sqlite3.Connection, report: RecoveryReport) -> None:
+    # Unlike the schema's ON DELETE CASCADE (deleting a turn deletes those after it): a turn
+    # whose parent was lost in the damage keeps its text, and starts a conversation of its
+    # own. A link from a run to an image goes with either.
+    lost_parent = "parent_id IS NOT NULL AND parent_id NOT IN (SELECT id FROM run)"
+    report.runs_unlinked_from_parents = _ids(
+        conn, f"SELECT id FROM run WHERE {lost_parent} ORDER BY id"
+    )
+    conn.execute(f"UPDATE run SET parent_id = NULL WHERE {lost_parent}")
+    report.image_links_dropped = conn.execute(
+        "DELETE FROM run_image WHERE run_id NOT IN (SELECT id FROM run) "
+        "OR sha256 NOT IN (SELECT sha256 FROM image)"
+    ).rowcount
 
 
 def _mend_batches(conn: sqlite3.Connection, report: RecoveryReport) -> None:

@@ -14,7 +14,10 @@ clock. `tests/fixtures/export_format5.md` is the format-4 file imported, given t
 (fixed uuids and times) and, on its template run, a host and the first row as the run's
 input row (numbers a format-5 file may hold but that mean nothing in another journal), and
 written by the format-5 exporter, the commit before format 6 (a run's host and input row),
-with the same clock.
+with the same clock. `tests/fixtures/export_format6.md` is the format-5 file imported, given
+on its template run the host and input row (the first) format 5 could not carry, and written
+by the format-6 exporter (main at schema 9, the commit before format 7: conversations,
+formats and images), with the same clock; its runs hold `parent_id` and `format` as null.
 """
 
 from __future__ import annotations
@@ -41,6 +44,7 @@ FORMAT_2 = Path(__file__).parents[1] / "fixtures" / "export_format2.md"
 FORMAT_3 = Path(__file__).parents[1] / "fixtures" / "export_format3.md"
 FORMAT_4 = Path(__file__).parents[1] / "fixtures" / "export_format4.md"
 FORMAT_5 = Path(__file__).parents[1] / "fixtures" / "export_format5.md"
+FORMAT_6 = Path(__file__).parents[1] / "fixtures" / "export_format6.md"
 
 
 def _rows(journal: Journal, sql: str) -> list[tuple[object, ...]]:
@@ -52,7 +56,7 @@ def _rows(journal: Journal, sql: str) -> list[tuple[object, ...]]:
 
 
 def test_the_fixture_is_a_format_1_export() -> None:
-    assert FORMAT_VERSION == 6 and OLDEST_FORMAT_VERSION == 1
+    assert FORMAT_VERSION == 7 and OLDEST_FORMAT_VERSION == 1
     head = FIXTURE.read_text(encoding="utf-8").split("\n---\n", 1)[0]
     assert '"llm_journal": 1' in head and '"layout": "file"' in head
 
@@ -88,7 +92,7 @@ def test_a_format_1_export_still_imports_exactly(journal: Journal, tmp_path: Pat
     again = tmp_path / "again.md"
     export_to_path(journal, again)
     text = again.read_text(encoding="utf-8")
-    assert text.startswith('---\n{\n  "layout": "file",\n  "llm_journal": 6\n}\n---\n')
+    assert text.startswith('---\n{\n  "layout": "file",\n  "llm_journal": 7\n}\n---\n')
     assert not markdown_it_problems(text, own_links=frozenset(), blocks=2 + 3 + 1)
     with Journal.open(tmp_path / "third.sqlite") as third:
         import_markdown(third, again)
@@ -137,7 +141,7 @@ def test_a_format_3_export_still_imports_exactly(journal: Journal, tmp_path: Pat
     again = tmp_path / "again.md"
     export_to_path(journal, again)
     assert again.read_text(encoding="utf-8").startswith(
-        '---\n{\n  "layout": "file",\n  "llm_journal": 6\n}\n---\n'
+        '---\n{\n  "layout": "file",\n  "llm_journal": 7\n}\n---\n'
     )
     with Journal.open(tmp_path / "third.sqlite") as third:
         import_markdown(third, again)
@@ -168,7 +172,7 @@ def test_a_format_4_export_still_imports_exactly(journal: Journal, tmp_path: Pat
     again = tmp_path / "again.md"
     export_to_path(journal, again)
     assert again.read_text(encoding="utf-8").startswith(
-        '---\n{\n  "layout": "file",\n  "llm_journal": 6\n}\n---\n'
+        '---\n{\n  "layout": "file",\n  "llm_journal": 7\n}\n---\n'
     )
     with Journal.open(tmp_path / "third.sqlite") as third:
         import_markdown(third, again)
@@ -205,7 +209,45 @@ def test_a_format_5_export_still_imports_with_no_host_and_no_row(
     again = tmp_path / "again.md"
     export_to_path(journal, again)
     assert again.read_text(encoding="utf-8").startswith(
-        '---\n{\n  "layout": "file",\n  "llm_journal": 6\n}\n---\n'
+        '---\n{\n  "layout": "file",\n  "llm_journal": 7\n}\n---\n'
+    )
+    with Journal.open(tmp_path / "third.sqlite") as third:
+        import_markdown(third, again)
+        assert snapshot(third.path) == snapshot(journal.path)
+        export_to_path(third, tmp_path / "thrice.md")
+    assert (tmp_path / "thrice.md").read_bytes() == again.read_bytes()
+
+
+def test_a_format_6_export_still_imports_with_no_parent_format_or_images(
+    journal: Journal, tmp_path: Path
+) -> None:
+    text = FORMAT_6.read_text(encoding="utf-8")
+    head = text.split("\n---\n", 1)[0]
+    assert '"llm_journal": 6' in head and '"layout": "file"' in head
+    assert '"input_row": "7e1f0000-0000-4000-8000-000000000501"' in text
+    result = import_markdown(journal, FORMAT_6)
+    assert (result.new_experiments, result.new_runs, result.already_present) == (2, 4, 0)
+    assert (result.new_expectations, result.new_grades, result.new_inputs) == (2, 2, 2)
+    assert result.new_images == 0
+    assert _rows(journal, "SELECT host, input_row_id FROM run ORDER BY id") == [
+        ("", None),
+        ("", None),
+        ("", None),
+        ("http://gpu-box:11434", 1),
+    ]
+    assert _rows(journal, "SELECT parent_id, format FROM run") == [(None, None)] * 4
+    assert _rows(journal, "SELECT count(*) FROM image") == [(0,)]
+    with Journal.open(tmp_path / "from_format_5.sqlite") as older:
+        import_markdown(older, FORMAT_5)
+        older_records = snapshot(older.path)
+    records = snapshot(journal.path)
+    assert records.keys() == older_records.keys()
+    changed = {uuid for uuid in records if records[uuid] != older_records[uuid]}
+    assert changed == {"7e1f0000-0000-4000-8000-000000000401"}  # the host and row it gained
+    again = tmp_path / "again.md"
+    export_to_path(journal, again)
+    assert again.read_text(encoding="utf-8").startswith(
+        '---\n{\n  "layout": "file",\n  "llm_journal": 7\n}\n---\n'
     )
     with Journal.open(tmp_path / "third.sqlite") as third:
         import_markdown(third, again)

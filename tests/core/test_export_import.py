@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
@@ -34,6 +35,7 @@ from journal.core.export_markdown import (
     preview_markdown,
 )
 from journal.core.grading import GradeStatus
+from journal.core.images import link_images
 from journal.core.import_markdown import import_markdown, read_export
 from journal.core.input_sets import check_row
 from journal.core.models import (
@@ -41,6 +43,7 @@ from journal.core.models import (
     Experiment,
     GradeRow,
     GradingRule,
+    ImageRow,
     InputRow,
     Run,
 )
@@ -218,6 +221,8 @@ def snapshot(path: Path) -> dict[str, Any]:
         run["experiment_id"] = experiments[record["experiment_id"]]["uuid"]
         replayed = record["replay_of_id"]
         run["replay_of_id"] = None if replayed is None else runs[replayed]["uuid"]
+        parent = record.get("parent_id")
+        run["parent_id"] = None if parent is None else runs[parent]["uuid"]
         made_from = record.get("input_row_id")
         row_uuids = {row["id"]: row["uuid"] for row in inputs}
         run["input_row_id"] = None if made_from is None else row_uuids[made_from]
@@ -270,7 +275,7 @@ def other(tmp_path: Path) -> Iterator[Journal]:
 def test_export_reads_like_a_lab_notebook(journal: Journal, ids: dict[str, int]) -> None:
     text = _export(journal)
     assert text.startswith(
-        '---\n{\n  "layout": "file",\n  "llm_journal": 6\n}\n---\n\n# LLM Journal\n'
+        '---\n{\n  "layout": "file",\n  "llm_journal": 7\n}\n---\n\n# LLM Journal\n'
     )
     assert "\n## Rivers that cross borders\n" in text
     assert f"*Experiment {ids['rivers']} · created " in text
@@ -476,7 +481,7 @@ def test_folder_layout_has_an_index_and_a_file_per_experiment(
     meta = json.loads(front.removeprefix("---\n"))
     record = meta["experiment"]  # nested: no column is a reader's document metadata
     assert record["title"] == "Rivers that cross borders" and record["tags"] == ["geo", "rivers"]
-    assert meta == {"experiment": record, "llm_journal": 6, "layout": "experiment"}
+    assert meta == {"experiment": record, "llm_journal": 7, "layout": "experiment"}
     assert body.startswith("\n# Rivers that cross borders\n")
     assert "[index](index.md)" in body
     assert f"\n## Run {ids['first']} · llama3:8b · worked\n" in body
@@ -700,9 +705,9 @@ DAMAGES: dict[str, Any] = {
         "not an LLM Journal export: it does not start with llm-journal front matter",
     ),
     "newer format": (
-        lambda t: _damage(t, '"llm_journal": 6', '"llm_journal": 7'),
+        lambda t: _damage(t, '"llm_journal": 7', '"llm_journal": 8'),
         lambda t: 1,
-        "written by a newer LLM Journal (export format 7; this version reads formats 1 to 6)",
+        "written by a newer LLM Journal (export format 8; this version reads formats 1 to 7)",
     ),
     "unknown field": (
         lambda t: _damage(
@@ -747,7 +752,7 @@ DAMAGES: dict[str, Any] = {
         "run uuid ",
     ),
     "unclosed fence": (
-        lambda t: _damage(t, "\n`````\n\n#### Answer", "\n\n#### Answer"),
+        lambda t: _damage(t, "\n`````\n\n*Image 1", "\n\n*Image 1"),
         lambda t: _line_of(t, "`````text\nName three rivers."),
         "a code block opened here never closes",
     ),
@@ -1028,6 +1033,15 @@ def journals(draw: st.DrawFn) -> list[tuple[dict[str, Any], list[dict[str, Any]]
                     "finished_at": draw(st.none() | moments),
                     "replay": draw(st.none() | st.integers(0, 8)),
                     "grades": draw(st.lists(grades, max_size=3)),
+                    # A follow-up of an earlier run of its experiment (which, modulo).
+                    "parent": draw(st.none() | st.integers(0, 8)),
+                    "format": draw(
+                        st.none()
+                        | st.just("json")
+                        | st.dictionaries(tricky_text, json_values, max_size=3)
+                    ),
+                    # Images of IMAGES a user message shows (by hash).
+                    "shows": draw(st.lists(st.integers(0, len(IMAGES) - 1), max_size=3)),
                 }
             )
             made = draw(st.none() | templated())
@@ -1039,11 +1053,38 @@ def journals(draw: st.DrawFn) -> list[tuple[dict[str, Any], list[dict[str, Any]]
     return experiments
 
 
+# Images a generated run may show: bytes that need escaping nowhere, each type an export
+# carries, with and without a size in pixels.
+IMAGES = [
+    (b"\x89PNG\r\n\x1a\n<script>" + bytes(range(256)), "image/png", 2, 3),
+    (b"\xff\xd8\xff" + b"-->" * 50, "image/jpeg", None, None),
+    (b"RIFF\x00\x00WEBP" + b"\x00" * 9, "image/webp", 640, 480),
+]
+
+
+def _image_row(index: int) -> ImageRow:
+    data, mime, width, height = IMAGES[index]
+    return ImageRow(
+        sha256=hashlib.sha256(data).hexdigest(),
+        mime=mime,
+        size=len(data),
+        width=width,
+        height=height,
+        data=data,
+        created_at=T0,
+    )
+
+
 def _build(path: Path, plan: list[tuple[dict[str, Any], list[dict[str, Any]]]]) -> Journal:
     """A journal holding exactly what `plan` says: an experiment's fields may hold its
-    "expectations" and "grading" (threshold, updated_at), a run's its "grades"."""
+    "expectations" and "grading" (threshold, updated_at), a run's its "grades", the earlier
+    run of its experiment it follows ("parent") and the IMAGES it "shows"."""
     journal = Journal.open(path)
     with journal.write() as session:
+        shown = {index for _, runs in plan for run in runs for index in run.get("shows", [])}
+        for index in sorted(shown):
+            session.add(_image_row(index))
+        session.flush()
         made: list[Run] = []
         for experiment_fields, runs in plan:
             experiment_fields = dict(experiment_fields)
@@ -1063,17 +1104,31 @@ def _build(path: Path, plan: list[tuple[dict[str, Any], list[dict[str, Any]]]]) 
                     experiment_id=experiment.id, threshold=threshold, updated_at=updated_at
                 )
                 session.add(rule)
+            earlier: list[Run] = []
             for fields in runs:
                 fields = dict(fields)
                 replay = fields.pop("replay")
                 graded = fields.pop("grades", [])
+                parent = fields.pop("parent", None)
+                shows = fields.pop("shows", [])
+                if shows:
+                    refs = [_image_row(index).sha256 for index in shows]
+                    fields["messages"] = [  # first: the last user message is the prompt
+                        {"role": "user", "content": "", "images": refs},
+                        *fields["messages"],
+                    ]
                 run = Run(experiment_id=experiment.id, **fields)
                 if replay is not None and made:
                     run.replay_of_id = made[replay % len(made)].id
+                if parent is not None and earlier:
+                    run.parent_id = earlier[parent % len(earlier)].id
                 session.add(run)
                 session.flush()
                 assert run.id is not None
+                if shows:  # the message that shows them (others may hold any JSON)
+                    link_images(session, run.id, run.messages[:1])
                 made.append(run)
+                earlier.append(run)
                 for grade in graded:
                     session.add(_grade_row(run.id, saved, grade))
             session.flush()
@@ -1156,8 +1211,27 @@ def test_any_journal_survives_export_import_export_byte_for_byte(
             export_to_path(target, root / "second.md")
             assert (root / "second.md").read_bytes() == (root / "first.md").read_bytes()
             assert snapshot(target.path) == snapshot(source.path)
+            assert _image_rows(target.path) == _image_rows(source.path)
+            text = (root / "first.md").read_text(encoding="utf-8")
+            for link in re.findall(r"!\[image [0-9]+\]\((assets/[^)]+)\)", text):
+                assert (root / link).is_file() and (root / "first" / link).is_file()
             again = import_markdown(target, root / "first")  # the folder holds the same
             assert (again.new_experiments, again.new_runs) == (0, 0)
+
+
+def _image_rows(path: Path) -> list[tuple[Any, ...]]:
+    """Every image, and which runs (by uuid) show which."""
+    conn = sqlite3.connect(path)
+    try:
+        return (
+            conn.execute("SELECT * FROM image ORDER BY sha256").fetchall()
+            + conn.execute(
+                "SELECT r.uuid, i.sha256 FROM run_image AS i JOIN run AS r ON r.id = i.run_id "
+                "ORDER BY r.uuid, i.sha256"
+            ).fetchall()
+        )
+    finally:
+        conn.close()
 
 
 # -- a journal recorded against a real Ollama ----------------------------------------------
