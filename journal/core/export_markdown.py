@@ -34,6 +34,7 @@ from journal.core.export_target import (
 )
 from journal.core.formatting import human_size, nanoseconds, plural, seconds, short_digest
 from journal.core.grades import row_expectation_uuid
+from journal.core.images import image_refs
 from journal.core.notebook_format import (
     ASSETS_DIR,
     FORMAT_KEY,
@@ -66,7 +67,6 @@ from journal.core.notebook_format import (
     fence_for,
     front_matter,
     load_json,
-    message_images,
     metadata_block,
 )
 from journal.core.queries import filter_clauses
@@ -288,7 +288,7 @@ def iter_entries(
 def _list_images(session: Session, entries: list[RunEntry]) -> None:
     """Each run's IMAGES_KEY: the image rows its messages name that the journal holds (one
     it lacks is named in the messages only), in first-use order; no bytes are read."""
-    wanted = {entry.record["id"]: message_images(entry.record.get("messages")) for entry in entries}
+    wanted = {entry.record["id"]: image_refs(entry.record.get("messages")) for entry in entries}
     refs = sorted({ref for names in wanted.values() for ref in names})
     held: dict[str, dict[str, Any]] = {}
     if refs:
@@ -485,7 +485,7 @@ def _image_links(run: dict[str, Any], refs: Any) -> str:
     shows them; the alt text is only that number. One the journal lacks is said so."""
     if not isinstance(refs, list):
         return ""
-    numbers = {ref: n for n, ref in enumerate(message_images(run.get("messages")), start=1)}
+    numbers = {ref: n for n, ref in enumerate(image_refs(run.get("messages")), start=1)}
     held = {image["sha256"]: image for image in run.get(IMAGES_KEY) or ()}
     shown = []
     for ref in dict.fromkeys(ref for ref in refs if isinstance(ref, str)):

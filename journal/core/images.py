@@ -12,7 +12,7 @@ import base64
 import hashlib
 import json
 import struct
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -258,13 +258,16 @@ def _webp_size(data: bytes) -> tuple[int, int] | None:
     return (width, height) if width and height else None
 
 
-def image_refs(messages: Iterable[dict[str, Any]]) -> list[str]:
-    """The hashes the messages name, first use first, each once."""
+def image_refs(messages: Any) -> list[str]:
+    """The image hashes messages name (each message's `images` list), first use first, each
+    once. Anything else (not a list of messages, an `images` that is not a list) names no
+    image: a damaged record is not read character by character."""
     found: dict[str, None] = {}
-    for message in messages:
-        for ref in message.get("images") or ():
-            if isinstance(ref, str):
-                found.setdefault(ref)
+    if isinstance(messages, list):
+        for message in messages:
+            refs = message.get("images") if isinstance(message, dict) else None
+            if isinstance(refs, list):
+                found.update((ref, None) for ref in refs if isinstance(ref, str))
     return list(found)
 
 

@@ -42,6 +42,7 @@ from journal.core.errors import InvalidInputError
 from journal.core.expectations import MAX_WEIGHT, Expectation, Kind, Target, check_expectation
 from journal.core.formatting import plural, short_digest
 from journal.core.grading import CombineRule, GradeStatus
+from journal.core.images import image_refs
 from journal.core.import_staging import Staging, merge
 from journal.core.input_sets import check_row as check_input_row
 from journal.core.models import to_iso
@@ -76,7 +77,6 @@ from journal.core.notebook_format import (
     end_record,
     is_export_folder,
     load_json,
-    message_images,
 )
 from journal.core.option_schema import shown as shown_value
 from journal.core.options import check_recorded, check_request
@@ -920,7 +920,7 @@ def _check_images(fail: Callable[[str], NoReturn], record: dict[str, Any]) -> No
     images = record.setdefault(IMAGES_KEY, [])
     if not isinstance(images, list):
         fail(f"run {IMAGES_KEY} must be a list, not {_describe(images)}")
-    shown = set(message_images(record.get("messages", [])))
+    shown = set(image_refs(record.get("messages", [])))
     seen: set[str] = set()
     for image in images:
         if not isinstance(image, dict) or set(image) != set(IMAGE_FIELDS):

@@ -111,18 +111,6 @@ def asset_name(sha256: str, mime: str) -> str:
     return f"{sha256}.{extension}"
 
 
-def message_images(messages: Any) -> list[str]:
-    """The image hashes a run's messages name (a message's `images` list), first use first,
-    each once: what an export lists and an import links. Anything else is not an image."""
-    found: dict[str, None] = {}
-    if isinstance(messages, list):
-        for message in messages:
-            refs = message.get("images") if isinstance(message, dict) else None
-            if isinstance(refs, list):
-                found.update((ref, None) for ref in refs if isinstance(ref, str))
-    return list(found)
-
-
 # Not a column: an experiment's row of `experiment_grading` (how its grades combine), as
 # {"threshold": ..., "updated_at": ...}, or null when it has none (every expectation must
 # pass). From format 3; an older export's experiments have none.

@@ -98,7 +98,7 @@ _JSON_SHAPES: dict[str, dict[str, type | None]] = {
     "migration_check": {"source_filter": dict, "hosts": list},
     "grade": {"grader": dict},
     "input_row": {"variables": dict, "expectations": list},
-    "batch": {"options": dict, "think": None, "models": list, "hosts": list},
+    "batch": {"options": dict, "think": None, "format": None, "models": list, "hosts": list},
     "batch_item": {"variables": dict},
 }
 _MOMENTS = {
