@@ -794,6 +794,7 @@ class BatchRunner(JobRunner):
                     link,
                     cancel=token,
                     events=run_events,
+                    grading=self.grading,
                 )
                 if run.status is RunStatus.DONE:
                     assert run.id is not None

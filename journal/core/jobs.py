@@ -26,7 +26,7 @@ from journal.core.dispatch import Dispatcher, DispatchResult, HostLimit, Station
 from journal.core.errors import JournalError, ModelNotFoundError
 from journal.core.grading import RunOutcome
 from journal.core.grading_queue import GradingEvents, GradingQueue
-from journal.core.models import Batch, CheckStatus, MigrationCheck, Run, to_iso, utcnow
+from journal.core.models import Batch, CheckStatus, MigrationCheck, Run, RunStatus, to_iso, utcnow
 from journal.core.ollama_service import OllamaService
 from journal.core.ownership import current_owner, owner_is_gone
 from journal.core.queries import get_run
@@ -122,11 +122,15 @@ def run_item(
     *,
     cancel: CancelToken,
     events: RunEvents,
+    grading: JobGrading | None = None,
 ) -> Run:
     """Record the item's run (`record`), link it (`link`) and mark it sent, with the model's
     identity the survey found on this host, in one transaction; then stream it (no request
-    beyond the chat). A model the survey did not see here raises ModelNotFoundError before
-    anything is written (the dispatcher sends the item elsewhere)."""
+    beyond the chat). With `grading`, the run counts as still grading from the moment it
+    is recorded until the caller grades it (a window reading the job in between must not
+    take a finished run whose grades are a moment away for one that needs a look). A model
+    the survey did not see here raises ModelNotFoundError before anything is written (the
+    dispatcher sends the item elsewhere)."""
     info = station.model(spec.model)
     if info is None:
         raise ModelNotFoundError(spec.model, station.address)
@@ -136,14 +140,25 @@ def run_item(
         link(session, run)
         assert run.id is not None
         identify_streaming(session, run.id, identity)
-    return station.recorder.execute(
-        spec,
-        cancel=cancel,
-        events=events,
-        run=run,
-        identified=True,
-        abandon=cancel,  # cancelling the job also stops waiting for a journal that refuses
-    )
+    run_id = run.id
+    if grading is not None:  # "grading", not "needs a look", until its grades are in
+        grading.expect(run_id)
+    try:
+        run = station.recorder.execute(
+            spec,
+            cancel=cancel,
+            events=events,
+            run=run,
+            identified=True,
+            abandon=cancel,  # cancelling the job also stops waiting for a journal that refuses
+        )
+    except BaseException:
+        if grading is not None:
+            grading.forget(run_id)
+        raise
+    if grading is not None and run.status is not RunStatus.DONE:
+        grading.forget(run_id)  # not graded: it needs a look now
+    return run
 
 
 # -- grading ------------------------------------------------------------------------------
@@ -175,6 +190,7 @@ class JobGrading:
         self.journal = journal
         self._lock = threading.RLock()  # a signal handler may cancel meanwhile
         self._waiting: dict[int, _Waiting] = {}
+        self._expected: set[int] = set()  # running now: graded when they end
         self.queue = GradingQueue(
             journal,
             service,
@@ -186,9 +202,20 @@ class JobGrading:
 
     @property
     def grading_runs(self) -> frozenset[int]:
-        """The runs whose queued grades have not all landed."""
+        """The runs whose grades have not all landed: queued ones, and runs being answered
+        that will be graded as they end (`expect`)."""
         with self._lock:
-            return frozenset(self._waiting)
+            return frozenset(self._waiting) | frozenset(self._expected)
+
+    def expect(self, run_id: int) -> None:
+        """The run is being answered and will be graded when it ends."""
+        with self._lock:
+            self._expected.add(run_id)
+
+    def forget(self, run_id: int) -> None:
+        """The run ended without an answer to grade."""
+        with self._lock:
+            self._expected.discard(run_id)
 
     def wait(self, timeout: float | None = None) -> bool:
         return self.queue.wait(timeout)
@@ -197,6 +224,7 @@ class JobGrading:
         """Stop grading: the grades given so far stay; resuming grades the rest."""
         with self._lock:
             self._waiting.clear()
+            self._expected.clear()
         self.queue.cancel()
 
     def close(self, timeout: float | None = 30) -> bool:
@@ -216,6 +244,7 @@ class JobGrading:
         waiting = _Waiting(position, graded, failed)
         with self._lock:  # before queueing: the grades may land before this returns
             self._waiting[run_id] = waiting
+            self._expected.discard(run_id)
         try:
             _, queued = self.queue.grade_missing(run_id, run)
         except BaseException:

@@ -950,7 +950,14 @@ class MigrationChecker(JobRunner):
             chunk = events.chunk
             run_events.chunk = lambda content, thinking: chunk(work.position, content, thinking)
         return run_item(
-            self.journal, station, plan.spec, record, link_to_item, cancel=cancel, events=run_events
+            self.journal,
+            station,
+            plan.spec,
+            record,
+            link_to_item,
+            cancel=cancel,
+            events=run_events,
+            grading=self.grading,
         )
 
 
