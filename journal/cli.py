@@ -507,8 +507,9 @@ def _common(parser: argparse.ArgumentParser, *, top: bool, many_hosts: bool = Fa
             action="append",
             default=default,
             metavar="URL",
-            help="an Ollama address (repeatable; default: $OLLAMA_HOST, then the hosts of "
-            "`journal config get ollama.hosts`, else http://127.0.0.1:11434)",
+            help="an Ollama address, URL or URL,limit=N for a host that takes N requests at "
+            "once (repeatable; default: $OLLAMA_HOST, then the hosts of `journal config get "
+            "ollama.hosts`, else http://127.0.0.1:11434)",
         )
         return
     parser.add_argument(
