@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeGuard
 
 from journal.core.errors import InvalidInputError
+from journal.core.formatting import one_line
 
 if TYPE_CHECKING:
     from jsonschema.protocols import Validator
@@ -445,7 +446,7 @@ def _check_schema(schema: Any, refuse: Any) -> None:
         Draft202012Validator.check_schema(schema)
     except SchemaError as exc:
         where = exc.json_path if exc.path else "$"
-        raise refuse(f"not a valid JSON schema: {where}: {_one_line(exc.message)}.") from None
+        raise refuse(f"not a valid JSON schema: {where}: {one_line(exc.message)}.") from None
     except RecursionError:
         raise refuse("the schema is nested too deeply.") from None
     remote = next(_outside_references(schema, _local_ids(schema)), None)
@@ -491,11 +492,6 @@ def _json_reason(exc: ValueError) -> str:
     if isinstance(exc, json.JSONDecodeError):
         return f"{exc.msg} at character {exc.pos + 1}"
     return str(exc)
-
-
-def _one_line(text: str, limit: int = 160) -> str:
-    flat = " ".join(text.split())
-    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
 
 
 def load_schema_file(expectation: Expectation, base_dir: Path | None = None) -> Expectation:

@@ -100,6 +100,13 @@ def options_label(run: Run) -> str:
     return ", ".join(f"{key}={value}" for key, value in sorted(run.options.items()))
 
 
+def one_line(text: str, limit: int = 160) -> str:
+    """Every run of whitespace one space, cut at `limit` with an ellipsis: a reason or an
+    error in a status line."""
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
+
+
 def first_line(text: str, width: int = 72) -> str:
     line = text.strip().splitlines()[0] if text.strip() else ""
     return line if len(line) <= width else line[: width - 1] + "…"

@@ -24,6 +24,7 @@ from typing import Any, Protocol
 from journal.core.cancel import CancelToken
 from journal.core.errors import JournalError, OllamaError
 from journal.core.expectations import Expectation, Kind, is_finite_number, parse_json
+from journal.core.formatting import one_line
 from journal.core.grading import Gradable, GradeResult, GradeStatus, text_of
 from journal.core.ollama_service import ChatRequest, OllamaService
 
@@ -109,11 +110,6 @@ def judge_messages(
     ]
 
 
-def _one_line(text: str, limit: int = _REASON_LIMIT) -> str:
-    flat = " ".join(text.split())
-    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
-
-
 def read_judge_reply(raw: str, *, cut: bool = False) -> tuple[GradeStatus, float | None, str]:
     """(pass / fail / unsure, the judge's score when it is a usable one, why) from the raw
     reply; `cut` says the reply was stopped by num_predict."""
@@ -127,7 +123,7 @@ def read_judge_reply(raw: str, *, cut: bool = False) -> tuple[GradeStatus, float
     passed, score, reason = reply.get("pass"), reply.get("score"), reply.get("reason")
     if not isinstance(passed, bool) or not isinstance(reason, str):
         return GradeStatus.UNSURE, None, "the reply lacks a pass flag or a reason"
-    why = _one_line(reason) or "(no reason given)"
+    why = one_line(reason, _REASON_LIMIT) or "(no reason given)"
     if not is_finite_number(score) or not 0 <= score <= 1:
         return GradeStatus.UNSURE, None, f"score {score!r} is not a number from 0 to 1; {why}"
     value = float(score)

@@ -27,6 +27,7 @@ from journal.core.expectations import (
     parse_json,
     schema_validator,
 )
+from journal.core.formatting import one_line
 
 __all__ = [
     "FormatCheck",
@@ -182,7 +183,7 @@ def _match(schema: dict[str, Any], instance: Any) -> tuple[bool | None, str]:
         return None, "the schema could not be checked on this answer"
     if error is None:
         return True, ""
-    message = _one_line(error.message)
+    message = one_line(error.message)
     return False, message if error.json_path == "$" else f"{error.json_path}: {message}"
 
 
@@ -200,8 +201,3 @@ def _json_reason(exc: ValueError) -> str:
     if isinstance(exc, json.JSONDecodeError):
         return f"{exc.msg} at line {exc.lineno}, column {exc.colno}"
     return str(exc)
-
-
-def _one_line(text: str, limit: int = 160) -> str:
-    flat = " ".join(text.split())
-    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
