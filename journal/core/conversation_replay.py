@@ -99,15 +99,12 @@ def regenerate_all(
         identity = identities[index - 1]
         if events.starting:
             events.starting(index, total, plan, identity)
-        run_events = replace(events.run)
-        if events.started:
-            started = events.started
-            run_events.started = lambda run: started(index, total, run)
-        if events.chunk:
-            chunk = events.chunk
-            run_events.chunk = lambda content, thinking: chunk(index, content, thinking)
         run = replayer.replay(
-            plan, cancel=cancel, events=run_events, identity=identity, abandon=cancel
+            plan,
+            cancel=cancel,
+            events=events.for_item(index, total),
+            identity=identity,
+            abandon=cancel,
         )
         if progress is not None:
             progress(index, total, run)

@@ -404,6 +404,17 @@ class QueueEvents:
     """Passed to every run as they are (`silent`, `save_failed`, `saved`), with the
     per-item callbacks above set on top."""
 
+    def for_item(self, index: int, total: int) -> RunEvents:
+        """The run events of item `index`: `run`'s, with `started` and `chunk` told which."""
+        run_events = replace(self.run)
+        if self.started:
+            started = self.started
+            run_events.started = lambda run: started(index, total, run)
+        if self.chunk:
+            chunk = self.chunk
+            run_events.chunk = lambda content, thinking: chunk(index, content, thinking)
+        return run_events
+
 
 class ReplayQueue:
     """Replays run one after another (or `parallel` at a time) so Ollama is not flooded.
@@ -492,16 +503,13 @@ class ReplayQueue:
             raise
         if events.starting:
             events.starting(index, total, plan, identity)
-        run_events = replace(events.run)
-        if events.started:
-            started = events.started
-            run_events.started = lambda run: started(index, total, run)
-        if events.chunk:
-            chunk = events.chunk
-            run_events.chunk = lambda content, thinking: chunk(index, content, thinking)
         # Cancelling the queue also stops waiting for a journal that refuses a run's text.
         return self.replayer.replay(
-            plan, cancel=cancel, events=run_events, identity=identity, abandon=cancel
+            plan,
+            cancel=cancel,
+            events=events.for_item(index, total),
+            identity=identity,
+            abandon=cancel,
         )
 
 
