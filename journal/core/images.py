@@ -36,6 +36,8 @@ __all__ = [
     "link_images",
     "read_image_file",
     "recognise",
+    "size_label",
+    "store_images",
     "user_message",
     "with_image_data",
 ]
@@ -65,7 +67,7 @@ class StoredImage:
     def label(self) -> str:
         """`1a2b3c4d5e6f image/png 12.3 kB 640x480`, for listings."""
         shape = f" {self.width}x{self.height}" if self.width and self.height else ""
-        return f"{short_digest(self.sha256)} {self.mime} {_size_label(self.size)}{shape}"
+        return f"{short_digest(self.sha256)} {self.mime} {size_label(self.size)}{shape}"
 
 
 @dataclass(frozen=True)
@@ -152,6 +154,13 @@ def add_image(session: Session, data: bytes, name: str) -> StoredImage:
     return StoredImage(sha, image.mime, len(data), image.width, image.height)
 
 
+def store_images(session: Session, images: Sequence[ImageFile]) -> None:
+    """Store the images a run is about to show, in the transaction that records it: the
+    window and the CLI alike never leave a run naming an image the journal lacks."""
+    for image in images:
+        add_image(session, image.data, image.name)
+
+
 def get_image_or_none(
     session: Session, sha256: str, *, with_data: bool = False
 ) -> StoredImage | None:
@@ -193,12 +202,12 @@ def images_of_run(session: Session, run_id: int) -> list[StoredImage]:
 def _refuse_too_big(name: str, size: int) -> None:
     if size > MAX_IMAGE_BYTES:
         raise InvalidInputError(
-            f"{name} is {_size_label(size)}: images up to "
-            f"{_size_label(MAX_IMAGE_BYTES)} can be sent."
+            f"{name} is {size_label(size)}: images up to {size_label(MAX_IMAGE_BYTES)} can be sent."
         )
 
 
-def _size_label(size: int) -> str:
+def size_label(size: int) -> str:
+    """`512 B`, `12.3 kB`, `4.5 MB`: a size as a person reads it."""
     if size < 1000:
         return f"{size} B"
     if size < 1000 * 1000:

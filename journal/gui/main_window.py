@@ -316,6 +316,7 @@ class MainWindow(QMainWindow):
         self.browser.create_experiment(first_line(self.prompt_panel.prompt()), self._start_run)
 
     def _start_run(self, experiment_id: int) -> None:
+        from journal.core.images import user_message
         from journal.core.runner import RunSpec
 
         panel = self.prompt_panel
@@ -323,6 +324,7 @@ class MainWindow(QMainWindow):
         if texts is None:
             return
         request = panel.options_panel.request_fields()
+        images = panel.attached_images.images()
         spec = RunSpec(
             replay_of_id=self.display.edited_replay_source(
                 experiment_id, texts.prompt, texts.system
@@ -336,8 +338,11 @@ class MainWindow(QMainWindow):
             keep_alive=request.get("keep_alive"),
             think=request.get("think"),
             format=panel.output_format(),
+            messages=(
+                [user_message(texts.prompt, [image.sha256 for image in images])] if images else None
+            ),
         )
-        if self.runs.start(spec, repeat=panel.repeat()):
+        if self.runs.start(spec, repeat=panel.repeat(), images=images):
             self.display.begin_stream("Waiting for the model…", f"{spec.model}  ·  starting…")
 
     @Slot()

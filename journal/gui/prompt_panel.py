@@ -27,6 +27,7 @@ from journal.core.formatting import plural
 from journal.core.templates import RenderedTexts, render_run, variables_of
 from journal.gui.elided_label import ElidedLabel
 from journal.gui.format_setting import FormatSetting
+from journal.gui.image_strip import AttachedImages, ImageDrops
 from journal.gui.model_picker import ModelPicker, muted
 from journal.gui.options_panel import OptionsPanel, error_color
 from journal.gui.tasks import Task, run_in_background
@@ -95,6 +96,7 @@ class PromptPanel(QWidget):
         layout.addLayout(self._above_prompt)
         layout.addWidget(_section_label("&Prompt", self._prompt))
         layout.addWidget(self._prompt, 1)
+        layout.addWidget(self._attached)
         layout.addWidget(self._variables)
         layout.addSpacing(2)
         layout.addLayout(settings_row)
@@ -134,6 +136,8 @@ class PromptPanel(QWidget):
         self._prompt.setUndoRedoEnabled(True)
         self._prompt.setTabStopDistance(4 * self._prompt.fontMetrics().horizontalAdvance(" "))
         self._prompt.setMinimumHeight(_editor_height(self._prompt, 4))
+        self._attached = AttachedImages()
+        ImageDrops(self._prompt, self._attached)
         self._variables = VariablesForm()
 
     def _init_settings(self) -> QHBoxLayout:
@@ -183,8 +187,16 @@ class PromptPanel(QWidget):
         self._stop_button.setAutoDefault(False)
         self._stop_button.setEnabled(False)
         self._stop_button.setToolTip("Stop the run (Esc); the text so far is kept")
+        self._attach_button = QPushButton("Attach &image…")
+        self._attach_button.setAutoDefault(False)
+        self._attach_button.setToolTip(
+            "Show the model PNG, JPEG or WebP images with the prompt (Ctrl+Shift+I); "
+            "you can also drop or paste them into the prompt"
+        )
+        self._attach_button.clicked.connect(self._attached.choose_files)
         self._hint = ElidedLabel()
         buttons = QHBoxLayout()
+        buttons.addWidget(self._attach_button)
         buttons.addWidget(self._hint, 1)
         buttons.addLayout(self._init_repeat())
         buttons.addWidget(self._stop_button)
@@ -243,6 +255,11 @@ class PromptPanel(QWidget):
     def output_format(self) -> str | dict[str, Any] | None:
         """Ollama's `format` for the next run: None, "json" or a checked JSON schema."""
         return self._format.value()
+
+    @property
+    def attached_images(self) -> AttachedImages:
+        """The images the next run shows the model (attach, drop, paste; × removes)."""
+        return self._attached
 
     @property
     def repeat_box(self) -> QSpinBox:

@@ -20,6 +20,9 @@ from journal.core.domain import RunStatus
 from journal.core.errors import JournalError, ModelNotFoundError
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from journal.core.images import ImageFile
     from journal.core.models import Run
     from journal.core.runner import RunSpec
     from journal.core.stability import RepeatSeeds
@@ -98,9 +101,10 @@ class RunController(QObject):
 
     # -- starting ---------------------------------------------------------------------------
 
-    def start(self, spec: RunSpec, repeat: int = 1) -> bool:
+    def start(self, spec: RunSpec, repeat: int = 1, images: Sequence[ImageFile] = ()) -> bool:
         """Run `spec` (a core RunSpec), `repeat` times with seeds s, s+1, ... when more than
-        once; False if a run is already going, nothing is open or the seeds cannot be."""
+        once; False if a run is already going, nothing is open or the seeds cannot be.
+        The `images` its messages name are stored in the write that records each run."""
         from journal.core.capabilities import check_specs
         from journal.core.runner import RunRecorder
 
@@ -109,7 +113,7 @@ class RunController(QObject):
             return False
         recorder = RunRecorder(journal, service)
         if repeat > 1:
-            return self._start_repeat(recorder, spec, repeat)
+            return self._start_repeat(recorder, spec, repeat, images)
 
         def execute(report: Report, cancel: CancelToken, abandon: CancelToken) -> None:
             check_specs(service, [spec])  # a model that cannot: `failed`, nothing recorded
@@ -118,12 +122,20 @@ class RunController(QObject):
             events.chunk = lambda content, thinking: report(
                 ("chunk", content, thinking, time.monotonic())
             )
-            run = recorder.execute(spec, cancel=cancel, events=events, abandon=abandon)
+            run = recorder.execute(
+                spec,
+                cancel=cancel,
+                events=events,
+                abandon=abandon,
+                run=_record_showing(recorder, spec, images),
+            )
             report(("finished", run))
 
         return self._launch(execute, fan_out=None)
 
-    def _start_repeat(self, recorder: Any, spec: RunSpec, repeat: int) -> bool:
+    def _start_repeat(
+        self, recorder: Any, spec: RunSpec, repeat: int, images: Sequence[ImageFile]
+    ) -> bool:
         """One run per seed, one after another, like a fan-out; Esc stops the rest."""
         from dataclasses import replace
 
@@ -148,7 +160,13 @@ class RunController(QObject):
                     ("chunk", content, thinking, time.monotonic())
                 )
                 one = replace(spec, options=with_seed(spec.options, seed))
-                run = recorder.execute(one, cancel=cancel, events=events, abandon=abandon)
+                run = recorder.execute(
+                    one,
+                    cancel=cancel,
+                    events=events,
+                    abandon=abandon,
+                    run=_record_showing(recorder, one, images),
+                )
                 report(("finished", run))
                 if run.status is RunStatus.FAILED:
                     return  # the server or the model is gone: the rest would fail alike
@@ -473,3 +491,16 @@ class RunController(QObject):
             self.model_missing.emit(error)
         else:
             self._context.report(error)
+
+
+def _record_showing(recorder: Any, spec: RunSpec, images: Sequence[ImageFile]) -> Run | None:
+    """The run recorded as pending with the images it shows, in one write; None (the
+    recorder records it) when it shows none."""
+    if not images:
+        return None
+    from journal.core.images import store_images
+    from journal.core.runner import record_pending
+
+    with recorder.journal.write() as session:
+        store_images(session, images)
+        return record_pending(session, spec)

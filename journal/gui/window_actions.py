@@ -74,6 +74,13 @@ MENUS: tuple[tuple[str, tuple[tuple[ActionSpec, ...], ...]], ...] = (
                     "Stop the running answer (the partial text is kept), else leave follow-up mode",
                 ),
                 A(
+                    "attach_image",
+                    "Attach &image…",
+                    "prompt_panel.attached_images.choose_files",
+                    ("Ctrl+Shift+I",),
+                    "Attach PNG, JPEG or WebP images to the prompt",
+                ),
+                A(
                     "continue",
                     "C&ontinue the selected run",
                     "follow_ups.begin",
