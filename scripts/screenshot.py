@@ -14,9 +14,10 @@ inputs under the expectations, some with expectations of their own (`inputs`), o
 of an experiment on three models over two hosts, while it runs and (OUT-done.png) once done
 (`batch`), or a run that asked for a JSON schema (set under Settings), its answer shown as
 indented JSON with whether it matches (`format`), or a three-turn conversation with a branch at
-turn 2, its newest turn selected and the prompt in follow-up mode (`conversation`);
+turn 2, its newest turn selected and the prompt in follow-up mode (`conversation`), or two
+pictures attached to the next prompt (`image`);
 scenes: streaming, done, silent, unsaved, repeat, matrix, expectations, check, template,
-inputs, batch, format, conversation. With
+inputs, batch, format, conversation, image. With
 --expectations (implied by the `expectations` scene) the experiment has expectations, one of
 them for a judge, so the answer shows its grades and the outcome a suggested verdict.
 """
@@ -313,6 +314,25 @@ FORMAT_ANSWER = (
 )
 
 
+def attach_pictures(window: object) -> None:
+    """Two pictures attached to the next prompt, as a drop or a paste attaches them."""
+    from PySide6.QtCore import QBuffer, QIODevice
+    from PySide6.QtGui import QColor, QImage, QPainter
+
+    w: Any = window
+    for name, colour in (("receipt.png", "#d9822b"), ("river-map.png", "#2b6cd9")):
+        image = QImage(640, 420, QImage.Format.Format_RGB32)
+        image.fill(QColor("#f4f1ea"))
+        painter = QPainter(image)
+        painter.fillRect(40, 40, 560, 340, QColor(colour))
+        painter.end()
+        buffer = QBuffer()
+        buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+        image.save(buffer, "PNG")  # type: ignore[call-overload]
+        w.prompt_panel.attached_images.attach_data(bytes(buffer.data().data()), name)
+    w.prompt_panel.set_prompt("What is the total on this receipt, and which river is marked?")
+
+
 def show_conversation(window: object, wait: object) -> None:
     """Two follow-ups to the finished run, then a branch from turn 2; follow-up mode stays
     on for the newest turn, a next question half written."""
@@ -357,6 +377,7 @@ def main() -> int:
             "batch",
             "format",
             "conversation",
+            "image",
         ),
         default="streaming",
     )
@@ -537,11 +558,21 @@ def main() -> int:
             wait(lambda: False, 0.5)
             dialog.grab().save(args.out)
             dialog.close()
-        elif scene in ("done", "repeat", "expectations", "template", "inputs", "conversation"):
+        elif scene in (
+            "done",
+            "repeat",
+            "expectations",
+            "template",
+            "inputs",
+            "conversation",
+            "image",
+        ):
             wait(lambda: not window.runs.is_running, 60)
             wait(lambda: window.answer_view.is_rendered(), 10)
             if scene == "conversation":
                 show_conversation(window, wait)
+            if scene == "image":
+                attach_pictures(window)
             if args.expectations:
                 strip = window.display.grade_strip
                 wait(
