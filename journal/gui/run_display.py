@@ -27,6 +27,7 @@ from journal.gui.grade_marks import (
 )
 from journal.gui.outcome_panel import OutcomePanel
 from journal.gui.run_history import RunHistoryModel
+from journal.gui.run_images import RunImages
 
 if TYPE_CHECKING:
     from sqlmodel import Session
@@ -67,6 +68,7 @@ class RunDisplay(QObject):
         self.turn_label = QLabel()
         self.turn_label.setAccessibleName("Conversation turn")
         self.turn_label.hide()
+        self.run_images = RunImages(self._context)
         self.answer_view = AnswerView()
         self.answer_view.set_placeholder("Run the prompt to see the answer here.")
         self.stats_label = QLabel()
@@ -78,6 +80,7 @@ class RunDisplay(QObject):
         layout = QVBoxLayout(self.answer_pane)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.turn_label)
+        layout.addWidget(self.run_images)
         layout.addWidget(self.answer_view, 1)
         layout.addWidget(self.grade_strip)
         layout.addWidget(self.stats_label)
@@ -209,6 +212,7 @@ class RunDisplay(QObject):
             self._shown_run_id = shown
             self.shown_run_changed.emit(shown)
         self._show_turn(run)
+        self.run_images.show_run(shown)
         if run is None:
             self.answer_view.clear()
             self.stats_label.clear()

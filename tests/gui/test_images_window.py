@@ -123,6 +123,19 @@ def test_paste_and_drop_attach_and_run_sends_and_stores_them(
     with journal.read() as session:
         assert [i.mime for i in images_of_run(session, run.id)] == ["image/png", "image/png"]
 
+    # The run, once shown, says what it was shown: thumbnails that open full size.
+    shown = window.display.run_images
+    qtbot.waitUntil(lambda: len(shown.buttons()) == 2, timeout=5000)
+    first, second = shown.buttons()
+    assert first.toolTip().startswith(f"Image 1 of run {run.id}: ")
+    assert "6x5" in first.toolTip() and "Click to see it full size" in first.toolTip()
+    second.click()
+    dialog = shown.dialog
+    assert dialog is not None and dialog.isVisible()
+    assert (dialog.image.pixmap().width(), dialog.image.pixmap().height()) == (5, 4)
+    QTest.keyClick(dialog, Qt.Key.Key_Escape)
+    assert not dialog.isVisible()
+
 
 def test_a_model_that_cannot_see_is_refused_before_anything_is_recorded(
     qtbot: QtBot, window: MainWindow, tmp_path: Path, fake_ollama: FakeOllama
