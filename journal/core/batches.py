@@ -30,7 +30,7 @@ from journal.core.dispatch import (
     HostLimit,
     Station,
     Work,
-    find_pinned,
+    pin_models,
 )
 from journal.core.domain import RunStatus, Verdict
 from journal.core.errors import InvalidInputError, NotFoundError
@@ -38,6 +38,7 @@ from journal.core.formatting import plural, short_digest
 from journal.core.input_sets import list_rows
 from journal.core.jobs import (
     JobRunner,
+    can_resume,
     claim,
     effective_status,
     finish,
@@ -240,10 +241,7 @@ class BatchView:
     @property
     def resumable(self) -> bool:
         """Not running, with items to run or grades to give."""
-        summary = self.summary
-        return self.status is not CheckStatus.RUNNING and (
-            summary.pending + summary.failed_to_run + summary.ungraded > 0
-        )
+        return can_resume(self.status, self.summary)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -625,7 +623,9 @@ class BatchRunner(JobRunner):
         if not template.prompt.strip():
             raise InvalidInputError("The batch's prompt is empty: give one with -p.")
         hosts = self.hosts_for([])
-        pins = {name: find_pinned(hosts, name).digest for name in names}
+        pins = {
+            name: info.digest for name, info in pin_models(hosts, dict.fromkeys(names, "")).items()
+        }
         # Nothing is saved for a model that cannot take the batch.
         addresses, needs = [host.address for host in hosts], Needs(thinking=thinks(template.think))
         for model in names:

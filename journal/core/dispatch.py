@@ -52,6 +52,7 @@ __all__ = [
     "Work",
     "find_pinned",
     "parse_host_limit",
+    "pin_models",
 ]
 
 
@@ -410,23 +411,44 @@ class Dispatcher:
         return self._retry(state, work)
 
 
-def find_pinned(hosts: Sequence[HostLimit], model: str, digest: str = "") -> ModelInfo:
-    """The model as the first host that has it says, preferring one with `digest`; raises
-    ModelNotFoundError naming the hosts when none has it (OllamaError when none answers)."""
-    found: list[ModelInfo] = []
+def pin_models(hosts: Sequence[HostLimit], wanted: Mapping[str, str]) -> dict[str, ModelInfo]:
+    """Each model (name -> the digest wanted, "" for any) as the first host that has it
+    says, preferring one with that digest; each host is asked for its list at most once.
+    Raises ModelNotFoundError naming the hosts for a model none has (OllamaError when
+    none answers)."""
+    found: dict[str, ModelInfo] = {}
+    other_weights: dict[str, ModelInfo] = {}
     errors: list[OllamaError] = []
     for host in hosts:
+        left = [name for name in wanted if name not in found]
+        if not left:
+            break
         try:
-            info = OllamaService(host.address).find_model(model)
+            listed = OllamaService(host.address).list_models()
         except OllamaError as error:
             errors.append(error)
             continue
-        if info is not None:
-            if not digest or info.digest == digest:
-                return info
-            found.append(info)
-    if found:
-        return found[0]
-    if errors and len(errors) == len(hosts):
-        raise errors[0]
-    raise ModelNotFoundError(model, ", ".join(host.address for host in hosts))
+        models = {normalise_model_name(model.name): model for model in listed}
+        for name in left:
+            info = models.get(normalise_model_name(name))
+            if info is None:
+                continue
+            if not wanted[name] or info.digest == wanted[name]:
+                found[name] = info
+            else:
+                other_weights.setdefault(name, info)
+    for name in wanted:
+        if name in found:
+            continue
+        if name in other_weights:
+            found[name] = other_weights[name]
+            continue
+        if errors and len(errors) == len(hosts):
+            raise errors[0]
+        raise ModelNotFoundError(name, ", ".join(host.address for host in hosts))
+    return {name: found[name] for name in wanted}
+
+
+def find_pinned(hosts: Sequence[HostLimit], model: str, digest: str = "") -> ModelInfo:
+    """`pin_models` of one model."""
+    return pin_models(hosts, {model: digest})[model]

@@ -494,6 +494,27 @@ def _json_reason(exc: ValueError) -> str:
     return str(exc)
 
 
+class UnreadableFileError(Exception):
+    """A schema file that cannot be read as UTF-8 text: each caller says so in its words."""
+
+    def __init__(self, path: Path, reason: str) -> None:
+        super().__init__(f"{path}: {reason}")
+        self.path = path
+        self.reason = reason
+
+
+def read_schema_text(relative: str, base_dir: Path | None) -> tuple[Path, str]:
+    """The file named after an `@` (a `json-schema:@file` expectation, a `--format @file`):
+    its path, from `base_dir` (default: the current folder) unless absolute, and its text."""
+    path = Path(relative).expanduser()
+    if not path.is_absolute():
+        path = (base_dir or Path.cwd()) / path
+    try:
+        return path, path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UnreadableFileError(path, getattr(exc, "strerror", None) or str(exc)) from None
+
+
 def load_schema_file(expectation: Expectation, base_dir: Path | None = None) -> Expectation:
     """A `json-schema:@path` with the file's schema inline, read now and checked, so that a
     saved expectation never depends on a file that may change or vanish; any other
@@ -505,14 +526,10 @@ def load_schema_file(expectation: Expectation, base_dir: Path | None = None) -> 
     relative = expectation.value[1:].strip()
     if not relative:
         raise _refused(shown, "json-schema:@ needs a file name, like json-schema:@schema.json.")
-    path = Path(relative).expanduser()
-    if not path.is_absolute():
-        path = (base_dir or Path.cwd()) / path
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        reason = getattr(exc, "strerror", None) or str(exc)
-        raise _refused(shown, f"cannot read {path}: {reason}.") from None
+        path, text = read_schema_text(relative, base_dir)
+    except UnreadableFileError as unreadable:
+        raise _refused(shown, f"cannot read {unreadable.path}: {unreadable.reason}.") from None
 
     def refuse(reason: str) -> InvalidInputError:
         return _refused(shown, f"{path}: {reason}")

@@ -15,7 +15,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Self, TypeVar
+from typing import Any, Protocol, Self, TypeVar
 
 from sqlalchemy import text
 from sqlmodel import Session
@@ -37,6 +37,7 @@ __all__ = [
     "JobBusyError",
     "JobGrading",
     "JobRunner",
+    "can_resume",
     "claim",
     "effective_status",
     "finish",
@@ -56,6 +57,24 @@ def effective_status(job: MigrationCheck | Batch) -> CheckStatus:
     if job.status is CheckStatus.RUNNING and owner_is_gone(job.owner, job.heartbeat_at, utcnow()):
         return CheckStatus.INTERRUPTED
     return job.status
+
+
+class LeftToDo(Protocol):
+    """What a check's or a batch's summary counts of the work still to do."""
+
+    @property
+    def pending(self) -> int: ...
+    @property
+    def failed_to_run(self) -> int: ...
+    @property
+    def ungraded(self) -> int: ...
+
+
+def can_resume(status: CheckStatus, summary: LeftToDo) -> bool:
+    """Not running, with items to run (again) or grades to give."""
+    return status is not CheckStatus.RUNNING and (
+        summary.pending + summary.failed_to_run + summary.ungraded > 0
+    )
 
 
 def claim(job: MigrationCheck | Batch, label: str) -> None:

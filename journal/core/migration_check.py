@@ -37,7 +37,6 @@ from journal.core.check_triage import (
 from journal.core.conversation_replay import regenerate_chain
 from journal.core.conversations import chain, history_of
 from journal.core.dispatch import (
-    DispatchEvents,
     Station,
     Survey,
     Work,
@@ -52,6 +51,7 @@ from journal.core.formatting import short_digest
 from journal.core.jobs import (
     JobBusyError,
     JobRunner,
+    can_resume,
     claim,
     effective_status,
     finish,
@@ -286,10 +286,7 @@ class CheckView:
     @property
     def resumable(self) -> bool:
         """Not running, with replays to run or grades to give."""
-        summary = self.summary
-        return self.status is not CheckStatus.RUNNING and (
-            summary.pending + summary.failed_to_run + summary.ungraded > 0
-        )
+        return can_resume(self.status, self.summary)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -651,8 +648,6 @@ class MigrationChecker(JobRunner):
     the settings; `judge_options` the judge's). Grading goes on after `run` returns (see
     `JobRunner`)."""
 
-    dispatch_events = DispatchEvents()
-
     def _grade(self, position: int, run: Run, events: CheckEvents) -> None:
         assert run.id is not None
         self.grading.grade(position, run.id, events.graded, events.grading_failed, run=run)
@@ -831,7 +826,6 @@ class MigrationChecker(JobRunner):
                 survey,
                 cancel=cancel,
                 drain=drain,
-                events=self.dispatch_events,
             )
         except BaseException:
             finish(self.journal, MigrationCheck, check_id, CheckStatus.INTERRUPTED)

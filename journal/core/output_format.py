@@ -23,8 +23,10 @@ from journal.core.expectations import (
     REGEX_TIMEOUT,
     Expectation,
     Kind,
+    UnreadableFileError,
     _check_schema,
     parse_json,
+    read_schema_text,
     schema_validator,
 )
 from journal.core.formatting import one_line
@@ -62,14 +64,12 @@ def parse_format(text: str, base_dir: Path | None = None) -> str | dict[str, Any
 def _schema_file(relative: str, base_dir: Path | None) -> dict[str, Any]:
     if not relative:
         raise InvalidInputError("--format @ needs a file name, like @schema.json.")
-    path = Path(relative).expanduser()
-    if not path.is_absolute():
-        path = (base_dir or Path.cwd()) / path
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        reason = getattr(exc, "strerror", None) or str(exc)
-        raise InvalidInputError(f"Cannot read the format from {path}: {reason}.") from None
+        path, text = read_schema_text(relative, base_dir)
+    except UnreadableFileError as unreadable:
+        raise InvalidInputError(
+            f"Cannot read the format from {unreadable.path}: {unreadable.reason}."
+        ) from None
     return _schema(text, f"The format in {path}")
 
 
