@@ -65,16 +65,18 @@ class CheckRunner(QObject):
         filters: ExperimentFilter | None,
         run_ids: list[int] | None,
         name: str,
+        regenerate: bool,
         on_done: Callable[[int], None],
         on_error: Callable[[JournalError], None],
     ) -> None:
-        """Save a new check (in the background); `on_done(check_id)`."""
+        """Save a new check (in the background); `on_done(check_id)`. With `regenerate`,
+        a turn of a conversation is replayed with every turn before it sent again."""
         checker = self._open()
 
         def create() -> int:
             if run_ids is not None:
-                return checker.create(target, run_ids=run_ids, name=name)
-            return checker.create(target, filters=filters, name=name)
+                return checker.create(target, run_ids=run_ids, name=name, regenerate=regenerate)
+            return checker.create(target, filters=filters, name=name, regenerate=regenerate)
 
         self._context.tasks.run(create, on_done, on_error, pool=self._pool, owner=self)
 

@@ -19,6 +19,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QCheckBox,
     QComboBox,
     QDialog,
     QFormLayout,
@@ -131,11 +132,20 @@ class CheckWindow(QDialog):
         self._set_target_placeholder("Loading models…")
         self.source_label = QLabel()
         self.source_label.setWordWrap(True)
+        # A turn of a conversation replays with the recorded history; a check may instead
+        # send every turn again on the target, each after the new answers.
+        self.regenerate_box = QCheckBox("Re&generate every turn of conversations")
+        self.regenerate_box.setToolTip(
+            "For a run that is a turn of a conversation, send every turn again on the target, "
+            "each after its new answers; unticked, only that turn is replayed, after the "
+            "recorded ones"
+        )
         form = QFormLayout()
         form.addRow("Saved checks:", self.checks_box)
         form.addRow("Name:", self.name_edit)
         form.addRow("Target model:", self.target_box)
         form.addRow("Runs to replay:", self.source_label)
+        form.addRow("", self.regenerate_box)
         return form
 
     def _init_buttons(self) -> QHBoxLayout:
@@ -248,7 +258,8 @@ class CheckWindow(QDialog):
         self._runner.grading_failed.connect(self._say)
         self.setTabOrder(self.checks_box, self.name_edit)
         self.setTabOrder(self.name_edit, self.target_box)
-        self.setTabOrder(self.target_box, self.accept_button)
+        self.setTabOrder(self.target_box, self.regenerate_box)
+        self.setTabOrder(self.regenerate_box, self.accept_button)
         self.setTabOrder(self.accept_button, self.start_button)
         self.setTabOrder(self.start_button, self.resume_button)
         self.setTabOrder(self.resume_button, self.cancel_button)
@@ -354,9 +365,13 @@ class CheckWindow(QDialog):
         if self._selected() is None and left:
             self.select_position(left[0].position)  # the first one to look at, as it arrives
         self.summary_label.setText(view.summary.line())
+        from journal.core.migration_check import regenerates
+
+        how = "every turn regenerated" if regenerates(view.source_filter) else "last turn replayed"
         self.summary_label.setToolTip(
             f"Check {view.id}: {view.name}\n{view.status.value}, target "
-            f"{view.target_model} @ {short_digest(view.target_digest)}"
+            f"{view.target_model} @ {short_digest(view.target_digest)}\n"
+            f"Conversations: {how}"
         )
         self._show_grading(found.items)
         self._show_selected()
@@ -472,6 +487,7 @@ class CheckWindow(QDialog):
             self._filters,
             self._run_ids,
             self.name_edit.text(),
+            self.regenerate_box.isChecked(),
             self._on_check_created,
             self._on_run_failed,
         )

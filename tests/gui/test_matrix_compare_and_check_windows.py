@@ -254,3 +254,31 @@ def test_a_check_spreads_over_the_settings_hosts(
                 {"address": answers.url, "limit": 1},
                 {"address": other.url, "limit": 2},
             ]
+
+
+def test_a_check_can_regenerate_every_turn_of_a_conversation(
+    qtbot: QtBot, journal: Journal, answers: FakeOllama
+) -> None:
+    from journal.core.conversations import chain, follow_up
+    from journal.core.ollama_service import OllamaService
+    from journal.core.runner import RunRecorder
+
+    first = record_run(journal, answers.url, _experiment(journal, "chat"), "Name a river")
+    with journal.read() as session:
+        spec = follow_up(session, first.id or 0, "How long is it?")
+    second = RunRecorder(journal, OllamaService(answers.url)).execute(spec)
+    window = _check_window(qtbot, journal, answers)
+    window.set_runs([second.id or 0])
+    assert not window.regenerate_box.isChecked()  # by default only the last turn
+    window.regenerate_box.setChecked(True)
+    with qtbot.waitSignal(window.check_finished, timeout=5000):
+        window.start_button.click()
+    assert window.summary_text().startswith("0 of 1 pass on qwen3:0.6b")
+    assert "every turn regenerated" in window.summary_label.toolTip()
+    new_run = window.items_model.items()[0].new_run_id
+    with journal.read() as session:
+        turns = chain(session, new_run or 0)
+    assert [(turn.model, turn.replay_of_id) for turn in turns] == [
+        ("qwen3:0.6b", first.id),
+        ("qwen3:0.6b", second.id),
+    ]
