@@ -33,6 +33,7 @@ from journal.core.errors import InvalidInputError, JournalError
 from journal.core.expectation_form import combine_summary
 from journal.core.expectations import Expectation, parse_expectation
 from journal.core.grading import CombineRule, GradeResult
+from journal.gui.elided_label import ElidedLabel
 from journal.gui.expectation_row import ERROR_COLOUR, ExpectationRow
 from journal.gui.expectation_trial import ExpectationTrial
 from journal.gui.throttle import Throttle
@@ -61,6 +62,9 @@ class _RowsArea(QScrollArea):
     def sizeHint(self) -> QSize:  # noqa: N802 - Qt override
         hint = super().sizeHint()
         return QSize(hint.width(), self.maximumHeight())
+
+
+TRY_LABEL = "&Try on run"
 
 
 class ExpectationsEditor(QWidget):
@@ -93,9 +97,12 @@ class ExpectationsEditor(QWidget):
         self.toggle.setAutoRaise(True)
         self.toggle.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         self.toggle.setArrowType(Qt.ArrowType.DownArrow)
-        self.summary = QLabel()
+        self.summary = ElidedLabel()
         self.summary.setEnabled(False)  # muted
-        self.try_button = QPushButton("&Try on the selected run")
+        self.try_button = QPushButton(TRY_LABEL)
+        self.try_button.setToolTip(
+            "Grade these expectations on the run shown in the history, without saving anything"
+        )
 
     def _init_rows(self) -> None:
         self._rows_box = QWidget()
@@ -140,7 +147,7 @@ class ExpectationsEditor(QWidget):
         self.add_message.setVisible(False)
         self.combine = QComboBox()
         self.combine.addItem("all must pass", False)
-        self.combine.addItem("weighted score at least", True)
+        self.combine.addItem("weighted score ≥", True)
         self.combine.setToolTip("How the results add up to a run's outcome")
         self.combine.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.combine.setAccessibleName("How results combine")
@@ -153,28 +160,33 @@ class ExpectationsEditor(QWidget):
         self.threshold.setAccessibleName("Score needed")
 
     def _init_layout(self) -> None:
-        """One line of controls (the summary in their place when folded), then the rows."""
+        """The line to add one (the summary in its place when folded), the rows, then how
+        they add up: two short lines rather than one long one, so the editor fits half a
+        1920-wide screen."""
         self.controls = QWidget()
         controls = QHBoxLayout(self.controls)
         controls.setContentsMargins(0, 0, 0, 0)
         controls.addWidget(self.add_line, 1)
         controls.addWidget(self.add_button)
         controls.addWidget(self.from_format_button)
-        controls.addSpacing(8)
-        controls.addWidget(self.combine)
-        controls.addWidget(self.threshold)
         header = QHBoxLayout()
         header.setContentsMargins(0, 0, 0, 0)
         header.addWidget(self.toggle)
         header.addWidget(self.summary, 1)
         header.addWidget(self.controls, 1)
-        header.addWidget(self.try_button)
+        footer = QHBoxLayout()
+        footer.setContentsMargins(0, 0, 0, 0)
+        footer.addWidget(self.combine)
+        footer.addWidget(self.threshold)
+        footer.addStretch(1)
+        footer.addWidget(self.try_button)
         self.body = QWidget()
         body = QVBoxLayout(self.body)
         body.setContentsMargins(0, 0, 0, 0)
         body.setSpacing(2)
         body.addWidget(self.rows_area)
         body.addWidget(self.add_message)
+        body.addLayout(footer)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(2)
@@ -568,7 +580,7 @@ class ExpectationsEditor(QWidget):
     def _refresh_try(self) -> None:
         busy = self._trial.busy
         why = "" if busy else self._why_not_try()
-        self.try_button.setText("Cancel &trying" if busy else "&Try on the selected run")
+        self.try_button.setText("Cancel &trying" if busy else TRY_LABEL)
         self.try_button.setEnabled(not why)
         self.try_button.setToolTip(
             "Stop asking the judge or embedding model" if busy else why or TRY_TIP
@@ -599,8 +611,8 @@ class ExpectationsEditor(QWidget):
 
     def _fix_tab_order(self) -> None:
         fields = [field for row in self._rows for field in row.fields()]
-        chain = [*fields, self.add_line, self.add_button, self.from_format_button, self.combine]
-        chain.append(self.threshold)
+        chain = [self.add_line, self.add_button, self.from_format_button, *fields]
+        chain += [self.combine, self.threshold, self.try_button]
         for first, second in itertools.pairwise(chain):
             QWidget.setTabOrder(first, second)
 

@@ -109,6 +109,7 @@ class ExperimentEditor(QWidget):
 
         self._empty = QLabel("Select an experiment, or press Ctrl+N to start one.")
         self._empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self._empty.setWordWrap(True)
         self._empty.setEnabled(False)
 
         layout = QVBoxLayout(self)

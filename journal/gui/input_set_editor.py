@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QInputDialog,
-    QLabel,
     QMessageBox,
     QPushButton,
     QSizePolicy,
@@ -35,6 +34,7 @@ from journal.core.errors import InvalidInputError, JournalError
 from journal.core.formatting import plural
 from journal.core.input_sets import EXPECTATION_COLUMNS, check_row, read_pasted
 from journal.gui.dialog_helpers import error_label
+from journal.gui.elided_label import ElidedLabel
 from journal.gui.input_set_model import InputSetModel
 
 if TYPE_CHECKING:
@@ -78,7 +78,7 @@ class InputSetEditor(QWidget):
         self.toggle.setAutoRaise(True)
         self.toggle.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         self.toggle.setToolTip("Show or hide the inputs (Alt+I)")
-        self.summary = QLabel()
+        self.summary = ElidedLabel()
         self.summary.setEnabled(False)  # muted
         self.summary.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.add_row_button = QPushButton("Add ro&w")

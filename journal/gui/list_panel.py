@@ -251,7 +251,7 @@ class ListPanel(QWidget):
         combo.addItem(any_label, None)
         combo.setToolTip(tooltip)
         combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-        combo.setMinimumContentsLength(8)
+        combo.setMinimumContentsLength(6)
         return combo
 
     def _init_layout(self) -> None:

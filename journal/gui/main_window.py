@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Slot
 from PySide6.QtGui import QAction, QCloseEvent
-from PySide6.QtWidgets import QMainWindow, QSplitter, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QMainWindow, QScrollArea, QSplitter, QVBoxLayout, QWidget
 
 from journal.core.paths import resolve_db_path, resolve_ollama_host
 from journal.gui.banner import Banner
@@ -37,6 +37,9 @@ if TYPE_CHECKING:
     from journal.core.models import Run
     from journal.core.ollama_service import OllamaService
     from journal.core.storage import Journal
+
+EDITOR_MIN_HEIGHT = 110  # the title and a line of notes; the rest scrolls
+LIST_WIDTH = 330  # the list's first width; it keeps it as the window grows or shrinks
 
 
 class MainWindow(QMainWindow):
@@ -134,20 +137,29 @@ class MainWindow(QMainWindow):
         self.work_splitter.setStretchFactor(0, 2)
         self.work_splitter.setStretchFactor(1, 3)
 
+        # The experiment's notes scroll rather than squeeze the prompt and the answer, so
+        # the window fits a short screen and keeps its shape whatever an experiment holds.
+        self.editor_area = QScrollArea()
+        self.editor_area.setWidget(self.editor)
+        self.editor_area.setWidgetResizable(True)
+        self.editor_area.setFrameShape(QScrollArea.Shape.NoFrame)
+        self.editor_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
+        self.editor_area.setMinimumHeight(EDITOR_MIN_HEIGHT)
+
         self.right_splitter = QSplitter(Qt.Orientation.Vertical)
-        self.right_splitter.addWidget(self.editor)
+        self.right_splitter.addWidget(self.editor_area)
         self.right_splitter.addWidget(self.work_splitter)
         self.right_splitter.addWidget(self.history_view)
         for index, stretch in enumerate((0, 1, 0)):
             self.right_splitter.setStretchFactor(index, stretch)
-        self.right_splitter.setSizes([420, 420, 110])  # room for a few expectations
+        self.right_splitter.setSizes([330, 420, 150])  # the notes scroll; a few runs show
 
         self.main_splitter = QSplitter(Qt.Orientation.Horizontal)
         self.main_splitter.addWidget(self.list_panel)
         self.main_splitter.addWidget(self.right_splitter)
         self.main_splitter.setStretchFactor(0, 0)
         self.main_splitter.setStretchFactor(1, 1)
-        self.main_splitter.setSizes([470, 810])
+        self.main_splitter.setSizes([LIST_WIDTH, 1280 - LIST_WIDTH])
 
         central = QWidget()
         layout = QVBoxLayout(central)

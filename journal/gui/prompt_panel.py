@@ -174,6 +174,7 @@ class PromptPanel(QWidget):
         settings_row.setSpacing(4)
         settings_row.addWidget(self._settings_button)
         settings_row.addWidget(self._settings_summary, 1)
+        settings_row.addLayout(self._init_repeat())
         return settings_row
 
     def _init_buttons(self) -> QHBoxLayout:
@@ -187,7 +188,7 @@ class PromptPanel(QWidget):
         self._stop_button.setAutoDefault(False)
         self._stop_button.setEnabled(False)
         self._stop_button.setToolTip("Stop the run (Esc); the text so far is kept")
-        self._attach_button = QPushButton("Attach &image…")
+        self._attach_button = QPushButton("&Image…")
         self._attach_button.setAutoDefault(False)
         self._attach_button.setToolTip(
             "Show the model PNG, JPEG or WebP images with the prompt (Ctrl+Shift+I); "
@@ -198,7 +199,6 @@ class PromptPanel(QWidget):
         buttons = QHBoxLayout()
         buttons.addWidget(self._attach_button)
         buttons.addWidget(self._hint, 1)
-        buttons.addLayout(self._init_repeat())
         buttons.addWidget(self._stop_button)
         buttons.addWidget(self._run_button)
         return buttons
@@ -219,7 +219,6 @@ class PromptPanel(QWidget):
         row.setSpacing(4)
         row.addWidget(label)
         row.addWidget(self._repeat)
-        row.addSpacing(8)
         return row
 
     def _init_connections(self) -> None:

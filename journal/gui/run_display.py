@@ -10,7 +10,6 @@ from PySide6.QtCore import QItemSelectionModel, QModelIndex, QObject, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
-    QLabel,
     QTreeView,
     QVBoxLayout,
     QWidget,
@@ -19,6 +18,7 @@ from PySide6.QtWidgets import (
 from journal.core.domain import RunStatus, Verdict
 from journal.core.formatting import short_digest
 from journal.gui.answer_view import AnswerView
+from journal.gui.elided_label import ElidedLabel
 from journal.gui.grade_marks import (
     GradeStrip,
     RunGrades,
@@ -65,14 +65,13 @@ class RunDisplay(QObject):
 
     def _init_widgets(self) -> None:
         # Which turn of a conversation the answer is: it was written with the turns before.
-        self.turn_label = QLabel()
+        self.turn_label = ElidedLabel()
         self.turn_label.setAccessibleName("Conversation turn")
         self.turn_label.hide()
         self.run_images = RunImages(self._context)
         self.answer_view = AnswerView()
         self.answer_view.set_placeholder("Run the prompt to see the answer here.")
-        self.stats_label = QLabel()
-        self.stats_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.stats_label = ElidedLabel()
         self.stats_label.setEnabled(False)  # muted text
         self.outcome = OutcomePanel()
         self.grade_strip = GradeStrip()

@@ -320,7 +320,7 @@ def test_try_with_a_judge_shows_its_verdict(
     assert contains.message_text().startswith("✓ pass")  # deterministic: at once
     qtbot.waitUntil(lambda: judged.message_text() != "trying…", timeout=10_000)
     assert judged.message_text() == "✓ pass: judge judge:1b: names the capital"
-    qtbot.waitUntil(lambda: expectations.try_button.text() == "&Try on the selected run")
+    qtbot.waitUntil(lambda: expectations.try_button.text() == "&Try on run")
     assert _grades(journal, run_id) == 0
 
 
@@ -356,7 +356,7 @@ def test_a_slow_judge_can_be_cancelled(
     assert expectations.try_button.text() == "Cancel &trying"
     QTest.mouseClick(expectations.try_button, Qt.MouseButton.LeftButton)
     assert row.message_text() == "not tried: cancelled"
-    assert expectations.try_button.text() == "&Try on the selected run"
+    assert expectations.try_button.text() == "&Try on run"
     assert _grades(journal, run_id) == 0
 
 

@@ -1,0 +1,104 @@
+"""The window keeps its shape: it fits half of a 1920-wide screen, and nothing changes width
+when a run starts, streams and ends, or when Settings open."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QEvent, QPoint, QSettings, Qt
+from PySide6.QtGui import QHelpEvent
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication, QToolTip
+from pytestqt.qtbot import QtBot
+
+from journal.gui.elided_label import ElidedLabel
+from journal.gui.main_window import MainWindow
+from journal.gui.settings_store import SettingsStore
+from tests.fake_ollama import FakeModel, FakeOllama
+from tests.gui.window_teardown import stop_runs
+
+LONG_ANSWER = "A river that crosses borders " * 40
+
+
+@pytest.fixture
+def window(
+    qtbot: QtBot, db_path: Path, tmp_path: Path, fake_ollama: FakeOllama
+) -> Iterator[MainWindow]:
+    fake_ollama.add_model(FakeModel("long:1b", reply=lambda m, o: LONG_ANSWER))
+    settings = SettingsStore(QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
+    window = MainWindow(db=str(db_path), host=fake_ollama.url, settings=settings)
+    qtbot.addWidget(window)
+    window.show()
+    window.start()
+    qtbot.waitUntil(lambda: window.context.journal is not None, timeout=10_000)
+    picker = window.prompt_panel.model_picker
+    qtbot.waitUntil(lambda: len(picker.models()) > 0, timeout=10_000)
+    yield window
+    stop_runs(qtbot, window)
+
+
+def _widths(window: MainWindow) -> tuple[list[int], ...]:
+    return (
+        window.main_splitter.sizes(),
+        window.work_splitter.sizes(),
+        window.right_splitter.sizes(),
+    )
+
+
+def _open_new_experiment(qtbot: QtBot, window: MainWindow) -> None:
+    QTest.keyClick(window, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: window.editor.experiment_id() is not None)
+
+
+def test_the_window_fits_half_of_a_1920_wide_screen(qtbot: QtBot, window: MainWindow) -> None:
+    _open_new_experiment(qtbot, window)
+    window.editor.expectations.add_line.setText("contains:Paris")
+    window.editor.expectations.add_button.click()
+    hint = window.minimumSizeHint()
+    assert hint.width() <= 960 and hint.height() <= 640, hint
+    window.resize(960, 640)
+    qtbot.waitUntil(lambda: window.width() == 960)
+    # everything of the experiment fits the width: its notes scroll down, never sideways
+    assert window.editor.minimumSizeHint().width() <= window.editor_area.viewport().width()
+    assert window.prompt_panel.run_button.isVisible()
+    assert not window.prompt_panel.run_button.visibleRegion().isEmpty()
+
+
+def test_nothing_changes_width_when_a_run_starts_streams_and_ends(
+    qtbot: QtBot, window: MainWindow, fake_ollama: FakeOllama
+) -> None:
+    fake_ollama.chunk_delay = 0.005
+    window.resize(1366, 768)
+    _open_new_experiment(qtbot, window)
+    window.prompt_panel.model_picker.set_current_model("long:1b")
+    window.prompt_panel.set_prompt("Name three rivers " * 30)
+    QApplication.processEvents()
+    before, size = _widths(window), window.size()
+    QTest.keyClick(window.prompt_panel, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: len(window.answer_view.answer_text()) > 100, timeout=10_000)
+    assert _widths(window) == before
+    with qtbot.waitSignal(window.runs.finished, timeout=15_000):
+        pass
+    QApplication.processEvents()
+    assert window.display.stats_label.text()  # the long line of figures is there...
+    assert _widths(window) == before  # ...and pushed nothing
+    window.prompt_panel.set_settings_expanded(True)
+    QApplication.processEvents()
+    assert window.size() == size  # opening Settings never grows the window
+    assert _widths(window)[0] == before[0]
+
+
+@pytest.mark.qt_log_ignore("This plugin does not support raise")  # offscreen: no stacking
+def test_a_cut_label_shows_its_whole_text_on_hover(qtbot: QtBot) -> None:
+    label = ElidedLabel("llama3:8b @ 925b2caf9832 · 90 tokens · 28.2 tok/s · first token 11 ms")
+    qtbot.addWidget(label)
+    label.resize(80, 20)
+    label.show()
+    assert label.is_elided() and label.shown_text().endswith("…")
+    event = QHelpEvent(QEvent.Type.ToolTip, QPoint(5, 5), label.mapToGlobal(QPoint(5, 5)))
+    QApplication.sendEvent(label, event)
+    assert QToolTip.text() == label.text()
+    label.resize(2000, 20)
+    assert not label.is_elided()
