@@ -65,13 +65,13 @@ def test_a_missing_model_is_one_clear_line(fake_ollama: FakeOllama, doing: str) 
 @pytest.mark.parametrize("doing", ["ps", "unload", "delete"])
 def test_a_server_that_is_down_is_unreachable(doing: str) -> None:
     service = OllamaService(UNREACHABLE_HOST, connect_timeout=1)
+    calls = {
+        "ps": service.loaded_models,
+        "unload": lambda: service.unload("llama3:8b"),
+        "delete": lambda: service.delete_model("llama3:8b"),
+    }
     with pytest.raises(OllamaUnreachableError):
-        if doing == "ps":
-            service.loaded_models()
-        elif doing == "unload":
-            service.unload("llama3:8b")
-        else:
-            service.delete_model("llama3:8b")
+        calls[doing]()
 
 
 def test_processor_and_until_are_worded_as_ollama_ps_words_them() -> None:
