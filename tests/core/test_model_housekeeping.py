@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -65,7 +66,7 @@ def test_a_missing_model_is_one_clear_line(fake_ollama: FakeOllama, doing: str) 
 @pytest.mark.parametrize("doing", ["ps", "unload", "delete"])
 def test_a_server_that_is_down_is_unreachable(doing: str) -> None:
     service = OllamaService(UNREACHABLE_HOST, connect_timeout=1)
-    calls = {
+    calls: dict[str, Callable[[], object]] = {
         "ps": service.loaded_models,
         "unload": lambda: service.unload("llama3:8b"),
         "delete": lambda: service.delete_model("llama3:8b"),
