@@ -110,7 +110,7 @@ def _models_dialog(qtbot: QtBot, fake_ollama: FakeOllama) -> ModelsDialog:
 
 
 def _column(table: QTableWidget, column: int) -> list[str]:
-    return [table.item(row, column).text() for row in range(table.rowCount())]
+    return [table.item(row, column).text() for row in range(table.rowCount())]  # type: ignore[union-attr]
 
 
 def test_the_models_dialog_unloads_a_loaded_model(qtbot: QtBot, fake_ollama: FakeOllama) -> None:
