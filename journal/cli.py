@@ -60,36 +60,6 @@ FORMAT_HELP = (
 # -- commands ---------------------------------------------------------------------------
 
 
-def cmd_models(args: argparse.Namespace) -> int:
-    models = service(args).list_models()
-    if args.json:
-        print_json(
-            [
-                {
-                    "name": m.name,
-                    "digest": m.digest,
-                    "family": m.family,
-                    "parameter_size": m.parameter_size,
-                    "quantization_level": m.quantization_level,
-                    "size": m.size,
-                    "modified_at": m.modified_at,
-                }
-                for m in models
-            ],
-            sys.stdout,
-        )
-        return 0
-    if not models:
-        print("No models yet. Pull one with `ollama pull NAME`.", file=sys.stderr)
-        return 0
-    rows = [("NAME", "DIGEST", "FAMILY", "PARAMS", "QUANT")]
-    rows += [
-        (m.name, m.short_digest, m.family, m.parameter_size, m.quantization_level) for m in models
-    ]
-    print_table(rows)
-    return 0
-
-
 def cmd_run(args: argparse.Namespace) -> int:
     from journal.cli_expect import add_expectations, read_expectation
     from journal.cli_grading import expectation_line
@@ -576,7 +546,9 @@ def build_parser() -> argparse.ArgumentParser:
         sub.set_defaults(handler=handler)
         return sub
 
-    add("models", cmd_models, "list the models Ollama has")
+    from journal.cli_models import register as register_models  # models, unload, rm-model
+
+    register_models(add)
 
     run = add("run", cmd_run, "run a prompt on a model and record it", json_output=False)
     run.add_argument("-m", "--model", help="the model (with --continue: the parent's if left out)")

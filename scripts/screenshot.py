@@ -355,6 +355,17 @@ def show_conversation(window: object, wait: object) -> None:
     wait(lambda: w.answer_view.is_rendered(), 10)  # type: ignore[operator]
 
 
+def show_models(window: Any, wait: Any, out: str) -> None:
+    """The Models dialog with a model loaded by the run just made."""
+    from journal.gui.models_dialog import ModelsDialog
+
+    dialog = ModelsDialog(window.context.service, window)
+    dialog.show()
+    wait(lambda: dialog.refresh_button.isEnabled() and dialog.installed_table.rowCount() > 0, 10)
+    dialog.grab().save(out)
+    dialog.close()
+
+
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("out", nargs="?", default=str(ROOT / "resources" / "screenshot.png"))
@@ -378,6 +389,7 @@ def main() -> int:
             "format",
             "conversation",
             "image",
+            "models",
         ),
         default="streaming",
     )
@@ -558,6 +570,9 @@ def main() -> int:
             wait(lambda: False, 0.5)
             dialog.grab().save(args.out)
             dialog.close()
+        elif scene == "models":  # Models > Loaded and installed models…, after a run
+            wait(lambda: not window.runs.is_running, 60)
+            show_models(window, wait, args.out)
         elif scene in (
             "done",
             "repeat",
@@ -607,7 +622,7 @@ def main() -> int:
         if scene == "repeat":
             window.list_panel.model().refresh()
             wait(lambda: False, 0.5)
-        if scene not in ("matrix", "check", "batch"):
+        if scene not in ("matrix", "check", "batch", "models"):
             window.grab().save(args.out)
         window.runs.stop()
         if disk is not None:

@@ -22,7 +22,7 @@ def test_models_table_and_json(capsys: pytest.CaptureFixture[str], fake_ollama: 
     code, out, _ = _cli(capsys, "models", "--host", fake_ollama.url)
     assert code == 0
     header, *rows = out.splitlines()
-    assert header.split() == ["NAME", "DIGEST", "FAMILY", "PARAMS", "QUANT"]
+    assert header.split() == ["NAME", "DIGEST", "SIZE", "FAMILY", "PARAMS", "QUANT", "LOADED"]
     assert any(row.startswith("llama3:8b") and "Q4_0" in row for row in rows)
     code, out, _ = _cli(capsys, "models", "--host", fake_ollama.url, "--json")
     records = json.loads(out)

@@ -18,6 +18,7 @@ import threading
 from collections.abc import AsyncGenerator, Callable, Coroutine, Iterator, Sequence
 from contextlib import aclosing, contextmanager
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from types import ModuleType
 from typing import TYPE_CHECKING, Any, Literal, TypeVar, cast
 
@@ -73,6 +74,56 @@ class ModelInfo:
         from journal.core.formatting import short_digest
 
         return short_digest(self.digest)
+
+
+@dataclass(frozen=True)
+class LoadedModel:
+    """A model Ollama holds in memory now, as /api/ps describes it."""
+
+    name: str
+    digest: str
+    size: int
+    """Bytes in memory, graphics memory included."""
+    size_vram: int
+    """Of `size`, the bytes in graphics memory."""
+    expires_at: datetime | None = None
+    context_length: int = 0
+
+    @property
+    def processor(self) -> str:
+        """Where it runs, worded as `ollama ps` does: `100% GPU`, `48%/52% CPU/GPU`."""
+        if self.size <= 0 or self.size_vram <= 0:
+            return "100% CPU"
+        gpu = round(100 * min(self.size_vram, self.size) / self.size)
+        if gpu >= 100:
+            return "100% GPU"
+        return f"{100 - gpu}%/{gpu}% CPU/GPU"
+
+    def until(self, now: datetime | None = None) -> str:
+        """When Ollama lets it go: `until 14:05` today, `until 2026-03-01 14:05` later,
+        `forever` for a keep_alive that never ends (Ollama reports a date centuries away)."""
+        if self.expires_at is None:
+            return "until further notice"
+        now = now or datetime.now(UTC)
+        if self.expires_at - now > timedelta(days=3650):
+            return "forever"
+        local = self.expires_at.astimezone()
+        if local.date() == now.astimezone().date():
+            return f"until {local:%H:%M}"
+        return f"until {local:%Y-%m-%d %H:%M}"
+
+
+class NoSuchModelError(ModelNotFoundError):
+    """Unloading or deleting a model the server does not have: nothing to pull, nothing done."""
+
+    def __init__(self, model: str, host: str, doing: str) -> None:
+        OllamaError.__init__(
+            self,
+            f"There is no model '{model}' on {host}, so there is nothing to {doing}. "
+            "`journal models` lists the installed ones.",
+        )
+        self.model = model
+        self.host = host
 
 
 @dataclass(frozen=True)
@@ -247,6 +298,47 @@ class OllamaService:
             if normalise_model_name(model.name) == wanted:
                 return model
         return None
+
+    def loaded_models(self) -> list[LoadedModel]:
+        """The models in memory now (/api/ps), the one Ollama keeps longest first."""
+        with self._errors(), self._client() as client:
+            listed = client.ps()
+        loaded = [
+            LoadedModel(
+                name=entry.model or entry.name or "",
+                digest=entry.digest or "",
+                size=int(entry.size or 0),
+                size_vram=int(entry.size_vram or 0),
+                expires_at=entry.expires_at,
+                context_length=int(entry.context_length or 0),
+            )
+            for entry in listed.models
+        ]
+        far = datetime.max.replace(tzinfo=UTC)
+        return sorted(loaded, key=lambda m: m.expires_at or far, reverse=True)
+
+    def unload(self, name: str) -> bool:
+        """Ask Ollama to let `name` go from memory now (keep_alive 0, no prompt).
+
+        True when it was loaded; False when it was not (nothing changes then). Raises
+        NoSuchModelError when the server has no such model."""
+        wanted = normalise_model_name(name)
+        was_loaded = any(normalise_model_name(m.name) == wanted for m in self.loaded_models())
+        try:
+            with self._errors(model=name), self._client() as client:
+                client.generate(model=name, keep_alive=0)
+        except ModelNotFoundError:
+            raise NoSuchModelError(name, self.host, "unload") from None
+        return was_loaded
+
+    def delete_model(self, name: str) -> None:
+        """Remove `name` from the server's disk (DELETE /api/delete). Raises NoSuchModelError
+        when the server has no such model."""
+        try:
+            with self._errors(model=name), self._client() as client:
+                client.delete(name)
+        except ModelNotFoundError:
+            raise NoSuchModelError(name, self.host, "delete") from None
 
     def show_model(self, name: str) -> ModelShow:
         with self._errors(model=name), self._client() as client:

@@ -92,6 +92,9 @@ class RunEvents:
     """A write of the run failed (reason): its text is kept in memory and written again."""
     saved: Callable[[], None] | None = None
     """Writing works again after `save_failed`: everything received so far is on disk."""
+    ollama_failed: Callable[[OllamaError], None] | None = None
+    """Ollama failed the run (the run is recorded failed): a window learns the server may be
+    down at once rather than at its next poll."""
 
 
 class RunNotSavedError(StorageError):
@@ -210,6 +213,8 @@ class RunRecorder:
             stream.finish(RunStatus.CANCELLED, started, error=cancel.reason)
         except (OllamaError, StorageError) as exc:
             stream.finish(RunStatus.FAILED, started, error=exc.message)
+            if isinstance(exc, OllamaError) and events.ollama_failed:
+                events.ollama_failed(exc)
         except BaseException as exc:
             # A bug or KeyboardInterrupt: keep the text, say what happened, re-raise.
             stream.finish(RunStatus.FAILED, started, error=f"{type(exc).__name__}: {exc}")

@@ -33,7 +33,7 @@ from journal.gui.window_actions import build_actions
 from journal.gui.window_dialogs import WindowDialogs
 
 if TYPE_CHECKING:
-    from journal.core.errors import ModelNotFoundError
+    from journal.core.errors import JournalError, ModelNotFoundError
     from journal.core.models import Run
     from journal.core.ollama_service import OllamaService
     from journal.core.storage import Journal
@@ -242,17 +242,19 @@ class MainWindow(QMainWindow):
     def _on_context_service_changed(self, service: OllamaService) -> None:
         picker = self.prompt_panel.model_picker
         picker.set_lister(service.list_models)
+        picker.set_loaded_lister(service.loaded_models)
         self.prompt_panel.set_show_model(service.show_model)
         picker.refresh()
 
     @Slot(bool, str, str)
     def _on_ollama_status_changed(self, reachable: bool, _version: str, _message: str) -> None:
+        self.prompt_panel.model_picker.set_reachable(reachable)
         if reachable:  # back (or there at last): list its models
             self.prompt_panel.model_picker.refresh()
 
-    @Slot(str)
-    def _on_model_picker_load_failed(self, _message: str) -> None:
-        self.context.ollama_status.check_now()
+    @Slot(object)
+    def _on_model_picker_load_failed(self, error: JournalError) -> None:
+        self.context.ollama_status.report_failure(error)
 
     # -- experiments ----------------------------------------------------------------------
 

@@ -22,17 +22,20 @@ from PySide6.QtWidgets import (
 )
 
 from journal.core.errors import JournalError, OllamaTimeoutError, OllamaUnreachableError
+from journal.core.formatting import human_size
 from journal.gui.tasks import Task, run_in_background
 
 if TYPE_CHECKING:
-    from journal.core.ollama_service import ModelInfo
+    from journal.core.ollama_service import LoadedModel, ModelInfo
 
 NAME_ROLE = Qt.ItemDataRole.UserRole
 """The model's name; None for status rows such as "Ollama unreachable"."""
 DETAIL_ROLE = Qt.ItemDataRole.UserRole + 1
-"""The muted second part of a row: family · parameter size · quantization."""
+"""The muted second part of a row: family · parameter size · quantization · size · loaded."""
 
 NOT_INSTALLED = "(not installed)"
+UNREACHABLE = "(Ollama unreachable)"
+LOADED_MARK = "loaded"
 LOADING_TEXT = "Loading models…"
 _GAP = 12  # pixels between a model's name and its details
 
@@ -56,11 +59,19 @@ def model_details(model: ModelInfo) -> str:
     )
 
 
-def _model_tooltip(model: ModelInfo) -> str:
+def _row_details(model: ModelInfo, until: str | None) -> str:
+    """`llama · 8.0B · Q4_0 · 4.7 GB · loaded`: what the popup shows after the name."""
+    facts = [model_details(model), human_size(model.size) if model.size else ""]
+    return " · ".join(f for f in [*facts, LOADED_MARK if until else ""] if f)
+
+
+def _model_tooltip(model: ModelInfo, until: str | None) -> str:
     facts = [model_details(model)]
     if model.size:
-        facts.append(f"{model.size / 1e9:.1f} GB")
+        facts.append(f"{human_size(model.size)} on disk")
     lines = [model.name, " · ".join(f for f in facts if f)]
+    if until:
+        lines.append(f"Loaded in memory {until}")
     if model.digest:
         lines.append(f"Digest {model.short_digest}")
     return "\n".join(line for line in lines if line)
@@ -169,8 +180,8 @@ class ModelPicker(QWidget):
     """The chosen model's name; "" when no model is chosen (e.g. the server is unreachable)."""
     models_loaded = Signal(list)
     """The models the server listed (`list[ModelInfo]`)."""
-    load_failed = Signal(str)
-    """Listing failed; the message is written for the person."""
+    load_failed = Signal(object)
+    """Listing failed: the JournalError (its message is written for the person)."""
 
     def __init__(
         self,
@@ -181,6 +192,9 @@ class ModelPicker(QWidget):
     ) -> None:
         super().__init__(parent)
         self._lister = list_models
+        self._loaded_lister: Callable[[], list[LoadedModel]] | None = None
+        self._loaded: dict[str, str] = {}  # model name -> "until 14:05", for loaded ones
+        self._unreachable = False  # the server did not answer: a missing model may be there
         self._none_text = none_text  # when set: a first row that means "no model", choosable
         self._models: list[ModelInfo] = []
         self._task: Task | None = None
@@ -231,6 +245,21 @@ class ModelPicker(QWidget):
         """Use another source of models (e.g. after the host changed); call refresh() next."""
         self._lister = list_models
 
+    def set_loaded_lister(self, list_loaded: Callable[[], list[LoadedModel]] | None) -> None:
+        """Where to learn which models are in memory, to mark them "loaded" (optional)."""
+        self._loaded_lister = list_loaded
+
+    def set_reachable(self, reachable: bool) -> None:
+        """The server watcher's word: a chosen model missing from the list reads
+        "(Ollama unreachable)" while it is down, "(not installed)" once it answers."""
+        self._unreachable = not reachable
+        for row in range(self._items.rowCount()):
+            item = self._items.item(row)
+            if item.data(DETAIL_ROLE) in (NOT_INSTALLED, UNREACHABLE):
+                self._mark_missing(item, str(item.data(NAME_ROLE)))
+        self._combo.update()
+        self._announce()
+
     # -- loading --------------------------------------------------------------------------
 
     def is_loading(self) -> bool:
@@ -247,10 +276,22 @@ class ModelPicker(QWidget):
         self._refresh_button.setToolTip(LOADING_TEXT)
         if not self._models and self.current_model() is None:
             self._fill_status(None, LOADING_TEXT, "")
-        self._task = run_in_background(self._lister, self._on_list_done, self._on_list_failed)
+        lister, loaded = self._lister, self._loaded_lister
 
-    def _on_list_done(self, models: list[ModelInfo]) -> None:
+        def work() -> tuple[list[ModelInfo], dict[str, str]]:
+            models = lister()
+            try:  # the marks are a nicety: a listing without them is still a listing
+                marks = {m.name: m.until() for m in loaded()} if loaded else {}
+            except JournalError:
+                marks = {}
+            return models, marks
+
+        self._task = run_in_background(work, self._on_list_done, self._on_list_failed)
+
+    def _on_list_done(self, listed: tuple[list[ModelInfo], dict[str, str]]) -> None:
         self._end_loading()
+        self._unreachable = False
+        models, self._loaded = listed
         self._models = list(models)
         self._fill(self._models)
         self.models_loaded.emit(list(self._models))
@@ -259,9 +300,10 @@ class ModelPicker(QWidget):
         self._end_loading()
         self._models = []
         unreachable = isinstance(error, OllamaUnreachableError | OllamaTimeoutError)
+        self._unreachable = unreachable
         text = "Ollama unreachable" if unreachable else "Models unavailable"
         self._fill_status(QStyle.StandardPixmap.SP_MessageBoxWarning, text, error.message)
-        self.load_failed.emit(error.message)
+        self.load_failed.emit(error)
 
     def _end_loading(self) -> None:
         self._task = None
@@ -280,10 +322,12 @@ class ModelPicker(QWidget):
             for model in models:
                 item = QStandardItem(model.name)
                 item.setData(model.name, NAME_ROLE)
-                item.setData(model_details(model), DETAIL_ROLE)
-                item.setToolTip(_model_tooltip(model))
+                until = self._loaded.get(model.name)
+                item.setData(_row_details(model, until), DETAIL_ROLE)
+                item.setToolTip(_model_tooltip(model, until))
                 item.setData(
-                    f"{model.name} — {model_details(model)}", Qt.ItemDataRole.AccessibleTextRole
+                    f"{model.name} — {_row_details(model, until)}",
+                    Qt.ItemDataRole.AccessibleTextRole,
                 )
                 self._items.appendRow(item)
             if not models:
@@ -346,11 +390,20 @@ class ModelPicker(QWidget):
     def _append_missing(self, name: str) -> int:
         item = QStandardItem(name)
         item.setData(name, NAME_ROLE)
-        item.setData(NOT_INSTALLED, DETAIL_ROLE)
-        item.setToolTip(f"{name} is not installed on this Ollama; pull it to run it again.")
-        item.setData(f"{name} {NOT_INSTALLED}", Qt.ItemDataRole.AccessibleTextRole)
+        self._mark_missing(item, name)
         self._items.appendRow(item)
         return self._items.rowCount() - 1
+
+    def _mark_missing(self, item: QStandardItem, name: str) -> None:
+        """A chosen model the list lacks: not installed, or unknown while Ollama is down."""
+        mark = UNREACHABLE if self._unreachable else NOT_INSTALLED
+        item.setData(mark, DETAIL_ROLE)
+        item.setToolTip(
+            f"Ollama cannot be reached, so whether {name} is installed is not known."
+            if self._unreachable
+            else f"{name} is not installed on this Ollama; pull it to run it again."
+        )
+        item.setData(f"{name} {mark}", Qt.ItemDataRole.AccessibleTextRole)
 
     def _row_of(self, name: str) -> int:
         for row in range(self._items.rowCount()):

@@ -60,9 +60,13 @@ class OllamaStatus(QObject):
         if host != self._host:  # the host changed meanwhile: this answer is stale
             self.check_now()
             return
+        self._settle(reachable, version, message)
+
+    def _settle(self, reachable: bool, version: str, message: str) -> None:
         changed = (reachable, version, message) != (self.reachable, self.version, self.message)
         self.reachable, self.version, self.message = reachable, version, message
-        self._timer.start(CHECK_WHEN_UP_MS if reachable else CHECK_WHEN_DOWN_MS)
+        if not self._in_flight:
+            self._timer.start(CHECK_WHEN_UP_MS if reachable else CHECK_WHEN_DOWN_MS)
         if changed:
             self.changed.emit(reachable, version, message)
 
@@ -71,8 +75,16 @@ class OllamaStatus(QObject):
         self.check_now()
 
     def report_failure(self, error: JournalError) -> None:
-        """Another part of the window met an Ollama error: check again soon."""
-        from journal.core.errors import OllamaUnreachableError
+        """Another part of the window met an Ollama error. One that says the server cannot
+        be reached marks it down now (the poll confirms or corrects it soon); any other
+        makes the watcher check again."""
+        from journal.core.errors import OllamaError, OllamaTimeoutError, OllamaUnreachableError
 
-        if isinstance(error, OllamaUnreachableError):
+        unreachable = isinstance(error, OllamaUnreachableError) or (
+            isinstance(error, OllamaTimeoutError) and error.phase == "connect"
+        )
+        ours = getattr(error, "host", None) == self._host  # not a batch's other host
+        if unreachable and ours and self._check is not None:
+            self._settle(False, "", error.message)
+        elif isinstance(error, OllamaError):
             self.check_now()

@@ -270,6 +270,7 @@ class RunController(QObject):
             silent=lambda seconds: report(("silent", seconds)),
             save_failed=lambda reason: report(("save_failed", reason)),
             saved=lambda: report(("saved",)),
+            ollama_failed=lambda error: report(("ollama_failed", error)),
         )
 
     def _launch(self, execute: Any, *, fan_out: int | None) -> bool:
@@ -362,6 +363,8 @@ class RunController(QObject):
             self.started.emit(run, self._pending_notice)
         elif kind == "silent":
             self.silent.emit(item[1])
+        elif kind == "ollama_failed":  # the one place a run tells the server watcher
+            self._context.ollama_status.report_failure(item[1])
         elif kind == "save_failed":
             self._unsaved_reason = item[1]
             self.save_failed.emit(item[1])
@@ -377,8 +380,6 @@ class RunController(QObject):
                 self._repeated.append(run.id)
             self._emit_stats()
             self._end_run()
-            if run.status is RunStatus.FAILED:  # a failed run may mean the server went away
-                self._context.ollama_status.check_now()
             if self._queued and not self._stopped():
                 self.finished.emit(run)
             else:  # the last one: said once `is_running` is False, so Run works again

@@ -262,6 +262,13 @@ MENUS: tuple[tuple[str, tuple[tuple[ActionSpec, ...], ...]], ...] = (
                     "Pull a model",
                 ),
                 A("details", "Model &details…", "dialogs.show_model_details"),
+                A(
+                    "models",
+                    "&Loaded and installed models…",
+                    "dialogs.show_models",
+                    ("Ctrl+Alt+M",),
+                    "Unload or delete models",
+                ),
             ),
         ),
     ),

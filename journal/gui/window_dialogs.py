@@ -61,6 +61,18 @@ class WindowDialogs(QObject):
         if name and self._context.service is not None:
             ModelDetailsDialog.open_for(self._window, self._context, name)
 
+    @Slot()
+    def show_models(self) -> None:
+        """Loaded and installed models, to unload or delete (Models > Loaded models…)."""
+        from journal.gui.models_dialog import ModelsDialog
+
+        service = self._context.service
+        if service is not None:
+            dialog = ModelsDialog(service, self._window)
+            dialog.changed.connect(self._window.prompt_panel.model_picker.refresh)
+            dialog.failed.connect(self._context.ollama_status.report_failure)
+            self._show(dialog)
+
     # -- compare, migration checks, matrix ------------------------------------------------
 
     @Slot()

@@ -72,8 +72,8 @@ def test_picker_lists_the_models_with_family_size_and_quantization(
     check: Callable[[QAbstractItemModel], None] = qtmodeltester.check  # untyped in pytest-qt
     check(picker.combo.model())
     assert _rows(picker) == [
-        ("llama3:8b", "llama · 8.0B · Q4_0"),
-        ("qwen3:0.6b", "qwen3 · 751.63M · Q8_0"),
+        ("llama3:8b", "llama · 8.0B · Q4_0 · 4.7 GB"),
+        ("qwen3:0.6b", "qwen3 · 751.63M · Q8_0 · 523 MB"),
     ]
     assert picker.current_model() == "llama3:8b"
     assert [m.name for m in picker.models()] == ["llama3:8b", "qwen3:0.6b"]
@@ -124,7 +124,7 @@ def test_unreachable_server_says_so(qtbot: QtBot) -> None:
     qtbot.addWidget(picker)
     with qtbot.waitSignal(picker.load_failed, timeout=5000) as failed:
         picker.refresh()
-    message = failed.args[0]
+    message = failed.args[0].message
     assert "Cannot reach Ollama at http://127.0.0.1:9" in message
     assert picker.combo.currentText() == "Ollama unreachable"
     assert message in picker.combo.toolTip()
