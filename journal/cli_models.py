@@ -116,6 +116,7 @@ def cmd_unload(args: argparse.Namespace) -> int:
 
 
 def cmd_rm_model(args: argparse.Namespace) -> int:
+    from journal.core.errors import InvalidInputError
     from journal.core.formatting import human_size
     from journal.core.ollama_service import NoSuchModelError
 
@@ -124,7 +125,12 @@ def cmd_rm_model(args: argparse.Namespace) -> int:
     if model is None:
         raise NoSuchModelError(args.model, ollama.host, "delete")
     what = f"{model.name} ({human_size(model.size)} on disk)"
-    if not args.yes and sys.stdin.isatty():
+    if not args.yes and not sys.stdin.isatty():
+        # A script deletes gigabytes only when it says so: no terminal, no question, no yes.
+        raise InvalidInputError(
+            f"Not deleting {what} without asking: add --yes to delete it from a script."
+        )
+    if not args.yes:
         print(f"Delete {what} from {ollama.host}? Running it again needs a pull.", end=" ")
         try:
             answer = input("[y/N] ")
@@ -163,5 +169,5 @@ def register(add: AddCommand) -> None:
         "-y",
         "--yes",
         action="store_true",
-        help="delete without asking (it never asks when standard input is not a terminal)",
+        help="delete without asking (needed when standard input is not a terminal)",
     )

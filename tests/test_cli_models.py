@@ -80,14 +80,17 @@ def test_rm_model_asks_on_a_terminal_and_deletes_on_yes(
     assert "qwen3:0.6b" not in fake_ollama.models
 
 
-def test_rm_model_with_yes_or_no_terminal_does_not_ask(
+def test_rm_model_with_yes_does_not_ask_and_a_script_must_say_yes(
     capsys: pytest.CaptureFixture[str], fake_ollama: FakeOllama, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr("sys.stdin.isatty", lambda: True)
     code, out, _ = _cli(capsys, "rm-model", "--yes", "llama3:8b", "--host", fake_ollama.url)
     assert code == 0 and out.startswith("Deleted llama3:8b (4.7 GB on disk)")
     monkeypatch.setattr("sys.stdin.isatty", lambda: False)
-    code, _, _ = _cli(capsys, "rm-model", "qwen3:0.6b", "--host", fake_ollama.url)
+    code, _, err = _cli(capsys, "rm-model", "qwen3:0.6b", "--host", fake_ollama.url)
+    assert code == 1 and "add --yes to delete it from a script" in err
+    assert "qwen3:0.6b" in fake_ollama.models  # nothing deleted
+    code, _, _ = _cli(capsys, "rm-model", "-y", "qwen3:0.6b", "--host", fake_ollama.url)
     assert code == 0 and fake_ollama.models == {}
 
 
