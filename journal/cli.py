@@ -40,6 +40,7 @@ from journal.cli_support import (
     terminal_output,
     write_styled,
 )
+from journal.core.search_query import SEARCH_EXAMPLES, SEARCH_SYNTAX_HELP
 
 if TYPE_CHECKING:
     from journal.core.images import ImageFile, StoredImage
@@ -529,7 +530,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     _common(parser, top=True)
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    commands = parser.add_subparsers(
+        dest="command", metavar="COMMAND", help="`journal COMMAND --help` tells more"
+    )
 
     def add(
         name: str,
@@ -631,12 +634,14 @@ def build_parser() -> argparse.ArgumentParser:
 
     listing = add("list", cmd_list, "list experiments, newest first")
     add_filter_arguments(listing)
-    listing.add_argument("--limit", type=count, default=50, metavar="N")
+    listing.add_argument(
+        "--limit", type=count, default=50, metavar="N", help="at most N experiments (default 50)"
+    )
 
     show = add(
         "show", cmd_show, "show an experiment with its expectations and all its runs and grades"
     )
-    show.add_argument("id", type=record_id, metavar="ID")
+    show.add_argument("id", type=record_id, metavar="ID", help="the experiment's id")
     show.add_argument(
         "--history",
         action="store_true",
@@ -645,13 +650,19 @@ def build_parser() -> argparse.ArgumentParser:
     show.add_argument("--raw", action="store_true", help=RAW_HELP)
 
     verdict = add("verdict", cmd_verdict, "judge a run")
-    verdict.add_argument("run_id", type=record_id, metavar="RUN_ID")
-    verdict.add_argument("verdict", choices=VERDICT_CHOICES)
+    verdict.add_argument("run_id", type=record_id, metavar="RUN_ID", help="the run to judge")
+    verdict.add_argument(
+        "verdict", choices=VERDICT_CHOICES, help="how the run did (none: unrated again)"
+    )
     verdict.add_argument("--why", type=free_text, help="why it worked or not")
 
     searching = add("search", cmd_search, "full-text search, newest matches first")
-    searching.add_argument("text", type=free_text)
-    searching.add_argument("--limit", type=count, default=20, metavar="N")
+    searching.add_argument("text", type=free_text, metavar="TEXT", help=SEARCH_SYNTAX_HELP)
+    searching.formatter_class = argparse.RawDescriptionHelpFormatter
+    searching.epilog = SEARCH_EXAMPLES
+    searching.add_argument(
+        "--limit", type=count, default=20, metavar="N", help="at most N experiments (default 20)"
+    )
     for register in _feature_commands():
         register(add)
     return parser

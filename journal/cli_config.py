@@ -105,14 +105,16 @@ def register(add: AddCommand) -> None:
     )
     config.formatter_class = argparse.RawDescriptionHelpFormatter
     config.epilog = _keys_help()
-    actions = config.add_subparsers(dest="action", metavar="ACTION", required=True)
+    actions = config.add_subparsers(
+        dest="action", metavar="ACTION", required=True, help="what to do with the settings"
+    )
 
     listing = actions.add_parser("list", help="every setting and its value")
     listing.add_argument("--json", action="store_true", help="print them as JSON")
     listing.set_defaults(handler=cmd_config_list)
 
     get = actions.add_parser("get", help="one setting's value, one item per line")
-    get.add_argument("key", metavar="KEY")
+    get.add_argument("key", metavar="KEY", help="the setting, e.g. ollama.hosts")
     get.add_argument("--json", action="store_true", help="print it as JSON")
     get.set_defaults(handler=cmd_config_get)
 
@@ -121,7 +123,7 @@ def register(add: AddCommand) -> None:
         help="change a setting, e.g. `set ollama.hosts URL...`, "
         "`set defaults.options temperature=0.2 seed=42`",
     )
-    change.add_argument("key", metavar="KEY")
+    change.add_argument("key", metavar="KEY", help="the setting to change")
     change.add_argument(
         "values",
         nargs="+",
@@ -137,5 +139,5 @@ def register(add: AddCommand) -> None:
     change.set_defaults(handler=cmd_config_set)
 
     unset = actions.add_parser("unset", help="back to the default")
-    unset.add_argument("key", metavar="KEY")
+    unset.add_argument("key", metavar="KEY", help="the setting to reset")
     unset.set_defaults(handler=cmd_config_unset)

@@ -413,8 +413,12 @@ def register(add: AddCommand) -> None:
         "what a good answer of an experiment must satisfy: add, list, remove, move, rule, test",
         json_output=False,
     )
-    expect.add_argument("experiment", type=record_id, metavar="EXPERIMENT")
-    actions = expect.add_subparsers(dest="action", metavar="ACTION", required=True)
+    expect.add_argument(
+        "experiment", type=record_id, metavar="EXPERIMENT", help="the experiment's id"
+    )
+    actions = expect.add_subparsers(
+        dest="action", metavar="ACTION", required=True, help="what to do with its expectations"
+    )
 
     adding = actions.add_parser(
         "add",
@@ -436,12 +440,16 @@ def register(add: AddCommand) -> None:
     listing.set_defaults(handler=cmd_expect_list)
 
     removing = actions.add_parser("remove", help="remove one (its past grades stay)")
-    removing.add_argument("expectation", type=free_text, metavar="POSITION|NAME")
+    removing.add_argument(
+        "expectation", type=free_text, metavar="POSITION|NAME", help="which one: # or name"
+    )
     removing.set_defaults(handler=cmd_expect_remove)
 
     moving = actions.add_parser("move", help="move one to another position")
-    moving.add_argument("expectation", type=free_text, metavar="POSITION|NAME")
-    moving.add_argument("position", type=count, metavar="TO")
+    moving.add_argument(
+        "expectation", type=free_text, metavar="POSITION|NAME", help="which one: # or name"
+    )
+    moving.add_argument("position", type=count, metavar="TO", help="its new position (1 is first)")
     moving.set_defaults(handler=cmd_expect_move)
 
     rule = actions.add_parser(
@@ -471,7 +479,9 @@ def register(add: AddCommand) -> None:
         cmd_grade,
         "grade runs again against their experiments' expectations (the history is kept)",
     )
-    grade.add_argument("run_id", nargs="?", type=record_id, metavar="RUN")
+    grade.add_argument(
+        "run_id", nargs="?", type=record_id, metavar="RUN", help="the run to grade again"
+    )
     grade.add_argument(
         "--experiment", type=record_id, metavar="ID", help="every finished run of an experiment"
     )

@@ -135,15 +135,21 @@ def register(add: AddCommand) -> None:
         "an experiment's input set (one row per case): import, list, add, remove",
         json_output=False,
     )
-    inputs.add_argument("experiment", type=record_id, metavar="EXPERIMENT")
-    actions = inputs.add_subparsers(dest="action", metavar="ACTION", required=True)
+    inputs.add_argument(
+        "experiment", type=record_id, metavar="EXPERIMENT", help="the experiment's id"
+    )
+    actions = inputs.add_subparsers(
+        dest="action", metavar="ACTION", required=True, help="what to do with its input set"
+    )
 
     importing = actions.add_parser(
         "import",
         help="add the rows of a CSV (comma or semicolon) or JSON Lines (.jsonl) file; "
         "the first CSV row names the variables; columns expected and expect hold expectations",
     )
-    importing.add_argument("file", type=free_text, metavar="FILE")
+    importing.add_argument(
+        "file", type=free_text, metavar="FILE", help="the .csv or .jsonl file to read"
+    )
     importing.set_defaults(handler=cmd_inputs_import)
 
     listing = actions.add_parser("list", help="the rows as a table")
@@ -151,7 +157,13 @@ def register(add: AddCommand) -> None:
     listing.set_defaults(handler=cmd_inputs_list)
 
     adding = actions.add_parser("add", help="add one row: NAME=VALUE for each variable")
-    adding.add_argument("values", nargs="+", type=free_text, metavar="NAME=VALUE")
+    adding.add_argument(
+        "values",
+        nargs="+",
+        type=free_text,
+        metavar="NAME=VALUE",
+        help="a value for each variable of the prompt",
+    )
     adding.add_argument(
         "--expect",
         action="append",
@@ -163,7 +175,7 @@ def register(add: AddCommand) -> None:
     adding.set_defaults(handler=cmd_inputs_add)
 
     removing = actions.add_parser("remove", help="remove one row (its runs stay as they are)")
-    removing.add_argument("row", type=free_text, metavar="ROW")
+    removing.add_argument("row", type=free_text, metavar="ROW", help="the row's # in list")
     removing.set_defaults(handler=cmd_inputs_remove)
 
     for action in (importing, listing, adding, removing):

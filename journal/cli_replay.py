@@ -649,7 +649,8 @@ def cmd_triage(args: argparse.Namespace) -> int:
 
 
 def cmd_matrix(args: argparse.Namespace) -> int:
-    from journal.core.formatting import first_line
+    from journal.cli_fit import fit_table, fitting_width
+    from journal.core.formatting import first_line, plural
     from journal.core.matrix import experiment_matrix
 
     with open_journal_for_reading(args) as journal, journal.read() as session:
@@ -677,7 +678,11 @@ def cmd_matrix(args: argparse.Namespace) -> int:
                 verdict = cell.verdict.value if cell.verdict else "unrated"
                 cells.append(f"{verdict}#{cell.run_id}")
         table.append((str(row.experiment_id), *cells, first_line(row.title, 60) or "(untitled)"))
-    print_table(table)
+    fitted = fit_table(table, fitting_width(wide=args.wide))
+    for line in fitted.lines:
+        print(line)
+    if fitted.hidden:
+        _say(f"{plural(fitted.hidden, 'more model')}: --wide shows all")
     if matrix.next_before_id is not None:
         _say(f"more: journal matrix --before {matrix.next_before_id}")
     return 0
@@ -692,7 +697,7 @@ def register(add: AddCommand) -> None:
         cmd_replay,
         "replay a past run (same model, prompt, options and seed), or edit it first",
     )
-    replay.add_argument("run_id", type=record_id, metavar="RUN_ID")
+    replay.add_argument("run_id", type=record_id, metavar="RUN_ID", help="the run to replay")
     replay.add_argument(
         "-m",
         "--model",
@@ -792,15 +797,25 @@ def register(add: AddCommand) -> None:
     check.add_argument("--raw", action="store_true", help=f"with --show: {RAW_HELP}")
 
     triage = add("triage", cmd_triage, "judge a replay of a check (same as verdict NEW_RUN)")
-    triage.add_argument("check_id", type=record_id, metavar="CHECK_ID")
+    triage.add_argument("check_id", type=record_id, metavar="CHECK_ID", help="the check's id")
     triage.add_argument("item", type=count, metavar="ITEM", help="the item's # in check --show")
-    triage.add_argument("verdict", choices=(*VERDICTS, "none"))
+    triage.add_argument(
+        "verdict", choices=(*VERDICTS, "none"), help="how the replay did (none: unrated)"
+    )
     triage.add_argument("--why", type=free_text, help="why it worked or not")
 
     matrix = add("matrix", cmd_matrix, "experiments x models (by digest): the latest verdicts")
     add_filter_arguments(matrix)
-    matrix.add_argument("--limit", type=count, default=50, metavar="N")
+    matrix.add_argument(
+        "--limit", type=count, default=50, metavar="N", help="experiments per page (default 50)"
+    )
     matrix.add_argument("--before", type=record_id, metavar="ID", help="the page after this id")
     matrix.add_argument(
         "--column", action="append", metavar="MODEL", help="only these models as columns"
+    )
+    matrix.add_argument(
+        "--wide",
+        action="store_true",
+        help="every column in full; else a terminal (or $COLUMNS) gets what fits, names cut "
+        "with …, and a piped output without $COLUMNS gets everything",
     )

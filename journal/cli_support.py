@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import difflib
 import json
 import re
 import sys
@@ -113,10 +114,58 @@ class ArgumentsRefused(InvalidInputError):
 
 
 class JournalArgumentParser(argparse.ArgumentParser):
-    """argparse, with each mistake told in one line instead of a usage block and an exit."""
+    """argparse, with each mistake told in one line instead of a usage block and an exit,
+    and a misspelled command, option or choice answered with the likely one."""
 
     def error(self, message: str) -> NoReturn:
-        raise ArgumentsRefused(f"{self.prog}: error: {message}. See `{self.prog} --help`.")
+        self._refuse(f"error: {message}" + ("" if message.endswith("?") else "."))
+
+    def _refuse(self, message: str) -> NoReturn:
+        raise ArgumentsRefused(f"{self.prog}: {message} See `{self.prog} --help`.")
+
+    def _check_value(self, action: argparse.Action, value: Any) -> None:
+        """argparse's check of a value against `choices`: a subcommand or a --verdict."""
+        choices = action.choices
+        if choices is None or value in choices:
+            return
+        names = [str(choice) for choice in choices]
+        guess = _did_you_mean(str(value), names)
+        if isinstance(action, argparse._SubParsersAction):
+            what = action.metavar.lower() if isinstance(action.metavar, str) else "command"
+            known = guess or f" The {what}s: {', '.join(names)}."
+            self._refuse(f"unknown {what} '{value}'.{known}")
+        try:
+            super()._check_value(action, value)
+        except argparse.ArgumentError as refused:
+            raise argparse.ArgumentError(
+                action, refused.message + (f".{guess}" if guess else "")
+            ) from None
+
+    def parse_known_args(  # type: ignore[override]
+        self, args: Sequence[str] | None = None, namespace: argparse.Namespace | None = None
+    ) -> tuple[argparse.Namespace, list[str]]:
+        """Each (sub)command refuses an option it does not know, naming the likely one."""
+        parsed, extras = super().parse_known_args(args, namespace)
+        options = extras[: extras.index("--")] if "--" in extras else extras
+        unknown = next((token for token in options if _looks_like_option(token)), None)
+        if unknown is not None:
+            given = unknown.split("=", 1)[0]
+            guess = _did_you_mean(given, list(self._option_string_actions))
+            self._refuse(f"unknown option '{given}'.{guess}")
+        return parsed, extras
+
+
+def _looks_like_option(token: str) -> bool:
+    """`--limt`, `-x`; not `-` or `-5`."""
+    return (token.startswith("--") and len(token) > 2) or (
+        token[:1] == "-" and token[1:2].isalpha()
+    )
+
+
+def _did_you_mean(given: str, known: Sequence[str]) -> str:
+    """` Did you mean 'search'?`, or empty when nothing is close."""
+    close = difflib.get_close_matches(given, known, n=1, cutoff=0.6)
+    return f" Did you mean '{close[0]}'?" if close else ""
 
 
 def accept_common_after_action(parser: argparse.ArgumentParser) -> None:
@@ -375,5 +424,8 @@ def add_filter_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--tag", metavar="T", type=free_text, help="only experiments with this tag")
     parser.add_argument(
-        "--search", metavar="TEXT", type=free_text, help="only experiments whose text matches"
+        "--search",
+        metavar="TEXT",
+        type=free_text,
+        help="only experiments whose text matches, read as `journal search` reads it",
     )

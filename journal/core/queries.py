@@ -7,7 +7,6 @@ Lists use keyset paging (`id < :before ORDER BY id DESC`) so the first page of a
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -18,6 +17,7 @@ from sqlmodel import Session, col, select
 from journal.core.domain import ExperimentFilter, ExperimentSummary, SearchHit
 from journal.core.errors import InvalidInputError, NotFoundError
 from journal.core.models import Experiment, Run, RunStatus, Verdict, to_iso, utcnow
+from journal.core.search_query import match_query
 
 LIVE_STATUSES = (RunStatus.PENDING, RunStatus.STREAMING)
 
@@ -169,23 +169,6 @@ def renumber_positions(session: Session, table: str, rows: Sequence[Any]) -> Non
 
 
 # -- lists and search -------------------------------------------------------------------
-
-_TOKEN = re.compile(r"\w+", re.UNICODE)
-
-
-def match_query(user_text: str, *, prefix_last: bool = True) -> str | None:
-    """Turn what a person typed into a safe FTS5 query: every word must appear.
-
-    Quoting each word means punctuation, `AND`, quotes or a stray `*` can never be a
-    syntax error; the last word matches as a prefix so results follow typing.
-    """
-    words = _TOKEN.findall(user_text)
-    if not words:
-        return None
-    terms = [f'"{word}"' for word in words]
-    if prefix_last:
-        terms[-1] += "*"
-    return " ".join(terms)
 
 
 def filter_clauses(filters: ExperimentFilter, params: dict[str, Any]) -> list[str]:
