@@ -6,7 +6,6 @@ from __future__ import annotations
 import io
 import os
 import signal
-import threading
 from pathlib import Path
 
 import pytest
@@ -101,12 +100,16 @@ def test_a_silent_server_is_counted_on_stderr_and_ctrl_c_still_stops(
     monkeypatch.setattr("journal.core.runner.SILENCE_NOTICE_AFTER", 0.2)
     monkeypatch.setattr("journal.cli_stream._SILENCE_MILESTONES", (1,))
     fake_ollama.stall_after = 2
-    press_ctrl_c = threading.Timer(2.0, lambda: os.kill(os.getpid(), signal.SIGINT))
-    press_ctrl_c.start()
-    try:
-        code, out, err = _cli(capsys, "--db", str(db_path), *_run_argv(fake_ollama))
-    finally:
-        press_ctrl_c.cancel()
+    said_silence = AnswerPrinter.silent
+
+    def silent_then_ctrl_c(printer: AnswerPrinter, seconds: float) -> None:
+        # The person presses Ctrl-C once the notice is on screen, however slow the machine.
+        said_silence(printer, seconds)
+        if seconds >= 1:
+            os.kill(os.getpid(), signal.SIGINT)
+
+    monkeypatch.setattr(AnswerPrinter, "silent", silent_then_ctrl_c)
+    code, out, err = _cli(capsys, "--db", str(db_path), *_run_argv(fake_ollama))
     assert code == 130
     assert "journal: (no answer from Ollama for 1 s; still waiting, Ctrl-C stops)" in err
     assert _recorded(db_path).status is RunStatus.CANCELLED
