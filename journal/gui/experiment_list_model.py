@@ -490,8 +490,14 @@ class ExperimentListModel(QAbstractTableModel):
             self.endInsertRows()
             row += j - i
             i = j
+        # Only the rows whose contents changed are repainted (at most one span of them).
+        changed = [
+            row
+            for row, (old, summary) in enumerate(zip(self._rows, new, strict=True))
+            if old != summary
+        ]
         self._rows[:] = new
-        if self._rows:
+        if changed:
             self.dataChanged.emit(
-                self.index(0, 0), self.index(len(self._rows) - 1, len(Column) - 1)
+                self.index(changed[0], 0), self.index(changed[-1], len(Column) - 1)
             )

@@ -10,7 +10,8 @@ unsaved edits, which are kept and said to be.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, NamedTuple
 
 from PySide6.QtCore import QObject, QPoint, QTimer, Signal, Slot
 from PySide6.QtWidgets import QAbstractItemView
@@ -25,10 +26,12 @@ if TYPE_CHECKING:
     from journal.core.storage import Journal
     from journal.gui.context import AppContext
     from journal.gui.experiment_editor import ExperimentEditor
+    from journal.gui.grade_marks import RunGrades
     from journal.gui.list_panel import ListPanel
     from journal.gui.run_display import RunDisplay
 
 POLL_MS = 500
+OpenRead = tuple["ExperimentDetail", list["RunGrades"]]
 EDITS_KEPT = "The experiment was changed elsewhere; your edits are kept."
 
 
@@ -52,8 +55,9 @@ class LiveRefresh(QObject):
         self._display = display
         self._watch: ChangeWatch | None = None
         self._journal: Journal | None = None
-        self._waiting = 0  # parts of the refresh under way still to be merged
+        self._busy = False  # a refresh is being read
         self._again = False  # news came while refreshing: refresh once more after
+        self._choices: tuple[list[str], list[str]] | None = None  # the filters' models, tags
         self._timer = QTimer(self)
         self._timer.setInterval(POLL_MS)
         self._timer.timeout.connect(self._on_timer_timeout)
@@ -75,15 +79,20 @@ class LiveRefresh(QObject):
             return False
         if not watch.changed():
             return False
-        if self._waiting:
+        if self._busy:
             self._again = True
         else:
             self.refresh()
         return True
 
     def refresh(self) -> None:
-        """Read the list, the choices and the open experiment again in the background."""
-        from journal.core.queries import all_tags, experiment_detail, used_models
+        """Read the list, the filter choices and the open experiment again in the background.
+
+        One read, queued with this window's writes: an edit handed to the writer is on disk
+        before the fields are read back, so it is never taken for a change made elsewhere
+        (and one task costs the GUI thread less than two).
+        """
+        from journal.core.queries import all_tags, used_models
 
         journal = self._context.journal
         if journal is None:
@@ -91,84 +100,90 @@ class LiveRefresh(QObject):
         model = self._list.model()
         filters, limit = model.filter(), model.refresh_limit()
         fetch = self._context.fetch_page
+        experiment_id = self._editor.experiment_id()
+        read_open = self._open_reader(journal, experiment_id) if experiment_id else None
 
-        def read_list() -> tuple[list[ExperimentSummary], list[str], list[str]]:
+        def read() -> _Read:
             page = fetch(filters, None, limit)
             with journal.read() as session:
-                return page, used_models(session), all_tags(session)
+                models, tags = used_models(session), all_tags(session)
+            try:
+                opened = read_open() if read_open is not None else None
+            except JournalError:  # deleted elsewhere, say: the list shows it gone
+                opened = None
+            return _Read(filters, limit, page, models, tags, opened)
 
-        self._waiting = 1
-        self._context.run(
-            read_list,
-            lambda read: self._on_list_read(filters, limit, read),
-            self._on_read_failed,
-            owner=self,
-        )
-        experiment_id = self._editor.experiment_id()
-        if experiment_id is None:
-            return
-
-        def read_open() -> ExperimentDetail:
-            with journal.read() as session:
-                return experiment_detail(session, experiment_id)
-
-        # In order with this window's writes: an edit handed to the writer is on disk
-        # before the fields are read back, so it is never taken for a change made elsewhere.
-        self._waiting += 1
-        self._context.write_in_order(read_open, self._on_open_read, self._on_read_failed)
+        self._busy = True
+        self._context.write_in_order(read, self._on_read, self._on_read_failed)
 
     def refresh_history(self) -> None:
-        """Read the open experiment's runs again, the shown run kept (a check or batch
-        window wrote them through this journal, so they are not news)."""
-        from journal.core.queries import runs_of
-
+        """Read the open experiment's runs again, the shown run kept (a check window wrote
+        them through this journal, so they are not news)."""
         experiment_id = self._editor.experiment_id()
         journal = self._context.journal
         if experiment_id is None or journal is None:
             return
+        read = self._open_reader(journal, experiment_id)
+        self._context.run(read, self._on_history_read, self._on_history_failed, owner=self)
 
-        def read() -> list[Any]:
+    def _open_reader(self, journal: Journal, experiment_id: int) -> Callable[[], OpenRead]:
+        """What reads the open experiment, its runs and their grades, off the GUI thread."""
+        from journal.core.queries import experiment_detail
+        from journal.gui.grade_marks import read_experiment_grades
+
+        relay = self._context.grading
+
+        def read() -> OpenRead:
             with journal.read() as session:
-                return runs_of(session, experiment_id)
+                detail = experiment_detail(session, experiment_id)
+                runs = {run.id: run.status for run in detail.runs if run.id is not None}
+                waiting = {run_id for run_id in runs if relay.is_pending(run_id)}
+                return detail, read_experiment_grades(session, experiment_id, runs, waiting)
 
-        self._context.run(
-            read, lambda runs: self._display.refresh_runs(experiment_id, runs), owner=self
-        )
+        return read
 
     # -- merging what was read ------------------------------------------------------------
 
-    def _on_list_read(
-        self, filters: ExperimentFilter, limit: int, read: tuple[list[Any], list[str], list[str]]
-    ) -> None:
-        page, models, tags = read
+    def _on_read(self, read: _Read) -> None:
         view = self._list.view()
         anchor = self._top_row_id(view)
-        self._list.model().apply_refresh(filters, page, limit)
+        self._list.model().apply_refresh(read.filters, read.page, read.limit)
         if anchor is not None:  # scrolled down: the same experiment stays at the top
             row = self._list.model().row_of(anchor)
             if row is not None:
                 index = self._list.model().index(row, 0)
                 view.scrollTo(index, QAbstractItemView.ScrollHint.PositionAtTop)
-        self._list.set_choices(models, tags)
-        self._editor.set_tag_choices(tags)
-        self._part_done()
-
-    def _on_open_read(self, detail: ExperimentDetail) -> None:
-        experiment = detail.experiment
-        if experiment.id == self._editor.experiment_id() and experiment.id is not None:
-            self._display.refresh_runs(experiment.id, detail.runs)
-            if not self._editor.refresh_fields(experiment):
+        if (read.models, read.tags) != self._choices:  # refilling the filters costs a few ms
+            self._choices = (read.models, read.tags)
+            self._list.set_choices(read.models, read.tags)
+            self._editor.set_tag_choices(read.tags)
+        if read.opened is not None:
+            detail, grades = read.opened
+            shown = self._show_open(detail, grades)
+            if shown and not self._editor.refresh_fields(detail.experiment):
                 self._context.say(EDITS_KEPT)
-        self._part_done()
+        self._done()
+
+    def _on_history_read(self, read: OpenRead) -> None:
+        self._show_open(*read)
+
+    def _on_history_failed(self, error: JournalError) -> None:
+        self._context.report(error, quiet=True)
+
+    def _show_open(self, detail: ExperimentDetail, grades: list[RunGrades]) -> bool:
+        """Show the runs read again if their experiment is still the open one; False if not."""
+        experiment_id = detail.experiment.id
+        if experiment_id is None or experiment_id != self._editor.experiment_id():
+            return False
+        self._display.refresh_runs(experiment_id, detail.runs, grades)
+        return True
 
     def _on_read_failed(self, error: JournalError) -> None:
         self._context.report(error, quiet=True)
-        self._part_done()
+        self._done()
 
-    def _part_done(self) -> None:
-        self._waiting = max(0, self._waiting - 1)
-        if self._waiting:
-            return
+    def _done(self) -> None:
+        self._busy = False
         self.refreshed.emit()
         if self._again:
             self._again = False
@@ -190,9 +205,21 @@ class LiveRefresh(QObject):
 
         self.stop()
         self._journal = journal
+        self._choices = None  # the browser fills the filters for the new journal
         self._watch = ChangeWatch(journal)
         self._timer.start()
 
     @Slot()
     def _on_timer_timeout(self) -> None:
         self.poll()
+
+
+class _Read(NamedTuple):
+    """What one refresh read: the list's newest rows and the open experiment, if any."""
+
+    filters: ExperimentFilter
+    limit: int
+    page: list[ExperimentSummary]
+    models: list[str]
+    tags: list[str]
+    opened: OpenRead | None

@@ -534,6 +534,7 @@ class MainWindow(QMainWindow):
         for name, splitter in self._splitters().items():
             self.settings.set_splitter_state(name, splitter.saveState())
         self.settings.set_raw_mode(self.answer_view.raw_mode)
+        self.live.stop()
         self.context.close_journal()
         event.accept()
 

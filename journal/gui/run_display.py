@@ -158,19 +158,21 @@ class RunDisplay(QObject):
         self.load(experiment_id, runs, select_id=self._shown_run_id)
         self.runs_changed.emit(experiment_id)
 
-    def refresh_runs(self, experiment_id: int, runs: list[Run]) -> None:
-        """The runs of the open experiment read again because another program wrote: the
-        run shown stays selected and shown as it is; nothing is loaded into the prompt."""
+    def refresh_runs(self, experiment_id: int, runs: list[Run], grades: list[RunGrades]) -> None:
+        """The runs of the open experiment and their grades, read again because another
+        program wrote: the run shown stays selected and shown as it is, and nothing is
+        loaded into the prompt."""
         if experiment_id != self._experiment_id:
             return
         shown = self._shown_run_id
         self._refreshing = True
         try:
-            self.history_model.set_runs(runs)
+            self.history_model.update_runs(runs, grades)
             row = self.history_model.row_of(shown) if shown is not None else None
             if row is None and runs:
                 row = 0  # the shown run is gone, or there was none: show the newest
-            if row is not None:
+            current = self.history_view.selectionModel().currentIndex()
+            if row is not None and (not current.isValid() or current.row() != row):
                 self._select_row(row)
         finally:
             self._refreshing = False
@@ -178,7 +180,6 @@ class RunDisplay(QObject):
             self._show_run(None)
         elif self.history_model.run(row).id != shown:
             self._show_run(self.history_model.run(row))
-        self._read_grades([run.id for run in runs if run.id is not None])
 
     def select_run(self, run_id: int) -> bool:
         row = self.history_model.row_of(run_id)

@@ -49,13 +49,15 @@ def window(
     stop_runs(qtbot, opened)
 
 
-def _window(qtbot: QtBot, db_path: Path, tmp_path: Path, fake: FakeOllama) -> MainWindow:
+def _window(
+    qtbot: QtBot, db_path: Path, tmp_path: Path, fake: FakeOllama, rows: int = 2
+) -> MainWindow:
     settings = SettingsStore(QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
     opened = MainWindow(db=str(db_path), host=fake.url, settings=settings)
     qtbot.addWidget(opened)
     opened.show()
     opened.start()
-    qtbot.waitUntil(lambda: opened.list_panel.model().rowCount() == 2, timeout=10_000)
+    qtbot.waitUntil(lambda: opened.list_panel.model().rowCount() == rows, timeout=10_000)
     picker = opened.prompt_panel.model_picker
     qtbot.waitUntil(lambda: len(picker.models()) > 0, timeout=10_000)
     return opened
@@ -119,6 +121,26 @@ def test_a_run_by_the_cli_process_shows_up(
     capsys.readouterr()
     qtbot.waitUntil(lambda: window.history_model.rowCount() == 1, timeout=WAIT_MS)
     assert window.list_panel.current_experiment_id() == first
+
+
+def test_a_list_scrolled_down_keeps_its_place_and_selection(
+    qtbot: QtBot, db_path: Path, tmp_path: Path, fake_ollama: FakeOllama, seeded: list[int]
+) -> None:
+    with Journal.open(db_path) as journal:
+        ids = [_experiment(journal, f"task {n}") for n in range(60)]
+    window = _window(qtbot, db_path, tmp_path, fake_ollama, rows=62)
+    view = window.list_panel.view()
+    chosen = ids[20]  # about two-thirds down the list
+    _open(qtbot, window, chosen)
+    view.scrollTo(window.list_panel.model().index(window.list_panel.model().row_of(chosen) or 0, 0))
+    qtbot.waitUntil(lambda: view.verticalScrollBar().value() > 0)
+    top = view.indexAt(view.viewport().rect().topLeft()).data()
+    with Journal.open(db_path) as other:
+        _experiment(other, "made elsewhere")
+    qtbot.waitUntil(lambda: _titles(window)[0] == "made elsewhere", timeout=WAIT_MS)
+    assert view.indexAt(view.viewport().rect().topLeft()).data() == top
+    assert window.list_panel.current_experiment_id() == chosen
+    assert window.editor.experiment_id() == chosen
 
 
 def test_an_unsaved_title_edit_survives_a_refresh(
