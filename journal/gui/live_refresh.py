@@ -111,7 +111,7 @@ class LiveRefresh(QObject):
                 opened = read_open() if read_open is not None else None
             except JournalError:  # deleted elsewhere, say: the list shows it gone
                 opened = None
-            return _Read(filters, limit, page, models, tags, opened)
+            return _Read(journal, filters, limit, page, models, tags, opened)
 
         self._busy = True
         self._context.write_in_order(read, self._on_read, self._on_read_failed)
@@ -145,6 +145,9 @@ class LiveRefresh(QObject):
     # -- merging what was read ------------------------------------------------------------
 
     def _on_read(self, read: _Read) -> None:
+        if read.journal is not self._context.journal:  # another journal was opened meanwhile
+            self._done()
+            return
         view = self._list.view()
         anchor = self._top_row_id(view)
         self._list.model().apply_refresh(read.filters, read.page, read.limit)
@@ -204,9 +207,14 @@ class LiveRefresh(QObject):
         from journal.core.change_watch import ChangeWatch
 
         self.stop()
-        self._journal = journal
         self._choices = None  # the browser fills the filters for the new journal
-        self._watch = ChangeWatch(journal)
+        try:
+            self._watch = ChangeWatch(journal)
+        except JournalError as error:
+            about = "Other programs' changes will not show until the journal is opened again."
+            self._context.report(error, quiet=True, about=about)
+            return
+        self._journal = journal
         self._timer.start()
 
     @Slot()
@@ -217,6 +225,7 @@ class LiveRefresh(QObject):
 class _Read(NamedTuple):
     """What one refresh read: the list's newest rows and the open experiment, if any."""
 
+    journal: Journal
     filters: ExperimentFilter
     limit: int
     page: list[ExperimentSummary]

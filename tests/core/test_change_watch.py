@@ -103,3 +103,26 @@ def test_a_closed_watcher_says_nothing_and_hears_nothing(
     with Journal.open(db_path) as other:
         _add_experiment(other)
     assert not watch.changed()
+
+
+def test_a_watcher_that_cannot_look_never_fails_an_own_commit(
+    journal: Journal, watch: ChangeWatch, db_path: Path
+) -> None:
+    connection = watch._connection
+    assert connection is not None
+    connection.close()  # every look now fails, as if SQLite could not answer
+    _add_experiment(journal)  # the journal's own write still commits
+    assert not watch.changed()
+    with journal.read() as session:
+        from journal.core.queries import count_experiments
+
+        assert count_experiments(session) == 1
+
+
+def test_a_missing_file_cannot_be_watched(db_path: Path, tmp_path: Path) -> None:
+    from journal.core.errors import StorageError
+
+    with Journal.open(db_path) as journal:
+        journal.path = tmp_path / "gone" / "journal.sqlite"
+        with pytest.raises(StorageError):
+            ChangeWatch(journal)
