@@ -180,8 +180,17 @@ def test_fields_without_unsaved_edits_follow_the_change(
 
 
 def test_the_windows_own_writes_are_not_news(
-    qtbot: QtBot, window: MainWindow, db_path: Path, seeded: list[int]
+    qtbot: QtBot,
+    db_path: Path,
+    tmp_path: Path,
+    fake_ollama: FakeOllama,
+    seeded: list[int],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    # Only the test asks: a look taken in the instant between one of the window's own
+    # COMMITs and the watcher's second look counts as news on purpose (see change_watch).
+    monkeypatch.setattr("journal.gui.live_refresh.POLL_MS", 3_600_000)
+    window = _window(qtbot, db_path, tmp_path, fake_ollama)
     refreshes: list[None] = []
     window.live.refreshed.connect(lambda: refreshes.append(None))
     first, _ = seeded
@@ -201,6 +210,8 @@ def test_the_windows_own_writes_are_not_news(
         _experiment(other, "elsewhere")
     assert window.live.poll()
     qtbot.waitUntil(lambda: len(refreshes) == 1, timeout=WAIT_MS)
+    assert _titles(window)[0] == "elsewhere"
+    stop_runs(qtbot, window)
 
 
 def test_a_migration_check_refreshes_the_open_history(
