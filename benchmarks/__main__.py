@@ -25,6 +25,7 @@ def main() -> int:
             "check",
             "batch",
             "images",
+            "live",
         ),
     )
     parser.add_argument(
@@ -64,6 +65,10 @@ def main() -> int:
         size = 10_000 if args.quick else 100_000
         gui_startup.run(cached_journal(args.cache, size), 3 if args.quick else 7)
         gui_latency.run()
+    if args.only in (None, "live"):
+        from benchmarks import gui_live_refresh
+
+        gui_live_refresh.run(args.cache, 10_000 if args.quick else 100_000)
     if args.only in (None, "export"):
         from benchmarks import export_import
 

@@ -15,11 +15,11 @@ import os
 import re
 import shlex
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine.interfaces import DBAPIConnection
@@ -51,6 +51,16 @@ _PERM, _BUSY, _LOCKED, _READONLY, _IOERR, _CORRUPT, _FULL, _CANTOPEN, _NOTADB = 
 )  # fmt: skip
 _READONLY_DBMOVED = _READONLY | (4 << 8)
 _READONLY_DIRECTORY = _READONLY | (6 << 8)
+
+
+class CommitListener(Protocol):
+    """Told about this Journal's own commits (a change watcher, to know them from others')."""
+
+    def before_commit(self) -> None:
+        """Called on the writing thread just before COMMIT, the write lock still held."""
+
+    def after_commit(self) -> None:
+        """Called on the writing thread once the commit is done."""
 
 
 @dataclass(frozen=True)
@@ -278,6 +288,7 @@ class Journal:
         self.engine = engine
         self._write_engine = engine.execution_options(journal_write=True)
         self._read_only = read_only
+        self._commit_listeners: list[CommitListener] = []
 
     @property
     def read_only(self) -> bool:
@@ -383,6 +394,27 @@ class Journal:
     def close(self) -> None:
         self.engine.dispose()
 
+    def listen_to_commits(self, listener: CommitListener) -> Callable[[], None]:
+        """Tell `listener` about each commit of this journal's write sessions; returns the
+        call that stops telling it."""
+        if not self._commit_listeners:
+            event.listen(self.engine, "commit", self._before_commit)
+        self._commit_listeners.append(listener)
+
+        def stop() -> None:
+            if listener in self._commit_listeners:
+                self._commit_listeners.remove(listener)
+
+        return stop
+
+    def _before_commit(self, _connection: Any) -> None:
+        for listener in list(self._commit_listeners):
+            listener.before_commit()
+
+    def _after_commit(self) -> None:
+        for listener in list(self._commit_listeners):
+            listener.after_commit()
+
     def __enter__(self) -> Journal:
         return self
 
@@ -406,6 +438,7 @@ class Journal:
             session.begin(),
         ):
             yield session
+        self._after_commit()
 
     @contextmanager
     def write_attached(self, path: Path, name: str) -> Iterator[Session]:
@@ -441,6 +474,7 @@ class Journal:
                     connection.invalidate()  # closing it detaches; the pool never sees it
                 finally:
                     connection.close()
+        self._after_commit()
 
     @contextmanager
     def _guard(self) -> Iterator[None]:

@@ -151,6 +151,39 @@ class ExperimentEditor(QWidget):
             widget.setEnabled(has)
         self._empty.setVisible(not has)
 
+    def has_unsaved_edits(self) -> bool:
+        """Typed words not yet handed to the writer (the save waits for typing to pause)."""
+        return self._experiment_id is not None and self.current_values() != self._saved
+
+    def refresh_fields(self, experiment: Any) -> bool:
+        """Show `experiment` as stored now (another program changed it), unless the person
+        has unsaved edits: False then, and the fields are kept as typed. Only the fields
+        that changed are set, so the cursor stays where it is in the others."""
+        if experiment is None or experiment.id != self._experiment_id:
+            return True
+        values = self._values_of(experiment)
+        if values == self._saved:
+            return True
+        if self.has_unsaved_edits():
+            return False
+        self._loading = True
+        try:
+            if values["title"] != self._saved.get("title"):
+                self.title.setText(values["title"])
+            if values["tags"] != self._saved.get("tags"):
+                self.tags.setText(", ".join(values["tags"]))
+            for key, box in (
+                ("hypothesis", self.hypothesis),
+                ("expected", self.expected),
+                ("conclusion", self.conclusion),
+            ):
+                if values[key] != self._saved.get(key):
+                    box.setPlainText(values[key])
+            self._saved = values
+        finally:
+            self._loading = False
+        return True
+
     def set_tag_choices(self, tags: list[str]) -> None:
         self._tag_model.setStringList(tags)
 

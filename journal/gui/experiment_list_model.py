@@ -221,14 +221,35 @@ class ExperimentListModel(QAbstractTableModel):
         """
         if self._fetch_page is None:
             return
+        limit = self.refresh_limit()
         with self._changing():
-            limit = max(self._page_size, len(self._rows))
             page = self._fetch(None, limit)
-            if page is None:
-                return
-            self._merge(page)
-            self._exhausted = len(page) < limit
+        if page is not None:
+            self.apply_refresh(self._filter, page, limit)
+
+    def refresh_limit(self) -> int:
+        """How many rows a refresh reads: as many as are loaded, at least a page."""
+        return max(self._page_size, len(self._rows))
+
+    def apply_refresh(
+        self, filters: ExperimentFilter, page: list[ExperimentSummary], limit: int
+    ) -> bool:
+        """Merge the newest `limit` rows, read (maybe in the background) with `filters`;
+        False, changing nothing, when the filter changed meanwhile.
+
+        Rows paged in since the read, older than all of it, stay: a person scrolling
+        down while the list refreshes does not lose them.
+        """
+        if filters != self._filter or self._fetch_page is None:
+            return False
+        with self._changing():
+            full = len(page) >= limit
+            older = [row for row in self._rows if row.id < page[-1].id] if full and page else []
+            self._merge(page + older)
+            if not older:
+                self._exhausted = not full
         self.contents_edited.emit()
+        return True
 
     def upsert(self, summary: ExperimentSummary) -> None:
         """Show a new or changed experiment without reloading.
@@ -469,8 +490,14 @@ class ExperimentListModel(QAbstractTableModel):
             self.endInsertRows()
             row += j - i
             i = j
+        # Only the rows whose contents changed are repainted (at most one span of them).
+        changed = [
+            row
+            for row, (old, summary) in enumerate(zip(self._rows, new, strict=True))
+            if old != summary
+        ]
         self._rows[:] = new
-        if self._rows:
+        if changed:
             self.dataChanged.emit(
-                self.index(0, 0), self.index(len(self._rows) - 1, len(Column) - 1)
+                self.index(changed[0], 0), self.index(changed[-1], len(Column) - 1)
             )

@@ -23,6 +23,7 @@ from journal.gui.experiment_editor import ExperimentEditor
 from journal.gui.follow_up import FollowUps
 from journal.gui.grading_controls import GradingControls
 from journal.gui.list_panel import ListPanel
+from journal.gui.live_refresh import LiveRefresh
 from journal.gui.prompt_panel import PromptPanel
 from journal.gui.resources import app_icon
 from journal.gui.run_controller import RunController
@@ -125,6 +126,8 @@ class MainWindow(QMainWindow):
         self.browser = ExperimentBrowser(
             self.context, self.list_panel, self.editor, self.display, self
         )
+        # Other programs' writes show within a second.
+        self.live = LiveRefresh(self.context, self.list_panel, self.editor, self.display, self)
         # The display's parts, by the names the window's menus and tests use.
         self.answer_view = self.display.answer_view
         self.outcome = self.display.outcome
@@ -545,6 +548,7 @@ class MainWindow(QMainWindow):
         for name, splitter in self._splitters().items():
             self.settings.set_splitter_state(name, splitter.saveState())
         self.settings.set_raw_mode(self.answer_view.raw_mode)
+        self.live.stop()
         self.context.close_journal()
         event.accept()
 

@@ -60,6 +60,7 @@ class RunDisplay(QObject):
         self._experiment_id: int | None = None
         self._shown_run_id: int | None = None
         self._live_run_id: int | None = None
+        self._refreshing = False  # rows read again: selecting the shown run is not a choice
         self._init_widgets()
         self._init_connections(runs)
 
@@ -155,6 +156,29 @@ class RunDisplay(QObject):
         runs = self._context.read(lambda s: runs_of(s, experiment_id)) or []
         self.load(experiment_id, runs, select_id=self._shown_run_id)
         self.runs_changed.emit(experiment_id)
+
+    def refresh_runs(self, experiment_id: int, runs: list[Run], grades: list[RunGrades]) -> None:
+        """The runs of the open experiment and their grades, read again because another
+        program wrote: the run shown stays selected and shown as it is, and nothing is
+        loaded into the prompt."""
+        if experiment_id != self._experiment_id:
+            return
+        shown = self._shown_run_id
+        self._refreshing = True
+        try:
+            self.history_model.update_runs(runs, grades)
+            row = self.history_model.row_of(shown) if shown is not None else None
+            if row is None and runs:
+                row = 0  # the shown run is gone, or there was none: show the newest
+            current = self.history_view.selectionModel().currentIndex()
+            if row is not None and (not current.isValid() or current.row() != row):
+                self._select_row(row)
+        finally:
+            self._refreshing = False
+        if row is None:
+            self._show_run(None)
+        elif self.history_model.run(row).id != shown:
+            self._show_run(self.history_model.run(row))
 
     def select_run(self, run_id: int) -> bool:
         row = self.history_model.row_of(run_id)
@@ -261,7 +285,7 @@ class RunDisplay(QObject):
 
     @Slot(QModelIndex, QModelIndex)
     def _on_history_current_changed(self, current: QModelIndex, _: QModelIndex) -> None:
-        if current.isValid():
+        if current.isValid() and not self._refreshing:
             self._show_run(self.history_model.run(current.row()), chosen=True)
 
     # -- a run streaming ------------------------------------------------------------------

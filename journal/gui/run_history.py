@@ -94,6 +94,36 @@ class RunHistoryModel(QAbstractTableModel):
         self._runs, self._nodes = threaded(runs)
         self.endResetModel()
 
+    def update_runs(self, runs: list[Any], grades: list[RunGrades]) -> None:
+        """Show `runs` and their `grades`, read again; when the rows shown are still there
+        in the same order with new ones above, the new rows are inserted instead of a reset,
+        so the view keeps its selection and need not lay every row out again."""
+        rows, nodes = threaded(runs)
+        regraded = {found.run_id for found in grades if self._grades.get(found.run_id) != found}
+        for run_grades in grades:
+            self._grades[run_grades.run_id] = run_grades
+        added = len(rows) - len(self._runs)
+        kept = [run.id for run in rows[added:]] if added >= 0 else None
+        if not self._runs or kept != [run.id for run in self._runs]:
+            self.beginResetModel()
+            self._runs, self._nodes = rows, nodes
+            self.endResetModel()
+            return
+        before = {run.id: _shown_as(run) for run in self._runs}
+        if added:
+            self.beginInsertRows(QModelIndex(), 0, added - 1)
+        self._runs, self._nodes = rows, nodes
+        if added:
+            self.endInsertRows()
+        changed = [
+            row
+            for row, run in enumerate(rows[added:], start=added)
+            if run.id in regraded or before.get(run.id) != _shown_as(run)
+        ]
+        if changed:
+            last = len(self.HEADERS) - 1
+            self.dataChanged.emit(self.index(changed[0], 0), self.index(changed[-1], last))
+
     def turn(self, run_id: int) -> TurnNode | None:
         """Where run `run_id` stands in its conversation; None for a run on its own."""
         return self._nodes.get(run_id)
@@ -216,6 +246,23 @@ class RunHistoryModel(QAbstractTableModel):
             moment = run.started_at or run.created_at
             return moment.astimezone().isoformat(timespec="seconds") if moment else None
         return None
+
+
+def _shown_as(run: Any) -> tuple[Any, ...]:
+    """What the row of `run` shows, to tell whether it changed since it was read."""
+    return (
+        run.model,
+        run.model_digest,
+        str(run.options),
+        run.status,
+        run.verdict,
+        run.verdict_note,
+        run.error,
+        run.started_at,
+        run.created_at,
+        run.replay_of_id,
+        run.template,
+    )
 
 
 def _continued(node: TurnNode) -> list[str]:

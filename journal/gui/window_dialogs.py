@@ -137,6 +137,7 @@ class WindowDialogs(QObject):
     @Slot(int)
     def _on_check_window_check_finished(self, _check_id: int) -> None:
         self._window.browser.refresh()
+        self._window.live.refresh_history()  # its replays, written by this window
 
     @Slot()
     def open_batch_window(self) -> None:

@@ -359,6 +359,8 @@ def test_run_all_opens_one_window_per_experiment_and_a_cell_opens_its_run(
     qtbot.waitUntil(lambda: window.models_list.isEnabled(), timeout=10_000)
     with qtbot.waitSignal(window.batch_finished, timeout=20_000):
         _start(qtbot, window, [ALPHA, BETA])
+    # The open experiment's history shows the batch's runs (this window wrote them).
+    qtbot.waitUntil(lambda: main_window.history_model.rowCount() == 1 + 2 * len(WORDS))
     cell = window.grid_model.index(1, 1)
     run_id = window.grid_model.run_id_at(cell)
     assert run_id is not None
