@@ -138,13 +138,24 @@ class RunDisplay(QObject):
     def load(self, experiment_id: int, runs: list[Run], select_id: int | None = None) -> None:
         """Show the runs of `experiment_id`, the newest (or `select_id`) selected."""
         self._experiment_id = experiment_id
-        self.history_model.set_runs(runs)
+        self._set_history(runs)
         self._read_grades([run.id for run in runs if run.id is not None])
         if not runs:
             self._show_run(None)
             return
         row = self.history_model.row_of(select_id) if select_id is not None else 0
         self._select_row(row or 0)
+
+    def _set_history(self, runs: list[Run]) -> None:
+        """The history's rows, and which of them showed images (metadata only, one read,
+        none when no run names an image)."""
+        from journal.core.images import image_refs, images_shown
+
+        self.history_model.set_runs(runs)
+        shown = {}
+        if any(image_refs(run.messages) for run in runs):
+            shown = self._context.read(lambda s: images_shown(s, runs), quiet=True) or {}
+        self.history_model.set_images(shown)
 
     def reload(self) -> None:
         """Read the experiment's runs again, keeping the shown one (a verdict set elsewhere)."""
@@ -331,7 +342,7 @@ class RunDisplay(QObject):
         # setup into the prompt); only a row that was current already needs showing here.
         # A 5,000-chunk answer set three times over kept the event loop ~25 ms longer.
         runs = self._context.read(lambda s: runs_of(s, run.experiment_id)) or []
-        self.history_model.set_runs(runs)
+        self._set_history(runs)
         self._shown_run_id = None
         row = self.history_model.row_of(run.id or 0)
         if row is not None:

@@ -23,6 +23,7 @@ from journal.gui.table_style import VERDICT_COLOURS
 
 if TYPE_CHECKING:
     from journal.core.conversations import TurnNode
+    from journal.core.images import StoredImage
 
 GRADE_COLOURS = {
     OutcomeStatus.PASS: VERDICT_COLOURS[Verdict.WORKED],
@@ -32,6 +33,7 @@ GRADE_COLOURS = {
 
 KEY_OPTIONS = ("temperature", "seed", "num_ctx", "num_predict", "top_p", "top_k")
 MAX_INDENT = 6  # deeper turns are marked as deep as this: the tooltip says which turn
+IMAGE_MARK = "▣"  # after the run id, with the count: the run showed the model images
 INDENT = "   "  # per level below turn 2: about the width of "↳ ", so each mark sits under
 # the model name of the turn it continues
 
@@ -70,6 +72,7 @@ class RunHistoryModel(QAbstractTableModel):
         self._live_run_id: int | None = None
         self._grades: dict[int, RunGrades] = {}
         self._nodes: dict[int, TurnNode] = {}  # the turns of conversations, by run id
+        self._images: dict[int, tuple[str, str]] = {}  # run id -> (mark, tooltip lines)
 
     def set_grades(self, grades: RunGrades) -> None:
         """What a run's grades add up to, shown in the Grades column (and its tooltip)."""
@@ -93,6 +96,14 @@ class RunHistoryModel(QAbstractTableModel):
         self.beginResetModel()
         self._runs, self._nodes = threaded(runs)
         self.endResetModel()
+
+    def set_images(self, shown: dict[int, list[StoredImage]]) -> None:
+        """The images each run showed (metadata, no bytes): a mark after the run id and a
+        tooltip listing them, worked out here once per refresh rather than per paint."""
+        self._images = {run_id: _image_mark(images) for run_id, images in shown.items() if images}
+        if self._runs:
+            first, last = self.index(0, self.ID), self.index(len(self._runs) - 1, self.ID)
+            self.dataChanged.emit(first, last)
 
     def turn(self, run_id: int) -> TurnNode | None:
         """Where run `run_id` stands in its conversation; None for a run on its own."""
@@ -171,7 +182,12 @@ class RunHistoryModel(QAbstractTableModel):
 
     def _display(self, run: Any, column: int) -> str:
         if column == self.ID:
-            return f"{run.id}" + (" ↻" if run.replay_of_id else "")
+            images = self._images.get(run.id)
+            return (
+                f"{run.id}"
+                + (" ↻" if run.replay_of_id else "")
+                + (f" {images[0]}" if images else "")
+            )
         if column == self.MODEL:
             node = self._nodes.get(run.id)
             if node is None or node.depth == 0:
@@ -203,6 +219,9 @@ class RunHistoryModel(QAbstractTableModel):
             values = values_line(run.template)
             if values:
                 lines.insert(0, f"Variables: {values}")
+            images = self._images.get(run.id)
+            if images:
+                lines.append(images[1])
             return "\n".join(lines) or None
         if column == self.DIGEST:
             return str(run.model_digest) or "digest unknown (the run never reached Ollama)"
@@ -216,6 +235,20 @@ class RunHistoryModel(QAbstractTableModel):
             moment = run.started_at or run.created_at
             return moment.astimezone().isoformat(timespec="seconds") if moment else None
         return None
+
+
+def _image_mark(images: list[StoredImage]) -> tuple[str, str]:
+    """`▣2` and "Showed 2 images:" with one line each (type, size, width×height)."""
+    from journal.core.images import size_label
+
+    lines = [
+        f"  {image.mime}, {size_label(image.size)}"
+        + (f", {image.width}×{image.height}" if image.width and image.height else "")
+        for image in images
+    ]
+    count = len(images)
+    head = f"Showed {count} image{'s' if count != 1 else ''}:"
+    return f"{IMAGE_MARK}{count}", "\n".join([head, *lines])
 
 
 def _continued(node: TurnNode) -> list[str]:
