@@ -11,7 +11,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
     QLabel,
-    QTreeView,
     QVBoxLayout,
     QWidget,
 )
@@ -26,7 +25,7 @@ from journal.gui.grade_marks import (
     read_run_grades,
 )
 from journal.gui.outcome_panel import OutcomePanel
-from journal.gui.run_history import RunHistoryModel
+from journal.gui.run_history import HistoryView, RunHistoryModel
 from journal.gui.run_images import RunImages
 
 if TYPE_CHECKING:
@@ -87,8 +86,7 @@ class RunDisplay(QObject):
         layout.addWidget(self.outcome)
 
         self.history_model = RunHistoryModel(self)
-        self.history_view = view = QTreeView()
-        view.setModel(self.history_model)
+        self.history_view = view = HistoryView(self.history_model)
         view.setRootIsDecorated(False)
         view.setUniformRowHeights(True)
         view.setAlternatingRowColors(True)
@@ -381,8 +379,7 @@ class RunDisplay(QObject):
             def read(session: Session) -> list[RunGrades]:
                 return read_experiment_grades(session, experiment_id, runs, waiting)
 
-        for grades in self._context.read(read, quiet=True) or []:
-            self.history_model.set_grades(grades)
+        self.history_model.set_all_grades(self._context.read(read, quiet=True) or [])
 
     def _show_grades(self, grades: RunGrades | None) -> None:
         self.grade_strip.show_grades(grades)

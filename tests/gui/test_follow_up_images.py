@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 from sqlalchemy import text
 
@@ -55,6 +56,10 @@ def _run(qtbot: QtBot, window: MainWindow, prompt: str) -> Run:
 
 def _b64(data: bytes) -> str:
     return base64.b64encode(data).decode("ascii")
+
+
+def _text_width(view: QWidget, text: str) -> int:
+    return view.fontMetrics().horizontalAdvance(text)
 
 
 def _id_cell(window: MainWindow, run_id: int) -> tuple[str, str]:
@@ -102,6 +107,10 @@ def test_a_follow_up_carries_its_images_and_a_later_turn_sends_them_again(
     assert cell == f"{second.id} ▣1"
     assert f"Showed 1 image:\n  image/png, {len(png(6, 5))} B, 6×5" in tip
     assert _id_cell(window, third.id or 0)[0] == str(third.id)  # its own message shows none
+    # The id column still fits its widest cell: its width is measured once per refresh, and
+    # again when a cell changes, not at every layout pass.
+    view = window.display.history_view
+    qtbot.waitUntil(lambda: view.header().sectionSize(0) >= _text_width(view, cell))
 
 
 def test_a_model_that_cannot_see_is_refused_when_an_earlier_turn_showed_images(
