@@ -379,7 +379,7 @@ class RunDisplay(QObject):
             def read(session: Session) -> list[RunGrades]:
                 return read_experiment_grades(session, experiment_id, runs, waiting)
 
-        self.history_model.set_all_grades(self._context.read(read, quiet=True) or [])
+        self.history_model.set_grades(self._context.read(read, quiet=True) or [])
 
     def _show_grades(self, grades: RunGrades | None) -> None:
         self.grade_strip.show_grades(grades)

@@ -89,17 +89,9 @@ class RunHistoryModel(QAbstractTableModel):
         # several times over (once per role, again to size each column to its contents).
         self._cells: list[list[str]] = []
 
-    def set_grades(self, grades: RunGrades) -> None:
-        """What a run's grades add up to, shown in the Grades column (and its tooltip)."""
-        self._grades[grades.run_id] = grades
-        row = self.row_of(grades.run_id)
-        if row is not None:
-            index = self.index(row, self.GRADES)
-            self.dataChanged.emit(index, index)
-
-    def set_all_grades(self, all_grades: list[RunGrades]) -> None:
-        """The grades of a whole history, with one change signal: each signal has the view
-        measure every row again to size its columns."""
+    def set_grades(self, all_grades: list[RunGrades]) -> None:
+        """What runs' grades add up to, shown in the Grades column (and its tooltip); a
+        whole history's with one change signal, as each has the view measure the column."""
         self._grades.update((grades.run_id, grades) for grades in all_grades)
         if self._runs and all_grades:
             first, last = self.index(0, self.GRADES), self.index(len(self._runs) - 1, self.GRADES)
