@@ -26,6 +26,7 @@ def main() -> int:
             "batch",
             "images",
             "live",
+            "conversation",
         ),
     )
     parser.add_argument(
@@ -59,6 +60,10 @@ def main() -> int:
         from benchmarks import images
 
         images.run(args.quick)
+    if args.only in (None, "conversation"):
+        from benchmarks import gui_conversation
+
+        gui_conversation.run(5 if args.quick else 15)
     if args.only in (None, "gui"):
         from benchmarks import gui_latency, gui_startup
 

@@ -69,13 +69,15 @@ def _option_changes(
 
 
 def cmd_follow_up(args: argparse.Namespace) -> int:
-    """`journal run --continue RUN -p TEXT`: the next turn after RUN, on RUN's model and
-    settings unless -m, -s or -o say otherwise; the context warning goes to stderr."""
+    """`journal run --continue RUN -p TEXT [--image FILE]`: the next turn after RUN, on RUN's
+    model and settings unless -m, -s or -o say otherwise; the context warning goes to stderr."""
     from journal.cli import _run_and_grade
     from journal.cli_expect import add_expectations, read_expectation
     from journal.cli_grading import expectation_line
+    from journal.core.capabilities import check_specs
     from journal.core.conversations import UNSET, chain_ids, check_context, follow_up
     from journal.core.errors import InvalidInputError
+    from journal.core.images import read_image_file, user_message
     from journal.core.options import UnknownOptionError
     from journal.core.queries import get_run
     from journal.core.stability import repeat_seeds
@@ -92,6 +94,8 @@ def cmd_follow_up(args: argparse.Namespace) -> int:
         raise InvalidInputError("The prompt is empty: give it with -p TEXT, -p @FILE or -p -.")
     system = read_text(args.system, "system prompt") if args.system is not None else None
     expectations = [read_expectation(line) for line in args.expect or []]
+    images = [read_image_file(path) for path in args.image or []]
+    shas = [image.sha256 for image in images]
     with open_journal(args) as journal:
         with journal.read() as session:
             parent = get_run(session, args.continue_run)
@@ -112,9 +116,13 @@ def cmd_follow_up(args: argparse.Namespace) -> int:
                 keep_alive=fields.get("keep_alive", UNSET),
                 think=fields.get("think", UNSET),
                 allow_unknown=args.allow_unknown_option,
+                messages=[user_message(prompt, shas)] if images else None,
             )
         repeat = repeat_seeds(spec.options, args.repeat) if args.repeat is not None else None
         ollama = service(args)
+        # Images anywhere in the conversation (it is all sent again) need a vision model:
+        # refused before anything is written, as a first turn is.
+        check_specs(ollama, [spec])
         warning = check_context(ollama, spec, parent).warning()
         if warning:
             _say(f"warning: {warning}")
@@ -123,7 +131,7 @@ def cmd_follow_up(args: argparse.Namespace) -> int:
         for saved in added:
             _say(f"experiment {spec.experiment_id} expects {expectation_line(saved)}")
         _say(f"continuing run {args.continue_run} (turn {turn})")
-        return _run_and_grade(journal, args, spec, repeat, None)
+        return _run_and_grade(journal, args, spec, repeat, None, images)
 
 
 # -- journal show -----------------------------------------------------------------------

@@ -314,28 +314,34 @@ FORMAT_ANSWER = (
 )
 
 
-def attach_pictures(window: object) -> None:
-    """Two pictures attached to the next prompt, as a drop or a paste attaches them."""
+def picture(colour: str) -> bytes:
+    """A 640x420 PNG: a coloured block on paper."""
     from PySide6.QtCore import QBuffer, QIODevice
     from PySide6.QtGui import QColor, QImage, QPainter
 
+    image = QImage(640, 420, QImage.Format.Format_RGB32)
+    image.fill(QColor("#f4f1ea"))
+    painter = QPainter(image)
+    painter.fillRect(40, 40, 560, 340, QColor(colour))
+    painter.end()
+    buffer = QBuffer()
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    image.save(buffer, "PNG")  # type: ignore[call-overload]
+    return bytes(buffer.data().data())
+
+
+def attach_pictures(window: object) -> None:
+    """Two pictures attached to the next prompt, as a drop or a paste attaches them."""
     w: Any = window
     for name, colour in (("receipt.png", "#d9822b"), ("river-map.png", "#2b6cd9")):
-        image = QImage(640, 420, QImage.Format.Format_RGB32)
-        image.fill(QColor("#f4f1ea"))
-        painter = QPainter(image)
-        painter.fillRect(40, 40, 560, 340, QColor(colour))
-        painter.end()
-        buffer = QBuffer()
-        buffer.open(QIODevice.OpenModeFlag.WriteOnly)
-        image.save(buffer, "PNG")  # type: ignore[call-overload]
-        w.prompt_panel.attached_images.attach_data(bytes(buffer.data().data()), name)
+        w.prompt_panel.attached_images.attach_data(picture(colour), name)
     w.prompt_panel.set_prompt("What is the total on this receipt, and which river is marked?")
 
 
 def show_conversation(window: object, wait: object) -> None:
-    """Two follow-ups to the finished run, then a branch from turn 2; follow-up mode stays
-    on for the newest turn, a next question half written."""
+    """Two follow-ups to the finished run, then a branch from turn 2 on a vision model with
+    a map attached (the history marks it); follow-up mode stays on for the newest turn, a
+    next question half written."""
     w: Any = window
 
     def follow(prompt: str) -> None:
@@ -350,7 +356,9 @@ def show_conversation(window: object, wait: object) -> None:
     follow("Convert the lengths to miles.")
     w.display.select_run(turn2)
     w.continue_action.trigger()
-    follow("Which of them is the shortest?")
+    w.prompt_panel.model_picker.set_current_model("gemma3:4b")
+    w.prompt_panel.attached_images.attach_data(picture("#2b6cd9"), "river-map.png")
+    follow("Which of them is marked on this map?")
     w.prompt_panel.set_prompt("Where does it rise?")
     wait(lambda: w.answer_view.is_rendered(), 10)  # type: ignore[operator]
 
@@ -438,7 +446,13 @@ def main() -> int:
             quantization_level="Q4_K_M",
             capabilities=["completion", "thinking"],
         ),
-        FakeModel("gemma3:4b", family="gemma3", parameter_size="4.3B", quantization_level="Q4_K_M"),
+        FakeModel(
+            "gemma3:4b",
+            family="gemma3",
+            parameter_size="4.3B",
+            quantization_level="Q4_K_M",
+            capabilities=["completion", "vision"],
+        ),
         FakeModel("mistral:7b", family="llama", parameter_size="7.2B", quantization_level="Q4_0"),
         FakeModel(
             "judge:4b",

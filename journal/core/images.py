@@ -33,6 +33,7 @@ __all__ = [
     "get_image",
     "image_refs",
     "images_of_run",
+    "images_shown",
     "link_images",
     "read_image_file",
     "recognise",
@@ -197,6 +198,25 @@ def images_of_run(session: Session, run_id: int) -> list[StoredImage]:
     return [found[sha] for sha in order if sha in found] + [
         image for sha, image in sorted(found.items()) if sha not in order
     ]
+
+
+def images_shown(session: Session, runs: Sequence[Run]) -> dict[int, list[StoredImage]]:
+    """The images each of `runs` shows in its own messages, in order (no bytes): one query
+    for a whole history, none when no run names an image. Runs showing none are left out."""
+    refs = {run.id: image_refs(run.messages) for run in runs if run.id is not None}
+    wanted = sorted({sha for shas in refs.values() for sha in shas})
+    if not wanted:
+        return {}
+    rows = session.execute(
+        text(
+            "SELECT sha256, mime, size, width, height FROM image "
+            "WHERE sha256 IN (SELECT value FROM json_each(:refs))"
+        ),
+        {"refs": json.dumps(wanted)},
+    ).all()
+    found = {row[0]: StoredImage(row[0], row[1], row[2], row[3], row[4]) for row in rows}
+    shown = {run_id: [found[sha] for sha in shas if sha in found] for run_id, shas in refs.items()}
+    return {run_id: images for run_id, images in shown.items() if images}
 
 
 def _refuse_too_big(name: str, size: int) -> None:

@@ -2,7 +2,8 @@
 
 Continue (Ctrl+Shift+F) on a run of the history puts the prompt panel in this mode: a
 banner names the turn being continued, the prompt is emptied for the next message, and
-the model and settings are the parent's until the person changes them. Run then sends
+the model and settings are the parent's until the person changes them; images attached
+go with the follow-up's message, as with any prompt. Run then sends
 `conversations.follow_up` (the core rebuilds the history); once the new turn has
 answered it becomes the one continued, so a conversation goes on turn after turn.
 Continuing an earlier turn makes a branch; nothing recorded changes. Selecting another
@@ -151,6 +152,7 @@ class FollowUps(QObject):
         panel.set_system_prompt(run.system_prompt)
         panel.options_panel.set_values(dict(run.options), run.keep_alive, run.think)
         panel.set_prompt("")
+        panel.attached_images.clear()  # the next message is new: so are its images
         node = self._display.history_model.turn(run.id or 0)
         self._turn = node.turn + 1 if node is not None else 2
         self.banner.label.setText(f"Follow-up to run {run.id} · turn {self._turn} · {run.model}")
@@ -194,6 +196,7 @@ class FollowUps(QObject):
     def send(self) -> None:
         """Run the follow-up written in the prompt panel (the window checked it may run)."""
         from journal.core.conversations import chain, follow_up, history_of
+        from journal.core.images import user_message
 
         parent, panel = self._parent, self._panel
         texts = panel.rendered()
@@ -205,6 +208,10 @@ class FollowUps(QObject):
         # dropped (None), as `journal run --continue -o KEY=` drops it.
         changes = {key: None for key in parent.options if key not in options} | options
         request = panel.options_panel.request_fields()
+        # Images attached go with the follow-up's own message and are stored with its run;
+        # later turns send them again with the history (Ollama keeps nothing between calls).
+        images = panel.attached_images.images()
+        shas = [image.sha256 for image in images]
 
         def build(session: Session) -> RunSpec:
             spec = follow_up(
@@ -216,6 +223,7 @@ class FollowUps(QObject):
                 system_prompt=texts.system,
                 keep_alive=request.get("keep_alive"),
                 think=request.get("think"),
+                messages=[user_message(texts.prompt, shas)] if images else None,
             )
             # The history is every turn up to AND including the parent, its answer last
             # (`follow_up` on this branch leaves the parent's own turn out).
@@ -227,7 +235,7 @@ class FollowUps(QObject):
         if texts.template is not None:
             spec = replace(spec, template=texts.template.to_json())
         self._check_context(spec, parent)
-        if self._runs.start(spec, repeat=panel.repeat()):
+        if self._runs.start(spec, repeat=panel.repeat(), images=images):
             self._display.begin_stream(
                 "Waiting for the model…", f"{spec.model}  ·  turn {self._turn}  ·  starting…"
             )

@@ -111,6 +111,12 @@ class AttachedImages(QWidget):
     def images(self) -> list[ImageFile]:
         return list(self._images)
 
+    def clear(self) -> None:
+        """Attach nothing to the next prompt (a follow-up's next message starts empty)."""
+        if self._images:
+            self._images = []
+            self._rebuild()
+
     def message(self) -> str:
         """Why the last file or paste was refused ("" when it was not)."""
         return self._message.text() if self._message.isVisibleTo(self) else ""

@@ -10,7 +10,6 @@ from PySide6.QtCore import QItemSelectionModel, QModelIndex, QObject, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
-    QTreeView,
     QVBoxLayout,
     QWidget,
 )
@@ -26,7 +25,7 @@ from journal.gui.grade_marks import (
     read_run_grades,
 )
 from journal.gui.outcome_panel import OutcomePanel
-from journal.gui.run_history import RunHistoryModel
+from journal.gui.run_history import HistoryView, RunHistoryModel
 from journal.gui.run_images import RunImages
 
 if TYPE_CHECKING:
@@ -87,8 +86,7 @@ class RunDisplay(QObject):
         layout.addWidget(self.outcome)
 
         self.history_model = RunHistoryModel(self)
-        self.history_view = view = QTreeView()
-        view.setModel(self.history_model)
+        self.history_view = view = HistoryView(self.history_model)
         view.setRootIsDecorated(False)
         view.setUniformRowHeights(True)
         view.setAlternatingRowColors(True)
@@ -138,13 +136,27 @@ class RunDisplay(QObject):
     def load(self, experiment_id: int, runs: list[Run], select_id: int | None = None) -> None:
         """Show the runs of `experiment_id`, the newest (or `select_id`) selected."""
         self._experiment_id = experiment_id
-        self.history_model.set_runs(runs)
+        self._set_history(runs)
         self._read_grades([run.id for run in runs if run.id is not None])
         if not runs:
             self._show_run(None)
             return
         row = self.history_model.row_of(select_id) if select_id is not None else 0
         self._select_row(row or 0)
+
+    def _set_history(self, runs: list[Run]) -> None:
+        """The history's rows, and which of them showed images (metadata only, one read,
+        none when no run names an image)."""
+        self.history_model.set_runs(runs)
+        self._mark_images(runs)
+
+    def _mark_images(self, runs: list[Run]) -> None:
+        from journal.core.images import image_refs, images_shown
+
+        shown = {}
+        if any(image_refs(run.messages) for run in runs):
+            shown = self._context.read(lambda s: images_shown(s, runs), quiet=True) or {}
+        self.history_model.set_images(shown)
 
     def reload(self) -> None:
         """Read the experiment's runs again, keeping the shown one (a verdict set elsewhere)."""
@@ -167,6 +179,7 @@ class RunDisplay(QObject):
         self._refreshing = True
         try:
             self.history_model.update_runs(runs, grades)
+            self._mark_images(runs)
             row = self.history_model.row_of(shown) if shown is not None else None
             if row is None and runs:
                 row = 0  # the shown run is gone, or there was none: show the newest
@@ -354,7 +367,7 @@ class RunDisplay(QObject):
         # setup into the prompt); only a row that was current already needs showing here.
         # A 5,000-chunk answer set three times over kept the event loop ~25 ms longer.
         runs = self._context.read(lambda s: runs_of(s, run.experiment_id)) or []
-        self.history_model.set_runs(runs)
+        self._set_history(runs)
         self._shown_run_id = None
         row = self.history_model.row_of(run.id or 0)
         if row is not None:
@@ -393,8 +406,7 @@ class RunDisplay(QObject):
             def read(session: Session) -> list[RunGrades]:
                 return read_experiment_grades(session, experiment_id, runs, waiting)
 
-        for grades in self._context.read(read, quiet=True) or []:
-            self.history_model.set_grades(grades)
+        self.history_model.set_grades(self._context.read(read, quiet=True) or [])
 
     def _show_grades(self, grades: RunGrades | None) -> None:
         self.grade_strip.show_grades(grades)

@@ -11,9 +11,9 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QAbstractTableModel, QEvent, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QFont, QPalette
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QTreeView
 
 from journal.core.domain import RunStatus, Verdict
 from journal.core.grading import OutcomeStatus
@@ -23,6 +23,7 @@ from journal.gui.table_style import VERDICT_COLOURS
 
 if TYPE_CHECKING:
     from journal.core.conversations import TurnNode
+    from journal.core.images import StoredImage
 
 GRADE_COLOURS = {
     OutcomeStatus.PASS: VERDICT_COLOURS[Verdict.WORKED],
@@ -32,10 +33,23 @@ GRADE_COLOURS = {
 
 KEY_OPTIONS = ("temperature", "seed", "num_ctx", "num_predict", "top_p", "top_k")
 MAX_INDENT = 6  # deeper turns are marked as deep as this: the tooltip says which turn
+IMAGE_MARK = "▣"  # after the run id, with the count: the run showed the model images
 INDENT = "   "  # per level below turn 2: about the width of "↳ ", so each mark sits under
 # the model name of the turn it continues
 
 Index = QModelIndex | QPersistentModelIndex
+
+_SERVED_ROLES = frozenset(
+    int(role)
+    for role in (
+        Qt.ItemDataRole.DisplayRole,
+        Qt.ItemDataRole.ToolTipRole,
+        Qt.ItemDataRole.UserRole,
+        Qt.ItemDataRole.ForegroundRole,
+        Qt.ItemDataRole.FontRole,
+        Qt.ItemDataRole.TextAlignmentRole,
+    )
+)
 
 
 def _local_time(moment: datetime | None) -> str:
@@ -70,14 +84,18 @@ class RunHistoryModel(QAbstractTableModel):
         self._live_run_id: int | None = None
         self._grades: dict[int, RunGrades] = {}
         self._nodes: dict[int, TurnNode] = {}  # the turns of conversations, by run id
+        self._images: dict[int, tuple[str, str]] = {}  # run id -> (mark, tooltip lines)
+        # Each row's texts, worked out once per refresh: the view asks for every cell
+        # several times over (once per role, again to size each column to its contents).
+        self._cells: list[list[str]] = []
 
-    def set_grades(self, grades: RunGrades) -> None:
-        """What a run's grades add up to, shown in the Grades column (and its tooltip)."""
-        self._grades[grades.run_id] = grades
-        row = self.row_of(grades.run_id)
-        if row is not None:
-            index = self.index(row, self.GRADES)
-            self.dataChanged.emit(index, index)
+    def set_grades(self, all_grades: list[RunGrades]) -> None:
+        """What runs' grades add up to, shown in the Grades column (and its tooltip); a
+        whole history's with one change signal, as each has the view measure the column."""
+        self._grades.update((grades.run_id, grades) for grades in all_grades)
+        if self._runs and all_grades:
+            first, last = self.index(0, self.GRADES), self.index(len(self._runs) - 1, self.GRADES)
+            self.dataChanged.emit(first, last)
 
     def grades(self, run_id: int) -> RunGrades | None:
         return self._grades.get(run_id)
@@ -92,7 +110,12 @@ class RunHistoryModel(QAbstractTableModel):
     def set_runs(self, runs: list[Any]) -> None:
         self.beginResetModel()
         self._runs, self._nodes = threaded(runs)
+        self._fill_cells()
         self.endResetModel()
+
+    def _fill_cells(self) -> None:
+        columns = range(len(self.HEADERS))
+        self._cells = [[self._display(run, column) for column in columns] for run in self._runs]
 
     def update_runs(self, runs: list[Any], grades: list[RunGrades]) -> None:
         """Show `runs` and their `grades`, read again; when the rows shown are still there
@@ -107,12 +130,14 @@ class RunHistoryModel(QAbstractTableModel):
         if not self._runs or kept != [run.id for run in self._runs]:
             self.beginResetModel()
             self._runs, self._nodes = rows, nodes
+            self._fill_cells()
             self.endResetModel()
             return
         before = {run.id: _shown_as(run) for run in self._runs}
         if added:
             self.beginInsertRows(QModelIndex(), 0, added - 1)
         self._runs, self._nodes = rows, nodes
+        self._fill_cells()
         if added:
             self.endInsertRows()
         changed = [
@@ -123,6 +148,16 @@ class RunHistoryModel(QAbstractTableModel):
         if changed:
             last = len(self.HEADERS) - 1
             self.dataChanged.emit(self.index(changed[0], 0), self.index(changed[-1], last))
+
+    def set_images(self, shown: dict[int, list[StoredImage]]) -> None:
+        """The images each run showed (metadata, no bytes): a mark after the run id and a
+        tooltip listing them, worked out here once per refresh rather than per paint."""
+        self._images = {run_id: _image_mark(images) for run_id, images in shown.items() if images}
+        for row, run in enumerate(self._runs):
+            self._cells[row][self.ID] = self._display(run, self.ID)
+        if self._runs:
+            first, last = self.index(0, self.ID), self.index(len(self._runs) - 1, self.ID)
+            self.dataChanged.emit(first, last)
 
     def turn(self, run_id: int) -> TurnNode | None:
         """Where run `run_id` stands in its conversation; None for a run on its own."""
@@ -155,9 +190,10 @@ class RunHistoryModel(QAbstractTableModel):
         return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._runs):
-            return None
-        run = self._runs[index.row()]
+        if role not in _SERVED_ROLES or not 0 <= index.row() < len(self._runs):
+            return None  # the roles asked of every cell and answered by none first: cheap
+        row = index.row()
+        run = self._runs[row]
         column = index.column()
         if column == self.GRADES:  # a run still streaming has no grades yet, not "needs a look"
             live = run.status.is_live or run.id == self._live_run_id
@@ -165,7 +201,7 @@ class RunHistoryModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DisplayRole:
             if column == self.STATUS and run.id == self._live_run_id:
                 return "streaming…"
-            return self._display(run, column)
+            return self._cells[row][column]
         if role == Qt.ItemDataRole.ToolTipRole:
             return self._tooltip(run, column)
         if role == Qt.ItemDataRole.UserRole:
@@ -201,7 +237,12 @@ class RunHistoryModel(QAbstractTableModel):
 
     def _display(self, run: Any, column: int) -> str:
         if column == self.ID:
-            return f"{run.id}" + (" ↻" if run.replay_of_id else "")
+            images = self._images.get(run.id)
+            return (
+                f"{run.id}"
+                + (" ↻" if run.replay_of_id else "")
+                + (f" {images[0]}" if images else "")
+            )
         if column == self.MODEL:
             node = self._nodes.get(run.id)
             if node is None or node.depth == 0:
@@ -233,6 +274,9 @@ class RunHistoryModel(QAbstractTableModel):
             values = values_line(run.template)
             if values:
                 lines.insert(0, f"Variables: {values}")
+            images = self._images.get(run.id)
+            if images:
+                lines.append(images[1])
             return "\n".join(lines) or None
         if column == self.DIGEST:
             return str(run.model_digest) or "digest unknown (the run never reached Ollama)"
@@ -263,6 +307,55 @@ def _shown_as(run: Any) -> tuple[Any, ...]:
         run.replay_of_id,
         run.template,
     )
+
+
+class HistoryView(QTreeView):
+    """The history's table, whose columns fit their contents: each column's width is
+    measured once per change of the rows, not again at each of the layout passes that
+    follow a refresh (each measure asks every row for every role; a 50-turn conversation
+    took some 50 ms of them, three frames)."""
+
+    def __init__(self, model: RunHistoryModel) -> None:
+        super().__init__()
+        self._widths: dict[int, int] = {}
+        self.setModel(model)
+        model.modelReset.connect(self._forget_widths)
+        model.layoutChanged.connect(self._forget_widths)
+        model.rowsInserted.connect(self._forget_widths)
+        model.rowsRemoved.connect(self._forget_widths)
+        model.dataChanged.connect(self._on_model_data_changed)
+
+    def sizeHintForColumn(self, column: int) -> int:  # noqa: N802 - Qt override
+        width = self._widths.get(column)
+        if width is None:
+            width = self._widths[column] = super().sizeHintForColumn(column)
+        return width
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt override
+        if event.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange):
+            self._forget_widths()
+        super().changeEvent(event)
+
+    def _forget_widths(self) -> None:
+        self._widths.clear()
+
+    def _on_model_data_changed(self, top_left: QModelIndex, bottom_right: QModelIndex) -> None:
+        for column in range(top_left.column(), bottom_right.column() + 1):
+            self._widths.pop(column, None)
+
+
+def _image_mark(images: list[StoredImage]) -> tuple[str, str]:
+    """`▣2` and "Showed 2 images:" with one line each (type, size, width×height)."""
+    from journal.core.images import size_label
+
+    lines = [
+        f"  {image.mime}, {size_label(image.size)}"
+        + (f", {image.width}×{image.height}" if image.width and image.height else "")
+        for image in images
+    ]
+    count = len(images)
+    head = f"Showed {count} image{'s' if count != 1 else ''}:"
+    return f"{IMAGE_MARK}{count}", "\n".join([head, *lines])
 
 
 def _continued(node: TurnNode) -> list[str]:
