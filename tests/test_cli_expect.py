@@ -216,7 +216,7 @@ def test_help_names_the_grading_commands(capsys: pytest.CaptureFixture[str]) -> 
     with pytest.raises(SystemExit):
         main(["expect", "1", "add", "--help"])
     out = capsys.readouterr().out
-    assert "--weight W" in out and "--on {answer,thinking}" in out and "--at POSITION" in out
+    assert "--weight W" in out and "--on TARGET" in out and "turn:2:thinking" in out and "--at POSITION" in out
     for command in ("run", "replay"):
         with pytest.raises(SystemExit):
             main([command, "--help"])
