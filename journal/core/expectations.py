@@ -168,14 +168,15 @@ class Target:
         number = parts[1]
         if not re.fullmatch(r"-?[0-9]+", number):
             raise ValueError(f"a turn is a number, like turn:2, not {number!r}")
-        if int(number) < 1:
+        if number.startswith("-") or not number.strip("0"):
             raise ValueError(
                 f"turns count from 1 (turn:1 is the conversation's first), not {number}"
             )
-        if number != str(int(number)):
-            raise ValueError(f"write the turn as turn:{int(number)}, not {text!r}")
-        if int(number) > MAX_TURN:
-            raise ValueError(f"a conversation has at most {MAX_TURN} turns, not {number}")
+        if number.startswith("0"):
+            raise ValueError(f"write the turn as turn:{number.lstrip('0')}, not {text!r}")
+        if len(number) > len(str(MAX_TURN)) or int(number) > MAX_TURN:
+            shown = number if len(number) <= 12 else number[:11] + "…"
+            raise ValueError(f"a conversation has at most {MAX_TURN} turns, not {shown}")
         return cls(thinking=len(parts) == 3, turn=int(number))
 
 

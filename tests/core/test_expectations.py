@@ -320,6 +320,7 @@ def test_turn_targets_read_for_a_person() -> None:
         ("turn:2:answer", "a turn's answer is turn:N, its thinking turn:N:thinking"),
         ("turn 2", "it reads the answer, the thinking or a turn (turn:2, turn:2:thinking)"),
         ("turn:99999", "a conversation has at most 10000 turns, not 99999."),
+        ("turn:" + "9" * 5000, "a conversation has at most 10000 turns"),
     ],
 )
 def test_bad_turn_targets_are_refused_in_one_line(text: str, says: str) -> None:
