@@ -33,13 +33,13 @@ MARKS = {
     GradeStatus.ERROR: ("! not graded", "#b26a00"),
 }
 
-TARGET_CHOICES = [
-    ("answer", (False, False)),
-    ("thinking", (True, False)),
-    ("answer of turn", (False, True)),
-    ("thinking of turn", (True, True)),
-]
-"""What the target box offers, with (reads the thinking, names a turn)."""
+TARGET_CHOICES = {
+    "answer": (False, False),
+    "thinking": (True, False),
+    "answer of turn": (False, True),
+    "thinking of turn": (True, True),
+}
+"""What the target box offers: (reads the thinking, names a turn) by the words shown."""
 
 
 def _fixed_slot(widget: QWidget) -> None:
@@ -97,14 +97,15 @@ class ExpectationRow(QWidget):
         self.weight.setAccessibleName("Weight")
         self.weight.setFixedWidth(self.weight.fontMetrics().horizontalAdvance("00.00") + 16)
         self.target = QComboBox()
-        for text, reads in TARGET_CHOICES:
-            self.target.addItem(text, reads)
+        self.target.addItems(list(TARGET_CHOICES))
         self.target.setToolTip(
             "Which text it reads: the answer or the model's thinking, of the run graded or "
             "of one turn of the conversation it ends (turn 1 is the first)"
         )
         self.target.setAccessibleName("Reads")
         self.turn = QSpinBox()
+        self.turn.setRange(1, 999)  # sized for three digits: wider would crowd the row
+        self.turn.setFixedWidth(self.turn.sizeHint().width())
         self.turn.setRange(1, MAX_TURN)
         self.turn.setValue(2)
         self.turn.setToolTip(
@@ -155,9 +156,8 @@ class ExpectationRow(QWidget):
             self.name.setText(expectation.name)
             self.weight.setText(f"{expectation.weight:g}")
             target = expectation.target
-            self.target.setCurrentIndex(
-                self.target.findData((target.thinking, target.turn is not None))
-            )
+            shown = {reads: text for text, reads in TARGET_CHOICES.items()}
+            self.target.setCurrentText(shown[(target.thinking, target.turn is not None)])
             if target.turn is not None:
                 self.turn.setValue(target.turn)
         finally:
@@ -231,12 +231,12 @@ class ExpectationRow(QWidget):
         )
 
     def _target(self) -> Target:
-        thinking, names_turn = self.target.currentData()
+        thinking, names_turn = TARGET_CHOICES[self.target.currentText()]
         return Target(thinking=thinking, turn=self.turn.value() if names_turn else None)
 
     def _fit_target(self) -> None:
         """The turn's number only when the target names a turn."""
-        self.turn.setVisible(self.target.currentData()[1])
+        self.turn.setVisible(TARGET_CHOICES[self.target.currentText()][1])
 
     @Slot()
     def _on_target_changed(self) -> None:
