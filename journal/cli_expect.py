@@ -48,7 +48,10 @@ if TYPE_CHECKING:
     from journal.core.models import Run
     from journal.core.storage import Journal
 
-TARGETS = ("answer", "thinking")
+ON_HELP = (
+    "what it reads: answer (the default), thinking, or a turn of the conversation the run "
+    "ends: turn:2 (its answer), turn:2:thinking"
+)
 
 
 def _say(text: str) -> None:
@@ -215,11 +218,13 @@ def _run_to_test(session: Session, experiment_id: int, run_id: int | None) -> Ru
 def cmd_expect_test(args: argparse.Namespace) -> int:
     from journal.core.cancel import CancelToken, StreamCancelled
     from journal.core.domain import RunStatus
+    from journal.core.grades import conversation_of
     from journal.core.grading_queue import grade_one
 
     expectation = read_expectation(args.line, name=args.name or "", target=args.on)
     with open_journal_for_reading(args) as journal, journal.read() as session:
         run = _run_to_test(session, args.experiment, args.run)
+        conversation = conversation_of(session, run)
     if run.status is not RunStatus.DONE:
         _say(f"note: run {run.id} {run.status.value}; its answer may be partial.")
     ollama = service(args) if expectation.kind.needs_ollama else None
@@ -235,6 +240,7 @@ def cmd_expect_test(args: argparse.Namespace) -> int:
                 judge_model=args.judge,
                 embedding_model=args.embed_model,
                 cancel=cancel,
+                conversation=conversation,
             )
     except StreamCancelled:
         _say("test cancelled; nothing was saved.")
@@ -428,9 +434,7 @@ def register(add: AddCommand) -> None:
     adding.add_argument("line", type=free_text, metavar="LINE", help="[not-]KIND[(ARG)]:VALUE")
     adding.add_argument("--name", type=free_text, help="a short name to call it by")
     adding.add_argument("--weight", default="1", metavar="W", help="its weight (default 1)")
-    adding.add_argument(
-        "--on", choices=TARGETS, default="answer", help="what it reads (default: the answer)"
-    )
+    adding.add_argument("--on", default="answer", metavar="TARGET", help=ON_HELP)
     adding.add_argument("--at", type=count, metavar="POSITION", help="where (default: the end)")
     adding.add_argument("--json", action="store_true", help="print the record as JSON")
     adding.set_defaults(handler=cmd_expect_add)
@@ -466,7 +470,7 @@ def register(add: AddCommand) -> None:
         "--run", type=record_id, metavar="RUN", help="the run (default: the latest finished)"
     )
     testing.add_argument("--name", type=free_text, help="a name, as add takes it")
-    testing.add_argument("--on", choices=TARGETS, default="answer", help="what it reads")
+    testing.add_argument("--on", default="answer", metavar="TARGET", help=ON_HELP)
     testing.add_argument("--json", action="store_true", help="print the result as JSON")
     add_grading_arguments(testing, wait=False)
     testing.set_defaults(handler=cmd_expect_test)

@@ -113,6 +113,8 @@ EXPECTATIONS = (
     "words<=60",
     "judge:names three real rivers that each cross a border",
 )
+EXPECTATION_TARGETS = {"contains:Danube": "turn:1"}
+"""Targets other than the answer, to show the row's turn field (the run is turn 1)."""
 INPUTS = (
     ("Germany", "French", ""),
     ("Austria", "German", "contains:Danube"),
@@ -148,7 +150,8 @@ def add_expectations(window: object, lines: tuple[str, ...]) -> None:
     experiment_id = window.editor.experiment_id()  # type: ignore[attr-defined]
     with journal.write() as session:
         for line in lines:
-            add_expectation(session, experiment_id, parse_expectation(line))
+            target = EXPECTATION_TARGETS.get(line, "answer")
+            add_expectation(session, experiment_id, parse_expectation(line, target=target))
 
 
 def build_demo(db: Path, url: str) -> None:

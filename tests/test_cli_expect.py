@@ -216,10 +216,48 @@ def test_help_names_the_grading_commands(capsys: pytest.CaptureFixture[str]) -> 
     with pytest.raises(SystemExit):
         main(["expect", "1", "add", "--help"])
     out = capsys.readouterr().out
-    assert "--weight W" in out and "--on {answer,thinking}" in out and "--at POSITION" in out
+    assert (
+        "--weight W" in out
+        and "--on TARGET" in out
+        and "turn:2:thinking" in out
+        and "--at POSITION" in out
+    )
     for command in ("run", "replay"):
         with pytest.raises(SystemExit):
             main([command, "--help"])
         out = capsys.readouterr().out
         for option in ("--expect" if command == "run" else "--repeat", "--judge", "--wait-grades"):
             assert option in out
+
+
+def test_a_turn_target_is_added_listed_and_refused_when_bad(
+    capsys: pytest.CaptureFixture[str], db: list[str], db_path: Path
+) -> None:
+    _, err = ok(capsys, *db, "expect", "1", "add", "contains:Paris", "--on", "turn:2")
+    assert err == "experiment 1: added 1. contains:Paris (on turn:2)\n"
+    ok(capsys, *db, "expect", "1", "add", "regex:.", "--on", "turn:1:thinking")
+    out, _ = ok(capsys, *db, "expect", "1", "list")
+    assert out.splitlines()[1:] == [
+        "1  1       turn:2           -     contains:Paris",
+        "2  1       turn:1:thinking  -     regex:.",
+    ]
+    out, _ = ok(capsys, *db, "expect", "1", "list", "--json")
+    assert [e["target"] for e in json.loads(out)["expectations"]] == ["turn:2", "turn:1:thinking"]
+    for bad, says in (
+        ("turn:0", "turns count from 1"),
+        ("turn:-1", "turns count from 1"),
+        ("turn:x", "a turn is a number, like turn:2, not 'x'"),
+        ("prompt", "it reads the answer, the thinking or a turn"),
+    ):
+        assert says in one_line_error(capsys, *db, "expect", "1", "add", "contains:P", "--on", bad)
+    error = one_line_error(capsys, *db, "expect", "1", "add", "done-reason:stop", "--on", "turn:2")
+    assert "about the run, not the answer of turn 2" in error
+    assert _lines(db_path) == ["contains:Paris", "regex:."]
+    out, _ = ok(capsys, *db, "expect", "1", "test", "contains:Paris", "--on", "turn:1", "--json")
+    assert (json.loads(out)["target"], json.loads(out)["status"]) == ("turn:1", "pass")
+    out, _ = ok(capsys, *db, "expect", "1", "test", "contains:Paris", "--on", "turn:2", "--json")
+    tried = json.loads(out)
+    assert (tried["status"], tried["reason"]) == (
+        "error",
+        "no turn 2: this conversation has 1 turn",
+    )

@@ -27,7 +27,7 @@ import re
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeGuard
+from typing import TYPE_CHECKING, Any, ClassVar, TypeGuard
 
 from journal.core.errors import InvalidInputError
 from journal.core.formatting import one_line
@@ -37,6 +37,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "DEFAULT_SIMILARITY",
+    "MAX_TURN",
     "MAX_WEIGHT",
     "REGEX_TIMEOUT",
     "Comparison",
@@ -110,11 +111,82 @@ _TEXT_VALUES = frozenset(
 )
 
 
-class Target(enum.StrEnum):
-    """Which text of a run an expectation reads: the answer, or the model's thinking."""
+@dataclass(frozen=True)
+class Target:
+    """Which text an expectation reads: the answer or the model's thinking, of the graded
+    run or, when `turn` is set, of that turn of the conversation the graded run ends (1 is
+    the conversation's first run, the graded run its last). A conversation is graded as a
+    whole by its last turn, so "the second answer must name Paris" is a rule of its own.
 
-    ANSWER = "answer"
-    THINKING = "thinking"
+    Stored and written as text, the one place it is spelled: `answer`, `thinking`,
+    `turn:2` (the answer of turn 2) and `turn:2:thinking`."""
+
+    thinking: bool = False
+    turn: int | None = None
+
+    ANSWER: ClassVar[Target]
+    THINKING: ClassVar[Target]
+
+    def __post_init__(self) -> None:
+        if self.turn is not None and not 1 <= self.turn <= MAX_TURN:
+            raise ValueError(f"a turn is from 1 to {MAX_TURN}, not {self.turn}")
+
+    @property
+    def value(self) -> str:
+        """The stored text, as `parse` reads it back."""
+        reads = "thinking" if self.thinking else "answer"
+        if self.turn is None:
+            return reads
+        return f"turn:{self.turn}" + (":thinking" if self.thinking else "")
+
+    @property
+    def described(self) -> str:
+        """For a person: "the answer", "the thinking of turn 2"."""
+        reads = "the thinking" if self.thinking else "the answer"
+        return reads if self.turn is None else f"{reads} of turn {self.turn}"
+
+    def __str__(self) -> str:
+        return self.value
+
+    @classmethod
+    def parse(cls, text: str) -> Target:
+        """The target `text` spells; ValueError saying why not (one clause, for a
+        message naming the expectation)."""
+        if text == "answer":
+            return cls.ANSWER
+        if text == "thinking":
+            return cls.THINKING
+        parts = text.split(":")
+        if parts[0] != "turn" or len(parts) not in (2, 3):
+            raise ValueError(
+                f"it reads the answer, the thinking or a turn ({_TURN_FORMS}), not {text!r}"
+            )
+        if len(parts) == 3 and parts[2] != "thinking":
+            raise ValueError(
+                f"a turn's answer is turn:N, its thinking turn:N:thinking, not {text!r}"
+            )
+        number = parts[1]
+        if not re.fullmatch(r"-?[0-9]+", number):
+            raise ValueError(f"a turn is a number, like turn:2, not {number!r}")
+        if number.startswith("-") or not number.strip("0"):
+            raise ValueError(
+                f"turns count from 1 (turn:1 is the conversation's first), not {number}"
+            )
+        if number.startswith("0"):
+            raise ValueError(f"write the turn as turn:{number.lstrip('0')}, not {text!r}")
+        if len(number) > len(str(MAX_TURN)) or int(number) > MAX_TURN:
+            shown = number if len(number) <= 12 else number[:11] + "…"
+            raise ValueError(f"a conversation has at most {MAX_TURN} turns, not {shown}")
+        return cls(thinking=len(parts) == 3, turn=int(number))
+
+
+Target.ANSWER = Target()
+Target.THINKING = Target(thinking=True)
+
+_TURN_FORMS = "turn:2, turn:2:thinking"
+MAX_TURN = 10_000
+"""The highest turn a target names: far beyond any conversation (`conversations.MAX_DEPTH`
+bounds how far up a chain is read)."""
 
 
 DEFAULT_SIMILARITY = 0.8
@@ -332,10 +404,12 @@ def _weight(line: str, weight: float | str) -> float:
 
 
 def _target(line: str, target: Target | str) -> Target:
+    if isinstance(target, Target):
+        return target
     try:
-        return Target(target)
-    except ValueError:
-        raise _refused(line, f"it reads the answer or the thinking, not {target!r}.") from None
+        return Target.parse(target)
+    except ValueError as exc:
+        raise _refused(line, f"{exc}.") from None
 
 
 def _refused(line: str, reason: str) -> InvalidInputError:
@@ -359,8 +433,9 @@ def check_expectation(expectation: Expectation) -> Expectation:
     _weight(shown, expectation.weight)
     if "\n" in expectation.name or "\r" in expectation.name:
         raise refuse("a name is one line.")
-    if kind.about_the_run and expectation.target is Target.THINKING:
-        raise refuse(f"{kind} is about the run, not its thinking: leave the target answer.")
+    target = expectation.target
+    if kind.about_the_run and target != Target.ANSWER:
+        raise refuse(f"{kind} is about the run, not {target.described}: leave the target answer.")
     if expectation.arg is not None and kind is not Kind.SIMILAR:
         raise refuse(f"{kind} takes no (...): {_EXAMPLES[kind]}.")
     if kind.compares:

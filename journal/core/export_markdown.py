@@ -619,7 +619,10 @@ def _expectation_item(record: dict[str, Any]) -> str:
         extras.append(f"weight {weight:g}")
     target = _as_text(record.get("target"))
     if target and target != Target.ANSWER.value:
-        extras.append(f"on the {_inline(target)}")
+        try:
+            extras.append(f"on {Target.parse(target).described}")  # the answer of turn 2
+        except ValueError:  # not one this version reads: show what is there
+            extras.append(f"on the {_inline(target)}")
     return " · ".join([_list_item(_expectation_line(record)), *extras])
 
 

@@ -61,6 +61,7 @@ __all__ = [
     "RunExpectation",
     "SavedExpectation",
     "add_expectation",
+    "conversation_of",
     "current_grades",
     "expectations_of_run",
     "expectations_of_runs",
@@ -181,7 +182,7 @@ def _saved(row: ExpectationRow) -> SavedExpectation:
             negated=bool(row.negated),
             name=row.name,
             weight=row.weight,
-            target=Target(row.target),
+            target=Target.parse(row.target),
         ),
         created_at=row.created_at,
         updated_at=row.updated_at,
@@ -429,7 +430,7 @@ def record_grades(
             expectation_text=value["expectation"],
             name=value["name"],
             weight=value["weight"],
-            target=Target(value["target"]),
+            target=Target.parse(value["target"]),
             status=GradeStatus(value["status"]),
             score=value["score"],
             reason=value["reason"],
@@ -454,7 +455,7 @@ def _grade(row: GradeRow, current: RunExpectation | None = None) -> Grade:
         expectation_text=row.expectation,
         name=row.name,
         weight=row.weight,
-        target=Target(row.target),
+        target=Target.parse(row.target),
         status=GradeStatus(row.status),
         score=row.score,
         reason=row.reason,
@@ -679,3 +680,14 @@ def expectations_of_run(session: Session, run: Run) -> list[RunExpectation]:
     """The expectations `run` is graded by: its experiment's, then its input row's."""
     assert run.id is not None
     return expectations_of_runs(session, [(run.id, run.experiment_id, run.input_row_id)])[run.id]
+
+
+def conversation_of(session: Session, run: Run) -> list[Run]:
+    """The runs of the conversation `run` ends, root first and `run` itself last: what an
+    expectation that names a turn (`turn:2`) reads. Just `[run]` for a run that continues
+    nothing, without a query."""
+    if run.parent_id is None or run.id is None:
+        return [run]
+    from journal.core.conversations import chain
+
+    return [*chain(session, run.id)[:-1], run]

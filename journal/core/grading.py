@@ -17,7 +17,7 @@ import json
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 from journal.core.domain import RunStatus, Verdict
 from journal.core.expectations import (
@@ -35,6 +35,7 @@ __all__ = [
     "Gradable",
     "GradeResult",
     "GradeStatus",
+    "NoSuchTurn",
     "OutcomeStatus",
     "RunOutcome",
     "combine",
@@ -42,6 +43,7 @@ __all__ = [
     "not_graded",
     "shown_verdict",
     "text_of",
+    "turn_of",
 ]
 
 _WORD = re.compile(r"\w+")
@@ -92,6 +94,9 @@ class Gradable(Protocol):
     def first_token_seconds(self) -> float | None: ...
 
 
+_Run = TypeVar("_Run", bound=Gradable)
+
+
 # -- one expectation, one run ------------------------------------------------------------
 
 
@@ -108,23 +113,57 @@ class _Unusable(Exception):
     """The check could not be made (a regex out of time): an `error` grade."""
 
 
-def text_of(expectation: Expectation, run: Gradable) -> str:
-    """The text an expectation reads: the answer, or the thinking when it targets that."""
-    return run.thinking if expectation.target is Target.THINKING else run.response
+class NoSuchTurn(Exception):
+    """A target names a turn the conversation does not have: an `error` grade, since the
+    rule does not apply to this run (a fail would count against the model)."""
 
 
-def grade_deterministic(expectation: Expectation, run: Gradable) -> GradeResult:
+def turn_of(target: Target, run: _Run, conversation: Sequence[_Run] | None) -> _Run:
+    """The run whose text `target` reads: `run` itself, or the turn it names of
+    `conversation` (its runs root first, `run` last; None: `run` continues nothing).
+    NoSuchTurn says, in words for a person, when there is no such turn."""
+    if target.turn is None:
+        return run
+    turns = conversation if conversation else [run]
+    if target.turn > len(turns):
+        raise NoSuchTurn(
+            f"no turn {target.turn}: this conversation has {plural(len(turns), 'turn')}"
+        )
+    return turns[target.turn - 1]
+
+
+def text_of(
+    expectation: Expectation, run: Gradable, conversation: Sequence[Gradable] | None = None
+) -> str:
+    """The text an expectation reads: the answer, or the thinking when it targets that, of
+    the run or of the turn of its conversation the target names (NoSuchTurn if none)."""
+    target = expectation.target
+    turn = turn_of(target, run, conversation)
+    return turn.thinking if target.thinking else turn.response
+
+
+def grade_deterministic(
+    expectation: Expectation, run: Gradable, conversation: Sequence[Gradable] | None = None
+) -> GradeResult:
     """Grade one deterministic expectation on one finished run, in microseconds for a
-    typical answer. ValueError for `similar`/`judge`, which need Ollama (see judging)."""
+    typical answer. `conversation`: the runs of the conversation `run` ends, root first
+    (`conversations.chain`), which a turn target reads; None for a run that continues
+    nothing. ValueError for `similar`/`judge`, which need Ollama (see judging)."""
     if expectation.kind.needs_ollama:
         raise ValueError(f"{expectation.kind} is graded through Ollama, not here")
     try:
-        finding = _CHECKS[expectation.kind](expectation, run)
-    except _Unusable as exc:
+        turn = turn_of(expectation.target, run, conversation)
+        finding = _CHECKS[expectation.kind](expectation, turn)
+    except (_Unusable, NoSuchTurn) as exc:
         return GradeResult(GradeStatus.ERROR, str(exc))
     passed = finding.met != expectation.negated
     status = GradeStatus.PASS if passed else GradeStatus.FAIL
     return GradeResult(status, finding.fact, 1.0 if passed else 0.0)
+
+
+def _read(expectation: Expectation, turn: Gradable) -> str:
+    """The answer or thinking of the turn `turn_of` picked."""
+    return turn.thinking if expectation.target.thinking else turn.response
 
 
 def _quoted(text: str, limit: int = 40) -> str:
@@ -135,29 +174,29 @@ def _quoted(text: str, limit: int = 40) -> str:
     return f"'{flat}'"
 
 
-def _contains(expectation: Expectation, run: Gradable) -> _Finding:
+def _contains(expectation: Expectation, turn: Gradable) -> _Finding:
     value = expectation.value
-    if value in text_of(expectation, run):
+    if value in _read(expectation, turn):
         return _Finding(True, f"contains {_quoted(value)}")
     return _Finding(False, f"missing {_quoted(value)}")
 
 
-def _icontains(expectation: Expectation, run: Gradable) -> _Finding:
+def _icontains(expectation: Expectation, turn: Gradable) -> _Finding:
     value = expectation.value
-    if value.casefold() in text_of(expectation, run).casefold():
+    if value.casefold() in _read(expectation, turn).casefold():
         return _Finding(True, f"contains {_quoted(value)} (ignoring case)")
     return _Finding(False, f"missing {_quoted(value)} (ignoring case)")
 
 
-def _equals(expectation: Expectation, run: Gradable) -> _Finding:
-    wanted, text = expectation.value.strip(), text_of(expectation, run).strip()
+def _equals(expectation: Expectation, turn: Gradable) -> _Finding:
+    wanted, text = expectation.value.strip(), _read(expectation, turn).strip()
     if text == wanted:
         return _Finding(True, f"is {_quoted(wanted)}")
     return _Finding(False, f"is {_quoted(text)}, not {_quoted(wanted)}")
 
 
-def _starts_with(expectation: Expectation, run: Gradable) -> _Finding:
-    value, text = expectation.value, text_of(expectation, run)
+def _starts_with(expectation: Expectation, turn: Gradable) -> _Finding:
+    value, text = expectation.value, _read(expectation, turn)
     if text.startswith(value):
         return _Finding(True, f"starts with {_quoted(value)}")
     return _Finding(
@@ -165,12 +204,12 @@ def _starts_with(expectation: Expectation, run: Gradable) -> _Finding:
     )
 
 
-def _regex(expectation: Expectation, run: Gradable) -> _Finding:
+def _regex(expectation: Expectation, turn: Gradable) -> _Finding:
     import regex
 
     pattern = expectation.value
     try:
-        match = regex.search(pattern, text_of(expectation, run), timeout=REGEX_TIMEOUT)
+        match = regex.search(pattern, _read(expectation, turn), timeout=REGEX_TIMEOUT)
     except TimeoutError:
         raise _Unusable(
             f"regex {_quoted(pattern)} ran out of time ({REGEX_TIMEOUT:g} s) on this answer "
@@ -196,8 +235,8 @@ def _load_json(text: str) -> tuple[bool, Any, str]:
         return False, None, f"not JSON ({exc})"
 
 
-def _is_json(expectation: Expectation, run: Gradable) -> _Finding:
-    parsed, value, why = _load_json(text_of(expectation, run))
+def _is_json(expectation: Expectation, turn: Gradable) -> _Finding:
+    parsed, value, why = _load_json(_read(expectation, turn))
     if not parsed:
         return _Finding(False, why)
     return _Finding(True, f"is JSON ({_json_type(value)})")
@@ -219,7 +258,7 @@ def _json_type(value: Any) -> str:
     return "object"
 
 
-def _json_schema(expectation: Expectation, run: Gradable) -> _Finding:
+def _json_schema(expectation: Expectation, turn: Gradable) -> _Finding:
     from jsonschema.exceptions import best_match
     from referencing.exceptions import Unresolvable
 
@@ -229,7 +268,7 @@ def _json_schema(expectation: Expectation, run: Gradable) -> _Finding:
         validator = schema_validator(expectation.value)
     except ValueError as exc:
         raise _Unusable(f"the schema is not JSON ({exc})") from None
-    parsed, value, why = _load_json(text_of(expectation, run))
+    parsed, value, why = _load_json(_read(expectation, turn))
     if not parsed:
         return _Finding(False, why)
     try:
@@ -267,32 +306,32 @@ def _compared(expectation: Expectation, measured: float, shown: str) -> _Finding
     return _Finding(met, f"{shown}, expected {'not ' if expectation.negated else ''}{wanted}")
 
 
-def _words(expectation: Expectation, run: Gradable) -> _Finding:
-    count = len(_WORD.findall(text_of(expectation, run)))
+def _words(expectation: Expectation, turn: Gradable) -> _Finding:
+    count = len(_WORD.findall(_read(expectation, turn)))
     return _compared(expectation, count, plural(count, "word"))
 
 
-def _chars(expectation: Expectation, run: Gradable) -> _Finding:
-    count = len(text_of(expectation, run))
+def _chars(expectation: Expectation, turn: Gradable) -> _Finding:
+    count = len(_read(expectation, turn))
     return _compared(expectation, count, plural(count, "character"))
 
 
-def _lines(expectation: Expectation, run: Gradable) -> _Finding:
+def _lines(expectation: Expectation, turn: Gradable) -> _Finding:
     # Surrounding blank space trimmed: a model's trailing newline is not a line.
-    text = text_of(expectation, run).strip()
+    text = _read(expectation, turn).strip()
     count = text.count("\n") + 1 if text else 0
     return _compared(expectation, count, plural(count, "line"))
 
 
-def _tokens_per_second(expectation: Expectation, run: Gradable) -> _Finding:
-    if not run.eval_count or not run.eval_duration:
+def _tokens_per_second(expectation: Expectation, turn: Gradable) -> _Finding:
+    if not turn.eval_count or not turn.eval_duration:
         raise _Unusable("Ollama reported no token count or duration for this run")
-    speed = run.eval_count / run.eval_duration * 1e9
+    speed = turn.eval_count / turn.eval_duration * 1e9
     return _compared(expectation, speed, f"{speed:.1f} tokens per second")
 
 
-def _first_token(expectation: Expectation, run: Gradable) -> _Finding:
-    seconds = run.first_token_seconds
+def _first_token(expectation: Expectation, turn: Gradable) -> _Finding:
+    seconds = turn.first_token_seconds
     if seconds is None:
         raise _Unusable("no first token was recorded for this run")
     took = f"{seconds * 1000:.0f} ms" if seconds < 1 else f"{seconds:.2f} s"
@@ -300,8 +339,8 @@ def _first_token(expectation: Expectation, run: Gradable) -> _Finding:
     return _compared(expectation, seconds, shown)
 
 
-def _done_reason(expectation: Expectation, run: Gradable) -> _Finding:
-    wanted, actual = expectation.value.strip(), run.done_reason
+def _done_reason(expectation: Expectation, turn: Gradable) -> _Finding:
+    wanted, actual = expectation.value.strip(), turn.done_reason
     if actual == wanted:
         return _Finding(True, f"done because {_quoted(actual)}")
     return _Finding(False, f"done because {_quoted(actual or 'nothing')}, not {_quoted(wanted)}")

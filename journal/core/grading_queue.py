@@ -17,11 +17,11 @@ from __future__ import annotations
 import logging
 import threading
 from collections import deque
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlmodel import select
+from sqlmodel import Session, select
 
 from journal.core.cancel import CancelToken, StreamCancelled
 from journal.core.domain import ExperimentFilter, RunStatus
@@ -30,6 +30,7 @@ from journal.core.expectations import Expectation, Kind
 from journal.core.grades import (
     Grade,
     RunExpectation,
+    conversation_of,
     expectations_of_run,
     record_grade,
     record_grades,
@@ -61,16 +62,31 @@ class GradingEvents:
     """Grading a run could not be stored or read (the journal's message); others go on."""
 
 
-def _read(journal: Journal, run_id: int) -> tuple[Run, list[RunExpectation]]:
+@dataclass(frozen=True)
+class _ToGrade:
+    """A run, the expectations to grade it by, and the conversation it ends (root first,
+    the run last), which an expectation naming a turn reads."""
+
+    run: Run
+    expectations: list[RunExpectation]
+    conversation: list[Run]
+
+
+def _with_conversation(session: Session, run: Run, expectations: list[RunExpectation]) -> _ToGrade:
+    """Read the conversation only when an expectation names a turn."""
+    turns = any(saved.expectation.target.turn is not None for saved in expectations)
+    conversation = conversation_of(session, run) if turns else [run]
+    return _ToGrade(run, expectations, conversation)
+
+
+def _read(journal: Journal, run_id: int) -> _ToGrade:
     """The run, and its expectations: its experiment's, then its input row's."""
     with journal.read() as session:
         run = get_run(session, run_id)
-        return run, expectations_of_run(session, run)
+        return _with_conversation(session, run, expectations_of_run(session, run))
 
 
-def _ungraded(
-    journal: Journal, run_id: int, run: Run | None = None
-) -> tuple[Run, list[RunExpectation]]:
+def _ungraded(journal: Journal, run_id: int, run: Run | None = None) -> _ToGrade:
     """The run (read, unless given as it just ended), and those of its expectations that
     have no grade yet."""
     with journal.read() as session:
@@ -81,13 +97,15 @@ def _ungraded(
             )
         )
         expectations = expectations_of_run(session, run)
-    return run, [saved for saved in expectations if saved.uuid not in graded]
+        missing = [saved for saved in expectations if saved.uuid not in graded]
+        return _with_conversation(session, run, missing)
 
 
-def _deterministic(journal: Journal, run: Run, expectations: list[RunExpectation]) -> list[Grade]:
+def _deterministic(journal: Journal, job: _ToGrade) -> list[Grade]:
+    run = job.run
     results = [
-        (saved, grade_deterministic(saved.expectation, run))
-        for saved in expectations
+        (saved, grade_deterministic(saved.expectation, run, job.conversation))
+        for saved in job.expectations
         if not saved.expectation.kind.needs_ollama
     ]
     if not results:
@@ -100,10 +118,10 @@ def _deterministic(journal: Journal, run: Run, expectations: list[RunExpectation
 def grade_now(journal: Journal, run_id: int) -> list[Grade]:
     """Grade the run's deterministic expectations now and store the grades (in
     expectation order). A run that did not finish gets none: it needs a look."""
-    run, expectations = _read(journal, run_id)
-    if run.status is not RunStatus.DONE:
+    job = _read(journal, run_id)
+    if job.run.status is not RunStatus.DONE:
         return []
-    return _deterministic(journal, run, expectations)
+    return _deterministic(journal, job)
 
 
 def grading_model(kind: Kind, override: str | None = None) -> str:
@@ -127,14 +145,17 @@ def grade_one(
     embedding_model: str | None = None,
     judge_options: dict[str, Any] | None = None,
     cancel: CancelToken | None = None,
+    conversation: Sequence[JudgedRun] | None = None,
 ) -> GradeResult:
     """Grade one expectation on one run and store nothing: "Try on the selected run" in
-    the window, `journal expect ... test`. Deterministic kinds answer at once; `judge` and
-    `similar` wait for their turn behind the person's runs on the service's host, then ask
-    it (blocking: call from a worker thread). Raises StreamCancelled when `cancel` fires."""
+    the window, `journal expect ... test`. `conversation`: the runs `run` ends, root first
+    (`grades.conversation_of`), for a target that names a turn. Deterministic kinds answer
+    at once; `judge` and `similar` wait for their turn behind the person's runs on the
+    service's host, then ask it (blocking: call from a worker thread). Raises
+    StreamCancelled when `cancel` fires."""
     kind = expectation.kind
     if not kind.needs_ollama:
-        return grade_deterministic(expectation, run)
+        return grade_deterministic(expectation, run, conversation)
     if service is None:
         raise ValueError(f"{kind} needs an Ollama service")
     try:
@@ -143,8 +164,16 @@ def grade_one(
         return GradeResult(GradeStatus.ERROR, exc.message)
     with gate_for(service.host).background_turn(cancel):
         if kind is Kind.JUDGE:
-            return judge(service, model, expectation, run, cancel=cancel, options=judge_options)
-        return similar(service, model, expectation, run, cancel=cancel)
+            return judge(
+                service,
+                model,
+                expectation,
+                run,
+                cancel=cancel,
+                options=judge_options,
+                conversation=conversation,
+            )
+        return similar(service, model, expectation, run, cancel=cancel, conversation=conversation)
 
 
 @dataclass(frozen=True)
@@ -190,13 +219,13 @@ class GradingQueue:
     def grade_finished(self, run_id: int) -> list[Grade]:
         """A run just ended: grade its deterministic expectations now (returned, in order)
         and queue the ones that need Ollama."""
-        run, expectations = _read(self.journal, run_id)
-        if run.status is not RunStatus.DONE:
+        job = _read(self.journal, run_id)
+        if job.run.status is not RunStatus.DONE:
             return []
-        grades = _deterministic(self.journal, run, expectations)
+        grades = _deterministic(self.journal, job)
         for grade in grades:
             self._emit(self.events.graded, grade)
-        if any(saved.expectation.kind.needs_ollama for saved in expectations):
+        if any(saved.expectation.kind.needs_ollama for saved in job.expectations):
             self._enqueue([_Job(run_id, everything=False)])
         return grades
 
@@ -206,13 +235,13 @@ class GradingQueue:
         queued. A grade already given is kept and never asked again (what resuming a
         cancelled check needs); for a run just finished it is `grade_finished`. `run`: the
         run as it ended, when the caller has it (a batch item), saving a read."""
-        run, missing = _ungraded(self.journal, run_id, run)
-        if run.status is not RunStatus.DONE:
+        job = _ungraded(self.journal, run_id, run)
+        if job.run.status is not RunStatus.DONE:
             return [], False
-        grades = _deterministic(self.journal, run, missing)
+        grades = _deterministic(self.journal, job)
         for grade in grades:
             self._emit(self.events.graded, grade)
-        queued = any(saved.expectation.kind.needs_ollama for saved in missing)
+        queued = any(saved.expectation.kind.needs_ollama for saved in job.expectations)
         if queued:
             self._enqueue([_Job(run_id, everything=False, missing_only=True)])
         return grades, queued
@@ -316,18 +345,18 @@ class GradingQueue:
         if token.cancelled:
             return
         if job.missing_only:
-            run, expectations = _ungraded(self.journal, job.run_id)
+            found = _ungraded(self.journal, job.run_id)
         else:
-            run, expectations = _read(self.journal, job.run_id)
-        if run.status is RunStatus.DONE:
+            found = _read(self.journal, job.run_id)
+        if found.run.status is RunStatus.DONE:
             if job.everything:
-                for grade in _deterministic(self.journal, run, expectations):
+                for grade in _deterministic(self.journal, found):
                     self._emit(self.events.graded, grade)
-            for saved in expectations:
+            for saved in found.expectations:
                 if not saved.expectation.kind.needs_ollama:
                     continue
                 try:
-                    result = self._ask_ollama(saved, run, token)
+                    result = self._ask_ollama(saved, found, token)
                 except StreamCancelled:
                     break
                 with self.journal.write() as session:
@@ -337,15 +366,18 @@ class GradingQueue:
             outcome = run_outcome(session, job.run_id)
         self._emit(self.events.finished, job.run_id, outcome)
 
-    def _ask_ollama(self, saved: RunExpectation, run: Run, token: CancelToken) -> GradeResult:
+    def _ask_ollama(
+        self, saved: RunExpectation, found: _ToGrade, token: CancelToken
+    ) -> GradeResult:
         return grade_one(
             saved.expectation,
-            run,
+            found.run,
             self.service,
             judge_model=self.judge_model,
             embedding_model=self.embedding_model,
             judge_options=self.judge_options,
             cancel=token,
+            conversation=found.conversation,
         )
 
     def _emit(self, callback: Callable[..., None] | None, *args: Any) -> None:

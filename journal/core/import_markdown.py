@@ -617,10 +617,7 @@ def _check_expectation(fail: Callable[[str], NoReturn], record: dict[str, Any]) 
             f"expectation kind {_describe(record['kind'])} is not one this version of "
             "LLM Journal knows (is the export from a newer one?)"
         )
-    try:
-        target = Target(record.get("target", Target.ANSWER.value))
-    except ValueError:
-        fail(f"expectation target {_describe(record.get('target'))} is not answer or thinking")
+    target = _target(fail, "expectation", record)
     value = record.get("value", "")
     if kind is Kind.JSON_SCHEMA and value.startswith("@"):
         fail("expectation json-schema names a file; an export carries the schema itself")
@@ -637,6 +634,17 @@ def _check_expectation(fail: Callable[[str], NoReturn], record: dict[str, Any]) 
         check_expectation(expectation)
     except InvalidInputError as error:
         fail(error.message.rstrip("."))
+
+
+def _target(fail: Callable[[str], NoReturn], what: str, record: dict[str, Any]) -> Target:
+    """An expectation's or a grade's target as its text spells it (`Target.parse`)."""
+    written = record.get("target", Target.ANSWER.value)
+    try:
+        if not isinstance(written, str):
+            raise ValueError("it is text, like answer, thinking or turn:2")
+        return Target.parse(written)
+    except ValueError as error:
+        fail(f"{what} target {_describe(written)}: {error}")
 
 
 def _check_input(fail: Callable[[str], NoReturn], record: dict[str, Any]) -> None:
@@ -668,8 +676,7 @@ def _check_grade(fail: Callable[[str], NoReturn], record: dict[str, Any]) -> Non
     weight = record.get("weight", 1.0)
     if not 0 < weight <= MAX_WEIGHT:
         fail(f"grade weight must be above 0, up to {MAX_WEIGHT:g}, not {_describe(weight)}")
-    if record.get("target", Target.ANSWER.value) not in {target.value for target in Target}:
-        fail(f"grade target {_describe(record.get('target'))} is not answer or thinking")
+    _target(fail, "grade", record)
     if not record["expectation_uuid"].strip():
         fail("grade expectation_uuid must be non-empty text")
 

@@ -25,7 +25,7 @@ from journal.core.cancel import CancelToken
 from journal.core.errors import JournalError, OllamaError
 from journal.core.expectations import Expectation, Kind, is_finite_number, parse_json
 from journal.core.formatting import one_line
-from journal.core.grading import Gradable, GradeResult, GradeStatus, text_of
+from journal.core.grading import Gradable, GradeResult, GradeStatus, NoSuchTurn, text_of, turn_of
 from journal.core.ollama_service import ChatRequest, OllamaService
 
 __all__ = [
@@ -143,14 +143,22 @@ def judge(
     *,
     cancel: CancelToken | None = None,
     options: dict[str, Any] | None = None,
+    conversation: Sequence[JudgedRun] | None = None,
 ) -> GradeResult:
-    """Ask `model` on `service` whether the run's answer meets the rubric.
+    """Ask `model` on `service` whether the run's answer meets the rubric (for a turn
+    target, that turn's answer to that turn's question, `conversation` being the runs the
+    graded run ends, root first).
 
     Never raises for Ollama's failures or a missing model: those are an `error` grade that
     says what to do. StreamCancelled (from `cancel`) is raised: a cancelled judgement is no
     judgement, and nothing should be recorded."""
     if expectation.kind is not Kind.JUDGE:
         raise ValueError(f"{expectation.kind} is not a judge expectation")
+    try:
+        asked = turn_of(expectation.target, run, conversation)
+        answer = text_of(expectation, run, conversation)
+    except NoSuchTurn as exc:
+        return GradeResult(GradeStatus.ERROR, str(exc))
     sent_options = {**JUDGE_OPTIONS, **(options or {})}
     record: dict[str, Any] = {
         "kind": "judge",
@@ -171,9 +179,7 @@ def judge(
     found = _find(service, model, "judge", "models.judge", record)
     if isinstance(found, GradeResult):
         return found
-    messages = judge_messages(
-        expectation.value, run.messages, text_of(expectation, run), run.system_prompt
-    )
+    messages = judge_messages(expectation.value, asked.messages, answer, asked.system_prompt)
     record["messages"] = messages
     content: list[str] = []
     thinking: list[str] = []
@@ -221,15 +227,20 @@ def similar(
     run: Gradable,
     *,
     cancel: CancelToken | None = None,
+    conversation: Sequence[Gradable] | None = None,
 ) -> GradeResult:
-    """Compare the run's text with the reference by the cosine similarity of their
-    embeddings from `model`; passes at the expectation's threshold or more.
+    """Compare the run's text (or that of the turn of `conversation` its target names)
+    with the reference by the cosine similarity of their embeddings from `model`; passes
+    at the expectation's threshold or more.
 
     Like `judge`, Ollama's failures are an `error` grade and StreamCancelled is raised."""
     if expectation.kind is not Kind.SIMILAR:
         raise ValueError(f"{expectation.kind} is not a similar expectation")
     threshold = expectation.threshold
-    text, reference = text_of(expectation, run), expectation.value
+    try:
+        text, reference = text_of(expectation, run, conversation), expectation.value
+    except NoSuchTurn as exc:
+        return GradeResult(GradeStatus.ERROR, str(exc))
     record: dict[str, Any] = {
         "kind": "similar",
         "host": service.host,

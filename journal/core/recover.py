@@ -18,7 +18,7 @@ import os
 import secrets
 import sqlite3
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterator
+from collections.abc import Container, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -111,8 +111,20 @@ _MOMENTS = {
     "input_row": ("created_at", "updated_at"),
     "batch": ("heartbeat_at", "created_at", "updated_at", "finished_at"),
 }
-_TARGETS = frozenset(target.value for target in Target)
-_CHOICES: dict[str, dict[str, frozenset[str | None]]] = {
+
+
+class _Targets:
+    """Every text `Target.parse` reads (answer, thinking, turn:2, ...): too many to list."""
+
+    def __contains__(self, text: object) -> bool:
+        try:
+            return isinstance(text, str) and Target.parse(text).value == text
+        except ValueError:
+            return False
+
+
+_TARGETS = _Targets()
+_CHOICES: dict[str, dict[str, Container[str | None]]] = {
     "run": {
         "status": frozenset(status.value for status in RunStatus),
         "verdict": frozenset([None, *(verdict.value for verdict in Verdict)]),

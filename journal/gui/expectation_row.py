@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QSizePolicy,
+    QSpinBox,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -21,7 +22,7 @@ from PySide6.QtWidgets import (
 
 from journal.core.errors import InvalidInputError
 from journal.core.expectation_form import from_fields, kind_help, negation_reads_well, value_text
-from journal.core.expectations import DEFAULT_SIMILARITY, Expectation, Kind, Target
+from journal.core.expectations import DEFAULT_SIMILARITY, MAX_TURN, Expectation, Kind, Target
 from journal.core.grading import GradeResult, GradeStatus
 
 ERROR_COLOUR = "#c62828"
@@ -31,6 +32,14 @@ MARKS = {
     GradeStatus.UNSURE: ("? unsure", "#b26a00"),
     GradeStatus.ERROR: ("! not graded", "#b26a00"),
 }
+
+TARGET_CHOICES = {
+    "answer": (False, False),
+    "thinking": (True, False),
+    "answer of turn": (False, True),
+    "thinking of turn": (True, True),
+}
+"""What the target box offers: (reads the thinking, names a turn) by the words shown."""
 
 
 def _fixed_slot(widget: QWidget) -> None:
@@ -88,10 +97,22 @@ class ExpectationRow(QWidget):
         self.weight.setAccessibleName("Weight")
         self.weight.setFixedWidth(self.weight.fontMetrics().horizontalAdvance("00.00") + 16)
         self.target = QComboBox()
-        for target in Target:
-            self.target.addItem(target.value, target)
-        self.target.setToolTip("Which text it reads: the answer or the model's thinking")
+        self.target.addItems(list(TARGET_CHOICES))
+        self.target.setToolTip(
+            "Which text it reads: the answer or the model's thinking, of the run graded or "
+            "of one turn of the conversation it ends (turn 1 is the first)"
+        )
         self.target.setAccessibleName("Reads")
+        self.turn = QSpinBox()
+        self.turn.setRange(1, 999)  # sized for three digits: wider would crowd the row
+        self.turn.setFixedWidth(self.turn.sizeHint().width())
+        self.turn.setRange(1, MAX_TURN)
+        self.turn.setValue(2)
+        self.turn.setToolTip(
+            "Which turn of the conversation: 1 is its first run, the run graded its last"
+        )
+        self.turn.setAccessibleName("Turn")
+        _fixed_slot(self.turn)
         self.remove = QToolButton()
         self.remove.setText("✕")
         self.remove.setAutoRaise(True)
@@ -117,7 +138,8 @@ class ExpectationRow(QWidget):
     def _init_connections(self) -> None:
         self.kind.currentIndexChanged.connect(self._on_kind_changed)
         self.negated.toggled.connect(self._on_field_edited)
-        self.target.currentIndexChanged.connect(self._on_field_edited)
+        self.target.currentIndexChanged.connect(self._on_target_changed)
+        self.turn.valueChanged.connect(self._on_field_edited)
         for edit in (self.arg, self.value, self.name, self.weight):
             edit.textEdited.connect(self._on_field_edited)
         self.remove.clicked.connect(self.remove_requested)
@@ -133,10 +155,15 @@ class ExpectationRow(QWidget):
             self.value.setText(value_text(expectation))
             self.name.setText(expectation.name)
             self.weight.setText(f"{expectation.weight:g}")
-            self.target.setCurrentIndex(self.target.findData(expectation.target))
+            target = expectation.target
+            shown = {reads: text for text, reads in TARGET_CHOICES.items()}
+            self.target.setCurrentText(shown[(target.thinking, target.turn is not None)])
+            if target.turn is not None:
+                self.turn.setValue(target.turn)
         finally:
             self._loading = False
         self._fit_kind()
+        self._fit_target()
         self.validate()
 
     def current_kind(self) -> Kind:
@@ -185,6 +212,7 @@ class ExpectationRow(QWidget):
             self.name,
             self.weight,
             self.target,
+            self.turn,
             self.remove,
         ]
 
@@ -199,8 +227,21 @@ class ExpectationRow(QWidget):
             arg=self.arg.text() if kind is Kind.SIMILAR else "",
             name=self.name.text(),
             weight=self.weight.text().strip() or 1.0,
-            target=Target(self.target.currentData()),
+            target=self._target(),
         )
+
+    def _target(self) -> Target:
+        thinking, names_turn = TARGET_CHOICES[self.target.currentText()]
+        return Target(thinking=thinking, turn=self.turn.value() if names_turn else None)
+
+    def _fit_target(self) -> None:
+        """The turn's number only when the target names a turn."""
+        self.turn.setVisible(TARGET_CHOICES[self.target.currentText()][1])
+
+    @Slot()
+    def _on_target_changed(self) -> None:
+        self._fit_target()
+        self._on_field_edited()
 
     def _fit_kind(self) -> None:
         """Offer only the fields the kind takes."""

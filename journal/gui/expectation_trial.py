@@ -33,7 +33,10 @@ NO_MODEL = {
 
 
 def _ask_ollama(
-    expectation: Expectation, run: Run, service: OllamaService | None, cancel: CancelToken
+    expectation: Expectation,
+    conversation: Sequence[Run],
+    service: OllamaService | None,
+    cancel: CancelToken,
 ) -> GradeResult:
     """One judge or similar grading, on a worker thread; StreamCancelled when cancelled."""
     from journal.core.grading_queue import grade_one, grading_model
@@ -48,7 +51,13 @@ def _ask_ollama(
     if service is None:
         return GradeResult(GradeStatus.ERROR, "Not connected to Ollama yet.")
     return grade_one(
-        expectation, run, service, judge_model=model, embedding_model=model, cancel=cancel
+        expectation,
+        conversation[-1],
+        service,
+        judge_model=model,
+        embedding_model=model,
+        cancel=cancel,
+        conversation=conversation,
     )
 
 
@@ -69,14 +78,16 @@ class ExpectationTrial(QObject):
     def busy(self) -> bool:
         return self._task is not None
 
-    def start(self, run: Run, items: Sequence[tuple[int, Expectation]]) -> None:
-        """Grade `items` on `run`: the deterministic ones now, the others in the
-        background; `finished` once all are in (at once when none needs Ollama)."""
+    def start(self, conversation: Sequence[Run], items: Sequence[tuple[int, Expectation]]) -> None:
+        """Grade `items` on the last run of `conversation` (root first; a target may name
+        an earlier turn): the deterministic ones now, the others in the background;
+        `finished` once all are in (at once when none needs Ollama)."""
         self.cancel()
+        run = conversation[-1]
         later = [(key, e) for key, e in items if e.kind.needs_ollama]
         for key, expectation in items:
             if not expectation.kind.needs_ollama:
-                self.graded.emit(key, grade_deterministic(expectation, run))
+                self.graded.emit(key, grade_deterministic(expectation, run, conversation))
         if not later or self._context is None:
             self.finished.emit()
             return
@@ -86,7 +97,7 @@ class ExpectationTrial(QObject):
         def work(report: Callable[[Any], None]) -> None:
             for key, expectation in later:
                 try:
-                    report((key, _ask_ollama(expectation, run, service, token)))
+                    report((key, _ask_ollama(expectation, conversation, service, token)))
                 except StreamCancelled:
                     return
 

@@ -389,8 +389,8 @@ class ExpectationsEditor(QWidget):
         if self._trial.busy:
             self._stop_trying("cancelled")
             return
-        run = self._run_to_try()
-        if run is None:
+        conversation = self._conversation_to_try()
+        if conversation is None:
             return
         self.toggle.setChecked(True)
         items: list[tuple[int, Expectation]] = []
@@ -401,10 +401,13 @@ class ExpectationsEditor(QWidget):
                 items.append((key, expectation))
                 self._trying[key] = row
                 row.show_trying()
-        self._trial.start(run, items)
+        self._trial.start(conversation, items)
         self._refresh_try()
 
-    def _run_to_try(self) -> Any | None:
+    def _conversation_to_try(self) -> list[Any] | None:
+        """The selected run, after the earlier turns of its conversation (a target may
+        name one)."""
+        from journal.core.grades import conversation_of
         from journal.core.queries import get_run
 
         why = self._why_not_try()
@@ -413,11 +416,11 @@ class ExpectationsEditor(QWidget):
                 self._context.say(why, 6000)
             return None
         run_id = self._run_id
-        run = self._context.read(lambda s: get_run(s, run_id))
-        if run is not None and run.status.is_live:
+        conversation = self._context.read(lambda s: conversation_of(s, get_run(s, run_id)))
+        if conversation is not None and conversation[-1].status.is_live:
             self._context.say(f"Run {run_id} is still running: try once it has finished.", 6000)
             return None
-        return run
+        return conversation
 
     def _why_not_try(self) -> str:
         if self._experiment_id is None:

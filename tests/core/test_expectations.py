@@ -132,9 +132,9 @@ def test_bad_fields_are_refused() -> None:
     for weight in (0, -1, "heavy", float("nan"), 1e9):
         with pytest.raises(InvalidInputError, match="weight"):
             parse_expectation("contains:x", weight=weight)
-    with pytest.raises(InvalidInputError, match="the answer or the thinking"):
+    with pytest.raises(InvalidInputError, match="the answer, the thinking or a turn"):
         parse_expectation("contains:x", target="prompt")
-    with pytest.raises(InvalidInputError, match="about the run, not its thinking"):
+    with pytest.raises(InvalidInputError, match="about the run, not the thinking"):
         parse_expectation("done-reason:stop", target="thinking")
     with pytest.raises(InvalidInputError, match="a name is one line"):
         check_expectation(Expectation(Kind.CONTAINS, "x", name="two\nlines"))
@@ -252,7 +252,7 @@ def test_format_of_parse_is_the_line_for_every_valid_comparison(
     _VALUE_TEXT,
     st.booleans(),
     st.sampled_from([None, "0.8", "0.25"]),
-    st.sampled_from(list(Target)),
+    st.builds(Target, st.booleans(), st.none() | st.integers(1, 40)),
 )
 def test_parse_of_format_is_the_expectation(
     kind: Kind, value: str, negated: bool, arg: str | None, target: Target
@@ -284,3 +284,57 @@ def test_parse_never_fails_other_than_with_a_message(line: str) -> None:
         assert format_expectation(expectation) == line
         return
     assert "\n" not in message
+
+
+@pytest.mark.parametrize(
+    ("text", "target"),
+    [
+        ("answer", Target.ANSWER),
+        ("thinking", Target.THINKING),
+        ("turn:1", Target(turn=1)),
+        ("turn:2", Target(turn=2)),
+        ("turn:12:thinking", Target(thinking=True, turn=12)),
+    ],
+)
+def test_a_target_may_name_a_turn(text: str, target: Target) -> None:
+    expectation = parse_expectation("contains:Paris", target=text)
+    assert expectation.target == target
+    assert expectation.target.value == text == str(target)
+    assert Target.parse(target.value) == target
+
+
+def test_turn_targets_read_for_a_person() -> None:
+    assert Target.ANSWER.described == "the answer"
+    assert Target(turn=2).described == "the answer of turn 2"
+    assert Target(thinking=True, turn=3).described == "the thinking of turn 3"
+
+
+@pytest.mark.parametrize(
+    ("text", "says"),
+    [
+        ("turn:0", "turns count from 1 (turn:1 is the conversation's first), not 0."),
+        ("turn:-2", "turns count from 1 (turn:1 is the conversation's first), not -2."),
+        ("turn:two", "a turn is a number, like turn:2, not 'two'."),
+        ("turn:", "a turn is a number, like turn:2, not ''."),
+        ("turn:02", "write the turn as turn:2, not 'turn:02'."),
+        ("turn:2:answer", "a turn's answer is turn:N, its thinking turn:N:thinking"),
+        ("turn 2", "it reads the answer, the thinking or a turn (turn:2, turn:2:thinking)"),
+        ("turn:99999", "a conversation has at most 10000 turns, not 99999."),
+        ("turn:" + "9" * 5000, "a conversation has at most 10000 turns"),
+    ],
+)
+def test_bad_turn_targets_are_refused_in_one_line(text: str, says: str) -> None:
+    with pytest.raises(InvalidInputError) as caught:
+        parse_expectation("contains:Paris", target=text)
+    message = caught.value.message
+    assert message.startswith("Expectation 'contains:Paris': ")
+    assert says in message
+    assert "\n" not in message
+
+
+def test_about_the_run_kinds_refuse_a_turn_target() -> None:
+    for line in ("done-reason:stop", "first-token<=2s", "tokens-per-second>=20"):
+        with pytest.raises(InvalidInputError, match="about the run, not the answer of turn 2"):
+            parse_expectation(line, target="turn:2")
+    with pytest.raises(ValueError, match="a turn is from 1"):
+        Target(turn=0)

@@ -400,3 +400,58 @@ def test_leaving_a_refused_row_says_it_was_not_saved(
     editing.open(other)
     assert said == ["Not saved: 1 expectation the journal refuses, such as 'regex:[a-'."]
     assert _saved_lines(journal, experiment_id) == []
+
+
+def test_a_row_reads_a_turn_and_try_grades_that_turn(
+    qtbot: QtBot, editing: Editing, experiment_id: int
+) -> None:
+    journal = editing.journal
+    with journal.write() as session:
+        add_expectation(
+            session, experiment_id, parse_expectation("contains:Paris", target="turn:1")
+        )
+    first = _run(journal, experiment_id)
+    with journal.write() as session:
+        follow = Run(
+            experiment_id=experiment_id,
+            model="llama3:8b",
+            status=RunStatus.DONE,
+            messages=[{"role": "user", "content": "And of Italy?"}],
+            response="Rome.",
+            parent_id=first,
+        )
+        session.add(follow)
+        session.flush()
+        assert follow.id is not None
+        second = follow.id
+    editing.open(experiment_id)
+    expectations = editing.expectations
+    (row,) = expectations.rows()
+    assert row.target.currentText() == "answer of turn"
+    assert not row.turn.isHidden() and row.turn.value() == 1
+    assert "one turn of the conversation" in row.target.toolTip()
+    assert "1 is its first run" in row.turn.toolTip()
+    assert row.fields().index(row.turn) == row.fields().index(row.target) + 1  # tab order
+
+    expectations.set_selected_run(second)
+    QTest.mouseClick(expectations.try_button, Qt.MouseButton.LeftButton)
+    assert _messages(expectations) == ["✓ pass: contains 'Paris'"]
+    expectations.set_selected_run(first)
+    row.turn.setValue(2)
+    QTest.mouseClick(expectations.try_button, Qt.MouseButton.LeftButton)
+    assert _messages(expectations) == ["! not graded: no turn 2: this conversation has 1 turn"]
+
+    row.target.setCurrentIndex(row.target.findText("thinking of turn"))
+    row.turn.setValue(3)
+    editing.editor.flush()
+    assert editing.context.wait_for_writes()
+    with journal.read() as session:
+        (saved,) = list_expectations(session, experiment_id)
+    assert saved.expectation.target.value == "turn:3:thinking"
+
+    row.target.setCurrentIndex(row.target.findText("answer"))
+    assert row.turn.isHidden()
+    row.target.setCurrentIndex(row.target.findText("answer of turn"))
+    row.kind.setCurrentIndex(row.kind.findData(Kind.DONE_REASON))
+    assert "about the run, not the answer of turn 3" in row.message_text()
+    assert ERROR_COLOUR in row.message.styleSheet()
