@@ -119,14 +119,12 @@ class ExpectationsEditor(QWidget):
         self.rows_area.setFrameShape(QScrollArea.Shape.NoFrame)
         self.rows_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         sample = ExpectationRow()
-        line = sample.sizeHint().height()
         sample.show_message("✓")
         row = sample.sizeHint().height() + self._rows_layout.spacing()
         sample.deleteLater()
         # As tall as ROWS_SHOWN rows whatever their number, so nothing moves as rows come
-        # and go; down to one row when the window is too short for more.
-        self.rows_area.setMinimumHeight(line)
-        self.rows_area.setMaximumHeight(int(row * ROWS_SHOWN))
+        # and go; on a short screen the experiment's notes scroll rather than squeeze it.
+        self.rows_area.setFixedHeight(int(row * ROWS_SHOWN))
         self.rows_area.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.rows_area.setAccessibleName("Expectations")
 
