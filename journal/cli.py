@@ -37,6 +37,7 @@ from journal.cli_support import (
     run_record,
     saved_settings,
     service,
+    summary_record,
     terminal_output,
     write_styled,
 )
@@ -259,12 +260,13 @@ def report_run(run: Run, printer: AnswerPrinter, stop: StopOnSignals) -> int:
 
 
 def cmd_list(args: argparse.Namespace) -> int:
+    from journal.core.formatting import describe_standings
     from journal.core.queries import list_experiments
 
     with open_journal_for_reading(args) as journal, journal.read() as session:
         rows = list_experiments(session, filters_from(args), limit=args.limit)
     if args.json:
-        print_json([row.__dict__ for row in rows], sys.stdout)
+        print_json([summary_record(row) for row in rows], sys.stdout)
         return 0
     if not rows:
         print("No experiments match.", file=sys.stderr)
@@ -277,7 +279,7 @@ def cmd_list(args: argparse.Namespace) -> int:
                 row.created_at[:16].replace("T", " "),
                 str(row.run_count),
                 row.last_model or "-",
-                row.last_verdict or "-",
+                describe_standings(row.standings) or "-",
                 row.title or "(untitled)",
             )
         )

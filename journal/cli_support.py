@@ -19,7 +19,7 @@ from journal.core.errors import InvalidInputError
 from journal.core.terminal import visible_controls
 
 if TYPE_CHECKING:
-    from journal.core.domain import ExperimentFilter
+    from journal.core.domain import ExperimentFilter, ExperimentSummary
     from journal.core.host_limits import HostLimit
     from journal.core.models import Experiment, Run
     from journal.core.ollama_service import OllamaService
@@ -379,17 +379,24 @@ def experiment_record(experiment: Experiment, runs: list[Run]) -> dict[str, Any]
     return record
 
 
-def filters_from(args: argparse.Namespace) -> ExperimentFilter:
-    from journal.core.domain import ExperimentFilter
-    from journal.core.models import Verdict
+def summary_record(row: ExperimentSummary) -> dict[str, Any]:
+    """A list row as JSON: its fields, with each model's standing as model and verdict."""
+    standings = [
+        {"model": model, "verdict": verdict.value if verdict else None}
+        for model, verdict in row.standings
+    ]
+    return {**row.__dict__, "standings": standings}
 
-    verdict = getattr(args, "verdict", None)
-    return ExperimentFilter(
+
+def filters_from(args: argparse.Namespace) -> ExperimentFilter:
+    from journal.core.domain import ExperimentFilter, with_verdict_choice
+
+    filters = ExperimentFilter(
         model=getattr(args, "model", None),
-        verdict=Verdict(verdict) if verdict else None,
         tag=getattr(args, "tag", None),
         search=getattr(args, "search", None),
     )
+    return with_verdict_choice(filters, getattr(args, "verdict", None))
 
 
 def read_text(value: str | None, label: str) -> str:
@@ -419,8 +426,9 @@ def add_filter_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--model", metavar="M", help="only experiments with a run on this model")
     parser.add_argument(
         "--verdict",
-        choices=("worked", "partly", "failed"),
-        help="only experiments with a run judged so (on --model, if given)",
+        choices=("worked", "partly", "failed", "unrated"),
+        help="only experiments whose latest verdict on some model (on --model, if given) is "
+        "this; unrated: a model with a finished run not judged yet",
     )
     parser.add_argument("--tag", metavar="T", type=free_text, help="only experiments with this tag")
     parser.add_argument(

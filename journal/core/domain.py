@@ -7,7 +7,7 @@ Light to import on purpose: the window imports this at start-up, before the stor
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 MAX_RECORD_ID = 2**31 - 1
@@ -39,7 +39,9 @@ class Verdict(enum.StrEnum):
 class ExperimentFilter:
     """The filters shared by the list, search, export and migration checks.
 
-    `model` and `verdict` must hold for the same run: "worked on llama3" means one run.
+    `verdict` asks for a model's standing (the verdict of its latest judged run): "worked"
+    means it worked on some model, on `model` when one is given. `unrated` asks for a model
+    with a finished run and no verdict yet: runs still to judge.
     """
 
     model: str | None = None
@@ -48,10 +50,32 @@ class ExperimentFilter:
     search: str | None = None
     since: datetime | None = None
     until: datetime | None = None
+    unrated: bool = False
 
     @property
     def is_empty(self) -> bool:
-        return not any((self.model, self.verdict, self.tag, self.search, self.since, self.until))
+        return not any(
+            (self.model, self.verdict, self.unrated, self.tag, self.search, self.since, self.until)
+        )
+
+
+UNRATED = "unrated"
+"""The verdict filter's choice for experiments still to judge (`--verdict unrated`)."""
+
+VERDICT_FILTER_CHOICES = (*(verdict.value for verdict in Verdict), UNRATED)
+
+
+def with_verdict_choice(filters: ExperimentFilter, choice: str | None) -> ExperimentFilter:
+    """`filters` asking for one of VERDICT_FILTER_CHOICES (None: any verdict); the CLI's
+    `--verdict` and the window's verdict list read a choice the same way."""
+    if choice == UNRATED:
+        return replace(filters, verdict=None, unrated=True)
+    return replace(filters, verdict=Verdict(choice) if choice else None, unrated=False)
+
+
+Standing = tuple[str, Verdict | None]
+"""A model (as Ollama names it: `llama3:latest`) and its standing in an experiment: the
+verdict of its latest judged run, or None when its finished runs are not judged yet."""
 
 
 @dataclass(frozen=True)
@@ -128,6 +152,16 @@ class ExperimentSummary:
     snippet: str | None = None
     pass_rate: PassRate | None = None
     """Set by `list_experiments(..., pass_rates=True)`; None otherwise."""
+    standings: tuple[Standing, ...] = ()
+    """Each model tried (with a finished or judged run), by name, and its standing."""
+
+    @property
+    def models_worked(self) -> int:
+        return sum(verdict is Verdict.WORKED for _, verdict in self.standings)
+
+    @property
+    def models_judged(self) -> int:
+        return sum(verdict is not None for _, verdict in self.standings)
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from journal.core.domain import ExperimentFilter
+    from journal.core.domain import ExperimentFilter, Standing, Verdict
     from journal.core.models import Run
 
 # Hex digits of a model digest shown to people: what `ollama list` shows, enough to tell
@@ -51,6 +51,8 @@ def describe_filter(filters: ExperimentFilter) -> str:
         parts.append(f"model {filters.model}")
     if filters.verdict:
         parts.append(filters.verdict.value)
+    if filters.unrated:
+        parts.append("unrated")
     if filters.tag:
         parts.append(f"tag {filters.tag}")
     if filters.search:
@@ -60,6 +62,25 @@ def describe_filter(filters: ExperimentFilter) -> str:
     if filters.until:
         parts.append(f"before {filters.until:%Y-%m-%d}")
     return " · ".join(parts)
+
+
+def standing_label(verdict: Verdict | None) -> str:
+    """`worked`, `partly`, `failed`, or `not judged yet`: a model's standing."""
+    return verdict.value if verdict is not None else "not judged yet"
+
+
+def describe_standings(standings: tuple[Standing, ...]) -> str:
+    """`worked on 2 of 3 models`, `worked on 1 of 2 models (1 not judged yet)`, `not judged
+    yet (2 models)`; empty when no model has a finished run."""
+    if not standings:
+        return ""
+    tried = plural(len(standings), "model")
+    waiting = sum(verdict is None for _, verdict in standings)
+    if waiting == len(standings):
+        return f"not judged yet ({tried})"
+    worked = sum(verdict is not None and verdict.value == "worked" for _, verdict in standings)
+    text = f"worked on {worked} of {tried}"
+    return f"{text} ({waiting} not judged yet)" if waiting else text
 
 
 def seconds(value: float | None) -> str:

@@ -326,6 +326,8 @@ def filter_record(filters: ExperimentFilter) -> dict[str, Any]:
         value = getattr(filters, name)
         if value:
             record[name] = str(value)
+    if filters.unrated:
+        record["verdict"] = "unrated"
     for name in ("since", "until"):
         moment = getattr(filters, name)
         if moment is not None:

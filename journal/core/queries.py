@@ -14,12 +14,14 @@ from typing import Any
 from sqlalchemy import text
 from sqlmodel import Session, col, select
 
-from journal.core.domain import ExperimentFilter, ExperimentSummary, SearchHit
+from journal.core.domain import ExperimentFilter, ExperimentSummary, SearchHit, Standing
 from journal.core.errors import InvalidInputError, NotFoundError
 from journal.core.models import Experiment, Run, RunStatus, Verdict, to_iso, utcnow
 from journal.core.search_query import match_query
 
 LIVE_STATUSES = (RunStatus.PENDING, RunStatus.STREAMING)
+
+VERDICTS = frozenset(verdict.value for verdict in Verdict)
 
 EDITABLE_EXPERIMENT_FIELDS = ("title", "hypothesis", "expected", "conclusion", "tags")
 
@@ -175,7 +177,7 @@ def filter_clauses(filters: ExperimentFilter, params: dict[str, Any]) -> list[st
     """SQL conditions on `experiment AS e` for `filters`, adding their values to `params`;
     shared by the list, export, migration checks and the matrix so all select alike."""
     clauses: list[str] = []
-    if filters.model or filters.verdict:
+    if filters.model or filters.verdict or filters.unrated:
         run_clauses = ["r.experiment_id = e.id"]
         if filters.model:
             run_clauses.append("(r.model = :model OR r.model = :model_latest)")
@@ -184,9 +186,8 @@ def filter_clauses(filters: ExperimentFilter, params: dict[str, Any]) -> list[st
                 filters.model if ":" in filters.model else f"{filters.model}:latest"
             )
         if filters.verdict:
-            run_clauses.append("r.verdict = :verdict")
             params["verdict"] = str(filters.verdict)
-        clauses.append(f"EXISTS (SELECT 1 FROM run AS r WHERE {' AND '.join(run_clauses)})")
+        clauses.extend(_standing_clauses(filters, run_clauses))
     if filters.tag:
         clauses.append(
             "EXISTS (SELECT 1 FROM tag AS t WHERE t.experiment_id = e.id AND t.name = :tag)"
@@ -207,6 +208,40 @@ def filter_clauses(filters: ExperimentFilter, params: dict[str, Any]) -> list[st
     return clauses
 
 
+def model_key(column: str) -> str:
+    """SQL for the model `column` names as Ollama means it: `llama3` is `llama3:latest` (a
+    tag is a colon after the last slash), as `normalise_model_name` compares names."""
+    last = f"substr({column}, length(rtrim({column}, replace({column}, '/', ''))) + 1)"
+    # ':' || 'latest': text() would read a quoted ':latest' as a bind parameter.
+    return f"(CASE WHEN instr({last}, ':') THEN {column} ELSE {column} || ':' || 'latest' END)"
+
+
+STANDING_RUN = f"""(r.status = 'done' OR r.verdict IS NOT NULL) AND NOT EXISTS (
+    SELECT 1 FROM run AS later WHERE later.experiment_id = r.experiment_id
+    AND (later.status = 'done' OR later.verdict IS NOT NULL)
+    AND (later.verdict IS NOT NULL, later.id) > (r.verdict IS NOT NULL, r.id)
+    AND {model_key("later.model")} = {model_key("r.model")})"""
+"""Run `r` gives its model's standing in its experiment: the model's latest judged run, or,
+while none of its runs is judged, its latest finished one (verdict NULL: not judged yet).
+The one meaning of "worked on a model" for the list's column and the verdict filter."""
+
+
+def _standing_clauses(filters: ExperimentFilter, run_clauses: list[str]) -> list[str]:
+    """EXISTS conditions for the model filter alone (a run of it, as `run_clauses` say) or
+    with `verdict` or `unrated`, which hold for a model's standing: on `filters.model`
+    when one is given, else on some model."""
+    exists = "EXISTS (SELECT 1 FROM run AS r WHERE {})"
+    if not (filters.verdict or filters.unrated):
+        return [exists.format(" AND ".join(run_clauses))]
+    on_model = [f"{model_key('r.model')} = {model_key(':model')}"] if filters.model else []
+    wanted = [(filters.verdict, "r.verdict = :verdict"), (filters.unrated, "r.verdict IS NULL")]
+    return [
+        exists.format(" AND ".join(["r.experiment_id = e.id", *on_model, verdict, STANDING_RUN]))
+        for chosen, verdict in wanted
+        if chosen
+    ]
+
+
 _SUMMARY_SELECT = """
     SELECT e.id, e.uuid, e.title, e.tags, e.created_at, e.updated_at,
         (SELECT count(*) FROM run WHERE experiment_id = e.id),
@@ -217,7 +252,8 @@ _SUMMARY_SELECT = """
 
 
 def _summaries(session: Session, where: str, params: dict[str, Any]) -> list[ExperimentSummary]:
-    rows = session.execute(text(f"{_SUMMARY_SELECT} {where}"), params)
+    rows = session.execute(text(f"{_SUMMARY_SELECT} {where}"), params).all()
+    standings = _standings_of(session, [row[0] for row in rows])
     return [
         ExperimentSummary(
             id=row[0],
@@ -230,6 +266,7 @@ def _summaries(session: Session, where: str, params: dict[str, Any]) -> list[Exp
             last_model=row[7],
             last_verdict=row[8],
             last_run_at=row[9],
+            standings=standings.get(row[0], ()),
         )
         for row in rows
     ]
@@ -264,6 +301,24 @@ def experiment_summary(
     if not rows:
         raise NotFoundError(f"There is no experiment {experiment_id}.")
     return _with_pass_rates(session, rows)[0] if pass_rates else rows[0]
+
+
+def _standings_of(session: Session, experiment_ids: list[int]) -> dict[int, tuple[Standing, ...]]:
+    """The models' standings (STANDING_RUN) of a page of experiments: one statement."""
+    if not experiment_ids:
+        return {}
+    ids = ", ".join(str(int(experiment_id)) for experiment_id in experiment_ids)
+    found = session.execute(
+        text(
+            f"SELECT r.experiment_id, {model_key('r.model')} AS name, r.verdict FROM run AS r "
+            f"WHERE r.experiment_id IN ({ids}) AND {STANDING_RUN} ORDER BY r.experiment_id, name"
+        )
+    )
+    standings: dict[int, list[Standing]] = {}
+    for experiment_id, name, verdict in found:
+        known = verdict in VERDICTS  # one written by a newer version reads as not judged
+        standings.setdefault(experiment_id, []).append((name, Verdict(verdict) if known else None))
+    return {experiment_id: tuple(models) for experiment_id, models in standings.items()}
 
 
 def _with_pass_rates(session: Session, rows: list[ExperimentSummary]) -> list[ExperimentSummary]:

@@ -19,10 +19,11 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QFont, QGuiApplication, QIcon, QPainter, QPalette, QPixmap
+from PySide6.QtGui import QFont, QGuiApplication, QIcon, QPainter, QPalette, QPen, QPixmap
 
 from journal.core.domain import ExperimentFilter, ExperimentSummary, Verdict
 from journal.core.errors import JournalError
+from journal.core.formatting import describe_standings, standing_label
 from journal.gui.table_style import VERDICT_COLOURS, read_only_flags
 
 # (filters, before_id, limit) -> summaries with id < before_id, newest (highest id) first.
@@ -48,13 +49,16 @@ class Column(enum.IntEnum):
 HEADERS = {
     Column.TITLE: "Title",
     Column.MODEL: "Last model",
-    Column.VERDICT: "Verdict",
+    Column.VERDICT: "Worked",
     Column.PASS_RATE: "Passes",
     Column.RUNS: "Runs",
     Column.DATE: "Date",
 }
 
 HEADER_TIPS = {
+    Column.VERDICT: "On how many of the models tried it worked: each model counts by its "
+    "latest verdict (yours, on its newest judged run). Hover a row for each model. "
+    "The verdict filter means the same.",
     Column.PASS_RATE: "How many of the runs on the last model pass the experiment's "
     "expectations (your verdict counts over the grades); — when it has none. "
     "A half-and-half dot: worked only some of the time.",
@@ -62,6 +66,7 @@ HEADER_TIPS = {
 
 _icons: dict[Verdict, QIcon] = {}
 _sometimes_icons: list[QIcon] = []
+_unrated_icons: list[QIcon] = []
 
 
 def verdict_icon(verdict: Verdict) -> QIcon:
@@ -108,11 +113,61 @@ def sometimes_icon() -> QIcon:
     return _sometimes_icons[0]
 
 
-def parse_verdict(value: str | None) -> Verdict | None:
-    try:
-        return Verdict(value) if value else None
-    except ValueError:  # a verdict written by a newer version: show it as unrated
+def unrated_icon() -> QIcon:
+    """A hollow ring in the placeholder colour: finished runs not judged yet (needs a
+    QGuiApplication)."""
+    if not _unrated_icons:
+        icon = QIcon()
+        colour = QGuiApplication.palette().color(QPalette.ColorRole.PlaceholderText)
+        for size in (16, 32, 48):
+            pixmap = QPixmap(size, size)
+            pixmap.fill(Qt.GlobalColor.transparent)
+            painter = QPainter(pixmap)
+            painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+            pen_width = max(1.0, size / 10)
+            painter.setPen(QPen(colour, pen_width))
+            diameter = size * 0.56 - pen_width
+            offset = (size - diameter) / 2
+            painter.drawEllipse(QRectF(offset, offset, diameter, diameter))
+            painter.end()
+            icon.addPixmap(pixmap)
+        _unrated_icons.append(icon)
+    return _unrated_icons[0]
+
+
+def standings_icon(summary: ExperimentSummary) -> QIcon | None:
+    """Worked on every model tried (green dot), on some (half dot), on none judged so far
+    (the best verdict's dot: partly or failed), or none judged yet (a ring)."""
+    tried, worked, judged = len(summary.standings), summary.models_worked, summary.models_judged
+    if not tried:
         return None
+    if not judged:
+        return unrated_icon()
+    if worked == tried:
+        return verdict_icon(Verdict.WORKED)
+    if worked:
+        return sometimes_icon()
+    partly = any(verdict is Verdict.PARTLY for _, verdict in summary.standings)
+    return verdict_icon(Verdict.PARTLY if partly else Verdict.FAILED)
+
+
+def standings_text(summary: ExperimentSummary) -> str:
+    """`2 of 3`: worked on 2 of the 3 models tried; `—` while none is judged yet."""
+    if not summary.standings:
+        return ""
+    if not summary.models_judged:
+        return "—"
+    return f"{summary.models_worked} of {len(summary.standings)}"
+
+
+def standings_tooltip(summary: ExperimentSummary) -> str:
+    """`Worked on 2 of 3 models` then each model and its standing, one a line."""
+    if not summary.standings:
+        return "No finished runs yet" if summary.run_count else "No runs yet"
+    heading = describe_standings(summary.standings)
+    lines = [heading[:1].upper() + heading[1:]]
+    lines += [f"{model}: {standing_label(verdict)}" for model, verdict in summary.standings]
+    return "\n".join(lines)
 
 
 def format_date(iso: str, now: datetime | None = None) -> tuple[str, str]:
@@ -332,8 +387,7 @@ class ExperimentListModel(QAbstractTableModel):
             if role == Qt.ItemDataRole.ForegroundRole:
                 return QGuiApplication.palette().brush(QPalette.ColorRole.PlaceholderText)
         if role == Qt.ItemDataRole.DecorationRole and column == Column.VERDICT:
-            verdict = parse_verdict(summary.last_verdict)
-            return verdict_icon(verdict) if verdict else None
+            return standings_icon(summary)
         if role == Qt.ItemDataRole.DecorationRole and column == Column.PASS_RATE:
             rate = summary.pass_rate
             return sometimes_icon() if rate is not None and rate.sometimes else None
@@ -348,8 +402,7 @@ class ExperimentListModel(QAbstractTableModel):
         if column == Column.MODEL:
             return summary.last_model or ""
         if column == Column.VERDICT:
-            verdict = parse_verdict(summary.last_verdict)
-            return VERDICT_LABELS[verdict] if verdict else ""
+            return standings_text(summary)
         if column == Column.PASS_RATE:
             return summary.pass_rate.fraction if summary.pass_rate is not None else ""
         if column == Column.RUNS:
@@ -366,10 +419,7 @@ class ExperimentListModel(QAbstractTableModel):
         if column == Column.DATE:
             return "Created " + format_date(summary.created_at)[1]
         if column == Column.VERDICT:
-            verdict = parse_verdict(summary.last_verdict)
-            if summary.run_count == 0:
-                return "No runs yet"
-            return f"Last run: {VERDICT_LABELS[verdict] if verdict else 'not rated'}"
+            return standings_tooltip(summary)
         if column == Column.PASS_RATE and summary.pass_rate is not None:
             return summary.pass_rate.description
         if column == Column.MODEL and summary.last_run_at:

@@ -39,13 +39,14 @@ from PySide6.QtWidgets import (
 )
 from shiboken6 import isValid
 
-from journal.core.domain import ExperimentFilter, Verdict
+from journal.core.domain import UNRATED, ExperimentFilter, with_verdict_choice
 from journal.core.errors import JournalError
 from journal.gui.experiment_list_model import (
     ID_ROLE,
     VERDICT_LABELS,
     Column,
     ExperimentListModel,
+    unrated_icon,
     verdict_icon,
 )
 from journal.gui.tasks import Task, run_in_background
@@ -201,9 +202,14 @@ class ListPanel(QWidget):
 
     def _init_filters(self) -> None:
         self._model_combo = self._combo("Any model", "Only experiments with a run of this model")
-        self._verdict_combo = self._combo("Any verdict", "Only experiments with a run rated so")
+        self._verdict_combo = self._combo(
+            "Any verdict",
+            "Only experiments whose latest verdict on some model (on the chosen model, if "
+            "any) is this; Unrated: a model with finished runs not judged yet",
+        )
         for verdict, label in VERDICT_LABELS.items():
-            self._verdict_combo.addItem(verdict_icon(verdict), label, verdict)
+            self._verdict_combo.addItem(verdict_icon(verdict), label, verdict.value)
+        self._verdict_combo.addItem(unrated_icon(), "Unrated", UNRATED)
         self._tag_combo = self._combo("Any tag", "Only experiments with this tag")
         self._date_combo = self._combo(DATE_RANGES[0][0], "Only experiments created since")
         for label, key in DATE_RANGES[1:]:
@@ -288,7 +294,7 @@ class ListPanel(QWidget):
         icon = self._view.style().pixelMetric(QStyle.PixelMetric.PM_SmallIconSize) + 4
         samples = {
             Column.MODEL: ("llama3.1:8b", 0),
-            Column.VERDICT: ("Worked", icon),
+            Column.VERDICT: ("9 of 9", icon),
             Column.PASS_RATE: ("10/10", icon),
             Column.RUNS: ("Runs", 0),
             Column.DATE: ("27 Nov 14:05", 0),
@@ -415,14 +421,13 @@ class ListPanel(QWidget):
         return chosen is not None and combo.currentData() != chosen
 
     def _current_filter(self) -> ExperimentFilter:
-        verdict = self._verdict_combo.currentData()
-        return ExperimentFilter(
+        filters = ExperimentFilter(
             model=self._model_combo.currentData(),
-            verdict=Verdict(verdict) if verdict else None,
             tag=self._tag_combo.currentData(),
             search=self._search.text().strip() or None,
             since=self._since,
         )
+        return with_verdict_choice(filters, self._verdict_combo.currentData())
 
     def _apply_filters(self) -> None:
         self._search_later.cancel()

@@ -201,7 +201,7 @@ def test_columns_show_what_a_person_reads(journal: Journal, qtmodeltester: Model
     model = ExperimentListModel(_fetcher(journal))
     _check(qtmodeltester, model)
     headers = [model.headerData(c, Qt.Orientation.Horizontal) for c in range(6)]
-    assert headers == ["Title", "Last model", "Verdict", "Passes", "Runs", "Date"]
+    assert headers == ["Title", "Last model", "Worked", "Passes", "Runs", "Date"]
 
     def cell(experiment: int, column: Column, role: int = Qt.ItemDataRole.DisplayRole) -> object:
         row = model.row_of(ids[experiment])
@@ -211,14 +211,14 @@ def test_columns_show_what_a_person_reads(journal: Journal, qtmodeltester: Model
     assert cell(5, Column.TITLE) == "Experiment 5"
     assert cell(5, Column.TITLE, ID_ROLE) == ids[5]
     assert cell(5, Column.MODEL) == "mistral:7b"
-    assert cell(5, Column.VERDICT) == "Partly"
+    assert cell(5, Column.VERDICT) == "0 of 1"  # partly on its one model
     assert isinstance(cell(5, Column.VERDICT, Qt.ItemDataRole.DecorationRole), QIcon)
     assert cell(5, Column.RUNS) == 2
     alignment = cell(5, Column.RUNS, Qt.ItemDataRole.TextAlignmentRole)
     assert isinstance(alignment, Qt.AlignmentFlag)
     assert alignment & Qt.AlignmentFlag.AlignRight
     assert cell(4, Column.MODEL) == ""  # no runs
-    assert cell(3, Column.VERDICT) == ""  # rated nothing
+    assert cell(3, Column.VERDICT) == ""  # no finished run
     assert cell(3, Column.VERDICT, Qt.ItemDataRole.DecorationRole) is None
 
     assert cell(7, Column.TITLE) == "(untitled)"
