@@ -128,6 +128,7 @@ class ExperimentSummary:
     snippet: str | None = None
     pass_rate: PassRate | None = None
     """Set by `list_experiments(..., pass_rates=True)`; None otherwise."""
+    archived: bool = False
 
 
 @dataclass(frozen=True)
@@ -135,3 +136,4 @@ class SearchHit:
     experiment_id: int
     title: str
     snippet: str
+    archived: bool = False  # found although the default list hides it

@@ -82,6 +82,7 @@ from journal.core.replay import (
     record_replay,
 )
 from journal.core.runner import RunEvents
+from journal.core.trash import refuse_if_trashed
 
 CheckBusyError = JobBusyError
 """The check is being run by a live program; two runners would replay items twice."""
@@ -365,6 +366,7 @@ def select_source_runs(session: Session, filters: ExperimentFilter) -> list[int]
     params: dict[str, Any] = {}
     clauses = filter_clauses(replace(filters, model=None, verdict=None), params)
     clauses.append("r.status NOT IN ('pending', 'streaming')")
+    clauses.append("r.trashed_at IS NULL")
     if filters.model:
         clauses.append("(r.model = :run_model OR r.model = :run_model_latest)")
         params["run_model"] = filters.model
@@ -395,6 +397,7 @@ def _explicit_runs(session: Session, run_ids: list[int]) -> list[int]:
     unique = list(dict.fromkeys(run_ids))
     for run_id in unique:
         get_run(session, run_id)  # a clear "There is no run N." for a typo
+        refuse_if_trashed(session, run_id=run_id)
     return unique
 
 

@@ -414,6 +414,20 @@ _M009_CONVERSATIONS_FORMAT_IMAGES = """
         CREATE INDEX run_image_sha256 ON run_image(sha256);
 """
 
+# The trash and the archive. Deleting is first a soft delete: `trashed_at` stamps an
+# experiment (with its runs) or a run (with the turns that follow it) in one write, the same
+# moment on every row, so restoring clears exactly what one delete stamped; everything that
+# shows experiments and runs to people leaves stamped rows out, and only emptying the trash
+# removes rows (the foreign keys' CASCADE then takes grades, input rows, batches and later
+# turns along; see core.trash). `archived_at` hides an experiment from the default list only.
+_M010_TRASH_AND_ARCHIVE = """
+        ALTER TABLE experiment ADD COLUMN trashed_at TEXT;
+        ALTER TABLE experiment ADD COLUMN archived_at TEXT;
+        ALTER TABLE run ADD COLUMN trashed_at TEXT;
+        CREATE INDEX experiment_trashed ON experiment(trashed_at) WHERE trashed_at IS NOT NULL;
+        CREATE INDEX run_trashed ON run(trashed_at) WHERE trashed_at IS NOT NULL;
+"""
+
 MIGRATIONS: list[str] = [
     _M001_BASE,
     _M002_SEARCH,
@@ -424,6 +438,7 @@ MIGRATIONS: list[str] = [
     _M007_INPUT_ROWS,
     _M008_BATCHES_AND_HOSTS,
     _M009_CONVERSATIONS_FORMAT_IMAGES,
+    _M010_TRASH_AND_ARCHIVE,
 ]
 LATEST_VERSION = len(MIGRATIONS)
 

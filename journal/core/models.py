@@ -93,6 +93,9 @@ class Experiment(SQLModel, table=True):
     tags: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    # Set while it is in the trash (see core.trash), and while it is archived.
+    trashed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    archived_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
 
 class Run(SQLModel, table=True):
@@ -171,6 +174,8 @@ class Run(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     started_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     finished_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    # Set while it is in the trash, with its experiment or on its own (see core.trash).
+    trashed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
     @property
     def tokens_per_second(self) -> float | None:

@@ -102,8 +102,8 @@ _JSON_SHAPES: dict[str, dict[str, type | None]] = {
     "batch_item": {"variables": dict},
 }
 _MOMENTS = {
-    "experiment": ("created_at", "updated_at"),
-    "run": ("heartbeat_at", "created_at", "started_at", "finished_at"),
+    "experiment": ("created_at", "updated_at", "trashed_at", "archived_at"),
+    "run": ("heartbeat_at", "created_at", "started_at", "finished_at", "trashed_at"),
     "migration_check": ("heartbeat_at", "created_at", "updated_at", "finished_at"),
     "expectation": ("created_at", "updated_at"),
     "experiment_grading": ("updated_at",),
