@@ -54,7 +54,10 @@ from journal.core.formatting import short_digest
 # show, listed in its metadata (IMAGES_KEY: sha256, mime, size, width, height, created_at)
 # and written as files `assets/<sha256>.<ext>` beside the Markdown (ASSETS_DIR), linked from
 # the text. Older formats import with no parent, no format and no images.
-FORMAT_VERSION = 7
+# 8: an archived experiment's record holds `archived_at` (left out when not archived);
+# experiments and runs in the trash are never exported, and `trashed_at` is never written.
+# Older formats import with nothing archived.
+FORMAT_VERSION = 8
 OLDEST_FORMAT_VERSION = 1
 FORMAT_KEY = "llm_journal"  # in every file's front matter: the format version
 LAYOUT_KEY = "layout"  # in a header's front matter: "file" or "folder"
