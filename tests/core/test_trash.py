@@ -23,7 +23,7 @@ from journal.core.grades import add_expectation, list_expectations, record_grade
 from journal.core.images import add_image, link_images, user_message
 from journal.core.input_sets import RowInput, add_rows, list_rows
 from journal.core.matrix import experiment_matrix
-from journal.core.migration_check import select_source_runs
+from journal.core.migration_check import check_items, select_source_runs
 from journal.core.migrations import apply_migrations
 from journal.core.models import Run, RunStatus
 from journal.core.ollama_service import OllamaService
@@ -327,8 +327,13 @@ def test_emptying_keeps_a_run_a_migration_check_compares(journal: Journal) -> No
             ),
             {"run": source},
         )
+    with journal.read() as session:
+        assert [item.source_in_trash for item in check_items(session, 1)] == [False]
     with journal.write() as session:
         trash_experiments(session, [experiment])
+    with journal.read() as session:
+        (item,) = check_items(session, 1)
+        assert item.source_in_trash and item.source_run_id == source
     with journal.write() as session:
         emptied = empty_trash(session)
     assert (emptied.experiments, emptied.runs) == (0, 0)
