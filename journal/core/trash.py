@@ -13,7 +13,9 @@ records that must stay true are looked after: a replay whose original goes keeps
 in its `replay_info` ("original_deleted"), since `replay_of_id` would silently become NULL;
 a run a migration check compares (as its source or its replay) stays in the trash, with its
 experiment, and the emptying says so: deleting it would drop or reset the check's item and
-change the check's counts without anyone asking. Images that no run shows any more go too.
+change the check's counts without anyone asking. A batch item answered by a deleted run goes
+with it (reset, it would be run again on resume). Images that no run shows any more go too.
+Nothing is trashed or deleted under a live run or a running batch.
 """
 
 from __future__ import annotations
@@ -119,6 +121,12 @@ def trash_experiments(session: Session, experiment_ids: Iterable[int]) -> TrashR
     ).scalar()
     if live is not None:
         raise InvalidInputError(f"Run {live} is still running; cancel it first.")
+    running = _running_batches(session, ids)
+    if running:
+        batch_id, experiment_id = running[0]
+        raise InvalidInputError(
+            f"Batch {batch_id} of experiment {experiment_id} is still running; stop it first."
+        )
     stamp = utcnow()
     params = {"ids": _ids_json(ids), "stamp": to_iso(stamp)}
     run_ids = [
@@ -147,6 +155,26 @@ def trash_experiments(session: Session, experiment_ids: Iterable[int]) -> TrashR
     )
     session.expire_all()
     return TrashReceipt(stamp, tuple(ids), tuple(run_ids))
+
+
+def _running_batches(session: Session, experiment_ids: Sequence[int]) -> list[tuple[int, int]]:
+    """(batch, experiment) of the batches of these experiments a live program is running:
+    it would go on adding runs to an experiment in the trash, or one deleted under it."""
+    from journal.core.ownership import owner_is_gone
+
+    now = utcnow()
+    rows = session.execute(
+        text(
+            "SELECT id, experiment_id, owner, heartbeat_at FROM batch WHERE status = 'running' "
+            "AND experiment_id IN (SELECT value FROM json_each(:ids)) ORDER BY id"
+        ),
+        {"ids": _ids_json(experiment_ids)},
+    )
+    return [
+        (row[0], row[1])
+        for row in rows
+        if not owner_is_gone(row[2], None if row[3] is None else _moment(row[3]), now)
+    ]
 
 
 _SUBTREE = """
@@ -538,7 +566,7 @@ def empty_trash(session: Session) -> EmptiedTrash:
     )
     busy_experiments = set(
         _column(session, f"SELECT DISTINCT experiment_id FROM run WHERE status IN {_LIVE}")
-    )
+    ) | {experiment for _, experiment in _running_batches(session, _trashed_experiments(session))}
     experiments = [
         experiment_id
         for experiment_id in _column(
@@ -589,6 +617,12 @@ def empty_trash(session: Session) -> EmptiedTrash:
             """
         ),
         {"doomed": _ids_json(doomed), "now": to_iso(utcnow())},
+    )
+    # A batch item answered by a deleted run goes with it (else it would read "not run yet"
+    # and a resume would run it again); its batch keeps the other items.
+    session.execute(
+        text("DELETE FROM batch_item WHERE run_id IN (SELECT value FROM json_each(:doomed))"),
+        {"doomed": _ids_json(doomed)},
     )
     session.execute(
         text("DELETE FROM run WHERE id IN (SELECT value FROM json_each(:ids))"),

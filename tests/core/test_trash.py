@@ -243,6 +243,52 @@ def test_a_running_run_is_not_trashed(journal: Journal) -> None:
     assert _listed(journal) == [experiment]
 
 
+def _batch(journal: Journal, experiment: int, run_id: int, *, owner: str = "") -> int:
+    now = "2026-01-01T00:00:00.000000+00:00"
+    with journal.write() as session:
+        session.execute(
+            text(
+                "INSERT INTO batch (uuid, experiment_id, prompt, status, owner, heartbeat_at, "
+                "created_at, updated_at) VALUES ('b', :e, 'p', :status, :owner, :now, :now, :now)"
+            ),
+            {"e": experiment, "now": now, "owner": owner, "status": "running" if owner else "done"},
+        )
+        for position, run in enumerate((run_id, None), start=1):
+            session.execute(
+                text(
+                    "INSERT INTO batch_item (batch_id, position, model, run_id) "
+                    "VALUES (1, :position, 'm', :run)"
+                ),
+                {"position": position, "run": run},
+            )
+    return 1
+
+
+def test_an_experiment_with_a_running_batch_is_not_trashed(journal: Journal) -> None:
+    from journal.core.ownership import current_owner
+
+    experiment, (run_id,) = _experiment(journal, "batched")
+    batch = _batch(journal, experiment, run_id, owner=current_owner())
+    with journal.write() as session, pytest.raises(InvalidInputError) as refused:
+        trash_experiments(session, [experiment])
+    assert refused.value.message == (
+        f"Batch {batch} of experiment {experiment} is still running; stop it first."
+    )
+
+
+def test_emptying_takes_the_batch_item_of_a_deleted_run_along(journal: Journal) -> None:
+    experiment, (run_id, other) = _experiment(journal, "batched", runs=2)
+    _batch(journal, experiment, run_id)
+    with journal.write() as session:
+        trash_runs(session, [run_id])
+    with journal.write() as session:
+        assert empty_trash(session).runs == 1
+    # The item it answered goes (it would read "not run yet"); the batch keeps the others.
+    assert _rows(journal, "SELECT position, run_id FROM batch_item") == [(2, None)]
+    with journal.read() as session:
+        assert [run.id for run in runs_of(session, experiment)] == [other]
+
+
 def test_a_batch_never_starts_from_the_trash(journal: Journal) -> None:
     experiment, (run_id,) = _experiment(journal, "batch")
     with journal.write() as session:
