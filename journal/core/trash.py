@@ -80,7 +80,8 @@ class TrashReceipt:
             again = "--run " + " ".join(str(i) for i in self.named_run_ids)
         if restored:
             return f"Restored {what} from the trash."
-        return f"Moved {what} to the trash; journal restore {again} brings it back."
+        them = "it" if len(self.experiment_ids or self.named_run_ids) == 1 else "them"
+        return f"Moved {what} to the trash; journal restore {again} brings {them} back."
 
 
 def _names(noun: str, ids: Sequence[int]) -> str:

@@ -289,6 +289,22 @@ def test_emptying_takes_the_batch_item_of_a_deleted_run_along(journal: Journal) 
         assert [run.id for run in runs_of(session, experiment)] == [other]
 
 
+def test_no_new_run_or_turn_lands_in_the_trash(journal: Journal) -> None:
+    from journal.core.runner import RunSpec, record_pending
+
+    experiment, (first, second) = _experiment(journal, "closed", runs=2)
+    with journal.write() as session:
+        trash_runs(session, [first])
+    with journal.write() as session, pytest.raises(InvalidInputError, match="in the trash"):
+        record_pending(session, RunSpec(experiment, "m", prompt="more", parent_id=first))
+    with journal.write() as session:
+        trash_experiments(session, [experiment])
+    with journal.write() as session, pytest.raises(InvalidInputError, match="restore"):
+        record_pending(session, RunSpec(experiment, "m", prompt="more"))
+    with journal.write() as session:  # a migration check still replays what it compares
+        record_pending(session, RunSpec(experiment, "m", prompt="again", replay_of_id=second))
+
+
 def test_a_batch_never_starts_from_the_trash(journal: Journal) -> None:
     experiment, (run_id,) = _experiment(journal, "batch")
     with journal.write() as session:
