@@ -426,6 +426,9 @@ _M010_TRASH_AND_ARCHIVE = """
         ALTER TABLE run ADD COLUMN trashed_at TEXT;
         CREATE INDEX experiment_trashed ON experiment(trashed_at) WHERE trashed_at IS NOT NULL;
         CREATE INDEX run_trashed ON run(trashed_at) WHERE trashed_at IS NOT NULL;
+        -- The list counts and finds the newest of an experiment's runs outside the trash:
+        -- from this index alone, as it did from run_experiment before.
+        CREATE INDEX run_kept ON run(experiment_id, id, trashed_at) WHERE trashed_at IS NULL;
 """
 
 MIGRATIONS: list[str] = [

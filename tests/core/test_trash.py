@@ -143,6 +143,15 @@ def test_migration_10_adds_trash_and_archive_marks_to_a_schema_9_journal(tmp_pat
     assert path.with_name("nine.sqlite.schema9.bak").exists()
 
 
+def test_the_list_reads_runs_outside_the_trash_from_an_index(journal: Journal) -> None:
+    from journal.core.queries import _SUMMARY_SELECT
+
+    plan = " ".join(
+        str(row[3]) for row in _rows(journal, f"EXPLAIN QUERY PLAN {_SUMMARY_SELECT} LIMIT 1")
+    )
+    assert plan.count("COVERING INDEX run_kept") == 2, plan
+
+
 # -- each surface leaves the trash out, and has it back after restore --------------------------
 
 
