@@ -378,6 +378,8 @@ def cmd_show(args: argparse.Namespace) -> int:
         lines[0] += f" · {run.verdict.value if run.verdict else 'unrated'}"
         if run.id in sources:
             lines.append(sources[run.id])
+        if run.based_on_id is not None:
+            lines.append(f"based on run {run.based_on_id} (its prompt, other settings)")
         if run.host:
             lines.append(f"host: {run.host}")
         if run.options:

@@ -39,6 +39,7 @@ from journal.core.grades import row_expectation_uuid
 from journal.core.images import image_refs
 from journal.core.notebook_format import (
     ASSETS_DIR,
+    BASED_ON_UUID,
     FORMAT_KEY,
     FORMAT_VERSION,
     GRADING_KEY,
@@ -190,10 +191,11 @@ _RUNS_OF = text(
     f"""
     SELECT r.*, o.uuid AS {REPLAY_OF_UUID}, o.experiment_id AS replayed_experiment_id,
         i.uuid AS {INPUT_ROW_UUID}, p.uuid AS {PARENT_UUID},
-        p.experiment_id AS parent_experiment_id
+        p.experiment_id AS parent_experiment_id, b.uuid AS {BASED_ON_UUID}
     FROM run AS r LEFT JOIN run AS o ON o.id = r.replay_of_id
         LEFT JOIN input_row AS i ON i.id = r.input_row_id
         LEFT JOIN run AS p ON p.id = r.parent_id
+        LEFT JOIN run AS b ON b.id = r.based_on_id AND b.trashed_at IS NULL
     WHERE r.experiment_id IN :ids AND r.trashed_at IS NULL
     ORDER BY r.experiment_id, r.id
     """
@@ -254,6 +256,9 @@ def iter_entries(
         keys = list(result.keys())
         for row in result:
             record = _without_trash_marks(_record("run", keys, row, run_json))
+            if record.get(BASED_ON_UUID) is None:  # based on none (or on a run in the trash)
+                record.pop(BASED_ON_UUID, None)
+                record.pop("based_on_id", None)
             replayed = record.pop("replayed_experiment_id")
             parent_experiment = record.pop("parent_experiment_id")
             by_id[record["id"]] = RunEntry(record, replayed, parent_experiment_id=parent_experiment)
@@ -834,6 +839,8 @@ def _render_run(
         if entry.replayed_experiment_id not in (None, run.get("experiment_id")):
             where = f" of experiment {entry.replayed_experiment_id}"
         facts.append(f"- **Replays:** run {run['replay_of_id']}{where}")
+    if run.get("based_on_id") is not None:
+        facts.append(f"- **Based on:** run {run['based_on_id']} (its prompt, other settings)")
     if turn:
         facts.append(f"- **Conversation:** {turn}")
     for row in inputs:

@@ -431,6 +431,13 @@ _M010_TRASH_AND_ARCHIVE = """
         CREATE INDEX run_kept ON run(experiment_id, id, trashed_at) WHERE trashed_at IS NULL;
 """
 
+# A run made from a shown run's prompt with other settings is a new run "based on" that
+# one, not a replay: only an explicit replay promises the same request again.
+_M011_BASED_ON = """
+        ALTER TABLE run ADD COLUMN based_on_id INTEGER REFERENCES run(id) ON DELETE SET NULL;
+        CREATE INDEX run_based_on ON run(based_on_id) WHERE based_on_id IS NOT NULL;
+"""
+
 MIGRATIONS: list[str] = [
     _M001_BASE,
     _M002_SEARCH,
@@ -442,6 +449,7 @@ MIGRATIONS: list[str] = [
     _M008_BATCHES_AND_HOSTS,
     _M009_CONVERSATIONS_FORMAT_IMAGES,
     _M010_TRASH_AND_ARCHIVE,
+    _M011_BASED_ON,
 ]
 LATEST_VERSION = len(MIGRATIONS)
 

@@ -107,6 +107,8 @@ class Run(SQLModel, table=True):
     uuid: str = Field(default_factory=new_uuid)
     experiment_id: int = Field(foreign_key="experiment.id")
     replay_of_id: int | None = Field(default=None, foreign_key="run.id")
+    # A new run made from this run's prompt with other settings (not a replay of it).
+    based_on_id: int | None = Field(default=None, foreign_key="run.id")
     # For a replay: the model identity compared before it ran (see core.replay.ModelIdentity).
     replay_info: dict[str, Any] | None = Field(
         default=None, sa_column=Column(JSON(none_as_null=True), nullable=True)

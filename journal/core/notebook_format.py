@@ -91,6 +91,10 @@ INPUT_ROW_UUID = "input_row"
 # Not a column: a run names the run whose answer it follows (its conversation's previous
 # turn) by uuid, or null; the parent is an earlier run of the same experiment. From format 7.
 PARENT_UUID = "parent"
+# Not a column: the run of the same experiment whose prompt a run sent again with other
+# settings (`based_on_id`), by uuid; both are left out when a run is based on none. From
+# format 8.
+BASED_ON_UUID = "based_on"
 # Not a column: the images a run's messages show (the journal's `image` rows without their
 # bytes), in first-use order; the bytes are the files ASSETS_DIR/<sha256>.<ext>. From format 7.
 IMAGES_KEY = "images"

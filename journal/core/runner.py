@@ -54,6 +54,9 @@ class RunSpec:
     keep_alive: str | None = None
     think: bool | str | None = None
     replay_of_id: int | None = None
+    # The shown run whose prompt this one sends again with other settings: a new run
+    # "based on" it, never called a replay.
+    based_on_id: int | None = None
     # What the prompt and system prompt were rendered from (TemplateRecord.to_json()), or
     # None; the run keeps it beside the rendered text it sends.
     template: dict[str, Any] | None = None
@@ -283,6 +286,7 @@ def record_pending(
     run = Run(
         experiment_id=spec.experiment_id,
         replay_of_id=spec.replay_of_id,
+        based_on_id=spec.based_on_id,
         replay_info=replay_info,
         model=spec.model,
         system_prompt=spec.system_prompt,

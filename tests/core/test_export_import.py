@@ -306,9 +306,10 @@ def test_metadata_carries_every_column(journal: Journal, ids: dict[str, int]) ->
     start = text.index("<!-- llm-journal:run {")
     block = text[start + len("<!-- llm-journal:run ") : text.index(" -->", start)]
     record = json.loads(block)
-    # Nothing in the trash is exported, so its mark is left out (format 8).
-    assert set(Run.model_fields) - {"trashed_at"} <= set(record)
-    assert "trashed_at" not in record
+    # Nothing in the trash is exported, so its mark is left out (format 8), and so is the
+    # run a run is based on when it is based on none.
+    assert set(Run.model_fields) - {"trashed_at", "based_on_id"} <= set(record)
+    assert "trashed_at" not in record and "based_on_id" not in record
     assert record["replay_of_uuid"] is None
     assert record["model_digest"] == DIGEST
     assert record["options"] == {"temperature": 0.2, "seed": 42, "top_p": 1.0, "stop": ["###"]}
