@@ -261,10 +261,16 @@ def report_run(run: Run, printer: AnswerPrinter, stop: StopOnSignals) -> int:
 
 def cmd_list(args: argparse.Namespace) -> int:
     from journal.core.formatting import describe_standings
-    from journal.core.queries import list_experiments
+    from journal.core.queries import (
+        ARCHIVED_HIDDEN,
+        ARCHIVED_ONLY,
+        ARCHIVED_TOO,
+        list_experiments,
+    )
 
+    shelf = ARCHIVED_TOO if args.all else ARCHIVED_ONLY if args.archived else ARCHIVED_HIDDEN
     with open_journal_for_reading(args) as journal, journal.read() as session:
-        rows = list_experiments(session, filters_from(args), limit=args.limit)
+        rows = list_experiments(session, filters_from(args), limit=args.limit, archived=shelf)
     if args.json:
         print_json([summary_record(row) for row in rows], sys.stdout)
         return 0
@@ -280,7 +286,7 @@ def cmd_list(args: argparse.Namespace) -> int:
                 str(row.run_count),
                 row.last_model or "-",
                 describe_standings(row.standings) or "-",
-                row.title or "(untitled)",
+                (row.title or "(untitled)") + (" [archived]" if row.archived else ""),
             )
         )
     print_table(table)
@@ -290,13 +296,19 @@ def cmd_list(args: argparse.Namespace) -> int:
 def cmd_show(args: argparse.Namespace) -> int:
     from journal.cli_conversation import thread_blocks
     from journal.cli_grading import experiment_grades
+    from journal.core.errors import NotFoundError
     from journal.core.formatting import model_label, options_label, run_stats
     from journal.core.images import images_of_run
     from journal.core.queries import experiment_detail
+    from journal.core.trash import replay_source_notes, trashed_note
 
     with open_journal_for_reading(args) as journal:
         with journal.read() as session:
+            in_trash = trashed_note(session, experiment_id=args.id)
+            if in_trash is not None:
+                raise NotFoundError(in_trash)
             detail = experiment_detail(session, args.id)
+            sources = replay_source_notes(session, detail.runs)
             shown: dict[int | None, list[StoredImage]] = {
                 run.id: images_of_run(session, run.id) for run in detail.runs if run.id
             }
@@ -337,8 +349,10 @@ def cmd_show(args: argparse.Namespace) -> int:
     def block(run: Run) -> list[str]:
         lines = [f"{model_label(run)} · {run.status.value}"]
         lines[0] += f" · {run.verdict.value if run.verdict else 'unrated'}"
-        if run.replay_of_id:
-            lines.append(f"replays run {run.replay_of_id}")
+        if run.id in sources:
+            lines.append(sources[run.id])
+        if run.based_on_id is not None:
+            lines.append(f"based on run {run.based_on_id} (its prompt, other settings)")
         if run.host:
             lines.append(f"host: {run.host}")
         if run.options:
@@ -448,7 +462,7 @@ def cmd_search(args: argparse.Namespace) -> int:
         return 0
     for hit in hits:
         snippet = " ".join(hit.snippet.split())
-        title = hit.title or "(untitled)"
+        title = (hit.title or "(untitled)") + (" [archived]" if hit.archived else "")
         write_styled(sys.stdout, f"{hit.experiment_id}: {title}\n    {snippet}\n")
     return 0
 
@@ -521,6 +535,9 @@ def _feature_commands() -> list[Callable[[AddCommand], None]]:
     from journal.cli_batch import register as register_batch  # batch
 
     commands.append(register_batch)
+    from journal.cli_trash import register as register_trash  # rm, restore, trash, ...
+
+    commands.append(register_trash)
     return commands
 
 
@@ -639,6 +656,11 @@ def build_parser() -> argparse.ArgumentParser:
     listing.add_argument(
         "--limit", type=count, default=50, metavar="N", help="at most N experiments (default 50)"
     )
+    shelf = listing.add_mutually_exclusive_group()
+    shelf.add_argument(
+        "--archived", action="store_true", help="only archived experiments (journal archive)"
+    )
+    shelf.add_argument("--all", action="store_true", help="archived experiments and the others")
 
     show = add(
         "show", cmd_show, "show an experiment with its expectations and all its runs and grades"

@@ -523,7 +523,7 @@ def _item_row(item: CheckItemView) -> tuple[str, ...]:
 
     return (
         str(item.position),
-        str(item.source_run_id),
+        f"{item.source_run_id} (in the trash)" if item.source_in_trash else str(item.source_run_id),
         str(item.new_run_id or "-"),
         item.baseline.value if item.baseline else "-",
         item.new_verdict.value if item.new_verdict else "-",

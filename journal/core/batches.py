@@ -52,6 +52,7 @@ from journal.core.ownership import current_owner
 from journal.core.queries import get_experiment
 from journal.core.runner import RunEvents, RunSpec, record_pending
 from journal.core.templates import render_run, variables_of
+from journal.core.trash import refuse_if_trashed
 
 __all__ = [
     "BatchEvents",
@@ -517,7 +518,9 @@ def _latest_template(session: Session, experiment_id: int) -> _Template | None:
     """The experiment's latest prompt, as its newest run was made (its template when it
     had one), with that run's settings."""
     run = session.exec(
-        select(Run).where(Run.experiment_id == experiment_id).order_by(col(Run.id).desc())
+        select(Run)
+        .where(Run.experiment_id == experiment_id, col(Run.trashed_at).is_(None))
+        .order_by(col(Run.id).desc())
     ).first()
     if run is None:
         return None
@@ -606,6 +609,7 @@ class BatchRunner(JobRunner):
             raise InvalidInputError(f"Repeat each case 1 to {MAX_REPEAT} times, not {repeat}.")
         with self.journal.read() as session:
             get_experiment(session, experiment_id)
+            refuse_if_trashed(session, experiment_id=experiment_id)
             latest = _latest_template(session, experiment_id)
         if prompt is None and latest is None:
             raise InvalidInputError(

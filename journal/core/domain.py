@@ -163,9 +163,12 @@ class ExperimentSummary:
     def models_judged(self) -> int:
         return sum(verdict is not None for _, verdict in self.standings)
 
+    archived: bool = False
+
 
 @dataclass(frozen=True)
 class SearchHit:
     experiment_id: int
     title: str
     snippet: str
+    archived: bool = False  # found although the default list hides it

@@ -7,6 +7,8 @@ same bytes. Nothing from the journal reaches a reader as Markdown it would inter
 model or a server wrote sits in fences, what a person wrote is escaped (notebook_format).
 Files appear atomically and replace only an earlier export, and only when asked to
 (export_target).
+Experiments and runs in the trash are never exported (nor their grades or images);
+archived experiments are, with their `archived_at` (see notebook_format, format 8).
 """
 
 from __future__ import annotations
@@ -37,6 +39,7 @@ from journal.core.grades import row_expectation_uuid
 from journal.core.images import image_refs
 from journal.core.notebook_format import (
     ASSETS_DIR,
+    BASED_ON_UUID,
     FORMAT_KEY,
     FORMAT_VERSION,
     GRADING_KEY,
@@ -188,11 +191,12 @@ _RUNS_OF = text(
     f"""
     SELECT r.*, o.uuid AS {REPLAY_OF_UUID}, o.experiment_id AS replayed_experiment_id,
         i.uuid AS {INPUT_ROW_UUID}, p.uuid AS {PARENT_UUID},
-        p.experiment_id AS parent_experiment_id
+        p.experiment_id AS parent_experiment_id, b.uuid AS {BASED_ON_UUID}
     FROM run AS r LEFT JOIN run AS o ON o.id = r.replay_of_id
         LEFT JOIN input_row AS i ON i.id = r.input_row_id
         LEFT JOIN run AS p ON p.id = r.parent_id
-    WHERE r.experiment_id IN :ids
+        LEFT JOIN run AS b ON b.id = r.based_on_id AND b.trashed_at IS NULL
+    WHERE r.experiment_id IN :ids AND r.trashed_at IS NULL
     ORDER BY r.experiment_id, r.id
     """
 ).bindparams(bindparam("ids", expanding=True))
@@ -213,7 +217,7 @@ _IMAGES_OF = text(
 _GRADES_OF = text(
     """
     SELECT g.* FROM grade AS g JOIN run AS r ON r.id = g.run_id
-    WHERE r.experiment_id IN :ids
+    WHERE r.experiment_id IN :ids AND r.trashed_at IS NULL
     ORDER BY g.run_id, g.id
     """
 ).bindparams(bindparam("ids", expanding=True))
@@ -239,7 +243,10 @@ def iter_entries(
             params,
         )
         keys = list(result.keys())
-        experiments = [_record("experiment", keys, row, experiment_json) for row in result]
+        experiments = [
+            _without_trash_marks(_record("experiment", keys, row, experiment_json))
+            for row in result
+        ]
         if not experiments:
             return
         runs: dict[int, list[RunEntry]] = {record["id"]: [] for record in experiments}
@@ -248,7 +255,10 @@ def iter_entries(
         result = session.execute(_RUNS_OF, ids)
         keys = list(result.keys())
         for row in result:
-            record = _record("run", keys, row, run_json)
+            record = _without_trash_marks(_record("run", keys, row, run_json))
+            if record.get(BASED_ON_UUID) is None:  # based on none (or on a run in the trash)
+                record.pop(BASED_ON_UUID, None)
+                record.pop("based_on_id", None)
             replayed = record.pop("replayed_experiment_id")
             parent_experiment = record.pop("parent_experiment_id")
             by_id[record["id"]] = RunEntry(record, replayed, parent_experiment_id=parent_experiment)
@@ -285,6 +295,16 @@ def iter_entries(
             return
 
 
+def _without_trash_marks(record: dict[str, Any]) -> dict[str, Any]:
+    """What is in the trash is never exported, so `trashed_at` says nothing and is left
+    out; `archived_at` is carried only when set (from format 8), so an export of a journal
+    without archived experiments holds what format 7 held."""
+    record.pop("trashed_at", None)
+    if record.get("archived_at", "") is None:
+        del record["archived_at"]
+    return record
+
+
 def _list_images(session: Session, entries: list[RunEntry]) -> None:
     """Each run's IMAGES_KEY: the image rows its messages name that the journal holds (one
     it lacks is named in the messages only), in first-use order; no bytes are read."""
@@ -312,7 +332,8 @@ def selection_has_images(session: Session, selection: ExportSelection) -> bool:
             SELECT EXISTS (
                 SELECT 1 FROM run AS r JOIN experiment AS e ON e.id = r.experiment_id,
                     json_each(r.messages) AS m
-                WHERE instr(r.messages, '"images"') AND m.type = 'object'
+                WHERE r.trashed_at IS NULL AND instr(r.messages, '"images"')
+                    AND m.type = 'object'
                     AND json_type(m.value, '$.images') = 'array'
                     AND EXISTS (SELECT 1 FROM image AS g WHERE g.sha256 IN
                         (SELECT value FROM json_each(m.value, '$.images')))
@@ -334,7 +355,8 @@ def count_selection(session: Session, selection: ExportSelection) -> tuple[int, 
         text(
             f"""
             SELECT count(*), coalesce(sum(
-                (SELECT count(*) FROM run WHERE run.experiment_id = e.id)), 0)
+                (SELECT count(*) FROM run
+                 WHERE run.experiment_id = e.id AND run.trashed_at IS NULL)), 0)
             FROM experiment AS e {where}
             """
         ),
@@ -820,6 +842,8 @@ def _render_run(
         if entry.replayed_experiment_id not in (None, run.get("experiment_id")):
             where = f" of experiment {entry.replayed_experiment_id}"
         facts.append(f"- **Replays:** run {run['replay_of_id']}{where}")
+    if run.get("based_on_id") is not None:
+        facts.append(f"- **Based on:** run {run['based_on_id']} (its prompt, other settings)")
     if turn:
         facts.append(f"- **Conversation:** {turn}")
     for row in inputs:

@@ -548,7 +548,7 @@ def runs_to_grade(
         "OR EXISTS (SELECT 1 FROM input_row AS i WHERE i.id = r.input_row_id "
         "AND i.experiment_id = r.experiment_id AND json_array_length(i.expectations) > 0))"
     )
-    where = " AND ".join(["r.status = :done", *clauses])
+    where = " AND ".join(["r.status = :done", "r.trashed_at IS NULL", *clauses])
     rows = session.execute(
         text(
             "SELECT r.id FROM run AS r JOIN experiment AS e ON e.id = r.experiment_id "

@@ -48,6 +48,7 @@ from journal.core.input_sets import check_row as check_input_row
 from journal.core.models import to_iso
 from journal.core.notebook_format import (
     ASSETS_DIR,
+    BASED_ON_UUID,
     BLOCK_KINDS,
     BLOCK_PREFIX,
     BLOCK_SUFFIX,
@@ -264,7 +265,8 @@ class _Schema:
         return [
             c
             for c in self.run.values()
-            if c.name not in ("experiment_id", "replay_of_id", "input_row_id", "parent_id")
+            if c.name
+            not in ("experiment_id", "replay_of_id", "input_row_id", "parent_id", "based_on_id")
         ]
 
     @property
@@ -889,7 +891,7 @@ def _check_run(
         "run",
         event.record,
         schema.run,
-        frozenset({REPLAY_OF_UUID, INPUT_ROW_UUID, PARENT_UUID, IMAGES_KEY}),
+        frozenset({REPLAY_OF_UUID, INPUT_ROW_UUID, PARENT_UUID, BASED_ON_UUID, IMAGES_KEY}),
     )
     if version < RUN_PLACE_FORMAT:
         event.record.update({"host": "", "input_row_id": None, INPUT_ROW_UUID: None})
@@ -904,6 +906,11 @@ def _check_run(
         fail(f"run {PARENT_UUID} must be text or null, not {_describe(parent)}")
     if (parent is None) != (event.record.get("parent_id") is None):
         fail(f"this run's parent_id and its {PARENT_UUID} must be given both or neither")
+    based_on = event.record.get(BASED_ON_UUID)
+    if based_on is not None and not isinstance(based_on, str):
+        fail(f"run {BASED_ON_UUID} must be text or null, not {_describe(based_on)}")
+    if (based_on is None) != (event.record.get("based_on_id") is None):
+        fail(f"this run's based_on_id and its {BASED_ON_UUID} must be given both or neither")
     answer_format = event.record.get("format")
     if (
         answer_format is not None
@@ -1092,6 +1099,7 @@ def _stage(path: Path, schema: _Schema, staging: Staging) -> None:
                 input_row_uuid=record.get(INPUT_ROW_UUID),
                 parent_uuid=record.get(PARENT_UUID),
                 where=run_where,
+                based_on_uuid=record.get(BASED_ON_UUID),
             )
             for image in record.get(IMAGES_KEY, []):
                 images.stage(image, run_where)

@@ -45,6 +45,7 @@ _GRADING_UPDATED_AT = "staging_grading_updated_at"
 _RUN_UUID = "staging_run_uuid"  # the grade's run, by uuid
 _LINKED = "staging_linked"  # the grade names its expectation (by expectation_uuid), or none
 _PARENT_UUID = "staging_parent_uuid"  # the run it follows (its conversation's previous turn)
+_BASED_ON_UUID = "staging_based_on_uuid"  # the run of its experiment whose prompt it reran
 _WHERE = "staging_where"  # "file:line" of a run that follows another, for a refusal
 IMAGE_COLUMNS = ("sha256", "mime", "size", "width", "height", "data", "created_at")
 
@@ -138,6 +139,7 @@ class Staging:
             _INPUT_ROW_UUID,
             _PARENT_UUID,
             _WHERE,
+            _BASED_ON_UUID,
         )
         self._add_image = _insert("image", IMAGE_COLUMNS)
         self._add_expectations = _insert("expectation", self.expectation_columns, _EXPERIMENT_UUID)
@@ -158,7 +160,7 @@ class Staging:
             conn.execute(
                 f"CREATE TABLE run ({_SEQ} INTEGER PRIMARY KEY, {_quoted(self.run_columns)}, "
                 f"{_EXPERIMENT_UUID}, {_REPLAY_OF_UUID}, {_WAS_LIVE}, {_INPUT_ROW_UUID}, "
-                f"{_PARENT_UUID}, {_WHERE})"
+                f"{_PARENT_UUID}, {_WHERE}, {_BASED_ON_UUID})"
             )
             conn.execute(f"CREATE TABLE image ({_quoted(IMAGE_COLUMNS)}, PRIMARY KEY (sha256))")
             conn.execute(
@@ -219,10 +221,12 @@ class Staging:
         input_row_uuid: str | None = None,
         parent_uuid: str | None = None,
         where: str | None = None,
+        based_on_uuid: str | None = None,
     ) -> None:
         """One run, its values in the order of `run_columns`; `input_row_uuid` the input
         row of its experiment it was made from, `parent_uuid` the run of its experiment it
-        follows (both found by uuid in the merge); `where` its file:line, for a refusal."""
+        follows, `based_on_uuid` the run of its experiment whose prompt it sent again (all
+        found by uuid in the merge); `where` its file:line, for a refusal."""
         self._runs.append(
             (
                 *values,
@@ -232,6 +236,7 @@ class Staging:
                 input_row_uuid,
                 parent_uuid,
                 where if parent_uuid is not None else None,
+                based_on_uuid,
             )
         )
         if len(self._runs) >= BATCH:
@@ -378,6 +383,18 @@ def _merge(connection: Connection, staging: Staging) -> Merged:
     ).rowcount
     assert inserted == new_runs, (inserted, new_runs)
     _link_parents(connection, last_run_id)
+    # A run based on another names a run of its own experiment; one not found there (not
+    # exported, say) is simply a run on its own, which is true of it all the same.
+    connection.execute(
+        text(
+            "UPDATE main.run AS target SET based_on_id = original.id "
+            f"FROM {staged}.run AS s JOIN main.run AS original "
+            f"ON original.uuid = s.{_BASED_ON_UUID} "
+            "WHERE target.id > :last AND s.uuid = target.uuid "
+            "AND original.experiment_id = target.experiment_id"
+        ),
+        {"last": last_run_id},
+    )
 
     # The new runs are exactly those after the last id: AUTOINCREMENT never reuses one,
     # and into an empty journal (ids kept) every run is new.

@@ -109,7 +109,8 @@ _MATRIX_SQL = """
             min(r.id) AS first_id, max(r.id) AS latest_id,
             max(CASE WHEN r.verdict IS NOT NULL THEN r.id END) AS judged_id
         FROM run AS r
-        WHERE r.experiment_id IN (SELECT id FROM page) AND r.model_digest != '' {columns}
+        WHERE r.experiment_id IN (SELECT id FROM page) AND r.model_digest != ''
+            AND r.trashed_at IS NULL {columns}
         GROUP BY r.experiment_id, r.model, r.model_digest
     )
     SELECT p.id, p.title, c.model, c.model_digest, c.runs, c.first_id, c.latest_id,
@@ -211,7 +212,11 @@ def matrix_columns(
     """Every column of the whole (filtered) journal, for a view that wants stable columns
     across pages. It reads every run: cheap for thousands, measurable for 100,000s."""
     params: dict[str, Any] = {}
-    clauses = ["r.model_digest != ''", *filter_clauses(filters or ExperimentFilter(), params)]
+    clauses = [
+        "r.model_digest != ''",
+        "r.trashed_at IS NULL",
+        *filter_clauses(filters or ExperimentFilter(), params),
+    ]
     statement = f"""
         SELECT r.model, r.model_digest, min(r.id) FROM run AS r
         JOIN experiment AS e ON e.id = r.experiment_id

@@ -82,6 +82,7 @@ from journal.core.replay import (
     record_replay,
 )
 from journal.core.runner import RunEvents
+from journal.core.trash import refuse_if_trashed
 
 CheckBusyError = JobBusyError
 """The check is being run by a live program; two runners would replay items twice."""
@@ -225,6 +226,9 @@ class CheckItemView:
     new_wall_seconds: float | None
     outcome: Outcome
     triage: ItemTriage = field(default_factory=lambda: ItemTriage(Group.PENDING, ""))
+    # The original run is in the trash (it stays there while the check compares it, see
+    # core.trash): the item keeps its record and says so.
+    source_in_trash: bool = False
 
     @property
     def group(self) -> Group:
@@ -257,6 +261,7 @@ class CheckItemView:
             "new_status": self.new_status.value if self.new_status else None,
             "new_verdict": self.new_verdict.value if self.new_verdict else None,
             "new_wall_seconds": self.new_wall_seconds,
+            "source_in_trash": self.source_in_trash,
             "outcome": self.outcome.value,
             "group": self.group.value,
             "reason": self.reason,
@@ -367,6 +372,7 @@ def select_source_runs(session: Session, filters: ExperimentFilter) -> list[int]
     params: dict[str, Any] = {}
     clauses = filter_clauses(replace(filters, model=None, verdict=None), params)
     clauses.append("r.status NOT IN ('pending', 'streaming')")
+    clauses.append("r.trashed_at IS NULL")
     if filters.model:
         clauses.append("(r.model = :run_model OR r.model = :run_model_latest)")
         params["run_model"] = filters.model
@@ -397,6 +403,7 @@ def _explicit_runs(session: Session, run_ids: list[int]) -> list[int]:
     unique = list(dict.fromkeys(run_ids))
     for run_id in unique:
         get_run(session, run_id)  # a clear "There is no run N." for a typo
+        refuse_if_trashed(session, run_id=run_id)
     return unique
 
 
@@ -425,7 +432,8 @@ def _last_user_text(messages_json: str | None) -> str:
 
 _ITEMS_SQL = """
     SELECT i.check_id, i.position, i.source_run_id, i.new_run_id, s.experiment_id, e.title,
-        s.messages, s.model, s.verdict, n.status, n.verdict, n.wall_seconds
+        s.messages, s.model, s.verdict, n.status, n.verdict, n.wall_seconds,
+        s.trashed_at IS NOT NULL OR e.trashed_at IS NOT NULL
     FROM migration_check_item AS i
     JOIN run AS s ON s.id = i.source_run_id
     JOIN experiment AS e ON e.id = s.experiment_id
@@ -462,6 +470,7 @@ def _item_views(
                 new_wall_seconds=row[11],
                 outcome=classify(baseline, new_status, new_verdict),
                 triage=triage_item(new_status, new_verdict, outcome, grading=row[3] in grading),
+                source_in_trash=bool(row[12]),
             )
         )
     return views

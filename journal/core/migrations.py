@@ -414,6 +414,30 @@ _M009_CONVERSATIONS_FORMAT_IMAGES = """
         CREATE INDEX run_image_sha256 ON run_image(sha256);
 """
 
+# The trash and the archive. Deleting is first a soft delete: `trashed_at` stamps an
+# experiment (with its runs) or a run (with the turns that follow it) in one write, the same
+# moment on every row, so restoring clears exactly what one delete stamped; everything that
+# shows experiments and runs to people leaves stamped rows out, and only emptying the trash
+# removes rows (the foreign keys' CASCADE then takes grades, input rows, batches and later
+# turns along; see core.trash). `archived_at` hides an experiment from the default list only.
+_M010_TRASH_AND_ARCHIVE = """
+        ALTER TABLE experiment ADD COLUMN trashed_at TEXT;
+        ALTER TABLE experiment ADD COLUMN archived_at TEXT;
+        ALTER TABLE run ADD COLUMN trashed_at TEXT;
+        CREATE INDEX experiment_trashed ON experiment(trashed_at) WHERE trashed_at IS NOT NULL;
+        CREATE INDEX run_trashed ON run(trashed_at) WHERE trashed_at IS NOT NULL;
+        -- The list counts and finds the newest of an experiment's runs outside the trash:
+        -- from this index alone, as it did from run_experiment before.
+        CREATE INDEX run_kept ON run(experiment_id, id, trashed_at) WHERE trashed_at IS NULL;
+"""
+
+# A run made from a shown run's prompt with other settings is a new run "based on" that
+# one, not a replay: only an explicit replay promises the same request again.
+_M011_BASED_ON = """
+        ALTER TABLE run ADD COLUMN based_on_id INTEGER REFERENCES run(id) ON DELETE SET NULL;
+        CREATE INDEX run_based_on ON run(based_on_id) WHERE based_on_id IS NOT NULL;
+"""
+
 MIGRATIONS: list[str] = [
     _M001_BASE,
     _M002_SEARCH,
@@ -424,6 +448,8 @@ MIGRATIONS: list[str] = [
     _M007_INPUT_ROWS,
     _M008_BATCHES_AND_HOSTS,
     _M009_CONVERSATIONS_FORMAT_IMAGES,
+    _M010_TRASH_AND_ARCHIVE,
+    _M011_BASED_ON,
 ]
 LATEST_VERSION = len(MIGRATIONS)
 

@@ -93,6 +93,9 @@ class Experiment(SQLModel, table=True):
     tags: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    # Set while it is in the trash (see core.trash), and while it is archived.
+    trashed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    archived_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
 
 class Run(SQLModel, table=True):
@@ -104,6 +107,8 @@ class Run(SQLModel, table=True):
     uuid: str = Field(default_factory=new_uuid)
     experiment_id: int = Field(foreign_key="experiment.id")
     replay_of_id: int | None = Field(default=None, foreign_key="run.id")
+    # A new run made from this run's prompt with other settings (not a replay of it).
+    based_on_id: int | None = Field(default=None, foreign_key="run.id")
     # For a replay: the model identity compared before it ran (see core.replay.ModelIdentity).
     replay_info: dict[str, Any] | None = Field(
         default=None, sa_column=Column(JSON(none_as_null=True), nullable=True)
@@ -171,6 +176,8 @@ class Run(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     started_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     finished_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    # Set while it is in the trash, with its experiment or on its own (see core.trash).
+    trashed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
     @property
     def tokens_per_second(self) -> float | None:

@@ -54,7 +54,10 @@ from journal.core.formatting import short_digest
 # show, listed in its metadata (IMAGES_KEY: sha256, mime, size, width, height, created_at)
 # and written as files `assets/<sha256>.<ext>` beside the Markdown (ASSETS_DIR), linked from
 # the text. Older formats import with no parent, no format and no images.
-FORMAT_VERSION = 7
+# 8: an archived experiment's record holds `archived_at` (left out when not archived);
+# experiments and runs in the trash are never exported, and `trashed_at` is never written.
+# Older formats import with nothing archived.
+FORMAT_VERSION = 8
 OLDEST_FORMAT_VERSION = 1
 FORMAT_KEY = "llm_journal"  # in every file's front matter: the format version
 LAYOUT_KEY = "layout"  # in a header's front matter: "file" or "folder"
@@ -88,6 +91,10 @@ INPUT_ROW_UUID = "input_row"
 # Not a column: a run names the run whose answer it follows (its conversation's previous
 # turn) by uuid, or null; the parent is an earlier run of the same experiment. From format 7.
 PARENT_UUID = "parent"
+# Not a column: the run of the same experiment whose prompt a run sent again with other
+# settings (`based_on_id`), by uuid; both are left out when a run is based on none. From
+# format 8.
+BASED_ON_UUID = "based_on"
 # Not a column: the images a run's messages show (the journal's `image` rows without their
 # bytes), in first-use order; the bytes are the files ASSETS_DIR/<sha256>.<ext>. From format 7.
 IMAGES_KEY = "images"

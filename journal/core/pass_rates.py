@@ -65,7 +65,8 @@ class RunStanding:
 # input row's).
 _STANDINGS_SQL = """
     WITH page(id) AS (
-        SELECT id FROM experiment WHERE id IN (SELECT value FROM json_each(:ids))
+        SELECT id FROM experiment
+        WHERE id IN (SELECT value FROM json_each(:ids)) AND trashed_at IS NULL
     ),
     runs AS (
         SELECT r.id, r.experiment_id, r.status, r.verdict, r.verdict_note, r.model,
@@ -77,7 +78,7 @@ _STANDINGS_SQL = """
             ) AS request
         FROM run AS r
         WHERE r.experiment_id IN (SELECT id FROM page)
-            AND r.status NOT IN ('pending', 'streaming')
+            AND r.status NOT IN ('pending', 'streaming') AND r.trashed_at IS NULL
     ),
     expected AS (
         SELECT experiment_id, json_group_array(json_array(uuid, weight, position)) AS items
@@ -101,7 +102,8 @@ _STANDINGS_SQL = """
     FROM page AS p
     LEFT JOIN expected AS x ON x.experiment_id = p.id
     LEFT JOIN experiment_grading AS rule ON rule.experiment_id = p.id
-    LEFT JOIN run AS last ON last.id = (SELECT max(id) FROM run WHERE experiment_id = p.id)
+    LEFT JOIN run AS last ON last.id = (
+        SELECT max(id) FROM run WHERE experiment_id = p.id AND trashed_at IS NULL)
     LEFT JOIN runs AS r ON r.experiment_id = p.id
     LEFT JOIN graded AS g ON g.run_id = r.id
     LEFT JOIN input_row AS i ON i.id = r.input_row_id AND i.experiment_id = r.experiment_id

@@ -23,6 +23,13 @@ LIVE_STATUSES = (RunStatus.PENDING, RunStatus.STREAMING)
 
 VERDICTS = frozenset(verdict.value for verdict in Verdict)
 
+# Which experiments a list shows by their archive mark: the default list leaves archived
+# ones out; `journal list --archived` shows only them, `--all` both.
+ARCHIVED_HIDDEN = "hidden"
+ARCHIVED_ONLY = "only"
+ARCHIVED_TOO = "all"
+ARCHIVED_CHOICES = (ARCHIVED_HIDDEN, ARCHIVED_ONLY, ARCHIVED_TOO)
+
 EDITABLE_EXPERIMENT_FIELDS = ("title", "hypothesis", "expected", "conclusion", "tags")
 
 
@@ -102,7 +109,9 @@ def all_tags(session: Session) -> list[str]:
 
 
 def used_models(session: Session) -> list[str]:
-    rows = session.execute(text("SELECT DISTINCT model FROM run ORDER BY model"))
+    rows = session.execute(
+        text("SELECT DISTINCT model FROM run WHERE trashed_at IS NULL ORDER BY model")
+    )
     return [row[0] for row in rows]
 
 
@@ -110,7 +119,12 @@ def used_models(session: Session) -> list[str]:
 
 
 def runs_of(session: Session, experiment_id: int) -> list[Run]:
-    statement = select(Run).where(Run.experiment_id == experiment_id).order_by(col(Run.id))
+    """The experiment's runs, oldest first, without those in the trash."""
+    statement = (
+        select(Run)
+        .where(Run.experiment_id == experiment_id, col(Run.trashed_at).is_(None))
+        .order_by(col(Run.id))
+    )
     return list(session.exec(statement))
 
 
@@ -122,7 +136,11 @@ def get_run(session: Session, run_id: int) -> Run:
 
 
 def replays_of(session: Session, run_id: int) -> list[Run]:
-    statement = select(Run).where(Run.replay_of_id == run_id).order_by(col(Run.id))
+    statement = (
+        select(Run)
+        .where(Run.replay_of_id == run_id, col(Run.trashed_at).is_(None))
+        .order_by(col(Run.id))
+    )
     return list(session.exec(statement))
 
 
@@ -175,10 +193,11 @@ def renumber_positions(session: Session, table: str, rows: Sequence[Any]) -> Non
 
 def filter_clauses(filters: ExperimentFilter, params: dict[str, Any]) -> list[str]:
     """SQL conditions on `experiment AS e` for `filters`, adding their values to `params`;
-    shared by the list, export, migration checks and the matrix so all select alike."""
-    clauses: list[str] = []
+    shared by the list, export, migration checks and the matrix so all select alike.
+    Experiments and runs in the trash never match."""
+    clauses: list[str] = ["e.trashed_at IS NULL"]
     if filters.model or filters.verdict or filters.unrated:
-        run_clauses = ["r.experiment_id = e.id"]
+        run_clauses = ["r.experiment_id = e.id", "r.trashed_at IS NULL"]
         if filters.model:
             run_clauses.append("(r.model = :model OR r.model = :model_latest)")
             params["model"] = filters.model
@@ -216,13 +235,15 @@ def model_key(column: str) -> str:
     return f"(CASE WHEN instr({last}, ':') THEN {column} ELSE {column} || ':' || 'latest' END)"
 
 
-STANDING_RUN = f"""(r.status = 'done' OR r.verdict IS NOT NULL) AND NOT EXISTS (
+STANDING_RUN = f"""(r.status = 'done' OR r.verdict IS NOT NULL) AND r.trashed_at IS NULL
+    AND NOT EXISTS (
     SELECT 1 FROM run AS later WHERE later.experiment_id = r.experiment_id
-    AND (later.status = 'done' OR later.verdict IS NOT NULL)
+    AND (later.status = 'done' OR later.verdict IS NOT NULL) AND later.trashed_at IS NULL
     AND (later.verdict IS NOT NULL, later.id) > (r.verdict IS NOT NULL, r.id)
     AND {model_key("later.model")} = {model_key("r.model")})"""
 """Run `r` gives its model's standing in its experiment: the model's latest judged run, or,
-while none of its runs is judged, its latest finished one (verdict NULL: not judged yet).
+while none of its runs is judged, its latest finished one (verdict NULL: not judged yet);
+runs in the trash say nothing.
 The one meaning of "worked on a model" for the list's column and the verdict filter."""
 
 
@@ -244,10 +265,11 @@ def _standing_clauses(filters: ExperimentFilter, run_clauses: list[str]) -> list
 
 _SUMMARY_SELECT = """
     SELECT e.id, e.uuid, e.title, e.tags, e.created_at, e.updated_at,
-        (SELECT count(*) FROM run WHERE experiment_id = e.id),
-        last.model, last.verdict, last.created_at
+        (SELECT count(*) FROM run WHERE experiment_id = e.id AND trashed_at IS NULL),
+        last.model, last.verdict, last.created_at, e.archived_at IS NOT NULL
     FROM experiment AS e
-    LEFT JOIN run AS last ON last.id = (SELECT max(id) FROM run WHERE experiment_id = e.id)
+    LEFT JOIN run AS last ON last.id = (
+        SELECT max(id) FROM run WHERE experiment_id = e.id AND trashed_at IS NULL)
 """
 
 
@@ -267,6 +289,7 @@ def _summaries(session: Session, where: str, params: dict[str, Any]) -> list[Exp
             last_verdict=row[8],
             last_run_at=row[9],
             standings=standings.get(row[0], ()),
+            archived=bool(row[10]),
         )
         for row in rows
     ]
@@ -279,12 +302,14 @@ def list_experiments(
     limit: int = 200,
     before_id: int | None = None,
     pass_rates: bool = False,
+    archived: str = ARCHIVED_HIDDEN,
 ) -> list[ExperimentSummary]:
     """Newest first; pass the last id of a page as `before_id` for the next page. With
-    `pass_rates`, each row carries its pass rate (one more statement for the page)."""
+    `pass_rates`, each row carries its pass rate (one more statement for the page).
+    `archived` is one of ARCHIVED_CHOICES."""
     filters = filters or ExperimentFilter()
     params: dict[str, Any] = {"limit": max(0, limit)}
-    clauses = filter_clauses(filters, params)
+    clauses = [*filter_clauses(filters, params), *archive_clauses(archived)]
     if before_id is not None:
         clauses.append("e.id < :before")
         params["before"] = before_id
@@ -330,9 +355,22 @@ def _with_pass_rates(session: Session, rows: list[ExperimentSummary]) -> list[Ex
     return [replace(row, pass_rate=rates.get(row.id)) for row in rows]
 
 
-def count_experiments(session: Session, filters: ExperimentFilter | None = None) -> int:
+def archive_clauses(archived: str) -> list[str]:
+    """The SQL condition on `experiment AS e` for one of ARCHIVED_CHOICES."""
+    if archived == ARCHIVED_HIDDEN:
+        return ["e.archived_at IS NULL"]
+    if archived == ARCHIVED_ONLY:
+        return ["e.archived_at IS NOT NULL"]
+    if archived == ARCHIVED_TOO:
+        return []
+    raise InvalidInputError(f"Unknown archive filter '{archived}'.")
+
+
+def count_experiments(
+    session: Session, filters: ExperimentFilter | None = None, *, archived: str = ARCHIVED_HIDDEN
+) -> int:
     params: dict[str, Any] = {}
-    clauses = filter_clauses(filters or ExperimentFilter(), params)
+    clauses = [*filter_clauses(filters or ExperimentFilter(), params), *archive_clauses(archived)]
     where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
     statement = text(f"SELECT count(*) FROM experiment AS e {where}")
     return int(session.execute(statement, params).scalar_one())
@@ -346,6 +384,7 @@ def search(
     marks: tuple[str, str] = ("[", "]"),
 ) -> list[SearchHit]:
     """Newest matching experiments first, each with a snippet around its newest match.
+    Archived experiments are found too (marked `archived`); what is in the trash is not.
 
     Ordered by recency, not bm25: ranking scores every match, which costs hundreds of
     milliseconds for a common word in a large journal; recency stays fast. An experiment
@@ -369,10 +408,10 @@ def search(
                 "close": marks[1],
             },
         ).all()
-        for rowid, title, snippet in rows:
+        for rowid, title, snippet, archived, hidden in rows:
             experiment_id = rowid >> 32
-            if experiment_id not in hits and len(hits) < limit:
-                hits[experiment_id] = SearchHit(experiment_id, title, snippet)
+            if not hidden and experiment_id not in hits and len(hits) < limit:
+                hits[experiment_id] = SearchHit(experiment_id, title, snippet, bool(archived))
         if len(rows) < batch:
             break
         before = rows[-1][0]
@@ -382,7 +421,11 @@ def search(
 # CROSS JOIN keeps the full-text index as the outer loop: it yields matches newest first.
 _SEARCH_BATCH = text(
     """
-    SELECT s.rowid, e.title, snippet(search, -1, :open, :close, '…', 12)
+    SELECT s.rowid, e.title, snippet(search, -1, :open, :close, '…', 12),
+        e.archived_at IS NOT NULL,
+        e.trashed_at IS NOT NULL OR ((s.rowid & 4294967295) != 0 AND EXISTS (
+            SELECT 1 FROM run AS r WHERE r.id = s.rowid & 4294967295
+                AND r.trashed_at IS NOT NULL))
     FROM search AS s CROSS JOIN experiment AS e ON e.id = s.rowid >> 32
     WHERE search MATCH :query AND s.rowid < :before
     ORDER BY s.rowid DESC

@@ -102,8 +102,8 @@ _JSON_SHAPES: dict[str, dict[str, type | None]] = {
     "batch_item": {"variables": dict},
 }
 _MOMENTS = {
-    "experiment": ("created_at", "updated_at"),
-    "run": ("heartbeat_at", "created_at", "started_at", "finished_at"),
+    "experiment": ("created_at", "updated_at", "trashed_at", "archived_at"),
+    "run": ("heartbeat_at", "created_at", "started_at", "finished_at", "trashed_at"),
     "migration_check": ("heartbeat_at", "created_at", "updated_at", "finished_at"),
     "expectation": ("created_at", "updated_at"),
     "experiment_grading": ("updated_at",),
@@ -136,7 +136,7 @@ _CHOICES: dict[str, dict[str, Container[str | None]]] = {
 }
 _RECORD_IDS = {
     "experiment": ("id",),
-    "run": ("id", "experiment_id", "replay_of_id", "input_row_id", "parent_id"),
+    "run": ("id", "experiment_id", "replay_of_id", "input_row_id", "parent_id", "based_on_id"),
     "migration_check": ("id",),
     "migration_check_item": ("id", "check_id", "source_run_id", "new_run_id"),
     "expectation": ("id", "experiment_id"),
@@ -926,6 +926,11 @@ def _mend_links(conn: sqlite3.Connection, report: RecoveryReport) -> None:
         "UPDATE run SET replay_of_id = NULL "
         "WHERE replay_of_id IS NOT NULL AND replay_of_id NOT IN (SELECT id FROM run)"
     )
+    if "based_on_id" in _columns(conn, "run"):  # a lost original: the run is new all the same
+        conn.execute(
+            "UPDATE run SET based_on_id = NULL "
+            "WHERE based_on_id IS NOT NULL AND based_on_id NOT IN (SELECT id FROM run)"
+        )
     if conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'migration_check_item'").fetchone():
         _mend_check_items(conn, report)
     if grading:

@@ -31,6 +31,7 @@ from journal.core.ollama_service import (
 from journal.core.ownership import current_owner
 from journal.core.queries import get_experiment, get_run
 from journal.core.storage import Journal
+from journal.core.trash import refuse_if_trashed
 
 FLUSH_INTERVAL = 0.5
 # When the journal refuses the last write of a run, try again after these many seconds
@@ -53,6 +54,9 @@ class RunSpec:
     keep_alive: str | None = None
     think: bool | str | None = None
     replay_of_id: int | None = None
+    # The shown run whose prompt this one sends again with other settings: a new run
+    # "based on" it, never called a replay.
+    based_on_id: int | None = None
     # What the prompt and system prompt were rendered from (TemplateRecord.to_json()), or
     # None; the run keeps it beside the rendered text it sends.
     template: dict[str, Any] | None = None
@@ -280,9 +284,14 @@ def record_pending(
     """Add `spec` as a `pending` run in the caller's transaction (a replay links it to a
     migration check in the same one)."""
     get_experiment(session, spec.experiment_id)
+    if spec.replay_of_id is None:  # a check may still replay a run it compares from the trash
+        refuse_if_trashed(session, experiment_id=spec.experiment_id)
+        if spec.parent_id is not None:
+            refuse_if_trashed(session, run_id=spec.parent_id)
     run = Run(
         experiment_id=spec.experiment_id,
         replay_of_id=spec.replay_of_id,
+        based_on_id=spec.based_on_id,
         replay_info=replay_info,
         model=spec.model,
         system_prompt=spec.system_prompt,

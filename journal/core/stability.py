@@ -201,7 +201,11 @@ def _request_key(run: Run) -> str:
 def repeat_groups(session: Session, experiment_id: int) -> list[RepeatGroup]:
     """The experiment's repeated requests (two runs or more, live runs left out), in the
     order of their first run."""
-    statement = select(Run).where(Run.experiment_id == experiment_id).order_by(col(Run.id))
+    statement = (
+        select(Run)
+        .where(Run.experiment_id == experiment_id, col(Run.trashed_at).is_(None))
+        .order_by(col(Run.id))
+    )
     groups: dict[str, list[Run]] = {}
     for run in session.exec(statement):
         if not run.status.is_live:

@@ -343,9 +343,7 @@ class MainWindow(QMainWindow):
         request = panel.options_panel.request_fields()
         images = panel.attached_images.images()
         spec = RunSpec(
-            replay_of_id=self.display.edited_replay_source(
-                experiment_id, texts.prompt, texts.system
-            ),
+            based_on_id=self.display.based_on_source(experiment_id, texts.prompt, texts.system),
             experiment_id=experiment_id,
             model=panel.model_picker.current_model() or "",
             prompt=texts.prompt,

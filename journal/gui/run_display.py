@@ -212,9 +212,10 @@ class RunDisplay(QObject):
         """Save a verdict note still being typed."""
         self.outcome.flush()
 
-    def edited_replay_source(self, experiment_id: int, prompt: str, system: str) -> int | None:
-        """Running the shown run's own prompt again (model or settings changed, say) is a
-        replay with edits: link it. A new prompt is a new original run."""
+    def based_on_source(self, experiment_id: int, prompt: str, system: str) -> int | None:
+        """Running the shown run's own prompt again (model or settings changed, say) makes
+        a new run "based on" it, never a replay (only Replay promises the same request
+        again). A new prompt is a run on its own."""
         shown = self._shown_run_id
         row = self.history_model.row_of(shown) if shown is not None else None
         if row is None:
@@ -286,7 +287,7 @@ class RunDisplay(QObject):
     def _show_status(self, run: Run) -> None:
         notice = replay_notice(run)
         if run.status is RunStatus.DONE and notice:
-            self.answer_view.set_status(notice, "warning")
+            self.answer_view.set_status(notice, "warning" if run.replay_of_id else "info")
         elif run.status is RunStatus.CANCELLED:
             self.answer_view.set_status("Stopped — the partial answer is kept.", "warning")
         elif run.status is RunStatus.INTERRUPTED:
@@ -311,6 +312,8 @@ class RunDisplay(QObject):
         self.history_model.set_live_run(run.id)
         if notice:
             self.answer_view.set_status(notice, "warning")
+        elif run.based_on_id is not None:
+            self.answer_view.set_status(replay_notice(run), "info")
         if self._experiment_id == run.experiment_id:
             runs = self._context.read(lambda s: runs_of(s, run.experiment_id)) or []
             self.load(run.experiment_id, runs, select_id=run.id)
@@ -457,10 +460,12 @@ def format_check(run: Run) -> FormatCheck | None:
 
 
 def replay_notice(run: Run) -> str:
-    """What a replay found about the model's identity, in one sentence (or nothing)."""
+    """What a replay found about the model's identity, in one sentence; for a run based
+    on another, that it is a new run; else nothing."""
     info = getattr(run, "replay_info", None) or {}
     if run.replay_of_id is None:
-        return ""
+        based_on = getattr(run, "based_on_id", None)
+        return f"A new run based on run {based_on}." if based_on is not None else ""
     if info.get("digest_changed"):
         before = short_digest(str(info.get("digest_before") or ""))
         now = short_digest(str(info.get("digest_now") or ""))

@@ -266,11 +266,16 @@ class RunHistoryModel(QAbstractTableModel):
             return node.label()
         if column == self.ID:
             lines = [f"Replays run {run.replay_of_id}"] if run.replay_of_id else []
+            if run.based_on_id is not None:
+                lines.append(f"Based on run {run.based_on_id} (its prompt, other settings)")
             if node is not None:
                 lines[:0] = [node.label(), *_continued(node)]
             replayed_by = [str(other.id) for other in self._runs if other.replay_of_id == run.id]
             if replayed_by:
                 lines.append(f"Replayed by run {', '.join(reversed(replayed_by))}")
+            based = [str(other.id) for other in self._runs if other.based_on_id == run.id]
+            if based:
+                lines.append(f"Run {', '.join(reversed(based))} based on this one")
             values = values_line(run.template)
             if values:
                 lines.insert(0, f"Variables: {values}")

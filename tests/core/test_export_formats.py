@@ -18,6 +18,9 @@ with the same clock. `tests/fixtures/export_format6.md` is the format-5 file imp
 on its template run the host and input row (the first) format 5 could not carry, and written
 by the format-6 exporter (main at schema 9, the commit before format 7: conversations,
 formats and images), with the same clock; its runs hold `parent_id` and `format` as null.
+`tests/fixtures/export_format7.md` is the format-6 file imported, given a follow-up turn of its
+first run that asked for `"json"` (fixed uuid and times), and written by the format-7 exporter
+(main at schema 9, the commit before format 8: the trash and the archive), with the same clock.
 """
 
 from __future__ import annotations
@@ -45,6 +48,7 @@ FORMAT_3 = Path(__file__).parents[1] / "fixtures" / "export_format3.md"
 FORMAT_4 = Path(__file__).parents[1] / "fixtures" / "export_format4.md"
 FORMAT_5 = Path(__file__).parents[1] / "fixtures" / "export_format5.md"
 FORMAT_6 = Path(__file__).parents[1] / "fixtures" / "export_format6.md"
+FORMAT_7 = Path(__file__).parents[1] / "fixtures" / "export_format7.md"
 
 
 def _rows(journal: Journal, sql: str) -> list[tuple[object, ...]]:
@@ -56,7 +60,7 @@ def _rows(journal: Journal, sql: str) -> list[tuple[object, ...]]:
 
 
 def test_the_fixture_is_a_format_1_export() -> None:
-    assert FORMAT_VERSION == 7 and OLDEST_FORMAT_VERSION == 1
+    assert FORMAT_VERSION == 8 and OLDEST_FORMAT_VERSION == 1
     head = FIXTURE.read_text(encoding="utf-8").split("\n---\n", 1)[0]
     assert '"llm_journal": 1' in head and '"layout": "file"' in head
 
@@ -92,7 +96,7 @@ def test_a_format_1_export_still_imports_exactly(journal: Journal, tmp_path: Pat
     again = tmp_path / "again.md"
     export_to_path(journal, again)
     text = again.read_text(encoding="utf-8")
-    assert text.startswith('---\n{\n  "layout": "file",\n  "llm_journal": 7\n}\n---\n')
+    assert text.startswith('---\n{\n  "layout": "file",\n  "llm_journal": 8\n}\n---\n')
     assert not markdown_it_problems(text, own_links=frozenset(), blocks=2 + 3 + 1)
     with Journal.open(tmp_path / "third.sqlite") as third:
         import_markdown(third, again)
@@ -141,7 +145,7 @@ def test_a_format_3_export_still_imports_exactly(journal: Journal, tmp_path: Pat
     again = tmp_path / "again.md"
     export_to_path(journal, again)
     assert again.read_text(encoding="utf-8").startswith(
-        '---\n{\n  "layout": "file",\n  "llm_journal": 7\n}\n---\n'
+        '---\n{\n  "layout": "file",\n  "llm_journal": 8\n}\n---\n'
     )
     with Journal.open(tmp_path / "third.sqlite") as third:
         import_markdown(third, again)
@@ -172,7 +176,7 @@ def test_a_format_4_export_still_imports_exactly(journal: Journal, tmp_path: Pat
     again = tmp_path / "again.md"
     export_to_path(journal, again)
     assert again.read_text(encoding="utf-8").startswith(
-        '---\n{\n  "layout": "file",\n  "llm_journal": 7\n}\n---\n'
+        '---\n{\n  "layout": "file",\n  "llm_journal": 8\n}\n---\n'
     )
     with Journal.open(tmp_path / "third.sqlite") as third:
         import_markdown(third, again)
@@ -209,7 +213,7 @@ def test_a_format_5_export_still_imports_with_no_host_and_no_row(
     again = tmp_path / "again.md"
     export_to_path(journal, again)
     assert again.read_text(encoding="utf-8").startswith(
-        '---\n{\n  "layout": "file",\n  "llm_journal": 7\n}\n---\n'
+        '---\n{\n  "layout": "file",\n  "llm_journal": 8\n}\n---\n'
     )
     with Journal.open(tmp_path / "third.sqlite") as third:
         import_markdown(third, again)
@@ -247,13 +251,31 @@ def test_a_format_6_export_still_imports_with_no_parent_format_or_images(
     again = tmp_path / "again.md"
     export_to_path(journal, again)
     assert again.read_text(encoding="utf-8").startswith(
-        '---\n{\n  "layout": "file",\n  "llm_journal": 7\n}\n---\n'
+        '---\n{\n  "layout": "file",\n  "llm_journal": 8\n}\n---\n'
     )
     with Journal.open(tmp_path / "third.sqlite") as third:
         import_markdown(third, again)
         assert snapshot(third.path) == snapshot(journal.path)
         export_to_path(third, tmp_path / "thrice.md")
     assert (tmp_path / "thrice.md").read_bytes() == again.read_bytes()
+
+
+def test_a_format_7_export_still_imports_with_nothing_archived(
+    journal: Journal, tmp_path: Path
+) -> None:
+    text = FORMAT_7.read_text(encoding="utf-8")
+    assert '"llm_journal": 7' in text.split("\n---\n", 1)[0] and "archived_at" not in text
+    result = import_markdown(journal, FORMAT_7)
+    assert (result.new_experiments, result.new_runs, result.already_present) == (2, 5, 0)
+    assert _rows(journal, "SELECT archived_at, trashed_at FROM experiment") == [(None, None)] * 2
+    assert _rows(journal, "SELECT parent_id, format FROM run WHERE parent_id IS NOT NULL") == [
+        (1, '"json"')
+    ]
+    again = tmp_path / "again.md"
+    export_to_path(journal, again)
+    exported = again.read_text(encoding="utf-8")
+    # Nothing archived, nothing in the trash: format 8 writes what format 7 wrote.
+    assert exported == text.replace('"llm_journal": 7', '"llm_journal": 8', 1)
 
 
 @pytest.mark.parametrize("version", [0, FORMAT_VERSION + 1])

@@ -275,7 +275,7 @@ def other(tmp_path: Path) -> Iterator[Journal]:
 def test_export_reads_like_a_lab_notebook(journal: Journal, ids: dict[str, int]) -> None:
     text = _export(journal)
     assert text.startswith(
-        '---\n{\n  "layout": "file",\n  "llm_journal": 7\n}\n---\n\n# LLM Journal\n'
+        '---\n{\n  "layout": "file",\n  "llm_journal": 8\n}\n---\n\n# LLM Journal\n'
     )
     assert "\n## Rivers that cross borders\n" in text
     assert f"*Experiment {ids['rivers']} · created " in text
@@ -306,7 +306,10 @@ def test_metadata_carries_every_column(journal: Journal, ids: dict[str, int]) ->
     start = text.index("<!-- llm-journal:run {")
     block = text[start + len("<!-- llm-journal:run ") : text.index(" -->", start)]
     record = json.loads(block)
-    assert set(Run.model_fields) <= set(record)
+    # Nothing in the trash is exported, so its mark is left out (format 8), and so is the
+    # run a run is based on when it is based on none.
+    assert set(Run.model_fields) - {"trashed_at", "based_on_id"} <= set(record)
+    assert "trashed_at" not in record and "based_on_id" not in record
     assert record["replay_of_uuid"] is None
     assert record["model_digest"] == DIGEST
     assert record["options"] == {"temperature": 0.2, "seed": 42, "top_p": 1.0, "stop": ["###"]}
@@ -481,7 +484,7 @@ def test_folder_layout_has_an_index_and_a_file_per_experiment(
     meta = json.loads(front.removeprefix("---\n"))
     record = meta["experiment"]  # nested: no column is a reader's document metadata
     assert record["title"] == "Rivers that cross borders" and record["tags"] == ["geo", "rivers"]
-    assert meta == {"experiment": record, "llm_journal": 7, "layout": "experiment"}
+    assert meta == {"experiment": record, "llm_journal": 8, "layout": "experiment"}
     assert body.startswith("\n# Rivers that cross borders\n")
     assert "[index](index.md)" in body
     assert f"\n## Run {ids['first']} · llama3:8b · worked\n" in body
@@ -705,9 +708,9 @@ DAMAGES: dict[str, Any] = {
         "not an LLM Journal export: it does not start with llm-journal front matter",
     ),
     "newer format": (
-        lambda t: _damage(t, '"llm_journal": 7', '"llm_journal": 8'),
+        lambda t: _damage(t, '"llm_journal": 8', '"llm_journal": 9'),
         lambda t: 1,
-        "written by a newer LLM Journal (export format 8; this version reads formats 1 to 7)",
+        "written by a newer LLM Journal (export format 9; this version reads formats 1 to 8)",
     ),
     "unknown field": (
         lambda t: _damage(

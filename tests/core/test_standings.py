@@ -166,3 +166,20 @@ def test_the_filter_selects_exactly_the_experiments_whose_standings_say_so(
         assert _matching(journal, on_llama) == {
             row.id for row in rows if ("llama3:latest", wanted) in row.standings
         }
+
+
+def test_a_run_in_the_trash_says_nothing_about_its_model(journal: Journal) -> None:
+    from journal.core.queries import runs_of
+    from journal.core.trash import trash_runs, undo_trash
+
+    eid = _experiment(journal, ("llama3:8b", WORKED, DONE), ("llama3:8b", FAILED, DONE))
+    worked = ExperimentFilter(verdict=WORKED)
+    assert eid not in _matching(journal, worked)
+    with journal.write() as session:
+        receipt = trash_runs(session, [runs_of(session, eid)[-1].id or 0])
+    assert eid in _matching(journal, worked)  # the failed run is in the trash
+    with journal.read() as session:
+        assert experiment_summary(session, eid).standings == (("llama3:8b", WORKED),)
+    with journal.write() as session:
+        undo_trash(session, receipt)
+    assert eid not in _matching(journal, worked)

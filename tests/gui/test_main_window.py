@@ -297,7 +297,7 @@ def test_compare_check_and_matrix_open_from_the_run_menu(
     window.findChildren(CheckWindow)[0].close()
 
 
-def test_running_a_past_prompt_again_with_other_settings_links_it_as_a_replay(
+def test_running_a_past_prompt_again_with_other_settings_is_a_new_run_based_on_it(
     qtbot: QtBot, open_window: WindowFactory, fake_ollama: FakeOllama
 ) -> None:
     window = open_window(fake_ollama.url)
@@ -306,12 +306,16 @@ def test_running_a_past_prompt_again_with_other_settings_links_it_as_a_replay(
     first = window.history_model.run(0).id
     window.prompt_panel.model_picker.set_current_model("qwen3:0.6b")  # edit, then run
     _run_and_wait(qtbot, window)
-    assert window.history_model.run(0).replay_of_id == first
-    tip = window.history_model.data(window.history_model.index(1, 0), Qt.ItemDataRole.ToolTipRole)
-    assert f"Replayed by run {window.history_model.run(0).id}" in tip
-    window.prompt_panel.set_prompt("A different question")  # a new prompt is a new original
+    newer = window.history_model.run(0)
+    assert newer.based_on_id == first and newer.replay_of_id is None  # only Replay replays
+    assert window.answer_view.status_text() == f"A new run based on run {first}."
+    model = window.history_model
+    assert f"Based on run {first}" in model.data(model.index(0, 0), Qt.ItemDataRole.ToolTipRole)
+    tip = model.data(model.index(1, 0), Qt.ItemDataRole.ToolTipRole)
+    assert f"Run {newer.id} based on this one" in tip and "Replayed" not in tip
+    window.prompt_panel.set_prompt("A different question")  # a new prompt: a run on its own
     _run_and_wait(qtbot, window)
-    assert window.history_model.run(0).replay_of_id is None
+    assert window.history_model.run(0).based_on_id is None
 
 
 def test_replay_on_several_models_runs_them_one_after_another(
