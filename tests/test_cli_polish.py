@@ -70,7 +70,7 @@ def test_command_help_explains_each_argument(
         (["serch", "x"], "journal: unknown command 'serch'. Did you mean 'search'?"),
         (["list", "--limt", "5"], "journal list: unknown option '--limt'. Did you mean '--limit'?"),
         (["list", "--limt=5"], "unknown option '--limt'. Did you mean '--limit'?"),
-        (["list", "--verdict", "workd"], "'failed'). Did you mean 'worked'?"),
+        (["list", "--verdict", "workd"], "'unrated'). Did you mean 'worked'?"),
         (["config", "gte", "x"], "journal config: unknown action 'gte'. Did you mean 'get'?"),
         (["matrix", "--wdie"], "unknown option '--wdie'. Did you mean '--wide'?"),
     ],
