@@ -142,6 +142,35 @@ def test_compare_highlights_differences_and_saves_verdicts(
         assert get_run(session, first).verdict is None
 
 
+def test_compare_shows_what_each_run_was_asked_and_why_its_verdict(
+    qtbot: QtBot, journal: Journal, answers: FakeOllama
+) -> None:
+    from journal.core.queries import set_verdict
+    from journal.gui.compare_dialog import CompareDialog
+
+    experiment = _experiment(journal, "rivers")
+    first = record_run(journal, answers.url, experiment, "Name three rivers").id or 0
+    second = (
+        record_run(
+            journal, answers.url, experiment, "Name three long rivers", system_prompt="Be brief"
+        ).id
+        or 0
+    )
+    with journal.write() as session:
+        set_verdict(session, first, Verdict.FAILED, "only two were real")
+    dialog = CompareDialog(AppContext.for_journal(journal), [first, second])
+    qtbot.addWidget(dialog)
+    shown = [view.toPlainText() for view in dialog.prompt_views]
+    assert shown == ["Name three rivers", "Name three long rivers", "(none)", "Be brief"]
+    assert [label.text() for label in dialog.why_labels] == ["only two were real", "—"]
+
+    same = record_run(journal, answers.url, experiment, "Name three rivers").id or 0
+    dialog = CompareDialog(AppContext.for_journal(journal), [first, same])
+    qtbot.addWidget(dialog)
+    # one prompt for both, and no system prompt row when they are the same
+    assert [view.toPlainText() for view in dialog.prompt_views] == ["Name three rivers"]
+
+
 # -- migration checks -------------------------------------------------------------------
 
 
