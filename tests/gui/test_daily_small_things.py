@@ -90,3 +90,33 @@ def test_copy_answer_copies_the_markdown_as_written_and_says_so(
     assert isinstance(run_menu, QMenu)
     (entry,) = [a for a in run_menu.actions() if a.text() == "Cop&y the answer"]
     assert entry.shortcut().toString() == "Ctrl+Shift+C"
+
+
+def test_a_run_opened_from_the_matrix_comes_to_the_front(qtbot: QtBot, window: MainWindow) -> None:
+    from journal.gui.matrix_dialog import MatrixDialog
+
+    _run(qtbot, window)
+    first_run, first_experiment = window.display.shown_run_id, window.editor.experiment_id()
+    QTest.keyClick(window, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: window.editor.experiment_id() not in (None, first_experiment))
+    QTest.keyClick(window, Qt.Key.Key_M, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: len(window.findChildren(MatrixDialog)) == 1)
+    matrix = window.findChildren(MatrixDialog)[0]
+    # a window beside the main one, not a dialog kept above it
+    assert matrix.windowType() == Qt.WindowType.Window
+    matrix.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is matrix)
+    (cell,) = [
+        matrix.model.index(row, column)
+        for row in range(matrix.model.rowCount())
+        for column in range(matrix.model.columnCount())
+        if matrix.model.run_id_at(row, column) == first_run
+    ]
+    matrix.view.setCurrentIndex(cell)
+    QTest.keyClick(matrix.view, Qt.Key.Key_Return)  # as a double-click does
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
+    assert matrix.isVisible()  # still there, behind, to open another run
+    assert window.editor.experiment_id() == first_experiment
+    assert window.display.shown_run_id == first_run
+    assert window.history_view.selectionModel().isRowSelected(0)
+    matrix.close()
