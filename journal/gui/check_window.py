@@ -100,8 +100,8 @@ class CheckWindow(QDialog):
         splitter.addWidget(self._init_items())
         splitter.addWidget(self._init_answers())
         splitter.setChildrenCollapsible(False)
-        splitter.setStretchFactor(0, 3)
-        splitter.setStretchFactor(1, 2)
+        splitter.setStretchFactor(0, 1)  # the prompt and answers as tall as the items
+        splitter.setStretchFactor(1, 1)
 
         layout = QVBoxLayout(self)
         layout.addLayout(top)
