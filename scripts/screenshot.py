@@ -240,8 +240,8 @@ def show_check(window: object, width: int, height: int, wait: object, out: str) 
     dialog.resize(width, height)
     dialog.set_source(ExperimentFilter(verdict=Verdict.WORKED))
     dialog.show()
-    wait(lambda: dialog.target_box.findText("llama3.2:3b") >= 0)  # type: ignore[operator]
-    dialog.target_box.setCurrentText("llama3.2:3b")
+    wait(lambda: dialog.target_picker.is_installed("llama3.2:3b"))  # type: ignore[operator]
+    dialog.target_picker.set_current_model("llama3.2:3b")
     dialog.start()
     wait(lambda: not dialog.is_running() and dialog.grading_text(), 60)  # type: ignore[operator]
     fails = [item for item in dialog.items_model.items() if item.group.value == "fail"]

@@ -99,8 +99,13 @@ class Outcome(enum.StrEnum):
     IMPROVED = "improved"  # baseline partly, failed or unjudged; new worked
     DOES_NOT_WORK = "does not work"  # baseline not worked; new partly or failed
     UNTRIAGED = "untriaged"  # the replay finished and has no verdict yet
-    FAILED_TO_RUN = "failed to run"  # the replay ended failed, cancelled or interrupted
+    FAILED_TO_RUN = "failed to run"  # the replay ended failed or interrupted
+    CANCELLED = "cancelled"  # the replay was stopped (a cancelled check): it did not fail
     PENDING = "pending"  # not replayed yet (or replaying right now)
+
+
+UNFINISHED = (Outcome.FAILED_TO_RUN, Outcome.CANCELLED)
+"""The replay did not finish: a resume runs it again."""
 
 
 def classify(
@@ -108,6 +113,8 @@ def classify(
 ) -> Outcome:
     if new_status is None or new_status.is_live:
         return Outcome.PENDING
+    if new_status is RunStatus.CANCELLED:
+        return Outcome.CANCELLED
     if new_status is not RunStatus.DONE:
         return Outcome.FAILED_TO_RUN
     if new_verdict is None:
@@ -172,7 +179,7 @@ class CheckSummary:
             improved=outcomes.count(Outcome.IMPROVED),
             does_not_work=outcomes.count(Outcome.DOES_NOT_WORK),
             untriaged=outcomes.count(Outcome.UNTRIAGED),
-            failed_to_run=outcomes.count(Outcome.FAILED_TO_RUN),
+            failed_to_run=sum(1 for outcome in outcomes if outcome in UNFINISHED),
             pending=outcomes.count(Outcome.PENDING),
             worked_before=sum(1 for item in items if item.baseline is Verdict.WORKED),
         )
@@ -186,6 +193,15 @@ class CheckSummary:
         extras = [(self.grading, "still grading"), (self.pending, "not run yet")]
         tail = "; ".join(f"{count} {label}" for count, label in extras if count)
         return f"{head}; {tail}" if tail else head
+
+    @property
+    def replayed(self) -> int:
+        """Items whose replay has ended (done, failed or cancelled)."""
+        return self.total - self.pending
+
+    def progress_line(self, running: bool) -> str:
+        """ "2 of 4 replayed…" while the check runs, "4 of 4 replayed" once it stopped."""
+        return f"{self.replayed} of {self.total} replayed" + ("…" if running else "")
 
     def as_dict(self) -> dict[str, Any]:
         return {

@@ -212,6 +212,10 @@ class CheckItemsModel(QAbstractItemModel):
             if column == WHY_COLUMN:
                 details = self._details.get(item.position, "")
                 return f"{item.reason}\n{details}" if details else item.reason
-            new = f"run {item.new_run_id}" if item.new_run_id else "not replayed yet"
+            new = (
+                f"run {item.new_run_id} ({item.outcome.value})"
+                if item.new_run_id
+                else "not replayed yet"
+            )
             return f"Run {item.source_run_id} -> {new}\n{item.prompt[:300]}"
         return None

@@ -20,13 +20,13 @@ from PySide6.QtGui import QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
-    QComboBox,
     QDialog,
     QFormLayout,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
+    QPlainTextEdit,
     QProgressBar,
     QPushButton,
     QSplitter,
@@ -45,6 +45,8 @@ from journal.gui.check_items_model import GROUPS, HEADERS, WHY_COLUMN, CheckItem
 from journal.gui.check_runner import CheckRunner, Progress
 from journal.gui.dialog_helpers import diff_html, plain_html
 from journal.gui.grade_marks import GradeStrip
+from journal.gui.model_picker import ModelPicker
+from journal.gui.saved_checks import SavedChecksList
 
 if TYPE_CHECKING:
     from sqlmodel import Session
@@ -62,6 +64,7 @@ TRIAGE_KEYS = {
 }
 ACCEPT_SHORTCUT = "Ctrl+Shift+A"
 PROGRESS_INTERVAL_MS = 100  # progress repaints at most this often, however fast replays end
+PROMPT_LINES = 3  # the selected item's prompt box, at most; a longer prompt scrolls
 
 
 class CheckWindow(QDialog):
@@ -90,18 +93,18 @@ class CheckWindow(QDialog):
         self._awaiting_grades = False  # the pass said grades were coming; say when all are in
         self._runner = CheckRunner(context, self)
 
-        form = self._init_form()
+        top = self._init_top()
         buttons = self._init_buttons()
         progress = self._init_progress()
         splitter = QSplitter(Qt.Orientation.Vertical)
         splitter.addWidget(self._init_items())
         splitter.addWidget(self._init_answers())
         splitter.setChildrenCollapsible(False)
-        splitter.setStretchFactor(0, 3)
-        splitter.setStretchFactor(1, 2)
+        splitter.setStretchFactor(0, 1)  # the prompt and answers as tall as the items
+        splitter.setStretchFactor(1, 1)
 
         layout = QVBoxLayout(self)
-        layout.addLayout(form)
+        layout.addLayout(top)
         layout.addLayout(buttons)
         layout.addWidget(self.summary_label)
         layout.addWidget(self.grading_label)
@@ -113,23 +116,30 @@ class CheckWindow(QDialog):
         self._describe_source()
         self._refresh_checks()
         self._update_buttons()
-        service = context.service
-        assert service is not None
-        context.run(service.list_models, self._on_models_listed, self._on_models_failed, owner=self)
+        self.target_picker.refresh()
 
     # -- layout ----------------------------------------------------------------------------
 
+    def _init_top(self) -> QHBoxLayout:
+        """The saved checks on the left; what a new check replays on which model beside."""
+        self.checks_list = SavedChecksList()
+        saved = QVBoxLayout()
+        saved.addWidget(QLabel("<b>Saved checks</b> (click one to open it)"))
+        saved.addWidget(self.checks_list)
+        top = QHBoxLayout()
+        top.addLayout(saved, 1)
+        top.addLayout(self._init_form(), 1)
+        return top
+
     def _init_form(self) -> QFormLayout:
-        """The saved checks, and what a new check replays on which model."""
-        self.checks_box = QComboBox()
-        self.checks_box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
-        self.checks_box.setPlaceholderText("No saved checks")
+        """What a new check replays on which model."""
         self.name_edit = QLineEdit()
         self.name_edit.setPlaceholderText("(named after the selection and the model)")
-        self.target_box = QComboBox()
-        self.target_box.setEditable(True)
-        self.target_box.setMinimumContentsLength(22)
-        self._set_target_placeholder("Loading models…")
+        service = self._context.service
+        assert service is not None
+        # the prompt panel's picker: each model with its family, size and quantisation
+        self.target_picker = ModelPicker(service.list_models)
+        self.target_picker.setToolTip("The model to replay the runs on")
         self.source_label = QLabel()
         self.source_label.setWordWrap(True)
         # A turn of a conversation replays with the recorded history; a check may instead
@@ -141,9 +151,9 @@ class CheckWindow(QDialog):
             "recorded ones"
         )
         form = QFormLayout()
-        form.addRow("Saved checks:", self.checks_box)
+        form.addRow("<b>New check</b>", QLabel())
         form.addRow("Name:", self.name_edit)
-        form.addRow("Target model:", self.target_box)
+        form.addRow("Target model:", self.target_picker)
         form.addRow("Runs to replay:", self.source_label)
         form.addRow("", self.regenerate_box)
         return form
@@ -227,12 +237,23 @@ class CheckWindow(QDialog):
     def _init_answers(self) -> QWidget:
         """The selected item's original answer, the new one diffed against it, and the new
         answer's grades (a mark and the reason per expectation)."""
+        self.prompt_view = QPlainTextEdit()
+        self.prompt_view.setReadOnly(True)
+        self.prompt_view.setAccessibleName("Prompt of the selected item")
+        self.prompt_view.setPlaceholderText("Select an item to see what it asked.")
+        self.prompt_view.setMaximumHeight(
+            self.prompt_view.fontMetrics().lineSpacing() * PROMPT_LINES + 12
+        )
         self.original_view = SafeTextBrowser()
         self.new_view = SafeTextBrowser()
         self.grade_strip = GradeStrip()
         answers = QWidget()
-        answer_layout = QHBoxLayout(answers)
-        answer_layout.setContentsMargins(0, 0, 0, 0)
+        outer = QVBoxLayout(answers)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(QLabel("<b>Prompt</b> (of the original run)"))
+        outer.addWidget(self.prompt_view)
+        answer_layout = QHBoxLayout()
+        outer.addLayout(answer_layout, 1)
         for caption, view in (
             ("Original answer", self.original_view),
             ("New answer, against the original", self.new_view),
@@ -246,7 +267,9 @@ class CheckWindow(QDialog):
         return answers
 
     def _init_connections(self) -> None:
-        self.checks_box.activated.connect(self._on_checks_box_activated)
+        self.checks_list.check_opened.connect(self.open_check)
+        self.target_picker.models_loaded.connect(self._on_target_picker_models_loaded)
+        self.target_picker.load_failed.connect(self._on_target_picker_load_failed)
         self.start_button.clicked.connect(self._on_start_button_clicked)
         self.resume_button.clicked.connect(self._on_resume_button_clicked)
         self.cancel_button.clicked.connect(self._on_cancel_button_clicked)
@@ -256,9 +279,10 @@ class CheckWindow(QDialog):
         )
         self._runner.graded.connect(self._on_runner_graded)
         self._runner.grading_failed.connect(self._say)
-        self.setTabOrder(self.checks_box, self.name_edit)
-        self.setTabOrder(self.name_edit, self.target_box)
-        self.setTabOrder(self.target_box, self.regenerate_box)
+        self.setTabOrder(self.checks_list, self.name_edit)
+        self.setTabOrder(self.name_edit, self.target_picker.combo)
+        self.setTabOrder(self.target_picker.combo, self.target_picker.refresh_button)
+        self.setTabOrder(self.target_picker.refresh_button, self.regenerate_box)
         self.setTabOrder(self.regenerate_box, self.accept_button)
         self.setTabOrder(self.accept_button, self.start_button)
         self.setTabOrder(self.start_button, self.resume_button)
@@ -282,11 +306,8 @@ class CheckWindow(QDialog):
         left to look at is selected (as soon as there is one, while the check runs)."""
         self._check_id = check_id
         self._reload()
-        row = self.checks_box.findData(check_id)
-        if row < 0:
+        if not self.checks_list.select_check(check_id):
             self._refresh_checks()
-            row = self.checks_box.findData(check_id)
-        self.checks_box.setCurrentIndex(row)
         items = self.items_model.items()
         waiting = self._view is not None and self._view.summary.pending > 0
         if self._selected() is None and items and not waiting:
@@ -339,12 +360,7 @@ class CheckWindow(QDialog):
         checks = self._context.read(lambda s: list_checks(s, limit=200))
         if checks is None:
             return
-        self.checks_box.blockSignals(True)
-        self.checks_box.clear()
-        for check in checks:
-            self.checks_box.addItem(f"#{check.id} {check.name} ({check.status.value})", check.id)
-        self.checks_box.setCurrentIndex(self.checks_box.findData(self._check_id))
-        self.checks_box.blockSignals(False)
+        self.checks_list.show_checks(checks, self._check_id)
         self.checks_listed.emit()
 
     def _reload(self) -> None:
@@ -365,6 +381,7 @@ class CheckWindow(QDialog):
         if self._selected() is None and left:
             self.select_position(left[0].position)  # the first one to look at, as it arrives
         self.summary_label.setText(view.summary.line())
+        self.progress_label.setText(view.summary.progress_line(self._running))
         from journal.core.migration_check import regenerates
 
         how = "every turn regenerated" if regenerates(view.source_filter) else "last turn replayed"
@@ -411,6 +428,7 @@ class CheckWindow(QDialog):
     def _show_selected(self) -> None:
         item = self._selected()
         if item is None or self._check_id is None:
+            self.prompt_view.clear()
             self.original_view.clear()
             self.new_view.clear()
             self.grade_strip.show_grades(None)
@@ -422,17 +440,21 @@ class CheckWindow(QDialog):
         check_id, position = self._check_id, item.position
         pending = item.new_run_id in self._runner.grading_runs
 
-        def read(session: Session) -> tuple[str, str | None, RunGrades | None]:
+        def read(session: Session) -> tuple[Run, str | None, RunGrades | None]:
             source, new = item_runs(session, check_id, position)
             if new is None or new.id is None:
-                return _answer(source), None, None
+                return source, None, None
             grades = read_run_grades(session, new.id, pending=pending)
-            return _answer(source), _answer(new), grades
+            return source, _answer(new), grades
 
         found = self._context.read(read)
         if found is None:
             return
-        old_text, new_text, grades = found
+        source, new_text, grades = found
+        old_text = _answer(source)
+        self.prompt_view.setPlainText(source.prompt)
+        system = source.system_prompt
+        self.prompt_view.setToolTip(f"System prompt: {system}" if system else "No system prompt")
         self.original_view.setHtml(plain_html(old_text))
         if new_text is None:
             self.new_view.setHtml(plain_html("(not replayed yet)"))
@@ -450,8 +472,8 @@ class CheckWindow(QDialog):
         self.resume_button.setEnabled(idle and self._view is not None and self._view.resumable)
         self.cancel_button.setEnabled(self._running)
         self.name_edit.setEnabled(idle)
-        self.target_box.setEnabled(idle)
-        self.checks_box.setEnabled(idle)
+        self.target_picker.setEnabled(idle)
+        self.checks_list.setEnabled(idle)
         self.accept_button.setEnabled(
             any(
                 item.group is Group.PASS and item.new_verdict is None
@@ -477,7 +499,7 @@ class CheckWindow(QDialog):
 
     @Slot()
     def _on_start_button_clicked(self) -> None:
-        target = self.target_box.currentText().strip()
+        target = self.target_picker.current_model() or ""
         if not target:
             self._say("Choose the model to check against.")
             return
@@ -564,7 +586,7 @@ class CheckWindow(QDialog):
         position, total, source, new = items[-1]  # only the latest counts
         self.progress_bar.setRange(0, total)
         self.progress_bar.setValue(position)
-        self.progress_label.setText(f"[{position}/{total}] run {source} -> run {new}")
+        self.progress_label.setToolTip(f"Latest: item {position}, run {source} -> run {new}")
         if self._running:
             self._reload()
 
@@ -576,33 +598,15 @@ class CheckWindow(QDialog):
             self._awaiting_grades = False
             self._say("Finished: every grade is in.")
 
-    @Slot(int)
-    def _on_checks_box_activated(self, row: int) -> None:
-        check_id = self.checks_box.itemData(row)
-        if isinstance(check_id, int):
-            self.open_check(check_id)
-
-    def _set_target_placeholder(self, text: str) -> None:
-        line = self.target_box.lineEdit()
-        if line is not None:
-            line.setPlaceholderText(text)
-
     # -- models ----------------------------------------------------------------------------
 
-    def _on_models_listed(self, models: list[Any]) -> None:
-        current = self.target_box.currentText()
-        self.target_box.clear()
-        self.target_box.addItems(sorted(model.name for model in models))
-        if current:
-            self.target_box.setCurrentText(current)
-        else:
-            self.target_box.setCurrentIndex(-1)
-        self._set_target_placeholder("Choose or type a model")
+    @Slot(list)
+    def _on_target_picker_models_loaded(self, _models: list[Any]) -> None:
         self.models_loaded.emit()
 
-    def _on_models_failed(self, error: JournalError) -> None:
-        self._set_target_placeholder("Type a model name")
-        self._context.report(error, quiet=True, about="Could not list the models.")
+    @Slot(str)
+    def _on_target_picker_load_failed(self, message: str) -> None:
+        self._context.say(f"Could not list the models. {message}", 8000)
         self.models_loaded.emit()
 
     # -- triage ----------------------------------------------------------------------------

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QHeaderView,
     QLabel,
+    QPlainTextEdit,
     QSplitter,
     QTableWidget,
     QTableWidgetItem,
@@ -40,6 +41,7 @@ if TYPE_CHECKING:
     from journal.gui.context import AppContext
 
 DIFFERS = QColor(210, 153, 34)
+PROMPT_LINES = 4  # a prompt box's height at most; a longer prompt scrolls
 VERDICT_CHOICES: list[tuple[str, Verdict | None]] = [
     ("Not rated", None),
     ("Worked", Verdict.WORKED),
@@ -71,6 +73,9 @@ class RunFacts:
     answer: str
     error: str
     options: dict[str, Any] = field(default_factory=dict)
+    prompt: str = ""
+    system_prompt: str = ""
+    verdict_note: str = ""
 
     @classmethod
     def of(cls, run: Run, title: str) -> RunFacts:
@@ -89,6 +94,9 @@ class RunFacts:
             answer=run.response,
             error=run.error,
             options=dict(run.options),
+            prompt=run.prompt,
+            system_prompt=run.system_prompt,
+            verdict_note=run.verdict_note,
         )
 
 
@@ -132,14 +140,17 @@ class CompareDialog(QDialog):
                 runs = read_runs(session, run_ids)
         self.runs = runs
         self.verdict_boxes: list[QComboBox] = []
+        self.why_labels: list[QLabel] = []
+        self.prompt_views: list[QPlainTextEdit] = []
         self.answer_views: list[SafeTextBrowser] = []
 
         top = self._init_verdicts()
         splitter = QSplitter(Qt.Orientation.Vertical)
+        splitter.addWidget(self._init_prompts())
         splitter.addWidget(self._init_options())
         splitter.addWidget(self._init_answers())
-        splitter.setStretchFactor(0, 1)
-        splitter.setStretchFactor(1, 3)
+        for index, stretch in enumerate((1, 1, 3)):
+            splitter.setStretchFactor(index, stretch)
         splitter.setChildrenCollapsible(False)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         layout = QVBoxLayout(self)
@@ -164,14 +175,47 @@ class CompareDialog(QDialog):
             box.setCurrentIndex(self._choice_of(run.verdict))
             box.setToolTip(f"Verdict of run {run.id}")
             self.verdict_boxes.append(box)
+            why = QLabel(run.verdict_note or "—")
+            why.setWordWrap(True)
+            why.setTextFormat(Qt.TextFormat.PlainText)
+            why.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            why.setToolTip(f"Why run {run.id} got its verdict (its note)")
+            self.why_labels.append(why)
             form = QFormLayout()
             form.addRow("Verdict:", box)
+            form.addRow("Why:", why)
             holder = QWidget()
             holder.setLayout(form)
             form.setContentsMargins(0, 0, 0, 0)
             grid.addWidget(holder, 1, column, Qt.AlignmentFlag.AlignLeft)
             grid.setColumnStretch(column, 1)
         return top
+
+    def _init_prompts(self) -> QWidget:
+        """What each run was asked: one prompt when they share it, else one per column; the
+        system prompts too, when they differ."""
+        prompts = QWidget()
+        grid = QGridLayout(prompts)
+        grid.setContentsMargins(0, 0, 0, 0)
+        grid.setHorizontalSpacing(18)
+        rows: list[tuple[str, list[str]]] = [("Prompt", [run.prompt for run in self.runs])]
+        systems = [run.system_prompt for run in self.runs]
+        if len(set(systems)) > 1:
+            rows.append(("System prompt", [text or "(none)" for text in systems]))
+        for row, (caption, texts) in enumerate(rows):
+            shared = len(set(texts)) == 1
+            title = f"{caption} (the same for every run)" if shared else f"{caption}s differ"
+            grid.addWidget(QLabel(f"<b>{title}</b>"), 2 * row, 0, 1, len(self.runs))
+            for column, text in enumerate(texts[:1] if shared else texts):
+                view = QPlainTextEdit(text)
+                view.setReadOnly(True)
+                view.setAccessibleName(f"{caption} of run {self.runs[column].id}")
+                view.setMaximumHeight(view.fontMetrics().lineSpacing() * PROMPT_LINES + 12)
+                self.prompt_views.append(view)
+                grid.addWidget(view, 2 * row + 1, column, 1, len(self.runs) if shared else 1)
+        for column in range(len(self.runs)):
+            grid.setColumnStretch(column, 1)
+        return prompts
 
     def _init_options(self) -> QWidget:
         self.options_table = self._options_table()

@@ -301,8 +301,10 @@ class MainWindow(QMainWindow):
 
     @Slot(int)
     def open_run(self, run_id: int) -> None:
-        """Show run `run_id`: its experiment in the list, the run in the history."""
+        """Show run `run_id`: its experiment in the list, the run in the history, and the
+        window in front of the one that asked (the matrix, a batch)."""
         if self.browser.open_run(run_id):
+            self.raise_()
             self.activateWindow()
 
     # -- runs -----------------------------------------------------------------------------

@@ -235,6 +235,9 @@ class MatrixDialog(QDialog):
         self, context: AppContext, filters: ExperimentFilter, parent: QWidget | None = None
     ) -> None:
         super().__init__(parent)
+        # A window of its own, not a dialog held above the main window: the run a cell
+        # opens comes to the front instead of showing behind the matrix.
+        self.setWindowFlags(Qt.WindowType.Window)
         self.setWindowTitle("Experiments × models")
         self.resize(860, 520)
         self._context = context
@@ -295,6 +298,10 @@ class MatrixDialog(QDialog):
     def _init_layout(self) -> None:
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
+        # Enter on a cell opens its run; it must not also press Close (Esc closes)
+        close = buttons.button(QDialogButtonBox.StandardButton.Close)
+        close.setAutoDefault(False)
+        close.setDefault(False)
         layout = QVBoxLayout(self)
         layout.addWidget(self._hint)
         layout.addWidget(self.rates_box)

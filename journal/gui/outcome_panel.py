@@ -3,7 +3,7 @@ one, the verdict the grades suggest, shown as a suggestion only."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal, Slot
+from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtWidgets import (
     QButtonGroup,
     QHBoxLayout,
@@ -136,7 +136,9 @@ class OutcomePanel(QWidget):
         return None
 
     def choose(self, verdict: Verdict | None) -> None:
-        """Set a verdict as if clicked (keyboard shortcuts); choosing the current one clears."""
+        """Set a verdict as if clicked (keyboard shortcuts); choosing the current one clears.
+        A verdict given from the keyboard is usually followed by its reason: the cursor goes
+        to the "why" field, ready to type."""
         if self._run_id is None:
             return
         new = None if verdict is not None and verdict == self.verdict() else verdict
@@ -144,6 +146,10 @@ class OutcomePanel(QWidget):
             button.setChecked(value == new)
         self._show_suggestion()
         self.verdict_chosen.emit(self._run_id, new)
+        if new is not None:
+            # the cursor after a note already there, so typing adds to it, never replaces it
+            self.why.setFocus(Qt.FocusReason.OtherFocusReason)
+            self.why.end(False)
 
     def flush(self) -> None:
         """Emit a note still being typed now (before another run is shown)."""

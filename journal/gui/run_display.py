@@ -9,7 +9,10 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, QObject, Qt, Signal, Slot
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QApplication,
+    QHBoxLayout,
     QHeaderView,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -36,6 +39,11 @@ if TYPE_CHECKING:
     from journal.core.output_format import FormatCheck
     from journal.gui.context import AppContext
     from journal.gui.run_controller import RunController
+
+
+COPY_KEYS = "Ctrl+Shift+C"
+COPY_TIP = f"Copy the answer as written, in Markdown ({COPY_KEYS})"
+COPIED_SHOWN_MS = 3000
 
 
 class RunDisplay(QObject):
@@ -75,6 +83,12 @@ class RunDisplay(QObject):
         self.stats_label.setEnabled(False)  # muted text
         self.outcome = OutcomePanel()
         self.grade_strip = GradeStrip()
+        self.copy_button = QToolButton()
+        self.copy_button.setObjectName("copyAnswer")
+        self.copy_button.setText("Copy")
+        self.copy_button.setAutoRaise(True)
+        self.copy_button.setToolTip(COPY_TIP)
+        self.copy_button.setEnabled(False)
         self.answer_pane = QWidget()
         layout = QVBoxLayout(self.answer_pane)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -82,7 +96,12 @@ class RunDisplay(QObject):
         layout.addWidget(self.run_images)
         layout.addWidget(self.answer_view, 1)
         layout.addWidget(self.grade_strip)
-        layout.addWidget(self.stats_label)
+        # the copy button sits at the end of the figures' line: the pane grows no wider
+        figures = QHBoxLayout()
+        figures.setContentsMargins(0, 0, 0, 0)
+        figures.addWidget(self.stats_label, 1)
+        figures.addWidget(self.copy_button)
+        layout.addLayout(figures)
         layout.addWidget(self.outcome)
 
         self.history_model = RunHistoryModel(self)
@@ -111,6 +130,7 @@ class RunDisplay(QObject):
             self._on_history_current_changed
         )
         self.outcome.verdict_chosen.connect(self._on_outcome_verdict_chosen)
+        self.copy_button.clicked.connect(self.copy_answer)
         self.outcome.why_edited.connect(self._on_outcome_why_edited)
         runs.started.connect(self._on_runs_started)
         runs.text_received.connect(self._on_runs_text_received)
@@ -224,6 +244,17 @@ class RunDisplay(QObject):
         same_prompt = (run.prompt, run.system_prompt) == (prompt, system)
         return run.id if run.experiment_id == experiment_id and same_prompt else None
 
+    def copy_answer(self) -> None:
+        """Copy the shown answer as the model wrote it (its Markdown, not the rendered
+        text), to paste into a note or a chat; says so in the status bar and the tooltip."""
+        text = self.answer_view.response_text()
+        if self._shown_run_id is None or not text:
+            self._context.say("No answer to copy.", COPIED_SHOWN_MS)
+            return
+        QApplication.clipboard().setText(text)
+        self._context.say(f"Copied the answer of run {self._shown_run_id}.", COPIED_SHOWN_MS)
+        self.copy_button.setToolTip(f"Copied. {COPY_TIP}")
+
     def begin_stream(self, status: str, stats: str) -> None:
         """A run or replay is on its way: the answer view waits for it."""
         self.answer_view.begin_stream()
@@ -247,7 +278,9 @@ class RunDisplay(QObject):
         shown = run.id if run is not None else None
         if shown != self._shown_run_id:
             self._shown_run_id = shown
+            self.copy_button.setToolTip(COPY_TIP)
             self.shown_run_changed.emit(shown)
+        self.copy_button.setEnabled(shown is not None)
         self._show_turn(run)
         self.run_images.show_run(shown)
         if run is None:

@@ -74,6 +74,13 @@ MENUS: tuple[tuple[str, tuple[tuple[ActionSpec, ...], ...]], ...] = (
                     "Stop the running answer (the partial text is kept), else leave follow-up mode",
                 ),
                 A(
+                    "copy_answer",
+                    "Cop&y the answer",
+                    "display.copy_answer",
+                    ("Ctrl+Shift+C",),
+                    "Copy the shown answer as written (its Markdown)",
+                ),
+                A(
                     "attach_image",
                     "Attach &image…",
                     "prompt_panel.attached_images.choose_files",

@@ -269,7 +269,9 @@ def test_the_summary_line_reads_like_the_example() -> None:
         (Verdict.WORKED, None, None, Outcome.PENDING),
         (Verdict.WORKED, RunStatus.STREAMING, None, Outcome.PENDING),
         (Verdict.WORKED, RunStatus.INTERRUPTED, None, Outcome.FAILED_TO_RUN),
-        (Verdict.WORKED, RunStatus.CANCELLED, Verdict.WORKED, Outcome.FAILED_TO_RUN),
+        (Verdict.WORKED, RunStatus.FAILED, None, Outcome.FAILED_TO_RUN),
+        # a replay stopped by a cancelled check did not fail: it reads "cancelled"
+        (Verdict.WORKED, RunStatus.CANCELLED, Verdict.WORKED, Outcome.CANCELLED),
         (Verdict.WORKED, RunStatus.DONE, None, Outcome.UNTRIAGED),
         (Verdict.WORKED, RunStatus.DONE, Verdict.WORKED, Outcome.STILL_WORKS),
         (Verdict.WORKED, RunStatus.DONE, Verdict.PARTLY, Outcome.REGRESSED),
@@ -450,3 +452,9 @@ def test_deleting_an_experiment_drops_its_items(
         items = check_items(session, check_id)
         assert [item.experiment_id for item in items] == [2]
         assert runs_of(session, 1) == []
+
+
+def test_progress_says_how_many_replays_have_ended_in_words() -> None:
+    summary = CheckSummary("m", total=4, pending=2)
+    assert summary.progress_line(running=True) == "2 of 4 replayed…"
+    assert CheckSummary("m", total=4).progress_line(running=False) == "4 of 4 replayed"

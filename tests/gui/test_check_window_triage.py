@@ -101,9 +101,10 @@ def _window(qtbot: QtBot, journal: Journal, server: FakeOllama, sources: list[in
     qtbot.addWidget(window)
     window.show()
     qtbot.waitExposed(window)
-    qtbot.waitUntil(lambda: window.target_box.findText(TARGET) >= 0, timeout=5000)
+    picker = window.target_picker
+    qtbot.waitUntil(lambda: picker.is_installed(TARGET), timeout=5000)
     window.set_runs(sources)
-    window.target_box.setCurrentText(TARGET)
+    picker.set_current_model(TARGET)
     return window
 
 

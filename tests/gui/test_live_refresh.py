@@ -230,9 +230,9 @@ def test_a_migration_check_refreshes_the_open_history(
     window.list_panel.clear_filters()
     window.check_action.trigger()
     (check,) = window.findChildren(CheckWindow)
-    qtbot.waitUntil(lambda: check.target_box.count() >= 2, timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: len(check.target_picker.models()) >= 2, timeout=WAIT_MS)
     check.set_source(ExperimentFilter(verdict=Verdict.WORKED))
-    check.target_box.setCurrentText("qwen3:0.6b")
+    check.target_picker.set_current_model("qwen3:0.6b")
     with qtbot.waitSignal(check.check_finished, timeout=10_000):
         check.start_button.click()
     qtbot.waitUntil(lambda: window.history_model.rowCount() == 2, timeout=WAIT_MS)

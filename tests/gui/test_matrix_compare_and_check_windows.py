@@ -9,7 +9,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from pytestqt.qtbot import QtBot
 
-from journal.core.domain import ExperimentFilter, Verdict
+from journal.core.domain import ExperimentFilter, RunStatus, Verdict
 from journal.core.storage import Journal
 from journal.gui.check_items_model import WHY_COLUMN
 from journal.gui.context import AppContext
@@ -142,6 +142,35 @@ def test_compare_highlights_differences_and_saves_verdicts(
         assert get_run(session, first).verdict is None
 
 
+def test_compare_shows_what_each_run_was_asked_and_why_its_verdict(
+    qtbot: QtBot, journal: Journal, answers: FakeOllama
+) -> None:
+    from journal.core.queries import set_verdict
+    from journal.gui.compare_dialog import CompareDialog
+
+    experiment = _experiment(journal, "rivers")
+    first = record_run(journal, answers.url, experiment, "Name three rivers").id or 0
+    second = (
+        record_run(
+            journal, answers.url, experiment, "Name three long rivers", system_prompt="Be brief"
+        ).id
+        or 0
+    )
+    with journal.write() as session:
+        set_verdict(session, first, Verdict.FAILED, "only two were real")
+    dialog = CompareDialog(AppContext.for_journal(journal), [first, second])
+    qtbot.addWidget(dialog)
+    shown = [view.toPlainText() for view in dialog.prompt_views]
+    assert shown == ["Name three rivers", "Name three long rivers", "(none)", "Be brief"]
+    assert [label.text() for label in dialog.why_labels] == ["only two were real", "—"]
+
+    same = record_run(journal, answers.url, experiment, "Name three rivers").id or 0
+    dialog = CompareDialog(AppContext.for_journal(journal), [first, same])
+    qtbot.addWidget(dialog)
+    # one prompt for both, and no system prompt row when they are the same
+    assert [view.toPlainText() for view in dialog.prompt_views] == ["Name three rivers"]
+
+
 # -- migration checks -------------------------------------------------------------------
 
 
@@ -162,9 +191,9 @@ def _check_window(qtbot: QtBot, journal: Journal, fake: FakeOllama) -> Any:
 
     window = CheckWindow(AppContext.for_journal(journal, OllamaService(fake.url)))
     qtbot.addWidget(window)
-    qtbot.waitUntil(lambda: window.target_box.count() == 2, timeout=3000)
+    qtbot.waitUntil(lambda: len(window.target_picker.models()) == 2, timeout=3000)
     window.set_source(ExperimentFilter(verdict=Verdict.WORKED))
-    window.target_box.setCurrentText("qwen3:0.6b")
+    window.target_picker.set_current_model("qwen3:0.6b")
     return window
 
 
@@ -184,7 +213,8 @@ def test_check_runs_and_triages_by_keyboard(
         "Not run yet (0)",
     ]
     assert window.summary_text() == "0 of 3 pass on qwen3:0.6b (0 fail, 3 need a look)"
-    assert window.progress_label.text().startswith("[3/3] run ")
+    assert window.progress_label.text() == "3 of 3 replayed"
+    assert window.progress_label.toolTip().startswith("Latest: item ")  # run numbers kept
     assert window.selected_position() == 1  # the first item left to look at
     assert "Amazon" in window.new_view.toPlainText()  # the first item's diff is shown
     assert "Nile" in window.original_view.toPlainText()
@@ -211,9 +241,41 @@ def test_check_runs_and_triages_by_keyboard(
 
     # reopening the saved check shows the same thing
     other = _check_window(qtbot, journal, answers)
-    assert other.checks_box.count() == 1
-    other.open_check(window.current_check_id())
+    assert other.checks_list.check_ids() == [window.current_check_id()]
+    assert other.current_check_id() is None
+    other.checks_list.setCurrentItem(other.checks_list.topLevelItem(0))  # a click opens it
+    assert other.current_check_id() == window.current_check_id()
     assert other.summary_text() == window.summary_text()
+
+
+def test_check_window_lists_checks_shows_the_prompt_and_says_progress_in_words(
+    qtbot: QtBot, journal: Journal, answers: FakeOllama, worked_runs: list[int]
+) -> None:
+    window = _check_window(qtbot, journal, answers)
+    combo = window.target_picker.combo
+    details = [str(combo.itemData(row, Qt.ItemDataRole.ToolTipRole)) for row in range(2)]
+    assert any("qwen3 · 8.0B · Q4_0" in text for text in details)  # the rich picker
+    assert window.target_picker.current_model() == "qwen3:0.6b"
+    assert window.checks_list.topLevelItemCount() == 0
+    with qtbot.waitSignal(window.check_finished, timeout=5000):
+        window.start_button.click()
+    assert window.progress_label.text() == "3 of 3 replayed"
+    (row,) = [window.checks_list.topLevelItem(0)]
+    assert row is not None
+    name, target, status, date = (row.text(column) for column in range(4))
+    assert name and target == "qwen3:0.6b" and status == "done" and date
+    assert row.isSelected()  # the open check
+    window.select_position(2)
+    assert window.prompt_view.toPlainText() == "Name three rivers"  # the original's prompt
+    assert "Nile" in window.original_view.toPlainText()
+
+
+def _streaming(journal: Journal) -> bool:
+    from sqlalchemy import text
+
+    with journal.read() as session:
+        found = session.execute(text("SELECT 1 FROM run WHERE status = 'streaming'")).first()
+    return found is not None
 
 
 def test_check_cancel_then_resume(
@@ -224,9 +286,18 @@ def test_check_cancel_then_resume(
     with qtbot.waitSignal(window.check_finished, timeout=5000):
         with qtbot.waitSignal(window.check_started, timeout=3000):
             window.start_button.click()
+        qtbot.waitUntil(lambda: _streaming(journal), timeout=5000)
         window.cancel_button.click()
     assert window.summary_text().startswith("0 of 3 pass on qwen3:0.6b (0 fail, ")
     assert window.resume_button.isEnabled()
+    assert window.progress_label.text().endswith("of 3 replayed")  # no "…": it stopped
+    model = window.items_model
+    stopped = [item for item in model.items() if item.new_status is RunStatus.CANCELLED]
+    assert stopped  # the replay streaming when Cancel was pressed
+    for item in stopped:
+        assert "cancelled" in model.index_of(item.position, WHY_COLUMN).data()
+        tip = model.index_of(item.position).data(Qt.ItemDataRole.ToolTipRole)
+        assert "(cancelled)" in tip and "failed" not in tip
 
     answers.chunk_delay = 0
     with qtbot.waitSignal(window.check_finished, timeout=5000):

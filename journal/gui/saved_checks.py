@@ -1,0 +1,93 @@
+"""The migration checks saved in the journal, as a short list (name, target, status, date):
+a click opens one in the check window."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QModelIndex, Qt, Signal, Slot
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTreeWidget, QTreeWidgetItem
+
+if TYPE_CHECKING:
+    from journal.core.migration_check import CheckView
+
+CHECK_ID_ROLE = Qt.ItemDataRole.UserRole
+HEADERS = ("Name", "Target", "Status", "Date")
+ROWS_SHOWN = 4  # the list's height in rows; more scroll
+
+
+def when(moment: datetime) -> str:
+    """The check's date in local time, short."""
+    return moment.astimezone().strftime("%d %b %H:%M")
+
+
+class SavedChecksList(QTreeWidget):
+    """Newest first; the open check is the selected row."""
+
+    check_opened = Signal(int)  # the person clicked (or chose with the keys) this check
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setColumnCount(len(HEADERS))
+        self.setHeaderLabels(list(HEADERS))
+        self.setRootIsDecorated(False)
+        self.setUniformRowHeights(True)
+        self.setAlternatingRowColors(True)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.setAccessibleName("Saved checks")
+        self.setToolTip("Saved checks: click one to open it")
+        header = self.header()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        for column in range(1, len(HEADERS)):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        row = self.fontMetrics().height() + 8
+        self.setMaximumHeight(header.sizeHint().height() + row * ROWS_SHOWN + 2 * self.frameWidth())
+        self.currentItemChanged.connect(self._on_current_item_changed)
+
+    def show_checks(self, checks: list[CheckView], open_id: int | None) -> None:
+        """List `checks`, the one open (`open_id`) selected; opens nothing."""
+        self.blockSignals(True)
+        try:
+            self.clear()
+            for check in checks:
+                item = QTreeWidgetItem(
+                    [check.name, check.target_model, check.status.value, when(check.created_at)]
+                )
+                item.setData(0, CHECK_ID_ROLE, check.id)
+                item.setToolTip(0, f"Check {check.id}: {check.name}\n{check.summary.line()}")
+                item.setToolTip(2, check.summary.line())
+                self.addTopLevelItem(item)
+            self._select(open_id)
+        finally:
+            self.blockSignals(False)
+
+    def select_check(self, check_id: int | None) -> bool:
+        """Show `check_id` as the open one (without opening it again); False if not listed."""
+        self.blockSignals(True)
+        try:
+            return self._select(check_id)
+        finally:
+            self.blockSignals(False)
+
+    def check_ids(self) -> list[int]:
+        return [int(item.data(0, CHECK_ID_ROLE)) for item in self._items()]
+
+    def _items(self) -> list[QTreeWidgetItem]:
+        rows = (self.topLevelItem(row) for row in range(self.topLevelItemCount()))
+        return [item for item in rows if item is not None]
+
+    def _select(self, check_id: int | None) -> bool:
+        for item in self._items():
+            if item.data(0, CHECK_ID_ROLE) == check_id:
+                self.setCurrentItem(item)
+                return True
+        self.setCurrentIndex(QModelIndex())
+        self.clearSelection()
+        return False
+
+    @Slot(QTreeWidgetItem, QTreeWidgetItem)
+    def _on_current_item_changed(self, current: QTreeWidgetItem | None, _: object) -> None:
+        if current is not None:
+            self.check_opened.emit(int(current.data(0, CHECK_ID_ROLE)))
