@@ -58,7 +58,7 @@ class TrashActions(QObject):
         self._context = window.context
         self._list = window.list_panel
         self._receipt: TrashReceipt | None = None
-        self._title = ""  # the trashed experiment's title, or the runs' experiment's
+        self._title = ""  # the trashed experiment's title
         self._experiment_id: int | None = None  # whose runs the receipt trashed
         self._context.journal_opened.connect(self._on_context_journal_opened)
 
@@ -86,9 +86,11 @@ class TrashActions(QObject):
         if experiment_id is None:
             self._context.say("Select an experiment in the list first.", 6000)
             return None
+        return experiment_id, self._title_of(experiment_id)
+
+    def _title_of(self, experiment_id: int) -> str:
         row = self._list.model().row_of(experiment_id)
-        title = self._list.model().summary(row).title if row is not None else ""
-        return experiment_id, title
+        return self._list.model().summary(row).title if row is not None else ""
 
     # -- deleting -------------------------------------------------------------------------
 
@@ -129,12 +131,10 @@ class TrashActions(QObject):
             self._context.say("Select runs in the history first.", 6000)
             return
         display.flush()
-        current = self._current()
-        title = current[1] if current is not None else ""
 
         def done(receipt: TrashReceipt) -> None:
             self._reload_runs(experiment_id, self._next_run(receipt.run_ids))
-            self._remember(receipt, title, experiment_id)
+            self._remember(receipt, "", experiment_id)
 
         self._context.write(lambda s: trash_runs(s, run_ids), done, self._refused, owner=self)
 

@@ -27,16 +27,31 @@ if TYPE_CHECKING:
 EMPTY_TEXT = "The trash is empty."
 
 
-def item_words(item: TrashedItem) -> str:
-    """What a row of the trash is, in words: the experiment with its runs, or the run."""
+def item_words(item: TrashedItem, experiment_title: str = "") -> str:
+    """What a row of the trash is, in words: the experiment with its runs, or the run (of
+    the experiment titled `experiment_title`)."""
     from journal.core.formatting import plural
 
     if item.kind == "experiment":
-        title = " ".join(item.label.split()) or "(untitled)"
         runs = f" and its {plural(item.runs, 'run')}" if item.runs else ""
-        return f"Experiment '{title}'{runs}"
+        return f"Experiment {_quoted(item.label)}{runs}"
     later = f" and {plural(item.runs, 'later turn')}" if item.runs else ""
-    return f"Run {item.id} on {item.label} (experiment {item.experiment_id}){later}"
+    return f"Run {item.id} on {item.label} of {_quoted(experiment_title)}{later}"
+
+
+def _quoted(title: str) -> str:
+    title = " ".join(title.split())
+    return f"'{title}'" if title else "(untitled)"
+
+
+def _contents(session: Session) -> tuple[list[TrashedItem], dict[int, str]]:
+    """What is in the trash, and the titles of the experiments its runs belong to."""
+    from journal.core.queries import get_experiment
+    from journal.core.trash import trash_contents
+
+    items = trash_contents(session)
+    owners = {item.experiment_id for item in items if item.kind == "run"}
+    return items, {owner: get_experiment(session, owner).title for owner in owners}
 
 
 class TrashDialog(QDialog):
@@ -92,16 +107,16 @@ class TrashDialog(QDialog):
         return dialog
 
     def reload(self) -> None:
-        from journal.core.trash import trash_contents
         from journal.gui.experiment_list_model import format_date
 
-        self._items = self._context.read(trash_contents) or []
+        self._items, titles = self._context.read(_contents) or ([], {})
         self.tree.clear()
         for item in self._items:
             when = format_date(item.trashed_at.isoformat())
-            row = QTreeWidgetItem([when[0], item_words(item)])
+            words = item_words(item, titles.get(item.experiment_id, ""))
+            row = QTreeWidgetItem([when[0], words])
             row.setToolTip(0, f"Moved to the trash {when[1]}")
-            row.setToolTip(1, item_words(item))
+            row.setToolTip(1, words)
             self.tree.addTopLevelItem(row)
         if not self._items:
             self.message.setText(EMPTY_TEXT)

@@ -16,7 +16,8 @@ from journal.core.domain import RunStatus
 from journal.core.expectations import parse_expectation
 from journal.core.grades import add_expectation
 from journal.core.input_sets import add_rows, check_row
-from journal.core.models import Run
+from journal.core.models import Run, utcnow
+from journal.core.ownership import current_owner
 from journal.core.queries import create_experiment, runs_of
 from journal.core.storage import Journal
 from journal.core.trash import trash_experiments, trash_runs
@@ -87,6 +88,7 @@ def test_delete_key_trashes_the_experiment_and_ctrl_z_brings_it_back(
     qtbot.waitUntil(lambda: rivers not in _rows(window))
     assert _message(window) == "Moved 'Rivers' and its 3 runs to the trash. Ctrl+Z brings it back."
     assert window.list_panel.current_experiment_id() == lakes  # the next row is open
+    qtbot.waitUntil(lambda: window.list_panel.count_text() == "1 experiment")
     qtbot.waitUntil(lambda: window.editor.title.text() == "Lakes")
     assert window.undo_action.isEnabled()
 
@@ -202,7 +204,7 @@ def test_trash_dialog_restores_and_empties(
     assert dialog is not None and dialog.isVisible()
     texts = [_item(dialog, row).text(1) for row in range(dialog.tree.topLevelItemCount())]
     assert sorted(texts) == sorted(
-        ["Experiment 'Lakes' and its 2 runs", f"Run {run_id} on llama3:8b (experiment {rivers})"]
+        ["Experiment 'Lakes' and its 2 runs", f"Run {run_id} on llama3:8b of 'Rivers'"]
     )
     assert not dialog.restore_button.isEnabled()
     lakes_row = texts.index("Experiment 'Lakes' and its 2 runs")
@@ -252,3 +254,24 @@ def test_ctrl_z_in_the_title_undoes_typing_not_the_delete(
     assert title.text() == "akes"
     assert _rows(window) == [lakes]
     assert rivers not in _rows(window)
+
+
+def test_a_running_run_refuses_the_delete_in_one_line(
+    qtbot: QtBot, open_window: Opener, db_path: Path
+) -> None:
+    rivers = _experiment(db_path, "Rivers", runs=1)
+    with Journal.open(db_path) as journal, journal.write() as session:
+        run = runs_of(session, rivers)[0]
+        run.status = RunStatus.STREAMING
+        run.owner = current_owner()  # this process: alive, so the run is not interrupted
+        run.heartbeat_at = utcnow()
+        session.add(run)
+        run_id = run.id
+    window = open_window()
+    view = window.list_panel.view()
+    view.setFocus()
+    QTest.keyClick(view, Qt.Key.Key_Delete)
+    qtbot.waitUntil(lambda: "still running" in _message(window))
+    assert _message(window) == f"Run {run_id} is still running; cancel it first."
+    assert _rows(window) == [rivers]
+    assert not window.undo_action.isEnabled()
