@@ -15,9 +15,11 @@ of an experiment on three models over two hosts, while it runs and (OUT-done.png
 (`batch`), or a run that asked for a JSON schema (set under Settings), its answer shown as
 indented JSON with whether it matches (`format`), or a three-turn conversation with a branch at
 turn 2, its newest turn selected and the prompt in follow-up mode (`conversation`), or two
-pictures attached to the next prompt (`image`);
+pictures attached to the next prompt (`image`), or the list just after the open experiment
+went to the trash, the status bar saying how to undo it (`deleted`), or the trash dialog
+holding that experiment and a run deleted on its own (`trash`);
 scenes: streaming, done, silent, unsaved, repeat, matrix, expectations, check, template,
-inputs, batch, format, conversation, image. With
+inputs, batch, format, conversation, image, deleted, trash. With
 --expectations (implied by the `expectations` scene) the experiment has expectations, one of
 them for a judge, so the answer shows its grades and the outcome a suggested verdict.
 """
@@ -377,6 +379,29 @@ def show_models(window: Any, wait: Any, out: str) -> None:
     dialog.close()
 
 
+def show_trash(window: Any, scene: str, wait: Any, out: str) -> None:
+    """Delete the open experiment (as the Delete key in the list does); for the trash
+    scene also a run of the next one, then grab the trash dialog."""
+    window.list_panel.view().setFocus()
+    window.trash.delete_experiment()
+    wait(lambda: window.statusBar().currentMessage().startswith("Moved"), 10)
+    if scene == "deleted":  # the count under the filters has caught up
+        rows = str(window.list_panel.model().rowCount())
+        wait(lambda: window.list_panel.count_text().startswith(rows), 10)
+        return
+    wait(lambda: window.history_model.rowCount() > 0, 10)
+    window.history_view.setFocus()
+    window.trash.delete_runs()
+    wait(lambda: "run" in window.statusBar().currentMessage().split("to the trash")[0][6:12], 10)
+    window.trash_action.trigger()
+    from journal.gui.trash_dialog import TrashDialog
+
+    dialog = window.findChild(TrashDialog, "trashDialog")
+    wait(lambda: False, 0.3)
+    dialog.grab().save(out)
+    dialog.close()
+
+
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("out", nargs="?", default=str(ROOT / "resources" / "screenshot.png"))
@@ -401,6 +426,8 @@ def main() -> int:
             "conversation",
             "image",
             "models",
+            "deleted",
+            "trash",
         ),
         default="streaming",
     )
@@ -598,6 +625,8 @@ def main() -> int:
             "inputs",
             "conversation",
             "image",
+            "deleted",
+            "trash",
         ):
             wait(lambda: not window.runs.is_running, 60)
             wait(lambda: window.answer_view.is_rendered(), 10)
@@ -639,7 +668,9 @@ def main() -> int:
         if scene == "repeat":
             window.list_panel.model().refresh()
             wait(lambda: False, 0.5)
-        if scene not in ("matrix", "check", "batch", "models"):
+        if scene in ("deleted", "trash"):
+            show_trash(window, scene, wait, args.out)
+        if scene not in ("matrix", "check", "batch", "models", "trash"):
             window.grab().save(args.out)
         window.runs.stop()
         if disk is not None:

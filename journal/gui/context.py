@@ -230,24 +230,31 @@ class AppContext(QObject):
     ) -> list[ExperimentSummary]:
         """One page of the journal list; raises JournalError for the list to report."""
         from journal.core.queries import list_experiments
+        from journal.gui.list_filter import archive_choice
 
         if self._journal is None:
             return []
         with self._journal.read() as session:
             return list_experiments(
-                session, filters, limit=limit, before_id=before, pass_rates=True
+                session,
+                filters,
+                limit=limit,
+                before_id=before,
+                pass_rates=True,
+                archived=archive_choice(filters),
             )
 
     def count(self, filters: ExperimentFilter) -> int:
         """How many experiments match; runs on a pool thread (the list counts in the
         background) and raises JournalError."""
         from journal.core.queries import count_experiments
+        from journal.gui.list_filter import archive_choice
 
         journal = self._journal
         if journal is None:
             return 0
         with journal.read() as session:
-            return count_experiments(session, filters)
+            return count_experiments(session, filters, archived=archive_choice(filters))
 
     # -- telling the person ---------------------------------------------------------------
 

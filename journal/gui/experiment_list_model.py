@@ -379,6 +379,8 @@ class ExperimentListModel(QAbstractTableModel):
             return summary
         if role == Qt.ItemDataRole.ToolTipRole:
             return self._tooltip(summary, Column(column))
+        if role == Qt.ItemDataRole.ForegroundRole and summary.archived:  # put away: muted
+            return QGuiApplication.palette().brush(QPalette.ColorRole.PlaceholderText)
         if column == Column.TITLE and not summary.title.strip():
             if role == Qt.ItemDataRole.FontRole:
                 font = QFont()
@@ -413,6 +415,8 @@ class ExperimentListModel(QAbstractTableModel):
     def _tooltip(summary: ExperimentSummary, column: Column) -> str | None:
         if column == Column.TITLE:
             lines = [summary.title.strip() or UNTITLED]
+            if summary.archived:
+                lines[0] += " (archived)"
             if summary.tags:
                 lines.append("Tags: " + ", ".join(summary.tags))
             return "\n".join(lines)

@@ -49,6 +49,7 @@ from journal.gui.experiment_list_model import (
     unrated_icon,
     verdict_icon,
 )
+from journal.gui.list_filter import ListFilter
 from journal.gui.tasks import Task, run_in_background
 from journal.gui.throttle import Throttle
 
@@ -234,6 +235,14 @@ class ListPanel(QWidget):
         policy.setRetainSizeWhenHidden(True)  # the row keeps its height: no jump when shown
         self._clear_button.setSizePolicy(policy)
         self._clear_button.hide()
+        self._archived_button = QToolButton()
+        self._archived_button.setText("Archived")
+        self._archived_button.setObjectName("archived-filter")
+        self._archived_button.setCheckable(True)
+        self._archived_button.setAutoRaise(True)
+        self._archived_button.setToolTip(
+            "Show archived experiments too (muted); the list hides them otherwise"
+        )
 
     def _init_view(self) -> None:
         self._view = QTreeView()
@@ -272,6 +281,7 @@ class ListPanel(QWidget):
         status = QHBoxLayout()
         status.setContentsMargins(2, 0, 0, 0)
         status.addWidget(self._count_label, 1)
+        status.addWidget(self._archived_button)
         status.addWidget(self._clear_button)
 
         controls = QVBoxLayout()
@@ -317,6 +327,7 @@ class ListPanel(QWidget):
             combo.currentIndexChanged.connect(self._on_filter_combo_index_changed)
         self._date_combo.currentIndexChanged.connect(self._on_date_combo_index_changed)
         self._clear_button.clicked.connect(self._on_clear_button_clicked)
+        self._archived_button.toggled.connect(self._on_archived_button_toggled)
         selection = self._view.selectionModel()
         selection.currentRowChanged.connect(self._on_selection_current_row_changed)
         self._model.modelAboutToBeReset.connect(self._on_model_about_to_be_reset)
@@ -362,14 +373,15 @@ class ListPanel(QWidget):
 
     def clear_filters(self) -> None:
         self._search_later.cancel()
-        for widget in (self._search, *self._combos()):
+        for widget in (self._search, self._archived_button, *self._combos()):
             widget.blockSignals(True)
         try:
             self._search.clear()
+            self._archived_button.setChecked(False)
             for combo in self._combos():
                 combo.setCurrentIndex(0)
         finally:
-            for widget in (self._search, *self._combos()):
+            for widget in (self._search, self._archived_button, *self._combos()):
                 widget.blockSignals(False)
         self._since = None
         self._apply_filters()
@@ -421,11 +433,12 @@ class ListPanel(QWidget):
         return chosen is not None and combo.currentData() != chosen
 
     def _current_filter(self) -> ExperimentFilter:
-        filters = ExperimentFilter(
+        filters = ListFilter(
             model=self._model_combo.currentData(),
             tag=self._tag_combo.currentData(),
             search=self._search.text().strip() or None,
             since=self._since,
+            show_archived=self._archived_button.isChecked(),
         )
         return with_verdict_choice(filters, self._verdict_combo.currentData())
 
@@ -454,6 +467,10 @@ class ListPanel(QWidget):
     def _on_date_combo_index_changed(self, _index: int) -> None:
         # Computed once per choice, so typing in the search box keeps the same filter.
         self._since = since_for(self._date_combo.currentData())
+        self._apply_filters()
+
+    @Slot(bool)
+    def _on_archived_button_toggled(self, _checked: bool) -> None:
         self._apply_filters()
 
     @Slot()

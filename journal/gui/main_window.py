@@ -30,6 +30,7 @@ from journal.gui.run_controller import RunController
 from journal.gui.run_display import RunDisplay
 from journal.gui.settings_store import SettingsStore
 from journal.gui.status_display import StatusDisplay
+from journal.gui.trash_actions import TrashActions
 from journal.gui.window_actions import build_actions
 from journal.gui.window_dialogs import WindowDialogs
 
@@ -53,6 +54,11 @@ class MainWindow(QMainWindow):
     import_action: QAction
     settings_action: QAction
     quit_action: QAction
+    undo_action: QAction
+    delete_action: QAction
+    duplicate_action: QAction
+    archive_action: QAction
+    trash_action: QAction
     run_action: QAction
     stop_action: QAction
     replay_action: QAction
@@ -104,6 +110,7 @@ class MainWindow(QMainWindow):
         self.status = StatusDisplay(self, self.context)
         self.grading = GradingControls(self)
         self._build_panes()
+        self.trash = TrashActions(self)
         self._build_actions()
         self._connect_signals()
         self._restore_layout()
@@ -178,6 +185,8 @@ class MainWindow(QMainWindow):
         self.stop_action.setEnabled(False)
         self.stop_grading_action.setEnabled(False)
         self.batch_action.setEnabled(False)  # until an experiment is open
+        self.undo_action.setEnabled(False)  # until something is deleted
+        self.trash.bind_keys(self.delete_action)
 
     def _connect_signals(self) -> None:
         context, runs = self.context, self.runs
@@ -196,6 +205,10 @@ class MainWindow(QMainWindow):
         panel = self.prompt_panel
         self.editor.inputs.set_prompt_source(lambda: [panel.prompt(), panel.system_prompt()])
         self.follow_ups.active_changed.connect(self._on_follow_ups_active_changed)
+        self.trash.undo_available.connect(self.undo_action.setEnabled)
+        list_view = self.list_panel.view()
+        list_view.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
+        list_view.addActions([self.duplicate_action, self.archive_action])
         self.history_view.addActions(
             [
                 self.continue_action,

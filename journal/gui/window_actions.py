@@ -62,6 +62,47 @@ MENUS: tuple[tuple[str, tuple[tuple[ActionSpec, ...], ...]], ...] = (
         ),
     ),
     (
+        "&Edit",
+        (
+            (
+                A(
+                    "undo",
+                    "&Undo delete",
+                    "trash.undo",
+                    ("Ctrl+Z",),
+                    "Undo the last delete (in a text field: undo typing)",
+                ),
+            ),
+            (
+                A(
+                    "delete",
+                    "&Delete",
+                    "trash.delete",
+                    ("Del",),
+                    "Move the experiment selected in the list, or the runs selected in the "
+                    "history, to the trash",
+                ),
+            ),
+            (
+                A(
+                    "duplicate",
+                    "Du&plicate experiment",
+                    "trash.duplicate_experiment",
+                    ("Ctrl+Alt+D",),
+                    "Copy the experiment with its expectations and inputs, ready to run",
+                ),
+                A(
+                    "archive",
+                    "&Archive or unarchive experiment",
+                    "trash.toggle_archived",
+                    (),
+                    "Hide the experiment from the default list, or bring it back",
+                ),
+            ),
+            (A("trash", "&Trash…", "trash.open_trash", (), "See, restore or empty the trash"),),
+        ),
+    ),
+    (
         "&Run",
         (
             (

@@ -1,0 +1,195 @@
+"""Edit > Trash…: what is in the trash, bringing some of it back, and emptying it for good."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QDialogButtonBox,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
+
+    from journal.core.trash import EmptiedTrash, TrashedItem
+    from journal.gui.context import AppContext
+
+EMPTY_TEXT = "The trash is empty."
+
+
+def item_words(item: TrashedItem, experiment_title: str = "") -> str:
+    """What a row of the trash is, in words: the experiment with its runs, or the run (of
+    the experiment titled `experiment_title`)."""
+    from journal.core.formatting import plural
+
+    if item.kind == "experiment":
+        runs = f" and its {plural(item.runs, 'run')}" if item.runs else ""
+        return f"Experiment {_quoted(item.label)}{runs}"
+    later = f" and {plural(item.runs, 'later turn')}" if item.runs else ""
+    return f"Run {item.id} on {item.label} of {_quoted(experiment_title)}{later}"
+
+
+def _quoted(title: str) -> str:
+    title = " ".join(title.split())
+    return f"'{title}'" if title else "(untitled)"
+
+
+def _contents(session: Session) -> tuple[list[TrashedItem], dict[int, str]]:
+    """What is in the trash, and the titles of the experiments its runs belong to."""
+    from journal.core.queries import get_experiment
+    from journal.core.trash import trash_contents
+
+    items = trash_contents(session)
+    owners = {item.experiment_id for item in items if item.kind == "run"}
+    return items, {owner: get_experiment(session, owner).title for owner in owners}
+
+
+class TrashDialog(QDialog):
+    """Lists the trash, newest first; restores the selected rows or empties it all."""
+
+    changed = Signal()  # something was restored or deleted for good
+
+    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._context = context
+        self._items: list[TrashedItem] = []
+        self.setObjectName("trashDialog")
+        self.setWindowTitle("Trash")
+        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.resize(640, 380)
+        self.tree = QTreeWidget()
+        self.tree.setHeaderLabels(["Deleted", "What"])
+        self.tree.setRootIsDecorated(False)
+        self.tree.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.tree.setColumnWidth(0, 150)
+        self.message = QLabel()
+        self.message.setObjectName("trash-message")
+        self.message.setWordWrap(True)
+        self.message.setTextFormat(Qt.TextFormat.PlainText)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        self.restore_button = QPushButton("&Restore selected")
+        self.restore_button.setToolTip("Bring the selected experiments and runs back")
+        self.empty_button = QPushButton("&Empty trash…")
+        self.empty_button.setToolTip("Delete everything in the trash for good (asks first)")
+        for button in (self.restore_button, self.empty_button):
+            buttons.addButton(button, QDialogButtonBox.ButtonRole.ActionRole)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.tree, 1)
+        layout.addWidget(self.message)
+        layout.addWidget(buttons)
+        buttons.rejected.connect(self.close)
+        self.restore_button.clicked.connect(self.restore_selected)
+        self.empty_button.clicked.connect(self.empty)
+        self.tree.itemSelectionChanged.connect(self._update_buttons)
+        self.reload()
+
+    @classmethod
+    def show_for(cls, parent: QWidget, context: AppContext) -> TrashDialog:
+        """The window's one trash dialog, shown and raised (made when none is open)."""
+        found = parent.findChild(TrashDialog, "trashDialog")
+        if found is not None and found.isVisible():
+            found.reload()
+            found.raise_()
+            found.activateWindow()
+            return found
+        dialog = cls(context, parent)
+        dialog.show()
+        return dialog
+
+    def reload(self) -> None:
+        from journal.gui.experiment_list_model import format_date
+
+        self._items, titles = self._context.read(_contents) or ([], {})
+        self.tree.clear()
+        for item in self._items:
+            when = format_date(item.trashed_at.isoformat())
+            words = item_words(item, titles.get(item.experiment_id, ""))
+            row = QTreeWidgetItem([when[0], words])
+            row.setToolTip(0, f"Moved to the trash {when[1]}")
+            row.setToolTip(1, words)
+            self.tree.addTopLevelItem(row)
+        if not self._items:
+            self.message.setText(EMPTY_TEXT)
+        self._update_buttons()
+
+    @Slot()
+    def _update_buttons(self) -> None:
+        self.restore_button.setEnabled(bool(self.tree.selectedItems()))
+        self.empty_button.setEnabled(bool(self._items))
+
+    def _selected(self) -> list[TrashedItem]:
+        rows = sorted(self.tree.indexOfTopLevelItem(row) for row in self.tree.selectedItems())
+        return [self._items[row] for row in rows]
+
+    @Slot()
+    def restore_selected(self) -> None:
+        from journal.core.trash import restore_experiments, restore_runs
+
+        chosen = self._selected()
+        experiments = [item.id for item in chosen if item.kind == "experiment"]
+        runs = [item.id for item in chosen if item.kind == "run"]
+        if not chosen:
+            return
+
+        def restore(session: Session) -> list[str]:
+            lines = []
+            if experiments:
+                lines.append(restore_experiments(session, experiments).summary(restored=True))
+            if runs:
+                lines.append(restore_runs(session, runs).summary(restored=True))
+            return lines
+
+        self._context.write(restore, self._on_restored, self._on_failed, owner=self)
+
+    def _on_restored(self, lines: list[str]) -> None:
+        self.reload()
+        self.message.setText(" ".join(lines))
+        self.changed.emit()
+
+    def _on_failed(self, error: object) -> None:
+        from journal.core.errors import JournalError
+
+        assert isinstance(error, JournalError)
+        self.message.setText(error.message)
+
+    @Slot()
+    def empty(self) -> None:
+        from journal.core.trash import empty_trash
+
+        experiments = sum(1 for item in self._items if item.kind == "experiment")
+        runs = sum(
+            item.runs + (1 if item.kind == "run" else 0) for item in self._items
+        )  # an experiment's runs, a run with its later turns
+        if not self._items or not self.confirm_empty(self, experiments, runs):
+            return
+        self._context.write(empty_trash, self._on_emptied, self._on_failed, owner=self)
+
+    def _on_emptied(self, emptied: EmptiedTrash) -> None:
+        self.reload()
+        self.message.setText(emptied.summary())
+        self.changed.emit()
+
+    @classmethod
+    def confirm_empty(cls, parent: QWidget, experiments: int, runs: int) -> bool:
+        """Ask before deleting for good (a classmethod, so tests can answer)."""
+        from journal.core.formatting import plural
+
+        answer = QMessageBox.question(
+            parent,
+            "Empty the trash",
+            f"Delete {plural(experiments, 'experiment')} and {plural(runs, 'run')} in the "
+            "trash for good? This cannot be undone.",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+            QMessageBox.StandardButton.Cancel,
+        )
+        return answer == QMessageBox.StandardButton.Yes
