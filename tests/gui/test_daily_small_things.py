@@ -7,16 +7,15 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QMenu
 from pytestqt.qtbot import QtBot
 
 from journal.core.domain import Verdict
 from journal.gui.main_window import MainWindow
-from journal.gui.settings_store import SettingsStore
 from tests.fake_ollama import FakeModel, FakeOllama
-from tests.gui.window_teardown import stop_runs
+from tests.gui.window_setup import started_window
 
 MARKDOWN_ANSWER = "**Paris** is the capital.\n\n- Seine\n- Loire"
 
@@ -26,16 +25,8 @@ def window(
     qtbot: QtBot, db_path: Path, tmp_path: Path, fake_ollama: FakeOllama
 ) -> Iterator[MainWindow]:
     fake_ollama.add_model(FakeModel("md:1b", reply=lambda m, o: MARKDOWN_ANSWER))
-    settings = SettingsStore(QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
-    window = MainWindow(db=str(db_path), host=fake_ollama.url, settings=settings)
-    qtbot.addWidget(window)
-    window.show()
-    window.start()
-    qtbot.waitUntil(lambda: window.context.journal is not None, timeout=10_000)
-    picker = window.prompt_panel.model_picker
-    qtbot.waitUntil(lambda: len(picker.models()) > 0, timeout=10_000)
-    yield window
-    stop_runs(qtbot, window)
+    with started_window(qtbot, db_path, fake_ollama.url, tmp_path) as window:
+        yield window
 
 
 def _run(qtbot: QtBot, window: MainWindow) -> None:

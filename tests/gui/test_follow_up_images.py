@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
@@ -19,9 +19,8 @@ from sqlalchemy import text
 from journal.core.images import images_of_run
 from journal.core.models import Run
 from journal.gui.main_window import MainWindow
-from journal.gui.settings_store import SettingsStore
 from tests.fake_ollama import FakeModel, FakeOllama
-from tests.gui.window_teardown import stop_runs
+from tests.gui.window_setup import started_window
 from tests.image_bytes import png
 
 CTRL_SHIFT = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
@@ -32,17 +31,9 @@ def window(
     qtbot: QtBot, db_path: Path, tmp_path: Path, fake_ollama: FakeOllama
 ) -> Iterator[MainWindow]:
     fake_ollama.add_model(FakeModel("llava:7b", capabilities=["completion", "vision"]))
-    settings = SettingsStore(QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat))
-    window = MainWindow(db=str(db_path), host=fake_ollama.url, settings=settings)
-    qtbot.addWidget(window)
-    window.show()
-    window.start()
-    qtbot.waitUntil(lambda: window.context.journal is not None, timeout=10_000)
-    picker = window.prompt_panel.model_picker
-    qtbot.waitUntil(lambda: len(picker.models()) > 0, timeout=10_000)
-    picker.set_current_model("llava:7b")
-    yield window
-    stop_runs(qtbot, window)
+    with started_window(qtbot, db_path, fake_ollama.url, tmp_path) as window:
+        window.prompt_panel.model_picker.set_current_model("llava:7b")
+        yield window
 
 
 def _run(qtbot: QtBot, window: MainWindow, prompt: str) -> Run:

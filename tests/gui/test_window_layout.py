@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QEvent, QPoint, QSettings, Qt
+from PySide6.QtCore import QEvent, QPoint, Qt
 from PySide6.QtGui import QHelpEvent
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QToolTip
@@ -15,9 +15,8 @@ from pytestqt.qtbot import QtBot
 
 from journal.gui.elided_label import ElidedLabel
 from journal.gui.main_window import MainWindow
-from journal.gui.settings_store import SettingsStore
 from tests.fake_ollama import FakeModel, FakeOllama
-from tests.gui.window_teardown import stop_runs
+from tests.gui.window_setup import started_window
 
 LONG_ANSWER = "A river that crosses borders " * 40
 
@@ -27,16 +26,8 @@ def window(
     qtbot: QtBot, db_path: Path, tmp_path: Path, fake_ollama: FakeOllama
 ) -> Iterator[MainWindow]:
     fake_ollama.add_model(FakeModel("long:1b", reply=lambda m, o: LONG_ANSWER))
-    settings = SettingsStore(QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
-    window = MainWindow(db=str(db_path), host=fake_ollama.url, settings=settings)
-    qtbot.addWidget(window)
-    window.show()
-    window.start()
-    qtbot.waitUntil(lambda: window.context.journal is not None, timeout=10_000)
-    picker = window.prompt_panel.model_picker
-    qtbot.waitUntil(lambda: len(picker.models()) > 0, timeout=10_000)
-    yield window
-    stop_runs(qtbot, window)
+    with started_window(qtbot, db_path, fake_ollama.url, tmp_path) as window:
+        yield window
 
 
 def _widths(window: MainWindow) -> tuple[list[int], ...]:
