@@ -186,3 +186,23 @@ assert "sqlmodel" not in sys.modules and "ollama" not in sys.modules, sorted(sys
 """
     result = _run(code)
     assert result.returncode == 0, result.stderr
+
+
+def test_the_window_shows_before_the_database_layer_loads(tmp_path: Path) -> None:
+    """Importing SQLModel costs ~0.3-0.5 s: the window shows first, then loads it (app.py)."""
+    code = f"""
+import os, sys
+os.environ["QT_QPA_PLATFORM"] = "offscreen"
+from PySide6.QtWidgets import QApplication
+app = QApplication([])
+from journal.gui.main_window import MainWindow
+window = MainWindow(db=r"{tmp_path}/j.sqlite", host="http://127.0.0.1:9")
+window.show()
+app.processEvents()
+loaded = [name for name in ("sqlmodel", "sqlalchemy", "ollama") if name in sys.modules]
+assert not loaded, loaded
+"""
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 0, result.stderr

@@ -231,9 +231,10 @@ class ExpectationsEditor(QWidget):
         self.flush()
         self._say_refused()
         self._stop_trying()
-        from journal.core.grades import get_combine_rule, list_expectations
 
         def read(session: Session) -> tuple[list[SavedExpectation], CombineRule]:
+            from journal.core.grades import get_combine_rule, list_expectations
+
             assert experiment_id is not None
             return list_expectations(session, experiment_id), get_combine_rule(
                 session, experiment_id

@@ -174,13 +174,13 @@ class AttachedImages(QWidget):
         self._rebuild()
 
     def _rebuild(self) -> None:
-        from journal.core.images import size_label
-
         while (item := self._row.takeAt(0)) is not None:
             widget = item.widget()
             if widget is not None:
                 widget.hide()  # gone now; deleted once its click is handled
                 widget.deleteLater()
+        if self._images:  # the database layer loads after the window shows, not for this
+            from journal.core.images import size_label
         for image in self._images:
             name = Path(image.name).name
             tip = describe(name, image.mime, size_label(len(image.data)), image.width, image.height)

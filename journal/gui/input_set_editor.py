@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
 
 from journal.core.errors import InvalidInputError, JournalError
 from journal.core.formatting import plural
-from journal.core.input_sets import EXPECTATION_COLUMNS, check_row, read_pasted
+from journal.core.input_rows import EXPECTATION_COLUMNS, check_row, read_pasted
 from journal.gui.dialog_helpers import error_label
 from journal.gui.elided_label import ElidedLabel
 from journal.gui.input_set_model import InputSetModel
@@ -191,9 +191,10 @@ class InputSetEditor(QWidget):
 
     def load(self, experiment_id: int | None) -> None:
         """Show the input rows of `experiment_id` (None: nothing)."""
-        from journal.core.input_sets import list_rows
 
         def read(session: Session) -> list[SavedRow]:
+            from journal.core.input_sets import list_rows
+
             assert experiment_id is not None
             return list_rows(session, experiment_id)
 

@@ -20,7 +20,7 @@ from PySide6.QtCore import (
 )
 
 from journal.core.errors import InvalidInputError
-from journal.core.input_sets import EXPECT_COLUMN, row_from_cells
+from journal.core.input_rows import EXPECT_COLUMN, row_from_cells
 
 if TYPE_CHECKING:
     from journal.core.input_sets import RowInput, SavedRow
