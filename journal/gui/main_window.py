@@ -41,6 +41,7 @@ if TYPE_CHECKING:
     from journal.core.storage import Journal
 
 EDITOR_MIN_HEIGHT = 110  # the title and a line of notes; the rest scrolls
+FIRST_SIZE = (1280, 820)
 LIST_WIDTH = 330  # the list's first width; it keeps it as the window grows or shrinks
 
 
@@ -106,7 +107,7 @@ class MainWindow(QMainWindow):
         self.dialogs = WindowDialogs(self)
         self.setWindowTitle("LLM Journal")
         self.setWindowIcon(app_icon())
-        self.resize(1280, 820)
+        self._fit_first_size()
         self.status = StatusDisplay(self, self.context)
         self.grading = GradingControls(self)
         self._build_panes()
@@ -225,6 +226,15 @@ class MainWindow(QMainWindow):
         runs.saved.connect(self._on_runs_saved)
         runs.not_saved.connect(self._on_runs_not_saved)
         runs.model_missing.connect(self._on_runs_model_missing)
+
+    def _fit_first_size(self) -> None:
+        """FIRST_SIZE, within a short screen's free area (1366x768): a saved geometry wins."""
+        width, height = FIRST_SIZE
+        screen = self.screen()
+        if screen is not None:
+            free = screen.availableGeometry()
+            width, height = min(width, free.width()), min(height, free.height())
+        self.resize(width, height)
 
     def _restore_layout(self) -> None:
         geometry = self.settings.window_geometry()

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QEvent, QPoint, Qt
+from PySide6.QtCore import QEvent, QPoint, QSettings, Qt
 from PySide6.QtGui import QHelpEvent
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QToolTip
@@ -15,6 +15,7 @@ from pytestqt.qtbot import QtBot
 
 from journal.gui.elided_label import ElidedLabel
 from journal.gui.main_window import MainWindow
+from journal.gui.settings_store import SettingsStore
 from tests.fake_ollama import FakeModel, FakeOllama
 from tests.gui.window_setup import started_window
 
@@ -93,3 +94,14 @@ def test_a_cut_label_shows_its_whole_text_on_hover(qtbot: QtBot) -> None:
     assert QToolTip.text() == label.text()
     label.resize(2000, 20)
     assert not label.is_elided()
+
+
+def test_the_first_size_fits_a_short_screen(qtbot: QtBot, db_path: Path, tmp_path: Path) -> None:
+    """On a screen shorter than 820 px (the test screen is 800 high) the window opens within
+    it, status bar and all; a saved geometry would win."""
+    settings = SettingsStore(QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
+    window = MainWindow(db=str(db_path), host="http://127.0.0.1:9", settings=settings)
+    qtbot.addWidget(window)
+    free = window.screen().availableGeometry()
+    assert free.height() < 820
+    assert window.height() <= free.height()
