@@ -1,8 +1,9 @@
 """Real Markdown readers, and what an export may make them produce.
 
 An export is safe to open when nothing from the journal becomes HTML, a link or an image in
-any reader: the only HTML is the exporter's own metadata comments, the only links are the
-exporter's own (index.md and the experiment files of a folder export), and a reader's own
+any reader: the only HTML is the exporter's own metadata comments and run anchors (an empty
+`<a id="run-<hex and dashes>"></a>`), the only links are the exporter's own (index.md and the
+experiment files of a folder export, and run anchors in them), and a reader's own
 autolinking of plain text yields nothing but http, https and mailto links.
 
 markdown-it-py is always there (the test extras); pandoc and cmark-gfm are used when they
@@ -63,6 +64,39 @@ def is_metadata_comment(html: str) -> bool:
     )
 
 
+# The exporter's own run anchors (export_markdown.run_anchor), and links to them.
+OWN_ANCHOR = re.compile(r'<a id="run-[0-9a-f-]{32,36}">')
+_ANCHOR_FRAGMENT = re.compile(r"#run-[0-9a-f-]{32,36}")
+
+
+def is_own_link(href: str, own_links: frozenset[str]) -> bool:
+    """A link the exporter writes: to one of `own_links`, or to a run anchor (in one)."""
+    if href in own_links:
+        return True
+    where, hash_, fragment = href.partition("#")
+    return bool(hash_) and (not where or where in own_links) and bool(
+        _ANCHOR_FRAGMENT.fullmatch(hash_ + fragment)
+    )
+
+
+def own_anchor_problems(tokens: list[Token]) -> list[str]:
+    """Inline HTML that is not exactly an own anchor's `<a id=...>` right before its `</a>`."""
+    problems = []
+    for number, token in enumerate(tokens):
+        if token.type != "html_inline":
+            continue
+        following = tokens[number + 1] if number + 1 < len(tokens) else None
+        before = tokens[number - 1] if number else None
+        if OWN_ANCHOR.fullmatch(token.content) and following is not None:
+            if following.type == "html_inline" and following.content == "</a>":
+                continue
+        if token.content == "</a>" and before is not None and before.type == "html_inline":
+            if OWN_ANCHOR.fullmatch(before.content):
+                continue
+        problems.append(f"html_inline {token.content!r}")
+    return problems
+
+
 def own_links_of(name: str, folder_names: Iterable[str] = ()) -> frozenset[str]:
     """The links the exporter itself writes into the file `name` of an export."""
     if name == INDEX_NAME:
@@ -88,9 +122,7 @@ def markdown_it_problems(
         if len(comments) != blocks or not all(is_metadata_comment(c) for c in comments):
             foreign = [c for c in comments if not is_metadata_comment(c)]
             problems.append(f"{name}: html_block {foreign or len(comments)} (expected {blocks})")
-        problems += [
-            f"{name}: html_inline {t.content!r}" for t in tokens if t.type == "html_inline"
-        ]
+        problems += [f"{name}: {problem}" for problem in own_anchor_problems(tokens)]
         problems += [
             f"{name}: image {t.attrGet('src')!r}"
             for t in tokens
@@ -99,7 +131,7 @@ def markdown_it_problems(
         ]
         for token in tokens:
             href = token.attrGet("href") if token.type == "link_open" else None
-            if href is not None and href not in own_links:
+            if href is not None and not is_own_link(href, own_links):
                 problems.append(f"{name}: link to {href!r}")
     return problems
 
@@ -130,7 +162,7 @@ STRUCTURE_TAGS = frozenset(
 # id: pandoc's heading anchors; class: code languages and pandoc's math, citation and emoji
 # spans (harmless text formatting a person's `$x$`, `@key` or `:smile:` may still make).
 ATTRIBUTES = frozenset({"id", "class", "href", "align", "style", "data-cites", "data-emoji"})
-_ALIGN_STYLE = re.compile(r"text-align: (left|right|center);?|width: [0-9]+%;?")
+_ALIGN_STYLE = re.compile(r"text-align: (left|right|center);?|width: ?[0-9]+%;?")
 
 
 _CMARK_XMPP = re.compile(r"[A-Za-z0-9.+_-]*xmpp:.*", re.DOTALL)
@@ -148,7 +180,7 @@ class _Collector(HTMLParser):
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self.tags.append((tag, attrs))
-        if tag == "a":
+        if tag == "a" and "href" in dict(attrs):  # an own anchor (id only) links nowhere
             self._href = dict(attrs).get("href") or ""
             self._link = []
 
@@ -207,13 +239,16 @@ def html_problems(
             continue  # pandoc's figure around an image alone in its paragraph: the alt text
         if tag not in STRUCTURE_TAGS:
             problems.append(f"<{tag} {attrs}>")
+        if tag == "a" and "href" not in dict(attrs):  # only the exporter's own run anchors
+            if len(attrs) != 1 or not _ANCHOR_FRAGMENT.fullmatch(f"#{attrs[0][1]}"):
+                problems.append(f"<a {attrs}>")
         for name, value in attrs:
             if name not in ATTRIBUTES:
                 problems.append(f"<{tag} {name}={value!r}>")
             elif name == "style" and not _ALIGN_STYLE.fullmatch(value or ""):
                 problems.append(f"<{tag} style={value!r}>")
     for href, shown in found.links:
-        if href in own_links or href.lower().startswith(SAFE_SCHEMES):
+        if is_own_link(href, own_links) or href.lower().startswith(SAFE_SCHEMES):
             continue
         # cmark-gfm links `xmpp:a@b.c` written as plain text, whatever escapes or entities
         # spell it (it looks for them after decoding), and takes in the letters, digits and

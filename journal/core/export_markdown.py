@@ -72,7 +72,7 @@ from journal.core.notebook_format import (
     load_json,
     metadata_block,
 )
-from journal.core.queries import filter_clauses
+from journal.core.queries import STANDING_RUN, VERDICTS, filter_clauses, model_key
 from journal.core.storage import Journal
 
 PAGE_SIZE = 500
@@ -363,6 +363,103 @@ def count_selection(session: Session, selection: ExportSelection) -> tuple[int, 
         params,
     ).one()
     return int(row[0]), int(row[1])
+
+
+# -- the overview ----------------------------------------------------------------------
+
+OVERVIEW_LIMIT = 500  # experiments in the overview table: the most recent ones
+_CANONICAL_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+_STANDINGS_OF = text(
+    f"""
+    SELECT r.experiment_id, {model_key("r.model")} AS name, r.verdict, r.uuid FROM run AS r
+    WHERE r.experiment_id IN :ids AND {STANDING_RUN} ORDER BY r.experiment_id, name
+    """
+).bindparams(bindparam("ids", expanding=True))
+
+
+def run_anchor(uuid: Any) -> str:
+    """`run-<uuid>`: the id of a run's anchor, the same in every export of the run. Only
+    hex digits and dashes ever reach the HTML: a uuid of another shape is hashed."""
+    value = str(uuid or "")
+    if not _CANONICAL_UUID.fullmatch(value):
+        value = hashlib.sha256(value.encode("utf-8", "replace")).hexdigest()[:32]
+    return f"run-{value}"
+
+
+@dataclass(frozen=True)
+class OverviewRow:
+    experiment_id: int
+    title: str
+    standings: dict[str, tuple[str | None, str]]  # model -> (verdict or None, run uuid)
+
+
+def read_overview(
+    session: Session, selection: ExportSelection, *, limit: int = OVERVIEW_LIMIT
+) -> tuple[list[OverviewRow], int]:
+    """The `limit` most recent selected experiments (newest first) with each model's
+    standing (queries.STANDING_RUN: the one meaning the list uses), and how many were
+    selected in all."""
+    params: dict[str, Any] = {"limit": limit}
+    clauses = _selection_clauses(selection, params)
+    where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
+    found = session.execute(
+        text(f"SELECT e.id, e.title FROM experiment AS e {where} ORDER BY e.id DESC LIMIT :limit"),
+        params,
+    ).all()
+    rows = [OverviewRow(int(row[0]), str(row[1] or ""), {}) for row in found]
+    if not rows:
+        return rows, 0
+    total = len(rows)
+    if total == limit:
+        params.pop("limit")
+        total = int(
+            session.execute(text(f"SELECT count(*) FROM experiment AS e {where}"), params).scalar()
+            or 0
+        )
+    by_id = {row.experiment_id: row for row in rows}
+    for experiment_id, name, verdict, uuid in session.execute(_STANDINGS_OF, {"ids": list(by_id)}):
+        known = verdict if verdict in VERDICTS else None
+        by_id[experiment_id].standings[str(name)] = (known, str(uuid))
+    return rows, total
+
+
+def overview_table(
+    rows: list[OverviewRow], total: int, file_of: Callable[[OverviewRow], str] | None = None
+) -> str:
+    """Experiments by models, each cell the model's standing linked to that run's anchor
+    (in `file_of(row)` for a folder export). Every cell is escaped as every table cell."""
+    if not rows:
+        return ""
+    models = sorted({name for row in rows for name in row.standings})
+    header = ["Experiment", *(_inline(name) for name in models)]
+    lines = [
+        "| " + " | ".join(header) + " |",
+        "|" + "---|" * len(header),
+    ]
+    for row in rows:
+        where = file_of(row) if file_of is not None else ""
+        title = _inline(row.title) or "(untitled)"
+        cells = [
+            f"[{row.experiment_id} · {title}]({where})"
+            if where
+            else f"{row.experiment_id} · {title}"
+        ]
+        for name in models:
+            standing = row.standings.get(name)
+            if standing is None:
+                cells.append("")
+                continue
+            verdict, uuid = standing
+            shown = _inline(verdict) if verdict else "not judged"
+            cells.append(f"[{shown}]({where}#{run_anchor(uuid)})")
+        lines.append("| " + " | ".join(cells) + " |")
+    text_ = _heading(2, "Overview") + "\n".join(lines) + "\n\n"
+    if total > len(rows):
+        text_ += (
+            f"*The table holds the {len(rows):,} most recent of "
+            f"{plural(total, 'experiment')}; {total - len(rows):,} more follow below.*\n\n"
+        )
+    return text_
 
 
 # -- readable text -------------------------------------------------------------------------
@@ -818,6 +915,60 @@ def _turn_line(
     return f"{line}; {followed}" if after else line
 
 
+_GLANCE_WHY = 120  # characters of the first line of a verdict's note
+
+
+def _options_of(run: RunEntry) -> dict[str, Any]:
+    options = run.record.get("options")
+    return options if isinstance(options, dict) else {}
+
+
+def _options_change(options: dict[str, Any], first: dict[str, Any]) -> str:
+    """`key=value` for each option not as the first run had it; `key unset` for one gone."""
+    changed = [
+        f"{key}={_json_text(value)}"
+        for key, value in options.items()
+        if key not in first or first[key] != value
+    ]
+    changed += [f"{key} unset" for key in first if key not in options]
+    return ", ".join(changed)
+
+
+def _runs_at_a_glance(
+    by_id: list[RunEntry], shown: list[RunEntry], level: int, *, links: bool
+) -> Iterator[str]:
+    """A row per run, in reading order: model@digest, options that differ from the first
+    run's (by id), verdict and the first line of its note; each run linked to its anchor."""
+    if not by_id:
+        return
+    first = _options_of(by_id[0])
+    lines = ["| Run | Model | Options | Verdict | Why |", "|--:|---|---|---|---|"]
+    for run in shown:
+        record = run.record
+        number = str(record.get("id"))
+        cells = [f"[{number}](#{run_anchor(record.get('uuid'))})" if links else number]
+        model = str(record.get("model", ""))
+        if digest := short_digest(str(record.get("model_digest") or "")):
+            model += f"@{digest}"
+        cells.append(_inline(model))
+        options = _options_of(run)
+        if run is by_id[0]:
+            change = ", ".join(f"{k}={_json_text(v)}" for k, v in options.items())
+            cells.append(_inline(change) or "model defaults")
+        else:
+            cells.append(_inline(_options_change(options, first)) or "same")
+        verdict = _inline(record["verdict"]) if record.get("verdict") else "unrated"
+        if record.get("status") != "done":
+            verdict = f"{_inline(record.get('status') or '')}, {verdict}"
+        cells.append(verdict)
+        note = _readable(_as_text(record.get("verdict_note"))).strip()
+        why = note.split("\n", 1)[0][:_GLANCE_WHY] if note else ""
+        cells.append(_inline(why))
+        lines.append("| " + " | ".join(cells) + " |")
+    yield _heading(level, "Runs at a glance")
+    yield "\n".join(lines) + "\n\n"
+
+
 def _render_run(
     entry: RunEntry,
     level: int,
@@ -833,7 +984,9 @@ def _render_run(
     if run.get("status") != "done":
         title.append(_inline(run.get("status") or ""))
     title.append(_inline(run["verdict"]) if run.get("verdict") else "unrated")
-    yield _heading(level, " · ".join(title))
+    # The anchor names the run by uuid: links to it hold when its verdict or id changes.
+    anchor = f' <a id="{run_anchor(run.get("uuid"))}"></a>' if metadata else ""
+    yield _heading(level, " · ".join(title) + anchor)
     facts = [f"- **Model:** {_model_line(run)}", f"- **Options:** {_options_line(run)}"]
     if request := _request_line(run):
         facts.append(f"- **Request:** {request}")
@@ -910,6 +1063,7 @@ def render_experiment(
             yield _heading(level + 1, label)
             yield _quote(value)
     runs, turns = _in_conversations(entry.runs)
+    yield from _runs_at_a_glance(entry.runs, runs, level + 1, links=metadata)
     for run in runs:
         turn = turns.get(run.record["id"], "")
         yield from _render_run(run, level + 1, metadata, entry.expectations, entry.inputs, turn)
@@ -965,10 +1119,12 @@ def write_single_file(
     exported_at: datetime | None = None,
     metadata: bool = True,
     assets: dict[str, str] | None = None,
+    overview: str = "",
 ) -> tuple[int, int]:
     """Write the one-file export piece by piece; return (experiments, runs). `assets`, if
-    given, collects the images it links to (sha256 -> file name in ASSETS_DIR)."""
-    write(_document_head(Layout.FILE, selection, exported_at, metadata))
+    given, collects the images it links to (sha256 -> file name in ASSETS_DIR); `overview`
+    (overview_table) goes before the first experiment."""
+    write(_document_head(Layout.FILE, selection, exported_at, metadata) + overview)
     experiments = runs = expectations = grades = inputs = 0
     for entry in entries:
         write("".join(render_experiment(entry, level=2, metadata=metadata)))
@@ -1025,8 +1181,12 @@ def _write_folder_contents(
 ) -> tuple[int, int]:
     experiments = runs = expectations = grades = inputs = 0
     assets: dict[str, str] = {}
+    rows, total = read_overview(session, selection)
+    overview = overview_table(
+        rows, total, lambda row: experiment_file_name(row.experiment_id, row.title)
+    )
     with new_text_file(folder / INDEX_NAME) as index:
-        index.write(_document_head(Layout.FOLDER, selection, exported_at, True))
+        index.write(_document_head(Layout.FOLDER, selection, exported_at, True) + overview)
         for entry in entries:
             record = entry.record
             name = experiment_file_name(int(record["id"]), str(record.get("title") or ""))
@@ -1099,6 +1259,7 @@ def export_to_path(
                         selection=selection,
                         exported_at=exported_at,
                         assets=assets,
+                        overview=overview_table(*read_overview(session, selection)),
                     ),
                     force=force,
                     journal_path=journal.path,
@@ -1148,6 +1309,7 @@ def export_to_stream(
             out.write,
             selection=selection,
             exported_at=exported_at,
+            overview=overview_table(*read_overview(session, selection)),
         )
     return ExportResult(None, Layout.FILE, experiments, runs, None)
 

@@ -26,6 +26,7 @@ first run that asked for `"json"` (fixed uuid and times), and written by the for
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 from pathlib import Path
 
@@ -274,8 +275,18 @@ def test_a_format_7_export_still_imports_with_nothing_archived(
     again = tmp_path / "again.md"
     export_to_path(journal, again)
     exported = again.read_text(encoding="utf-8")
-    # Nothing archived, nothing in the trash: format 8 writes what format 7 wrote.
-    assert exported == text.replace('"llm_journal": 7', '"llm_journal": 8', 1)
+    # Nothing archived, nothing in the trash: format 8 writes the metadata format 7 wrote
+    # (the readable part has since gained an overview, run tables and run anchors).
+    assert _metadata(exported) == _metadata(text.replace('"llm_journal": 7', '"llm_journal": 8'))
+    assert "\n## Overview\n" in exported and "\n## Overview\n" not in text
+
+
+_METADATA = re.compile(r"\A---\n.*?\n---\n|<!-- llm-journal:.*? -->\n", re.DOTALL)
+
+
+def _metadata(text: str) -> list[str]:
+    """An export's front matter and metadata blocks: what the importer reads."""
+    return _METADATA.findall(text)
 
 
 @pytest.mark.parametrize("version", [0, FORMAT_VERSION + 1])
