@@ -74,9 +74,16 @@ def is_own_link(href: str, own_links: frozenset[str]) -> bool:
     if href in own_links:
         return True
     where, hash_, fragment = href.partition("#")
-    return bool(hash_) and (not where or where in own_links) and bool(
-        _ANCHOR_FRAGMENT.fullmatch(hash_ + fragment)
+    return (
+        bool(hash_)
+        and (not where or where in own_links)
+        and bool(_ANCHOR_FRAGMENT.fullmatch(hash_ + fragment))
     )
+
+
+def _html_at(tokens: list[Token], number: int) -> str:
+    inside = 0 <= number < len(tokens)
+    return tokens[number].content if inside and tokens[number].type == "html_inline" else ""
 
 
 def own_anchor_problems(tokens: list[Token]) -> list[str]:
@@ -85,14 +92,12 @@ def own_anchor_problems(tokens: list[Token]) -> list[str]:
     for number, token in enumerate(tokens):
         if token.type != "html_inline":
             continue
-        following = tokens[number + 1] if number + 1 < len(tokens) else None
-        before = tokens[number - 1] if number else None
-        if OWN_ANCHOR.fullmatch(token.content) and following is not None:
-            if following.type == "html_inline" and following.content == "</a>":
-                continue
-        if token.content == "</a>" and before is not None and before.type == "html_inline":
-            if OWN_ANCHOR.fullmatch(before.content):
-                continue
+        before = _html_at(tokens, number - 1)
+        after = _html_at(tokens, number + 1)
+        if OWN_ANCHOR.fullmatch(token.content) and after == "</a>":
+            continue
+        if token.content == "</a>" and OWN_ANCHOR.fullmatch(before):
+            continue
         problems.append(f"html_inline {token.content!r}")
     return problems
 
@@ -131,7 +136,7 @@ def markdown_it_problems(
         ]
         for token in tokens:
             href = token.attrGet("href") if token.type == "link_open" else None
-            if href is not None and not is_own_link(href, own_links):
+            if href is not None and not is_own_link(str(href), own_links):
                 problems.append(f"{name}: link to {href!r}")
     return problems
 
@@ -239,9 +244,9 @@ def html_problems(
             continue  # pandoc's figure around an image alone in its paragraph: the alt text
         if tag not in STRUCTURE_TAGS:
             problems.append(f"<{tag} {attrs}>")
-        if tag == "a" and "href" not in dict(attrs):  # only the exporter's own run anchors
-            if len(attrs) != 1 or not _ANCHOR_FRAGMENT.fullmatch(f"#{attrs[0][1]}"):
-                problems.append(f"<a {attrs}>")
+        anchor = tag == "a" and "href" not in dict(attrs)  # only the exporter's own anchors
+        if anchor and (len(attrs) != 1 or not _ANCHOR_FRAGMENT.fullmatch(f"#{attrs[0][1]}")):
+            problems.append(f"<a {attrs}>")
         for name, value in attrs:
             if name not in ATTRIBUTES:
                 problems.append(f"<{tag} {name}={value!r}>")

@@ -487,7 +487,7 @@ def test_folder_layout_has_an_index_and_a_file_per_experiment(
     assert meta == {"experiment": record, "llm_journal": 8, "layout": "experiment"}
     assert body.startswith("\n# Rivers that cross borders\n")
     assert "[index](index.md)" in body
-    assert f"\n## Run {ids['first']} · llama3:8b · worked <a id=\"run-" in body
+    assert f'\n## Run {ids["first"]} · llama3:8b · worked <a id="run-' in body
     assert "\n### Prompt\n" in body
     assert page.endswith('<!-- llm-journal:end {"runs": 2} -->\n')
 
