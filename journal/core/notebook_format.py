@@ -18,6 +18,9 @@ it could interpret. What a model or a server wrote (answers, thinking, prompts, 
 in fenced code blocks that no line inside can close; what a person wrote (titles, notes,
 tags) is escaped so that every reader shows it as the very text; front matter, which readers
 without front matter support show as text, carries no link syntax either.
+The exporter's own HTML is its metadata comments and each run's empty anchor,
+`<a id="run-<uuid>"></a>`, whose id holds only hex digits and dashes (export_markdown.run_anchor);
+its own links are to index.md, the experiment files and those anchors.
 Every change to what an export holds bumps FORMAT_VERSION; the importer reads every version
 from OLDEST_FORMAT_VERSION on (it reads only the metadata, whose meaning never changed).
 """
