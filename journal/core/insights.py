@@ -23,9 +23,8 @@ from __future__ import annotations
 
 import statistics
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
 from typing import Any
 
 from sqlalchemy import text
@@ -34,7 +33,7 @@ from sqlmodel import Session
 from journal.core.domain import ExperimentFilter, RunStatus, Verdict
 from journal.core.grading import OutcomeStatus, not_graded, verdict_standing
 from journal.core.ollama_service import normalise_model_name
-from journal.core.pass_rates import RunStanding, read_standings
+from journal.core.pass_rates import read_standings
 from journal.core.queries import (
     ARCHIVED_HIDDEN,
     STANDING_RUN,
@@ -201,9 +200,86 @@ def _rows(session: Session, sql: str, params: dict[str, Any]) -> list[Any]:
     return list(session.execute(text(sql), params).all())
 
 
-def _week(created_at: str) -> str:
-    day = date.fromisoformat(created_at[:10])
-    return (day - timedelta(days=day.weekday())).isoformat()
+_WEEK = "date({}, 'weekday 0', '-6 days')"
+"""SQL for the Monday (UTC, ISO date) of the week of a stored moment."""
+
+Tally = Counter[tuple[str, str, str, str, OutcomeStatus]]
+"""Finished runs counted by (tag, "" for all; model name; digest; week; where they stand)."""
+
+
+# -- where runs stand -------------------------------------------------------------------
+
+_GRADED_EXPERIMENTS = """(EXISTS (SELECT 1 FROM expectation AS x WHERE x.experiment_id = e.id)
+    OR EXISTS (SELECT 1 FROM run AS g WHERE g.experiment_id = e.id
+        AND g.input_row_id IS NOT NULL))"""
+"""Experiments whose runs may have expectations to grade by (their own or an input
+row's): `read_standings` reads those run by run; any other finished run stands by its
+verdict alone, so SQL counts those by (verdict, status) groups."""
+
+_PAGE = 500  # experiments per `read_standings` statement, near the list's page
+
+
+def _plain_standing(verdict: str | None, status: str) -> OutcomeStatus:
+    """Where a finished run with no expectations stands, as `read_standings` puts it."""
+    if verdict in VERDICTS:
+        return verdict_standing(Verdict(verdict))
+    unfinished = not_graded(RunStatus(status), 0)
+    assert unfinished is not None  # a run with nothing to grade by is never graded
+    return unfinished.status
+
+
+def _tally(session: Session, filters: ExperimentFilter) -> Tally:
+    params: dict[str, Any] = {}
+    experiments, runs = _selection(filters, params)
+    tally: Tally = Counter()
+    finished = f"{runs} AND r.status NOT IN ('pending', 'streaming')"
+    plain = _rows(
+        session,
+        f"""WITH p AS (
+            SELECT r.experiment_id, {model_key("r.model")} AS name, r.model_digest AS digest,
+                {_WEEK.format("r.created_at")} AS week, r.verdict, r.status
+            FROM run AS r JOIN experiment AS e ON e.id = r.experiment_id
+            WHERE {finished} AND NOT {_GRADED_EXPERIMENTS})
+        SELECT '', name, digest, week, verdict, status, count(*) FROM p
+        GROUP BY 2, 3, 4, 5, 6
+        UNION ALL
+        SELECT t.name, p.name, digest, week, verdict, status, count(*)
+        FROM p JOIN tag AS t ON t.experiment_id = p.experiment_id
+        GROUP BY 1, 2, 3, 4, 5, 6""",
+        params,
+    )
+    for tag, model, digest, week, verdict, status, number in plain:
+        tally[(tag, model, digest, week, _plain_standing(verdict, status))] += number
+    graded = _rows(session, f"{experiments} AND {_GRADED_EXPERIMENTS}", params)
+    ids = [row[0] for row in graded]
+    if not ids:
+        return tally
+    tags: dict[int, list[str]] = defaultdict(list)
+    weeks: dict[int, str] = {}
+    for start in range(0, len(ids), _PAGE):
+        page = ",".join(str(int(experiment_id)) for experiment_id in ids[start : start + _PAGE])
+        for experiment_id, tag in _rows(
+            session, f"SELECT experiment_id, name FROM tag WHERE experiment_id IN ({page})", {}
+        ):
+            tags[experiment_id].append(tag)
+        weeks.update(
+            _rows(
+                session,
+                f"SELECT r.id, {_WEEK.format('r.created_at')} FROM run AS r "
+                f"WHERE r.experiment_id IN ({page})",
+                {},
+            )
+        )
+        wanted = normalise_model_name(filters.model) if filters.model else None
+        for experiment in read_standings(session, ids[start : start + _PAGE]).values():
+            for standing in experiment.standings:
+                model = normalise_model_name(standing.model)
+                if wanted is not None and model != wanted:
+                    continue
+                for tag in ("", *tags.get(standing.experiment_id, ())):
+                    key = (tag, model, standing.digest, weeks[standing.run_id], standing.status)
+                    tally[key] += 1
+    return tally
 
 
 # -- which models work ------------------------------------------------------------------
@@ -211,61 +287,14 @@ def _week(created_at: str) -> str:
 
 def model_outcomes(session: Session, filters: ExperimentFilter) -> tuple[ModelOutcomes, ...]:
     """Verdicts and pass rates per model@digest, overall (tag "") then per tag."""
-    return _outcomes(session, filters, _standings(session, filters))
-
-
-_GRADED_EXPERIMENTS = """EXISTS (SELECT 1 FROM expectation AS x WHERE x.experiment_id = e.id)
-    OR EXISTS (SELECT 1 FROM run AS g WHERE g.experiment_id = e.id
-        AND g.input_row_id IS NOT NULL)"""
-"""Experiments whose runs may have expectations to grade by (their own or an input
-row's): `read_standings` reads those; any other finished run stands by its verdict alone."""
-
-_PAGE = 500  # experiments per `read_standings` statement, near the list's page
-
-
-def _standings(session: Session, filters: ExperimentFilter) -> list[RunStanding]:
-    """Every selected finished run with where it stands. `read_standings` gives it for
-    experiments with expectations; without any, it is the verdict's standing, or needs a
-    look (`grading.not_graded`), which one statement reads for the rest of the journal."""
-    params: dict[str, Any] = {}
-    experiments, runs = _selection(filters, params)
-    graded = [
-        row[0] for row in _rows(session, f"{experiments} AND ({_GRADED_EXPERIMENTS})", params)
-    ]
-    wanted = normalise_model_name(filters.model) if filters.model else None
-    found: list[RunStanding] = []
-    for start in range(0, len(graded), _PAGE):
-        page = read_standings(session, graded[start : start + _PAGE])
-        found.extend(
-            standing
-            for experiment in page.values()
-            for standing in experiment.standings
-            if wanted is None or normalise_model_name(standing.model) == wanted
-        )
-    plain = _rows(
-        session,
-        f"""SELECT r.experiment_id, r.id, r.model, r.model_digest, r.status, r.verdict
-        FROM run AS r JOIN experiment AS e ON e.id = r.experiment_id
-        WHERE {runs} AND r.status NOT IN ('pending', 'streaming')
-            AND NOT ({_GRADED_EXPERIMENTS})""",
-        params,
-    )
-    for experiment_id, run_id, model, digest, status, verdict in plain:
-        if verdict in VERDICTS:
-            outcome, reason = verdict_standing(Verdict(verdict)), f"judged {verdict}"
-        else:
-            unfinished = not_graded(RunStatus(status), 0)
-            assert unfinished is not None  # a finished run without expectations
-            outcome, reason = unfinished.status, unfinished.reason
-        found.append(RunStanding(experiment_id, run_id, model, digest, 0, outcome, reason))
-    return found
+    return _outcomes(session, filters, _tally(session, filters))
 
 
 def _outcomes(
-    session: Session, filters: ExperimentFilter, standings: Iterable[RunStanding]
+    session: Session, filters: ExperimentFilter, tally: Tally
 ) -> tuple[ModelOutcomes, ...]:
     params: dict[str, Any] = {}
-    experiments, runs = _selection(filters, params)
+    _, runs = _selection(filters, params)
     name = model_key("r.model")
     verdicts = _rows(
         session,
@@ -277,22 +306,13 @@ def _outcomes(
         WHERE {runs} AND {STANDING_RUN} GROUP BY 1, 2, 3, 4""",
         params,
     )
-    tags: dict[int, list[str]] = defaultdict(list)
-    for experiment_id, tag in _rows(
-        session,
-        f"SELECT experiment_id, name FROM tag WHERE experiment_id IN ({experiments})",
-        params,
-    ):
-        tags[experiment_id].append(tag)
     counts: dict[tuple[str, str, str], Counter[str]] = defaultdict(Counter)
     for tag, model, digest, verdict, number in verdicts:
         counts[(tag, model, digest)][verdict if verdict in VERDICTS else ""] += number
-    for standing in standings:
-        model = normalise_model_name(standing.model)
-        for tag in ("", *tags.get(standing.experiment_id, ())):
-            seen = counts[(tag, model, standing.digest)]
-            seen["runs"] += 1
-            seen[standing.status.value] += 1
+    for (tag, model, digest, _, status), number in tally.items():
+        seen = counts[(tag, model, digest)]
+        seen["runs"] += number
+        seen[status.value] += number
     return tuple(
         ModelOutcomes(
             model=model,
@@ -318,20 +338,16 @@ def pass_rate_over_time(session: Session, filters: ExperimentFilter) -> PassRate
     """Each model's finished runs per week by where they stand, and the moments a model
     name got new weights. The series are per model name (`llama3:8b`), the level at which
     Ollama swaps weights under a name."""
-    return _trend(session, filters, _standings(session, filters))
+    return _trend(session, filters, _tally(session, filters))
 
 
-def _trend(
-    session: Session, filters: ExperimentFilter, standings: Iterable[RunStanding]
-) -> PassRateTrend:
-    params: dict[str, Any] = {}
-    _, runs = _selection(filters, params)
-    created = dict(_rows(session, f"SELECT r.id, r.created_at FROM run AS r WHERE {runs}", params))
+def _trend(session: Session, filters: ExperimentFilter, tally: Tally) -> PassRateTrend:
     weeks: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
-    for standing in standings:
-        seen = weeks[(normalise_model_name(standing.model), _week(created[standing.run_id]))]
-        seen["runs"] += 1
-        seen[standing.status.value] += 1
+    for (tag, model, _, week, status), number in tally.items():
+        if not tag:
+            seen = weeks[(model, week)]
+            seen["runs"] += number
+            seen[status.value] += number
     points = tuple(
         PassRatePoint(
             model,
@@ -343,6 +359,8 @@ def _trend(
         )
         for (model, week), seen in sorted(weeks.items())
     )
+    params: dict[str, Any] = {}
+    _, runs = _selection(filters, params)
     digests = _rows(
         session,
         f"""SELECT {model_key("r.model")} AS name, r.model_digest, min(r.created_at) AS first
@@ -397,31 +415,27 @@ def model_speed(session: Session, filters: ExperimentFilter) -> tuple[ModelSpeed
 def activity(session: Session, filters: ExperimentFilter) -> Activity:
     params: dict[str, Any] = {}
     _, runs = _selection(filters, params)
-    days = _rows(
+    weeks = _rows(
         session,
-        f"SELECT substr(r.created_at, 1, 10), count(*) FROM run AS r WHERE {runs} GROUP BY 1",
+        f"SELECT {_WEEK.format('r.created_at')} AS week, count(*) FROM run AS r "
+        f"WHERE {runs} GROUP BY 1 ORDER BY 1",
         params,
     )
-    weeks: Counter[str] = Counter()
-    for day, number in days:
-        weeks[_week(day)] += number
     unrated = session.execute(
         text(
             f"SELECT count(*) FROM run AS r WHERE {runs} AND {STANDING_RUN} AND r.verdict IS NULL"
         ),
         params,
     ).scalar_one()
-    return Activity(
-        tuple(WeekActivity(week, number) for week, number in sorted(weeks.items())), int(unrated)
-    )
+    return Activity(tuple(WeekActivity(week, number) for week, number in weeks), int(unrated))
 
 
 def compute_insights(session: Session, filters: ExperimentFilter) -> Insights:
     """Every answer at once, reading the runs' standings once."""
-    standings = _standings(session, filters)
+    tally = _tally(session, filters)
     return Insights(
-        outcomes=_outcomes(session, filters, standings),
-        trend=_trend(session, filters, standings),
+        outcomes=_outcomes(session, filters, tally),
+        trend=_trend(session, filters, tally),
         speed=model_speed(session, filters),
         activity=activity(session, filters),
     )

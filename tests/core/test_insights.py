@@ -114,3 +114,35 @@ def test_the_list_filters_select_alike(journal: Journal) -> None:
     assert by_tag.trend.new_weights == ()
     assert {o.model for o in by_model} == {"qwen3:0.6b"}
     assert worked.outcomes == ()  # no model's standing is worked once the trash is left out
+
+
+def test_runs_with_expectations_stand_by_their_grades(journal: Journal) -> None:
+    """An unjudged run is counted by its grades (pass_rates.read_standings), a judged one
+    by its verdict; runs without expectations beside them need a look."""
+    from journal.core.expectations import parse_expectation
+    from journal.core.grades import add_expectation
+    from journal.core.grading_queue import grade_now
+
+    with journal.write() as session:
+        graded = create_experiment(session, title="graded", tags=["json"]).id
+        plain = create_experiment(session, title="plain").id
+        assert graded and plain
+        add_expectation(session, graded, parse_expectation("contains:Paris"))
+        runs = [
+            add_past_run(session, graded, response="Paris", created_at=_on(5)),
+            add_past_run(session, graded, response="Rome", created_at=_on(5)),
+            add_past_run(
+                session, graded, response="Rome", verdict=Verdict.WORKED, created_at=_on(5)
+            ),
+            add_past_run(session, plain, created_at=_on(5)),
+        ]
+    for run_id in runs[:3]:
+        grade_now(journal, run_id)
+    with journal.read() as session:
+        insights = compute_insights(session, ExperimentFilter())
+    overall = [o for o in insights.outcomes if not o.tag]
+    assert [(o.runs, o.passed, o.runs_failed, o.needs_look) for o in overall] == [(4, 2, 1, 1)]
+    assert [(o.tag, o.runs, o.passed) for o in insights.outcomes if o.tag] == [("json", 3, 2)]
+    assert insights.trend.points == (
+        PassRatePoint("llama3:8b", "2026-01-05", runs=4, passed=2, failed=1, needs_look=1),
+    )
