@@ -298,12 +298,13 @@ def _outcomes(
     name = model_key("r.model")
     verdicts = _rows(
         session,
-        f"""SELECT '' AS tag, {name}, r.model_digest, r.verdict, count(*) FROM run AS r
-        WHERE {runs} AND {STANDING_RUN} GROUP BY 1, 2, 3, 4
+        f"""WITH s AS (
+            SELECT r.experiment_id, {name} AS name, r.model_digest AS digest, r.verdict
+            FROM run AS r WHERE {runs} AND {STANDING_RUN})
+        SELECT '', name, digest, verdict, count(*) FROM s GROUP BY 2, 3, 4
         UNION ALL
-        SELECT t.name, {name}, r.model_digest, r.verdict, count(*)
-        FROM run AS r JOIN tag AS t ON t.experiment_id = r.experiment_id
-        WHERE {runs} AND {STANDING_RUN} GROUP BY 1, 2, 3, 4""",
+        SELECT t.name, s.name, digest, verdict, count(*)
+        FROM s JOIN tag AS t ON t.experiment_id = s.experiment_id GROUP BY 1, 2, 3, 4""",
         params,
     )
     counts: dict[tuple[str, str, str], Counter[str]] = defaultdict(Counter)
