@@ -27,6 +27,7 @@ def main() -> int:
             "images",
             "live",
             "conversation",
+            "insights",
         ),
     )
     parser.add_argument(
@@ -40,6 +41,10 @@ def main() -> int:
     args = parser.parse_args()
     if args.only in (None, "storage"):
         storage.run(args.cache, 10_000 if args.quick else 100_000)
+    if args.only in (None, "insights"):
+        from benchmarks import insights
+
+        insights.run(args.cache, 10_000 if args.quick else 100_000, 3 if args.quick else 5)
     if args.only in (None, "flush"):
         flush.run(args.quick)
     if args.only in (None, "streaming"):

@@ -538,6 +538,9 @@ def _feature_commands() -> list[Callable[[AddCommand], None]]:
     from journal.cli_trash import register as register_trash  # rm, restore, trash, ...
 
     commands.append(register_trash)
+    from journal.cli_stats import register as register_stats  # stats
+
+    commands.append(register_stats)
     return commands
 
 
