@@ -115,6 +115,8 @@ def cmd_stats(args: argparse.Namespace) -> int:
         insights = compute_insights(session, filters_from(args))
     if args.json:
         print_json(insights_record(insights), sys.stdout)
+    elif not insights.outcomes and not insights.activity.weeks:
+        print("No runs match: nothing to count.", file=sys.stderr)  # not four empty tables
     else:
         print_insights(insights)
     return 0

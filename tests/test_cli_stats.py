@@ -59,3 +59,10 @@ def test_every_argument_has_help() -> None:
     commands = next(a for a in parser._actions if a.dest == "command")
     for action in commands.choices["stats"]._actions:  # type: ignore[index]
         assert action.help, action.dest
+
+
+def test_nothing_to_count_says_so(capsys: pytest.CaptureFixture[str], db_path: Path) -> None:
+    Journal.open(db_path).close()
+    code, out, err = _cli(capsys, db_path, "stats")
+    assert code == 0 and out == ""
+    assert err == "No runs match: nothing to count.\n"
