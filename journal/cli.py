@@ -219,11 +219,7 @@ def _run_and_grade(
         left = len(seeds) - len(runs)
         if left:
             print(f"{plural(left, 'run')} not started (cancelled).", file=sys.stderr)
-        stopped = None
-        if cancel.cancelled:
-            grading.give_up()  # a stop stops the grading too
-        else:
-            stopped = grading.wait_for_results()
+        stopped = grading.finish(cancel.cancelled)
     finally:
         grading.close()
     if repeat is not None:

@@ -221,10 +221,7 @@ def regenerate_conversation(args: argparse.Namespace, edits: ReplayEdits) -> int
                 runs = regenerate_all(
                     replayer, args.run_id, edits, cancel=cancel, progress=progress, events=events
                 )
-            if cancel.cancelled:
-                grading.give_up()  # a stop stops the grading too
-            else:
-                stopped = grading.wait_for_results()
+            stopped = grading.finish(cancel.cancelled)
         finally:
             grading.close()
         if args.json:

@@ -411,6 +411,14 @@ class RunGrading:
         self.give_up()
         return stop.exit_code
 
+    def finish(self, cancelled: bool) -> int | None:
+        """After the runs: a stop stops the grading too, else wait for the results as
+        `wait_for_results` does; its exit code when Ctrl-C stopped the waiting."""
+        if cancelled:
+            self.give_up()
+            return None
+        return self.wait_for_results()
+
     def give_up(self) -> None:
         """Stop grading in the background (the runs were stopped, or Ctrl-C while waiting)
         and say which results are missing."""

@@ -238,10 +238,7 @@ def cmd_replay(args: argparse.Namespace) -> int:
         try:
             with StopOnSignals(cancel) as stop:
                 runs = queue.run(cancel, progress, events)
-            if cancel.cancelled:
-                grading.give_up()  # a stop stops the grading too
-            else:
-                stopped = grading.wait_for_results()
+            stopped = grading.finish(cancel.cancelled)
         finally:
             grading.close()
         if seeds:

@@ -45,42 +45,34 @@ def _nothing_named(what: str) -> int:
     raise InvalidInputError(f"Name what to {what}: EXPERIMENT ... or --run RUN ...")
 
 
-def cmd_rm(args: argparse.Namespace) -> int:
-    from journal.core.trash import trash_experiments, trash_runs
+def _move(args: argparse.Namespace, *, restored: bool) -> int:
+    """`journal rm` and `journal restore`: the named experiments and runs, in one write."""
+    from journal.core.trash import restore_experiments, restore_runs, trash_experiments, trash_runs
 
     if not args.experiments and not args.run:
-        return _nothing_named("move to the trash")
+        return _nothing_named("restore" if restored else "move to the trash")
+    of_experiments = restore_experiments if restored else trash_experiments
+    of_runs = restore_runs if restored else trash_runs
     with open_journal(args) as journal, journal.write() as session:
         receipts = []
         if args.experiments:
-            receipts.append(trash_experiments(session, args.experiments))
+            receipts.append(of_experiments(session, args.experiments))
         if args.run:
-            receipts.append(trash_runs(session, args.run))
+            receipts.append(of_runs(session, args.run))
     if args.json:
-        print_json([_receipt_json(receipt) for receipt in receipts], sys.stdout)
+        print_json([_receipt_json(r, restored=restored) for r in receipts], sys.stdout)
     else:
         for receipt in receipts:
-            _say(receipt.summary())
+            _say(receipt.summary(restored=restored))
     return 0
+
+
+def cmd_rm(args: argparse.Namespace) -> int:
+    return _move(args, restored=False)
 
 
 def cmd_restore(args: argparse.Namespace) -> int:
-    from journal.core.trash import restore_experiments, restore_runs
-
-    if not args.experiments and not args.run:
-        return _nothing_named("restore")
-    with open_journal(args) as journal, journal.write() as session:
-        receipts = []
-        if args.experiments:
-            receipts.append(restore_experiments(session, args.experiments))
-        if args.run:
-            receipts.append(restore_runs(session, args.run))
-    if args.json:
-        print_json([_receipt_json(receipt, restored=True) for receipt in receipts], sys.stdout)
-    else:
-        for receipt in receipts:
-            _say(receipt.summary(restored=True))
-    return 0
+    return _move(args, restored=True)
 
 
 def cmd_trash(args: argparse.Namespace) -> int:

@@ -22,6 +22,7 @@ from journal.gui.experiment_list_model import ID_ROLE
 if TYPE_CHECKING:
     from journal.core.change_watch import ChangeWatch
     from journal.core.domain import ExperimentFilter, ExperimentSummary
+    from journal.core.images import StoredImage
     from journal.core.queries import ExperimentDetail
     from journal.core.storage import Journal
     from journal.gui.context import AppContext
@@ -31,7 +32,8 @@ if TYPE_CHECKING:
     from journal.gui.run_display import RunDisplay
 
 POLL_MS = 500
-OpenRead = tuple["ExperimentDetail", list["RunGrades"]]
+# The open experiment, its runs' grades and the images each run showed (no bytes).
+OpenRead = tuple["ExperimentDetail", list["RunGrades"], dict[int, list["StoredImage"]]]
 EDITS_KEPT = "The experiment was changed elsewhere; your edits are kept."
 
 
@@ -127,7 +129,9 @@ class LiveRefresh(QObject):
         self._context.run(read, self._on_history_read, self._on_history_failed, owner=self)
 
     def _open_reader(self, journal: Journal, experiment_id: int) -> Callable[[], OpenRead]:
-        """What reads the open experiment, its runs and their grades, off the GUI thread."""
+        """What reads the open experiment, its runs, their grades and the images they showed,
+        off the GUI thread."""
+        from journal.core.images import images_shown
         from journal.core.queries import experiment_detail
         from journal.gui.grade_marks import read_experiment_grades
 
@@ -138,7 +142,8 @@ class LiveRefresh(QObject):
                 detail = experiment_detail(session, experiment_id)
                 runs = {run.id: run.status for run in detail.runs if run.id is not None}
                 waiting = {run_id for run_id in runs if relay.is_pending(run_id)}
-                return detail, read_experiment_grades(session, experiment_id, runs, waiting)
+                grades = read_experiment_grades(session, experiment_id, runs, waiting)
+                return detail, grades, images_shown(session, detail.runs)
 
         return read
 
@@ -161,8 +166,8 @@ class LiveRefresh(QObject):
             self._list.set_choices(read.models, read.tags)
             self._editor.set_tag_choices(read.tags)
         if read.opened is not None:
-            detail, grades = read.opened
-            shown = self._show_open(detail, grades)
+            detail, grades, images = read.opened
+            shown = self._show_open(detail, grades, images)
             if shown and not self._editor.refresh_fields(detail.experiment):
                 self._context.say(EDITS_KEPT)
         self._done()
@@ -173,12 +178,17 @@ class LiveRefresh(QObject):
     def _on_history_failed(self, error: JournalError) -> None:
         self._context.report(error, quiet=True)
 
-    def _show_open(self, detail: ExperimentDetail, grades: list[RunGrades]) -> bool:
+    def _show_open(
+        self,
+        detail: ExperimentDetail,
+        grades: list[RunGrades],
+        images: dict[int, list[StoredImage]],
+    ) -> bool:
         """Show the runs read again if their experiment is still the open one; False if not."""
         experiment_id = detail.experiment.id
         if experiment_id is None or experiment_id != self._editor.experiment_id():
             return False
-        self._display.refresh_runs(experiment_id, detail.runs, grades)
+        self._display.refresh_runs(experiment_id, detail.runs, grades, images)
         return True
 
     def _on_read_failed(self, error: JournalError) -> None:

@@ -35,6 +35,7 @@ if TYPE_CHECKING:
     from sqlmodel import Session
 
     from journal.core.errors import ModelNotFoundError
+    from journal.core.images import StoredImage
     from journal.core.models import Run
     from journal.core.output_format import FormatCheck
     from journal.gui.context import AppContext
@@ -167,13 +168,10 @@ class RunDisplay(QObject):
     def _set_history(self, runs: list[Run]) -> None:
         """The history's rows, and which of them showed images (metadata only, one read,
         none when no run names an image)."""
-        self.history_model.set_runs(runs)
-        self._mark_images(runs)
-
-    def _mark_images(self, runs: list[Run]) -> None:
         from journal.core.images import image_refs, images_shown
 
-        shown = {}
+        self.history_model.set_runs(runs)
+        shown = {}  # no read at all, not even a session, for a history without images
         if any(image_refs(run.messages) for run in runs):
             shown = self._context.read(lambda s: images_shown(s, runs), quiet=True) or {}
         self.history_model.set_images(shown)
@@ -189,17 +187,23 @@ class RunDisplay(QObject):
         self.load(experiment_id, runs, select_id=self._shown_run_id)
         self.runs_changed.emit(experiment_id)
 
-    def refresh_runs(self, experiment_id: int, runs: list[Run], grades: list[RunGrades]) -> None:
-        """The runs of the open experiment and their grades, read again because another
-        program wrote: the run shown stays selected and shown as it is, and nothing is
-        loaded into the prompt."""
+    def refresh_runs(
+        self,
+        experiment_id: int,
+        runs: list[Run],
+        grades: list[RunGrades],
+        images: dict[int, list[StoredImage]],
+    ) -> None:
+        """The runs of the open experiment, their grades and the images they showed, read
+        again (off the GUI thread) because another program wrote: the run shown stays
+        selected and shown as it is, and nothing is loaded into the prompt."""
         if experiment_id != self._experiment_id:
             return
         shown = self._shown_run_id
         self._refreshing = True
         try:
             self.history_model.update_runs(runs, grades)
-            self._mark_images(runs)
+            self.history_model.set_images(images)
             row = self.history_model.row_of(shown) if shown is not None else None
             if row is None and runs:
                 row = 0  # the shown run is gone, or there was none: show the newest
