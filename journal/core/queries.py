@@ -18,6 +18,7 @@ from journal.core.domain import ExperimentFilter, ExperimentSummary, SearchHit, 
 from journal.core.errors import InvalidInputError, NotFoundError
 from journal.core.models import Experiment, Run, RunStatus, Verdict, to_iso, utcnow
 from journal.core.search_query import match_query
+from journal.core.trash import refuse_if_trashed
 
 LIVE_STATUSES = (RunStatus.PENDING, RunStatus.STREAMING)
 
@@ -147,6 +148,9 @@ def replays_of(session: Session, run_id: int) -> list[Run]:
 def set_verdict(
     session: Session, run_id: int, verdict: Verdict | None, why: str | None = None
 ) -> Run:
+    """Judge a run. A run in the trash is refused: its verdict would change standings the
+    moment it is restored, judged by someone who could no longer see it."""
+    refuse_if_trashed(session, run_id=run_id)
     run = get_run(session, run_id)
     run.verdict = verdict
     if why is not None:

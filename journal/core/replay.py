@@ -34,6 +34,7 @@ from journal.core.output_format import format_from_record
 from journal.core.queries import get_run, replays_of
 from journal.core.runner import RunEvents, RunRecorder, RunSpec, record_pending
 from journal.core.storage import Journal
+from journal.core.trash import refuse_if_trashed
 
 REQUEST_FIELDS = ("keep_alive", "think")
 MAX_CHAIN = 1000  # a replay chain longer than this is a damaged file, not a real history
@@ -338,6 +339,7 @@ class Replayer:
         """One plan per model (the run's own model when `models` is empty)."""
         edits = edits or ReplayEdits()
         with self.journal.read() as session:
+            refuse_if_trashed(session, run_id=run_id)  # what is in the trash is not replayed
             source = get_run(session, run_id)
             sent_before = history(session, source)
         names = list(dict.fromkeys(models)) or [edits.model or source.model]

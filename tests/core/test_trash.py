@@ -25,7 +25,7 @@ from journal.core.input_sets import RowInput, add_rows, list_rows
 from journal.core.matrix import experiment_matrix
 from journal.core.migration_check import check_items, select_source_runs
 from journal.core.migrations import apply_migrations
-from journal.core.models import Run, RunStatus
+from journal.core.models import Run, RunStatus, Verdict
 from journal.core.ollama_service import OllamaService
 from journal.core.pass_rates import experiment_pass_rates
 from journal.core.queries import (
@@ -37,7 +37,9 @@ from journal.core.queries import (
     list_experiments,
     runs_of,
     search,
+    set_verdict,
 )
+from journal.core.replay import Replayer
 from journal.core.storage import Journal
 from journal.core.trash import (
     empty_trash,
@@ -328,6 +330,21 @@ def test_a_batch_never_starts_from_the_trash(journal: Journal) -> None:
         pytest.raises(InvalidInputError, match="in the trash"),
     ):
         runner.create(experiment, ["llama3:8b"])
+
+
+def test_a_run_in_the_trash_is_neither_judged_nor_replayed(journal: Journal) -> None:
+    """`journal verdict` and `journal replay` on a run nobody can see would change standings
+    and records behind the person's back: both say where the run is instead."""
+    _, (run_id,) = _experiment(journal, "judged")
+    with journal.write() as session:
+        trash_runs(session, [run_id])
+    with journal.write() as session, pytest.raises(InvalidInputError, match="in the trash"):
+        set_verdict(session, run_id, Verdict.WORKED)
+    with pytest.raises(InvalidInputError, match=r"journal restore --run"):
+        Replayer(journal, OllamaService(UNREACHABLE_HOST)).fan_out(run_id, [])
+    with journal.write() as session:
+        restore_runs(session, [run_id])
+        assert set_verdict(session, run_id, Verdict.WORKED).verdict is Verdict.WORKED
 
 
 # -- emptying -----------------------------------------------------------------------------------
