@@ -10,9 +10,19 @@ from __future__ import annotations
 
 import itertools
 import threading
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, cast
 
-from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, Signal, Slot
+from PySide6 import QtCore
+from PySide6.QtCore import (
+    QCoreApplication,
+    QEvent,
+    QModelIndex,
+    QObject,
+    Qt,
+    Signal,
+    Slot,
+)
 from PySide6.QtGui import QCloseEvent, QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -37,7 +47,6 @@ from journal.core.batches import MAX_REPEAT
 from journal.core.cancel import CancelToken
 from journal.core.domain import RunStatus
 from journal.core.errors import JournalError
-from journal.core.formatting import plural
 from journal.gui.batch_grid_model import BatchGridModel
 from journal.gui.batch_job import BatchJob
 
@@ -50,16 +59,28 @@ if TYPE_CHECKING:
     from journal.core.hosts import HostReport
     from journal.gui.context import AppContext
 
-NO_PROMPT = "(No runs yet: run the prompt once; Run all then uses it for every row.)"
+translate = QCoreApplication.translate
+# Marks a module-level text for lupdate; it is translated where it is shown.
+QT_TRANSLATE_NOOP = cast("Callable[[str, str], str]", QtCore.QT_TRANSLATE_NOOP)
+
+NO_PROMPT = QT_TRANSLATE_NOOP(
+    "batch_window", "(No runs yet: run the prompt once; Run all then uses it for every row.)"
+)
 
 
 def plan_text(rows: int, models: int, repeat: int) -> str:
     """ "20 rows × 3 models = 60 runs" ("1 prompt" when the experiment has no rows)."""
-    cases = plural(rows, "row") if rows else "1 prompt (no input rows)"
-    parts = [cases, plural(models, "model")]
+    cases = (
+        translate("batch_window", "%n row(s)", None, rows)
+        if rows
+        else translate("batch_window", "1 prompt (no input rows)")
+    )
+    parts = [cases, translate("batch_window", "%n model(s)", None, models)]
     if repeat > 1:
-        parts.append(plural(repeat, "time"))
-    return f"{' × '.join(parts)} = {plural(max(rows, 1) * models * repeat, 'run')}"
+        parts.append(translate("batch_window", "%n time(s)", None, repeat))
+    total = max(rows, 1) * models * repeat  # lupdate reads a plain name as the count
+    runs = translate("batch_window", "%n run(s)", None, total)
+    return f"{' × '.join(parts)} = {runs}"
 
 
 def _batch_label(batch: BatchView) -> str:
@@ -128,24 +149,37 @@ class BatchWindow(QDialog):
     def _init_setup(self) -> QHBoxLayout:
         """Left: past batches, the prompt, repeats, hosts and the count; right: models."""
         self.batches_box = QComboBox()
-        self.batches_box.setPlaceholderText("No batches yet")
+        self.batches_box.setPlaceholderText(translate("batch_window", "No batches yet"))
         self.batches_box.setSizeAdjustPolicy(
             QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
         )
         self.batches_box.setMinimumContentsLength(30)
-        self.batches_box.setToolTip("Show a past batch of this experiment; resume it if it stopped")
+        self.batches_box.setToolTip(
+            translate(
+                "batch_window", "Show a past batch of this experiment; resume it if it stopped"
+            )
+        )
         self.prompt_view = QPlainTextEdit()
         self.prompt_view.setReadOnly(True)
-        self.prompt_view.setAccessibleName("The prompt every row fills in")
+        self.prompt_view.setAccessibleName(
+            translate("batch_window", "The prompt every row fills in")
+        )
         self.prompt_view.setFixedHeight(self.prompt_view.fontMetrics().lineSpacing() * 4 + 12)
         self.repeat_box = QSpinBox()
         self.repeat_box.setRange(1, MAX_REPEAT)
-        self.repeat_box.setToolTip("Run each row this many times on each model")
+        self.repeat_box.setToolTip(
+            translate("batch_window", "Run each row this many times on each model")
+        )
         self.hosts_list = QListWidget()
-        self.hosts_list.setAccessibleName("Ollama hosts to spread the batch over")
+        self.hosts_list.setAccessibleName(
+            translate("batch_window", "Ollama hosts to spread the batch over")
+        )
         self.hosts_list.setToolTip(
-            "Tick the Ollama hosts to spread the runs over (from the Settings; limit=N: "
-            "N answers at once there). An item goes only to a host with its model's weights."
+            translate(
+                "batch_window",
+                "Tick the Ollama hosts to spread the runs over (from the Settings; limit=N: "
+                "N answers at once there). An item goes only to a host with its model's weights.",
+            )
         )
         for host in self._hosts:
             item = QListWidgetItem(host.text)
@@ -156,18 +190,20 @@ class BatchWindow(QDialog):
         self.hosts_list.setFixedHeight(self.hosts_list.sizeHintForRow(0) * rows + 6)
         self.count_label = QLabel()
         form = QFormLayout()
-        form.addRow("&Batches:", self.batches_box)
-        form.addRow("Prompt:", self.prompt_view)
-        form.addRow("&Repeat:", self.repeat_box)
-        hosts_label = QLabel("H&osts:")
+        form.addRow(translate("batch_window", "&Batches:"), self.batches_box)
+        form.addRow(translate("batch_window", "Prompt:"), self.prompt_view)
+        form.addRow(translate("batch_window", "&Repeat:"), self.repeat_box)
+        hosts_label = QLabel(translate("batch_window", "H&osts:"))
         hosts_label.setBuddy(self.hosts_list)
         form.addRow(hosts_label, self.hosts_list)
-        form.addRow("Runs:", self.count_label)
+        form.addRow(translate("batch_window", "Runs:"), self.count_label)
 
         self.models_list = QListWidget()
-        self.models_list.setAccessibleName("Models to run on")
-        self.models_list.setToolTip("Tick the models to run every row on (Space ticks)")
-        models_label = QLabel("&Models:")
+        self.models_list.setAccessibleName(translate("batch_window", "Models to run on"))
+        self.models_list.setToolTip(
+            translate("batch_window", "Tick the models to run every row on (Space ticks)")
+        )
+        models_label = QLabel(translate("batch_window", "&Models:"))
         models_label.setBuddy(self.models_list)
         models = QVBoxLayout()
         models.addWidget(models_label)
@@ -182,19 +218,29 @@ class BatchWindow(QDialog):
         return setup
 
     def _init_buttons(self) -> QHBoxLayout:
-        self.start_button = QPushButton("&Start")
+        self.start_button = QPushButton(translate("batch_window", "&Start"))
         self.start_button.setDefault(True)
         self.start_button.setToolTip(
-            "Save a new batch and run the prompt for every row on each ticked model"
+            translate(
+                "batch_window",
+                "Save a new batch and run the prompt for every row on each ticked model",
+            )
         )
-        self.pause_button = QPushButton("&Pause")
-        self.pause_button.setToolTip("Let the answers under way finish and start no more")
-        self.resume_button = QPushButton("R&esume")
+        self.pause_button = QPushButton(translate("batch_window", "&Pause"))
+        self.pause_button.setToolTip(
+            translate("batch_window", "Let the answers under way finish and start no more")
+        )
+        self.resume_button = QPushButton(translate("batch_window", "R&esume"))
         self.resume_button.setToolTip(
-            "Run what the batch has left and give the grades it is missing; nothing runs twice"
+            translate(
+                "batch_window",
+                "Run what the batch has left and give the grades it is missing; nothing runs twice",
+            )
         )
-        self.cancel_button = QPushButton("&Cancel")
-        self.cancel_button.setToolTip("Stop the answers under way now; the batch can be resumed")
+        self.cancel_button = QPushButton(translate("batch_window", "&Cancel"))
+        self.cancel_button.setToolTip(
+            translate("batch_window", "Stop the answers under way now; the batch can be resumed")
+        )
         buttons = QHBoxLayout()
         buttons.addStretch(1)
         for button in (self.start_button, self.pause_button, self.resume_button):
@@ -206,7 +252,7 @@ class BatchWindow(QDialog):
 
     def _init_progress(self) -> QHBoxLayout:
         self.progress_bar = QProgressBar()
-        self.progress_bar.setFormat("%v of %m")
+        self.progress_bar.setFormat(translate("batch_window", "%v of %m"))
         self.progress_bar.setRange(0, 1)
         self.progress_bar.setValue(0)
         self.eta_label = QLabel()
@@ -224,14 +270,14 @@ class BatchWindow(QDialog):
         self.grid_model = BatchGridModel(self)
         self.grid_view = view = QTableView()
         view.setModel(self.grid_model)
-        view.setAccessibleName("Results: input rows by model")
+        view.setAccessibleName(translate("batch_window", "Results: input rows by model"))
         view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         header = view.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setMinimumSectionSize(90)
         view.verticalHeader().setMaximumWidth(360)
-        self.summary_label = QLabel("No batch open.")
+        self.summary_label = QLabel(translate("batch_window", "No batch open."))
         font = self.summary_label.font()
         font.setBold(True)
         self.summary_label.setFont(font)
@@ -326,7 +372,11 @@ class BatchWindow(QDialog):
         """The answers under way finish, no new ones start; the batch is then `paused`."""
         if self._drain is not None and not self._drain.is_set():
             self._drain.set()
-            self._say("Pausing: the answers under way finish, no new ones start…")
+            self._say(
+                translate(
+                    "batch_window", "Pausing: the answers under way finish, no new ones start…"
+                )
+            )
             self._update_buttons()
 
     def resume(self) -> None:
@@ -337,7 +387,7 @@ class BatchWindow(QDialog):
         """Stop the answers under way now; the batch can be resumed."""
         if self._cancel is not None:
             self._cancel.cancel()
-            self._say("Cancelling…")
+            self._say(translate("batch_window", "Cancelling…"))
 
     # -- reading ---------------------------------------------------------------------------
 
@@ -356,16 +406,21 @@ class BatchWindow(QDialog):
         if found is None:
             return
         title, template = found
-        self.setWindowTitle(f"Run all rows · {title or f'experiment {experiment_id}'}")
+        untitled = translate("batch_window", "experiment {id}").format(id=experiment_id)
+        self.setWindowTitle(
+            translate("batch_window", "Run all rows · {title}").format(title=title or untitled)
+        )
         self._has_prompt = template is not None
         if template is None:
-            self.prompt_view.setPlainText(NO_PROMPT)
+            self.prompt_view.setPlainText(translate("batch_window", NO_PROMPT))
             self.prompt_view.setToolTip("")
         else:
             prompt, system = template
             self.prompt_view.setPlainText(prompt)
             self.prompt_view.setToolTip(
-                f"System prompt: {system}" if system.strip() else "No system prompt"
+                translate("batch_window", "System prompt: {system}").format(system=system)
+                if system.strip()
+                else translate("batch_window", "No system prompt")
             )
         self._update_count()
 
@@ -416,7 +471,9 @@ class BatchWindow(QDialog):
             self.batches_box.setItemText(row, _batch_label(self._view))
         self.summary_label.setText(summary.line())
         self.summary_label.setToolTip(
-            f"Batch {self._view.id}: {self._view.name} ({self._view.status.value})"
+            translate("batch_window", "Batch {id}: {name} ({status})").format(
+                id=self._view.id, name=self._view.name, status=self._view.status.value
+            )
         )
         self.progress_bar.setRange(0, max(summary.total, 1))
         self.progress_bar.setValue(summary.done)
@@ -428,7 +485,7 @@ class BatchWindow(QDialog):
         from journal.core.hosts import probe_hosts
 
         addresses = [host.address for host in self._hosts]
-        self.models_list.addItem("Loading models…")
+        self.models_list.addItem(translate("batch_window", "Loading models…"))
         self.models_list.setEnabled(False)
         self._context.run(
             lambda: probe_hosts(addresses), self._on_hosts_probed, self._on_probe_failed, owner=self
@@ -452,19 +509,27 @@ class BatchWindow(QDialog):
         self.hosts_list.blockSignals(True)
         for row, host in enumerate(self._hosts):
             item = self.hosts_list.item(row)
-            item.setText(host.text + (" (not answering)" if host.address in down else ""))
+            silent = translate("batch_window", "{host} (not answering)").format(host=host.text)
+            item.setText(silent if host.address in down else host.text)
             if host.address in down:
                 item.setCheckState(Qt.CheckState.Unchecked)
         self.hosts_list.blockSignals(False)
         self._job.set_hosts(self.chosen_hosts())
         if not names:
-            self._say("No host lists any model: start Ollama or pull a model, then reopen this.")
+            self._say(
+                translate(
+                    "batch_window",
+                    "No host lists any model: start Ollama or pull a model, then reopen this.",
+                )
+            )
         self._update_count()
         self.models_loaded.emit()
 
     def _on_probe_failed(self, error: JournalError) -> None:
         self.models_list.clear()
-        self._context.report(error, quiet=True, about="Could not list the models.")
+        self._context.report(
+            error, quiet=True, about=translate("batch_window", "Could not list the models.")
+        )
         self.models_loaded.emit()
 
     # -- state -----------------------------------------------------------------------------
@@ -524,9 +589,9 @@ class BatchWindow(QDialog):
     def _on_start_button_clicked(self) -> None:
         models = self.chosen_models()
         if not models:
-            self._say("Tick at least one model to run on.")
+            self._say(translate("batch_window", "Tick at least one model to run on."))
             return
-        self._begin("Saving the batch…")
+        self._begin(translate("batch_window", "Saving the batch…"))
         self._job.create(
             self._experiment_id,
             models,
@@ -537,14 +602,15 @@ class BatchWindow(QDialog):
 
     def _on_batch_created(self, batch_id: int) -> None:
         self.open_batch(batch_id)
-        self._say(f"Running {plural(self._left, 'item')}…")
+        items = self._left
+        self._say(translate("batch_window", "Running %n item(s)…", None, items))
         self._run(batch_id, resume=False)
 
     @Slot()
     def _on_resume_button_clicked(self) -> None:
         if self._batch_id is None or self._running:
             return
-        self._begin("Resuming…")
+        self._begin(translate("batch_window", "Resuming…"))
         self._run(self._batch_id, resume=True)
 
     @Slot()
@@ -557,17 +623,19 @@ class BatchWindow(QDialog):
 
     def _on_run_done(self, result: BatchRunResult) -> None:
         self._end()
-        ran = plural(result.ran, "run")
-        left = plural(self._left, "item")
+        runs, items = result.ran, self._left
+        ran = translate("batch_window", "%n run(s)", None, runs)
+        left = translate("batch_window", "%n item(s) left", None, items)
         status = result.status.value
         if status == "cancelled":
-            text = f"Cancelled after {ran}; {left} left: Resume runs them."
+            text = translate("batch_window", "Cancelled after {ran}; {left}: Resume runs them.")
         elif status == "paused":
-            text = f"Paused after {ran}; {left} left: Resume runs them."
+            text = translate("batch_window", "Paused after {ran}; {left}: Resume runs them.")
         elif self._job.grading_runs:
-            text = f"Finished: {ran}; grading goes on."
+            text = translate("batch_window", "Finished: {ran}; grading goes on.")
         else:
-            text = f"Finished: {ran}."
+            text = translate("batch_window", "Finished: {ran}.")
+        text = text.format(ran=ran, left=left)
         self._say(text)
         # Hosts that went down were said as it happened; the other notes (a host with other
         # weights, skipped) come now.
@@ -579,8 +647,12 @@ class BatchWindow(QDialog):
 
     def _on_run_failed(self, error: JournalError) -> None:
         self._end()
-        self._say("The batch stopped; Resume runs what is left once a host answers.")
-        self._context.report(error, about="The batch stopped.")
+        self._say(
+            translate(
+                "batch_window", "The batch stopped; Resume runs what is left once a host answers."
+            )
+        )
+        self._context.report(error, about=translate("batch_window", "The batch stopped."))
         self.batch_failed.emit(error.message)
 
     @Slot()
@@ -602,7 +674,11 @@ class BatchWindow(QDialog):
 
     def _on_job_host_down(self, address: str, _reason: str) -> None:
         self._down.add(address)
-        self._notice(f"{address} stopped answering; its items go to the other hosts.")
+        self._notice(
+            translate(
+                "batch_window", "{address} stopped answering; its items go to the other hosts."
+            ).format(address=address)
+        )
 
     def _notice(self, text: str) -> None:
         self.notice_label.setText(text)
@@ -659,9 +735,12 @@ class BatchWindow(QDialog):
 
         answer = QMessageBox.question(
             parent,
-            "A batch is running",
-            "The batch is still running. Stop it and close?\n\n"
-            "Finished answers are kept; Run all → Resume runs the rest.",
+            translate("batch_window", "A batch is running"),
+            translate(
+                "batch_window",
+                "The batch is still running. Stop it and close?\n\n"
+                "Finished answers are kept; Run all → Resume runs the rest.",
+            ),
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
             QMessageBox.StandardButton.No,
         )

@@ -8,6 +8,7 @@ import functools
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import (
+    QCoreApplication,
     QEvent,
     QItemSelection,
     QModelIndex,
@@ -39,7 +40,7 @@ from journal.core.cancel import CancelToken
 from journal.core.check_triage import Group
 from journal.core.domain import ExperimentFilter, Verdict
 from journal.core.errors import JournalError
-from journal.core.formatting import plural, short_digest
+from journal.core.formatting import short_digest
 from journal.gui.answer_view import SafeTextBrowser
 from journal.gui.check_items_model import GROUPS, HEADERS, WHY_COLUMN, CheckItemsModel, read_check
 from journal.gui.check_runner import CheckRunner, Progress
@@ -55,6 +56,8 @@ if TYPE_CHECKING:
     from journal.core.models import Run
     from journal.gui.context import AppContext
     from journal.gui.grade_marks import RunGrades
+
+translate = QCoreApplication.translate
 
 TRIAGE_KEYS = {
     Qt.Key.Key_W: Verdict.WORKED,
@@ -81,7 +84,7 @@ class CheckWindow(QDialog):
 
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle("Migration check")
+        self.setWindowTitle(translate("check_window", "Migration check"))
         self.resize(1040, 760)
         self._context = context
         self._filters: ExperimentFilter | None = ExperimentFilter()
@@ -124,7 +127,9 @@ class CheckWindow(QDialog):
         """The saved checks on the left; what a new check replays on which model beside."""
         self.checks_list = SavedChecksList()
         saved = QVBoxLayout()
-        saved.addWidget(QLabel("<b>Saved checks</b> (click one to open it)"))
+        saved.addWidget(
+            QLabel(translate("check_window", "<b>Saved checks</b> (click one to open it)"))
+        )
         saved.addWidget(self.checks_list)
         top = QHBoxLayout()
         top.addLayout(saved, 1)
@@ -134,45 +139,62 @@ class CheckWindow(QDialog):
     def _init_form(self) -> QFormLayout:
         """What a new check replays on which model."""
         self.name_edit = QLineEdit()
-        self.name_edit.setPlaceholderText("(named after the selection and the model)")
+        self.name_edit.setPlaceholderText(
+            translate("check_window", "(named after the selection and the model)")
+        )
         service = self._context.service
         assert service is not None
         # the prompt panel's picker: each model with its family, size and quantisation
         self.target_picker = ModelPicker(service.list_models)
-        self.target_picker.setToolTip("The model to replay the runs on")
+        self.target_picker.setToolTip(translate("check_window", "The model to replay the runs on"))
         self.source_label = QLabel()
         self.source_label.setWordWrap(True)
         # A turn of a conversation replays with the recorded history; a check may instead
         # send every turn again on the target, each after the new answers.
-        self.regenerate_box = QCheckBox("Re&generate every turn of conversations")
+        self.regenerate_box = QCheckBox(
+            translate("check_window", "Re&generate every turn of conversations")
+        )
         self.regenerate_box.setToolTip(
-            "For a run that is a turn of a conversation, send every turn again on the target, "
-            "each after its new answers; unticked, only that turn is replayed, after the "
-            "recorded ones"
+            translate(
+                "check_window",
+                "For a run that is a turn of a conversation, send every turn again on the "
+                "target, each after its new answers; unticked, only that turn is replayed, "
+                "after the recorded ones",
+            )
         )
         form = QFormLayout()
-        form.addRow("<b>New check</b>", QLabel())
-        form.addRow("Name:", self.name_edit)
-        form.addRow("Target model:", self.target_picker)
-        form.addRow("Runs to replay:", self.source_label)
+        form.addRow(translate("check_window", "<b>New check</b>"), QLabel())
+        form.addRow(translate("check_window", "Name:"), self.name_edit)
+        form.addRow(translate("check_window", "Target model:"), self.target_picker)
+        form.addRow(translate("check_window", "Runs to replay:"), self.source_label)
         form.addRow("", self.regenerate_box)
         return form
 
     def _init_buttons(self) -> QHBoxLayout:
-        self.start_button = QPushButton("Start check")
+        self.start_button = QPushButton(translate("check_window", "Start check"))
         self.start_button.setDefault(True)
-        self.start_button.setToolTip("Replay the runs on the target model and grade each one")
-        self.resume_button = QPushButton("Resume")
-        self.resume_button.setToolTip(
-            "Replay what is left of the open check and give the grades it is missing"
+        self.start_button.setToolTip(
+            translate("check_window", "Replay the runs on the target model and grade each one")
         )
-        self.cancel_button = QPushButton("Cancel")
-        self.cancel_button.setToolTip("Stop after the current answer; the check can be resumed")
-        self.accept_button = QPushButton("Accept all passes")
+        self.resume_button = QPushButton(translate("check_window", "Resume"))
+        self.resume_button.setToolTip(
+            translate(
+                "check_window",
+                "Replay what is left of the open check and give the grades it is missing",
+            )
+        )
+        self.cancel_button = QPushButton(translate("check_window", "Cancel"))
+        self.cancel_button.setToolTip(
+            translate("check_window", "Stop after the current answer; the check can be resumed")
+        )
+        self.accept_button = QPushButton(translate("check_window", "Accept all passes"))
         self.accept_button.setShortcut(QKeySequence(ACCEPT_SHORTCUT))
         self.accept_button.setToolTip(
-            f"Mark every passing replay you have not judged as worked ({ACCEPT_SHORTCUT}); "
-            "verdicts you gave stay"
+            translate(
+                "check_window",
+                "Mark every passing replay you have not judged as worked ({keys}); "
+                "verdicts you gave stay",
+            ).format(keys=ACCEPT_SHORTCUT)
         )
         buttons = QHBoxLayout()
         buttons.addWidget(self.accept_button)
@@ -184,7 +206,7 @@ class CheckWindow(QDialog):
 
     def _init_progress(self) -> QHBoxLayout:
         """The summary line, grades still coming, the progress of a pass and its news."""
-        self.summary_label = QLabel("No check open.")
+        self.summary_label = QLabel(translate("check_window", "No check open."))
         font = self.summary_label.font()
         font.setBold(True)
         self.summary_label.setFont(font)
@@ -206,7 +228,7 @@ class CheckWindow(QDialog):
         self.items_model = CheckItemsModel(self)
         self.items_view = view = QTreeView()
         view.setModel(self.items_model)
-        view.setAccessibleName("Items of the check, by group")
+        view.setAccessibleName(translate("check_window", "Items of the check, by group"))
         view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -222,8 +244,11 @@ class CheckWindow(QDialog):
         header.setSectionResizeMode(WHY_COLUMN, QHeaderView.ResizeMode.Stretch)
         view.installEventFilter(self)
         hint = QLabel(
-            "Judge the selected replay: W worked · P partly · F failed · 0 clear · "
-            "N next left to look at · Shift+N back"
+            translate(
+                "check_window",
+                "Judge the selected replay: W worked · P partly · F failed · 0 clear · "
+                "N next left to look at · Shift+N back",
+            )
         )
         hint.setEnabled(False)
         hint.setWordWrap(True)
@@ -239,8 +264,10 @@ class CheckWindow(QDialog):
         answer's grades (a mark and the reason per expectation)."""
         self.prompt_view = QPlainTextEdit()
         self.prompt_view.setReadOnly(True)
-        self.prompt_view.setAccessibleName("Prompt of the selected item")
-        self.prompt_view.setPlaceholderText("Select an item to see what it asked.")
+        self.prompt_view.setAccessibleName(translate("check_window", "Prompt of the selected item"))
+        self.prompt_view.setPlaceholderText(
+            translate("check_window", "Select an item to see what it asked.")
+        )
         self.prompt_view.setMaximumHeight(
             self.prompt_view.fontMetrics().lineSpacing() * PROMPT_LINES + 12
         )
@@ -250,13 +277,13 @@ class CheckWindow(QDialog):
         answers = QWidget()
         outer = QVBoxLayout(answers)
         outer.setContentsMargins(0, 0, 0, 0)
-        outer.addWidget(QLabel("<b>Prompt</b> (of the original run)"))
+        outer.addWidget(QLabel(translate("check_window", "<b>Prompt</b> (of the original run)")))
         outer.addWidget(self.prompt_view)
         answer_layout = QHBoxLayout()
         outer.addLayout(answer_layout, 1)
         for caption, view in (
-            ("Original answer", self.original_view),
-            ("New answer, against the original", self.new_view),
+            (translate("check_window", "Original answer"), self.original_view),
+            (translate("check_window", "New answer, against the original"), self.new_view),
         ):
             box = QVBoxLayout()
             box.addWidget(QLabel(f"<b>{caption}</b>"))
@@ -351,7 +378,9 @@ class CheckWindow(QDialog):
             record = filter_record(self._filters or ExperimentFilter())
         text = describe_selection(record)
         if self._run_ids is None:
-            text = f"the latest run of each experiment matching: {text}"
+            text = translate(
+                "check_window", "the latest run of each experiment matching: {filter}"
+            ).format(filter=text)
         self.source_label.setText(text)
 
     def _refresh_checks(self) -> None:
@@ -384,11 +413,23 @@ class CheckWindow(QDialog):
         self.progress_label.setText(view.summary.progress_line(self._running))
         from journal.core.migration_check import regenerates
 
-        how = "every turn regenerated" if regenerates(view.source_filter) else "last turn replayed"
+        how = (
+            translate("check_window", "every turn regenerated")
+            if regenerates(view.source_filter)
+            else translate("check_window", "last turn replayed")
+        )
         self.summary_label.setToolTip(
-            f"Check {view.id}: {view.name}\n{view.status.value}, target "
-            f"{view.target_model} @ {short_digest(view.target_digest)}\n"
-            f"Conversations: {how}"
+            translate(
+                "check_window",
+                "Check {id}: {name}\n{status}, target {model} @ {digest}\nConversations: {how}",
+            ).format(
+                id=view.id,
+                name=view.name,
+                status=view.status.value,
+                model=view.target_model,
+                digest=short_digest(view.target_digest),
+                how=how,
+            )
         )
         self._show_grading(found.items)
         self._show_selected()
@@ -409,9 +450,14 @@ class CheckWindow(QDialog):
 
         coming, missing = grades_coming(items), grades_missing(items)
         if coming:
-            text = f"{plural(coming, 'grade')} still coming"
+            text = translate("check_window", "%n grade(s) still coming", None, coming)
         elif missing and not self._running:
-            text = f"{plural(missing, 'grade')} missing (grading stopped): Resume grades them"
+            text = translate(
+                "check_window",
+                "%n grade(s) missing (grading stopped): Resume grades them",
+                None,
+                missing,
+            )
         else:
             text = ""
         self.grading_label.setText(text)
@@ -454,10 +500,14 @@ class CheckWindow(QDialog):
         old_text = _answer(source)
         self.prompt_view.setPlainText(source.prompt)
         system = source.system_prompt
-        self.prompt_view.setToolTip(f"System prompt: {system}" if system else "No system prompt")
+        self.prompt_view.setToolTip(
+            translate("check_window", "System prompt: {system}").format(system=system)
+            if system
+            else translate("check_window", "No system prompt")
+        )
         self.original_view.setHtml(plain_html(old_text))
         if new_text is None:
-            self.new_view.setHtml(plain_html("(not replayed yet)"))
+            self.new_view.setHtml(plain_html(translate("check_window", "(not replayed yet)")))
         else:
             self.new_view.setHtml(diff_html(word_diff(old_text, new_text), self.palette()))
         self.grade_strip.show_grades(grades)
@@ -501,9 +551,9 @@ class CheckWindow(QDialog):
     def _on_start_button_clicked(self) -> None:
         target = self.target_picker.current_model() or ""
         if not target:
-            self._say("Choose the model to check against.")
+            self._say(translate("check_window", "Choose the model to check against."))
             return
-        self._begin("Saving the check…")
+        self._begin(translate("check_window", "Saving the check…"))
         self._runner.create(
             target,
             self._filters,
@@ -522,7 +572,7 @@ class CheckWindow(QDialog):
     def _on_resume_button_clicked(self) -> None:
         if self._check_id is None:
             return
-        self._begin("Resuming…")
+        self._begin(translate("check_window", "Resuming…"))
         self._run_check(self._check_id, resume=True)
 
     def resume(self) -> None:
@@ -537,7 +587,7 @@ class CheckWindow(QDialog):
         """Stop the running check after the current stream ends; it can be resumed."""
         if self._cancel is not None:
             self._cancel.cancel()
-            self._say("Cancelling…")
+            self._say(translate("check_window", "Cancelling…"))
 
     @Slot()
     def _on_cancel_button_clicked(self) -> None:
@@ -564,13 +614,24 @@ class CheckWindow(QDialog):
         self.progress_bar.setValue(1)
         notes = " ".join(result.warnings)
         coming = self.grading_text()
+        ran = result.ran
         if result.cancelled:
-            text = f"Cancelled after {plural(result.ran, 'replay')}; resume to run the rest."
+            text = translate(
+                "check_window",
+                "Cancelled after %n replay(s); resume to run the rest.",
+                None,
+                ran,
+            )
         elif coming:
             self._awaiting_grades = True
-            text = f"Replays finished ({plural(result.ran, 'replay')}); grading goes on."
+            text = translate(
+                "check_window",
+                "Replays finished (%n replay(s)); grading goes on.",
+                None,
+                ran,
+            )
         else:
-            text = f"Finished: {plural(result.ran, 'replay')}."
+            text = translate("check_window", "Finished: %n replay(s).", None, ran)
         self._say(f"{text} {notes}".strip())
         self.check_finished.emit(result.check_id)
 
@@ -578,15 +639,19 @@ class CheckWindow(QDialog):
         self._end()
         self.progress_bar.setRange(0, 1)
         self.progress_bar.setValue(0)
-        self._say("The check stopped.")
-        self._context.report(error, about="The check stopped.")
+        self._say(translate("check_window", "The check stopped."))
+        self._context.report(error, about=translate("check_window", "The check stopped."))
         self.check_failed.emit(error.message)
 
     def _on_check_progress(self, items: list[Progress]) -> None:
         position, total, source, new = items[-1]  # only the latest counts
         self.progress_bar.setRange(0, total)
         self.progress_bar.setValue(position)
-        self.progress_label.setToolTip(f"Latest: item {position}, run {source} -> run {new}")
+        self.progress_label.setToolTip(
+            translate("check_window", "Latest: item {position}, run {source} -> run {new}").format(
+                position=position, source=source, new=new
+            )
+        )
         if self._running:
             self._reload()
 
@@ -596,7 +661,7 @@ class CheckWindow(QDialog):
         self._reload()
         if self._awaiting_grades and not self._running and not self.grading_text():
             self._awaiting_grades = False
-            self._say("Finished: every grade is in.")
+            self._say(translate("check_window", "Finished: every grade is in."))
 
     # -- models ----------------------------------------------------------------------------
 
@@ -606,7 +671,12 @@ class CheckWindow(QDialog):
 
     @Slot(str)
     def _on_target_picker_load_failed(self, message: str) -> None:
-        self._context.say(f"Could not list the models. {message}", 8000)
+        self._context.say(
+            translate("check_window", "Could not list the models. {message}").format(
+                message=message
+            ),
+            8000,
+        )
         self.models_loaded.emit()
 
     # -- triage ----------------------------------------------------------------------------
@@ -660,7 +730,11 @@ class CheckWindow(QDialog):
         if item is None or self._check_id is None:
             return
         if item.new_run_id is None:
-            self._say(f"Item {item.position} has not been replayed yet: nothing to judge.")
+            self._say(
+                translate(
+                    "check_window", "Item {position} has not been replayed yet: nothing to judge."
+                ).format(position=item.position)
+            )
             return
         check_id, position = self._check_id, item.position
 
@@ -684,7 +758,7 @@ class CheckWindow(QDialog):
         self.item_triaged.emit(position)
 
     def _on_triage_failed(self, error: JournalError) -> None:
-        self._context.report(error, about="The verdict was not saved.")
+        self._context.report(error, about=translate("check_window", "The verdict was not saved."))
 
     def accept_passes(self) -> None:
         """Mark every passing replay without a verdict as worked (the core's rule: a
@@ -710,9 +784,16 @@ class CheckWindow(QDialog):
         if check_id == self._check_id:
             self._reload()
         if count:
-            self._say(f"Marked {plural(count, 'passing replay')} as worked.")
+            self._say(
+                translate("check_window", "Marked %n passing replay(s) as worked.", None, count)
+            )
         else:
-            self._say("No passing replay is left without your verdict: nothing to accept.")
+            self._say(
+                translate(
+                    "check_window",
+                    "No passing replay is left without your verdict: nothing to accept.",
+                )
+            )
         self.passes_accepted.emit(count)
 
     def closeEvent(self, event: Any) -> None:  # noqa: N802

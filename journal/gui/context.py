@@ -14,7 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
-from PySide6.QtCore import QObject, QThreadPool, Signal
+from PySide6.QtCore import QCoreApplication, QObject, QThreadPool, Signal
 
 from journal.core.errors import JournalError, OllamaError
 from journal.gui.grading_relay import GradingRelay
@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from journal.core.storage import Journal
 
 T = TypeVar("T")
+translate = QCoreApplication.translate
 
 PROBLEM_SHOWN_MS = 15_000  # a problem also stays this long in the status bar
 
@@ -119,7 +120,7 @@ class AppContext(QObject):
 
             return Journal.open(path)
 
-        self.say(f"Opening {path}…", 0)
+        self.say(translate("context", "Opening {path}…").format(path=path), 0)
         self.tasks.run(work, self._on_opened, self.journal_failed.emit, owner=self)
 
     def _on_opened(self, journal: Journal) -> None:
@@ -158,7 +159,8 @@ class AppContext(QObject):
         try:
             saved = SettingsFile().load().host_limits
         except JournalError as error:
-            self.report(error, quiet=True, about="Only this window's host is used.")
+            only_this = translate("context", "Only this window's host is used.")
+            self.report(error, quiet=True, about=only_this)
             saved = []
         first = self._service.host if self._service is not None else self.host
         return hosts_led_by(first, saved)

@@ -16,7 +16,7 @@ from collections import Counter
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, cast
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QCoreApplication, QObject, Signal
 
 from journal.core.domain import RunStatus
 
@@ -25,6 +25,8 @@ if TYPE_CHECKING:
     from journal.core.models import Run
     from journal.gui.context import AppContext
     from journal.gui.tasks import Listener
+
+translate = QCoreApplication.translate
 
 RELAY_INTERVAL_MS = 100  # grading news reaches the window at most this often
 CLOSE_WAIT_SECONDS = 2.0  # a cancelled judgement ends in milliseconds; never wait longer
@@ -211,7 +213,7 @@ class GradingRelay(QObject):
         self.pending_changed.emit(self.pending)
 
     def _failed(self, error: Any) -> None:
-        self._context.report(error, quiet=True, about="Grading failed:")
+        self._context.report(error, quiet=True, about=translate("grading_relay", "Grading failed:"))
 
     def _on_listener_items(self, items: list[Any]) -> None:
         changed: list[int] = []
@@ -220,7 +222,8 @@ class GradingRelay(QObject):
             if run_id not in changed:
                 changed.append(run_id)
             if item[0] == "ended" and len(item) > 2:  # the journal's message: a quiet line
-                self._context.say(f"Grading run {run_id} failed: {item[2]}", 15_000)
+                failed = translate("grading_relay", "Grading run {id} failed: {message}")
+                self._context.say(failed.format(id=run_id, message=item[2]), 15_000)
         for run_id in changed:
             self.grades_changed.emit(run_id)
         self.pending_changed.emit(self.pending)

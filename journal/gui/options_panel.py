@@ -4,11 +4,12 @@ the core exactly as the command line's `-o` is."""
 from __future__ import annotations
 
 import json
-from collections.abc import Collection, Iterator
+from collections.abc import Callable, Collection, Iterator
 from contextlib import contextmanager, suppress
-from typing import Any
+from typing import Any, cast
 
-from PySide6.QtCore import QEvent, QSize, Qt, Signal, Slot
+from PySide6 import QtCore
+from PySide6.QtCore import QCoreApplication, QEvent, QSize, Qt, Signal, Slot
 from PySide6.QtGui import QColor, QFontDatabase, QPalette, QResizeEvent
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -26,35 +27,78 @@ from PySide6.QtWidgets import (
 
 from journal.core.errors import InvalidInputError
 
+translate = QCoreApplication.translate
+# Marks a module-level text for lupdate; it is translated where it is shown.
+QT_TRANSLATE_NOOP = cast("Callable[[str, str], str]", QtCore.QT_TRANSLATE_NOOP)
+
 NUMBER_FIELDS = ("temperature", "top_p", "top_k", "seed", "num_ctx", "num_predict")
 # Grid order in two columns: the sampling knobs on the left, the budget and lifetime on the right.
 LEFT_FIELDS = ("temperature", "top_p", "top_k", "seed")
 RIGHT_FIELDS = ("num_ctx", "num_predict", "keep_alive", "think")
 OWN_FIELDS = frozenset({*NUMBER_FIELDS, "stop", "keep_alive", "think"})
 
-THINK_CHOICES = ("Default", "On", "Off", "Low", "Medium", "High")
+# Shown translated; the English word is what the core parses (chosen by position).
+THINK_CHOICES = (
+    QT_TRANSLATE_NOOP("options_panel", "Default"),
+    QT_TRANSLATE_NOOP("options_panel", "On"),
+    QT_TRANSLATE_NOOP("options_panel", "Off"),
+    QT_TRANSLATE_NOOP("options_panel", "Low"),
+    QT_TRANSLATE_NOOP("options_panel", "Medium"),
+    QT_TRANSLATE_NOOP("options_panel", "High"),
+)
 
 TOOLTIPS = {
-    "temperature": "How random the answer is: 0 picks the likeliest words, higher varies more.",
-    "top_p": "Nucleus sampling: consider only the likeliest words adding up to this share (0–1).",
-    "top_k": "Consider only this many likeliest words at each step.",
-    "seed": "A fixed seed makes a run repeatable (with the same model and settings).",
-    "num_ctx": "Context window in tokens: how much of the conversation the model sees.",
-    "num_predict": "The most tokens to generate; -1 means no limit.",
-    "keep_alive": "How long the model stays loaded after the run: 5m, 1h30m, 90 (seconds), "
-    "0 unloads at once, -1 keeps it loaded.",
-    "think": "Whether a thinking model reasons before answering (Low/Medium/High for models "
-    "that take a level). Default lets the model decide.",
-    "stop": "Stop sequences, separated by commas. Write \\n for a newline, \\, for a comma, "
-    '\\\\ for a backslash; or give a JSON list like ["###", "User:"].',
-    "extra": "Any other Ollama option, one key=value per line (e.g. repeat_penalty=1.1, "
-    "min_p=0.05). Lines starting with # are ignored.",
-    "allow_unknown": "Send option names Ollama does not know. Ollama ignores them silently, "
-    "so a typo would be recorded as if it had been used; options of a loaded run are always "
-    "sent.",
+    "temperature": QT_TRANSLATE_NOOP(
+        "options_panel",
+        "How random the answer is: 0 picks the likeliest words, higher varies more.",
+    ),
+    "top_p": QT_TRANSLATE_NOOP(
+        "options_panel",
+        "Nucleus sampling: consider only the likeliest words adding up to this share (0–1).",
+    ),
+    "top_k": QT_TRANSLATE_NOOP(
+        "options_panel", "Consider only this many likeliest words at each step."
+    ),
+    "seed": QT_TRANSLATE_NOOP(
+        "options_panel", "A fixed seed makes a run repeatable (with the same model and settings)."
+    ),
+    "num_ctx": QT_TRANSLATE_NOOP(
+        "options_panel", "Context window in tokens: how much of the conversation the model sees."
+    ),
+    "num_predict": QT_TRANSLATE_NOOP(
+        "options_panel", "The most tokens to generate; -1 means no limit."
+    ),
+    "keep_alive": QT_TRANSLATE_NOOP(
+        "options_panel",
+        "How long the model stays loaded after the run: 5m, 1h30m, 90 (seconds), "
+        "0 unloads at once, -1 keeps it loaded.",
+    ),
+    "think": QT_TRANSLATE_NOOP(
+        "options_panel",
+        "Whether a thinking model reasons before answering (Low/Medium/High for models "
+        "that take a level). Default lets the model decide.",
+    ),
+    "stop": QT_TRANSLATE_NOOP(
+        "options_panel",
+        "Stop sequences, separated by commas. Write \\n for a newline, \\, for a comma, "
+        '\\\\ for a backslash; or give a JSON list like ["###", "User:"].',
+    ),
+    "extra": QT_TRANSLATE_NOOP(
+        "options_panel",
+        "Any other Ollama option, one key=value per line (e.g. repeat_penalty=1.1, "
+        "min_p=0.05). Lines starting with # are ignored.",
+    ),
+    "allow_unknown": QT_TRANSLATE_NOOP(
+        "options_panel",
+        "Send option names Ollama does not know. Ollama ignores them silently, "
+        "so a typo would be recorded as if it had been used; options of a loaded run are always "
+        "sent.",
+    ),
 }
 
-ALLOW_UNKNOWN_HINT = "Tick “Allow unknown options” to send it anyway."
+ALLOW_UNKNOWN_HINT = QT_TRANSLATE_NOOP(
+    "options_panel", "Tick “Allow unknown options” to send it anyway."
+)
 
 _ESCAPES = {"n": "\n", "t": "\t", ",": ",", "\\": "\\"}
 
@@ -94,7 +138,10 @@ def parse_stop(text: str) -> list[str]:
             following = next(chars, "")
             if following not in _ESCAPES:
                 raise InvalidInputError(
-                    f"Stop: unknown escape '\\{following}'; use \\n, \\t, \\, or \\\\."
+                    translate(
+                        "options_panel",
+                        "Stop: unknown escape '\\{escape}'; use \\n, \\t, \\, or \\\\.",
+                    ).format(escape=following)
                 )
             current.append((_ESCAPES[following], True))
         elif char in ",\n":
@@ -164,16 +211,20 @@ def parse_extra(
         from journal.core.options import UnknownOptionError, parse_assignments
 
         key = line.partition("=")[0].strip()
-        where = f"Extra options, line {number}"
+        where = translate("options_panel", "Extra options, line {number}").format(number=number)
         if key in OWN_FIELDS:
-            raise InvalidInputError(f"{where}: {key} has its own field above.")
+            raise InvalidInputError(
+                translate("options_panel", "{where}: {key} has its own field above.").format(
+                    where=where, key=key
+                )
+            )
         try:
             parsed, _request = parse_assignments(
                 [line], allow_unknown=allow_unknown, recorded=recorded
             )
         except UnknownOptionError as error:
             raise InvalidInputError(
-                f"{where}: {error.with_hint(ALLOW_UNKNOWN_HINT).message}"
+                f"{where}: {error.with_hint(_allow_unknown_hint()).message}"
             ) from None
         except InvalidInputError as error:
             raise InvalidInputError(f"{where}: {error.message}") from None
@@ -206,7 +257,7 @@ class OptionsPanel(QWidget):
 
     def _init_state(self) -> None:
         self._quiet = 0
-        self._extra_tooltip = TOOLTIPS["extra"]
+        self._extra_tooltip = _tip("extra")
         self._errors: dict[str, str] = {}
         self._recorded: frozenset[str] = frozenset()  # keys of the loaded run: not typos
         self._two_columns: bool | None = None
@@ -218,15 +269,16 @@ class OptionsPanel(QWidget):
         for key in (*NUMBER_FIELDS, "keep_alive", "stop"):
             edit = QLineEdit()
             edit.setClearButtonEnabled(True)
-            edit.setToolTip(TOOLTIPS[key])
+            edit.setToolTip(_tip(key))
             edit.setAccessibleName(key)
-            edit.setMinimumWidth(self.fontMetrics().horizontalAdvance("0.95 (model default)") + 24)
+            widest = _model_default("0.95")
+            edit.setMinimumWidth(self.fontMetrics().horizontalAdvance(widest) + 24)
             edit.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
             self._edits[key] = edit
 
         self._think = QComboBox()
-        self._think.addItems(list(THINK_CHOICES))
-        self._think.setToolTip(TOOLTIPS["think"])
+        self._think.addItems([translate("options_panel", choice) for choice in THINK_CHOICES])
+        self._think.setToolTip(_tip("think"))
         self._think.setAccessibleName("think")
 
     def _init_extra(self) -> None:
@@ -235,8 +287,8 @@ class OptionsPanel(QWidget):
         self._extra.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
         self._extra.setTabChangesFocus(True)
         self._extra.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
-        self._extra.setToolTip(TOOLTIPS["extra"])
-        self._extra.setAccessibleName("Extra options")
+        self._extra.setToolTip(_tip("extra"))
+        self._extra.setAccessibleName(translate("options_panel", "Extra options"))
         lines = 3
         margins = self._extra.contentsMargins()
         self._extra.setFixedHeight(
@@ -245,14 +297,14 @@ class OptionsPanel(QWidget):
             + margins.top()
             + margins.bottom()
         )
-        self._allow_unknown = QCheckBox("Allow unknown options")
-        self._allow_unknown.setToolTip(TOOLTIPS["allow_unknown"])
+        self._allow_unknown = QCheckBox(translate("options_panel", "Allow unknown options"))
+        self._allow_unknown.setToolTip(_tip("allow_unknown"))
 
     def _init_labels(self) -> None:
         for key in (*NUMBER_FIELDS, "keep_alive", "think", "stop", "extra"):
             label = QLabel(key)
             label.setBuddy(self._widget(key))
-            label.setToolTip(TOOLTIPS[key])
+            label.setToolTip(_tip(key))
             self._labels[key] = label
 
         self._error_label = QLabel()
@@ -373,15 +425,18 @@ class OptionsPanel(QWidget):
                     if key == "stop" and isinstance(value, list)
                     else (format_value(value))
                 )
-                edit.setPlaceholderText(f"{shown} (model default)")
+                edit.setPlaceholderText(_model_default(shown))
             else:
-                edit.setPlaceholderText("default")
+                edit.setPlaceholderText(translate("options_panel", "default"))
         others = {k: v for k, v in defaults.items() if k not in OWN_FIELDS}
-        self._extra.setPlaceholderText("key=value per line, e.g. repeat_penalty=1.1")
-        tooltip = TOOLTIPS["extra"]
+        self._extra.setPlaceholderText(
+            translate("options_panel", "key=value per line, e.g. repeat_penalty=1.1")
+        )
+        tooltip = _tip("extra")
         if others:
             listed = "\n".join(f"{k}={format_value(v)}" for k, v in sorted(others.items()))
-            tooltip += f"\n\nThis model's other defaults:\n{listed}"
+            heading = translate("options_panel", "This model's other defaults:")
+            tooltip += f"\n\n{heading}\n{listed}"
         self._extra_tooltip = tooltip
         if "extra" not in self._errors:
             self._extra.setToolTip(tooltip)
@@ -392,10 +447,13 @@ class OptionsPanel(QWidget):
         if supported is False:
             self._think.setCurrentIndex(0)
             self._think.setToolTip(
-                "This model does not support thinking; Ollama refuses On/Off/levels for it."
+                translate(
+                    "options_panel",
+                    "This model does not support thinking; Ollama refuses On/Off/levels for it.",
+                )
             )
         else:
-            self._think.setToolTip(TOOLTIPS["think"])
+            self._think.setToolTip(_tip("think"))
 
     # -- values ---------------------------------------------------------------------------
 
@@ -441,10 +499,10 @@ class OptionsPanel(QWidget):
         return fields
 
     def think(self) -> bool | str | None:
-        choice = self._think.currentText()
-        if choice == THINK_CHOICES[0]:
+        index = self._think.currentIndex()
+        if index <= 0:
             return None
-        return _core_parse("think", choice)  # type: ignore[no-any-return]
+        return _core_parse("think", THINK_CHOICES[index])  # type: ignore[no-any-return]
 
     def set_values(
         self,
@@ -532,7 +590,7 @@ class OptionsPanel(QWidget):
         self._show_errors()
 
     def _tooltip(self, key: str) -> str:
-        return self._extra_tooltip if key == "extra" else TOOLTIPS[key]
+        return self._extra_tooltip if key == "extra" else _tip(key)
 
     def _style_invalid(self, widget: QWidget, invalid: bool) -> None:
         widget.setProperty("invalid", invalid)
@@ -595,6 +653,20 @@ class OptionsPanel(QWidget):
     def _on_allow_unknown_toggled(self, _checked: bool) -> None:
         self._validate("extra")
         self._notify()
+
+
+def _allow_unknown_hint() -> str:
+    return translate("options_panel", ALLOW_UNKNOWN_HINT)
+
+
+def _tip(key: str) -> str:
+    """The tooltip of field `key`, in the window's language."""
+    return translate("options_panel", TOOLTIPS[key])
+
+
+def _model_default(value: str) -> str:
+    """ "0.7 (model default)": a placeholder showing the model's own value."""
+    return translate("options_panel", "{value} (model default)").format(value=value)
 
 
 def _think_index(think: bool | str | None) -> int:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import time
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QObject, QThreadPool, QTimer, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QObject, QThreadPool, QTimer, Signal, Slot
 
 from journal.core.cancel import CancelToken
 from journal.core.domain import RunStatus
@@ -28,6 +28,8 @@ if TYPE_CHECKING:
     from journal.core.stability import RepeatSeeds
     from journal.gui.context import AppContext
     from journal.gui.tasks import Report
+
+translate = QCoreApplication.translate
 
 DRAIN_INTERVAL_MS = 40  # text reaches the screen at most this often
 CLOCK_INTERVAL_MS = 40  # how often the seconds shown move on, even while Ollama is silent
@@ -197,7 +199,10 @@ class RunController(QObject):
         def execute(report: Report, cancel: CancelToken, abandon: CancelToken) -> None:
             def starting(index: int, total: int, plan: Any, identity: Any) -> None:
                 report(("starting", index, total, plan.model, time.monotonic()))
-                report(("say", f"Regenerating turn {index} of {total} on {plan.model}; Esc stops"))
+                regenerating = translate(
+                    "run_controller", "Regenerating turn {index} of {total} on {model}; Esc stops"
+                )
+                report(("say", regenerating.format(index=index, total=total, model=plan.model)))
                 warning = identity.warning()
                 if warning and identity.available:
                     report(("notice", warning))
@@ -372,7 +377,10 @@ class RunController(QObject):
             self._unsaved_reason = ""
             self._unsaved_text = ""
             self.saved.emit()
-            self._context.say("Saved: the whole answer is in the journal now.", 10_000)
+            self._context.say(
+                translate("run_controller", "Saved: the whole answer is in the journal now."),
+                10_000,
+            )
         elif kind == "finished":
             run = item[1]
             self._context.grading.grade_finished(run)  # a failed run is not graded
@@ -389,15 +397,21 @@ class RunController(QObject):
         seeds = self._repeat
         if seeds is not None:
             seed = seeds.first + index - 1
-            self._context.say(f"Run {index} of {total} on {model} (seed {seed}); Esc stops", 0)
+            text = translate(
+                "run_controller", "Run {index} of {total} on {model} (seed {seed}); Esc stops"
+            )
+            self._context.say(text.format(index=index, total=total, model=model, seed=seed), 0)
             return
         run_id = self._fan_out
         if run_id is None:
             return
         left = total - index
-        self._context.say(
-            f"Replaying run {run_id} on {model}" + (f"; {left} more queued" if left else ""), 0
+        text = translate("run_controller", "Replaying run {id} on {model}").format(
+            id=run_id, model=model
         )
+        if left:
+            text += translate("run_controller", "; %n more queued", None, left)
+        self._context.say(text, 0)
 
     def _begin_run(self, at: float) -> None:
         self._started_at = at
@@ -446,7 +460,12 @@ class RunController(QObject):
         stopped = self._stopped()  # Esc stopped the queue: not every model was replayed
         self._finish()  # says `finished` for the last run: grading on finish comes first
         if fan_out is not None and not stopped:
-            self._context.say(f"Replayed run {fan_out} on every chosen model.", 8000)
+            self._context.say(
+                translate("run_controller", "Replayed run {id} on every chosen model.").format(
+                    id=fan_out
+                ),
+                8000,
+            )
         self._say_repeated(stopped)
 
     def _say_repeated(self, stopped: bool) -> None:
@@ -467,13 +486,17 @@ class RunController(QObject):
                 return stability_of(session, run_ids)
 
         def say(stability: Stability) -> None:
+            count = seeds.count
             made = (
-                f"Stopped after {len(run_ids)} of {seeds.count} runs"
+                translate("run_controller", "Stopped after {done} of %n run(s)", None, count)
                 if stopped
-                else f"Repeated {seeds.count} times"
-            )
+                else translate("run_controller", "Repeated %n time(s)", None, count)
+            ).format(done=len(run_ids))
             last = seeds.first + seeds.count - 1
-            self._context.say(f"{made} (seeds {seeds.first} to {last}): {stability.line}.", 0)
+            said = translate("run_controller", "{made} (seeds {first} to {last}): {summary}.")
+            self._context.say(
+                said.format(made=made, first=seeds.first, last=last, summary=stability.line), 0
+            )
             self.repeated.emit(run_ids)
 
         self._context.write_in_order(read, say, self._context.report)

@@ -4,9 +4,18 @@ and the history of runs below; which run is shown is kept here and nowhere else.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, QObject, Qt, Signal, Slot
+from PySide6 import QtCore
+from PySide6.QtCore import (
+    QCoreApplication,
+    QItemSelectionModel,
+    QModelIndex,
+    QObject,
+    Qt,
+    Signal,
+    Slot,
+)
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
@@ -42,8 +51,12 @@ if TYPE_CHECKING:
     from journal.gui.run_controller import RunController
 
 
+translate = QCoreApplication.translate
+# Marks a module-level text for lupdate; it is translated where it is shown.
+QT_TRANSLATE_NOOP = cast("Callable[[str, str], str]", QtCore.QT_TRANSLATE_NOOP)
+
 COPY_KEYS = "Ctrl+Shift+C"
-COPY_TIP = f"Copy the answer as written, in Markdown ({COPY_KEYS})"
+COPY_TIP = QT_TRANSLATE_NOOP("run_display", "Copy the answer as written, in Markdown ({keys})")
 COPIED_SHOWN_MS = 3000
 
 
@@ -75,20 +88,22 @@ class RunDisplay(QObject):
     def _init_widgets(self) -> None:
         # Which turn of a conversation the answer is: it was written with the turns before.
         self.turn_label = ElidedLabel()
-        self.turn_label.setAccessibleName("Conversation turn")
+        self.turn_label.setAccessibleName(translate("run_display", "Conversation turn"))
         self.turn_label.hide()
         self.run_images = RunImages(self._context)
         self.answer_view = AnswerView()
-        self.answer_view.set_placeholder("Run the prompt to see the answer here.")
+        self.answer_view.set_placeholder(
+            translate("run_display", "Run the prompt to see the answer here.")
+        )
         self.stats_label = ElidedLabel()
         self.stats_label.setEnabled(False)  # muted text
         self.outcome = OutcomePanel()
         self.grade_strip = GradeStrip()
         self.copy_button = QToolButton()
         self.copy_button.setObjectName("copyAnswer")
-        self.copy_button.setText("Copy")
+        self.copy_button.setText(translate("run_display", "Copy"))
         self.copy_button.setAutoRaise(True)
-        self.copy_button.setToolTip(COPY_TIP)
+        self.copy_button.setToolTip(_copy_tip())
         self.copy_button.setEnabled(False)
         self.answer_pane = QWidget()
         layout = QVBoxLayout(self.answer_pane)
@@ -113,7 +128,7 @@ class RunDisplay(QObject):
         # Several rows can be selected to compare them; the current row is the one shown.
         view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        view.setAccessibleName("Run history")
+        view.setAccessibleName(translate("run_display", "Run history"))
         view.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
         header = view.header()
         header.setStretchLastSection(False)
@@ -253,11 +268,18 @@ class RunDisplay(QObject):
         text), to paste into a note or a chat; says so in the status bar and the tooltip."""
         text = self.answer_view.response_text()
         if self._shown_run_id is None or not text:
-            self._context.say("No answer to copy.", COPIED_SHOWN_MS)
+            self._context.say(translate("run_display", "No answer to copy."), COPIED_SHOWN_MS)
             return
         QApplication.clipboard().setText(text)
-        self._context.say(f"Copied the answer of run {self._shown_run_id}.", COPIED_SHOWN_MS)
-        self.copy_button.setToolTip(f"Copied. {COPY_TIP}")
+        self._context.say(
+            translate("run_display", "Copied the answer of run {id}.").format(
+                id=self._shown_run_id
+            ),
+            COPIED_SHOWN_MS,
+        )
+        self.copy_button.setToolTip(
+            translate("run_display", "Copied. {tip}").format(tip=_copy_tip())
+        )
 
     def begin_stream(self, status: str, stats: str) -> None:
         """A run or replay is on its way: the answer view waits for it."""
@@ -282,7 +304,7 @@ class RunDisplay(QObject):
         shown = run.id if run is not None else None
         if shown != self._shown_run_id:
             self._shown_run_id = shown
-            self.copy_button.setToolTip(COPY_TIP)
+            self.copy_button.setToolTip(_copy_tip())
             self.shown_run_changed.emit(shown)
         self.copy_button.setEnabled(shown is not None)
         self._show_turn(run)
@@ -310,14 +332,21 @@ class RunDisplay(QObject):
         if run is None or run.parent_id is None:
             self.turn_label.hide()
             return
-        text = f"Follows run {run.parent_id}"
+        text = translate("run_display", "Follows run {parent}").format(parent=run.parent_id)
         if node is not None:
-            text = f"Turn {node.turn} · follows run {run.parent_id}"
+            text = translate("run_display", "Turn {turn} · follows run {parent}").format(
+                turn=node.turn, parent=run.parent_id
+            )
         if node is not None and node.siblings > 1:
-            text += f" · branch {node.branch} of {node.siblings}"
+            text += translate("run_display", " · branch {branch} of {siblings}").format(
+                branch=node.branch, siblings=node.siblings
+            )
         self.turn_label.setText(text)
         self.turn_label.setToolTip(
-            "The model was sent the earlier turns of this conversation with this prompt"
+            translate(
+                "run_display",
+                "The model was sent the earlier turns of this conversation with this prompt",
+            )
         )
         self.turn_label.show()
 
@@ -326,11 +355,17 @@ class RunDisplay(QObject):
         if run.status is RunStatus.DONE and notice:
             self.answer_view.set_status(notice, "warning" if run.replay_of_id else "info")
         elif run.status is RunStatus.CANCELLED:
-            self.answer_view.set_status("Stopped — the partial answer is kept.", "warning")
+            self.answer_view.set_status(
+                translate("run_display", "Stopped — the partial answer is kept."), "warning"
+            )
         elif run.status is RunStatus.INTERRUPTED:
-            self.answer_view.set_status(run.error or "Interrupted.", "warning")
+            self.answer_view.set_status(
+                run.error or translate("run_display", "Interrupted."), "warning"
+            )
         elif run.status is RunStatus.FAILED:
-            self.answer_view.set_status(run.error or "The run failed.", "error")
+            self.answer_view.set_status(
+                run.error or translate("run_display", "The run failed."), "error"
+            )
         else:
             self.answer_view.set_status("", "info")
 
@@ -373,22 +408,29 @@ class RunDisplay(QObject):
 
         if self._shown_run_id != self._live_run_id:
             return
-        parts = [f"{stats['chunks']} tokens"]
+        chunks = stats["chunks"]
+        parts = [translate("run_display", "%n token(s)", None, chunks)]
         if "rate" in stats:
-            parts.append(f"{stats['rate']:.1f} tok/s")
+            rate = f"{stats['rate']:.1f}"
+            parts.append(translate("run_display", "{rate} tok/s").format(rate=rate))
         if "first_token" in stats:
-            parts.append(f"first token {seconds(stats['first_token'])}")
+            first = seconds(stats["first_token"])
+            parts.append(translate("run_display", "first token {time}").format(time=first))
         parts.append(f"{seconds(stats['seconds'])}")
         model = self._current_model() or ""
-        self.stats_label.setText(f"{model}  ·  streaming  ·  " + " · ".join(parts))
+        streaming = translate("run_display", "streaming")
+        self.stats_label.setText(f"{model}  ·  {streaming}  ·  " + " · ".join(parts))
 
     @Slot(float)
     def _on_runs_silent(self, seconds: float) -> None:
         # An "info" status gives way to the first text that arrives (_on_runs_text_received).
         if self._shown_run_id == self._live_run_id and self.answer_view.status_kind() == "info":
             self.answer_view.set_status(
-                f"No answer from Ollama for {int(seconds)} s. A model can take a while to "
-                "load; Esc stops.",
+                translate(
+                    "run_display",
+                    "No answer from Ollama for {seconds} s. A model can take a while to "
+                    "load; Esc stops.",
+                ).format(seconds=int(seconds)),
                 "info",
             )
 
@@ -502,11 +544,17 @@ def replay_notice(run: Run) -> str:
     info = getattr(run, "replay_info", None) or {}
     if run.replay_of_id is None:
         based_on = getattr(run, "based_on_id", None)
-        return f"A new run based on run {based_on}." if based_on is not None else ""
+        if based_on is None:
+            return ""
+        return translate("run_display", "A new run based on run {id}.").format(id=based_on)
     if info.get("digest_changed"):
         before = short_digest(str(info.get("digest_before") or ""))
         now = short_digest(str(info.get("digest_now") or ""))
-        return (
-            f"Replay of run {run.replay_of_id}: {run.model} changed since then: {before} -> {now}"
-        )
-    return f"Replay of run {run.replay_of_id}."
+        return translate(
+            "run_display", "Replay of run {id}: {model} changed since then: {before} -> {now}"
+        ).format(id=run.replay_of_id, model=run.model, before=before, now=now)
+    return translate("run_display", "Replay of run {id}.").format(id=run.replay_of_id)
+
+
+def _copy_tip() -> str:
+    return translate("run_display", COPY_TIP).format(keys=COPY_KEYS)

@@ -8,16 +8,21 @@ from collections.abc import Callable
 from functools import reduce
 from typing import Any, NamedTuple, cast
 
-from PySide6.QtCore import Qt
+from PySide6 import QtCore
+from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMainWindow
 
 from journal.core.domain import Verdict
 
+translate = QCoreApplication.translate
+# Marks a module-level text for lupdate; it is translated where it is shown.
+QT_TRANSLATE_NOOP = cast("Callable[[str, str], str]", QtCore.QT_TRANSLATE_NOOP)
+
 
 class ActionSpec(NamedTuple):  # not a dataclass: those cost a millisecond at start-up
     name: str  # the window keeps it as `{name}_action`
-    text: str  # the menu text, & marking the mnemonic
+    text: str  # the menu text, & marking the mnemonic (marked for translation, shown translated)
     slot: str  # what it calls: a dotted path from the window, e.g. "dialogs.open_matrix"
     keys: tuple[str, ...] = ()
     does: str = ""  # what F1 says it does (else the menu text)
@@ -25,313 +30,400 @@ class ActionSpec(NamedTuple):  # not a dataclass: those cost a millisecond at st
 
 
 A = ActionSpec
-REPLAY_DOES = "Replay the selected run"
 
 MENUS: tuple[tuple[str, tuple[tuple[ActionSpec, ...], ...]], ...] = (
     (
-        "&File",
+        QT_TRANSLATE_NOOP("window_actions", "&File"),
         (
             (
-                A("new", "&New experiment", "new_experiment", ("Ctrl+N",)),
+                A(
+                    "new",
+                    QT_TRANSLATE_NOOP("window_actions", "&New experiment"),
+                    "new_experiment",
+                    ("Ctrl+N",),
+                ),
                 A(
                     "open",
-                    "&Open journal…",
+                    QT_TRANSLATE_NOOP("window_actions", "&Open journal…"),
                     "dialogs.choose_journal",
                     ("Ctrl+O",),
-                    "Open or create another journal",
+                    QT_TRANSLATE_NOOP("window_actions", "Open or create another journal"),
                 ),
             ),
             (
                 A(
                     "export",
-                    "&Export as Markdown…",
+                    QT_TRANSLATE_NOOP("window_actions", "&Export as Markdown…"),
                     "dialogs.export_markdown",
                     ("Ctrl+E",),
-                    "Export the journal as Markdown",
+                    QT_TRANSLATE_NOOP("window_actions", "Export the journal as Markdown"),
                 ),
                 A(
                     "import",
-                    "&Import…",
+                    QT_TRANSLATE_NOOP("window_actions", "&Import…"),
                     "dialogs.import_markdown",
                     ("Ctrl+I",),
-                    "Import a Markdown export",
+                    QT_TRANSLATE_NOOP("window_actions", "Import a Markdown export"),
                 ),
             ),
-            (A("settings", "S&ettings…", "dialogs.open_settings", ("Ctrl+,",), "Settings"),),
-            (A("quit", "&Quit", "close", ("Ctrl+Q",)),),
+            (
+                A(
+                    "settings",
+                    QT_TRANSLATE_NOOP("window_actions", "S&ettings…"),
+                    "dialogs.open_settings",
+                    ("Ctrl+,",),
+                    QT_TRANSLATE_NOOP("window_actions", "Settings"),
+                ),
+            ),
+            (A("quit", QT_TRANSLATE_NOOP("window_actions", "&Quit"), "close", ("Ctrl+Q",)),),
         ),
     ),
     (
-        "&Edit",
+        QT_TRANSLATE_NOOP("window_actions", "&Edit"),
         (
             (
                 A(
                     "undo",
-                    "&Undo delete",
+                    QT_TRANSLATE_NOOP("window_actions", "&Undo delete"),
                     "trash.undo",
                     ("Ctrl+Z",),
-                    "Undo the last delete (in a text field: undo typing)",
+                    QT_TRANSLATE_NOOP(
+                        "window_actions", "Undo the last delete (in a text field: undo typing)"
+                    ),
                 ),
             ),
             (
                 A(
                     "delete",
-                    "&Delete",
+                    QT_TRANSLATE_NOOP("window_actions", "&Delete"),
                     "trash.delete",
                     ("Del",),
-                    "Move the experiment selected in the list, or the runs selected in the "
-                    "history, to the trash",
+                    QT_TRANSLATE_NOOP(
+                        "window_actions",
+                        "Move the experiment selected in the list, or the runs selected in the "
+                        "history, to the trash",
+                    ),
                 ),
             ),
             (
                 A(
                     "duplicate",
-                    "Du&plicate experiment",
+                    QT_TRANSLATE_NOOP("window_actions", "Du&plicate experiment"),
                     "trash.duplicate_experiment",
                     ("Ctrl+Alt+D",),
-                    "Copy the experiment with its expectations and inputs, ready to run",
+                    QT_TRANSLATE_NOOP(
+                        "window_actions",
+                        "Copy the experiment with its expectations and inputs, ready to run",
+                    ),
                 ),
                 A(
                     "archive",
-                    "&Archive or unarchive experiment",
+                    QT_TRANSLATE_NOOP("window_actions", "&Archive or unarchive experiment"),
                     "trash.toggle_archived",
                     (),
-                    "Hide the experiment from the default list, or bring it back",
+                    QT_TRANSLATE_NOOP(
+                        "window_actions",
+                        "Hide the experiment from the default list, or bring it back",
+                    ),
                 ),
             ),
-            (A("trash", "&Trash…", "trash.open_trash", (), "See, restore or empty the trash"),),
+            (
+                A(
+                    "trash",
+                    QT_TRANSLATE_NOOP("window_actions", "&Trash…"),
+                    "trash.open_trash",
+                    (),
+                    QT_TRANSLATE_NOOP("window_actions", "See, restore or empty the trash"),
+                ),
+            ),
         ),
     ),
     (
-        "&Run",
+        QT_TRANSLATE_NOOP("window_actions", "&Run"),
         (
             (
-                A("run", "&Run", "run_prompt", ("Ctrl+Return", "Ctrl+Enter"), "Run the prompt"),
+                A(
+                    "run",
+                    QT_TRANSLATE_NOOP("window_actions", "&Run"),
+                    "run_prompt",
+                    ("Ctrl+Return", "Ctrl+Enter"),
+                    QT_TRANSLATE_NOOP("window_actions", "Run the prompt"),
+                ),
                 A(
                     "stop",
-                    "&Stop",
+                    QT_TRANSLATE_NOOP("window_actions", "&Stop"),
                     "stop_run",
                     ("Esc",),
-                    "Stop the running answer (the partial text is kept), else leave follow-up mode",
+                    QT_TRANSLATE_NOOP(
+                        "window_actions",
+                        "Stop the running answer (the partial text is kept), "
+                        "else leave follow-up mode",
+                    ),
                 ),
                 A(
                     "copy_answer",
-                    "Cop&y the answer",
+                    QT_TRANSLATE_NOOP("window_actions", "Cop&y the answer"),
                     "display.copy_answer",
                     ("Ctrl+Shift+C",),
-                    "Copy the shown answer as written (its Markdown)",
+                    QT_TRANSLATE_NOOP(
+                        "window_actions", "Copy the shown answer as written (its Markdown)"
+                    ),
                 ),
                 A(
                     "attach_image",
-                    "Attach &image…",
+                    QT_TRANSLATE_NOOP("window_actions", "Attach &image…"),
                     "prompt_panel.attached_images.choose_files",
                     ("Ctrl+Shift+I",),
-                    "Attach PNG, JPEG or WebP images to the prompt",
+                    QT_TRANSLATE_NOOP(
+                        "window_actions", "Attach PNG, JPEG or WebP images to the prompt"
+                    ),
                 ),
                 A(
                     "continue",
-                    "C&ontinue the selected run",
+                    QT_TRANSLATE_NOOP("window_actions", "C&ontinue the selected run"),
                     "follow_ups.begin",
                     ("Ctrl+Shift+F",),
-                    "Continue the selected run: the next Run sends a follow-up with the "
-                    "conversation so far",
+                    QT_TRANSLATE_NOOP(
+                        "window_actions",
+                        "Continue the selected run: the next Run sends a follow-up with the "
+                        "conversation so far",
+                    ),
                 ),
                 A(
                     "replay",
-                    "Re&play the selected run",
+                    QT_TRANSLATE_NOOP("window_actions", "Re&play the selected run"),
                     "replay_selected_run",
                     ("Ctrl+R",),
-                    f"{REPLAY_DOES}: same model, prompt, options and seed",
+                    QT_TRANSLATE_NOOP(
+                        "window_actions",
+                        "Replay the selected run: same model, prompt, options and seed",
+                    ),
                 ),
                 A(
                     "replay_on",
-                    "Replay on the chosen &model",
+                    QT_TRANSLATE_NOOP("window_actions", "Replay on the chosen &model"),
                     "replay_selected_run_on_model",
                     ("Ctrl+Shift+R",),
-                    f"{REPLAY_DOES} on the model chosen in the picker",
+                    QT_TRANSLATE_NOOP(
+                        "window_actions",
+                        "Replay the selected run on the model chosen in the picker",
+                    ),
                 ),
                 A(
                     "fan_out",
-                    "Replay on &several models…",
+                    QT_TRANSLATE_NOOP("window_actions", "Replay on &several models…"),
                     "replay_on_several_models",
                     ("Ctrl+Alt+R",),
-                    f"{REPLAY_DOES} on several models, one after another",
+                    QT_TRANSLATE_NOOP(
+                        "window_actions",
+                        "Replay the selected run on several models, one after another",
+                    ),
                 ),
             ),
             (
                 A(
                     "compare",
-                    "&Compare selected runs…",
+                    QT_TRANSLATE_NOOP("window_actions", "&Compare selected runs…"),
                     "dialogs.compare_selected_runs",
                     ("Ctrl+D",),
-                    "Compare the runs selected in the history",
+                    QT_TRANSLATE_NOOP("window_actions", "Compare the runs selected in the history"),
                 ),
                 A(
                     "compare_ids",
-                    "Compare runs by &id…",
+                    QT_TRANSLATE_NOOP("window_actions", "Compare runs by &id…"),
                     "dialogs.compare_runs_by_id",
                     ("Ctrl+Shift+D",),
-                    "Compare any runs by id, across experiments",
+                    QT_TRANSLATE_NOOP(
+                        "window_actions", "Compare any runs by id, across experiments"
+                    ),
                 ),
                 A(
                     "check",
-                    "Migration &check…",
+                    QT_TRANSLATE_NOOP("window_actions", "Migration &check…"),
                     "dialogs.open_migration_check",
                     ("Ctrl+Shift+M",),
-                    "Migration check: replay what worked on a new model",
+                    QT_TRANSLATE_NOOP(
+                        "window_actions", "Migration check: replay what worked on a new model"
+                    ),
                 ),
                 A(
                     "batch",
-                    "Run a&ll rows…",
+                    QT_TRANSLATE_NOOP("window_actions", "Run a&ll rows…"),
                     "dialogs.open_batch_window",
                     ("Ctrl+Shift+Return", "Ctrl+Shift+Enter"),
-                    "Run the experiment's latest prompt for every input row on several models",
+                    QT_TRANSLATE_NOOP(
+                        "window_actions",
+                        "Run the experiment's latest prompt for every input row on several models",
+                    ),
                 ),
                 A(
                     "matrix",
-                    "Experiment × model &matrix…",
+                    QT_TRANSLATE_NOOP("window_actions", "Experiment × model &matrix…"),
                     "dialogs.open_matrix",
                     ("Ctrl+M",),
-                    "Experiment × model matrix",
+                    QT_TRANSLATE_NOOP("window_actions", "Experiment × model matrix"),
                 ),
                 A(
                     "try_expectations",
-                    "&Try expectations on the selected run",
+                    QT_TRANSLATE_NOOP("window_actions", "&Try expectations on the selected run"),
                     "editor.expectations.try_selected_run",
                     ("Ctrl+T",),
-                    "Grade the selected run against the expectations, without saving",
+                    QT_TRANSLATE_NOOP(
+                        "window_actions",
+                        "Grade the selected run against the expectations, without saving",
+                    ),
                 ),
                 A(
                     "expectation_from_format",
-                    "Add expectation from &format",
+                    QT_TRANSLATE_NOOP("window_actions", "Add expectation from &format"),
                     "editor.expectations.add_from_format",
                     ("Ctrl+Alt+F",),
-                    "Add what the selected run's format asks for as an expectation",
+                    QT_TRANSLATE_NOOP(
+                        "window_actions",
+                        "Add what the selected run's format asks for as an expectation",
+                    ),
                 ),
             ),
             (
                 A(
                     "worked",
-                    "Worked",
+                    QT_TRANSLATE_NOOP("window_actions", "Worked"),
                     "outcome.choose",
                     ("Ctrl+1",),
-                    "Verdict: worked",
+                    QT_TRANSLATE_NOOP("window_actions", "Verdict: worked"),
                     (Verdict.WORKED,),
                 ),
                 A(
                     "partly",
-                    "Partly",
+                    QT_TRANSLATE_NOOP("window_actions", "Partly"),
                     "outcome.choose",
                     ("Ctrl+2",),
-                    "Verdict: partly",
+                    QT_TRANSLATE_NOOP("window_actions", "Verdict: partly"),
                     (Verdict.PARTLY,),
                 ),
                 A(
                     "failed",
-                    "Failed",
+                    QT_TRANSLATE_NOOP("window_actions", "Failed"),
                     "outcome.choose",
                     ("Ctrl+3",),
-                    "Verdict: failed",
+                    QT_TRANSLATE_NOOP("window_actions", "Verdict: failed"),
                     (Verdict.FAILED,),
                 ),
                 A(
                     "clear_verdict",
-                    "Clear verdict",
+                    QT_TRANSLATE_NOOP("window_actions", "Clear verdict"),
                     "outcome.choose",
                     ("Ctrl+0",),
-                    "Clear the verdict",
+                    QT_TRANSLATE_NOOP("window_actions", "Clear the verdict"),
                     (None,),
                 ),
                 A(
                     "accept_suggestion",
-                    "&Accept the suggested verdict",
+                    QT_TRANSLATE_NOOP("window_actions", "&Accept the suggested verdict"),
                     "outcome.accept_suggestion",
                     ("Ctrl+Shift+A",),
-                    "Make the verdict the grades suggest your own",
+                    QT_TRANSLATE_NOOP(
+                        "window_actions", "Make the verdict the grades suggest your own"
+                    ),
                 ),
             ),
             (
                 A(
                     "regrade",
-                    "Re-&grade the selected runs",
+                    QT_TRANSLATE_NOOP("window_actions", "Re-&grade the selected runs"),
                     "grading.regrade_selected",
                     ("Ctrl+G",),
-                    "Grade the selected runs again against the expectations as they are now",
+                    QT_TRANSLATE_NOOP(
+                        "window_actions",
+                        "Grade the selected runs again against the expectations as they are now",
+                    ),
                 ),
                 A(
                     "regrade_experiment",
-                    "Re-grade the &whole experiment",
+                    QT_TRANSLATE_NOOP("window_actions", "Re-grade the &whole experiment"),
                     "grading.regrade_experiment",
                     ("Ctrl+Shift+G",),
-                    "Grade every finished run of the experiment again",
+                    QT_TRANSLATE_NOOP(
+                        "window_actions", "Grade every finished run of the experiment again"
+                    ),
                 ),
                 A(
                     "stop_grading",
-                    "Stop gra&ding",
+                    QT_TRANSLATE_NOOP("window_actions", "Stop gra&ding"),
                     "grading.stop",
                     ("Ctrl+Alt+G",),
-                    "Stop grading (judge results in flight are not stored)",
+                    QT_TRANSLATE_NOOP(
+                        "window_actions", "Stop grading (judge results in flight are not stored)"
+                    ),
                 ),
             ),
             (
                 A(
                     "search",
-                    "&Search",
+                    QT_TRANSLATE_NOOP("window_actions", "&Search"),
                     "list_panel.focus_search",
                     ("Ctrl+F",),
-                    "Search the journal",
+                    QT_TRANSLATE_NOOP("window_actions", "Search the journal"),
                 ),
                 A(
                     "prompt",
-                    "Focus &prompt",
+                    QT_TRANSLATE_NOOP("window_actions", "Focus &prompt"),
                     "prompt_panel.focus_prompt",
                     ("Ctrl+L",),
-                    "Focus the prompt",
+                    QT_TRANSLATE_NOOP("window_actions", "Focus the prompt"),
                 ),
             ),
         ),
     ),
     (
-        "&Models",
+        QT_TRANSLATE_NOOP("window_actions", "&Models"),
         (
             (
                 A(
                     "refresh_models",
-                    "&Refresh models",
+                    QT_TRANSLATE_NOOP("window_actions", "&Refresh models"),
                     "prompt_panel.model_picker.refresh",
                     ("F5",),
-                    "Refresh the model list",
+                    QT_TRANSLATE_NOOP("window_actions", "Refresh the model list"),
                 ),
                 A(
                     "pull",
-                    "&Pull a model…",
+                    QT_TRANSLATE_NOOP("window_actions", "&Pull a model…"),
                     "dialogs.pull_model",
                     ("Ctrl+Shift+P",),
-                    "Pull a model",
+                    QT_TRANSLATE_NOOP("window_actions", "Pull a model"),
                 ),
-                A("details", "Model &details…", "dialogs.show_model_details"),
+                A(
+                    "details",
+                    QT_TRANSLATE_NOOP("window_actions", "Model &details…"),
+                    "dialogs.show_model_details",
+                ),
                 A(
                     "models",
-                    "&Loaded and installed models…",
+                    QT_TRANSLATE_NOOP("window_actions", "&Loaded and installed models…"),
                     "dialogs.show_models",
                     ("Ctrl+Alt+M",),
-                    "Unload or delete models",
+                    QT_TRANSLATE_NOOP("window_actions", "Unload or delete models"),
                 ),
             ),
         ),
     ),
     (
-        "&Help",
+        QT_TRANSLATE_NOOP("window_actions", "&Help"),
         (
             (
                 A(
                     "shortcuts",
-                    "&Keyboard shortcuts",
+                    QT_TRANSLATE_NOOP("window_actions", "&Keyboard shortcuts"),
                     "dialogs.show_shortcuts",
                     ("F1",),
-                    "All keyboard shortcuts",
+                    QT_TRANSLATE_NOOP("window_actions", "All keyboard shortcuts"),
                 ),
-                A("about", "&About LLM Journal", "dialogs.show_about"),
+                A(
+                    "about",
+                    QT_TRANSLATE_NOOP("window_actions", "&About LLM Journal"),
+                    "dialogs.show_about",
+                ),
             ),
         ),
     ),
@@ -352,16 +444,18 @@ def build_actions(window: QMainWindow) -> dict[str, QAction]:
     actions: dict[str, QAction] = {}
     bar = window.menuBar()
     for title, groups in MENUS:
-        menu = bar.addMenu(title)
+        menu = bar.addMenu(translate("window_actions", title))
         for number, group in enumerate(groups):
             if number:
                 menu.addSeparator()
             for spec in group:
-                action = QAction(spec.text, window)
+                text = translate("window_actions", spec.text)
+                action = QAction(text, window)
                 if spec.keys:
                     action.setShortcuts([QKeySequence(key) for key in spec.keys])
                     action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
-                action.setWhatsThis(spec.does or spec.text.replace("&", ""))
+                does = translate("window_actions", spec.does) if spec.does else ""
+                action.setWhatsThis(does or text.replace("&", ""))
                 action.triggered.connect(_target(window, spec))
                 window.addAction(action)
                 menu.addAction(action)

@@ -7,6 +7,7 @@ import threading
 from typing import Any
 
 import pytest
+from PySide6.QtCore import QCoreApplication
 from pytestqt.qtbot import QtBot
 
 from journal.core.errors import JournalError, StorageError
@@ -184,7 +185,9 @@ def test_replays_on_several_models_run_through_one_queue(
     assert [run.id for run in finished] == started
     assert all(run.replay_of_id == original.id for run in finished)
     assert running_when_finished == [True, False]  # the queue goes on after the first
-    assert said[0] == f"Replaying run {original.id} on qwen3:0.6b; 1 more queued"
+    # the count in Qt's plural forms (the English ones come with the app's translation)
+    queued = QCoreApplication.translate("run_controller", "; %n more queued", None, 1)
+    assert said[0] == f"Replaying run {original.id} on qwen3:0.6b{queued}"  # "; 1 more queued"
     assert said[-1] == f"Replayed run {original.id} on every chosen model."
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import QCoreApplication, QSettings, Qt
 from PySide6.QtTest import QTest
 from pytestqt.qtbot import QtBot
 from sqlalchemy import text
@@ -38,6 +38,12 @@ from tests.gui.window_teardown import stop_runs
 ALPHA, BETA = "alpha:1b", "beta:1b"
 TEMPLATE = "Capital of {{word}}"
 WORDS = ["paris", "rome", "oslo"]
+
+
+def _count(text: str, count: int) -> str:
+    """A count as the window words it: Qt's plural forms (the English ones come with the
+    app's English translation)."""
+    return QCoreApplication.translate("batch_window", text, None, count)
 
 
 def _alpha(messages: list[dict[str, Any]], options: dict[str, Any]) -> str:
@@ -135,7 +141,8 @@ def test_a_batch_of_three_rows_on_two_models_fills_the_grid_as_items_end(
     assert window.chosen_models() == [ALPHA]  # the model chosen in the main window
     assert [host.address for host in window.chosen_hosts()] == [first.url]
     window.set_models([ALPHA, BETA])
-    assert window.count_label.text() == "3 rows × 2 models = 6 runs"
+    rows, models, runs = (_count("%n row(s)", 3), _count("%n model(s)", 2), _count("%n run(s)", 6))
+    assert window.count_label.text() == f"{rows} × {models} = {runs}"  # 3 rows × 2 models = 6 runs
 
     first.chunk_delay = 0.03  # slow enough to see the grid part-way
     _start(qtbot, window, [ALPHA, BETA])
@@ -157,7 +164,7 @@ def test_a_batch_of_three_rows_on_two_models_fills_the_grid_as_items_end(
     assert "opens run" in tooltip
     assert window.summary_label.text() == f"{ALPHA} 3/3 · {BETA} 0/3"
     assert window.progress_bar.text() == "6 of 6"
-    assert window.message_label.text() == "Finished: 6 runs."
+    assert window.message_label.text() == f"Finished: {_count('%n run(s)', 6)}."
     assert window.batches_box.currentText().startswith("#1 · done · 6/6 · ")
     assert not window.resume_button.isEnabled()
 
@@ -239,7 +246,7 @@ def test_a_batch_whose_program_died_shows_resume_and_resuming_completes_it(
     with qtbot.waitSignal(window.batch_finished, timeout=20_000):
         window.resume_button.click()
     assert _cells(window) == [["✓", "✗"]] * 3
-    assert window.message_label.text() == "Finished: 4 runs."
+    assert window.message_label.text() == f"Finished: {_count('%n run(s)', 4)}."
     assert _all_done_runs(journal) == Counter(
         {(model, word): 1 for model in (ALPHA, BETA) for word in WORDS}
     )

@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtCore import QCoreApplication, QModelIndex, Qt
 from PySide6.QtTest import QTest
 from pytestqt.qtbot import QtBot
 
@@ -32,6 +32,10 @@ from journal.gui.check_window import CheckWindow
 from journal.gui.context import AppContext
 from tests.fake_ollama import FakeModel, FakeOllama
 from tests.past_runs import add_past_run
+
+# Counts go through Qt's plural forms (the English ones come with the app's English
+# translation): the text expected is the window's own, for the count.
+translate = QCoreApplication.translate
 
 TARGET = "newmodel:1b"
 JUDGE = "judge:1b"
@@ -180,7 +184,9 @@ def test_accept_all_passes_marks_exactly_the_passes_without_a_verdict(
             Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier,
         )
     assert accepted.args == [7]
-    assert window.message_text() == "Marked 7 passing replays as worked."
+    assert window.message_text() == translate(
+        "check_window", "Marked %n passing replay(s) as worked.", None, 7
+    )
     assert window.summary_text() == (
         "7 of 12 pass on newmodel:1b (4 fail, 1 needs a look; 8 by your verdict)"
     )
@@ -236,8 +242,10 @@ def test_a_judge_item_is_still_grading_until_the_judge_replies(
     assert window.summary_text() == (
         "1 of 2 pass on newmodel:1b (0 fail, 0 need a look); 1 still grading"
     )
-    assert window.grading_text() == "1 grade still coming"
-    assert window.message_text() == "Replays finished (2 replays); grading goes on."
+    assert window.grading_text() == translate("check_window", "%n grade(s) still coming", None, 1)
+    assert window.message_text() == translate(
+        "check_window", "Replays finished (%n replay(s)); grading goes on.", None, 2
+    )
     window.select_position(2)
     marks = window.grade_strip.marks
     assert [marks.item(row).text() for row in range(marks.count())] == [
@@ -266,12 +274,14 @@ def test_a_check_closed_while_grading_says_so_and_resuming_gives_only_the_missin
 
     again = _window(qtbot, journal, server, sources)
     again.open_check(check_id)
-    assert again.grading_text() == "1 grade missing (grading stopped): Resume grades them"
+    assert again.grading_text() == translate(
+        "check_window", "%n grade(s) missing (grading stopped): Resume grades them", None, 1
+    )
     assert again.summary_text() == "1 of 2 pass on newmodel:1b (0 fail, 1 needs a look)"
     assert again.resume_button.isEnabled()
     with qtbot.waitSignal(again.check_finished, timeout=15_000):
         again.resume_button.click()
-    assert again.grading_text() == "1 grade still coming"
+    assert again.grading_text() == translate("check_window", "%n grade(s) still coming", None, 1)
     assert _groups(again) == {"Passes (1)": [1], "Still grading (1)": [2]}
     replays = [r for r in server.requests_for("/api/chat") if r.body["model"] == TARGET]
     assert len(replays) == 2  # no replay ran again: only the missing grade is given

@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import QCoreApplication, QSettings, Qt
 from PySide6.QtGui import QIcon
 from PySide6.QtTest import QTest
 from pytestqt.qtbot import QtBot
@@ -161,8 +161,10 @@ def test_repeat_three_records_seeds_s_to_s_plus_2_and_says_how_many_pass(
     assert [run.response for run in runs] == ["Paris", "Paris, of course", "Lyon"]
     assert repeated.args == [[run.id for run in runs]]
     assert any(text.startswith("Run 2 of 3 on rep:1b (seed 1)") for text in said)
+    # the count in Qt's plural forms (the English ones come with the app's translation)
+    repeated_3 = QCoreApplication.translate("run_controller", "Repeated %n time(s)", None, 3)
     assert said[-1] == (
-        "Repeated 3 times (seeds 0 to 2): "
+        f"{repeated_3} (seeds 0 to 2): "  # Repeated 3 times
         "2 of 3 pass, 3 distinct answers: worked only some of the time."
     )
     assert window.statusBar().currentMessage() == said[-1]
@@ -191,4 +193,7 @@ def test_stopping_a_repeat_stops_the_runs_still_to_come(
     with journal.read() as session:
         runs = runs_of(session, experiment_id)
     assert [run.status for run in runs] == [RunStatus.CANCELLED]
-    assert said[-1].startswith("Stopped after 1 of 5 runs (seeds 0 to 4")
+    stopped = QCoreApplication.translate(
+        "run_controller", "Stopped after {done} of %n run(s)", None, 5
+    )
+    assert said[-1].startswith(f"{stopped.format(done=1)} (seeds 0 to 4")  # 1 of 5 runs
