@@ -5,7 +5,17 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QByteArray, QEvent, QSizeF, Qt, QThread, QUrl, Signal, Slot
+from PySide6.QtCore import (
+    QByteArray,
+    QCoreApplication,
+    QEvent,
+    QSizeF,
+    Qt,
+    QThread,
+    QUrl,
+    Signal,
+    Slot,
+)
 from PySide6.QtGui import (
     QColor,
     QDesktopServices,
@@ -29,11 +39,14 @@ from PySide6.QtWidgets import (
 )
 
 from journal.gui.tasks import Task, run_in_background
+from journal.gui.translating import number
 
 if TYPE_CHECKING:
     from journal.core.output_format import FormatCheck
 
 # Schemes a clicked link may open in the user's browser or mail client.
+translate = QCoreApplication.translate
+
 OPENABLE_SCHEMES = frozenset({"http", "https", "mailto"})
 
 # Answers longer than this are rendered on a pool thread while the exact text shows. Measured
@@ -144,7 +157,7 @@ class AnswerView(QWidget):
 
         self._apply_palette()
         self._update_thinking_section()
-        self.set_placeholder("Run the prompt to see the answer here")
+        self.set_placeholder(translate("answer_view", "Run the prompt to see the answer here"))
 
     # --- layout and state -----------------------------------------------------------------
 
@@ -175,17 +188,21 @@ class AnswerView(QWidget):
         self._thinking_button.setAutoRaise(True)  # not checkable: a checked button looks sunken
         self._thinking_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         self._thinking_button.setArrowType(Qt.ArrowType.RightArrow)
-        self._thinking_button.setToolTip("Show or hide the model's thinking")
+        self._thinking_button.setToolTip(
+            translate("answer_view", "Show or hide the model's thinking")
+        )
         policy = self._thinking_button.sizePolicy()
         policy.setRetainSizeWhenHidden(True)  # the header keeps its height without thinking
         self._thinking_button.setSizePolicy(policy)
 
         self._raw_button = QToolButton(self)
         self._raw_button.setObjectName("rawToggle")
-        self._raw_button.setText("Raw")
+        self._raw_button.setText(translate("answer_view", "Raw"))
         self._raw_button.setCheckable(True)
         self._raw_button.setAutoRaise(True)
-        self._raw_button.setToolTip("Show the exact text instead of rendered Markdown")
+        self._raw_button.setToolTip(
+            translate("answer_view", "Show the exact text instead of rendered Markdown")
+        )
 
         header = QHBoxLayout()
         header.setContentsMargins(0, 0, 0, 0)
@@ -506,7 +523,8 @@ class AnswerView(QWidget):
         self._update_thinking_section()
 
     def _update_thinking_section(self) -> None:
-        self._thinking_button.setText(f"Thinking ({self._thinking_length:,} chars)")
+        header = translate("answer_view", "Thinking ({count} chars)")
+        self._thinking_button.setText(header.format(count=number(self._thinking_length)))
         self._thinking_button.setVisible(bool(self._thinking_length))
         self._thinking_edit.setVisible(self._thinking_expanded and bool(self._thinking_length))
 

@@ -5,17 +5,26 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QCoreApplication,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+)
 from PySide6.QtGui import QColor, QFont, QGuiApplication, QPalette
 
 from journal.core.check_triage import Group
 from journal.core.domain import Verdict
 from journal.gui.table_style import VERDICT_COLOURS, read_only_flags
+from journal.gui.translating import QT_TRANSLATE_NOOP
 
 if TYPE_CHECKING:
     from PySide6.QtCore import QObject
 
     from journal.core.batches import GridCell, ResultsGrid
+
+translate = QCoreApplication.translate
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 
@@ -25,11 +34,11 @@ GROUP_COLOURS = {
     Group.NEEDS_LOOK: VERDICT_COLOURS[Verdict.PARTLY],
 }
 GROUP_WORDS = {
-    Group.PASS: "passes",
-    Group.FAIL: "fails",
-    Group.NEEDS_LOOK: "needs a look",
-    Group.GRADING: "grades still coming",
-    Group.PENDING: "not run yet",
+    Group.PASS: QT_TRANSLATE_NOOP("batch_grid_model", "passes"),
+    Group.FAIL: QT_TRANSLATE_NOOP("batch_grid_model", "fails"),
+    Group.NEEDS_LOOK: QT_TRANSLATE_NOOP("batch_grid_model", "needs a look"),
+    Group.GRADING: QT_TRANSLATE_NOOP("batch_grid_model", "grades still coming"),
+    Group.PENDING: QT_TRANSLATE_NOOP("batch_grid_model", "not run yet"),
 }
 
 
@@ -122,7 +131,8 @@ class BatchGridModel(QAbstractTableModel):
 
     @staticmethod
     def _tooltip(cell: GridCell) -> str:
-        lines = [GROUP_WORDS[cell.group], cell.reason]
+        lines = [translate("batch_grid_model", GROUP_WORDS[cell.group]), cell.reason]
         if cell.run_id is not None:
-            lines.append(f"Double-click or Enter opens run {cell.run_id}")
+            opens = translate("batch_grid_model", "Double-click or Enter opens run {number}")
+            lines.append(opens.format(number=cell.run_id))
         return "\n".join(line for line in lines if line)

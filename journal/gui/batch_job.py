@@ -15,7 +15,7 @@ import threading
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QObject, QThreadPool, Signal
+from PySide6.QtCore import QCoreApplication, QObject, QThreadPool, Signal
 
 if TYPE_CHECKING:
     from journal.core.batches import BatchRunner, BatchRunResult
@@ -26,6 +26,8 @@ if TYPE_CHECKING:
     from journal.core.models import Run
     from journal.gui.context import AppContext
     from journal.gui.tasks import Listener
+
+translate = QCoreApplication.translate
 
 RELAY_INTERVAL_MS = 150  # items ending and grades landing reach the window at most this often
 CLOSE_WAIT_SECONDS = 2.0  # a cancelled judgement ends in milliseconds; never wait longer
@@ -101,7 +103,8 @@ class BatchJob(QObject):
             post(("graded",))
 
         def failed(position: int, message: str) -> None:
-            post(("failed", f"Grading item {position} failed: {message}"))
+            line = translate("batch_job", "Grading item {position} failed: {message}")
+            post(("failed", line.format(position=position, message=message)))
 
         def down(address: str, reason: str) -> None:
             post(("down", address, reason))

@@ -14,30 +14,47 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QAbstractItemModel, QModelIndex, QObject, QPersistentModelIndex, Qt
+from PySide6.QtCore import (
+    QAbstractItemModel,
+    QCoreApplication,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+)
 from PySide6.QtGui import QFont
 
 from journal.core.check_triage import Group
 from journal.core.domain import RunStatus
 from journal.core.grading import GradeStatus
 from journal.gui.table_style import VERDICT_COLOURS, read_only_flags
+from journal.gui.translating import QT_TRANSLATE_NOOP
 
 if TYPE_CHECKING:
     from sqlmodel import Session
 
     from journal.core.migration_check import CheckItemView, CheckView
 
+translate = QCoreApplication.translate
+
 AnyIndex = QModelIndex | QPersistentModelIndex
 
 GROUPS = (Group.PASS, Group.FAIL, Group.NEEDS_LOOK, Group.GRADING, Group.PENDING)
 GROUP_TITLES = {
-    Group.PASS: "Passes",
-    Group.FAIL: "Fails",
-    Group.NEEDS_LOOK: "Needs a look",
-    Group.GRADING: "Still grading",
-    Group.PENDING: "Not run yet",
+    Group.PASS: QT_TRANSLATE_NOOP("check_items_model", "Passes"),
+    Group.FAIL: QT_TRANSLATE_NOOP("check_items_model", "Fails"),
+    Group.NEEDS_LOOK: QT_TRANSLATE_NOOP("check_items_model", "Needs a look"),
+    Group.GRADING: QT_TRANSLATE_NOOP("check_items_model", "Still grading"),
+    Group.PENDING: QT_TRANSLATE_NOOP("check_items_model", "Not run yet"),
 }
-HEADERS = ("#", "Experiment", "Original model", "Original verdict", "Your verdict", "Why")
+HEADERS = (
+    "#",
+    QT_TRANSLATE_NOOP("check_items_model", "Experiment"),
+    QT_TRANSLATE_NOOP("check_items_model", "Original model"),
+    QT_TRANSLATE_NOOP("check_items_model", "Original verdict"),
+    QT_TRANSLATE_NOOP("check_items_model", "Your verdict"),
+    QT_TRANSLATE_NOOP("check_items_model", "Why"),
+)
 WHY_COLUMN = 5
 _GROUP_ROW = 0  # the internal id of a group row; an item's is its group's row + 1
 
@@ -172,7 +189,7 @@ class CheckItemsModel(QAbstractItemModel):
             and role == Qt.ItemDataRole.DisplayRole
             and 0 <= section < len(HEADERS)
         ):
-            return HEADERS[section]
+            return translate("check_items_model", HEADERS[section])
         return None
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -187,7 +204,8 @@ class CheckItemsModel(QAbstractItemModel):
         if column != 0:
             return None
         if role == Qt.ItemDataRole.DisplayRole:
-            return f"{GROUP_TITLES[group]} ({len(self._groups[group])})"
+            title = translate("check_items_model", GROUP_TITLES[group])
+            return f"{title} ({len(self._groups[group])})"
         if role == Qt.ItemDataRole.FontRole:
             font = QFont()
             font.setBold(True)
@@ -198,7 +216,8 @@ class CheckItemsModel(QAbstractItemModel):
         if role == Qt.ItemDataRole.DisplayRole:
             values = (
                 item.position,
-                " ".join(item.experiment_title.split()) or "(untitled)",
+                " ".join(item.experiment_title.split())
+                or translate("check_items_model", "(untitled)"),
                 item.source_model,
                 item.baseline.value if item.baseline else "·",
                 item.new_verdict.value if item.new_verdict else "·",
@@ -213,9 +232,14 @@ class CheckItemsModel(QAbstractItemModel):
                 details = self._details.get(item.position, "")
                 return f"{item.reason}\n{details}" if details else item.reason
             new = (
-                f"run {item.new_run_id} ({item.outcome.value})"
+                translate("check_items_model", "run {number} ({outcome})").format(
+                    number=item.new_run_id, outcome=item.outcome.value
+                )
                 if item.new_run_id
-                else "not replayed yet"
+                else translate("check_items_model", "not replayed yet")
             )
-            return f"Run {item.source_run_id} -> {new}\n{item.prompt[:300]}"
+            line = translate("check_items_model", "Run {number} -> {new}").format(
+                number=item.source_run_id, new=new
+            )
+            return f"{line}\n{item.prompt[:300]}"
         return None

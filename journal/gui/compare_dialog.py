@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtCore import QCoreApplication, Qt, Signal, Slot
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -33,6 +33,7 @@ from journal.core.errors import JournalError
 from journal.core.formatting import seconds, short_digest
 from journal.gui.answer_view import SafeTextBrowser
 from journal.gui.dialog_helpers import DELETED, INSERTED, diff_html, plain_html, tint
+from journal.gui.translating import QT_TRANSLATE_NOOP, english_plural
 
 if TYPE_CHECKING:
     from sqlmodel import Session
@@ -40,14 +41,30 @@ if TYPE_CHECKING:
     from journal.core.models import Run
     from journal.gui.context import AppContext
 
+translate = QCoreApplication.translate
+
 DIFFERS = QColor(210, 153, 34)
 PROMPT_LINES = 4  # a prompt box's height at most; a longer prompt scrolls
 VERDICT_CHOICES: list[tuple[str, Verdict | None]] = [
-    ("Not rated", None),
-    ("Worked", Verdict.WORKED),
-    ("Partly", Verdict.PARTLY),
-    ("Failed", Verdict.FAILED),
+    (QT_TRANSLATE_NOOP("compare_dialog", "Not rated"), None),
+    (QT_TRANSLATE_NOOP("compare_dialog", "Worked"), Verdict.WORKED),
+    (QT_TRANSLATE_NOOP("compare_dialog", "Partly"), Verdict.PARTLY),
+    (QT_TRANSLATE_NOOP("compare_dialog", "Failed"), Verdict.FAILED),
 ]
+# A prompt row's title when every run shares it, its title when they differ, and the name
+# of one run's box, by what the row shows.
+PROMPT_CAPTIONS = {
+    "prompt": (
+        QT_TRANSLATE_NOOP("compare_dialog", "Prompt (the same for every run)"),
+        QT_TRANSLATE_NOOP("compare_dialog", "Prompts differ"),
+        QT_TRANSLATE_NOOP("compare_dialog", "Prompt of run {number}"),
+    ),
+    "system": (
+        QT_TRANSLATE_NOOP("compare_dialog", "System prompt (the same for every run)"),
+        QT_TRANSLATE_NOOP("compare_dialog", "System prompts differ"),
+        QT_TRANSLATE_NOOP("compare_dialog", "System prompt of run {number}"),
+    ),
+}
 
 
 def _option_text(value: Any) -> str:
@@ -131,7 +148,7 @@ class CompareDialog(QDialog):
         super().__init__(parent)
         if len(run_ids) < 2:
             raise ValueError("CompareDialog needs two or more runs")
-        self.setWindowTitle("Compare runs")
+        self.setWindowTitle(translate("compare_dialog", "Compare runs"))
         self.resize(min(420 * len(run_ids), 1400), 680)
         self._context = context
         if runs is None:
@@ -171,19 +188,25 @@ class CompareDialog(QDialog):
             grid.addWidget(self._header(run, column == 0), 0, column)
             box = QComboBox()
             for label, verdict in VERDICT_CHOICES:
-                box.addItem(label, verdict.value if verdict else "")
+                box.addItem(translate("compare_dialog", label), verdict.value if verdict else "")
             box.setCurrentIndex(self._choice_of(run.verdict))
-            box.setToolTip(f"Verdict of run {run.id}")
+            box.setToolTip(
+                translate("compare_dialog", "Verdict of run {number}").format(number=run.id)
+            )
             self.verdict_boxes.append(box)
             why = QLabel(run.verdict_note or "—")
             why.setWordWrap(True)
             why.setTextFormat(Qt.TextFormat.PlainText)
             why.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-            why.setToolTip(f"Why run {run.id} got its verdict (its note)")
+            why.setToolTip(
+                translate("compare_dialog", "Why run {number} got its verdict (its note)").format(
+                    number=run.id
+                )
+            )
             self.why_labels.append(why)
             form = QFormLayout()
-            form.addRow("Verdict:", box)
-            form.addRow("Why:", why)
+            form.addRow(translate("compare_dialog", "Verdict:"), box)
+            form.addRow(translate("compare_dialog", "Why:"), why)
             holder = QWidget()
             holder.setLayout(form)
             form.setContentsMargins(0, 0, 0, 0)
@@ -198,18 +221,21 @@ class CompareDialog(QDialog):
         grid = QGridLayout(prompts)
         grid.setContentsMargins(0, 0, 0, 0)
         grid.setHorizontalSpacing(18)
-        rows: list[tuple[str, list[str]]] = [("Prompt", [run.prompt for run in self.runs])]
+        rows: list[tuple[str, list[str]]] = [("prompt", [run.prompt for run in self.runs])]
         systems = [run.system_prompt for run in self.runs]
         if len(set(systems)) > 1:
-            rows.append(("System prompt", [text or "(none)" for text in systems]))
-        for row, (caption, texts) in enumerate(rows):
+            none = translate("compare_dialog", "(none)")
+            rows.append(("system", [text or none for text in systems]))
+        for row, (shows, texts) in enumerate(rows):
             shared = len(set(texts)) == 1
-            title = f"{caption} (the same for every run)" if shared else f"{caption}s differ"
+            same, differ, name = PROMPT_CAPTIONS[shows]
+            title = translate("compare_dialog", same if shared else differ)
             grid.addWidget(QLabel(f"<b>{title}</b>"), 2 * row, 0, 1, len(self.runs))
             for column, text in enumerate(texts[:1] if shared else texts):
                 view = QPlainTextEdit(text)
                 view.setReadOnly(True)
-                view.setAccessibleName(f"{caption} of run {self.runs[column].id}")
+                number = self.runs[column].id
+                view.setAccessibleName(translate("compare_dialog", name).format(number=number))
                 view.setMaximumHeight(view.fontMetrics().lineSpacing() * PROMPT_LINES + 12)
                 self.prompt_views.append(view)
                 grid.addWidget(view, 2 * row + 1, column, 1, len(self.runs) if shared else 1)
@@ -222,7 +248,9 @@ class CompareDialog(QDialog):
         options_box = QWidget()
         options_layout = QVBoxLayout(options_box)
         options_layout.setContentsMargins(0, 0, 0, 0)
-        options_layout.addWidget(QLabel("<b>Options</b> (rows that differ are highlighted)"))
+        options_layout.addWidget(
+            QLabel(translate("compare_dialog", "<b>Options</b> (rows that differ are highlighted)"))
+        )
         options_layout.addWidget(self.options_table)
         return options_box
 
@@ -236,7 +264,11 @@ class CompareDialog(QDialog):
         answer_grid.setHorizontalSpacing(18)
         reference = self.runs[0].answer
         for column, run in enumerate(self.runs):
-            caption = "Answer" if column == 0 else "Answer, against the first run"
+            caption = (
+                translate("compare_dialog", "Answer")
+                if column == 0
+                else translate("compare_dialog", "Answer, against the first run")
+            )
             answer_grid.addWidget(QLabel(f"<b>{caption}</b>"), 0, column)
             view = SafeTextBrowser()
             view.setReadOnly(True)
@@ -249,12 +281,15 @@ class CompareDialog(QDialog):
             answer_grid.addWidget(view, 1, column)
             answer_grid.setColumnStretch(column, 1)
 
+        added = html.escape(translate("compare_dialog", "added"))
+        removed = html.escape(translate("compare_dialog", "removed"))
+        compared = html.escape(translate("compare_dialog", "compared with the first run"))
         legend = QLabel(
             f'<span style="background-color:{tint(INSERTED, 0.35, self.palette()).name()}">'
-            "&nbsp;added&nbsp;</span>&nbsp;&nbsp;"
+            f"&nbsp;{added}&nbsp;</span>&nbsp;&nbsp;"
             f'<span style="background-color:{tint(DELETED, 0.35, self.palette()).name()};'
-            ' text-decoration:line-through">&nbsp;removed&nbsp;</span>'
-            "&nbsp;&nbsp;compared with the first run"
+            f' text-decoration:line-through">&nbsp;{removed}&nbsp;</span>'
+            f"&nbsp;&nbsp;{compared}"
         )
         answer_grid.addWidget(legend, 2, 0, 1, len(self.runs))
         return answers
@@ -271,21 +306,37 @@ class CompareDialog(QDialog):
         return next(i for i, (_, choice) in enumerate(VERDICT_CHOICES) if choice == verdict)
 
     def _header(self, run: RunFacts, reference: bool) -> QLabel:
-        digest = short_digest(run.digest) or "no digest"
+        digest = short_digest(run.digest) or translate("compare_dialog", "no digest")
+        tokens, speed, wall = run.tokens, run.tokens_per_second, run.wall_seconds
         stats = [
-            f"{run.tokens} tokens" if run.tokens is not None else "",
-            f"{run.tokens_per_second:.1f} tok/s" if run.tokens_per_second is not None else "",
-            f"total {seconds(run.wall_seconds)}" if run.wall_seconds is not None else "",
+            english_plural(translate("compare_dialog", "%n token(s)", None, tokens), tokens)
+            if tokens is not None
+            else "",
+            translate("compare_dialog", "{speed} tok/s").format(speed=f"{speed:.1f}")
+            if speed is not None
+            else "",
+            translate("compare_dialog", "total {time}").format(time=seconds(wall))
+            if wall is not None
+            else "",
         ]
-        role = " (reference)" if reference else ""
+        heading = (
+            translate("compare_dialog", "<b>Run {number}</b> (reference)")
+            if reference
+            else translate("compare_dialog", "<b>Run {number}</b>")
+        ).format(number=run.id)
+        title = run.experiment_title or translate("compare_dialog", "(untitled)")
         label = QLabel(
-            f"<b>Run {run.id}</b>{role} · {html.escape(run.experiment_title or '(untitled)')}"
+            f"{heading} · {html.escape(title)}"
             f"<br><b>{html.escape(run.model)}</b> @ <code>{html.escape(digest)}</code>"
             f"<br>{html.escape(run.status.value)}"
             f"{' · ' if any(stats) else ''}{html.escape(' · '.join(s for s in stats if s))}"
         )
         label.setTextFormat(Qt.TextFormat.RichText)
-        label.setToolTip(f"digest {run.digest}" if run.digest else "The model was never reached")
+        label.setToolTip(
+            translate("compare_dialog", "digest {digest}").format(digest=run.digest)
+            if run.digest
+            else translate("compare_dialog", "The model was never reached")
+        )
         label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         label.setWordWrap(True)
         return label
@@ -293,7 +344,8 @@ class CompareDialog(QDialog):
     def _options_table(self) -> QTableWidget:
         keys = sorted({key for run in self.runs for key in run.options})
         table = QTableWidget(len(keys), len(self.runs))
-        table.setHorizontalHeaderLabels([f"Run {run.id}" for run in self.runs])
+        run_number = translate("compare_dialog", "Run {number}")
+        table.setHorizontalHeaderLabels([run_number.format(number=run.id) for run in self.runs])
         table.setVerticalHeaderLabels(keys)
         table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
@@ -305,7 +357,7 @@ class CompareDialog(QDialog):
             differs = len(set(texts)) > 1
             for column, text in enumerate(texts):
                 item = QTableWidgetItem(text if key in self.runs[column].options else "—")
-                item.setToolTip(text or "not set")
+                item.setToolTip(text or translate("compare_dialog", "not set"))
                 if differs:
                     item.setBackground(wash)
                     item.setData(Qt.ItemDataRole.UserRole, True)
@@ -314,7 +366,9 @@ class CompareDialog(QDialog):
             table.setRowCount(1)
             table.setVerticalHeaderLabels([""])
             table.setSpan(0, 0, 1, len(self.runs))
-            table.setItem(0, 0, QTableWidgetItem("No run sets any option."))
+            table.setItem(
+                0, 0, QTableWidgetItem(translate("compare_dialog", "No run sets any option."))
+            )
         return table
 
     # -- reading back ----------------------------------------------------------------------
@@ -357,5 +411,6 @@ class CompareDialog(QDialog):
         self.verdict_changed.emit(run_id)
 
     def _on_verdict_error(self, run_id: int, error: JournalError) -> None:
-        self._context.report(error, about=f"The verdict of run {run_id} was not saved.")
+        about = translate("compare_dialog", "The verdict of run {number} was not saved.")
+        self._context.report(error, about=about.format(number=run_id))
         self.verdict_failed.emit(run_id, error.message)

@@ -6,7 +6,7 @@ trying belong to the list (expectations_editor), which asks each row for `expect
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtCore import QCoreApplication, Qt, Signal, Slot
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -24,22 +24,26 @@ from journal.core.errors import InvalidInputError
 from journal.core.expectation_form import from_fields, kind_help, negation_reads_well, value_text
 from journal.core.expectations import DEFAULT_SIMILARITY, MAX_TURN, Expectation, Kind, Target
 from journal.core.grading import GradeResult, GradeStatus
+from journal.gui.translating import QT_TRANSLATE_NOOP
+
+translate = QCoreApplication.translate
 
 ERROR_COLOUR = "#c62828"
 MARKS = {
-    GradeStatus.PASS: ("✓ pass", "#2e7d32"),
-    GradeStatus.FAIL: ("✗ fail", ERROR_COLOUR),
-    GradeStatus.UNSURE: ("? unsure", "#b26a00"),
-    GradeStatus.ERROR: ("! not graded", "#b26a00"),
+    GradeStatus.PASS: (QT_TRANSLATE_NOOP("expectation_row", "✓ pass"), "#2e7d32"),
+    GradeStatus.FAIL: (QT_TRANSLATE_NOOP("expectation_row", "✗ fail"), ERROR_COLOUR),
+    GradeStatus.UNSURE: (QT_TRANSLATE_NOOP("expectation_row", "? unsure"), "#b26a00"),
+    GradeStatus.ERROR: (QT_TRANSLATE_NOOP("expectation_row", "! not graded"), "#b26a00"),
 }
 
 TARGET_CHOICES = {
-    "answer": (False, False),
-    "thinking": (True, False),
-    "answer of turn": (False, True),
-    "thinking of turn": (True, True),
+    QT_TRANSLATE_NOOP("expectation_row", "answer"): (False, False),
+    QT_TRANSLATE_NOOP("expectation_row", "thinking"): (True, False),
+    QT_TRANSLATE_NOOP("expectation_row", "answer of turn"): (False, True),
+    QT_TRANSLATE_NOOP("expectation_row", "thinking of turn"): (True, True),
 }
-"""What the target box offers: (reads the thinking, names a turn) by the words shown."""
+"""What the target box offers: (reads the thinking, names a turn) by the (English) words
+shown, translated; each item's data is its English key."""
 
 
 def _fixed_slot(widget: QWidget) -> None:
@@ -74,50 +78,65 @@ class ExpectationRow(QWidget):
         for number, kind in enumerate(Kind):
             self.kind.addItem(kind.value, kind)
             self.kind.setItemData(number, kind_help(kind), Qt.ItemDataRole.ToolTipRole)
-        self.kind.setAccessibleName("Kind")
+        self.kind.setAccessibleName(translate("expectation_row", "Kind"))
         self.kind.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
-        self.negated = QCheckBox("not")
-        self.negated.setToolTip("Turn it around: the run passes when this is NOT so")
+        self.negated = QCheckBox(translate("expectation_row", "not"))
+        self.negated.setToolTip(
+            translate("expectation_row", "Turn it around: the run passes when this is NOT so")
+        )
         self.arg = QLineEdit()
         self.arg.setPlaceholderText(f"{DEFAULT_SIMILARITY:g}")
-        self.arg.setToolTip("How similar, from 0 to 1 (empty: 0.8)")
-        self.arg.setAccessibleName("Similarity threshold")
+        self.arg.setToolTip(translate("expectation_row", "How similar, from 0 to 1 (empty: 0.8)"))
+        self.arg.setAccessibleName(translate("expectation_row", "Similarity threshold"))
         self.arg.setFixedWidth(self.arg.fontMetrics().horizontalAdvance("0.888") + 16)
         _fixed_slot(self.arg)
         self.value = QLineEdit()
-        self.value.setAccessibleName("Value")
-        self.value.setToolTip("What to check; \\n stands for a new line")
+        self.value.setAccessibleName(translate("expectation_row", "Value"))
+        self.value.setToolTip(
+            translate("expectation_row", "What to check; \\n stands for a new line")
+        )
         self.name = QLineEdit()
-        self.name.setPlaceholderText("name")
-        self.name.setToolTip("A short name to show instead of the rule (optional)")
-        self.name.setAccessibleName("Name")
+        self.name.setPlaceholderText(translate("expectation_row", "name"))
+        self.name.setToolTip(
+            translate("expectation_row", "A short name to show instead of the rule (optional)")
+        )
+        self.name.setAccessibleName(translate("expectation_row", "Name"))
         self.name.setFixedWidth(self.name.fontMetrics().horizontalAdvance("m") * 9)
         self.weight = QLineEdit()
-        self.weight.setToolTip("Weight in a weighted score (above 0; 1 by default)")
-        self.weight.setAccessibleName("Weight")
+        self.weight.setToolTip(
+            translate("expectation_row", "Weight in a weighted score (above 0; 1 by default)")
+        )
+        self.weight.setAccessibleName(translate("expectation_row", "Weight"))
         self.weight.setFixedWidth(self.weight.fontMetrics().horizontalAdvance("00.00") + 16)
         self.target = QComboBox()
-        self.target.addItems(list(TARGET_CHOICES))
+        for words in TARGET_CHOICES:
+            self.target.addItem(translate("expectation_row", words), words)
         self.target.setToolTip(
-            "Which text it reads: the answer or the model's thinking, of the run graded or "
-            "of one turn of the conversation it ends (turn 1 is the first)"
+            translate(
+                "expectation_row",
+                "Which text it reads: the answer or the model's thinking, of the run graded or "
+                "of one turn of the conversation it ends (turn 1 is the first)",
+            )
         )
-        self.target.setAccessibleName("Reads")
+        self.target.setAccessibleName(translate("expectation_row", "Reads"))
         self.turn = QSpinBox()
         self.turn.setRange(1, 999)  # sized for three digits: wider would crowd the row
         self.turn.setFixedWidth(self.turn.sizeHint().width())
         self.turn.setRange(1, MAX_TURN)
         self.turn.setValue(2)
         self.turn.setToolTip(
-            "Which turn of the conversation: 1 is its first run, the run graded its last"
+            translate(
+                "expectation_row",
+                "Which turn of the conversation: 1 is its first run, the run graded its last",
+            )
         )
-        self.turn.setAccessibleName("Turn")
+        self.turn.setAccessibleName(translate("expectation_row", "Turn"))
         _fixed_slot(self.turn)
         self.remove = QToolButton()
         self.remove.setText("✕")
         self.remove.setAutoRaise(True)
-        self.remove.setToolTip("Remove this expectation (Alt+Delete)")
-        self.remove.setAccessibleName("Remove")
+        self.remove.setToolTip(translate("expectation_row", "Remove this expectation (Alt+Delete)"))
+        self.remove.setAccessibleName(translate("expectation_row", "Remove"))
         self.message = QLabel()
         self.message.setTextFormat(Qt.TextFormat.PlainText)
         self.message.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
@@ -157,7 +176,8 @@ class ExpectationRow(QWidget):
             self.weight.setText(f"{expectation.weight:g}")
             target = expectation.target
             shown = {reads: text for text, reads in TARGET_CHOICES.items()}
-            self.target.setCurrentText(shown[(target.thinking, target.turn is not None)])
+            words = shown[(target.thinking, target.turn is not None)]
+            self.target.setCurrentIndex(self.target.findData(words))
             if target.turn is not None:
                 self.turn.setValue(target.turn)
         finally:
@@ -188,10 +208,11 @@ class ExpectationRow(QWidget):
 
     def show_result(self, result: GradeResult) -> None:
         mark, colour = MARKS[result.status]
-        self.show_message(f"{mark}: {result.reason}", colour)
+        shown = translate("expectation_row", mark)
+        self.show_message(f"{shown}: {result.reason}", colour)
 
     def show_trying(self) -> None:
-        self.show_message("trying…", "")
+        self.show_message(translate("expectation_row", "trying…"), "")
 
     def show_message(self, text: str, colour: str = "") -> None:
         self.message.setText(text)
@@ -201,6 +222,10 @@ class ExpectationRow(QWidget):
 
     def message_text(self) -> str:
         return "" if self.message.isHidden() else self.message.text()
+
+    def is_trying(self) -> bool:
+        """The row shows that its try is under way (no result yet)."""
+        return self.message_text() == translate("expectation_row", "trying…")
 
     def fields(self) -> list[QWidget]:
         """The focusable fields, in tab order."""
@@ -231,12 +256,12 @@ class ExpectationRow(QWidget):
         )
 
     def _target(self) -> Target:
-        thinking, names_turn = TARGET_CHOICES[self.target.currentText()]
+        thinking, names_turn = TARGET_CHOICES[self.target.currentData()]
         return Target(thinking=thinking, turn=self.turn.value() if names_turn else None)
 
     def _fit_target(self) -> None:
         """The turn's number only when the target names a turn."""
-        self.turn.setVisible(TARGET_CHOICES[self.target.currentText()][1])
+        self.turn.setVisible(TARGET_CHOICES[self.target.currentData()][1])
 
     @Slot()
     def _on_target_changed(self) -> None:
@@ -254,7 +279,7 @@ class ExpectationRow(QWidget):
         if kind.compares:
             self.value.setPlaceholderText(kind.example[len(kind.value) :])
         elif kind is Kind.IS_JSON:
-            self.value.setPlaceholderText("(takes no value)")
+            self.value.setPlaceholderText(translate("expectation_row", "(takes no value)"))
 
     @Slot()
     def _on_kind_changed(self) -> None:

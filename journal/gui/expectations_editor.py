@@ -12,7 +12,7 @@ from __future__ import annotations
 import itertools
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QSize, Qt, Slot
+from PySide6.QtCore import QCoreApplication, QSize, Qt, Slot
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
@@ -37,6 +37,7 @@ from journal.gui.elided_label import ElidedLabel
 from journal.gui.expectation_row import ERROR_COLOUR, ExpectationRow
 from journal.gui.expectation_trial import ExpectationTrial
 from journal.gui.throttle import Throttle
+from journal.gui.translating import QT_TRANSLATE_NOOP, english_plural
 
 if TYPE_CHECKING:
     from sqlmodel import Session
@@ -44,14 +45,20 @@ if TYPE_CHECKING:
     from journal.core.grades import SavedExpectation
     from journal.gui.context import AppContext
 
+translate = QCoreApplication.translate
+
 SAVE_DELAY_MS = 400
 ROWS_SHOWN = 2.75  # the list's height, in rows with a result: it scrolls beyond, never grows
 DEFAULT_THRESHOLD = 0.7
 TRY_KEYS = "Ctrl+T"
-TRY_TIP = f"Grade the selected run against these expectations, without saving ({TRY_KEYS})"
-FROM_FORMAT_TIP = (
+TRY_TIP = QT_TRANSLATE_NOOP(
+    "expectations_editor",
+    "Grade the selected run against these expectations, without saving ({keys})",
+)
+FROM_FORMAT_TIP = QT_TRANSLATE_NOOP(
+    "expectations_editor",
     "Add what the selected run's format asks for: is-json, or json-schema with its schema "
-    "(Ctrl+Alt+F)"
+    "(Ctrl+Alt+F)",
 )
 
 
@@ -64,7 +71,7 @@ class _RowsArea(QScrollArea):
         return QSize(hint.width(), self.maximumHeight())
 
 
-TRY_LABEL = "&Try on run"
+TRY_LABEL = QT_TRANSLATE_NOOP("expectations_editor", "&Try on run")
 
 
 class ExpectationsEditor(QWidget):
@@ -91,7 +98,7 @@ class ExpectationsEditor(QWidget):
 
     def _init_header(self) -> None:
         self.toggle = QToolButton()
-        self.toggle.setText("&Expectations")
+        self.toggle.setText(translate("expectations_editor", "&Expectations"))
         self.toggle.setCheckable(True)
         self.toggle.setChecked(True)
         self.toggle.setAutoRaise(True)
@@ -99,9 +106,12 @@ class ExpectationsEditor(QWidget):
         self.toggle.setArrowType(Qt.ArrowType.DownArrow)
         self.summary = ElidedLabel()
         self.summary.setEnabled(False)  # muted
-        self.try_button = QPushButton(TRY_LABEL)
+        self.try_button = QPushButton(translate("expectations_editor", TRY_LABEL))
         self.try_button.setToolTip(
-            "Grade these expectations on the run shown in the history, without saving anything"
+            translate(
+                "expectations_editor",
+                "Grade these expectations on the run shown in the history, without saving anything",
+            )
         )
 
     def _init_rows(self) -> None:
@@ -109,7 +119,12 @@ class ExpectationsEditor(QWidget):
         self._rows_layout = QVBoxLayout(self._rows_box)
         self._rows_layout.setContentsMargins(0, 0, 4, 0)
         self._rows_layout.setSpacing(2)
-        self._none = QLabel("No expectations yet: type one above (like contains:Paris) or Add.")
+        self._none = QLabel(
+            translate(
+                "expectations_editor",
+                "No expectations yet: type one above (like contains:Paris) or Add.",
+            )
+        )
         self._none.setEnabled(False)
         self._rows_layout.addWidget(self._none)
         self._rows_layout.addStretch(1)
@@ -126,36 +141,49 @@ class ExpectationsEditor(QWidget):
         # and go; on a short screen the experiment's notes scroll rather than squeeze it.
         self.rows_area.setFixedHeight(int(row * ROWS_SHOWN))
         self.rows_area.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
-        self.rows_area.setAccessibleName("Expectations")
+        self.rows_area.setAccessibleName(translate("expectations_editor", "Expectations"))
 
     def _init_footer(self) -> None:
         self.add_line = QLineEdit()
-        self.add_line.setPlaceholderText("Add: contains:Paris, not-icontains:as an AI, words<=50…")
-        self.add_line.setToolTip("Type or paste an expectation's line and press Enter")
-        self.add_line.setAccessibleName("New expectation")
-        self.add_button = QPushButton("&Add")
-        self.add_button.setToolTip(
-            "Add the line typed on the left, or an empty row to fill in when there is none"
+        self.add_line.setPlaceholderText(
+            translate(
+                "expectations_editor", "Add: contains:Paris, not-icontains:as an AI, words<=50…"
+            )
         )
-        self.from_format_button = QPushButton("From format")
-        self.from_format_button.setToolTip(FROM_FORMAT_TIP)
+        self.add_line.setToolTip(
+            translate("expectations_editor", "Type or paste an expectation's line and press Enter")
+        )
+        self.add_line.setAccessibleName(translate("expectations_editor", "New expectation"))
+        self.add_button = QPushButton(translate("expectations_editor", "&Add"))
+        self.add_button.setToolTip(
+            translate(
+                "expectations_editor",
+                "Add the line typed on the left, or an empty row to fill in when there is none",
+            )
+        )
+        self.from_format_button = QPushButton(translate("expectations_editor", "From format"))
+        self.from_format_button.setToolTip(translate("expectations_editor", FROM_FORMAT_TIP))
         self.add_message = QLabel()
         self.add_message.setStyleSheet(f"color: {ERROR_COLOUR};")
         self.add_message.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.add_message.setVisible(False)
         self.combine = QComboBox()
-        self.combine.addItem("all must pass", False)
-        self.combine.addItem("weighted score ≥", True)
-        self.combine.setToolTip("How the results add up to a run's outcome")
+        self.combine.addItem(translate("expectations_editor", "all must pass"), False)
+        self.combine.addItem(translate("expectations_editor", "weighted score ≥"), True)
+        self.combine.setToolTip(
+            translate("expectations_editor", "How the results add up to a run's outcome")
+        )
         self.combine.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
-        self.combine.setAccessibleName("How results combine")
+        self.combine.setAccessibleName(translate("expectations_editor", "How results combine"))
         self.threshold = QDoubleSpinBox()
         self.threshold.setRange(0.05, 1.0)
         self.threshold.setSingleStep(0.05)
         self.threshold.setDecimals(2)
         self.threshold.setValue(DEFAULT_THRESHOLD)
-        self.threshold.setToolTip("The weighted score a run needs (0 to 1)")
-        self.threshold.setAccessibleName("Score needed")
+        self.threshold.setToolTip(
+            translate("expectations_editor", "The weighted score a run needs (0 to 1)")
+        )
+        self.threshold.setAccessibleName(translate("expectations_editor", "Score needed"))
 
     def _init_layout(self) -> None:
         """The line to add one (the summary in its place when folded), the rows, then how
@@ -195,9 +223,15 @@ class ExpectationsEditor(QWidget):
 
     def _init_actions(self) -> None:
         """Keys that work with the focus anywhere in the list of rows."""
-        self.move_up_action = self._row_action("Move up", ("Alt+Up",), -1)
-        self.move_down_action = self._row_action("Move down", ("Alt+Down",), 1)
-        self.remove_action = self._row_action("Remove", ("Alt+Delete", "Delete"), 0)
+        self.move_up_action = self._row_action(
+            translate("expectations_editor", "Move up"), ("Alt+Up",), -1
+        )
+        self.move_down_action = self._row_action(
+            translate("expectations_editor", "Move down"), ("Alt+Down",), 1
+        )
+        self.remove_action = self._row_action(
+            translate("expectations_editor", "Remove"), ("Alt+Delete", "Delete"), 0
+        )
 
     def _row_action(self, text: str, keys: tuple[str, ...], step: int) -> QAction:
         action = QAction(text, self.rows_area)
@@ -265,16 +299,25 @@ class ExpectationsEditor(QWidget):
             if row.expectation() is None and (row.saved_id is not None or row.value.text().strip())
         ]
         if refused and self._context is not None:
-            from journal.core.formatting import plural
-
-            first = refused[0]
-            kept = " (the saved version is kept)" if first.saved_id is not None else ""
+            first, count = refused[0], len(refused)
             text = f"{first.current_kind().value}:{first.value.text()}"
-            self._context.say(
-                f"Not saved: {plural(len(refused), 'expectation')} the journal refuses, "
-                f"such as {text!r}{kept}.",
-                15_000,
+            said = (
+                translate(
+                    "expectations_editor",
+                    "Not saved: %n expectation(s) the journal refuses, such as {text} "
+                    "(the saved version is kept).",
+                    None,
+                    count,
+                )
+                if first.saved_id is not None
+                else translate(
+                    "expectations_editor",
+                    "Not saved: %n expectation(s) the journal refuses, such as {text}.",
+                    None,
+                    count,
+                )
             )
+            self._context.say(english_plural(said, count).format(text=repr(text)), 15_000)
 
     def set_selected_run(self, run_id: int | None) -> None:
         """The run shown in the answer view, the one "Try" grades (None: no run)."""
@@ -368,13 +411,17 @@ class ExpectationsEditor(QWidget):
         expectation = expectation_for(run.format) if run is not None else None
         if expectation is None:
             self._show_add_message(
-                "The selected run asked for no format: choose JSON or a schema under "
-                "Settings, run it, then add from its format."
+                translate(
+                    "expectations_editor",
+                    "The selected run asked for no format: choose JSON or a schema under "
+                    "Settings, run it, then add from its format.",
+                )
             )
             return
         self.toggle.setChecked(True)
         if any(_same(row, expectation) for row in self._rows):
-            self._show_add_message(f"Already expected: {expectation.text}")
+            already = translate("expectations_editor", "Already expected: {expectation}")
+            self._show_add_message(already.format(expectation=expectation.text))
             return
         self._show_add_message("")
         row = self._insert_row(ExpectationRow(expectation))
@@ -386,7 +433,7 @@ class ExpectationsEditor(QWidget):
         """Grade the selected run against the rows as they are now, saving nothing; a
         second press while Ollama is asked cancels."""
         if self._trial.busy:
-            self._stop_trying("cancelled")
+            self._stop_trying(translate("expectations_editor", "cancelled"))
             return
         conversation = self._conversation_to_try()
         if conversation is None:
@@ -417,17 +464,24 @@ class ExpectationsEditor(QWidget):
         run_id = self._run_id
         conversation = self._context.read(lambda s: conversation_of(s, get_run(s, run_id)))
         if conversation is not None and conversation[-1].status.is_live:
-            self._context.say(f"Run {run_id} is still running: try once it has finished.", 6000)
+            still = translate(
+                "expectations_editor", "Run {number} is still running: try once it has finished."
+            )
+            self._context.say(still.format(number=run_id), 6000)
             return None
         return conversation
 
     def _why_not_try(self) -> str:
         if self._experiment_id is None:
-            return "Open an experiment to try its expectations."
+            return translate("expectations_editor", "Open an experiment to try its expectations.")
         if self._run_id is None:
-            return "Select a run in the history to try the expectations on it."
+            return translate(
+                "expectations_editor", "Select a run in the history to try the expectations on it."
+            )
         if not self._rows:
-            return "Add an expectation to try it on the selected run."
+            return translate(
+                "expectations_editor", "Add an expectation to try it on the selected run."
+            )
         return ""
 
     @Slot(int, object)
@@ -445,8 +499,9 @@ class ExpectationsEditor(QWidget):
         busy = self._trial.busy
         self._trial.cancel()
         for row in self._trying.values():
-            if row in self._rows and busy and row.message_text() == "trying…":
-                row.show_message(f"not tried: {why}" if why else "")
+            if row in self._rows and busy and row.is_trying():
+                not_tried = translate("expectations_editor", "not tried: {why}")
+                row.show_message(not_tried.format(why=why) if why else "")
         self._trying = {}
         self._refresh_try()
 
@@ -576,16 +631,24 @@ class ExpectationsEditor(QWidget):
         self.threshold.setEnabled(self._rule.weighted)
         summary = combine_summary(len(self._rows), self._rule)
         self.summary.setText(summary)
-        self.toggle.setToolTip(f"{summary}. Show or hide them (Alt+E)")
+        toggle_tip = translate("expectations_editor", "{summary}. Show or hide them (Alt+E)")
+        self.toggle.setToolTip(toggle_tip.format(summary=summary))
         self._refresh_try()
 
     def _refresh_try(self) -> None:
         busy = self._trial.busy
         why = "" if busy else self._why_not_try()
-        self.try_button.setText("Cancel &trying" if busy else TRY_LABEL)
+        self.try_button.setText(
+            translate("expectations_editor", "Cancel &trying")
+            if busy
+            else translate("expectations_editor", TRY_LABEL)
+        )
         self.try_button.setEnabled(not why)
+        try_tip = translate("expectations_editor", TRY_TIP).format(keys=TRY_KEYS)
         self.try_button.setToolTip(
-            "Stop asking the judge or embedding model" if busy else why or TRY_TIP
+            translate("expectations_editor", "Stop asking the judge or embedding model")
+            if busy
+            else why or try_tip
         )
 
     def _show_add_message(self, text: str) -> None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QSize, QStringListModel, Qt, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QSize, QStringListModel, Qt, Signal, Slot
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QCompleter,
@@ -26,6 +26,8 @@ from journal.gui.throttle import Throttle
 
 if TYPE_CHECKING:
     from journal.gui.context import AppContext
+
+translate = QCoreApplication.translate
 
 SAVE_DELAY_MS = 400
 
@@ -72,42 +74,21 @@ class ExperimentEditor(QWidget):
         self._saved: dict[str, Any] = {}
         self._loading = False
         self._save_later = Throttle(self._emit_changes, SAVE_DELAY_MS, debounce=True, parent=self)
-
-        self.title = QLineEdit()
-        self.title.setPlaceholderText("Untitled experiment — what are you trying?")
-        font = QFont(self.title.font())
-        font.setPointSizeF(font.pointSizeF() * 1.35)
-        font.setWeight(QFont.Weight.DemiBold)
-        self.title.setFont(font)
-        self.title.setFrame(False)
-        self.title.setAccessibleName("Title")
-
-        self.tags = QLineEdit()
-        self.tags.setPlaceholderText("tags, separated by commas")
-        self.tags.setAccessibleName("Tags")
-        self._tag_model = QStringListModel(self)
-        completer = _TagCompleter(self._tag_model, self)
-        completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
-        self.tags.setCompleter(completer)
-
-        self.hypothesis = _note_box("Hypothesis: what do you expect, and why?", 2)
-        self.expected = _note_box("Expected outcome: what would count as “it worked”?", 2)
-        self.conclusion = _note_box("Conclusion: what did you learn?", 2)
-        # Saves its own rows through the context; loaded and flushed with the rest.
-        self.expectations = ExpectationsEditor(context)
-        self.inputs = InputSetEditor(context)  # writes each change at once: nothing to flush
+        self._init_fields(context)
 
         form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         form.setContentsMargins(0, 0, 0, 0)
-        form.addRow("Tags", self.tags)
-        form.addRow("Hypothesis", self.hypothesis)
-        form.addRow("Expected", self.expected)
+        form.addRow(translate("experiment_editor", "Tags"), self.tags)
+        form.addRow(translate("experiment_editor", "Hypothesis"), self.hypothesis)
+        form.addRow(translate("experiment_editor", "Expected"), self.expected)
         form.addRow("", self.expectations)
         form.addRow("", self.inputs)
-        form.addRow("Conclusion", self.conclusion)
+        form.addRow(translate("experiment_editor", "Conclusion"), self.conclusion)
 
-        self._empty = QLabel("Select an experiment, or press Ctrl+N to start one.")
+        self._empty = QLabel(
+            translate("experiment_editor", "Select an experiment, or press Ctrl+N to start one.")
+        )
         self._empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self._empty.setWordWrap(True)
         self._empty.setEnabled(False)
@@ -123,6 +104,40 @@ class ExperimentEditor(QWidget):
         for box in (self.hypothesis, self.expected, self.conclusion):
             box.textChanged.connect(self._on_field_edited)
         self.load(None)
+
+    def _init_fields(self, context: AppContext | None) -> None:
+        """The title, tags and notes, and the expectations and inputs between them."""
+        self.title = QLineEdit()
+        self.title.setPlaceholderText(
+            translate("experiment_editor", "Untitled experiment — what are you trying?")
+        )
+        font = QFont(self.title.font())
+        font.setPointSizeF(font.pointSizeF() * 1.35)
+        font.setWeight(QFont.Weight.DemiBold)
+        self.title.setFont(font)
+        self.title.setFrame(False)
+        self.title.setAccessibleName(translate("experiment_editor", "Title"))
+
+        self.tags = QLineEdit()
+        self.tags.setPlaceholderText(translate("experiment_editor", "tags, separated by commas"))
+        self.tags.setAccessibleName(translate("experiment_editor", "Tags"))
+        self._tag_model = QStringListModel(self)
+        completer = _TagCompleter(self._tag_model, self)
+        completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self.tags.setCompleter(completer)
+
+        self.hypothesis = _note_box(
+            translate("experiment_editor", "Hypothesis: what do you expect, and why?"), 2
+        )
+        self.expected = _note_box(
+            translate("experiment_editor", "Expected outcome: what would count as “it worked”?"), 2
+        )
+        self.conclusion = _note_box(
+            translate("experiment_editor", "Conclusion: what did you learn?"), 2
+        )
+        # Saves its own rows through the context; loaded and flushed with the rest.
+        self.expectations = ExpectationsEditor(context)
+        self.inputs = InputSetEditor(context)  # writes each change at once: nothing to flush
 
     # -- public -----------------------------------------------------------------------
 

@@ -12,6 +12,7 @@ from typing import Any
 
 from PySide6.QtCore import (
     QAbstractTableModel,
+    QCoreApplication,
     QModelIndex,
     QObject,
     QPersistentModelIndex,
@@ -25,6 +26,9 @@ from journal.core.domain import ExperimentFilter, ExperimentSummary, Verdict
 from journal.core.errors import JournalError
 from journal.core.formatting import describe_standings, standing_label
 from journal.gui.table_style import VERDICT_COLOURS, read_only_flags
+from journal.gui.translating import QT_TRANSLATE_NOOP
+
+translate = QCoreApplication.translate
 
 # (filters, before_id, limit) -> summaries with id < before_id, newest (highest id) first.
 PageFetcher = Callable[[ExperimentFilter, int | None, int], list[ExperimentSummary]]
@@ -33,8 +37,12 @@ AnyIndex = QModelIndex | QPersistentModelIndex
 ID_ROLE = Qt.ItemDataRole.UserRole
 SUMMARY_ROLE = Qt.ItemDataRole.UserRole + 1
 
-VERDICT_LABELS = {Verdict.WORKED: "Worked", Verdict.PARTLY: "Partly", Verdict.FAILED: "Failed"}
-UNTITLED = "(untitled)"
+VERDICT_LABELS = {
+    Verdict.WORKED: QT_TRANSLATE_NOOP("experiment_list_model", "Worked"),
+    Verdict.PARTLY: QT_TRANSLATE_NOOP("experiment_list_model", "Partly"),
+    Verdict.FAILED: QT_TRANSLATE_NOOP("experiment_list_model", "Failed"),
+}
+UNTITLED = QT_TRANSLATE_NOOP("experiment_list_model", "(untitled)")
 
 
 class Column(enum.IntEnum):
@@ -47,21 +55,27 @@ class Column(enum.IntEnum):
 
 
 HEADERS = {
-    Column.TITLE: "Title",
-    Column.MODEL: "Last model",
-    Column.VERDICT: "Worked",
-    Column.PASS_RATE: "Passes",
-    Column.RUNS: "Runs",
-    Column.DATE: "Date",
+    Column.TITLE: QT_TRANSLATE_NOOP("experiment_list_model", "Title"),
+    Column.MODEL: QT_TRANSLATE_NOOP("experiment_list_model", "Last model"),
+    Column.VERDICT: QT_TRANSLATE_NOOP("experiment_list_model", "Worked"),
+    Column.PASS_RATE: QT_TRANSLATE_NOOP("experiment_list_model", "Passes"),
+    Column.RUNS: QT_TRANSLATE_NOOP("experiment_list_model", "Runs"),
+    Column.DATE: QT_TRANSLATE_NOOP("experiment_list_model", "Date"),
 }
 
 HEADER_TIPS = {
-    Column.VERDICT: "On how many of the models tried it worked: each model counts by its "
-    "latest verdict (yours, on its newest judged run). Hover a row for each model. "
-    "The verdict filter means the same.",
-    Column.PASS_RATE: "How many of the runs on the last model pass the experiment's "
-    "expectations (your verdict counts over the grades); — when it has none. "
-    "A half-and-half dot: worked only some of the time.",
+    Column.VERDICT: QT_TRANSLATE_NOOP(
+        "experiment_list_model",
+        "On how many of the models tried it worked: each model counts by its "
+        "latest verdict (yours, on its newest judged run). Hover a row for each model. "
+        "The verdict filter means the same.",
+    ),
+    Column.PASS_RATE: QT_TRANSLATE_NOOP(
+        "experiment_list_model",
+        "How many of the runs on the last model pass the experiment's "
+        "expectations (your verdict counts over the grades); — when it has none. "
+        "A half-and-half dot: worked only some of the time.",
+    ),
 }
 
 _icons: dict[Verdict, QIcon] = {}
@@ -157,13 +171,17 @@ def standings_text(summary: ExperimentSummary) -> str:
         return ""
     if not summary.models_judged:
         return "—"
-    return f"{summary.models_worked} of {len(summary.standings)}"
+    return translate("experiment_list_model", "{worked} of {tried}").format(
+        worked=summary.models_worked, tried=len(summary.standings)
+    )
 
 
 def standings_tooltip(summary: ExperimentSummary) -> str:
     """`Worked on 2 of 3 models` then each model and its standing, one a line."""
     if not summary.standings:
-        return "No finished runs yet" if summary.run_count else "No runs yet"
+        if summary.run_count:
+            return translate("experiment_list_model", "No finished runs yet")
+        return translate("experiment_list_model", "No runs yet")
     heading = describe_standings(summary.standings)
     lines = [heading[:1].upper() + heading[1:]]
     lines += [f"{model}: {standing_label(verdict)}" for model, verdict in summary.standings]
@@ -357,9 +375,10 @@ class ExperimentListModel(QAbstractTableModel):
         if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(Column):
             return None
         if role == Qt.ItemDataRole.DisplayRole:
-            return HEADERS[Column(section)]
+            return translate("experiment_list_model", HEADERS[Column(section)])
         if role == Qt.ItemDataRole.ToolTipRole:
-            return HEADER_TIPS.get(Column(section))
+            tip = HEADER_TIPS.get(Column(section))
+            return translate("experiment_list_model", tip) if tip else None
         if role == Qt.ItemDataRole.TextAlignmentRole and section == Column.RUNS:
             return Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
         return None
@@ -400,7 +419,7 @@ class ExperimentListModel(QAbstractTableModel):
     @staticmethod
     def _display(summary: ExperimentSummary, column: Column) -> Any:
         if column == Column.TITLE:
-            return " ".join(summary.title.split()) or UNTITLED
+            return " ".join(summary.title.split()) or translate("experiment_list_model", UNTITLED)
         if column == Column.MODEL:
             return summary.last_model or ""
         if column == Column.VERDICT:
@@ -414,20 +433,24 @@ class ExperimentListModel(QAbstractTableModel):
     @staticmethod
     def _tooltip(summary: ExperimentSummary, column: Column) -> str | None:
         if column == Column.TITLE:
-            lines = [summary.title.strip() or UNTITLED]
+            lines = [summary.title.strip() or translate("experiment_list_model", UNTITLED)]
             if summary.archived:
-                lines[0] += " (archived)"
+                archived = translate("experiment_list_model", "{title} (archived)")
+                lines[0] = archived.format(title=lines[0])
             if summary.tags:
-                lines.append("Tags: " + ", ".join(summary.tags))
+                tags = translate("experiment_list_model", "Tags: {tags}")
+                lines.append(tags.format(tags=", ".join(summary.tags)))
             return "\n".join(lines)
         if column == Column.DATE:
-            return "Created " + format_date(summary.created_at)[1]
+            created = translate("experiment_list_model", "Created {date}")
+            return created.format(date=format_date(summary.created_at)[1])
         if column == Column.VERDICT:
             return standings_tooltip(summary)
         if column == Column.PASS_RATE and summary.pass_rate is not None:
             return summary.pass_rate.description
         if column == Column.MODEL and summary.last_run_at:
-            return f"{summary.last_model}, last run {format_date(summary.last_run_at)[1]}"
+            last = translate("experiment_list_model", "{model}, last run {date}")
+            return last.format(model=summary.last_model, date=format_date(summary.last_run_at)[1])
         return None
 
     # -- paging -------------------------------------------------------------------------

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QStandardPaths, Qt, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QStandardPaths, Qt, Signal, Slot
 from PySide6.QtWidgets import (
     QButtonGroup,
     QDialog,
@@ -25,15 +25,18 @@ from PySide6.QtWidgets import (
 
 from journal.core.domain import ExperimentFilter
 from journal.core.errors import JournalError
-from journal.core.formatting import describe_filter, plural
+from journal.core.formatting import describe_filter
 from journal.gui.answer_view import HEADER_TINT, SafeTextBrowser, _for_qt, _qt_style_sheet, _tint
 from journal.gui.dialog_helpers import busy_bar, error_label, hint_label
+from journal.gui.translating import english_plural
 
 if TYPE_CHECKING:
     from journal.core.export_markdown import ExportResult, ExportSelection, Layout
     from journal.core.storage import Journal
     from journal.gui.context import AppContext
     from journal.gui.tasks import Task
+
+translate = QCoreApplication.translate
 
 SCOPE_ALL = "all"
 SCOPE_FILTER = "filter"
@@ -64,7 +67,7 @@ class ExportDialog(QDialog):
         self._preview_task: Task | None = None
         self._export_task: Task | None = None
 
-        self.setWindowTitle("Export as Markdown")
+        self.setWindowTitle(translate("export_dialog", "Export as Markdown"))
         self.resize(980, 640)
         left = self._init_choices(filters, current_experiment_id)
         right = self._init_preview()
@@ -111,14 +114,20 @@ class ExportDialog(QDialog):
 
     def _init_scope_box(self, filters: ExperimentFilter, current_id: int | None) -> QGroupBox:
         """What: the whole journal, the list's filter or the open experiment, with counts."""
-        self.all_radio = QRadioButton("The whole journal")
-        self.filter_radio = QRadioButton("The experiments the list shows")
-        self.experiment_radio = QRadioButton("The current experiment")
-        self.all_count = hint_label("counting…")
-        self.filter_count = hint_label(describe_filter(filters) or "No filter is set.")
-        self.experiment_count = hint_label("" if current_id else "No experiment is open.")
+        self.all_radio = QRadioButton(translate("export_dialog", "The whole journal"))
+        self.filter_radio = QRadioButton(
+            translate("export_dialog", "The experiments the list shows")
+        )
+        self.experiment_radio = QRadioButton(translate("export_dialog", "The current experiment"))
+        self.all_count = hint_label(translate("export_dialog", "counting…"))
+        self.filter_count = hint_label(
+            describe_filter(filters) or translate("export_dialog", "No filter is set.")
+        )
+        self.experiment_count = hint_label(
+            "" if current_id else translate("export_dialog", "No experiment is open.")
+        )
         self.scope_group = QButtonGroup(self)
-        scope_box = QGroupBox("What")
+        scope_box = QGroupBox(translate("export_dialog", "What"))
         scope_layout = QVBoxLayout(scope_box)
         for radio, hint, scope in (
             (self.all_radio, self.all_count, SCOPE_ALL),
@@ -142,21 +151,26 @@ class ExportDialog(QDialog):
 
     def _init_layout_box(self) -> QGroupBox:
         """How: one file or a folder."""
-        self.file_radio = QRadioButton("One Markdown file")
-        self.folder_radio = QRadioButton("A folder: index.md and one file per experiment")
+        self.file_radio = QRadioButton(translate("export_dialog", "One Markdown file"))
+        self.folder_radio = QRadioButton(
+            translate("export_dialog", "A folder: index.md and one file per experiment")
+        )
         self.file_radio.setChecked(True)
         self.layout_group = QButtonGroup(self)
         self.layout_group.addButton(self.file_radio)
         self.layout_group.addButton(self.folder_radio)
-        layout_box = QGroupBox("How")
+        layout_box = QGroupBox(translate("export_dialog", "How"))
         layout_layout = QVBoxLayout(layout_box)
         layout_layout.addWidget(self.file_radio)
         layout_layout.addWidget(self.folder_radio)
         layout_layout.addWidget(
             hint_label(
-                "A folder suits git and Obsidian: stable file names such as "
-                "0042-rivers-that-cross-borders.md. Either way every value is kept, so "
-                "the export can be imported back."
+                translate(
+                    "export_dialog",
+                    "A folder suits git and Obsidian: stable file names such as "
+                    "0042-rivers-that-cross-borders.md. Either way every value is kept, so "
+                    "the export can be imported back.",
+                )
             )
         )
         return layout_box
@@ -168,8 +182,8 @@ class ExportDialog(QDialog):
         )
         self.path_edit = QLineEdit(str(Path(documents or Path.home()) / f"{DEFAULT_NAME}.md"))
         self.path_edit.setClearButtonEnabled(True)
-        self.browse_button = QPushButton("Choose…")
-        where_box = QGroupBox("Where")
+        self.browse_button = QPushButton(translate("export_dialog", "Choose…"))
+        where_box = QGroupBox(translate("export_dialog", "Where"))
         where_row = QHBoxLayout(where_box)
         where_row.addWidget(self.path_edit, 1)
         where_row.addWidget(self.browse_button)
@@ -178,11 +192,14 @@ class ExportDialog(QDialog):
     def _init_preview(self) -> QWidget:
         """The right column: the first entries as they will read."""
         self.preview = SafeTextBrowser()
-        self.preview.setPlaceholderText("Preparing the preview…")
-        preview_title = QLabel("<b>Preview</b>")
+        self.preview.setPlaceholderText(translate("export_dialog", "Preparing the preview…"))
+        preview_title = QLabel(translate("export_dialog", "<b>Preview</b>"))
         self.preview_note = hint_label(
-            "The first experiments as they will read. The machine-readable metadata that "
-            "keeps every value is not shown."
+            translate(
+                "export_dialog",
+                "The first experiments as they will read. The machine-readable metadata that "
+                "keeps every value is not shown.",
+            )
         )
         right = QWidget()
         right_layout = QVBoxLayout(right)
@@ -193,9 +210,9 @@ class ExportDialog(QDialog):
         return right
 
     def _init_buttons(self) -> QDialogButtonBox:
-        self.export_button = QPushButton("&Export")
+        self.export_button = QPushButton(translate("export_dialog", "&Export"))
         self.export_button.setDefault(True)
-        self.close_button = QPushButton("Close")
+        self.close_button = QPushButton(translate("export_dialog", "Close"))
         self.close_button.setAutoDefault(False)
         buttons = QDialogButtonBox()
         buttons.addButton(self.export_button, QDialogButtonBox.ButtonRole.AcceptRole)
@@ -218,14 +235,18 @@ class ExportDialog(QDialog):
 
         if layout is Layout.FOLDER:
             chosen = QFileDialog.getExistingDirectory(
-                parent, "Export into a folder (new or empty, or an earlier export)", start
+                parent,
+                translate(
+                    "export_dialog", "Export into a folder (new or empty, or an earlier export)"
+                ),
+                start,
             )
         else:
             chosen, _ = QFileDialog.getSaveFileName(
                 parent,
-                "Export to a Markdown file",
+                translate("export_dialog", "Export to a Markdown file"),
                 start,
-                "Markdown (*.md);;All files (*)",
+                translate("export_dialog", "Markdown (*.md);;All files (*)"),
                 options=QFileDialog.Option.DontConfirmOverwrite,  # we ask, with more to say
             )
         return chosen or None
@@ -234,9 +255,12 @@ class ExportDialog(QDialog):
     def confirm_overwrite(cls, parent: QWidget | None, path: str) -> bool:
         answer = QMessageBox.question(
             parent,
-            "Replace the earlier export?",
-            f"{path} already exists.\n\nReplace it with this export? The old one is "
-            "replaced only once the new one is complete.",
+            translate("export_dialog", "Replace the earlier export?"),
+            translate(
+                "export_dialog",
+                "{path} already exists.\n\nReplace it with this export? The old one is "
+                "replaced only once the new one is complete.",
+            ).format(path=path),
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
             QMessageBox.StandardButton.Cancel,
         )
@@ -300,18 +324,16 @@ class ExportDialog(QDialog):
     def _on_counts_done(self, outcome: Any) -> None:
         counts, experiment = outcome
         experiments, runs = counts[SCOPE_ALL]
-        self.all_count.setText(f"{plural(experiments, 'experiment')}, {plural(runs, 'run')}")
+        self.all_count.setText(_counts(experiments, runs))
         if not self._filters.is_empty:
             experiments, runs = counts[SCOPE_FILTER]
             self.filter_count.setText(
-                f"{describe_filter(self._filters)}: {plural(experiments, 'experiment')}, "
-                f"{plural(runs, 'run')}"
+                f"{describe_filter(self._filters)}: {_counts(experiments, runs)}"
             )
         if experiment is not None:
             title, runs = experiment
-            self.experiment_count.setText(
-                f"#{self._current_id} {title or '(untitled)'}: {plural(runs, 'run')}"
-            )
+            title = title or translate("export_dialog", "(untitled)")
+            self.experiment_count.setText(f"#{self._current_id} {title}: {_runs(runs)}")
         self.counts_shown.emit()
 
     def _refresh_preview(self) -> None:
@@ -341,7 +363,9 @@ class ExportDialog(QDialog):
     @Slot(object)
     def _on_preview_failed(self, error: JournalError) -> None:
         self._preview_task = None
-        self.preview.setPlainText(f"No preview: {error.message}")
+        self.preview.setPlainText(
+            translate("export_dialog", "No preview: {reason}").format(reason=error.message)
+        )
         self.preview_shown.emit()
 
     # -- reacting --------------------------------------------------------------------------
@@ -382,7 +406,7 @@ class ExportDialog(QDialog):
         self._clear_messages()
         text = self.path_edit.text().strip()
         if not text:
-            self._show_error("Choose where to save the export.")
+            self._show_error(translate("export_dialog", "Choose where to save the export."))
             return
         target = Path(text).expanduser()
         layout, selection, journal = self.layout_choice(), self.selection(), self._journal
@@ -400,7 +424,8 @@ class ExportDialog(QDialog):
                 journal, target, layout=layout, selection=selection, force=replace
             )
 
-        self._set_busy(True, f"Exporting to {target}…")
+        exporting = translate("export_dialog", "Exporting to {path}…")
+        self._set_busy(True, exporting.format(path=target))
         self._export_task = self._context.run(
             work, self._on_export_done, self._on_export_failed, owner=self
         )
@@ -434,3 +459,15 @@ class ExportDialog(QDialog):
     def _clear_messages(self) -> None:
         self.error_label.hide()
         self.status_label.clear()
+
+
+def _runs(runs: int) -> str:
+    return english_plural(translate("export_dialog", "%n run(s)", None, runs), runs)
+
+
+def _counts(experiments: int, runs: int) -> str:
+    """`3 experiments, 5 runs`."""
+    said = english_plural(
+        translate("export_dialog", "%n experiment(s)", None, experiments), experiments
+    )
+    return f"{said}, {_runs(runs)}"

@@ -13,7 +13,7 @@ import itertools
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QSize, Qt, Slot
+from PySide6.QtCore import QCoreApplication, QSize, Qt, Slot
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -31,11 +31,11 @@ from PySide6.QtWidgets import (
 )
 
 from journal.core.errors import InvalidInputError, JournalError
-from journal.core.formatting import plural
 from journal.core.input_rows import EXPECTATION_COLUMNS, check_row, read_pasted
 from journal.gui.dialog_helpers import error_label
 from journal.gui.elided_label import ElidedLabel
 from journal.gui.input_set_model import InputSetModel
+from journal.gui.translating import QT_TRANSLATE_NOOP, english_plural
 
 if TYPE_CHECKING:
     from sqlmodel import Session
@@ -43,9 +43,13 @@ if TYPE_CHECKING:
     from journal.core.input_sets import RowInput, SavedRow
     from journal.gui.context import AppContext
 
+translate = QCoreApplication.translate
+
 ADD_ROW_KEYS = "Ctrl+Shift+N"
 ROWS_SHOWN = 4.5  # the table's height in rows: it scrolls beyond, never grows
-EMPTY = "No inputs yet: paste rows from a spreadsheet (Ctrl+V) or add a row"
+EMPTY = QT_TRANSLATE_NOOP(
+    "input_set_editor", "No inputs yet: paste rows from a spreadsheet (Ctrl+V) or add a row"
+)
 
 
 class _InputsTable(QTableView):
@@ -73,32 +77,44 @@ class InputSetEditor(QWidget):
 
     def _init_header(self) -> None:
         self.toggle = QToolButton()
-        self.toggle.setText("&Inputs")
+        self.toggle.setText(translate("input_set_editor", "&Inputs"))
         self.toggle.setCheckable(True)  # folded at first: the notes above need the room
         self.toggle.setAutoRaise(True)
         self.toggle.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
-        self.toggle.setToolTip("Show or hide the inputs (Alt+I)")
+        self.toggle.setToolTip(translate("input_set_editor", "Show or hide the inputs (Alt+I)"))
         self.summary = ElidedLabel()
         self.summary.setEnabled(False)  # muted
         self.summary.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
-        self.add_row_button = QPushButton("Add ro&w")
-        self.add_row_button.setToolTip(f"Add an empty row at the end ({ADD_ROW_KEYS})")
-        self.add_column_button = QPushButton("Add c&olumn")
+        self.add_row_button = QPushButton(translate("input_set_editor", "Add ro&w"))
+        self.add_row_button.setToolTip(
+            translate("input_set_editor", "Add an empty row at the end ({keys})").format(
+                keys=ADD_ROW_KEYS
+            )
+        )
+        self.add_column_button = QPushButton(translate("input_set_editor", "Add c&olumn"))
         self.add_column_button.setToolTip(
-            "Add a variable to every row (or the expect column, for a row's own expectations)"
+            translate(
+                "input_set_editor",
+                "Add a variable to every row (or the expect column, for a row's own expectations)",
+            )
         )
-        self.paste_button = QPushButton("Paste")
+        self.paste_button = QPushButton(translate("input_set_editor", "Paste"))
         self.paste_button.setToolTip(
-            "Add the rows copied from a spreadsheet (Ctrl+V); a first line of column names "
-            "says which cell goes where"
+            translate(
+                "input_set_editor",
+                "Add the rows copied from a spreadsheet (Ctrl+V); a first line of column names "
+                "says which cell goes where",
+            )
         )
-        self.remove_button = QPushButton("Remove")
-        self.remove_button.setToolTip("Remove the selected rows (Delete)")
+        self.remove_button = QPushButton(translate("input_set_editor", "Remove"))
+        self.remove_button.setToolTip(
+            translate("input_set_editor", "Remove the selected rows (Delete)")
+        )
 
     def _init_table(self) -> None:
         self.table = _InputsTable()
         self.table.setModel(self.model)
-        self.table.setAccessibleName("Inputs")
+        self.table.setAccessibleName(translate("input_set_editor", "Inputs"))
         self.table.setAlternatingRowColors(True)
         self.table.setWordWrap(False)
         self.table.setTabKeyNavigation(False)  # Tab leaves the table; arrows move in it
@@ -218,7 +234,11 @@ class InputSetEditor(QWidget):
         """An empty row at the end, its first cell ready to type in."""
         columns = self._columns_for_new_rows()
         if not columns:
-            name = self.ask_column_name("Add a row", "The first variable of the inputs:", "")
+            name = self.ask_column_name(
+                translate("input_set_editor", "Add a row"),
+                translate("input_set_editor", "The first variable of the inputs:"),
+                "",
+            )
             if not name:
                 return
             columns = [name]
@@ -262,13 +282,21 @@ class InputSetEditor(QWidget):
                 remove_row(session, row_id)
             return len(ids)
 
-        self._write(remove, lambda count: self._done(f"Removed {plural(count, 'input')}."))
+        def removed(count: int) -> None:
+            said = translate("input_set_editor", "Removed %n input(s).", None, count)
+            self._done(english_plural(said, count))
+
+        self._write(remove, removed)
 
     # -- columns --------------------------------------------------------------------------
 
     @Slot()
     def ask_add_column(self) -> None:
-        name = self.ask_column_name("Add a column", "Name of the new variable:", "")
+        name = self.ask_column_name(
+            translate("input_set_editor", "Add a column"),
+            translate("input_set_editor", "Name of the new variable:"),
+            "",
+        )
         if name:
             self.add_column(name)
 
@@ -293,7 +321,9 @@ class InputSetEditor(QWidget):
         experiment_id = self._experiment_id
         self._write(
             lambda s: add_column(s, experiment_id, name),
-            lambda _: self._done(f"Added the column {name}."),
+            lambda _: self._done(
+                translate("input_set_editor", "Added the column {name}.").format(name=name)
+            ),
         )
 
     def rename_column(self, old: str, new: str) -> None:
@@ -304,16 +334,29 @@ class InputSetEditor(QWidget):
         experiment_id = self._experiment_id
         self._write(
             lambda s: rename_column(s, experiment_id, old, new),
-            lambda _: self._done(f"Renamed the column {old} to {new}."),
+            lambda _: self._done(
+                translate("input_set_editor", "Renamed the column {old} to {new}.").format(
+                    old=old, new=new
+                )
+            ),
         )
 
     @Slot(int)
     def _on_header_double_clicked(self, column: int) -> None:
         if not self.model.is_variable_column(column):
-            self._show_message("The expect column keeps its name: it holds the expectations.")
+            self._show_message(
+                translate(
+                    "input_set_editor",
+                    "The expect column keeps its name: it holds the expectations.",
+                )
+            )
             return
         old = self.model.columns()[column]
-        new = self.ask_column_name("Rename a column", f"New name for {old}:", old)
+        new = self.ask_column_name(
+            translate("input_set_editor", "Rename a column"),
+            translate("input_set_editor", "New name for {name}:").format(name=old),
+            old,
+        )
         if new:
             self.rename_column(old, new)
 
@@ -326,8 +369,16 @@ class InputSetEditor(QWidget):
     def confirm_removal(self, count: int) -> bool:
         answer = QMessageBox.question(
             self,
-            "Remove inputs",
-            f"Remove {plural(count, 'input row')}? Runs made from them keep their values.",
+            translate("input_set_editor", "Remove inputs"),
+            english_plural(
+                translate(
+                    "input_set_editor",
+                    "Remove %n input row(s)? Runs made from them keep their values.",
+                    None,
+                    count,
+                ),
+                count,
+            ),
         )
         return answer == QMessageBox.StandardButton.Yes
 
@@ -342,7 +393,9 @@ class InputSetEditor(QWidget):
 
         def added(saved: list[SavedRow]) -> None:
             self.toggle.setChecked(True)
-            self._done(f"Added {plural(len(saved), 'input')}." if len(saved) > 1 else "")
+            count = len(saved)
+            said = translate("input_set_editor", "Added %n input(s).", None, count)
+            self._done(english_plural(said, count) if count > 1 else "")
             place = self.model.rowCount() - len(saved)
             index = self.model.index(place, 0)
             self.table.setCurrentIndex(index)
@@ -413,9 +466,13 @@ class InputSetEditor(QWidget):
         count = self.model.rowCount()
         variables = self.model.variables()
         if count:
-            self.summary.setText(f"{plural(count, 'input')} · variables: {', '.join(variables)}")
+            summary = english_plural(
+                translate("input_set_editor", "%n input(s) · variables: {variables}", None, count),
+                count,
+            )
+            self.summary.setText(summary.format(variables=", ".join(variables)))
         else:
-            self.summary.setText(EMPTY)
+            self.summary.setText(translate("input_set_editor", EMPTY))
         self.summary.setToolTip(self.summary.text())
         self.remove_button.setEnabled(bool(self._selected_rows()))
 

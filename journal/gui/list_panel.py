@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 from functools import partial
 
 from PySide6.QtCore import (
+    QCoreApplication,
     QEvent,
     QItemSelectionModel,
     QModelIndex,
@@ -52,18 +53,21 @@ from journal.gui.experiment_list_model import (
 from journal.gui.list_filter import ListFilter
 from journal.gui.tasks import Task, run_in_background
 from journal.gui.throttle import Throttle
+from journal.gui.translating import QT_TRANSLATE_NOOP, english_plural
+
+translate = QCoreApplication.translate
 
 Counter = Callable[[ExperimentFilter], int]
 
-SEARCH_PLACEHOLDER = "Search title, prompts, answers, notes…"
-EMPTY_JOURNAL = "No experiments yet — press Ctrl+N to start one"
-EMPTY_FILTERED = "Nothing matches these filters"
+SEARCH_PLACEHOLDER = QT_TRANSLATE_NOOP("list_panel", "Search title, prompts, answers, notes…")
+EMPTY_JOURNAL = QT_TRANSLATE_NOOP("list_panel", "No experiments yet — press Ctrl+N to start one")
+EMPTY_FILTERED = QT_TRANSLATE_NOOP("list_panel", "Nothing matches these filters")
 DATE_RANGES = (
-    ("Any time", None),
-    ("Today", "today"),
-    ("Last 7 days", "7d"),
-    ("Last 30 days", "30d"),
-    ("This year", "year"),
+    (QT_TRANSLATE_NOOP("list_panel", "Any time"), None),
+    (QT_TRANSLATE_NOOP("list_panel", "Today"), "today"),
+    (QT_TRANSLATE_NOOP("list_panel", "Last 7 days"), "7d"),
+    (QT_TRANSLATE_NOOP("list_panel", "Last 30 days"), "30d"),
+    (QT_TRANSLATE_NOOP("list_panel", "This year"), "year"),
 )
 
 
@@ -188,13 +192,13 @@ class ListPanel(QWidget):
 
     def _init_search(self) -> None:
         self._search = QLineEdit()
-        self._search.setPlaceholderText(SEARCH_PLACEHOLDER)
+        self._search.setPlaceholderText(translate("list_panel", SEARCH_PLACEHOLDER))
         self._search.setClearButtonEnabled(True)
         self._search.setObjectName("search")
         self._search_action = self._search.addAction(
             _search_icon(self.palette()), QLineEdit.ActionPosition.LeadingPosition
         )
-        self._search_action.setToolTip("Search (Ctrl+F)")
+        self._search_action.setToolTip(translate("list_panel", "Search (Ctrl+F)"))
         self._search.installEventFilter(self)
         # The search runs once typing pauses.
         self._search_later = Throttle(
@@ -202,19 +206,32 @@ class ListPanel(QWidget):
         )
 
     def _init_filters(self) -> None:
-        self._model_combo = self._combo("Any model", "Only experiments with a run of this model")
+        self._model_combo = self._combo(
+            translate("list_panel", "Any model"),
+            translate("list_panel", "Only experiments with a run of this model"),
+        )
         self._verdict_combo = self._combo(
-            "Any verdict",
-            "Only experiments whose latest verdict on some model (on the chosen model, if "
-            "any) is this; Unrated: a model with finished runs not judged yet",
+            translate("list_panel", "Any verdict"),
+            translate(
+                "list_panel",
+                "Only experiments whose latest verdict on some model (on the chosen model, if "
+                "any) is this; Unrated: a model with finished runs not judged yet",
+            ),
         )
         for verdict, label in VERDICT_LABELS.items():
-            self._verdict_combo.addItem(verdict_icon(verdict), label, verdict.value)
-        self._verdict_combo.addItem(unrated_icon(), "Unrated", UNRATED)
-        self._tag_combo = self._combo("Any tag", "Only experiments with this tag")
-        self._date_combo = self._combo(DATE_RANGES[0][0], "Only experiments created since")
+            shown = translate("experiment_list_model", label)
+            self._verdict_combo.addItem(verdict_icon(verdict), shown, verdict.value)
+        self._verdict_combo.addItem(unrated_icon(), translate("list_panel", "Unrated"), UNRATED)
+        self._tag_combo = self._combo(
+            translate("list_panel", "Any tag"),
+            translate("list_panel", "Only experiments with this tag"),
+        )
+        self._date_combo = self._combo(
+            translate("list_panel", DATE_RANGES[0][0]),
+            translate("list_panel", "Only experiments created since"),
+        )
         for label, key in DATE_RANGES[1:]:
-            self._date_combo.addItem(label, key)
+            self._date_combo.addItem(translate("list_panel", label), key)
 
         self._model_combo.setObjectName("model-filter")
         self._verdict_combo.setObjectName("verdict-filter")
@@ -227,21 +244,23 @@ class ListPanel(QWidget):
         self._count_label.setObjectName("count")
         self._count_label.setForegroundRole(QPalette.ColorRole.PlaceholderText)
         self._clear_button = QToolButton()
-        self._clear_button.setText("Clear filters")
+        self._clear_button.setText(translate("list_panel", "Clear filters"))
         self._clear_button.setObjectName("clear-filters")
         self._clear_button.setAutoRaise(True)
-        self._clear_button.setToolTip("Show every experiment again")
+        self._clear_button.setToolTip(translate("list_panel", "Show every experiment again"))
         policy = self._clear_button.sizePolicy()
         policy.setRetainSizeWhenHidden(True)  # the row keeps its height: no jump when shown
         self._clear_button.setSizePolicy(policy)
         self._clear_button.hide()
         self._archived_button = QToolButton()
-        self._archived_button.setText("Archived")
+        self._archived_button.setText(translate("list_panel", "Archived"))
         self._archived_button.setObjectName("archived-filter")
         self._archived_button.setCheckable(True)
         self._archived_button.setAutoRaise(True)
         self._archived_button.setToolTip(
-            "Show archived experiments too (muted); the list hides them otherwise"
+            translate(
+                "list_panel", "Show archived experiments too (muted); the list hides them otherwise"
+            )
         )
 
     def _init_view(self) -> None:
@@ -527,7 +546,8 @@ class ListPanel(QWidget):
     @Slot(object)
     def _on_model_load_failed(self, error: JournalError) -> None:
         if self._model.rowCount() == 0:
-            self._show_empty_state(f"The journal could not be read.\n{error.message}")
+            unread = translate("list_panel", "The journal could not be read.")
+            self._show_empty_state(f"{unread}\n{error.message}")
 
     # -- empty state and count ----------------------------------------------------------
 
@@ -537,7 +557,9 @@ class ListPanel(QWidget):
                 self._empty_label.hide()
             return
         filtered = not self._model.filter().is_empty
-        self._show_empty_state(EMPTY_FILTERED if filtered else EMPTY_JOURNAL)
+        self._show_empty_state(
+            translate("list_panel", EMPTY_FILTERED if filtered else EMPTY_JOURNAL)
+        )
 
     def _show_empty_state(self, text: str) -> None:
         if self._empty_label is None:
@@ -564,10 +586,15 @@ class ListPanel(QWidget):
 
     @staticmethod
     def _count_words(n: int, filtered: bool, more: bool = False) -> str:
-        shown = f"{n:,}{'+' if more else ''}"
-        if filtered:
-            return f"{shown} matching"
-        return f"{shown} experiment" if shown == "1" else f"{shown} experiments"
+        if filtered and more:
+            text = translate("list_panel", "%Ln+ matching", None, n)
+        elif filtered:
+            text = translate("list_panel", "%Ln matching", None, n)
+        elif more:
+            text = translate("list_panel", "%Ln+ experiment(s)", None, n)
+        else:
+            text = translate("list_panel", "%Ln experiment(s)", None, n)
+        return english_plural(text, n)
 
     @Slot()
     def _update_status(self) -> None:

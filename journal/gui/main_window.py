@@ -11,11 +11,12 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, Slot
+from PySide6.QtCore import QCoreApplication, Qt, Slot
 from PySide6.QtGui import QAction, QCloseEvent
 from PySide6.QtWidgets import QMainWindow, QScrollArea, QSplitter, QVBoxLayout, QWidget
 
 from journal.core.paths import resolve_db_path, resolve_ollama_host
+from journal.gui import window_questions
 from journal.gui.banner import Banner
 from journal.gui.context import AppContext
 from journal.gui.experiment_browser import ExperimentBrowser
@@ -30,6 +31,7 @@ from journal.gui.run_controller import RunController
 from journal.gui.run_display import RunDisplay
 from journal.gui.settings_store import SettingsStore
 from journal.gui.status_display import StatusDisplay
+from journal.gui.translating import english_plural
 from journal.gui.trash_actions import TrashActions
 from journal.gui.window_actions import build_actions
 from journal.gui.window_dialogs import WindowDialogs
@@ -39,6 +41,8 @@ if TYPE_CHECKING:
     from journal.core.models import Run
     from journal.core.ollama_service import OllamaService
     from journal.core.storage import Journal
+
+translate = QCoreApplication.translate
 
 EDITOR_MIN_HEIGHT = 110  # the title and a line of notes; the rest scrolls
 FIRST_SIZE = (1280, 820)
@@ -105,7 +109,7 @@ class MainWindow(QMainWindow):
         )
         self.runs = RunController(self.context, self)
         self.dialogs = WindowDialogs(self)
-        self.setWindowTitle("LLM Journal")
+        self.setWindowTitle(translate("main_window", "LLM Journal"))
         self.setWindowIcon(app_icon())
         self._fit_first_size()
         self.status = StatusDisplay(self, self.context)
@@ -124,7 +128,7 @@ class MainWindow(QMainWindow):
         self.journal_banner = self.status.journal_banner
         self.journal_label = self.status.journal_label
         self.ollama_label = self.status.ollama_label
-        self.save_banner = Banner("Save answer as…")
+        self.save_banner = Banner(translate("main_window", "Save answer as…"))
         self.list_panel = ListPanel()
         self.editor = ExperimentEditor(self.context)
         self.prompt_panel = PromptPanel()
@@ -341,7 +345,7 @@ class MainWindow(QMainWindow):
             self.context.say(why, 8000)
             return
         if self.context.journal is None or self.context.service is None:
-            self.context.say("The journal is still opening…", 5000)
+            self.context.say(translate("main_window", "The journal is still opening…"), 5000)
             return
         if self.prompt_panel.rendered() is None:  # the reason is shown under the variables
             return
@@ -383,7 +387,9 @@ class MainWindow(QMainWindow):
             ),
         )
         if self.runs.start(spec, repeat=panel.repeat(), images=images):
-            self.display.begin_stream("Waiting for the model…", f"{spec.model}  ·  starting…")
+            waiting = translate("main_window", "Waiting for the model…")
+            starting = translate("main_window", "{model}  ·  starting…")
+            self.display.begin_stream(waiting, starting.format(model=spec.model))
 
     @Slot()
     def replay_selected_run(self, model: str | None = None) -> None:
@@ -397,7 +403,7 @@ class MainWindow(QMainWindow):
     def replay_selected_run_on_model(self) -> None:
         model = self.prompt_panel.model_picker.current_model()
         if not model:
-            self.context.say("Choose a model to replay on.", 6000)
+            self.context.say(translate("main_window", "Choose a model to replay on."), 6000)
             return
         self.replay_selected_run(model)
 
@@ -425,17 +431,21 @@ class MainWindow(QMainWindow):
     def _run_to_replay(self) -> int | None:
         run_id = self.display.current_run_id()
         if run_id is None or self.context.journal is None or self.context.service is None:
-            self.context.say("Select a run in the history to replay it.", 6000)
+            self.context.say(
+                translate("main_window", "Select a run in the history to replay it."), 6000
+            )
             return None
         return run_id
 
     def _replay_begun(self, run_id: int) -> None:
-        self.display.begin_stream("Checking the model, then replaying…", f"replaying run {run_id}…")
+        checking = translate("main_window", "Checking the model, then replaying…")
+        replaying = translate("main_window", "replaying run {number}…").format(number=run_id)
+        self.display.begin_stream(checking, replaying)
 
     @Slot()
     def stop_run(self) -> None:
         if self.runs.is_running:  # Esc stops a queue of replays too
-            self.display.set_status("Stopping…")
+            self.display.set_status(translate("main_window", "Stopping…"))
             self.runs.stop()
         else:  # Esc with nothing running leaves follow-up mode
             self.follow_ups.leave()
@@ -462,8 +472,11 @@ class MainWindow(QMainWindow):
         import html
 
         self.save_banner.show_message(
-            f"<b>The answer is not saved yet:</b> {html.escape(reason)} It is kept in memory "
-            "and saved as soon as the journal takes it, or save it to a file now."
+            translate(
+                "main_window",
+                "<b>The answer is not saved yet:</b> {reason} It is kept in memory "
+                "and saved as soon as the journal takes it, or save it to a file now.",
+            ).format(reason=html.escape(reason))
         )
 
     @Slot()
@@ -475,8 +488,10 @@ class MainWindow(QMainWindow):
         import html
 
         self.save_banner.show_message(
-            f"<b>Run {run_id} was not saved:</b> {html.escape(reason)} "
-            "Save its answer to a file to keep it."
+            translate(
+                "main_window",
+                "<b>Run {number} was not saved:</b> {reason} Save its answer to a file to keep it.",
+            ).format(number=run_id, reason=html.escape(reason))
         )
 
     @Slot(object)
@@ -498,67 +513,28 @@ class MainWindow(QMainWindow):
 
             self.context.report(StorageError(f"Cannot write {path}: {exc.strerror or exc}."))
             return
-        self.context.say(f"The answer ({len(text)} characters) is in {path}.", 15_000)
+        size = len(text)
+        said = translate("main_window", "The answer (%n character(s)) is in {path}.", None, size)
+        self.context.say(english_plural(said, size).format(path=path), 15_000)
 
     # -- asking the person (classmethods, so tests can answer for them) -------------------
-    # Their Qt classes are imported when asked: each costs start-up time the window need not.
 
     @classmethod
     def ask_save_path(cls, parent: QWidget) -> str:
-        from PySide6.QtWidgets import QFileDialog
-
-        path, _ = QFileDialog.getSaveFileName(
-            parent, "Save the answer as", "answer.md", "Text (*.md *.txt);;All files (*)"
-        )
-        return path
+        return window_questions.ask_save_path(parent)
 
     @classmethod
     def offer_pull(cls, parent: QWidget, model: str) -> bool:
-        from PySide6.QtWidgets import QMessageBox
-
-        answer = QMessageBox.question(
-            parent,
-            "Model not available",
-            f"{model} is not on this Ollama any more. Pull it now?",
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-            QMessageBox.StandardButton.Yes,
-        )
-        return answer == QMessageBox.StandardButton.Yes
+        return window_questions.offer_pull(parent, model)
 
     @classmethod
     def ask_stop_running(cls, parent: QWidget) -> bool:
-        from PySide6.QtWidgets import QMessageBox
-
-        answer = QMessageBox.question(
-            parent,
-            "A run is still streaming",
-            "An answer is still streaming. Stop it and quit?\n\n"
-            "The text received so far is kept in the journal.",
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-            QMessageBox.StandardButton.No,
-        )
-        return answer == QMessageBox.StandardButton.Yes
+        return window_questions.ask_stop_running(parent)
 
     @classmethod
     def ask_unsaved(cls, parent: QWidget, reason: str) -> str:
         """ "save", "quit" or "cancel" for an answer the journal has not taken yet."""
-        from PySide6.QtWidgets import QMessageBox
-
-        box = QMessageBox(
-            QMessageBox.Icon.Warning,
-            "The answer is not saved",
-            f"The last answer is not in the journal yet: {reason}\n\n"
-            "Quitting now keeps only what was saved before. Save the answer to a file first?",
-            QMessageBox.StandardButton.Save
-            | QMessageBox.StandardButton.Discard
-            | QMessageBox.StandardButton.Cancel,
-            parent,
-        )
-        box.setDefaultButton(QMessageBox.StandardButton.Save)
-        choice = box.exec()
-        if choice == QMessageBox.StandardButton.Save:
-            return "save"
-        return "quit" if choice == QMessageBox.StandardButton.Discard else "cancel"
+        return window_questions.ask_unsaved(parent, reason)
 
     # -- closing --------------------------------------------------------------------------
 

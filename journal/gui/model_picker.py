@@ -5,7 +5,16 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QSize, Qt, Signal, Slot
+from PySide6.QtCore import (
+    QCoreApplication,
+    QModelIndex,
+    QPersistentModelIndex,
+    QRect,
+    QSize,
+    Qt,
+    Signal,
+    Slot,
+)
 from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPalette, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
     QApplication,
@@ -24,6 +33,7 @@ from PySide6.QtWidgets import (
 from journal.core.errors import JournalError, OllamaTimeoutError, OllamaUnreachableError
 from journal.core.formatting import human_size
 from journal.gui.tasks import Task, run_in_background
+from journal.gui.translating import QT_TRANSLATE_NOOP
 
 if TYPE_CHECKING:
     from journal.core.ollama_service import LoadedModel, ModelInfo
@@ -33,10 +43,12 @@ NAME_ROLE = Qt.ItemDataRole.UserRole
 DETAIL_ROLE = Qt.ItemDataRole.UserRole + 1
 """The muted second part of a row: family · parameter size · quantization · size · loaded."""
 
-NOT_INSTALLED = "(not installed)"
-UNREACHABLE = "(Ollama unreachable)"
-LOADED_MARK = "loaded"
-LOADING_TEXT = "Loading models…"
+translate = QCoreApplication.translate
+
+NOT_INSTALLED = QT_TRANSLATE_NOOP("model_picker", "(not installed)")
+UNREACHABLE = QT_TRANSLATE_NOOP("model_picker", "(Ollama unreachable)")
+LOADED_MARK = QT_TRANSLATE_NOOP("model_picker", "loaded")
+LOADING_TEXT = QT_TRANSLATE_NOOP("model_picker", "Loading models…")
 _GAP = 12  # pixels between a model's name and its details
 
 ModelIndex = QModelIndex | QPersistentModelIndex
@@ -62,18 +74,22 @@ def model_details(model: ModelInfo) -> str:
 def _row_details(model: ModelInfo, until: str | None) -> str:
     """`llama · 8.0B · Q4_0 · 4.7 GB · loaded`: what the popup shows after the name."""
     facts = [model_details(model), human_size(model.size) if model.size else ""]
-    return " · ".join(f for f in [*facts, LOADED_MARK if until else ""] if f)
+    return " · ".join(
+        f for f in [*facts, translate("model_picker", LOADED_MARK) if until else ""] if f
+    )
 
 
 def _model_tooltip(model: ModelInfo, until: str | None) -> str:
     facts = [model_details(model)]
     if model.size:
-        facts.append(f"{human_size(model.size)} on disk")
+        facts.append(
+            translate("model_picker", "{size} on disk").format(size=human_size(model.size))
+        )
     lines = [model.name, " · ".join(f for f in facts if f)]
     if until:
-        lines.append(f"Loaded in memory {until}")
+        lines.append(translate("model_picker", "Loaded in memory {until}").format(until=until))
     if model.digest:
-        lines.append(f"Digest {model.short_digest}")
+        lines.append(translate("model_picker", "Digest {digest}").format(digest=model.short_digest))
     return "\n".join(line for line in lines if line)
 
 
@@ -210,16 +226,16 @@ class ModelPicker(QWidget):
         )
         self._combo.setMinimumContentsLength(22)
         self._combo.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
-        self._combo.setPlaceholderText("No model")
-        self._combo.setAccessibleName("Model")
+        self._combo.setPlaceholderText(translate("model_picker", "No model"))
+        self._combo.setAccessibleName(translate("model_picker", "Model"))
         self._combo.currentIndexChanged.connect(self._on_combo_current_index_changed)
 
         self._refresh_button = QToolButton()
         self._refresh_button.setIcon(
             self.style().standardIcon(QStyle.StandardPixmap.SP_BrowserReload)
         )
-        self._refresh_button.setToolTip("Refresh models (F5)")
-        self._refresh_button.setAccessibleName("Refresh models")
+        self._refresh_button.setToolTip(translate("model_picker", "Refresh models (F5)"))
+        self._refresh_button.setAccessibleName(translate("model_picker", "Refresh models"))
         self._refresh_button.setAutoRaise(True)
         self._refresh_button.clicked.connect(self.refresh)
 
@@ -273,9 +289,10 @@ class ModelPicker(QWidget):
         if self._task is not None:
             self._task.cancel()
         self._refresh_button.setEnabled(False)
-        self._refresh_button.setToolTip(LOADING_TEXT)
+        loading = translate("model_picker", LOADING_TEXT)
+        self._refresh_button.setToolTip(loading)
         if not self._models and self.current_model() is None:
-            self._fill_status(None, LOADING_TEXT, "")
+            self._fill_status(None, loading, "")
         lister, loaded = self._lister, self._loaded_lister
 
         def work() -> tuple[list[ModelInfo], dict[str, str]]:
@@ -301,14 +318,18 @@ class ModelPicker(QWidget):
         self._models = []
         unreachable = isinstance(error, OllamaUnreachableError | OllamaTimeoutError)
         self._unreachable = unreachable
-        text = "Ollama unreachable" if unreachable else "Models unavailable"
+        text = (
+            translate("model_picker", "Ollama unreachable")
+            if unreachable
+            else translate("model_picker", "Models unavailable")
+        )
         self._fill_status(QStyle.StandardPixmap.SP_MessageBoxWarning, text, error.message)
         self.load_failed.emit(error)
 
     def _end_loading(self) -> None:
         self._task = None
         self._refresh_button.setEnabled(True)
-        self._refresh_button.setToolTip("Refresh models (F5)")
+        self._refresh_button.setToolTip(translate("model_picker", "Refresh models (F5)"))
 
     # -- the list -------------------------------------------------------------------------
 
@@ -317,7 +338,7 @@ class ModelPicker(QWidget):
         self._combo.blockSignals(True)
         try:
             self._items.clear()
-            self._combo.setPlaceholderText("No model")
+            self._combo.setPlaceholderText(translate("model_picker", "No model"))
             self._append_none()
             for model in models:
                 item = QStandardItem(model.name)
@@ -333,8 +354,11 @@ class ModelPicker(QWidget):
             if not models:
                 self._append_status(
                     None,
-                    "No models installed",
-                    "This Ollama has no models yet. Pull one, e.g. `ollama pull llama3.2`.",
+                    translate("model_picker", "No models installed"),
+                    translate(
+                        "model_picker",
+                        "This Ollama has no models yet. Pull one, e.g. `ollama pull llama3.2`.",
+                    ),
                 )
             if chosen:  # chosen on purpose: it stays, marked if the server lost it
                 row = self._row_of(chosen)
@@ -359,11 +383,11 @@ class ModelPicker(QWidget):
                 self._append_status(icon, text, tooltip)
                 chosen = self._last_choice
                 self._combo.setCurrentIndex(self._append_missing(chosen) if chosen else 0)
-            elif text == LOADING_TEXT:
-                self._combo.setPlaceholderText(LOADING_TEXT)
+            elif text == translate("model_picker", LOADING_TEXT):
+                self._combo.setPlaceholderText(text)
                 self._combo.setCurrentIndex(-1)
             else:
-                self._combo.setPlaceholderText("No model")
+                self._combo.setPlaceholderText(translate("model_picker", "No model"))
                 self._append_status(icon, text, tooltip)
                 self._combo.setCurrentIndex(0)
         finally:
@@ -396,13 +420,19 @@ class ModelPicker(QWidget):
 
     def _mark_missing(self, item: QStandardItem, name: str) -> None:
         """A chosen model the list lacks: not installed, or unknown while Ollama is down."""
-        mark = UNREACHABLE if self._unreachable else NOT_INSTALLED
+        mark = translate("model_picker", UNREACHABLE if self._unreachable else NOT_INSTALLED)
         item.setData(mark, DETAIL_ROLE)
-        item.setToolTip(
-            f"Ollama cannot be reached, so whether {name} is installed is not known."
+        tip = (
+            translate(
+                "model_picker",
+                "Ollama cannot be reached, so whether {name} is installed is not known.",
+            )
             if self._unreachable
-            else f"{name} is not installed on this Ollama; pull it to run it again."
+            else translate(
+                "model_picker", "{name} is not installed on this Ollama; pull it to run it again."
+            )
         )
+        item.setToolTip(tip.format(name=name))
         item.setData(f"{name} {mark}", Qt.ItemDataRole.AccessibleTextRole)
 
     def _row_of(self, name: str) -> int:
@@ -440,7 +470,7 @@ class ModelPicker(QWidget):
         row = self._row_of(name)
         if row < 0:
             if self._items.rowCount() == 0:
-                self._combo.setPlaceholderText("No model")
+                self._combo.setPlaceholderText(translate("model_picker", "No model"))
             row = self._append_missing(name)
             self._fit_popup()
         self._combo.setCurrentIndex(row)

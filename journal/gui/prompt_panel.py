@@ -6,7 +6,7 @@ from collections.abc import Callable
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QEvent, Qt, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QEvent, Qt, Signal, Slot
 from PySide6.QtGui import QFontDatabase, QPalette
 from PySide6.QtWidgets import (
     QFrame,
@@ -23,7 +23,6 @@ from PySide6.QtWidgets import (
 )
 
 from journal.core.errors import InvalidInputError, JournalError
-from journal.core.formatting import plural
 from journal.core.templates import RenderedTexts, render_run, variables_of
 from journal.gui.elided_label import ElidedLabel
 from journal.gui.format_setting import FormatSetting
@@ -31,16 +30,20 @@ from journal.gui.image_strip import AttachedImages, ImageDrops
 from journal.gui.model_picker import ModelPicker, muted
 from journal.gui.options_panel import OptionsPanel, error_color
 from journal.gui.tasks import Task, run_in_background
+from journal.gui.translating import QT_TRANSLATE_NOOP, english_plural
 from journal.gui.variables_form import VariablesForm
 
 if TYPE_CHECKING:
     from journal.core.ollama_service import ModelShow
 
-RUN_TEXT = "Run  Ctrl+Enter"
+translate = QCoreApplication.translate
+
+RUN_TEXT = QT_TRANSLATE_NOOP("prompt_panel", "Run  Ctrl+Enter")
 REPEAT_LIMIT = 100  # in the window (the core allows stability.MAX_REPEAT, not imported
 # here: the window shows before the storage layer is loaded)
-STOP_TEXT = "Stop  Esc"
-# How the core asks for a missing value here: the window has fields, not NAME=VALUE.
+STOP_TEXT = QT_TRANSLATE_NOOP("prompt_panel", "Stop  Esc")
+# How the core asks for a missing value here: the window has fields, not NAME=VALUE. Part
+# of the core's English message, so it stays English until the core's messages are translated.
 ASK_FOR_VALUES = ("type its value under Variables", "type their values under Variables")
 # Beyond this a whitespace-only check would copy the whole prompt on every keystroke.
 _CHEAP_CHECK_CHARS = 20_000
@@ -88,13 +91,13 @@ class PromptPanel(QWidget):
         layout.setSpacing(4)
         layout.addLayout(model_row)
         layout.addSpacing(6)
-        layout.addWidget(_section_label("&System prompt", self._system))
+        layout.addWidget(_section_label(translate("prompt_panel", "&System prompt"), self._system))
         layout.addWidget(self._system)
         layout.addSpacing(6)
         self._above_prompt = QVBoxLayout()
         self._above_prompt.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(self._above_prompt)
-        layout.addWidget(_section_label("&Prompt", self._prompt))
+        layout.addWidget(_section_label(translate("prompt_panel", "&Prompt"), self._prompt))
         layout.addWidget(self._prompt, 1)
         layout.addWidget(self._attached)
         layout.addWidget(self._variables)
@@ -113,7 +116,7 @@ class PromptPanel(QWidget):
 
     def _init_model_row(self) -> QHBoxLayout:
         self._picker = ModelPicker()
-        model_label = _section_label("&Model", self._picker.combo)
+        model_label = _section_label(translate("prompt_panel", "&Model"), self._picker.combo)
         model_row = QHBoxLayout()
         model_row.setSpacing(8)
         model_row.addWidget(model_label)
@@ -123,14 +126,18 @@ class PromptPanel(QWidget):
     def _init_editors(self) -> None:
         """The system prompt (a few lines) and the prompt (monospaced, takes the height)."""
         self._system = QPlainTextEdit()
-        self._system.setAccessibleName("System prompt")
-        self._system.setPlaceholderText("Optional: instructions sent as the system message")
+        self._system.setAccessibleName(translate("prompt_panel", "System prompt"))
+        self._system.setPlaceholderText(
+            translate("prompt_panel", "Optional: instructions sent as the system message")
+        )
         self._system.setTabChangesFocus(True)
         self._system.setFixedHeight(_editor_height(self._system, 3))
 
         self._prompt = QPlainTextEdit()
-        self._prompt.setAccessibleName("Prompt")
-        self._prompt.setPlaceholderText("Write the prompt to send to the model…")
+        self._prompt.setAccessibleName(translate("prompt_panel", "Prompt"))
+        self._prompt.setPlaceholderText(
+            translate("prompt_panel", "Write the prompt to send to the model…")
+        )
         self._prompt.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
         self._prompt.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
         self._prompt.setUndoRedoEnabled(True)
@@ -151,12 +158,12 @@ class PromptPanel(QWidget):
         settings_layout.addWidget(self._options)
         settings_layout.addWidget(self._format)
         self._settings_button = QToolButton()
-        self._settings_button.setText("Settings")
+        self._settings_button.setText(translate("prompt_panel", "Settings"))
         self._settings_button.setCheckable(True)
         self._settings_button.setAutoRaise(True)
         self._settings_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         self._settings_button.setArrowType(Qt.ArrowType.RightArrow)
-        self._settings_button.setToolTip("Show or hide the run settings")
+        self._settings_button.setToolTip(translate("prompt_panel", "Show or hide the run settings"))
         font = self._settings_button.font()
         font.setBold(True)
         self._settings_button.setFont(font)
@@ -179,20 +186,25 @@ class PromptPanel(QWidget):
 
     def _init_buttons(self) -> QHBoxLayout:
         """Run and Stop, with a hint beside them."""
-        self._run_button = QPushButton(RUN_TEXT)
+        self._run_button = QPushButton(translate("prompt_panel", RUN_TEXT))
         self._run_button.setIcon(self.style().standardIcon(QStyle.StandardPixmap.SP_MediaPlay))
         self._run_button.setDefault(True)
         self._run_button.setAutoDefault(False)
-        self._stop_button = QPushButton(STOP_TEXT)
+        self._stop_button = QPushButton(translate("prompt_panel", STOP_TEXT))
         self._stop_button.setIcon(self.style().standardIcon(QStyle.StandardPixmap.SP_MediaStop))
         self._stop_button.setAutoDefault(False)
         self._stop_button.setEnabled(False)
-        self._stop_button.setToolTip("Stop the run (Esc); the text so far is kept")
-        self._attach_button = QPushButton("&Image…")
+        self._stop_button.setToolTip(
+            translate("prompt_panel", "Stop the run (Esc); the text so far is kept")
+        )
+        self._attach_button = QPushButton(translate("prompt_panel", "&Image…"))
         self._attach_button.setAutoDefault(False)
         self._attach_button.setToolTip(
-            "Show the model PNG, JPEG or WebP images with the prompt (Ctrl+Shift+I); "
-            "you can also drop or paste them into the prompt"
+            translate(
+                "prompt_panel",
+                "Show the model PNG, JPEG or WebP images with the prompt (Ctrl+Shift+I); "
+                "you can also drop or paste them into the prompt",
+            )
         )
         self._attach_button.clicked.connect(self._attached.choose_files)
         self._hint = ElidedLabel()
@@ -208,12 +220,15 @@ class PromptPanel(QWidget):
         self._repeat = QSpinBox()
         self._repeat.setRange(1, REPEAT_LIMIT)
         self._repeat.setValue(1)
-        self._repeat.setAccessibleName("Repeat")
+        self._repeat.setAccessibleName(translate("prompt_panel", "Repeat"))
         self._repeat.setToolTip(
-            "Run the prompt this many times, one after another, with seeds s, s+1, … "
-            "(s: the seed setting, else 0), to see whether it works every time (Alt+T)"
+            translate(
+                "prompt_panel",
+                "Run the prompt this many times, one after another, with seeds s, s+1, … "
+                "(s: the seed setting, else 0), to see whether it works every time (Alt+T)",
+            )
         )
-        label = QLabel("Repea&t")
+        label = QLabel(translate("prompt_panel", "Repea&t"))
         label.setBuddy(self._repeat)
         row = QHBoxLayout()
         row.setSpacing(4)
@@ -371,12 +386,17 @@ class PromptPanel(QWidget):
     def _update_summary(self) -> None:
         errors = self._setting_errors()
         if errors:
-            text = plural(len(errors), "invalid setting")
+            count = len(errors)
+            text = english_plural(
+                translate("prompt_panel", "%n invalid setting(s)", None, count), count
+            )
         elif self.settings_expanded():
             text = ""
         else:
             parts = [self._options.summary(), self._format.summary()]
-            text = " · ".join(part for part in parts if part) or "model defaults"
+            text = " · ".join(part for part in parts if part) or translate(
+                "prompt_panel", "model defaults"
+            )
         self._settings_summary.setText(text)
         self._settings_summary.setToolTip("\n".join(errors) or text)
         self._settings_summary.setPalette(self._summary_palette())
@@ -400,13 +420,15 @@ class PromptPanel(QWidget):
         model = self._picker.current_model()
         if not model:
             if self._picker.is_loading():
-                return False, "Waiting for the list of models."
-            return False, "Choose a model to run."
+                return False, translate("prompt_panel", "Waiting for the list of models.")
+            return False, translate("prompt_panel", "Choose a model to run.")
         if self._prompt_is_empty():
-            return False, "Write a prompt to run."
+            return False, translate("prompt_panel", "Write a prompt to run.")
         errors = self._setting_errors()
         if errors:
-            return False, f"Fix the settings first: {errors[0]}"
+            return False, translate("prompt_panel", "Fix the settings first: {reason}").format(
+                reason=errors[0]
+            )
         return True, ""
 
     def _prompt_is_empty(self) -> bool:
@@ -446,13 +468,18 @@ class PromptPanel(QWidget):
         ok, reason = self.can_run()
         if self._running:
             self._run_button.setEnabled(False)
-            self._run_button.setToolTip("A run is going; stop it first (Esc)")
+            self._run_button.setToolTip(
+                translate("prompt_panel", "A run is going; stop it first (Esc)")
+            )
             self._hint.setText("")
             return
         self._run_button.setEnabled(ok)
-        self._run_button.setToolTip("Run the prompt (Ctrl+Enter)" if ok else reason)
+        self._run_button.setToolTip(
+            translate("prompt_panel", "Run the prompt (Ctrl+Enter)") if ok else reason
+        )
         if self._setting_errors() and self.settings_expanded():
-            hint = "Fix the settings marked in red to run."  # the message is shown above
+            # the message is shown above
+            hint = translate("prompt_panel", "Fix the settings marked in red to run.")
         else:
             hint = reason
         self._hint.setText(hint)

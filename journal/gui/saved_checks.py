@@ -6,14 +6,23 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QModelIndex, Qt, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QModelIndex, Qt, Signal, Slot
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTreeWidget, QTreeWidgetItem
+
+from journal.gui.translating import QT_TRANSLATE_NOOP
 
 if TYPE_CHECKING:
     from journal.core.migration_check import CheckView
 
+translate = QCoreApplication.translate
+
 CHECK_ID_ROLE = Qt.ItemDataRole.UserRole
-HEADERS = ("Name", "Target", "Status", "Date")
+HEADERS = (
+    QT_TRANSLATE_NOOP("saved_checks", "Name"),
+    QT_TRANSLATE_NOOP("saved_checks", "Target"),
+    QT_TRANSLATE_NOOP("saved_checks", "Status"),
+    QT_TRANSLATE_NOOP("saved_checks", "Date"),
+)
 ROWS_SHOWN = 4  # the list's height in rows; more scroll
 
 
@@ -30,13 +39,13 @@ class SavedChecksList(QTreeWidget):
     def __init__(self) -> None:
         super().__init__()
         self.setColumnCount(len(HEADERS))
-        self.setHeaderLabels(list(HEADERS))
+        self.setHeaderLabels([translate("saved_checks", header) for header in HEADERS])
         self.setRootIsDecorated(False)
         self.setUniformRowHeights(True)
         self.setAlternatingRowColors(True)
         self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.setAccessibleName("Saved checks")
-        self.setToolTip("Saved checks: click one to open it")
+        self.setAccessibleName(translate("saved_checks", "Saved checks"))
+        self.setToolTip(translate("saved_checks", "Saved checks: click one to open it"))
         header = self.header()
         header.setStretchLastSection(False)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
@@ -56,7 +65,10 @@ class SavedChecksList(QTreeWidget):
                     [check.name, check.target_model, check.status.value, when(check.created_at)]
                 )
                 item.setData(0, CHECK_ID_ROLE, check.id)
-                item.setToolTip(0, f"Check {check.id}: {check.name}\n{check.summary.line()}")
+                tip = translate("saved_checks", "Check {id}: {name}").format(
+                    id=check.id, name=check.name
+                )
+                item.setToolTip(0, f"{tip}\n{check.summary.line()}")
                 item.setToolTip(2, check.summary.line())
                 self.addTopLevelItem(item)
             self._select(open_id)
