@@ -41,6 +41,22 @@ GRADE_COLOURS = {
     OutcomeStatus.NEEDS_LOOK: VERDICT_COLOURS[Verdict.PARTLY],
 }
 
+# The words a status or a verdict shows as (the stored values, which the CLI also reads,
+# stay as they are).
+SHOWN_WORDS = cast(
+    dict[str, str],
+    {
+        "pending": QT_TRANSLATE_NOOP("run_history", "pending"),
+        "streaming": QT_TRANSLATE_NOOP("run_history", "streaming"),
+        "done": QT_TRANSLATE_NOOP("run_history", "done"),
+        "cancelled": QT_TRANSLATE_NOOP("run_history", "cancelled"),
+        "failed": QT_TRANSLATE_NOOP("run_history", "failed"),
+        "interrupted": QT_TRANSLATE_NOOP("run_history", "interrupted"),
+        "worked": QT_TRANSLATE_NOOP("run_history", "worked"),
+        "partly": QT_TRANSLATE_NOOP("run_history", "partly"),
+    },
+)
+
 KEY_OPTIONS = ("temperature", "seed", "num_ctx", "num_predict", "top_p", "top_k")
 MAX_INDENT = 6  # deeper turns are marked as deep as this: the tooltip says which turn
 IMAGE_MARK = "▣"  # after the run id, with the count: the run showed the model images
@@ -275,9 +291,9 @@ class RunHistoryModel(QAbstractTableModel):
         if column == self.OPTIONS:
             return options_summary(run.options)
         if column == self.STATUS:
-            return str(run.status.value)
+            return _shown(str(run.status.value))
         if column == self.VERDICT:
-            return run.verdict.value if run.verdict else "—"
+            return _shown(run.verdict.value) if run.verdict else "—"
         if column == self.WHEN:
             return _local_time(run.started_at or run.created_at)
         return ""
@@ -337,6 +353,12 @@ class RunHistoryModel(QAbstractTableModel):
             moment = run.started_at or run.created_at
             return moment.astimezone().isoformat(timespec="seconds") if moment else None
         return None
+
+
+def _shown(value: str) -> str:
+    """A stored status or verdict as the history shows it."""
+    word = SHOWN_WORDS.get(value)
+    return translate("run_history", word) if word is not None else value
 
 
 def _shown_as(run: Any) -> tuple[Any, ...]:

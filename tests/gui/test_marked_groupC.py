@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QCoreApplication, QTranslator
+from PySide6.QtCore import QCoreApplication, Qt, QTranslator
 from PySide6.QtWidgets import QPushButton
 from pytestqt.qtbot import QtBot
 
@@ -116,6 +116,7 @@ def test_counts_and_verdicts_go_through_the_translator(qtbot: QtBot, wrapping: N
     from journal.core.domain import Verdict
     from journal.core.trash import TrashedItem
     from journal.gui.outcome_panel import OutcomePanel
+    from journal.gui.run_history import RunHistoryModel
     from journal.gui.trash_dialog import item_words
 
     panel = OutcomePanel()
@@ -124,6 +125,9 @@ def test_counts_and_verdicts_go_through_the_translator(qtbot: QtBot, wrapping: N
     worked = panel.findChild(QPushButton, f"verdict-{Verdict.WORKED.value}")
     assert worked is not None and worked.text() == "«Worked»"
     assert panel.why.placeholderText() == "«Why?»"
+
+    history = RunHistoryModel()
+    assert history.headerData(RunHistoryModel.MODEL, Qt.Orientation.Horizontal) == "«Model»"
 
     item = TrashedItem("experiment", 4, 4, "Rivers", datetime.now(UTC), 3)
     assert item_words(item) == "«Experiment 'Rivers' and its 3 run(s)»"  # %n: the count
