@@ -18,7 +18,7 @@ import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QObject, QThreadPool, Signal
+from PySide6.QtCore import QCoreApplication, QObject, QThreadPool, Signal
 
 if TYPE_CHECKING:
     from journal.core.cancel import CancelToken
@@ -29,6 +29,8 @@ if TYPE_CHECKING:
     from journal.core.models import Run
     from journal.gui.context import AppContext
     from journal.gui.tasks import Listener, Report
+
+translate = QCoreApplication.translate
 
 RELAY_INTERVAL_MS = 100  # grading news reaches the window at most this often
 CLOSE_WAIT_SECONDS = 2.0  # a cancelled judgement ends in milliseconds; never wait longer
@@ -172,5 +174,9 @@ class CheckRunner(QObject):
     def _on_listener_items(self, items: list[Any]) -> None:
         for item in items:
             if item[0] == "failed":
-                self.grading_failed.emit(f"Grading item {item[1]} failed: {item[2]}")
+                self.grading_failed.emit(
+                    translate("check_runner", "Grading item {item} failed: {message}").format(
+                        item=item[1], message=item[2]
+                    )
+                )
         self.graded.emit()

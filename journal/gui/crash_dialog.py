@@ -10,9 +10,9 @@ from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 from types import TracebackType
-from typing import ClassVar
+from typing import ClassVar, cast
 
-from PySide6.QtCore import QCoreApplication, QObject, Qt, Signal, Slot
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QObject, Qt, Signal, Slot
 from PySide6.QtGui import QFontDatabase, QGuiApplication, QPalette
 from PySide6.QtWidgets import (
     QApplication,
@@ -28,20 +28,26 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-HEADLINE = "Something went wrong inside LLM Journal."
-REASSURANCE = "Your journal is saved: every run is written as it happens."
+translate = QCoreApplication.translate
+
+HEADLINE = cast(str, QT_TRANSLATE_NOOP("crash_dialog", "Something went wrong inside LLM Journal."))
 
 
 def _where_logged(log_path: Path | None, log_problem: str) -> str:
     """Where the details were written, or why they were not (rich text)."""
     if log_path is not None and not log_problem:
-        return f"The details were also written to:<br><code>{_escape(str(log_path))}</code>"
+        return translate(
+            "crash_dialog", "The details were also written to:<br><code>{path}</code>"
+        ).format(path=_escape(str(log_path)))
     if log_path is not None:
-        return (
-            f"The details could not be written to <code>{_escape(str(log_path))}</code> "
-            f"({_escape(log_problem)}); copy them from here."
-        )
-    return "Copy the details from here; they were not written to a log file."
+        return translate(
+            "crash_dialog",
+            "The details could not be written to <code>{path}</code> "
+            "({problem}); copy them from here.",
+        ).format(path=_escape(str(log_path)), problem=_escape(log_problem))
+    return translate(
+        "crash_dialog", "Copy the details from here; they were not written to a log file."
+    )
 
 
 class CrashDialog(QDialog):
@@ -57,7 +63,7 @@ class CrashDialog(QDialog):
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
-        self.setWindowTitle("LLM Journal – unexpected error")
+        self.setWindowTitle(translate("crash_dialog", "LLM Journal – unexpected error"))
         self.setMinimumWidth(520)
         top = self._init_message(log_path, log_problem)
         self._init_details(text)
@@ -80,14 +86,18 @@ class CrashDialog(QDialog):
             self.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxCritical).pixmap(size)
         )
         icon.setAlignment(Qt.AlignmentFlag.AlignTop)
-        headline = QLabel(HEADLINE)
+        headline = QLabel(translate("crash_dialog", HEADLINE))
         font = headline.font()
         font.setBold(True)
         font.setPointSizeF(font.pointSizeF() * 1.15)
         headline.setFont(font)
         reassurance = QLabel(
-            f"{REASSURANCE} You can keep working; if something looks wrong, restart the "
-            "application. Please report the details below."
+            translate(
+                "crash_dialog",
+                "Your journal is saved: every run is written as it happens. You can keep "
+                "working; if something looks wrong, restart the application. Please report "
+                "the details below.",
+            )
         )
         reassurance.setWordWrap(True)
         self.log_label = QLabel(_where_logged(log_path, log_problem))
@@ -109,7 +119,7 @@ class CrashDialog(QDialog):
     def _init_details(self, text: str) -> None:
         """The traceback, folded away behind a Details button."""
         self.details_button = QToolButton()
-        self.details_button.setText("Details")
+        self.details_button.setText(translate("crash_dialog", "Details"))
         self.details_button.setCheckable(True)
         self.details_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         self.details_button.setArrowType(Qt.ArrowType.RightArrow)
@@ -122,7 +132,7 @@ class CrashDialog(QDialog):
         self.details_view.hide()
 
     def _init_buttons(self) -> QDialogButtonBox:
-        self.copy_button = QPushButton("&Copy details")
+        self.copy_button = QPushButton(translate("crash_dialog", "&Copy details"))
         self.copy_button.setAutoDefault(False)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.addButton(self.copy_button, QDialogButtonBox.ButtonRole.ActionRole)

@@ -9,9 +9,9 @@ written: `grade_one` stores nothing, and a try is never a grade.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QObject, Signal
 
 from journal.core.cancel import CancelToken, StreamCancelled
 from journal.core.errors import JournalError
@@ -24,12 +24,21 @@ if TYPE_CHECKING:
     from journal.gui.context import AppContext
     from journal.gui.tasks import Task
 
+translate = QCoreApplication.translate
+
 PROGRESS_MS = 100
 
-NO_MODEL = {
-    Kind.JUDGE: "No judge model is set: choose a judge model in Settings.",
-    Kind.SIMILAR: "No embedding model is set: choose an embedding model in Settings.",
-}
+NO_MODEL = cast(
+    dict[Kind, str],
+    {
+        Kind.JUDGE: QT_TRANSLATE_NOOP(
+            "expectation_trial", "No judge model is set: choose a judge model in Settings."
+        ),
+        Kind.SIMILAR: QT_TRANSLATE_NOOP(
+            "expectation_trial", "No embedding model is set: choose an embedding model in Settings."
+        ),
+    },
+)
 
 
 def _ask_ollama(
@@ -47,9 +56,11 @@ def _ask_ollama(
     except JournalError as error:  # a settings file that cannot be read
         return GradeResult(GradeStatus.ERROR, error.message)
     if not model:
-        return GradeResult(GradeStatus.ERROR, NO_MODEL[kind])
+        return GradeResult(GradeStatus.ERROR, translate("expectation_trial", NO_MODEL[kind]))
     if service is None:
-        return GradeResult(GradeStatus.ERROR, "Not connected to Ollama yet.")
+        return GradeResult(
+            GradeStatus.ERROR, translate("expectation_trial", "Not connected to Ollama yet.")
+        )
     return grade_one(
         expectation,
         conversation[-1],
@@ -129,5 +140,9 @@ class ExpectationTrial(QObject):
     def _on_failed(self, error: JournalError) -> None:
         self._task = self._token = None
         if self._context is not None:
-            self._context.report(error, quiet=True, about="Trying the expectations failed:")
+            self._context.report(
+                error,
+                quiet=True,
+                about=translate("expectation_trial", "Trying the expectations failed:"),
+            )
         self.finished.emit()

@@ -3,7 +3,7 @@ conversation, whether to regenerate every turn instead."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
@@ -14,6 +14,8 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+
+translate = QCoreApplication.translate
 
 
 class FanOutDialog(QDialog):
@@ -28,10 +30,13 @@ class FanOutDialog(QDialog):
         conversation: bool = False,
     ) -> None:
         super().__init__(parent)
-        self.setWindowTitle("Replay on several models")
+        self.setWindowTitle(translate("fan_out_dialog", "Replay on several models"))
         intro = QLabel(
-            f"Replay run {run_id} on each model ticked below, one at a time so Ollama is "
-            "not overloaded. Esc stops the current answer and the rest of the queue."
+            translate(
+                "fan_out_dialog",
+                "Replay run {id} on each model ticked below, one at a time so Ollama is "
+                "not overloaded. Esc stops the current answer and the rest of the queue.",
+            ).format(id=run_id)
         )
         intro.setWordWrap(True)
         self.models = QListWidget()
@@ -43,7 +48,9 @@ class FanOutDialog(QDialog):
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
-        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Replay")
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(
+            translate("fan_out_dialog", "Replay")
+        )
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
         self.models.itemChanged.connect(self._update_ok)
@@ -52,10 +59,13 @@ class FanOutDialog(QDialog):
         layout.addWidget(self.models, 1)
         # A turn of a conversation replays with the recorded history; regenerating sends
         # every turn again instead, each after the new answers (core.conversation_replay).
-        self.regenerate = QCheckBox("Re&generate every turn")
+        self.regenerate = QCheckBox(translate("fan_out_dialog", "Re&generate every turn"))
         self.regenerate.setToolTip(
-            f"Send every turn up to run {run_id} again, each after the new answers, as a "
-            "new branch; unticked, only this turn is replayed, after the recorded ones"
+            translate(
+                "fan_out_dialog",
+                "Send every turn up to run {id} again, each after the new answers, as a "
+                "new branch; unticked, only this turn is replayed, after the recorded ones",
+            ).format(id=run_id)
         )
         self.regenerate.setVisible(conversation)
         layout.addWidget(self.regenerate)

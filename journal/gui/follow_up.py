@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QObject, Signal, Slot
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QToolButton, QVBoxLayout, QWidget
 
 from journal.core.domain import RunStatus
@@ -31,6 +31,8 @@ if TYPE_CHECKING:
     from journal.gui.prompt_panel import PromptPanel
     from journal.gui.run_controller import RunController
     from journal.gui.run_display import RunDisplay
+
+translate = QCoreApplication.translate
 
 WARNING_SHOWN_MS = 30_000
 
@@ -51,7 +53,7 @@ class FollowUpBanner(QFrame):
             " border: 1px solid rgba(60, 130, 220, 0.5); border-radius: 4px; }"
         )
         self.label = QLabel()
-        self.label.setAccessibleName("Follow-up")
+        self.label.setAccessibleName(translate("follow_up", "Follow-up"))
         self.warning = QLabel()
         self.warning.setWordWrap(True)
         self.warning.setStyleSheet("color: #b06000;")
@@ -59,8 +61,10 @@ class FollowUpBanner(QFrame):
         self.close_button = QToolButton()
         self.close_button.setText("×")
         self.close_button.setAutoRaise(True)
-        self.close_button.setToolTip("Leave follow-up mode: the next Run starts afresh (Esc)")
-        self.close_button.setAccessibleName("Leave follow-up mode")
+        self.close_button.setToolTip(
+            translate("follow_up", "Leave follow-up mode: the next Run starts afresh (Esc)")
+        )
+        self.close_button.setAccessibleName(translate("follow_up", "Leave follow-up mode"))
         self.close_button.clicked.connect(self.close_requested)
         row = QHBoxLayout()
         row.setContentsMargins(0, 0, 0, 0)
@@ -119,14 +123,20 @@ class FollowUps(QObject):
         run_id = self._display.current_run_id()
         row = self._display.history_model.row_of(run_id) if run_id is not None else None
         if row is None:
-            self._context.say("Select a run in the history to continue it.", 6000)
+            self._context.say(
+                translate("follow_up", "Select a run in the history to continue it."), 6000
+            )
             return
         run = self._display.history_model.run(row)
         if run.status in (RunStatus.PENDING, RunStatus.STREAMING) or run.id == (
             self._runs.live_run_id
         ):
             self._context.say(
-                f"Run {run.id} is still answering: continue it once it has finished.", 8000
+                translate(
+                    "follow_up",
+                    "Run {id} is still answering: continue it once it has finished.",
+                ).format(id=run.id),
+                8000,
             )
             return
         self._follow(run)
@@ -155,11 +165,18 @@ class FollowUps(QObject):
         panel.attached_images.clear()  # the next message is new: so are its images
         node = self._display.history_model.turn(run.id or 0)
         self._turn = node.turn + 1 if node is not None else 2
-        self.banner.label.setText(f"Follow-up to run {run.id} · turn {self._turn} · {run.model}")
+        self.banner.label.setText(
+            translate("follow_up", "Follow-up to run {id} · turn {turn} · {model}").format(
+                id=run.id, turn=self._turn, model=run.model
+            )
+        )
         self.banner.label.setToolTip(
-            f"The next Run sends the conversation up to run {run.id} with the new prompt; "
-            "the model and settings are run "
-            f"{run.id}'s unless you change them. Continuing an earlier turn makes a branch."
+            translate(
+                "follow_up",
+                "The next Run sends the conversation up to run {id} with the new prompt; "
+                "the model and settings are run "
+                "{id}'s unless you change them. Continuing an earlier turn makes a branch.",
+            ).format(id=run.id)
         )
         self.banner.show()
         if not was_active:  # a warning stays while the conversation goes on: it only grows
@@ -237,7 +254,10 @@ class FollowUps(QObject):
         self._check_context(spec, parent)
         if self._runs.start(spec, repeat=panel.repeat(), images=images):
             self._display.begin_stream(
-                "Waiting for the model…", f"{spec.model}  ·  turn {self._turn}  ·  starting…"
+                translate("follow_up", "Waiting for the model…"),
+                translate("follow_up", "{model}  ·  turn {turn}  ·  starting…").format(
+                    model=spec.model, turn=self._turn
+                ),
             )
 
     def _check_context(self, spec: RunSpec, parent: Run) -> None:

@@ -6,9 +6,9 @@ same rule as `journal run --format`; a schema the core refuses says why and bloc
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, cast
 
-from PySide6.QtCore import Signal, Slot
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Signal, Slot
 from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import (
     QComboBox,
@@ -23,7 +23,16 @@ from PySide6.QtWidgets import (
 from journal.core.errors import InvalidInputError
 from journal.core.output_format import parse_format, parse_schema
 
-CHOICES = ("None", "JSON", "JSON schema")
+translate = QCoreApplication.translate
+
+CHOICES = cast(
+    tuple[str, ...],
+    (
+        QT_TRANSLATE_NOOP("format_setting", "None"),
+        QT_TRANSLATE_NOOP("format_setting", "JSON"),
+        QT_TRANSLATE_NOOP("format_setting", "JSON schema"),
+    ),
+)
 _SCHEMA_LINES = 5
 _PLACEHOLDER = '{"type": "object", "properties": {"name": {"type": "string"}}}'
 
@@ -37,24 +46,33 @@ class FormatSetting(QWidget):
         super().__init__(parent)
         self._error = ""
         self._choice = QComboBox()
-        self._choice.addItems(CHOICES)
-        self._choice.setAccessibleName("Format")
+        self._choice.addItems([translate("format_setting", choice) for choice in CHOICES])
+        self._choice.setAccessibleName(translate("format_setting", "Format"))
         self._choice.setToolTip(
-            "What the answer must be: free text, any JSON, or JSON that follows a schema "
-            "(Ollama's format; the run records it and a replay sends it again)"
+            translate(
+                "format_setting",
+                "What the answer must be: free text, any JSON, or JSON that follows a schema "
+                "(Ollama's format; the run records it and a replay sends it again)",
+            )
         )
-        label = QLabel("F&ormat")
+        label = QLabel(translate("format_setting", "F&ormat"))
         label.setBuddy(self._choice)
         self._schema = QPlainTextEdit()
-        self._schema.setAccessibleName("JSON schema")
+        self._schema.setAccessibleName(translate("format_setting", "JSON schema"))
         self._schema.setPlaceholderText(_PLACEHOLDER)
-        self._schema.setToolTip("The JSON schema the answer must follow, checked as you type")
+        self._schema.setToolTip(
+            translate(
+                "format_setting", "The JSON schema the answer must follow, checked as you type"
+            )
+        )
         self._schema.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
         self._schema.setTabChangesFocus(True)
         spacing = self._schema.fontMetrics().lineSpacing()
         self._schema.setFixedHeight(spacing * _SCHEMA_LINES + 12)
-        self._load = QPushButton("&Load from file…")
-        self._load.setToolTip("Read the JSON schema from a .json file into the editor")
+        self._load = QPushButton(translate("format_setting", "&Load from file…"))
+        self._load.setToolTip(
+            translate("format_setting", "Read the JSON schema from a .json file into the editor")
+        )
         self._status = QLabel()
         self._status.setWordWrap(True)
         self._status.setObjectName("formatStatus")
@@ -144,7 +162,10 @@ class FormatSetting(QWidget):
     @Slot()
     def _on_load_clicked(self) -> None:
         path, _ = QFileDialog.getOpenFileName(
-            self, "Load a JSON schema", "", "JSON schema (*.json);;All files (*)"
+            self,
+            translate("format_setting", "Load a JSON schema"),
+            "",
+            translate("format_setting", "JSON schema (*.json);;All files (*)"),
         )
         if path:
             self.load_file(path)
@@ -159,7 +180,9 @@ class FormatSetting(QWidget):
             return
         text = self._schema.toPlainText()
         if not text.strip():
-            self._error = "Write the JSON schema the answer must follow, or load one."
+            self._error = translate(
+                "format_setting", "Write the JSON schema the answer must follow, or load one."
+            )
             self._show_status(self._error, ok=False)
             return
         try:
@@ -168,7 +191,7 @@ class FormatSetting(QWidget):
             self._error = error.message
             self._show_status(self._error, ok=False)
             return
-        self._show_status("✓ a valid JSON schema", ok=True)
+        self._show_status(translate("format_setting", "✓ a valid JSON schema"), ok=True)
 
     def _show_status(self, text: str, *, ok: bool) -> None:
         from journal.gui.options_panel import error_color

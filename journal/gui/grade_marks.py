@@ -5,9 +5,9 @@ so it reads without colour), the reason on hover and in full on click, what they
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
-from PySide6.QtCore import Qt, Slot
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt, Slot
 from PySide6.QtGui import QBrush, QColor, QFont, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -28,18 +28,23 @@ if TYPE_CHECKING:
 
     from journal.core.grades import Grade, SavedExpectation
 
+translate = QCoreApplication.translate
+
 SYMBOLS = {
     GradeStatus.PASS: "✓",
     GradeStatus.FAIL: "✗",
     GradeStatus.UNSURE: "?",
     GradeStatus.ERROR: "⚠",
 }
-WORDS = {
-    GradeStatus.PASS: "passes",
-    GradeStatus.FAIL: "fails",
-    GradeStatus.UNSURE: "unsure",
-    GradeStatus.ERROR: "could not be graded",
-}
+WORDS = cast(
+    dict[GradeStatus, str],
+    {
+        GradeStatus.PASS: QT_TRANSLATE_NOOP("grade_marks", "passes"),
+        GradeStatus.FAIL: QT_TRANSLATE_NOOP("grade_marks", "fails"),
+        GradeStatus.UNSURE: QT_TRANSLATE_NOOP("grade_marks", "unsure"),
+        GradeStatus.ERROR: QT_TRANSLATE_NOOP("grade_marks", "could not be graded"),
+    },
+)
 COLOURS = {
     GradeStatus.PASS: VERDICT_COLOURS[Verdict.WORKED],
     GradeStatus.FAIL: VERDICT_COLOURS[Verdict.FAILED],
@@ -72,20 +77,25 @@ class Mark:
     @property
     def verdict_words(self) -> str:
         if self.status is not None:
-            return WORDS[self.status]
-        return "grading…" if self.pending else "not graded"
+            return translate("grade_marks", WORDS[self.status])
+        if self.pending:
+            return translate("grade_marks", "grading…")
+        return translate("grade_marks", "not graded")
 
     @property
     def explanation(self) -> str:
         """What the tooltip and the details area say, in full."""
-        text = f"{self.label}: {self.verdict_words}"
+        text = translate("grade_marks", "{label}: {verdict}").format(
+            label=self.label, verdict=self.verdict_words
+        )
         if self.reason:
             text += f" — {self.reason}"
         if self.old_text:
-            text += (
-                f"\nGraded against an older version ({self.old_text}); "
-                "re-grade (Ctrl+G) to grade it as it is now."
-            )
+            text += "\n" + translate(
+                "grade_marks",
+                "Graded against an older version ({old}); "
+                "re-grade (Ctrl+G) to grade it as it is now.",
+            ).format(old=self.old_text)
         return text
 
 
@@ -115,10 +125,12 @@ class RunGrades:
         """One line above the marks: `✗ 1 of 3 pass; missing 'Paris'`."""
         outcome = self.outcome
         if outcome.status is OutcomeStatus.NEEDS_LOOK:
-            text = f"? Needs a look: {outcome.reason}"
+            text = translate("grade_marks", "? Needs a look: {reason}").format(
+                reason=outcome.reason
+            )
         else:
             text = f"{OUTCOME_SYMBOLS[outcome.status]} {outcome.reason}"
-        return text + (" · grading…" if self.pending else "")
+        return text + (translate("grade_marks", " · grading…") if self.pending else "")
 
     @property
     def tooltip(self) -> str:
@@ -183,8 +195,8 @@ def _run_grades(
 
 def _why_ungraded(status: RunStatus) -> str:
     if status is RunStatus.DONE:
-        return "added after this run was graded: re-grade (Ctrl+G)"
-    return f"the run {status.value}: not graded"
+        return translate("grade_marks", "added after this run was graded: re-grade (Ctrl+G)")
+    return translate("grade_marks", "the run {status}: not graded").format(status=status.value)
 
 
 class GradeStrip(QWidget):
@@ -199,7 +211,7 @@ class GradeStrip(QWidget):
         self.summary_label.setWordWrap(True)
         self.marks = QListWidget()
         self.marks.setObjectName("gradeMarks")
-        self.marks.setAccessibleName("Grades of this run")
+        self.marks.setAccessibleName(translate("grade_marks", "Grades of this run"))
         self.marks.setToolTip("")
         self.marks.setFlow(QListView.Flow.LeftToRight)
         self.marks.setWrapping(True)
@@ -277,7 +289,8 @@ class GradeStrip(QWidget):
 
 def _mark_item(mark: Mark) -> QListWidgetItem:
     label = mark.label if len(mark.label) <= MARK_CHARS else mark.label[: MARK_CHARS - 1] + "…"
-    item = QListWidgetItem(f"{mark.symbol} {label}" + (" (old)" if mark.old_text else ""))
+    old = translate("grade_marks", " (old)") if mark.old_text else ""
+    item = QListWidgetItem(f"{mark.symbol} {label}{old}")
     item.setToolTip(mark.explanation)
     item.setData(Qt.ItemDataRole.AccessibleTextRole, f"{mark.verdict_words}: {mark.label}")
     if mark.status is not None:

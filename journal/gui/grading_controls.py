@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Slot
+from PySide6.QtCore import QCoreApplication, QObject, Slot
 from PySide6.QtWidgets import QToolButton
-
-from journal.core.formatting import plural
 
 if TYPE_CHECKING:
     from journal.gui.main_window import MainWindow
+
+translate = QCoreApplication.translate
 
 STOP_KEYS = "Ctrl+Alt+G"
 
@@ -27,7 +27,10 @@ class GradingControls(QObject):
         self.status_button.setObjectName("gradingStatus")
         self.status_button.setAutoRaise(True)
         self.status_button.setToolTip(
-            f"Judge and embedding grades are on their way; click to stop grading ({STOP_KEYS})"
+            translate(
+                "grading_controls",
+                "Judge and embedding grades are on their way; click to stop grading ({keys})",
+            ).format(keys=STOP_KEYS)
         )
         self.status_button.hide()
         window.statusBar().addPermanentWidget(self.status_button)
@@ -49,7 +52,9 @@ class GradingControls(QObject):
         selected = display.selected_run_ids()
         experiment_id = self._window.editor.experiment_id()
         if not selected or experiment_id is None:
-            context.say("Select runs in the history to re-grade them.", 6000)
+            context.say(
+                translate("grading_controls", "Select runs in the history to re-grade them."), 6000
+            )
             return
         gradable = context.read(lambda s: runs_to_grade(s, experiment_id=experiment_id), quiet=True)
         run_ids = [run_id for run_id in selected if run_id in set(gradable or [])]
@@ -70,8 +75,12 @@ class GradingControls(QObject):
         left = self._relay.cancel()
         if left:
             self._window.context.say(
-                f"Grading stopped: {plural(left, 'run')} not graded again; "
-                "re-grade (Ctrl+G) when you like.",
+                translate(
+                    "grading_controls",
+                    "Grading stopped: %n run(s) not graded again; re-grade (Ctrl+G) when you like.",
+                    None,
+                    left,
+                ),
                 10_000,
             )
 
@@ -82,16 +91,19 @@ class GradingControls(QObject):
             count = self._relay.regrade(run_ids or [])
         context = self._window.context
         if count:
-            context.say(f"Re-grading {plural(count, 'run')}…", 5000)
+            context.say(translate("grading_controls", "Re-grading %n run(s)…", None, count), 5000)
         else:
             context.say(
-                "Nothing to re-grade: only finished runs of an experiment with "
-                "expectations are graded.",
+                translate(
+                    "grading_controls",
+                    "Nothing to re-grade: only finished runs of an experiment with "
+                    "expectations are graded.",
+                ),
                 8000,
             )
 
     @Slot(int)
     def _on_relay_pending_changed(self, count: int) -> None:
-        self.status_button.setText(f"grading {plural(count, 'run')}…")
+        self.status_button.setText(translate("grading_controls", "grading %n run(s)…", None, count))
         self.status_button.setVisible(count > 0)
         self._window.stop_grading_action.setEnabled(count > 0)

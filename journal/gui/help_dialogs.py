@@ -7,8 +7,9 @@ import platform
 import sqlite3
 import sys
 from collections.abc import Iterable
+from typing import cast
 
-from PySide6.QtCore import Qt, Slot, qVersion
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt, Slot, qVersion
 from PySide6.QtGui import QAction, QGuiApplication, QKeySequence, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -25,9 +26,23 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+translate = QCoreApplication.translate
+
 APP_NAME = "LLM Journal"
-DESCRIPTION = "A lab notebook for trial-and-error work with local language models served by Ollama."
-NOT_CONNECTED = "not connected"
+DESCRIPTION = cast(
+    str,
+    QT_TRANSLATE_NOOP(
+        "help_dialogs",
+        "A lab notebook for trial-and-error work with local language models served by Ollama.",
+    ),
+)
+NOT_CONNECTED = cast(str, QT_TRANSLATE_NOOP("help_dialogs", "not connected"))
+# The About rows' names, translated where shown; the copied lines stay in English.
+ROW_NAMES = (
+    QT_TRANSLATE_NOOP("help_dialogs", "ollama (Python client)"),
+    QT_TRANSLATE_NOOP("help_dialogs", "Ollama server"),
+    QT_TRANSLATE_NOOP("help_dialogs", "Journal file"),
+)
 
 
 def _package_version(name: str) -> str:
@@ -85,12 +100,14 @@ def show_shortcuts(parent: QWidget | None, shortcuts: list[tuple[str, str]]) -> 
         return existing
     dialog = QDialog(parent)
     dialog.setObjectName("shortcutsDialog")
-    dialog.setWindowTitle("Keyboard shortcuts")
+    dialog.setWindowTitle(translate("help_dialogs", "Keyboard shortcuts"))
     dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
 
     table = QTableWidget(len(shortcuts), 2, dialog)
     table.setObjectName("shortcutsTable")
-    table.setHorizontalHeaderLabels(["Shortcut", "Action"])
+    table.setHorizontalHeaderLabels(
+        [translate("help_dialogs", "Shortcut"), translate("help_dialogs", "Action")]
+    )
     table.verticalHeader().hide()
     table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
     table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
@@ -130,7 +147,7 @@ class _AboutDialog(QDialog):
     def __init__(self, versions: dict[str, str], parent: QWidget | None) -> None:
         super().__init__(parent)
         self.setObjectName("aboutDialog")
-        self.setWindowTitle(f"About {APP_NAME}")
+        self.setWindowTitle(translate("help_dialogs", "About {app}").format(app=APP_NAME))
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self._versions = versions
 
@@ -139,9 +156,13 @@ class _AboutDialog(QDialog):
         font.setPointSizeF(font.pointSizeF() * 1.6)
         font.setBold(True)
         title.setFont(font)
-        version = QLabel(f"Version {versions.get(APP_NAME, 'unknown')}")
+        version = QLabel(
+            translate("help_dialogs", "Version {version}").format(
+                version=versions.get(APP_NAME, "unknown")
+            )
+        )
         version.setForegroundRole(QPalette.ColorRole.PlaceholderText)
-        description = QLabel(DESCRIPTION)
+        description = QLabel(translate("help_dialogs", DESCRIPTION))
         description.setWordWrap(True)
         description.setMinimumWidth(440)  # the box is fixed-size: keep it from getting narrow
 
@@ -151,14 +172,15 @@ class _AboutDialog(QDialog):
         for name, value in versions.items():
             if name == APP_NAME:
                 continue
-            field = QLabel(value)
+            field = QLabel(translate("help_dialogs", value) if value == NOT_CONNECTED else value)
             field.setTextFormat(Qt.TextFormat.PlainText)
             field.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             field.setWordWrap(name == "Journal file")
-            form.addRow(f"{name}:", field)
+            shown = translate("help_dialogs", name) if name in ROW_NAMES else name
+            form.addRow(translate("help_dialogs", "{name}:").format(name=shown), field)
 
-        copy_button = QPushButton("&Copy versions")
-        copy_button.setToolTip("Copy these lines, e.g. for a bug report")
+        copy_button = QPushButton(translate("help_dialogs", "&Copy versions"))
+        copy_button.setToolTip(translate("help_dialogs", "Copy these lines, e.g. for a bug report"))
         copy_button.setAutoDefault(False)
         copy_button.clicked.connect(self._on_copy_clicked)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from PySide6.QtCore import (
+    QT_TRANSLATE_NOOP,
     QBuffer,
     QByteArray,
+    QCoreApplication,
     QEvent,
     QIODevice,
     QMimeData,
@@ -41,8 +43,12 @@ from journal.gui.options_panel import error_color
 if TYPE_CHECKING:
     from journal.core.images import ImageFile
 
+translate = QCoreApplication.translate
+
 THUMB_PX = 64
-IMAGE_FILTER = "Images (*.png *.jpg *.jpeg *.webp);;All files (*)"
+IMAGE_FILTER = cast(
+    str, QT_TRANSLATE_NOOP("image_strip", "Images (*.png *.jpg *.jpeg *.webp);;All files (*)")
+)
 
 
 def thumbnail(data: bytes) -> QPixmap:
@@ -61,7 +67,12 @@ def thumbnail(data: bytes) -> QPixmap:
 
 def describe(name: str, mime: str, size_label: str, width: int | None, height: int | None) -> str:
     """A thumbnail's tooltip: name, type, size and shape, one per line."""
-    shape = f"\n{width}×{height} pixels" if width and height else ""
+    shape = (
+        "\n"
+        + translate("image_strip", "{width}×{height} pixels").format(width=width, height=height)
+        if width and height
+        else ""
+    )
     return f"{name}\n{mime}, {size_label}{shape}"
 
 
@@ -124,7 +135,12 @@ class AttachedImages(QWidget):
     @Slot()
     def choose_files(self) -> None:
         """Ask for image files and attach each one that is an image."""
-        paths, _ = QFileDialog.getOpenFileNames(self, "Attach images", "", IMAGE_FILTER)
+        paths, _ = QFileDialog.getOpenFileNames(
+            self,
+            translate("image_strip", "Attach images"),
+            "",
+            translate("image_strip", IMAGE_FILTER),
+        )
         for path in paths:
             self.attach_file(path)
 
@@ -192,7 +208,9 @@ class AttachedImages(QWidget):
 
     def _tile(self, image: ImageFile, tip: str) -> QWidget:
         tile = QWidget()
-        tile.setAccessibleName(f"Attached image {Path(image.name).name}")
+        tile.setAccessibleName(
+            translate("image_strip", "Attached image {name}").format(name=Path(image.name).name)
+        )
         layout = QHBoxLayout(tile)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
@@ -200,8 +218,14 @@ class AttachedImages(QWidget):
         remove = QToolButton()
         remove.setText("×")
         remove.setAutoRaise(True)
-        remove.setToolTip(f"Remove {Path(image.name).name} from the prompt")
-        remove.setAccessibleName(f"Remove {Path(image.name).name}")
+        remove.setToolTip(
+            translate("image_strip", "Remove {name} from the prompt").format(
+                name=Path(image.name).name
+            )
+        )
+        remove.setAccessibleName(
+            translate("image_strip", "Remove {name}").format(name=Path(image.name).name)
+        )
         remove.clicked.connect(lambda: self._remove(image.sha256))
         layout.addWidget(remove, 0, Qt.AlignmentFlag.AlignTop)
         return tile

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Qt, QTimer, Signal, Slot
+from PySide6.QtCore import QCoreApplication, Qt, QTimer, Signal, Slot
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -27,6 +27,9 @@ if TYPE_CHECKING:
     from journal.gui.tasks import Task
 
 
+translate = QCoreApplication.translate
+
+
 class ImportDialog(QDialog):
     """Pick an export (a file or a folder) and import it in the background: all or nothing."""
 
@@ -37,19 +40,24 @@ class ImportDialog(QDialog):
         super().__init__(parent)
         self._context = context
         self._task: Task | None = None
-        self.setWindowTitle("Import a Markdown export")
+        self.setWindowTitle(translate("import_dialog", "Import a Markdown export"))
         self.setMinimumWidth(600)
 
         intro = hint_label(
-            "Import an export made by LLM Journal: one .md file, or an export folder. "
-            "Experiments and runs already in this journal are recognised and skipped; a "
-            "damaged file is refused as a whole."
+            translate(
+                "import_dialog",
+                "Import an export made by LLM Journal: one .md file, or an export folder. "
+                "Experiments and runs already in this journal are recognised and skipped; a "
+                "damaged file is refused as a whole.",
+            )
         )
         self.path_edit = QLineEdit()
-        self.path_edit.setPlaceholderText("an exported .md file or export folder")
+        self.path_edit.setPlaceholderText(
+            translate("import_dialog", "an exported .md file or export folder")
+        )
         self.path_edit.setClearButtonEnabled(True)
-        self.file_button = QPushButton("File…")
-        self.folder_button = QPushButton("Folder…")
+        self.file_button = QPushButton(translate("import_dialog", "File…"))
+        self.folder_button = QPushButton(translate("import_dialog", "Folder…"))
         row = QHBoxLayout()
         row.addWidget(self.path_edit, 1)
         row.addWidget(self.file_button)
@@ -62,9 +70,9 @@ class ImportDialog(QDialog):
         self.result_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.error_label = error_label()
 
-        self.import_button = QPushButton("&Import")
+        self.import_button = QPushButton(translate("import_dialog", "&Import"))
         self.import_button.setDefault(True)
-        self.close_button = QPushButton("Close")
+        self.close_button = QPushButton(translate("import_dialog", "Close"))
         self.close_button.setAutoDefault(False)
         buttons = QDialogButtonBox()
         buttons.addButton(self.import_button, QDialogButtonBox.ButtonRole.AcceptRole)
@@ -91,10 +99,15 @@ class ImportDialog(QDialog):
     def pick_source(parent: QWidget | None, folder: bool, start: str) -> str | None:
         """An export file, or an export folder when `folder`; None if cancelled."""
         if folder:
-            chosen = QFileDialog.getExistingDirectory(parent, "Import an export folder", start)
+            chosen = QFileDialog.getExistingDirectory(
+                parent, translate("import_dialog", "Import an export folder"), start
+            )
         else:
             chosen, _ = QFileDialog.getOpenFileName(
-                parent, "Import an exported file", start, "Markdown (*.md);;All files (*)"
+                parent,
+                translate("import_dialog", "Import an exported file"),
+                start,
+                translate("import_dialog", "Markdown (*.md);;All files (*)"),
             )
         return chosen or None
 
@@ -109,7 +122,7 @@ class ImportDialog(QDialog):
         path, journal = Path(text).expanduser(), self._context.journal
         assert journal is not None, "the window opens the dialog on an open journal"
         self.error_label.hide()
-        self.result_label.setText(f"Importing {path}…")
+        self.result_label.setText(translate("import_dialog", "Importing {path}…").format(path=path))
 
         def work() -> ImportResult:
             from journal.core.import_markdown import import_markdown
@@ -154,7 +167,9 @@ class ImportDialog(QDialog):
     def _on_import_done(self, result: Any) -> None:
         self._task = None
         self._update_buttons()
-        self.result_label.setText(f"Imported: {result.summary()}")
+        self.result_label.setText(
+            translate("import_dialog", "Imported: {summary}").format(summary=result.summary())
+        )
         QTimer.singleShot(0, self._on_fit_timer_timeout)
         self.close_button.setDefault(True)
         self.imported.emit(result)
@@ -163,7 +178,7 @@ class ImportDialog(QDialog):
     def _on_import_failed(self, error: JournalError) -> None:
         self._task = None
         self._update_buttons()
-        self.result_label.setText("Nothing was imported.")
+        self.result_label.setText(translate("import_dialog", "Nothing was imported."))
         self.error_label.setText(error.message)
         self.error_label.show()
         QTimer.singleShot(0, self._on_fit_timer_timeout)  # once the label knows its height

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import (
     QAbstractTableModel,
+    QCoreApplication,
     QModelIndex,
     QPersistentModelIndex,
     Qt,
@@ -24,6 +25,8 @@ from journal.core.input_rows import EXPECT_COLUMN, row_from_cells
 
 if TYPE_CHECKING:
     from journal.core.input_sets import RowInput, SavedRow
+
+translate = QCoreApplication.translate
 
 Index = QModelIndex | QPersistentModelIndex
 LINE_BREAK_SHOWN = " ⏎ "
@@ -119,8 +122,12 @@ class InputSetModel(QAbstractTableModel):
             return columns[section]
         if role == Qt.ItemDataRole.ToolTipRole:
             if self.is_variable_column(section):
-                return f"The value of {{{{{columns[section]}}}}}; double-click to rename"
-            return "This row's expectations, one per line (like contains:Paris)"
+                return translate(
+                    "input_set_model", "The value of {variable}; double-click to rename"
+                ).format(variable="{{" + columns[section] + "}}")
+            return translate(
+                "input_set_model", "This row's expectations, one per line (like contains:Paris)"
+            )
         return None
 
     def flags(self, index: Index) -> Qt.ItemFlag:

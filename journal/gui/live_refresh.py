@@ -11,9 +11,17 @@ unsaved edits, which are kept and said to be.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, NamedTuple, cast
 
-from PySide6.QtCore import QObject, QPoint, QTimer, Signal, Slot
+from PySide6.QtCore import (
+    QT_TRANSLATE_NOOP,
+    QCoreApplication,
+    QObject,
+    QPoint,
+    QTimer,
+    Signal,
+    Slot,
+)
 from PySide6.QtWidgets import QAbstractItemView
 
 from journal.core.errors import JournalError
@@ -31,10 +39,15 @@ if TYPE_CHECKING:
     from journal.gui.list_panel import ListPanel
     from journal.gui.run_display import RunDisplay
 
+translate = QCoreApplication.translate
+
 POLL_MS = 500
 # The open experiment, its runs' grades and the images each run showed (no bytes).
 OpenRead = tuple["ExperimentDetail", list["RunGrades"], dict[int, list["StoredImage"]]]
-EDITS_KEPT = "The experiment was changed elsewhere; your edits are kept."
+EDITS_KEPT = cast(
+    str,
+    QT_TRANSLATE_NOOP("live_refresh", "The experiment was changed elsewhere; your edits are kept."),
+)
 
 
 class LiveRefresh(QObject):
@@ -169,7 +182,7 @@ class LiveRefresh(QObject):
             detail, grades, images = read.opened
             shown = self._show_open(detail, grades, images)
             if shown and not self._editor.refresh_fields(detail.experiment):
-                self._context.say(EDITS_KEPT)
+                self._context.say(translate("live_refresh", EDITS_KEPT))
         self._done()
 
     def _on_history_read(self, read: OpenRead) -> None:
@@ -221,7 +234,10 @@ class LiveRefresh(QObject):
         try:
             self._watch = ChangeWatch(journal)
         except JournalError as error:
-            about = "Other programs' changes will not show until the journal is opened again."
+            about = translate(
+                "live_refresh",
+                "Other programs' changes will not show until the journal is opened again.",
+            )
             self._context.report(error, quiet=True, about=about)
             return
         self._journal = journal

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from PySide6.QtCore import (
+    QT_TRANSLATE_NOOP,
     QAbstractTableModel,
+    QCoreApplication,
     QModelIndex,
     QObject,
     QPersistentModelIndex,
@@ -29,12 +31,13 @@ from PySide6.QtWidgets import (
 
 from journal.core.domain import ExperimentFilter, PassRate, Verdict
 from journal.core.errors import JournalError
-from journal.core.formatting import plural
 from journal.gui.table_style import VERDICT_COLOURS, read_only_flags
 
 if TYPE_CHECKING:
     from journal.core.matrix import Matrix, MatrixCell, MatrixColumn, MatrixRow
     from journal.gui.context import AppContext
+
+translate = QCoreApplication.translate
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 
@@ -43,7 +46,14 @@ MatrixFetcher = Callable[[int | None, int], "Matrix"]
 
 RUN_ID_ROLE = Qt.ItemDataRole.UserRole
 
-VERDICT_TEXT = {Verdict.WORKED: "worked", Verdict.PARTLY: "partly", Verdict.FAILED: "failed"}
+VERDICT_TEXT = cast(
+    dict[Verdict, str],
+    {
+        Verdict.WORKED: QT_TRANSLATE_NOOP("matrix_dialog", "worked"),
+        Verdict.PARTLY: QT_TRANSLATE_NOOP("matrix_dialog", "partly"),
+        Verdict.FAILED: QT_TRANSLATE_NOOP("matrix_dialog", "failed"),
+    },
+)
 UNRATED = "·"
 
 
@@ -156,15 +166,19 @@ class MatrixModel(QAbstractTableModel):
             if role == Qt.ItemDataRole.DisplayRole:
                 return column.label
             if role == Qt.ItemDataRole.ToolTipRole:
-                return f"{column.model}\ndigest {column.digest}"
+                return translate("matrix_dialog", "{model}\ndigest {digest}").format(
+                    model=column.model, digest=column.digest
+                )
             return None
         if not 0 <= section < len(self._rows):
             return None
         row = self._rows[section]
         if role == Qt.ItemDataRole.DisplayRole:
-            return " ".join(row.title.split()) or "(untitled)"
+            return " ".join(row.title.split()) or translate("matrix_dialog", "(untitled)")
         if role == Qt.ItemDataRole.ToolTipRole:
-            return f"Experiment {row.experiment_id}: {row.title}"
+            return translate("matrix_dialog", "Experiment {id}: {title}").format(
+                id=row.experiment_id, title=row.title
+            )
         return None
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -176,13 +190,15 @@ class MatrixModel(QAbstractTableModel):
         cell = self._rows[row].cells.get(self._columns[column])
         if cell is None:
             if role == Qt.ItemDataRole.ToolTipRole:
-                return "No run on these weights"
+                return translate("matrix_dialog", "No run on these weights")
             return None
         rate = cell.pass_rate if self._show_rates else None
         if rate is not None:
             return self._rate_data(cell, rate, role)
         if role == Qt.ItemDataRole.DisplayRole:
-            return VERDICT_TEXT[cell.verdict] if cell.verdict else UNRATED
+            return (
+                translate("matrix_dialog", VERDICT_TEXT[cell.verdict]) if cell.verdict else UNRATED
+            )
         if role == RUN_ID_ROLE:
             return cell.run_id
         if role == Qt.ItemDataRole.TextAlignmentRole:
@@ -194,8 +210,15 @@ class MatrixModel(QAbstractTableModel):
                 return QColor(Qt.GlobalColor.white)
             return QGuiApplication.palette().brush(QPalette.ColorRole.PlaceholderText)
         if role == Qt.ItemDataRole.ToolTipRole:
-            judged = VERDICT_TEXT[cell.verdict] if cell.verdict else "not rated"
-            return f"{judged} (run {cell.run_id}; {plural(cell.runs, 'run')})\nDouble-click to open"
+            judged = (
+                translate("matrix_dialog", VERDICT_TEXT[cell.verdict])
+                if cell.verdict
+                else translate("matrix_dialog", "not rated")
+            )
+            runs = cell.runs  # a plain name: lupdate skips a count given as an attribute
+            return translate(
+                "matrix_dialog", "{verdict} (run {id}; %n run(s))\nDouble-click to open", None, runs
+            ).format(verdict=judged, id=cell.run_id)
         return None
 
     @staticmethod
@@ -216,7 +239,9 @@ class MatrixModel(QAbstractTableModel):
                 return QColor(Qt.GlobalColor.white)
             return QGuiApplication.palette().brush(QPalette.ColorRole.PlaceholderText)
         if role == Qt.ItemDataRole.ToolTipRole:
-            return f"{rate.description}\nDouble-click to open run {cell.run_id}"
+            return translate("matrix_dialog", "{rate}\nDouble-click to open run {id}").format(
+                rate=rate.description, id=cell.run_id
+            )
         return None
 
 
@@ -238,7 +263,7 @@ class MatrixDialog(QDialog):
         # A window of its own, not a dialog held above the main window: the run a cell
         # opens comes to the front instead of showing behind the matrix.
         self.setWindowFlags(Qt.WindowType.Window)
-        self.setWindowTitle("Experiments × models")
+        self.setWindowTitle(translate("matrix_dialog", "Experiments × models"))
         self.resize(860, 520)
         self._context = context
         self._filters = filters
@@ -270,10 +295,13 @@ class MatrixDialog(QDialog):
     def _init_view(self) -> None:
         self._hint = QLabel()
         self._hint.setWordWrap(True)
-        self.rates_box = QCheckBox("Show &pass rates")
+        self.rates_box = QCheckBox(translate("matrix_dialog", "Show &pass rates"))
         self.rates_box.setToolTip(
-            "Show how many of each cell's runs pass the experiment's expectations "
-            "instead of the latest verdict (Alt+P)"
+            translate(
+                "matrix_dialog",
+                "Show how many of each cell's runs pass the experiment's expectations "
+                "instead of the latest verdict (Alt+P)",
+            )
         )
         self.rates_box.toggled.connect(self._on_rates_box_toggled)
         self._say_what_cells_show()
@@ -291,7 +319,9 @@ class MatrixDialog(QDialog):
         # `activated` is a double-click (or Enter) on every platform's default style.
         self.view.activated.connect(self._on_view_activated)
 
-        self._empty = QLabel("No experiment matches, or none has runs yet.")
+        self._empty = QLabel(
+            translate("matrix_dialog", "No experiment matches, or none has runs yet.")
+        )
         self._empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self._empty.setVisible(self.model.rowCount() == 0)
 
@@ -312,16 +342,18 @@ class MatrixDialog(QDialog):
 
     def _say_what_cells_show(self) -> None:
         if self.model.show_rates():
-            text = (
+            text = translate(
+                "matrix_dialog",
                 "How many runs on each model's weights pass the experiment's expectations "
                 "(— = nothing to grade by; ~ = worked only some of the time). "
-                "Double-click a cell to open its run."
+                "Double-click a cell to open its run.",
             )
         else:
-            text = (
+            text = translate(
+                "matrix_dialog",
                 "Latest verdict of each experiment on each model's weights "
-                f"({UNRATED} = ran, not rated). Double-click a cell to open its run."
-            )
+                "({unrated} = ran, not rated). Double-click a cell to open its run.",
+            ).format(unrated=UNRATED)
         self._hint.setText(text)
 
     @Slot(bool)

@@ -6,7 +6,7 @@ import weakref
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Qt, Slot
+from PySide6.QtCore import QCoreApplication, Qt, Slot
 from PySide6.QtGui import QFontDatabase, QGuiApplication, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -32,6 +32,8 @@ if TYPE_CHECKING:
     from journal.core.ollama_service import ModelInfo, ModelShow
     from journal.gui.context import AppContext
     from journal.gui.tasks import Task
+
+translate = QCoreApplication.translate
 
 MISSING = "—"
 
@@ -83,19 +85,38 @@ class ModelDetailsDialog(QDialog):
     ) -> None:
         super().__init__(parent)
         self.info = info
-        self.setWindowTitle(f"Model {show.name}")
+        self.setWindowTitle(
+            translate("model_details_dialog", "Model {name}").format(name=show.name)
+        )
         self.resize(680, 400)
 
         self.tabs = QTabWidget()
-        self.tabs.addTab(self._general_tab(info, show), "&General")
-        self.tabs.addTab(self._parameters_tab(show), "&Parameters")
         self.tabs.addTab(
-            _code_view(show.template, "This model has no prompt template."), "&Template"
+            self._general_tab(info, show), translate("model_details_dialog", "&General")
+        )
+        self.tabs.addTab(
+            self._parameters_tab(show), translate("model_details_dialog", "&Parameters")
+        )
+        self.tabs.addTab(
+            _code_view(
+                show.template,
+                translate("model_details_dialog", "This model has no prompt template."),
+            ),
+            translate("model_details_dialog", "&Template"),
         )
         if show.system:
-            self.tabs.addTab(_code_view(show.system, ""), "&System")
-        self.tabs.addTab(_code_view(show.license, "No license text was published."), "&License")
-        self.tabs.addTab(_code_view(show.modelfile, ""), "&Modelfile")
+            self.tabs.addTab(
+                _code_view(show.system, ""), translate("model_details_dialog", "&System")
+            )
+        self.tabs.addTab(
+            _code_view(
+                show.license, translate("model_details_dialog", "No license text was published.")
+            ),
+            translate("model_details_dialog", "&License"),
+        )
+        self.tabs.addTab(
+            _code_view(show.modelfile, ""), translate("model_details_dialog", "&Modelfile")
+        )
 
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
@@ -122,29 +143,47 @@ class ModelDetailsDialog(QDialog):
         font = name.font()
         font.setBold(True)
         name.setFont(font)
-        form.addRow("Name:", name)
+        form.addRow(translate("model_details_dialog", "Name:"), name)
 
         self.digest_label = _selectable(info.digest if info is not None else "")
         self.digest_label.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
-        self.copy_digest_button = QPushButton("Copy")
-        self.copy_digest_button.setToolTip("Copy the full digest")
+        self.copy_digest_button = QPushButton(translate("model_details_dialog", "Copy"))
+        self.copy_digest_button.setToolTip(
+            translate("model_details_dialog", "Copy the full digest")
+        )
         self.copy_digest_button.setAutoDefault(False)
         self.copy_digest_button.setEnabled(info is not None and bool(info.digest))
         self.copy_digest_button.clicked.connect(self._on_copy_digest_clicked)
         digest_row = QHBoxLayout()
         digest_row.addWidget(self.digest_label, 1)
         digest_row.addWidget(self.copy_digest_button)
-        form.addRow("Digest:", digest_row)
+        form.addRow(translate("model_details_dialog", "Digest:"), digest_row)
 
-        form.addRow("Family:", _selectable(detail("family")))
-        form.addRow("Parameters:", _selectable(detail("parameter_size")))
-        form.addRow("Quantization:", _selectable(detail("quantization_level")))
-        form.addRow("Format:", _selectable(detail("format")))
-        form.addRow("Size:", _selectable(human_size(info.size) if info and info.size else ""))
-        form.addRow("Modified:", _selectable(_local_time(info.modified_at if info else "")))
+        form.addRow(translate("model_details_dialog", "Family:"), _selectable(detail("family")))
+        form.addRow(
+            translate("model_details_dialog", "Parameters:"), _selectable(detail("parameter_size"))
+        )
+        form.addRow(
+            translate("model_details_dialog", "Quantization:"),
+            _selectable(detail("quantization_level")),
+        )
+        form.addRow(translate("model_details_dialog", "Format:"), _selectable(detail("format")))
+        form.addRow(
+            translate("model_details_dialog", "Size:"),
+            _selectable(human_size(info.size) if info and info.size else ""),
+        )
+        form.addRow(
+            translate("model_details_dialog", "Modified:"),
+            _selectable(_local_time(info.modified_at if info else "")),
+        )
         context = _context_length(show.model_info)
         form.addRow(
-            "Context length:", _selectable(f"{context:,} tokens" if context is not None else "")
+            translate("model_details_dialog", "Context length:"),
+            _selectable(
+                translate("model_details_dialog", "{count} tokens").format(count=f"{context:,}")
+                if context is not None
+                else ""
+            ),
         )
 
         self.capability_labels: list[QLabel] = []
@@ -163,10 +202,15 @@ class ModelDetailsDialog(QDialog):
         if not show.capabilities:
             chips.addWidget(_selectable(""))
         chips.addStretch(1)
-        form.addRow("Capabilities:", chips)
+        form.addRow(translate("model_details_dialog", "Capabilities:"), chips)
 
         if info is None:
-            note = QLabel("This model is not in the server's list of local models.")
+            note = QLabel(
+                translate(
+                    "model_details_dialog",
+                    "This model is not in the server's list of local models.",
+                )
+            )
             note.setForegroundRole(QPalette.ColorRole.PlaceholderText)
             form.addRow("", note)
         return page
@@ -179,7 +223,12 @@ class ModelDetailsDialog(QDialog):
 
         self.parameters_table = QTableWidget(len(rows), 2)
         table = self.parameters_table
-        table.setHorizontalHeaderLabels(["Parameter", "Default"])
+        table.setHorizontalHeaderLabels(
+            [
+                translate("model_details_dialog", "Parameter"),
+                translate("model_details_dialog", "Default"),
+            ]
+        )
         table.verticalHeader().hide()
         table.verticalHeader().setDefaultSectionSize(table.fontMetrics().height() + 8)
         table.horizontalHeader().setDefaultAlignment(
@@ -201,10 +250,16 @@ class ModelDetailsDialog(QDialog):
         page = QWidget()
         layout = QVBoxLayout(page)
         note = QLabel(
-            "Defaults baked into the model. Options set on an experiment override them; "
-            "anything not listed uses Ollama's own default."
+            translate(
+                "model_details_dialog",
+                "Defaults baked into the model. Options set on an experiment override them; "
+                "anything not listed uses Ollama's own default.",
+            )
             if rows
-            else "This model sets no parameters: Ollama's own defaults apply."
+            else translate(
+                "model_details_dialog",
+                "This model sets no parameters: Ollama's own defaults apply.",
+            )
         )
         note.setWordWrap(True)
         layout.addWidget(note)
@@ -243,6 +298,11 @@ class ModelDetailsDialog(QDialog):
             dialog.show()
 
         def on_error(error: JournalError) -> None:
-            context.report(error, about=f"Could not load the details of {name}.")
+            context.report(
+                error,
+                about=translate(
+                    "model_details_dialog", "Could not load the details of {name}."
+                ).format(name=name),
+            )
 
         return context.run(work, on_done, on_error)

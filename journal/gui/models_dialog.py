@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtCore import QCoreApplication, Qt, Signal, Slot
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -33,6 +33,9 @@ from journal.gui.tasks import run_in_background
 
 if TYPE_CHECKING:
     from journal.core.ollama_service import LoadedModel, ModelInfo, OllamaService
+
+
+translate = QCoreApplication.translate
 
 
 def _table(headers: list[str], name: str) -> QTableWidget:
@@ -71,7 +74,9 @@ class ModelsDialog(QDialog):
         self._loaded: list[LoadedModel] = []
         self._installed: list[ModelInfo] = []
         self._said = ""  # what the last unload or delete did, said once the lists are new
-        self.setWindowTitle(f"Models on {service.host}")
+        self.setWindowTitle(
+            translate("models_dialog", "Models on {host}").format(host=service.host)
+        )
         self.resize(760, 520)
         self._init_tables()
         self._init_buttons()
@@ -80,8 +85,24 @@ class ModelsDialog(QDialog):
         self.refresh()
 
     def _init_tables(self) -> None:
-        self.loaded_table = _table(["Name", "In memory", "Processor", "Loaded"], "Loaded models")
-        self.installed_table = _table(["Name", "On disk", "Details", "Loaded"], "Installed models")
+        self.loaded_table = _table(
+            [
+                translate("models_dialog", "Name"),
+                translate("models_dialog", "In memory"),
+                translate("models_dialog", "Processor"),
+                translate("models_dialog", "Loaded"),
+            ],
+            translate("models_dialog", "Loaded models"),
+        )
+        self.installed_table = _table(
+            [
+                translate("models_dialog", "Name"),
+                translate("models_dialog", "On disk"),
+                translate("models_dialog", "Details"),
+                translate("models_dialog", "Loaded"),
+            ],
+            translate("models_dialog", "Installed models"),
+        )
         self.loaded_table.itemSelectionChanged.connect(self._update_buttons)
         self.installed_table.itemSelectionChanged.connect(self._update_buttons)
         self.status = hint_label("")
@@ -89,18 +110,27 @@ class ModelsDialog(QDialog):
         self.busy = busy_bar()
 
     def _init_buttons(self) -> None:
-        self.unload_button = QPushButton("&Unload")
+        self.unload_button = QPushButton(translate("models_dialog", "&Unload"))
         self.unload_button.setToolTip(
-            "Let Ollama drop the selected model from memory now; it stays on disk"
+            translate(
+                "models_dialog",
+                "Let Ollama drop the selected model from memory now; it stays on disk",
+            )
         )
         self.unload_button.clicked.connect(self.unload_selected)
-        self.delete_button = QPushButton("&Delete…")
+        self.delete_button = QPushButton(translate("models_dialog", "&Delete…"))
         self.delete_button.setToolTip(
-            "Delete the selected model from the server's disk (asks first; a pull brings it back)"
+            translate(
+                "models_dialog",
+                "Delete the selected model from the server's disk "
+                "(asks first; a pull brings it back)",
+            )
         )
         self.delete_button.clicked.connect(self.ask_to_delete)
-        self.refresh_button = QPushButton("&Refresh")
-        self.refresh_button.setToolTip("List the loaded and installed models again (F5)")
+        self.refresh_button = QPushButton(translate("models_dialog", "&Refresh"))
+        self.refresh_button.setToolTip(
+            translate("models_dialog", "List the loaded and installed models again (F5)")
+        )
         self.refresh_button.clicked.connect(self.refresh)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         self.buttons.addButton(self.refresh_button, QDialogButtonBox.ButtonRole.ActionRole)
@@ -109,8 +139,16 @@ class ModelsDialog(QDialog):
     def _init_layout(self) -> None:
         layout = QVBoxLayout(self)
         for title, table, button in (
-            ("&Loaded in memory", self.loaded_table, self.unload_button),
-            ("&Installed on disk", self.installed_table, self.delete_button),
+            (
+                translate("models_dialog", "&Loaded in memory"),
+                self.loaded_table,
+                self.unload_button,
+            ),
+            (
+                translate("models_dialog", "&Installed on disk"),
+                self.installed_table,
+                self.delete_button,
+            ),
         ):
             label = QLabel(title)
             label.setBuddy(table)
@@ -130,7 +168,7 @@ class ModelsDialog(QDialog):
     @Slot()
     def refresh(self) -> None:
         service = self._service
-        self._start("Listing models…")
+        self._start(translate("models_dialog", "Listing models…"))
         run_in_background(
             lambda: (service.loaded_models(), service.list_models()),
             self._on_listed,
@@ -153,7 +191,9 @@ class ModelsDialog(QDialog):
             ],
         )
         said, self._said = self._said, ""
-        self._end(said or ("" if self._loaded else "No model is loaded now."))
+        self._end(
+            said or ("" if self._loaded else translate("models_dialog", "No model is loaded now."))
+        )
 
     # -- unload and delete ----------------------------------------------------------------
 
@@ -163,10 +203,14 @@ class ModelsDialog(QDialog):
         if model is None:
             return
         service = self._service
-        self._start(f"Unloading {model}…")
+        self._start(translate("models_dialog", "Unloading {model}…").format(model=model))
         run_in_background(
             lambda: service.unload(model),
-            lambda _was: self._done(f"Unloaded {model}; it stays on disk."),
+            lambda _was: self._done(
+                translate("models_dialog", "Unloaded {model}; it stays on disk.").format(
+                    model=model
+                )
+            ),
             self._on_failed,
             owner=self,
         )
@@ -180,13 +224,19 @@ class ModelsDialog(QDialog):
         model = self._installed[row]
         box = QMessageBox(
             QMessageBox.Icon.Warning,
-            "Delete model",
-            f"Delete {model.name} ({human_size(model.size)}) from {self._service.host}?",
+            translate("models_dialog", "Delete model"),
+            translate("models_dialog", "Delete {model} ({size}) from {host}?").format(
+                model=model.name, size=human_size(model.size), host=self._service.host
+            ),
             QMessageBox.StandardButton.Cancel,
             self,
         )
-        box.setInformativeText("Runs in the journal stay; running it again needs a pull.")
-        delete = box.addButton("Delete", QMessageBox.ButtonRole.DestructiveRole)
+        box.setInformativeText(
+            translate("models_dialog", "Runs in the journal stay; running it again needs a pull.")
+        )
+        delete = box.addButton(
+            translate("models_dialog", "Delete"), QMessageBox.ButtonRole.DestructiveRole
+        )
         box.setDefaultButton(QMessageBox.StandardButton.Cancel)
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         box.buttonClicked.connect(
@@ -196,10 +246,14 @@ class ModelsDialog(QDialog):
 
     def _delete(self, name: str, size: int) -> None:
         service = self._service
-        self._start(f"Deleting {name}…")
+        self._start(translate("models_dialog", "Deleting {name}…").format(name=name))
         run_in_background(
             lambda: service.delete_model(name),
-            lambda _none: self._done(f"Deleted {name} ({human_size(size)})."),
+            lambda _none: self._done(
+                translate("models_dialog", "Deleted {name} ({size}).").format(
+                    name=name, size=human_size(size)
+                )
+            ),
             self._on_failed,
             owner=self,
         )

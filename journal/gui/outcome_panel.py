@@ -3,7 +3,9 @@ one, the verdict the grades suggest, shown as a suggestion only."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal, Slot
+from typing import cast
+
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt, Signal, Slot
 from PySide6.QtWidgets import (
     QButtonGroup,
     QHBoxLayout,
@@ -18,14 +20,30 @@ from journal.core.domain import Verdict
 from journal.gui.table_style import VERDICT_COLOURS
 from journal.gui.throttle import Throttle
 
+translate = QCoreApplication.translate
+
 ACCEPT_KEYS = "Ctrl+Shift+A"
 NOTE_DELAY_MS = 400  # the note is saved once typing pauses this long
 
-VERDICT_LABELS = {
-    Verdict.WORKED: ("Worked", "Ctrl+1"),
-    Verdict.PARTLY: ("Partly", "Ctrl+2"),
-    Verdict.FAILED: ("Failed", "Ctrl+3"),
-}
+VERDICT_LABELS = cast(
+    dict[Verdict, tuple[str, str]],
+    {
+        Verdict.WORKED: (QT_TRANSLATE_NOOP("outcome_panel", "Worked"), "Ctrl+1"),
+        Verdict.PARTLY: (QT_TRANSLATE_NOOP("outcome_panel", "Partly"), "Ctrl+2"),
+        Verdict.FAILED: (QT_TRANSLATE_NOOP("outcome_panel", "Failed"), "Ctrl+3"),
+    },
+)
+
+
+def _verdict_word(verdict: Verdict) -> str:
+    """The verdict's label as shown, in lower case, for inside a sentence."""
+    return translate("outcome_panel", VERDICT_LABELS[verdict][0]).lower()
+
+
+def _mark_tip(verdict: Verdict) -> str:
+    return translate(
+        "outcome_panel", "Mark this run as “{verdict}” ({keys}; again to clear)"
+    ).format(verdict=_verdict_word(verdict), keys=VERDICT_LABELS[verdict][1])
 
 
 class OutcomePanel(QWidget):
@@ -45,11 +63,11 @@ class OutcomePanel(QWidget):
         self._buttons: dict[Verdict, QPushButton] = {}
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(QLabel("Verdict"))
-        for verdict, (label, shortcut) in VERDICT_LABELS.items():
-            button = QPushButton(label)
+        layout.addWidget(QLabel(translate("outcome_panel", "Verdict")))
+        for verdict, (label, _shortcut) in VERDICT_LABELS.items():
+            button = QPushButton(translate("outcome_panel", label))
             button.setCheckable(True)
-            button.setToolTip(f"Mark this run as “{label.lower()}” ({shortcut}; again to clear)")
+            button.setToolTip(_mark_tip(verdict))
             button.setObjectName(f"verdict-{verdict.value}")
             self._group.addButton(button)
             self._buttons[verdict] = button
@@ -60,8 +78,10 @@ class OutcomePanel(QWidget):
         self.accept_button.hide()
         layout.addWidget(self.accept_button)
         self.why = QLineEdit()
-        self.why.setPlaceholderText("Why?")
-        self.why.setToolTip("Why this verdict: what worked, what didn't")
+        self.why.setPlaceholderText(translate("outcome_panel", "Why?"))
+        self.why.setToolTip(
+            translate("outcome_panel", "Why this verdict: what worked, what didn't")
+        )
         self.why.setClearButtonEnabled(True)
         layout.addWidget(self.why, 1)
         self._note_later = Throttle(self._emit_note, NOTE_DELAY_MS, debounce=True, parent=self)
@@ -105,7 +125,6 @@ class OutcomePanel(QWidget):
     def _show_suggestion(self) -> None:
         suggested = self.suggestion()
         for value, button in self._buttons.items():
-            label, shortcut = VERDICT_LABELS[value]
             if value is suggested:
                 colour = VERDICT_COLOURS[value].name()
                 button.setStyleSheet(
@@ -113,20 +132,29 @@ class OutcomePanel(QWidget):
                     " padding: 3px 10px; }"
                 )
                 button.setToolTip(
-                    f"Suggested by the grades ({self._suggestion_why}). Click, or "
-                    f"{ACCEPT_KEYS}, to make it your verdict."
+                    translate(
+                        "outcome_panel",
+                        "Suggested by the grades ({why}). Click, or {keys}, to make it your "
+                        "verdict.",
+                    ).format(why=self._suggestion_why, keys=ACCEPT_KEYS)
                 )
             else:
                 button.setStyleSheet("")
-                button.setToolTip(
-                    f"Mark this run as “{label.lower()}” ({shortcut}; again to clear)"
-                )
+                button.setToolTip(_mark_tip(value))
         self.accept_button.setVisible(suggested is not None)
         if suggested is not None:
-            self.accept_button.setText(f"Suggested: {suggested.value} ✓")
+            self.accept_button.setText(
+                translate("outcome_panel", "Suggested: {verdict} ✓").format(
+                    verdict=_verdict_word(suggested)
+                )
+            )
             self.accept_button.setToolTip(
-                f"The grades suggest “{suggested.value}” ({self._suggestion_why}); "
-                f"click or {ACCEPT_KEYS} to accept it"
+                translate(
+                    "outcome_panel",
+                    "The grades suggest “{verdict}” ({why}); click or {keys} to accept it",
+                ).format(
+                    verdict=_verdict_word(suggested), why=self._suggestion_why, keys=ACCEPT_KEYS
+                )
             )
 
     def verdict(self) -> Verdict | None:

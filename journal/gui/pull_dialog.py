@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import Qt, QTimer, Signal, Slot
+from PySide6.QtCore import QCoreApplication, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QKeyEvent, QPalette
 from PySide6.QtWidgets import (
     QDialog,
@@ -23,6 +23,8 @@ from journal.core.errors import JournalError
 from journal.core.formatting import human_size
 from journal.gui.dialog_helpers import error_label, fit_height
 from journal.gui.tasks import Report, Task, TaskRunner
+
+translate = QCoreApplication.translate
 
 ProgressCallback = Callable[[str, int, int], None]
 PullFunction = Callable[[str, ProgressCallback, CancelToken], None]
@@ -66,7 +68,7 @@ class PullDialog(QDialog):
         self._pulling_name = ""
         self._bytes_total = 0
 
-        self.setWindowTitle("Pull a model")
+        self.setWindowTitle(translate("pull_dialog", "Pull a model"))
         self.setMinimumWidth(460)
         intro = self._init_intro()
         form = self._init_form(name)
@@ -90,9 +92,12 @@ class PullDialog(QDialog):
     @staticmethod
     def _init_intro() -> QLabel:
         intro = QLabel(
-            "Download a model from the Ollama library. "
-            'Names look like <i>family:tag</i>; browse them at <a href="https://ollama.com/library">'
-            "ollama.com/library</a>."
+            translate(
+                "pull_dialog",
+                "Download a model from the Ollama library. "
+                "Names look like <i>family:tag</i>; browse them at "
+                '<a href="https://ollama.com/library">ollama.com/library</a>.',
+            )
         )
         intro.setWordWrap(True)
         intro.setOpenExternalLinks(True)
@@ -101,10 +106,10 @@ class PullDialog(QDialog):
 
     def _init_form(self, name: str) -> QFormLayout:
         self.name_edit = QLineEdit(name)
-        self.name_edit.setPlaceholderText("e.g. llama3.2:3b")
+        self.name_edit.setPlaceholderText(translate("pull_dialog", "e.g. llama3.2:3b"))
         self.name_edit.setClearButtonEnabled(True)
         form = QFormLayout()
-        form.addRow("&Model:", self.name_edit)
+        form.addRow(translate("pull_dialog", "&Model:"), self.name_edit)
         return form
 
     def _init_progress(self) -> None:
@@ -120,9 +125,9 @@ class PullDialog(QDialog):
         self.error_label = error_label()
 
     def _init_buttons(self) -> QDialogButtonBox:
-        self.pull_button = QPushButton("&Pull")
+        self.pull_button = QPushButton(translate("pull_dialog", "&Pull"))
         self.pull_button.setDefault(True)
-        self.close_button = QPushButton("Close")
+        self.close_button = QPushButton(translate("pull_dialog", "Close"))
         self.close_button.setAutoDefault(False)
         buttons = QDialogButtonBox()
         buttons.addButton(self.pull_button, QDialogButtonBox.ButtonRole.ActionRole)
@@ -164,7 +169,7 @@ class PullDialog(QDialog):
         self.error_label.hide()
         self.progress_bar.setRange(0, 0)  # busy until Ollama tells sizes
         self.progress_bar.setFormat("")
-        self._set_status("Starting…")
+        self._set_status(translate("pull_dialog", "Starting…"))
         # Hundreds of lines a second arrive as one batch per repaint.
         self._task = TaskRunner.for_application().run_reporting(
             work,
@@ -179,7 +184,7 @@ class PullDialog(QDialog):
     def cancel(self) -> None:
         """Stop a running pull; the dialog stays open and says so."""
         if self._token is not None:
-            self._set_status("Cancelling…")
+            self._set_status(translate("pull_dialog", "Cancelling…"))
             self._token.cancel()
 
     def _finish(self) -> None:
@@ -192,7 +197,9 @@ class PullDialog(QDialog):
         pulling = self.is_pulling()
         self.pull_button.setEnabled(not pulling and bool(self.name_edit.text().strip()))
         self.name_edit.setReadOnly(pulling)
-        self.close_button.setText("Cancel" if pulling else "Close")
+        self.close_button.setText(
+            translate("pull_dialog", "Cancel") if pulling else translate("pull_dialog", "Close")
+        )
 
     def _set_status(self, text: str) -> None:
         self.status_label.setText(text or " ")
@@ -211,7 +218,11 @@ class PullDialog(QDialog):
             self._bytes_total = total
             self.progress_bar.setRange(0, 1000)
             self.progress_bar.setValue(round(1000 * done / total))
-            self.progress_bar.setFormat(f"{human_size(done)} of {human_size(total)}  (%p%)")
+            self.progress_bar.setFormat(
+                translate("pull_dialog", "{done} of {total}  (%p%)").format(
+                    done=human_size(done), total=human_size(total)
+                )
+            )
         else:
             self.progress_bar.setRange(0, 0)
 
@@ -224,20 +235,29 @@ class PullDialog(QDialog):
             self.progress_bar.setRange(0, 1000)
             self.progress_bar.setValue(1000)
             size = human_size(self._bytes_total)
-            self.progress_bar.setFormat(f"{size} of {size}  (%p%)" if self._bytes_total else "%p%")
-            self._set_status("success")
+            self.progress_bar.setFormat(
+                translate("pull_dialog", "{done} of {total}  (%p%)").format(done=size, total=size)
+                if self._bytes_total
+                else "%p%"
+            )
+            self._set_status(translate("pull_dialog", "success"))
             self.pulled.emit(name)
         else:
             self._show_stopped()
-            self._set_status("Pull cancelled. Pull again to resume where it stopped.")
+            self._set_status(
+                translate("pull_dialog", "Pull cancelled. Pull again to resume where it stopped.")
+            )
 
     def _on_pull_failed(self, error: JournalError) -> None:
         self._finish()
         self._show_stopped()
-        self._set_status("Pull failed.")
+        self._set_status(translate("pull_dialog", "Pull failed."))
         message = error.message
         if "manifest" in message and "does not exist" in message:
-            message += "\nThe library has no model by that name: check the spelling and the tag."
+            message += "\n" + translate(
+                "pull_dialog",
+                "The library has no model by that name: check the spelling and the tag.",
+            )
         self.error_label.setText(message)
         self.error_label.show()
         QTimer.singleShot(0, self._fit_height)

@@ -9,9 +9,17 @@ built from the runs already loaded (`conversations.forest`), without a query.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
-from PySide6.QtCore import QAbstractTableModel, QEvent, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import (
+    QT_TRANSLATE_NOOP,
+    QAbstractTableModel,
+    QCoreApplication,
+    QEvent,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+)
 from PySide6.QtGui import QBrush, QFont, QPalette
 from PySide6.QtWidgets import QApplication, QTreeView
 
@@ -25,11 +33,29 @@ if TYPE_CHECKING:
     from journal.core.conversations import TurnNode
     from journal.core.images import StoredImage
 
+translate = QCoreApplication.translate
+
 GRADE_COLOURS = {
     OutcomeStatus.PASS: VERDICT_COLOURS[Verdict.WORKED],
     OutcomeStatus.FAIL: VERDICT_COLOURS[Verdict.FAILED],
     OutcomeStatus.NEEDS_LOOK: VERDICT_COLOURS[Verdict.PARTLY],
 }
+
+# The words a status or a verdict shows as (the stored values, which the CLI also reads,
+# stay as they are).
+SHOWN_WORDS = cast(
+    dict[str, str],
+    {
+        "pending": QT_TRANSLATE_NOOP("run_history", "pending"),
+        "streaming": QT_TRANSLATE_NOOP("run_history", "streaming"),
+        "done": QT_TRANSLATE_NOOP("run_history", "done"),
+        "cancelled": QT_TRANSLATE_NOOP("run_history", "cancelled"),
+        "failed": QT_TRANSLATE_NOOP("run_history", "failed"),
+        "interrupted": QT_TRANSLATE_NOOP("run_history", "interrupted"),
+        "worked": QT_TRANSLATE_NOOP("run_history", "worked"),
+        "partly": QT_TRANSLATE_NOOP("run_history", "partly"),
+    },
+)
 
 KEY_OPTIONS = ("temperature", "seed", "num_ctx", "num_predict", "top_p", "top_k")
 MAX_INDENT = 6  # deeper turns are marked as deep as this: the tooltip says which turn
@@ -75,7 +101,19 @@ def options_summary(options: dict[str, Any]) -> str:
 class RunHistoryModel(QAbstractTableModel):
     """Holds core Run objects; the window reloads it after each run or verdict."""
 
-    HEADERS = ("#", "Model", "Digest", "Options", "Status", "Grades", "Verdict", "When")
+    HEADERS = cast(
+        tuple[str, ...],
+        (
+            QT_TRANSLATE_NOOP("run_history", "#"),
+            QT_TRANSLATE_NOOP("run_history", "Model"),
+            QT_TRANSLATE_NOOP("run_history", "Digest"),
+            QT_TRANSLATE_NOOP("run_history", "Options"),
+            QT_TRANSLATE_NOOP("run_history", "Status"),
+            QT_TRANSLATE_NOOP("run_history", "Grades"),
+            QT_TRANSLATE_NOOP("run_history", "Verdict"),
+            QT_TRANSLATE_NOOP("run_history", "When"),
+        ),
+    )
     ID, MODEL, DIGEST, OPTIONS, STATUS, GRADES, VERDICT, WHEN = range(8)
 
     def __init__(self, parent: Any = None) -> None:
@@ -186,7 +224,7 @@ class RunHistoryModel(QAbstractTableModel):
             and role == Qt.ItemDataRole.DisplayRole
             and 0 <= section < len(self.HEADERS)
         ):
-            return self.HEADERS[section]
+            return translate("run_history", self.HEADERS[section])
         return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -200,7 +238,7 @@ class RunHistoryModel(QAbstractTableModel):
             return None if live else self._grades_data(run.id, role)
         if role == Qt.ItemDataRole.DisplayRole:
             if column == self.STATUS and run.id == self._live_run_id:
-                return "streaming…"
+                return translate("run_history", "streaming…")
             return self._cells[row][column]
         if role == Qt.ItemDataRole.ToolTipRole:
             return self._tooltip(run, column)
@@ -253,9 +291,9 @@ class RunHistoryModel(QAbstractTableModel):
         if column == self.OPTIONS:
             return options_summary(run.options)
         if column == self.STATUS:
-            return str(run.status.value)
+            return _shown(str(run.status.value))
         if column == self.VERDICT:
-            return run.verdict.value if run.verdict else "—"
+            return _shown(run.verdict.value) if run.verdict else "—"
         if column == self.WHEN:
             return _local_time(run.started_at or run.created_at)
         return ""
@@ -265,26 +303,46 @@ class RunHistoryModel(QAbstractTableModel):
         if column == self.MODEL and node is not None:
             return node.label()
         if column == self.ID:
-            lines = [f"Replays run {run.replay_of_id}"] if run.replay_of_id else []
+            lines = (
+                [translate("run_history", "Replays run {id}").format(id=run.replay_of_id)]
+                if run.replay_of_id
+                else []
+            )
             if run.based_on_id is not None:
-                lines.append(f"Based on run {run.based_on_id} (its prompt, other settings)")
+                lines.append(
+                    translate(
+                        "run_history", "Based on run {id} (its prompt, other settings)"
+                    ).format(id=run.based_on_id)
+                )
             if node is not None:
                 lines[:0] = [node.label(), *_continued(node)]
             replayed_by = [str(other.id) for other in self._runs if other.replay_of_id == run.id]
             if replayed_by:
-                lines.append(f"Replayed by run {', '.join(reversed(replayed_by))}")
+                lines.append(
+                    translate("run_history", "Replayed by run {ids}").format(
+                        ids=", ".join(reversed(replayed_by))
+                    )
+                )
             based = [str(other.id) for other in self._runs if other.based_on_id == run.id]
             if based:
-                lines.append(f"Run {', '.join(reversed(based))} based on this one")
+                lines.append(
+                    translate("run_history", "Run {ids} based on this one").format(
+                        ids=", ".join(reversed(based))
+                    )
+                )
             values = values_line(run.template)
             if values:
-                lines.insert(0, f"Variables: {values}")
+                lines.insert(
+                    0, translate("run_history", "Variables: {values}").format(values=values)
+                )
             images = self._images.get(run.id)
             if images:
                 lines.append(images[1])
             return "\n".join(lines) or None
         if column == self.DIGEST:
-            return str(run.model_digest) or "digest unknown (the run never reached Ollama)"
+            return str(run.model_digest) or translate(
+                "run_history", "digest unknown (the run never reached Ollama)"
+            )
         if column == self.OPTIONS and run.options:
             return "\n".join(f"{key} = {value}" for key, value in sorted(run.options.items()))
         if column == self.STATUS and run.error:
@@ -295,6 +353,12 @@ class RunHistoryModel(QAbstractTableModel):
             moment = run.started_at or run.created_at
             return moment.astimezone().isoformat(timespec="seconds") if moment else None
         return None
+
+
+def _shown(value: str) -> str:
+    """A stored status or verdict as the history shows it."""
+    word = SHOWN_WORDS.get(value)
+    return translate("run_history", word) if word is not None else value
 
 
 def _shown_as(run: Any) -> tuple[Any, ...]:
@@ -359,7 +423,7 @@ def _image_mark(images: list[StoredImage]) -> tuple[str, str]:
         for image in images
     ]
     count = len(images)
-    head = f"Showed {count} image{'s' if count != 1 else ''}:"
+    head = translate("run_history", "Showed %n image(s):", None, count)
     return f"{IMAGE_MARK}{count}", "\n".join([head, *lines])
 
 
@@ -369,8 +433,12 @@ def _continued(node: TurnNode) -> list[str]:
         return []
     ends = [str(run.id) for run in node.tips()]
     if len(ends) == 1:
-        return [f"Continued up to run {ends[0]}"]
-    return [f"Its {len(ends)} branches end at runs {', '.join(ends)}"]
+        return [translate("run_history", "Continued up to run {id}").format(id=ends[0])]
+    return [
+        translate("run_history", "Its {count} branches end at runs {ids}").format(
+            count=len(ends), ids=", ".join(ends)
+        )
+    ]
 
 
 def threaded(runs: list[Any]) -> tuple[list[Any], dict[int, TurnNode]]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtGui import QIcon, QPixmap
 from PySide6.QtWidgets import (
     QDialog,
@@ -24,6 +24,8 @@ from PySide6.QtWidgets import (
 if TYPE_CHECKING:
     from journal.core.images import StoredImage
     from journal.gui.context import AppContext
+
+translate = QCoreApplication.translate
 
 THUMBNAIL = 48  # pixels, the longer side
 
@@ -61,7 +63,7 @@ class RunImages(QWidget):
         self.dialog: ImageDialog | None = None
         self._row = QHBoxLayout(self)
         self._row.setContentsMargins(0, 0, 0, 0)
-        self.setAccessibleName("Images shown to the model")
+        self.setAccessibleName(translate("run_images", "Images shown to the model"))
         self.hide()
 
     def show_run(self, run_id: int | None) -> None:
@@ -115,15 +117,21 @@ class RunImages(QWidget):
             if image.data is None or not pixmap.loadFromData(image.data):
                 continue  # Qt cannot draw it (the model was still sent its bytes)
             self._pixmaps[image.sha256] = pixmap
-            title = f"Image {number} of run {run_id}: {image.label}"
+            title = translate("run_images", "Image {number} of run {id}: {label}").format(
+                number=number, id=run_id, label=image.label
+            )
             button = QToolButton()
             button.setIcon(QIcon(pixmap))
             button.setIconSize(
                 pixmap.scaled(THUMBNAIL, THUMBNAIL, Qt.AspectRatioMode.KeepAspectRatio).size()
             )
             button.setAutoRaise(True)
-            button.setToolTip(f"{title}\nClick to see it full size")
-            button.setAccessibleName(f"Image {number}")
+            button.setToolTip(
+                translate("run_images", "{title}\nClick to see it full size").format(title=title)
+            )
+            button.setAccessibleName(
+                translate("run_images", "Image {number}").format(number=number)
+            )
             button.clicked.connect(
                 lambda _=False, sha=image.sha256, t=title: self.open_image(sha, t)
             )

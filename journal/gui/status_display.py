@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Qt, Slot
+from PySide6.QtCore import QCoreApplication, QObject, Qt, Slot
 from PySide6.QtWidgets import QApplication, QLabel, QMainWindow
 
 from journal.gui.banner import Banner
@@ -17,6 +17,8 @@ if TYPE_CHECKING:
     from journal.core.storage import Journal
     from journal.gui.context import AppContext
 
+translate = QCoreApplication.translate
+
 
 class StatusDisplay(QObject):
     """Fills the window's status bar; the window places the two banners."""
@@ -25,11 +27,13 @@ class StatusDisplay(QObject):
         super().__init__(window)
         self._window = window
         self._context = context
-        self.ollama_banner = Banner("Retry now")
-        self.journal_banner = Banner("Open another journal…")
+        self.ollama_banner = Banner(translate("status_display", "Retry now"))
+        self.journal_banner = Banner(translate("status_display", "Open another journal…"))
         self.journal_label = QLabel(str(context.path))
-        self.journal_label.setToolTip("The journal file")
-        self.ollama_label = QLabel(f"Ollama: checking {context.host}…")
+        self.journal_label.setToolTip(translate("status_display", "The journal file"))
+        self.ollama_label = QLabel(
+            translate("status_display", "Ollama: checking {host}…").format(host=context.host)
+        )
         bar = window.statusBar()
         bar.addWidget(self.journal_label, 1)
         bar.addPermanentWidget(self.ollama_label)
@@ -51,7 +55,12 @@ class StatusDisplay(QObject):
         self._window.statusBar().showMessage(text, PROBLEM_SHOWN_MS)
         # Not exec(): a problem may be said from inside a view's fetchMore or a paint.
         parent = QApplication.activeWindow() or self._window
-        box = QMessageBox(QMessageBox.Icon.Warning, "LLM Journal", text, parent=parent)
+        box = QMessageBox(
+            QMessageBox.Icon.Warning,
+            translate("status_display", "LLM Journal"),
+            text,
+            parent=parent,
+        )
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         box.open()
 
@@ -67,7 +76,9 @@ class StatusDisplay(QObject):
 
         self._window.statusBar().clearMessage()
         self.journal_banner.show_message(
-            f"<b>The journal could not be opened.</b> {html.escape(error.message)}"
+            translate("status_display", "<b>The journal could not be opened.</b> {message}").format(
+                message=html.escape(error.message)
+            )
         )
 
     @Slot(bool, str, str)
@@ -75,13 +86,22 @@ class StatusDisplay(QObject):
         host = self._context.host
         if reachable:
             self.ollama_banner.hide()
-            self.ollama_label.setText(f"● Ollama {version} at {host}")
-            self.ollama_label.setToolTip("Ollama is answering")
+            self.ollama_label.setText(
+                translate("status_display", "● Ollama {version} at {host}").format(
+                    version=version, host=host
+                )
+            )
+            self.ollama_label.setToolTip(translate("status_display", "Ollama is answering"))
             return
-        self.ollama_label.setText(f"○ Ollama unreachable at {host}")
+        self.ollama_label.setText(
+            translate("status_display", "○ Ollama unreachable at {host}").format(host=host)
+        )
         self.ollama_label.setToolTip(message)
         self.ollama_banner.show_message(
-            f"<b>Ollama is not answering at {host}.</b> Start it with "
-            "<code>ollama serve</code>, or set another host in Settings. "
-            "The journal stays usable; checking again every few seconds."
+            translate(
+                "status_display",
+                "<b>Ollama is not answering at {host}.</b> Start it with "
+                "<code>ollama serve</code>, or set another host in Settings. "
+                "The journal stays usable; checking again every few seconds.",
+            ).format(host=host)
         )

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QObject, Qt, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QObject, Qt, Signal, Slot
 from PySide6.QtGui import QAction
 
 if TYPE_CHECKING:
@@ -21,30 +21,54 @@ if TYPE_CHECKING:
     from journal.core.trash import TrashReceipt
     from journal.gui.main_window import MainWindow
 
+translate = QCoreApplication.translate
+
 UNDO_SHOWN_MS = 20_000
 
 
 def _quoted(title: str) -> str:
     title = " ".join(title.split())
-    return f"'{title}'" if title else "the untitled experiment"
+    return f"'{title}'" if title else translate("trash_actions", "the untitled experiment")
 
 
 def moved_line(receipt: TrashReceipt, title: str) -> str:
     """What a delete moved to the trash, and how to take it back, for the status bar."""
-    from journal.core.formatting import plural
-
     if receipt.experiment_ids:
         runs = len(receipt.run_ids)
-        what = _quoted(title) + (f" and its {plural(runs, 'run')}" if runs else "")
-        return f"Moved {what} to the trash. Ctrl+Z brings it back."
+        if runs:
+            return translate(
+                "trash_actions",
+                "Moved {title} and its %n run(s) to the trash. Ctrl+Z brings it back.",
+                None,
+                runs,
+            ).format(title=_quoted(title))
+        return translate(
+            "trash_actions", "Moved {title} to the trash. Ctrl+Z brings it back."
+        ).format(title=_quoted(title))
     named = len(receipt.named_run_ids)
     later = len(receipt.run_ids) - named
     ids = ", ".join(str(run_id) for run_id in receipt.named_run_ids)
-    what = f"run {ids}" if named == 1 else f"runs {ids}"
-    if later:
-        what += f" and {plural(later, 'later turn')} that followed"
-    them = "it" if named == 1 and not later else "them"
-    return f"Moved {what} to the trash. Ctrl+Z brings {them} back."
+    if named == 1 and not later:
+        line = translate("trash_actions", "Moved run {ids} to the trash. Ctrl+Z brings it back.")
+    elif named == 1:
+        line = translate(
+            "trash_actions",
+            "Moved run {ids} and %n later turn(s) that followed to the trash. "
+            "Ctrl+Z brings them back.",
+            None,
+            later,
+        )
+    elif not later:
+        line = translate("trash_actions", "Moved runs {ids} to the trash. Ctrl+Z brings them back.")
+    else:
+        line = translate(
+            "trash_actions",
+            "Moved runs {ids} and %n later turn(s) that followed to the trash. "
+            "Ctrl+Z brings them back.",
+            None,
+            later,
+        )
+    return line.format(ids=ids)
 
 
 class TrashActions(QObject):
@@ -84,7 +108,9 @@ class TrashActions(QObject):
     def _current(self) -> tuple[int, str] | None:
         experiment_id = self._list.current_experiment_id()
         if experiment_id is None:
-            self._context.say("Select an experiment in the list first.", 6000)
+            self._context.say(
+                translate("trash_actions", "Select an experiment in the list first."), 6000
+            )
             return None
         return experiment_id, self._title_of(experiment_id)
 
@@ -128,7 +154,7 @@ class TrashActions(QObject):
         run_ids = display.selected_run_ids()
         experiment_id = self._window.editor.experiment_id()
         if not run_ids or experiment_id is None:
-            self._context.say("Select runs in the history first.", 6000)
+            self._context.say(translate("trash_actions", "Select runs in the history first."), 6000)
             return
         display.flush()
 
@@ -180,7 +206,7 @@ class TrashActions(QObject):
 
         receipt = self._receipt
         if receipt is None:
-            self._context.say("Nothing to undo.", 4000)
+            self._context.say(translate("trash_actions", "Nothing to undo."), 4000)
             return
         self.forget_undo()
         title, experiment_id = self._title, self._experiment_id
@@ -191,7 +217,12 @@ class TrashActions(QObject):
                 if not self._list.select_experiment(receipt.experiment_ids[0]):
                     self._list.clear_filters()
                     self._list.select_experiment(receipt.experiment_ids[0])
-                self._context.say(f"Brought back {_quoted(title)} from the trash.", 8000)
+                self._context.say(
+                    translate("trash_actions", "Brought back {title} from the trash.").format(
+                        title=_quoted(title)
+                    ),
+                    8000,
+                )
                 return
             assert experiment_id is not None
             self._reload_runs(experiment_id, receipt.named_run_ids[0])
@@ -223,8 +254,13 @@ class TrashActions(QObject):
             self._list.select_experiment(made.experiment_id)
             self._set_draft(made.draft)
             self._context.say(
-                f"Duplicated {_quoted(title)} with {made.expectations} expectations and "
-                f"{made.input_rows} input rows; its prompt is ready to run.",
+                translate(
+                    "trash_actions",
+                    "Duplicated {title} with {expectations} expectations and "
+                    "{rows} input rows; its prompt is ready to run.",
+                ).format(
+                    title=_quoted(title), expectations=made.expectations, rows=made.input_rows
+                ),
                 10_000,
             )
 
@@ -259,14 +295,21 @@ class TrashActions(QObject):
             if archive and archive_choice(self._list.filter()) == ARCHIVED_HIDDEN:
                 self._remove_row(experiment_id)
                 self._context.say(
-                    f"Archived {_quoted(title)}: the list hides it; "
-                    "the Archived button under the filters shows it.",
+                    translate(
+                        "trash_actions",
+                        "Archived {title}: the list hides it; "
+                        "the Archived button under the filters shows it.",
+                    ).format(title=_quoted(title)),
                     10_000,
                 )
                 return
             self._window.browser.refresh_row(experiment_id)
-            verb = "Archived" if archive else "Took back out of the archive:"
-            self._context.say(f"{verb} {_quoted(title)}.", 8000)
+            line = (
+                translate("trash_actions", "Archived {title}.")
+                if archive
+                else translate("trash_actions", "Took back out of the archive: {title}.")
+            )
+            self._context.say(line.format(title=_quoted(title)), 8000)
 
         self._context.write(
             lambda s: set_archived(s, [experiment_id], archive), done, self._refused, owner=self

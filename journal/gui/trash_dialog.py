@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
-from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt, Signal, Slot
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -24,24 +24,33 @@ if TYPE_CHECKING:
     from journal.core.trash import EmptiedTrash, TrashedItem
     from journal.gui.context import AppContext
 
-EMPTY_TEXT = "The trash is empty."
+translate = QCoreApplication.translate
+
+EMPTY_TEXT = cast(str, QT_TRANSLATE_NOOP("trash_dialog", "The trash is empty."))
 
 
 def item_words(item: TrashedItem, experiment_title: str = "") -> str:
     """What a row of the trash is, in words: the experiment with its runs, or the run (of
     the experiment titled `experiment_title`)."""
-    from journal.core.formatting import plural
-
+    count = item.runs  # a plain name: lupdate skips a count given as an attribute
     if item.kind == "experiment":
-        runs = f" and its {plural(item.runs, 'run')}" if item.runs else ""
-        return f"Experiment {_quoted(item.label)}{runs}"
-    later = f" and {plural(item.runs, 'later turn')}" if item.runs else ""
-    return f"Run {item.id} on {item.label} of {_quoted(experiment_title)}{later}"
+        if count:
+            return translate(
+                "trash_dialog", "Experiment {title} and its %n run(s)", None, count
+            ).format(title=_quoted(item.label))
+        return translate("trash_dialog", "Experiment {title}").format(title=_quoted(item.label))
+    if count:
+        line = translate(
+            "trash_dialog", "Run {id} on {model} of {title} and %n later turn(s)", None, count
+        )
+    else:
+        line = translate("trash_dialog", "Run {id} on {model} of {title}")
+    return line.format(id=item.id, model=item.label, title=_quoted(experiment_title))
 
 
 def _quoted(title: str) -> str:
     title = " ".join(title.split())
-    return f"'{title}'" if title else "(untitled)"
+    return f"'{title}'" if title else translate("trash_dialog", "(untitled)")
 
 
 def _contents(session: Session) -> tuple[list[TrashedItem], dict[int, str]]:
@@ -64,11 +73,13 @@ class TrashDialog(QDialog):
         self._context = context
         self._items: list[TrashedItem] = []
         self.setObjectName("trashDialog")
-        self.setWindowTitle("Trash")
+        self.setWindowTitle(translate("trash_dialog", "Trash"))
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.resize(640, 380)
         self.tree = QTreeWidget()
-        self.tree.setHeaderLabels(["Deleted", "What"])
+        self.tree.setHeaderLabels(
+            [translate("trash_dialog", "Deleted"), translate("trash_dialog", "What")]
+        )
         self.tree.setRootIsDecorated(False)
         self.tree.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.tree.setColumnWidth(0, 150)
@@ -77,10 +88,14 @@ class TrashDialog(QDialog):
         self.message.setWordWrap(True)
         self.message.setTextFormat(Qt.TextFormat.PlainText)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
-        self.restore_button = QPushButton("&Restore selected")
-        self.restore_button.setToolTip("Bring the selected experiments and runs back")
-        self.empty_button = QPushButton("&Empty trash…")
-        self.empty_button.setToolTip("Delete everything in the trash for good (asks first)")
+        self.restore_button = QPushButton(translate("trash_dialog", "&Restore selected"))
+        self.restore_button.setToolTip(
+            translate("trash_dialog", "Bring the selected experiments and runs back")
+        )
+        self.empty_button = QPushButton(translate("trash_dialog", "&Empty trash…"))
+        self.empty_button.setToolTip(
+            translate("trash_dialog", "Delete everything in the trash for good (asks first)")
+        )
         for button in (self.restore_button, self.empty_button):
             buttons.addButton(button, QDialogButtonBox.ButtonRole.ActionRole)
         layout = QVBoxLayout(self)
@@ -115,11 +130,13 @@ class TrashDialog(QDialog):
             when = format_date(item.trashed_at.isoformat())
             words = item_words(item, titles.get(item.experiment_id, ""))
             row = QTreeWidgetItem([when[0], words])
-            row.setToolTip(0, f"Moved to the trash {when[1]}")
+            row.setToolTip(
+                0, translate("trash_dialog", "Moved to the trash {when}").format(when=when[1])
+            )
             row.setToolTip(1, words)
             self.tree.addTopLevelItem(row)
         if not self._items:
-            self.message.setText(EMPTY_TEXT)
+            self.message.setText(translate("trash_dialog", EMPTY_TEXT))
         self._update_buttons()
 
     @Slot()
@@ -182,13 +199,16 @@ class TrashDialog(QDialog):
     @classmethod
     def confirm_empty(cls, parent: QWidget, experiments: int, runs: int) -> bool:
         """Ask before deleting for good (a classmethod, so tests can answer)."""
-        from journal.core.formatting import plural
-
         answer = QMessageBox.question(
             parent,
-            "Empty the trash",
-            f"Delete {plural(experiments, 'experiment')} and {plural(runs, 'run')} in the "
-            "trash for good? This cannot be undone.",
+            translate("trash_dialog", "Empty the trash"),
+            translate(
+                "trash_dialog",
+                "Delete {experiments} and {runs} in the trash for good? This cannot be undone.",
+            ).format(
+                experiments=translate("trash_dialog", "%n experiment(s)", None, experiments),
+                runs=translate("trash_dialog", "%n run(s)", None, runs),
+            ),
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
             QMessageBox.StandardButton.Cancel,
         )

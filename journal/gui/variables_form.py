@@ -8,7 +8,7 @@ back.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, Qt
+from PySide6.QtCore import QCoreApplication, QEvent, Qt
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import (
     QFormLayout,
@@ -25,6 +25,8 @@ from PySide6.QtWidgets import (
 from journal.gui.elided_label import ElidedLabel
 from journal.gui.options_panel import error_color
 
+translate = QCoreApplication.translate
+
 ROWS_SHOWN = 4
 
 
@@ -37,11 +39,15 @@ class VariablesForm(QWidget):
         super().__init__(parent)
         self._values: dict[str, str] = {}
         self._edits: dict[str, QLineEdit] = {}
-        self._title = QLabel("&Variables")
+        self._title = QLabel(translate("variables_form", "&Variables"))
         font = self._title.font()
         font.setBold(True)
         self._title.setFont(font)
-        self._title.setToolTip("The values put in for each {{name}} of the prompts (Alt+V)")
+        self._title.setToolTip(
+            translate(
+                "variables_form", "The values put in for each {{name}} of the prompts (Alt+V)"
+            )
+        )
         # The reason beside the title, not under the fields: the panel has no height to spare.
         self._error = ElidedLabel()
         self._error.hide()
@@ -114,9 +120,16 @@ class VariablesForm(QWidget):
 
     def _new_edit(self, name: str) -> QLineEdit:
         edit = QLineEdit(self._values.get(name, ""))
-        edit.setAccessibleName(f"Value of {name}")
-        edit.setPlaceholderText(f"What {{{{{name}}}}} stands for")
-        edit.setToolTip(f"The text put in for {{{{{name}}}}} when the prompt is run")
+        edit.setAccessibleName(translate("variables_form", "Value of {name}").format(name=name))
+        variable = "{{" + name + "}}"
+        edit.setPlaceholderText(
+            translate("variables_form", "What {variable} stands for").format(variable=variable)
+        )
+        edit.setToolTip(
+            translate(
+                "variables_form", "The text put in for {variable} when the prompt is run"
+            ).format(variable=variable)
+        )
         edit.textEdited.connect(lambda text: self._on_edit_text_edited(name, text))
         return edit
 

@@ -8,7 +8,7 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QObject, Qt, Slot
+from PySide6.QtCore import QCoreApplication, QObject, Qt, Slot
 
 from journal.core.paths import resolve_ollama_host
 
@@ -17,6 +17,9 @@ if TYPE_CHECKING:
 
     from journal.gui.batch_window import BatchWindow
     from journal.gui.main_window import MainWindow
+
+
+translate = QCoreApplication.translate
 
 
 class WindowDialogs(QObject):
@@ -51,7 +54,7 @@ class WindowDialogs(QObject):
     @Slot(str)
     def _on_pull_dialog_pulled(self, name: str) -> None:
         self._window.prompt_panel.model_picker.refresh()
-        self._context.say(f"Pulled {name}.", 8000)
+        self._context.say(translate("window_dialogs", "Pulled {name}.").format(name=name), 8000)
 
     @Slot()
     def show_model_details(self) -> None:
@@ -80,7 +83,11 @@ class WindowDialogs(QObject):
         ids = self._window.display.selected_run_ids()
         if self._context.journal is None or len(ids) < 2:
             self._context.say(
-                "Select two or more runs in the history (Ctrl+click) to compare them.", 6000
+                translate(
+                    "window_dialogs",
+                    "Select two or more runs in the history (Ctrl+click) to compare them.",
+                ),
+                6000,
             )
             return
         self._open_compare(ids)
@@ -95,7 +102,9 @@ class WindowDialogs(QObject):
             return
         ids = [int(number) for number in re.findall(r"\d+", text)]
         if len(ids) < 2:
-            self._context.say("Give at least two run ids to compare.", 6000)
+            self._context.say(
+                translate("window_dialogs", "Give at least two run ids to compare."), 6000
+            )
             return
         self._open_compare(ids)
 
@@ -105,8 +114,8 @@ class WindowDialogs(QObject):
 
         text, ok = QInputDialog.getText(
             parent,
-            "Compare runs",
-            "Run ids to compare (any experiments), e.g. 12, 57, 58:",
+            translate("window_dialogs", "Compare runs"),
+            translate("window_dialogs", "Run ids to compare (any experiments), e.g. 12, 57, 58:"),
             text=suggested,
         )
         return text if ok else None
@@ -146,7 +155,9 @@ class WindowDialogs(QObject):
 
         experiment_id = self._window.editor.experiment_id()
         if experiment_id is None:
-            self._context.say("Select an experiment to run all its rows.", 6000)
+            self._context.say(
+                translate("window_dialogs", "Select an experiment to run all its rows."), 6000
+            )
             return
         if self._context.journal is None or self._context.service is None:
             return
@@ -202,7 +213,12 @@ class WindowDialogs(QObject):
 
     @Slot(object)
     def _on_export_dialog_exported(self, result: Any) -> None:
-        self._context.say(f"Exported to {getattr(result, 'path', '')}.", 10_000)
+        self._context.say(
+            translate("window_dialogs", "Exported to {path}.").format(
+                path=getattr(result, "path", "")
+            ),
+            10_000,
+        )
 
     @Slot()
     def import_markdown(self) -> None:
@@ -258,7 +274,12 @@ class WindowDialogs(QObject):
             from journal.core.errors import JournalError
 
             self._context.report(
-                JournalError("A run is streaming: stop the answer before switching journals.")
+                JournalError(
+                    translate(
+                        "window_dialogs",
+                        "A run is streaming: stop the answer before switching journals.",
+                    )
+                )
             )
             return
         self._window.browser.flush()
