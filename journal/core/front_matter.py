@@ -53,6 +53,8 @@ _FOREIGN = {
 class _Plain(BaseResolver):
     """Resolves every untagged plain scalar to _PLAIN, quoted ones to text."""
 
+    processing_version = (1, 2)  # read by ruamel.yaml's scanner (a `%YAML 1.1` changes nothing)
+
     def __init__(self, version: Any = None, loader: Any = None) -> None:
         super().__init__(loader)
 
@@ -60,10 +62,6 @@ class _Plain(BaseResolver):
         if kind is ScalarNode and implicit[0]:
             return Tag(suffix=_PLAIN)
         return super().resolve(kind, value, implicit)
-
-    @property
-    def processing_version(self) -> Any:
-        return (1, 2)
 
 
 def _yaml() -> YAML:
