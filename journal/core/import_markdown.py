@@ -41,6 +41,7 @@ from journal.core.domain import MAX_RECORD_ID, RunStatus, Verdict
 from journal.core.errors import InvalidInputError
 from journal.core.expectations import MAX_WEIGHT, Expectation, Kind, Target, check_expectation
 from journal.core.formatting import plural, short_digest
+from journal.core.front_matter import parse_block
 from journal.core.grading import CombineRule, GradeStatus
 from journal.core.images import image_refs
 from journal.core.import_staging import Staging, merge
@@ -364,7 +365,7 @@ def _events(lines: _Lines) -> Iterator[_Event]:
         collected.append(lines.text(number, raw))
     else:
         lines.fail(1, "the front matter never ends (no closing --- line)")
-    header = _parse_object(lines, "\n".join(collected), 2, "the front matter")
+    header = parse_block("\n".join(collected), lines.shown, 2)  # JSON, or a note app's YAML
     version = header.get(FORMAT_KEY)
     if type(version) is not int:
         lines.fail(1, f"not an LLM Journal export: its front matter has no {FORMAT_KEY} version")
