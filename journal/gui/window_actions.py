@@ -292,6 +292,21 @@ MENUS: tuple[tuple[str, tuple[tuple[ActionSpec, ...], ...]], ...] = (
         ),
     ),
     (
+        "&View",
+        (
+            (
+                A(
+                    "insights",
+                    "&Insights…",
+                    "dialogs.open_insights",
+                    ("Ctrl+Alt+I",),
+                    "Charts: which models work, whether they get better, how fast, where the "
+                    "time goes",
+                ),
+            ),
+        ),
+    ),
+    (
         "&Models",
         (
             (
