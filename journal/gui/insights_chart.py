@@ -140,6 +140,10 @@ class ChartPanel(QWidget):
     def spec(self) -> Spec | None:
         return self._spec
 
+    def dark(self) -> bool:
+        """Whether the chart is drawn in Qt Graphs' dark colour scheme."""
+        return self._dark
+
     def set_dark(self, dark: bool) -> None:
         self._dark = dark
         if self._quick is not None:
@@ -154,7 +158,7 @@ class ChartPanel(QWidget):
         """The chart as drawn on screen; False when there is none or it could not be written."""
         if self._quick is None or self._spec is None:
             return False
-        return bool(self._quick.grabFramebuffer().save(path, b"PNG"))
+        return bool(self._quick.grabFramebuffer().save(path))  # PNG: the name ends in .png
 
     def save_svg(self, path: str) -> bool:
         """The same data drawn with QPainter into an SVG (Qt Graphs cannot write SVG)."""
@@ -169,6 +173,8 @@ class ChartPanel(QWidget):
         path, _ = QFileDialog.getSaveFileName(
             self, translate("insights_chart", "Save chart"), name, pattern
         )
+        if path and not path.lower().endswith("." + kind):
+            path += "." + kind
         return path
 
     @Slot()
