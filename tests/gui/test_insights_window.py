@@ -169,6 +169,13 @@ def test_opens_from_the_window_follows_the_list_and_a_click_sets_it(
     qtbot.waitUntil(lambda: len(_categories(insights)) == 3, timeout=15_000)
     insights.activity.bridge.click_bar(0, 0)
     assert main_window.list_panel.filter().since == datetime(2026, 1, 5, tzinfo=UTC)
+    # A point of a model's weekly line: that model, that week.
+    main_window.list_panel.clear_filters()
+    qtbot.waitUntil(lambda: len(_categories(insights)) == 3, timeout=15_000)
+    insights.trend.bridge.click_point(0, 1)  # llama3:8b, the week of 12 January
+    chosen = main_window.list_panel.filter()
+    assert (chosen.model, chosen.since) == ("llama3:8b", datetime(2026, 1, 12, tzinfo=UTC))
+    assert chosen.until == datetime(2026, 1, 19, tzinfo=UTC)
     # Runs waiting for a verdict: the list shows the unrated ones.
     main_window.list_panel.clear_filters()
     qtbot.waitUntil(lambda: len(_categories(insights)) == 3, timeout=15_000)
