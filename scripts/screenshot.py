@@ -253,7 +253,8 @@ def insights_demo(db: Path, weeks: int = 10) -> None:
                             created_at=day + timedelta(minutes=repeat * 7),
                             eval_count=tokens,
                             eval_duration=int(tokens / rate * 1e9),
-                            first_token_seconds=chance.uniform(0.15, 0.9) * (speed < 30 and 2 or 1),
+                            first_token_seconds=chance.uniform(0.15, 0.9)
+                            * (2 if speed < 30 else 1),
                             load_duration=int(chance.uniform(0.8, 4.0) * 1e9) if repeat == 0 else 0,
                         )
 

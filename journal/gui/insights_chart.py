@@ -114,6 +114,7 @@ class ChartPanel(QWidget):
             quick.rootContext().setContextProperty("bridge", self.bridge)
             quick.setSource(QUrl.fromLocalFile(str(QML)))
             quick.setMinimumSize(200, 120)
+            quick.setMouseTracking(True)  # hovering a bar or a point shows its tooltip
             self._quick = quick
             self._stack.addWidget(quick)
         return self._quick

@@ -66,13 +66,24 @@ def outcome_spec(bars: Sequence[OutcomeBar]) -> Spec:
     sets = []
     for number, (name, colour) in enumerate(zip(names, OUTCOME_COLOURS, strict=True)):
         values = [(bar.worked, bar.partly, bar.failed, bar.unjudged)[number] for bar in bars]
-        tips = [
-            translate(
-                "insights_specs", "{model}: {name} in %n experiment(s); {rate}", None, v
-            ).format(model=bar.label, name=name, rate=pass_words(bar))
-            for bar, v in zip(bars, values, strict=True)
-        ]
-        sets.append({"name": name, "color": colour, "values": values, "tips": tips})
+        sets.append({"name": name, "color": colour, "values": values})
+    tips = [
+        translate(
+            "insights_specs",
+            "{model}, %n experiment(s): {worked} worked, {partly} partly, {failed} failed, "
+            "{unjudged} not judged; {rate}. Click to list them.",
+            None,
+            bar.worked + bar.partly + bar.failed + bar.unjudged,
+        ).format(
+            model=bar.label,
+            worked=bar.worked,
+            partly=bar.partly,
+            failed=bar.failed,
+            unjudged=bar.unjudged,
+            rate=pass_words(bar),
+        )
+        for bar in bars
+    ]
     top = _nice_max(max((sum((b.worked, b.partly, b.failed, b.unjudged)) for b in bars), default=1))
     return {
         "kind": "bars",
@@ -80,6 +91,7 @@ def outcome_spec(bars: Sequence[OutcomeBar]) -> Spec:
         "stacked": True,
         "categories": [f"{bar.label} · {pass_words(bar)}" for bar in bars],
         "sets": sets,
+        "tips": tips,
         "legend": [
             {"name": name, "color": colour}
             for name, colour in zip(names, OUTCOME_COLOURS, strict=True)
@@ -199,9 +211,10 @@ def speed_spec(rows: Sequence[SpeedRow], measure: str) -> Spec:
         "stacked": True,
         "categories": [f"{row.model} · {_figure(row.figures.median)}" for row in rows],
         "sets": [
-            {"name": name, "color": colour, "values": values, "tips": tips}
+            {"name": name, "color": colour, "values": values}
             for name, colour, values in zip(names, BOX_COLOURS, parts, strict=True)
         ],
+        "tips": tips,
         "legend": [
             {"name": translate("insights_specs", "slowest to fastest"), "color": BOX_COLOURS[1]},
             {
@@ -232,13 +245,13 @@ def activity_spec(weeks: Sequence[WeekActivity]) -> Spec:
                 "name": translate("insights_specs", "runs"),
                 "color": ACTIVITY_COLOUR,
                 "values": [week.runs for week in weeks],
-                "tips": [
-                    translate("insights_specs", "Week of {week}: %n run(s)", None, w.runs).format(
-                        week=w.week
-                    )
-                    for w in weeks
-                ],
             }
+        ],
+        "tips": [
+            translate("insights_specs", "Week of {week}: %n run(s)", None, w.runs).format(
+                week=w.week
+            )
+            for w in weeks
         ],
         "valueMax": top,
         "decimals": 0,

@@ -55,12 +55,15 @@ def _bars(painter: QPainter, spec: Spec, area: QRectF) -> None:
     top = float(spec["valueMax"]) or 1.0
     metrics = QFontMetricsF(painter.font())
     count = max(len(categories), 1)
+    if spec.get("legend"):
+        _legend(painter, spec, area.left(), area.bottom() - 2)
+        area = area.adjusted(0, 0, 0, -20)
     if spec.get("horizontal"):
         label_width = min(max((metrics.horizontalAdvance(c) for c in categories), default=0), 320)
         left = area.left() + label_width + 8
         plot = QRectF(left, area.top(), area.right() - left, area.height() - 16)
         row = plot.height() / count
-        _value_grid(painter, plot, top, horizontal=True)
+        _value_grid(painter, plot, spec, horizontal=True)
         for number, category in enumerate(categories):
             y = plot.top() + number * row
             painter.setPen(TEXT)
@@ -75,7 +78,7 @@ def _bars(painter: QPainter, spec: Spec, area: QRectF) -> None:
         return
     plot = QRectF(area.left() + 32, area.top(), area.width() - 32, area.height() - 20)
     column = plot.width() / count
-    _value_grid(painter, plot, top, horizontal=False)
+    _value_grid(painter, plot, spec, horizontal=False)
     every = max(1, int(metrics.horizontalAdvance("00 Mmm  ") * count / plot.width()) + 1)
     for number, category in enumerate(categories):
         x = plot.left() + number * column
@@ -98,12 +101,14 @@ def _fill(painter: QPainter, rect: QRectF, colour: str) -> None:
         painter.fillRect(rect, fill)
 
 
-def _value_grid(painter: QPainter, plot: QRectF, top: float, *, horizontal: bool) -> None:
-    painter.setPen(QPen(GRID, 1))
-    for step in range(5):
-        share = step / 4
-        value = top * share
-        text = f"{value:.0f}" if top >= 4 else f"{value:.1f}"
+def _value_grid(painter: QPainter, plot: QRectF, spec: Spec, *, horizontal: bool) -> None:
+    """Grid lines and labels at the spec's tick step (else quarters) up to its top."""
+    top = float(spec["valueMax"]) or 1.0
+    step = float(spec.get("tickInterval") or 0) or top / 4
+    ticks = [step * number for number in range(int(top / step + 1e-9) + 1)]
+    for value in ticks:
+        share = value / top
+        text = f"{value:g}"
         painter.setPen(QPen(GRID, 1))
         if horizontal:
             x = plot.left() + share * plot.width()
@@ -117,12 +122,23 @@ def _value_grid(painter: QPainter, plot: QRectF, top: float, *, horizontal: bool
             painter.drawText(QRectF(plot.left() - 34, y - 8, 30, 16), RIGHT, text)
 
 
+def _legend(painter: QPainter, spec: Spec, left: float, baseline: float) -> None:
+    """The spec's legend: a coloured mark and a name each, in a row."""
+    metrics = QFontMetricsF(painter.font())
+    for entry in spec.get("legend", ()):
+        colour = QColor(entry["color"])
+        painter.fillRect(QRectF(left, baseline - 9, 9, 9), colour)
+        painter.setPen(TEXT)
+        painter.drawText(QPointF(left + 13, baseline), entry["name"])
+        left += 13 + metrics.horizontalAdvance(entry["name"]) + 16
+
+
 def _lines(painter: QPainter, spec: Spec, area: QRectF) -> None:
     lines: list[dict[str, Any]] = spec["lines"]
     plot = QRectF(area.left() + 32, area.top(), area.width() - 40, area.height() - 40)
     low, high = float(spec["xMin"]), float(spec["xMax"])
     top = float(spec["valueMax"]) or 1.0
-    _value_grid(painter, plot, top, horizontal=False)
+    _value_grid(painter, plot, spec, horizontal=False)
 
     def place(x: float, y: float) -> QPointF:
         return QPointF(
@@ -134,9 +150,8 @@ def _lines(painter: QPainter, spec: Spec, area: QRectF) -> None:
     for share in (0.0, 0.5, 1.0):
         moment = low + share * (high - low)
         day = datetime.fromtimestamp(moment / 1000, UTC).strftime("%d %b %Y")
-        x = plot.left() + share * plot.width()
+        x = plot.left() + share * plot.width() - 50 * share  # the last ends at the edge
         painter.drawText(QRectF(x - 50, plot.bottom() + 2, 100, 16), CENTRE, day)
-    legend_x = plot.left()
     for line in lines:
         colour = QColor(line["color"])
         points = [place(float(x), float(y)) for x, y in line["points"]]
@@ -151,6 +166,4 @@ def _lines(painter: QPainter, spec: Spec, area: QRectF) -> None:
             painter.drawPolyline(points)
             for point in points:
                 painter.drawEllipse(point, 2, 2)
-        painter.setPen(colour)
-        painter.drawText(QPointF(legend_x, area.bottom() - 2), f"● {line['name']}")
-        legend_x += QFontMetricsF(painter.font()).horizontalAdvance(f"● {line['name']}") + 16
+    _legend(painter, spec, plot.left(), area.bottom() - 2)

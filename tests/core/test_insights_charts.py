@@ -89,7 +89,7 @@ def test_speed_rows_per_measure_skip_models_without_the_figure() -> None:
     (first,) = speed_rows(INSIGHTS, "first_token_seconds")
     assert (first.model, first.figures.median) == ("llama3:8b", 0.5)
     assert speed_rows(INSIGHTS, "load_seconds") == ()
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="colour"):
         speed_rows(INSIGHTS, "colour")
 
 

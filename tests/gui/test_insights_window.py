@@ -88,7 +88,7 @@ def test_opens_with_four_charts_each_titled_with_its_question(
     assert [label.split("@")[0] for label in _categories(window)] == [QWEN]
     window.measure_choice.setCurrentIndex(1)
     speed = window.speed.spec()
-    assert speed is not None and "first token" in speed["sets"][0]["tips"][0]
+    assert speed is not None and "first token" in speed["tips"][0]
 
 
 def test_an_empty_journal_says_so_in_place_of_each_chart(qtbot: QtBot, journal: Journal) -> None:

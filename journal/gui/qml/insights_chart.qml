@@ -55,6 +55,7 @@ Item {
             set.label = spec.sets[i].name;
             set.color = spec.sets[i].color;
             set.borderColor = spec.sets[i].color;
+            set.selectedColor = spec.sets[i].color;
             set.values = spec.sets[i].values;
             bars.append(set);
         }
@@ -85,6 +86,7 @@ Item {
             for (let p = 0; p < line.points.length; ++p)
                 series.append(line.points[p][0], line.points[p][1]);
             series.hoverable = true;
+            series.selectable = true;
             series.clicked.connect(function(point) { root.pointClicked(i, point); });
             series.hoverEnter.connect(function(name, position, value) { root.showTip(i, value, position); });
             series.hoverExit.connect(function() { tip.visible = false; });
@@ -107,14 +109,28 @@ Item {
         bridge.click_point(i, nearest(i, point));
     }
 
+    function showBarTip(value, position) {
+        const text = spec.tips ? spec.tips[Math.round(value.x)] : "";
+        if (!text) {
+            tip.visible = false;
+            return;
+        }
+        placeTip(text, position);
+    }
+
+    function placeTip(text, position) {
+        tip.text = text;
+        const x = view.plotArea.x + position.x, y = view.plotArea.y + position.y;
+        tip.x = Math.max(4, Math.min(x + 12, root.width - tip.width - 4));
+        tip.y = y - tip.height - 8 >= 4 ? y - tip.height - 8 : y + 16;
+        tip.visible = true;
+    }
+
     function showTip(i, value, position) {
         const tips = spec.lines[i].tips;
         if (!tips)
             return;
-        tip.text = tips[nearest(i, value)];
-        tip.x = Math.min(position.x + 12, root.width - tip.width - 4);
-        tip.y = Math.max(position.y - tip.height - 8, 4);
-        tip.visible = true;
+        placeTip(tips[nearest(i, value)], position);
     }
 
     GraphsView {
@@ -142,19 +158,14 @@ Item {
             id: bars
             barWidth: 0.7
             hoverable: true
-            onClicked: (index, barset) => bridge.click_bar(index, bars.find(barset))
-            onHoverEnter: (name, position, value) => {
-                const set = root.spec.sets ? root.spec.sets.findIndex(s => s.name === name) : -1;
-                const index = root.spec.horizontal ? Math.round(value.y) : Math.round(value.x);
-                if (set < 0 || !root.spec.sets[set].tips || !root.spec.sets[set].tips[index]) {
-                    tip.visible = false;
-                    return;
-                }
-                tip.text = root.spec.sets[set].tips[index];
-                tip.x = Math.min(position.x + 12, root.width - tip.width - 4);
-                tip.y = Math.max(position.y - tip.height - 8, 4);
-                tip.visible = true;
+            selectable: true  // Qt Graphs reports clicks only on selectable series
+            onClicked: (index, barset) => {
+                bars.deselectAll();  // a click opens the runs; nothing stays selected
+                bridge.click_bar(index, bars.find(barset));
             }
+            // A bar's hover gives (category, the bar's value): the tip is the category's.
+            onHoverEnter: (name, position, value) => root.showBarTip(value, position)
+            onHover: (name, position, value) => root.showBarTip(value, position)
             onHoverExit: tip.visible = false
         }
     }
@@ -215,11 +226,13 @@ Item {
         color: root.dark ? "#3b3b3b" : "#ffffe8"
         border.color: root.dark ? "#666666" : "#aaaaaa"
         radius: 3
-        width: tipText.implicitWidth + 12
-        height: tipText.implicitHeight + 8
+        width: tipText.width + 12
+        height: tipText.height + 8
         Text {
             id: tipText
             anchors.centerIn: parent
+            width: Math.min(implicitWidth, 340)
+            wrapMode: Text.WordWrap
             color: root.dark ? "#e6e6e6" : "#202020"
         }
     }
