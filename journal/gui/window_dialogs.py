@@ -203,6 +203,7 @@ class WindowDialogs(QObject):
             window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
             panel.filters_changed.connect(window.set_filter)
             self._window.live.refreshed.connect(window.refresh)
+            self._context.journal_opened.connect(window.refresh)  # another journal
             window.filter_chosen.connect(self._on_insights_filter_chosen)
             window.destroyed.connect(self._on_insights_destroyed)
             self._insights = window

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
@@ -39,7 +40,11 @@ def _fill(journal: Journal) -> None:
         rivers = create_experiment(session, title="rivers", tags=["json"]).id
         lakes = create_experiment(session, title="lakes", tags=["code"]).id
         assert rivers and lakes
-        timing = {"eval_count": 100, "eval_duration": 2_000_000_000, "first_token_seconds": 0.4}
+        timing: dict[str, Any] = {
+            "eval_count": 100,
+            "eval_duration": 2_000_000_000,
+            "first_token_seconds": 0.4,
+        }
         add_past_run(session, rivers, verdict=Verdict.WORKED, created_at=_on(5), **timing)
         add_past_run(
             session, rivers, verdict=Verdict.FAILED, digest="e" * 64, created_at=_on(14), **timing

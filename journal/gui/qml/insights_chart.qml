@@ -13,6 +13,7 @@ Item {
     property real labelWidth: 0  // a horizontal chart's category labels, drawn on the left
 
     onSpecJsonChanged: build()
+
     Component.onCompleted: build()
 
     function clearMade() {
@@ -148,8 +149,6 @@ Item {
         theme: GraphsTheme {
             colorScheme: root.dark ? GraphsTheme.ColorScheme.Dark : GraphsTheme.ColorScheme.Light
             theme: GraphsTheme.Theme.QtGreen
-            grid.mainColor: root.dark ? "#3a3a3a" : "#dddddd"
-            grid.subColor: "transparent"
             plotAreaBackgroundVisible: false
             backgroundVisible: false
         }
