@@ -10,6 +10,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 
 from journal.core.domain import ExperimentFilter, with_verdict_choice
+from journal.core.formatting import short_digest
 from journal.core.insights import Distribution, Insights, ModelSpeed, WeekActivity
 
 __all__ = [
@@ -33,12 +34,10 @@ __all__ = [
 MEASURES = ("tokens_per_second", "first_token_seconds", "load_seconds")
 """The speed figures a person can choose, as ModelSpeed names them."""
 
-DIGEST_SHOWN = 7
-
 
 def model_label(model: str, digest: str) -> str:
-    """`llama3:8b@365c0bd`: the weights, short enough for an axis."""
-    return f"{model}@{digest[:DIGEST_SHOWN]}" if digest else model
+    """`llama3:8b@365c0bd8d3b4`: the weights, as the matrix names them."""
+    return f"{model}@{short_digest(digest)}" if digest else model
 
 
 @dataclass(frozen=True)

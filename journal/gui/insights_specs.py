@@ -11,6 +11,7 @@ from typing import Any
 
 from PySide6.QtCore import QCoreApplication
 
+from journal.core.formatting import short_digest
 from journal.core.insights import WeekActivity
 from journal.core.insights_charts import (
     OutcomeBar,
@@ -162,7 +163,7 @@ def trend_spec(lines: Sequence[TrendLine], marks: Sequence[WeightsMark]) -> Spec
 
 def mark_words(mark: WeightsMark) -> str:
     return translate("insights_specs", "{model} got new weights (digest {digest})").format(
-        model=mark.model, digest=mark.digest[:12]
+        model=mark.model, digest=short_digest(mark.digest)
     )
 
 

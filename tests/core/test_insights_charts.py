@@ -66,7 +66,7 @@ def test_outcome_bars_per_tag_with_pass_figures() -> None:
     assert tags_of(INSIGHTS) == ("code", "json")
     (bar,) = outcome_bars(INSIGHTS)
     assert (bar.label, bar.worked, bar.failed, bar.passed, bar.decided) == (
-        "llama3:8b@aaaaaaa",
+        "llama3:8b@aaaaaaaaaaaa",
         2,
         1,
         3,
