@@ -17,9 +17,10 @@ indented JSON with whether it matches (`format`), or a three-turn conversation w
 turn 2, its newest turn selected and the prompt in follow-up mode (`conversation`), or two
 pictures attached to the next prompt (`image`), or the list just after the open experiment
 went to the trash, the status bar saying how to undo it (`deleted`), or the trash dialog
-holding that experiment and a run deleted on its own (`trash`);
+holding that experiment and a run deleted on its own (`trash`), or the Insights window over
+ten weeks of judged, timed runs, then narrowed by the list to one tag (`insights`);
 scenes: streaming, done, silent, unsaved, repeat, matrix, expectations, check, template,
-inputs, batch, format, conversation, image, deleted, trash. With
+inputs, batch, format, conversation, image, deleted, trash, insights. With
 --expectations (implied by the `expectations` scene) the experiment has expectations, one of
 them for a judge, so the answer shows its grades and the outcome a suggested verdict.
 """
@@ -183,6 +184,98 @@ def build_demo(db: Path, url: str) -> None:
                 if verdict:
                     with journal.write() as session:
                         set_verdict(session, run.id or 0, Verdict(verdict))
+
+
+INSIGHTS_TOPICS = (
+    ("Invoice fields as JSON", ["json", "extraction"]),
+    ("Haiku on a theme", ["poetry", "writing"]),
+    ("Bug report in one line", ["summary", "writing"]),
+    ("SQL from a question", ["code", "sql"]),
+    ("Ticket urgency", ["classification"]),
+)
+INSIGHTS_MODELS = {  # model: (tokens per second, share that works, gain per week)
+    "llama3.2:3b": (62.0, 0.45, 0.05),
+    "qwen3:4b": (41.0, 0.6, 0.02),
+    "gemma3:4b": (35.0, 0.5, 0.0),
+    "mistral:7b": (22.0, 0.35, 0.03),
+}
+
+
+def insights_demo(db: Path, weeks: int = 10) -> None:
+    """Ten weeks of past runs on four models over tagged experiments, judged, timed, and
+    llama3.2:3b given new weights half way: figures for every Insights chart."""
+    import random
+    from datetime import UTC, datetime, timedelta
+
+    from journal.core.domain import Verdict
+    from journal.core.models import Experiment
+    from journal.core.queries import create_experiment
+    from journal.core.storage import Journal
+    from tests.past_runs import add_past_run
+
+    chance = random.Random(15)
+    start = datetime.now(UTC) - timedelta(weeks=weeks)
+    with Journal.open(db) as journal, journal.write() as session:
+        for week in range(weeks):
+            for topic, (title, tags) in enumerate(INSIGHTS_TOPICS):
+                day = start + timedelta(weeks=week, days=topic % 5, hours=9 + topic)
+                experiment = create_experiment(session, title=f"{title} ({week + 1})", tags=tags)
+                assert experiment.id is not None
+                stored = session.get(Experiment, experiment.id)
+                assert stored is not None
+                stored.created_at = day
+                session.add(stored)
+                for model, (speed, works, gain) in INSIGHTS_MODELS.items():
+                    if chance.random() < 0.35:
+                        continue
+                    for repeat in range(chance.randint(1, 3)):
+                        roll = chance.random()
+                        good = works + gain * week
+                        verdict = (
+                            Verdict.WORKED
+                            if roll < good
+                            else Verdict.PARTLY
+                            if roll < good + 0.2
+                            else Verdict.FAILED
+                        )
+                        if chance.random() < 0.15:
+                            verdict = None
+                        tokens = chance.randint(120, 600)
+                        rate = max(5.0, chance.gauss(speed, speed * 0.15))
+                        digest = "9a" * 32 if model == "llama3.2:3b" and week >= 5 else None
+                        add_past_run(
+                            session,
+                            experiment.id,
+                            title,
+                            verdict,
+                            model=model,
+                            digest=digest,
+                            created_at=day + timedelta(minutes=repeat * 7),
+                            eval_count=tokens,
+                            eval_duration=int(tokens / rate * 1e9),
+                            first_token_seconds=chance.uniform(0.15, 0.9)
+                            * (2 if speed < 30 else 1),
+                            load_duration=int(chance.uniform(0.8, 4.0) * 1e9) if repeat == 0 else 0,
+                        )
+
+
+def show_insights(window: Any, width: int, height: int, wait: Any, out: str) -> None:
+    """View > Insights…, computed, then (OUT-tag.png) narrowed to the tag `writing` by the
+    list's filter."""
+    from journal.core.domain import ExperimentFilter
+    from journal.gui.insights_window import InsightsWindow
+
+    window.insights_action.trigger()
+    insights = window.findChild(InsightsWindow, "insightsWindow")
+    insights.resize(min(width, 1600), min(height, 1000))
+    wait(lambda: not insights.busy() and insights.outcomes.showing_chart(), 30)
+    wait(lambda: False, 0.8)
+    insights.grab().save(out)
+    window.list_panel.apply_filter(ExperimentFilter(tag="writing"))
+    wait(lambda: not insights.busy(), 30)
+    wait(lambda: False, 0.8)
+    insights.grab().save(out.replace(".png", "-tag.png"))
+    insights.close()
 
 
 def grade_demo(db: Path) -> None:
@@ -428,6 +521,7 @@ def main() -> int:
             "models",
             "deleted",
             "trash",
+            "insights",
         ),
         default="streaming",
     )
@@ -523,6 +617,8 @@ def main() -> int:
             grade_demo(db)
         if scene == "check":
             check_demo(db)
+        if scene == "insights":
+            insights_demo(db)
         fake.chunk_delay = 0.03
         settings = SettingsStore(QSettings(str(Path(folder) / "s.ini"), QSettings.Format.IniFormat))
         window = MainWindow(db=str(db), host=fake.url, settings=settings)
@@ -589,7 +685,7 @@ def main() -> int:
             window.prompt_panel.set_prompt("Name three European rivers that cross borders.")
             window.prompt_panel.format_setting.set_value(RIVERS_SCHEMA)
             window.prompt_panel.reveal_format()
-        if scene not in ("matrix", "check", "batch"):
+        if scene not in ("matrix", "check", "batch", "insights"):
             window.run_prompt()
         if scene == "batch":
             from tests.fake_ollama import FakeOllama as SecondOllama
@@ -614,6 +710,8 @@ def main() -> int:
             wait(lambda: False, 0.5)
             dialog.grab().save(args.out)
             dialog.close()
+        elif scene == "insights":
+            show_insights(window, width, height, wait, args.out)
         elif scene == "models":  # Models > Loaded and installed models…, after a run
             wait(lambda: not window.runs.is_running, 60)
             show_models(window, wait, args.out)
@@ -670,7 +768,7 @@ def main() -> int:
             wait(lambda: False, 0.5)
         if scene in ("deleted", "trash"):
             show_trash(window, scene, wait, args.out)
-        if scene not in ("matrix", "check", "batch", "models", "trash"):
+        if scene not in ("matrix", "check", "batch", "models", "trash", "insights"):
             window.grab().save(args.out)
         window.runs.stop()
         if disk is not None:

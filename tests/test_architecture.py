@@ -206,3 +206,25 @@ assert not loaded, loaded
         [sys.executable, "-c", code], capture_output=True, text=True, timeout=60
     )
     assert result.returncode == 0, result.stderr
+
+
+def test_the_insights_charts_load_only_when_their_window_opens(tmp_path: Path) -> None:
+    """Qt Quick and Qt Graphs (the Insights charts) cost start-up time nobody asked for:
+    the window, shown and started, has not imported them nor the Insights modules."""
+    code = f"""
+import os, sys
+os.environ["QT_QPA_PLATFORM"] = "offscreen"
+from PySide6.QtWidgets import QApplication
+app = QApplication([])
+from journal.gui.main_window import MainWindow
+window = MainWindow(db=r"{tmp_path}/j.sqlite", host="http://127.0.0.1:9")
+window.show()
+app.processEvents()
+charts = ("journal.gui.insights", "PySide6.QtQuick", "PySide6.QtGraphs", "PySide6.QtQml")
+loaded = [name for name in sys.modules if name.startswith(charts)]
+assert not loaded, loaded
+"""
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 0, result.stderr

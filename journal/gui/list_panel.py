@@ -58,6 +58,8 @@ from journal.gui.translating import QT_TRANSLATE_NOOP, english_plural
 translate = QCoreApplication.translate
 
 Counter = Callable[[ExperimentFilter], int]
+translate = QCoreApplication.translate
+CUSTOM_RANGE = "range"  # the date choice of a since/until range applied from elsewhere
 
 SEARCH_PLACEHOLDER = QT_TRANSLATE_NOOP("list_panel", "Search title, prompts, answers, notes…")
 EMPTY_JOURNAL = QT_TRANSLATE_NOOP("list_panel", "No experiments yet — press Ctrl+N to start one")
@@ -183,6 +185,7 @@ class ListPanel(QWidget):
         self._emitted_id: int | None = None
         self._restore_id: int | None = None
         self._since: datetime | None = None
+        self._until: datetime | None = None  # only a filter applied from elsewhere sets it
         # Made when first shown: the first wrap of the view's viewport costs PySide ~8 ms,
         # which the window need not pay before it shows.
         self._empty_label: QLabel | None = None
@@ -402,8 +405,72 @@ class ListPanel(QWidget):
         finally:
             for widget in (self._search, self._archived_button, *self._combos()):
                 widget.blockSignals(False)
-        self._since = None
+        self._since = self._until = None
+        self._drop_custom_range()
         self._apply_filters()
+
+    def apply_filter(self, filters: ExperimentFilter) -> None:
+        """Show what `filters` selects (from another window, e.g. a click in Insights):
+        the choices are set to it, a model or tag the choices lack is added, and a date
+        range the presets do not name shows as a range of its own."""
+        from journal.core.ollama_service import normalise_model_name
+
+        self._search_later.cancel()
+        widgets = (self._search, self._archived_button, *self._combos())
+        for widget in widgets:
+            widget.blockSignals(True)
+        try:
+            self._search.setText(filters.search or "")
+            if isinstance(filters, ListFilter):
+                self._archived_button.setChecked(filters.show_archived)
+            wanted = normalise_model_name(filters.model) if filters.model else None
+            self._choose(
+                self._model_combo, filters.model, lambda d: normalise_model_name(d) == wanted
+            )
+            self._choose(self._tag_combo, filters.tag, lambda d: d == filters.tag)
+            verdict = filters.verdict.value if filters.verdict else None
+            choice = UNRATED if filters.unrated else verdict
+            self._verdict_combo.setCurrentIndex(max(self._verdict_combo.findData(choice), 0))
+            self._since, self._until = filters.since, filters.until
+            self._drop_custom_range()
+            if filters.since is not None or filters.until is not None:
+                self._date_combo.addItem(self._range_words(filters), CUSTOM_RANGE)
+                self._date_combo.setCurrentIndex(self._date_combo.count() - 1)
+            else:
+                self._date_combo.setCurrentIndex(0)
+        finally:
+            for widget in widgets:
+                widget.blockSignals(False)
+        self._apply_filters()
+
+    @staticmethod
+    def _choose(combo: QComboBox, value: str | None, same: Callable[[str], bool]) -> None:
+        """Select the item whose data is `same` as `value` (added when missing); the
+        "Any" item for None."""
+        if value is None:
+            combo.setCurrentIndex(0)
+            return
+        for index in range(1, combo.count()):
+            if same(combo.itemData(index)):
+                combo.setCurrentIndex(index)
+                return
+        combo.addItem(value, value)
+        combo.setCurrentIndex(combo.count() - 1)
+
+    @staticmethod
+    def _range_words(filters: ExperimentFilter) -> str:
+        since = filters.since.astimezone().strftime("%d %b %Y") if filters.since else ""
+        until = filters.until.astimezone().strftime("%d %b %Y") if filters.until else ""
+        if since and until:
+            return translate("list_panel", "{since} to {until}").format(since=since, until=until)
+        if since:
+            return translate("list_panel", "Since {since}").format(since=since)
+        return translate("list_panel", "Before {until}").format(until=until)
+
+    def _drop_custom_range(self) -> None:
+        index = self._date_combo.findData(CUSTOM_RANGE)
+        if index > 0:
+            self._date_combo.removeItem(index)
 
     def current_experiment_id(self) -> int | None:
         index = self._view.selectionModel().currentIndex()
@@ -457,6 +524,7 @@ class ListPanel(QWidget):
             tag=self._tag_combo.currentData(),
             search=self._search.text().strip() or None,
             since=self._since,
+            until=self._until,
             show_archived=self._archived_button.isChecked(),
         )
         return with_verdict_choice(filters, self._verdict_combo.currentData())
@@ -485,7 +553,10 @@ class ListPanel(QWidget):
     @Slot(int)
     def _on_date_combo_index_changed(self, _index: int) -> None:
         # Computed once per choice, so typing in the search box keeps the same filter.
-        self._since = since_for(self._date_combo.currentData())
+        if self._date_combo.currentData() == CUSTOM_RANGE:
+            return  # set with the range by apply_filter
+        self._since, self._until = since_for(self._date_combo.currentData()), None
+        self._drop_custom_range()
         self._apply_filters()
 
     @Slot(bool)

@@ -376,6 +376,24 @@ MENUS: tuple[tuple[str, tuple[tuple[ActionSpec, ...], ...]], ...] = (
         ),
     ),
     (
+        QT_TRANSLATE_NOOP("window_actions", "&View"),
+        (
+            (
+                A(
+                    "insights",
+                    QT_TRANSLATE_NOOP("window_actions", "&Insights…"),
+                    "dialogs.open_insights",
+                    ("Ctrl+Alt+I",),
+                    QT_TRANSLATE_NOOP(
+                        "window_actions",
+                        "Charts: which models work, whether they get better, how fast, where "
+                        "the time goes",
+                    ),
+                ),
+            ),
+        ),
+    ),
+    (
         QT_TRANSLATE_NOOP("window_actions", "&Models"),
         (
             (

@@ -15,7 +15,9 @@ from journal.core.paths import resolve_ollama_host
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QDialog, QWidget
 
+    from journal.core.domain import ExperimentFilter
     from journal.gui.batch_window import BatchWindow
+    from journal.gui.insights_window import InsightsWindow
     from journal.gui.main_window import MainWindow
 
 
@@ -30,6 +32,7 @@ class WindowDialogs(QObject):
         self._window = window
         self._context = window.context
         self._batch_windows: dict[int, BatchWindow] = {}  # experiment id -> its open window
+        self._insights: InsightsWindow | None = None
 
     def _show(self, dialog: QDialog, *, modal: bool = False) -> None:
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
@@ -193,6 +196,41 @@ class WindowDialogs(QObject):
             dialog = MatrixDialog(self._context, self._window.list_panel.filter(), self._window)
             dialog.run_activated.connect(self._window.open_run)
             self._show(dialog)
+
+    # -- insights -------------------------------------------------------------------------
+
+    @Slot()
+    def open_insights(self) -> None:
+        """The Insights window (one), charting what the list shows; a click in it sets the
+        list and brings this window forward."""
+        from journal.gui.insights_window import InsightsWindow
+
+        if self._context.journal is None:
+            return
+        window = self._insights
+        if window is None:
+            panel = self._window.list_panel
+            window = InsightsWindow(self._context, panel.filter(), self._window)
+            window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+            panel.filters_changed.connect(window.set_filter)
+            self._window.live.refreshed.connect(window.refresh)
+            self._context.journal_opened.connect(window.refresh)  # another journal
+            window.filter_chosen.connect(self._on_insights_filter_chosen)
+            window.destroyed.connect(self._on_insights_destroyed)
+            self._insights = window
+        window.show()
+        window.raise_()
+        window.activateWindow()
+
+    @Slot(object)
+    def _on_insights_filter_chosen(self, filters: ExperimentFilter) -> None:
+        self._window.list_panel.apply_filter(filters)
+        self._window.raise_()
+        self._window.activateWindow()
+
+    @Slot()
+    def _on_insights_destroyed(self) -> None:
+        self._insights = None
 
     # -- export and import ----------------------------------------------------------------
 
