@@ -111,7 +111,7 @@ def test_the_menus_and_what_f1_says_go_through_the_translator(
     qtbot.addWidget(window)
     actions = build_actions(window)
     titles = [action.text() for action in window.menuBar().actions()]
-    assert titles == ["«&File»", "«&Edit»", "«&Run»", "«&Models»", "«&Help»"]
+    assert titles == ["«&File»", "«&Edit»", "«&Run»", "«&View»", "«&Models»", "«&Help»"]
     assert actions["replay"].text() == "«Re&play the selected run»"
     assert actions["replay"].whatsThis() == (
         "«Replay the selected run: same model, prompt, options and seed»"
