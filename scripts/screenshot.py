@@ -17,9 +17,10 @@ indented JSON with whether it matches (`format`), or a three-turn conversation w
 turn 2, its newest turn selected and the prompt in follow-up mode (`conversation`), or two
 pictures attached to the next prompt (`image`), or the list just after the open experiment
 went to the trash, the status bar saying how to undo it (`deleted`), or the trash dialog
-holding that experiment and a run deleted on its own (`trash`);
+holding that experiment and a run deleted on its own (`trash`), or the Settings dialog
+(`settings`); with --language fr the window speaks French;
 scenes: streaming, done, silent, unsaved, repeat, matrix, expectations, check, template,
-inputs, batch, format, conversation, image, deleted, trash. With
+inputs, batch, format, conversation, image, deleted, trash, settings. With
 --expectations (implied by the `expectations` scene) the experiment has expectations, one of
 them for a judge, so the answer shows its grades and the outcome a suggested verdict.
 """
@@ -428,8 +429,15 @@ def main() -> int:
             "models",
             "deleted",
             "trash",
+            "settings",
         ),
         default="streaming",
+    )
+    parser.add_argument(
+        "--language",
+        choices=("en", "fr", "system"),
+        default="en",
+        help="the window's language (as chosen in Settings; system: the locale's)",
     )
     parser.add_argument(
         "--expectations", action="store_true", help="grade the run against expectations"
@@ -446,6 +454,7 @@ def main() -> int:
     from PySide6.QtGui import QColor, QPalette
     from PySide6.QtWidgets import QApplication
 
+    from journal.gui.i18n import chosen_language, install_language
     from journal.gui.main_window import MainWindow
     from journal.gui.resources import app_icon
     from journal.gui.settings_store import SettingsStore
@@ -525,6 +534,8 @@ def main() -> int:
             check_demo(db)
         fake.chunk_delay = 0.03
         settings = SettingsStore(QSettings(str(Path(folder) / "s.ini"), QSettings.Format.IniFormat))
+        settings.set_language(args.language)
+        install_language(app, chosen_language(settings.language()))  # as the app starts
         window = MainWindow(db=str(db), host=fake.url, settings=settings)
         window.resize(width, height)
         window.show()
@@ -614,6 +625,14 @@ def main() -> int:
             wait(lambda: False, 0.5)
             dialog.grab().save(args.out)
             dialog.close()
+        elif scene == "settings":  # File > Settings, as it opens
+            from journal.gui.settings_dialog import SettingsDialog
+
+            dialog = SettingsDialog(settings, str(db), lambda host: "0.0.0", window)
+            dialog.show()
+            wait(lambda: False, 0.5)
+            dialog.grab().save(args.out)
+            dialog.close()
         elif scene == "models":  # Models > Loaded and installed models…, after a run
             wait(lambda: not window.runs.is_running, 60)
             show_models(window, wait, args.out)
@@ -670,7 +689,7 @@ def main() -> int:
             wait(lambda: False, 0.5)
         if scene in ("deleted", "trash"):
             show_trash(window, scene, wait, args.out)
-        if scene not in ("matrix", "check", "batch", "models", "trash"):
+        if scene not in ("matrix", "check", "batch", "models", "trash", "settings"):
             window.grab().save(args.out)
         window.runs.stop()
         if disk is not None:

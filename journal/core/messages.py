@@ -11,7 +11,7 @@ Parameters are data (hosts, model names, what Ollama said): they are never trans
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 # -- Ollama ------------------------------------------------------------------------------------
@@ -83,6 +83,30 @@ PASTE_ONLY_HEADER = "Only a header line was pasted: copy the rows under it."
 PASTE_NEED_HEADER = "Paste a header line first (the variable names), or add a row."
 PASTE_BAD_LINE = "Line {line} of the pasted text: {reason}."
 
+# -- expectations (a reason, said inside EXPECTATION_REFUSED) --------------------------------
+
+EXPECTATION_REFUSED = "Expectation {line!r}: {reason}"
+EXPECT_ONE_LINE = "it must be one line."
+EXPECT_STARTS_WITH_KIND = "it starts with a kind, like {example}."
+EXPECT_COMPARES_A_NUMBER = "{kind} compares a number: {example}."
+EXPECT_OPEN_PARENTHESIS = "the ( after the kind is never closed."
+EXPECT_COLON = "a : goes after the kind: {example}."
+EXPECT_IS_JSON_ALONE = "is-json takes no value: write is-json alone."
+EXPECT_NO_SUCH_KIND_CLOSE = "there is no kind {word}: did you mean {close}?"
+EXPECT_NO_SUCH_KIND = "there is no kind {word}: the kinds are {kinds}."
+EXPECT_WEIGHT_NOT_NUMBER = "the weight is a number, not {weight!r}."
+EXPECT_WEIGHT_RANGE = "the weight is a number above 0, up to {most:g}."
+EXPECT_NAME_ONE_LINE = "a name is one line."
+EXPECT_ABOUT_THE_RUN = "{kind} is about the run, not {target}: leave the target answer."
+EXPECT_NO_ARGUMENT = "{kind} takes no (...): {example}."
+EXPECT_NEEDS_VALUE = "{kind} needs a value: {example}."
+EXPECT_ONE_LINE_NEWLINE = "a {kind} is one line: write a newline as \\n."
+EXPECT_COMPARES_WITH = "{kind} compares with {operators} and a number: {example}."
+EXPECT_NO_UNIT = "{kind} counts without a unit: {example}."
+EXPECT_WHOLE_NUMBERS = "{kind} counts whole numbers: {example}."
+EXPECT_SIMILARITY = "similar(ARG) is a similarity from 0 to 1, not {arg!r}."
+EXPECT_SIMILARITY_RANGE = "similar(ARG) is a similarity above 0, up to 1, not {arg!r}."
+
 TEMPLATES: tuple[str, ...] = (
     OLLAMA_UNREACHABLE,
     OLLAMA_UNREACHABLE_DETAIL,
@@ -110,12 +134,35 @@ TEMPLATES: tuple[str, ...] = (
     PASTE_ONLY_HEADER,
     PASTE_NEED_HEADER,
     PASTE_BAD_LINE,
+    EXPECTATION_REFUSED,
+    EXPECT_ONE_LINE,
+    EXPECT_STARTS_WITH_KIND,
+    EXPECT_COMPARES_A_NUMBER,
+    EXPECT_OPEN_PARENTHESIS,
+    EXPECT_COLON,
+    EXPECT_IS_JSON_ALONE,
+    EXPECT_NO_SUCH_KIND_CLOSE,
+    EXPECT_NO_SUCH_KIND,
+    EXPECT_WEIGHT_NOT_NUMBER,
+    EXPECT_WEIGHT_RANGE,
+    EXPECT_NAME_ONE_LINE,
+    EXPECT_ABOUT_THE_RUN,
+    EXPECT_NO_ARGUMENT,
+    EXPECT_NEEDS_VALUE,
+    EXPECT_ONE_LINE_NEWLINE,
+    EXPECT_COMPARES_WITH,
+    EXPECT_NO_UNIT,
+    EXPECT_WHOLE_NUMBERS,
+    EXPECT_SIMILARITY,
+    EXPECT_SIMILARITY_RANGE,
 )
 
 
 @dataclass(frozen=True)
 class Message:
-    """A registered template and the values for its {placeholders}."""
+    """A registered template and the values for its {placeholders}. A value may be a
+    Message itself (a reason inside "Expectation 'x': {reason}"): it is said, and
+    translated, on its own."""
 
     template: str
     params: Mapping[str, object] = field(default_factory=dict)
@@ -126,7 +173,14 @@ class Message:
             raise ValueError(f"not a registered message template: {self.template!r}")
 
     def english(self) -> str:
-        return self.template.format(**self.params)
+        return self.template.format(**self.filled(Message.english))
+
+    def filled(self, say: Callable[[Message], str]) -> dict[str, object]:
+        """The parameters, each Message among them said by `say`."""
+        return {
+            name: say(value) if isinstance(value, Message) else value
+            for name, value in self.params.items()
+        }
 
 
 def message(template: str, **params: object) -> Message:

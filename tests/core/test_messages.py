@@ -13,6 +13,7 @@ from journal.core.errors import (
     OllamaTimeoutError,
     OllamaUnreachableError,
 )
+from journal.core.expectations import parse_expectation
 from journal.core.input_rows import check_name, read_pasted
 from journal.core.messages import Message, message
 
@@ -60,3 +61,19 @@ def test_a_message_only_takes_a_registered_template() -> None:
 def test_every_template_is_registered_once_and_its_fields_are_named() -> None:
     assert len(set(messages.TEMPLATES)) == len(messages.TEMPLATES)
     assert all("{}" not in template for template in messages.TEMPLATES)
+    defined = {
+        value
+        for name, value in vars(messages).items()
+        if name.isupper() and not name.startswith("_") and isinstance(value, str)
+    }
+    assert defined - {messages.NAME_RULE} == set(messages.TEMPLATES)
+
+
+def test_an_expectation_refused_says_its_reason_as_a_message_of_its_own() -> None:
+    with pytest.raises(InvalidInputError) as raised:
+        parse_expectation("words<=3.5")
+    said = raised.value.core_message
+    assert said is not None and said.template == messages.EXPECTATION_REFUSED
+    reason = said.params["reason"]
+    assert isinstance(reason, Message) and reason.template == messages.EXPECT_WHOLE_NUMBERS
+    assert str(raised.value) == ("Expectation 'words<=3.5': words counts whole numbers: words<=50.")
