@@ -18,9 +18,10 @@ turn 2, its newest turn selected and the prompt in follow-up mode (`conversation
 pictures attached to the next prompt (`image`), or the list just after the open experiment
 went to the trash, the status bar saying how to undo it (`deleted`), or the trash dialog
 holding that experiment and a run deleted on its own (`trash`), or the Insights window over
-ten weeks of judged, timed runs, then narrowed by the list to one tag (`insights`);
+ten weeks of judged, timed runs, then narrowed by the list to one tag (`insights`), or the
+Settings dialog (`settings`); with --language fr the window speaks French;
 scenes: streaming, done, silent, unsaved, repeat, matrix, expectations, check, template,
-inputs, batch, format, conversation, image, deleted, trash, insights. With
+inputs, batch, format, conversation, image, deleted, trash, insights, settings. With
 --expectations (implied by the `expectations` scene) the experiment has expectations, one of
 them for a judge, so the answer shows its grades and the outcome a suggested verdict.
 """
@@ -522,8 +523,15 @@ def main() -> int:
             "deleted",
             "trash",
             "insights",
+            "settings",
         ),
         default="streaming",
+    )
+    parser.add_argument(
+        "--language",
+        choices=("en", "fr", "system"),
+        default="en",
+        help="the window's language (as chosen in Settings; system: the locale's)",
     )
     parser.add_argument(
         "--expectations", action="store_true", help="grade the run against expectations"
@@ -540,6 +548,7 @@ def main() -> int:
     from PySide6.QtGui import QColor, QPalette
     from PySide6.QtWidgets import QApplication
 
+    from journal.gui.i18n import chosen_language, install_language
     from journal.gui.main_window import MainWindow
     from journal.gui.resources import app_icon
     from journal.gui.settings_store import SettingsStore
@@ -621,6 +630,8 @@ def main() -> int:
             insights_demo(db)
         fake.chunk_delay = 0.03
         settings = SettingsStore(QSettings(str(Path(folder) / "s.ini"), QSettings.Format.IniFormat))
+        settings.set_language(args.language)
+        install_language(app, chosen_language(settings.language()))  # as the app starts
         window = MainWindow(db=str(db), host=fake.url, settings=settings)
         window.resize(width, height)
         window.show()
@@ -712,6 +723,14 @@ def main() -> int:
             dialog.close()
         elif scene == "insights":
             show_insights(window, width, height, wait, args.out)
+        elif scene == "settings":  # File > Settings, as it opens
+            from journal.gui.settings_dialog import SettingsDialog
+
+            dialog = SettingsDialog(settings, str(db), lambda host: "0.0.0", window)
+            dialog.show()
+            wait(lambda: False, 0.5)
+            dialog.grab().save(args.out)
+            dialog.close()
         elif scene == "models":  # Models > Loaded and installed models…, after a run
             wait(lambda: not window.runs.is_running, 60)
             show_models(window, wait, args.out)
@@ -768,7 +787,7 @@ def main() -> int:
             wait(lambda: False, 0.5)
         if scene in ("deleted", "trash"):
             show_trash(window, scene, wait, args.out)
-        if scene not in ("matrix", "check", "batch", "models", "trash", "insights"):
+        if scene not in ("matrix", "check", "batch", "models", "trash", "insights", "settings"):
             window.grab().save(args.out)
         window.runs.stop()
         if disk is not None:

@@ -7,9 +7,21 @@ allowed to reach a crash report.
 
 from __future__ import annotations
 
+from journal.core import messages
+from journal.core.messages import Message, message
+
 
 class JournalError(Exception):
-    """An error whose message is written for the person using the journal."""
+    """An error whose message is written for the person using the journal.
+
+    Raised with a `Message` (journal.core.messages), it carries the template and its
+    parameters too, so the window can show the message translated; `str(error)` and
+    `message` stay the English text the CLI prints."""
+
+    def __init__(self, *args: object) -> None:
+        said = args[0] if len(args) == 1 and isinstance(args[0], Message) else None
+        super().__init__(*((said.english(),) if said is not None else args))
+        self.core_message: Message | None = said
 
     @property
     def message(self) -> str:
@@ -68,41 +80,43 @@ class OllamaUnreachableError(OllamaError):
     def __init__(self, host: str, detail: str = "") -> None:
         self.host = host
         self.detail = detail
-        extra = f" ({detail})" if detail else ""
-        super().__init__(
-            f"Cannot reach Ollama at {host}{extra}. Is it running? "
-            "Start it with `ollama serve`, or point the journal elsewhere with --host, "
-            "OLLAMA_HOST or `journal config set ollama.hosts URL`."
-        )
+        if detail:
+            super().__init__(message(messages.OLLAMA_UNREACHABLE_DETAIL, host=host, detail=detail))
+        else:
+            super().__init__(message(messages.OLLAMA_UNREACHABLE, host=host))
 
 
 class ModelNotFoundError(OllamaError):
     def __init__(self, model: str, host: str) -> None:
         self.model = model
         self.host = host
-        super().__init__(
-            f"Model '{model}' is not available on {host}. Pull it with `ollama pull {model}`."
-        )
+        super().__init__(message(messages.MODEL_NOT_FOUND, model=model, host=host))
+
+
+_TIMEOUTS = {
+    "connect": messages.TIMEOUT_CONNECT,
+    "read": messages.TIMEOUT_READ,
+    "write": messages.TIMEOUT_WRITE,
+}
 
 
 class OllamaTimeoutError(OllamaError):
     def __init__(self, host: str, phase: str, seconds: float) -> None:
         self.host = host
         self.phase = phase
-        super().__init__(
-            f"Ollama at {host} did not answer within {seconds:g} s ({phase} timeout). "
-            "The model may still be loading; try again, or raise the timeout."
-        )
+        super().__init__(message(_TIMEOUTS[phase], host=host, seconds=seconds))
 
 
 class OllamaResponseError(OllamaError):
     """Ollama answered with an error: an HTTP error status or an error line mid-stream."""
 
-    def __init__(self, message: str, status_code: int = -1) -> None:
+    def __init__(self, detail: str, status_code: int = -1) -> None:
         self.status_code = status_code
-        self.detail = message
-        where = "mid-stream" if status_code == -1 else f"HTTP {status_code}"
-        super().__init__(f"Ollama reported an error ({where}): {message}")
+        self.detail = detail
+        if status_code == -1:
+            super().__init__(message(messages.RESPONSE_MID_STREAM, detail=detail))
+        else:
+            super().__init__(message(messages.RESPONSE_HTTP, status=status_code, detail=detail))
 
 
 class OllamaIncompleteError(OllamaError):
@@ -111,10 +125,8 @@ class OllamaIncompleteError(OllamaError):
 
     def __init__(self, host: str, what: str = "answer") -> None:
         self.host = host
-        super().__init__(
-            f"The stream from Ollama at {host} ended before Ollama said it was done: the "
-            f"{what} may be incomplete. What arrived is kept."
-        )
+        template = messages.INCOMPLETE_PULL if what == "pull" else messages.INCOMPLETE_ANSWER
+        super().__init__(message(template, host=host))
 
 
 class OllamaRegistryUnreachableError(OllamaError):
@@ -125,8 +137,5 @@ class OllamaRegistryUnreachableError(OllamaError):
         self.model = model
         self.detail = detail
         super().__init__(
-            f"The Ollama server at {host} could not reach its model registry to pull "
-            f"'{model}' (no internet there?). Without internet, make the model from a GGUF "
-            f"file instead: a Modelfile with the line `FROM ./model.gguf`, then "
-            f"`ollama create {model} -f Modelfile`. Ollama said: {detail}"
+            message(messages.REGISTRY_UNREACHABLE, host=host, model=model, detail=detail)
         )

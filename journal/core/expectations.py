@@ -29,6 +29,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, TypeGuard
 
+from journal.core import messages
 from journal.core.errors import InvalidInputError
 from journal.core.formatting import one_line
 
@@ -343,31 +344,42 @@ def parse_expectation(
     A `json-schema:@path` stays a path here; `load_schema_file` reads it when it is saved.
     """
     if "\n" in line or "\r" in line:
-        raise _refused(line.splitlines()[0] if line.strip() else line, "it must be one line.")
+        raise _refused(
+            line.splitlines()[0] if line.strip() else line,
+            messages.message(messages.EXPECT_ONE_LINE),
+        )
     head = _HEAD.match(line)
     if head is None:
-        raise _refused(line, f"it starts with a kind, like {_EXAMPLES[Kind.CONTAINS]}.")
+        raise _refused(
+            line,
+            messages.message(messages.EXPECT_STARTS_WITH_KIND, example=_EXAMPLES[Kind.CONTAINS]),
+        )
     negated, kind = bool(head[1]), _kind(line, head[2])
     rest = line[head.end() :]
     arg: str | None = None
     if kind.compares:
         if rest.startswith(":"):
-            raise _refused(line, f"{kind} compares a number: {_EXAMPLES[kind]}.")
+            raise _refused(
+                line,
+                messages.message(
+                    messages.EXPECT_COMPARES_A_NUMBER, kind=kind, example=_EXAMPLES[kind]
+                ),
+            )
         value = rest
     else:
         if rest.startswith("("):
             close = rest.find(")")
             if close < 0:
-                raise _refused(line, "the ( after the kind is never closed.")
+                raise _refused(line, messages.message(messages.EXPECT_OPEN_PARENTHESIS))
             arg, rest = rest[1:close], rest[close + 1 :]
         if kind is Kind.IS_JSON and not rest:
             value = ""
         elif not rest.startswith(":"):
-            raise _refused(line, f"a : goes after the kind: {_EXAMPLES[kind]}.")
+            raise _refused(line, messages.message(messages.EXPECT_COLON, example=_EXAMPLES[kind]))
         else:
             value = _decode(rest[1:]) if kind in _TEXT_VALUES else rest[1:]
             if kind is Kind.IS_JSON:
-                raise _refused(line, "is-json takes no value: write is-json alone.")
+                raise _refused(line, messages.message(messages.EXPECT_IS_JSON_ALONE))
     expectation = Expectation(
         kind=kind,
         value=value,
@@ -385,21 +397,27 @@ def _kind(line: str, word: str) -> Kind:
         return Kind(word)
     except ValueError:
         close = difflib.get_close_matches(word, [kind.value for kind in Kind], n=1)
-        hint = (
-            f"did you mean {close[0]}?"
+        reason = (
+            messages.message(messages.EXPECT_NO_SUCH_KIND_CLOSE, word=word, close=close[0])
             if close
-            else f"the kinds are {', '.join(kind.value for kind in Kind)}."
+            else messages.message(
+                messages.EXPECT_NO_SUCH_KIND,
+                word=word,
+                kinds=", ".join(kind.value for kind in Kind),
+            )
         )
-        raise _refused(line, f"there is no kind {word}: {hint}") from None
+        raise _refused(line, reason) from None
 
 
 def _weight(line: str, weight: float | str) -> float:
     try:
         number = float(weight)
     except (TypeError, ValueError):
-        raise _refused(line, f"the weight is a number, not {weight!r}.") from None
+        raise _refused(
+            line, messages.message(messages.EXPECT_WEIGHT_NOT_NUMBER, weight=weight)
+        ) from None
     if not (0 < number <= MAX_WEIGHT):  # NaN fails this too
-        raise _refused(line, f"the weight is a number above 0, up to {MAX_WEIGHT:g}.")
+        raise _refused(line, messages.message(messages.EXPECT_WEIGHT_RANGE, most=MAX_WEIGHT))
     return number
 
 
@@ -412,9 +430,11 @@ def _target(line: str, target: Target | str) -> Target:
         raise _refused(line, f"{exc}.") from None
 
 
-def _refused(line: str, reason: str) -> InvalidInputError:
+def _refused(line: str, reason: str | messages.Message) -> InvalidInputError:
     shown = line if len(line) <= 60 else line[:59] + "…"
-    return InvalidInputError(f"Expectation {shown!r}: {reason}")
+    return InvalidInputError(
+        messages.message(messages.EXPECTATION_REFUSED, line=shown, reason=reason)
+    )
 
 
 # -- checks made when saving ---------------------------------------------------------------
@@ -426,29 +446,35 @@ def check_expectation(expectation: Expectation) -> Expectation:
     line = expectation.text
     shown = expectation.name or line
 
-    def refuse(reason: str) -> InvalidInputError:
+    def refuse(reason: str | messages.Message) -> InvalidInputError:
         return _refused(shown, reason)
 
     kind, value = expectation.kind, expectation.value
     _weight(shown, expectation.weight)
     if "\n" in expectation.name or "\r" in expectation.name:
-        raise refuse("a name is one line.")
+        raise refuse(messages.message(messages.EXPECT_NAME_ONE_LINE))
     target = expectation.target
     if kind.about_the_run and target != Target.ANSWER:
-        raise refuse(f"{kind} is about the run, not {target.described}: leave the target answer.")
+        raise refuse(
+            messages.message(messages.EXPECT_ABOUT_THE_RUN, kind=kind, target=target.described)
+        )
     if expectation.arg is not None and kind is not Kind.SIMILAR:
-        raise refuse(f"{kind} takes no (...): {_EXAMPLES[kind]}.")
+        raise refuse(
+            messages.message(messages.EXPECT_NO_ARGUMENT, kind=kind, example=_EXAMPLES[kind])
+        )
     if kind.compares:
         _check_comparison(expectation, refuse)
     elif kind is Kind.IS_JSON:
         if value:
-            raise refuse("is-json takes no value: write is-json alone.")
+            raise refuse(messages.message(messages.EXPECT_IS_JSON_ALONE))
     elif kind is Kind.EQUALS:
         pass  # an empty value is fair: the answer must be blank
     elif not value.strip():
-        raise refuse(f"{kind} needs a value: {_EXAMPLES[kind]}.")
+        raise refuse(
+            messages.message(messages.EXPECT_NEEDS_VALUE, kind=kind, example=_EXAMPLES[kind])
+        )
     if kind in (Kind.REGEX, Kind.JSON_SCHEMA) and ("\n" in value or "\r" in value):
-        raise refuse(f"a {kind} is one line: write a newline as \\n.")
+        raise refuse(messages.message(messages.EXPECT_ONE_LINE_NEWLINE, kind=kind))
     if kind is Kind.REGEX:
         _check_regex(value, refuse)
     elif kind is Kind.JSON_SCHEMA and not value.startswith("@"):
@@ -463,21 +489,28 @@ def _check_comparison(expectation: Expectation, refuse: Any) -> None:
     match = _COMPARISON.fullmatch(expectation.value)
     if match is None:
         raise refuse(
-            f"{kind} compares with {', '.join(_OPERATORS)} and a number: {_EXAMPLES[kind]}."
+            messages.message(
+                messages.EXPECT_COMPARES_WITH,
+                kind=kind,
+                operators=", ".join(_OPERATORS),
+                example=_EXAMPLES[kind],
+            )
         )
     if match[3] and kind is not Kind.FIRST_TOKEN:
-        raise refuse(f"{kind} counts without a unit: {_EXAMPLES[kind]}.")
+        raise refuse(messages.message(messages.EXPECT_NO_UNIT, kind=kind, example=_EXAMPLES[kind]))
     if kind in (Kind.WORDS, Kind.CHARS, Kind.LINES) and "." in match[2]:
-        raise refuse(f"{kind} counts whole numbers: {_EXAMPLES[kind]}.")
+        raise refuse(
+            messages.message(messages.EXPECT_WHOLE_NUMBERS, kind=kind, example=_EXAMPLES[kind])
+        )
 
 
 def _check_threshold(arg: str, refuse: Any) -> None:
     try:
         threshold = float(arg)
     except ValueError:
-        raise refuse(f"similar(ARG) is a similarity from 0 to 1, not {arg!r}.") from None
+        raise refuse(messages.message(messages.EXPECT_SIMILARITY, arg=arg)) from None
     if not (0 < threshold <= 1) or arg != arg.strip():
-        raise refuse(f"similar(ARG) is a similarity above 0, up to 1, not {arg!r}.")
+        raise refuse(messages.message(messages.EXPECT_SIMILARITY_RANGE, arg=arg))
 
 
 def _check_regex(pattern: str, refuse: Any) -> None:

@@ -16,9 +16,11 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from journal.core import messages
 from journal.core.errors import InvalidInputError
 from journal.core.expectations import Expectation, Kind, format_expectation, parse_expectation
-from journal.core.templates import NAME, NAME_RULE
+from journal.core.messages import NAME_RULE
+from journal.core.templates import NAME
 
 __all__ = [
     "EXPECTATION_COLUMNS",
@@ -80,20 +82,16 @@ class SavedRow:
 
 def check_name(name: str) -> None:
     if name in EXPECTATION_COLUMNS:
-        raise InvalidInputError(
-            f"{name!r} cannot be a variable: it names the row's expectations column."
-        )
+        raise InvalidInputError(messages.message(messages.ROW_NAME_IS_EXPECTATIONS, name=name))
     if not NAME.fullmatch(name):
-        raise InvalidInputError(f"{name!r} cannot be a variable name: {NAME_RULE}.")
+        raise InvalidInputError(messages.message(messages.ROW_BAD_NAME, name=name))
 
 
 def _expectation_line(line: str) -> str:
     """The line checked as saving an expectation checks it, in its one-line form."""
     expectation = parse_expectation(line)
     if expectation.kind is Kind.JSON_SCHEMA and expectation.value.startswith("@"):
-        raise InvalidInputError(
-            f"Expectation {line!r}: a row's json-schema is written out, not read from a file."
-        )
+        raise InvalidInputError(messages.message(messages.ROW_SCHEMA_FILE, line=line))
     return format_expectation(expectation)
 
 
@@ -101,12 +99,12 @@ def check_row(values: Mapping[str, Any], expectations: Iterable[str] = ()) -> Ro
     """The row checked (InvalidInputError, one line): valid variable names, text values,
     at least one variable, expectations the journal can grade by."""
     if not values:
-        raise InvalidInputError("A row gives at least one variable's value, as NAME=VALUE.")
+        raise InvalidInputError(messages.message(messages.ROW_NO_VALUES))
     checked: dict[str, str] = {}
     for name, value in values.items():
         check_name(name)
         if not isinstance(value, str):
-            raise InvalidInputError(f"The value of {name} must be text.")
+            raise InvalidInputError(messages.message(messages.ROW_VALUE_NOT_TEXT, name=name))
         checked[name] = value
     return RowInput(checked, tuple(_expectation_line(line) for line in expectations))
 
@@ -233,7 +231,6 @@ def read_csv(content: str, shown: str) -> list[RowInput]:
 
 
 PASTED = "the pasted text"
-NEED_HEADER = "Paste a header line first (the variable names), or add a row."
 
 
 def _is_header(cells: Sequence[str], columns: Sequence[str]) -> bool:
@@ -260,20 +257,22 @@ def read_pasted(text: str, columns: Sequence[str]) -> list[RowInput]:
     try:
         parsed = _table_lines(text, "\t", PASTED)
         if not parsed:
-            raise InvalidInputError("There is nothing to paste: copy some cells first.")
+            raise InvalidInputError(messages.message(messages.PASTE_NOTHING))
         if _is_header(parsed[0][1], columns):
             header = _header(parsed[0][1], PASTED, parsed[0][0])
             if len(parsed) == 1:
-                raise InvalidInputError("Only a header line was pasted: copy the rows under it.")
+                raise InvalidInputError(messages.message(messages.PASTE_ONLY_HEADER))
             named = f"the header names {len(header)} columns"
             return _table_rows(header, parsed[1:], PASTED, len(header), named)
         variables = [name for name in columns if name not in EXPECTATION_COLUMNS]
         if not variables:
-            raise InvalidInputError(NEED_HEADER)
+            raise InvalidInputError(messages.message(messages.PASTE_NEED_HEADER))
         named = f"the columns are {', '.join(columns)}"
         return _table_rows(columns, parsed, PASTED, len(variables), named)
     except InputFileError as error:
-        raise InvalidInputError(f"Line {error.line} of the pasted text: {error.reason}.") from None
+        raise InvalidInputError(
+            messages.message(messages.PASTE_BAD_LINE, line=error.line, reason=error.reason)
+        ) from None
 
 
 def _refuse_constant(name: str) -> Any:

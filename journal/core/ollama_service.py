@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any, Literal, TypeVar, cast
 
 import httpx
 
+from journal.core import messages
 from journal.core.cancel import CancelToken, StreamCancelled
 from journal.core.errors import (
     InvalidInputError,
@@ -447,8 +448,12 @@ class OllamaService:
             vectors = [[float(number) for number in vector] for vector in response.embeddings]
             if len(vectors) != len(texts) or any(not vector for vector in vectors):
                 raise OllamaError(
-                    f"Ollama at {self.host} answered {len(vectors)} embeddings for "
-                    f"{len(texts)} texts: the model may not make embeddings."
+                    messages.message(
+                        messages.EMBEDDING_COUNT,
+                        host=self.host,
+                        vectors=len(vectors),
+                        texts=len(texts),
+                    )
                 )
             return vectors
 
@@ -539,27 +544,28 @@ class OllamaService:
             raise OllamaResponseError(exc.response.text, exc.response.status_code) from None
         except (httpx.RemoteProtocolError, httpx.ReadError) as exc:
             raise OllamaError(
-                f"Ollama at {self.host} closed the connection mid-answer ({exc}). "
-                "The server may have crashed or restarted."
+                messages.message(messages.CLOSED_MID_ANSWER, host=self.host, detail=str(exc))
             ) from None
         except httpx.TimeoutException:
             raise OllamaTimeoutError(self.host, "write", self.read_timeout) from None
         except MalformedLineError as exc:
             raise OllamaError(
-                f"A line of the answer from {self.host} could not be read: it is "
-                f"{exc.reason}. The text received until then is kept."
+                messages.message(messages.MALFORMED_LINE, host=self.host, reason=exc.reason)
             ) from None
         except ValidationError as exc:
             raise OllamaError(
-                f"Ollama at {self.host} sent something the journal cannot read "
-                f"({_validation_detail(exc)}). The text received until then is kept."
+                messages.message(
+                    messages.UNREADABLE_ANSWER, host=self.host, detail=_validation_detail(exc)
+                )
             ) from None
         except json.JSONDecodeError as exc:
             raise OllamaError(
-                f"Ollama at {self.host} answered with something that is not JSON ({exc.msg})."
+                messages.message(messages.NOT_JSON, host=self.host, detail=exc.msg)
             ) from None
         except httpx.InvalidURL as exc:
-            raise OllamaError(f"'{self.host}' is not a usable Ollama address: {exc}.") from None
+            raise OllamaError(
+                messages.message(messages.NOT_AN_ADDRESS, host=self.host, detail=str(exc))
+            ) from None
 
 
 class _SilenceWatch:

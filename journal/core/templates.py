@@ -17,12 +17,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from journal.core.errors import InvalidInputError
+from journal.core.messages import NAME_RULE
 
 NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 # One scan, left to right: an escape is matched before a variable could start inside it.
 _TOKEN = re.compile(r"\{\{\{\{|\{\{([A-Za-z_][A-Za-z0-9_]*)\}\}")
 ESCAPE = "{{{{"
-NAME_RULE = "a name starts with a letter or _ and holds only letters, digits and _"
 
 
 def variables(template: str) -> list[str]:

@@ -19,8 +19,10 @@ def _log_dir() -> Path:
 
 def run_app(db: str | None = None, host: str | None = None) -> int:
     from journal.gui.crash_dialog import install_crash_handler
+    from journal.gui.i18n import chosen_language, install_language
     from journal.gui.main_window import MainWindow
     from journal.gui.resources import app_icon
+    from journal.gui.settings_store import SettingsStore
 
     existing = QApplication.instance()
     app = existing if isinstance(existing, QApplication) else QApplication(sys.argv[:1])
@@ -29,7 +31,9 @@ def run_app(db: str | None = None, host: str | None = None) -> int:
     app.setDesktopFileName("llm-journal")
     app.setWindowIcon(app_icon())
     install_crash_handler(lambda: _log_dir() / "crash.log")
-    window = MainWindow(db=db, host=host)
+    settings = SettingsStore()
+    install_language(app, chosen_language(settings.language()))  # before any widget
+    window = MainWindow(db=db, host=host, settings=settings)
     window.show()
     if os.environ.get("JOURNAL_REPORT_SHOWN"):
         # For the start-up benchmark (benchmarks/gui_startup.py): when shown, when listed.

@@ -18,6 +18,7 @@ from PySide6.QtCore import QCoreApplication, QObject, QThreadPool, Signal
 
 from journal.core.errors import JournalError, OllamaError
 from journal.gui.grading_relay import GradingRelay
+from journal.gui.i18n import error_text
 from journal.gui.ollama_status import OllamaStatus
 from journal.gui.tasks import Task, TaskRunner
 
@@ -270,7 +271,8 @@ class AppContext(QObject):
         the watcher check the server again."""
         if isinstance(error, OllamaError):
             self.ollama_status.report_failure(error)
-        text = f"{about} {error.message}" if about else error.message
+        shown = error_text(error)  # translated when the core said it with a template
+        text = f"{about} {shown}" if about else shown
         if quiet:
             self.say(text, PROBLEM_SHOWN_MS)
         else:

@@ -8,10 +8,11 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Qt, QTimer, QUrl, Signal, Slot
+from PySide6.QtCore import QCoreApplication, Qt, QTimer, QUrl, Signal, Slot
 from PySide6.QtGui import QDesktopServices, QFontDatabase, QPalette
 from PySide6.QtWidgets import (
     QCheckBox,
+    QComboBox,
     QDialog,
     QDialogButtonBox,
     QFileDialog,
@@ -35,6 +36,7 @@ from journal.core.settings import (
     parse_option_lines,
 )
 from journal.gui.dialog_helpers import error_label, fit_height, mark_as_error
+from journal.gui.i18n import LANGUAGE_NAMES, SYSTEM, error_text
 from journal.gui.model_picker import ModelPicker
 from journal.gui.options_panel import ALLOW_UNKNOWN_HINT
 from journal.gui.settings_store import SettingsStore
@@ -43,31 +45,46 @@ from journal.gui.tasks import Task, run_in_background
 if TYPE_CHECKING:
     from journal.core.ollama_service import ModelInfo
 
-OPTIONS_PLACEHOLDER = "temperature=0.2\nseed=42\nnum_ctx=8192"
-HOSTS_PLACEHOLDER = (
-    f"{DEFAULT_OLLAMA_HOST}\nhttp://gpu-box:11434 limit=2\n"
-    "(one address per line; the first is used; batches and checks use them all)"
-)
-HOSTS_TIP = (
-    "One address per line, e.g. http://gpu-box:11434. Add limit=N to give a host N answers "
-    "at once (http://gpu-box:11434 limit=2). The window runs on the first; batches and "
-    "migration checks spread over them all."
-)
+translate = QCoreApplication.translate
+
+OPTIONS_PLACEHOLDER = "temperature=0.2\nseed=42\nnum_ctx=8192"  # option names: not translated
+
+
+def hosts_placeholder() -> str:
+    return translate(
+        "settings_dialog",
+        "{default}\nhttp://gpu-box:11434 limit=2\n"
+        "(one address per line; the first is used; batches and checks use them all)",
+    ).format(default=DEFAULT_OLLAMA_HOST)
+
+
+def hosts_tip() -> str:
+    return translate(
+        "settings_dialog",
+        "One address per line, e.g. http://gpu-box:11434. Add limit=N to give a host N "
+        "answers at once (http://gpu-box:11434 limit=2). The window runs on the first; "
+        "batches and migration checks spread over them all.",
+    )
 
 
 def precedence_text() -> str:
     """Which address the window uses, in the order the CLI uses too."""
-    order = f"--host, then OLLAMA_HOST, then this list, then {DEFAULT_OLLAMA_HOST}"
+    order = translate(
+        "settings_dialog", "--host, then OLLAMA_HOST, then this list, then {default}"
+    ).format(default=DEFAULT_OLLAMA_HOST)
     if os.environ.get(OLLAMA_HOST_ENV):
         try:
             host = choose_host(None, saved_hosts=[]).host
         except InvalidInputError:
             host = os.environ[OLLAMA_HOST_ENV]
-        return (
-            f"OLLAMA_HOST is set ({host}): it overrides the first host here until it is "
-            f"unset. The order: {order}."
-        )
-    return f"The first host is used. The order: {order}."
+        return translate(
+            "settings_dialog",
+            "OLLAMA_HOST is set ({host}): it overrides the first host here until it is "
+            "unset. The order: {order}.",
+        ).format(host=host, order=order)
+    return translate("settings_dialog", "The first host is used. The order: {order}.").format(
+        order=order
+    )
 
 
 class SettingsDialog(QDialog):
@@ -90,7 +107,7 @@ class SettingsDialog(QDialog):
         self._check_host = check_host
         self._check_task: Task | None = None
         self._checking_host = ""
-        self.setWindowTitle("Settings")
+        self.setWindowTitle(translate("settings_dialog", "Settings"))
         self.setMinimumWidth(560)
         saved = store.shared()
         self._saved_keys = frozenset(saved.options)  # saved before: accepted even when unknown
@@ -103,6 +120,7 @@ class SettingsDialog(QDialog):
             self._init_grading_box(list_models, saved.judge_model, saved.embedding_model)
         )
         layout.addWidget(self._init_journal_box(journal_path))
+        layout.addWidget(self._init_language_box(store.language()))
         layout.addWidget(self._init_file_label())
         layout.addStretch(1)
         self.buttons = QDialogButtonBox(
@@ -129,13 +147,15 @@ class SettingsDialog(QDialog):
         return label
 
     def _init_ollama_box(self, hosts: str) -> QGroupBox:
-        self.hosts_edit = self._mono_edit(hosts, HOSTS_PLACEHOLDER, 3)
-        self.hosts_edit.setToolTip(HOSTS_TIP)
-        hosts_label = QLabel("&Hosts:")
+        self.hosts_edit = self._mono_edit(hosts, hosts_placeholder(), 4)  # the hint wraps
+        self.hosts_edit.setToolTip(hosts_tip())
+        hosts_label = QLabel(translate("settings_dialog", "&Hosts:"))
         hosts_label.setBuddy(self.hosts_edit)
-        self.test_button = QPushButton("&Test connection")
+        self.test_button = QPushButton(translate("settings_dialog", "&Test connection"))
         self.test_button.setAutoDefault(False)
-        self.test_button.setToolTip("Ask the address on the cursor's line (or the first one)")
+        self.test_button.setToolTip(
+            translate("settings_dialog", "Ask the address on the cursor's line (or the first one)")
+        )
         row = QHBoxLayout()
         row.addWidget(hosts_label, 0, Qt.AlignmentFlag.AlignTop)
         row.addWidget(self.hosts_edit, 1)
@@ -146,7 +166,7 @@ class SettingsDialog(QDialog):
         self.precedence_label = self._muted(precedence_text())
         if os.environ.get(OLLAMA_HOST_ENV):  # the list is not what is used: say it plainly
             self.precedence_label.setForegroundRole(QPalette.ColorRole.WindowText)
-        box = QGroupBox("Ollama")
+        box = QGroupBox(translate("settings_dialog", "Ollama"))
         box_layout = QVBoxLayout(box)
         box_layout.addLayout(row)
         box_layout.addWidget(self.host_status_label)
@@ -155,19 +175,27 @@ class SettingsDialog(QDialog):
 
     def _init_options_box(self, defaults: dict[str, Any]) -> QGroupBox:
         self.options_edit = self._mono_edit(format_option_lines(defaults), OPTIONS_PLACEHOLDER, 5)
-        self.allow_unknown_check = QCheckBox("Allow unknown options")
+        self.allow_unknown_check = QCheckBox(translate("settings_dialog", "Allow unknown options"))
         self.allow_unknown_check.setToolTip(
-            "Save option names Ollama does not know. Ollama ignores them silently, so a typo "
-            "would be recorded as if it had been used."
+            translate(
+                "settings_dialog",
+                "Save option names Ollama does not know. Ollama ignores them silently, so a "
+                "typo would be recorded as if it had been used.",
+            )
         )
         self.options_error_label = error_label()
-        box = QGroupBox("Default options for new experiments and journal run")
+        box = QGroupBox(
+            translate("settings_dialog", "Default options for new experiments and journal run")
+        )
         box_layout = QVBoxLayout(box)
         box_layout.addWidget(self.options_edit)
         box_layout.addWidget(
             self._muted(
-                "One <b>KEY=VALUE</b> per line, as with <code>journal run -o</code>;"
-                " # starts a comment."
+                translate(
+                    "settings_dialog",
+                    "One <b>KEY=VALUE</b> per line, as with <code>journal run -o</code>;"
+                    " # starts a comment.",
+                )
             )
         )
         box_layout.addWidget(self.allow_unknown_check)
@@ -183,23 +211,31 @@ class SettingsDialog(QDialog):
         """The local models that grade `judge:` and `similar:` expectations; "none" is a
         choice (those expectations then need a look)."""
         self.judge_picker = ModelPicker(
-            list_models, none_text="None (judge: expectations need a look)"
+            list_models,
+            none_text=translate("settings_dialog", "None (judge: expectations need a look)"),
         )
-        self.judge_picker.setAccessibleName("Judge model")
-        self.judge_picker.combo.setToolTip("The model that grades judge: expectations")
+        self.judge_picker.setAccessibleName(translate("settings_dialog", "Judge model"))
+        self.judge_picker.combo.setToolTip(
+            translate("settings_dialog", "The model that grades judge: expectations")
+        )
         self.embedding_picker = ModelPicker(
-            list_models, none_text="None (similar: expectations need a look)"
+            list_models,
+            none_text=translate("settings_dialog", "None (similar: expectations need a look)"),
         )
-        self.embedding_picker.setAccessibleName("Embedding model")
+        self.embedding_picker.setAccessibleName(translate("settings_dialog", "Embedding model"))
         self.embedding_picker.combo.setToolTip(
-            "The model whose embeddings grade similar: expectations"
+            translate("settings_dialog", "The model whose embeddings grade similar: expectations")
         )
-        box = QGroupBox("Grading")
+        box = QGroupBox(translate("settings_dialog", "Grading"))
         grid = QGridLayout(box)
         for row, (text, picker, chosen) in enumerate(
             (
-                ("&Judge model:", self.judge_picker, judge),
-                ("E&mbedding model:", self.embedding_picker, embedding),
+                (translate("settings_dialog", "&Judge model:"), self.judge_picker, judge),
+                (
+                    translate("settings_dialog", "E&mbedding model:"),
+                    self.embedding_picker,
+                    embedding,
+                ),
             )
         ):
             label = QLabel(text)
@@ -210,10 +246,13 @@ class SettingsDialog(QDialog):
             picker.refresh()
         grid.addWidget(
             self._muted(
-                "A judge grades an answer against a rubric in plain words; an embedding model "
-                "compares it with a reference text. The command line uses them too; there "
-                '<span style="white-space: nowrap">--judge</span> and '
-                '<span style="white-space: nowrap">--embed-model</span> override them.'
+                translate(
+                    "settings_dialog",
+                    "A judge grades an answer against a rubric in plain words; an embedding "
+                    "model compares it with a reference text. The command line uses them too; "
+                    'there <span style="white-space: nowrap">--judge</span> and '
+                    '<span style="white-space: nowrap">--embed-model</span> override them.',
+                )
             ),
             2,
             0,
@@ -229,18 +268,42 @@ class SettingsDialog(QDialog):
         self.journal_path_label.setTextInteractionFlags(
             Qt.TextInteractionFlag.TextSelectableByMouse
         )
-        self.show_folder_button = QPushButton("Show in &folder")
+        self.show_folder_button = QPushButton(translate("settings_dialog", "Show in &folder"))
         self.show_folder_button.setAutoDefault(False)
-        self.open_other_button = QPushButton("&Open another journal…")
+        self.open_other_button = QPushButton(translate("settings_dialog", "&Open another journal…"))
         self.open_other_button.setAutoDefault(False)
         buttons = QHBoxLayout()
         buttons.addWidget(self.show_folder_button)
         buttons.addWidget(self.open_other_button)
         buttons.addStretch(1)
-        box = QGroupBox("Journal file")
+        box = QGroupBox(translate("settings_dialog", "Journal file"))
         box_layout = QVBoxLayout(box)
         box_layout.addWidget(self.journal_path_label)
         box_layout.addLayout(buttons)
+        return box
+
+    def _init_language_box(self, language: str) -> QGroupBox:
+        """System / English / Français; the window is built in one language, so a change
+        applies at the next start (the note says so)."""
+        self.language_combo = QComboBox()
+        self.language_combo.addItem(translate("settings_dialog", "System"), SYSTEM)
+        for code, name in LANGUAGE_NAMES.items():
+            self.language_combo.addItem(name, code)
+        self.language_combo.setCurrentIndex(max(0, self.language_combo.findData(language)))
+        self.language_combo.setToolTip(
+            translate("settings_dialog", "The language of the window; System follows the computer")
+        )
+        label = QLabel(translate("settings_dialog", "&Language:"))
+        label.setBuddy(self.language_combo)
+        note = self._muted(
+            translate("settings_dialog", "A new language applies at the next start.")
+        )
+        row = QHBoxLayout()
+        row.addWidget(label)
+        row.addWidget(self.language_combo)
+        row.addWidget(note, 1)
+        box = QGroupBox(translate("settings_dialog", "Language"))
+        box.setLayout(row)
         return box
 
     def _init_file_label(self) -> QWidget:
@@ -249,8 +312,11 @@ class SettingsDialog(QDialog):
         holder_layout = QVBoxLayout(holder)
         holder_layout.setContentsMargins(0, 0, 0, 0)
         self.settings_file_label = self._muted(
-            f"Hosts, options and grading models are saved in {self._store.config.path}, "
-            "which <code>journal config</code> reads and writes too."
+            translate(
+                "settings_dialog",
+                "Hosts, options and grading models are saved in {path}, "
+                "which <code>journal config</code> reads and writes too.",
+            ).format(path=self._store.config.path)
         )
         self.settings_file_label.setTextInteractionFlags(
             Qt.TextInteractionFlag.TextSelectableByMouse
@@ -281,9 +347,9 @@ class SettingsDialog(QDialog):
         """Ask for a journal file, new or existing; None if the person cancelled."""
         path, _ = QFileDialog.getSaveFileName(
             parent,
-            "Open or create a journal",
+            translate("settings_dialog", "Open or create a journal"),
             start_dir,
-            "Journals (*.sqlite);;All files (*)",
+            translate("settings_dialog", "Journals (*.sqlite);;All files (*)"),
             options=QFileDialog.Option.DontConfirmOverwrite,
         )
         if not path:
@@ -317,10 +383,11 @@ class SettingsDialog(QDialog):
                 embedding_model=self.embedding_picker.current_model() or "",
             )
         except JournalError as error:  # a settings file that is damaged or cannot be written
-            self.file_error_label.setText(error.message)
+            self.file_error_label.setText(error_text(error))
             self.file_error_label.show()
             QTimer.singleShot(0, self._fit_height)
             return
+        self._store.set_language(str(self.language_combo.currentData()))
         self._store.sync()
         super().accept()
 
@@ -347,7 +414,7 @@ class SettingsDialog(QDialog):
         try:
             self._parse_hosts()
         except InvalidInputError as error:
-            self._show_host_status(error.message, error=True)
+            self._show_host_status(error_text(error), error=True)
             return False
         return True
 
@@ -355,7 +422,7 @@ class SettingsDialog(QDialog):
         try:
             self._parse_options()
         except InvalidInputError as error:
-            self.options_error_label.setText(error.message)
+            self.options_error_label.setText(error_text(error))
             self.options_error_label.show()
             QTimer.singleShot(0, self._fit_height)
             return False
@@ -398,12 +465,14 @@ class SettingsDialog(QDialog):
         try:
             host = self._host_to_test()
         except InvalidInputError as error:
-            self._show_host_status(error.message, error=True)
+            self._show_host_status(error_text(error), error=True)
             return
         check = self._check_host
         if self._check_task is not None:
             self._check_task.cancel()
-        self._show_host_status(f"Connecting to {host}…", error=False)
+        self._show_host_status(
+            translate("settings_dialog", "Connecting to {host}…").format(host=host), error=False
+        )
         self.test_button.setEnabled(False)
         self._checking_host = host
 
@@ -417,13 +486,16 @@ class SettingsDialog(QDialog):
         self._check_task = None
         self.test_button.setEnabled(True)
         self._show_host_status(
-            f"Ollama {version} is answering at {self._checking_host}.", error=False
+            translate("settings_dialog", "Ollama {version} is answering at {host}.").format(
+                version=version, host=self._checking_host
+            ),
+            error=False,
         )
 
     def _on_check_failed(self, error: JournalError) -> None:
         self._check_task = None
         self.test_button.setEnabled(True)
-        self._show_host_status(error.message, error=True)
+        self._show_host_status(error_text(error), error=True)
 
     @Slot()
     def _on_hosts_edit_text_changed(self) -> None:

@@ -31,6 +31,7 @@ from journal.core.settings import (
 ORGANIZATION = "llm-journal"
 APPLICATION = "LLM Journal"
 MAX_RECENT_JOURNALS = 8
+LANGUAGE_KEY = "language"
 
 # Where the window kept these before they moved to the settings file.
 _OLD_HOST_KEY = "ollama/host"
@@ -249,6 +250,15 @@ class SettingsStore:
 
     def set_raw_mode(self, raw: bool) -> None:
         self._settings.setValue("view/raw_mode", bool(raw))
+
+    def language(self) -> str:
+        """ "system" (the default: follow the system locale), "en" or "fr"."""
+        value = self._text(LANGUAGE_KEY)
+        return value if value in ("en", "fr") else "system"
+
+    def set_language(self, language: str) -> None:
+        """Takes effect at the next start: the window is built in one language."""
+        self._set_text(LANGUAGE_KEY, None if language == "system" else language)
 
 
 def _split_defaults(defaults: dict[str, Any]) -> dict[str, Any]:

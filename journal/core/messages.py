@@ -1,0 +1,187 @@
+"""Messages the core hands to a person as a template and its parameters, not as finished text.
+
+The CLI prints the English text (`str(error)`); the window translates the template (Qt
+context "core") and fills in the same parameters, so one rule keeps one wording in every
+language. Each template is defined here once and listed in TEMPLATES: the window's
+translation tooling cannot read Qt-free code, so scripts/i18n.py generates
+journal/gui/core_messages.py from that list (a test keeps the two in step).
+
+Parameters are data (hosts, model names, what Ollama said): they are never translated.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+
+# -- Ollama ------------------------------------------------------------------------------------
+
+_START_HINT = (
+    "Is it running? Start it with `ollama serve`, or point the journal elsewhere with "
+    "--host, OLLAMA_HOST or `journal config set ollama.hosts URL`."
+)
+OLLAMA_UNREACHABLE = "Cannot reach Ollama at {host}. " + _START_HINT
+OLLAMA_UNREACHABLE_DETAIL = "Cannot reach Ollama at {host} ({detail}). " + _START_HINT
+MODEL_NOT_FOUND = "Model '{model}' is not available on {host}. Pull it with `ollama pull {model}`."
+_TIMEOUT_HINT = "The model may still be loading; try again, or raise the timeout."
+TIMEOUT_CONNECT = (
+    "Ollama at {host} did not answer within {seconds:g} s (connect timeout). " + _TIMEOUT_HINT
+)
+TIMEOUT_READ = (
+    "Ollama at {host} did not answer within {seconds:g} s (read timeout). " + _TIMEOUT_HINT
+)
+TIMEOUT_WRITE = (
+    "Ollama at {host} did not answer within {seconds:g} s (write timeout). " + _TIMEOUT_HINT
+)
+RESPONSE_MID_STREAM = "Ollama reported an error (mid-stream): {detail}"
+RESPONSE_HTTP = "Ollama reported an error (HTTP {status}): {detail}"
+INCOMPLETE_ANSWER = (
+    "The stream from Ollama at {host} ended before Ollama said it was done: the answer may "
+    "be incomplete. What arrived is kept."
+)
+INCOMPLETE_PULL = (
+    "The stream from Ollama at {host} ended before Ollama said it was done: the pull may "
+    "be incomplete. What arrived is kept."
+)
+REGISTRY_UNREACHABLE = (
+    "The Ollama server at {host} could not reach its model registry to pull '{model}' (no "
+    "internet there?). Without internet, make the model from a GGUF file instead: a "
+    "Modelfile with the line `FROM ./model.gguf`, then `ollama create {model} -f Modelfile`. "
+    "Ollama said: {detail}"
+)
+CLOSED_MID_ANSWER = (
+    "Ollama at {host} closed the connection mid-answer ({detail}). "
+    "The server may have crashed or restarted."
+)
+MALFORMED_LINE = (
+    "A line of the answer from {host} could not be read: it is {reason}. "
+    "The text received until then is kept."
+)
+UNREADABLE_ANSWER = (
+    "Ollama at {host} sent something the journal cannot read ({detail}). "
+    "The text received until then is kept."
+)
+NOT_JSON = "Ollama at {host} answered with something that is not JSON ({detail})."
+NOT_AN_ADDRESS = "'{host}' is not a usable Ollama address: {detail}."
+EMBEDDING_COUNT = (
+    "Ollama at {host} answered {vectors} embeddings for {texts} texts: the model may not "
+    "make embeddings."
+)
+
+# -- input rows --------------------------------------------------------------------------------
+
+# Here, not in templates.py, so errors.py can import this module without an import cycle.
+
+NAME_RULE = "a name starts with a letter or _ and holds only letters, digits and _"
+ROW_NAME_IS_EXPECTATIONS = "{name!r} cannot be a variable: it names the row's expectations column."
+ROW_BAD_NAME = "{name!r} cannot be a variable name: " + NAME_RULE + "."
+ROW_SCHEMA_FILE = "Expectation {line!r}: a row's json-schema is written out, not read from a file."
+ROW_NO_VALUES = "A row gives at least one variable's value, as NAME=VALUE."
+ROW_VALUE_NOT_TEXT = "The value of {name} must be text."
+PASTE_NOTHING = "There is nothing to paste: copy some cells first."
+PASTE_ONLY_HEADER = "Only a header line was pasted: copy the rows under it."
+PASTE_NEED_HEADER = "Paste a header line first (the variable names), or add a row."
+PASTE_BAD_LINE = "Line {line} of the pasted text: {reason}."
+
+# -- expectations (a reason, said inside EXPECTATION_REFUSED) --------------------------------
+
+EXPECTATION_REFUSED = "Expectation {line!r}: {reason}"
+EXPECT_ONE_LINE = "it must be one line."
+EXPECT_STARTS_WITH_KIND = "it starts with a kind, like {example}."
+EXPECT_COMPARES_A_NUMBER = "{kind} compares a number: {example}."
+EXPECT_OPEN_PARENTHESIS = "the ( after the kind is never closed."
+EXPECT_COLON = "a : goes after the kind: {example}."
+EXPECT_IS_JSON_ALONE = "is-json takes no value: write is-json alone."
+EXPECT_NO_SUCH_KIND_CLOSE = "there is no kind {word}: did you mean {close}?"
+EXPECT_NO_SUCH_KIND = "there is no kind {word}: the kinds are {kinds}."
+EXPECT_WEIGHT_NOT_NUMBER = "the weight is a number, not {weight!r}."
+EXPECT_WEIGHT_RANGE = "the weight is a number above 0, up to {most:g}."
+EXPECT_NAME_ONE_LINE = "a name is one line."
+EXPECT_ABOUT_THE_RUN = "{kind} is about the run, not {target}: leave the target answer."
+EXPECT_NO_ARGUMENT = "{kind} takes no (...): {example}."
+EXPECT_NEEDS_VALUE = "{kind} needs a value: {example}."
+EXPECT_ONE_LINE_NEWLINE = "a {kind} is one line: write a newline as \\n."
+EXPECT_COMPARES_WITH = "{kind} compares with {operators} and a number: {example}."
+EXPECT_NO_UNIT = "{kind} counts without a unit: {example}."
+EXPECT_WHOLE_NUMBERS = "{kind} counts whole numbers: {example}."
+EXPECT_SIMILARITY = "similar(ARG) is a similarity from 0 to 1, not {arg!r}."
+EXPECT_SIMILARITY_RANGE = "similar(ARG) is a similarity above 0, up to 1, not {arg!r}."
+
+TEMPLATES: tuple[str, ...] = (
+    OLLAMA_UNREACHABLE,
+    OLLAMA_UNREACHABLE_DETAIL,
+    MODEL_NOT_FOUND,
+    TIMEOUT_CONNECT,
+    TIMEOUT_READ,
+    TIMEOUT_WRITE,
+    RESPONSE_MID_STREAM,
+    RESPONSE_HTTP,
+    INCOMPLETE_ANSWER,
+    INCOMPLETE_PULL,
+    REGISTRY_UNREACHABLE,
+    CLOSED_MID_ANSWER,
+    MALFORMED_LINE,
+    UNREADABLE_ANSWER,
+    NOT_JSON,
+    NOT_AN_ADDRESS,
+    EMBEDDING_COUNT,
+    ROW_NAME_IS_EXPECTATIONS,
+    ROW_BAD_NAME,
+    ROW_SCHEMA_FILE,
+    ROW_NO_VALUES,
+    ROW_VALUE_NOT_TEXT,
+    PASTE_NOTHING,
+    PASTE_ONLY_HEADER,
+    PASTE_NEED_HEADER,
+    PASTE_BAD_LINE,
+    EXPECTATION_REFUSED,
+    EXPECT_ONE_LINE,
+    EXPECT_STARTS_WITH_KIND,
+    EXPECT_COMPARES_A_NUMBER,
+    EXPECT_OPEN_PARENTHESIS,
+    EXPECT_COLON,
+    EXPECT_IS_JSON_ALONE,
+    EXPECT_NO_SUCH_KIND_CLOSE,
+    EXPECT_NO_SUCH_KIND,
+    EXPECT_WEIGHT_NOT_NUMBER,
+    EXPECT_WEIGHT_RANGE,
+    EXPECT_NAME_ONE_LINE,
+    EXPECT_ABOUT_THE_RUN,
+    EXPECT_NO_ARGUMENT,
+    EXPECT_NEEDS_VALUE,
+    EXPECT_ONE_LINE_NEWLINE,
+    EXPECT_COMPARES_WITH,
+    EXPECT_NO_UNIT,
+    EXPECT_WHOLE_NUMBERS,
+    EXPECT_SIMILARITY,
+    EXPECT_SIMILARITY_RANGE,
+)
+
+
+@dataclass(frozen=True)
+class Message:
+    """A registered template and the values for its {placeholders}. A value may be a
+    Message itself (a reason inside "Expectation 'x': {reason}"): it is said, and
+    translated, on its own."""
+
+    template: str
+    params: Mapping[str, object] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        # An unlisted template would reach the window untranslated: a bug, caught at once.
+        if self.template not in TEMPLATES:
+            raise ValueError(f"not a registered message template: {self.template!r}")
+
+    def english(self) -> str:
+        return self.template.format(**self.filled(Message.english))
+
+    def filled(self, say: Callable[[Message], str]) -> dict[str, object]:
+        """The parameters, each Message among them said by `say`."""
+        return {
+            name: say(value) if isinstance(value, Message) else value
+            for name, value in self.params.items()
+        }
+
+
+def message(template: str, **params: object) -> Message:
+    return Message(template, params)
