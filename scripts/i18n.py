@@ -83,11 +83,17 @@ def core_messages_source() -> str:
 
 def lupdate(ts_folder: Path = TS_FOLDER) -> None:
     """Extract every marked string under journal/gui into the .ts files in `ts_folder`,
-    keeping the translations they already hold."""
+    keeping the translations they already hold.
+
+    pyside6-lupdate only takes a message for a count when the count is a number literal
+    (`translate(c, "%n run(s)", None, n)` comes out as a plain message) and, on its next run,
+    drops the plural forms of a message it takes for plain. So every message with %n is made
+    plural here, its forms kept across runs; the English file keeps only those messages."""
     ts_folder.mkdir(parents=True, exist_ok=True)
     sources = sorted(str(path) for path in SOURCES.glob("*.py"))
     for language in LANGUAGES:
-        extra = ["-pluralonly"] if language == "en" else []
+        path = ts_path(language, ts_folder)
+        kept = _plural_forms(path) if path.exists() else {}
         subprocess.run(
             [
                 tool("pyside6-lupdate"),
@@ -99,13 +105,61 @@ def lupdate(ts_folder: Path = TS_FOLDER) -> None:
                 "en",
                 "-target-language",
                 language,
-                *extra,
                 *sources,
                 "-ts",
-                str(ts_path(language, ts_folder)),
+                str(path),
             ],
             check=True,
         )
+        _make_counts_plural(path, kept, plural_only=language == "en")
+
+
+def _is_count(source: str) -> bool:
+    return "%n" in source or "%Ln" in source
+
+
+def _plural_forms(path: Path) -> dict[tuple[str, str], list[str]]:
+    """The finished plural forms `path` holds, by (context, source)."""
+    forms: dict[tuple[str, str], list[str]] = {}
+    for context in ET.parse(path).getroot().iter("context"):
+        name = context.findtext("name", "")
+        for message in context.iter("message"):
+            translation = message.find("translation")
+            if translation is None or translation.get("type") == "unfinished":
+                continue
+            found = [form.text or "" for form in translation.iter("numerusform")]
+            if found:
+                forms[(name, message.findtext("source", ""))] = found
+    return forms
+
+
+def _make_counts_plural(
+    path: Path, kept: dict[tuple[str, str], list[str]], *, plural_only: bool
+) -> None:
+    tree = ET.parse(path)
+    root = tree.getroot()
+    for context in list(root.iter("context")):
+        name = context.findtext("name", "")
+        for message in list(context.iter("message")):
+            source = message.findtext("source", "")
+            if not _is_count(source):
+                if plural_only:
+                    context.remove(message)
+                continue
+            message.set("numerus", "yes")
+            translation = message.find("translation")
+            if translation is None:
+                translation = ET.SubElement(message, "translation")
+            forms = kept.get((name, source))
+            if forms:
+                _set_forms(translation, forms)
+                translation.attrib.pop("type", None)
+            elif not list(translation.iter("numerusform")):
+                _set_forms(translation, ["", ""])
+                translation.set("type", "unfinished")
+        if plural_only and context.find("message") is None:
+            root.remove(context)
+    _write_ts(tree, path)
 
 
 def update() -> None:

@@ -10,10 +10,8 @@ from __future__ import annotations
 
 import itertools
 import threading
-from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any
 
-from PySide6 import QtCore
 from PySide6.QtCore import (
     QCoreApplication,
     QEvent,
@@ -49,6 +47,7 @@ from journal.core.domain import RunStatus
 from journal.core.errors import JournalError
 from journal.gui.batch_grid_model import BatchGridModel
 from journal.gui.batch_job import BatchJob
+from journal.gui.translating import QT_TRANSLATE_NOOP
 
 if TYPE_CHECKING:
     from sqlmodel import Session
@@ -61,7 +60,6 @@ if TYPE_CHECKING:
 
 translate = QCoreApplication.translate
 # Marks a module-level text for lupdate; it is translated where it is shown.
-QT_TRANSLATE_NOOP = cast("Callable[[str, str], str]", QtCore.QT_TRANSLATE_NOOP)
 
 NO_PROMPT = QT_TRANSLATE_NOOP(
     "batch_window", "(No runs yet: run the prompt once; Run all then uses it for every row.)"

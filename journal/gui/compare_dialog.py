@@ -33,7 +33,7 @@ from journal.core.errors import JournalError
 from journal.core.formatting import seconds, short_digest
 from journal.gui.answer_view import SafeTextBrowser
 from journal.gui.dialog_helpers import DELETED, INSERTED, diff_html, plain_html, tint
-from journal.gui.translating import QT_TRANSLATE_NOOP, english_plural
+from journal.gui.translating import QT_TRANSLATE_NOOP
 
 if TYPE_CHECKING:
     from sqlmodel import Session
@@ -309,9 +309,7 @@ class CompareDialog(QDialog):
         digest = short_digest(run.digest) or translate("compare_dialog", "no digest")
         tokens, speed, wall = run.tokens, run.tokens_per_second, run.wall_seconds
         stats = [
-            english_plural(translate("compare_dialog", "%n token(s)", None, tokens), tokens)
-            if tokens is not None
-            else "",
+            translate("compare_dialog", "%n token(s)", None, tokens) if tokens is not None else "",
             translate("compare_dialog", "{speed} tok/s").format(speed=f"{speed:.1f}")
             if speed is not None
             else "",

@@ -10,9 +10,9 @@ from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 from types import TracebackType
-from typing import ClassVar, cast
+from typing import ClassVar
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QObject, Qt, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QObject, Qt, Signal, Slot
 from PySide6.QtGui import QFontDatabase, QGuiApplication, QPalette
 from PySide6.QtWidgets import (
     QApplication,
@@ -28,9 +28,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from journal.gui.translating import QT_TRANSLATE_NOOP
+
 translate = QCoreApplication.translate
 
-HEADLINE = cast(str, QT_TRANSLATE_NOOP("crash_dialog", "Something went wrong inside LLM Journal."))
+HEADLINE = QT_TRANSLATE_NOOP("crash_dialog", "Something went wrong inside LLM Journal.")
 
 
 def _where_logged(log_path: Path | None, log_problem: str) -> str:

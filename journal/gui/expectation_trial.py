@@ -11,12 +11,13 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, cast
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QObject, Signal
+from PySide6.QtCore import QCoreApplication, QObject, Signal
 
 from journal.core.cancel import CancelToken, StreamCancelled
 from journal.core.errors import JournalError
 from journal.core.expectations import Expectation, Kind
 from journal.core.grading import GradeResult, GradeStatus, grade_deterministic
+from journal.gui.translating import QT_TRANSLATE_NOOP
 
 if TYPE_CHECKING:
     from journal.core.models import Run

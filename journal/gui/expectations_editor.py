@@ -37,7 +37,7 @@ from journal.gui.elided_label import ElidedLabel
 from journal.gui.expectation_row import ERROR_COLOUR, ExpectationRow
 from journal.gui.expectation_trial import ExpectationTrial
 from journal.gui.throttle import Throttle
-from journal.gui.translating import QT_TRANSLATE_NOOP, english_plural
+from journal.gui.translating import QT_TRANSLATE_NOOP
 
 if TYPE_CHECKING:
     from sqlmodel import Session
@@ -317,7 +317,7 @@ class ExpectationsEditor(QWidget):
                     count,
                 )
             )
-            self._context.say(english_plural(said, count).format(text=repr(text)), 15_000)
+            self._context.say(said.format(text=repr(text)), 15_000)
 
     def set_selected_run(self, run_id: int | None) -> None:
         """The run shown in the answer view, the one "Try" grades (None: no run)."""

@@ -28,7 +28,6 @@ from journal.core.errors import JournalError
 from journal.core.formatting import describe_filter
 from journal.gui.answer_view import HEADER_TINT, SafeTextBrowser, _for_qt, _qt_style_sheet, _tint
 from journal.gui.dialog_helpers import busy_bar, error_label, hint_label
-from journal.gui.translating import english_plural
 
 if TYPE_CHECKING:
     from journal.core.export_markdown import ExportResult, ExportSelection, Layout
@@ -462,12 +461,10 @@ class ExportDialog(QDialog):
 
 
 def _runs(runs: int) -> str:
-    return english_plural(translate("export_dialog", "%n run(s)", None, runs), runs)
+    return translate("export_dialog", "%n run(s)", None, runs)
 
 
 def _counts(experiments: int, runs: int) -> str:
     """`3 experiments, 5 runs`."""
-    said = english_plural(
-        translate("export_dialog", "%n experiment(s)", None, experiments), experiments
-    )
+    said = translate("export_dialog", "%n experiment(s)", None, experiments)
     return f"{said}, {_runs(runs)}"

@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 from typing import Any, cast
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Signal, Slot
+from PySide6.QtCore import QCoreApplication, Signal, Slot
 from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import (
     QComboBox,
@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from journal.core.errors import InvalidInputError
 from journal.core.output_format import parse_format, parse_schema
+from journal.gui.translating import QT_TRANSLATE_NOOP
 
 translate = QCoreApplication.translate
 

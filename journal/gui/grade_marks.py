@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, cast
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt, Slot
+from PySide6.QtCore import QCoreApplication, Qt, Slot
 from PySide6.QtGui import QBrush, QColor, QFont, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 from journal.core.domain import RunStatus, Verdict
 from journal.core.grading import GradeStatus, OutcomeStatus, RunOutcome
 from journal.gui.table_style import VERDICT_COLOURS
+from journal.gui.translating import QT_TRANSLATE_NOOP
 
 if TYPE_CHECKING:
     from sqlmodel import Session

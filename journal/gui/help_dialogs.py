@@ -7,9 +7,8 @@ import platform
 import sqlite3
 import sys
 from collections.abc import Iterable
-from typing import cast
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt, Slot, qVersion
+from PySide6.QtCore import QCoreApplication, Qt, Slot, qVersion
 from PySide6.QtGui import QAction, QGuiApplication, QKeySequence, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -26,17 +25,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from journal.gui.translating import QT_TRANSLATE_NOOP
+
 translate = QCoreApplication.translate
 
 APP_NAME = "LLM Journal"
-DESCRIPTION = cast(
-    str,
-    QT_TRANSLATE_NOOP(
-        "help_dialogs",
-        "A lab notebook for trial-and-error work with local language models served by Ollama.",
-    ),
+DESCRIPTION = QT_TRANSLATE_NOOP(
+    "help_dialogs",
+    "A lab notebook for trial-and-error work with local language models served by Ollama.",
 )
-NOT_CONNECTED = cast(str, QT_TRANSLATE_NOOP("help_dialogs", "not connected"))
+NOT_CONNECTED = QT_TRANSLATE_NOOP("help_dialogs", "not connected")
 # The About rows' names, translated where shown; the copied lines stay in English.
 ROW_NAMES = (
     QT_TRANSLATE_NOOP("help_dialogs", "ollama (Python client)"),

@@ -9,10 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import (
-    QT_TRANSLATE_NOOP,
     QBuffer,
     QByteArray,
     QCoreApplication,
@@ -39,6 +38,7 @@ from PySide6.QtWidgets import (
 
 from journal.core.errors import InvalidInputError
 from journal.gui.options_panel import error_color
+from journal.gui.translating import QT_TRANSLATE_NOOP
 
 if TYPE_CHECKING:
     from journal.core.images import ImageFile
@@ -46,9 +46,7 @@ if TYPE_CHECKING:
 translate = QCoreApplication.translate
 
 THUMB_PX = 64
-IMAGE_FILTER = cast(
-    str, QT_TRANSLATE_NOOP("image_strip", "Images (*.png *.jpg *.jpeg *.webp);;All files (*)")
-)
+IMAGE_FILTER = QT_TRANSLATE_NOOP("image_strip", "Images (*.png *.jpg *.jpeg *.webp);;All files (*)")
 
 
 def thumbnail(data: bytes) -> QPixmap:

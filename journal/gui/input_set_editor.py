@@ -35,7 +35,7 @@ from journal.core.input_rows import EXPECTATION_COLUMNS, check_row, read_pasted
 from journal.gui.dialog_helpers import error_label
 from journal.gui.elided_label import ElidedLabel
 from journal.gui.input_set_model import InputSetModel
-from journal.gui.translating import QT_TRANSLATE_NOOP, english_plural
+from journal.gui.translating import QT_TRANSLATE_NOOP
 
 if TYPE_CHECKING:
     from sqlmodel import Session
@@ -284,7 +284,7 @@ class InputSetEditor(QWidget):
 
         def removed(count: int) -> None:
             said = translate("input_set_editor", "Removed %n input(s).", None, count)
-            self._done(english_plural(said, count))
+            self._done(said)
 
         self._write(remove, removed)
 
@@ -370,13 +370,10 @@ class InputSetEditor(QWidget):
         answer = QMessageBox.question(
             self,
             translate("input_set_editor", "Remove inputs"),
-            english_plural(
-                translate(
-                    "input_set_editor",
-                    "Remove %n input row(s)? Runs made from them keep their values.",
-                    None,
-                    count,
-                ),
+            translate(
+                "input_set_editor",
+                "Remove %n input row(s)? Runs made from them keep their values.",
+                None,
                 count,
             ),
         )
@@ -395,7 +392,7 @@ class InputSetEditor(QWidget):
             self.toggle.setChecked(True)
             count = len(saved)
             said = translate("input_set_editor", "Added %n input(s).", None, count)
-            self._done(english_plural(said, count) if count > 1 else "")
+            self._done(said if count > 1 else "")
             place = self.model.rowCount() - len(saved)
             index = self.model.index(place, 0)
             self.table.setCurrentIndex(index)
@@ -466,9 +463,8 @@ class InputSetEditor(QWidget):
         count = self.model.rowCount()
         variables = self.model.variables()
         if count:
-            summary = english_plural(
-                translate("input_set_editor", "%n input(s) · variables: {variables}", None, count),
-                count,
+            summary = translate(
+                "input_set_editor", "%n input(s) · variables: {variables}", None, count
             )
             self.summary.setText(summary.format(variables=", ".join(variables)))
         else:

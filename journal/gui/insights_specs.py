@@ -48,10 +48,29 @@ def _nice_max(value: float) -> float:
     return min(m * power for m in (1, 2, 2.5, 5, 10) if m * power >= wanted)
 
 
+def _outcome_tip(bar: OutcomeBar) -> str:
+    experiments = bar.worked + bar.partly + bar.failed + bar.unjudged
+    return translate(
+        "insights_specs",
+        "{model}, %n experiment(s): {worked} worked, {partly} partly, {failed} failed, "
+        "{unjudged} not judged; {rate}. Click to list them.",
+        None,
+        experiments,
+    ).format(
+        model=bar.label,
+        worked=bar.worked,
+        partly=bar.partly,
+        failed=bar.failed,
+        unjudged=bar.unjudged,
+        rate=pass_words(bar),
+    )
+
+
 def pass_words(bar: OutcomeBar) -> str:
     if not bar.decided:
         return translate("insights_specs", "no run passed or failed yet")
-    return translate("insights_specs", "{passed} of %n run(s) pass", None, bar.decided).format(
+    decided = bar.decided  # a plain name: pyside6-lupdate skips a count given otherwise
+    return translate("insights_specs", "{passed} of %n run(s) pass", None, decided).format(
         passed=bar.passed
     )
 
@@ -68,23 +87,7 @@ def outcome_spec(bars: Sequence[OutcomeBar]) -> Spec:
     for number, (name, colour) in enumerate(zip(names, OUTCOME_COLOURS, strict=True)):
         values = [(bar.worked, bar.partly, bar.failed, bar.unjudged)[number] for bar in bars]
         sets.append({"name": name, "color": colour, "values": values})
-    tips = [
-        translate(
-            "insights_specs",
-            "{model}, %n experiment(s): {worked} worked, {partly} partly, {failed} failed, "
-            "{unjudged} not judged; {rate}. Click to list them.",
-            None,
-            bar.worked + bar.partly + bar.failed + bar.unjudged,
-        ).format(
-            model=bar.label,
-            worked=bar.worked,
-            partly=bar.partly,
-            failed=bar.failed,
-            unjudged=bar.unjudged,
-            rate=pass_words(bar),
-        )
-        for bar in bars
-    ]
+    tips = [_outcome_tip(bar) for bar in bars]
     top = _nice_max(max((sum((b.worked, b.partly, b.failed, b.unjudged)) for b in bars), default=1))
     return {
         "kind": "bars",
@@ -175,6 +178,25 @@ def measure_words(measure: str) -> str:
     return translate("insights_specs", "seconds to load the model")
 
 
+def _speed_tip(row: SpeedRow, unit: str) -> str:
+    runs = row.figures.count
+    return translate(
+        "insights_specs",
+        "{model}: median {median} {unit}; middle half {q1}-{q3}; from {low} to {high} "
+        "over %n run(s)",
+        None,
+        runs,
+    ).format(
+        model=row.model,
+        median=_figure(row.figures.median),
+        unit=unit,
+        q1=_figure(row.figures.q1),
+        q3=_figure(row.figures.q3),
+        low=_figure(row.figures.minimum),
+        high=_figure(row.figures.maximum),
+    )
+
+
 def speed_spec(rows: Sequence[SpeedRow], measure: str) -> Spec:
     """A range bar per model: whiskers min-max, the middle half in blue, the median where
     the two blues meet."""
@@ -186,24 +208,7 @@ def speed_spec(rows: Sequence[SpeedRow], measure: str) -> Spec:
         [row.figures.q3 - row.figures.median for row in rows],
         [row.figures.maximum - row.figures.q3 for row in rows],
     ]
-    tips = [
-        translate(
-            "insights_specs",
-            "{model}: median {median} {unit}; middle half {q1}-{q3}; from {low} to {high} "
-            "over %n run(s)",
-            None,
-            row.figures.count,
-        ).format(
-            model=row.model,
-            median=_figure(row.figures.median),
-            unit=unit,
-            q1=_figure(row.figures.q1),
-            q3=_figure(row.figures.q3),
-            low=_figure(row.figures.minimum),
-            high=_figure(row.figures.maximum),
-        )
-        for row in rows
-    ]
+    tips = [_speed_tip(row, unit) for row in rows]
     names = ("", "min-q1", "q1-median", "median-q3", "q3-max")
     top = max((row.figures.maximum for row in rows), default=1.0)
     return {
@@ -233,6 +238,13 @@ def _figure(value: float) -> str:
     return f"{value:.0f}" if value >= 100 else f"{value:.1f}" if value >= 1 else f"{value:.2f}"
 
 
+def _week_tip(week: WeekActivity) -> str:
+    runs = week.runs
+    return translate("insights_specs", "Week of {week}: %n run(s)", None, runs).format(
+        week=week.week
+    )
+
+
 def activity_spec(weeks: Sequence[WeekActivity]) -> Spec:
     """Runs per week, oldest week first."""
     top = _nice_max(max((week.runs for week in weeks), default=1))
@@ -248,12 +260,7 @@ def activity_spec(weeks: Sequence[WeekActivity]) -> Spec:
                 "values": [week.runs for week in weeks],
             }
         ],
-        "tips": [
-            translate("insights_specs", "Week of {week}: %n run(s)", None, w.runs).format(
-                week=w.week
-            )
-            for w in weeks
-        ],
+        "tips": [_week_tip(week) for week in weeks],
         "valueMax": top,
         "decimals": 0,
         "tickInterval": _tick(top),

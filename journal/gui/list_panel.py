@@ -53,7 +53,7 @@ from journal.gui.experiment_list_model import (
 from journal.gui.list_filter import ListFilter
 from journal.gui.tasks import Task, run_in_background
 from journal.gui.throttle import Throttle
-from journal.gui.translating import QT_TRANSLATE_NOOP, english_plural
+from journal.gui.translating import QT_TRANSLATE_NOOP
 
 translate = QCoreApplication.translate
 
@@ -665,7 +665,7 @@ class ListPanel(QWidget):
             text = translate("list_panel", "%Ln+ experiment(s)", None, n)
         else:
             text = translate("list_panel", "%Ln experiment(s)", None, n)
-        return english_plural(text, n)
+        return text
 
     @Slot()
     def _update_status(self) -> None:

@@ -11,10 +11,9 @@ unsaved edits, which are kept and said to be.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, NamedTuple, cast
+from typing import TYPE_CHECKING, NamedTuple
 
 from PySide6.QtCore import (
-    QT_TRANSLATE_NOOP,
     QCoreApplication,
     QObject,
     QPoint,
@@ -26,6 +25,7 @@ from PySide6.QtWidgets import QAbstractItemView
 
 from journal.core.errors import JournalError
 from journal.gui.experiment_list_model import ID_ROLE
+from journal.gui.translating import QT_TRANSLATE_NOOP
 
 if TYPE_CHECKING:
     from journal.core.change_watch import ChangeWatch
@@ -44,9 +44,8 @@ translate = QCoreApplication.translate
 POLL_MS = 500
 # The open experiment, its runs' grades and the images each run showed (no bytes).
 OpenRead = tuple["ExperimentDetail", list["RunGrades"], dict[int, list["StoredImage"]]]
-EDITS_KEPT = cast(
-    str,
-    QT_TRANSLATE_NOOP("live_refresh", "The experiment was changed elsewhere; your edits are kept."),
+EDITS_KEPT = QT_TRANSLATE_NOOP(
+    "live_refresh", "The experiment was changed elsewhere; your edits are kept."
 )
 
 

@@ -31,7 +31,6 @@ from journal.gui.run_controller import RunController
 from journal.gui.run_display import RunDisplay
 from journal.gui.settings_store import SettingsStore
 from journal.gui.status_display import StatusDisplay
-from journal.gui.translating import english_plural
 from journal.gui.trash_actions import TrashActions
 from journal.gui.window_actions import build_actions
 from journal.gui.window_dialogs import WindowDialogs
@@ -515,7 +514,7 @@ class MainWindow(QMainWindow):
             return
         size = len(text)
         said = translate("main_window", "The answer (%n character(s)) is in {path}.", None, size)
-        self.context.say(english_plural(said, size).format(path=path), 15_000)
+        self.context.say(said.format(path=path), 15_000)
 
     # -- asking the person (classmethods, so tests can answer for them) -------------------
 

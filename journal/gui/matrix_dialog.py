@@ -6,7 +6,6 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, cast
 
 from PySide6.QtCore import (
-    QT_TRANSLATE_NOOP,
     QAbstractTableModel,
     QCoreApplication,
     QModelIndex,
@@ -32,6 +31,7 @@ from PySide6.QtWidgets import (
 from journal.core.domain import ExperimentFilter, PassRate, Verdict
 from journal.core.errors import JournalError
 from journal.gui.table_style import VERDICT_COLOURS, read_only_flags
+from journal.gui.translating import QT_TRANSLATE_NOOP
 
 if TYPE_CHECKING:
     from journal.core.matrix import Matrix, MatrixCell, MatrixColumn, MatrixRow

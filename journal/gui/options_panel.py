@@ -4,11 +4,10 @@ the core exactly as the command line's `-o` is."""
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Collection, Iterator
+from collections.abc import Collection, Iterator
 from contextlib import contextmanager, suppress
-from typing import Any, cast
+from typing import Any
 
-from PySide6 import QtCore
 from PySide6.QtCore import QCoreApplication, QEvent, QSize, Qt, Signal, Slot
 from PySide6.QtGui import QColor, QFontDatabase, QPalette, QResizeEvent
 from PySide6.QtWidgets import (
@@ -26,10 +25,10 @@ from PySide6.QtWidgets import (
 )
 
 from journal.core.errors import InvalidInputError
+from journal.gui.translating import QT_TRANSLATE_NOOP
 
 translate = QCoreApplication.translate
 # Marks a module-level text for lupdate; it is translated where it is shown.
-QT_TRANSLATE_NOOP = cast("Callable[[str, str], str]", QtCore.QT_TRANSLATE_NOOP)
 
 NUMBER_FIELDS = ("temperature", "top_p", "top_k", "seed", "num_ctx", "num_predict")
 # Grid order in two columns: the sampling knobs on the left, the budget and lifetime on the right.

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import cast
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt, Signal, Slot
+from PySide6.QtCore import QCoreApplication, Qt, Signal, Slot
 from PySide6.QtWidgets import (
     QButtonGroup,
     QHBoxLayout,
@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 from journal.core.domain import Verdict
 from journal.gui.table_style import VERDICT_COLOURS
 from journal.gui.throttle import Throttle
+from journal.gui.translating import QT_TRANSLATE_NOOP
 
 translate = QCoreApplication.translate
 

@@ -30,7 +30,7 @@ from journal.gui.image_strip import AttachedImages, ImageDrops
 from journal.gui.model_picker import ModelPicker, muted
 from journal.gui.options_panel import OptionsPanel, error_color
 from journal.gui.tasks import Task, run_in_background
-from journal.gui.translating import QT_TRANSLATE_NOOP, english_plural
+from journal.gui.translating import QT_TRANSLATE_NOOP
 from journal.gui.variables_form import VariablesForm
 
 if TYPE_CHECKING:
@@ -387,9 +387,7 @@ class PromptPanel(QWidget):
         errors = self._setting_errors()
         if errors:
             count = len(errors)
-            text = english_plural(
-                translate("prompt_panel", "%n invalid setting(s)", None, count), count
-            )
+            text = translate("prompt_panel", "%n invalid setting(s)", None, count)
         elif self.settings_expanded():
             text = ""
         else:

@@ -4,9 +4,8 @@ and the history of runs below; which run is shown is kept here and nowhere else.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any
 
-from PySide6 import QtCore
 from PySide6.QtCore import (
     QCoreApplication,
     QItemSelectionModel,
@@ -39,6 +38,7 @@ from journal.gui.grade_marks import (
 from journal.gui.outcome_panel import OutcomePanel
 from journal.gui.run_history import HistoryView, RunHistoryModel
 from journal.gui.run_images import RunImages
+from journal.gui.translating import QT_TRANSLATE_NOOP
 
 if TYPE_CHECKING:
     from sqlmodel import Session
@@ -53,7 +53,6 @@ if TYPE_CHECKING:
 
 translate = QCoreApplication.translate
 # Marks a module-level text for lupdate; it is translated where it is shown.
-QT_TRANSLATE_NOOP = cast("Callable[[str, str], str]", QtCore.QT_TRANSLATE_NOOP)
 
 COPY_KEYS = "Ctrl+Shift+C"
 COPY_TIP = QT_TRANSLATE_NOOP("run_display", "Copy the answer as written, in Markdown ({keys})")

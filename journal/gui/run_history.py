@@ -12,7 +12,6 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any, cast
 
 from PySide6.QtCore import (
-    QT_TRANSLATE_NOOP,
     QAbstractTableModel,
     QCoreApplication,
     QEvent,
@@ -28,6 +27,7 @@ from journal.core.grading import OutcomeStatus
 from journal.core.templates import values_line
 from journal.gui.grade_marks import RunGrades
 from journal.gui.table_style import VERDICT_COLOURS
+from journal.gui.translating import QT_TRANSLATE_NOOP
 
 if TYPE_CHECKING:
     from journal.core.conversations import TurnNode

@@ -1,10 +1,8 @@
 """Small helps for the window's translated texts (issue 15), shared by its modules.
 
-Counted words ("1 run", "3 runs") read right even when no translator knows the message: the
-window writes a count as `translate(context, "%n run(s)", None, n)` and the installed
-translator (French, or the English one that only holds plural forms) picks the form; widgets
-built without one (tests, a missing .qm file) would show "3 run(s)", which `english_plural`
-turns into English, leaving a translator's answer as it came.
+Counted words ("1 run", "3 runs") are written once as `translate(context, "%n run(s)", None,
+n)`: the installed translator (French, or the English one that only holds plural forms, see
+journal.gui.i18n) picks the form.
 """
 
 from __future__ import annotations
@@ -15,12 +13,6 @@ def QT_TRANSLATE_NOOP(context: str, text: str) -> str:  # noqa: N802 - the name 
     exists); the code translates it where it is shown. PySide6's own returns `object` to
     type checkers, this one `str`."""
     return text
-
-
-def english_plural(text: str, n: int) -> str:
-    """`text` as translate returned it for the count `n`, with any "(s)" left by an
-    untranslated source made singular or plural."""
-    return text.replace("(s)", "" if n == 1 else "s")
 
 
 def number(n: int) -> str:

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt, Signal, Slot
+from PySide6.QtCore import QCoreApplication, Qt, Signal, Slot
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -18,6 +18,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from journal.gui.translating import QT_TRANSLATE_NOOP
+
 if TYPE_CHECKING:
     from sqlmodel import Session
 
@@ -26,7 +28,7 @@ if TYPE_CHECKING:
 
 translate = QCoreApplication.translate
 
-EMPTY_TEXT = cast(str, QT_TRANSLATE_NOOP("trash_dialog", "The trash is empty."))
+EMPTY_TEXT = QT_TRANSLATE_NOOP("trash_dialog", "The trash is empty.")
 
 
 def item_words(item: TrashedItem, experiment_title: str = "") -> str:

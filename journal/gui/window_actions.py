@@ -8,16 +8,15 @@ from collections.abc import Callable
 from functools import reduce
 from typing import Any, NamedTuple, cast
 
-from PySide6 import QtCore
 from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMainWindow
 
 from journal.core.domain import Verdict
+from journal.gui.translating import QT_TRANSLATE_NOOP
 
 translate = QCoreApplication.translate
 # Marks a module-level text for lupdate; it is translated where it is shown.
-QT_TRANSLATE_NOOP = cast("Callable[[str, str], str]", QtCore.QT_TRANSLATE_NOOP)
 
 
 class ActionSpec(NamedTuple):  # not a dataclass: those cost a millisecond at start-up

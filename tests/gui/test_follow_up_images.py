@@ -20,12 +20,10 @@ from journal.core.images import images_of_run
 from journal.core.models import Run
 from journal.gui.main_window import MainWindow
 from tests.fake_ollama import FakeModel, FakeOllama
-from tests.gui.english_plurals import english_plurals  # noqa: F401 - used below
 from tests.gui.window_setup import started_window
 from tests.image_bytes import png
 
 # Counted text ("1 run", "3 runs") as the app's English translation gives it.
-pytestmark = pytest.mark.usefixtures("english_plurals")
 
 CTRL_SHIFT = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
 

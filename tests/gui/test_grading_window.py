@@ -33,11 +33,9 @@ from journal.gui.run_history import RunHistoryModel
 from journal.gui.settings_dialog import SettingsDialog
 from journal.gui.settings_store import SettingsStore
 from tests.fake_ollama import FakeModel, FakeOllama
-from tests.gui.english_plurals import english_plurals  # noqa: F401 - used below
 from tests.gui.window_teardown import stop_runs
 
 # Counted text ("1 run", "3 runs") as the app's English translation gives it.
-pytestmark = pytest.mark.usefixtures("english_plurals")
 
 ANSWER = "Paris is the capital of France."
 

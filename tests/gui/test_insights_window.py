@@ -87,7 +87,7 @@ def test_opens_with_four_charts_each_titled_with_its_question(
     assert trend is not None
     tips = [tip for line in trend["lines"] for tip in line["tips"]]
     assert any(tip.startswith("llama3:8b got new weights (digest eeeeeeeeeeee") for tip in tips)
-    assert "wait for a verdict" in window.unrated_button.text()
+    assert window.unrated_button.text() == "1 run waits for a verdict"
     # Choosers: one tag's bars, another speed figure.
     window.tag_choice.setCurrentIndex(window.tag_choice.findText("code"))
     assert [label.split("@")[0] for label in _categories(window)] == [QWEN]

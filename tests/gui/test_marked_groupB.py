@@ -16,8 +16,8 @@ from PySide6.QtWidgets import QAbstractButton, QApplication, QLabel
 from pytestqt.qtbot import QtBot
 
 from journal.gui.experiment_list_model import Column, ExperimentListModel
+from journal.gui.i18n import install_language, remove_language
 from journal.gui.prompt_panel import PromptPanel
-from journal.gui.translating import english_plural
 
 ROOT = Path(__file__).resolve().parents[2]
 MODULES = (
@@ -121,9 +121,11 @@ def test_a_count_goes_through_the_translator_with_its_number(qtbot: QtBot) -> No
     assert said == "«3 experiment(s)»"  # Qt put the number in the translator's text
 
 
-def test_without_a_translator_a_count_still_reads_as_english() -> None:
-    untranslated = QCoreApplication.translate("nowhere", "%n run(s)", None, 1)
-    assert english_plural(untranslated, 1) == "1 run"
-    many = QCoreApplication.translate("nowhere", "%n run(s)", None, 3)
-    assert english_plural(many, 3) == "3 runs"
-    assert english_plural("3 exécutions", 3) == "3 exécutions"  # a translation stays as is
+def test_the_english_translation_gives_a_count_its_english_form(qapp: QApplication) -> None:
+    """ "%n run(s)" is marked once; the English .qm the app installs says "1 run", "3 runs"."""
+    translators = install_language(qapp, "en")
+    try:
+        assert QCoreApplication.translate("export_dialog", "%n run(s)", None, 1) == "1 run"
+        assert QCoreApplication.translate("export_dialog", "%n run(s)", None, 3) == "3 runs"
+    finally:
+        remove_language(qapp, translators)

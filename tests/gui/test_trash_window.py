@@ -25,10 +25,8 @@ from journal.gui.experiment_list_model import Column
 from journal.gui.main_window import MainWindow
 from journal.gui.settings_store import SettingsStore
 from journal.gui.trash_dialog import TrashDialog
-from tests.gui.english_plurals import english_plurals  # noqa: F401 - used below
 
 # Counted text ("1 run", "3 runs") as the app's English translation gives it.
-pytestmark = pytest.mark.usefixtures("english_plurals")
 
 Opener = Callable[[], MainWindow]
 
