@@ -16,12 +16,9 @@ from journal.core.expectations import (
     format_expectation,
     parse_expectation,
 )
-from journal.core.formatting import plural
-from journal.core.grading import CombineRule
 
 __all__ = [
     "KIND_HELP",
-    "combine_summary",
     "from_fields",
     "kind_help",
     "negation_reads_well",
@@ -92,14 +89,3 @@ def from_fields(
     else:
         line = f"{head}:{value}"
     return parse_expectation(line, name=name, weight=weight, target=target)
-
-
-def combine_summary(count: int, rule: CombineRule) -> str:
-    """One line for a collapsed list: "3 expectations, all must pass"."""
-    if count == 0:
-        return "No expectations: runs are not graded"
-    if rule.threshold is None:
-        how = "it must pass" if count == 1 else "all must pass"
-    else:
-        how = f"weighted score at least {rule.threshold:g}"
-    return f"{plural(count, 'expectation')}, {how}"

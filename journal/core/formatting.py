@@ -97,7 +97,7 @@ def run_stats(run: Run) -> str:
     """`42 tokens · 35.2 tok/s · first token 210 ms · load 1.20 s · total 1.40 s · stop`."""
     parts = []
     if run.eval_count is not None:
-        parts.append(f"{run.eval_count} tokens")
+        parts.append(plural(run.eval_count, "token"))
     rate = run.tokens_per_second
     if rate is not None:
         parts.append(f"{rate:.1f} tok/s")

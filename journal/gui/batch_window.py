@@ -47,6 +47,7 @@ from journal.core.domain import RunStatus
 from journal.core.errors import JournalError
 from journal.gui.batch_grid_model import BatchGridModel
 from journal.gui.batch_job import BatchJob
+from journal.gui.i18n import error_text
 from journal.gui.translating import QT_TRANSLATE_NOOP
 
 if TYPE_CHECKING:
@@ -651,7 +652,7 @@ class BatchWindow(QDialog):
             )
         )
         self._context.report(error, about=translate("batch_window", "The batch stopped."))
-        self.batch_failed.emit(error.message)
+        self.batch_failed.emit(error_text(error))
 
     @Slot()
     def _on_job_news(self) -> None:

@@ -46,6 +46,7 @@ from journal.gui.check_items_model import GROUPS, HEADERS, WHY_COLUMN, CheckItem
 from journal.gui.check_runner import CheckRunner, Progress
 from journal.gui.dialog_helpers import diff_html, plain_html
 from journal.gui.grade_marks import GradeStrip
+from journal.gui.i18n import error_text
 from journal.gui.model_picker import ModelPicker
 from journal.gui.saved_checks import SavedChecksList
 
@@ -641,7 +642,7 @@ class CheckWindow(QDialog):
         self.progress_bar.setValue(0)
         self._say(translate("check_window", "The check stopped."))
         self._context.report(error, about=translate("check_window", "The check stopped."))
-        self.check_failed.emit(error.message)
+        self.check_failed.emit(error_text(error))
 
     def _on_check_progress(self, items: list[Progress]) -> None:
         position, total, source, new = items[-1]  # only the latest counts

@@ -33,6 +33,7 @@ from journal.core.errors import JournalError
 from journal.core.formatting import seconds, short_digest
 from journal.gui.answer_view import SafeTextBrowser
 from journal.gui.dialog_helpers import DELETED, INSERTED, diff_html, plain_html, tint
+from journal.gui.i18n import error_text
 from journal.gui.translating import QT_TRANSLATE_NOOP
 
 if TYPE_CHECKING:
@@ -411,4 +412,4 @@ class CompareDialog(QDialog):
     def _on_verdict_error(self, run_id: int, error: JournalError) -> None:
         about = translate("compare_dialog", "The verdict of run {number} was not saved.")
         self._context.report(error, about=about.format(number=run_id))
-        self.verdict_failed.emit(run_id, error.message)
+        self.verdict_failed.emit(run_id, error_text(error))

@@ -24,6 +24,7 @@ from journal.core.errors import InvalidInputError
 from journal.core.expectation_form import from_fields, kind_help, negation_reads_well, value_text
 from journal.core.expectations import DEFAULT_SIMILARITY, MAX_TURN, Expectation, Kind, Target
 from journal.core.grading import GradeResult, GradeStatus
+from journal.gui.i18n import error_text
 from journal.gui.translating import QT_TRANSLATE_NOOP
 
 translate = QCoreApplication.translate
@@ -201,7 +202,7 @@ class ExpectationRow(QWidget):
         try:
             expectation = self._read()
         except InvalidInputError as error:
-            self.show_message(error.message, ERROR_COLOUR)
+            self.show_message(error_text(error), ERROR_COLOUR)
             return None
         self.show_message("")
         return expectation

@@ -17,6 +17,7 @@ from journal.core.cancel import CancelToken, StreamCancelled
 from journal.core.errors import JournalError
 from journal.core.expectations import Expectation, Kind
 from journal.core.grading import GradeResult, GradeStatus, grade_deterministic
+from journal.gui.i18n import error_text
 from journal.gui.translating import QT_TRANSLATE_NOOP
 
 if TYPE_CHECKING:
@@ -55,7 +56,7 @@ def _ask_ollama(
     try:
         model = grading_model(kind)
     except JournalError as error:  # a settings file that cannot be read
-        return GradeResult(GradeStatus.ERROR, error.message)
+        return GradeResult(GradeStatus.ERROR, error_text(error))
     if not model:
         return GradeResult(GradeStatus.ERROR, translate("expectation_trial", NO_MODEL[kind]))
     if service is None:

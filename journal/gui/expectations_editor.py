@@ -30,12 +30,12 @@ from PySide6.QtWidgets import (
 )
 
 from journal.core.errors import InvalidInputError, JournalError
-from journal.core.expectation_form import combine_summary
 from journal.core.expectations import Expectation, parse_expectation
 from journal.core.grading import CombineRule, GradeResult
 from journal.gui.elided_label import ElidedLabel
 from journal.gui.expectation_row import ERROR_COLOUR, ExpectationRow
 from journal.gui.expectation_trial import ExpectationTrial
+from journal.gui.i18n import error_text
 from journal.gui.throttle import Throttle
 from journal.gui.translating import QT_TRANSLATE_NOOP
 
@@ -351,7 +351,7 @@ class ExpectationsEditor(QWidget):
         try:
             expectation = parse_expectation(line)
         except InvalidInputError as error:
-            self._show_add_message(error.message)
+            self._show_add_message(error_text(error))
             return
         self.add_line.clear()
         self._show_add_message("")
@@ -585,7 +585,7 @@ class ExpectationsEditor(QWidget):
             return
         row.adding = False
         row.sent = row.saved
-        row.show_message(error.message, ERROR_COLOUR)
+        row.show_message(error_text(error), ERROR_COLOUR)
 
     def _sync_order(self) -> None:
         """Write the order shown, once every row shown is in the journal."""
@@ -629,7 +629,7 @@ class ExpectationsEditor(QWidget):
     def _refresh(self) -> None:
         self._none.setVisible(not self._rows)
         self.threshold.setEnabled(self._rule.weighted)
-        summary = combine_summary(len(self._rows), self._rule)
+        summary = _combine_summary(len(self._rows), self._rule)
         self.summary.setText(summary)
         toggle_tip = translate("expectations_editor", "{summary}. Show or hide them (Alt+E)")
         self.toggle.setToolTip(toggle_tip.format(summary=summary))
@@ -691,3 +691,14 @@ def _same(row: ExpectationRow, expectation: Expectation) -> bool:
         expectation.negated,
         expectation.target,
     )
+
+
+def _combine_summary(count: int, rule: CombineRule) -> str:
+    """One line for a collapsed list: "3 expectations, all must pass"."""
+    if count == 0:
+        return translate("expectations_editor", "No expectations: runs are not graded")
+    if rule.threshold is None:
+        return translate("expectations_editor", "%n expectation(s), all must pass", None, count)
+    return translate(
+        "expectations_editor", "%n expectation(s), weighted score at least {threshold}", None, count
+    ).format(threshold=f"{rule.threshold:g}")

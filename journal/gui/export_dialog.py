@@ -28,6 +28,7 @@ from journal.core.errors import JournalError
 from journal.core.formatting import describe_filter
 from journal.gui.answer_view import HEADER_TINT, SafeTextBrowser, _for_qt, _qt_style_sheet, _tint
 from journal.gui.dialog_helpers import busy_bar, error_label, hint_label
+from journal.gui.i18n import error_text
 
 if TYPE_CHECKING:
     from journal.core.export_markdown import ExportResult, ExportSelection, Layout
@@ -363,7 +364,7 @@ class ExportDialog(QDialog):
     def _on_preview_failed(self, error: JournalError) -> None:
         self._preview_task = None
         self.preview.setPlainText(
-            translate("export_dialog", "No preview: {reason}").format(reason=error.message)
+            translate("export_dialog", "No preview: {reason}").format(reason=error_text(error))
         )
         self.preview_shown.emit()
 
@@ -412,7 +413,7 @@ class ExportDialog(QDialog):
         try:
             replace = check_target(target, layout, force=True, journal_path=journal.path)
         except ExportTargetExistsError as error:
-            self._show_error(error.message)
+            self._show_error(error_text(error))
             return
         empty_folder = target.is_dir() and not any(target.iterdir())
         if replace and not empty_folder and not self.confirm_overwrite(self, str(target)):
@@ -440,8 +441,8 @@ class ExportDialog(QDialog):
     def _on_export_failed(self, error: JournalError) -> None:
         self._export_task = None
         self._set_busy(False, "")
-        self._show_error(error.message)
-        self.export_failed.emit(error.message)
+        self._show_error(error_text(error))
+        self.export_failed.emit(error_text(error))
 
     # -- messages --------------------------------------------------------------------------
 

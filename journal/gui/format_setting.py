@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from journal.core.errors import InvalidInputError
 from journal.core.output_format import parse_format, parse_schema
+from journal.gui.i18n import error_text
 from journal.gui.translating import QT_TRANSLATE_NOOP
 
 translate = QCoreApplication.translate
@@ -35,7 +36,7 @@ CHOICES = cast(
     ),
 )
 _SCHEMA_LINES = 5
-_PLACEHOLDER = '{"type": "object", "properties": {"name": {"type": "string"}}}'
+SCHEMA_EXAMPLE = '{"type": "object", "properties": {"name": {"type": "string"}}}'
 
 
 class FormatSetting(QWidget):
@@ -60,7 +61,7 @@ class FormatSetting(QWidget):
         label.setBuddy(self._choice)
         self._schema = QPlainTextEdit()
         self._schema.setAccessibleName(translate("format_setting", "JSON schema"))
-        self._schema.setPlaceholderText(_PLACEHOLDER)
+        self._schema.setPlaceholderText(SCHEMA_EXAMPLE)
         self._schema.setToolTip(
             translate(
                 "format_setting", "The JSON schema the answer must follow, checked as you type"
@@ -133,7 +134,7 @@ class FormatSetting(QWidget):
         try:
             schema = parse_format("@" + path)
         except InvalidInputError as error:
-            self._show_status(error.message, ok=False)
+            self._show_status(error_text(error), ok=False)
             return
         self.set_value(schema)
 
@@ -189,7 +190,7 @@ class FormatSetting(QWidget):
         try:
             parse_schema(text)
         except InvalidInputError as error:
-            self._error = error.message
+            self._error = error_text(error)
             self._show_status(self._error, ok=False)
             return
         self._show_status(translate("format_setting", "✓ a valid JSON schema"), ok=True)

@@ -37,6 +37,7 @@ from PySide6.QtWidgets import (
 )
 
 from journal.core.errors import InvalidInputError
+from journal.gui.i18n import error_text
 from journal.gui.options_panel import error_color
 from journal.gui.translating import QT_TRANSLATE_NOOP
 
@@ -170,7 +171,7 @@ class AttachedImages(QWidget):
         try:
             image = read()
         except InvalidInputError as error:
-            self._say(error.message)
+            self._say(error_text(error))
             return False
         self._say("")
         if all(known.sha256 != image.sha256 for known in self._images):

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 
 from journal.core.errors import JournalError
 from journal.gui.dialog_helpers import busy_bar, error_label, fit_height, hint_label
+from journal.gui.i18n import error_text
 
 if TYPE_CHECKING:
     from journal.core.import_markdown import ImportResult
@@ -179,10 +180,10 @@ class ImportDialog(QDialog):
         self._task = None
         self._update_buttons()
         self.result_label.setText(translate("import_dialog", "Nothing was imported."))
-        self.error_label.setText(error.message)
+        self.error_label.setText(error_text(error))
         self.error_label.show()
         QTimer.singleShot(0, self._on_fit_timer_timeout)  # once the label knows its height
-        self.import_failed.emit(error.message)
+        self.import_failed.emit(error_text(error))
 
     @Slot()
     def _on_fit_timer_timeout(self) -> None:

@@ -34,6 +34,7 @@ from journal.core.errors import InvalidInputError, JournalError
 from journal.core.input_rows import EXPECTATION_COLUMNS, check_row, read_pasted
 from journal.gui.dialog_helpers import error_label
 from journal.gui.elided_label import ElidedLabel
+from journal.gui.i18n import error_text
 from journal.gui.input_set_model import InputSetModel
 from journal.gui.translating import QT_TRANSLATE_NOOP
 
@@ -245,7 +246,7 @@ class InputSetEditor(QWidget):
         try:
             row = check_row(dict.fromkeys(columns, ""))
         except InvalidInputError as error:
-            self._show_message(error.message)
+            self._show_message(error_text(error))
             return
         self._add_rows([row], edit_first=True)
 
@@ -261,7 +262,7 @@ class InputSetEditor(QWidget):
         try:
             rows = read_pasted(text, columns)
         except InvalidInputError as error:
-            self._show_message(error.message)
+            self._show_message(error_text(error))
             return
         self._add_rows(rows)
 
@@ -312,7 +313,7 @@ class InputSetEditor(QWidget):
             try:
                 row = check_row(dict.fromkeys([*self._columns_for_new_rows(), name], ""))
             except InvalidInputError as error:
-                self._show_message(error.message)
+                self._show_message(error_text(error))
                 return
             self._add_rows([row])
             return
@@ -411,7 +412,7 @@ class InputSetEditor(QWidget):
 
         def failed(error: JournalError) -> None:
             self.model.replace_row(before)
-            self._show_message(error.message)
+            self._show_message(error_text(error))
 
         self._write(lambda s: update_row(s, before.id, row), self.model.replace_row, failed)
 
@@ -426,7 +427,7 @@ class InputSetEditor(QWidget):
 
     def _on_write_failed(self, error: JournalError) -> None:
         self.reload()
-        self._show_message(error.message)
+        self._show_message(error_text(error))
 
     def _done(self, said: str) -> None:
         """After a change of whole rows or columns: show them as the journal has them."""

@@ -22,6 +22,7 @@ from PySide6.QtCore import (
 
 from journal.core.errors import InvalidInputError
 from journal.core.input_rows import EXPECT_COLUMN, row_from_cells
+from journal.gui.i18n import error_text
 
 if TYPE_CHECKING:
     from journal.core.input_sets import RowInput, SavedRow
@@ -155,7 +156,7 @@ class InputSetModel(QAbstractTableModel):
         try:
             checked = row_from_cells(cells)
         except InvalidInputError as error:
-            self.edit_refused.emit(error.message)
+            self.edit_refused.emit(error_text(error))
             return False
         self._show_checked(index.row(), checked)
         self.row_edited.emit(before, checked)

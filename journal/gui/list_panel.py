@@ -50,6 +50,7 @@ from journal.gui.experiment_list_model import (
     unrated_icon,
     verdict_icon,
 )
+from journal.gui.i18n import error_text
 from journal.gui.list_filter import ListFilter
 from journal.gui.tasks import Task, run_in_background
 from journal.gui.throttle import Throttle
@@ -618,7 +619,7 @@ class ListPanel(QWidget):
     def _on_model_load_failed(self, error: JournalError) -> None:
         if self._model.rowCount() == 0:
             unread = translate("list_panel", "The journal could not be read.")
-            self._show_empty_state(f"{unread}\n{error.message}")
+            self._show_empty_state(f"{unread}\n{error_text(error)}")
 
     # -- empty state and count ----------------------------------------------------------
 

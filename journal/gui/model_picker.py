@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 
 from journal.core.errors import JournalError, OllamaTimeoutError, OllamaUnreachableError
 from journal.core.formatting import human_size
+from journal.gui.i18n import error_text
 from journal.gui.tasks import Task, run_in_background
 from journal.gui.translating import QT_TRANSLATE_NOOP
 
@@ -323,7 +324,7 @@ class ModelPicker(QWidget):
             if unreachable
             else translate("model_picker", "Models unavailable")
         )
-        self._fill_status(QStyle.StandardPixmap.SP_MessageBoxWarning, text, error.message)
+        self._fill_status(QStyle.StandardPixmap.SP_MessageBoxWarning, text, error_text(error))
         self.load_failed.emit(error)
 
     def _end_loading(self) -> None:

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 from journal.core.errors import JournalError
 from journal.core.formatting import human_size
 from journal.gui.dialog_helpers import busy_bar, error_label, hint_label
+from journal.gui.i18n import error_text
 from journal.gui.model_picker import model_details
 from journal.gui.tasks import run_in_background
 
@@ -284,7 +285,7 @@ class ModelsDialog(QDialog):
 
     def _on_failed(self, error: JournalError) -> None:
         self._end("")
-        self.error.setText(error.message)
+        self.error.setText(error_text(error))
         self.error.show()
         self.failed.emit(error)
 

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
 from journal.core.errors import JournalError
+from journal.gui.i18n import error_text
 from journal.gui.tasks import run_in_background
 
 CHECK_WHEN_UP_MS = 30_000
@@ -51,7 +52,7 @@ class OllamaStatus(QObject):
         run_in_background(
             self._check,
             lambda version: self._on_result(host, True, str(version), ""),
-            lambda error: self._on_result(host, False, "", error.message),
+            lambda error: self._on_result(host, False, "", error_text(error)),
             owner=self,
         )
 
@@ -85,6 +86,6 @@ class OllamaStatus(QObject):
         )
         ours = getattr(error, "host", None) == self._host  # not a batch's other host
         if unreachable and ours and self._check is not None:
-            self._settle(False, "", error.message)
+            self._settle(False, "", error_text(error))
         elif isinstance(error, OllamaError):
             self.check_now()

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from journal.core.errors import InvalidInputError
+from journal.gui.i18n import error_text
 from journal.gui.translating import QT_TRANSLATE_NOOP
 
 translate = QCoreApplication.translate
@@ -226,7 +227,7 @@ def parse_extra(
                 f"{where}: {error.with_hint(_allow_unknown_hint()).message}"
             ) from None
         except InvalidInputError as error:
-            raise InvalidInputError(f"{where}: {error.message}") from None
+            raise InvalidInputError(f"{where}: {error_text(error)}") from None
         options.update(parsed)
     return options
 
@@ -576,7 +577,7 @@ class OptionsPanel(QWidget):
                     else:
                         parse_number(key, text)
         except InvalidInputError as error:
-            message = error.message
+            message = error_text(error)
         was_invalid = key in self._errors
         if message:
             self._errors[key] = message

@@ -26,6 +26,7 @@ from journal.core.errors import InvalidInputError, JournalError
 from journal.core.templates import RenderedTexts, render_run, variables_of
 from journal.gui.elided_label import ElidedLabel
 from journal.gui.format_setting import FormatSetting
+from journal.gui.i18n import error_text
 from journal.gui.image_strip import AttachedImages, ImageDrops
 from journal.gui.model_picker import ModelPicker, muted
 from journal.gui.options_panel import OptionsPanel, error_color
@@ -341,7 +342,7 @@ class PromptPanel(QWidget):
                 self.prompt(), self.system_prompt(), self._variables.values(), ASK_FOR_VALUES
             )
         except InvalidInputError as error:
-            self._variables.show_error(error.message)
+            self._variables.show_error(error_text(error))
             return None
         return texts
 

@@ -22,6 +22,7 @@ from journal.core.cancel import CancelToken, StreamCancelled
 from journal.core.errors import JournalError
 from journal.core.formatting import human_size
 from journal.gui.dialog_helpers import error_label, fit_height
+from journal.gui.i18n import error_text
 from journal.gui.tasks import Report, Task, TaskRunner
 
 translate = QCoreApplication.translate
@@ -252,7 +253,7 @@ class PullDialog(QDialog):
         self._finish()
         self._show_stopped()
         self._set_status(translate("pull_dialog", "Pull failed."))
-        message = error.message
+        message = error_text(error)
         if "manifest" in message and "does not exist" in message:
             message += "\n" + translate(
                 "pull_dialog",

@@ -35,6 +35,7 @@ from journal.gui.grade_marks import (
     read_experiment_grades,
     read_run_grades,
 )
+from journal.gui.i18n import error_text
 from journal.gui.outcome_panel import OutcomePanel
 from journal.gui.run_history import HistoryView, RunHistoryModel
 from journal.gui.run_images import RunImages
@@ -298,7 +299,7 @@ class RunDisplay(QObject):
         )
 
     def _show_run(self, run: Run | None, *, chosen: bool = False) -> None:
-        from journal.core.formatting import model_label, run_stats
+        from journal.core.formatting import model_label
 
         shown = run.id if run is not None else None
         if shown != self._shown_run_id:
@@ -318,7 +319,7 @@ class RunDisplay(QObject):
             return  # the live stream owns the answer view
         self.answer_view.show_answer(run.response, run.thinking, format_check(run))
         self._show_status(run)
-        stats = run_stats(run)
+        stats = _finished_stats(run)
         self.stats_label.setText(f"{model_label(run)}" + (f"  ·  {stats}" if stats else ""))
         self.outcome.show_run(run.id, run.verdict, run.verdict_note)
         self._show_grades(self.history_model.grades(run.id or 0))
@@ -465,7 +466,7 @@ class RunDisplay(QObject):
 
     @Slot(object)
     def _on_runs_model_missing(self, error: ModelNotFoundError) -> None:
-        self.answer_view.set_status(error.message, "error")
+        self.answer_view.set_status(error_text(error), "error")
 
     # -- grades ---------------------------------------------------------------------------
 
@@ -557,3 +558,30 @@ def replay_notice(run: Run) -> str:
 
 def _copy_tip() -> str:
     return translate("run_display", COPY_TIP).format(keys=COPY_KEYS)
+
+
+def _finished_stats(run: Run) -> str:
+    """`42 tokens · 35.2 tok/s · first token 210 ms · load 1.20 s · total 1.40 s · stop`, in
+    the window's language (the CLI prints formatting.run_stats); Ollama's done reason is its
+    own word."""
+    from journal.core.formatting import nanoseconds, seconds
+
+    parts = []
+    tokens = run.eval_count
+    if tokens is not None:
+        parts.append(translate("run_display", "%n token(s)", None, tokens))
+    if run.tokens_per_second is not None:
+        rate = f"{run.tokens_per_second:.1f}"
+        parts.append(translate("run_display", "{rate} tok/s").format(rate=rate))
+    if run.first_token_seconds is not None:
+        first = seconds(run.first_token_seconds)
+        parts.append(translate("run_display", "first token {time}").format(time=first))
+    if run.load_duration:
+        load = nanoseconds(run.load_duration)
+        parts.append(translate("run_display", "load {time}").format(time=load))
+    if run.wall_seconds is not None:
+        total = seconds(run.wall_seconds)
+        parts.append(translate("run_display", "total {time}").format(time=total))
+    if run.done_reason:
+        parts.append(run.done_reason)
+    return " · ".join(parts)

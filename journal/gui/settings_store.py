@@ -27,6 +27,7 @@ from journal.core.settings import (
     SettingsFileError,
     choose_host,
 )
+from journal.gui.i18n import error_text
 
 ORGANIZATION = "llm-journal"
 APPLICATION = "LLM Journal"
@@ -118,7 +119,7 @@ class SettingsStore:
         try:
             self._config.load()
         except SettingsFileError as error:
-            return error.message
+            return error_text(error)
         return ""
 
     def ollama_host(self) -> str:

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QApplication, QLabel, QMainWindow
 
 from journal.gui.banner import Banner
 from journal.gui.context import PROBLEM_SHOWN_MS
+from journal.gui.i18n import error_text
 
 if TYPE_CHECKING:
     from journal.core.errors import JournalError
@@ -77,7 +78,7 @@ class StatusDisplay(QObject):
         self._window.statusBar().clearMessage()
         self.journal_banner.show_message(
             translate("status_display", "<b>The journal could not be opened.</b> {message}").format(
-                message=html.escape(error.message)
+                message=html.escape(error_text(error))
             )
         )
 

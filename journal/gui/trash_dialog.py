@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from journal.gui.i18n import error_text
 from journal.gui.translating import QT_TRANSLATE_NOOP
 
 if TYPE_CHECKING:
@@ -179,7 +180,7 @@ class TrashDialog(QDialog):
         from journal.core.errors import JournalError
 
         assert isinstance(error, JournalError)
-        self.message.setText(error.message)
+        self.message.setText(error_text(error))
 
     @Slot()
     def empty(self) -> None:

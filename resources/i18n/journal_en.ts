@@ -117,6 +117,20 @@
                 <numerusform>Not saved: %n expectations the journal refuses, such as {text}.</numerusform>
             </translation>
         </message>
+        <message numerus="yes">
+            <source>%n expectation(s), all must pass</source>
+            <translation>
+                <numerusform>%n expectation, it must pass</numerusform>
+                <numerusform>%n expectations, all must pass</numerusform>
+            </translation>
+        </message>
+        <message numerus="yes">
+            <source>%n expectation(s), weighted score at least {threshold}</source>
+            <translation>
+                <numerusform>%n expectation, weighted score at least {threshold}</numerusform>
+                <numerusform>%n expectations, weighted score at least {threshold}</numerusform>
+            </translation>
+        </message>
     </context>
     <context>
         <name>export_dialog</name>

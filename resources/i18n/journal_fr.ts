@@ -1263,6 +1263,24 @@ Conversations : {how}</translation>
             <source>Stop asking the judge or embedding model</source>
             <translation>Cesser d'interroger le modèle juge ou d'embedding</translation>
         </message>
+        <message>
+            <source>No expectations: runs are not graded</source>
+            <translation>Aucune attente : les exécutions ne sont pas évaluées</translation>
+        </message>
+        <message numerus="yes">
+            <source>%n expectation(s), all must pass</source>
+            <translation>
+                <numerusform>%n attente, elle doit être réussie</numerusform>
+                <numerusform>%n attentes, toutes doivent être réussies</numerusform>
+            </translation>
+        </message>
+        <message numerus="yes">
+            <source>%n expectation(s), weighted score at least {threshold}</source>
+            <translation>
+                <numerusform>%n attente, score pondéré d'au moins {threshold}</numerusform>
+                <numerusform>%n attentes, score pondéré d'au moins {threshold}</numerusform>
+            </translation>
+        </message>
     </context>
     <context>
         <name>experiment_editor</name>
@@ -3297,6 +3315,14 @@ Double-cliquez pour ouvrir l'exécution {id}</translation>
         <message>
             <source>Replay of run {id}.</source>
             <translation>Rejeu de l'exécution {id}.</translation>
+        </message>
+        <message>
+            <source>load {time}</source>
+            <translation>chargement {time}</translation>
+        </message>
+        <message>
+            <source>total {time}</source>
+            <translation>total {time}</translation>
         </message>
     </context>
     <context>

@@ -7,14 +7,12 @@ import pytest
 from journal.core.errors import InvalidInputError
 from journal.core.expectation_form import (
     KIND_HELP,
-    combine_summary,
     from_fields,
     kind_help,
     negation_reads_well,
     value_text,
 )
 from journal.core.expectations import Expectation, Kind, Target, parse_expectation
-from journal.core.grading import CombineRule
 
 LINES = [
     "contains:Paris",
@@ -86,10 +84,3 @@ def test_every_kind_is_described_with_an_example() -> None:
     assert kind_help(Kind.REGEX).endswith(r"Example: regex:^\d{3}-\d{4}$")
     assert negation_reads_well(Kind.CONTAINS)
     assert not negation_reads_well(Kind.WORDS)
-
-
-def test_the_summary_says_how_many_and_how_they_combine() -> None:
-    assert combine_summary(3, CombineRule()) == "3 expectations, all must pass"
-    assert combine_summary(1, CombineRule()) == "1 expectation, it must pass"
-    assert combine_summary(2, CombineRule(0.7)) == "2 expectations, weighted score at least 0.7"
-    assert combine_summary(0, CombineRule()) == "No expectations: runs are not graded"

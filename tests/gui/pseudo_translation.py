@@ -9,8 +9,9 @@ QCoreApplication.translate (Qt's own standard buttons included).
 Every translated text comes back wrapped in "⟦…⟧" (Qt fills in a %n count as usual).
 A text counts as marked when, once the wrapped parts are taken out, no letters are left:
 so "⟦Run {number}⟧" formatted, "⟦Saved⟧ 3 ⟦runs⟧" and "42" pass, "Saved" does not.
-User data and model names are not translated: pass them as `allowed` (exact texts), and
-keep that list short and explicit.
+User data and model names are not translated: pass them as `allowed` (texts taken out
+wherever they appear, as a model name inside a marked sentence), and keep that list short
+and explicit.
 """
 
 from __future__ import annotations
@@ -19,18 +20,19 @@ import re
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 
-from PySide6.QtCore import QCoreApplication, Qt, QTranslator
+from PySide6.QtCore import QCoreApplication, QModelIndex, Qt, QTranslator
 from PySide6.QtWidgets import (
     QAbstractButton,
-    QAbstractItemView,
     QComboBox,
     QGroupBox,
     QLabel,
     QLineEdit,
     QMenu,
     QPlainTextEdit,
+    QTableView,
     QTabWidget,
     QTextEdit,
+    QTreeView,
     QWidget,
 )
 
@@ -105,15 +107,13 @@ def _widget_texts(widget: QWidget) -> Iterator[tuple[str, str]]:
         for index in range(widget.count()):
             yield "tab", widget.tabText(index)
             yield "tab tooltip", widget.tabToolTip(index)
-    elif isinstance(widget, QAbstractItemView) and widget.model() is not None:
-        model = widget.model()
-        for orientation, count in (
-            (Qt.Orientation.Horizontal, model.columnCount()),
-            (Qt.Orientation.Vertical, model.rowCount()),
-        ):
-            for section in range(count):
-                value = model.headerData(section, orientation, Qt.ItemDataRole.DisplayRole)
-                yield "header", value if isinstance(value, str) else ""
+    elif isinstance(widget, QTableView | QTreeView) and widget.model() is not None:
+        model = widget.model()  # column headers; row headers are numbers or hidden
+        for section in range(model.columnCount(QModelIndex())):
+            value = model.headerData(
+                section, Qt.Orientation.Horizontal, Qt.ItemDataRole.DisplayRole
+            )
+            yield "header", value if isinstance(value, str) else ""
     if isinstance(widget, QMenu):
         yield "QMenu title", widget.title()
     for action in widget.actions():
@@ -126,11 +126,15 @@ def unmarked_texts(root: QWidget, allowed: Iterable[str] = ()) -> list[str]:
     """Every text shown by `root` and the widgets under it (labels, buttons and their
     tooltips, placeholders, group titles, combo items, tabs, item-view headers, menus and
     actions, window titles) that has letters outside a translated part, as "where: text".
-    `allowed`: exact texts shown as they are (user data, model names)."""
-    keep = ALWAYS_ALLOWED | frozenset(allowed)
+    `allowed`: texts shown as they are (user data, model names), taken out wherever they
+    appear, longest first."""
+    keep = sorted(ALWAYS_ALLOWED | frozenset(allowed), key=len, reverse=True)
     found: list[str] = []
     for widget in [root, *root.findChildren(QWidget)]:
         for where, text in _widget_texts(widget):
-            if text and text.replace("&", "") not in keep and not is_marked(text):
+            rest = text.replace("&", "")
+            for data in keep:
+                rest = rest.replace(data, " ")
+            if rest.strip() and not is_marked(rest):
                 found.append(f"{where}: {text}")
     return found
