@@ -2888,11 +2888,11 @@ Double-cliquez pour ouvrir l'exécution {id}</translation>
         </message>
         <message>
             <source>Context window in tokens: how much of the conversation the model sees.</source>
-            <translation>Fenêtre de contexte en tokens : la part de la conversation que voit le modèle.</translation>
+            <translation>Fenêtre de contexte en jetons : la part de la conversation que voit le modèle.</translation>
         </message>
         <message>
             <source>The most tokens to generate; -1 means no limit.</source>
-            <translation>Le nombre maximal de tokens à générer ; -1 signifie sans limite.</translation>
+            <translation>Le nombre maximal de jetons à générer ; -1 signifie sans limite.</translation>
         </message>
         <message>
             <source>How long the model stays loaded after the run: 5m, 1h30m, 90 (seconds), 0 unloads at once, -1 keeps it loaded.</source>
@@ -3284,17 +3284,17 @@ Double-cliquez pour ouvrir l'exécution {id}</translation>
         <message numerus="yes">
             <source>%n token(s)</source>
             <translation>
-                <numerusform>%n token</numerusform>
-                <numerusform>%n tokens</numerusform>
+                <numerusform>%n jeton</numerusform>
+                <numerusform>%n jetons</numerusform>
             </translation>
         </message>
         <message>
             <source>{rate} tok/s</source>
-            <translation>{rate} tok/s</translation>
+            <translation>{rate} jetons/s</translation>
         </message>
         <message>
             <source>first token {time}</source>
-            <translation>premier token {time}</translation>
+            <translation>premier jeton {time}</translation>
         </message>
         <message>
             <source>streaming</source>
