@@ -233,6 +233,10 @@ _QUARTILE_PLACES = """(0, n - 1, (n - 1) / 4, (n - 1) / 4 + 1, (n - 1) / 2, (n -
 """The places (0-based, in order) `Distribution.from_places` reads the quartiles from."""
 
 
+_STANDING_SOURCE = "(SELECT id, experiment_id, tags, name, digest, status, verdict FROM runs)"
+"""Only what the standings are counted by, so the window sorts narrow rows."""
+
+
 def _statement(filters: ExperimentFilter, params: dict[str, Any]) -> str:
     """One statement for every figure: the selected runs are read once (one pass over
     `run`, kept in a temporary table), then grouped for each question; rows are
@@ -248,9 +252,11 @@ def _statement(filters: ExperimentFilter, params: dict[str, Any]) -> str:
     picks = "\n        UNION ALL ".join(
         f"""SELECT 'q', '{figure}', name, NULL, i, {_FIGURE_COLUMNS[figure]}, n FROM (
             SELECT name, {_FIGURE_COLUMNS[figure].replace("NULL", "NULL AS y")},
-                row_number() OVER (PARTITION BY name ORDER BY {order}) - 1 AS i,
-                count(*) OVER (PARTITION BY name) AS n
-            FROM finished WHERE status = 'done' AND {having})
+                row_number() OVER figure - 1 AS i,
+                count(*) OVER (figure RANGE BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING)
+                    AS n
+            FROM runs WHERE status = 'done' AND {having}
+            WINDOW figure AS (PARTITION BY name ORDER BY {order}))
         WHERE i IN {_QUARTILE_PLACES}"""
         for figure, (having, order) in _FIGURES.items()
     )
@@ -262,21 +268,23 @@ def _statement(filters: ExperimentFilter, params: dict[str, Any]) -> str:
             r.first_token_seconds, r.load_duration
         FROM experiment AS e JOIN run AS r ON r.experiment_id = e.id
         WHERE {" AND ".join(clauses)} AND r.trashed_at IS NULL),
-    finished AS (SELECT * FROM runs WHERE status NOT IN ('pending', 'streaming')),
-    standing AS ({standing_rank("runs")})
+    standing AS ({standing_rank(_STANDING_SOURCE)}),
+    cube AS MATERIALIZED (
+        SELECT tags, name, digest, day, verdict, status, graded, count(*) AS n,
+            min(created_at) AS first
+        FROM runs GROUP BY 1, 2, 3, 4, 5, 6, 7)
     SELECT 'v', tags, name, digest, verdict, NULL, NULL, count(*) FROM standing
         GROUP BY tags, name, digest, verdict
     UNION ALL SELECT 'p', tags, name, digest, {_WEEK.format("day")}, verdict, status, sum(n)
-        FROM (SELECT tags, name, digest, day, verdict, status, count(*) AS n FROM finished
-            WHERE NOT graded GROUP BY 1, 2, 3, 4, 5, 6)
+        FROM cube WHERE NOT graded AND status NOT IN ('pending', 'streaming')
         GROUP BY 2, 3, 4, 5, 6, 7
     UNION ALL SELECT 'g', NULL, NULL, NULL, NULL, NULL, NULL, experiment_id FROM runs
         WHERE graded GROUP BY experiment_id
-    UNION ALL SELECT 'd', NULL, name, digest, min(created_at), NULL, NULL, NULL FROM runs
+    UNION ALL SELECT 'd', NULL, name, digest, min(first), NULL, NULL, NULL FROM cube
         WHERE digest != '' GROUP BY name, digest
     UNION ALL SELECT 'w', NULL, NULL, NULL, {_WEEK.format("day")}, NULL, NULL, sum(n)
-        FROM (SELECT day, count(*) AS n FROM runs GROUP BY day) GROUP BY 5
-    UNION ALL SELECT 'c', NULL, name, NULL, NULL, NULL, NULL, count(*) FROM finished
+        FROM cube GROUP BY 5
+    UNION ALL SELECT 'c', NULL, name, NULL, NULL, NULL, NULL, sum(n) FROM cube
         WHERE status = 'done' GROUP BY name
     UNION ALL {picks}"""
 
@@ -301,8 +309,10 @@ class _Read:
     sizes: dict[tuple[str, str], int]  # (model, figure): how many runs have it
 
 
+@functools.cache
 def _tags(listed: str) -> tuple[str, ...]:
-    """ "" (every experiment) and the experiment's tags, as the `tag` table holds them."""
+    """The tags a row of tag list `listed` counts under: "" (every experiment) and each
+    of the list, as the `tag` table holds them; a journal has few distinct lists."""
     return ("", *dict.fromkeys(str(tag) for tag in json.loads(listed)))
 
 
