@@ -82,7 +82,7 @@ def build(path: Path, experiments: int, seed: int = 1, *, realistic: bool = Fals
                 shift = MODELS.index(model) * experiments // (2 * len(MODELS))
                 weights = (number + shift) * DIGESTS_PER_MODEL // (experiments + shift + 1)
                 digest = f"{MODELS.index(model):032x}{weights:032x}"
-                timings = (
+                timings: tuple[int | float | None, ...] = (
                     rng.randint(20, 800),  # eval_count
                     rng.randint(500_000_000, 30_000_000_000),  # eval_duration, ns
                     rng.uniform(0.05, 3.0),  # first_token_seconds

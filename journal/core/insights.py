@@ -24,7 +24,7 @@ from __future__ import annotations
 import functools
 import json
 import statistics
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -218,15 +218,19 @@ verdict alone, so SQL counts those by (verdict, status) groups."""
 _PAGE = 500  # experiments per `read_standings` statement, near the list's page
 
 _FIGURES = {
-    # name: (the runs that have it, SQL to order them by, its value from (x, y))
-    "speed": ("eval_count AND eval_duration", "eval_count * 1.0 / eval_duration"),
-    "first": ("first_token_seconds IS NOT NULL", "first_token_seconds"),
-    "load": ("load_duration IS NOT NULL", "load_duration"),
-}
-_FIGURE_COLUMNS = {
-    "speed": "eval_count, eval_duration",
-    "first": "first_token_seconds, NULL",
-    "load": "load_duration, NULL",
+    # figure: (the finished runs that have it, SQL to order them by, the columns its
+    # value is made of, as `_figure` makes it)
+    "speed": (
+        "eval_count AND eval_duration",
+        "eval_count * 1.0 / eval_duration",
+        "eval_count AS x, eval_duration AS y",
+    ),
+    "first": (
+        "first_token_seconds IS NOT NULL",
+        "first_token_seconds",
+        "first_token_seconds AS x, NULL AS y",
+    ),
+    "load": ("load_duration IS NOT NULL", "load_duration", "load_duration AS x, NULL AS y"),
 }
 _QUARTILE_PLACES = """(0, n - 1, (n - 1) / 4, (n - 1) / 4 + 1, (n - 1) / 2, (n - 1) / 2 + 1,
     3 * (n - 1) / 4, 3 * (n - 1) / 4 + 1)"""
@@ -250,15 +254,14 @@ def _statement(filters: ExperimentFilter, params: dict[str, Any]) -> str:
         params["stats_model"] = filters.model
         clauses.append(f"{model_key('r.model')} = {model_key(':stats_model')}")
     picks = "\n        UNION ALL ".join(
-        f"""SELECT 'q', '{figure}', name, NULL, i, {_FIGURE_COLUMNS[figure]}, n FROM (
-            SELECT name, {_FIGURE_COLUMNS[figure].replace("NULL", "NULL AS y")},
-                row_number() OVER figure - 1 AS i,
+        f"""SELECT 'q', '{figure}', name, NULL, i, x, y, n FROM (
+            SELECT name, {columns}, row_number() OVER figure - 1 AS i,
                 count(*) OVER (figure RANGE BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING)
                     AS n
             FROM runs WHERE status = 'done' AND {having}
             WINDOW figure AS (PARTITION BY name ORDER BY {order}))
         WHERE i IN {_QUARTILE_PLACES}"""
-        for figure, (having, order) in _FIGURES.items()
+        for figure, (having, order, columns) in _FIGURES.items()
     )
     return f"""WITH graded(id) AS MATERIALIZED ({_GRADED}),
     runs AS MATERIALIZED (
@@ -289,27 +292,64 @@ def _statement(filters: ExperimentFilter, params: dict[str, Any]) -> str:
     UNION ALL {picks}"""
 
 
-Tally = Counter[tuple[str, str, str, str, OutcomeStatus]]
-"""Finished runs counted by (tag, "" for all; model name; digest; week; where they stand)."""
-
-Verdicts = dict[tuple[str, str, str], Counter[str]]
-"""Standings counted by (tag, model name, digest), then by verdict ("" for none yet)."""
+_VERDICT_PLACE = {Verdict.WORKED.value: 0, Verdict.PARTLY.value: 1, Verdict.FAILED.value: 2}
+_UNJUDGED, _RUNS = 3, 4
+_STATUS_PLACE = {OutcomeStatus.PASS: 5, OutcomeStatus.FAIL: 6, OutcomeStatus.NEEDS_LOOK: 7}
+"""Where a count goes in a row of `_Read.outcomes`: ModelOutcomes' fields after the tag."""
 
 
 @dataclass
 class _Read:
-    """What the one statement found, grouped as the answers need it."""
+    """What the one statement found, counted as the answers need it (rows of plain
+    integers: a large journal has a row per model@digest and tag, or per week)."""
 
-    tally: Tally
-    verdicts: Verdicts
+    outcomes: dict[tuple[str, str, str], list[int]]  # (tag, model, digest): ModelOutcomes
+    trend: dict[tuple[str, str], list[int]]  # (model, week): runs, passed, failed, needs look
     digests: list[tuple[str, str, str]]  # (model name, digest, first created_at)
     weeks: dict[str, int]
     done: dict[str, int]  # finished runs per model name
     places: dict[tuple[str, str], dict[int, float]]  # (model, figure): {place: value}
     sizes: dict[tuple[str, str], int]  # (model, figure): how many runs have it
+    unrated: int = 0  # standings with no verdict yet
+
+    def add_standings(
+        self, tags: tuple[str, ...], name: str, digest: str, verdict: Any, number: int
+    ) -> None:
+        place = _VERDICT_PLACE.get(verdict, _UNJUDGED)
+        for tag in tags:
+            self._outcome(tag, name, digest)[place] += number
+        if verdict is None:
+            self.unrated += number
+
+    def add_runs(
+        self,
+        tags: tuple[str, ...],
+        name: str,
+        digest: str,
+        week: str,
+        status: OutcomeStatus,
+        number: int,
+    ) -> None:
+        """`number` finished runs standing at `status`, under "" and each of `tags`."""
+        place = _STATUS_PLACE[status]
+        for tag in tags:
+            counts = self._outcome(tag, name, digest)
+            counts[_RUNS] += number
+            counts[place] += number
+        week_counts = self.trend.get((name, week))
+        if week_counts is None:
+            week_counts = self.trend[(name, week)] = [0, 0, 0, 0]
+        week_counts[0] += number
+        week_counts[place - _RUNS] += number
+
+    def _outcome(self, tag: str, name: str, digest: str) -> list[int]:
+        counts = self.outcomes.get((tag, name, digest))
+        if counts is None:
+            counts = self.outcomes[(tag, name, digest)] = [0] * 8
+        return counts
 
 
-@functools.cache
+@functools.lru_cache(maxsize=1024)
 def _tags(listed: str) -> tuple[str, ...]:
     """The tags a row of tag list `listed` counts under: "" (every experiment) and each
     of the list, as the `tag` table holds them; a journal has few distinct lists."""
@@ -324,20 +364,15 @@ def _figure(figure: str, x: Any, y: Any) -> float:
 
 def _read(session: Session, filters: ExperimentFilter) -> _Read:
     params: dict[str, Any] = {}
-    found = _Read(Counter(), defaultdict(Counter), [], {}, {}, defaultdict(dict), {})
+    found = _Read({}, {}, [], {}, {}, defaultdict(dict), {})
     graded: list[int] = []
     for kind, tags, name, digest, a, b, c, number in _rows(
         session, _statement(filters, params), params
     ):
         if kind == "v":
-            for tag in _tags(tags):
-                found.verdicts[(tag, name, digest)][a if a in VERDICTS else ""] += number
-            if a is None:
-                found.verdicts[("", name, digest)]["unrated"] += number
+            found.add_standings(_tags(tags), name, digest, a, number)
         elif kind == "p":
-            standing = _plain_standing(b, c)
-            for tag in _tags(tags):
-                found.tally[(tag, name, digest, a, standing)] += number
+            found.add_runs(_tags(tags), name, digest, a, _plain_standing(b, c), number)
         elif kind == "g":
             graded.append(number)
         elif kind == "d":
@@ -350,7 +385,7 @@ def _read(session: Session, filters: ExperimentFilter) -> _Read:
             found.places[(name, tags)][a] = _figure(tags, b, c)
             found.sizes[(name, tags)] = number
     if graded:
-        _tally_graded(session, filters, sorted(graded), found.tally)
+        _add_graded(session, filters, sorted(graded), found)
     return found
 
 
@@ -361,6 +396,7 @@ def _rows(session: Session, sql: str, params: dict[str, Any]) -> list[Any]:
 # -- where runs stand -------------------------------------------------------------------
 
 
+@functools.lru_cache(maxsize=64)
 def _plain_standing(verdict: str | None, status: str) -> OutcomeStatus:
     """Where a finished run with no expectations stands, as `read_standings` puts it."""
     if verdict in VERDICTS:
@@ -370,9 +406,7 @@ def _plain_standing(verdict: str | None, status: str) -> OutcomeStatus:
     return unfinished.status
 
 
-def _tally_graded(
-    session: Session, filters: ExperimentFilter, ids: list[int], tally: Tally
-) -> None:
+def _add_graded(session: Session, filters: ExperimentFilter, ids: list[int], found: _Read) -> None:
     """Adds the finished runs of these experiments (which may have expectations) as
     `read_standings` puts them, a page of experiments at a time."""
     tags: dict[int, list[str]] = defaultdict(list)
@@ -397,9 +431,10 @@ def _tally_graded(
                 model = normalise_model_name(standing.model)
                 if wanted is not None and model != wanted:
                     continue
-                for tag in ("", *tags.get(standing.experiment_id, ())):
-                    key = (tag, model, standing.digest, weeks[standing.run_id], standing.status)
-                    tally[key] += 1
+                found.add_runs(
+                    ("", *tags.get(standing.experiment_id, ())), model, standing.digest,
+                    weeks[standing.run_id], standing.status, 1,
+                )  # fmt: skip
 
 
 # -- which models work ------------------------------------------------------------------
@@ -411,28 +446,9 @@ def model_outcomes(session: Session, filters: ExperimentFilter) -> tuple[ModelOu
 
 
 def _outcomes(found: _Read) -> tuple[ModelOutcomes, ...]:
-    counts: Verdicts = defaultdict(Counter)
-    for key, seen in found.verdicts.items():
-        counts[key].update(seen)
-    for (tag, model, digest, _, status), number in found.tally.items():
-        seen = counts[(tag, model, digest)]
-        seen["runs"] += number
-        seen[status.value] += number
     return tuple(
-        ModelOutcomes(
-            model=model,
-            digest=digest,
-            tag=tag,
-            worked=seen[Verdict.WORKED.value],
-            partly=seen[Verdict.PARTLY.value],
-            failed=seen[Verdict.FAILED.value],
-            unjudged=seen[""],
-            runs=seen["runs"],
-            passed=seen[OutcomeStatus.PASS.value],
-            runs_failed=seen[OutcomeStatus.FAIL.value],
-            needs_look=seen[OutcomeStatus.NEEDS_LOOK.value],
-        )
-        for (tag, model, digest), seen in sorted(counts.items())
+        ModelOutcomes(model, digest, tag, *counts)
+        for (tag, model, digest), counts in sorted(found.outcomes.items())
     )
 
 
@@ -447,22 +463,8 @@ def pass_rate_over_time(session: Session, filters: ExperimentFilter) -> PassRate
 
 
 def _trend(found: _Read) -> PassRateTrend:
-    weeks: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
-    for (tag, model, _, week, status), number in found.tally.items():
-        if not tag:
-            seen = weeks[(model, week)]
-            seen["runs"] += number
-            seen[status.value] += number
     points = tuple(
-        PassRatePoint(
-            model,
-            week,
-            seen["runs"],
-            seen[OutcomeStatus.PASS.value],
-            seen[OutcomeStatus.FAIL.value],
-            seen[OutcomeStatus.NEEDS_LOOK.value],
-        )
-        for (model, week), seen in sorted(weeks.items())
+        PassRatePoint(model, week, *counts) for (model, week), counts in sorted(found.trend.items())
     )
     new_weights = []
     previous = None
@@ -502,9 +504,8 @@ def activity(session: Session, filters: ExperimentFilter) -> Activity:
 
 
 def _activity(found: _Read) -> Activity:
-    unrated = sum(seen["unrated"] for (tag, _, _), seen in found.verdicts.items() if not tag)
     weeks = tuple(WeekActivity(week, number) for week, number in sorted(found.weeks.items()))
-    return Activity(weeks, unrated)
+    return Activity(weeks, found.unrated)
 
 
 def compute_insights(session: Session, filters: ExperimentFilter) -> Insights:
