@@ -6,6 +6,7 @@ import json
 import random
 import sqlite3
 from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from journal.core.storage import Journal
@@ -21,6 +22,8 @@ RARE_WORD = "quokka"  # in 10 experiments
 ONE_PERCENT_WORD = "axolotl"  # in 1% of experiments
 EVERY_ROW_WORD = "the"
 MODELS = ["llama3:8b", "qwen3:0.6b", "mistral:7b", "gemma3:4b", "phi4:14b"]
+DIGESTS_PER_MODEL = 3  # in a realistic journal
+YEAR = timedelta(days=365)
 
 
 def _text(rng: random.Random, words: int) -> str:
@@ -30,8 +33,13 @@ def _text(rng: random.Random, words: int) -> str:
     return " ".join(out)
 
 
-def build(path: Path, experiments: int, seed: int = 1) -> None:
-    """About 2 KB of text per experiment, one or two runs each."""
+def build(path: Path, experiments: int, seed: int = 1, *, realistic: bool = False) -> None:
+    """About 2 KB of text per experiment, one or two runs each.
+
+    The default journal gives every run a digest of its own, all made at one moment; a
+    `realistic` one spreads the experiments over a year and gives each model a few digests
+    over that year (Ollama swaps a name's weights now and then), as Insights sees a journal.
+    """
     path.unlink(missing_ok=True)
     Journal.open(path).close()  # the real schema, triggers and all
     rng = random.Random(seed)
@@ -41,7 +49,10 @@ def build(path: Path, experiments: int, seed: int = 1) -> None:
     conn.execute("BEGIN")
     created = "2026-01-01T00:00:00.000000+00:00"
     run_id = 0
+    start = datetime(2026, 1, 1, tzinfo=UTC)
     for number in range(experiments):
+        if realistic:
+            created = (start + YEAR * number / experiments).isoformat(timespec="microseconds")
         extra = []
         if number in rare:
             extra.append(RARE_WORD)
@@ -65,20 +76,37 @@ def build(path: Path, experiments: int, seed: int = 1) -> None:
         experiment_id = number + 1
         for _ in range(rng.choice((1, 2))):
             run_id += 1
+            model = rng.choice(MODELS)
+            digest = f"{run_id:064x}"
+            if realistic:  # weights change a few times a year, at other moments per model
+                shift = MODELS.index(model) * experiments // (2 * len(MODELS))
+                weights = (number + shift) * DIGESTS_PER_MODEL // (experiments + shift + 1)
+                digest = f"{MODELS.index(model):032x}{weights:032x}"
+                timings: tuple[int | float | None, ...] = (
+                    rng.randint(20, 800),  # eval_count
+                    rng.randint(500_000_000, 30_000_000_000),  # eval_duration, ns
+                    rng.uniform(0.05, 3.0),  # first_token_seconds
+                    rng.randint(0, 5_000_000_000),  # load_duration, ns
+                )
+            else:
+                timings = (None, None, None, None)
             conn.execute(
                 "INSERT INTO run (uuid, experiment_id, model, model_digest, messages, options,"
-                " response, status, verdict, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " response, status, verdict, created_at, eval_count, eval_duration,"
+                " first_token_seconds, load_duration)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     f"00000000-0000-4000-9000-{run_id:012d}",
                     experiment_id,
-                    rng.choice(MODELS),
-                    f"{run_id:064x}",
+                    model,
+                    digest,
                     json.dumps([{"role": "user", "content": _text(rng, 40)}]),
                     json.dumps({"temperature": 0.7, "seed": run_id}),
                     _text(rng, 120 // 2),
                     "done",
                     rng.choice(["worked", "partly", "failed", None]),
                     created,
+                    *timings,
                 ),
             )
     conn.execute("COMMIT")
@@ -103,3 +131,9 @@ def cached(path: Path, build_into: Callable[[Path], None]) -> Path:
 def cached_journal(cache: Path, experiments: int) -> Path:
     path = cache / f"synthetic-{experiments}-v{GENERATOR_VERSION}.sqlite"
     return cached(path, lambda partial: build(partial, experiments))
+
+
+def cached_realistic_journal(cache: Path, experiments: int) -> Path:
+    """`cached_journal`, but with a year of history and a few digests per model."""
+    path = cache / f"synthetic-realistic-{experiments}-v{GENERATOR_VERSION}.sqlite"
+    return cached(path, lambda partial: build(partial, experiments, realistic=True))

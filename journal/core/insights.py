@@ -21,8 +21,10 @@ Meanings are the ones the rest of the journal uses:
 
 from __future__ import annotations
 
+import functools
+import json
 import statistics
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -36,11 +38,11 @@ from journal.core.ollama_service import normalise_model_name
 from journal.core.pass_rates import read_standings
 from journal.core.queries import (
     ARCHIVED_HIDDEN,
-    STANDING_RUN,
     VERDICTS,
     archive_clauses,
     filter_clauses,
     model_key,
+    standing_rank,
 )
 
 __all__ = [
@@ -147,6 +149,20 @@ class Distribution:
             q1, median, q3 = statistics.quantiles(ordered, n=4, method="inclusive")
         return cls(len(ordered), ordered[0], q1, median, q3, ordered[-1])
 
+    @classmethod
+    def from_places(cls, count: int, places: dict[int, float]) -> Distribution:
+        """`of` a list of `count` values of which only the places it reads are known
+        (sorted, 0-based): the minimum, the maximum and the two each quartile lies
+        between, as `statistics.quantiles(method="inclusive")` interpolates them."""
+        last = count - 1
+        if count == 1:
+            return cls(1, places[0], places[0], places[0], places[0], places[0])
+        q1, median, q3 = (
+            (places[j] * (4 - delta) + places[j + 1] * delta) / 4
+            for j, delta in (divmod(i * last, 4) for i in (1, 2, 3))
+        )
+        return cls(count, places[0], q1, median, q3, places[last])
+
 
 @dataclass(frozen=True)
 class ModelSpeed:
@@ -182,43 +198,205 @@ class Insights:
     activity: Activity
 
 
-# -- selecting as the list does ---------------------------------------------------------
+# -- reading the journal once ----------------------------------------------------------
+
+_DAY = """CASE WHEN substr(r.created_at, -6) = '+00:00' THEN substr(r.created_at, 1, 10)
+    ELSE date(r.created_at) END"""
+"""SQL for the UTC date of a stored moment: the text's own date when it is written in UTC,
+as the journal writes every moment (`models.to_iso`), so most rows need no date()."""
+
+_WEEK = "date({}, 'weekday 0', '-6 days')"
+"""SQL for the Monday (UTC, ISO date) of the week of a date or moment."""
+
+_GRADED = """SELECT experiment_id FROM expectation
+    UNION SELECT experiment_id FROM run INDEXED BY run_input_row WHERE input_row_id IS NOT NULL"""
+"""Experiments whose runs may have expectations to grade by (their own or an input
+row's): `read_standings` reads those run by run (the index named, as the planner
+would rather scan every run for IS NOT NULL); any other finished run stands by its
+verdict alone, so SQL counts those by (verdict, status) groups."""
+
+_PAGE = 500  # experiments per `read_standings` statement, near the list's page
+
+_FIGURES = {
+    # figure: (the finished runs that have it, SQL to order them by, the columns its
+    # value is made of, as `_figure` makes it)
+    "speed": (
+        "eval_count AND eval_duration",
+        "eval_count * 1.0 / eval_duration",
+        "eval_count AS x, eval_duration AS y",
+    ),
+    "first": (
+        "first_token_seconds IS NOT NULL",
+        "first_token_seconds",
+        "first_token_seconds AS x, NULL AS y",
+    ),
+    "load": ("load_duration IS NOT NULL", "load_duration", "load_duration AS x, NULL AS y"),
+}
+_QUARTILE_PLACES = """(0, n - 1, (n - 1) / 4, (n - 1) / 4 + 1, (n - 1) / 2, (n - 1) / 2 + 1,
+    3 * (n - 1) / 4, 3 * (n - 1) / 4 + 1)"""
+"""The places (0-based, in order) `Distribution.from_places` reads the quartiles from."""
 
 
-def _selection(filters: ExperimentFilter, params: dict[str, Any]) -> tuple[str, str]:
-    """(SQL for the selected experiments' ids, conditions on their runs `r`)."""
+_STANDING_SOURCE = "(SELECT id, experiment_id, tags, name, digest, status, verdict FROM runs)"
+"""Only what the standings are counted by, so the window sorts narrow rows."""
+
+
+def _statement(filters: ExperimentFilter, params: dict[str, Any]) -> str:
+    """One statement for every figure: the selected runs are read once (one pass over
+    `run`, kept in a temporary table), then grouped for each question; rows are
+    (kind, tags, name, digest, a, b, c, number).
+
+    Per-tag figures are grouped by the experiment's tag list (`experiment.tags`, which the
+    `tag` table mirrors by trigger) and spread over its tags in Python: a handful of
+    distinct lists instead of a join per run."""
     clauses = [*filter_clauses(filters, params), *archive_clauses(ARCHIVED_HIDDEN)]
-    experiments = f"SELECT e.id FROM experiment AS e WHERE {' AND '.join(clauses)}"
-    runs = [f"r.experiment_id IN ({experiments})", "r.trashed_at IS NULL"]
     if filters.model:
         params["stats_model"] = filters.model
-        runs.append(f"{model_key('r.model')} = {model_key(':stats_model')}")
-    return experiments, " AND ".join(runs)
+        clauses.append(f"{model_key('r.model')} = {model_key(':stats_model')}")
+    picks = "\n        UNION ALL ".join(
+        f"""SELECT 'q', '{figure}', name, NULL, i, x, y, n FROM (
+            SELECT name, {columns}, row_number() OVER figure - 1 AS i,
+                count(*) OVER (figure RANGE BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING)
+                    AS n
+            FROM runs WHERE status = 'done' AND {having}
+            WINDOW figure AS (PARTITION BY name ORDER BY {order}))
+        WHERE i IN {_QUARTILE_PLACES}"""
+        for figure, (having, order, columns) in _FIGURES.items()
+    )
+    return f"""WITH graded(id) AS MATERIALIZED ({_GRADED}),
+    runs AS MATERIALIZED (
+        SELECT r.id, r.experiment_id, e.tags, {model_key("r.model")} AS name,
+            r.model_digest AS digest, r.status, r.verdict, r.created_at, {_DAY} AS day,
+            r.experiment_id IN graded AS graded, r.eval_count, r.eval_duration,
+            r.first_token_seconds, r.load_duration
+        FROM experiment AS e JOIN run AS r ON r.experiment_id = e.id
+        WHERE {" AND ".join(clauses)} AND r.trashed_at IS NULL),
+    standing AS ({standing_rank(_STANDING_SOURCE)}),
+    cube AS MATERIALIZED (
+        SELECT tags, name, digest, day, verdict, status, graded, count(*) AS n,
+            min(created_at) AS first
+        FROM runs GROUP BY 1, 2, 3, 4, 5, 6, 7)
+    SELECT 'v', tags, name, digest, verdict, NULL, NULL, count(*) FROM standing
+        GROUP BY tags, name, digest, verdict
+    UNION ALL SELECT 'p', tags, name, digest, {_WEEK.format("day")}, verdict, status, sum(n)
+        FROM cube WHERE NOT graded AND status NOT IN ('pending', 'streaming')
+        GROUP BY 2, 3, 4, 5, 6, 7
+    UNION ALL SELECT 'g', NULL, NULL, NULL, NULL, NULL, NULL, experiment_id FROM runs
+        WHERE graded GROUP BY experiment_id
+    UNION ALL SELECT 'd', NULL, name, digest, min(first), NULL, NULL, NULL FROM cube
+        WHERE digest != '' GROUP BY name, digest
+    UNION ALL SELECT 'w', NULL, NULL, NULL, {_WEEK.format("day")}, NULL, NULL, sum(n)
+        FROM cube GROUP BY 5
+    UNION ALL SELECT 'c', NULL, name, NULL, NULL, NULL, NULL, sum(n) FROM cube
+        WHERE status = 'done' GROUP BY name
+    UNION ALL {picks}"""
+
+
+_VERDICT_PLACE = {Verdict.WORKED.value: 0, Verdict.PARTLY.value: 1, Verdict.FAILED.value: 2}
+_UNJUDGED, _RUNS = 3, 4
+_STATUS_PLACE = {OutcomeStatus.PASS: 5, OutcomeStatus.FAIL: 6, OutcomeStatus.NEEDS_LOOK: 7}
+"""Where a count goes in a row of `_Read.outcomes`: ModelOutcomes' fields after the tag."""
+
+
+@dataclass
+class _Read:
+    """What the one statement found, counted as the answers need it (rows of plain
+    integers: a large journal has a row per model@digest and tag, or per week)."""
+
+    outcomes: dict[tuple[str, str, str], list[int]]  # (tag, model, digest): ModelOutcomes
+    trend: dict[tuple[str, str], list[int]]  # (model, week): runs, passed, failed, needs look
+    digests: list[tuple[str, str, str]]  # (model name, digest, first created_at)
+    weeks: dict[str, int]
+    done: dict[str, int]  # finished runs per model name
+    places: dict[tuple[str, str], dict[int, float]]  # (model, figure): {place: value}
+    sizes: dict[tuple[str, str], int]  # (model, figure): how many runs have it
+    unrated: int = 0  # standings with no verdict yet
+
+    def add_standings(
+        self, tags: tuple[str, ...], name: str, digest: str, verdict: Any, number: int
+    ) -> None:
+        place = _VERDICT_PLACE.get(verdict, _UNJUDGED)
+        for tag in tags:
+            self._outcome(tag, name, digest)[place] += number
+        if verdict is None:
+            self.unrated += number
+
+    def add_runs(
+        self,
+        tags: tuple[str, ...],
+        name: str,
+        digest: str,
+        week: str,
+        status: OutcomeStatus,
+        number: int,
+    ) -> None:
+        """`number` finished runs standing at `status`, under "" and each of `tags`."""
+        place = _STATUS_PLACE[status]
+        for tag in tags:
+            counts = self._outcome(tag, name, digest)
+            counts[_RUNS] += number
+            counts[place] += number
+        week_counts = self.trend.get((name, week))
+        if week_counts is None:
+            week_counts = self.trend[(name, week)] = [0, 0, 0, 0]
+        week_counts[0] += number
+        week_counts[place - _RUNS] += number
+
+    def _outcome(self, tag: str, name: str, digest: str) -> list[int]:
+        counts = self.outcomes.get((tag, name, digest))
+        if counts is None:
+            counts = self.outcomes[(tag, name, digest)] = [0] * 8
+        return counts
+
+
+@functools.lru_cache(maxsize=1024)
+def _tags(listed: str) -> tuple[str, ...]:
+    """The tags a row of tag list `listed` counts under: "" (every experiment) and each
+    of the list, as the `tag` table holds them; a journal has few distinct lists."""
+    return ("", *dict.fromkeys(str(tag) for tag in json.loads(listed)))
+
+
+def _figure(figure: str, x: Any, y: Any) -> float:
+    if figure == "speed":
+        return float(x / y * 1e9)
+    return float(x) if figure == "first" else float(x / 1e9)
+
+
+def _read(session: Session, filters: ExperimentFilter) -> _Read:
+    params: dict[str, Any] = {}
+    found = _Read({}, {}, [], {}, {}, defaultdict(dict), {})
+    graded: list[int] = []
+    for kind, tags, name, digest, a, b, c, number in _rows(
+        session, _statement(filters, params), params
+    ):
+        if kind == "v":
+            found.add_standings(_tags(tags), name, digest, a, number)
+        elif kind == "p":
+            found.add_runs(_tags(tags), name, digest, a, _plain_standing(b, c), number)
+        elif kind == "g":
+            graded.append(number)
+        elif kind == "d":
+            found.digests.append((name, digest, a))
+        elif kind == "w":
+            found.weeks[a] = number
+        elif kind == "c":
+            found.done[name] = number
+        else:  # "q": a place of a figure's ordered values
+            found.places[(name, tags)][a] = _figure(tags, b, c)
+            found.sizes[(name, tags)] = number
+    if graded:
+        _add_graded(session, filters, sorted(graded), found)
+    return found
 
 
 def _rows(session: Session, sql: str, params: dict[str, Any]) -> list[Any]:
     return list(session.execute(text(sql), params).all())
 
 
-_WEEK = "date({}, 'weekday 0', '-6 days')"
-"""SQL for the Monday (UTC, ISO date) of the week of a stored moment."""
-
-Tally = Counter[tuple[str, str, str, str, OutcomeStatus]]
-"""Finished runs counted by (tag, "" for all; model name; digest; week; where they stand)."""
-
-
 # -- where runs stand -------------------------------------------------------------------
 
-_GRADED_EXPERIMENTS = """(EXISTS (SELECT 1 FROM expectation AS x WHERE x.experiment_id = e.id)
-    OR EXISTS (SELECT 1 FROM run AS g WHERE g.experiment_id = e.id
-        AND g.input_row_id IS NOT NULL))"""
-"""Experiments whose runs may have expectations to grade by (their own or an input
-row's): `read_standings` reads those run by run; any other finished run stands by its
-verdict alone, so SQL counts those by (verdict, status) groups."""
 
-_PAGE = 500  # experiments per `read_standings` statement, near the list's page
-
-
+@functools.lru_cache(maxsize=64)
 def _plain_standing(verdict: str | None, status: str) -> OutcomeStatus:
     """Where a finished run with no expectations stands, as `read_standings` puts it."""
     if verdict in VERDICTS:
@@ -228,34 +406,12 @@ def _plain_standing(verdict: str | None, status: str) -> OutcomeStatus:
     return unfinished.status
 
 
-def _tally(session: Session, filters: ExperimentFilter) -> Tally:
-    params: dict[str, Any] = {}
-    experiments, runs = _selection(filters, params)
-    tally: Tally = Counter()
-    finished = f"{runs} AND r.status NOT IN ('pending', 'streaming')"
-    plain = _rows(
-        session,
-        f"""WITH p AS (
-            SELECT r.experiment_id, {model_key("r.model")} AS name, r.model_digest AS digest,
-                {_WEEK.format("r.created_at")} AS week, r.verdict, r.status
-            FROM run AS r JOIN experiment AS e ON e.id = r.experiment_id
-            WHERE {finished} AND NOT {_GRADED_EXPERIMENTS})
-        SELECT '', name, digest, week, verdict, status, count(*) FROM p
-        GROUP BY 2, 3, 4, 5, 6
-        UNION ALL
-        SELECT t.name, p.name, digest, week, verdict, status, count(*)
-        FROM p JOIN tag AS t ON t.experiment_id = p.experiment_id
-        GROUP BY 1, 2, 3, 4, 5, 6""",
-        params,
-    )
-    for tag, model, digest, week, verdict, status, number in plain:
-        tally[(tag, model, digest, week, _plain_standing(verdict, status))] += number
-    graded = _rows(session, f"{experiments} AND {_GRADED_EXPERIMENTS}", params)
-    ids = [row[0] for row in graded]
-    if not ids:
-        return tally
+def _add_graded(session: Session, filters: ExperimentFilter, ids: list[int], found: _Read) -> None:
+    """Adds the finished runs of these experiments (which may have expectations) as
+    `read_standings` puts them, a page of experiments at a time."""
     tags: dict[int, list[str]] = defaultdict(list)
     weeks: dict[int, str] = {}
+    wanted = normalise_model_name(filters.model) if filters.model else None
     for start in range(0, len(ids), _PAGE):
         page = ",".join(str(int(experiment_id)) for experiment_id in ids[start : start + _PAGE])
         for experiment_id, tag in _rows(
@@ -270,16 +426,15 @@ def _tally(session: Session, filters: ExperimentFilter) -> Tally:
                 {},
             )
         )
-        wanted = normalise_model_name(filters.model) if filters.model else None
         for experiment in read_standings(session, ids[start : start + _PAGE]).values():
             for standing in experiment.standings:
                 model = normalise_model_name(standing.model)
                 if wanted is not None and model != wanted:
                     continue
-                for tag in ("", *tags.get(standing.experiment_id, ())):
-                    key = (tag, model, standing.digest, weeks[standing.run_id], standing.status)
-                    tally[key] += 1
-    return tally
+                found.add_runs(
+                    ("", *tags.get(standing.experiment_id, ())), model, standing.digest,
+                    weeks[standing.run_id], standing.status, 1,
+                )  # fmt: skip
 
 
 # -- which models work ------------------------------------------------------------------
@@ -287,48 +442,13 @@ def _tally(session: Session, filters: ExperimentFilter) -> Tally:
 
 def model_outcomes(session: Session, filters: ExperimentFilter) -> tuple[ModelOutcomes, ...]:
     """Verdicts and pass rates per model@digest, overall (tag "") then per tag."""
-    return _outcomes(session, filters, _tally(session, filters))
+    return _outcomes(_read(session, filters))
 
 
-def _outcomes(
-    session: Session, filters: ExperimentFilter, tally: Tally
-) -> tuple[ModelOutcomes, ...]:
-    params: dict[str, Any] = {}
-    _, runs = _selection(filters, params)
-    name = model_key("r.model")
-    verdicts = _rows(
-        session,
-        f"""WITH s AS (
-            SELECT r.experiment_id, {name} AS name, r.model_digest AS digest, r.verdict
-            FROM run AS r WHERE {runs} AND {STANDING_RUN})
-        SELECT '', name, digest, verdict, count(*) FROM s GROUP BY 2, 3, 4
-        UNION ALL
-        SELECT t.name, s.name, digest, verdict, count(*)
-        FROM s JOIN tag AS t ON t.experiment_id = s.experiment_id GROUP BY 1, 2, 3, 4""",
-        params,
-    )
-    counts: dict[tuple[str, str, str], Counter[str]] = defaultdict(Counter)
-    for tag, model, digest, verdict, number in verdicts:
-        counts[(tag, model, digest)][verdict if verdict in VERDICTS else ""] += number
-    for (tag, model, digest, _, status), number in tally.items():
-        seen = counts[(tag, model, digest)]
-        seen["runs"] += number
-        seen[status.value] += number
+def _outcomes(found: _Read) -> tuple[ModelOutcomes, ...]:
     return tuple(
-        ModelOutcomes(
-            model=model,
-            digest=digest,
-            tag=tag,
-            worked=seen[Verdict.WORKED.value],
-            partly=seen[Verdict.PARTLY.value],
-            failed=seen[Verdict.FAILED.value],
-            unjudged=seen[""],
-            runs=seen["runs"],
-            passed=seen[OutcomeStatus.PASS.value],
-            runs_failed=seen[OutcomeStatus.FAIL.value],
-            needs_look=seen[OutcomeStatus.NEEDS_LOOK.value],
-        )
-        for (tag, model, digest), seen in sorted(counts.items())
+        ModelOutcomes(model, digest, tag, *counts)
+        for (tag, model, digest), counts in sorted(found.outcomes.items())
     )
 
 
@@ -339,39 +459,16 @@ def pass_rate_over_time(session: Session, filters: ExperimentFilter) -> PassRate
     """Each model's finished runs per week by where they stand, and the moments a model
     name got new weights. The series are per model name (`llama3:8b`), the level at which
     Ollama swaps weights under a name."""
-    return _trend(session, filters, _tally(session, filters))
+    return _trend(_read(session, filters))
 
 
-def _trend(session: Session, filters: ExperimentFilter, tally: Tally) -> PassRateTrend:
-    weeks: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
-    for (tag, model, _, week, status), number in tally.items():
-        if not tag:
-            seen = weeks[(model, week)]
-            seen["runs"] += number
-            seen[status.value] += number
+def _trend(found: _Read) -> PassRateTrend:
     points = tuple(
-        PassRatePoint(
-            model,
-            week,
-            seen["runs"],
-            seen[OutcomeStatus.PASS.value],
-            seen[OutcomeStatus.FAIL.value],
-            seen[OutcomeStatus.NEEDS_LOOK.value],
-        )
-        for (model, week), seen in sorted(weeks.items())
-    )
-    params: dict[str, Any] = {}
-    _, runs = _selection(filters, params)
-    digests = _rows(
-        session,
-        f"""SELECT {model_key("r.model")} AS name, r.model_digest, min(r.created_at) AS first
-        FROM run AS r WHERE {runs} AND r.model_digest != ''
-        GROUP BY 1, 2 ORDER BY name, first""",
-        params,
+        PassRatePoint(model, week, *counts) for (model, week), counts in sorted(found.trend.items())
     )
     new_weights = []
     previous = None
-    for model, digest, first_seen in digests:
+    for model, digest, first_seen in sorted(found.digests, key=lambda seen: (seen[0], seen[2])):
         if model == previous:
             new_weights.append(DigestSeen(model, digest, first_seen))
         previous = model
@@ -383,30 +480,19 @@ def _trend(session: Session, filters: ExperimentFilter, tally: Tally) -> PassRat
 
 def model_speed(session: Session, filters: ExperimentFilter) -> tuple[ModelSpeed, ...]:
     """Per model name, the distributions of what Ollama reported for its finished runs."""
-    params: dict[str, Any] = {}
-    _, runs = _selection(filters, params)
-    rows = _rows(
-        session,
-        f"""SELECT {model_key("r.model")} AS name, r.eval_count, r.eval_duration,
-            r.first_token_seconds, r.load_duration
-        FROM run AS r WHERE {runs} AND r.status = 'done' ORDER BY name""",
-        params,
-    )
-    figures: dict[str, tuple[list[float], list[float], list[float], list[int]]] = {}
-    for model, eval_count, eval_duration, first_token, load_duration in rows:
-        speed, first, load, count = figures.setdefault(model, ([], [], [], [0]))
-        count[0] += 1
-        if eval_count and eval_duration:
-            speed.append(eval_count / eval_duration * 1e9)
-        if first_token is not None:
-            first.append(float(first_token))
-        if load_duration is not None:
-            load.append(load_duration / 1e9)
+    return _speed(_read(session, filters))
+
+
+def _speed(found: _Read) -> tuple[ModelSpeed, ...]:
+    def spread(model: str, figure: str) -> Distribution | None:
+        size = found.sizes.get((model, figure), 0)
+        return Distribution.from_places(size, found.places[(model, figure)]) if size else None
+
     return tuple(
         ModelSpeed(
-            model, count[0], Distribution.of(speed), Distribution.of(first), Distribution.of(load)
+            model, runs, spread(model, "speed"), spread(model, "first"), spread(model, "load")
         )
-        for model, (speed, first, load, count) in figures.items()
+        for model, runs in sorted(found.done.items())
     )
 
 
@@ -414,29 +500,21 @@ def model_speed(session: Session, filters: ExperimentFilter) -> tuple[ModelSpeed
 
 
 def activity(session: Session, filters: ExperimentFilter) -> Activity:
-    params: dict[str, Any] = {}
-    _, runs = _selection(filters, params)
-    weeks = _rows(
-        session,
-        f"SELECT {_WEEK.format('r.created_at')} AS week, count(*) FROM run AS r "
-        f"WHERE {runs} GROUP BY 1 ORDER BY 1",
-        params,
-    )
-    unrated = session.execute(
-        text(
-            f"SELECT count(*) FROM run AS r WHERE {runs} AND {STANDING_RUN} AND r.verdict IS NULL"
-        ),
-        params,
-    ).scalar_one()
-    return Activity(tuple(WeekActivity(week, number) for week, number in weeks), int(unrated))
+    return _activity(_read(session, filters))
+
+
+def _activity(found: _Read) -> Activity:
+    weeks = tuple(WeekActivity(week, number) for week, number in sorted(found.weeks.items()))
+    return Activity(weeks, found.unrated)
 
 
 def compute_insights(session: Session, filters: ExperimentFilter) -> Insights:
-    """Every answer at once, reading the runs' standings once."""
-    tally = _tally(session, filters)
+    """Every answer at once, from one statement over the journal (and, for experiments
+    with expectations, `read_standings` in pages)."""
+    found = _read(session, filters)
     return Insights(
-        outcomes=_outcomes(session, filters, tally),
-        trend=_trend(session, filters, tally),
-        speed=model_speed(session, filters),
-        activity=activity(session, filters),
+        outcomes=_outcomes(found),
+        trend=_trend(found),
+        speed=_speed(found),
+        activity=_activity(found),
     )

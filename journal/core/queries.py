@@ -251,6 +251,20 @@ runs in the trash say nothing.
 The one meaning of "worked on a model" for the list's column and the verdict filter."""
 
 
+def standing_rank(source: str) -> str:
+    """SQL for the rows of `source` (a subquery or CTE with the run's `id`, `experiment_id`,
+    `name` as `model_key` gives it, `status` and `verdict`, none in the trash) that give
+    their model's standing, STANDING_RUN's meaning in one ordered pass instead of a
+    correlated subquery per run: for reading the standings of a whole journal at once
+    (tests/core/test_standing_rank.py holds the two equal)."""
+    return f"""SELECT * FROM (
+        SELECT *, row_number() OVER (
+            PARTITION BY experiment_id, name ORDER BY verdict IS NOT NULL DESC, id DESC
+        ) AS standing_rank
+        FROM {source} WHERE status = 'done' OR verdict IS NOT NULL)
+    WHERE standing_rank = 1"""
+
+
 def _standing_clauses(filters: ExperimentFilter, run_clauses: list[str]) -> list[str]:
     """EXISTS conditions for the model filter alone (a run of it, as `run_clauses` say) or
     with `verdict` or `unrated`, which hold for a model's standing: on `filters.model`
