@@ -554,6 +554,12 @@ def _as_text(value: Any) -> str:
 # -- rendering -----------------------------------------------------------------------------
 
 
+def _block(kind: str, record: dict[str, Any]) -> str:
+    """A record's metadata on one line (keys sorted): the importer reads it, readers hide
+    it, and a plain-text reader skims past it after the prose it belongs to."""
+    return metadata_block(kind, record, one_line=True)
+
+
 def _model_line(run: dict[str, Any]) -> str:
     parts = [_code(str(run.get("model", "")))]
     digest = str(run.get("model_digest") or "")
@@ -752,14 +758,13 @@ def _combine_line(grading: Any) -> str:
     return f"*A run passes with a weighted score of {threshold:g} or more.*"
 
 
-def _expectations(entry: ExperimentEntry, level: int, metadata: bool) -> Iterator[str]:
+def _expectations(entry: ExperimentEntry, level: int, blocks: list[str] | None) -> Iterator[str]:
     """The expectations as a list of their one-line forms, and how their grades combine."""
     grading = entry.record.get(GRADING_KEY)
     if not entry.expectations and grading is None:
         return
-    if metadata:
-        for expectation in entry.expectations:
-            yield metadata_block(KIND_EXPECTATION, expectation) + "\n"
+    if blocks is not None:
+        blocks.extend(_block(KIND_EXPECTATION, record) for record in entry.expectations)
     yield _heading(level, "Expectations")
     if entry.expectations:
         yield "\n".join(_expectation_item(record) for record in entry.expectations) + "\n\n"
@@ -780,14 +785,13 @@ def _input_cell(value: Any) -> str:
     return _inline(value) if value is not None else ""
 
 
-def _inputs(entry: ExperimentEntry, level: int, metadata: bool) -> Iterator[str]:
+def _inputs(entry: ExperimentEntry, level: int, blocks: list[str] | None) -> Iterator[str]:
     """The input set as a table: a row per case, a column per variable, then the row's
     own expectations in their one-line form."""
     if not entry.inputs:
         return
-    if metadata:
-        for row in entry.inputs:
-            yield metadata_block(KIND_INPUT, row) + "\n"
+    if blocks is not None:
+        blocks.extend(_block(KIND_INPUT, row) for row in entry.inputs)
     yield _heading(level, "Inputs")
     names = _input_names(entry.inputs)
     header = ["#", *(_inline(name) for name in names), "Expectations"]
@@ -833,14 +837,15 @@ def _expected_uuids(
     return uuids
 
 
-def _grades(entry: RunEntry, expected: list[str], level: int, metadata: bool) -> Iterator[str]:
+def _grades(
+    entry: RunEntry, expected: list[str], level: int, blocks: list[str] | None
+) -> Iterator[str]:
     """Every grade of the run in the metadata; for people, the current one of each
     expectation (the newest), in the expectations' order: pass or fail, and why."""
     if not entry.grades:
         return
-    if metadata:
-        for grade in entry.grades:
-            yield metadata_block(KIND_GRADE, grade) + "\n"
+    if blocks is not None:
+        blocks.extend(_block(KIND_GRADE, grade) for grade in entry.grades)
     current: dict[Any, dict[str, Any]] = {}
     for grade in entry.grades:  # oldest first: the newest of each expectation stays
         current[grade.get("expectation_uuid")] = grade
@@ -972,20 +977,20 @@ def _runs_at_a_glance(
 def _render_run(
     entry: RunEntry,
     level: int,
-    metadata: bool,
+    blocks: list[str] | None,
     expectations: list[dict[str, Any]],
     inputs: list[dict[str, Any]],
     turn: str = "",
 ) -> Iterator[str]:
     run = entry.record
-    if metadata:
-        yield metadata_block(KIND_RUN, run) + "\n"
+    if blocks is not None:
+        blocks.append(_block(KIND_RUN, run))
     title = [f"Run {run.get('id')}", _inline(run.get("model", ""))]
     if run.get("status") != "done":
         title.append(_inline(run.get("status") or ""))
     title.append(_inline(run["verdict"]) if run.get("verdict") else "unrated")
     # The anchor names the run by uuid: links to it hold when its verdict or id changes.
-    anchor = f' <a id="{run_anchor(run.get("uuid"))}"></a>' if metadata else ""
+    anchor = f' <a id="{run_anchor(run.get("uuid"))}"></a>' if blocks is not None else ""
     yield _heading(level, " · ".join(title) + anchor)
     facts = [f"- **Model:** {_model_line(run)}", f"- **Options:** {_options_line(run)}"]
     if request := _request_line(run):
@@ -1021,7 +1026,7 @@ def _render_run(
     if _as_text(run.get("error")).strip():
         yield _heading(level + 1, "Error")
         yield _code_block(_as_text(run["error"]))
-    yield from _grades(entry, _expected_uuids(run, expectations, inputs), level + 1, metadata)
+    yield from _grades(entry, _expected_uuids(run, expectations, inputs), level + 1, blocks)
     note = _as_text(run.get("verdict_note"))
     if run.get("verdict") or note.strip():
         label = f"Verdict: {_inline(run['verdict'])}" if run.get("verdict") else "Note"
@@ -1033,10 +1038,12 @@ def _render_run(
 def render_experiment(
     entry: ExperimentEntry, *, level: int, metadata: bool, in_folder: bool = False
 ) -> Iterator[str]:
-    """One notebook entry: title, what was expected and concluded, then every run."""
+    """One notebook entry: title, what was expected and concluded, then every run; with
+    `metadata`, its records follow (one line each), so a plain-text reader sees prose first."""
     experiment = entry.record
-    if metadata and not in_folder:
-        yield metadata_block(KIND_EXPERIMENT, experiment) + "\n"
+    blocks: list[str] | None = [] if metadata else None
+    if blocks is not None and not in_folder:
+        blocks.append(_block(KIND_EXPERIMENT, experiment))
     yield _heading(level, _inline(experiment.get("title") or "") or "(untitled)")
     created, updated = _when(experiment.get("created_at")), _when(experiment.get("updated_at"))
     facts = [f"Experiment {experiment.get('id')}", f"created {created}"]
@@ -1056,8 +1063,8 @@ def render_experiment(
         ("Conclusion", "conclusion"),
     ):
         if key == "conclusion":
-            yield from _expectations(entry, level + 1, metadata)
-            yield from _inputs(entry, level + 1, metadata)
+            yield from _expectations(entry, level + 1, blocks)
+            yield from _inputs(entry, level + 1, blocks)
         value = _as_text(experiment.get(key))
         if value.strip():
             yield _heading(level + 1, label)
@@ -1066,7 +1073,9 @@ def render_experiment(
     yield from _runs_at_a_glance(entry.runs, runs, level + 1, links=metadata)
     for run in runs:
         turn = turns.get(run.record["id"], "")
-        yield from _render_run(run, level + 1, metadata, entry.expectations, entry.inputs, turn)
+        yield from _render_run(run, level + 1, blocks, entry.expectations, entry.inputs, turn)
+    if blocks:
+        yield "".join(blocks) + "\n"
 
 
 def _document_head(

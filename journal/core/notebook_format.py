@@ -2,7 +2,8 @@
 
 An export is Markdown for people plus metadata for the importer, and the metadata is the
 truth: every column of every experiment and run, as JSON, in front matter (`---` lines at
-the top of a file) or in `<!-- llm-journal:KIND {...} -->` blocks before each section.
+the top of a file) or in `<!-- llm-journal:KIND {...} -->` blocks, one line each, after the
+readable part of each experiment (before each section up to format 8).
 The readable text around it is a view of that data, free to tidy line endings and control
 characters; the importer never parses prose.
 
@@ -60,7 +61,10 @@ from journal.core.formatting import short_digest
 # 8: an archived experiment's record holds `archived_at` (left out when not archived);
 # experiments and runs in the trash are never exported, and `trashed_at` is never written.
 # Older formats import with nothing archived.
-FORMAT_VERSION = 8
+# 9: the metadata follows the readable part: each experiment's blocks, one line each, after
+# its prose; a replay and its original link each other, a repeated prompt is named, not
+# shown again. The metadata means what it meant: older formats import as they did.
+FORMAT_VERSION = 9
 OLDEST_FORMAT_VERSION = 1
 FORMAT_KEY = "llm_journal"  # in every file's front matter: the format version
 LAYOUT_KEY = "layout"  # in a header's front matter: "file" or "folder"
