@@ -198,3 +198,20 @@ def test_a_damaged_file_is_refused_with_its_line_and_nothing_imported(
 
     code, _, err = _cli(capsys, "--db", str(other), "import", str(tmp_path / "nowhere"))
     assert code == 1 and "There is no file or folder" in _one_error_line(err)
+
+
+def test_import_says_which_readable_text_was_edited(
+    capsys: pytest.CaptureFixture[str], db_path: Path, ids: dict[str, int], tmp_path: Path
+) -> None:
+    export = tmp_path / "notes.md"
+    _cli(capsys, "--db", str(db_path), "export", "-o", str(export), "--layout", "folder")
+    page = next(p for p in sorted(export.iterdir()) if p.name.startswith("0001-"))
+    text = page.read_text(encoding="utf-8")
+    assert "\n## Hypothesis\n" in text
+    page.write_text(text.replace("\n## Hypothesis\n", "\n## My hypothesis\n", 1), encoding="utf-8")
+    code, _, err = _cli(capsys, "--db", str(tmp_path / "other.sqlite"), "import", str(export))
+    assert code == 0
+    assert err.splitlines()[1:] == [
+        f"readable text edited in {page}: the edits were not imported "
+        "(the metadata is what is read)"
+    ]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Qt, QTimer, Signal, Slot
+from PySide6.QtCore import QCoreApplication, Qt, QTimer, Signal, Slot
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -20,6 +20,8 @@ from PySide6.QtWidgets import (
 
 from journal.core.errors import JournalError
 from journal.gui.dialog_helpers import busy_bar, error_label, fit_height, hint_label
+
+translate = QCoreApplication.translate
 
 if TYPE_CHECKING:
     from journal.core.import_markdown import ImportResult
@@ -154,7 +156,16 @@ class ImportDialog(QDialog):
     def _on_import_done(self, result: Any) -> None:
         self._task = None
         self._update_buttons()
-        self.result_label.setText(f"Imported: {result.summary()}")
+        shown = [f"Imported: {result.summary()}"]
+        shown += [
+            translate(
+                "import_dialog",
+                "Readable text edited in {where}: the edits were not imported "
+                "(the metadata is what is read).",
+            ).format(where=where)
+            for where in result.edited_text
+        ]
+        self.result_label.setText("\n".join(shown))
         QTimer.singleShot(0, self._on_fit_timer_timeout)
         self.close_button.setDefault(True)
         self.imported.emit(result)

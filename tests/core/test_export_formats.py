@@ -102,7 +102,7 @@ def test_a_format_1_export_still_imports_exactly(journal: Journal, tmp_path: Pat
     export_to_path(journal, again)
     text = again.read_text(encoding="utf-8")
     assert text.startswith('---\n{\n  "layout": "file",\n  "llm_journal": 9\n}\n---\n')
-    assert not markdown_it_problems(text, own_links=frozenset(), blocks=2 + 3 + 1)
+    assert not markdown_it_problems(text, own_links=frozenset(), blocks=2 + 3 + 1 + 2 + 1)
     with Journal.open(tmp_path / "third.sqlite") as third:
         import_markdown(third, again)
         assert snapshot(third.path) == snapshot(journal.path)

@@ -88,6 +88,13 @@ def _folder_bytes(folder: Path) -> dict[str, bytes]:
     return {path.name: path.read_bytes() for path in sorted(folder.iterdir())}
 
 
+def _uuid_of(journal: Journal, run_id: int) -> str:
+    with journal.read() as session:
+        run = session.get(Run, run_id)
+        assert run is not None
+        return run.uuid
+
+
 def populate(journal: Journal) -> dict[str, int]:
     """Three experiments: one with a judged run, a replay and thinking; one tricky; one empty."""
     with journal.write() as session:
@@ -295,7 +302,8 @@ def test_export_reads_like_a_lab_notebook(journal: Journal, ids: dict[str, int])
     assert "#### Answer\n\n```text\nRhine, Danube, Mekong.\n```\n" in run
     assert "#### Verdict: worked\n\n> exactly three, all real\n" in run
     replay = text[text.index(f"### Run {ids['replay']} · qwen3:0.6b · failed · unrated") :]
-    assert f"- **Replays:** run {ids['first']}\n" in replay
+    first = _uuid_of(journal, ids["first"])
+    assert f"- **Replays:** [run {ids['first']}](#run-{first})\n" in replay
     assert "#### Error\n\n```text\nOllama reported an error (HTTP 500): boom\n```\n" in replay
     assert "\n## (untitled)\n" in text
     assert text.endswith('<!-- llm-journal:end {"experiments": 3, "runs": 3} -->\n')
@@ -659,7 +667,8 @@ def test_a_replay_of_a_run_left_out_of_the_export_is_reported(
         session.add(Run(experiment_id=ids["empty"], replay_of_id=ids["first"], model="m"))
     path = tmp_path / "one.md"
     export_to_path(journal, path, selection=ExportSelection(experiment_id=ids["empty"]))
-    assert f"- **Replays:** run {ids['first']} of experiment {ids['rivers']}" in _text_of(path)
+    first = _uuid_of(journal, ids["first"])
+    assert f"- **Replays:** run {first[:8]} (not in this export)\n" in _text_of(path)
     result = import_markdown(other, path)
     assert result.new_runs == 1 and result.dropped_replay_links == 1
     assert "1 replay link left out" in result.summary()

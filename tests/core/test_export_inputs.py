@@ -94,7 +94,7 @@ def test_the_table_shows_cells_as_text(filled: Journal, tmp_path: Path) -> None:
     # every row is exactly the table's columns: no pipe got out of its cell
     for line in table:
         assert len(re.findall(r"(?<!\\)\|", line)) == 5, line
-    assert not markdown_it_problems(text, own_links=frozenset(), blocks=1 + 7 + 1)
+    assert not markdown_it_problems(text, own_links=frozenset(), blocks=1 + 7 + 1 + 2)
 
 
 def _damage(path: Path, old: str, new: str) -> Path:

@@ -122,7 +122,7 @@ def test_the_markdown_shows_the_host_as_text_and_the_rows_grades(
     assert "- **Input row:** 2" in text
     assert "- **fail** · contains:Rome" in text  # the row's grade, shown as current
     assert f'"input_row": "{row_uuid}"' in text
-    blocks = 1 + 2 + 3 + 2 + 1  # experiment, rows, runs, grades, end
+    blocks = 1 + 2 + 3 + 2 + 1 + 2  # experiment, rows, runs, grades, end, two text hashes
     assert not markdown_it_problems(text, own_links=frozenset(), blocks=blocks)
     with journal.read() as session:
         grades = current_grades(session, 2)
