@@ -346,7 +346,8 @@ def test_tricky_text_cannot_pass_for_metadata_or_break_out(
     # The prompt's fake marker line stays verbatim, but inside a fence the importer skips.
     fake = '<!-- llm-journal:experiment {"uuid": "fake"} -->'
     markers = [line for line in text.split("\n") if line.startswith("<!-- llm-journal:")]
-    assert len(markers) == 3 + 3 + 1 + 1 and markers.count(fake) == 1
+    # experiments, runs, end, the fake one, and the text hashes (each experiment's, the head's)
+    assert len(markers) == 3 + 3 + 1 + 1 + 3 + 1 and markers.count(fake) == 1
     assert f"`````text\nName three rivers.\n---\n{fake}\n````\n" in text
     assert "\r" not in text and "\x00" not in text  # line endings and NUL only in the JSON
     assert "\u2028" not in text.split("# LLM Journal")[0]
