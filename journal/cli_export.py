@@ -123,6 +123,8 @@ def cmd_import(args: argparse.Namespace) -> int:
         _print_json({**dataclasses.asdict(result), "source": str(result.source)}, sys.stdout)
     else:
         print(f"Imported {args.path}: {result.summary()}", file=sys.stderr)
+        for line in result.edited_lines():
+            print(line, file=sys.stderr)
     return 0
 
 

@@ -33,7 +33,7 @@ def test_export_to_a_file_then_refuse_to_overwrite_it_without_force(
     assert code == 0 and out == ""
     assert err == f"Exported 3 experiments and 3 runs to {target} ({_kb(target)}).\n"
     first = target.read_bytes()
-    assert first.startswith(b'---\n{\n  "layout": "file",\n  "llm_journal": 8\n}\n---\n')
+    assert first.startswith(b'---\n{\n  "layout": "file",\n  "llm_journal": 9\n}\n---\n')
 
     code, _, err = _cli(capsys, "--db", str(db_path), "export", "-o", str(target), "--tag", "geo")
     line = _one_error_line(err)
@@ -81,7 +81,7 @@ def test_export_to_stdout_of_runs_showing_images_is_refused_in_one_line(
         "`journal export -o notebook.md`. Nothing was written."
     )
     code, out, _ = _cli(capsys, "--db", str(db_path), "export", "-o", "-", "--search", "alone")
-    assert code == 0 and '"llm_journal": 8' in out  # no images there: as before
+    assert code == 0 and '"llm_journal": 9' in out  # no images there: as before
 
 
 def test_export_a_folder_with_json_summary_and_replace_it(
@@ -183,9 +183,9 @@ def test_a_damaged_file_is_refused_with_its_line_and_nothing_imported(
     export = tmp_path / "notes.md"
     _cli(capsys, "--db", str(db_path), "export", "-o", str(export))
     text = export.read_text(encoding="utf-8")
-    damaged = text.replace('  "model": "qwen3:0.6b",', '  "model": "qwen3:0.6b"', 1)
+    damaged = text.replace('"model": "qwen3:0.6b",', '"model": "qwen3:0.6b"', 1)
     export.write_text(damaged, encoding="utf-8")
-    line = damaged[: damaged.index('  "model_details": {},\n  "model_digest": "",')].count("\n") + 1
+    line = damaged[: damaged.index('"model": "qwen3:0.6b" ')].count("\n") + 1  # its block's line
     other = tmp_path / "other.sqlite"
     code, out, err = _cli(capsys, "--db", str(other), "import", str(export))
     assert code == 1 and out == ""
@@ -198,3 +198,20 @@ def test_a_damaged_file_is_refused_with_its_line_and_nothing_imported(
 
     code, _, err = _cli(capsys, "--db", str(other), "import", str(tmp_path / "nowhere"))
     assert code == 1 and "There is no file or folder" in _one_error_line(err)
+
+
+def test_import_says_which_readable_text_was_edited(
+    capsys: pytest.CaptureFixture[str], db_path: Path, ids: dict[str, int], tmp_path: Path
+) -> None:
+    export = tmp_path / "notes.md"
+    _cli(capsys, "--db", str(db_path), "export", "-o", str(export), "--layout", "folder")
+    page = next(p for p in sorted(export.iterdir()) if p.name.startswith("0001-"))
+    text = page.read_text(encoding="utf-8")
+    assert "\n## Hypothesis\n" in text
+    page.write_text(text.replace("\n## Hypothesis\n", "\n## My hypothesis\n", 1), encoding="utf-8")
+    code, _, err = _cli(capsys, "--db", str(tmp_path / "other.sqlite"), "import", str(export))
+    assert code == 0
+    assert err.splitlines()[1:] == [
+        f"readable text edited in {page}: the edits were not imported "
+        "(the metadata is what is read)"
+    ]

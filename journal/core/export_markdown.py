@@ -59,6 +59,7 @@ from journal.core.notebook_format import (
     REPLAY_OF_UUID,
     ExportError,
     Layout,
+    ProseDigest,
     asset_name,
     code_span,
     encode_json,
@@ -71,6 +72,7 @@ from journal.core.notebook_format import (
     front_matter,
     load_json,
     metadata_block,
+    text_block,
 )
 from journal.core.queries import STANDING_RUN, VERDICTS, filter_clauses, model_key
 from journal.core.storage import Journal
@@ -132,6 +134,18 @@ class ExportResult:
         )
 
 
+@dataclass(frozen=True)
+class RunLink:
+    """Another exported run, for a link to its anchor: where it lives and what it is."""
+
+    run_id: int
+    uuid: str
+    experiment_id: int
+    experiment_title: str
+    model: str = ""
+    same_answer: bool = False  # a replay's answer is exactly its original's
+
+
 @dataclass
 class RunEntry:
     # Every column, plus replay_of_uuid, input_row and parent (their uuids) and images (the
@@ -140,6 +154,8 @@ class RunEntry:
     replayed_experiment_id: int | None = None  # for the reader: where the replayed run lives
     grades: list[dict[str, Any]] = field(default_factory=list)  # every column, oldest first
     parent_experiment_id: int | None = None  # where the run it follows lives
+    original: RunLink | None = None  # the run it replays, when this export holds it too
+    replays: list[RunLink] = field(default_factory=list)  # its replays this export holds
 
 
 @dataclass
@@ -264,6 +280,7 @@ def iter_entries(
             by_id[record["id"]] = RunEntry(record, replayed, parent_experiment_id=parent_experiment)
             runs[record["experiment_id"]].append(by_id[record["id"]])
         _list_images(session, list(by_id.values()))
+        _link_replays(session, selection, by_id)
         result = session.execute(_GRADES_OF, ids)
         keys = list(result.keys())
         for row in result:
@@ -293,6 +310,43 @@ def iter_entries(
         after = experiments[-1]["id"]
         if len(experiments) < page_size:
             return
+
+
+def _link_replays(session: Session, selection: ExportSelection, by_id: dict[int, RunEntry]) -> None:
+    """Each run's original and replays that the export holds as well (their experiments
+    are selected, nothing is in the trash), so the text links them both ways."""
+    originals = sorted(
+        {run.record["replay_of_id"] for run in by_id.values() if run.record.get("replay_of_id")}
+    )
+    if not by_id:
+        return
+    params: dict[str, Any] = {}
+    where = " AND ".join(_selection_clauses(selection, params))
+    if originals:
+        found = session.execute(
+            text(
+                "SELECT o.id, o.uuid, e.id, e.title FROM run AS o "
+                "JOIN experiment AS e ON e.id = o.experiment_id "
+                f"WHERE o.id IN :ids AND o.trashed_at IS NULL AND {where}"
+            ).bindparams(bindparam("ids", expanding=True)),
+            {**params, "ids": originals},
+        )
+        held = {row[0]: RunLink(row[0], str(row[1]), row[2], str(row[3] or "")) for row in found}
+        for run in by_id.values():
+            run.original = held.get(run.record.get("replay_of_id") or 0)
+    found = session.execute(
+        text(
+            "SELECT x.replay_of_id, x.id, x.uuid, e.id, e.title, x.model, "
+            "x.response IS o.response FROM run AS x "
+            "JOIN run AS o ON o.id = x.replay_of_id "
+            "JOIN experiment AS e ON e.id = x.experiment_id "
+            f"WHERE x.replay_of_id IN :ids AND x.trashed_at IS NULL AND {where} ORDER BY x.id"
+        ).bindparams(bindparam("ids", expanding=True)),
+        {**params, "ids": list(by_id)},
+    )
+    for row in found:
+        link = RunLink(row[1], str(row[2]), row[3], str(row[4] or ""), str(row[5]), bool(row[6]))
+        by_id[row[0]].replays.append(link)
 
 
 def _without_trash_marks(record: dict[str, Any]) -> dict[str, Any]:
@@ -554,6 +608,12 @@ def _as_text(value: Any) -> str:
 # -- rendering -----------------------------------------------------------------------------
 
 
+def _block(kind: str, record: dict[str, Any]) -> str:
+    """A record's metadata on one line (keys sorted): the importer reads it, readers hide
+    it, and a plain-text reader skims past it after the prose it belongs to."""
+    return metadata_block(kind, record, one_line=True)
+
+
 def _model_line(run: dict[str, Any]) -> str:
     parts = [_code(str(run.get("model", "")))]
     digest = str(run.get("model_digest") or "")
@@ -752,14 +812,13 @@ def _combine_line(grading: Any) -> str:
     return f"*A run passes with a weighted score of {threshold:g} or more.*"
 
 
-def _expectations(entry: ExperimentEntry, level: int, metadata: bool) -> Iterator[str]:
+def _expectations(entry: ExperimentEntry, level: int, blocks: list[str] | None) -> Iterator[str]:
     """The expectations as a list of their one-line forms, and how their grades combine."""
     grading = entry.record.get(GRADING_KEY)
     if not entry.expectations and grading is None:
         return
-    if metadata:
-        for expectation in entry.expectations:
-            yield metadata_block(KIND_EXPECTATION, expectation) + "\n"
+    if blocks is not None:
+        blocks.extend(_block(KIND_EXPECTATION, record) for record in entry.expectations)
     yield _heading(level, "Expectations")
     if entry.expectations:
         yield "\n".join(_expectation_item(record) for record in entry.expectations) + "\n\n"
@@ -780,14 +839,13 @@ def _input_cell(value: Any) -> str:
     return _inline(value) if value is not None else ""
 
 
-def _inputs(entry: ExperimentEntry, level: int, metadata: bool) -> Iterator[str]:
+def _inputs(entry: ExperimentEntry, level: int, blocks: list[str] | None) -> Iterator[str]:
     """The input set as a table: a row per case, a column per variable, then the row's
     own expectations in their one-line form."""
     if not entry.inputs:
         return
-    if metadata:
-        for row in entry.inputs:
-            yield metadata_block(KIND_INPUT, row) + "\n"
+    if blocks is not None:
+        blocks.extend(_block(KIND_INPUT, row) for row in entry.inputs)
     yield _heading(level, "Inputs")
     names = _input_names(entry.inputs)
     header = ["#", *(_inline(name) for name in names), "Expectations"]
@@ -833,14 +891,15 @@ def _expected_uuids(
     return uuids
 
 
-def _grades(entry: RunEntry, expected: list[str], level: int, metadata: bool) -> Iterator[str]:
+def _grades(
+    entry: RunEntry, expected: list[str], level: int, blocks: list[str] | None
+) -> Iterator[str]:
     """Every grade of the run in the metadata; for people, the current one of each
     expectation (the newest), in the expectations' order: pass or fail, and why."""
     if not entry.grades:
         return
-    if metadata:
-        for grade in entry.grades:
-            yield metadata_block(KIND_GRADE, grade) + "\n"
+    if blocks is not None:
+        blocks.extend(_block(KIND_GRADE, grade) for grade in entry.grades)
     current: dict[Any, dict[str, Any]] = {}
     for grade in entry.grades:  # oldest first: the newest of each expectation stays
         current[grade.get("expectation_uuid")] = grade
@@ -969,32 +1028,88 @@ def _runs_at_a_glance(
     yield "\n".join(lines) + "\n\n"
 
 
+@dataclass(frozen=True)
+class _Linking:
+    """How a run section links to other runs: not at all (the preview has no anchors), in
+    the one file, or across a folder's experiment files."""
+
+    links: bool
+    in_folder: bool = False
+
+
+def _run_link(link: RunLink, here: Any, linking: _Linking) -> str:
+    """`run 57` linked to its anchor (in its experiment's file in a folder export, when
+    that is not `here`, the experiment that links), `of experiment 3` after it when it
+    lives in another experiment."""
+    shown = f"run {link.run_id}"
+    if linking.links:
+        where = ""
+        if linking.in_folder and link.experiment_id != here:
+            where = experiment_file_name(link.experiment_id, link.experiment_title)
+        shown = f"[{shown}]({where}#{run_anchor(link.uuid)})"
+    if link.experiment_id != here:
+        shown += f" of experiment {link.experiment_id}"
+    return shown
+
+
+def _replays_line(entry: RunEntry, linking: _Linking) -> str:
+    run = entry.record
+    if entry.original is not None:
+        return _run_link(entry.original, run.get("experiment_id"), linking)
+    uuid = _inline(str(run.get(REPLAY_OF_UUID) or "")[:8])
+    return f"run {uuid or run.get('replay_of_id')} (not in this export)"
+
+
+def _replayed_by(run: dict[str, Any], link: RunLink, linking: _Linking) -> str:
+    same = "same answer" if link.same_answer else "differs"
+    return f"{_run_link(link, run.get('experiment_id'), linking)} on {_code(link.model)}: {same}"
+
+
+def _prompt_key(run: dict[str, Any]) -> tuple[str, str] | None:
+    """(system prompt, prompt) of a run that sent one prompt alone, as _messages shows it
+    under "Prompt"; None for a conversation, which is always shown whole."""
+    messages = run.get("messages")
+    if not isinstance(messages, list) or len(messages) != 1:
+        return None
+    only = messages[0]
+    if not isinstance(only, dict) or only.get("role") != "user":
+        return None
+    if not set(only) <= {"role", "content"}:
+        return None
+    return _as_text(run.get("system_prompt")), _as_text(only.get("content"))
+
+
 def _render_run(
     entry: RunEntry,
     level: int,
-    metadata: bool,
+    blocks: list[str] | None,
     expectations: list[dict[str, Any]],
     inputs: list[dict[str, Any]],
     turn: str = "",
+    in_folder: bool = False,
+    same_prompt: RunEntry | None = None,
 ) -> Iterator[str]:
+    """A run's section; `same_prompt`, an earlier run of the experiment that sent the very
+    same prompt and system prompt, is named instead of showing them again."""
     run = entry.record
-    if metadata:
-        yield metadata_block(KIND_RUN, run) + "\n"
+    if blocks is not None:
+        blocks.append(_block(KIND_RUN, run))
     title = [f"Run {run.get('id')}", _inline(run.get("model", ""))]
     if run.get("status") != "done":
         title.append(_inline(run.get("status") or ""))
     title.append(_inline(run["verdict"]) if run.get("verdict") else "unrated")
     # The anchor names the run by uuid: links to it hold when its verdict or id changes.
-    anchor = f' <a id="{run_anchor(run.get("uuid"))}"></a>' if metadata else ""
+    anchor = f' <a id="{run_anchor(run.get("uuid"))}"></a>' if blocks is not None else ""
     yield _heading(level, " · ".join(title) + anchor)
     facts = [f"- **Model:** {_model_line(run)}", f"- **Options:** {_options_line(run)}"]
     if request := _request_line(run):
         facts.append(f"- **Request:** {request}")
+    linking = _Linking(blocks is not None, in_folder)
     if run.get("replay_of_id") is not None:
-        where = ""
-        if entry.replayed_experiment_id not in (None, run.get("experiment_id")):
-            where = f" of experiment {entry.replayed_experiment_id}"
-        facts.append(f"- **Replays:** run {run['replay_of_id']}{where}")
+        facts.append(f"- **Replays:** {_replays_line(entry, linking)}")
+    if entry.replays:
+        replays = (_replayed_by(run, link, linking) for link in entry.replays)
+        facts.append(f"- **Replayed by:** {' · '.join(replays)}")
     if run.get("based_on_id") is not None:
         facts.append(f"- **Based on:** run {run['based_on_id']} (its prompt, other settings)")
     if turn:
@@ -1006,10 +1121,21 @@ def _render_run(
     if stats := _stats_line(run):
         facts.append(f"- **Stats:** {stats}")
     yield "\n".join(facts) + "\n\n"
-    if _as_text(run.get("system_prompt")):
-        yield _heading(level + 1, "System prompt")
-        yield _code_block(_as_text(run["system_prompt"]))
-    yield from _messages(run, level + 1)
+    if same_prompt is not None:  # the metadata holds it in full all the same
+        yield _heading(level + 1, "Prompt")
+        link = RunLink(
+            int(same_prompt.record["id"]),
+            str(same_prompt.record.get("uuid")),
+            run["experiment_id"],
+            "",
+        )
+        also = " and system prompt" if _as_text(run.get("system_prompt")) else ""
+        yield f"*Same prompt{also} as {_run_link(link, run['experiment_id'], linking)}.*\n\n"
+    else:
+        if _as_text(run.get("system_prompt")):
+            yield _heading(level + 1, "System prompt")
+            yield _code_block(_as_text(run["system_prompt"]))
+        yield from _messages(run, level + 1)
     yield from _format_schema(run, level + 1)
     yield from _template(run.get("template"), level + 1)
     if _as_text(run.get("thinking")).strip():
@@ -1021,7 +1147,7 @@ def _render_run(
     if _as_text(run.get("error")).strip():
         yield _heading(level + 1, "Error")
         yield _code_block(_as_text(run["error"]))
-    yield from _grades(entry, _expected_uuids(run, expectations, inputs), level + 1, metadata)
+    yield from _grades(entry, _expected_uuids(run, expectations, inputs), level + 1, blocks)
     note = _as_text(run.get("verdict_note"))
     if run.get("verdict") or note.strip():
         label = f"Verdict: {_inline(run['verdict'])}" if run.get("verdict") else "Note"
@@ -1033,10 +1159,27 @@ def _render_run(
 def render_experiment(
     entry: ExperimentEntry, *, level: int, metadata: bool, in_folder: bool = False
 ) -> Iterator[str]:
-    """One notebook entry: title, what was expected and concluded, then every run."""
+    """One notebook entry: title, what was expected and concluded, then every run; with
+    `metadata`, its records follow (one line each), so a plain-text reader sees prose first,
+    led by the hash of that prose (notebook_format.KIND_TEXT)."""
+    if not metadata:
+        yield from _experiment_prose(entry, level, None, in_folder)
+        return
+    blocks: list[str] = []
+    prose = ProseDigest()
+    for piece in _experiment_prose(entry, level, blocks, in_folder):
+        prose.add_text(piece)
+        yield piece
+    yield text_block(prose) + "".join(blocks) + "\n"
+
+
+def _experiment_prose(
+    entry: ExperimentEntry, level: int, blocks: list[str] | None, in_folder: bool
+) -> Iterator[str]:
+    """render_experiment's readable part; the records go to `blocks` if given."""
     experiment = entry.record
-    if metadata and not in_folder:
-        yield metadata_block(KIND_EXPERIMENT, experiment) + "\n"
+    if blocks is not None and not in_folder:
+        blocks.append(_block(KIND_EXPERIMENT, experiment))
     yield _heading(level, _inline(experiment.get("title") or "") or "(untitled)")
     created, updated = _when(experiment.get("created_at")), _when(experiment.get("updated_at"))
     facts = [f"Experiment {experiment.get('id')}", f"created {created}"]
@@ -1056,17 +1199,29 @@ def render_experiment(
         ("Conclusion", "conclusion"),
     ):
         if key == "conclusion":
-            yield from _expectations(entry, level + 1, metadata)
-            yield from _inputs(entry, level + 1, metadata)
+            yield from _expectations(entry, level + 1, blocks)
+            yield from _inputs(entry, level + 1, blocks)
         value = _as_text(experiment.get(key))
         if value.strip():
             yield _heading(level + 1, label)
             yield _quote(value)
     runs, turns = _in_conversations(entry.runs)
-    yield from _runs_at_a_glance(entry.runs, runs, level + 1, links=metadata)
+    yield from _runs_at_a_glance(entry.runs, runs, level + 1, links=blocks is not None)
+    prompts: dict[tuple[str, str], RunEntry] = {}
     for run in runs:
         turn = turns.get(run.record["id"], "")
-        yield from _render_run(run, level + 1, metadata, entry.expectations, entry.inputs, turn)
+        sent = _prompt_key(run.record)
+        earlier = None if sent is None else prompts.setdefault(sent, run)
+        yield from _render_run(
+            run,
+            level + 1,
+            blocks,
+            entry.expectations,
+            entry.inputs,
+            turn,
+            in_folder,
+            same_prompt=None if earlier is run else earlier,
+        )
 
 
 def _document_head(
@@ -1125,6 +1280,10 @@ def write_single_file(
     given, collects the images it links to (sha256 -> file name in ASSETS_DIR); `overview`
     (overview_table) goes before the first experiment."""
     write(_document_head(Layout.FILE, selection, exported_at, metadata) + overview)
+    if metadata:  # the head's own hash: an edit there is told apart from one in experiment 1
+        head = ProseDigest()
+        head.add_text(_document_head(Layout.FILE, selection, exported_at, False) + overview)
+        write(text_block(head) + "\n")
     experiments = runs = expectations = grades = inputs = 0
     for entry in entries:
         write("".join(render_experiment(entry, level=2, metadata=metadata)))

@@ -69,13 +69,16 @@ from journal.core.notebook_format import (
     KIND_GRADE,
     KIND_INPUT,
     KIND_RUN,
+    KIND_TEXT,
     LAYOUT_KEY,
     OLDEST_FORMAT_VERSION,
     PARENT_UUID,
     RECORD_KEY,
     REPLAY_OF_UUID,
     SHA256,
+    TEXT_KEY,
     ImportFormatError,
+    ProseDigest,
     end_record,
     is_export_folder,
     load_json,
@@ -141,6 +144,18 @@ class ImportResult:
     new_grades: int = 0
     new_inputs: int = 0
     new_images: int = 0  # images the journal did not hold already
+    # Where the readable text no longer matches its hash (format 9 on): a file of a folder
+    # export, or an experiment (or the head) of a one-file export. Those edits were not
+    # imported: the metadata is what an import reads.
+    edited_text: list[str] = field(default_factory=list)
+
+    def edited_lines(self) -> list[str]:
+        """One line for each place whose readable text was edited, for the CLI and window."""
+        return [
+            f"readable text edited in {where}: the edits were not imported "
+            "(the metadata is what is read)"
+            for where in self.edited_text
+        ]
 
     @property
     def already_present(self) -> int:
@@ -348,6 +363,7 @@ def _parse_object(
 
 
 _FENCE = FRONT_MATTER_FENCE.encode()
+_FOUND = "found"  # on a KIND_TEXT event: the hash of the readable text as it is now
 _BLOCK = BLOCK_PREFIX.encode()
 _SUFFIX = BLOCK_SUFFIX.encode()
 
@@ -380,6 +396,7 @@ def _events(lines: _Lines) -> Iterator[_Event]:
         lines.fail(1, f"unknown export format {version}")
     yield _Event("header", header, 1)
     fence, fence_line = 0, 0
+    prose = ProseDigest()  # the readable text since the last block, for a KIND_TEXT block
     for number, raw in numbered:
         if fence:
             stripped = raw.rstrip(b" \t")
@@ -388,7 +405,15 @@ def _events(lines: _Lines) -> Iterator[_Event]:
         elif raw.startswith(b"```"):
             fence, fence_line = len(raw) - len(raw.lstrip(b"`")), number
         elif raw.startswith(_BLOCK):
-            yield _read_block(lines, numbered, number, raw)
+            event = _read_block(lines, numbered, number, raw)
+            if event.kind == KIND_TEXT:
+                if set(event.record) != {TEXT_KEY} or not isinstance(event.record[TEXT_KEY], str):
+                    lines.fail(number, f"a text block holds only its {TEXT_KEY}")
+                event.record[_FOUND] = prose.hexdigest()
+            prose = ProseDigest()
+            yield event
+            continue
+        prose.add_line(raw)
     if fence:
         lines.fail(fence_line, "a code block opened here never closes; the file was edited or cut")
 
@@ -784,8 +809,13 @@ def _check_input_link(
 # -- files and folders ---------------------------------------------------------------------
 
 
-def _experiments_in_file(path: Path, shown: str, schema: _Schema) -> Iterator[ParsedExperiment]:
-    """The experiments of one export file (the whole journal, or one experiment's file)."""
+def _experiments_in_file(
+    path: Path, shown: str, schema: _Schema, edited: list[str] | None = None
+) -> Iterator[ParsedExperiment]:
+    """The experiments of one export file (the whole journal, or one experiment's file);
+    where its readable text no longer matches its hash is added to `edited`."""
+    edited = [] if edited is None else edited
+    head_edited = False  # one-file: a text block, not yet known to be an experiment's
     lines = _Lines(path, shown)
     events = _events(lines)
     header = next(events)
@@ -814,7 +844,23 @@ def _experiments_in_file(path: Path, shown: str, schema: _Schema) -> Iterator[Pa
     for event in events:
         if end is not None:
             lines.fail(event.line, "metadata after the llm-journal:end marker")
+        if event.kind == KIND_TEXT:
+            changed = event.record[TEXT_KEY] != event.record[_FOUND]
+            if layout == "experiment":
+                if changed:
+                    edited.append(shown)
+            else:  # it leads an experiment's blocks, or ends the head
+                if head_edited:
+                    edited.append(f"{shown} (before its first experiment)")
+                head_edited = changed
+            continue
+        if head_edited and event.kind != KIND_EXPERIMENT:
+            edited.append(f"{shown} (before its first experiment)")
+            head_edited = False
         if event.kind == KIND_EXPERIMENT:
+            if head_edited:
+                edited.append(f"{shown} (experiment {_describe(event.record.get('id'))})")
+                head_edited = False
             if layout == "experiment":
                 lines.fail(event.line, "an experiment block inside one experiment's file")
             if current is not None:
@@ -985,7 +1031,9 @@ def _experiment_files(folder: Path) -> list[str]:
     return sorted(names, key=lambda name: (int(name.partition("-")[0]), name))
 
 
-def _experiments_in_folder(folder: Path, schema: _Schema) -> Iterator[ParsedExperiment]:
+def _experiments_in_folder(
+    folder: Path, schema: _Schema, edited: list[str] | None = None
+) -> Iterator[ParsedExperiment]:
     index = folder / INDEX_NAME
     if not index.is_file():
         raise InvalidInputError(
@@ -1004,7 +1052,7 @@ def _experiments_in_folder(folder: Path, schema: _Schema) -> Iterator[ParsedExpe
         lines.fail(lines.last, f"{INDEX_NAME} ends without its llm-journal:end marker")
     experiments = runs = expectations = grades = inputs = 0
     for name in _experiment_files(folder):
-        for parsed in _experiments_in_file(folder / name, str(folder / name), schema):
+        for parsed in _experiments_in_file(folder / name, str(folder / name), schema, edited):
             experiments += 1
             runs += len(parsed.runs)
             expectations += len(parsed.expectations)
@@ -1026,17 +1074,19 @@ def _experiments_in_folder(folder: Path, schema: _Schema) -> Iterator[ParsedExpe
         )
 
 
-def _read(path: Path, schema: _Schema) -> Iterator[ParsedExperiment]:
+def _read(
+    path: Path, schema: _Schema, edited: list[str] | None = None
+) -> Iterator[ParsedExperiment]:
     if path.is_dir():
-        return _experiments_in_folder(path, schema)
+        return _experiments_in_folder(path, schema, edited)
     if path.name == INDEX_NAME and is_export_folder(path.parent):
-        return _experiments_in_folder(path.parent, schema)
+        return _experiments_in_folder(path.parent, schema, edited)
     if not path.exists():
         raise InvalidInputError(f"There is no file or folder {path}.")
-    return _experiments_in_file(path, str(path), schema)
+    return _experiments_in_file(path, str(path), schema, edited)
 
 
-def _stage(path: Path, schema: _Schema, staging: Staging) -> None:
+def _stage(path: Path, schema: _Schema, staging: Staging, edited: list[str]) -> None:
     """Read everything once, refuse what is wrong, and stage every record as it is read."""
     experiment_uuids: dict[str, str] = {}
     run_uuids: dict[str, str] = {}
@@ -1055,7 +1105,7 @@ def _stage(path: Path, schema: _Schema, staging: Staging) -> None:
     grade_columns = schema.staged_grades
     input_columns = schema.staged_inputs
     images = _Images(_assets_of(path), staging)
-    for parsed in _read(path, schema):
+    for parsed in _read(path, schema, edited):
         where = parsed.where
         _unique(experiment_uuids, parsed.record["uuid"], where, "experiment uuid")
         _unique(experiment_ids, parsed.record["id"], where, "experiment id")
@@ -1259,7 +1309,8 @@ def import_markdown(journal: Journal, path: Path | str) -> ImportResult:
         [c.name for c in schema.staged_grades],
         [c.name for c in schema.staged_inputs],
     ) as staging:
-        _stage(path, schema, staging)  # no lock: other programs keep writing meanwhile
+        edited: list[str] = []
+        _stage(path, schema, staging, edited)  # no lock: other programs keep writing meanwhile
         merged = merge(journal, staging)  # the write lock, for set-based SQL only
     return ImportResult(
         path,
@@ -1274,6 +1325,7 @@ def import_markdown(journal: Journal, path: Path | str) -> ImportResult:
         new_grades=merged.new_grades,
         new_inputs=merged.new_inputs,
         new_images=merged.new_images,
+        edited_text=edited,
     )
 
 

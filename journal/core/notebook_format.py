@@ -2,7 +2,8 @@
 
 An export is Markdown for people plus metadata for the importer, and the metadata is the
 truth: every column of every experiment and run, as JSON, in front matter (`---` lines at
-the top of a file) or in `<!-- llm-journal:KIND {...} -->` blocks before each section.
+the top of a file) or in `<!-- llm-journal:KIND {...} -->` blocks, one line each, after the
+readable part of each experiment (before each section up to format 8).
 The readable text around it is a view of that data, free to tidy line endings and control
 characters; the importer never parses prose.
 
@@ -28,6 +29,7 @@ from OLDEST_FORMAT_VERSION on (it reads only the metadata, whose meaning never c
 from __future__ import annotations
 
 import enum
+import hashlib
 import json
 import math
 import os
@@ -60,7 +62,11 @@ from journal.core.formatting import short_digest
 # 8: an archived experiment's record holds `archived_at` (left out when not archived);
 # experiments and runs in the trash are never exported, and `trashed_at` is never written.
 # Older formats import with nothing archived.
-FORMAT_VERSION = 8
+# 9: the metadata follows the readable part: each experiment's blocks, one line each, after
+# its prose, led by a KIND_TEXT block (the hash of that prose; one also ends the head of a
+# one-file export); a replay and its original link each other, a repeated prompt is named,
+# not shown again. The records mean what they meant: older formats import as they did.
+FORMAT_VERSION = 9
 OLDEST_FORMAT_VERSION = 1
 FORMAT_KEY = "llm_journal"  # in every file's front matter: the format version
 LAYOUT_KEY = "layout"  # in a header's front matter: "file" or "folder"
@@ -84,7 +90,20 @@ KIND_EXPECTATION = "expectation"
 KIND_GRADE = "grade"
 KIND_INPUT = "input"
 KIND_END = "end"
-BLOCK_KINDS = (KIND_EXPERIMENT, KIND_RUN, KIND_EXPECTATION, KIND_GRADE, KIND_INPUT, KIND_END)
+# From format 9: {"sha256": ...} of the readable text since the block before it (the head of
+# a one-file export, or an experiment's prose), so an import can say which readable text was
+# edited: it never reads that text, the metadata is what it imports.
+KIND_TEXT = "text"
+TEXT_KEY = "sha256"
+BLOCK_KINDS = (
+    KIND_EXPERIMENT,
+    KIND_RUN,
+    KIND_EXPECTATION,
+    KIND_GRADE,
+    KIND_INPUT,
+    KIND_END,
+    KIND_TEXT,
+)
 
 # Not a column: a run names the run it replays by uuid, since ids differ between journals.
 REPLAY_OF_UUID = "replay_of_uuid"
@@ -331,6 +350,38 @@ def front_matter(record: Mapping[str, Any], *, expand: str | None = None) -> str
 def metadata_block(kind: str, record: Mapping[str, Any], *, one_line: bool = False) -> str:
     payload = dump_value(dict(sorted(record.items()))) if one_line else dump_record(record)
     return f"{BLOCK_PREFIX}{kind} {payload} {BLOCK_SUFFIX}\n"
+
+
+class ProseDigest:
+    """SHA-256 (its first 16 hex digits) of readable text, counted alike by the exporter
+    and the importer: each line without its line ending and trailing spaces, blank lines
+    left out, so an editor that trims lines or converts line endings edits nothing."""
+
+    def __init__(self) -> None:
+        self._sha = hashlib.sha256()
+        self._rest = ""
+
+    def add_line(self, raw: bytes) -> None:
+        line = raw.rstrip(b" \t\r\n")
+        if line:
+            self._sha.update(line + b"\n")
+
+    def add_text(self, text: str) -> None:
+        lines = (self._rest + text).split("\n")
+        self._rest = lines.pop()
+        for line in lines:
+            self.add_line(line.encode("utf-8"))
+
+    def hexdigest(self) -> str:
+        if self._rest:
+            self.add_line(self._rest.encode("utf-8"))
+            self._rest = ""
+        return self._sha.hexdigest()[:16]
+
+
+def text_block(digest: ProseDigest) -> str:
+    """The KIND_TEXT block that ends a stretch of readable text."""
+    return metadata_block(KIND_TEXT, {TEXT_KEY: digest.hexdigest()}, one_line=True)
 
 
 # -- Markdown pieces -----------------------------------------------------------------------

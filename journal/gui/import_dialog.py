@@ -168,9 +168,16 @@ class ImportDialog(QDialog):
     def _on_import_done(self, result: Any) -> None:
         self._task = None
         self._update_buttons()
-        self.result_label.setText(
-            translate("import_dialog", "Imported: {summary}").format(summary=result.summary())
-        )
+        shown = [translate("import_dialog", "Imported: {summary}").format(summary=result.summary())]
+        shown += [
+            translate(
+                "import_dialog",
+                "Readable text edited in {where}: the edits were not imported "
+                "(the metadata is what is read).",
+            ).format(where=where)
+            for where in result.edited_text
+        ]
+        self.result_label.setText("\n".join(shown))
         QTimer.singleShot(0, self._on_fit_timer_timeout)
         self.close_button.setDefault(True)
         self.imported.emit(result)

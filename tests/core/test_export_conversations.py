@@ -181,7 +181,7 @@ def test_the_markdown_shows_turns_formats_and_images_safely(
     assert f"![image 1](assets/{PNG_SHA}.png)" in text
     assert f"![image 2](assets/{JPEG_SHA}.jpg)" in text
     assert '"parent": null' in text and f'"sha256": "{JPEG_SHA}"' in text
-    blocks = 2 + 5 + 1  # experiments, runs, end
+    blocks = 2 + 5 + 1 + 3  # experiments, runs, end, the text hashes (the head, each)
     own = frozenset(ASSETS)
     assert not markdown_it_problems(text, own_links=frozenset(), blocks=blocks, own_images=own)
     for command in [command for command in COMMANDS if available(command)]:
@@ -345,7 +345,7 @@ def test_an_older_format_imports_with_no_parent_format_or_images(
     path = tmp_path / "export.md"
     export_to_path(journal, path)
     older = tmp_path / "older.md"
-    text = path.read_text(encoding="utf-8").replace('"llm_journal": 8', '"llm_journal": 6', 1)
+    text = path.read_text(encoding="utf-8").replace('"llm_journal": 9', '"llm_journal": 6', 1)
     older.write_text(text, encoding="utf-8")
     with Journal.open(tmp_path / "other.sqlite") as other:
         result = import_markdown(other, older)

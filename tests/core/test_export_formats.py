@@ -21,6 +21,9 @@ formats and images), with the same clock; its runs hold `parent_id` and `format`
 `tests/fixtures/export_format7.md` is the format-6 file imported, given a follow-up turn of its
 first run that asked for `"json"` (fixed uuid and times), and written by the format-7 exporter
 (main at schema 9, the commit before format 8: the trash and the archive), with the same clock.
+`tests/fixtures/export_format8.md` is the format-7 file imported, its experiment 2 archived
+(at 2026-02-01T09:00:00Z) and its run 4 based on run 1, written by the format-8 exporter (the
+commit before format 9: metadata after the prose, one line a record), without a clock.
 """
 
 from __future__ import annotations
@@ -41,7 +44,7 @@ from journal.core.notebook_format import (
 )
 from journal.core.storage import Journal
 from tests.core.test_export_import import snapshot
-from tests.markdown_readers import markdown_it_problems
+from tests.markdown_readers import MARKDOWN_IT, markdown_it_problems
 
 FIXTURE = Path(__file__).parents[1] / "fixtures" / "export_format1.md"
 FORMAT_2 = Path(__file__).parents[1] / "fixtures" / "export_format2.md"
@@ -50,6 +53,7 @@ FORMAT_4 = Path(__file__).parents[1] / "fixtures" / "export_format4.md"
 FORMAT_5 = Path(__file__).parents[1] / "fixtures" / "export_format5.md"
 FORMAT_6 = Path(__file__).parents[1] / "fixtures" / "export_format6.md"
 FORMAT_7 = Path(__file__).parents[1] / "fixtures" / "export_format7.md"
+FORMAT_8 = Path(__file__).parents[1] / "fixtures" / "export_format8.md"
 
 
 def _rows(journal: Journal, sql: str) -> list[tuple[object, ...]]:
@@ -61,7 +65,7 @@ def _rows(journal: Journal, sql: str) -> list[tuple[object, ...]]:
 
 
 def test_the_fixture_is_a_format_1_export() -> None:
-    assert FORMAT_VERSION == 8 and OLDEST_FORMAT_VERSION == 1
+    assert FORMAT_VERSION == 9 and OLDEST_FORMAT_VERSION == 1
     head = FIXTURE.read_text(encoding="utf-8").split("\n---\n", 1)[0]
     assert '"llm_journal": 1' in head and '"layout": "file"' in head
 
@@ -97,8 +101,8 @@ def test_a_format_1_export_still_imports_exactly(journal: Journal, tmp_path: Pat
     again = tmp_path / "again.md"
     export_to_path(journal, again)
     text = again.read_text(encoding="utf-8")
-    assert text.startswith('---\n{\n  "layout": "file",\n  "llm_journal": 8\n}\n---\n')
-    assert not markdown_it_problems(text, own_links=frozenset(), blocks=2 + 3 + 1)
+    assert text.startswith('---\n{\n  "layout": "file",\n  "llm_journal": 9\n}\n---\n')
+    assert not markdown_it_problems(text, own_links=frozenset(), blocks=2 + 3 + 1 + 2 + 1)
     with Journal.open(tmp_path / "third.sqlite") as third:
         import_markdown(third, again)
         assert snapshot(third.path) == snapshot(journal.path)
@@ -146,7 +150,7 @@ def test_a_format_3_export_still_imports_exactly(journal: Journal, tmp_path: Pat
     again = tmp_path / "again.md"
     export_to_path(journal, again)
     assert again.read_text(encoding="utf-8").startswith(
-        '---\n{\n  "layout": "file",\n  "llm_journal": 8\n}\n---\n'
+        '---\n{\n  "layout": "file",\n  "llm_journal": 9\n}\n---\n'
     )
     with Journal.open(tmp_path / "third.sqlite") as third:
         import_markdown(third, again)
@@ -177,7 +181,7 @@ def test_a_format_4_export_still_imports_exactly(journal: Journal, tmp_path: Pat
     again = tmp_path / "again.md"
     export_to_path(journal, again)
     assert again.read_text(encoding="utf-8").startswith(
-        '---\n{\n  "layout": "file",\n  "llm_journal": 8\n}\n---\n'
+        '---\n{\n  "layout": "file",\n  "llm_journal": 9\n}\n---\n'
     )
     with Journal.open(tmp_path / "third.sqlite") as third:
         import_markdown(third, again)
@@ -214,7 +218,7 @@ def test_a_format_5_export_still_imports_with_no_host_and_no_row(
     again = tmp_path / "again.md"
     export_to_path(journal, again)
     assert again.read_text(encoding="utf-8").startswith(
-        '---\n{\n  "layout": "file",\n  "llm_journal": 8\n}\n---\n'
+        '---\n{\n  "layout": "file",\n  "llm_journal": 9\n}\n---\n'
     )
     with Journal.open(tmp_path / "third.sqlite") as third:
         import_markdown(third, again)
@@ -252,7 +256,7 @@ def test_a_format_6_export_still_imports_with_no_parent_format_or_images(
     again = tmp_path / "again.md"
     export_to_path(journal, again)
     assert again.read_text(encoding="utf-8").startswith(
-        '---\n{\n  "layout": "file",\n  "llm_journal": 8\n}\n---\n'
+        '---\n{\n  "layout": "file",\n  "llm_journal": 9\n}\n---\n'
     )
     with Journal.open(tmp_path / "third.sqlite") as third:
         import_markdown(third, again)
@@ -275,18 +279,55 @@ def test_a_format_7_export_still_imports_with_nothing_archived(
     again = tmp_path / "again.md"
     export_to_path(journal, again)
     exported = again.read_text(encoding="utf-8")
-    # Nothing archived, nothing in the trash: format 8 writes the metadata format 7 wrote
-    # (the readable part has since gained an overview, run tables and run anchors).
-    assert _metadata(exported) == _metadata(text.replace('"llm_journal": 7', '"llm_journal": 8'))
+    # Nothing archived, nothing in the trash: the records are those format 7 wrote (the
+    # readable part has since gained an overview, run tables and run anchors, and format 9
+    # writes each record on one line, after its experiment's prose).
+    assert _metadata(exported) == _metadata(text.replace('"llm_journal": 7', '"llm_journal": 9'))
     assert "\n## Overview\n" in exported and "\n## Overview\n" not in text
 
 
-_METADATA = re.compile(r"\A---\n.*?\n---\n|<!-- llm-journal:.*? -->\n", re.DOTALL)
+def test_a_format_8_export_still_imports_exactly(journal: Journal, tmp_path: Path) -> None:
+    """The format-7 fixture imported, experiment 2 archived and run 4 based on run 1 (what
+    format 8 added), written by the format-8 exporter: it imports as it did."""
+    text = FORMAT_8.read_text(encoding="utf-8")
+    assert '"llm_journal": 8' in text.split("\n---\n", 1)[0]
+    result = import_markdown(journal, FORMAT_8)
+    assert (result.new_experiments, result.new_runs, result.already_present) == (2, 5, 0)
+    assert _rows(journal, "SELECT id, archived_at FROM experiment") == [
+        (1, None),
+        (2, "2026-02-01T09:00:00.000000+00:00"),
+    ]
+    assert _rows(journal, "SELECT id FROM run WHERE based_on_id = 1") == [(4,)]
+    again = tmp_path / "again.md"
+    export_to_path(journal, again)
+    exported = again.read_text(encoding="utf-8")
+    assert _metadata(exported) == _metadata(text.replace('"llm_journal": 8', '"llm_journal": 9'))
+    with Journal.open(tmp_path / "third.sqlite") as third:
+        import_markdown(third, again)
+        assert snapshot(third.path) == snapshot(journal.path)
+        export_to_path(third, tmp_path / "thrice.md")
+    assert (tmp_path / "thrice.md").read_bytes() == again.read_bytes()
 
 
-def _metadata(text: str) -> list[str]:
-    """An export's front matter and metadata blocks: what the importer reads."""
-    return _METADATA.findall(text)
+_FRONT_MATTER = re.compile(r"\A---\n(.*?)\n---\n", re.DOTALL)
+_BLOCK = re.compile(r"<!-- llm-journal:(\w+) (.*) -->", re.DOTALL)
+# Not a record: what format 9 adds to check the readable text (see notebook_format).
+_CHECKS = frozenset({"text"})
+
+
+def _metadata(text: str) -> list[tuple[str, object]]:
+    """An export's front matter and metadata records, parsed: what the importer reads,
+    whatever the layout of the JSON."""
+    found = _FRONT_MATTER.match(text)
+    assert found is not None
+    records: list[tuple[str, object]] = [("front matter", json.loads(found.group(1)))]
+    for token in MARKDOWN_IT["commonmark"].parse(text):  # blocks, not text in a fence
+        if token.type == "html_block":
+            block = _BLOCK.fullmatch(token.content.rstrip("\n"))
+            assert block is not None, token.content
+            if block.group(1) not in _CHECKS:
+                records.append((block.group(1), json.loads(block.group(2))))
+    return records
 
 
 @pytest.mark.parametrize("version", [0, FORMAT_VERSION + 1])

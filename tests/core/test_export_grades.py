@@ -126,7 +126,7 @@ def test_expectations_and_grades_read_like_a_notebook(
     )
     assert record["grading"]["threshold"] == 0.7
     # A judge's reason is a model's text: it shows, and nothing in it is live.
-    assert not markdown_it_problems(text, own_links=frozenset(), blocks=3 + 3 + 3 + 5 + 1)
+    assert not markdown_it_problems(text, own_links=frozenset(), blocks=3 + 3 + 3 + 5 + 1 + 3 + 1)
 
 
 def test_an_experiment_with_only_a_rule_says_how_runs_pass(

@@ -88,6 +88,13 @@ def _folder_bytes(folder: Path) -> dict[str, bytes]:
     return {path.name: path.read_bytes() for path in sorted(folder.iterdir())}
 
 
+def _uuid_of(journal: Journal, run_id: int) -> str:
+    with journal.read() as session:
+        run = session.get(Run, run_id)
+        assert run is not None
+        return run.uuid
+
+
 def populate(journal: Journal) -> dict[str, int]:
     """Three experiments: one with a judged run, a replay and thinking; one tricky; one empty."""
     with journal.write() as session:
@@ -275,7 +282,7 @@ def other(tmp_path: Path) -> Iterator[Journal]:
 def test_export_reads_like_a_lab_notebook(journal: Journal, ids: dict[str, int]) -> None:
     text = _export(journal)
     assert text.startswith(
-        '---\n{\n  "layout": "file",\n  "llm_journal": 8\n}\n---\n\n# LLM Journal\n'
+        '---\n{\n  "layout": "file",\n  "llm_journal": 9\n}\n---\n\n# LLM Journal\n'
     )
     assert "\n## Rivers that cross borders\n" in text
     assert f"*Experiment {ids['rivers']} · created " in text
@@ -295,7 +302,8 @@ def test_export_reads_like_a_lab_notebook(journal: Journal, ids: dict[str, int])
     assert "#### Answer\n\n```text\nRhine, Danube, Mekong.\n```\n" in run
     assert "#### Verdict: worked\n\n> exactly three, all real\n" in run
     replay = text[text.index(f"### Run {ids['replay']} · qwen3:0.6b · failed · unrated") :]
-    assert f"- **Replays:** run {ids['first']}\n" in replay
+    first = _uuid_of(journal, ids["first"])
+    assert f"- **Replays:** [run {ids['first']}](#run-{first})\n" in replay
     assert "#### Error\n\n```text\nOllama reported an error (HTTP 500): boom\n```\n" in replay
     assert "\n## (untitled)\n" in text
     assert text.endswith('<!-- llm-journal:end {"experiments": 3, "runs": 3} -->\n')
@@ -338,7 +346,8 @@ def test_tricky_text_cannot_pass_for_metadata_or_break_out(
     # The prompt's fake marker line stays verbatim, but inside a fence the importer skips.
     fake = '<!-- llm-journal:experiment {"uuid": "fake"} -->'
     markers = [line for line in text.split("\n") if line.startswith("<!-- llm-journal:")]
-    assert len(markers) == 3 + 3 + 1 + 1 and markers.count(fake) == 1
+    # experiments, runs, end, the fake one, and the text hashes (each experiment's, the head's)
+    assert len(markers) == 3 + 3 + 1 + 1 + 3 + 1 and markers.count(fake) == 1
     assert f"`````text\nName three rivers.\n---\n{fake}\n````\n" in text
     assert "\r" not in text and "\x00" not in text  # line endings and NUL only in the JSON
     assert "\u2028" not in text.split("# LLM Journal")[0]
@@ -484,7 +493,7 @@ def test_folder_layout_has_an_index_and_a_file_per_experiment(
     meta = json.loads(front.removeprefix("---\n"))
     record = meta["experiment"]  # nested: no column is a reader's document metadata
     assert record["title"] == "Rivers that cross borders" and record["tags"] == ["geo", "rivers"]
-    assert meta == {"experiment": record, "llm_journal": 8, "layout": "experiment"}
+    assert meta == {"experiment": record, "llm_journal": 9, "layout": "experiment"}
     assert body.startswith("\n# Rivers that cross borders\n")
     assert "[index](index.md)" in body
     assert f'\n## Run {ids["first"]} · llama3:8b · worked <a id="run-' in body
@@ -659,7 +668,8 @@ def test_a_replay_of_a_run_left_out_of_the_export_is_reported(
         session.add(Run(experiment_id=ids["empty"], replay_of_id=ids["first"], model="m"))
     path = tmp_path / "one.md"
     export_to_path(journal, path, selection=ExportSelection(experiment_id=ids["empty"]))
-    assert f"- **Replays:** run {ids['first']} of experiment {ids['rivers']}" in _text_of(path)
+    first = _uuid_of(journal, ids["first"])
+    assert f"- **Replays:** run {first[:8]} (not in this export)\n" in _text_of(path)
     result = import_markdown(other, path)
     assert result.new_runs == 1 and result.dropped_replay_links == 1
     assert "1 replay link left out" in result.summary()
@@ -684,7 +694,17 @@ def _damage(text: str, old: str, new: str, count: int = 1) -> str:
 
 def _run_uuids(text: str) -> list[str]:
     # a block holds no raw "<" (its JSON escapes it), so [^<]* stays inside one block
-    return re.findall(r'<!-- llm-journal:run \{[^<]*?\n  "uuid": "([^"]+)"', text)
+    return re.findall(r'<!-- llm-journal:run \{[^<]*?, "uuid": "([^"]+)"', text)
+
+
+def _without_line(text: str, start: str) -> str:
+    """`text` less the one line that starts with `start`."""
+    begin = text.index(start)
+    return text[:begin] + text[text.index("\n", begin) + 1 :]
+
+
+SECOND_RUN = '<!-- llm-journal:run {"created_at": "2026-01-31T14:06'
+THIRD_RUN = '<!-- llm-journal:run {"created_at": "2026-01-31T14:07'
 
 
 def _line_of(text: str, needle: str) -> int:
@@ -693,8 +713,8 @@ def _line_of(text: str, needle: str) -> int:
 
 DAMAGES: dict[str, Any] = {
     "invalid JSON": (
-        lambda t: _damage(t, '  "model": "qwen3:0.6b",', '  "model": "qwen3:0.6b"'),
-        lambda t: _line_of(t, '  "model_details": {},\n  "model_digest": "",\n  "model_family"'),
+        lambda t: _damage(t, '"model": "qwen3:0.6b",', '"model": "qwen3:0.6b"'),
+        lambda t: _line_of(t, SECOND_RUN),
         "metadata block is not valid JSON (Expecting ',' delimiter)",
     ),
     "cut short": (
@@ -708,20 +728,18 @@ DAMAGES: dict[str, Any] = {
         "not an LLM Journal export: it does not start with llm-journal front matter",
     ),
     "newer format": (
-        lambda t: _damage(t, '"llm_journal": 8', '"llm_journal": 9'),
+        lambda t: _damage(t, '"llm_journal": 9', '"llm_journal": 10'),
         lambda t: 1,
-        "written by a newer LLM Journal (export format 9; this version reads formats 1 to 8)",
+        "written by a newer LLM Journal (export format 10; this version reads formats 1 to 9)",
     ),
     "unknown field": (
-        lambda t: _damage(
-            t, '  "model": "qwen3:0.6b",', '  "model": "qwen3:0.6b",\n  "colour": 1,'
-        ),
-        lambda t: _line_of(t, '<!-- llm-journal:run {\n  "created_at": "2026-01-31T14:06'),
+        lambda t: _damage(t, '"model": "qwen3:0.6b",', '"model": "qwen3:0.6b", "colour": 1,'),
+        lambda t: _line_of(t, SECOND_RUN),
         "run field 'colour' is unknown to this version of LLM Journal",
     ),
     "bad status": (
         lambda t: _damage(t, '"status": "failed"', '"status": "exploded"'),
-        lambda t: _line_of(t, '<!-- llm-journal:run {\n  "created_at": "2026-01-31T14:06'),
+        lambda t: _line_of(t, SECOND_RUN),
         'run status "exploded" is not one the journal knows',
     ),
     "float count": (
@@ -737,21 +755,18 @@ DAMAGES: dict[str, Any] = {
         "run field 'created_at' must be an ISO 8601 time",
     ),
     "block never closed": (
-        lambda t: _damage(t, '"wall_seconds": 1.45\n} -->', '"wall_seconds": 1.45\n}'),
+        lambda t: _damage(t, '"wall_seconds": 1.45} -->', '"wall_seconds": 1.45}'),
         lambda t: _line_of(t, "<!-- llm-journal:run {"),
         "the llm-journal:run block starting here lacks its -->",
     ),
     "removed run": (
-        lambda t: (
-            t[: t.index('<!-- llm-journal:run {\n  "created_at": "2026-01-31T14:07')]
-            + t[t.index("#### Verdict: failed") :]
-        ),
+        lambda t: _without_line(t, THIRD_RUN),
         lambda t: _line_of(t, "<!-- llm-journal:end"),
         'the end marker counts {"experiments": 3, "runs": 3} but the file holds',
     ),
     "duplicate uuid": (
         lambda t: t.replace(_run_uuids(t)[1], _run_uuids(t)[0]),
-        lambda t: _line_of(t, '<!-- llm-journal:run {\n  "created_at": "2026-01-31T14:06'),
+        lambda t: _line_of(t, SECOND_RUN),
         "run uuid ",
     ),
     "unclosed fence": (

@@ -94,7 +94,7 @@ def test_the_table_shows_cells_as_text(filled: Journal, tmp_path: Path) -> None:
     # every row is exactly the table's columns: no pipe got out of its cell
     for line in table:
         assert len(re.findall(r"(?<!\\)\|", line)) == 5, line
-    assert not markdown_it_problems(text, own_links=frozenset(), blocks=1 + 7 + 1)
+    assert not markdown_it_problems(text, own_links=frozenset(), blocks=1 + 7 + 1 + 2)
 
 
 def _damage(path: Path, old: str, new: str) -> Path:
@@ -114,11 +114,7 @@ def _damage(path: Path, old: str, new: str) -> Path:
         ('"contains:a | b"', '"contains:a \\\\n b\\n"', "must be one line"),
         ('"position": 2', '"position": 3', "input position 3 where 2 was expected"),
         ('"inputs": 7', '"inputs": 6', "the end marker counts"),
-        (
-            '  "variables": {"text": "a',
-            '  "colour": 1,\n  "variables": {"text": "a',
-            "unknown to this",
-        ),
+        ('"variables": {"text": "a', '"colour": 1, "variables": {"text": "a', "unknown to this"),
     ],
 )
 def test_a_damaged_input_row_is_refused_before_anything_is_written(

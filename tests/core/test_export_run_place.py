@@ -122,11 +122,15 @@ def test_the_markdown_shows_the_host_as_text_and_the_rows_grades(
     assert "- **Input row:** 2" in text
     assert "- **fail** · contains:Rome" in text  # the row's grade, shown as current
     assert f'"input_row": "{row_uuid}"' in text
-    blocks = 1 + 2 + 3 + 2 + 1  # experiment, rows, runs, grades, end
+    blocks = 1 + 2 + 3 + 2 + 1 + 2  # experiment, rows, runs, grades, end, two text hashes
     assert not markdown_it_problems(text, own_links=frozenset(), blocks=blocks)
     with journal.read() as session:
         grades = current_grades(session, 2)
     assert grades[0].expectation_uuid == row_expectation_uuid(row_uuid, 1)
+
+
+def _line_of(text: str, needle: str) -> int:
+    return text[: text.index(needle)].count("\n") + 1
 
 
 def test_a_run_naming_no_row_of_its_experiment_is_refused(journal: Journal, tmp_path: Path) -> None:
@@ -134,11 +138,7 @@ def test_a_run_naming_no_row_of_its_experiment_is_refused(journal: Journal, tmp_
     path = tmp_path / "export.md"
     export_to_path(journal, path)
     text = path.read_text(encoding="utf-8")
-    line = next(
-        number
-        for number, content in enumerate(text.splitlines(), start=1)
-        if content == f'  "input_row": "{row_uuid}",'
-    )
+    line = _line_of(text, f'"input_row": "{row_uuid}",')
     damaged = tmp_path / "damaged.md"
     damaged.write_text(
         text.replace(f'"input_row": "{row_uuid}"', '"input_row": "no-such-row"'),
@@ -146,7 +146,7 @@ def test_a_run_naming_no_row_of_its_experiment_is_refused(journal: Journal, tmp_
     )
     start = text[: text.index(f'"input_row": "{row_uuid}"')].rfind("<!-- llm-journal:run")
     run_line = text[:start].count("\n") + 1
-    assert run_line < line
+    assert run_line == line  # a record is one line
     with Journal.open(tmp_path / "other.sqlite") as other:
         with pytest.raises(ImportFormatError) as refused:
             import_markdown(other, damaged)
@@ -161,7 +161,7 @@ def test_an_older_format_imports_with_no_host_and_no_row(journal: Journal, tmp_p
     _filled(journal)
     path = tmp_path / "export.md"
     export_to_path(journal, path)
-    text = path.read_text(encoding="utf-8").replace('"llm_journal": 8', '"llm_journal": 5', 1)
+    text = path.read_text(encoding="utf-8").replace('"llm_journal": 9', '"llm_journal": 5', 1)
     older = tmp_path / "older.md"
     older.write_text(text, encoding="utf-8")
     with Journal.open(tmp_path / "other.sqlite") as other:

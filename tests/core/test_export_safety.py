@@ -273,14 +273,14 @@ def _exports(plan: Plan, folder: Path) -> dict[str, tuple[str, frozenset[str], i
         export_to_path(journal, folder / "export", layout=Layout.FOLDER)
 
     def blocks_of(experiment: dict[str, Any], runs: list[dict[str, Any]]) -> int:
-        """Its runs, expectations and grades, each a block."""
+        """Its runs, expectations and grades, each a block, and the hash of its text."""
         grades = sum(len(run.get("grades", [])) for run in runs)
-        return len(runs) + len(experiment.get("expectations", [])) + grades
+        return len(runs) + len(experiment.get("expectations", [])) + grades + 1
 
     single = (folder / "export.md").read_text(encoding="utf-8")
-    files: dict[str, tuple[str, frozenset[str], int]] = {
-        "export.md": (single, frozenset(), len(plan) + sum(blocks_of(*e) for e in plan) + 1)
-    }
+    # each experiment's block, theirs, the end marker and the hash of the head
+    blocks = len(plan) + sum(blocks_of(*e) for e in plan) + 1 + 1
+    files: dict[str, tuple[str, frozenset[str], int]] = {"export.md": (single, frozenset(), blocks)}
     names = export_files(folder / "export")
     for name, text in names.items():
         if name == INDEX_NAME:

@@ -17,7 +17,7 @@ from journal.core.domain import MAX_RECORD_ID, RunStatus
 from journal.core.export_markdown import export_to_path
 from journal.core.import_markdown import EXPORTED_LIVE_MESSAGE, import_markdown
 from journal.core.models import Run
-from journal.core.notebook_format import ImportFormatError, dump_record
+from journal.core.notebook_format import ImportFormatError, dump_value
 from journal.core.ollama_service import OllamaService
 from journal.core.queries import create_experiment, get_run, runs_of
 from journal.core.replay import Replayer
@@ -105,7 +105,7 @@ def _edited(text: str, change: Change) -> str:
     out, last = [], 0
     for match, record in zip(blocks, records, strict=True):
         out.append(text[last : match.start(2)])
-        out.append(dump_record(record))
+        out.append(dump_value(dict(sorted(record.items()))))
         last = match.end(2)
     return "".join(out) + text[last:]
 

@@ -71,3 +71,23 @@ def test_a_damaged_export_is_refused_with_its_line(
         assert visible_error(dialog.error_label) == failed.args[0]
         assert dialog.result_label.text() == "Nothing was imported."
         assert count_rows(other) == (0, 0)
+
+
+def test_the_result_says_which_readable_text_was_edited(
+    qtbot: QtBot, journal: Journal, ids: dict[str, int], tmp_path: Path
+) -> None:
+    notes = tmp_path / "notes.md"
+    export_to_path(journal, notes)
+    text = notes.read_text(encoding="utf-8")
+    notes.write_text(text.replace("### Hypothesis", "### My hypothesis", 1), encoding="utf-8")
+    with Journal.open(tmp_path / "other.sqlite") as other:
+        dialog = import_journal_file(None, AppContext.for_journal(other))
+        qtbot.addWidget(dialog)
+        dialog.path_edit.setText(str(notes))
+        with qtbot.waitSignal(dialog.imported):
+            dialog.start_import()
+        assert dialog.result_label.text().splitlines() == [
+            "Imported: 3 new experiments, 3 new runs, 0 already present.",
+            f"Readable text edited in {notes} (experiment {ids['rivers']}): the edits were not "
+            "imported (the metadata is what is read).",
+        ]
