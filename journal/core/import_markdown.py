@@ -918,12 +918,14 @@ def _experiments_in_file(
 
 def _experiment_of_file(header: _Event, lines: _Lines) -> dict[str, Any]:
     """The record in an experiment file's front matter: nested under RECORD_KEY from
-    format 2, the front matter itself (less the format keys) in format 1."""
+    format 2, the front matter itself (less the format keys) in format 1. From format 2 a
+    property a note app added beside them (tags, aliases, cssclasses) is not the journal's
+    and is left alone: the file still imports, from its record."""
     if header.record[FORMAT_KEY] == 1:
         return {k: v for k, v in header.record.items() if k not in (FORMAT_KEY, LAYOUT_KEY)}
     record = header.record.get(RECORD_KEY)
-    if not isinstance(record, dict) or set(header.record) != {FORMAT_KEY, LAYOUT_KEY, RECORD_KEY}:
-        lines.fail(1, f"the front matter must hold the experiment under {RECORD_KEY!r}, only")
+    if not isinstance(record, dict):
+        lines.fail(1, f"the front matter must hold the experiment under {RECORD_KEY!r}")
     return record
 
 

@@ -1893,6 +1893,10 @@ Le remplacer par cet export ? L'ancien n'est remplacé qu'une fois le nouveau te
             <translation>Importé : {summary}</translation>
         </message>
         <message>
+            <source>Readable text edited in {where}: the edits were not imported (the metadata is what is read).</source>
+            <translation>Texte lisible modifié dans {where} : les modifications n'ont pas été importées (ce sont les métadonnées qui sont lues).</translation>
+        </message>
+        <message>
             <source>Nothing was imported.</source>
             <translation>Rien n'a été importé.</translation>
         </message>

@@ -46,14 +46,18 @@ for _tag, _pattern, _first in (
     )
 
 
-def _note_app_rewrite(page: Path, change: dict[str, Any] | None = None) -> str:
+def _note_app_rewrite(
+    page: Path, change: dict[str, Any] | None = None, added: dict[str, Any] | None = None
+) -> str:
     """The page with its front matter rewritten as a note app writes properties: YAML block
-    style, keys in another order, no quotes it can do without; `change` sets record fields."""
+    style, keys in another order, no quotes it can do without; `change` sets record fields,
+    `added` adds properties of the note app's own beside the journal's."""
     text = page.read_text(encoding="utf-8")
     header = read_front_matter(text.split("\n"), page.name)
     assert header is not None
     record = header.get("experiment", {})
     record.update(change or {})
+    header.update(added or {})
     reordered = {key: header[key] for key in reversed(header)}
     if "experiment" in reordered:
         reordered["experiment"] = {key: record[key] for key in reversed(record)}
@@ -100,6 +104,21 @@ def test_front_matter_rewritten_as_yaml_imports_to_the_same_records(
     trap = _note_app_rewrite(next(first.glob("0004-*.md")))
     assert "created_at: 20" in trap and "- no\n" in trap and "- 1_000\n" in trap
     assert _folder_bytes(first) != exported
+    with Journal.open(tmp_path / "fresh.sqlite") as fresh:
+        import_markdown(fresh, first)
+        again = tmp_path / "again"
+        export_to_path(fresh, again, layout=Layout.FOLDER)
+        assert _folder_bytes(again) == exported
+        assert snapshot(fresh.path) == snapshot(journal.path)
+
+
+def test_properties_a_note_app_adds_are_left_alone(journal: Journal, tmp_path: Path) -> None:
+    populate(journal)
+    first = tmp_path / "first"
+    export_to_path(journal, first, layout=Layout.FOLDER)
+    exported = _folder_bytes(first)
+    for page in sorted(first.glob("0*.md")):
+        _note_app_rewrite(page, added={"tags": ["llm"], "aliases": ["x"], "cssclasses": []})
     with Journal.open(tmp_path / "fresh.sqlite") as fresh:
         import_markdown(fresh, first)
         again = tmp_path / "again"
