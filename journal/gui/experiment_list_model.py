@@ -13,6 +13,7 @@ from typing import Any
 from PySide6.QtCore import (
     QAbstractTableModel,
     QCoreApplication,
+    QLocale,
     QModelIndex,
     QObject,
     QPersistentModelIndex,
@@ -26,7 +27,7 @@ from journal.core.domain import ExperimentFilter, ExperimentSummary, Verdict
 from journal.core.errors import JournalError
 from journal.core.formatting import describe_standings, standing_label
 from journal.gui.table_style import VERDICT_COLOURS, read_only_flags
-from journal.gui.translating import QT_TRANSLATE_NOOP
+from journal.gui.translating import QT_TRANSLATE_NOOP, day_month_time
 
 translate = QCoreApplication.translate
 
@@ -192,11 +193,12 @@ def format_date(iso: str, now: datetime | None = None) -> tuple[str, str]:
     """(short, full) local-time texts for a stored timestamp: `27 Nov 14:05` within the
     current year, `2025-03-01` before it; the full form is ISO 8601 for the tooltip."""
     now = now or datetime.now().astimezone()
-    return _format_date(iso, now.year)
+    return _format_date(iso, now.year, QLocale().name())
 
 
 @lru_cache(maxsize=8192)
-def _format_date(iso: str, this_year: int) -> tuple[str, str]:
+def _format_date(iso: str, this_year: int, language: str) -> tuple[str, str]:
+    # `language` keys the cache: the same moment reads otherwise in another language.
     try:
         moment = datetime.fromisoformat(iso)
     except ValueError:
@@ -204,7 +206,7 @@ def _format_date(iso: str, this_year: int) -> tuple[str, str]:
     local = moment.astimezone()
     full = local.isoformat(sep=" ", timespec="seconds")
     if local.year == this_year:
-        return f"{local.day} {local:%b %H:%M}", full
+        return day_month_time(local), full
     return f"{local:%Y-%m-%d}", full
 
 

@@ -19,6 +19,7 @@ from journal.core.insights_charts import (
     TrendLine,
     WeightsMark,
 )
+from journal.gui.translating import day_month
 
 translate = QCoreApplication.translate
 
@@ -252,7 +253,7 @@ def activity_spec(weeks: Sequence[WeekActivity]) -> Spec:
         "kind": "bars",
         "horizontal": False,
         "stacked": False,
-        "categories": [date.fromisoformat(week.week).strftime("%d %b") for week in weeks],
+        "categories": [day_month(date.fromisoformat(week.week)) for week in weeks],
         "sets": [
             {
                 "name": translate("insights_specs", "runs"),

@@ -12,6 +12,7 @@ from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPen
 from PySide6.QtSvg import QSvgGenerator
 
 from journal.gui.insights_specs import Spec
+from journal.gui.translating import day_month_year
 
 TEXT = QColor("#202020")
 GRID = QColor("#dddddd")
@@ -149,7 +150,7 @@ def _lines(painter: QPainter, spec: Spec, area: QRectF) -> None:
     painter.setPen(TEXT)
     for share in (0.0, 0.5, 1.0):
         moment = low + share * (high - low)
-        day = datetime.fromtimestamp(moment / 1000, UTC).strftime("%d %b %Y")
+        day = day_month_year(datetime.fromtimestamp(moment / 1000, UTC))
         x = plot.left() + share * plot.width() - 50 * share  # the last ends at the edge
         painter.drawText(QRectF(x - 50, plot.bottom() + 2, 100, 16), CENTRE, day)
     for line in lines:

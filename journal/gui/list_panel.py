@@ -54,7 +54,7 @@ from journal.gui.i18n import error_text
 from journal.gui.list_filter import ListFilter
 from journal.gui.tasks import Task, run_in_background
 from journal.gui.throttle import Throttle
-from journal.gui.translating import QT_TRANSLATE_NOOP
+from journal.gui.translating import QT_TRANSLATE_NOOP, day_month_year
 
 translate = QCoreApplication.translate
 
@@ -460,8 +460,8 @@ class ListPanel(QWidget):
 
     @staticmethod
     def _range_words(filters: ExperimentFilter) -> str:
-        since = filters.since.astimezone().strftime("%d %b %Y") if filters.since else ""
-        until = filters.until.astimezone().strftime("%d %b %Y") if filters.until else ""
+        since = day_month_year(filters.since.astimezone()) if filters.since else ""
+        until = day_month_year(filters.until.astimezone()) if filters.until else ""
         if since and until:
             return translate("list_panel", "{since} to {until}").format(since=since, until=until)
         if since:

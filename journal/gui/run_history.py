@@ -27,7 +27,7 @@ from journal.core.grading import OutcomeStatus
 from journal.core.templates import values_line
 from journal.gui.grade_marks import RunGrades
 from journal.gui.table_style import VERDICT_COLOURS
-from journal.gui.translating import QT_TRANSLATE_NOOP
+from journal.gui.translating import QT_TRANSLATE_NOOP, short_moment
 
 if TYPE_CHECKING:
     from journal.core.conversations import TurnNode
@@ -81,13 +81,7 @@ _SERVED_ROLES = frozenset(
 def _local_time(moment: datetime | None) -> str:
     if moment is None:
         return ""
-    local = moment.astimezone()
-    now = datetime.now().astimezone()
-    if local.date() == now.date():
-        return local.strftime("%H:%M")
-    if local.year == now.year:
-        return local.strftime("%d %b %H:%M")
-    return local.strftime("%Y-%m-%d")
+    return short_moment(moment, time_today=True)
 
 
 def options_summary(options: dict[str, Any]) -> str:

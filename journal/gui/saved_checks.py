@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QCoreApplication, QModelIndex, Qt, Signal, Slot
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTreeWidget, QTreeWidgetItem
 
-from journal.gui.translating import QT_TRANSLATE_NOOP
+from journal.gui.translating import QT_TRANSLATE_NOOP, short_moment
 
 if TYPE_CHECKING:
     from journal.core.migration_check import CheckView
@@ -28,7 +28,7 @@ ROWS_SHOWN = 4  # the list's height in rows; more scroll
 
 def when(moment: datetime) -> str:
     """The check's date in local time, short."""
-    return moment.astimezone().strftime("%d %b %H:%M")
+    return short_moment(moment, time_today=False)
 
 
 class SavedChecksList(QTreeWidget):

@@ -1,4 +1,5 @@
-"""Small helps for the window's translated texts (issue 15), shared by its modules.
+"""Small helps for the window's translated texts (issue 15), shared by its modules: counts,
+numbers and dates in the window's language.
 
 Counted words ("1 run", "3 runs") are written once as `translate(context, "%n run(s)", None,
 n)`: the installed translator (French, or the English one that only holds plural forms, see
@@ -6,6 +7,10 @@ journal.gui.i18n) picks the form.
 """
 
 from __future__ import annotations
+
+from datetime import date, datetime
+
+from PySide6.QtCore import QDate, QDateTime, QLocale, QTime
 
 
 def QT_TRANSLATE_NOOP(context: str, text: str) -> str:  # noqa: N802 - the name lupdate reads
@@ -18,7 +23,40 @@ def QT_TRANSLATE_NOOP(context: str, text: str) -> str:  # noqa: N802 - the name 
 def number(n: int) -> str:
     """`n` as the window's locale writes it ("1,234", "1 234"); with the C locale (no
     language chosen, as in tests) in English digits grouped by commas."""
-    from PySide6.QtCore import QLocale
-
     locale = QLocale()
     return f"{n:,}" if locale.language() == QLocale.Language.C else locale.toString(n)
+
+
+def _qt_moment(moment: datetime) -> QDateTime:
+    return QDateTime(
+        QDate(moment.year, moment.month, moment.day),
+        QTime(moment.hour, moment.minute, moment.second),
+    )
+
+
+def day_month(day: date) -> str:
+    """ "9 Mar" / "9 mars": a day of this year, month named in the window's language."""
+    return QLocale().toString(QDate(day.year, day.month, day.day), "d MMM")
+
+
+def day_month_year(day: date) -> str:
+    """ "9 Mar 2026" / "9 mars 2026"."""
+    return QLocale().toString(QDate(day.year, day.month, day.day), "d MMM yyyy")
+
+
+def short_moment(moment: datetime, now: datetime | None = None, *, time_today: bool) -> str:
+    """A stored moment in local time, short: "14:05" today (when `time_today`), "9 Mar 14:05"
+    this year (month named in the window's language), "2025-03-09" before: a year-old
+    date reads the same everywhere."""
+    local = moment.astimezone()
+    now = now or datetime.now().astimezone()
+    if time_today and local.date() == now.date():
+        return f"{local:%H:%M}"
+    if local.year == now.year:
+        return day_month_time(local)
+    return f"{local:%Y-%m-%d}"
+
+
+def day_month_time(local: datetime) -> str:
+    """ "9 Mar 14:05" / "9 mars 14:05"."""
+    return QLocale().toString(_qt_moment(local), "d MMM HH:mm")

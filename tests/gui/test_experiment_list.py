@@ -9,7 +9,7 @@ import pytest
 from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtGui import QFont, QIcon
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QComboBox, QLineEdit, QToolButton
+from PySide6.QtWidgets import QApplication, QComboBox, QLineEdit, QToolButton
 from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
@@ -31,6 +31,7 @@ from journal.gui.experiment_list_model import (
     PageFetcher,
     format_date,
 )
+from journal.gui.i18n import install_language, remove_language
 from journal.gui.list_panel import EMPTY_FILTERED, EMPTY_JOURNAL, ListPanel
 
 # The model draws verdict dots, which needs a QGuiApplication even without a view.
@@ -238,6 +239,17 @@ def test_dates_are_short_this_year_and_iso_before() -> None:
     assert full.startswith(f"{now.year}-03-09 14:05")
     older = this_year.replace(year=now.year - 1)
     assert format_date(older.isoformat(), now)[0] == f"{now.year - 1}-03-09"
+
+
+def test_dates_name_the_month_in_the_windows_language(qapp: QApplication) -> None:
+    now = datetime.now().astimezone()
+    this_year = now.replace(month=3, day=9, hour=14, minute=5)
+    translators = install_language(qapp, "fr")
+    try:
+        assert format_date(this_year.isoformat(), now)[0] == "9 mars 14:05"
+    finally:
+        remove_language(qapp, translators)
+    assert format_date(this_year.isoformat(), now)[0] == "9 Mar 14:05"
 
 
 def test_upsert_and_refresh_show_changes_in_place(
