@@ -10,6 +10,7 @@ import ast
 import importlib.util
 import re
 import xml.etree.ElementTree as ET
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
@@ -130,3 +131,29 @@ def test_every_counted_message_is_one_lupdate_extracts() -> None:
             ):
                 dropped.append(f"{path.name}:{node.lineno}")
     assert dropped == [], "give the count a name first (n = len(rows); translate(..., n))"
+
+
+def _contexts(tree: ast.AST) -> Iterator[tuple[int, str]]:
+    for node in ast.walk(tree):
+        if (
+            isinstance(node, ast.Call)
+            and getattr(node.func, "attr", getattr(node.func, "id", None))
+            in ("translate", "QT_TRANSLATE_NOOP")
+            and len(node.args) > 1
+            and isinstance(node.args[0], ast.Constant)
+            and isinstance(node.args[1], ast.Constant)  # what lupdate extracts
+        ):
+            yield node.lineno, str(node.args[0].value)
+
+
+def test_each_module_translates_in_its_own_context() -> None:
+    """A translator sees where a text is shown: a text is marked in its module's context
+    ("core" for the core's messages, which journal.gui.i18n and core_messages translate);
+    a constant marked in one module may be translated in another under its own context."""
+    elsewhere = [
+        f"{path.name}:{line} {context!r}"
+        for path in sorted((ROOT / "journal" / "gui").glob("*.py"))
+        for line, context in _contexts(ast.parse(path.read_text(encoding="utf-8")))
+        if context not in (path.stem, "core")
+    ]
+    assert elsewhere == []

@@ -13,6 +13,7 @@ from PySide6.QtCore import QTranslator
 from PySide6.QtWidgets import QApplication
 
 from journal.gui.i18n import translation_file
+from tests.gui.pseudo_translation import pseudo_translation
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -22,3 +23,10 @@ def english_forms(qapp: QApplication) -> Iterator[None]:
     qapp.installTranslator(translator)
     yield
     qapp.removeTranslator(translator)
+
+
+@pytest.fixture
+def guillemets() -> Iterator[None]:
+    """Every text built in the test comes back as «text»."""
+    with pseudo_translation("«", "»"):
+        yield

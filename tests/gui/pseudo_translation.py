@@ -1,6 +1,7 @@
-"""Find visible text that escaped translation: install `PseudoTranslator`, build a widget,
-and `unmarked_texts(widget)` lists every text a person would see that did not go through
-QCoreApplication.translate (Qt's own standard buttons included).
+"""Find visible text that escaped translation: install a `WrappingTranslator` (through
+`pseudo_translation()`), build a widget, and `unmarked_texts(widget)` lists every text a
+person would see that did not go through QCoreApplication.translate (Qt's own standard
+buttons included).
 
     with pseudo_translation():
         dialog = SettingsDialog(...)
@@ -47,8 +48,13 @@ _LETTER = re.compile(r"[^\W\d_]")
 ALWAYS_ALLOWED = frozenset(LANGUAGE_NAMES.values())  # each language named in itself
 
 
-class PseudoTranslator(QTranslator):
-    """Translates every text into itself, wrapped in ⟦…⟧."""
+class WrappingTranslator(QTranslator):
+    """Translates every text into itself between `opening` and `closing`: a text shown
+    without them never went through the translator."""
+
+    def __init__(self, opening: str = OPEN, closing: str = CLOSE) -> None:
+        super().__init__()
+        self.opening, self.closing = opening, closing
 
     def translate(
         self,
@@ -57,16 +63,16 @@ class PseudoTranslator(QTranslator):
         disambiguation: str | None = None,
         n: int = -1,
     ) -> str:
-        return f"{OPEN}{source_text}{CLOSE}" if source_text else ""
+        return f"{self.opening}{source_text}{self.closing}" if source_text else ""
 
     def isEmpty(self) -> bool:  # noqa: N802 - Qt override: never empty, never skipped
         return False
 
 
 @contextmanager
-def pseudo_translation() -> Iterator[None]:
+def pseudo_translation(opening: str = OPEN, closing: str = CLOSE) -> Iterator[None]:
     """Every text built inside the block comes out wrapped (see the module's docstring)."""
-    translator = PseudoTranslator()
+    translator = WrappingTranslator(opening, closing)
     QCoreApplication.installTranslator(translator)
     try:
         yield
