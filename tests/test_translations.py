@@ -7,26 +7,18 @@ Qt-free: the Qt tools run as programs (see scripts/i18n.py)."""
 from __future__ import annotations
 
 import ast
-import importlib.util
 import re
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from types import ModuleType
+
+from tests.i18n_script import i18n_script
 
 ROOT = Path(__file__).resolve().parent.parent
 TS_FOLDER = ROOT / "resources" / "i18n"
 QM_FOLDER = ROOT / "journal" / "gui" / "translations"
 PLACEHOLDER = re.compile(r"\{[^{}]*\}|%L?n")
-
-
-def _script() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("i18n_script", ROOT / "scripts" / "i18n.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 @dataclass(frozen=True)
@@ -61,14 +53,14 @@ def _keys(path: Path) -> set[tuple[str, str]]:
 
 
 def test_the_core_templates_are_listed_for_extraction() -> None:
-    generated = _script().core_messages_source()
+    generated = i18n_script().core_messages_source()
     assert (ROOT / "journal" / "gui" / "core_messages.py").read_text() == generated, (
         "run scripts/i18n.py update"
     )
 
 
 def test_the_ts_files_hold_every_marked_string(tmp_path: Path) -> None:
-    _script().lupdate(tmp_path)
+    i18n_script().lupdate(tmp_path)
     for language in ("fr", "en"):
         fresh, committed = tmp_path / f"journal_{language}.ts", TS_FOLDER / f"journal_{language}.ts"
         assert _keys(fresh) == _keys(committed), "run scripts/i18n.py update"
@@ -76,7 +68,7 @@ def test_the_ts_files_hold_every_marked_string(tmp_path: Path) -> None:
 
 def test_the_committed_qm_files_are_compiled_from_the_ts_files(tmp_path: Path) -> None:
     # lrelease writes the same bytes for the same .ts (checked when this test was written).
-    _script().lrelease(TS_FOLDER, tmp_path)
+    i18n_script().lrelease(TS_FOLDER, tmp_path)
     for language in ("fr", "en"):
         name = f"journal_{language}.qm"
         assert (tmp_path / name).read_bytes() == (QM_FOLDER / name).read_bytes(), (

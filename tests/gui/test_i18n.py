@@ -4,11 +4,9 @@ person sees in the Settings dialog escapes translation (pseudo-translation)."""
 
 from __future__ import annotations
 
-import importlib.util
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
-from types import ModuleType
 
 import pytest
 from PySide6.QtCore import QCoreApplication, QLocale, QSettings, QTranslator
@@ -29,6 +27,7 @@ from journal.gui.i18n import (
 from journal.gui.settings_dialog import OPTIONS_PLACEHOLDER, SettingsDialog
 from journal.gui.settings_store import SettingsStore
 from tests.gui.pseudo_translation import is_marked, pseudo_translation, unmarked_texts
+from tests.i18n_script import i18n_script
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -156,14 +155,6 @@ def test_the_pseudo_translation_finds_what_is_not_marked(qtbot: QtBot) -> None:
         assert unmarked_texts(box, allowed=["Not marked"]) == []
 
 
-def _script() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("i18n_script", ROOT / "scripts" / "i18n.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 PLURAL_TS = """<?xml version="1.0" encoding="utf-8"?>
 <!DOCTYPE TS>
 <TS version="2.1" language="{language}" sourcelanguage="en">
@@ -181,7 +172,7 @@ PLURAL_TS = """<?xml version="1.0" encoding="utf-8"?>
 def test_plural_forms_are_filled_compiled_and_counted(qapp: QApplication, tmp_path: Path) -> None:
     """fill writes the French and English forms, release compiles them, Qt picks the form
     for the count (the English file exists for exactly this)."""
-    script = _script()
+    script = i18n_script()
     ts_folder, qm_folder = tmp_path / "ts", tmp_path / "qm"
     ts_folder.mkdir()
     for language in ("fr", "en"):
