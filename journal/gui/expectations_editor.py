@@ -126,6 +126,7 @@ class ExpectationsEditor(QWidget):
             )
         )
         self._none.setEnabled(False)
+        self._none.setWordWrap(True)  # a longer language wraps rather than being cut
         self._rows_layout.addWidget(self._none)
         self._rows_layout.addStretch(1)
         self.rows_area = _RowsArea()

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QCoreApplication, QEvent, Qt, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QEvent, QMargins, QSize, Qt, Signal, Slot
 from PySide6.QtGui import QFontDatabase, QPalette
 from PySide6.QtWidgets import (
     QFrame,
@@ -30,6 +30,7 @@ from journal.gui.i18n import error_text
 from journal.gui.image_strip import AttachedImages, ImageDrops
 from journal.gui.model_picker import ModelPicker, muted
 from journal.gui.options_panel import OptionsPanel, error_color
+from journal.gui.shortcut_button import ShortcutButton
 from journal.gui.tasks import Task, run_in_background
 from journal.gui.translating import QT_TRANSLATE_NOOP
 from journal.gui.variables_form import VariablesForm
@@ -40,9 +41,15 @@ if TYPE_CHECKING:
 translate = QCoreApplication.translate
 
 RUN_TEXT = QT_TRANSLATE_NOOP("prompt_panel", "Run  Ctrl+Enter")
+RUN_SHORT = QT_TRANSLATE_NOOP("prompt_panel", "Run")  # when the hint does not fit
 REPEAT_LIMIT = 100  # in the window (the core allows stability.MAX_REPEAT, not imported
 # here: the window shows before the storage layer is loaded)
 STOP_TEXT = QT_TRANSLATE_NOOP("prompt_panel", "Stop  Esc")
+STOP_SHORT = QT_TRANSLATE_NOOP("prompt_panel", "Stop")
+# The panel widens by at most this for Run's and Stop's keyboard hints (English: a few px);
+# a language whose hints cost more shows them only when there is room, so the window still
+# fits half of a 1920-wide screen.
+HINT_ALLOWANCE = 16
 # How the core asks for a missing value here: the window has fields, not NAME=VALUE. Part
 # of the core's English message, so it stays English until the core's messages are translated.
 ASK_FOR_VALUES = ("type its value under Variables", "type their values under Variables")
@@ -187,11 +194,15 @@ class PromptPanel(QWidget):
 
     def _init_buttons(self) -> QHBoxLayout:
         """Run and Stop, with a hint beside them."""
-        self._run_button = QPushButton(translate("prompt_panel", RUN_TEXT))
+        self._run_button = ShortcutButton(
+            translate("prompt_panel", RUN_TEXT), translate("prompt_panel", RUN_SHORT)
+        )
         self._run_button.setIcon(self.style().standardIcon(QStyle.StandardPixmap.SP_MediaPlay))
         self._run_button.setDefault(True)
         self._run_button.setAutoDefault(False)
-        self._stop_button = QPushButton(translate("prompt_panel", STOP_TEXT))
+        self._stop_button = ShortcutButton(
+            translate("prompt_panel", STOP_TEXT), translate("prompt_panel", STOP_SHORT)
+        )
         self._stop_button.setIcon(self.style().standardIcon(QStyle.StandardPixmap.SP_MediaStop))
         self._stop_button.setAutoDefault(False)
         self._stop_button.setEnabled(False)
@@ -214,6 +225,7 @@ class PromptPanel(QWidget):
         buttons.addWidget(self._hint, 1)
         buttons.addWidget(self._stop_button)
         buttons.addWidget(self._run_button)
+        self._buttons_row = buttons
         return buttons
 
     def _init_repeat(self) -> QHBoxLayout:
@@ -247,6 +259,25 @@ class PromptPanel(QWidget):
         self._settings_button.toggled.connect(self._on_settings_button_toggled)
         self._run_button.clicked.connect(self._on_run_button_clicked)
         self._stop_button.clicked.connect(self._on_stop_button_clicked)
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt override
+        """Room for Run's and Stop's keyboard hints when they cost at most HINT_ALLOWANCE,
+        so the English window looks as it always did at its narrowest."""
+        size = super().minimumSizeHint()
+        row = self._buttons_row
+        layout = self.layout()
+        margins = layout.contentsMargins() if layout is not None else QMargins()
+        with_hints = (
+            margins.left()
+            + self._attach_button.sizeHint().width()
+            + self._stop_button.sizeHint().width()
+            + self._run_button.sizeHint().width()
+            + 3 * max(row.spacing(), 0)
+            + margins.right()
+        )
+        if with_hints - size.width() <= HINT_ALLOWANCE:
+            size.setWidth(max(size.width(), with_hints))
+        return size
 
     # -- parts ----------------------------------------------------------------------------
 

@@ -2078,8 +2078,8 @@ Le remplacer par cet export ? L'ancien n'est remplacé qu'une fois le nouveau te
         <message numerus="yes">
             <source>{passed} of %n run(s) pass</source>
             <translation>
-                <numerusform>{passed} sur %n exécution réussies</numerusform>
-                <numerusform>{passed} sur %n exécutions réussies</numerusform>
+                <numerusform>{passed} sur %n réussie</numerusform>
+                <numerusform>{passed} sur %n réussies</numerusform>
             </translation>
         </message>
         <message>
@@ -2290,7 +2290,7 @@ Le remplacer par cet export ? L'ancien n'est remplacé qu'une fois le nouveau te
         </message>
         <message>
             <source>Any time</source>
-            <translation>N'importe quand</translation>
+            <translation>Toute date</translation>
         </message>
         <message>
             <source>Today</source>
@@ -2346,11 +2346,11 @@ Le remplacer par cet export ? L'ancien n'est remplacé qu'une fois le nouveau te
         </message>
         <message>
             <source>Clear filters</source>
-            <translation>Effacer les filtres</translation>
+            <translation>Sans filtre</translation>
         </message>
         <message>
             <source>Show every experiment again</source>
-            <translation>Afficher de nouveau toutes les expériences</translation>
+            <translation>Retirer les filtres : afficher de nouveau toutes les expériences</translation>
         </message>
         <message>
             <source>Archived</source>
@@ -3013,8 +3013,16 @@ Double-cliquez pour ouvrir l'exécution {id}</translation>
             <translation>Exécuter  Ctrl+Entrée</translation>
         </message>
         <message>
+            <source>Run</source>
+            <translation>Exécuter</translation>
+        </message>
+        <message>
             <source>Stop  Esc</source>
             <translation>Arrêter  Échap</translation>
+        </message>
+        <message>
+            <source>Stop</source>
+            <translation>Arrêter</translation>
         </message>
         <message>
             <source>&amp;System prompt</source>

@@ -7,15 +7,19 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QEvent, QPoint, QSettings, Qt
+from PySide6.QtCore import QCoreApplication, QEvent, QPoint, QSettings, Qt
 from PySide6.QtGui import QHelpEvent
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication, QToolTip
+from PySide6.QtWidgets import QApplication, QLabel, QToolTip
 from pytestqt.qtbot import QtBot
 
 from journal.gui.elided_label import ElidedLabel
+from journal.gui.expectations_editor import ExpectationsEditor
+from journal.gui.i18n import install_language, remove_language
 from journal.gui.main_window import MainWindow
+from journal.gui.prompt_panel import PromptPanel
 from journal.gui.settings_store import SettingsStore
+from journal.gui.shortcut_button import ShortcutButton
 from tests.fake_ollama import FakeModel, FakeOllama
 from tests.gui.window_setup import started_window
 
@@ -56,6 +60,82 @@ def test_the_window_fits_half_of_a_1920_wide_screen(qtbot: QtBot, window: MainWi
     assert window.editor.minimumSizeHint().width() <= window.editor_area.viewport().width()
     assert window.prompt_panel.run_button.isVisible()
     assert not window.prompt_panel.run_button.visibleRegion().isEmpty()
+
+
+@pytest.fixture
+def french(qapp: QApplication) -> Iterator[None]:
+    """The window's French, installed before the window is built (as at start-up)."""
+    translators = install_language(qapp, "fr")
+    try:
+        yield
+    finally:
+        remove_language(qapp, translators)
+
+
+def test_the_french_window_fits_half_of_a_1920_wide_screen(
+    qtbot: QtBot, french: None, db_path: Path, tmp_path: Path, fake_ollama: FakeOllama
+) -> None:
+    with started_window(qtbot, db_path, fake_ollama.url, tmp_path) as window:
+        _open_new_experiment(qtbot, window)
+        window.editor.expectations.add_line.setText("contains:Paris")
+        window.editor.expectations.add_button.click()
+        run_button = window.prompt_panel.run_button
+        window.resize(1920, 1080)
+        qtbot.waitUntil(lambda: run_button.text() == "Exécuter  Ctrl+Entrée")  # room: all of it
+        hint = window.minimumSizeHint()
+        assert hint.width() <= 960 and hint.height() <= 640, hint
+        window.resize(960, 640)
+        qtbot.waitUntil(lambda: window.width() == 960)
+        assert window.editor.minimumSizeHint().width() <= window.editor_area.viewport().width()
+        why = window.outcome.why
+        assert why.placeholderText() == "Pourquoi ?"
+        assert why.width() >= why.minimumSizeHint().width()  # the verdict row is not cut
+        assert not why.visibleRegion().isEmpty()
+        assert run_button.text() in ("Exécuter", "Exécuter  Ctrl+Entrée")
+        assert not run_button.visibleRegion().isEmpty()
+        window.prompt_panel.set_prompt("Nomme trois fleuves")
+        assert run_button.isEnabled() and "Ctrl+Entrée" in run_button.toolTip()
+
+
+def test_a_run_button_shows_its_key_only_when_there_is_room(qtbot: QtBot) -> None:
+    button = ShortcutButton("Run  Ctrl+Enter", "Run")
+    qtbot.addWidget(button)
+    assert button.minimumSizeHint().width() < button.sizeHint().width()
+    button.resize(button.sizeHint())
+    button.show()
+    assert button.text() == "Run  Ctrl+Enter"
+    button.resize(button.minimumSizeHint())
+    assert button.text() == "Run"
+    button.resize(button.sizeHint().width() + 40, button.height())
+    assert button.text() == "Run  Ctrl+Enter"
+
+
+def test_the_english_run_row_keeps_its_keys_at_its_narrowest(qtbot: QtBot) -> None:
+    panel = PromptPanel()
+    qtbot.addWidget(panel)
+    panel.resize(panel.minimumSizeHint())
+    panel.show()
+    qtbot.waitUntil(panel.isVisible)
+    assert panel.run_button.text() == "Run  Ctrl+Enter"
+    assert panel.stop_button.text() == "Stop  Esc"
+
+
+def test_the_french_hint_under_expectations_wraps_rather_than_being_cut(
+    qtbot: QtBot, french: None
+) -> None:
+    editor = ExpectationsEditor(None)
+    qtbot.addWidget(editor)
+    editor.resize(420, 300)
+    editor.show()
+    qtbot.waitUntil(editor.isVisible)
+    said = QCoreApplication.translate(
+        "expectations_editor", "No expectations yet: type one above (like contains:Paris) or Add."
+    )
+    assert said.startswith("Aucune attente")
+    (hint,) = [label for label in editor.findChildren(QLabel) if label.text() == said]
+    box = hint.contentsRect()
+    needed = hint.fontMetrics().boundingRect(box, Qt.TextFlag.TextWordWrap, hint.text())
+    assert hint.wordWrap() and box.contains(needed), (box, needed)
 
 
 def test_nothing_changes_width_when_a_run_starts_streams_and_ends(
