@@ -1,0 +1,174 @@
+"""Migration checks in a one-file export (format 10): a readable section each, their records
+after it, imported back by uuid, byte-identical on re-export, and safe in every reader."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import text
+
+from journal.core.export_markdown import export_to_path
+from journal.core.import_markdown import import_markdown
+from journal.core.models import CheckStatus, MigrationCheck, MigrationCheckItem
+from journal.core.notebook_format import ImportFormatError
+from journal.core.storage import Journal
+from tests.core.test_export_import import T0, populate, snapshot
+from tests.markdown_readers import (
+    COMMANDS,
+    MARKDOWN_IT,
+    available,
+    html_problems,
+    markdown_it_problems,
+    render,
+)
+
+NAME = "<script>alert(1)</script> `ticks` | pipes"
+FORMAT_9 = Path(__file__).parents[1] / "fixtures" / "export_format9.md"
+
+
+def _add_check(journal: Journal, ids: dict[str, int], *, name: str = NAME) -> int:
+    """A finished check of the rivers run, replayed by the rivers replay, and of the odd
+    run, not replayed yet."""
+    with journal.write() as session:
+        check = MigrationCheck(
+            name=name,
+            source_filter={"run_ids": [ids["first"], ids["odd"]]},
+            target_model="qwen3:0.6b",
+            hosts=[{"address": "http://127.0.0.1:11434", "limit": 1}],
+            status=CheckStatus.DONE,
+            created_at=T0,
+            updated_at=T0 + timedelta(minutes=3),
+            finished_at=T0 + timedelta(minutes=3),
+        )
+        session.add(check)
+        session.flush()
+        assert check.id is not None
+        session.add_all(
+            [
+                MigrationCheckItem(
+                    check_id=check.id,
+                    position=1,
+                    source_run_id=ids["first"],
+                    new_run_id=ids["replay"],
+                ),
+                MigrationCheckItem(check_id=check.id, position=2, source_run_id=ids["odd"]),
+            ]
+        )
+        return check.id
+
+
+def _checks(path: Path) -> list[tuple[Any, ...]]:
+    conn = sqlite3.connect(path)
+    try:
+        return conn.execute(
+            "SELECT c.uuid, c.name, c.status, i.position, s.uuid, n.uuid "
+            "FROM migration_check AS c JOIN migration_check_item AS i ON i.check_id = c.id "
+            "JOIN run AS s ON s.id = i.source_run_id LEFT JOIN run AS n ON n.id = i.new_run_id "
+            "ORDER BY c.id, i.position"
+        ).fetchall()
+    finally:
+        conn.close()
+
+
+def test_a_check_round_trips_byte_for_byte(journal: Journal, tmp_path: Path) -> None:
+    ids = populate(journal)
+    _add_check(journal, ids)
+    path = tmp_path / "export.md"
+    export_to_path(journal, path)
+    text = path.read_text(encoding="utf-8")
+    assert "\n## Migration checks\n" in text
+    assert "| 1 | [run 1](#run-" in text and "| 2 | [run 3](#run-" in text
+    assert "<!-- llm-journal:check {" in text and text.count("llm-journal:check_item ") == 2
+    assert "<script>" not in text
+    with Journal.open(tmp_path / "other.sqlite") as other:
+        result = import_markdown(other, path)
+        assert (result.new_checks, result.present_checks) == (1, 0)
+        assert "1 new migration check" in result.summary()
+        assert _checks(other.path) == _checks(journal.path)
+        assert snapshot(other.path) == snapshot(journal.path)
+        again = tmp_path / "again.md"
+        export_to_path(other, again)
+        assert again.read_bytes() == path.read_bytes()
+        twice = import_markdown(other, path)  # its uuid is there: skipped, like an experiment
+        assert (twice.new_checks, twice.present_checks) == (0, 1)
+        assert len(_checks(other.path)) == 2
+
+
+def test_a_check_whose_runs_are_not_all_exported_is_named_and_left_out(
+    journal: Journal, tmp_path: Path
+) -> None:
+    ids = populate(journal)
+    check = _add_check(journal, ids)
+    with journal.write() as session:
+        session.execute(
+            text("UPDATE run SET trashed_at = :t WHERE id = :id"), {"t": T0, "id": ids["odd"]}
+        )
+    path = tmp_path / "export.md"
+    export_to_path(journal, path)
+    exported = path.read_text(encoding="utf-8")
+    assert (
+        f"*Check {check} (" in exported and f"runs {ids['odd']} are not in this export" in exported
+    )
+    assert "llm-journal:check " not in exported
+    with Journal.open(tmp_path / "other.sqlite") as other:
+        assert import_markdown(other, path).new_checks == 0
+
+
+def test_a_check_item_naming_a_run_not_exported_is_refused_before_any_write(
+    journal: Journal, tmp_path: Path
+) -> None:
+    ids = populate(journal)
+    _add_check(journal, ids)
+    path = tmp_path / "export.md"
+    export_to_path(journal, path)
+    text = path.read_text(encoding="utf-8")
+    start = text.index('"source_run": "') + len('"source_run": "')
+    damaged = tmp_path / "damaged.md"
+    damaged.write_text(text[:start] + "0" + text[start + 1 :], encoding="utf-8")
+    with Journal.open(tmp_path / "other.sqlite") as other:
+        with pytest.raises(ImportFormatError, match="is not a run of this export"):
+            import_markdown(other, damaged)
+        conn = sqlite3.connect(other.path)
+        try:
+            assert conn.execute("SELECT count(*) FROM experiment").fetchone() == (0,)
+        finally:
+            conn.close()
+
+
+@pytest.mark.parametrize("command", ["markdown-it", *COMMANDS])
+def test_a_check_with_a_hostile_name_comes_out_as_text(
+    journal: Journal, tmp_path: Path, command: str
+) -> None:
+    ids = populate(journal)
+    export_to_path(journal, tmp_path / "before.md")
+    before = MARKDOWN_IT["commonmark"].parse((tmp_path / "before.md").read_text(encoding="utf-8"))
+    _add_check(journal, ids)
+    path = tmp_path / "export.md"
+    export_to_path(journal, path)
+    text = path.read_text(encoding="utf-8")
+    # The check's text, check and two item blocks; nothing else of it is HTML.
+    blocks = sum(token.type == "html_block" for token in before) + 4
+    if command == "markdown-it":
+        assert not markdown_it_problems(text, own_links=frozenset(), blocks=blocks)
+        return
+    if not available(command):
+        pytest.skip(f"{command} is not installed")
+    assert not html_problems(render(command, text), own_links=frozenset(), blocks=blocks)
+
+
+def test_a_format_9_export_still_imports_with_no_checks(journal: Journal, tmp_path: Path) -> None:
+    """The format-8 fixture imported and written by the format-9 exporter (the commit
+    before format 10: migration checks), without a clock: it imports as it did."""
+    text = FORMAT_9.read_text(encoding="utf-8")
+    assert '"llm_journal": 9' in text.split("\n---\n", 1)[0]
+    result = import_markdown(journal, FORMAT_9)
+    assert (result.new_experiments, result.new_runs, result.new_checks) == (2, 5, 0)
+    again = tmp_path / "again.md"
+    export_to_path(journal, again)
+    assert again.read_text(encoding="utf-8") == text.replace(
+        '"llm_journal": 9', '"llm_journal": 10', 1
+    )
