@@ -1386,12 +1386,18 @@ def _write_folder_contents(
             grades += entry.grades
             inputs += len(entry.inputs)
         index.write("\n" if experiments else _NOTHING)
+        part, checks, items = export_checks.write_check_files(
+            folder, read_selected_checks(session, selection)
+        )
+        index.write(part)
         counts = end_record(
             experiments=experiments,
             runs=runs,
             expectations=expectations,
             grades=grades,
             inputs=inputs,
+            checks=checks,
+            check_items=items,
         )
         index.write(metadata_block(KIND_END, counts, one_line=True))
     write_assets(folder / ASSETS_DIR, _asset_files(session, assets))

@@ -54,6 +54,8 @@ from journal.core.notebook_format import (
     BLOCK_KINDS,
     BLOCK_PREFIX,
     BLOCK_SUFFIX,
+    CHECK_LAYOUT,
+    CHECKS_DIR,
     EXPERIMENT_FILE,
     FORMAT_KEY,
     FORMAT_VERSION,
@@ -227,6 +229,7 @@ class ParsedCheck:
     """A migration check's columns (source ids) and its items, runs named by uuid."""
 
     record: dict[str, Any]
+    shown: str  # its file, for messages
     line: int
     items: list[ParsedRecord] = field(default_factory=list)
 
@@ -870,16 +873,18 @@ def _experiments_in_file(
         current = start(_experiment_of_file(header, lines), 1)
     elif layout == "folder":
         lines.fail(1, "this is the index of a folder export; import the folder itself")
-    elif layout != "file":
+    elif layout not in ("file", CHECK_LAYOUT):
         lines.fail(1, f"unknown export layout {_describe(layout)}")
     experiments = runs = expectations = grades = inputs = 0
     end: _Event | None = None
     for event in events:
         if end is not None:
             lines.fail(event.line, "metadata after the llm-journal:end marker")
+        if layout == CHECK_LAYOUT and event.kind not in _CHECK_FILE_KINDS:
+            lines.fail(event.line, f"an llm-journal:{event.kind} block in a check's file")
         if event.kind == KIND_TEXT:
             changed = event.record[TEXT_KEY] != event.record[_FOUND]
-            if layout == "experiment":
+            if layout in ("experiment", CHECK_LAYOUT):
                 if changed:
                     edited.append(shown)
             else:  # it leads an experiment's blocks, or ends the head
@@ -940,7 +945,7 @@ def _experiments_in_file(
                 event.record,
                 schema.migration_check,
             )
-            checks.append(ParsedCheck(event.record, event.line))
+            checks.append(ParsedCheck(event.record, shown, event.line))
         elif event.kind == KIND_CHECK_ITEM:
             if not checks:
                 lines.fail(event.line, "a check item block before any migration check")
@@ -951,7 +956,7 @@ def _experiments_in_file(
     if end is None:
         lines.fail(lines.last, "the file ends without its llm-journal:end marker: it is incomplete")
     expected = end_record(
-        experiments=None if layout == "experiment" else experiments,
+        experiments=None if layout in ("experiment", CHECK_LAYOUT) else experiments,
         runs=runs,
         expectations=expectations,
         grades=grades,
@@ -969,6 +974,9 @@ def _experiments_in_file(
     if current is not None:
         _check_links(lines, current)
         yield current
+
+
+_CHECK_FILE_KINDS = (KIND_TEXT, KIND_CHECK, KIND_CHECK_ITEM, KIND_END)
 
 
 def _check_check_item(lines: _Lines, event: _Event, check: ParsedCheck) -> None:
@@ -1099,17 +1107,27 @@ def _check_owned(
         )
 
 
-def _experiment_files(folder: Path) -> list[str]:
+def _experiment_files(folder: Path, *, missing_ok: bool = False) -> list[str]:
     try:
         names = [name for name in os.listdir(folder) if EXPERIMENT_FILE.match(name)]
+    except FileNotFoundError as exc:
+        if missing_ok:
+            return []
+        raise InvalidInputError(f"Cannot read {folder}: {exc.strerror or exc}.") from exc
     except OSError as exc:
         raise InvalidInputError(f"Cannot read {folder}: {exc.strerror or exc}.") from exc
     return sorted(names, key=lambda name: (int(name.partition("-")[0]), name))
 
 
 def _experiments_in_folder(
-    folder: Path, schema: _Schema, edited: list[str] | None = None
+    folder: Path,
+    schema: _Schema,
+    edited: list[str] | None = None,
+    checks: list[ParsedCheck] | None = None,
 ) -> Iterator[ParsedExperiment]:
+    """The experiments of a folder export; its migration checks (format 10, a file each
+    in CHECKS_DIR) go to `checks` once the experiments are read."""
+    checks = [] if checks is None else checks
     index = folder / INDEX_NAME
     if not index.is_file():
         raise InvalidInputError(
@@ -1135,12 +1153,18 @@ def _experiments_in_folder(
             grades += sum(len(run.grades) for run in parsed.runs)
             inputs += len(parsed.inputs)
             yield parsed
+    for name in _experiment_files(folder / CHECKS_DIR, missing_ok=True):
+        path = folder / CHECKS_DIR / name
+        for _ in _experiments_in_file(path, str(path), schema, edited, checks):
+            pass  # a check's file holds no experiment: it fails before yielding one
     found = end_record(
         experiments=experiments,
         runs=runs,
         expectations=expectations,
         grades=grades,
         inputs=inputs,
+        checks=len(checks),
+        check_items=sum(len(check.items) for check in checks),
     )
     if end.record != found:
         lines.fail(
@@ -1157,9 +1181,9 @@ def _read(
     checks: list[ParsedCheck] | None = None,
 ) -> Iterator[ParsedExperiment]:
     if path.is_dir():
-        return _experiments_in_folder(path, schema, edited)
+        return _experiments_in_folder(path, schema, edited, checks)
     if path.name == INDEX_NAME and is_export_folder(path.parent):
-        return _experiments_in_folder(path.parent, schema, edited)
+        return _experiments_in_folder(path.parent, schema, edited, checks)
     if not path.exists():
         raise InvalidInputError(f"There is no file or folder {path}.")
     return _experiments_in_file(path, str(path), schema, edited, checks)
@@ -1244,12 +1268,11 @@ def _stage(path: Path, schema: _Schema, staging: Staging, edited: list[str]) -> 
                     linked=grade.record.get("expectation_id") is not None,
                 )
     _refuse_replay_cycles(replays)
-    _stage_checks(path, checks, run_uuids, schema, staging)
+    _stage_checks(checks, run_uuids, schema, staging)
     staging.finish()
 
 
 def _stage_checks(
-    path: Path,
     checks: list[ParsedCheck],
     run_uuids: dict[str, str],
     schema: _Schema,
@@ -1261,7 +1284,7 @@ def _stage_checks(
     ids: dict[int, str] = {}
     columns = list(schema.migration_check.values())
     for check in checks:
-        where = f"{path}:{check.line}"
+        where = f"{check.shown}:{check.line}"
         _unique(uuids, check.record["uuid"], where, "migration check uuid")
         _unique(ids, check.record["id"], where, "migration check id")
         items = []
@@ -1270,7 +1293,7 @@ def _stage_checks(
                 run = item.record[key]
                 if run is not None and run not in run_uuids:
                     raise ImportFormatError(
-                        str(path),
+                        check.shown,
                         item.line,
                         f"this check item's {key} {_describe(run)} is not a run of this export",
                     )

@@ -66,10 +66,11 @@ from journal.core.formatting import short_digest
 # its prose, led by a KIND_TEXT block (the hash of that prose; one also ends the head of a
 # one-file export); a replay and its original link each other, a repeated prompt is named,
 # not shown again. The records mean what they meant: older formats import as they did.
-# 10: migration checks (one-file layout): after the experiments, a "Migration checks" part
-# with a section per check whose runs the export holds, led by its KIND_TEXT block and
-# followed by a KIND_CHECK block and a KIND_CHECK_ITEM block per item (its runs by uuid);
-# the end marker counts them. Older formats import with no checks.
+# 10: migration checks whose runs the export holds: a readable section each, its KIND_TEXT
+# block, then a KIND_CHECK block and a KIND_CHECK_ITEM block per item (its runs by uuid);
+# in one file, a "Migration checks" part after the experiments, in a folder a file each in
+# CHECKS_DIR (layout CHECK_LAYOUT) and a table in index.md; the end markers count them.
+# Older formats import with no checks.
 FORMAT_VERSION = 10
 OLDEST_FORMAT_VERSION = 1
 FORMAT_KEY = "llm_journal"  # in every file's front matter: the format version
@@ -133,6 +134,10 @@ BASED_ON_UUID = "based_on"
 # bytes), in first-use order; the bytes are the files ASSETS_DIR/<sha256>.<ext>. From format 7.
 IMAGES_KEY = "images"
 IMAGE_FIELDS = ("sha256", "mime", "size", "width", "height", "created_at")
+# Inside a folder export (format 10): a file per migration check, named like an
+# experiment's (`0003-to-qwen.md`), whose front matter's layout is CHECK_LAYOUT.
+CHECKS_DIR = "checks"
+CHECK_LAYOUT = "check"
 # Beside a one-file export, inside a folder export: the images, one file each, by hash.
 ASSETS_DIR = "assets"
 IMAGE_EXTENSIONS = {"image/png": "png", "image/jpeg": "jpg", "image/webp": "webp"}
@@ -588,7 +593,7 @@ _OPEN_QUIETLY = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOFO
 
 def export_layout(path: Path) -> str | None:
     """The layout written in `path`'s front matter if an export wrote it ("file", "folder"
-    for a folder's index.md, "experiment"), else None.
+    for a folder's index.md, "experiment", "check"), else None.
 
     Only a regular file is read: the open neither follows a symbolic link nor waits for a
     named pipe's writer, and what it opened is checked before a byte is read.

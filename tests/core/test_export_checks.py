@@ -3,6 +3,7 @@ after it, imported back by uuid, byte-identical on re-export, and safe in every 
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from datetime import timedelta
 from pathlib import Path
@@ -11,10 +12,10 @@ from typing import Any
 import pytest
 from sqlalchemy import text
 
-from journal.core.export_markdown import export_to_path
+from journal.core.export_markdown import Layout, export_to_path
 from journal.core.import_markdown import import_markdown
 from journal.core.models import CheckStatus, MigrationCheck, MigrationCheckItem
-from journal.core.notebook_format import ImportFormatError
+from journal.core.notebook_format import CHECKS_DIR, INDEX_NAME, ImportFormatError
 from journal.core.storage import Journal
 from tests.core.test_export_import import T0, populate, snapshot
 from tests.markdown_readers import (
@@ -23,6 +24,7 @@ from tests.markdown_readers import (
     available,
     html_problems,
     markdown_it_problems,
+    own_links_of,
     render,
 )
 
@@ -158,6 +160,12 @@ def test_a_check_with_a_hostile_name_comes_out_as_text(
     if not available(command):
         pytest.skip(f"{command} is not installed")
     assert not html_problems(render(command, text), own_links=frozenset(), blocks=blocks)
+    folder = tmp_path / "export"
+    export_to_path(journal, folder, layout=Layout.FOLDER)
+    (page,) = (folder / CHECKS_DIR).iterdir()
+    own = frozenset({f"../{name}" for name in os.listdir(folder)})
+    shown = render(command, page.read_text(encoding="utf-8"))
+    assert not html_problems(shown, own_links=own, blocks=5)
 
 
 def test_a_format_9_export_still_imports_with_no_checks(journal: Journal, tmp_path: Path) -> None:
@@ -172,3 +180,66 @@ def test_a_format_9_export_still_imports_with_no_checks(journal: Journal, tmp_pa
     assert again.read_text(encoding="utf-8") == text.replace(
         '"llm_journal": 9', '"llm_journal": 10', 1
     )
+
+
+def _folder(folder: Path) -> dict[str, bytes]:
+    return {
+        str(path.relative_to(folder)): path.read_bytes()
+        for path in sorted(folder.rglob("*"))
+        if path.is_file()
+    }
+
+
+def test_a_folder_export_gives_a_check_its_file_and_a_line_in_the_index(
+    journal: Journal, tmp_path: Path
+) -> None:
+    ids = populate(journal)
+    check = _add_check(journal, ids)
+    folder = tmp_path / "export"
+    export_to_path(journal, folder, layout=Layout.FOLDER)
+    name = f"{check:04d}-script-alert-1-script-ticks-pipes.md"
+    page = (folder / CHECKS_DIR / name).read_text(encoding="utf-8")
+    index = (folder / INDEX_NAME).read_text(encoding="utf-8")
+    assert f"]({CHECKS_DIR}/{name}) |" in index and '"checks": 1' in index
+    assert "| 1 | [run 1](../0001-rivers-that-cross-borders.md#run-" in page
+    assert "<script>" not in page + index
+    own = frozenset({f"../{n}" for n in os.listdir(folder)} | {f"../{INDEX_NAME}"})
+    assert not markdown_it_problems(page, own_links=own, blocks=5)  # and its end
+    experiments = frozenset(n for n in os.listdir(folder) if n.endswith(".md"))
+    own_index = own_links_of(INDEX_NAME, experiments) | {f"{CHECKS_DIR}/{name}"}
+    assert not markdown_it_problems(index, own_links=own_index, blocks=1)
+    with Journal.open(tmp_path / "other.sqlite") as other:
+        assert import_markdown(other, folder).new_checks == 1
+        assert _checks(other.path) == _checks(journal.path)
+        export_to_path(other, tmp_path / "again", layout=Layout.FOLDER)
+        assert _folder(tmp_path / "again") == _folder(folder)
+    # An earlier export's checks folder is the export's own: replaced when asked.
+    with journal.write() as session:
+        session.execute(text("DELETE FROM migration_check_item"))
+        session.execute(text("DELETE FROM migration_check"))
+    export_to_path(journal, folder, layout=Layout.FOLDER, force=True)
+    assert not (folder / CHECKS_DIR).exists()
+
+
+def test_a_check_exported_while_running_imports_as_interrupted(
+    journal: Journal, tmp_path: Path
+) -> None:
+    ids = populate(journal)
+    check = _add_check(journal, ids)
+    with journal.write() as session:
+        session.execute(
+            text("UPDATE migration_check SET status = 'running', owner = 'pid 1' WHERE id = :id"),
+            {"id": check},
+        )
+    path = tmp_path / "export.md"
+    export_to_path(journal, path)
+    assert "pid 1" not in path.read_text(encoding="utf-8")
+    with Journal.open(tmp_path / "other.sqlite") as other:
+        import_markdown(other, path)
+        conn = sqlite3.connect(other.path)
+        try:
+            assert conn.execute("SELECT status, owner FROM migration_check").fetchall() == [
+                ("interrupted", "")
+            ]
+        finally:
+            conn.close()
