@@ -851,6 +851,7 @@ def _experiments_in_file(
     checks (after the experiments, format 10) to `checks`."""
     edited = [] if edited is None else edited
     checks = [] if checks is None else checks
+    earlier_checks = len(checks)  # of the folder's other files
     head_edited = False  # one-file: a text block, not yet known to be an experiment's
     lines = _Lines(path, shown)
     events = _events(lines)
@@ -898,7 +899,7 @@ def _experiments_in_file(
         if head_edited and event.kind != KIND_EXPERIMENT:
             edited.append(f"{shown} (before its first experiment)")
             head_edited = False
-        if checks and event.kind not in (KIND_CHECK, KIND_CHECK_ITEM, KIND_END):
+        if len(checks) > earlier_checks and event.kind not in _CHECK_FILE_KINDS[1:]:
             lines.fail(event.line, f"an llm-journal:{event.kind} block after the migration checks")
         if event.kind == KIND_EXPERIMENT:
             if head_edited:
@@ -947,7 +948,7 @@ def _experiments_in_file(
             )
             checks.append(ParsedCheck(event.record, shown, event.line))
         elif event.kind == KIND_CHECK_ITEM:
-            if not checks:
+            if len(checks) == earlier_checks:
                 lines.fail(event.line, "a check item block before any migration check")
             _check_check_item(lines, event, checks[-1])
             checks[-1].items.append(ParsedRecord(event.record, event.line))
@@ -961,8 +962,8 @@ def _experiments_in_file(
         expectations=expectations,
         grades=grades,
         inputs=inputs,
-        checks=len(checks),
-        check_items=sum(len(check.items) for check in checks),
+        checks=len(checks) - earlier_checks,
+        check_items=sum(len(check.items) for check in checks[earlier_checks:]),
     )
     if end.record != expected:
         lines.fail(
@@ -976,7 +977,7 @@ def _experiments_in_file(
         yield current
 
 
-_CHECK_FILE_KINDS = (KIND_TEXT, KIND_CHECK, KIND_CHECK_ITEM, KIND_END)
+_CHECK_FILE_KINDS = (KIND_TEXT, KIND_CHECK, KIND_CHECK_ITEM, KIND_END)  # the text first
 
 
 def _check_check_item(lines: _Lines, event: _Event, check: ParsedCheck) -> None:

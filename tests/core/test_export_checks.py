@@ -5,19 +5,16 @@ from __future__ import annotations
 
 import os
 import sqlite3
-from datetime import timedelta
 from pathlib import Path
-from typing import Any
 
 import pytest
 from sqlalchemy import text
 
 from journal.core.export_markdown import Layout, export_to_path
 from journal.core.import_markdown import import_markdown
-from journal.core.models import CheckStatus, MigrationCheck, MigrationCheckItem
 from journal.core.notebook_format import CHECKS_DIR, INDEX_NAME, ImportFormatError
 from journal.core.storage import Journal
-from tests.core.test_export_import import T0, populate, snapshot
+from tests.core.test_export_import import T0, add_check, check_rows, populate, snapshot
 from tests.markdown_readers import (
     COMMANDS,
     MARKDOWN_IT,
@@ -28,57 +25,12 @@ from tests.markdown_readers import (
     render,
 )
 
-NAME = "<script>alert(1)</script> `ticks` | pipes"
 FORMAT_9 = Path(__file__).parents[1] / "fixtures" / "export_format9.md"
-
-
-def _add_check(journal: Journal, ids: dict[str, int], *, name: str = NAME) -> int:
-    """A finished check of the rivers run, replayed by the rivers replay, and of the odd
-    run, not replayed yet."""
-    with journal.write() as session:
-        check = MigrationCheck(
-            name=name,
-            source_filter={"run_ids": [ids["first"], ids["odd"]]},
-            target_model="qwen3:0.6b",
-            hosts=[{"address": "http://127.0.0.1:11434", "limit": 1}],
-            status=CheckStatus.DONE,
-            created_at=T0,
-            updated_at=T0 + timedelta(minutes=3),
-            finished_at=T0 + timedelta(minutes=3),
-        )
-        session.add(check)
-        session.flush()
-        assert check.id is not None
-        session.add_all(
-            [
-                MigrationCheckItem(
-                    check_id=check.id,
-                    position=1,
-                    source_run_id=ids["first"],
-                    new_run_id=ids["replay"],
-                ),
-                MigrationCheckItem(check_id=check.id, position=2, source_run_id=ids["odd"]),
-            ]
-        )
-        return check.id
-
-
-def _checks(path: Path) -> list[tuple[Any, ...]]:
-    conn = sqlite3.connect(path)
-    try:
-        return conn.execute(
-            "SELECT c.uuid, c.name, c.status, i.position, s.uuid, n.uuid "
-            "FROM migration_check AS c JOIN migration_check_item AS i ON i.check_id = c.id "
-            "JOIN run AS s ON s.id = i.source_run_id LEFT JOIN run AS n ON n.id = i.new_run_id "
-            "ORDER BY c.id, i.position"
-        ).fetchall()
-    finally:
-        conn.close()
 
 
 def test_a_check_round_trips_byte_for_byte(journal: Journal, tmp_path: Path) -> None:
     ids = populate(journal)
-    _add_check(journal, ids)
+    add_check(journal, ids)
     path = tmp_path / "export.md"
     export_to_path(journal, path)
     text = path.read_text(encoding="utf-8")
@@ -90,21 +42,21 @@ def test_a_check_round_trips_byte_for_byte(journal: Journal, tmp_path: Path) -> 
         result = import_markdown(other, path)
         assert (result.new_checks, result.present_checks) == (1, 0)
         assert "1 new migration check" in result.summary()
-        assert _checks(other.path) == _checks(journal.path)
+        assert check_rows(other.path) == check_rows(journal.path)
         assert snapshot(other.path) == snapshot(journal.path)
         again = tmp_path / "again.md"
         export_to_path(other, again)
         assert again.read_bytes() == path.read_bytes()
         twice = import_markdown(other, path)  # its uuid is there: skipped, like an experiment
         assert (twice.new_checks, twice.present_checks) == (0, 1)
-        assert len(_checks(other.path)) == 2
+        assert len(check_rows(other.path)) == 2
 
 
 def test_a_check_whose_runs_are_not_all_exported_is_named_and_left_out(
     journal: Journal, tmp_path: Path
 ) -> None:
     ids = populate(journal)
-    check = _add_check(journal, ids)
+    check = add_check(journal, ids)
     with journal.write() as session:
         session.execute(
             text("UPDATE run SET trashed_at = :t WHERE id = :id"), {"t": T0, "id": ids["odd"]}
@@ -124,7 +76,7 @@ def test_a_check_item_naming_a_run_not_exported_is_refused_before_any_write(
     journal: Journal, tmp_path: Path
 ) -> None:
     ids = populate(journal)
-    _add_check(journal, ids)
+    add_check(journal, ids)
     path = tmp_path / "export.md"
     export_to_path(journal, path)
     text = path.read_text(encoding="utf-8")
@@ -148,7 +100,7 @@ def test_a_check_with_a_hostile_name_comes_out_as_text(
     ids = populate(journal)
     export_to_path(journal, tmp_path / "before.md")
     before = MARKDOWN_IT["commonmark"].parse((tmp_path / "before.md").read_text(encoding="utf-8"))
-    _add_check(journal, ids)
+    add_check(journal, ids)
     path = tmp_path / "export.md"
     export_to_path(journal, path)
     text = path.read_text(encoding="utf-8")
@@ -194,7 +146,7 @@ def test_a_folder_export_gives_a_check_its_file_and_a_line_in_the_index(
     journal: Journal, tmp_path: Path
 ) -> None:
     ids = populate(journal)
-    check = _add_check(journal, ids)
+    check = add_check(journal, ids)
     folder = tmp_path / "export"
     export_to_path(journal, folder, layout=Layout.FOLDER)
     name = f"{check:04d}-script-alert-1-script-ticks-pipes.md"
@@ -210,7 +162,7 @@ def test_a_folder_export_gives_a_check_its_file_and_a_line_in_the_index(
     assert not markdown_it_problems(index, own_links=own_index, blocks=1)
     with Journal.open(tmp_path / "other.sqlite") as other:
         assert import_markdown(other, folder).new_checks == 1
-        assert _checks(other.path) == _checks(journal.path)
+        assert check_rows(other.path) == check_rows(journal.path)
         export_to_path(other, tmp_path / "again", layout=Layout.FOLDER)
         assert _folder(tmp_path / "again") == _folder(folder)
     # An earlier export's checks folder is the export's own: replaced when asked.
@@ -225,7 +177,7 @@ def test_a_check_exported_while_running_imports_as_interrupted(
     journal: Journal, tmp_path: Path
 ) -> None:
     ids = populate(journal)
-    check = _add_check(journal, ids)
+    check = add_check(journal, ids)
     with journal.write() as session:
         session.execute(
             text("UPDATE migration_check SET status = 'running', owner = 'pid 1' WHERE id = :id"),
@@ -243,3 +195,18 @@ def test_a_check_exported_while_running_imports_as_interrupted(
             ]
         finally:
             conn.close()
+
+
+def test_an_edit_to_a_checks_readable_text_is_named_and_not_imported(
+    journal: Journal, tmp_path: Path
+) -> None:
+    ids = populate(journal)
+    add_check(journal, ids)
+    path = tmp_path / "export.md"
+    export_to_path(journal, path)
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("**Standing:**", "**Standing (edited):**"), encoding="utf-8")
+    with Journal.open(tmp_path / "other.sqlite") as other:
+        result = import_markdown(other, path)
+        assert result.edited_text == [f"{path} (migration check 1)"]
+        assert check_rows(other.path) == check_rows(journal.path)
