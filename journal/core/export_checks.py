@@ -99,9 +99,12 @@ _ITEMS = """
 """
 
 
-def read_checks(session: Session, where: str, params: dict[str, Any]) -> list[CheckEntry]:
+def read_checks(
+    session: Session, where: str, params: dict[str, Any], *, whole: bool = True
+) -> list[CheckEntry]:
     """Every check, by id, with its items; `where` selects the exported experiments (alias
-    e), so a run is held when it is out of the trash and its experiment is selected."""
+    e), so a run is held when it is out of the trash and its experiment is selected. A
+    check of no runs belongs to no experiment: only an export of the `whole` journal has it."""
     json_columns = md._json_columns(session, "migration_check")
     result = session.execute(text("SELECT * FROM migration_check ORDER BY id"))
     keys = list(result.keys())
@@ -141,7 +144,7 @@ def read_checks(session: Session, where: str, params: dict[str, Any]) -> list[Ch
         item.standing = (
             f"verdict: {verdict}" if triage.by_verdict and verdict else _STANDING[triage.group]
         )
-    return list(checks.values())
+    return [check for check in checks.values() if check.items or whole]
 
 
 def _left_out(checks: list[CheckEntry]) -> str:

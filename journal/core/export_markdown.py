@@ -1320,7 +1320,8 @@ def read_selected_checks(
     """The migration checks for a one-file export of `selection` (export_checks)."""
     params: dict[str, Any] = {}
     where = " AND ".join(_selection_clauses(selection, params)) or "1"
-    return export_checks.read_checks(session, where, params)
+    whole = selection.experiment_id is None and selection.filters.is_empty
+    return export_checks.read_checks(session, where, params, whole=whole)
 
 
 def _collect_assets(entry: ExperimentEntry, assets: dict[str, str]) -> None:

@@ -10,8 +10,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
-from journal.core.export_markdown import Layout, export_to_path
+from journal.core.export_markdown import ExportSelection, Layout, export_to_path
 from journal.core.import_markdown import import_markdown
+from journal.core.models import MigrationCheck
 from journal.core.notebook_format import CHECKS_DIR, INDEX_NAME, ImportFormatError
 from journal.core.storage import Journal
 from tests.core.test_export_import import T0, add_check, check_rows, populate, snapshot
@@ -210,3 +211,20 @@ def test_an_edit_to_a_checks_readable_text_is_named_and_not_imported(
         result = import_markdown(other, path)
         assert result.edited_text == [f"{path} (migration check 1)"]
         assert check_rows(other.path) == check_rows(journal.path)
+
+
+def test_a_check_goes_with_a_selection_holding_its_runs_and_one_of_no_runs_only_whole(
+    journal: Journal, tmp_path: Path
+) -> None:
+    ids = populate(journal)
+    add_check(journal, ids)
+    with journal.write() as session:
+        session.add(MigrationCheck(name="nothing matched", target_model="qwen3:0.6b"))
+    whole = tmp_path / "whole.md"
+    export_to_path(journal, whole)
+    assert whole.read_text(encoding="utf-8").count("llm-journal:check ") == 2
+    rivers = tmp_path / "rivers.md"  # holds the check's first item, not its second
+    export_to_path(journal, rivers, selection=ExportSelection(experiment_id=ids["rivers"]))
+    text = rivers.read_text(encoding="utf-8")
+    assert "llm-journal:check " not in text and "is left out: runs 3 are not" in text
+    assert "nothing matched" not in text

@@ -24,6 +24,9 @@ first run that asked for `"json"` (fixed uuid and times), and written by the for
 `tests/fixtures/export_format8.md` is the format-7 file imported, its experiment 2 archived
 (at 2026-02-01T09:00:00Z) and its run 4 based on run 1, written by the format-8 exporter (the
 commit before format 9: metadata after the prose, one line a record), without a clock.
+`tests/fixtures/export_format9.md` is the format-8 file imported and written by the format-9
+exporter (the commit before format 10: migration checks), without a clock; its test is in
+test_export_checks.
 """
 
 from __future__ import annotations
