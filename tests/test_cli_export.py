@@ -33,7 +33,7 @@ def test_export_to_a_file_then_refuse_to_overwrite_it_without_force(
     assert code == 0 and out == ""
     assert err == f"Exported 3 experiments and 3 runs to {target} ({_kb(target)}).\n"
     first = target.read_bytes()
-    assert first.startswith(b'---\n{\n  "layout": "file",\n  "llm_journal": 9\n}\n---\n')
+    assert first.startswith(b'---\n{\n  "layout": "file",\n  "llm_journal": 10\n}\n---\n')
 
     code, _, err = _cli(capsys, "--db", str(db_path), "export", "-o", str(target), "--tag", "geo")
     line = _one_error_line(err)
@@ -81,7 +81,7 @@ def test_export_to_stdout_of_runs_showing_images_is_refused_in_one_line(
         "`journal export -o notebook.md`. Nothing was written."
     )
     code, out, _ = _cli(capsys, "--db", str(db_path), "export", "-o", "-", "--search", "alone")
-    assert code == 0 and '"llm_journal": 9' in out  # no images there: as before
+    assert code == 0 and '"llm_journal": 10' in out  # no images there: as before
 
 
 def test_export_a_folder_with_json_summary_and_replace_it(

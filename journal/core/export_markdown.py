@@ -25,6 +25,7 @@ from typing import Any, TextIO
 from sqlalchemy import bindparam, text
 from sqlmodel import Session
 
+from journal.core import export_checks
 from journal.core.domain import ExperimentFilter
 from journal.core.expectations import Expectation, Kind, Target, format_expectation
 from journal.core.export_target import (
@@ -1275,10 +1276,12 @@ def write_single_file(
     metadata: bool = True,
     assets: dict[str, str] | None = None,
     overview: str = "",
+    checks: list[export_checks.CheckEntry] | None = None,
 ) -> tuple[int, int]:
     """Write the one-file export piece by piece; return (experiments, runs). `assets`, if
     given, collects the images it links to (sha256 -> file name in ASSETS_DIR); `overview`
-    (overview_table) goes before the first experiment."""
+    (overview_table) goes before the first experiment, `checks` (export_checks) after the
+    last."""
     write(_document_head(Layout.FILE, selection, exported_at, metadata) + overview)
     if metadata:  # the head's own hash: an edit there is told apart from one in experiment 1
         head = ProseDigest()
@@ -1296,6 +1299,7 @@ def write_single_file(
         inputs += len(entry.inputs)
     if not experiments:
         write(_NOTHING)
+    exported, items = export_checks.write_checks(checks or [], write, metadata=metadata)
     if metadata:
         counts = end_record(
             experiments=experiments,
@@ -1303,9 +1307,21 @@ def write_single_file(
             expectations=expectations,
             grades=grades,
             inputs=inputs,
+            checks=exported,
+            check_items=items,
         )
         write(metadata_block(KIND_END, counts, one_line=True))
     return experiments, runs
+
+
+def read_selected_checks(
+    session: Session, selection: ExportSelection
+) -> list[export_checks.CheckEntry]:
+    """The migration checks for a one-file export of `selection` (export_checks)."""
+    params: dict[str, Any] = {}
+    where = " AND ".join(_selection_clauses(selection, params)) or "1"
+    whole = selection.experiment_id is None and selection.filters.is_empty
+    return export_checks.read_checks(session, where, params, whole=whole)
 
 
 def _collect_assets(entry: ExperimentEntry, assets: dict[str, str]) -> None:
@@ -1371,12 +1387,18 @@ def _write_folder_contents(
             grades += entry.grades
             inputs += len(entry.inputs)
         index.write("\n" if experiments else _NOTHING)
+        part, checks, items = export_checks.write_check_files(
+            folder, read_selected_checks(session, selection)
+        )
+        index.write(part)
         counts = end_record(
             experiments=experiments,
             runs=runs,
             expectations=expectations,
             grades=grades,
             inputs=inputs,
+            checks=checks,
+            check_items=items,
         )
         index.write(metadata_block(KIND_END, counts, one_line=True))
     write_assets(folder / ASSETS_DIR, _asset_files(session, assets))
@@ -1419,6 +1441,7 @@ def export_to_path(
                         exported_at=exported_at,
                         assets=assets,
                         overview=overview_table(*read_overview(session, selection)),
+                        checks=read_selected_checks(session, selection),
                     ),
                     force=force,
                     journal_path=journal.path,
@@ -1469,6 +1492,7 @@ def export_to_stream(
             selection=selection,
             exported_at=exported_at,
             overview=overview_table(*read_overview(session, selection)),
+            checks=read_selected_checks(session, selection),
         )
     return ExportResult(None, Layout.FILE, experiments, runs, None)
 

@@ -24,6 +24,8 @@ from typing import TextIO
 from journal.core.notebook_format import (
     ASSET_NAME,
     ASSETS_DIR,
+    CHECK_LAYOUT,
+    CHECKS_DIR,
     EXPERIMENT_FILE,
     INDEX_NAME,
     ExportError,
@@ -286,10 +288,12 @@ def _size(entry: os.DirEntry[str]) -> int:
 
 
 def _remove_written(path: Path) -> None:
-    """Remove what an export wrote at `path`: a file, or its assets folder (only images)."""
-    if path.name == ASSETS_DIR and path.is_dir() and not path.is_symlink():
+    """Remove what an export wrote at `path`: a file, its assets folder (only images) or
+    its checks folder (only check files)."""
+    if path.name in (ASSETS_DIR, CHECKS_DIR) and path.is_dir() and not path.is_symlink():
+        pattern = ASSET_NAME if path.name == ASSETS_DIR else EXPERIMENT_FILE
         for name in os.listdir(path):
-            if ASSET_NAME.match(name):
+            if pattern.match(name):
                 (path / name).unlink(missing_ok=True)
         path.rmdir()
     else:
@@ -359,13 +363,18 @@ def _rename_into_place(folder: Path, target: Path) -> None:
 
 def earlier_export_files(folder: Path) -> set[str]:
     """The names in `folder` that an earlier export wrote: its index.md, the experiment
-    files with an export's front matter, and an assets folder that holds only images named
-    by their hashes. Everything else there is a person's own."""
+    files with an export's front matter, an assets folder that holds only images named by
+    their hashes and a checks folder that holds only an export's check files. Everything
+    else there is a person's own."""
     names = set()
     with os.scandir(folder) as entries:
         for entry in entries:
             if entry.name == ASSETS_DIR:
                 if _only_assets(entry):
+                    names.add(entry.name)
+                continue
+            if entry.name == CHECKS_DIR:
+                if _only_checks(entry):
                     names.add(entry.name)
                 continue
             if entry.name == INDEX_NAME:
@@ -385,6 +394,16 @@ def _only_assets(entry: os.DirEntry[str]) -> bool:
     with os.scandir(entry.path) as inside:
         return all(
             ASSET_NAME.match(item.name) and item.is_file(follow_symlinks=False) for item in inside
+        )
+
+
+def _only_checks(entry: os.DirEntry[str]) -> bool:
+    if not entry.is_dir(follow_symlinks=False):
+        return False
+    with os.scandir(entry.path) as inside:
+        return all(
+            EXPERIMENT_FILE.match(item.name) and export_layout(Path(item.path)) == CHECK_LAYOUT
+            for item in inside
         )
 
 

@@ -31,6 +31,7 @@ import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -46,13 +47,15 @@ from journal.core.grading import CombineRule, GradeStatus
 from journal.core.images import image_refs
 from journal.core.import_staging import Staging, merge
 from journal.core.input_sets import check_row as check_input_row
-from journal.core.models import to_iso
+from journal.core.models import CheckStatus, to_iso
 from journal.core.notebook_format import (
     ASSETS_DIR,
     BASED_ON_UUID,
     BLOCK_KINDS,
     BLOCK_PREFIX,
     BLOCK_SUFFIX,
+    CHECK_LAYOUT,
+    CHECKS_DIR,
     EXPERIMENT_FILE,
     FORMAT_KEY,
     FORMAT_VERSION,
@@ -63,6 +66,8 @@ from journal.core.notebook_format import (
     IMAGES_KEY,
     INDEX_NAME,
     INPUT_ROW_UUID,
+    KIND_CHECK,
+    KIND_CHECK_ITEM,
     KIND_END,
     KIND_EXPECTATION,
     KIND_EXPERIMENT,
@@ -71,11 +76,13 @@ from journal.core.notebook_format import (
     KIND_RUN,
     KIND_TEXT,
     LAYOUT_KEY,
+    NEW_RUN_UUID,
     OLDEST_FORMAT_VERSION,
     PARENT_UUID,
     RECORD_KEY,
     REPLAY_OF_UUID,
     SHA256,
+    SOURCE_RUN_UUID,
     TEXT_KEY,
     ImportFormatError,
     ProseDigest,
@@ -127,6 +134,8 @@ _SHAPES: dict[tuple[str, str], tuple[type, ...]] = {
     ("grade", "grader"): (dict, type(None)),
     ("input_row", "variables"): (dict,),
     ("input_row", "expectations"): (list,),
+    ("migration_check", "source_filter"): (dict,),
+    ("migration_check", "hosts"): (list,),
 }
 
 
@@ -144,6 +153,8 @@ class ImportResult:
     new_grades: int = 0
     new_inputs: int = 0
     new_images: int = 0  # images the journal did not hold already
+    new_checks: int = 0  # migration checks (format 10)
+    present_checks: int = 0
     # Where the readable text no longer matches its hash (format 9 on): a file of a folder
     # export, or an experiment (or the head) of a one-file export. Those edits were not
     # imported: the metadata is what an import reads.
@@ -190,6 +201,11 @@ class ImportResult:
             text += f"; {plural(self.new_inputs, 'new input row')}"
         if self.new_images:
             text += f"; {plural(self.new_images, 'new image')}"
+        if self.new_checks or self.present_checks:
+            text += (
+                f"; {plural(self.new_checks, 'new migration check')}"
+                f" ({self.present_checks:,} already present)"
+            )
         return text + "."
 
 
@@ -206,6 +222,16 @@ class ParsedRun:
     record: dict[str, Any]  # columns (source ids) plus replay_of_uuid and input_row
     line: int
     grades: list[ParsedRecord] = field(default_factory=list)
+
+
+@dataclass
+class ParsedCheck:
+    """A migration check's columns (source ids) and its items, runs named by uuid."""
+
+    record: dict[str, Any]
+    shown: str  # its file, for messages
+    line: int
+    items: list[ParsedRecord] = field(default_factory=list)
 
 
 @dataclass
@@ -269,6 +295,7 @@ class _Schema:
     expectation: dict[str, _Column]
     grade: dict[str, _Column]
     input_row: dict[str, _Column]
+    migration_check: dict[str, _Column]
 
     @classmethod
     def of(cls, journal: Journal) -> _Schema:
@@ -301,7 +328,7 @@ class _Schema:
         return [c for c in self.input_row.values() if c.name not in ("experiment_id", "position")]
 
 
-_TABLES = ("experiment", "run", "expectation", "grade", "input_row")
+_TABLES = ("experiment", "run", "expectation", "grade", "input_row", "migration_check")
 
 
 # -- lines, front matter and blocks --------------------------------------------------------
@@ -564,6 +591,9 @@ def _check_record(
         _check_grade(fail, record)
     elif table == "input_row":
         _check_input(fail, record)
+    elif table == "migration_check":
+        if record.get("status") not in {s.value for s in CheckStatus}:
+            fail(f"check status {_describe(record.get('status'))} is not one the journal knows")
     else:
         if record.get("status", RunStatus.PENDING.value) not in {s.value for s in RunStatus}:
             fail(f"run status {_describe(record.get('status'))} is not one the journal knows")
@@ -810,11 +840,18 @@ def _check_input_link(
 
 
 def _experiments_in_file(
-    path: Path, shown: str, schema: _Schema, edited: list[str] | None = None
+    path: Path,
+    shown: str,
+    schema: _Schema,
+    edited: list[str] | None = None,
+    checks: list[ParsedCheck] | None = None,
 ) -> Iterator[ParsedExperiment]:
     """The experiments of one export file (the whole journal, or one experiment's file);
-    where its readable text no longer matches its hash is added to `edited`."""
+    where its readable text no longer matches its hash is added to `edited`, its migration
+    checks (after the experiments, format 10) to `checks`."""
     edited = [] if edited is None else edited
+    checks = [] if checks is None else checks
+    earlier_checks = len(checks)  # of the folder's other files
     head_edited = False  # one-file: a text block, not yet known to be an experiment's
     lines = _Lines(path, shown)
     events = _events(lines)
@@ -837,16 +874,18 @@ def _experiments_in_file(
         current = start(_experiment_of_file(header, lines), 1)
     elif layout == "folder":
         lines.fail(1, "this is the index of a folder export; import the folder itself")
-    elif layout != "file":
+    elif layout not in ("file", CHECK_LAYOUT):
         lines.fail(1, f"unknown export layout {_describe(layout)}")
     experiments = runs = expectations = grades = inputs = 0
     end: _Event | None = None
     for event in events:
         if end is not None:
             lines.fail(event.line, "metadata after the llm-journal:end marker")
+        if layout == CHECK_LAYOUT and event.kind not in _CHECK_FILE_KINDS:
+            lines.fail(event.line, f"an llm-journal:{event.kind} block in a check's file")
         if event.kind == KIND_TEXT:
             changed = event.record[TEXT_KEY] != event.record[_FOUND]
-            if layout == "experiment":
+            if layout in ("experiment", CHECK_LAYOUT):
                 if changed:
                     edited.append(shown)
             else:  # it leads an experiment's blocks, or ends the head
@@ -854,9 +893,14 @@ def _experiments_in_file(
                     edited.append(f"{shown} (before its first experiment)")
                 head_edited = changed
             continue
+        if head_edited and event.kind == KIND_CHECK:
+            edited.append(f"{shown} (migration check {_describe(event.record.get('id'))})")
+            head_edited = False
         if head_edited and event.kind != KIND_EXPERIMENT:
             edited.append(f"{shown} (before its first experiment)")
             head_edited = False
+        if len(checks) > earlier_checks and event.kind not in _CHECK_FILE_KINDS[1:]:
+            lines.fail(event.line, f"an llm-journal:{event.kind} block after the migration checks")
         if event.kind == KIND_EXPERIMENT:
             if head_edited:
                 edited.append(f"{shown} (experiment {_describe(event.record.get('id'))})")
@@ -893,16 +937,33 @@ def _experiments_in_file(
             _check_owned(lines, event, "grade", schema.grade, run.record)
             run.grades.append(ParsedRecord(event.record, event.line))
             grades += 1
+        elif event.kind == KIND_CHECK:
+            if layout == "experiment":
+                lines.fail(event.line, "a migration check inside one experiment's file")
+            _check_record(
+                partial(lines.fail, event.line),
+                "migration_check",
+                event.record,
+                schema.migration_check,
+            )
+            checks.append(ParsedCheck(event.record, shown, event.line))
+        elif event.kind == KIND_CHECK_ITEM:
+            if len(checks) == earlier_checks:
+                lines.fail(event.line, "a check item block before any migration check")
+            _check_check_item(lines, event, checks[-1])
+            checks[-1].items.append(ParsedRecord(event.record, event.line))
         else:
             end = event
     if end is None:
         lines.fail(lines.last, "the file ends without its llm-journal:end marker: it is incomplete")
     expected = end_record(
-        experiments=None if layout == "experiment" else experiments,
+        experiments=None if layout in ("experiment", CHECK_LAYOUT) else experiments,
         runs=runs,
         expectations=expectations,
         grades=grades,
         inputs=inputs,
+        checks=len(checks) - earlier_checks,
+        check_items=sum(len(check.items) for check in checks[earlier_checks:]),
     )
     if end.record != expected:
         lines.fail(
@@ -914,6 +975,28 @@ def _experiments_in_file(
     if current is not None:
         _check_links(lines, current)
         yield current
+
+
+_CHECK_FILE_KINDS = (KIND_TEXT, KIND_CHECK, KIND_CHECK_ITEM, KIND_END)  # the text first
+
+
+def _check_check_item(lines: _Lines, event: _Event, check: ParsedCheck) -> None:
+    """An item holds its 1-based position (once in its check) and its runs by uuid."""
+    record = event.record
+    if set(record) != {"position", SOURCE_RUN_UUID, NEW_RUN_UUID}:
+        lines.fail(event.line, f"a check item holds position, {SOURCE_RUN_UUID}, {NEW_RUN_UUID}")
+    position = record["position"]
+    if type(position) is not int or not 1 <= position <= MAX_RECORD_ID:
+        lines.fail(
+            event.line,
+            f"check item position must be a whole number from 1, not {_describe(position)}",
+        )
+    if any(item.record["position"] == position for item in check.items):
+        lines.fail(event.line, f"check item position {position} is given twice")
+    if not isinstance(record[SOURCE_RUN_UUID], str):
+        lines.fail(event.line, f"check item {SOURCE_RUN_UUID} must be a run's uuid")
+    if record[NEW_RUN_UUID] is not None and not isinstance(record[NEW_RUN_UUID], str):
+        lines.fail(event.line, f"check item {NEW_RUN_UUID} must be a run's uuid or null")
 
 
 def _experiment_of_file(header: _Event, lines: _Lines) -> dict[str, Any]:
@@ -1025,17 +1108,27 @@ def _check_owned(
         )
 
 
-def _experiment_files(folder: Path) -> list[str]:
+def _experiment_files(folder: Path, *, missing_ok: bool = False) -> list[str]:
     try:
         names = [name for name in os.listdir(folder) if EXPERIMENT_FILE.match(name)]
+    except FileNotFoundError as exc:
+        if missing_ok:
+            return []
+        raise InvalidInputError(f"Cannot read {folder}: {exc.strerror or exc}.") from exc
     except OSError as exc:
         raise InvalidInputError(f"Cannot read {folder}: {exc.strerror or exc}.") from exc
     return sorted(names, key=lambda name: (int(name.partition("-")[0]), name))
 
 
 def _experiments_in_folder(
-    folder: Path, schema: _Schema, edited: list[str] | None = None
+    folder: Path,
+    schema: _Schema,
+    edited: list[str] | None = None,
+    checks: list[ParsedCheck] | None = None,
 ) -> Iterator[ParsedExperiment]:
+    """The experiments of a folder export; its migration checks (format 10, a file each
+    in CHECKS_DIR) go to `checks` once the experiments are read."""
+    checks = [] if checks is None else checks
     index = folder / INDEX_NAME
     if not index.is_file():
         raise InvalidInputError(
@@ -1061,12 +1154,18 @@ def _experiments_in_folder(
             grades += sum(len(run.grades) for run in parsed.runs)
             inputs += len(parsed.inputs)
             yield parsed
+    for name in _experiment_files(folder / CHECKS_DIR, missing_ok=True):
+        path = folder / CHECKS_DIR / name
+        for _ in _experiments_in_file(path, str(path), schema, edited, checks):
+            pass  # a check's file holds no experiment: it fails before yielding one
     found = end_record(
         experiments=experiments,
         runs=runs,
         expectations=expectations,
         grades=grades,
         inputs=inputs,
+        checks=len(checks),
+        check_items=sum(len(check.items) for check in checks),
     )
     if end.record != found:
         lines.fail(
@@ -1077,15 +1176,18 @@ def _experiments_in_folder(
 
 
 def _read(
-    path: Path, schema: _Schema, edited: list[str] | None = None
+    path: Path,
+    schema: _Schema,
+    edited: list[str] | None = None,
+    checks: list[ParsedCheck] | None = None,
 ) -> Iterator[ParsedExperiment]:
     if path.is_dir():
-        return _experiments_in_folder(path, schema, edited)
+        return _experiments_in_folder(path, schema, edited, checks)
     if path.name == INDEX_NAME and is_export_folder(path.parent):
-        return _experiments_in_folder(path.parent, schema, edited)
+        return _experiments_in_folder(path.parent, schema, edited, checks)
     if not path.exists():
         raise InvalidInputError(f"There is no file or folder {path}.")
-    return _experiments_in_file(path, str(path), schema, edited)
+    return _experiments_in_file(path, str(path), schema, edited, checks)
 
 
 def _stage(path: Path, schema: _Schema, staging: Staging, edited: list[str]) -> None:
@@ -1107,7 +1209,8 @@ def _stage(path: Path, schema: _Schema, staging: Staging, edited: list[str]) -> 
     grade_columns = schema.staged_grades
     input_columns = schema.staged_inputs
     images = _Images(_assets_of(path), staging)
-    for parsed in _read(path, schema, edited):
+    checks: list[ParsedCheck] = []
+    for parsed in _read(path, schema, edited, checks):
         where = parsed.where
         _unique(experiment_uuids, parsed.record["uuid"], where, "experiment uuid")
         _unique(experiment_ids, parsed.record["id"], where, "experiment id")
@@ -1166,7 +1269,42 @@ def _stage(path: Path, schema: _Schema, staging: Staging, edited: list[str]) -> 
                     linked=grade.record.get("expectation_id") is not None,
                 )
     _refuse_replay_cycles(replays)
+    _stage_checks(checks, run_uuids, schema, staging)
     staging.finish()
+
+
+def _stage_checks(
+    checks: list[ParsedCheck],
+    run_uuids: dict[str, str],
+    schema: _Schema,
+    staging: Staging,
+) -> None:
+    """Each check, its items' runs found among the export's runs (a check is exported only
+    with all of them), staged for the merge."""
+    uuids: dict[str, str] = {}
+    ids: dict[int, str] = {}
+    columns = list(schema.migration_check.values())
+    for check in checks:
+        where = f"{check.shown}:{check.line}"
+        _unique(uuids, check.record["uuid"], where, "migration check uuid")
+        _unique(ids, check.record["id"], where, "migration check id")
+        items = []
+        for item in check.items:
+            for key in (SOURCE_RUN_UUID, NEW_RUN_UUID):
+                run = item.record[key]
+                if run is not None and run not in run_uuids:
+                    raise ImportFormatError(
+                        check.shown,
+                        item.line,
+                        f"this check item's {key} {_describe(run)} is not a run of this export",
+                    )
+            items.append(
+                (item.record["position"], item.record[SOURCE_RUN_UUID], item.record[NEW_RUN_UUID])
+            )
+        record = check.record
+        if record["status"] == CheckStatus.RUNNING.value:  # nobody runs it here
+            record = dict(record, status=CheckStatus.INTERRUPTED.value)
+        staging.add_check([column.stored(record) for column in columns], items)
 
 
 def _assets_of(path: Path) -> Path:
@@ -1310,6 +1448,7 @@ def import_markdown(journal: Journal, path: Path | str) -> ImportResult:
         [c.name for c in schema.staged_expectations],
         [c.name for c in schema.staged_grades],
         [c.name for c in schema.staged_inputs],
+        list(schema.migration_check),
     ) as staging:
         edited: list[str] = []
         _stage(path, schema, staging, edited)  # no lock: other programs keep writing meanwhile
@@ -1327,6 +1466,8 @@ def import_markdown(journal: Journal, path: Path | str) -> ImportResult:
         new_grades=merged.new_grades,
         new_inputs=merged.new_inputs,
         new_images=merged.new_images,
+        new_checks=merged.new_checks,
+        present_checks=merged.present_checks,
         edited_text=edited,
     )
 

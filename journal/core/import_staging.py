@@ -85,6 +85,8 @@ class Merged:
     present_inputs: int = 0
     new_images: int = 0
     present_images: int = 0
+    new_checks: int = 0
+    present_checks: int = 0
 
 
 class Staging:
@@ -105,12 +107,17 @@ class Staging:
         expectation_columns: Sequence[str] = (),
         grade_columns: Sequence[str] = (),
         input_columns: Sequence[str] = (),
+        check_columns: Sequence[str] = (),
     ) -> None:
         self.experiment_columns = tuple(experiment_columns)
         self.run_columns = tuple(run_columns)
         self.expectation_columns = tuple(expectation_columns)
         self.grade_columns = tuple(grade_columns)
         self.input_columns = tuple(input_columns)
+        self.check_columns = tuple(check_columns)
+        # Migration checks are few: kept in memory, each with its items (position, source
+        # run uuid, replay uuid or None).
+        self.checks: list[tuple[tuple[Any, ...], list[tuple[int, str, str | None]]]] = []
         self._inputs: list[tuple[Any, ...]] = []
         self._experiments: list[tuple[Any, ...]] = []
         self._runs: list[tuple[Any, ...]] = []
@@ -241,6 +248,10 @@ class Staging:
         )
         if len(self._runs) >= BATCH:
             self._flush()
+
+    def add_check(self, values: Sequence[Any], items: list[tuple[int, str, str | None]]) -> None:
+        """One migration check, its values in the order of `check_columns`, and its items."""
+        self.checks.append((tuple(values), items))
 
     def add_image(self, values: Sequence[Any]) -> None:
         """One image, its values in the order of IMAGE_COLUMNS (bytes and all), written at
@@ -413,6 +424,7 @@ def _merge(connection: Connection, staging: Staging) -> Merged:
         connection, "expectation", staging.expectation_columns, kept_ids
     )
     grades, present_grades = _merge_grades(connection, staging, kept_ids)
+    new_checks = _merge_checks(connection, staging, kept_ids)
     return Merged(
         new_experiments=experiments - present_experiments,
         present_experiments=present_experiments,
@@ -429,7 +441,48 @@ def _merge(connection: Connection, staging: Staging) -> Merged:
         present_inputs=present_inputs,
         new_images=new_images,
         present_images=present_images,
+        new_checks=new_checks,
+        present_checks=len(staging.checks) - new_checks,
     )
+
+
+def _merge_checks(connection: Connection, staging: Staging, kept_ids: bool) -> int:
+    """New migration checks (by uuid) with their items, linked to the runs by uuid (every
+    one is in the journal by now: the export held them). Ids are kept into a journal that
+    had no experiments, runs or checks. Returns how many were new."""
+    keep = (
+        kept_ids
+        and connection.execute(
+            text("SELECT NOT EXISTS (SELECT 1 FROM main.migration_check)")
+        ).scalar()
+    )
+    columns = [c for c in staging.check_columns if keep or c != "id"]
+    insert = text(
+        f"INSERT INTO main.migration_check ({_quoted(columns)}) "
+        f"VALUES ({', '.join(f':c{n}' for n in range(len(columns)))})"
+    )
+    add_item = text(
+        "INSERT INTO main.migration_check_item (check_id, position, source_run_id, new_run_id) "
+        "VALUES (:check, :position, (SELECT id FROM main.run WHERE uuid = :source), "
+        "(SELECT id FROM main.run WHERE uuid = :new))"
+    )
+    new = 0
+    for values, items in staging.checks:
+        record = dict(zip(staging.check_columns, values, strict=True))
+        present = connection.execute(
+            text("SELECT 1 FROM main.migration_check WHERE uuid = :uuid"), {"uuid": record["uuid"]}
+        ).first()
+        if present is not None:
+            continue
+        params = {f"c{n}": record[name] for n, name in enumerate(columns)}
+        check_id = connection.execute(insert, params).lastrowid
+        for position, source, replay in items:
+            connection.execute(
+                add_item,
+                {"check": check_id, "position": position, "source": source, "new": replay},
+            )
+        new += 1
+    return new
 
 
 def _link_parents(connection: Connection, last_run_id: int) -> None:

@@ -66,7 +66,12 @@ from journal.core.formatting import short_digest
 # its prose, led by a KIND_TEXT block (the hash of that prose; one also ends the head of a
 # one-file export); a replay and its original link each other, a repeated prompt is named,
 # not shown again. The records mean what they meant: older formats import as they did.
-FORMAT_VERSION = 9
+# 10: migration checks whose runs the export holds: a readable section each, its KIND_TEXT
+# block, then a KIND_CHECK block and a KIND_CHECK_ITEM block per item (its runs by uuid);
+# in one file, a "Migration checks" part after the experiments, in a folder a file each in
+# CHECKS_DIR (layout CHECK_LAYOUT) and a table in index.md; the end markers count them.
+# Older formats import with no checks.
+FORMAT_VERSION = 10
 OLDEST_FORMAT_VERSION = 1
 FORMAT_KEY = "llm_journal"  # in every file's front matter: the format version
 LAYOUT_KEY = "layout"  # in a header's front matter: "file" or "folder"
@@ -95,6 +100,12 @@ KIND_END = "end"
 # edited: it never reads that text, the metadata is what it imports.
 KIND_TEXT = "text"
 TEXT_KEY = "sha256"
+# From format 10: a migration check (its columns less the process bookkeeping `owner` and
+# `heartbeat_at`), then each of its items: {"position", SOURCE_RUN_UUID, NEW_RUN_UUID}.
+KIND_CHECK = "check"
+KIND_CHECK_ITEM = "check_item"
+SOURCE_RUN_UUID = "source_run"
+NEW_RUN_UUID = "new_run"  # the replay, or null before it ran
 BLOCK_KINDS = (
     KIND_EXPERIMENT,
     KIND_RUN,
@@ -103,6 +114,8 @@ BLOCK_KINDS = (
     KIND_INPUT,
     KIND_END,
     KIND_TEXT,
+    KIND_CHECK,
+    KIND_CHECK_ITEM,
 )
 
 # Not a column: a run names the run it replays by uuid, since ids differ between journals.
@@ -121,6 +134,10 @@ BASED_ON_UUID = "based_on"
 # bytes), in first-use order; the bytes are the files ASSETS_DIR/<sha256>.<ext>. From format 7.
 IMAGES_KEY = "images"
 IMAGE_FIELDS = ("sha256", "mime", "size", "width", "height", "created_at")
+# Inside a folder export (format 10): a file per migration check, named like an
+# experiment's (`0003-to-qwen.md`), whose front matter's layout is CHECK_LAYOUT.
+CHECKS_DIR = "checks"
+CHECK_LAYOUT = "check"
 # Beside a one-file export, inside a folder export: the images, one file each, by hash.
 ASSETS_DIR = "assets"
 IMAGE_EXTENSIONS = {"image/png": "png", "image/jpeg": "jpg", "image/webp": "webp"}
@@ -153,10 +170,13 @@ def end_record(
     expectations: int = 0,
     grades: int = 0,
     inputs: int = 0,
+    checks: int = 0,
+    check_items: int = 0,
 ) -> dict[str, int]:
     """What an end marker counts, so that a block removed or added is noticed: experiments
-    (not in one experiment's file) and runs always, expectations, grades and input rows
-    when there are any (an export without them reads as earlier formats wrote it)."""
+    (not in one experiment's file) and runs always, expectations, grades, input rows and
+    migration checks and their items when there are any (an export without them reads as
+    earlier formats wrote it)."""
     record = {} if experiments is None else {"experiments": experiments}
     record["runs"] = runs
     if expectations:
@@ -165,6 +185,10 @@ def end_record(
         record["grades"] = grades
     if inputs:
         record["inputs"] = inputs
+    if checks:
+        record["checks"] = checks
+    if check_items:
+        record["check_items"] = check_items
     return record
 
 
@@ -569,7 +593,7 @@ _OPEN_QUIETLY = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOFO
 
 def export_layout(path: Path) -> str | None:
     """The layout written in `path`'s front matter if an export wrote it ("file", "folder"
-    for a folder's index.md, "experiment"), else None.
+    for a folder's index.md, "experiment", "check"), else None.
 
     Only a regular file is read: the open neither follows a symbolic link nor waits for a
     named pipe's writer, and what it opened is checked before a byte is read.

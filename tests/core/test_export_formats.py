@@ -24,6 +24,9 @@ first run that asked for `"json"` (fixed uuid and times), and written by the for
 `tests/fixtures/export_format8.md` is the format-7 file imported, its experiment 2 archived
 (at 2026-02-01T09:00:00Z) and its run 4 based on run 1, written by the format-8 exporter (the
 commit before format 9: metadata after the prose, one line a record), without a clock.
+`tests/fixtures/export_format9.md` is the format-8 file imported and written by the format-9
+exporter (the commit before format 10: migration checks), without a clock; its test is in
+test_export_checks.
 """
 
 from __future__ import annotations
@@ -65,7 +68,7 @@ def _rows(journal: Journal, sql: str) -> list[tuple[object, ...]]:
 
 
 def test_the_fixture_is_a_format_1_export() -> None:
-    assert FORMAT_VERSION == 9 and OLDEST_FORMAT_VERSION == 1
+    assert FORMAT_VERSION == 10 and OLDEST_FORMAT_VERSION == 1
     head = FIXTURE.read_text(encoding="utf-8").split("\n---\n", 1)[0]
     assert '"llm_journal": 1' in head and '"layout": "file"' in head
 
@@ -101,7 +104,7 @@ def test_a_format_1_export_still_imports_exactly(journal: Journal, tmp_path: Pat
     again = tmp_path / "again.md"
     export_to_path(journal, again)
     text = again.read_text(encoding="utf-8")
-    assert text.startswith('---\n{\n  "layout": "file",\n  "llm_journal": 9\n}\n---\n')
+    assert text.startswith('---\n{\n  "layout": "file",\n  "llm_journal": 10\n}\n---\n')
     assert not markdown_it_problems(text, own_links=frozenset(), blocks=2 + 3 + 1 + 2 + 1)
     with Journal.open(tmp_path / "third.sqlite") as third:
         import_markdown(third, again)
@@ -150,7 +153,7 @@ def test_a_format_3_export_still_imports_exactly(journal: Journal, tmp_path: Pat
     again = tmp_path / "again.md"
     export_to_path(journal, again)
     assert again.read_text(encoding="utf-8").startswith(
-        '---\n{\n  "layout": "file",\n  "llm_journal": 9\n}\n---\n'
+        '---\n{\n  "layout": "file",\n  "llm_journal": 10\n}\n---\n'
     )
     with Journal.open(tmp_path / "third.sqlite") as third:
         import_markdown(third, again)
@@ -181,7 +184,7 @@ def test_a_format_4_export_still_imports_exactly(journal: Journal, tmp_path: Pat
     again = tmp_path / "again.md"
     export_to_path(journal, again)
     assert again.read_text(encoding="utf-8").startswith(
-        '---\n{\n  "layout": "file",\n  "llm_journal": 9\n}\n---\n'
+        '---\n{\n  "layout": "file",\n  "llm_journal": 10\n}\n---\n'
     )
     with Journal.open(tmp_path / "third.sqlite") as third:
         import_markdown(third, again)
@@ -218,7 +221,7 @@ def test_a_format_5_export_still_imports_with_no_host_and_no_row(
     again = tmp_path / "again.md"
     export_to_path(journal, again)
     assert again.read_text(encoding="utf-8").startswith(
-        '---\n{\n  "layout": "file",\n  "llm_journal": 9\n}\n---\n'
+        '---\n{\n  "layout": "file",\n  "llm_journal": 10\n}\n---\n'
     )
     with Journal.open(tmp_path / "third.sqlite") as third:
         import_markdown(third, again)
@@ -256,7 +259,7 @@ def test_a_format_6_export_still_imports_with_no_parent_format_or_images(
     again = tmp_path / "again.md"
     export_to_path(journal, again)
     assert again.read_text(encoding="utf-8").startswith(
-        '---\n{\n  "layout": "file",\n  "llm_journal": 9\n}\n---\n'
+        '---\n{\n  "layout": "file",\n  "llm_journal": 10\n}\n---\n'
     )
     with Journal.open(tmp_path / "third.sqlite") as third:
         import_markdown(third, again)
@@ -282,7 +285,7 @@ def test_a_format_7_export_still_imports_with_nothing_archived(
     # Nothing archived, nothing in the trash: the records are those format 7 wrote (the
     # readable part has since gained an overview, run tables and run anchors, and format 9
     # writes each record on one line, after its experiment's prose).
-    assert _metadata(exported) == _metadata(text.replace('"llm_journal": 7', '"llm_journal": 9'))
+    assert _metadata(exported) == _metadata(text.replace('"llm_journal": 7', '"llm_journal": 10'))
     assert "\n## Overview\n" in exported and "\n## Overview\n" not in text
 
 
@@ -301,7 +304,7 @@ def test_a_format_8_export_still_imports_exactly(journal: Journal, tmp_path: Pat
     again = tmp_path / "again.md"
     export_to_path(journal, again)
     exported = again.read_text(encoding="utf-8")
-    assert _metadata(exported) == _metadata(text.replace('"llm_journal": 8', '"llm_journal": 9'))
+    assert _metadata(exported) == _metadata(text.replace('"llm_journal": 8', '"llm_journal": 10'))
     with Journal.open(tmp_path / "third.sqlite") as third:
         import_markdown(third, again)
         assert snapshot(third.path) == snapshot(journal.path)

@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
+from sqlalchemy import text
 
 from journal.core import export_markdown
 from journal.core.domain import ExperimentFilter, RunStatus, Verdict
@@ -39,12 +40,15 @@ from journal.core.images import link_images
 from journal.core.import_markdown import import_markdown, read_export
 from journal.core.input_sets import check_row
 from journal.core.models import (
+    CheckStatus,
     ExpectationRow,
     Experiment,
     GradeRow,
     GradingRule,
     ImageRow,
     InputRow,
+    MigrationCheck,
+    MigrationCheckItem,
     Run,
 )
 from journal.core.notebook_format import (
@@ -265,6 +269,50 @@ def count_rows(journal: Journal) -> tuple[int, int]:
         conn.close()
 
 
+CHECK_NAME = "<script>alert(1)</script> `ticks` | pipes"
+
+
+def add_check(journal: Journal, ids: dict[str, int], *, name: str = CHECK_NAME) -> int:
+    """A finished migration check of populate's rivers run, replayed by the rivers replay,
+    and of its odd run, not replayed yet."""
+    with journal.write() as session:
+        check = MigrationCheck(
+            name=name,
+            source_filter={"run_ids": [ids["first"], ids["odd"]]},
+            target_model="qwen3:0.6b",
+            hosts=[{"address": "http://127.0.0.1:11434", "limit": 1}],
+            status=CheckStatus.DONE,
+            created_at=T0,
+            updated_at=T0 + timedelta(minutes=3),
+            finished_at=T0 + timedelta(minutes=3),
+        )
+        session.add(check)
+        session.flush()
+        assert check.id is not None
+        first = MigrationCheckItem(
+            check_id=check.id, position=1, source_run_id=ids["first"], new_run_id=ids["replay"]
+        )
+        session.add_all(
+            [first, MigrationCheckItem(check_id=check.id, position=2, source_run_id=ids["odd"])]
+        )
+        return check.id
+
+
+def check_rows(path: Path) -> list[tuple[Any, ...]]:
+    """Every migration check and item, runs by uuid (ids differ between journals)."""
+    conn = sqlite3.connect(path)
+    try:
+        return conn.execute(
+            "SELECT c.uuid, c.name, c.source_filter, c.target_model, c.target_digest, c.hosts, "
+            "c.status, c.created_at, c.updated_at, c.finished_at, i.position, s.uuid, n.uuid "
+            "FROM migration_check AS c LEFT JOIN migration_check_item AS i "
+            "ON i.check_id = c.id LEFT JOIN run AS s ON s.id = i.source_run_id "
+            "LEFT JOIN run AS n ON n.id = i.new_run_id ORDER BY c.uuid, i.position"
+        ).fetchall()
+    finally:
+        conn.close()
+
+
 @pytest.fixture
 def ids(journal: Journal) -> dict[str, int]:
     return populate(journal)
@@ -282,7 +330,7 @@ def other(tmp_path: Path) -> Iterator[Journal]:
 def test_export_reads_like_a_lab_notebook(journal: Journal, ids: dict[str, int]) -> None:
     text = _export(journal)
     assert text.startswith(
-        '---\n{\n  "layout": "file",\n  "llm_journal": 9\n}\n---\n\n# LLM Journal\n'
+        '---\n{\n  "layout": "file",\n  "llm_journal": 10\n}\n---\n\n# LLM Journal\n'
     )
     assert "\n## Rivers that cross borders\n" in text
     assert f"*Experiment {ids['rivers']} · created " in text
@@ -493,7 +541,7 @@ def test_folder_layout_has_an_index_and_a_file_per_experiment(
     meta = json.loads(front.removeprefix("---\n"))
     record = meta["experiment"]  # nested: no column is a reader's document metadata
     assert record["title"] == "Rivers that cross borders" and record["tags"] == ["geo", "rivers"]
-    assert meta == {"experiment": record, "llm_journal": 9, "layout": "experiment"}
+    assert meta == {"experiment": record, "llm_journal": 10, "layout": "experiment"}
     assert body.startswith("\n# Rivers that cross borders\n")
     assert "[index](index.md)" in body
     assert f'\n## Run {ids["first"]} · llama3:8b · worked <a id="run-' in body
@@ -574,12 +622,14 @@ def test_stream_export_and_preview(journal: Journal, ids: dict[str, int]) -> Non
 def test_restore_into_an_empty_journal_gives_back_the_same_journal(
     journal: Journal, ids: dict[str, int], other: Journal, tmp_path: Path
 ) -> None:
+    add_check(journal, ids)
     path = tmp_path / "export.md"
     export_to_path(journal, path)
     result = import_markdown(other, path)
     assert (result.new_experiments, result.new_runs, result.already_present) == (3, 3, 0)
-    assert result.kept_ids and result.dropped_replay_links == 0
+    assert result.kept_ids and result.dropped_replay_links == 0 and result.new_checks == 1
     assert snapshot(other.path) == snapshot(journal.path)
+    assert check_rows(other.path) == check_rows(journal.path)
     again = tmp_path / "again.md"
     export_to_path(other, again)
     assert again.read_bytes() == path.read_bytes()
@@ -728,9 +778,9 @@ DAMAGES: dict[str, Any] = {
         "not an LLM Journal export: it does not start with llm-journal front matter",
     ),
     "newer format": (
-        lambda t: _damage(t, '"llm_journal": 9', '"llm_journal": 10'),
+        lambda t: _damage(t, '"llm_journal": 10', '"llm_journal": 11'),
         lambda t: 1,
-        "written by a newer LLM Journal (export format 10; this version reads formats 1 to 9)",
+        "written by a newer LLM Journal (export format 11; this version reads formats 1 to 10)",
     ),
     "unknown field": (
         lambda t: _damage(t, '"model": "qwen3:0.6b",', '"model": "qwen3:0.6b", "colour": 1,'),
@@ -1075,6 +1125,45 @@ def journals(draw: st.DrawFn) -> list[tuple[dict[str, Any], list[dict[str, Any]]
     return experiments
 
 
+@st.composite
+def checks(draw: st.DrawFn) -> dict[str, Any]:
+    """A migration check: tricky fields, and items naming runs by their index among all the
+    journal's runs (taken modulo their number), each replayed by another or not yet."""
+    return {
+        "name": draw(tricky_text),
+        "source_filter": draw(st.dictionaries(tricky_text, json_values, max_size=2)),
+        "target_model": draw(tricky_text),
+        "target_digest": draw(st.sampled_from(["", DIGEST])),
+        "hosts": draw(st.lists(st.dictionaries(tricky_text, json_values, max_size=2), max_size=2)),
+        "status": draw(st.sampled_from([s for s in CheckStatus if s is not CheckStatus.RUNNING])),
+        "created_at": draw(moments),
+        "updated_at": draw(moments),
+        "finished_at": draw(st.none() | moments),
+        "items": draw(st.lists(st.tuples(st.integers(0, 99), st.none() | st.integers(0, 99)))),
+    }
+
+
+def _add_checks(journal: Journal, wanted: list[dict[str, Any]]) -> None:
+    with journal.write() as session:
+        runs = [row[0] for row in session.execute(text("SELECT id FROM run ORDER BY id"))]
+        for fields in wanted:
+            fields = dict(fields)
+            items = fields.pop("items")
+            check = MigrationCheck(**fields)
+            session.add(check)
+            session.flush()
+            assert check.id is not None
+            for position, (source, replay) in enumerate(items if runs else [], start=1):
+                session.add(
+                    MigrationCheckItem(
+                        check_id=check.id,
+                        position=position,
+                        source_run_id=runs[source % len(runs)],
+                        new_run_id=None if replay is None else runs[replay % len(runs)],
+                    )
+                )
+
+
 # Images a generated run may show: bytes that need escaping nowhere, each type an export
 # carries, with and without a size in pixels.
 IMAGES = [
@@ -1212,9 +1301,9 @@ def _grade_row(run_id: int, saved: list[ExpectationRow], fields: dict[str, Any])
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
-@given(plan=journals())
+@given(plan=journals(), wanted=st.lists(checks(), max_size=2))
 def test_any_journal_survives_export_import_export_byte_for_byte(
-    plan: list[tuple[dict[str, Any], list[dict[str, Any]]]],
+    plan: list[tuple[dict[str, Any], list[dict[str, Any]]]], wanted: list[dict[str, Any]]
 ) -> None:
     with tempfile.TemporaryDirectory() as folder:
         root = Path(folder)
@@ -1222,6 +1311,7 @@ def test_any_journal_survives_export_import_export_byte_for_byte(
             _build(root / "source.sqlite", plan) as source,
             Journal.open(root / "target.sqlite") as target,
         ):
+            _add_checks(source, wanted)
             export_to_path(source, root / "first.md")
             export_to_path(source, root / "first", layout=Layout.FOLDER)
             result = import_markdown(target, root / "first.md")
@@ -1230,15 +1320,18 @@ def test_any_journal_survives_export_import_export_byte_for_byte(
             assert result.new_expectations == sum(len(e["expectations"]) for e, _ in plan)
             assert result.new_grades == sum(len(r["grades"]) for _, runs in plan for r in runs)
             assert result.new_inputs == sum(len(e["inputs"]) for e, _ in plan)
+            assert result.new_checks == len(wanted)
             export_to_path(target, root / "second.md")
             assert (root / "second.md").read_bytes() == (root / "first.md").read_bytes()
             assert snapshot(target.path) == snapshot(source.path)
+            assert check_rows(target.path) == check_rows(source.path)
             assert _image_rows(target.path) == _image_rows(source.path)
             text = (root / "first.md").read_text(encoding="utf-8")
             for link in re.findall(r"!\[image [0-9]+\]\((assets/[^)]+)\)", text):
                 assert (root / link).is_file() and (root / "first" / link).is_file()
             again = import_markdown(target, root / "first")  # the folder holds the same
-            assert (again.new_experiments, again.new_runs) == (0, 0)
+            assert (again.new_experiments, again.new_runs, again.new_checks) == (0, 0, 0)
+            assert again.present_checks == len(wanted)
 
 
 def _image_rows(path: Path) -> list[tuple[Any, ...]]:

@@ -1,0 +1,230 @@
+"""Migration checks in a one-file export (format 10): a readable section each, their records
+after it, imported back by uuid, byte-identical on re-export, and safe in every reader."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+
+from journal.core.export_markdown import ExportSelection, Layout, export_to_path
+from journal.core.import_markdown import import_markdown
+from journal.core.models import MigrationCheck
+from journal.core.notebook_format import CHECKS_DIR, INDEX_NAME, ImportFormatError
+from journal.core.storage import Journal
+from tests.core.test_export_import import T0, add_check, check_rows, populate, snapshot
+from tests.markdown_readers import (
+    COMMANDS,
+    MARKDOWN_IT,
+    available,
+    html_problems,
+    markdown_it_problems,
+    own_links_of,
+    render,
+)
+
+FORMAT_9 = Path(__file__).parents[1] / "fixtures" / "export_format9.md"
+
+
+def test_a_check_round_trips_byte_for_byte(journal: Journal, tmp_path: Path) -> None:
+    ids = populate(journal)
+    add_check(journal, ids)
+    path = tmp_path / "export.md"
+    export_to_path(journal, path)
+    text = path.read_text(encoding="utf-8")
+    assert "\n## Migration checks\n" in text
+    assert "| 1 | [run 1](#run-" in text and "| 2 | [run 3](#run-" in text
+    assert "<!-- llm-journal:check {" in text and text.count("llm-journal:check_item ") == 2
+    assert "<script>" not in text
+    with Journal.open(tmp_path / "other.sqlite") as other:
+        result = import_markdown(other, path)
+        assert (result.new_checks, result.present_checks) == (1, 0)
+        assert "1 new migration check" in result.summary()
+        assert check_rows(other.path) == check_rows(journal.path)
+        assert snapshot(other.path) == snapshot(journal.path)
+        again = tmp_path / "again.md"
+        export_to_path(other, again)
+        assert again.read_bytes() == path.read_bytes()
+        twice = import_markdown(other, path)  # its uuid is there: skipped, like an experiment
+        assert (twice.new_checks, twice.present_checks) == (0, 1)
+        assert len(check_rows(other.path)) == 2
+
+
+def test_a_check_whose_runs_are_not_all_exported_is_named_and_left_out(
+    journal: Journal, tmp_path: Path
+) -> None:
+    ids = populate(journal)
+    check = add_check(journal, ids)
+    with journal.write() as session:
+        session.execute(
+            text("UPDATE run SET trashed_at = :t WHERE id = :id"), {"t": T0, "id": ids["odd"]}
+        )
+    path = tmp_path / "export.md"
+    export_to_path(journal, path)
+    exported = path.read_text(encoding="utf-8")
+    assert (
+        f"*Check {check} (" in exported and f"runs {ids['odd']} are not in this export" in exported
+    )
+    assert "llm-journal:check " not in exported
+    with Journal.open(tmp_path / "other.sqlite") as other:
+        assert import_markdown(other, path).new_checks == 0
+
+
+def test_a_check_item_naming_a_run_not_exported_is_refused_before_any_write(
+    journal: Journal, tmp_path: Path
+) -> None:
+    ids = populate(journal)
+    add_check(journal, ids)
+    path = tmp_path / "export.md"
+    export_to_path(journal, path)
+    text = path.read_text(encoding="utf-8")
+    start = text.index('"source_run": "') + len('"source_run": "')
+    damaged = tmp_path / "damaged.md"
+    damaged.write_text(text[:start] + "0" + text[start + 1 :], encoding="utf-8")
+    with Journal.open(tmp_path / "other.sqlite") as other:
+        with pytest.raises(ImportFormatError, match="is not a run of this export"):
+            import_markdown(other, damaged)
+        conn = sqlite3.connect(other.path)
+        try:
+            assert conn.execute("SELECT count(*) FROM experiment").fetchone() == (0,)
+        finally:
+            conn.close()
+
+
+@pytest.mark.parametrize("command", ["markdown-it", *COMMANDS])
+def test_a_check_with_a_hostile_name_comes_out_as_text(
+    journal: Journal, tmp_path: Path, command: str
+) -> None:
+    ids = populate(journal)
+    export_to_path(journal, tmp_path / "before.md")
+    before = MARKDOWN_IT["commonmark"].parse((tmp_path / "before.md").read_text(encoding="utf-8"))
+    add_check(journal, ids)
+    path = tmp_path / "export.md"
+    export_to_path(journal, path)
+    text = path.read_text(encoding="utf-8")
+    # The check's text, check and two item blocks; nothing else of it is HTML.
+    blocks = sum(token.type == "html_block" for token in before) + 4
+    if command == "markdown-it":
+        assert not markdown_it_problems(text, own_links=frozenset(), blocks=blocks)
+        return
+    if not available(command):
+        pytest.skip(f"{command} is not installed")
+    assert not html_problems(render(command, text), own_links=frozenset(), blocks=blocks)
+    folder = tmp_path / "export"
+    export_to_path(journal, folder, layout=Layout.FOLDER)
+    (page,) = (folder / CHECKS_DIR).iterdir()
+    own = frozenset({f"../{name}" for name in os.listdir(folder)})
+    shown = render(command, page.read_text(encoding="utf-8"))
+    assert not html_problems(shown, own_links=own, blocks=5)
+
+
+def test_a_format_9_export_still_imports_with_no_checks(journal: Journal, tmp_path: Path) -> None:
+    """The format-8 fixture imported and written by the format-9 exporter (the commit
+    before format 10: migration checks), without a clock: it imports as it did."""
+    text = FORMAT_9.read_text(encoding="utf-8")
+    assert '"llm_journal": 9' in text.split("\n---\n", 1)[0]
+    result = import_markdown(journal, FORMAT_9)
+    assert (result.new_experiments, result.new_runs, result.new_checks) == (2, 5, 0)
+    again = tmp_path / "again.md"
+    export_to_path(journal, again)
+    assert again.read_text(encoding="utf-8") == text.replace(
+        '"llm_journal": 9', '"llm_journal": 10', 1
+    )
+
+
+def _folder(folder: Path) -> dict[str, bytes]:
+    return {
+        str(path.relative_to(folder)): path.read_bytes()
+        for path in sorted(folder.rglob("*"))
+        if path.is_file()
+    }
+
+
+def test_a_folder_export_gives_a_check_its_file_and_a_line_in_the_index(
+    journal: Journal, tmp_path: Path
+) -> None:
+    ids = populate(journal)
+    check = add_check(journal, ids)
+    folder = tmp_path / "export"
+    export_to_path(journal, folder, layout=Layout.FOLDER)
+    name = f"{check:04d}-script-alert-1-script-ticks-pipes.md"
+    page = (folder / CHECKS_DIR / name).read_text(encoding="utf-8")
+    index = (folder / INDEX_NAME).read_text(encoding="utf-8")
+    assert f"]({CHECKS_DIR}/{name}) |" in index and '"checks": 1' in index
+    assert "| 1 | [run 1](../0001-rivers-that-cross-borders.md#run-" in page
+    assert "<script>" not in page + index
+    own = frozenset({f"../{n}" for n in os.listdir(folder)} | {f"../{INDEX_NAME}"})
+    assert not markdown_it_problems(page, own_links=own, blocks=5)  # and its end
+    experiments = frozenset(n for n in os.listdir(folder) if n.endswith(".md"))
+    own_index = own_links_of(INDEX_NAME, experiments) | {f"{CHECKS_DIR}/{name}"}
+    assert not markdown_it_problems(index, own_links=own_index, blocks=1)
+    with Journal.open(tmp_path / "other.sqlite") as other:
+        assert import_markdown(other, folder).new_checks == 1
+        assert check_rows(other.path) == check_rows(journal.path)
+        export_to_path(other, tmp_path / "again", layout=Layout.FOLDER)
+        assert _folder(tmp_path / "again") == _folder(folder)
+    # An earlier export's checks folder is the export's own: replaced when asked.
+    with journal.write() as session:
+        session.execute(text("DELETE FROM migration_check_item"))
+        session.execute(text("DELETE FROM migration_check"))
+    export_to_path(journal, folder, layout=Layout.FOLDER, force=True)
+    assert not (folder / CHECKS_DIR).exists()
+
+
+def test_a_check_exported_while_running_imports_as_interrupted(
+    journal: Journal, tmp_path: Path
+) -> None:
+    ids = populate(journal)
+    check = add_check(journal, ids)
+    with journal.write() as session:
+        session.execute(
+            text("UPDATE migration_check SET status = 'running', owner = 'pid 1' WHERE id = :id"),
+            {"id": check},
+        )
+    path = tmp_path / "export.md"
+    export_to_path(journal, path)
+    assert "pid 1" not in path.read_text(encoding="utf-8")
+    with Journal.open(tmp_path / "other.sqlite") as other:
+        import_markdown(other, path)
+        conn = sqlite3.connect(other.path)
+        try:
+            assert conn.execute("SELECT status, owner FROM migration_check").fetchall() == [
+                ("interrupted", "")
+            ]
+        finally:
+            conn.close()
+
+
+def test_an_edit_to_a_checks_readable_text_is_named_and_not_imported(
+    journal: Journal, tmp_path: Path
+) -> None:
+    ids = populate(journal)
+    add_check(journal, ids)
+    path = tmp_path / "export.md"
+    export_to_path(journal, path)
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("**Standing:**", "**Standing (edited):**"), encoding="utf-8")
+    with Journal.open(tmp_path / "other.sqlite") as other:
+        result = import_markdown(other, path)
+        assert result.edited_text == [f"{path} (migration check 1)"]
+        assert check_rows(other.path) == check_rows(journal.path)
+
+
+def test_a_check_goes_with_a_selection_holding_its_runs_and_one_of_no_runs_only_whole(
+    journal: Journal, tmp_path: Path
+) -> None:
+    ids = populate(journal)
+    add_check(journal, ids)
+    with journal.write() as session:
+        session.add(MigrationCheck(name="nothing matched", target_model="qwen3:0.6b"))
+    whole = tmp_path / "whole.md"
+    export_to_path(journal, whole)
+    assert whole.read_text(encoding="utf-8").count("llm-journal:check ") == 2
+    rivers = tmp_path / "rivers.md"  # holds the check's first item, not its second
+    export_to_path(journal, rivers, selection=ExportSelection(experiment_id=ids["rivers"]))
+    text = rivers.read_text(encoding="utf-8")
+    assert "llm-journal:check " not in text and "is left out: runs 3 are not" in text
+    assert "nothing matched" not in text
