@@ -199,10 +199,6 @@ class CheckSummary:
         """Items whose replay has ended (done, failed or cancelled)."""
         return self.total - self.pending
 
-    def progress_line(self, running: bool) -> str:
-        """ "2 of 4 replayed…" while the check runs, "4 of 4 replayed" once it stopped."""
-        return f"{self.replayed} of {self.total} replayed" + ("…" if running else "")
-
     def as_dict(self) -> dict[str, Any]:
         return {
             "target_model": self.target_model,
@@ -550,21 +546,6 @@ def left_of(items: list[CheckItemView]) -> list[CheckItemView]:
         for item in items
         if item.new_verdict is None and item.group in (Group.FAIL, Group.NEEDS_LOOK)
     ]
-
-
-def nothing_left_line(items: list[CheckItemView]) -> str:
-    """What keyboard triage says when `left_of(items)` is empty: "Nothing left to look at:
-    34 pass, 6 judged by you" (passes by their grades; the verdicts given), then what is
-    not ready yet ("2 still grading", "3 not run yet")."""
-    passes = sum(1 for item in items if item.group is Group.PASS and not item.by_verdict)
-    judged = sum(1 for item in items if item.by_verdict)
-    line = f"Nothing left to look at: {passes} pass, {judged} judged by you"
-    waiting = [
-        (sum(1 for item in items if item.group is group), label)
-        for group, label in ((Group.GRADING, "still grading"), (Group.PENDING, "not run yet"))
-    ]
-    tail = "; ".join(f"{count} {label}" for count, label in waiting if count)
-    return f"{line}; {tail}" if tail else line
 
 
 def grades_coming(items: list[CheckItemView]) -> int:

@@ -27,6 +27,12 @@ def number(n: int) -> str:
     return f"{n:,}" if locale.language() == QLocale.Language.C else locale.toString(n)
 
 
+def size_text(size: int) -> str:
+    """A size in bytes as the window's locale writes it, decimal units: "12.3 kB", "12,3 ko"
+    (Qt's own words for the units)."""
+    return QLocale().formattedDataSize(size, 1, QLocale.DataSizeFormat.DataSizeSIFormat)
+
+
 def _qt_moment(moment: datetime) -> QDateTime:
     return QDateTime(
         QDate(moment.year, moment.month, moment.day),

@@ -425,7 +425,7 @@ def test_emptying_keeps_a_run_a_migration_check_compares(journal: Journal) -> No
     with journal.write() as session:
         emptied = empty_trash(session)
     assert (emptied.experiments, emptied.runs) == (0, 0)
-    assert f"Kept run {source} in the trash: migration check 1 compares it." in emptied.kept
+    assert f"Kept run {source} in the trash: migration check 1 compares it." in emptied.kept_lines()
     assert _rows(journal, "SELECT source_run_id FROM migration_check_item") == [(source,)]
     with journal.read() as session:
         assert [item.id for item in trash_contents(session)] == [experiment]
