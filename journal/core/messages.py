@@ -122,6 +122,12 @@ CANNOT_WRITE_FILE = "Cannot write {path}: {reason}."
 SETTINGS_CANNOT_READ = "Cannot read the settings file {path}: {reason}."
 SETTINGS_CANNOT_SAVE = "Cannot save the settings file {path}: {reason}. Nothing was changed."
 
+# -- migration checks ---------------------------------------------------------------------------
+
+# {selection}: the filter as the CLI writes it (verdict=worked model=llama3:8b).
+NO_RUNS_MATCH = "No runs match ({selection}): nothing to check."
+NO_RUNS_AT_ALL = "No runs match (all experiments): nothing to check."
+
 # -- trash -------------------------------------------------------------------------------------
 
 KEPT_CHECKED_RUN = "Kept run {run} in the trash: migration check {checks} compares it."
@@ -197,6 +203,8 @@ TEMPLATES: tuple[str, ...] = (
     CANNOT_WRITE_FILE,
     SETTINGS_CANNOT_READ,
     SETTINGS_CANNOT_SAVE,
+    NO_RUNS_MATCH,
+    NO_RUNS_AT_ALL,
     KEPT_CHECKED_RUN,
     KEPT_CHECKED_EXPERIMENT,
     FORMAT_NOT_JSON,

@@ -60,6 +60,7 @@ from journal.core.jobs import (
     run_item,
     settle,
 )
+from journal.core.messages import NO_RUNS_AT_ALL, NO_RUNS_MATCH, Message
 from journal.core.models import (
     CheckStatus,
     MigrationCheck,
@@ -362,6 +363,9 @@ def regenerates(source_filter: dict[str, Any]) -> bool:
     return bool(source_filter.get("regenerate"))
 
 
+ALL_EXPERIMENTS = "all experiments"
+
+
 def describe_selection(source_filter: dict[str, Any]) -> str:
     """`verdict=worked model=llama3:8b` or `runs 3, 5, 8`: a default name for a check."""
     if "run_ids" in source_filter:
@@ -369,7 +373,14 @@ def describe_selection(source_filter: dict[str, Any]) -> str:
         shown = ", ".join(ids[:5]) + (", …" if len(ids) > 5 else "")
         return f"run{'s' if len(ids) != 1 else ''} {shown}"
     parts = [f"{key}={value}" for key, value in source_filter.items() if key not in HOW_KEYS]
-    return " ".join(parts) or "all experiments"
+    return " ".join(parts) or ALL_EXPERIMENTS
+
+
+def _no_runs_match(source_filter: dict[str, Any]) -> Message:
+    selection = describe_selection(source_filter)
+    if selection == ALL_EXPERIMENTS:
+        return Message(NO_RUNS_AT_ALL)
+    return Message(NO_RUNS_MATCH, {"selection": selection})
 
 
 def select_source_runs(session: Session, filters: ExperimentFilter) -> list[int]:
@@ -696,9 +707,7 @@ class MigrationChecker(JobRunner):
                 ids = select_source_runs(session, filters)
                 source_filter = filter_record(filters)
             if not ids:
-                raise InvalidInputError(
-                    f"No runs match ({describe_selection(source_filter)}): nothing to check."
-                )
+                raise InvalidInputError(_no_runs_match(source_filter))
             if regenerate:
                 source_filter["regenerate"] = True
             # A target that cannot take the replays: refused, and nothing is saved.

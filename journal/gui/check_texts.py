@@ -39,7 +39,7 @@ def batch_summary_line(summary: BatchSummary) -> str:
     """`qwen3:8b 37/40 · llama3.2:3b 31/40 (1 still grading; 3 not run yet)`."""
     head = " · ".join(tally.line for tally in summary.models)
     grading = sum(tally.grading for tally in summary.models)
-    tail = "; ".join(_waiting(grading, summary.pending))
+    tail = _listed(_waiting(grading, summary.pending))
     if not tail:
         return head
     return translate("check_texts", "{models} ({waiting})").format(models=head, waiting=tail)
@@ -60,7 +60,7 @@ def summary_line(summary: CheckSummary) -> str:
     head = translate("check_texts", "{passed} of {total} pass on {model} ({details})").format(
         passed=summary.passed, total=summary.total, model=summary.target_model, details=details
     )
-    return "; ".join([head, *_waiting(summary.grading, summary.pending)])
+    return _listed([head, *_waiting(summary.grading, summary.pending)])
 
 
 def progress_line(summary: CheckSummary, running: bool) -> str:
@@ -83,7 +83,15 @@ def nothing_left_line(items: list[CheckItemView]) -> str:
     ).format(passes=passes, judged=judged)
     grading = sum(1 for item in items if item.group is Group.GRADING)
     pending = sum(1 for item in items if item.group is Group.PENDING)
-    return "; ".join([head, *_waiting(grading, pending)])
+    return _listed([head, *_waiting(grading, pending)])
+
+
+def _listed(parts: list[str]) -> str:
+    """ "a; b; c", the separator as the window's language writes it."""
+    said = parts[0] if parts else ""
+    for more in parts[1:]:
+        said = translate("check_texts", "{said}; {more}").format(said=said, more=more)
+    return said
 
 
 def _waiting(grading: int, pending: int) -> list[str]:

@@ -222,6 +222,14 @@ TEMPLATES = (
     ),
     QT_TRANSLATE_NOOP(
         "core",
+        "No runs match ({selection}): nothing to check.",
+    ),
+    QT_TRANSLATE_NOOP(
+        "core",
+        "No runs match (all experiments): nothing to check.",
+    ),
+    QT_TRANSLATE_NOOP(
+        "core",
         "Kept run {run} in the trash: migration check {checks} compares it.",
     ),
     QT_TRANSLATE_NOOP(

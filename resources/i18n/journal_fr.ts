@@ -431,6 +431,10 @@ Les réponses terminées sont conservées ; Tout exécuter → Reprendre exécut
             <translation>Plus rien à vérifier : {passes} réussissent, {judged} jugés par vous</translation>
         </message>
         <message>
+            <source>{said}; {more}</source>
+            <translation>{said} ; {more}</translation>
+        </message>
+        <message>
             <source>{count} still grading</source>
             <translation>{count} en cours d'évaluation</translation>
         </message>
@@ -1065,6 +1069,14 @@ Conversations : {how}</translation>
         <message>
             <source>Cannot save the settings file {path}: {reason}. Nothing was changed.</source>
             <translation>Impossible d'enregistrer le fichier de paramètres {path} : {reason}. Rien n'a été modifié.</translation>
+        </message>
+        <message>
+            <source>No runs match ({selection}): nothing to check.</source>
+            <translation>Aucune exécution ne correspond ({selection}) : rien à vérifier.</translation>
+        </message>
+        <message>
+            <source>No runs match (all experiments): nothing to check.</source>
+            <translation>Aucune exécution ne correspond (toutes les expériences) : rien à vérifier.</translation>
         </message>
         <message>
             <source>Kept run {run} in the trash: migration check {checks} compares it.</source>

@@ -17,6 +17,7 @@ from journal.core.errors import (
     NotFoundError,
     OllamaUnreachableError,
 )
+from journal.core.messages import NO_RUNS_MATCH
 from journal.core.migration_check import (
     CheckBusyError,
     CheckEvents,
@@ -392,8 +393,12 @@ def test_creating_a_check_refuses_bad_input_and_saves_nothing(
     sources = seed_past_runs(journal, [("q", Verdict.FAILED)])
     with pytest.raises(ModelNotFoundError, match="ollama pull nosuch:1b"):
         checker.create("nosuch:1b", filters=WORKED_ON_LLAMA)
-    with pytest.raises(InvalidInputError, match=r"No runs match \(model=llama3:8b verdict=worked"):
+    with pytest.raises(
+        InvalidInputError, match=r"No runs match \(model=llama3:8b verdict=worked"
+    ) as refused:
         checker.create(TARGET, filters=WORKED_ON_LLAMA)
+    said = refused.value.core_message  # a template the window says in its language
+    assert said is not None and said.template == NO_RUNS_MATCH
     with pytest.raises(InvalidInputError, match="not both"):
         checker.create(TARGET, filters=WORKED_ON_LLAMA, run_ids=sources)
     with pytest.raises(InvalidInputError, match="not both"):

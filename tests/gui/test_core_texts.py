@@ -3,19 +3,27 @@ them, and every word through the translator."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import replace
 from datetime import UTC, datetime
 
+import pytest
+from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from journal.core.check_triage import Group, ItemTriage
 from journal.core.domain import ExperimentFilter, Verdict
 from journal.core.expectations import Kind
 from journal.core.grading import OutcomeStatus, RunOutcome
+from journal.core.messages import KEPT_CHECKED_RUN, message
 from journal.core.migration_check import CheckItemView, CheckSummary
+from journal.core.output_format import check_answer
+from journal.core.trash import EmptiedTrash
 from journal.gui.check_texts import nothing_left_line, progress_line, selection_text, summary_line
 from journal.gui.filter_text import filter_text
+from journal.gui.i18n import install_language, message_text, remove_language
 from journal.gui.kind_help import KIND_HELP, kind_help
+from journal.gui.trash_dialog import emptied_text
 from tests.core.test_check_triage import _item
 from tests.gui.pseudo_translation import is_marked, pseudo_translation
 
@@ -108,3 +116,27 @@ def test_each_expectation_kind_is_described_with_an_example(qtbot: QtBot) -> Non
     with pseudo_translation():
         said = [kind_help(kind).replace(kind.example, "") for kind in Kind]
     assert [text for text in said if not is_marked(text)] == []
+
+
+@pytest.fixture
+def french(qapp: QApplication) -> Iterator[None]:
+    translators = install_language(qapp, "fr")
+    yield
+    remove_language(qapp, translators)
+
+
+@pytest.mark.usefixtures("french")
+def test_in_french_the_cores_counts_and_reasons_are_said_in_french() -> None:
+    assert summary_line(SUMMARY) == (
+        "6 sur 12 réussissent sur new:1b (3 échouent, 1 à vérifier ; 2 par votre verdict) ; "
+        "1 en cours d'évaluation ; 1 pas encore exécutés"
+    )
+    emptied = EmptiedTrash(
+        experiments=1, runs=2, kept=[message(KEPT_CHECKED_RUN, run=4, checks="1")]
+    )
+    assert emptied_text(emptied) == (
+        "1 expérience et 2 exécutions supprimées définitivement.\n"
+        "Exécution 4 gardée dans la corbeille : la vérification de migration 1 la compare."
+    )
+    assert message_text(check_answer("json", "").message) == "pas du JSON : la réponse est vide"
+    assert kind_help(Kind.IS_JSON) == "Le texte est du JSON valide. Exemple : is-json"
