@@ -350,6 +350,50 @@ Les réponses terminées sont conservées ; Tout exécuter → Reprendre exécut
             <translation>Pourquoi</translation>
         </message>
         <message>
+            <source>worked</source>
+            <translation>a fonctionné</translation>
+        </message>
+        <message>
+            <source>partly</source>
+            <translation>en partie</translation>
+        </message>
+        <message>
+            <source>failed</source>
+            <translation>a échoué</translation>
+        </message>
+        <message>
+            <source>still works</source>
+            <translation>fonctionne toujours</translation>
+        </message>
+        <message>
+            <source>regressed</source>
+            <translation>régression</translation>
+        </message>
+        <message>
+            <source>improved</source>
+            <translation>amélioration</translation>
+        </message>
+        <message>
+            <source>does not work</source>
+            <translation>ne fonctionne pas</translation>
+        </message>
+        <message>
+            <source>untriaged</source>
+            <translation>non triée</translation>
+        </message>
+        <message>
+            <source>failed to run</source>
+            <translation>exécution échouée</translation>
+        </message>
+        <message>
+            <source>cancelled</source>
+            <translation>annulée</translation>
+        </message>
+        <message>
+            <source>pending</source>
+            <translation>en attente</translation>
+        </message>
+        <message>
             <source>(untitled)</source>
             <translation>(sans titre)</translation>
         </message>

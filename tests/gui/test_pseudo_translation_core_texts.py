@@ -124,6 +124,7 @@ def test_the_check_windows_summary_and_selection_are_marked(
         with qtbot.waitSignal(window.check_finished, timeout=15_000):
             window.start_button.click()
         said += [window.summary_text(), window.progress_label.text(), window.message_text()]
+        said.append(window.items_model.index_of(1, 3).data())  # the original verdict
         window.set_source(ExperimentFilter(model=TARGET, verdict=Verdict.WORKED))
         said.append(window.source_label.text())
     assert all(said)
