@@ -2384,8 +2384,8 @@ Le remplacer par cet export ? L'ancien n'est remplacé qu'une fois le nouveau te
         <message numerus="yes">
             <source>{passed} of %n run(s) pass</source>
             <translation>
-                <numerusform>{passed} sur %n exécution réussies</numerusform>
-                <numerusform>{passed} sur %n exécutions réussies</numerusform>
+                <numerusform>{passed} sur %n réussie</numerusform>
+                <numerusform>{passed} sur %n réussies</numerusform>
             </translation>
         </message>
         <message>
@@ -2663,7 +2663,7 @@ Le remplacer par cet export ? L'ancien n'est remplacé qu'une fois le nouveau te
         </message>
         <message>
             <source>Any time</source>
-            <translation>N'importe quand</translation>
+            <translation>Toute date</translation>
         </message>
         <message>
             <source>Today</source>
@@ -2719,11 +2719,11 @@ Le remplacer par cet export ? L'ancien n'est remplacé qu'une fois le nouveau te
         </message>
         <message>
             <source>Clear filters</source>
-            <translation>Effacer les filtres</translation>
+            <translation>Sans filtre</translation>
         </message>
         <message>
             <source>Show every experiment again</source>
-            <translation>Afficher de nouveau toutes les expériences</translation>
+            <translation>Retirer les filtres : afficher de nouveau toutes les expériences</translation>
         </message>
         <message>
             <source>Archived</source>
@@ -4072,6 +4072,13 @@ http://gpu-box:11434 limit=2
         <message>
             <source>&lt;b&gt;Ollama is not answering at {host}.&lt;/b&gt; Start it with &lt;code&gt;ollama serve&lt;/code&gt;, or set another host in Settings. The journal stays usable; checking again every few seconds.</source>
             <translation>&lt;b&gt;Ollama ne répond pas sur {host}.&lt;/b&gt; Démarrez-le avec &lt;code&gt;ollama serve&lt;/code&gt;, ou choisissez un autre hôte dans les Paramètres. Le journal reste utilisable ; nouvelle vérification toutes les quelques secondes.</translation>
+        </message>
+    </context>
+    <context>
+        <name>translating</name>
+        <message>
+            <source>{size} B</source>
+            <translation>{size} o</translation>
         </message>
     </context>
     <context>
