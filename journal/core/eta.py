@@ -11,19 +11,27 @@ import threading
 import time
 from collections.abc import Callable
 
-__all__ = ["Eta", "format_duration"]
+__all__ = ["Eta", "duration_parts", "format_duration"]
 
 
 def format_duration(seconds: float) -> str:
     """ "45 s", "3 min", "1 h 20 min": as precise as a wait needs."""
+    hours, minutes, whole = duration_parts(seconds)
+    if not (hours or minutes):
+        return f"{whole} s"
+    if not hours:
+        return f"{minutes} min"
+    return f"{hours} h {minutes} min" if minutes else f"{hours} h"
+
+
+def duration_parts(seconds: float) -> tuple[int, int, int]:
+    """(hours, minutes, seconds) as precise as a wait needs: seconds under a minute (at
+    least 1), else whole minutes (seconds 0), hours from an hour on."""
     seconds = max(0.0, seconds)
     if seconds < 60:
-        return f"{max(1, round(seconds))} s"
-    minutes = round(seconds / 60)
-    if minutes < 60:
-        return f"{minutes} min"
-    hours, minutes = divmod(minutes, 60)
-    return f"{hours} h {minutes} min" if minutes else f"{hours} h"
+        return 0, 0, max(1, round(seconds))
+    hours, minutes = divmod(round(seconds / 60), 60)
+    return hours, minutes, 0
 
 
 class Eta:

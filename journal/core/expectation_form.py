@@ -18,35 +18,10 @@ from journal.core.expectations import (
 )
 
 __all__ = [
-    "KIND_HELP",
     "from_fields",
-    "kind_help",
     "negation_reads_well",
     "value_text",
 ]
-
-KIND_HELP: dict[Kind, str] = {
-    Kind.CONTAINS: "The text contains this, exactly as written.",
-    Kind.ICONTAINS: "The text contains this, ignoring upper and lower case.",
-    Kind.EQUALS: "The text is exactly this (surrounding spaces ignored).",
-    Kind.STARTS_WITH: "The text starts with this.",
-    Kind.REGEX: "A regular expression matches somewhere in the text.",
-    Kind.IS_JSON: "The text is valid JSON.",
-    Kind.JSON_SCHEMA: "The text is JSON that meets this JSON schema (or @file.json).",
-    Kind.WORDS: "How many words: an operator and a number.",
-    Kind.CHARS: "How many characters: an operator and a number.",
-    Kind.LINES: "How many lines: an operator and a number.",
-    Kind.TOKENS_PER_SECOND: "How fast the model answered, in tokens per second.",
-    Kind.FIRST_TOKEN: "How long until the first token (seconds, or ms).",
-    Kind.DONE_REASON: "Why the model stopped (stop, length, ...).",
-    Kind.SIMILAR: "Means about the same as this text (embedding similarity, 0 to 1).",
-    Kind.JUDGE: "A judge model reads the answer and decides whether it meets this rubric.",
-}
-
-
-def kind_help(kind: Kind) -> str:
-    """What a kind checks, and how a line of it is written."""
-    return f"{KIND_HELP[kind]} Example: {kind.example}"
 
 
 def negation_reads_well(kind: Kind) -> bool:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from journal.core.domain import ExperimentFilter, Standing, Verdict
+    from journal.core.domain import Standing
     from journal.core.models import Run
 
 # Hex digits of a model digest shown to people: what `ollama list` shows, enough to tell
@@ -42,31 +42,6 @@ def human_size(count: int) -> str:
             return f"{value:.1f} {unit}" if abs(value) < 10 else f"{value:.0f} {unit}"
         value /= 1000
     raise AssertionError("unreachable")
-
-
-def describe_filter(filters: ExperimentFilter) -> str:
-    """`model llama3:8b · worked · tag geo · “rivers” · since 2026-01-31`; empty for none."""
-    parts = []
-    if filters.model:
-        parts.append(f"model {filters.model}")
-    if filters.verdict:
-        parts.append(filters.verdict.value)
-    if filters.unrated:
-        parts.append("unrated")
-    if filters.tag:
-        parts.append(f"tag {filters.tag}")
-    if filters.search:
-        parts.append(f"“{filters.search}”")
-    if filters.since:
-        parts.append(f"since {filters.since:%Y-%m-%d}")
-    if filters.until:
-        parts.append(f"before {filters.until:%Y-%m-%d}")
-    return " · ".join(parts)
-
-
-def standing_label(verdict: Verdict | None) -> str:
-    """`worked`, `partly`, `failed`, or `not judged yet`: a model's standing."""
-    return verdict.value if verdict is not None else "not judged yet"
 
 
 def describe_standings(standings: tuple[Standing, ...]) -> str:

@@ -107,6 +107,48 @@ EXPECT_WHOLE_NUMBERS = "{kind} counts whole numbers: {example}."
 EXPECT_SIMILARITY = "similar(ARG) is a similarity from 0 to 1, not {arg!r}."
 EXPECT_SIMILARITY_RANGE = "similar(ARG) is a similarity above 0, up to 1, not {arg!r}."
 
+# -- files -------------------------------------------------------------------------------------
+
+# {reason}, {detail}: what the system or SQLite said, as it came.
+JOURNAL_BUSY = (
+    "The journal {path} is busy: another program is writing to it. Try again in a moment."
+)
+JOURNAL_DISK_FULL = (
+    "The journal {path} cannot grow: the disk holding it is full (or a quota or size limit "
+    "was reached). Free some space."
+)
+JOURNAL_IO = "The journal {path} could not be read or written ({detail}). Check the disk it is on."
+CANNOT_WRITE_FILE = "Cannot write {path}: {reason}."
+SETTINGS_CANNOT_READ = "Cannot read the settings file {path}: {reason}."
+SETTINGS_CANNOT_SAVE = "Cannot save the settings file {path}: {reason}. Nothing was changed."
+
+# -- migration checks ---------------------------------------------------------------------------
+
+# {selection}: the filter as the CLI writes it (verdict=worked model=llama3:8b).
+NO_RUNS_MATCH = "No runs match ({selection}): nothing to check."
+NO_RUNS_AT_ALL = "No runs match (all experiments): nothing to check."
+
+# -- trash -------------------------------------------------------------------------------------
+
+KEPT_CHECKED_RUN = "Kept run {run} in the trash: migration check {checks} compares it."
+KEPT_CHECKED_EXPERIMENT = (
+    "Kept experiment {experiment} in the trash: a migration check compares its runs."
+)
+
+# -- an answer against the format it asked for (output_format.FormatCheck) -------------------
+
+FORMAT_NOT_JSON = "not JSON: {reason}"
+FORMAT_MATCHES = "valid JSON, matches the schema"
+FORMAT_NO_MATCH = "does not match the schema: {reason}"
+FORMAT_VALID = "valid JSON"
+FORMAT_VALID_BUT = "valid JSON; {reason}"
+FORMAT_EMPTY = "the answer is empty"
+FORMAT_TOO_DEEP = "nested too deeply to read"
+FORMAT_BROKE_AT = "{detail} at line {line}, column {column}"
+FORMAT_SCHEMA_REF = "the schema has a $ref that cannot be resolved (never fetched)"
+FORMAT_SCHEMA_TIMEOUT = "a pattern in the schema ran out of time ({seconds:g} s)"
+FORMAT_SCHEMA_UNCHECKED = "the schema could not be checked on this answer"
+
 TEMPLATES: tuple[str, ...] = (
     OLLAMA_UNREACHABLE,
     OLLAMA_UNREACHABLE_DETAIL,
@@ -155,6 +197,27 @@ TEMPLATES: tuple[str, ...] = (
     EXPECT_WHOLE_NUMBERS,
     EXPECT_SIMILARITY,
     EXPECT_SIMILARITY_RANGE,
+    JOURNAL_BUSY,
+    JOURNAL_DISK_FULL,
+    JOURNAL_IO,
+    CANNOT_WRITE_FILE,
+    SETTINGS_CANNOT_READ,
+    SETTINGS_CANNOT_SAVE,
+    NO_RUNS_MATCH,
+    NO_RUNS_AT_ALL,
+    KEPT_CHECKED_RUN,
+    KEPT_CHECKED_EXPERIMENT,
+    FORMAT_NOT_JSON,
+    FORMAT_MATCHES,
+    FORMAT_NO_MATCH,
+    FORMAT_VALID,
+    FORMAT_VALID_BUT,
+    FORMAT_EMPTY,
+    FORMAT_TOO_DEEP,
+    FORMAT_BROKE_AT,
+    FORMAT_SCHEMA_REF,
+    FORMAT_SCHEMA_TIMEOUT,
+    FORMAT_SCHEMA_UNCHECKED,
 )
 
 

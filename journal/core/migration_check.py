@@ -60,6 +60,7 @@ from journal.core.jobs import (
     run_item,
     settle,
 )
+from journal.core.messages import NO_RUNS_AT_ALL, NO_RUNS_MATCH, Message
 from journal.core.models import (
     CheckStatus,
     MigrationCheck,
@@ -198,10 +199,6 @@ class CheckSummary:
     def replayed(self) -> int:
         """Items whose replay has ended (done, failed or cancelled)."""
         return self.total - self.pending
-
-    def progress_line(self, running: bool) -> str:
-        """ "2 of 4 replayed…" while the check runs, "4 of 4 replayed" once it stopped."""
-        return f"{self.replayed} of {self.total} replayed" + ("…" if running else "")
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -366,6 +363,9 @@ def regenerates(source_filter: dict[str, Any]) -> bool:
     return bool(source_filter.get("regenerate"))
 
 
+ALL_EXPERIMENTS = "all experiments"
+
+
 def describe_selection(source_filter: dict[str, Any]) -> str:
     """`verdict=worked model=llama3:8b` or `runs 3, 5, 8`: a default name for a check."""
     if "run_ids" in source_filter:
@@ -373,7 +373,14 @@ def describe_selection(source_filter: dict[str, Any]) -> str:
         shown = ", ".join(ids[:5]) + (", …" if len(ids) > 5 else "")
         return f"run{'s' if len(ids) != 1 else ''} {shown}"
     parts = [f"{key}={value}" for key, value in source_filter.items() if key not in HOW_KEYS]
-    return " ".join(parts) or "all experiments"
+    return " ".join(parts) or ALL_EXPERIMENTS
+
+
+def _no_runs_match(source_filter: dict[str, Any]) -> Message:
+    selection = describe_selection(source_filter)
+    if selection == ALL_EXPERIMENTS:
+        return Message(NO_RUNS_AT_ALL)
+    return Message(NO_RUNS_MATCH, {"selection": selection})
 
 
 def select_source_runs(session: Session, filters: ExperimentFilter) -> list[int]:
@@ -552,21 +559,6 @@ def left_of(items: list[CheckItemView]) -> list[CheckItemView]:
     ]
 
 
-def nothing_left_line(items: list[CheckItemView]) -> str:
-    """What keyboard triage says when `left_of(items)` is empty: "Nothing left to look at:
-    34 pass, 6 judged by you" (passes by their grades; the verdicts given), then what is
-    not ready yet ("2 still grading", "3 not run yet")."""
-    passes = sum(1 for item in items if item.group is Group.PASS and not item.by_verdict)
-    judged = sum(1 for item in items if item.by_verdict)
-    line = f"Nothing left to look at: {passes} pass, {judged} judged by you"
-    waiting = [
-        (sum(1 for item in items if item.group is group), label)
-        for group, label in ((Group.GRADING, "still grading"), (Group.PENDING, "not run yet"))
-    ]
-    tail = "; ".join(f"{count} {label}" for count, label in waiting if count)
-    return f"{line}; {tail}" if tail else line
-
-
 def grades_coming(items: list[CheckItemView]) -> int:
     """How many grades (judge, similarity) the items still grading wait for."""
     return sum(
@@ -715,9 +707,7 @@ class MigrationChecker(JobRunner):
                 ids = select_source_runs(session, filters)
                 source_filter = filter_record(filters)
             if not ids:
-                raise InvalidInputError(
-                    f"No runs match ({describe_selection(source_filter)}): nothing to check."
-                )
+                raise InvalidInputError(_no_runs_match(source_filter))
             if regenerate:
                 source_filter["regenerate"] = True
             # A target that cannot take the replays: refused, and nothing is saved.

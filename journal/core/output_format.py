@@ -30,6 +30,21 @@ from journal.core.expectations import (
     schema_validator,
 )
 from journal.core.formatting import one_line
+from journal.core.messages import (
+    FORMAT_BROKE_AT,
+    FORMAT_EMPTY,
+    FORMAT_MATCHES,
+    FORMAT_NO_MATCH,
+    FORMAT_NOT_JSON,
+    FORMAT_SCHEMA_REF,
+    FORMAT_SCHEMA_TIMEOUT,
+    FORMAT_SCHEMA_UNCHECKED,
+    FORMAT_TOO_DEEP,
+    FORMAT_VALID,
+    FORMAT_VALID_BUT,
+    Message,
+    message,
+)
 
 __all__ = [
     "FormatCheck",
@@ -89,7 +104,9 @@ def _schema(text: str, where: str) -> dict[str, Any]:
     except RecursionError:
         raise refuse("the schema is nested too deeply.") from None
     except ValueError as exc:
-        raise refuse(f"the schema is not JSON ({_json_reason(exc)}).") from None
+        broke = _json_reason(exc)
+        said = broke.english() if isinstance(broke, Message) else broke
+        raise refuse(f"the schema is not JSON ({said}).") from None
     if not isinstance(schema, dict):
         raise refuse('a schema is a JSON object, like {"type": "object"}.')
     _check_schema(schema, refuse)
@@ -130,7 +147,9 @@ class FormatCheck:
 
     parsed: bool
     valid: bool | None
-    reason: str
+    # The journal's own reasons are messages (said in the window's language); what the JSON
+    # reader or the schema validator said is their text, as it came.
+    reason: Message | str
     pretty: str
 
     @property
@@ -141,15 +160,22 @@ class FormatCheck:
         return True if self.valid is None and not self.reason else self.valid
 
     @property
-    def summary(self) -> str:
-        """One line for a person: `valid JSON, matches the schema`, `not JSON: ...`."""
+    def message(self) -> Message:
+        """What came back, for a person: `valid JSON, matches the schema`, `not JSON: ...`."""
         if not self.parsed:
-            return f"not JSON: {self.reason}"
+            return message(FORMAT_NOT_JSON, reason=self.reason)
         if self.valid is True:
-            return "valid JSON, matches the schema"
+            return message(FORMAT_MATCHES)
         if self.valid is False:
-            return f"does not match the schema: {self.reason}"
-        return f"valid JSON; {self.reason}" if self.reason else "valid JSON"
+            return message(FORMAT_NO_MATCH, reason=self.reason)
+        return (
+            message(FORMAT_VALID_BUT, reason=self.reason) if self.reason else message(FORMAT_VALID)
+        )
+
+    @property
+    def summary(self) -> str:
+        """`message` in English, as the CLI prints it."""
+        return self.message.english()
 
 
 def check_answer(value: Any, text: str) -> FormatCheck:
@@ -158,9 +184,9 @@ def check_answer(value: Any, text: str) -> FormatCheck:
     try:
         parsed = parse_json(text)
     except RecursionError:
-        return FormatCheck(False, None, "nested too deeply to read", text)
+        return FormatCheck(False, None, message(FORMAT_TOO_DEEP), text)
     except ValueError as exc:
-        reason = "the answer is empty" if not text.strip() else _json_reason(exc)
+        reason = message(FORMAT_EMPTY) if not text.strip() else _json_reason(exc)
         return FormatCheck(False, None, reason, text)
     pretty = json.dumps(parsed, ensure_ascii=False, indent=2)
     if not isinstance(value, dict):
@@ -169,22 +195,22 @@ def check_answer(value: Any, text: str) -> FormatCheck:
     return FormatCheck(True, valid, reason, pretty)
 
 
-def _match(schema: dict[str, Any], instance: Any) -> tuple[bool | None, str]:
+def _match(schema: dict[str, Any], instance: Any) -> tuple[bool | None, Message | str]:
     from jsonschema.exceptions import best_match
     from referencing.exceptions import Unresolvable
 
     try:
         error = best_match(schema_validator(schema_text(schema)).iter_errors(instance))
     except Unresolvable:
-        return None, "the schema has a $ref that cannot be resolved (never fetched)"
+        return None, message(FORMAT_SCHEMA_REF)
     except TimeoutError:
-        return None, f"a pattern in the schema ran out of time ({REGEX_TIMEOUT:g} s)"
+        return None, message(FORMAT_SCHEMA_TIMEOUT, seconds=REGEX_TIMEOUT)
     except (RecursionError, ValueError):
-        return None, "the schema could not be checked on this answer"
+        return None, message(FORMAT_SCHEMA_UNCHECKED)
     if error is None:
         return True, ""
-    message = one_line(error.message)
-    return False, message if error.json_path == "$" else f"{error.json_path}: {message}"
+    said = one_line(error.message)
+    return False, said if error.json_path == "$" else f"{error.json_path}: {said}"
 
 
 def expectation_for(value: Any) -> Expectation | None:
@@ -197,7 +223,7 @@ def expectation_for(value: Any) -> Expectation | None:
     return None
 
 
-def _json_reason(exc: ValueError) -> str:
+def _json_reason(exc: ValueError) -> Message | str:
     if isinstance(exc, json.JSONDecodeError):
-        return f"{exc.msg} at line {exc.lineno}, column {exc.colno}"
+        return message(FORMAT_BROKE_AT, detail=exc.msg, line=exc.lineno, column=exc.colno)
     return str(exc)

@@ -27,6 +27,7 @@ from typing import Any
 
 from journal.core.errors import InvalidInputError, JournalError
 from journal.core.host_limits import HostLimit, parse_host_limit
+from journal.core.messages import SETTINGS_CANNOT_READ, SETTINGS_CANNOT_SAVE, Message
 from journal.core.option_schema import REQUEST_FIELDS, check_keep_alive, check_think, shown
 from journal.core.options import check_options, parse_assignments, parse_value
 from journal.core.paths import (
@@ -52,8 +53,8 @@ _FILE_HEADER = (
 class SettingsFileError(JournalError):
     """The settings file cannot be read or written as it stands; it was left as it is."""
 
-    def __init__(self, message: str, path: Path, key: str = "") -> None:
-        super().__init__(message)
+    def __init__(self, said: str | Message, path: Path, key: str = "") -> None:
+        super().__init__(said)
         self.path = path
         self.key = key
 
@@ -416,9 +417,9 @@ class SettingsFile:
         except FileNotFoundError:
             return {}, ""
         except OSError as error:
+            reason = error.strerror or str(error)
             raise SettingsFileError(
-                f"Cannot read the settings file {self.path}: {error.strerror or error}.",
-                self.path,
+                Message(SETTINGS_CANNOT_READ, {"path": str(self.path), "reason": reason}), self.path
             ) from None
         try:
             text = data.decode("utf-8")
@@ -497,10 +498,9 @@ class SettingsFile:
             if temp:
                 with contextlib.suppress(OSError):
                     os.unlink(temp)
+            reason = error.strerror or str(error)
             raise SettingsFileError(
-                f"Cannot save the settings file {self.path}: {error.strerror or error}. "
-                "Nothing was changed.",
-                self.path,
+                Message(SETTINGS_CANNOT_SAVE, {"path": str(self.path), "reason": reason}), self.path
             ) from None
         # The rename itself survives a power cut once the folder is on disk too.
         with contextlib.suppress(OSError):

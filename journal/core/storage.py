@@ -38,6 +38,7 @@ from journal.core.errors import (
     ReadOnlyJournalError,
     StorageError,
 )
+from journal.core.messages import JOURNAL_BUSY, JOURNAL_DISK_FULL, JOURNAL_IO, message
 from journal.core.migrations import APPLICATION_ID, LATEST_VERSION, apply_migrations
 from journal.core.queries import has_live_runs, mark_interrupted_runs
 
@@ -93,18 +94,13 @@ def storage_error(
     primary = code & 0xFF
     detail = str(exc)
     if primary in (_BUSY, _LOCKED):
-        return JournalBusyError(
-            f"The journal {path} is busy: another program is writing to it. Try again in a moment."
-        )
+        return JournalBusyError(message(JOURNAL_BUSY, path=str(path)))
     if primary in (_CORRUPT, _NOTADB):
         return CorruptJournalError(damaged_message(path, detail, unchanged=unchanged))
     if primary == _FULL:
         # The disk, a quota or a size limit: all the same to the person. (Ids near SQLite's
         # own limit, the other cause, are refused on import: domain.MAX_RECORD_ID.)
-        return DiskFullError(
-            f"The journal {path} cannot grow: the disk holding it is full (or a quota or "
-            "size limit was reached). Free some space."
-        )
+        return DiskFullError(message(JOURNAL_DISK_FULL, path=str(path)))
     if primary in (_READONLY, _PERM) or (primary == _CANTOPEN and not _folder_writable(path)):
         return ReadOnlyJournalError(
             f"The journal {path} cannot be written: {_why_read_only(path, code, detail)}."
@@ -115,9 +111,7 @@ def storage_error(
             "check that it exists and that you may read it."
         )
     if primary == _IOERR:
-        return StorageError(
-            f"The journal {path} could not be read or written ({detail}). Check the disk it is on."
-        )
+        return StorageError(message(JOURNAL_IO, path=str(path), detail=detail))
     return None
 
 

@@ -31,6 +31,7 @@ from sqlmodel import Session
 
 from journal.core.errors import InvalidInputError, NotFoundError
 from journal.core.formatting import human_size, plural
+from journal.core.messages import KEPT_CHECKED_EXPERIMENT, KEPT_CHECKED_RUN, Message, message
 from journal.core.models import Run, to_iso, utcnow
 
 __all__ = [
@@ -496,7 +497,8 @@ class EmptiedTrash:
     runs: int = 0
     images: int = 0
     image_bytes: int = 0
-    kept: list[str] = field(default_factory=list)  # one line each: what stayed, and why
+    # One line each: what stayed, and why (a template, so the window says it in its language).
+    kept: list[Message] = field(default_factory=list)
 
     def summary(self) -> str:
         if not (self.experiments or self.runs or self.images):
@@ -511,7 +513,10 @@ class EmptiedTrash:
                     f", and freed {plural(self.images, 'image')} "
                     f"({human_size(self.image_bytes)}) no run shows any more"
                 )
-        return "\n".join([f"{gone}.", *self.kept])
+        return "\n".join([f"{gone}.", *self.kept_lines()])
+
+    def kept_lines(self) -> list[str]:
+        return [said.english() for said in self.kept]
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -519,7 +524,7 @@ class EmptiedTrash:
             "runs": self.runs,
             "images": self.images,
             "image_bytes": self.image_bytes,
-            "kept": self.kept,
+            "kept": self.kept_lines(),
         }
 
 
@@ -578,13 +583,9 @@ def empty_trash(session: Session) -> EmptiedTrash:
     for run_id in pinned:
         used_by = ", ".join(str(c) for c in sorted(checks.get(run_id, [])))
         if used_by:
-            result.kept.append(
-                f"Kept run {run_id} in the trash: migration check {used_by} compares it."
-            )
+            result.kept.append(message(KEPT_CHECKED_RUN, run=run_id, checks=used_by))
     for experiment_id in sorted(kept_experiments & set(_trashed_experiments(session))):
-        result.kept.append(
-            f"Kept experiment {experiment_id} in the trash: a migration check compares its runs."
-        )
+        result.kept.append(message(KEPT_CHECKED_EXPERIMENT, experiment=experiment_id))
     own_runs = [
         run_id
         for run_id in _column(

@@ -38,6 +38,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from journal.gui.i18n import message_text
 from journal.gui.tasks import Task, run_in_background
 from journal.gui.translating import number
 
@@ -358,7 +359,7 @@ class AnswerView(QWidget):
         if check is not None:
             self._pretty = check.pretty if check.parsed else None
             mark = {True: "✓", False: "✗", None: "?"}[check.ok]
-            self._format_status.setText(f"{mark} {check.summary}")
+            self._format_status.setText(f"{mark} {message_text(check.message)}")
             kind = {True: "info", False: "error", None: "warning"}[check.ok]
             self._format_status.setStyleSheet(
                 _STATUS_STYLES[kind].replace("#answerStatus", "#formatCheck")

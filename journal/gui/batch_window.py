@@ -47,6 +47,7 @@ from journal.core.domain import RunStatus
 from journal.core.errors import JournalError
 from journal.gui.batch_grid_model import BatchGridModel
 from journal.gui.batch_job import BatchJob
+from journal.gui.check_texts import batch_summary_line, eta_text, status_word
 from journal.gui.i18n import error_text
 from journal.gui.translating import QT_TRANSLATE_NOOP
 
@@ -87,7 +88,7 @@ def _batch_label(batch: BatchView) -> str:
     summary = batch.summary
     when = batch.created_at.strftime("%Y-%m-%d %H:%M")
     return (
-        f"#{batch.id} · {batch.status.value} · {summary.done}/{summary.total} · "
+        f"#{batch.id} · {status_word(batch.status)} · {summary.done}/{summary.total} · "
         f"{when} · {batch.name}"
     )
 
@@ -468,10 +469,10 @@ class BatchWindow(QDialog):
         row = self.batches_box.findData(batch_id)
         if row >= 0:  # its status and count move as it runs
             self.batches_box.setItemText(row, _batch_label(self._view))
-        self.summary_label.setText(summary.line())
+        self.summary_label.setText(batch_summary_line(summary))
         self.summary_label.setToolTip(
             translate("batch_window", "Batch {id}: {name} ({status})").format(
-                id=self._view.id, name=self._view.name, status=self._view.status.value
+                id=self._view.id, name=self._view.name, status=status_word(self._view.status)
             )
         )
         self.progress_bar.setRange(0, max(summary.total, 1))
@@ -664,7 +665,7 @@ class BatchWindow(QDialog):
         eta = self._eta
         if eta is not None:
             eta.finished(count)
-            self.eta_label.setText(eta.text())
+            self.eta_label.setText(eta_text(eta))
 
     @Slot(str, str)
     def _on_hosts_list_item_changed(self, _item: QListWidgetItem) -> None:

@@ -25,8 +25,9 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QFont
 
 from journal.core.check_triage import Group
-from journal.core.domain import RunStatus
+from journal.core.domain import RunStatus, Verdict
 from journal.core.grading import GradeStatus
+from journal.core.migration_check import Outcome
 from journal.gui.table_style import VERDICT_COLOURS, read_only_flags
 from journal.gui.translating import QT_TRANSLATE_NOOP
 
@@ -56,6 +57,21 @@ HEADERS = (
     QT_TRANSLATE_NOOP("check_items_model", "Why"),
 )
 WHY_COLUMN = 5
+VERDICT_WORDS = {
+    Verdict.WORKED: QT_TRANSLATE_NOOP("check_items_model", "worked"),
+    Verdict.PARTLY: QT_TRANSLATE_NOOP("check_items_model", "partly"),
+    Verdict.FAILED: QT_TRANSLATE_NOOP("check_items_model", "failed"),
+}
+OUTCOME_WORDS = {
+    Outcome.STILL_WORKS: QT_TRANSLATE_NOOP("check_items_model", "still works"),
+    Outcome.REGRESSED: QT_TRANSLATE_NOOP("check_items_model", "regressed"),
+    Outcome.IMPROVED: QT_TRANSLATE_NOOP("check_items_model", "improved"),
+    Outcome.DOES_NOT_WORK: QT_TRANSLATE_NOOP("check_items_model", "does not work"),
+    Outcome.UNTRIAGED: QT_TRANSLATE_NOOP("check_items_model", "untriaged"),
+    Outcome.FAILED_TO_RUN: QT_TRANSLATE_NOOP("check_items_model", "failed to run"),
+    Outcome.CANCELLED: QT_TRANSLATE_NOOP("check_items_model", "cancelled"),
+    Outcome.PENDING: QT_TRANSLATE_NOOP("check_items_model", "pending"),
+}
 _GROUP_ROW = 0  # the internal id of a group row; an item's is its group's row + 1
 
 
@@ -219,8 +235,8 @@ class CheckItemsModel(QAbstractItemModel):
                 " ".join(item.experiment_title.split())
                 or translate("check_items_model", "(untitled)"),
                 item.source_model,
-                item.baseline.value if item.baseline else "·",
-                item.new_verdict.value if item.new_verdict else "·",
+                _verdict_word(item.baseline),
+                _verdict_word(item.new_verdict),
                 item.reason,
             )
             return values[column]
@@ -233,7 +249,8 @@ class CheckItemsModel(QAbstractItemModel):
                 return f"{item.reason}\n{details}" if details else item.reason
             new = (
                 translate("check_items_model", "run {number} ({outcome})").format(
-                    number=item.new_run_id, outcome=item.outcome.value
+                    number=item.new_run_id,
+                    outcome=translate("check_items_model", OUTCOME_WORDS[item.outcome]),
                 )
                 if item.new_run_id
                 else translate("check_items_model", "not replayed yet")
@@ -243,3 +260,7 @@ class CheckItemsModel(QAbstractItemModel):
             )
             return f"{line}\n{item.prompt[:300]}"
         return None
+
+
+def _verdict_word(verdict: Verdict | None) -> str:
+    return translate("check_items_model", VERDICT_WORDS[verdict]) if verdict else "·"

@@ -44,6 +44,7 @@ from journal.core.formatting import short_digest
 from journal.gui.answer_view import SafeTextBrowser
 from journal.gui.check_items_model import GROUPS, HEADERS, WHY_COLUMN, CheckItemsModel, read_check
 from journal.gui.check_runner import CheckRunner, Progress
+from journal.gui.check_texts import nothing_left_line, progress_line, selection_text, summary_line
 from journal.gui.dialog_helpers import diff_html, plain_html
 from journal.gui.grade_marks import GradeStrip
 from journal.gui.i18n import error_text
@@ -371,18 +372,7 @@ class CheckWindow(QDialog):
     # -- reading ---------------------------------------------------------------------------
 
     def _describe_source(self) -> None:
-        from journal.core.migration_check import describe_selection, filter_record
-
-        if self._run_ids is not None:
-            record: dict[str, Any] = {"run_ids": self._run_ids}
-        else:
-            record = filter_record(self._filters or ExperimentFilter())
-        text = describe_selection(record)
-        if self._run_ids is None:
-            text = translate(
-                "check_window", "the latest run of each experiment matching: {filter}"
-            ).format(filter=text)
-        self.source_label.setText(text)
+        self.source_label.setText(selection_text(self._run_ids, self._filters))
 
     def _refresh_checks(self) -> None:
         from journal.core.migration_check import list_checks
@@ -410,8 +400,8 @@ class CheckWindow(QDialog):
         left = self._left()
         if self._selected() is None and left:
             self.select_position(left[0].position)  # the first one to look at, as it arrives
-        self.summary_label.setText(view.summary.line())
-        self.progress_label.setText(view.summary.progress_line(self._running))
+        self.summary_label.setText(summary_line(view.summary))
+        self.progress_label.setText(progress_line(view.summary, self._running))
         from journal.core.migration_check import regenerates
 
         how = (
@@ -721,8 +711,6 @@ class CheckWindow(QDialog):
         return True
 
     def _say_nothing_left(self) -> None:
-        from journal.core.migration_check import nothing_left_line
-
         self._say(nothing_left_line(self.items_model.items()))
 
     def triage_selected(self, verdict: Verdict | None) -> None:

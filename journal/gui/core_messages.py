@@ -196,4 +196,88 @@ TEMPLATES = (
         "core",
         "similar(ARG) is a similarity above 0, up to 1, not {arg!r}.",
     ),
+    QT_TRANSLATE_NOOP(
+        "core",
+        "The journal {path} is busy: another program is writing to it. Try again in a moment.",
+    ),
+    QT_TRANSLATE_NOOP(
+        "core",
+        "The journal {path} cannot grow: the disk holding it is full (or a quota or size limit was reached). Free some space.",
+    ),
+    QT_TRANSLATE_NOOP(
+        "core",
+        "The journal {path} could not be read or written ({detail}). Check the disk it is on.",
+    ),
+    QT_TRANSLATE_NOOP(
+        "core",
+        "Cannot write {path}: {reason}.",
+    ),
+    QT_TRANSLATE_NOOP(
+        "core",
+        "Cannot read the settings file {path}: {reason}.",
+    ),
+    QT_TRANSLATE_NOOP(
+        "core",
+        "Cannot save the settings file {path}: {reason}. Nothing was changed.",
+    ),
+    QT_TRANSLATE_NOOP(
+        "core",
+        "No runs match ({selection}): nothing to check.",
+    ),
+    QT_TRANSLATE_NOOP(
+        "core",
+        "No runs match (all experiments): nothing to check.",
+    ),
+    QT_TRANSLATE_NOOP(
+        "core",
+        "Kept run {run} in the trash: migration check {checks} compares it.",
+    ),
+    QT_TRANSLATE_NOOP(
+        "core",
+        "Kept experiment {experiment} in the trash: a migration check compares its runs.",
+    ),
+    QT_TRANSLATE_NOOP(
+        "core",
+        "not JSON: {reason}",
+    ),
+    QT_TRANSLATE_NOOP(
+        "core",
+        "valid JSON, matches the schema",
+    ),
+    QT_TRANSLATE_NOOP(
+        "core",
+        "does not match the schema: {reason}",
+    ),
+    QT_TRANSLATE_NOOP(
+        "core",
+        "valid JSON",
+    ),
+    QT_TRANSLATE_NOOP(
+        "core",
+        "valid JSON; {reason}",
+    ),
+    QT_TRANSLATE_NOOP(
+        "core",
+        "the answer is empty",
+    ),
+    QT_TRANSLATE_NOOP(
+        "core",
+        "nested too deeply to read",
+    ),
+    QT_TRANSLATE_NOOP(
+        "core",
+        "{detail} at line {line}, column {column}",
+    ),
+    QT_TRANSLATE_NOOP(
+        "core",
+        "the schema has a $ref that cannot be resolved (never fetched)",
+    ),
+    QT_TRANSLATE_NOOP(
+        "core",
+        "a pattern in the schema ran out of time ({seconds:g} s)",
+    ),
+    QT_TRANSLATE_NOOP(
+        "core",
+        "the schema could not be checked on this answer",
+    ),
 )

@@ -21,10 +21,11 @@ from PySide6.QtWidgets import (
 )
 
 from journal.core.errors import InvalidInputError
-from journal.core.expectation_form import from_fields, kind_help, negation_reads_well, value_text
+from journal.core.expectation_form import from_fields, negation_reads_well, value_text
 from journal.core.expectations import DEFAULT_SIMILARITY, MAX_TURN, Expectation, Kind, Target
 from journal.core.grading import GradeResult, GradeStatus
 from journal.gui.i18n import error_text
+from journal.gui.kind_help import kind_help
 from journal.gui.translating import QT_TRANSLATE_NOOP
 
 translate = QCoreApplication.translate

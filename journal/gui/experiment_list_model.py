@@ -25,7 +25,6 @@ from PySide6.QtGui import QFont, QGuiApplication, QIcon, QPainter, QPalette, QPe
 
 from journal.core.domain import ExperimentFilter, ExperimentSummary, Verdict
 from journal.core.errors import JournalError
-from journal.core.formatting import describe_standings, standing_label
 from journal.gui.table_style import VERDICT_COLOURS, read_only_flags
 from journal.gui.translating import QT_TRANSLATE_NOOP, day_month_time
 
@@ -44,6 +43,11 @@ VERDICT_LABELS = {
     Verdict.FAILED: QT_TRANSLATE_NOOP("experiment_list_model", "Failed"),
 }
 UNTITLED = QT_TRANSLATE_NOOP("experiment_list_model", "(untitled)")
+STANDING_LABELS = {
+    Verdict.WORKED: QT_TRANSLATE_NOOP("experiment_list_model", "worked"),
+    Verdict.PARTLY: QT_TRANSLATE_NOOP("experiment_list_model", "partly"),
+    Verdict.FAILED: QT_TRANSLATE_NOOP("experiment_list_model", "failed"),
+}
 
 
 class Column(enum.IntEnum):
@@ -183,10 +187,37 @@ def standings_tooltip(summary: ExperimentSummary) -> str:
         if summary.run_count:
             return translate("experiment_list_model", "No finished runs yet")
         return translate("experiment_list_model", "No runs yet")
-    heading = describe_standings(summary.standings)
-    lines = [heading[:1].upper() + heading[1:]]
-    lines += [f"{model}: {standing_label(verdict)}" for model, verdict in summary.standings]
+    lines = [_standings_heading(summary)]
+    lines += [
+        translate("experiment_list_model", "{model}: {standing}").format(
+            model=model, standing=_standing_label(verdict)
+        )
+        for model, verdict in summary.standings
+    ]
     return "\n".join(lines)
+
+
+def _standings_heading(summary: ExperimentSummary) -> str:
+    """`Worked on 2 of 3 models`, `Worked on 1 of 2 models (1 not judged yet)`, `Not judged
+    yet (2 models)`: the window's words for the CLI's describe_standings."""
+    tried = len(summary.standings)
+    waiting = sum(verdict is None for _, verdict in summary.standings)
+    if waiting == tried:
+        return translate("experiment_list_model", "Not judged yet (%n model(s))", None, tried)
+    worked = sum(verdict is Verdict.WORKED for _, verdict in summary.standings)
+    heading = translate("experiment_list_model", "Worked on {worked} of %n model(s)", None, tried)
+    heading = heading.format(worked=worked)
+    if not waiting:
+        return heading
+    return translate("experiment_list_model", "{heading} ({waiting} not judged yet)").format(
+        heading=heading, waiting=waiting
+    )
+
+
+def _standing_label(verdict: Verdict | None) -> str:
+    if verdict is None:
+        return translate("experiment_list_model", "not judged yet")
+    return translate("experiment_list_model", STANDING_LABELS[verdict])
 
 
 def format_date(iso: str, now: datetime | None = None) -> tuple[str, str]:

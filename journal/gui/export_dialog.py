@@ -25,9 +25,9 @@ from PySide6.QtWidgets import (
 
 from journal.core.domain import ExperimentFilter
 from journal.core.errors import JournalError
-from journal.core.formatting import describe_filter
 from journal.gui.answer_view import HEADER_TINT, SafeTextBrowser, _for_qt, _qt_style_sheet, _tint
 from journal.gui.dialog_helpers import busy_bar, error_label, hint_label
+from journal.gui.filter_text import filter_text
 from journal.gui.i18n import error_text
 
 if TYPE_CHECKING:
@@ -121,7 +121,7 @@ class ExportDialog(QDialog):
         self.experiment_radio = QRadioButton(translate("export_dialog", "The current experiment"))
         self.all_count = hint_label(translate("export_dialog", "counting…"))
         self.filter_count = hint_label(
-            describe_filter(filters) or translate("export_dialog", "No filter is set.")
+            filter_text(filters) or translate("export_dialog", "No filter is set.")
         )
         self.experiment_count = hint_label(
             "" if current_id else translate("export_dialog", "No experiment is open.")
@@ -327,9 +327,7 @@ class ExportDialog(QDialog):
         self.all_count.setText(_counts(experiments, runs))
         if not self._filters.is_empty:
             experiments, runs = counts[SCOPE_FILTER]
-            self.filter_count.setText(
-                f"{describe_filter(self._filters)}: {_counts(experiments, runs)}"
-            )
+            self.filter_count.setText(f"{filter_text(self._filters)}: {_counts(experiments, runs)}")
         if experiment is not None:
             title, runs = experiment
             title = title or translate("export_dialog", "(untitled)")

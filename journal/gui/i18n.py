@@ -71,9 +71,11 @@ def error_text(error: JournalError) -> str:
     """What the window shows for `error`: the core's message translated when it came as a
     template with parameters (journal.core.messages), else its text as raised."""
     said = error.core_message
-    return error.message if said is None else _translated(said)
+    return error.message if said is None else message_text(said)
 
 
-def _translated(said: Message) -> str:
+def message_text(said: Message) -> str:
+    """A core message (journal.core.messages) in the window's language, its parameters
+    filled in."""
     # The context is "core" for every template: journal/gui/core_messages.py lists them.
-    return translate("core", said.template).format(**said.filled(_translated))
+    return translate("core", said.template).format(**said.filled(message_text))

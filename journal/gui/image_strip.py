@@ -39,7 +39,7 @@ from PySide6.QtWidgets import (
 from journal.core.errors import InvalidInputError
 from journal.gui.i18n import error_text
 from journal.gui.options_panel import error_color
-from journal.gui.translating import QT_TRANSLATE_NOOP
+from journal.gui.translating import QT_TRANSLATE_NOOP, size_text
 
 if TYPE_CHECKING:
     from journal.core.images import ImageFile
@@ -64,7 +64,7 @@ def thumbnail(data: bytes) -> QPixmap:
     )
 
 
-def describe(name: str, mime: str, size_label: str, width: int | None, height: int | None) -> str:
+def describe(name: str, mime: str, size: str, width: int | None, height: int | None) -> str:
     """A thumbnail's tooltip: name, type, size and shape, one per line."""
     shape = (
         "\n"
@@ -72,7 +72,7 @@ def describe(name: str, mime: str, size_label: str, width: int | None, height: i
         if width and height
         else ""
     )
-    return f"{name}\n{mime}, {size_label}{shape}"
+    return f"{name}\n{mime}, {size}{shape}"
 
 
 def png_bytes(image: QImage) -> bytes:
@@ -194,11 +194,9 @@ class AttachedImages(QWidget):
             if widget is not None:
                 widget.hide()  # gone now; deleted once its click is handled
                 widget.deleteLater()
-        if self._images:  # the database layer loads after the window shows, not for this
-            from journal.core.images import size_label
         for image in self._images:
             name = Path(image.name).name
-            tip = describe(name, image.mime, size_label(len(image.data)), image.width, image.height)
+            tip = describe(name, image.mime, size_text(len(image.data)), image.width, image.height)
             self._row.addWidget(self._tile(image, tip))
         if self._images:
             self._row.addStretch(1)

@@ -509,8 +509,10 @@ class MainWindow(QMainWindow):
             Path(path).write_text(text, encoding="utf-8")
         except OSError as exc:
             from journal.core.errors import StorageError
+            from journal.core.messages import CANNOT_WRITE_FILE, message
 
-            self.context.report(StorageError(f"Cannot write {path}: {exc.strerror or exc}."))
+            reason = exc.strerror or str(exc)
+            self.context.report(StorageError(message(CANNOT_WRITE_FILE, path=path, reason=reason)))
             return
         size = len(text)
         said = translate("main_window", "The answer (%n character(s)) is in {path}.", None, size)

@@ -27,7 +27,7 @@ from journal.core.grading import OutcomeStatus
 from journal.core.templates import values_line
 from journal.gui.grade_marks import RunGrades
 from journal.gui.table_style import VERDICT_COLOURS
-from journal.gui.translating import QT_TRANSLATE_NOOP, short_moment
+from journal.gui.translating import QT_TRANSLATE_NOOP, short_moment, size_text
 
 if TYPE_CHECKING:
     from journal.core.conversations import TurnNode
@@ -295,7 +295,7 @@ class RunHistoryModel(QAbstractTableModel):
     def _tooltip(self, run: Any, column: int) -> str | None:
         node = self._nodes.get(run.id)
         if column == self.MODEL and node is not None:
-            return node.label()
+            return turn_label(node)
         if column == self.ID:
             lines = (
                 [translate("run_history", "Replays run {id}").format(id=run.replay_of_id)]
@@ -309,7 +309,7 @@ class RunHistoryModel(QAbstractTableModel):
                     ).format(id=run.based_on_id)
                 )
             if node is not None:
-                lines[:0] = [node.label(), *_continued(node)]
+                lines[:0] = [turn_label(node), *_continued(node)]
             replayed_by = [str(other.id) for other in self._runs if other.replay_of_id == run.id]
             if replayed_by:
                 lines.append(
@@ -409,16 +409,36 @@ class HistoryView(QTreeView):
 
 def _image_mark(images: list[StoredImage]) -> tuple[str, str]:
     """`▣2` and "Showed 2 images:" with one line each (type, size, width×height)."""
-    from journal.core.images import size_label
-
     lines = [
-        f"  {image.mime}, {size_label(image.size)}"
+        f"  {image.mime}, {size_text(image.size)}"
         + (f", {image.width}×{image.height}" if image.width and image.height else "")
         for image in images
     ]
     count = len(images)
     head = translate("run_history", "Showed %n image(s):", None, count)
     return f"{IMAGE_MARK}{count}", "\n".join([head, *lines])
+
+
+def turn_label(node: TurnNode) -> str:
+    """`turn 2 (run 14, follows run 12)` or `turn 2 (run 15, branch 2 of 2 from run 12)`:
+    the window's words for the CLI's TurnNode.label()."""
+    parent = node.run.parent_id
+    if parent is None:
+        text = translate("run_history", "turn 1 (run {run})")
+    elif node.siblings > 1:
+        text = translate(
+            "run_history",
+            "turn {turn} (run {run}, branch {branch} of {siblings} from run {parent})",
+        )
+    else:
+        text = translate("run_history", "turn {turn} (run {run}, follows run {parent})")
+    return text.format(
+        turn=node.turn,
+        run=node.run_id,
+        branch=node.branch,
+        siblings=node.siblings,
+        parent=parent,
+    )
 
 
 def _continued(node: TurnNode) -> list[str]:

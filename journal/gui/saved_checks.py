@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QCoreApplication, QModelIndex, Qt, Signal, Slot
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTreeWidget, QTreeWidgetItem
 
+from journal.gui.check_texts import status_word
 from journal.gui.translating import QT_TRANSLATE_NOOP, short_moment
 
 if TYPE_CHECKING:
@@ -62,7 +63,12 @@ class SavedChecksList(QTreeWidget):
             self.clear()
             for check in checks:
                 item = QTreeWidgetItem(
-                    [check.name, check.target_model, check.status.value, when(check.created_at)]
+                    [
+                        check.name,
+                        check.target_model,
+                        status_word(check.status),
+                        when(check.created_at),
+                    ]
                 )
                 item.setData(0, CHECK_ID_ROLE, check.id)
                 tip = translate("saved_checks", "Check {id}: {name}").format(

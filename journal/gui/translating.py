@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from PySide6.QtCore import QDate, QDateTime, QLocale, QTime
+from PySide6.QtCore import QCoreApplication, QDate, QDateTime, QLocale, QTime
 
 
 def QT_TRANSLATE_NOOP(context: str, text: str) -> str:  # noqa: N802 - the name lupdate reads
@@ -25,6 +25,14 @@ def number(n: int) -> str:
     language chosen, as in tests) in English digits grouped by commas."""
     locale = QLocale()
     return f"{n:,}" if locale.language() == QLocale.Language.C else locale.toString(n)
+
+
+def size_text(size: int) -> str:
+    """A size in bytes as the window's locale writes it, decimal units: "512 B", "12.3 kB",
+    "12,3 ko" (Qt's own words for the units above a kilobyte)."""
+    if size < 1000:
+        return QCoreApplication.translate("translating", "{size} B").format(size=size)
+    return QLocale().formattedDataSize(size, 1, QLocale.DataSizeFormat.DataSizeSIFormat)
 
 
 def _qt_moment(moment: datetime) -> QDateTime:

@@ -18,18 +18,78 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from journal.gui.i18n import error_text
-from journal.gui.translating import QT_TRANSLATE_NOOP
+from journal.gui.i18n import error_text, message_text
+from journal.gui.translating import QT_TRANSLATE_NOOP, size_text
 
 if TYPE_CHECKING:
     from sqlmodel import Session
 
-    from journal.core.trash import EmptiedTrash, TrashedItem
+    from journal.core.trash import EmptiedTrash, TrashedItem, TrashReceipt
     from journal.gui.context import AppContext
 
 translate = QCoreApplication.translate
 
 EMPTY_TEXT = QT_TRANSLATE_NOOP("trash_dialog", "The trash is empty.")
+
+
+def emptied_text(emptied: EmptiedTrash) -> str:
+    """What emptying the trash deleted, then what it kept and why, one line each."""
+    # Plain names for the counts: lupdate skips a count given as an attribute.
+    experiments, runs, images = emptied.experiments, emptied.runs, emptied.images
+    if not (experiments or runs or images):
+        gone = translate("trash_dialog", "Nothing was deleted.")
+    else:
+        if images:
+            gone = translate(
+                "trash_dialog",
+                "Deleted {experiments} and {runs} for good, and freed {images} ({size}) no run "
+                "shows any more.",
+            )
+        else:
+            gone = translate("trash_dialog", "Deleted {experiments} and {runs} for good.")
+        gone = gone.format(
+            experiments=translate("trash_dialog", "%n experiment(s)", None, experiments),
+            runs=translate("trash_dialog", "%n run(s)", None, runs),
+            images=translate("trash_dialog", "%n image(s)", None, images),
+            size=size_text(emptied.image_bytes),
+        )
+    return "\n".join([gone, *(message_text(said) for said in emptied.kept)])
+
+
+# (experiments?, several named?, more taken along?) -> what a restore says
+RESTORED = {
+    (True, False, False): QT_TRANSLATE_NOOP(
+        "trash_dialog", "Restored experiment {ids} from the trash."
+    ),
+    (True, True, False): QT_TRANSLATE_NOOP(
+        "trash_dialog", "Restored experiments {ids} from the trash."
+    ),
+    (True, False, True): QT_TRANSLATE_NOOP(
+        "trash_dialog", "Restored experiment {ids} and its %n run(s) from the trash."
+    ),
+    (True, True, True): QT_TRANSLATE_NOOP(
+        "trash_dialog", "Restored experiments {ids} and their %n run(s) from the trash."
+    ),
+    (False, False, False): QT_TRANSLATE_NOOP("trash_dialog", "Restored run {ids} from the trash."),
+    (False, True, False): QT_TRANSLATE_NOOP("trash_dialog", "Restored runs {ids} from the trash."),
+    (False, False, True): QT_TRANSLATE_NOOP(
+        "trash_dialog", "Restored run {ids} and %n later turn(s) from the trash."
+    ),
+    (False, True, True): QT_TRANSLATE_NOOP(
+        "trash_dialog", "Restored runs {ids} and %n later turn(s) from the trash."
+    ),
+}
+
+
+def restored_line(receipt: TrashReceipt) -> str:
+    """What a restore brought back from the trash: `Restored experiment 4 and its 2 runs
+    from the trash.`"""
+    experiments = bool(receipt.experiment_ids)
+    named = receipt.experiment_ids if experiments else receipt.named_run_ids
+    more = len(receipt.run_ids) - (0 if experiments else len(named))
+    text = RESTORED[(experiments, len(named) > 1, more > 0)]
+    ids = ", ".join(str(i) for i in named)
+    return translate("trash_dialog", text, None, more).format(ids=ids)
 
 
 def item_words(item: TrashedItem, experiment_title: str = "") -> str:
@@ -161,19 +221,19 @@ class TrashDialog(QDialog):
         if not chosen:
             return
 
-        def restore(session: Session) -> list[str]:
+        def restore(session: Session) -> list[TrashReceipt]:
             lines = []
             if experiments:
-                lines.append(restore_experiments(session, experiments).summary(restored=True))
+                lines.append(restore_experiments(session, experiments))
             if runs:
-                lines.append(restore_runs(session, runs).summary(restored=True))
+                lines.append(restore_runs(session, runs))
             return lines
 
         self._context.write(restore, self._on_restored, self._on_failed, owner=self)
 
-    def _on_restored(self, lines: list[str]) -> None:
+    def _on_restored(self, receipts: list[TrashReceipt]) -> None:
         self.reload()
-        self.message.setText(" ".join(lines))
+        self.message.setText(" ".join(restored_line(receipt) for receipt in receipts))
         self.changed.emit()
 
     def _on_failed(self, error: object) -> None:
@@ -196,7 +256,7 @@ class TrashDialog(QDialog):
 
     def _on_emptied(self, emptied: EmptiedTrash) -> None:
         self.reload()
-        self.message.setText(emptied.summary())
+        self.message.setText(emptied_text(emptied))
         self.changed.emit()
 
     @classmethod

@@ -47,6 +47,23 @@
         </message>
     </context>
     <context>
+        <name>check_texts</name>
+        <message numerus="yes">
+            <source>%n need(s) a look</source>
+            <translation>
+                <numerusform>%n needs a look</numerusform>
+                <numerusform>%n need a look</numerusform>
+            </translation>
+        </message>
+        <message numerus="yes">
+            <source>%n run(s): {ids}</source>
+            <translation>
+                <numerusform>%n run: {ids}</numerusform>
+                <numerusform>%n runs: {ids}</numerusform>
+            </translation>
+        </message>
+    </context>
+    <context>
         <name>check_window</name>
         <message numerus="yes">
             <source>%n grade(s) still coming</source>
@@ -129,6 +146,23 @@
             <translation>
                 <numerusform>%n expectation, weighted score at least {threshold}</numerusform>
                 <numerusform>%n expectations, weighted score at least {threshold}</numerusform>
+            </translation>
+        </message>
+    </context>
+    <context>
+        <name>experiment_list_model</name>
+        <message numerus="yes">
+            <source>Not judged yet (%n model(s))</source>
+            <translation>
+                <numerusform>Not judged yet (%n model)</numerusform>
+                <numerusform>Not judged yet (%n models)</numerusform>
+            </translation>
+        </message>
+        <message numerus="yes">
+            <source>Worked on {worked} of %n model(s)</source>
+            <translation>
+                <numerusform>Worked on {worked} of %n model</numerusform>
+                <numerusform>Worked on {worked} of %n models</numerusform>
             </translation>
         </message>
     </context>
@@ -386,6 +420,41 @@ Double-click to open</numerusform>
     </context>
     <context>
         <name>trash_dialog</name>
+        <message numerus="yes">
+            <source>%n image(s)</source>
+            <translation>
+                <numerusform>%n image</numerusform>
+                <numerusform>%n images</numerusform>
+            </translation>
+        </message>
+        <message numerus="yes">
+            <source>Restored experiment {ids} and its %n run(s) from the trash.</source>
+            <translation>
+                <numerusform>Restored experiment {ids} and its %n run from the trash.</numerusform>
+                <numerusform>Restored experiment {ids} and its %n runs from the trash.</numerusform>
+            </translation>
+        </message>
+        <message numerus="yes">
+            <source>Restored experiments {ids} and their %n run(s) from the trash.</source>
+            <translation>
+                <numerusform>Restored experiments {ids} and their %n run from the trash.</numerusform>
+                <numerusform>Restored experiments {ids} and their %n runs from the trash.</numerusform>
+            </translation>
+        </message>
+        <message numerus="yes">
+            <source>Restored run {ids} and %n later turn(s) from the trash.</source>
+            <translation>
+                <numerusform>Restored run {ids} and %n later turn from the trash.</numerusform>
+                <numerusform>Restored run {ids} and %n later turns from the trash.</numerusform>
+            </translation>
+        </message>
+        <message numerus="yes">
+            <source>Restored runs {ids} and %n later turn(s) from the trash.</source>
+            <translation>
+                <numerusform>Restored runs {ids} and %n later turn from the trash.</numerusform>
+                <numerusform>Restored runs {ids} and %n later turns from the trash.</numerusform>
+            </translation>
+        </message>
         <message numerus="yes">
             <source>Experiment {title} and its %n run(s)</source>
             <translation>

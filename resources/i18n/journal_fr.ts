@@ -350,6 +350,50 @@ Les réponses terminées sont conservées ; Tout exécuter → Reprendre exécut
             <translation>Pourquoi</translation>
         </message>
         <message>
+            <source>worked</source>
+            <translation>a fonctionné</translation>
+        </message>
+        <message>
+            <source>partly</source>
+            <translation>en partie</translation>
+        </message>
+        <message>
+            <source>failed</source>
+            <translation>a échoué</translation>
+        </message>
+        <message>
+            <source>still works</source>
+            <translation>fonctionne toujours</translation>
+        </message>
+        <message>
+            <source>regressed</source>
+            <translation>régression</translation>
+        </message>
+        <message>
+            <source>improved</source>
+            <translation>amélioration</translation>
+        </message>
+        <message>
+            <source>does not work</source>
+            <translation>ne fonctionne pas</translation>
+        </message>
+        <message>
+            <source>untriaged</source>
+            <translation>non triée</translation>
+        </message>
+        <message>
+            <source>failed to run</source>
+            <translation>exécution échouée</translation>
+        </message>
+        <message>
+            <source>cancelled</source>
+            <translation>annulée</translation>
+        </message>
+        <message>
+            <source>pending</source>
+            <translation>en attente</translation>
+        </message>
+        <message>
             <source>(untitled)</source>
             <translation>(sans titre)</translation>
         </message>
@@ -371,6 +415,111 @@ Les réponses terminées sont conservées ; Tout exécuter → Reprendre exécut
         <message>
             <source>Grading item {item} failed: {message}</source>
             <translation>L'évaluation de l'élément {item} a échoué : {message}</translation>
+        </message>
+    </context>
+    <context>
+        <name>check_texts</name>
+        <message>
+            <source>running</source>
+            <translation>en cours</translation>
+        </message>
+        <message>
+            <source>done</source>
+            <translation>terminée</translation>
+        </message>
+        <message>
+            <source>paused</source>
+            <translation>en pause</translation>
+        </message>
+        <message>
+            <source>cancelled</source>
+            <translation>annulée</translation>
+        </message>
+        <message>
+            <source>interrupted</source>
+            <translation>interrompue</translation>
+        </message>
+        <message>
+            <source>{models} ({waiting})</source>
+            <translation>{models} ({waiting})</translation>
+        </message>
+        <message numerus="yes">
+            <source>%n need(s) a look</source>
+            <translation>
+                <numerusform>%n à vérifier</numerusform>
+                <numerusform>%n à vérifier</numerusform>
+            </translation>
+        </message>
+        <message>
+            <source>{failed} fail, {looks}</source>
+            <translation>{failed} échouent, {looks}</translation>
+        </message>
+        <message>
+            <source>{details}; {count} by your verdict</source>
+            <translation>{details} ; {count} par votre verdict</translation>
+        </message>
+        <message>
+            <source>{passed} of {total} pass on {model} ({details})</source>
+            <translation>{passed} sur {total} réussissent sur {model} ({details})</translation>
+        </message>
+        <message>
+            <source>{done} of {total} replayed…</source>
+            <translation>{done} sur {total} rejoués…</translation>
+        </message>
+        <message>
+            <source>{done} of {total} replayed</source>
+            <translation>{done} sur {total} rejoués</translation>
+        </message>
+        <message>
+            <source>Nothing left to look at: {passes} pass, {judged} judged by you</source>
+            <translation>Plus rien à vérifier : {passes} réussissent, {judged} jugés par vous</translation>
+        </message>
+        <message>
+            <source>{said}; {more}</source>
+            <translation>{said} ; {more}</translation>
+        </message>
+        <message>
+            <source>{count} still grading</source>
+            <translation>{count} en cours d'évaluation</translation>
+        </message>
+        <message>
+            <source>{count} not run yet</source>
+            <translation>{count} pas encore exécutés</translation>
+        </message>
+        <message numerus="yes">
+            <source>%n run(s): {ids}</source>
+            <translation>
+                <numerusform>%n exécution : {ids}</numerusform>
+                <numerusform>%n exécutions : {ids}</numerusform>
+            </translation>
+        </message>
+        <message>
+            <source>all experiments</source>
+            <translation>toutes les expériences</translation>
+        </message>
+        <message>
+            <source>the latest run of each experiment matching: {filter}</source>
+            <translation>la dernière exécution de chaque expérience correspondant à : {filter}</translation>
+        </message>
+        <message>
+            <source>{seconds} s</source>
+            <translation>{seconds} s</translation>
+        </message>
+        <message>
+            <source>{minutes} min</source>
+            <translation>{minutes} min</translation>
+        </message>
+        <message>
+            <source>{hours} h {minutes} min</source>
+            <translation>{hours} h {minutes} min</translation>
+        </message>
+        <message>
+            <source>{hours} h</source>
+            <translation>{hours} h</translation>
+        </message>
+        <message>
+            <source>about {duration} left</source>
+            <translation>environ {duration} restantes</translation>
         </message>
     </context>
     <context>
@@ -478,10 +627,6 @@ Les réponses terminées sont conservées ; Tout exécuter → Reprendre exécut
         <message>
             <source>New answer, against the original</source>
             <translation>Nouvelle réponse, comparée à l'originale</translation>
-        </message>
-        <message>
-            <source>the latest run of each experiment matching: {filter}</source>
-            <translation>la dernière exécution de chaque expérience correspondant à : {filter}</translation>
         </message>
         <message>
             <source>every turn regenerated</source>
@@ -945,6 +1090,90 @@ Conversations : {how}</translation>
             <source>similar(ARG) is a similarity above 0, up to 1, not {arg!r}.</source>
             <translation>similar(ARG) est une similarité au-dessus de 0, jusqu’à 1, pas {arg!r}.</translation>
         </message>
+        <message>
+            <source>The journal {path} is busy: another program is writing to it. Try again in a moment.</source>
+            <translation>Le journal {path} est occupé : un autre programme y écrit. Réessayez dans un instant.</translation>
+        </message>
+        <message>
+            <source>The journal {path} cannot grow: the disk holding it is full (or a quota or size limit was reached). Free some space.</source>
+            <translation>Le journal {path} ne peut plus grandir : le disque qui le contient est plein (ou un quota ou une limite de taille est atteint). Libérez de la place.</translation>
+        </message>
+        <message>
+            <source>The journal {path} could not be read or written ({detail}). Check the disk it is on.</source>
+            <translation>Le journal {path} n'a pas pu être lu ou écrit ({detail}). Vérifiez le disque qui le contient.</translation>
+        </message>
+        <message>
+            <source>Cannot write {path}: {reason}.</source>
+            <translation>Impossible d'écrire {path} : {reason}.</translation>
+        </message>
+        <message>
+            <source>Cannot read the settings file {path}: {reason}.</source>
+            <translation>Impossible de lire le fichier de paramètres {path} : {reason}.</translation>
+        </message>
+        <message>
+            <source>Cannot save the settings file {path}: {reason}. Nothing was changed.</source>
+            <translation>Impossible d'enregistrer le fichier de paramètres {path} : {reason}. Rien n'a été modifié.</translation>
+        </message>
+        <message>
+            <source>No runs match ({selection}): nothing to check.</source>
+            <translation>Aucune exécution ne correspond ({selection}) : rien à vérifier.</translation>
+        </message>
+        <message>
+            <source>No runs match (all experiments): nothing to check.</source>
+            <translation>Aucune exécution ne correspond (toutes les expériences) : rien à vérifier.</translation>
+        </message>
+        <message>
+            <source>Kept run {run} in the trash: migration check {checks} compares it.</source>
+            <translation>Exécution {run} gardée dans la corbeille : la vérification de migration {checks} la compare.</translation>
+        </message>
+        <message>
+            <source>Kept experiment {experiment} in the trash: a migration check compares its runs.</source>
+            <translation>Expérience {experiment} gardée dans la corbeille : une vérification de migration compare ses exécutions.</translation>
+        </message>
+        <message>
+            <source>not JSON: {reason}</source>
+            <translation>pas du JSON : {reason}</translation>
+        </message>
+        <message>
+            <source>valid JSON, matches the schema</source>
+            <translation>JSON valide, conforme au schéma</translation>
+        </message>
+        <message>
+            <source>does not match the schema: {reason}</source>
+            <translation>non conforme au schéma : {reason}</translation>
+        </message>
+        <message>
+            <source>valid JSON</source>
+            <translation>JSON valide</translation>
+        </message>
+        <message>
+            <source>valid JSON; {reason}</source>
+            <translation>JSON valide ; {reason}</translation>
+        </message>
+        <message>
+            <source>the answer is empty</source>
+            <translation>la réponse est vide</translation>
+        </message>
+        <message>
+            <source>nested too deeply to read</source>
+            <translation>trop imbriqué pour être lu</translation>
+        </message>
+        <message>
+            <source>{detail} at line {line}, column {column}</source>
+            <translation>{detail} à la ligne {line}, colonne {column}</translation>
+        </message>
+        <message>
+            <source>the schema has a $ref that cannot be resolved (never fetched)</source>
+            <translation>le schéma contient un $ref impossible à résoudre (jamais téléchargé)</translation>
+        </message>
+        <message>
+            <source>a pattern in the schema ran out of time ({seconds:g} s)</source>
+            <translation>un motif du schéma a dépassé le temps imparti ({seconds:g} s)</translation>
+        </message>
+        <message>
+            <source>the schema could not be checked on this answer</source>
+            <translation>le schéma n'a pas pu être vérifié sur cette réponse</translation>
+        </message>
     </context>
     <context>
         <name>crash_dialog</name>
@@ -1348,6 +1577,18 @@ Conversations : {how}</translation>
             <translation>(sans titre)</translation>
         </message>
         <message>
+            <source>worked</source>
+            <translation>a fonctionné</translation>
+        </message>
+        <message>
+            <source>partly</source>
+            <translation>en partie</translation>
+        </message>
+        <message>
+            <source>failed</source>
+            <translation>a échoué</translation>
+        </message>
+        <message>
             <source>Title</source>
             <translation>Titre</translation>
         </message>
@@ -1386,6 +1627,32 @@ Conversations : {how}</translation>
         <message>
             <source>No runs yet</source>
             <translation>Aucune exécution pour l'instant</translation>
+        </message>
+        <message>
+            <source>{model}: {standing}</source>
+            <translation>{model} : {standing}</translation>
+        </message>
+        <message numerus="yes">
+            <source>Not judged yet (%n model(s))</source>
+            <translation>
+                <numerusform>Pas encore jugée (%n modèle)</numerusform>
+                <numerusform>Pas encore jugée (%n modèles)</numerusform>
+            </translation>
+        </message>
+        <message numerus="yes">
+            <source>Worked on {worked} of %n model(s)</source>
+            <translation>
+                <numerusform>A fonctionné sur {worked} de %n modèle</numerusform>
+                <numerusform>A fonctionné sur {worked} des %n modèles</numerusform>
+            </translation>
+        </message>
+        <message>
+            <source>{heading} ({waiting} not judged yet)</source>
+            <translation>{heading} ({waiting} pas encore jugés)</translation>
+        </message>
+        <message>
+            <source>not judged yet</source>
+            <translation>pas encore jugé</translation>
         </message>
         <message>
             <source>{title} (archived)</source>
@@ -1558,6 +1825,45 @@ Le remplacer par cet export ? L'ancien n'est remplacé qu'une fois le nouveau te
         <message>
             <source>Send every turn up to run {id} again, each after the new answers, as a new branch; unticked, only this turn is replayed, after the recorded ones</source>
             <translation>Renvoyer chaque tour jusqu'à l'exécution {id}, chacun après les nouvelles réponses, comme une nouvelle branche ; décoché, seul ce tour est rejoué, après les tours enregistrés</translation>
+        </message>
+    </context>
+    <context>
+        <name>filter_text</name>
+        <message>
+            <source>worked</source>
+            <translation>a fonctionné</translation>
+        </message>
+        <message>
+            <source>partly</source>
+            <translation>en partie</translation>
+        </message>
+        <message>
+            <source>failed</source>
+            <translation>a échoué</translation>
+        </message>
+        <message>
+            <source>model {model}</source>
+            <translation>modèle {model}</translation>
+        </message>
+        <message>
+            <source>unrated</source>
+            <translation>non évaluées</translation>
+        </message>
+        <message>
+            <source>tag {tag}</source>
+            <translation>étiquette {tag}</translation>
+        </message>
+        <message>
+            <source>“{words}”</source>
+            <translation>« {words} »</translation>
+        </message>
+        <message>
+            <source>since {date}</source>
+            <translation>depuis le {date}</translation>
+        </message>
+        <message>
+            <source>before {date}</source>
+            <translation>avant le {date}</translation>
         </message>
     </context>
     <context>
@@ -2272,6 +2578,73 @@ Le remplacer par cet export ? L'ancien n'est remplacé qu'une fois le nouveau te
         <message>
             <source>No runs yet: the runs of each week show here.</source>
             <translation>Aucune exécution pour l'instant : les exécutions de chaque semaine s'afficheront ici.</translation>
+        </message>
+    </context>
+    <context>
+        <name>kind_help</name>
+        <message>
+            <source>The text contains this, exactly as written.</source>
+            <translation>Le texte contient ceci, tel quel.</translation>
+        </message>
+        <message>
+            <source>The text contains this, ignoring upper and lower case.</source>
+            <translation>Le texte contient ceci, sans tenir compte des majuscules et minuscules.</translation>
+        </message>
+        <message>
+            <source>The text is exactly this (surrounding spaces ignored).</source>
+            <translation>Le texte est exactement ceci (espaces autour ignorées).</translation>
+        </message>
+        <message>
+            <source>The text starts with this.</source>
+            <translation>Le texte commence par ceci.</translation>
+        </message>
+        <message>
+            <source>A regular expression matches somewhere in the text.</source>
+            <translation>Une expression régulière correspond quelque part dans le texte.</translation>
+        </message>
+        <message>
+            <source>The text is valid JSON.</source>
+            <translation>Le texte est du JSON valide.</translation>
+        </message>
+        <message>
+            <source>The text is JSON that meets this JSON schema (or @file.json).</source>
+            <translation>Le texte est du JSON conforme à ce schéma JSON (ou @fichier.json).</translation>
+        </message>
+        <message>
+            <source>How many words: an operator and a number.</source>
+            <translation>Combien de mots : un opérateur et un nombre.</translation>
+        </message>
+        <message>
+            <source>How many characters: an operator and a number.</source>
+            <translation>Combien de caractères : un opérateur et un nombre.</translation>
+        </message>
+        <message>
+            <source>How many lines: an operator and a number.</source>
+            <translation>Combien de lignes : un opérateur et un nombre.</translation>
+        </message>
+        <message>
+            <source>How fast the model answered, in tokens per second.</source>
+            <translation>La vitesse de réponse du modèle, en jetons par seconde.</translation>
+        </message>
+        <message>
+            <source>How long until the first token (seconds, or ms).</source>
+            <translation>Le délai avant le premier jeton (en secondes, ou ms).</translation>
+        </message>
+        <message>
+            <source>Why the model stopped (stop, length, ...).</source>
+            <translation>Pourquoi le modèle s'est arrêté (stop, length, ...).</translation>
+        </message>
+        <message>
+            <source>Means about the same as this text (embedding similarity, 0 to 1).</source>
+            <translation>Veut dire à peu près la même chose que ce texte (similarité d'embeddings, de 0 à 1).</translation>
+        </message>
+        <message>
+            <source>A judge model reads the answer and decides whether it meets this rubric.</source>
+            <translation>Un modèle juge lit la réponse et décide si elle satisfait cette grille.</translation>
+        </message>
+        <message>
+            <source>{help} Example: {example}</source>
+            <translation>{help} Exemple : {example}</translation>
         </message>
     </context>
     <context>
@@ -3439,6 +3812,18 @@ Double-cliquez pour ouvrir l'exécution {id}</translation>
             </translation>
         </message>
         <message>
+            <source>turn 1 (run {run})</source>
+            <translation>tour 1 (exécution {run})</translation>
+        </message>
+        <message>
+            <source>turn {turn} (run {run}, branch {branch} of {siblings} from run {parent})</source>
+            <translation>tour {turn} (exécution {run}, branche {branch} sur {siblings} depuis l'exécution {parent})</translation>
+        </message>
+        <message>
+            <source>turn {turn} (run {run}, follows run {parent})</source>
+            <translation>tour {turn} (exécution {run}, suit l'exécution {parent})</translation>
+        </message>
+        <message>
             <source>Continued up to run {id}</source>
             <translation>Poursuivie jusqu'à l'exécution {id}</translation>
         </message>
@@ -3698,6 +4083,13 @@ http://gpu-box:11434 limit=2
         </message>
     </context>
     <context>
+        <name>translating</name>
+        <message>
+            <source>{size} B</source>
+            <translation>{size} o</translation>
+        </message>
+    </context>
+    <context>
         <name>trash_actions</name>
         <message>
             <source>the untitled experiment</source>
@@ -3774,6 +4166,69 @@ http://gpu-box:11434 limit=2
         <message>
             <source>The trash is empty.</source>
             <translation>La corbeille est vide.</translation>
+        </message>
+        <message>
+            <source>Nothing was deleted.</source>
+            <translation>Rien n'a été supprimé.</translation>
+        </message>
+        <message>
+            <source>Deleted {experiments} and {runs} for good, and freed {images} ({size}) no run shows any more.</source>
+            <translation>{experiments} et {runs} supprimées définitivement, et {images} ({size}) qu'aucune exécution n'affiche plus libérées.</translation>
+        </message>
+        <message>
+            <source>Deleted {experiments} and {runs} for good.</source>
+            <translation>{experiments} et {runs} supprimées définitivement.</translation>
+        </message>
+        <message numerus="yes">
+            <source>%n image(s)</source>
+            <translation>
+                <numerusform>%n image</numerusform>
+                <numerusform>%n images</numerusform>
+            </translation>
+        </message>
+        <message>
+            <source>Restored experiment {ids} from the trash.</source>
+            <translation>Expérience {ids} restaurée depuis la corbeille.</translation>
+        </message>
+        <message>
+            <source>Restored experiments {ids} from the trash.</source>
+            <translation>Expériences {ids} restaurées depuis la corbeille.</translation>
+        </message>
+        <message numerus="yes">
+            <source>Restored experiment {ids} and its %n run(s) from the trash.</source>
+            <translation>
+                <numerusform>Expérience {ids} restaurée depuis la corbeille avec %n exécution.</numerusform>
+                <numerusform>Expérience {ids} restaurée depuis la corbeille avec ses %n exécutions.</numerusform>
+            </translation>
+        </message>
+        <message numerus="yes">
+            <source>Restored experiments {ids} and their %n run(s) from the trash.</source>
+            <translation>
+                <numerusform>Expériences {ids} restaurées depuis la corbeille avec %n exécution.</numerusform>
+                <numerusform>Expériences {ids} restaurées depuis la corbeille avec leurs %n exécutions.</numerusform>
+            </translation>
+        </message>
+        <message>
+            <source>Restored run {ids} from the trash.</source>
+            <translation>Exécution {ids} restaurée depuis la corbeille.</translation>
+        </message>
+        <message>
+            <source>Restored runs {ids} from the trash.</source>
+            <translation>Exécutions {ids} restaurées depuis la corbeille.</translation>
+        </message>
+        <message numerus="yes">
+            <source>Restored run {ids} and %n later turn(s) from the trash.</source>
+            <translation>
+                <numerusform>Exécution {ids} et %n tour suivant restaurés depuis la corbeille.</numerusform>
+                <numerusform>Exécution {ids} et %n tours suivants restaurés depuis la corbeille.</numerusform>
+            </translation>
+        </message>
+        <message numerus="yes">
+            <source>Restored runs {ids} and %n later turn(s) from the trash.</source>
+            <translation>
+                <numerusform>Exécutions {ids} et %n tour suivant restaurés depuis la corbeille.</numerusform>
+                <numerusform>Exécutions {ids} et %n tours suivants restaurés depuis la corbeille.</numerusform>
+            </translation>
         </message>
         <message numerus="yes">
             <source>Experiment {title} and its %n run(s)</source>

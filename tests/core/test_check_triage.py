@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import threading
 from collections.abc import Iterator
-from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -471,7 +470,6 @@ def _item(position: int, triage: ItemTriage, verdict: Verdict | None = None) -> 
 
 def test_what_the_window_says_of_what_is_left_and_the_grades_coming() -> None:
     from journal.core.migration_check import grades_coming, grades_missing, left_of
-    from journal.core.migration_check import nothing_left_line as line
 
     passing = RunOutcome(OutcomeStatus.PASS, "1 of 1 pass", total=1, passed=1)
     open_two = RunOutcome(OutcomeStatus.NEEDS_LOOK, "not graded yet", total=3, ungraded=2)
@@ -483,8 +481,3 @@ def test_what_the_window_says_of_what_is_left_and_the_grades_coming() -> None:
     ]
     assert [item.position for item in left_of(items)] == [4]
     assert grades_coming(items) == 2 and grades_missing(items) == 2
-    assert line(items[:2]) == "Nothing left to look at: 1 pass, 1 judged by you"
-    pending = replace(items[0], triage=ItemTriage(Group.PENDING, "not replayed yet"))
-    assert line([*items[:3], pending]) == (
-        "Nothing left to look at: 1 pass, 1 judged by you; 1 still grading; 1 not run yet"
-    )

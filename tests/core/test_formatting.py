@@ -4,12 +4,10 @@ the import, because there is one helper for each (journal/core/formatting.py).""
 from __future__ import annotations
 
 import ast
-from datetime import UTC, datetime
 from pathlib import Path
 
-from journal.core.domain import ExperimentFilter, Verdict
 from journal.core.export_markdown import ExportResult
-from journal.core.formatting import describe_filter, human_size, plural, short_digest
+from journal.core.formatting import human_size, plural, short_digest
 from journal.core.import_markdown import ImportResult
 from journal.core.models import Run
 from journal.core.notebook_format import Layout
@@ -41,21 +39,6 @@ def test_a_digest_is_shortened_one_way_everywhere() -> None:
     assert ModelInfo(name="m", digest=DIGEST).short_digest == "1a2b3c4d5e6f"
 
 
-def test_describe_filter_names_each_set_filter() -> None:
-    filters = ExperimentFilter(
-        model="llama3:8b",
-        verdict=Verdict.WORKED,
-        tag="geo",
-        search="rivers",
-        since=datetime(2026, 1, 31, tzinfo=UTC),
-        until=datetime(2026, 3, 1, tzinfo=UTC),
-    )
-    assert describe_filter(filters) == (
-        "model llama3:8b · worked · tag geo · “rivers” · since 2026-01-31 · before 2026-03-01"
-    )
-    assert describe_filter(ExperimentFilter()) == ""
-
-
 def test_export_and_import_summaries_count_and_size_like_the_window() -> None:
     result = ExportResult(Path("n.md"), Layout.FILE, experiments=1234, runs=1, size=4_661_224_676)
     assert result.summary() == "Exported 1,234 experiments and 1 run to n.md (4.7 GB)."
@@ -80,7 +63,7 @@ def test_no_module_keeps_its_own_copy_of_a_formatting_helper() -> None:
         tree = ast.parse(path.read_text(encoding="utf-8"))
         where = path.relative_to(PACKAGE.parent)
         for name in _own_definitions(tree):
-            if name.strip("_") in {"plural", "human_size", "describe_filter"}:
+            if name.strip("_") in {"plural", "human_size"}:
                 copies.append(f"{where}: def {name}")
         for node in ast.walk(tree):
             if (

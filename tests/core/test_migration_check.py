@@ -17,6 +17,7 @@ from journal.core.errors import (
     NotFoundError,
     OllamaUnreachableError,
 )
+from journal.core.messages import NO_RUNS_MATCH
 from journal.core.migration_check import (
     CheckBusyError,
     CheckEvents,
@@ -392,8 +393,12 @@ def test_creating_a_check_refuses_bad_input_and_saves_nothing(
     sources = seed_past_runs(journal, [("q", Verdict.FAILED)])
     with pytest.raises(ModelNotFoundError, match="ollama pull nosuch:1b"):
         checker.create("nosuch:1b", filters=WORKED_ON_LLAMA)
-    with pytest.raises(InvalidInputError, match=r"No runs match \(model=llama3:8b verdict=worked"):
+    with pytest.raises(
+        InvalidInputError, match=r"No runs match \(model=llama3:8b verdict=worked"
+    ) as refused:
         checker.create(TARGET, filters=WORKED_ON_LLAMA)
+    said = refused.value.core_message  # a template the window says in its language
+    assert said is not None and said.template == NO_RUNS_MATCH
     with pytest.raises(InvalidInputError, match="not both"):
         checker.create(TARGET, filters=WORKED_ON_LLAMA, run_ids=sources)
     with pytest.raises(InvalidInputError, match="not both"):
@@ -454,7 +459,6 @@ def test_deleting_an_experiment_drops_its_items(
         assert runs_of(session, 1) == []
 
 
-def test_progress_says_how_many_replays_have_ended_in_words() -> None:
-    summary = CheckSummary("m", total=4, pending=2)
-    assert summary.progress_line(running=True) == "2 of 4 replayed…"
-    assert CheckSummary("m", total=4).progress_line(running=False) == "4 of 4 replayed"
+def test_progress_counts_the_replays_that_have_ended() -> None:
+    assert CheckSummary("m", total=4, pending=2).replayed == 2
+    assert CheckSummary("m", total=4).replayed == 4

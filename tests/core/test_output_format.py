@@ -12,6 +12,7 @@ import pytest
 from journal.core.errors import InvalidInputError
 from journal.core.expectations import Kind, check_expectation
 from journal.core.grading import GradeStatus, grade_deterministic
+from journal.core.messages import FORMAT_EMPTY, FORMAT_NOT_JSON, message
 from journal.core.models import Run, RunStatus
 from journal.core.ollama_service import OllamaService
 from journal.core.output_format import (
@@ -92,6 +93,8 @@ def test_an_answer_that_is_not_json_says_where_it_broke() -> None:
     assert check.summary == "not JSON: Expecting ',' delimiter at line 3, column 3"
     assert check.pretty.startswith('{\n  "name"')  # shown as it came
     assert check_answer("json", "").summary == "not JSON: the answer is empty"
+    said = check_answer("json", "").message  # templates the window says in its language
+    assert said.template == FORMAT_NOT_JSON and said.params["reason"] == message(FORMAT_EMPTY)
 
 
 def test_an_answer_off_the_schema_names_the_first_error_on_one_line() -> None:

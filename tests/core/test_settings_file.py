@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from journal.core.errors import InvalidInputError
+from journal.core.messages import SETTINGS_CANNOT_SAVE
 from journal.core.options import UnknownOptionError
 from journal.core.paths import resolve_config_path
 from journal.core.settings import (
@@ -130,6 +131,8 @@ def test_a_failed_write_leaves_the_old_file_and_no_temporary_one(
     assert refused.value.message == (
         f"Cannot save the settings file {store.path}: No space left on device. Nothing was changed."
     )
+    said = refused.value.core_message  # a template the window says in its language
+    assert said is not None and said.template == SETTINGS_CANNOT_SAVE
     assert store.path.read_bytes() == before
     assert [p.name for p in store.path.parent.iterdir()] == ["settings.toml"]
 

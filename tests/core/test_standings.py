@@ -18,7 +18,7 @@ from journal.core.domain import (
     Verdict,
     with_verdict_choice,
 )
-from journal.core.formatting import describe_filter, describe_standings
+from journal.core.formatting import describe_standings
 from journal.core.migration_check import filter_record
 from journal.core.queries import (
     count_experiments,
@@ -122,7 +122,6 @@ def test_unrated_is_a_filter_choice_that_is_described() -> None:
     filters = with_verdict_choice(ExperimentFilter(model="m"), "unrated")
     assert filters == ExperimentFilter(model="m", unrated=True)
     assert not ExperimentFilter(unrated=True).is_empty
-    assert describe_filter(filters) == "model m · unrated"
     assert with_verdict_choice(filters, "worked") == ExperimentFilter(model="m", verdict=WORKED)
     assert with_verdict_choice(filters, None) == ExperimentFilter(model="m")
     assert filter_record(filters) == {"model": "m", "verdict": "unrated"}  # a check's record

@@ -23,6 +23,7 @@ from journal.core.errors import (
     NoJournalError,
     NotAJournalError,
 )
+from journal.core.messages import JOURNAL_BUSY, JOURNAL_DISK_FULL
 from journal.core.queries import create_experiment, list_experiments
 from journal.core.storage import Journal, storage_error
 from tests.journal_process import run_cli
@@ -139,6 +140,7 @@ def test_storage_messages_do_not_promise_what_storage_cannot_know(db_path: Path)
     error = storage_error(db_path, busy.value)
     assert isinstance(error, JournalBusyError)
     assert "busy" in error.message and "Nothing was lost" not in error.message
+    assert error.core_message is not None and error.core_message.template == JOURNAL_BUSY
 
 
 def _disk_full_error(path: Path) -> sqlite3.Error:
@@ -160,6 +162,7 @@ def test_a_full_journal_says_so_without_promising_anything(db_path: Path) -> Non
     assert isinstance(error, DiskFullError)
     assert "is full" in error.message and "Free some space" in error.message
     assert "Nothing was lost" not in error.message
+    assert error.core_message is not None and error.core_message.template == JOURNAL_DISK_FULL
 
 
 @pytest.mark.parametrize(

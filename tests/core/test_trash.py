@@ -23,6 +23,7 @@ from journal.core.grades import add_expectation, list_expectations, record_grade
 from journal.core.images import add_image, link_images, user_message
 from journal.core.input_sets import RowInput, add_rows, list_rows
 from journal.core.matrix import experiment_matrix
+from journal.core.messages import KEPT_CHECKED_RUN
 from journal.core.migration_check import check_items, select_source_runs
 from journal.core.migrations import apply_migrations
 from journal.core.models import Run, RunStatus, Verdict
@@ -425,7 +426,8 @@ def test_emptying_keeps_a_run_a_migration_check_compares(journal: Journal) -> No
     with journal.write() as session:
         emptied = empty_trash(session)
     assert (emptied.experiments, emptied.runs) == (0, 0)
-    assert f"Kept run {source} in the trash: migration check 1 compares it." in emptied.kept
+    assert f"Kept run {source} in the trash: migration check 1 compares it." in emptied.kept_lines()
+    assert KEPT_CHECKED_RUN in {said.template for said in emptied.kept}  # said as a template
     assert _rows(journal, "SELECT source_run_id FROM migration_check_item") == [(source,)]
     with journal.read() as session:
         assert [item.id for item in trash_contents(session)] == [experiment]
