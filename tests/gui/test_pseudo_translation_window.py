@@ -59,4 +59,7 @@ def test_the_main_window_shows_only_marked_text_before_and_after_a_run(
                 window.prompt_panel, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier
             )
         qtbot.waitUntil(lambda: ANSWER in window.answer_view.answer_text())
+        # the ended run's grading is written after it: let it land before the window goes
+        qtbot.waitUntil(lambda: window.context.grading.pending == 0)
+        assert window.context.wait_for_writes()
         assert unmarked_texts(window, allowed=shown_as_is) == []
