@@ -39,7 +39,7 @@ from journal.gui.i18n import error_text
 from journal.gui.outcome_panel import OutcomePanel
 from journal.gui.run_history import HistoryView, RunHistoryModel
 from journal.gui.run_images import RunImages
-from journal.gui.translating import QT_TRANSLATE_NOOP
+from journal.gui.translating import QT_TRANSLATE_NOOP, decimal, duration_text
 
 if TYPE_CHECKING:
     from sqlmodel import Session
@@ -319,7 +319,7 @@ class RunDisplay(QObject):
             return  # the live stream owns the answer view
         self.answer_view.show_answer(run.response, run.thinking, format_check(run))
         self._show_status(run)
-        stats = _finished_stats(run)
+        stats = figures_text(run)
         self.stats_label.setText(f"{model_label(run)}" + (f"  ·  {stats}" if stats else ""))
         self.outcome.show_run(run.id, run.verdict, run.verdict_note)
         self._show_grades(self.history_model.grades(run.id or 0))
@@ -404,19 +404,17 @@ class RunDisplay(QObject):
 
     @Slot(dict)
     def _on_runs_stats_updated(self, stats: dict[str, Any]) -> None:
-        from journal.core.formatting import seconds
-
         if self._shown_run_id != self._live_run_id:
             return
         chunks = stats["chunks"]
         parts = [translate("run_display", "%n token(s)", None, chunks)]
         if "rate" in stats:
-            rate = f"{stats['rate']:.1f}"
+            rate = decimal(stats["rate"], 1)
             parts.append(translate("run_display", "{rate} tok/s").format(rate=rate))
         if "first_token" in stats:
-            first = seconds(stats["first_token"])
+            first = duration_text(stats["first_token"])
             parts.append(translate("run_display", "first token {time}").format(time=first))
-        parts.append(f"{seconds(stats['seconds'])}")
+        parts.append(duration_text(stats["seconds"]))
         model = self._current_model() or ""
         streaming = translate("run_display", "streaming")
         self.stats_label.setText(f"{model}  ·  {streaming}  ·  " + " · ".join(parts))
@@ -560,27 +558,25 @@ def _copy_tip() -> str:
     return translate("run_display", COPY_TIP).format(keys=COPY_KEYS)
 
 
-def _finished_stats(run: Run) -> str:
+def figures_text(run: Run) -> str:
     """`42 tokens · 35.2 tok/s · first token 210 ms · load 1.20 s · total 1.40 s · stop`, in
     the window's language (the CLI prints formatting.run_stats); Ollama's done reason is its
     own word."""
-    from journal.core.formatting import nanoseconds, seconds
-
     parts = []
     tokens = run.eval_count
     if tokens is not None:
         parts.append(translate("run_display", "%n token(s)", None, tokens))
     if run.tokens_per_second is not None:
-        rate = f"{run.tokens_per_second:.1f}"
+        rate = decimal(run.tokens_per_second, 1)
         parts.append(translate("run_display", "{rate} tok/s").format(rate=rate))
     if run.first_token_seconds is not None:
-        first = seconds(run.first_token_seconds)
+        first = duration_text(run.first_token_seconds)
         parts.append(translate("run_display", "first token {time}").format(time=first))
     if run.load_duration:
-        load = nanoseconds(run.load_duration)
+        load = duration_text(run.load_duration / 1e9)
         parts.append(translate("run_display", "load {time}").format(time=load))
     if run.wall_seconds is not None:
-        total = seconds(run.wall_seconds)
+        total = duration_text(run.wall_seconds)
         parts.append(translate("run_display", "total {time}").format(time=total))
     if run.done_reason:
         parts.append(run.done_reason)

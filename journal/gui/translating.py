@@ -27,6 +27,21 @@ def number(n: int) -> str:
     return f"{n:,}" if locale.language() == QLocale.Language.C else locale.toString(n)
 
 
+def decimal(value: float, places: int) -> str:
+    """`value` with `places` decimals as the window's locale writes it ("28.2", "28,2")."""
+    return QLocale().toString(value, "f", places)
+
+
+def duration_text(seconds: float | None) -> str:
+    """ "210 ms" under a second, else "1.20 s" ("1,20 s" in French); "-" when unknown. The
+    same rule as the CLI's formatting.seconds, in the window's locale."""
+    if seconds is None:
+        return "-"
+    if seconds < 1:
+        return f"{decimal(seconds * 1000, 0)} ms"
+    return f"{decimal(seconds, 2)} s"
+
+
 def size_text(size: int) -> str:
     """A size in bytes as the window's locale writes it, decimal units: "512 B", "12.3 kB",
     "12,3 ko" (Qt's own words for the units above a kilobyte)."""

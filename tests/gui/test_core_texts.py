@@ -14,15 +14,18 @@ from pytestqt.qtbot import QtBot
 from journal.core.check_triage import Group, ItemTriage
 from journal.core.domain import ExperimentFilter, Verdict
 from journal.core.expectations import Kind
+from journal.core.formatting import run_stats
 from journal.core.grading import OutcomeStatus, RunOutcome
 from journal.core.messages import KEPT_CHECKED_RUN, message
 from journal.core.migration_check import CheckItemView, CheckSummary
+from journal.core.models import Run
 from journal.core.output_format import check_answer
 from journal.core.trash import EmptiedTrash
 from journal.gui.check_texts import nothing_left_line, progress_line, selection_text, summary_line
 from journal.gui.filter_text import filter_text
 from journal.gui.i18n import install_language, message_text, remove_language
 from journal.gui.kind_help import KIND_HELP, kind_help
+from journal.gui.run_display import figures_text
 from journal.gui.trash_dialog import emptied_text
 from tests.core.test_check_triage import _item
 from tests.gui.pseudo_translation import is_marked, pseudo_translation
@@ -140,3 +143,27 @@ def test_in_french_the_cores_counts_and_reasons_are_said_in_french() -> None:
     )
     assert message_text(check_answer("json", "").message) == "pas du JSON : la réponse est vide"
     assert kind_help(Kind.IS_JSON) == "Le texte est du JSON valide. Exemple : is-json"
+
+
+def _timed_run() -> Run:
+    return Run(
+        experiment_id=1,
+        model="m:1b",
+        eval_count=90,
+        eval_duration=3_191_489_362,  # 28.2 tokens per second
+        first_token_seconds=0.026,
+        load_duration=95_000_000,
+        wall_seconds=2.79,
+        done_reason="stop",
+    )
+
+
+def test_a_runs_figures_read_in_english_as_the_cli_writes_them() -> None:
+    assert figures_text(_timed_run()) == run_stats(_timed_run())
+
+
+@pytest.mark.usefixtures("french")
+def test_in_french_a_runs_figures_take_the_decimal_comma() -> None:
+    assert figures_text(_timed_run()) == (
+        "90 jetons · 28,2 jetons/s · premier jeton 26 ms · chargement 95 ms · total 2,79 s · stop"
+    )
