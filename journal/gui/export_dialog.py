@@ -29,6 +29,7 @@ from journal.gui.answer_view import HEADER_TINT, SafeTextBrowser, _for_qt, _qt_s
 from journal.gui.dialog_helpers import busy_bar, error_label, hint_label
 from journal.gui.filter_text import filter_text
 from journal.gui.i18n import error_text
+from journal.gui.transfer_texts import export_summary
 
 if TYPE_CHECKING:
     from journal.core.export_markdown import ExportResult, ExportSelection, Layout
@@ -431,7 +432,7 @@ class ExportDialog(QDialog):
     @Slot(object)
     def _on_export_done(self, result: Any) -> None:
         self._export_task = None
-        self._set_busy(False, result.summary())
+        self._set_busy(False, export_summary(result))
         self.close_button.setDefault(True)
         self.exported.emit(result)
 

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 from journal.core.errors import JournalError
 from journal.gui.dialog_helpers import busy_bar, error_label, fit_height, hint_label
 from journal.gui.i18n import error_text
+from journal.gui.transfer_texts import import_summary
 
 if TYPE_CHECKING:
     from journal.core.import_markdown import ImportResult
@@ -168,7 +169,9 @@ class ImportDialog(QDialog):
     def _on_import_done(self, result: Any) -> None:
         self._task = None
         self._update_buttons()
-        shown = [translate("import_dialog", "Imported: {summary}").format(summary=result.summary())]
+        shown = [
+            translate("import_dialog", "Imported: {summary}").format(summary=import_summary(result))
+        ]
         shown += [
             translate(
                 "import_dialog",

@@ -395,6 +395,93 @@ Double-click to open</numerusform>
         </message>
     </context>
     <context>
+        <name>transfer_texts</name>
+        <message numerus="yes">
+            <source>%n new experiment(s)</source>
+            <translation>
+                <numerusform>%n new experiment</numerusform>
+                <numerusform>%n new experiments</numerusform>
+            </translation>
+        </message>
+        <message numerus="yes">
+            <source>%n new run(s)</source>
+            <translation>
+                <numerusform>%n new run</numerusform>
+                <numerusform>%n new runs</numerusform>
+            </translation>
+        </message>
+        <message numerus="yes">
+            <source>%Ln already present</source>
+            <translation>
+                <numerusform>%Ln already present</numerusform>
+                <numerusform>%Ln already present</numerusform>
+            </translation>
+        </message>
+        <message numerus="yes">
+            <source>%n experiment(s)</source>
+            <translation>
+                <numerusform>%n experiment</numerusform>
+                <numerusform>%n experiments</numerusform>
+            </translation>
+        </message>
+        <message numerus="yes">
+            <source>%n run(s)</source>
+            <translation>
+                <numerusform>%n run</numerusform>
+                <numerusform>%n runs</numerusform>
+            </translation>
+        </message>
+        <message numerus="yes">
+            <source>%n replay link(s) left out (the replayed run is in neither the export nor this journal)</source>
+            <translation>
+                <numerusform>%n replay link left out (the replayed run is in neither the export nor this journal)</numerusform>
+                <numerusform>%n replay links left out (the replayed run is in neither the export nor this journal)</numerusform>
+            </translation>
+        </message>
+        <message numerus="yes">
+            <source>%n run(s) still in progress when exported, imported as interrupted</source>
+            <translation>
+                <numerusform>%n run still in progress when exported, imported as interrupted</numerusform>
+                <numerusform>%n runs still in progress when exported, imported as interrupted</numerusform>
+            </translation>
+        </message>
+        <message numerus="yes">
+            <source>%n new expectation(s)</source>
+            <translation>
+                <numerusform>%n new expectation</numerusform>
+                <numerusform>%n new expectations</numerusform>
+            </translation>
+        </message>
+        <message numerus="yes">
+            <source>%n new grade(s)</source>
+            <translation>
+                <numerusform>%n new grade</numerusform>
+                <numerusform>%n new grades</numerusform>
+            </translation>
+        </message>
+        <message numerus="yes">
+            <source>%n new input row(s)</source>
+            <translation>
+                <numerusform>%n new input row</numerusform>
+                <numerusform>%n new input rows</numerusform>
+            </translation>
+        </message>
+        <message numerus="yes">
+            <source>%n new image(s)</source>
+            <translation>
+                <numerusform>%n new image</numerusform>
+                <numerusform>%n new images</numerusform>
+            </translation>
+        </message>
+        <message numerus="yes">
+            <source>%n new migration check(s)</source>
+            <translation>
+                <numerusform>%n new migration check</numerusform>
+                <numerusform>%n new migration checks</numerusform>
+            </translation>
+        </message>
+    </context>
+    <context>
         <name>trash_actions</name>
         <message numerus="yes">
             <source>Moved {title} and its %n run(s) to the trash. Ctrl+Z brings it back.</source>

@@ -4083,6 +4083,117 @@ http://gpu-box:11434 limit=2
         </message>
     </context>
     <context>
+        <name>transfer_texts</name>
+        <message numerus="yes">
+            <source>%n new experiment(s)</source>
+            <translation>
+                <numerusform>%n nouvelle expérience</numerusform>
+                <numerusform>%n nouvelles expériences</numerusform>
+            </translation>
+        </message>
+        <message numerus="yes">
+            <source>%n new run(s)</source>
+            <translation>
+                <numerusform>%n nouvelle exécution</numerusform>
+                <numerusform>%n nouvelles exécutions</numerusform>
+            </translation>
+        </message>
+        <message numerus="yes">
+            <source>%Ln already present</source>
+            <translation>
+                <numerusform>%Ln déjà présente</numerusform>
+                <numerusform>%Ln déjà présentes</numerusform>
+            </translation>
+        </message>
+        <message numerus="yes">
+            <source>%n experiment(s)</source>
+            <translation>
+                <numerusform>%n expérience</numerusform>
+                <numerusform>%n expériences</numerusform>
+            </translation>
+        </message>
+        <message numerus="yes">
+            <source>%n run(s)</source>
+            <translation>
+                <numerusform>%n exécution</numerusform>
+                <numerusform>%n exécutions</numerusform>
+            </translation>
+        </message>
+        <message numerus="yes">
+            <source>%n replay link(s) left out (the replayed run is in neither the export nor this journal)</source>
+            <translation>
+                <numerusform>%n lien de rejeu omis (l'exécution rejouée n'est ni dans l'export ni dans ce journal)</numerusform>
+                <numerusform>%n liens de rejeu omis (l'exécution rejouée n'est ni dans l'export ni dans ce journal)</numerusform>
+            </translation>
+        </message>
+        <message numerus="yes">
+            <source>%n run(s) still in progress when exported, imported as interrupted</source>
+            <translation>
+                <numerusform>%n exécution encore en cours à l'export, importée comme interrompue</numerusform>
+                <numerusform>%n exécutions encore en cours à l'export, importées comme interrompues</numerusform>
+            </translation>
+        </message>
+        <message>
+            <source>{expectations} and {grades}</source>
+            <translation>{expectations} et {grades}</translation>
+        </message>
+        <message numerus="yes">
+            <source>%n new expectation(s)</source>
+            <translation>
+                <numerusform>%n nouvelle attente</numerusform>
+                <numerusform>%n nouvelles attentes</numerusform>
+            </translation>
+        </message>
+        <message numerus="yes">
+            <source>%n new grade(s)</source>
+            <translation>
+                <numerusform>%n nouvelle évaluation</numerusform>
+                <numerusform>%n nouvelles évaluations</numerusform>
+            </translation>
+        </message>
+        <message numerus="yes">
+            <source>%n new input row(s)</source>
+            <translation>
+                <numerusform>%n nouvelle ligne d'entrée</numerusform>
+                <numerusform>%n nouvelles lignes d'entrée</numerusform>
+            </translation>
+        </message>
+        <message numerus="yes">
+            <source>%n new image(s)</source>
+            <translation>
+                <numerusform>%n nouvelle image</numerusform>
+                <numerusform>%n nouvelles images</numerusform>
+            </translation>
+        </message>
+        <message>
+            <source>{checks} ({present} already present)</source>
+            <translation>{checks} ({present} déjà présentes)</translation>
+        </message>
+        <message numerus="yes">
+            <source>%n new migration check(s)</source>
+            <translation>
+                <numerusform>%n nouvelle vérification de migration</numerusform>
+                <numerusform>%n nouvelles vérifications de migration</numerusform>
+            </translation>
+        </message>
+        <message>
+            <source>{experiments} and {runs}</source>
+            <translation>{experiments} et {runs}</translation>
+        </message>
+        <message>
+            <source>standard output</source>
+            <translation>la sortie standard</translation>
+        </message>
+        <message>
+            <source>Exported {counts} to {where}.</source>
+            <translation>{counts} exportées vers {where}.</translation>
+        </message>
+        <message>
+            <source>Exported {counts} to {where} ({size}).</source>
+            <translation>{counts} exportées vers {where} ({size}).</translation>
+        </message>
+    </context>
+    <context>
         <name>translating</name>
         <message>
             <source>{size} B</source>

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import replace
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 from PySide6.QtWidgets import QApplication
@@ -14,8 +15,10 @@ from pytestqt.qtbot import QtBot
 from journal.core.check_triage import Group, ItemTriage
 from journal.core.domain import ExperimentFilter, Verdict
 from journal.core.expectations import Kind
+from journal.core.export_markdown import ExportResult, Layout
 from journal.core.formatting import run_stats
 from journal.core.grading import OutcomeStatus, RunOutcome
+from journal.core.import_markdown import ImportResult
 from journal.core.messages import KEPT_CHECKED_RUN, message
 from journal.core.migration_check import CheckItemView, CheckSummary
 from journal.core.models import Run
@@ -26,6 +29,7 @@ from journal.gui.filter_text import filter_text
 from journal.gui.i18n import install_language, message_text, remove_language
 from journal.gui.kind_help import KIND_HELP, kind_help
 from journal.gui.run_display import figures_text
+from journal.gui.transfer_texts import export_summary, import_summary
 from journal.gui.trash_dialog import emptied_text
 from tests.core.test_check_triage import _item
 from tests.gui.pseudo_translation import is_marked, pseudo_translation
@@ -166,4 +170,43 @@ def test_a_runs_figures_read_in_english_as_the_cli_writes_them() -> None:
 def test_in_french_a_runs_figures_take_the_decimal_comma() -> None:
     assert figures_text(_timed_run()) == (
         "90 jetons · 28,2 jetons/s · premier jeton 26 ms · chargement 95 ms · total 2,79 s · stop"
+    )
+
+
+EVERYTHING_IMPORTED = ImportResult(
+    Path("notes.md"),
+    new_experiments=3,
+    new_runs=1,
+    present_experiments=1,
+    present_runs=2,
+    dropped_replay_links=1,
+    interrupted_runs=2,
+    new_expectations=1,
+    new_grades=4,
+    new_inputs=2,
+    new_images=1,
+    new_checks=1,
+    present_checks=0,
+)
+EXPORTED = ExportResult(Path("notes.md"), Layout.FILE, experiments=1, runs=2, size=None)
+
+
+def test_import_and_export_summaries_read_in_english_as_the_cli_writes_them() -> None:
+    assert import_summary(EVERYTHING_IMPORTED) == EVERYTHING_IMPORTED.summary()
+    assert import_summary(ImportResult(Path("x"))) == ImportResult(Path("x")).summary()
+    assert export_summary(EXPORTED) == EXPORTED.summary()
+    to_stream = replace(EXPORTED, path=None)
+    assert export_summary(to_stream) == to_stream.summary()
+
+
+def test_import_and_export_summaries_are_marked() -> None:
+    with pseudo_translation():
+        said = [import_summary(EVERYTHING_IMPORTED), export_summary(EXPORTED)]
+    assert [text.replace("notes.md", "") for text in said if not is_marked(text)] == []
+
+
+@pytest.mark.usefixtures("french")
+def test_in_french_the_import_summary_counts_in_french() -> None:
+    assert import_summary(ImportResult(Path("x"), new_experiments=3, new_runs=1)) == (
+        "3 nouvelles expériences, 1 nouvelle exécution, 0 déjà présente."
     )
