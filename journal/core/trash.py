@@ -193,13 +193,7 @@ def trash_runs(session: Session, run_ids: Iterable[int]) -> TrashReceipt:
     if not ids:
         raise InvalidInputError("Name at least one run to move to the trash.")
     for run_id in ids:
-        row = session.execute(
-            text(
-                "SELECT r.trashed_at, e.trashed_at, e.id FROM run AS r "
-                "JOIN experiment AS e ON e.id = r.experiment_id WHERE r.id = :id"
-            ),
-            {"id": run_id},
-        ).first()
+        row = _run_place(session, run_id)
         if row is None:
             raise NotFoundError(f"There is no run {run_id}.")
         if row[1] is not None:
@@ -442,13 +436,7 @@ def trashed_note(
         if row is not None and row[0] is not None:
             return f"Experiment {experiment_id} is in the trash (journal restore {experiment_id})."
         return None
-    row = session.execute(
-        text(
-            "SELECT r.trashed_at, e.trashed_at, e.id FROM run AS r "
-            "JOIN experiment AS e ON e.id = r.experiment_id WHERE r.id = :id"
-        ),
-        {"id": run_id},
-    ).first()
+    row = _run_place(session, run_id)
     if row is None:
         return None
     if row[1] is not None:
@@ -474,6 +462,18 @@ def replay_source_notes(session: Session, runs: Sequence[Run]) -> dict[int, str]
                 f"replays run {gone.get('run')} (deleted {str(gone.get('deleted_at'))[:10]})"
             )
     return notes
+
+
+def _run_place(session: Session, run_id: int | None) -> Any:
+    """(the run's trashed_at, its experiment's trashed_at, the experiment's id), or None
+    when there is no such run: where a run stands with respect to the trash."""
+    return session.execute(
+        text(
+            "SELECT r.trashed_at, e.trashed_at, e.id FROM run AS r "
+            "JOIN experiment AS e ON e.id = r.experiment_id WHERE r.id = :id"
+        ),
+        {"id": run_id},
+    ).first()
 
 
 def refuse_if_trashed(
