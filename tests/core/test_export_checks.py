@@ -82,8 +82,10 @@ def test_a_check_item_naming_a_run_not_exported_is_refused_before_any_write(
     export_to_path(journal, path)
     text = path.read_text(encoding="utf-8")
     start = text.index('"source_run": "') + len('"source_run": "')
+    # Another hex digit keeps the uuid well-formed; the run's own uuid may begin with "0".
+    other_digit = "1" if text[start] == "0" else "0"
     damaged = tmp_path / "damaged.md"
-    damaged.write_text(text[:start] + "0" + text[start + 1 :], encoding="utf-8")
+    damaged.write_text(text[:start] + other_digit + text[start + 1 :], encoding="utf-8")
     with Journal.open(tmp_path / "other.sqlite") as other:
         with pytest.raises(ImportFormatError, match="is not a run of this export"):
             import_markdown(other, damaged)
