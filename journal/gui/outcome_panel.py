@@ -3,20 +3,23 @@ one, the verdict the grades suggest, shown as a suggestion only."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import cast
 
-from PySide6.QtCore import QCoreApplication, Qt, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QSize, Qt, Signal, Slot
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QButtonGroup,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QPushButton,
-    QToolButton,
+    QVBoxLayout,
     QWidget,
 )
 
 from journal.core.domain import Verdict
+from journal.gui.elided_tool_button import ElidedToolButton
 from journal.gui.table_style import VERDICT_COLOURS
 from journal.gui.throttle import Throttle
 from journal.gui.translating import QT_TRANSLATE_NOOP
@@ -62,9 +65,18 @@ class OutcomePanel(QWidget):
         self._group = QButtonGroup(self)
         self._group.setExclusive(False)  # exclusive by hand, so a second click can clear
         self._buttons: dict[Verdict, QPushButton] = {}
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(QLabel(translate("outcome_panel", "Verdict")))
+        self._init_rows()
+        self._note_later = Throttle(self._emit_note, NOTE_DELAY_MS, debounce=True, parent=self)
+        self._group.buttonClicked.connect(self._on_group_clicked)
+        self.accept_button.clicked.connect(self.accept_suggestion)
+        self.why.textEdited.connect(self._on_why_text_edited)
+        self.show_run(None, None, "")
+
+    def _init_rows(self) -> None:
+        """The verdict row; under it a second one, which the accept button moves to when
+        the verdict row has no room for it (half a 1920 screen in French)."""
+        self._row = QHBoxLayout()
+        self._row.addWidget(QLabel(translate("outcome_panel", "Verdict")))
         for verdict, (label, _shortcut) in VERDICT_LABELS.items():
             button = QPushButton(translate("outcome_panel", label))
             button.setCheckable(True)
@@ -72,24 +84,65 @@ class OutcomePanel(QWidget):
             button.setObjectName(f"verdict-{verdict.value}")
             self._group.addButton(button)
             self._buttons[verdict] = button
-            layout.addWidget(button)
-        self.accept_button = QToolButton()
+            self._row.addWidget(button)
+        self.accept_button = ElidedToolButton()  # gives way on a narrow window
         self.accept_button.setObjectName("acceptSuggestion")
         self.accept_button.setAutoRaise(True)
         self.accept_button.hide()
-        layout.addWidget(self.accept_button)
+        self._row.addWidget(self.accept_button)
         self.why = QLineEdit()
         self.why.setPlaceholderText(translate("outcome_panel", "Why?"))
         self.why.setToolTip(
             translate("outcome_panel", "Why this verdict: what worked, what didn't")
         )
         self.why.setClearButtonEnabled(True)
-        layout.addWidget(self.why, 1)
-        self._note_later = Throttle(self._emit_note, NOTE_DELAY_MS, debounce=True, parent=self)
-        self._group.buttonClicked.connect(self._on_group_clicked)
-        self.accept_button.clicked.connect(self.accept_suggestion)
-        self.why.textEdited.connect(self._on_why_text_edited)
-        self.show_run(None, None, "")
+        self._row.addWidget(self.why, 1)
+        self._second_row = QHBoxLayout()
+        self._second_row.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(self._row)
+        layout.addLayout(self._second_row)
+
+    # -- room ---------------------------------------------------------------------------
+
+    def accept_wrapped(self) -> bool:
+        """Whether the accept button sits on its own line, under the verdict buttons."""
+        return self._second_row.indexOf(self.accept_button) >= 0
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt override
+        """As narrow as the verdict row without the accept button: it moves down rather
+        than widen the window."""
+        hint = super().minimumSizeHint()
+        row = self._row_width(lambda part: part.minimumSizeHint())
+        return QSize(max(row, self.accept_button.minimumSizeHint().width()), hint.height())
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt override
+        super().resizeEvent(event)
+        self._place_accept_button()
+
+    def _row_width(self, size_of: Callable[[QWidget], QSize]) -> int:
+        """The verdict row's width without the accept button, each part at `size_of`."""
+        parts = [self._row.itemAt(index).widget() for index in range(self._row.count())]
+        shown = [part for part in parts if part is not None and part is not self.accept_button]
+        spacing = max(0, self._row.spacing()) * (len(shown) - 1)
+        return sum(size_of(part).width() for part in shown) + spacing
+
+    def _place_accept_button(self) -> None:
+        """In the verdict row when it fits there at full width, every part at its wanted
+        width; on the line below otherwise."""
+        needed = self._row_width(lambda part: part.sizeHint()) + max(0, self._row.spacing())
+        needed += self.accept_button.sizeHint().width()
+        wrap = self.accept_button.isVisibleTo(self) and self.width() < needed
+        if wrap == self.accept_wrapped():
+            return
+        if wrap:
+            self._row.removeWidget(self.accept_button)
+            self._second_row.insertWidget(0, self.accept_button)
+        else:
+            self._second_row.removeWidget(self.accept_button)
+            self._row.insertWidget(self._row.indexOf(self.why), self.accept_button)
+        self.updateGeometry()
 
     def run_id(self) -> int | None:
         return self._run_id
@@ -143,6 +196,7 @@ class OutcomePanel(QWidget):
                 button.setStyleSheet("")
                 button.setToolTip(_mark_tip(value))
         self.accept_button.setVisible(suggested is not None)
+        self._place_accept_button()
         if suggested is not None:
             self.accept_button.setText(
                 translate("outcome_panel", "Suggested: {verdict} ✓").format(

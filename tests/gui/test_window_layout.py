@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QApplication, QLabel, QToolTip
 from pytestqt.qtbot import QtBot
 
 from journal.gui.elided_label import ElidedLabel
+from journal.gui.elided_tool_button import ElidedToolButton
 from journal.gui.expectations_editor import ExpectationsEditor
 from journal.gui.i18n import install_language, remove_language
 from journal.gui.main_window import MainWindow
@@ -95,6 +96,74 @@ def test_the_french_window_fits_half_of_a_1920_wide_screen(
         assert not run_button.visibleRegion().isEmpty()
         window.prompt_panel.set_prompt("Nomme trois fleuves")
         assert run_button.isEnabled() and "Ctrl+Entrée" in run_button.toolTip()
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_the_window_with_a_suggested_verdict_fits_half_of_a_1920_wide_screen(
+    qtbot: QtBot,
+    qapp: QApplication,
+    language: str,
+    db_path: Path,
+    tmp_path: Path,
+    fake_ollama: FakeOllama,
+) -> None:
+    """The grades' "Suggested: partly ✓" button gives way (to "…partly ✓" and less) rather
+    than widening the window; its tooltip says the suggestion whole."""
+    fake_ollama.add_model(FakeModel("geo:1b", reply=lambda m, o: "Paris is the capital."))
+    translators = install_language(qapp, language)  # as at start-up
+    try:
+        with started_window(qtbot, db_path, fake_ollama.url, tmp_path) as window:
+            _open_new_experiment(qtbot, window)
+            for line in ("contains:Paris", "contains:Berlin"):
+                window.editor.expectations.add_line.setText(line)
+                window.editor.expectations.add_button.click()
+            window.prompt_panel.model_picker.set_current_model("geo:1b")
+            window.prompt_panel.set_prompt("What is the capital of France?")
+            window.resize(1920, 1080)
+            accept = window.outcome.accept_button
+            with qtbot.waitSignal(window.runs.finished, timeout=15_000):
+                QTest.keyClick(
+                    window.prompt_panel, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier
+                )
+            qtbot.waitUntil(accept.isVisible, timeout=10_000)
+            partly = "en partie" if language == "fr" else "partly"
+            suggested = ("Suggéré : " if language == "fr" else "Suggested: ") + partly + " ✓"
+            assert accept.text() == suggested
+            qtbot.waitUntil(lambda: accept.shown_text() == suggested)  # room: all of it
+            hint = window.minimumSizeHint()
+            assert hint.width() <= 960 and hint.height() <= 640, hint
+            window.resize(960, 640)
+            qtbot.waitUntil(lambda: window.width() == 960)
+            assert accept.isVisible() and not accept.visibleRegion().isEmpty()
+            assert accept.width() >= accept.minimumSizeHint().width()
+            # on the verdict row if it fits there, else on the line under it: whole
+            qtbot.waitUntil(lambda: accept.shown_text() == suggested)
+            assert accept.width() >= accept.sizeHint().width()
+            assert partly in accept.toolTip()  # the tooltip says what is suggested
+            why = window.outcome.why
+            assert why.width() >= why.minimumSizeHint().width()  # the verdict row is not cut
+            assert not why.visibleRegion().isEmpty()
+            answer_pane = window.display.answer_pane
+            assert answer_pane.width() >= answer_pane.minimumSizeHint().width()
+    finally:
+        remove_language(qapp, translators)
+
+
+def test_a_suggestion_button_keeps_the_end_of_its_text_when_short_of_room(
+    qtbot: QtBot,
+) -> None:
+    button = ElidedToolButton()
+    qtbot.addWidget(button)
+    button.setText("Suggested: partly ✓")
+    assert button.minimumSizeHint().width() < button.sizeHint().width()
+    button.resize(button.sizeHint())
+    button.show()
+    assert button.shown_text() == "Suggested: partly ✓"
+    button.resize(button.sizeHint().width() - 30, button.height())
+    assert button.shown_text().startswith("…") and button.shown_text().endswith("partly ✓")
+    button.resize(button.minimumSizeHint())
+    assert button.shown_text() == "…✓"
+    assert button.text() == "Suggested: partly ✓"
 
 
 def test_a_run_button_shows_its_key_only_when_there_is_room(qtbot: QtBot) -> None:
