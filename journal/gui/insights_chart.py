@@ -17,9 +17,9 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QMenu,
+    QPushButton,
     QSizePolicy,
     QStackedWidget,
-    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -71,23 +71,24 @@ class ChartPanel(QWidget):
         font.setBold(True)
         font.setPointSizeF(font.pointSizeF() * 1.15)
         self.title.setFont(font)
-        self._save = QToolButton()
-        self._save.setText(translate("insights_chart", "&Save…"))
-        self._save.setToolTip(translate("insights_chart", "Save this chart as a PNG or SVG file"))
-        self._save.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
-        menu = QMenu(self._save)
+        # A push button keeps its menu arrow beside its text (a tool button's sits on the "…")
+        self.save_button = QPushButton(translate("insights_chart", "&Save…"))
+        self.save_button.setToolTip(
+            translate("insights_chart", "Save this chart as a PNG or SVG file")
+        )
+        menu = QMenu(self.save_button)
         self.save_png_action = QAction(translate("insights_chart", "Save as &PNG…"), menu)
         self.save_svg_action = QAction(translate("insights_chart", "Save as S&VG…"), menu)
         self.save_png_action.triggered.connect(self._on_save_png_triggered)
         self.save_svg_action.triggered.connect(self._on_save_svg_triggered)
         menu.addAction(self.save_png_action)
         menu.addAction(self.save_svg_action)
-        self._save.setMenu(menu)
+        self.save_button.setMenu(menu)
         self._header = QHBoxLayout()
         self._header.setSpacing(6)
         self._header.addWidget(self.title)
         self._header.addStretch(1)
-        self._header.addWidget(self._save)
+        self._header.addWidget(self.save_button)
 
     def _init_body(self) -> None:
         self.sentence = QLabel()
@@ -123,7 +124,7 @@ class ChartPanel(QWidget):
         self._spec = None
         self.sentence.setText(text)
         self._stack.setCurrentWidget(self.sentence)
-        self._save.setEnabled(False)
+        self.save_button.setEnabled(False)
 
     def show_chart(self, spec: Spec) -> None:
         self._spec = spec
@@ -133,7 +134,7 @@ class ChartPanel(QWidget):
             root.setProperty("dark", self._dark)
             root.setProperty("specJson", json.dumps(spec))
         self._stack.setCurrentWidget(view)
-        self._save.setEnabled(True)
+        self.save_button.setEnabled(True)
 
     def showing_chart(self) -> bool:
         return self._spec is not None

@@ -9,9 +9,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor, QPalette
+from PySide6.QtCore import QRect, Qt
+from PySide6.QtGui import QColor, QImage, QPalette
 from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QMenu
 from pytestqt.qtbot import QtBot
 
 from journal.core.domain import ExperimentFilter, Verdict
@@ -124,6 +125,39 @@ def test_saves_a_chart_as_png_and_svg(qtbot: QtBot, journal: Journal, tmp_path: 
     assert window.trend.save_svg(str(svg))
     text = svg.read_text(encoding="utf-8")
     assert "<svg" in text and "Getting better?" in text
+
+
+def _ink(image: QImage, background: QImage) -> QRect:
+    """The box around the pixels where `image` differs from `background` (same size)."""
+    box = QRect()
+    for y in range(image.height()):
+        for x in range(image.width()):
+            if image.pixel(x, y) != background.pixel(x, y):
+                box = box.united(QRect(x, y, 1, 1))
+    return box
+
+
+def test_the_save_buttons_arrow_stands_clear_of_its_text(qtbot: QtBot, journal: Journal) -> None:
+    """The menu arrow of "Save…" is drawn beside the text, not over its "…"."""
+    _fill(journal)
+    window = _open(qtbot, journal, ExperimentFilter())
+    button = window.outcomes.save_button
+    assert button.menu() is not None and button.text() == "&Save…"
+    button.resize(button.sizeHint())
+
+    def picture(text: str, menu: QMenu | None) -> QImage:
+        button.setText(text)
+        button.setMenu(menu)
+        return button.grab().toImage()
+
+    menu = button.menu()
+    whole, arrow_only = picture("&Save…", menu), picture("", menu)
+    bare = picture("", None)
+    button.setText("&Save…")
+    button.setMenu(menu)
+    text_box, arrow_box = _ink(whole, arrow_only), _ink(arrow_only, bare)
+    assert not text_box.isEmpty() and not arrow_box.isEmpty()
+    assert arrow_box.left() - text_box.right() > 4, (text_box, arrow_box)  # a clear gap
 
 
 def test_follows_a_dark_palette(qtbot: QtBot, journal: Journal) -> None:
