@@ -9,8 +9,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QObject, Qt, QUrl, Signal, Slot
-from PySide6.QtGui import QAction
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QUrl, Signal, Slot
+from PySide6.QtGui import QAction, QColor, QPalette
 from PySide6.QtQuickWidgets import QQuickWidget
 from PySide6.QtWidgets import (
     QFileDialog,
@@ -30,6 +30,26 @@ from journal.gui.insights_svg import write_svg
 translate = QCoreApplication.translate
 
 QML = Path(__file__).resolve().parent / "qml" / "insights_chart.qml"
+
+GRID_INK = 0.15  # how far grid lines go from the window's colour toward its text's
+AXIS_INK = 0.4  # the axes, a little firmer
+
+
+def _toward(start: QColor, end: QColor, share: float) -> QColor:
+    return QColor.fromRgbF(
+        start.redF() + (end.redF() - start.redF()) * share,
+        start.greenF() + (end.greenF() - start.greenF()) * share,
+        start.blueF() + (end.blueF() - start.blueF()) * share,
+    )
+
+
+def line_colours(palette: QPalette) -> tuple[QColor, QColor]:
+    """Grid and axis lines for a chart drawn on `palette`'s window: a shade of it, nudged
+    toward its text, so they guide the eye without shouting on a dark palette (Qt Graphs'
+    own dark scheme draws them near white) or fading out on a light one."""
+    window = palette.color(QPalette.ColorRole.Window)
+    text = palette.color(QPalette.ColorRole.WindowText)
+    return _toward(window, text, GRID_INK), _toward(window, text, AXIS_INK)
 
 
 class ChartBridge(QObject):
@@ -131,7 +151,7 @@ class ChartPanel(QWidget):
         view = self._view()
         root = view.rootObject()
         if root is not None:
-            root.setProperty("dark", self._dark)
+            self._paint_root(root)
             root.setProperty("specJson", json.dumps(spec))
         self._stack.setCurrentWidget(view)
         self.save_button.setEnabled(True)
@@ -152,7 +172,23 @@ class ChartPanel(QWidget):
             self._quick.setClearColor(self.palette().window().color())
             root = self._quick.rootObject()
             if root is not None:
-                root.setProperty("dark", dark)
+                self._paint_root(root)
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt override
+        """A new palette reaches this panel after the window has said dark or light: the
+        lines follow it here."""
+        if event.type() == QEvent.Type.PaletteChange and self._quick is not None:
+            root = self._quick.rootObject()
+            if root is not None:
+                self._paint_root(root)
+        super().changeEvent(event)
+
+    def _paint_root(self, root: QObject) -> None:
+        """The QML chart's colour scheme and its lines, after this panel's palette."""
+        grid, axis = line_colours(self.palette())
+        root.setProperty("dark", self._dark)
+        root.setProperty("gridColor", grid)
+        root.setProperty("axisColor", axis)
 
     # -- saving ---------------------------------------------------------------------------
 

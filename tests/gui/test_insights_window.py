@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from PySide6.QtCore import QRect, Qt
 from PySide6.QtGui import QColor, QImage, QPalette
+from PySide6.QtQuickWidgets import QQuickWidget
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QMenu
 from pytestqt.qtbot import QtBot
@@ -163,10 +164,27 @@ def test_the_save_buttons_arrow_stands_clear_of_its_text(qtbot: QtBot, journal: 
 def test_follows_a_dark_palette(qtbot: QtBot, journal: Journal) -> None:
     _fill(journal)
     window = _open(qtbot, journal, ExperimentFilter())
+    qtbot.waitUntil(window.outcomes.showing_chart)
+    light_grid, light_axis = _lines(window)
     palette = window.palette()
     palette.setColor(QPalette.ColorRole.Window, QColor("#2b2b2b"))
+    palette.setColor(QPalette.ColorRole.WindowText, QColor("#e6e6e6"))
     window.setPalette(palette)
     assert window.outcomes.dark()
+    # on dark the lines are quiet: a little lighter than the window, far darker than on light
+    dark_grid, dark_axis = _lines(window)
+    background = QColor("#2b2b2b").lightness()
+    assert background < dark_grid.lightness() < dark_axis.lightness() < 128
+    assert dark_grid.lightness() < light_grid.lightness()
+    assert dark_axis.lightness() < light_axis.lightness()
+    # on light, a little darker than the window
+    assert light_axis.lightness() < light_grid.lightness() < QColor("#efefef").lightness()
+
+
+def _lines(window: InsightsWindow) -> tuple[QColor, QColor]:
+    """The grid and axis colours the outcome chart's QML was given."""
+    root = window.outcomes.findChild(QQuickWidget).rootObject()
+    return QColor(root.property("gridColor")), QColor(root.property("axisColor"))
 
 
 @pytest.fixture

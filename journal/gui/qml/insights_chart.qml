@@ -8,6 +8,9 @@ Item {
     id: root
     property string specJson: "{}"
     property bool dark: false
+    // Set from the window's palette (insights_chart.line_colours): quiet lines on dark too
+    property color gridColor: dark ? "#474747" : "#cbcbcb"
+    property color axisColor: dark ? "#777777" : "#8f8f8f"
     property var spec: ({})
     property var made: []
     property real labelWidth: 0  // a horizontal chart's category labels, drawn on the left
@@ -151,6 +154,12 @@ Item {
             theme: GraphsTheme.Theme.QtGreen
             plotAreaBackgroundVisible: false
             backgroundVisible: false
+            grid.mainColor: root.gridColor
+            grid.subColor: root.gridColor
+            axisX.mainColor: root.axisColor
+            axisX.subColor: root.gridColor
+            axisY.mainColor: root.axisColor
+            axisY.subColor: root.gridColor
         }
 
         BarSeries {
