@@ -73,10 +73,12 @@ class OutcomePanel(QWidget):
         self.show_run(None, None, "")
 
     def _init_rows(self) -> None:
-        """The verdict row; under it a second one, which the accept button moves to when
-        the verdict row has no room for it (half a 1920 screen in French)."""
+        """The verdict row; under it a second one, which the accept button and the "why"
+        field move to when the verdict row has no room for them (half a 1920 screen in
+        French)."""
         self._row = QHBoxLayout()
-        self._row.addWidget(QLabel(translate("outcome_panel", "Verdict")))
+        self._verdict_label = QLabel(translate("outcome_panel", "Verdict"))
+        self._row.addWidget(self._verdict_label)
         for verdict, (label, _shortcut) in VERDICT_LABELS.items():
             button = QPushButton(translate("outcome_panel", label))
             button.setCheckable(True)
@@ -98,7 +100,6 @@ class OutcomePanel(QWidget):
         self.why.setClearButtonEnabled(True)
         self._row.addWidget(self.why, 1)
         self._second_row = QHBoxLayout()
-        self._second_row.addStretch(1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(self._row)
@@ -106,42 +107,47 @@ class OutcomePanel(QWidget):
 
     # -- room ---------------------------------------------------------------------------
 
-    def accept_wrapped(self) -> bool:
-        """Whether the accept button sits on its own line, under the verdict buttons."""
-        return self._second_row.indexOf(self.accept_button) >= 0
+    def wrapped(self) -> bool:
+        """Whether the accept button and the "why" field sit on a line of their own, under
+        the verdict buttons (a narrow window, a long language)."""
+        return self._second_row.indexOf(self.why) >= 0
 
     def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt override
-        """As narrow as the verdict row without the accept button: it moves down rather
-        than widen the window."""
+        """As narrow as the wider of the two lines: the accept button and the "why" field
+        move down rather than widen the window."""
         hint = super().minimumSizeHint()
-        row = self._row_width(lambda part: part.minimumSizeHint())
-        return QSize(max(row, self.accept_button.minimumSizeHint().width()), hint.height())
+        first = self._width(self._verdict_parts(), lambda part: part.minimumSizeHint())
+        second = self._width(self._moving_parts(), lambda part: part.minimumSizeHint())
+        return QSize(max(first, second), hint.height())
 
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt override
         super().resizeEvent(event)
-        self._place_accept_button()
+        self._arrange()
 
-    def _row_width(self, size_of: Callable[[QWidget], QSize]) -> int:
-        """The verdict row's width without the accept button, each part at `size_of`."""
-        parts = [self._row.itemAt(index).widget() for index in range(self._row.count())]
-        shown = [part for part in parts if part is not None and part is not self.accept_button]
-        spacing = max(0, self._row.spacing()) * (len(shown) - 1)
-        return sum(size_of(part).width() for part in shown) + spacing
+    def _verdict_parts(self) -> list[QWidget]:
+        """The label and the verdict buttons: always on the first line."""
+        return [self._verdict_label, *self._buttons.values()]
 
-    def _place_accept_button(self) -> None:
-        """In the verdict row when it fits there at full width, every part at its wanted
-        width; on the line below otherwise."""
-        needed = self._row_width(lambda part: part.sizeHint()) + max(0, self._row.spacing())
-        needed += self.accept_button.sizeHint().width()
-        wrap = self.accept_button.isVisibleTo(self) and self.width() < needed
-        if wrap == self.accept_wrapped():
+    def _moving_parts(self) -> list[QWidget]:
+        """The accept button (when shown) and the "why" field, which go down together."""
+        shown = self.accept_button.isVisibleTo(self)
+        return [self.accept_button, self.why] if shown else [self.why]
+
+    def _width(self, parts: list[QWidget], size_of: Callable[[QWidget], QSize]) -> int:
+        spacing = max(0, self._row.spacing()) * (len(parts) - 1)
+        return sum(size_of(part).width() for part in parts) + spacing
+
+    def _arrange(self) -> None:
+        """All on one line when every part gets the width it asks for; else the accept
+        button and the "why" field on the line below, the field as wide as the panel."""
+        parts = self._verdict_parts() + self._moving_parts()
+        wrap = self.width() < self._width(parts, lambda part: part.sizeHint())
+        if wrap == self.wrapped():
             return
-        if wrap:
-            self._row.removeWidget(self.accept_button)
-            self._second_row.insertWidget(0, self.accept_button)
-        else:
-            self._second_row.removeWidget(self.accept_button)
-            self._row.insertWidget(self._row.indexOf(self.why), self.accept_button)
+        source, target = (self._row, self._second_row) if wrap else (self._second_row, self._row)
+        for part in (self.accept_button, self.why):
+            source.removeWidget(part)
+            target.addWidget(part, 1 if part is self.why else 0)
         self.updateGeometry()
 
     def run_id(self) -> int | None:
@@ -196,7 +202,7 @@ class OutcomePanel(QWidget):
                 button.setStyleSheet("")
                 button.setToolTip(_mark_tip(value))
         self.accept_button.setVisible(suggested is not None)
-        self._place_accept_button()
+        self._arrange()
         if suggested is not None:
             self.accept_button.setText(
                 translate("outcome_panel", "Suggested: {verdict} ✓").format(

@@ -13,7 +13,7 @@ from PySide6.QtCore import QRect, Qt
 from PySide6.QtGui import QColor, QImage, QPalette
 from PySide6.QtQuickWidgets import QQuickWidget
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QMenu
+from PySide6.QtWidgets import QPushButton
 from pytestqt.qtbot import QtBot
 
 from journal.core.domain import ExperimentFilter, Verdict
@@ -146,16 +146,17 @@ def test_the_save_buttons_arrow_stands_clear_of_its_text(qtbot: QtBot, journal: 
     assert button.menu() is not None and button.text() == "&Save…"
     button.resize(button.sizeHint())
 
-    def picture(text: str, menu: QMenu | None) -> QImage:
+    def picture(text: str) -> QImage:
         button.setText(text)
-        button.setMenu(menu)
         return button.grab().toImage()
 
-    menu = button.menu()
-    whole, arrow_only = picture("&Save…", menu), picture("", menu)
-    bare = picture("", None)
+    whole, arrow_only = picture("&Save…"), picture("")
     button.setText("&Save…")
-    button.setMenu(menu)
+    plain = QPushButton()  # the same button, no text, no menu
+    qtbot.addWidget(plain)
+    plain.setEnabled(button.isEnabled())
+    plain.resize(button.size())
+    bare = plain.grab().toImage()
     text_box, arrow_box = _ink(whole, arrow_only), _ink(arrow_only, bare)
     assert not text_box.isEmpty() and not arrow_box.isEmpty()
     assert arrow_box.left() - text_box.right() > 4, (text_box, arrow_box)  # a clear gap
@@ -183,7 +184,9 @@ def test_follows_a_dark_palette(qtbot: QtBot, journal: Journal) -> None:
 
 def _lines(window: InsightsWindow) -> tuple[QColor, QColor]:
     """The grid and axis colours the outcome chart's QML was given."""
-    root = window.outcomes.findChild(QQuickWidget).rootObject()
+    view = window.outcomes.findChild(QQuickWidget)
+    assert view is not None
+    root = view.rootObject()
     return QColor(root.property("gridColor")), QColor(root.property("axisColor"))
 
 
