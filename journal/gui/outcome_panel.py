@@ -116,6 +116,8 @@ class OutcomePanel(QWidget):
         """As narrow as the wider of the two lines: the accept button and the "why" field
         move down rather than widen the window."""
         hint = super().minimumSizeHint()
+        if getattr(self, "why", None) is None:  # asked while the rows are being built
+            return hint
         first = self._width(self._verdict_parts(), lambda part: part.minimumSizeHint())
         second = self._width(self._moving_parts(), lambda part: part.minimumSizeHint())
         return QSize(max(first, second), hint.height())
