@@ -19,6 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any, Protocol, TypeVar
 
+from journal.core import messages
 from journal.core.domain import RunStatus, Verdict
 from journal.core.expectations import (
     REGEX_TIMEOUT,
@@ -29,6 +30,7 @@ from journal.core.expectations import (
     schema_validator,
 )
 from journal.core.formatting import plural
+from journal.core.messages import Message, message
 
 __all__ = [
     "CombineRule",
@@ -44,6 +46,7 @@ __all__ = [
     "shown_verdict",
     "text_of",
     "turn_of",
+    "ungraded_because",
 ]
 
 _WORD = re.compile(r"\w+")
@@ -427,7 +430,10 @@ class RunOutcome:
     `score` is the weighted score of the decided grades over all weights (0..1), None when
     nothing was graded. `suggested_verdict` follows from the grades (all pass: worked; some:
     partly; none: failed; under a weighted rule, reaching the threshold is worked) and is
-    None while the outcome needs a look. `reason` is one line for a person.
+    None while the outcome needs a look. `reason` is one line for a person, in English (the
+    CLI's); the window builds its own from the figures and what the core said: `said`, the
+    whole reason of a run not graded at all, or else `detail`, what follows the counts (a
+    stored grade's reason, as written, or a template), and `threshold`, a weighted rule's.
     """
 
     status: OutcomeStatus
@@ -440,6 +446,9 @@ class RunOutcome:
     unsure: int = 0
     errors: int = 0
     ungraded: int = 0
+    said: Message | None = None
+    detail: Message | str = ""
+    threshold: float | None = None
 
     @property
     def summary(self) -> str:
@@ -465,13 +474,33 @@ def not_graded(run_status: RunStatus | str, expectations: int) -> RunOutcome | N
     status = RunStatus(run_status)
     if status is RunStatus.DONE:
         if expectations == 0:
-            return RunOutcome(OutcomeStatus.NEEDS_LOOK, "no expectations to grade it by", total=0)
+            return _not_graded(message(messages.GRADES_NONE))
         return None
+    return _not_graded(ungraded_because(status), expectations)
+
+
+_ENDED = {
+    RunStatus.CANCELLED: messages.GRADES_RUN_CANCELLED,
+    RunStatus.FAILED: messages.GRADES_RUN_FAILED,
+    RunStatus.INTERRUPTED: messages.GRADES_RUN_INTERRUPTED,
+}
+
+
+def ungraded_because(status: RunStatus) -> Message:
+    """Why a run that did not end well, or has not ended, is not graded."""
     if status.is_live:
-        reason = "still running: graded when it ends"
-    else:
-        reason = f"the run {status.value}: not graded"
-    return RunOutcome(OutcomeStatus.NEEDS_LOOK, reason, total=expectations, ungraded=expectations)
+        return message(messages.GRADES_LIVE)
+    return message(_ENDED[status])
+
+
+def _not_graded(said: Message, expectations: int = 0) -> RunOutcome:
+    return RunOutcome(
+        OutcomeStatus.NEEDS_LOOK,
+        said.english(),
+        total=expectations,
+        ungraded=expectations,
+        said=said,
+    )
 
 
 def combine(rule: CombineRule, graded: Sequence[tuple[float, GradeResult | None]]) -> RunOutcome:
@@ -484,11 +513,11 @@ def combine(rule: CombineRule, graded: Sequence[tuple[float, GradeResult | None]
     """
     total = len(graded)
     if total == 0:
-        return RunOutcome(OutcomeStatus.NEEDS_LOOK, "no expectations to grade it by")
+        return _not_graded(message(messages.GRADES_NONE))
     counts = {status: 0 for status in GradeStatus}
     ungraded = 0
     first_fail = ""
-    first_open = ""
+    first_open: Message | None = None
     earned = 0.0
     open_weight = 0.0
     weights = 0.0
@@ -497,7 +526,7 @@ def combine(rule: CombineRule, graded: Sequence[tuple[float, GradeResult | None]
         if grade is None:
             ungraded += 1
             open_weight += weight
-            first_open = first_open or "not graded yet"
+            first_open = first_open or message(messages.GRADES_NOT_YET)
             continue
         counts[grade.status] += 1
         if grade.status.decided:
@@ -506,7 +535,7 @@ def combine(rule: CombineRule, graded: Sequence[tuple[float, GradeResult | None]
                 first_fail = grade.reason
         else:
             open_weight += weight
-            first_open = first_open or f"{grade.status.value}: {grade.reason}"
+            first_open = first_open or _open_because(grade)
     passed, failed = counts[GradeStatus.PASS], counts[GradeStatus.FAIL]
     unsure, errors = counts[GradeStatus.UNSURE], counts[GradeStatus.ERROR]
     decided_any = passed + failed > 0
@@ -536,22 +565,29 @@ def combine(rule: CombineRule, graded: Sequence[tuple[float, GradeResult | None]
         unsure=unsure,
         errors=errors,
         ungraded=ungraded,
+        threshold=rule.threshold,
     )
-    return _explained(outcome, rule, first_fail, first_open)
+    return _explained(outcome, first_fail, first_open)
 
 
-def _explained(
-    outcome: RunOutcome, rule: CombineRule, first_fail: str, first_open: str
-) -> RunOutcome:
+def _open_because(grade: GradeResult) -> Message:
+    """An unsure or failed-to-grade grade, its stored reason kept as written."""
+    if grade.status is GradeStatus.UNSURE:
+        return message(messages.GRADE_UNSURE_BECAUSE, reason=grade.reason)
+    return message(messages.GRADE_ERROR_BECAUSE, reason=grade.reason)
 
+
+def _explained(outcome: RunOutcome, first_fail: str, first_open: Message | None) -> RunOutcome:
     summary = outcome.summary
-    if rule.threshold is not None and outcome.score is not None:
-        summary += f", score {outcome.score:.2f} (needs {rule.threshold:g})"
+    if outcome.threshold is not None and outcome.score is not None:
+        summary += f", score {outcome.score:.2f} (needs {outcome.threshold:g})"
     if outcome.status is OutcomeStatus.NEEDS_LOOK:
-        return replace(outcome, reason=f"{summary}; {first_open}")
+        detail = first_open or message(messages.GRADES_NOT_YET)
+        return replace(outcome, reason=f"{summary}; {detail.english()}", detail=detail)
     if outcome.status is OutcomeStatus.FAIL:
         reason = f"{summary}; {first_fail}" if first_fail else summary
-        return replace(outcome, reason=reason, suggested_verdict=_suggestion(outcome))
+        verdict = _suggestion(outcome)
+        return replace(outcome, reason=reason, suggested_verdict=verdict, detail=first_fail)
     return replace(outcome, reason=summary, suggested_verdict=Verdict.WORKED)
 
 
