@@ -200,6 +200,56 @@ GRADES_NOT_YET = "not graded yet"
 GRADE_UNSURE_BECAUSE = "unsure: {reason}"
 GRADE_ERROR_BECAUSE = "error: {reason}"
 
+# -- a grade's reason (grading.py): stored in English, said by the window when fresh -----
+
+# {value}, {text}, {wanted}, {pattern}, {match}, {start}: quoted as data ('Paris').
+G_CONTAINS = "contains {value}"
+G_MISSING = "missing {value}"
+G_CONTAINS_ANY_CASE = "contains {value} (ignoring case)"
+G_MISSING_ANY_CASE = "missing {value} (ignoring case)"
+G_IS = "is {value}"
+G_IS_NOT = "is {text}, not {wanted}"
+G_STARTS = "starts with {value}"
+G_STARTS_NOT = "starts with {text}, not {wanted}"
+G_REGEX_TIMEOUT = (
+    "regex {pattern} ran out of time ({seconds:g} s) on this answer and was stopped: "
+    "simplify the pattern"
+)
+G_REGEX_INVALID = "regex {pattern} is not valid: {detail}"
+G_NO_MATCH = "no match for /{pattern}/"
+G_MATCHES = "matches /{pattern}/ at {match}"
+G_NOT_JSON_DEEP = "not JSON (nested too deeply to read)"
+G_NOT_JSON_AT = "not JSON ({detail} at character {position}; starts {start})"
+G_NOT_JSON_EMPTY_AT = "not JSON ({detail} at character {position}; starts nothing)"
+G_NOT_JSON = "not JSON ({detail})"
+G_IS_JSON = "is JSON ({type})"
+G_SCHEMA_UNREAD = "json-schema {value} was never read: save it again"
+G_SCHEMA_NOT_JSON = "the schema is not JSON ({detail})"
+G_SCHEMA_REF = "the schema's $ref {ref} cannot be resolved: remote references are never fetched"
+G_SCHEMA_TIMEOUT = "a pattern in the schema ran out of time ({seconds:g} s) on this answer"
+G_SCHEMA_DEEP = "the schema or the answer is nested too deeply to check"
+G_SCHEMA_MATCHES = "matches the schema"
+G_SCHEMA_TYPE = "{where}: expected {wanted}, got {type}"
+G_SCHEMA_SAID = "{where}: {detail}"
+G_COMPARED = "{shown}, expected {wanted}"
+G_COMPARED_NOT = "{shown}, expected not {wanted}"
+G_ONE_WORD = "1 word"
+G_WORDS = "{count:,} words"
+G_ONE_CHARACTER = "1 character"
+G_CHARACTERS = "{count:,} characters"
+G_ONE_LINE = "1 line"
+G_LINES = "{count:,} lines"
+G_SPEED = "{speed:.1f} tokens per second"
+G_NO_TOKENS = "Ollama reported no token count or duration for this run"
+G_NO_FIRST_TOKEN = "no first token was recorded for this run"
+G_FIRST_TOKEN_MS = "first token after {ms:.0f} ms"
+G_FIRST_TOKEN_S = "first token after {seconds:.2f} s"
+G_DONE_BECAUSE = "done because {reason}"
+G_DONE_BECAUSE_NOT = "done because {actual}, not {wanted}"
+G_DONE_NOTHING_NOT = "done because 'nothing', not {wanted}"
+G_NO_TURN_ONE = "no turn {turn}: this conversation has 1 turn"
+G_NO_TURN = "no turn {turn}: this conversation has {count:,} turns"
+
 # -- migration checks ---------------------------------------------------------------------------
 
 # {selection}: the filter as the CLI writes it (verdict=worked model=llama3:8b).
@@ -327,6 +377,49 @@ TEMPLATES: tuple[str, ...] = (
     GRADES_NOT_YET,
     GRADE_UNSURE_BECAUSE,
     GRADE_ERROR_BECAUSE,
+    G_CONTAINS,
+    G_MISSING,
+    G_CONTAINS_ANY_CASE,
+    G_MISSING_ANY_CASE,
+    G_IS,
+    G_IS_NOT,
+    G_STARTS,
+    G_STARTS_NOT,
+    G_REGEX_TIMEOUT,
+    G_REGEX_INVALID,
+    G_NO_MATCH,
+    G_MATCHES,
+    G_NOT_JSON_DEEP,
+    G_NOT_JSON_AT,
+    G_NOT_JSON_EMPTY_AT,
+    G_NOT_JSON,
+    G_IS_JSON,
+    G_SCHEMA_UNREAD,
+    G_SCHEMA_NOT_JSON,
+    G_SCHEMA_REF,
+    G_SCHEMA_TIMEOUT,
+    G_SCHEMA_DEEP,
+    G_SCHEMA_MATCHES,
+    G_SCHEMA_TYPE,
+    G_SCHEMA_SAID,
+    G_COMPARED,
+    G_COMPARED_NOT,
+    G_ONE_WORD,
+    G_WORDS,
+    G_ONE_CHARACTER,
+    G_CHARACTERS,
+    G_ONE_LINE,
+    G_LINES,
+    G_SPEED,
+    G_NO_TOKENS,
+    G_NO_FIRST_TOKEN,
+    G_FIRST_TOKEN_MS,
+    G_FIRST_TOKEN_S,
+    G_DONE_BECAUSE,
+    G_DONE_BECAUSE_NOT,
+    G_DONE_NOTHING_NOT,
+    G_NO_TURN_ONE,
+    G_NO_TURN,
     NO_RUNS_MATCH,
     NO_RUNS_AT_ALL,
     KEPT_CHECKED_RUN,

@@ -406,6 +406,178 @@ TEMPLATES = (
     ),
     QT_TRANSLATE_NOOP(
         "core",
+        "contains {value}",
+    ),
+    QT_TRANSLATE_NOOP(
+        "core",
+        "missing {value}",
+    ),
+    QT_TRANSLATE_NOOP(
+        "core",
+        "contains {value} (ignoring case)",
+    ),
+    QT_TRANSLATE_NOOP(
+        "core",
+        "missing {value} (ignoring case)",
+    ),
+    QT_TRANSLATE_NOOP(
+        "core",
+        "is {value}",
+    ),
+    QT_TRANSLATE_NOOP(
+        "core",
+        "is {text}, not {wanted}",
+    ),
+    QT_TRANSLATE_NOOP(
+        "core",
+        "starts with {value}",
+    ),
+    QT_TRANSLATE_NOOP(
+        "core",
+        "starts with {text}, not {wanted}",
+    ),
+    QT_TRANSLATE_NOOP(
+        "core",
+        "regex {pattern} ran out of time ({seconds:g} s) on this answer and was stopped: simplify the pattern",
+    ),
+    QT_TRANSLATE_NOOP(
+        "core",
+        "regex {pattern} is not valid: {detail}",
+    ),
+    QT_TRANSLATE_NOOP(
+        "core",
+        "no match for /{pattern}/",
+    ),
+    QT_TRANSLATE_NOOP(
+        "core",
+        "matches /{pattern}/ at {match}",
+    ),
+    QT_TRANSLATE_NOOP(
+        "core",
+        "not JSON (nested too deeply to read)",
+    ),
+    QT_TRANSLATE_NOOP(
+        "core",
+        "not JSON ({detail} at character {position}; starts {start})",
+    ),
+    QT_TRANSLATE_NOOP(
+        "core",
+        "not JSON ({detail} at character {position}; starts nothing)",
+    ),
+    QT_TRANSLATE_NOOP(
+        "core",
+        "not JSON ({detail})",
+    ),
+    QT_TRANSLATE_NOOP(
+        "core",
+        "is JSON ({type})",
+    ),
+    QT_TRANSLATE_NOOP(
+        "core",
+        "json-schema {value} was never read: save it again",
+    ),
+    QT_TRANSLATE_NOOP(
+        "core",
+        "the schema is not JSON ({detail})",
+    ),
+    QT_TRANSLATE_NOOP(
+        "core",
+        "the schema's $ref {ref} cannot be resolved: remote references are never fetched",
+    ),
+    QT_TRANSLATE_NOOP(
+        "core",
+        "a pattern in the schema ran out of time ({seconds:g} s) on this answer",
+    ),
+    QT_TRANSLATE_NOOP(
+        "core",
+        "the schema or the answer is nested too deeply to check",
+    ),
+    QT_TRANSLATE_NOOP(
+        "core",
+        "matches the schema",
+    ),
+    QT_TRANSLATE_NOOP(
+        "core",
+        "{where}: expected {wanted}, got {type}",
+    ),
+    QT_TRANSLATE_NOOP(
+        "core",
+        "{where}: {detail}",
+    ),
+    QT_TRANSLATE_NOOP(
+        "core",
+        "{shown}, expected {wanted}",
+    ),
+    QT_TRANSLATE_NOOP(
+        "core",
+        "{shown}, expected not {wanted}",
+    ),
+    QT_TRANSLATE_NOOP(
+        "core",
+        "1 word",
+    ),
+    QT_TRANSLATE_NOOP(
+        "core",
+        "{count:,} words",
+    ),
+    QT_TRANSLATE_NOOP(
+        "core",
+        "1 character",
+    ),
+    QT_TRANSLATE_NOOP(
+        "core",
+        "{count:,} characters",
+    ),
+    QT_TRANSLATE_NOOP(
+        "core",
+        "1 line",
+    ),
+    QT_TRANSLATE_NOOP(
+        "core",
+        "{count:,} lines",
+    ),
+    QT_TRANSLATE_NOOP(
+        "core",
+        "{speed:.1f} tokens per second",
+    ),
+    QT_TRANSLATE_NOOP(
+        "core",
+        "Ollama reported no token count or duration for this run",
+    ),
+    QT_TRANSLATE_NOOP(
+        "core",
+        "no first token was recorded for this run",
+    ),
+    QT_TRANSLATE_NOOP(
+        "core",
+        "first token after {ms:.0f} ms",
+    ),
+    QT_TRANSLATE_NOOP(
+        "core",
+        "first token after {seconds:.2f} s",
+    ),
+    QT_TRANSLATE_NOOP(
+        "core",
+        "done because {reason}",
+    ),
+    QT_TRANSLATE_NOOP(
+        "core",
+        "done because {actual}, not {wanted}",
+    ),
+    QT_TRANSLATE_NOOP(
+        "core",
+        "done because 'nothing', not {wanted}",
+    ),
+    QT_TRANSLATE_NOOP(
+        "core",
+        "no turn {turn}: this conversation has 1 turn",
+    ),
+    QT_TRANSLATE_NOOP(
+        "core",
+        "no turn {turn}: this conversation has {count:,} turns",
+    ),
+    QT_TRANSLATE_NOOP(
+        "core",
         "No runs match ({selection}): nothing to check.",
     ),
     QT_TRANSLATE_NOOP(

@@ -1301,6 +1301,178 @@ Conversations : {how}</translation>
             <translation>erreur : {reason}</translation>
         </message>
         <message>
+            <source>contains {value}</source>
+            <translation>contient {value}</translation>
+        </message>
+        <message>
+            <source>missing {value}</source>
+            <translation>il manque {value}</translation>
+        </message>
+        <message>
+            <source>contains {value} (ignoring case)</source>
+            <translation>contient {value} (sans tenir compte de la casse)</translation>
+        </message>
+        <message>
+            <source>missing {value} (ignoring case)</source>
+            <translation>il manque {value} (sans tenir compte de la casse)</translation>
+        </message>
+        <message>
+            <source>is {value}</source>
+            <translation>vaut {value}</translation>
+        </message>
+        <message>
+            <source>is {text}, not {wanted}</source>
+            <translation>vaut {text}, pas {wanted}</translation>
+        </message>
+        <message>
+            <source>starts with {value}</source>
+            <translation>commence par {value}</translation>
+        </message>
+        <message>
+            <source>starts with {text}, not {wanted}</source>
+            <translation>commence par {text}, pas {wanted}</translation>
+        </message>
+        <message>
+            <source>regex {pattern} ran out of time ({seconds:g} s) on this answer and was stopped: simplify the pattern</source>
+            <translation>la regex {pattern} a dépassé le temps permis ({seconds:g} s) sur cette réponse et a été arrêtée : simplifiez le motif</translation>
+        </message>
+        <message>
+            <source>regex {pattern} is not valid: {detail}</source>
+            <translation>la regex {pattern} n'est pas valide : {detail}</translation>
+        </message>
+        <message>
+            <source>no match for /{pattern}/</source>
+            <translation>aucune correspondance pour /{pattern}/</translation>
+        </message>
+        <message>
+            <source>matches /{pattern}/ at {match}</source>
+            <translation>correspond à /{pattern}/ en {match}</translation>
+        </message>
+        <message>
+            <source>not JSON (nested too deeply to read)</source>
+            <translation>pas du JSON (imbriqué trop profondément pour être lu)</translation>
+        </message>
+        <message>
+            <source>not JSON ({detail} at character {position}; starts {start})</source>
+            <translation>pas du JSON ({detail} au caractère {position} ; commence par {start})</translation>
+        </message>
+        <message>
+            <source>not JSON ({detail} at character {position}; starts nothing)</source>
+            <translation>pas du JSON ({detail} au caractère {position} ; la réponse est vide)</translation>
+        </message>
+        <message>
+            <source>not JSON ({detail})</source>
+            <translation>pas du JSON ({detail})</translation>
+        </message>
+        <message>
+            <source>is JSON ({type})</source>
+            <translation>est du JSON ({type})</translation>
+        </message>
+        <message>
+            <source>json-schema {value} was never read: save it again</source>
+            <translation>json-schema {value} n'a jamais été lu : enregistrez-le à nouveau</translation>
+        </message>
+        <message>
+            <source>the schema is not JSON ({detail})</source>
+            <translation>le schéma n'est pas du JSON ({detail})</translation>
+        </message>
+        <message>
+            <source>the schema's $ref {ref} cannot be resolved: remote references are never fetched</source>
+            <translation>le $ref {ref} du schéma ne peut pas être résolu : les références distantes ne sont jamais téléchargées</translation>
+        </message>
+        <message>
+            <source>a pattern in the schema ran out of time ({seconds:g} s) on this answer</source>
+            <translation>un motif du schéma a dépassé le temps permis ({seconds:g} s) sur cette réponse</translation>
+        </message>
+        <message>
+            <source>the schema or the answer is nested too deeply to check</source>
+            <translation>le schéma ou la réponse est imbriqué trop profondément pour être vérifié</translation>
+        </message>
+        <message>
+            <source>matches the schema</source>
+            <translation>respecte le schéma</translation>
+        </message>
+        <message>
+            <source>{where}: expected {wanted}, got {type}</source>
+            <translation>{where} : {wanted} attendu, {type} reçu</translation>
+        </message>
+        <message>
+            <source>{where}: {detail}</source>
+            <translation>{where} : {detail}</translation>
+        </message>
+        <message>
+            <source>{shown}, expected {wanted}</source>
+            <translation>{shown}, attendu {wanted}</translation>
+        </message>
+        <message>
+            <source>{shown}, expected not {wanted}</source>
+            <translation>{shown}, attendu pas {wanted}</translation>
+        </message>
+        <message>
+            <source>1 word</source>
+            <translation>1 mot</translation>
+        </message>
+        <message>
+            <source>{count:,} words</source>
+            <translation>{count:,} mots</translation>
+        </message>
+        <message>
+            <source>1 character</source>
+            <translation>1 caractère</translation>
+        </message>
+        <message>
+            <source>{count:,} characters</source>
+            <translation>{count:,} caractères</translation>
+        </message>
+        <message>
+            <source>1 line</source>
+            <translation>1 ligne</translation>
+        </message>
+        <message>
+            <source>{count:,} lines</source>
+            <translation>{count:,} lignes</translation>
+        </message>
+        <message>
+            <source>{speed:.1f} tokens per second</source>
+            <translation>{speed:.1f} jetons par seconde</translation>
+        </message>
+        <message>
+            <source>Ollama reported no token count or duration for this run</source>
+            <translation>Ollama n'a donné ni nombre de jetons ni durée pour cette exécution</translation>
+        </message>
+        <message>
+            <source>no first token was recorded for this run</source>
+            <translation>aucun premier jeton n'a été enregistré pour cette exécution</translation>
+        </message>
+        <message>
+            <source>first token after {ms:.0f} ms</source>
+            <translation>premier jeton après {ms:.0f} ms</translation>
+        </message>
+        <message>
+            <source>first token after {seconds:.2f} s</source>
+            <translation>premier jeton après {seconds:.2f} s</translation>
+        </message>
+        <message>
+            <source>done because {reason}</source>
+            <translation>terminée pour la raison {reason}</translation>
+        </message>
+        <message>
+            <source>done because {actual}, not {wanted}</source>
+            <translation>terminée pour la raison {actual}, pas {wanted}</translation>
+        </message>
+        <message>
+            <source>done because 'nothing', not {wanted}</source>
+            <translation>terminée sans raison donnée, pas {wanted}</translation>
+        </message>
+        <message>
+            <source>no turn {turn}: this conversation has 1 turn</source>
+            <translation>pas de tour {turn} : cette conversation a 1 tour</translation>
+        </message>
+        <message>
+            <source>no turn {turn}: this conversation has {count:,} turns</source>
+            <translation>pas de tour {turn} : cette conversation a {count:,} tours</translation>
+        </message>
+        <message>
             <source>No runs match ({selection}): nothing to check.</source>
             <translation>Aucune exécution ne correspond ({selection}) : rien à vérifier.</translation>
         </message>

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import sqlite3
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -20,12 +21,21 @@ from pytestqt.qtbot import QtBot
 
 from journal.core.domain import ExperimentFilter, RunStatus, Verdict
 from journal.core.errors import JournalError
-from journal.core.grading import CombineRule, GradeResult, GradeStatus, combine, not_graded
+from journal.core.expectations import parse_expectation
+from journal.core.grading import (
+    CombineRule,
+    GradeResult,
+    GradeStatus,
+    combine,
+    grade_deterministic,
+    not_graded,
+)
 from journal.core.images import MAX_IMAGE_BYTES
 from journal.core.queries import create_experiment
 from journal.core.settings import SettingsFile, parse_host_lines, parse_option_lines
 from journal.core.storage import Journal, inspect_file, storage_error
 from journal.gui.context import AppContext
+from journal.gui.expectation_row import ExpectationRow
 from journal.gui.grade_marks import GradeStrip, Mark, RunGrades
 from journal.gui.i18n import error_text, install_language, remove_language
 from journal.gui.image_strip import AttachedImages
@@ -247,3 +257,35 @@ def test_in_french_the_trend_charts_dates_name_french_months(
     assert quick is not None and quick.rootObject() is not None
     qtbot.waitUntil(lambda: any("janv." in text for text in _shown_texts(quick.rootObject())))
     assert not [text for text in _shown_texts(quick.rootObject()) if re.search(r"\bJan\b", text)]
+
+
+# -- 1. a grade's reason said now (the expectations editor's try) ----------------------------
+
+
+@dataclass
+class _Answer:
+    response: str = "Lyon is a city."
+    thinking: str = ""
+    done_reason: str = "stop"
+    eval_count: int | None = 90
+    eval_duration: int | None = 3_000_000_000
+    first_token_seconds: float | None = 0.2
+
+
+def test_a_fresh_grades_reason_is_kept_in_english_for_the_journal() -> None:
+    result = grade_deterministic(parse_expectation("contains:Paris"), _Answer())
+    assert result.reason == "missing 'Paris'"
+    result = grade_deterministic(parse_expectation("words<=3"), _Answer())
+    assert result.reason == "4 words, expected <=3"
+
+
+@pytest.mark.usefixtures("french")
+def test_in_french_a_tried_expectation_says_its_reason_in_french(qtbot: QtBot) -> None:
+    row = ExpectationRow(parse_expectation("contains:Paris"))
+    qtbot.addWidget(row)
+    row.show_result(grade_deterministic(parse_expectation("contains:Paris"), _Answer()))
+    assert row.message_text().endswith(": il manque 'Paris'")
+    row.show_result(grade_deterministic(parse_expectation("words<=3"), _Answer()))
+    assert row.message_text().endswith(": 4 mots, attendu <=3")
+    row.show_result(grade_deterministic(parse_expectation("lines>=1"), _Answer()))
+    assert row.message_text().endswith(": 1 ligne")
