@@ -213,7 +213,8 @@ class ExpectationRow(QWidget):
         shown = translate("expectation_row", mark)
         # a fresh grade's reason comes as a template: said in the window's language
         reason = result.reason if result.said is None else message_text(result.said)
-        self.show_message(f"{shown}: {reason}", colour)
+        said = translate("expectation_row", "{mark}: {reason}").format(mark=shown, reason=reason)
+        self.show_message(said, colour)
 
     def show_trying(self) -> None:
         self.show_message(translate("expectation_row", "trying…"), "")

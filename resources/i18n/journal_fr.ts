@@ -1675,6 +1675,10 @@ Conversations : {how}</translation>
             <translation>Retirer</translation>
         </message>
         <message>
+            <source>{mark}: {reason}</source>
+            <translation>{mark} : {reason}</translation>
+        </message>
+        <message>
             <source>trying…</source>
             <translation>essai…</translation>
         </message>

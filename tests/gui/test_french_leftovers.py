@@ -284,7 +284,7 @@ def test_in_french_a_tried_expectation_says_its_reason_in_french(qtbot: QtBot) -
     row = ExpectationRow(parse_expectation("contains:Paris"))
     qtbot.addWidget(row)
     row.show_result(grade_deterministic(parse_expectation("contains:Paris"), _Answer()))
-    assert row.message_text().endswith(": il manque 'Paris'")
+    assert row.message_text() == "✗ échoué : il manque 'Paris'"
     row.show_result(grade_deterministic(parse_expectation("words<=3"), _Answer()))
     assert row.message_text().endswith(": 4 mots, attendu <=3")
     row.show_result(grade_deterministic(parse_expectation("lines>=1"), _Answer()))
