@@ -19,6 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any, Protocol, TypeVar
 
+from journal.core import messages
 from journal.core.domain import RunStatus, Verdict
 from journal.core.expectations import (
     REGEX_TIMEOUT,
@@ -28,7 +29,7 @@ from journal.core.expectations import (
     parse_json,
     schema_validator,
 )
-from journal.core.formatting import plural
+from journal.core.messages import Message, message
 
 __all__ = [
     "CombineRule",
@@ -44,6 +45,7 @@ __all__ = [
     "shown_verdict",
     "text_of",
     "turn_of",
+    "ungraded_because",
 ]
 
 _WORD = re.compile(r"\w+")
@@ -75,6 +77,7 @@ class GradeResult:
     reason: str
     score: float | None = None
     grader: dict[str, Any] | None = None
+    said: Message | None = None  # the reason as a template, for the window (not stored)
 
 
 class Gradable(Protocol):
@@ -106,14 +109,22 @@ class _Finding:
     reads right whether the expectation was negated or not."""
 
     met: bool
-    fact: str
+    fact: Message
 
 
-class _Unusable(Exception):
+class _Said(Exception):
+    """An exception whose text is a core message: English as str(), the template kept."""
+
+    def __init__(self, said: Message) -> None:
+        super().__init__(said.english())
+        self.said = said
+
+
+class _Unusable(_Said):
     """The check could not be made (a regex out of time): an `error` grade."""
 
 
-class NoSuchTurn(Exception):
+class NoSuchTurn(_Said):
     """A target names a turn the conversation does not have: an `error` grade, since the
     rule does not apply to this run (a fail would count against the model)."""
 
@@ -126,9 +137,9 @@ def turn_of(target: Target, run: _Run, conversation: Sequence[_Run] | None) -> _
         return run
     turns = conversation if conversation else [run]
     if target.turn > len(turns):
-        raise NoSuchTurn(
-            f"no turn {target.turn}: this conversation has {plural(len(turns), 'turn')}"
-        )
+        if len(turns) == 1:
+            raise NoSuchTurn(message(messages.G_NO_TURN_ONE, turn=target.turn))
+        raise NoSuchTurn(message(messages.G_NO_TURN, turn=target.turn, count=len(turns)))
     return turns[target.turn - 1]
 
 
@@ -155,10 +166,11 @@ def grade_deterministic(
         turn = turn_of(expectation.target, run, conversation)
         finding = _CHECKS[expectation.kind](expectation, turn)
     except (_Unusable, NoSuchTurn) as exc:
-        return GradeResult(GradeStatus.ERROR, str(exc))
+        return GradeResult(GradeStatus.ERROR, str(exc), said=exc.said)
     passed = finding.met != expectation.negated
     status = GradeStatus.PASS if passed else GradeStatus.FAIL
-    return GradeResult(status, finding.fact, 1.0 if passed else 0.0)
+    fact = finding.fact
+    return GradeResult(status, fact.english(), 1.0 if passed else 0.0, said=fact)
 
 
 def _read(expectation: Expectation, turn: Gradable) -> str:
@@ -177,31 +189,30 @@ def _quoted(text: str, limit: int = 40) -> str:
 def _contains(expectation: Expectation, turn: Gradable) -> _Finding:
     value = expectation.value
     if value in _read(expectation, turn):
-        return _Finding(True, f"contains {_quoted(value)}")
-    return _Finding(False, f"missing {_quoted(value)}")
+        return _Finding(True, message(messages.G_CONTAINS, value=_quoted(value)))
+    return _Finding(False, message(messages.G_MISSING, value=_quoted(value)))
 
 
 def _icontains(expectation: Expectation, turn: Gradable) -> _Finding:
     value = expectation.value
     if value.casefold() in _read(expectation, turn).casefold():
-        return _Finding(True, f"contains {_quoted(value)} (ignoring case)")
-    return _Finding(False, f"missing {_quoted(value)} (ignoring case)")
+        return _Finding(True, message(messages.G_CONTAINS_ANY_CASE, value=_quoted(value)))
+    return _Finding(False, message(messages.G_MISSING_ANY_CASE, value=_quoted(value)))
 
 
 def _equals(expectation: Expectation, turn: Gradable) -> _Finding:
     wanted, text = expectation.value.strip(), _read(expectation, turn).strip()
     if text == wanted:
-        return _Finding(True, f"is {_quoted(wanted)}")
-    return _Finding(False, f"is {_quoted(text)}, not {_quoted(wanted)}")
+        return _Finding(True, message(messages.G_IS, value=_quoted(wanted)))
+    return _Finding(False, message(messages.G_IS_NOT, text=_quoted(text), wanted=_quoted(wanted)))
 
 
 def _starts_with(expectation: Expectation, turn: Gradable) -> _Finding:
     value, text = expectation.value, _read(expectation, turn)
     if text.startswith(value):
-        return _Finding(True, f"starts with {_quoted(value)}")
-    return _Finding(
-        False, f"starts with {_quoted(text[: max(len(value), 1)])}, not {_quoted(value)}"
-    )
+        return _Finding(True, message(messages.G_STARTS, value=_quoted(value)))
+    start = _quoted(text[: max(len(value), 1)])
+    return _Finding(False, message(messages.G_STARTS_NOT, text=start, wanted=_quoted(value)))
 
 
 def _regex(expectation: Expectation, turn: Gradable) -> _Finding:
@@ -212,34 +223,37 @@ def _regex(expectation: Expectation, turn: Gradable) -> _Finding:
         match = regex.search(pattern, _read(expectation, turn), timeout=REGEX_TIMEOUT)
     except TimeoutError:
         raise _Unusable(
-            f"regex {_quoted(pattern)} ran out of time ({REGEX_TIMEOUT:g} s) on this answer "
-            "and was stopped: simplify the pattern"
+            message(messages.G_REGEX_TIMEOUT, pattern=_quoted(pattern), seconds=REGEX_TIMEOUT)
         ) from None
     except regex.error as exc:  # saved before the pattern was checked (an import)
-        raise _Unusable(f"regex {_quoted(pattern)} is not valid: {exc}") from None
+        invalid = message(messages.G_REGEX_INVALID, pattern=_quoted(pattern), detail=str(exc))
+        raise _Unusable(invalid) from None
     if match is None:
-        return _Finding(False, f"no match for /{pattern}/")
-    return _Finding(True, f"matches /{pattern}/ at {_quoted(match[0])}")
+        return _Finding(False, message(messages.G_NO_MATCH, pattern=pattern))
+    return _Finding(True, message(messages.G_MATCHES, pattern=pattern, match=_quoted(match[0])))
 
 
-def _load_json(text: str) -> tuple[bool, Any, str]:
-    """(parsed, value, why not) for an answer that should be JSON."""
+def _load_json(text: str) -> tuple[Any, Message | None]:
+    """(value, why it is not JSON: None when it is) for an answer that should be JSON."""
     try:
-        return True, parse_json(text), ""
+        return parse_json(text), None
     except RecursionError:
-        return False, None, "not JSON (nested too deeply to read)"
+        return None, message(messages.G_NOT_JSON_DEEP)
     except json.JSONDecodeError as exc:
-        start = _quoted(text.lstrip()[:_START_SHOWN], 16) if text.strip() else "nothing"
-        return False, None, f"not JSON ({exc.msg} at character {exc.pos + 1}; starts {start})"
+        at = {"detail": exc.msg, "position": exc.pos + 1}
+        if not text.strip():
+            return None, message(messages.G_NOT_JSON_EMPTY_AT, **at)
+        start = _quoted(text.lstrip()[:_START_SHOWN], 16)
+        return None, message(messages.G_NOT_JSON_AT, start=start, **at)
     except ValueError as exc:
-        return False, None, f"not JSON ({exc})"
+        return None, message(messages.G_NOT_JSON, detail=str(exc))
 
 
 def _is_json(expectation: Expectation, turn: Gradable) -> _Finding:
-    parsed, value, why = _load_json(_read(expectation, turn))
-    if not parsed:
+    value, why = _load_json(_read(expectation, turn))
+    if why is not None:
         return _Finding(False, why)
-    return _Finding(True, f"is JSON ({_json_type(value)})")
+    return _Finding(True, message(messages.G_IS_JSON, type=_json_type(value)))
 
 
 def _json_type(value: Any) -> str:
@@ -263,87 +277,97 @@ def _json_schema(expectation: Expectation, turn: Gradable) -> _Finding:
     from referencing.exceptions import Unresolvable
 
     if expectation.value.startswith("@"):
-        raise _Unusable(f"json-schema {expectation.value} was never read: save it again")
+        raise _Unusable(message(messages.G_SCHEMA_UNREAD, value=expectation.value))
     try:
         validator = schema_validator(expectation.value)
     except ValueError as exc:
-        raise _Unusable(f"the schema is not JSON ({exc})") from None
-    parsed, value, why = _load_json(_read(expectation, turn))
-    if not parsed:
+        raise _Unusable(message(messages.G_SCHEMA_NOT_JSON, detail=str(exc))) from None
+    value, why = _load_json(_read(expectation, turn))
+    if why is not None:
         return _Finding(False, why)
     try:
         error = best_match(validator.iter_errors(value))
     except Unresolvable as exc:
-        raise _Unusable(
-            f"the schema's $ref {_quoted(str(exc.ref))} "
-            "cannot be resolved: remote references are never fetched"
-        ) from None
+        raise _Unusable(message(messages.G_SCHEMA_REF, ref=_quoted(str(exc.ref)))) from None
     except TimeoutError:
-        raise _Unusable(
-            f"a pattern in the schema ran out of time ({REGEX_TIMEOUT:g} s) on this answer"
-        ) from None
+        raise _Unusable(message(messages.G_SCHEMA_TIMEOUT, seconds=REGEX_TIMEOUT)) from None
     except RecursionError:
-        raise _Unusable("the schema or the answer is nested too deeply to check") from None
+        raise _Unusable(message(messages.G_SCHEMA_DEEP)) from None
     if error is None:
-        return _Finding(True, "matches the schema")
+        return _Finding(True, message(messages.G_SCHEMA_MATCHES))
     where = error.json_path
     if error.validator == "type":
         expected = error.validator_value
         wanted = " or ".join(expected) if isinstance(expected, list) else str(expected)
-        return _Finding(False, f"{where}: expected {wanted}, got {_json_type(error.instance)}")
-    message = " ".join(error.message.split())
-    if len(message) > 120:
-        message = message[:119] + "…"
-    return _Finding(False, f"{where}: {message}")
+        got = _json_type(error.instance)
+        return _Finding(
+            False, message(messages.G_SCHEMA_TYPE, where=where, wanted=wanted, type=got)
+        )
+    said = " ".join(error.message.split())
+    if len(said) > 120:
+        said = said[:119] + "…"
+    return _Finding(False, message(messages.G_SCHEMA_SAID, where=where, detail=said))
 
 
-def _compared(expectation: Expectation, measured: float, shown: str) -> _Finding:
+def _compared(expectation: Expectation, measured: float, shown: Message) -> _Finding:
     comparison = expectation.comparison
     met = comparison.holds(measured)
     if met != expectation.negated:
         return _Finding(met, shown)
     wanted = expectation.value.strip()
-    return _Finding(met, f"{shown}, expected {'not ' if expectation.negated else ''}{wanted}")
+    template = messages.G_COMPARED_NOT if expectation.negated else messages.G_COMPARED
+    return _Finding(met, message(template, shown=shown, wanted=wanted))
+
+
+def _counted(count: int, one: str, many: str) -> Message:
+    """`1 word`, `72 words`."""
+    return message(one) if count == 1 else message(many, count=count)
 
 
 def _words(expectation: Expectation, turn: Gradable) -> _Finding:
     count = len(_WORD.findall(_read(expectation, turn)))
-    return _compared(expectation, count, plural(count, "word"))
+    return _compared(expectation, count, _counted(count, messages.G_ONE_WORD, messages.G_WORDS))
 
 
 def _chars(expectation: Expectation, turn: Gradable) -> _Finding:
     count = len(_read(expectation, turn))
-    return _compared(expectation, count, plural(count, "character"))
+    shown = _counted(count, messages.G_ONE_CHARACTER, messages.G_CHARACTERS)
+    return _compared(expectation, count, shown)
 
 
 def _lines(expectation: Expectation, turn: Gradable) -> _Finding:
     # Surrounding blank space trimmed: a model's trailing newline is not a line.
     text = _read(expectation, turn).strip()
     count = text.count("\n") + 1 if text else 0
-    return _compared(expectation, count, plural(count, "line"))
+    return _compared(expectation, count, _counted(count, messages.G_ONE_LINE, messages.G_LINES))
 
 
 def _tokens_per_second(expectation: Expectation, turn: Gradable) -> _Finding:
     if not turn.eval_count or not turn.eval_duration:
-        raise _Unusable("Ollama reported no token count or duration for this run")
+        raise _Unusable(message(messages.G_NO_TOKENS))
     speed = turn.eval_count / turn.eval_duration * 1e9
-    return _compared(expectation, speed, f"{speed:.1f} tokens per second")
+    return _compared(expectation, speed, message(messages.G_SPEED, speed=speed))
 
 
 def _first_token(expectation: Expectation, turn: Gradable) -> _Finding:
     seconds = turn.first_token_seconds
     if seconds is None:
-        raise _Unusable("no first token was recorded for this run")
-    took = f"{seconds * 1000:.0f} ms" if seconds < 1 else f"{seconds:.2f} s"
-    shown = f"first token after {took}"
+        raise _Unusable(message(messages.G_NO_FIRST_TOKEN))
+    if seconds < 1:
+        shown = message(messages.G_FIRST_TOKEN_MS, ms=seconds * 1000)
+    else:
+        shown = message(messages.G_FIRST_TOKEN_S, seconds=seconds)
     return _compared(expectation, seconds, shown)
 
 
 def _done_reason(expectation: Expectation, turn: Gradable) -> _Finding:
     wanted, actual = expectation.value.strip(), turn.done_reason
     if actual == wanted:
-        return _Finding(True, f"done because {_quoted(actual)}")
-    return _Finding(False, f"done because {_quoted(actual or 'nothing')}, not {_quoted(wanted)}")
+        return _Finding(True, message(messages.G_DONE_BECAUSE, reason=_quoted(actual)))
+    if not actual:
+        return _Finding(False, message(messages.G_DONE_NOTHING_NOT, wanted=_quoted(wanted)))
+    said = message(messages.G_DONE_BECAUSE_NOT, actual=_quoted(actual), wanted=_quoted(wanted))
+    return _Finding(False, said)
 
 
 _CHECKS = {
@@ -427,7 +451,10 @@ class RunOutcome:
     `score` is the weighted score of the decided grades over all weights (0..1), None when
     nothing was graded. `suggested_verdict` follows from the grades (all pass: worked; some:
     partly; none: failed; under a weighted rule, reaching the threshold is worked) and is
-    None while the outcome needs a look. `reason` is one line for a person.
+    None while the outcome needs a look. `reason` is one line for a person, in English (the
+    CLI's); the window builds its own from the figures and what the core said: `said`, the
+    whole reason of a run not graded at all, or else `detail`, what follows the counts (a
+    stored grade's reason, as written, or a template), and `threshold`, a weighted rule's.
     """
 
     status: OutcomeStatus
@@ -440,6 +467,9 @@ class RunOutcome:
     unsure: int = 0
     errors: int = 0
     ungraded: int = 0
+    said: Message | None = None
+    detail: Message | str = ""
+    threshold: float | None = None
 
     @property
     def summary(self) -> str:
@@ -465,13 +495,33 @@ def not_graded(run_status: RunStatus | str, expectations: int) -> RunOutcome | N
     status = RunStatus(run_status)
     if status is RunStatus.DONE:
         if expectations == 0:
-            return RunOutcome(OutcomeStatus.NEEDS_LOOK, "no expectations to grade it by", total=0)
+            return _not_graded(message(messages.GRADES_NONE))
         return None
+    return _not_graded(ungraded_because(status), expectations)
+
+
+_ENDED = {
+    RunStatus.CANCELLED: messages.GRADES_RUN_CANCELLED,
+    RunStatus.FAILED: messages.GRADES_RUN_FAILED,
+    RunStatus.INTERRUPTED: messages.GRADES_RUN_INTERRUPTED,
+}
+
+
+def ungraded_because(status: RunStatus) -> Message:
+    """Why a run that did not end well, or has not ended, is not graded."""
     if status.is_live:
-        reason = "still running: graded when it ends"
-    else:
-        reason = f"the run {status.value}: not graded"
-    return RunOutcome(OutcomeStatus.NEEDS_LOOK, reason, total=expectations, ungraded=expectations)
+        return message(messages.GRADES_LIVE)
+    return message(_ENDED[status])
+
+
+def _not_graded(said: Message, expectations: int = 0) -> RunOutcome:
+    return RunOutcome(
+        OutcomeStatus.NEEDS_LOOK,
+        said.english(),
+        total=expectations,
+        ungraded=expectations,
+        said=said,
+    )
 
 
 def combine(rule: CombineRule, graded: Sequence[tuple[float, GradeResult | None]]) -> RunOutcome:
@@ -484,11 +534,11 @@ def combine(rule: CombineRule, graded: Sequence[tuple[float, GradeResult | None]
     """
     total = len(graded)
     if total == 0:
-        return RunOutcome(OutcomeStatus.NEEDS_LOOK, "no expectations to grade it by")
+        return _not_graded(message(messages.GRADES_NONE))
     counts = {status: 0 for status in GradeStatus}
     ungraded = 0
     first_fail = ""
-    first_open = ""
+    first_open: Message | None = None
     earned = 0.0
     open_weight = 0.0
     weights = 0.0
@@ -497,7 +547,7 @@ def combine(rule: CombineRule, graded: Sequence[tuple[float, GradeResult | None]
         if grade is None:
             ungraded += 1
             open_weight += weight
-            first_open = first_open or "not graded yet"
+            first_open = first_open or message(messages.GRADES_NOT_YET)
             continue
         counts[grade.status] += 1
         if grade.status.decided:
@@ -506,7 +556,7 @@ def combine(rule: CombineRule, graded: Sequence[tuple[float, GradeResult | None]
                 first_fail = grade.reason
         else:
             open_weight += weight
-            first_open = first_open or f"{grade.status.value}: {grade.reason}"
+            first_open = first_open or _open_because(grade)
     passed, failed = counts[GradeStatus.PASS], counts[GradeStatus.FAIL]
     unsure, errors = counts[GradeStatus.UNSURE], counts[GradeStatus.ERROR]
     decided_any = passed + failed > 0
@@ -536,22 +586,29 @@ def combine(rule: CombineRule, graded: Sequence[tuple[float, GradeResult | None]
         unsure=unsure,
         errors=errors,
         ungraded=ungraded,
+        threshold=rule.threshold,
     )
-    return _explained(outcome, rule, first_fail, first_open)
+    return _explained(outcome, first_fail, first_open)
 
 
-def _explained(
-    outcome: RunOutcome, rule: CombineRule, first_fail: str, first_open: str
-) -> RunOutcome:
+def _open_because(grade: GradeResult) -> Message:
+    """An unsure or failed-to-grade grade, its stored reason kept as written."""
+    if grade.status is GradeStatus.UNSURE:
+        return message(messages.GRADE_UNSURE_BECAUSE, reason=grade.reason)
+    return message(messages.GRADE_ERROR_BECAUSE, reason=grade.reason)
 
+
+def _explained(outcome: RunOutcome, first_fail: str, first_open: Message | None) -> RunOutcome:
     summary = outcome.summary
-    if rule.threshold is not None and outcome.score is not None:
-        summary += f", score {outcome.score:.2f} (needs {rule.threshold:g})"
+    if outcome.threshold is not None and outcome.score is not None:
+        summary += f", score {outcome.score:.2f} (needs {outcome.threshold:g})"
     if outcome.status is OutcomeStatus.NEEDS_LOOK:
-        return replace(outcome, reason=f"{summary}; {first_open}")
+        detail = first_open or message(messages.GRADES_NOT_YET)
+        return replace(outcome, reason=f"{summary}; {detail.english()}", detail=detail)
     if outcome.status is OutcomeStatus.FAIL:
         reason = f"{summary}; {first_fail}" if first_fail else summary
-        return replace(outcome, reason=reason, suggested_verdict=_suggestion(outcome))
+        verdict = _suggestion(outcome)
+        return replace(outcome, reason=reason, suggested_verdict=verdict, detail=first_fail)
     return replace(outcome, reason=summary, suggested_verdict=Verdict.WORKED)
 
 

@@ -20,8 +20,10 @@ from typing import Any
 from sqlalchemy import text
 from sqlmodel import Session
 
+from journal.core import messages as texts
 from journal.core.errors import InvalidInputError, NotFoundError
 from journal.core.formatting import short_digest
+from journal.core.messages import ByteSize
 from journal.core.models import ImageRow, Run
 from journal.core.storage import Journal
 
@@ -99,7 +101,7 @@ def recognise(data: bytes, name: str) -> ImageFile:
     """The image in `data` by its magic bytes (never the file name): PNG, JPEG or WebP, with
     its width and height from the header. InvalidInputError naming `name` otherwise."""
     if not data:
-        raise InvalidInputError(f"{name} is empty: give a PNG, JPEG or WebP image.")
+        raise InvalidInputError(texts.message(texts.IMAGE_EMPTY, name=name))
     _refuse_too_big(name, len(data))
     if data.startswith(_PNG_MAGIC):
         mime, size = "image/png", _png_size(data)
@@ -108,12 +110,10 @@ def recognise(data: bytes, name: str) -> ImageFile:
     elif data[:4] == b"RIFF" and data[8:12] == b"WEBP":
         mime, size = "image/webp", _webp_size(data)
     else:
-        raise InvalidInputError(
-            f"{name} is not a PNG, JPEG or WebP image (judged by its content, not its name)."
-        )
+        raise InvalidInputError(texts.message(texts.IMAGE_UNKNOWN, name=name))
     if size is None:
         kind = mime.split("/")[1].upper()
-        raise InvalidInputError(f"{name} starts like a {kind} image but its header is damaged.")
+        raise InvalidInputError(texts.message(texts.IMAGE_DAMAGED, name=name, kind=kind))
     return ImageFile(name, data, mime, size[0], size[1])
 
 
@@ -125,11 +125,14 @@ def read_image_file(path: str | Path) -> ImageFile:
         _refuse_too_big(name, path.stat().st_size)  # before reading it all
         data = path.read_bytes()
     except FileNotFoundError:
-        raise InvalidInputError(f"{name} does not exist.") from None
+        raise InvalidInputError(texts.message(texts.IMAGE_MISSING, name=name)) from None
     except IsADirectoryError:
-        raise InvalidInputError(f"{name} is a folder, not an image.") from None
+        raise InvalidInputError(texts.message(texts.IMAGE_IS_FOLDER, name=name)) from None
     except OSError as exc:
-        raise InvalidInputError(f"{name} cannot be read: {exc.strerror or exc}.") from None
+        reason = exc.strerror or str(exc)
+        raise InvalidInputError(
+            texts.message(texts.IMAGE_UNREADABLE, name=name, reason=reason)
+        ) from None
     return recognise(data, name)
 
 
@@ -222,17 +225,18 @@ def images_shown(session: Session, runs: Sequence[Run]) -> dict[int, list[Stored
 def _refuse_too_big(name: str, size: int) -> None:
     if size > MAX_IMAGE_BYTES:
         raise InvalidInputError(
-            f"{name} is {size_label(size)}: images up to {size_label(MAX_IMAGE_BYTES)} can be sent."
+            texts.message(
+                texts.IMAGE_TOO_BIG,
+                name=name,
+                size=ByteSize(size),
+                most=ByteSize(MAX_IMAGE_BYTES),
+            )
         )
 
 
 def size_label(size: int) -> str:
     """`512 B`, `12.3 kB`, `4.5 MB`: a size as a person reads it."""
-    if size < 1000:
-        return f"{size} B"
-    if size < 1000 * 1000:
-        return f"{size / 1000:.1f} kB"
-    return f"{size / 1000 / 1000:.1f} MB"
+    return str(ByteSize(size))
 
 
 def _png_size(data: bytes) -> tuple[int, int] | None:

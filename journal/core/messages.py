@@ -122,6 +122,134 @@ CANNOT_WRITE_FILE = "Cannot write {path}: {reason}."
 SETTINGS_CANNOT_READ = "Cannot read the settings file {path}: {reason}."
 SETTINGS_CANNOT_SAVE = "Cannot save the settings file {path}: {reason}. Nothing was changed."
 
+# -- opening a journal (storage.py): what the window shows at start ----------------------
+
+JOURNAL_READ_ONLY = "The journal {path} cannot be written: {reason}."
+READ_ONLY_FOLDER = "its folder {folder} is read-only"
+READ_ONLY_FILE = "the file is read-only"
+READ_ONLY_MOVED = "the file was moved or deleted while it was open"
+READ_ONLY_REFUSED = "SQLite refused ({detail})"
+JOURNAL_CANNOT_OPEN = (
+    "The journal {path} cannot be opened ({detail}): check that it exists and that you may read it."
+)
+CANNOT_READ_FILE = "Cannot read {path}: {reason}."
+CANNOT_MAKE_FOLDER = "Cannot create the folder for {path}: {reason}."
+JOURNAL_IS_FOLDER = "{path} is a folder, not a journal file."
+NOT_SQLITE = (
+    "{path} is not an LLM Journal file (it is not an SQLite database). It was left unchanged."
+)
+FOREIGN_SQLITE = "{path} is an SQLite database but not an LLM Journal file. It was left unchanged."
+NEWER_JOURNAL = (
+    "{path} was written by a newer LLM Journal (schema {version}; this version knows up to "
+    "{latest}). Update LLM Journal to open it."
+)
+JOURNAL_DAMAGED = "The journal {path} is damaged ({detail})."
+JOURNAL_DAMAGED_UNCHANGED = "The journal {path} is damaged ({detail}); it was left unchanged."
+RECOVER_HINT = (
+    "Recover what it still holds into a new file with `journal recover {quoted} -o "
+    "recovered.sqlite`, then open that."
+)
+RECOVER_OR_BACKUP_HINT = (
+    "Recover what it still holds into a new file with `journal recover {quoted} -o "
+    "recovered.sqlite`, then open that, or go back to {backup} (the copy kept before its "
+    "last upgrade)."
+)
+BACKUP_FAILED = "Could not back up {path} before upgrading it ({detail}); it was left unchanged."
+TWO_LINES = "{first}\n{second}"
+
+# -- settings (settings.py): a line of the Settings dialog, the settings file at start -------
+
+SETTINGS_LINE = "Line {line}: {reason}"
+SETTINGS_HOST_LISTED = "{host} is listed already."
+SETTINGS_OPTION_NOT_TOML = "Option {key} is null, which a TOML file cannot hold."
+SETTINGS_HOST_TWICE = "{key} lists {host} twice."
+SETTINGS_HOSTS_LIST = "{key} is a list of addresses, like {example}."
+SETTINGS_OPTIONS_TABLE = "{key} is a table of options, like {{ temperature = 0.2 }}."
+SETTINGS_OWN_SETTING = "{key} is a setting of its own (defaults.{key}), not an option."
+SETTINGS_MODEL_NAME = "{key} is a model name, like llama3:8b, not {value}."
+SETTINGS_MUST_BE_TABLE = "{key} must be a table, like [{key}]."
+SETTINGS_NOT_TOML = (
+    "The settings file {where} is not valid TOML: {reason}. Fix it in an editor; it is left "
+    "as it is."
+)
+SETTINGS_NOT_UTF8 = "it is not UTF-8 text"
+SETTINGS_REFUSED = "The settings file {where}: {reason} Fix it in an editor; it is left as it is."
+SETTINGS_REFUSED_KEY = (
+    "The settings file {where}: {reason} Fix it in an editor or with `journal config unset {key}`."
+)
+
+# -- images (images.py): an image the window or the CLI refuses to attach --------------------
+
+# {size}, {most}: a messages.ByteSize, written "12.3 kB" (the window writes it its own way).
+IMAGE_EMPTY = "{name} is empty: give a PNG, JPEG or WebP image."
+IMAGE_UNKNOWN = "{name} is not a PNG, JPEG or WebP image (judged by its content, not its name)."
+IMAGE_DAMAGED = "{name} starts like a {kind} image but its header is damaged."
+IMAGE_MISSING = "{name} does not exist."
+IMAGE_IS_FOLDER = "{name} is a folder, not an image."
+IMAGE_UNREADABLE = "{name} cannot be read: {reason}."
+IMAGE_TOO_BIG = "{name} is {size}: images up to {most} can be sent."
+
+# -- what a run's grades add up to (grading.py), said by the core ----------------------------
+
+GRADES_NONE = "no expectations to grade it by"
+GRADES_LIVE = "still running: graded when it ends"
+GRADES_RUN_CANCELLED = "the run cancelled: not graded"
+GRADES_RUN_FAILED = "the run failed: not graded"
+GRADES_RUN_INTERRUPTED = "the run interrupted: not graded"
+GRADES_NOT_YET = "not graded yet"
+GRADE_UNSURE_BECAUSE = "unsure: {reason}"
+GRADE_ERROR_BECAUSE = "error: {reason}"
+
+# -- a grade's reason (grading.py): stored in English, said by the window when fresh -----
+
+# {value}, {text}, {wanted}, {pattern}, {match}, {start}: quoted as data ('Paris').
+G_CONTAINS = "contains {value}"
+G_MISSING = "missing {value}"
+G_CONTAINS_ANY_CASE = "contains {value} (ignoring case)"
+G_MISSING_ANY_CASE = "missing {value} (ignoring case)"
+G_IS = "is {value}"
+G_IS_NOT = "is {text}, not {wanted}"
+G_STARTS = "starts with {value}"
+G_STARTS_NOT = "starts with {text}, not {wanted}"
+G_REGEX_TIMEOUT = (
+    "regex {pattern} ran out of time ({seconds:g} s) on this answer and was stopped: "
+    "simplify the pattern"
+)
+G_REGEX_INVALID = "regex {pattern} is not valid: {detail}"
+G_NO_MATCH = "no match for /{pattern}/"
+G_MATCHES = "matches /{pattern}/ at {match}"
+G_NOT_JSON_DEEP = "not JSON (nested too deeply to read)"
+G_NOT_JSON_AT = "not JSON ({detail} at character {position}; starts {start})"
+G_NOT_JSON_EMPTY_AT = "not JSON ({detail} at character {position}; starts nothing)"
+G_NOT_JSON = "not JSON ({detail})"
+G_IS_JSON = "is JSON ({type})"
+G_SCHEMA_UNREAD = "json-schema {value} was never read: save it again"
+G_SCHEMA_NOT_JSON = "the schema is not JSON ({detail})"
+G_SCHEMA_REF = "the schema's $ref {ref} cannot be resolved: remote references are never fetched"
+G_SCHEMA_TIMEOUT = "a pattern in the schema ran out of time ({seconds:g} s) on this answer"
+G_SCHEMA_DEEP = "the schema or the answer is nested too deeply to check"
+G_SCHEMA_MATCHES = "matches the schema"
+G_SCHEMA_TYPE = "{where}: expected {wanted}, got {type}"
+G_SCHEMA_SAID = "{where}: {detail}"
+G_COMPARED = "{shown}, expected {wanted}"
+G_COMPARED_NOT = "{shown}, expected not {wanted}"
+G_ONE_WORD = "1 word"
+G_WORDS = "{count:,} words"
+G_ONE_CHARACTER = "1 character"
+G_CHARACTERS = "{count:,} characters"
+G_ONE_LINE = "1 line"
+G_LINES = "{count:,} lines"
+G_SPEED = "{speed:.1f} tokens per second"
+G_NO_TOKENS = "Ollama reported no token count or duration for this run"
+G_NO_FIRST_TOKEN = "no first token was recorded for this run"
+G_FIRST_TOKEN_MS = "first token after {ms:.0f} ms"
+G_FIRST_TOKEN_S = "first token after {seconds:.2f} s"
+G_DONE_BECAUSE = "done because {reason}"
+G_DONE_BECAUSE_NOT = "done because {actual}, not {wanted}"
+G_DONE_NOTHING_NOT = "done because 'nothing', not {wanted}"
+G_NO_TURN_ONE = "no turn {turn}: this conversation has 1 turn"
+G_NO_TURN = "no turn {turn}: this conversation has {count:,} turns"
+
 # -- migration checks ---------------------------------------------------------------------------
 
 # {selection}: the filter as the CLI writes it (verdict=worked model=llama3:8b).
@@ -203,6 +331,95 @@ TEMPLATES: tuple[str, ...] = (
     CANNOT_WRITE_FILE,
     SETTINGS_CANNOT_READ,
     SETTINGS_CANNOT_SAVE,
+    JOURNAL_READ_ONLY,
+    READ_ONLY_FOLDER,
+    READ_ONLY_FILE,
+    READ_ONLY_MOVED,
+    READ_ONLY_REFUSED,
+    JOURNAL_CANNOT_OPEN,
+    CANNOT_READ_FILE,
+    CANNOT_MAKE_FOLDER,
+    JOURNAL_IS_FOLDER,
+    NOT_SQLITE,
+    FOREIGN_SQLITE,
+    NEWER_JOURNAL,
+    JOURNAL_DAMAGED,
+    JOURNAL_DAMAGED_UNCHANGED,
+    RECOVER_HINT,
+    RECOVER_OR_BACKUP_HINT,
+    BACKUP_FAILED,
+    TWO_LINES,
+    SETTINGS_LINE,
+    SETTINGS_HOST_LISTED,
+    SETTINGS_OPTION_NOT_TOML,
+    SETTINGS_HOST_TWICE,
+    SETTINGS_HOSTS_LIST,
+    SETTINGS_OPTIONS_TABLE,
+    SETTINGS_OWN_SETTING,
+    SETTINGS_MODEL_NAME,
+    SETTINGS_MUST_BE_TABLE,
+    SETTINGS_NOT_TOML,
+    SETTINGS_NOT_UTF8,
+    SETTINGS_REFUSED,
+    SETTINGS_REFUSED_KEY,
+    IMAGE_EMPTY,
+    IMAGE_UNKNOWN,
+    IMAGE_DAMAGED,
+    IMAGE_MISSING,
+    IMAGE_IS_FOLDER,
+    IMAGE_UNREADABLE,
+    IMAGE_TOO_BIG,
+    GRADES_NONE,
+    GRADES_LIVE,
+    GRADES_RUN_CANCELLED,
+    GRADES_RUN_FAILED,
+    GRADES_RUN_INTERRUPTED,
+    GRADES_NOT_YET,
+    GRADE_UNSURE_BECAUSE,
+    GRADE_ERROR_BECAUSE,
+    G_CONTAINS,
+    G_MISSING,
+    G_CONTAINS_ANY_CASE,
+    G_MISSING_ANY_CASE,
+    G_IS,
+    G_IS_NOT,
+    G_STARTS,
+    G_STARTS_NOT,
+    G_REGEX_TIMEOUT,
+    G_REGEX_INVALID,
+    G_NO_MATCH,
+    G_MATCHES,
+    G_NOT_JSON_DEEP,
+    G_NOT_JSON_AT,
+    G_NOT_JSON_EMPTY_AT,
+    G_NOT_JSON,
+    G_IS_JSON,
+    G_SCHEMA_UNREAD,
+    G_SCHEMA_NOT_JSON,
+    G_SCHEMA_REF,
+    G_SCHEMA_TIMEOUT,
+    G_SCHEMA_DEEP,
+    G_SCHEMA_MATCHES,
+    G_SCHEMA_TYPE,
+    G_SCHEMA_SAID,
+    G_COMPARED,
+    G_COMPARED_NOT,
+    G_ONE_WORD,
+    G_WORDS,
+    G_ONE_CHARACTER,
+    G_CHARACTERS,
+    G_ONE_LINE,
+    G_LINES,
+    G_SPEED,
+    G_NO_TOKENS,
+    G_NO_FIRST_TOKEN,
+    G_FIRST_TOKEN_MS,
+    G_FIRST_TOKEN_S,
+    G_DONE_BECAUSE,
+    G_DONE_BECAUSE_NOT,
+    G_DONE_NOTHING_NOT,
+    G_NO_TURN_ONE,
+    G_NO_TURN,
     NO_RUNS_MATCH,
     NO_RUNS_AT_ALL,
     KEPT_CHECKED_RUN,
@@ -219,6 +436,24 @@ TEMPLATES: tuple[str, ...] = (
     FORMAT_SCHEMA_TIMEOUT,
     FORMAT_SCHEMA_UNCHECKED,
 )
+
+
+class ByteSize(int):
+    """A size in bytes among a message's parameters: the English text writes it "12.3 kB";
+    the window writes it as its locale does ("12,3 ko")."""
+
+    def __format__(self, spec: str) -> str:
+        size = int(self)
+        if size < 1000:
+            text = f"{size} B"
+        elif size < 1000 * 1000:
+            text = f"{size / 1000:.1f} kB"
+        else:
+            text = f"{size / 1000 / 1000:.1f} MB"
+        return format(text, spec)
+
+    def __str__(self) -> str:
+        return format(self)
 
 
 @dataclass(frozen=True)

@@ -25,9 +25,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from journal.core import messages
 from journal.core.errors import InvalidInputError, JournalError
 from journal.core.host_limits import HostLimit, parse_host_limit
-from journal.core.messages import SETTINGS_CANNOT_READ, SETTINGS_CANNOT_SAVE, Message
+from journal.core.messages import SETTINGS_CANNOT_READ, SETTINGS_CANNOT_SAVE, Message, message
 from journal.core.option_schema import REQUEST_FIELDS, check_keep_alive, check_think, shown
 from journal.core.options import check_options, parse_assignments, parse_value
 from journal.core.paths import (
@@ -62,9 +63,14 @@ class SettingsFileError(JournalError):
 class _Problem(InvalidInputError):
     """A value refused, with where inside it (an option's name) for the line number."""
 
-    def __init__(self, message: str, at: tuple[str, ...] = ()) -> None:
-        super().__init__(message)
+    def __init__(self, said: str | Message, at: tuple[str, ...] = ()) -> None:
+        super().__init__(said)
         self.at = at
+
+
+def _said(error: JournalError) -> str | Message:
+    """What `error` says, as a template when it came as one (the window translates it)."""
+    return error.core_message or error.message
 
 
 # -- the keys ----------------------------------------------------------------------------
@@ -73,15 +79,13 @@ class _Problem(InvalidInputError):
 def _check_hosts(value: Any) -> list[str]:
     """Addresses, each with `limit=N` when it takes more than one request at once."""
     if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
-        raise _Problem(
-            f'{HOSTS} is a list of addresses, like ["{DEFAULT_OLLAMA_HOST}", '
-            '"http://gpu:11434 limit=2"].'
-        )
+        example = f'["{DEFAULT_OLLAMA_HOST}", "http://gpu:11434 limit=2"]'
+        raise _Problem(message(messages.SETTINGS_HOSTS_LIST, key=HOSTS, example=example))
     hosts: list[HostLimit] = []
     for item in value:
         host = parse_host_limit(item, source=HOSTS)
         if any(known.address == host.address for known in hosts):
-            raise _Problem(f"{HOSTS} lists {host.address} twice.")
+            raise _Problem(message(messages.SETTINGS_HOST_TWICE, key=HOSTS, host=host.address))
         hosts.append(host)
     return [host.text for host in hosts]
 
@@ -99,21 +103,18 @@ def _toml_problem(value: Any) -> str | None:
 
 def _check_options(value: Any) -> dict[str, Any]:
     if not isinstance(value, dict):
-        raise _Problem(f"{OPTIONS} is a table of options, like {{ temperature = 0.2 }}.")
+        raise _Problem(message(messages.SETTINGS_OPTIONS_TABLE, key=OPTIONS))
     for key, item in value.items():
         if key in REQUEST_FIELDS:
-            raise _Problem(
-                f"{key} is a setting of its own (defaults.{key}), not an option.", (key,)
-            )
+            raise _Problem(message(messages.SETTINGS_OWN_SETTING, key=key), (key,))
         try:
             # Unknown names pass here: they were refused when typed unless the person
             # allowed them, or written into the file by hand on purpose. Values never pass.
             check_options({key: item}, allow_unknown=True)
         except InvalidInputError as error:
-            raise _Problem(error.message, (key,)) from None
-        problem = _toml_problem(item)
-        if problem:
-            raise _Problem(f"Option {key} {problem}.", (key,))
+            raise _Problem(_said(error), (key,)) from None
+        if _toml_problem(item):
+            raise _Problem(message(messages.SETTINGS_OPTION_NOT_TOML, key=key), (key,))
     return dict(value)
 
 
@@ -130,10 +131,10 @@ def _check_think(value: Any) -> Any:
 def _model_check(key: str) -> Callable[[Any], str]:
     def check(value: Any) -> str:
         if not isinstance(value, str):
-            raise _Problem(f"{key} is a model name, like llama3:8b, not {shown(value)}.")
+            raise _Problem(message(messages.SETTINGS_MODEL_NAME, key=key, value=shown(value)))
         name = value.strip()
         if any(char.isspace() or not char.isprintable() for char in name):
-            raise _Problem(f"{key} is a model name, like llama3:8b, not {shown(value)}.")
+            raise _Problem(message(messages.SETTINGS_MODEL_NAME, key=key, value=shown(value)))
         return name
 
     return check
@@ -200,16 +201,15 @@ def parse_option_lines(
         try:
             parse_assignments([line], allow_unknown=allow_unknown, recorded=recorded)
         except UnknownOptionError as error:
-            message = error.with_hint(unknown_hint).message if unknown_hint else error.message
-            raise InvalidInputError(f"Line {number}: {message}") from None
+            hinted = error.with_hint(unknown_hint) if unknown_hint else error
+            raise _line_refused(number, _said(hinted)) from None
         except InvalidInputError as error:
-            raise InvalidInputError(f"Line {number}: {error.message}") from None
+            raise _line_refused(number, _said(error)) from None
         lines.append(line)
     options, request = parse_assignments(lines, allow_unknown=allow_unknown, recorded=recorded)
     for key, value in options.items():
-        problem = _toml_problem(value)
-        if problem:
-            raise InvalidInputError(f"Option {key} {problem}.")
+        if _toml_problem(value):
+            raise InvalidInputError(message(messages.SETTINGS_OPTION_NOT_TOML, key=key))
     return {**options, **request}
 
 
@@ -222,11 +222,17 @@ def parse_host_lines(text: str) -> list[str]:
         try:
             host = parse_host_limit(line, source="")
         except InvalidInputError as error:
-            raise InvalidInputError(f"Line {number}: {error.message}") from None
+            raise _line_refused(number, _said(error)) from None
         if any(known.address == host.address for known in hosts):
-            raise InvalidInputError(f"Line {number}: {host.address} is listed already.")
+            listed = message(messages.SETTINGS_HOST_LISTED, host=host.address)
+            raise _line_refused(number, listed)
         hosts.append(host)
     return [host.text for host in hosts]
+
+
+def _line_refused(number: int, reason: str | Message) -> InvalidInputError:
+    """A line of the Settings dialog refused: its number, then why."""
+    return InvalidInputError(message(messages.SETTINGS_LINE, line=number, reason=reason))
 
 
 def _scalar_words(value: Any) -> list[str]:
@@ -425,7 +431,7 @@ class SettingsFile:
             text = data.decode("utf-8")
         except UnicodeDecodeError as error:
             line = data.count(b"\n", 0, error.start) + 1
-            raise self._refuse(line, "it is not UTF-8 text", syntax=True) from None
+            raise self._refuse(line, message(messages.SETTINGS_NOT_UTF8), syntax=True) from None
         text = text.removeprefix("\ufeff")  # some editors start a file with a byte-order mark
         try:
             return tomllib.loads(text), text
@@ -446,7 +452,7 @@ class SettingsFile:
                     where = ".".join(parents[:depth])
                     raise self._refuse(
                         _line_of(text, tuple(parents[:depth])),
-                        f"{where} must be a table, like [{where}].",
+                        message(messages.SETTINGS_MUST_BE_TABLE, key=where),
                     )
             if leaf not in table or name in skip:
                 continue
@@ -454,22 +460,20 @@ class SettingsFile:
                 values[name] = key.check(table[leaf])
             except InvalidInputError as error:
                 at = (*parents, leaf, *(error.at if isinstance(error, _Problem) else ()))
-                raise self._refuse(_line_of(text, at), error.message, key=name) from None
+                raise self._refuse(_line_of(text, at), _said(error), key=name) from None
         return Settings(values, dict(_unknown(document)))
 
     def _refuse(
-        self, line: int | None, reason: str, *, key: str = "", syntax: bool = False
+        self, line: int | None, reason: str | Message, *, key: str = "", syntax: bool = False
     ) -> SettingsFileError:
         where = f"{self.path}:{line}" if line else str(self.path)
         if syntax:
-            message = f"The settings file {where} is not valid TOML: {reason}."
-            fix = "Fix it in an editor; it is left as it is."
+            said = message(messages.SETTINGS_NOT_TOML, where=where, reason=reason)
+        elif key:
+            said = message(messages.SETTINGS_REFUSED_KEY, where=where, reason=reason, key=key)
         else:
-            message = f"The settings file {where}: {reason}"
-            fix = f"Fix it in an editor or with `journal config unset {key}`."
-            if not key:
-                fix = "Fix it in an editor; it is left as it is."
-        return SettingsFileError(f"{message} {fix}", self.path, key)
+            said = message(messages.SETTINGS_REFUSED, where=where, reason=reason)
+        return SettingsFileError(said, self.path, key)
 
     # -- writing ----------------------------------------------------------------------
 

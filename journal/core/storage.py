@@ -27,6 +27,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.pool import ConnectionPoolEntry, QueuePool
 from sqlmodel import Session
 
+from journal.core import messages
 from journal.core.errors import (
     CannotOpenJournalError,
     CorruptJournalError,
@@ -38,7 +39,7 @@ from journal.core.errors import (
     ReadOnlyJournalError,
     StorageError,
 )
-from journal.core.messages import JOURNAL_BUSY, JOURNAL_DISK_FULL, JOURNAL_IO, message
+from journal.core.messages import JOURNAL_BUSY, JOURNAL_DISK_FULL, JOURNAL_IO, Message, message
 from journal.core.migrations import APPLICATION_ID, LATEST_VERSION, apply_migrations
 from journal.core.queries import has_live_runs, mark_interrupted_runs
 
@@ -102,32 +103,31 @@ def storage_error(
         # own limit, the other cause, are refused on import: domain.MAX_RECORD_ID.)
         return DiskFullError(message(JOURNAL_DISK_FULL, path=str(path)))
     if primary in (_READONLY, _PERM) or (primary == _CANTOPEN and not _folder_writable(path)):
-        return ReadOnlyJournalError(
-            f"The journal {path} cannot be written: {_why_read_only(path, code, detail)}."
-        )
+        why = _why_read_only(path, code, detail)
+        return ReadOnlyJournalError(message(messages.JOURNAL_READ_ONLY, path=str(path), reason=why))
     if primary == _CANTOPEN:
         return CannotOpenJournalError(
-            f"The journal {path} cannot be opened ({detail}): "
-            "check that it exists and that you may read it."
+            message(messages.JOURNAL_CANNOT_OPEN, path=str(path), detail=detail)
         )
     if primary == _IOERR:
         return StorageError(message(JOURNAL_IO, path=str(path), detail=detail))
     return None
 
 
-def damaged_message(path: Path, detail: str, *, unchanged: bool = False) -> str:
+def damaged_message(path: Path, detail: str, *, unchanged: bool = False) -> Message:
     """What happened, then how to get the data back: `journal recover`, or the backup.
 
     Not SQLite's `.recover`: many builds (Debian's among them) lack what it needs, and its
     output would not be recognised as a journal."""
-    kept = "; it was left unchanged" if unchanged else ""
+    damaged = messages.JOURNAL_DAMAGED_UNCHANGED if unchanged else messages.JOURNAL_DAMAGED
     backup = latest_backup(path)
-    restore = f", or go back to {backup} (the copy kept before its last upgrade)" if backup else ""
-    return (
-        f"The journal {path} is damaged ({detail}){kept}.\n"
-        f"Recover what it still holds into a new file with `journal recover "
-        f"{shlex.quote(str(path))} -o recovered.sqlite`, then open that{restore}."
-    )
+    quoted = shlex.quote(str(path))
+    if backup:
+        recover = message(messages.RECOVER_OR_BACKUP_HINT, quoted=quoted, backup=str(backup))
+    else:
+        recover = message(messages.RECOVER_HINT, quoted=quoted)
+    first = message(damaged, path=str(path), detail=detail)
+    return message(messages.TWO_LINES, first=first, second=recover)
 
 
 def latest_backup(path: Path) -> Path | None:
@@ -155,14 +155,14 @@ def _folder_writable(path: Path) -> bool:
     return _may(path.absolute().parent, os.W_OK | os.X_OK)
 
 
-def _why_read_only(path: Path, code: int, detail: str) -> str:
+def _why_read_only(path: Path, code: int, detail: str) -> Message:
     if code == _READONLY_DIRECTORY or not _folder_writable(path):
-        return f"its folder {path.absolute().parent} is read-only"
+        return message(messages.READ_ONLY_FOLDER, folder=str(path.absolute().parent))
     if os.path.exists(path) and not _may(path, os.W_OK):
-        return "the file is read-only"
+        return message(messages.READ_ONLY_FILE)
     if code == _READONLY_DBMOVED:
-        return "the file was moved or deleted while it was open"
-    return f"SQLite refused ({detail})"
+        return message(messages.READ_ONLY_MOVED)
+    return message(messages.READ_ONLY_REFUSED, detail=detail)
 
 
 @contextmanager
@@ -209,7 +209,12 @@ def _size(path: Path) -> int | None:
     except FileNotFoundError:
         return None
     except OSError as exc:
-        raise CannotOpenJournalError(f"Cannot read {path}: {exc.strerror or exc}.") from exc
+        raise _cannot_read(path, exc) from exc
+
+
+def _cannot_read(path: Path, exc: OSError) -> CannotOpenJournalError:
+    reason = exc.strerror or str(exc)
+    return CannotOpenJournalError(message(messages.CANNOT_READ_FILE, path=str(path), reason=reason))
 
 
 def inspect_file(path: Path) -> FileState:
@@ -218,17 +223,14 @@ def inspect_file(path: Path) -> FileState:
     if size is None or (size == 0 and not path.is_dir()):
         return FileState(exists=size is not None, version=0)
     if path.is_dir():
-        raise NotAJournalError(f"{path} is a folder, not a journal file.")
+        raise NotAJournalError(message(messages.JOURNAL_IS_FOLDER, path=str(path)))
     try:
         with path.open("rb") as handle:
             header = handle.read(len(SQLITE_HEADER))
     except OSError as exc:
-        raise CannotOpenJournalError(f"Cannot read {path}: {exc.strerror or exc}.") from exc
+        raise _cannot_read(path, exc) from exc
     if header != SQLITE_HEADER:
-        raise NotAJournalError(
-            f"{path} is not an LLM Journal file (it is not an SQLite database). "
-            "It was left unchanged."
-        )
+        raise NotAJournalError(message(messages.NOT_SQLITE, path=str(path)))
     with _known_failures(path, unchanged=True):
         conn = sqlite3.connect(read_only_uri(path), uri=True)
         try:
@@ -240,13 +242,10 @@ def inspect_file(path: Path) -> FileState:
     if application_id == 0 and tables == 0 and version == 0:
         return FileState(exists=True, version=0)  # an empty database: ours to set up
     if application_id != APPLICATION_ID:
-        raise NotAJournalError(
-            f"{path} is an SQLite database but not an LLM Journal file. It was left unchanged."
-        )
+        raise NotAJournalError(message(messages.FOREIGN_SQLITE, path=str(path)))
     if version > LATEST_VERSION:
         raise NewerJournalError(
-            f"{path} was written by a newer LLM Journal (schema {version}; this version "
-            f"knows up to {LATEST_VERSION}). Update LLM Journal to open it."
+            message(messages.NEWER_JOURNAL, path=str(path), version=version, latest=LATEST_VERSION)
         )
     return FileState(exists=True, version=version)
 
@@ -297,7 +296,10 @@ class Journal:
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
-            raise StorageError(f"Cannot create the folder for {path}: {exc.strerror}.") from exc
+            reason = exc.strerror or str(exc)
+            raise StorageError(
+                message(messages.CANNOT_MAKE_FOLDER, path=str(path), reason=reason)
+            ) from exc
         return cls._open_writable(path, state, create=True)
 
     @classmethod
@@ -425,7 +427,7 @@ class Journal:
     def write(self) -> Iterator[Session]:
         """A session that commits on success and holds the write lock from the start."""
         if self._read_only is not None:
-            raise ReadOnlyJournalError(self._read_only.message)
+            raise ReadOnlyJournalError(self._read_only.core_message or self._read_only.message)
         with (
             self._guard(),
             Session(self._write_engine, expire_on_commit=False) as session,
@@ -444,7 +446,7 @@ class Journal:
         handed back to the pool attached, so no other session ever sees it.
         """
         if self._read_only is not None:
-            raise ReadOnlyJournalError(self._read_only.message)
+            raise ReadOnlyJournalError(self._read_only.core_message or self._read_only.message)
         if not name.isidentifier():
             raise ValueError(f"not a schema name: {name!r}")
         with self._guard():
@@ -493,6 +495,5 @@ def _backup_before_migration(path: Path, version: int) -> None:
             source.close()
     except (sqlite3.DatabaseError, OSError) as exc:
         backup.unlink(missing_ok=True)
-        raise StorageError(
-            f"Could not back up {path} before upgrading it ({exc}); it was left unchanged."
-        ) from exc
+        failed = message(messages.BACKUP_FAILED, path=str(path), detail=str(exc))
+        raise StorageError(failed) from exc

@@ -222,6 +222,362 @@ TEMPLATES = (
     ),
     QT_TRANSLATE_NOOP(
         "core",
+        "The journal {path} cannot be written: {reason}.",
+    ),
+    QT_TRANSLATE_NOOP(
+        "core",
+        "its folder {folder} is read-only",
+    ),
+    QT_TRANSLATE_NOOP(
+        "core",
+        "the file is read-only",
+    ),
+    QT_TRANSLATE_NOOP(
+        "core",
+        "the file was moved or deleted while it was open",
+    ),
+    QT_TRANSLATE_NOOP(
+        "core",
+        "SQLite refused ({detail})",
+    ),
+    QT_TRANSLATE_NOOP(
+        "core",
+        "The journal {path} cannot be opened ({detail}): check that it exists and that you may read it.",
+    ),
+    QT_TRANSLATE_NOOP(
+        "core",
+        "Cannot read {path}: {reason}.",
+    ),
+    QT_TRANSLATE_NOOP(
+        "core",
+        "Cannot create the folder for {path}: {reason}.",
+    ),
+    QT_TRANSLATE_NOOP(
+        "core",
+        "{path} is a folder, not a journal file.",
+    ),
+    QT_TRANSLATE_NOOP(
+        "core",
+        "{path} is not an LLM Journal file (it is not an SQLite database). It was left unchanged.",
+    ),
+    QT_TRANSLATE_NOOP(
+        "core",
+        "{path} is an SQLite database but not an LLM Journal file. It was left unchanged.",
+    ),
+    QT_TRANSLATE_NOOP(
+        "core",
+        "{path} was written by a newer LLM Journal (schema {version}; this version knows up to {latest}). Update LLM Journal to open it.",
+    ),
+    QT_TRANSLATE_NOOP(
+        "core",
+        "The journal {path} is damaged ({detail}).",
+    ),
+    QT_TRANSLATE_NOOP(
+        "core",
+        "The journal {path} is damaged ({detail}); it was left unchanged.",
+    ),
+    QT_TRANSLATE_NOOP(
+        "core",
+        "Recover what it still holds into a new file with `journal recover {quoted} -o recovered.sqlite`, then open that.",
+    ),
+    QT_TRANSLATE_NOOP(
+        "core",
+        "Recover what it still holds into a new file with `journal recover {quoted} -o recovered.sqlite`, then open that, or go back to {backup} (the copy kept before its last upgrade).",
+    ),
+    QT_TRANSLATE_NOOP(
+        "core",
+        "Could not back up {path} before upgrading it ({detail}); it was left unchanged.",
+    ),
+    QT_TRANSLATE_NOOP(
+        "core",
+        "{first}\n{second}",
+    ),
+    QT_TRANSLATE_NOOP(
+        "core",
+        "Line {line}: {reason}",
+    ),
+    QT_TRANSLATE_NOOP(
+        "core",
+        "{host} is listed already.",
+    ),
+    QT_TRANSLATE_NOOP(
+        "core",
+        "Option {key} is null, which a TOML file cannot hold.",
+    ),
+    QT_TRANSLATE_NOOP(
+        "core",
+        "{key} lists {host} twice.",
+    ),
+    QT_TRANSLATE_NOOP(
+        "core",
+        "{key} is a list of addresses, like {example}.",
+    ),
+    QT_TRANSLATE_NOOP(
+        "core",
+        "{key} is a table of options, like {{ temperature = 0.2 }}.",
+    ),
+    QT_TRANSLATE_NOOP(
+        "core",
+        "{key} is a setting of its own (defaults.{key}), not an option.",
+    ),
+    QT_TRANSLATE_NOOP(
+        "core",
+        "{key} is a model name, like llama3:8b, not {value}.",
+    ),
+    QT_TRANSLATE_NOOP(
+        "core",
+        "{key} must be a table, like [{key}].",
+    ),
+    QT_TRANSLATE_NOOP(
+        "core",
+        "The settings file {where} is not valid TOML: {reason}. Fix it in an editor; it is left as it is.",
+    ),
+    QT_TRANSLATE_NOOP(
+        "core",
+        "it is not UTF-8 text",
+    ),
+    QT_TRANSLATE_NOOP(
+        "core",
+        "The settings file {where}: {reason} Fix it in an editor; it is left as it is.",
+    ),
+    QT_TRANSLATE_NOOP(
+        "core",
+        "The settings file {where}: {reason} Fix it in an editor or with `journal config unset {key}`.",
+    ),
+    QT_TRANSLATE_NOOP(
+        "core",
+        "{name} is empty: give a PNG, JPEG or WebP image.",
+    ),
+    QT_TRANSLATE_NOOP(
+        "core",
+        "{name} is not a PNG, JPEG or WebP image (judged by its content, not its name).",
+    ),
+    QT_TRANSLATE_NOOP(
+        "core",
+        "{name} starts like a {kind} image but its header is damaged.",
+    ),
+    QT_TRANSLATE_NOOP(
+        "core",
+        "{name} does not exist.",
+    ),
+    QT_TRANSLATE_NOOP(
+        "core",
+        "{name} is a folder, not an image.",
+    ),
+    QT_TRANSLATE_NOOP(
+        "core",
+        "{name} cannot be read: {reason}.",
+    ),
+    QT_TRANSLATE_NOOP(
+        "core",
+        "{name} is {size}: images up to {most} can be sent.",
+    ),
+    QT_TRANSLATE_NOOP(
+        "core",
+        "no expectations to grade it by",
+    ),
+    QT_TRANSLATE_NOOP(
+        "core",
+        "still running: graded when it ends",
+    ),
+    QT_TRANSLATE_NOOP(
+        "core",
+        "the run cancelled: not graded",
+    ),
+    QT_TRANSLATE_NOOP(
+        "core",
+        "the run failed: not graded",
+    ),
+    QT_TRANSLATE_NOOP(
+        "core",
+        "the run interrupted: not graded",
+    ),
+    QT_TRANSLATE_NOOP(
+        "core",
+        "not graded yet",
+    ),
+    QT_TRANSLATE_NOOP(
+        "core",
+        "unsure: {reason}",
+    ),
+    QT_TRANSLATE_NOOP(
+        "core",
+        "error: {reason}",
+    ),
+    QT_TRANSLATE_NOOP(
+        "core",
+        "contains {value}",
+    ),
+    QT_TRANSLATE_NOOP(
+        "core",
+        "missing {value}",
+    ),
+    QT_TRANSLATE_NOOP(
+        "core",
+        "contains {value} (ignoring case)",
+    ),
+    QT_TRANSLATE_NOOP(
+        "core",
+        "missing {value} (ignoring case)",
+    ),
+    QT_TRANSLATE_NOOP(
+        "core",
+        "is {value}",
+    ),
+    QT_TRANSLATE_NOOP(
+        "core",
+        "is {text}, not {wanted}",
+    ),
+    QT_TRANSLATE_NOOP(
+        "core",
+        "starts with {value}",
+    ),
+    QT_TRANSLATE_NOOP(
+        "core",
+        "starts with {text}, not {wanted}",
+    ),
+    QT_TRANSLATE_NOOP(
+        "core",
+        "regex {pattern} ran out of time ({seconds:g} s) on this answer and was stopped: simplify the pattern",
+    ),
+    QT_TRANSLATE_NOOP(
+        "core",
+        "regex {pattern} is not valid: {detail}",
+    ),
+    QT_TRANSLATE_NOOP(
+        "core",
+        "no match for /{pattern}/",
+    ),
+    QT_TRANSLATE_NOOP(
+        "core",
+        "matches /{pattern}/ at {match}",
+    ),
+    QT_TRANSLATE_NOOP(
+        "core",
+        "not JSON (nested too deeply to read)",
+    ),
+    QT_TRANSLATE_NOOP(
+        "core",
+        "not JSON ({detail} at character {position}; starts {start})",
+    ),
+    QT_TRANSLATE_NOOP(
+        "core",
+        "not JSON ({detail} at character {position}; starts nothing)",
+    ),
+    QT_TRANSLATE_NOOP(
+        "core",
+        "not JSON ({detail})",
+    ),
+    QT_TRANSLATE_NOOP(
+        "core",
+        "is JSON ({type})",
+    ),
+    QT_TRANSLATE_NOOP(
+        "core",
+        "json-schema {value} was never read: save it again",
+    ),
+    QT_TRANSLATE_NOOP(
+        "core",
+        "the schema is not JSON ({detail})",
+    ),
+    QT_TRANSLATE_NOOP(
+        "core",
+        "the schema's $ref {ref} cannot be resolved: remote references are never fetched",
+    ),
+    QT_TRANSLATE_NOOP(
+        "core",
+        "a pattern in the schema ran out of time ({seconds:g} s) on this answer",
+    ),
+    QT_TRANSLATE_NOOP(
+        "core",
+        "the schema or the answer is nested too deeply to check",
+    ),
+    QT_TRANSLATE_NOOP(
+        "core",
+        "matches the schema",
+    ),
+    QT_TRANSLATE_NOOP(
+        "core",
+        "{where}: expected {wanted}, got {type}",
+    ),
+    QT_TRANSLATE_NOOP(
+        "core",
+        "{where}: {detail}",
+    ),
+    QT_TRANSLATE_NOOP(
+        "core",
+        "{shown}, expected {wanted}",
+    ),
+    QT_TRANSLATE_NOOP(
+        "core",
+        "{shown}, expected not {wanted}",
+    ),
+    QT_TRANSLATE_NOOP(
+        "core",
+        "1 word",
+    ),
+    QT_TRANSLATE_NOOP(
+        "core",
+        "{count:,} words",
+    ),
+    QT_TRANSLATE_NOOP(
+        "core",
+        "1 character",
+    ),
+    QT_TRANSLATE_NOOP(
+        "core",
+        "{count:,} characters",
+    ),
+    QT_TRANSLATE_NOOP(
+        "core",
+        "1 line",
+    ),
+    QT_TRANSLATE_NOOP(
+        "core",
+        "{count:,} lines",
+    ),
+    QT_TRANSLATE_NOOP(
+        "core",
+        "{speed:.1f} tokens per second",
+    ),
+    QT_TRANSLATE_NOOP(
+        "core",
+        "Ollama reported no token count or duration for this run",
+    ),
+    QT_TRANSLATE_NOOP(
+        "core",
+        "no first token was recorded for this run",
+    ),
+    QT_TRANSLATE_NOOP(
+        "core",
+        "first token after {ms:.0f} ms",
+    ),
+    QT_TRANSLATE_NOOP(
+        "core",
+        "first token after {seconds:.2f} s",
+    ),
+    QT_TRANSLATE_NOOP(
+        "core",
+        "done because {reason}",
+    ),
+    QT_TRANSLATE_NOOP(
+        "core",
+        "done because {actual}, not {wanted}",
+    ),
+    QT_TRANSLATE_NOOP(
+        "core",
+        "done because 'nothing', not {wanted}",
+    ),
+    QT_TRANSLATE_NOOP(
+        "core",
+        "no turn {turn}: this conversation has 1 turn",
+    ),
+    QT_TRANSLATE_NOOP(
+        "core",
+        "no turn {turn}: this conversation has {count:,} turns",
+    ),
+    QT_TRANSLATE_NOOP(
+        "core",
         "No runs match ({selection}): nothing to check.",
     ),
     QT_TRANSLATE_NOOP(

@@ -24,7 +24,7 @@ from journal.core.errors import InvalidInputError
 from journal.core.expectation_form import from_fields, negation_reads_well, value_text
 from journal.core.expectations import DEFAULT_SIMILARITY, MAX_TURN, Expectation, Kind, Target
 from journal.core.grading import GradeResult, GradeStatus
-from journal.gui.i18n import error_text
+from journal.gui.i18n import error_text, message_text
 from journal.gui.kind_help import kind_help
 from journal.gui.translating import QT_TRANSLATE_NOOP
 
@@ -211,7 +211,10 @@ class ExpectationRow(QWidget):
     def show_result(self, result: GradeResult) -> None:
         mark, colour = MARKS[result.status]
         shown = translate("expectation_row", mark)
-        self.show_message(f"{shown}: {result.reason}", colour)
+        # a fresh grade's reason comes as a template: said in the window's language
+        reason = result.reason if result.said is None else message_text(result.said)
+        said = translate("expectation_row", "{mark}: {reason}").format(mark=shown, reason=reason)
+        self.show_message(said, colour)
 
     def show_trying(self) -> None:
         self.show_message(translate("expectation_row", "trying…"), "")

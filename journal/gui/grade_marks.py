@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, cast
 
-from PySide6.QtCore import QCoreApplication, Qt, Slot
+from PySide6.QtCore import QCoreApplication, QLocale, Qt, Slot
 from PySide6.QtGui import QBrush, QColor, QFont, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -20,9 +20,11 @@ from PySide6.QtWidgets import (
 )
 
 from journal.core.domain import RunStatus, Verdict
-from journal.core.grading import GradeStatus, OutcomeStatus, RunOutcome
+from journal.core.grading import GradeStatus, OutcomeStatus, RunOutcome, ungraded_because
+from journal.core.messages import Message
+from journal.gui.i18n import message_text
 from journal.gui.table_style import VERDICT_COLOURS
-from journal.gui.translating import QT_TRANSLATE_NOOP
+from journal.gui.translating import QT_TRANSLATE_NOOP, decimal
 
 if TYPE_CHECKING:
     from sqlmodel import Session
@@ -127,10 +129,10 @@ class RunGrades:
         outcome = self.outcome
         if outcome.status is OutcomeStatus.NEEDS_LOOK:
             text = translate("grade_marks", "? Needs a look: {reason}").format(
-                reason=outcome.reason
+                reason=outcome_text(outcome)
             )
         else:
-            text = f"{OUTCOME_SYMBOLS[outcome.status]} {outcome.reason}"
+            text = f"{OUTCOME_SYMBOLS[outcome.status]} {outcome_text(outcome)}"
         return text + (translate("grade_marks", " · grading…") if self.pending else "")
 
     @property
@@ -143,6 +145,52 @@ class RunGrades:
             if mark.status is not GradeStatus.PASS
         ]
         return "\n".join(lines)
+
+
+def counts_text(outcome: RunOutcome) -> str:
+    """ "2 of 3 pass (1 unsure, 1 not graded)" in the window's language, from the figures
+    (the CLI's English line is RunOutcome.summary)."""
+    passed, unsure, errors, ungraded = (
+        outcome.passed,
+        outcome.unsure,
+        outcome.errors,
+        outcome.ungraded,
+    )
+    text = translate("grade_marks", "%n of {total} pass", None, passed).format(total=outcome.total)
+    others = [
+        counted
+        for count, counted in (
+            (unsure, translate("grade_marks", "%n unsure", None, unsure)),
+            (errors, translate("grade_marks", "%n error(s)", None, errors)),
+            (ungraded, translate("grade_marks", "%n not graded", None, ungraded)),
+        )
+        if count
+    ]
+    if not others:
+        return text
+    return translate("grade_marks", "{counts} ({others})").format(
+        counts=text, others=", ".join(others)
+    )
+
+
+def outcome_text(outcome: RunOutcome) -> str:
+    """What a run's grades add up to, in the window's language: the counts, a weighted
+    rule's score, then why (a stored grade's reason stays as it was written)."""
+    if outcome.said is not None:  # not graded at all
+        return message_text(outcome.said)
+    text = counts_text(outcome)
+    if outcome.threshold is not None and outcome.score is not None:
+        text = translate("grade_marks", "{counts}, score {score} (needs {threshold})").format(
+            counts=text,
+            score=decimal(outcome.score, 2),
+            threshold=QLocale().toString(outcome.threshold, "g", 6),
+        )
+    detail = outcome.detail
+    if isinstance(detail, Message):
+        detail = message_text(detail)
+    if not detail:
+        return text
+    return translate("grade_marks", "{counts}; {reason}").format(counts=text, reason=detail)
 
 
 def read_run_grades(session: Session, run_id: int, *, pending: bool = False) -> RunGrades:
@@ -197,7 +245,7 @@ def _run_grades(
 def _why_ungraded(status: RunStatus) -> str:
     if status is RunStatus.DONE:
         return translate("grade_marks", "added after this run was graded: re-grade (Ctrl+G)")
-    return translate("grade_marks", "the run {status}: not graded").format(status=status.value)
+    return message_text(ungraded_because(status))
 
 
 class GradeStrip(QWidget):

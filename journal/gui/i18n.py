@@ -13,7 +13,8 @@ from pathlib import Path
 from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
 
 from journal.core.errors import JournalError
-from journal.core.messages import Message
+from journal.core.messages import ByteSize, Message
+from journal.gui.translating import size_text
 
 translate = QCoreApplication.translate
 
@@ -78,4 +79,8 @@ def message_text(said: Message) -> str:
     """A core message (journal.core.messages) in the window's language, its parameters
     filled in."""
     # The context is "core" for every template: journal/gui/core_messages.py lists them.
-    return translate("core", said.template).format(**said.filled(message_text))
+    params = {
+        name: size_text(value) if isinstance(value, ByteSize) else value
+        for name, value in said.filled(message_text).items()
+    }
+    return translate("core", said.template).format(**params)

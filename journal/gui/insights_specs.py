@@ -19,7 +19,7 @@ from journal.core.insights_charts import (
     TrendLine,
     WeightsMark,
 )
-from journal.gui.translating import day_month
+from journal.gui.translating import day_month, decimal
 
 translate = QCoreApplication.translate
 
@@ -236,7 +236,7 @@ def speed_spec(rows: Sequence[SpeedRow], measure: str) -> Spec:
 
 
 def _figure(value: float) -> str:
-    return f"{value:.0f}" if value >= 100 else f"{value:.1f}" if value >= 1 else f"{value:.2f}"
+    return decimal(value, 0 if value >= 100 else 1 if value >= 1 else 2)
 
 
 def _week_tip(week: WeekActivity) -> str:

@@ -32,6 +32,7 @@ from journal.gui.elided_label import ElidedLabel
 from journal.gui.grade_marks import (
     GradeStrip,
     RunGrades,
+    counts_text,
     read_experiment_grades,
     read_run_grades,
 )
@@ -492,7 +493,7 @@ class RunDisplay(QObject):
         self.grade_strip.show_grades(grades)
         outcome = grades.outcome if grades is not None else None
         suggestion = outcome.suggested_verdict if outcome is not None else None
-        self.outcome.set_suggestion(suggestion, outcome.summary if outcome is not None else "")
+        self.outcome.set_suggestion(suggestion, counts_text(outcome) if outcome is not None else "")
 
     @Slot(int)
     def _on_grading_grades_changed(self, run_id: int) -> None:

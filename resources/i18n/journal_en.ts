@@ -184,6 +184,37 @@
         </message>
     </context>
     <context>
+        <name>grade_marks</name>
+        <message numerus="yes">
+            <source>%n of {total} pass</source>
+            <translation>
+                <numerusform>%n of {total} pass</numerusform>
+                <numerusform>%n of {total} pass</numerusform>
+            </translation>
+        </message>
+        <message numerus="yes">
+            <source>%n unsure</source>
+            <translation>
+                <numerusform>%n unsure</numerusform>
+                <numerusform>%n unsure</numerusform>
+            </translation>
+        </message>
+        <message numerus="yes">
+            <source>%n error(s)</source>
+            <translation>
+                <numerusform>%n error</numerusform>
+                <numerusform>%n errors</numerusform>
+            </translation>
+        </message>
+        <message numerus="yes">
+            <source>%n not graded</source>
+            <translation>
+                <numerusform>%n not graded</numerusform>
+                <numerusform>%n not graded</numerusform>
+            </translation>
+        </message>
+    </context>
+    <context>
         <name>grading_controls</name>
         <message numerus="yes">
             <source>Grading stopped: %n run(s) not graded again; re-grade (Ctrl+G) when you like.</source>

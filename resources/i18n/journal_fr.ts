@@ -1115,6 +1115,364 @@ Conversations : {how}</translation>
             <translation>Impossible d'enregistrer le fichier de paramètres {path} : {reason}. Rien n'a été modifié.</translation>
         </message>
         <message>
+            <source>The journal {path} cannot be written: {reason}.</source>
+            <translation>Impossible d'écrire dans le journal {path} : {reason}.</translation>
+        </message>
+        <message>
+            <source>its folder {folder} is read-only</source>
+            <translation>son dossier {folder} est en lecture seule</translation>
+        </message>
+        <message>
+            <source>the file is read-only</source>
+            <translation>le fichier est en lecture seule</translation>
+        </message>
+        <message>
+            <source>the file was moved or deleted while it was open</source>
+            <translation>le fichier a été déplacé ou supprimé pendant qu'il était ouvert</translation>
+        </message>
+        <message>
+            <source>SQLite refused ({detail})</source>
+            <translation>SQLite a refusé ({detail})</translation>
+        </message>
+        <message>
+            <source>The journal {path} cannot be opened ({detail}): check that it exists and that you may read it.</source>
+            <translation>Impossible d'ouvrir le journal {path} ({detail}) : vérifiez qu'il existe et que vous pouvez le lire.</translation>
+        </message>
+        <message>
+            <source>Cannot read {path}: {reason}.</source>
+            <translation>Impossible de lire {path} : {reason}.</translation>
+        </message>
+        <message>
+            <source>Cannot create the folder for {path}: {reason}.</source>
+            <translation>Impossible de créer le dossier de {path} : {reason}.</translation>
+        </message>
+        <message>
+            <source>{path} is a folder, not a journal file.</source>
+            <translation>{path} est un dossier, pas un fichier de journal.</translation>
+        </message>
+        <message>
+            <source>{path} is not an LLM Journal file (it is not an SQLite database). It was left unchanged.</source>
+            <translation>{path} n'est pas un fichier LLM Journal (ce n'est pas une base SQLite). Il n'a pas été modifié.</translation>
+        </message>
+        <message>
+            <source>{path} is an SQLite database but not an LLM Journal file. It was left unchanged.</source>
+            <translation>{path} est une base SQLite, mais pas un fichier LLM Journal. Il n'a pas été modifié.</translation>
+        </message>
+        <message>
+            <source>{path} was written by a newer LLM Journal (schema {version}; this version knows up to {latest}). Update LLM Journal to open it.</source>
+            <translation>{path} a été écrit par un LLM Journal plus récent (schéma {version} ; cette version connaît jusqu'au {latest}). Mettez LLM Journal à jour pour l'ouvrir.</translation>
+        </message>
+        <message>
+            <source>The journal {path} is damaged ({detail}).</source>
+            <translation>Le journal {path} est endommagé ({detail}).</translation>
+        </message>
+        <message>
+            <source>The journal {path} is damaged ({detail}); it was left unchanged.</source>
+            <translation>Le journal {path} est endommagé ({detail}) ; il n'a pas été modifié.</translation>
+        </message>
+        <message>
+            <source>Recover what it still holds into a new file with `journal recover {quoted} -o recovered.sqlite`, then open that.</source>
+            <translation>Récupérez ce qu'il contient encore dans un nouveau fichier avec `journal recover {quoted} -o recovered.sqlite`, puis ouvrez celui-ci.</translation>
+        </message>
+        <message>
+            <source>Recover what it still holds into a new file with `journal recover {quoted} -o recovered.sqlite`, then open that, or go back to {backup} (the copy kept before its last upgrade).</source>
+            <translation>Récupérez ce qu'il contient encore dans un nouveau fichier avec `journal recover {quoted} -o recovered.sqlite`, puis ouvrez celui-ci, ou revenez à {backup} (la copie gardée avant sa dernière mise à niveau).</translation>
+        </message>
+        <message>
+            <source>Could not back up {path} before upgrading it ({detail}); it was left unchanged.</source>
+            <translation>Impossible de sauvegarder {path} avant sa mise à niveau ({detail}) ; il n'a pas été modifié.</translation>
+        </message>
+        <message>
+            <source>{first}
+{second}</source>
+            <translation>{first}
+{second}</translation>
+        </message>
+        <message>
+            <source>Line {line}: {reason}</source>
+            <translation>Ligne {line} : {reason}</translation>
+        </message>
+        <message>
+            <source>{host} is listed already.</source>
+            <translation>{host} figure déjà dans la liste.</translation>
+        </message>
+        <message>
+            <source>Option {key} is null, which a TOML file cannot hold.</source>
+            <translation>L'option {key} vaut null, ce qu'un fichier TOML ne peut pas contenir.</translation>
+        </message>
+        <message>
+            <source>{key} lists {host} twice.</source>
+            <translation>{key} cite {host} deux fois.</translation>
+        </message>
+        <message>
+            <source>{key} is a list of addresses, like {example}.</source>
+            <translation>{key} est une liste d'adresses, comme {example}.</translation>
+        </message>
+        <message>
+            <source>{key} is a table of options, like {{ temperature = 0.2 }}.</source>
+            <translation>{key} est une table d'options, comme {{ temperature = 0.2 }}.</translation>
+        </message>
+        <message>
+            <source>{key} is a setting of its own (defaults.{key}), not an option.</source>
+            <translation>{key} est un réglage à part (defaults.{key}), pas une option.</translation>
+        </message>
+        <message>
+            <source>{key} is a model name, like llama3:8b, not {value}.</source>
+            <translation>{key} est un nom de modèle, comme llama3:8b, pas {value}.</translation>
+        </message>
+        <message>
+            <source>{key} must be a table, like [{key}].</source>
+            <translation>{key} doit être une table, comme [{key}].</translation>
+        </message>
+        <message>
+            <source>The settings file {where} is not valid TOML: {reason}. Fix it in an editor; it is left as it is.</source>
+            <translation>Le fichier de réglages {where} n'est pas du TOML valide : {reason}. Corrigez-le dans un éditeur ; il est laissé tel quel.</translation>
+        </message>
+        <message>
+            <source>it is not UTF-8 text</source>
+            <translation>ce n'est pas du texte UTF-8</translation>
+        </message>
+        <message>
+            <source>The settings file {where}: {reason} Fix it in an editor; it is left as it is.</source>
+            <translation>Fichier de réglages {where} : {reason} Corrigez-le dans un éditeur ; il est laissé tel quel.</translation>
+        </message>
+        <message>
+            <source>The settings file {where}: {reason} Fix it in an editor or with `journal config unset {key}`.</source>
+            <translation>Fichier de réglages {where} : {reason} Corrigez-le dans un éditeur ou avec `journal config unset {key}`.</translation>
+        </message>
+        <message>
+            <source>{name} is empty: give a PNG, JPEG or WebP image.</source>
+            <translation>{name} est vide : donnez une image PNG, JPEG ou WebP.</translation>
+        </message>
+        <message>
+            <source>{name} is not a PNG, JPEG or WebP image (judged by its content, not its name).</source>
+            <translation>{name} n'est pas une image PNG, JPEG ou WebP (d'après son contenu, pas son nom).</translation>
+        </message>
+        <message>
+            <source>{name} starts like a {kind} image but its header is damaged.</source>
+            <translation>{name} commence comme une image {kind}, mais son en-tête est endommagé.</translation>
+        </message>
+        <message>
+            <source>{name} does not exist.</source>
+            <translation>{name} n'existe pas.</translation>
+        </message>
+        <message>
+            <source>{name} is a folder, not an image.</source>
+            <translation>{name} est un dossier, pas une image.</translation>
+        </message>
+        <message>
+            <source>{name} cannot be read: {reason}.</source>
+            <translation>Impossible de lire {name} : {reason}.</translation>
+        </message>
+        <message>
+            <source>{name} is {size}: images up to {most} can be sent.</source>
+            <translation>{name} pèse {size} : on peut envoyer des images jusqu'à {most}.</translation>
+        </message>
+        <message>
+            <source>no expectations to grade it by</source>
+            <translation>aucune attente pour l'évaluer</translation>
+        </message>
+        <message>
+            <source>still running: graded when it ends</source>
+            <translation>en cours : évaluée quand elle se termine</translation>
+        </message>
+        <message>
+            <source>the run cancelled: not graded</source>
+            <translation>l'exécution a été annulée : non évaluée</translation>
+        </message>
+        <message>
+            <source>the run failed: not graded</source>
+            <translation>l'exécution a échoué : non évaluée</translation>
+        </message>
+        <message>
+            <source>the run interrupted: not graded</source>
+            <translation>l'exécution a été interrompue : non évaluée</translation>
+        </message>
+        <message>
+            <source>not graded yet</source>
+            <translation>pas encore évaluée</translation>
+        </message>
+        <message>
+            <source>unsure: {reason}</source>
+            <translation>incertain : {reason}</translation>
+        </message>
+        <message>
+            <source>error: {reason}</source>
+            <translation>erreur : {reason}</translation>
+        </message>
+        <message>
+            <source>contains {value}</source>
+            <translation>contient {value}</translation>
+        </message>
+        <message>
+            <source>missing {value}</source>
+            <translation>il manque {value}</translation>
+        </message>
+        <message>
+            <source>contains {value} (ignoring case)</source>
+            <translation>contient {value} (sans tenir compte de la casse)</translation>
+        </message>
+        <message>
+            <source>missing {value} (ignoring case)</source>
+            <translation>il manque {value} (sans tenir compte de la casse)</translation>
+        </message>
+        <message>
+            <source>is {value}</source>
+            <translation>vaut {value}</translation>
+        </message>
+        <message>
+            <source>is {text}, not {wanted}</source>
+            <translation>vaut {text}, pas {wanted}</translation>
+        </message>
+        <message>
+            <source>starts with {value}</source>
+            <translation>commence par {value}</translation>
+        </message>
+        <message>
+            <source>starts with {text}, not {wanted}</source>
+            <translation>commence par {text}, pas {wanted}</translation>
+        </message>
+        <message>
+            <source>regex {pattern} ran out of time ({seconds:g} s) on this answer and was stopped: simplify the pattern</source>
+            <translation>la regex {pattern} a dépassé le temps permis ({seconds:g} s) sur cette réponse et a été arrêtée : simplifiez le motif</translation>
+        </message>
+        <message>
+            <source>regex {pattern} is not valid: {detail}</source>
+            <translation>la regex {pattern} n'est pas valide : {detail}</translation>
+        </message>
+        <message>
+            <source>no match for /{pattern}/</source>
+            <translation>aucune correspondance pour /{pattern}/</translation>
+        </message>
+        <message>
+            <source>matches /{pattern}/ at {match}</source>
+            <translation>correspond à /{pattern}/ en {match}</translation>
+        </message>
+        <message>
+            <source>not JSON (nested too deeply to read)</source>
+            <translation>pas du JSON (imbriqué trop profondément pour être lu)</translation>
+        </message>
+        <message>
+            <source>not JSON ({detail} at character {position}; starts {start})</source>
+            <translation>pas du JSON ({detail} au caractère {position} ; commence par {start})</translation>
+        </message>
+        <message>
+            <source>not JSON ({detail} at character {position}; starts nothing)</source>
+            <translation>pas du JSON ({detail} au caractère {position} ; la réponse est vide)</translation>
+        </message>
+        <message>
+            <source>not JSON ({detail})</source>
+            <translation>pas du JSON ({detail})</translation>
+        </message>
+        <message>
+            <source>is JSON ({type})</source>
+            <translation>est du JSON ({type})</translation>
+        </message>
+        <message>
+            <source>json-schema {value} was never read: save it again</source>
+            <translation>json-schema {value} n'a jamais été lu : enregistrez-le à nouveau</translation>
+        </message>
+        <message>
+            <source>the schema is not JSON ({detail})</source>
+            <translation>le schéma n'est pas du JSON ({detail})</translation>
+        </message>
+        <message>
+            <source>the schema's $ref {ref} cannot be resolved: remote references are never fetched</source>
+            <translation>le $ref {ref} du schéma ne peut pas être résolu : les références distantes ne sont jamais téléchargées</translation>
+        </message>
+        <message>
+            <source>a pattern in the schema ran out of time ({seconds:g} s) on this answer</source>
+            <translation>un motif du schéma a dépassé le temps permis ({seconds:g} s) sur cette réponse</translation>
+        </message>
+        <message>
+            <source>the schema or the answer is nested too deeply to check</source>
+            <translation>le schéma ou la réponse est imbriqué trop profondément pour être vérifié</translation>
+        </message>
+        <message>
+            <source>matches the schema</source>
+            <translation>respecte le schéma</translation>
+        </message>
+        <message>
+            <source>{where}: expected {wanted}, got {type}</source>
+            <translation>{where} : {wanted} attendu, {type} reçu</translation>
+        </message>
+        <message>
+            <source>{where}: {detail}</source>
+            <translation>{where} : {detail}</translation>
+        </message>
+        <message>
+            <source>{shown}, expected {wanted}</source>
+            <translation>{shown}, attendu {wanted}</translation>
+        </message>
+        <message>
+            <source>{shown}, expected not {wanted}</source>
+            <translation>{shown}, attendu pas {wanted}</translation>
+        </message>
+        <message>
+            <source>1 word</source>
+            <translation>1 mot</translation>
+        </message>
+        <message>
+            <source>{count:,} words</source>
+            <translation>{count:,} mots</translation>
+        </message>
+        <message>
+            <source>1 character</source>
+            <translation>1 caractère</translation>
+        </message>
+        <message>
+            <source>{count:,} characters</source>
+            <translation>{count:,} caractères</translation>
+        </message>
+        <message>
+            <source>1 line</source>
+            <translation>1 ligne</translation>
+        </message>
+        <message>
+            <source>{count:,} lines</source>
+            <translation>{count:,} lignes</translation>
+        </message>
+        <message>
+            <source>{speed:.1f} tokens per second</source>
+            <translation>{speed:.1f} jetons par seconde</translation>
+        </message>
+        <message>
+            <source>Ollama reported no token count or duration for this run</source>
+            <translation>Ollama n'a donné ni nombre de jetons ni durée pour cette exécution</translation>
+        </message>
+        <message>
+            <source>no first token was recorded for this run</source>
+            <translation>aucun premier jeton n'a été enregistré pour cette exécution</translation>
+        </message>
+        <message>
+            <source>first token after {ms:.0f} ms</source>
+            <translation>premier jeton après {ms:.0f} ms</translation>
+        </message>
+        <message>
+            <source>first token after {seconds:.2f} s</source>
+            <translation>premier jeton après {seconds:.2f} s</translation>
+        </message>
+        <message>
+            <source>done because {reason}</source>
+            <translation>terminée pour la raison {reason}</translation>
+        </message>
+        <message>
+            <source>done because {actual}, not {wanted}</source>
+            <translation>terminée pour la raison {actual}, pas {wanted}</translation>
+        </message>
+        <message>
+            <source>done because 'nothing', not {wanted}</source>
+            <translation>terminée sans raison donnée, pas {wanted}</translation>
+        </message>
+        <message>
+            <source>no turn {turn}: this conversation has 1 turn</source>
+            <translation>pas de tour {turn} : cette conversation a 1 tour</translation>
+        </message>
+        <message>
+            <source>no turn {turn}: this conversation has {count:,} turns</source>
+            <translation>pas de tour {turn} : cette conversation a {count:,} tours</translation>
+        </message>
+        <message>
             <source>No runs match ({selection}): nothing to check.</source>
             <translation>Aucune exécution ne correspond ({selection}) : rien à vérifier.</translation>
         </message>
@@ -1315,6 +1673,10 @@ Conversations : {how}</translation>
         <message>
             <source>Remove</source>
             <translation>Retirer</translation>
+        </message>
+        <message>
+            <source>{mark}: {reason}</source>
+            <translation>{mark} : {reason}</translation>
         </message>
         <message>
             <source>trying…</source>
@@ -2002,13 +2364,49 @@ Le remplacer par cet export ? L'ancien n'est remplacé qu'une fois le nouveau te
             <source> · grading…</source>
             <translation> · évaluation…</translation>
         </message>
+        <message numerus="yes">
+            <source>%n of {total} pass</source>
+            <translation>
+                <numerusform>%n sur {total} réussit</numerusform>
+                <numerusform>%n sur {total} réussissent</numerusform>
+            </translation>
+        </message>
+        <message numerus="yes">
+            <source>%n unsure</source>
+            <translation>
+                <numerusform>%n incertain</numerusform>
+                <numerusform>%n incertains</numerusform>
+            </translation>
+        </message>
+        <message numerus="yes">
+            <source>%n error(s)</source>
+            <translation>
+                <numerusform>%n erreur</numerusform>
+                <numerusform>%n erreurs</numerusform>
+            </translation>
+        </message>
+        <message numerus="yes">
+            <source>%n not graded</source>
+            <translation>
+                <numerusform>%n non évaluée</numerusform>
+                <numerusform>%n non évaluées</numerusform>
+            </translation>
+        </message>
+        <message>
+            <source>{counts} ({others})</source>
+            <translation>{counts} ({others})</translation>
+        </message>
+        <message>
+            <source>{counts}, score {score} (needs {threshold})</source>
+            <translation>{counts}, score {score} (seuil {threshold})</translation>
+        </message>
+        <message>
+            <source>{counts}; {reason}</source>
+            <translation>{counts} ; {reason}</translation>
+        </message>
         <message>
             <source>added after this run was graded: re-grade (Ctrl+G)</source>
             <translation>ajoutée après l'évaluation de cette exécution : réévaluez (Ctrl+G)</translation>
-        </message>
-        <message>
-            <source>the run {status}: not graded</source>
-            <translation>l'exécution {status} : non évaluée</translation>
         </message>
         <message>
             <source>Grades of this run</source>

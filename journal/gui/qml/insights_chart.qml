@@ -100,6 +100,11 @@ Item {
         made = made_;
     }
 
+    function dayMonth(text) {
+        const day = Date.fromLocaleString(Qt.locale("C"), text, "yyyy-MM-dd");
+        return isNaN(day.getTime()) ? text : day.toLocaleDateString(Qt.locale(), "d MMM");
+    }
+
     function nearest(i, value) {
         const points = spec.lines[i].points;
         let best = 0;
@@ -224,7 +229,26 @@ Item {
 
     BarCategoryAxis { id: categoryAxis; gridVisible: false; subGridVisible: false }
     ValueAxis { id: valueAxis; subGridVisible: false }
-    DateTimeAxis { id: timeAxis; labelFormat: "d MMM"; subGridVisible: false; gridVisible: false }
+    // Qt Graphs writes a date's label in English whatever the locale: it hands a plain
+    // date here instead, said as "d MMM" in the window's language (Qt.locale() follows
+    // the default locale journal.gui.i18n sets).
+    DateTimeAxis {
+        id: timeAxis
+        labelFormat: "yyyy-MM-dd"
+        subGridVisible: false
+        gridVisible: false
+        labelDelegate: Item {
+            property string text
+            implicitWidth: dayMonth.implicitWidth
+            implicitHeight: dayMonth.implicitHeight
+            Text {
+                id: dayMonth
+                anchors.centerIn: parent
+                text: root.dayMonth(parent.text)
+                color: view.theme.axisX.labelTextColor
+            }
+        }
+    }
 
     Rectangle {
         id: tip
