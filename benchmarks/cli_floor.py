@@ -100,7 +100,8 @@ sys.stdout.write("\\n")
 """
 )
 
-# `journal matrix --json`: a page of experiments x (model, digest), latest verdicts.
+# `journal matrix --json`: a page of experiments x (model, digest), latest verdicts, each
+# cell under its column's label (the model and the digest's first 12 characters).
 MATRIX_JSON = (
     _OPEN
     + """
@@ -120,7 +121,7 @@ rows = {}
 for number, title, model, digest, runs, latest, judged, verdict in found:
     row = rows.setdefault(number, {"experiment_id": number, "title": title, "cells": {}})
     if model is not None:
-        row["cells"][f"{model}@{digest}"] = {"verdict": verdict,
+        row["cells"][f"{model}@{digest[:12]}"] = {"verdict": verdict,
             "run_id": judged if judged is not None else latest, "latest_run_id": latest,
             "runs": runs}
 json.dump({"rows": list(rows.values())}, sys.stdout, ensure_ascii=False, indent=2)
