@@ -276,6 +276,44 @@ def timed(command: Sequence[str], stdout_to: Path | None, env: dict[str, str]) -
     return elapsed
 
 
+def measure(
+    results: list[tuple[PeerCommand, Timings]], rounds: int, work: Path, env: dict[str, str]
+) -> None:
+    """Round 0 warms the caches and is not counted (an export reads the whole file anyway,
+    so it waits for round 1); each round runs every command with each tool in turn."""
+    for round_number in range(rounds + 1):
+        started = time.perf_counter()
+        for command, timings in results:
+            if round_number == 0 and command.goal == EXPORT_GOAL:
+                continue
+            for tool in round_order(round_number):
+                line = getattr(command, tool)
+                if line is None:
+                    continue
+                export = tool == "llm" and command.goal == EXPORT_GOAL
+                elapsed = timed(line, work / "llm.md" if export else None, env)
+                if round_number:
+                    timings.add(tool, elapsed)
+        note(f"round {round_number} of {rounds} took {time.perf_counter() - started:.0f} s")
+
+
+def report(size: int, results: list[tuple[PeerCommand, Timings]]) -> None:
+    for command, timings in results:
+        for tool in TOOLS:
+            seconds = timings.seconds.get(tool)
+            if seconds:
+                emit(f"cli_{size}_{command.name}_{tool}_min", min(seconds) * 1000, "ms")
+                emit(f"cli_{size}_{command.name}_{tool}_max", max(seconds) * 1000, "ms")
+        ratios = timings.ratios()
+        emit(f"cli_{size}_{command.name}_journal_floor_ratio", statistics.median(ratios), "x")
+        note(
+            f"{command.name}: journal/floor {' '.join(f'{r:.1f}' for r in ratios)}, "
+            f"{standing(ratios, command.goal)} the goal of {command.goal:g}x"
+        )
+    for line in table_lines(size, results):
+        note(line)
+
+
 def run(cache: Path, size: int, rounds: int) -> None:
     started = time.perf_counter()
     db = cached_peer_journal(cache, size)
@@ -285,40 +323,11 @@ def run(cache: Path, size: int, rounds: int) -> None:
     env = {**os.environ, "LLM_USER_PATH": str(llm_folder or cache)}
     work = Path(tempfile.mkdtemp(prefix="journal-peer-bench-"))
     try:
-        peer_commands = commands(db, work, llm, llm_folder, shown=size // 2)
-        results = [(command, Timings()) for command in peer_commands]
-        # Round 0 warms the caches and is not counted; an export reads the whole file anyway.
-        for round_number in range(rounds + 1):
-            for command, timings in results:
-                if round_number == 0 and command.goal == EXPORT_GOAL:
-                    continue
-                for tool in round_order(round_number):
-                    line = getattr(command, tool)
-                    if line is None:
-                        continue
-                    output = (
-                        work / "llm.md"
-                        if tool == "llm" and command.name.startswith("export")
-                        else None
-                    )
-                    elapsed = timed(line, output, env)
-                    if round_number:
-                        timings.add(tool, elapsed)
-        for command, timings in results:
-            for tool in TOOLS:
-                seconds = timings.seconds.get(tool)
-                if not seconds:
-                    continue
-                emit(f"cli_{size}_{command.name}_{tool}_min", min(seconds) * 1000, "ms")
-                emit(f"cli_{size}_{command.name}_{tool}_max", max(seconds) * 1000, "ms")
-            ratios = timings.ratios()
-            emit(f"cli_{size}_{command.name}_journal_floor_ratio", statistics.median(ratios), "x")
-            note(
-                f"{command.name}: journal/floor {' '.join(f'{r:.1f}' for r in ratios)}, "
-                f"{standing(ratios, command.goal)} the goal of {command.goal:g}x"
-            )
-        for line in table_lines(size, results):
-            note(line)
+        results = [
+            (command, Timings()) for command in commands(db, work, llm, llm_folder, shown=size // 2)
+        ]
+        measure(results, rounds, work, env)
+        report(size, results)
         note(f"peer section took {time.perf_counter() - started:.0f} s")
     finally:
         shutil.rmtree(work, ignore_errors=True)
