@@ -28,6 +28,7 @@ def main() -> int:
             "live",
             "conversation",
             "insights",
+            "cli",
         ),
     )
     parser.add_argument(
@@ -79,6 +80,10 @@ def main() -> int:
         from benchmarks import gui_live_refresh
 
         gui_live_refresh.run(args.cache, 10_000 if args.quick else 100_000)
+    if args.only in (None, "cli"):
+        from benchmarks import cli_peers
+
+        cli_peers.run(args.cache, 10_000 if args.quick else 100_000, 3 if args.quick else 5)
     if args.only in (None, "export"):
         from benchmarks import export_import
 

@@ -33,8 +33,15 @@ def _text(rng: random.Random, words: int) -> str:
     return " ".join(out)
 
 
-def build(path: Path, experiments: int, seed: int = 1, *, realistic: bool = False) -> None:
-    """About 2 KB of text per experiment, one or two runs each.
+def build(
+    path: Path,
+    experiments: int,
+    seed: int = 1,
+    *,
+    realistic: bool = False,
+    answer_words: int = 60,
+) -> None:
+    """About 1.3 KB of text per experiment, one or two runs each (answers of `answer_words`).
 
     The default journal gives every run a digest of its own, all made at one moment; a
     `realistic` one spreads the experiments over a year and gives each model a few digests
@@ -102,7 +109,7 @@ def build(path: Path, experiments: int, seed: int = 1, *, realistic: bool = Fals
                     digest,
                     json.dumps([{"role": "user", "content": _text(rng, 40)}]),
                     json.dumps({"temperature": 0.7, "seed": run_id}),
-                    _text(rng, 120 // 2),
+                    _text(rng, answer_words),
                     "done",
                     rng.choice(["worked", "partly", "failed", None]),
                     created,
@@ -137,3 +144,12 @@ def cached_realistic_journal(cache: Path, experiments: int) -> Path:
     """`cached_journal`, but with a year of history and a few digests per model."""
     path = cache / f"synthetic-realistic-{experiments}-v{GENERATOR_VERSION}.sqlite"
     return cached(path, lambda partial: build(partial, experiments, realistic=True))
+
+
+PEER_ANSWER_WORDS = 160  # about 2.2 KB of text per experiment, as the peer comparison's corpus
+
+
+def cached_peer_journal(cache: Path, experiments: int) -> Path:
+    """`cached_journal` with longer answers: the corpus the CLI is compared with its peers on."""
+    path = cache / f"synthetic-peer-{experiments}-v{GENERATOR_VERSION}.sqlite"
+    return cached(path, lambda partial: build(partial, experiments, answer_words=PEER_ANSWER_WORDS))
