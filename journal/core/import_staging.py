@@ -6,7 +6,8 @@ journal. Done inside the write transaction, it held the journal's write lock for
 15 s import of 10,000 experiments x 3 runs, and a run streaming meanwhile could not save
 its text. So records go to a staging file as they are read, with no lock held, and the
 lock is taken only for INSERT ... SELECT from that file (under 2 s at that size): still
-one all-or-nothing transaction.
+one all-or-nothing transaction, which indexes the new rows for search once, at its end
+(see bulk_insert).
 
 Rows are staged exactly as the journal will store them (JSON as text, times in the
 journal's one form); the staging columns carry no type, so SQLite applies the journal's
@@ -26,6 +27,7 @@ from typing import Any
 
 from sqlalchemy import Connection, text
 
+from journal.core.bulk_insert import search_indexed_at_end
 from journal.core.errors import InvalidInputError, StorageError
 from journal.core.notebook_format import ImportFormatError
 from journal.core.storage import Journal
@@ -332,7 +334,9 @@ class Staging:
 def merge(journal: Journal, staging: Staging) -> Merged:
     """Add what the staging file holds and the journal lacks, in one write transaction."""
     with journal.write_attached(staging.path, ATTACHED_AS) as session:
-        return _merge(session.connection(), staging)
+        connection = session.connection()
+        with search_indexed_at_end(connection):  # not one row at a time by the triggers
+            return _merge(connection, staging)
 
 
 def _merge(connection: Connection, staging: Staging) -> Merged:

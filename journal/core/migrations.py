@@ -258,6 +258,16 @@ _M004_SEARCH_PER_RUN = f"""
         {_run_document("r")} FROM run AS r;
 """
 
+# The search documents of the experiments and runs with ids above :experiment and :run, as
+# the insert triggers above write them, one row at a time. An import adds many at once:
+# core.bulk_insert lifts those two triggers for its transaction and indexes the new rows
+# with these two statements instead, so a document has one definition whichever way it goes.
+SEARCH_INSERT_TRIGGERS = ("search_experiment_insert", "search_run_insert")
+INDEX_EXPERIMENTS_AFTER = (
+    f"{_experiment_document('e')} FROM experiment AS e WHERE e.id > :experiment"
+)
+INDEX_RUNS_AFTER = f"{_run_document('r')} FROM run AS r WHERE r.id > :run"
+
 # Expectations an experiment's answers should meet, how their grades combine, and the grades.
 # A grade keeps the expectation as it was when graded (its line, name, weight, target), so
 # editing or removing an expectation never rewrites a past result; re-grading adds rows and
