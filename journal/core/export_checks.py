@@ -42,6 +42,7 @@ from journal.core.notebook_format import (
     experiment_file_name,
     front_matter,
     metadata_block,
+    runs_not_held,
     text_block,
 )
 
@@ -155,19 +156,21 @@ def _left_out(checks: list[CheckEntry]) -> str:
         if check.missing:
             runs = ", ".join(str(run) for run in sorted(set(check.missing)))
             lines.append(
-                f"*Check {check.record['id']} ({_name(check)}) is left out: runs {runs} "
-                "are not in this export.*\n\n"
+                f"*Check {check.record['id']} ({_name(check)}) is left out: "
+                f"{runs_not_held(runs)}.*\n\n"
             )
     return "".join(lines)
 
 
 def write_checks(
-    checks: list[CheckEntry], write: Callable[[str], object], *, metadata: bool
-) -> tuple[int, int]:
-    """The "Migration checks" part of a one-file export; (checks, items) exported."""
+    checks: list[CheckEntry], write: Callable[[str], object], *, metadata: bool, lead: str = ""
+) -> tuple[int, int, str]:
+    """The "Migration checks" part of a one-file export, `lead` (readable text before it)
+    hashed with the first check's text; return (checks, items) exported and the readable
+    text left to write, which no check's hash covers (the caller covers it, format 11)."""
     if not checks:
-        return 0, 0
-    head = heading(2, _HEADING) + _left_out(checks)
+        return 0, 0, lead
+    head = lead + heading(2, _HEADING) + _left_out(checks)
     exported = items = 0
     for check in checks:
         if check.missing:
@@ -181,9 +184,7 @@ def write_checks(
             write(text_block(prose) + "".join(_blocks(check)) + "\n")
         exported += 1
         items += len(check.items)
-    if head:
-        write(head)
-    return exported, items
+    return exported, items, head
 
 
 def write_check_files(folder: Path, checks: list[CheckEntry]) -> tuple[str, int, int]:

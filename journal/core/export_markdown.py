@@ -1193,9 +1193,14 @@ def write_single_file(
         expectations += len(entry.expectations)
         grades += entry.grades
         inputs += len(entry.inputs)
-    if not experiments:
-        write(_NOTHING)
-    exported, items = export_checks.write_checks(checks or [], write, metadata=metadata)
+    exported, items, rest = export_checks.write_checks(
+        checks or [], write, metadata=metadata, lead="" if experiments else _NOTHING
+    )
+    write(rest)
+    if metadata and rest:  # the end's own hash (format 11): no readable text goes unchecked
+        end = ProseDigest()
+        end.add_text(rest)
+        write(text_block(end) + "\n")
     if metadata:
         counts = end_record(
             experiments=experiments,
@@ -1258,6 +1263,14 @@ def _write_folder_contents(
     )
     with new_text_file(folder / INDEX_NAME) as index:
         index.write(_document_head(Layout.FOLDER, selection, exported_at, True) + overview)
+        index_text = ProseDigest()  # index.md's own hash (format 11), before its end
+        index_text.add_text(_document_head(Layout.FOLDER, selection, exported_at, False))
+        index_text.add_text(overview)
+
+        def add_to_index(piece: str) -> None:
+            index.write(piece)
+            index_text.add_text(piece)
+
         for entry in entries:
             record = entry.record
             name = experiment_file_name(int(record["id"]), str(record.get("title") or ""))
@@ -1275,18 +1288,19 @@ def _write_folder_contents(
                 )
                 out.write(metadata_block(KIND_END, counts, one_line=True))
             if not experiments:
-                index.write(_INDEX_HEADER)
-            index.write(_index_row(entry, name))
+                add_to_index(_INDEX_HEADER)
+            add_to_index(_index_row(entry, name))
             experiments += 1
             runs += len(entry.runs)
             expectations += len(entry.expectations)
             grades += entry.grades
             inputs += len(entry.inputs)
-        index.write("\n" if experiments else _NOTHING)
+        add_to_index("\n" if experiments else _NOTHING)
         part, checks, items = export_checks.write_check_files(
             folder, read_selected_checks(session, selection)
         )
-        index.write(part)
+        add_to_index(part)
+        index.write(text_block(index_text) + "\n")
         counts = end_record(
             experiments=experiments,
             runs=runs,

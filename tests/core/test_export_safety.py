@@ -279,13 +279,14 @@ def _exports(plan: Plan, folder: Path) -> dict[str, tuple[str, frozenset[str], i
         return len(runs) + len(experiment.get("expectations", [])) + grades + 1
 
     single = (folder / "export.md").read_text(encoding="utf-8")
-    # each experiment's block, theirs, the end marker and the hash of the head
-    blocks = len(plan) + sum(blocks_of(*e) for e in plan) + 1 + 1
+    # each experiment's block, theirs, the end marker and the hash of the head (and, with
+    # no experiments, the hash of the text saying so)
+    blocks = len(plan) + sum(blocks_of(*e) for e in plan) + 1 + 1 + (0 if plan else 1)
     files: dict[str, tuple[str, frozenset[str], int]] = {"export.md": (single, frozenset(), blocks)}
     names = export_files(folder / "export")
     for name, text in names.items():
         if name == INDEX_NAME:
-            blocks = 1
+            blocks = 2  # the hash of its text, its end marker
         else:
             number = int(name.partition("-")[0]) - 1
             blocks = blocks_of(*plan[number]) + 1
