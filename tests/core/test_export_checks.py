@@ -186,7 +186,7 @@ def test_a_lone_check_file_lacking_runs_is_refused_naming_them_before_any_write(
     journal: Journal, tmp_path: Path
 ) -> None:
     page, ids, _ = _lone_check(journal, tmp_path)
-    uuids = dict(_rows(journal, "SELECT id, uuid FROM run"))
+    uuids = {row[0]: str(row[1]) for row in _rows(journal, "SELECT id, uuid FROM run")}
     rivers = tmp_path / "rivers.md"  # the check's first item's runs, not its second's
     export_to_path(journal, rivers, selection=ExportSelection(experiment_id=ids["rivers"]))
     with Journal.open(tmp_path / "other.sqlite") as other:
