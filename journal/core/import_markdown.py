@@ -158,8 +158,10 @@ class ImportResult:
     new_checks: int = 0  # migration checks (format 10)
     present_checks: int = 0
     # Where the readable text no longer matches its hash (format 9 on): a file of a folder
-    # export, or an experiment (or the head) of a one-file export. Those edits were not
-    # imported: the metadata is what an import reads.
+    # export (its index.md from format 11), or a part of a one-file export (the head, an
+    # experiment, a check, what follows the last experiment); from format 11 also a line of
+    # text where an export writes none. Those edits were not imported: the metadata is what
+    # an import reads.
     edited_text: list[str] = field(default_factory=list)
 
     def edited_lines(self) -> list[str]:

@@ -10,8 +10,12 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
+from journal.core import import_markdown as importer
+from journal.core import import_staging
+from journal.core.errors import InvalidInputError
 from journal.core.export_markdown import ExportSelection, Layout, export_to_path
 from journal.core.import_markdown import import_markdown
+from journal.core.import_staging import Merged, Staging
 from journal.core.models import MigrationCheck
 from journal.core.notebook_format import CHECKS_DIR, INDEX_NAME, ImportFormatError
 from journal.core.storage import Journal
@@ -206,6 +210,32 @@ def test_a_lone_check_file_lacking_runs_is_refused_naming_them_before_any_write(
         lacking = ", ".join(f'"{uuids[ids[k]]}"' for k in ("first", "replay", "odd"))
         assert f"runs {lacking} are not in" in str(refused.value)
         assert check_rows(empty.path) == []
+
+
+def test_a_lone_checks_run_gone_before_the_merge_is_refused_and_nothing_written(
+    journal: Journal, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Its runs are looked up without the write lock: one deleted meanwhile (another
+    program emptied the trash) is caught under the lock, and the merge rolls back."""
+    page, ids, runs_only = _lone_check(journal, tmp_path)
+    odd = str(_rows(journal, f"SELECT uuid FROM run WHERE id = {ids['odd']}")[0][0])
+    real_merge = import_staging.merge
+
+    def trash_emptied_then_merge(target: Journal, staging: Staging) -> Merged:
+        conn = sqlite3.connect(target.path)
+        try:
+            with conn:
+                conn.execute("DELETE FROM run WHERE uuid = ?", (odd,))
+        finally:
+            conn.close()
+        return real_merge(target, staging)
+
+    with Journal.open(tmp_path / "other.sqlite") as other:
+        import_markdown(other, runs_only)
+        monkeypatch.setattr(importer, "merge", trash_emptied_then_merge)
+        with pytest.raises(InvalidInputError, match="left this journal during the import"):
+            import_markdown(other, page)
+        assert check_rows(other.path) == []
 
 
 def _rows(journal: Journal, sql: str) -> list[tuple[object, ...]]:
