@@ -64,7 +64,7 @@ def is_metadata_comment(html: str) -> bool:
     )
 
 
-# The exporter's own run anchors (export_markdown.run_anchor), and links to them.
+# The exporter's own run anchors (export_text.run_anchor), and links to them.
 OWN_ANCHOR = re.compile(r'<a id="run-[0-9a-f-]{32,36}">')
 _ANCHOR_FRAGMENT = re.compile(r"#run-[0-9a-f-]{32,36}")
 

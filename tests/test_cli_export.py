@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from journal.core.storage import Journal
-from tests.core.test_export_import import count_rows, populate, snapshot
+from tests.core.test_export_import import add_check, check_rows, count_rows, populate, snapshot
 from tests.journal_process import run_cli as _cli
 
 
@@ -33,7 +33,7 @@ def test_export_to_a_file_then_refuse_to_overwrite_it_without_force(
     assert code == 0 and out == ""
     assert err == f"Exported 3 experiments and 3 runs to {target} ({_kb(target)}).\n"
     first = target.read_bytes()
-    assert first.startswith(b'---\n{\n  "layout": "file",\n  "llm_journal": 10\n}\n---\n')
+    assert first.startswith(b'---\n{\n  "layout": "file",\n  "llm_journal": 11\n}\n---\n')
 
     code, _, err = _cli(capsys, "--db", str(db_path), "export", "-o", str(target), "--tag", "geo")
     line = _one_error_line(err)
@@ -81,7 +81,7 @@ def test_export_to_stdout_of_runs_showing_images_is_refused_in_one_line(
         "`journal export -o notebook.md`. Nothing was written."
     )
     code, out, _ = _cli(capsys, "--db", str(db_path), "export", "-o", "-", "--search", "alone")
-    assert code == 0 and '"llm_journal": 10' in out  # no images there: as before
+    assert code == 0 and '"llm_journal": 11' in out  # no images there: as before
 
 
 def test_export_a_folder_with_json_summary_and_replace_it(
@@ -215,3 +215,31 @@ def test_import_says_which_readable_text_was_edited(
         f"readable text edited in {page}: the edits were not imported "
         "(the metadata is what is read)"
     ]
+
+
+def test_import_of_a_lone_check_file_needs_its_runs_in_the_journal(
+    capsys: pytest.CaptureFixture[str], db_path: Path, ids: dict[str, int], tmp_path: Path
+) -> None:
+    runs_only = tmp_path / "runs.md"
+    _cli(capsys, "--db", str(db_path), "export", "-o", str(runs_only))
+    with Journal.open(db_path) as journal:
+        add_check(journal, ids)
+    folder = tmp_path / "notes"
+    _cli(capsys, "--db", str(db_path), "export", "-o", str(folder), "--layout", "folder")
+    (page,) = (folder / "checks").iterdir()
+    holding = tmp_path / "holding.sqlite"
+    _cli(capsys, "--db", str(holding), "import", str(runs_only))
+    code, _, err = _cli(capsys, "--db", str(holding), "import", str(page))
+    assert code == 0
+    assert err == (
+        f"Imported {page}: 0 new experiments, 0 new runs, 0 already present; "
+        "1 new migration check (0 already present).\n"
+    )
+    assert check_rows(holding) == check_rows(db_path)
+    empty = tmp_path / "empty.sqlite"
+    code, out, err = _cli(capsys, "--db", str(empty), "import", str(page))
+    assert code == 1 and out == ""
+    line = _one_error_line(err)
+    assert line.startswith(f"journal: error: {page}:") and "cannot be imported: runs " in line
+    assert line.endswith(" are not in this export nor in this journal")
+    assert check_rows(empty) == []

@@ -19,10 +19,11 @@ from typing import Any
 from sqlalchemy import text
 from sqlmodel import Session
 
-from journal.core import export_markdown as md
 from journal.core.check_triage import Group, outcomes_of, triage_item
 from journal.core.domain import RunStatus, Verdict
+from journal.core.export_records import json_columns, read_record
 from journal.core.export_target import new_text_file
+from journal.core.export_text import code, heading, inline, run_anchor, when
 from journal.core.formatting import plural
 from journal.core.notebook_format import (
     CHECK_LAYOUT,
@@ -41,6 +42,7 @@ from journal.core.notebook_format import (
     experiment_file_name,
     front_matter,
     metadata_block,
+    runs_not_held,
     text_block,
 )
 
@@ -105,12 +107,12 @@ def read_checks(
     """Every check, by id, with its items; `where` selects the exported experiments (alias
     e), so a run is held when it is out of the trash and its experiment is selected. A
     check of no runs belongs to no experiment: only an export of the `whole` journal has it."""
-    json_columns = md._json_columns(session, "migration_check")
+    json_of = json_columns(session, "migration_check")
     result = session.execute(text("SELECT * FROM migration_check ORDER BY id"))
     keys = list(result.keys())
     checks: dict[int, CheckEntry] = {}
     for row in result:
-        record = md._record("migration_check", keys, row, json_columns)
+        record = read_record("migration_check", keys, row, json_of)
         for name in LEFT_OUT_COLUMNS:
             record.pop(name, None)
         checks[record["id"]] = CheckEntry(record)
@@ -154,19 +156,21 @@ def _left_out(checks: list[CheckEntry]) -> str:
         if check.missing:
             runs = ", ".join(str(run) for run in sorted(set(check.missing)))
             lines.append(
-                f"*Check {check.record['id']} ({_name(check)}) is left out: runs {runs} "
-                "are not in this export.*\n\n"
+                f"*Check {check.record['id']} ({_name(check)}) is left out: "
+                f"{runs_not_held(runs)}.*\n\n"
             )
     return "".join(lines)
 
 
 def write_checks(
-    checks: list[CheckEntry], write: Callable[[str], object], *, metadata: bool
-) -> tuple[int, int]:
-    """The "Migration checks" part of a one-file export; (checks, items) exported."""
+    checks: list[CheckEntry], write: Callable[[str], object], *, metadata: bool, lead: str = ""
+) -> tuple[int, int, str]:
+    """The "Migration checks" part of a one-file export, `lead` (readable text before it)
+    hashed with the first check's text; return (checks, items) exported and the readable
+    text left to write, which no check's hash covers (the caller covers it, format 11)."""
     if not checks:
-        return 0, 0
-    head = md._heading(2, _HEADING) + _left_out(checks)
+        return 0, 0, lead
+    head = lead + heading(2, _HEADING) + _left_out(checks)
     exported = items = 0
     for check in checks:
         if check.missing:
@@ -180,9 +184,7 @@ def write_checks(
             write(text_block(prose) + "".join(_blocks(check)) + "\n")
         exported += 1
         items += len(check.items)
-    if head:
-        write(head)
-    return exported, items
+    return exported, items, head
 
 
 def write_check_files(folder: Path, checks: list[CheckEntry]) -> tuple[str, int, int]:
@@ -210,29 +212,29 @@ def write_check_files(folder: Path, checks: list[CheckEntry]) -> tuple[str, int,
         record = check.record
         cells = [
             f"[{record['id']} · {_name(check)}]({CHECKS_DIR}/{check.file_name})",
-            md._when(record.get("created_at")).split(" ", 1)[0],
-            md._code(str(record.get("target_model") or "")),
+            when(record.get("created_at")).split(" ", 1)[0],
+            code(str(record.get("target_model") or "")),
             str(len(check.items)),
             _counts(check, " · "),
         ]
         rows.append("| " + " | ".join(cells) + " |\n")
         exported += 1
         items += len(check.items)
-    index = md._heading(2, _HEADING) + _left_out(checks)
+    index = heading(2, _HEADING) + _left_out(checks)
     return index + ("".join(rows) + "\n" if exported else ""), exported, items
 
 
 def _name(check: CheckEntry) -> str:
-    return md._inline(check.record.get("name") or "") or "(unnamed)"
+    return inline(check.record.get("name") or "") or "(unnamed)"
 
 
 def _anchor_here(run: CheckRun) -> str:
-    return f"[run {run.run_id}](#{md.run_anchor(run.uuid)})"
+    return f"[run {run.run_id}](#{run_anchor(run.uuid)})"
 
 
 def _anchor_in_folder(run: CheckRun) -> str:
     where = experiment_file_name(run.experiment_id, run.experiment_title)
-    return f"[run {run.run_id}](../{where}#{md.run_anchor(run.uuid)})"
+    return f"[run {run.run_id}](../{where}#{run_anchor(run.uuid)})"
 
 
 def _counts(check: CheckEntry, separator: str) -> str:
@@ -246,19 +248,19 @@ def _check_prose(
     check: CheckEntry, level: int, head: str, link: Callable[[CheckRun], str]
 ) -> Iterator[str]:
     record = check.record
-    yield head + md._heading(level, f"Check {record.get('id')} · {_name(check)}")
+    yield head + heading(level, f"Check {record.get('id')} · {_name(check)}")
     facts = [
-        f"created {md._when(record.get('created_at'))}",
-        md._inline(str(record.get("status") or "")),
-        f"to {md._code(str(record.get('target_model') or ''))}",
+        f"created {when(record.get('created_at'))}",
+        inline(str(record.get("status") or "")),
+        f"to {code(str(record.get('target_model') or ''))}",
         plural(len(check.items), "item"),
     ]
     if record.get("finished_at"):
-        facts.append(f"finished {md._when(record['finished_at'])}")
+        facts.append(f"finished {when(record['finished_at'])}")
     line = f"*{' · '.join(facts)}*"
     if level == 1:
         line += f" · [index](../{INDEX_NAME})"
-    models = dict.fromkeys(md._code(item.source.model) for item in check.items)
+    models = dict.fromkeys(code(item.source.model) for item in check.items)
     if models:
         line += "  \n**From:** " + ", ".join(models)
     yield line + "\n\n"

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -28,12 +27,23 @@ from sqlmodel import Session
 from journal.core import export_checks
 from journal.core.domain import ExperimentFilter
 from journal.core.expectations import Expectation, Kind, Target, format_expectation
+from journal.core.export_records import json_columns, read_record
 from journal.core.export_target import (
     check_target,
     new_text_file,
     write_assets,
     write_file_atomically,
     write_folder_atomically,
+)
+from journal.core.export_text import (
+    code,
+    code_block,
+    heading,
+    inline,
+    quote,
+    readable,
+    run_anchor,
+    when,
 )
 from journal.core.formatting import human_size, nanoseconds, plural, seconds, short_digest
 from journal.core.grades import row_expectation_uuid
@@ -65,13 +75,9 @@ from journal.core.notebook_format import (
     code_span,
     encode_json,
     end_record,
-    escape_inline,
     escape_line,
-    escape_lines,
     experiment_file_name,
-    fence_for,
     front_matter,
-    load_json,
     metadata_block,
     text_block,
 )
@@ -100,19 +106,19 @@ class ExportSelection:
         parts = []
         f = self.filters
         if f.model and f.verdict:
-            parts.append(f"with a run on {_code(f.model)} judged {f.verdict.value}")
+            parts.append(f"with a run on {code(f.model)} judged {f.verdict.value}")
         elif f.model:
-            parts.append(f"with a run on {_code(f.model)}")
+            parts.append(f"with a run on {code(f.model)}")
         elif f.verdict:
             parts.append(f"with a run judged {f.verdict.value}")
         if f.tag:
-            parts.append(f"tagged {_code(f.tag)}")
+            parts.append(f"tagged {code(f.tag)}")
         if f.search:
-            parts.append(f"matching {_code(f.search)}")
+            parts.append(f"matching {code(f.search)}")
         if f.since:
-            parts.append(f"created since {_when(f.since)}")
+            parts.append(f"created since {when(f.since)}")
         if f.until:
-            parts.append(f"created before {_when(f.until)}")
+            parts.append(f"created before {when(f.until)}")
         if self.experiment_id is not None:
             parts.append(f"only experiment {self.experiment_id}")
         return f"Experiments {', '.join(parts)}." if parts else ""
@@ -174,28 +180,6 @@ class ExperimentEntry:
 # -- reading -------------------------------------------------------------------------------
 
 
-def _json_columns(session: Session, table: str) -> frozenset[str]:
-    rows = session.execute(text(f"PRAGMA table_info({table})"))
-    return frozenset(row[1] for row in rows if str(row[2]).upper() == "JSON")
-
-
-def _record(
-    table: str, keys: list[str], row: Iterable[Any], json_columns: frozenset[str]
-) -> dict[str, Any]:
-    record = dict(zip(keys, row, strict=True))
-    for name in json_columns:
-        value = record.get(name)
-        if value is not None:
-            try:
-                record[name] = load_json(value)
-            except ValueError:
-                raise ExportError(
-                    f"The journal's {table} {record.get('id')} holds damaged JSON in "
-                    f"{name}; nothing was written."
-                ) from None
-    return record
-
-
 def _selection_clauses(selection: ExportSelection, params: dict[str, Any]) -> list[str]:
     clauses = filter_clauses(selection.filters, params)
     if selection.experiment_id is not None:
@@ -244,10 +228,10 @@ def iter_entries(
     session: Session, selection: ExportSelection, *, page_size: int = PAGE_SIZE
 ) -> Iterator[ExperimentEntry]:
     """The selected experiments with their runs, by ascending id, `page_size` at a time."""
-    experiment_json = _json_columns(session, "experiment")
-    run_json = _json_columns(session, "run")
-    grade_json = _json_columns(session, "grade")
-    input_json = _json_columns(session, "input_row")
+    experiment_json = json_columns(session, "experiment")
+    run_json = json_columns(session, "run")
+    grade_json = json_columns(session, "grade")
+    input_json = json_columns(session, "input_row")
     after = 0
     while True:
         params: dict[str, Any] = {"after": after, "limit": page_size}
@@ -261,7 +245,7 @@ def iter_entries(
         )
         keys = list(result.keys())
         experiments = [
-            _without_trash_marks(_record("experiment", keys, row, experiment_json))
+            _without_trash_marks(read_record("experiment", keys, row, experiment_json))
             for row in result
         ]
         if not experiments:
@@ -272,7 +256,7 @@ def iter_entries(
         result = session.execute(_RUNS_OF, ids)
         keys = list(result.keys())
         for row in result:
-            record = _without_trash_marks(_record("run", keys, row, run_json))
+            record = _without_trash_marks(read_record("run", keys, row, run_json))
             if record.get(BASED_ON_UUID) is None:  # based on none (or on a run in the trash)
                 record.pop(BASED_ON_UUID, None)
                 record.pop("based_on_id", None)
@@ -285,7 +269,7 @@ def iter_entries(
         result = session.execute(_GRADES_OF, ids)
         keys = list(result.keys())
         for row in result:
-            grade = _record("grade", keys, row, grade_json)
+            grade = read_record("grade", keys, row, grade_json)
             by_id[grade["run_id"]].grades.append(grade)
         expectations: dict[int, list[dict[str, Any]]] = {experiment: [] for experiment in runs}
         result = session.execute(_EXPECTATIONS_OF, ids)
@@ -297,7 +281,7 @@ def iter_entries(
         result = session.execute(_INPUTS_OF, ids)
         keys = list(result.keys())
         for row in result:
-            input_row = _record("input_row", keys, row, input_json)
+            input_row = read_record("input_row", keys, row, input_json)
             inputs[input_row["experiment_id"]].append(input_row)
         gradings = {
             row[0]: {"threshold": row[1], "updated_at": row[2]}
@@ -423,22 +407,12 @@ def count_selection(session: Session, selection: ExportSelection) -> tuple[int, 
 # -- the overview ----------------------------------------------------------------------
 
 OVERVIEW_LIMIT = 500  # experiments in the overview table: the most recent ones
-_CANONICAL_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 _STANDINGS_OF = text(
     f"""
     SELECT r.experiment_id, {model_key("r.model")} AS name, r.verdict, r.uuid FROM run AS r
     WHERE r.experiment_id IN :ids AND {STANDING_RUN} ORDER BY r.experiment_id, name
     """
 ).bindparams(bindparam("ids", expanding=True))
-
-
-def run_anchor(uuid: Any) -> str:
-    """`run-<uuid>`: the id of a run's anchor, the same in every export of the run. Only
-    hex digits and dashes ever reach the HTML: a uuid of another shape is hashed."""
-    value = str(uuid or "")
-    if not _CANONICAL_UUID.fullmatch(value):
-        value = hashlib.sha256(value.encode("utf-8", "replace")).hexdigest()[:32]
-    return f"run-{value}"
 
 
 @dataclass(frozen=True)
@@ -486,14 +460,14 @@ def overview_table(
     if not rows:
         return ""
     models = sorted({name for row in rows for name in row.standings})
-    header = ["Experiment", *(_inline(name) for name in models)]
+    header = ["Experiment", *(inline(name) for name in models)]
     lines = [
         "| " + " | ".join(header) + " |",
         "|" + "---|" * len(header),
     ]
     for row in rows:
         where = file_of(row) if file_of is not None else ""
-        title = _inline(row.title) or "(untitled)"
+        title = inline(row.title) or "(untitled)"
         cells = [
             f"[{row.experiment_id} · {title}]({where})"
             if where
@@ -505,10 +479,10 @@ def overview_table(
                 cells.append("")
                 continue
             verdict, uuid = standing
-            shown = _inline(verdict) if verdict else "not judged"
+            shown = inline(verdict) if verdict else "not judged"
             cells.append(f"[{shown}]({where}#{run_anchor(uuid)})")
         lines.append("| " + " | ".join(cells) + " |")
-    text_ = _heading(2, "Overview") + "\n".join(lines) + "\n\n"
+    text_ = heading(2, "Overview") + "\n".join(lines) + "\n\n"
     if total > len(rows):
         text_ += (
             f"*The table holds the {len(rows):,} most recent of "
@@ -519,87 +493,9 @@ def overview_table(
 
 # -- readable text -------------------------------------------------------------------------
 
-# Control characters show as their Unicode pictures (␀, ␛): visible, and never binary.
-_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-_CANONICAL_UTC = re.compile(
-    r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]+)?\+00:00$"
-)
-# What escape_inline would change, or whitespace to collapse: anything else is plain.
-_NOT_PLAIN = re.compile(r"[\x00-\x1f\x7f-\x9f\\`*_\[\]{}|<~]|&#?\w+;|%%|:/|#$|\s\s|[^\S ]")
-
-
-def _picture(match: re.Match[str]) -> str:
-    code = ord(match.group())
-    if code < 0x20:
-        return chr(0x2400 + code)
-    return "\u2421" if code == 0x7F else "\ufffd"
-
-
-def _readable(value: str) -> str:
-    """Text for people: one kind of line ending, no control characters."""
-    if "\r" in value:
-        value = value.replace("\r\n", "\n").replace("\r", "\n")
-    return _CONTROL.sub(_picture, value) if _CONTROL.search(value) else value
-
-
-def _inline(value: Any) -> str:
-    """A value a person (or Ollama) wrote, on one line of Markdown: spaces collapsed, shown
-    as written by every reader (see notebook_format.escape_inline)."""
-    if type(value) is str and not _NOT_PLAIN.search(value) and value == value.strip(" "):
-        return value
-    shown = escape_inline(" ".join(_readable(str(value)).split()))
-    # A heading's closing #s would vanish; one escaped # ends the sequence.
-    return shown[:-1] + "\\#" if shown.endswith("#") else shown
-
-
-def _quote(value: str) -> str:
-    """A person's text (a hypothesis, a note) as a blockquote that shows it as written:
-    escaped line by line, its line breaks kept as hard breaks."""
-    lines = escape_lines(_readable(value)) or [""]
-    quoted = []
-    for number, line in enumerate(lines):
-        if not line:
-            quoted.append(">")
-        elif number + 1 < len(lines) and lines[number + 1]:
-            quoted.append(f"> {line}  ")  # two spaces: a line break every reader knows
-        else:
-            quoted.append(f"> {line}")
-    return "\n".join(quoted) + "\n\n"
-
-
-def _code(value: str) -> str:
-    return code_span(_readable(value))
-
-
-def _code_block(value: str, info: str = "text") -> str:
-    """Text a model or a server wrote, in a fence no line of it can close: every reader
-    shows it as it is, line breaks and all, and interprets none of it."""
-    shown = _readable(value).rstrip("\n")
-    fence = fence_for(shown)
-    return f"{fence}{info}\n{shown}\n{fence}\n\n"
-
-
-def _heading(level: int, title: str) -> str:
-    return f"{'#' * level} {title}\n\n"
-
-
-def _when(value: Any) -> str:
-    """`2026-01-31 14:05:09 UTC` for people; the exact text is in the metadata."""
-    if value is None:
-        return "-"
-    if isinstance(value, str) and _CANONICAL_UTC.match(value):  # what the journal writes
-        return f"{value[:10]} {value[11:19]} UTC"
-    try:
-        moment = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
-    except ValueError:
-        return _inline(value)
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
-
 
 def _json_text(value: Any) -> str:
-    return _readable(encode_json(value))
+    return readable(encode_json(value))
 
 
 def _as_text(value: Any) -> str:
@@ -616,16 +512,16 @@ def _block(kind: str, record: dict[str, Any]) -> str:
 
 
 def _model_line(run: dict[str, Any]) -> str:
-    parts = [_code(str(run.get("model", "")))]
+    parts = [code(str(run.get("model", "")))]
     digest = str(run.get("model_digest") or "")
     if digest:
-        parts.append(f"digest {_code(short_digest(digest))}")
+        parts.append(f"digest {code(short_digest(digest))}")
     for key in ("model_family", "model_parameter_size", "model_quantization"):
         if run.get(key):
-            parts.append(_inline(run[key]))
+            parts.append(inline(run[key]))
     host = _as_text(run.get("host"))
     if host:
-        parts.append(f"on {_inline(host)}")
+        parts.append(f"on {inline(host)}")
     return " · ".join(parts)
 
 
@@ -634,14 +530,14 @@ def _options_line(run: dict[str, Any]) -> str:
     if not isinstance(options, dict) or not options:
         return "model defaults"
     return " · ".join(
-        code_span(f"{_readable(str(key))}={_json_text(value)}") for key, value in options.items()
+        code_span(f"{readable(str(key))}={_json_text(value)}") for key, value in options.items()
     )
 
 
 def _request_line(run: dict[str, Any]) -> str:
     parts = []
     if run.get("keep_alive") is not None:
-        parts.append(f"keep_alive {_code(_as_text(run['keep_alive']))}")
+        parts.append(f"keep_alive {code(_as_text(run['keep_alive']))}")
     if run.get("think") is not None:
         parts.append(f"think {code_span(_json_text(run['think']))}")
     if run.get("format") == "json":
@@ -656,8 +552,8 @@ def _format_schema(run: dict[str, Any], level: int) -> Iterator[str]:
     schema = run.get("format")
     if schema is None or schema == "json":
         return
-    yield _heading(level, "Format: JSON schema")
-    yield _code_block(json.dumps(schema, ensure_ascii=False, indent=2))
+    yield heading(level, "Format: JSON schema")
+    yield code_block(json.dumps(schema, ensure_ascii=False, indent=2))
 
 
 def _image_links(run: dict[str, Any], refs: Any) -> str:
@@ -712,14 +608,14 @@ _DURATIONS = (
 
 
 def _status_line(run: dict[str, Any]) -> str:
-    status = _inline(run.get("status") or "")
+    status = inline(run.get("status") or "")
     if run.get("done_reason"):
-        status += f" ({_inline(run['done_reason'])})"
-    parts = [status, f"recorded {_when(run.get('created_at'))}"]
+        status += f" ({inline(run['done_reason'])})"
+    parts = [status, f"recorded {when(run.get('created_at'))}"]
     if run.get("finished_at"):
-        parts.append(f"finished {_when(run['finished_at'])}")
+        parts.append(f"finished {when(run['finished_at'])}")
     if run.get("ollama_version"):
-        parts.append(f"Ollama {_inline(run['ollama_version'])}")
+        parts.append(f"Ollama {inline(run['ollama_version'])}")
     return " · ".join(parts)
 
 
@@ -729,20 +625,20 @@ def _messages(run: dict[str, Any], level: int) -> Iterator[str]:
         return
     only = messages[0] if len(messages) == 1 else None
     if isinstance(only, dict) and only.get("role") == "user" and set(only) <= {"role", "content"}:
-        yield _heading(level, "Prompt")
-        yield _code_block(_as_text(only.get("content")))
+        yield heading(level, "Prompt")
+        yield code_block(_as_text(only.get("content")))
         return
-    yield _heading(level, "Conversation")
+    yield heading(level, "Conversation")
     for message in messages:
         if not isinstance(message, dict):
-            yield _code_block(_json_text(message), "json")
+            yield code_block(_json_text(message), "json")
             continue
         images = message.get("images")
         shown = ("role", "content", "images") if isinstance(images, list) else ("role", "content")
         extras = sorted(str(key) for key in message if key not in shown)
-        note = f" ({', '.join(_inline(key) for key in extras)} in the metadata)" if extras else ""
-        yield f"**{_inline(_as_text(message.get('role')) or 'message')}:**{note}\n\n"
-        yield _code_block(_as_text(message.get("content")))
+        note = f" ({', '.join(inline(key) for key in extras)} in the metadata)" if extras else ""
+        yield f"**{inline(_as_text(message.get('role')) or 'message')}:**{note}\n\n"
+        yield code_block(_as_text(message.get("content")))
         yield _image_links(run, images)
 
 
@@ -754,17 +650,17 @@ def _template(template: Any, level: int) -> Iterator[str]:
     value as a person's text (the metadata holds them exactly)."""
     if not isinstance(template, dict):
         return
-    yield _heading(level, "Template")
+    yield heading(level, "Template")
     if _as_text(template.get("system")):
         yield "**System prompt template:**\n\n"
-        yield _code_block(_as_text(template["system"]))
+        yield code_block(_as_text(template["system"]))
     yield "**Prompt template:**\n\n"
-    yield _code_block(_as_text(template.get("prompt")))
+    yield code_block(_as_text(template.get("prompt")))
     values = template.get("values")
     if isinstance(values, dict) and values:
         yield "**Values:**\n\n"
         items = [
-            f"- {_code(str(name))}: {_inline(_as_text(value)) or EMPTY_VALUE}"
+            f"- {code(str(name))}: {inline(_as_text(value)) or EMPTY_VALUE}"
             for name, value in values.items()
         ]
         yield "\n".join(items) + "\n\n"
@@ -773,7 +669,7 @@ def _template(template: Any, level: int) -> Iterator[str]:
 def _list_item(value: str) -> str:
     """A person's text as one list item: a list item's text starts a block, so it is
     escaped as a line's start is (spaces collapsed)."""
-    return "- " + escape_line(" ".join(_readable(value).split()))
+    return "- " + escape_line(" ".join(readable(value).split()))
 
 
 def _expectation_line(record: dict[str, Any]) -> str:
@@ -793,7 +689,7 @@ def _expectation_line(record: dict[str, Any]) -> str:
 def _expectation_item(record: dict[str, Any]) -> str:
     extras = []
     if _as_text(record.get("name")).strip():
-        extras.append(f"named {_inline(record['name'])}")
+        extras.append(f"named {inline(record['name'])}")
     weight = _number(record.get("weight"))
     if weight is not None and weight != 1:
         extras.append(f"weight {weight:g}")
@@ -802,7 +698,7 @@ def _expectation_item(record: dict[str, Any]) -> str:
         try:
             extras.append(f"on {Target.parse(target).described}")  # the answer of turn 2
         except ValueError:  # not one this version reads: show what is there
-            extras.append(f"on the {_inline(target)}")
+            extras.append(f"on the {inline(target)}")
     return " · ".join([_list_item(_expectation_line(record)), *extras])
 
 
@@ -820,7 +716,7 @@ def _expectations(entry: ExperimentEntry, level: int, blocks: list[str] | None) 
         return
     if blocks is not None:
         blocks.extend(_block(KIND_EXPECTATION, record) for record in entry.expectations)
-    yield _heading(level, "Expectations")
+    yield heading(level, "Expectations")
     if entry.expectations:
         yield "\n".join(_expectation_item(record) for record in entry.expectations) + "\n\n"
     yield _combine_line(grading) + "\n\n"
@@ -837,7 +733,7 @@ def _input_names(rows: list[dict[str, Any]]) -> list[str]:
 
 def _input_cell(value: Any) -> str:
     """A cell as a person's text on one line: every `|` escaped, so it stays one cell."""
-    return _inline(value) if value is not None else ""
+    return inline(value) if value is not None else ""
 
 
 def _inputs(entry: ExperimentEntry, level: int, blocks: list[str] | None) -> Iterator[str]:
@@ -847,16 +743,16 @@ def _inputs(entry: ExperimentEntry, level: int, blocks: list[str] | None) -> Ite
         return
     if blocks is not None:
         blocks.extend(_block(KIND_INPUT, row) for row in entry.inputs)
-    yield _heading(level, "Inputs")
+    yield heading(level, "Inputs")
     names = _input_names(entry.inputs)
-    header = ["#", *(_inline(name) for name in names), "Expectations"]
+    header = ["#", *(inline(name) for name in names), "Expectations"]
     lines = ["| " + " | ".join(header) + " |", "|--:|" + "---|" * (len(names) + 1)]
     for row in entry.inputs:
         found = row.get("variables")
         variables: dict[str, Any] = found if isinstance(found, dict) else {}
         expectations = row.get("expectations")
         shown = (
-            " · ".join(_inline(_as_text(line)) for line in expectations)
+            " · ".join(inline(_as_text(line)) for line in expectations)
             if isinstance(expectations, list)
             else ""
         )
@@ -870,11 +766,11 @@ def _inputs(entry: ExperimentEntry, level: int, blocks: list[str] | None) -> Ite
 
 
 def _grade_item(grade: dict[str, Any]) -> str:
-    parts = [f"- **{_inline(_as_text(grade.get('status')))}**"]
-    parts.append(_inline(_as_text(grade.get("expectation"))))
+    parts = [f"- **{inline(_as_text(grade.get('status')))}**"]
+    parts.append(inline(_as_text(grade.get("expectation"))))
     reason = _as_text(grade.get("reason"))
     if reason.strip():
-        parts.append(code_span(_readable(reason)))  # a judge's reason is a model's text
+        parts.append(code_span(readable(reason)))  # a judge's reason is a model's text
     return " · ".join(parts)
 
 
@@ -905,7 +801,7 @@ def _grades(
     for grade in entry.grades:  # oldest first: the newest of each expectation stays
         current[grade.get("expectation_uuid")] = grade
     shown = [current[uuid] for uuid in expected if uuid in current]
-    yield _heading(level, "Grades")
+    yield heading(level, "Grades")
     if shown:
         yield "\n".join(_grade_item(grade) for grade in shown) + "\n\n"
     others = len(entry.grades) - len(shown)
@@ -1010,22 +906,22 @@ def _runs_at_a_glance(
         model = str(record.get("model", ""))
         if digest := short_digest(str(record.get("model_digest") or "")):
             model += f"@{digest}"
-        cells.append(_inline(model))
+        cells.append(inline(model))
         options = _options_of(run)
         if run is by_id[0]:
             change = ", ".join(f"{k}={_json_text(v)}" for k, v in options.items())
-            cells.append(_inline(change) or "model defaults")
+            cells.append(inline(change) or "model defaults")
         else:
-            cells.append(_inline(_options_change(options, first)) or "same")
-        verdict = _inline(record["verdict"]) if record.get("verdict") else "unrated"
+            cells.append(inline(_options_change(options, first)) or "same")
+        verdict = inline(record["verdict"]) if record.get("verdict") else "unrated"
         if record.get("status") != "done":
-            verdict = f"{_inline(record.get('status') or '')}, {verdict}"
+            verdict = f"{inline(record.get('status') or '')}, {verdict}"
         cells.append(verdict)
-        note = _readable(_as_text(record.get("verdict_note"))).strip()
+        note = readable(_as_text(record.get("verdict_note"))).strip()
         why = note.split("\n", 1)[0][:_GLANCE_WHY] if note else ""
-        cells.append(_inline(why))
+        cells.append(inline(why))
         lines.append("| " + " | ".join(cells) + " |")
-    yield _heading(level, "Runs at a glance")
+    yield heading(level, "Runs at a glance")
     yield "\n".join(lines) + "\n\n"
 
 
@@ -1057,13 +953,13 @@ def _replays_line(entry: RunEntry, linking: _Linking) -> str:
     run = entry.record
     if entry.original is not None:
         return _run_link(entry.original, run.get("experiment_id"), linking)
-    uuid = _inline(str(run.get(REPLAY_OF_UUID) or "")[:8])
+    uuid = inline(str(run.get(REPLAY_OF_UUID) or "")[:8])
     return f"run {uuid or run.get('replay_of_id')} (not in this export)"
 
 
 def _replayed_by(run: dict[str, Any], link: RunLink, linking: _Linking) -> str:
     same = "same answer" if link.same_answer else "differs"
-    return f"{_run_link(link, run.get('experiment_id'), linking)} on {_code(link.model)}: {same}"
+    return f"{_run_link(link, run.get('experiment_id'), linking)} on {code(link.model)}: {same}"
 
 
 def _prompt_key(run: dict[str, Any]) -> tuple[str, str] | None:
@@ -1095,13 +991,13 @@ def _render_run(
     run = entry.record
     if blocks is not None:
         blocks.append(_block(KIND_RUN, run))
-    title = [f"Run {run.get('id')}", _inline(run.get("model", ""))]
+    title = [f"Run {run.get('id')}", inline(run.get("model", ""))]
     if run.get("status") != "done":
-        title.append(_inline(run.get("status") or ""))
-    title.append(_inline(run["verdict"]) if run.get("verdict") else "unrated")
+        title.append(inline(run.get("status") or ""))
+    title.append(inline(run["verdict"]) if run.get("verdict") else "unrated")
     # The anchor names the run by uuid: links to it hold when its verdict or id changes.
     anchor = f' <a id="{run_anchor(run.get("uuid"))}"></a>' if blocks is not None else ""
-    yield _heading(level, " · ".join(title) + anchor)
+    yield heading(level, " · ".join(title) + anchor)
     facts = [f"- **Model:** {_model_line(run)}", f"- **Options:** {_options_line(run)}"]
     if request := _request_line(run):
         facts.append(f"- **Request:** {request}")
@@ -1123,7 +1019,7 @@ def _render_run(
         facts.append(f"- **Stats:** {stats}")
     yield "\n".join(facts) + "\n\n"
     if same_prompt is not None:  # the metadata holds it in full all the same
-        yield _heading(level + 1, "Prompt")
+        yield heading(level + 1, "Prompt")
         link = RunLink(
             int(same_prompt.record["id"]),
             str(same_prompt.record.get("uuid")),
@@ -1134,27 +1030,27 @@ def _render_run(
         yield f"*Same prompt{also} as {_run_link(link, run['experiment_id'], linking)}.*\n\n"
     else:
         if _as_text(run.get("system_prompt")):
-            yield _heading(level + 1, "System prompt")
-            yield _code_block(_as_text(run["system_prompt"]))
+            yield heading(level + 1, "System prompt")
+            yield code_block(_as_text(run["system_prompt"]))
         yield from _messages(run, level + 1)
     yield from _format_schema(run, level + 1)
     yield from _template(run.get("template"), level + 1)
     if _as_text(run.get("thinking")).strip():
-        yield _heading(level + 1, "Thinking")
-        yield _code_block(_as_text(run["thinking"]))
-    yield _heading(level + 1, "Answer")
+        yield heading(level + 1, "Thinking")
+        yield code_block(_as_text(run["thinking"]))
+    yield heading(level + 1, "Answer")
     answer = _as_text(run.get("response"))
-    yield _code_block(answer) if answer.strip() else "*No answer.*\n\n"
+    yield code_block(answer) if answer.strip() else "*No answer.*\n\n"
     if _as_text(run.get("error")).strip():
-        yield _heading(level + 1, "Error")
-        yield _code_block(_as_text(run["error"]))
+        yield heading(level + 1, "Error")
+        yield code_block(_as_text(run["error"]))
     yield from _grades(entry, _expected_uuids(run, expectations, inputs), level + 1, blocks)
     note = _as_text(run.get("verdict_note"))
     if run.get("verdict") or note.strip():
-        label = f"Verdict: {_inline(run['verdict'])}" if run.get("verdict") else "Note"
-        yield _heading(level + 1, label)
+        label = f"Verdict: {inline(run['verdict'])}" if run.get("verdict") else "Note"
+        yield heading(level + 1, label)
         if note.strip():
-            yield _quote(note)
+            yield quote(note)
 
 
 def render_experiment(
@@ -1181,8 +1077,8 @@ def _experiment_prose(
     experiment = entry.record
     if blocks is not None and not in_folder:
         blocks.append(_block(KIND_EXPERIMENT, experiment))
-    yield _heading(level, _inline(experiment.get("title") or "") or "(untitled)")
-    created, updated = _when(experiment.get("created_at")), _when(experiment.get("updated_at"))
+    yield heading(level, inline(experiment.get("title") or "") or "(untitled)")
+    created, updated = when(experiment.get("created_at")), when(experiment.get("updated_at"))
     facts = [f"Experiment {experiment.get('id')}", f"created {created}"]
     if updated != created:
         facts.append(f"updated {updated}")
@@ -1192,7 +1088,7 @@ def _experiment_prose(
         line += f" · [index]({INDEX_NAME})"
     tags = experiment.get("tags")
     if isinstance(tags, list) and tags:
-        line += "  \n**Tags:** " + " · ".join(_code(_as_text(t)) for t in tags)
+        line += "  \n**Tags:** " + " · ".join(code(_as_text(t)) for t in tags)
     yield line + "\n\n"
     for label, key in (
         ("Hypothesis", "hypothesis"),
@@ -1204,8 +1100,8 @@ def _experiment_prose(
             yield from _inputs(entry, level + 1, blocks)
         value = _as_text(experiment.get(key))
         if value.strip():
-            yield _heading(level + 1, label)
-            yield _quote(value)
+            yield heading(level + 1, label)
+            yield quote(value)
     runs, turns = _in_conversations(entry.runs)
     yield from _runs_at_a_glance(entry.runs, runs, level + 1, links=blocks is not None)
     prompts: dict[tuple[str, str], RunEntry] = {}
@@ -1232,10 +1128,10 @@ def _document_head(
     if exported_at is not None:
         header["exported_at"] = _iso(exported_at)
     head = front_matter(header) + "\n" if metadata else ""
-    head += _heading(1, DOCUMENT_TITLE)
+    head += heading(1, DOCUMENT_TITLE)
     lines = [line for line in (selection.describe(),) if line]
     if exported_at is not None:
-        lines.append(f"Exported {_when(exported_at)}.")
+        lines.append(f"Exported {when(exported_at)}.")
     return head + "".join(f"{line}\n\n" for line in lines)
 
 
@@ -1247,20 +1143,20 @@ def _iso(moment: datetime) -> str:
 
 def _index_row(entry: ExperimentEntry, name: str) -> str:
     experiment = entry.record
-    title = _inline(experiment.get("title") or "") or "(untitled)"
-    models = list(dict.fromkeys(_inline(run.record.get("model", "")) for run in entry.runs))
+    title = inline(experiment.get("title") or "") or "(untitled)"
+    models = list(dict.fromkeys(inline(run.record.get("model", "")) for run in entry.runs))
     verdicts: dict[str, int] = {}
     for run in entry.runs:
         verdict = str(run.record.get("verdict") or "unrated")
         verdicts[verdict] = verdicts.get(verdict, 0) + 1
     cells = [
         f"[{experiment.get('id')} · {title}]({name})",
-        _when(experiment.get("created_at")).split(" ", 1)[0],  # the day: no escape is cut
+        when(experiment.get("created_at")).split(" ", 1)[0],  # the day: no escape is cut
         str(len(entry.runs)),
         ", ".join(models),
-        " · ".join(f"{count} {_inline(verdict)}" for verdict, count in verdicts.items()),
+        " · ".join(f"{count} {inline(verdict)}" for verdict, count in verdicts.items()),
     ]
-    return "| " + " | ".join(cells) + " |\n"  # _inline escaped every | in them
+    return "| " + " | ".join(cells) + " |\n"  # inline escaped every | in them
 
 
 _INDEX_HEADER = "| Experiment | Created | Runs | Models | Verdicts |\n|---|---|--:|---|---|\n"
@@ -1297,9 +1193,14 @@ def write_single_file(
         expectations += len(entry.expectations)
         grades += entry.grades
         inputs += len(entry.inputs)
-    if not experiments:
-        write(_NOTHING)
-    exported, items = export_checks.write_checks(checks or [], write, metadata=metadata)
+    exported, items, rest = export_checks.write_checks(
+        checks or [], write, metadata=metadata, lead="" if experiments else _NOTHING
+    )
+    write(rest)
+    if metadata and rest:  # the end's own hash (format 11): no readable text goes unchecked
+        end = ProseDigest()
+        end.add_text(rest)
+        write(text_block(end) + "\n")
     if metadata:
         counts = end_record(
             experiments=experiments,
@@ -1362,6 +1263,14 @@ def _write_folder_contents(
     )
     with new_text_file(folder / INDEX_NAME) as index:
         index.write(_document_head(Layout.FOLDER, selection, exported_at, True) + overview)
+        index_text = ProseDigest()  # index.md's own hash (format 11), before its end
+        index_text.add_text(_document_head(Layout.FOLDER, selection, exported_at, False))
+        index_text.add_text(overview)
+
+        def add_to_index(piece: str) -> None:
+            index.write(piece)
+            index_text.add_text(piece)
+
         for entry in entries:
             record = entry.record
             name = experiment_file_name(int(record["id"]), str(record.get("title") or ""))
@@ -1379,18 +1288,19 @@ def _write_folder_contents(
                 )
                 out.write(metadata_block(KIND_END, counts, one_line=True))
             if not experiments:
-                index.write(_INDEX_HEADER)
-            index.write(_index_row(entry, name))
+                add_to_index(_INDEX_HEADER)
+            add_to_index(_index_row(entry, name))
             experiments += 1
             runs += len(entry.runs)
             expectations += len(entry.expectations)
             grades += entry.grades
             inputs += len(entry.inputs)
-        index.write("\n" if experiments else _NOTHING)
+        add_to_index("\n" if experiments else _NOTHING)
         part, checks, items = export_checks.write_check_files(
             folder, read_selected_checks(session, selection)
         )
-        index.write(part)
+        add_to_index(part)
+        index.write(text_block(index_text) + "\n")
         counts = end_record(
             experiments=experiments,
             runs=runs,

@@ -56,6 +56,7 @@ from journal.core.notebook_format import (
     BLOCK_SUFFIX,
     CHECK_LAYOUT,
     CHECKS_DIR,
+    COVERED_TEXT_FORMAT,
     EXPERIMENT_FILE,
     FORMAT_KEY,
     FORMAT_VERSION,
@@ -89,6 +90,7 @@ from journal.core.notebook_format import (
     end_record,
     is_export_folder,
     load_json,
+    runs_not_held,
 )
 from journal.core.option_schema import shown as shown_value
 from journal.core.options import check_recorded, check_request
@@ -156,8 +158,10 @@ class ImportResult:
     new_checks: int = 0  # migration checks (format 10)
     present_checks: int = 0
     # Where the readable text no longer matches its hash (format 9 on): a file of a folder
-    # export, or an experiment (or the head) of a one-file export. Those edits were not
-    # imported: the metadata is what an import reads.
+    # export (its index.md from format 11), or a part of a one-file export (the head, an
+    # experiment, a check, what follows the last experiment); from format 11 also a line of
+    # text where an export writes none. Those edits were not imported: the metadata is what
+    # an import reads.
     edited_text: list[str] = field(default_factory=list)
 
     def edited_lines(self) -> list[str]:
@@ -339,6 +343,7 @@ class _Event:
     kind: str  # "header", or one of BLOCK_KINDS
     record: dict[str, Any]
     line: int
+    text_at: int = 0  # the first line of readable text since the block before, if any
 
 
 class _Lines:
@@ -351,6 +356,7 @@ class _Lines:
         self.path = path
         self.shown = shown
         self.last = 0
+        self.text_after_blocks = 0  # the first line of readable text after the last block
 
     def fail(self, line: int, reason: str) -> NoReturn:
         raise ImportFormatError(self.shown, line, reason)
@@ -424,6 +430,7 @@ def _events(lines: _Lines) -> Iterator[_Event]:
     yield _Event("header", header, 1)
     fence, fence_line = 0, 0
     prose = ProseDigest()  # the readable text since the last block, for a KIND_TEXT block
+    text_at = 0  # where that text starts (0: there is none)
     for number, raw in numbered:
         if fence:
             stripped = raw.rstrip(b" \t")
@@ -437,10 +444,14 @@ def _events(lines: _Lines) -> Iterator[_Event]:
                 if set(event.record) != {TEXT_KEY} or not isinstance(event.record[TEXT_KEY], str):
                     lines.fail(number, f"a text block holds only its {TEXT_KEY}")
                 event.record[_FOUND] = prose.hexdigest()
-            prose = ProseDigest()
+            event.text_at = text_at
+            prose, text_at = ProseDigest(), 0
             yield event
             continue
         prose.add_line(raw)
+        if not text_at and raw.rstrip(b" \t"):
+            text_at = number
+    lines.text_after_blocks = text_at
     if fence:
         lines.fail(fence_line, "a code block opened here never closes; the file was edited or cut")
 
@@ -853,11 +864,13 @@ def _experiments_in_file(
     checks = [] if checks is None else checks
     earlier_checks = len(checks)  # of the folder's other files
     head_edited = False  # one-file: a text block, not yet known to be an experiment's
+    texts = 0  # one-file: text blocks so far (the first ends the head)
     lines = _Lines(path, shown)
     events = _events(lines)
     header = next(events)
     layout = header.record.get(LAYOUT_KEY)
     version = header.record[FORMAT_KEY]
+    covered = version >= COVERED_TEXT_FORMAT
     current: ParsedExperiment | None = None
 
     def start(record: dict[str, Any], line: int) -> ParsedExperiment:
@@ -883,21 +896,27 @@ def _experiments_in_file(
             lines.fail(event.line, "metadata after the llm-journal:end marker")
         if layout == CHECK_LAYOUT and event.kind not in _CHECK_FILE_KINDS:
             lines.fail(event.line, f"an llm-journal:{event.kind} block in a check's file")
+        if covered and event.kind != KIND_TEXT and event.text_at:
+            edited.append(_uncovered(shown, event.text_at, "between two metadata blocks"))
         if event.kind == KIND_TEXT:
             changed = event.record[TEXT_KEY] != event.record[_FOUND]
             if layout in ("experiment", CHECK_LAYOUT):
                 if changed:
                     edited.append(shown)
-            else:  # it leads an experiment's blocks, or ends the head
+            else:  # it leads an experiment's or a check's blocks, ends the head, or the file
                 if head_edited:
                     edited.append(f"{shown} (before its first experiment)")
                 head_edited = changed
+                texts += 1
             continue
         if head_edited and event.kind == KIND_CHECK:
             edited.append(f"{shown} (migration check {_describe(event.record.get('id'))})")
             head_edited = False
         if head_edited and event.kind != KIND_EXPERIMENT:
-            edited.append(f"{shown} (before its first experiment)")
+            # From format 11 a text block that is not the head's, just before the end
+            # marker, covers what follows the last experiment.
+            part = "after its last experiment" if texts > 1 else "before its first experiment"
+            edited.append(f"{shown} ({part})")
             head_edited = False
         if len(checks) > earlier_checks and event.kind not in _CHECK_FILE_KINDS[1:]:
             lines.fail(event.line, f"an llm-journal:{event.kind} block after the migration checks")
@@ -956,6 +975,8 @@ def _experiments_in_file(
             end = event
     if end is None:
         lines.fail(lines.last, "the file ends without its llm-journal:end marker: it is incomplete")
+    if covered and lines.text_after_blocks:
+        edited.append(_uncovered(shown, lines.text_after_blocks, "after the end marker"))
     expected = end_record(
         experiments=None if layout in ("experiment", CHECK_LAYOUT) else experiments,
         runs=runs,
@@ -978,6 +999,12 @@ def _experiments_in_file(
 
 
 _CHECK_FILE_KINDS = (KIND_TEXT, KIND_CHECK, KIND_CHECK_ITEM, KIND_END)  # the text first
+
+
+def _uncovered(shown: str, line: int, where: str) -> str:
+    """Where readable text sits that no text block covers (format 11 on): an export
+    writes none there, so a person added it."""
+    return f"{shown} (line {line}, {where})"
 
 
 def _check_check_item(lines: _Lines, event: _Event, check: ParsedCheck) -> None:
@@ -1129,6 +1156,7 @@ def _experiments_in_folder(
     """The experiments of a folder export; its migration checks (format 10, a file each
     in CHECKS_DIR) go to `checks` once the experiments are read."""
     checks = [] if checks is None else checks
+    edited = [] if edited is None else edited
     index = folder / INDEX_NAME
     if not index.is_file():
         raise InvalidInputError(
@@ -1136,15 +1164,28 @@ def _experiments_in_folder(
         )
     lines = _Lines(index, str(index))
     events = _events(lines)
-    if next(events).record.get(LAYOUT_KEY) != "folder":
+    header = next(events)
+    if header.record.get(LAYOUT_KEY) != "folder":
         lines.fail(1, "this is not the index of a folder export")
-    end: _Event | None = None
+    # From format 11 its readable text is covered by a text block before the end marker.
+    covered = header.record[FORMAT_KEY] >= COVERED_TEXT_FORMAT
+    kinds = [KIND_TEXT, KIND_END] if covered else [KIND_END]
+    held = "its text block, then the end marker" if covered else "only the end marker"
+    blocks: list[_Event] = []
     for event in events:
-        if event.kind != KIND_END or end is not None:
-            lines.fail(event.line, f"{INDEX_NAME} holds only the end marker")
-        end = event
-    if end is None:
+        if len(blocks) == len(kinds) or event.kind != kinds[len(blocks)]:
+            lines.fail(event.line, f"{INDEX_NAME} holds {held}")
+        blocks.append(event)
+    if len(blocks) < len(kinds):
         lines.fail(lines.last, f"{INDEX_NAME} ends without its llm-journal:end marker")
+    end = blocks[-1]
+    if covered:
+        if blocks[0].record[TEXT_KEY] != blocks[0].record[_FOUND]:
+            edited.append(str(index))
+        if end.text_at:
+            edited.append(_uncovered(str(index), end.text_at, "between two metadata blocks"))
+        if lines.text_after_blocks:
+            edited.append(_uncovered(str(index), lines.text_after_blocks, "after the end marker"))
     experiments = runs = expectations = grades = inputs = 0
     for name in _experiment_files(folder):
         for parsed in _experiments_in_file(folder / name, str(folder / name), schema, edited):
@@ -1190,8 +1231,15 @@ def _read(
     return _experiments_in_file(path, str(path), schema, edited, checks)
 
 
-def _stage(path: Path, schema: _Schema, staging: Staging, edited: list[str]) -> None:
-    """Read everything once, refuse what is wrong, and stage every record as it is read."""
+def _stage(
+    path: Path,
+    schema: _Schema,
+    staging: Staging,
+    edited: list[str],
+    journal_runs: Callable[[list[str]], set[str]],
+) -> None:
+    """Read everything once, refuse what is wrong, and stage every record as it is read;
+    `journal_runs` says which of some run uuids the journal holds (for migration checks)."""
     experiment_uuids: dict[str, str] = {}
     run_uuids: dict[str, str] = {}
     experiment_ids: dict[int, str] = {}
@@ -1269,7 +1317,7 @@ def _stage(path: Path, schema: _Schema, staging: Staging, edited: list[str]) -> 
                     linked=grade.record.get("expectation_id") is not None,
                 )
     _refuse_replay_cycles(replays)
-    _stage_checks(checks, run_uuids, schema, staging)
+    _stage_checks(checks, run_uuids, schema, staging, journal_runs)
     staging.finish()
 
 
@@ -1278,9 +1326,11 @@ def _stage_checks(
     run_uuids: dict[str, str],
     schema: _Schema,
     staging: Staging,
+    journal_runs: Callable[[list[str]], set[str]],
 ) -> None:
     """Each check, its items' runs found among the export's runs (a check is exported only
-    with all of them), staged for the merge."""
+    with all of them) or, for a check file imported on its own, among the journal's;
+    staged for the merge. A check lacking some is refused, naming every run it lacks."""
     uuids: dict[str, str] = {}
     ids: dict[int, str] = {}
     columns = list(schema.migration_check.values())
@@ -1288,16 +1338,23 @@ def _stage_checks(
         where = f"{check.shown}:{check.line}"
         _unique(uuids, check.record["uuid"], where, "migration check uuid")
         _unique(ids, check.record["id"], where, "migration check id")
+        named: dict[str, int] = {}  # run uuid -> the line of the first item naming it
+        for item in check.items:
+            for run in (item.record[SOURCE_RUN_UUID], item.record[NEW_RUN_UUID]):
+                if run is not None and run not in run_uuids:
+                    named.setdefault(run, item.line)
+        held = journal_runs(list(named))
+        lacking = [run for run in named if run not in held]
+        if lacking:
+            shown = ", ".join(_describe(run) for run in lacking)
+            raise ImportFormatError(
+                check.shown,
+                named[lacking[0]],
+                f"migration check {_describe(check.record['id'])} cannot be imported: "
+                + runs_not_held(shown, "this export nor in this journal"),
+            )
         items = []
         for item in check.items:
-            for key in (SOURCE_RUN_UUID, NEW_RUN_UUID):
-                run = item.record[key]
-                if run is not None and run not in run_uuids:
-                    raise ImportFormatError(
-                        check.shown,
-                        item.line,
-                        f"this check item's {key} {_describe(run)} is not a run of this export",
-                    )
             items.append(
                 (item.record["position"], item.record[SOURCE_RUN_UUID], item.record[NEW_RUN_UUID])
             )
@@ -1434,6 +1491,22 @@ def _as_interrupted(record: dict[str, Any]) -> dict[str, Any]:
     )
 
 
+def _runs_held_by(journal: Journal) -> Callable[[list[str]], set[str]]:
+    """Which of some run uuids `journal` holds (in the trash or not): a check's runs."""
+
+    def held(uuids: list[str]) -> set[str]:
+        if not uuids:
+            return set()
+        with journal.read() as session:
+            found = session.execute(
+                text("SELECT uuid FROM run WHERE uuid IN (SELECT value FROM json_each(:uuids))"),
+                {"uuids": json.dumps(uuids)},
+            )
+            return {str(row[0]) for row in found}
+
+    return held
+
+
 def import_markdown(journal: Journal, path: Path | str) -> ImportResult:
     """Import an export file or folder into `journal`: everything new, or nothing.
 
@@ -1451,7 +1524,8 @@ def import_markdown(journal: Journal, path: Path | str) -> ImportResult:
         list(schema.migration_check),
     ) as staging:
         edited: list[str] = []
-        _stage(path, schema, staging, edited)  # no lock: other programs keep writing meanwhile
+        # No lock: other programs keep writing meanwhile.
+        _stage(path, schema, staging, edited, _runs_held_by(journal))
         merged = merge(journal, staging)  # the write lock, for set-based SQL only
     return ImportResult(
         path,

@@ -15,6 +15,7 @@ column affinities on the final INSERT just as it would to the values themselves.
 
 from __future__ import annotations
 
+import json
 import os
 import sqlite3
 import tempfile
@@ -478,6 +479,7 @@ def _merge_checks(connection: Connection, staging: Staging, kept_ids: bool) -> i
         ).first()
         if present is not None:
             continue
+        _refuse_runs_gone(connection, record, items)
         params = {f"c{n}": record[name] for n, name in enumerate(columns)}
         check_id = connection.execute(insert, params).lastrowid
         for position, source, replay in items:
@@ -487,6 +489,23 @@ def _merge_checks(connection: Connection, staging: Staging, kept_ids: bool) -> i
             )
         new += 1
     return new
+
+
+def _refuse_runs_gone(
+    connection: Connection, record: dict[str, Any], items: list[tuple[int, str, str | None]]
+) -> None:
+    """A check file imported on its own names runs the journal held when it was read; one
+    deleted since (its trash emptied meanwhile) is refused, and the whole merge rolls back."""
+    named = sorted({run for _, source, replay in items for run in (source, replay) if run})
+    held = connection.execute(
+        text("SELECT count(*) FROM main.run WHERE uuid IN (SELECT value FROM json_each(:uuids))"),
+        {"uuids": json.dumps(named)},
+    ).scalar()
+    if held != len(named):
+        raise InvalidInputError(
+            f"Runs of migration check {record.get('id')} left this journal during the import; "
+            "nothing was imported. Import again to see which."
+        )
 
 
 def _link_parents(connection: Connection, last_run_id: int) -> None:

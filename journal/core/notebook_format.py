@@ -20,7 +20,7 @@ in fenced code blocks that no line inside can close; what a person wrote (titles
 tags) is escaped so that every reader shows it as the very text; front matter, which readers
 without front matter support show as text, carries no link syntax either.
 The exporter's own HTML is its metadata comments and each run's empty anchor,
-`<a id="run-<uuid>"></a>`, whose id holds only hex digits and dashes (export_markdown.run_anchor);
+`<a id="run-<uuid>"></a>`, whose id holds only hex digits and dashes (export_text.run_anchor);
 its own links are to index.md, the experiment files and those anchors.
 Every change to what an export holds bumps FORMAT_VERSION; the importer reads every version
 from OLDEST_FORMAT_VERSION on (it reads only the metadata, whose meaning never changed).
@@ -71,7 +71,13 @@ from journal.core.formatting import short_digest
 # in one file, a "Migration checks" part after the experiments, in a folder a file each in
 # CHECKS_DIR (layout CHECK_LAYOUT) and a table in index.md; the end markers count them.
 # Older formats import with no checks.
-FORMAT_VERSION = 10
+# 11: every readable line is under a KIND_TEXT hash: a one-file export's text after its last
+# block (no experiments matched, or the "Migration checks" part when no check could be
+# exported) gets one before the end marker, and so does a folder's index.md; readable text
+# anywhere else (between two blocks, after the end marker) is an edit. The records mean
+# what they meant: format 10 imports as it did.
+FORMAT_VERSION = 11
+COVERED_TEXT_FORMAT = 11  # from this format on, readable text outside every hash is an edit
 OLDEST_FORMAT_VERSION = 1
 FORMAT_KEY = "llm_journal"  # in every file's front matter: the format version
 LAYOUT_KEY = "layout"  # in a header's front matter: "file" or "folder"
@@ -374,6 +380,12 @@ def front_matter(record: Mapping[str, Any], *, expand: str | None = None) -> str
 def metadata_block(kind: str, record: Mapping[str, Any], *, one_line: bool = False) -> str:
     payload = dump_value(dict(sorted(record.items()))) if one_line else dump_record(record)
     return f"{BLOCK_PREFIX}{kind} {payload} {BLOCK_SUFFIX}\n"
+
+
+def runs_not_held(runs: str, where: str = "this export") -> str:
+    """The words for a migration check's runs missing from `where`, the same when the
+    exporter leaves the check out and when the importer refuses it."""
+    return f"runs {runs} are not in {where}"
 
 
 class ProseDigest:

@@ -10,8 +10,12 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
+from journal.core import import_markdown as importer
+from journal.core import import_staging
+from journal.core.errors import InvalidInputError
 from journal.core.export_markdown import ExportSelection, Layout, export_to_path
 from journal.core.import_markdown import import_markdown
+from journal.core.import_staging import Merged, Staging
 from journal.core.models import MigrationCheck
 from journal.core.notebook_format import CHECKS_DIR, INDEX_NAME, ImportFormatError
 from journal.core.storage import Journal
@@ -27,6 +31,10 @@ from tests.markdown_readers import (
 )
 
 FORMAT_9 = Path(__file__).parents[1] / "fixtures" / "export_format9.md"
+# The format-9 file imported, given a finished migration check of its runs 1 (replayed by
+# run 2) and 3, and written by the format-10 exporter (the commit before format 11: every
+# readable line under a hash), without a clock.
+FORMAT_10 = Path(__file__).parents[1] / "fixtures" / "export_format10.md"
 
 
 def test_a_check_round_trips_byte_for_byte(journal: Journal, tmp_path: Path) -> None:
@@ -87,7 +95,7 @@ def test_a_check_item_naming_a_run_not_exported_is_refused_before_any_write(
     damaged = tmp_path / "damaged.md"
     damaged.write_text(text[:start] + other_digit + text[start + 1 :], encoding="utf-8")
     with Journal.open(tmp_path / "other.sqlite") as other:
-        with pytest.raises(ImportFormatError, match="is not a run of this export"):
+        with pytest.raises(ImportFormatError, match="are not in this export nor in this journal"):
             import_markdown(other, damaged)
         conn = sqlite3.connect(other.path)
         try:
@@ -133,8 +141,109 @@ def test_a_format_9_export_still_imports_with_no_checks(journal: Journal, tmp_pa
     again = tmp_path / "again.md"
     export_to_path(journal, again)
     assert again.read_text(encoding="utf-8") == text.replace(
-        '"llm_journal": 9', '"llm_journal": 10', 1
+        '"llm_journal": 9', '"llm_journal": 11', 1
     )
+
+
+def test_a_format_10_export_still_imports_with_its_check(journal: Journal, tmp_path: Path) -> None:
+    text = FORMAT_10.read_text(encoding="utf-8")
+    assert '"llm_journal": 10' in text.split("\n---\n", 1)[0]
+    result = import_markdown(journal, FORMAT_10)
+    assert (result.new_experiments, result.new_runs, result.new_checks) == (2, 5, 1)
+    assert result.edited_text == []
+    again = tmp_path / "again.md"
+    export_to_path(journal, again)  # no text after its check: format 11 writes the same
+    assert again.read_text(encoding="utf-8") == text.replace(
+        '"llm_journal": 10', '"llm_journal": 11', 1
+    )
+
+
+def _lone_check(journal: Journal, tmp_path: Path) -> tuple[Path, dict[str, int], Path]:
+    """A check's file from a folder export, the journal's ids, and a one-file export of
+    the same journal made before the check (its runs, no check)."""
+    ids = populate(journal)
+    runs_only = tmp_path / "runs.md"
+    export_to_path(journal, runs_only)
+    add_check(journal, ids)
+    folder = tmp_path / "export"
+    export_to_path(journal, folder, layout=Layout.FOLDER)
+    (page,) = (folder / CHECKS_DIR).iterdir()
+    return page, ids, runs_only
+
+
+def test_a_lone_check_file_imports_into_a_journal_holding_its_runs(
+    journal: Journal, tmp_path: Path
+) -> None:
+    page, _, runs_only = _lone_check(journal, tmp_path)
+    with Journal.open(tmp_path / "other.sqlite") as other:
+        import_markdown(other, runs_only)
+        assert check_rows(other.path) == []
+        result = import_markdown(other, page)
+        assert (result.new_experiments, result.new_runs, result.new_checks) == (0, 0, 1)
+        assert result.edited_text == []
+        assert check_rows(other.path) == check_rows(journal.path)
+        again = import_markdown(other, page)
+        assert (again.new_checks, again.present_checks) == (0, 1)
+
+
+def test_a_lone_check_file_lacking_runs_is_refused_naming_them_before_any_write(
+    journal: Journal, tmp_path: Path
+) -> None:
+    page, ids, _ = _lone_check(journal, tmp_path)
+    uuids = {row[0]: str(row[1]) for row in _rows(journal, "SELECT id, uuid FROM run")}
+    rivers = tmp_path / "rivers.md"  # the check's first item's runs, not its second's
+    export_to_path(journal, rivers, selection=ExportSelection(experiment_id=ids["rivers"]))
+    with Journal.open(tmp_path / "other.sqlite") as other:
+        import_markdown(other, rivers)
+        before = snapshot(other.path)
+        with pytest.raises(ImportFormatError) as refused:
+            import_markdown(other, page)
+        assert str(refused.value).endswith(
+            f'migration check 1 cannot be imported: runs "{uuids[ids["odd"]]}" '
+            "are not in this export nor in this journal"
+        )
+        assert str(refused.value).startswith(f"{page}:")
+        assert snapshot(other.path) == before and check_rows(other.path) == []
+    with Journal.open(tmp_path / "empty.sqlite") as empty:
+        with pytest.raises(ImportFormatError) as refused:
+            import_markdown(empty, page)
+        lacking = ", ".join(f'"{uuids[ids[k]]}"' for k in ("first", "replay", "odd"))
+        assert f"runs {lacking} are not in" in str(refused.value)
+        assert check_rows(empty.path) == []
+
+
+def test_a_lone_checks_run_gone_before_the_merge_is_refused_and_nothing_written(
+    journal: Journal, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Its runs are looked up without the write lock: one deleted meanwhile (another
+    program emptied the trash) is caught under the lock, and the merge rolls back."""
+    page, ids, runs_only = _lone_check(journal, tmp_path)
+    odd = str(_rows(journal, f"SELECT uuid FROM run WHERE id = {ids['odd']}")[0][0])
+    real_merge = import_staging.merge
+
+    def trash_emptied_then_merge(target: Journal, staging: Staging) -> Merged:
+        conn = sqlite3.connect(target.path)
+        try:
+            with conn:
+                conn.execute("DELETE FROM run WHERE uuid = ?", (odd,))
+        finally:
+            conn.close()
+        return real_merge(target, staging)
+
+    with Journal.open(tmp_path / "other.sqlite") as other:
+        import_markdown(other, runs_only)
+        monkeypatch.setattr(importer, "merge", trash_emptied_then_merge)
+        with pytest.raises(InvalidInputError, match="left this journal during the import"):
+            import_markdown(other, page)
+        assert check_rows(other.path) == []
+
+
+def _rows(journal: Journal, sql: str) -> list[tuple[object, ...]]:
+    conn = sqlite3.connect(journal.path)
+    try:
+        return conn.execute(sql).fetchall()
+    finally:
+        conn.close()
 
 
 def _folder(folder: Path) -> dict[str, bytes]:
@@ -162,7 +271,7 @@ def test_a_folder_export_gives_a_check_its_file_and_a_line_in_the_index(
     assert not markdown_it_problems(page, own_links=own, blocks=5)  # and its end
     experiments = frozenset(n for n in os.listdir(folder) if n.endswith(".md"))
     own_index = own_links_of(INDEX_NAME, experiments) | {f"{CHECKS_DIR}/{name}"}
-    assert not markdown_it_problems(index, own_links=own_index, blocks=1)
+    assert not markdown_it_problems(index, own_links=own_index, blocks=2)  # text, end
     with Journal.open(tmp_path / "other.sqlite") as other:
         assert import_markdown(other, folder).new_checks == 1
         assert check_rows(other.path) == check_rows(journal.path)

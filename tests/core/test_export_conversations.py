@@ -345,7 +345,7 @@ def test_an_older_format_imports_with_no_parent_format_or_images(
     path = tmp_path / "export.md"
     export_to_path(journal, path)
     older = tmp_path / "older.md"
-    text = path.read_text(encoding="utf-8").replace('"llm_journal": 10', '"llm_journal": 6', 1)
+    text = path.read_text(encoding="utf-8").replace('"llm_journal": 11', '"llm_journal": 6', 1)
     older.write_text(text, encoding="utf-8")
     with Journal.open(tmp_path / "other.sqlite") as other:
         result = import_markdown(other, older)

@@ -42,6 +42,7 @@ from journal.core.export_markdown import Layout, export_to_path
 from journal.core.import_markdown import import_markdown
 from journal.core.notebook_format import (
     FORMAT_VERSION,
+    INDEX_NAME,
     OLDEST_FORMAT_VERSION,
     ImportFormatError,
 )
@@ -68,7 +69,7 @@ def _rows(journal: Journal, sql: str) -> list[tuple[object, ...]]:
 
 
 def test_the_fixture_is_a_format_1_export() -> None:
-    assert FORMAT_VERSION == 10 and OLDEST_FORMAT_VERSION == 1
+    assert FORMAT_VERSION == 11 and OLDEST_FORMAT_VERSION == 1
     head = FIXTURE.read_text(encoding="utf-8").split("\n---\n", 1)[0]
     assert '"llm_journal": 1' in head and '"layout": "file"' in head
 
@@ -104,7 +105,7 @@ def test_a_format_1_export_still_imports_exactly(journal: Journal, tmp_path: Pat
     again = tmp_path / "again.md"
     export_to_path(journal, again)
     text = again.read_text(encoding="utf-8")
-    assert text.startswith('---\n{\n  "layout": "file",\n  "llm_journal": 10\n}\n---\n')
+    assert text.startswith('---\n{\n  "layout": "file",\n  "llm_journal": 11\n}\n---\n')
     assert not markdown_it_problems(text, own_links=frozenset(), blocks=2 + 3 + 1 + 2 + 1)
     with Journal.open(tmp_path / "third.sqlite") as third:
         import_markdown(third, again)
@@ -153,7 +154,7 @@ def test_a_format_3_export_still_imports_exactly(journal: Journal, tmp_path: Pat
     again = tmp_path / "again.md"
     export_to_path(journal, again)
     assert again.read_text(encoding="utf-8").startswith(
-        '---\n{\n  "layout": "file",\n  "llm_journal": 10\n}\n---\n'
+        '---\n{\n  "layout": "file",\n  "llm_journal": 11\n}\n---\n'
     )
     with Journal.open(tmp_path / "third.sqlite") as third:
         import_markdown(third, again)
@@ -184,7 +185,7 @@ def test_a_format_4_export_still_imports_exactly(journal: Journal, tmp_path: Pat
     again = tmp_path / "again.md"
     export_to_path(journal, again)
     assert again.read_text(encoding="utf-8").startswith(
-        '---\n{\n  "layout": "file",\n  "llm_journal": 10\n}\n---\n'
+        '---\n{\n  "layout": "file",\n  "llm_journal": 11\n}\n---\n'
     )
     with Journal.open(tmp_path / "third.sqlite") as third:
         import_markdown(third, again)
@@ -221,7 +222,7 @@ def test_a_format_5_export_still_imports_with_no_host_and_no_row(
     again = tmp_path / "again.md"
     export_to_path(journal, again)
     assert again.read_text(encoding="utf-8").startswith(
-        '---\n{\n  "layout": "file",\n  "llm_journal": 10\n}\n---\n'
+        '---\n{\n  "layout": "file",\n  "llm_journal": 11\n}\n---\n'
     )
     with Journal.open(tmp_path / "third.sqlite") as third:
         import_markdown(third, again)
@@ -259,7 +260,7 @@ def test_a_format_6_export_still_imports_with_no_parent_format_or_images(
     again = tmp_path / "again.md"
     export_to_path(journal, again)
     assert again.read_text(encoding="utf-8").startswith(
-        '---\n{\n  "layout": "file",\n  "llm_journal": 10\n}\n---\n'
+        '---\n{\n  "layout": "file",\n  "llm_journal": 11\n}\n---\n'
     )
     with Journal.open(tmp_path / "third.sqlite") as third:
         import_markdown(third, again)
@@ -285,7 +286,7 @@ def test_a_format_7_export_still_imports_with_nothing_archived(
     # Nothing archived, nothing in the trash: the records are those format 7 wrote (the
     # readable part has since gained an overview, run tables and run anchors, and format 9
     # writes each record on one line, after its experiment's prose).
-    assert _metadata(exported) == _metadata(text.replace('"llm_journal": 7', '"llm_journal": 10'))
+    assert _metadata(exported) == _metadata(text.replace('"llm_journal": 7', '"llm_journal": 11'))
     assert "\n## Overview\n" in exported and "\n## Overview\n" not in text
 
 
@@ -304,7 +305,7 @@ def test_a_format_8_export_still_imports_exactly(journal: Journal, tmp_path: Pat
     again = tmp_path / "again.md"
     export_to_path(journal, again)
     exported = again.read_text(encoding="utf-8")
-    assert _metadata(exported) == _metadata(text.replace('"llm_journal": 8', '"llm_journal": 10'))
+    assert _metadata(exported) == _metadata(text.replace('"llm_journal": 8', '"llm_journal": 11'))
     with Journal.open(tmp_path / "third.sqlite") as third:
         import_markdown(third, again)
         assert snapshot(third.path) == snapshot(journal.path)
@@ -359,6 +360,8 @@ def test_a_format_1_folder_with_flat_front_matter_still_imports(
         front, rest = page.read_text(encoding="utf-8").split("\n---\n", 1)
         meta = json.loads(front.removeprefix("---\n"))
         meta = {**meta.pop("experiment", {}), **meta, "llm_journal": 1}
+        if page.name == INDEX_NAME:  # before format 11 it held only its end marker
+            rest = re.sub(r"<!-- llm-journal:text .*\n", "", rest)
         page.write_text(f"---\n{json.dumps(meta, indent=2)}\n---\n{rest}", encoding="utf-8")
     with Journal.open(tmp_path / "other.sqlite") as other:
         result = import_markdown(other, folder)

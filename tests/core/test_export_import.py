@@ -330,7 +330,7 @@ def other(tmp_path: Path) -> Iterator[Journal]:
 def test_export_reads_like_a_lab_notebook(journal: Journal, ids: dict[str, int]) -> None:
     text = _export(journal)
     assert text.startswith(
-        '---\n{\n  "layout": "file",\n  "llm_journal": 10\n}\n---\n\n# LLM Journal\n'
+        '---\n{\n  "layout": "file",\n  "llm_journal": 11\n}\n---\n\n# LLM Journal\n'
     )
     assert "\n## Rivers that cross borders\n" in text
     assert f"*Experiment {ids['rivers']} · created " in text
@@ -541,7 +541,7 @@ def test_folder_layout_has_an_index_and_a_file_per_experiment(
     meta = json.loads(front.removeprefix("---\n"))
     record = meta["experiment"]  # nested: no column is a reader's document metadata
     assert record["title"] == "Rivers that cross borders" and record["tags"] == ["geo", "rivers"]
-    assert meta == {"experiment": record, "llm_journal": 10, "layout": "experiment"}
+    assert meta == {"experiment": record, "llm_journal": 11, "layout": "experiment"}
     assert body.startswith("\n# Rivers that cross borders\n")
     assert "[index](index.md)" in body
     assert f'\n## Run {ids["first"]} · llama3:8b · worked <a id="run-' in body
@@ -778,9 +778,9 @@ DAMAGES: dict[str, Any] = {
         "not an LLM Journal export: it does not start with llm-journal front matter",
     ),
     "newer format": (
-        lambda t: _damage(t, '"llm_journal": 10', '"llm_journal": 11'),
+        lambda t: _damage(t, '"llm_journal": 11', '"llm_journal": 12'),
         lambda t: 1,
-        "written by a newer LLM Journal (export format 11; this version reads formats 1 to 10)",
+        "written by a newer LLM Journal (export format 12; this version reads formats 1 to 11)",
     ),
     "unknown field": (
         lambda t: _damage(t, '"model": "qwen3:0.6b",', '"model": "qwen3:0.6b", "colour": 1,'),

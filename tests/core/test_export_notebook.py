@@ -20,8 +20,8 @@ from journal.core.export_markdown import (
     export_to_path,
     overview_table,
     read_overview,
-    run_anchor,
 )
+from journal.core.export_text import run_anchor
 from journal.core.import_markdown import import_markdown
 from journal.core.models import Run
 from journal.core.notebook_format import INDEX_NAME, experiment_file_name

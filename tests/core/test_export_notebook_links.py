@@ -16,8 +16,8 @@ from journal.core.export_markdown import (
     Layout,
     export_to_path,
     preview_markdown,
-    run_anchor,
 )
+from journal.core.export_text import run_anchor
 from journal.core.import_markdown import import_markdown
 from journal.core.models import Run
 from journal.core.notebook_format import BLOCK_PREFIX, experiment_file_name

@@ -161,7 +161,7 @@ def test_an_older_format_imports_with_no_host_and_no_row(journal: Journal, tmp_p
     _filled(journal)
     path = tmp_path / "export.md"
     export_to_path(journal, path)
-    text = path.read_text(encoding="utf-8").replace('"llm_journal": 10', '"llm_journal": 5', 1)
+    text = path.read_text(encoding="utf-8").replace('"llm_journal": 11', '"llm_journal": 5', 1)
     older = tmp_path / "older.md"
     older.write_text(text, encoding="utf-8")
     with Journal.open(tmp_path / "other.sqlite") as other:

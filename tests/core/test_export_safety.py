@@ -27,7 +27,8 @@ from hypothesis import strategies as st
 from journal.core.domain import RunStatus, Verdict
 from journal.core.errors import InvalidInputError
 from journal.core.expectations import Expectation, Kind, Target, check_expectation
-from journal.core.export_markdown import Layout, _inline, _quote, _readable, export_to_path
+from journal.core.export_markdown import Layout, export_to_path
+from journal.core.export_text import inline, quote, readable
 from journal.core.grading import GradeStatus
 from journal.core.markdown_render import render_markdown
 from journal.core.notebook_format import INDEX_NAME, code_span, experiment_file_name
@@ -262,7 +263,7 @@ def _model_texts(run: dict[str, Any]) -> list[str]:
     texts = [run["system_prompt"]] if run["system_prompt"] else []
     texts += [str(message.get("content", "")) for message in run["messages"]]
     texts += [run[key] for key in ("response", "thinking", "error") if run[key].strip()]
-    return [_readable(text).rstrip("\n") + "\n" for text in texts]
+    return [readable(text).rstrip("\n") + "\n" for text in texts]
 
 
 def _exports(plan: Plan, folder: Path) -> dict[str, tuple[str, frozenset[str], int]]:
@@ -278,13 +279,14 @@ def _exports(plan: Plan, folder: Path) -> dict[str, tuple[str, frozenset[str], i
         return len(runs) + len(experiment.get("expectations", [])) + grades + 1
 
     single = (folder / "export.md").read_text(encoding="utf-8")
-    # each experiment's block, theirs, the end marker and the hash of the head
-    blocks = len(plan) + sum(blocks_of(*e) for e in plan) + 1 + 1
+    # each experiment's block, theirs, the end marker and the hash of the head (and, with
+    # no experiments, the hash of the text saying so)
+    blocks = len(plan) + sum(blocks_of(*e) for e in plan) + 1 + 1 + (0 if plan else 1)
     files: dict[str, tuple[str, frozenset[str], int]] = {"export.md": (single, frozenset(), blocks)}
     names = export_files(folder / "export")
     for name, text in names.items():
         if name == INDEX_NAME:
-            blocks = 1
+            blocks = 2  # the hash of its text, its end marker
         else:
             number = int(name.partition("-")[0]) - 1
             blocks = blocks_of(*plan[number]) + 1
@@ -355,11 +357,11 @@ def _inline_text(token_children: list[Any]) -> str:
 
 def _paragraph_lines(text: str) -> list[str]:
     """The lines a reader shows for a person's text: trimmed, blank lines dropped."""
-    return [line.strip() for line in _readable(text).split("\n") if line.strip()]
+    return [line.strip() for line in readable(text).split("\n") if line.strip()]
 
 
 def _collapsed(text: str) -> str:
-    return " ".join(_readable(text).split())
+    return " ".join(readable(text).split())
 
 
 class _TextOf(HTMLParser):
@@ -385,7 +387,7 @@ def test_a_persons_text_reads_back_as_written(text: str) -> None:
     if not text.strip():
         return
     for parser in MARKDOWN_IT.values():
-        tokens = parser.parse(_quote(text))
+        tokens = parser.parse(quote(text))
         assert [t.type for t in tokens if t.type != "inline"] == (
             ["blockquote_open"]
             + ["paragraph_open", "paragraph_close"] * len([t for t in tokens if t.type == "inline"])
@@ -397,7 +399,7 @@ def test_a_persons_text_reads_back_as_written(text: str) -> None:
         )
     # The window's preview (Python-Markdown) agrees, but for tabs it turns into spaces.
     preview = _TextOf()
-    preview.feed(render_markdown(_quote(text)))
+    preview.feed(render_markdown(quote(text)))
     assert set(preview.tags) <= {"blockquote", "p", "br"}, preview.tags
     lines = "".join(preview.parts).split("\n")
     assert [" ".join(line.split()) for line in lines if line.strip()] == [
@@ -414,17 +416,17 @@ def test_a_value_on_one_line_reads_back_as_written_in_headings_cells_and_links(
 ) -> None:
     expected = _collapsed(text)
     for name, parser in MARKDOWN_IT.items():
-        heading = parser.parse(f"## {_inline(text)}\n")
+        heading = parser.parse(f"## {inline(text)}\n")
         assert [t.type for t in heading] == ["heading_open", "inline", "heading_close"]
         assert _inline_text(heading[1].children or []) == expected
-        link = list(all_tokens(parser.parse(f"see [1 · {_inline(text)}](0001-x.md) here\n")))
+        link = list(all_tokens(parser.parse(f"see [1 · {inline(text)}](0001-x.md) here\n")))
         assert [t.attrGet("href") for t in link if t.type == "link_open"] == ["0001-x.md"]
         inside = next(t for t in link if t.type == "inline").children or []
         assert _inline_text([t for t in inside if "link" not in t.type]) == (
             f"see 1 · {expected} here"
         )
         if "table" in name:
-            table = parser.parse(f"| a | b |\n|---|--:|\n| {_inline(text)} | 2 |\n")
+            table = parser.parse(f"| a | b |\n|---|--:|\n| {inline(text)} | 2 |\n")
             cells = [t for t in table if t.type == "inline"]
             assert [_inline_text(t.children or []) for t in cells] == ["a", "b", expected, "2"]
 
@@ -432,11 +434,11 @@ def test_a_value_on_one_line_reads_back_as_written_in_headings_cells_and_links(
 @settings(max_examples=200, deadline=None)
 @given(text=hostile_text)
 def test_code_spans_hold_any_text(text: str) -> None:
-    shown = " ".join(_readable(text).split("\n"))
+    shown = " ".join(readable(text).split("\n"))
     if not shown.strip(" "):
         return
     for parser in MARKDOWN_IT.values():
-        tokens = parser.parse(f"x {code_span(_readable(text))} · y\n")
+        tokens = parser.parse(f"x {code_span(readable(text))} · y\n")
         children = tokens[1].children or []
         assert [t.type for t in children] == ["text", "code_inline", "text"]
         assert children[1].content == shown

@@ -118,7 +118,7 @@ def test_a_format_1_export_converted_to_crlf_is_still_recognised(
     old.write_bytes(b"\xef\xbb\xbf" + fixture.read_bytes().replace(b"\n", b"\r\n"))
     assert export_layout(old) == "file"
     export_to_path(journal, old, force=True)
-    assert '"llm_journal": 10' in old.read_text(encoding="utf-8")
+    assert '"llm_journal": 11' in old.read_text(encoding="utf-8")
 
 
 # -- a folder ------------------------------------------------------------------------------
