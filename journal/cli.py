@@ -30,6 +30,7 @@ from journal.cli_support import (
     ollama_host,
     open_journal,
     open_journal_for_reading,
+    open_reader,
     print_json,
     print_table,
     read_text,
@@ -257,16 +258,11 @@ def report_run(run: Run, printer: AnswerPrinter, stop: StopOnSignals) -> int:
 
 def cmd_list(args: argparse.Namespace) -> int:
     from journal.core.formatting import describe_standings
-    from journal.core.queries import (
-        ARCHIVED_HIDDEN,
-        ARCHIVED_ONLY,
-        ARCHIVED_TOO,
-        list_experiments,
-    )
+    from journal.core.read_sql import ARCHIVED_HIDDEN, ARCHIVED_ONLY, ARCHIVED_TOO, list_summaries
 
     shelf = ARCHIVED_TOO if args.all else ARCHIVED_ONLY if args.archived else ARCHIVED_HIDDEN
-    with open_journal_for_reading(args) as journal, journal.read() as session:
-        rows = list_experiments(session, filters_from(args), limit=args.limit, archived=shelf)
+    with open_reader(args) as journal:
+        rows = list_summaries(journal, filters_from(args), limit=args.limit, archived=shelf)
     if args.json:
         print_json([summary_record(row) for row in rows], sys.stdout)
         return 0
@@ -444,12 +440,12 @@ def cmd_verdict(args: argparse.Namespace) -> int:
 
 
 def cmd_search(args: argparse.Namespace) -> int:
-    from journal.core.queries import search
+    from journal.core.read_sql import search_hits
 
     highlight = sys.stdout.isatty() and not args.json
     marks = (STYLE_MATCH, STYLE_END) if highlight else ("[", "]")
-    with open_journal_for_reading(args) as journal, journal.read() as session:
-        hits = search(session, args.text, limit=args.limit, marks=marks)
+    with open_reader(args) as journal:
+        hits = search_hits(journal, args.text, limit=args.limit, marks=marks)
     if args.json:
         print_json([hit.__dict__ for hit in hits], sys.stdout)
         return 0
