@@ -29,7 +29,7 @@ from journal.cli_support import (
     join_dash_values,
     ollama_host,
     open_journal,
-    open_journal_for_reading,
+    open_journal_without_writing,
     open_reader,
     print_json,
     print_table,
@@ -291,10 +291,11 @@ def cmd_show(args: argparse.Namespace) -> int:
     from journal.core.errors import NotFoundError
     from journal.core.formatting import model_label, options_label, run_stats
     from journal.core.images import images_of_run
-    from journal.core.queries import experiment_detail
+    from journal.core.models import utcnow
+    from journal.core.queries import end_if_owner_gone, experiment_detail
     from journal.core.trash import replay_source_notes, trashed_note
 
-    with open_journal_for_reading(args) as journal:
+    with open_journal_without_writing(args) as journal:
         with journal.read() as session:
             in_trash = trashed_note(session, experiment_id=args.id)
             if in_trash is not None:
@@ -304,6 +305,9 @@ def cmd_show(args: argparse.Namespace) -> int:
             shown: dict[int | None, list[StoredImage]] = {
                 run.id: images_of_run(session, run.id) for run in detail.runs if run.id
             }
+        now = utcnow()  # a run its dead writer left live reads as interrupted, unwritten
+        for run in detail.runs:
+            end_if_owner_gone(run, now)
         grading = experiment_grades(journal, args.id, detail.runs, history=args.history)
     experiment, runs = detail.experiment, detail.runs
     if args.json:

@@ -59,6 +59,15 @@ def open_journal_for_reading(args: argparse.Namespace) -> Journal:
     return Journal.open_for_reading(resolve_db_path(args.db))
 
 
+def open_journal_without_writing(args: argparse.Namespace) -> Journal:
+    """For commands that only read but need the ORM (show): never creates, upgrades or
+    marks the journal, as `open_reader` (which needs no ORM at all)."""
+    from journal.core.paths import resolve_db_path
+    from journal.core.storage import Journal
+
+    return Journal.open_without_writing(resolve_db_path(args.db))
+
+
 def open_reader(args: argparse.Namespace) -> ReadJournal:
     """For commands that only read and need no ORM (list, search, matrix): plain sqlite3,
     never creating, upgrading or otherwise writing to the journal."""

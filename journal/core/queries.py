@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import text
@@ -281,19 +282,28 @@ def has_live_runs(session: Session) -> bool:
 
 def mark_interrupted_runs(session: Session) -> list[int]:
     """Runs left live by a process that is gone become `interrupted`, text intact."""
-    from journal.core.ownership import owner_is_gone
-
     now = utcnow()
     live = session.exec(select(Run).where(col(Run.status).in_(list(LIVE_STATUSES))))
     marked = []
     for run in live:
-        if owner_is_gone(run.owner, run.heartbeat_at, now):
-            run.status = RunStatus.INTERRUPTED
-            run.error = run.error or INTERRUPTED_MESSAGE
-            run.finished_at = run.heartbeat_at or now
-            run.owner = ""
+        if end_if_owner_gone(run, now):
             session.add(run)
             assert run.id is not None
             marked.append(run.id)
     session.flush()
     return marked
+
+
+def end_if_owner_gone(run: Run, now: datetime) -> bool:
+    """Make `run` (in memory) what it is once its live status is known false: interrupted,
+    text intact, when the process that recorded it is gone. The write path saves that on
+    open; a command that only reads shows it so, leaving the file as it is."""
+    from journal.core.ownership import owner_is_gone
+
+    if not run.status.is_live or not owner_is_gone(run.owner, run.heartbeat_at, now):
+        return False
+    run.status = RunStatus.INTERRUPTED
+    run.error = run.error or INTERRUPTED_MESSAGE
+    run.finished_at = run.heartbeat_at or now
+    run.owner = ""
+    return True

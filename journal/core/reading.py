@@ -29,6 +29,7 @@ from journal.core.journal_file import (
     refused_for_writing,
     size_of,
     sqlite_failures,
+    storage_error,
 )
 from journal.core.migrations import LATEST_VERSION
 
@@ -46,20 +47,9 @@ class ReadJournal:
 
     @classmethod
     def open(cls, path: Path | str) -> ReadJournal:
-        """Open the journal at `path` for reading, refusing what the write path refuses
-        (a foreign, damaged or newer file) and, unlike it, an older one: upgrading writes."""
-        path = Path(path)
-        state = inspect_file(path)
-        if state.version == 0:
-            raise no_journal_error(path)
-        if state.version < LATEST_VERSION:
-            raise OlderJournalError(
-                f"The journal {path} was written by an older LLM Journal (schema "
-                f"{state.version}; this version reads {LATEST_VERSION}) and must be upgraded "
-                "before it can be read. Any command that writes to it, or opening it in the "
-                "window, upgrades it (keeping a copy of the old file beside it)."
-            )
-        return cls(path, _connect(path))
+        """Open the journal at `path` for reading (`readable_journal` says what is refused)."""
+        path = readable_journal(path)
+        return cls(path, connect_for_reading(path))
 
     def rows(self, sql: str, params: Mapping[str, Any]) -> list[tuple[Any, ...]]:
         with sqlite_failures(self.path):
@@ -76,7 +66,25 @@ class ReadJournal:
         self.close()
 
 
-def _connect(path: Path) -> sqlite3.Connection:
+def readable_journal(path: Path | str) -> Path:
+    """`path`, once it is known to hold a current journal; refused as the write path refuses
+    a foreign, damaged or newer file, and, unlike it, an older one: upgrading writes."""
+    path = Path(path)
+    state = inspect_file(path)
+    if state.version == 0:
+        raise no_journal_error(path)
+    if state.version < LATEST_VERSION:
+        raise OlderJournalError(
+            f"The journal {path} was written by an older LLM Journal (schema "
+            f"{state.version}; this version reads {LATEST_VERSION}) and must be upgraded "
+            "before it can be read. Any command that writes to it, or opening it in the "
+            "window, upgrades it (keeping a copy of the old file beside it)."
+        )
+    return path
+
+
+def connect_for_reading(path: Path) -> sqlite3.Connection:
+    """A connection to the journal at `path` that refuses to write (see the module's note)."""
     base = path.resolve().as_uri()
     with sqlite_failures(path, unchanged=True):
         try:
@@ -84,20 +92,26 @@ def _connect(path: Path) -> sqlite3.Connection:
         except sqlite3.DatabaseError as exc:
             if not refused_for_writing(exc):
                 raise
+            reason = storage_error(path, exc)
         uri = read_only_uri(path)
         wal = path.with_name(path.name + "-wal")
         if uri.endswith("immutable=1") and size_of(wal):
             # immutable=1 ignores the -wal file: reading now would show stale records.
+            said = reason.message[:-1] if reason else f"The journal {path} cannot be written"
             raise ReadOnlyJournalError(
-                f"The journal {path} cannot be read here: its latest changes, still in "
-                f"{wal.name}, cannot be read without write access to its folder."
+                f"{said}, and the latest changes, still in {wal.name}, "
+                "cannot be read without write access to that folder."
             )
         return _opened(uri)
 
 
 def _opened(uri: str) -> sqlite3.Connection:
     connection = sqlite3.connect(
-        uri, uri=True, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000
+        uri,
+        uri=True,
+        isolation_level=None,
+        timeout=BUSY_TIMEOUT_MS / 1000,
+        check_same_thread=False,  # the ORM's pool may hand it to another thread
     )
     try:
         connection.execute("PRAGMA query_only = ON")
