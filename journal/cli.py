@@ -540,7 +540,36 @@ def _feature_commands() -> list[Callable[[AddCommand], None]]:
     return commands
 
 
-def build_parser() -> argparse.ArgumentParser:
+READ_COMMAND_MODULES: dict[str, str | None] = {
+    "list": None,
+    "search": None,
+    "show": None,
+    "matrix": "journal.cli_replay",
+}
+"""Commands that only read, with the module that registers each (None: this one). People
+script them, so their parser is built alone, without importing every other command's
+module; tests/test_cli_read_layer.py holds it to the full parser's reading."""
+
+
+def lean_command(tokens: Sequence[str]) -> str | None:
+    """The read command `tokens` run ("" for `--version` alone), whose parser can be built
+    alone; None for anything else, help included (it lists every command)."""
+    if list(tokens) == ["--version"]:
+        return ""
+    if any(token in ("-h", "--help") for token in tokens):
+        return None
+    rest = list(tokens)
+    while rest:
+        token = rest.pop(0)
+        if token in ("--db", "--host"):
+            rest = rest[1:]
+        elif not token.startswith(("--db=", "--host=")):
+            return token if token in READ_COMMAND_MODULES else None
+    return None
+
+
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """Every command's parser; with `only` (see `lean_command`), that command's alone."""
     parser = JournalArgumentParser(
         prog="journal",
         description="A lab notebook for experiments with local Ollama models. "
@@ -560,6 +589,8 @@ def build_parser() -> argparse.ArgumentParser:
         json_output: bool = True,
         many_hosts: bool = False,
     ) -> argparse.ArgumentParser:
+        if only is not None and name != only:
+            return argparse.ArgumentParser(add_help=False)  # a stand-in, never used
         sub = commands.add_parser(name, help=help_text, description=help_text)
         _common(sub, top=False, many_hosts=many_hosts)
         if json_output:
@@ -567,9 +598,10 @@ def build_parser() -> argparse.ArgumentParser:
         sub.set_defaults(handler=handler)
         return sub
 
-    from journal.cli_models import register as register_models  # models, unload, rm-model
+    if only is None:
+        from journal.cli_models import register as register_models  # models, unload, rm-model
 
-    register_models(add)
+        register_models(add)
 
     run = add("run", cmd_run, "run a prompt on a model and record it", json_output=False)
     run.add_argument("-m", "--model", help="the model (with --continue: the parent's if left out)")
@@ -686,9 +718,16 @@ def build_parser() -> argparse.ArgumentParser:
     searching.add_argument(
         "--limit", type=count, default=20, metavar="N", help="at most N experiments (default 20)"
     )
-    for register in _feature_commands():
+    for register in _feature_commands() if only is None else _registers_of(only):
         register(add)
     return parser
+
+
+def _registers_of(command: str) -> list[Callable[[AddCommand], None]]:
+    from importlib import import_module
+
+    module = READ_COMMAND_MODULES.get(command)
+    return [import_module(module).register] if module else []
 
 
 def window_arguments(tokens: Sequence[str]) -> argparse.Namespace | None:
@@ -709,17 +748,28 @@ def window_arguments(tokens: Sequence[str]) -> argparse.Namespace | None:
     return argparse.Namespace(command=None, **found)
 
 
+def _parsed(given: Sequence[str], only: str | None) -> argparse.Namespace:
+    """`given` read by the parser of `only`, or by the full one: a refusal is always worded
+    by the full parser, which knows every command to suggest."""
+    parser = build_parser(only)
+    try:
+        return parser.parse_args(join_dash_values(parser, given))
+    except ArgumentsRefused:
+        if only is None:
+            raise
+    return _parsed(given, None)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     given = sys.argv[1:] if argv is None else argv
     window = window_arguments(given)
     if window is not None:
         args = window
     else:
-        parser = build_parser()
-        tokens = join_dash_values(parser, given)
+        only = lean_command(given)
         with terminal_output(raw=False):
             try:
-                args = parser.parse_args(tokens)
+                args = _parsed(given, only)
             except ArgumentsRefused as exc:
                 print(exc.message, file=sys.stderr)
                 return 2

@@ -246,3 +246,61 @@ def test_the_read_layer_refuses_what_the_write_path_refuses(tmp_path: Path) -> N
         raw.execute(f"PRAGMA user_version = {LATEST_VERSION + 1}")
     with pytest.raises(NewerJournalError, match="written by a newer LLM Journal"):
         ReadJournal.open(newer)
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["list"],
+        ["--db", "j.sqlite", "list", "--verdict", "worked", "--model", "m", "--json"],
+        ["--db=j.sqlite", "list", "--archived", "--tag", "-x", "--search=-y", "--limit", "3"],
+        ["search", "-O2", "--limit", "4"],
+        ["--host", "http://h:1", "search", "--json", "--", "--flag"],
+        ["show", "7", "--history", "--json", "--raw"],
+        ["matrix", "--column", "a", "--column", "b", "--wide", "--before", "9", "--db", "x"],
+    ],
+)
+def test_a_read_command_is_read_alone_as_the_full_parser_reads_it(argv: list[str]) -> None:
+    from journal.cli import _parsed, lean_command
+
+    only = lean_command(argv)
+    assert only == next(token for token in argv if token in ("list", "search", "show", "matrix"))
+    assert vars(_parsed(argv, only)) == vars(_parsed(argv, None))
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [["list", "--limt", "3"], ["--bogus", "list"], ["search"], ["matrix", "--verdict", "wroked"]],
+)
+def test_a_refused_read_command_is_worded_by_the_full_parser(
+    capsys: pytest.CaptureFixture[str], argv: list[str]
+) -> None:
+    from journal.cli import build_parser, lean_command, main
+    from journal.cli_support import ArgumentsRefused, join_dash_values
+
+    assert main(argv) == 2
+    said = capsys.readouterr().err
+    parser = build_parser()
+    with pytest.raises(ArgumentsRefused) as refused:
+        parser.parse_args(join_dash_values(parser, argv))
+    assert said == refused.value.message + "\n"
+    assert lean_command(argv) in (None, "list", "search", "matrix")
+
+
+@pytest.mark.parametrize(
+    "argv", [["--help"], ["list", "--help"], ["-h", "search"], ["run", "-p", "x"], ["export"], []]
+)
+def test_help_and_other_commands_get_the_full_parser(argv: list[str]) -> None:
+    from journal.cli import lean_command
+
+    assert lean_command(argv) is None
+
+
+def test_version_alone_is_read_without_the_commands(capsys: pytest.CaptureFixture[str]) -> None:
+    from journal import __version__
+    from journal.cli import main
+
+    with pytest.raises(SystemExit) as done:
+        main(["--version"])
+    assert done.value.code == 0
+    assert capsys.readouterr().out == f"journal {__version__}\n"
