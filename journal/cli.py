@@ -29,7 +29,8 @@ from journal.cli_support import (
     join_dash_values,
     ollama_host,
     open_journal,
-    open_journal_for_reading,
+    open_journal_without_writing,
+    open_reader,
     print_json,
     print_table,
     read_text,
@@ -257,16 +258,11 @@ def report_run(run: Run, printer: AnswerPrinter, stop: StopOnSignals) -> int:
 
 def cmd_list(args: argparse.Namespace) -> int:
     from journal.core.formatting import describe_standings
-    from journal.core.queries import (
-        ARCHIVED_HIDDEN,
-        ARCHIVED_ONLY,
-        ARCHIVED_TOO,
-        list_experiments,
-    )
+    from journal.core.read_sql import ARCHIVED_HIDDEN, ARCHIVED_ONLY, ARCHIVED_TOO, list_summaries
 
     shelf = ARCHIVED_TOO if args.all else ARCHIVED_ONLY if args.archived else ARCHIVED_HIDDEN
-    with open_journal_for_reading(args) as journal, journal.read() as session:
-        rows = list_experiments(session, filters_from(args), limit=args.limit, archived=shelf)
+    with open_reader(args) as journal:
+        rows = list_summaries(journal, filters_from(args), limit=args.limit, archived=shelf)
     if args.json:
         print_json([summary_record(row) for row in rows], sys.stdout)
         return 0
@@ -295,10 +291,11 @@ def cmd_show(args: argparse.Namespace) -> int:
     from journal.core.errors import NotFoundError
     from journal.core.formatting import model_label, options_label, run_stats
     from journal.core.images import images_of_run
-    from journal.core.queries import experiment_detail
+    from journal.core.models import utcnow
+    from journal.core.queries import end_if_owner_gone, experiment_detail
     from journal.core.trash import replay_source_notes, trashed_note
 
-    with open_journal_for_reading(args) as journal:
+    with open_journal_without_writing(args) as journal:
         with journal.read() as session:
             in_trash = trashed_note(session, experiment_id=args.id)
             if in_trash is not None:
@@ -308,6 +305,9 @@ def cmd_show(args: argparse.Namespace) -> int:
             shown: dict[int | None, list[StoredImage]] = {
                 run.id: images_of_run(session, run.id) for run in detail.runs if run.id
             }
+        now = utcnow()  # a run its dead writer left live reads as interrupted, unwritten
+        for run in detail.runs:
+            end_if_owner_gone(run, now)
         grading = experiment_grades(journal, args.id, detail.runs, history=args.history)
     experiment, runs = detail.experiment, detail.runs
     if args.json:
@@ -444,12 +444,12 @@ def cmd_verdict(args: argparse.Namespace) -> int:
 
 
 def cmd_search(args: argparse.Namespace) -> int:
-    from journal.core.queries import search
+    from journal.core.read_sql import search_hits
 
     highlight = sys.stdout.isatty() and not args.json
     marks = (STYLE_MATCH, STYLE_END) if highlight else ("[", "]")
-    with open_journal_for_reading(args) as journal, journal.read() as session:
-        hits = search(session, args.text, limit=args.limit, marks=marks)
+    with open_reader(args) as journal:
+        hits = search_hits(journal, args.text, limit=args.limit, marks=marks)
     if args.json:
         print_json([hit.__dict__ for hit in hits], sys.stdout)
         return 0
@@ -540,7 +540,36 @@ def _feature_commands() -> list[Callable[[AddCommand], None]]:
     return commands
 
 
-def build_parser() -> argparse.ArgumentParser:
+READ_COMMAND_MODULES: dict[str, str | None] = {
+    "list": None,
+    "search": None,
+    "show": None,
+    "matrix": "journal.cli_replay",
+}
+"""Commands that only read, with the module that registers each (None: this one). People
+script them, so their parser is built alone, without importing every other command's
+module; tests/test_cli_read_layer.py holds it to the full parser's reading."""
+
+
+def lean_command(tokens: Sequence[str]) -> str | None:
+    """The read command `tokens` run ("" for `--version` alone), whose parser can be built
+    alone; None for anything else, help included (it lists every command)."""
+    if list(tokens) == ["--version"]:
+        return ""
+    if any(token in ("-h", "--help") for token in tokens):
+        return None
+    rest = list(tokens)
+    while rest:
+        token = rest.pop(0)
+        if token in ("--db", "--host"):
+            rest = rest[1:]
+        elif not token.startswith(("--db=", "--host=")):
+            return token if token in READ_COMMAND_MODULES else None
+    return None
+
+
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """Every command's parser; with `only` (see `lean_command`), that command's alone."""
     parser = JournalArgumentParser(
         prog="journal",
         description="A lab notebook for experiments with local Ollama models. "
@@ -560,6 +589,8 @@ def build_parser() -> argparse.ArgumentParser:
         json_output: bool = True,
         many_hosts: bool = False,
     ) -> argparse.ArgumentParser:
+        if only is not None and name != only:
+            return argparse.ArgumentParser(add_help=False)  # a stand-in, never used
         sub = commands.add_parser(name, help=help_text, description=help_text)
         _common(sub, top=False, many_hosts=many_hosts)
         if json_output:
@@ -567,9 +598,10 @@ def build_parser() -> argparse.ArgumentParser:
         sub.set_defaults(handler=handler)
         return sub
 
-    from journal.cli_models import register as register_models  # models, unload, rm-model
+    if only is None:
+        from journal.cli_models import register as register_models  # models, unload, rm-model
 
-    register_models(add)
+        register_models(add)
 
     run = add("run", cmd_run, "run a prompt on a model and record it", json_output=False)
     run.add_argument("-m", "--model", help="the model (with --continue: the parent's if left out)")
@@ -686,9 +718,16 @@ def build_parser() -> argparse.ArgumentParser:
     searching.add_argument(
         "--limit", type=count, default=20, metavar="N", help="at most N experiments (default 20)"
     )
-    for register in _feature_commands():
+    for register in _feature_commands() if only is None else _registers_of(only):
         register(add)
     return parser
+
+
+def _registers_of(command: str) -> list[Callable[[AddCommand], None]]:
+    from importlib import import_module
+
+    module = READ_COMMAND_MODULES.get(command)
+    return [import_module(module).register] if module else []
 
 
 def window_arguments(tokens: Sequence[str]) -> argparse.Namespace | None:
@@ -709,17 +748,28 @@ def window_arguments(tokens: Sequence[str]) -> argparse.Namespace | None:
     return argparse.Namespace(command=None, **found)
 
 
+def _parsed(given: Sequence[str], only: str | None) -> argparse.Namespace:
+    """`given` read by the parser of `only`, or by the full one: a refusal is always worded
+    by the full parser, which knows every command to suggest."""
+    parser = build_parser(only)
+    try:
+        return parser.parse_args(join_dash_values(parser, given))
+    except ArgumentsRefused:
+        if only is None:
+            raise
+    return _parsed(given, None)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     given = sys.argv[1:] if argv is None else argv
     window = window_arguments(given)
     if window is not None:
         args = window
     else:
-        parser = build_parser()
-        tokens = join_dash_values(parser, given)
+        only = lean_command(given)
         with terminal_output(raw=False):
             try:
-                args = parser.parse_args(tokens)
+                args = _parsed(given, only)
             except ArgumentsRefused as exc:
                 print(exc.message, file=sys.stderr)
                 return 2

@@ -28,6 +28,7 @@ from journal.cli_support import (
     ollama_host,
     open_journal,
     open_journal_for_reading,
+    open_reader,
     print_json,
     print_table,
     read_text,
@@ -648,11 +649,11 @@ def cmd_triage(args: argparse.Namespace) -> int:
 def cmd_matrix(args: argparse.Namespace) -> int:
     from journal.cli_fit import fit_table, fitting_width
     from journal.core.formatting import first_line, plural
-    from journal.core.matrix import experiment_matrix
+    from journal.core.matrix import matrix_page
 
-    with open_journal_for_reading(args) as journal, journal.read() as session:
-        matrix = experiment_matrix(
-            session,
+    with open_reader(args) as journal:
+        matrix = matrix_page(
+            journal,
             filters_from(args),
             limit=args.limit,
             before_id=args.before,

@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from journal.core.host_limits import HostLimit
     from journal.core.models import Experiment, Run
     from journal.core.ollama_service import OllamaService
+    from journal.core.reading import ReadJournal
     from journal.core.settings import Settings
     from journal.core.storage import Journal
 
@@ -56,6 +57,24 @@ def open_journal_for_reading(args: argparse.Namespace) -> Journal:
     from journal.core.storage import Journal
 
     return Journal.open_for_reading(resolve_db_path(args.db))
+
+
+def open_journal_without_writing(args: argparse.Namespace) -> Journal:
+    """For commands that only read but need the ORM (show): never creates, upgrades or
+    marks the journal, as `open_reader` (which needs no ORM at all)."""
+    from journal.core.paths import resolve_db_path
+    from journal.core.storage import Journal
+
+    return Journal.open_without_writing(resolve_db_path(args.db))
+
+
+def open_reader(args: argparse.Namespace) -> ReadJournal:
+    """For commands that only read and need no ORM (list, search, matrix): plain sqlite3,
+    never creating, upgrading or otherwise writing to the journal."""
+    from journal.core.paths import resolve_db_path
+    from journal.core.reading import ReadJournal
+
+    return ReadJournal.open(resolve_db_path(args.db))
 
 
 def given_hosts(args: argparse.Namespace) -> list[str]:

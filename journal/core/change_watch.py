@@ -25,7 +25,7 @@ import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from journal.core.storage import BUSY_TIMEOUT_MS, read_only_uri, storage_error
+from journal.core.journal_file import BUSY_TIMEOUT_MS, read_only_uri, storage_error
 
 if TYPE_CHECKING:
     from journal.core.storage import Journal

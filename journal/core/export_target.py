@@ -21,6 +21,7 @@ from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import TextIO
 
+from journal.core.journal_file import SQLITE_HEADER
 from journal.core.notebook_format import (
     ASSET_NAME,
     ASSETS_DIR,
@@ -35,7 +36,6 @@ from journal.core.notebook_format import (
     export_layout,
     is_export_folder,
 )
-from journal.core.storage import SQLITE_HEADER
 
 
 @contextmanager

@@ -12,15 +12,14 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
-from typing import Any
-
-from sqlalchemy import text
-from sqlmodel import Session
+from typing import TYPE_CHECKING, Any
 
 from journal.core.domain import ExperimentFilter, PassRate, Verdict
 from journal.core.formatting import short_digest
-from journal.core.ollama_service import normalise_model_name
-from journal.core.queries import filter_clauses
+from journal.core.read_sql import Reader, filter_clauses, normalise_model_name
+
+if TYPE_CHECKING:  # the ORM only where a session is handed in: `journal matrix` reads without it
+    from sqlmodel import Session
 
 
 @dataclass(frozen=True)
@@ -143,9 +142,28 @@ def experiment_matrix(
     models: Sequence[str] | None = None,
     pass_rates: bool = False,
 ) -> Matrix:
-    """One page of the matrix. Columns are those the page's runs use (oldest weights of a
-    model first); `models` restricts the columns to those model names. With `pass_rates`,
+    """One page of the matrix (`matrix_page`) read through a session. With `pass_rates`,
     each cell carries its runs' pass rate (one more statement for the page)."""
+    from journal.core.queries import SessionReader
+
+    matrix = matrix_page(
+        SessionReader(session), filters, limit=limit, before_id=before_id, models=models
+    )
+    if not pass_rates:
+        return matrix
+    return replace(matrix, rows=_with_pass_rates(session, matrix.rows))
+
+
+def matrix_page(
+    reader: Reader,
+    filters: ExperimentFilter | None = None,
+    *,
+    limit: int = 50,
+    before_id: int | None = None,
+    models: Sequence[str] | None = None,
+) -> Matrix:
+    """One page of the matrix. Columns are those the page's runs use (oldest weights of a
+    model first); `models` restricts the columns to those model names."""
     params: dict[str, Any] = {"limit": max(0, limit)}
     clauses = filter_clauses(filters or ExperimentFilter(), params)
     if before_id is not None:
@@ -155,7 +173,7 @@ def experiment_matrix(
     statement = _MATRIX_SQL.format(where=where, columns=_column_clause(models, params))
     rows: dict[int, MatrixRow] = {}
     first_seen: dict[MatrixColumn, int] = {}
-    for row in session.execute(text(statement), params):
+    for row in reader.rows(statement, params):
         experiment_id = row[0]
         matrix_row = rows.setdefault(experiment_id, MatrixRow(experiment_id, row[1]))
         if row[2] is None:
@@ -172,8 +190,6 @@ def experiment_matrix(
         matrix_row.cells[column] = cell if previous is None else _merge(previous, cell)
     columns = sorted(first_seen, key=lambda column: (column.model, first_seen[column]))
     page = list(rows.values())
-    if pass_rates:
-        page = _with_pass_rates(session, page)
     next_before = page[-1].experiment_id if page and len(page) == limit else None
     return Matrix(columns, page, next_before)
 
@@ -224,7 +240,9 @@ def matrix_columns(
         GROUP BY r.model, r.model_digest
     """
     first_seen: dict[MatrixColumn, int] = {}
-    for model, digest, first in session.execute(text(statement), params):
+    from journal.core.queries import SessionReader
+
+    for model, digest, first in SessionReader(session).rows(statement, params):
         column = MatrixColumn(normalise_model_name(model), digest)
         first_seen[column] = min(first_seen.get(column, first), first)
     return sorted(first_seen, key=lambda column: (column.model, first_seen[column]))

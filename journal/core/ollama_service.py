@@ -40,6 +40,9 @@ from journal.core.host_gate import gate_for
 from journal.core.ollama_stream import MalformedLineError, line_safe_client
 from journal.core.paths import resolve_ollama_host
 
+# The rule lives beside its SQL form (read_sql.model_key); importable from here as before.
+from journal.core.read_sql import normalise_model_name as normalise_model_name
+
 if TYPE_CHECKING:
     import ollama
     import pydantic
@@ -212,12 +215,6 @@ def import_ollama() -> ModuleType:
             if saved is not None:
                 os.environ["OLLAMA_HOST"] = saved
     return ollama
-
-
-def normalise_model_name(name: str) -> str:
-    """Ollama treats `llama3` as `llama3:latest`; compare names the same way."""
-    last = name.rsplit("/", 1)[-1]
-    return name if ":" in last else f"{name}:latest"
 
 
 class OllamaService:

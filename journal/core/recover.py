@@ -36,16 +36,16 @@ from journal.core.errors import (
 from journal.core.expectations import Kind, Target
 from journal.core.formatting import plural, plural_noun
 from journal.core.grading import GradeStatus
-from journal.core.migrations import APPLICATION_ID, LATEST_VERSION, apply_migrations
-from journal.core.models import CheckStatus, new_uuid, to_iso, utcnow
-from journal.core.queries import INTERRUPTED_MESSAGE
-from journal.core.storage import (
+from journal.core.journal_file import (
     BUSY_TIMEOUT_MS,
     SQLITE_HEADER,
     latest_backup,
     read_only_uri,
     storage_error,
 )
+from journal.core.migrations import APPLICATION_ID, LATEST_VERSION, apply_migrations
+from journal.core.models import CheckStatus, new_uuid, to_iso, utcnow
+from journal.core.queries import INTERRUPTED_MESSAGE
 
 # The tables that hold what people recorded, parents first. `tag` and the `search` index
 # are derived from them by the schema's own triggers and migrations, so they are rebuilt.

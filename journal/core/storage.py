@@ -9,15 +9,10 @@ it reaches a crash report instead of passing for a damaged file.
 
 from __future__ import annotations
 
-import glob
 import json
-import os
-import re
-import shlex
 import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -28,31 +23,22 @@ from sqlalchemy.pool import ConnectionPoolEntry, QueuePool
 from sqlmodel import Session
 
 from journal.core import messages
-from journal.core.errors import (
-    CannotOpenJournalError,
-    CorruptJournalError,
-    DiskFullError,
-    JournalBusyError,
-    NewerJournalError,
-    NoJournalError,
-    NotAJournalError,
-    ReadOnlyJournalError,
-    StorageError,
+from journal.core.errors import ReadOnlyJournalError, StorageError
+
+# The inspection and the wording of failures live in journal_file (no ORM), shared with
+# the read layer (journal.core.reading).
+from journal.core.journal_file import (
+    BUSY_TIMEOUT_MS,
+    FileState,
+    inspect_file,
+    no_journal_error,
+    read_only_uri,
+    storage_error,
 )
-from journal.core.messages import JOURNAL_BUSY, JOURNAL_DISK_FULL, JOURNAL_IO, Message, message
-from journal.core.migrations import APPLICATION_ID, LATEST_VERSION, apply_migrations
+from journal.core.journal_file import size_of as _size
+from journal.core.messages import message
+from journal.core.migrations import LATEST_VERSION, apply_migrations
 from journal.core.queries import has_live_runs, mark_interrupted_runs
-
-SQLITE_HEADER = b"SQLite format 3\x00"
-BUSY_TIMEOUT_MS = 10_000
-
-# SQLite's primary result codes (https://sqlite.org/rescode.html) that the environment,
-# not the program, is to blame for; and the extended codes whose reason we can name.
-_PERM, _BUSY, _LOCKED, _READONLY, _IOERR, _CORRUPT, _FULL, _CANTOPEN, _NOTADB = (
-    3, 5, 6, 8, 10, 11, 13, 14, 26
-)  # fmt: skip
-_READONLY_DBMOVED = _READONLY | (4 << 8)
-_READONLY_DIRECTORY = _READONLY | (6 << 8)
 
 
 class CommitListener(Protocol):
@@ -65,104 +51,9 @@ class CommitListener(Protocol):
         """Called on the writing thread once the commit is done."""
 
 
-@dataclass(frozen=True)
-class FileState:
-    """What a path holds, found without writing to it."""
-
-    exists: bool
-    version: int  # 0 for a new or empty file
-
-
 def _json_dumps(value: Any) -> str:
     # allow_nan=False: NaN/Infinity are not JSON and SQLite's JSON functions reject them.
     return json.dumps(value, ensure_ascii=False, allow_nan=False)
-
-
-# -- which failures are the environment's, and what to say about them ------------------
-
-
-def storage_error(
-    path: Path, exc: BaseException | None, *, unchanged: bool = False
-) -> StorageError | None:
-    """The message for an SQLite failure a person can act on, or None for a bug.
-
-    `unchanged` says the failure happened before anything could have written to the file,
-    so the message may promise that; the storage layer cannot know it otherwise.
-    """
-    code = getattr(exc, "sqlite_errorcode", None)
-    if not isinstance(exc, sqlite3.Error) or not isinstance(code, int):
-        return None  # not SQLite's own verdict (e.g. misuse of the driver): a bug
-    primary = code & 0xFF
-    detail = str(exc)
-    if primary in (_BUSY, _LOCKED):
-        return JournalBusyError(message(JOURNAL_BUSY, path=str(path)))
-    if primary in (_CORRUPT, _NOTADB):
-        return CorruptJournalError(damaged_message(path, detail, unchanged=unchanged))
-    if primary == _FULL:
-        # The disk, a quota or a size limit: all the same to the person. (Ids near SQLite's
-        # own limit, the other cause, are refused on import: domain.MAX_RECORD_ID.)
-        return DiskFullError(message(JOURNAL_DISK_FULL, path=str(path)))
-    if primary in (_READONLY, _PERM) or (primary == _CANTOPEN and not _folder_writable(path)):
-        why = _why_read_only(path, code, detail)
-        return ReadOnlyJournalError(message(messages.JOURNAL_READ_ONLY, path=str(path), reason=why))
-    if primary == _CANTOPEN:
-        return CannotOpenJournalError(
-            message(messages.JOURNAL_CANNOT_OPEN, path=str(path), detail=detail)
-        )
-    if primary == _IOERR:
-        return StorageError(message(JOURNAL_IO, path=str(path), detail=detail))
-    return None
-
-
-def damaged_message(path: Path, detail: str, *, unchanged: bool = False) -> Message:
-    """What happened, then how to get the data back: `journal recover`, or the backup.
-
-    Not SQLite's `.recover`: many builds (Debian's among them) lack what it needs, and its
-    output would not be recognised as a journal."""
-    damaged = messages.JOURNAL_DAMAGED_UNCHANGED if unchanged else messages.JOURNAL_DAMAGED
-    backup = latest_backup(path)
-    quoted = shlex.quote(str(path))
-    if backup:
-        recover = message(messages.RECOVER_OR_BACKUP_HINT, quoted=quoted, backup=str(backup))
-    else:
-        recover = message(messages.RECOVER_HINT, quoted=quoted)
-    first = message(damaged, path=str(path), detail=detail)
-    return message(messages.TWO_LINES, first=first, second=recover)
-
-
-def latest_backup(path: Path) -> Path | None:
-    """The newest `NAME.schemaN.bak` beside the journal (made before a migration), if any."""
-    pattern = re.compile(re.escape(path.name) + r"\.schema(\d+)\.bak")
-    try:
-        found = [
-            (int(match[1]), candidate)
-            for candidate in path.parent.glob(f"{glob.escape(path.name)}.schema*.bak")
-            if (match := pattern.fullmatch(candidate.name)) and candidate.is_file()
-        ]
-    except OSError:
-        return None
-    return max(found)[1] if found else None
-
-
-_EFFECTIVE_IDS = os.access in os.supports_effective_ids  # judge as the process acts
-
-
-def _may(path: Path | str, mode: int) -> bool:
-    return os.access(path, mode, effective_ids=_EFFECTIVE_IDS)
-
-
-def _folder_writable(path: Path) -> bool:
-    return _may(path.absolute().parent, os.W_OK | os.X_OK)
-
-
-def _why_read_only(path: Path, code: int, detail: str) -> Message:
-    if code == _READONLY_DIRECTORY or not _folder_writable(path):
-        return message(messages.READ_ONLY_FOLDER, folder=str(path.absolute().parent))
-    if os.path.exists(path) and not _may(path, os.W_OK):
-        return message(messages.READ_ONLY_FILE)
-    if code == _READONLY_DBMOVED:
-        return message(messages.READ_ONLY_MOVED)
-    return message(messages.READ_ONLY_REFUSED, detail=detail)
 
 
 @contextmanager
@@ -180,74 +71,6 @@ def _known_failures(path: Path, *, unchanged: bool = False) -> Iterator[None]:
         if error is None:
             raise
         raise error from exc
-
-
-# -- looking at a file without writing to it --------------------------------------------
-
-
-def read_only_uri(path: Path) -> str:
-    """`mode=ro`, or `immutable=1` when reading would need a -shm file that the folder
-    cannot hold (a WAL journal in a read-only folder)."""
-    base = path.resolve().as_uri()
-    try:
-        probe = sqlite3.connect(f"{base}?mode=ro", uri=True)
-        try:
-            probe.execute("SELECT count(*) FROM sqlite_master").fetchone()
-        finally:
-            probe.close()
-    except sqlite3.DatabaseError as exc:
-        if (getattr(exc, "sqlite_errorcode", 0) & 0xFF) not in (_READONLY, _CANTOPEN):
-            raise
-        return f"{base}?immutable=1"
-    return f"{base}?mode=ro"
-
-
-def _size(path: Path) -> int | None:
-    """The file's size, None when nothing is there."""
-    try:
-        return path.stat().st_size
-    except FileNotFoundError:
-        return None
-    except OSError as exc:
-        raise _cannot_read(path, exc) from exc
-
-
-def _cannot_read(path: Path, exc: OSError) -> CannotOpenJournalError:
-    reason = exc.strerror or str(exc)
-    return CannotOpenJournalError(message(messages.CANNOT_READ_FILE, path=str(path), reason=reason))
-
-
-def inspect_file(path: Path) -> FileState:
-    """Tell a journal from anything else, read-only; raise a StorageError to refuse it."""
-    size = _size(path)
-    if size is None or (size == 0 and not path.is_dir()):
-        return FileState(exists=size is not None, version=0)
-    if path.is_dir():
-        raise NotAJournalError(message(messages.JOURNAL_IS_FOLDER, path=str(path)))
-    try:
-        with path.open("rb") as handle:
-            header = handle.read(len(SQLITE_HEADER))
-    except OSError as exc:
-        raise _cannot_read(path, exc) from exc
-    if header != SQLITE_HEADER:
-        raise NotAJournalError(message(messages.NOT_SQLITE, path=str(path)))
-    with _known_failures(path, unchanged=True):
-        conn = sqlite3.connect(read_only_uri(path), uri=True)
-        try:
-            application_id = conn.execute("PRAGMA application_id").fetchone()[0]
-            version = conn.execute("PRAGMA user_version").fetchone()[0]
-            tables = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
-        finally:
-            conn.close()
-    if application_id == 0 and tables == 0 and version == 0:
-        return FileState(exists=True, version=0)  # an empty database: ours to set up
-    if application_id != APPLICATION_ID:
-        raise NotAJournalError(message(messages.FOREIGN_SQLITE, path=str(path)))
-    if version > LATEST_VERSION:
-        raise NewerJournalError(
-            message(messages.NEWER_JOURNAL, path=str(path), version=version, latest=LATEST_VERSION)
-        )
-    return FileState(exists=True, version=version)
 
 
 def _configure_connection(dbapi_connection: DBAPIConnection, _: ConnectionPoolEntry) -> None:
@@ -313,13 +136,28 @@ class Journal:
         path = Path(path)
         state = inspect_file(path)
         if state.version == 0:
-            raise NoJournalError(
-                f"There is no journal at {path} yet; `journal run` or the window creates one."
-            )
+            raise no_journal_error(path)
         try:
             return cls._open_writable(path, state, create=False)
         except ReadOnlyJournalError as reason:
             return cls._open_read_only(path, state, reason)
+
+    @classmethod
+    def open_without_writing(cls, path: Path | str) -> Journal:
+        """Open an existing, current journal for a command that only reads but needs the
+        ORM (`journal show`): never created, upgraded or marked (`reading.readable_journal`
+        says what is refused), on connections that refuse to write; `write()` refuses too."""
+        from journal.core.reading import connect_for_reading, readable_journal
+
+        path = readable_journal(path)
+        engine = create_engine(
+            "sqlite://",
+            creator=lambda: connect_for_reading(path),
+            poolclass=QueuePool,
+            json_serializer=_json_dumps,
+        )
+        reason = ReadOnlyJournalError(f"The journal {path} was opened for reading only.")
+        return cls._with_engine(path, engine, read_only=reason)
 
     @classmethod
     def _open_writable(cls, path: Path, state: FileState, *, create: bool) -> Journal:

@@ -23,9 +23,10 @@ from journal.core.errors import (
     NoJournalError,
     NotAJournalError,
 )
+from journal.core.journal_file import storage_error
 from journal.core.messages import JOURNAL_BUSY, JOURNAL_DISK_FULL
 from journal.core.queries import create_experiment, list_experiments
-from journal.core.storage import Journal, storage_error
+from journal.core.storage import Journal
 from tests.journal_process import run_cli
 from tests.past_runs import add_past_run
 

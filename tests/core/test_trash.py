@@ -147,10 +147,10 @@ def test_migration_10_adds_trash_and_archive_marks_to_a_schema_9_journal(tmp_pat
 
 
 def test_the_list_reads_runs_outside_the_trash_from_an_index(journal: Journal) -> None:
-    from journal.core.queries import _SUMMARY_SELECT
+    from journal.core.read_sql import SUMMARY_SELECT
 
     plan = " ".join(
-        str(row[3]) for row in _rows(journal, f"EXPLAIN QUERY PLAN {_SUMMARY_SELECT} LIMIT 1")
+        str(row[3]) for row in _rows(journal, f"EXPLAIN QUERY PLAN {SUMMARY_SELECT} LIMIT 1")
     )
     assert plan.count("COVERING INDEX run_kept") == 2, plan
 

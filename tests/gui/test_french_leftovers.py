@@ -31,9 +31,10 @@ from journal.core.grading import (
     not_graded,
 )
 from journal.core.images import MAX_IMAGE_BYTES
+from journal.core.journal_file import inspect_file, storage_error
 from journal.core.queries import create_experiment
 from journal.core.settings import SettingsFile, parse_host_lines, parse_option_lines
-from journal.core.storage import Journal, inspect_file, storage_error
+from journal.core.storage import Journal
 from journal.gui.context import AppContext
 from journal.gui.expectation_row import ExpectationRow
 from journal.gui.grade_marks import GradeStrip, Mark, RunGrades
