@@ -269,6 +269,10 @@ def _permissions_hold() -> Iterator[None]:
     if os.geteuid() != 0:
         yield
         return
+    # Python finds a codec by importing it once, and remembers a failure for good: `nobody`
+    # cannot read this interpreter's files, so the idna codec a host lookup needs is loaded
+    # first, or this test and every later one in the process would fail to resolve a host.
+    "localhost".encode("idna")
     os.setegid(NOBODY)
     os.seteuid(NOBODY)
     try:
