@@ -29,7 +29,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import text
+from sqlalchemy import Connection, text
 from sqlmodel import Session
 
 from journal.core.domain import ExperimentFilter, RunStatus, Verdict
@@ -510,7 +510,30 @@ def _activity(found: _Read) -> Activity:
 
 def compute_insights(session: Session, filters: ExperimentFilter) -> Insights:
     """Every answer at once, from one statement over the journal (and, for experiments
-    with expectations, `read_standings` in pages)."""
+    with expectations, `read_standings` in pages).
+
+    The answer is kept with the connection, under the filters and what SQLite says about
+    changes (`_change_marker`): asked again while nothing was committed, as when the window
+    refreshes for a change that was not the journal's or goes back to earlier filters, it
+    costs one small statement instead of a pass over every run."""
+    connection = session.connection()
+    if connection.get_execution_options().get("journal_write"):
+        return _answer(session, filters)  # what it writes may yet be rolled back
+    marker = _change_marker(connection)
+    kept: dict[ExperimentFilter, Insights] = connection.info.setdefault(_KEPT, {})
+    if connection.info.get(_KEPT_MARKER) != marker:
+        kept.clear()  # answers about the journal as it was
+        connection.info[_KEPT_MARKER] = marker
+    answer = kept.get(filters)
+    if answer is None:
+        answer = _answer(session, filters)
+        if len(kept) >= _KEPT_FILTERS:
+            del kept[next(iter(kept))]
+        kept[filters] = answer
+    return answer
+
+
+def _answer(session: Session, filters: ExperimentFilter) -> Insights:
     found = _read(session, filters)
     return Insights(
         outcomes=_outcomes(found),
@@ -518,3 +541,19 @@ def compute_insights(session: Session, filters: ExperimentFilter) -> Insights:
         speed=_speed(found),
         activity=_activity(found),
     )
+
+
+_KEPT = "journal.core.insights"  # where a connection's `info` keeps the answers
+_KEPT_MARKER = "journal.core.insights.marker"  # and the `_change_marker` they hold for
+_KEPT_FILTERS = 8  # answers kept per connection, the latest filters
+
+
+def _change_marker(connection: Connection) -> tuple[int, int]:
+    """What changes whenever an answer may: `data_version` whenever another connection
+    committed since this one last read (read in the transaction, so it is this
+    snapshot's), `total_changes()` whenever this connection wrote (its own commits leave
+    `data_version` alone), committed or not."""
+    row = connection.exec_driver_sql(
+        "SELECT (SELECT data_version FROM pragma_data_version()), total_changes()"
+    ).one()
+    return int(row[0]), int(row[1])
