@@ -43,7 +43,7 @@ from journal.core.queries import (
     archive_clauses,
     filter_clauses,
     model_key,
-    standing_rank,
+    standing_pick,
 )
 
 __all__ = [
@@ -205,7 +205,7 @@ verdict alone, so SQL counts those by (verdict, status) groups."""
 _PAGE = 500  # experiments per `read_standings` statement, near the list's page
 
 _STANDING_SOURCE = "(SELECT id, experiment_id, tags, name, digest, status, verdict FROM runs)"
-"""Only what the standings are counted by, so the window sorts narrow rows."""
+"""Only what the standings are counted by, so the grouping sorts narrow rows."""
 
 
 def _statement(filters: ExperimentFilter, params: dict[str, Any]) -> str:
@@ -230,7 +230,7 @@ def _statement(filters: ExperimentFilter, params: dict[str, Any]) -> str:
             r.first_token_seconds, r.load_duration
         FROM experiment AS e JOIN run AS r ON r.experiment_id = e.id
         WHERE {" AND ".join(clauses)} AND r.trashed_at IS NULL),
-    standing AS ({standing_rank(_STANDING_SOURCE)}),
+    standing AS ({standing_pick(_STANDING_SOURCE)}),
     cube AS MATERIALIZED (
         SELECT tags, name, digest, day, verdict, status, graded, count(*) AS n,
             min(created_at) AS first
