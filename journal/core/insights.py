@@ -212,8 +212,8 @@ def _statement(filters: ExperimentFilter, params: dict[str, Any]) -> str:
     """One statement for every figure: the selected runs are read once (one pass over
     `run`, kept in a temporary table), then grouped for each question; rows are
     (kind, tags, name, digest, a, b, c, number). The finished runs' timings come as they
-    are, a row each ('q'): sorting them in Python for the quartiles costs a third of what
-    SQLite's window functions took (CPU, measured at 100,000 experiments).
+    are, a row per run that has one ('q'): sorting them in Python for the quartiles costs
+    a third of what SQLite's window functions took (CPU, measured at 100,000 experiments).
 
     Per-tag figures are grouped by the experiment's tag list (`experiment.tags`, which the
     `tag` table mirrors by trigger) and spread over its tags in Python: a handful of
@@ -246,8 +246,11 @@ def _statement(filters: ExperimentFilter, params: dict[str, Any]) -> str:
         WHERE digest != '' GROUP BY name, digest
     UNION ALL SELECT 'w', NULL, NULL, NULL, {_WEEK.format("day")}, NULL, NULL, sum(n)
         FROM cube GROUP BY 5
+    UNION ALL SELECT 'c', NULL, name, NULL, NULL, NULL, NULL, sum(n) FROM cube
+        WHERE status = 'done' GROUP BY name
     UNION ALL SELECT 'q', NULL, name, NULL, eval_count, eval_duration, first_token_seconds,
-        load_duration FROM runs WHERE status = 'done'"""
+        load_duration FROM runs WHERE status = 'done' AND (eval_count AND eval_duration
+            OR first_token_seconds IS NOT NULL OR load_duration IS NOT NULL)"""
 
 
 _VERDICT_PLACE = {Verdict.WORKED.value: 0, Verdict.PARTLY.value: 1, Verdict.FAILED.value: 2}
@@ -314,7 +317,8 @@ def _tags(listed: str) -> tuple[str, ...]:
 
 @dataclass
 class _Timings:
-    """A model's finished runs: how many, and the figures of those that have them."""
+    """A model's finished runs: how many (SQL counts them), and the figures of those that
+    have them."""
 
     runs: int = 0
     tokens_per_second: list[float] = field(default_factory=list)  # eval_count / eval_duration
@@ -324,7 +328,6 @@ class _Timings:
     def add(self, eval_count: Any, eval_duration: Any, first_token: Any, load: Any) -> None:
         """One run's timings, as SQL holds them (None where Ollama did not say; a run
         with no tokens or no time has no speed)."""
-        self.runs += 1
         if eval_count and eval_duration:
             self.tokens_per_second.append(float(eval_count / eval_duration * 1e9))
         if first_token is not None:
@@ -351,6 +354,8 @@ def _read(session: Session, filters: ExperimentFilter) -> _Read:
             graded.append(number)
         elif kind == "d":
             found.digests.append((name, digest, a))
+        elif kind == "c":
+            timings[name].runs = number
         else:  # "w"
             found.weeks[a] = number
     if graded:
