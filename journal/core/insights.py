@@ -23,26 +23,27 @@ from __future__ import annotations
 
 import functools
 import json
+import sqlite3
 import statistics
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import text
+from sqlalchemy import Connection
 from sqlmodel import Session
 
 from journal.core.domain import ExperimentFilter, RunStatus, Verdict
 from journal.core.grading import OutcomeStatus, not_graded, verdict_standing
 from journal.core.ollama_service import normalise_model_name
 from journal.core.pass_rates import read_standings
-from journal.core.queries import (
+from journal.core.read_sql import (
     ARCHIVED_HIDDEN,
     VERDICTS,
     archive_clauses,
     filter_clauses,
     model_key,
-    standing_rank,
+    standing_pick,
 )
 
 __all__ = [
@@ -149,20 +150,6 @@ class Distribution:
             q1, median, q3 = statistics.quantiles(ordered, n=4, method="inclusive")
         return cls(len(ordered), ordered[0], q1, median, q3, ordered[-1])
 
-    @classmethod
-    def from_places(cls, count: int, places: dict[int, float]) -> Distribution:
-        """`of` a list of `count` values of which only the places it reads are known
-        (sorted, 0-based): the minimum, the maximum and the two each quartile lies
-        between, as `statistics.quantiles(method="inclusive")` interpolates them."""
-        last = count - 1
-        if count == 1:
-            return cls(1, places[0], places[0], places[0], places[0], places[0])
-        q1, median, q3 = (
-            (places[j] * (4 - delta) + places[j + 1] * delta) / 4
-            for j, delta in (divmod(i * last, 4) for i in (1, 2, 3))
-        )
-        return cls(count, places[0], q1, median, q3, places[last])
-
 
 @dataclass(frozen=True)
 class ModelSpeed:
@@ -217,34 +204,16 @@ verdict alone, so SQL counts those by (verdict, status) groups."""
 
 _PAGE = 500  # experiments per `read_standings` statement, near the list's page
 
-_FIGURES = {
-    # figure: (the finished runs that have it, SQL to order them by, the columns its
-    # value is made of, as `_figure` makes it)
-    "speed": (
-        "eval_count AND eval_duration",
-        "eval_count * 1.0 / eval_duration",
-        "eval_count AS x, eval_duration AS y",
-    ),
-    "first": (
-        "first_token_seconds IS NOT NULL",
-        "first_token_seconds",
-        "first_token_seconds AS x, NULL AS y",
-    ),
-    "load": ("load_duration IS NOT NULL", "load_duration", "load_duration AS x, NULL AS y"),
-}
-_QUARTILE_PLACES = """(0, n - 1, (n - 1) / 4, (n - 1) / 4 + 1, (n - 1) / 2, (n - 1) / 2 + 1,
-    3 * (n - 1) / 4, 3 * (n - 1) / 4 + 1)"""
-"""The places (0-based, in order) `Distribution.from_places` reads the quartiles from."""
-
-
 _STANDING_SOURCE = "(SELECT id, experiment_id, tags, name, digest, status, verdict FROM runs)"
-"""Only what the standings are counted by, so the window sorts narrow rows."""
+"""Only what the standings are counted by, so the grouping sorts narrow rows."""
 
 
 def _statement(filters: ExperimentFilter, params: dict[str, Any]) -> str:
     """One statement for every figure: the selected runs are read once (one pass over
     `run`, kept in a temporary table), then grouped for each question; rows are
-    (kind, tags, name, digest, a, b, c, number).
+    (kind, tags, name, digest, a, b, c, number). The finished runs' timings come as they
+    are, a row per run that has one ('q'): sorting them in Python for the quartiles costs
+    a third of what SQLite's window functions took (CPU, measured at 100,000 experiments).
 
     Per-tag figures are grouped by the experiment's tag list (`experiment.tags`, which the
     `tag` table mirrors by trigger) and spread over its tags in Python: a handful of
@@ -253,16 +222,6 @@ def _statement(filters: ExperimentFilter, params: dict[str, Any]) -> str:
     if filters.model:
         params["stats_model"] = filters.model
         clauses.append(f"{model_key('r.model')} = {model_key(':stats_model')}")
-    picks = "\n        UNION ALL ".join(
-        f"""SELECT 'q', '{figure}', name, NULL, i, x, y, n FROM (
-            SELECT name, {columns}, row_number() OVER figure - 1 AS i,
-                count(*) OVER (figure RANGE BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING)
-                    AS n
-            FROM runs WHERE status = 'done' AND {having}
-            WINDOW figure AS (PARTITION BY name ORDER BY {order}))
-        WHERE i IN {_QUARTILE_PLACES}"""
-        for figure, (having, order, columns) in _FIGURES.items()
-    )
     return f"""WITH graded(id) AS MATERIALIZED ({_GRADED}),
     runs AS MATERIALIZED (
         SELECT r.id, r.experiment_id, e.tags, {model_key("r.model")} AS name,
@@ -271,7 +230,7 @@ def _statement(filters: ExperimentFilter, params: dict[str, Any]) -> str:
             r.first_token_seconds, r.load_duration
         FROM experiment AS e JOIN run AS r ON r.experiment_id = e.id
         WHERE {" AND ".join(clauses)} AND r.trashed_at IS NULL),
-    standing AS ({standing_rank(_STANDING_SOURCE)}),
+    standing AS ({standing_pick(_STANDING_SOURCE)}),
     cube AS MATERIALIZED (
         SELECT tags, name, digest, day, verdict, status, graded, count(*) AS n,
             min(created_at) AS first
@@ -289,7 +248,9 @@ def _statement(filters: ExperimentFilter, params: dict[str, Any]) -> str:
         FROM cube GROUP BY 5
     UNION ALL SELECT 'c', NULL, name, NULL, NULL, NULL, NULL, sum(n) FROM cube
         WHERE status = 'done' GROUP BY name
-    UNION ALL {picks}"""
+    UNION ALL SELECT 'q', NULL, name, NULL, eval_count, eval_duration, first_token_seconds,
+        load_duration FROM runs WHERE status = 'done' AND (eval_count AND eval_duration
+            OR first_token_seconds IS NOT NULL OR load_duration IS NOT NULL)"""
 
 
 _VERDICT_PLACE = {Verdict.WORKED.value: 0, Verdict.PARTLY.value: 1, Verdict.FAILED.value: 2}
@@ -307,9 +268,7 @@ class _Read:
     trend: dict[tuple[str, str], list[int]]  # (model, week): runs, passed, failed, needs look
     digests: list[tuple[str, str, str]]  # (model name, digest, first created_at)
     weeks: dict[str, int]
-    done: dict[str, int]  # finished runs per model name
-    places: dict[tuple[str, str], dict[int, float]]  # (model, figure): {place: value}
-    sizes: dict[tuple[str, str], int]  # (model, figure): how many runs have it
+    timings: dict[str, _Timings]  # per model name, of its finished runs
     unrated: int = 0  # standings with no verdict yet
 
     def add_standings(
@@ -356,20 +315,38 @@ def _tags(listed: str) -> tuple[str, ...]:
     return ("", *dict.fromkeys(str(tag) for tag in json.loads(listed)))
 
 
-def _figure(figure: str, x: Any, y: Any) -> float:
-    if figure == "speed":
-        return float(x / y * 1e9)
-    return float(x) if figure == "first" else float(x / 1e9)
+@dataclass
+class _Timings:
+    """A model's finished runs: how many (SQL counts them), and the figures of those that
+    have them."""
+
+    runs: int = 0
+    tokens_per_second: list[float] = field(default_factory=list)  # eval_count / eval_duration
+    first_token_seconds: list[float] = field(default_factory=list)
+    load_seconds: list[float] = field(default_factory=list)  # load_duration
+
+    def add(self, eval_count: Any, eval_duration: Any, first_token: Any, load: Any) -> None:
+        """One run's timings, as SQL holds them (None where Ollama did not say; a run
+        with no tokens or no time has no speed)."""
+        if eval_count and eval_duration:
+            self.tokens_per_second.append(float(eval_count / eval_duration * 1e9))
+        if first_token is not None:
+            self.first_token_seconds.append(float(first_token))
+        if load is not None:
+            self.load_seconds.append(float(load / 1e9))
 
 
 def _read(session: Session, filters: ExperimentFilter) -> _Read:
     params: dict[str, Any] = {}
-    found = _Read({}, {}, [], {}, {}, defaultdict(dict), {})
+    found = _Read({}, {}, [], {}, defaultdict(_Timings))
     graded: list[int] = []
+    timings = found.timings
     for kind, tags, name, digest, a, b, c, number in _rows(
         session, _statement(filters, params), params
     ):
-        if kind == "v":
+        if kind == "q":  # most rows: a finished run's timings
+            timings[name].add(a, b, c, number)
+        elif kind == "v":
             found.add_standings(_tags(tags), name, digest, a, number)
         elif kind == "p":
             found.add_runs(_tags(tags), name, digest, a, _plain_standing(b, c), number)
@@ -377,20 +354,21 @@ def _read(session: Session, filters: ExperimentFilter) -> _Read:
             graded.append(number)
         elif kind == "d":
             found.digests.append((name, digest, a))
-        elif kind == "w":
-            found.weeks[a] = number
         elif kind == "c":
-            found.done[name] = number
-        else:  # "q": a place of a figure's ordered values
-            found.places[(name, tags)][a] = _figure(tags, b, c)
-            found.sizes[(name, tags)] = number
+            timings[name].runs = number
+        else:  # "w"
+            found.weeks[a] = number
     if graded:
         _add_graded(session, filters, sorted(graded), found)
     return found
 
 
 def _rows(session: Session, sql: str, params: dict[str, Any]) -> list[Any]:
-    return list(session.execute(text(sql), params).all())
+    """The rows as sqlite3 gives them (plain tuples): the statement's 'q' rows are a row
+    per finished run, which SQLAlchemy's rows would make cost half again as much."""
+    raw = session.connection().connection.driver_connection
+    assert isinstance(raw, sqlite3.Connection)
+    return raw.execute(sql, params).fetchall()
 
 
 # -- where runs stand -------------------------------------------------------------------
@@ -484,15 +462,15 @@ def model_speed(session: Session, filters: ExperimentFilter) -> tuple[ModelSpeed
 
 
 def _speed(found: _Read) -> tuple[ModelSpeed, ...]:
-    def spread(model: str, figure: str) -> Distribution | None:
-        size = found.sizes.get((model, figure), 0)
-        return Distribution.from_places(size, found.places[(model, figure)]) if size else None
-
     return tuple(
         ModelSpeed(
-            model, runs, spread(model, "speed"), spread(model, "first"), spread(model, "load")
+            model,
+            timings.runs,
+            Distribution.of(timings.tokens_per_second),
+            Distribution.of(timings.first_token_seconds),
+            Distribution.of(timings.load_seconds),
         )
-        for model, runs in sorted(found.done.items())
+        for model, timings in sorted(found.timings.items())
     )
 
 
@@ -510,7 +488,30 @@ def _activity(found: _Read) -> Activity:
 
 def compute_insights(session: Session, filters: ExperimentFilter) -> Insights:
     """Every answer at once, from one statement over the journal (and, for experiments
-    with expectations, `read_standings` in pages)."""
+    with expectations, `read_standings` in pages).
+
+    The answer is kept with the connection, under the filters and what SQLite says about
+    changes (`_change_marker`): asked again while nothing was committed, as when the window
+    refreshes for a change that was not the journal's or goes back to earlier filters, it
+    costs one small statement instead of a pass over every run."""
+    connection = session.connection()
+    if connection.get_execution_options().get("journal_write"):
+        return _answer(session, filters)  # what it writes may yet be rolled back
+    marker = _change_marker(connection)
+    kept: dict[ExperimentFilter, Insights] = connection.info.setdefault(_KEPT, {})
+    if connection.info.get(_KEPT_MARKER) != marker:
+        kept.clear()  # answers about the journal as it was
+        connection.info[_KEPT_MARKER] = marker
+    answer = kept.get(filters)
+    if answer is None:
+        answer = _answer(session, filters)
+        if len(kept) >= _KEPT_FILTERS:
+            del kept[next(iter(kept))]
+        kept[filters] = answer
+    return answer
+
+
+def _answer(session: Session, filters: ExperimentFilter) -> Insights:
     found = _read(session, filters)
     return Insights(
         outcomes=_outcomes(found),
@@ -518,3 +519,19 @@ def compute_insights(session: Session, filters: ExperimentFilter) -> Insights:
         speed=_speed(found),
         activity=_activity(found),
     )
+
+
+_KEPT = "journal.core.insights"  # where a connection's `info` keeps the answers
+_KEPT_MARKER = "journal.core.insights.marker"  # and the `_change_marker` they hold for
+_KEPT_FILTERS = 8  # answers kept per connection, the latest filters
+
+
+def _change_marker(connection: Connection) -> tuple[int, int]:
+    """What changes whenever an answer may: `data_version` whenever another connection
+    committed since this one last read (read in the transaction, so it is this
+    snapshot's), `total_changes()` whenever this connection wrote (its own commits leave
+    `data_version` alone), committed or not."""
+    row = connection.exec_driver_sql(
+        "SELECT (SELECT data_version FROM pragma_data_version()), total_changes()"
+    ).one()
+    return int(row[0]), int(row[1])

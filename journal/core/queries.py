@@ -33,7 +33,6 @@ filter_clauses = read_sql.filter_clauses
 archive_clauses = read_sql.archive_clauses
 model_key = read_sql.model_key
 STANDING_RUN = read_sql.STANDING_RUN
-standing_rank = read_sql.standing_rank
 
 EDITABLE_EXPERIMENT_FIELDS = ("title", "hypothesis", "expected", "conclusion", "tags")
 

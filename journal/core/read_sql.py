@@ -112,18 +112,20 @@ runs in the trash say nothing.
 The one meaning of "worked on a model" for the list's column and the verdict filter."""
 
 
-def standing_rank(source: str) -> str:
+def standing_pick(source: str) -> str:
     """SQL for the rows of `source` (a subquery or CTE with the run's `id`, `experiment_id`,
     `name` as `model_key` gives it, `status` and `verdict`, none in the trash) that give
-    their model's standing, STANDING_RUN's meaning in one ordered pass instead of a
-    correlated subquery per run: for reading the standings of a whole journal at once
-    (tests/core/test_standing_rank.py holds the two equal)."""
-    return f"""SELECT * FROM (
-        SELECT *, row_number() OVER (
-            PARTITION BY experiment_id, name ORDER BY verdict IS NOT NULL DESC, id DESC
-        ) AS standing_rank
-        FROM {source} WHERE status = 'done' OR verdict IS NOT NULL)
-    WHERE standing_rank = 1"""
+    their model's standing: STANDING_RUN's meaning for a whole journal at once, by grouping
+    instead of a correlated subquery per run (tests/core/test_insights_standing.py holds
+    the two equal). Per experiment and model, the run with the greatest key (judged ones
+    above the others, then the latest), whose other columns SQLite gives from that row (the
+    bare columns of one max() aggregate). Run ids are below 2**62, as SQLite gives them one
+    after another."""
+    return f"""SELECT *, max(
+            CASE WHEN verdict IS NULL THEN id - 4611686018427387904 ELSE id END
+        ) AS standing_key
+        FROM {source} WHERE status = 'done' OR verdict IS NOT NULL
+        GROUP BY experiment_id, name"""
 
 
 def _standing_clauses(filters: ExperimentFilter, run_clauses: list[str]) -> list[str]:
