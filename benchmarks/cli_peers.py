@@ -321,6 +321,9 @@ def run(cache: Path, size: int, rounds: int) -> None:
     llm = llm_venv(cache)
     llm_folder = cached_llm_logs(cache, db, size, llm) if llm else None
     env = {**os.environ, "LLM_USER_PATH": str(llm_folder or cache)}
+    # Measured as people run them: with Python's bytecode cache (set in some shells and CI,
+    # PYTHONDONTWRITEBYTECODE would have every start compile the tools' modules again).
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     work = Path(tempfile.mkdtemp(prefix="journal-peer-bench-"))
     try:
         results = [
