@@ -29,9 +29,11 @@ import json
 import math
 import os
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import partial
+from itertools import chain, count, repeat
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -87,6 +89,7 @@ from journal.core.notebook_format import (
     TEXT_KEY,
     ImportFormatError,
     ProseDigest,
+    encode_json,
     end_record,
     is_export_folder,
     load_json,
@@ -123,6 +126,12 @@ EXPORTED_LIVE_MESSAGE = (
     "The export was made while this run was still in progress; "
     "the text received until then is kept."
 )
+
+# What a record's status or verdict may be, by value.
+_RUN_STATUSES = frozenset(status.value for status in RunStatus)
+_CHECK_STATUSES = frozenset(status.value for status in CheckStatus)
+_GRADE_STATUSES = frozenset(status.value for status in GradeStatus)
+_VERDICTS = frozenset(verdict.value for verdict in Verdict)
 
 # JSON columns whose shape the rest of the journal relies on.
 _SHAPES: dict[tuple[str, str], tuple[type, ...]] = {
@@ -258,20 +267,44 @@ class _Column:
     required: bool  # NOT NULL without a default: the export must carry it
     default: Any = None  # what the column holds when a record leaves it out
 
-    def stored(self, record: dict[str, Any]) -> Any:
-        """The record's value as the journal stores it: JSON as text, times in one form."""
-        if self.name not in record:
-            return self.default
-        value = record[self.name]
-        if value is None:
-            return None
-        if self.kind == "JSON":
-            return json.dumps(value, ensure_ascii=False)
-        if self.name.endswith("_at") and isinstance(value, str):
-            moment = utc_moment(value)
-            assert moment is not None  # checked when the record was read
-            return to_iso(moment)  # the one form the journal sorts and filters by
-        return value
+
+class _Stored:
+    """How a table's records are staged, worked out once per table rather than once per
+    value: an import stages some 40 columns of each of tens of thousands of records."""
+
+    def __init__(self, columns: list[_Column]) -> None:
+        self.columns = columns
+        self._names = [c.name for c in columns]
+        self._defaults = [c.default for c in columns]
+        self._json = [(i, c.name) for i, c in enumerate(columns) if c.kind == "JSON"]
+        self._times = [
+            (i, c.name)
+            for i, c in enumerate(columns)
+            if c.kind != "JSON" and c.name.endswith("_at")
+        ]
+
+    def row(self, record: dict[str, Any]) -> list[Any]:
+        """The record's values as the journal stores them: JSON as text, times in one form
+        (the one the journal sorts and filters by), a column left out as its default."""
+        row = list(map(record.get, self._names, self._defaults))  # the rest as they are
+        for i, name in self._json:
+            value = row[i]
+            if value is not None and name in record:
+                row[i] = encode_json(value)
+        for i, name in self._times:
+            value = row[i]
+            if isinstance(value, str) and name in record:
+                row[i] = _stored_time(value)
+        return row
+
+
+_MISSING: Any = object()  # a key the record leaves out
+
+
+def _stored_time(value: str) -> str:
+    moment = utc_moment(value)
+    assert moment is not None  # checked when the record was read
+    return to_iso(moment)
 
 
 def _columns(session: Session, table: str) -> dict[str, _Column]:
@@ -344,6 +377,9 @@ class _Event:
     record: dict[str, Any]
     line: int
     text_at: int = 0  # the first line of readable text since the block before, if any
+    # Parsed from JSON text with no NaN, no infinity and no lone surrogate: nothing in it
+    # for `_unusable` to find (see _parse_object). False when not known.
+    clean: bool = False
 
 
 class _Lines:
@@ -356,6 +392,7 @@ class _Lines:
         self.path = path
         self.shown = shown
         self.last = 0
+        self._numbers = count(1)  # the next line's, once reading
         self.text_after_blocks = 0  # the first line of readable text after the last block
 
     def fail(self, line: int, reason: str) -> NoReturn:
@@ -367,23 +404,72 @@ class _Lines:
         except UnicodeDecodeError:
             self.fail(number, "this is not UTF-8 text")
 
-    def __iter__(self) -> Iterator[tuple[int, bytes]]:
+    @contextmanager
+    def reading(self) -> Iterator[Iterator[tuple[int, bytes]]]:
+        """The lines, numbered, while the file is open; `ended` once all were taken.
+
+        They are numbered and stripped with no Python code run per line: most are prose.
+        """
         try:
             with self.path.open("rb") as handle:
-                for raw in handle:
-                    self.last += 1
-                    if self.last == 1:
-                        raw = raw.removeprefix(b"\xef\xbb\xbf")  # a byte order mark
-                    yield self.last, raw.rstrip(b"\r\n")
+                first = handle.readline()
+                self._numbers = count(2) if first else count(1)  # (the file may be empty)
+                head = [(1, first.removeprefix(b"\xef\xbb\xbf").rstrip(b"\r\n"))] if first else []
+                rest = map(bytes.rstrip, handle, repeat(b"\r\n"))
+                yield chain(head, zip(self._numbers, rest, strict=False))
         except OSError as exc:
             raise InvalidInputError(f"Cannot read {self.shown}: {exc.strerror or exc}.") from exc
+
+    def ended(self) -> None:
+        """Every line was taken: `last` is the number of the last one."""
+        # zip takes a number before it finds the lines are over: one too many.
+        self.last = next(self._numbers) - 2
+
+
+_non_finite = [0]  # floats the import's JSON parsing found NaN or infinite, ever
+
+
+def _finite_float(text: str) -> float:
+    value = float(text)  # what json does with a number that has a fraction or an exponent
+    if not math.isfinite(value):  # 1e999
+        _non_finite[0] += 1
+    return value
+
+
+def _constant(name: str) -> float:
+    _non_finite[0] += 1  # NaN, Infinity or -Infinity
+    return float(name)
+
+
+_scan_import: Callable[[str, int], tuple[Any, int]] = getattr(  # noqa: B009
+    json.JSONDecoder(parse_float=_finite_float, parse_constant=_constant), "scan_once"
+)
+
+
+_JSON_SPACE = " \t\n\r"  # the white space JSON allows around a value
+
+
+def _load_clean(payload: str) -> tuple[Any, bool]:
+    """`load_json(payload)`, and whether the value is surely one `_unusable` passes: no
+    non-finite number was parsed and the text escapes no surrogate (text decoded from
+    UTF-8 holds none raw). Whatever may be unusable is left to the full walk."""
+    before = _non_finite[0]  # only ever counts up: a parse in another thread adds a doubt
+    try:
+        value, end = _scan_import(payload, 0)
+    except StopIteration:
+        return load_json(payload), False  # raises the usual JSONDecodeError
+    if end != len(payload) and payload[end:].strip(_JSON_SPACE):
+        return load_json(payload), False  # raises JSONDecodeError("Extra data")
+    clean = _non_finite[0] == before and "\\ud" not in payload and "\\uD" not in payload
+    return value, clean
 
 
 def _parse_object(
     lines: _Lines, payload: str, line: int, what: str, extra_data: str | None = None
-) -> dict[str, Any]:
+) -> tuple[dict[str, Any], bool]:
+    """The JSON object `payload` holds, and whether it is clean (see `_load_clean`)."""
     try:
-        value = load_json(payload)
+        value, clean = _load_clean(payload)
     except json.JSONDecodeError as exc:
         if extra_data is not None and exc.msg == "Extra data":
             lines.fail(line, extra_data)
@@ -392,18 +478,24 @@ def _parse_object(
         lines.fail(line, f"{what} is nested too deeply")
     if not isinstance(value, dict):
         lines.fail(line, f"{what} is not a JSON object")
-    return value
+    return value, clean
 
 
 _FENCE = FRONT_MATTER_FENCE.encode()
 _FOUND = "found"  # on a KIND_TEXT event: the hash of the readable text as it is now
 _BLOCK = BLOCK_PREFIX.encode()
 _SUFFIX = BLOCK_SUFFIX.encode()
+_SPECIAL = (b"```", _BLOCK)  # what starts a code block or a metadata block
+_HASHED_AT_ONCE = 4096  # lines of prose held before they are hashed: memory stays flat
 
 
 def _events(lines: _Lines) -> Iterator[_Event]:
     """The front matter, then every metadata block outside code blocks, in order."""
-    numbered = iter(lines)
+    with lines.reading() as numbered:
+        yield from _events_in(lines, numbered)
+
+
+def _events_in(lines: _Lines, numbered: Iterator[tuple[int, bytes]]) -> Iterator[_Event]:
     first = next(numbered, None)
     if first is None or first[1] != _FENCE:
         lines.fail(1, "not an LLM Journal export: it does not start with llm-journal front matter")
@@ -430,27 +522,39 @@ def _events(lines: _Lines) -> Iterator[_Event]:
     yield _Event("header", header, 1)
     fence, fence_line = 0, 0
     prose = ProseDigest()  # the readable text since the last block, for a KIND_TEXT block
+    unhashed: list[bytes] = []  # its latest lines, hashed a stretch at a time
+    keep = unhashed.append
     text_at = 0  # where that text starts (0: there is none)
+    # Most lines are prose: each costs a few tests here, no call of its own.
     for number, raw in numbered:
         if fence:
-            stripped = raw.rstrip(b" \t")
-            if len(stripped) >= fence and not stripped.strip(b"`"):
-                fence = 0
-        elif raw.startswith(b"```"):
-            fence, fence_line = len(raw) - len(raw.lstrip(b"`")), number
-        elif raw.startswith(_BLOCK):
-            event = _read_block(lines, numbered, number, raw)
-            if event.kind == KIND_TEXT:
-                if set(event.record) != {TEXT_KEY} or not isinstance(event.record[TEXT_KEY], str):
-                    lines.fail(number, f"a text block holds only its {TEXT_KEY}")
-                event.record[_FOUND] = prose.hexdigest()
-            event.text_at = text_at
-            prose, text_at = ProseDigest(), 0
-            yield event
-            continue
-        prose.add_line(raw)
+            if raw.startswith(b"`"):  # only a line of backticks closes the code block
+                stripped = raw.rstrip(b" \t")
+                if len(stripped) >= fence and not stripped.strip(b"`"):
+                    fence = 0
+        elif raw.startswith(_SPECIAL):
+            if raw.startswith(b"```"):
+                fence, fence_line = len(raw) - len(raw.lstrip(b"`")), number
+            else:
+                event = _read_block(lines, numbered, number, raw)
+                prose.add_lines(unhashed)
+                unhashed.clear()
+                if event.kind == KIND_TEXT:
+                    record = event.record
+                    if set(record) != {TEXT_KEY} or not isinstance(record[TEXT_KEY], str):
+                        lines.fail(number, f"a text block holds only its {TEXT_KEY}")
+                    record[_FOUND] = prose.hexdigest()
+                event.text_at = text_at
+                prose, text_at = ProseDigest(), 0
+                yield event
+                continue
+        keep(raw)
+        if len(unhashed) >= _HASHED_AT_ONCE:
+            prose.add_lines(unhashed)
+            unhashed.clear()
         if not text_at and raw.rstrip(b" \t"):
             text_at = number
+    lines.ended()
     lines.text_after_blocks = text_at
     if fence:
         lines.fail(fence_line, "a code block opened here never closes; the file was edited or cut")
@@ -477,8 +581,8 @@ def _read_block(
         lines.fail(number + joined.count(b"\n", 0, exc.start), "this is not UTF-8 text")
     # With its --> missing, a block runs on into the next one: name the block, not the join.
     unclosed = f"the llm-journal:{kind.decode()} block starting here lacks its -->"
-    record = _parse_object(lines, decoded, number, "metadata block", unclosed)
-    return _Event(kind.decode(), record, number)
+    record, clean = _parse_object(lines, decoded, number, "metadata block", unclosed)
+    return _Event(kind.decode(), record, number, clean=clean)
 
 
 # -- checking records ----------------------------------------------------------------------
@@ -562,30 +666,97 @@ def _check_value(table: str, column: _Column, value: Any) -> str | None:
     return None
 
 
+class _Quick:
+    """A table's columns as checks built once, each a test that a common good value passes
+    at once; a value it does not pass goes to `_check_value`, which says what is wrong (or
+    finds nothing), so the outcome is `_check_value`'s for every value."""
+
+    def __init__(self, table: str, columns: dict[str, _Column]) -> None:
+        self.columns = columns
+        self.plan = [
+            (column.name, column, _quick_kind(column), _SHAPES.get((table, column.name)))
+            for column in columns.values()
+        ]
+
+    @classmethod
+    def of(cls, table: str, columns: dict[str, _Column]) -> _Quick:
+        """The same checks for the same columns: one import checks every record against
+        the same schema dicts."""
+        quick = _BUILT.get((table, id(columns)))
+        if quick is None or quick.columns is not columns:  # (an id reused: built again)
+            if len(_BUILT) > 64:
+                _BUILT.clear()
+            quick = _BUILT[(table, id(columns))] = cls(table, columns)
+        return quick
+
+
+_BUILT: dict[tuple[str, int], _Quick] = {}  # by table and its columns' dict
+
+
+# A column's quick test (`_Quick`): exact types, as json gives them.
+_ANY, _WHOLE, _RECORD_ID, _NUMBER, _TEXT, _MOMENT = range(6)
+
+
+def _quick_kind(column: _Column) -> int:
+    if column.kind == "INTEGER":
+        return _RECORD_ID if column.name in ID_COLUMNS else _WHOLE
+    if column.kind == "REAL":
+        return _NUMBER
+    if column.kind == "TEXT":
+        return _MOMENT if column.name.endswith("_at") else _TEXT
+    return _ANY  # JSON, or a type `_check_value` tests nothing of
+
+
 def _check_record(
     fail: Callable[[str], NoReturn],
     table: str,
     record: dict[str, Any],
     columns: dict[str, _Column],
     extra: frozenset[str] = frozenset(),
+    *,
+    clean: bool = False,
 ) -> None:
-    for key in record:
-        if key not in columns and key not in extra:
-            fail(
-                f"{table} field '{key}' is unknown to this version of LLM Journal "
-                "(is the export from a newer one?)"
-            )
-    if _unusable(record):  # one walk for the whole record; then find the field to name
+    """Refuse the record (by `fail`) for the first problem found; `clean` when its JSON
+    was found to hold nothing `_unusable` refuses (see `_load_clean`)."""
+    if not record.keys() - extra <= columns.keys():
+        for key in record:
+            if key not in columns and key not in extra:
+                fail(
+                    f"{table} field '{key}' is unknown to this version of LLM Journal "
+                    "(is the export from a newer one?)"
+                )
+    if not clean and _unusable(record):  # one walk for the whole record; then the field
         for key, value in record.items():
             problem = _unusable(value)
             if problem:
                 fail(f"{table} field '{key}' {problem}")
-    for column in columns.values():
-        if column.name not in record:
+    get = record.get
+    for name, column, kind, shape in _Quick.of(table, columns).plan:
+        value = get(name, _MISSING)
+        if value is _MISSING:
             if column.required:
-                fail(f"{table} field '{column.name}' is missing")
+                fail(f"{table} field '{name}' is missing")
             continue
-        problem = _check_value(table, column, record[column.name])
+        if value is None:
+            if column.nullable:
+                continue
+        else:  # the quick test (see _Quick), inline: it runs for every column of every record
+            exact = type(value)
+            if kind == _ANY:
+                passes = True
+            elif kind == _TEXT:
+                passes = exact is str
+            elif kind == _WHOLE:
+                passes = exact is int and -INT64 <= value < INT64
+            elif kind == _RECORD_ID:
+                passes = exact is int and 1 <= value <= MAX_RECORD_ID
+            elif kind == _NUMBER:
+                passes = exact is int or exact is float
+            else:
+                passes = exact is str and utc_moment(value) is not None
+            if passes and (shape is None or isinstance(value, shape)):
+                continue
+        problem = _check_value(table, column, value)
         if problem:
             fail(problem)
     uuid = record.get("uuid")
@@ -603,13 +774,13 @@ def _check_record(
     elif table == "input_row":
         _check_input(fail, record)
     elif table == "migration_check":
-        if record.get("status") not in {s.value for s in CheckStatus}:
+        if record.get("status") not in _CHECK_STATUSES:
             fail(f"check status {_describe(record.get('status'))} is not one the journal knows")
     else:
-        if record.get("status", RunStatus.PENDING.value) not in {s.value for s in RunStatus}:
+        if record.get("status", RunStatus.PENDING.value) not in _RUN_STATUSES:
             fail(f"run status {_describe(record.get('status'))} is not one the journal knows")
         verdict = record.get("verdict")
-        if verdict is not None and verdict not in {v.value for v in Verdict}:
+        if verdict is not None and verdict not in _VERDICTS:
             fail(f"run verdict {_describe(verdict)} is not worked, partly, failed or null")
         replay = record.get(REPLAY_OF_UUID)
         if replay is not None and not isinstance(replay, str):
@@ -737,7 +908,7 @@ def _check_grade(fail: Callable[[str], NoReturn], record: dict[str, Any]) -> Non
     target of an expectation. Which run and expectation it is about is checked with its
     experiment (`_check_links`)."""
     status = record["status"]
-    if status not in {grade.value for grade in GradeStatus}:
+    if status not in _GRADE_STATUSES:
         fail(f"grade status {_describe(status)} is not pass, fail, unsure or error")
     score = record.get("score")
     if score is not None and not 0 <= score <= 1:
@@ -873,13 +1044,14 @@ def _experiments_in_file(
     covered = version >= COVERED_TEXT_FORMAT
     current: ParsedExperiment | None = None
 
-    def start(record: dict[str, Any], line: int) -> ParsedExperiment:
+    def start(record: dict[str, Any], line: int, clean: bool = False) -> ParsedExperiment:
         _check_record(
             lambda reason: lines.fail(line, reason),
             "experiment",
             record,
             schema.experiment,
             frozenset({GRADING_KEY}),
+            clean=clean,
         )
         return ParsedExperiment(record, f"{shown}:{line}")
 
@@ -929,7 +1101,7 @@ def _experiments_in_file(
             if current is not None:
                 _check_links(lines, current)
                 yield current
-            current = start(event.record, event.line)
+            current = start(event.record, event.line, event.clean)
             experiments += 1
         elif event.kind == KIND_RUN:
             if current is None:
@@ -964,6 +1136,7 @@ def _experiments_in_file(
                 "migration_check",
                 event.record,
                 schema.migration_check,
+                clean=event.clean,
             )
             checks.append(ParsedCheck(event.record, shown, event.line))
         elif event.kind == KIND_CHECK_ITEM:
@@ -1051,6 +1224,7 @@ def _check_run(
         event.record,
         schema.run,
         frozenset({REPLAY_OF_UUID, INPUT_ROW_UUID, PARENT_UUID, BASED_ON_UUID, IMAGES_KEY}),
+        clean=event.clean,
     )
     if version < RUN_PLACE_FORMAT:
         event.record.update({"host": "", "input_row_id": None, INPUT_ROW_UUID: None})
@@ -1126,7 +1300,7 @@ def _check_owned(
     def fail(reason: str) -> NoReturn:
         lines.fail(event.line, reason)
 
-    _check_record(fail, table, event.record, columns)
+    _check_record(fail, table, event.record, columns, clean=event.clean)
     key, noun = ("run_id", "run") if table == "grade" else ("experiment_id", "experiment")
     if event.record.get(key) != owner.get("id"):
         fail(
@@ -1251,11 +1425,11 @@ def _stage(
     input_uuids: dict[str, str] = {}
     input_ids: dict[int, str] = {}
     replays: dict[str, _Replay] = {}
-    experiment_columns = list(schema.experiment.values())
-    run_columns = schema.staged_runs
-    expectation_columns = schema.staged_expectations
-    grade_columns = schema.staged_grades
-    input_columns = schema.staged_inputs
+    experiment_columns = _Stored(list(schema.experiment.values()))
+    run_columns = _Stored(schema.staged_runs)
+    expectation_columns = _Stored(schema.staged_expectations)
+    grade_columns = _Stored(schema.staged_grades)
+    input_columns = _Stored(schema.staged_inputs)
     images = _Images(_assets_of(path), staging)
     checks: list[ParsedCheck] = []
     for parsed in _read(path, schema, edited, checks):
@@ -1264,7 +1438,7 @@ def _stage(
         _unique(experiment_ids, parsed.record["id"], where, "experiment id")
         grading = parsed.record.get(GRADING_KEY)
         staging.add_experiment(
-            [column.stored(parsed.record) for column in experiment_columns],
+            experiment_columns.row(parsed.record),
             grading=None if grading is None else _stored_grading(grading),
         )
         shown, _, _ = where.rpartition(":")
@@ -1273,7 +1447,7 @@ def _stage(
             _unique(expectation_uuids, record["uuid"], found, "expectation uuid")
             _unique(expectation_ids, record["id"], found, "expectation id")
             staging.add_expectation(
-                [column.stored(record) for column in expectation_columns],
+                expectation_columns.row(record),
                 experiment_uuid=parsed.record["uuid"],
             )
         for row in parsed.inputs:
@@ -1281,7 +1455,7 @@ def _stage(
             _unique(input_uuids, record["uuid"], found, "input uuid")
             _unique(input_ids, record["id"], found, "input id")
             staging.add_input(
-                [column.stored(record) for column in input_columns],
+                input_columns.row(record),
                 experiment_uuid=parsed.record["uuid"],
             )
         for run in parsed.runs:
@@ -1296,7 +1470,7 @@ def _stage(
             if live:
                 record = _as_interrupted(record)
             staging.add_run(
-                [column.stored(record) for column in run_columns],
+                run_columns.row(record),
                 experiment_uuid=parsed.record["uuid"],
                 replay_of_uuid=replayed,
                 was_live=live,
@@ -1312,7 +1486,7 @@ def _stage(
                 _unique(grade_uuids, grade.record["uuid"], found, "grade uuid")
                 _unique(grade_ids, grade.record["id"], found, "grade id")
                 staging.add_grade(
-                    [column.stored(grade.record) for column in grade_columns],
+                    grade_columns.row(grade.record),
                     run_uuid=run.record["uuid"],
                     linked=grade.record.get("expectation_id") is not None,
                 )
@@ -1333,7 +1507,7 @@ def _stage_checks(
     staged for the merge. A check lacking some is refused, naming every run it lacks."""
     uuids: dict[str, str] = {}
     ids: dict[int, str] = {}
-    columns = list(schema.migration_check.values())
+    columns = _Stored(list(schema.migration_check.values()))
     for check in checks:
         where = f"{check.shown}:{check.line}"
         _unique(uuids, check.record["uuid"], where, "migration check uuid")
@@ -1361,7 +1535,7 @@ def _stage_checks(
         record = check.record
         if record["status"] == CheckStatus.RUNNING.value:  # nobody runs it here
             record = dict(record, status=CheckStatus.INTERRUPTED.value)
-        staging.add_check([column.stored(record) for column in columns], items)
+        staging.add_check(columns.row(record), items)
 
 
 def _assets_of(path: Path) -> Path:

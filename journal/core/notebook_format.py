@@ -36,7 +36,8 @@ import os
 import re
 import stat
 import unicodedata
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
+from itertools import repeat
 from pathlib import Path
 from typing import Any
 
@@ -401,6 +402,13 @@ class ProseDigest:
         line = raw.rstrip(b" \t\r\n")
         if line:
             self._sha.update(line + b"\n")
+
+    def add_lines(self, raws: Iterable[bytes]) -> None:
+        """`add_line` for each of `raws`, in one update: the importer hashes a stretch of
+        prose at a time, without a call per line."""
+        kept = b"\n".join(filter(None, map(bytes.rstrip, raws, repeat(b" \t\r\n"))))
+        if kept:
+            self._sha.update(kept + b"\n")
 
     def add_text(self, text: str) -> None:
         lines = (self._rest + text).split("\n")

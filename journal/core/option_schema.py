@@ -225,7 +225,11 @@ def json_problem(value: Any) -> str | None:
                 stack.extend((inner, depth + 1) for inner in item)
         else:
             return f"holds a {type(item).__name__}, which is not a JSON value"
-    if len(json.dumps(value, ensure_ascii=False)) > MAX_VALUE_CHARS:
+    # A number, true, false or null checked above is at most a few hundred characters: only
+    # text, lists and objects can be too long (an import checks every recorded option).
+    if isinstance(value, str | list | dict) and (
+        len(json.dumps(value, ensure_ascii=False)) > MAX_VALUE_CHARS
+    ):
         return f"is longer than {MAX_VALUE_CHARS} characters as JSON"
     return None
 
