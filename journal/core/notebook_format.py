@@ -37,6 +37,7 @@ import re
 import stat
 import unicodedata
 from collections.abc import Callable, Mapping
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -377,8 +378,27 @@ def front_matter(record: Mapping[str, Any], *, expand: str | None = None) -> str
     return f"{FRONT_MATTER_FENCE}\n{encoded}\n{FRONT_MATTER_FENCE}\n"
 
 
+_key_orders: dict[tuple[Any, ...], tuple[tuple[Any, ...], Callable[[Any], Any]]] = {}
+
+
+def _sorted_keys(record: Mapping[str, Any]) -> dict[str, Any]:
+    """`dict(sorted(record.items()))`; the records of one table share their keys, so each
+    set of keys is sorted once (an export writes a block for every record)."""
+    keys = tuple(record)
+    known = _key_orders.get(keys)
+    if known is None:
+        order = tuple(sorted(keys))
+        if len(order) < 2:
+            return dict(sorted(record.items()))
+        known = order, itemgetter(*order)
+        if len(_key_orders) < 1000:
+            _key_orders[keys] = known
+    order, values = known
+    return dict(zip(order, values(record), strict=True))
+
+
 def metadata_block(kind: str, record: Mapping[str, Any], *, one_line: bool = False) -> str:
-    payload = dump_value(dict(sorted(record.items()))) if one_line else dump_record(record)
+    payload = dump_value(_sorted_keys(record)) if one_line else dump_record(record)
     return f"{BLOCK_PREFIX}{kind} {payload} {BLOCK_SUFFIX}\n"
 
 
@@ -386,6 +406,10 @@ def runs_not_held(runs: str, where: str = "this export") -> str:
     """The words for a migration check's runs missing from `where`, the same when the
     exporter leaves the check out and when the importer refuses it."""
     return f"runs {runs} are not in {where}"
+
+
+def _trimmed(line: str) -> str:
+    return line.rstrip(" \t\r\n")  # ProseDigest.add_line's strip, on text
 
 
 class ProseDigest:
@@ -403,10 +427,14 @@ class ProseDigest:
             self._sha.update(line + b"\n")
 
     def add_text(self, text: str) -> None:
-        lines = (self._rest + text).split("\n")
+        """As add_line for each whole line of `text` (the rest waits for the next call),
+        hashed in one update: an export adds every line it writes."""
+        lines = (self._rest + text).split("\n") if self._rest else text.split("\n")
         self._rest = lines.pop()
-        for line in lines:
-            self.add_line(line.encode("utf-8"))
+        kept = [line for line in map(_trimmed, lines) if line]
+        if kept:
+            kept.append("")
+            self._sha.update("\n".join(kept).encode("utf-8"))
 
     def hexdigest(self) -> str:
         if self._rest:
