@@ -37,7 +37,6 @@ from journal.core.notebook_format import (
 )
 from journal.core.storage import SQLITE_HEADER
 
-
 LARGE_BUFFER = 2**20  # a one-file export: tens of megabytes, written a few kilobytes a time
 
 

@@ -46,7 +46,7 @@ _CONTROL_BYTES = bytes([*range(0x09), *range(0x0B, 0x20), 0x7F])
 
 
 def _has_control(value: str) -> bool:
-    if value.isascii():
+    if len(value) > 100 and value.isascii():  # a short one: the regex costs less
         raw = value.encode("ascii")
         return len(raw.translate(None, _CONTROL_BYTES)) != len(raw)
     return _CONTROL.search(value) is not None
