@@ -1063,10 +1063,10 @@ def render_experiment(
         yield from _experiment_prose(entry, level, None, in_folder)
         return
     blocks: list[str] = []
+    text_ = "".join(_experiment_prose(entry, level, blocks, in_folder))
     prose = ProseDigest()
-    for piece in _experiment_prose(entry, level, blocks, in_folder):
-        prose.add_text(piece)
-        yield piece
+    prose.add_text(text_)  # hashed whole: one pass over its lines, not one per piece
+    yield text_
     yield text_block(prose) + "".join(blocks) + "\n"
 
 

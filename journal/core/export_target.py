@@ -37,11 +37,13 @@ from journal.core.notebook_format import (
     is_export_folder,
 )
 
+LARGE_BUFFER = 2**20  # a one-file export: tens of megabytes, written a few kilobytes a time
+
 
 @contextmanager
-def new_text_file(path: Path) -> Iterator[TextIO]:
+def new_text_file(path: Path, buffering: int = -1) -> Iterator[TextIO]:
     # "x": never clobber; newline="": the text holds only "\n", written as is everywhere.
-    with path.open("x", encoding="utf-8", newline="") as handle:
+    with path.open("x", encoding="utf-8", newline="", buffering=buffering) as handle:
         yield handle
 
 
@@ -182,7 +184,7 @@ def write_file_atomically(
     come out again if the file cannot be moved into place."""
     temporary = _sibling(target, "tmp")
     try:
-        with new_text_file(temporary) as out:
+        with new_text_file(temporary, LARGE_BUFFER) as out:
             counts = write_into(out)
             out.flush()
             os.fsync(out.fileno())
