@@ -19,6 +19,7 @@ from PySide6.QtQuickWidgets import QQuickWidget
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
+from journal.core import messages
 from journal.core.domain import ExperimentFilter, RunStatus, Verdict
 from journal.core.errors import JournalError
 from journal.core.expectations import parse_expectation
@@ -32,13 +33,14 @@ from journal.core.grading import (
 )
 from journal.core.images import MAX_IMAGE_BYTES
 from journal.core.journal_file import inspect_file, storage_error
+from journal.core.messages import message
 from journal.core.queries import create_experiment
 from journal.core.settings import SettingsFile, parse_host_lines, parse_option_lines
 from journal.core.storage import Journal
 from journal.gui.context import AppContext
 from journal.gui.expectation_row import ExpectationRow
 from journal.gui.grade_marks import GradeStrip, Mark, RunGrades
-from journal.gui.i18n import error_text, install_language, remove_language
+from journal.gui.i18n import error_text, install_language, message_text, remove_language
 from journal.gui.image_strip import AttachedImages
 from journal.gui.insights_window import InsightsWindow
 from tests.gui.pseudo_translation import is_marked, pseudo_translation
@@ -290,3 +292,32 @@ def test_in_french_a_tried_expectation_says_its_reason_in_french(qtbot: QtBot) -
     assert row.message_text().endswith(": 4 mots, attendu <=3")
     row.show_result(grade_deterministic(parse_expectation("lines>=1"), _Answer()))
     assert row.message_text().endswith(": 1 ligne")
+
+
+# -- second pass, 1. numbers inside core templates in the window's locale ---------------------
+
+
+def test_the_cli_keeps_its_english_numbers() -> None:
+    answer = _Answer(eval_count=2801, eval_duration=100_000_000_000, first_token_seconds=2.5)
+    result = grade_deterministic(parse_expectation("tokens-per-second>=50"), answer)
+    assert result.reason == "28.0 tokens per second, expected >=50"
+    result = grade_deterministic(parse_expectation("first-token<=2s"), answer)
+    assert result.reason == "first token after 2.50 s, expected <=2s"
+    words = grade_deterministic(parse_expectation("words<=3"), _Answer(response="a " * 1234))
+    assert words.reason == "1,234 words, expected <=3"
+
+
+@pytest.mark.usefixtures("french")
+def test_in_french_a_messages_numbers_take_a_decimal_comma(qtbot: QtBot) -> None:
+    answer = _Answer(eval_count=2801, eval_duration=100_000_000_000, first_token_seconds=2.5)
+    said = grade_deterministic(parse_expectation("tokens-per-second>=50"), answer).said
+    assert said is not None
+    assert message_text(said) == "28,0 jetons par seconde, attendu >=50"
+    said = grade_deterministic(parse_expectation("first-token<=2s"), answer).said
+    assert said is not None and message_text(said).startswith("premier jeton après 2,50 s")
+    said = grade_deterministic(parse_expectation("words<=3"), _Answer(response="a " * 1234)).said
+    assert said is not None and message_text(said).startswith("1\u202f234 mots")
+    timeout = message(messages.TIMEOUT_READ, host="http://h:1", seconds=2.5)
+    assert "en 2,5 s" in message_text(timeout)
+    http = message(messages.RESPONSE_HTTP, status=5000, detail="x")
+    assert "5000" in message_text(http)  # a code, not a count: never grouped
