@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtQuick import QQuickItem
 from PySide6.QtQuickWidgets import QQuickWidget
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QPlainTextEdit
 from pytestqt.qtbot import QtBot
 
 from journal.core import messages
@@ -43,6 +43,7 @@ from journal.gui.grade_marks import GradeStrip, Mark, RunGrades
 from journal.gui.i18n import error_text, install_language, message_text, remove_language
 from journal.gui.image_strip import AttachedImages
 from journal.gui.insights_window import InsightsWindow
+from journal.gui.options_panel import OptionsPanel
 from tests.gui.pseudo_translation import is_marked, pseudo_translation
 from tests.past_runs import add_past_run
 
@@ -321,3 +322,58 @@ def test_in_french_a_messages_numbers_take_a_decimal_comma(qtbot: QtBot) -> None
     assert "en 2,5 s" in message_text(timeout)
     http = message(messages.RESPONSE_HTTP, status=5000, detail="x")
     assert "5000" in message_text(http)  # a code, not a count: never grouped
+
+
+# -- second pass, 2. option values and Ollama addresses refused --------------------------------
+
+
+def test_the_cli_keeps_its_english_option_and_address_refusals() -> None:
+    assert _refused(lambda: parse_option_lines("top_p=2")) == (
+        "Line 1: Option top_p must be between 0 and 1, not 2.0."
+    )
+    assert _refused(lambda: parse_option_lines("num_predict=-5")) == (
+        "Line 1: Option num_predict must be at least -2 (-1: no limit, -2: until the context "
+        "is full), not -5."
+    )
+    assert _refused(lambda: parse_host_lines("ftp://gpu")) == (
+        "Line 1: 'ftp://gpu' is not a usable Ollama address: only http:// and https:// work, "
+        "as in http://127.0.0.1:11434."
+    )
+
+
+@pytest.mark.usefixtures("french")
+def test_in_french_a_refused_option_or_address_says_why_in_french(qtbot: QtBot) -> None:
+    assert _refused(lambda: parse_option_lines("top_p=2.5")) == (
+        "Ligne 1 : L’option top_p doit être entre 0 et 1, pas 2.5."
+    )
+    assert _refused(lambda: parse_option_lines("num_predict=-5")) == (
+        "Ligne 1 : L’option num_predict doit être au moins -2 (-1 : sans limite, -2 : "
+        "jusqu’à remplir le contexte), pas -5."
+    )
+    assert _refused(lambda: parse_option_lines("temperature=chaud")) == (
+        "Ligne 1 : L’option temperature attend un nombre, pas 'chaud'."
+    )
+    assert _refused(lambda: parse_option_lines("keep_alive=5x")) == (
+        "Ligne 1 : keep_alive prend une durée comme 5m, 1h30m ou 300ms, ou des secondes comme "
+        "90 (0 décharge aussitôt, -1 garde le modèle chargé), pas '5x' (unité inconnue « x »)."
+    )
+    assert _refused(lambda: parse_host_lines("ftp://gpu")) == (
+        "Ligne 1 : 'ftp://gpu' n’est pas une adresse Ollama utilisable : seuls http:// et "
+        "https:// fonctionnent, comme dans http://127.0.0.1:11434."
+    )
+    assert _refused(lambda: parse_host_lines("gpu limit=99")).startswith(
+        "Ligne 1 : limit=99 n’est pas un nombre de requêtes de 1 à 64"
+    )
+    panel = OptionsPanel()
+    qtbot.addWidget(panel)
+    extra = panel.editor("extra")
+    assert isinstance(extra, QPlainTextEdit)
+    extra.setPlainText("temprature=0.2")
+    (shown,) = panel.errors()
+    assert "Option inconnue temprature : vouliez-vous dire temperature ?" in shown
+    extra.setPlainText("num_thread=-3")
+    (shown,) = panel.errors()
+    assert shown == (
+        "Options supplémentaires, ligne 1 : L’option num_thread doit être entre 0 et "
+        "2147483647 (0 : laisser Ollama choisir), pas -3."
+    )
