@@ -319,6 +319,55 @@ HOST_PORT = "the port must be a number from 1 to 65535, not '{port}'"
 HOST_LIMIT = "limit={limit} is not a number of requests from 1 to {most} ({text!r})."
 HOST_LIMIT_FROM = "{source}: limit={limit} is not a number of requests from 1 to {most} ({text!r})."
 
+# -- a check's or batch's item (check_triage.py): why it is in its group -------------------
+
+TRIAGE_NOT_REPLAYED = "not replayed yet"
+TRIAGE_REPLAYING = "replaying now"
+TRIAGE_VERDICT_WORKED = "your verdict: worked"
+TRIAGE_VERDICT_PARTLY = "your verdict: partly"
+TRIAGE_VERDICT_FAILED = "your verdict: failed"
+TRIAGE_REPLAY_FAILED = "the replay failed: not graded"
+TRIAGE_REPLAY_CANCELLED = "the replay was cancelled: not graded"
+TRIAGE_REPLAY_INTERRUPTED = "the replay was interrupted: not graded"
+
+# -- judge and similarity grades (judging.py): stored in English, said by the window when fresh
+
+# {why}: the judge's own words, as it wrote them (or one of the J_REPLY_* below).
+J_SAID = "judge {model}: {why}"
+J_REPLY_NOT_JSON = "the reply is not the JSON asked for ({detail})"
+J_REPLY_CUT = "the reply is not the JSON asked for (cut short)"
+J_REPLY_NOT_OBJECT = "the reply is not the JSON object asked for"
+J_REPLY_LACKS = "the reply lacks a pass flag or a reason"
+J_REPLY_NO_REASON = "(no reason given)"
+J_REPLY_BAD_SCORE = "score {score!r} is not a number from 0 to 1; {why}"
+J_REPLY_UNSURE_PASS = "unsure (pass, score {score:.2f}): {why}"
+J_REPLY_UNSURE_FAIL = "unsure (fail, score {score:.2f}): {why}"
+J_NO_JUDGE_MODEL = (
+    "judge: no judge model is set; choose one in Settings or with "
+    "`journal config set models.judge NAME` (or --judge NAME)"
+)
+J_NO_EMBEDDING_MODEL = (
+    "similar: no embedding model is set; choose one in Settings or with "
+    "`journal config set models.embedding NAME` (or --embed-model NAME)"
+)
+# {detail}: what went wrong with Ollama, itself a message.
+J_JUDGE_FAILED = "judge {model}: {detail}"
+J_SIMILAR_FAILED = "similar {model}: {detail}"
+J_JUDGE_MODEL_FAILED = "judge model {model}: {detail}"
+J_EMBEDDING_MODEL_FAILED = "embedding model {model}: {detail}"
+J_JUDGE_MODEL_MISSING = (
+    "judge model '{model}' is not on {host}: pull it with `ollama pull {model}`, or choose "
+    "another with `journal config set {key} NAME`"
+)
+J_EMBEDDING_MODEL_MISSING = (
+    "embedding model '{model}' is not on {host}: pull it with `ollama pull {model}`, or "
+    "choose another with `journal config set {key} NAME`"
+)
+J_EMPTY_ANSWER = "the answer is empty: nothing to compare"
+J_VECTORS = "similar {model}: the model gave vectors that cannot be compared"
+J_SIMILARITY_MET = "similarity {similarity:.2f} >= {threshold:g} ({model})"
+J_SIMILARITY_NOT_MET = "similarity {similarity:.2f} < {threshold:g} ({model})"
+
 # -- migration checks ---------------------------------------------------------------------------
 
 # {selection}: the filter as the CLI writes it (verdict=worked model=llama3:8b).
@@ -542,6 +591,35 @@ TEMPLATES: tuple[str, ...] = (
     HOST_PORT,
     HOST_LIMIT,
     HOST_LIMIT_FROM,
+    TRIAGE_NOT_REPLAYED,
+    TRIAGE_REPLAYING,
+    TRIAGE_VERDICT_WORKED,
+    TRIAGE_VERDICT_PARTLY,
+    TRIAGE_VERDICT_FAILED,
+    TRIAGE_REPLAY_FAILED,
+    TRIAGE_REPLAY_CANCELLED,
+    TRIAGE_REPLAY_INTERRUPTED,
+    J_SAID,
+    J_REPLY_NOT_JSON,
+    J_REPLY_CUT,
+    J_REPLY_NOT_OBJECT,
+    J_REPLY_LACKS,
+    J_REPLY_NO_REASON,
+    J_REPLY_BAD_SCORE,
+    J_REPLY_UNSURE_PASS,
+    J_REPLY_UNSURE_FAIL,
+    J_NO_JUDGE_MODEL,
+    J_NO_EMBEDDING_MODEL,
+    J_JUDGE_FAILED,
+    J_SIMILAR_FAILED,
+    J_JUDGE_MODEL_FAILED,
+    J_EMBEDDING_MODEL_FAILED,
+    J_JUDGE_MODEL_MISSING,
+    J_EMBEDDING_MODEL_MISSING,
+    J_EMPTY_ANSWER,
+    J_VECTORS,
+    J_SIMILARITY_MET,
+    J_SIMILARITY_NOT_MET,
     NO_RUNS_MATCH,
     NO_RUNS_AT_ALL,
     KEPT_CHECKED_RUN,

@@ -790,6 +790,122 @@ TEMPLATES = (
     ),
     QT_TRANSLATE_NOOP(
         "core",
+        "not replayed yet",
+    ),
+    QT_TRANSLATE_NOOP(
+        "core",
+        "replaying now",
+    ),
+    QT_TRANSLATE_NOOP(
+        "core",
+        "your verdict: worked",
+    ),
+    QT_TRANSLATE_NOOP(
+        "core",
+        "your verdict: partly",
+    ),
+    QT_TRANSLATE_NOOP(
+        "core",
+        "your verdict: failed",
+    ),
+    QT_TRANSLATE_NOOP(
+        "core",
+        "the replay failed: not graded",
+    ),
+    QT_TRANSLATE_NOOP(
+        "core",
+        "the replay was cancelled: not graded",
+    ),
+    QT_TRANSLATE_NOOP(
+        "core",
+        "the replay was interrupted: not graded",
+    ),
+    QT_TRANSLATE_NOOP(
+        "core",
+        "judge {model}: {why}",
+    ),
+    QT_TRANSLATE_NOOP(
+        "core",
+        "the reply is not the JSON asked for ({detail})",
+    ),
+    QT_TRANSLATE_NOOP(
+        "core",
+        "the reply is not the JSON asked for (cut short)",
+    ),
+    QT_TRANSLATE_NOOP(
+        "core",
+        "the reply is not the JSON object asked for",
+    ),
+    QT_TRANSLATE_NOOP(
+        "core",
+        "the reply lacks a pass flag or a reason",
+    ),
+    QT_TRANSLATE_NOOP(
+        "core",
+        "(no reason given)",
+    ),
+    QT_TRANSLATE_NOOP(
+        "core",
+        "score {score!r} is not a number from 0 to 1; {why}",
+    ),
+    QT_TRANSLATE_NOOP(
+        "core",
+        "unsure (pass, score {score:.2f}): {why}",
+    ),
+    QT_TRANSLATE_NOOP(
+        "core",
+        "unsure (fail, score {score:.2f}): {why}",
+    ),
+    QT_TRANSLATE_NOOP(
+        "core",
+        "judge: no judge model is set; choose one in Settings or with `journal config set models.judge NAME` (or --judge NAME)",
+    ),
+    QT_TRANSLATE_NOOP(
+        "core",
+        "similar: no embedding model is set; choose one in Settings or with `journal config set models.embedding NAME` (or --embed-model NAME)",
+    ),
+    QT_TRANSLATE_NOOP(
+        "core",
+        "judge {model}: {detail}",
+    ),
+    QT_TRANSLATE_NOOP(
+        "core",
+        "similar {model}: {detail}",
+    ),
+    QT_TRANSLATE_NOOP(
+        "core",
+        "judge model {model}: {detail}",
+    ),
+    QT_TRANSLATE_NOOP(
+        "core",
+        "embedding model {model}: {detail}",
+    ),
+    QT_TRANSLATE_NOOP(
+        "core",
+        "judge model '{model}' is not on {host}: pull it with `ollama pull {model}`, or choose another with `journal config set {key} NAME`",
+    ),
+    QT_TRANSLATE_NOOP(
+        "core",
+        "embedding model '{model}' is not on {host}: pull it with `ollama pull {model}`, or choose another with `journal config set {key} NAME`",
+    ),
+    QT_TRANSLATE_NOOP(
+        "core",
+        "the answer is empty: nothing to compare",
+    ),
+    QT_TRANSLATE_NOOP(
+        "core",
+        "similar {model}: the model gave vectors that cannot be compared",
+    ),
+    QT_TRANSLATE_NOOP(
+        "core",
+        "similarity {similarity:.2f} >= {threshold:g} ({model})",
+    ),
+    QT_TRANSLATE_NOOP(
+        "core",
+        "similarity {similarity:.2f} < {threshold:g} ({model})",
+    ),
+    QT_TRANSLATE_NOOP(
+        "core",
         "No runs match ({selection}): nothing to check.",
     ),
     QT_TRANSLATE_NOOP(

@@ -440,6 +440,10 @@ Les réponses terminées sont conservées ; Tout exécuter → Reprendre exécut
             <translation>interrompue</translation>
         </message>
         <message>
+            <source>{counts}; more grades coming</source>
+            <translation>{counts} ; d’autres évaluations arrivent</translation>
+        </message>
+        <message>
             <source>{models} ({waiting})</source>
             <translation>{models} ({waiting})</translation>
         </message>
@@ -1683,6 +1687,122 @@ Conversations : {how}</translation>
         <message>
             <source>{source}: limit={limit} is not a number of requests from 1 to {most} ({text!r}).</source>
             <translation>{source} : limit={limit} n’est pas un nombre de requêtes de 1 à {most} ({text!r}).</translation>
+        </message>
+        <message>
+            <source>not replayed yet</source>
+            <translation>pas encore rejouée</translation>
+        </message>
+        <message>
+            <source>replaying now</source>
+            <translation>en cours de rejeu</translation>
+        </message>
+        <message>
+            <source>your verdict: worked</source>
+            <translation>votre verdict : a fonctionné</translation>
+        </message>
+        <message>
+            <source>your verdict: partly</source>
+            <translation>votre verdict : en partie</translation>
+        </message>
+        <message>
+            <source>your verdict: failed</source>
+            <translation>votre verdict : a échoué</translation>
+        </message>
+        <message>
+            <source>the replay failed: not graded</source>
+            <translation>le rejeu a échoué : non évaluée</translation>
+        </message>
+        <message>
+            <source>the replay was cancelled: not graded</source>
+            <translation>le rejeu a été annulé : non évaluée</translation>
+        </message>
+        <message>
+            <source>the replay was interrupted: not graded</source>
+            <translation>le rejeu a été interrompu : non évaluée</translation>
+        </message>
+        <message>
+            <source>judge {model}: {why}</source>
+            <translation>juge {model} : {why}</translation>
+        </message>
+        <message>
+            <source>the reply is not the JSON asked for ({detail})</source>
+            <translation>la réponse n’est pas le JSON demandé ({detail})</translation>
+        </message>
+        <message>
+            <source>the reply is not the JSON asked for (cut short)</source>
+            <translation>la réponse n’est pas le JSON demandé (coupée)</translation>
+        </message>
+        <message>
+            <source>the reply is not the JSON object asked for</source>
+            <translation>la réponse n’est pas l’objet JSON demandé</translation>
+        </message>
+        <message>
+            <source>the reply lacks a pass flag or a reason</source>
+            <translation>il manque à la réponse un verdict pass ou une raison</translation>
+        </message>
+        <message>
+            <source>(no reason given)</source>
+            <translation>(aucune raison donnée)</translation>
+        </message>
+        <message>
+            <source>score {score!r} is not a number from 0 to 1; {why}</source>
+            <translation>le score {score!r} n’est pas un nombre de 0 à 1 ; {why}</translation>
+        </message>
+        <message>
+            <source>unsure (pass, score {score:.2f}): {why}</source>
+            <translation>incertain (réussi, score {score:.2f}) : {why}</translation>
+        </message>
+        <message>
+            <source>unsure (fail, score {score:.2f}): {why}</source>
+            <translation>incertain (échoué, score {score:.2f}) : {why}</translation>
+        </message>
+        <message>
+            <source>judge: no judge model is set; choose one in Settings or with `journal config set models.judge NAME` (or --judge NAME)</source>
+            <translation>juge : aucun modèle juge n’est choisi ; choisissez-en un dans les Paramètres ou avec `journal config set models.judge NOM` (ou --judge NOM)</translation>
+        </message>
+        <message>
+            <source>similar: no embedding model is set; choose one in Settings or with `journal config set models.embedding NAME` (or --embed-model NAME)</source>
+            <translation>similar : aucun modèle d’embeddings n’est choisi ; choisissez-en un dans les Paramètres ou avec `journal config set models.embedding NOM` (ou --embed-model NOM)</translation>
+        </message>
+        <message>
+            <source>judge {model}: {detail}</source>
+            <translation>juge {model} : {detail}</translation>
+        </message>
+        <message>
+            <source>similar {model}: {detail}</source>
+            <translation>similar {model} : {detail}</translation>
+        </message>
+        <message>
+            <source>judge model {model}: {detail}</source>
+            <translation>modèle juge {model} : {detail}</translation>
+        </message>
+        <message>
+            <source>embedding model {model}: {detail}</source>
+            <translation>modèle d’embeddings {model} : {detail}</translation>
+        </message>
+        <message>
+            <source>judge model '{model}' is not on {host}: pull it with `ollama pull {model}`, or choose another with `journal config set {key} NAME`</source>
+            <translation>le modèle juge '{model}' n’est pas sur {host} : téléchargez-le avec `ollama pull {model}`, ou choisissez-en un autre avec `journal config set {key} NOM`</translation>
+        </message>
+        <message>
+            <source>embedding model '{model}' is not on {host}: pull it with `ollama pull {model}`, or choose another with `journal config set {key} NAME`</source>
+            <translation>le modèle d’embeddings '{model}' n’est pas sur {host} : téléchargez-le avec `ollama pull {model}`, ou choisissez-en un autre avec `journal config set {key} NOM`</translation>
+        </message>
+        <message>
+            <source>the answer is empty: nothing to compare</source>
+            <translation>la réponse est vide : rien à comparer</translation>
+        </message>
+        <message>
+            <source>similar {model}: the model gave vectors that cannot be compared</source>
+            <translation>similar {model} : le modèle a donné des vecteurs qui ne se comparent pas</translation>
+        </message>
+        <message>
+            <source>similarity {similarity:.2f} &gt;= {threshold:g} ({model})</source>
+            <translation>similarité {similarity:.2f} &gt;= {threshold:g} ({model})</translation>
+        </message>
+        <message>
+            <source>similarity {similarity:.2f} &lt; {threshold:g} ({model})</source>
+            <translation>similarité {similarity:.2f} &lt; {threshold:g} ({model})</translation>
         </message>
         <message>
             <source>No runs match ({selection}): nothing to check.</source>

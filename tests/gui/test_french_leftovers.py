@@ -6,6 +6,7 @@ English is unchanged."""
 
 from __future__ import annotations
 
+import json
 import re
 import sqlite3
 from collections.abc import Iterator
@@ -20,6 +21,7 @@ from PySide6.QtWidgets import QApplication, QPlainTextEdit
 from pytestqt.qtbot import QtBot
 
 from journal.core import messages
+from journal.core.check_triage import ItemTriage, triage_item
 from journal.core.domain import ExperimentFilter, RunStatus, Verdict
 from journal.core.errors import JournalError
 from journal.core.expectations import parse_expectation
@@ -33,10 +35,15 @@ from journal.core.grading import (
 )
 from journal.core.images import MAX_IMAGE_BYTES
 from journal.core.journal_file import inspect_file, storage_error
+from journal.core.judging import judge, similar
 from journal.core.messages import message
+from journal.core.models import Run
+from journal.core.ollama_service import OllamaService
 from journal.core.queries import create_experiment
 from journal.core.settings import SettingsFile, parse_host_lines, parse_option_lines
 from journal.core.storage import Journal
+from journal.gui.check_items_model import WHY_COLUMN, CheckItemsModel
+from journal.gui.check_texts import triage_text
 from journal.gui.context import AppContext
 from journal.gui.expectation_row import ExpectationRow
 from journal.gui.grade_marks import GradeStrip, Mark, RunGrades
@@ -44,6 +51,8 @@ from journal.gui.i18n import error_text, install_language, message_text, remove_
 from journal.gui.image_strip import AttachedImages
 from journal.gui.insights_window import InsightsWindow
 from journal.gui.options_panel import OptionsPanel
+from tests.core.test_check_triage import _item
+from tests.fake_ollama import FakeModel, FakeOllama
 from tests.gui.pseudo_translation import is_marked, pseudo_translation
 from tests.past_runs import add_past_run
 
@@ -377,3 +386,90 @@ def test_in_french_a_refused_option_or_address_says_why_in_french(qtbot: QtBot) 
         "Options supplémentaires, ligne 1 : L’option num_thread doit être entre 0 et "
         "2147483647 (0 : laisser Ollama choisir), pas -3."
     )
+
+
+# -- second pass, 3. a check's or batch's item: why it is in its group --------------------------
+
+
+def _triaged() -> list[ItemTriage]:
+    failing = combine(CombineRule(), [(1.0, GradeResult(GradeStatus.FAIL, MISSING, 0.0))])
+    coming = combine(
+        CombineRule(),
+        [(1.0, GradeResult(GradeStatus.PASS, "ok", 1.0)), (1.0, None)],
+    )
+    return [
+        triage_item(None, None, None),
+        triage_item(RunStatus.CANCELLED, None, None),
+        triage_item(RunStatus.DONE, Verdict.PARTLY, failing),
+        triage_item(RunStatus.DONE, None, failing),
+        triage_item(RunStatus.DONE, None, coming, grading=True),
+    ]
+
+
+def test_the_cli_keeps_its_english_triage_reasons() -> None:
+    assert [triage.reason for triage in _triaged()] == [
+        "not replayed yet",
+        "the replay was cancelled: not graded",
+        "your verdict: partly",
+        "0 of 1 pass; missing 'Paris'",
+        "1 of 2 pass (1 not graded); more grades coming",
+    ]
+
+
+@pytest.mark.usefixtures("french")
+def test_in_french_a_check_item_says_why_in_french(qtbot: QtBot) -> None:
+    assert [triage_text(triage) for triage in _triaged()] == [
+        "pas encore rejouée",
+        "le rejeu a été annulé : non évaluée",
+        "votre verdict : en partie",
+        "0 sur 1 réussit ; missing 'Paris'",
+        "1 sur 2 réussit (1 non évaluée) ; d’autres évaluations arrivent",
+    ]
+    model = CheckItemsModel()
+    item = _item(1, _triaged()[1])
+    model.set_items([item], {})
+    shown = model.index_of(1, WHY_COLUMN).data()
+    assert shown == "le rejeu a été annulé : non évaluée"
+
+
+# -- second pass, 4. a judge's or similarity's reason, fresh --------------------------------------
+
+
+def _judged(fake_ollama: FakeOllama) -> tuple[GradeResult, GradeResult, GradeResult]:
+    reply = json.dumps({"pass": True, "score": 0.5, "reason": "hm"})
+    fake_ollama.add_model(FakeModel("judge:1b", reply=lambda _messages, _options: reply))
+    fake_ollama.add_model(FakeModel("embed:1b", family="bert"))
+    service = OllamaService(fake_ollama.url)
+    run = Run(
+        experiment_id=1,
+        model="llama3:8b",
+        status=RunStatus.DONE,
+        messages=[{"role": "user", "content": "Name three rivers."}],
+        response="Rhine, Danube and Loire.",
+    )
+    unsure = judge(service, "judge:1b", parse_expectation("judge:names rivers"), run)
+    close = similar(service, "embed:1b", parse_expectation("similar(0.5):Rhine, Loire"), run)
+    unset = judge(service, "", parse_expectation("judge:x"), run)
+    return unsure, close, unset
+
+
+def test_the_cli_keeps_its_english_judge_reasons(fake_ollama: FakeOllama) -> None:
+    unsure, close, unset = _judged(fake_ollama)
+    assert unsure.reason == "judge judge:1b: unsure (pass, score 0.50): hm"
+    assert re.fullmatch(r"similarity 0\.\d\d >= 0\.5 \(embed:1b\)", close.reason)
+    assert unset.reason.startswith("judge: no judge model is set; choose one in Settings")
+
+
+@pytest.mark.usefixtures("french")
+def test_in_french_a_fresh_judge_or_similarity_reason_is_french(
+    qtbot: QtBot, fake_ollama: FakeOllama
+) -> None:
+    unsure, close, unset = _judged(fake_ollama)
+    assert unsure.said is not None and close.said is not None and unset.said is not None
+    assert message_text(unsure.said) == "juge judge:1b : incertain (réussi, score 0,50) : hm"
+    assert re.fullmatch(r"similarité 0,\d\d >= 0,5 \(embed:1b\)", message_text(close.said))
+    assert message_text(unset.said).startswith("juge : aucun modèle juge n’est choisi")
+    row = ExpectationRow(parse_expectation("judge:names rivers"))
+    qtbot.addWidget(row)
+    row.show_result(unsure)
+    assert row.message_text().endswith(": juge judge:1b : incertain (réussi, score 0,50) : hm")
