@@ -412,12 +412,6 @@ class GridCell:
         return f"{marks[self.group]} {self.passed}/{len(self.items)}"
 
     @property
-    def reason(self) -> str:
-        return "\n".join(
-            f"#{item.repeat}: {item.triage.reason or item.group.value}" for item in self.items
-        )
-
-    @property
     def run_id(self) -> int | None:
         """The run a click opens: the first one that needs attention, else the first."""
         for item in self.items:

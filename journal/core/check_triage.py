@@ -20,6 +20,7 @@ from typing import Any
 from sqlalchemy import text
 from sqlmodel import Session
 
+from journal.core import messages
 from journal.core.domain import RunStatus, Verdict
 from journal.core.grades import expectations_of_runs
 from journal.core.grading import (
@@ -32,6 +33,7 @@ from journal.core.grading import (
     not_graded,
     verdict_standing,
 )
+from journal.core.messages import Message, message
 
 __all__ = [
     "Group",
@@ -57,12 +59,14 @@ class Group(enum.StrEnum):
 class ItemTriage:
     """An item's group and the one line that says why. `by_verdict`: the person's verdict
     decided it. `outcome` is what the grades say, whatever the verdict (None before the
-    replay ran)."""
+    replay ran). `said`: the reason as a template, for the window, when it is not what the
+    grades add up to (the window says those from `outcome`)."""
 
     group: Group
     reason: str
     by_verdict: bool = False
     outcome: RunOutcome | None = None
+    said: Message | None = None
 
     @property
     def suggested_verdict(self) -> Verdict | None:
@@ -70,10 +74,22 @@ class ItemTriage:
 
 
 _UNFINISHED = {
-    RunStatus.FAILED: "the replay failed: not graded",
-    RunStatus.CANCELLED: "the replay was cancelled: not graded",
-    RunStatus.INTERRUPTED: "the replay was interrupted: not graded",
+    RunStatus.FAILED: messages.TRIAGE_REPLAY_FAILED,
+    RunStatus.CANCELLED: messages.TRIAGE_REPLAY_CANCELLED,
+    RunStatus.INTERRUPTED: messages.TRIAGE_REPLAY_INTERRUPTED,
 }
+_YOUR_VERDICT = {
+    Verdict.WORKED: messages.TRIAGE_VERDICT_WORKED,
+    Verdict.PARTLY: messages.TRIAGE_VERDICT_PARTLY,
+    Verdict.FAILED: messages.TRIAGE_VERDICT_FAILED,
+}
+
+
+def _told(
+    group: Group, template: str, by_verdict: bool = False, outcome: RunOutcome | None = None
+) -> ItemTriage:
+    said = message(template)
+    return ItemTriage(group, said.english(), by_verdict, outcome, said=said)
 
 
 def triage_item(
@@ -86,15 +102,15 @@ def triage_item(
     """Sort one item by its replay's `status`, the person's `verdict` on it and what its
     grades add up to; `grading`: its queued grades are still coming."""
     if status is None:
-        return ItemTriage(Group.PENDING, "not replayed yet")
+        return _told(Group.PENDING, messages.TRIAGE_NOT_REPLAYED)
     if status.is_live:
-        return ItemTriage(Group.PENDING, "replaying now")
+        return _told(Group.PENDING, messages.TRIAGE_REPLAYING)
     if verdict is not None:
         passes = verdict_standing(verdict) is OutcomeStatus.PASS
         group = Group.PASS if passes else Group.FAIL
-        return ItemTriage(group, f"your verdict: {verdict.value}", True, outcome)
+        return _told(group, _YOUR_VERDICT[verdict], True, outcome)
     if status is not RunStatus.DONE:
-        return ItemTriage(Group.NEEDS_LOOK, _UNFINISHED[status], outcome=outcome)
+        return _told(Group.NEEDS_LOOK, _UNFINISHED[status], outcome=outcome)
     assert outcome is not None, "a finished replay has an outcome"
     if outcome.status is OutcomeStatus.PASS:
         return ItemTriage(Group.PASS, outcome.reason, outcome=outcome)

@@ -10,7 +10,9 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from journal.core import messages
 from journal.core.errors import InvalidInputError
+from journal.core.messages import message
 from journal.core.paths import resolve_ollama_host
 
 __all__ = ["MAX_LIMIT", "HostLimit", "parse_host_limit"]
@@ -51,10 +53,13 @@ def parse_host_limit(text: str, *, source: str = "--host") -> HostLimit:
     limit = 1
     if limit_text is not None:
         if not limit_text.isdigit() or not 1 <= int(limit_text) <= MAX_LIMIT:
-            where = f"{source}: " if source else ""
-            raise InvalidInputError(
-                f"{where}limit={limit_text} is not a number of requests from 1 to "
-                f"{MAX_LIMIT} ({text.strip()!r})."
+            said = message(
+                messages.HOST_LIMIT_FROM if source else messages.HOST_LIMIT,
+                source=source,
+                limit=limit_text,
+                most=MAX_LIMIT,
+                text=text.strip(),
             )
+            raise InvalidInputError(said)
         limit = int(limit_text)
     return HostLimit(resolve_ollama_host(address, source=source), limit)

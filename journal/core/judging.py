@@ -21,11 +21,13 @@ import math
 from collections.abc import Sequence
 from typing import Any, Protocol
 
+from journal.core import messages
 from journal.core.cancel import CancelToken
 from journal.core.errors import JournalError, OllamaError
 from journal.core.expectations import Expectation, Kind, is_finite_number, parse_json
 from journal.core.formatting import one_line
 from journal.core.grading import Gradable, GradeResult, GradeStatus, NoSuchTurn, text_of, turn_of
+from journal.core.messages import Message, message
 from journal.core.ollama_service import ChatRequest, OllamaService
 
 __all__ = [
@@ -113,26 +115,40 @@ def judge_messages(
 def read_judge_reply(raw: str, *, cut: bool = False) -> tuple[GradeStatus, float | None, str]:
     """(pass / fail / unsure, the judge's score when it is a usable one, why) from the raw
     reply; `cut` says the reply was stopped by num_predict."""
+    status, score, why = _read_reply(raw, cut=cut)
+    return status, score, _english(why)
+
+
+def _english(why: str | Message) -> str:
+    return why.english() if isinstance(why, Message) else why
+
+
+def _read_reply(raw: str, *, cut: bool) -> tuple[GradeStatus, float | None, str | Message]:
+    """read_judge_reply, its why a template when the journal says it (the window translates
+    it), the judge's own words when they are the reason."""
+    unsure = GradeStatus.UNSURE
     try:
         reply = parse_json(raw.strip())
     except (ValueError, RecursionError) as exc:
-        detail = "cut short" if cut else str(exc).split(":")[0]
-        return GradeStatus.UNSURE, None, f"the reply is not the JSON asked for ({detail})"
+        if cut:
+            return unsure, None, message(messages.J_REPLY_CUT)
+        detail = str(exc).split(":")[0]
+        return unsure, None, message(messages.J_REPLY_NOT_JSON, detail=detail)
     if not isinstance(reply, dict):
-        return GradeStatus.UNSURE, None, "the reply is not the JSON object asked for"
+        return unsure, None, message(messages.J_REPLY_NOT_OBJECT)
     passed, score, reason = reply.get("pass"), reply.get("score"), reply.get("reason")
     if not isinstance(passed, bool) or not isinstance(reason, str):
-        return GradeStatus.UNSURE, None, "the reply lacks a pass flag or a reason"
-    why = one_line(reason, _REASON_LIMIT) or "(no reason given)"
+        return unsure, None, message(messages.J_REPLY_LACKS)
+    why: str | Message = one_line(reason, _REASON_LIMIT) or message(messages.J_REPLY_NO_REASON)
     if not is_finite_number(score) or not 0 <= score <= 1:
-        return GradeStatus.UNSURE, None, f"score {score!r} is not a number from 0 to 1; {why}"
+        return unsure, None, message(messages.J_REPLY_BAD_SCORE, score=score, why=why)
     value = float(score)
     if passed and value >= PASS_AT:
         return GradeStatus.PASS, value, why
     if not passed and value <= FAIL_AT:
         return GradeStatus.FAIL, value, why
-    flag = "pass" if passed else "fail"
-    return GradeStatus.UNSURE, value, f"unsure ({flag}, score {value:.2f}): {why}"
+    template = messages.J_REPLY_UNSURE_PASS if passed else messages.J_REPLY_UNSURE_FAIL
+    return unsure, value, message(template, score=value, why=why)
 
 
 def judge(
@@ -158,7 +174,7 @@ def judge(
         asked = turn_of(expectation.target, run, conversation)
         answer = text_of(expectation, run, conversation)
     except NoSuchTurn as exc:
-        return GradeResult(GradeStatus.ERROR, str(exc))
+        return GradeResult(GradeStatus.ERROR, str(exc), said=exc.said)
     sent_options = {**JUDGE_OPTIONS, **(options or {})}
     record: dict[str, Any] = {
         "kind": "judge",
@@ -171,16 +187,12 @@ def judge(
         "fail_at": FAIL_AT,
     }
     if not model:
-        return _error(
-            "judge: no judge model is set; choose one in Settings or with "
-            "`journal config set models.judge NAME` (or --judge NAME)",
-            record,
-        )
+        return _error(message(messages.J_NO_JUDGE_MODEL), record)
     found = _find(service, model, "judge", "models.judge", record)
     if isinstance(found, GradeResult):
         return found
-    messages = judge_messages(expectation.value, asked.messages, answer, asked.system_prompt)
-    record["messages"] = messages
+    sent = judge_messages(expectation.value, asked.messages, answer, asked.system_prompt)
+    record["messages"] = sent
     content: list[str] = []
     thinking: list[str] = []
 
@@ -190,21 +202,22 @@ def judge(
 
     try:
         final = service.chat(
-            ChatRequest(model, messages, options=sent_options, format=JUDGE_SCHEMA),
+            ChatRequest(model, sent, options=sent_options, format=JUDGE_SCHEMA),
             collect,
             cancel,
             background=True,
         )
     except OllamaError as exc:
         record["raw_reply"] = "".join(content)
-        return _error(f"judge {model}: {exc.message}", record)
+        return _error(message(messages.J_JUDGE_FAILED, model=model, detail=_said(exc)), record)
     raw = "".join(content)
     record.update(raw_reply=raw, thinking="".join(thinking), final=final)
-    status, score, why = read_judge_reply(raw, cut=final.get("done_reason") == "length")
+    status, score, why = _read_reply(raw, cut=final.get("done_reason") == "length")
     if expectation.negated and status.decided:
         status = GradeStatus.FAIL if status is GradeStatus.PASS else GradeStatus.PASS
         score = None if score is None else 1.0 - score
-    return GradeResult(status, f"judge {model}: {why}", score if status.decided else None, record)
+    said = message(messages.J_SAID, model=model, why=why)
+    return GradeResult(status, said.english(), score if status.decided else None, record, said)
 
 
 # -- similar -------------------------------------------------------------------------------
@@ -240,7 +253,7 @@ def similar(
     try:
         text, reference = text_of(expectation, run, conversation), expectation.value
     except NoSuchTurn as exc:
-        return GradeResult(GradeStatus.ERROR, str(exc))
+        return GradeResult(GradeStatus.ERROR, str(exc), said=exc.said)
     record: dict[str, Any] = {
         "kind": "similar",
         "host": service.host,
@@ -249,29 +262,25 @@ def similar(
         "texts": [text, reference],
     }
     if not model:
-        return _error(
-            "similar: no embedding model is set; choose one in Settings or with "
-            "`journal config set models.embedding NAME` (or --embed-model NAME)",
-            record,
-        )
+        return _error(message(messages.J_NO_EMBEDDING_MODEL), record)
     if not text.strip():
-        return _decided(expectation, False, "the answer is empty: nothing to compare", record)
+        return _decided(expectation, False, message(messages.J_EMPTY_ANSWER), record)
     found = _find(service, model, "embedding", "models.embedding", record)
     if isinstance(found, GradeResult):
         return found
     try:
         first, second = service.embed(model, [text, reference], cancel)
     except (OllamaError, ValueError) as exc:
-        message = exc.message if isinstance(exc, JournalError) else str(exc)
-        return _error(f"similar {model}: {message}", record)
+        detail = _said(exc) if isinstance(exc, JournalError) else str(exc)
+        return _error(message(messages.J_SIMILAR_FAILED, model=model, detail=detail), record)
     similarity = cosine(first, second)
     record["dimensions"] = len(first)
     if similarity is None:
-        return _error(f"similar {model}: the model gave vectors that cannot be compared", record)
+        return _error(message(messages.J_VECTORS, model=model), record)
     record["similarity"] = similarity
     met = similarity >= threshold
-    relation = ">=" if met else "<"
-    why = f"similarity {similarity:.2f} {relation} {threshold:g} ({model})"
+    template = messages.J_SIMILARITY_MET if met else messages.J_SIMILARITY_NOT_MET
+    why = message(template, similarity=similarity, threshold=threshold, model=model)
     return _decided(expectation, met, why, record)
 
 
@@ -282,26 +291,33 @@ def _find(
     service: OllamaService, model: str, role: str, key: str, record: dict[str, Any]
 ) -> GradeResult | None:
     """Record the model's digest; an `error` grade when it cannot be found."""
+    judge = role == "judge"
     try:
         info = service.find_model(model)
     except OllamaError as exc:
-        return _error(f"{role} model {model}: {exc.message}", record)
+        failed = messages.J_JUDGE_MODEL_FAILED if judge else messages.J_EMBEDDING_MODEL_FAILED
+        return _error(message(failed, model=model, detail=_said(exc)), record)
     if info is None:
-        return _error(
-            f"{role} model '{model}' is not on {service.host}: pull it with "
-            f"`ollama pull {model}`, or choose another with `journal config set {key} NAME`",
-            record,
-        )
+        missing = messages.J_JUDGE_MODEL_MISSING if judge else messages.J_EMBEDDING_MODEL_MISSING
+        return _error(message(missing, model=model, host=service.host, key=key), record)
     record["digest"] = info.digest
     return None
 
 
-def _error(reason: str, record: dict[str, Any]) -> GradeResult:
+def _said(error: JournalError) -> str | Message:
+    """What `error` says, as a template when it came as one."""
+    return error.core_message or error.message
+
+
+def _error(said: Message, record: dict[str, Any]) -> GradeResult:
+    reason = said.english()
     record["error"] = reason
-    return GradeResult(GradeStatus.ERROR, reason, None, record)
+    return GradeResult(GradeStatus.ERROR, reason, None, record, said)
 
 
-def _decided(expectation: Expectation, met: bool, why: str, record: dict[str, Any]) -> GradeResult:
+def _decided(
+    expectation: Expectation, met: bool, why: Message, record: dict[str, Any]
+) -> GradeResult:
     passed = met != expectation.negated
     status = GradeStatus.PASS if passed else GradeStatus.FAIL
-    return GradeResult(status, why, 1.0 if passed else 0.0, record)
+    return GradeResult(status, why.english(), 1.0 if passed else 0.0, record, why)

@@ -250,6 +250,124 @@ G_DONE_NOTHING_NOT = "done because 'nothing', not {wanted}"
 G_NO_TURN_ONE = "no turn {turn}: this conversation has 1 turn"
 G_NO_TURN = "no turn {turn}: this conversation has {count:,} turns"
 
+# -- model options (options.py, option_schema.py): -o, the Settings and the prompt panel -------
+
+# {value}: the value as written, quoted when it is text ('abc', 0.5, [1, 2]).
+OPTION_UNKNOWN_CLOSE = "Unknown option {key}: did you mean {close}?"
+OPTION_UNKNOWN = "Unknown option {key}: Ollama does not know it and would silently ignore it."
+OPTION_HINTED = "{refusal} {hint}"
+OPTION_NAME_NOT_TEXT = "An option name must be text, not {key!r}."
+OPTION_REQUEST_FIELD = "{key} is a request field, not a model option."
+OPTION_RECORDED_NOT_OBJECT = "Recorded options must be a JSON object."
+OPTION_BAD_NAME = "'{key}' is not an option name (letters, digits and _)."
+OPTION_TOO_LONG = "Option {key} is longer than {most} characters."
+OPTION_NEEDS_BOOL = "Option {key} needs true or false, not {value}."
+OPTION_NEEDS_NUMBER = "Option {key} needs a number, not {value}."
+OPTION_NEEDS_FINITE = "Option {key} needs a finite number, not {value}."
+OPTION_NEEDS_WHOLE = "Option {key} needs a whole number, not {value}."
+OPTION_NEEDS_TEXTS = "Option {key} needs a list of texts, not {value}."
+OPTION_EMPTY_STOP = "Option {key} holds an empty text, which would end every answer at once."
+OPTION_INT64 = "Option {key} must fit a 64-bit integer ({low} to {high}), not {value}."
+OPTION_FLOAT32 = "Option {key} is beyond what Ollama can hold (a 32-bit float), not {value}."
+OPTION_RANGE = "Option {key} must be {range}, not {value}."
+OPTION_NESTED = "Option {key} is nested too deeply."
+# {detail}: what Python's JSON reader said, as it came.
+OPTION_JSON = "Option {key}: {detail} in '{text}'."
+OPTION_JSON_CONSTANT = "Option {key}: {detail} is not allowed in '{text}'."
+OPTION_ASSIGNMENT = "Options are KEY=VALUE, like temperature=0.2; got '{pair}'."
+RANGE_BETWEEN = "between {low} and {high}"
+RANGE_AT_LEAST = "at least {low}"
+RANGE_AT_MOST = "at most {high}"
+RANGE_SPECIAL = "{range} ({special})"
+RANGE_SPECIAL_TWO = "{range} ({first}, {second})"
+RANGE_VALUE_MEANS = "{value}: {meaning}"
+MEANS_KEEP_PROMPT = "keep the whole prompt"
+MEANS_NO_LIMIT = "no limit"
+MEANS_CONTEXT_FULL = "until the context is full"
+MEANS_WHOLE_CONTEXT = "the whole context"
+MEANS_OLLAMA_DECIDES = "let Ollama decide"
+THINK_VALUES = "think takes true, false, low, medium or high, not {value}."
+_KEEP_ALIVE_HELP = (
+    "keep_alive takes a duration like 5m, 1h30m or 300ms, or seconds like 90 "
+    "(0 unloads at once, -1 keeps the model loaded)"
+)
+KEEP_ALIVE_VALUES = _KEEP_ALIVE_HELP + ", not {value}."
+KEEP_ALIVE_VALUES_WHY = _KEEP_ALIVE_HELP + ", not {value} ({why})."
+KEEP_ALIVE_TOO_MANY = (
+    "keep_alive {value} is more seconds than Ollama can count "
+    "(at most {most}; -1 keeps the model loaded)."
+)
+DURATION_NEEDS_UNIT = "a number in a duration needs a unit: ns, us, ms, s, m or h"
+DURATION_UNKNOWN_UNIT = "unknown unit '{unit}'"
+DURATION_TOO_LONG = "longer than Ollama can count, about 292 years"
+
+# -- Ollama addresses (paths.py, host_limits.py): --host, OLLAMA_HOST, the Settings ----------
+
+# {where}: how the address came (--host 'x', OLLAMA_HOST='x', 'x'), as written.
+HOST_REFUSED = "{where} is not a usable Ollama address: {reason}."
+HOST_REFUSED_FIX = "{where} is not a usable Ollama address: {reason}. Fix or unset {variable}."
+HOST_EMPTY = "it is empty; leave it out for {default}"
+HOST_SCHEME = "only http:// and https:// work, as in {default}"
+HOST_QUERY = "an Ollama address has no ?query or #fragment"
+HOST_IPV6_OPEN = "the IPv6 address has no closing ']', as in http://[::1]:11434"
+HOST_NOT_IPV6 = "{host} is not an IPv6 address"
+HOST_AFTER_IPV6 = "'{after}' after the IPv6 address is not a :port"
+HOST_IPV6_BRACKETS = "write an IPv6 address in brackets, as in http://[::1]:11434"
+HOST_NO_HOST = "it names no host, as in {default}"
+HOST_BAD_NAME = "'{host}' is not a host name"
+HOST_PORT = "the port must be a number from 1 to 65535, not '{port}'"
+HOST_LIMIT = "limit={limit} is not a number of requests from 1 to {most} ({text!r})."
+HOST_LIMIT_FROM = "{source}: limit={limit} is not a number of requests from 1 to {most} ({text!r})."
+
+# -- a check's or batch's item (check_triage.py): why it is in its group -------------------
+
+TRIAGE_NOT_REPLAYED = "not replayed yet"
+TRIAGE_REPLAYING = "replaying now"
+TRIAGE_VERDICT_WORKED = "your verdict: worked"
+TRIAGE_VERDICT_PARTLY = "your verdict: partly"
+TRIAGE_VERDICT_FAILED = "your verdict: failed"
+TRIAGE_REPLAY_FAILED = "the replay failed: not graded"
+TRIAGE_REPLAY_CANCELLED = "the replay was cancelled: not graded"
+TRIAGE_REPLAY_INTERRUPTED = "the replay was interrupted: not graded"
+
+# -- judge and similarity grades (judging.py): stored in English, said by the window when fresh
+
+# {why}: the judge's own words, as it wrote them (or one of the J_REPLY_* below).
+J_SAID = "judge {model}: {why}"
+J_REPLY_NOT_JSON = "the reply is not the JSON asked for ({detail})"
+J_REPLY_CUT = "the reply is not the JSON asked for (cut short)"
+J_REPLY_NOT_OBJECT = "the reply is not the JSON object asked for"
+J_REPLY_LACKS = "the reply lacks a pass flag or a reason"
+J_REPLY_NO_REASON = "(no reason given)"
+J_REPLY_BAD_SCORE = "score {score!r} is not a number from 0 to 1; {why}"
+J_REPLY_UNSURE_PASS = "unsure (pass, score {score:.2f}): {why}"
+J_REPLY_UNSURE_FAIL = "unsure (fail, score {score:.2f}): {why}"
+J_NO_JUDGE_MODEL = (
+    "judge: no judge model is set; choose one in Settings or with "
+    "`journal config set models.judge NAME` (or --judge NAME)"
+)
+J_NO_EMBEDDING_MODEL = (
+    "similar: no embedding model is set; choose one in Settings or with "
+    "`journal config set models.embedding NAME` (or --embed-model NAME)"
+)
+# {detail}: what went wrong with Ollama, itself a message.
+J_JUDGE_FAILED = "judge {model}: {detail}"
+J_SIMILAR_FAILED = "similar {model}: {detail}"
+J_JUDGE_MODEL_FAILED = "judge model {model}: {detail}"
+J_EMBEDDING_MODEL_FAILED = "embedding model {model}: {detail}"
+J_JUDGE_MODEL_MISSING = (
+    "judge model '{model}' is not on {host}: pull it with `ollama pull {model}`, or choose "
+    "another with `journal config set {key} NAME`"
+)
+J_EMBEDDING_MODEL_MISSING = (
+    "embedding model '{model}' is not on {host}: pull it with `ollama pull {model}`, or "
+    "choose another with `journal config set {key} NAME`"
+)
+J_EMPTY_ANSWER = "the answer is empty: nothing to compare"
+J_VECTORS = "similar {model}: the model gave vectors that cannot be compared"
+J_SIMILARITY_MET = "similarity {similarity:.2f} >= {threshold:g} ({model})"
+J_SIMILARITY_NOT_MET = "similarity {similarity:.2f} < {threshold:g} ({model})"
+
 # -- migration checks ---------------------------------------------------------------------------
 
 # {selection}: the filter as the CLI writes it (verdict=worked model=llama3:8b).
@@ -420,6 +538,88 @@ TEMPLATES: tuple[str, ...] = (
     G_DONE_NOTHING_NOT,
     G_NO_TURN_ONE,
     G_NO_TURN,
+    OPTION_UNKNOWN_CLOSE,
+    OPTION_UNKNOWN,
+    OPTION_HINTED,
+    OPTION_NAME_NOT_TEXT,
+    OPTION_REQUEST_FIELD,
+    OPTION_RECORDED_NOT_OBJECT,
+    OPTION_BAD_NAME,
+    OPTION_TOO_LONG,
+    OPTION_NEEDS_BOOL,
+    OPTION_NEEDS_NUMBER,
+    OPTION_NEEDS_FINITE,
+    OPTION_NEEDS_WHOLE,
+    OPTION_NEEDS_TEXTS,
+    OPTION_EMPTY_STOP,
+    OPTION_INT64,
+    OPTION_FLOAT32,
+    OPTION_RANGE,
+    OPTION_NESTED,
+    OPTION_JSON,
+    OPTION_JSON_CONSTANT,
+    OPTION_ASSIGNMENT,
+    RANGE_BETWEEN,
+    RANGE_AT_LEAST,
+    RANGE_AT_MOST,
+    RANGE_SPECIAL,
+    RANGE_SPECIAL_TWO,
+    RANGE_VALUE_MEANS,
+    MEANS_KEEP_PROMPT,
+    MEANS_NO_LIMIT,
+    MEANS_CONTEXT_FULL,
+    MEANS_WHOLE_CONTEXT,
+    MEANS_OLLAMA_DECIDES,
+    THINK_VALUES,
+    KEEP_ALIVE_VALUES,
+    KEEP_ALIVE_VALUES_WHY,
+    KEEP_ALIVE_TOO_MANY,
+    DURATION_NEEDS_UNIT,
+    DURATION_UNKNOWN_UNIT,
+    DURATION_TOO_LONG,
+    HOST_REFUSED,
+    HOST_REFUSED_FIX,
+    HOST_EMPTY,
+    HOST_SCHEME,
+    HOST_QUERY,
+    HOST_IPV6_OPEN,
+    HOST_NOT_IPV6,
+    HOST_AFTER_IPV6,
+    HOST_IPV6_BRACKETS,
+    HOST_NO_HOST,
+    HOST_BAD_NAME,
+    HOST_PORT,
+    HOST_LIMIT,
+    HOST_LIMIT_FROM,
+    TRIAGE_NOT_REPLAYED,
+    TRIAGE_REPLAYING,
+    TRIAGE_VERDICT_WORKED,
+    TRIAGE_VERDICT_PARTLY,
+    TRIAGE_VERDICT_FAILED,
+    TRIAGE_REPLAY_FAILED,
+    TRIAGE_REPLAY_CANCELLED,
+    TRIAGE_REPLAY_INTERRUPTED,
+    J_SAID,
+    J_REPLY_NOT_JSON,
+    J_REPLY_CUT,
+    J_REPLY_NOT_OBJECT,
+    J_REPLY_LACKS,
+    J_REPLY_NO_REASON,
+    J_REPLY_BAD_SCORE,
+    J_REPLY_UNSURE_PASS,
+    J_REPLY_UNSURE_FAIL,
+    J_NO_JUDGE_MODEL,
+    J_NO_EMBEDDING_MODEL,
+    J_JUDGE_FAILED,
+    J_SIMILAR_FAILED,
+    J_JUDGE_MODEL_FAILED,
+    J_EMBEDDING_MODEL_FAILED,
+    J_JUDGE_MODEL_MISSING,
+    J_EMBEDDING_MODEL_MISSING,
+    J_EMPTY_ANSWER,
+    J_VECTORS,
+    J_SIMILARITY_MET,
+    J_SIMILARITY_NOT_MET,
     NO_RUNS_MATCH,
     NO_RUNS_AT_ALL,
     KEPT_CHECKED_RUN,

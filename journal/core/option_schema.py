@@ -21,7 +21,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from journal.core import messages
 from journal.core.errors import InvalidInputError
+from journal.core.messages import Message, message
 
 INT64_MIN = -(2**63)
 INT64_MAX = 2**63 - 1
@@ -50,19 +52,35 @@ class OptionRule:
     kind: OptionKind
     minimum: float | None = None
     maximum: float | None = None
-    sentinels: Mapping[int, str] = field(default_factory=dict)  # special values and meaning
+    # Special values and what they mean (a messages.MEANS_* template).
+    sentinels: Mapping[int, str] = field(default_factory=dict)
 
     def range_text(self) -> str:
         """`between 0 and 1`, `at least -2 (-1: no limit, ...)` for messages."""
-        special = ", ".join(f"{value}: {meaning}" for value, meaning in self.sentinels.items())
-        extra = f" ({special})" if special else ""
-        if self.minimum is not None and self.maximum is not None:
-            return f"between {_number(self.minimum)} and {_number(self.maximum)}{extra}"
-        if self.minimum is not None:
-            return f"at least {_number(self.minimum)}{extra}"
-        if self.maximum is not None:
-            return f"at most {_number(self.maximum)}{extra}"
-        return ""
+        said = self.range_said()
+        return "" if said is None else said.english()
+
+    def range_said(self) -> Message | None:
+        """range_text as a template the window translates; None when any value goes."""
+        low, high = _number(self.minimum), _number(self.maximum)
+        if low is not None and high is not None:
+            said = message(messages.RANGE_BETWEEN, low=low, high=high)
+        elif low is not None:
+            said = message(messages.RANGE_AT_LEAST, low=low)
+        elif high is not None:
+            said = message(messages.RANGE_AT_MOST, high=high)
+        else:
+            return None
+        special = [
+            message(messages.RANGE_VALUE_MEANS, value=value, meaning=message(meaning))
+            for value, meaning in self.sentinels.items()
+        ]
+        if len(special) == 1:
+            return message(messages.RANGE_SPECIAL, range=said, special=special[0])
+        if len(special) == 2:
+            first, second = special
+            return message(messages.RANGE_SPECIAL_TWO, range=said, first=first, second=second)
+        return said
 
 
 _INT = OptionKind.INT
@@ -70,14 +88,16 @@ _FLOAT = OptionKind.FLOAT
 
 OPTION_RULES: Mapping[str, OptionRule] = {
     # Options: used when predicting.
-    "num_keep": OptionRule(_INT, -1, INT32_MAX, {-1: "keep the whole prompt"}),
+    "num_keep": OptionRule(_INT, -1, INT32_MAX, {-1: messages.MEANS_KEEP_PROMPT}),
     "seed": OptionRule(_INT),
-    "num_predict": OptionRule(_INT, -2, None, {-1: "no limit", -2: "until the context is full"}),
+    "num_predict": OptionRule(
+        _INT, -2, None, {-1: messages.MEANS_NO_LIMIT, -2: messages.MEANS_CONTEXT_FULL}
+    ),
     "top_k": OptionRule(_INT, 0, INT32_MAX),
     "top_p": OptionRule(_FLOAT, 0, 1),
     "min_p": OptionRule(_FLOAT, 0, 1),
     "typical_p": OptionRule(_FLOAT, 0, 1),
-    "repeat_last_n": OptionRule(_INT, -1, INT32_MAX, {-1: "the whole context"}),
+    "repeat_last_n": OptionRule(_INT, -1, INT32_MAX, {-1: messages.MEANS_WHOLE_CONTEXT}),
     "temperature": OptionRule(_FLOAT, 0),
     "repeat_penalty": OptionRule(_FLOAT, 0),
     "presence_penalty": OptionRule(_FLOAT),
@@ -86,10 +106,10 @@ OPTION_RULES: Mapping[str, OptionRule] = {
     # Runner: used when the model is loaded.
     "num_ctx": OptionRule(_INT, 1, INT32_MAX),
     "num_batch": OptionRule(_INT, 1, INT32_MAX),
-    "num_gpu": OptionRule(_INT, -1, INT32_MAX, {-1: "let Ollama decide"}),
+    "num_gpu": OptionRule(_INT, -1, INT32_MAX, {-1: messages.MEANS_OLLAMA_DECIDES}),
     "main_gpu": OptionRule(_INT, 0, INT32_MAX),
     "use_mmap": OptionRule(OptionKind.BOOL),
-    "num_thread": OptionRule(_INT, 0, INT32_MAX, {0: "let Ollama decide"}),
+    "num_thread": OptionRule(_INT, 0, INT32_MAX, {0: messages.MEANS_OLLAMA_DECIDES}),
 }
 
 REQUEST_FIELDS = ("keep_alive", "think")
@@ -97,17 +117,16 @@ REQUEST_FIELDS = ("keep_alive", "think")
 
 THINK_LEVELS = ("low", "medium", "high")
 
-KEEP_ALIVE_HELP = (
-    "keep_alive takes a duration like 5m, 1h30m or 300ms, or seconds like 90 "
-    "(0 unloads at once, -1 keeps the model loaded)"
-)
 # Ollama turns a number into `int(seconds) * time.Second`: beyond this it overflows.
 MAX_KEEP_ALIVE_SECONDS = INT64_MAX // 10**9
 _KEEP_ALIVE_NUMBER = re.compile(r"\s*-?[0-9]+(\.[0-9]+)?\s*")  # sent as a number, see service
 
 
-def _number(value: float) -> str:
-    return str(int(value)) if float(value).is_integer() else repr(value)
+def _number(value: float | None) -> float | None:
+    """A bound as a message says it: 1, not 1.0."""
+    if value is None:
+        return None
+    return int(value) if float(value).is_integer() else float(value)
 
 
 def shown(value: Any) -> str:
@@ -159,38 +178,44 @@ def check_value(key: str, value: Any, *, ranges: bool = True) -> None:
 def _check_known(key: str, rule: OptionRule, value: Any, *, ranges: bool) -> None:
     if rule.kind is OptionKind.BOOL:
         if not isinstance(value, bool):
-            raise InvalidInputError(f"Option {key} needs true or false, not {shown(value)}.")
+            raise _refused(messages.OPTION_NEEDS_BOOL, key, value)
         return
     if rule.kind is OptionKind.STRINGS:
         if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
-            raise InvalidInputError(f"Option {key} needs a list of texts, not {shown(value)}.")
+            raise _refused(messages.OPTION_NEEDS_TEXTS, key, value)
         if "" in value:
-            raise InvalidInputError(
-                f"Option {key} holds an empty text, which would end every answer at once."
-            )
+            raise InvalidInputError(message(messages.OPTION_EMPTY_STOP, key=key))
         return
     if isinstance(value, bool) or not isinstance(value, int | float):
-        raise InvalidInputError(f"Option {key} needs {rule.kind.value}, not {shown(value)}.")
+        needs = (
+            messages.OPTION_NEEDS_WHOLE
+            if rule.kind is OptionKind.INT
+            else messages.OPTION_NEEDS_NUMBER
+        )
+        raise _refused(needs, key, value)
     if isinstance(value, float) and not math.isfinite(value):
-        raise InvalidInputError(f"Option {key} needs a finite number, not {shown(value)}.")
+        raise _refused(messages.OPTION_NEEDS_FINITE, key, value)
     if rule.kind is OptionKind.INT:
         if isinstance(value, float) and not value.is_integer():
-            raise InvalidInputError(f"Option {key} needs a whole number, not {shown(value)}.")
+            raise _refused(messages.OPTION_NEEDS_WHOLE, key, value)
         if not INT64_MIN <= value <= INT64_MAX:
-            raise InvalidInputError(
-                f"Option {key} must fit a 64-bit integer ({INT64_MIN} to {INT64_MAX}), "
-                f"not {shown(value)}."
+            said = message(
+                messages.OPTION_INT64, key=key, low=INT64_MIN, high=INT64_MAX, value=shown(value)
             )
+            raise InvalidInputError(said)
     elif abs(value) > FLOAT32_MAX:
-        raise InvalidInputError(
-            f"Option {key} is beyond what Ollama can hold (a 32-bit float), not {shown(value)}."
-        )
+        raise _refused(messages.OPTION_FLOAT32, key, value)
     if not ranges:
         return
     below = rule.minimum is not None and value < rule.minimum
     above = rule.maximum is not None and value > rule.maximum
     if below or above:
-        raise InvalidInputError(f"Option {key} must be {rule.range_text()}, not {shown(value)}.")
+        said = message(messages.OPTION_RANGE, key=key, range=rule.range_said(), value=shown(value))
+        raise InvalidInputError(said)
+
+
+def _refused(template: str, key: str, value: Any) -> InvalidInputError:
+    return InvalidInputError(message(template, key=key, value=shown(value)))
 
 
 def json_problem(value: Any) -> str | None:
@@ -248,7 +273,7 @@ def _is_unicode(text: str) -> bool:
 def check_think(value: Any) -> None:
     if value is None or isinstance(value, bool) or value in THINK_LEVELS:
         return
-    raise InvalidInputError(f"think takes true, false, low, medium or high, not {shown(value)}.")
+    raise InvalidInputError(message(messages.THINK_VALUES, value=shown(value)))
 
 
 def check_keep_alive(value: Any) -> None:
@@ -257,22 +282,23 @@ def check_keep_alive(value: Any) -> None:
     if value is None:
         return
     if isinstance(value, bool) or not isinstance(value, str | int | float):
-        raise InvalidInputError(f"{KEEP_ALIVE_HELP}, not {shown(value)}.")
+        raise InvalidInputError(message(messages.KEEP_ALIVE_VALUES, value=shown(value)))
     if isinstance(value, str) and not _KEEP_ALIVE_NUMBER.fullmatch(value):
         try:
             go_duration(value)
         except DurationError as error:
-            why = f" ({error})" if str(error) else ""
-            raise InvalidInputError(f"{KEEP_ALIVE_HELP}, not {shown(value)}{why}.") from None
+            if error.said is None:
+                said = message(messages.KEEP_ALIVE_VALUES, value=shown(value))
+            else:
+                said = message(messages.KEEP_ALIVE_VALUES_WHY, value=shown(value), why=error.said)
+            raise InvalidInputError(said) from None
         return
     seconds = float(value)
     if not math.isfinite(seconds):
-        raise InvalidInputError(f"{KEEP_ALIVE_HELP}, not {shown(value)}.")
+        raise InvalidInputError(message(messages.KEEP_ALIVE_VALUES, value=shown(value)))
     if seconds >= MAX_KEEP_ALIVE_SECONDS + 1:
-        raise InvalidInputError(
-            f"keep_alive {value} is more seconds than Ollama can count "
-            f"(at most {MAX_KEEP_ALIVE_SECONDS}; -1 keeps the model loaded)."
-        )
+        said = message(messages.KEEP_ALIVE_TOO_MANY, value=value, most=MAX_KEEP_ALIVE_SECONDS)
+        raise InvalidInputError(said)
 
 
 _DURATION_UNITS = {
@@ -287,11 +313,15 @@ _DURATION_UNITS = {
 }
 
 
-_TOO_LONG = "longer than Ollama can count, about 292 years"
+_TOO_LONG = message(messages.DURATION_TOO_LONG)
 
 
 class DurationError(ValueError):
     """Go would refuse this duration; the text (sometimes empty) says why."""
+
+    def __init__(self, said: Message | None = None) -> None:
+        super().__init__("" if said is None else said.english())
+        self.said = said
 
 
 def go_duration(text: str) -> int:
@@ -305,11 +335,11 @@ def go_duration(text: str) -> int:
     if rest == "0":
         return 0
     if not rest:
-        raise DurationError("")
+        raise DurationError()
     total = 0
     while rest:
         if not (rest[0] == "." or "0" <= rest[0] <= "9"):
-            raise DurationError("")
+            raise DurationError()
         digits = _leading_digits(rest)
         whole, rest = digits, rest[len(digits) :]
         if whole and int(whole) > 2**63:
@@ -319,18 +349,18 @@ def go_duration(text: str) -> int:
             fraction = _leading_digits(rest[1:])
             rest = rest[1 + len(fraction) :]
         if not whole and not fraction:
-            raise DurationError("")
+            raise DurationError()
         unit_length = 0
         while unit_length < len(rest) and not (
             rest[unit_length] == "." or "0" <= rest[unit_length] <= "9"
         ):
             unit_length += 1
         if not unit_length:
-            raise DurationError("a number in a duration needs a unit: ns, us, ms, s, m or h")
+            raise DurationError(message(messages.DURATION_NEEDS_UNIT))
         unit_name, rest = rest[:unit_length], rest[unit_length:]
         unit = _DURATION_UNITS.get(unit_name)
         if unit is None:
-            raise DurationError(f"unknown unit '{unit_name}'")
+            raise DurationError(message(messages.DURATION_UNKNOWN_UNIT, unit=unit_name))
         value = int(whole or "0")
         if value > 2**63 // unit:
             raise DurationError(_TOO_LONG)

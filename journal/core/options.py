@@ -21,7 +21,9 @@ import re
 from collections.abc import Collection, Mapping
 from typing import Any
 
+from journal.core import messages
 from journal.core.errors import InvalidInputError
+from journal.core.messages import Message, message
 from journal.core.option_schema import (
     MAX_VALUE_CHARS,
     OPTION_RULES,
@@ -54,11 +56,14 @@ class UnknownOptionError(InvalidInputError):
     def __init__(self, key: str, hint: str = "") -> None:
         self.key = key
         self.suggestion = suggestion(key)
+        refusal: Message
         if self.suggestion and self.suggestion != key:
-            reason = f"did you mean {self.suggestion}?"
+            refusal = message(messages.OPTION_UNKNOWN_CLOSE, key=key, close=self.suggestion)
         else:
-            reason = "Ollama does not know it and would silently ignore it."
-        super().__init__(f"Unknown option {key}: {reason}" + (f" {hint}" if hint else ""))
+            refusal = message(messages.OPTION_UNKNOWN, key=key)
+        if hint:
+            refusal = message(messages.OPTION_HINTED, refusal=refusal, hint=hint)
+        super().__init__(refusal)
 
     def with_hint(self, hint: str) -> UnknownOptionError:
         """The same refusal, plus what to do where it is shown (a flag, a checkbox)."""
@@ -80,10 +85,10 @@ def check_options(
     """
     for key, value in options.items():
         if not isinstance(key, str):
-            raise InvalidInputError(f"An option name must be text, not {key!r}.")
+            raise InvalidInputError(message(messages.OPTION_NAME_NOT_TEXT, key=key))
         if key not in OPTION_RULES and key not in recorded:
             if key in REQUEST_FIELDS:
-                raise InvalidInputError(f"{key} is a request field, not a model option.")
+                raise InvalidInputError(message(messages.OPTION_REQUEST_FIELD, key=key))
             if not allow_unknown:
                 raise UnknownOptionError(key)
             _check_name(key)
@@ -101,14 +106,14 @@ def check_request(keep_alive: Any = None, think: Any = None) -> None:
 def check_recorded(options: Mapping[str, Any], keep_alive: Any = None, think: Any = None) -> None:
     """What a replay or an import accepts from a run: every recorded key, checked values."""
     if not isinstance(options, Mapping):
-        raise InvalidInputError("Recorded options must be a JSON object.")
+        raise InvalidInputError(message(messages.OPTION_RECORDED_NOT_OBJECT))
     check_options(options, allow_unknown=True, recorded=options.keys())
     check_request(keep_alive, think)
 
 
 def _check_name(key: str) -> None:
     if not _OPTION_NAME.fullmatch(key):
-        raise InvalidInputError(f"'{key}' is not an option name (letters, digits and _).")
+        raise InvalidInputError(message(messages.OPTION_BAD_NAME, key=key))
 
 
 # -- text --------------------------------------------------------------------------------
@@ -117,7 +122,7 @@ def _check_name(key: str) -> None:
 def parse_value(key: str, raw: str) -> Any:
     """The value `raw` means for `key`, checked; InvalidInputError naming key and reason."""
     if len(raw) > MAX_VALUE_CHARS:
-        raise InvalidInputError(f"Option {key} is longer than {MAX_VALUE_CHARS} characters.")
+        raise InvalidInputError(message(messages.OPTION_TOO_LONG, key=key, most=MAX_VALUE_CHARS))
     text = raw.strip()
     if key == "think":
         lowered = text.lower()
@@ -140,7 +145,7 @@ def parse_value(key: str, raw: str) -> Any:
     elif rule.kind is OptionKind.BOOL:
         lowered = text.lower()
         if lowered not in (*_TRUE, *_FALSE):
-            raise InvalidInputError(f"Option {key} needs true or false, not '{raw}'.")
+            raise _refused(messages.OPTION_NEEDS_BOOL, key, raw)
         value = lowered in _TRUE
     else:  # a list of texts: one text, or a JSON list
         value = _json(key, text) if text.startswith("[") else [raw]
@@ -148,13 +153,18 @@ def parse_value(key: str, raw: str) -> Any:
     return value
 
 
+def _refused(template: str, key: str, raw: str) -> InvalidInputError:
+    """`raw` as typed, quoted, refused for `key`."""
+    return InvalidInputError(message(template, key=key, value=f"'{raw}'"))
+
+
 def _float(key: str, raw: str, text: str) -> float:
     try:
         number = float(text)
     except ValueError:
-        raise InvalidInputError(f"Option {key} needs a number, not '{raw}'.") from None
+        raise _refused(messages.OPTION_NEEDS_NUMBER, key, raw) from None
     if not math.isfinite(number):
-        raise InvalidInputError(f"Option {key} needs a finite number, not '{raw}'.")
+        raise _refused(messages.OPTION_NEEDS_FINITE, key, raw)
     return number
 
 
@@ -166,11 +176,11 @@ def _whole(key: str, raw: str, text: str) -> int:
     try:
         number = float(text)
     except ValueError:
-        raise InvalidInputError(f"Option {key} needs a whole number, not '{raw}'.") from None
+        raise _refused(messages.OPTION_NEEDS_WHOLE, key, raw) from None
     if not math.isfinite(number):
-        raise InvalidInputError(f"Option {key} needs a finite number, not '{raw}'.")
+        raise _refused(messages.OPTION_NEEDS_FINITE, key, raw)
     if not number.is_integer():
-        raise InvalidInputError(f"Option {key} needs a whole number, not '{raw}'.")
+        raise _refused(messages.OPTION_NEEDS_WHOLE, key, raw)
     return int(number)
 
 
@@ -183,7 +193,7 @@ def _loose(key: str, raw: str, text: str) -> Any:
         except ValueError:
             return raw
         except RecursionError:
-            raise InvalidInputError(f"Option {key} is nested too deeply.") from None
+            raise InvalidInputError(message(messages.OPTION_NESTED, key=key)) from None
     return raw
 
 
@@ -196,11 +206,13 @@ def _json(key: str, text: str) -> Any:
     try:
         return json.loads(text, parse_constant=_no_constant)
     except json.JSONDecodeError as exc:
-        raise InvalidInputError(f"Option {key}: {exc.msg} in '{text}'.") from None
+        said = message(messages.OPTION_JSON, key=key, detail=exc.msg, text=text)
+        raise InvalidInputError(said) from None
     except ValueError as exc:
-        raise InvalidInputError(f"Option {key}: {exc} is not allowed in '{text}'.") from None
+        said = message(messages.OPTION_JSON_CONSTANT, key=key, detail=str(exc), text=text)
+        raise InvalidInputError(said) from None
     except RecursionError:
-        raise InvalidInputError(f"Option {key} is nested too deeply.") from None
+        raise InvalidInputError(message(messages.OPTION_NESTED, key=key)) from None
 
 
 def parse_assignments(
@@ -217,7 +229,7 @@ def parse_assignments(
         key, sep, raw = pair.partition("=")
         key = key.strip()
         if not sep or not key:
-            raise InvalidInputError(f"Options are KEY=VALUE, like temperature=0.2; got '{pair}'.")
+            raise InvalidInputError(message(messages.OPTION_ASSIGNMENT, pair=pair))
         if key not in OPTION_RULES and key not in REQUEST_FIELDS and key not in recorded:
             if not allow_unknown:
                 raise UnknownOptionError(key)

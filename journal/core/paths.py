@@ -8,7 +8,9 @@ import os
 import re
 from pathlib import Path
 
+from journal.core import messages
 from journal.core.errors import InvalidInputError
+from journal.core.messages import message
 
 APP_NAME = "llm-journal"
 DB_ENV = "JOURNAL_DB"
@@ -62,9 +64,7 @@ def resolve_ollama_host(explicit: str | None = None, *, source: str = "") -> str
         return _normalise_host(explicit, f"{source} '{explicit}'" if source else f"'{explicit}'")
     env = os.environ.get(OLLAMA_HOST_ENV)
     if env:
-        return _normalise_host(
-            env, f"{OLLAMA_HOST_ENV}='{env}'", fix=f" Fix or unset {OLLAMA_HOST_ENV}."
-        )
+        return _normalise_host(env, f"{OLLAMA_HOST_ENV}='{env}'", fix=OLLAMA_HOST_ENV)
     return DEFAULT_OLLAMA_HOST
 
 
@@ -72,44 +72,51 @@ _HOST_NAME = re.compile(r"[^\s/?#@\[\]:]+")
 
 
 def _normalise_host(raw: str, where: str, *, fix: str = "") -> str:
-    def refuse(reason: str) -> InvalidInputError:
-        return InvalidInputError(f"{where} is not a usable Ollama address: {reason}.{fix}")
+    """`fix`: the environment variable to fix or unset, named in the refusal."""
+
+    def refuse(template: str, **params: object) -> InvalidInputError:
+        reason = message(template, **params)
+        if fix:
+            said = message(messages.HOST_REFUSED_FIX, where=where, reason=reason, variable=fix)
+        else:
+            said = message(messages.HOST_REFUSED, where=where, reason=reason)
+        return InvalidInputError(said)
 
     text = raw.strip()
     if not text:
-        raise refuse(f"it is empty; leave it out for {DEFAULT_OLLAMA_HOST}")
+        raise refuse(messages.HOST_EMPTY, default=DEFAULT_OLLAMA_HOST)
     scheme, separator, rest = text.partition("://")
     if not separator:
         scheme, rest = "http", text
     scheme, rest = scheme.lower(), rest.rstrip("/")
     if scheme not in ("http", "https"):
-        raise refuse(f"only http:// and https:// work, as in {DEFAULT_OLLAMA_HOST}")
+        raise refuse(messages.HOST_SCHEME, default=DEFAULT_OLLAMA_HOST)
     netloc, slash, path = rest.partition("/")
     if "?" in rest or "#" in rest:
-        raise refuse("an Ollama address has no ?query or #fragment")
+        raise refuse(messages.HOST_QUERY)
     userinfo, at, hostport = netloc.rpartition("@")
     if hostport.startswith("["):  # an IPv6 address: [::1] or [::1]:11434
         end = hostport.find("]")
         if end == -1:
-            raise refuse("the IPv6 address has no closing ']', as in http://[::1]:11434")
+            raise refuse(messages.HOST_IPV6_OPEN)
         host, after = hostport[: end + 1], hostport[end + 1 :]
         try:
             ipaddress.IPv6Address(host[1:-1].replace("%25", "%"))
         except ValueError:
-            raise refuse(f"{host} is not an IPv6 address") from None
+            raise refuse(messages.HOST_NOT_IPV6, host=host) from None
         if after and not after.startswith(":"):
-            raise refuse(f"'{after}' after the IPv6 address is not a :port")
+            raise refuse(messages.HOST_AFTER_IPV6, after=after)
         port = after[1:]
     else:
         if hostport.count(":") > 1:
-            raise refuse("write an IPv6 address in brackets, as in http://[::1]:11434")
+            raise refuse(messages.HOST_IPV6_BRACKETS)
         host, _, port = hostport.partition(":")
         if not host:
-            raise refuse(f"it names no host, as in {DEFAULT_OLLAMA_HOST}")
+            raise refuse(messages.HOST_NO_HOST, default=DEFAULT_OLLAMA_HOST)
         if not _HOST_NAME.fullmatch(host):
-            raise refuse(f"'{host}' is not a host name")
+            raise refuse(messages.HOST_BAD_NAME, host=host)
     if not port:
         port = "443" if scheme == "https" else "11434"
     elif not (port.isascii() and port.isdigit() and 1 <= int(port) <= 65535):
-        raise refuse(f"the port must be a number from 1 to 65535, not '{port}'")
+        raise refuse(messages.HOST_PORT, port=port)
     return f"{scheme}://{userinfo}{at}{host}:{port}{slash}{path}"

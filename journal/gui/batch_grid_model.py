@@ -16,6 +16,7 @@ from PySide6.QtGui import QColor, QFont, QGuiApplication, QPalette
 
 from journal.core.check_triage import Group
 from journal.core.domain import Verdict
+from journal.gui.check_texts import triage_text
 from journal.gui.table_style import VERDICT_COLOURS, read_only_flags
 from journal.gui.translating import QT_TRANSLATE_NOOP
 
@@ -131,7 +132,15 @@ class BatchGridModel(QAbstractTableModel):
 
     @staticmethod
     def _tooltip(cell: GridCell) -> str:
-        lines = [translate("batch_grid_model", GROUP_WORDS[cell.group]), cell.reason]
+        reasons = [
+            "#{repeat}: {reason}".format(
+                repeat=item.repeat,
+                reason=triage_text(item.triage)
+                or translate("batch_grid_model", GROUP_WORDS[item.group]),
+            )
+            for item in cell.items
+        ]
+        lines = [translate("batch_grid_model", GROUP_WORDS[cell.group]), "\n".join(reasons)]
         if cell.run_id is not None:
             opens = translate("batch_grid_model", "Double-click or Enter opens run {number}")
             lines.append(opens.format(number=cell.run_id))

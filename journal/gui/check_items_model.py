@@ -28,6 +28,7 @@ from journal.core.check_triage import Group
 from journal.core.domain import RunStatus, Verdict
 from journal.core.grading import GradeStatus
 from journal.core.migration_check import Outcome
+from journal.gui.check_texts import triage_text
 from journal.gui.table_style import VERDICT_COLOURS, read_only_flags
 from journal.gui.translating import QT_TRANSLATE_NOOP
 
@@ -237,7 +238,7 @@ class CheckItemsModel(QAbstractItemModel):
                 item.source_model,
                 _verdict_word(item.baseline),
                 _verdict_word(item.new_verdict),
-                item.reason,
+                triage_text(item.triage),
             )
             return values[column]
         if role == Qt.ItemDataRole.ForegroundRole:
@@ -246,7 +247,8 @@ class CheckItemsModel(QAbstractItemModel):
         if role == Qt.ItemDataRole.ToolTipRole:
             if column == WHY_COLUMN:
                 details = self._details.get(item.position, "")
-                return f"{item.reason}\n{details}" if details else item.reason
+                reason = triage_text(item.triage)
+                return f"{reason}\n{details}" if details else reason
             new = (
                 translate("check_items_model", "run {number} ({outcome})").format(
                     number=item.new_run_id,

@@ -9,12 +9,14 @@ from __future__ import annotations
 from PySide6.QtCore import QCoreApplication
 
 from journal.core.batches import BatchSummary
-from journal.core.check_triage import Group
+from journal.core.check_triage import Group, ItemTriage
 from journal.core.domain import ExperimentFilter
 from journal.core.eta import Eta, duration_parts
 from journal.core.migration_check import CheckItemView, CheckSummary
 from journal.core.models import CheckStatus
 from journal.gui.filter_text import filter_text
+from journal.gui.grade_marks import counts_text, outcome_text
+from journal.gui.i18n import message_text
 from journal.gui.translating import QT_TRANSLATE_NOOP
 
 translate = QCoreApplication.translate
@@ -33,6 +35,21 @@ STATUS_WORDS = {
 def status_word(status: CheckStatus) -> str:
     """Where a check or a batch stands: "running", "interrupted"…"""
     return translate("check_texts", STATUS_WORDS[status])
+
+
+def triage_text(triage: ItemTriage) -> str:
+    """Why a check's or batch's item is in its group, in the window's language (the CLI's
+    English is ItemTriage.reason): said by the core as a template, or what its grades add
+    up to."""
+    if triage.said is not None:
+        return message_text(triage.said)
+    outcome = triage.outcome
+    if outcome is None:
+        return triage.reason
+    if triage.group is Group.GRADING:
+        coming = translate("check_texts", "{counts}; more grades coming")
+        return coming.format(counts=counts_text(outcome))
+    return outcome_text(outcome)
 
 
 def batch_summary_line(summary: BatchSummary) -> str:

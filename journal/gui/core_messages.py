@@ -578,6 +578,334 @@ TEMPLATES = (
     ),
     QT_TRANSLATE_NOOP(
         "core",
+        "Unknown option {key}: did you mean {close}?",
+    ),
+    QT_TRANSLATE_NOOP(
+        "core",
+        "Unknown option {key}: Ollama does not know it and would silently ignore it.",
+    ),
+    QT_TRANSLATE_NOOP(
+        "core",
+        "{refusal} {hint}",
+    ),
+    QT_TRANSLATE_NOOP(
+        "core",
+        "An option name must be text, not {key!r}.",
+    ),
+    QT_TRANSLATE_NOOP(
+        "core",
+        "{key} is a request field, not a model option.",
+    ),
+    QT_TRANSLATE_NOOP(
+        "core",
+        "Recorded options must be a JSON object.",
+    ),
+    QT_TRANSLATE_NOOP(
+        "core",
+        "'{key}' is not an option name (letters, digits and _).",
+    ),
+    QT_TRANSLATE_NOOP(
+        "core",
+        "Option {key} is longer than {most} characters.",
+    ),
+    QT_TRANSLATE_NOOP(
+        "core",
+        "Option {key} needs true or false, not {value}.",
+    ),
+    QT_TRANSLATE_NOOP(
+        "core",
+        "Option {key} needs a number, not {value}.",
+    ),
+    QT_TRANSLATE_NOOP(
+        "core",
+        "Option {key} needs a finite number, not {value}.",
+    ),
+    QT_TRANSLATE_NOOP(
+        "core",
+        "Option {key} needs a whole number, not {value}.",
+    ),
+    QT_TRANSLATE_NOOP(
+        "core",
+        "Option {key} needs a list of texts, not {value}.",
+    ),
+    QT_TRANSLATE_NOOP(
+        "core",
+        "Option {key} holds an empty text, which would end every answer at once.",
+    ),
+    QT_TRANSLATE_NOOP(
+        "core",
+        "Option {key} must fit a 64-bit integer ({low} to {high}), not {value}.",
+    ),
+    QT_TRANSLATE_NOOP(
+        "core",
+        "Option {key} is beyond what Ollama can hold (a 32-bit float), not {value}.",
+    ),
+    QT_TRANSLATE_NOOP(
+        "core",
+        "Option {key} must be {range}, not {value}.",
+    ),
+    QT_TRANSLATE_NOOP(
+        "core",
+        "Option {key} is nested too deeply.",
+    ),
+    QT_TRANSLATE_NOOP(
+        "core",
+        "Option {key}: {detail} in '{text}'.",
+    ),
+    QT_TRANSLATE_NOOP(
+        "core",
+        "Option {key}: {detail} is not allowed in '{text}'.",
+    ),
+    QT_TRANSLATE_NOOP(
+        "core",
+        "Options are KEY=VALUE, like temperature=0.2; got '{pair}'.",
+    ),
+    QT_TRANSLATE_NOOP(
+        "core",
+        "between {low} and {high}",
+    ),
+    QT_TRANSLATE_NOOP(
+        "core",
+        "at least {low}",
+    ),
+    QT_TRANSLATE_NOOP(
+        "core",
+        "at most {high}",
+    ),
+    QT_TRANSLATE_NOOP(
+        "core",
+        "{range} ({special})",
+    ),
+    QT_TRANSLATE_NOOP(
+        "core",
+        "{range} ({first}, {second})",
+    ),
+    QT_TRANSLATE_NOOP(
+        "core",
+        "{value}: {meaning}",
+    ),
+    QT_TRANSLATE_NOOP(
+        "core",
+        "keep the whole prompt",
+    ),
+    QT_TRANSLATE_NOOP(
+        "core",
+        "no limit",
+    ),
+    QT_TRANSLATE_NOOP(
+        "core",
+        "until the context is full",
+    ),
+    QT_TRANSLATE_NOOP(
+        "core",
+        "the whole context",
+    ),
+    QT_TRANSLATE_NOOP(
+        "core",
+        "let Ollama decide",
+    ),
+    QT_TRANSLATE_NOOP(
+        "core",
+        "think takes true, false, low, medium or high, not {value}.",
+    ),
+    QT_TRANSLATE_NOOP(
+        "core",
+        "keep_alive takes a duration like 5m, 1h30m or 300ms, or seconds like 90 (0 unloads at once, -1 keeps the model loaded), not {value}.",
+    ),
+    QT_TRANSLATE_NOOP(
+        "core",
+        "keep_alive takes a duration like 5m, 1h30m or 300ms, or seconds like 90 (0 unloads at once, -1 keeps the model loaded), not {value} ({why}).",
+    ),
+    QT_TRANSLATE_NOOP(
+        "core",
+        "keep_alive {value} is more seconds than Ollama can count (at most {most}; -1 keeps the model loaded).",
+    ),
+    QT_TRANSLATE_NOOP(
+        "core",
+        "a number in a duration needs a unit: ns, us, ms, s, m or h",
+    ),
+    QT_TRANSLATE_NOOP(
+        "core",
+        "unknown unit '{unit}'",
+    ),
+    QT_TRANSLATE_NOOP(
+        "core",
+        "longer than Ollama can count, about 292 years",
+    ),
+    QT_TRANSLATE_NOOP(
+        "core",
+        "{where} is not a usable Ollama address: {reason}.",
+    ),
+    QT_TRANSLATE_NOOP(
+        "core",
+        "{where} is not a usable Ollama address: {reason}. Fix or unset {variable}.",
+    ),
+    QT_TRANSLATE_NOOP(
+        "core",
+        "it is empty; leave it out for {default}",
+    ),
+    QT_TRANSLATE_NOOP(
+        "core",
+        "only http:// and https:// work, as in {default}",
+    ),
+    QT_TRANSLATE_NOOP(
+        "core",
+        "an Ollama address has no ?query or #fragment",
+    ),
+    QT_TRANSLATE_NOOP(
+        "core",
+        "the IPv6 address has no closing ']', as in http://[::1]:11434",
+    ),
+    QT_TRANSLATE_NOOP(
+        "core",
+        "{host} is not an IPv6 address",
+    ),
+    QT_TRANSLATE_NOOP(
+        "core",
+        "'{after}' after the IPv6 address is not a :port",
+    ),
+    QT_TRANSLATE_NOOP(
+        "core",
+        "write an IPv6 address in brackets, as in http://[::1]:11434",
+    ),
+    QT_TRANSLATE_NOOP(
+        "core",
+        "it names no host, as in {default}",
+    ),
+    QT_TRANSLATE_NOOP(
+        "core",
+        "'{host}' is not a host name",
+    ),
+    QT_TRANSLATE_NOOP(
+        "core",
+        "the port must be a number from 1 to 65535, not '{port}'",
+    ),
+    QT_TRANSLATE_NOOP(
+        "core",
+        "limit={limit} is not a number of requests from 1 to {most} ({text!r}).",
+    ),
+    QT_TRANSLATE_NOOP(
+        "core",
+        "{source}: limit={limit} is not a number of requests from 1 to {most} ({text!r}).",
+    ),
+    QT_TRANSLATE_NOOP(
+        "core",
+        "not replayed yet",
+    ),
+    QT_TRANSLATE_NOOP(
+        "core",
+        "replaying now",
+    ),
+    QT_TRANSLATE_NOOP(
+        "core",
+        "your verdict: worked",
+    ),
+    QT_TRANSLATE_NOOP(
+        "core",
+        "your verdict: partly",
+    ),
+    QT_TRANSLATE_NOOP(
+        "core",
+        "your verdict: failed",
+    ),
+    QT_TRANSLATE_NOOP(
+        "core",
+        "the replay failed: not graded",
+    ),
+    QT_TRANSLATE_NOOP(
+        "core",
+        "the replay was cancelled: not graded",
+    ),
+    QT_TRANSLATE_NOOP(
+        "core",
+        "the replay was interrupted: not graded",
+    ),
+    QT_TRANSLATE_NOOP(
+        "core",
+        "judge {model}: {why}",
+    ),
+    QT_TRANSLATE_NOOP(
+        "core",
+        "the reply is not the JSON asked for ({detail})",
+    ),
+    QT_TRANSLATE_NOOP(
+        "core",
+        "the reply is not the JSON asked for (cut short)",
+    ),
+    QT_TRANSLATE_NOOP(
+        "core",
+        "the reply is not the JSON object asked for",
+    ),
+    QT_TRANSLATE_NOOP(
+        "core",
+        "the reply lacks a pass flag or a reason",
+    ),
+    QT_TRANSLATE_NOOP(
+        "core",
+        "(no reason given)",
+    ),
+    QT_TRANSLATE_NOOP(
+        "core",
+        "score {score!r} is not a number from 0 to 1; {why}",
+    ),
+    QT_TRANSLATE_NOOP(
+        "core",
+        "unsure (pass, score {score:.2f}): {why}",
+    ),
+    QT_TRANSLATE_NOOP(
+        "core",
+        "unsure (fail, score {score:.2f}): {why}",
+    ),
+    QT_TRANSLATE_NOOP(
+        "core",
+        "judge: no judge model is set; choose one in Settings or with `journal config set models.judge NAME` (or --judge NAME)",
+    ),
+    QT_TRANSLATE_NOOP(
+        "core",
+        "similar: no embedding model is set; choose one in Settings or with `journal config set models.embedding NAME` (or --embed-model NAME)",
+    ),
+    QT_TRANSLATE_NOOP(
+        "core",
+        "judge {model}: {detail}",
+    ),
+    QT_TRANSLATE_NOOP(
+        "core",
+        "similar {model}: {detail}",
+    ),
+    QT_TRANSLATE_NOOP(
+        "core",
+        "judge model {model}: {detail}",
+    ),
+    QT_TRANSLATE_NOOP(
+        "core",
+        "embedding model {model}: {detail}",
+    ),
+    QT_TRANSLATE_NOOP(
+        "core",
+        "judge model '{model}' is not on {host}: pull it with `ollama pull {model}`, or choose another with `journal config set {key} NAME`",
+    ),
+    QT_TRANSLATE_NOOP(
+        "core",
+        "embedding model '{model}' is not on {host}: pull it with `ollama pull {model}`, or choose another with `journal config set {key} NAME`",
+    ),
+    QT_TRANSLATE_NOOP(
+        "core",
+        "the answer is empty: nothing to compare",
+    ),
+    QT_TRANSLATE_NOOP(
+        "core",
+        "similar {model}: the model gave vectors that cannot be compared",
+    ),
+    QT_TRANSLATE_NOOP(
+        "core",
+        "similarity {similarity:.2f} >= {threshold:g} ({model})",
+    ),
+    QT_TRANSLATE_NOOP(
+        "core",
+        "similarity {similarity:.2f} < {threshold:g} ({model})",
+    ),
+    QT_TRANSLATE_NOOP(
+        "core",
         "No runs match ({selection}): nothing to check.",
     ),
     QT_TRANSLATE_NOOP(

@@ -8,13 +8,15 @@ come with PySide6. The English file only holds plural forms ("1 run", "2 runs"):
 
 from __future__ import annotations
 
+import string
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
 
 from journal.core.errors import JournalError
 from journal.core.messages import ByteSize, Message
-from journal.gui.translating import size_text
+from journal.gui.translating import size_text, spec_number
 
 translate = QCoreApplication.translate
 
@@ -83,4 +85,17 @@ def message_text(said: Message) -> str:
         name: size_text(value) if isinstance(value, ByteSize) else value
         for name, value in said.filled(message_text).items()
     }
-    return translate("core", said.template).format(**params)
+    return _LOCALE_NUMBERS.format(translate("core", said.template), **params)
+
+
+class _LocaleNumbers(string.Formatter):
+    """Fills a template's numbers as the window's locale writes them (a decimal comma in
+    French), the template's format spec giving the precision; anything else as Python does."""
+
+    def format_field(self, value: Any, format_spec: str) -> Any:
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            return spec_number(value, format_spec)
+        return super().format_field(value, format_spec)
+
+
+_LOCALE_NUMBERS = _LocaleNumbers()

@@ -223,13 +223,16 @@ def parse_extra(
                 [line], allow_unknown=allow_unknown, recorded=recorded
             )
         except UnknownOptionError as error:
-            raise InvalidInputError(
-                f"{where}: {error.with_hint(_allow_unknown_hint()).message}"
-            ) from None
+            raise _line_refused(where, error.with_hint(_allow_unknown_hint())) from None
         except InvalidInputError as error:
-            raise InvalidInputError(f"{where}: {error_text(error)}") from None
+            raise _line_refused(where, error) from None
         options.update(parsed)
     return options
+
+
+def _line_refused(where: str, error: InvalidInputError) -> InvalidInputError:
+    said = translate("options_panel", "{where}: {reason}")
+    return InvalidInputError(said.format(where=where, reason=error_text(error)))
 
 
 def error_color(palette: QPalette) -> QColor:

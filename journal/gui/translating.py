@@ -8,6 +8,7 @@ journal.gui.i18n) picks the form.
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 
 from PySide6.QtCore import QCoreApplication, QDate, QDateTime, QLocale, QTime
@@ -30,6 +31,31 @@ def number(n: int) -> str:
 def decimal(value: float, places: int) -> str:
     """`value` with `places` decimals as the window's locale writes it ("28.2", "28,2")."""
     return QLocale().toString(value, "f", places)
+
+
+# The format specs core templates use for numbers: "{count:,}", "{speed:.1f}", "{seconds:g}".
+_NUMBER_SPEC = re.compile(r"(?P<group>,?)(?:\.(?P<places>\d+))?(?P<kind>[dfg]?)")
+
+
+def spec_number(value: float, spec: str) -> str:
+    """`value` as a Python format `spec` asks (grouping, precision, kind), written as the
+    window's locale writes numbers ("1 234", "28,2"). With the C locale (no language chosen)
+    or a spec it does not know, exactly as Python writes it: the CLI's English."""
+    locale = QLocale()
+    match = _NUMBER_SPEC.fullmatch(spec)
+    if locale.language() == QLocale.Language.C or match is None:
+        return format(value, spec)
+    if not match["group"]:
+        locale.setNumberOptions(locale.numberOptions() | QLocale.NumberOption.OmitGroupSeparator)
+    kind, places = match["kind"], match["places"]
+    if isinstance(value, int) and kind in ("", "d"):
+        return locale.toString(value)
+    if kind == "f":
+        return locale.toString(float(value), "f", int(places or 6))
+    if kind == "g" or places:
+        return locale.toString(float(value), "g", int(places or 6))
+    shortest = QLocale.FloatingPointPrecisionOption.FloatingPointShortest
+    return locale.toString(float(value), "g", shortest)
 
 
 def duration_text(seconds: float | None) -> str:

@@ -440,6 +440,10 @@ Les réponses terminées sont conservées ; Tout exécuter → Reprendre exécut
             <translation>interrompue</translation>
         </message>
         <message>
+            <source>{counts}; more grades coming</source>
+            <translation>{counts} ; d’autres évaluations arrivent</translation>
+        </message>
+        <message>
             <source>{models} ({waiting})</source>
             <translation>{models} ({waiting})</translation>
         </message>
@@ -1471,6 +1475,334 @@ Conversations : {how}</translation>
         <message>
             <source>no turn {turn}: this conversation has {count:,} turns</source>
             <translation>pas de tour {turn} : cette conversation a {count:,} tours</translation>
+        </message>
+        <message>
+            <source>Unknown option {key}: did you mean {close}?</source>
+            <translation>Option inconnue {key} : vouliez-vous dire {close} ?</translation>
+        </message>
+        <message>
+            <source>Unknown option {key}: Ollama does not know it and would silently ignore it.</source>
+            <translation>Option inconnue {key} : Ollama ne la connaît pas et l’ignorerait sans rien dire.</translation>
+        </message>
+        <message>
+            <source>{refusal} {hint}</source>
+            <translation>{refusal} {hint}</translation>
+        </message>
+        <message>
+            <source>An option name must be text, not {key!r}.</source>
+            <translation>Un nom d’option est un texte, pas {key!r}.</translation>
+        </message>
+        <message>
+            <source>{key} is a request field, not a model option.</source>
+            <translation>{key} est un champ de la requête, pas une option du modèle.</translation>
+        </message>
+        <message>
+            <source>Recorded options must be a JSON object.</source>
+            <translation>Les options enregistrées doivent être un objet JSON.</translation>
+        </message>
+        <message>
+            <source>'{key}' is not an option name (letters, digits and _).</source>
+            <translation>« {key} » n’est pas un nom d’option (lettres, chiffres et _).</translation>
+        </message>
+        <message>
+            <source>Option {key} is longer than {most} characters.</source>
+            <translation>L’option {key} dépasse {most} caractères.</translation>
+        </message>
+        <message>
+            <source>Option {key} needs true or false, not {value}.</source>
+            <translation>L’option {key} attend true ou false, pas {value}.</translation>
+        </message>
+        <message>
+            <source>Option {key} needs a number, not {value}.</source>
+            <translation>L’option {key} attend un nombre, pas {value}.</translation>
+        </message>
+        <message>
+            <source>Option {key} needs a finite number, not {value}.</source>
+            <translation>L’option {key} attend un nombre fini, pas {value}.</translation>
+        </message>
+        <message>
+            <source>Option {key} needs a whole number, not {value}.</source>
+            <translation>L’option {key} attend un nombre entier, pas {value}.</translation>
+        </message>
+        <message>
+            <source>Option {key} needs a list of texts, not {value}.</source>
+            <translation>L’option {key} attend une liste de textes, pas {value}.</translation>
+        </message>
+        <message>
+            <source>Option {key} holds an empty text, which would end every answer at once.</source>
+            <translation>L’option {key} contient un texte vide, qui arrêterait chaque réponse dès le début.</translation>
+        </message>
+        <message>
+            <source>Option {key} must fit a 64-bit integer ({low} to {high}), not {value}.</source>
+            <translation>L’option {key} doit tenir dans un entier 64 bits ({low} à {high}), pas {value}.</translation>
+        </message>
+        <message>
+            <source>Option {key} is beyond what Ollama can hold (a 32-bit float), not {value}.</source>
+            <translation>L’option {key} dépasse ce qu’Ollama peut contenir (un flottant 32 bits), pas {value}.</translation>
+        </message>
+        <message>
+            <source>Option {key} must be {range}, not {value}.</source>
+            <translation>L’option {key} doit être {range}, pas {value}.</translation>
+        </message>
+        <message>
+            <source>Option {key} is nested too deeply.</source>
+            <translation>L’option {key} est imbriquée trop profondément.</translation>
+        </message>
+        <message>
+            <source>Option {key}: {detail} in '{text}'.</source>
+            <translation>Option {key} : {detail} dans « {text} ».</translation>
+        </message>
+        <message>
+            <source>Option {key}: {detail} is not allowed in '{text}'.</source>
+            <translation>Option {key} : {detail} n’est pas permis dans « {text} ».</translation>
+        </message>
+        <message>
+            <source>Options are KEY=VALUE, like temperature=0.2; got '{pair}'.</source>
+            <translation>Les options s’écrivent CLÉ=VALEUR, comme temperature=0.2 ; reçu « {pair} ».</translation>
+        </message>
+        <message>
+            <source>between {low} and {high}</source>
+            <translation>entre {low} et {high}</translation>
+        </message>
+        <message>
+            <source>at least {low}</source>
+            <translation>au moins {low}</translation>
+        </message>
+        <message>
+            <source>at most {high}</source>
+            <translation>au plus {high}</translation>
+        </message>
+        <message>
+            <source>{range} ({special})</source>
+            <translation>{range} ({special})</translation>
+        </message>
+        <message>
+            <source>{range} ({first}, {second})</source>
+            <translation>{range} ({first}, {second})</translation>
+        </message>
+        <message>
+            <source>{value}: {meaning}</source>
+            <translation>{value} : {meaning}</translation>
+        </message>
+        <message>
+            <source>keep the whole prompt</source>
+            <translation>garder tout le prompt</translation>
+        </message>
+        <message>
+            <source>no limit</source>
+            <translation>sans limite</translation>
+        </message>
+        <message>
+            <source>until the context is full</source>
+            <translation>jusqu’à remplir le contexte</translation>
+        </message>
+        <message>
+            <source>the whole context</source>
+            <translation>tout le contexte</translation>
+        </message>
+        <message>
+            <source>let Ollama decide</source>
+            <translation>laisser Ollama choisir</translation>
+        </message>
+        <message>
+            <source>think takes true, false, low, medium or high, not {value}.</source>
+            <translation>think prend true, false, low, medium ou high, pas {value}.</translation>
+        </message>
+        <message>
+            <source>keep_alive takes a duration like 5m, 1h30m or 300ms, or seconds like 90 (0 unloads at once, -1 keeps the model loaded), not {value}.</source>
+            <translation>keep_alive prend une durée comme 5m, 1h30m ou 300ms, ou des secondes comme 90 (0 décharge aussitôt, -1 garde le modèle chargé), pas {value}.</translation>
+        </message>
+        <message>
+            <source>keep_alive takes a duration like 5m, 1h30m or 300ms, or seconds like 90 (0 unloads at once, -1 keeps the model loaded), not {value} ({why}).</source>
+            <translation>keep_alive prend une durée comme 5m, 1h30m ou 300ms, ou des secondes comme 90 (0 décharge aussitôt, -1 garde le modèle chargé), pas {value} ({why}).</translation>
+        </message>
+        <message>
+            <source>keep_alive {value} is more seconds than Ollama can count (at most {most}; -1 keeps the model loaded).</source>
+            <translation>keep_alive {value} compte plus de secondes qu’Ollama ne peut en compter (au plus {most} ; -1 garde le modèle chargé).</translation>
+        </message>
+        <message>
+            <source>a number in a duration needs a unit: ns, us, ms, s, m or h</source>
+            <translation>un nombre dans une durée a besoin d’une unité : ns, us, ms, s, m ou h</translation>
+        </message>
+        <message>
+            <source>unknown unit '{unit}'</source>
+            <translation>unité inconnue « {unit} »</translation>
+        </message>
+        <message>
+            <source>longer than Ollama can count, about 292 years</source>
+            <translation>plus long qu’Ollama ne peut compter, environ 292 ans</translation>
+        </message>
+        <message>
+            <source>{where} is not a usable Ollama address: {reason}.</source>
+            <translation>{where} n’est pas une adresse Ollama utilisable : {reason}.</translation>
+        </message>
+        <message>
+            <source>{where} is not a usable Ollama address: {reason}. Fix or unset {variable}.</source>
+            <translation>{where} n’est pas une adresse Ollama utilisable : {reason}. Corrigez ou retirez {variable}.</translation>
+        </message>
+        <message>
+            <source>it is empty; leave it out for {default}</source>
+            <translation>elle est vide ; omettez-la pour {default}</translation>
+        </message>
+        <message>
+            <source>only http:// and https:// work, as in {default}</source>
+            <translation>seuls http:// et https:// fonctionnent, comme dans {default}</translation>
+        </message>
+        <message>
+            <source>an Ollama address has no ?query or #fragment</source>
+            <translation>une adresse Ollama n’a ni ?requête ni #fragment</translation>
+        </message>
+        <message>
+            <source>the IPv6 address has no closing ']', as in http://[::1]:11434</source>
+            <translation>l’adresse IPv6 n’a pas de « ] » fermant, comme dans http://[::1]:11434</translation>
+        </message>
+        <message>
+            <source>{host} is not an IPv6 address</source>
+            <translation>{host} n’est pas une adresse IPv6</translation>
+        </message>
+        <message>
+            <source>'{after}' after the IPv6 address is not a :port</source>
+            <translation>« {after} » après l’adresse IPv6 n’est pas un :port</translation>
+        </message>
+        <message>
+            <source>write an IPv6 address in brackets, as in http://[::1]:11434</source>
+            <translation>écrivez une adresse IPv6 entre crochets, comme dans http://[::1]:11434</translation>
+        </message>
+        <message>
+            <source>it names no host, as in {default}</source>
+            <translation>elle ne nomme aucun hôte, comme dans {default}</translation>
+        </message>
+        <message>
+            <source>'{host}' is not a host name</source>
+            <translation>« {host} » n’est pas un nom d’hôte</translation>
+        </message>
+        <message>
+            <source>the port must be a number from 1 to 65535, not '{port}'</source>
+            <translation>le port doit être un nombre de 1 à 65535, pas « {port} »</translation>
+        </message>
+        <message>
+            <source>limit={limit} is not a number of requests from 1 to {most} ({text!r}).</source>
+            <translation>limit={limit} n’est pas un nombre de requêtes de 1 à {most} ({text!r}).</translation>
+        </message>
+        <message>
+            <source>{source}: limit={limit} is not a number of requests from 1 to {most} ({text!r}).</source>
+            <translation>{source} : limit={limit} n’est pas un nombre de requêtes de 1 à {most} ({text!r}).</translation>
+        </message>
+        <message>
+            <source>not replayed yet</source>
+            <translation>pas encore rejouée</translation>
+        </message>
+        <message>
+            <source>replaying now</source>
+            <translation>en cours de rejeu</translation>
+        </message>
+        <message>
+            <source>your verdict: worked</source>
+            <translation>votre verdict : a fonctionné</translation>
+        </message>
+        <message>
+            <source>your verdict: partly</source>
+            <translation>votre verdict : en partie</translation>
+        </message>
+        <message>
+            <source>your verdict: failed</source>
+            <translation>votre verdict : a échoué</translation>
+        </message>
+        <message>
+            <source>the replay failed: not graded</source>
+            <translation>le rejeu a échoué : non évaluée</translation>
+        </message>
+        <message>
+            <source>the replay was cancelled: not graded</source>
+            <translation>le rejeu a été annulé : non évaluée</translation>
+        </message>
+        <message>
+            <source>the replay was interrupted: not graded</source>
+            <translation>le rejeu a été interrompu : non évaluée</translation>
+        </message>
+        <message>
+            <source>judge {model}: {why}</source>
+            <translation>juge {model} : {why}</translation>
+        </message>
+        <message>
+            <source>the reply is not the JSON asked for ({detail})</source>
+            <translation>la réponse n’est pas le JSON demandé ({detail})</translation>
+        </message>
+        <message>
+            <source>the reply is not the JSON asked for (cut short)</source>
+            <translation>la réponse n’est pas le JSON demandé (coupée)</translation>
+        </message>
+        <message>
+            <source>the reply is not the JSON object asked for</source>
+            <translation>la réponse n’est pas l’objet JSON demandé</translation>
+        </message>
+        <message>
+            <source>the reply lacks a pass flag or a reason</source>
+            <translation>il manque à la réponse un verdict pass ou une raison</translation>
+        </message>
+        <message>
+            <source>(no reason given)</source>
+            <translation>(aucune raison donnée)</translation>
+        </message>
+        <message>
+            <source>score {score!r} is not a number from 0 to 1; {why}</source>
+            <translation>le score {score!r} n’est pas un nombre de 0 à 1 ; {why}</translation>
+        </message>
+        <message>
+            <source>unsure (pass, score {score:.2f}): {why}</source>
+            <translation>incertain (réussi, score {score:.2f}) : {why}</translation>
+        </message>
+        <message>
+            <source>unsure (fail, score {score:.2f}): {why}</source>
+            <translation>incertain (échoué, score {score:.2f}) : {why}</translation>
+        </message>
+        <message>
+            <source>judge: no judge model is set; choose one in Settings or with `journal config set models.judge NAME` (or --judge NAME)</source>
+            <translation>juge : aucun modèle juge n’est choisi ; choisissez-en un dans les Paramètres ou avec `journal config set models.judge NOM` (ou --judge NOM)</translation>
+        </message>
+        <message>
+            <source>similar: no embedding model is set; choose one in Settings or with `journal config set models.embedding NAME` (or --embed-model NAME)</source>
+            <translation>similar : aucun modèle d’embeddings n’est choisi ; choisissez-en un dans les Paramètres ou avec `journal config set models.embedding NOM` (ou --embed-model NOM)</translation>
+        </message>
+        <message>
+            <source>judge {model}: {detail}</source>
+            <translation>juge {model} : {detail}</translation>
+        </message>
+        <message>
+            <source>similar {model}: {detail}</source>
+            <translation>similar {model} : {detail}</translation>
+        </message>
+        <message>
+            <source>judge model {model}: {detail}</source>
+            <translation>modèle juge {model} : {detail}</translation>
+        </message>
+        <message>
+            <source>embedding model {model}: {detail}</source>
+            <translation>modèle d’embeddings {model} : {detail}</translation>
+        </message>
+        <message>
+            <source>judge model '{model}' is not on {host}: pull it with `ollama pull {model}`, or choose another with `journal config set {key} NAME`</source>
+            <translation>le modèle juge '{model}' n’est pas sur {host} : téléchargez-le avec `ollama pull {model}`, ou choisissez-en un autre avec `journal config set {key} NOM`</translation>
+        </message>
+        <message>
+            <source>embedding model '{model}' is not on {host}: pull it with `ollama pull {model}`, or choose another with `journal config set {key} NAME`</source>
+            <translation>le modèle d’embeddings '{model}' n’est pas sur {host} : téléchargez-le avec `ollama pull {model}`, ou choisissez-en un autre avec `journal config set {key} NOM`</translation>
+        </message>
+        <message>
+            <source>the answer is empty: nothing to compare</source>
+            <translation>la réponse est vide : rien à comparer</translation>
+        </message>
+        <message>
+            <source>similar {model}: the model gave vectors that cannot be compared</source>
+            <translation>similar {model} : le modèle a donné des vecteurs qui ne se comparent pas</translation>
+        </message>
+        <message>
+            <source>similarity {similarity:.2f} &gt;= {threshold:g} ({model})</source>
+            <translation>similarité {similarity:.2f} &gt;= {threshold:g} ({model})</translation>
+        </message>
+        <message>
+            <source>similarity {similarity:.2f} &lt; {threshold:g} ({model})</source>
+            <translation>similarité {similarity:.2f} &lt; {threshold:g} ({model})</translation>
         </message>
         <message>
             <source>No runs match ({selection}): nothing to check.</source>
@@ -3704,6 +4036,10 @@ Double-cliquez pour ouvrir l'exécution {id}</translation>
         <message>
             <source>{where}: {key} has its own field above.</source>
             <translation>{where} : {key} a son propre champ ci-dessus.</translation>
+        </message>
+        <message>
+            <source>{where}: {reason}</source>
+            <translation>{where} : {reason}</translation>
         </message>
         <message>
             <source>Extra options</source>

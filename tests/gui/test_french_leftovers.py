@@ -6,6 +6,7 @@ English is unchanged."""
 
 from __future__ import annotations
 
+import json
 import re
 import sqlite3
 from collections.abc import Iterator
@@ -16,9 +17,11 @@ from pathlib import Path
 import pytest
 from PySide6.QtQuick import QQuickItem
 from PySide6.QtQuickWidgets import QQuickWidget
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QPlainTextEdit
 from pytestqt.qtbot import QtBot
 
+from journal.core import messages
+from journal.core.check_triage import ItemTriage, triage_item
 from journal.core.domain import ExperimentFilter, RunStatus, Verdict
 from journal.core.errors import JournalError
 from journal.core.expectations import parse_expectation
@@ -32,15 +35,24 @@ from journal.core.grading import (
 )
 from journal.core.images import MAX_IMAGE_BYTES
 from journal.core.journal_file import inspect_file, storage_error
+from journal.core.judging import judge, similar
+from journal.core.messages import message
+from journal.core.models import Run
+from journal.core.ollama_service import OllamaService
 from journal.core.queries import create_experiment
 from journal.core.settings import SettingsFile, parse_host_lines, parse_option_lines
 from journal.core.storage import Journal
+from journal.gui.check_items_model import WHY_COLUMN, CheckItemsModel
+from journal.gui.check_texts import triage_text
 from journal.gui.context import AppContext
 from journal.gui.expectation_row import ExpectationRow
 from journal.gui.grade_marks import GradeStrip, Mark, RunGrades
-from journal.gui.i18n import error_text, install_language, remove_language
+from journal.gui.i18n import error_text, install_language, message_text, remove_language
 from journal.gui.image_strip import AttachedImages
 from journal.gui.insights_window import InsightsWindow
+from journal.gui.options_panel import OptionsPanel
+from tests.core.test_check_triage import _item
+from tests.fake_ollama import FakeModel, FakeOllama
 from tests.gui.pseudo_translation import is_marked, pseudo_translation
 from tests.past_runs import add_past_run
 
@@ -290,3 +302,174 @@ def test_in_french_a_tried_expectation_says_its_reason_in_french(qtbot: QtBot) -
     assert row.message_text().endswith(": 4 mots, attendu <=3")
     row.show_result(grade_deterministic(parse_expectation("lines>=1"), _Answer()))
     assert row.message_text().endswith(": 1 ligne")
+
+
+# -- second pass, 1. numbers inside core templates in the window's locale ---------------------
+
+
+def test_the_cli_keeps_its_english_numbers() -> None:
+    answer = _Answer(eval_count=2801, eval_duration=100_000_000_000, first_token_seconds=2.5)
+    result = grade_deterministic(parse_expectation("tokens-per-second>=50"), answer)
+    assert result.reason == "28.0 tokens per second, expected >=50"
+    result = grade_deterministic(parse_expectation("first-token<=2s"), answer)
+    assert result.reason == "first token after 2.50 s, expected <=2s"
+    words = grade_deterministic(parse_expectation("words<=3"), _Answer(response="a " * 1234))
+    assert words.reason == "1,234 words, expected <=3"
+
+
+@pytest.mark.usefixtures("french")
+def test_in_french_a_messages_numbers_take_a_decimal_comma(qtbot: QtBot) -> None:
+    answer = _Answer(eval_count=2801, eval_duration=100_000_000_000, first_token_seconds=2.5)
+    said = grade_deterministic(parse_expectation("tokens-per-second>=50"), answer).said
+    assert said is not None
+    assert message_text(said) == "28,0 jetons par seconde, attendu >=50"
+    said = grade_deterministic(parse_expectation("first-token<=2s"), answer).said
+    assert said is not None and message_text(said).startswith("premier jeton après 2,50 s")
+    said = grade_deterministic(parse_expectation("words<=3"), _Answer(response="a " * 1234)).said
+    assert said is not None and message_text(said).startswith("1\u202f234 mots")
+    timeout = message(messages.TIMEOUT_READ, host="http://h:1", seconds=2.5)
+    assert "en 2,5 s" in message_text(timeout)
+    http = message(messages.RESPONSE_HTTP, status=5000, detail="x")
+    assert "5000" in message_text(http)  # a code, not a count: never grouped
+
+
+# -- second pass, 2. option values and Ollama addresses refused --------------------------------
+
+
+def test_the_cli_keeps_its_english_option_and_address_refusals() -> None:
+    assert _refused(lambda: parse_option_lines("top_p=2")) == (
+        "Line 1: Option top_p must be between 0 and 1, not 2.0."
+    )
+    assert _refused(lambda: parse_option_lines("num_predict=-5")) == (
+        "Line 1: Option num_predict must be at least -2 (-1: no limit, -2: until the context "
+        "is full), not -5."
+    )
+    assert _refused(lambda: parse_host_lines("ftp://gpu")) == (
+        "Line 1: 'ftp://gpu' is not a usable Ollama address: only http:// and https:// work, "
+        "as in http://127.0.0.1:11434."
+    )
+
+
+@pytest.mark.usefixtures("french")
+def test_in_french_a_refused_option_or_address_says_why_in_french(qtbot: QtBot) -> None:
+    assert _refused(lambda: parse_option_lines("top_p=2.5")) == (
+        "Ligne 1 : L’option top_p doit être entre 0 et 1, pas 2.5."
+    )
+    assert _refused(lambda: parse_option_lines("num_predict=-5")) == (
+        "Ligne 1 : L’option num_predict doit être au moins -2 (-1 : sans limite, -2 : "
+        "jusqu’à remplir le contexte), pas -5."
+    )
+    assert _refused(lambda: parse_option_lines("temperature=chaud")) == (
+        "Ligne 1 : L’option temperature attend un nombre, pas 'chaud'."
+    )
+    assert _refused(lambda: parse_option_lines("keep_alive=5x")) == (
+        "Ligne 1 : keep_alive prend une durée comme 5m, 1h30m ou 300ms, ou des secondes comme "
+        "90 (0 décharge aussitôt, -1 garde le modèle chargé), pas '5x' (unité inconnue « x »)."
+    )
+    assert _refused(lambda: parse_host_lines("ftp://gpu")) == (
+        "Ligne 1 : 'ftp://gpu' n’est pas une adresse Ollama utilisable : seuls http:// et "
+        "https:// fonctionnent, comme dans http://127.0.0.1:11434."
+    )
+    assert _refused(lambda: parse_host_lines("gpu limit=99")).startswith(
+        "Ligne 1 : limit=99 n’est pas un nombre de requêtes de 1 à 64"
+    )
+    panel = OptionsPanel()
+    qtbot.addWidget(panel)
+    extra = panel.editor("extra")
+    assert isinstance(extra, QPlainTextEdit)
+    extra.setPlainText("temprature=0.2")
+    (shown,) = panel.errors()
+    assert "Option inconnue temprature : vouliez-vous dire temperature ?" in shown
+    extra.setPlainText("num_thread=-3")
+    (shown,) = panel.errors()
+    assert shown == (
+        "Options supplémentaires, ligne 1 : L’option num_thread doit être entre 0 et "
+        "2147483647 (0 : laisser Ollama choisir), pas -3."
+    )
+
+
+# -- second pass, 3. a check's or batch's item: why it is in its group --------------------------
+
+
+def _triaged() -> list[ItemTriage]:
+    failing = combine(CombineRule(), [(1.0, GradeResult(GradeStatus.FAIL, MISSING, 0.0))])
+    coming = combine(
+        CombineRule(),
+        [(1.0, GradeResult(GradeStatus.PASS, "ok", 1.0)), (1.0, None)],
+    )
+    return [
+        triage_item(None, None, None),
+        triage_item(RunStatus.CANCELLED, None, None),
+        triage_item(RunStatus.DONE, Verdict.PARTLY, failing),
+        triage_item(RunStatus.DONE, None, failing),
+        triage_item(RunStatus.DONE, None, coming, grading=True),
+    ]
+
+
+def test_the_cli_keeps_its_english_triage_reasons() -> None:
+    assert [triage.reason for triage in _triaged()] == [
+        "not replayed yet",
+        "the replay was cancelled: not graded",
+        "your verdict: partly",
+        "0 of 1 pass; missing 'Paris'",
+        "1 of 2 pass (1 not graded); more grades coming",
+    ]
+
+
+@pytest.mark.usefixtures("french")
+def test_in_french_a_check_item_says_why_in_french(qtbot: QtBot) -> None:
+    assert [triage_text(triage) for triage in _triaged()] == [
+        "pas encore rejouée",
+        "le rejeu a été annulé : non évaluée",
+        "votre verdict : en partie",
+        "0 sur 1 réussit ; missing 'Paris'",
+        "1 sur 2 réussit (1 non évaluée) ; d’autres évaluations arrivent",
+    ]
+    model = CheckItemsModel()
+    item = _item(1, _triaged()[1])
+    model.set_items([item], {})
+    shown = model.index_of(1, WHY_COLUMN).data()
+    assert shown == "le rejeu a été annulé : non évaluée"
+
+
+# -- second pass, 4. a judge's or similarity's reason, fresh --------------------------------------
+
+
+def _judged(fake_ollama: FakeOllama) -> tuple[GradeResult, GradeResult, GradeResult]:
+    reply = json.dumps({"pass": True, "score": 0.5, "reason": "hm"})
+    fake_ollama.add_model(FakeModel("judge:1b", reply=lambda _messages, _options: reply))
+    fake_ollama.add_model(FakeModel("embed:1b", family="bert"))
+    service = OllamaService(fake_ollama.url)
+    run = Run(
+        experiment_id=1,
+        model="llama3:8b",
+        status=RunStatus.DONE,
+        messages=[{"role": "user", "content": "Name three rivers."}],
+        response="Rhine, Danube and Loire.",
+    )
+    unsure = judge(service, "judge:1b", parse_expectation("judge:names rivers"), run)
+    close = similar(service, "embed:1b", parse_expectation("similar(0.5):Rhine, Loire"), run)
+    unset = judge(service, "", parse_expectation("judge:x"), run)
+    return unsure, close, unset
+
+
+def test_the_cli_keeps_its_english_judge_reasons(fake_ollama: FakeOllama) -> None:
+    unsure, close, unset = _judged(fake_ollama)
+    assert unsure.reason == "judge judge:1b: unsure (pass, score 0.50): hm"
+    assert re.fullmatch(r"similarity 0\.\d\d >= 0\.5 \(embed:1b\)", close.reason)
+    assert unset.reason.startswith("judge: no judge model is set; choose one in Settings")
+
+
+@pytest.mark.usefixtures("french")
+def test_in_french_a_fresh_judge_or_similarity_reason_is_french(
+    qtbot: QtBot, fake_ollama: FakeOllama
+) -> None:
+    unsure, close, unset = _judged(fake_ollama)
+    assert unsure.said is not None and close.said is not None and unset.said is not None
+    assert message_text(unsure.said) == "juge judge:1b : incertain (réussi, score 0,50) : hm"
+    assert re.fullmatch(r"similarité 0,\d\d >= 0,5 \(embed:1b\)", message_text(close.said))
+    assert message_text(unset.said).startswith("juge : aucun modèle juge n’est choisi")
+    row = ExpectationRow(parse_expectation("judge:names rivers"))
+    qtbot.addWidget(row)
+    row.show_result(unsure)
+    assert row.message_text().endswith(": juge judge:1b : incertain (réussi, score 0,50) : hm")

@@ -91,7 +91,7 @@ def test_the_core_messages_reach_the_window_translated_and_the_cli_in_english() 
     assert error_text(error).startswith("Impossible de joindre Ollama à http://gpu:11434 (")
     assert str(error).startswith("Cannot reach Ollama at http://gpu:11434 (connection refused)")
     timeout = OllamaTimeoutError("http://gpu:11434", "read", 2.5)
-    assert "2.5 s (délai de lecture)" in error_text(timeout)
+    assert "2,5 s (délai de lecture)" in error_text(timeout)  # the locale's decimal comma
     with pytest.raises(InvalidInputError) as raised:
         check_row({})
     assert error_text(raised.value) == (
