@@ -30,7 +30,7 @@ _CANONICAL_UTC = re.compile(
     r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]+)?\+00:00$"
 )
 # What escape_inline would change, or whitespace to collapse: anything else is plain.
-_NOT_PLAIN = re.compile(r"[\x00-\x1f\x7f-\x9f\\`*_\[\]{}|<~]|&#?\w+;|%%|:/|#$|\s\s|[^\S ]")
+_NOT_PLAIN = re.compile(r"[\x00-\x1f\x7f-\x9f\\`*_\[\]{}|<~$]|&#?\w+;|%%|:/|#$|\s\s|[^\S ]")
 
 
 def _picture(match: re.Match[str]) -> str:

@@ -529,6 +529,7 @@ _INLINE = str.maketrans(
         "|": "\\|",
         "<": "&lt;",
         "~": "&#126;",
+        "$": "&#36;",  # pandoc reads $...$ as math, even to a $ inside a later code span
     }
 )
 _ENTITY = re.compile(r"&(?=#?[A-Za-z0-9]+;)")

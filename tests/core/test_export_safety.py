@@ -31,7 +31,7 @@ from journal.core.export_markdown import Layout, export_to_path
 from journal.core.export_text import inline, quote, readable
 from journal.core.grading import GradeStatus
 from journal.core.markdown_render import render_markdown
-from journal.core.notebook_format import INDEX_NAME, code_span, experiment_file_name
+from journal.core.notebook_format import INDEX_NAME, code_span, escape_inline, experiment_file_name
 from tests.core.test_export_import import TRICKS, _build
 from tests.markdown_readers import (
     COMMANDS,
@@ -515,3 +515,11 @@ def test_pandoc_standalone_renders_no_journal_content_as_document_metadata() -> 
         ).stdout.decode("utf-8")
         body = page.partition("<body>")[2]
         assert "<script" not in body and "<img" not in body, (name, body[:400])
+
+
+@pytest.mark.parametrize("command", READERS)
+def test_a_dollar_in_plain_text_opens_no_math_that_swallows_a_code_span(command: str) -> None:
+    # pandoc read `contains:$: · `$<b>x</b>$`` as math from the first $ to the one inside
+    # the code span, and the <b> after it as raw HTML (found by the property test below).
+    line = f"- {escape_inline('contains:$:')} · {code_span('$<b>math</b>$ ^sup^')}\n"
+    assert "<b>" not in render(command, line)
