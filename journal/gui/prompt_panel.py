@@ -264,7 +264,9 @@ class PromptPanel(QWidget):
         """Room for Run's and Stop's keyboard hints when they cost at most HINT_ALLOWANCE,
         so the English window looks as it always did at its narrowest."""
         size = super().minimumSizeHint()
-        row = self._buttons_row
+        row = getattr(self, "_buttons_row", None)
+        if row is None:  # asked while the panel is still being built (an event filter asked)
+            return size
         layout = self.layout()
         margins = layout.contentsMargins() if layout is not None else QMargins()
         with_hints = (
