@@ -26,7 +26,7 @@ from journal.core.insights import (
 )
 from journal.core.ollama_service import normalise_model_name
 from journal.core.pass_rates import read_standings
-from journal.core.queries import (
+from journal.core.read_sql import (
     ARCHIVED_HIDDEN,
     STANDING_RUN,
     VERDICTS,

@@ -2,7 +2,7 @@
 
 An archived experiment is still found by search (marked as archived), shown by
 `journal list --archived` (or `--all`), exported, checked and counted everywhere else:
-only the default list leaves it out (see queries.ARCHIVED_CHOICES).
+only the default list leaves it out (see read_sql.ARCHIVED_CHOICES).
 """
 
 from __future__ import annotations

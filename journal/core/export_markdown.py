@@ -81,7 +81,7 @@ from journal.core.notebook_format import (
     metadata_block,
     text_block,
 )
-from journal.core.queries import STANDING_RUN, VERDICTS, filter_clauses, model_key
+from journal.core.read_sql import STANDING_RUN, VERDICTS, filter_clauses, model_key
 from journal.core.storage import Journal
 
 PAGE_SIZE = 500
@@ -426,7 +426,7 @@ def read_overview(
     session: Session, selection: ExportSelection, *, limit: int = OVERVIEW_LIMIT
 ) -> tuple[list[OverviewRow], int]:
     """The `limit` most recent selected experiments (newest first) with each model's
-    standing (queries.STANDING_RUN: the one meaning the list uses), and how many were
+    standing (read_sql.STANDING_RUN: the one meaning the list uses), and how many were
     selected in all."""
     params: dict[str, Any] = {"limit": limit}
     clauses = _selection_clauses(selection, params)

@@ -47,13 +47,8 @@ from journal.core.models import (
     new_uuid,
     utcnow,
 )
-from journal.core.queries import (
-    filter_clauses,
-    get_experiment,
-    get_run,
-    renumber_positions,
-    touch_experiment,
-)
+from journal.core.queries import get_experiment, get_run, renumber_positions, touch_experiment
+from journal.core.read_sql import filter_clauses
 
 __all__ = [
     "Grade",

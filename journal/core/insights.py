@@ -3,13 +3,13 @@ work, whether they get better, how fast they are, and where the time goes.
 
 One function per question, each taking (session, ExperimentFilter) and returning plain
 frozen data; `compute_insights` answers them all, sharing what they read. They select
-experiments as the list does (`queries.filter_clauses` and `archive_clauses`, so nothing
+experiments as the list does (`read_sql.filter_clauses` and `archive_clauses`, so nothing
 in the trash counts) and count only their runs that are not in the trash. With a model
 in the filter, only that model's runs count (the list's filter selects experiments with
 a run on it; here a model's figures are about that model).
 
 Meanings are the ones the rest of the journal uses:
-- a model's verdict in an experiment is its standing (`queries.STANDING_RUN`: its latest
+- a model's verdict in an experiment is its standing (`read_sql.STANDING_RUN`: its latest
   judged run, or its latest finished one while none is judged); the standings are then
   counted per model@digest of the run that gives them;
 - a run passes, fails or needs a look as `pass_rates.read_standings` says (the verdict

@@ -72,7 +72,8 @@ from journal.core.models import (
 )
 from journal.core.ollama_service import normalise_model_name
 from journal.core.ownership import current_owner
-from journal.core.queries import filter_clauses, get_run, set_verdict
+from journal.core.queries import get_run, set_verdict
+from journal.core.read_sql import filter_clauses
 from journal.core.replay import (
     ModelIdentity,
     ProgressCallback,

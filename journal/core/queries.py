@@ -22,17 +22,6 @@ from journal.core.trash import refuse_if_trashed
 
 LIVE_STATUSES = (RunStatus.PENDING, RunStatus.STREAMING)
 
-# The SQL of the list and search lives in read_sql (no ORM), which the read-only CLI runs
-# over plain sqlite3; these names stay importable from here.
-VERDICTS = read_sql.VERDICTS
-ARCHIVED_HIDDEN = read_sql.ARCHIVED_HIDDEN
-ARCHIVED_ONLY = read_sql.ARCHIVED_ONLY
-ARCHIVED_TOO = read_sql.ARCHIVED_TOO
-ARCHIVED_CHOICES = read_sql.ARCHIVED_CHOICES
-filter_clauses = read_sql.filter_clauses
-archive_clauses = read_sql.archive_clauses
-model_key = read_sql.model_key
-STANDING_RUN = read_sql.STANDING_RUN
 
 EDITABLE_EXPERIMENT_FIELDS = ("title", "hypothesis", "expected", "conclusion", "tags")
 
@@ -215,7 +204,7 @@ def list_experiments(
     limit: int = 200,
     before_id: int | None = None,
     pass_rates: bool = False,
-    archived: str = ARCHIVED_HIDDEN,
+    archived: str = read_sql.ARCHIVED_HIDDEN,
 ) -> list[ExperimentSummary]:
     """Newest first; pass the last id of a page as `before_id` for the next page. With
     `pass_rates`, each row carries its pass rate (one more statement for the page).
@@ -246,10 +235,16 @@ def _with_pass_rates(session: Session, rows: list[ExperimentSummary]) -> list[Ex
 
 
 def count_experiments(
-    session: Session, filters: ExperimentFilter | None = None, *, archived: str = ARCHIVED_HIDDEN
+    session: Session,
+    filters: ExperimentFilter | None = None,
+    *,
+    archived: str = read_sql.ARCHIVED_HIDDEN,
 ) -> int:
     params: dict[str, Any] = {}
-    clauses = [*filter_clauses(filters or ExperimentFilter(), params), *archive_clauses(archived)]
+    clauses = [
+        *read_sql.filter_clauses(filters or ExperimentFilter(), params),
+        *read_sql.archive_clauses(archived),
+    ]
     where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
     statement = text(f"SELECT count(*) FROM experiment AS e {where}")
     return int(session.execute(statement, params).scalar_one())

@@ -3,7 +3,7 @@
 Deleting is a soft delete first. `trash_experiments` and `trash_runs` stamp the rows with
 one moment (`trashed_at`) in one write: an experiment takes its runs along, a run the later
 turns that follow it. Everything that shows experiments and runs to people leaves stamped
-rows out (see `queries.live_run` and `queries.filter_clauses`). Restoring clears exactly the
+rows out (see `queries.live_run` and `read_sql.filter_clauses`). Restoring clears exactly the
 rows one delete stamped, so a run trashed on its own earlier stays in the trash when its
 experiment comes back; the `TrashReceipt` a delete returns is what the window's Undo takes.
 

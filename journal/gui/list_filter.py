@@ -41,7 +41,7 @@ class ListFilter(ExperimentFilter):
 def archive_choice(filters: ExperimentFilter) -> str:
     """The core's ARCHIVED_CHOICES value for a list filter: a search finds archived
     experiments too (marked), as `journal search` does; else the list's toggle decides."""
-    from journal.core.queries import ARCHIVED_HIDDEN, ARCHIVED_TOO
+    from journal.core.read_sql import ARCHIVED_HIDDEN, ARCHIVED_TOO
 
     show = isinstance(filters, ListFilter) and filters.show_archived
     return ARCHIVED_TOO if show or filters.search else ARCHIVED_HIDDEN

@@ -289,7 +289,7 @@ class TrashActions(QObject):
         archive = row is None or not self._list.model().summary(row).archived
 
         def done(_: object) -> None:
-            from journal.core.queries import ARCHIVED_HIDDEN
+            from journal.core.read_sql import ARCHIVED_HIDDEN
             from journal.gui.list_filter import archive_choice
 
             if archive and archive_choice(self._list.filter()) == ARCHIVED_HIDDEN:

@@ -1,5 +1,5 @@
 """The grouping form of a model's standing (`read_sql.standing_pick`, what Insights counts a
-whole journal's standings with) picks exactly the runs `queries.STANDING_RUN` (the list's and
+whole journal's standings with) picks exactly the runs `read_sql.STANDING_RUN` (the list's and
 the verdict filter's meaning) picks, with the picked run's own columns, over random journals
 of past runs."""
 
@@ -13,8 +13,8 @@ from hypothesis import strategies as st
 from sqlalchemy import text
 
 from journal.core.domain import RunStatus, Verdict
-from journal.core.queries import STANDING_RUN, create_experiment, model_key
-from journal.core.read_sql import standing_pick
+from journal.core.queries import create_experiment
+from journal.core.read_sql import STANDING_RUN, model_key, standing_pick
 from journal.core.storage import Journal
 from tests.past_runs import add_past_run
 

@@ -30,8 +30,6 @@ from journal.core.models import Run, RunStatus, Verdict
 from journal.core.ollama_service import OllamaService
 from journal.core.pass_rates import experiment_pass_rates
 from journal.core.queries import (
-    ARCHIVED_ONLY,
-    ARCHIVED_TOO,
     count_experiments,
     create_experiment,
     get_run,
@@ -40,6 +38,7 @@ from journal.core.queries import (
     search,
     set_verdict,
 )
+from journal.core.read_sql import ARCHIVED_ONLY, ARCHIVED_TOO
 from journal.core.replay import Replayer
 from journal.core.storage import Journal
 from journal.core.trash import (
