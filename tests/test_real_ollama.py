@@ -233,6 +233,8 @@ def test_cli_ctrl_c_keeps_the_partial_answer(
         "Count from one to two hundred in words.",
         "-o",
         "num_predict=400",
+        "-o",
+        "temperature=0",  # greedy: this model's long answer every time, never a 9-token one
     ) as running:
         running.read_words(3, timeout=120)
         code, _, err = running.interrupt()
@@ -263,7 +265,9 @@ def test_cli_sigterm_and_a_closed_pipe_keep_the_partial_answer(
 ) -> None:
     import signal
 
-    argv = ("--host", real_ollama, "run", "-m", real_model, "-o", "num_predict=400", "-p")
+    # Greedy sampling: this model's same long answer every time, never a 9-token one.
+    argv = ("--host", real_ollama, "run", "-m", real_model, "-o", "num_predict=400", "-o")
+    argv += ("temperature=0", "-p")
     prompt = "Count from one to two hundred in words."
     with StreamingJournal(db_path, *argv, prompt) as running:
         running.read_words(3, timeout=120)

@@ -43,7 +43,7 @@ def test_run_stop_and_reopen_against_real_ollama(
     assert done_text.strip()
 
     window.prompt_panel.set_prompt("Count from one to two hundred in words.")
-    window.prompt_panel.options_panel.set_values({"num_predict": 400}, None, None)
+    window.prompt_panel.options_panel.set_values({"num_predict": 400, "temperature": 0}, None, None)
     QTest.keyClick(window.prompt_panel, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
     qtbot.waitUntil(lambda: len(window.answer_view.answer_text().split()) >= 3, timeout=120_000)
     with qtbot.waitSignal(window.runs.finished, timeout=10_000):
