@@ -1,5 +1,5 @@
 """Allow `python -m journal`, the same as the `journal` command."""
 
-from journal.cli import main
+from journal.cli_launch import main
 
 raise SystemExit(main())

@@ -12,8 +12,7 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from journal import __version__
-from journal.cli_grading import add_grading_arguments
-from journal.cli_stream import EXIT_INTERRUPTED, EXIT_OUTPUT_CLOSED, AnswerPrinter, StopOnSignals
+from journal.cli_launch import command_words
 from journal.cli_support import (
     RAW_HELP,
     STYLE_END,
@@ -45,6 +44,7 @@ from journal.cli_support import (
 from journal.core.search_query import SEARCH_EXAMPLES, SEARCH_SYNTAX_HELP
 
 if TYPE_CHECKING:
+    from journal.cli_stream import AnswerPrinter, StopOnSignals
     from journal.core.images import ImageFile, StoredImage
     from journal.core.models import Run
     from journal.core.ollama_service import ModelInfo
@@ -171,6 +171,7 @@ def _run_and_grade(
     from dataclasses import replace
 
     from journal.cli_grading import grading_from_args
+    from journal.cli_stream import AnswerPrinter, StopOnSignals
     from journal.core.cancel import CancelToken
     from journal.core.formatting import plural
     from journal.core.images import add_image
@@ -235,6 +236,7 @@ def _run_and_grade(
 
 def report_run(run: Run, printer: AnswerPrinter, stop: StopOnSignals) -> int:
     """The last word of `run`/`replay` on stderr, and the exit code a script can test."""
+    from journal.cli_stream import EXIT_OUTPUT_CLOSED
     from journal.core.formatting import run_stats
     from journal.core.models import RunStatus
 
@@ -554,18 +556,12 @@ module; tests/test_cli_read_layer.py holds it to the full parser's reading."""
 def lean_command(tokens: Sequence[str]) -> str | None:
     """The read command `tokens` run ("" for `--version` alone), whose parser can be built
     alone; None for anything else, help included (it lists every command)."""
-    if list(tokens) == ["--version"]:
+    words = command_words(tokens)
+    if words == ["--version"]:
         return ""
     if any(token in ("-h", "--help") for token in tokens):
         return None
-    rest = list(tokens)
-    while rest:
-        token = rest.pop(0)
-        if token in ("--db", "--host"):
-            rest = rest[1:]
-        elif not token.startswith(("--db=", "--host=")):
-            return token if token in READ_COMMAND_MODULES else None
-    return None
+    return words[0] if words and words[0] in READ_COMMAND_MODULES else None
 
 
 def build_parser(only: str | None = None) -> argparse.ArgumentParser:
@@ -663,6 +659,8 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
         help="an expectation every run of the experiment is graded by, like contains:Paris, "
         "words<=50 or judge:names three real rivers (repeatable; added to the experiment)",
     )
+    from journal.cli_grading import add_grading_arguments
+
     add_grading_arguments(run)
     run.add_argument(
         "--repeat",
@@ -783,6 +781,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"journal: error: {exc.message}", file=sys.stderr)
             return 1
         except KeyboardInterrupt:
+            from journal.cli_stream import EXIT_INTERRUPTED
+
             print("journal: interrupted", file=sys.stderr)
             return EXIT_INTERRUPTED
         except BrokenPipeError:

@@ -304,3 +304,57 @@ def test_version_alone_is_read_without_the_commands(capsys: pytest.CaptureFixtur
         main(["--version"])
     assert done.value.code == 0
     assert capsys.readouterr().out == f"journal {__version__}\n"
+
+
+@pytest.mark.parametrize(
+    ("argv", "asks"),
+    [
+        (["--version"], True),
+        (["--db", "j.sqlite", "--version"], True),
+        (["--host=http://h:1", "--db=j.sqlite", "--version"], True),
+        (["--version", "--db", "j.sqlite"], True),
+        (["--db", "--version"], False),  # --version is the missing path: argparse says so
+        (["list", "--version"], False),
+        (["--version", "list"], False),
+        ([], False),
+    ],
+)
+def test_the_launcher_answers_version_alone_as_the_parser_would(
+    argv: list[str], asks: bool
+) -> None:
+    from journal.cli_launch import asks_only_version
+
+    assert asks_only_version(argv) is asks
+
+
+def test_version_through_the_command_imports_no_command_module(db_path: Path) -> None:
+    """`python -m journal --db X --version`, as scripts and the peer benchmark run it: the
+    launcher answers before journal.cli (and every command module) is imported, with the
+    line the full parser prints."""
+    from journal import __version__
+    from journal.cli_launch import main as launch
+
+    code = (
+        "import runpy, sys\n"
+        "try:\n"
+        "    runpy.run_module('journal', run_name='__main__')\n"
+        "finally:\n"
+        "    loaded = sorted(n for n in sys.modules if n.startswith('journal.'))\n"
+        "    print('loaded:', loaded, file=sys.stderr)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code, "--db", str(db_path), "--version"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == f"journal {__version__}\n"
+    assert done.stderr.splitlines()[-1] == "loaded: ['journal.cli_launch']"
+    assert not db_path.exists()
+    with pytest.raises(SystemExit) as parsed:
+        from journal.cli import main
+
+        main(["--db", str(db_path), "--version"])
+    assert parsed.value.code == 0
+    assert launch(["--db", str(db_path), "--version"]) == 0
