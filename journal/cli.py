@@ -659,9 +659,10 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
         help="an expectation every run of the experiment is graded by, like contains:Paris, "
         "words<=50 or judge:names three real rivers (repeatable; added to the experiment)",
     )
-    from journal.cli_grading import add_grading_arguments
+    if only in (None, "run"):  # else `run` is a stand-in: spare a read its module import
+        from journal.cli_grading import add_grading_arguments
 
-    add_grading_arguments(run)
+        add_grading_arguments(run)
     run.add_argument(
         "--repeat",
         type=count,

@@ -332,6 +332,7 @@ def test_version_through_the_command_imports_no_command_module(db_path: Path) ->
     launcher answers before journal.cli (and every command module) is imported, with the
     line the full parser prints."""
     from journal import __version__
+    from journal.cli import main
     from journal.cli_launch import main as launch
 
     code = (
@@ -353,8 +354,6 @@ def test_version_through_the_command_imports_no_command_module(db_path: Path) ->
     assert done.stderr.splitlines()[-1] == "loaded: ['journal.cli_launch']"
     assert not db_path.exists()
     with pytest.raises(SystemExit) as parsed:
-        from journal.cli import main
-
         main(["--db", str(db_path), "--version"])
     assert parsed.value.code == 0
     assert launch(["--db", str(db_path), "--version"]) == 0
