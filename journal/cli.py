@@ -22,13 +22,11 @@ from journal.cli_support import (
     JournalArgumentParser,
     add_filter_arguments,
     count,
-    experiment_record,
     filters_from,
     free_text,
     join_dash_values,
     ollama_host,
     open_journal,
-    open_journal_without_writing,
     open_reader,
     print_json,
     print_table,
@@ -45,10 +43,11 @@ from journal.core.search_query import SEARCH_EXAMPLES, SEARCH_SYNTAX_HELP
 
 if TYPE_CHECKING:
     from journal.cli_stream import AnswerPrinter, StopOnSignals
-    from journal.core.images import ImageFile, StoredImage
+    from journal.core.images import ImageFile
     from journal.core.models import Run
     from journal.core.ollama_service import ModelInfo
     from journal.core.output_format import FormatCheck
+    from journal.core.read_records import RunRecord
     from journal.core.runner import RunSpec
     from journal.core.stability import RepeatSeeds
     from journal.core.storage import Journal
@@ -288,34 +287,43 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 
 def cmd_show(args: argparse.Namespace) -> int:
+    from copy import copy
+    from datetime import UTC, datetime
+
     from journal.cli_conversation import thread_blocks
     from journal.cli_grading import experiment_grades
     from journal.core.errors import NotFoundError
     from journal.core.formatting import model_label, options_label, run_stats
-    from journal.core.images import images_of_run
-    from journal.core.models import utcnow
-    from journal.core.queries import end_if_owner_gone, experiment_detail
-    from journal.core.trash import replay_source_notes, trashed_note
+    from journal.core.read_records import (
+        end_if_owner_gone,
+        json_record,
+        read_experiment,
+        read_runs,
+        replay_notes,
+        run_images,
+        trash_note,
+    )
 
-    with open_journal_without_writing(args) as journal:
-        with journal.read() as session:
-            in_trash = trashed_note(session, experiment_id=args.id)
-            if in_trash is not None:
-                raise NotFoundError(in_trash)
-            detail = experiment_detail(session, args.id)
-            sources = replay_source_notes(session, detail.runs)
-            shown: dict[int | None, list[StoredImage]] = {
-                run.id: images_of_run(session, run.id) for run in detail.runs if run.id
-            }
-        now = utcnow()  # a run its dead writer left live reads as interrupted, unwritten
-        for run in detail.runs:
-            end_if_owner_gone(run, now)
-        grading = experiment_grades(journal, args.id, detail.runs, history=args.history)
-    experiment, runs = detail.experiment, detail.runs
+    # Plain sqlite3 and plain records (journal.core.read_records): no ORM to import.
+    with open_reader(args) as journal:
+        in_trash = trash_note(journal, experiment_id=args.id)
+        if in_trash is not None:
+            raise NotFoundError(in_trash)
+        experiment = read_experiment(journal, args.id)
+        stored = read_runs(journal, args.id)
+        sources = replay_notes(journal, stored)
+        shown = {run.id: run_images(journal, run) for run in stored}
+        grading = experiment_grades(journal, args.id, stored, history=args.history)
+    now = datetime.now(UTC)  # a run its dead writer left live reads as interrupted, unwritten
+    runs = [copy(run) for run in stored]
+    for run in runs:
+        end_if_owner_gone(run, now)
     if args.json:
-        record = experiment_record(experiment, runs)
-        record.update(grading.record())
-        for run, run_json in zip(runs, record["runs"], strict=True):
+        record = json_record(experiment)
+        record["runs"] = []
+        for run in runs:
+            run_json = json_record(run, leave_out=("owner", "heartbeat_at"))
+            run_json["tokens_per_second"] = run.tokens_per_second
             run_json.update(grading.run_record(run, history=args.history))
             run_json["format_check"] = format_record(run)
             run_json["images"] = [
@@ -328,6 +336,8 @@ def cmd_show(args: argparse.Namespace) -> int:
                 }
                 for image in shown.get(run.id, [])
             ]
+            record["runs"].append(run_json)
+        record.update(grading.record())
         print_json(record, sys.stdout)
         return 0
     out = sys.stdout
@@ -344,7 +354,7 @@ def cmd_show(args: argparse.Namespace) -> int:
     for line in grading.text_lines():
         out.write(line + "\n")
 
-    def block(run: Run) -> list[str]:
+    def block(run: RunRecord) -> list[str]:
         lines = [f"{model_label(run)} · {run.status.value}"]
         lines[0] += f" · {run.verdict.value if run.verdict else 'unrated'}"
         if run.id in sources:
@@ -386,7 +396,7 @@ def cmd_show(args: argparse.Namespace) -> int:
     return 0
 
 
-def _format_check(run: Run) -> FormatCheck | None:
+def _format_check(run: Run | RunRecord) -> FormatCheck | None:
     """What a finished run's answer is against the format it asked for; None without one."""
     from journal.core.domain import RunStatus
     from journal.core.output_format import check_answer
@@ -396,7 +406,7 @@ def _format_check(run: Run) -> FormatCheck | None:
     return check_answer(run.format, run.response)
 
 
-def format_lines(run: Run) -> str:
+def format_lines(run: Run | RunRecord) -> str:
     """The format a run asked for, on one line, and what its answer turned out to be."""
     from journal.core.output_format import format_label
 
@@ -410,7 +420,7 @@ def format_lines(run: Run) -> str:
     return lines
 
 
-def format_record(run: Run) -> dict[str, Any] | None:
+def format_record(run: Run | RunRecord) -> dict[str, Any] | None:
     """`format_lines` for --json: parsed, valid (null: no schema or not checkable), why."""
     check = _format_check(run)
     if check is None:

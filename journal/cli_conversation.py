@@ -25,6 +25,7 @@ from journal.cli_support import (
 
 if TYPE_CHECKING:
     from journal.core.models import Run
+    from journal.core.read_records import RunRecord
     from journal.core.replay import ReplayEdits
 
 CONTINUE_CONFLICTS = (
@@ -138,12 +139,12 @@ def cmd_follow_up(args: argparse.Namespace) -> int:
 
 
 def thread_blocks(
-    runs: list[Run], block: Callable[[Run], list[str]]
+    runs: list[RunRecord], block: Callable[[RunRecord], list[str]]
 ) -> list[tuple[int, str, list[str]]]:
     """(depth, title, lines) for each run in thread order: a run that is part of a
     conversation is titled `turn 2 (run 14, follows run 12)` and comes under the turn it
     continues; a run on its own is titled `run 12`, as before conversations."""
-    from journal.core.conversations import forest
+    from journal.core.threads import forest
 
     shown: list[tuple[int, str, list[str]]] = []
     for root in forest(runs):

@@ -21,12 +21,14 @@ from journal.cli_stream import StopOnSignals
 from journal.core.formatting import plural
 
 if TYPE_CHECKING:
-    from journal.core.grades import Grade, SavedExpectation
+    from journal.core.grade_records import Grade, SavedExpectation
     from journal.core.grading import GradeResult, RunOutcome
     from journal.core.grading_queue import GradingEvents, GradingQueue
     from journal.core.models import Run, Verdict
     from journal.core.ollama_service import OllamaService
-    from journal.core.stability import RepeatGroup
+    from journal.core.read_records import RunRecord
+    from journal.core.read_sql import Reader
+    from journal.core.repeats import RepeatGroup
     from journal.core.storage import Journal
 
 
@@ -495,7 +497,7 @@ class ExperimentGrades:
             lines.append(f"repeats on {group.model} (runs {ids}): {group.stability.line}")
         return lines
 
-    def run_lines(self, run: Run) -> list[str]:
+    def run_lines(self, run: Run | RunRecord) -> list[str]:
         """A run's part: its outcome, then one line per current grade."""
         assert run.id is not None
         graded = self.runs[run.id]
@@ -513,7 +515,7 @@ class ExperimentGrades:
             "works_only_sometimes": self.works_only_sometimes,
         }
 
-    def run_record(self, run: Run, *, history: bool) -> dict[str, Any]:
+    def run_record(self, run: Run | RunRecord, *, history: bool) -> dict[str, Any]:
         assert run.id is not None
         graded = self.runs[run.id]
         record: dict[str, Any] = {
@@ -526,32 +528,20 @@ class ExperimentGrades:
 
 
 def experiment_grades(
-    journal: Journal, experiment_id: int, runs: list[Run], *, history: bool = False
+    reader: Reader, experiment_id: int, runs: list[RunRecord], *, history: bool = False
 ) -> ExperimentGrades:
-    from journal.core.grades import (
-        current_grades,
-        get_combine_rule,
-        grade_history,
-        list_expectations,
-        run_outcome,
-    )
-    from journal.core.stability import repeat_groups
+    """The experiment's grading as `journal show` says it, read over `reader` (no ORM);
+    `runs` as stored (a run its dead writer left live is graded as live)."""
+    from journal.core.read_records import read_grading
 
-    with journal.read() as session:
-        rule = get_combine_rule(session, experiment_id)
-        graded = {
-            run.id: RunGrades(
-                current_grades(session, run.id),
-                run_outcome(session, run.id),
-                grade_history(session, run.id) if history else [],
-            )
-            for run in runs
-            if run.id is not None
-        }
-        return ExperimentGrades(
-            expectations=list_expectations(session, experiment_id),
-            threshold=rule.threshold,
-            rule=rule.text,
-            runs=graded,
-            repeats=repeat_groups(session, experiment_id),
-        )
+    found = read_grading(reader, experiment_id, runs)
+    return ExperimentGrades(
+        expectations=found.expectations,
+        threshold=found.rule.threshold,
+        rule=found.rule.text,
+        runs={
+            run_id: RunGrades(graded.grades, graded.outcome, graded.history if history else [])
+            for run_id, graded in found.runs.items()
+        },
+        repeats=found.repeats,
+    )

@@ -21,7 +21,7 @@ from journal.core.terminal import visible_controls
 if TYPE_CHECKING:
     from journal.core.domain import ExperimentFilter, ExperimentSummary
     from journal.core.host_limits import HostLimit
-    from journal.core.models import Experiment, Run
+    from journal.core.models import Run
     from journal.core.ollama_service import OllamaService
     from journal.core.reading import ReadJournal
     from journal.core.settings import Settings
@@ -59,17 +59,8 @@ def open_journal_for_reading(args: argparse.Namespace) -> Journal:
     return Journal.open_for_reading(resolve_db_path(args.db))
 
 
-def open_journal_without_writing(args: argparse.Namespace) -> Journal:
-    """For commands that only read but need the ORM (show): never creates, upgrades or
-    marks the journal, as `open_reader` (which needs no ORM at all)."""
-    from journal.core.paths import resolve_db_path
-    from journal.core.storage import Journal
-
-    return Journal.open_without_writing(resolve_db_path(args.db))
-
-
 def open_reader(args: argparse.Namespace) -> ReadJournal:
-    """For commands that only read and need no ORM (list, search, matrix): plain sqlite3,
+    """For commands that only read (list, search, show, matrix): plain sqlite3,
     never creating, upgrading or otherwise writing to the journal."""
     from journal.core.paths import resolve_db_path
     from journal.core.reading import ReadJournal
@@ -389,12 +380,6 @@ def print_json(value: Any, out: TextIO) -> None:
 def run_record(run: Run) -> dict[str, Any]:
     record = run.model_dump(mode="json", exclude={"owner", "heartbeat_at"})
     record["tokens_per_second"] = run.tokens_per_second
-    return record
-
-
-def experiment_record(experiment: Experiment, runs: list[Run]) -> dict[str, Any]:
-    record = experiment.model_dump(mode="json")
-    record["runs"] = [run_record(run) for run in runs]
     return record
 
 

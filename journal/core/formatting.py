@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from journal.core.domain import Standing
     from journal.core.models import Run
+    from journal.core.read_records import RunRecord
 
 # Hex digits of a model digest shown to people: what `ollama list` shows, enough to tell
 # weights apart.
@@ -68,7 +69,7 @@ def nanoseconds(value: int | None) -> str:
     return "-" if value is None else seconds(value / 1e9)
 
 
-def run_stats(run: Run) -> str:
+def run_stats(run: Run | RunRecord) -> str:
     """`42 tokens · 35.2 tok/s · first token 210 ms · load 1.20 s · total 1.40 s · stop`."""
     parts = []
     if run.eval_count is not None:
@@ -87,12 +88,12 @@ def run_stats(run: Run) -> str:
     return " · ".join(parts)
 
 
-def model_label(run: Run) -> str:
+def model_label(run: Run | RunRecord) -> str:
     digest = f" @ {run.short_digest}" if run.model_digest else ""
     return f"{run.model}{digest}"
 
 
-def options_label(run: Run) -> str:
+def options_label(run: Run | RunRecord) -> str:
     return ", ".join(f"{key}={value}" for key, value in sorted(run.options.items()))
 
 

@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -20,15 +18,24 @@ from sqlalchemy import insert, text
 from sqlmodel import Session, col, select
 
 from journal.core.domain import ExperimentFilter
-from journal.core.errors import InvalidInputError, JournalError, NotFoundError
+from journal.core.errors import InvalidInputError, NotFoundError
 from journal.core.expectations import (
     Expectation,
-    Kind,
     Target,
     check_expectation,
     load_schema_file,
-    parse_expectation,
 )
+from journal.core.grade_records import (
+    Grade,
+    RowExpectation,
+    RunExpectation,
+    SavedExpectation,
+    row_expectation_uuid,
+    row_expectations,
+    runs_expectations,
+)
+from journal.core.grade_records import grade_of as _grade
+from journal.core.grade_records import saved_expectation as _saved
 from journal.core.grading import (
     CombineRule,
     GradeResult,
@@ -80,108 +87,7 @@ __all__ = [
 ]
 
 
-@dataclass(frozen=True)
-class RunExpectation:
-    """An expectation a run is graded by, in its place (1-based) in its list: one of its
-    experiment's (`SavedExpectation`) or of its input row's (`RowExpectation`). Grades
-    are found by `uuid`, unique for either kind."""
-
-    uuid: str
-    experiment_id: int
-    position: int
-    expectation: Expectation
-    created_at: datetime
-    updated_at: datetime
-
-    @property
-    def text(self) -> str:
-        return self.expectation.text
-
-    @property
-    def label(self) -> str:
-        return self.expectation.label
-
-    @property
-    def expectation_id(self) -> int | None:
-        """What a grade stores as `expectation_id`: the experiment expectation's id."""
-        return None
-
-
-@dataclass(frozen=True)
-class SavedExpectation(RunExpectation):
-    """An experiment's expectation as stored (table `expectation`): what the editors list."""
-
-    id: int
-
-    @property
-    def expectation_id(self) -> int | None:
-        return self.id
-
-
-@dataclass(frozen=True)
-class RowExpectation(RunExpectation):
-    """One of an input row's expectations: no row of its own (its grades have no
-    expectation_id), named by the row's uuid and its place (`row_expectation_uuid`), so
-    editing the row's line makes the grade stale like an edited experiment expectation."""
-
-    row_id: int
-
-
-@dataclass(frozen=True)
-class Grade:
-    """One stored grading. `expectation_text`, `name`, `weight` and `target` are the
-    expectation's as they were when graded; `expectation_id` is None once the expectation
-    was removed, and always for an input row's (`expectation_uuid` names it). `stale`
-    (current grades only): the expectation has been edited since, so this grade is about
-    the old rule until the run is re-graded."""
-
-    id: int
-    uuid: str
-    run_id: int
-    expectation_id: int | None
-    expectation_uuid: str
-    expectation_text: str
-    name: str
-    weight: float
-    target: Target
-    status: GradeStatus
-    score: float | None
-    reason: str
-    grader: dict[str, Any] | None
-    created_at: datetime
-    stale: bool = False
-
-    @property
-    def label(self) -> str:
-        return self.name or self.expectation_text
-
-    @property
-    def result(self) -> GradeResult:
-        return GradeResult(self.status, self.reason, self.score, self.grader)
-
-
 # -- expectations ------------------------------------------------------------------------
-
-
-def _saved(row: ExpectationRow) -> SavedExpectation:
-    assert row.id is not None
-    return SavedExpectation(
-        id=row.id,
-        uuid=row.uuid,
-        experiment_id=row.experiment_id,
-        position=row.position,
-        expectation=Expectation(
-            kind=Kind(row.kind),
-            value=row.value,
-            arg=row.arg,
-            negated=bool(row.negated),
-            name=row.name,
-            weight=row.weight,
-            target=Target.parse(row.target),
-        ),
-        created_at=row.created_at,
-        updated_at=row.updated_at,
-    )
 
 
 def _fill(row: ExpectationRow, expectation: Expectation) -> None:
@@ -436,30 +342,6 @@ def record_grades(
     ]
 
 
-def _grade(row: GradeRow, current: RunExpectation | None = None) -> Grade:
-    assert row.id is not None
-    stale = current is not None and (
-        current.text != row.expectation or current.expectation.target.value != row.target
-    )
-    return Grade(
-        id=row.id,
-        uuid=row.uuid,
-        run_id=row.run_id,
-        expectation_id=row.expectation_id,
-        expectation_uuid=row.expectation_uuid,
-        expectation_text=row.expectation,
-        name=row.name,
-        weight=row.weight,
-        target=Target.parse(row.target),
-        status=GradeStatus(row.status),
-        score=row.score,
-        reason=row.reason,
-        grader=row.grader,
-        created_at=row.created_at,
-        stale=stale,
-    )
-
-
 def _current_rows(session: Session, run_id: int) -> dict[str, GradeRow]:
     """The run's newest grade by expectation uuid (an expectation's uuid is unique)."""
     newest = select(GradeRow).where(GradeRow.run_id == run_id).order_by(col(GradeRow.id))
@@ -603,39 +485,6 @@ def experiment_grades(
 
 # -- a run's expectations: its experiment's, then its input row's ---------------------------
 
-ROW_EXPECTATION_PREFIX = "row:"
-
-
-def row_expectation_uuid(row_uuid: str, position: int) -> str:
-    """The stable name of the expectation at `position` (1-based) in an input row's list:
-    its grades are stored under it (`grade.expectation_uuid`, no expectation_id)."""
-    return f"{ROW_EXPECTATION_PREFIX}{row_uuid}:{position}"
-
-
-def row_expectations(row: InputRow) -> list[RowExpectation]:
-    """An input row's expectations, as its runs are graded by them. A line that no longer
-    reads as an expectation (saving a row checks each, so only a hand-edited journal holds
-    one) grades nothing rather than stopping every other grade."""
-    assert row.id is not None
-    found: list[RowExpectation] = []
-    for position, line in enumerate(row.expectations, start=1):
-        try:
-            expectation = parse_expectation(line)
-        except JournalError:
-            continue
-        found.append(
-            RowExpectation(
-                uuid=row_expectation_uuid(row.uuid, position),
-                experiment_id=row.experiment_id,
-                position=position,
-                expectation=expectation,
-                created_at=row.created_at,
-                updated_at=row.updated_at,
-                row_id=row.id,
-            )
-        )
-    return found
-
 
 def expectations_of_runs(
     session: Session, runs: Iterable[tuple[int, int, int | None]]
@@ -663,12 +512,7 @@ def expectations_of_runs(
         for input_row in session.exec(select(InputRow).where(col(InputRow.id).in_(row_ids))):
             assert input_row.id is not None
             by_row[input_row.id] = (input_row.experiment_id, row_expectations(input_row))
-    found: dict[int, list[RunExpectation]] = {}
-    for run_id, experiment_id, row_id in keys:
-        own = by_experiment.get(experiment_id, [])
-        row = by_row.get(row_id) if row_id is not None else None
-        found[run_id] = [*own, *row[1]] if row and row[0] == experiment_id else list(own)
-    return found
+    return runs_expectations(keys, by_experiment, by_row)
 
 
 def expectations_of_run(session: Session, run: Run) -> list[RunExpectation]:

@@ -23,8 +23,10 @@ from sqlmodel import Session
 from journal.core import messages as texts
 from journal.core.errors import InvalidInputError, NotFoundError
 from journal.core.formatting import short_digest
+from journal.core.image_records import StoredImage, image_refs, in_message_order, size_label
 from journal.core.messages import ByteSize
 from journal.core.models import ImageRow, Run
+from journal.core.read_sql import RUN_IMAGES
 from journal.core.storage import Journal
 
 __all__ = [
@@ -53,24 +55,6 @@ _PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 _JPEG_MAGIC = b"\xff\xd8\xff"
 # JPEG start-of-frame markers (they hold the size); C4, C8 and CC share the range but are not.
 _JPEG_FRAMES = frozenset(range(0xC0, 0xD0)) - {0xC4, 0xC8, 0xCC}
-
-
-@dataclass(frozen=True)
-class StoredImage:
-    """An image as the journal keeps it; `data` only when it was asked for."""
-
-    sha256: str
-    mime: str
-    size: int
-    width: int | None
-    height: int | None
-    data: bytes | None = None
-
-    @property
-    def label(self) -> str:
-        """`1a2b3c4d5e6f image/png 12.3 kB 640x480`, for listings."""
-        shape = f" {self.width}x{self.height}" if self.width and self.height else ""
-        return f"{short_digest(self.sha256)} {self.mime} {size_label(self.size)}{shape}"
 
 
 @dataclass(frozen=True)
@@ -188,19 +172,9 @@ def get_image(session: Session, sha256: str, *, with_data: bool = False) -> Stor
 
 def images_of_run(session: Session, run_id: int) -> list[StoredImage]:
     """The images a run's own messages show, in the order they first appear (no bytes)."""
-    rows = session.execute(
-        text(
-            "SELECT i.sha256, i.mime, i.size, i.width, i.height FROM run_image AS r "
-            "JOIN image AS i ON i.sha256 = r.sha256 WHERE r.run_id = :run"
-        ),
-        {"run": run_id},
-    ).all()
-    found = {row[0]: StoredImage(row[0], row[1], row[2], row[3], row[4]) for row in rows}
+    rows = session.execute(text(RUN_IMAGES), {"run": run_id}).all()
     run = session.get(Run, run_id)
-    order = image_refs(run.messages) if run is not None else []
-    return [found[sha] for sha in order if sha in found] + [
-        image for sha, image in sorted(found.items()) if sha not in order
-    ]
+    return in_message_order(rows, run.messages if run is not None else [])
 
 
 def images_shown(session: Session, runs: Sequence[Run]) -> dict[int, list[StoredImage]]:
@@ -232,11 +206,6 @@ def _refuse_too_big(name: str, size: int) -> None:
                 most=ByteSize(MAX_IMAGE_BYTES),
             )
         )
-
-
-def size_label(size: int) -> str:
-    """`512 B`, `12.3 kB`, `4.5 MB`: a size as a person reads it."""
-    return str(ByteSize(size))
 
 
 def _png_size(data: bytes) -> tuple[int, int] | None:
@@ -289,19 +258,6 @@ def _webp_size(data: bytes) -> tuple[int, int] | None:
     else:
         return None
     return (width, height) if width and height else None
-
-
-def image_refs(messages: Any) -> list[str]:
-    """The image hashes messages name (each message's `images` list), first use first, each
-    once. Anything else (not a list of messages, an `images` that is not a list) names no
-    image: a damaged record is not read character by character."""
-    found: dict[str, None] = {}
-    if isinstance(messages, list):
-        for message in messages:
-            refs = message.get("images") if isinstance(message, dict) else None
-            if isinstance(refs, list):
-                found.update((ref, None) for ref in refs if isinstance(ref, str))
-    return list(found)
 
 
 def link_images(session: Session, run_id: int, messages: Sequence[dict[str, Any]]) -> None:

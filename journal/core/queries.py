@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import datetime
 from typing import Any
 
 from sqlalchemy import text
@@ -18,6 +17,8 @@ from journal.core import read_sql
 from journal.core.domain import ExperimentFilter, ExperimentSummary, SearchHit
 from journal.core.errors import InvalidInputError, NotFoundError
 from journal.core.models import Experiment, Run, RunStatus, Verdict, to_iso, utcnow
+from journal.core.read_records import INTERRUPTED_MESSAGE as INTERRUPTED_MESSAGE
+from journal.core.read_records import end_if_owner_gone as end_if_owner_gone
 from journal.core.trash import refuse_if_trashed
 
 LIVE_STATUSES = (RunStatus.PENDING, RunStatus.STREAMING)
@@ -263,11 +264,6 @@ def search(
 
 # -- recovery ---------------------------------------------------------------------------
 
-INTERRUPTED_MESSAGE = (
-    "The program recording this run stopped before the answer was complete; "
-    "the text received until then is kept."
-)
-
 
 def has_live_runs(session: Session) -> bool:
     statement = select(Run.id).where(col(Run.status).in_(list(LIVE_STATUSES))).limit(1)
@@ -286,18 +282,3 @@ def mark_interrupted_runs(session: Session) -> list[int]:
             marked.append(run.id)
     session.flush()
     return marked
-
-
-def end_if_owner_gone(run: Run, now: datetime) -> bool:
-    """Make `run` (in memory) what it is once its live status is known false: interrupted,
-    text intact, when the process that recorded it is gone. The write path saves that on
-    open; a command that only reads shows it so, leaving the file as it is."""
-    from journal.core.ownership import owner_is_gone
-
-    if not run.status.is_live or not owner_is_gone(run.owner, run.heartbeat_at, now):
-        return False
-    run.status = RunStatus.INTERRUPTED
-    run.error = run.error or INTERRUPTED_MESSAGE
-    run.finished_at = run.heartbeat_at or now
-    run.owner = ""
-    return True

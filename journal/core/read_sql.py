@@ -265,3 +265,21 @@ def search_hits(
             break
         before = rows[-1][0]
     return list(hits.values())
+
+
+# -- journal show -----------------------------------------------------------------------
+
+RUN_IMAGES = (
+    "SELECT i.sha256, i.mime, i.size, i.width, i.height FROM run_image AS r "
+    "JOIN image AS i ON i.sha256 = r.sha256 WHERE r.run_id = :run"
+)
+"""The images a run shows (no bytes), in no order (image_records.in_message_order)."""
+
+EXPERIMENT_TRASHED_AT = "SELECT trashed_at FROM experiment WHERE id = :id"
+
+RUN_PLACE = (
+    "SELECT r.trashed_at, e.trashed_at, e.id FROM run AS r "
+    "JOIN experiment AS e ON e.id = r.experiment_id WHERE r.id = :id"
+)
+"""Where a run stands with respect to the trash: its trashed_at, its experiment's, and the
+experiment's id."""

@@ -1,6 +1,6 @@
 """Reading a journal without writing to it, and without the ORM.
 
-`journal list`, `search` and `matrix` only read, and at 100,000 experiments importing
+`journal list`, `search`, `show` and `matrix` only read, and at 100,000 experiments importing
 SQLAlchemy costs them ten times their query. They run read_sql's statements (the same
 the window runs through SQLModel) here, over plain `sqlite3`. Nothing here writes: a
 missing file is not created, an old one is not upgraded (the person is told how), and
@@ -111,7 +111,7 @@ def _opened(uri: str) -> sqlite3.Connection:
         uri=True,
         isolation_level=None,
         timeout=BUSY_TIMEOUT_MS / 1000,
-        check_same_thread=False,  # the ORM's pool may hand it to another thread
+        check_same_thread=False,  # free to be handed to another thread, as a pool would
     )
     try:
         connection.execute("PRAGMA query_only = ON")

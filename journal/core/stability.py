@@ -10,20 +10,24 @@ the grades, as everywhere else.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
 from sqlmodel import Session, col, select
 
-from journal.core.domain import RunStatus
 from journal.core.errors import InvalidInputError
-from journal.core.formatting import plural
 from journal.core.grades import run_outcome
-from journal.core.grading import OutcomeStatus, verdict_standing
+from journal.core.grading import OutcomeStatus
 from journal.core.models import Run
 from journal.core.option_schema import INT64_MAX
+from journal.core.repeats import (
+    RepeatGroup,
+    Stability,
+    repeat_groups_from,
+    stability_from,
+    standing,
+)
 from journal.core.replay import ReplayEdits, ReplayPlan, plan_replay
 
 __all__ = [
@@ -121,58 +125,13 @@ def repeated_plans(
 # -- what repeats add up to ----------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Stability:
-    """What a set of runs of the same request adds up to.
-
-    A run passes when the person judged it worked, or, unjudged, when its grades pass; it
-    fails when the person judged it partly or failed, or the grades fail; anything else
-    (not graded, unsure, a run that did not finish) needs a look. `distinct_answers`
-    counts the different answers of the runs that finished (surrounding space ignored).
-    """
-
-    runs: int
-    passed: int
-    failed: int
-    needs_look: int
-    distinct_answers: int
-
-    @property
-    def sometimes(self) -> bool:
-        """It worked only some of the time: at least one run passed and one did not."""
-        return self.passed > 0 and self.failed > 0
-
-    @property
-    def line(self) -> str:
-        """`3 of 5 pass, 2 distinct answers (1 needs a look)`."""
-        text = (
-            f"{self.passed} of {self.runs} pass, {plural(self.distinct_answers, 'distinct answer')}"
-        )
-        if self.needs_look:
-            verb = "needs" if self.needs_look == 1 else "need"
-            text += f" ({self.needs_look} {verb} a look)"
-        if self.sometimes:
-            text += ": worked only some of the time"
-        return text
-
-
 def _standing(session: Session, run: Run) -> OutcomeStatus:
-    if run.verdict is not None:
-        return verdict_standing(run.verdict)
     assert run.id is not None
-    return run_outcome(session, run.id).status
+    return standing(run, lambda run: run_outcome(session, run.id or 0).status)
 
 
 def _stability(session: Session, runs: Sequence[Run]) -> Stability:
-    standings = [_standing(session, run) for run in runs]
-    answers = {run.response.strip() for run in runs if run.status is RunStatus.DONE}
-    return Stability(
-        runs=len(runs),
-        passed=standings.count(OutcomeStatus.PASS),
-        failed=standings.count(OutcomeStatus.FAIL),
-        needs_look=standings.count(OutcomeStatus.NEEDS_LOOK),
-        distinct_answers=len(answers),
-    )
+    return stability_from(runs, [_standing(session, run) for run in runs])
 
 
 def stability_of(session: Session, run_ids: Iterable[int]) -> Stability:
@@ -180,22 +139,6 @@ def stability_of(session: Session, run_ids: Iterable[int]) -> Stability:
     ids = list(dict.fromkeys(run_ids))
     found = {run.id: run for run in session.exec(select(Run).where(col(Run.id).in_(ids)))}
     return _stability(session, [found[run_id] for run_id in ids if run_id in found])
-
-
-@dataclass(frozen=True)
-class RepeatGroup:
-    """Runs of one experiment that sent the same request but for the seed."""
-
-    model: str
-    run_ids: list[int]
-    stability: Stability
-
-
-def _request_key(run: Run) -> str:
-    """What makes two runs repeats of one request: everything sent but the seed."""
-    options = {key: value for key, value in run.options.items() if key != "seed"}
-    sent = [run.model, run.system_prompt, run.messages, options, run.think]
-    return json.dumps(sent, sort_keys=True, ensure_ascii=False, default=str)
 
 
 def repeat_groups(session: Session, experiment_id: int) -> list[RepeatGroup]:
@@ -206,16 +149,7 @@ def repeat_groups(session: Session, experiment_id: int) -> list[RepeatGroup]:
         .where(Run.experiment_id == experiment_id, col(Run.trashed_at).is_(None))
         .order_by(col(Run.id))
     )
-    groups: dict[str, list[Run]] = {}
-    for run in session.exec(statement):
-        if not run.status.is_live:
-            groups.setdefault(_request_key(run), []).append(run)
-    return [
-        RepeatGroup(runs[0].model, [run.id for run in runs if run.id is not None], stability)
-        for runs in groups.values()
-        if len(runs) > 1
-        for stability in [_stability(session, runs)]
-    ]
+    return repeat_groups_from(list(session.exec(statement)), lambda run: _standing(session, run))
 
 
 def works_only_sometimes(session: Session, experiment_id: int) -> bool:

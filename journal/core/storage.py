@@ -143,23 +143,6 @@ class Journal:
             return cls._open_read_only(path, state, reason)
 
     @classmethod
-    def open_without_writing(cls, path: Path | str) -> Journal:
-        """Open an existing, current journal for a command that only reads but needs the
-        ORM (`journal show`): never created, upgraded or marked (`reading.readable_journal`
-        says what is refused), on connections that refuse to write; `write()` refuses too."""
-        from journal.core.reading import connect_for_reading, readable_journal
-
-        path = readable_journal(path)
-        engine = create_engine(
-            "sqlite://",
-            creator=lambda: connect_for_reading(path),
-            poolclass=QueuePool,
-            json_serializer=_json_dumps,
-        )
-        reason = ReadOnlyJournalError(f"The journal {path} was opened for reading only.")
-        return cls._with_engine(path, engine, read_only=reason)
-
-    @classmethod
     def _open_writable(cls, path: Path, state: FileState, *, create: bool) -> Journal:
         if state.exists and 0 < state.version < LATEST_VERSION:
             _backup_before_migration(path, state.version)

@@ -33,6 +33,7 @@ from journal.core.errors import InvalidInputError, NotFoundError
 from journal.core.formatting import human_size, plural
 from journal.core.messages import KEPT_CHECKED_EXPERIMENT, KEPT_CHECKED_RUN, Message, message
 from journal.core.models import Run, to_iso, utcnow
+from journal.core.read_sql import RUN_PLACE
 
 __all__ = [
     "EmptiedTrash",
@@ -428,52 +429,25 @@ def trashed_note(
     session: Session, *, experiment_id: int | None = None, run_id: int | None = None
 ) -> str | None:
     """ "in the trash (journal restore N)" for an item in the trash, else None: what `show`
-    and the window say instead of the item."""
-    if experiment_id is not None:
-        row = session.execute(
-            text("SELECT trashed_at FROM experiment WHERE id = :id"), {"id": experiment_id}
-        ).first()
-        if row is not None and row[0] is not None:
-            return f"Experiment {experiment_id} is in the trash (journal restore {experiment_id})."
-        return None
-    row = _run_place(session, run_id)
-    if row is None:
-        return None
-    if row[1] is not None:
-        return f"Run {run_id} is in the trash with experiment {row[2]} (journal restore {row[2]})."
-    if row[0] is not None:
-        return f"Run {run_id} is in the trash (journal restore --run {run_id})."
-    return None
+    and the window say instead of the item (read_records.trash_note words it)."""
+    from journal.core.queries import SessionReader
+    from journal.core.read_records import trash_note
+
+    return trash_note(SessionReader(session), experiment_id=experiment_id, run_id=run_id)
 
 
 def replay_source_notes(session: Session, runs: Sequence[Run]) -> dict[int, str]:
-    """ "replays run N", by run id, for each replay among `runs`, saying when the original is
-    in the trash or was deleted (a replay keeps its own record either way)."""
-    notes: dict[int, str] = {}
-    for run in runs:
-        if run.id is None:
-            continue
-        gone = (run.replay_info or {}).get("original_deleted")
-        if run.replay_of_id is not None:
-            where = trashed_note(session, run_id=run.replay_of_id)
-            notes[run.id] = f"replays run {run.replay_of_id}" + (" (in the trash)" if where else "")
-        elif isinstance(gone, dict):
-            notes[run.id] = (
-                f"replays run {gone.get('run')} (deleted {str(gone.get('deleted_at'))[:10]})"
-            )
-    return notes
+    """ "replays run N", by run id, for each replay among `runs` (read_records.replay_notes)."""
+    from journal.core.queries import SessionReader
+    from journal.core.read_records import replay_notes
+
+    return replay_notes(SessionReader(session), runs)
 
 
 def _run_place(session: Session, run_id: int | None) -> Any:
     """(the run's trashed_at, its experiment's trashed_at, the experiment's id), or None
     when there is no such run: where a run stands with respect to the trash."""
-    return session.execute(
-        text(
-            "SELECT r.trashed_at, e.trashed_at, e.id FROM run AS r "
-            "JOIN experiment AS e ON e.id = r.experiment_id WHERE r.id = :id"
-        ),
-        {"id": run_id},
-    ).first()
+    return session.execute(text(RUN_PLACE), {"id": run_id}).first()
 
 
 def refuse_if_trashed(
