@@ -20,14 +20,15 @@ from sqlalchemy import insert, text
 from sqlmodel import Session, col, select
 
 from journal.core.domain import ExperimentFilter
-from journal.core.errors import InvalidInputError, JournalError, NotFoundError
+from journal.core.errors import InvalidInputError, NotFoundError
 from journal.core.expectations import (
     Expectation,
     Kind,
     Target,
     check_expectation,
     load_schema_file,
-    parse_expectation,
+    readable_row_lines,
+    row_expectation_uuid,
 )
 from journal.core.grading import (
     CombineRule,
@@ -603,38 +604,23 @@ def experiment_grades(
 
 # -- a run's expectations: its experiment's, then its input row's ---------------------------
 
-ROW_EXPECTATION_PREFIX = "row:"
-
-
-def row_expectation_uuid(row_uuid: str, position: int) -> str:
-    """The stable name of the expectation at `position` (1-based) in an input row's list:
-    its grades are stored under it (`grade.expectation_uuid`, no expectation_id)."""
-    return f"{ROW_EXPECTATION_PREFIX}{row_uuid}:{position}"
-
 
 def row_expectations(row: InputRow) -> list[RowExpectation]:
-    """An input row's expectations, as its runs are graded by them. A line that no longer
-    reads as an expectation (saving a row checks each, so only a hand-edited journal holds
-    one) grades nothing rather than stopping every other grade."""
+    """An input row's expectations, as its runs are graded by them (the lines that read as
+    one: `readable_row_lines`)."""
     assert row.id is not None
-    found: list[RowExpectation] = []
-    for position, line in enumerate(row.expectations, start=1):
-        try:
-            expectation = parse_expectation(line)
-        except JournalError:
-            continue
-        found.append(
-            RowExpectation(
-                uuid=row_expectation_uuid(row.uuid, position),
-                experiment_id=row.experiment_id,
-                position=position,
-                expectation=expectation,
-                created_at=row.created_at,
-                updated_at=row.updated_at,
-                row_id=row.id,
-            )
+    return [
+        RowExpectation(
+            uuid=row_expectation_uuid(row.uuid, position),
+            experiment_id=row.experiment_id,
+            position=position,
+            expectation=expectation,
+            created_at=row.created_at,
+            updated_at=row.updated_at,
+            row_id=row.id,
         )
-    return found
+        for position, expectation in readable_row_lines(row.expectations)
+    ]
 
 
 def expectations_of_runs(

@@ -40,6 +40,9 @@ class AppContext(QObject):
     """Opens, switches and closes the journal; connects to Ollama; runs reads, ordered
     writes and background work; says what went wrong."""
 
+    # The file `start` opens: the list may read it already (journal.core.reading, no ORM)
+    # while the stack is imported and the journal opened.
+    journal_found = Signal(object)
     journal_opened = Signal(object)  # the Journal now open (the one before is closed)
     journal_failed = Signal(object)  # the JournalError that kept a journal from opening
     service_changed = Signal(object)  # the OllamaService now used (a new host)
@@ -61,6 +64,8 @@ class AppContext(QObject):
         self._service: OllamaService | None = None
         self._writes = QThreadPool(self)
         self._writes.setMaxThreadCount(1)  # one writer, in order: edits never overtake
+        self._reads = QThreadPool(self)
+        self._reads.setMaxThreadCount(1)  # the list's reads, in order, beside the others
         self.ollama_status = OllamaStatus(self)
         self.grading = GradingRelay(self)  # grades every run that ends; see grading_relay
 
@@ -112,6 +117,8 @@ class AppContext(QObject):
             self.connect_ollama(self.host)
 
         self.tasks.run(import_stack, ready, owner=self)
+        if self.path is not None:
+            self.journal_found.emit(self.path)
 
     def open_journal(self, path: Path) -> None:
         """Open (or switch to) the journal at `path`: `journal_opened` or `journal_failed`."""
@@ -231,21 +238,58 @@ class AppContext(QObject):
     def fetch_page(
         self, filters: ExperimentFilter, before: int | None, limit: int
     ) -> list[ExperimentSummary]:
-        """One page of the journal list; raises JournalError for the list to report."""
-        from journal.core.queries import list_experiments
+        """One page of the journal list; raises JournalError for the list to report. Safe
+        on any thread.
+
+        Read over plain sqlite3 (journal.core.reading), a connection per page: a page
+        costs less than through the session, there is no connection to share between
+        threads or to close on switching, and before the journal is open the file at
+        `path` is read already when it is current (the read layer refuses, without
+        writing, one that needs an upgrade; the list then waits for `journal_opened`).
+        A file the read layer refuses once open (a read-only folder holding the latest
+        changes in its -wal file) is read through the session.
+        """
+        from journal.core.read_sql import list_summaries
+        from journal.core.reading import ReadJournal
         from journal.gui.list_filter import archive_choice
 
-        if self._journal is None:
+        journal = self._journal
+        path = journal.path if journal is not None else self.path
+        if path is None:
             return []
-        with self._journal.read() as session:
+        archived = archive_choice(filters)
+        try:
+            reader = ReadJournal.open(path)
+        except JournalError:
+            if journal is None:
+                raise
+        else:
+            with reader:
+                return list_summaries(
+                    reader,
+                    filters,
+                    limit=limit,
+                    before_id=before,
+                    pass_rates=True,
+                    archived=archived,
+                )
+        from journal.core.queries import list_experiments
+
+        with journal.read() as session:
             return list_experiments(
-                session,
-                filters,
-                limit=limit,
-                before_id=before,
-                pass_rates=True,
-                archived=archive_choice(filters),
+                session, filters, limit=limit, before_id=before, pass_rates=True, archived=archived
             )
+
+    def read_list(
+        self,
+        work: Callable[[], T],
+        on_done: Callable[[T], None],
+        on_error: Callable[[JournalError], None],
+        owner: QObject,
+    ) -> Task:
+        """A read for the journal list on its own thread, in order with the list's other
+        reads and beside everything else (the stack's import, writes)."""
+        return self.tasks.run(work, on_done, on_error, pool=self._reads, owner=owner)
 
     def count(self, filters: ExperimentFilter) -> int:
         """How many experiments match; runs on a pool thread (the list counts in the
