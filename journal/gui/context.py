@@ -241,43 +241,38 @@ class AppContext(QObject):
         """One page of the journal list; raises JournalError for the list to report. Safe
         on any thread.
 
-        Read over plain sqlite3 (journal.core.reading), a connection per page: a page
-        costs less than through the session, there is no connection to share between
-        threads or to close on switching, and before the journal is open the file at
-        `path` is read already when it is current (the read layer refuses, without
-        writing, one that needs an upgrade; the list then waits for `journal_opened`).
-        A file the read layer refuses once open (a read-only folder holding the latest
-        changes in its -wal file) is read through the session.
+        Before the journal is open, the file at `path` is read over plain sqlite3
+        (journal.core.reading: no SQLModel, which is still being imported), if it is
+        current: the read layer refuses, without writing, one that needs an upgrade, and
+        the list then waits for `journal_opened`. Once open, pages go through the
+        journal's sessions: measured on 10,000 experiments, a page costs the same or less
+        (12 ms of CPU for the first, 13 vs 22 ms deeper down, 0.2 vs 2 ms for an empty
+        search) than opening a read connection for each, whose cache starts cold, and the
+        journal's own pool already keeps connections per thread and closes them with it.
         """
-        from journal.core.read_sql import list_summaries
-        from journal.core.reading import ReadJournal
         from journal.gui.list_filter import archive_choice
 
-        journal = self._journal
-        path = journal.path if journal is not None else self.path
-        if path is None:
-            return []
-        archived = archive_choice(filters)
-        try:
-            reader = ReadJournal.open(path)
-        except JournalError:
-            if journal is None:
-                raise
-        else:
-            with reader:
-                return list_summaries(
-                    reader,
-                    filters,
-                    limit=limit,
-                    before_id=before,
-                    pass_rates=True,
-                    archived=archived,
-                )
+        journal, archived = self._journal, archive_choice(filters)
+        if journal is None:
+            return self._read_before_open(filters, before, limit, archived)
         from journal.core.queries import list_experiments
 
         with journal.read() as session:
             return list_experiments(
                 session, filters, limit=limit, before_id=before, pass_rates=True, archived=archived
+            )
+
+    def _read_before_open(
+        self, filters: ExperimentFilter, before: int | None, limit: int, archived: str
+    ) -> list[ExperimentSummary]:
+        from journal.core.read_sql import list_summaries
+        from journal.core.reading import ReadJournal
+
+        if self.path is None:
+            return []
+        with ReadJournal.open(self.path) as reader:  # closed here, on the thread that read
+            return list_summaries(
+                reader, filters, limit=limit, before_id=before, pass_rates=True, archived=archived
             )
 
     def read_list(

@@ -78,7 +78,7 @@ def test_a_storage_error_while_paging_the_list_reaches_the_person_once(
     def busy(*_: Any, **__: Any) -> list[Any]:
         raise JournalBusyError(BUSY)
 
-    monkeypatch.setattr("journal.core.read_sql.list_summaries", busy)
+    monkeypatch.setattr("journal.core.queries.list_experiments", busy)
     problems, _ = _said(window.context)
     seen_by_list: list[JournalError] = []
     model.load_failed.connect(seen_by_list.append)
