@@ -105,6 +105,8 @@ def test_an_older_journal_lists_once_upgraded(
     held_open.set()  # the write path upgrades it; the list reads it then
     qtbot.waitUntil(lambda: _titles(window) == ["old 1", "old 0"], timeout=10_000)
     assert window.context.journal is not None and problems == []
+    qtbot.waitUntil(lambda: window.editor.experiment_id() is not None)  # once the rows came
+    assert window.editor.title.text() == "old 1"
 
 
 def _summary(experiment_id: int, title: str) -> ExperimentSummary:
