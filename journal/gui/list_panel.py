@@ -504,10 +504,10 @@ class ListPanel(QWidget):
             self._make_current(0)
 
     def _select_first_if_wanted(self) -> None:
-        if self._first_wanted and self._model.rowCount() > 0:
-            self._first_wanted = False
-            if self.current_experiment_id() is None:
-                self._make_current(0)
+        """After the first page came (a reset): an empty one leaves nothing to select."""
+        wanted, self._first_wanted = self._first_wanted, False
+        if wanted and self._model.rowCount() > 0 and self.current_experiment_id() is None:
+            self._make_current(0)
 
     # -- filters ------------------------------------------------------------------------
 
@@ -619,7 +619,6 @@ class ListPanel(QWidget):
 
     @Slot()
     def _on_model_rows_changed(self) -> None:
-        self._select_first_if_wanted()
         self._update_empty_state()
         self._status_later()
 
