@@ -1,4 +1,6 @@
-"""Process start to a shown window: the journal on a 100,000-experiment file vs bare PySide6.
+"""Process start to a shown window, and to the first page's rows in the journal list (what a
+person sees; journal.gui.app prints `loaded` then), on a 100,000-experiment file, vs bare
+PySide6.
 
 Measured as people run it: with Python's bytecode cache, written at the first start and read
 after (PYTHONDONTWRITEBYTECODE, set in some shells and CI, would have every start compile

@@ -24,13 +24,14 @@ import enum
 import json
 import math
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, TypeGuard
 
 from journal.core import messages
-from journal.core.errors import InvalidInputError
+from journal.core.errors import InvalidInputError, JournalError
 from journal.core.formatting import one_line
 
 if TYPE_CHECKING:
@@ -51,6 +52,8 @@ __all__ = [
     "load_schema_file",
     "parse_expectation",
     "parse_json",
+    "readable_row_lines",
+    "row_expectation_uuid",
     "schema_validator",
 ]
 
@@ -699,3 +702,26 @@ def _limited_validator_class() -> Any:
 def is_finite_number(value: Any) -> TypeGuard[float]:
     """A real JSON number: not a bool, not NaN or infinite."""
     return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+
+
+ROW_EXPECTATION_PREFIX = "row:"
+
+
+def row_expectation_uuid(row_uuid: str, position: int) -> str:
+    """The stable name of the expectation at `position` (1-based) in an input row's list:
+    its grades are stored under it (`grade.expectation_uuid`, no expectation_id)."""
+    return f"{ROW_EXPECTATION_PREFIX}{row_uuid}:{position}"
+
+
+def readable_row_lines(lines: Iterable[str]) -> list[tuple[int, Expectation]]:
+    """(1-based position, expectation) of each of an input row's lines that reads as one.
+    A line that no longer does (saving a row checks each, so only a hand-edited journal
+    holds one) grades nothing rather than stopping every other grade. ORM-free, so the
+    list's pass rates read without SQLModel."""
+    found: list[tuple[int, Expectation]] = []
+    for position, line in enumerate(lines, start=1):
+        try:
+            found.append((position, parse_expectation(line)))
+        except JournalError:
+            continue
+    return found

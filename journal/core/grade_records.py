@@ -10,8 +10,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
 
-from journal.core.errors import JournalError
-from journal.core.expectations import Expectation, Kind, Target, parse_expectation
+from journal.core.expectations import (
+    Expectation,
+    Kind,
+    Target,
+    readable_row_lines,
+    row_expectation_uuid,
+)
 from journal.core.grading import GradeResult, GradeStatus
 
 
@@ -221,38 +226,23 @@ def grade_of(row: GradeFields, current: RunExpectation | None = None) -> Grade:
     )
 
 
-ROW_EXPECTATION_PREFIX = "row:"
-
-
-def row_expectation_uuid(row_uuid: str, position: int) -> str:
-    """The stable name of the expectation at `position` (1-based) in an input row's list:
-    its grades are stored under it (`grade.expectation_uuid`, no expectation_id)."""
-    return f"{ROW_EXPECTATION_PREFIX}{row_uuid}:{position}"
-
-
 def row_expectations(row: InputRowFields) -> list[RowExpectation]:
     """An input row's expectations, as its runs are graded by them. A line that no longer
     reads as an expectation (saving a row checks each, so only a hand-edited journal holds
     one) grades nothing rather than stopping every other grade."""
     assert row.id is not None
-    found: list[RowExpectation] = []
-    for position, line in enumerate(row.expectations, start=1):
-        try:
-            expectation = parse_expectation(line)
-        except JournalError:
-            continue
-        found.append(
-            RowExpectation(
-                uuid=row_expectation_uuid(row.uuid, position),
-                experiment_id=row.experiment_id,
-                position=position,
-                expectation=expectation,
-                created_at=row.created_at,
-                updated_at=row.updated_at,
-                row_id=row.id,
-            )
+    return [
+        RowExpectation(
+            uuid=row_expectation_uuid(row.uuid, position),
+            experiment_id=row.experiment_id,
+            position=position,
+            expectation=expectation,
+            created_at=row.created_at,
+            updated_at=row.updated_at,
+            row_id=row.id,
         )
-    return found
+        for position, expectation in readable_row_lines(row.expectations)
+    ]
 
 
 def runs_expectations(

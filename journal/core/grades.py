@@ -24,13 +24,13 @@ from journal.core.expectations import (
     Target,
     check_expectation,
     load_schema_file,
+    row_expectation_uuid,
 )
 from journal.core.grade_records import (
     Grade,
     RowExpectation,
     RunExpectation,
     SavedExpectation,
-    row_expectation_uuid,
     row_expectations,
     runs_expectations,
 )

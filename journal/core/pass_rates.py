@@ -17,13 +17,10 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
-from typing import Any
-
-from sqlalchemy import text
-from sqlmodel import Session
+from typing import TYPE_CHECKING, Any, cast
 
 from journal.core.domain import PassRate, RunStatus, Verdict
-from journal.core.grades import row_expectations
+from journal.core.expectations import readable_row_lines, row_expectation_uuid
 from journal.core.grading import (
     CombineRule,
     GradeResult,
@@ -33,7 +30,11 @@ from journal.core.grading import (
     not_graded,
     verdict_standing,
 )
-from journal.core.models import InputRow
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
+
+    from journal.core.read_sql import Reader
 
 __all__ = [
     "ExperimentStandings",
@@ -133,10 +134,10 @@ def _row_expectations(row: Sequence[Any]) -> list[tuple[str, float]]:
     if row[12] is None:
         return []
     lines = json.loads(row[14]) if isinstance(row[14], str) else row[14]
-    record = InputRow(
-        id=row[12], uuid=row[13], experiment_id=row[0], position=0, expectations=lines
-    )
-    return [(saved.uuid, saved.expectation.weight) for saved in row_expectations(record)]
+    return [
+        (row_expectation_uuid(row[13], position), expectation.weight)
+        for position, expectation in readable_row_lines(lines)
+    ]
 
 
 def _grades(items: str | None) -> dict[str, GradeResult]:
@@ -166,16 +167,26 @@ def _standing(
     return outcome.status, outcome.reason
 
 
+def _reader(source: Session | Reader) -> Reader:
+    """A session as read_sql's Reader; a Reader (plain sqlite3: the window's list) as is."""
+    if hasattr(source, "rows"):
+        return cast("Reader", source)
+    from journal.core.queries import SessionReader
+
+    return SessionReader(source)
+
+
 def read_standings(
-    session: Session, experiment_ids: Iterable[int]
+    source: Session | Reader, experiment_ids: Iterable[int]
 ) -> dict[int, ExperimentStandings]:
     """Where every finished run of these experiments stands (those that exist, in id
-    order): one statement, whatever the number of experiments, runs or grades."""
+    order): one statement, whatever the number of experiments, runs or grades. `source`
+    is a session or, without the ORM, a read_sql Reader."""
     ids = sorted(set(experiment_ids))
     found: dict[int, ExperimentStandings] = {}
     if not ids:
         return found
-    rows = session.execute(text(_STANDINGS_SQL), {"ids": json.dumps(ids)})
+    rows = _reader(source).rows(_STANDINGS_SQL, {"ids": json.dumps(ids)})
     by_row: dict[int, list[tuple[str, float]]] = {}  # many runs share a row: read it once
     for row in rows:
         experiment = found.get(row[0])
@@ -223,12 +234,14 @@ def pass_rate_of(
     )
 
 
-def experiment_pass_rates(session: Session, experiment_ids: Iterable[int]) -> dict[int, PassRate]:
+def experiment_pass_rates(
+    source: Session | Reader, experiment_ids: Iterable[int]
+) -> dict[int, PassRate]:
     """Each experiment's pass rate on its latest model (the model of its newest run): its
     finished runs there, with the mark when any repeated request of the experiment, on
     any model, worked only some of the time. One statement for the whole page."""
     rates: dict[int, PassRate] = {}
-    for experiment_id, experiment in read_standings(session, experiment_ids).items():
+    for experiment_id, experiment in read_standings(source, experiment_ids).items():
         latest = [s for s in experiment.standings if s.model == experiment.last_model]
         everything = pass_rate_of(experiment.standings, len(experiment.expectations))
         rate = pass_rate_of(latest, len(experiment.expectations), model=experiment.last_model)

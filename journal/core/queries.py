@@ -7,7 +7,7 @@ Lists use keyset paging (`id < :before ORDER BY id DESC`) so the first page of a
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import text
@@ -210,10 +210,14 @@ def list_experiments(
     """Newest first; pass the last id of a page as `before_id` for the next page. With
     `pass_rates`, each row carries its pass rate (one more statement for the page).
     `archived` is one of ARCHIVED_CHOICES."""
-    rows = read_sql.list_summaries(
-        SessionReader(session), filters, limit=limit, before_id=before_id, archived=archived
+    return read_sql.list_summaries(
+        SessionReader(session),
+        filters,
+        limit=limit,
+        before_id=before_id,
+        archived=archived,
+        pass_rates=pass_rates,
     )
-    return _with_pass_rates(session, rows) if pass_rates else rows
 
 
 def experiment_summary(
@@ -223,16 +227,7 @@ def experiment_summary(
     rows = read_sql.summaries(SessionReader(session), "WHERE e.id = :id", {"id": experiment_id})
     if not rows:
         raise NotFoundError(f"There is no experiment {experiment_id}.")
-    return _with_pass_rates(session, rows)[0] if pass_rates else rows[0]
-
-
-def _with_pass_rates(session: Session, rows: list[ExperimentSummary]) -> list[ExperimentSummary]:
-    from journal.core.pass_rates import experiment_pass_rates
-
-    if not rows:
-        return rows
-    rates = experiment_pass_rates(session, [row.id for row in rows])
-    return [replace(row, pass_rate=rates.get(row.id)) for row in rows]
+    return read_sql.with_pass_rates(SessionReader(session), rows)[0] if pass_rates else rows[0]
 
 
 def count_experiments(

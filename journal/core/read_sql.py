@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from typing import Any, Protocol
 
 from journal.core.domain import ExperimentFilter, ExperimentSummary, SearchHit, Standing, Verdict
@@ -186,16 +187,29 @@ def list_summaries(
     limit: int = 200,
     before_id: int | None = None,
     archived: str = ARCHIVED_HIDDEN,
+    pass_rates: bool = False,
 ) -> list[ExperimentSummary]:
     """Newest first; pass the last id of a page as `before_id` for the next page.
-    `archived` is one of ARCHIVED_CHOICES."""
+    `archived` is one of ARCHIVED_CHOICES. With `pass_rates`, each row carries its pass
+    rate (one more statement for the page, the window's list's)."""
     params: dict[str, Any] = {"limit": max(0, limit)}
     clauses = [*filter_clauses(filters or ExperimentFilter(), params), *archive_clauses(archived)]
     if before_id is not None:
         clauses.append("e.id < :before")
         params["before"] = before_id
     where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
-    return summaries(reader, f"{where} ORDER BY e.id DESC LIMIT :limit", params)
+    rows = summaries(reader, f"{where} ORDER BY e.id DESC LIMIT :limit", params)
+    return with_pass_rates(reader, rows) if pass_rates else rows
+
+
+def with_pass_rates(reader: Reader, rows: list[ExperimentSummary]) -> list[ExperimentSummary]:
+    """`rows`, each with its pass rate (pass_rates.experiment_pass_rates): one statement."""
+    from journal.core.pass_rates import experiment_pass_rates  # the read commands need none
+
+    if not rows:
+        return rows
+    rates = experiment_pass_rates(reader, [row.id for row in rows])
+    return [replace(row, pass_rate=rates.get(row.id)) for row in rows]
 
 
 def standings_of(reader: Reader, experiment_ids: list[int]) -> dict[int, tuple[Standing, ...]]:

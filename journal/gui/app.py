@@ -7,7 +7,7 @@ import sys
 import time
 from pathlib import Path
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QAbstractItemModel, QTimer
 from PySide6.QtWidgets import QApplication
 
 
@@ -36,11 +36,21 @@ def run_app(db: str | None = None, host: str | None = None) -> int:
     window = MainWindow(db=db, host=host, settings=settings)
     window.show()
     if os.environ.get("JOURNAL_REPORT_SHOWN"):
-        # For the start-up benchmark (benchmarks/gui_startup.py): when shown, when listed.
+        # For the start-up benchmark (benchmarks/gui_startup.py): when shown, and when the
+        # first page's rows are in the list (what a person sees), painted or not.
         app.processEvents()
         print(f"shown {time.monotonic():.6f}", flush=True)
-        window.context.journal_opened.connect(
-            lambda _: print(f"loaded {time.monotonic():.6f}", flush=True)
-        )
+        _report_listed(window.list_panel.model())
     QTimer.singleShot(0, window.start)
     return app.exec()
+
+
+def _report_listed(model: QAbstractItemModel) -> None:
+    def listed() -> None:
+        if model.rowCount() > 0:
+            print(f"loaded {time.monotonic():.6f}", flush=True)
+            model.rowsInserted.disconnect(listed)
+            model.modelReset.disconnect(listed)
+
+    model.rowsInserted.connect(listed)
+    model.modelReset.connect(listed)

@@ -40,6 +40,9 @@ class AppContext(QObject):
     """Opens, switches and closes the journal; connects to Ollama; runs reads, ordered
     writes and background work; says what went wrong."""
 
+    # The file `start` opens: the list may read it already (journal.core.reading, no ORM)
+    # while the stack is imported and the journal opened.
+    journal_found = Signal(object)
     journal_opened = Signal(object)  # the Journal now open (the one before is closed)
     journal_failed = Signal(object)  # the JournalError that kept a journal from opening
     service_changed = Signal(object)  # the OllamaService now used (a new host)
@@ -61,6 +64,8 @@ class AppContext(QObject):
         self._service: OllamaService | None = None
         self._writes = QThreadPool(self)
         self._writes.setMaxThreadCount(1)  # one writer, in order: edits never overtake
+        self._reads = QThreadPool(self)
+        self._reads.setMaxThreadCount(1)  # the list's reads, in order, beside the others
         self.ollama_status = OllamaStatus(self)
         self.grading = GradingRelay(self)  # grades every run that ends; see grading_relay
 
@@ -112,6 +117,8 @@ class AppContext(QObject):
             self.connect_ollama(self.host)
 
         self.tasks.run(import_stack, ready, owner=self)
+        if self.path is not None:
+            self.journal_found.emit(self.path)
 
     def open_journal(self, path: Path) -> None:
         """Open (or switch to) the journal at `path`: `journal_opened` or `journal_failed`."""
@@ -231,21 +238,53 @@ class AppContext(QObject):
     def fetch_page(
         self, filters: ExperimentFilter, before: int | None, limit: int
     ) -> list[ExperimentSummary]:
-        """One page of the journal list; raises JournalError for the list to report."""
-        from journal.core.queries import list_experiments
+        """One page of the journal list; raises JournalError for the list to report. Safe
+        on any thread.
+
+        Before the journal is open, the file at `path` is read over plain sqlite3
+        (journal.core.reading: no SQLModel, which is still being imported), if it is
+        current: the read layer refuses, without writing, one that needs an upgrade, and
+        the list then waits for `journal_opened`. Once open, pages go through the
+        journal's sessions: measured on 10,000 experiments, a page costs the same or less
+        (12 ms of CPU for the first, 13 vs 22 ms deeper down, 0.2 vs 2 ms for an empty
+        search) than opening a read connection for each, whose cache starts cold, and the
+        journal's own pool already keeps connections per thread and closes them with it.
+        """
         from journal.gui.list_filter import archive_choice
 
-        if self._journal is None:
-            return []
-        with self._journal.read() as session:
+        journal, archived = self._journal, archive_choice(filters)
+        if journal is None:
+            return self._read_before_open(filters, before, limit, archived)
+        from journal.core.queries import list_experiments
+
+        with journal.read() as session:
             return list_experiments(
-                session,
-                filters,
-                limit=limit,
-                before_id=before,
-                pass_rates=True,
-                archived=archive_choice(filters),
+                session, filters, limit=limit, before_id=before, pass_rates=True, archived=archived
             )
+
+    def _read_before_open(
+        self, filters: ExperimentFilter, before: int | None, limit: int, archived: str
+    ) -> list[ExperimentSummary]:
+        from journal.core.read_sql import list_summaries
+        from journal.core.reading import ReadJournal
+
+        if self.path is None:
+            return []
+        with ReadJournal.open(self.path) as reader:  # closed here, on the thread that read
+            return list_summaries(
+                reader, filters, limit=limit, before_id=before, pass_rates=True, archived=archived
+            )
+
+    def read_list(
+        self,
+        work: Callable[[], T],
+        on_done: Callable[[T], None],
+        on_error: Callable[[JournalError], None],
+        owner: QObject,
+    ) -> Task:
+        """A read for the journal list on its own thread, in order with the list's other
+        reads and beside everything else (the stack's import, writes)."""
+        return self.tasks.run(work, on_done, on_error, pool=self._reads, owner=owner)
 
     def count(self, filters: ExperimentFilter) -> int:
         """How many experiments match; runs on a pool thread (the list counts in the

@@ -4,6 +4,7 @@ the journal: opening one, creating one, saving its edits, finding a run again.""
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Signal, Slot
@@ -11,11 +12,14 @@ from PySide6.QtCore import QObject, Signal, Slot
 if TYPE_CHECKING:
     from sqlmodel import Session
 
+    from journal.core.domain import ExperimentSummary
+    from journal.core.errors import JournalError
     from journal.core.storage import Journal
     from journal.gui.context import AppContext
     from journal.gui.experiment_editor import ExperimentEditor
     from journal.gui.list_panel import ListPanel
     from journal.gui.run_display import RunDisplay
+    from journal.gui.tasks import Task
 
 
 class ExperimentBrowser(QObject):
@@ -41,7 +45,11 @@ class ExperimentBrowser(QObject):
         list_panel.model().load_failed.connect(self._on_list_model_load_failed)
         editor.edited.connect(self._on_editor_edited)
         display.runs_changed.connect(self._on_display_runs_changed)
+        context.journal_found.connect(self._on_context_journal_found)
         context.journal_opened.connect(self._on_context_journal_opened)
+        context.journal_failed.connect(self._on_context_journal_failed)
+        self._early_read: Task | None = None  # the first page, read before the journal opens
+        self._listed_early: object = None  # the path whose first page shows before it opened
 
     def flush(self) -> None:
         """Hand edits still being typed to the writer."""
@@ -51,13 +59,54 @@ class ExperimentBrowser(QObject):
     # -- opening --------------------------------------------------------------------------
 
     @Slot(object)
-    def _on_context_journal_opened(self, _journal: Journal) -> None:
+    def _on_context_journal_found(self, path: object) -> None:
+        """List the first page while the stack loads and the journal opens (a few hundred
+        ms); a file that cannot be read so (an older one, say) is listed once open."""
+        model = self._list.model()
+        filters, limit, fetch = model.filter(), model.page_size(), self._context.fetch_page
+
+        def listed(page: list[ExperimentSummary]) -> None:
+            self._early_read = None
+            if self._context.journal is None and model.filter() == filters:
+                model.set_fetcher(fetch, self._context.read_list, first_page=page)
+                self._listed_early = path
+
+        def unreadable(_: JournalError) -> None:
+            self._early_read = None  # said, if it matters, when the journal opens or fails
+
+        read = partial(fetch, filters, None, limit)
+        self._early_read = self._context.read_list(read, listed, unreadable, self)
+
+    @Slot(object)
+    def _on_context_journal_opened(self, journal: Journal) -> None:
         self._editor.load(None)
         self._display.clear()
-        self._list.model().set_fetcher(self._context.fetch_page)
+        model = self._list.model()
+        if self._early_read is not None:
+            self._early_read.cancel()
+            self._early_read = None
+        chosen = self._list.current_experiment_id()  # clicked before the journal opened
+        listed_early, self._listed_early = self._listed_early, None
+        if model.has_fetcher() and listed_early == journal.path:
+            model.refresh()  # listed early: opening may have marked runs interrupted
+        else:
+            model.set_fetcher(self._context.fetch_page, self._context.read_list)
+            chosen = None
         self._list.set_counter(self._context.count)
         self.refresh_choices()
-        self._list.select_first()
+        if chosen is not None:
+            self.open_experiment(chosen)
+        else:
+            self._list.select_first()
+
+    @Slot(object)
+    def _on_context_journal_failed(self, _error: JournalError) -> None:
+        if self._early_read is not None:
+            self._early_read.cancel()
+            self._early_read = None
+        if self._context.journal is None and self._list.model().has_fetcher():
+            self._listed_early = None
+            self._list.model().set_fetcher(None)  # listed early, but it cannot be used
 
     @Slot(int)
     def _on_list_experiment_selected(self, experiment_id: int) -> None:

@@ -7,7 +7,7 @@ import enum
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
-from functools import lru_cache
+from functools import lru_cache, partial
 from typing import Any
 
 from PySide6.QtCore import (
@@ -19,6 +19,7 @@ from PySide6.QtCore import (
     QPersistentModelIndex,
     QRectF,
     Qt,
+    QTimer,
     Signal,
 )
 from PySide6.QtGui import QFont, QGuiApplication, QIcon, QPainter, QPalette, QPen, QPixmap
@@ -32,6 +33,11 @@ translate = QCoreApplication.translate
 
 # (filters, before_id, limit) -> summaries with id < before_id, newest (highest id) first.
 PageFetcher = Callable[[ExperimentFilter, int | None, int], list[ExperimentSummary]]
+# (work, on_done, on_error, owner): runs a blocking read on a pool thread and brings its
+# outcome back to the GUI thread (AppContext.read_list); without one, reads run inline.
+Background = Callable[
+    [Callable[[], Any], Callable[[Any], None], Callable[[JournalError], None], QObject], object
+]
 AnyIndex = QModelIndex | QPersistentModelIndex
 
 ID_ROLE = Qt.ItemDataRole.UserRole
@@ -247,9 +253,11 @@ class ExperimentListModel(QAbstractTableModel):
     Rows are always ordered by descending id (the fetcher's contract), which makes keyset
     paging, `row_of` (a binary search) and `upsert` cheap at 100,000 rows.
 
-    Pages are fetched synchronously on the GUI thread (an indexed query of a few ms). All
-    fetching goes through `_fetch`, so making it asynchronous later means replacing that
-    call with a request whose answer is passed to `_append_page`.
+    With a `background` runner (the window's) every read runs on a pool thread: asking
+    returns at once and the rows arrive later. Each answer carries the generation it was
+    asked in; a new filter or fetcher starts a new one, so a page asked for an older filter
+    is dropped (and, still queued, not even read). Without one (tests, tools) reads run
+    inline, with the same code.
     """
 
     load_failed = Signal(object)  # the JournalError raised by the fetcher
@@ -260,24 +268,42 @@ class ExperimentListModel(QAbstractTableModel):
         fetch_page: PageFetcher | None = None,
         page_size: int = 200,
         parent: QObject | None = None,
+        background: Background | None = None,
     ) -> None:
         super().__init__(parent)
         self._fetch_page = fetch_page
+        self._background = background
         self._page_size = max(1, page_size)
         self._filter = ExperimentFilter()
         self._rows: list[ExperimentSummary] = []
         self._exhausted = fetch_page is None
-        self._error: JournalError | None = None  # from a fetch during a reset, reported after
-        self._busy = False  # set while fetching or changing rows: no nested fetchMore
+        self._generation = _Generation()
+        self._loading = False  # a first page or a next one is on its way: no other fetchMore
+        self._reloading = False  # the rows are the last filter's until the first page comes
+        self._busy = False  # set while changing rows: no nested fetchMore
+        self._settling = False  # rows changed: the view lays them out before asking for more
         if fetch_page is not None:
             self._reload(self._page_size)
 
     # -- configuration ------------------------------------------------------------------
 
-    def set_fetcher(self, fetch_page: PageFetcher | None) -> None:
-        """Start (or stop, with None) reading from storage; loads the first page."""
+    def set_fetcher(
+        self,
+        fetch_page: PageFetcher | None,
+        background: Background | None = None,
+        first_page: list[ExperimentSummary] | None = None,
+    ) -> None:
+        """Start (or stop, with None) reading from storage; loads the first page, or shows
+        `first_page` (read already with the current filter and page size)."""
         self._fetch_page = fetch_page
-        self._reload(self._page_size)
+        self._background = background
+        if first_page is None or fetch_page is None:
+            self._clear()
+            self._reload(self._page_size)
+        else:
+            self._generation.value += 1
+            self._loading = self._reloading = False
+            self._show_first_page(first_page, self._page_size)
 
     def has_fetcher(self) -> bool:
         return self._fetch_page is not None
@@ -302,6 +328,25 @@ class ExperimentListModel(QAbstractTableModel):
             yield
         finally:
             self._busy = outer
+            if not outer and self._background is not None:
+                self._settle()
+
+    def _settle(self) -> None:
+        """Ask for no page until the view has laid the new rows out.
+
+        QTreeView lays its rows out again after every insertion at the top level, and each
+        layout asks for one more page unasked (qtreeview.cpp, QTreeViewPrivate::layout).
+        When a page came at once, that made one page more; with pages arriving later, each
+        arrival would ask for the next, down to the last of 100,000 rows. The view's own
+        checks after the layout (is the last row on screen? has the person scrolled to the
+        end?) still ask, once this zero-timer, queued after the layout's, has run.
+        """
+        if not self._settling:
+            self._settling = True
+            QTimer.singleShot(0, self, self._settled)
+
+    def _settled(self) -> None:
+        self._settling = False
 
     # -- reading rows -------------------------------------------------------------------
 
@@ -327,11 +372,12 @@ class ExperimentListModel(QAbstractTableModel):
         """
         if self._fetch_page is None:
             return
-        limit = self.refresh_limit()
-        with self._changing():
-            page = self._fetch(None, limit)
-        if page is not None:
-            self.apply_refresh(self._filter, page, limit)
+        filters, limit = self._filter, self.refresh_limit()
+
+        def merge(page: list[ExperimentSummary]) -> None:
+            self.apply_refresh(filters, page, limit)
+
+        self._request(None, limit, merge)
 
     def refresh_limit(self) -> int:
         """How many rows a refresh reads: as many as are loaded, at least a page."""
@@ -489,41 +535,56 @@ class ExperimentListModel(QAbstractTableModel):
     # -- paging -------------------------------------------------------------------------
 
     def canFetchMore(self, parent: AnyIndex = QModelIndex()) -> bool:  # noqa: B008, N802
-        if parent.isValid():
+        if parent.isValid() or self._loading or self._busy or self._settling:
             return False
-        return self._fetch_page is not None and not self._exhausted and not self._busy
+        return self._fetch_page is not None and not self._exhausted
 
     def fetchMore(self, parent: AnyIndex = QModelIndex()) -> None:  # noqa: B008, N802
+        """Ask for the next page; it is appended when it comes (one request at a time)."""
         if parent.isValid() or not self.canFetchMore(parent):
             return
-        self._fetch_next(self._page_size)
+        self._loading = True
+        before = self._rows[-1].id if self._rows else None
+        limit = self._page_size
+        self._request(before, limit, lambda page: self._take_next_page(page, limit))
 
     def fetch_until(self, experiment_id: int, max_rows: int = 100_000) -> int | None:
         """Load pages until `experiment_id` is among the rows; its row, or None.
 
         Rows come in descending id order, so once the loaded rows pass below the id it is
         known not to match the filter and loading stops. Pages double in size so reaching
-        an old experiment takes a few queries, not hundreds.
+        an old experiment takes a few queries, not hundreds. The one read that waits, on
+        the GUI thread: the caller selects the row next (opening a run found elsewhere).
         """
         limit = self._page_size
         while (row := self.row_of(experiment_id)) is None:
+            if self._loading:
+                self._read_now()
             if not self.canFetchMore() or len(self._rows) >= max_rows:
                 return None
             if self._rows and self._rows[-1].id < experiment_id:
                 return None
-            self._fetch_next(min(limit, max_rows - len(self._rows)))
+            self._loading = True
+            size = min(limit, max_rows - len(self._rows))
+            before = self._rows[-1].id if self._rows else None
+            self._request(before, size, partial(self._take_next_page, limit=size), now=True)
             limit = min(limit * 2, 10_000)
         return row
 
-    def _fetch_next(self, limit: int) -> None:
+    def _read_now(self) -> None:
+        """Drop the answer on its way and read what it would have brought, inline."""
+        self._generation.value += 1
+        self._loading = False
+        if self._reloading:
+            self._reload(self._page_size, now=True)
+
+    def _take_next_page(self, page: list[ExperimentSummary], limit: int) -> None:
+        self._loading = False
+        self._exhausted = len(page) < limit
+        if self._rows:  # rows merged in by a refresh meanwhile are not added twice
+            last = self._rows[-1].id
+            page = [summary for summary in page if summary.id < last]
         with self._changing():
-            before = self._rows[-1].id if self._rows else None
-            page = self._fetch(before, limit)
-            if page is None:
-                return
-            self._exhausted = len(page) < limit
-            if before is not None:
-                page = [summary for summary in page if summary.id < before]
             self._append_page(page)
 
     def _append_page(self, page: list[ExperimentSummary]) -> None:
@@ -535,37 +596,75 @@ class ExperimentListModel(QAbstractTableModel):
         self._rows.extend(page)
         self.endInsertRows()
 
-    def _fetch(self, before_id: int | None, limit: int) -> list[ExperimentSummary] | None:
-        """One page from storage, or None (after reporting it) when storage failed."""
-        assert self._fetch_page is not None
-        try:
-            return self._fetch_page(self._filter, before_id, limit)
-        except JournalError as error:
-            self._exhausted = True  # stop views asking again; refresh or set_filter retries
-            self.load_failed.emit(error)
-            return None
+    def _request(
+        self,
+        before_id: int | None,
+        limit: int,
+        on_page: Callable[[list[ExperimentSummary]], None],
+        now: bool = False,
+    ) -> None:
+        """Read a page (in the background, unless `now` or without a runner) and hand it
+        to `on_page` if no new filter or fetcher came meanwhile; a failure is reported."""
+        fetch, filters = self._fetch_page, self._filter
+        assert fetch is not None
+        current, generation = self._generation, self._generation.value
 
-    def _reload(self, limit: int) -> None:
+        def read() -> list[ExperimentSummary] | None:
+            if current.value != generation:  # asked again since: not worth reading
+                return None
+            return fetch(filters, before_id, limit)
+
+        def done(page: list[ExperimentSummary] | None) -> None:
+            if page is not None and current.value == generation:
+                on_page(page)
+
+        def failed(error: JournalError) -> None:
+            if current.value == generation:
+                self._failed(error)
+
+        if self._background is None or now:
+            try:
+                page = read()
+            except JournalError as error:
+                failed(error)
+            else:
+                done(page)
+        else:
+            self._background(read, done, failed, self)
+
+    def _failed(self, error: JournalError) -> None:
+        """Stop views asking again (refresh or set_filter retries) and say why; a first
+        page that failed leaves no rows of the filter before."""
+        self._loading = False
+        self._exhausted = True
+        if self._reloading:
+            self._reloading = False
+            self._clear()
+        self.load_failed.emit(error)
+
+    def _reload(self, limit: int, now: bool = False) -> None:
+        """Read the first page for the current filter; until it comes the rows stay."""
+        self._generation.value += 1
+        if self._fetch_page is None:
+            self._loading = self._reloading = False
+            self._clear()
+            return
+        self._loading = self._reloading = True
+        self._request(None, limit, lambda page: self._show_first_page(page, limit), now)
+
+    def _show_first_page(self, page: list[ExperimentSummary], limit: int) -> None:
+        self._loading = self._reloading = False
         with self._changing():
-            self._reset_to_first_page(limit)
-        if self._error is not None:
-            error, self._error = self._error, None
-            self.load_failed.emit(error)
+            self.beginResetModel()
+            self._rows = list(page)
+            self._exhausted = len(page) < limit
+            self.endResetModel()
 
-    def _reset_to_first_page(self, limit: int) -> None:
-        self.beginResetModel()
-        try:
+    def _clear(self) -> None:
+        with self._changing():
+            self.beginResetModel()
             self._rows = []
             self._exhausted = True
-            if self._fetch_page is not None:
-                try:
-                    page = self._fetch_page(self._filter, None, limit)
-                except JournalError as caught:
-                    self._error = caught
-                else:
-                    self._rows = list(page)
-                    self._exhausted = len(page) < limit
-        finally:
             self.endResetModel()
 
     def _merge(self, new: list[ExperimentSummary]) -> None:
@@ -611,3 +710,11 @@ class ExperimentListModel(QAbstractTableModel):
             self.dataChanged.emit(
                 self.index(changed[0], 0), self.index(changed[-1], len(Column) - 1)
             )
+
+
+class _Generation:
+    """Which request is current: a plain counter a pool thread may read (never a QObject's
+    attribute, which may be gone by then)."""
+
+    def __init__(self) -> None:
+        self.value = 0

@@ -185,6 +185,7 @@ class ListPanel(QWidget):
         self._count_stale = True
         self._emitted_id: int | None = None
         self._restore_id: int | None = None
+        self._first_wanted = False  # select_first asked before the first page came
         self._since: datetime | None = None
         self._until: datetime | None = None  # only a filter applied from elsewhere sets it
         # Made when first shown: the first wrap of the view's viewport costs PySide ~8 ms,
@@ -486,6 +487,7 @@ class ListPanel(QWidget):
         Emits experiment_selected if it was not already the selected one. Returns False
         (and clears the selection) when it is not in the list, e.g. filtered out.
         """
+        self._first_wanted = False
         row = self._model.fetch_until(experiment_id, self.MAX_ROWS_TO_FIND)
         if row is None:
             self._view.selectionModel().clear()
@@ -495,7 +497,16 @@ class ListPanel(QWidget):
         return True
 
     def select_first(self) -> None:
-        if self._model.rowCount() > 0:
+        """Make the first row current: now, or when the first page comes (it is read in
+        the background)."""
+        self._first_wanted = self._model.rowCount() == 0
+        if not self._first_wanted:
+            self._make_current(0)
+
+    def _select_first_if_wanted(self) -> None:
+        """After the first page came (a reset): an empty one leaves nothing to select."""
+        wanted, self._first_wanted = self._first_wanted, False
+        if wanted and self._model.rowCount() > 0 and self.current_experiment_id() is None:
             self._make_current(0)
 
     # -- filters ------------------------------------------------------------------------
@@ -602,6 +613,7 @@ class ListPanel(QWidget):
         row = self._model.row_of(restore) if restore is not None else None
         if row is not None:
             self._make_current(row)  # the same experiment: nothing is emitted
+        self._select_first_if_wanted()
         self._update_empty_state()
         self._status_later()
 

@@ -68,9 +68,10 @@ def _said(context: AppContext) -> tuple[list[str], list[str]]:
 
 
 def test_a_storage_error_while_paging_the_list_reaches_the_person_once(
-    window: MainWindow, monkeypatch: pytest.MonkeyPatch
+    qtbot: QtBot, window: MainWindow, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     model = window.list_panel.model()
+    qtbot.waitUntil(model.canFetchMore)  # the first pages are in, none on its way
     listed = model.rowCount()
     assert listed < 1000 and model.canFetchMore()
 
@@ -83,8 +84,9 @@ def test_a_storage_error_while_paging_the_list_reaches_the_person_once(
     model.load_failed.connect(seen_by_list.append)
 
     model.fetchMore()  # what the view does when the person scrolls to the end
+    assert not model.canFetchMore()  # read in the background: one request at a time
 
-    assert problems == [BUSY]  # said by the context ...
+    qtbot.waitUntil(lambda: problems == [BUSY])  # said by the context ...
     assert len(seen_by_list) == 1  # ... and the list's own handler ran (no modal box inside)
     assert [box.text() for box in _boxes()] == [BUSY]  # one box, not opened by fetchMore
     assert not model.canFetchMore()  # paging does not ask again and again
