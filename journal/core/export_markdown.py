@@ -27,7 +27,7 @@ from sqlmodel import Session
 from journal.core import export_checks
 from journal.core.domain import ExperimentFilter
 from journal.core.expectations import Expectation, Kind, Target, format_expectation
-from journal.core.export_records import json_columns, read_record
+from journal.core.export_records import RawReader, id_list, json_columns, read_record
 from journal.core.export_target import (
     check_target,
     new_text_file,
@@ -188,8 +188,8 @@ def _selection_clauses(selection: ExportSelection, params: dict[str, Any]) -> li
     return clauses
 
 
-_RUNS_OF = text(
-    f"""
+# Each statement's `{ids}` is an id_list: the page's experiments (or runs).
+_RUNS_OF = f"""
     SELECT r.*, o.uuid AS {REPLAY_OF_UUID}, o.experiment_id AS replayed_experiment_id,
         i.uuid AS {INPUT_ROW_UUID}, p.uuid AS {PARENT_UUID},
         p.experiment_id AS parent_experiment_id, b.uuid AS {BASED_ON_UUID}
@@ -197,65 +197,70 @@ _RUNS_OF = text(
         LEFT JOIN input_row AS i ON i.id = r.input_row_id
         LEFT JOIN run AS p ON p.id = r.parent_id
         LEFT JOIN run AS b ON b.id = r.based_on_id AND b.trashed_at IS NULL
-    WHERE r.experiment_id IN :ids AND r.trashed_at IS NULL
+    WHERE r.experiment_id IN {{ids}} AND r.trashed_at IS NULL
     ORDER BY r.experiment_id, r.id
     """
-).bindparams(bindparam("ids", expanding=True))
-_EXPECTATIONS_OF = text(
-    "SELECT * FROM expectation WHERE experiment_id IN :ids ORDER BY experiment_id, position"
-).bindparams(bindparam("ids", expanding=True))
-_INPUTS_OF = text(
-    "SELECT * FROM input_row WHERE experiment_id IN :ids ORDER BY experiment_id, position"
-).bindparams(bindparam("ids", expanding=True))
-_GRADINGS_OF = text(
+_EXPECTATIONS_OF = (
+    "SELECT * FROM expectation WHERE experiment_id IN {ids} ORDER BY experiment_id, position"
+)
+_INPUTS_OF = "SELECT * FROM input_row WHERE experiment_id IN {ids} ORDER BY experiment_id, position"
+_GRADINGS_OF = (
     "SELECT experiment_id, threshold, updated_at FROM experiment_grading "
-    "WHERE experiment_id IN :ids"
-).bindparams(bindparam("ids", expanding=True))
-_IMAGES_OF = text(
+    "WHERE experiment_id IN {ids}"
+)
+_IMAGES_OF = (
     "SELECT sha256, mime, size, width, height, created_at FROM image "
     "WHERE sha256 IN (SELECT value FROM json_each(:refs))"
 )
-_GRADES_OF = text(
-    """
+_GRADES_OF = """
     SELECT g.* FROM grade AS g JOIN run AS r ON r.id = g.run_id
-    WHERE r.experiment_id IN :ids AND r.trashed_at IS NULL
+    WHERE r.experiment_id IN {ids} AND r.trashed_at IS NULL
     ORDER BY g.run_id, g.id
     """
-).bindparams(bindparam("ids", expanding=True))
+_ORIGINALS_OF = (
+    "SELECT o.id, o.uuid, e.id, e.title FROM run AS o "
+    "JOIN experiment AS e ON e.id = o.experiment_id "
+    "WHERE o.id IN {ids} AND o.trashed_at IS NULL AND {where}"
+)
+_REPLAYS_OF = (
+    "SELECT x.replay_of_id, x.id, x.uuid, e.id, e.title, x.model, "
+    "x.response IS o.response FROM run AS x "
+    "JOIN run AS o ON o.id = x.replay_of_id "
+    "JOIN experiment AS e ON e.id = x.experiment_id "
+    "WHERE x.replay_of_id IN {ids} AND x.trashed_at IS NULL AND {where} ORDER BY x.id"
+)
 
 
 def iter_entries(
     session: Session, selection: ExportSelection, *, page_size: int = PAGE_SIZE
 ) -> Iterator[ExperimentEntry]:
-    """The selected experiments with their runs, by ascending id, `page_size` at a time."""
+    """The selected experiments with their runs, by ascending id, `page_size` at a time,
+    read as plain tuples on the session's own connection (RawReader)."""
     experiment_json = json_columns(session, "experiment")
     run_json = json_columns(session, "run")
     grade_json = json_columns(session, "grade")
     input_json = json_columns(session, "input_row")
+    reader = RawReader(session)
     after = 0
     while True:
         params: dict[str, Any] = {"after": after, "limit": page_size}
         clauses = [*_selection_clauses(selection, params), "e.id > :after"]
-        result = session.execute(
-            text(
-                f"SELECT e.* FROM experiment AS e WHERE {' AND '.join(clauses)} "
-                "ORDER BY e.id LIMIT :limit"
-            ),
+        keys, found = reader.keyed(
+            f"SELECT e.* FROM experiment AS e WHERE {' AND '.join(clauses)} "
+            "ORDER BY e.id LIMIT :limit",
             params,
         )
-        keys = list(result.keys())
         experiments = [
             _without_trash_marks(read_record("experiment", keys, row, experiment_json))
-            for row in result
+            for row in found
         ]
         if not experiments:
             return
         runs: dict[int, list[RunEntry]] = {record["id"]: [] for record in experiments}
-        ids = {"ids": list(runs)}
+        ids = id_list(runs)
         by_id: dict[int, RunEntry] = {}
-        result = session.execute(_RUNS_OF, ids)
-        keys = list(result.keys())
-        for row in result:
+        keys, found = reader.keyed(_RUNS_OF.format(ids=ids))
+        for row in found:
             record = _without_trash_marks(read_record("run", keys, row, run_json))
             if record.get(BASED_ON_UUID) is None:  # based on none (or on a run in the trash)
                 record.pop(BASED_ON_UUID, None)
@@ -264,28 +269,25 @@ def iter_entries(
             parent_experiment = record.pop("parent_experiment_id")
             by_id[record["id"]] = RunEntry(record, replayed, parent_experiment_id=parent_experiment)
             runs[record["experiment_id"]].append(by_id[record["id"]])
-        _list_images(session, list(by_id.values()))
-        _link_replays(session, selection, by_id)
-        result = session.execute(_GRADES_OF, ids)
-        keys = list(result.keys())
-        for row in result:
+        _list_images(reader, list(by_id.values()))
+        _link_replays(reader, selection, by_id)
+        keys, found = reader.keyed(_GRADES_OF.format(ids=ids))
+        for row in found:
             grade = read_record("grade", keys, row, grade_json)
             by_id[grade["run_id"]].grades.append(grade)
         expectations: dict[int, list[dict[str, Any]]] = {experiment: [] for experiment in runs}
-        result = session.execute(_EXPECTATIONS_OF, ids)
-        keys = list(result.keys())
-        for row in result:
+        keys, found = reader.keyed(_EXPECTATIONS_OF.format(ids=ids))
+        for row in found:
             expectation = dict(zip(keys, row, strict=True))
             expectations[expectation["experiment_id"]].append(expectation)
         inputs: dict[int, list[dict[str, Any]]] = {experiment: [] for experiment in runs}
-        result = session.execute(_INPUTS_OF, ids)
-        keys = list(result.keys())
-        for row in result:
+        keys, found = reader.keyed(_INPUTS_OF.format(ids=ids))
+        for row in found:
             input_row = read_record("input_row", keys, row, input_json)
             inputs[input_row["experiment_id"]].append(input_row)
         gradings = {
             row[0]: {"threshold": row[1], "updated_at": row[2]}
-            for row in session.execute(_GRADINGS_OF, ids)
+            for row in reader.rows(_GRADINGS_OF.format(ids=ids))
         }
         for record in experiments:
             record[GRADING_KEY] = gradings.get(record["id"])
@@ -297,7 +299,9 @@ def iter_entries(
             return
 
 
-def _link_replays(session: Session, selection: ExportSelection, by_id: dict[int, RunEntry]) -> None:
+def _link_replays(
+    reader: RawReader, selection: ExportSelection, by_id: dict[int, RunEntry]
+) -> None:
     """Each run's original and replays that the export holds as well (their experiments
     are selected, nothing is in the trash), so the text links them both ways."""
     originals = sorted(
@@ -308,28 +312,11 @@ def _link_replays(session: Session, selection: ExportSelection, by_id: dict[int,
     params: dict[str, Any] = {}
     where = " AND ".join(_selection_clauses(selection, params))
     if originals:
-        found = session.execute(
-            text(
-                "SELECT o.id, o.uuid, e.id, e.title FROM run AS o "
-                "JOIN experiment AS e ON e.id = o.experiment_id "
-                f"WHERE o.id IN :ids AND o.trashed_at IS NULL AND {where}"
-            ).bindparams(bindparam("ids", expanding=True)),
-            {**params, "ids": originals},
-        )
+        found = reader.rows(_ORIGINALS_OF.format(ids=id_list(originals), where=where), params)
         held = {row[0]: RunLink(row[0], str(row[1]), row[2], str(row[3] or "")) for row in found}
         for run in by_id.values():
             run.original = held.get(run.record.get("replay_of_id") or 0)
-    found = session.execute(
-        text(
-            "SELECT x.replay_of_id, x.id, x.uuid, e.id, e.title, x.model, "
-            "x.response IS o.response FROM run AS x "
-            "JOIN run AS o ON o.id = x.replay_of_id "
-            "JOIN experiment AS e ON e.id = x.experiment_id "
-            f"WHERE x.replay_of_id IN :ids AND x.trashed_at IS NULL AND {where} ORDER BY x.id"
-        ).bindparams(bindparam("ids", expanding=True)),
-        {**params, "ids": list(by_id)},
-    )
-    for row in found:
+    for row in reader.rows(_REPLAYS_OF.format(ids=id_list(by_id), where=where), params):
         link = RunLink(row[1], str(row[2]), row[3], str(row[4] or ""), str(row[5]), bool(row[6]))
         by_id[row[0]].replays.append(link)
 
@@ -344,16 +331,15 @@ def _without_trash_marks(record: dict[str, Any]) -> dict[str, Any]:
     return record
 
 
-def _list_images(session: Session, entries: list[RunEntry]) -> None:
+def _list_images(reader: RawReader, entries: list[RunEntry]) -> None:
     """Each run's IMAGES_KEY: the image rows its messages name that the journal holds (one
     it lacks is named in the messages only), in first-use order; no bytes are read."""
     wanted = {entry.record["id"]: image_refs(entry.record.get("messages")) for entry in entries}
     refs = sorted({ref for names in wanted.values() for ref in names})
     held: dict[str, dict[str, Any]] = {}
     if refs:
-        result = session.execute(_IMAGES_OF, {"refs": encode_json(refs)})
-        keys = list(result.keys())
-        held = {row[0]: dict(zip(keys, row, strict=True)) for row in result}
+        keys, found = reader.keyed(_IMAGES_OF, {"refs": encode_json(refs)})
+        held = {row[0]: dict(zip(keys, row, strict=True)) for row in found}
     for entry in entries:
         names = wanted[entry.record["id"]]
         entry.record[IMAGES_KEY] = [held[name] for name in names if name in held]
