@@ -41,6 +41,7 @@ __all__ = [
     "MAX_TURN",
     "MAX_WEIGHT",
     "REGEX_TIMEOUT",
+    "ROW_EXPECTATION_PREFIX",
     "Comparison",
     "Expectation",
     "Kind",
@@ -51,6 +52,7 @@ __all__ = [
     "load_schema_file",
     "parse_expectation",
     "parse_json",
+    "row_expectation_uuid",
     "schema_validator",
 ]
 
@@ -699,3 +701,14 @@ def _limited_validator_class() -> Any:
 def is_finite_number(value: Any) -> TypeGuard[float]:
     """A real JSON number: not a bool, not NaN or infinite."""
     return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+
+
+# -- an input row's expectations, by name -----------------------------------------------
+
+ROW_EXPECTATION_PREFIX = "row:"
+
+
+def row_expectation_uuid(row_uuid: str, position: int) -> str:
+    """The stable name of the expectation at `position` (1-based) in an input row's list:
+    its grades are stored under it (`grade.expectation_uuid`, no expectation_id)."""
+    return f"{ROW_EXPECTATION_PREFIX}{row_uuid}:{position}"

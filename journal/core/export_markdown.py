@@ -16,17 +16,22 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, TextIO
-
-from sqlalchemy import bindparam, text
-from sqlmodel import Session
+from typing import TYPE_CHECKING, Any, TextIO
 
 from journal.core import export_checks
 from journal.core.domain import ExperimentFilter
-from journal.core.expectations import Expectation, Kind, Target, format_expectation
+from journal.core.errors import NotFoundError
+from journal.core.expectations import (
+    Expectation,
+    Kind,
+    Target,
+    format_expectation,
+    row_expectation_uuid,
+)
 from journal.core.export_records import RawReader, id_list, json_columns, read_record
 from journal.core.export_target import (
     check_target,
@@ -46,8 +51,7 @@ from journal.core.export_text import (
     when,
 )
 from journal.core.formatting import human_size, nanoseconds, plural, seconds, short_digest
-from journal.core.grades import row_expectation_uuid
-from journal.core.images import image_refs
+from journal.core.image_refs import image_refs
 from journal.core.notebook_format import (
     ASSETS_DIR,
     BASED_ON_UUID,
@@ -82,7 +86,12 @@ from journal.core.notebook_format import (
     text_block,
 )
 from journal.core.read_sql import STANDING_RUN, VERDICTS, filter_clauses, model_key
-from journal.core.storage import Journal
+from journal.core.reading import ReadJournal
+
+if TYPE_CHECKING:  # `journal export` reads over plain sqlite3 and never imports the ORM
+    from sqlmodel import Session
+
+    from journal.core.storage import Journal
 
 PAGE_SIZE = 500
 DOCUMENT_TITLE = "LLM Journal"
@@ -232,15 +241,15 @@ _REPLAYS_OF = (
 
 
 def iter_entries(
-    session: Session, selection: ExportSelection, *, page_size: int = PAGE_SIZE
+    source: Session | RawReader, selection: ExportSelection, *, page_size: int = PAGE_SIZE
 ) -> Iterator[ExperimentEntry]:
     """The selected experiments with their runs, by ascending id, `page_size` at a time,
-    read as plain tuples on the session's own connection (RawReader)."""
-    experiment_json = json_columns(session, "experiment")
-    run_json = json_columns(session, "run")
-    grade_json = json_columns(session, "grade")
-    input_json = json_columns(session, "input_row")
-    reader = RawReader(session)
+    read as plain tuples (a session is read on its own connection: RawReader.of_session)."""
+    reader = RawReader.of_session(source)
+    experiment_json = json_columns(reader, "experiment")
+    run_json = json_columns(reader, "run")
+    grade_json = json_columns(reader, "grade")
+    input_json = json_columns(reader, "input_row")
     after = 0
     while True:
         params: dict[str, Any] = {"after": after, "limit": page_size}
@@ -345,15 +354,14 @@ def _list_images(reader: RawReader, entries: list[RunEntry]) -> None:
         entry.record[IMAGES_KEY] = [held[name] for name in names if name in held]
 
 
-def selection_has_images(session: Session, selection: ExportSelection) -> bool:
+def selection_has_images(source: Session | RawReader, selection: ExportSelection) -> bool:
     """Whether an export of `selection` would carry an image (standard output cannot): a
     message of one of its runs names an image the journal holds, as _list_images reads it."""
     params: dict[str, Any] = {}
     clauses = _selection_clauses(selection, params)
     where = f"AND {' AND '.join(clauses)}" if clauses else ""
-    row = session.execute(
-        text(
-            f"""
+    [(row,)] = RawReader.of_session(source).rows(
+        f"""
             SELECT EXISTS (
                 SELECT 1 FROM run AS r JOIN experiment AS e ON e.id = r.experiment_id,
                     json_each(r.messages) AS m
@@ -364,41 +372,36 @@ def selection_has_images(session: Session, selection: ExportSelection) -> bool:
                         (SELECT value FROM json_each(m.value, '$.images')))
                     {where}
             )
-            """
-        ),
+            """,
         params,
-    ).scalar()
+    )
     return bool(row)
 
 
-def count_selection(session: Session, selection: ExportSelection) -> tuple[int, int]:
+def count_selection(source: Session | RawReader, selection: ExportSelection) -> tuple[int, int]:
     """(experiments, runs) that `selection` would export."""
     params: dict[str, Any] = {}
     clauses = _selection_clauses(selection, params)
     where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
-    row = session.execute(
-        text(
-            f"""
+    [row] = RawReader.of_session(source).rows(
+        f"""
             SELECT count(*), coalesce(sum(
                 (SELECT count(*) FROM run
                  WHERE run.experiment_id = e.id AND run.trashed_at IS NULL)), 0)
             FROM experiment AS e {where}
-            """
-        ),
+            """,
         params,
-    ).one()
+    )
     return int(row[0]), int(row[1])
 
 
 # -- the overview ----------------------------------------------------------------------
 
 OVERVIEW_LIMIT = 500  # experiments in the overview table: the most recent ones
-_STANDINGS_OF = text(
-    f"""
+_STANDINGS_OF = f"""
     SELECT r.experiment_id, {model_key("r.model")} AS name, r.verdict, r.uuid FROM run AS r
-    WHERE r.experiment_id IN :ids AND {STANDING_RUN} ORDER BY r.experiment_id, name
+    WHERE r.experiment_id IN {{ids}} AND {STANDING_RUN} ORDER BY r.experiment_id, name
     """
-).bindparams(bindparam("ids", expanding=True))
 
 
 @dataclass(frozen=True)
@@ -409,30 +412,28 @@ class OverviewRow:
 
 
 def read_overview(
-    session: Session, selection: ExportSelection, *, limit: int = OVERVIEW_LIMIT
+    source: Session | RawReader, selection: ExportSelection, *, limit: int = OVERVIEW_LIMIT
 ) -> tuple[list[OverviewRow], int]:
     """The `limit` most recent selected experiments (newest first) with each model's
     standing (read_sql.STANDING_RUN: the one meaning the list uses), and how many were
     selected in all."""
+    reader = RawReader.of_session(source)
     params: dict[str, Any] = {"limit": limit}
     clauses = _selection_clauses(selection, params)
     where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
-    found = session.execute(
-        text(f"SELECT e.id, e.title FROM experiment AS e {where} ORDER BY e.id DESC LIMIT :limit"),
+    found = reader.rows(
+        f"SELECT e.id, e.title FROM experiment AS e {where} ORDER BY e.id DESC LIMIT :limit",
         params,
-    ).all()
+    )
     rows = [OverviewRow(int(row[0]), str(row[1] or ""), {}) for row in found]
     if not rows:
         return rows, 0
     total = len(rows)
     if total == limit:
         params.pop("limit")
-        total = int(
-            session.execute(text(f"SELECT count(*) FROM experiment AS e {where}"), params).scalar()
-            or 0
-        )
+        total = int(reader.rows(f"SELECT count(*) FROM experiment AS e {where}", params)[0][0] or 0)
     by_id = {row.experiment_id: row for row in rows}
-    for experiment_id, name, verdict, uuid in session.execute(_STANDINGS_OF, {"ids": list(by_id)}):
+    for experiment_id, name, verdict, uuid in reader.rows(_STANDINGS_OF.format(ids=id_list(by_id))):
         known = verdict if verdict in VERDICTS else None
         by_id[experiment_id].standings[str(name)] = (known, str(uuid))
     return rows, total
@@ -1202,13 +1203,13 @@ def write_single_file(
 
 
 def read_selected_checks(
-    session: Session, selection: ExportSelection
+    source: Session | RawReader, selection: ExportSelection
 ) -> list[export_checks.CheckEntry]:
     """The migration checks for a one-file export of `selection` (export_checks)."""
     params: dict[str, Any] = {}
     where = " AND ".join(_selection_clauses(selection, params)) or "1"
     whole = selection.experiment_id is None and selection.filters.is_empty
-    return export_checks.read_checks(session, where, params, whole=whole)
+    return export_checks.read_checks(RawReader.of_session(source), where, params, whole=whole)
 
 
 def _collect_assets(entry: ExperimentEntry, assets: dict[str, str]) -> None:
@@ -1217,14 +1218,15 @@ def _collect_assets(entry: ExperimentEntry, assets: dict[str, str]) -> None:
             assets.setdefault(image["sha256"], asset_name(image["sha256"], str(image["mime"])))
 
 
-_IMAGE_DATA = text("SELECT data FROM image WHERE sha256 = :sha")
+_IMAGE_DATA = "SELECT data FROM image WHERE sha256 = :sha"
 
 
-def _asset_files(session: Session, assets: dict[str, str]) -> Iterator[tuple[str, bytes]]:
+def _asset_files(reader: RawReader, assets: dict[str, str]) -> Iterator[tuple[str, bytes]]:
     """Each image's file name and bytes, one image in memory at a time; an image whose
     bytes no longer match their hash is not exported as if it were that image."""
     for sha, name in sorted(assets.items()):
-        data = session.execute(_IMAGE_DATA, {"sha": sha}).scalar()
+        found = reader.rows(_IMAGE_DATA, {"sha": sha})
+        data = found[0][0] if found else None
         if not isinstance(data, bytes) or hashlib.sha256(data).hexdigest() != sha:
             raise ExportError(
                 f"Image {short_digest(sha)}… is damaged in the journal (its bytes do not match "
@@ -1239,11 +1241,11 @@ def _write_folder_contents(
     *,
     selection: ExportSelection,
     exported_at: datetime | None,
-    session: Session,
+    reader: RawReader,
 ) -> tuple[int, int]:
     experiments = runs = expectations = grades = inputs = 0
     assets: dict[str, str] = {}
-    rows, total = read_overview(session, selection)
+    rows, total = read_overview(reader, selection)
     overview = overview_table(
         rows, total, lambda row: experiment_file_name(row.experiment_id, row.title)
     )
@@ -1283,7 +1285,7 @@ def _write_folder_contents(
             inputs += len(entry.inputs)
         add_to_index("\n" if experiments else _NOTHING)
         part, checks, items = export_checks.write_check_files(
-            folder, read_selected_checks(session, selection)
+            folder, read_selected_checks(reader, selection)
         )
         add_to_index(part)
         index.write(text_block(index_text) + "\n")
@@ -1297,15 +1299,41 @@ def _write_folder_contents(
             check_items=items,
         )
         index.write(metadata_block(KIND_END, counts, one_line=True))
-    write_assets(folder / ASSETS_DIR, _asset_files(session, assets))
+    write_assets(folder / ASSETS_DIR, _asset_files(reader, assets))
     return experiments, runs
 
 
 # -- public entry points -------------------------------------------------------------------
 
 
+@contextmanager
+def _reading(journal: Journal | ReadJournal) -> Iterator[RawReader]:
+    """One read transaction (one snapshot) on the journal: a ReadJournal's plain sqlite3
+    connection (`journal export`: no ORM), or a Journal's session's own connection."""
+    if isinstance(journal, ReadJournal):
+        with journal.snapshot() as connection:
+            reader = RawReader(connection)
+            try:
+                yield reader
+            finally:
+                reader.close()
+    else:
+        with journal.read() as session:
+            yield RawReader.of_session(session)
+
+
+def require_experiment(journal: Journal | ReadJournal, experiment_id: int) -> None:
+    """NotFoundError unless the journal holds experiment `experiment_id` (in the trash or
+    not, as queries.get_experiment finds it): `journal export --experiment 42` says so
+    rather than writing an export of nothing."""
+    with _reading(journal) as reader:
+        found = reader.rows("SELECT 1 FROM experiment WHERE id = :id", {"id": experiment_id})
+    if not found:
+        raise NotFoundError(f"There is no experiment {experiment_id}.")
+
+
 def export_to_path(
-    journal: Journal,
+    journal: Journal | ReadJournal,
     target: Path | str,
     *,
     layout: Layout = Layout.FILE,
@@ -1324,8 +1352,8 @@ def export_to_path(
     check_target(target, layout, force=force, journal_path=journal.path)
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        with journal.read() as session:
-            entries = iter_entries(session, selection, page_size=page_size)
+        with _reading(journal) as reader:
+            entries = iter_entries(reader, selection, page_size=page_size)
             if layout is Layout.FILE:
                 assets: dict[str, str] = {}
                 experiments, runs = write_file_atomically(
@@ -1336,12 +1364,12 @@ def export_to_path(
                         selection=selection,
                         exported_at=exported_at,
                         assets=assets,
-                        overview=overview_table(*read_overview(session, selection)),
-                        checks=read_selected_checks(session, selection),
+                        overview=overview_table(*read_overview(reader, selection)),
+                        checks=read_selected_checks(reader, selection),
                     ),
                     force=force,
                     journal_path=journal.path,
-                    assets=lambda: _asset_files(session, assets),
+                    assets=lambda: _asset_files(reader, assets),
                 )
                 size = target.stat().st_size
             else:
@@ -1352,7 +1380,7 @@ def export_to_path(
                         entries,
                         selection=selection,
                         exported_at=exported_at,
-                        session=session,
+                        reader=reader,
                     ),
                     force=force,
                 )
@@ -1365,7 +1393,7 @@ def export_to_path(
 
 
 def export_to_stream(
-    journal: Journal,
+    journal: Journal | ReadJournal,
     out: TextIO,
     *,
     selection: ExportSelection | None = None,
@@ -1375,26 +1403,26 @@ def export_to_stream(
     """Write the one-file export to `out` (standard output, say) as it is read. Images need
     files beside the export: a selection that shows any is refused before a byte is written."""
     selection = selection or ExportSelection()
-    with journal.read() as session:
-        if selection_has_images(session, selection):
+    with _reading(journal) as reader:
+        if selection_has_images(reader, selection):
             raise ExportError(
                 "These experiments show images, which standard output cannot carry (they are "
                 "files beside the export); export to a file or folder instead, such as "
                 "`journal export -o notebook.md`. Nothing was written."
             )
         experiments, runs = write_single_file(
-            iter_entries(session, selection, page_size=page_size),
+            iter_entries(reader, selection, page_size=page_size),
             out.write,
             selection=selection,
             exported_at=exported_at,
-            overview=overview_table(*read_overview(session, selection)),
-            checks=read_selected_checks(session, selection),
+            overview=overview_table(*read_overview(reader, selection)),
+            checks=read_selected_checks(reader, selection),
         )
     return ExportResult(None, Layout.FILE, experiments, runs, None)
 
 
 def preview_markdown(
-    journal: Journal,
+    journal: Journal | ReadJournal,
     selection: ExportSelection,
     *,
     experiments: int = PREVIEW_EXPERIMENTS,
@@ -1410,8 +1438,8 @@ def preview_markdown(
             pieces.append(piece[: max_chars - length])
             length += len(pieces[-1])
 
-    with journal.read() as session:
-        entries = iter_entries(session, selection, page_size=experiments)
+    with _reading(journal) as reader:
+        entries = iter_entries(reader, selection, page_size=experiments)
         first = (entry for _, entry in zip(range(experiments), entries, strict=False))
         write_single_file(first, collect, selection=selection, metadata=False)
     shown = "".join(pieces)
@@ -1433,6 +1461,7 @@ __all__ = [
     "iter_entries",
     "preview_markdown",
     "render_experiment",
+    "require_experiment",
     "selection_has_images",
     "write_single_file",
 ]

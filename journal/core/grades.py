@@ -28,6 +28,7 @@ from journal.core.expectations import (
     check_expectation,
     load_schema_file,
     parse_expectation,
+    row_expectation_uuid,
 )
 from journal.core.grading import (
     CombineRule,
@@ -603,13 +604,8 @@ def experiment_grades(
 
 # -- a run's expectations: its experiment's, then its input row's ---------------------------
 
-ROW_EXPECTATION_PREFIX = "row:"
-
-
-def row_expectation_uuid(row_uuid: str, position: int) -> str:
-    """The stable name of the expectation at `position` (1-based) in an input row's list:
-    its grades are stored under it (`grade.expectation_uuid`, no expectation_id)."""
-    return f"{ROW_EXPECTATION_PREFIX}{row_uuid}:{position}"
+# ROW_EXPECTATION_PREFIX and row_expectation_uuid live in expectations (no ORM: the export
+# names row expectations without importing it).
 
 
 def row_expectations(row: InputRow) -> list[RowExpectation]:

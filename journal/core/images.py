@@ -23,6 +23,7 @@ from sqlmodel import Session
 from journal.core import messages as texts
 from journal.core.errors import InvalidInputError, NotFoundError
 from journal.core.formatting import short_digest
+from journal.core.image_refs import image_refs
 from journal.core.messages import ByteSize
 from journal.core.models import ImageRow, Run
 from journal.core.storage import Journal
@@ -289,19 +290,6 @@ def _webp_size(data: bytes) -> tuple[int, int] | None:
     else:
         return None
     return (width, height) if width and height else None
-
-
-def image_refs(messages: Any) -> list[str]:
-    """The image hashes messages name (each message's `images` list), first use first, each
-    once. Anything else (not a list of messages, an `images` that is not a list) names no
-    image: a damaged record is not read character by character."""
-    found: dict[str, None] = {}
-    if isinstance(messages, list):
-        for message in messages:
-            refs = message.get("images") if isinstance(message, dict) else None
-            if isinstance(refs, list):
-                found.update((ref, None) for ref in refs if isinstance(ref, str))
-    return list(found)
 
 
 def link_images(session: Session, run_id: int, messages: Sequence[dict[str, Any]]) -> None:
