@@ -1259,31 +1259,35 @@ def _write_folder_contents(
             index.write(piece)
             index_text.add_text(piece)
 
+        rows_due: list[str] = []  # index rows, written and hashed a few hundred at a time
         for entry in entries:
             record = entry.record
             name = experiment_file_name(int(record["id"]), str(record.get("title") or ""))
-            with new_text_file(folder / name) as out:
-                header = {FORMAT_KEY: FORMAT_VERSION, LAYOUT_KEY: "experiment", RECORD_KEY: record}
-                out.write(front_matter(header, expand=RECORD_KEY))
-                out.write("\n")
-                out.write("".join(render_experiment(entry, level=1, metadata=True, in_folder=True)))
-                _collect_assets(entry, assets)
-                counts = end_record(
-                    runs=len(entry.runs),
-                    expectations=len(entry.expectations),
-                    grades=entry.grades,
-                    inputs=len(entry.inputs),
-                )
-                out.write(metadata_block(KIND_END, counts, one_line=True))
+            header = {FORMAT_KEY: FORMAT_VERSION, LAYOUT_KEY: "experiment", RECORD_KEY: record}
+            counts = end_record(
+                runs=len(entry.runs),
+                expectations=len(entry.expectations),
+                grades=entry.grades,
+                inputs=len(entry.inputs),
+            )
+            pieces = [front_matter(header, expand=RECORD_KEY), "\n"]
+            pieces += render_experiment(entry, level=1, metadata=True, in_folder=True)
+            pieces.append(metadata_block(KIND_END, counts, one_line=True))
+            with new_text_file(folder / name) as out:  # the whole file in one write
+                out.write("".join(pieces))
+            _collect_assets(entry, assets)
             if not experiments:
-                add_to_index(_INDEX_HEADER)
-            add_to_index(_index_row(entry, name))
+                rows_due.append(_INDEX_HEADER)
+            rows_due.append(_index_row(entry, name))
+            if len(rows_due) >= PAGE_SIZE:
+                add_to_index("".join(rows_due))
+                rows_due.clear()
             experiments += 1
             runs += len(entry.runs)
             expectations += len(entry.expectations)
             grades += entry.grades
             inputs += len(entry.inputs)
-        add_to_index("\n" if experiments else _NOTHING)
+        add_to_index("".join(rows_due) + ("\n" if experiments else _NOTHING))
         part, checks, items = export_checks.write_check_files(
             folder, read_selected_checks(reader, selection)
         )
