@@ -22,10 +22,12 @@ from journal.core.export_markdown import (
     iter_entries,
     require_experiment,
 )
+from journal.core.migrations import LATEST_VERSION, apply_migrations
 from journal.core.notebook_format import _JSON_STRING, _no_link_syntax, front_matter
 from journal.core.reading import ReadJournal
 from journal.core.storage import Journal
 from tests.core.test_export_import import add_check, populate
+from tests.journal_process import run_cli
 
 
 def _files(folder: Path) -> dict[str, bytes]:
@@ -134,3 +136,20 @@ def test_front_matter_escapes_link_syntax_in_strings_only(record: dict[str, obje
     slow = _JSON_STRING.sub(_no_link_syntax, dump_record(record, expand="nested"))
     fence = FRONT_MATTER_FENCE
     assert front_matter(record, expand="nested") == f"{fence}\n{slow}\n{fence}\n"
+
+
+def test_journal_export_refuses_an_older_journal_as_every_read_command_does(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """A command that only reads never upgrades the file (reading.ReadJournal): the export,
+    which upgraded it before it moved onto the read layer, now says so in one line."""
+    db_path = tmp_path / "old.sqlite"
+    conn = sqlite3.connect(db_path, isolation_level=None)
+    apply_migrations(conn, target=LATEST_VERSION - 1)
+    conn.close()
+    before = sorted(path.name for path in tmp_path.iterdir()), db_path.read_bytes()
+    out = tmp_path / "export.md"
+    code, _, err = run_cli(capsys, "--db", str(db_path), "export", "-o", str(out))
+    assert code == 1 and "Traceback" not in err and len(err.splitlines()) == 1
+    assert err.startswith(f"journal: error: The journal {db_path} was written by an older")
+    assert (sorted(path.name for path in tmp_path.iterdir()), db_path.read_bytes()) == before
