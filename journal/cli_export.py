@@ -19,7 +19,6 @@ from journal.cli_support import (
     add_filter_arguments,
     filters_from,
     open_journal,
-    open_reader,
     record_id,
 )
 from journal.cli_support import print_json as _print_json
@@ -28,6 +27,7 @@ if TYPE_CHECKING:
     from journal.core.domain import ExperimentFilter
     from journal.core.export_markdown import ExportResult, ExportSelection
     from journal.core.reading import ReadJournal
+    from journal.core.storage import Journal
 
 
 def parse_since(value: str) -> datetime:
@@ -53,7 +53,7 @@ def _filters(args: argparse.Namespace) -> ExperimentFilter:
     return filters
 
 
-def _to_stdout(journal: ReadJournal, selection: ExportSelection) -> ExportResult:
+def _to_stdout(journal: Journal | ReadJournal, selection: ExportSelection) -> ExportResult:
     """UTF-8 whatever the terminal's encoding: the export is a UTF-8 document."""
     from journal.core.export_markdown import export_to_stream
 
@@ -77,15 +77,17 @@ def cmd_export(args: argparse.Namespace) -> int:
         ExportSelection,
         Layout,
         export_to_path,
+        open_for_export,
         require_experiment,
     )
     from journal.core.notebook_format import ExportTargetExistsError, SpecialTargetError
+    from journal.core.paths import resolve_db_path
 
     selection = ExportSelection(_filters(args), args.experiment)
     layout = Layout(args.layout)
     if args.output == "-" and layout is Layout.FOLDER:
         raise InvalidInputError("A folder cannot go to standard output: name a folder with -o.")
-    with open_reader(args) as journal:  # plain sqlite3: an export never imports the ORM
+    with open_for_export(resolve_db_path(args.db)) as journal:  # no ORM, mostly
         if args.experiment is not None:
             require_experiment(journal, args.experiment)  # "There is no experiment 42."
         if args.output == "-":

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 from journal.core import export_checks
-from journal.core.domain import ExperimentFilter
+from journal.core.domain import ExperimentFilter, RunStatus
 from journal.core.errors import NotFoundError
 from journal.core.expectations import (
     Expectation,
@@ -86,7 +86,7 @@ from journal.core.notebook_format import (
     text_block,
 )
 from journal.core.read_sql import STANDING_RUN, VERDICTS, filter_clauses, model_key
-from journal.core.reading import ReadJournal
+from journal.core.reading import OlderJournalError, ReadJournal
 
 if TYPE_CHECKING:  # `journal export` reads over plain sqlite3 and never imports the ORM
     from sqlmodel import Session
@@ -1310,6 +1310,32 @@ def _write_folder_contents(
 # -- public entry points -------------------------------------------------------------------
 
 
+# queries.LIVE_STATUSES (whose module imports the ORM): a run a writer is still making.
+LIVE_STATUSES = (RunStatus.PENDING.value, RunStatus.STREAMING.value)
+
+
+def open_for_export(path: Path) -> Journal | ReadJournal:
+    """The journal at `path` as `journal export` reads it: on the read layer (plain sqlite3,
+    no ORM) when it is current and nothing in it is live; else opened as before the read
+    layer, which upgrades an older journal and marks the runs of a writer that is gone, so
+    the export says what any later export of that journal says."""
+    try:
+        reader = ReadJournal.open(path)
+    except OlderJournalError:
+        reader = None
+    if reader is not None:
+        live = reader.rows(
+            "SELECT 1 FROM run WHERE status IN (:pending, :streaming) LIMIT 1",
+            {"pending": LIVE_STATUSES[0], "streaming": LIVE_STATUSES[1]},
+        )
+        if not live:
+            return reader
+        reader.close()
+    from journal.core.storage import Journal
+
+    return Journal.open_for_reading(path)
+
+
 @contextmanager
 def _reading(journal: Journal | ReadJournal) -> Iterator[RawReader]:
     """One read transaction (one snapshot) on the journal: a ReadJournal's plain sqlite3
@@ -1463,6 +1489,7 @@ __all__ = [
     "export_to_path",
     "export_to_stream",
     "iter_entries",
+    "open_for_export",
     "preview_markdown",
     "render_experiment",
     "require_experiment",

@@ -10,16 +10,18 @@ from pathlib import Path
 
 import pytest
 
-from journal.core import export_checks
+from journal.core import export_checks, queries
 from journal.core.check_triage import Group
 from journal.core.errors import NotFoundError
 from journal.core.export_markdown import (
+    LIVE_STATUSES,
     ExportSelection,
     Layout,
     _reading,
     export_to_path,
     export_to_stream,
     iter_entries,
+    open_for_export,
     require_experiment,
 )
 from journal.core.migrations import LATEST_VERSION, apply_migrations
@@ -138,18 +140,31 @@ def test_front_matter_escapes_link_syntax_in_strings_only(record: dict[str, obje
     assert front_matter(record, expand="nested") == f"{fence}\n{slow}\n{fence}\n"
 
 
-def test_journal_export_refuses_an_older_journal_as_every_read_command_does(
+def test_journal_export_upgrades_an_older_journal_as_it_always_did(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
-    """A command that only reads never upgrades the file (reading.ReadJournal): the export,
-    which upgraded it before it moved onto the read layer, now says so in one line."""
+    """An older journal is opened as before the read layer (which would refuse it): upgraded,
+    with its copy kept, then exported."""
     db_path = tmp_path / "old.sqlite"
     conn = sqlite3.connect(db_path, isolation_level=None)
     apply_migrations(conn, target=LATEST_VERSION - 1)
     conn.close()
-    before = sorted(path.name for path in tmp_path.iterdir()), db_path.read_bytes()
     out = tmp_path / "export.md"
     code, _, err = run_cli(capsys, "--db", str(db_path), "export", "-o", str(out))
-    assert code == 1 and "Traceback" not in err and len(err.splitlines()) == 1
-    assert err.startswith(f"journal: error: The journal {db_path} was written by an older")
-    assert (sorted(path.name for path in tmp_path.iterdir()), db_path.read_bytes()) == before
+    assert code == 0 and "Exported 0 experiments" in err
+    assert isinstance(open_for_export(db_path), ReadJournal)  # current now
+
+
+def test_a_live_run_is_exported_as_every_later_export_shows_it(journal: Journal) -> None:
+    """A run a writer left live is marked by the write path's open (if its writer is gone),
+    so the export does not read such a journal on the read layer."""
+    populate(journal)
+    assert isinstance(open_for_export(journal.path), ReadJournal)
+    with sqlite3.connect(journal.path) as raw:
+        raw.execute("UPDATE run SET status = 'streaming' WHERE id = (SELECT min(id) FROM run)")
+    opened = open_for_export(journal.path)
+    try:
+        assert isinstance(opened, Journal)
+    finally:
+        opened.close()
+    assert set(LIVE_STATUSES) == {status.value for status in queries.LIVE_STATUSES}
