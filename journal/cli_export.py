@@ -19,7 +19,6 @@ from journal.cli_support import (
     add_filter_arguments,
     filters_from,
     open_journal,
-    open_journal_for_reading,
     record_id,
 )
 from journal.cli_support import print_json as _print_json
@@ -27,6 +26,7 @@ from journal.cli_support import print_json as _print_json
 if TYPE_CHECKING:
     from journal.core.domain import ExperimentFilter
     from journal.core.export_markdown import ExportResult, ExportSelection
+    from journal.core.reading import ReadJournal
     from journal.core.storage import Journal
 
 
@@ -53,7 +53,7 @@ def _filters(args: argparse.Namespace) -> ExperimentFilter:
     return filters
 
 
-def _to_stdout(journal: Journal, selection: ExportSelection) -> ExportResult:
+def _to_stdout(journal: Journal | ReadJournal, selection: ExportSelection) -> ExportResult:
     """UTF-8 whatever the terminal's encoding: the export is a UTF-8 document."""
     from journal.core.export_markdown import export_to_stream
 
@@ -73,18 +73,23 @@ def _to_stdout(journal: Journal, selection: ExportSelection) -> ExportResult:
 
 def cmd_export(args: argparse.Namespace) -> int:
     from journal.core.errors import InvalidInputError
-    from journal.core.export_markdown import ExportSelection, Layout, export_to_path
+    from journal.core.export_markdown import (
+        ExportSelection,
+        Layout,
+        export_to_path,
+        open_for_export,
+        require_experiment,
+    )
     from journal.core.notebook_format import ExportTargetExistsError, SpecialTargetError
-    from journal.core.queries import get_experiment
+    from journal.core.paths import resolve_db_path
 
     selection = ExportSelection(_filters(args), args.experiment)
     layout = Layout(args.layout)
     if args.output == "-" and layout is Layout.FOLDER:
         raise InvalidInputError("A folder cannot go to standard output: name a folder with -o.")
-    with open_journal_for_reading(args) as journal:
+    with open_for_export(resolve_db_path(args.db)) as journal:  # no ORM, mostly
         if args.experiment is not None:
-            with journal.read() as session:
-                get_experiment(session, args.experiment)  # a clear "There is no experiment 42."
+            require_experiment(journal, args.experiment)  # "There is no experiment 42."
         if args.output == "-":
             result = _to_stdout(journal, selection)
         else:

@@ -42,6 +42,7 @@ __all__ = [
     "MAX_TURN",
     "MAX_WEIGHT",
     "REGEX_TIMEOUT",
+    "ROW_EXPECTATION_PREFIX",
     "Comparison",
     "Expectation",
     "Kind",

@@ -14,14 +14,10 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import text
-from sqlmodel import Session
-
-from journal.core.check_triage import Group, outcomes_of, triage_item
 from journal.core.domain import RunStatus, Verdict
-from journal.core.export_records import json_columns, read_record
+from journal.core.export_records import RawReader, json_columns, read_record
 from journal.core.export_target import new_text_file
 from journal.core.export_text import code, heading, inline, run_anchor, when
 from journal.core.formatting import plural
@@ -46,14 +42,18 @@ from journal.core.notebook_format import (
     text_block,
 )
 
+if TYPE_CHECKING:  # check_triage reads with the ORM: imported only when there are checks
+    from journal.core.check_triage import Group
+
 # Process bookkeeping: meaningless in another journal, never exported.
 LEFT_OUT_COLUMNS = ("owner", "heartbeat_at")
+# By check_triage.Group, in its order.
 _STANDING = {
-    Group.PASS: "passes",
-    Group.FAIL: "fails",
-    Group.NEEDS_LOOK: "needs a look",
-    Group.GRADING: "grading",
-    Group.PENDING: "not replayed yet",
+    "pass": "passes",
+    "fail": "fails",
+    "needs a look": "needs a look",
+    "grading": "grading",
+    "pending": "not replayed yet",
 }
 _HEADING = "Migration checks"
 
@@ -75,7 +75,7 @@ class CheckItemEntry:
     source: CheckRun
     replay: CheckRun | None
     standing: str = ""
-    group: Group = Group.PENDING
+    group: Group | None = None  # read_checks sets every item's
 
 
 @dataclass
@@ -102,16 +102,19 @@ _ITEMS = """
 
 
 def read_checks(
-    session: Session, where: str, params: dict[str, Any], *, whole: bool = True
+    reader: RawReader, where: str, params: dict[str, Any], *, whole: bool = True
 ) -> list[CheckEntry]:
     """Every check, by id, with its items; `where` selects the exported experiments (alias
     e), so a run is held when it is out of the trash and its experiment is selected. A
     check of no runs belongs to no experiment: only an export of the `whole` journal has it."""
-    json_of = json_columns(session, "migration_check")
-    result = session.execute(text("SELECT * FROM migration_check ORDER BY id"))
-    keys = list(result.keys())
+    keys, found = reader.keyed("SELECT * FROM migration_check ORDER BY id")
+    if not found:
+        return []
+    from journal.core.check_triage import outcomes_of, triage_item
+
+    json_of = json_columns(reader, "migration_check")
     checks: dict[int, CheckEntry] = {}
-    for row in result:
+    for row in found:
         record = read_record("migration_check", keys, row, json_of)
         for name in LEFT_OUT_COLUMNS:
             record.pop(name, None)
@@ -121,7 +124,7 @@ def read_checks(
         f"ON e.id = r.experiment_id WHERE r.trashed_at IS NULL AND {where})"
     )
     replays: list[tuple[CheckItemEntry, str | None, str | None]] = []
-    for row in session.execute(text(held + _ITEMS), params):
+    for row in reader.rows(held + _ITEMS, params):
         check = checks[row[0]]
         source = CheckRun(row[2], str(row[3]), row[4], str(row[5] or ""), str(row[12]))
         replay = None
@@ -135,7 +138,7 @@ def read_checks(
             check.missing.append(replay.run_id)
         replays.append((item, row[10], row[11]))
     ran = [item.replay.run_id for item, _, _ in replays if item.replay]
-    outcomes = outcomes_of(session, ran)
+    outcomes = outcomes_of(reader.session(), ran) if ran else {}
     for item, status, verdict in replays:
         triage = triage_item(
             RunStatus(status) if status else None,
@@ -240,7 +243,7 @@ def _anchor_in_folder(run: CheckRun) -> str:
 def _counts(check: CheckEntry, separator: str) -> str:
     counts = dict.fromkeys(_STANDING, 0)
     for item in check.items:
-        counts[item.group] += 1
+        counts[item.group or "pending"] += 1
     return separator.join(f"{count} {_STANDING[group]}" for group, count in counts.items() if count)
 
 

@@ -16,18 +16,23 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, TextIO
-
-from sqlalchemy import bindparam, text
-from sqlmodel import Session
+from typing import TYPE_CHECKING, Any, TextIO
 
 from journal.core import export_checks
-from journal.core.domain import ExperimentFilter
-from journal.core.expectations import Expectation, Kind, Target, format_expectation
-from journal.core.export_records import json_columns, read_record
+from journal.core.domain import ExperimentFilter, RunStatus
+from journal.core.errors import NotFoundError
+from journal.core.expectations import (
+    Expectation,
+    Kind,
+    Target,
+    format_expectation,
+    row_expectation_uuid,
+)
+from journal.core.export_records import RawReader, id_list, json_columns, read_record
 from journal.core.export_target import (
     check_target,
     new_text_file,
@@ -46,8 +51,7 @@ from journal.core.export_text import (
     when,
 )
 from journal.core.formatting import human_size, nanoseconds, plural, seconds, short_digest
-from journal.core.grades import row_expectation_uuid
-from journal.core.images import image_refs
+from journal.core.image_records import image_refs
 from journal.core.notebook_format import (
     ASSETS_DIR,
     BASED_ON_UUID,
@@ -82,7 +86,12 @@ from journal.core.notebook_format import (
     text_block,
 )
 from journal.core.read_sql import STANDING_RUN, VERDICTS, filter_clauses, model_key
-from journal.core.storage import Journal
+from journal.core.reading import OlderJournalError, ReadJournal
+
+if TYPE_CHECKING:  # `journal export` reads over plain sqlite3 and never imports the ORM
+    from sqlmodel import Session
+
+    from journal.core.storage import Journal
 
 PAGE_SIZE = 500
 DOCUMENT_TITLE = "LLM Journal"
@@ -188,8 +197,8 @@ def _selection_clauses(selection: ExportSelection, params: dict[str, Any]) -> li
     return clauses
 
 
-_RUNS_OF = text(
-    f"""
+# Each statement's `{ids}` is an id_list: the page's experiments (or runs).
+_RUNS_OF = f"""
     SELECT r.*, o.uuid AS {REPLAY_OF_UUID}, o.experiment_id AS replayed_experiment_id,
         i.uuid AS {INPUT_ROW_UUID}, p.uuid AS {PARENT_UUID},
         p.experiment_id AS parent_experiment_id, b.uuid AS {BASED_ON_UUID}
@@ -197,65 +206,70 @@ _RUNS_OF = text(
         LEFT JOIN input_row AS i ON i.id = r.input_row_id
         LEFT JOIN run AS p ON p.id = r.parent_id
         LEFT JOIN run AS b ON b.id = r.based_on_id AND b.trashed_at IS NULL
-    WHERE r.experiment_id IN :ids AND r.trashed_at IS NULL
+    WHERE r.experiment_id IN {{ids}} AND r.trashed_at IS NULL
     ORDER BY r.experiment_id, r.id
     """
-).bindparams(bindparam("ids", expanding=True))
-_EXPECTATIONS_OF = text(
-    "SELECT * FROM expectation WHERE experiment_id IN :ids ORDER BY experiment_id, position"
-).bindparams(bindparam("ids", expanding=True))
-_INPUTS_OF = text(
-    "SELECT * FROM input_row WHERE experiment_id IN :ids ORDER BY experiment_id, position"
-).bindparams(bindparam("ids", expanding=True))
-_GRADINGS_OF = text(
+_EXPECTATIONS_OF = (
+    "SELECT * FROM expectation WHERE experiment_id IN {ids} ORDER BY experiment_id, position"
+)
+_INPUTS_OF = "SELECT * FROM input_row WHERE experiment_id IN {ids} ORDER BY experiment_id, position"
+_GRADINGS_OF = (
     "SELECT experiment_id, threshold, updated_at FROM experiment_grading "
-    "WHERE experiment_id IN :ids"
-).bindparams(bindparam("ids", expanding=True))
-_IMAGES_OF = text(
+    "WHERE experiment_id IN {ids}"
+)
+_IMAGES_OF = (
     "SELECT sha256, mime, size, width, height, created_at FROM image "
     "WHERE sha256 IN (SELECT value FROM json_each(:refs))"
 )
-_GRADES_OF = text(
-    """
+_GRADES_OF = """
     SELECT g.* FROM grade AS g JOIN run AS r ON r.id = g.run_id
-    WHERE r.experiment_id IN :ids AND r.trashed_at IS NULL
+    WHERE r.experiment_id IN {ids} AND r.trashed_at IS NULL
     ORDER BY g.run_id, g.id
     """
-).bindparams(bindparam("ids", expanding=True))
+_ORIGINALS_OF = (
+    "SELECT o.id, o.uuid, e.id, e.title FROM run AS o "
+    "JOIN experiment AS e ON e.id = o.experiment_id "
+    "WHERE o.id IN {ids} AND o.trashed_at IS NULL AND {where}"
+)
+_REPLAYS_OF = (
+    "SELECT x.replay_of_id, x.id, x.uuid, e.id, e.title, x.model, "
+    "x.response IS o.response FROM run AS x "
+    "JOIN run AS o ON o.id = x.replay_of_id "
+    "JOIN experiment AS e ON e.id = x.experiment_id "
+    "WHERE x.replay_of_id IN {ids} AND x.trashed_at IS NULL AND {where} ORDER BY x.id"
+)
 
 
 def iter_entries(
-    session: Session, selection: ExportSelection, *, page_size: int = PAGE_SIZE
+    source: Session | RawReader, selection: ExportSelection, *, page_size: int = PAGE_SIZE
 ) -> Iterator[ExperimentEntry]:
-    """The selected experiments with their runs, by ascending id, `page_size` at a time."""
-    experiment_json = json_columns(session, "experiment")
-    run_json = json_columns(session, "run")
-    grade_json = json_columns(session, "grade")
-    input_json = json_columns(session, "input_row")
+    """The selected experiments with their runs, by ascending id, `page_size` at a time,
+    read as plain tuples (a session is read on its own connection: RawReader.of_session)."""
+    reader = RawReader.of_session(source)
+    experiment_json = json_columns(reader, "experiment")
+    run_json = json_columns(reader, "run")
+    grade_json = json_columns(reader, "grade")
+    input_json = json_columns(reader, "input_row")
     after = 0
     while True:
         params: dict[str, Any] = {"after": after, "limit": page_size}
         clauses = [*_selection_clauses(selection, params), "e.id > :after"]
-        result = session.execute(
-            text(
-                f"SELECT e.* FROM experiment AS e WHERE {' AND '.join(clauses)} "
-                "ORDER BY e.id LIMIT :limit"
-            ),
+        keys, found = reader.keyed(
+            f"SELECT e.* FROM experiment AS e WHERE {' AND '.join(clauses)} "
+            "ORDER BY e.id LIMIT :limit",
             params,
         )
-        keys = list(result.keys())
         experiments = [
             _without_trash_marks(read_record("experiment", keys, row, experiment_json))
-            for row in result
+            for row in found
         ]
         if not experiments:
             return
         runs: dict[int, list[RunEntry]] = {record["id"]: [] for record in experiments}
-        ids = {"ids": list(runs)}
+        ids = id_list(runs)
         by_id: dict[int, RunEntry] = {}
-        result = session.execute(_RUNS_OF, ids)
-        keys = list(result.keys())
-        for row in result:
+        keys, found = reader.keyed(_RUNS_OF.format(ids=ids))
+        for row in found:
             record = _without_trash_marks(read_record("run", keys, row, run_json))
             if record.get(BASED_ON_UUID) is None:  # based on none (or on a run in the trash)
                 record.pop(BASED_ON_UUID, None)
@@ -264,28 +278,25 @@ def iter_entries(
             parent_experiment = record.pop("parent_experiment_id")
             by_id[record["id"]] = RunEntry(record, replayed, parent_experiment_id=parent_experiment)
             runs[record["experiment_id"]].append(by_id[record["id"]])
-        _list_images(session, list(by_id.values()))
-        _link_replays(session, selection, by_id)
-        result = session.execute(_GRADES_OF, ids)
-        keys = list(result.keys())
-        for row in result:
+        _list_images(reader, list(by_id.values()))
+        _link_replays(reader, selection, by_id)
+        keys, found = reader.keyed(_GRADES_OF.format(ids=ids))
+        for row in found:
             grade = read_record("grade", keys, row, grade_json)
             by_id[grade["run_id"]].grades.append(grade)
         expectations: dict[int, list[dict[str, Any]]] = {experiment: [] for experiment in runs}
-        result = session.execute(_EXPECTATIONS_OF, ids)
-        keys = list(result.keys())
-        for row in result:
+        keys, found = reader.keyed(_EXPECTATIONS_OF.format(ids=ids))
+        for row in found:
             expectation = dict(zip(keys, row, strict=True))
             expectations[expectation["experiment_id"]].append(expectation)
         inputs: dict[int, list[dict[str, Any]]] = {experiment: [] for experiment in runs}
-        result = session.execute(_INPUTS_OF, ids)
-        keys = list(result.keys())
-        for row in result:
+        keys, found = reader.keyed(_INPUTS_OF.format(ids=ids))
+        for row in found:
             input_row = read_record("input_row", keys, row, input_json)
             inputs[input_row["experiment_id"]].append(input_row)
         gradings = {
             row[0]: {"threshold": row[1], "updated_at": row[2]}
-            for row in session.execute(_GRADINGS_OF, ids)
+            for row in reader.rows(_GRADINGS_OF.format(ids=ids))
         }
         for record in experiments:
             record[GRADING_KEY] = gradings.get(record["id"])
@@ -297,7 +308,9 @@ def iter_entries(
             return
 
 
-def _link_replays(session: Session, selection: ExportSelection, by_id: dict[int, RunEntry]) -> None:
+def _link_replays(
+    reader: RawReader, selection: ExportSelection, by_id: dict[int, RunEntry]
+) -> None:
     """Each run's original and replays that the export holds as well (their experiments
     are selected, nothing is in the trash), so the text links them both ways."""
     originals = sorted(
@@ -308,28 +321,11 @@ def _link_replays(session: Session, selection: ExportSelection, by_id: dict[int,
     params: dict[str, Any] = {}
     where = " AND ".join(_selection_clauses(selection, params))
     if originals:
-        found = session.execute(
-            text(
-                "SELECT o.id, o.uuid, e.id, e.title FROM run AS o "
-                "JOIN experiment AS e ON e.id = o.experiment_id "
-                f"WHERE o.id IN :ids AND o.trashed_at IS NULL AND {where}"
-            ).bindparams(bindparam("ids", expanding=True)),
-            {**params, "ids": originals},
-        )
+        found = reader.rows(_ORIGINALS_OF.format(ids=id_list(originals), where=where), params)
         held = {row[0]: RunLink(row[0], str(row[1]), row[2], str(row[3] or "")) for row in found}
         for run in by_id.values():
             run.original = held.get(run.record.get("replay_of_id") or 0)
-    found = session.execute(
-        text(
-            "SELECT x.replay_of_id, x.id, x.uuid, e.id, e.title, x.model, "
-            "x.response IS o.response FROM run AS x "
-            "JOIN run AS o ON o.id = x.replay_of_id "
-            "JOIN experiment AS e ON e.id = x.experiment_id "
-            f"WHERE x.replay_of_id IN :ids AND x.trashed_at IS NULL AND {where} ORDER BY x.id"
-        ).bindparams(bindparam("ids", expanding=True)),
-        {**params, "ids": list(by_id)},
-    )
-    for row in found:
+    for row in reader.rows(_REPLAYS_OF.format(ids=id_list(by_id), where=where), params):
         link = RunLink(row[1], str(row[2]), row[3], str(row[4] or ""), str(row[5]), bool(row[6]))
         by_id[row[0]].replays.append(link)
 
@@ -344,30 +340,28 @@ def _without_trash_marks(record: dict[str, Any]) -> dict[str, Any]:
     return record
 
 
-def _list_images(session: Session, entries: list[RunEntry]) -> None:
+def _list_images(reader: RawReader, entries: list[RunEntry]) -> None:
     """Each run's IMAGES_KEY: the image rows its messages name that the journal holds (one
     it lacks is named in the messages only), in first-use order; no bytes are read."""
     wanted = {entry.record["id"]: image_refs(entry.record.get("messages")) for entry in entries}
     refs = sorted({ref for names in wanted.values() for ref in names})
     held: dict[str, dict[str, Any]] = {}
     if refs:
-        result = session.execute(_IMAGES_OF, {"refs": encode_json(refs)})
-        keys = list(result.keys())
-        held = {row[0]: dict(zip(keys, row, strict=True)) for row in result}
+        keys, found = reader.keyed(_IMAGES_OF, {"refs": encode_json(refs)})
+        held = {row[0]: dict(zip(keys, row, strict=True)) for row in found}
     for entry in entries:
         names = wanted[entry.record["id"]]
         entry.record[IMAGES_KEY] = [held[name] for name in names if name in held]
 
 
-def selection_has_images(session: Session, selection: ExportSelection) -> bool:
+def selection_has_images(source: Session | RawReader, selection: ExportSelection) -> bool:
     """Whether an export of `selection` would carry an image (standard output cannot): a
     message of one of its runs names an image the journal holds, as _list_images reads it."""
     params: dict[str, Any] = {}
     clauses = _selection_clauses(selection, params)
     where = f"AND {' AND '.join(clauses)}" if clauses else ""
-    row = session.execute(
-        text(
-            f"""
+    [(row,)] = RawReader.of_session(source).rows(
+        f"""
             SELECT EXISTS (
                 SELECT 1 FROM run AS r JOIN experiment AS e ON e.id = r.experiment_id,
                     json_each(r.messages) AS m
@@ -378,41 +372,36 @@ def selection_has_images(session: Session, selection: ExportSelection) -> bool:
                         (SELECT value FROM json_each(m.value, '$.images')))
                     {where}
             )
-            """
-        ),
+            """,
         params,
-    ).scalar()
+    )
     return bool(row)
 
 
-def count_selection(session: Session, selection: ExportSelection) -> tuple[int, int]:
+def count_selection(source: Session | RawReader, selection: ExportSelection) -> tuple[int, int]:
     """(experiments, runs) that `selection` would export."""
     params: dict[str, Any] = {}
     clauses = _selection_clauses(selection, params)
     where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
-    row = session.execute(
-        text(
-            f"""
+    [row] = RawReader.of_session(source).rows(
+        f"""
             SELECT count(*), coalesce(sum(
                 (SELECT count(*) FROM run
                  WHERE run.experiment_id = e.id AND run.trashed_at IS NULL)), 0)
             FROM experiment AS e {where}
-            """
-        ),
+            """,
         params,
-    ).one()
+    )
     return int(row[0]), int(row[1])
 
 
 # -- the overview ----------------------------------------------------------------------
 
 OVERVIEW_LIMIT = 500  # experiments in the overview table: the most recent ones
-_STANDINGS_OF = text(
-    f"""
+_STANDINGS_OF = f"""
     SELECT r.experiment_id, {model_key("r.model")} AS name, r.verdict, r.uuid FROM run AS r
-    WHERE r.experiment_id IN :ids AND {STANDING_RUN} ORDER BY r.experiment_id, name
+    WHERE r.experiment_id IN {{ids}} AND {STANDING_RUN} ORDER BY r.experiment_id, name
     """
-).bindparams(bindparam("ids", expanding=True))
 
 
 @dataclass(frozen=True)
@@ -423,30 +412,28 @@ class OverviewRow:
 
 
 def read_overview(
-    session: Session, selection: ExportSelection, *, limit: int = OVERVIEW_LIMIT
+    source: Session | RawReader, selection: ExportSelection, *, limit: int = OVERVIEW_LIMIT
 ) -> tuple[list[OverviewRow], int]:
     """The `limit` most recent selected experiments (newest first) with each model's
     standing (read_sql.STANDING_RUN: the one meaning the list uses), and how many were
     selected in all."""
+    reader = RawReader.of_session(source)
     params: dict[str, Any] = {"limit": limit}
     clauses = _selection_clauses(selection, params)
     where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
-    found = session.execute(
-        text(f"SELECT e.id, e.title FROM experiment AS e {where} ORDER BY e.id DESC LIMIT :limit"),
+    found = reader.rows(
+        f"SELECT e.id, e.title FROM experiment AS e {where} ORDER BY e.id DESC LIMIT :limit",
         params,
-    ).all()
+    )
     rows = [OverviewRow(int(row[0]), str(row[1] or ""), {}) for row in found]
     if not rows:
         return rows, 0
     total = len(rows)
     if total == limit:
         params.pop("limit")
-        total = int(
-            session.execute(text(f"SELECT count(*) FROM experiment AS e {where}"), params).scalar()
-            or 0
-        )
+        total = int(reader.rows(f"SELECT count(*) FROM experiment AS e {where}", params)[0][0] or 0)
     by_id = {row.experiment_id: row for row in rows}
-    for experiment_id, name, verdict, uuid in session.execute(_STANDINGS_OF, {"ids": list(by_id)}):
+    for experiment_id, name, verdict, uuid in reader.rows(_STANDINGS_OF.format(ids=id_list(by_id))):
         known = verdict if verdict in VERDICTS else None
         by_id[experiment_id].standings[str(name)] = (known, str(uuid))
     return rows, total
@@ -1216,13 +1203,13 @@ def write_single_file(
 
 
 def read_selected_checks(
-    session: Session, selection: ExportSelection
+    source: Session | RawReader, selection: ExportSelection
 ) -> list[export_checks.CheckEntry]:
     """The migration checks for a one-file export of `selection` (export_checks)."""
     params: dict[str, Any] = {}
     where = " AND ".join(_selection_clauses(selection, params)) or "1"
     whole = selection.experiment_id is None and selection.filters.is_empty
-    return export_checks.read_checks(session, where, params, whole=whole)
+    return export_checks.read_checks(RawReader.of_session(source), where, params, whole=whole)
 
 
 def _collect_assets(entry: ExperimentEntry, assets: dict[str, str]) -> None:
@@ -1231,14 +1218,15 @@ def _collect_assets(entry: ExperimentEntry, assets: dict[str, str]) -> None:
             assets.setdefault(image["sha256"], asset_name(image["sha256"], str(image["mime"])))
 
 
-_IMAGE_DATA = text("SELECT data FROM image WHERE sha256 = :sha")
+_IMAGE_DATA = "SELECT data FROM image WHERE sha256 = :sha"
 
 
-def _asset_files(session: Session, assets: dict[str, str]) -> Iterator[tuple[str, bytes]]:
+def _asset_files(reader: RawReader, assets: dict[str, str]) -> Iterator[tuple[str, bytes]]:
     """Each image's file name and bytes, one image in memory at a time; an image whose
     bytes no longer match their hash is not exported as if it were that image."""
     for sha, name in sorted(assets.items()):
-        data = session.execute(_IMAGE_DATA, {"sha": sha}).scalar()
+        found = reader.rows(_IMAGE_DATA, {"sha": sha})
+        data = found[0][0] if found else None
         if not isinstance(data, bytes) or hashlib.sha256(data).hexdigest() != sha:
             raise ExportError(
                 f"Image {short_digest(sha)}… is damaged in the journal (its bytes do not match "
@@ -1253,11 +1241,11 @@ def _write_folder_contents(
     *,
     selection: ExportSelection,
     exported_at: datetime | None,
-    session: Session,
+    reader: RawReader,
 ) -> tuple[int, int]:
     experiments = runs = expectations = grades = inputs = 0
     assets: dict[str, str] = {}
-    rows, total = read_overview(session, selection)
+    rows, total = read_overview(reader, selection)
     overview = overview_table(
         rows, total, lambda row: experiment_file_name(row.experiment_id, row.title)
     )
@@ -1271,33 +1259,37 @@ def _write_folder_contents(
             index.write(piece)
             index_text.add_text(piece)
 
+        rows_due: list[str] = []  # index rows, written and hashed a few hundred at a time
         for entry in entries:
             record = entry.record
             name = experiment_file_name(int(record["id"]), str(record.get("title") or ""))
-            with new_text_file(folder / name) as out:
-                header = {FORMAT_KEY: FORMAT_VERSION, LAYOUT_KEY: "experiment", RECORD_KEY: record}
-                out.write(front_matter(header, expand=RECORD_KEY))
-                out.write("\n")
-                out.write("".join(render_experiment(entry, level=1, metadata=True, in_folder=True)))
-                _collect_assets(entry, assets)
-                counts = end_record(
-                    runs=len(entry.runs),
-                    expectations=len(entry.expectations),
-                    grades=entry.grades,
-                    inputs=len(entry.inputs),
-                )
-                out.write(metadata_block(KIND_END, counts, one_line=True))
+            header = {FORMAT_KEY: FORMAT_VERSION, LAYOUT_KEY: "experiment", RECORD_KEY: record}
+            counts = end_record(
+                runs=len(entry.runs),
+                expectations=len(entry.expectations),
+                grades=entry.grades,
+                inputs=len(entry.inputs),
+            )
+            pieces = [front_matter(header, expand=RECORD_KEY), "\n"]
+            pieces += render_experiment(entry, level=1, metadata=True, in_folder=True)
+            pieces.append(metadata_block(KIND_END, counts, one_line=True))
+            with new_text_file(folder / name) as out:  # the whole file in one write
+                out.write("".join(pieces))
+            _collect_assets(entry, assets)
             if not experiments:
-                add_to_index(_INDEX_HEADER)
-            add_to_index(_index_row(entry, name))
+                rows_due.append(_INDEX_HEADER)
+            rows_due.append(_index_row(entry, name))
+            if len(rows_due) >= PAGE_SIZE:
+                add_to_index("".join(rows_due))
+                rows_due.clear()
             experiments += 1
             runs += len(entry.runs)
             expectations += len(entry.expectations)
             grades += entry.grades
             inputs += len(entry.inputs)
-        add_to_index("\n" if experiments else _NOTHING)
+        add_to_index("".join(rows_due) + ("\n" if experiments else _NOTHING))
         part, checks, items = export_checks.write_check_files(
-            folder, read_selected_checks(session, selection)
+            folder, read_selected_checks(reader, selection)
         )
         add_to_index(part)
         index.write(text_block(index_text) + "\n")
@@ -1311,15 +1303,67 @@ def _write_folder_contents(
             check_items=items,
         )
         index.write(metadata_block(KIND_END, counts, one_line=True))
-    write_assets(folder / ASSETS_DIR, _asset_files(session, assets))
+    write_assets(folder / ASSETS_DIR, _asset_files(reader, assets))
     return experiments, runs
 
 
 # -- public entry points -------------------------------------------------------------------
 
 
+# queries.LIVE_STATUSES (whose module imports the ORM): a run a writer is still making.
+LIVE_STATUSES = (RunStatus.PENDING.value, RunStatus.STREAMING.value)
+
+
+def open_for_export(path: Path) -> Journal | ReadJournal:
+    """The journal at `path` as `journal export` reads it: on the read layer (plain sqlite3,
+    no ORM) when it is current and nothing in it is live; else opened as before the read
+    layer, which upgrades an older journal and marks the runs of a writer that is gone, so
+    the export says what any later export of that journal says."""
+    try:
+        reader = ReadJournal.open(path)
+    except OlderJournalError:
+        reader = None
+    if reader is not None:
+        live = reader.rows(
+            "SELECT 1 FROM run WHERE status IN (:pending, :streaming) LIMIT 1",
+            {"pending": LIVE_STATUSES[0], "streaming": LIVE_STATUSES[1]},
+        )
+        if not live:
+            return reader
+        reader.close()
+    from journal.core.storage import Journal
+
+    return Journal.open_for_reading(path)
+
+
+@contextmanager
+def _reading(journal: Journal | ReadJournal) -> Iterator[RawReader]:
+    """One read transaction (one snapshot) on the journal: a ReadJournal's plain sqlite3
+    connection (`journal export`: no ORM), or a Journal's session's own connection."""
+    if isinstance(journal, ReadJournal):
+        with journal.snapshot() as connection:
+            reader = RawReader(connection)
+            try:
+                yield reader
+            finally:
+                reader.close()
+    else:
+        with journal.read() as session:
+            yield RawReader.of_session(session)
+
+
+def require_experiment(journal: Journal | ReadJournal, experiment_id: int) -> None:
+    """NotFoundError unless the journal holds experiment `experiment_id` (in the trash or
+    not, as queries.get_experiment finds it): `journal export --experiment 42` says so
+    rather than writing an export of nothing."""
+    with _reading(journal) as reader:
+        found = reader.rows("SELECT 1 FROM experiment WHERE id = :id", {"id": experiment_id})
+    if not found:
+        raise NotFoundError(f"There is no experiment {experiment_id}.")
+
+
 def export_to_path(
-    journal: Journal,
+    journal: Journal | ReadJournal,
     target: Path | str,
     *,
     layout: Layout = Layout.FILE,
@@ -1338,8 +1382,8 @@ def export_to_path(
     check_target(target, layout, force=force, journal_path=journal.path)
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        with journal.read() as session:
-            entries = iter_entries(session, selection, page_size=page_size)
+        with _reading(journal) as reader:
+            entries = iter_entries(reader, selection, page_size=page_size)
             if layout is Layout.FILE:
                 assets: dict[str, str] = {}
                 experiments, runs = write_file_atomically(
@@ -1350,12 +1394,12 @@ def export_to_path(
                         selection=selection,
                         exported_at=exported_at,
                         assets=assets,
-                        overview=overview_table(*read_overview(session, selection)),
-                        checks=read_selected_checks(session, selection),
+                        overview=overview_table(*read_overview(reader, selection)),
+                        checks=read_selected_checks(reader, selection),
                     ),
                     force=force,
                     journal_path=journal.path,
-                    assets=lambda: _asset_files(session, assets),
+                    assets=lambda: _asset_files(reader, assets),
                 )
                 size = target.stat().st_size
             else:
@@ -1366,7 +1410,7 @@ def export_to_path(
                         entries,
                         selection=selection,
                         exported_at=exported_at,
-                        session=session,
+                        reader=reader,
                     ),
                     force=force,
                 )
@@ -1379,7 +1423,7 @@ def export_to_path(
 
 
 def export_to_stream(
-    journal: Journal,
+    journal: Journal | ReadJournal,
     out: TextIO,
     *,
     selection: ExportSelection | None = None,
@@ -1389,26 +1433,26 @@ def export_to_stream(
     """Write the one-file export to `out` (standard output, say) as it is read. Images need
     files beside the export: a selection that shows any is refused before a byte is written."""
     selection = selection or ExportSelection()
-    with journal.read() as session:
-        if selection_has_images(session, selection):
+    with _reading(journal) as reader:
+        if selection_has_images(reader, selection):
             raise ExportError(
                 "These experiments show images, which standard output cannot carry (they are "
                 "files beside the export); export to a file or folder instead, such as "
                 "`journal export -o notebook.md`. Nothing was written."
             )
         experiments, runs = write_single_file(
-            iter_entries(session, selection, page_size=page_size),
+            iter_entries(reader, selection, page_size=page_size),
             out.write,
             selection=selection,
             exported_at=exported_at,
-            overview=overview_table(*read_overview(session, selection)),
-            checks=read_selected_checks(session, selection),
+            overview=overview_table(*read_overview(reader, selection)),
+            checks=read_selected_checks(reader, selection),
         )
     return ExportResult(None, Layout.FILE, experiments, runs, None)
 
 
 def preview_markdown(
-    journal: Journal,
+    journal: Journal | ReadJournal,
     selection: ExportSelection,
     *,
     experiments: int = PREVIEW_EXPERIMENTS,
@@ -1424,8 +1468,8 @@ def preview_markdown(
             pieces.append(piece[: max_chars - length])
             length += len(pieces[-1])
 
-    with journal.read() as session:
-        entries = iter_entries(session, selection, page_size=experiments)
+    with _reading(journal) as reader:
+        entries = iter_entries(reader, selection, page_size=experiments)
         first = (entry for _, entry in zip(range(experiments), entries, strict=False))
         write_single_file(first, collect, selection=selection, metadata=False)
     shown = "".join(pieces)
@@ -1445,8 +1489,10 @@ __all__ = [
     "export_to_path",
     "export_to_stream",
     "iter_entries",
+    "open_for_export",
     "preview_markdown",
     "render_experiment",
+    "require_experiment",
     "selection_has_images",
     "write_single_file",
 ]

@@ -54,6 +54,8 @@ def _has_control(value: str) -> bool:
 
 def readable(value: str) -> str:
     """Text for people: one kind of line ending, no control characters."""
+    if value.isprintable():  # one line without a control character (a C scan): as it is
+        return value
     if "\r" in value:
         value = value.replace("\r\n", "\n").replace("\r", "\n")
     return _CONTROL.sub(_picture, value) if _has_control(value) else value

@@ -16,7 +16,8 @@ was. A journal that cannot be written is opened `mode=ro` (or `immutable=1`), as
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -55,6 +56,19 @@ class ReadJournal:
         with sqlite_failures(self.path):
             found: list[tuple[Any, ...]] = self._connection.execute(sql, params).fetchall()
         return found
+
+    @contextmanager
+    def snapshot(self) -> Iterator[sqlite3.Connection]:
+        """The connection inside one read transaction, for a reader of many statements that
+        must see one consistent journal (an export's pages): a writer's commit in between
+        is not seen."""
+        with sqlite_failures(self.path):
+            self._connection.execute("BEGIN")
+            try:
+                yield self._connection
+            finally:
+                if self._connection.in_transaction:
+                    self._connection.execute("ROLLBACK")
 
     def close(self) -> None:
         self._connection.close()
