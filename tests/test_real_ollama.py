@@ -266,8 +266,8 @@ def test_cli_sigterm_and_a_closed_pipe_keep_the_partial_answer(
     import signal
 
     # Greedy sampling: this model's same long answer every time, never a 9-token one.
-    argv = ("--host", real_ollama, "run", "-m", real_model, "-o", "num_predict=400", "-o")
-    argv += ("temperature=0", "-p")
+    argv = ["--host", real_ollama, "run", "-m", real_model, "-o", "num_predict=400", "-o"]
+    argv += ["temperature=0", "-p"]
     prompt = "Count from one to two hundred in words."
     with StreamingJournal(db_path, *argv, prompt) as running:
         running.read_words(3, timeout=120)
