@@ -28,14 +28,16 @@ import hashlib
 import json
 import math
 import os
+import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import partial
-from itertools import chain, count, repeat
+from itertools import repeat
+from operator import itemgetter
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any, BinaryIO, NoReturn
 
 from sqlalchemy import text
 from sqlmodel import Session
@@ -298,13 +300,46 @@ class _Stored:
         return row
 
 
-_MISSING: Any = object()  # a key the record leaves out
+class _Missing:
+    """The type of `_MISSING` alone, so the types of a record's values tell a key it leaves
+    out from every value JSON gives."""
+
+
+_MISSING: Any = _Missing()  # a key the record leaves out
 
 
 def _stored_time(value: str) -> str:
-    moment = utc_moment(value)
-    assert moment is not None  # checked when the record was read
-    return to_iso(moment)
+    stored = _stored_moment(value)
+    assert stored is not None  # checked when the record was read
+    return stored
+
+
+# A time already in the journal's one form (`to_iso`), as exports write them.
+_STORED_FORM = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{6}\+00:00")
+_stored_moments: dict[str, str | None] = {}  # a time's text -> `_stored_moment`, recent ones
+
+
+def _stored_moment(text: str) -> str | None:
+    """`text` in the form the journal stores times in, or None when `utc_moment` refuses
+    it. A time is tested when its record is read and stored a little later: the second
+    time, and any repeat, is a lookup. A time already in the stored form (from 1970) is
+    its own stored form once `fromisoformat` takes it, with no conversion."""
+    stored = _stored_moments.get(text, _MISSING)
+    if stored is _MISSING:
+        if _STORED_FORM.fullmatch(text) and text >= "1970":
+            try:
+                datetime.fromisoformat(text)
+            except ValueError:
+                stored = None
+            else:
+                stored = text
+        else:
+            moment = utc_moment(text)
+            stored = None if moment is None else to_iso(moment)
+        if len(_stored_moments) >= 4096:
+            _stored_moments.clear()
+        _stored_moments[text] = stored
+    return stored  # type: ignore[no-any-return]
 
 
 def _columns(session: Session, table: str) -> dict[str, _Column]:
@@ -385,15 +420,25 @@ class _Event:
 class _Lines:
     """A file's lines as bytes, numbered from 1, split at "\\n" only, without line endings.
 
-    Prose is skipped unread, so only lines that matter are decoded (see `text`).
+    The file is read a chunk of whole lines at a time into `buffer`, and searched there by
+    compiled patterns: most lines are prose, skipped unread, with no Python code run per
+    line. Only lines that matter are decoded (see `text`); a line's number is counted only
+    when something needs it (`number`), by counting the newlines before it.
     """
 
     def __init__(self, path: Path, shown: str) -> None:
         self.path = path
         self.shown = shown
         self.last = 0
-        self._numbers = count(1)  # the next line's, once reading
         self.text_after_blocks = 0  # the first line of readable text after the last block
+        # The lines read and not yet dropped, after one "\n" (the one ending the line before,
+        # or a stand-in): a line start is always found as "\n" and what it starts with.
+        self.buffer = b"\n"
+        self.pos = 1  # where reading is in `buffer`: always the start of a line
+        self._counted, self._line = 1, 1  # a position in `buffer` and its line's number
+        self._handle: BinaryIO | None = None
+        self._rest = b""  # the start of a line the last chunk read cut off
+        self._at_end = False
 
     def fail(self, line: int, reason: str) -> NoReturn:
         raise ImportFormatError(self.shown, line, reason)
@@ -405,25 +450,69 @@ class _Lines:
             self.fail(number, "this is not UTF-8 text")
 
     @contextmanager
-    def reading(self) -> Iterator[Iterator[tuple[int, bytes]]]:
-        """The lines, numbered, while the file is open; `ended` once all were taken.
-
-        They are numbered and stripped with no Python code run per line: most are prose.
-        """
+    def reading(self) -> Iterator[None]:
+        """The file open for `more` and `next_line`."""
         try:
             with self.path.open("rb") as handle:
-                first = handle.readline()
-                self._numbers = count(2) if first else count(1)  # (the file may be empty)
-                head = [(1, first.removeprefix(b"\xef\xbb\xbf").rstrip(b"\r\n"))] if first else []
-                rest = map(bytes.rstrip, handle, repeat(b"\r\n"))
-                yield chain(head, zip(self._numbers, rest, strict=False))
+                self._handle = handle
+                try:
+                    yield
+                finally:
+                    self._handle = None
         except OSError as exc:
             raise InvalidInputError(f"Cannot read {self.shown}: {exc.strerror or exc}.") from exc
 
+    def number(self, at: int) -> int:
+        """The number of the line at position `at` of `buffer`; asked in file order."""
+        self._line += self.buffer.count(b"\n", self._counted, at)
+        self._counted = at
+        return self._line
+
+    def more(self) -> bool:
+        """Drop the lines before `pos` and add the next chunk's whole lines; False when the
+        file has no more."""
+        if self._at_end:
+            return False
+        assert self._handle is not None
+        parts = [self._rest]
+        while True:
+            chunk = self._handle.read(_CHUNK)
+            if not chunk:
+                self._at_end, self._rest = True, b""
+                break
+            cut = chunk.rfind(b"\n") + 1
+            if cut:
+                parts.append(chunk[:cut])
+                self._rest = chunk[cut:]
+                break
+            parts.append(chunk)  # a line longer than a chunk
+        added = b"".join(parts)
+        self.number(self.pos)
+        self.buffer = self.buffer[self.pos - 1 :] + added  # the "\n" before pos stays
+        self._counted = self.pos = 1
+        return bool(added)
+
+    def next_line(self) -> tuple[int, bytes] | None:
+        """The line at `pos`, numbered, without its line ending; `pos` moves past it."""
+        while True:
+            end = self.buffer.find(b"\n", self.pos)
+            if end >= 0:
+                after = end + 1
+                break
+            if self.pos < len(self.buffer):  # the file's last line, with no line ending
+                end = after = len(self.buffer)
+                break
+            if not self.more():
+                return None
+        raw = self.buffer[self.pos : end]
+        number = self.number(self.pos)
+        self.pos = after
+        return number, raw.rstrip(b"\r\n")
+
     def ended(self) -> None:
-        """Every line was taken: `last` is the number of the last one."""
-        # zip takes a number before it finds the lines are over: one too many.
-        self.last = next(self._numbers) - 2
+        """Every line was taken (`pos` at the end): `last` is the number of the last one."""
+        after = self.number(len(self.buffer))  # the line after the last "\n"
+        self.last = after - 1 if self.buffer.endswith(b"\n") else after
 
 
 _non_finite = [0]  # floats the import's JSON parsing found NaN or infinite, ever
@@ -485,22 +574,38 @@ _FENCE = FRONT_MATTER_FENCE.encode()
 _FOUND = "found"  # on a KIND_TEXT event: the hash of the readable text as it is now
 _BLOCK = BLOCK_PREFIX.encode()
 _SUFFIX = BLOCK_SUFFIX.encode()
-_SPECIAL = (b"```", _BLOCK)  # what starts a code block or a metadata block
-_HASHED_AT_ONCE = 4096  # lines of prose held before they are hashed: memory stays flat
+_CHUNK = 1 << 22  # bytes read at a time: memory stays flat whatever the export's size
+# A line that opens a code block or starts a metadata block, found with the "\n" before it
+# (a pattern starting with ^ tries every position; one starting with "\n" skips to them).
+_SPECIAL_LINE = re.compile(rb"\n(?:```|" + re.escape(_BLOCK) + rb")")
+# A line with more than spaces and tabs on it (a line ending's \r aside), found likewise.
+_TEXT_LINE = re.compile(rb"\n(?![ \t]*\r*$)", re.MULTILINE)
+_closing_fences: dict[int, re.Pattern[bytes]] = {}
+
+
+def _closing_fence(length: int) -> re.Pattern[bytes]:
+    """A line that closes a code block opened by `length` backticks: a line of as many or
+    more, with only spaces or tabs after them."""
+    pattern = _closing_fences.get(length)
+    if pattern is None:
+        pattern = re.compile(rb"\n`{%d,}[ \t]*\r*$" % length, re.MULTILINE)
+        _closing_fences[length] = pattern
+    return pattern
 
 
 def _events(lines: _Lines) -> Iterator[_Event]:
     """The front matter, then every metadata block outside code blocks, in order."""
-    with lines.reading() as numbered:
-        yield from _events_in(lines, numbered)
+    with lines.reading():
+        yield from _events_in(lines)
 
 
-def _events_in(lines: _Lines, numbered: Iterator[tuple[int, bytes]]) -> Iterator[_Event]:
-    first = next(numbered, None)
-    if first is None or first[1] != _FENCE:
+def _events_in(lines: _Lines) -> Iterator[_Event]:
+    first = lines.next_line()
+    if first is None or first[1].removeprefix(b"\xef\xbb\xbf") != _FENCE:
         lines.fail(1, "not an LLM Journal export: it does not start with llm-journal front matter")
     collected = []
-    for number, raw in numbered:
+    while (numbered := lines.next_line()) is not None:
+        number, raw = numbered
         if raw == _FENCE:
             break
         collected.append(lines.text(number, raw))
@@ -520,49 +625,76 @@ def _events_in(lines: _Lines, numbered: Iterator[tuple[int, bytes]]) -> Iterator
     if version < OLDEST_FORMAT_VERSION:
         lines.fail(1, f"unknown export format {version}")
     yield _Event("header", header, 1)
-    fence, fence_line = 0, 0
+    yield from _blocks(lines)
+
+
+def _blocks(lines: _Lines) -> Iterator[_Event]:
+    """The metadata blocks after the front matter. Everything else is readable text, hashed
+    a stretch at a time (code blocks included: only a block ends a stretch)."""
+    fence, fence_line = 0, 0  # the open code block's backticks, and its first line
     prose = ProseDigest()  # the readable text since the last block, for a KIND_TEXT block
-    unhashed: list[bytes] = []  # its latest lines, hashed a stretch at a time
-    keep = unhashed.append
     text_at = 0  # where that text starts (0: there is none)
-    # Most lines are prose: each costs a few tests here, no call of its own.
-    for number, raw in numbered:
+    start = lines.pos  # where its part not yet hashed starts
+
+    def first_text(end: int) -> int:
+        """The number of the first line with text from `start` to `end`, or 0."""
+        found = _TEXT_LINE.search(lines.buffer, start - 1, end)
+        return 0 if found is None else lines.number(found.start() + 1)
+
+    while True:
+        buffer = lines.buffer
         if fence:
-            if raw.startswith(b"`"):  # only a line of backticks closes the code block
-                stripped = raw.rstrip(b" \t")
-                if len(stripped) >= fence and not stripped.strip(b"`"):
-                    fence = 0
-        elif raw.startswith(_SPECIAL):
-            if raw.startswith(b"```"):
-                fence, fence_line = len(raw) - len(raw.lstrip(b"`")), number
-            else:
-                event = _read_block(lines, numbered, number, raw)
-                prose.add_lines(unhashed)
-                unhashed.clear()
+            found = _closing_fence(fence).search(buffer, lines.pos - 1)
+            if found is not None:
+                end = buffer.find(b"\n", found.end())
+                lines.pos = len(buffer) if end < 0 else end + 1
+                fence = 0
+                continue
+        else:
+            found = _SPECIAL_LINE.search(buffer, lines.pos - 1)
+            if found is not None:
+                at = found.start() + 1
+                if buffer.startswith(b"```", at):
+                    end = buffer.find(b"\n", at)
+                    end = len(buffer) if end < 0 else end + 1
+                    opening = buffer[at:end]
+                    fence = len(opening) - len(opening.lstrip(b"`"))
+                    text_at = text_at or first_text(at) or lines.number(at)
+                    fence_line = lines.number(at)
+                    lines.pos = end
+                    continue
+                prose.add_lines(buffer[start:at].split(b"\n"))
+                text_at = text_at or first_text(at)
+                lines.pos = at
+                event = _read_block(lines)
                 if event.kind == KIND_TEXT:
                     record = event.record
                     if set(record) != {TEXT_KEY} or not isinstance(record[TEXT_KEY], str):
-                        lines.fail(number, f"a text block holds only its {TEXT_KEY}")
+                        lines.fail(event.line, f"a text block holds only its {TEXT_KEY}")
                     record[_FOUND] = prose.hexdigest()
                 event.text_at = text_at
-                prose, text_at = ProseDigest(), 0
+                prose, text_at, start = ProseDigest(), 0, lines.pos
                 yield event
                 continue
-        keep(raw)
-        if len(unhashed) >= _HASHED_AT_ONCE:
-            prose.add_lines(unhashed)
-            unhashed.clear()
-        if not text_at and raw.rstrip(b" \t"):
-            text_at = number
+        # No line that matters in the rest of the buffer: all of it is readable text.
+        end = len(buffer)
+        prose.add_lines(buffer[start:end].split(b"\n"))
+        text_at = text_at or first_text(end)
+        lines.pos = end
+        if not lines.more():
+            break
+        start = lines.pos
     lines.ended()
     lines.text_after_blocks = text_at
     if fence:
         lines.fail(fence_line, "a code block opened here never closes; the file was edited or cut")
 
 
-def _read_block(
-    lines: _Lines, numbered: Iterator[tuple[int, bytes]], number: int, raw: bytes
-) -> _Event:
+def _read_block(lines: _Lines) -> _Event:
+    """The metadata block whose first line is at `lines.pos`."""
+    numbered = lines.next_line()
+    assert numbered is not None  # the line was found in the buffer
+    number, raw = numbered
     kind, _, payload = raw[len(_BLOCK) :].partition(b" ")
     if kind.decode("utf-8", "replace") not in BLOCK_KINDS:
         lines.fail(
@@ -570,7 +702,7 @@ def _read_block(
         )
     parts = [payload]
     while not parts[-1].rstrip().endswith(_SUFFIX):
-        following = next(numbered, None)
+        following = lines.next_line()
         if following is None:
             lines.fail(number, f"the llm-journal:{kind.decode()} block starting here never closes")
         parts.append(following[1])
@@ -677,6 +809,64 @@ class _Quick:
             (column.name, column, _quick_kind(column), _SHAPES.get((table, column.name)))
             for column in columns.values()
         ]
+        self._names = [name for name, _, _, _ in self.plan]
+        # What each record's value types (its signature) leave to test: see `passes`.
+        self._signatures: dict[tuple[type, ...], _Left | None] = {}
+
+    def passes(self, record: dict[str, Any]) -> bool:
+        """Whether every column of `record` surely passes its quick test, found without a
+        Python step per column: the types of its values (their signature, a few C calls)
+        settle all but the ranges of whole numbers and the times, tested here in bulk.
+        False says only "not surely": the column by column tests then run as always."""
+        values = list(map(record.get, self._names, repeat(_MISSING)))
+        signature = tuple(map(type, values))
+        left = self._signatures.get(signature, _UNKNOWN)
+        if left is _UNKNOWN:
+            if len(self._signatures) > 256:
+                self._signatures.clear()
+            left = self._signatures[signature] = self._left(signature)
+        if left is None:
+            return False
+        wholes, ids, moments = left.wholes(values), left.ids(values), left.moments(values)
+        if wholes and (min(wholes) < -INT64 or max(wholes) >= INT64):
+            return False
+        if ids and (min(ids) < 1 or max(ids) > MAX_RECORD_ID):
+            return False
+        return None not in map(_stored_moment, moments)
+
+    def _left(self, signature: tuple[type, ...]) -> _Left | None:
+        """What values of these types leave to test, or None when one of them fails its
+        quick test whatever its value (or may: a missing column, a null)."""
+        wholes, ids, moments = [], [], []
+        for i, ((_, column, kind, shape), exact) in enumerate(
+            zip(self.plan, signature, strict=True)
+        ):
+            if exact is _Missing:
+                if column.required:
+                    return None
+                continue
+            if exact is type(None):
+                if column.nullable:
+                    continue
+                return None
+            if kind == _TEXT:
+                passes = exact is str
+            elif kind == _WHOLE:
+                passes = exact is int
+                wholes.append(i)
+            elif kind == _RECORD_ID:
+                passes = exact is int
+                ids.append(i)
+            elif kind == _NUMBER:
+                passes = exact is int or exact is float
+            elif kind == _MOMENT:
+                passes = exact is str
+                moments.append(i)
+            else:
+                passes = True
+            if not passes or (shape is not None and not issubclass(exact, shape)):
+                return None
+        return _Left(_taker(wholes), _taker(ids), _taker(moments))
 
     @classmethod
     def of(cls, table: str, columns: dict[str, _Column]) -> _Quick:
@@ -691,6 +881,28 @@ class _Quick:
 
 
 _BUILT: dict[tuple[str, int], _Quick] = {}  # by table and its columns' dict
+
+
+@dataclass(frozen=True)
+class _Left:
+    """Of a record's values, those whose quick test their type does not settle."""
+
+    wholes: Callable[[list[Any]], tuple[Any, ...]]  # whole numbers: in range?
+    ids: Callable[[list[Any]], tuple[Any, ...]]  # record ids: from 1 to MAX_RECORD_ID?
+    moments: Callable[[list[Any]], tuple[Any, ...]]  # times: ones the journal can store?
+
+
+_UNKNOWN: Any = object()  # a signature not seen yet
+
+
+def _taker(positions: list[int]) -> Callable[[list[Any]], tuple[Any, ...]]:
+    """The values at `positions` of a list, as a tuple, by one C call."""
+    if not positions:
+        return lambda values: ()
+    if len(positions) == 1:
+        only = positions[0]
+        return lambda values: (values[only],)
+    return itemgetter(*positions)
 
 
 # A column's quick test (`_Quick`): exact types, as json gives them.
@@ -730,8 +942,9 @@ def _check_record(
             problem = _unusable(value)
             if problem:
                 fail(f"{table} field '{key}' {problem}")
+    quick = _Quick.of(table, columns)
     get = record.get
-    for name, column, kind, shape in _Quick.of(table, columns).plan:
+    for name, column, kind, shape in [] if quick.passes(record) else quick.plan:
         value = get(name, _MISSING)
         if value is _MISSING:
             if column.required:
@@ -753,7 +966,7 @@ def _check_record(
             elif kind == _NUMBER:
                 passes = exact is int or exact is float
             else:
-                passes = exact is str and utc_moment(value) is not None
+                passes = exact is str and _stored_moment(value) is not None
             if passes and (shape is None or isinstance(value, shape)):
                 continue
         problem = _check_value(table, column, value)
@@ -800,13 +1013,58 @@ def _check_record(
             except InvalidInputError as error:
                 fail(f"run template: {error.message}")
         try:  # what a replay of it will send
-            check_recorded(record.get("options", {}))
+            _check_recorded(record.get("options", {}))
         except InvalidInputError as error:
             fail(f"run options: {error.message.rstrip('.')}")
         try:
-            check_request(record.get("keep_alive"), record.get("think"))
+            _passed_once(check_request, record.get("keep_alive"), record.get("think"))
         except InvalidInputError as error:
             fail(f"run {error.message.rstrip('.')}")
+
+
+# Calls of a check on values alone (the same values, the same outcome) that passed lately,
+# as (check, its arguments, their types): most runs of an export repeat their neighbours'.
+_PASSED: set[tuple[Any, ...]] = set()
+
+
+def _passed_once(check: Callable[..., None], *values: Any) -> None:
+    """`check(*values)`, skipped when it passed lately for values equal to these and of the
+    same types (True is 1 to Python, not to a check); a list or an object is checked anew."""
+    key = (check, *values, *map(type, values))
+    try:
+        if key in _PASSED:
+            return
+    except TypeError:  # unhashable: not kept
+        check(*values)
+        return
+    check(*values)
+    if len(_PASSED) >= 4096:
+        _PASSED.clear()
+    _PASSED.add(key)
+
+
+def _check_recorded(options: Any) -> None:
+    """`check_recorded(options)`, leaving out the options that passed lately with the same
+    value: it checks each option on its own (whatever the others), so the first it refuses
+    is the same. A run's seed differs from its neighbours'; its other options rarely do."""
+    if type(options) is not dict:
+        check_recorded(options)
+        return
+    fresh: dict[Any, Any] = {}
+    keys: list[tuple[Any, ...]] = []
+    for name, value in options.items():
+        key = (check_recorded, name, value, type(value))
+        try:
+            if key in _PASSED:
+                continue
+            keys.append(key)
+        except TypeError:  # unhashable: checked each time, not kept
+            pass
+        fresh[name] = value
+    check_recorded(fresh)
+    if len(_PASSED) >= 4096:
+        _PASSED.clear()
+    _PASSED.update(keys)
 
 
 def _last_user_text(messages: list[dict[str, Any]]) -> str:
