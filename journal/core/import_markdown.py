@@ -1013,58 +1013,13 @@ def _check_record(
             except InvalidInputError as error:
                 fail(f"run template: {error.message}")
         try:  # what a replay of it will send
-            _check_recorded(record.get("options", {}))
+            check_recorded(record.get("options", {}))
         except InvalidInputError as error:
             fail(f"run options: {error.message.rstrip('.')}")
         try:
-            _passed_once(check_request, record.get("keep_alive"), record.get("think"))
+            check_request(record.get("keep_alive"), record.get("think"))
         except InvalidInputError as error:
             fail(f"run {error.message.rstrip('.')}")
-
-
-# Calls of a check on values alone (the same values, the same outcome) that passed lately,
-# as (check, its arguments, their types): most runs of an export repeat their neighbours'.
-_PASSED: set[tuple[Any, ...]] = set()
-
-
-def _passed_once(check: Callable[..., None], *values: Any) -> None:
-    """`check(*values)`, skipped when it passed lately for values equal to these and of the
-    same types (True is 1 to Python, not to a check); a list or an object is checked anew."""
-    key = (check, *values, *map(type, values))
-    try:
-        if key in _PASSED:
-            return
-    except TypeError:  # unhashable: not kept
-        check(*values)
-        return
-    check(*values)
-    if len(_PASSED) >= 4096:
-        _PASSED.clear()
-    _PASSED.add(key)
-
-
-def _check_recorded(options: Any) -> None:
-    """`check_recorded(options)`, leaving out the options that passed lately with the same
-    value: it checks each option on its own (whatever the others), so the first it refuses
-    is the same. A run's seed differs from its neighbours'; its other options rarely do."""
-    if type(options) is not dict:
-        check_recorded(options)
-        return
-    fresh: dict[Any, Any] = {}
-    keys: list[tuple[Any, ...]] = []
-    for name, value in options.items():
-        key = (check_recorded, name, value, type(value))
-        try:
-            if key in _PASSED:
-                continue
-            keys.append(key)
-        except TypeError:  # unhashable: checked each time, not kept
-            pass
-        fresh[name] = value
-    check_recorded(fresh)
-    if len(_PASSED) >= 4096:
-        _PASSED.clear()
-    _PASSED.update(keys)
 
 
 def _last_user_text(messages: list[dict[str, Any]]) -> str:
