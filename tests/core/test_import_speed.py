@@ -99,7 +99,9 @@ def test_reading_costs_no_step_per_line_of_text(tmp_path: Path) -> None:
             list(read_export(journal, path))  # what is worked out once, out of the count
             counts.append(_traced(lambda: list(read_export(journal, path))))  # noqa: B023
     short, long = counts
-    assert sum(long.values()) == sum(short.values()), {k: (short[k], long[k]) for k in short.keys() | long.keys() if short[k] != long[k]}
+    assert sum(long.values()) == sum(short.values()), {
+        k: (short[k], long[k]) for k in short.keys() | long.keys() if short[k] != long[k]
+    }
 
 
 def test_a_good_record_is_checked_without_a_step_per_column(tmp_path: Path) -> None:
