@@ -11,16 +11,16 @@ from two threads at once. Light to import: the core is imported inside the funct
 from __future__ import annotations
 
 import argparse
-import queue
 import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from journal.cli_stream import StopOnSignals
 from journal.core.formatting import plural
 
 if TYPE_CHECKING:
+    import queue
+
     from journal.core.grade_records import Grade, SavedExpectation
     from journal.core.grading import GradeResult, RunOutcome
     from journal.core.grading_queue import GradingEvents, GradingQueue
@@ -232,6 +232,10 @@ class GradingInbox:
     the terminal. `stop` (from a signal handler: SimpleQueue.put is reentrant) ends a wait."""
 
     def __init__(self) -> None:
+        # Imported here, as signals and threads are in wait_for_results: `journal show`
+        # prints grades through this module and waits for none.
+        import queue
+
         self._events: queue.SimpleQueue[GradingEvent] = queue.SimpleQueue()
 
     def events(self) -> GradingEvents:
@@ -253,6 +257,8 @@ class GradingInbox:
 
     def arrived(self) -> Iterator[GradingEvent]:
         """The events that came in so far, without waiting."""
+        import queue
+
         while True:
             try:
                 yield self._events.get_nowait()
@@ -391,6 +397,7 @@ class RunGrading:
         """With `wait`: print the judge and similar results as they come until all are in.
         Ctrl-C stops waiting (what is not in is said to be missing): returns the exit
         code then, else None."""
+        from journal.cli_stream import StopOnSignals
         from journal.core.cancel import CancelToken
 
         self._print_arrived()

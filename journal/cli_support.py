@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import difflib
 import json
 import re
 import sys
@@ -174,6 +173,8 @@ def _looks_like_option(token: str) -> bool:
 
 def _did_you_mean(given: str, known: Sequence[str]) -> str:
     """` Did you mean 'search'?`, or empty when nothing is close."""
+    import difflib  # only a refused argument needs it
+
     close = difflib.get_close_matches(given, known, n=1, cutoff=0.6)
     return f" Did you mean '{close[0]}'?" if close else ""
 

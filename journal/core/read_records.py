@@ -266,9 +266,12 @@ def end_if_owner_gone(run: Run | RunRecord, now: datetime) -> bool:
     """Make `run` (in memory) what it is once its live status is known false: interrupted,
     text intact, when the process that recorded it is gone. The write path saves that on
     open; a command that only reads shows it so, leaving the file as it is."""
+    if not run.status.is_live:
+        return False
+    # Only a live run asks whose it is: the check imports `socket`, which a read spares.
     from journal.core.ownership import owner_is_gone
 
-    if not run.status.is_live or not owner_is_gone(run.owner, run.heartbeat_at, now):
+    if not owner_is_gone(run.owner, run.heartbeat_at, now):
         return False
     run.status = RunStatus.INTERRUPTED
     run.error = run.error or INTERRUPTED_MESSAGE
