@@ -32,6 +32,8 @@ NEVER_READ = (
     "socket",
     # "did you mean": only a refused argument or expectation kind
     "difflib",
+    # grading runs as a command makes them, and waiting for judge/similar results
+    "journal.cli_grading_wait",
     # a damaged journal's hints
     "glob",
     "shlex",

@@ -14,7 +14,7 @@ import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, fields
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from journal.core.domain import RunStatus, Verdict
 from journal.core.errors import NotFoundError
@@ -288,8 +288,11 @@ def run_images(reader: Reader, run: RunRecord) -> list[StoredImage]:
 # -- grades -----------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class _ExpectationRow:
+# The rows below are NamedTuples, not frozen dataclasses: read by attribute alone, and a
+# dataclass costs `journal show` ten times as much to define at import.
+
+
+class _ExpectationRow(NamedTuple):
     id: int
     uuid: str
     experiment_id: int
@@ -305,8 +308,7 @@ class _ExpectationRow:
     updated_at: datetime
 
 
-@dataclass(frozen=True)
-class _GradeRow:
+class _GradeRow(NamedTuple):
     id: int
     uuid: str
     run_id: int
@@ -323,8 +325,7 @@ class _GradeRow:
     created_at: datetime
 
 
-@dataclass(frozen=True)
-class _InputRow:
+class _InputRow(NamedTuple):
     id: int
     uuid: str
     experiment_id: int
