@@ -8,8 +8,7 @@ functions.
 from __future__ import annotations
 
 import argparse
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 if TYPE_CHECKING:
     from journal.cli_grading_wait import RunGrading
@@ -215,15 +214,17 @@ def grading_from_args(journal: Journal, args: argparse.Namespace) -> RunGrading:
 # -- journal show -----------------------------------------------------------------------
 
 
-@dataclass
-class RunGrades:
+# NamedTuples, not dataclasses: built once and read by attribute, and lighter for `show` to
+# define at import.
+
+
+class RunGrades(NamedTuple):
     grades: list[Grade]
     outcome: RunOutcome
     history: list[Grade]
 
 
-@dataclass
-class ExperimentGrades:
+class ExperimentGrades(NamedTuple):
     """What `journal show` says about an experiment's grading."""
 
     expectations: list[SavedExpectation]

@@ -11,8 +11,8 @@ import re
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from journal.core import messages
 from journal.core.errors import (
@@ -41,9 +41,9 @@ _READONLY_DBMOVED = _READONLY | (4 << 8)
 _READONLY_DIRECTORY = _READONLY | (6 << 8)
 
 
-@dataclass(frozen=True)
-class FileState:
-    """What a path holds, found without writing to it."""
+class FileState(NamedTuple):
+    """What a path holds, found without writing to it. (A NamedTuple, not a frozen
+    dataclass: every read command defines it, and a dataclass costs more to define.)"""
 
     exists: bool
     version: int  # 0 for a new or empty file

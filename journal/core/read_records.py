@@ -288,8 +288,8 @@ def run_images(reader: Reader, run: RunRecord) -> list[StoredImage]:
 # -- grades -----------------------------------------------------------------------------
 
 
-# The rows below are NamedTuples, not frozen dataclasses: read by attribute alone, and a
-# dataclass costs `journal show` ten times as much to define at import.
+# The records below are NamedTuples, not frozen dataclasses: read by attribute alone, and a
+# dataclass costs `journal show` several times as much to define at import.
 
 
 class _ExpectationRow(NamedTuple):
@@ -334,8 +334,7 @@ class _InputRow(NamedTuple):
     updated_at: datetime
 
 
-@dataclass(frozen=True)
-class RunGrading:
+class RunGrading(NamedTuple):
     """A run's current grades, what they add up to, and (when asked) every grading."""
 
     grades: list[Grade]
@@ -343,8 +342,7 @@ class RunGrading:
     history: list[Grade]
 
 
-@dataclass(frozen=True)
-class ExperimentGrading:
+class ExperimentGrading(NamedTuple):
     """An experiment's expectations, rule, each run's grading and its repeats."""
 
     expectations: list[SavedExpectation]
