@@ -599,7 +599,7 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
         many_hosts: bool = False,
     ) -> argparse.ArgumentParser:
         if only is not None and name != only:
-            return argparse.ArgumentParser(add_help=False)  # a stand-in, never used
+            return JournalArgumentParser(add_help=False)  # a stand-in, never used
         sub = commands.add_parser(name, help=help_text, description=help_text)
         _common(sub, top=False, many_hosts=many_hosts)
         if json_output:

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from journal.cli_support import help_width
 from journal.core.expectations import parse_expectation
 from journal.core.grades import add_expectation
 from journal.core.models import Run, RunStatus
@@ -50,6 +51,10 @@ NOT_WAITING = (
 )
 """Modules for commands that wait or stream; `matrix` still loads them through cli_replay."""
 
+NOT_FITTING = ("shutil", "bz2", "lzma")
+"""argparse asks shutil the terminal's width (cli_support.help_width answers without it);
+`matrix` still loads it, to fit its table to the terminal (journal.cli_fit)."""
+
 SHOW_PLAIN = ("journal.core.output_format",)
 """A journal whose runs asked for no format never checks one."""
 
@@ -57,12 +62,12 @@ SHOW_JSON = (*SHOW_PLAIN, "journal.cli_conversation")
 """--json lists the runs flat: no threads of a conversation to draw."""
 
 COMMANDS: list[tuple[list[str], tuple[str, ...]]] = [
-    (["list", "--limit", "200", "--json"], NEVER_READ + NOT_WAITING),
-    (["list"], NEVER_READ + NOT_WAITING),
-    (["search", "quokka"], NEVER_READ + NOT_WAITING),
-    (["search", "quokka", "--json"], NEVER_READ + NOT_WAITING),
-    (["show", "1", "--json"], NEVER_READ + NOT_WAITING + SHOW_JSON),
-    (["show", "1"], NEVER_READ + NOT_WAITING + SHOW_PLAIN),
+    (["list", "--limit", "200", "--json"], NEVER_READ + NOT_WAITING + NOT_FITTING),
+    (["list"], NEVER_READ + NOT_WAITING + NOT_FITTING),
+    (["search", "quokka"], NEVER_READ + NOT_WAITING + NOT_FITTING),
+    (["search", "quokka", "--json"], NEVER_READ + NOT_WAITING + NOT_FITTING),
+    (["show", "1", "--json"], NEVER_READ + NOT_WAITING + NOT_FITTING + SHOW_JSON),
+    (["show", "1"], NEVER_READ + NOT_WAITING + NOT_FITTING + SHOW_PLAIN),
     (["matrix", "--json"], NEVER_READ),
 ]
 
@@ -134,3 +139,40 @@ def test_show_still_imports_what_a_format_or_a_conversation_needs(db_path: Path)
         )
     loaded = _loaded(db_path, ["show", "1"])
     assert {"journal.cli_conversation", "journal.core.output_format"} <= loaded
+
+
+@pytest.mark.parametrize("columns", [None, "100", "37", "0", "-3", "wide", ""])
+def test_help_width_is_what_shutil_says(
+    monkeypatch: pytest.MonkeyPatch, columns: str | None
+) -> None:
+    """The help is as wide as argparse made it with shutil (COLUMNS, else the terminal,
+    else 80)."""
+    import shutil
+
+    if columns is None:
+        monkeypatch.delenv("COLUMNS", raising=False)
+    else:
+        monkeypatch.setenv("COLUMNS", columns)
+    assert help_width() == shutil.get_terminal_size().columns
+
+
+def test_help_reads_as_argparse_wrote_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`journal --help` and a command's help, at a narrow width, as argparse's own formatter
+    (the one that asks shutil) lays them out."""
+    import argparse
+
+    from journal.cli import build_parser
+    from journal.cli_support import JournalArgumentParser
+
+    monkeypatch.setenv("COLUMNS", "57")
+
+    def helps() -> list[str]:
+        parser = build_parser()
+        show = build_parser("show")
+        return [parser.format_help(), parser.format_usage(), show.format_help()]
+
+    ours = helps()
+    monkeypatch.setattr(
+        JournalArgumentParser, "_get_formatter", argparse.ArgumentParser._get_formatter
+    )
+    assert ours == helps()
