@@ -290,7 +290,6 @@ def cmd_show(args: argparse.Namespace) -> int:
     from copy import copy
     from datetime import UTC, datetime
 
-    from journal.cli_conversation import thread_blocks
     from journal.cli_grading import experiment_grades
     from journal.core.errors import NotFoundError
     from journal.core.formatting import model_label, options_label, run_stats
@@ -340,6 +339,8 @@ def cmd_show(args: argparse.Namespace) -> int:
         record.update(grading.record())
         print_json(record, sys.stdout)
         return 0
+    from journal.cli_conversation import thread_blocks  # the text's threads, not --json's
+
     out = sys.stdout
     out.write(f"# {experiment.id}: {experiment.title or '(untitled)'}\n")
     if experiment.tags:
@@ -398,20 +399,22 @@ def cmd_show(args: argparse.Namespace) -> int:
 
 def _format_check(run: Run | RunRecord) -> FormatCheck | None:
     """What a finished run's answer is against the format it asked for; None without one."""
+    if run.format is None:
+        return None  # most runs: no format, and no output_format to import
     from journal.core.domain import RunStatus
     from journal.core.output_format import check_answer
 
-    if run.format is None or run.status is not RunStatus.DONE:
+    if run.status is not RunStatus.DONE:
         return None
     return check_answer(run.format, run.response)
 
 
 def format_lines(run: Run | RunRecord) -> str:
     """The format a run asked for, on one line, and what its answer turned out to be."""
-    from journal.core.output_format import format_label
-
     if run.format is None:
         return ""
+    from journal.core.output_format import format_label
+
     lines = f"format: {format_label(run.format)}\n"
     check = _format_check(run)
     if check is not None:
@@ -596,7 +599,7 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
         many_hosts: bool = False,
     ) -> argparse.ArgumentParser:
         if only is not None and name != only:
-            return argparse.ArgumentParser(add_help=False)  # a stand-in, never used
+            return JournalArgumentParser(add_help=False)  # a stand-in, never used
         sub = commands.add_parser(name, help=help_text, description=help_text)
         _common(sub, top=False, many_hosts=many_hosts)
         if json_output:

@@ -13,7 +13,6 @@ import sys
 from typing import TYPE_CHECKING
 
 from journal.cli_grading import (
-    GradingInbox,
     add_grading_arguments,
     expectation_line,
     expectation_record,
@@ -23,6 +22,7 @@ from journal.cli_grading import (
     run_grading_record,
     try_line,
 )
+from journal.cli_grading_wait import GradingInbox
 from journal.cli_stream import StopOnSignals
 from journal.cli_support import (
     AddCommand,

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import difflib
 import json
+import os
 import re
 import sys
 from collections.abc import Callable, Iterator, Sequence
@@ -127,6 +127,11 @@ class JournalArgumentParser(argparse.ArgumentParser):
     """argparse, with each mistake told in one line instead of a usage block and an exit,
     and a misspelled command, option or choice answered with the likely one."""
 
+    def _get_formatter(self) -> argparse.HelpFormatter:
+        """argparse's formatter at the width argparse would give it (see `help_width`)."""
+        make: Callable[..., argparse.HelpFormatter] = self.formatter_class
+        return make(prog=self.prog, width=help_width() - 2)
+
     def error(self, message: str) -> NoReturn:
         self._refuse(f"error: {message}" + ("" if message.endswith("?") else "."))
 
@@ -165,6 +170,24 @@ class JournalArgumentParser(argparse.ArgumentParser):
         return parsed, extras
 
 
+def help_width() -> int:
+    """`shutil.get_terminal_size().columns`, as argparse asks it for its help (COLUMNS, else
+    the terminal on standard output, else 80), without importing shutil: argparse asks on
+    every argument a parser adds, and shutil, with the compression modules it imports, was
+    a read command's largest import after dataclasses (tests/test_cli_read_imports.py)."""
+    try:
+        columns = int(os.environ["COLUMNS"])
+    except (KeyError, ValueError):
+        columns = 0
+    if columns <= 0:
+        stdout = sys.__stdout__
+        try:
+            columns = os.get_terminal_size(stdout.fileno()).columns if stdout is not None else 0
+        except (AttributeError, ValueError, OSError):
+            columns = 0
+    return columns or 80
+
+
 def _looks_like_option(token: str) -> bool:
     """`--limt`, `-x`; not `-` or `-5`."""
     return (token.startswith("--") and len(token) > 2) or (
@@ -174,6 +197,8 @@ def _looks_like_option(token: str) -> bool:
 
 def _did_you_mean(given: str, known: Sequence[str]) -> str:
     """` Did you mean 'search'?`, or empty when nothing is close."""
+    import difflib  # only a refused argument needs it
+
     close = difflib.get_close_matches(given, known, n=1, cutoff=0.6)
     return f" Did you mean '{close[0]}'?" if close else ""
 

@@ -19,7 +19,6 @@ JSON or points at the network), so grading a run never meets a rule that cannot 
 
 from __future__ import annotations
 
-import difflib
 import enum
 import json
 import math
@@ -400,6 +399,8 @@ def _kind(line: str, word: str) -> Kind:
     try:
         return Kind(word)
     except ValueError:
+        import difflib  # only a misspelled kind needs it
+
         close = difflib.get_close_matches(word, [kind.value for kind in Kind], n=1)
         reason = (
             messages.message(messages.EXPECT_NO_SUCH_KIND_CLOSE, word=word, close=close[0])

@@ -17,7 +17,7 @@ import json
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from typing import Any, Protocol, TypeVar
+from typing import Any, NamedTuple, Protocol, TypeVar
 
 from journal.core import messages
 from journal.core.domain import RunStatus, Verdict
@@ -103,10 +103,10 @@ _Run = TypeVar("_Run", bound=Gradable)
 # -- one expectation, one run ------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class _Finding:
+class _Finding(NamedTuple):
     """What a check found, true either way: `met` before negation, `fact` a reason that
-    reads right whether the expectation was negated or not."""
+    reads right whether the expectation was negated or not. (A NamedTuple: read by
+    attribute alone, and lighter to define at import than a dataclass.)"""
 
     met: bool
     fact: Message

@@ -6,15 +6,13 @@ Plain `sqlite3` only, no ORM: the storage layer (which writes) and the read laye
 
 from __future__ import annotations
 
-import glob
 import os
 import re
-import shlex
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from journal.core import messages
 from journal.core.errors import (
@@ -43,9 +41,9 @@ _READONLY_DBMOVED = _READONLY | (4 << 8)
 _READONLY_DIRECTORY = _READONLY | (6 << 8)
 
 
-@dataclass(frozen=True)
-class FileState:
-    """What a path holds, found without writing to it."""
+class FileState(NamedTuple):
+    """What a path holds, found without writing to it. (A NamedTuple, not a frozen
+    dataclass: every read command defines it, and a dataclass costs more to define.)"""
 
     exists: bool
     version: int  # 0 for a new or empty file
@@ -92,6 +90,8 @@ def damaged_message(path: Path, detail: str, *, unchanged: bool = False) -> Mess
 
     Not SQLite's `.recover`: many builds (Debian's among them) lack what it needs, and its
     output would not be recognised as a journal."""
+    import shlex  # a damaged journal only: reading a sound one spares the import
+
     damaged = messages.JOURNAL_DAMAGED_UNCHANGED if unchanged else messages.JOURNAL_DAMAGED
     backup = latest_backup(path)
     quoted = shlex.quote(str(path))
@@ -105,6 +105,8 @@ def damaged_message(path: Path, detail: str, *, unchanged: bool = False) -> Mess
 
 def latest_backup(path: Path) -> Path | None:
     """The newest `NAME.schemaN.bak` beside the journal (made before a migration), if any."""
+    import glob
+
     pattern = re.compile(re.escape(path.name) + r"\.schema(\d+)\.bak")
     try:
         found = [

@@ -14,7 +14,7 @@ import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, fields
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from journal.core.domain import RunStatus, Verdict
 from journal.core.errors import NotFoundError
@@ -266,9 +266,12 @@ def end_if_owner_gone(run: Run | RunRecord, now: datetime) -> bool:
     """Make `run` (in memory) what it is once its live status is known false: interrupted,
     text intact, when the process that recorded it is gone. The write path saves that on
     open; a command that only reads shows it so, leaving the file as it is."""
+    if not run.status.is_live:
+        return False
+    # Only a live run asks whose it is: the check imports `socket`, which a read spares.
     from journal.core.ownership import owner_is_gone
 
-    if not run.status.is_live or not owner_is_gone(run.owner, run.heartbeat_at, now):
+    if not owner_is_gone(run.owner, run.heartbeat_at, now):
         return False
     run.status = RunStatus.INTERRUPTED
     run.error = run.error or INTERRUPTED_MESSAGE
@@ -285,8 +288,11 @@ def run_images(reader: Reader, run: RunRecord) -> list[StoredImage]:
 # -- grades -----------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class _ExpectationRow:
+# The records below are NamedTuples, not frozen dataclasses: read by attribute alone, and a
+# dataclass costs `journal show` several times as much to define at import.
+
+
+class _ExpectationRow(NamedTuple):
     id: int
     uuid: str
     experiment_id: int
@@ -302,8 +308,7 @@ class _ExpectationRow:
     updated_at: datetime
 
 
-@dataclass(frozen=True)
-class _GradeRow:
+class _GradeRow(NamedTuple):
     id: int
     uuid: str
     run_id: int
@@ -320,8 +325,7 @@ class _GradeRow:
     created_at: datetime
 
 
-@dataclass(frozen=True)
-class _InputRow:
+class _InputRow(NamedTuple):
     id: int
     uuid: str
     experiment_id: int
@@ -330,8 +334,7 @@ class _InputRow:
     updated_at: datetime
 
 
-@dataclass(frozen=True)
-class RunGrading:
+class RunGrading(NamedTuple):
     """A run's current grades, what they add up to, and (when asked) every grading."""
 
     grades: list[Grade]
@@ -339,8 +342,7 @@ class RunGrading:
     history: list[Grade]
 
 
-@dataclass(frozen=True)
-class ExperimentGrading:
+class ExperimentGrading(NamedTuple):
     """An experiment's expectations, rule, each run's grading and its repeats."""
 
     expectations: list[SavedExpectation]

@@ -12,7 +12,7 @@ syntax error.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 SEARCH_SYNTAX_HELP = (
     'words must all appear; "quoted words" must appear together as a phrase; OR (in '
@@ -32,8 +32,7 @@ _PIECE = re.compile(r'"([^"]*)"|\S+')
 _OR = "OR"
 
 
-@dataclass(frozen=True)
-class _Term:
+class _Term(NamedTuple):  # not a frozen dataclass: lighter to define, read the same
     words: tuple[str, ...]
     quoted: bool  # typed in quotes: exact, never a prefix
 
