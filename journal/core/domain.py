@@ -7,8 +7,10 @@ Light to import on purpose: the window imports this at start-up, before the stor
 from __future__ import annotations
 
 import enum
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
+from typing import Any
 
 MAX_RECORD_ID = 2**31 - 1
 """The largest id an experiment or a run may have. The search index will pack an experiment
@@ -172,3 +174,20 @@ class SearchHit:
     title: str
     snippet: str
     archived: bool = False  # found although the default list hides it
+
+
+def last_user_text(messages: Sequence[Any]) -> str:
+    """A run's prompt as people mean it: its last user message's text ("" without one).
+    The window, `show`, the export and import all read a run's prompt through this."""
+    for message in reversed(messages):
+        if isinstance(message, dict) and message.get("role") == "user":
+            return str(message.get("content", ""))
+    return ""
+
+
+def tokens_per_second(eval_count: int | None, eval_duration: int | None) -> float | None:
+    """Generation speed from Ollama's counts (its duration is in nanoseconds); None when a
+    run did not say."""
+    if eval_count and eval_duration:
+        return eval_count / eval_duration * 1e9
+    return None

@@ -42,7 +42,7 @@ from typing import Any, BinaryIO, NoReturn
 from sqlalchemy import text
 from sqlmodel import Session
 
-from journal.core.domain import MAX_RECORD_ID, RunStatus, Verdict
+from journal.core.domain import MAX_RECORD_ID, RunStatus, Verdict, last_user_text
 from journal.core.errors import InvalidInputError
 from journal.core.expectations import MAX_WEIGHT, Expectation, Kind, Target, check_expectation
 from journal.core.formatting import plural, short_digest
@@ -1009,7 +1009,7 @@ def _check_record(
         template = record.get("template")
         if template is not None:
             try:  # the text it says it sent must be what its template gives
-                check_template(template, _last_user_text(messages), record.get("system_prompt", ""))
+                check_template(template, last_user_text(messages), record.get("system_prompt", ""))
             except InvalidInputError as error:
                 fail(f"run template: {error.message}")
         try:  # what a replay of it will send
@@ -1020,14 +1020,6 @@ def _check_record(
             check_request(record.get("keep_alive"), record.get("think"))
         except InvalidInputError as error:
             fail(f"run {error.message.rstrip('.')}")
-
-
-def _last_user_text(messages: list[dict[str, Any]]) -> str:
-    """The run's prompt, as `Run.prompt` reads it: the last user message."""
-    for message in reversed(messages):
-        if message.get("role") == "user":
-            return str(message.get("content", ""))
-    return ""
 
 
 def _check_grading(fail: Callable[[str], NoReturn], grading: Any) -> None:

@@ -42,7 +42,7 @@ from journal.core.dispatch import (
     Work,
     find_pinned,
 )
-from journal.core.domain import ExperimentFilter
+from journal.core.domain import ExperimentFilter, last_user_text
 from journal.core.errors import (
     InvalidInputError,
     NotFoundError,
@@ -441,17 +441,12 @@ def get_check_record(session: Session, check_id: int) -> MigrationCheck:
     return check
 
 
-def _last_user_text(messages_json: str | None) -> str:
+def _prompt_of(messages_json: str | None) -> str:
     try:
         messages = json.loads(messages_json or "[]")
     except json.JSONDecodeError:
         return ""
-    if not isinstance(messages, list):
-        return ""
-    for message in reversed(messages):
-        if isinstance(message, dict) and message.get("role") == "user":
-            return str(message.get("content", ""))
-    return ""
+    return last_user_text(messages) if isinstance(messages, list) else ""
 
 
 _ITEMS_SQL = """
@@ -486,7 +481,7 @@ def _item_views(
                 new_run_id=row[3],
                 experiment_id=row[4],
                 experiment_title=row[5],
-                prompt=_last_user_text(row[6]),
+                prompt=_prompt_of(row[6]),
                 source_model=row[7],
                 baseline=baseline,
                 new_status=new_status,

@@ -17,7 +17,7 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Field, SQLModel
 
-from journal.core.domain import RunStatus, Verdict
+from journal.core.domain import RunStatus, Verdict, last_user_text, tokens_per_second
 
 __all__ = [
     "Batch",
@@ -181,9 +181,7 @@ class Run(SQLModel, table=True):
 
     @property
     def tokens_per_second(self) -> float | None:
-        if self.eval_count and self.eval_duration:
-            return self.eval_count / self.eval_duration * 1e9
-        return None
+        return tokens_per_second(self.eval_count, self.eval_duration)
 
     @property
     def short_digest(self) -> str:
@@ -194,10 +192,7 @@ class Run(SQLModel, table=True):
     @property
     def prompt(self) -> str:
         """The last user message: what people mean by "the prompt" of a run."""
-        for message in reversed(self.messages):
-            if message.get("role") == "user":
-                return str(message.get("content", ""))
-        return ""
+        return last_user_text(self.messages)
 
 
 class CheckStatus(enum.StrEnum):

@@ -16,7 +16,7 @@ from dataclasses import dataclass, fields
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from journal.core.domain import RunStatus, Verdict
+from journal.core.domain import RunStatus, Verdict, last_user_text, tokens_per_second
 from journal.core.errors import NotFoundError
 from journal.core.grade_records import (
     Grade,
@@ -129,9 +129,7 @@ class RunRecord:
 
     @property
     def tokens_per_second(self) -> float | None:
-        if self.eval_count and self.eval_duration:
-            return self.eval_count / self.eval_duration * 1e9
-        return None
+        return tokens_per_second(self.eval_count, self.eval_duration)
 
     @property
     def short_digest(self) -> str:
@@ -142,10 +140,7 @@ class RunRecord:
     @property
     def prompt(self) -> str:
         """The last user message: what people mean by "the prompt" of a run."""
-        for message in reversed(self.messages):
-            if message.get("role") == "user":
-                return str(message.get("content", ""))
-        return ""
+        return last_user_text(self.messages)
 
 
 EXPERIMENT_COLUMNS = tuple(field.name for field in fields(ExperimentRecord))
