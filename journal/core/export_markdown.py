@@ -15,10 +15,12 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from itertools import repeat
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
@@ -39,6 +41,7 @@ from journal.core.export_target import (
     write_assets,
     write_file_atomically,
     write_folder_atomically,
+    write_new_file,
 )
 from journal.core.export_text import (
     code,
@@ -498,7 +501,40 @@ def _block(kind: str, record: dict[str, Any]) -> str:
     return metadata_block(kind, record, one_line=True)
 
 
+# Labels made once per distinct model or options: a journal's runs share a few of each, and
+# each label is a dozen escapes and encodings. Kept while there are few of them; a key
+# holds only text or None (1, 1.0 and True are equal keys, but not the same text).
+_LABELS_KEPT = 4096
+_MISSING = object()  # a key the record lacks: never a cache key (its text differs from None's)
+_TEXT_OR_NONE = frozenset({str, type(None)})
+_model_lines: dict[tuple[Any, ...], str] = {}
+_glance_models: dict[tuple[Any, ...], str] = {}
+_option_labels: dict[tuple[str, str], str] = {}
+_MODEL_FIELDS = (
+    "model",
+    "model_digest",
+    "model_family",
+    "model_parameter_size",
+    "model_quantization",
+    "host",
+)
+
+
+def _remember(memo: dict[Any, str], key: Any, label: str) -> str:
+    if len(memo) < _LABELS_KEPT:
+        memo[key] = label
+    return label
+
+
 def _model_line(run: dict[str, Any]) -> str:
+    key = tuple(map(run.get, _MODEL_FIELDS, repeat(_MISSING)))
+    if not set(map(type, key)) <= _TEXT_OR_NONE:
+        return _make_model_line(run)
+    line = _model_lines.get(key)
+    return _remember(_model_lines, key, _make_model_line(run)) if line is None else line
+
+
+def _make_model_line(run: dict[str, Any]) -> str:
     parts = [code(str(run.get("model", "")))]
     digest = str(run.get("model_digest") or "")
     if digest:
@@ -516,6 +552,14 @@ def _options_line(run: dict[str, Any]) -> str:
     options = run.get("options")
     if not isinstance(options, dict) or not options:
         return "model defaults"
+    key = ("line", encode_json(options))  # the same text: the same options, in their order
+    line = _option_labels.get(key)
+    if line is not None:
+        return line
+    return _remember(_option_labels, key, _make_options_line(options))
+
+
+def _make_options_line(options: dict[str, Any]) -> str:
     return " · ".join(
         code_span(f"{readable(str(key))}={_json_text(value)}") for key, value in options.items()
     )
@@ -534,13 +578,13 @@ def _request_line(run: dict[str, Any]) -> str:
     return " · ".join(parts)
 
 
-def _format_schema(run: dict[str, Any], level: int) -> Iterator[str]:
+def _format_schema(out: list[str], run: dict[str, Any], level: int) -> None:
     """The JSON schema the answer was asked to follow, as the model was sent it."""
     schema = run.get("format")
     if schema is None or schema == "json":
         return
-    yield heading(level, "Format: JSON schema")
-    yield code_block(json.dumps(schema, ensure_ascii=False, indent=2))
+    out.append(heading(level, "Format: JSON schema"))
+    out.append(code_block(json.dumps(schema, ensure_ascii=False, indent=2)))
 
 
 def _image_links(run: dict[str, Any], refs: Any) -> str:
@@ -606,51 +650,51 @@ def _status_line(run: dict[str, Any]) -> str:
     return " · ".join(parts)
 
 
-def _messages(run: dict[str, Any], level: int) -> Iterator[str]:
+def _messages(out: list[str], run: dict[str, Any], level: int) -> None:
     messages = run.get("messages")
     if not isinstance(messages, list) or not messages:
         return
     only = messages[0] if len(messages) == 1 else None
     if isinstance(only, dict) and only.get("role") == "user" and set(only) <= {"role", "content"}:
-        yield heading(level, "Prompt")
-        yield code_block(_as_text(only.get("content")))
+        out.append(heading(level, "Prompt"))
+        out.append(code_block(_as_text(only.get("content"))))
         return
-    yield heading(level, "Conversation")
+    out.append(heading(level, "Conversation"))
     for message in messages:
         if not isinstance(message, dict):
-            yield code_block(_json_text(message), "json")
+            out.append(code_block(_json_text(message), "json"))
             continue
         images = message.get("images")
         shown = ("role", "content", "images") if isinstance(images, list) else ("role", "content")
         extras = sorted(str(key) for key in message if key not in shown)
         note = f" ({', '.join(inline(key) for key in extras)} in the metadata)" if extras else ""
-        yield f"**{inline(_as_text(message.get('role')) or 'message')}:**{note}\n\n"
-        yield code_block(_as_text(message.get("content")))
-        yield _image_links(run, images)
+        out.append(f"**{inline(_as_text(message.get('role')) or 'message')}:**{note}\n\n")
+        out.append(code_block(_as_text(message.get("content"))))
+        out.append(_image_links(run, images))
 
 
 EMPTY_VALUE = "*(empty)*"
 
 
-def _template(template: Any, level: int) -> Iterator[str]:
+def _template(out: list[str], template: Any, level: int) -> None:
     """What the prompts above were rendered from: the templates as prompts are shown, each
     value as a person's text (the metadata holds them exactly)."""
     if not isinstance(template, dict):
         return
-    yield heading(level, "Template")
+    out.append(heading(level, "Template"))
     if _as_text(template.get("system")):
-        yield "**System prompt template:**\n\n"
-        yield code_block(_as_text(template["system"]))
-    yield "**Prompt template:**\n\n"
-    yield code_block(_as_text(template.get("prompt")))
+        out.append("**System prompt template:**\n\n")
+        out.append(code_block(_as_text(template["system"])))
+    out.append("**Prompt template:**\n\n")
+    out.append(code_block(_as_text(template.get("prompt"))))
     values = template.get("values")
     if isinstance(values, dict) and values:
-        yield "**Values:**\n\n"
+        out.append("**Values:**\n\n")
         items = [
             f"- {code(str(name))}: {inline(_as_text(value)) or EMPTY_VALUE}"
             for name, value in values.items()
         ]
-        yield "\n".join(items) + "\n\n"
+        out.append("\n".join(items) + "\n\n")
 
 
 def _list_item(value: str) -> str:
@@ -696,17 +740,19 @@ def _combine_line(grading: Any) -> str:
     return f"*A run passes with a weighted score of {threshold:g} or more.*"
 
 
-def _expectations(entry: ExperimentEntry, level: int, blocks: list[str] | None) -> Iterator[str]:
+def _expectations(
+    out: list[str], entry: ExperimentEntry, level: int, blocks: list[str] | None
+) -> None:
     """The expectations as a list of their one-line forms, and how their grades combine."""
     grading = entry.record.get(GRADING_KEY)
     if not entry.expectations and grading is None:
         return
     if blocks is not None:
         blocks.extend(_block(KIND_EXPECTATION, record) for record in entry.expectations)
-    yield heading(level, "Expectations")
+    out.append(heading(level, "Expectations"))
     if entry.expectations:
-        yield "\n".join(_expectation_item(record) for record in entry.expectations) + "\n\n"
-    yield _combine_line(grading) + "\n\n"
+        out.append("\n".join(_expectation_item(record) for record in entry.expectations) + "\n\n")
+    out.append(_combine_line(grading) + "\n\n")
 
 
 def _input_names(rows: list[dict[str, Any]]) -> list[str]:
@@ -723,14 +769,14 @@ def _input_cell(value: Any) -> str:
     return inline(value) if value is not None else ""
 
 
-def _inputs(entry: ExperimentEntry, level: int, blocks: list[str] | None) -> Iterator[str]:
+def _inputs(out: list[str], entry: ExperimentEntry, level: int, blocks: list[str] | None) -> None:
     """The input set as a table: a row per case, a column per variable, then the row's
     own expectations in their one-line form."""
     if not entry.inputs:
         return
     if blocks is not None:
         blocks.extend(_block(KIND_INPUT, row) for row in entry.inputs)
-    yield heading(level, "Inputs")
+    out.append(heading(level, "Inputs"))
     names = _input_names(entry.inputs)
     header = ["#", *(inline(name) for name in names), "Expectations"]
     lines = ["| " + " | ".join(header) + " |", "|--:|" + "---|" * (len(names) + 1)]
@@ -749,7 +795,7 @@ def _inputs(entry: ExperimentEntry, level: int, blocks: list[str] | None) -> Ite
             shown,
         ]
         lines.append("| " + " | ".join(cells) + " |")
-    yield "\n".join(lines) + "\n\n"
+    out.append("\n".join(lines) + "\n\n")
 
 
 def _grade_item(grade: dict[str, Any]) -> str:
@@ -776,8 +822,8 @@ def _expected_uuids(
 
 
 def _grades(
-    entry: RunEntry, expected: list[str], level: int, blocks: list[str] | None
-) -> Iterator[str]:
+    out: list[str], entry: RunEntry, expected: list[str], level: int, blocks: list[str] | None
+) -> None:
     """Every grade of the run in the metadata; for people, the current one of each
     expectation (the newest), in the expectations' order: pass or fail, and why."""
     if not entry.grades:
@@ -788,12 +834,12 @@ def _grades(
     for grade in entry.grades:  # oldest first: the newest of each expectation stays
         current[grade.get("expectation_uuid")] = grade
     shown = [current[uuid] for uuid in expected if uuid in current]
-    yield heading(level, "Grades")
+    out.append(heading(level, "Grades"))
     if shown:
-        yield "\n".join(_grade_item(grade) for grade in shown) + "\n\n"
+        out.append("\n".join(_grade_item(grade) for grade in shown) + "\n\n")
     others = len(entry.grades) - len(shown)
     if others:
-        yield (
+        out.append(
             f"*{plural(others, 'other grade')} (earlier, or of an expectation since removed) "
             "in the metadata.*\n\n"
         )
@@ -804,6 +850,8 @@ def _in_conversations(runs: list[RunEntry]) -> tuple[list[RunEntry], dict[int, s
     turn's follow-ups in the order they were made), and for each run in a conversation the
     line that says where it stands. A parent always comes before its follow-ups."""
     by_id = {run.record["id"]: run for run in runs}
+    if len(by_id) == len(runs) and all(run.record.get("parent_id") is None for run in runs):
+        return list(runs), {}  # no conversation: every run a root of its own, in id order
     followers: dict[int, list[RunEntry]] = {}
     for run in runs:  # ascending id: follow-ups in the order they were made
         parent = run.record.get("parent_id")
@@ -877,29 +925,54 @@ def _options_change(options: dict[str, Any], first: dict[str, Any]) -> str:
     return ", ".join(changed)
 
 
+def _glance_model(record: dict[str, Any]) -> str:
+    """`model@digest`, escaped."""
+    key = (record.get("model", _MISSING), record.get("model_digest"))
+    if not set(map(type, key)) <= _TEXT_OR_NONE:
+        return _make_glance_model(record)
+    label = _glance_models.get(key)
+    return _remember(_glance_models, key, _make_glance_model(record)) if label is None else label
+
+
+def _make_glance_model(record: dict[str, Any]) -> str:
+    model = str(record.get("model", ""))
+    if digest := short_digest(str(record.get("model_digest") or "")):
+        model += f"@{digest}"
+    return inline(model)
+
+
+def _glance_options(
+    options: dict[str, Any], first: dict[str, Any], first_text: str, is_first: bool
+) -> str:
+    """The first run's options, or how a run's differ from them (`same`)."""
+    key = ("first" if is_first else first_text, encode_json(options))
+    label = _option_labels.get(key)
+    if label is not None:
+        return label
+    if is_first:
+        change = ", ".join(f"{k}={_json_text(v)}" for k, v in options.items())
+        label = inline(change) or "model defaults"
+    else:
+        label = inline(_options_change(options, first)) or "same"
+    return _remember(_option_labels, key, label)
+
+
 def _runs_at_a_glance(
-    by_id: list[RunEntry], shown: list[RunEntry], level: int, *, links: bool
-) -> Iterator[str]:
+    out: list[str], by_id: list[RunEntry], shown: list[RunEntry], level: int, *, links: bool
+) -> None:
     """A row per run, in reading order: model@digest, options that differ from the first
     run's (by id), verdict and the first line of its note; each run linked to its anchor."""
     if not by_id:
         return
     first = _options_of(by_id[0])
+    first_text = encode_json(first)
     lines = ["| Run | Model | Options | Verdict | Why |", "|--:|---|---|---|---|"]
     for run in shown:
         record = run.record
         number = str(record.get("id"))
         cells = [f"[{number}](#{run_anchor(record.get('uuid'))})" if links else number]
-        model = str(record.get("model", ""))
-        if digest := short_digest(str(record.get("model_digest") or "")):
-            model += f"@{digest}"
-        cells.append(inline(model))
-        options = _options_of(run)
-        if run is by_id[0]:
-            change = ", ".join(f"{k}={_json_text(v)}" for k, v in options.items())
-            cells.append(inline(change) or "model defaults")
-        else:
-            cells.append(inline(_options_change(options, first)) or "same")
+        cells.append(_glance_model(record))
+        cells.append(_glance_options(_options_of(run), first, first_text, run is by_id[0]))
         verdict = inline(record["verdict"]) if record.get("verdict") else "unrated"
         if record.get("status") != "done":
             verdict = f"{inline(record.get('status') or '')}, {verdict}"
@@ -908,8 +981,8 @@ def _runs_at_a_glance(
         why = note.split("\n", 1)[0][:_GLANCE_WHY] if note else ""
         cells.append(inline(why))
         lines.append("| " + " | ".join(cells) + " |")
-    yield heading(level, "Runs at a glance")
-    yield "\n".join(lines) + "\n\n"
+    out.append(heading(level, "Runs at a glance"))
+    out.append("\n".join(lines) + "\n\n")
 
 
 @dataclass(frozen=True)
@@ -964,6 +1037,7 @@ def _prompt_key(run: dict[str, Any]) -> tuple[str, str] | None:
 
 
 def _render_run(
+    out: list[str],
     entry: RunEntry,
     level: int,
     blocks: list[str] | None,
@@ -972,9 +1046,9 @@ def _render_run(
     turn: str = "",
     in_folder: bool = False,
     same_prompt: RunEntry | None = None,
-) -> Iterator[str]:
-    """A run's section; `same_prompt`, an earlier run of the experiment that sent the very
-    same prompt and system prompt, is named instead of showing them again."""
+) -> None:
+    """A run's section, added to `out`; `same_prompt`, an earlier run of the experiment that
+    sent the very same prompt and system prompt, is named instead of showing them again."""
     run = entry.record
     if blocks is not None:
         blocks.append(_block(KIND_RUN, run))
@@ -984,7 +1058,7 @@ def _render_run(
     title.append(inline(run["verdict"]) if run.get("verdict") else "unrated")
     # The anchor names the run by uuid: links to it hold when its verdict or id changes.
     anchor = f' <a id="{run_anchor(run.get("uuid"))}"></a>' if blocks is not None else ""
-    yield heading(level, " · ".join(title) + anchor)
+    out.append(heading(level, " · ".join(title) + anchor))
     facts = [f"- **Model:** {_model_line(run)}", f"- **Options:** {_options_line(run)}"]
     if request := _request_line(run):
         facts.append(f"- **Request:** {request}")
@@ -1004,67 +1078,76 @@ def _render_run(
     facts.append(f"- **Status:** {_status_line(run)}")
     if stats := _stats_line(run):
         facts.append(f"- **Stats:** {stats}")
-    yield "\n".join(facts) + "\n\n"
+    out.append("\n".join(facts) + "\n\n")
+    sub = level + 1
+    system_prompt = _as_text(run.get("system_prompt"))
     if same_prompt is not None:  # the metadata holds it in full all the same
-        yield heading(level + 1, "Prompt")
+        out.append(heading(sub, "Prompt"))
         link = RunLink(
             int(same_prompt.record["id"]),
             str(same_prompt.record.get("uuid")),
             run["experiment_id"],
             "",
         )
-        also = " and system prompt" if _as_text(run.get("system_prompt")) else ""
-        yield f"*Same prompt{also} as {_run_link(link, run['experiment_id'], linking)}.*\n\n"
+        also = " and system prompt" if system_prompt else ""
+        out.append(f"*Same prompt{also} as {_run_link(link, run['experiment_id'], linking)}.*\n\n")
     else:
-        if _as_text(run.get("system_prompt")):
-            yield heading(level + 1, "System prompt")
-            yield code_block(_as_text(run["system_prompt"]))
-        yield from _messages(run, level + 1)
-    yield from _format_schema(run, level + 1)
-    yield from _template(run.get("template"), level + 1)
-    if _as_text(run.get("thinking")).strip():
-        yield heading(level + 1, "Thinking")
-        yield code_block(_as_text(run["thinking"]))
-    yield heading(level + 1, "Answer")
+        if system_prompt:
+            out.append(heading(sub, "System prompt"))
+            out.append(code_block(system_prompt))
+        _messages(out, run, sub)
+    if run.get("format") is not None:
+        _format_schema(out, run, sub)
+    if run.get("template") is not None:
+        _template(out, run["template"], sub)
+    thinking = _as_text(run.get("thinking"))
+    if thinking.strip():
+        out.append(heading(sub, "Thinking"))
+        out.append(code_block(thinking))
+    out.append(heading(sub, "Answer"))
     answer = _as_text(run.get("response"))
-    yield code_block(answer) if answer.strip() else "*No answer.*\n\n"
-    if _as_text(run.get("error")).strip():
-        yield heading(level + 1, "Error")
-        yield code_block(_as_text(run["error"]))
-    yield from _grades(entry, _expected_uuids(run, expectations, inputs), level + 1, blocks)
+    out.append(code_block(answer) if answer.strip() else "*No answer.*\n\n")
+    error = _as_text(run.get("error"))
+    if error.strip():
+        out.append(heading(sub, "Error"))
+        out.append(code_block(error))
+    if entry.grades:
+        _grades(out, entry, _expected_uuids(run, expectations, inputs), sub, blocks)
     note = _as_text(run.get("verdict_note"))
     if run.get("verdict") or note.strip():
         label = f"Verdict: {inline(run['verdict'])}" if run.get("verdict") else "Note"
-        yield heading(level + 1, label)
+        out.append(heading(sub, label))
         if note.strip():
-            yield quote(note)
+            out.append(quote(note))
 
 
 def render_experiment(
     entry: ExperimentEntry, *, level: int, metadata: bool, in_folder: bool = False
-) -> Iterator[str]:
+) -> list[str]:
     """One notebook entry: title, what was expected and concluded, then every run; with
     `metadata`, its records follow (one line each), so a plain-text reader sees prose first,
     led by the hash of that prose (notebook_format.KIND_TEXT)."""
     if not metadata:
-        yield from _experiment_prose(entry, level, None, in_folder)
-        return
+        return _experiment_prose(entry, level, None, in_folder)
     blocks: list[str] = []
     text_ = "".join(_experiment_prose(entry, level, blocks, in_folder))
     prose = ProseDigest()
     prose.add_text(text_)  # hashed whole: one pass over its lines, not one per piece
-    yield text_
-    yield text_block(prose) + "".join(blocks) + "\n"
+    return [text_, text_block(prose) + "".join(blocks) + "\n"]
+
+
+_PROSE_FIELDS = (("Hypothesis", "hypothesis"), ("Expected outcome", "expected"))
 
 
 def _experiment_prose(
     entry: ExperimentEntry, level: int, blocks: list[str] | None, in_folder: bool
-) -> Iterator[str]:
-    """render_experiment's readable part; the records go to `blocks` if given."""
+) -> list[str]:
+    """render_experiment's readable part, as pieces to join once (no generator steps); the
+    records go to `blocks` if given."""
     experiment = entry.record
     if blocks is not None and not in_folder:
         blocks.append(_block(KIND_EXPERIMENT, experiment))
-    yield heading(level, inline(experiment.get("title") or "") or "(untitled)")
+    out = [heading(level, inline(experiment.get("title") or "") or "(untitled)")]
     created, updated = when(experiment.get("created_at")), when(experiment.get("updated_at"))
     facts = [f"Experiment {experiment.get('id')}", f"created {created}"]
     if updated != created:
@@ -1076,36 +1159,37 @@ def _experiment_prose(
     tags = experiment.get("tags")
     if isinstance(tags, list) and tags:
         line += "  \n**Tags:** " + " · ".join(code(_as_text(t)) for t in tags)
-    yield line + "\n\n"
-    for label, key in (
-        ("Hypothesis", "hypothesis"),
-        ("Expected outcome", "expected"),
-        ("Conclusion", "conclusion"),
-    ):
-        if key == "conclusion":
-            yield from _expectations(entry, level + 1, blocks)
-            yield from _inputs(entry, level + 1, blocks)
+    out.append(line + "\n\n")
+    sub = level + 1
+    for label, key in _PROSE_FIELDS:
         value = _as_text(experiment.get(key))
         if value.strip():
-            yield heading(level + 1, label)
-            yield quote(value)
+            out.append(heading(sub, label))
+            out.append(quote(value))
+    _expectations(out, entry, sub, blocks)
+    _inputs(out, entry, sub, blocks)
+    value = _as_text(experiment.get("conclusion"))
+    if value.strip():
+        out.append(heading(sub, "Conclusion"))
+        out.append(quote(value))
     runs, turns = _in_conversations(entry.runs)
-    yield from _runs_at_a_glance(entry.runs, runs, level + 1, links=blocks is not None)
+    _runs_at_a_glance(out, entry.runs, runs, sub, links=blocks is not None)
     prompts: dict[tuple[str, str], RunEntry] = {}
     for run in runs:
-        turn = turns.get(run.record["id"], "")
         sent = _prompt_key(run.record)
         earlier = None if sent is None else prompts.setdefault(sent, run)
-        yield from _render_run(
+        _render_run(
+            out,
             run,
-            level + 1,
+            sub,
             blocks,
             entry.expectations,
             entry.inputs,
-            turn,
+            turns.get(run.record["id"], ""),
             in_folder,
             same_prompt=None if earlier is run else earlier,
         )
+    return out
 
 
 def _document_head(
@@ -1249,6 +1333,7 @@ def _write_folder_contents(
     overview = overview_table(
         rows, total, lambda row: experiment_file_name(row.experiment_id, row.title)
     )
+    files = os.path.join(folder, "")  # each experiment's file: this and its name
     with new_text_file(folder / INDEX_NAME) as index:
         index.write(_document_head(Layout.FOLDER, selection, exported_at, True) + overview)
         index_text = ProseDigest()  # index.md's own hash (format 11), before its end
@@ -1273,8 +1358,7 @@ def _write_folder_contents(
             pieces = [front_matter(header, expand=RECORD_KEY), "\n"]
             pieces += render_experiment(entry, level=1, metadata=True, in_folder=True)
             pieces.append(metadata_block(KIND_END, counts, one_line=True))
-            with new_text_file(folder / name) as out:  # the whole file in one write
-                out.write("".join(pieces))
+            write_new_file(files + name, "".join(pieces))  # the whole file in one write
             _collect_assets(entry, assets)
             if not experiments:
                 rows_due.append(_INDEX_HEADER)

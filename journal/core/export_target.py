@@ -47,6 +47,28 @@ def new_text_file(path: Path, buffering: int = -1) -> Iterator[TextIO]:
         yield handle
 
 
+# A new file, never one that is there already (as "x"), not inherited by a child process.
+_NEW_FILE = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0)
+
+
+def write_new_file(path: str, text: str) -> int:
+    """Create the file `path` (never replacing one) holding `text` in UTF-8, as new_text_file
+    would write it; return its size in bytes. A folder export writes a file per experiment,
+    and a text file object's layers (buffer, encoder, line endings) cost more than the write:
+    here it is one encode, os.write and os.close."""
+    data = text.encode("utf-8")
+    descriptor = os.open(path, _NEW_FILE, 0o666)
+    try:
+        written = os.write(descriptor, data)
+        if written < len(data):  # a regular file takes it all at once, but a write may stop
+            view = memoryview(data)
+            while written < len(data):
+                written += os.write(descriptor, view[written:])
+    finally:
+        os.close(descriptor)
+    return len(data)
+
+
 def _sibling(target: Path, role: str) -> Path:
     return target.with_name(f".{target.name}.{secrets.token_hex(4)}.{role}")
 
@@ -385,7 +407,7 @@ def earlier_export_files(folder: Path) -> set[str]:
                 layout = "experiment"
             else:
                 continue
-            if export_layout(Path(entry.path)) == layout:
+            if export_layout(entry.path) == layout:
                 names.add(entry.name)
     return names
 
@@ -404,7 +426,7 @@ def _only_checks(entry: os.DirEntry[str]) -> bool:
         return False
     with os.scandir(entry.path) as inside:
         return all(
-            EXPERIMENT_FILE.match(item.name) and export_layout(Path(item.path)) == CHECK_LAYOUT
+            EXPERIMENT_FILE.match(item.name) and export_layout(item.path) == CHECK_LAYOUT
             for item in inside
         )
 
@@ -466,4 +488,5 @@ __all__ = [
     "new_text_file",
     "write_file_atomically",
     "write_folder_atomically",
+    "write_new_file",
 ]

@@ -10,7 +10,13 @@ import re
 from datetime import UTC, datetime
 from typing import Any
 
-from journal.core.notebook_format import code_span, escape_inline, escape_lines, fence_for
+from journal.core.notebook_format import (
+    code_span,
+    escape_inline,
+    escape_line,
+    escape_lines,
+    fence_for,
+)
 
 _CANONICAL_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 
@@ -74,6 +80,9 @@ def inline(value: Any) -> str:
 def quote(value: str) -> str:
     """A person's text (a hypothesis, a note) as a blockquote that shows it as written:
     escaped line by line, its line breaks kept as hard breaks."""
+    if value.isprintable():  # one line, no control character, no space but " " (a C scan)
+        line = value.rstrip(" ")
+        return f"> {escape_line(line)}\n\n" if line.lstrip(" ") else ">\n\n"
     lines = escape_lines(readable(value)) or [""]
     quoted = []
     for number, line in enumerate(lines):

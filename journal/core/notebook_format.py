@@ -40,7 +40,7 @@ from collections.abc import Callable, Iterable, Mapping
 from itertools import repeat
 from operator import itemgetter, methodcaller
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from journal.core.errors import InvalidInputError, JournalError
 from journal.core.formatting import short_digest
@@ -542,6 +542,9 @@ _INLINE = str.maketrans(
         "$": "&#36;",  # pandoc reads $...$ as math, even to a $ inside a later code span
     }
 )
+_INLINE_CHARS = re.compile(r"[\\`*\[\]{}|<~$]")
+# Whatever escape_inline changes holds one of these (a class: one scan, no alternatives).
+_ESCAPED = re.compile(r"[\\`*\[\]{}|<~$&_%:]")
 _ENTITY = re.compile(r"&(?=#?[A-Za-z0-9]+;)")
 _UNDERSCORES = re.compile(r"_+")
 # The colon of `scheme://` for schemes other than these: GFM readers link `ftp://` text.
@@ -580,9 +583,12 @@ def _underscores(match: re.Match[str]) -> str:
 
 def escape_inline(text: str) -> str:
     """One line of text escaped for anywhere in a line of Markdown but its start."""
+    if not _ESCAPED.search(text):  # nothing below would change it: one C scan
+        return text
     if "&" in text:
         text = _ENTITY.sub("&amp;", text)  # before the entities below are added
-    text = text.translate(_INLINE)
+    if _INLINE_CHARS.search(text):  # translate looks each character up: slower than a scan
+        text = text.translate(_INLINE)
     if "_" in text:
         text = _UNDERSCORES.sub(_underscores, text)
     if "%%" in text:  # an Obsidian comment would hide everything up to the next %%
@@ -661,7 +667,37 @@ FRONT_MATTER_LIMIT = 8 * 2**20
 _OPEN_QUIETLY = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOFOLLOW", 0)
 
 
-def export_layout(path: Path) -> str | None:
+# An export's front matter fits in this much: read in one os.read (`--force` onto a folder
+# reads every old file's), and only a larger one is read line by line.
+_FRONT_MATTER_CHUNK = 2**13
+_CLOSING_FENCE = re.compile(rb"^---\r*$", re.MULTILINE)  # as a line read, less "\r\n"
+
+
+_READ_BY_LINES = (
+    b"?"  # _front_matter_text cannot tell from the head alone (a body "?" reads so too)
+)
+
+
+def _front_matter_text(head: bytes, whole: bool) -> bytes | None:
+    """The lines between the fences at the start of `head` (a file's first bytes; `whole`:
+    all of them), joined by "\n" as export_layout's line by line read joins them; None when
+    it is no front matter; _READ_BY_LINES when `head` cannot tell (the file is then read
+    line by line, which is always right)."""
+    first_end = head.find(b"\n", 0, 8) + 1  # as readline(8) reads the first line
+    if not first_end:
+        return _READ_BY_LINES
+    if head[:first_end].removeprefix(b"\xef\xbb\xbf").rstrip(b"\r\n") != b"---":
+        return None
+    closing = _CLOSING_FENCE.search(head, first_end)
+    if closing is None or (closing.end() == len(head) and not whole):
+        return None if whole else _READ_BY_LINES
+    body = head[first_end : closing.start()]  # each line with its "\n"
+    if b"\r" in body:  # each line without its trailing "\r"s too
+        return b"\n".join(line.rstrip(b"\r") for line in body.split(b"\n")[:-1])
+    return body[:-1]
+
+
+def export_layout(path: Path | str) -> str | None:
     """The layout written in `path`'s front matter if an export wrote it ("file", "folder"
     for a folder's index.md, "experiment", "check"), else None.
 
@@ -672,26 +708,48 @@ def export_layout(path: Path) -> str | None:
         descriptor = os.open(path, _OPEN_QUIETLY)
     except OSError:
         return None
-    with os.fdopen(descriptor, "rb") as handle:
-        try:
-            if not stat.S_ISREG(os.fstat(descriptor).st_mode):
-                return None
-            if handle.readline(8).removeprefix(b"\xef\xbb\xbf").rstrip(b"\r\n") != b"---":
-                return None
-            lines: list[bytes] = []
-            size = 0
-            while True:
-                raw = handle.readline(FRONT_MATTER_LIMIT + 1 - size)
-                size += len(raw)
-                if not raw or size > FRONT_MATTER_LIMIT:
-                    return None
-                line = raw.rstrip(b"\r\n")
-                if line == b"---":
-                    break
-                lines.append(line)
-            header = load_json(b"\n".join(lines).decode("utf-8"))
-        except (OSError, ValueError, RecursionError):
+    try:
+        status = os.fstat(descriptor)
+        if not stat.S_ISREG(status.st_mode):
             return None
+        head = os.read(descriptor, _FRONT_MATTER_CHUNK)
+        found = _front_matter_text(head, whole=len(head) == status.st_size)
+        if found is None:
+            return None
+        if found == _READ_BY_LINES:
+            os.lseek(descriptor, 0, os.SEEK_SET)
+            found = _front_matter_by_lines(os.fdopen(os.dup(descriptor), "rb"))
+    except OSError:
+        return None
+    finally:
+        os.close(descriptor)
+    return None if found is None else _layout_of(found)
+
+
+def _front_matter_by_lines(handle: BinaryIO) -> bytes | None:
+    """The front matter's lines joined by "\n", read a line at a time up to
+    FRONT_MATTER_LIMIT; None if there is none."""
+    with handle:
+        if handle.readline(8).removeprefix(b"\xef\xbb\xbf").rstrip(b"\r\n") != b"---":
+            return None
+        lines: list[bytes] = []
+        size = 0
+        while True:
+            raw = handle.readline(FRONT_MATTER_LIMIT + 1 - size)
+            size += len(raw)
+            if not raw or size > FRONT_MATTER_LIMIT:
+                return None
+            line = raw.rstrip(b"\r\n")
+            if line == b"---":
+                return b"\n".join(lines)
+            lines.append(line)
+
+
+def _layout_of(front: bytes) -> str | None:
+    try:
+        header = load_json(front.decode("utf-8"))
+    except (ValueError, RecursionError):
+        return None
     if not isinstance(header, dict) or type(header.get(FORMAT_KEY)) is not int:
         return None
     layout = header.get(LAYOUT_KEY)

@@ -465,7 +465,7 @@ def test_a_failed_export_leaves_the_target_as_it_was(
     entries_seen = 0
     real = export_markdown.render_experiment
 
-    def failing(*args: Any, **kwargs: Any) -> Iterator[str]:
+    def failing(*args: Any, **kwargs: Any) -> list[str]:
         nonlocal entries_seen
         entries_seen += 1
         if entries_seen == 2:
