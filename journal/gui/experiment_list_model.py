@@ -282,6 +282,9 @@ class ExperimentListModel(QAbstractTableModel):
         self._reloading = False  # the rows are the last filter's until the first page comes
         self._busy = False  # set while changing rows: no nested fetchMore
         self._settling = False  # rows changed: the view lays them out before asking for more
+        # Rows shown or taken away while a first page is on its way, which may have been
+        # read before the change was written: made again on that page when it comes.
+        self._edits_meanwhile: list[ExperimentSummary | int] = []
         if fetch_page is not None:
             self._reload(self._page_size)
 
@@ -410,6 +413,8 @@ class ExperimentListModel(QAbstractTableModel):
         active: the person just made it and expects to see it. One older than the loaded
         rows is left for paging to bring.
         """
+        if self._reloading:
+            self._edits_meanwhile.append(summary)
         with self._changing():
             row = self.row_of(summary.id)
             if row is not None:
@@ -425,6 +430,8 @@ class ExperimentListModel(QAbstractTableModel):
         self.contents_edited.emit()
 
     def remove(self, experiment_id: int) -> None:
+        if self._reloading:
+            self._edits_meanwhile.append(experiment_id)
         row = self.row_of(experiment_id)
         if row is None:
             return
@@ -645,6 +652,7 @@ class ExperimentListModel(QAbstractTableModel):
     def _reload(self, limit: int, now: bool = False) -> None:
         """Read the first page for the current filter; until it comes the rows stay."""
         self._generation.value += 1
+        self._edits_meanwhile = []
         if self._fetch_page is None:
             self._loading = self._reloading = False
             self._clear()
@@ -659,6 +667,12 @@ class ExperimentListModel(QAbstractTableModel):
             self._rows = list(page)
             self._exhausted = len(page) < limit
             self.endResetModel()
+        edits, self._edits_meanwhile = self._edits_meanwhile, []
+        for edit in edits:  # in the order made: the last word on an experiment wins
+            if isinstance(edit, int):
+                self.remove(edit)
+            else:
+                self.upsert(edit)
 
     def _clear(self) -> None:
         with self._changing():

@@ -178,6 +178,26 @@ def test_a_filter_changed_while_a_page_is_read_shows_only_the_new_filters_rows(
     assert not any(on_gui for _, _, on_gui in fetcher.reads)
 
 
+def test_a_change_made_while_a_first_page_is_read_is_not_undone_by_that_page(
+    qtbot: QtBot, fetcher: _Fetcher
+) -> None:
+    """Unarchive an experiment and clear the filters at once: the page for the new filter
+    may be read before the unarchiving is written. The experiment shown meanwhile (and the
+    one taken away) must stay so when that older page comes."""
+    model, _context = _model(fetcher, page_size=20)
+    qtbot.waitUntil(lambda: model.rowCount() == 10)
+    model.set_filter(ExperimentFilter(search="held"))  # its page waits for `release`
+    qtbot.waitUntil(lambda: len(fetcher.reads) == 2)
+    model.upsert(_summary(11, "brought back"))  # written after the page was read
+    model.remove(4)
+    fetcher.release.set()
+
+    qtbot.waitUntil(lambda: _model_titles(model)[1:2] == ["held 10"])
+    titles = _model_titles(model)
+    assert titles[0] == "brought back"
+    assert "held 4" not in titles and len(titles) == 10
+
+
 def test_fetch_more_reads_in_the_background_once_at_a_time(qtbot: QtBot, fetcher: _Fetcher) -> None:
     model, _context = _model(fetcher, page_size=4)
     qtbot.waitUntil(model.canFetchMore)
