@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from journal import __version__
-from journal.cli_launch import command_words
+from journal.cli_launch import GLOBAL_VALUE_OPTIONS, asks_only_version, command_words
 from journal.cli_support import (
     RAW_HELP,
     STYLE_END,
@@ -569,11 +569,11 @@ module; tests/test_cli_read_layer.py holds it to the full parser's reading."""
 def lean_command(tokens: Sequence[str]) -> str | None:
     """The read command `tokens` run ("" for `--version` alone), whose parser can be built
     alone; None for anything else, help included (it lists every command)."""
-    words = command_words(tokens)
-    if words == ["--version"]:
+    if asks_only_version(tokens):
         return ""
     if any(token in ("-h", "--help") for token in tokens):
         return None
+    words = command_words(tokens)
     return words[0] if words and words[0] in READ_COMMAND_MODULES else None
 
 
@@ -750,7 +750,7 @@ def window_arguments(tokens: Sequence[str]) -> argparse.Namespace | None:
     rest = list(tokens)
     while rest:
         option, equals, value = rest.pop(0).partition("=")
-        if option not in ("--db", "--host"):
+        if option not in GLOBAL_VALUE_OPTIONS:
             return None
         if not equals:
             if not rest or rest[0].startswith("-"):

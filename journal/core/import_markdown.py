@@ -33,7 +33,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from functools import partial
+from functools import cache, lru_cache, partial
 from itertools import repeat
 from operator import itemgetter
 from pathlib import Path
@@ -316,30 +316,22 @@ def _stored_time(value: str) -> str:
 
 # A time already in the journal's one form (`to_iso`), as exports write them.
 _STORED_FORM = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{6}\+00:00")
-_stored_moments: dict[str, str | None] = {}  # a time's text -> `_stored_moment`, recent ones
 
 
+@lru_cache(maxsize=4096)
 def _stored_moment(text: str) -> str | None:
     """`text` in the form the journal stores times in, or None when `utc_moment` refuses
     it. A time is tested when its record is read and stored a little later: the second
     time, and any repeat, is a lookup. A time already in the stored form (from 1970) is
     its own stored form once `fromisoformat` takes it, with no conversion."""
-    stored = _stored_moments.get(text, _MISSING)
-    if stored is _MISSING:
-        if _STORED_FORM.fullmatch(text) and text >= "1970":
-            try:
-                datetime.fromisoformat(text)
-            except ValueError:
-                stored = None
-            else:
-                stored = text
-        else:
-            moment = utc_moment(text)
-            stored = None if moment is None else to_iso(moment)
-        if len(_stored_moments) >= 4096:
-            _stored_moments.clear()
-        _stored_moments[text] = stored
-    return stored  # type: ignore[no-any-return]
+    if _STORED_FORM.fullmatch(text) and text >= "1970":
+        try:
+            datetime.fromisoformat(text)
+        except ValueError:
+            return None
+        return text
+    moment = utc_moment(text)
+    return None if moment is None else to_iso(moment)
 
 
 def _columns(session: Session, table: str) -> dict[str, _Column]:
@@ -580,17 +572,13 @@ _CHUNK = 1 << 22  # bytes read at a time: memory stays flat whatever the export'
 _SPECIAL_LINE = re.compile(rb"\n(?:```|" + re.escape(_BLOCK) + rb")")
 # A line with more than spaces and tabs on it (a line ending's \r aside), found likewise.
 _TEXT_LINE = re.compile(rb"\n(?![ \t]*\r*$)", re.MULTILINE)
-_closing_fences: dict[int, re.Pattern[bytes]] = {}
 
 
+@cache
 def _closing_fence(length: int) -> re.Pattern[bytes]:
     """A line that closes a code block opened by `length` backticks: a line of as many or
     more, with only spaces or tabs after them."""
-    pattern = _closing_fences.get(length)
-    if pattern is None:
-        pattern = re.compile(rb"\n`{%d,}[ \t]*\r*$" % length, re.MULTILINE)
-        _closing_fences[length] = pattern
-    return pattern
+    return re.compile(rb"\n`{%d,}[ \t]*\r*$" % length, re.MULTILINE)
 
 
 def _events(lines: _Lines) -> Iterator[_Event]:

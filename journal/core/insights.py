@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import functools
 import json
-import sqlite3
 import statistics
 from collections import defaultdict
 from collections.abc import Sequence
@@ -34,6 +33,7 @@ from sqlalchemy import Connection
 from sqlmodel import Session
 
 from journal.core.domain import ExperimentFilter, RunStatus, Verdict
+from journal.core.export_records import RawReader
 from journal.core.grading import OutcomeStatus, not_graded, verdict_standing
 from journal.core.ollama_service import normalise_model_name
 from journal.core.pass_rates import read_standings
@@ -366,9 +366,7 @@ def _read(session: Session, filters: ExperimentFilter) -> _Read:
 def _rows(session: Session, sql: str, params: dict[str, Any]) -> list[Any]:
     """The rows as sqlite3 gives them (plain tuples): the statement's 'q' rows are a row
     per finished run, which SQLAlchemy's rows would make cost half again as much."""
-    raw = session.connection().connection.driver_connection
-    assert isinstance(raw, sqlite3.Connection)
-    return raw.execute(sql, params).fetchall()
+    return RawReader.of_session(session).rows(sql, params)
 
 
 # -- where runs stand -------------------------------------------------------------------

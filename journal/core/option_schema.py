@@ -55,13 +55,9 @@ class OptionRule:
     # Special values and what they mean (a messages.MEANS_* template).
     sentinels: Mapping[int, str] = field(default_factory=dict)
 
-    def range_text(self) -> str:
-        """`between 0 and 1`, `at least -2 (-1: no limit, ...)` for messages."""
-        said = self.range_said()
-        return "" if said is None else said.english()
-
     def range_said(self) -> Message | None:
-        """range_text as a template the window translates; None when any value goes."""
+        """`between 0 and 1`, `at least -2 (-1: no limit, ...)` as a template the window
+        translates; None when any value goes."""
         low, high = _number(self.minimum), _number(self.maximum)
         if low is not None and high is not None:
             said = message(messages.RANGE_BETWEEN, low=low, high=high)

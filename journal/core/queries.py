@@ -16,9 +16,9 @@ from sqlmodel import Session, col, select
 from journal.core import read_sql
 from journal.core.domain import ExperimentFilter, ExperimentSummary, SearchHit
 from journal.core.errors import InvalidInputError, NotFoundError
+from journal.core.live_runs import INTERRUPTED_MESSAGE as INTERRUPTED_MESSAGE
+from journal.core.live_runs import end_if_owner_gone as end_if_owner_gone
 from journal.core.models import Experiment, Run, RunStatus, Verdict, to_iso, utcnow
-from journal.core.read_records import INTERRUPTED_MESSAGE as INTERRUPTED_MESSAGE
-from journal.core.read_records import end_if_owner_gone as end_if_owner_gone
 from journal.core.trash import refuse_if_trashed
 
 LIVE_STATUSES = (RunStatus.PENDING, RunStatus.STREAMING)

@@ -30,16 +30,12 @@ from journal.core.grade_records import (
 )
 from journal.core.grading import CombineRule, RunOutcome, combine, not_graded
 from journal.core.image_records import StoredImage, in_message_order
+from journal.core.live_runs import INTERRUPTED_MESSAGE, end_if_owner_gone
 from journal.core.read_sql import EXPERIMENT_TRASHED_AT, RUN_IMAGES, RUN_PLACE, Reader
 from journal.core.repeats import RepeatGroup, repeat_groups_from, standing
 
 if TYPE_CHECKING:
     from journal.core.models import Run
-
-INTERRUPTED_MESSAGE = (
-    "The program recording this run stopped before the answer was complete; "
-    "the text received until then is kept."
-)
 
 
 def moment(value: str | None) -> datetime | None:
@@ -252,27 +248,6 @@ def replay_notes(reader: Reader, runs: Sequence[Run | RunRecord]) -> dict[int, s
                 f"replays run {gone.get('run')} (deleted {str(gone.get('deleted_at'))[:10]})"
             )
     return notes
-
-
-# -- runs left live ---------------------------------------------------------------------
-
-
-def end_if_owner_gone(run: Run | RunRecord, now: datetime) -> bool:
-    """Make `run` (in memory) what it is once its live status is known false: interrupted,
-    text intact, when the process that recorded it is gone. The write path saves that on
-    open; a command that only reads shows it so, leaving the file as it is."""
-    if not run.status.is_live:
-        return False
-    # Only a live run asks whose it is: the check imports `socket`, which a read spares.
-    from journal.core.ownership import owner_is_gone
-
-    if not owner_is_gone(run.owner, run.heartbeat_at, now):
-        return False
-    run.status = RunStatus.INTERRUPTED
-    run.error = run.error or INTERRUPTED_MESSAGE
-    run.finished_at = run.heartbeat_at or now
-    run.owner = ""
-    return True
 
 
 def run_images(reader: Reader, run: RunRecord) -> list[StoredImage]:
