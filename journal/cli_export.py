@@ -25,7 +25,8 @@ from journal.cli_support import print_json as _print_json
 
 if TYPE_CHECKING:
     from journal.core.domain import ExperimentFilter
-    from journal.core.export_markdown import ExportResult, ExportSelection
+    from journal.core.export_entries import ExportSelection
+    from journal.core.export_markdown import ExportResult
     from journal.core.reading import ReadJournal
     from journal.core.storage import Journal
 
@@ -73,8 +74,8 @@ def _to_stdout(journal: Journal | ReadJournal, selection: ExportSelection) -> Ex
 
 def cmd_export(args: argparse.Namespace) -> int:
     from journal.core.errors import InvalidInputError
+    from journal.core.export_entries import ExportSelection
     from journal.core.export_markdown import (
-        ExportSelection,
         Layout,
         export_to_path,
         open_for_export,

@@ -18,14 +18,14 @@ import json
 import os
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from itertools import repeat
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 from journal.core import export_checks
-from journal.core.domain import ExperimentFilter, RunStatus
+from journal.core.domain import RunStatus
 from journal.core.errors import NotFoundError
 from journal.core.expectations import (
     Expectation,
@@ -34,7 +34,17 @@ from journal.core.expectations import (
     format_expectation,
     row_expectation_uuid,
 )
-from journal.core.export_records import RawReader, id_list, json_columns, read_record
+from journal.core.export_entries import (
+    PAGE_SIZE,
+    ExperimentEntry,
+    ExportSelection,
+    RunEntry,
+    RunLink,
+    iter_entries,
+    selection_clauses,
+    selection_has_images,
+)
+from journal.core.export_records import RawReader, id_list
 from journal.core.export_target import (
     check_target,
     new_text_file,
@@ -57,14 +67,12 @@ from journal.core.formatting import human_size, nanoseconds, plural, seconds, sh
 from journal.core.image_records import image_refs
 from journal.core.notebook_format import (
     ASSETS_DIR,
-    BASED_ON_UUID,
     FORMAT_KEY,
     FORMAT_VERSION,
     GRADING_KEY,
     IMAGE_EXTENSIONS,
     IMAGES_KEY,
     INDEX_NAME,
-    INPUT_ROW_UUID,
     KIND_END,
     KIND_EXPECTATION,
     KIND_EXPERIMENT,
@@ -72,7 +80,6 @@ from journal.core.notebook_format import (
     KIND_INPUT,
     KIND_RUN,
     LAYOUT_KEY,
-    PARENT_UUID,
     RECORD_KEY,
     REPLAY_OF_UUID,
     ExportError,
@@ -88,7 +95,7 @@ from journal.core.notebook_format import (
     metadata_block,
     text_block,
 )
-from journal.core.read_sql import STANDING_RUN, VERDICTS, filter_clauses, model_key
+from journal.core.read_sql import STANDING_RUN, VERDICTS, model_key
 from journal.core.reading import OlderJournalError, ReadJournal
 
 if TYPE_CHECKING:  # `journal export` reads over plain sqlite3 and never imports the ORM
@@ -96,44 +103,11 @@ if TYPE_CHECKING:  # `journal export` reads over plain sqlite3 and never imports
 
     from journal.core.storage import Journal
 
-PAGE_SIZE = 500
 DOCUMENT_TITLE = "LLM Journal"
 
 # The preview in the window shows this much of the export at most.
 PREVIEW_EXPERIMENTS = 3
 PREVIEW_CHARS = 60_000
-
-
-@dataclass(frozen=True)
-class ExportSelection:
-    """Which experiments: those matching `filters`, or only `experiment_id` among them."""
-
-    filters: ExperimentFilter = field(default_factory=ExperimentFilter)
-    experiment_id: int | None = None
-
-    def describe(self) -> str:
-        """One sentence for the top of the export; empty for the whole journal."""
-        if self.experiment_id is not None and self.filters.is_empty:
-            return f"Experiment {self.experiment_id} only."
-        parts = []
-        f = self.filters
-        if f.model and f.verdict:
-            parts.append(f"with a run on {code(f.model)} judged {f.verdict.value}")
-        elif f.model:
-            parts.append(f"with a run on {code(f.model)}")
-        elif f.verdict:
-            parts.append(f"with a run judged {f.verdict.value}")
-        if f.tag:
-            parts.append(f"tagged {code(f.tag)}")
-        if f.search:
-            parts.append(f"matching {code(f.search)}")
-        if f.since:
-            parts.append(f"created since {when(f.since)}")
-        if f.until:
-            parts.append(f"created before {when(f.until)}")
-        if self.experiment_id is not None:
-            parts.append(f"only experiment {self.experiment_id}")
-        return f"Experiments {', '.join(parts)}." if parts else ""
 
 
 @dataclass(frozen=True)
@@ -151,251 +125,6 @@ class ExportResult:
             f"Exported {plural(self.experiments, 'experiment')} and "
             f"{plural(self.runs, 'run')} to {where}{size}."
         )
-
-
-@dataclass(frozen=True)
-class RunLink:
-    """Another exported run, for a link to its anchor: where it lives and what it is."""
-
-    run_id: int
-    uuid: str
-    experiment_id: int
-    experiment_title: str
-    model: str = ""
-    same_answer: bool = False  # a replay's answer is exactly its original's
-
-
-@dataclass
-class RunEntry:
-    # Every column, plus replay_of_uuid, input_row and parent (their uuids) and images (the
-    # image rows its messages show, without their bytes).
-    record: dict[str, Any]
-    replayed_experiment_id: int | None = None  # for the reader: where the replayed run lives
-    grades: list[dict[str, Any]] = field(default_factory=list)  # every column, oldest first
-    parent_experiment_id: int | None = None  # where the run it follows lives
-    original: RunLink | None = None  # the run it replays, when this export holds it too
-    replays: list[RunLink] = field(default_factory=list)  # its replays this export holds
-
-
-@dataclass
-class ExperimentEntry:
-    record: dict[str, Any]  # every column, plus GRADING_KEY
-    runs: list[RunEntry]
-    expectations: list[dict[str, Any]] = field(default_factory=list)  # in their order
-    inputs: list[dict[str, Any]] = field(default_factory=list)  # input rows, in their order
-
-    @property
-    def grades(self) -> int:
-        return sum(len(run.grades) for run in self.runs)
-
-
-# -- reading -------------------------------------------------------------------------------
-
-
-def _selection_clauses(selection: ExportSelection, params: dict[str, Any]) -> list[str]:
-    clauses = filter_clauses(selection.filters, params)
-    if selection.experiment_id is not None:
-        clauses.append("e.id = :only_id")
-        params["only_id"] = selection.experiment_id
-    return clauses
-
-
-# Each statement's `{ids}` is an id_list: the page's experiments (or runs).
-_RUNS_OF = f"""
-    SELECT r.*, o.uuid AS {REPLAY_OF_UUID}, o.experiment_id AS replayed_experiment_id,
-        i.uuid AS {INPUT_ROW_UUID}, p.uuid AS {PARENT_UUID},
-        p.experiment_id AS parent_experiment_id, b.uuid AS {BASED_ON_UUID}
-    FROM run AS r LEFT JOIN run AS o ON o.id = r.replay_of_id
-        LEFT JOIN input_row AS i ON i.id = r.input_row_id
-        LEFT JOIN run AS p ON p.id = r.parent_id
-        LEFT JOIN run AS b ON b.id = r.based_on_id AND b.trashed_at IS NULL
-    WHERE r.experiment_id IN {{ids}} AND r.trashed_at IS NULL
-    ORDER BY r.experiment_id, r.id
-    """
-_EXPECTATIONS_OF = (
-    "SELECT * FROM expectation WHERE experiment_id IN {ids} ORDER BY experiment_id, position"
-)
-_INPUTS_OF = "SELECT * FROM input_row WHERE experiment_id IN {ids} ORDER BY experiment_id, position"
-_GRADINGS_OF = (
-    "SELECT experiment_id, threshold, updated_at FROM experiment_grading "
-    "WHERE experiment_id IN {ids}"
-)
-_IMAGES_OF = (
-    "SELECT sha256, mime, size, width, height, created_at FROM image "
-    "WHERE sha256 IN (SELECT value FROM json_each(:refs))"
-)
-_GRADES_OF = """
-    SELECT g.* FROM grade AS g JOIN run AS r ON r.id = g.run_id
-    WHERE r.experiment_id IN {ids} AND r.trashed_at IS NULL
-    ORDER BY g.run_id, g.id
-    """
-_ORIGINALS_OF = (
-    "SELECT o.id, o.uuid, e.id, e.title FROM run AS o "
-    "JOIN experiment AS e ON e.id = o.experiment_id "
-    "WHERE o.id IN {ids} AND o.trashed_at IS NULL AND {where}"
-)
-_REPLAYS_OF = (
-    "SELECT x.replay_of_id, x.id, x.uuid, e.id, e.title, x.model, "
-    "x.response IS o.response FROM run AS x "
-    "JOIN run AS o ON o.id = x.replay_of_id "
-    "JOIN experiment AS e ON e.id = x.experiment_id "
-    "WHERE x.replay_of_id IN {ids} AND x.trashed_at IS NULL AND {where} ORDER BY x.id"
-)
-
-
-def iter_entries(
-    source: Session | RawReader, selection: ExportSelection, *, page_size: int = PAGE_SIZE
-) -> Iterator[ExperimentEntry]:
-    """The selected experiments with their runs, by ascending id, `page_size` at a time,
-    read as plain tuples (a session is read on its own connection: RawReader.of_session)."""
-    reader = RawReader.of_session(source)
-    experiment_json = json_columns(reader, "experiment")
-    run_json = json_columns(reader, "run")
-    grade_json = json_columns(reader, "grade")
-    input_json = json_columns(reader, "input_row")
-    after = 0
-    while True:
-        params: dict[str, Any] = {"after": after, "limit": page_size}
-        clauses = [*_selection_clauses(selection, params), "e.id > :after"]
-        keys, found = reader.keyed(
-            f"SELECT e.* FROM experiment AS e WHERE {' AND '.join(clauses)} "
-            "ORDER BY e.id LIMIT :limit",
-            params,
-        )
-        experiments = [
-            _without_trash_marks(read_record("experiment", keys, row, experiment_json))
-            for row in found
-        ]
-        if not experiments:
-            return
-        runs: dict[int, list[RunEntry]] = {record["id"]: [] for record in experiments}
-        ids = id_list(runs)
-        by_id: dict[int, RunEntry] = {}
-        keys, found = reader.keyed(_RUNS_OF.format(ids=ids))
-        for row in found:
-            record = _without_trash_marks(read_record("run", keys, row, run_json))
-            if record.get(BASED_ON_UUID) is None:  # based on none (or on a run in the trash)
-                record.pop(BASED_ON_UUID, None)
-                record.pop("based_on_id", None)
-            replayed = record.pop("replayed_experiment_id")
-            parent_experiment = record.pop("parent_experiment_id")
-            by_id[record["id"]] = RunEntry(record, replayed, parent_experiment_id=parent_experiment)
-            runs[record["experiment_id"]].append(by_id[record["id"]])
-        _list_images(reader, list(by_id.values()))
-        _link_replays(reader, selection, by_id)
-        keys, found = reader.keyed(_GRADES_OF.format(ids=ids))
-        for row in found:
-            grade = read_record("grade", keys, row, grade_json)
-            by_id[grade["run_id"]].grades.append(grade)
-        expectations: dict[int, list[dict[str, Any]]] = {experiment: [] for experiment in runs}
-        keys, found = reader.keyed(_EXPECTATIONS_OF.format(ids=ids))
-        for row in found:
-            expectation = dict(zip(keys, row, strict=True))
-            expectations[expectation["experiment_id"]].append(expectation)
-        inputs: dict[int, list[dict[str, Any]]] = {experiment: [] for experiment in runs}
-        keys, found = reader.keyed(_INPUTS_OF.format(ids=ids))
-        for row in found:
-            input_row = read_record("input_row", keys, row, input_json)
-            inputs[input_row["experiment_id"]].append(input_row)
-        gradings = {
-            row[0]: {"threshold": row[1], "updated_at": row[2]}
-            for row in reader.rows(_GRADINGS_OF.format(ids=ids))
-        }
-        for record in experiments:
-            record[GRADING_KEY] = gradings.get(record["id"])
-            yield ExperimentEntry(
-                record, runs[record["id"]], expectations[record["id"]], inputs[record["id"]]
-            )
-        after = experiments[-1]["id"]
-        if len(experiments) < page_size:
-            return
-
-
-def _link_replays(
-    reader: RawReader, selection: ExportSelection, by_id: dict[int, RunEntry]
-) -> None:
-    """Each run's original and replays that the export holds as well (their experiments
-    are selected, nothing is in the trash), so the text links them both ways."""
-    originals = sorted(
-        {run.record["replay_of_id"] for run in by_id.values() if run.record.get("replay_of_id")}
-    )
-    if not by_id:
-        return
-    params: dict[str, Any] = {}
-    where = " AND ".join(_selection_clauses(selection, params))
-    if originals:
-        found = reader.rows(_ORIGINALS_OF.format(ids=id_list(originals), where=where), params)
-        held = {row[0]: RunLink(row[0], str(row[1]), row[2], str(row[3] or "")) for row in found}
-        for run in by_id.values():
-            run.original = held.get(run.record.get("replay_of_id") or 0)
-    for row in reader.rows(_REPLAYS_OF.format(ids=id_list(by_id), where=where), params):
-        link = RunLink(row[1], str(row[2]), row[3], str(row[4] or ""), str(row[5]), bool(row[6]))
-        by_id[row[0]].replays.append(link)
-
-
-def _without_trash_marks(record: dict[str, Any]) -> dict[str, Any]:
-    """What is in the trash is never exported, so `trashed_at` says nothing and is left
-    out; `archived_at` is carried only when set (from format 8), so an export of a journal
-    without archived experiments holds what format 7 held."""
-    record.pop("trashed_at", None)
-    if record.get("archived_at", "") is None:
-        del record["archived_at"]
-    return record
-
-
-def _list_images(reader: RawReader, entries: list[RunEntry]) -> None:
-    """Each run's IMAGES_KEY: the image rows its messages name that the journal holds (one
-    it lacks is named in the messages only), in first-use order; no bytes are read."""
-    wanted = {entry.record["id"]: image_refs(entry.record.get("messages")) for entry in entries}
-    refs = sorted({ref for names in wanted.values() for ref in names})
-    held: dict[str, dict[str, Any]] = {}
-    if refs:
-        keys, found = reader.keyed(_IMAGES_OF, {"refs": encode_json(refs)})
-        held = {row[0]: dict(zip(keys, row, strict=True)) for row in found}
-    for entry in entries:
-        names = wanted[entry.record["id"]]
-        entry.record[IMAGES_KEY] = [held[name] for name in names if name in held]
-
-
-def selection_has_images(source: Session | RawReader, selection: ExportSelection) -> bool:
-    """Whether an export of `selection` would carry an image (standard output cannot): a
-    message of one of its runs names an image the journal holds, as _list_images reads it."""
-    params: dict[str, Any] = {}
-    clauses = _selection_clauses(selection, params)
-    where = f"AND {' AND '.join(clauses)}" if clauses else ""
-    [(row,)] = RawReader.of_session(source).rows(
-        f"""
-            SELECT EXISTS (
-                SELECT 1 FROM run AS r JOIN experiment AS e ON e.id = r.experiment_id,
-                    json_each(r.messages) AS m
-                WHERE r.trashed_at IS NULL AND instr(r.messages, '"images"')
-                    AND m.type = 'object'
-                    AND json_type(m.value, '$.images') = 'array'
-                    AND EXISTS (SELECT 1 FROM image AS g WHERE g.sha256 IN
-                        (SELECT value FROM json_each(m.value, '$.images')))
-                    {where}
-            )
-            """,
-        params,
-    )
-    return bool(row)
-
-
-def count_selection(source: Session | RawReader, selection: ExportSelection) -> tuple[int, int]:
-    """(experiments, runs) that `selection` would export."""
-    params: dict[str, Any] = {}
-    clauses = _selection_clauses(selection, params)
-    where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
-    [row] = RawReader.of_session(source).rows(
-        f"""
-            SELECT count(*), coalesce(sum(
-                (SELECT count(*) FROM run
-                 WHERE run.experiment_id = e.id AND run.trashed_at IS NULL)), 0)
-            FROM experiment AS e {where}
-            """,
-        params,
-    )
-    return int(row[0]), int(row[1])
 
 
 # -- the overview ----------------------------------------------------------------------
@@ -422,7 +151,7 @@ def read_overview(
     selected in all."""
     reader = RawReader.of_session(source)
     params: dict[str, Any] = {"limit": limit}
-    clauses = _selection_clauses(selection, params)
+    clauses = selection_clauses(selection, params)
     where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
     found = reader.rows(
         f"SELECT e.id, e.title FROM experiment AS e {where} ORDER BY e.id DESC LIMIT :limit",
@@ -1291,7 +1020,7 @@ def read_selected_checks(
 ) -> list[export_checks.CheckEntry]:
     """The migration checks for a one-file export of `selection` (export_checks)."""
     params: dict[str, Any] = {}
-    where = " AND ".join(_selection_clauses(selection, params)) or "1"
+    where = " AND ".join(selection_clauses(selection, params)) or "1"
     whole = selection.experiment_id is None and selection.filters.is_empty
     return export_checks.read_checks(RawReader.of_session(source), where, params, whole=whole)
 
@@ -1563,20 +1292,14 @@ def preview_markdown(
 
 
 __all__ = [
-    "ExperimentEntry",
     "ExportResult",
-    "ExportSelection",
     "Layout",
-    "RunEntry",
     "check_target",
-    "count_selection",
     "export_to_path",
     "export_to_stream",
-    "iter_entries",
     "open_for_export",
     "preview_markdown",
     "render_experiment",
     "require_experiment",
-    "selection_has_images",
     "write_single_file",
 ]

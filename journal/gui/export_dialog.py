@@ -32,7 +32,8 @@ from journal.gui.i18n import error_text
 from journal.gui.transfer_texts import export_summary
 
 if TYPE_CHECKING:
-    from journal.core.export_markdown import ExportResult, ExportSelection, Layout
+    from journal.core.export_entries import ExportSelection
+    from journal.core.export_markdown import ExportResult, Layout
     from journal.core.storage import Journal
     from journal.gui.context import AppContext
     from journal.gui.tasks import Task
@@ -282,7 +283,7 @@ class ExportDialog(QDialog):
         return self._selection_for(self.scope())
 
     def _selection_for(self, scope: str) -> ExportSelection:
-        from journal.core.export_markdown import ExportSelection
+        from journal.core.export_entries import ExportSelection
 
         if scope == SCOPE_EXPERIMENT and self._current_id is not None:
             return ExportSelection(experiment_id=self._current_id)
@@ -307,7 +308,7 @@ class ExportDialog(QDialog):
         current = self._current_id
 
         def work() -> tuple[dict[str, tuple[int, int]], tuple[str, int] | None]:
-            from journal.core.export_markdown import ExportSelection, count_selection
+            from journal.core.export_entries import ExportSelection, count_selection
             from journal.core.queries import get_experiment
 
             with journal.read() as session:

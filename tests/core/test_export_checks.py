@@ -13,7 +13,8 @@ from sqlalchemy import text
 from journal.core import import_markdown as importer
 from journal.core import import_staging
 from journal.core.errors import InvalidInputError
-from journal.core.export_markdown import ExportSelection, Layout, export_to_path
+from journal.core.export_entries import ExportSelection
+from journal.core.export_markdown import Layout, export_to_path
 from journal.core.import_markdown import import_markdown
 from journal.core.import_staging import Merged, Staging
 from journal.core.models import MigrationCheck

@@ -203,7 +203,7 @@ def test_an_export_to_standard_output_needing_images_is_refused(
         "\n" not in refused.value.message and "export to a file or folder" in refused.value.message
     )
     assert out.getvalue() == ""
-    from journal.core.export_markdown import ExportSelection
+    from journal.core.export_entries import ExportSelection
 
     alone = export_to_stream(journal, out, selection=ExportSelection(experiment_id=2))
     assert alone.runs == 1 and '"format": null' in out.getvalue()

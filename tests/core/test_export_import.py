@@ -28,13 +28,8 @@ from journal.core.expectations import (
     check_expectation,
     format_expectation,
 )
-from journal.core.export_markdown import (
-    ExportSelection,
-    Layout,
-    export_to_path,
-    export_to_stream,
-    preview_markdown,
-)
+from journal.core.export_entries import ExportSelection
+from journal.core.export_markdown import Layout, export_to_path, export_to_stream, preview_markdown
 from journal.core.grading import GradeStatus
 from journal.core.images import link_images
 from journal.core.import_markdown import import_markdown, read_export

@@ -14,13 +14,8 @@ from markdown_it.token import Token
 from sqlalchemy import text
 
 from journal.core.domain import RunStatus, Verdict
-from journal.core.export_markdown import (
-    ExportSelection,
-    Layout,
-    export_to_path,
-    overview_table,
-    read_overview,
-)
+from journal.core.export_entries import ExportSelection
+from journal.core.export_markdown import Layout, export_to_path, overview_table, read_overview
 from journal.core.export_text import run_anchor
 from journal.core.import_markdown import import_markdown
 from journal.core.models import Run

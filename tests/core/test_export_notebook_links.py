@@ -11,12 +11,8 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 from journal.core.domain import RunStatus
-from journal.core.export_markdown import (
-    ExportSelection,
-    Layout,
-    export_to_path,
-    preview_markdown,
-)
+from journal.core.export_entries import ExportSelection
+from journal.core.export_markdown import Layout, export_to_path, preview_markdown
 from journal.core.export_text import run_anchor
 from journal.core.import_markdown import import_markdown
 from journal.core.models import Run

@@ -13,14 +13,13 @@ import pytest
 from journal.core import export_checks, queries
 from journal.core.check_triage import Group
 from journal.core.errors import NotFoundError
+from journal.core.export_entries import ExportSelection, iter_entries
 from journal.core.export_markdown import (
     LIVE_STATUSES,
-    ExportSelection,
     Layout,
     _reading,
     export_to_path,
     export_to_stream,
-    iter_entries,
     open_for_export,
     require_experiment,
 )

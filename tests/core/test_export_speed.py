@@ -12,7 +12,8 @@ from typing import Any, TextIO
 import pytest
 
 from journal.core import export_text, notebook_format
-from journal.core.export_markdown import ExperimentEntry, RunEntry, render_experiment
+from journal.core.export_entries import ExperimentEntry, RunEntry
+from journal.core.export_markdown import render_experiment
 from journal.core.export_target import write_file_atomically
 from journal.core.notebook_format import (
     BLOCK_PREFIX,

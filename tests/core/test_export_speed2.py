@@ -10,13 +10,8 @@ from typing import Any
 import pytest
 
 from journal.core import export_markdown, export_target, export_text, notebook_format
-from journal.core.export_markdown import (
-    ExperimentEntry,
-    Layout,
-    RunEntry,
-    export_to_path,
-    render_experiment,
-)
+from journal.core.export_entries import ExperimentEntry, RunEntry
+from journal.core.export_markdown import Layout, export_to_path, render_experiment
 from journal.core.notebook_format import FRONT_MATTER_LIMIT, escape_inline, escape_lines
 from journal.core.storage import Journal
 from tests.core.test_export_import import populate

@@ -13,7 +13,8 @@ from typing import Any
 
 import pytest
 
-from journal.core.export_markdown import ExportSelection, Layout, export_to_path
+from journal.core.export_entries import ExportSelection
+from journal.core.export_markdown import Layout, export_to_path
 from journal.core.export_target import check_target, earlier_export_files
 from journal.core.notebook_format import (
     ExportError,

@@ -18,7 +18,8 @@ from journal.core.domain import ExperimentFilter
 from journal.core.duplicate import duplicate_experiment
 from journal.core.errors import InvalidInputError
 from journal.core.expectations import parse_expectation
-from journal.core.export_markdown import ExportSelection, count_selection, export_to_stream
+from journal.core.export_entries import ExportSelection, count_selection
+from journal.core.export_markdown import export_to_stream
 from journal.core.grades import add_expectation, list_expectations, record_grade
 from journal.core.images import add_image, link_images, user_message
 from journal.core.input_sets import RowInput, add_rows, list_rows

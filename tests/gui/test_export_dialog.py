@@ -10,7 +10,8 @@ from PySide6.QtWidgets import QLabel
 from pytestqt.qtbot import QtBot
 
 from journal.core.domain import ExperimentFilter
-from journal.core.export_markdown import ExportSelection, Layout, export_to_path
+from journal.core.export_entries import ExportSelection
+from journal.core.export_markdown import Layout, export_to_path
 from journal.core.storage import Journal
 from journal.gui.context import AppContext
 from journal.gui.export_dialog import ExportDialog
