@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from journal.core.domain import ExperimentFilter
 from journal.core.export_records import RawReader, id_list, json_columns, read_record
@@ -22,6 +22,7 @@ from journal.core.notebook_format import (
     PARENT_UUID,
     REPLAY_OF_UUID,
     encode_json,
+    load_json,
 )
 from journal.core.read_sql import filter_clauses
 
@@ -153,92 +154,167 @@ _REPLAYS_OF = (
 )
 
 
+class Columns(NamedTuple):
+    """The columns holding JSON, per table: parsed in every record read from it."""
+
+    experiment: frozenset[str]
+    run: frozenset[str]
+    grade: frozenset[str]
+    input_row: frozenset[str]
+
+    @classmethod
+    def of(cls, reader: RawReader) -> Columns:
+        return cls(*(json_columns(reader, table) for table in cls._fields))
+
+
+Keyed = tuple[list[str], list[tuple[Any, ...]]]  # column names, and rows
+
+
+class PageRows(NamedTuple):
+    """One page of experiments and all that is shown about them, as the database returned
+    them: plain tuples, read inside the caller's snapshot. Turning them into records
+    (assemble_page) needs no database, so it can happen in another process
+    (export_parallel): a page of tuples crosses a process boundary several times cheaper
+    than the records made of it."""
+
+    columns: Columns
+    experiments: Keyed
+    runs: Keyed
+    images: Keyed  # the image rows the page's runs show (no bytes)
+    originals: list[tuple[Any, ...]]  # _ORIGINALS_OF: the runs the page's runs replay
+    replays: list[tuple[Any, ...]]  # _REPLAYS_OF: the replays of the page's runs
+    grades: Keyed
+    expectations: Keyed
+    inputs: Keyed
+    gradings: list[tuple[Any, ...]]
+
+
 def iter_entries(
     source: Session | RawReader, selection: ExportSelection, *, page_size: int = PAGE_SIZE
 ) -> Iterator[ExperimentEntry]:
     """The selected experiments with their runs, by ascending id, `page_size` at a time,
     read as plain tuples (a session is read on its own connection: RawReader.of_session)."""
+    for page in iter_pages(source, selection, page_size=page_size):
+        yield from assemble_page(page)
+
+
+def iter_pages(
+    source: Session | RawReader, selection: ExportSelection, *, page_size: int = PAGE_SIZE
+) -> Iterator[PageRows]:
+    """iter_entries' pages as rows, each read when the one before has been taken."""
     reader = RawReader.of_session(source)
-    experiment_json = json_columns(reader, "experiment")
-    run_json = json_columns(reader, "run")
-    grade_json = json_columns(reader, "grade")
-    input_json = json_columns(reader, "input_row")
+    columns = Columns.of(reader)
     after = 0
     while True:
         params: dict[str, Any] = {"after": after, "limit": page_size}
         clauses = [*selection_clauses(selection, params), "e.id > :after"]
-        keys, found = reader.keyed(
+        experiments = reader.keyed(
             f"SELECT e.* FROM experiment AS e WHERE {' AND '.join(clauses)} "
             "ORDER BY e.id LIMIT :limit",
             params,
         )
-        experiments = [
-            _without_trash_marks(read_record("experiment", keys, row, experiment_json))
-            for row in found
-        ]
-        if not experiments:
+        found = experiments[1]
+        if not found:
             return
-        runs: dict[int, list[RunEntry]] = {record["id"]: [] for record in experiments}
-        ids = id_list(runs)
-        by_id: dict[int, RunEntry] = {}
-        keys, found = reader.keyed(_RUNS_OF.format(ids=ids))
-        for row in found:
-            record = _without_trash_marks(read_record("run", keys, row, run_json))
-            if record.get(BASED_ON_UUID) is None:  # based on none (or on a run in the trash)
-                record.pop(BASED_ON_UUID, None)
-                record.pop("based_on_id", None)
-            replayed = record.pop("replayed_experiment_id")
-            parent_experiment = record.pop("parent_experiment_id")
-            by_id[record["id"]] = RunEntry(record, replayed, parent_experiment_id=parent_experiment)
-            runs[record["experiment_id"]].append(by_id[record["id"]])
-        _list_images(reader, list(by_id.values()))
-        _link_replays(reader, selection, by_id)
-        keys, found = reader.keyed(_GRADES_OF.format(ids=ids))
-        for row in found:
-            grade = read_record("grade", keys, row, grade_json)
-            by_id[grade["run_id"]].grades.append(grade)
-        expectations: dict[int, list[dict[str, Any]]] = {experiment: [] for experiment in runs}
-        keys, found = reader.keyed(_EXPECTATIONS_OF.format(ids=ids))
-        for row in found:
-            expectation = dict(zip(keys, row, strict=True))
-            expectations[expectation["experiment_id"]].append(expectation)
-        inputs: dict[int, list[dict[str, Any]]] = {experiment: [] for experiment in runs}
-        keys, found = reader.keyed(_INPUTS_OF.format(ids=ids))
-        for row in found:
-            input_row = read_record("input_row", keys, row, input_json)
-            inputs[input_row["experiment_id"]].append(input_row)
-        gradings = {
-            row[0]: {"threshold": row[1], "updated_at": row[2]}
-            for row in reader.rows(_GRADINGS_OF.format(ids=ids))
-        }
-        for record in experiments:
-            record[GRADING_KEY] = gradings.get(record["id"])
-            yield ExperimentEntry(
+        ids = id_list(row[0] for row in found)  # e.* starts with the id
+        runs = reader.keyed(_RUNS_OF.format(ids=ids))
+        yield PageRows(
+            columns,
+            experiments,
+            runs,
+            _images_of(reader, runs),
+            *_replay_rows(reader, selection, runs),
+            reader.keyed(_GRADES_OF.format(ids=ids)),
+            reader.keyed(_EXPECTATIONS_OF.format(ids=ids)),
+            reader.keyed(_INPUTS_OF.format(ids=ids)),
+            reader.rows(_GRADINGS_OF.format(ids=ids)),
+        )
+        after = found[-1][0]
+        if len(found) < page_size:
+            return
+
+
+def assemble_page(page: PageRows) -> list[ExperimentEntry]:
+    """The page's experiments as entries: records with their JSON parsed, runs with their
+    grades, images and replay links. JSON the journal cannot parse stops the export
+    (read_record)."""
+    columns = page.columns
+    keys, found = page.experiments
+    experiments = [
+        _without_trash_marks(read_record("experiment", keys, row, columns.experiment))
+        for row in found
+    ]
+    runs: dict[int, list[RunEntry]] = {record["id"]: [] for record in experiments}
+    by_id: dict[int, RunEntry] = {}
+    keys, found = page.runs
+    for row in found:
+        record = _without_trash_marks(read_record("run", keys, row, columns.run))
+        if record.get(BASED_ON_UUID) is None:  # based on none (or on a run in the trash)
+            record.pop(BASED_ON_UUID, None)
+            record.pop("based_on_id", None)
+        replayed = record.pop("replayed_experiment_id")
+        parent_experiment = record.pop("parent_experiment_id")
+        by_id[record["id"]] = RunEntry(record, replayed, parent_experiment_id=parent_experiment)
+        runs[record["experiment_id"]].append(by_id[record["id"]])
+    _list_images(page.images, list(by_id.values()))
+    _link_replays(page.originals, page.replays, by_id)
+    keys, found = page.grades
+    for row in found:
+        grade = read_record("grade", keys, row, columns.grade)
+        by_id[grade["run_id"]].grades.append(grade)
+    expectations: dict[int, list[dict[str, Any]]] = {experiment: [] for experiment in runs}
+    keys, found = page.expectations
+    for row in found:
+        expectation = dict(zip(keys, row, strict=True))
+        expectations[expectation["experiment_id"]].append(expectation)
+    inputs: dict[int, list[dict[str, Any]]] = {experiment: [] for experiment in runs}
+    keys, found = page.inputs
+    for row in found:
+        input_row = read_record("input_row", keys, row, columns.input_row)
+        inputs[input_row["experiment_id"]].append(input_row)
+    gradings = {row[0]: {"threshold": row[1], "updated_at": row[2]} for row in page.gradings}
+    entries = []
+    for record in experiments:
+        record[GRADING_KEY] = gradings.get(record["id"])
+        entries.append(
+            ExperimentEntry(
                 record, runs[record["id"]], expectations[record["id"]], inputs[record["id"]]
             )
-        after = experiments[-1]["id"]
-        if len(experiments) < page_size:
-            return
+        )
+    return entries
+
+
+def _replay_rows(
+    reader: RawReader, selection: ExportSelection, runs: Keyed
+) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
+    """The originals the page's runs replay and the replays of the page's runs, among the
+    runs the export holds as well (their experiments are selected, nothing is in the
+    trash), so the text links them both ways."""
+    keys, found = runs
+    if not found:
+        return [], []
+    replay_of = keys.index("replay_of_id")
+    originals = sorted({row[replay_of] for row in found if row[replay_of]})
+    params: dict[str, Any] = {}
+    where = " AND ".join(selection_clauses(selection, params))
+    held = []
+    if originals:
+        held = reader.rows(_ORIGINALS_OF.format(ids=id_list(originals), where=where), params)
+    ids = id_list(row[0] for row in found)  # r.* starts with the id
+    return held, reader.rows(_REPLAYS_OF.format(ids=ids, where=where), params)
 
 
 def _link_replays(
-    reader: RawReader, selection: ExportSelection, by_id: dict[int, RunEntry]
+    originals: list[tuple[Any, ...]], replays: list[tuple[Any, ...]], by_id: dict[int, RunEntry]
 ) -> None:
-    """Each run's original and replays that the export holds as well (their experiments
-    are selected, nothing is in the trash), so the text links them both ways."""
-    originals = sorted(
-        {run.record["replay_of_id"] for run in by_id.values() if run.record.get("replay_of_id")}
-    )
-    if not by_id:
-        return
-    params: dict[str, Any] = {}
-    where = " AND ".join(selection_clauses(selection, params))
+    """Each run's original and replays, from _replay_rows."""
     if originals:
-        found = reader.rows(_ORIGINALS_OF.format(ids=id_list(originals), where=where), params)
-        held = {row[0]: RunLink(row[0], str(row[1]), row[2], str(row[3] or "")) for row in found}
+        held = {
+            row[0]: RunLink(row[0], str(row[1]), row[2], str(row[3] or "")) for row in originals
+        }
         for run in by_id.values():
             run.original = held.get(run.record.get("replay_of_id") or 0)
-    for row in reader.rows(_REPLAYS_OF.format(ids=id_list(by_id), where=where), params):
+    for row in replays:
         link = RunLink(row[1], str(row[2]), row[3], str(row[4] or ""), str(row[5]), bool(row[6]))
         by_id[row[0]].replays.append(link)
 
@@ -253,17 +329,33 @@ def _without_trash_marks(record: dict[str, Any]) -> dict[str, Any]:
     return record
 
 
-def _list_images(reader: RawReader, entries: list[RunEntry]) -> None:
+def _images_of(reader: RawReader, runs: Keyed) -> Keyed:
+    """The image rows (no bytes) that the runs' messages name. Only messages that mention
+    images are parsed here; one that cannot be parsed names none here, and stops the export
+    when its run is assembled (read_record)."""
+    keys, found = runs
+    messages = keys.index("messages")
+    refs: set[str] = set()
+    for row in found:
+        raw = row[messages]
+        # A key written with escapes (`"\\u0069mages"`) is the same key: parse those too.
+        if isinstance(raw, str) and ('"images"' in raw or "\\u" in raw):
+            try:
+                refs.update(image_refs(load_json(raw)))
+            except ValueError:
+                continue
+    if not refs:
+        return [], []
+    return reader.keyed(_IMAGES_OF, {"refs": encode_json(sorted(refs))})
+
+
+def _list_images(images: Keyed, entries: list[RunEntry]) -> None:
     """Each run's IMAGES_KEY: the image rows its messages name that the journal holds (one
-    it lacks is named in the messages only), in first-use order; no bytes are read."""
-    wanted = {entry.record["id"]: image_refs(entry.record.get("messages")) for entry in entries}
-    refs = sorted({ref for names in wanted.values() for ref in names})
-    held: dict[str, dict[str, Any]] = {}
-    if refs:
-        keys, found = reader.keyed(_IMAGES_OF, {"refs": encode_json(refs)})
-        held = {row[0]: dict(zip(keys, row, strict=True)) for row in found}
+    it lacks is named in the messages only), in first-use order."""
+    keys, found = images
+    held = {row[0]: dict(zip(keys, row, strict=True)) for row in found}
     for entry in entries:
-        names = wanted[entry.record["id"]]
+        names = image_refs(entry.record.get("messages")) if held else ()
         entry.record[IMAGES_KEY] = [held[name] for name in names if name in held]
 
 
@@ -310,12 +402,16 @@ def count_selection(source: Session | RawReader, selection: ExportSelection) -> 
 
 __all__ = [
     "PAGE_SIZE",
+    "Columns",
     "ExperimentEntry",
     "ExportSelection",
+    "PageRows",
     "RunEntry",
     "RunLink",
+    "assemble_page",
     "count_selection",
     "iter_entries",
+    "iter_pages",
     "selection_clauses",
     "selection_has_images",
 ]

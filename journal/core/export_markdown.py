@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from itertools import repeat
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import TYPE_CHECKING, Any, NamedTuple, TextIO
 
 from journal.core import export_checks
 from journal.core.domain import RunStatus
@@ -41,9 +41,11 @@ from journal.core.export_entries import (
     RunEntry,
     RunLink,
     iter_entries,
+    iter_pages,
     selection_clauses,
     selection_has_images,
 )
+from journal.core.export_parallel import render_pages, worker_count
 from journal.core.export_records import RawReader, id_list
 from journal.core.export_target import (
     check_target,
@@ -963,8 +965,64 @@ _INDEX_HEADER = "| Experiment | Created | Runs | Models | Verdicts |\n|---|---|-
 _NOTHING = "*No experiments match.*\n\n"
 
 
+class Rendered(NamedTuple):
+    """An experiment as the export writes it, with what the end marker, the index and the
+    image files need to know of it: made on its own, possibly in another process
+    (export_parallel), from nothing but its entry."""
+
+    text: str
+    runs: int
+    expectations: int
+    grades: int
+    inputs: int
+    assets: tuple[tuple[str, str], ...]  # the images it shows: (sha256, name in ASSETS_DIR)
+    name: str = ""  # in a folder: its file's name
+    index_row: str = ""  # in a folder: its row in index.md
+
+
+def render_for_file(entry: ExperimentEntry, *, metadata: bool = True) -> Rendered:
+    """The experiment as a part of the one-file export."""
+    text = "".join(render_experiment(entry, level=2, metadata=metadata))
+    return _rendered(entry, text)
+
+
+def render_for_folder(entry: ExperimentEntry) -> Rendered:
+    """The experiment's file in a folder export: front matter, text, records, end marker."""
+    record = entry.record
+    name = experiment_file_name(int(record["id"]), str(record.get("title") or ""))
+    header = {FORMAT_KEY: FORMAT_VERSION, LAYOUT_KEY: "experiment", RECORD_KEY: record}
+    counts = end_record(
+        runs=len(entry.runs),
+        expectations=len(entry.expectations),
+        grades=entry.grades,
+        inputs=len(entry.inputs),
+    )
+    pieces = [front_matter(header, expand=RECORD_KEY), "\n"]
+    pieces += render_experiment(entry, level=1, metadata=True, in_folder=True)
+    pieces.append(metadata_block(KIND_END, counts, one_line=True))
+    return _rendered(entry, "".join(pieces), name, _index_row(entry, name))
+
+
+def _rendered(entry: ExperimentEntry, text: str, name: str = "", index_row: str = "") -> Rendered:
+    assets = tuple(
+        (image["sha256"], asset_name(image["sha256"], str(image["mime"])))
+        for run in entry.runs
+        for image in run.record.get(IMAGES_KEY) or ()
+    )
+    return Rendered(
+        text,
+        len(entry.runs),
+        len(entry.expectations),
+        entry.grades,
+        len(entry.inputs),
+        assets,
+        name,
+        index_row,
+    )
+
+
 def write_single_file(
-    entries: Iterable[ExperimentEntry],
+    rendered: Iterable[Rendered],
     write: Callable[[str], object],
     *,
     selection: ExportSelection,
@@ -984,15 +1042,15 @@ def write_single_file(
         head.add_text(_document_head(Layout.FILE, selection, exported_at, False) + overview)
         write(text_block(head) + "\n")
     experiments = runs = expectations = grades = inputs = 0
-    for entry in entries:
-        write("".join(render_experiment(entry, level=2, metadata=metadata)))
+    for experiment in rendered:
+        write(experiment.text)
         if assets is not None:
-            _collect_assets(entry, assets)
+            _collect_assets(experiment, assets)
         experiments += 1
-        runs += len(entry.runs)
-        expectations += len(entry.expectations)
-        grades += entry.grades
-        inputs += len(entry.inputs)
+        runs += experiment.runs
+        expectations += experiment.expectations
+        grades += experiment.grades
+        inputs += experiment.inputs
     exported, items, rest = export_checks.write_checks(
         checks or [], write, metadata=metadata, lead="" if experiments else _NOTHING
     )
@@ -1025,10 +1083,9 @@ def read_selected_checks(
     return export_checks.read_checks(RawReader.of_session(source), where, params, whole=whole)
 
 
-def _collect_assets(entry: ExperimentEntry, assets: dict[str, str]) -> None:
-    for run in entry.runs:
-        for image in run.record.get(IMAGES_KEY) or ():
-            assets.setdefault(image["sha256"], asset_name(image["sha256"], str(image["mime"])))
+def _collect_assets(rendered: Rendered, assets: dict[str, str]) -> None:
+    for sha, name in rendered.assets:
+        assets.setdefault(sha, name)
 
 
 _IMAGE_DATA = "SELECT data FROM image WHERE sha256 = :sha"
@@ -1050,7 +1107,7 @@ def _asset_files(reader: RawReader, assets: dict[str, str]) -> Iterator[tuple[st
 
 def _write_folder_contents(
     folder: Path,
-    entries: Iterable[ExperimentEntry],
+    rendered: Iterable[Rendered],
     *,
     selection: ExportSelection,
     exported_at: datetime | None,
@@ -1074,32 +1131,20 @@ def _write_folder_contents(
             index_text.add_text(piece)
 
         rows_due: list[str] = []  # index rows, written and hashed a few hundred at a time
-        for entry in entries:
-            record = entry.record
-            name = experiment_file_name(int(record["id"]), str(record.get("title") or ""))
-            header = {FORMAT_KEY: FORMAT_VERSION, LAYOUT_KEY: "experiment", RECORD_KEY: record}
-            counts = end_record(
-                runs=len(entry.runs),
-                expectations=len(entry.expectations),
-                grades=entry.grades,
-                inputs=len(entry.inputs),
-            )
-            pieces = [front_matter(header, expand=RECORD_KEY), "\n"]
-            pieces += render_experiment(entry, level=1, metadata=True, in_folder=True)
-            pieces.append(metadata_block(KIND_END, counts, one_line=True))
-            write_new_file(files + name, "".join(pieces))  # the whole file in one write
-            _collect_assets(entry, assets)
+        for experiment in rendered:
+            write_new_file(files + experiment.name, experiment.text)  # in one write
+            _collect_assets(experiment, assets)
             if not experiments:
                 rows_due.append(_INDEX_HEADER)
-            rows_due.append(_index_row(entry, name))
+            rows_due.append(experiment.index_row)
             if len(rows_due) >= PAGE_SIZE:
                 add_to_index("".join(rows_due))
                 rows_due.clear()
             experiments += 1
-            runs += len(entry.runs)
-            expectations += len(entry.expectations)
-            grades += entry.grades
-            inputs += len(entry.inputs)
+            runs += experiment.runs
+            expectations += experiment.expectations
+            grades += experiment.grades
+            inputs += experiment.inputs
         add_to_index("".join(rows_due) + ("\n" if experiments else _NOTHING))
         part, checks, items = export_checks.write_check_files(
             folder, read_selected_checks(reader, selection)
@@ -1184,25 +1229,29 @@ def export_to_path(
     force: bool = False,
     exported_at: datetime | None = None,
     page_size: int = PAGE_SIZE,
+    workers: int | None = None,
 ) -> ExportResult:
     """Write the export to `target` (a file, or a folder for Layout.FOLDER), atomically.
 
     An existing target is replaced only with `force`, and then only what an earlier export
-    wrote (see export_target); on any failure nothing at `target` has changed.
+    wrote (see export_target); on any failure nothing at `target` has changed. A big export
+    is rendered on `workers` processes (export_parallel.worker_count by default).
     """
     target = Path(target).expanduser()
     selection = selection or ExportSelection()
+    workers = worker_count() if workers is None else workers
     check_target(target, layout, force=force, journal_path=journal.path)
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         with _reading(journal) as reader:
-            entries = iter_entries(reader, selection, page_size=page_size)
+            pages = iter_pages(reader, selection, page_size=page_size)
             if layout is Layout.FILE:
                 assets: dict[str, str] = {}
+                rendered = render_pages(pages, render_for_file, workers=workers)
                 experiments, runs = write_file_atomically(
                     target,
                     lambda out: write_single_file(
-                        entries,
+                        rendered,
                         out.write,
                         selection=selection,
                         exported_at=exported_at,
@@ -1220,7 +1269,7 @@ def export_to_path(
                     target,
                     lambda folder: _write_folder_contents(
                         folder,
-                        entries,
+                        render_pages(pages, render_for_folder, workers=workers),
                         selection=selection,
                         exported_at=exported_at,
                         reader=reader,
@@ -1242,10 +1291,12 @@ def export_to_stream(
     selection: ExportSelection | None = None,
     exported_at: datetime | None = None,
     page_size: int = PAGE_SIZE,
+    workers: int | None = None,
 ) -> ExportResult:
     """Write the one-file export to `out` (standard output, say) as it is read. Images need
     files beside the export: a selection that shows any is refused before a byte is written."""
     selection = selection or ExportSelection()
+    workers = worker_count() if workers is None else workers
     with _reading(journal) as reader:
         if selection_has_images(reader, selection):
             raise ExportError(
@@ -1254,7 +1305,11 @@ def export_to_stream(
                 "`journal export -o notebook.md`. Nothing was written."
             )
         experiments, runs = write_single_file(
-            iter_entries(reader, selection, page_size=page_size),
+            render_pages(
+                iter_pages(reader, selection, page_size=page_size),
+                render_for_file,
+                workers=workers,
+            ),
             out.write,
             selection=selection,
             exported_at=exported_at,
@@ -1284,7 +1339,8 @@ def preview_markdown(
     with _reading(journal) as reader:
         entries = iter_entries(reader, selection, page_size=experiments)
         first = (entry for _, entry in zip(range(experiments), entries, strict=False))
-        write_single_file(first, collect, selection=selection, metadata=False)
+        rendered = (render_for_file(entry, metadata=False) for entry in first)
+        write_single_file(rendered, collect, selection=selection, metadata=False)
     shown = "".join(pieces)
     if length >= max_chars:
         shown = shown.rsplit("\n", 1)[0] + "\n\n*… (the preview stops here)*\n"
@@ -1294,12 +1350,15 @@ def preview_markdown(
 __all__ = [
     "ExportResult",
     "Layout",
+    "Rendered",
     "check_target",
     "export_to_path",
     "export_to_stream",
     "open_for_export",
     "preview_markdown",
     "render_experiment",
+    "render_for_file",
+    "render_for_folder",
     "require_experiment",
     "write_single_file",
 ]

@@ -9,6 +9,7 @@ import pytest
 from PySide6.QtWidgets import QLabel
 from pytestqt.qtbot import QtBot
 
+from journal.core import export_parallel
 from journal.core.domain import ExperimentFilter
 from journal.core.export_entries import ExportSelection
 from journal.core.export_markdown import Layout, export_to_path
@@ -184,3 +185,25 @@ def test_a_failing_export_says_why(
     assert failed.args[0].startswith(f"Cannot write the export to {blocker / 'notes.md'}")
     assert visible_error(dialog.error_label) == failed.args[0]
     assert dialog.export_button.isEnabled() and not dialog.busy_bar.isVisibleTo(dialog)
+
+
+def test_an_export_rendered_by_worker_processes_from_the_window_is_the_same(
+    qtbot: QtBot,
+    journal: Journal,
+    ids: dict[str, int],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The window exports from a pool thread; worker processes started from there (spawn,
+    never fork) write what one process writes."""
+    monkeypatch.setattr(export_parallel, "SERIAL_PAGES", 0)
+    monkeypatch.setenv(export_parallel.WORKERS_VARIABLE, "2")
+    alone = tmp_path / "alone.md"
+    export_to_path(journal, alone, workers=1)
+    dialog = _open(qtbot, journal)
+    target = tmp_path / "notes.md"
+    dialog.path_edit.setText(str(target))
+    with qtbot.waitSignal(dialog.exported, timeout=60_000) as exported:
+        dialog.export_button.click()
+    assert exported.args[0].experiments == 3
+    assert target.read_bytes() == alone.read_bytes()

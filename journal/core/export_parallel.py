@@ -1,0 +1,133 @@
+"""A big export rendered on several cores.
+
+Turning records into Markdown is most of an export's work, and it is pure Python, so one
+process renders at the speed of one core. For a big selection the exporting process reads
+each page of rows (inside its one read transaction: the snapshot stays one) and hands the
+page to worker processes, which make records of the rows, render them and hand the text
+back; the exporting process writes the pages in order. The bytes are the same as when one
+process does it all: rendering depends on nothing but the page.
+
+Rows, not records, cross to the workers: plain tuples cost several times less to send than
+the dictionaries made of them (export_entries.PageRows). Workers are started with `spawn`,
+never `fork`: the window exports from a thread, and a forked child of a threaded process
+can hang on a lock another thread held. A worker that dies (killed, out of memory) costs no
+export: its pages and the rest are rendered in the exporting process.
+"""
+
+from __future__ import annotations
+
+import os
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from itertools import chain
+from typing import TYPE_CHECKING, TypeVar
+
+from journal.core.errors import InvalidInputError
+from journal.core.export_entries import ExperimentEntry, PageRows, assemble_page
+
+if TYPE_CHECKING:  # imported when workers start: a small export never pays for them
+    from concurrent.futures import Future
+
+Rendered = TypeVar("Rendered")
+
+WORKERS_VARIABLE = "JOURNAL_EXPORT_WORKERS"  # 1: render in the exporting process only
+MAX_WORKERS = 8  # past this, reading and writing in the exporting process is the limit
+# Pages rendered in the exporting process before workers are started: an export this small
+# is done before a worker would be ready (each one starts Python and imports the renderer).
+SERIAL_PAGES = 2
+PAGES_PER_WORKER = 2  # sent ahead: a worker never waits, and memory stays bounded
+
+
+def worker_count() -> int:
+    """How many processes render a big export: JOURNAL_EXPORT_WORKERS if set, otherwise one
+    per core this process may run on (at most MAX_WORKERS); 1 means no worker at all."""
+    value = os.environ.get(WORKERS_VARIABLE, "").strip()
+    if value:
+        if not value.isdecimal() or int(value) < 1:
+            raise InvalidInputError(
+                f"{WORKERS_VARIABLE} must be a whole number of processes, 1 or more "
+                f"(got {value!r}); 1 renders the export in this process."
+            )
+        return int(value)
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        cores = os.cpu_count() or 1
+    return max(1, min(cores, MAX_WORKERS))
+
+
+def render_pages(
+    pages: Iterable[PageRows],
+    render: Callable[[ExperimentEntry], Rendered],
+    *,
+    workers: int,
+) -> Iterator[Rendered]:
+    """Each experiment of `pages` rendered by `render`, in order: the first SERIAL_PAGES
+    here, the rest on `workers` processes when there is more than one. `render` must be
+    picklable (a module's function, or a functools.partial of one)."""
+    pages = iter(pages)
+    for page in _first(pages, SERIAL_PAGES if workers > 1 else None):
+        yield from _render_page(render, page)
+    if workers > 1:
+        yield from _in_workers(pages, render, workers)
+
+
+def _first(pages: Iterator[PageRows], count: int | None) -> Iterator[PageRows]:
+    """The first `count` pages (all of them for None), leaving the rest in `pages`."""
+    if count is None:
+        yield from pages
+        return
+    for _ in range(count):
+        page = next(pages, None)
+        if page is None:
+            return
+        yield page
+
+
+def _render_page(render: Callable[[ExperimentEntry], Rendered], page: PageRows) -> list[Rendered]:
+    return [render(entry) for entry in assemble_page(page)]
+
+
+def _in_workers(
+    pages: Iterator[PageRows], render: Callable[[ExperimentEntry], Rendered], workers: int
+) -> Iterator[Rendered]:
+    first = next(pages, None)
+    if first is None:
+        return
+    pages = chain([first], pages)
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
+    try:
+        pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"))
+    except (OSError, ValueError, NotImplementedError):  # no processes here: render in this one
+        for page in pages:
+            yield from _render_page(render, page)
+        return
+    left: deque[PageRows] = deque()  # sent to the workers, not written yet, in order
+    futures: deque[Future[list[Rendered]]] = deque()
+    try:
+        try:
+            while True:
+                while len(left) < workers * PAGES_PER_WORKER:
+                    upcoming = next(pages, None)
+                    if upcoming is None:
+                        break
+                    left.append(upcoming)
+                    futures.append(pool.submit(_render_page, render, upcoming))
+                if not left:
+                    return
+                done = futures[0].result()
+                left.popleft()
+                futures.popleft()
+                yield from done
+        except BrokenProcessPool:  # a worker died (killed, out of memory): the rest, here
+            pass
+        for page in chain(left, pages):
+            yield from _render_page(render, page)
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+__all__ = ["MAX_WORKERS", "WORKERS_VARIABLE", "render_pages", "worker_count"]
