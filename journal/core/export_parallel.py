@@ -19,7 +19,7 @@ from __future__ import annotations
 import os
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from itertools import chain
+from itertools import chain, islice
 from typing import TYPE_CHECKING, TypeVar
 
 from journal.core.errors import InvalidInputError
@@ -62,26 +62,17 @@ def render_pages(
     *,
     workers: int,
 ) -> Iterator[Rendered]:
-    """Each experiment of `pages` rendered by `render`, in order: the first SERIAL_PAGES
-    here, the rest on `workers` processes when there is more than one. `render` must be
-    picklable (a module's function, or a functools.partial of one)."""
+    """Each experiment of `pages` rendered by `render`, in order. Past SERIAL_PAGES pages,
+    the rest go to `workers` processes (when there is more than one) while the first ones
+    are rendered here. `render` must be picklable (a module's function, or a
+    functools.partial of one)."""
     pages = iter(pages)
-    for page in _first(pages, SERIAL_PAGES if workers > 1 else None):
-        yield from _render_page(render, page)
-    if workers > 1:
-        yield from _in_workers(pages, render, workers)
-
-
-def _first(pages: Iterator[PageRows], count: int | None) -> Iterator[PageRows]:
-    """The first `count` pages (all of them for None), leaving the rest in `pages`."""
-    if count is None:
-        yield from pages
+    head = list(islice(pages, SERIAL_PAGES + 1)) if workers > 1 else []
+    if len(head) <= SERIAL_PAGES:  # small (or one process asked for): all of it here
+        for page in chain(head, pages):
+            yield from _render_page(render, page)
         return
-    for _ in range(count):
-        page = next(pages, None)
-        if page is None:
-            return
-        yield page
+    yield from _in_workers(head[:SERIAL_PAGES], chain(head[SERIAL_PAGES:], pages), render, workers)
 
 
 def _render_page(render: Callable[[ExperimentEntry], Rendered], page: PageRows) -> list[Rendered]:
@@ -89,12 +80,12 @@ def _render_page(render: Callable[[ExperimentEntry], Rendered], page: PageRows) 
 
 
 def _in_workers(
-    pages: Iterator[PageRows], render: Callable[[ExperimentEntry], Rendered], workers: int
+    home: list[PageRows],
+    pages: Iterator[PageRows],
+    render: Callable[[ExperimentEntry], Rendered],
+    workers: int,
 ) -> Iterator[Rendered]:
-    first = next(pages, None)
-    if first is None:
-        return
-    pages = chain([first], pages)
+    """`home` rendered here while the workers start on `pages`, then `pages` in order."""
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
     from concurrent.futures.process import BrokenProcessPool
@@ -102,7 +93,7 @@ def _in_workers(
     try:
         pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"))
     except (OSError, ValueError, NotImplementedError):  # no processes here: render in this one
-        for page in pages:
+        for page in chain(home, pages):
             yield from _render_page(render, page)
         return
     left: deque[PageRows] = deque()  # sent to the workers, not written yet, in order
@@ -116,6 +107,9 @@ def _in_workers(
                         break
                     left.append(upcoming)
                     futures.append(pool.submit(_render_page, render, upcoming))
+                for page in home:
+                    yield from _render_page(render, page)
+                home = []
                 if not left:
                     return
                 done = futures[0].result()
@@ -124,7 +118,7 @@ def _in_workers(
                 yield from done
         except BrokenProcessPool:  # a worker died (killed, out of memory): the rest, here
             pass
-        for page in chain(left, pages):
+        for page in chain(home, left, pages):
             yield from _render_page(render, page)
     finally:
         pool.shutdown(wait=True, cancel_futures=True)

@@ -112,12 +112,13 @@ def _dies_in_a_worker(entry: ExperimentEntry) -> Rendered:
     return render_for_file(entry)
 
 
-@pytest.mark.usefixtures("no_serial_pages")
+@pytest.mark.parametrize("at_home", [0, 1])  # pages rendered here while workers start
 def test_a_worker_that_dies_costs_no_experiment(
-    every_feature: Journal, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    every_feature: Journal, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, at_home: int
 ) -> None:
     died = tmp_path / "died"
     monkeypatch.setenv(_DIED, str(died))
+    monkeypatch.setattr(export_parallel, "SERIAL_PAGES", at_home)
 
     def rendered(render: Any, workers: int) -> list[Rendered]:
         with every_feature.read() as session:
