@@ -28,7 +28,13 @@ class RunStatus(enum.StrEnum):
 
     @property
     def is_live(self) -> bool:
-        return self in (RunStatus.PENDING, RunStatus.STREAMING)
+        return self in LIVE_STATUSES
+
+
+LIVE_STATUSES = (RunStatus.PENDING, RunStatus.STREAMING)
+"""A run's statuses while a writer still owns it: nothing else may end, grade or move it."""
+LIVE_STATUSES_SQL = "(" + ", ".join(f"'{status.value}'" for status in LIVE_STATUSES) + ")"
+"""LIVE_STATUSES as an SQL list, for `status IN ...` and `status NOT IN ...`."""
 
 
 class Verdict(enum.StrEnum):

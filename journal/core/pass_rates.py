@@ -19,7 +19,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, cast
 
-from journal.core.domain import PassRate, RunStatus, Verdict
+from journal.core.domain import LIVE_STATUSES_SQL, PassRate, RunStatus, Verdict
 from journal.core.expectations import readable_row_lines, row_expectation_uuid
 from journal.core.grading import (
     CombineRule,
@@ -64,7 +64,7 @@ class RunStanding:
 # what a run sent but for the seed within its experiment, like stability's request key.
 # A run's current grades are the newest per expectation (by uuid: an experiment's or an
 # input row's).
-_STANDINGS_SQL = """
+_STANDINGS_SQL = f"""
     WITH page(id) AS (
         SELECT id FROM experiment
         WHERE id IN (SELECT value FROM json_each(:ids)) AND trashed_at IS NULL
@@ -79,7 +79,7 @@ _STANDINGS_SQL = """
             ) AS request
         FROM run AS r
         WHERE r.experiment_id IN (SELECT id FROM page)
-            AND r.status NOT IN ('pending', 'streaming') AND r.trashed_at IS NULL
+            AND r.status NOT IN {LIVE_STATUSES_SQL} AND r.trashed_at IS NULL
     ),
     expected AS (
         SELECT experiment_id, json_group_array(json_array(uuid, weight, position)) AS items
