@@ -33,7 +33,7 @@ from journal.core.domain import LIVE_STATUSES_SQL
 from journal.core.errors import InvalidInputError, NotFoundError
 from journal.core.formatting import human_size, plural
 from journal.core.messages import KEPT_CHECKED_EXPERIMENT, KEPT_CHECKED_RUN, Message, message
-from journal.core.models import Run, to_iso, utcnow
+from journal.core.models import to_iso, utcnow
 from journal.core.read_sql import RUN_PLACE
 
 __all__ = [
@@ -42,7 +42,6 @@ __all__ = [
     "TrashedItem",
     "empty_trash",
     "refuse_if_trashed",
-    "replay_source_notes",
     "restore_experiments",
     "restore_runs",
     "trash_contents",
@@ -433,14 +432,6 @@ def trashed_note(
     from journal.core.read_records import trash_note
 
     return trash_note(SessionReader(session), experiment_id=experiment_id, run_id=run_id)
-
-
-def replay_source_notes(session: Session, runs: Sequence[Run]) -> dict[int, str]:
-    """ "replays run N", by run id, for each replay among `runs` (read_records.replay_notes)."""
-    from journal.core.queries import SessionReader
-    from journal.core.read_records import replay_notes
-
-    return replay_notes(SessionReader(session), runs)
 
 
 def _run_place(session: Session, run_id: int | None) -> Any:
