@@ -23,8 +23,7 @@ from journal.core.grading import (
     GradeResult,
     GradeStatus,
     RunOutcome,
-    combine,
-    not_graded,
+    outcome_of,
 )
 
 
@@ -281,17 +280,6 @@ def run_grading(
     The one rule behind the window's, `journal show`'s and every command's grades."""
     newest = {row.expectation_uuid: row for row in rows}  # oldest first: the last one wins
     grades = [grade_of(newest[saved.uuid], saved) for saved in expectations if saved.uuid in newest]
-    outcome = not_graded(status, len(expectations))
-    if outcome is None:
-        by_expectation = {grade.expectation_uuid: grade for grade in grades}
-        outcome = combine(
-            rule,
-            [
-                (
-                    saved.expectation.weight,
-                    by_expectation[saved.uuid].result if saved.uuid in by_expectation else None,
-                )
-                for saved in expectations
-            ],
-        )
-    return grades, outcome
+    results = {grade.expectation_uuid: grade.result for grade in grades}
+    graded = [(saved.expectation.weight, results.get(saved.uuid)) for saved in expectations]
+    return grades, outcome_of(status, rule, graded)

@@ -9,7 +9,7 @@ finished run of the page with its current grades, its experiment's expectations 
 its input row's expectations, and which request it repeats; a run's expectations are its
 experiment's then its row's (`grades.expectations_of_runs` says so for one run or a few;
 here the row's lines are read by `grades.row_expectations`), and the outcome of each run
-is then `grading.combine`'s.
+is then `grading.outcome_of`'s.
 """
 
 from __future__ import annotations
@@ -26,8 +26,7 @@ from journal.core.grading import (
     GradeResult,
     GradeStatus,
     OutcomeStatus,
-    combine,
-    not_graded,
+    outcome_of,
     verdict_standing,
 )
 
@@ -157,13 +156,9 @@ def _standing(
         judged = Verdict(verdict)
         reason = f"judged {judged.value}" + (f": {note}" if note else "")
         return verdict_standing(judged), reason
-    unfinished = not_graded(RunStatus(row[5]), len(expectations))
-    if unfinished is not None:
-        return unfinished.status, unfinished.reason
     grades = _grades(row[11])
-    outcome = combine(
-        experiment.rule, [(weight, grades.get(uuid)) for uuid, weight in expectations]
-    )
+    graded = [(weight, grades.get(uuid)) for uuid, weight in expectations]
+    outcome = outcome_of(RunStatus(row[5]), experiment.rule, graded)
     return outcome.status, outcome.reason
 
 
