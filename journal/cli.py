@@ -290,7 +290,7 @@ def cmd_show(args: argparse.Namespace) -> int:
     from copy import copy
     from datetime import UTC, datetime
 
-    from journal.cli_grading import experiment_grades
+    from journal.cli_grading import shown_grading
     from journal.core.errors import NotFoundError
     from journal.core.formatting import model_label, options_label, run_stats
     from journal.core.read_records import (
@@ -312,7 +312,7 @@ def cmd_show(args: argparse.Namespace) -> int:
         stored = read_runs(journal, args.id)
         sources = replay_notes(journal, stored)
         shown = {run.id: run_images(journal, run) for run in stored}
-        grading = experiment_grades(journal, args.id, stored, history=args.history)
+        grading = shown_grading(journal, args.id, stored)
     now = datetime.now(UTC)  # a run its dead writer left live reads as interrupted, unwritten
     runs = [copy(run) for run in stored]
     for run in runs:

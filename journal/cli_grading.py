@@ -11,11 +11,11 @@ import argparse
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 if TYPE_CHECKING:
-    from journal.cli_grading_wait import RunGrading
+    from journal.cli_grading_wait import RunGrader
     from journal.core.grade_records import Grade, SavedExpectation
     from journal.core.grading import GradeResult, RunOutcome
     from journal.core.models import Run, Verdict
-    from journal.core.read_records import RunRecord
+    from journal.core.read_records import ExperimentGrading, RunRecord
     from journal.core.read_sql import Reader
     from journal.core.repeats import RepeatGroup
     from journal.core.storage import Journal
@@ -198,11 +198,11 @@ def add_grading_arguments(parser: argparse.ArgumentParser, *, wait: bool = True)
         )
 
 
-def grading_from_args(journal: Journal, args: argparse.Namespace) -> RunGrading:
-    from journal.cli_grading_wait import RunGrading
+def grading_from_args(journal: Journal, args: argparse.Namespace) -> RunGrader:
+    from journal.cli_grading_wait import RunGrader
     from journal.cli_support import service
 
-    return RunGrading(
+    return RunGrader(
         journal,
         lambda: service(args),
         judge_model=getattr(args, "judge", None),
@@ -214,36 +214,23 @@ def grading_from_args(journal: Journal, args: argparse.Namespace) -> RunGrading:
 # -- journal show -----------------------------------------------------------------------
 
 
-# NamedTuples, not dataclasses: built once and read by attribute, and lighter for `show` to
-# define at import.
+class ShownGrading(NamedTuple):
+    """An experiment's grading (read_records.read_grading's) as `journal show` says it. A
+    NamedTuple, not a dataclass: lighter for `show` to define at import."""
 
-
-class RunGrades(NamedTuple):
-    grades: list[Grade]
-    outcome: RunOutcome
-    history: list[Grade]
-
-
-class ExperimentGrades(NamedTuple):
-    """What `journal show` says about an experiment's grading."""
-
-    expectations: list[SavedExpectation]
-    threshold: float | None
-    rule: str
-    runs: dict[int, RunGrades]
-    repeats: list[RepeatGroup]
+    found: ExperimentGrading
 
     @property
     def works_only_sometimes(self) -> bool:
-        return any(group.stability.sometimes for group in self.repeats)
+        return any(group.stability.sometimes for group in self.found.repeats)
 
     def text_lines(self) -> list[str]:
         """The experiment's part: its expectations and its repeats."""
         lines = []
-        if self.expectations:
-            lines.append(f"expectations ({rule_text(self.threshold)}):")
-            lines += [f"  {expectation_line(saved)}" for saved in self.expectations]
-        for group in self.repeats:
+        if self.found.expectations:
+            lines.append(f"expectations ({rule_text(self.found.rule.threshold)}):")
+            lines += [f"  {expectation_line(saved)}" for saved in self.found.expectations]
+        for group in self.found.repeats:
             ids = ", ".join(str(run_id) for run_id in group.run_ids[:8])
             if len(group.run_ids) > 8:
                 ids += f", … {len(group.run_ids) - 8} more"
@@ -253,8 +240,8 @@ class ExperimentGrades(NamedTuple):
     def run_lines(self, run: Run | RunRecord) -> list[str]:
         """A run's part: its outcome, then one line per current grade."""
         assert run.id is not None
-        graded = self.runs[run.id]
-        if not self.expectations and not graded.grades:
+        graded = self.found.runs[run.id]
+        if not self.found.expectations and not graded.grades:
             return []
         lines = [f"grades: {outcome_line(graded.outcome, run.verdict)}"]
         lines += [f"  {grade_line(grade)}" for grade in graded.grades]
@@ -262,15 +249,15 @@ class ExperimentGrades(NamedTuple):
 
     def record(self) -> dict[str, Any]:
         return {
-            "expectations": [expectation_record(saved) for saved in self.expectations],
-            "rule": self.rule,
-            "repeats": [repeat_record(group) for group in self.repeats],
+            "expectations": [expectation_record(saved) for saved in self.found.expectations],
+            "rule": self.found.rule.text,
+            "repeats": [repeat_record(group) for group in self.found.repeats],
             "works_only_sometimes": self.works_only_sometimes,
         }
 
     def run_record(self, run: Run | RunRecord, *, history: bool) -> dict[str, Any]:
         assert run.id is not None
-        graded = self.runs[run.id]
+        graded = self.found.runs[run.id]
         record: dict[str, Any] = {
             "grades": [grade_record(grade) for grade in graded.grades],
             "outcome": outcome_record(graded.outcome, run.verdict),
@@ -280,21 +267,9 @@ class ExperimentGrades(NamedTuple):
         return record
 
 
-def experiment_grades(
-    reader: Reader, experiment_id: int, runs: list[RunRecord], *, history: bool = False
-) -> ExperimentGrades:
+def shown_grading(reader: Reader, experiment_id: int, runs: list[RunRecord]) -> ShownGrading:
     """The experiment's grading as `journal show` says it, read over `reader` (no ORM);
     `runs` as stored (a run its dead writer left live is graded as live)."""
     from journal.core.read_records import read_grading
 
-    found = read_grading(reader, experiment_id, runs)
-    return ExperimentGrades(
-        expectations=found.expectations,
-        threshold=found.rule.threshold,
-        rule=found.rule.text,
-        runs={
-            run_id: RunGrades(graded.grades, graded.outcome, graded.history if history else [])
-            for run_id, graded in found.runs.items()
-        },
-        repeats=found.repeats,
-    )
+    return ShownGrading(read_grading(reader, experiment_id, runs))

@@ -87,7 +87,7 @@ class _Waiting:
     arrived: int = 0
 
 
-class RunGrading:
+class RunGrader:
     """Grades each run a command makes as it ends and says how it went on stderr.
 
     Deterministic results are graded and printed at once. Judge and similar results are

@@ -140,3 +140,26 @@ def test_show_without_expectations_says_nothing_about_grades(
     assert record["expectations"] == [] and record["repeats"] == []
     assert record["runs"][0]["grades"] == []
     assert record["runs"][0]["outcome"]["status"] == "needs-look"
+
+
+def test_show_says_the_read_layers_grading_records_as_they_are(
+    capsys: pytest.CaptureFixture[str], db: list[str], db_path: Path
+) -> None:
+    """`show` prints read_records' own grading records: no copy of them to drift apart."""
+    from journal.cli_grading import shown_grading
+    from journal.core.read_records import (
+        ExperimentGrading,
+        RunGrading,
+        read_grading,
+        read_runs,
+    )
+    from journal.core.reading import ReadJournal
+
+    with ReadJournal.open(db_path) as reader:
+        runs = read_runs(reader, 1)
+        shown = shown_grading(reader, 1, runs)
+        found = read_grading(reader, 1, runs)
+    assert isinstance(shown.found, ExperimentGrading)
+    assert shown.found == found
+    assert all(isinstance(graded, RunGrading) for graded in shown.found.runs.values())
+    assert shown.record()["rule"] == found.rule.text == "all"

@@ -1,7 +1,7 @@
 """Where each item of a migration check stands: passes, fails, or needs a person to look.
 
 A replay is graded like any run (its experiment's expectations); what its grades add up to
-(`grading.combine`) sorts it. The person's verdict on the replay, once given, is the last
+(`grading.outcome_of`) sorts it. The person's verdict on the replay, once given, is the last
 word: it overrides the grades, in the groups and in the counts. A replay that failed or was
 cancelled is not graded and needs a look; so does one whose grades cannot decide (no
 expectations, a grading error, an unsure judge). While a check's judge or similarity grades
@@ -29,8 +29,7 @@ from journal.core.grading import (
     GradeStatus,
     OutcomeStatus,
     RunOutcome,
-    combine,
-    not_graded,
+    outcome_of,
     verdict_standing,
 )
 from journal.core.messages import Message, message
@@ -182,14 +181,10 @@ def outcomes_of(session: Session, run_ids: Collection[int]) -> dict[int, RunOutc
     outcomes: dict[int, RunOutcome] = {}
     for run_id, experiment_id, status, _ in runs:
         expectations = expected[run_id]
-        outcome = not_graded(status, len(expectations))
-        if outcome is None:
-            graded = [
-                (saved.expectation.weight, current.get((run_id, saved.uuid)))
-                for saved in expectations
-            ]
-            outcome = combine(rules.get(experiment_id, CombineRule()), graded)
-        outcomes[run_id] = outcome
+        graded = [
+            (saved.expectation.weight, current.get((run_id, saved.uuid))) for saved in expectations
+        ]
+        outcomes[run_id] = outcome_of(status, rules.get(experiment_id, CombineRule()), graded)
     return outcomes
 
 

@@ -10,7 +10,11 @@ import enum
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
+
+if TYPE_CHECKING:
+    from journal.core.models import Run
+    from journal.core.read_records import RunRecord
 
 MAX_RECORD_ID = 2**31 - 1
 """The largest id an experiment or a run may have. The search index will pack an experiment
@@ -28,7 +32,17 @@ class RunStatus(enum.StrEnum):
 
     @property
     def is_live(self) -> bool:
-        return self in (RunStatus.PENDING, RunStatus.STREAMING)
+        return self in LIVE_STATUSES
+
+
+LIVE_STATUSES = (RunStatus.PENDING, RunStatus.STREAMING)
+"""A run's statuses while a writer still owns it: nothing else may end, grade or move it."""
+LIVE_STATUSES_SQL = "(" + ", ".join(f"'{status.value}'" for status in LIVE_STATUSES) + ")"
+"""LIVE_STATUSES as an SQL list, for `status IN ...` and `status NOT IN ...`."""
+
+AnyRun = TypeVar("AnyRun", "Run", "RunRecord")
+"""A run as the window reads it (the ORM's Run) or as `journal show` does (read_records'
+RunRecord): the rules over runs alone (repeats, threads) take either."""
 
 
 class Verdict(enum.StrEnum):

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
 
+from journal.core.domain import RunStatus
 from journal.core.expectations import (
     Expectation,
     Kind,
@@ -17,7 +18,13 @@ from journal.core.expectations import (
     readable_row_lines,
     row_expectation_uuid,
 )
-from journal.core.grading import GradeResult, GradeStatus
+from journal.core.grading import (
+    CombineRule,
+    GradeResult,
+    GradeStatus,
+    RunOutcome,
+    outcome_of,
+)
 
 
 class ExpectationFields(Protocol):
@@ -259,3 +266,20 @@ def runs_expectations(
         row = by_row.get(row_id) if row_id is not None else None
         found[run_id] = [*own, *row[1]] if row and row[0] == experiment_id else list(own)
     return found
+
+
+def run_grading(
+    status: RunStatus | str,
+    expectations: Sequence[RunExpectation],
+    rows: Iterable[GradeFields],
+    rule: CombineRule,
+) -> tuple[list[Grade], RunOutcome]:
+    """A run's current grades and what they add up to, from its grade rows oldest first:
+    the newest row per expectation is the current one, listed in the expectations' order,
+    and combined under its experiment's `rule` (a run that did not finish is not graded).
+    The one rule behind the window's, `journal show`'s and every command's grades."""
+    newest = {row.expectation_uuid: row for row in rows}  # oldest first: the last one wins
+    grades = [grade_of(newest[saved.uuid], saved) for saved in expectations if saved.uuid in newest]
+    results = {grade.expectation_uuid: grade.result for grade in grades}
+    graded = [(saved.expectation.weight, results.get(saved.uuid)) for saved in expectations]
+    return grades, outcome_of(status, rule, graded)

@@ -32,6 +32,7 @@ from journal.core.grade_records import (
     RunExpectation,
     SavedExpectation,
     row_expectations,
+    run_grading,
     runs_expectations,
 )
 from journal.core.grade_records import grade_of as _grade
@@ -41,8 +42,6 @@ from journal.core.grading import (
     GradeResult,
     GradeStatus,
     RunOutcome,
-    combine,
-    not_graded,
 )
 from journal.core.models import (
     ExpectationRow,
@@ -342,25 +341,23 @@ def record_grades(
     ]
 
 
-def _current_rows(session: Session, run_id: int) -> dict[str, GradeRow]:
-    """The run's newest grade by expectation uuid (an expectation's uuid is unique)."""
-    newest = select(GradeRow).where(GradeRow.run_id == run_id).order_by(col(GradeRow.id))
-    rows: dict[str, GradeRow] = {}
-    for row in session.exec(newest):
-        rows[row.expectation_uuid] = row  # ordered by id: the last one wins
-    return rows
+def _grade_rows(session: Session, run_id: int) -> list[GradeRow]:
+    """The run's grade rows, oldest first (grade_records.run_grading reads the newest)."""
+    statement = select(GradeRow).where(GradeRow.run_id == run_id).order_by(col(GradeRow.id))
+    return list(session.exec(statement))
+
+
+def _run_grading(session: Session, run_id: int) -> tuple[list[Grade], RunOutcome]:
+    run = get_run(session, run_id)
+    expectations = expectations_of_run(session, run)
+    rule = get_combine_rule(session, run.experiment_id)
+    return run_grading(run.status, expectations, _grade_rows(session, run_id), rule)
 
 
 def current_grades(session: Session, run_id: int) -> list[Grade]:
     """The newest grade of the run for each of its expectations (`expectations_of_run`)
     that has one, in the expectations' order."""
-    run = get_run(session, run_id)
-    rows = _current_rows(session, run_id)
-    return [
-        _grade(rows[saved.uuid], saved)
-        for saved in expectations_of_run(session, run)
-        if saved.uuid in rows
-    ]
+    return _run_grading(session, run_id)[0]
 
 
 def grade_history(
@@ -378,20 +375,7 @@ def grade_history(
 def run_outcome(session: Session, run_id: int) -> RunOutcome:
     """What the run's current grades add up to under its experiment's rule; a run that did
     not finish (failed, cancelled, interrupted) is not graded and needs a look."""
-    run = get_run(session, run_id)
-    expectations = expectations_of_run(session, run)
-    unfinished = not_graded(run.status, len(expectations))
-    if unfinished is not None:
-        return unfinished
-    rows = _current_rows(session, run_id)
-    graded = [
-        (
-            saved.expectation.weight,
-            _grade(rows[saved.uuid]).result if saved.uuid in rows else None,
-        )
-        for saved in expectations
-    ]
-    return combine(get_combine_rule(session, run.experiment_id), graded)
+    return _run_grading(session, run_id)[1]
 
 
 def runs_to_grade(
@@ -448,7 +432,7 @@ def experiment_grades(
     ).all()
     keys = [(run_id, experiment_id, row_id) for run_id, _, row_id in runs if run_id is not None]
     expected = expectations_of_runs(session, keys)
-    newest: dict[tuple[int, str], GradeRow] = {}
+    by_run: dict[int, list[GradeRow]] = {}
     rows = session.exec(
         select(GradeRow)
         .join(Run, col(Run.id) == col(GradeRow.run_id))
@@ -456,30 +440,11 @@ def experiment_grades(
         .order_by(col(GradeRow.id))
     )
     for row in rows:
-        newest[(row.run_id, row.expectation_uuid)] = row  # ordered by id: the last one wins
+        by_run.setdefault(row.run_id, []).append(row)
     found: dict[int, tuple[list[Grade], RunOutcome]] = {}
     for run_id, status, _ in runs:
         assert run_id is not None
-        expectations = expected[run_id]
-        grades = [
-            _grade(newest[(run_id, saved.uuid)], saved)
-            for saved in expectations
-            if (run_id, saved.uuid) in newest
-        ]
-        outcome = not_graded(status, len(expectations))
-        if outcome is None:
-            by_expectation = {grade.expectation_uuid: grade for grade in grades}
-            outcome = combine(
-                rule,
-                [
-                    (
-                        saved.expectation.weight,
-                        by_expectation[saved.uuid].result if saved.uuid in by_expectation else None,
-                    )
-                    for saved in expectations
-                ],
-            )
-        found[run_id] = (grades, outcome)
+        found[run_id] = run_grading(status, expected[run_id], by_run.get(run_id, []), rule)
     return found
 
 

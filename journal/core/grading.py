@@ -524,6 +524,18 @@ def _not_graded(said: Message, expectations: int = 0) -> RunOutcome:
     )
 
 
+def outcome_of(
+    run_status: RunStatus | str,
+    rule: CombineRule,
+    graded: Sequence[tuple[float, GradeResult | None]],
+) -> RunOutcome:
+    """What a run's (weight, current grade or None) pairs, one per expectation, add up to:
+    not graded when it did not finish or has no expectations (`not_graded`), else combined
+    under `rule`. Every place that says where a run stands by its grades asks here."""
+    unfinished = not_graded(run_status, len(graded))
+    return unfinished if unfinished is not None else combine(rule, graded)
+
+
 def combine(rule: CombineRule, graded: Sequence[tuple[float, GradeResult | None]]) -> RunOutcome:
     """What (weight, grade or None when not graded yet) pairs add up to under `rule`.
 

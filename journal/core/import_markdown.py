@@ -42,7 +42,13 @@ from typing import Any, BinaryIO, NoReturn
 from sqlalchemy import text
 from sqlmodel import Session
 
-from journal.core.domain import MAX_RECORD_ID, RunStatus, Verdict, last_user_text
+from journal.core.domain import (
+    LIVE_STATUSES,
+    MAX_RECORD_ID,
+    RunStatus,
+    Verdict,
+    last_user_text,
+)
 from journal.core.errors import InvalidInputError
 from journal.core.expectations import MAX_WEIGHT, Expectation, Kind, Target, check_expectation
 from journal.core.formatting import plural, short_digest
@@ -123,7 +129,6 @@ RUN_PLACE_FORMAT = 6
 CONVERSATION_FORMAT = 7
 EARLIEST = datetime(1970, 1, 1, tzinfo=UTC)  # no journal holds an earlier moment
 
-LIVE_STATUSES = (RunStatus.PENDING.value, RunStatus.STREAMING.value)
 EXPORTED_LIVE_MESSAGE = (
     "The export was made while this run was still in progress; "
     "the text received until then is kept."

@@ -32,7 +32,7 @@ from typing import Any
 from sqlalchemy import Connection
 from sqlmodel import Session
 
-from journal.core.domain import ExperimentFilter, RunStatus, Verdict
+from journal.core.domain import LIVE_STATUSES_SQL, ExperimentFilter, RunStatus, Verdict
 from journal.core.export_records import RawReader
 from journal.core.grading import OutcomeStatus, not_graded, verdict_standing
 from journal.core.ollama_service import normalise_model_name
@@ -238,7 +238,7 @@ def _statement(filters: ExperimentFilter, params: dict[str, Any]) -> str:
     SELECT 'v', tags, name, digest, verdict, NULL, NULL, count(*) FROM standing
         GROUP BY tags, name, digest, verdict
     UNION ALL SELECT 'p', tags, name, digest, {_WEEK.format("day")}, verdict, status, sum(n)
-        FROM cube WHERE NOT graded AND status NOT IN ('pending', 'streaming')
+        FROM cube WHERE NOT graded AND status NOT IN {LIVE_STATUSES_SQL}
         GROUP BY 2, 3, 4, 5, 6, 7
     UNION ALL SELECT 'g', NULL, NULL, NULL, NULL, NULL, NULL, experiment_id FROM runs
         WHERE graded GROUP BY experiment_id

@@ -142,11 +142,17 @@ def _why_read_only(path: Path, code: int, detail: str) -> Message:
 
 @contextmanager
 def sqlite_failures(path: Path, *, unchanged: bool = False) -> Iterator[None]:
-    """Turn the environment's SQLite failures into StorageErrors; let bugs through as they are."""
+    """Turn the environment's SQLite failures into StorageErrors; let bugs through as they are.
+
+    The storage layer's come wrapped by SQLAlchemy (a DBAPIError, the driver's own as its
+    `orig`): told by that attribute, so that this module needs no ORM."""
     try:
         yield
-    except sqlite3.Error as exc:
-        error = storage_error(path, exc, unchanged=unchanged)
+    except Exception as exc:
+        driver = getattr(exc, "orig", exc)
+        if not isinstance(driver, sqlite3.Error):
+            raise
+        error = storage_error(path, driver, unchanged=unchanged)
         if error is None:
             raise
         raise error from exc
@@ -182,6 +188,19 @@ def read_only_uri(path: Path) -> str:
             raise
         return f"{base}?immutable=1"
     return f"{base}?mode=ro"
+
+
+def refuse_stale_read(path: Path, uri: str, reason: StorageError | None) -> None:
+    """ReadOnlyJournalError when reading through `uri` would show stale records:
+    `immutable=1` ignores the -wal file, where a journal's latest changes may still be.
+    `reason` says why the journal cannot be written (None: not known)."""
+    wal = path.with_name(path.name + "-wal")
+    if uri.endswith("immutable=1") and size_of(wal):
+        said = reason.message[:-1] if reason else f"The journal {path} cannot be written"
+        raise ReadOnlyJournalError(
+            f"{said}, and the latest changes, still in {wal.name}, "
+            "cannot be read without write access to that folder."
+        )
 
 
 def size_of(path: Path) -> int | None:

@@ -42,7 +42,7 @@ from journal.core.dispatch import (
     Work,
     find_pinned,
 )
-from journal.core.domain import ExperimentFilter, last_user_text
+from journal.core.domain import LIVE_STATUSES_SQL, ExperimentFilter, last_user_text
 from journal.core.errors import (
     InvalidInputError,
     NotFoundError,
@@ -395,7 +395,7 @@ def select_source_runs(session: Session, filters: ExperimentFilter) -> list[int]
     """
     params: dict[str, Any] = {}
     clauses = filter_clauses(replace(filters, model=None, verdict=None), params)
-    clauses.append("r.status NOT IN ('pending', 'streaming')")
+    clauses.append(f"r.status NOT IN {LIVE_STATUSES_SQL}")
     clauses.append("r.trashed_at IS NULL")
     if filters.model:
         clauses.append("(r.model = :run_model OR r.model = :run_model_latest)")

@@ -9,7 +9,7 @@ finished run of the page with its current grades, its experiment's expectations 
 its input row's expectations, and which request it repeats; a run's expectations are its
 experiment's then its row's (`grades.expectations_of_runs` says so for one run or a few;
 here the row's lines are read by `grades.row_expectations`), and the outcome of each run
-is then `grading.combine`'s.
+is then `grading.outcome_of`'s.
 """
 
 from __future__ import annotations
@@ -19,15 +19,14 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, cast
 
-from journal.core.domain import PassRate, RunStatus, Verdict
+from journal.core.domain import LIVE_STATUSES_SQL, PassRate, RunStatus, Verdict
 from journal.core.expectations import readable_row_lines, row_expectation_uuid
 from journal.core.grading import (
     CombineRule,
     GradeResult,
     GradeStatus,
     OutcomeStatus,
-    combine,
-    not_graded,
+    outcome_of,
     verdict_standing,
 )
 
@@ -64,7 +63,7 @@ class RunStanding:
 # what a run sent but for the seed within its experiment, like stability's request key.
 # A run's current grades are the newest per expectation (by uuid: an experiment's or an
 # input row's).
-_STANDINGS_SQL = """
+_STANDINGS_SQL = f"""
     WITH page(id) AS (
         SELECT id FROM experiment
         WHERE id IN (SELECT value FROM json_each(:ids)) AND trashed_at IS NULL
@@ -79,7 +78,7 @@ _STANDINGS_SQL = """
             ) AS request
         FROM run AS r
         WHERE r.experiment_id IN (SELECT id FROM page)
-            AND r.status NOT IN ('pending', 'streaming') AND r.trashed_at IS NULL
+            AND r.status NOT IN {LIVE_STATUSES_SQL} AND r.trashed_at IS NULL
     ),
     expected AS (
         SELECT experiment_id, json_group_array(json_array(uuid, weight, position)) AS items
@@ -157,13 +156,9 @@ def _standing(
         judged = Verdict(verdict)
         reason = f"judged {judged.value}" + (f": {note}" if note else "")
         return verdict_standing(judged), reason
-    unfinished = not_graded(RunStatus(row[5]), len(expectations))
-    if unfinished is not None:
-        return unfinished.status, unfinished.reason
     grades = _grades(row[11])
-    outcome = combine(
-        experiment.rule, [(weight, grades.get(uuid)) for uuid, weight in expectations]
-    )
+    graded = [(weight, grades.get(uuid)) for uuid, weight in expectations]
+    outcome = outcome_of(RunStatus(row[5]), experiment.rule, graded)
     return outcome.status, outcome.reason
 
 

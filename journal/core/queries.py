@@ -14,15 +14,13 @@ from sqlalchemy import text
 from sqlmodel import Session, col, select
 
 from journal.core import read_sql
+from journal.core.domain import LIVE_STATUSES as LIVE_STATUSES
 from journal.core.domain import ExperimentFilter, ExperimentSummary, SearchHit
 from journal.core.errors import InvalidInputError, NotFoundError
 from journal.core.live_runs import INTERRUPTED_MESSAGE as INTERRUPTED_MESSAGE
 from journal.core.live_runs import end_if_owner_gone as end_if_owner_gone
-from journal.core.models import Experiment, Run, RunStatus, Verdict, to_iso, utcnow
+from journal.core.models import Experiment, Run, Verdict, to_iso, utcnow
 from journal.core.trash import refuse_if_trashed
-
-LIVE_STATUSES = (RunStatus.PENDING, RunStatus.STREAMING)
-
 
 EDITABLE_EXPERIMENT_FIELDS = ("title", "hypothesis", "expected", "conclusion", "tags")
 

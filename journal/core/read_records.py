@@ -25,10 +25,11 @@ from journal.core.grade_records import (
     SavedExpectation,
     grade_of,
     row_expectations,
+    run_grading,
     runs_expectations,
     saved_expectation,
 )
-from journal.core.grading import CombineRule, RunOutcome, combine, not_graded
+from journal.core.grading import CombineRule, RunOutcome
 from journal.core.image_records import StoredImage, in_message_order
 from journal.core.live_runs import INTERRUPTED_MESSAGE, end_if_owner_gone
 from journal.core.read_sql import EXPERIMENT_TRASHED_AT, RUN_IMAGES, RUN_PLACE, Reader
@@ -418,20 +419,7 @@ def _run_grading(
     rows: Sequence[_GradeRow],
     rule: CombineRule,
 ) -> RunGrading:
-    newest = {row.expectation_uuid: row for row in rows}  # ordered by id: the last one wins
-    grades = [grade_of(newest[saved.uuid], saved) for saved in expectations if saved.uuid in newest]
-    outcome = not_graded(run.status, len(expectations))
-    if outcome is None:
-        outcome = combine(
-            rule,
-            [
-                (
-                    saved.expectation.weight,
-                    grade_of(newest[saved.uuid]).result if saved.uuid in newest else None,
-                )
-                for saved in expectations
-            ],
-        )
+    grades, outcome = run_grading(run.status, expectations, rows, rule)
     return RunGrading(grades, outcome, [grade_of(row) for row in rows])
 
 

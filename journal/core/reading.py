@@ -21,14 +21,14 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from journal.core.errors import ReadOnlyJournalError, StorageError
+from journal.core.errors import StorageError
 from journal.core.journal_file import (
     BUSY_TIMEOUT_MS,
     inspect_file,
     no_journal_error,
     read_only_uri,
+    refuse_stale_read,
     refused_for_writing,
-    size_of,
     sqlite_failures,
     storage_error,
 )
@@ -108,14 +108,7 @@ def connect_for_reading(path: Path) -> sqlite3.Connection:
                 raise
             reason = storage_error(path, exc)
         uri = read_only_uri(path)
-        wal = path.with_name(path.name + "-wal")
-        if uri.endswith("immutable=1") and size_of(wal):
-            # immutable=1 ignores the -wal file: reading now would show stale records.
-            said = reason.message[:-1] if reason else f"The journal {path} cannot be written"
-            raise ReadOnlyJournalError(
-                f"{said}, and the latest changes, still in {wal.name}, "
-                "cannot be read without write access to that folder."
-            )
+        refuse_stale_read(path, uri, reason)
         return _opened(uri)
 
 

@@ -8,17 +8,15 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING
 
-from journal.core.domain import RunStatus
+from journal.core.domain import AnyRun, RunStatus
 from journal.core.formatting import plural
 from journal.core.grading import OutcomeStatus, verdict_standing
 
 if TYPE_CHECKING:
     from journal.core.models import Run
     from journal.core.read_records import RunRecord
-
-AnyRun = TypeVar("AnyRun", "Run", "RunRecord")
 
 
 @dataclass(frozen=True)

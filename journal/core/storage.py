@@ -18,7 +18,6 @@ from typing import Any, Protocol
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine.interfaces import DBAPIConnection
-from sqlalchemy.exc import DBAPIError
 from sqlalchemy.pool import ConnectionPoolEntry, QueuePool
 from sqlmodel import Session
 
@@ -33,9 +32,9 @@ from journal.core.journal_file import (
     inspect_file,
     no_journal_error,
     read_only_uri,
-    storage_error,
+    refuse_stale_read,
+    sqlite_failures,
 )
-from journal.core.journal_file import size_of as _size
 from journal.core.messages import message
 from journal.core.migrations import LATEST_VERSION, apply_migrations
 from journal.core.queries import has_live_runs, mark_interrupted_runs
@@ -54,23 +53,6 @@ class CommitListener(Protocol):
 def _json_dumps(value: Any) -> str:
     # allow_nan=False: NaN/Infinity are not JSON and SQLite's JSON functions reject them.
     return json.dumps(value, ensure_ascii=False, allow_nan=False)
-
-
-@contextmanager
-def _known_failures(path: Path, *, unchanged: bool = False) -> Iterator[None]:
-    """Turn the environment's SQLite failures into StorageErrors; let bugs through as they are."""
-    try:
-        yield
-    except DBAPIError as exc:  # SQLAlchemy's wrapper around the driver's exception
-        error = storage_error(path, exc.orig, unchanged=unchanged)
-        if error is None:
-            raise
-        raise error from exc
-    except sqlite3.Error as exc:
-        error = storage_error(path, exc, unchanged=unchanged)
-        if error is None:
-            raise
-        raise error from exc
 
 
 def _configure_connection(dbapi_connection: DBAPIConnection, _: ConnectionPoolEntry) -> None:
@@ -148,7 +130,7 @@ class Journal:
             _backup_before_migration(path, state.version)
         # mode=rw: a file removed since it was inspected is an error, not a new journal.
         target = str(path) if create else f"{path.resolve().as_uri()}?mode=rw"
-        with _known_failures(path):
+        with sqlite_failures(path):
             conn = sqlite3.connect(target, isolation_level=None, uri=not create)
             try:
                 conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
@@ -180,15 +162,9 @@ class Journal:
                 f"{reason.message[:-1]}, and it was written by an older LLM Journal: "
                 "it must be upgraded, which needs write access, before it can be read."
             )
-        with _known_failures(path, unchanged=True):
+        with sqlite_failures(path, unchanged=True):
             uri = read_only_uri(path)
-        wal = path.with_name(path.name + "-wal")
-        if uri.endswith("immutable=1") and _size(wal):
-            # immutable=1 ignores the -wal file: reading now would show stale records.
-            raise ReadOnlyJournalError(
-                f"{reason.message[:-1]}, and the latest changes, still in {wal.name}, "
-                "cannot be read without write access to that folder."
-            )
+        refuse_stale_read(path, uri, reason)
 
         def connect() -> sqlite3.Connection:
             return sqlite3.connect(
@@ -295,7 +271,7 @@ class Journal:
 
     @contextmanager
     def _guard(self) -> Iterator[None]:
-        with _known_failures(self.path):
+        with sqlite_failures(self.path):
             yield
 
 

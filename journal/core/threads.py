@@ -5,13 +5,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Generic, TypeVar
+from typing import Generic
 
-if TYPE_CHECKING:
-    from journal.core.models import Run
-    from journal.core.read_records import RunRecord
-
-AnyRun = TypeVar("AnyRun", "Run", "RunRecord")
+from journal.core.domain import AnyRun
 
 
 @dataclass

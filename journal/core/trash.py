@@ -29,10 +29,11 @@ from typing import Any
 from sqlalchemy import text
 from sqlmodel import Session
 
+from journal.core.domain import LIVE_STATUSES_SQL
 from journal.core.errors import InvalidInputError, NotFoundError
 from journal.core.formatting import human_size, plural
 from journal.core.messages import KEPT_CHECKED_EXPERIMENT, KEPT_CHECKED_RUN, Message, message
-from journal.core.models import Run, to_iso, utcnow
+from journal.core.models import to_iso, utcnow
 from journal.core.read_sql import RUN_PLACE
 
 __all__ = [
@@ -41,7 +42,6 @@ __all__ = [
     "TrashedItem",
     "empty_trash",
     "refuse_if_trashed",
-    "replay_source_notes",
     "restore_experiments",
     "restore_runs",
     "trash_contents",
@@ -50,8 +50,6 @@ __all__ = [
     "trashed_note",
     "undo_trash",
 ]
-
-_LIVE = "('pending', 'streaming')"
 
 
 @dataclass(frozen=True)
@@ -118,7 +116,7 @@ def trash_experiments(session: Session, experiment_ids: Iterable[int]) -> TrashR
     live = session.execute(
         text(
             f"SELECT id FROM run WHERE experiment_id IN (SELECT value FROM json_each(:ids)) "
-            f"AND status IN {_LIVE} ORDER BY id LIMIT 1"
+            f"AND status IN {LIVE_STATUSES_SQL} ORDER BY id LIMIT 1"
         ),
         {"ids": _ids_json(ids)},
     ).scalar()
@@ -217,7 +215,7 @@ def trash_runs(session: Session, run_ids: Iterable[int]) -> TrashReceipt:
     live = session.execute(
         text(
             f"SELECT id FROM run WHERE id IN (SELECT value FROM json_each(:all)) "
-            f"AND status IN {_LIVE} ORDER BY id LIMIT 1"
+            f"AND status IN {LIVE_STATUSES_SQL} ORDER BY id LIMIT 1"
         ),
         {"all": _ids_json(subtree)},
     ).scalar()
@@ -436,14 +434,6 @@ def trashed_note(
     return trash_note(SessionReader(session), experiment_id=experiment_id, run_id=run_id)
 
 
-def replay_source_notes(session: Session, runs: Sequence[Run]) -> dict[int, str]:
-    """ "replays run N", by run id, for each replay among `runs` (read_records.replay_notes)."""
-    from journal.core.queries import SessionReader
-    from journal.core.read_records import replay_notes
-
-    return replay_notes(SessionReader(session), runs)
-
-
 def _run_place(session: Session, run_id: int | None) -> Any:
     """(the run's trashed_at, its experiment's trashed_at, the experiment's id), or None
     when there is no such run: where a run stands with respect to the trash."""
@@ -545,7 +535,9 @@ def empty_trash(session: Session) -> EmptiedTrash:
         )
     )
     busy_experiments = set(
-        _column(session, f"SELECT DISTINCT experiment_id FROM run WHERE status IN {_LIVE}")
+        _column(
+            session, f"SELECT DISTINCT experiment_id FROM run WHERE status IN {LIVE_STATUSES_SQL}"
+        )
     ) | {experiment for _, experiment in _running_batches(session, _trashed_experiments(session))}
     experiments = [
         experiment_id
@@ -565,8 +557,8 @@ def empty_trash(session: Session) -> EmptiedTrash:
         for run_id in _column(
             session,
             "SELECT r.id FROM run AS r JOIN experiment AS e ON e.id = r.experiment_id "
-            f"WHERE r.trashed_at IS NOT NULL AND e.trashed_at IS NULL AND r.status NOT IN {_LIVE} "
-            "ORDER BY r.id",
+            "WHERE r.trashed_at IS NOT NULL AND e.trashed_at IS NULL "
+            f"AND r.status NOT IN {LIVE_STATUSES_SQL} ORDER BY r.id",
         )
         if run_id not in set(pinned)
     ]

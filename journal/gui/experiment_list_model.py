@@ -301,7 +301,8 @@ class ExperimentListModel(QAbstractTableModel):
         self._fetch_page = fetch_page
         self._background = background
         if first_page is None or fetch_page is None:
-            self._clear()
+            if fetch_page is not None:
+                self._clear()  # the old source's rows go at once (without one, _reload clears)
             self._reload(self._page_size)
         else:
             self._generation.value += 1

@@ -18,6 +18,7 @@ from journal.core.grading import (
     combine,
     grade_deterministic,
     not_graded,
+    outcome_of,
     shown_verdict,
 )
 
@@ -274,3 +275,13 @@ def test_the_persons_verdict_wins_over_the_suggestion() -> None:
     outcome = combine(ALL, [(1, _g(PASS))])
     assert shown_verdict(None, outcome) == (Verdict.WORKED, True)
     assert shown_verdict(Verdict.FAILED, outcome) == (Verdict.FAILED, False)
+
+
+def test_outcome_of_grades_only_a_finished_run_with_expectations() -> None:
+    passing = GradeResult(GradeStatus.PASS, "ok")
+    graded = [(1.0, passing), (2.0, None)]
+    rule = CombineRule()
+    assert outcome_of(RunStatus.DONE, rule, graded) == combine(rule, graded)
+    assert outcome_of("failed", rule, graded) == not_graded(RunStatus.FAILED, 2)
+    assert outcome_of(RunStatus.STREAMING, rule, graded) == not_graded(RunStatus.STREAMING, 2)
+    assert outcome_of(RunStatus.DONE, rule, []) == not_graded(RunStatus.DONE, 0)

@@ -179,3 +179,11 @@ def test_find_an_expectation_by_position_name_or_text(journal: Journal, experime
             find_expectation(session, experiment_id, "5")
         with pytest.raises(NotFoundError, match="named 'town'"):
             find_expectation(session, experiment_id, "town")
+
+
+def test_repeats_and_threads_take_the_same_kinds_of_run() -> None:
+    """One AnyRun (domain's) for the rules over runs alone, so they cannot drift apart."""
+    from journal.core import domain, repeats, threads
+
+    assert vars(repeats)["AnyRun"] is vars(threads)["AnyRun"] is domain.AnyRun
+    assert [ref.__forward_arg__ for ref in domain.AnyRun.__constraints__] == ["Run", "RunRecord"]

@@ -31,6 +31,7 @@ from journal.core.models import Run, RunStatus, Verdict
 from journal.core.ollama_service import OllamaService
 from journal.core.pass_rates import experiment_pass_rates
 from journal.core.queries import (
+    SessionReader,
     count_experiments,
     create_experiment,
     get_run,
@@ -39,12 +40,12 @@ from journal.core.queries import (
     search,
     set_verdict,
 )
+from journal.core.read_records import replay_notes
 from journal.core.read_sql import ARCHIVED_ONLY, ARCHIVED_TOO
 from journal.core.replay import Replayer
 from journal.core.storage import Journal
 from journal.core.trash import (
     empty_trash,
-    replay_source_notes,
     restore_experiments,
     restore_runs,
     trash_contents,
@@ -372,7 +373,7 @@ def test_emptying_deletes_what_belongs_to_it_and_keeps_other_records_true(journa
         trash_experiments(session, [gone])
         trash_runs(session, [original])
     with journal.read() as session:
-        notes = replay_source_notes(session, [get_run(session, replay_id)])  # type: ignore[arg-type]
+        notes = replay_notes(SessionReader(session), [get_run(session, replay_id)])  # type: ignore[arg-type]
         assert notes == {replay_id: f"replays run {original} (in the trash)"}
     with journal.write() as session:
         emptied = empty_trash(session)
@@ -386,7 +387,7 @@ def test_emptying_deletes_what_belongs_to_it_and_keeps_other_records_true(journa
         assert survivor.replay_of_id is None
         assert survivor.replay_info is not None
         assert survivor.replay_info["original_deleted"]["run"] == original
-        assert replay_source_notes(session, [survivor])[replay_id].startswith(  # type: ignore[index]
+        assert replay_notes(SessionReader(session), [survivor])[replay_id].startswith(  # type: ignore[index]
             f"replays run {original} (deleted "
         )
         assert trash_contents(session) == []

@@ -197,6 +197,19 @@ def test_without_a_fetcher_the_model_is_empty(qtmodeltester: ModelTester) -> Non
     _check(qtmodeltester, model)
 
 
+def test_taking_the_fetcher_away_empties_the_list_in_one_reset(journal: Journal) -> None:
+    _fill(journal, 3, runs=False)
+    model = ExperimentListModel(page_size=10)
+    model.set_fetcher(_fetcher(journal))
+    assert model.rowCount() == 3
+    resets: list[int] = []
+    model.modelReset.connect(lambda: resets.append(model.rowCount()))
+    model.set_fetcher(None)
+    assert resets == [0]
+    assert not model.has_fetcher()
+    assert not model.canFetchMore(QModelIndex())
+
+
 def test_columns_show_what_a_person_reads(journal: Journal, qtmodeltester: ModelTester) -> None:
     ids = _fill(journal, 10)
     model = ExperimentListModel(_fetcher(journal))
