@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple, TextIO
 
 from journal.core import export_checks
-from journal.core.domain import RunStatus
+from journal.core.domain import LIVE_STATUSES_SQL
 from journal.core.errors import NotFoundError
 from journal.core.expectations import (
     Expectation,
@@ -1168,10 +1168,6 @@ def _write_folder_contents(
 # -- public entry points -------------------------------------------------------------------
 
 
-# queries.LIVE_STATUSES (whose module imports the ORM): a run a writer is still making.
-LIVE_STATUSES = (RunStatus.PENDING.value, RunStatus.STREAMING.value)
-
-
 def open_for_export(path: Path) -> Journal | ReadJournal:
     """The journal at `path` as `journal export` reads it: on the read layer (plain sqlite3,
     no ORM) when it is current and nothing in it is live; else opened as before the read
@@ -1182,10 +1178,7 @@ def open_for_export(path: Path) -> Journal | ReadJournal:
     except OlderJournalError:
         reader = None
     if reader is not None:
-        live = reader.rows(
-            "SELECT 1 FROM run WHERE status IN (:pending, :streaming) LIMIT 1",
-            {"pending": LIVE_STATUSES[0], "streaming": LIVE_STATUSES[1]},
-        )
+        live = reader.rows(f"SELECT 1 FROM run WHERE status IN {LIVE_STATUSES_SQL} LIMIT 1", {})
         if not live:
             return reader
         reader.close()

@@ -10,12 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from journal.core import export_checks, queries
+from journal.core import export_checks
 from journal.core.check_triage import Group
 from journal.core.errors import NotFoundError
 from journal.core.export_entries import ExportSelection, iter_entries
 from journal.core.export_markdown import (
-    LIVE_STATUSES,
     Layout,
     _reading,
     export_to_path,
@@ -166,4 +165,3 @@ def test_a_live_run_is_exported_as_every_later_export_shows_it(journal: Journal)
         assert isinstance(opened, Journal)
     finally:
         opened.close()
-    assert set(LIVE_STATUSES) == {status.value for status in queries.LIVE_STATUSES}
