@@ -17,7 +17,7 @@ import hashlib
 import json
 import os
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from itertools import repeat
@@ -1236,11 +1236,17 @@ def export_to_path(
     check_target(target, layout, force=force, journal_path=journal.path)
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        with _reading(journal) as reader:
-            pages = iter_pages(reader, selection, page_size=page_size)
+        render = render_for_file if layout is Layout.FILE else render_for_folder
+        with (
+            _reading(journal) as reader,
+            closing(
+                render_pages(
+                    iter_pages(reader, selection, page_size=page_size), render, workers=workers
+                )
+            ) as rendered,  # closed on failure too: no worker outlives the export
+        ):
             if layout is Layout.FILE:
                 assets: dict[str, str] = {}
-                rendered = render_pages(pages, render_for_file, workers=workers)
                 experiments, runs = write_file_atomically(
                     target,
                     lambda out: write_single_file(
@@ -1262,7 +1268,7 @@ def export_to_path(
                     target,
                     lambda folder: _write_folder_contents(
                         folder,
-                        render_pages(pages, render_for_folder, workers=workers),
+                        rendered,
                         selection=selection,
                         exported_at=exported_at,
                         reader=reader,
@@ -1297,18 +1303,16 @@ def export_to_stream(
                 "files beside the export); export to a file or folder instead, such as "
                 "`journal export -o notebook.md`. Nothing was written."
             )
-        experiments, runs = write_single_file(
-            render_pages(
-                iter_pages(reader, selection, page_size=page_size),
-                render_for_file,
-                workers=workers,
-            ),
-            out.write,
-            selection=selection,
-            exported_at=exported_at,
-            overview=overview_table(*read_overview(reader, selection)),
-            checks=read_selected_checks(reader, selection),
-        )
+        pages = iter_pages(reader, selection, page_size=page_size)
+        with closing(render_pages(pages, render_for_file, workers=workers)) as rendered:
+            experiments, runs = write_single_file(
+                rendered,
+                out.write,
+                selection=selection,
+                exported_at=exported_at,
+                overview=overview_table(*read_overview(reader, selection)),
+                checks=read_selected_checks(reader, selection),
+            )
     return ExportResult(None, Layout.FILE, experiments, runs, None)
 
 

@@ -10,15 +10,17 @@ process does it all: rendering depends on nothing but the page.
 Rows, not records, cross to the workers: plain tuples cost several times less to send than
 the dictionaries made of them (export_entries.PageRows). Workers are started with `spawn`,
 never `fork`: the window exports from a thread, and a forked child of a threaded process
-can hang on a lock another thread held. A worker that dies (killed, out of memory) costs no
-export: its pages and the rest are rendered in the exporting process.
+can hang on a lock another thread held. The first pages are rendered in the exporting
+process while the workers start, so a small export starts none. A worker that dies (killed,
+out of memory) costs no export: its pages and the rest are rendered in the exporting
+process. Closing the generator (the exporter does, on failure too) stops the workers.
 """
 
 from __future__ import annotations
 
 import os
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Generator, Iterable, Iterator
 from itertools import chain, islice
 from typing import TYPE_CHECKING, TypeVar
 
@@ -61,7 +63,7 @@ def render_pages(
     render: Callable[[ExperimentEntry], Rendered],
     *,
     workers: int,
-) -> Iterator[Rendered]:
+) -> Generator[Rendered, None, None]:
     """Each experiment of `pages` rendered by `render`, in order. Past SERIAL_PAGES pages,
     the rest go to `workers` processes (when there is more than one) while the first ones
     are rendered here. `render` must be picklable (a module's function, or a

@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from journal.core import export_parallel
+from journal.core import export_markdown, export_parallel
 from journal.core.errors import InvalidInputError
 from journal.core.export_entries import ExperimentEntry, ExportSelection, iter_pages
 from journal.core.export_markdown import (
@@ -183,3 +183,29 @@ def test_the_journal_command_exports_a_big_journal_on_workers(tmp_path: Path) ->
         assert "Exported 1,050 experiments" in done.stderr
         outputs.append(target.read_bytes())
     assert all(output == outputs[0] for output in outputs)
+
+
+@pytest.mark.usefixtures("no_serial_pages")
+@pytest.mark.parametrize("layout", [Layout.FILE, Layout.FOLDER])
+def test_a_failed_export_on_workers_leaves_nothing_behind(
+    every_feature: Journal, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, layout: Layout
+) -> None:
+    """A write that fails halfway (a full disk) stops the workers with the export: no
+    process, no file and no temporary folder is left."""
+    written = 0
+    real = export_markdown._collect_assets
+
+    def full_disk(*args: Any) -> None:
+        nonlocal written
+        written += 1
+        if written == 2:
+            raise OSError(28, "No space left on device")
+        real(*args)
+
+    monkeypatch.setattr(export_markdown, "_collect_assets", full_disk)
+    target = tmp_path / "notes"
+    with pytest.raises(ExportError, match="No space left on device"):
+        export_to_path(every_feature, target, layout=layout, page_size=1, workers=2)
+    assert multiprocessing.active_children() == []
+    left = {path.name for path in tmp_path.iterdir()}
+    assert {name for name in left if not name.startswith("every.sqlite")} == set()
