@@ -1,5 +1,8 @@
 """Exporting a 10,000-experiment journal as Markdown (one file, a folder) and importing it back.
 
+The exports use the machine's cores as `journal export` does (export_parallel); the folder's
+cost over the one file is set against creating as many empty files, the filesystem's floor.
+
 Memory is measured with tracemalloc around a second file export: the peak must stay flat
 (a page of experiments) whatever the size of the journal; compare the figure with --quick.
 Next to each import's total, `..._lock_seconds` is the time spent inside the journal's write
@@ -10,6 +13,7 @@ from __future__ import annotations
 
 import gc
 import json
+import os
 import random
 import shutil
 import sqlite3
@@ -152,6 +156,18 @@ def write_lock_time(journal: Journal) -> Iterator[list[float]]:
         del journal.write_attached
 
 
+def _empty_files_seconds(folder: Path, count: int) -> float:
+    """Seconds to create `count` empty files in a new folder, named as an export names them."""
+    started = time.perf_counter()
+    folder.mkdir()
+    for number in range(1, count + 1):
+        os.close(os.open(folder / f"{number:04d}-a-title-of-six-words.md", _NEW, 0o666))
+    return time.perf_counter() - started
+
+
+_NEW = os.O_WRONLY | os.O_CREAT | os.O_EXCL
+
+
 def _folder_size(folder: Path) -> int:
     return sum(entry.stat().st_size for entry in folder.iterdir())
 
@@ -172,14 +188,22 @@ def run(cache: Path, quick: bool) -> None:
             file_path = work / "journal.md"
             started = time.perf_counter()
             export_to_path(journal, file_path)
-            emit(f"export_{label}_file_seconds", time.perf_counter() - started, "s")
+            file_seconds = time.perf_counter() - started
+            emit(f"export_{label}_file_seconds", file_seconds, "s")
             emit(f"export_{label}_file_size", file_path.stat().st_size / 2**20, "MiB")
 
             folder = work / "journal"
             started = time.perf_counter()
             export_to_path(journal, folder, layout=Layout.FOLDER)
-            emit(f"export_{label}_folder_seconds", time.perf_counter() - started, "s")
+            folder_seconds = time.perf_counter() - started
+            emit(f"export_{label}_folder_seconds", folder_seconds, "s")
             emit(f"export_{label}_folder_size", _folder_size(folder) / 2**20, "MiB")
+            # Issue 16's goal for the layout: what the folder costs over the one file, within
+            # 1.5x of creating as many empty files there (the filesystem's own floor).
+            empty = _empty_files_seconds(work / "empty", experiments)
+            emit(f"export_{label}_empty_files_seconds", empty, "s")
+            extra = folder_seconds - file_seconds
+            emit(f"export_{label}_folder_over_file_per_empty_files", extra / empty, "x")
 
             # Again under tracemalloc (several times slower), for the memory figure alone.
             gc.collect()

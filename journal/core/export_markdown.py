@@ -20,6 +20,7 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import partial
 from itertools import repeat
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple, TextIO
@@ -38,6 +39,7 @@ from journal.core.export_entries import (
     PAGE_SIZE,
     ExperimentEntry,
     ExportSelection,
+    PageRows,
     RunEntry,
     RunLink,
     iter_entries,
@@ -45,15 +47,15 @@ from journal.core.export_entries import (
     selection_clauses,
     selection_has_images,
 )
-from journal.core.export_parallel import render_pages, worker_count
+from journal.core.export_parallel import page_size_for, render_pages, worker_count
 from journal.core.export_records import RawReader, id_list
 from journal.core.export_target import (
     check_target,
     new_text_file,
     write_assets,
+    write_export_file,
     write_file_atomically,
     write_folder_atomically,
-    write_new_file,
 )
 from journal.core.export_text import (
     code,
@@ -1003,6 +1005,14 @@ def render_for_folder(entry: ExperimentEntry) -> Rendered:
     return _rendered(entry, "".join(pieces), name, _index_row(entry, name))
 
 
+def write_experiment_file(entry: ExperimentEntry, *, files: str) -> Rendered:
+    """render_for_folder, written to its file in the folder `files` (a path ending in a
+    separator) by the process that rendered it, and handed back without its text."""
+    rendered = render_for_folder(entry)
+    write_export_file(files + rendered.name, rendered.text)  # in one write
+    return rendered._replace(text="")
+
+
 def _rendered(entry: ExperimentEntry, text: str, name: str = "", index_row: str = "") -> Rendered:
     assets = tuple(
         (image["sha256"], asset_name(image["sha256"], str(image["mime"])))
@@ -1107,8 +1117,9 @@ def _asset_files(reader: RawReader, assets: dict[str, str]) -> Iterator[tuple[st
 
 def _write_folder_contents(
     folder: Path,
-    rendered: Iterable[Rendered],
+    pages: Iterator[PageRows],
     *,
+    workers: int,
     selection: ExportSelection,
     exported_at: datetime | None,
     reader: RawReader,
@@ -1119,8 +1130,14 @@ def _write_folder_contents(
     overview = overview_table(
         rows, total, lambda row: experiment_file_name(row.experiment_id, row.title)
     )
-    files = os.path.join(folder, "")  # each experiment's file: this and its name
-    with new_text_file(folder / INDEX_NAME) as index:
+    # Each experiment's file is written where it is rendered (in a worker, its text never
+    # comes back): this, and its name.
+    files = os.path.join(folder, "")
+    write = partial(write_experiment_file, files=files)
+    with (
+        closing(render_pages(pages, write, workers=workers)) as rendered,
+        new_text_file(folder / INDEX_NAME) as index,
+    ):
         index.write(_document_head(Layout.FOLDER, selection, exported_at, True) + overview)
         index_text = ProseDigest()  # index.md's own hash (format 11), before its end
         index_text.add_text(_document_head(Layout.FOLDER, selection, exported_at, False))
@@ -1132,7 +1149,6 @@ def _write_folder_contents(
 
         rows_due: list[str] = []  # index rows, written and hashed a few hundred at a time
         for experiment in rendered:
-            write_new_file(files + experiment.name, experiment.text)  # in one write
             _collect_assets(experiment, assets)
             if not experiments:
                 rows_due.append(_INDEX_HEADER)
@@ -1221,7 +1237,7 @@ def export_to_path(
     selection: ExportSelection | None = None,
     force: bool = False,
     exported_at: datetime | None = None,
-    page_size: int = PAGE_SIZE,
+    page_size: int | None = None,
     workers: int | None = None,
 ) -> ExportResult:
     """Write the export to `target` (a file, or a folder for Layout.FOLDER), atomically.
@@ -1233,42 +1249,40 @@ def export_to_path(
     target = Path(target).expanduser()
     selection = selection or ExportSelection()
     workers = worker_count() if workers is None else workers
+    page_size = page_size or page_size_for(workers)
     check_target(target, layout, force=force, journal_path=journal.path)
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        render = render_for_file if layout is Layout.FILE else render_for_folder
-        with (
-            _reading(journal) as reader,
-            closing(
-                render_pages(
-                    iter_pages(reader, selection, page_size=page_size), render, workers=workers
-                )
-            ) as rendered,  # closed on failure too: no worker outlives the export
-        ):
+        with _reading(journal) as reader:
+            pages = iter_pages(reader, selection, page_size=page_size)
             if layout is Layout.FILE:
                 assets: dict[str, str] = {}
-                experiments, runs = write_file_atomically(
-                    target,
-                    lambda out: write_single_file(
-                        rendered,
-                        out.write,
-                        selection=selection,
-                        exported_at=exported_at,
-                        assets=assets,
-                        overview=overview_table(*read_overview(reader, selection)),
-                        checks=read_selected_checks(reader, selection),
-                    ),
-                    force=force,
-                    journal_path=journal.path,
-                    assets=lambda: _asset_files(reader, assets),
-                )
+                # Closed on failure too: no worker outlives the export.
+                rendered = render_pages(pages, render_for_file, workers=workers)
+                with closing(rendered):
+                    experiments, runs = write_file_atomically(
+                        target,
+                        lambda out: write_single_file(
+                            rendered,
+                            out.write,
+                            selection=selection,
+                            exported_at=exported_at,
+                            assets=assets,
+                            overview=overview_table(*read_overview(reader, selection)),
+                            checks=read_selected_checks(reader, selection),
+                        ),
+                        force=force,
+                        journal_path=journal.path,
+                        assets=lambda: _asset_files(reader, assets),
+                    )
                 size = target.stat().st_size
             else:
                 (experiments, runs), size = write_folder_atomically(
                     target,
                     lambda folder: _write_folder_contents(
                         folder,
-                        rendered,
+                        pages,
+                        workers=workers,
                         selection=selection,
                         exported_at=exported_at,
                         reader=reader,
@@ -1289,13 +1303,14 @@ def export_to_stream(
     *,
     selection: ExportSelection | None = None,
     exported_at: datetime | None = None,
-    page_size: int = PAGE_SIZE,
+    page_size: int | None = None,
     workers: int | None = None,
 ) -> ExportResult:
     """Write the one-file export to `out` (standard output, say) as it is read. Images need
     files beside the export: a selection that shows any is refused before a byte is written."""
     selection = selection or ExportSelection()
     workers = worker_count() if workers is None else workers
+    page_size = page_size or page_size_for(workers)
     with _reading(journal) as reader:
         if selection_has_images(reader, selection):
             raise ExportError(

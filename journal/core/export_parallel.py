@@ -21,11 +21,11 @@ from __future__ import annotations
 import os
 from collections import deque
 from collections.abc import Callable, Generator, Iterable, Iterator
-from itertools import chain, islice
+from itertools import chain
 from typing import TYPE_CHECKING, TypeVar
 
 from journal.core.errors import InvalidInputError
-from journal.core.export_entries import ExperimentEntry, PageRows, assemble_page
+from journal.core.export_entries import PAGE_SIZE, ExperimentEntry, PageRows, assemble_page
 
 if TYPE_CHECKING:  # imported when workers start: a small export never pays for them
     from concurrent.futures import Future
@@ -34,10 +34,19 @@ Rendered = TypeVar("Rendered")
 
 WORKERS_VARIABLE = "JOURNAL_EXPORT_WORKERS"  # 1: render in the exporting process only
 MAX_WORKERS = 8  # past this, reading and writing in the exporting process is the limit
-# Pages rendered in the exporting process before workers are started: an export this small
-# is done before a worker would be ready (each one starts Python and imports the renderer).
-SERIAL_PAGES = 2
-PAGES_PER_WORKER = 2  # sent ahead: a worker never waits, and memory stays bounded
+# Experiments rendered in the exporting process before workers are started: an export this
+# small is done before a worker would be ready (each starts Python and imports the renderer).
+SERIAL_EXPERIMENTS = 1_000
+# Pages for workers are small and only PAGES_PER_WORKER are sent ahead of the one being
+# written: what is in flight (rows going, text coming back) stays a few megabytes whatever
+# the journal's size, and with eight workers as with two.
+WORKER_PAGE_SIZE = 100
+PAGES_PER_WORKER = 2
+
+
+def page_size_for(workers: int) -> int:
+    """The page size an export reads with: small pages when workers render them."""
+    return WORKER_PAGE_SIZE if workers > 1 else PAGE_SIZE
 
 
 def worker_count() -> int:
@@ -64,17 +73,24 @@ def render_pages(
     *,
     workers: int,
 ) -> Generator[Rendered, None, None]:
-    """Each experiment of `pages` rendered by `render`, in order. Past SERIAL_PAGES pages,
+    """Each experiment of `pages` rendered by `render`, in order. Past SERIAL_EXPERIMENTS,
     the rest go to `workers` processes (when there is more than one) while the first ones
     are rendered here. `render` must be picklable (a module's function, or a
     functools.partial of one)."""
     pages = iter(pages)
-    head = list(islice(pages, SERIAL_PAGES + 1)) if workers > 1 else []
-    if len(head) <= SERIAL_PAGES:  # small (or one process asked for): all of it here
+    head: list[PageRows] = []
+    held = 0
+    if workers > 1:
+        for page in pages:
+            head.append(page)
+            held += len(page.experiments[1])
+            if held > SERIAL_EXPERIMENTS:
+                break
+    if held <= SERIAL_EXPERIMENTS:  # small (or one process asked for): all of it here
         for page in chain(head, pages):
             yield from _render_page(render, page)
         return
-    yield from _in_workers(head[:SERIAL_PAGES], chain(head[SERIAL_PAGES:], pages), render, workers)
+    yield from _in_workers(head[:-1], chain(head[-1:], pages), render, workers)
 
 
 def _render_page(render: Callable[[ExperimentEntry], Rendered], page: PageRows) -> list[Rendered]:
@@ -126,4 +142,10 @@ def _in_workers(
         pool.shutdown(wait=True, cancel_futures=True)
 
 
-__all__ = ["MAX_WORKERS", "WORKERS_VARIABLE", "render_pages", "worker_count"]
+__all__ = [
+    "MAX_WORKERS",
+    "WORKERS_VARIABLE",
+    "page_size_for",
+    "render_pages",
+    "worker_count",
+]

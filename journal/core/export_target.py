@@ -69,6 +69,16 @@ def write_new_file(path: str, text: str) -> int:
     return len(data)
 
 
+def write_export_file(path: str, text: str) -> int:
+    """write_new_file, into a folder this export made: a file there already can only be its
+    own, half written by a worker that died (export_parallel), and is written again."""
+    try:
+        return write_new_file(path, text)
+    except FileExistsError:
+        os.unlink(path)
+        return write_new_file(path, text)
+
+
 def _sibling(target: Path, role: str) -> Path:
     return target.with_name(f".{target.name}.{secrets.token_hex(4)}.{role}")
 
@@ -486,6 +496,7 @@ __all__ = [
     "check_target",
     "earlier_export_files",
     "new_text_file",
+    "write_export_file",
     "write_file_atomically",
     "write_folder_atomically",
     "write_new_file",

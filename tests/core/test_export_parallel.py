@@ -8,6 +8,7 @@ import os
 import sqlite3
 import subprocess
 import sys
+from collections.abc import Iterator
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -16,7 +17,7 @@ import pytest
 
 from journal.core import export_markdown, export_parallel
 from journal.core.errors import InvalidInputError
-from journal.core.export_entries import ExperimentEntry, ExportSelection, iter_pages
+from journal.core.export_entries import ExperimentEntry, ExportSelection, PageRows, iter_pages
 from journal.core.export_markdown import (
     Layout,
     Rendered,
@@ -52,7 +53,7 @@ def _tree(folder: Path) -> dict[str, bytes]:
 @pytest.fixture
 def no_serial_pages(monkeypatch: pytest.MonkeyPatch) -> None:
     """Every page goes to a worker, however small the journal."""
-    monkeypatch.setattr(export_parallel, "SERIAL_PAGES", 0)
+    monkeypatch.setattr(export_parallel, "SERIAL_EXPERIMENTS", 0)
 
 
 @pytest.mark.usefixtures("no_serial_pages")
@@ -118,7 +119,7 @@ def test_a_worker_that_dies_costs_no_experiment(
 ) -> None:
     died = tmp_path / "died"
     monkeypatch.setenv(_DIED, str(died))
-    monkeypatch.setattr(export_parallel, "SERIAL_PAGES", at_home)
+    monkeypatch.setattr(export_parallel, "SERIAL_EXPERIMENTS", at_home)
 
     def rendered(render: Any, workers: int) -> list[Rendered]:
         with every_feature.read() as session:
@@ -158,12 +159,12 @@ def test_the_worker_count_comes_from_the_environment(
 
 
 def test_the_journal_command_exports_a_big_journal_on_workers(tmp_path: Path) -> None:
-    """Past SERIAL_PAGES pages, `journal export` starts workers: from the console script and
-    from `python -m journal`, each writes what one process writes."""
+    """Past SERIAL_EXPERIMENTS experiments, `journal export` starts workers: from the console
+    script and from `python -m journal`, each writes what one process writes."""
     from benchmarks.synthetic import build
 
     db = tmp_path / "big.sqlite"
-    build(db, 1_050)  # three pages of 500: the third is rendered by a worker
+    build(db, 1_050)  # eleven pages of 100: the eleventh is rendered by a worker
     script = Path(sys.executable).with_name("journal")
     commands = [[sys.executable, "-m", "journal"]]
     if script.exists():
@@ -209,3 +210,27 @@ def test_a_failed_export_on_workers_leaves_nothing_behind(
     assert multiprocessing.active_children() == []
     left = {path.name for path in tmp_path.iterdir()}
     assert {name for name in left if not name.startswith("every.sqlite")} == set()
+
+
+@pytest.mark.usefixtures("no_serial_pages")
+def test_workers_are_sent_only_a_few_pages_ahead_of_what_is_written(
+    every_feature: Journal,
+) -> None:
+    """What is in flight stays bounded (memory stays flat): pages are read from the journal
+    only as written ones make room."""
+    taken = 0
+    ahead = []
+    with every_feature.read() as session:
+
+        def counted() -> Iterator[PageRows]:
+            nonlocal taken
+            for page in iter_pages(session, ExportSelection(), page_size=1):
+                taken += 1
+                yield page
+
+        for written, _ in enumerate(
+            export_parallel.render_pages(counted(), render_for_file, workers=2), start=1
+        ):
+            ahead.append(taken - written)
+    assert len(ahead) >= 4
+    assert max(ahead) <= 2 * export_parallel.PAGES_PER_WORKER

@@ -196,7 +196,7 @@ def test_an_export_rendered_by_worker_processes_from_the_window_is_the_same(
 ) -> None:
     """The window exports from a pool thread; worker processes started from there (spawn,
     never fork) write what one process writes."""
-    monkeypatch.setattr(export_parallel, "SERIAL_PAGES", 0)
+    monkeypatch.setattr(export_parallel, "SERIAL_EXPERIMENTS", 0)
     monkeypatch.setenv(export_parallel.WORKERS_VARIABLE, "2")
     alone = tmp_path / "alone.md"
     export_to_path(journal, alone, workers=1)
