@@ -109,7 +109,9 @@ def _in_workers(
     from concurrent.futures.process import BrokenProcessPool
 
     try:
-        pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"))
+        pool = ProcessPoolExecutor(
+            workers, mp_context=multiprocessing.get_context("spawn"), initializer=_exit_with_parent
+        )
     except (OSError, ValueError, NotImplementedError):  # no processes here: render in this one
         for page in chain(home, pages):
             yield from _render_page(render, page)
@@ -140,6 +142,24 @@ def _in_workers(
             yield from _render_page(render, page)
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _exit_with_parent() -> None:
+    """In a worker: end when the exporting process is gone, however it went (SIGKILL, a
+    crash). A worker waits on a queue that it holds the writing end of too, so it would
+    otherwise wait for ever."""
+    import multiprocessing
+    import threading
+
+    parent = multiprocessing.parent_process()
+    if parent is None:
+        return
+
+    def watch() -> None:
+        parent.join()  # returns when the parent's end of the process pipe closes
+        os._exit(1)
+
+    threading.Thread(target=watch, name="exit-with-parent", daemon=True).start()
 
 
 __all__ = [

@@ -8,6 +8,7 @@ import os
 import sqlite3
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from functools import partial
 from pathlib import Path
@@ -234,3 +235,59 @@ def test_workers_are_sent_only_a_few_pages_ahead_of_what_is_written(
             ahead.append(taken - written)
     assert len(ahead) >= 4
     assert max(ahead) <= 2 * export_parallel.PAGES_PER_WORKER
+
+
+_KILLED_EXPORTER = """
+import multiprocessing, sys, time
+from journal.core import export_parallel
+from journal.core.export_entries import ExportSelection, iter_pages
+from journal.core.export_markdown import render_for_file
+from journal.core.storage import Journal
+
+def pages(session):
+    yield from iter_pages(session, ExportSelection(), page_size=1)
+    workers = [str(child.pid) for child in multiprocessing.active_children()]
+    print(" ".join(workers), flush=True)
+    time.sleep(600)  # killed meanwhile
+
+if __name__ == "__main__":
+    export_parallel.SERIAL_EXPERIMENTS = 0
+    with Journal.open(sys.argv[1]) as journal, journal.read() as session:
+        for _ in export_parallel.render_pages(pages(session), render_for_file, workers=2):
+            pass
+"""
+
+
+def test_workers_end_when_the_exporting_process_is_killed(
+    every_feature: Journal, tmp_path: Path
+) -> None:
+    script = tmp_path / "exporter.py"
+    script.write_text(_KILLED_EXPORTER, encoding="utf-8")
+    exporter = subprocess.Popen(
+        [sys.executable, str(script), str(every_feature.path)],
+        stdout=subprocess.PIPE,
+        text=True,
+        cwd=Path(__file__).parents[2],
+    )
+    try:
+        assert exporter.stdout is not None
+        workers = [int(pid) for pid in exporter.stdout.readline().split()]
+        assert workers
+    finally:
+        exporter.kill()
+        exporter.wait()
+        if exporter.stdout is not None:
+            exporter.stdout.close()
+    deadline = time.monotonic() + 60
+    while any(_running(pid) for pid in workers) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not any(_running(pid) for pid in workers)
+
+
+def _running(pid: int) -> bool:
+    """Whether process `pid` runs (a zombie, dead but not reaped, does not)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"

@@ -169,13 +169,13 @@ def test_a_folder_export_writes_each_experiment_file_with_one_os_write(
 ) -> None:
     populate(journal)
     made: list[str] = []
-    real = export_target.write_new_file
+    real = export_target.write_export_file
 
     def counted(path: str, text: str) -> int:
         made.append(Path(path).name)
         return real(path, text)
 
-    monkeypatch.setattr(export_markdown, "write_new_file", counted)
+    monkeypatch.setattr(export_markdown, "write_export_file", counted)
     opened: list[str] = []
     real_new = export_target.new_text_file
 
@@ -185,12 +185,21 @@ def test_a_folder_export_writes_each_experiment_file_with_one_os_write(
 
     monkeypatch.setattr(export_markdown, "new_text_file", counted_new)
     folder = tmp_path / "out"
-    export_to_path(journal, folder, layout=Layout.FOLDER)
+    export_to_path(journal, folder, layout=Layout.FOLDER, workers=1)  # counted here
     files = sorted(path.name for path in folder.glob("0*.md"))
     assert files and sorted(made) == files
     assert opened == ["index.md"]  # the index alone is written through a text file
     first = (folder / files[0]).read_bytes().decode("utf-8")
     assert first.startswith("---\n{\n") and "<!-- llm-journal:end " in first
+
+
+def test_a_file_of_the_exports_own_folder_is_written_again(tmp_path: Path) -> None:
+    """A worker that died halfway through a file leaves it behind; its page is rendered
+    again in the exporting process, which writes the file anew."""
+    path = tmp_path / "0001-half.md"
+    path.write_text("half writ", encoding="utf-8")
+    assert export_target.write_export_file(str(path), "whole\n") == 6
+    assert path.read_text(encoding="utf-8") == "whole\n"
 
 
 def test_write_new_file_writes_utf_8_and_never_replaces(tmp_path: Path) -> None:
