@@ -18,6 +18,7 @@ import time
 from pathlib import Path
 
 from benchmarks.figures import emit, note, percentile
+from benchmarks.gui_windows import dispose
 
 TURNS = 50
 FRAME_MS = 1000 / 60
@@ -122,7 +123,7 @@ def run(rounds: int = 15) -> None:
         emit("conversation_50_turns.history_shown_max", max(history), "ms (goal < 16.7)")
         emit("conversation_50_turns.experiment_opened_p50", percentile(whole, 0.5), "ms")
         emit("conversation_50_turns.experiment_opened_max", max(whole), "ms (goal < 16.7)")
-        window.close()
+        dispose(window)
 
 
 if __name__ == "__main__":

@@ -8,6 +8,7 @@ import time
 from pathlib import Path
 
 from benchmarks.figures import emit, percentile
+from benchmarks.gui_windows import dispose
 from benchmarks.streaming import _server_process
 
 
@@ -58,7 +59,7 @@ def run() -> None:
         timer.stop()
         elapsed = time.perf_counter() - started
         answer_words = len(window.answer_view.answer_text().split())
-        window.close()
+        dispose(window)
     emit("gui_stream_5000_chunks_total", elapsed * 1000, "ms")
     emit("gui_stream_words_shown", answer_words, "count")
     emit("gui_event_loop_lateness_p99", percentile(lateness, 0.99), "ms")

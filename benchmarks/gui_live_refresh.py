@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks.figures import emit, note, percentile
+from benchmarks.gui_windows import dispose
 from benchmarks.synthetic import cached_journal
 
 GOAL_MS = 20.0
@@ -106,7 +107,7 @@ def run(cache: Path, experiments: int, rounds: int = 15) -> None:
         open_totals, open_paints = rounds_of(run_in_open)
         new_totals, new_paints = rounds_of(new_experiment)
         assert window.history_model.rowCount() >= rounds
-        window.close()
+        dispose(window)
     for name, totals, paints in (
         ("run_in_open_experiment", open_totals, open_paints),
         ("new_experiment", new_totals, new_paints),
