@@ -1,10 +1,12 @@
 """Export experiments as a Markdown lab notebook: one file, or a folder of one file each.
 
 Experiments are read in keyset pages of ascending id inside one read transaction (one
-consistent snapshot) and written as they are read, so memory stays flat whatever the size
-of the journal. Nothing depends on the clock or the machine: the same journal gives the
-same bytes. Nothing from the journal reaches a reader as Markdown it would interpret: what a
-model or a server wrote sits in fences, what a person wrote is escaped (notebook_format).
+consistent snapshot, export_entries) and written as they are read, so memory stays flat
+whatever the size of the journal; a big export's pages are rendered by worker processes
+(export_parallel). Nothing depends on the clock or the machine: the same journal gives the
+same bytes, however many processes rendered them. Nothing from the journal reaches a
+reader as Markdown it would interpret: what a model or a server wrote sits in fences,
+what a person wrote is escaped (notebook_format).
 Files appear atomically and replace only an earlier export, and only when asked to
 (export_target).
 Experiments and runs in the trash are never exported (nor their grades or images);
