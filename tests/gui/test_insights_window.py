@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QRect, Qt
+from PySide6.QtCore import QObject, QRect, Qt
 from PySide6.QtGui import QColor, QImage, QPalette
 from PySide6.QtQuickWidgets import QQuickWidget
 from PySide6.QtTest import QTest
@@ -241,3 +241,39 @@ def test_opens_from_the_window_follows_the_list_and_a_click_sets_it(
     qtbot.waitUntil(lambda: len(_categories(insights)) == 3, timeout=15_000)
     insights.unrated_button.click()
     assert main_window.list_panel.filter().unrated
+
+
+def _root(panel: Any) -> Any:
+    view = panel.findChild(QQuickWidget)
+    assert view is not None
+    return view.rootObject()
+
+
+def test_a_narrow_window_cuts_no_figure_and_no_label_overlaps(
+    qtbot: QtBot, journal: Journal
+) -> None:
+    """At half of a 1920-wide screen: each bar's model sits over its figures, so a long
+    name gives way and "1 of 1 runs pass" never does; week labels take turns when all of
+    them do not fit side by side; the trend axis has as many dates as fit."""
+    with journal.write() as session:  # twelve weeks of activity
+        for week in range(12):
+            experiment = create_experiment(session, title=f"week {week}").id
+            assert experiment
+            moment = datetime(2026, 1, 5, 12, tzinfo=UTC) + week * (_on(8) - _on(1))
+            add_past_run(
+                session, experiment, model="a-model-with-a-long-name:latest",
+                verdict=Verdict.WORKED, created_at=moment,
+            )  # fmt: skip
+    window = _open(qtbot, journal, ExperimentFilter())
+    window.resize(960, 1000)
+    outcomes, activity, trend = _root(window.outcomes), _root(window.activity), _root(window.trend)
+    qtbot.waitUntil(lambda: bool(outcomes.property("twoLines")))
+    assert outcomes.property("labelWidth") < outcomes.property("wholeWidth")  # two lines
+    assert activity.property("labelStep") > 1
+    axis = trend.findChild(QObject, "timeAxis")
+    assert axis is not None
+    narrow = axis.property("tickInterval")
+    assert 2 <= narrow <= 6
+    window.resize(1900, 1000)
+    qtbot.waitUntil(lambda: activity.property("labelStep") == 1)
+    qtbot.waitUntil(lambda: axis.property("tickInterval") > narrow)

@@ -13,7 +13,23 @@ Item {
     property color axisColor: dark ? "#777777" : "#8f8f8f"
     property var spec: ({})
     property var made: []
-    property real labelWidth: 0  // a horizontal chart's category labels, drawn on the left
+    // A horizontal chart's category labels, drawn on the left: "model · figures" on one line,
+    // or, when each bar has room for two lines, the model over its figures, so that a
+    // narrow window elides the model's name and never the figures.
+    property real wholeWidth: 0  // the widest label on one line
+    property real splitWidth: 0  // the widest line of a label in two
+    readonly property bool twoLines: splitWidth > 0 && rowHeight >= 2.4 * metrics.height
+    readonly property real rowHeight: (view.height - 60) / Math.max(1, (spec.categories || []).length)
+    readonly property real labelWidth: twoLines ? splitWidth : wholeWidth
+    // A vertical chart's categories (weeks) take turns at being labelled when all of them
+    // would not fit side by side.
+    property real categoryWidth: 0  // the widest category of a vertical chart
+    readonly property int labelStep: categoryWidth > 0
+        ? Math.max(1, Math.ceil((spec.categories || []).length * (categoryWidth + 14)
+                                / Math.max(1, view.plotArea.width)))
+        : 1
+    // Weeks on the time axis: as many labels as fit (the axis spreads that many ticks).
+    readonly property real dateWidth: metrics.advanceWidth(dayMonth("2026-09-28")) + 20
 
     onSpecJsonChanged: build()
 
@@ -42,10 +58,15 @@ Item {
         // Qt Graphs puts a horizontal chart's category labels on the right, clipped: the
         // labels are drawn here on the left instead (the Repeater below).
         categoryAxis.visible = !spec.horizontal;
-        let widest = 0;
-        for (let i = 0; i < spec.categories.length; ++i)
+        let widest = 0, widestLine = 0;
+        for (let i = 0; i < spec.categories.length; ++i) {
             widest = Math.max(widest, metrics.advanceWidth(spec.categories[i]));
-        labelWidth = spec.horizontal ? widest : 0;
+            for (const line of splitLabel(spec.categories[i]))
+                widestLine = Math.max(widestLine, metrics.advanceWidth(line));
+        }
+        wholeWidth = spec.horizontal ? widest : 0;
+        splitWidth = spec.horizontal ? widestLine : 0;
+        categoryWidth = spec.horizontal ? 0 : widest;
         view.axisX = categoryAxis;
         view.axisY = valueAxis;
         categoryAxis.categories = spec.categories;
@@ -69,7 +90,9 @@ Item {
     function buildLines() {
         bars.visible = false;
         view.orientation = Qt.Vertical;
-        labelWidth = 0;
+        wholeWidth = 0;
+        splitWidth = 0;
+        categoryWidth = 0;
         view.axisX = timeAxis;
         view.axisY = valueAxis;
         timeAxis.min = new Date(spec.xMin);
@@ -98,6 +121,12 @@ Item {
             made_.push(series);
         }
         made = made_;
+    }
+
+    function splitLabel(text) {
+        // "model · figures": the model, then the rest
+        const at = text.indexOf(" · ");
+        return at < 0 ? [text] : [text.slice(0, at), text.slice(at + 3)];
     }
 
     function dayMonth(text) {
@@ -149,7 +178,8 @@ Item {
         anchors.top: parent.top
         anchors.bottom: legend.top
         marginLeft: root.labelWidth > 0 ? Math.min(root.labelWidth, root.width * 0.5) + 12 : 4
-        marginRight: 16
+        // A line chart's last week label is centred on the axis's end: room for its half
+        marginRight: root.spec.kind === "lines" ? Math.max(16, root.dateWidth / 2) : 16
         marginTop: root.labelWidth > 0 ? 22 : 8
         axisX: categoryAxis
         axisY: valueAxis
@@ -213,30 +243,62 @@ Item {
 
     Repeater {
         model: root.spec.kind === "bars" && root.spec.horizontal ? root.spec.categories : []
-        delegate: Text {
+        delegate: Column {
+            id: label
             required property string modelData
             required property int index
             readonly property real row: view.plotArea.height / Math.max(1, root.spec.categories.length)
+            readonly property var lines: root.twoLines ? root.splitLabel(modelData) : [modelData]
             x: 4
             width: view.plotArea.x - 12
             y: view.plotArea.y + (index + 0.5) * row - height / 2
-            text: modelData
-            elide: Text.ElideMiddle
-            horizontalAlignment: Text.AlignRight
-            color: root.dark ? "#d0d0d0" : "#303030"
+            Repeater {
+                model: label.lines
+                delegate: Text {
+                    required property string modelData
+                    required property int index
+                    width: label.width
+                    text: modelData
+                    // The model's name gives way first; the figures are cut last.
+                    elide: index === 0 ? Text.ElideMiddle : Text.ElideRight
+                    horizontalAlignment: Text.AlignRight
+                    color: root.dark ? "#d0d0d0" : "#303030"
+                }
+            }
         }
     }
 
-    BarCategoryAxis { id: categoryAxis; gridVisible: false; subGridVisible: false }
+    BarCategoryAxis {
+        id: categoryAxis
+        gridVisible: false
+        subGridVisible: false
+        labelDelegate: Item {
+            property string text
+            implicitWidth: weekLabel.implicitWidth
+            implicitHeight: weekLabel.implicitHeight
+            Text {
+                id: weekLabel
+                anchors.centerIn: parent
+                text: root.labelStep === 1
+                    || (root.spec.categories || []).indexOf(parent.text) % root.labelStep === 0
+                    ? parent.text : ""
+                color: view.theme.axisX.labelTextColor
+            }
+        }
+    }
     ValueAxis { id: valueAxis; subGridVisible: false }
     // Qt Graphs writes a date's label in English whatever the locale: it hands a plain
     // date here instead, said as "d MMM" in the window's language (Qt.locale() follows
     // the default locale journal.gui.i18n sets).
     DateTimeAxis {
         id: timeAxis
+        objectName: "timeAxis"
         labelFormat: "yyyy-MM-dd"
         subGridVisible: false
         gridVisible: false
+        // Read by Qt Graphs as how many spans the axis is cut into (measured: 4 gave four
+        // labels, whatever the dates).
+        tickInterval: Math.max(2, Math.min(12, Math.floor(view.plotArea.width / root.dateWidth)))
         labelDelegate: Item {
             property string text
             implicitWidth: dayMonth.implicitWidth
