@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QUrl, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, QSize, Qt, QUrl, Signal, Slot
 from PySide6.QtGui import QAction, QColor, QPalette
 from PySide6.QtQuickWidgets import QQuickWidget
 from PySide6.QtWidgets import (
@@ -52,6 +52,20 @@ def line_colours(palette: QPalette) -> tuple[QColor, QColor]:
     return _toward(window, text, GRID_INK), _toward(window, text, AXIS_INK)
 
 
+class ChartTitle(QLabel):
+    """A chart's question: on one line when there is room, on two in a narrow window, so
+    that the Insights window fits half of a 1920-wide screen in French too. (A wrapping
+    label asks for less than its line even when there is room; this one asks for the line.)"""
+
+    def __init__(self, text: str) -> None:
+        super().__init__(text)
+        self.setWordWrap(True)
+
+    def sizeHint(self) -> QSize:  # noqa: N802 - Qt override
+        line = self.fontMetrics().horizontalAdvance(self.text()) + 2 * self.margin() + 2
+        return QSize(line, super().sizeHint().height())
+
+
 class ChartBridge(QObject):
     """What the QML view calls back: a bar (category index, bar set index) or a point
     (series index, point index) was clicked."""
@@ -86,7 +100,7 @@ class ChartPanel(QWidget):
         layout.addWidget(self._stack, 1)
 
     def _init_header(self, title: str) -> None:
-        self.title = QLabel(title)
+        self.title = ChartTitle(title)
         font = self.title.font()
         font.setBold(True)
         font.setPointSizeF(font.pointSizeF() * 1.15)

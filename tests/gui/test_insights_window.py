@@ -13,13 +13,14 @@ from PySide6.QtCore import QObject, QRect, Qt
 from PySide6.QtGui import QColor, QImage, QPalette
 from PySide6.QtQuickWidgets import QQuickWidget
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QPushButton
+from PySide6.QtWidgets import QApplication, QLabel, QPushButton
 from pytestqt.qtbot import QtBot
 
 from journal.core.domain import ExperimentFilter, Verdict
 from journal.core.queries import create_experiment
 from journal.core.storage import Journal
 from journal.gui.context import AppContext
+from journal.gui.i18n import install_language, remove_language
 from journal.gui.insights_window import InsightsWindow
 from journal.gui.main_window import MainWindow
 from tests.fake_ollama import FakeOllama
@@ -277,3 +278,26 @@ def test_a_narrow_window_cuts_no_figure_and_no_label_overlaps(
     window.resize(1900, 1000)
     qtbot.waitUntil(lambda: activity.property("labelStep") == 1)
     qtbot.waitUntil(lambda: axis.property("tickInterval") > narrow)
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_the_window_fits_half_of_a_1920_wide_screen_and_titles_wrap_only_then(
+    qtbot: QtBot, qapp: QApplication, journal: Journal, language: str
+) -> None:
+    """In French the questions and choosers are long: a question goes onto two lines
+    rather than widening the window past 960 px, and stays on one where there is room."""
+    _fill(journal)
+    translators = install_language(qapp, language)  # as at start-up
+    try:
+        window = _open(qtbot, journal, ExperimentFilter())
+        assert window.unrated_button.isVisible()  # the longest header in French
+        assert window.minimumSizeHint().width() <= 960
+        titles = [panel.title for panel in (window.outcomes, window.trend, window.speed)]
+        window.resize(1600, 900)
+        qtbot.waitUntil(lambda: all(_lines_of(title) == 1 for title in titles))
+    finally:
+        remove_language(qapp, translators)
+
+
+def _lines_of(label: QLabel) -> int:
+    return round(label.height() / label.fontMetrics().lineSpacing())
