@@ -153,10 +153,10 @@ def cmd_run(args: argparse.Namespace) -> int:
             think=request.get("think"),
             format=output_format,
         )
-        return _run_and_grade(journal, args, spec, repeat, model_info, images)
+        return run_and_grade(journal, args, spec, repeat, model_info, images)
 
 
-def _run_and_grade(
+def run_and_grade(
     journal: Journal,
     args: argparse.Namespace,
     spec: RunSpec,

@@ -72,7 +72,7 @@ def _option_changes(
 def cmd_follow_up(args: argparse.Namespace) -> int:
     """`journal run --continue RUN -p TEXT [--image FILE]`: the next turn after RUN, on RUN's
     model and settings unless -m, -s or -o say otherwise; the context warning goes to stderr."""
-    from journal.cli import _run_and_grade
+    from journal.cli import run_and_grade
     from journal.cli_expect import add_expectations, read_expectation
     from journal.cli_grading import expectation_line
     from journal.core.capabilities import check_specs
@@ -132,7 +132,7 @@ def cmd_follow_up(args: argparse.Namespace) -> int:
         for saved in added:
             _say(f"experiment {spec.experiment_id} expects {expectation_line(saved)}")
         _say(f"continuing run {args.continue_run} (turn {turn})")
-        return _run_and_grade(journal, args, spec, repeat, None, images)
+        return run_and_grade(journal, args, spec, repeat, None, images)
 
 
 # -- journal show -----------------------------------------------------------------------
@@ -164,7 +164,7 @@ def regenerate_conversation(args: argparse.Namespace, edits: ReplayEdits) -> int
     from dataclasses import replace
 
     from journal.cli_grading import grading_from_args
-    from journal.cli_replay import _status_line, _Warnings
+    from journal.cli_replay import DigestWarnings, replay_status_line
     from journal.cli_stream import EXIT_OUTPUT_CLOSED, AnswerPrinter, Notices, StopOnSignals
     from journal.core.cancel import CancelToken
     from journal.core.conversation_replay import conversation_turns, regenerate_all
@@ -190,7 +190,7 @@ def regenerate_conversation(args: argparse.Namespace, edits: ReplayEdits) -> int
         total = len(conversation_turns(replayer, args.run_id))
         _say(f"regenerating the {total} turns of run {args.run_id}'s conversation, one by one")
         printer = Notices() if args.json else AnswerPrinter(cancel)
-        warn = _Warnings()
+        warn = DigestWarnings()
         grading = grading_from_args(journal, args)  # each new turn, as `replay` does
 
         def starting(index: int, total: int, plan: ReplayPlan, identity: ModelIdentity) -> None:
@@ -212,7 +212,7 @@ def regenerate_conversation(args: argparse.Namespace, edits: ReplayEdits) -> int
                 printer.end_answer(gap=index < total)
                 if printer.closed:
                     return
-            _say(_status_line(run))
+            _say(replay_status_line(run))
             grading.finished(run)
 
         events = QueueEvents(starting=starting, started=started, chunk=chunk, run=printer.events())

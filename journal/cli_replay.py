@@ -132,7 +132,7 @@ def _pull(ollama: OllamaService, names: list[str], cancel: CancelToken) -> None:
             raise JournalError(f"Pulling {name} was cancelled; nothing was replayed.") from None
 
 
-class _Warnings:
+class DigestWarnings:
     """Say each digest change once, however many runs share it."""
 
     def __init__(self) -> None:
@@ -147,7 +147,8 @@ class _Warnings:
                 _say(f"warning: {warning}")
 
 
-def _status_line(run: Run) -> str:
+def replay_status_line(run: Run) -> str:
+    """What `journal replay` (and a conversation's reply) says once a run has ended."""
     from journal.core.formatting import run_stats
     from journal.core.models import RunStatus
 
@@ -204,7 +205,7 @@ def cmd_replay(args: argparse.Namespace) -> int:
             missing = missing_models(identities)
         if missing:
             raise _missing_model(missing[0], ollama.host, suggest_pull=not args.pull)
-        _Warnings()(identities)
+        DigestWarnings()(identities)
         # A model that cannot see the run's images or think is refused before any replay.
         check_specs(ollama, [plan.spec for plan in plans])
         for plan, chosen in zip(fanned, seeds, strict=False):
@@ -230,7 +231,7 @@ def cmd_replay(args: argparse.Namespace) -> int:
                 printer.end_answer(gap=index < total)  # a blank line between answers
                 if printer.closed:
                     return
-            _say(_status_line(run))
+            _say(replay_status_line(run))
             grading.finished(run)
 
         queue = ReplayQueue(replayer, plans)
@@ -326,7 +327,7 @@ def _check_run(args: argparse.Namespace) -> int:
         raise InvalidInputError("Pick the runs with --run or with filters, not both.")
     ollama_host(args)  # a bad --host or OLLAMA_HOST is refused before the journal is opened
     cancel = CancelToken()
-    warn = _Warnings()
+    warn = DigestWarnings()
     replaying: set[int] = set()  # items whose progress line is still to come
     standing: dict[int, ItemTriage] = {}  # where they stand, for that line
     said = threading.Lock()  # grades land on the grading thread

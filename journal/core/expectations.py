@@ -47,6 +47,7 @@ __all__ = [
     "Kind",
     "Target",
     "check_expectation",
+    "check_schema",
     "format_expectation",
     "is_finite_number",
     "load_schema_file",
@@ -546,10 +547,12 @@ def _check_schema_text(text: str, refuse: Any) -> None:
         raise refuse("the schema is nested too deeply.") from None
     except ValueError as exc:
         raise refuse(f"the schema is not JSON ({_json_reason(exc)}).") from None
-    _check_schema(schema, refuse)
+    check_schema(schema, refuse)
 
 
-def _check_schema(schema: Any, refuse: Any) -> None:
+def check_schema(schema: Any, refuse: Any) -> None:
+    """Refuse (with `refuse`, an error class taking the reason) what is no JSON schema: the
+    one test behind a `json-schema` expectation and a run's structured output format."""
     from jsonschema import Draft202012Validator
     from jsonschema.exceptions import SchemaError
 
@@ -653,7 +656,7 @@ def load_schema_file(expectation: Expectation, base_dir: Path | None = None) -> 
         raise refuse("the schema is nested too deeply.") from None
     except ValueError as exc:
         raise refuse(f"the schema is not JSON ({_json_reason(exc)}).") from None
-    _check_schema(schema, refuse)
+    check_schema(schema, refuse)
     inline = json.dumps(schema, ensure_ascii=False, separators=(",", ":"))
     return replace(expectation, value=inline)
 

@@ -24,7 +24,7 @@ from journal.core.expectations import (
     Expectation,
     Kind,
     UnreadableFileError,
-    _check_schema,
+    check_schema,
     parse_json,
     read_schema_text,
     schema_validator,
@@ -109,7 +109,7 @@ def _schema(text: str, where: str) -> dict[str, Any]:
         raise refuse(f"the schema is not JSON ({said}).") from None
     if not isinstance(schema, dict):
         raise refuse('a schema is a JSON object, like {"type": "object"}.')
-    _check_schema(schema, refuse)
+    check_schema(schema, refuse)
     return schema
 
 

@@ -17,7 +17,6 @@ from PySide6.QtCore import (
     Slot,
 )
 from PySide6.QtGui import (
-    QColor,
     QDesktopServices,
     QFont,
     QFontDatabase,
@@ -39,6 +38,7 @@ from PySide6.QtWidgets import (
 )
 
 from journal.gui.i18n import message_text
+from journal.gui.rich_text import HEADER_TINT, qt_html, qt_style_sheet, tint
 from journal.gui.tasks import Task, run_in_background
 from journal.gui.translating import number
 
@@ -76,9 +76,6 @@ THINKING_LINES = 8
 _BOTTOM_SLACK = 4
 
 STATUS_KINDS = ("info", "warning", "error")
-
-# How far from the base colour towards the text colour the table headers are tinted.
-HEADER_TINT = 0.07
 
 
 class SafeTextBrowser(QTextBrowser):
@@ -567,9 +564,9 @@ class AnswerView(QWidget):
         palette = self.palette()  # the browser hears of a change after this widget
         document = self._browser.document()
         document.setDefaultFont(self.font())
-        document.setDefaultStyleSheet(_qt_style_sheet(palette))
+        document.setDefaultStyleSheet(qt_style_sheet(palette))
         self._set_wrap_mode(self.response_text())
-        self._browser.setHtml(_for_qt(fragment, _tint(palette, HEADER_TINT)))
+        self._browser.setHtml(qt_html(fragment, tint(palette, HEADER_TINT)))
         self._rendered = True
 
     def _render_in_background(self, text: str) -> None:
@@ -580,7 +577,7 @@ class AnswerView(QWidget):
         generation, fragment = self._generation, self._html
         font, gui_thread = QFont(self.font()), QThread.currentThread()
         palette = self.palette()
-        style, header = _qt_style_sheet(palette), _tint(palette, HEADER_TINT)
+        style, header = qt_style_sheet(palette), tint(palette, HEADER_TINT)
 
         def work() -> tuple[int, str, QTextDocument]:
             html = fragment if fragment is not None else render_markdown(text)
@@ -588,7 +585,7 @@ class AnswerView(QWidget):
             _prepare_document(document)
             document.setDefaultFont(font)
             document.setDefaultStyleSheet(style)
-            document.setHtml(_for_qt(html, header))
+            document.setHtml(qt_html(html, header))
             document.moveToThread(gui_thread)
             return generation, html, document
 
@@ -672,62 +669,6 @@ def _prepare_document(document: QTextDocument) -> None:
 
 def _fixed_font() -> QFont:
     return QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
-
-
-# Qt's rich text knows a subset of HTML and CSS: a <pre> takes no padding and a translucent cell
-# background is painted twice (cell, then letters). So code blocks become one-cell tables (which
-# do take padding and a background), header cells get a bgcolor, and every tint is an opaque
-# mix of the palette's colours. The fragment comes from render_markdown, where every "<" of the
-# model's own text is escaped, so each tag matched here is one the renderer wrote.
-_CODE_BLOCK_START = re.compile(r"<pre(?: [^>]*)?><code(?: [^>]*)?>")
-_CODE_BLOCK_END = "</code></pre>"
-_TABLE_START = "<table>"
-_HEADER_CELL = re.compile(r"<th(?=[ >])")
-
-
-def _for_qt(fragment: str, header_color: str) -> str:
-    """`fragment` (from render_markdown) in the HTML subset that QTextDocument renders well.
-
-    Plain string work, safe on any thread; `header_color` is the table headers' background.
-    """
-    fragment = _CODE_BLOCK_START.sub(
-        '<table class="code" width="100%" cellspacing="0" cellpadding="8"><tr><td><pre>',
-        fragment,
-    )
-    fragment = fragment.replace(_CODE_BLOCK_END, "</pre></td></tr></table>")
-    fragment = fragment.replace(
-        _TABLE_START, '<table class="grid" cellspacing="0" cellpadding="5" border="1">'
-    )
-    return _HEADER_CELL.sub(f'<th bgcolor="{header_color}"', fragment)
-
-
-def _qt_style_sheet(palette: QPalette) -> str:
-    code = _tint(palette, 0.06)
-    rule = _tint(palette, 0.2)
-    return (
-        f"table.code {{ background-color: {code}; margin-top: 4px; margin-bottom: 8px; }}"
-        " table.code pre { margin: 0px; }"
-        " table.grid { border-collapse: collapse; border-style: solid;"
-        f" border-color: {rule}; margin-top: 4px; margin-bottom: 8px; }}"
-        " table.grid td, table.grid th { border-width: 1px; border-style: solid;"
-        f" border-color: {rule}; }}"
-        f" code {{ background-color: {code}; }}"
-        " pre, code { font-family: monospace; }"
-        " h1, h2, h3, h4, h5, h6 { margin-top: 12px; margin-bottom: 6px; }"
-        " p { margin-top: 0px; margin-bottom: 8px; }"
-        " ul, ol { margin-top: 0px; margin-bottom: 8px; }"
-    )
-
-
-def _tint(palette: QPalette, amount: float) -> str:
-    """The base colour moved `amount` of the way towards the text colour, as #rrggbb."""
-    base = palette.color(QPalette.ColorGroup.Active, QPalette.ColorRole.Base)
-    text = palette.color(QPalette.ColorGroup.Active, QPalette.ColorRole.Text)
-    return QColor.fromRgbF(
-        base.redF() + (text.redF() - base.redF()) * amount,
-        base.greenF() + (text.greenF() - base.greenF()) * amount,
-        base.blueF() + (text.blueF() - base.blueF()) * amount,
-    ).name()
 
 
 # Translucent tints over the window colour, so they read in light and dark palettes alike.

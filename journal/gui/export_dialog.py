@@ -25,10 +25,11 @@ from PySide6.QtWidgets import (
 
 from journal.core.domain import ExperimentFilter
 from journal.core.errors import JournalError
-from journal.gui.answer_view import HEADER_TINT, SafeTextBrowser, _for_qt, _qt_style_sheet, _tint
+from journal.gui.answer_view import SafeTextBrowser
 from journal.gui.dialog_helpers import busy_bar, error_label, hint_label
 from journal.gui.filter_text import filter_text
 from journal.gui.i18n import error_text
+from journal.gui.rich_text import HEADER_TINT, qt_html, qt_style_sheet, tint
 from journal.gui.transfer_texts import export_summary
 
 if TYPE_CHECKING:
@@ -341,15 +342,15 @@ class ExportDialog(QDialog):
             self._preview_task.cancel()
         journal, selection = self._journal, self.selection()
         palette = self.palette()
-        header = _tint(palette, HEADER_TINT)
+        header = tint(palette, HEADER_TINT)
 
         def work() -> str:
             from journal.core.export_markdown import preview_markdown
             from journal.core.markdown_render import render_markdown
 
-            return _for_qt(render_markdown(preview_markdown(journal, selection)), header)
+            return qt_html(render_markdown(preview_markdown(journal, selection)), header)
 
-        self.preview.document().setDefaultStyleSheet(_qt_style_sheet(palette))
+        self.preview.document().setDefaultStyleSheet(qt_style_sheet(palette))
         self._preview_task = self._context.run(
             work, self._on_preview_done, self._on_preview_failed, owner=self
         )

@@ -1,5 +1,6 @@
-"""The export and import modules share helpers through public names only (export_text,
-export_records, notebook_format): no module reaches into another's private ones."""
+"""Modules share helpers through public names only: no module of the journal reaches into
+another's private ones (the export and import modules, first, through export_text,
+export_records and notebook_format)."""
 
 from __future__ import annotations
 
@@ -25,7 +26,7 @@ def _private_uses(path: Path) -> list[str]:
     for node in ast.walk(tree):
         if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("journal"):
             for alias in node.names:
-                if alias.name.startswith("_"):
+                if alias.name.startswith("_") and not alias.name.startswith("__"):
                     found.append(f"from {node.module} import {alias.name}")
                 modules.add(alias.asname or alias.name)
         elif isinstance(node, ast.Import):
@@ -45,4 +46,14 @@ def _private_uses(path: Path) -> list[str]:
 def test_no_export_module_uses_anothers_private_names() -> None:
     assert len(MODULES) >= 8
     uses = {path.name: _private_uses(path) for path in MODULES}
+    assert {name: found for name, found in uses.items() if found} == {}
+
+
+def test_no_module_of_the_journal_uses_anothers_private_names() -> None:
+    """The core, the CLI and the window alike (the answer view's rich text helpers, which
+    the export preview shares, are rich_text's public names)."""
+    package = CORE.parent
+    paths = sorted(package.rglob("*.py"))
+    assert len(paths) > 100
+    uses = {str(path.relative_to(package)): _private_uses(path) for path in paths}
     assert {name: found for name, found in uses.items() if found} == {}
