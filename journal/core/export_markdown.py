@@ -1053,18 +1053,12 @@ def write_single_file(
         head = ProseDigest()
         head.add_text(_document_head(Layout.FILE, selection, exported_at, False) + overview)
         write(text_block(head) + "\n")
-    experiments = runs = expectations = grades = inputs = 0
+    tally = _Tally(assets)
     for experiment in rendered:
         write(experiment.text)
-        if assets is not None:
-            _collect_assets(experiment, assets)
-        experiments += 1
-        runs += experiment.runs
-        expectations += experiment.expectations
-        grades += experiment.grades
-        inputs += experiment.inputs
+        tally.add(experiment)
     exported, items, rest = export_checks.write_checks(
-        checks or [], write, metadata=metadata, lead="" if experiments else _NOTHING
+        checks or [], write, metadata=metadata, lead="" if tally.experiments else _NOTHING
     )
     write(rest)
     if metadata and rest:  # the end's own hash (format 11): no readable text goes unchecked
@@ -1072,17 +1066,8 @@ def write_single_file(
         end.add_text(rest)
         write(text_block(end) + "\n")
     if metadata:
-        counts = end_record(
-            experiments=experiments,
-            runs=runs,
-            expectations=expectations,
-            grades=grades,
-            inputs=inputs,
-            checks=exported,
-            check_items=items,
-        )
-        write(metadata_block(KIND_END, counts, one_line=True))
-    return experiments, runs
+        write(metadata_block(KIND_END, tally.end_record(exported, items), one_line=True))
+    return tally.experiments, tally.runs
 
 
 def read_selected_checks(
@@ -1095,9 +1080,33 @@ def read_selected_checks(
     return export_checks.read_checks(RawReader.of_session(source), where, params, whole=whole)
 
 
-def _collect_assets(rendered: Rendered, assets: dict[str, str]) -> None:
-    for sha, name in rendered.assets:
-        assets.setdefault(sha, name)
+class _Tally:
+    """What the written experiments add up to, for the end marker, and the images they show
+    (sha256 -> file name in ASSETS_DIR), for the files beside the export."""
+
+    def __init__(self, assets: dict[str, str] | None = None) -> None:
+        self.experiments = self.runs = self.expectations = self.grades = self.inputs = 0
+        self.assets = {} if assets is None else assets
+
+    def add(self, rendered: Rendered) -> None:
+        self.experiments += 1
+        self.runs += rendered.runs
+        self.expectations += rendered.expectations
+        self.grades += rendered.grades
+        self.inputs += rendered.inputs
+        for sha, name in rendered.assets:
+            self.assets.setdefault(sha, name)
+
+    def end_record(self, checks: int, check_items: int) -> dict[str, int]:
+        return end_record(
+            experiments=self.experiments,
+            runs=self.runs,
+            expectations=self.expectations,
+            grades=self.grades,
+            inputs=self.inputs,
+            checks=checks,
+            check_items=check_items,
+        )
 
 
 _IMAGE_DATA = "SELECT data FROM image WHERE sha256 = :sha"
@@ -1126,8 +1135,7 @@ def _write_folder_contents(
     exported_at: datetime | None,
     reader: RawReader,
 ) -> tuple[int, int]:
-    experiments = runs = expectations = grades = inputs = 0
-    assets: dict[str, str] = {}
+    tally = _Tally()
     rows, total = read_overview(reader, selection)
     overview = overview_table(
         rows, total, lambda row: experiment_file_name(row.experiment_id, row.title)
@@ -1151,36 +1159,22 @@ def _write_folder_contents(
 
         rows_due: list[str] = []  # index rows, written and hashed a few hundred at a time
         for experiment in rendered:
-            _collect_assets(experiment, assets)
-            if not experiments:
+            if not tally.experiments:
                 rows_due.append(_INDEX_HEADER)
             rows_due.append(experiment.index_row)
             if len(rows_due) >= PAGE_SIZE:
                 add_to_index("".join(rows_due))
                 rows_due.clear()
-            experiments += 1
-            runs += experiment.runs
-            expectations += experiment.expectations
-            grades += experiment.grades
-            inputs += experiment.inputs
-        add_to_index("".join(rows_due) + ("\n" if experiments else _NOTHING))
+            tally.add(experiment)
+        add_to_index("".join(rows_due) + ("\n" if tally.experiments else _NOTHING))
         part, checks, items = export_checks.write_check_files(
             folder, read_selected_checks(reader, selection)
         )
         add_to_index(part)
         index.write(text_block(index_text) + "\n")
-        counts = end_record(
-            experiments=experiments,
-            runs=runs,
-            expectations=expectations,
-            grades=grades,
-            inputs=inputs,
-            checks=checks,
-            check_items=items,
-        )
-        index.write(metadata_block(KIND_END, counts, one_line=True))
-    write_assets(folder / ASSETS_DIR, _asset_files(reader, assets))
-    return experiments, runs
+        index.write(metadata_block(KIND_END, tally.end_record(checks, items), one_line=True))
+    write_assets(folder / ASSETS_DIR, _asset_files(reader, tally.assets))
+    return tally.experiments, tally.runs
 
 
 # -- public entry points -------------------------------------------------------------------

@@ -38,7 +38,7 @@ from PySide6.QtWidgets import (
 )
 
 from journal.gui.i18n import message_text
-from journal.gui.rich_text import HEADER_TINT, qt_html, qt_style_sheet, tint
+from journal.gui.rich_text import header_colour, qt_html, qt_style_sheet
 from journal.gui.tasks import Task, run_in_background
 from journal.gui.translating import number
 
@@ -566,7 +566,7 @@ class AnswerView(QWidget):
         document.setDefaultFont(self.font())
         document.setDefaultStyleSheet(qt_style_sheet(palette))
         self._set_wrap_mode(self.response_text())
-        self._browser.setHtml(qt_html(fragment, tint(palette, HEADER_TINT)))
+        self._browser.setHtml(qt_html(fragment, header_colour(palette)))
         self._rendered = True
 
     def _render_in_background(self, text: str) -> None:
@@ -577,7 +577,7 @@ class AnswerView(QWidget):
         generation, fragment = self._generation, self._html
         font, gui_thread = QFont(self.font()), QThread.currentThread()
         palette = self.palette()
-        style, header = qt_style_sheet(palette), tint(palette, HEADER_TINT)
+        style, header = qt_style_sheet(palette), header_colour(palette)
 
         def work() -> tuple[int, str, QTextDocument]:
             html = fragment if fragment is not None else render_markdown(text)

@@ -29,7 +29,7 @@ from journal.gui.answer_view import SafeTextBrowser
 from journal.gui.dialog_helpers import busy_bar, error_label, hint_label
 from journal.gui.filter_text import filter_text
 from journal.gui.i18n import error_text
-from journal.gui.rich_text import HEADER_TINT, qt_html, qt_style_sheet, tint
+from journal.gui.rich_text import header_colour, qt_html, qt_style_sheet
 from journal.gui.transfer_texts import export_summary
 
 if TYPE_CHECKING:
@@ -342,7 +342,7 @@ class ExportDialog(QDialog):
             self._preview_task.cancel()
         journal, selection = self._journal, self.selection()
         palette = self.palette()
-        header = tint(palette, HEADER_TINT)
+        header = header_colour(palette)
 
         def work() -> str:
             from journal.core.export_markdown import preview_markdown

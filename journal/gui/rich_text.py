@@ -8,7 +8,7 @@ import re
 from PySide6.QtGui import QColor, QPalette
 
 # How far from the base colour towards the text colour the table headers are tinted.
-HEADER_TINT = 0.07
+_HEADER_TINT = 0.07
 
 
 # Qt's rich text knows a subset of HTML and CSS: a <pre> takes no padding and a translucent cell
@@ -39,8 +39,8 @@ def qt_html(fragment: str, header_color: str) -> str:
 
 
 def qt_style_sheet(palette: QPalette) -> str:
-    code = tint(palette, 0.06)
-    rule = tint(palette, 0.2)
+    code = _tint(palette, 0.06)
+    rule = _tint(palette, 0.2)
     return (
         f"table.code {{ background-color: {code}; margin-top: 4px; margin-bottom: 8px; }}"
         " table.code pre { margin: 0px; }"
@@ -56,7 +56,7 @@ def qt_style_sheet(palette: QPalette) -> str:
     )
 
 
-def tint(palette: QPalette, amount: float) -> str:
+def _tint(palette: QPalette, amount: float) -> str:
     """The base colour moved `amount` of the way towards the text colour, as #rrggbb."""
     base = palette.color(QPalette.ColorGroup.Active, QPalette.ColorRole.Base)
     text = palette.color(QPalette.ColorGroup.Active, QPalette.ColorRole.Text)
@@ -67,4 +67,10 @@ def tint(palette: QPalette, amount: float) -> str:
     ).name()
 
 
-__all__ = ["HEADER_TINT", "qt_html", "qt_style_sheet", "tint"]
+def header_colour(palette: QPalette) -> str:
+    """The table headers' background for qt_html, as #rrggbb: read on the GUI thread, where
+    the palette lives, and handed to a render that may run on another."""
+    return _tint(palette, _HEADER_TINT)
+
+
+__all__ = ["header_colour", "qt_html", "qt_style_sheet"]

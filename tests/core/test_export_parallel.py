@@ -195,7 +195,7 @@ def test_a_failed_export_on_workers_leaves_nothing_behind(
     """A write that fails halfway (a full disk) stops the workers with the export: no
     process, no file and no temporary folder is left."""
     written = 0
-    real = export_markdown._collect_assets
+    real = export_markdown._Tally.add  # runs in the exporting process, once per experiment
 
     def full_disk(*args: Any) -> None:
         nonlocal written
@@ -204,7 +204,7 @@ def test_a_failed_export_on_workers_leaves_nothing_behind(
             raise OSError(28, "No space left on device")
         real(*args)
 
-    monkeypatch.setattr(export_markdown, "_collect_assets", full_disk)
+    monkeypatch.setattr(export_markdown._Tally, "add", full_disk)
     target = tmp_path / "notes"
     with pytest.raises(ExportError, match="No space left on device"):
         export_to_path(every_feature, target, layout=layout, page_size=1, workers=2)
